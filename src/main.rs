@@ -1,0 +1,11 @@
+//! Mounts the app. Everything else lives in the library.
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(cachescope::ui::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("cachescope runs in the browser: use `trunk serve` (see README.md)");
+}

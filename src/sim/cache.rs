@@ -1,0 +1,224 @@
+//! The cache node: entries with a TTL, and the two guards against stale sets that the
+//! catalog teaches, version tombstones and memcache-style leases.
+use super::ids::{Key, Version};
+use super::msg::{LeaseReply, Refusal};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// How the cache decides whether to accept a set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum SetGuard {
+    /// Last set wins, whatever it carries.
+    Plain,
+    /// A set older than the entry, or than a tombstone left by a versioned delete, is
+    /// refused. Tombstones live `tombstone_ms`: long enough to outlast any read, short
+    /// enough not to fill memory.
+    Versioned { tombstone_ms: u64 },
+    /// memcache leases ("Scaling Memcache at Facebook", NSDI 2013): a miss hands out a
+    /// token, at most one per key per `period_ms`; a delete invalidates it; a set must
+    /// carry the current token.
+    Lease { period_ms: u64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Entry {
+    pub version: Version,
+    /// Virtual ms at which the entry expires.
+    pub expires_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub version: Version,
+    pub until_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Lease {
+    pub token: u64,
+    pub issued_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cache {
+    pub guard: SetGuard,
+    pub entries: BTreeMap<Key, Entry>,
+    pub tombstones: BTreeMap<Key, Tombstone>,
+    pub leases: BTreeMap<Key, Lease>,
+    /// The next lease token; tokens are never reused, so an old one can never match.
+    pub next_token: u64,
+}
+
+/// What a lookup found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    pub hit: Option<Version>,
+    pub lease: LeaseReply,
+}
+
+impl Cache {
+    pub fn new(guard: SetGuard) -> Cache {
+        Cache {
+            guard,
+            entries: BTreeMap::new(),
+            tombstones: BTreeMap::new(),
+            leases: BTreeMap::new(),
+            next_token: 1,
+        }
+    }
+
+    /// The live entry for `key` at `now_ms`, if any (an expired entry is a miss even
+    /// before its expiry timer has fired).
+    pub fn live(&self, key: Key, now_ms: u64) -> Option<Entry> {
+        self.entries.get(&key).copied().filter(|e| e.expires_ms > now_ms)
+    }
+
+    pub fn get(&mut self, key: Key, now_ms: u64) -> Lookup {
+        if let Some(entry) = self.live(key, now_ms) {
+            return Lookup { hit: Some(entry.version), lease: LeaseReply::None };
+        }
+        let SetGuard::Lease { period_ms } = self.guard else {
+            return Lookup { hit: None, lease: LeaseReply::None };
+        };
+        let lease = match self.leases.get(&key) {
+            Some(held) if now_ms < held.issued_ms + period_ms => LeaseReply::Wait,
+            _ => {
+                let token = self.next_token;
+                self.next_token += 1;
+                self.leases.insert(key, Lease { token, issued_ms: now_ms });
+                LeaseReply::Granted(token)
+            }
+        };
+        Lookup { hit: None, lease }
+    }
+
+    /// Applies a set, or says why it was refused.
+    pub fn set(
+        &mut self,
+        key: Key,
+        version: Version,
+        token: Option<u64>,
+        expires_ms: u64,
+        now_ms: u64,
+    ) -> Result<(), Refusal> {
+        match self.guard {
+            SetGuard::Plain => {}
+            SetGuard::Versioned { .. } => {
+                if let Some(t) = self.tombstones.get(&key) {
+                    if t.until_ms > now_ms && t.version > version {
+                        return Err(Refusal::Outdated(t.version));
+                    }
+                }
+                if let Some(e) = self.live(key, now_ms) {
+                    if e.version > version {
+                        return Err(Refusal::Outdated(e.version));
+                    }
+                }
+            }
+            SetGuard::Lease { .. } => {
+                let current = self.leases.get(&key).map(|l| l.token);
+                if token.is_none() || current != token {
+                    return Err(Refusal::LeaseInvalid);
+                }
+                self.leases.remove(&key);
+            }
+        }
+        self.entries.insert(key, Entry { version, expires_ms });
+        Ok(())
+    }
+
+    /// Removes the key. With versioned sets the delete leaves a tombstone; with leases
+    /// it invalidates the outstanding token. Deleting is idempotent.
+    pub fn delete(&mut self, key: Key, version: Option<Version>, now_ms: u64) {
+        self.entries.remove(&key);
+        match self.guard {
+            SetGuard::Plain => {}
+            SetGuard::Versioned { tombstone_ms } => {
+                if let Some(version) = version {
+                    let newer = self.tombstones.get(&key).is_some_and(|t| t.version > version);
+                    if !newer {
+                        self.tombstones
+                            .insert(key, Tombstone { version, until_ms: now_ms + tombstone_ms });
+                    }
+                }
+            }
+            SetGuard::Lease { .. } => {
+                self.leases.remove(&key);
+            }
+        }
+    }
+
+    /// Drops an entry whose TTL has run out (the expiry timer's work).
+    pub fn expire(&mut self, key: Key, now_ms: u64) -> bool {
+        match self.entries.get(&key) {
+            Some(e) if e.expires_ms <= now_ms => {
+                self.entries.remove(&key);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K: Key = Key(1);
+
+    #[test]
+    fn plain_set_last_writer_wins() {
+        let mut c = Cache::new(SetGuard::Plain);
+        c.set(K, Version(2), None, 100, 0).unwrap();
+        c.set(K, Version(1), None, 100, 0).unwrap();
+        assert_eq!(c.live(K, 0).unwrap().version, Version(1));
+    }
+
+    #[test]
+    fn entry_expires_at_its_ttl() {
+        let mut c = Cache::new(SetGuard::Plain);
+        c.set(K, Version(1), None, 10, 0).unwrap();
+        assert!(c.live(K, 9).is_some());
+        assert!(c.live(K, 10).is_none());
+        assert!(!c.expire(K, 9));
+        assert!(c.expire(K, 10));
+        assert!(c.entries.is_empty());
+    }
+
+    #[test]
+    fn tombstone_refuses_older_set_until_it_expires() {
+        let mut c = Cache::new(SetGuard::Versioned { tombstone_ms: 50 });
+        c.delete(K, Some(Version(2)), 0);
+        assert_eq!(c.set(K, Version(1), None, 1000, 10), Err(Refusal::Outdated(Version(2))));
+        assert_eq!(c.set(K, Version(1), None, 1000, 50), Ok(()), "tombstone gone at 50");
+        assert_eq!(c.set(K, Version(2), None, 1000, 60), Ok(()));
+        assert_eq!(c.set(K, Version(1), None, 1000, 60), Err(Refusal::Outdated(Version(2))));
+    }
+
+    #[test]
+    fn lease_is_issued_once_per_period_and_killed_by_delete() {
+        let mut c = Cache::new(SetGuard::Lease { period_ms: 10_000 });
+        let first = c.get(K, 0);
+        let LeaseReply::Granted(token) = first.lease else { panic!("{first:?}") };
+        assert_eq!(c.get(K, 1).lease, LeaseReply::Wait, "second miss waits");
+        c.delete(K, None, 2);
+        assert_eq!(c.set(K, Version(1), Some(token), 1000, 3), Err(Refusal::LeaseInvalid));
+        let LeaseReply::Granted(again) = c.get(K, 4).lease else { panic!() };
+        assert_ne!(again, token, "tokens are never reused");
+        assert_eq!(c.set(K, Version(2), Some(again), 1000, 5), Ok(()));
+        assert_eq!(c.get(K, 6).hit, Some(Version(2)));
+    }
+
+    #[test]
+    fn lease_set_without_token_is_refused() {
+        let mut c = Cache::new(SetGuard::Lease { period_ms: 10_000 });
+        assert_eq!(c.set(K, Version(1), None, 1000, 0), Err(Refusal::LeaseInvalid));
+    }
+
+    #[test]
+    fn lease_can_be_reissued_after_its_period() {
+        let mut c = Cache::new(SetGuard::Lease { period_ms: 10 });
+        assert!(matches!(c.get(K, 0).lease, LeaseReply::Granted(_)));
+        assert!(matches!(c.get(K, 10).lease, LeaseReply::Granted(_)));
+    }
+}

@@ -1,0 +1,154 @@
+//! A run: a scenario, its fixes and seed, and the states it went through. This is what
+//! the page steps forward and back over; `run_to_end` is a loop over `forward`.
+use super::scenario::{Fixes, Scenario};
+use super::world::{Event, StepError, StepRecord, World};
+
+/// A run has at most this many steps (the catalog's limit), so every loop ends.
+pub const MAX_STEPS: usize = 500;
+
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub scenario: &'static Scenario,
+    pub fixes: Fixes,
+    pub seed: u64,
+    /// `states[i]` is the world after `i` steps; `states[0]` the start.
+    states: Vec<World>,
+    /// `records[i]` took `states[i]` to `states[i + 1]`.
+    records: Vec<StepRecord>,
+    /// Whether step `i` was the scenario's own choice.
+    scripted: Vec<bool>,
+    /// How many steps are shown. Steps past the cursor are kept, so stepping back and
+    /// forward again replays them instead of recomputing.
+    cursor: usize,
+}
+
+impl Run {
+    pub fn new(scenario: &'static Scenario, fixes: Fixes, seed: u64) -> Run {
+        let start = scenario.world(&fixes, seed);
+        Run { scenario, fixes, seed, states: vec![start], records: Vec::new(), scripted: Vec::new(), cursor: 0 }
+    }
+
+    pub fn with_default_seed(scenario: &'static Scenario, fixes: Fixes) -> Run {
+        Run::new(scenario, fixes, scenario.seed)
+    }
+
+    pub fn world(&self) -> &World {
+        &self.states[self.cursor]
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// The steps up to the cursor, oldest first.
+    pub fn records(&self) -> &[StepRecord] {
+        &self.records[..self.cursor]
+    }
+
+    /// The choices of the whole recorded run (also past the cursor).
+    pub fn choices(&self) -> Vec<Event> {
+        self.records.iter().map(|r| r.event).collect()
+    }
+
+    /// Whether every step up to the cursor followed the scenario's own order.
+    pub fn on_script(&self) -> bool {
+        self.scripted[..self.cursor].iter().all(|s| *s)
+    }
+
+    /// Whether nothing more can happen at the cursor.
+    pub fn at_end(&self) -> bool {
+        self.cursor >= MAX_STEPS || self.world().enabled().is_empty()
+    }
+
+    /// The step count of the run when it is known to end: the recorded steps once the
+    /// last recorded state is an end.
+    pub fn total_if_ended(&self) -> Option<usize> {
+        let last = self.states.len() - 1;
+        (last >= MAX_STEPS || self.states[last].enabled().is_empty()).then_some(last)
+    }
+
+    /// What "forward" would fire at the cursor: the recorded next step if there is one,
+    /// else the scenario's own order while the run is on script, else earliest first.
+    pub fn next_event(&self) -> Option<Event> {
+        if self.at_end() {
+            return None;
+        }
+        if let Some(r) = self.records.get(self.cursor) {
+            return Some(r.event);
+        }
+        self.default_choice()
+    }
+
+    /// The choice the rules make at the cursor when the learner does not choose.
+    pub fn default_choice(&self) -> Option<Event> {
+        let world = self.world();
+        if self.on_script() {
+            self.scenario.scripted(world, self.cursor)
+        } else {
+            world.earliest()
+        }
+    }
+
+    /// Takes one step; returns false at the end.
+    pub fn forward(&mut self) -> bool {
+        match self.next_event() {
+            Some(event) => self.fire(event).is_ok(),
+            None => false,
+        }
+    }
+
+    /// Fires `event` at the cursor. If it differs from the recorded next step, the
+    /// steps past the cursor are dropped and a new future starts here.
+    pub fn fire(&mut self, event: Event) -> Result<&StepRecord, StepError> {
+        if self.cursor >= MAX_STEPS {
+            return Err(StepError::NotEnabled(event));
+        }
+        if self.records.get(self.cursor).is_some_and(|r| r.event == event) {
+            self.cursor += 1;
+            return Ok(&self.records[self.cursor - 1]);
+        }
+        let scripted = self.on_script() && self.scenario.scripted(self.world(), self.cursor) == Some(event);
+        let mut next = self.world().clone();
+        let record = next.step(event)?;
+        self.states.truncate(self.cursor + 1);
+        self.records.truncate(self.cursor);
+        self.scripted.truncate(self.cursor);
+        self.states.push(next);
+        self.records.push(record);
+        self.scripted.push(scripted);
+        self.cursor += 1;
+        Ok(&self.records[self.cursor - 1])
+    }
+
+    pub fn back(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.cursor -= 1;
+        true
+    }
+
+    /// Moves the cursor to `step`, computing steps as needed; stops early at the end.
+    /// Returns where the cursor ended.
+    pub fn seek(&mut self, step: usize) -> usize {
+        if step <= self.cursor {
+            self.cursor = step;
+            return step;
+        }
+        while self.cursor < step && self.forward() {}
+        self.cursor
+    }
+
+    pub fn run_to_end(&mut self) {
+        while self.forward() {}
+    }
+
+    pub fn reset(&mut self) {
+        self.cursor = 0;
+    }
+
+    /// The full trace up to the cursor, one line per step.
+    pub fn trace(&self) -> String {
+        self.records().iter().map(|r| format!("{r}\n")).collect()
+    }
+}

@@ -1,0 +1,42 @@
+//! Schedulers: who picks the next event. One strategy per file; the schedule itself is
+//! data (a seed and a list of choices), printable and replayable.
+//!
+//! Architecture Invariant: a scheduler only chooses among `World::enabled()`; it never
+//! changes the world itself, so any strategy can be swapped for any other mid-run.
+mod replay;
+mod script;
+mod seeded;
+
+pub use replay::Replay;
+pub use script::Script;
+pub use seeded::Seeded;
+
+use super::run::MAX_STEPS;
+use super::world::{Event, StepRecord, World};
+
+pub trait Scheduler {
+    /// Picks one of `enabled` (never empty) at step `step` of `world`.
+    fn choose(&mut self, world: &World, step: usize, enabled: &[Event]) -> Event;
+}
+
+/// Runs `world` to its end under `scheduler`: a loop over `step`, at most `MAX_STEPS`.
+pub fn run(world: &mut World, scheduler: &mut dyn Scheduler) -> Vec<StepRecord> {
+    let mut records = Vec::new();
+    while records.len() < MAX_STEPS {
+        let enabled = world.enabled();
+        if enabled.is_empty() {
+            break;
+        }
+        let mut choice = scheduler.choose(world, records.len(), &enabled);
+        if !enabled.contains(&choice) {
+            // A scheduler that names a disabled event gets the earliest instead: the
+            // loop must always make progress.
+            choice = enabled[0];
+        }
+        match world.step(choice) {
+            Ok(record) => records.push(record),
+            Err(_) => break,
+        }
+    }
+    records
+}

@@ -1,0 +1,109 @@
+//! Each scenario's trace, checked as a whole, with and without each fix, and the
+//! outcome the catalog gives. Update the snapshots with `UPDATE_EXPECT=1 cargo test`.
+use cachescope::sim::scenarios;
+use cachescope::sim::{Fixes, Invariant, Metric, Run};
+use expect_test::{expect_file, ExpectFile};
+
+fn run(id: &str, fixes: &[&str]) -> Run {
+    let scenario = scenarios::find(id).expect("scenario exists");
+    let fixes = Fixes::parse(scenario, fixes.iter().copied()).expect("fixes exist");
+    let mut run = Run::with_default_seed(scenario, fixes);
+    run.run_to_end();
+    run
+}
+
+fn metric(run: &Run, m: Metric) -> u64 {
+    m.value(&run.world().metrics)
+}
+
+fn holds(run: &Run, inv: Invariant) -> bool {
+    inv.check(run.world()).is_ok()
+}
+
+fn cached(run: &Run, key: u16) -> Option<String> {
+    let w = run.world();
+    w.cache.live(cachescope::sim::Key(key), w.now_ms).map(|e| e.version.to_string())
+}
+
+/// The trace with the narration, the way a learner reads it.
+fn story(run: &Run) -> String {
+    let mut out = String::new();
+    for r in run.records() {
+        out.push_str(&format!("{r}\n    {}\n", r.narration));
+    }
+    out.push_str(&format!("END {}\n", (run.scenario.epilogue)(run.world(), &run.fixes)));
+    out
+}
+
+fn check(run: &Run, snapshot: ExpectFile) {
+    snapshot.assert_eq(&story(run));
+}
+
+#[test]
+fn cache_aside_read() {
+    let r = run("cache-aside-read", &[]);
+    check(&r, expect_file!["snapshots/cache-aside-read.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+    assert_eq!(metric(&r, Metric::CacheHits), 1);
+}
+
+#[test]
+fn cache_aside_write() {
+    let r = run("cache-aside-write", &[]);
+    check(&r, expect_file!["snapshots/cache-aside-write.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    assert_eq!(metric(&r, Metric::WritesAcked), 1);
+}
+
+#[test]
+fn stale_set_race_without_fix_is_violated() {
+    let r = run("stale-set-race", &[]);
+    check(&r, expect_file!["snapshots/stale-set-race.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v2");
+}
+
+#[test]
+fn stale_set_race_versioned_set() {
+    let r = run("stale-set-race", &["versioned-set"]);
+    check(&r, expect_file!["snapshots/stale-set-race+versioned-set.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("Had it expired first"), "the narration names the limit");
+}
+
+#[test]
+fn stale_set_race_lease() {
+    let r = run("stale-set-race", &["lease"]);
+    check(&r, expect_file!["snapshots/stale-set-race+lease.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1), None);
+}
+
+#[test]
+fn stale_set_race_delayed_double_delete() {
+    let r = run("stale-set-race", &["delayed-double-delete"]);
+    check(&r, expect_file!["snapshots/stale-set-race+delayed-double-delete.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("heuristic"), "the narration says it is a heuristic");
+}
+
+#[test]
+fn every_scenario_ends_within_its_limits() {
+    for s in scenarios::ALL {
+        let mut combos: Vec<Vec<&str>> = vec![vec![]];
+        combos.extend(s.fixes.iter().map(|f| vec![f.id]));
+        for fixes in combos {
+            let r = run(s.id, &fixes);
+            assert!(r.at_end(), "{} {fixes:?} ended", s.id);
+            assert!(r.cursor() < cachescope::sim::run::MAX_STEPS, "{} {fixes:?} ends before the step limit", s.id);
+            assert!(r.world().now_ms <= r.world().config.horizon_ms);
+            for rec in r.records() {
+                assert!(!rec.narration.is_empty(), "{} step {rec} has narration", s.id);
+            }
+        }
+    }
+}
