@@ -1,0 +1,71 @@
+//! The few things the page asks of the browser: the query string, history, the theme.
+//! Every call tolerates a missing window or a refused API: the page keeps working.
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub fn query() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+pub fn origin_and_path() -> String {
+    let loc = window().location();
+    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+}
+
+pub fn push_query(query: &str) {
+    if let Ok(history) = window().history() {
+        let url = format!("?{query}");
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = ev.target() else { return false };
+    let Ok(el) = target.dyn_into::<web_sys::Element>() else { return false };
+    let tag = el.tag_name().to_ascii_lowercase();
+    match tag.as_str() {
+        "textarea" | "select" => true,
+        "input" => {
+            let kind = el.get_attribute("type").unwrap_or_default();
+            kind != "range" && kind != "checkbox"
+        }
+        _ => el.has_attribute("contenteditable"),
+    }
+}
+
+const THEME_KEY: &str = "cachescope-theme";
+
+fn root() -> Option<web_sys::Element> {
+    window().document()?.document_element()
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn apply_saved_theme() {
+    if let (Some(root), Some(theme)) = (root(), storage().and_then(|s| s.get_item(THEME_KEY).ok().flatten())) {
+        if theme == "dark" || theme == "light" {
+            let _ = root.set_attribute("data-theme", &theme);
+        }
+    }
+}
+
+/// Flips between light and dark, starting from what the page shows now.
+pub fn toggle_theme() {
+    let Some(root) = root() else { return };
+    let now_dark = match root.get_attribute("data-theme").as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => window()
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches()),
+    };
+    let next = if now_dark { "light" } else { "dark" };
+    let _ = root.set_attribute("data-theme", next);
+    if let Some(s) = storage() {
+        let _ = s.set_item(THEME_KEY, next);
+    }
+}

@@ -1,0 +1,146 @@
+//! The scenario list (the learning path), the loaded scenario's title and fixes, and
+//! its pattern card: flow, pros and cons, and the way on.
+use super::session::Actions;
+use crate::sim::scenarios;
+use leptos::prelude::*;
+
+#[component]
+pub fn ScenarioList() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let current = move || a.session.with(|s| s.run.scenario.id);
+    let links = scenarios::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let id = s.id;
+            let is_current = move || current() == id;
+            view! {
+                <li>
+                    <a data-testid="scenario-link" data-scenario=id href=format!("?scenario={id}")
+                        class:current=is_current
+                        aria-current=move || if is_current() { "page" } else { "false" }
+                        on:click=move |ev| {
+                            ev.prevent_default();
+                            a.load_scenario(id);
+                        }>
+                        <span class="n">{i + 1}</span>
+                        <span>{s.title}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="scenarios" aria-label="Scenarios, in learning order">
+            <h2>"Learning path"</h2>
+            <ol>{links}</ol>
+        </nav>
+    }
+}
+
+#[component]
+pub fn Title() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    view! {
+        <div class="title">
+            <h2 data-testid="scenario-title" data-scenario=move || s.with(|s| s.run.scenario.id)>
+                {move || s.with(|s| s.run.scenario.title)}
+            </h2>
+            <p class="summary">{move || s.with(|s| s.run.scenario.summary)}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn FixToggles() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    let fixes = move || s.with(|s| s.run.scenario.fixes);
+    view! {
+        <Show when=move || !fixes().is_empty()>
+            <div class="fixes" role="group" aria-label="Fixes">
+                <span class="fixes-label">"Fixes:"</span>
+                {move || {
+                    fixes()
+                        .iter()
+                        .map(|f| {
+                            let id = f.id;
+                            let on = move || s.with(|s| s.run.fixes.has(id));
+                            view! {
+                                <button data-testid="fix-toggle" data-fix=id class="fix" class:on=on
+                                    aria-pressed=move || if on() { "true" } else { "false" }
+                                    title=f.what
+                                    on:click=move |_| a.toggle_fix(id)>
+                                    {move || if on() { "✓ " } else { "" }}
+                                    {f.title}
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+            <ul class="fix-notes">
+                {move || {
+                    let s = s;
+                    fixes()
+                        .iter()
+                        .filter(|f| s.with(|s| s.run.fixes.has(f.id)))
+                        .map(|f| view! {
+                            <li>
+                                <strong>{f.title}": "</strong>{f.what}
+                                <br />
+                                <em>"Cost: "</em>{f.cost}
+                            </li>
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Show>
+    }
+}
+
+#[component]
+pub fn Learn() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    let scenario = move || s.with(|s| s.run.scenario);
+    let list = |items: &'static [&'static str]| items.iter().map(|t| view! { <li>{*t}</li> }).collect_view();
+    view! {
+        <section class="panel learn" aria-labelledby="learn-h">
+            <h2 id="learn-h">"The pattern"</h2>
+            {move || {
+                let sc = scenario();
+                let next = scenarios::next_after(sc.id);
+                view! {
+                    <div class="cards">
+                        <div>
+                            <h3>"Flow"</h3>
+                            <ol class="flow">{list(sc.flow)}</ol>
+                        </div>
+                        <div>
+                            <h3>"Pros"</h3>
+                            <ul class="pros">{list(sc.pros)}</ul>
+                        </div>
+                        <div>
+                            <h3>"Cons"</h3>
+                            <ul class="cons">{list(sc.cons)}</ul>
+                        </div>
+                    </div>
+                    {next.map(|n| {
+                        let id = n.id;
+                        view! {
+                            <p class="next">
+                                "Next on the path: "
+                                <a href=format!("?scenario={id}") data-testid="next-scenario"
+                                    on:click=move |ev| { ev.prevent_default(); a.load_scenario(id); }>
+                                    {n.title}" →"
+                                </a>
+                            </p>
+                        }
+                    })}
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,178 @@
+//! The page's one piece of state, a `Run` and the errors of the link that made it, and
+//! the actions every control and shortcut goes through.
+use super::browser;
+use super::{DEFAULT_SPEED, SPEEDS_PER_S};
+use crate::sim::link::{self, LoadError};
+use crate::sim::{scenarios, Fixes, Run};
+use gloo_timers::callback::Interval;
+use leptos::prelude::*;
+
+pub struct Session {
+    pub run: Run,
+    pub errors: Vec<LoadError>,
+}
+
+impl Session {
+    pub fn from_query(query: &str) -> Session {
+        let loaded = link::load(query);
+        Session { run: loaded.run, errors: loaded.errors }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Actions {
+    pub session: RwSignal<Session>,
+    pub playing: RwSignal<bool>,
+    /// Index into `SPEEDS_PER_S`.
+    pub speed: RwSignal<usize>,
+    timer: StoredValue<Option<Interval>, LocalStorage>,
+}
+
+impl Actions {
+    pub fn new(session: RwSignal<Session>) -> Actions {
+        let actions = Actions {
+            session,
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(DEFAULT_SPEED),
+            timer: StoredValue::new_local(None),
+        };
+        // Restart the ticker whenever play starts or the speed changes.
+        Effect::new(move |_| {
+            let playing = actions.playing.get();
+            let speed = actions.speed.get();
+            actions.timer.set_value(None);
+            if playing {
+                let per_s = SPEEDS_PER_S[speed.min(SPEEDS_PER_S.len() - 1)];
+                let tick = Interval::new(1000 / per_s, move || {
+                    if !actions.forward() {
+                        actions.playing.set(false);
+                    }
+                });
+                actions.timer.set_value(Some(tick));
+            }
+        });
+        actions
+    }
+
+    pub fn forward(self) -> bool {
+        let mut moved = false;
+        self.session.update(|s| moved = s.run.forward());
+        moved
+    }
+
+    pub fn back(self) {
+        self.playing.set(false);
+        self.session.update(|s| {
+            s.run.back();
+        });
+    }
+
+    pub fn reset(self) {
+        self.playing.set(false);
+        self.session.update(|s| s.run.reset());
+    }
+
+    pub fn run_to_end(self) {
+        self.playing.set(false);
+        self.session.update(|s| s.run.run_to_end());
+    }
+
+    pub fn seek(self, step: usize) {
+        self.playing.set(false);
+        self.session.update(|s| {
+            s.run.seek(step);
+        });
+    }
+
+    pub fn toggle_play(self) {
+        let at_end = self.session.with_untracked(|s| s.run.at_end());
+        if !self.playing.get_untracked() && at_end {
+            self.session.update(|s| s.run.reset());
+        }
+        self.playing.update(|p| *p = !*p);
+    }
+
+    /// A fix changes the run from the start.
+    pub fn toggle_fix(self, id: &str) {
+        self.playing.set(false);
+        self.session.update(|s| {
+            let scenario = s.run.scenario;
+            let fixes = s.run.fixes.toggled(scenario, id);
+            s.run = Run::new(scenario, fixes, s.run.seed);
+        });
+        self.push_url();
+    }
+
+    pub fn load_scenario(self, id: &str) {
+        let Some(scenario) = scenarios::find(id) else { return };
+        self.playing.set(false);
+        self.session.update(|s| {
+            s.run = Run::with_default_seed(scenario, Fixes::none());
+            s.errors.clear();
+        });
+        self.push_url();
+    }
+
+    /// The link to the exact moment shown.
+    pub fn share_query(self) -> String {
+        self.session.with(|s| link::query(&s.run))
+    }
+
+    fn push_url(self) {
+        let query = self.session.with_untracked(|s| {
+            let mut q = format!("scenario={}", s.run.scenario.id);
+            if !s.run.fixes.ids().is_empty() {
+                q.push_str(&format!("&fix={}", s.run.fixes.ids().join(",")));
+            }
+            q
+        });
+        browser::push_query(&query);
+    }
+
+    /// → ← space r e, unless the learner is typing in a field.
+    pub fn install_keyboard(self) {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || browser::typing_in_field(&ev) {
+                return;
+            }
+            let handled = match ev.key().as_str() {
+                "ArrowRight" => {
+                    self.playing.set(false);
+                    self.forward();
+                    true
+                }
+                "ArrowLeft" => {
+                    self.back();
+                    true
+                }
+                " " => {
+                    self.toggle_play();
+                    true
+                }
+                "r" | "R" => {
+                    self.reset();
+                    true
+                }
+                "e" | "E" | "End" => {
+                    self.run_to_end();
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+
+    /// The browser's back button returns to the scenario of the previous entry.
+    pub fn install_history(self) {
+        let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            self.playing.set(false);
+            let next = Session::from_query(&browser::query());
+            self.session.set(next);
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
