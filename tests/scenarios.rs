@@ -22,7 +22,9 @@ fn holds(run: &Run, inv: Invariant) -> bool {
 
 fn cached(run: &Run, key: u16) -> Option<String> {
     let w = run.world();
-    w.cache.live(cachescope::sim::Key(key), w.now_ms).map(|e| e.version.to_string())
+    w.cache
+        .live(cachescope::sim::Key(key), w.now_ms)
+        .map(|e| e.version.to_string())
 }
 
 /// The trace with the narration, the way a learner reads it.
@@ -31,7 +33,10 @@ fn story(run: &Run) -> String {
     for r in run.records() {
         out.push_str(&format!("{r}\n    {}\n", r.narration));
     }
-    out.push_str(&format!("END {}\n", (run.scenario.epilogue)(run.world(), &run.fixes)));
+    out.push_str(&format!(
+        "END {}\n",
+        (run.scenario.epilogue)(run.world(), &run.fixes)
+    ));
     out
 }
 
@@ -70,9 +75,15 @@ fn stale_set_race_without_fix_is_violated() {
 #[test]
 fn stale_set_race_versioned_set() {
     let r = run("stale-set-race", &["versioned-set"]);
-    check(&r, expect_file!["snapshots/stale-set-race+versioned-set.txt"]);
+    check(
+        &r,
+        expect_file!["snapshots/stale-set-race+versioned-set.txt"],
+    );
     assert!(holds(&r, Invariant::CacheMatchesDb));
-    assert!(story(&r).contains("Had it expired first"), "the narration names the limit");
+    assert!(
+        story(&r).contains("Had it expired first"),
+        "the narration names the limit"
+    );
 }
 
 #[test]
@@ -86,9 +97,15 @@ fn stale_set_race_lease() {
 #[test]
 fn stale_set_race_delayed_double_delete() {
     let r = run("stale-set-race", &["delayed-double-delete"]);
-    check(&r, expect_file!["snapshots/stale-set-race+delayed-double-delete.txt"]);
+    check(
+        &r,
+        expect_file!["snapshots/stale-set-race+delayed-double-delete.txt"],
+    );
     assert!(holds(&r, Invariant::CacheMatchesDb));
-    assert!(story(&r).contains("heuristic"), "the narration says it is a heuristic");
+    assert!(
+        story(&r).contains("heuristic"),
+        "the narration says it is a heuristic"
+    );
 }
 
 #[test]
@@ -99,11 +116,117 @@ fn every_scenario_ends_within_its_limits() {
         for fixes in combos {
             let r = run(s.id, &fixes);
             assert!(r.at_end(), "{} {fixes:?} ended", s.id);
-            assert!(r.cursor() < cachescope::sim::run::MAX_STEPS, "{} {fixes:?} ends before the step limit", s.id);
+            assert!(
+                r.cursor() < cachescope::sim::run::MAX_STEPS,
+                "{} {fixes:?} ends before the step limit",
+                s.id
+            );
             assert!(r.world().now_ms <= r.world().config.horizon_ms);
             for rec in r.records() {
-                assert!(!rec.narration.is_empty(), "{} step {rec} has narration", s.id);
+                assert!(
+                    !rec.narration.is_empty(),
+                    "{} step {rec} has narration",
+                    s.id
+                );
             }
         }
     }
+}
+
+#[test]
+fn event_invalidation() {
+    let r = run("event-invalidation", &[]);
+    check(&r, expect_file!["snapshots/event-invalidation.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostEvent));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    assert_eq!(metric(&r, Metric::EventsDelivered), 1);
+}
+
+#[test]
+fn event_delay_is_stale_while_in_flight() {
+    let scenario = scenarios::find("event-delay").unwrap();
+    let mut r = Run::with_default_seed(scenario, Fixes::none());
+    let mut seen_violation_in_flight = false;
+    while r.forward() {
+        let in_flight = r.world().net.iter().any(|m| m.payload.kind() == "event");
+        if in_flight && !holds(&r, Invariant::CacheMatchesDb) {
+            seen_violation_in_flight = true;
+        }
+    }
+    assert!(
+        seen_violation_in_flight,
+        "violated while the event is in flight"
+    );
+    check(&r, expect_file!["snapshots/event-delay.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostEvent));
+    assert_eq!(metric(&r, Metric::StaleReads), 1);
+}
+
+#[test]
+fn event_loss_at_most_once() {
+    let r = run("event-loss", &[]);
+    check(&r, expect_file!["snapshots/event-loss.txt"]);
+    assert!(!holds(&r, Invariant::NoLostEvent));
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(metric(&r, Metric::EventsDropped), 1);
+}
+
+#[test]
+fn event_loss_durable_bus() {
+    let r = run("event-loss", &["durable-bus"]);
+    check(&r, expect_file!["snapshots/event-loss+durable-bus.txt"]);
+    assert!(holds(&r, Invariant::NoLostEvent));
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("Kafka"));
+}
+
+#[test]
+fn event_duplicate_reorder_without_fix() {
+    let r = run("event-duplicate-reorder", &[]);
+    check(&r, expect_file!["snapshots/event-duplicate-reorder.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v3");
+}
+
+#[test]
+fn event_duplicate_reorder_versioned_events() {
+    let r = run("event-duplicate-reorder", &["versioned-events"]);
+    check(
+        &r,
+        expect_file!["snapshots/event-duplicate-reorder+versioned-events.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v3"));
+}
+
+#[test]
+fn event_duplicate_reorder_idempotent_consumer() {
+    let r = run("event-duplicate-reorder", &["idempotent-consumer"]);
+    check(
+        &r,
+        expect_file!["snapshots/event-duplicate-reorder+idempotent-consumer.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("versioning also covers reordering"));
+}
+
+#[test]
+fn poison_event_blocks_until_the_horizon() {
+    let r = run("poison-event", &[]);
+    check(&r, expect_file!["snapshots/poison-event.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert!(r.world().bus.dlq.is_empty());
+}
+
+#[test]
+fn poison_event_retry_dlq() {
+    let r = run("poison-event", &["retry-dlq"]);
+    check(&r, expect_file!["snapshots/poison-event+retry-dlq.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(r.world().bus.dlq.len(), 1);
+    let view = cachescope::sim::view::View::of(r.world(), r.scenario);
+    assert_eq!(view.dlq.len(), 1);
 }

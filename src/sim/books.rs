@@ -29,16 +29,27 @@ pub struct Books {
     /// Times of the database reads inside the last `PEAK_WINDOW_MS`. Bounded: older
     /// ones are dropped as reads come in.
     pub recent_db_reads_ms: VecDeque<u64>,
+    /// Committed changes whose cache invalidation relies on an event (they were made
+    /// through a write path that publishes, directly or by the outbox).
+    pub relied: Vec<(Key, Version)>,
+    /// The newest version per key whose event the consumer has handled.
+    pub delivered: BTreeMap<Key, Version>,
 }
 
 impl Books {
     pub(crate) fn record_db_read(&mut self, metrics: &mut Metrics, now_ms: u64) {
         metrics.db_reads += 1;
         self.recent_db_reads_ms.push_back(now_ms);
-        while self.recent_db_reads_ms.front().is_some_and(|t| t + PEAK_WINDOW_MS <= now_ms) {
+        while self
+            .recent_db_reads_ms
+            .front()
+            .is_some_and(|t| t + PEAK_WINDOW_MS <= now_ms)
+        {
             self.recent_db_reads_ms.pop_front();
         }
-        metrics.db_reads_peak = metrics.db_reads_peak.max(self.recent_db_reads_ms.len() as u64);
+        metrics.db_reads_peak = metrics
+            .db_reads_peak
+            .max(self.recent_db_reads_ms.len() as u64);
     }
 }
 
@@ -122,8 +133,14 @@ impl Invariant {
     pub fn describe(self) -> &'static str {
         match self {
             Invariant::CacheMatchesDb => "every cached key holds the value the database has committed",
-            Invariant::NoLostWrite => "every acknowledged write is in the database, or on a durable path to it",
-            Invariant::NoLostEvent => "every change's invalidation event was delivered, or is on a durable path",
+            Invariant::NoLostWrite => {
+                "every acknowledged write is in the database, or still in a write-behind queue that will put it there"
+            }
+            Invariant::NoLostEvent => {
+                "every change whose invalidation relies on an event had its event handled, or the event is still on \
+                 its way (in the service about to publish it, in the outbox, on the network, in the bus's log or \
+                 dead-letter queue, or in the consumer's hands)"
+            }
         }
     }
 
@@ -137,7 +154,10 @@ impl Invariant {
                     }
                     let want = world.expected(*key);
                     if entry.version != want {
-                        return Err(format!("the cache holds {key}={} but the database has {want}", entry.version));
+                        return Err(format!(
+                            "the cache holds {key}={} but the database has {want}",
+                            entry.version
+                        ));
                     }
                 }
                 Ok(())
@@ -145,17 +165,57 @@ impl Invariant {
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
                     let have = world.db.read(*key);
-                    if have < *version {
-                        return Err(format!("{key}={version} was acknowledged but the database has {have}"));
+                    let queued = world.cache.queued(*key).is_some_and(|q| q >= *version);
+                    if have < *version && !queued {
+                        return Err(format!(
+                            "{key}={version} was acknowledged but the database has {have} and no queue holds it"
+                        ));
                     }
                 }
                 Ok(())
             }
-            // Events arrive with the event bus; until a scenario has one, no change
-            // relies on an event, so nothing can be lost.
-            Invariant::NoLostEvent => Ok(()),
+            Invariant::NoLostEvent => {
+                for (key, version) in &world.books.relied {
+                    let handled = world.books.delivered.get(key).is_some_and(|d| d >= version);
+                    if !handled && !event_on_its_way(world, *key, *version) {
+                        return Err(format!(
+                            "the change {key}={version} was committed but its event exists nowhere: the cache will \
+                             never hear of it"
+                        ));
+                    }
+                }
+                Ok(())
+            }
         }
     }
+}
+
+/// Whether an event covering `key` at `version` (or newer) is somewhere it will be
+/// handled from.
+fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
+    use super::bus::EntryState;
+    use super::msg::Payload;
+    let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
+    let publishing = w
+        .flows
+        .iter()
+        .any(|f| f.key == key && f.stage == super::world::Stage::Commit);
+    let in_net = w.net.iter().any(|m| match m.payload {
+        Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
+        _ => false,
+    });
+    let in_outbox = w.db.outbox.iter().any(|r| !r.published && covers(&r.ev));
+    let in_log = w.bus.log.iter().any(|e| {
+        covers(&e.ev)
+            && matches!(
+                e.state,
+                EntryState::Pending | EntryState::Sent | EntryState::Retrying
+            )
+    });
+    let in_dlq = w.bus.dlq.iter().any(|e| covers(&e.ev));
+    let in_hand = w.consumer.inbox.iter().any(|(ev, _)| covers(ev))
+        || w.consumer.busy.is_some_and(|(ev, _, _)| covers(&ev));
+    publishing || in_net || in_outbox || in_log || in_dlq || in_hand
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The cache node: entries with a TTL, and the two guards against stale sets that the
-//! catalog teaches, version tombstones and memcache-style leases.
-use super::ids::{Key, Version};
+//! catalog teaches, version tombstones and memcache-style leases; the per-key locks of
+//! the stampede mutex; and the write-behind queue with its optional disk log.
+use super::ids::{Key, NodeId, Version};
 use super::msg::{LeaseReply, Refusal};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -23,8 +24,26 @@ pub enum SetGuard {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub version: Version,
-    /// Virtual ms at which the entry expires.
+    /// Virtual ms at which the entry expires (`NO_TTL`: never).
     pub expires_ms: u64,
+    /// How long computing the value took (XFetch's delta).
+    pub delta_ms: u64,
+}
+
+/// A per-key lock (memcache `add` of a lock key, with an expiry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LockHold {
+    pub holder: NodeId,
+    pub until_ms: u64,
+}
+
+/// A write waiting in the write-behind queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Queued {
+    pub key: Key,
+    pub version: Version,
+    /// The flusher has sent it to the database and waits for the answer.
+    pub in_flight: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,6 +66,12 @@ pub struct Cache {
     pub leases: BTreeMap<Key, Lease>,
     /// The next lease token; tokens are never reused, so an old one can never match.
     pub next_token: u64,
+    pub locks: BTreeMap<Key, LockHold>,
+    /// The write-behind queue, oldest first; one entry per key (coalesced) unless the
+    /// older one is already on its way to the database.
+    pub queue: Vec<Queued>,
+    /// The write-behind log on disk (durable queue): survives a crash.
+    pub log: Vec<(Key, Version)>,
 }
 
 /// What a lookup found.
@@ -64,28 +89,46 @@ impl Cache {
             tombstones: BTreeMap::new(),
             leases: BTreeMap::new(),
             next_token: 1,
+            locks: BTreeMap::new(),
+            queue: Vec::new(),
+            log: Vec::new(),
         }
     }
 
     /// The live entry for `key` at `now_ms`, if any (an expired entry is a miss even
     /// before its expiry timer has fired).
     pub fn live(&self, key: Key, now_ms: u64) -> Option<Entry> {
-        self.entries.get(&key).copied().filter(|e| e.expires_ms > now_ms)
+        self.entries
+            .get(&key)
+            .copied()
+            .filter(|e| e.expires_ms > now_ms)
     }
 
     pub fn get(&mut self, key: Key, now_ms: u64) -> Lookup {
         if let Some(entry) = self.live(key, now_ms) {
-            return Lookup { hit: Some(entry.version), lease: LeaseReply::None };
+            return Lookup {
+                hit: Some(entry.version),
+                lease: LeaseReply::None,
+            };
         }
         let SetGuard::Lease { period_ms } = self.guard else {
-            return Lookup { hit: None, lease: LeaseReply::None };
+            return Lookup {
+                hit: None,
+                lease: LeaseReply::None,
+            };
         };
         let lease = match self.leases.get(&key) {
             Some(held) if now_ms < held.issued_ms + period_ms => LeaseReply::Wait,
             _ => {
                 let token = self.next_token;
                 self.next_token += 1;
-                self.leases.insert(key, Lease { token, issued_ms: now_ms });
+                self.leases.insert(
+                    key,
+                    Lease {
+                        token,
+                        issued_ms: now_ms,
+                    },
+                );
                 LeaseReply::Granted(token)
             }
         };
@@ -123,8 +166,59 @@ impl Cache {
                 self.leases.remove(&key);
             }
         }
-        self.entries.insert(key, Entry { version, expires_ms });
+        self.entries.insert(
+            key,
+            Entry {
+                version,
+                expires_ms,
+                delta_ms: 0,
+            },
+        );
         Ok(())
+    }
+
+    /// A crash: everything in memory is gone (entries, tombstones, leases, locks, the
+    /// queue); only the disk log stays.
+    pub fn crash(&mut self) {
+        self.entries.clear();
+        self.tombstones.clear();
+        self.leases.clear();
+        self.locks.clear();
+        self.queue.clear();
+    }
+
+    /// The newest queued version of `key`, if any.
+    pub fn queued(&self, key: Key) -> Option<Version> {
+        self.queue
+            .iter()
+            .filter(|q| q.key == key)
+            .map(|q| q.version)
+            .max()
+    }
+
+    /// Queues a write-behind write, coalescing with a queued write of the same key that
+    /// has not left yet. Returns whether it coalesced.
+    pub fn enqueue(&mut self, key: Key, version: Version, durable: bool) -> bool {
+        if durable {
+            self.log.push((key, version));
+        }
+        if let Some(q) = self.queue.iter_mut().find(|q| q.key == key && !q.in_flight) {
+            q.version = q.version.max(version);
+            return true;
+        }
+        self.queue.push(Queued {
+            key,
+            version,
+            in_flight: false,
+        });
+        false
+    }
+
+    /// The flusher's answer came back: the write of `version` is in the database.
+    pub fn flushed(&mut self, key: Key, version: Version) {
+        self.queue
+            .retain(|q| !(q.key == key && q.in_flight && q.version <= version));
+        self.log.retain(|(k, v)| !(*k == key && *v <= version));
     }
 
     /// Removes the key. With versioned sets the delete leaves a tombstone; with leases
@@ -135,10 +229,18 @@ impl Cache {
             SetGuard::Plain => {}
             SetGuard::Versioned { tombstone_ms } => {
                 if let Some(version) = version {
-                    let newer = self.tombstones.get(&key).is_some_and(|t| t.version > version);
+                    let newer = self
+                        .tombstones
+                        .get(&key)
+                        .is_some_and(|t| t.version > version);
                     if !newer {
-                        self.tombstones
-                            .insert(key, Tombstone { version, until_ms: now_ms + tombstone_ms });
+                        self.tombstones.insert(
+                            key,
+                            Tombstone {
+                                version,
+                                until_ms: now_ms + tombstone_ms,
+                            },
+                        );
                     }
                 }
             }
@@ -179,6 +281,7 @@ mod tests {
         let mut c = Cache::new(SetGuard::Plain);
         c.set(K, Version(1), None, 10, 0).unwrap();
         assert!(c.live(K, 9).is_some());
+        assert!(c.queued(K).is_none());
         assert!(c.live(K, 10).is_none());
         assert!(!c.expire(K, 9));
         assert!(c.expire(K, 10));
@@ -189,21 +292,38 @@ mod tests {
     fn tombstone_refuses_older_set_until_it_expires() {
         let mut c = Cache::new(SetGuard::Versioned { tombstone_ms: 50 });
         c.delete(K, Some(Version(2)), 0);
-        assert_eq!(c.set(K, Version(1), None, 1000, 10), Err(Refusal::Outdated(Version(2))));
-        assert_eq!(c.set(K, Version(1), None, 1000, 50), Ok(()), "tombstone gone at 50");
+        assert_eq!(
+            c.set(K, Version(1), None, 1000, 10),
+            Err(Refusal::Outdated(Version(2)))
+        );
+        assert_eq!(
+            c.set(K, Version(1), None, 1000, 50),
+            Ok(()),
+            "tombstone gone at 50"
+        );
         assert_eq!(c.set(K, Version(2), None, 1000, 60), Ok(()));
-        assert_eq!(c.set(K, Version(1), None, 1000, 60), Err(Refusal::Outdated(Version(2))));
+        assert_eq!(
+            c.set(K, Version(1), None, 1000, 60),
+            Err(Refusal::Outdated(Version(2)))
+        );
     }
 
     #[test]
     fn lease_is_issued_once_per_period_and_killed_by_delete() {
         let mut c = Cache::new(SetGuard::Lease { period_ms: 10_000 });
         let first = c.get(K, 0);
-        let LeaseReply::Granted(token) = first.lease else { panic!("{first:?}") };
+        let LeaseReply::Granted(token) = first.lease else {
+            panic!("{first:?}")
+        };
         assert_eq!(c.get(K, 1).lease, LeaseReply::Wait, "second miss waits");
         c.delete(K, None, 2);
-        assert_eq!(c.set(K, Version(1), Some(token), 1000, 3), Err(Refusal::LeaseInvalid));
-        let LeaseReply::Granted(again) = c.get(K, 4).lease else { panic!() };
+        assert_eq!(
+            c.set(K, Version(1), Some(token), 1000, 3),
+            Err(Refusal::LeaseInvalid)
+        );
+        let LeaseReply::Granted(again) = c.get(K, 4).lease else {
+            panic!()
+        };
         assert_ne!(again, token, "tokens are never reused");
         assert_eq!(c.set(K, Version(2), Some(again), 1000, 5), Ok(()));
         assert_eq!(c.get(K, 6).hit, Some(Version(2)));
@@ -212,7 +332,25 @@ mod tests {
     #[test]
     fn lease_set_without_token_is_refused() {
         let mut c = Cache::new(SetGuard::Lease { period_ms: 10_000 });
-        assert_eq!(c.set(K, Version(1), None, 1000, 0), Err(Refusal::LeaseInvalid));
+        assert_eq!(
+            c.set(K, Version(1), None, 1000, 0),
+            Err(Refusal::LeaseInvalid)
+        );
+    }
+
+    #[test]
+    fn queue_coalesces_until_a_write_leaves() {
+        let mut c = Cache::new(SetGuard::Plain);
+        assert!(!c.enqueue(K, Version(2), true));
+        assert!(c.enqueue(K, Version(3), true));
+        assert_eq!(c.queue.len(), 1);
+        c.queue[0].in_flight = true;
+        assert!(!c.enqueue(K, Version(4), true));
+        c.crash();
+        assert!(c.queue.is_empty());
+        assert_eq!(c.log.len(), 3, "the disk log survives the crash");
+        c.flushed(K, Version(3));
+        assert_eq!(c.log, vec![(K, Version(4))]);
     }
 
     #[test]

@@ -18,7 +18,12 @@ pub struct Latency {
 
 impl Default for Latency {
     fn default() -> Self {
-        Latency { client_ms: 1, cache_ms: 1, db_read_ms: 2, db_write_ms: 5 }
+        Latency {
+            client_ms: 1,
+            cache_ms: 1,
+            db_read_ms: 2,
+            db_write_ms: 5,
+        }
     }
 }
 
@@ -35,7 +40,128 @@ pub enum WriteOrder {
 pub enum Op {
     Read,
     Write,
+    /// A batch job (or another service) updates the row straight in the database: no
+    /// cache invalidation, no event. The cache learns nothing.
+    DirectWrite,
 }
+
+/// How the service writes, and so how the cache learns of a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WriteMode {
+    /// Cache-aside: commit, then delete the key (or the reverse, `write_order`).
+    Invalidate,
+    /// Write-through: commit, then set the new value in the cache, then answer.
+    Through,
+    /// Write-behind: the cache takes the write, queues it and answers; the flusher
+    /// writes the database later.
+    Behind,
+    /// Commit, then publish a change event; the consumer invalidates.
+    Event,
+    /// Commit the row and an outbox row in one transaction; the relay publishes.
+    Outbox,
+}
+
+/// What a consumer does with an event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ConsumerConfig {
+    /// Write the event's value into the cache instead of deleting the key.
+    pub update: bool,
+    /// Remember processed event ids and skip one seen before.
+    pub idempotent: bool,
+    /// Remember the newest version applied per key and skip an older event.
+    pub versioned: bool,
+}
+
+/// Retries of an event the consumer failed on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RetryPolicy {
+    /// `None`: retry for ever. `Some(n)`: after n retries, to the dead-letter queue.
+    pub max_retries: Option<u32>,
+    pub backoff_ms: u64,
+    /// Double the backoff on each retry.
+    pub exponential: bool,
+}
+
+/// The event bus and its delivery guarantee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BusConfig {
+    /// `false`: at-most-once fire-and-forget (Redis Pub/Sub): a subscriber that is down
+    /// misses the message. `true`: a durable log with a committed consumer offset
+    /// (Kafka): at-least-once.
+    pub durable: bool,
+    /// How many events may be out to the consumer, unacknowledged, at once.
+    pub prefetch: u32,
+    /// Redeliver an event whose ack has not come back within this (SQS's visibility
+    /// timeout); `None`: only a reconnect redelivers.
+    pub ack_timeout_ms: Option<u64>,
+    pub retry: RetryPolicy,
+    /// One-way latency from the bus to the consumer.
+    pub deliver_ms: u64,
+    /// One-way latency to the bus.
+    pub publish_ms: u64,
+}
+
+impl Default for BusConfig {
+    fn default() -> Self {
+        BusConfig {
+            durable: false,
+            prefetch: 1,
+            ack_timeout_ms: None,
+            retry: RetryPolicy {
+                max_retries: None,
+                backoff_ms: 100,
+                exponential: false,
+            },
+            deliver_ms: 2,
+            publish_ms: 2,
+        }
+    }
+}
+
+/// The write-behind queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct BehindConfig {
+    /// The flusher runs this long after the first write lands in an empty queue.
+    pub flush_delay_ms: u64,
+    /// At most this many keys per flush.
+    pub batch_size: usize,
+    /// Each write goes to a log on disk before the ack; the log is replayed after a
+    /// restart.
+    pub durable: bool,
+    /// What the disk write costs, added to the ack.
+    pub disk_ms: u64,
+}
+
+impl Default for BehindConfig {
+    fn default() -> Self {
+        BehindConfig {
+            flush_delay_ms: 100,
+            batch_size: 10,
+            durable: false,
+            disk_ms: 5,
+        }
+    }
+}
+
+/// How concurrent misses of one key are kept from all loading the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LoadGuard {
+    None,
+    /// A per-key lock in the cache, with an expiry so a crashed holder frees it.
+    Mutex {
+        lock_ms: u64,
+    },
+    /// Concurrent misses in the one service instance share one load.
+    SingleFlight,
+    /// XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): a reader recomputes
+    /// early when `now - delta * beta * ln(rand) >= expiry`. `beta` in hundredths.
+    XFetch {
+        beta_centi: u32,
+    },
+}
+
+/// A value with no TTL (it never expires).
+pub const NO_TTL: u64 = u64::MAX;
 
 /// A hop of a request that the scenario makes slow, to tell its story (a GC pause, a
 /// congested link). Nothing else about the request changes.
@@ -43,6 +169,8 @@ pub enum Op {
 pub enum SlowHop {
     /// The database's answer to this request's read travels slowly.
     DbReadReply,
+    /// The service's set of the value into the cache travels slowly.
+    CacheSet,
 }
 
 /// One request a client will make, in order, not before `at_ms`.
@@ -56,10 +184,28 @@ pub struct Request {
 
 impl Request {
     pub fn read(key: Key, at_ms: u64) -> Request {
-        Request { op: Op::Read, key, at_ms, slow: None }
+        Request {
+            op: Op::Read,
+            key,
+            at_ms,
+            slow: None,
+        }
     }
     pub fn write(key: Key, at_ms: u64) -> Request {
-        Request { op: Op::Write, key, at_ms, slow: None }
+        Request {
+            op: Op::Write,
+            key,
+            at_ms,
+            slow: None,
+        }
+    }
+    pub fn direct_write(key: Key, at_ms: u64) -> Request {
+        Request {
+            op: Op::DirectWrite,
+            key,
+            at_ms,
+            slow: None,
+        }
     }
     pub fn slow(mut self, hop: SlowHop, extra_ms: u64) -> Request {
         self.slow = Some((hop, extra_ms));
@@ -77,8 +223,31 @@ pub struct Config {
     pub second_delete_ms: Option<u64>,
     /// How long a reader told to wait by a lease waits before asking again.
     pub lease_retry_ms: u64,
-    /// TTL of every cache fill.
+    /// TTL of every cache fill (`NO_TTL`: none).
     pub ttl_ms: u64,
+    /// Up to this much random extra TTL per fill (0: none), drawn from the world's Rng.
+    pub jitter_ms: u64,
+    /// Keys in the cache at the start (`v1`), filled before the run (not counted).
+    pub warm: Vec<Key>,
+    /// When the warm keys expire; `None`: after the normal TTL.
+    pub warm_expires_ms: Option<u64>,
+    /// How long the warm values took to compute (XFetch's delta).
+    pub warm_delta_ms: u64,
+    pub write_mode: WriteMode,
+    pub load_guard: LoadGuard,
+    /// `Some`: there is an event bus and an invalidation consumer.
+    pub bus: Option<BusConfig>,
+    pub consumer: ConsumerConfig,
+    /// The consumer fails on every event about this key (a poison message).
+    pub poison: Option<Key>,
+    pub behind: BehindConfig,
+    /// The relay polls the outbox this long after it is woken.
+    pub relay_poll_ms: u64,
+    /// A crashed node's supervisor restarts it this long after the crash; `None`: it
+    /// stays down until restarted by hand.
+    pub restart_after_ms: Option<u64>,
+    /// What a `delay` fault adds to a message's arrival.
+    pub fault_delay_ms: u64,
     /// Nothing after this virtual time is part of the run.
     pub horizon_ms: u64,
     /// The rows the database starts with, each at `v1`.
@@ -96,6 +265,23 @@ impl Default for Config {
             second_delete_ms: None,
             lease_retry_ms: 5,
             ttl_ms: 60_000,
+            jitter_ms: 0,
+            warm: Vec::new(),
+            warm_expires_ms: None,
+            warm_delta_ms: 4,
+            write_mode: WriteMode::Invalidate,
+            load_guard: LoadGuard::None,
+            bus: None,
+            consumer: ConsumerConfig {
+                update: false,
+                idempotent: false,
+                versioned: false,
+            },
+            poison: None,
+            behind: BehindConfig::default(),
+            relay_poll_ms: 5,
+            restart_after_ms: None,
+            fault_delay_ms: 100,
             horizon_ms: 1_000,
             keys: vec![Key(1)],
             clients: Vec::new(),

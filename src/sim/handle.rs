@@ -1,9 +1,9 @@
 //! What the cache, the database and the clients do with a message that reaches them.
-use super::cache::SetGuard;
-use super::config::SlowHop;
-use super::ids::{Key, NodeId};
+use super::cache::{LockHold, SetGuard};
+use super::config::{Op, SlowHop, WriteMode, NO_TTL};
+use super::ids::{FlowId, Key, NodeId};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
-use super::world::{said, Said, TimerKind, World};
+use super::world::{said, Flow, Said, Stage, TimerKind, World};
 
 pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
     let lat = w.config.latency.cache_ms;
@@ -11,14 +11,34 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
     match msg.payload {
         Payload::Get { key } => {
             let found = w.cache.get(key, now);
-            let reply = Payload::GetReply { key, hit: found.hit, lease: found.lease };
+            let entry = w.cache.live(key, now);
+            let (expires_ms, delta_ms) = entry.map_or((0, 0), |e| (e.expires_ms, e.delta_ms));
+            let reply = Payload::GetReply {
+                key,
+                hit: found.hit,
+                lease: found.lease,
+                expires_ms,
+                delta_ms,
+            };
             w.send(NodeId::Cache, msg.from, msg.flow, reply, lat);
             if let Some(v) = found.hit {
                 w.metrics.cache_hits += 1;
-                let until = w.cache.live(key, now).map_or(0, |e| e.expires_ms);
+                let ttl = if expires_ms == NO_TTL {
+                    "it has no TTL".to_string()
+                } else {
+                    format!("its TTL runs to {expires_ms} ms")
+                };
+                let stale = if v != w.expected(key) {
+                    format!(
+                        " But the database has {}: this hit is stale.",
+                        w.expected(key)
+                    )
+                } else {
+                    String::new()
+                };
                 return said(
                     format!("hit {v}"),
-                    format!("The cache has {key} = {v} (its TTL runs to {until} ms): a hit. The database is not touched."),
+                    format!("The cache has {key} = {v} ({ttl}): a hit. The database is not touched.{stale}"),
                 );
             }
             w.metrics.cache_misses += 1;
@@ -42,25 +62,51 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 format!("The cache has no {key}: a miss. The service must load it from the database.{lease}"),
             )
         }
-        Payload::Set { key, version, token } => {
-            let expires = now + w.config.ttl_ms;
+        Payload::Set {
+            key,
+            version,
+            token,
+        } => {
+            let expires = w.fill_expiry();
             let result = w.cache.set(key, version, token, expires, now);
-            w.send(NodeId::Cache, msg.from, msg.flow, Payload::SetReply { key, refused: result.err() }, lat);
+            w.send(
+                NodeId::Cache,
+                msg.from,
+                msg.flow,
+                Payload::SetReply {
+                    key,
+                    refused: result.err(),
+                },
+                lat,
+            );
             match result {
                 Ok(()) => {
-                    reschedule_expiry(w, key, expires);
+                    let delta = w.flow(msg.flow).and_then(|f| f.load_sent_ms).map(|t| now - t);
+                    if let (Some(delta), Some(e)) = (delta, w.cache.entries.get_mut(&key)) {
+                        e.delta_ms = delta;
+                    }
+                    w.schedule_expiry(key, expires);
+                    let ttl = if expires == NO_TTL {
+                        "with no TTL: nothing but a write will ever change it".to_string()
+                    } else {
+                        format!("with a TTL until {expires} ms")
+                    };
                     let want = w.expected(key);
                     let stale = if version < want {
                         format!(
-                            " But the database already has {want}: the cache now serves a stale value, and nothing \
-                             removes it before its TTL ends at {expires} ms."
+                            " But the database already has {want}: the cache now serves a stale value{}.",
+                            if expires == NO_TTL {
+                                ", and with no TTL nothing will ever mend it".to_string()
+                            } else {
+                                format!(", and nothing removes it before its TTL ends at {expires} ms")
+                            }
                         )
                     } else {
                         String::new()
                     };
                     said(
                         format!("stored {version}"),
-                        format!("The cache stores {key} = {version}, with a TTL until {expires} ms.{stale}"),
+                        format!("The cache stores {key} = {version}, {ttl}.{stale}"),
                     )
                 }
                 Err(Refusal::Outdated(newer)) => said(
@@ -86,7 +132,13 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             let lease = w.cache.leases.get(&key).map(|l| l.token);
             w.cache.delete(key, version, now);
             w.timers.retain(|t| t.kind != TimerKind::Expire { key });
-            w.send(NodeId::Cache, msg.from, msg.flow, Payload::DelReply { key }, lat);
+            w.send(
+                NodeId::Cache,
+                msg.from,
+                msg.flow,
+                Payload::DelReply { key },
+                lat,
+            );
             let what = match held {
                 Some(v) => format!("The cache deletes {key} (it held {v})."),
                 None => format!("The cache deletes {key}; it was not cached, and a delete is harmless to repeat."),
@@ -103,6 +155,57 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             };
             said("deleted", format!("{what}{extra}"))
         }
+        Payload::WbWrite { .. } => super::behind::cache_write(w, msg),
+        Payload::Lock { key } => {
+            let holder = w.flow(msg.flow).map_or(msg.from, |f| f.client);
+            let taken = w
+                .cache
+                .locks
+                .get(&key)
+                .copied()
+                .filter(|l| l.until_ms > now);
+            let granted = taken.is_none();
+            if granted {
+                let until_ms = match w.config.load_guard {
+                    super::config::LoadGuard::Mutex { lock_ms } => now + lock_ms,
+                    _ => now + 1_000,
+                };
+                w.cache.locks.insert(key, LockHold { holder, until_ms });
+            }
+            w.send(
+                NodeId::Cache,
+                msg.from,
+                msg.flow,
+                Payload::LockReply { key, granted },
+                lat,
+            );
+            match taken {
+                None => said(
+                    "locked",
+                    format!(
+                        "The cache gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until {} ms: \
+                         long enough for a load, short enough that a crashed holder does not block the key for ever.",
+                        key.0,
+                        w.cache.locks.get(&key).map_or(0, |l| l.until_ms)
+                    ),
+                ),
+                Some(l) => said(
+                    "lock taken",
+                    format!("{} holds the lock on {key} until {} ms: this request must wait.", l.holder, l.until_ms),
+                ),
+            }
+        }
+        Payload::Unlock { key } => {
+            w.cache.locks.remove(&key);
+            w.send(
+                NodeId::Cache,
+                msg.from,
+                msg.flow,
+                Payload::UnlockReply { key },
+                lat,
+            );
+            said("unlocked", format!("The cache releases the lock on {key}."))
+        }
         other => said("ignored", format!("The cache does not handle {other}.")),
     }
 }
@@ -115,11 +218,6 @@ fn lease_suffix(lease: LeaseReply) -> String {
     }
 }
 
-fn reschedule_expiry(w: &mut World, key: Key, expires_ms: u64) {
-    w.timers.retain(|t| t.kind != TimerKind::Expire { key });
-    w.add_timer(NodeId::Cache, expires_ms, TimerKind::Expire { key });
-}
-
 pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
     let lat = w.config.latency;
     match msg.payload {
@@ -128,9 +226,15 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             w.books.record_db_read(&mut w.metrics, w.now_ms);
             let slow = match w.flow(msg.flow).and_then(|f| f.slow) {
                 Some((SlowHop::DbReadReply, extra_ms)) => extra_ms,
-                None => 0,
+                _ => 0,
             };
-            w.send(NodeId::Db, msg.from, msg.flow, Payload::DbReadReply { key, version }, lat.db_read_ms + slow);
+            w.send(
+                NodeId::Db,
+                msg.from,
+                msg.flow,
+                Payload::DbReadReply { key, version },
+                lat.db_read_ms + slow,
+            );
             let note = if slow > 0 {
                 format!(
                     " The answer is slow to get back ({} ms instead of {}): a pause, a busy link. If a write commits \
@@ -141,12 +245,35 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             } else {
                 String::new()
             };
-            said(format!("row {version}"), format!("The database reads {key}: the committed version is {version}.{note}"))
+            said(
+                format!("row {version}"),
+                format!("The database reads {key}: the committed version is {version}.{note}"),
+            )
         }
-        Payload::DbWrite { key } => {
-            let version = w.db.commit(key);
+        Payload::DbWrite { key, outbox } => {
+            let (version, event) = if outbox {
+                let ev = w.db.commit_with_outbox(key);
+                (ev.version, ev.id)
+            } else {
+                w.db.commit(key)
+            };
             w.metrics.db_writes += 1;
-            w.send(NodeId::Db, msg.from, msg.flow, Payload::DbWriteReply { key, version }, lat.db_write_ms);
+            let relies = matches!(w.config.write_mode, WriteMode::Event | WriteMode::Outbox)
+                && msg.from == NodeId::Service;
+            if relies {
+                w.books.relied.push((key, version));
+            }
+            w.send(
+                NodeId::Db,
+                msg.from,
+                msg.flow,
+                Payload::DbWriteReply {
+                    key,
+                    version,
+                    event,
+                },
+                lat.db_write_ms,
+            );
             let cached = w.cache.live(key, w.now_ms).map(|e| e.version);
             let note = match cached {
                 Some(v) if v < version => {
@@ -154,8 +281,49 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
                 }
                 _ => String::new(),
             };
-            said(format!("committed {version}"), format!("The database commits {key} = {version}.{note}"))
+            let outbox_note = if outbox {
+                let wake = super::relay::wake(w);
+                format!(
+                    " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
+                     aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row and \
+                     its event commit together or not at all.{wake}",
+                    key.0, key.0
+                )
+            } else {
+                String::new()
+            };
+            said(
+                format!("committed {version}"),
+                format!("The database commits {key} = {version}.{outbox_note}{note}"),
+            )
         }
+        Payload::DbPut { key, version } => {
+            let wrote = w.db.put(key, version);
+            if wrote {
+                w.metrics.db_writes += 1;
+            }
+            w.send(
+                NodeId::Db,
+                msg.from,
+                msg.flow,
+                Payload::DbPutReply { key, version },
+                lat.db_write_ms,
+            );
+            if wrote {
+                said(
+                    format!("wrote {version}"),
+                    format!("The database writes {key} = {version}, from the write-behind queue."),
+                )
+            } else {
+                said(
+                    "skipped",
+                    format!(
+                        "The database already has {key} at {version} or newer: nothing to write."
+                    ),
+                )
+            }
+        }
+        Payload::OutboxPoll | Payload::Mark { .. } => super::relay::db_outbox(w, msg),
         other => said("ignored", format!("The database does not handle {other}.")),
     }
 }
@@ -185,14 +353,20 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
                     format!("{me} receives {key} = {got}, but the database already has {want}: a stale read."),
                 )
             } else {
-                said(format!("got {got}"), format!("{me} receives {key} = {got}, the current value."))
+                said(
+                    format!("got {got}"),
+                    format!("{me} receives {key} = {got}, the current value."),
+                )
             }
         }
-        Payload::WriteOk { key, version } => {
+        Payload::WriteOk { key, version } | Payload::DbWriteReply { key, version, .. } => {
             w.metrics.writes_acked += 1;
             let acked = w.books.acked.entry(key).or_insert(version);
             *acked = (*acked).max(version);
-            said(format!("acked {version}"), format!("{me} is told its write of {key} = {version} succeeded."))
+            said(
+                format!("acked {version}"),
+                format!("{me} is told its write of {key} = {version} succeeded."),
+            )
         }
         other => said("ignored", format!("{me} does not expect {other}.")),
     }
@@ -210,4 +384,57 @@ pub(crate) fn expire(w: &mut World, key: Key) -> Said {
     } else {
         said("nothing to expire", format!("{key} was already gone."))
     }
+}
+
+/// A client starts its next request.
+pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
+    let Some(ci) = w.clients.iter().position(|c| c.id == node) else {
+        return said("no such client", "");
+    };
+    let Some(req) = w.clients[ci].requests.get(w.clients[ci].next).copied() else {
+        return said("nothing to do", "");
+    };
+    let id = FlowId(w.next_flow);
+    w.next_flow += 1;
+    let client = &mut w.clients[ci];
+    client.next += 1;
+    client.busy = Some(id);
+    let stage = Stage::Lookup;
+    w.flows.push(Flow {
+        id,
+        client: node,
+        op: req.op,
+        key: req.key,
+        stage,
+        token: None,
+        loaded: None,
+        committed: None,
+        slow: req.slow,
+        background: false,
+        load_sent_ms: None,
+        locked: false,
+        seen_loads: 0,
+    });
+    let lat = w.config.latency.client_ms;
+    let (to, lat) = match req.op {
+        Op::DirectWrite => (NodeId::Db, w.config.latency.db_write_ms),
+        _ => (NodeId::Service, lat),
+    };
+    let (payload, narration) = match req.op {
+        Op::Read => (Payload::Read { key: req.key }, format!("{node} asks the service to read {}.", req.key)),
+        Op::Write => (
+            Payload::Write { key: req.key },
+            format!("{node} asks the service to update {}: the database will commit its next version.", req.key),
+        ),
+        Op::DirectWrite => (
+            Payload::DbWrite { key: req.key, outbox: false },
+            format!(
+                "{node}, a batch job, updates {} straight in the database: it does not go through the service, \
+                 so nothing deletes the cached key and no event is published.",
+                req.key
+            ),
+        ),
+    };
+    w.send(node, to, Some(id), payload, lat);
+    said(format!("{} sent", payload.kind()), narration)
 }

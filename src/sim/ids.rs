@@ -126,3 +126,14 @@ impl fmt::Display for TimerId {
         write!(f, "t{}", self.0)
     }
 }
+
+/// An event's id: the database's log sequence number of the change it reports (the
+/// seed rows take the first numbers), so with one row the event of `v2` is `e2`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EventId(pub u32);
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "e{}", self.0)
+    }
+}

@@ -38,7 +38,9 @@ pub fn decode(text: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -83,32 +85,65 @@ fn shown(value: &str) -> String {
 /// Builds the run a query describes: the scenario, its fixes and seed, and the cursor.
 pub fn load(query: &str) -> Loaded {
     let pairs = pairs(query);
-    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
     let mut errors = Vec::new();
     let mut error = |param: &'static str, value: &str, reason: String| {
-        errors.push(LoadError { param, value: shown(value), reason });
+        errors.push(LoadError {
+            param,
+            value: shown(value),
+            reason,
+        });
     };
 
     let default = scenarios::ALL[0];
     let scenario: &'static Scenario = match get("scenario") {
         None => default,
         Some(id) => scenarios::find(id).unwrap_or_else(|| {
-            error("scenario", id, format!("no such scenario; showing {} instead", default.id));
+            error(
+                "scenario",
+                id,
+                format!("no such scenario; showing {} instead", default.id),
+            );
             default
         }),
     };
 
     let mut fixes = Fixes::none();
     if let Some(list) = get("fix") {
-        let ids: Vec<&str> = list.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-        let known: Vec<&str> = ids.iter().copied().filter(|id| scenario.fix(id).is_some()).collect();
+        let ids: Vec<&str> = list
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let known: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| scenario.fix(id).is_some())
+            .collect();
         for bad in ids.iter().filter(|id| scenario.fix(id).is_none()) {
             let offered = if scenario.fixes.is_empty() {
                 "it has none".to_string()
             } else {
-                format!("it has {}", scenario.fixes.iter().map(|f| f.id).collect::<Vec<_>>().join(", "))
+                format!(
+                    "it has {}",
+                    scenario
+                        .fixes
+                        .iter()
+                        .map(|f| f.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
-            error("fix", bad, format!("{} has no such fix ({offered})", scenario.id));
+            error(
+                "fix",
+                bad,
+                format!("{} has no such fix ({offered})", scenario.id),
+            );
         }
         fixes = Fixes::parse(scenario, known).unwrap_or_default();
     }
@@ -116,13 +151,26 @@ pub fn load(query: &str) -> Loaded {
     let seed = match get("seed") {
         None => scenario.seed,
         Some(text) => text.parse::<u64>().unwrap_or_else(|_| {
-            error("seed", text, format!("not a whole number from 0 to {}; using {}", u64::MAX, scenario.seed));
+            error(
+                "seed",
+                text,
+                format!(
+                    "not a whole number from 0 to {}; using {}",
+                    u64::MAX,
+                    scenario.seed
+                ),
+            );
             scenario.seed
         }),
     };
 
     if let Some(code) = get("run") {
-        error("run", code, "recorded runs are not supported by this version; using the scenario's own order".into());
+        error(
+            "run",
+            code,
+            "recorded runs are not supported by this version; using the scenario's own order"
+                .into(),
+        );
     }
 
     let mut run = Run::new(scenario, fixes, seed);
@@ -131,15 +179,27 @@ pub fn load(query: &str) -> Loaded {
             Ok(n) if n <= MAX_STEPS => {
                 let reached = run.seek(n);
                 if reached < n {
-                    error("step", text, format!("the run ends after {reached} steps; showing step {reached}"));
+                    error(
+                        "step",
+                        text,
+                        format!("the run ends after {reached} steps; showing step {reached}"),
+                    );
                 }
             }
             Ok(_) => {
                 run.run_to_end();
                 let reached = run.cursor();
-                error("step", text, format!("the run ends after {reached} steps; showing step {reached}"));
+                error(
+                    "step",
+                    text,
+                    format!("the run ends after {reached} steps; showing step {reached}"),
+                );
             }
-            Err(_) => error("step", text, "not a whole number of steps (0 or more); showing step 0".into()),
+            Err(_) => error(
+                "step",
+                text,
+                "not a whole number of steps (0 or more); showing step 0".into(),
+            ),
         }
     }
     Loaded { run, errors }

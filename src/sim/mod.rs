@@ -4,24 +4,33 @@
 //! Architecture Invariant: nothing here names the browser (no leptos, web-sys,
 //! wasm-bindgen, gloo). `cargo test` runs all of it natively. State is plain data, so
 //! a run can be snapshotted, stepped back, replayed and searched.
+mod behind;
 pub mod books;
+pub mod bus;
 pub mod cache;
 pub mod config;
+mod consumer;
 pub mod db;
+pub mod fault;
 mod handle;
 pub mod ids;
 pub mod link;
+mod load;
 pub mod msg;
+pub mod parts;
+mod relay;
 pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod scenarios;
 pub mod sched;
 mod service;
+pub mod view;
 pub mod world;
 
 pub use books::{Invariant, Metric};
-pub use ids::{Key, NodeId, Version};
+pub use fault::{Fault, NodeStatus};
+pub use ids::{EventId, Key, NodeId, Version};
 pub use run::Run;
 pub use scenario::{Fixes, Scenario};
 pub use world::{Event, World};

@@ -1,6 +1,6 @@
 //! Messages between nodes. Every request and reply crosses the network as one of these,
 //! so the scheduler can deliver them in any order: that is where races come from.
-use super::ids::{FlowId, Key, MsgId, NodeId, Version};
+use super::ids::{EventId, FlowId, Key, MsgId, NodeId, Version};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -24,30 +24,160 @@ pub enum Refusal {
     LeaseInvalid,
 }
 
+/// A change event as the bus carries it: the row that changed and its new version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BusEvent {
+    pub id: EventId,
+    pub key: Key,
+    pub version: Version,
+}
+
+impl fmt::Display for BusEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}={}", self.id, self.key, self.version)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Payload {
     /// A client asks the service for a key.
-    Read { key: Key },
+    Read {
+        key: Key,
+    },
     /// A client asks the service to update a key (commit its next version).
-    Write { key: Key },
+    Write {
+        key: Key,
+    },
     /// The service answers a read.
-    ReadOk { key: Key, value: Option<Version> },
+    ReadOk {
+        key: Key,
+        value: Option<Version>,
+    },
     /// The service tells the writer its write succeeded.
-    WriteOk { key: Key, version: Version },
+    WriteOk {
+        key: Key,
+        version: Version,
+    },
     /// Cache lookup.
-    Get { key: Key },
-    GetReply { key: Key, hit: Option<Version>, lease: LeaseReply },
+    Get {
+        key: Key,
+    },
+    /// `expires_ms` and `delta_ms` (how long the value took to compute) come with a
+    /// hit, for XFetch.
+    GetReply {
+        key: Key,
+        hit: Option<Version>,
+        lease: LeaseReply,
+        expires_ms: u64,
+        delta_ms: u64,
+    },
     /// Fill or update a cache entry. `token` is the lease, when leases are on.
-    Set { key: Key, version: Version, token: Option<u64> },
-    SetReply { key: Key, refused: Option<Refusal> },
+    Set {
+        key: Key,
+        version: Version,
+        token: Option<u64>,
+    },
+    SetReply {
+        key: Key,
+        refused: Option<Refusal>,
+    },
     /// Invalidate a key. `version` is the committed version, sent when the cache keeps
     /// tombstones (versioned sets).
-    Del { key: Key, version: Option<Version> },
-    DelReply { key: Key },
-    DbRead { key: Key },
-    DbReadReply { key: Key, version: Version },
-    DbWrite { key: Key },
-    DbWriteReply { key: Key, version: Version },
+    Del {
+        key: Key,
+        version: Option<Version>,
+    },
+    DelReply {
+        key: Key,
+    },
+    DbRead {
+        key: Key,
+    },
+    DbReadReply {
+        key: Key,
+        version: Version,
+    },
+    /// Commit the row's next version; with `outbox`, insert the outbox row in the same
+    /// transaction.
+    DbWrite {
+        key: Key,
+        outbox: bool,
+    },
+    /// `event` is the change's log sequence number, the id of its event.
+    DbWriteReply {
+        key: Key,
+        version: Version,
+        event: EventId,
+    },
+    /// A change event on its way to the bus (from the service, or the outbox relay).
+    Publish {
+        ev: BusEvent,
+    },
+    /// The bus has stored the event (durable log) or sent it to its subscribers.
+    PublishAck {
+        ev: BusEvent,
+    },
+    /// The bus hands the consumer an event; `offset` is its place in the log.
+    Deliver {
+        ev: BusEvent,
+        offset: u32,
+    },
+    /// The consumer handled the event: the bus may commit its offset.
+    Ack {
+        ev: BusEvent,
+        offset: u32,
+    },
+    /// The consumer failed to handle the event.
+    Nack {
+        ev: BusEvent,
+        offset: u32,
+    },
+    /// The consumer (re)connects and asks for everything past its committed offset.
+    Subscribe,
+    /// The relay asks the database for the oldest unpublished outbox row.
+    OutboxPoll,
+    OutboxRow {
+        ev: BusEvent,
+    },
+    OutboxEmpty,
+    /// The relay marks an outbox row published.
+    Mark {
+        ev: BusEvent,
+    },
+    Marked {
+        ev: BusEvent,
+    },
+    /// The write-behind flusher writes a queued value to the database.
+    DbPut {
+        key: Key,
+        version: Version,
+    },
+    DbPutReply {
+        key: Key,
+        version: Version,
+    },
+    /// A write-behind write: the cache takes it, queues it and acknowledges.
+    WbWrite {
+        key: Key,
+    },
+    WbAck {
+        key: Key,
+        version: Version,
+    },
+    /// Take the per-key lock (the stampede mutex), as memcache's `add`.
+    Lock {
+        key: Key,
+    },
+    LockReply {
+        key: Key,
+        granted: bool,
+    },
+    Unlock {
+        key: Key,
+    },
+    UnlockReply {
+        key: Key,
+    },
 }
 
 impl Payload {
@@ -68,11 +198,53 @@ impl Payload {
             Payload::DbReadReply { .. } => "db-read-reply",
             Payload::DbWrite { .. } => "db-write",
             Payload::DbWriteReply { .. } => "db-write-reply",
+            Payload::Publish { .. } => "publish",
+            Payload::PublishAck { .. } => "publish-ack",
+            Payload::Deliver { .. } => "event",
+            Payload::Ack { .. } => "ack",
+            Payload::Nack { .. } => "nack",
+            Payload::Subscribe => "subscribe",
+            Payload::OutboxPoll => "outbox-poll",
+            Payload::OutboxRow { .. } => "outbox-row",
+            Payload::OutboxEmpty => "outbox-empty",
+            Payload::Mark { .. } => "mark",
+            Payload::Marked { .. } => "marked",
+            Payload::DbPut { .. } => "db-put",
+            Payload::DbPutReply { .. } => "db-put-reply",
+            Payload::WbWrite { .. } => "wb-write",
+            Payload::WbAck { .. } => "wb-ack",
+            Payload::Lock { .. } => "lock",
+            Payload::LockReply { .. } => "lock-reply",
+            Payload::Unlock { .. } => "unlock",
+            Payload::UnlockReply { .. } => "unlock-reply",
         }
     }
 
+    /// The row the message is about (`user:0` for the few that name none).
     pub fn key(&self) -> Key {
+        self.key_opt().unwrap_or(Key(0))
+    }
+
+    /// The event the message carries, if it carries one.
+    pub fn event(&self) -> Option<BusEvent> {
         match *self {
+            Payload::Publish { ev }
+            | Payload::PublishAck { ev }
+            | Payload::Deliver { ev, .. }
+            | Payload::Ack { ev, .. }
+            | Payload::Nack { ev, .. }
+            | Payload::OutboxRow { ev }
+            | Payload::Mark { ev }
+            | Payload::Marked { ev } => Some(ev),
+            _ => None,
+        }
+    }
+
+    pub fn key_opt(&self) -> Option<Key> {
+        if let Some(ev) = self.event() {
+            return Some(ev.key);
+        }
+        Some(match *self {
             Payload::Read { key }
             | Payload::Write { key }
             | Payload::ReadOk { key, .. }
@@ -85,9 +257,18 @@ impl Payload {
             | Payload::DelReply { key }
             | Payload::DbRead { key }
             | Payload::DbReadReply { key, .. }
-            | Payload::DbWrite { key }
-            | Payload::DbWriteReply { key, .. } => key,
-        }
+            | Payload::DbWrite { key, .. }
+            | Payload::DbWriteReply { key, .. }
+            | Payload::DbPut { key, .. }
+            | Payload::DbPutReply { key, .. }
+            | Payload::WbWrite { key }
+            | Payload::WbAck { key, .. }
+            | Payload::Lock { key }
+            | Payload::LockReply { key, .. }
+            | Payload::Unlock { key }
+            | Payload::UnlockReply { key } => key,
+            _ => return None,
+        })
     }
 }
 
@@ -97,25 +278,68 @@ impl fmt::Display for Payload {
         match self {
             Payload::Read { key } => write!(f, "read {key}"),
             Payload::Write { key } => write!(f, "write {key}"),
-            Payload::ReadOk { key, value: Some(v) } => write!(f, "{key}={v}"),
+            Payload::ReadOk {
+                key,
+                value: Some(v),
+            } => write!(f, "{key}={v}"),
             Payload::ReadOk { key, value: None } => write!(f, "{key}=none"),
             Payload::WriteOk { key, version } => write!(f, "ok {key}={version}"),
             Payload::Get { key } => write!(f, "get {key}"),
             Payload::GetReply { hit: Some(v), .. } => write!(f, "hit {v}"),
-            Payload::GetReply { lease: LeaseReply::Granted(t), .. } => write!(f, "miss, lease #{t}"),
-            Payload::GetReply { lease: LeaseReply::Wait, .. } => f.write_str("miss, wait"),
+            Payload::GetReply {
+                lease: LeaseReply::Granted(t),
+                ..
+            } => write!(f, "miss, lease #{t}"),
+            Payload::GetReply {
+                lease: LeaseReply::Wait,
+                ..
+            } => f.write_str("miss, wait"),
             Payload::GetReply { .. } => f.write_str("miss"),
-            Payload::Set { key, version, token: Some(t) } => write!(f, "set {key}={version} #{t}"),
-            Payload::Set { key, version, token: None } => write!(f, "set {key}={version}"),
+            Payload::Set {
+                key,
+                version,
+                token: Some(t),
+            } => write!(f, "set {key}={version} #{t}"),
+            Payload::Set {
+                key,
+                version,
+                token: None,
+            } => write!(f, "set {key}={version}"),
             Payload::SetReply { refused: None, .. } => f.write_str("stored"),
-            Payload::SetReply { refused: Some(_), .. } => f.write_str("refused"),
-            Payload::Del { key, version: Some(v) } => write!(f, "del {key}@{v}"),
+            Payload::SetReply {
+                refused: Some(_), ..
+            } => f.write_str("refused"),
+            Payload::Del {
+                key,
+                version: Some(v),
+            } => write!(f, "del {key}@{v}"),
             Payload::Del { key, version: None } => write!(f, "del {key}"),
             Payload::DelReply { .. } => f.write_str("deleted"),
             Payload::DbRead { key } => write!(f, "select {key}"),
             Payload::DbReadReply { version, .. } => write!(f, "row {version}"),
-            Payload::DbWrite { key } => write!(f, "update {key}"),
+            Payload::DbWrite { key, outbox: false } => write!(f, "update {key}"),
+            Payload::DbWrite { key, outbox: true } => write!(f, "update {key} + outbox row"),
             Payload::DbWriteReply { version, .. } => write!(f, "committed {version}"),
+            Payload::Publish { ev } => write!(f, "publish {ev}"),
+            Payload::PublishAck { ev } => write!(f, "stored {}", ev.id),
+            Payload::Deliver { ev, .. } => write!(f, "{ev}"),
+            Payload::Ack { ev, .. } => write!(f, "ack {}", ev.id),
+            Payload::Nack { ev, .. } => write!(f, "nack {}", ev.id),
+            Payload::Subscribe => f.write_str("subscribe"),
+            Payload::OutboxPoll => f.write_str("select unpublished"),
+            Payload::OutboxRow { ev } => write!(f, "row {}", ev.id),
+            Payload::OutboxEmpty => f.write_str("no rows"),
+            Payload::Mark { ev } => write!(f, "mark {} published", ev.id),
+            Payload::Marked { ev } => write!(f, "{} marked", ev.id),
+            Payload::DbPut { key, version } => write!(f, "put {key}={version}"),
+            Payload::DbPutReply { version, .. } => write!(f, "wrote {version}"),
+            Payload::WbWrite { key } => write!(f, "write {key}"),
+            Payload::WbAck { key, version } => write!(f, "queued {key}={version}"),
+            Payload::Lock { key } => write!(f, "lock {key}"),
+            Payload::LockReply { granted: true, .. } => f.write_str("locked"),
+            Payload::LockReply { granted: false, .. } => f.write_str("lock taken"),
+            Payload::Unlock { key } => write!(f, "unlock {key}"),
+            Payload::UnlockReply { .. } => f.write_str("unlocked"),
         }
     }
 }

@@ -25,7 +25,15 @@ pub struct Run {
 impl Run {
     pub fn new(scenario: &'static Scenario, fixes: Fixes, seed: u64) -> Run {
         let start = scenario.world(&fixes, seed);
-        Run { scenario, fixes, seed, states: vec![start], records: Vec::new(), scripted: Vec::new(), cursor: 0 }
+        Run {
+            scenario,
+            fixes,
+            seed,
+            states: vec![start],
+            records: Vec::new(),
+            scripted: Vec::new(),
+            cursor: 0,
+        }
     }
 
     pub fn with_default_seed(scenario: &'static Scenario, fixes: Fixes) -> Run {
@@ -103,11 +111,16 @@ impl Run {
         if self.cursor >= MAX_STEPS {
             return Err(StepError::NotEnabled(event));
         }
-        if self.records.get(self.cursor).is_some_and(|r| r.event == event) {
+        if self
+            .records
+            .get(self.cursor)
+            .is_some_and(|r| r.event == event)
+        {
             self.cursor += 1;
             return Ok(&self.records[self.cursor - 1]);
         }
-        let scripted = self.on_script() && self.scenario.scripted(self.world(), self.cursor) == Some(event);
+        let scripted =
+            self.on_script() && self.scenario.scripted(self.world(), self.cursor) == Some(event);
         let mut next = self.world().clone();
         let record = next.step(event)?;
         self.states.truncate(self.cursor + 1);

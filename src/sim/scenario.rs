@@ -26,7 +26,10 @@ impl Fixes {
 
     /// The fixes named in `ids` that `scenario` has, in its order; an unknown id is an
     /// error naming it.
-    pub fn parse<'a>(scenario: &Scenario, ids: impl IntoIterator<Item = &'a str>) -> Result<Fixes, String> {
+    pub fn parse<'a>(
+        scenario: &Scenario,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Fixes, String> {
         let mut on = Vec::new();
         for id in ids {
             match scenario.fixes.iter().find(|f| f.id == id) {
@@ -34,8 +37,12 @@ impl Fixes {
                 None => return Err(id.to_string()),
             }
         }
-        let mut sorted: Vec<&'static str> =
-            scenario.fixes.iter().map(|f| f.id).filter(|id| on.contains(id)).collect();
+        let mut sorted: Vec<&'static str> = scenario
+            .fixes
+            .iter()
+            .map(|f| f.id)
+            .filter(|id| on.contains(id))
+            .collect();
         sorted.dedup();
         Ok(Fixes(sorted))
     }
@@ -90,7 +97,9 @@ impl Scenario {
 
     /// The event the scenario's own order takes at `step` in `world`.
     pub fn scripted(&self, world: &World, step: usize) -> Option<Event> {
-        (self.script)(world, step).filter(|e| world.is_enabled(*e)).or_else(|| world.earliest())
+        (self.script)(world, step)
+            .filter(|e| world.is_enabled(*e))
+            .or_else(|| world.earliest())
     }
 
     pub fn fix(&self, id: &str) -> Option<&'static FixInfo> {

@@ -2,60 +2,56 @@
 //! machine over `Stage` so that every hop of it is a separate, schedulable message.
 //!
 //! Read (cache-aside): get → on a hit, answer; on a miss, select from the database,
-//! set the cache (with the lease token, when leases are on), answer.
-//! Write: update the database, then delete the key (or the reverse, when the scenario
-//! teaches why that order is wrong), then answer; optionally delete again later.
+//! set the cache (with the lease token, when leases are on), answer. The stampede
+//! guards (mutex, single-flight, XFetch) live in `load.rs`.
+//! Write, by the scenario's write mode: update the database, then delete the key (or
+//! the reverse, when the scenario teaches why that order is wrong); write-through
+//! (update, then set the cache); write-behind (the cache queues it); or update and
+//! publish an event, directly or through the outbox.
 use super::cache::SetGuard;
-use super::config::{Op, WriteOrder};
+use super::config::{Op, SlowHop, WriteMode, WriteOrder};
 use super::ids::{FlowId, Key, NodeId, Version};
+use super::load;
 use super::msg::{LeaseReply, Message, Payload};
-use super::world::{said, Said, Stage, TimerKind, World};
+use super::world::{said, Flow, Said, Stage, TimerKind, World};
 
 pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
-    let lat = w.config.latency;
     let Some(flow) = w.flow(msg.flow).cloned() else {
-        // The request was already answered: only a delayed second delete's reply ends here.
-        return said("done", format!("The cache confirms: {} is gone.", msg.payload.key()));
+        return match msg.payload {
+            Payload::UnlockReply { key } => said(
+                "done",
+                format!("The cache confirms: the lock on {key} is released."),
+            ),
+            Payload::DelReply { key } => {
+                said("done", format!("The cache confirms: {key} is gone."))
+            }
+            other => said(
+                "ignored",
+                format!("The request behind {other} is no longer open (the service restarted)."),
+            ),
+        };
     };
     let key = flow.key;
     let client = flow.client;
     match (msg.payload, flow.stage) {
-        (Payload::Read { .. }, _) => {
-            w.send(NodeId::Service, NodeId::Cache, msg.flow, Payload::Get { key }, lat.cache_ms);
-            said(
-                "get sent",
-                format!(
-                    "The service looks {key} up in the cache first (cache-aside): a hit costs one cache round trip, \
-                     far cheaper than the database."
-                ),
-            )
-        }
-        (Payload::Write { .. }, _) => match w.config.write_order {
-            WriteOrder::UpdateThenDelete => {
-                set_stage(w, flow.id, Stage::Commit);
-                w.send(NodeId::Service, NodeId::Db, msg.flow, Payload::DbWrite { key }, lat.db_write_ms);
-                said(
-                    "update sent",
-                    format!("The service updates {key} in the database first; it will invalidate the cache after."),
-                )
-            }
-            WriteOrder::DeleteThenUpdate => {
-                set_stage(w, flow.id, Stage::PreDelete);
-                w.send(NodeId::Service, NodeId::Cache, msg.flow, Payload::Del { key, version: None }, lat.cache_ms);
-                said(
-                    "del sent",
-                    format!(
-                        "The service deletes {key} from the cache before it updates the database. A reader that \
-                         misses in between will load the old row and cache it."
-                    ),
-                )
-            }
-        },
-        (Payload::GetReply { hit: Some(v), .. }, _) => {
-            answer(w, flow.id, client, Payload::ReadOk { key, value: Some(v) });
-            said(format!("answer {v}"), format!("The service answers {client} with {v} from the cache."))
-        }
-        (Payload::GetReply { lease: LeaseReply::Wait, .. }, _) => {
+        (Payload::Read { .. }, _) => load::lookup(w, &flow),
+        (Payload::Write { .. }, _) => write(w, &flow),
+        (
+            Payload::GetReply {
+                hit: Some(v),
+                expires_ms,
+                delta_ms,
+                ..
+            },
+            _,
+        ) => load::on_hit(w, &flow, v, expires_ms, delta_ms),
+        (
+            Payload::GetReply {
+                lease: LeaseReply::Wait,
+                ..
+            },
+            _,
+        ) => {
             set_stage(w, flow.id, Stage::WaitLease);
             let at = w.now_ms + w.config.lease_retry_ms;
             w.add_timer(NodeId::Service, at, TimerKind::RetryGet { flow: flow.id });
@@ -67,66 +63,66 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                 ),
             )
         }
-        (Payload::GetReply { lease, .. }, _) => {
-            if let Some(f) = w.flow_mut(msg.flow) {
-                f.stage = Stage::Load;
-                f.token = match lease {
-                    LeaseReply::Granted(t) => Some(t),
-                    _ => None,
-                };
-            }
-            w.send(NodeId::Service, NodeId::Db, msg.flow, Payload::DbRead { key }, lat.db_read_ms);
-            said("select sent", format!("On the miss the service queries the database for {key}."))
-        }
+        (Payload::GetReply { lease, .. }, _) => load::on_miss(w, &flow, lease),
+        (Payload::LockReply { granted, .. }, _) => load::on_lock(w, &flow, granted),
         (Payload::DbReadReply { version, .. }, _) => {
             if let Some(f) = w.flow_mut(msg.flow) {
                 f.stage = Stage::Fill;
                 f.loaded = Some(version);
             }
             let token = flow.token;
-            let set = Payload::Set { key, version, token };
-            w.send(NodeId::Service, NodeId::Cache, msg.flow, set, lat.cache_ms);
-            let with = token.map(|t| format!(", carrying lease #{t}")).unwrap_or_default();
+            let set = Payload::Set {
+                key,
+                version,
+                token,
+            };
+            w.send(
+                NodeId::Service,
+                NodeId::Cache,
+                msg.flow,
+                set,
+                w.config.latency.cache_ms,
+            );
+            let with = token
+                .map(|t| format!(", carrying lease #{t}"))
+                .unwrap_or_default();
             said(
                 "set sent",
                 format!("The service got {version} from the database and sets it in the cache{with}, so the next read hits."),
             )
         }
-        (Payload::SetReply { refused, .. }, _) => {
-            let value = flow.loaded;
-            answer(w, flow.id, client, Payload::ReadOk { key, value });
-            let v = value.map_or("nothing".into(), |v: Version| v.to_string());
-            let note = if refused.is_some() {
-                " The value it read is still a correct answer for this read; only caching it was refused."
-            } else {
-                ""
-            };
-            said(format!("answer {v}"), format!("The service answers {client} with {v}.{note}"))
+        (Payload::SetReply { .. }, Stage::Through) => {
+            let version = flow.committed.unwrap_or(Version(0));
+            answer(w, flow.id, client, Payload::WriteOk { key, version });
+            said(
+                "ack",
+                format!(
+                    "The cache has {key} = {version} too: only now, after both the database and the cache, does the \
+                     service tell {client} the write succeeded. The writer paid both latencies."
+                ),
+            )
         }
-        (Payload::DbWriteReply { version, .. }, _) => {
-            if let Some(f) = w.flow_mut(msg.flow) {
-                f.committed = Some(version);
-            }
-            match w.config.write_order {
-                WriteOrder::UpdateThenDelete => {
-                    set_stage(w, flow.id, Stage::Invalidate);
-                    let tagged = matches!(w.config.guard, SetGuard::Versioned { .. }).then_some(version);
-                    w.send(NodeId::Service, NodeId::Cache, msg.flow, Payload::Del { key, version: tagged }, lat.cache_ms);
-                    let tag = tagged.map(|v| format!(" The delete carries {v}, for the cache's tombstone.")).unwrap_or_default();
-                    said(
-                        "del sent",
-                        format!("{version} is committed; the service deletes {key} from the cache so the next read loads it.{tag}"),
-                    )
-                }
-                WriteOrder::DeleteThenUpdate => {
-                    answer(w, flow.id, client, Payload::WriteOk { key, version });
-                    said("ack", format!("{version} is committed; the service tells {client} the write succeeded."))
-                }
-            }
+        (Payload::SetReply { refused, .. }, _) => load::on_filled(w, &flow, refused.is_some()),
+        (Payload::WbAck { version, .. }, _) => {
+            answer(w, flow.id, client, Payload::WriteOk { key, version });
+            said(
+                "ack",
+                format!(
+                    "The cache has queued {key} = {version}: the service tells {client} the write succeeded, though the \
+                     database does not have it yet."
+                ),
+            )
         }
+        (Payload::DbWriteReply { version, event, .. }, _) => committed(w, &flow, version, event),
         (Payload::DelReply { .. }, Stage::PreDelete) => {
             set_stage(w, flow.id, Stage::Commit);
-            w.send(NodeId::Service, NodeId::Db, msg.flow, Payload::DbWrite { key }, lat.db_write_ms);
+            w.send(
+                NodeId::Service,
+                NodeId::Db,
+                msg.flow,
+                Payload::DbWrite { key, outbox: false },
+                w.config.latency.db_write_ms,
+            );
             said("update sent", format!("The key is gone from the cache; now the service updates {key} in the database."))
         }
         (Payload::DelReply { .. }, _) => {
@@ -135,8 +131,17 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             let later = match w.config.second_delete_ms {
                 Some(delay_ms) if flow.op == Op::Write => {
                     let at = w.now_ms + delay_ms;
-                    let tagged = matches!(w.config.guard, SetGuard::Versioned { .. }).then_some(version);
-                    w.add_timer(NodeId::Service, at, TimerKind::SecondDelete { flow: flow.id, key, version: tagged });
+                    let tagged =
+                        matches!(w.config.guard, SetGuard::Versioned { .. }).then_some(version);
+                    w.add_timer(
+                        NodeId::Service,
+                        at,
+                        TimerKind::SecondDelete {
+                            flow: flow.id,
+                            key,
+                            version: tagged,
+                        },
+                    );
                     format!(
                         " It also schedules a second delete at {at} ms (delayed double delete), to remove a stale value \
                          that a slow reader may set after the first delete. It is a heuristic: a reader slower than \
@@ -147,26 +152,248 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             };
             said("ack", format!("The delete is done; the service tells {client} the write of {version} succeeded.{later}"))
         }
-        (other, _) => said("ignored", format!("The service does not expect {other} now.")),
+        (other, _) => said(
+            "ignored",
+            format!("The service does not expect {other} now."),
+        ),
     }
 }
 
-fn set_stage(w: &mut World, id: FlowId, stage: Stage) {
+/// A write request arrives: the first hop of the write mode's program.
+fn write(w: &mut World, flow: &Flow) -> Said {
+    let key = flow.key;
+    let lat = w.config.latency;
+    let id = Some(flow.id);
+    match w.config.write_mode {
+        WriteMode::Invalidate => match w.config.write_order {
+            WriteOrder::UpdateThenDelete => {
+                set_stage(w, flow.id, Stage::Commit);
+                w.send(
+                    NodeId::Service,
+                    NodeId::Db,
+                    id,
+                    Payload::DbWrite { key, outbox: false },
+                    lat.db_write_ms,
+                );
+                said(
+                    "update sent",
+                    format!("The service updates {key} in the database first; it will invalidate the cache after."),
+                )
+            }
+            WriteOrder::DeleteThenUpdate => {
+                set_stage(w, flow.id, Stage::PreDelete);
+                w.send(
+                    NodeId::Service,
+                    NodeId::Cache,
+                    id,
+                    Payload::Del { key, version: None },
+                    lat.cache_ms,
+                );
+                said(
+                    "del sent",
+                    format!(
+                        "The service deletes {key} from the cache before it updates the database. A reader that \
+                         misses in between will load the old row and cache it."
+                    ),
+                )
+            }
+        },
+        WriteMode::Through => {
+            set_stage(w, flow.id, Stage::Commit);
+            w.send(
+                NodeId::Service,
+                NodeId::Db,
+                id,
+                Payload::DbWrite { key, outbox: false },
+                lat.db_write_ms,
+            );
+            said(
+                "update sent",
+                format!("Write-through: the service updates {key} in the database, and will then set the cache itself."),
+            )
+        }
+        WriteMode::Behind => {
+            set_stage(w, flow.id, Stage::Behind);
+            w.send(
+                NodeId::Service,
+                NodeId::Cache,
+                id,
+                Payload::WbWrite { key },
+                lat.cache_ms,
+            );
+            said(
+                "write sent",
+                format!("Write-behind: the service hands the write of {key} to the cache, not to the database."),
+            )
+        }
+        WriteMode::Event => {
+            set_stage(w, flow.id, Stage::Commit);
+            w.send(
+                NodeId::Service,
+                NodeId::Db,
+                id,
+                Payload::DbWrite { key, outbox: false },
+                lat.db_write_ms,
+            );
+            said(
+                "update sent",
+                format!(
+                    "The service updates {key} in the database. It does not touch the cache: once the commit is done it \
+                     will publish a change event, and the consumer will invalidate."
+                ),
+            )
+        }
+        WriteMode::Outbox => {
+            set_stage(w, flow.id, Stage::Commit);
+            w.send(
+                NodeId::Service,
+                NodeId::Db,
+                id,
+                Payload::DbWrite { key, outbox: true },
+                lat.db_write_ms,
+            );
+            said(
+                "update sent",
+                format!(
+                    "The service updates {key} and inserts an outbox row describing the change, in one transaction: \
+                     it never talks to the bus itself."
+                ),
+            )
+        }
+    }
+}
+
+/// The database committed the write.
+fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::EventId) -> Said {
+    let key = flow.key;
+    let client = flow.client;
+    if let Some(f) = w.flow_mut(Some(flow.id)) {
+        f.committed = Some(version);
+    }
+    let lat = w.config.latency;
+    match w.config.write_mode {
+        WriteMode::Through => {
+            set_stage(w, flow.id, Stage::Through);
+            let slow = match flow.slow {
+                Some((SlowHop::CacheSet, extra)) => extra,
+                _ => 0,
+            };
+            let set = Payload::Set {
+                key,
+                version,
+                token: None,
+            };
+            w.send(
+                NodeId::Service,
+                NodeId::Cache,
+                Some(flow.id),
+                set,
+                lat.cache_ms + slow,
+            );
+            let note = if slow > 0 {
+                format!(
+                    " This set is slow on its way ({} ms): another writer's set may overtake it.",
+                    lat.cache_ms + slow
+                )
+            } else {
+                String::new()
+            };
+            said("set sent", format!("{version} is committed; the service now sets {key} = {version} in the cache.{note}"))
+        }
+        WriteMode::Event => {
+            let ev = super::msg::BusEvent {
+                id: event,
+                key,
+                version,
+            };
+            let publish_ms = w.config.bus.map_or(1, |b| b.publish_ms);
+            w.send(
+                NodeId::Service,
+                NodeId::Bus,
+                None,
+                Payload::Publish { ev },
+                publish_ms,
+            );
+            answer(w, flow.id, client, Payload::WriteOk { key, version });
+            said(
+                format!("publish {}", ev.id),
+                format!(
+                    "{version} is committed. The service publishes {ev} to the bus and tells {client} the write \
+                     succeeded. Two writes, to the database and to the bus, with nothing tying them together: a dual \
+                     write."
+                ),
+            )
+        }
+        WriteMode::Outbox => {
+            answer(w, flow.id, client, Payload::WriteOk { key, version });
+            said(
+                "ack",
+                format!(
+                    "{version} and its outbox row {event} are committed together. The service tells {client} the write \
+                     succeeded; the relay will publish the event."
+                ),
+            )
+        }
+        WriteMode::Invalidate | WriteMode::Behind => {
+            match w.config.write_order {
+                WriteOrder::UpdateThenDelete => {
+                    set_stage(w, flow.id, Stage::Invalidate);
+                    let tagged =
+                        matches!(w.config.guard, SetGuard::Versioned { .. }).then_some(version);
+                    w.send(
+                        NodeId::Service,
+                        NodeId::Cache,
+                        Some(flow.id),
+                        Payload::Del {
+                            key,
+                            version: tagged,
+                        },
+                        lat.cache_ms,
+                    );
+                    let tag = tagged
+                        .map(|v| format!(" The delete carries {v}, for the cache's tombstone."))
+                        .unwrap_or_default();
+                    said(
+                    "del sent",
+                    format!("{version} is committed; the service deletes {key} from the cache so the next read loads it.{tag}"),
+                )
+                }
+                WriteOrder::DeleteThenUpdate => {
+                    answer(w, flow.id, client, Payload::WriteOk { key, version });
+                    said("ack", format!("{version} is committed; the service tells {client} the write succeeded."))
+                }
+            }
+        }
+    }
+}
+
+pub(crate) fn set_stage(w: &mut World, id: FlowId, stage: Stage) {
     if let Some(f) = w.flow_mut(Some(id)) {
         f.stage = stage;
     }
 }
 
 /// Sends the answer and forgets the flow: the request is over for the service.
-fn answer(w: &mut World, id: FlowId, client: NodeId, payload: Payload) {
+pub(crate) fn answer(w: &mut World, id: FlowId, client: NodeId, payload: Payload) {
     let lat = w.config.latency.client_ms;
     w.flows.retain(|f| f.id != id);
     w.send(NodeId::Service, client, Some(id), payload, lat);
 }
 
-pub(crate) fn second_delete(w: &mut World, flow: FlowId, key: Key, version: Option<Version>) -> Said {
+pub(crate) fn second_delete(
+    w: &mut World,
+    flow: FlowId,
+    key: Key,
+    version: Option<Version>,
+) -> Said {
     let lat = w.config.latency.cache_ms;
-    w.send(NodeId::Service, NodeId::Cache, Some(flow), Payload::Del { key, version }, lat);
+    w.send(
+        NodeId::Service,
+        NodeId::Cache,
+        Some(flow),
+        Payload::Del { key, version },
+        lat,
+    );
     let delay = w.config.second_delete_ms.unwrap_or(0);
     said(
         "del sent",
@@ -183,6 +410,18 @@ pub(crate) fn retry_get(w: &mut World, flow: FlowId) -> Said {
     };
     set_stage(w, flow, Stage::Lookup);
     let lat = w.config.latency.cache_ms;
-    w.send(NodeId::Service, NodeId::Cache, Some(flow), Payload::Get { key: f.key }, lat);
-    said("get sent", format!("The wait is over; the service asks the cache for {} again.", f.key))
+    w.send(
+        NodeId::Service,
+        NodeId::Cache,
+        Some(flow),
+        Payload::Get { key: f.key },
+        lat,
+    );
+    said(
+        "get sent",
+        format!(
+            "The wait is over; the service asks the cache for {} again.",
+            f.key
+        ),
+    )
 }

@@ -4,13 +4,18 @@
 //! no global randomness and no I/O. The same world and the same event give the same
 //! next world and the same record, byte for byte.
 use super::books::{Books, Metrics};
-use super::cache::Cache;
-use super::config::{Config, Op, Request, SlowHop};
+use super::bus::{Bus, Consumer, Relay};
+use super::cache::{Cache, Entry};
+use super::config::{Config, WriteMode, NO_TTL};
 use super::db::Db;
+pub use super::fault::{Fault, NodeStatus};
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::msg::{Message, Payload};
+pub(crate) use super::parts::timer_label;
+pub use super::parts::{Client, Flow, Stage, StepError, StepRecord, Timer, TimerKind};
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One thing that can happen next. A choice names its event by id, never by its
@@ -23,6 +28,28 @@ pub enum Event {
     Deliver(MsgId),
     /// The timer goes off.
     Fire(TimerId),
+    /// A fault is injected: a crash, a restart, a lost, late or doubled message. Faults
+    /// are never taken by "earliest first" and never keep a run from ending.
+    Fault(Fault),
+}
+
+impl Event {
+    /// A short name for the kind of event (`start`, `deliver`, `fire`, or the fault's).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Start(_) => "start",
+            Event::Deliver(_) => "deliver",
+            Event::Fire(_) => "fire",
+            Event::Fault(f) => f.name(),
+        }
+    }
+
+    pub fn fault(&self) -> Option<Fault> {
+        match self {
+            Event::Fault(f) => Some(*f),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Event {
@@ -31,99 +58,7 @@ impl fmt::Display for Event {
             Event::Start(node) => write!(f, "start {node}"),
             Event::Deliver(id) => write!(f, "deliver {id}"),
             Event::Fire(id) => write!(f, "fire {id}"),
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Client {
-    pub id: NodeId,
-    pub requests: Vec<Request>,
-    /// Index of the next request to start.
-    pub next: usize,
-    /// The request in progress: a client waits for one answer before its next request.
-    pub busy: Option<FlowId>,
-    pub last_answer: Option<Payload>,
-}
-
-/// Where a request is in the service's program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Stage {
-    Lookup,
-    WaitLease,
-    Load,
-    Fill,
-    PreDelete,
-    Commit,
-    Invalidate,
-}
-
-/// A client request in the service.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Flow {
-    pub id: FlowId,
-    pub client: NodeId,
-    pub op: Op,
-    pub key: Key,
-    pub stage: Stage,
-    pub token: Option<u64>,
-    pub loaded: Option<Version>,
-    pub committed: Option<Version>,
-    pub slow: Option<(SlowHop, u64)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TimerKind {
-    /// The cache's active expiry of a key whose TTL ran out.
-    Expire { key: Key },
-    /// The delayed second delete of a write.
-    SecondDelete { flow: FlowId, key: Key, version: Option<Version> },
-    /// A reader told to wait by a lease asks again.
-    RetryGet { flow: FlowId },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Timer {
-    pub id: TimerId,
-    pub at_ms: u64,
-    pub owner: NodeId,
-    pub kind: TimerKind,
-}
-
-/// What one step did: the one-line trace and the narration.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct StepRecord {
-    pub event: Event,
-    pub at_ms: u64,
-    /// The node that acted (a message's destination, a timer's owner, a client).
-    pub actor: NodeId,
-    /// `Some((from, to))` for a delivered message.
-    pub hop: Option<(NodeId, NodeId)>,
-    pub label: String,
-    pub outcome: String,
-    pub narration: String,
-}
-
-impl fmt::Display for StepRecord {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let who = match self.hop {
-            Some((from, to)) => format!("{from}->{to}"),
-            None => self.actor.to_string(),
-        };
-        write!(f, "{:>6}ms {who}: {} => {}", self.at_ms, self.label, self.outcome)
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepError {
-    /// The event is not enabled in this state (a bad replay, a stale choice).
-    NotEnabled(Event),
-}
-
-impl fmt::Display for StepError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StepError::NotEnabled(e) => write!(f, "`{e}` is not enabled at this step"),
+            Event::Fault(fault) => write!(f, "{fault}"),
         }
     }
 }
@@ -145,6 +80,15 @@ pub struct World {
     pub rng: Rng,
     pub metrics: Metrics,
     pub books: Books,
+    /// Nodes not up (down or paused); every other node is up.
+    pub status: BTreeMap<NodeId, NodeStatus>,
+    pub bus: Bus,
+    pub consumer: Consumer,
+    pub relay: Relay,
+    /// Single-flight: the keys being loaded, and the requests waiting for each load.
+    pub loading: BTreeMap<Key, Vec<FlowId>>,
+    /// Single-flight: how many loads of each key have finished.
+    pub loads_done: BTreeMap<Key, u32>,
 }
 
 /// What a handler says about the step it performed.
@@ -154,7 +98,10 @@ pub(crate) struct Said {
 }
 
 pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> Said {
-    Said { outcome: outcome.into(), narration: narration.into() }
+    Said {
+        outcome: outcome.into(),
+        narration: narration.into(),
+    }
 }
 
 impl World {
@@ -170,8 +117,23 @@ impl World {
                 last_answer: None,
             })
             .collect();
-        World {
-            cache: Cache::new(config.guard),
+        let config_bus_durable = config.bus.is_some_and(|b| b.durable);
+        let mut rng = Rng::new(seed);
+        let mut cache = Cache::new(config.guard);
+        for key in &config.warm {
+            let base = config.warm_expires_ms.unwrap_or(config.ttl_ms);
+            let expires_ms = base.saturating_add(jitter(&mut rng, config.jitter_ms));
+            cache.entries.insert(
+                *key,
+                Entry {
+                    version: Version(1),
+                    expires_ms,
+                    delta_ms: config.warm_delta_ms,
+                },
+            );
+        }
+        let mut world = World {
+            cache,
             db: Db::with_keys(config.keys.iter().copied()),
             clients,
             config,
@@ -182,9 +144,73 @@ impl World {
             next_msg: 1,
             next_flow: 1,
             next_timer: 1,
-            rng: Rng::new(seed),
+            rng,
             metrics: Metrics::default(),
             books: Books::default(),
+            status: BTreeMap::new(),
+            bus: Bus {
+                durable: config_bus_durable,
+                ..Bus::default()
+            },
+            consumer: Consumer::default(),
+            relay: Relay::default(),
+            loading: BTreeMap::new(),
+            loads_done: BTreeMap::new(),
+        };
+        let warm: Vec<(Key, u64)> = world
+            .cache
+            .entries
+            .iter()
+            .map(|(k, e)| (*k, e.expires_ms))
+            .collect();
+        for (key, expires_ms) in warm {
+            world.schedule_expiry(key, expires_ms);
+        }
+        world
+    }
+
+    /// The nodes this scenario uses, in id order.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        let mut nodes: Vec<NodeId> = self.clients.iter().map(|c| c.id).collect();
+        nodes.extend([NodeId::Service, NodeId::Cache, NodeId::Db]);
+        if self.config.bus.is_some() {
+            nodes.extend([NodeId::Bus, NodeId::Consumer]);
+        }
+        match self.config.write_mode {
+            WriteMode::Outbox => nodes.push(NodeId::Relay),
+            WriteMode::Behind => nodes.push(NodeId::Flusher),
+            _ => {}
+        }
+        nodes.sort();
+        nodes.dedup();
+        nodes
+    }
+
+    pub fn status_of(&self, node: NodeId) -> NodeStatus {
+        self.status.get(&node).copied().unwrap_or(NodeStatus::Up)
+    }
+
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.status_of(node) == NodeStatus::Up
+    }
+
+    /// The TTL a fill gets now: the configured TTL plus its jitter, drawn from the
+    /// world's Rng. Returns the expiry time.
+    pub(crate) fn fill_expiry(&mut self) -> u64 {
+        if self.config.ttl_ms == NO_TTL {
+            return NO_TTL;
+        }
+        let extra = jitter(&mut self.rng, self.config.jitter_ms);
+        self.now_ms
+            .saturating_add(self.config.ttl_ms)
+            .saturating_add(extra)
+    }
+
+    /// (Re)schedules the cache's active expiry of `key`.
+    pub(crate) fn schedule_expiry(&mut self, key: Key, expires_ms: u64) {
+        self.timers.retain(|t| t.kind != TimerKind::Expire { key });
+        if expires_ms != NO_TTL {
+            self.add_timer(NodeId::Cache, expires_ms, TimerKind::Expire { key });
         }
     }
 
@@ -197,6 +223,7 @@ impl World {
             }
             Event::Deliver(id) => self.net.iter().find(|m| m.id == id).map(|m| m.arrive_ms),
             Event::Fire(id) => self.timers.iter().find(|t| t.id == id).map(|t| t.at_ms),
+            Event::Fault(_) => Some(self.now_ms),
         }
     }
 
@@ -206,6 +233,7 @@ impl World {
             Event::Start(node) => Some(node),
             Event::Deliver(id) => self.net.iter().find(|m| m.id == id).map(|m| m.to),
             Event::Fire(id) => self.timers.iter().find(|t| t.id == id).map(|t| t.owner),
+            Event::Fault(f) => f.actor(self),
         }
     }
 
@@ -214,6 +242,10 @@ impl World {
     ///
     /// Messages and starts are enabled whatever their nominal time; a timer once `now`
     /// has reached it, or when nothing else is. Nothing past the horizon is enabled.
+    /// A paused node receives nothing and its timers wait; a down node's timers are
+    /// gone (but for its restart). The bus delivers to the consumer in order, one
+    /// connection per partition, so of its deliveries only the oldest is enabled.
+    /// Faults are not listed here: see `faults`.
     pub fn enabled(&self) -> Vec<Event> {
         let horizon = self.config.horizon_ms;
         let mut events: Vec<Event> = Vec::new();
@@ -224,14 +256,42 @@ impl World {
                 }
             }
         }
-        events.extend(self.net.iter().filter(|m| m.arrive_ms <= horizon).map(|m| Event::Deliver(m.id)));
-        let due = |t: &&Timer| t.at_ms <= horizon;
-        let nothing_else = events.is_empty();
+        let first_delivery = self
+            .net
+            .iter()
+            .find(|m| matches!(m.payload, Payload::Deliver { .. }))
+            .map(|m| m.id);
+        events.extend(
+            self.net
+                .iter()
+                .filter(|m| m.arrive_ms <= horizon)
+                .filter(|m| self.status_of(m.to) != NodeStatus::Paused)
+                .filter(|m| {
+                    !matches!(m.payload, Payload::Deliver { .. }) || Some(m.id) == first_delivery
+                })
+                .map(|m| Event::Deliver(m.id)),
+        );
+        let due = |t: &&Timer| {
+            t.at_ms <= horizon
+                && match self.status_of(t.owner) {
+                    NodeStatus::Up => true,
+                    NodeStatus::Paused => false,
+                    NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
+                }
+        };
+        // "Nothing else is enabled" is read as "nothing else would happen first": a
+        // timer due no later than every other enabled event is enabled too, so time
+        // reaches it before it jumps past it.
+        let first_other = events
+            .iter()
+            .filter_map(|e| self.nominal_ms(*e))
+            .min()
+            .unwrap_or(u64::MAX);
         events.extend(
             self.timers
                 .iter()
                 .filter(due)
-                .filter(|t| nothing_else || t.at_ms <= self.now_ms)
+                .filter(|t| t.at_ms <= self.now_ms.max(first_other))
                 .map(|t| Event::Fire(t.id)),
         );
         events.sort_by_key(|e| self.order_key(*e));
@@ -248,7 +308,32 @@ impl World {
     }
 
     pub fn is_enabled(&self, event: Event) -> bool {
-        self.enabled().contains(&event)
+        match event {
+            Event::Fault(_) => self.faults().contains(&event),
+            _ => self.enabled().contains(&event),
+        }
+    }
+
+    /// Every fault that can be injected now: crash or pause a node that is up, restart a
+    /// node that is down, resume a paused one; drop, delay or duplicate a message in
+    /// flight. Clients are not crashed: they stand for users.
+    pub fn faults(&self) -> Vec<Event> {
+        let mut out = Vec::new();
+        for node in self.nodes().into_iter().filter(|n| !n.is_client()) {
+            match self.status_of(node) {
+                NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
+                NodeStatus::Down => out.push(Fault::Restart(node)),
+                NodeStatus::Paused => out.push(Fault::Resume(node)),
+            }
+        }
+        for m in &self.net {
+            out.extend([
+                Fault::Drop(m.id),
+                Fault::Delay(m.id),
+                Fault::Duplicate(m.id),
+            ]);
+        }
+        out.into_iter().map(Event::Fault).collect()
     }
 
     /// Fires one enabled event.
@@ -260,38 +345,83 @@ impl World {
         self.now_ms = self.now_ms.max(at);
         let (actor, hop, label, s) = match event {
             Event::Start(node) => {
-                let s = self.start(node);
+                let s = super::handle::start(self, node);
                 (node, None, "start".to_string(), s)
             }
             Event::Deliver(id) => {
-                let pos = self.net.iter().position(|m| m.id == id).ok_or(StepError::NotEnabled(event))?;
+                let pos = self
+                    .net
+                    .iter()
+                    .position(|m| m.id == id)
+                    .ok_or(StepError::NotEnabled(event))?;
                 let msg = self.net.remove(pos);
                 let label = msg.payload.to_string();
                 let hop = Some((msg.from, msg.to));
-                let s = self.deliver(&msg);
+                let s = if self.is_up(msg.to) {
+                    self.deliver(&msg)
+                } else {
+                    self.lost(&msg)
+                };
                 (msg.to, hop, label, s)
             }
+            Event::Fault(fault) => {
+                let actor = fault.actor(self).unwrap_or(NodeId::Service);
+                let s = super::fault::inject(self, fault);
+                (actor, None, fault.to_string(), s)
+            }
             Event::Fire(id) => {
-                let pos = self.timers.iter().position(|t| t.id == id).ok_or(StepError::NotEnabled(event))?;
+                let pos = self
+                    .timers
+                    .iter()
+                    .position(|t| t.id == id)
+                    .ok_or(StepError::NotEnabled(event))?;
                 let timer = self.timers.remove(pos);
                 let s = self.fire(&timer);
                 (timer.owner, None, timer_label(&timer.kind), s)
             }
         };
-        Ok(StepRecord { event, at_ms: self.now_ms, actor, hop, label, outcome: s.outcome, narration: s.narration })
+        Ok(StepRecord {
+            event,
+            at_ms: self.now_ms,
+            actor,
+            hop,
+            label,
+            outcome: s.outcome,
+            narration: s.narration,
+        })
     }
 
     /// Sends a message; it arrives `delay_ms` later at the earliest.
-    pub(crate) fn send(&mut self, from: NodeId, to: NodeId, flow: Option<FlowId>, payload: Payload, delay_ms: u64) {
+    pub(crate) fn send(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        flow: Option<FlowId>,
+        payload: Payload,
+        delay_ms: u64,
+    ) {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
-        self.net.push(Message { id, from, to, flow, payload, sent_ms: self.now_ms, arrive_ms: self.now_ms + delay_ms });
+        self.net.push(Message {
+            id,
+            from,
+            to,
+            flow,
+            payload,
+            sent_ms: self.now_ms,
+            arrive_ms: self.now_ms + delay_ms,
+        });
     }
 
     pub(crate) fn add_timer(&mut self, owner: NodeId, at_ms: u64, kind: TimerKind) {
         let id = TimerId(self.next_timer);
         self.next_timer += 1;
-        self.timers.push(Timer { id, at_ms, owner, kind });
+        self.timers.push(Timer {
+            id,
+            at_ms,
+            owner,
+            kind,
+        });
     }
 
     pub(crate) fn flow(&self, id: Option<FlowId>) -> Option<&Flow> {
@@ -303,45 +433,29 @@ impl World {
     }
 
     /// The value `cache-matches-db` expects a key to have: what the database has
-    /// committed.
+    /// committed, or the latest acknowledged write still in the write-behind queue.
     pub fn expected(&self, key: Key) -> Version {
-        self.db.read(key)
+        let db = self.db.read(key);
+        self.cache.queued(key).map_or(db, |q| q.max(db))
     }
 
-    fn start(&mut self, node: NodeId) -> Said {
-        let Some(ci) = self.clients.iter().position(|c| c.id == node) else {
-            return said("no such client", "");
-        };
-        let Some(req) = self.clients[ci].requests.get(self.clients[ci].next).copied() else {
-            return said("nothing to do", "");
-        };
-        let id = FlowId(self.next_flow);
-        self.next_flow += 1;
-        let client = &mut self.clients[ci];
-        client.next += 1;
-        client.busy = Some(id);
-        let stage = Stage::Lookup;
-        self.flows.push(Flow {
-            id,
-            client: node,
-            op: req.op,
-            key: req.key,
-            stage,
-            token: None,
-            loaded: None,
-            committed: None,
-            slow: req.slow,
-        });
-        let lat = self.config.latency.client_ms;
-        let (payload, narration) = match req.op {
-            Op::Read => (Payload::Read { key: req.key }, format!("{node} asks the service to read {}.", req.key)),
-            Op::Write => (
-                Payload::Write { key: req.key },
-                format!("{node} asks the service to update {}: the database will commit its next version.", req.key),
+    /// A message reached a node that is down: it is lost.
+    fn lost(&mut self, msg: &Message) -> Said {
+        let mut note = String::new();
+        if let Payload::Deliver { ev, .. } = msg.payload {
+            self.metrics.events_dropped += 1;
+            note = format!(
+                " The event {} is gone from the network; only a durable bus can deliver it again.",
+                ev.id
+            );
+        }
+        said(
+            "lost: node down",
+            format!(
+                "{} is down, so {} from {} is lost.{note}",
+                msg.to, msg.payload, msg.from
             ),
-        };
-        self.send(node, NodeId::Service, Some(id), payload, lat);
-        said(format!("{} sent", payload.kind()), narration)
+        )
     }
 
     fn deliver(&mut self, msg: &Message) -> Said {
@@ -349,24 +463,35 @@ impl World {
             NodeId::Service => super::service::on_message(self, msg),
             NodeId::Cache => super::handle::cache_message(self, msg),
             NodeId::Db => super::handle::db_message(self, msg),
-            node if node.is_client() => super::handle::client_message(self, msg),
-            other => said("ignored", format!("{other} has nothing to do with {}.", msg.payload)),
+            NodeId::Bus => super::bus::bus_message(self, msg),
+            NodeId::Consumer => super::consumer::consumer_message(self, msg),
+            NodeId::Relay => super::relay::relay_message(self, msg),
+            NodeId::Flusher => super::behind::flusher_message(self, msg),
+            NodeId::Reader(_) | NodeId::Writer(_) => super::handle::client_message(self, msg),
         }
     }
 
     fn fire(&mut self, timer: &Timer) -> Said {
         match timer.kind {
             TimerKind::Expire { key } => super::handle::expire(self, key),
-            TimerKind::SecondDelete { flow, key, version } => super::service::second_delete(self, flow, key, version),
+            TimerKind::SecondDelete { flow, key, version } => {
+                super::service::second_delete(self, flow, key, version)
+            }
             TimerKind::RetryGet { flow } => super::service::retry_get(self, flow),
+            TimerKind::Restart { node } => super::fault::restart(self, node, true),
+            TimerKind::Flush => super::behind::flush(self),
+            TimerKind::RelayPoll => super::relay::poll(self),
+            TimerKind::BusRetry { offset } => super::bus::retry(self, offset),
+            TimerKind::AckTimeout { offset } => super::bus::ack_timeout(self, offset),
         }
     }
 }
 
-fn timer_label(kind: &TimerKind) -> String {
-    match kind {
-        TimerKind::Expire { key } => format!("ttl {key}"),
-        TimerKind::SecondDelete { key, .. } => format!("second delete {key}"),
-        TimerKind::RetryGet { .. } => "retry get".to_string(),
+/// A random extra TTL in `0..max_ms` (0 when `max_ms` is 0, drawing nothing).
+fn jitter(rng: &mut Rng, max_ms: u64) -> u64 {
+    if max_ms == 0 {
+        0
+    } else {
+        rng.below(max_ms)
     }
 }

@@ -48,7 +48,10 @@ pub static SCENARIO: Scenario = Scenario {
 fn config(_: &Fixes) -> Config {
     Config {
         keys: vec![Key(1)],
-        clients: vec![(NodeId::Reader(1), vec![Request::read(Key(1), 0), Request::read(Key(1), 20)])],
+        clients: vec![(
+            NodeId::Reader(1),
+            vec![Request::read(Key(1), 0), Request::read(Key(1), 20)],
+        )],
         ..Config::default()
     }
 }

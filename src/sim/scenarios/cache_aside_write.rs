@@ -56,7 +56,10 @@ fn config(_: &Fixes) -> Config {
     Config {
         keys: vec![Key(1)],
         clients: vec![
-            (NodeId::Reader(1), vec![Request::read(Key(1), 0), Request::read(Key(1), 100)]),
+            (
+                NodeId::Reader(1),
+                vec![Request::read(Key(1), 0), Request::read(Key(1), 100)],
+            ),
             (NodeId::Writer(1), vec![Request::write(Key(1), 50)]),
         ],
         ..Config::default()
@@ -64,7 +67,10 @@ fn config(_: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, _: &Fixes) -> String {
-    let cached = w.cache.live(crate::sim::ids::Key(1), w.now_ms).map_or("nothing".into(), |e| e.version.to_string());
+    let cached = w
+        .cache
+        .live(crate::sim::ids::Key(1), w.now_ms)
+        .map_or("nothing".into(), |e| e.version.to_string());
     format!(
         "Done. The cache holds {cached} and the database {}: the write invalidated the key, and the next read \
          refilled it from the database. Update first, then delete: if the delete were first, a reader could refill \

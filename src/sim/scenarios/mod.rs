@@ -2,11 +2,28 @@
 //! opens with its story.
 mod cache_aside_read;
 mod cache_aside_write;
+mod event_delay;
+mod event_duplicate_reorder;
+mod event_invalidation;
+mod event_loss;
+mod poison_event;
 mod stale_set_race;
 
+use super::ids::Key;
 use super::scenario::Scenario;
+use super::world::World;
 
-pub static ALL: &[&Scenario] = &[&cache_aside_read::SCENARIO, &cache_aside_write::SCENARIO, &stale_set_race::SCENARIO];
+/// The learning path: the patterns, then the problems, in the catalog's order.
+pub static ALL: &[&Scenario] = &[
+    &cache_aside_read::SCENARIO,
+    &cache_aside_write::SCENARIO,
+    &event_invalidation::SCENARIO,
+    &stale_set_race::SCENARIO,
+    &event_delay::SCENARIO,
+    &event_loss::SCENARIO,
+    &event_duplicate_reorder::SCENARIO,
+    &poison_event::SCENARIO,
+];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {
     ALL.iter().copied().find(|s| s.id == id)
@@ -16,4 +33,11 @@ pub fn find(id: &str) -> Option<&'static Scenario> {
 pub fn next_after(id: &str) -> Option<&'static Scenario> {
     let pos = ALL.iter().position(|s| s.id == id)?;
     ALL.get(pos + 1).copied()
+}
+
+/// What the cache holds for `key` now, in words ("v2", or "nothing").
+pub(crate) fn cached(w: &World, key: Key) -> String {
+    w.cache
+        .live(key, w.now_ms)
+        .map_or("nothing".to_string(), |e| e.version.to_string())
 }

@@ -90,18 +90,27 @@ pub static SCENARIO: Scenario = Scenario {
 
 fn config(fixes: &Fixes) -> Config {
     let guard = if fixes.has("lease") {
-        SetGuard::Lease { period_ms: LEASE_PERIOD_MS }
+        SetGuard::Lease {
+            period_ms: LEASE_PERIOD_MS,
+        }
     } else if fixes.has("versioned-set") {
-        SetGuard::Versioned { tombstone_ms: TOMBSTONE_MS }
+        SetGuard::Versioned {
+            tombstone_ms: TOMBSTONE_MS,
+        }
     } else {
         SetGuard::Plain
     };
     Config {
         guard,
-        second_delete_ms: fixes.has("delayed-double-delete").then_some(SECOND_DELETE_MS),
+        second_delete_ms: fixes
+            .has("delayed-double-delete")
+            .then_some(SECOND_DELETE_MS),
         keys: vec![Key(1)],
         clients: vec![
-            (NodeId::Reader(1), vec![Request::read(Key(1), 0).slow(SlowHop::DbReadReply, SLOW_REPLY_MS)]),
+            (
+                NodeId::Reader(1),
+                vec![Request::read(Key(1), 0).slow(SlowHop::DbReadReply, SLOW_REPLY_MS)],
+            ),
             (NodeId::Writer(1), vec![Request::write(Key(1), 0)]),
         ],
         ..Config::default()

@@ -11,7 +11,9 @@ pub struct Seeded {
 
 impl Seeded {
     pub fn new(seed: u64) -> Seeded {
-        Seeded { rng: Rng::new(seed ^ 0x5EED_0F_0DE4) }
+        Seeded {
+            rng: Rng::new(seed ^ 0x005E_ED0F_0DE4),
+        }
     }
 }
 

@@ -1,0 +1,275 @@
+//! Faults: crash, restart, pause and resume a node; drop, delay or duplicate a message.
+//! Each is an `Event`, so it is a choice in the trace and replays like any other.
+//!
+//! A crash loses exactly what the node keeps in memory: the service its open requests,
+//! the cache its entries, leases, locks and write-behind queue (not the disk log), the
+//! consumer the events it was handling, the relay its place in a publish. The
+//! database and a durable bus keep everything.
+use super::config::NO_TTL;
+use super::ids::{MsgId, NodeId};
+use super::msg::Payload;
+use super::world::{said, Said, TimerKind, World};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum NodeStatus {
+    Up,
+    Down,
+    Paused,
+}
+
+impl NodeStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeStatus::Up => "up",
+            NodeStatus::Down => "down",
+            NodeStatus::Paused => "paused",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Fault {
+    Crash(NodeId),
+    Restart(NodeId),
+    Pause(NodeId),
+    Resume(NodeId),
+    Drop(MsgId),
+    Delay(MsgId),
+    Duplicate(MsgId),
+}
+
+impl Fault {
+    /// The contract's `data-fault`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fault::Crash(_) => "crash",
+            Fault::Restart(_) => "restart",
+            Fault::Pause(_) => "pause",
+            Fault::Resume(_) => "resume",
+            Fault::Drop(_) => "drop",
+            Fault::Delay(_) => "delay",
+            Fault::Duplicate(_) => "duplicate",
+        }
+    }
+
+    /// The contract's `data-target`: a node id, or the message's id.
+    pub fn target(&self) -> String {
+        match self {
+            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => {
+                n.to_string()
+            }
+            Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => m.to_string(),
+        }
+    }
+
+    /// The node the fault strikes (a message's destination).
+    pub fn actor(&self, w: &World) -> Option<NodeId> {
+        match self {
+            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => Some(*n),
+            Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
+                w.net.iter().find(|x| x.id == *m).map(|x| x.to)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.name(), self.target())
+    }
+}
+
+pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
+    match fault {
+        Fault::Crash(node) => crash(w, node),
+        Fault::Restart(node) => restart(w, node, false),
+        Fault::Pause(node) => {
+            w.status.insert(node, NodeStatus::Paused);
+            said(
+                "paused",
+                format!(
+                    "{node} pauses (a long GC pause, a stalled VM): it is not dead, but it handles nothing; messages \
+                     to it wait and its timers do not fire until it resumes."
+                ),
+            )
+        }
+        Fault::Resume(node) => {
+            w.status.remove(&node);
+            said(
+                "resumed",
+                format!("{node} resumes where it stopped; what waited for it is handled now."),
+            )
+        }
+        Fault::Drop(id) => {
+            let Some(pos) = w.net.iter().position(|m| m.id == id) else {
+                return said("nothing to drop", "");
+            };
+            let m = w.net.remove(pos);
+            if matches!(m.payload, Payload::Deliver { .. }) {
+                w.metrics.events_dropped += 1;
+            }
+            said(
+                "dropped",
+                format!(
+                    "The network loses {} ({} from {} to {}): it never arrives.",
+                    m.id, m.payload, m.from, m.to
+                ),
+            )
+        }
+        Fault::Delay(id) => {
+            let extra = w.config.fault_delay_ms;
+            let Some(m) = w.net.iter_mut().find(|m| m.id == id) else {
+                return said("nothing to delay", "");
+            };
+            m.arrive_ms += extra;
+            let (p, at) = (m.payload, m.arrive_ms);
+            said(
+                "delayed",
+                format!(
+                    "The network holds {id} ({p}) back: it now arrives at {at} ms at the earliest."
+                ),
+            )
+        }
+        Fault::Duplicate(id) => {
+            let Some(m) = w.net.iter().find(|m| m.id == id).cloned() else {
+                return said("nothing to copy", "");
+            };
+            let copy = MsgId(w.next_msg);
+            w.next_msg += 1;
+            w.net.push(super::msg::Message {
+                id: copy,
+                ..m.clone()
+            });
+            said(
+                "duplicated",
+                format!("The network delivers {id} ({}) twice: {copy} is a copy. A retry that was not needed.", m.payload),
+            )
+        }
+    }
+}
+
+/// The node dies and loses what it keeps in memory.
+pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
+    w.status.insert(node, NodeStatus::Down);
+    w.timers
+        .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
+    let lost = match node {
+        NodeId::Service => {
+            let open = w.flows.len();
+            w.flows.clear();
+            w.loading.clear();
+            format!("its {open} open request(s) are gone: whatever they had still to do (a publish, a delete) never happens")
+        }
+        NodeId::Cache => {
+            let keys = w.cache.entries.len();
+            let queued = w.cache.queue.len();
+            w.cache.crash();
+            let log = if w.cache.log.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the disk log keeps {} write(s) to replay",
+                    w.cache.log.len()
+                )
+            };
+            format!("its memory is gone: {keys} cached key(s), its leases and locks, and {queued} queued write(s){log}")
+        }
+        NodeId::Consumer => {
+            let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());
+            w.consumer.crash();
+            format!("the {n} event(s) it had received but not finished are gone from its memory")
+        }
+        NodeId::Relay => {
+            w.relay.working = false;
+            "it forgets what it was publishing; the outbox table, in the database, keeps every row"
+                .to_string()
+        }
+        NodeId::Bus if w.bus.durable => {
+            "its log and the committed offsets are on disk: nothing is lost".to_string()
+        }
+        NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
+        NodeId::Flusher => {
+            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
+        }
+        NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
+        _ => "its work in progress is gone".to_string(),
+    };
+    let back = match w.config.restart_after_ms {
+        Some(after) => {
+            let at = w.now_ms + after;
+            w.add_timer(node, at, TimerKind::Restart { node });
+            format!(" Its supervisor will restart it at {at} ms.")
+        }
+        None => String::new(),
+    };
+    said(
+        "crashed",
+        format!("{node} crashes: {lost}. Messages sent to it now are lost.{back}"),
+    )
+}
+
+/// The node comes back, empty but for what it kept on disk.
+pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said {
+    w.status.remove(&node);
+    w.timers.retain(|t| t.kind != TimerKind::Restart { node });
+    let who = if by_supervisor {
+        format!("The supervisor restarts {node}")
+    } else {
+        format!("{node} restarts")
+    };
+    let what = match node {
+        NodeId::Cache => {
+            let log = w.cache.log.clone();
+            if log.is_empty() {
+                "with an empty memory: every key will miss".to_string()
+            } else {
+                for (key, version) in &log {
+                    let expires = w.fill_expiry();
+                    w.cache.entries.insert(
+                        *key,
+                        super::cache::Entry {
+                            version: *version,
+                            expires_ms: expires,
+                            delta_ms: 0,
+                        },
+                    );
+                    if expires != NO_TTL {
+                        w.schedule_expiry(*key, expires);
+                    }
+                    w.cache.enqueue(*key, *version, false);
+                }
+                super::behind::wake_flusher(w);
+                format!(
+                    "and replays its disk log: {} acknowledged write(s) are back in the cache and in the queue, and the \
+                     flusher will write them",
+                    log.len()
+                )
+            }
+        }
+        NodeId::Consumer => {
+            let lat = w.config.bus.map_or(1, |b| b.deliver_ms);
+            w.send(NodeId::Consumer, NodeId::Bus, None, Payload::Subscribe, lat);
+            "and subscribes to the bus again".to_string()
+        }
+        NodeId::Relay => {
+            w.add_timer(NodeId::Relay, w.now_ms, TimerKind::RelayPoll);
+            "and polls the outbox for rows not yet marked published".to_string()
+        }
+        NodeId::Bus => {
+            super::bus::reconnect(w);
+            super::bus::pump(w);
+            "and serves its log again".to_string()
+        }
+        NodeId::Flusher => {
+            for q in &mut w.cache.queue {
+                q.in_flight = false;
+            }
+            super::behind::wake_flusher(w);
+            "and looks at the queue again".to_string()
+        }
+        _ => "with an empty memory".to_string(),
+    };
+    said("restarted", format!("{who} {what}."))
+}

@@ -1,0 +1,306 @@
+//! The read path of the service, and its guards against a stampede of misses on one
+//! key: a per-key mutex in the cache (with double-checked locking), single-flight
+//! (concurrent misses in the one service instance share one load), and XFetch
+//! (probabilistic early recomputation, Vattani, Chierichetti and Lowenstein, VLDB
+//! 2015). Memcache leases, the fourth guard, live in the cache.
+use super::config::{LoadGuard, Op, NO_TTL};
+use super::ids::{FlowId, NodeId, Version};
+use super::msg::{LeaseReply, Payload};
+use super::service::{answer, set_stage};
+use super::world::{said, Flow, Said, Stage, TimerKind, World};
+
+/// A read request arrives: look the key up in the cache.
+pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
+    let key = flow.key;
+    let seen = w.loads_done.get(&key).copied().unwrap_or(0);
+    if let Some(f) = w.flow_mut(Some(flow.id)) {
+        f.seen_loads = seen;
+    }
+    w.send(
+        NodeId::Service,
+        NodeId::Cache,
+        Some(flow.id),
+        Payload::Get { key },
+        w.config.latency.cache_ms,
+    );
+    said(
+        "get sent",
+        format!(
+            "The service looks {key} up in the cache first (cache-aside): a hit costs one cache round trip, far \
+             cheaper than the database."
+        ),
+    )
+}
+
+pub(crate) fn on_hit(
+    w: &mut World,
+    flow: &Flow,
+    v: Version,
+    expires_ms: u64,
+    delta_ms: u64,
+) -> Said {
+    let key = flow.key;
+    let client = flow.client;
+    let unlock = release_lock(w, flow);
+    let LoadGuard::XFetch { beta_centi } = w.config.load_guard else {
+        answer(
+            w,
+            flow.id,
+            client,
+            Payload::ReadOk {
+                key,
+                value: Some(v),
+            },
+        );
+        return said(
+            format!("answer {v}"),
+            format!("The service answers {client} with {v} from the cache.{unlock}"),
+        );
+    };
+    if expires_ms == NO_TTL || flow.background {
+        answer(
+            w,
+            flow.id,
+            client,
+            Payload::ReadOk {
+                key,
+                value: Some(v),
+            },
+        );
+        return said(
+            format!("answer {v}"),
+            format!("The service answers {client} with {v} from the cache."),
+        );
+    }
+    let rand = w.rng.unit_open();
+    let beta = f64::from(beta_centi) / 100.0;
+    let gap = delta_ms as f64 * beta * -rand.ln();
+    let now = w.now_ms;
+    answer(
+        w,
+        flow.id,
+        client,
+        Payload::ReadOk {
+            key,
+            value: Some(v),
+        },
+    );
+    let test = format!(
+        "XFetch: now - delta * beta * ln(rand) = {now} - {delta_ms} * {beta} * ln({rand:.3}) = {:.1} ms, against the \
+         expiry at {expires_ms} ms",
+        now as f64 + gap
+    );
+    if now as f64 + gap < expires_ms as f64 {
+        return said(
+            format!("answer {v}"),
+            format!("The service answers {client} with {v} from the cache. {test}: not yet, no recompute."),
+        );
+    }
+    let id = FlowId(w.next_flow);
+    w.next_flow += 1;
+    w.flows.push(Flow {
+        id,
+        client,
+        op: Op::Read,
+        key,
+        stage: Stage::Load,
+        token: None,
+        loaded: None,
+        committed: None,
+        slow: None,
+        background: true,
+        load_sent_ms: Some(now),
+        locked: false,
+        seen_loads: 0,
+    });
+    w.send(
+        NodeId::Service,
+        NodeId::Db,
+        Some(id),
+        Payload::DbRead { key },
+        w.config.latency.db_read_ms,
+    );
+    said(
+        format!("answer {v}, recompute"),
+        format!(
+            "The service answers {client} with {v} from the cache at once. {test}: past it, so this request also \
+             recomputes {key} in the background, before it expires. Nobody waits. The closer the expiry and the \
+             slower the recompute, the likelier this draw; it is probabilistic, so two readers may both recompute."
+        ),
+    )
+}
+
+pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
+    let key = flow.key;
+    match w.config.load_guard {
+        LoadGuard::Mutex { .. } if !flow.locked => {
+            set_stage(w, flow.id, Stage::Locking);
+            w.send(
+                NodeId::Service,
+                NodeId::Cache,
+                Some(flow.id),
+                Payload::Lock { key },
+                w.config.latency.cache_ms,
+            );
+            said(
+                "lock sent",
+                format!("A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
+            )
+        }
+        LoadGuard::SingleFlight => {
+            if let Some(waiters) = w.loading.get_mut(&key) {
+                waiters.push(flow.id);
+                let n = waiters.len();
+                set_stage(w, flow.id, Stage::WaitLoad);
+                return said(
+                    "join load",
+                    format!(
+                        "A miss, but this service is already loading {key} for another request: single-flight makes \
+                         this one wait for that load instead of querying the database ({n} request(s) now share it)."
+                    ),
+                );
+            }
+            let done = w.loads_done.get(&key).copied().unwrap_or(0);
+            if flow.stage != Stage::Recheck && done > flow.seen_loads {
+                set_stage(w, flow.id, Stage::Recheck);
+                w.send(
+                    NodeId::Service,
+                    NodeId::Cache,
+                    Some(flow.id),
+                    Payload::Get { key },
+                    w.config.latency.cache_ms,
+                );
+                return said(
+                    "get sent",
+                    format!("A miss, but a load of {key} has finished since this request looked: it looks once more."),
+                );
+            }
+            w.loading.insert(key, Vec::new());
+            let s = load(w, flow, lease);
+            said(
+                s.outcome,
+                format!(
+                    "{} Single-flight: concurrent misses of {key} will share this one load.",
+                    s.narration
+                ),
+            )
+        }
+        _ => load(w, flow, lease),
+    }
+}
+
+fn load(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
+    let key = flow.key;
+    let now = w.now_ms;
+    if let Some(f) = w.flow_mut(Some(flow.id)) {
+        f.stage = Stage::Load;
+        f.token = match lease {
+            LeaseReply::Granted(t) => Some(t),
+            _ => None,
+        };
+        f.load_sent_ms = Some(now);
+    }
+    w.send(
+        NodeId::Service,
+        NodeId::Db,
+        Some(flow.id),
+        Payload::DbRead { key },
+        w.config.latency.db_read_ms,
+    );
+    said(
+        "select sent",
+        format!("On the miss the service queries the database for {key}."),
+    )
+}
+
+pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
+    let key = flow.key;
+    if granted {
+        if let Some(f) = w.flow_mut(Some(flow.id)) {
+            f.locked = true;
+            f.stage = Stage::Recheck;
+        }
+        w.send(
+            NodeId::Service,
+            NodeId::Cache,
+            Some(flow.id),
+            Payload::Get { key },
+            w.config.latency.cache_ms,
+        );
+        return said(
+            "get sent",
+            format!(
+                "The service holds the lock on {key}. It looks in the cache once more (double-checked locking: the \
+                 previous holder may have just filled it) before loading."
+            ),
+        );
+    }
+    set_stage(w, flow.id, Stage::WaitLease);
+    let at = w.now_ms + w.config.lease_retry_ms;
+    w.add_timer(NodeId::Service, at, TimerKind::RetryGet { flow: flow.id });
+    said(
+        "wait",
+        format!(
+            "The lock on {key} is taken: another request is loading it. This one waits and asks the cache again at \
+             {at} ms. Readers wait; the database is spared."
+        ),
+    )
+}
+
+/// The fill of a read's value is done (or refused): answer, and whoever shared it.
+pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
+    let key = flow.key;
+    let client = flow.client;
+    if flow.background {
+        w.flows.retain(|f| f.id != flow.id);
+        return said(
+            "refreshed",
+            format!("The early recompute of {key} is in the cache, with a new TTL. Nobody waited for it."),
+        );
+    }
+    let value = flow.loaded;
+    let mut notes = release_lock(w, flow);
+    if w.config.load_guard == LoadGuard::SingleFlight {
+        if let Some(waiters) = w.loading.remove(&key) {
+            *w.loads_done.entry(key).or_insert(0) += 1;
+            for id in &waiters {
+                if let Some(c) = w.flow(Some(*id)).map(|f| f.client) {
+                    answer(w, *id, c, Payload::ReadOk { key, value });
+                }
+            }
+            if !waiters.is_empty() {
+                notes.push_str(&format!(
+                    " The {} request(s) that waited for this load get the same answer: one database read for all.",
+                    waiters.len()
+                ));
+            }
+        }
+    }
+    answer(w, flow.id, client, Payload::ReadOk { key, value });
+    let v = value.map_or("nothing".into(), |v: Version| v.to_string());
+    if refused {
+        notes.push_str(" The value it read is still a correct answer for this read; only caching it was refused.");
+    }
+    said(
+        format!("answer {v}"),
+        format!("The service answers {client} with {v}.{notes}"),
+    )
+}
+
+/// Releases the per-key lock if this request holds it.
+fn release_lock(w: &mut World, flow: &Flow) -> String {
+    if !flow.locked {
+        return String::new();
+    }
+    if let Some(f) = w.flow_mut(Some(flow.id)) {
+        f.locked = false;
+    }
+    w.send(
+        NodeId::Service,
+        NodeId::Cache,
+        None,
+        Payload::Unlock { key: flow.key },
+        w.config.latency.cache_ms,
+    );
+    format!(" It releases the lock on {}.", flow.key)
+}

@@ -1,0 +1,151 @@
+//! The parts of a world: the clients, the service's open requests (flows) and their
+//! stages, the timers, and what one step records.
+use super::config::{Op, Request, SlowHop};
+use super::ids::{FlowId, Key, NodeId, TimerId, Version};
+use super::msg::Payload;
+use super::world::Event;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Client {
+    pub id: NodeId,
+    pub requests: Vec<Request>,
+    /// Index of the next request to start.
+    pub next: usize,
+    /// The request in progress: a client waits for one answer before its next request.
+    pub busy: Option<FlowId>,
+    pub last_answer: Option<Payload>,
+}
+
+/// Where a request is in the service's program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    Lookup,
+    WaitLease,
+    Load,
+    Fill,
+    PreDelete,
+    Commit,
+    Invalidate,
+    /// Write-through: the committed value is being set in the cache.
+    Through,
+    /// Write-behind: the cache has the write and will answer.
+    Behind,
+    /// Single-flight: waiting for another request's load of the same key.
+    WaitLoad,
+    /// Mutex: asking for the per-key lock.
+    Locking,
+    /// Holding the lock (or after a single-flight load finished): looking again
+    /// before loading, in case another request filled the key meanwhile.
+    Recheck,
+}
+
+/// A client request in the service.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Flow {
+    pub id: FlowId,
+    pub client: NodeId,
+    pub op: Op,
+    pub key: Key,
+    pub stage: Stage,
+    pub token: Option<u64>,
+    pub loaded: Option<Version>,
+    pub committed: Option<Version>,
+    pub slow: Option<(SlowHop, u64)>,
+    /// An XFetch early recomputation: nobody waits for it.
+    pub background: bool,
+    /// When the database read of this request was sent (XFetch's delta).
+    pub load_sent_ms: Option<u64>,
+    /// Holds the per-key lock.
+    pub locked: bool,
+    /// How many single-flight loads of the key had finished when this request looked
+    /// the key up: if more have since, it looks again before loading.
+    pub seen_loads: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TimerKind {
+    /// The cache's active expiry of a key whose TTL ran out.
+    Expire { key: Key },
+    /// The delayed second delete of a write.
+    SecondDelete {
+        flow: FlowId,
+        key: Key,
+        version: Option<Version>,
+    },
+    /// A reader told to wait by a lease asks again.
+    RetryGet { flow: FlowId },
+    /// A crashed node's supervisor restarts it.
+    Restart { node: NodeId },
+    /// The write-behind flusher's next run.
+    Flush,
+    /// The outbox relay's next poll.
+    RelayPoll,
+    /// The bus redelivers a failed event after its backoff.
+    BusRetry { offset: u32 },
+    /// The bus has had no ack for a delivered event: it redelivers it.
+    AckTimeout { offset: u32 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Timer {
+    pub id: TimerId,
+    pub at_ms: u64,
+    pub owner: NodeId,
+    pub kind: TimerKind,
+}
+
+/// What one step did: the one-line trace and the narration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StepRecord {
+    pub event: Event,
+    pub at_ms: u64,
+    /// The node that acted (a message's destination, a timer's owner, a client).
+    pub actor: NodeId,
+    /// `Some((from, to))` for a delivered message.
+    pub hop: Option<(NodeId, NodeId)>,
+    pub label: String,
+    pub outcome: String,
+    pub narration: String,
+}
+
+impl fmt::Display for StepRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let who = match self.hop {
+            Some((from, to)) => format!("{from}->{to}"),
+            None => self.actor.to_string(),
+        };
+        write!(
+            f,
+            "{:>6}ms {who}: {} => {}",
+            self.at_ms, self.label, self.outcome
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepError {
+    /// The event is not enabled in this state (a bad replay, a stale choice).
+    NotEnabled(Event),
+}
+
+impl fmt::Display for StepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StepError::NotEnabled(e) => write!(f, "`{e}` is not enabled at this step"),
+        }
+    }
+}
+
+pub(crate) fn timer_label(kind: &TimerKind) -> String {
+    match kind {
+        TimerKind::Expire { key } => format!("ttl {key}"),
+        TimerKind::SecondDelete { key, .. } => format!("second delete {key}"),
+        TimerKind::RetryGet { .. } => "retry get".to_string(),
+        TimerKind::Restart { node } => format!("restart {node}"),
+        TimerKind::Flush => "flush".to_string(),
+        TimerKind::RelayPoll => "poll outbox".to_string(),
+        TimerKind::BusRetry { offset } => format!("retry offset {offset}"),
+        TimerKind::AckTimeout { offset } => format!("ack timeout offset {offset}"),
+    }
+}
