@@ -230,3 +230,41 @@ fn poison_event_retry_dlq() {
     let view = cachescope::sim::view::View::of(r.world(), r.scenario);
     assert_eq!(view.dlq.len(), 1);
 }
+
+#[test]
+fn outbox_pattern() {
+    let r = run("outbox", &[]);
+    check(&r, expect_file!["snapshots/outbox.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostEvent));
+    let view = cachescope::sim::view::View::of(r.world(), r.scenario);
+    assert!(!view.outbox.is_empty());
+    assert!(
+        view.outbox.iter().all(|row| row.published),
+        "every outbox row ends published"
+    );
+    assert!(story(&r).contains("aggregatetype"));
+}
+
+#[test]
+fn dual_write_crash_loses_the_event() {
+    let r = run("dual-write-crash", &[]);
+    check(&r, expect_file!["snapshots/dual-write-crash.txt"]);
+    assert!(!holds(&r, Invariant::NoLostEvent));
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+}
+
+#[test]
+fn dual_write_crash_outbox() {
+    let r = run("dual-write-crash", &["outbox"]);
+    check(&r, expect_file!["snapshots/dual-write-crash+outbox.txt"]);
+    assert!(holds(&r, Invariant::NoLostEvent));
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(
+        metric(&r, Metric::EventsPublished),
+        2,
+        "published again after the relay's restart"
+    );
+    assert!(r.world().db.outbox.iter().all(|row| row.published));
+}

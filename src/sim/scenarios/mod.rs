@@ -2,10 +2,12 @@
 //! opens with its story.
 mod cache_aside_read;
 mod cache_aside_write;
+mod dual_write_crash;
 mod event_delay;
 mod event_duplicate_reorder;
 mod event_invalidation;
 mod event_loss;
+mod outbox;
 mod poison_event;
 mod stale_set_race;
 
@@ -18,11 +20,13 @@ pub static ALL: &[&Scenario] = &[
     &cache_aside_read::SCENARIO,
     &cache_aside_write::SCENARIO,
     &event_invalidation::SCENARIO,
+    &outbox::SCENARIO,
     &stale_set_race::SCENARIO,
     &event_delay::SCENARIO,
     &event_loss::SCENARIO,
     &event_duplicate_reorder::SCENARIO,
     &poison_event::SCENARIO,
+    &dual_write_crash::SCENARIO,
 ];
 
 pub fn find(id: &str) -> Option<&'static Scenario> {
