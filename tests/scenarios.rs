@@ -268,3 +268,66 @@ fn dual_write_crash_outbox() {
     );
     assert!(r.world().db.outbox.iter().all(|row| row.published));
 }
+
+#[test]
+fn write_through_pattern() {
+    let r = run("write-through", &[]);
+    check(&r, expect_file!["snapshots/write-through.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(metric(&r, Metric::DbReads), 0, "reads always hit");
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+}
+
+#[test]
+fn write_through_race_without_fix() {
+    let r = run("write-through-race", &[]);
+    check(&r, expect_file!["snapshots/write-through-race.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    let w = r.world();
+    assert!(
+        w.cache.entries.values().all(|e| e.expires_ms == u64::MAX),
+        "no TTL will mend it"
+    );
+}
+
+#[test]
+fn write_through_race_versioned_write() {
+    let r = run("write-through-race", &["versioned-write"]);
+    check(
+        &r,
+        expect_file!["snapshots/write-through-race+versioned-write.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v3"));
+}
+
+#[test]
+fn write_behind_pattern() {
+    let r = run("write-behind", &[]);
+    check(&r, expect_file!["snapshots/write-behind.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostWrite));
+    assert!(metric(&r, Metric::DbWrites) < metric(&r, Metric::WritesAcked));
+    assert_eq!(metric(&r, Metric::StaleReads), 0);
+    assert!(r.world().cache.queue.is_empty(), "flushed");
+}
+
+#[test]
+fn write_behind_crash_loses_writes() {
+    let r = run("write-behind-crash", &[]);
+    check(&r, expect_file!["snapshots/write-behind-crash.txt"]);
+    assert!(!holds(&r, Invariant::NoLostWrite));
+}
+
+#[test]
+fn write_behind_crash_durable_queue() {
+    let r = run("write-behind-crash", &["durable-queue"]);
+    check(
+        &r,
+        expect_file!["snapshots/write-behind-crash+durable-queue.txt"],
+    );
+    assert!(holds(&r, Invariant::NoLostWrite));
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v3");
+}

@@ -34,6 +34,14 @@ pub struct Books {
     pub relied: Vec<(Key, Version)>,
     /// The newest version per key whose event the consumer has handled.
     pub delivered: BTreeMap<Key, Version>,
+    /// How many times each node has crashed.
+    pub crashes: BTreeMap<super::ids::NodeId, u32>,
+}
+
+impl Books {
+    pub fn crashes_of(&self, node: super::ids::NodeId) -> u32 {
+        self.crashes.get(&node).copied().unwrap_or(0)
+    }
 }
 
 impl Books {

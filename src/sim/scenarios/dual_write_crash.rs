@@ -17,7 +17,7 @@ use crate::sim::fault::Fault;
 use crate::sim::ids::{Key, NodeId};
 use crate::sim::msg::Payload;
 use crate::sim::scenario::{FixInfo, Fixes, Scenario};
-use crate::sim::world::{Event, TimerKind, World};
+use crate::sim::world::{Event, World};
 
 pub static SCENARIO: Scenario = Scenario {
     id: "dual-write-crash",
@@ -78,10 +78,7 @@ fn config(fixes: &Fixes) -> Config {
 }
 
 fn restarting(w: &World, node: NodeId) -> bool {
-    !w.is_up(node)
-        || w.timers
-            .iter()
-            .any(|t| t.kind == TimerKind::Restart { node })
+    w.books.crashes_of(node) > 0
 }
 
 /// Crash the service while the commit's answer is on its way to it; with the outbox,

@@ -10,6 +10,10 @@ mod event_loss;
 mod outbox;
 mod poison_event;
 mod stale_set_race;
+mod write_behind;
+mod write_behind_crash;
+mod write_through;
+mod write_through_race;
 
 use super::ids::Key;
 use super::scenario::Scenario;
@@ -19,9 +23,13 @@ use super::world::World;
 pub static ALL: &[&Scenario] = &[
     &cache_aside_read::SCENARIO,
     &cache_aside_write::SCENARIO,
+    &write_through::SCENARIO,
+    &write_behind::SCENARIO,
     &event_invalidation::SCENARIO,
     &outbox::SCENARIO,
     &stale_set_race::SCENARIO,
+    &write_through_race::SCENARIO,
+    &write_behind_crash::SCENARIO,
     &event_delay::SCENARIO,
     &event_loss::SCENARIO,
     &event_duplicate_reorder::SCENARIO,
