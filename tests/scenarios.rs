@@ -331,3 +331,110 @@ fn write_behind_crash_durable_queue() {
     assert!(holds(&r, Invariant::CacheMatchesDb));
     assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v3");
 }
+
+#[test]
+fn ttl_expiry_pattern() {
+    let r = run("ttl-expiry", &[]);
+    check(&r, expect_file!["snapshots/ttl-expiry.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(metric(&r, Metric::StaleReads) >= 1);
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+}
+
+#[test]
+fn hybrid_pattern() {
+    let r = run("hybrid", &[]);
+    check(&r, expect_file!["snapshots/hybrid.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostEvent));
+    assert!(
+        story(&r).contains("TTL ran out"),
+        "the TTL expires a key inside the run"
+    );
+}
+
+#[test]
+fn delete_before_update_race_without_fix() {
+    let r = run("delete-before-update-race", &[]);
+    check(&r, expect_file!["snapshots/delete-before-update-race.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+}
+
+#[test]
+fn delete_before_update_race_update_then_delete() {
+    let r = run("delete-before-update-race", &["update-then-delete"]);
+    check(
+        &r,
+        expect_file!["snapshots/delete-before-update-race+update-then-delete.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("stale-set-race"));
+}
+
+#[test]
+fn ttl_jitter_without_fix_bursts() {
+    let r = run("ttl-jitter", &[]);
+    check(&r, expect_file!["snapshots/ttl-jitter.txt"]);
+    assert!(r.world().config.keys.len() >= 20);
+    assert_eq!(metric(&r, Metric::DbReadsPeak), 20);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+}
+
+#[test]
+fn ttl_jitter_with_jitter_is_lower() {
+    let plain = run("ttl-jitter", &[]);
+    let r = run("ttl-jitter", &["jitter"]);
+    check(&r, expect_file!["snapshots/ttl-jitter+jitter.txt"]);
+    assert!(metric(&r, Metric::DbReadsPeak) < metric(&plain, Metric::DbReadsPeak));
+    assert!(metric(&r, Metric::DbReadsPeak) <= 12);
+}
+
+fn waits(r: &Run) -> usize {
+    r.records()
+        .iter()
+        .filter(|rec| rec.outcome == "wait")
+        .count()
+}
+
+#[test]
+fn stampede_without_fix() {
+    let r = run("stampede", &[]);
+    check(&r, expect_file!["snapshots/stampede.txt"]);
+    let n = r.world().clients.len() as u64;
+    assert!(n >= 5);
+    assert_eq!(metric(&r, Metric::DbReads), n);
+}
+
+#[test]
+fn stampede_mutex() {
+    let r = run("stampede", &["mutex"]);
+    check(&r, expect_file!["snapshots/stampede+mutex.txt"]);
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+    assert!(waits(&r) > 0, "the others wait");
+}
+
+#[test]
+fn stampede_single_flight() {
+    let r = run("stampede", &["single-flight"]);
+    check(&r, expect_file!["snapshots/stampede+single-flight.txt"]);
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+}
+
+#[test]
+fn stampede_lease() {
+    let r = run("stampede", &["lease"]);
+    check(&r, expect_file!["snapshots/stampede+lease.txt"]);
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+    assert!(waits(&r) > 0, "a lease makes readers wait");
+    assert!(story(&r).contains("17K/s"));
+}
+
+#[test]
+fn stampede_early_expiration() {
+    let r = run("stampede", &["early-expiration"]);
+    check(&r, expect_file!["snapshots/stampede+early-expiration.txt"]);
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+    assert_eq!(waits(&r), 0, "no reader waits");
+    assert_eq!(metric(&r, Metric::CacheMisses), 0, "no reader misses");
+    assert!(story(&r).contains("probabilistic"));
+}

@@ -227,6 +227,9 @@ pub struct Config {
     pub ttl_ms: u64,
     /// Up to this much random extra TTL per fill (0: none), drawn from the world's Rng.
     pub jitter_ms: u64,
+    /// The cache drops expired keys only when they are next read (as Redis and memcache
+    /// do), with no expiry step of its own.
+    pub lazy_expiry: bool,
     /// Keys in the cache at the start (`v1`), filled before the run (not counted).
     pub warm: Vec<Key>,
     /// When the warm keys expire; `None`: after the normal TTL.
@@ -266,6 +269,7 @@ impl Default for Config {
             lease_retry_ms: 5,
             ttl_ms: 60_000,
             jitter_ms: 0,
+            lazy_expiry: false,
             warm: Vec::new(),
             warm_expires_ms: None,
             warm_delta_ms: 4,

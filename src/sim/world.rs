@@ -209,7 +209,7 @@ impl World {
     /// (Re)schedules the cache's active expiry of `key`.
     pub(crate) fn schedule_expiry(&mut self, key: Key, expires_ms: u64) {
         self.timers.retain(|t| t.kind != TimerKind::Expire { key });
-        if expires_ms != NO_TTL {
+        if expires_ms != NO_TTL && !self.config.lazy_expiry {
             self.add_timer(NodeId::Cache, expires_ms, TimerKind::Expire { key });
         }
     }

@@ -2,14 +2,19 @@
 //! opens with its story.
 mod cache_aside_read;
 mod cache_aside_write;
+mod delete_before_update_race;
 mod dual_write_crash;
 mod event_delay;
 mod event_duplicate_reorder;
 mod event_invalidation;
 mod event_loss;
+mod hybrid;
 mod outbox;
 mod poison_event;
 mod stale_set_race;
+mod stampede;
+mod ttl_expiry;
+mod ttl_jitter;
 mod write_behind;
 mod write_behind_crash;
 mod write_through;
@@ -25,11 +30,16 @@ pub static ALL: &[&Scenario] = &[
     &cache_aside_write::SCENARIO,
     &write_through::SCENARIO,
     &write_behind::SCENARIO,
+    &ttl_expiry::SCENARIO,
     &event_invalidation::SCENARIO,
+    &hybrid::SCENARIO,
     &outbox::SCENARIO,
     &stale_set_race::SCENARIO,
+    &delete_before_update_race::SCENARIO,
     &write_through_race::SCENARIO,
     &write_behind_crash::SCENARIO,
+    &ttl_jitter::SCENARIO,
+    &stampede::SCENARIO,
     &event_delay::SCENARIO,
     &event_loss::SCENARIO,
     &event_duplicate_reorder::SCENARIO,
