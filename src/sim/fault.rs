@@ -120,11 +120,14 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
         }
         Fault::Delay(id) => {
             let extra = w.config.fault_delay_ms;
-            let Some(m) = w.net.iter_mut().find(|m| m.id == id) else {
+            let Some(pos) = w.net.iter().position(|m| m.id == id) else {
                 return said("nothing to delay", "");
             };
+            // A delayed message goes to the back of its link: it can be overtaken.
+            let mut m = w.net.remove(pos);
             m.arrive_ms += extra;
             let (p, at) = (m.payload, m.arrive_ms);
+            w.net.push(m);
             said(
                 "delayed",
                 format!(

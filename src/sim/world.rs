@@ -243,8 +243,9 @@ impl World {
     /// Messages and starts are enabled whatever their nominal time; a timer once `now`
     /// has reached it, or when nothing else is. Nothing past the horizon is enabled.
     /// A paused node receives nothing and its timers wait; a down node's timers are
-    /// gone (but for its restart). The bus delivers to the consumer in order, one
-    /// connection per partition, so of its deliveries only the oldest is enabled.
+    /// gone (but for its restart). Links to and from the bus are ordered connections
+    /// (a producer's, a partition's): on each, only the oldest message is enabled. A
+    /// `delay` fault sends a message to the back of its link.
     /// Faults are not listed here: see `faults`.
     pub fn enabled(&self) -> Vec<Event> {
         let horizon = self.config.horizon_ms;
@@ -256,20 +257,19 @@ impl World {
                 }
             }
         }
-        let first_delivery = self
-            .net
-            .iter()
-            .find(|m| matches!(m.payload, Payload::Deliver { .. }))
-            .map(|m| m.id);
         events.extend(
             self.net
                 .iter()
-                .filter(|m| m.arrive_ms <= horizon)
-                .filter(|m| self.status_of(m.to) != NodeStatus::Paused)
-                .filter(|m| {
-                    !matches!(m.payload, Payload::Deliver { .. }) || Some(m.id) == first_delivery
+                .enumerate()
+                .filter(|(_, m)| m.arrive_ms <= horizon)
+                .filter(|(_, m)| self.status_of(m.to) != NodeStatus::Paused)
+                .filter(|(i, m)| {
+                    !ordered_link(m)
+                        || !self.net[..*i]
+                            .iter()
+                            .any(|o| o.from == m.from && o.to == m.to)
                 })
-                .map(|m| Event::Deliver(m.id)),
+                .map(|(_, m)| Event::Deliver(m.id)),
         );
         let due = |t: &&Timer| {
             t.at_ms <= horizon
@@ -485,6 +485,11 @@ impl World {
             TimerKind::AckTimeout { offset } => super::bus::ack_timeout(self, offset),
         }
     }
+}
+
+/// Whether a message travels on an ordered connection (to or from the bus).
+fn ordered_link(m: &Message) -> bool {
+    m.from == NodeId::Bus || m.to == NodeId::Bus
 }
 
 /// A random extra TTL in `0..max_ms` (0 when `max_ms` is 0, drawing nothing).

@@ -74,6 +74,12 @@ fn epilogue(w: &World, fixes: &Fixes) -> String {
             ""
         };
         format!("Done. The cache holds {c} and the database {db}: consistent.{how}")
+    } else if fixes.has("update-then-delete") {
+        format!(
+            "Done. The cache holds {c} while the database has {db}, even with update-then-delete: a read selected the \
+             old row before the commit and set it after the delete. That is the stale-set-race, which this order \
+             cannot prevent; it takes versioned sets or leases."
+        )
     } else {
         format!(
             "Done. The cache holds {c} while the database has {db}: the reader refilled the old row between the \

@@ -28,7 +28,10 @@ pub fn run(world: &mut World, scheduler: &mut dyn Scheduler) -> Vec<StepRecord> 
             break;
         }
         let mut choice = scheduler.choose(world, records.len(), &enabled);
-        if !enabled.contains(&choice) {
+        // A fault is never in `enabled` (it never keeps a run going), but a scheduler
+        // may inject one that `faults` offers.
+        let fault_ok = choice.fault().is_some() && world.is_enabled(choice);
+        if !enabled.contains(&choice) && !fault_ok {
             // A scheduler that names a disabled event gets the earliest instead: the
             // loop must always make progress.
             choice = enabled[0];
