@@ -99,7 +99,10 @@ pub(crate) fn flush(w: &mut World) -> Said {
     }
     let left = w.cache.queue.iter().filter(|q| !q.in_flight).count();
     let more = if left > 0 {
-        format!(" {left} more wait for the next batch.")
+        format!(
+            " {left} more {} for the next batch.",
+            if left == 1 { "waits" } else { "wait" }
+        )
     } else {
         String::new()
     };

@@ -34,16 +34,14 @@ pub(crate) fn consumer_message(w: &mut World, msg: &Message) -> Said {
             w.consumer.busy = None;
             let done = finish(w, ev, offset);
             let then = next(w);
-            let refused = match msg.payload {
+            let what = match msg.payload {
                 Payload::SetReply {
                     refused: Some(_), ..
-                } => " (the cache refused it)",
-                _ => "",
+                } => "refused the consumer's set",
+                Payload::SetReply { .. } => "confirms the consumer's set",
+                _ => "confirms the consumer's delete",
             };
-            let text = format!(
-                "The cache confirms{refused}: {} is handled. {done}{then}",
-                ev.id
-            );
+            let text = format!("The cache {what}: {} is handled. {done}{then}", ev.id);
             said(format!("handled {}", ev.id), text.trim_end())
         }
         other => said("ignored", format!("The consumer does not expect {other}.")),

@@ -59,7 +59,11 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             };
             said(
                 format!("miss{}", lease_suffix(found.lease)),
-                format!("The cache has no {key}: a miss. The service must load it from the database.{lease}"),
+                if found.lease == LeaseReply::Wait {
+                    format!("The cache has no {key}: a miss.{lease}")
+                } else {
+                    format!("The cache has no {key}: a miss. The service must load it from the database.{lease}")
+                },
             )
         }
         Payload::Set {
