@@ -24,11 +24,11 @@ pub fn Controls() -> impl IntoView {
         <div class="controls" role="toolbar" aria-label="Playback">
             <button data-testid="reset" aria-label="Reset to the start (r)" title="Reset (r)"
                 disabled=at_start on:click=move |_| a.reset()>
-                "⏮"
+                "↺ Reset"
             </button>
             <button data-testid="step-back" aria-label="Step back (←)" title="Step back (←)"
                 disabled=at_start on:click=move |_| a.back()>
-                "◀"
+                "◀ Back"
             </button>
             <button data-testid="play-pause" class="primary"
                 aria-label=move || if playing() { "Pause (space)" } else { "Play (space)" }
@@ -44,7 +44,7 @@ pub fn Controls() -> impl IntoView {
             </button>
             <button data-testid="run-to-end" aria-label="Run to the end (e)" title="Run to the end (e)"
                 disabled=at_end on:click=move |_| a.run_to_end()>
-                "⏭"
+                "End ▶▶"
             </button>
             <label class="speed">
                 <span>"Speed"</span>
@@ -66,7 +66,7 @@ pub fn Controls() -> impl IntoView {
             </output>
             <a data-testid="share-link" class="share" href=move || format!("{}?{}", super::browser::origin_and_path(), a.share_query())
                 title="A link to exactly this moment">
-                "🔗 Link to this moment"
+                "Link to this moment"
             </a>
         </div>
     }

@@ -173,6 +173,12 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
                     let n = v.in_flight.len();
                     format!("t = {} ms · {} message{} in flight", v.now_ms, n, if n == 1 { "" } else { "s" })
                 })}
+                {move || view.with(|v| {
+                    v.timers
+                        .iter()
+                        .map(|t| view! { <span class="timer">{format!("timer: {} at {} ms", t.label, t.at_ms)}</span> })
+                        .collect_view()
+                })}
             </figcaption>
         </figure>
     }

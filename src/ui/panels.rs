@@ -177,10 +177,18 @@ pub fn EventLog() -> impl IntoView {
                 .collect_view()
         })
     };
+    // Keep the newest entry in sight as the run advances.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    Effect::new(move |_| {
+        a.session.with(|s| s.run.cursor());
+        if let Some(el) = list.get() {
+            el.set_scroll_top(el.scroll_height());
+        }
+    });
     view! {
         <section class="panel log" aria-labelledby="log-h">
             <h2 id="log-h">"Event log"</h2>
-            <ol data-testid="event-log" class="event-log">{entries}</ol>
+            <ol data-testid="event-log" class="event-log" node_ref=list>{entries}</ol>
         </section>
     }
 }
