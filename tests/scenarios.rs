@@ -438,3 +438,64 @@ fn stampede_early_expiration() {
     assert_eq!(metric(&r, Metric::CacheMisses), 0, "no reader misses");
     assert!(story(&r).contains("probabilistic"));
 }
+
+#[test]
+fn every_pair_of_fixes_runs_to_its_end() {
+    for s in scenarios::ALL {
+        for a in s.fixes {
+            for b in s.fixes {
+                let r = run(s.id, &[a.id, b.id]);
+                assert!(
+                    r.at_end() && r.cursor() < cachescope::sim::run::MAX_STEPS,
+                    "{} {} {}",
+                    s.id,
+                    a.id,
+                    b.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fix_says_what_it_does_and_costs() {
+    for s in scenarios::ALL {
+        for f in s.fixes {
+            assert!(
+                !f.what.is_empty() && !f.cost.is_empty(),
+                "{} {}",
+                s.id,
+                f.id
+            );
+        }
+        assert!(
+            !s.summary.is_empty() && !s.flow.is_empty() && !s.pros.is_empty() && !s.cons.is_empty()
+        );
+    }
+    let ids: Vec<&str> = scenarios::ALL.iter().map(|s| s.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "cache-aside-read",
+            "cache-aside-write",
+            "write-through",
+            "write-behind",
+            "ttl-expiry",
+            "event-invalidation",
+            "hybrid",
+            "outbox",
+            "stale-set-race",
+            "delete-before-update-race",
+            "write-through-race",
+            "write-behind-crash",
+            "ttl-jitter",
+            "stampede",
+            "event-delay",
+            "event-loss",
+            "event-duplicate-reorder",
+            "poison-event",
+            "dual-write-crash",
+        ],
+        "the learning path's order"
+    );
+}

@@ -1,5 +1,9 @@
 //! The simulation: a deterministic model of clients, a service, a cache and a database
-//! exchanging messages in virtual time.
+//! exchanging messages in virtual time, with the nodes the patterns add: an event bus
+//! (`bus`: at-most-once Pub/Sub or a durable log with offsets, retries and a
+//! dead-letter queue), an invalidation consumer (`consumer`), the outbox relay
+//! (`relay`), and the write-behind flusher (`behind`). The read path's stampede guards
+//! are in `load`; faults (crash, restart, pause, drop, delay, duplicate) in `fault`.
 //!
 //! Architecture Invariant: nothing here names the browser (no leptos, web-sys,
 //! wasm-bindgen, gloo). `cargo test` runs all of it natively. State is plain data, so
@@ -11,6 +15,7 @@ pub mod cache;
 pub mod config;
 mod consumer;
 pub mod db;
+pub mod describe;
 pub mod fault;
 mod handle;
 pub mod ids;
