@@ -33,20 +33,40 @@ pub fn choice(world: &World, event: Event) -> Choice {
         Event::Deliver(id) => match world.net.iter().find(|m| m.id == id) {
             Some(m) => (
                 Some((m.id.to_string(), m.from, m.to)),
-                format!("{} arrives at {} from {}: {}", m.id, m.to, m.from, m.payload),
+                format!(
+                    "{} arrives at {} from {}: {}",
+                    m.id, m.to, m.from, m.payload
+                ),
             ),
             None => (None, format!("deliver {id}")),
         },
         Event::Fire(id) => match world.timers.iter().find(|t| t.id == id) {
-            Some(t) => (None, format!("{}'s timer: {}", t.owner, super::world::timer_label(&t.kind))),
+            Some(t) => (
+                None,
+                format!(
+                    "{}'s timer: {}",
+                    t.owner,
+                    super::world::timer_label(&t.kind)
+                ),
+            ),
             None => (None, format!("timer {id}")),
         },
         Event::Fault(f) => (None, f.to_string()),
     };
-    Choice { event, kind: event.kind(), message, text, at_ms }
+    Choice {
+        event,
+        kind: event.kind(),
+        message,
+        text,
+        at_ms,
+    }
 }
 
 /// Every enabled event at `world`, described, earliest first.
 pub fn choices(world: &World) -> Vec<Choice> {
-    world.enabled().into_iter().map(|e| choice(world, e)).collect()
+    world
+        .enabled()
+        .into_iter()
+        .map(|e| choice(world, e))
+        .collect()
 }

@@ -314,28 +314,6 @@ impl World {
         }
     }
 
-    /// Every fault that can be injected now: crash or pause a node that is up, restart a
-    /// node that is down, resume a paused one; drop, delay or duplicate a message in
-    /// flight. Clients are not crashed: they stand for users.
-    pub fn faults(&self) -> Vec<Event> {
-        let mut out = Vec::new();
-        for node in self.nodes().into_iter().filter(|n| !n.is_client()) {
-            match self.status_of(node) {
-                NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
-                NodeStatus::Down => out.push(Fault::Restart(node)),
-                NodeStatus::Paused => out.push(Fault::Resume(node)),
-            }
-        }
-        for m in &self.net {
-            out.extend([
-                Fault::Drop(m.id),
-                Fault::Delay(m.id),
-                Fault::Duplicate(m.id),
-            ]);
-        }
-        out.into_iter().map(Event::Fault).collect()
-    }
-
     /// Fires one enabled event.
     pub fn step(&mut self, event: Event) -> Result<StepRecord, StepError> {
         if !self.is_enabled(event) {

@@ -1,0 +1,46 @@
+//! What the scenario tests share: running a scenario, reading its outcome, and its
+//! story as a learner reads it.
+#![allow(dead_code)]
+pub use cachescope::sim::scenarios;
+pub use cachescope::sim::{Fixes, Invariant, Metric, Run};
+pub use expect_test::{expect_file, ExpectFile};
+
+pub fn run(id: &str, fixes: &[&str]) -> Run {
+    let scenario = scenarios::find(id).expect("scenario exists");
+    let fixes = Fixes::parse(scenario, fixes.iter().copied()).expect("fixes exist");
+    let mut run = Run::with_default_seed(scenario, fixes);
+    run.run_to_end();
+    run
+}
+
+pub fn metric(run: &Run, m: Metric) -> u64 {
+    m.value(&run.world().metrics)
+}
+
+pub fn holds(run: &Run, inv: Invariant) -> bool {
+    inv.check(run.world()).is_ok()
+}
+
+pub fn cached(run: &Run, key: u16) -> Option<String> {
+    let w = run.world();
+    w.cache
+        .live(cachescope::sim::Key(key), w.now_ms)
+        .map(|e| e.version.to_string())
+}
+
+/// The trace with the narration, the way a learner reads it.
+pub fn story(run: &Run) -> String {
+    let mut out = String::new();
+    for r in run.records() {
+        out.push_str(&format!("{r}\n    {}\n", r.narration));
+    }
+    out.push_str(&format!(
+        "END {}\n",
+        (run.scenario.epilogue)(run.world(), &run.fixes)
+    ));
+    out
+}
+
+pub fn check(run: &Run, snapshot: ExpectFile) {
+    snapshot.assert_eq(&story(run));
+}
