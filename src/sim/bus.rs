@@ -116,7 +116,25 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                     failures: 0,
                 });
                 let at = w.bus.log.len() - 1;
-                let sent = pump(w);
+                let mut sent = pump(w);
+                if sent.is_empty() {
+                    let head = w
+                        .bus
+                        .log
+                        .iter()
+                        .find(|e| matches!(e.state, EntryState::Retrying | EntryState::Sent));
+                    sent = match head {
+                        Some(h) if h.state == EntryState::Retrying => format!(
+                            " It must wait: {} ahead of it is being retried, and the log is delivered in order.",
+                            h.ev.id
+                        ),
+                        Some(h) => format!(" It waits its turn behind {}.", h.ev.id),
+                        None if !w.is_up(super::ids::NodeId::Consumer) => {
+                            " The consumer is down: the event waits in the log.".to_string()
+                        }
+                        None => String::new(),
+                    };
+                }
                 return said(
                     format!("logged {} at {at}", ev.id),
                     format!(
@@ -227,7 +245,7 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
     e.state = EntryState::Retrying;
     let at = w.now_ms + backoff;
     w.add_timer(super::ids::NodeId::Bus, at, TimerKind::BusRetry { offset });
-    let waiting = w
+    let waiting_n = w
         .bus
         .log
         .iter()
@@ -238,11 +256,16 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
         Some(max) => format!("retry {failures} of {max}"),
         None => "it retries for ever".to_string(),
     };
+    let waiting = match waiting_n {
+        0 => "any event published behind it will have to wait".to_string(),
+        1 => "the event behind it waits".to_string(),
+        n => format!("the {n} events behind it wait"),
+    };
     said(
         format!("retry at {at}"),
         format!(
             "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms). The log is \
-             ordered, so the {waiting} event(s) behind it wait: head-of-line blocking.",
+             ordered, so {waiting}: head-of-line blocking.",
             ev.id
         ),
     )
