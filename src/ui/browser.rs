@@ -9,7 +9,11 @@ pub fn query() -> String {
 
 pub fn origin_and_path() -> String {
     let loc = window().location();
-    format!("{}{}", loc.origin().unwrap_or_default(), loc.pathname().unwrap_or_default())
+    format!(
+        "{}{}",
+        loc.origin().unwrap_or_default(),
+        loc.pathname().unwrap_or_default()
+    )
 }
 
 pub fn push_query(query: &str) {
@@ -20,8 +24,12 @@ pub fn push_query(query: &str) {
 }
 
 pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = ev.target() else { return false };
-    let Ok(el) = target.dyn_into::<web_sys::Element>() else { return false };
+    let Some(target) = ev.target() else {
+        return false;
+    };
+    let Ok(el) = target.dyn_into::<web_sys::Element>() else {
+        return false;
+    };
     let tag = el.tag_name().to_ascii_lowercase();
     match tag.as_str() {
         "textarea" | "select" => true,
@@ -44,7 +52,10 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 pub fn apply_saved_theme() {
-    if let (Some(root), Some(theme)) = (root(), storage().and_then(|s| s.get_item(THEME_KEY).ok().flatten())) {
+    if let (Some(root), Some(theme)) = (
+        root(),
+        storage().and_then(|s| s.get_item(THEME_KEY).ok().flatten()),
+    ) {
         if theme == "dark" || theme == "light" {
             let _ = root.set_attribute("data-theme", &theme);
         }

@@ -11,13 +11,29 @@ pub fn Controls() -> impl IntoView {
     let at_start = move || s.with(|s| s.run.cursor() == 0);
     let at_end = move || s.with(|s| s.run.at_end());
     let step = move || s.with(|s| s.run.cursor().to_string());
-    let steps = move || s.with(|s| s.run.total_if_ended().map(|n| n.to_string()).unwrap_or_default());
+    let steps = move || {
+        s.with(|s| {
+            s.run
+                .total_if_ended()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+    };
     let now = move || s.with(|s| s.run.world().now_ms);
     let playing = move || a.playing.get();
-    let speed_label = move || format!("{} steps/s", SPEEDS_PER_S[a.speed.get().min(SPEEDS_PER_S.len() - 1)]);
+    let speed_label = move || {
+        format!(
+            "{} steps/s",
+            SPEEDS_PER_S[a.speed.get().min(SPEEDS_PER_S.len() - 1)]
+        )
+    };
     let counter_text = move || {
         let total = steps();
-        let of = if total.is_empty() { String::new() } else { format!(" of {total}") };
+        let of = if total.is_empty() {
+            String::new()
+        } else {
+            format!(" of {total}")
+        };
         format!("Step {}{of}", step())
     };
     view! {

@@ -16,7 +16,11 @@ const NODE_H: f64 = 52.0;
 fn position(id: NodeId, nodes: &[NodeView]) -> (f64, f64) {
     match id {
         NodeId::Reader(_) | NodeId::Writer(_) => {
-            let clients: Vec<NodeId> = nodes.iter().map(|n| n.id).filter(|n| n.is_client()).collect();
+            let clients: Vec<NodeId> = nodes
+                .iter()
+                .map(|n| n.id)
+                .filter(|n| n.is_client())
+                .collect();
             let i = clients.iter().position(|c| *c == id).unwrap_or(0) as f64;
             let n = clients.len().max(1) as f64;
             let gap = ((HEIGHT - 40.0) / n).min(110.0);
@@ -36,8 +40,11 @@ fn position(id: NodeId, nodes: &[NodeView]) -> (f64, f64) {
 /// The links drawn when both ends are in the scenario.
 fn links(nodes: &[NodeView]) -> Vec<(NodeId, NodeId)> {
     let has = |id: NodeId| nodes.iter().any(|n| n.id == id);
-    let mut out: Vec<(NodeId, NodeId)> =
-        nodes.iter().filter(|n| n.id.is_client()).map(|n| (n.id, NodeId::Service)).collect();
+    let mut out: Vec<(NodeId, NodeId)> = nodes
+        .iter()
+        .filter(|n| n.id.is_client())
+        .map(|n| (n.id, NodeId::Service))
+        .collect();
     let fixed = [
         (NodeId::Service, NodeId::Cache),
         (NodeId::Service, NodeId::Db),
@@ -69,7 +76,12 @@ fn role(id: NodeId) -> &'static str {
 
 /// A message's place on its link: its nominal progress, kept off the boxes, and moved
 /// sideways when several share a link so none hides another.
-fn place(m: &InFlightView, lane: usize, now_ms: u64, nodes: &[NodeView]) -> ((f64, f64), (f64, f64)) {
+fn place(
+    m: &InFlightView,
+    lane: usize,
+    now_ms: u64,
+    nodes: &[NodeView],
+) -> ((f64, f64), (f64, f64)) {
     let (x0, y0) = position(m.from, nodes);
     let (x1, y1) = position(m.to, nodes);
     let span = m.arrive_ms.saturating_sub(m.sent_ms).max(1) as f64;
@@ -145,10 +157,12 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
                     };
                     let ((x, y), (fx, fy)) = place(m, lane, v.now_ms, &v.nodes);
                     let style = format!("--from-x:{}px;--from-y:{}px", fx - x, fy - y);
+                    let lit = a.hovered.with(|h| h.as_deref() == Some(m.id.as_str()));
                     let title = format!("{} {} → {}: {} (due {} ms)", m.id, m.from, m.to, m.label, m.arrive_ms);
                     view! {
                         <g data-testid="in-flight" data-message=m.id.clone() data-from=m.from.to_string()
-                            data-to=m.to.to_string() data-kind=m.kind class=format!("msg kind-{}", m.kind)
+                            data-to=m.to.to_string() data-kind=m.kind
+                            class=format!("msg kind-{}{}", m.kind, if lit { " lit" } else { "" })
                             transform=format!("translate({x},{y})")>
                             <title>{title}</title>
                             <g class="msg-fly" style=style>

@@ -105,7 +105,9 @@ pub fn Learn() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
     let scenario = move || s.with(|s| s.run.scenario);
-    let list = |items: &'static [&'static str]| items.iter().map(|t| view! { <li>{*t}</li> }).collect_view();
+    let list = |items: &'static [&'static str]| {
+        items.iter().map(|t| view! { <li>{*t}</li> }).collect_view()
+    };
     view! {
         <section class="panel learn" aria-labelledby="learn-h">
             <h2 id="learn-h">"The pattern"</h2>

@@ -4,10 +4,12 @@
 //! component reads a `sim::view::View` (or the `Run`'s records) and every control calls
 //! one method of `Run`; the state shown changes synchronously with the control.
 mod browser;
+mod choose;
 mod controls;
 mod diagram;
 mod learn;
 mod panels;
+mod pipeline;
 mod session;
 
 pub use session::Session;
@@ -56,12 +58,16 @@ pub fn App() -> impl IntoView {
                 <learn::FixToggles />
                 <controls::Controls />
                 <panels::Narration />
-                <diagram::Diagram view=view />
+                <div class="stage-row">
+                    <diagram::Diagram view=view />
+                    <choose::NextEvents view=view />
+                </div>
                 <div class="panels">
                     <panels::CachePanel view=view />
                     <panels::DbPanel view=view />
                     <panels::Invariants view=view />
                     <panels::Metrics view=view />
+                    <pipeline::Pipeline view=view />
                 </div>
                 <panels::EventLog />
                 <learn::Learn />

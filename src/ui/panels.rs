@@ -40,13 +40,13 @@ pub fn CachePanel(view: Memo<SimView>) -> impl IntoView {
             v.cache
                 .iter()
                 .map(|e| {
-                    let left = e.expires_ms.saturating_sub(now);
+                    let left = e.expires_at.map_or("none".to_string(), |t| format!("{} ms", t.saturating_sub(now)));
                     view! {
                         <tr data-testid="cache-entry" data-key=e.key.clone() data-value=e.value.clone()
-                            data-version=e.version.to_string() data-expires-at=e.expires_ms.to_string()>
+                            data-version=e.version.to_string() data-expires-at=e.expires_at.map(|t| t.to_string())>
                             <td>{e.key.clone()}</td>
                             <td class="value">{e.value.clone()}</td>
-                            <td class="ttl" title=format!("expires at {} ms", e.expires_ms)>{format!("{left} ms")}</td>
+                            <td class="ttl">{left}</td>
                         </tr>
                     }
                 })
@@ -56,7 +56,10 @@ pub fn CachePanel(view: Memo<SimView>) -> impl IntoView {
     let empty = move || view.with(|v| v.cache.is_empty());
     let guards = move || {
         view.with(|v| {
-            v.guards.iter().map(|g| view! { <li class="guard">{format!("{}: {}", g.key, g.text)}</li> }).collect_view()
+            v.guards
+                .iter()
+                .map(|g| view! { <li class="guard">{format!("{}: {}", g.key, g.text)}</li> })
+                .collect_view()
         })
     };
     view! {

@@ -15,7 +15,10 @@ pub struct Session {
 impl Session {
     pub fn from_query(query: &str) -> Session {
         let loaded = link::load(query);
-        Session { run: loaded.run, errors: loaded.errors }
+        Session {
+            run: loaded.run,
+            errors: loaded.errors,
+        }
     }
 }
 
@@ -25,6 +28,8 @@ pub struct Actions {
     pub playing: RwSignal<bool>,
     /// Index into `SPEEDS_PER_S`.
     pub speed: RwSignal<usize>,
+    /// The message a "what can happen next" entry points at, highlighted in the diagram.
+    pub hovered: RwSignal<Option<String>>,
     timer: StoredValue<Option<Interval>, LocalStorage>,
 }
 
@@ -34,6 +39,7 @@ impl Actions {
             session,
             playing: RwSignal::new(false),
             speed: RwSignal::new(DEFAULT_SPEED),
+            hovered: RwSignal::new(None),
             timer: StoredValue::new_local(None),
         };
         // Restart the ticker whenever play starts or the speed changes.
@@ -58,6 +64,15 @@ impl Actions {
         let mut moved = false;
         self.session.update(|s| moved = s.run.forward());
         moved
+    }
+
+    /// Fires a chosen event (or fault) at the cursor.
+    pub fn fire(self, event: crate::sim::Event) {
+        self.playing.set(false);
+        self.hovered.set(None);
+        self.session.update(|s| {
+            let _ = s.run.fire(event);
+        });
     }
 
     pub fn back(self) {
@@ -104,7 +119,9 @@ impl Actions {
     }
 
     pub fn load_scenario(self, id: &str) {
-        let Some(scenario) = scenarios::find(id) else { return };
+        let Some(scenario) = scenarios::find(id) else {
+            return;
+        };
         self.playing.set(false);
         self.session.update(|s| {
             s.run = Run::with_default_seed(scenario, Fixes::none());

@@ -1,0 +1,89 @@
+//! "What can happen next": every enabled event at the cursor as a button, the one the
+//! scenario's own order would take marked; and the faults the learner can inject.
+use super::session::Actions;
+use crate::sim::describe;
+use crate::sim::view::View as SimView;
+use leptos::prelude::*;
+
+#[component]
+pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let items = move || {
+        a.session.with(|s| {
+            let next = s.run.next_event();
+            describe::choices(s.run.world())
+                .into_iter()
+                .map(|c| {
+                    let event = c.event;
+                    let scripted = Some(event) == next;
+                    let (message, from, to) = match &c.message {
+                        Some((id, from, to)) => (Some(id.clone()), Some(from.to_string()), Some(to.to_string())),
+                        None => (None, None, None),
+                    };
+                    let hover_id = message.clone();
+                    let at = c.at_ms.map(|t| format!("{t} ms")).unwrap_or_default();
+                    view! {
+                        <li>
+                            <button data-testid="next-event" data-kind=c.kind data-message=message data-from=from
+                                data-to=to data-scripted=scripted.then_some("true") class="choice" class:scripted=scripted
+                                on:click=move |_| a.fire(event)
+                                on:mouseenter=move |_| a.hovered.set(hover_id.clone())
+                                on:mouseleave=move |_| a.hovered.set(None)
+                                on:focus=move |_| ()>
+                                <span class="at">{at}</span>
+                                <span>{c.text.clone()}</span>
+                                {scripted.then(|| view! { <span class="tag">"next by script"</span> })}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let faults = move || {
+        let next = a.session.with(|s| s.run.next_event());
+        view.with(|v| {
+            v.faults
+                .iter()
+                .map(|f| {
+                    let event = f.event;
+                    let scripted = Some(event) == next;
+                    let label = format!("{} {}", f.fault, f.target);
+                    view! {
+                        <li>
+                            <button data-testid="fault" data-fault=f.fault data-target=f.target.clone() class="fault"
+                                data-scripted=scripted.then_some("true") class:scripted=scripted
+                                on:click=move |_| a.fire(event)>
+                                {label}
+                                {scripted.then(|| view! { <span class="tag">" next by script"</span> })}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let off_script = move || a.session.with(|s| !s.run.on_script());
+    view! {
+        <section class="panel choose" aria-labelledby="next-h">
+            <h2 id="next-h">"What can happen next"</h2>
+            <p class="sub">
+                "Pick any event to fire it: the network may deliver in any order. "
+                {move || if off_script() {
+                    "You have left the script: Step now takes the earliest event."
+                } else {
+                    "Step takes the marked one."
+                }}
+            </p>
+            <ol class="choices">{items}</ol>
+            <Show when=move || a.session.with(|s| s.run.at_end())>
+                <p class="empty">"Nothing more can happen: the run has ended."</p>
+            </Show>
+            <h3 class="sub-h">"Inject a fault"</h3>
+            <ul class="faults">{faults}</ul>
+            <Show when=move || view.with(|v| v.faults.is_empty())>
+                <p class="empty">"No fault applies here."</p>
+            </Show>
+        </section>
+    }
+}
