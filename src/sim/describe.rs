@@ -26,7 +26,14 @@ pub fn choice(world: &World, event: Event) -> Choice {
                 .iter()
                 .find(|c| c.id == node)
                 .and_then(|c| c.requests.get(c.next))
-                .map(|r| format!("{:?} {}", r.op, r.key).to_lowercase())
+                .map(|r| {
+                    let op = match r.op {
+                        super::config::Op::Read => "read",
+                        super::config::Op::Write => "write",
+                        super::config::Op::DirectWrite => "direct write",
+                    };
+                    format!("{op} {}", r.key)
+                })
                 .unwrap_or_default();
             (None, format!("{node} starts its next request: {what}"))
         }

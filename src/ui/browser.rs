@@ -80,3 +80,7 @@ pub fn toggle_theme() {
         let _ = s.set_item(THEME_KEY, next);
     }
 }
+
+pub fn scroll_to_top() {
+    window().scroll_to_with_x_and_y(0.0, 0.0);
+}

@@ -12,6 +12,11 @@ const HEIGHT: f64 = 400.0;
 const NODE_W: f64 = 124.0;
 const NODE_H: f64 = 52.0;
 
+/// Whole SVG units: integers print without pulling float formatting into the bundle.
+fn px(v: f64) -> i32 {
+    v.round() as i32
+}
+
 /// Where each node sits. Clients stack in the left column.
 fn position(id: NodeId, nodes: &[NodeView]) -> (f64, f64) {
     match id {
@@ -109,7 +114,7 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
             .map(|(from, to)| {
                 let (x1, y1) = position(from, &nodes);
                 let (x2, y2) = position(to, &nodes);
-                view! { <line class="link" x1=x1 y1=y1 x2=x2 y2=y2 /> }
+                view! { <line class="link" x1=px(x1) y1=px(y1) x2=px(x2) y2=px(y2) /> }
             })
             .collect_view()
     };
@@ -129,8 +134,8 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
                 let label = format!("{}: {}, {}", n.id, role(n.id), n.note);
                 view! {
                     <g data-testid="node" data-node=n.id.to_string() data-status=n.status.name() class=class
-                        transform=format!("translate({x},{y})") role="img" aria-label=label>
-                        <rect x=-NODE_W / 2.0 y=-NODE_H / 2.0 width=NODE_W height=NODE_H rx="10" />
+                        transform=format!("translate({},{})", px(x), px(y)) role="img" aria-label=label>
+                        <rect x=px(-NODE_W / 2.0) y=px(-NODE_H / 2.0) width=px(NODE_W) height=px(NODE_H) rx="10" />
                         <text class="node-name" y="-4">{n.id.to_string()}</text>
                         <text class="node-note" y="14">{n.note.clone()}</text>
                     </g>
@@ -156,14 +161,14 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
                         }
                     };
                     let ((x, y), (fx, fy)) = place(m, lane, v.now_ms, &v.nodes);
-                    let style = format!("--from-x:{}px;--from-y:{}px", fx - x, fy - y);
+                    let style = format!("--from-x:{}px;--from-y:{}px", px(fx - x), px(fy - y));
                     let lit = a.hovered.with(|h| h.as_deref() == Some(m.id.as_str()));
                     let title = format!("{} {} → {}: {} (due {} ms)", m.id, m.from, m.to, m.label, m.arrive_ms);
                     view! {
                         <g data-testid="in-flight" data-message=m.id.clone() data-from=m.from.to_string()
                             data-to=m.to.to_string() data-kind=m.kind
                             class=format!("msg kind-{}{}", m.kind, if lit { " lit" } else { "" })
-                            transform=format!("translate({x},{y})")>
+                            transform=format!("translate({},{})", px(x), px(y))>
                             <title>{title}</title>
                             <g class="msg-fly" style=style>
                                 <circle r="7" />
@@ -177,7 +182,7 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
     };
     view! {
         <figure class="diagram">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="group" aria-label="Diagram of the nodes and the messages in flight">
+            <svg viewBox=format!("0 0 {} {}", px(WIDTH), px(HEIGHT)) role="group" aria-label="Diagram of the nodes and the messages in flight">
                 <g class="links">{edge_views}</g>
                 <g class="nodes">{node_views}</g>
                 <g class="messages">{message_views}</g>

@@ -9,6 +9,7 @@ mod controls;
 mod diagram;
 mod learn;
 mod panels;
+mod path;
 mod pipeline;
 mod session;
 
@@ -42,6 +43,7 @@ pub fn App() -> impl IntoView {
                 " Cachescope"
             </h1>
             <p class="tagline">"See how caches and databases stay consistent, and exactly how they fail."</p>
+            <a class="ghost" href="#path">"Learning path ↓"</a>
             <button
                 class="ghost"
                 aria-label="Switch between light and dark theme"
@@ -71,6 +73,7 @@ pub fn App() -> impl IntoView {
                 </div>
                 <panels::EventLog />
                 <learn::Learn />
+                <path::LearningPath />
             </main>
         </div>
         <footer class="foot">

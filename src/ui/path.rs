@@ -1,0 +1,132 @@
+//! The learning path: every pattern of the catalog in order, each with its flow drawn,
+//! its pros and cons, where it is used, and its scenarios; then the mental model that
+//! ties them together. It sits below the simulation and never replaces it.
+use super::session::Actions;
+use crate::sim::scenarios;
+use leptos::prelude::*;
+
+struct Pattern {
+    name: &'static str,
+    /// The scenario whose flow, pros and cons describe the pattern.
+    lead: &'static str,
+    /// Every scenario that teaches it or one of its failures.
+    scenarios: &'static [&'static str],
+    used: &'static str,
+}
+
+const PATTERNS: &[Pattern] = &[
+    Pattern {
+        name: "Cache-aside (look-aside)",
+        lead: "cache-aside-read",
+        scenarios: &["cache-aside-read", "cache-aside-write", "stale-set-race", "delete-before-update-race"],
+        used: "The default with Redis or Memcached: Facebook's memcache is look-aside; Rails.cache.fetch and \
+               Spring's @Cacheable wrap exactly this read path.",
+    },
+    Pattern {
+        name: "Write-through",
+        lead: "write-through",
+        scenarios: &["write-through", "write-through-race"],
+        used: "Caches that sit in the write path: Amazon DynamoDB Accelerator (DAX) writes through; Hazelcast and \
+               Oracle Coherence do with a write-through MapStore or CacheStore.",
+    },
+    Pattern {
+        name: "Write-behind (write-back)",
+        lead: "write-behind",
+        scenarios: &["write-behind", "write-behind-crash"],
+        used: "Write-heavy counters and sessions: Hazelcast's write-behind MapStore (write-delay-seconds, batching, \
+               coalescing), Ehcache write-behind; CPU caches are write-back too.",
+    },
+    Pattern {
+        name: "TTL expiry",
+        lead: "ttl-expiry",
+        scenarios: &["ttl-expiry", "ttl-jitter", "stampede"],
+        used: "Everywhere, as the bound on staleness: Redis EXPIRE, HTTP Cache-Control max-age on CDNs, DNS TTLs.",
+    },
+    Pattern {
+        name: "Event-driven invalidation",
+        lead: "event-invalidation",
+        scenarios: &["event-invalidation", "event-delay", "event-loss", "event-duplicate-reorder", "poison-event"],
+        used: "Facebook's McSqueal turns MySQL's commit log into memcache deletes; Debezium streams changes to Kafka \
+               for invalidators; Redis Pub/Sub carries invalidations (at most once).",
+    },
+    Pattern {
+        name: "Hybrid",
+        lead: "hybrid",
+        scenarios: &["hybrid"],
+        used: "What production systems run: cache-aside reads, events to invalidate on writes, a TTL in case an \
+               event never arrives.",
+    },
+    Pattern {
+        name: "Transactional outbox",
+        lead: "outbox",
+        scenarios: &["outbox", "dual-write-crash"],
+        used: "Microservices that must publish what they commit: Debezium's outbox event router reads the outbox \
+               table by change data capture; polling publishers do the same with a relay.",
+    },
+];
+
+#[component]
+pub fn LearningPath() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let go = move |id: &'static str| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            a.load_scenario(id);
+            super::browser::scroll_to_top();
+        }
+    };
+    let cards = PATTERNS
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let lead = scenarios::find(p.lead)?;
+            let steps = lead
+                .flow
+                .iter()
+                .map(|s| view! { <li class="flow-step">{*s}</li> })
+                .collect_view();
+            let links = p
+                .scenarios
+                .iter()
+                .filter_map(|id| scenarios::find(id))
+                .map(|s| view! { <li><a href=format!("?scenario={}", s.id) on:click=go(s.id)>{s.title}</a></li> })
+                .collect_view();
+            let list = |items: &'static [&'static str]| items.iter().map(|t| view! { <li>{*t}</li> }).collect_view();
+            Some(view! {
+                <article class="pattern">
+                    <h3><span class="n">{i + 1}</span>{p.name}</h3>
+                    <ol class="flow-chain" aria-label="Flow">{steps}</ol>
+                    <div class="cards">
+                        <div><h4>"Pros"</h4><ul>{list(lead.pros)}</ul></div>
+                        <div><h4>"Cons"</h4><ul>{list(lead.cons)}</ul></div>
+                        <div><h4>"Where it is used"</h4><p>{p.used}</p></div>
+                        <div><h4>"Scenarios"</h4><ul>{links}</ul></div>
+                    </div>
+                </article>
+            })
+        })
+        .collect_view();
+    view! {
+        <section class="panel path" id="path" aria-labelledby="path-h">
+            <h2 id="path-h">"The learning path"</h2>
+            <p class="sub">
+                "The patterns in the order they build on each other. Each card links to the scenarios that show it \
+                 working and failing."
+            </p>
+            {cards}
+            <article class="pattern model">
+                <h3>"The mental model"</h3>
+                <ol class="flow-chain">
+                    <li class="flow-step">"Cache-aside is the base: reads fill the cache from the database."</li>
+                    <li class="flow-step">"Events drive invalidation: every committed change deletes its key."</li>
+                    <li class="flow-step">"The outbox makes the events reliable: they commit with the change."</li>
+                    <li class="flow-step">"TTL is the safety net: whatever slips through expires."</li>
+                </ol>
+                <p>
+                    "Versions (or leases) guard the races in between: a set or an event older than what the cache \
+                     already knows is refused."
+                </p>
+            </article>
+        </section>
+    }
+}
