@@ -1,9 +1,25 @@
 //! The page's URL as data: parse a query string into a run (and the errors to show),
 //! and write a run's exact moment back as a query string.
 //!
+//! `run=<code>` holds the run's choices and faults (see `codec`), encoded against the
+//! scenario, fixes, seed and sandbox the same link names. `step` then counts along this
+//! run: the recorded choices are replayed first, and past their end the rules go on
+//! (the scenario's own order while the run follows it, else earliest first). Without
+//! `step` the cursor is at 0, as the contract's default says, with the run recorded
+//! ahead of it; so `query` always writes `step` when the cursor is not 0.
+//! `query` writes `run=` only when the run's recorded choices differ from what the
+//! rules take, and only up to the last choice that differs (the rest is reproduced by
+//! the rules), so a shared link reproduces a hand-chosen interleaving exactly.
+//! A bad code is reported under `run`, and the scenario's own order is loaded.
+//!
+//! A sandbox is `scenario=sandbox&sb=<code>` (see `sandbox`); a bad `sb` is reported
+//! and the default sandbox of cache-aside is loaded.
+//!
 //! Architecture Invariant: no input makes this panic. Whatever the query holds, `load`
 //! returns a usable run; what it could not use is reported, naming the parameter.
+use super::codec;
 use super::run::{Run, MAX_STEPS};
+use super::sandbox::{self, Pattern, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
 use super::scenarios;
 use std::fmt;
@@ -101,8 +117,25 @@ pub fn load(query: &str) -> Loaded {
     };
 
     let default = scenarios::ALL[0];
+    let mut spec: Option<SandboxSpec> = None;
     let scenario: &'static Scenario = match get("scenario") {
         None => default,
+        Some(sandbox::ID) => {
+            let s = match get("sb") {
+                None => SandboxSpec::new(Pattern::CacheAside),
+                Some(code) => SandboxSpec::parse(code).unwrap_or_else(|e| {
+                    error(
+                        "sb",
+                        code,
+                        format!("{e}; showing the cache-aside sandbox instead"),
+                    );
+                    SandboxSpec::new(Pattern::CacheAside)
+                }),
+            };
+            let scenario = s.scenario();
+            spec = Some(s);
+            scenario
+        }
         Some(id) => scenarios::find(id).unwrap_or_else(|| {
             error(
                 "scenario",
@@ -164,16 +197,23 @@ pub fn load(query: &str) -> Loaded {
         }),
     };
 
+    let mut run = match spec {
+        Some(spec) => Run::new_sandbox(spec, fixes, seed),
+        None => Run::new(scenario, fixes, seed),
+    };
     if let Some(code) = get("run") {
-        error(
-            "run",
-            code,
-            "recorded runs are not supported by this version; using the scenario's own order"
-                .into(),
-        );
+        match codec::decode(&run, code) {
+            Ok(choices) => {
+                for e in choices {
+                    if run.fire(e).is_err() {
+                        break;
+                    }
+                }
+                run.reset();
+            }
+            Err(e) => error("run", code, format!("{e}; using the scenario's own order")),
+        }
     }
-
-    let mut run = Run::new(scenario, fixes, seed);
     if let Some(text) = get("step") {
         match text.parse::<usize>() {
             Ok(n) if n <= MAX_STEPS => {
@@ -208,12 +248,21 @@ pub fn load(query: &str) -> Loaded {
 /// The query string for the moment `run` shows.
 pub fn query(run: &Run) -> String {
     let mut q = format!("scenario={}", run.scenario.id);
+    if let Some(spec) = &run.sandbox {
+        q.push_str("&sb=");
+        q.push_str(&spec.code());
+    }
     if !run.fixes.ids().is_empty() {
         q.push_str("&fix=");
         q.push_str(&run.fixes.ids().join(","));
     }
     if run.seed != run.scenario.seed {
         q.push_str(&format!("&seed={}", run.seed));
+    }
+    let significant = codec::significant_len(run);
+    if significant > 0 {
+        q.push_str("&run=");
+        q.push_str(&codec::encode_recorded(run, significant));
     }
     if run.cursor() > 0 {
         q.push_str(&format!("&step={}", run.cursor()));

@@ -1,5 +1,6 @@
 //! A run: a scenario, its fixes and seed, and the states it went through. This is what
 //! the page steps forward and back over; `run_to_end` is a loop over `forward`.
+use super::sandbox::{self, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
 use super::world::{Event, StepError, StepRecord, World};
 
@@ -11,6 +12,9 @@ pub struct Run {
     pub scenario: &'static Scenario,
     pub fixes: Fixes,
     pub seed: u64,
+    /// `Some` for a sandbox run: the world is built from this spec, not from the
+    /// scenario's own `config` (see `sandbox`).
+    pub sandbox: Option<SandboxSpec>,
     /// `states[i]` is the world after `i` steps; `states[0]` the start.
     states: Vec<World>,
     /// `records[i]` took `states[i]` to `states[i + 1]`.
@@ -23,12 +27,37 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run of `scenario`. A sandbox scenario (`sandbox::scenario`) gets its
+    /// pattern's default spec; use `new_sandbox` for another.
     pub fn new(scenario: &'static Scenario, fixes: Fixes, seed: u64) -> Run {
-        let start = scenario.world(&fixes, seed);
+        match sandbox::pattern_of(scenario) {
+            Some(p) => Run::new_sandbox(SandboxSpec::new(p), fixes, seed),
+            None => Run::start(scenario, fixes, seed, None),
+        }
+    }
+
+    /// A run of a sandbox scenario built from `spec`; `fixes` are checked against
+    /// `spec.scenario().fixes` by whoever parsed them.
+    pub fn new_sandbox(spec: SandboxSpec, fixes: Fixes, seed: u64) -> Run {
+        let spec = spec.clamped();
+        Run::start(spec.scenario(), fixes, seed, Some(spec))
+    }
+
+    fn start(
+        scenario: &'static Scenario,
+        fixes: Fixes,
+        seed: u64,
+        sandbox: Option<SandboxSpec>,
+    ) -> Run {
+        let start = match &sandbox {
+            Some(spec) => spec.world(&fixes, seed),
+            None => scenario.world(&fixes, seed),
+        };
         Run {
             scenario,
             fixes,
             seed,
+            sandbox,
             states: vec![start],
             records: Vec::new(),
             scripted: Vec::new(),
@@ -38,6 +67,66 @@ impl Run {
 
     pub fn with_default_seed(scenario: &'static Scenario, fixes: Fixes) -> Run {
         Run::new(scenario, fixes, scenario.seed)
+    }
+
+    /// A fresh run (step 0, nothing recorded) of the same scenario (and sandbox spec)
+    /// with other fixes or another seed. Use this, not `Run::new`, to toggle a fix in
+    /// a sandbox.
+    pub fn rebuilt(&self, fixes: Fixes, seed: u64) -> Run {
+        Run::start(self.scenario, fixes, seed, self.sandbox.clone())
+    }
+
+    /// Replays `choices` from the start of a fresh run like `self` (the cursor ends
+    /// after the last). On a choice that is not enabled, returns its index and why.
+    pub fn replayed(&self, choices: &[Event]) -> Result<Run, (usize, StepError)> {
+        let mut run = self.rebuilt(self.fixes.clone(), self.seed);
+        for (i, e) in choices.iter().enumerate() {
+            run.fire(*e).map_err(|err| (i, err))?;
+        }
+        Ok(run)
+    }
+
+    /// How many steps are recorded (also past the cursor).
+    pub fn recorded(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Every recorded step, also past the cursor.
+    pub fn all_records(&self) -> &[StepRecord] {
+        &self.records
+    }
+
+    /// The world after `step` recorded steps.
+    pub fn state(&self, step: usize) -> Option<&World> {
+        self.states.get(step)
+    }
+
+    /// Whether every recorded step (also past the cursor) is the scenario's own order:
+    /// then `forward` from the start reproduces the whole recording.
+    pub fn recorded_on_script(&self) -> bool {
+        self.scripted.iter().all(|s| *s)
+    }
+
+    /// Whether step `i` (0-based) followed the scenario's own order.
+    pub fn step_on_script(&self, i: usize) -> bool {
+        self.scripted.get(i).copied().unwrap_or(false)
+    }
+
+    /// Drops the recorded steps past the cursor.
+    pub fn truncate_future(&mut self) {
+        self.states.truncate(self.cursor + 1);
+        self.records.truncate(self.cursor);
+        self.scripted.truncate(self.cursor);
+    }
+
+    /// What the scenario's own order (or, off script, earliest first) would take at the
+    /// cursor, ignoring any recorded future: `None` at the end.
+    pub fn rule_choice(&self) -> Option<Event> {
+        if self.cursor >= MAX_STEPS || self.world().enabled().is_empty() {
+            None
+        } else {
+            self.default_choice()
+        }
     }
 
     pub fn world(&self) -> &World {
@@ -63,9 +152,11 @@ impl Run {
         self.scripted[..self.cursor].iter().all(|s| *s)
     }
 
-    /// Whether nothing more can happen at the cursor.
+    /// Whether nothing more can happen at the cursor: nothing is enabled and no step is
+    /// recorded past it (a fault injected after the end is a recorded step).
     pub fn at_end(&self) -> bool {
-        self.cursor >= MAX_STEPS || self.world().enabled().is_empty()
+        self.cursor >= MAX_STEPS
+            || (self.cursor >= self.records.len() && self.world().enabled().is_empty())
     }
 
     /// The step count of the run when it is known to end: the recorded steps once the

@@ -1,0 +1,252 @@
+//! The run's JSON file: written by hand (so its fields keep a readable order), read
+//! with `serde_json` into a `Value` and then checked field by field, so every error
+//! names its field (or line and column, for broken JSON).
+use super::{
+    decode_choice_words, error, CodecError, ErrorKind, RunSpec, FORMAT, MAX_JSON_LEN, VERSION,
+};
+use crate::sim::run::MAX_STEPS;
+use crate::sim::sandbox::{self, SandboxSpec};
+use serde_json::Value;
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+}
+
+/// The spec as a JSON document (pretty, one choice per line).
+pub fn to_json(spec: &RunSpec) -> String {
+    let mut out = String::from("{\n");
+    out.push_str(&format!("  \"format\": {},\n", quoted(FORMAT)));
+    out.push_str(&format!("  \"version\": {VERSION},\n"));
+    out.push_str(&format!("  \"scenario\": {},\n", quoted(&spec.scenario)));
+    if let Some(sb) = &spec.sandbox {
+        out.push_str(&format!("  \"sandbox\": {},\n", quoted(&sb.code())));
+    }
+    let fixes: Vec<String> = spec.fixes.iter().map(|f| quoted(f)).collect();
+    out.push_str(&format!("  \"fixes\": [{}],\n", fixes.join(", ")));
+    out.push_str(&format!("  \"seed\": {},\n", spec.seed));
+    out.push_str(&format!("  \"cursor\": {},\n", spec.cursor));
+    if spec.choices.is_empty() {
+        out.push_str("  \"choices\": []\n");
+    } else {
+        out.push_str("  \"choices\": [\n");
+        let lines: Vec<String> = spec
+            .choices
+            .iter()
+            .map(|e| format!("    {}", quoted(&e.to_string())))
+            .collect();
+        out.push_str(&lines.join(",\n"));
+        out.push_str("\n  ]\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn field_error(name: &str, reason: impl Into<String>) -> CodecError {
+    error(ErrorKind::Field, format!("field `{name}`"), reason)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(s: &str) -> String {
+    let mut t: String = s.chars().take(60).collect();
+    if s.chars().count() > 60 {
+        t.push('…');
+    }
+    t
+}
+
+fn whole(doc: &serde_json::Map<String, Value>, name: &str) -> Result<Option<u64>, CodecError> {
+    match doc.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
+            field_error(
+                name,
+                format!("{n} is not a whole number from 0 to {}", u64::MAX),
+            )
+        }),
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| field_error(name, format!("{:?} is not a whole number", short(s)))),
+        Some(v) => Err(field_error(
+            name,
+            format!("expected a whole number, found {}", kind_of(v)),
+        )),
+    }
+}
+
+fn string<'a>(
+    doc: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, CodecError> {
+    match doc.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(v) => Err(field_error(
+            name,
+            format!("expected a string, found {}", kind_of(v)),
+        )),
+    }
+}
+
+fn strings<'a>(
+    doc: &'a serde_json::Map<String, Value>,
+    name: &str,
+) -> Result<Vec<&'a str>, CodecError> {
+    match doc.get(name) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.as_str()),
+                v => Err(error(
+                    ErrorKind::Field,
+                    format!("field `{name}`, item {}", i + 1),
+                    format!("expected a string, found {}", kind_of(v)),
+                )),
+            })
+            .collect(),
+        Some(v) => Err(field_error(
+            name,
+            format!("expected a list, found {}", kind_of(v)),
+        )),
+    }
+}
+
+/// Reads a run file. The scenario, fixes and seed are checked, then the choices are
+/// matched, step by step, against what is possible at each step.
+pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
+    if text.len() > MAX_JSON_LEN {
+        return Err(error(
+            ErrorKind::TooLong,
+            "file",
+            format!(
+                "{} bytes; a run file has at most {MAX_JSON_LEN}",
+                text.len()
+            ),
+        ));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        error(
+            ErrorKind::Syntax,
+            format!("line {}, column {}", e.line(), e.column()),
+            format!("not valid JSON ({e})"),
+        )
+    })?;
+    let Value::Object(doc) = value else {
+        return Err(error(
+            ErrorKind::Syntax,
+            "file",
+            format!("expected a JSON object, found {}", kind_of(&value)),
+        ));
+    };
+    match doc.get("format") {
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(Value::String(f)) => {
+            return Err(error(
+                ErrorKind::Version,
+                "field `format`",
+                format!(
+                    "{:?} is not a Cachescope run (expected {FORMAT:?})",
+                    short(f)
+                ),
+            ))
+        }
+        Some(v) => {
+            return Err(error(
+                ErrorKind::Version,
+                "field `format`",
+                format!("expected the string {FORMAT:?}, found {}", kind_of(v)),
+            ))
+        }
+        None => {
+            return Err(error(
+                ErrorKind::Version,
+                "field `format`",
+                format!("missing: a run file has \"format\": {FORMAT:?}"),
+            ))
+        }
+    }
+    match doc.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(v) => {
+            return Err(error(
+                ErrorKind::Version,
+                "field `version`",
+                format!(
+                    "version {} is not known; this page reads version {VERSION}",
+                    short(&v.to_string())
+                ),
+            ))
+        }
+        None => {
+            return Err(error(
+                ErrorKind::Version,
+                "field `version`",
+                format!("missing: a run file has \"version\": {VERSION}"),
+            ))
+        }
+    }
+    let scenario = string(&doc, "scenario")?
+        .ok_or_else(|| field_error("scenario", "missing: which scenario the run is of"))?
+        .to_string();
+    let sandbox = match string(&doc, "sandbox")? {
+        Some(code) => {
+            Some(SandboxSpec::parse(code).map_err(|e| field_error("sandbox", format!("{e}")))?)
+        }
+        None => None,
+    };
+    if scenario == sandbox::ID && sandbox.is_none() {
+        return Err(field_error(
+            "sandbox",
+            "missing: the sandbox's parts (e.g. \"1.a211mn\")",
+        ));
+    }
+    let fixes: Vec<String> = strings(&doc, "fixes")?
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let seed = whole(&doc, "seed")?;
+    let cursor = whole(&doc, "cursor")?.unwrap_or(0);
+    let words = strings(&doc, "choices")?;
+    if words.len() > MAX_STEPS {
+        return Err(error(
+            ErrorKind::TooManyChoices,
+            "field `choices`",
+            format!(
+                "{} choices; a run has at most {MAX_STEPS} steps",
+                words.len()
+            ),
+        ));
+    }
+    let mut spec = RunSpec {
+        scenario,
+        fixes,
+        seed: 0,
+        sandbox,
+        choices: Vec::new(),
+        cursor: usize::try_from(cursor).unwrap_or(usize::MAX),
+    };
+    let start_scenario = super::resolve(&spec.scenario, spec.sandbox.as_ref())?;
+    spec.seed = seed.unwrap_or(start_scenario.seed);
+    let start = spec.start()?;
+    spec.choices = decode_choice_words(&start, &words)?;
+    if spec.cursor > MAX_STEPS {
+        return Err(field_error(
+            "cursor",
+            format!("{cursor} is past the longest run ({MAX_STEPS} steps)"),
+        ));
+    }
+    Ok(spec)
+}

@@ -1,0 +1,555 @@
+//! The sandbox: a scenario the learner builds from the catalog's parts (a pattern, its
+//! fixes, how many readers, writers and keys, a TTL, the bus's guarantee) and drives by
+//! hand.
+//!
+//! A `Scenario` is `&'static` data with plain `fn` pointers, so a sandbox cannot be one
+//! on its own. Instead there is one static `Scenario` per pattern (id `sandbox`, its
+//! fixes the ones that pattern can use), and a `SandboxSpec` (plain data) that the
+//! `Run` carries (`Run::sandbox`) and builds its world from. `scenarios::ALL` stays the
+//! catalog; the sandbox is reached through `sandbox::scenario(pattern)` and
+//! `Run::new_sandbox`.
+//!
+//! In a link it is `scenario=sandbox&sb=<code>` (fixes in `fix=` as usual); the code is
+//! `1.` followed by the pattern's letter, the readers, writers and keys (one digit
+//! each), the bus's letter and the TTL: `1.a211mn` is cache-aside, two readers, one
+//! writer, one key, an at-most-once bus (unused here), no TTL; `1.h118l300` is hybrid
+//! with a durable log and a 300 ms TTL.
+use super::books::{Invariant, Metric};
+use super::cache::SetGuard;
+use super::config::{BehindConfig, BusConfig, Config, LoadGuard, Request, WriteMode, NO_TTL};
+use super::ids::{Key, NodeId};
+use super::scenario::{no_script, FixInfo, Fixes, Scenario};
+use super::world::World;
+use std::fmt;
+
+/// The id every sandbox scenario has.
+pub const ID: &str = "sandbox";
+/// Bounds on the parts.
+pub const MAX_READERS: u8 = 4;
+pub const MAX_WRITERS: u8 = 4;
+pub const MAX_KEYS: u8 = 8;
+/// The longest TTL the sandbox takes, in virtual ms (longer is "no TTL" in effect).
+pub const MAX_TTL_MS: u64 = 100_000;
+/// A sandbox code longer than this is not read.
+pub const MAX_CODE_LEN: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pattern {
+    CacheAside,
+    WriteThrough,
+    WriteBehind,
+    EventInvalidation,
+    Hybrid,
+    Outbox,
+}
+
+impl Pattern {
+    pub const ALL: [Pattern; 6] = [
+        Pattern::CacheAside,
+        Pattern::WriteThrough,
+        Pattern::WriteBehind,
+        Pattern::EventInvalidation,
+        Pattern::Hybrid,
+        Pattern::Outbox,
+    ];
+
+    /// The catalog's id of the pattern.
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::CacheAside => "cache-aside",
+            Pattern::WriteThrough => "write-through",
+            Pattern::WriteBehind => "write-behind",
+            Pattern::EventInvalidation => "event-invalidation",
+            Pattern::Hybrid => "hybrid",
+            Pattern::Outbox => "outbox",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Pattern> {
+        Pattern::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    fn letter(self) -> char {
+        match self {
+            Pattern::CacheAside => 'a',
+            Pattern::WriteThrough => 't',
+            Pattern::WriteBehind => 'b',
+            Pattern::EventInvalidation => 'e',
+            Pattern::Hybrid => 'h',
+            Pattern::Outbox => 'o',
+        }
+    }
+
+    /// Whether the pattern has an event bus.
+    pub fn has_bus(self) -> bool {
+        matches!(
+            self,
+            Pattern::EventInvalidation | Pattern::Hybrid | Pattern::Outbox
+        )
+    }
+}
+
+/// The bus's delivery guarantee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Guarantee {
+    /// Redis Pub/Sub: a subscriber that is down misses the event.
+    AtMostOnce,
+    /// A durable log with committed offsets (Kafka).
+    AtLeastOnce,
+}
+
+/// A sandbox scenario as data. Fixes are not here: they are the run's `Fixes`,
+/// checked against `scenario(pattern).fixes`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SandboxSpec {
+    pub pattern: Pattern,
+    /// 1..=4
+    pub readers: u8,
+    /// 1..=4
+    pub writers: u8,
+    /// 1..=8
+    pub keys: u8,
+    /// `None`: no TTL.
+    pub ttl_ms: Option<u64>,
+    pub bus: Guarantee,
+}
+
+/// What is wrong with a sandbox code, and at which character (0-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecError {
+    pub at: usize,
+    pub reason: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "character {}: {}", self.at + 1, self.reason)
+    }
+}
+
+impl SandboxSpec {
+    /// One reader, one writer, one key; the pattern's usual TTL and bus.
+    pub fn new(pattern: Pattern) -> SandboxSpec {
+        SandboxSpec {
+            pattern,
+            readers: 1,
+            writers: 1,
+            keys: 1,
+            ttl_ms: (pattern == Pattern::Hybrid).then_some(300),
+            bus: if pattern == Pattern::Outbox {
+                Guarantee::AtLeastOnce
+            } else {
+                Guarantee::AtMostOnce
+            },
+        }
+    }
+
+    /// The spec with every number brought into its bounds.
+    pub fn clamped(mut self) -> SandboxSpec {
+        self.readers = self.readers.clamp(1, MAX_READERS);
+        self.writers = self.writers.clamp(1, MAX_WRITERS);
+        self.keys = self.keys.clamp(1, MAX_KEYS);
+        self.ttl_ms = self.ttl_ms.map(|t| t.clamp(1, MAX_TTL_MS));
+        self
+    }
+
+    /// The static scenario (title, fixes, invariants) of this spec's pattern.
+    pub fn scenario(&self) -> &'static Scenario {
+        scenario(self.pattern)
+    }
+
+    /// The compact code used in `sb=`.
+    pub fn code(&self) -> String {
+        let bus = match self.bus {
+            Guarantee::AtMostOnce => 'm',
+            Guarantee::AtLeastOnce => 'l',
+        };
+        let ttl = self.ttl_ms.map_or("n".to_string(), |t| t.to_string());
+        format!(
+            "1.{}{}{}{}{bus}{ttl}",
+            self.pattern.letter(),
+            self.readers,
+            self.writers,
+            self.keys
+        )
+    }
+
+    /// Reads a code written by `code`. Errors name the character at fault.
+    pub fn parse(code: &str) -> Result<SandboxSpec, SpecError> {
+        let err = |at: usize, reason: String| Err(SpecError { at, reason });
+        if code.len() > MAX_CODE_LEN {
+            return err(
+                MAX_CODE_LEN,
+                format!("too long (at most {MAX_CODE_LEN} characters)"),
+            );
+        }
+        let Some(body) = code.strip_prefix("1.") else {
+            let version: String = code.chars().take_while(|c| *c != '.').take(8).collect();
+            return if code.contains('.') {
+                err(
+                    0,
+                    format!("format version {version:?} is not known (this version reads 1)"),
+                )
+            } else {
+                err(
+                    0,
+                    "missing the format version: a code starts with \"1.\"".into(),
+                )
+            };
+        };
+        let chars: Vec<char> = body.chars().collect();
+        let at = |i: usize| 2 + i;
+        let pattern = match chars.first() {
+            None => {
+                return err(
+                    at(0),
+                    "missing the pattern letter (a, t, b, e, h or o)".into(),
+                )
+            }
+            Some(c) => match Pattern::ALL.into_iter().find(|p| p.letter() == *c) {
+                Some(p) => p,
+                None => {
+                    return err(
+                        at(0),
+                        format!("{c:?} is not a pattern (a, t, b, e, h or o)"),
+                    )
+                }
+            },
+        };
+        let digit = |i: usize, what: &str, max: u8| -> Result<u8, SpecError> {
+            match chars.get(i).and_then(|c| c.to_digit(10)) {
+                Some(d) if (1..=u32::from(max)).contains(&d) => Ok(d as u8),
+                Some(d) => Err(SpecError {
+                    at: at(i),
+                    reason: format!("{d} {what}: it must be 1 to {max}"),
+                }),
+                None => Err(SpecError {
+                    at: at(i),
+                    reason: format!("expected the number of {what} (1 to {max})"),
+                }),
+            }
+        };
+        let readers = digit(1, "readers", MAX_READERS)?;
+        let writers = digit(2, "writers", MAX_WRITERS)?;
+        let keys = digit(3, "keys", MAX_KEYS)?;
+        let bus = match chars.get(4) {
+            Some('m') => Guarantee::AtMostOnce,
+            Some('l') => Guarantee::AtLeastOnce,
+            Some(c) => {
+                return err(
+                    at(4),
+                    format!("{c:?} is not a bus guarantee (m: at-most-once, l: durable log)"),
+                )
+            }
+            None => return err(at(4), "expected the bus guarantee (m or l)".into()),
+        };
+        let ttl: String = chars[5.min(chars.len())..].iter().collect();
+        let ttl_ms = match ttl.as_str() {
+            "n" => None,
+            "" => return err(at(5), "expected the TTL in ms, or n for none".into()),
+            t => match t.parse::<u64>() {
+                Ok(ms) if (1..=MAX_TTL_MS).contains(&ms) => Some(ms),
+                Ok(_) => return err(at(5), format!("TTL {t} ms: it must be 1 to {MAX_TTL_MS}")),
+                Err(_) => {
+                    let bad = t.chars().position(|c| !c.is_ascii_digit()).unwrap_or(0);
+                    return err(
+                        at(5 + bad),
+                        format!("the TTL {t:?} is not a whole number of ms (or n for none)"),
+                    );
+                }
+            },
+        };
+        Ok(SandboxSpec {
+            pattern,
+            readers,
+            writers,
+            keys,
+            ttl_ms,
+            bus,
+        })
+    }
+
+    /// The world's configuration. Reader `i` reads key `i` (cycling through the keys)
+    /// at 0 ms, again at 100 ms and at 400 ms; writer `j` writes key `j` at 0 ms and
+    /// again at 200 ms. So with one key every client meets on `user:1`.
+    pub fn config(&self, fixes: &Fixes) -> Config {
+        let s = self.clone().clamped();
+        let key = |i: u8| Key(u16::from((i - 1) % s.keys) + 1);
+        let mut clients: Vec<(NodeId, Vec<Request>)> = Vec::new();
+        for i in 1..=s.readers {
+            let k = key(i);
+            let off = 2 * u64::from(i - 1);
+            clients.push((
+                NodeId::Reader(i),
+                vec![
+                    Request::read(k, off),
+                    Request::read(k, 100 + off),
+                    Request::read(k, 400 + off),
+                ],
+            ));
+        }
+        for j in 1..=s.writers {
+            let k = key(j);
+            let off = 3 * u64::from(j - 1);
+            clients.push((
+                NodeId::Writer(j),
+                vec![Request::write(k, off), Request::write(k, 200 + off)],
+            ));
+        }
+        let guard = if fixes.has("lease") {
+            SetGuard::Lease { period_ms: 10_000 }
+        } else if fixes.has("versioned-set") {
+            SetGuard::Versioned { tombstone_ms: 500 }
+        } else if fixes.has("versioned-write") {
+            SetGuard::Versioned { tombstone_ms: 0 }
+        } else {
+            SetGuard::Plain
+        };
+        let load_guard = if fixes.has("lease") {
+            LoadGuard::None
+        } else if fixes.has("mutex") {
+            LoadGuard::Mutex { lock_ms: 500 }
+        } else if fixes.has("single-flight") {
+            LoadGuard::SingleFlight
+        } else if fixes.has("early-expiration") {
+            LoadGuard::XFetch { beta_centi: 100 }
+        } else {
+            LoadGuard::None
+        };
+        let write_mode = match s.pattern {
+            Pattern::CacheAside => WriteMode::Invalidate,
+            Pattern::WriteThrough => WriteMode::Through,
+            Pattern::WriteBehind => WriteMode::Behind,
+            Pattern::EventInvalidation | Pattern::Hybrid => WriteMode::Event,
+            Pattern::Outbox => WriteMode::Outbox,
+        };
+        let bus = s.pattern.has_bus().then(|| BusConfig {
+            durable: s.bus == Guarantee::AtLeastOnce,
+            ..BusConfig::default()
+        });
+        Config {
+            guard,
+            load_guard,
+            second_delete_ms: fixes.has("delayed-double-delete").then_some(50),
+            ttl_ms: s.ttl_ms.unwrap_or(NO_TTL),
+            jitter_ms: if fixes.has("jitter") { 300 } else { 0 },
+            write_mode,
+            bus,
+            behind: BehindConfig {
+                flush_delay_ms: 100,
+                batch_size: 2,
+                durable: fixes.has("durable-queue"),
+                ..BehindConfig::default()
+            },
+            keys: (1..=u16::from(s.keys)).map(Key).collect(),
+            clients,
+            ..Config::default()
+        }
+    }
+
+    /// The world this spec starts from.
+    pub fn world(&self, fixes: &Fixes, seed: u64) -> World {
+        World::new(self.config(fixes), seed)
+    }
+}
+
+/// The sandbox scenario of a pattern.
+pub fn scenario(pattern: Pattern) -> &'static Scenario {
+    match pattern {
+        Pattern::CacheAside => &CACHE_ASIDE,
+        Pattern::WriteThrough => &WRITE_THROUGH,
+        Pattern::WriteBehind => &WRITE_BEHIND,
+        Pattern::EventInvalidation => &EVENT_INVALIDATION,
+        Pattern::Hybrid => &HYBRID,
+        Pattern::Outbox => &OUTBOX,
+    }
+}
+
+/// The pattern of a sandbox scenario; `None` for a catalog scenario.
+pub fn pattern_of(scenario: &Scenario) -> Option<Pattern> {
+    Pattern::ALL
+        .into_iter()
+        .find(|p| std::ptr::eq(self::scenario(*p), scenario))
+}
+
+const VERSIONED_SET: FixInfo = FixInfo {
+    id: "versioned-set",
+    title: "Versioned set",
+    what:
+        "Deletes carry the committed version; the cache keeps a tombstone and refuses an older set.",
+    cost: "Tombstones take memory; if one expires before a slow set arrives, the race returns.",
+};
+const LEASE: FixInfo = FixInfo {
+    id: "lease",
+    title: "Lease (memcache)",
+    what: "A miss hands out a lease token; a delete invalidates it; only the holder of a valid token may set. It \
+           also makes the other readers of a missing key wait.",
+    cost: "Readers wait and retry; the cache keeps lease state per key.",
+};
+const DOUBLE_DELETE: FixInfo = FixInfo {
+    id: "delayed-double-delete",
+    title: "Delayed double delete",
+    what: "The writer deletes the key again 50 ms after its first delete.",
+    cost: "A heuristic: a read slower than the delay still leaves the cache stale.",
+};
+const VERSIONED_WRITE: FixInfo = FixInfo {
+    id: "versioned-write",
+    title: "Versioned write",
+    what: "The cache refuses a set older than the version it holds.",
+    cost: "Every value must carry its version.",
+};
+const DURABLE_QUEUE: FixInfo = FixInfo {
+    id: "durable-queue",
+    title: "Durable queue",
+    what: "Each write goes to a disk log before the ack; a restarted cache replays it.",
+    cost: "Each ack waits for a disk write.",
+};
+const MUTEX: FixInfo = FixInfo {
+    id: "mutex",
+    title: "Mutex",
+    what: "One reader of a missing key takes a per-key lock and loads; the others wait and retry.",
+    cost: "Waiting readers are slower; the lock needs an expiry.",
+};
+const SINGLE_FLIGHT: FixInfo = FixInfo {
+    id: "single-flight",
+    title: "Single flight",
+    what: "Concurrent misses of a key in the service share one load.",
+    cost: "Works within one service instance only.",
+};
+const EARLY_EXPIRATION: FixInfo = FixInfo {
+    id: "early-expiration",
+    title: "Early expiration (XFetch)",
+    what: "A reader recomputes a value shortly before it expires, with a probability that grows near expiry.",
+    cost: "Probabilistic: some runs recompute twice.",
+};
+const JITTER: FixInfo = FixInfo {
+    id: "jitter",
+    title: "TTL jitter",
+    what: "Each fill gets up to 300 ms of random extra TTL, so keys filled together expire apart.",
+    cost: "Staleness is bounded less tightly.",
+};
+
+const READ_PATH: [FixInfo; 6] = [
+    VERSIONED_SET,
+    LEASE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+
+static CA_FIXES: [FixInfo; 7] = [
+    VERSIONED_SET,
+    LEASE,
+    DOUBLE_DELETE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+static WT_FIXES: [FixInfo; 5] = [
+    VERSIONED_WRITE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+static WB_FIXES: [FixInfo; 2] = [DURABLE_QUEUE, JITTER];
+static EVENT_FIXES: [FixInfo; 6] = READ_PATH;
+
+const METRICS: &[Metric] = &Metric::ALL;
+
+macro_rules! sandbox_scenario {
+    ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $config:ident) => {
+        static $name: Scenario = Scenario {
+            id: ID,
+            title: $title,
+            summary: "Your own scenario, built from the catalog's parts. Every reader reads its key at 0, 100 and 400 \
+                      ms; every writer writes its key at 0 and 200 ms. Choose who goes next, inject faults, and \
+                      watch the invariants.",
+            flow: &[],
+            pros: &[],
+            cons: &[],
+            fixes: $fixes,
+            invariants: $invariants,
+            metrics: METRICS,
+            seed: 1,
+            config: $config,
+            script: no_script,
+            epilogue,
+        };
+        fn $config(fixes: &Fixes) -> Config {
+            SandboxSpec::new($pattern).config(fixes)
+        }
+    };
+}
+
+const CACHE_ONLY: &[Invariant] = &[Invariant::CacheMatchesDb];
+const WITH_WRITES: &[Invariant] = &[Invariant::CacheMatchesDb, Invariant::NoLostWrite];
+const WITH_EVENTS: &[Invariant] = &[Invariant::CacheMatchesDb, Invariant::NoLostEvent];
+
+sandbox_scenario!(
+    CACHE_ASIDE,
+    Pattern::CacheAside,
+    "Sandbox: cache-aside",
+    &CA_FIXES,
+    CACHE_ONLY,
+    config_ca
+);
+sandbox_scenario!(
+    WRITE_THROUGH,
+    Pattern::WriteThrough,
+    "Sandbox: write-through",
+    &WT_FIXES,
+    CACHE_ONLY,
+    config_wt
+);
+sandbox_scenario!(
+    WRITE_BEHIND,
+    Pattern::WriteBehind,
+    "Sandbox: write-behind",
+    &WB_FIXES,
+    WITH_WRITES,
+    config_wb
+);
+sandbox_scenario!(
+    EVENT_INVALIDATION,
+    Pattern::EventInvalidation,
+    "Sandbox: event-driven invalidation",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_ev
+);
+sandbox_scenario!(
+    HYBRID,
+    Pattern::Hybrid,
+    "Sandbox: hybrid",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_hy
+);
+sandbox_scenario!(
+    OUTBOX,
+    Pattern::Outbox,
+    "Sandbox: outbox",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_ob
+);
+
+fn epilogue(w: &World, _: &Fixes) -> String {
+    let broken: Vec<String> = [
+        Invariant::CacheMatchesDb,
+        Invariant::NoLostWrite,
+        Invariant::NoLostEvent,
+    ]
+    .into_iter()
+    .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
+    .collect();
+    if broken.is_empty() {
+        "Done. Every invariant holds at the end of this run. Try another order, or a fault."
+            .to_string()
+    } else {
+        format!("Done, and something is wrong: {}.", broken.join("; "))
+    }
+}
