@@ -1,0 +1,208 @@
+//! The sandbox's static scenarios, one per pattern: their titles, the fixes each
+//! pattern can use, and what they check.
+use super::{Pattern, SandboxSpec, ID};
+use crate::sim::books::{Invariant, Metric};
+use crate::sim::config::Config;
+use crate::sim::scenario::{no_script, FixInfo, Fixes, Scenario};
+use crate::sim::world::World;
+
+/// The sandbox scenario of a pattern.
+pub fn scenario(pattern: Pattern) -> &'static Scenario {
+    match pattern {
+        Pattern::CacheAside => &CACHE_ASIDE,
+        Pattern::WriteThrough => &WRITE_THROUGH,
+        Pattern::WriteBehind => &WRITE_BEHIND,
+        Pattern::EventInvalidation => &EVENT_INVALIDATION,
+        Pattern::Hybrid => &HYBRID,
+        Pattern::Outbox => &OUTBOX,
+    }
+}
+
+/// The pattern of a sandbox scenario; `None` for a catalog scenario.
+pub fn pattern_of(scenario: &Scenario) -> Option<Pattern> {
+    Pattern::ALL
+        .into_iter()
+        .find(|p| std::ptr::eq(self::scenario(*p), scenario))
+}
+
+const VERSIONED_SET: FixInfo = FixInfo {
+    id: "versioned-set",
+    title: "Versioned set",
+    what:
+        "Deletes carry the committed version; the cache keeps a tombstone and refuses an older set.",
+    cost: "Tombstones take memory; if one expires before a slow set arrives, the race returns.",
+};
+const LEASE: FixInfo = FixInfo {
+    id: "lease",
+    title: "Lease (memcache)",
+    what: "A miss hands out a lease token; a delete invalidates it; only the holder of a valid token may set. It \
+           also makes the other readers of a missing key wait.",
+    cost: "Readers wait and retry; the cache keeps lease state per key.",
+};
+const DOUBLE_DELETE: FixInfo = FixInfo {
+    id: "delayed-double-delete",
+    title: "Delayed double delete",
+    what: "The writer deletes the key again 50 ms after its first delete.",
+    cost: "A heuristic: a read slower than the delay still leaves the cache stale.",
+};
+const VERSIONED_WRITE: FixInfo = FixInfo {
+    id: "versioned-write",
+    title: "Versioned write",
+    what: "The cache refuses a set older than the version it holds.",
+    cost: "Every value must carry its version.",
+};
+const DURABLE_QUEUE: FixInfo = FixInfo {
+    id: "durable-queue",
+    title: "Durable queue",
+    what: "Each write goes to a disk log before the ack; a restarted cache replays it.",
+    cost: "Each ack waits for a disk write.",
+};
+const MUTEX: FixInfo = FixInfo {
+    id: "mutex",
+    title: "Mutex",
+    what: "One reader of a missing key takes a per-key lock and loads; the others wait and retry.",
+    cost: "Waiting readers are slower; the lock needs an expiry.",
+};
+const SINGLE_FLIGHT: FixInfo = FixInfo {
+    id: "single-flight",
+    title: "Single flight",
+    what: "Concurrent misses of a key in the service share one load.",
+    cost: "Works within one service instance only.",
+};
+const EARLY_EXPIRATION: FixInfo = FixInfo {
+    id: "early-expiration",
+    title: "Early expiration (XFetch)",
+    what: "A reader recomputes a value shortly before it expires, with a probability that grows near expiry.",
+    cost: "Probabilistic: some runs recompute twice.",
+};
+const JITTER: FixInfo = FixInfo {
+    id: "jitter",
+    title: "TTL jitter",
+    what: "Each fill gets up to 300 ms of random extra TTL, so keys filled together expire apart.",
+    cost: "Staleness is bounded less tightly.",
+};
+
+const READ_PATH: [FixInfo; 6] = [
+    VERSIONED_SET,
+    LEASE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+
+static CA_FIXES: [FixInfo; 7] = [
+    VERSIONED_SET,
+    LEASE,
+    DOUBLE_DELETE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+static WT_FIXES: [FixInfo; 5] = [
+    VERSIONED_WRITE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+];
+static WB_FIXES: [FixInfo; 2] = [DURABLE_QUEUE, JITTER];
+static EVENT_FIXES: [FixInfo; 6] = READ_PATH;
+
+const METRICS: &[Metric] = &Metric::ALL;
+
+macro_rules! sandbox_scenario {
+    ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $config:ident) => {
+        static $name: Scenario = Scenario {
+            id: ID,
+            title: $title,
+            summary: "Your own scenario, built from the catalog's parts. Every reader reads its key at 0, 100 and 400 \
+                      ms; every writer writes its key at 0 and 200 ms. Choose who goes next, inject faults, and \
+                      watch the invariants.",
+            flow: &[],
+            pros: &[],
+            cons: &[],
+            fixes: $fixes,
+            invariants: $invariants,
+            metrics: METRICS,
+            seed: 1,
+            config: $config,
+            script: no_script,
+            epilogue,
+        };
+        fn $config(fixes: &Fixes) -> Config {
+            SandboxSpec::new($pattern).config(fixes)
+        }
+    };
+}
+
+const CACHE_ONLY: &[Invariant] = &[Invariant::CacheMatchesDb];
+const WITH_WRITES: &[Invariant] = &[Invariant::CacheMatchesDb, Invariant::NoLostWrite];
+const WITH_EVENTS: &[Invariant] = &[Invariant::CacheMatchesDb, Invariant::NoLostEvent];
+
+sandbox_scenario!(
+    CACHE_ASIDE,
+    Pattern::CacheAside,
+    "Sandbox: cache-aside",
+    &CA_FIXES,
+    CACHE_ONLY,
+    config_ca
+);
+sandbox_scenario!(
+    WRITE_THROUGH,
+    Pattern::WriteThrough,
+    "Sandbox: write-through",
+    &WT_FIXES,
+    CACHE_ONLY,
+    config_wt
+);
+sandbox_scenario!(
+    WRITE_BEHIND,
+    Pattern::WriteBehind,
+    "Sandbox: write-behind",
+    &WB_FIXES,
+    WITH_WRITES,
+    config_wb
+);
+sandbox_scenario!(
+    EVENT_INVALIDATION,
+    Pattern::EventInvalidation,
+    "Sandbox: event-driven invalidation",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_ev
+);
+sandbox_scenario!(
+    HYBRID,
+    Pattern::Hybrid,
+    "Sandbox: hybrid",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_hy
+);
+sandbox_scenario!(
+    OUTBOX,
+    Pattern::Outbox,
+    "Sandbox: outbox",
+    &EVENT_FIXES,
+    WITH_EVENTS,
+    config_ob
+);
+
+fn epilogue(w: &World, _: &Fixes) -> String {
+    let broken: Vec<String> = [
+        Invariant::CacheMatchesDb,
+        Invariant::NoLostWrite,
+        Invariant::NoLostEvent,
+    ]
+    .into_iter()
+    .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
+    .collect();
+    if broken.is_empty() {
+        "Done. Every invariant holds at the end of this run. Try another order, or a fault."
+            .to_string()
+    } else {
+        format!("Done, and something is wrong: {}.", broken.join("; "))
+    }
+}

@@ -1,0 +1,226 @@
+//! Every fault leaves the state its mechanism promises, wherever it strikes: checked
+//! by injecting every offered fault at many points of random runs of every scenario
+//! (and of the sandbox's patterns). A crash loses exactly what the node keeps in
+//! memory; what is on disk (the database, a durable log, the write-behind disk log,
+//! the outbox table) survives; a restart brings back only that.
+use cachescope::sim::rng::Rng;
+use cachescope::sim::sandbox::{Guarantee, Pattern, SandboxSpec};
+use cachescope::sim::world::{Event, TimerKind, World};
+use cachescope::sim::{scenarios, Fault, Fixes, NodeId, NodeStatus, Run};
+
+fn check(before: &World, fault: Fault) {
+    let mut w = before.clone();
+    w.step(Event::Fault(fault)).expect("an offered fault fires");
+    let ctx = || format!("{fault} at {} ms", before.now_ms);
+    // the database keeps every committed row and the outbox, whatever happens
+    assert_eq!(w.db, before.db, "{}", ctx());
+    match fault {
+        Fault::Crash(node) => {
+            assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
+            assert!(
+                w.timers
+                    .iter()
+                    .all(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. })),
+                "{}: a dead node's timers are gone",
+                ctx()
+            );
+            assert_eq!(w.books.crashes_of(node), before.books.crashes_of(node) + 1);
+            match node {
+                NodeId::Cache => {
+                    assert!(
+                        w.cache.entries.is_empty(),
+                        "{}: a crashed cache is empty",
+                        ctx()
+                    );
+                    assert!(w.cache.leases.is_empty() && w.cache.locks.is_empty());
+                    assert!(w.cache.tombstones.is_empty());
+                    assert!(
+                        w.cache.queue.is_empty(),
+                        "{}: the volatile queue is gone",
+                        ctx()
+                    );
+                    assert_eq!(
+                        w.cache.log,
+                        before.cache.log,
+                        "{}: the disk log stays",
+                        ctx()
+                    );
+                }
+                NodeId::Consumer => {
+                    assert!(w.consumer.inbox.is_empty() && w.consumer.busy.is_none());
+                }
+                NodeId::Service => {
+                    assert!(w.flows.is_empty() && w.loading.is_empty(), "{}", ctx());
+                }
+                NodeId::Relay => assert!(!w.relay.working),
+                NodeId::Bus if before.bus.durable => {
+                    assert_eq!(
+                        w.bus,
+                        before.bus,
+                        "{}: a durable log keeps everything",
+                        ctx()
+                    );
+                }
+                NodeId::Bus => assert!(
+                    w.bus.log.is_empty(),
+                    "{}: at-most-once keeps nothing",
+                    ctx()
+                ),
+                NodeId::Flusher | NodeId::Db => {
+                    assert_eq!(w.cache.queue, before.cache.queue, "{}", ctx());
+                }
+                _ => {}
+            }
+            if node != NodeId::Cache {
+                assert_eq!(
+                    w.cache,
+                    before.cache,
+                    "{}: only the cache's crash touches it",
+                    ctx()
+                );
+            }
+        }
+        Fault::Restart(node) => {
+            assert!(w.is_up(node), "{}", ctx());
+            assert!(!w
+                .timers
+                .iter()
+                .any(|t| t.kind == TimerKind::Restart { node }));
+            if node == NodeId::Cache {
+                let keys: Vec<_> = w.cache.entries.keys().copied().collect();
+                let mut logged: Vec<_> = before.cache.log.iter().map(|(k, _)| *k).collect();
+                logged.sort();
+                logged.dedup();
+                let mut before_keys: Vec<_> = before.cache.entries.keys().copied().collect();
+                before_keys.extend(logged);
+                before_keys.sort();
+                before_keys.dedup();
+                assert!(
+                    keys.iter().all(|k| before_keys.contains(k)),
+                    "{}: a restarted cache holds only what its disk log replays",
+                    ctx()
+                );
+            }
+        }
+        Fault::Pause(node) => {
+            assert_eq!(w.status_of(node), NodeStatus::Paused);
+            for e in w.enabled() {
+                assert_ne!(
+                    w.actor(e),
+                    Some(node),
+                    "{}: a paused node does nothing",
+                    ctx()
+                );
+            }
+        }
+        Fault::Resume(node) => assert!(w.is_up(node)),
+        Fault::Drop(m) => {
+            assert!(w.net.iter().all(|x| x.id != m));
+            assert_eq!(w.net.len() + 1, before.net.len());
+        }
+        Fault::Delay(m) => {
+            let old = before.net.iter().find(|x| x.id == m).unwrap();
+            let new = w.net.last().unwrap();
+            assert_eq!(new.id, m, "{}: a delayed message goes to the back", ctx());
+            assert_eq!(new.arrive_ms, old.arrive_ms + w.config.fault_delay_ms);
+            assert_eq!(w.net.len(), before.net.len());
+        }
+        Fault::Duplicate(m) => {
+            let old = before.net.iter().find(|x| x.id == m).unwrap();
+            let copy = w.net.last().unwrap();
+            assert_ne!(copy.id, m);
+            assert_eq!(
+                (copy.from, copy.to, copy.payload),
+                (old.from, old.to, old.payload)
+            );
+            assert_eq!(w.net.len(), before.net.len() + 1);
+        }
+    }
+}
+
+fn explore(mut run: Run, seed: u64, points: usize) -> usize {
+    let mut rng = Rng::new(seed);
+    let mut checked = 0;
+    for _ in 0..points {
+        // a few random steps (and now and then a fault), then every offered fault
+        for _ in 0..=rng.below(4) {
+            let w = run.world();
+            let (en, faults) = (w.enabled(), w.faults());
+            let e = if !faults.is_empty() && rng.below(6) == 0 {
+                faults[rng.below(faults.len() as u64) as usize]
+            } else if en.is_empty() {
+                break;
+            } else {
+                en[rng.below(en.len() as u64) as usize]
+            };
+            run.fire(e).unwrap();
+        }
+        for f in run.world().faults() {
+            check(run.world(), f.fault().unwrap());
+            checked += 1;
+        }
+        if run.world().enabled().is_empty() {
+            break;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_fault_keeps_its_promise_in_every_scenario() {
+    let mut n = 0;
+    for (i, s) in scenarios::ALL.iter().enumerate() {
+        let mut sets = vec![Fixes::none()];
+        sets.extend(s.fixes.iter().map(|f| Fixes::parse(s, [f.id]).unwrap()));
+        for (j, fixes) in sets.into_iter().enumerate() {
+            n += explore(Run::with_default_seed(s, fixes), (i * 10 + j) as u64, 12);
+        }
+    }
+    assert!(n > 2_000, "{n}");
+}
+
+#[test]
+fn every_fault_keeps_its_promise_in_the_sandbox() {
+    let mut n = 0;
+    for (i, p) in Pattern::ALL.into_iter().enumerate() {
+        for bus in [Guarantee::AtMostOnce, Guarantee::AtLeastOnce] {
+            let spec = SandboxSpec {
+                readers: 2,
+                writers: 2,
+                keys: 1,
+                bus,
+                ..SandboxSpec::new(p)
+            };
+            let s = spec.scenario();
+            let mut sets = vec![Fixes::none()];
+            sets.extend(s.fixes.iter().map(|f| Fixes::parse(s, [f.id]).unwrap()));
+            for fixes in sets {
+                n += explore(Run::new_sandbox(spec.clone(), fixes, 1), i as u64, 8);
+            }
+        }
+    }
+    assert!(n > 500, "{n}");
+}
+
+#[test]
+fn a_durable_write_behind_log_survives_a_crash_and_is_replayed() {
+    let s = scenarios::find("write-behind-crash").unwrap();
+    let mut r = Run::with_default_seed(s, Fixes::parse(s, ["durable-queue"]).unwrap());
+    while r.world().cache.log.is_empty() {
+        assert!(r.forward());
+    }
+    let log = r.world().cache.log.clone();
+    r.fire(Event::Fault(Fault::Crash(NodeId::Cache))).unwrap();
+    assert!(r.world().cache.entries.is_empty());
+    assert_eq!(r.world().cache.log, log);
+    r.fire(Event::Fault(Fault::Restart(NodeId::Cache))).unwrap();
+    for (k, v) in &log {
+        assert!(r
+            .world()
+            .cache
+            .entries
+            .get(k)
+            .is_some_and(|e| e.version >= *v));
+        assert!(r.world().cache.queued(*k).is_some());
+    }
+}

@@ -1,0 +1,156 @@
+//! The sandbox: every pattern, fix and size builds a world that runs to its end within
+//! the limits, deterministically, and is shared by its code like any run.
+use cachescope::sim::link;
+use cachescope::sim::run::MAX_STEPS;
+use cachescope::sim::sandbox::{self, Guarantee, Pattern, SandboxSpec};
+use cachescope::sim::{scenarios, Fixes, Invariant, Run};
+
+fn specs() -> Vec<SandboxSpec> {
+    let mut out = Vec::new();
+    for p in Pattern::ALL {
+        for (readers, writers, keys) in [(1, 1, 1), (2, 1, 1), (4, 4, 8), (3, 2, 2)] {
+            for bus in [Guarantee::AtMostOnce, Guarantee::AtLeastOnce] {
+                for ttl_ms in [None, Some(150)] {
+                    out.push(SandboxSpec {
+                        pattern: p,
+                        readers,
+                        writers,
+                        keys,
+                        ttl_ms,
+                        bus,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_sandbox_runs_to_its_end_within_the_limits() {
+    for spec in specs() {
+        assert_eq!(SandboxSpec::parse(&spec.code()), Ok(spec.clone()));
+        let s = spec.scenario();
+        assert_eq!(s.id, "sandbox");
+        assert_eq!(sandbox::pattern_of(s), Some(spec.pattern));
+        let mut sets = vec![Fixes::none()];
+        sets.extend(s.fixes.iter().map(|f| Fixes::parse(s, [f.id]).unwrap()));
+        for fixes in sets {
+            let mut a = Run::new_sandbox(spec.clone(), fixes.clone(), 1);
+            a.run_to_end();
+            assert!(
+                a.at_end() && a.cursor() < MAX_STEPS,
+                "{} {:?}",
+                spec.code(),
+                fixes
+            );
+            let mut b = Run::new_sandbox(spec.clone(), fixes.clone(), 1);
+            b.run_to_end();
+            assert_eq!(a.trace(), b.trace());
+            if spec.readers == 1 && spec.writers == 1 && fixes.ids().is_empty() {
+                // one reader and one writer in the rules' order do not race
+                for inv in s.invariants {
+                    assert!(
+                        inv.check(a.world()).is_ok(),
+                        "{} {}: {}",
+                        spec.code(),
+                        inv.name(),
+                        a.trace()
+                    );
+                }
+            }
+            let epilogue = (s.epilogue)(a.world(), &fixes);
+            assert!(epilogue.starts_with("Done"));
+        }
+    }
+}
+
+#[test]
+fn the_sandbox_is_not_in_the_catalog() {
+    assert_eq!(scenarios::ALL.len(), 19);
+    assert!(scenarios::find("sandbox").is_none());
+    for p in Pattern::ALL {
+        assert!(!scenarios::ALL
+            .iter()
+            .any(|s| std::ptr::eq(*s, sandbox::scenario(p))));
+        assert_eq!(Pattern::parse(p.id()), Some(p));
+    }
+}
+
+#[test]
+fn a_sandbox_run_keeps_its_spec_when_rebuilt() {
+    let spec = SandboxSpec {
+        readers: 3,
+        keys: 2,
+        ..SandboxSpec::new(Pattern::CacheAside)
+    };
+    let run = Run::new_sandbox(spec.clone(), Fixes::none(), 1);
+    let s = run.scenario;
+    let other = run.rebuilt(Fixes::parse(s, ["lease"]).unwrap(), 9);
+    assert_eq!(other.sandbox, Some(spec.clone()));
+    assert_eq!(other.world().clients.len(), 4);
+    // Run::new on a sandbox scenario is its pattern's default sandbox
+    let plain = Run::new(s, Fixes::none(), 1);
+    assert_eq!(plain.sandbox, Some(SandboxSpec::new(Pattern::CacheAside)));
+    // out-of-range numbers are brought into bounds
+    let wild = SandboxSpec {
+        readers: 0,
+        writers: 99,
+        keys: 200,
+        ttl_ms: Some(0),
+        ..spec
+    };
+    let r = Run::new_sandbox(wild, Fixes::none(), 1);
+    let sb = r.sandbox.clone().unwrap();
+    assert_eq!(
+        (sb.readers, sb.writers, sb.keys, sb.ttl_ms),
+        (1, 4, 8, Some(1))
+    );
+}
+
+#[test]
+fn a_hand_made_race_in_the_sandbox_is_shared_by_link() {
+    // Two readers, one writer, one key: race the stale set by hand, as in
+    // stale-set-race, and share it.
+    let spec = SandboxSpec {
+        readers: 1,
+        ..SandboxSpec::new(Pattern::CacheAside)
+    };
+    let mut run = Run::new_sandbox(spec, Fixes::none(), 1);
+    // reader first until its select is answered, then the writer to its end, then the
+    // reader's set: the late set of v1 lands after the delete.
+    let mut broke = false;
+    for _ in 0..200 {
+        let w = run.world();
+        let en = w.enabled();
+        if en.is_empty() {
+            break;
+        }
+        let reader_reply = en.iter().copied().find(|e| {
+            matches!(e, cachescope::sim::Event::Deliver(id)
+                if w.net.iter().any(|m| m.id == *id && m.payload.to_string().starts_with("row v1")))
+        });
+        let writer_busy = w
+            .clients
+            .iter()
+            .any(|c| c.id.to_string() == "writer" && c.busy.is_some());
+        let pick = match reader_reply {
+            Some(e) if writer_busy || w.db.read(cachescope::sim::Key(1)).0 == 1 => {
+                // hold the reader's row back while the writer has work
+                en.iter().copied().find(|x| *x != e).unwrap_or(e)
+            }
+            _ => en[0],
+        };
+        run.fire(pick).unwrap();
+        if Invariant::CacheMatchesDb.check(run.world()).is_err() {
+            broke = true;
+            break;
+        }
+    }
+    assert!(broke, "{}", run.trace());
+    let q = link::query(&run);
+    assert!(q.len() < 300, "{q}");
+    let l = link::load(&q);
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert_eq!(l.run.world(), run.world());
+}
