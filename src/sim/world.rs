@@ -181,7 +181,7 @@ impl World {
             WriteMode::Behind => nodes.push(NodeId::Flusher),
             _ => {}
         }
-        nodes.sort();
+        nodes.sort_unstable();
         nodes.dedup();
         nodes
     }
@@ -294,7 +294,7 @@ impl World {
                 .filter(|t| t.at_ms <= self.now_ms.max(first_other))
                 .map(|t| Event::Fire(t.id)),
         );
-        events.sort_by_key(|e| self.order_key(*e));
+        events.sort_unstable_by_key(|e| self.order_key(*e));
         events
     }
 

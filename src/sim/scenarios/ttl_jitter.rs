@@ -63,7 +63,8 @@ fn config(fixes: &Fixes) -> Config {
         }
     }
     for (_, reqs) in &mut clients {
-        reqs.sort_by_key(|r| r.at_ms);
+        // Times are distinct per client; the key breaks ties all the same.
+        reqs.sort_unstable_by_key(|r| (r.at_ms, r.key));
     }
     Config {
         ttl_ms: 60_000,
