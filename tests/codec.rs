@@ -307,3 +307,35 @@ fn a_sandbox_run_is_shared_like_any_run() {
     assert_eq!(back.world(), run.world());
     assert_eq!(back.trace(), run.trace());
 }
+
+#[test]
+fn replaying_recorded_runs_gives_identical_traces() {
+    use cachescope::sim::sched::{self, Replay};
+    for (i, s) in scenarios::ALL.iter().enumerate() {
+        for fixes in all_fix_sets(s) {
+            for seed in 0..2 {
+                let run = random_run(s, fixes.clone(), (i as u64) * 100 + seed, MAX_STEPS);
+                let trace = run.trace();
+                // by `Run::replayed`
+                let again = run.replayed(&run.choices()).unwrap();
+                assert_eq!(again.trace(), trace, "{}", s.id);
+                assert_eq!(again.world(), run.world(), "{}", s.id);
+                // by the replay scheduler, when the run ends with no fault past its end
+                let past_end =
+                    (0..run.recorded()).any(|k| run.state(k).unwrap().enabled().is_empty());
+                if run.total_if_ended().is_some() && !past_end {
+                    let mut w = s.world(&fixes, s.seed);
+                    let records = sched::run(
+                        &mut w,
+                        &mut Replay {
+                            choices: run.choices(),
+                        },
+                    );
+                    let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+                    assert_eq!(lines, trace, "{}", s.id);
+                    assert_eq!(&w, run.world(), "{}", s.id);
+                }
+            }
+        }
+    }
+}

@@ -196,3 +196,45 @@ fn the_sandbox_code_takes_100_000_generated_inputs_without_panic() {
         assert_eq!(l.run.scenario.id, "sandbox");
     }
 }
+
+#[test]
+fn links_with_run_codes_take_generated_inputs_without_panic() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let links: Vec<String> = (0..10)
+        .map(|i| {
+            let mut r = random_run(s, Fixes::parse(s, ["lease"]).unwrap(), i, 30);
+            r.seek(r.recorded() / 2);
+            link::query(&r)
+        })
+        .collect();
+    assert!(links.iter().any(|l| l.contains("run=1.")));
+    let pieces = [
+        "&run=",
+        "1.",
+        "&step=",
+        "3",
+        "&fix=",
+        "lease",
+        "&sb=",
+        "1.a211mn",
+        "&scenario=sandbox",
+    ];
+    let mut rng = Rng::new(11);
+    for i in 0..5_000u32 {
+        let l = &links[rng.below(links.len() as u64) as usize];
+        let q = match i % 3 {
+            0 => mutate(&mut rng, l),
+            1 => format!("{l}{}", noise(&mut rng, &pieces, 4)),
+            _ => noise(&mut rng, &pieces, 12),
+        };
+        let loaded = link::load(&q);
+        assert!(loaded.run.cursor() <= MAX_STEPS);
+        for e in &loaded.errors {
+            assert!(!e.reason.is_empty() && !e.param.is_empty(), "{q}: {e:?}");
+        }
+        // what the page then shares loads back to the same moment
+        let again = link::load(&link::query(&loaded.run));
+        assert!(again.errors.is_empty(), "{q}: {:?}", again.errors);
+        assert_eq!(again.run.world(), loaded.run.world(), "{q}");
+    }
+}

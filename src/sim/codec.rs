@@ -179,6 +179,11 @@ fn digit_value(b: u8) -> Option<usize> {
     ALPHABET.iter().position(|a| *a == b)
 }
 
+/// A name for the exported file: `cachescope-<scenario>-step-<n>.json`.
+pub fn file_name(run: &Run) -> String {
+    format!("cachescope-{}-step-{}.json", run.scenario.id, run.cursor())
+}
+
 /// Reads a run code against the start of `run` (its scenario, fixes, seed, sandbox),
 /// returning the choices.
 pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {

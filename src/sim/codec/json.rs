@@ -207,6 +207,8 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
         }
         None => None,
     };
+    // The sandbox's parts only mean something for the sandbox.
+    let sandbox = sandbox.filter(|_| scenario == sandbox::ID);
     if scenario == sandbox::ID && sandbox.is_none() {
         return Err(field_error(
             "sandbox",
