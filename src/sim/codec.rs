@@ -447,6 +447,7 @@ impl RunSpec {
 
 mod json;
 mod replay;
+pub mod text;
 pub use json::{from_json, to_json};
 pub use replay::Replayer;
 use replay::{options_at, rule_at};

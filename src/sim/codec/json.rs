@@ -1,15 +1,15 @@
 //! The run's JSON file: written by hand (so its fields keep a readable order), read
-//! with `serde_json` into a `Value` and then checked field by field, so every error
+//! with the small reader in `text` and then checked field by field, so every error
 //! names its field (or line and column, for broken JSON).
+use super::text::{self as reader, Json};
 use super::{
     decode_choice_words, error, CodecError, ErrorKind, RunSpec, FORMAT, MAX_JSON_LEN, VERSION,
 };
 use crate::sim::run::MAX_STEPS;
 use crate::sim::sandbox::{self, SandboxSpec};
-use serde_json::Value;
 
 fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
+    reader::quote(s)
 }
 
 /// The spec as a JSON document (pretty, one choice per line).
@@ -45,15 +45,8 @@ fn field_error(name: &str, reason: impl Into<String>) -> CodecError {
     error(ErrorKind::Field, format!("field `{name}`"), reason)
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "true or false",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
+fn kind_of(v: &Json) -> &'static str {
+    v.kind()
 }
 
 fn short(s: &str) -> String {
@@ -64,16 +57,16 @@ fn short(s: &str) -> String {
     t
 }
 
-fn whole(doc: &serde_json::Map<String, Value>, name: &str) -> Result<Option<u64>, CodecError> {
+fn whole(doc: &Json, name: &str) -> Result<Option<u64>, CodecError> {
     match doc.get(name) {
         None => Ok(None),
-        Some(Value::Number(n)) => n.as_u64().map(Some).ok_or_else(|| {
+        Some(Json::Number(n)) => n.parse::<u64>().map(Some).map_err(|_| {
             field_error(
                 name,
                 format!("{n} is not a whole number from 0 to {}", u64::MAX),
             )
         }),
-        Some(Value::String(s)) => s
+        Some(Json::String(s)) => s
             .trim()
             .parse::<u64>()
             .map(Some)
@@ -85,13 +78,10 @@ fn whole(doc: &serde_json::Map<String, Value>, name: &str) -> Result<Option<u64>
     }
 }
 
-fn string<'a>(
-    doc: &'a serde_json::Map<String, Value>,
-    name: &str,
-) -> Result<Option<&'a str>, CodecError> {
+fn string<'a>(doc: &'a Json, name: &str) -> Result<Option<&'a str>, CodecError> {
     match doc.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
         Some(v) => Err(field_error(
             name,
             format!("expected a string, found {}", kind_of(v)),
@@ -99,17 +89,14 @@ fn string<'a>(
     }
 }
 
-fn strings<'a>(
-    doc: &'a serde_json::Map<String, Value>,
-    name: &str,
-) -> Result<Vec<&'a str>, CodecError> {
+fn strings<'a>(doc: &'a Json, name: &str) -> Result<Vec<&'a str>, CodecError> {
     match doc.get(name) {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
+        None | Some(Json::Null) => Ok(Vec::new()),
+        Some(Json::Array(items)) => items
             .iter()
             .enumerate()
             .map(|(i, v)| match v {
-                Value::String(s) => Ok(s.as_str()),
+                Json::String(s) => Ok(s.as_str()),
                 v => Err(error(
                     ErrorKind::Field,
                     format!("field `{name}`, item {}", i + 1),
@@ -137,23 +124,23 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
             ),
         ));
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    let doc = reader::parse(text).map_err(|e| {
         error(
             ErrorKind::Syntax,
-            format!("line {}, column {}", e.line(), e.column()),
-            format!("not valid JSON ({e})"),
+            format!("line {}, column {}", e.line, e.column),
+            format!("not valid JSON: {}", e.reason),
         )
     })?;
-    let Value::Object(doc) = value else {
+    if !matches!(doc, Json::Object(_)) {
         return Err(error(
             ErrorKind::Syntax,
             "file",
-            format!("expected a JSON object, found {}", kind_of(&value)),
+            format!("expected a JSON object, found {}", doc.kind()),
         ));
-    };
+    }
     match doc.get("format") {
-        Some(Value::String(f)) if f == FORMAT => {}
-        Some(Value::String(f)) => {
+        Some(Json::String(f)) if f == FORMAT => {}
+        Some(Json::String(f)) => {
             return Err(error(
                 ErrorKind::Version,
                 "field `format`",
@@ -179,14 +166,18 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
         }
     }
     match doc.get("version") {
-        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        Some(Json::Number(n)) if n.parse::<u64>() == Ok(VERSION) => {}
         Some(v) => {
             return Err(error(
                 ErrorKind::Version,
                 "field `version`",
                 format!(
                     "version {} is not known; this page reads version {VERSION}",
-                    short(&v.to_string())
+                    match v {
+                        Json::Number(n) => short(n),
+                        Json::String(t) => format!("{:?}", short(t)),
+                        v => v.kind().to_string(),
+                    }
                 ),
             ))
         }
