@@ -44,9 +44,11 @@ fn every_sandbox_runs_to_its_end_within_the_limits() {
                 spec.code(),
                 fixes
             );
-            let mut b = Run::new_sandbox(spec.clone(), fixes.clone(), 1);
-            b.run_to_end();
-            assert_eq!(a.trace(), b.trace());
+            if fixes.ids().is_empty() {
+                let mut b = Run::new_sandbox(spec.clone(), fixes.clone(), 1);
+                b.run_to_end();
+                assert_eq!(a.trace(), b.trace(), "deterministic");
+            }
             if spec.readers == 1 && spec.writers == 1 && fixes.ids().is_empty() {
                 // one reader and one writer in the rules' order do not race
                 for inv in s.invariants {
@@ -74,6 +76,9 @@ fn the_sandbox_is_not_in_the_catalog() {
             .iter()
             .any(|s| std::ptr::eq(*s, sandbox::scenario(p))));
         assert_eq!(Pattern::parse(p.id()), Some(p));
+    }
+    for g in Guarantee::ALL {
+        assert_eq!(Guarantee::parse(g.id()), Some(g));
     }
 }
 

@@ -97,6 +97,21 @@ pub enum Guarantee {
     AtLeastOnce,
 }
 
+impl Guarantee {
+    pub const ALL: [Guarantee; 2] = [Guarantee::AtMostOnce, Guarantee::AtLeastOnce];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Guarantee::AtMostOnce => "at-most-once",
+            Guarantee::AtLeastOnce => "at-least-once",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Guarantee> {
+        Guarantee::ALL.into_iter().find(|g| g.id() == id)
+    }
+}
+
 /// A sandbox scenario as data. Fixes are not here: they are the run's `Fixes`,
 /// checked against `scenario(pattern).fixes`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
