@@ -200,3 +200,43 @@ fn a_choice_that_is_not_enabled_changes_nothing() {
     assert_eq!(t.branches().len(), 1);
     assert_eq!(t.cursor(), 1);
 }
+
+#[test]
+fn every_catalog_race_is_reproduced_by_hand_shared_and_stepped_back() {
+    use cachescope::sim::link;
+    for s in scenarios::ALL {
+        // the scenario's own run, fired event by event as a learner would click
+        let mut own = Run::with_default_seed(s, Fixes::none());
+        own.run_to_end();
+        let mut t = Tree::new(Run::with_default_seed(s, Fixes::none()));
+        for e in own.choices() {
+            t.fire(e).unwrap();
+        }
+        assert_eq!(t.trace(), own.trace(), "{}", s.id);
+        assert_eq!(t.branches().len(), 1);
+        // shared, loaded in a fresh page, stepped back to the start and forward again
+        let l = link::load(&link::query(&t));
+        assert!(l.errors.is_empty(), "{}: {:?}", s.id, l.errors);
+        assert_eq!(l.run.world(), t.world(), "{}", s.id);
+        let mut fresh = Tree::new(l.run);
+        while fresh.back() {}
+        fresh.run_to_end();
+        assert_eq!(fresh.world(), own.world(), "{}", s.id);
+    }
+    // and a race found off the script, by a hand-chosen order, travels the same way
+    let s = scenarios::find("stale-set-race").unwrap();
+    let found = (0..500).find_map(|seed| {
+        let r = random_run(s, seed, 200);
+        let off = (0..r.recorded()).any(|i| !r.step_on_script(i));
+        let broken = cachescope::sim::Invariant::CacheMatchesDb
+            .check(r.world())
+            .is_err();
+        (off && broken && r.at_end()).then_some(r)
+    });
+    let r = found.expect("some hand-chosen order breaks stale-set-race");
+    let q = link::query(&r);
+    assert!(q.contains("run=1."), "{q}");
+    let l = link::load(&q);
+    assert_eq!(l.run.world(), r.world());
+    assert_eq!(l.run.trace(), r.trace());
+}
