@@ -27,15 +27,18 @@ fn all(selector: &str) -> Vec<Element> {
         .collect()
 }
 
-fn click(selector: &str) {
+/// Clicks, then lets the reactive system flush: Leptos applies DOM updates in a
+/// microtask, before the browser paints and before any other event is handled.
+async fn click(selector: &str) {
     one(selector).dyn_into::<HtmlElement>().unwrap().click();
+    leptos::task::tick().await;
 }
 
 fn attr(selector: &str, name: &str) -> String {
     one(selector).get_attribute(name).unwrap_or_default()
 }
 
-fn mount() {
+async fn mount() {
     // One app per test page: wasm-bindgen-test runs the tests of this file in one page.
     if doc()
         .query_selector("[data-testid=step-counter]")
@@ -43,13 +46,14 @@ fn mount() {
         .is_none()
     {
         leptos::mount::mount_to_body(cachescope::ui::App);
+        leptos::task::tick().await;
     }
 }
 
 #[wasm_bindgen_test]
-fn the_page_steps_forward_and_back_synchronously() {
-    mount();
-    click("[data-testid=scenario-link][data-scenario=stale-set-race]");
+async fn the_page_steps_forward_and_back_synchronously() {
+    mount().await;
+    click("[data-testid=scenario-link][data-scenario=stale-set-race]").await;
     assert_eq!(
         attr("[data-testid=scenario-title]", "data-scenario"),
         "stale-set-race"
@@ -58,7 +62,7 @@ fn the_page_steps_forward_and_back_synchronously() {
     assert_eq!(attr("[data-testid=step-counter]", "data-ready"), "true");
     assert!(one("[data-testid=step-back]").has_attribute("disabled"));
 
-    click("[data-testid=step-forward]");
+    click("[data-testid=step-forward]").await;
     assert_eq!(
         attr("[data-testid=step-counter]", "data-step"),
         "1",
@@ -71,7 +75,7 @@ fn the_page_steps_forward_and_back_synchronously() {
         "the reader's request is on its way"
     );
 
-    click("[data-testid=run-to-end]");
+    click("[data-testid=run-to-end]").await;
     assert_eq!(attr("[data-testid=step-counter]", "data-steps"), "16");
     assert_eq!(
         attr(
@@ -83,28 +87,28 @@ fn the_page_steps_forward_and_back_synchronously() {
     assert_eq!(attr("[data-testid=cache-entry]", "data-value"), "v1");
     assert_eq!(attr("[data-testid=db-row]", "data-value"), "v2");
 
-    click("[data-testid=step-back]");
+    click("[data-testid=step-back]").await;
     assert_eq!(attr("[data-testid=step-counter]", "data-step"), "15");
-    click("[data-testid=reset]");
+    click("[data-testid=reset]").await;
     assert_eq!(attr("[data-testid=step-counter]", "data-step"), "0");
     assert!(all("[data-testid=cache-entry]").is_empty());
 }
 
 #[wasm_bindgen_test]
-fn a_fix_toggle_restarts_the_run_and_holds_the_invariant() {
-    mount();
-    click("[data-testid=scenario-link][data-scenario=stale-set-race]");
+async fn a_fix_toggle_restarts_the_run_and_holds_the_invariant() {
+    mount().await;
+    click("[data-testid=scenario-link][data-scenario=stale-set-race]").await;
     let lease = "[data-testid=fix-toggle][data-fix=lease]";
     assert_eq!(attr(lease, "aria-pressed"), "false");
-    click("[data-testid=step-forward]");
-    click(lease);
+    click("[data-testid=step-forward]").await;
+    click(lease).await;
     assert_eq!(attr(lease, "aria-pressed"), "true");
     assert_eq!(
         attr("[data-testid=step-counter]", "data-step"),
         "0",
         "a fix changes the run from the start"
     );
-    click("[data-testid=run-to-end]");
+    click("[data-testid=run-to-end]").await;
     assert_eq!(
         attr(
             "[data-testid=invariant][data-invariant=cache-matches-db]",
@@ -116,5 +120,5 @@ fn a_fix_toggle_restarts_the_run_and_holds_the_invariant() {
         all("[data-testid=cache-entry]").is_empty(),
         "the stale set was refused"
     );
-    click(lease);
+    click(lease).await;
 }
