@@ -3,15 +3,19 @@
 //! Architecture Invariant: signals live here and never enter `crate::sim`. Every
 //! component reads a `sim::view::View` (or the `Run`'s records) and every control calls
 //! one method of `Run`; the state shown changes synchronously with the control.
+mod branches;
 mod browser;
+mod builder;
 mod choose;
 mod controls;
 mod diagram;
+mod io;
 mod learn;
 mod panels;
 mod path;
 mod pipeline;
 mod session;
+mod sidebyside;
 
 pub use session::Session;
 
@@ -59,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <learn::Title />
                 <learn::FixToggles />
                 <controls::Controls />
+                <branches::Timeline />
                 <panels::Narration />
                 <div class="stage-row">
                     <diagram::Diagram view=view />
@@ -71,7 +76,13 @@ pub fn App() -> impl IntoView {
                     <panels::Metrics view=view />
                     <pipeline::Pipeline view=view />
                 </div>
-                <panels::EventLog />
+                <div class="panels">
+                    <branches::Branches />
+                    <panels::EventLog />
+                </div>
+                <io::RunFile />
+                <sidebyside::SideBySide />
+                <builder::Sandbox />
                 <learn::Learn />
                 <path::LearningPath />
             </main>

@@ -3,21 +3,35 @@
 use super::browser;
 use super::{DEFAULT_SPEED, SPEEDS_PER_S};
 use crate::sim::link::{self, LoadError};
+use crate::sim::tree::Tree;
 use crate::sim::{scenarios, Fixes, Run};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
+/// The runs the learner has made of one scenario (a tree of branches; `run` derefs to
+/// the branch shown), and what went wrong loading them.
 pub struct Session {
-    pub run: Run,
+    pub run: Tree,
+    /// What the link held that could not be used.
     pub errors: Vec<LoadError>,
+    /// What was wrong with the last imported file.
+    pub import_error: Option<String>,
+    /// A refused action, in words (e.g. the branch limit).
+    pub notice: Option<String>,
 }
 
 impl Session {
     pub fn from_query(query: &str) -> Session {
         let loaded = link::load(query);
+        Session::of(loaded.run, loaded.errors)
+    }
+
+    pub fn of(run: Run, errors: Vec<LoadError>) -> Session {
         Session {
-            run: loaded.run,
-            errors: loaded.errors,
+            run: Tree::new(run),
+            errors,
+            import_error: None,
+            notice: None,
         }
     }
 }
@@ -66,13 +80,36 @@ impl Actions {
         moved
     }
 
-    /// Fires a chosen event (or fault) at the cursor.
+    /// Fires a chosen event (or fault) at the cursor. A choice that differs from the
+    /// recorded future starts a new branch; the old one is kept.
     pub fn fire(self, event: crate::sim::Event) {
         self.playing.set(false);
         self.hovered.set(None);
         self.session.update(|s| {
-            let _ = s.run.fire(event);
+            s.notice = s.run.fire(event).err().map(|e| format!("Not done: {e}."));
         });
+    }
+
+    pub fn switch_branch(self, id: crate::sim::tree::BranchId) {
+        self.playing.set(false);
+        self.session.update(|s| {
+            s.notice = s.run.switch(id).err().map(|e| format!("Not done: {e}."));
+        });
+    }
+
+    pub fn delete_branch(self, id: crate::sim::tree::BranchId) {
+        self.session.update(|s| {
+            s.notice = s.run.delete(id).err().map(|e| format!("Not done: {e}."));
+        });
+    }
+
+    /// Replaces the whole session with a run loaded from a file or the sandbox builder.
+    pub fn replace(self, run: Run) {
+        self.playing.set(false);
+        self.session.update(|s| {
+            *s = Session::of(run, Vec::new());
+        });
+        self.push_url();
     }
 
     pub fn back(self) {
@@ -111,9 +148,8 @@ impl Actions {
     pub fn toggle_fix(self, id: &str) {
         self.playing.set(false);
         self.session.update(|s| {
-            let scenario = s.run.scenario;
-            let fixes = s.run.fixes.toggled(scenario, id);
-            s.run = Run::new(scenario, fixes, s.run.seed);
+            let fixes = s.run.fixes.toggled(s.run.scenario, id);
+            s.run = Tree::new(s.run.rebuilt(fixes, s.run.seed));
         });
         self.push_url();
     }
@@ -124,8 +160,7 @@ impl Actions {
         };
         self.playing.set(false);
         self.session.update(|s| {
-            s.run = Run::with_default_seed(scenario, Fixes::none());
-            s.errors.clear();
+            *s = Session::of(Run::with_default_seed(scenario, Fixes::none()), Vec::new())
         });
         self.push_url();
     }
@@ -138,6 +173,9 @@ impl Actions {
     fn push_url(self) {
         let query = self.session.with_untracked(|s| {
             let mut q = format!("scenario={}", s.run.scenario.id);
+            if let Some(sb) = &s.run.sandbox {
+                q.push_str(&format!("&sb={}", sb.code()));
+            }
             if !s.run.fixes.ids().is_empty() {
                 q.push_str(&format!("&fix={}", s.run.fixes.ids().join(",")));
             }

@@ -1,0 +1,100 @@
+//! A run as a file: export the branch shown as JSON, import one back. A bad file gets a
+//! message saying what is wrong and where; the run on screen is kept.
+use super::session::Actions;
+use crate::sim::codec::{self, RunSpec};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Files larger than this are refused before they are read (the decoder caps too).
+const MAX_IMPORT_BYTES: f64 = 1024.0 * 1024.0;
+
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "no Blob")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "no object URL")?;
+    let doc = window().document().ok_or("no document")?;
+    let link: web_sys::HtmlAnchorElement = doc
+        .create_element("a")
+        .map_err(|_| "no element")?
+        .dyn_into()
+        .map_err(|_| "not a link")?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+#[component]
+pub fn RunFile() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    let export = move |_| {
+        let (name, text) = s.with_untracked(|s| {
+            (
+                codec::file_name(&s.run),
+                codec::to_json(&RunSpec::of(&s.run)),
+            )
+        });
+        if let Err(e) = download(&name, &text) {
+            s.update(|s| s.notice = Some(format!("Export failed: {e}.")));
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let name = file.name();
+        if file.size() > MAX_IMPORT_BYTES {
+            s.update(|s| {
+                s.import_error = Some(format!(
+                    "{name}: the file is larger than 1 MiB; a run file is small."
+                ))
+            });
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let Some(text) = text.ok().and_then(|t| t.as_string()) else {
+                s.update(|s| {
+                    s.import_error = Some(format!("{name}: the file could not be read as text."))
+                });
+                return;
+            };
+            match codec::from_json(&text).and_then(|spec| spec.to_run()) {
+                Ok(run) => a.replace(run),
+                Err(e) => s.update(|s| {
+                    s.import_error = Some(format!("{name}: {e}. The run on screen is unchanged."))
+                }),
+            }
+        });
+    };
+    view! {
+        <div class="run-file">
+            <button data-testid="export-run" on:click=export title="Save this run (scenario, fixes, seed, choices, step) as JSON">
+                "Export run"
+            </button>
+            <label class="import">
+                <span>"Import run"</span>
+                <input data-testid="import-run" type="file" accept=".json,application/json" on:change=import
+                    aria-label="Import a run from a JSON file" />
+            </label>
+            {move || s.with(|s| s.import_error.clone()).map(|e| view! {
+                <p data-testid="import-error" class="import-error" role="alert">
+                    {e}
+                    <button class="ghost" on:click=move |_| s.update(|s| s.import_error = None)>"Dismiss"</button>
+                </p>
+            })}
+        </div>
+    }
+}
