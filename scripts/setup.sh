@@ -52,9 +52,11 @@ _setup_time() { # _setup_time LABEL CMD... : run CMD, log how long it took
 }
 
 # ---------------------------------------------------------------- PATH
-export PATH="$HOME/.cargo/bin:$PATH"
+_setup_path_prepend() { case ":$PATH:" in *":$1:"*) ;; *) PATH="$1:$PATH" ;; esac; }
+_setup_path_prepend "$HOME/.cargo/bin"
 # npm's binaryen (a wasm-opt that works; Debian's binaryen 108 breaks modules) first.
-export PATH="$E2E_DIR/node_modules/.bin:$PATH"
+PATH="$E2E_DIR/node_modules/.bin:${PATH//"$E2E_DIR/node_modules/.bin:"/}"
+export PATH
 
 # ---------------------------------------------------------------- apt
 _SETUP_APT_UPDATED="${_SETUP_APT_UPDATED:-}"
@@ -104,8 +106,9 @@ case "$WASM_MODE" in
     WASM_TARGET_DIR="${WASM_TARGET_DIR:-$REPO_ROOT/target/wasm}"
     # /usr/bin first so that `cargo` is Debian's cargo 1.96 (matching rustc-web) and
     # `cargo clippy` finds Debian's cargo-clippy/clippy-driver 1.96, not rustup's.
+    # shellcheck disable=SC2054 # the comma is part of a value
     WASM_ENV_VARS+=(
-      "PATH=$E2E_DIR/node_modules/.bin:/usr/bin:$PATH"
+      "PATH=$E2E_DIR/node_modules/.bin:/usr/bin:${PATH#"$E2E_DIR/node_modules/.bin:"}"
       RUSTC=/usr/bin/rustc
       RUSTDOC=/usr/bin/rustdoc
       RUSTC_BOOTSTRAP=1
@@ -123,6 +126,17 @@ export WASM_ENV
 wasm_env() { env "${WASM_ENV_VARS[@]}" "$@"; }
 wasm_cargo() { wasm_env cargo "$@"; }
 wasm_trunk() { wasm_env trunk "$@"; }
+
+# The release bundle, as small as the compiler allows. Debian's rustc takes unstable
+# flags (RUSTC_BOOTSTRAP): panics abort at once with no message (the page cannot
+# recover from one anyway, and no input can reach one), and no panic locations or
+# Debug formatting are compiled in. Only the release profile gets them, so the debug
+# builds of the tests keep their panic messages and share nothing with this build.
+WASM_RELEASE_VARS=()
+if [[ "$WASM_MODE" == debian ]]; then
+  WASM_RELEASE_VARS+=("RUSTFLAGS=-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort")
+fi
+wasm_release_trunk() { wasm_env ${WASM_RELEASE_VARS[@]+"${WASM_RELEASE_VARS[@]}"} trunk "$@"; }
 
 # ---------------------------------------------------------------- trunk
 TRUNK_VERSION="${TRUNK_VERSION:-0.22.1}"      # needs rustc >= 1.96.1 to build
@@ -185,10 +199,11 @@ if [[ -z "${SETUP_SKIP_NODE:-}" ]]; then
   fi
   # `npm ci` when node_modules is missing or was installed from another lockfile.
   if ! cmp -s "$E2E_DIR/package-lock.json" "$E2E_DIR/node_modules/.cachescope-lock.json" 2>/dev/null; then
+    # shellcheck disable=SC2016 # $1 is expanded by the inner bash
     _setup_time "npm ci (tests/e2e)" \
       bash -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.cachescope-lock.json' _ "$E2E_DIR"
   fi
-  wasm-opt --version 2>/dev/null | grep -qv 'version 108' \
+  [[ "$(command -v wasm-opt || true)" == "$E2E_DIR/node_modules/.bin/wasm-opt" ]] \
     || _setup_die "wasm-opt on PATH is not npm's binaryen: $(command -v wasm-opt || echo none)"
 fi
 

@@ -103,7 +103,9 @@ fn the_race_needs_the_slow_read_to_straddle_the_write() {
     let mut run = Run::with_default_seed(s, Fixes::none());
     loop {
         let enabled = run.world().enabled();
-        let Some(first) = enabled.first().copied() else { break };
+        let Some(first) = enabled.first().copied() else {
+            break;
+        };
         let reader_first = enabled
             .iter()
             .copied()
@@ -120,7 +122,9 @@ fn the_race_needs_the_slow_read_to_straddle_the_write() {
         run.fire(reader_first).unwrap();
     }
     assert!(!run.on_script());
-    assert!(cachescope::sim::Invariant::CacheMatchesDb.check(run.world()).is_ok());
+    assert!(cachescope::sim::Invariant::CacheMatchesDb
+        .check(run.world())
+        .is_ok());
 }
 
 #[test]
@@ -133,7 +137,10 @@ fn the_view_shows_what_the_world_holds() {
     assert_eq!(v.cache[0].key, "user:1");
     assert_eq!(v.cache[0].value, "v1");
     assert_eq!(v.db[0].value, "v2");
-    assert!(v.invariants.iter().any(|i| i.name == "cache-matches-db" && !i.ok));
+    assert!(v
+        .invariants
+        .iter()
+        .any(|i| i.name == "cache-matches-db" && !i.ok));
     assert!(v.nodes.iter().any(|n| n.id.to_string() == "reader"));
     assert!(v.in_flight.is_empty());
 }

@@ -48,7 +48,9 @@ fn bad_values_are_named_and_the_rest_still_loads() {
         assert_eq!(l.errors.len(), 1, "{query}: {:?}", l.errors);
         assert_eq!(l.errors[0].param, param, "{query}");
         assert_eq!(l.errors[0].value, value, "{query}");
-        assert!(l.errors[0].to_string().contains(&format!("{param}={value}")));
+        assert!(l.errors[0]
+            .to_string()
+            .contains(&format!("{param}={value}")));
     }
     assert_eq!(load("scenario=nope").run.scenario.id, "cache-aside-read");
     // A step past the end shows the last valid step.
@@ -59,7 +61,10 @@ fn bad_values_are_named_and_the_rest_still_loads() {
 
 #[test]
 fn query_round_trips_the_moment() {
-    for q in ["scenario=stale-set-race&fix=lease&step=7", "scenario=cache-aside-write&seed=9&step=3"] {
+    for q in [
+        "scenario=stale-set-race&fix=lease&step=7",
+        "scenario=cache-aside-write&seed=9&step=3",
+    ] {
         let l = load(q);
         assert!(l.errors.is_empty());
         assert_eq!(link::query(&l.run), q);
@@ -72,10 +77,28 @@ fn query_round_trips_the_moment() {
 fn arbitrary_input_never_panics() {
     // Generated queries: random bytes, random mixes of the real parameter names and
     // values, broken escapes, huge numbers. Every one must load something usable.
-    let alphabet: Vec<char> = "scenario=fix&step,seed%run=+-0123456789abcxyz-_éΩ\u{0}?".chars().collect();
+    let alphabet: Vec<char> = "scenario=fix&step,seed%run=+-0123456789abcxyz-_éΩ\u{0}?"
+        .chars()
+        .collect();
     let words = [
-        "scenario=", "fix=", "step=", "seed=", "run=", "stale-set-race", "lease", "%", "%2", "%zz", "&", "=",
-        "18446744073709551616", "-1", "cache-aside-read", "versioned-set,lease,,", "%E2%82", "\u{FFFF}",
+        "scenario=",
+        "fix=",
+        "step=",
+        "seed=",
+        "run=",
+        "stale-set-race",
+        "lease",
+        "%",
+        "%2",
+        "%zz",
+        "&",
+        "=",
+        "18446744073709551616",
+        "-1",
+        "cache-aside-read",
+        "versioned-set,lease,,",
+        "%E2%82",
+        "\u{FFFF}",
     ];
     let mut rng = Rng::new(2026);
     for i in 0..20_000u32 {
@@ -89,7 +112,10 @@ fn arbitrary_input_never_panics() {
             }
         }
         let l = load(&q);
-        assert!(l.run.cursor() <= cachescope::sim::run::MAX_STEPS, "case {i}: {q:?}");
+        assert!(
+            l.run.cursor() <= cachescope::sim::run::MAX_STEPS,
+            "case {i}: {q:?}"
+        );
         let _ = link::query(&l.run);
     }
     let long = "step=".to_string() + &"9".repeat(100_000);

@@ -205,12 +205,12 @@ pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {
         ));
     };
     if version != CODE_VERSION {
-        let shown: String = version.chars().take(12).collect();
+        let shown = text::quote(&version.chars().take(12).collect::<String>());
         return Err(error(
             ErrorKind::Version,
             "run code",
             format!(
-                "format version {shown:?} is not known; this page reads version {CODE_VERSION}"
+                "format version {shown} is not known; this page reads version {CODE_VERSION}"
             ),
         ));
     }
@@ -224,7 +224,7 @@ pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {
             return Err(error(
                 ErrorKind::Syntax,
                 format!("run code, character {}", offset + i + 1),
-                format!("{ch:?} is not a run-code character (A-Z, a-z, 0-9, - and _)"),
+                format!("'{}' is not a run-code character (A-Z, a-z, 0-9, - and _)", ch.escape_default()),
             ));
         };
         if digits == 0 {
@@ -310,12 +310,12 @@ pub fn decode_choice_words(run: &Run, words: &[&str]) -> Result<Vec<Event>, Code
             } else {
                 format!("possible there: {}", possible.join(", "))
             };
-            let shown: String = word.chars().take(40).collect();
+            let shown = text::quote(&word.chars().take(40).collect::<String>());
             return Err(error(
                 ErrorKind::NotEnabled,
                 format!("field `choices`, choice {}", i + 1),
                 format!(
-                    "choice {} ({shown:?}) is not enabled at step {}; {possible}",
+                    "choice {} ({shown}) is not enabled at step {}; {possible}",
                     i + 1,
                     i + 1
                 ),
@@ -360,11 +360,11 @@ pub fn resolve(id: &str, sandbox: Option<&SandboxSpec>) -> Result<&'static Scena
         };
     }
     scenarios::find(id).ok_or_else(|| {
-        let shown: String = id.chars().take(60).collect();
+        let shown = text::quote(&id.chars().take(60).collect::<String>());
         error(
             ErrorKind::Field,
             "field `scenario`",
-            format!("no scenario {shown:?}"),
+            format!("no scenario {shown}"),
         )
     })
 }
@@ -387,11 +387,11 @@ impl RunSpec {
         let scenario = resolve(&self.scenario, self.sandbox.as_ref())?;
         let fixes =
             Fixes::parse(scenario, self.fixes.iter().map(String::as_str)).map_err(|bad| {
-                let shown: String = bad.chars().take(60).collect();
+                let shown = text::quote(&bad.chars().take(60).collect::<String>());
                 error(
                     ErrorKind::Field,
                     "field `fixes`",
-                    format!("{} has no fix {shown:?}", self.scenario),
+                    format!("{} has no fix {shown}", self.scenario),
                 )
             })?;
         Ok(match &self.sandbox {

@@ -315,14 +315,25 @@ fn fixed(value: f64, places: u32) -> String {
     let sign = if scaled < 0 { "-" } else { "" };
     let abs = scaled.unsigned_abs();
     let scale = scale as u64;
-    format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = places as usize)
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = places as usize
+    )
 }
 
 #[cfg(test)]
 mod fixed_tests {
     #[test]
     fn prints_like_the_float_formatter() {
-        let cases = [(0.5, 3, "0.500"), (1.0, 2, "1.00"), (123.456, 1, "123.5"), (0.0004, 3, "0.000"), (-2.26, 1, "-2.3")];
+        let cases = [
+            (0.5, 3, "0.500"),
+            (1.0, 2, "1.00"),
+            (123.456, 1, "123.5"),
+            (0.0004, 3, "0.000"),
+            (-2.26, 1, "-2.3"),
+        ];
         for (v, p, want) in cases {
             assert_eq!(super::fixed(v, p), want, "{v} {p}");
         }

@@ -32,8 +32,8 @@ pub mod sandbox;
 pub mod scenario;
 pub mod scenarios;
 pub mod sched;
-pub mod tree;
 mod service;
+pub mod tree;
 pub mod view;
 pub mod world;
 

@@ -1,7 +1,7 @@
 //! The run's JSON file: written by hand (so its fields keep a readable order), read
 //! with the small reader in `text` and then checked field by field, so every error
 //! names its field (or line and column, for broken JSON).
-use super::text::{self as reader, Json};
+use super::text::{self as reader, quote, Json};
 use super::{
     decode_choice_words, error, CodecError, ErrorKind, RunSpec, FORMAT, MAX_JSON_LEN, VERSION,
 };
@@ -70,7 +70,7 @@ fn whole(doc: &Json, name: &str) -> Result<Option<u64>, CodecError> {
             .trim()
             .parse::<u64>()
             .map(Some)
-            .map_err(|_| field_error(name, format!("{:?} is not a whole number", short(s)))),
+            .map_err(|_| field_error(name, format!("{} is not a whole number", quote(&short(s))))),
         Some(v) => Err(field_error(
             name,
             format!("expected a whole number, found {}", kind_of(v)),
@@ -145,8 +145,9 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
                 ErrorKind::Version,
                 "field `format`",
                 format!(
-                    "{:?} is not a Cachescope run (expected {FORMAT:?})",
-                    short(f)
+                    "{} is not a Cachescope run (expected {})",
+                    quote(&short(f)),
+                    quote(FORMAT)
                 ),
             ))
         }
@@ -154,14 +155,14 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
             return Err(error(
                 ErrorKind::Version,
                 "field `format`",
-                format!("expected the string {FORMAT:?}, found {}", kind_of(v)),
+                format!("expected the string {}, found {}", quote(FORMAT), kind_of(v)),
             ))
         }
         None => {
             return Err(error(
                 ErrorKind::Version,
                 "field `format`",
-                format!("missing: a run file has \"format\": {FORMAT:?}"),
+                format!("missing: a run file has \"format\": {}", quote(FORMAT)),
             ))
         }
     }
@@ -175,7 +176,7 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
                     "version {} is not known; this page reads version {VERSION}",
                     match v {
                         Json::Number(n) => short(n),
-                        Json::String(t) => format!("{:?}", short(t)),
+                        Json::String(t) => quote(&short(t)),
                         v => v.kind().to_string(),
                     }
                 ),

@@ -120,7 +120,7 @@ impl Reader<'_> {
 
     fn found(&self) -> String {
         match self.text.get(self.pos..).and_then(|t| t.chars().next()) {
-            Some(c) => format!("{c:?}"),
+            Some(c) => format!("'{}'", c.escape_default()),
             None => "the end of the file".to_string(),
         }
     }
@@ -185,7 +185,7 @@ impl Reader<'_> {
             let key = self.string()?;
             if members.iter().any(|(k, _)| *k == key) {
                 self.pos = at;
-                return Err(self.fail(format!("the field {key:?} appears twice")));
+                return Err(self.fail(format!("the field {} appears twice", quote(&key))));
             }
             self.space();
             self.expect(b':', "':' after the field name")?;

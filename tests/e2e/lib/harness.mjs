@@ -5,49 +5,13 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startStaticServer } from './server.mjs';
 import { ScenarioPage } from '../pages/ScenarioPage.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const E2E_DIR = path.resolve(here, '..');
-export const REPO_ROOT = path.resolve(E2E_DIR, '..', '..');
-export const DIST_DIR = path.resolve(process.env.DIST_DIR ?? path.join(REPO_ROOT, 'dist'));
-
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-sync',
-];
-
-export function chromiumPath() {
-  if (process.env.CHROMIUM) return process.env.CHROMIUM;
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
-    if (fs.existsSync(p)) return p;
-  }
-  throw new Error('no Chromium found: set CHROMIUM=/path/to/chromium');
-}
-
-/** Launch headless Chromium with a fresh temporary profile. */
-export async function launchBrowser() {
-  // chromium.launch() gives the browser a new temporary --user-data-dir and deletes it
-  // on close; TMPDIR keeps it (and Chromium's other scratch files) in one place.
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
-}
+export { E2E_DIR, REPO_ROOT, DIST_DIR, CHROMIUM_ARGS, chromiumPath, launchBrowser } from './browser.mjs';
+import { DIST_DIR, launchBrowser } from './browser.mjs';
 
 /**
  * Call at the top level of a spec file. Starts one static server and one browser for

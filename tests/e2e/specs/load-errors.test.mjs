@@ -10,13 +10,14 @@ async function assertUsable(sp) {
   if (await sp.canStepForward()) {
     assert.equal(await sp.stepForward(), before + 1, 'step-forward still works');
     assert.equal(await sp.stepBack(), before, 'step-back still works');
+    await sp.stepForward();
   } else {
     assert.equal(await sp.stepBack(), before - 1, 'step-back still works');
   }
-  await sp.reset();
-  assert.equal(await sp.step(), 0, 'reset still works');
+  assert.equal(await sp.reset(), 0, 'reset still works');
   const end = await sp.runToEnd();
-  assert.equal(await sp.steps(), end, 'run-to-end still works');
+  assert.ok(end > 0, 'run-to-end still works');
+  assert.equal(await sp.steps(), end, 'the run has ended');
 }
 
 function assertNames(text, param, value) {

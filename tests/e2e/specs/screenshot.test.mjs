@@ -23,5 +23,5 @@ test('screenshot of stale-set-race at step 10', async (t) => {
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     assert.ok(png.length > 5_000, 'the picture is not empty');
     t.diagnostic(`screenshot: ${target}`);
-  });
+  }, { viewport: { width: 1280, height: 1000 } });
 });

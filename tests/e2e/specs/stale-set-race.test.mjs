@@ -87,6 +87,13 @@ for (const fix of FIXES) {
   });
 }
 
+// data-steps tells the run's length once the run has reached its end; after a step back
+// from the end the length is still known, so it is left out of these comparisons.
+const withoutSteps = (snap) => ({
+  ...snap,
+  'step-counter': snap['step-counter'].map(({ 'data-steps': _, ...rest }) => rest),
+});
+
 test('step-back brings every earlier state back', async () => {
   await withPage(async (sp) => {
     await sp.goto({ scenario: SCENARIO });
@@ -101,19 +108,19 @@ test('step-back brings every earlier state back', async () => {
 
     for (let i = end - 1; i >= 0; i--) {
       assert.equal(await sp.stepBack(), i, 'data-step is the previous number right after the click');
-      const snap = await sp.snapshot();
+      const snap = withoutSteps(await sp.snapshot());
       // Spelled out first for readable failures, then everything.
       assert.deepEqual(snap['cache-entry'], forward[i]['cache-entry'], `cache entries at step ${i}`);
       assert.deepEqual(snap.metric, forward[i].metric, `metrics at step ${i}`);
       assert.deepEqual(snap.invariant, forward[i].invariant, `invariants at step ${i}`);
-      assert.deepEqual(snap, forward[i], `the whole state at step ${i}`);
+      assert.deepEqual(snap, withoutSteps(forward[i]), `the whole state at step ${i}`);
     }
     assert.equal(await sp.canStepBack(), false, 'step-back is disabled at step 0');
 
     // From the end reached by run-to-end, one step back is the state before the end.
     await sp.runToEnd();
     await sp.stepBack();
-    assert.deepEqual(await sp.snapshot(), forward[end - 1]);
+    assert.deepEqual(withoutSteps(await sp.snapshot()), withoutSteps(forward[end - 1]));
   });
 });
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# scripts/bench.sh — performance report; it never fails because something is slow.
+#   1. trunk build --release, then the bundle's .wasm/.js/.css sizes, raw and gzip -9,
+#      against the 200 KiB gzip budget
+#   2. headless Chromium on localhost: navigation -> interactive (step-counter
+#      data-ready="true"), median of BENCH_RUNS (5) runs, with navigation timing
+#   3. frame time while playing at the highest speed (rAF deltas and main-thread work
+#      per frame: median, p95) for BENCH_SECONDS (3) s
+#   4. native events/second: cargo run --release --example bench (if examples/bench.rs)
+# SKIP_BUILD=1 reuses dist/ as it is. BENCH_JSON=file also saves the browser numbers.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  echo "===== trunk build --release"
+  start=$(date +%s)
+  wasm_release_trunk build --release
+  echo "===== built in $(( $(date +%s) - start ))s"
+fi
+
+echo "===== browser (dist/)"
+(cd "$E2E_DIR" && node bench.mjs "$REPO_ROOT/dist")
+
+if [[ -f examples/bench.rs ]]; then
+  echo
+  echo "===== native: cargo run --release --example bench"
+  cargo run --release --quiet --example bench
+else
+  echo
+  echo "===== native: no examples/bench.rs, skipped"
+fi
