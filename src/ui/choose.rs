@@ -27,9 +27,13 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                             <button data-testid="next-event" data-kind=c.kind data-message=message data-from=from
                                 data-to=to data-scripted=scripted.then_some("true") class="choice" class:scripted=scripted
                                 on:click=move |_| a.fire(event)
-                                on:mouseenter=move |_| a.hovered.set(hover_id.clone())
+                                on:mouseenter={
+                                    let id = hover_id.clone();
+                                    move |_| a.hovered.set(id.clone())
+                                }
                                 on:mouseleave=move |_| a.hovered.set(None)
-                                on:focus=move |_| ()>
+                                on:focus=move |_| a.hovered.set(hover_id.clone())
+                                on:blur=move |_| a.hovered.set(None)>
                                 <span class="at">{at}</span>
                                 <span>{c.text.clone()}</span>
                                 {scripted.then(|| view! { <span class="tag">"next by script"</span> })}
