@@ -209,9 +209,7 @@ pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {
         return Err(error(
             ErrorKind::Version,
             "run code",
-            format!(
-                "format version {shown} is not known; this page reads version {CODE_VERSION}"
-            ),
+            format!("format version {shown} is not known; this page reads version {CODE_VERSION}"),
         ));
     }
     let offset = version.len() + 1;
@@ -224,7 +222,10 @@ pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {
             return Err(error(
                 ErrorKind::Syntax,
                 format!("run code, character {}", offset + i + 1),
-                format!("'{}' is not a run-code character (A-Z, a-z, 0-9, - and _)", ch.escape_default()),
+                format!(
+                    "'{}' is not a run-code character (A-Z, a-z, 0-9, - and _)",
+                    ch.escape_default()
+                ),
             ));
         };
         if digits == 0 {

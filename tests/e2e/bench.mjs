@@ -197,6 +197,46 @@ try {
       `budget p95 <= ${BUDGET_WORK_P95} ms: ${wp95 <= BUDGET_WORK_P95 ? 'within' : 'OVER'}`,
   );
   if (frames.steps === 0) console.log('  note: no step was taken while "playing": check play-pause/speed');
+
+  // Simulated events per second in the browser: a fresh page per scenario, then one
+  // click on run-to-end; the click handler runs the whole simulation synchronously,
+  // so the time around .click() is the simulation's (the DOM update follows in a
+  // microtask and is timed separately, to the next animation frame).
+  {
+    const ids = ['ttl-jitter', 'stampede', 'poison-event', 'hybrid', 'outbox', 'stale-set-race'];
+    let events = 0;
+    let simMs = 0;
+    let paintMs = 0;
+    for (const id of ids) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const pg = await ctx.newPage();
+      await pg.goto(`${server.url}?scenario=${id}`);
+      await pg.locator(READY).waitFor({ state: 'attached' });
+      const m = await pg.evaluate(
+        () =>
+          new Promise((resolve) => {
+            const t0 = performance.now();
+            document.querySelector('[data-testid="run-to-end"]').click();
+            const t1 = performance.now();
+            requestAnimationFrame(() => {
+              const steps = Number(document.querySelector('[data-testid="step-counter"]').getAttribute('data-step'));
+              resolve({ steps, sim: t1 - t0, paint: performance.now() - t1 });
+            });
+          }),
+      );
+      events += m.steps;
+      simMs += m.sim;
+      paintMs += m.paint;
+      await ctx.close();
+    }
+    const rate = simMs > 0 ? (events / simMs) * 1000 : NaN;
+    console.log(`\nSimulated events in the browser (run-to-end on ${ids.join(', ')})`);
+    console.log(
+      `  ${events} events in ${ms(simMs)} of simulation: ${rate.toFixed(0)} events/s ` +
+        `(including recording every state for stepping back); DOM update after: ${ms(paintMs)} in all`,
+    );
+    results.browserEvents = { scenarios: ids, events, simMs, eventsPerSecond: rate, paintMs };
+  }
   if (errors.length) console.log(`  page errors while playing: ${errors.join(' | ')}`);
   results.frames = {
     speed: max,

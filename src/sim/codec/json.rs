@@ -66,11 +66,11 @@ fn whole(doc: &Json, name: &str) -> Result<Option<u64>, CodecError> {
                 format!("{n} is not a whole number from 0 to {}", u64::MAX),
             )
         }),
-        Some(Json::String(s)) => s
-            .trim()
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| field_error(name, format!("{} is not a whole number", quote(&short(s))))),
+        Some(Json::String(s)) => {
+            s.trim().parse::<u64>().map(Some).map_err(|_| {
+                field_error(name, format!("{} is not a whole number", quote(&short(s))))
+            })
+        }
         Some(v) => Err(field_error(
             name,
             format!("expected a whole number, found {}", kind_of(v)),
@@ -155,7 +155,11 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
             return Err(error(
                 ErrorKind::Version,
                 "field `format`",
-                format!("expected the string {}, found {}", quote(FORMAT), kind_of(v)),
+                format!(
+                    "expected the string {}, found {}",
+                    quote(FORMAT),
+                    kind_of(v)
+                ),
             ))
         }
         None => {
