@@ -104,7 +104,16 @@ pub fn FixToggles() -> impl IntoView {
 pub fn Learn() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
-    let scenario = move || s.with(|s| s.run.scenario);
+    // A sandbox run borrows the card of the catalog scenario that shows its pattern.
+    let scenario = move || {
+        s.with(|s| {
+            let lead = s.run.sandbox.as_ref().and_then(|sb| match sb.pattern.id() {
+                "cache-aside" => scenarios::find("cache-aside-read"),
+                other => scenarios::find(other),
+            });
+            lead.unwrap_or(s.run.scenario)
+        })
+    };
     let list = |items: &'static [&'static str]| {
         items.iter().map(|t| view! { <li>{*t}</li> }).collect_view()
     };
