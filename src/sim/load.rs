@@ -42,40 +42,8 @@ pub(crate) fn on_hit(
     let key = flow.key;
     let client = flow.client;
     let unlock = release_lock(w, flow);
-    let LoadGuard::XFetch { beta_centi } = w.config.load_guard else {
-        answer(
-            w,
-            flow.id,
-            client,
-            Payload::ReadOk {
-                key,
-                value: Some(v),
-            },
-        );
-        return said(
-            format!("answer {v}"),
-            format!("The service answers {client} with {v} from the cache.{unlock}"),
-        );
-    };
-    if expires_ms == NO_TTL || flow.background {
-        answer(
-            w,
-            flow.id,
-            client,
-            Payload::ReadOk {
-                key,
-                value: Some(v),
-            },
-        );
-        return said(
-            format!("answer {v}"),
-            format!("The service answers {client} with {v} from the cache."),
-        );
-    }
-    let rand = w.rng.unit_open();
-    let beta = f64::from(beta_centi) / 100.0;
-    let gap = delta_ms as f64 * beta * -rand.ln();
-    let now = w.now_ms;
+    // A hit is answered at once, whatever else happens: with XFetch the recompute
+    // runs in the background, after the answer.
     answer(
         w,
         flow.id,
@@ -85,6 +53,17 @@ pub(crate) fn on_hit(
             value: Some(v),
         },
     );
+    let hit = format!("The service answers {client} with {v} from the cache.");
+    let LoadGuard::XFetch { beta_centi } = w.config.load_guard else {
+        return said(format!("answer {v}"), format!("{hit}{unlock}"));
+    };
+    if expires_ms == NO_TTL || flow.background {
+        return said(format!("answer {v}"), hit);
+    }
+    let rand = w.rng.unit_open();
+    let beta = f64::from(beta_centi) / 100.0;
+    let gap = delta_ms as f64 * beta * -rand.ln();
+    let now = w.now_ms;
     let test = format!(
         "XFetch: now - delta * beta * ln(rand) = {now} - {delta_ms} * {} * ln({}) = {} ms, against the \
          expiry at {expires_ms} ms",
@@ -95,7 +74,7 @@ pub(crate) fn on_hit(
     if now as f64 + gap < expires_ms as f64 {
         return said(
             format!("answer {v}"),
-            format!("The service answers {client} with {v} from the cache. {test}: not yet, no recompute."),
+            format!("{hit} {test}: not yet, no recompute."),
         );
     }
     let id = FlowId(w.next_flow);
