@@ -23,6 +23,8 @@ pub fn push_query(query: &str) {
     }
 }
 
+/// Whether the key belongs to the focused control rather than to the page: text
+/// fields take every key, sliders take the arrow keys.
 pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
     let Some(target) = ev.target() else {
         return false;
@@ -35,7 +37,11 @@ pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
         "textarea" | "select" => true,
         "input" => {
             let kind = el.get_attribute("type").unwrap_or_default();
-            kind != "range" && kind != "checkbox"
+            match kind.as_str() {
+                "range" => ev.key().starts_with("Arrow"),
+                "checkbox" | "button" => false,
+                _ => true,
+            }
         }
         _ => el.has_attribute("contenteditable"),
     }
