@@ -33,7 +33,7 @@ pub fn Sandbox() -> impl IntoView {
         super::browser::scroll_to_top();
     };
     view! {
-        <details class="panel sandbox">
+        <details class="panel sandbox" data-testid="sandbox-panel">
             <summary><h2>"Sandbox: build your own scenario"</h2></summary>
             <div class="form">
                 <label>

@@ -20,11 +20,13 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                         Some((id, from, to)) => (Some(id.clone()), Some(from.to_string()), Some(to.to_string())),
                         None => (None, None, None),
                     };
+                    // The node that acts, for starts and timers too.
+                    let node = s.run.world().actor(event).map(|n| n.to_string());
                     let hover_id = message.clone();
                     let at = c.at_ms.map(|t| format!("{t} ms")).unwrap_or_default();
                     view! {
                         <li>
-                            <button data-testid="next-event" data-kind=c.kind data-message=message data-from=from
+                            <button data-testid="next-event" data-kind=c.kind data-node=node data-message=message data-from=from
                                 data-to=to data-scripted=scripted.then_some("true") class="choice" class:scripted=scripted
                                 on:click=move |_| a.fire(event)
                                 on:mouseenter={

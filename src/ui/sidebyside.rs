@@ -41,12 +41,23 @@ pub fn SideBySide() -> impl IntoView {
                     "violated"
                 }
             };
+            let at_end = |run: &crate::sim::Run| {
+                let mut end = run.clone();
+                end.run_to_end();
+                verdict(&end)
+            };
+            let ends = format!(
+                " At the end of each run: left {}, right {}.",
+                at_end(&c.left),
+                at_end(&c.right)
+            );
             (
                 c.rows,
                 c.first_difference,
                 cursor,
                 verdict(&c.left),
                 verdict(&c.right),
+                ends,
             )
         }))
     });
@@ -59,7 +70,8 @@ pub fn SideBySide() -> impl IntoView {
                     let id = f.id;
                     let on = move || right.with(|r| r.has(id));
                     view! {
-                        <button class="fix" class:on=on aria-pressed=move || if on() { "true" } else { "false" }
+                        <button class="fix" data-testid="compare-fix" data-fix=id class:on=on
+                            aria-pressed=move || if on() { "true" } else { "false" }
                             on:click=move |_| right.update(|r| *r = r.toggled(sc, id))>
                             {f.title}
                         </button>
@@ -76,7 +88,7 @@ pub fn SideBySide() -> impl IntoView {
         }
     };
     let body = move || {
-        comparison.get().map(|(rows, first, cursor, left_ok, right_ok)| {
+        comparison.get().map(|(rows, first, cursor, left_ok, right_ok, ends)| {
             let first_text = match first {
                 Some(step) => format!("The runs first differ at step {step}."),
                 None => "The two runs take the same steps.".to_string(),
@@ -103,7 +115,7 @@ pub fn SideBySide() -> impl IntoView {
             view! {
                 <p class="sub" data-testid="compare-first-difference" data-step=first.map(|f| f.to_string())>
                     {first_text}
-                    {format!(" At step {cursor}: left {left_ok}, right {right_ok}.")}
+                    {format!(" At step {cursor}: left {left_ok}, right {right_ok}.{ends}")}
                 </p>
                 <table class="compare">
                     <thead><tr>
@@ -117,7 +129,7 @@ pub fn SideBySide() -> impl IntoView {
         })
     };
     view! {
-        <details class="panel compare-panel" on:toggle=move |ev| {
+        <details class="panel compare-panel" data-testid="compare-panel" on:toggle=move |ev| {
             use wasm_bindgen::JsCast;
             let now_open = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
             open.set(now_open);
