@@ -6,7 +6,7 @@
 use super::config::{LoadGuard, Op, NO_TTL};
 use super::ids::{FlowId, NodeId, Version};
 use super::msg::{LeaseReply, Payload};
-use super::service::{answer, set_stage};
+use super::service::{answer, set_stage, to_cache, to_db};
 use super::world::{said, Flow, Said, Stage, TimerKind, World};
 
 /// A read request arrives: look the key up in the cache.
@@ -16,13 +16,7 @@ pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
     if let Some(f) = w.flow_mut(Some(flow.id)) {
         f.seen_loads = seen;
     }
-    w.send(
-        NodeId::Service,
-        NodeId::Cache,
-        Some(flow.id),
-        Payload::Get { key },
-        w.config.latency.cache_ms,
-    );
+    to_cache(w, Some(flow.id), Payload::Get { key });
     said(
         "get sent",
         format!(
@@ -94,13 +88,7 @@ pub(crate) fn on_hit(
         locked: false,
         seen_loads: 0,
     });
-    w.send(
-        NodeId::Service,
-        NodeId::Db,
-        Some(id),
-        Payload::DbRead { key },
-        w.config.latency.db_read_ms,
-    );
+    to_db(w, Some(id), Payload::DbRead { key });
     said(
         format!("answer {v}, recompute"),
         format!(
@@ -116,13 +104,7 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
     match w.config.load_guard {
         LoadGuard::Mutex { .. } if !flow.locked => {
             set_stage(w, flow.id, Stage::Locking);
-            w.send(
-                NodeId::Service,
-                NodeId::Cache,
-                Some(flow.id),
-                Payload::Lock { key },
-                w.config.latency.cache_ms,
-            );
+            to_cache(w, Some(flow.id), Payload::Lock { key });
             said(
                 "lock sent",
                 format!("A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
@@ -144,13 +126,7 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
             let done = w.loads_done.get(&key).copied().unwrap_or(0);
             if flow.stage != Stage::Recheck && done > flow.seen_loads {
                 set_stage(w, flow.id, Stage::Recheck);
-                w.send(
-                    NodeId::Service,
-                    NodeId::Cache,
-                    Some(flow.id),
-                    Payload::Get { key },
-                    w.config.latency.cache_ms,
-                );
+                to_cache(w, Some(flow.id), Payload::Get { key });
                 return said(
                     "get sent",
                     format!("A miss, but a load of {key} has finished since this request looked: it looks once more."),
@@ -181,13 +157,7 @@ fn load(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
         };
         f.load_sent_ms = Some(now);
     }
-    w.send(
-        NodeId::Service,
-        NodeId::Db,
-        Some(flow.id),
-        Payload::DbRead { key },
-        w.config.latency.db_read_ms,
-    );
+    to_db(w, Some(flow.id), Payload::DbRead { key });
     said(
         "select sent",
         format!("On the miss the service queries the database for {key}."),
@@ -201,13 +171,7 @@ pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
             f.locked = true;
             f.stage = Stage::Recheck;
         }
-        w.send(
-            NodeId::Service,
-            NodeId::Cache,
-            Some(flow.id),
-            Payload::Get { key },
-            w.config.latency.cache_ms,
-        );
+        to_cache(w, Some(flow.id), Payload::Get { key });
         return said(
             "get sent",
             format!(
@@ -276,13 +240,7 @@ fn release_lock(w: &mut World, flow: &Flow) -> String {
     if let Some(f) = w.flow_mut(Some(flow.id)) {
         f.locked = false;
     }
-    w.send(
-        NodeId::Service,
-        NodeId::Cache,
-        None,
-        Payload::Unlock { key: flow.key },
-        w.config.latency.cache_ms,
-    );
+    to_cache(w, None, Payload::Unlock { key: flow.key });
     format!(" It releases the lock on {}.", flow.key)
 }
 

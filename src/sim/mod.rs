@@ -5,8 +5,9 @@
 //! (`relay`), and the write-behind flusher (`behind`). The read path's stampede guards
 //! are in `load`; faults (crash, restart, pause, drop, delay, duplicate) in `fault`.
 //!
-//! Architecture Invariant: nothing here names the browser (no leptos, web-sys,
-//! wasm-bindgen, gloo). `cargo test` runs all of it natively. State is plain data, so
+//! Architecture Invariant: nothing here knows of the browser, its APIs or the UI
+//! framework (ARCHITECTURE.md lists the crates; tests/architecture.rs checks it).
+//! `cargo test` runs all of it natively. State is plain data, so
 //! a run can be snapshotted, stepped back, replayed and searched.
 mod behind;
 pub mod books;

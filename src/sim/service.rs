@@ -76,13 +76,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                 version,
                 token,
             };
-            w.send(
-                NodeId::Service,
-                NodeId::Cache,
-                msg.flow,
-                set,
-                w.config.latency.cache_ms,
-            );
+            to_cache(w, msg.flow, set);
             let with = token
                 .map(|t| format!(", carrying lease #{t}"))
                 .unwrap_or_default();
@@ -116,13 +110,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
         (Payload::DbWriteReply { version, event, .. }, _) => committed(w, &flow, version, event),
         (Payload::DelReply { .. }, Stage::PreDelete) => {
             set_stage(w, flow.id, Stage::Commit);
-            w.send(
-                NodeId::Service,
-                NodeId::Db,
-                msg.flow,
-                Payload::DbWrite { key, outbox: false },
-                w.config.latency.db_write_ms,
-            );
+            to_db(w, msg.flow, Payload::DbWrite { key, outbox: false });
             said("update sent", format!("The key is gone from the cache; now the service updates {key} in the database."))
         }
         (Payload::DelReply { .. }, _) => {
@@ -162,19 +150,12 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
 /// A write request arrives: the first hop of the write mode's program.
 fn write(w: &mut World, flow: &Flow) -> Said {
     let key = flow.key;
-    let lat = w.config.latency;
     let id = Some(flow.id);
     match w.config.write_mode {
         WriteMode::Invalidate => match w.config.write_order {
             WriteOrder::UpdateThenDelete => {
                 set_stage(w, flow.id, Stage::Commit);
-                w.send(
-                    NodeId::Service,
-                    NodeId::Db,
-                    id,
-                    Payload::DbWrite { key, outbox: false },
-                    lat.db_write_ms,
-                );
+                to_db(w, id, Payload::DbWrite { key, outbox: false });
                 said(
                     "update sent",
                     format!("The service updates {key} in the database first; it will invalidate the cache after."),
@@ -182,13 +163,7 @@ fn write(w: &mut World, flow: &Flow) -> Said {
             }
             WriteOrder::DeleteThenUpdate => {
                 set_stage(w, flow.id, Stage::PreDelete);
-                w.send(
-                    NodeId::Service,
-                    NodeId::Cache,
-                    id,
-                    Payload::Del { key, version: None },
-                    lat.cache_ms,
-                );
+                to_cache(w, id, Payload::Del { key, version: None });
                 said(
                     "del sent",
                     format!(
@@ -200,13 +175,7 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         },
         WriteMode::Through => {
             set_stage(w, flow.id, Stage::Commit);
-            w.send(
-                NodeId::Service,
-                NodeId::Db,
-                id,
-                Payload::DbWrite { key, outbox: false },
-                lat.db_write_ms,
-            );
+            to_db(w, id, Payload::DbWrite { key, outbox: false });
             said(
                 "update sent",
                 format!("Write-through: the service updates {key} in the database, and will then set the cache itself."),
@@ -214,13 +183,7 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         }
         WriteMode::Behind => {
             set_stage(w, flow.id, Stage::Behind);
-            w.send(
-                NodeId::Service,
-                NodeId::Cache,
-                id,
-                Payload::WbWrite { key },
-                lat.cache_ms,
-            );
+            to_cache(w, id, Payload::WbWrite { key });
             said(
                 "write sent",
                 format!("Write-behind: the service hands the write of {key} to the cache, not to the database."),
@@ -228,13 +191,7 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         }
         WriteMode::Event => {
             set_stage(w, flow.id, Stage::Commit);
-            w.send(
-                NodeId::Service,
-                NodeId::Db,
-                id,
-                Payload::DbWrite { key, outbox: false },
-                lat.db_write_ms,
-            );
+            to_db(w, id, Payload::DbWrite { key, outbox: false });
             said(
                 "update sent",
                 format!(
@@ -245,13 +202,7 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         }
         WriteMode::Outbox => {
             set_stage(w, flow.id, Stage::Commit);
-            w.send(
-                NodeId::Service,
-                NodeId::Db,
-                id,
-                Payload::DbWrite { key, outbox: true },
-                lat.db_write_ms,
-            );
+            to_db(w, id, Payload::DbWrite { key, outbox: true });
             said(
                 "update sent",
                 format!(
@@ -340,15 +291,13 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
                     set_stage(w, flow.id, Stage::Invalidate);
                     let tagged =
                         matches!(w.config.guard, SetGuard::Versioned { .. }).then_some(version);
-                    w.send(
-                        NodeId::Service,
-                        NodeId::Cache,
+                    to_cache(
+                        w,
                         Some(flow.id),
                         Payload::Del {
                             key,
                             version: tagged,
                         },
-                        lat.cache_ms,
                     );
                     let tag = tagged
                         .map(|v| format!(" The delete carries {v}, for the cache's tombstone."))
@@ -374,6 +323,22 @@ pub(crate) fn set_stage(w: &mut World, id: FlowId, stage: Stage) {
 }
 
 /// Sends the answer and forgets the flow: the request is over for the service.
+/// Sends from the service to the cache: one cache hop.
+pub(crate) fn to_cache(w: &mut World, flow: Option<FlowId>, payload: Payload) {
+    let lat = w.config.latency.cache_ms;
+    w.send(NodeId::Service, NodeId::Cache, flow, payload, lat);
+}
+
+/// Sends from the service to the database: a write takes the longer hop (the commit
+/// waits for its log flush), anything else the read hop.
+pub(crate) fn to_db(w: &mut World, flow: Option<FlowId>, payload: Payload) {
+    let lat = match payload {
+        Payload::DbWrite { .. } => w.config.latency.db_write_ms,
+        _ => w.config.latency.db_read_ms,
+    };
+    w.send(NodeId::Service, NodeId::Db, flow, payload, lat);
+}
+
 pub(crate) fn answer(w: &mut World, id: FlowId, client: NodeId, payload: Payload) {
     let lat = w.config.latency.client_ms;
     w.flows.retain(|f| f.id != id);
@@ -386,14 +351,7 @@ pub(crate) fn second_delete(
     key: Key,
     version: Option<Version>,
 ) -> Said {
-    let lat = w.config.latency.cache_ms;
-    w.send(
-        NodeId::Service,
-        NodeId::Cache,
-        Some(flow),
-        Payload::Del { key, version },
-        lat,
-    );
+    to_cache(w, Some(flow), Payload::Del { key, version });
     let delay = w.config.second_delete_ms.unwrap_or(0);
     said(
         "del sent",
@@ -409,14 +367,7 @@ pub(crate) fn retry_get(w: &mut World, flow: FlowId) -> Said {
         return said("nothing to retry", "");
     };
     set_stage(w, flow, Stage::Lookup);
-    let lat = w.config.latency.cache_ms;
-    w.send(
-        NodeId::Service,
-        NodeId::Cache,
-        Some(flow),
-        Payload::Get { key: f.key },
-        lat,
-    );
+    to_cache(w, Some(flow), Payload::Get { key: f.key });
     said(
         "get sent",
         format!(
