@@ -247,6 +247,21 @@ pub fn load(query: &str) -> Loaded {
 
 /// The query string for the moment `run` shows.
 pub fn query(run: &Run) -> String {
+    let mut q = setup_query(run);
+    let significant = codec::significant_len(run);
+    if significant > 0 {
+        q.push_str("&run=");
+        q.push_str(&codec::encode_recorded(run, significant));
+    }
+    if run.cursor() > 0 {
+        q.push_str(&format!("&step={}", run.cursor()));
+    }
+    q
+}
+
+/// The query string for the run's setup alone (scenario, sandbox, fixes, seed), with
+/// no choices and no cursor: what the address bar keeps while a learner explores.
+pub fn setup_query(run: &Run) -> String {
     let mut q = format!("scenario={}", run.scenario.id);
     if let Some(spec) = &run.sandbox {
         q.push_str("&sb=");
@@ -258,14 +273,6 @@ pub fn query(run: &Run) -> String {
     }
     if run.seed != run.scenario.seed {
         q.push_str(&format!("&seed={}", run.seed));
-    }
-    let significant = codec::significant_len(run);
-    if significant > 0 {
-        q.push_str("&run=");
-        q.push_str(&codec::encode_recorded(run, significant));
-    }
-    if run.cursor() > 0 {
-        q.push_str(&format!("&step={}", run.cursor()));
     }
     q
 }

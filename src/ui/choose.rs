@@ -11,8 +11,11 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
     let items = move || {
         a.session.with(|s| {
             let next = s.run.next_event();
-            describe::choices(s.run.world())
+            // The view already holds the enabled events: describe those, do not recompute.
+            let world = s.run.world();
+            view.with(|v| v.enabled.clone())
                 .into_iter()
+                .map(|e| describe::choice(world, e))
                 .map(|c| {
                     let event = c.event;
                     let scripted = Some(event) == next;

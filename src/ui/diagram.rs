@@ -21,13 +21,10 @@ fn px(v: f64) -> i32 {
 fn position(id: NodeId, nodes: &[NodeView]) -> (f64, f64) {
     match id {
         NodeId::Reader(_) | NodeId::Writer(_) => {
-            let clients: Vec<NodeId> = nodes
-                .iter()
-                .map(|n| n.id)
-                .filter(|n| n.is_client())
-                .collect();
-            let i = clients.iter().position(|c| *c == id).unwrap_or(0) as f64;
-            let n = clients.len().max(1) as f64;
+            // Called for every node and message on every frame: count, do not collect.
+            let clients = nodes.iter().map(|n| n.id).filter(|n| n.is_client());
+            let i = clients.clone().position(|c| c == id).unwrap_or(0) as f64;
+            let n = clients.count().max(1) as f64;
             let gap = ((HEIGHT - 40.0) / n).min(110.0);
             let top = HEIGHT / 2.0 - gap * (n - 1.0) / 2.0;
             (80.0, top + gap * i)

@@ -171,16 +171,7 @@ impl Actions {
     }
 
     fn push_url(self) {
-        let query = self.session.with_untracked(|s| {
-            let mut q = format!("scenario={}", s.run.scenario.id);
-            if let Some(sb) = &s.run.sandbox {
-                q.push_str(&format!("&sb={}", sb.code()));
-            }
-            if !s.run.fixes.ids().is_empty() {
-                q.push_str(&format!("&fix={}", s.run.fixes.ids().join(",")));
-            }
-            q
-        });
+        let query = self.session.with_untracked(|s| link::setup_query(&s.run));
         browser::push_query(&query);
     }
 

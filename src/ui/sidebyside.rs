@@ -14,51 +14,56 @@ pub fn SideBySide() -> impl IntoView {
     // The right column's fixes; reset to "the left's, with the first fix flipped" when
     // the scenario or the left's fixes change.
     let right = RwSignal::new(Fixes::none());
+    // Reset the right column to "the left's fixes with the first one flipped" when the
+    // scenario or the left's fixes change; stepping keeps the learner's choice.
+    let setup = Memo::new(move |_| s.with(|s| (s.run.scenario.id, s.run.fixes.clone())));
     Effect::new(move |_| {
-        let flipped = s.with(|s| {
-            let sc = s.run.scenario;
+        let (_, left) = setup.get();
+        let sc = s.with_untracked(|s| s.run.scenario);
+        right.set(
             sc.fixes
                 .first()
-                .map(|f| s.run.fixes.toggled(sc, f.id))
-                .unwrap_or_else(|| s.run.fixes.clone())
-        });
-        right.set(flipped);
+                .map(|f| left.toggled(sc, f.id))
+                .unwrap_or(left),
+        );
+    });
+    // What the comparison depends on. Not the cursor: moving it only moves the
+    // highlight, the replay is not redone.
+    let basis = Memo::new(move |_| {
+        s.with(|s| {
+            (
+                s.run.scenario.id,
+                s.run.fixes.clone(),
+                s.run.seed,
+                s.run.choices(),
+                s.run.sandbox.clone(),
+            )
+        })
     });
     let comparison = Memo::new(move |_| {
         if !open.get() {
             return None;
         }
         let fixes = right.get();
-        Some(s.with(|s| {
-            let mut c = compare::side_by_side(&s.run, fixes);
-            c.seek(s.run.cursor());
-            let cursor = s.run.cursor();
-            let verdict = |run: &crate::sim::Run| {
-                let w = run.world();
-                if run.scenario.invariants.iter().all(|i| i.check(w).is_ok()) {
+        basis.track();
+        Some(s.with_untracked(|s| {
+            let c = compare::side_by_side(&s.run, fixes);
+            let at_end = |run: &crate::sim::Run| {
+                let mut end = run.clone();
+                end.run_to_end();
+                let w = end.world();
+                if end.scenario.invariants.iter().all(|i| i.check(w).is_ok()) {
                     "ok"
                 } else {
                     "violated"
                 }
-            };
-            let at_end = |run: &crate::sim::Run| {
-                let mut end = run.clone();
-                end.run_to_end();
-                verdict(&end)
             };
             let ends = format!(
                 " At the end of each run: left {}, right {}.",
                 at_end(&c.left),
                 at_end(&c.right)
             );
-            (
-                c.rows,
-                c.first_difference,
-                cursor,
-                verdict(&c.left),
-                verdict(&c.right),
-                ends,
-            )
+            (c.rows, c.first_difference, ends)
         }))
     });
     let fix_buttons = move || {
@@ -88,7 +93,14 @@ pub fn SideBySide() -> impl IntoView {
         }
     };
     let body = move || {
-        comparison.get().map(|(rows, first, cursor, left_ok, right_ok, ends)| {
+        let cursor = s.with(|s| s.run.cursor());
+        comparison.get().map(|(rows, first, ends)| {
+            let status = |bad: bool| if bad { "violated" } else { "ok" };
+            let here = cursor
+                .checked_sub(1)
+                .and_then(|i| rows.get(i))
+                .map(|r| format!(" At step {cursor}: left {}, right {}.", status(r.left_violated), status(r.right_violated)))
+                .unwrap_or_default();
             let first_text = match first {
                 Some(step) => format!("The runs first differ at step {step}."),
                 None => "The two runs take the same steps.".to_string(),
@@ -115,7 +127,7 @@ pub fn SideBySide() -> impl IntoView {
             view! {
                 <p class="sub" data-testid="compare-first-difference" data-step=first.map(|f| f.to_string())>
                     {first_text}
-                    {format!(" At step {cursor}: left {left_ok}, right {right_ok}.{ends}")}
+                    {format!("{here}{ends}")}
                 </p>
                 <table class="compare">
                     <thead><tr>
