@@ -1,8 +1,9 @@
 //! The run's bookkeeping, the counters the page shows, and the invariants, computed
 //! the same general way in every scenario (never a per-scenario flag).
 use super::ids::{Key, Version};
+use super::keymap::KeyMap;
 use super::world::World;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// The window of `db-reads-peak`.
 pub const PEAK_WINDOW_MS: u64 = 100;
@@ -25,7 +26,7 @@ pub struct Metrics {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Books {
     /// The latest version per key that a writer was told succeeded.
-    pub acked: BTreeMap<Key, Version>,
+    pub acked: KeyMap<Key, Version>,
     /// Times of the database reads inside the last `PEAK_WINDOW_MS`. Bounded: older
     /// ones are dropped as reads come in.
     pub recent_db_reads_ms: VecDeque<u64>,
@@ -33,9 +34,9 @@ pub struct Books {
     /// through a write path that publishes, directly or by the outbox).
     pub relied: Vec<(Key, Version)>,
     /// The newest version per key whose event the consumer has handled.
-    pub delivered: BTreeMap<Key, Version>,
+    pub delivered: KeyMap<Key, Version>,
     /// How many times each node has crashed.
-    pub crashes: BTreeMap<super::ids::NodeId, u32>,
+    pub crashes: KeyMap<super::ids::NodeId, u32>,
 }
 
 impl Books {

@@ -8,9 +8,9 @@
 //! Retries of a failed event use a backoff; after the last one the event goes to the
 //! dead-letter queue.
 use super::ids::{FlowId, Key, Version};
+use super::keymap::{KeyMap, KeySet};
 use super::msg::{BusEvent, Message, Payload};
 use super::world::{said, Said, TimerKind, World};
-use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryState {
@@ -74,9 +74,9 @@ pub struct Consumer {
     pub busy: Option<(BusEvent, u32, FlowId)>,
     /// Idempotent consumer: the ids of the events it has handled (kept in its own
     /// store, so they survive a restart).
-    pub processed: BTreeSet<super::ids::EventId>,
+    pub processed: KeySet<super::ids::EventId>,
     /// Version-aware consumer: the newest version applied per key.
-    pub applied: BTreeMap<Key, Version>,
+    pub applied: KeyMap<Key, Version>,
 }
 
 impl Consumer {

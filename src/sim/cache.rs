@@ -2,9 +2,9 @@
 //! catalog teaches, version tombstones and memcache-style leases; the per-key locks of
 //! the stampede mutex; and the write-behind queue with its optional disk log.
 use super::ids::{Key, NodeId, Version};
+use super::keymap::KeyMap;
 use super::msg::{LeaseReply, Refusal};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// How the cache decides whether to accept a set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,12 +61,12 @@ pub struct Lease {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cache {
     pub guard: SetGuard,
-    pub entries: BTreeMap<Key, Entry>,
-    pub tombstones: BTreeMap<Key, Tombstone>,
-    pub leases: BTreeMap<Key, Lease>,
+    pub entries: KeyMap<Key, Entry>,
+    pub tombstones: KeyMap<Key, Tombstone>,
+    pub leases: KeyMap<Key, Lease>,
     /// The next lease token; tokens are never reused, so an old one can never match.
     pub next_token: u64,
-    pub locks: BTreeMap<Key, LockHold>,
+    pub locks: KeyMap<Key, LockHold>,
     /// The write-behind queue, oldest first; one entry per key (coalesced) unless the
     /// older one is already on its way to the database.
     pub queue: Vec<Queued>,
@@ -85,11 +85,11 @@ impl Cache {
     pub fn new(guard: SetGuard) -> Cache {
         Cache {
             guard,
-            entries: BTreeMap::new(),
-            tombstones: BTreeMap::new(),
-            leases: BTreeMap::new(),
+            entries: KeyMap::new(),
+            tombstones: KeyMap::new(),
+            leases: KeyMap::new(),
             next_token: 1,
-            locks: BTreeMap::new(),
+            locks: KeyMap::new(),
             queue: Vec::new(),
             log: Vec::new(),
         }

@@ -51,9 +51,9 @@ pub(crate) fn consumer_message(w: &mut World, msg: &Message) -> Said {
 /// Records the event as handled and acknowledges it to a durable bus.
 fn finish(w: &mut World, ev: BusEvent, offset: u32) -> String {
     w.consumer.processed.insert(ev.id);
-    let applied = w.consumer.applied.entry(ev.key).or_insert(ev.version);
+    let applied = w.consumer.applied.or_insert(ev.key, ev.version);
     *applied = (*applied).max(ev.version);
-    let handled = w.books.delivered.entry(ev.key).or_insert(ev.version);
+    let handled = w.books.delivered.or_insert(ev.key, ev.version);
     *handled = (*handled).max(ev.version);
     match w.config.bus {
         Some(cfg) if cfg.durable => {

@@ -1,9 +1,9 @@
 //! The database: one row per key, each with its committed version, and the outbox
 //! table that the outbox pattern writes in the same transaction as the row.
 use super::ids::{EventId, Key, Version};
+use super::keymap::KeyMap;
 use super::msg::BusEvent;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A row of the outbox table, with the columns of Debezium's outbox event router:
 /// `id`, `aggregatetype`, `aggregateid`, `type`, `payload`; and the `published` flag a
@@ -37,7 +37,7 @@ impl OutboxRow {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Db {
-    pub rows: BTreeMap<Key, Version>,
+    pub rows: KeyMap<Key, Version>,
     /// The log sequence number of the last change (the seed rows take 1..n).
     pub lsn: u32,
     pub outbox: Vec<OutboxRow>,
@@ -46,7 +46,7 @@ pub struct Db {
 impl Db {
     /// Every key starts at `v1`.
     pub fn with_keys(keys: impl IntoIterator<Item = Key>) -> Db {
-        let rows: BTreeMap<Key, Version> = keys.into_iter().map(|k| (k, Version(1))).collect();
+        let rows: KeyMap<Key, Version> = keys.into_iter().map(|k| (k, Version(1))).collect();
         let lsn = rows.len() as u32;
         Db {
             rows,

@@ -180,7 +180,7 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
 /// The node dies and loses what it keeps in memory.
 pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
     w.status.insert(node, NodeStatus::Down);
-    *w.books.crashes.entry(node).or_insert(0) += 1;
+    *w.books.crashes.or_insert(node, 0) += 1;
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
     let lost = match node {

@@ -365,7 +365,7 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
         }
         Payload::WriteOk { key, version } | Payload::DbWriteReply { key, version, .. } => {
             w.metrics.writes_acked += 1;
-            let acked = w.books.acked.entry(key).or_insert(version);
+            let acked = w.books.acked.or_insert(key, version);
             *acked = (*acked).max(version);
             said(
                 format!("acked {version}"),

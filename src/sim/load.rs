@@ -207,7 +207,7 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
     let mut notes = release_lock(w, flow);
     if w.config.load_guard == LoadGuard::SingleFlight {
         if let Some(waiters) = w.loading.remove(&key) {
-            *w.loads_done.entry(key).or_insert(0) += 1;
+            *w.loads_done.or_insert(key, 0) += 1;
             for id in &waiters {
                 if let Some(c) = w.flow(Some(*id)).map(|f| f.client) {
                     answer(w, *id, c, Payload::ReadOk { key, value });

@@ -22,6 +22,7 @@ pub mod describe;
 pub mod fault;
 mod handle;
 pub mod ids;
+pub mod keymap;
 pub mod link;
 mod load;
 pub mod msg;

@@ -10,12 +10,12 @@ use super::config::{Config, WriteMode, NO_TTL};
 use super::db::Db;
 pub use super::fault::{Fault, NodeStatus};
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
+use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, StepError, StepRecord, Timer, TimerKind};
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// One thing that can happen next. A choice names its event by id, never by its
@@ -81,14 +81,14 @@ pub struct World {
     pub metrics: Metrics,
     pub books: Books,
     /// Nodes not up (down or paused); every other node is up.
-    pub status: BTreeMap<NodeId, NodeStatus>,
+    pub status: KeyMap<NodeId, NodeStatus>,
     pub bus: Bus,
     pub consumer: Consumer,
     pub relay: Relay,
     /// Single-flight: the keys being loaded, and the requests waiting for each load.
-    pub loading: BTreeMap<Key, Vec<FlowId>>,
+    pub loading: KeyMap<Key, Vec<FlowId>>,
     /// Single-flight: how many loads of each key have finished.
-    pub loads_done: BTreeMap<Key, u32>,
+    pub loads_done: KeyMap<Key, u32>,
 }
 
 /// What a handler says about the step it performed.
@@ -147,15 +147,15 @@ impl World {
             rng,
             metrics: Metrics::default(),
             books: Books::default(),
-            status: BTreeMap::new(),
+            status: KeyMap::new(),
             bus: Bus {
                 durable: config_bus_durable,
                 ..Bus::default()
             },
             consumer: Consumer::default(),
             relay: Relay::default(),
-            loading: BTreeMap::new(),
-            loads_done: BTreeMap::new(),
+            loading: KeyMap::new(),
+            loads_done: KeyMap::new(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache
