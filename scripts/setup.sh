@@ -130,11 +130,16 @@ wasm_trunk() { wasm_env trunk "$@"; }
 # The release bundle, as small as the compiler allows. Debian's rustc takes unstable
 # flags (RUSTC_BOOTSTRAP): panics abort at once with no message (the page cannot
 # recover from one anyway, and no input can reach one), and no panic locations or
-# Debug formatting are compiled in. Only the release profile gets them, so the debug
-# builds of the tests keep their panic messages and share nothing with this build.
+# Debug formatting are compiled in, and std is built with `optimize_for_size` (smaller
+# sorts and formatting; 4 KB off the gzip size). Only the release profile gets them, so
+# the debug builds of the tests keep their panic messages and share nothing with this
+# build.
 WASM_RELEASE_VARS=()
 if [[ "$WASM_MODE" == debian ]]; then
-  WASM_RELEASE_VARS+=("RUSTFLAGS=-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort")
+  WASM_RELEASE_VARS+=(
+    "RUSTFLAGS=-Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort"
+    CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size
+  )
 fi
 wasm_release_trunk() { wasm_env ${WASM_RELEASE_VARS[@]+"${WASM_RELEASE_VARS[@]}"} trunk "$@"; }
 

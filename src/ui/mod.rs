@@ -3,112 +3,48 @@
 //! Architecture Invariant: signals live here and never enter `crate::sim`. Every
 //! component reads a `sim::view::View` (or the `Run`'s records) and every control calls
 //! one method of `Run`; the state shown changes synchronously with the control.
+//!
+//! `markup`, `paint` and `figure` write the display-only parts as text and compile
+//! natively (their tests run under `cargo test`); the rest is the browser's.
+pub mod figure;
+pub mod markup;
+pub mod paint;
+
+#[cfg(target_arch = "wasm32")]
 mod branches;
+#[cfg(target_arch = "wasm32")]
 mod browser;
+#[cfg(target_arch = "wasm32")]
 mod builder;
+#[cfg(target_arch = "wasm32")]
 mod choose;
+#[cfg(target_arch = "wasm32")]
 mod controls;
+#[cfg(target_arch = "wasm32")]
 mod diagram;
+#[cfg(target_arch = "wasm32")]
 mod io;
+#[cfg(target_arch = "wasm32")]
 mod learn;
+#[cfg(target_arch = "wasm32")]
 mod panels;
+#[cfg(target_arch = "wasm32")]
 mod path;
+#[cfg(target_arch = "wasm32")]
 mod pipeline;
+#[cfg(target_arch = "wasm32")]
 mod session;
+#[cfg(target_arch = "wasm32")]
 mod sidebyside;
 
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+pub use app::App;
+#[cfg(target_arch = "wasm32")]
 pub use session::Session;
-
-use crate::sim::view::View as SimView;
-use leptos::prelude::*;
-use session::Actions;
 
 /// How the page plays: steps per second for each position of the speed slider.
 pub const SPEEDS_PER_S: [u32; 6] = [1, 2, 4, 8, 16, 30];
 /// The slider's default position: 2 steps per second.
 pub const DEFAULT_SPEED: usize = 1;
-
-#[component]
-pub fn App() -> impl IntoView {
-    let loaded = Session::from_query(&browser::query());
-    let session = RwSignal::new(loaded);
-    let view = Memo::new(move |_| session.with(|s| SimView::of(s.run.world(), s.run.scenario)));
-    let actions = Actions::new(session);
-    provide_context(actions);
-    browser::apply_saved_theme();
-    actions.install_keyboard();
-    actions.install_history();
-
-    view! {
-        <a class="skip" href="#main">"Skip to the simulation"</a>
-        <header class="top">
-            <h1 class="brand">
-                <span class="logo" aria-hidden="true">"◈"</span>
-                " Cachescope"
-            </h1>
-            <p class="tagline">"See how caches and databases stay consistent, and exactly how they fail."</p>
-            <a class="ghost" href="#path">"Learning path ↓"</a>
-            <button
-                class="ghost"
-                aria-label="Switch between light and dark theme"
-                on:click=move |_| browser::toggle_theme()
-            >
-                "◐ Theme"
-            </button>
-        </header>
-        <div class="layout">
-            <learn::ScenarioList />
-            <main id="main" class="stage">
-                <LoadErrors />
-                <learn::Title />
-                <learn::FixToggles />
-                <controls::Controls />
-                <branches::Timeline />
-                <panels::Narration />
-                <div class="stage-row">
-                    <diagram::Diagram view=view />
-                    <choose::NextEvents view=view />
-                </div>
-                <div class="panels">
-                    <panels::CachePanel view=view />
-                    <panels::DbPanel view=view />
-                    <panels::Invariants view=view />
-                    <panels::Metrics view=view />
-                    <pipeline::Pipeline view=view />
-                </div>
-                <div class="panels">
-                    <branches::Branches />
-                    <panels::EventLog />
-                </div>
-                <io::RunFile />
-                <sidebyside::SideBySide />
-                <builder::Sandbox />
-                <learn::Learn />
-                <path::LearningPath />
-            </main>
-        </div>
-        <footer class="foot">
-            "Keys: → step · ← back · space play/pause · r reset · e run to end. "
-            "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."
-        </footer>
-    }
-}
-
-#[component]
-fn LoadErrors() -> impl IntoView {
-    let actions = expect_context::<Actions>();
-    let errors = move || actions.session.with(|s| s.errors.clone());
-    view! {
-        <Show when=move || !errors().is_empty()>
-            <div class="load-error" data-testid="load-error" role="alert">
-                <strong>"This link held something Cachescope could not use: "</strong>
-                <ul>
-                    {move || errors().into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}
-                </ul>
-                <button class="ghost" on:click=move |_| actions.session.update(|s| s.errors.clear())>
-                    "Dismiss"
-                </button>
-            </div>
-        </Show>
-    }
-}

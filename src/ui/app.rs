@@ -1,0 +1,94 @@
+//! The page's frame: the header, the layout of every component, the footer, and the
+//! message for a link that could not be used.
+use super::session::{Actions, Session};
+use super::{
+    branches, browser, builder, choose, controls, diagram, io, learn, panels, path, pipeline,
+    sidebyside,
+};
+use crate::sim::view::View as SimView;
+use leptos::prelude::*;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let loaded = Session::from_query(&browser::query());
+    let session = RwSignal::new(loaded);
+    let view = Memo::new(move |_| session.with(|s| SimView::of(s.run.world(), s.run.scenario)));
+    let actions = Actions::new(session);
+    provide_context(actions);
+    browser::apply_saved_theme();
+    actions.install_keyboard();
+    actions.install_history();
+
+    view! {
+        <a class="skip" href="#main">"Skip to the simulation"</a>
+        <header class="top">
+            <h1 class="brand">
+                <span class="logo" aria-hidden="true">"◈"</span>
+                " Cachescope"
+            </h1>
+            <p class="tagline">"See how caches and databases stay consistent, and exactly how they fail."</p>
+            <a class="ghost" href="#path">"Learning path ↓"</a>
+            <button
+                class="ghost"
+                aria-label="Switch between light and dark theme"
+                on:click=move |_| browser::toggle_theme()
+            >
+                "◐ Theme"
+            </button>
+        </header>
+        <div class="layout">
+            <learn::ScenarioList />
+            <main id="main" class="stage">
+                <LoadErrors />
+                <learn::Title />
+                <learn::FixToggles />
+                <controls::Controls />
+                <branches::Timeline />
+                <panels::Narration />
+                <div class="stage-row">
+                    <diagram::Diagram view=view />
+                    <choose::NextEvents view=view />
+                </div>
+                <div class="panels">
+                    <panels::CachePanel view=view />
+                    <panels::DbPanel view=view />
+                    <panels::Invariants view=view />
+                    <panels::Metrics view=view />
+                    <pipeline::Pipeline view=view />
+                </div>
+                <div class="panels">
+                    <branches::Branches />
+                    <panels::EventLog />
+                </div>
+                <io::RunFile />
+                <sidebyside::SideBySide />
+                <builder::Sandbox />
+                <learn::Learn />
+                <path::LearningPath />
+            </main>
+        </div>
+        <footer class="foot">
+            "Keys: → step · ← back · space play/pause · r reset · e run to end. "
+            "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."
+        </footer>
+    }
+}
+
+#[component]
+fn LoadErrors() -> impl IntoView {
+    let actions = expect_context::<Actions>();
+    let errors = move || actions.session.with(|s| s.errors.clone());
+    view! {
+        <Show when=move || !errors().is_empty()>
+            <div class="load-error" data-testid="load-error" role="alert">
+                <strong>"This link held something Cachescope could not use: "</strong>
+                <ul>
+                    {move || errors().into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}
+                </ul>
+                <button class="ghost" on:click=move |_| actions.session.update(|s| s.errors.clear())>
+                    "Dismiss"
+                </button>
+            </div>
+        </Show>
+    }
+}

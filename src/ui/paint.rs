@@ -1,0 +1,259 @@
+//! The state panels as markup, each a plain function of a `sim::view::View`: the cache
+//! entries, the database rows, the invariants, the counters, and the event pipeline
+//! (the outbox table, the bus's log with its dead-letter queue, the write-behind queue).
+//! See `markup.rs` for why these are text and not `view!`.
+//!
+//! Architecture Invariant: no Leptos here, so `cargo test` checks the markup natively;
+//! the components in `panels.rs` and `pipeline.rs` only set it.
+use super::markup::Markup;
+use crate::sim::view::View;
+
+/// The "empty" line a panel shows when its list is.
+fn empty_note(m: &mut Markup, is_empty: bool, text: &str) {
+    if is_empty {
+        m.leaf("p", "empty", text);
+    }
+}
+
+/// A table's head: `<table><thead><tr><th>…</th>…</tr></thead><tbody>`.
+fn table_head(m: &mut Markup, columns: &[&str]) {
+    m.fixed("<table><thead><tr>");
+    for c in columns {
+        m.leaf("th", "", c);
+    }
+    m.fixed("</tr></thead><tbody>");
+}
+
+/// The cache panel: one row per entry with its TTL left, then the guards (leases,
+/// locks, tombstones) the cache holds.
+pub fn cache(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"cache-h\">Cache</h2>");
+    table_head(&mut m, &["key", "value", "TTL left"]);
+    for e in &v.cache {
+        let left = e.expires_at.map_or("none".to_string(), |t| {
+            format!("{} ms", t.saturating_sub(v.now_ms))
+        });
+        let expires_at = e.expires_at.map(|t| t.to_string());
+        m.tag("tr")
+            .attr("data-testid", "cache-entry")
+            .attr("data-key", &e.key)
+            .attr("data-value", &e.value)
+            .attr("data-version", &e.version.to_string())
+            .attr_if("data-expires-at", expires_at.as_deref())
+            .body()
+            .leaf("td", "", &e.key)
+            .leaf("td", "value", &e.value)
+            .leaf("td", "ttl", &left)
+            .end("tr");
+    }
+    m.fixed("</tbody></table>");
+    empty_note(&mut m, v.cache.is_empty(), "empty");
+    m.fixed("<ul class=\"guards\">");
+    for g in &v.guards {
+        m.leaf("li", "guard", &format!("{}: {}", g.key, g.text));
+    }
+    m.fixed("</ul>");
+    m.finish()
+}
+
+/// The database panel: each row's committed value and version.
+pub fn db(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"db-h\">Database</h2>");
+    table_head(&mut m, &["key", "committed"]);
+    for r in &v.db {
+        m.tag("tr")
+            .attr("data-testid", "db-row")
+            .attr("data-key", &r.key)
+            .attr("data-value", &r.value)
+            .attr("data-version", &r.version.to_string())
+            .body()
+            .leaf("td", "", &r.key)
+            .leaf("td", "value", &r.value)
+            .end("tr");
+    }
+    m.fixed("</tbody></table>");
+    m.finish()
+}
+
+/// The invariants: each one's status and, when violated, why.
+pub fn invariants(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"inv-h\">Invariants</h2><ul class=\"invariants\">");
+    for i in &v.invariants {
+        let status = if i.ok { "ok" } else { "violated" };
+        m.tag("li")
+            .attr("data-testid", "invariant")
+            .attr("data-invariant", i.name)
+            .attr("data-status", status)
+            .attr("class", if i.ok { "inv ok" } else { "inv violated" })
+            .body()
+            .leaf("span", "badge", if i.ok { "✓ ok" } else { "✗ violated" })
+            .leaf("code", "", i.name)
+            .leaf("span", "why", i.why.as_deref().unwrap_or(i.describe))
+            .end("li");
+    }
+    m.fixed("</ul>");
+    m.finish()
+}
+
+/// The counters.
+pub fn metrics(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"metrics-h\">Counters</h2><dl class=\"metrics\">");
+    for c in &v.metrics {
+        let value = c.value.to_string();
+        m.tag("div")
+            .attr("class", "metric")
+            .attr("data-testid", "metric")
+            .attr("data-metric", c.name)
+            .attr("data-value", &value)
+            .body()
+            .leaf("dt", "", c.name)
+            .leaf("dd", "", &value)
+            .end("div");
+    }
+    m.fixed("</dl>");
+    m.finish()
+}
+
+/// The outbox table, written in the same transaction as the row it describes.
+pub fn outbox(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"outbox-h\">Outbox table (in the database)</h2>");
+    table_head(
+        &mut m,
+        &[
+            "id",
+            "aggregatetype",
+            "aggregateid",
+            "type",
+            "payload",
+            "state",
+        ],
+    );
+    for r in &v.outbox {
+        m.tag("tr")
+            .attr("data-testid", "outbox-row")
+            .attr("data-event-id", &r.event_id)
+            .attr("data-published", if r.published { "true" } else { "false" })
+            .body()
+            .leaf("td", "", &r.event_id)
+            .leaf("td", "", &r.aggregate_type)
+            .leaf("td", "", &r.aggregate_id)
+            .leaf("td", "", &r.kind)
+            .fixed("<td class=\"payload\">")
+            .leaf("code", "", &r.payload)
+            .fixed("</td>");
+        if r.published {
+            m.leaf("td", "yes", "published");
+        } else {
+            m.leaf("td", "no", "pending");
+        }
+        m.end("tr");
+    }
+    m.fixed("</tbody></table>");
+    empty_note(&mut m, v.outbox.is_empty(), "no rows yet");
+    m.finish()
+}
+
+/// The bus: its guarantee, its log (or what is in flight), the consumer's memory and
+/// the dead-letter queue.
+pub fn bus(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"bus-h\">Event bus</h2>");
+    let kind = match v.bus_durable {
+        Some(true) => {
+            let offset = v
+                .bus_offset
+                .map(|o| format!(", consumer offset {o}"))
+                .unwrap_or_default();
+            format!("durable log, at-least-once (like Kafka){offset}")
+        }
+        Some(false) => "at-most-once (like Redis Pub/Sub): nothing is kept".to_string(),
+        None => String::new(),
+    };
+    m.leaf("p", "sub", &kind);
+    table_head(&mut m, &["offset", "event", "change", "state"]);
+    for b in &v.bus {
+        let mut state = b.state.to_string();
+        if b.failures > 0 {
+            state.push_str(&format!(" ({} failures)", b.failures));
+        }
+        m.tag("tr")
+            .attr("data-testid", "bus-message")
+            .attr("data-event-id", &b.event_id)
+            .attr("data-key", &b.key)
+            .attr("data-version", &b.version.to_string())
+            .attr("class", &format!("bus-{}", b.state))
+            .body()
+            .leaf("td", "", &b.offset.to_string())
+            .leaf("td", "", &b.event_id)
+            .leaf("td", "", &format!("{} → {}", b.key, b.value))
+            .leaf("td", "", &state)
+            .end("tr");
+    }
+    m.fixed("</tbody></table>");
+    if let Some(c) = &v.consumer {
+        let mut parts = Vec::new();
+        if let Some(h) = &c.handling {
+            parts.push(format!("handling {h}"));
+        }
+        for (label, ids) in [
+            ("inbox", &c.inbox),
+            ("processed ids", &c.processed),
+            ("applied", &c.applied),
+        ] {
+            if !ids.is_empty() {
+                parts.push(format!("{label}: {}", ids.join(", ")));
+            }
+        }
+        if parts.is_empty() {
+            parts.push("idle".to_string());
+        }
+        m.leaf("p", "sub", &format!("Consumer: {}", parts.join(" · ")));
+    }
+    m.fixed("<h3 class=\"sub-h\">Dead-letter queue</h3><ul class=\"dlq\">");
+    for d in &v.dlq {
+        m.tag("li")
+            .attr("data-testid", "dlq-message")
+            .attr("data-event-id", &d.event_id)
+            .body()
+            .text(&format!(
+                "{}: {} → {} after {} failures",
+                d.event_id, d.key, d.value, d.failures
+            ))
+            .end("li");
+    }
+    m.fixed("</ul>");
+    empty_note(&mut m, v.dlq.is_empty(), "empty");
+    m.finish()
+}
+
+/// The write-behind queue: writes acknowledged to the client, not yet in the database.
+pub fn queue(v: &View) -> String {
+    let mut m = Markup::new();
+    m.fixed("<h2 id=\"queue-h\">Write-behind queue</h2>");
+    table_head(&mut m, &["key", "value", ""]);
+    for q in &v.queue {
+        let note = match (q.in_flight, q.durable) {
+            (true, true) => "being flushed, on disk",
+            (true, false) => "being flushed",
+            (false, true) => "on disk",
+            (false, false) => "",
+        };
+        m.tag("tr")
+            .attr("data-testid", "queue-item")
+            .attr("data-key", &q.key)
+            .attr("data-value", &q.value)
+            .body()
+            .leaf("td", "", &q.key)
+            .leaf("td", "value", &q.value)
+            .leaf("td", "", note)
+            .end("tr");
+    }
+    m.fixed("</tbody></table>");
+    empty_note(&mut m, v.queue.is_empty(), "empty");
+    m.finish()
+}
