@@ -2,8 +2,8 @@
 //! message for a link that could not be used.
 use super::session::{Actions, Session};
 use super::{
-    branches, browser, builder, choose, controls, diagram, io, learn, panels, path, pipeline,
-    sidebyside,
+    branches, browser, builder, choose, controls, diagram, io, learn, paint, panels, path,
+    pipeline, sidebyside,
 };
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
@@ -77,14 +77,11 @@ pub fn App() -> impl IntoView {
 #[component]
 fn LoadErrors() -> impl IntoView {
     let actions = expect_context::<Actions>();
-    let errors = move || actions.session.with(|s| s.errors.clone());
     view! {
-        <Show when=move || !errors().is_empty()>
+        <Show when=move || actions.session.with(|s| !s.errors.is_empty())>
             <div class="load-error" data-testid="load-error" role="alert">
                 <strong>"This link held something Cachescope could not use: "</strong>
-                <ul>
-                    {move || errors().into_iter().map(|e| view! { <li>{e.to_string()}</li> }).collect_view()}
-                </ul>
+                <ul inner_html=move || actions.session.with(|s| paint::list_items(&s.errors))></ul>
                 <button class="ghost" on:click=move |_| actions.session.update(|s| s.errors.clear())>
                     "Dismiss"
                 </button>

@@ -90,3 +90,10 @@ pub fn toggle_theme() {
 pub fn scroll_to_top() {
     window().scroll_to_with_x_and_y(0.0, 0.0);
 }
+
+/// The `attr` of the nearest element matching `selector` at or above the event's target
+/// (for one handler on a list instead of one per entry).
+pub fn closest_attr(ev: &web_sys::Event, selector: &str, attr: &str) -> Option<String> {
+    let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    el.closest(selector).ok()??.get_attribute(attr)
+}

@@ -1,5 +1,6 @@
 //! "What can happen next": every enabled event at the cursor as a button, the one the
 //! scenario's own order would take marked; and the faults the learner can inject.
+use super::browser;
 use super::session::Actions;
 use crate::sim::describe;
 use crate::sim::view::View as SimView;
@@ -25,20 +26,12 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                     };
                     // The node that acts, for starts and timers too.
                     let node = s.run.world().actor(event).map(|n| n.to_string());
-                    let hover_id = message.clone();
                     let at = c.at_ms.map(|t| format!("{t} ms")).unwrap_or_default();
                     view! {
                         <li>
                             <button data-testid="next-event" data-kind=c.kind data-node=node data-message=message data-from=from
                                 data-to=to data-scripted=scripted.then_some("true") class="choice" class:scripted=scripted
-                                on:click=move |_| a.fire(event)
-                                on:mouseenter={
-                                    let id = hover_id.clone();
-                                    move |_| a.hovered.set(id.clone())
-                                }
-                                on:mouseleave=move |_| a.hovered.set(None)
-                                on:focus=move |_| a.hovered.set(hover_id.clone())
-                                on:blur=move |_| a.hovered.set(None)>
+                                on:click=move |_| a.fire(event)>
                                 <span class="at">{at}</span>
                                 <span>{c.text.clone()}</span>
                                 {scripted.then(|| view! { <span class="tag">"next by script"</span> })}
@@ -72,6 +65,12 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                 .collect_view()
         })
     };
+    let point = move |ev: &web_sys::Event| {
+        let id = browser::closest_attr(ev, "[data-message]", "data-message");
+        if a.hovered.with_untracked(|h| *h != id) {
+            a.hovered.set(id);
+        }
+    };
     let off_script = move || a.session.with(|s| !s.run.on_script());
     view! {
         <section class="panel choose" aria-labelledby="next-h">
@@ -84,7 +83,13 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                     "Step takes the marked one."
                 }}
             </p>
-            <ol class="choices">{items}</ol>
+            // One handler for the list: the entry under the pointer or the focus
+            // lights its message in the diagram.
+            <ol class="choices"
+                on:mouseover=move |ev| point(&ev) on:focusin=move |ev| point(&ev)
+                on:mouseleave=move |_| a.hovered.set(None) on:focusout=move |_| a.hovered.set(None)>
+                {items}
+            </ol>
             <Show when=move || a.session.with(|s| s.run.at_end())>
                 <p class="empty">"Nothing more can happen: the run has ended."</p>
             </Show>

@@ -1,5 +1,6 @@
 //! The scenario list (the learning path), the loaded scenario's title and fixes, and
 //! its pattern card: flow, pros and cons, and the way on.
+use super::paint;
 use super::session::Actions;
 use crate::sim::scenarios;
 use leptos::prelude::*;
@@ -80,22 +81,7 @@ pub fn FixToggles() -> impl IntoView {
                         .collect_view()
                 }}
             </div>
-            <ul class="fix-notes">
-                {move || {
-                    let s = s;
-                    fixes()
-                        .iter()
-                        .filter(|f| s.with(|s| s.run.fixes.has(f.id)))
-                        .map(|f| view! {
-                            <li>
-                                <strong>{f.title}": "</strong>{f.what}
-                                <br />
-                                <em>"Cost: "</em>{f.cost}
-                            </li>
-                        })
-                        .collect_view()
-                }}
-            </ul>
+            <ul class="fix-notes" inner_html=move || s.with(|s| paint::fix_notes(&s.run))></ul>
         </Show>
     }
 }
@@ -114,9 +100,6 @@ pub fn Learn() -> impl IntoView {
             lead.unwrap_or(s.run.scenario)
         })
     };
-    let list = |items: &'static [&'static str]| {
-        items.iter().map(|t| view! { <li>{*t}</li> }).collect_view()
-    };
     view! {
         <section class="panel learn" aria-labelledby="learn-h">
             <h2 id="learn-h">"The pattern"</h2>
@@ -124,20 +107,7 @@ pub fn Learn() -> impl IntoView {
                 let sc = scenario();
                 let next = scenarios::next_after(sc.id);
                 view! {
-                    <div class="cards">
-                        <div>
-                            <h3>"Flow"</h3>
-                            <ol class="flow">{list(sc.flow)}</ol>
-                        </div>
-                        <div>
-                            <h3>"Pros"</h3>
-                            <ul class="pros">{list(sc.pros)}</ul>
-                        </div>
-                        <div>
-                            <h3>"Cons"</h3>
-                            <ul class="cons">{list(sc.cons)}</ul>
-                        </div>
-                    </div>
+                    <div class="cards" inner_html=paint::pattern_card(sc)></div>
                     {next.map(|n| {
                         let id = n.id;
                         view! {

@@ -257,3 +257,136 @@ pub fn queue(v: &View) -> String {
     empty_note(&mut m, v.queue.is_empty(), "empty");
     m.finish()
 }
+
+/// What the side-by-side table shows besides the rows.
+pub struct CompareText<'a> {
+    /// Steps taken on the left (the learner's run).
+    pub cursor: usize,
+    pub first_difference: Option<usize>,
+    /// Each run's verdict at its end, in words.
+    pub ends: &'a str,
+    /// The fixes of each column, in words.
+    pub left_label: &'a str,
+    pub right_label: &'a str,
+}
+
+/// Side by side: where the runs first differ, both verdicts at the cursor and at the
+/// end, and the steps up to the cursor (and the first differing one) in two columns.
+pub fn compare(rows: &[crate::sim::compare::Row], t: &CompareText) -> String {
+    use crate::sim::compare::Matched;
+    let status = |bad: bool| if bad { "violated" } else { "ok" };
+    let mut m = Markup::new();
+    let first = t.first_difference;
+    m.tag("p")
+        .attr("class", "sub")
+        .attr("data-testid", "compare-first-difference")
+        .attr_if("data-step", first.map(|f| f.to_string()).as_deref())
+        .body();
+    match first {
+        Some(step) => m.text(&format!("The runs first differ at step {step}.")),
+        None => m.text("The two runs take the same steps."),
+    };
+    if let Some(r) = t.cursor.checked_sub(1).and_then(|i| rows.get(i)) {
+        m.text(&format!(
+            " At step {}: left {}, right {}.",
+            t.cursor,
+            status(r.left_violated),
+            status(r.right_violated)
+        ));
+    }
+    m.text(t.ends).end("p");
+    m.fixed("<table class=\"compare\"><thead><tr><th>#</th>")
+        .leaf("th", "", &format!("left: {}", t.left_label))
+        .leaf("th", "", &format!("right: {}", t.right_label))
+        .fixed("</tr></thead><tbody>");
+    for r in rows
+        .iter()
+        .filter(|r| r.step <= t.cursor.max(1) || Some(r.step) == first)
+    {
+        let mut class = String::new();
+        for (on, name) in [
+            (r.differs, "differs"),
+            (Some(r.step) == first, "first"),
+            (r.step == t.cursor, "here"),
+        ] {
+            if on {
+                class.push_str(name);
+                class.push(' ');
+            }
+        }
+        let mark = match r.matched {
+            Matched::Same => "",
+            Matched::Rules => "no matching event: own order",
+            Matched::Ended => "ended",
+        };
+        let bad = |b: bool| if b { "bad" } else { "" };
+        m.tag("tr")
+            .attr("data-testid", "compare-row")
+            .attr("data-step", &r.step.to_string())
+            .attr("data-differs", if r.differs { "true" } else { "false" })
+            .attr("class", class.trim_end())
+            .body()
+            .leaf("td", "n", &r.step.to_string())
+            .tag("td")
+            .attr("class", bad(r.left_violated))
+            .body()
+            .leaf("code", "", r.left.as_deref().unwrap_or_default())
+            .end("td")
+            .tag("td")
+            .attr("class", bad(r.right_violated))
+            .body()
+            .leaf("code", "", r.right.as_deref().unwrap_or_default())
+            .leaf("small", "", mark)
+            .end("td")
+            .end("tr");
+    }
+    m.fixed("</tbody></table>");
+    m.finish()
+}
+
+/// `<li>` per item, its text escaped (the reasons a link could not be used).
+pub fn list_items<T: std::fmt::Display>(items: &[T]) -> String {
+    let mut m = Markup::new();
+    for item in items {
+        m.leaf("li", "", &item.to_string());
+    }
+    m.finish()
+}
+
+/// What each fix switched on does and costs.
+pub fn fix_notes(run: &crate::sim::Run) -> String {
+    let mut m = Markup::new();
+    for f in run.scenario.fixes.iter().filter(|f| run.fixes.has(f.id)) {
+        m.tag("li")
+            .body()
+            .tag("strong")
+            .body()
+            .text(f.title)
+            .text(": ")
+            .end("strong")
+            .text(f.what)
+            .fixed("<br>")
+            .leaf("em", "", "Cost: ")
+            .text(f.cost)
+            .end("li");
+    }
+    m.finish()
+}
+
+/// A pattern's card: its flow, its pros and its cons.
+pub fn pattern_card(sc: &crate::sim::Scenario) -> String {
+    let mut m = Markup::new();
+    for (title, class, items, list) in [
+        ("Flow", "flow", sc.flow, "ol"),
+        ("Pros", "pros", sc.pros, "ul"),
+        ("Cons", "cons", sc.cons, "ul"),
+    ] {
+        m.fixed("<div>").leaf("h3", "", title);
+        m.tag(list).attr("class", class).body();
+        for item in items {
+            m.leaf("li", "", item);
+        }
+        m.end(list).fixed("</div>");
+    }
+    m.finish()
+}

@@ -8,16 +8,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Pipeline(view: Memo<SimView>) -> impl IntoView {
-    let has = move |id: NodeId| view.with(|v| v.nodes.iter().any(|n| n.id == id));
+    // Hidden rather than absent when the scenario lacks the part: one element each.
+    let lacks = move |id: NodeId| view.with(|v| !v.nodes.iter().any(|n| n.id == id));
     view! {
-        {move || has(NodeId::Relay).then(|| view! {
-            <section class="panel wide" aria-labelledby="outbox-h" inner_html=move || view.with(paint::outbox)></section>
-        })}
-        {move || has(NodeId::Bus).then(|| view! {
-            <section class="panel wide" aria-labelledby="bus-h" inner_html=move || view.with(paint::bus)></section>
-        })}
-        {move || has(NodeId::Flusher).then(|| view! {
-            <section class="panel" aria-labelledby="queue-h" inner_html=move || view.with(paint::queue)></section>
-        })}
+        <section class="panel wide" aria-labelledby="outbox-h" hidden=move || lacks(NodeId::Relay)
+            inner_html=move || view.with(paint::outbox)></section>
+        <section class="panel wide" aria-labelledby="bus-h" hidden=move || lacks(NodeId::Bus)
+            inner_html=move || view.with(paint::bus)></section>
+        <section class="panel" aria-labelledby="queue-h" hidden=move || lacks(NodeId::Flusher)
+            inner_html=move || view.with(paint::queue)></section>
     }
 }

@@ -1,8 +1,9 @@
 //! Side by side: the same choices with other fixes, in two columns that step together.
 //! Choices are matched by the event they name, not by their index; the first step where
 //! the columns differ is marked.
+use super::paint;
 use super::session::Actions;
-use crate::sim::compare::{self, Matched};
+use crate::sim::compare;
 use crate::sim::Fixes;
 use leptos::prelude::*;
 
@@ -94,50 +95,19 @@ pub fn SideBySide() -> impl IntoView {
     };
     let body = move || {
         let cursor = s.with(|s| s.run.cursor());
-        comparison.get().map(|(rows, first, ends)| {
-            let status = |bad: bool| if bad { "violated" } else { "ok" };
-            let here = cursor
-                .checked_sub(1)
-                .and_then(|i| rows.get(i))
-                .map(|r| format!(" At step {cursor}: left {}, right {}.", status(r.left_violated), status(r.right_violated)))
-                .unwrap_or_default();
-            let first_text = match first {
-                Some(step) => format!("The runs first differ at step {step}."),
-                None => "The two runs take the same steps.".to_string(),
-            };
-            let rows = rows
-                .into_iter()
-                .filter(|r| r.step <= cursor.max(1) || Some(r.step) == first)
-                .map(|r| {
-                    let mark = match r.matched {
-                        Matched::Same => "",
-                        Matched::Rules => "no matching event: own order",
-                        Matched::Ended => "ended",
-                    };
-                    view! {
-                        <tr data-testid="compare-row" data-step=r.step.to_string() data-differs=r.differs.to_string()
-                            class:differs=r.differs class:first=Some(r.step) == first class:here=r.step == cursor>
-                            <td class="n">{r.step.to_string()}</td>
-                            <td class:bad=r.left_violated><code>{r.left.unwrap_or_default()}</code></td>
-                            <td class:bad=r.right_violated><code>{r.right.unwrap_or_default()}</code><small>{mark}</small></td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <p class="sub" data-testid="compare-first-difference" data-step=first.map(|f| f.to_string())>
-                    {first_text}
-                    {format!("{here}{ends}")}
-                </p>
-                <table class="compare">
-                    <thead><tr>
-                        <th>"#"</th>
-                        <th>{move || s.with(|s| format!("left: {}", label(&s.run.fixes)))}</th>
-                        <th>{move || right.with(|r| format!("right: {}", label(r)))}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            }
+        let left_label = s.with(|s| label(&s.run.fixes));
+        let right_label = right.with(label);
+        comparison.with(|c| {
+            c.as_ref().map(|(rows, first, ends)| {
+                let text = paint::CompareText {
+                    cursor,
+                    first_difference: *first,
+                    ends,
+                    left_label: &left_label,
+                    right_label: &right_label,
+                };
+                paint::compare(rows, &text)
+            })
         })
     };
     view! {
@@ -151,7 +121,7 @@ pub fn SideBySide() -> impl IntoView {
                 <span class="fixes-label">"Right column:"</span>
                 {fix_buttons}
             </div>
-            {body}
+            <div inner_html=move || body().unwrap_or_default()></div>
         </details>
     }
 }

@@ -50,6 +50,31 @@ export class DrivePage extends ScenarioPage {
     return this.step();
   }
 
+  /** Point at the next-event of this message: 'hover' with the mouse, or 'focus' it. */
+  async pointAt(messageId, how = 'hover') {
+    const button = this.page.locator(`${tid('next-event')}${attr('data-message', messageId)}`);
+    if (how === 'focus') await button.focus();
+    else await button.hover();
+  }
+
+  /** Move the pointer and the focus off the next-event list. */
+  async pointAway() {
+    await this.page.mouse.move(0, 0);
+    await this.page.evaluate(() => document.activeElement?.blur());
+  }
+
+  /** The ids of the in-flight messages the diagram highlights. */
+  async litMessages() {
+    return this.el('in-flight').evaluateAll((els) =>
+      els.filter((e) => e.classList.contains('lit')).map((e) => e.getAttribute('data-message')));
+  }
+
+  /** The ids of the in-flight messages that glide in (drawn new this step). */
+  async glidingMessages() {
+    return this.el('in-flight').evaluateAll((els) =>
+      els.filter((e) => e.querySelector('.msg-fly')).map((e) => e.getAttribute('data-message')));
+  }
+
   // ------------------------------------------------------------------ faults
 
   faultButton(fault, target) {

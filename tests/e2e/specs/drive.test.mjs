@@ -374,6 +374,38 @@ test('side by side: stale-set-race with lease on the right differs, from a first
   });
 });
 
+// ---------------------------------------------------------------- the diagram follows
+
+test('pointing at a next event lights its message; only messages new this step glide in', async () => {
+  await withPage(async (scenarioPage) => {
+    const sp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race' });
+    // Both clients start, one step each: each step's new request glides in, the one
+    // already on screen does not move again.
+    await sp.stepForward();
+    const [m1] = (await sp.inFlight()).map((m) => m.message);
+    assert.deepEqual(await sp.glidingMessages(), [m1], 'the first request glides in');
+    await sp.stepForward();
+    const before = (await sp.inFlight()).map((m) => m.message);
+    assert.equal(before.length, 2, `two messages in flight: ${before}`);
+    assert.deepEqual(await sp.glidingMessages(), before.filter((id) => id !== m1), 'only the second glides');
+    const [first, second] = before;
+    await sp.pointAt(first, 'hover');
+    assert.deepEqual(await sp.litMessages(), [first], 'hover lights the message');
+    await sp.pointAt(second, 'focus');
+    assert.deepEqual(await sp.litMessages(), [second], 'focus lights the message');
+    // Pointing redraws the diagram but nothing new arrived: nothing glides.
+    assert.deepEqual(await sp.glidingMessages(), [], 'a redraw alone does not replay the animation');
+    await sp.pointAway();
+    assert.deepEqual(await sp.litMessages(), [], 'nothing lit once pointer and focus leave');
+    // One step: the messages still in flight stay put; only the new one glides.
+    await sp.stepForward();
+    const after = (await sp.inFlight()).map((m) => m.message);
+    const fresh = after.filter((id) => !before.includes(id));
+    assert.deepEqual((await sp.glidingMessages()).sort(), fresh.sort(), `only new messages glide (${after})`);
+  });
+});
+
 // ---------------------------------------------------------------- keyboard
 
 test('keyboard: space toggles play, r resets, e runs to the end, arrows step', async () => {
