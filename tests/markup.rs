@@ -132,3 +132,56 @@ fn text_from_the_state_is_escaped() {
     assert!(!db.contains("<script>"));
     assert!(db.contains("data-value=\"&lt;script&gt;\""));
 }
+
+#[test]
+fn side_by_side_shows_the_steps_up_to_the_cursor_and_the_first_difference() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let lease = Fixes::parse(s, ["lease"]).unwrap();
+    let c = cachescope::sim::compare::side_by_side(&run, lease);
+    let first = c.first_difference.expect("the lease changes the run");
+    for cursor in [1, first, run.recorded()] {
+        let text = paint::CompareText {
+            cursor,
+            first_difference: c.first_difference,
+            ends: " At the end of each run: left violated, right ok.",
+            left_label: "no fix",
+            right_label: "lease",
+        };
+        let html = paint::compare(&c.rows, &text);
+        let rows = tags(&html, "compare-row");
+        let expected: Vec<_> = c
+            .rows
+            .iter()
+            .filter(|r| r.step <= cursor || r.step == first)
+            .collect();
+        assert_eq!(rows.len(), expected.len(), "cursor {cursor}");
+        for (tag, r) in rows.iter().zip(&expected) {
+            assert_eq!(attr(tag, "data-step"), Some(r.step.to_string().as_str()));
+            let class = attr(tag, "class").unwrap();
+            assert_eq!(class.contains("first"), r.step == first);
+            assert_eq!(class.contains("here"), r.step == cursor);
+        }
+        let head = tags(&html, "compare-first-difference");
+        assert_eq!(attr(head[0], "data-step"), Some(first.to_string().as_str()));
+        assert!(html.contains("right: lease"));
+    }
+}
+
+#[test]
+fn fix_notes_and_cards_come_from_the_catalog() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let run = Run::with_default_seed(s, Fixes::parse(s, ["lease"]).unwrap());
+    let notes = paint::fix_notes(&run);
+    assert_eq!(notes.matches("<li>").count(), 1);
+    let lease = s.fixes.iter().find(|f| f.id == "lease").unwrap();
+    assert!(notes.contains(lease.title));
+    let card = paint::pattern_card(s);
+    assert_eq!(
+        card.matches("<li>").count(),
+        s.flow.len() + s.pros.len() + s.cons.len()
+    );
+    let errors = paint::list_items(&["step \"<5>\" is not a number"]);
+    assert_eq!(errors, "<li>step &quot;&lt;5&gt;&quot; is not a number</li>");
+}
