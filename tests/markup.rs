@@ -183,5 +183,47 @@ fn fix_notes_and_cards_come_from_the_catalog() {
         s.flow.len() + s.pros.len() + s.cons.len()
     );
     let errors = paint::list_items(&["step \"<5>\" is not a number"]);
-    assert_eq!(errors, "<li>step &quot;&lt;5&gt;&quot; is not a number</li>");
+    assert_eq!(
+        errors,
+        "<li>step &quot;&lt;5&gt;&quot; is not a number</li>"
+    );
+}
+
+#[test]
+fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        let middle = run.recorded() / 2;
+        run.seek(middle);
+        let v = View::of(run.world(), s);
+        let next = run.next_event();
+        let html = paint::next_events(run.world(), &v.enabled, next);
+        let buttons = tags(&html, "next-event");
+        assert_eq!(buttons.len(), v.enabled.len(), "{}", s.id);
+        for (i, (b, e)) in buttons.iter().zip(&v.enabled).enumerate() {
+            assert_eq!(attr(b, "data-i"), Some(i.to_string().as_str()));
+            let scripted = Some(*e) == next;
+            assert_eq!(attr(b, "data-scripted").is_some(), scripted, "{}", s.id);
+        }
+        assert_eq!(
+            buttons
+                .iter()
+                .filter(|b| b.contains("data-scripted"))
+                .count(),
+            usize::from(next.is_some_and(|n| v.enabled.contains(&n)))
+        );
+        let faults = paint::faults(&v, next);
+        let fault_buttons = tags(&faults, "fault");
+        assert_eq!(fault_buttons.len(), v.faults.len());
+        for (b, f) in fault_buttons.iter().zip(&v.faults) {
+            assert_eq!(attr(b, "data-fault"), Some(f.fault));
+        }
+        let log = paint::event_log(run.records());
+        let entries = tags(&log, "log-entry");
+        assert_eq!(entries.len(), middle);
+        for (i, e) in entries.iter().enumerate() {
+            assert_eq!(attr(e, "data-step"), Some((i + 1).to_string().as_str()));
+        }
+    }
 }

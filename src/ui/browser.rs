@@ -97,3 +97,35 @@ pub fn closest_attr(ev: &web_sys::Event, selector: &str, attr: &str) -> Option<S
     let el = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
     el.closest(selector).ok()??.get_attribute(attr)
 }
+
+/// For a list of buttons redrawn with `inner_html`: if the focus is on one of its
+/// buttons, put it back on the button at the same position (or the last one) once the
+/// new markup is in, as it would stay on a list patched in place. Returns `markup`.
+///
+/// Why a microtask: the markup replaces the list's children right after this returns,
+/// in the same effect; the microtask runs after that and before the next paint.
+pub fn keeping_focus(list: Option<web_sys::Element>, markup: String) -> String {
+    let focused = list.and_then(|list| {
+        let active = document().active_element()?;
+        let buttons = list.query_selector_all("button").ok()?;
+        let at = (0..buttons.length()).find(|&i| {
+            buttons
+                .get(i)
+                .is_some_and(|b| b.is_same_node(Some(&active)))
+        })?;
+        Some((list, at))
+    });
+    if let Some((list, at)) = focused {
+        queue_microtask(move || {
+            let Ok(buttons) = list.query_selector_all("button") else {
+                return;
+            };
+            let last = buttons.length().checked_sub(1);
+            let target = last.map(|last| at.min(last)).and_then(|i| buttons.get(i));
+            if let Some(button) = target.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
+                let _ = button.focus();
+            }
+        });
+    }
+    markup
+}

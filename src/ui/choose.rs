@@ -1,69 +1,49 @@
 //! "What can happen next": every enabled event at the cursor as a button, the one the
-//! scenario's own order would take marked; and the faults the learner can inject.
+//! scenario's own order would take marked; and the faults the learner can inject. The
+//! buttons are markup (`paint::next_events`, `paint::faults`) with one handler per
+//! list: a click fires the entry's event, pointing at it lights its message.
 use super::browser;
+use super::paint;
 use super::session::Actions;
-use crate::sim::describe;
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
+
+/// The `data-i` of the entry an event happened in.
+fn entry(ev: &web_sys::Event) -> Option<usize> {
+    browser::closest_attr(ev, "[data-i]", "data-i")?
+        .parse()
+        .ok()
+}
 
 #[component]
 pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
     let a = expect_context::<Actions>();
+    let choices = NodeRef::<leptos::html::Ol>::new();
+    let fault_list = NodeRef::<leptos::html::Ul>::new();
     let items = move || {
-        a.session.with(|s| {
-            let next = s.run.next_event();
+        let markup = a.session.with(|s| {
             // The view already holds the enabled events: describe those, do not recompute.
-            let world = s.run.world();
-            view.with(|v| v.enabled.clone())
-                .into_iter()
-                .map(|e| describe::choice(world, e))
-                .map(|c| {
-                    let event = c.event;
-                    let scripted = Some(event) == next;
-                    let (message, from, to) = match &c.message {
-                        Some((id, from, to)) => (Some(id.clone()), Some(from.to_string()), Some(to.to_string())),
-                        None => (None, None, None),
-                    };
-                    // The node that acts, for starts and timers too.
-                    let node = s.run.world().actor(event).map(|n| n.to_string());
-                    let at = c.at_ms.map(|t| format!("{t} ms")).unwrap_or_default();
-                    view! {
-                        <li>
-                            <button data-testid="next-event" data-kind=c.kind data-node=node data-message=message data-from=from
-                                data-to=to data-scripted=scripted.then_some("true") class="choice" class:scripted=scripted
-                                on:click=move |_| a.fire(event)>
-                                <span class="at">{at}</span>
-                                <span>{c.text.clone()}</span>
-                                {scripted.then(|| view! { <span class="tag">"next by script"</span> })}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+            view.with(|v| paint::next_events(s.run.world(), &v.enabled, s.run.next_event()))
+        });
+        browser::keeping_focus(choices.get_untracked().map(Into::into), markup)
     };
     let faults = move || {
         let next = a.session.with(|s| s.run.next_event());
-        view.with(|v| {
-            v.faults
-                .iter()
-                .map(|f| {
-                    let event = f.event;
-                    let scripted = Some(event) == next;
-                    let label = format!("{} {}", f.fault, f.target);
-                    view! {
-                        <li>
-                            <button data-testid="fault" data-fault=f.fault data-target=f.target.clone() class="fault"
-                                data-scripted=scripted.then_some("true") class:scripted=scripted
-                                on:click=move |_| a.fire(event)>
-                                {label}
-                                {scripted.then(|| view! { <span class="tag">" next by script"</span> })}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+        let markup = view.with(|v| paint::faults(v, next));
+        browser::keeping_focus(fault_list.get_untracked().map(Into::into), markup)
+    };
+    let fire_choice = move |ev: leptos::ev::MouseEvent| {
+        let event = entry(&ev).and_then(|i| view.with_untracked(|v| v.enabled.get(i).copied()));
+        if let Some(event) = event {
+            a.fire(event);
+        }
+    };
+    let fire_fault = move |ev: leptos::ev::MouseEvent| {
+        let event =
+            entry(&ev).and_then(|i| view.with_untracked(|v| v.faults.get(i).map(|f| f.event)));
+        if let Some(event) = event {
+            a.fire(event);
+        }
     };
     let point = move |ev: &web_sys::Event| {
         let id = browser::closest_attr(ev, "[data-message]", "data-message");
@@ -83,18 +63,15 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
                     "Step takes the marked one."
                 }}
             </p>
-            // One handler for the list: the entry under the pointer or the focus
-            // lights its message in the diagram.
-            <ol class="choices"
+            // The entry under the pointer or the focus lights its message in the diagram.
+            <ol class="choices" node_ref=choices inner_html=items on:click=fire_choice
                 on:mouseover=move |ev| point(&ev) on:focusin=move |ev| point(&ev)
-                on:mouseleave=move |_| a.hovered.set(None) on:focusout=move |_| a.hovered.set(None)>
-                {items}
-            </ol>
+                on:mouseleave=move |_| a.hovered.set(None) on:focusout=move |_| a.hovered.set(None)></ol>
             <Show when=move || a.session.with(|s| s.run.at_end())>
                 <p class="empty">"Nothing more can happen: the run has ended."</p>
             </Show>
             <h3 class="sub-h">"Inject a fault"</h3>
-            <ul class="faults">{faults}</ul>
+            <ul class="faults" node_ref=fault_list inner_html=faults on:click=fire_fault></ul>
             <Show when=move || view.with(|v| v.faults.is_empty())>
                 <p class="empty">"No fault applies here."</p>
             </Show>

@@ -62,24 +62,27 @@ pub fn FixToggles() -> impl IntoView {
         <Show when=move || !fixes().is_empty()>
             <div class="fixes" role="group" aria-label="Fixes">
                 <span class="fixes-label">"Fixes:"</span>
-                {move || {
-                    fixes()
+                // Redrawn whenever the run changes, so each button's state is a plain value.
+                {move || s.with(|s| {
+                    s.run
+                        .scenario
+                        .fixes
                         .iter()
                         .map(|f| {
                             let id = f.id;
-                            let on = move || s.with(|s| s.run.fixes.has(id));
+                            let on = s.run.fixes.has(id);
                             view! {
                                 <button data-testid="fix-toggle" data-fix=id class="fix" class:on=on
-                                    aria-pressed=move || if on() { "true" } else { "false" }
+                                    aria-pressed=if on { "true" } else { "false" }
                                     title=f.what
                                     on:click=move |_| a.toggle_fix(id)>
-                                    {move || if on() { "✓ " } else { "" }}
+                                    {if on { "✓ " } else { "" }}
                                     {f.title}
                                 </button>
                             }
                         })
                         .collect_view()
-                }}
+                })}
             </div>
             <ul class="fix-notes" inner_html=move || s.with(|s| paint::fix_notes(&s.run))></ul>
         </Show>

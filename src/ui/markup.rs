@@ -2,11 +2,12 @@
 //! panels and the diagram. A component sets it with `inner_html`.
 //!
 //! Why: every `view!` row type compiles into its own build, rebuild and effect code. The
-//! display panels and the diagram written that way were a third of the bundle's wasm
-//! (removing them took 33 KB off its gzip size, against a 200 KB budget). As text, a
-//! panel is one plain function and the page gets the same elements and attributes.
-//! Anything the learner operates (buttons, inputs, links) stays in `view!`, where its
-//! handlers live.
+//! panels, the diagram and the long lists written that way were a third of the bundle's
+//! wasm (removing them took over 40 KB off its gzip size, against a 200 KB budget). As
+//! text, a panel is one plain function and the page gets the same elements and
+//! attributes. A list of buttons written here gets one handler on the list, which reads
+//! the entry's `data-` attribute (`browser::closest_attr`), and keeps the focus where it
+//! was when redrawn (`browser::keeping_focus`). Single controls stay in `view!`.
 //!
 //! Safety: every value goes through `attr` or `text`, which escape `&`, `<`, `>` and
 //! `"`, so nothing that came from a link or a file can become markup. Only `fixed`

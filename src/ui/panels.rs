@@ -1,5 +1,7 @@
 //! The cache entries, the database rows, the invariants and the counters (their markup
-//! is `paint.rs`), the narration and the event log.
+//! is `paint.rs`), the narration and the event log (its entries too, with one click
+//! handler for the list).
+use super::browser;
 use super::paint;
 use super::session::Actions;
 use crate::sim::view::View as SimView;
@@ -56,29 +58,19 @@ pub fn Metrics(view: Memo<SimView>) -> impl IntoView {
 #[component]
 pub fn EventLog() -> impl IntoView {
     let a = expect_context::<Actions>();
+    let list = NodeRef::<leptos::html::Ol>::new();
     let entries = move || {
-        a.session.with(|s| {
-            s.run
-                .records()
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let line = r.to_string();
-                    let target = i + 1;
-                    view! {
-                        <li data-testid="log-entry" data-step=target.to_string()>
-                            <button class="log-line" title="Go back to this step" on:click=move |_| a.seek(target)>
-                                <span class="n">{format!("{target:>3}")}</span>
-                                <code>{line}</code>
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+        let markup = a.session.with(|s| paint::event_log(s.run.records()));
+        browser::keeping_focus(list.get_untracked().map(Into::into), markup)
+    };
+    // One handler for the list: an entry's button goes back to its step.
+    let go_back = move |ev: leptos::ev::MouseEvent| {
+        let step = browser::closest_attr(&ev, "button[data-step]", "data-step");
+        if let Some(step) = step.and_then(|s| s.parse::<usize>().ok()) {
+            a.seek(step);
+        }
     };
     // Keep the newest entry in sight as the run advances.
-    let list = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |_| {
         a.session.with(|s| s.run.cursor());
         if let Some(el) = list.get() {
@@ -88,7 +80,7 @@ pub fn EventLog() -> impl IntoView {
     view! {
         <section class="panel log" aria-labelledby="log-h">
             <h2 id="log-h">"Event log"</h2>
-            <ol data-testid="event-log" class="event-log" node_ref=list>{entries}</ol>
+            <ol data-testid="event-log" class="event-log" node_ref=list inner_html=entries on:click=go_back></ol>
         </section>
     }
 }

@@ -67,17 +67,18 @@ pub fn SideBySide() -> impl IntoView {
             (c.rows, c.first_difference, ends)
         }))
     });
+    // Redrawn when the scenario or the right column changes: plain values inside.
     let fix_buttons = move || {
-        s.with(|s| {
-            let sc = s.run.scenario;
+        let sc = s.with(|s| s.run.scenario);
+        right.with(|r| {
             sc.fixes
                 .iter()
                 .map(|f| {
                     let id = f.id;
-                    let on = move || right.with(|r| r.has(id));
+                    let on = r.has(id);
                     view! {
                         <button class="fix" data-testid="compare-fix" data-fix=id class:on=on
-                            aria-pressed=move || if on() { "true" } else { "false" }
+                            aria-pressed=if on { "true" } else { "false" }
                             on:click=move |_| right.update(|r| *r = r.toggled(sc, id))>
                             {f.title}
                         </button>

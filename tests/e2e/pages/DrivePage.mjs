@@ -241,6 +241,27 @@ export class DrivePage extends ScenarioPage {
     return this.step();
   }
 
+  /** Focus the index-th next-event button. */
+  async focusNextEvent(index) {
+    await this.el('next-event').nth(index).focus();
+  }
+
+  /** Focus the button of the index-th log entry. */
+  async focusLogEntry(index) {
+    await this.el('log-entry').nth(index).locator('button').focus();
+  }
+
+  /** Press a key on whatever has the focus; returns the step counter after it. */
+  async pressFocused(key) {
+    await this.page.keyboard.press(key);
+    return this.step();
+  }
+
+  /** The data-testid of the focused element or its nearest ancestor that has one. */
+  async focusedTestId() {
+    return this.page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? null);
+  }
+
   /** Move focus off any control, so that keys go to the page's own handler. */
   async blur() {
     await this.page.evaluate(() => document.activeElement?.blur?.());

@@ -408,6 +408,21 @@ test('pointing at a next event lights its message; only messages new this step g
 
 // ---------------------------------------------------------------- keyboard
 
+test('keyboard: firing a next event or going back in the log keeps the focus in its list', async () => {
+  await withPage(async (scenarioPage) => {
+    const sp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race' });
+    await sp.focusNextEvent(0);
+    assert.equal(await sp.pressFocused('Enter'), 1, 'Enter on a next event fires it');
+    assert.equal(await sp.focusedTestId(), 'next-event', 'the focus stays on a next-event button');
+    assert.equal(await sp.pressFocused('Enter'), 2, 'Enter again fires the next one');
+    assert.equal(await sp.focusedTestId(), 'next-event');
+    await sp.focusLogEntry(0);
+    assert.equal(await sp.pressFocused('Enter'), 1, 'Enter on the first log entry goes back to step 1');
+    assert.equal(await sp.focusedTestId(), 'log-entry', 'the focus stays in the event log');
+  });
+});
+
 test('keyboard: space toggles play, r resets, e runs to the end, arrows step', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
