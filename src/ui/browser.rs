@@ -99,8 +99,9 @@ pub fn closest_attr(ev: &web_sys::Event, selector: &str, attr: &str) -> Option<S
 }
 
 /// For a list of buttons redrawn with `inner_html`: if the focus is on one of its
-/// buttons, put it back on the button at the same position (or the last one) once the
-/// new markup is in, as it would stay on a list patched in place. Returns `markup`.
+/// buttons, put it back on the button at the same position in the list (or the last
+/// one) once the new markup is in, where it stays on a list patched in place (the
+/// entry there may be a different one). Returns `markup`.
 ///
 /// Why a microtask: the markup replaces the list's children right after this returns,
 /// in the same effect; the microtask runs after that and before the next paint.
@@ -123,7 +124,11 @@ pub fn keeping_focus(list: Option<web_sys::Element>, markup: String) -> String {
             let last = buttons.length().checked_sub(1);
             let target = last.map(|last| at.min(last)).and_then(|i| buttons.get(i));
             if let Some(button) = target.and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok()) {
-                let _ = button.focus();
+                // Neither the page nor the list scrolls for it: a list patched in
+                // place would not have moved either.
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = button.focus_with_options(&options);
             }
         });
     }

@@ -51,6 +51,11 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
             a.hovered.set(id);
         }
     };
+    let unpoint = move || {
+        if a.hovered.with_untracked(Option::is_some) {
+            a.hovered.set(None);
+        }
+    };
     let off_script = move || a.session.with(|s| !s.run.on_script());
     view! {
         <section class="panel choose" aria-labelledby="next-h">
@@ -66,7 +71,7 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
             // The entry under the pointer or the focus lights its message in the diagram.
             <ol class="choices" node_ref=choices inner_html=items on:click=fire_choice
                 on:mouseover=move |ev| point(&ev) on:focusin=move |ev| point(&ev)
-                on:mouseleave=move |_| a.hovered.set(None) on:focusout=move |_| a.hovered.set(None)></ol>
+                on:mouseleave=move |_| unpoint() on:focusout=move |_| unpoint()></ol>
             <Show when=move || a.session.with(|s| s.run.at_end())>
                 <p class="empty">"Nothing more can happen: the run has ended."</p>
             </Show>

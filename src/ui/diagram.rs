@@ -5,15 +5,37 @@ use super::figure::{self, Marks};
 use super::session::Actions;
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Lights the in-flight message `id` (and unlights the others) on the drawn SVG.
+/// Pointing at a next event changes only this class, so the SVG is not redrawn and
+/// a message still gliding in keeps its animation.
+fn light(svg: &web_sys::Element, id: Option<&str>) {
+    let Ok(messages) = svg.query_selector_all("[data-testid=in-flight]") else {
+        return;
+    };
+    for i in 0..messages.length() {
+        let Some(el) = messages
+            .get(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
+            continue;
+        };
+        let on = id.is_some() && el.get_attribute("data-message").as_deref() == id;
+        let _ = el.class_list().toggle_with_force("lit", on);
+    }
+}
 
 #[component]
 pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
     let a = expect_context::<Actions>();
-    // The message ids drawn last time: only the others animate.
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
+    // The message ids drawn last time: only the others animate. The SVG is redrawn
+    // only when the state or the acting node changes, so "last time" is the last state.
     let shown = StoredValue::new(Vec::<String>::new());
     let svg = move || {
         let actor = a.session.with(|s| s.run.records().last().map(|r| r.actor));
-        let hovered = a.hovered.get();
+        let hovered = a.hovered.get_untracked();
         view.with(|v| {
             let before = shown.get_value();
             let is_new = |id: &str| !before.iter().any(|b| b == id);
@@ -27,6 +49,12 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
             markup
         })
     };
+    Effect::new(move |_| {
+        let hovered = a.hovered.get();
+        if let Some(el) = svg_ref.get() {
+            light(&el, hovered.as_deref());
+        }
+    });
     let view_box = format!(
         "0 0 {} {}",
         figure::px(figure::WIDTH),
@@ -34,7 +62,7 @@ pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
     );
     view! {
         <figure class="diagram">
-            <svg viewBox=view_box role="group" aria-label="Diagram of the nodes and the messages in flight"
+            <svg node_ref=svg_ref viewBox=view_box role="group" aria-label="Diagram of the nodes and the messages in flight"
                 inner_html=svg></svg>
             <figcaption inner_html=move || view.with(figure::caption)></figcaption>
         </figure>

@@ -7,11 +7,12 @@
 //! text, a panel is one plain function and the page gets the same elements and
 //! attributes. A list of buttons written here gets one handler on the list, which reads
 //! the entry's `data-` attribute (`browser::closest_attr`), and keeps the focus where it
-//! was when redrawn (`browser::keeping_focus`). Single controls stay in `view!`.
+//! was (at the same position) when redrawn (`browser::keeping_focus`). Single controls stay in `view!`.
 //!
 //! Safety: every value goes through `attr` or `text`, which escape `&`, `<`, `>` and
-//! `"`, so nothing that came from a link or a file can become markup. Only `fixed`
-//! writes unescaped, and it takes a `&'static str`: markup spelled in this crate.
+//! `"`, so nothing that came from a link or a file can become markup. What is written
+//! unescaped (tag and attribute names, and `fixed` markup) is a `&'static str`: spelled
+//! in this crate.
 
 /// A growing piece of markup.
 #[derive(Default)]

@@ -394,8 +394,9 @@ test('pointing at a next event lights its message; only messages new this step g
     assert.deepEqual(await sp.litMessages(), [first], 'hover lights the message');
     await sp.pointAt(second, 'focus');
     assert.deepEqual(await sp.litMessages(), [second], 'focus lights the message');
-    // Pointing redraws the diagram but nothing new arrived: nothing glides.
-    assert.deepEqual(await sp.glidingMessages(), [], 'a redraw alone does not replay the animation');
+    // Pointing only moves the highlight: the diagram is not redrawn, so the message
+    // new at this step keeps its glide and no other gets one.
+    assert.deepEqual(await sp.glidingMessages(), before.filter((id) => id !== m1), 'pointing does not redraw');
     await sp.pointAway();
     assert.deepEqual(await sp.litMessages(), [], 'nothing lit once pointer and focus leave');
     // One step: the messages still in flight stay put; only the new one glides.
@@ -403,6 +404,16 @@ test('pointing at a next event lights its message; only messages new this step g
     const after = (await sp.inFlight()).map((m) => m.message);
     const fresh = after.filter((id) => !before.includes(id));
     assert.deepEqual((await sp.glidingMessages()).sort(), fresh.sort(), `only new messages glide (${after})`);
+    // Firing from the keyboard puts the focus back in the list, which lights the
+    // focused entry's message: that must not redraw away the glide of the new ones.
+    await sp.focusNextEvent(0);
+    const beforeFire = (await sp.inFlight()).map((m) => m.message);
+    await sp.pressFocused('Enter');
+    const afterFire = (await sp.inFlight()).map((m) => m.message);
+    const born = afterFire.filter((id) => !beforeFire.includes(id));
+    assert.ok(born.length > 0, `the fired event sent a message (${beforeFire} -> ${afterFire})`);
+    assert.equal(await sp.focusedTestId(), 'next-event');
+    assert.deepEqual((await sp.glidingMessages()).sort(), born.sort(), 'the new messages still glide');
   });
 });
 
