@@ -76,11 +76,10 @@ fn panels_show_every_entry_with_its_contract_attributes() {
 fn the_diagram_draws_every_node_and_message() {
     let (_run, v) = view_at("stale-set-race", 3);
     assert!(!v.in_flight.is_empty());
-    let all_new = |_: &str| true;
     let marks = Marks {
         actor: None,
         hovered: Some(v.in_flight[0].id.as_str()),
-        is_new: &all_new,
+        sent_from: 0,
     };
     let svg = figure::svg(&v, &marks);
     let nodes = tags(&svg, "node");
@@ -95,23 +94,58 @@ fn the_diagram_draws_every_node_and_message() {
     assert!(msgs[1..]
         .iter()
         .all(|m| !attr(m, "class").unwrap().contains("lit")));
-    // Every message is new here, so every one glides in.
+    // Numbered from 0 on, every message is new here, so every one glides in.
     assert_eq!(svg.matches("class=\"msg-fly\"").count(), v.in_flight.len());
 }
 
-#[test]
-fn only_messages_new_on_screen_glide_in() {
-    let (_run, v) = view_at("stale-set-race", 3);
-    let first = v.in_flight[0].id.clone();
-    let only_first = |id: &str| id == first;
-    let marks = Marks {
-        actor: None,
-        hovered: None,
-        is_new: &only_first,
+/// Whether the in-flight message `id` is drawn with the glide (its `<g>` holds the
+/// `msg-fly` group).
+fn glides(svg: &str, id: &str) -> bool {
+    let Some(at) = svg.find(&format!("data-message=\"{id}\"")) else {
+        return false;
     };
-    let svg = figure::svg(&v, &marks);
-    assert_eq!(svg.matches("class=\"msg-fly\"").count(), 1);
-    assert!(!svg.contains(" lit\""));
+    let message = &svg[at..];
+    let end = message.find("</g></g>").unwrap_or(message.len());
+    message[..end].contains("class=\"msg-fly\"")
+}
+
+#[test]
+fn the_messages_a_step_sent_glide_in_and_no_others() {
+    // Every step of every scenario: the gliding messages are exactly those in flight
+    // after the step that were not in flight before it.
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        for step in 1..=run.recorded() {
+            let before = run.state(step - 1).unwrap();
+            let was: Vec<String> = View::of(before, s)
+                .in_flight
+                .into_iter()
+                .map(|m| m.id)
+                .collect();
+            let v = View::of(run.state(step).unwrap(), s);
+            let marks = Marks {
+                actor: None,
+                hovered: None,
+                sent_from: before.next_msg,
+            };
+            let svg = figure::svg(&v, &marks);
+            let gliding: Vec<_> = v
+                .in_flight
+                .iter()
+                .map(|m| m.id.clone())
+                .filter(|id| glides(&svg, id))
+                .collect();
+            let sent: Vec<_> = v
+                .in_flight
+                .iter()
+                .map(|m| m.id.clone())
+                .filter(|id| !was.contains(id))
+                .collect();
+            assert_eq!(gliding, sent, "{} step {step}", s.id);
+            assert!(!svg.contains(" lit\""), "nothing pointed at, nothing lit");
+        }
+    }
 }
 
 #[test]
@@ -119,11 +153,10 @@ fn text_from_the_state_is_escaped() {
     let (_run, mut v) = view_at("cache-aside-read", 0);
     v.nodes[0].note = "<img src=x onerror=alert(1)> & \"".to_string();
     v.db[0].value = "<script>".to_string();
-    let none = |_: &str| false;
     let marks = Marks {
         actor: None,
         hovered: None,
-        is_new: &none,
+        sent_from: u32::MAX,
     };
     let svg = figure::svg(&v, &marks);
     assert!(!svg.contains("<img"));

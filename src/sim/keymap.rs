@@ -131,10 +131,11 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for KeyMap<K, V> {
     }
 }
 
-/// An ordered set: elements sorted, no two equal.
+/// An ordered set: a `KeyMap` with nothing in the values (`()` hashes to nothing, so
+/// the `Hash` feed is the `BTreeSet`'s).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct KeySet<K> {
-    items: Vec<K>,
+    map: KeyMap<K, ()>,
 }
 
 impl<K> Default for KeySet<K> {
@@ -145,59 +146,39 @@ impl<K> Default for KeySet<K> {
 
 impl<K> KeySet<K> {
     pub const fn new() -> Self {
-        Self { items: Vec::new() }
+        Self { map: KeyMap::new() }
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.map.is_empty()
     }
 
     pub fn clear(&mut self) {
-        self.items.clear();
+        self.map.clear();
     }
 
     /// Elements in order.
-    pub fn iter(&self) -> std::slice::Iter<'_, K> {
-        self.items.iter()
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.map.keys()
     }
 }
 
 impl<K: Ord> KeySet<K> {
     pub fn contains(&self, key: &K) -> bool {
-        self.items.binary_search(key).is_ok()
+        self.map.contains_key(key)
     }
 
     /// Adds `key`; false if it was already there.
     pub fn insert(&mut self, key: K) -> bool {
-        match self.items.binary_search(&key) {
-            Ok(_) => false,
-            Err(i) => {
-                self.items.insert(i, key);
-                true
-            }
-        }
+        self.map.insert(key, ()).is_none()
     }
 
     pub fn remove(&mut self, key: &K) -> bool {
-        match self.items.binary_search(key) {
-            Ok(i) => {
-                self.items.remove(i);
-                true
-            }
-            Err(_) => false,
-        }
-    }
-}
-
-impl<'a, K> IntoIterator for &'a KeySet<K> {
-    type Item = &'a K;
-    type IntoIter = std::slice::Iter<'a, K>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.items.iter()
+        self.map.remove(key).is_some()
     }
 }
 
@@ -238,7 +219,7 @@ impl<'de, K: Ord + serde::Deserialize<'de>> serde::Deserialize<'de> for KeySet<K
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let set = std::collections::BTreeSet::<K>::deserialize(d)?;
         Ok(Self {
-            items: set.into_iter().collect(),
+            map: set.into_iter().map(|k| (k, ())).collect(),
         })
     }
 }

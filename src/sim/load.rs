@@ -4,10 +4,10 @@
 //! (probabilistic early recomputation, Vattani, Chierichetti and Lowenstein, VLDB
 //! 2015). Memcache leases, the fourth guard, live in the cache.
 use super::config::{LoadGuard, Op, NO_TTL};
-use super::ids::{FlowId, NodeId, Version};
+use super::ids::{FlowId, Version};
 use super::msg::{LeaseReply, Payload};
 use super::service::{answer, set_stage, to_cache, to_db};
-use super::world::{said, Flow, Said, Stage, TimerKind, World};
+use super::world::{said, Flow, Said, Stage, World};
 
 /// A read request arrives: look the key up in the cache.
 pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
@@ -180,9 +180,7 @@ pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
             ),
         );
     }
-    set_stage(w, flow.id, Stage::WaitLease);
-    let at = w.now_ms + w.config.lease_retry_ms;
-    w.add_timer(NodeId::Service, at, TimerKind::RetryGet { flow: flow.id });
+    let at = super::service::wait_and_retry(w, flow.id);
     said(
         "wait",
         format!(

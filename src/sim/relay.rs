@@ -34,14 +34,7 @@ pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
     let lat = w.config.latency;
     match msg.payload {
         Payload::OutboxRow { ev } => {
-            let publish_ms = w.config.bus.map_or(1, |b| b.publish_ms);
-            w.send(
-                NodeId::Relay,
-                NodeId::Bus,
-                None,
-                Payload::Publish { ev },
-                publish_ms,
-            );
+            super::service::publish(w, NodeId::Relay, ev);
             said(
                 format!("publish {}", ev.id),
                 format!(

@@ -52,9 +52,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             },
             _,
         ) => {
-            set_stage(w, flow.id, Stage::WaitLease);
-            let at = w.now_ms + w.config.lease_retry_ms;
-            w.add_timer(NodeId::Service, at, TimerKind::RetryGet { flow: flow.id });
+            let at = wait_and_retry(w, flow.id);
             said(
                 "wait",
                 format!(
@@ -257,14 +255,7 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
                 key,
                 version,
             };
-            let publish_ms = w.config.bus.map_or(1, |b| b.publish_ms);
-            w.send(
-                NodeId::Service,
-                NodeId::Bus,
-                None,
-                Payload::Publish { ev },
-                publish_ms,
-            );
+            publish(w, NodeId::Service, ev);
             answer(w, flow.id, client, Payload::WriteOk { key, version });
             said(
                 format!("publish {}", ev.id),
@@ -316,13 +307,28 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
     }
 }
 
+/// Publishes `ev` to the bus: from the service on the event path, from the relay on
+/// the outbox path.
+pub(crate) fn publish(w: &mut World, from: NodeId, ev: super::msg::BusEvent) {
+    let publish_ms = w.config.bus.map_or(1, |b| b.publish_ms);
+    w.send(from, NodeId::Bus, None, Payload::Publish { ev }, publish_ms);
+}
+
+/// Parks the flow (told to wait by a lease, or finding the lock taken) until it asks
+/// the cache again, `lease_retry_ms` from now; returns when that is.
+pub(crate) fn wait_and_retry(w: &mut World, flow: FlowId) -> u64 {
+    set_stage(w, flow, Stage::WaitLease);
+    let at = w.now_ms + w.config.lease_retry_ms;
+    w.add_timer(NodeId::Service, at, TimerKind::RetryGet { flow });
+    at
+}
+
 pub(crate) fn set_stage(w: &mut World, id: FlowId, stage: Stage) {
     if let Some(f) = w.flow_mut(Some(id)) {
         f.stage = stage;
     }
 }
 
-/// Sends the answer and forgets the flow: the request is over for the service.
 /// Sends from the service to the cache: one cache hop.
 pub(crate) fn to_cache(w: &mut World, flow: Option<FlowId>, payload: Payload) {
     let lat = w.config.latency.cache_ms;
@@ -339,6 +345,7 @@ pub(crate) fn to_db(w: &mut World, flow: Option<FlowId>, payload: Payload) {
     w.send(NodeId::Service, NodeId::Db, flow, payload, lat);
 }
 
+/// Sends the answer and forgets the flow: the request is over for the service.
 pub(crate) fn answer(w: &mut World, id: FlowId, client: NodeId, payload: Payload) {
     let lat = w.config.latency.client_ms;
     w.flows.retain(|f| f.id != id);

@@ -288,13 +288,16 @@ impl Tree {
         Ok(id)
     }
 
-    /// Shows branch `id`, with its cursor where it was left.
-    pub fn switch(&mut self, id: BranchId) -> Result<(), TreeError> {
-        let i = self
-            .branches
+    fn index_of(&self, id: BranchId) -> Result<usize, TreeError> {
+        self.branches
             .iter()
             .position(|b| b.id == id)
-            .ok_or(TreeError::NoSuchBranch(id))?;
+            .ok_or(TreeError::NoSuchBranch(id))
+    }
+
+    /// Shows branch `id`, with its cursor where it was left.
+    pub fn switch(&mut self, id: BranchId) -> Result<(), TreeError> {
+        let i = self.index_of(id)?;
         if i == self.current {
             return Ok(());
         }
@@ -314,11 +317,7 @@ impl Tree {
 
     /// Removes branch `id` (not the one shown); its children hang from its parent.
     pub fn delete(&mut self, id: BranchId) -> Result<(), TreeError> {
-        let i = self
-            .branches
-            .iter()
-            .position(|b| b.id == id)
-            .ok_or(TreeError::NoSuchBranch(id))?;
+        let i = self.index_of(id)?;
         if i == self.current {
             return Err(TreeError::Current(id));
         }
@@ -341,7 +340,7 @@ impl Tree {
 
     /// The recorded choices of branch `id`.
     pub fn choices_of(&self, id: BranchId) -> Option<Vec<Event>> {
-        let i = self.branches.iter().position(|b| b.id == id)?;
+        let i = self.index_of(id).ok()?;
         if i == self.current {
             Some(self.run.choices())
         } else {

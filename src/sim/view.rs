@@ -22,6 +22,9 @@ pub struct NodeView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InFlightView {
     pub id: String,
+    /// Messages are numbered in the order they are sent (`m7` is 7), so the ones a
+    /// step sent are those numbered from the world's `next_msg` before it.
+    pub seq: u32,
     pub from: NodeId,
     pub to: NodeId,
     pub kind: &'static str,
@@ -200,6 +203,7 @@ impl View {
             .iter()
             .map(|m| InFlightView {
                 id: m.id.to_string(),
+                seq: m.id.0,
                 from: m.from,
                 to: m.to,
                 kind: m.payload.kind(),

@@ -1,6 +1,6 @@
-//! The SVG diagram (its markup is `figure.rs`). A message new on screen glides out of
-//! its sender (CSS animation, off under `prefers-reduced-motion`); the state never
-//! waits for the animation.
+//! The SVG diagram (its markup is `figure.rs`). A message the step just taken sent
+//! glides out of its sender (CSS animation, off under `prefers-reduced-motion`); the
+//! state never waits for the animation.
 use super::figure::{self, Marks};
 use super::session::Actions;
 use crate::sim::view::View as SimView;
@@ -30,24 +30,21 @@ fn light(svg: &web_sys::Element, id: Option<&str>) {
 pub fn Diagram(view: Memo<SimView>) -> impl IntoView {
     let a = expect_context::<Actions>();
     let svg_ref = NodeRef::<leptos::svg::Svg>::new();
-    // The message ids drawn last time: only the others animate. The SVG is redrawn
-    // only when the state or the acting node changes, so "last time" is the last state.
-    let shown = StoredValue::new(Vec::<String>::new());
     let svg = move || {
-        let actor = a.session.with(|s| s.run.records().last().map(|r| r.actor));
+        let (actor, sent_from) = a.session.with(|s| {
+            let run = &s.run;
+            let actor = run.records().last().map(|r| r.actor);
+            // What the step just taken sent: messages numbered from the count before it.
+            let before = run.cursor().checked_sub(1).and_then(|i| run.state(i));
+            (actor, before.map_or(0, |w| w.next_msg))
+        });
         let hovered = a.hovered.get_untracked();
-        view.with(|v| {
-            let before = shown.get_value();
-            let is_new = |id: &str| !before.iter().any(|b| b == id);
-            let marks = Marks {
-                actor,
-                hovered: hovered.as_deref(),
-                is_new: &is_new,
-            };
-            let markup = figure::svg(v, &marks);
-            shown.set_value(v.in_flight.iter().map(|m| m.id.clone()).collect());
-            markup
-        })
+        let marks = Marks {
+            actor,
+            hovered: hovered.as_deref(),
+            sent_from,
+        };
+        view.with(|v| figure::svg(v, &marks))
     };
     Effect::new(move |_| {
         let hovered = a.hovered.get();

@@ -106,8 +106,9 @@ pub struct Marks<'a> {
     pub actor: Option<NodeId>,
     /// The message a "what can happen next" entry points at.
     pub hovered: Option<&'a str>,
-    /// Messages that were not on screen before: they glide out of their sender.
-    pub is_new: &'a dyn Fn(&str) -> bool,
+    /// The messages numbered from this on were sent by the step just taken: they glide
+    /// out of their sender (0 at the start: everything is new).
+    pub sent_from: u32,
 }
 
 /// The inside of the `<svg>`: links, then nodes, then messages (drawn on top).
@@ -213,7 +214,7 @@ pub fn svg(v: &View, marks: &Marks) -> String {
             ))
             .end("title")
             .tag("g");
-        if (marks.is_new)(&f.id) {
+        if f.seq >= marks.sent_from {
             m.attr("class", "msg-fly").attr(
                 "style",
                 &format!("--from-x:{}px;--from-y:{}px", px(fx - x), px(fy - y)),

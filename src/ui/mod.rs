@@ -10,39 +10,30 @@ pub mod figure;
 pub mod markup;
 pub mod paint;
 
-#[cfg(target_arch = "wasm32")]
-mod branches;
-#[cfg(target_arch = "wasm32")]
-mod browser;
-#[cfg(target_arch = "wasm32")]
-mod builder;
-#[cfg(target_arch = "wasm32")]
-mod choose;
-#[cfg(target_arch = "wasm32")]
-mod controls;
-#[cfg(target_arch = "wasm32")]
-mod diagram;
-#[cfg(target_arch = "wasm32")]
-mod io;
-#[cfg(target_arch = "wasm32")]
-mod learn;
-#[cfg(target_arch = "wasm32")]
-mod panels;
-#[cfg(target_arch = "wasm32")]
-mod path;
-#[cfg(target_arch = "wasm32")]
-mod pipeline;
-#[cfg(target_arch = "wasm32")]
-mod session;
-#[cfg(target_arch = "wasm32")]
-mod sidebyside;
+/// Items that need the browser (Leptos, web-sys): compiled for wasm32 only.
+macro_rules! browser_only {
+    ($($item:item)*) => { $( #[cfg(target_arch = "wasm32")] $item )* };
+}
 
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-pub use app::App;
-#[cfg(target_arch = "wasm32")]
-pub use session::Session;
+browser_only! {
+    mod app;
+    mod branches;
+    mod browser;
+    mod builder;
+    mod choose;
+    mod controls;
+    mod diagram;
+    mod io;
+    mod learn;
+    mod panels;
+    mod path;
+    mod pipeline;
+    mod session;
+    mod sidebyside;
+
+    pub use app::App;
+    pub use session::Session;
+}
 
 /// How the page plays: steps per second for each position of the speed slider.
 pub const SPEEDS_PER_S: [u32; 6] = [1, 2, 4, 8, 16, 30];

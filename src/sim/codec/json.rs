@@ -218,16 +218,6 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
     let seed = whole(&doc, "seed")?;
     let cursor = whole(&doc, "cursor")?.unwrap_or(0);
     let words = strings(&doc, "choices")?;
-    if words.len() > MAX_STEPS {
-        return Err(error(
-            ErrorKind::TooManyChoices,
-            "field `choices`",
-            format!(
-                "{} choices; a run has at most {MAX_STEPS} steps",
-                words.len()
-            ),
-        ));
-    }
     let mut spec = RunSpec {
         scenario,
         fixes,
