@@ -37,6 +37,12 @@ pub struct Books {
     pub delivered: KeyMap<Key, Version>,
     /// How many times each node has crashed.
     pub crashes: KeyMap<super::ids::NodeId, u32>,
+    /// For each read in progress, the oldest value it may return: the newest version
+    /// committed (or, in write-behind, acknowledged) when the read started. Anything
+    /// from there on was the newest at some moment during the read, so a read that
+    /// overlaps a write may return either. Bounded: an entry leaves when its read is
+    /// answered.
+    pub read_floor: KeyMap<super::ids::FlowId, Version>,
 }
 
 impl Books {
@@ -46,6 +52,24 @@ impl Books {
 }
 
 impl Books {
+    /// A read starts: it must return `floor` or newer.
+    pub(crate) fn read_started(&mut self, flow: super::ids::FlowId, floor: Version) {
+        self.read_floor.insert(flow, floor);
+    }
+
+    /// A read is answered with `value`: `Some(floor)` if that is stale, i.e. older
+    /// than the newest version when the read started (the contract's `stale-reads`:
+    /// a value that was not the newest at any moment between the read's start and its
+    /// answer).
+    pub(crate) fn read_answered(
+        &mut self,
+        flow: Option<super::ids::FlowId>,
+        value: Option<Version>,
+    ) -> Option<Version> {
+        let floor = flow.and_then(|f| self.read_floor.remove(&f))?;
+        value.filter(|v| *v < floor).map(|_| floor)
+    }
+
     pub(crate) fn record_db_read(&mut self, metrics: &mut Metrics, now_ms: u64) {
         metrics.db_reads += 1;
         self.recent_db_reads_ms.push_back(now_ms);
@@ -197,6 +221,14 @@ impl Invariant {
             }
         }
     }
+}
+
+/// The newest version of `key` committed, or acknowledged (a write-behind cache
+/// acknowledges before the database has it), so far: what a read that starts now must
+/// return at least.
+pub fn newest(world: &World, key: Key) -> Version {
+    let acked = world.books.acked.get(&key).copied().unwrap_or(Version(0));
+    world.db.read(key).max(acked)
 }
 
 /// Whether an event covering `key` at `version` (or newer) is somewhere it will be

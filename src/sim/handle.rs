@@ -336,8 +336,8 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
     let Some(client) = w.clients.iter().position(|c| c.id == msg.to) else {
         return said("ignored", "");
     };
-    let want = match msg.payload {
-        Payload::ReadOk { key, .. } => Some(w.expected(key)),
+    let stale_floor = match msg.payload {
+        Payload::ReadOk { value, .. } => w.books.read_answered(msg.flow, value),
         _ => None,
     };
     let c = &mut w.clients[client];
@@ -349,12 +349,26 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
     match msg.payload {
         Payload::ReadOk { key, value } => {
             let got = value.map_or("nothing".to_string(), |v| v.to_string());
-            if value.is_some() && value != want {
+            let now = super::books::newest(w, key);
+            let made = if w.config.write_mode == WriteMode::Behind {
+                "acknowledged"
+            } else {
+                "committed"
+            };
+            if let Some(floor) = stale_floor {
                 w.metrics.stale_reads += 1;
-                let want = want.map_or(String::new(), |v| v.to_string());
                 said(
                     format!("got {got} (stale)"),
-                    format!("{me} receives {key} = {got}, but the database already has {want}: a stale read."),
+                    format!("{me} receives {key} = {got}, but {floor} was already {made} when this read began: a stale read."),
+                )
+            } else if value.is_some_and(|v| v < now) {
+                said(
+                    format!("got {got}"),
+                    format!(
+                        "{me} receives {key} = {got}. {now} was {made} while this read was in flight, so {got} was \
+                         still the newest when the read began: a read that overlaps a write may return either, and \
+                         this is not a stale read."
+                    ),
                 )
             } else {
                 said(
@@ -404,6 +418,10 @@ pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
     client.next += 1;
     client.busy = Some(id);
     let stage = Stage::Lookup;
+    if req.op == Op::Read {
+        let floor = super::books::newest(w, req.key);
+        w.books.read_started(id, floor);
+    }
     w.flows.push(Flow {
         id,
         client: node,

@@ -1,0 +1,88 @@
+//! Prints every scenario's story, with and without each fix, with the state after each
+//! step, for reading the narration against the trace:
+//! `cargo run --example narrate [scenario-id] [fix]`.
+use cachescope::sim::books::Invariant;
+use cachescope::sim::scenarios;
+use cachescope::sim::{Fixes, Run, World};
+
+fn state(w: &World) -> String {
+    let cache: Vec<String> = w
+        .cache
+        .entries
+        .iter()
+        .filter(|(_, e)| e.expires_ms > w.now_ms)
+        .map(|(k, e)| format!("{k}={}", e.version))
+        .collect();
+    let db: Vec<String> = w.db.rows.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut out = format!("cache[{}] db[{}]", cache.join(" "), db.join(" "));
+    if !w.db.outbox.is_empty() {
+        let rows: Vec<String> =
+            w.db.outbox
+                .iter()
+                .map(|r| format!("{}{}", r.ev.id, if r.published { "+" } else { "-" }))
+                .collect();
+        out.push_str(&format!(" outbox[{}]", rows.join(" ")));
+    }
+    if !w.cache.queue.is_empty() {
+        let q: Vec<String> = w
+            .cache
+            .queue
+            .iter()
+            .map(|q| format!("{}={}", q.key, q.version))
+            .collect();
+        out.push_str(&format!(" wbq[{}]", q.join(" ")));
+    }
+    if !w.bus.log.is_empty() {
+        let q: Vec<String> = w
+            .bus
+            .log
+            .iter()
+            .map(|e| format!("{}:{}={}:{:?}", e.ev.id, e.ev.key, e.ev.version, e.state))
+            .collect();
+        out.push_str(&format!(" log[{}]", q.join(" ")));
+    }
+    if !w.bus.dlq.is_empty() {
+        out.push_str(&format!(" dlq{}", w.bus.dlq.len()));
+    }
+    let bad: Vec<&str> = [
+        Invariant::CacheMatchesDb,
+        Invariant::NoLostWrite,
+        Invariant::NoLostEvent,
+    ]
+    .iter()
+    .filter(|i| i.check(w).is_err())
+    .map(|i| i.name())
+    .collect();
+    if !bad.is_empty() {
+        out.push_str(&format!(" VIOLATED[{}]", bad.join(",")));
+    }
+    out.push_str(&format!(" stale={}", w.metrics.stale_reads));
+    out
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for s in scenarios::ALL {
+        if args.first().is_some_and(|a| a != s.id) {
+            continue;
+        }
+        let mut combos: Vec<Vec<&str>> = vec![vec![]];
+        combos.extend(s.fixes.iter().map(|f| vec![f.id]));
+        for fixes in combos {
+            if args.get(1).is_some_and(|a| !fixes.contains(&a.as_str())) {
+                continue;
+            }
+            let fixes = Fixes::parse(s, fixes).expect("the scenario's own fixes");
+            let mut run = Run::with_default_seed(s, fixes.clone());
+            run.run_to_end();
+            println!("=== {} {:?}", s.id, fixes.ids());
+            for (i, r) in run.records().iter().enumerate() {
+                println!("{:>3} {r}\n      {}", i + 1, r.narration);
+                if let Some(w) = run.state(i + 1) {
+                    println!("      | {}", state(w));
+                }
+            }
+            println!("END {}\n", (s.epilogue)(run.world(), &fixes));
+        }
+    }
+}
