@@ -60,8 +60,28 @@ fn state(w: &World) -> String {
     out
 }
 
+/// Prints the run a link opens, up to its step.
+fn print_link(query: &str) {
+    let loaded = cachescope::sim::link::load(query);
+    for e in &loaded.errors {
+        println!("error: {e:?}");
+    }
+    let run = loaded.run;
+    println!("=== {query}");
+    for (i, r) in run.records().iter().enumerate() {
+        println!("{:>3} {r}\n      {}", i + 1, r.narration);
+        if let Some(w) = run.state(i + 1) {
+            println!("      | {}", state(w));
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--link") {
+        args.iter().skip(1).for_each(|q| print_link(q));
+        return;
+    }
     for s in scenarios::ALL {
         if args.first().is_some_and(|a| a != s.id) {
             continue;
