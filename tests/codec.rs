@@ -239,7 +239,7 @@ fn bad_files_say_what_and_where() {
         (
             good.replace("\"choices\": [", "\"choices\": [7,"),
             ErrorKind::Field,
-            "field `choices`, item 1",
+            "field `choices[1]`",
         ),
     ];
     for (text, kind, words) in cases {

@@ -142,6 +142,7 @@ fn the_file_decoder_takes_100_000_generated_inputs_without_panic() {
             }
             Err(e) => {
                 check_error(&e, &input);
+                assert!(e.at.starts_with("line "), "{input:?}: {e}");
                 bad += 1;
             }
         }

@@ -205,7 +205,7 @@ pub fn decode(run: &Run, code: &str) -> Result<Vec<Event>, CodecError> {
         ));
     };
     if version != CODE_VERSION {
-        let shown = text::quote(&version.chars().take(12).collect::<String>());
+        let shown = file::quote(&version.chars().take(12).collect::<String>());
         return Err(error(
             ErrorKind::Version,
             "run code",
@@ -311,7 +311,7 @@ pub fn decode_choice_words(run: &Run, words: &[&str]) -> Result<Vec<Event>, Code
             } else {
                 format!("possible there: {}", possible.join(", "))
             };
-            let shown = text::quote(&word.chars().take(40).collect::<String>());
+            let shown = file::quote(&word.chars().take(40).collect::<String>());
             return Err(error(
                 ErrorKind::NotEnabled,
                 format!("field `choices`, choice {}", i + 1),
@@ -361,7 +361,7 @@ pub fn resolve(id: &str, sandbox: Option<&SandboxSpec>) -> Result<&'static Scena
         };
     }
     scenarios::find(id).ok_or_else(|| {
-        let shown = text::quote(&id.chars().take(60).collect::<String>());
+        let shown = file::quote(&id.chars().take(60).collect::<String>());
         error(
             ErrorKind::Field,
             "field `scenario`",
@@ -388,7 +388,7 @@ impl RunSpec {
         let scenario = resolve(&self.scenario, self.sandbox.as_ref())?;
         let fixes =
             Fixes::parse(scenario, self.fixes.iter().map(String::as_str)).map_err(|bad| {
-                let shown = text::quote(&bad.chars().take(60).collect::<String>());
+                let shown = file::quote(&bad.chars().take(60).collect::<String>());
                 error(
                     ErrorKind::Field,
                     "field `fixes`",
@@ -446,9 +446,9 @@ impl RunSpec {
     }
 }
 
+pub mod file;
 mod json;
 mod replay;
-pub mod text;
 pub use json::{from_json, to_json};
 pub use replay::Replayer;
 use replay::{options_at, rule_at};

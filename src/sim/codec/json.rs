@@ -1,118 +1,75 @@
-//! The run's JSON file: written by hand (so its fields keep a readable order), read
-//! with the small reader in `text` and then checked field by field, so every error
-//! names its field (or line and column, for broken JSON).
-use super::text::{self as reader, quote, Json};
+//! The run's JSON file, read and written with `serde_json` (see `file`): every error
+//! names the line, the column and the field.
+use super::file::{self, quote, At, Loose, Text};
 use super::{
     decode_choice_words, error, CodecError, ErrorKind, RunSpec, FORMAT, MAX_JSON_LEN, VERSION,
 };
 use crate::sim::run::MAX_STEPS;
 use crate::sim::sandbox::{self, SandboxSpec};
+use serde::{Deserialize, Serialize};
 
-fn quoted(s: &str) -> String {
-    reader::quote(s)
+/// The file as written: its fields in this order.
+#[derive(Serialize)]
+struct RunFileOut<'a> {
+    format: &'a str,
+    version: u64,
+    scenario: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sandbox: Option<String>,
+    fixes: &'a [String],
+    seed: u64,
+    cursor: usize,
+    choices: Vec<String>,
+}
+
+/// What is read first, to tell another kind of file (or another version) from a
+/// broken run file.
+#[derive(Deserialize)]
+struct Head {
+    format: Option<At<Loose>>,
+    version: Option<At<Loose>>,
+}
+
+/// The file as read. Unknown fields are ignored (a later version may add some).
+#[derive(Deserialize)]
+struct RunFileIn {
+    scenario: At<String>,
+    #[serde(default)]
+    sandbox: Option<At<String>>,
+    #[serde(default)]
+    fixes: Vec<At<String>>,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    cursor: Option<At<u64>>,
+    #[serde(default)]
+    choices: Vec<At<String>>,
 }
 
 /// The spec as a JSON document (pretty, one choice per line).
 pub fn to_json(spec: &RunSpec) -> String {
-    let mut out = String::from("{\n");
-    out.push_str(&format!("  \"format\": {},\n", quoted(FORMAT)));
-    out.push_str(&format!("  \"version\": {VERSION},\n"));
-    out.push_str(&format!("  \"scenario\": {},\n", quoted(&spec.scenario)));
-    if let Some(sb) = &spec.sandbox {
-        out.push_str(&format!("  \"sandbox\": {},\n", quoted(&sb.code())));
-    }
-    let fixes: Vec<String> = spec.fixes.iter().map(|f| quoted(f)).collect();
-    out.push_str(&format!("  \"fixes\": [{}],\n", fixes.join(", ")));
-    out.push_str(&format!("  \"seed\": {},\n", spec.seed));
-    out.push_str(&format!("  \"cursor\": {},\n", spec.cursor));
-    if spec.choices.is_empty() {
-        out.push_str("  \"choices\": []\n");
-    } else {
-        out.push_str("  \"choices\": [\n");
-        let lines: Vec<String> = spec
-            .choices
-            .iter()
-            .map(|e| format!("    {}", quoted(&e.to_string())))
-            .collect();
-        out.push_str(&lines.join(",\n"));
-        out.push_str("\n  ]\n");
-    }
-    out.push_str("}\n");
-    out
+    let out = RunFileOut {
+        format: FORMAT,
+        version: VERSION,
+        scenario: &spec.scenario,
+        sandbox: spec.sandbox.as_ref().map(|sb| sb.code()),
+        fixes: &spec.fixes,
+        seed: spec.seed,
+        cursor: spec.cursor,
+        choices: spec.choices.iter().map(|e| e.to_string()).collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
-fn field_error(name: &str, reason: impl Into<String>) -> CodecError {
-    error(ErrorKind::Field, format!("field `{name}`"), reason)
+fn version_error(at: String, reason: String) -> CodecError {
+    error(ErrorKind::Version, at, reason)
 }
 
-fn kind_of(v: &Json) -> &'static str {
-    v.kind()
-}
-
-fn short(s: &str) -> String {
-    let mut t: String = s.chars().take(60).collect();
-    if s.chars().count() > 60 {
-        t.push('…');
-    }
-    t
-}
-
-fn whole(doc: &Json, name: &str) -> Result<Option<u64>, CodecError> {
-    match doc.get(name) {
-        None => Ok(None),
-        Some(Json::Number(n)) => n.parse::<u64>().map(Some).map_err(|_| {
-            field_error(
-                name,
-                format!("{n} is not a whole number from 0 to {}", u64::MAX),
-            )
-        }),
-        Some(Json::String(s)) => {
-            s.trim().parse::<u64>().map(Some).map_err(|_| {
-                field_error(name, format!("{} is not a whole number", quote(&short(s))))
-            })
-        }
-        Some(v) => Err(field_error(
-            name,
-            format!("expected a whole number, found {}", kind_of(v)),
-        )),
-    }
-}
-
-fn string<'a>(doc: &'a Json, name: &str) -> Result<Option<&'a str>, CodecError> {
-    match doc.get(name) {
-        None | Some(Json::Null) => Ok(None),
-        Some(Json::String(s)) => Ok(Some(s)),
-        Some(v) => Err(field_error(
-            name,
-            format!("expected a string, found {}", kind_of(v)),
-        )),
-    }
-}
-
-fn strings<'a>(doc: &'a Json, name: &str) -> Result<Vec<&'a str>, CodecError> {
-    match doc.get(name) {
-        None | Some(Json::Null) => Ok(Vec::new()),
-        Some(Json::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v {
-                Json::String(s) => Ok(s.as_str()),
-                v => Err(error(
-                    ErrorKind::Field,
-                    format!("field `{name}`, item {}", i + 1),
-                    format!("expected a string, found {}", kind_of(v)),
-                )),
-            })
-            .collect(),
-        Some(v) => Err(field_error(
-            name,
-            format!("expected a list, found {}", kind_of(v)),
-        )),
-    }
-}
-
-/// Reads a run file. The scenario, fixes and seed are checked, then the choices are
-/// matched, step by step, against what is possible at each step.
+/// Reads a run file. The format and version are checked first, then the fields, then
+/// the scenario, fixes and seed, then the choices, step by step, against what is
+/// possible at each step.
 pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
     if text.len() > MAX_JSON_LEN {
         return Err(error(
@@ -124,115 +81,118 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
             ),
         ));
     }
-    let doc = reader::parse(text).map_err(|e| {
-        error(
-            ErrorKind::Syntax,
-            format!("line {}, column {}", e.line, e.column),
-            format!("not valid JSON: {}", e.reason),
-        )
-    })?;
-    if !matches!(doc, Json::Object(_)) {
-        return Err(error(
-            ErrorKind::Syntax,
-            "file",
-            format!("expected a JSON object, found {}", doc.kind()),
-        ));
-    }
-    match doc.get("format") {
-        Some(Json::String(f)) if f == FORMAT => {}
-        Some(Json::String(f)) => {
-            return Err(error(
-                ErrorKind::Version,
-                "field `format`",
+    let place = Text(text);
+    let head: Head = file::read(text, "a run file")?;
+    match &head.format {
+        Some(At {
+            value: Loose::Str(f),
+            ..
+        }) if f == FORMAT => {}
+        Some(f) => {
+            return Err(version_error(
+                place.at(f, "format"),
                 format!(
                     "{} is not a Cachescope run (expected {})",
-                    quote(&short(f)),
+                    f.value.words(),
                     quote(FORMAT)
                 ),
             ))
         }
-        Some(v) => {
-            return Err(error(
-                ErrorKind::Version,
-                "field `format`",
-                format!(
-                    "expected the string {}, found {}",
-                    quote(FORMAT),
-                    kind_of(v)
-                ),
-            ))
-        }
         None => {
-            return Err(error(
-                ErrorKind::Version,
-                "field `format`",
+            return Err(version_error(
+                place.top("format"),
                 format!("missing: a run file has \"format\": {}", quote(FORMAT)),
             ))
         }
     }
-    match doc.get("version") {
-        Some(Json::Number(n)) if n.parse::<u64>() == Ok(VERSION) => {}
+    match &head.version {
+        Some(At {
+            value: Loose::Number(n),
+            ..
+        }) if n.parse::<u64>() == Ok(VERSION) => {}
         Some(v) => {
-            return Err(error(
-                ErrorKind::Version,
-                "field `version`",
+            return Err(version_error(
+                place.at(v, "version"),
                 format!(
                     "version {} is not known; this page reads version {VERSION}",
-                    match v {
-                        Json::Number(n) => short(n),
-                        Json::String(t) => quote(&short(t)),
-                        v => v.kind().to_string(),
-                    }
+                    v.value.words()
                 ),
             ))
         }
         None => {
-            return Err(error(
-                ErrorKind::Version,
-                "field `version`",
+            return Err(version_error(
+                place.top("version"),
                 format!("missing: a run file has \"version\": {VERSION}"),
             ))
         }
     }
-    let scenario = string(&doc, "scenario")?
-        .ok_or_else(|| field_error("scenario", "missing: which scenario the run is of"))?
-        .to_string();
-    let sandbox = match string(&doc, "sandbox")? {
-        Some(code) => {
-            Some(SandboxSpec::parse(code).map_err(|e| field_error("sandbox", format!("{e}")))?)
-        }
+    let doc: RunFileIn = file::read(text, "a run file")?;
+    let field = |at: String, reason: String| error(ErrorKind::Field, at, reason);
+    let sandbox = match &doc.sandbox {
+        Some(code) => Some(
+            SandboxSpec::parse(&code.value)
+                .map_err(|e| field(place.at(code, "sandbox"), format!("{e}")))?,
+        ),
         None => None,
     };
     // The sandbox's parts only mean something for the sandbox.
+    let scenario = doc.scenario.value.clone();
     let sandbox = sandbox.filter(|_| scenario == sandbox::ID);
     if scenario == sandbox::ID && sandbox.is_none() {
-        return Err(field_error(
-            "sandbox",
-            "missing: the sandbox's parts (e.g. \"1.a211mn\")",
+        return Err(field(
+            place.at(&doc.scenario, "sandbox"),
+            "missing: the sandbox's parts (e.g. \"1.a211mn\")".into(),
         ));
     }
-    let fixes: Vec<String> = strings(&doc, "fixes")?
-        .into_iter()
-        .map(String::from)
-        .collect();
-    let seed = whole(&doc, "seed")?;
-    let cursor = whole(&doc, "cursor")?.unwrap_or(0);
-    let words = strings(&doc, "choices")?;
+    let cursor = doc.cursor.as_ref().map_or(0, |c| c.value);
     let mut spec = RunSpec {
         scenario,
-        fixes,
+        fixes: doc.fixes.iter().map(|f| f.value.clone()).collect(),
         seed: 0,
         sandbox,
         choices: Vec::new(),
         cursor: usize::try_from(cursor).unwrap_or(usize::MAX),
     };
-    let start_scenario = super::resolve(&spec.scenario, spec.sandbox.as_ref())?;
-    spec.seed = seed.unwrap_or(start_scenario.seed);
-    let start = spec.start()?;
-    spec.choices = decode_choice_words(&start, &words)?;
+    let start_scenario = super::resolve(&spec.scenario, spec.sandbox.as_ref())
+        .map_err(|e| field(place.at(&doc.scenario, "scenario"), e.reason))?;
+    spec.seed = doc.seed.unwrap_or(start_scenario.seed);
+    let start = spec.start().map_err(|e| {
+        // The only field `start` checks past `resolve` is a fix.
+        let bad = doc
+            .fixes
+            .iter()
+            .find(|f| start_scenario.fix(&f.value).is_none());
+        match bad {
+            Some(f) => field(place.at(f, "fixes"), e.reason),
+            None => e,
+        }
+    })?;
+    let words: Vec<&str> = doc.choices.iter().map(|c| c.value.as_str()).collect();
+    spec.choices = decode_choice_words(&start, &words).map_err(|mut e| {
+        // Point at the choice by its line.
+        if e.kind == ErrorKind::TooManyChoices {
+            e.at = match doc.choices.first() {
+                Some(c) => place.at(c, "choices"),
+                None => place.top("choices"),
+            };
+        } else if let Some(n) =
+            e.at.rsplit("choice ")
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+        {
+            if let Some(c) = n.checked_sub(1).and_then(|i| doc.choices.get(i)) {
+                e.at = format!("{}, choice {n}", place.at(c, "choices"));
+            }
+        }
+        e
+    })?;
     if spec.cursor > MAX_STEPS {
-        return Err(field_error(
-            "cursor",
+        let at = doc
+            .cursor
+            .as_ref()
+            .map_or("field `cursor`".into(), |c| place.at(c, "cursor"));
+        return Err(field(
+            at,
             format!("{cursor} is past the longest run ({MAX_STEPS} steps)"),
         ));
     }

@@ -1,0 +1,237 @@
+//! Reading a JSON file (a run file or a scenario file) into a typed value with
+//! `serde_json`, so that every error names the line, the column and the field.
+//!
+//! `serde_json` reports the line and column of broken JSON and of a value of the wrong
+//! type; `serde_path_to_error` adds the field path (`clients[2].requests[1].at_ms`,
+//! lists counted from 1 as a reader counts). A check made after reading (a scenario
+//! that does not exist, a choice that is not possible) finds its place through `At`,
+//! which keeps where a value began in the text.
+use super::{error, CodecError, ErrorKind};
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fmt;
+
+/// A value and where it began in the text it was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    /// The address of the value's first byte; `Text::place` turns it into a line and a
+    /// column (an address, not an offset, because serde hands over a borrowed slice).
+    addr: usize,
+}
+
+impl<T> At<T> {
+    /// A value with no place in any text (written by the program, not read).
+    pub fn new(value: T) -> At<T> {
+        At { value, addr: 0 }
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for At<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: &'de RawValue = Deserialize::deserialize(d)?;
+        let value = serde_json::from_str(raw.get()).map_err(|e| de::Error::custom(bare(&e)))?;
+        Ok(At {
+            value,
+            addr: raw.get().as_ptr() as usize,
+        })
+    }
+}
+
+/// serde_json's message without its own " at line L column C" (the caller adds the
+/// place in the whole file).
+/// Serde's names of types are put in a reader's words.
+fn bare(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let mut text = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    const WORDS: [(&str, &str); 11] = [
+        ("EOF while parsing", "the file ends in the middle of"),
+        ("expected u64", "expected a whole number (0 or more)"),
+        ("expected u32", "expected a whole number (0 or more)"),
+        ("expected u16", "expected a whole number (0 or more)"),
+        ("expected u8", "expected a whole number (0 or more)"),
+        ("expected usize", "expected a whole number (0 or more)"),
+        ("invalid type: sequence", "invalid type: a list"),
+        ("invalid type: map", "invalid type: an object"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected an object"),
+        ("invalid type: ", "found "),
+    ];
+    for (from, to) in WORDS {
+        text = text.replace(from, to);
+    }
+    text
+}
+
+/// The text a file was read from, to turn places into lines and columns.
+pub struct Text<'a>(pub &'a str);
+
+impl Text<'_> {
+    /// The line and column (both from 1, the column in characters) of `at`'s value,
+    /// or `None` when it was not read from this text.
+    pub fn place<T>(&self, at: &At<T>) -> Option<(usize, usize)> {
+        let start = self.0.as_ptr() as usize;
+        let offset = at.addr.checked_sub(start)?;
+        let before = self.0.get(..offset)?;
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Some((line, column))
+    }
+
+    /// "line L, column C, field `name`" of the object the text holds (where a field that
+    /// is missing should be).
+    pub fn top(&self, field: &str) -> String {
+        let before = self.0.len() - self.0.trim_start().len();
+        let line = self.0[..before].matches('\n').count() + 1;
+        let column = self.0[..before]
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        format!("line {line}, column {column}, field `{field}`")
+    }
+
+    /// "line L, column C, field `name`": where a value read from this text is.
+    pub fn at<T>(&self, value: &At<T>, field: &str) -> String {
+        match self.place(value) {
+            Some((line, column)) => format!("line {line}, column {column}, field `{field}`"),
+            None => format!("field `{field}`"),
+        }
+    }
+}
+
+/// A field path as a reader counts: `clients[2].requests[1].at_ms`.
+fn path_words(path: &serde_path_to_error::Path) -> String {
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => {
+                out.push_str(&format!("[{}]", index + 1));
+            }
+            serde_path_to_error::Segment::Map { key } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            serde_path_to_error::Segment::Enum { variant } => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(variant);
+            }
+            serde_path_to_error::Segment::Unknown => out.push_str(".?"),
+        }
+    }
+    out
+}
+
+/// Reads `text` as a `T`. Broken JSON is a `Syntax` error, a missing or mistyped field
+/// a `Field` error; both name the line, the column and (for a field) its path.
+pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, CodecError> {
+    if !text.trim_start().starts_with('{') {
+        let found = match text.trim_start().chars().next() {
+            None => "nothing".to_string(),
+            Some(c) => format!("'{}'", c.escape_default()),
+        };
+        return Err(error(
+            ErrorKind::Syntax,
+            "line 1, column 1",
+            format!("expected a JSON object ({what} starts with '{{'), found {found}"),
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = path_words(e.path());
+        json_error(e.inner(), &path)
+    })?;
+    // Only white space may follow the object.
+    de.end().map_err(|e| json_error(&e, ""))?;
+    Ok(value)
+}
+
+fn json_error(inner: &serde_json::Error, path: &str) -> CodecError {
+    let place = format!("line {}, column {}", inner.line(), inner.column());
+    let reason = bare(inner);
+    match inner.classify() {
+        serde_json::error::Category::Data if !path.is_empty() => {
+            error(ErrorKind::Field, format!("{place}, field `{path}`"), reason)
+        }
+        serde_json::error::Category::Data => error(ErrorKind::Field, place, reason),
+        _ => error(
+            ErrorKind::Syntax,
+            place,
+            format!("not valid JSON: {reason}"),
+        ),
+    }
+}
+
+/// Any JSON value, kept only as far as an error message needs it: a string, or the
+/// kind of anything else ("a number 2", "a list").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loose {
+    Str(String),
+    Number(String),
+    Other(&'static str),
+}
+
+impl Loose {
+    /// The value in words, for an error message.
+    pub fn words(&self) -> String {
+        match self {
+            Loose::Str(s) => quote(&s.chars().take(60).collect::<String>()),
+            Loose::Number(n) => n.clone(),
+            Loose::Other(kind) => kind.to_string(),
+        }
+    }
+}
+
+struct LooseVisitor;
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Loose;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Loose, E> {
+        Ok(Loose::Str(v.to_string()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Loose, E> {
+        Ok(Loose::Number(v.to_string()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Loose, E> {
+        Ok(Loose::Number(v.to_string()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Loose, E> {
+        Ok(Loose::Number(v.to_string()))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Loose, E> {
+        Ok(Loose::Other("true or false"))
+    }
+    fn visit_unit<E>(self) -> Result<Loose, E> {
+        Ok(Loose::Other("null"))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Loose::Other("a list"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Loose, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Loose::Other("an object"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor)
+    }
+}
+
+/// `text` as a JSON string literal.
+pub fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
