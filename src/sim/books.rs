@@ -231,9 +231,27 @@ pub fn newest(world: &World, key: Key) -> Version {
     world.db.read(key).max(acked)
 }
 
+/// Whether an event about `key` at `version` or newer that the consumer has not handled yet is on its way
+/// (in the service about to publish it, the outbox, the network, the bus's log, or the
+/// consumer's hands): the consumer will invalidate or update the key when it comes.
+pub(crate) fn event_pending(w: &World, key: Key, version: Version) -> bool {
+    w.config.bus.is_some() && event_in_flight(w, key, version)
+}
+
 /// Whether an event covering `key` at `version` (or newer) is somewhere it will be
-/// handled from.
+/// handled from, the dead-letter queue included (an operator replays it).
 fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
+    event_in_flight(w, key, version)
+        || w.bus
+            .dlq
+            .iter()
+            .any(|e| e.ev.key == key && e.ev.version >= version)
+}
+
+/// Whether an event covering `key` at `version` (or newer) is on its way to the
+/// consumer: being published, in the outbox, on the network, in the bus's log or in
+/// the consumer's hands.
+fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
     use super::bus::EntryState;
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
@@ -253,10 +271,9 @@ fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
                 EntryState::Pending | EntryState::Sent | EntryState::Retrying
             )
     });
-    let in_dlq = w.bus.dlq.iter().any(|e| covers(&e.ev));
     let in_hand = w.consumer.inbox.iter().any(|(ev, _)| covers(ev))
         || w.consumer.busy.is_some_and(|(ev, _, _)| covers(&ev));
-    publishing || in_net || in_outbox || in_log || in_dlq || in_hand
+    publishing || in_net || in_outbox || in_log || in_hand
 }
 
 #[cfg(test)]

@@ -138,8 +138,9 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                 return said(
                     format!("logged {} at {at}", ev.id),
                     format!(
-                        "The bus appends {ev} to its log at offset {at}, on disk (a durable log, like a Kafka \
-                         partition): it stays there until the consumer has committed past it.{sent}"
+                        "The bus appends {ev} to its log at offset {at}, on disk ({}): it stays there until the \
+                         consumer has acknowledged it.{sent}",
+                        durable_kind(&cfg)
                     ),
                 );
             }
@@ -171,21 +172,46 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
             )
         }
         Payload::Ack { ev, offset } => {
+            let mut was_sent = false;
             if let Some(e) = w.bus.log.get_mut(offset as usize) {
                 if e.state == EntryState::Sent {
                     e.state = EntryState::Acked;
+                    was_sent = true;
                 }
             }
             w.timers
                 .retain(|t| t.kind != TimerKind::AckTimeout { offset });
+            let before = w.bus.offset();
             let sent = pump(w);
-            said(
-                format!("committed {}", w.bus.offset()),
+            let now = w.bus.offset();
+            let what = if !was_sent {
                 format!(
-                    "The consumer acknowledged {}: the bus commits its offset, now {}. Only now is the event done with.{sent}",
-                    ev.id,
-                    w.bus.offset()
-                ),
+                    "the bus was not waiting for this ack ({} is not out for delivery now), so it changes nothing; \
+                     the committed offset is {now}.",
+                    ev.id
+                )
+            } else if now > offset {
+                format!(
+                    "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
+                    ev.id
+                )
+            } else {
+                let head = w
+                    .bus
+                    .log
+                    .get(before as usize)
+                    .map(|e| e.ev.id.to_string())
+                    .unwrap_or_default();
+                format!(
+                    "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no ack \
+                     yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative offset as \
+                     in Kafka.",
+                    ev.id
+                )
+            };
+            said(
+                format!("committed {now}"),
+                format!("The consumer acknowledged {}: {what}{sent}", ev.id),
             )
         }
         Payload::Nack { ev, offset } => nack(w, ev, offset),
@@ -203,9 +229,10 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
             said(
                 format!("resume at {}", w.bus.offset()),
                 format!(
-                    "The consumer reconnects; the bus resumes from its committed offset {}, with {behind} event(s) \
-                     to catch up on (an event handled but not committed comes again: at-least-once).{sent}",
-                    w.bus.offset()
+                    "The consumer reconnects; the bus resumes from its committed offset {}, with {} to catch up on \
+                     (an event handled but not acknowledged comes again: at-least-once).{sent}",
+                    w.bus.offset(),
+                    super::describe::count(u64::from(behind), "event", "events")
                 ),
             )
         }
@@ -269,6 +296,19 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
             ev.id
         ),
     )
+}
+
+/// The real system the durable bus behaves like, for the narration. With an ack
+/// timeout each event is acknowledged on its own and one left unacknowledged is
+/// redelivered alone, after later ones were acknowledged: SQS's visibility timeout or
+/// RabbitMQ's unacknowledged messages, not Kafka, whose consumer commits one offset
+/// cumulatively and replays in order.
+fn durable_kind(cfg: &super::config::BusConfig) -> &'static str {
+    if cfg.ack_timeout_ms.is_some() {
+        "a durable queue with an ack per event and an ack timeout, like SQS or RabbitMQ"
+    } else {
+        "a durable log, like a Kafka partition"
+    }
 }
 
 /// Everything delivered but not acknowledged goes back to pending (a new session).

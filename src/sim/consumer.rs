@@ -123,6 +123,7 @@ fn next(w: &mut World) -> String {
                 continue;
             }
         }
+        let again = w.consumer.processed.contains(&ev.id);
         let flow = FlowId(w.next_flow);
         w.next_flow += 1;
         w.consumer.busy = Some((ev, offset, flow));
@@ -134,6 +135,12 @@ fn next(w: &mut World) -> String {
                 token: None,
             };
             w.send(NodeId::Consumer, NodeId::Cache, Some(flow), set, lat);
+            if again {
+                said.push_str(&format!(
+                    "It has handled {} before, but it keeps no record of event ids, so it applies it again. ",
+                    ev.id
+                ));
+            }
             said.push_str(&format!(
                 "It writes the event's value into the cache: set {} = {} (an update, not a delete).",
                 ev.key, ev.version
@@ -149,10 +156,17 @@ fn next(w: &mut World) -> String {
                 },
                 lat,
             );
-            said.push_str(&format!(
-                "It deletes {} from the cache, so the next read loads {}.",
-                ev.key, ev.version
-            ));
+            if again {
+                said.push_str(&format!(
+                    "It has handled {} before and deletes {} again: harmless, because a delete is idempotent.",
+                    ev.id, ev.key
+                ));
+            } else {
+                said.push_str(&format!(
+                    "It deletes {} from the cache, so that the next read loads {} or newer.",
+                    ev.key, ev.version
+                ));
+            }
         }
     }
     said

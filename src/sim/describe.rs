@@ -77,3 +77,13 @@ pub fn choices(world: &World) -> Vec<Choice> {
         .map(|e| choice(world, e))
         .collect()
 }
+
+/// `n` with its noun, singular for one: `count(1, "read", "reads")` is "1 read",
+/// `count(2, …)` "2 reads". Narration never prints "read(s)".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -188,7 +188,15 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
             let open = w.flows.len();
             w.flows.clear();
             w.loading.clear();
-            format!("its {open} open request(s) are gone: whatever they had still to do (a publish, a delete) never happens")
+            match open {
+                0 => "it had no open request, so only its schedule is lost".to_string(),
+                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
+                    .to_string(),
+                n => format!(
+                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
+                     happens"
+                ),
+            }
         }
         NodeId::Cache => {
             let keys = w.cache.entries.len();
@@ -198,16 +206,23 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
                 String::new()
             } else {
                 format!(
-                    "; the disk log keeps {} write(s) to replay",
-                    w.cache.log.len()
+                    "; the disk log keeps {} to replay",
+                    super::describe::count(w.cache.log.len() as u64, "write", "writes")
                 )
             };
-            format!("its memory is gone: {keys} cached key(s), its leases and locks, and {queued} queued write(s){log}")
+            let keys = super::describe::count(keys as u64, "cached key", "cached keys");
+            let queued = super::describe::count(queued as u64, "queued write", "queued writes");
+            format!("its memory is gone: {keys}, its leases and locks, and {queued}{log}")
         }
         NodeId::Consumer => {
             let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());
             w.consumer.crash();
-            format!("the {n} event(s) it had received but not finished are gone from its memory")
+            if n == 0 {
+                "it had no event in hand, so nothing in its memory is lost".to_string()
+            } else {
+                let n = super::describe::count(n as u64, "event", "events");
+                format!("the {n} it had received but not finished are gone from its memory")
+            }
         }
         NodeId::Relay => {
             w.relay.working = false;
@@ -269,10 +284,17 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
                     w.cache.enqueue(*key, *version, false);
                 }
                 super::behind::wake_flusher(w);
+                let back: Vec<String> = w
+                    .cache
+                    .queue
+                    .iter()
+                    .map(|q| format!("{} = {}", q.key, q.version))
+                    .collect();
                 format!(
-                    "and replays its disk log: {} acknowledged write(s) are back in the cache and in the queue, and the \
-                     flusher will write them",
-                    log.len()
+                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
+                     write it",
+                    super::describe::count(log.len() as u64, "acknowledged write", "acknowledged writes"),
+                    back.join(", ")
                 )
             }
         }

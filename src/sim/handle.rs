@@ -28,17 +28,18 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 } else {
                     format!("its TTL runs to {expires_ms} ms")
                 };
-                let stale = if v != w.expected(key) {
-                    format!(
-                        " But the database has {}: this hit is stale.",
-                        w.expected(key)
-                    )
+                let want = w.expected(key);
+                let stale = if v < want {
+                    format!(" But the database has {want}: the cache's copy is out of date.")
                 } else {
                     String::new()
                 };
                 return said(
                     format!("hit {v}"),
-                    format!("The cache has {key} = {v} ({ttl}): a hit. The database is not touched.{stale}"),
+                    format!(
+                        "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
+                         not touched.{stale}"
+                    ),
                 );
             }
             w.metrics.cache_misses += 1;
@@ -97,14 +98,14 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                     };
                     let want = w.expected(key);
                     let stale = if version < want {
-                        format!(
-                            " But the database already has {want}: the cache now serves a stale value{}.",
-                            if expires == NO_TTL {
-                                ", and with no TTL nothing will ever mend it".to_string()
-                            } else {
-                                format!(", and nothing removes it before its TTL ends at {expires} ms")
+                        let until = match (pending_removal(w, key), expires == NO_TTL) {
+                            (Some(what), _) => format!(", until {what}"),
+                            (None, true) => ", and with no TTL only a later write can replace it".to_string(),
+                            (None, false) => {
+                                format!(", and nothing in flight removes it before its TTL ends at {expires} ms")
                             }
-                        )
+                        };
+                        format!(" But the database already has {want}: the cache now serves a stale value{until}.")
                     } else {
                         String::new()
                     };
@@ -145,7 +146,9 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             );
             let what = match held {
                 Some(v) => format!("The cache deletes {key} (it held {v})."),
-                None => format!("The cache deletes {key}; it was not cached, and a delete is harmless to repeat."),
+                None => format!(
+                    "The cache deletes {key}; it was not cached, so there is nothing to remove."
+                ),
             };
             let extra = match (w.cache.guard, version, lease) {
                 (SetGuard::Versioned { tombstone_ms }, Some(v), _) => format!(
@@ -280,9 +283,10 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             );
             let cached = w.cache.live(key, w.now_ms).map(|e| e.version);
             let note = match cached {
-                Some(v) if v < version => {
-                    format!(" The cache still holds {v}: until it is invalidated, readers who hit get a stale value.")
-                }
+                Some(v) if v < version => format!(
+                    " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a stale \
+                     value."
+                ),
                 _ => String::new(),
             };
             let outbox_note = if outbox {
@@ -390,13 +394,61 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
     }
 }
 
+/// What is on its way to remove or replace the stale value the cache holds for `key`,
+/// in words, if anything: a scheduled second delete, a delete in flight, a write that
+/// will delete after its commit, or an event the consumer will act on.
+fn pending_removal(w: &World, key: Key) -> Option<String> {
+    let second = w
+        .timers
+        .iter()
+        .find(|t| matches!(t.kind, TimerKind::SecondDelete { key: k, .. } if k == key));
+    if let Some(t) = second {
+        return Some(format!(
+            "the second delete due at {} ms removes it",
+            t.at_ms
+        ));
+    }
+    let deleting = w.net.iter().any(|m| {
+        m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
+    });
+    if deleting {
+        return Some(format!("the delete of {key} already on its way removes it"));
+    }
+    let writing = w.config.write_order == super::config::WriteOrder::UpdateThenDelete
+        && matches!(w.config.write_mode, WriteMode::Invalidate)
+        && w.flows
+            .iter()
+            .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit);
+    if writing {
+        return Some(format!(
+            "the write of {key} in progress deletes it after its commit"
+        ));
+    }
+    if super::books::event_pending(w, key, w.expected(key)) {
+        return Some(format!(
+            "the consumer handles the event for {key} still on its way"
+        ));
+    }
+    None
+}
+
 pub(crate) fn expire(w: &mut World, key: Key) -> Said {
+    let held = w.cache.entries.get(&key).map(|e| e.version);
     if w.cache.expire(key, w.now_ms) {
+        let want = w.expected(key);
+        let why = match held {
+            Some(v) if v < want => format!(
+                " It held {v} while the database has {want}: the TTL is the safety net that bounds how long a stale \
+                 value can live."
+            ),
+            Some(v) => format!(" It held {v}, still the current version: a TTL also drops values that were right."),
+            None => String::new(),
+        };
         said(
             "expired",
             format!(
-                "{key}'s TTL ran out: the cache drops it. The next read misses and loads the current row: the TTL is \
-                 the safety net that bounds how long a stale value can live."
+                "{key}'s TTL ran out: the cache drops it, and until something fills it again a read misses and \
+                 loads the row from the database.{why}"
             ),
         )
     } else {
@@ -446,7 +498,7 @@ pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
         Op::Read => (Payload::Read { key: req.key }, format!("{node} asks the service to read {}.", req.key)),
         Op::Write => (
             Payload::Write { key: req.key },
-            format!("{node} asks the service to update {}: the database will commit its next version.", req.key),
+            format!("{node} asks the service to write the next version of {}.", req.key),
         ),
         Op::DirectWrite => (
             Payload::DbWrite { key: req.key, outbox: false },

@@ -20,8 +20,7 @@ pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
     said(
         "get sent",
         format!(
-            "The service looks {key} up in the cache first (cache-aside): a hit costs one cache round trip, far \
-             cheaper than the database."
+            "The service asks the cache for {key} first; only on a miss will it go to the database."
         ),
     )
 }
@@ -93,7 +92,7 @@ pub(crate) fn on_hit(
         format!("answer {v}, recompute"),
         format!(
             "The service answers {client} with {v} from the cache at once. {test}: past it, so this request also \
-             recomputes {key} in the background, before it expires. Nobody waits. The closer the expiry and the \
+             starts recomputing {key} in the background now, ahead of its expiry at {expires_ms} ms. Nobody waits. The closer the expiry and the \
              slower the recompute, the likelier this draw; it is probabilistic, so two readers may both recompute."
         ),
     )
@@ -119,7 +118,8 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
                     "join load",
                     format!(
                         "A miss, but this service is already loading {key} for another request: single-flight makes \
-                         this one wait for that load instead of querying the database ({n} request(s) now share it)."
+                         this one wait for that load instead of querying the database ({} now waiting for it).",
+                        super::describe::count(n as u64, "request", "requests")
                     ),
                 );
             }
@@ -196,10 +196,19 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
     let client = flow.client;
     if flow.background {
         w.flows.retain(|f| f.id != flow.id);
-        return said(
-            "refreshed",
-            format!("The early recompute of {key} is in the cache, with a new TTL. Nobody waited for it."),
-        );
+        let landed = if refused {
+            format!(
+                "The cache refused the early recompute of {key}; the entry it has stays as it was."
+            )
+        } else {
+            format!("The early recompute of {key} is in the cache, with a new TTL.")
+        };
+        let outcome = if refused {
+            "recompute refused"
+        } else {
+            "refreshed"
+        };
+        return said(outcome, format!("{landed} Nobody waited for it."));
     }
     let value = flow.loaded;
     let mut notes = release_lock(w, flow);
@@ -212,10 +221,11 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
                 }
             }
             if !waiters.is_empty() {
-                notes.push_str(&format!(
-                    " The {} request(s) that waited for this load get the same answer: one database read for all.",
-                    waiters.len()
-                ));
+                let shared = match waiters.len() {
+                    1 => "The request that waited for this load gets the same answer".to_string(),
+                    n => format!("The {n} requests that waited for this load get the same answer"),
+                };
+                notes.push_str(&format!(" {shared}: one database read for all."));
             }
         }
     }

@@ -80,17 +80,23 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                 .unwrap_or_default();
             said(
                 "set sent",
-                format!("The service got {version} from the database and sets it in the cache{with}, so the next read hits."),
+                format!("The service got {version} from the database and sets it in the cache{with}, so that later reads can hit."),
             )
         }
-        (Payload::SetReply { .. }, Stage::Through) => {
+        (Payload::SetReply { refused, .. }, Stage::Through) => {
             let version = flow.committed.unwrap_or(Version(0));
             answer(w, flow.id, client, Payload::WriteOk { key, version });
+            let cache = match refused {
+                None => format!("The cache has {key} = {version} too"),
+                Some(_) => format!(
+                    "The cache refused {version} (it has a newer version), and the database has it"
+                ),
+            };
             said(
                 "ack",
                 format!(
-                    "The cache has {key} = {version} too: only now, after both the database and the cache, does the \
-                     service tell {client} the write succeeded. The writer paid both latencies."
+                    "{cache}: only now, after both the database and the cache have answered, does the service tell \
+                     {client} the write succeeded. The writer paid both latencies."
                 ),
             )
         }
@@ -364,7 +370,7 @@ pub(crate) fn second_delete(
         "del sent",
         format!(
             "{delay} ms after the first delete, the service deletes {key} again, to catch a stale fill that landed in \
-             between. If that fill comes later still, nothing removes it."
+             between. A fill that lands later still stays until its TTL."
         ),
     )
 }

@@ -419,19 +419,40 @@ impl World {
 
     /// A message reached a node that is down: it is lost.
     fn lost(&mut self, msg: &Message) -> Said {
-        let mut note = String::new();
-        if let Payload::Deliver { ev, .. } = msg.payload {
-            self.metrics.events_dropped += 1;
-            note = format!(
-                " The event {} is gone from the network; only a durable bus can deliver it again.",
+        let note = match msg.payload {
+            Payload::Deliver { ev, .. } => {
+                self.metrics.events_dropped += 1;
+                format!(
+                    " The event {} is gone from the network; only a durable bus can deliver it again.",
+                    ev.id
+                )
+            }
+            Payload::Publish { ev } => format!(
+                " The event {} never reaches the bus: this publish is gone.",
                 ev.id
-            );
-        }
+            ),
+            Payload::PublishAck { ev } => format!(
+                " The bus has {} in its log all the same; only the relay does not learn it.",
+                ev.id
+            ),
+            Payload::DbWriteReply { key, version, .. } => format!(
+                " The commit of {key} = {version} stands in the database; only the reply that reports it is lost."
+            ),
+            p if p.kind().ends_with("reply")
+                || matches!(
+                    p.kind(),
+                    "read-ok" | "write-ok" | "publish-ack" | "marked" | "outbox-row" | "outbox-empty" | "wb-ack"
+                ) =>
+            {
+                format!(" Only the reply is lost: what {} did stands.", msg.from)
+            }
+            _ => String::new(),
+        };
         said(
             "lost: node down",
             format!(
-                "{} is down, so {} from {} is lost.{note}",
-                msg.to, msg.payload, msg.from
+                "{} is down, so the message {} from {} ({}) is lost.{note}",
+                msg.to, msg.id, msg.from, msg.payload
             ),
         )
     }
