@@ -1,7 +1,7 @@
 //! The run's bookkeeping, the counters the page shows, and the invariants, computed
 //! the same general way in every scenario (never a per-scenario flag).
 use super::ids::{Key, Version};
-use super::keymap::KeyMap;
+use super::keymap::{KeyMap, KeySet};
 use super::world::World;
 use std::collections::VecDeque;
 
@@ -43,6 +43,34 @@ pub struct Books {
     /// overlaps a write may return either. Bounded: an entry leaves when its read is
     /// answered.
     pub read_floor: KeyMap<super::ids::FlowId, Version>,
+    /// What has happened so far that an ending may name, so that an ending derived
+    /// from the state never claims what did not happen. Bounded: each fact once per key.
+    pub happened: KeySet<Happened>,
+}
+
+/// A fact about the run so far, kept for the endings (`Books::happened`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Happened {
+    /// The cache stored a value older than the one the database had.
+    StaleStored(Key),
+    /// The cache refused a set: a lease, a tombstone or a newer version stopped it.
+    SetRefused(Key),
+    /// A delete removed a stale value from the cache.
+    StaleDeleted(Key),
+    /// A TTL dropped an entry that was stale.
+    ExpiredStale(Key),
+    /// A TTL dropped an entry that was still current.
+    ExpiredCurrent(Key),
+    /// An early recompute (XFetch) landed while the entry was still live.
+    RefreshedInTime(Key),
+    /// An early recompute landed after the entry had already expired.
+    RefreshedLate(Key),
+}
+
+impl Books {
+    pub fn saw(&self, fact: Happened) -> bool {
+        self.happened.contains(&fact)
+    }
 }
 
 impl Books {

@@ -1,6 +1,8 @@
 //! What the cache, the database and the clients do with a message that reaches them.
+use super::books::Happened;
 use super::cache::{LockHold, SetGuard};
 use super::config::{Op, SlowHop, WriteMode, NO_TTL};
+use super::ids::Version;
 use super::ids::{FlowId, Key, NodeId};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
 use super::world::{said, Flow, Said, Stage, TimerKind, World};
@@ -73,7 +75,15 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             token,
         } => {
             let expires = w.fill_expiry();
+            let was_live = w.cache.live(key, now).is_some();
             let result = w.cache.set(key, version, token, expires, now);
+            if w.flow(msg.flow).is_some_and(|f| f.background) && result.is_ok() {
+                w.books.happened.insert(if was_live {
+                    Happened::RefreshedInTime(key)
+                } else {
+                    Happened::RefreshedLate(key)
+                });
+            }
             w.send(
                 NodeId::Cache,
                 msg.from,
@@ -86,7 +96,10 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             );
             match result {
                 Ok(()) => {
-                    let delta = w.flow(msg.flow).and_then(|f| f.load_sent_ms).map(|t| now - t);
+                    let delta = w
+                        .flow(msg.flow)
+                        .and_then(|f| f.load_sent_ms)
+                        .map(|t| now - t);
                     if let (Some(delta), Some(e)) = (delta, w.cache.entries.get_mut(&key)) {
                         e.delta_ms = delta;
                     }
@@ -97,10 +110,15 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                         format!("with a TTL until {expires} ms")
                     };
                     let want = w.expected(key);
+                    if version < want {
+                        w.books.happened.insert(Happened::StaleStored(key));
+                    }
                     let stale = if version < want {
                         let until = match (pending_removal(w, key), expires == NO_TTL) {
                             (Some(what), _) => format!(", until {what}"),
-                            (None, true) => ", and with no TTL only a later write can replace it".to_string(),
+                            (None, true) => {
+                                ", and with no TTL only a later write can replace it".to_string()
+                            }
                             (None, false) => {
                                 format!(", and nothing in flight removes it before its TTL ends at {expires} ms")
                             }
@@ -114,26 +132,17 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                         format!("The cache stores {key} = {version}, {ttl}.{stale}"),
                     )
                 }
-                Err(Refusal::Outdated(newer)) => said(
-                    "refused: outdated",
-                    format!(
-                        "The cache refuses the set of {version}: it knows {key} reached {newer} (a tombstone or a newer \
-                         entry). The stale value never lands."
-                    ),
-                ),
-                Err(Refusal::LeaseInvalid) => said(
-                    "refused: lease invalid",
-                    format!(
-                        "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a \
-                         delete invalidated it. The stale value never lands; the next reader misses and loads the \
-                         current row.",
-                        token.map(|t| format!(" #{t}")).unwrap_or_default()
-                    ),
-                ),
+                Err(refusal) => {
+                    w.books.happened.insert(Happened::SetRefused(key));
+                    refused(w, key, version, token, refusal)
+                }
             }
         }
         Payload::Del { key, version } => {
             let held = w.cache.live(key, now).map(|e| e.version);
+            if held.is_some_and(|v| v < w.expected(key)) {
+                w.books.happened.insert(Happened::StaleDeleted(key));
+            }
             let lease = w.cache.leases.get(&key).map(|l| l.token);
             w.cache.delete(key, version, now);
             w.timers.retain(|t| t.kind != TimerKind::Expire { key });
@@ -214,6 +223,32 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             said("unlocked", format!("The cache releases the lock on {key}."))
         }
         other => said("ignored", format!("The cache does not handle {other}.")),
+    }
+}
+
+/// What the cache says when it refuses a set.
+fn refused(w: &World, key: Key, version: Version, token: Option<u64>, refusal: Refusal) -> Said {
+    match refusal {
+        Refusal::Outdated(newer) => {
+            let how = if w.cache.live(key, w.now_ms).is_some_and(|e| e.version >= newer) {
+                format!("it already holds {key} = {newer}")
+            } else {
+                format!("its tombstone says {key} reached {newer}")
+            };
+            said(
+                "refused: outdated",
+                format!("The cache refuses the set of {version}: {how}. The stale value never lands."),
+            )
+        }
+        Refusal::LeaseInvalid => said(
+            "refused: lease invalid",
+            format!(
+                "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a delete \
+                 invalidated it. The stale value never lands; until something fills {key}, a read misses and loads \
+                 the current row.",
+                token.map(|t| format!(" #{t}")).unwrap_or_default()
+            ),
+        ),
     }
 }
 
@@ -436,6 +471,13 @@ pub(crate) fn expire(w: &mut World, key: Key) -> Said {
     let held = w.cache.entries.get(&key).map(|e| e.version);
     if w.cache.expire(key, w.now_ms) {
         let want = w.expected(key);
+        if let Some(v) = held {
+            w.books.happened.insert(if v < want {
+                Happened::ExpiredStale(key)
+            } else {
+                Happened::ExpiredCurrent(key)
+            });
+        }
         let why = match held {
             Some(v) if v < want => format!(
                 " It held {v} while the database has {want}: the TTL is the safety net that bounds how long a stale \

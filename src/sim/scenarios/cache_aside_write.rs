@@ -67,14 +67,18 @@ fn config(_: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, _: &Fixes) -> String {
-    let cached = w
-        .cache
-        .live(crate::sim::ids::Key(1), w.now_ms)
-        .map_or("nothing".into(), |e| e.version.to_string());
+    let key = crate::sim::ids::Key(1);
+    if !super::consistent(w) {
+        return super::other_path(w, key);
+    }
+    let refilled = if w.cache.live(key, w.now_ms).is_some() {
+        "the write deleted the key, and the next read refilled it from the database"
+    } else {
+        "the write deleted the key, and no read has refilled it yet"
+    };
     format!(
-        "Done. The cache holds {cached} and the database {}: the write invalidated the key, and the next read \
-         refilled it from the database. Update first, then delete: if the delete were first, a reader could refill \
-         the old value in between (see delete-before-update-race).",
-        w.db.read(crate::sim::ids::Key(1))
+        "Done. {}: {refilled}. Update first, then delete: if the delete were first, a reader could refill the old \
+         value in between (see delete-before-update-race).",
+        super::holds(w, key)
     )
 }

@@ -8,7 +8,7 @@
 //! Fix `update-then-delete`: update the database, then delete (the cache-aside write
 //! flow). It works in this script; but a read that straddles the write can still put
 //! the old value back: that race is `stale-set-race`.
-use crate::sim::books::{Invariant, Metric};
+use crate::sim::books::{Happened, Invariant, Metric};
 use crate::sim::config::{Config, Request, WriteOrder};
 use crate::sim::ids::{Key, NodeId};
 use crate::sim::scenario::{no_script, FixInfo, Fixes, Scenario};
@@ -65,25 +65,32 @@ fn config(fixes: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, fixes: &Fixes) -> String {
-    let (c, db) = (super::cached(w, Key(1)), w.db.read(Key(1)));
-    if c == "nothing" || c == db.to_string() {
+    let key = Key(1);
+    let raced = w.books.saw(Happened::StaleStored(key));
+    if super::consistent(w) {
         let how = if fixes.has("update-then-delete") {
             " Updating first and deleting after closed this window. But it is not airtight: a read that selects \
              before the commit and sets after the delete still puts the old value back (stale-set-race)."
+        } else if raced {
+            " A stale value landed, and something removed it before the end."
         } else {
-            ""
+            " In this interleaving no reader refilled the old row between the delete and the commit."
         };
-        format!("Done. The cache holds {c} and the database {db}: consistent.{how}")
+        format!("Done. {}: consistent.{how}", super::holds(w, key))
+    } else if !raced {
+        super::other_path(w, key)
     } else if fixes.has("update-then-delete") {
         format!(
-            "Done. The cache holds {c} while the database has {db}, even with update-then-delete: a read selected the \
-             old row before the commit and set it after the delete. That is the stale-set-race, which this order \
-             cannot prevent; it takes versioned sets or leases."
+            "Done. {}, even with update-then-delete: a read selected the old row before the commit and set it after \
+             the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or \
+             leases.",
+            super::holds(w, key)
         )
     } else {
         format!(
-            "Done. The cache holds {c} while the database has {db}: the reader refilled the old row between the \
-             delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete."
+            "Done. {}: a reader refilled the old row between the delete and the commit, and no delete came after. It \
+             stays stale until the TTL. Try update-then-delete.",
+            super::holds(w, key)
         )
     }
 }

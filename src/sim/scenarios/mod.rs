@@ -20,6 +20,7 @@ mod write_behind_crash;
 mod write_through;
 mod write_through_race;
 
+use super::books::Invariant;
 use super::ids::Key;
 use super::scenario::Scenario;
 use super::world::World;
@@ -57,9 +58,55 @@ pub fn next_after(id: &str) -> Option<&'static Scenario> {
     ALL.get(pos + 1).copied()
 }
 
-/// What the cache holds for `key` now, in words ("v2", or "nothing").
-pub(crate) fn cached(w: &World, key: Key) -> String {
-    w.cache
-        .live(key, w.now_ms)
-        .map_or("nothing".to_string(), |e| e.version.to_string())
+/// The ending's first sentence about `key`, read off the state: "The cache and the
+/// database both hold user:1 = v2", "The cache holds user:1 = v1 while the database has
+/// v2", or "The cache holds nothing for user:1; the database has v2".
+pub(crate) fn holds(w: &World, key: Key) -> String {
+    let db = w.db.read(key);
+    match w.cache.live(key, w.now_ms) {
+        Some(e) if e.version == db => {
+            format!("The cache and the database both hold {key} = {db}")
+        }
+        Some(e) => format!(
+            "The cache holds {key} = {} while the database has {db}",
+            e.version
+        ),
+        None => format!("The cache holds nothing for {key}; the database has {db}"),
+    }
+}
+
+/// Whether `cache-matches-db` holds now.
+pub(crate) fn consistent(w: &World) -> bool {
+    Invariant::CacheMatchesDb.check(w).is_ok()
+}
+
+/// An ending for a run that took another path than the scenario's story (a learner's
+/// order, a fault): only what the state says, each invariant that is broken and why.
+pub(crate) fn other_path(w: &World, key: Key) -> String {
+    let broken: Vec<String> = [
+        Invariant::CacheMatchesDb,
+        Invariant::NoLostWrite,
+        Invariant::NoLostEvent,
+    ]
+    .into_iter()
+    .filter_map(|i| {
+        i.check(w)
+            .err()
+            .map(|why| format!("{} is broken: {why}", i.name()))
+    })
+    .collect();
+    let verdict = if broken.is_empty() {
+        "Every invariant holds.".to_string()
+    } else {
+        format!("{}.", broken.join("; "))
+    };
+    format!(
+        "Done. This run took another path than the story above. {}. {verdict}",
+        holds(w, key)
+    )
+}
+
+/// `n` and its noun: "1 read", "2 reads".
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    super::describe::count(n, one, many)
 }

@@ -97,18 +97,31 @@ fn epilogue(w: &World, fixes: &Fixes) -> String {
         })
         .map(|k| k.to_string())
         .collect();
-    if fixes.has("retry-dlq") {
+    let retrying = w
+        .bus
+        .log
+        .iter()
+        .any(|e| e.state == crate::sim::bus::EntryState::Retrying);
+    if fixes.has("retry-dlq") && !w.bus.dlq.is_empty() && super::consistent(w) {
+        let poisoned = if w.cache.live(Key(1), w.now_ms).is_some() {
+            "user:1 is still cached with its old value meanwhile"
+        } else {
+            "user:1 is not cached, so nothing is stale meanwhile"
+        };
         format!(
-            "Done. After 3 retries the poison event went to the dead-letter queue ({} event(s) there) and the events \
-             behind it were applied: the cache matches the database. user:1's own change waits for an operator to \
-             fix the consumer and replay it; user:1 is not cached, so nothing is stale meanwhile.",
-            w.bus.dlq.len()
+            "Done. After its last retry the poison event went to the dead-letter queue ({} there) and the events \
+             behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix \
+             the consumer and replay it; {poisoned}.",
+            super::count(w.bus.dlq.len() as u64, "event", "events")
         )
-    } else {
+    } else if !fixes.has("retry-dlq") && retrying && !stale.is_empty() {
+        let stay = if stale.len() == 1 { "stays" } else { "stay" };
         format!(
             "The horizon is reached and the bus is still retrying the poison event. The events behind it never got \
-             through: {} stay stale, and would until their TTL. One bad event blocked the whole partition.",
+             through: {} {stay} stale until the TTL ends it. One bad event blocked the whole partition.",
             stale.join(" and ")
         )
+    } else {
+        super::other_path(w, Key(2))
     }
 }

@@ -16,7 +16,7 @@
 //! - `delayed-double-delete`: the writer deletes again a while later, removing the
 //!   stale value. It works here; but it is a heuristic: a reader slower than the
 //!   delay still wins.
-use crate::sim::books::{Invariant, Metric};
+use crate::sim::books::{Happened, Invariant, Metric};
 use crate::sim::cache::SetGuard;
 use crate::sim::config::{Config, Request, SlowHop};
 use crate::sim::ids::{Key, NodeId};
@@ -120,26 +120,30 @@ fn config(fixes: &Fixes) -> Config {
 fn epilogue(w: &World, fixes: &Fixes) -> String {
     let key = Key(1);
     let db = w.db.read(key);
+    let raced = w.books.saw(Happened::StaleStored(key));
     match w.cache.live(key, w.now_ms) {
-        Some(e) if e.version != db => format!(
+        Some(e) if e.version != db && raced => format!(
             "The race is complete: the cache holds {} while the database has {db}. Every reader will get {} until the \
              TTL ends at {} ms, long after this run. Try a fix.",
             e.version, e.version, e.expires_ms
         ),
-        cached => {
-            let how = if fixes.has("lease") {
+        Some(e) if e.version != db => super::other_path(w, key),
+        _ => {
+            let refused = w.books.saw(Happened::SetRefused(key));
+            let how = if fixes.has("lease") && refused {
                 "The lease was invalidated by the delete, so the late set was refused."
-            } else if fixes.has("versioned-set") {
+            } else if fixes.has("versioned-set") && refused {
                 "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would \
                  have won."
-            } else if fixes.has("delayed-double-delete") {
-                "The second delete removed the stale value. This time: a read slower than the delay would have set it \
-                 after the second delete too. It is a heuristic, not a guarantee."
+            } else if fixes.has("delayed-double-delete") && raced && w.books.saw(Happened::StaleDeleted(key)) {
+                "The stale value did land, and the second delete removed it. This time: a read slower than the delay \
+                 would have set it after the second delete too. It is a heuristic, not a guarantee."
+            } else if raced {
+                "A stale value landed, and something removed it before the end."
             } else {
-                "This interleaving did not produce the race."
+                "This interleaving did not produce the race: no stale value reached the cache."
             };
-            let holds = cached.map_or("nothing for user:1".to_string(), |e| format!("{}", e.version));
-            format!("The cache holds {holds} and the database {db}: consistent. {how}")
+            format!("{}: consistent. {how}", super::holds(w, key))
         }
     }
 }

@@ -16,7 +16,7 @@
 //!   recompute early, in the background, with a probability that grows as the expiry
 //!   nears; nobody waits. In this seed exactly one recompute happens; it is
 //!   probabilistic, and some seeds recompute twice.
-use crate::sim::books::{Invariant, Metric};
+use crate::sim::books::{Happened, Invariant, Metric};
 use crate::sim::cache::SetGuard;
 use crate::sim::config::{Config, Latency, LoadGuard, Request};
 use crate::sim::ids::{Key, NodeId};
@@ -124,19 +124,47 @@ fn config(fixes: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, fixes: &Fixes) -> String {
+    let key = Key(1);
     let n = w.metrics.db_reads;
-    let how = if fixes.has("mutex") {
-        "One reader held the lock and loaded; the others waited, retried and hit."
-    } else if fixes.has("single-flight") {
-        "The service saw the misses overlap and made them share one load."
-    } else if fixes.has("lease") {
+    let one = n == 1;
+    let how = if fixes.has("mutex") && one {
+        "One reader held the lock and loaded; the others waited, retried and hit.".to_string()
+    } else if fixes.has("single-flight") && one {
+        "The service saw the misses overlap and made them share one load.".to_string()
+    } else if fixes.has("lease") && one {
         "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut \
          Facebook's peak database query rate from 17K/s to 1.3K/s."
+            .to_string()
     } else if fixes.has("early-expiration") {
-        "XFetch recomputed the key before it expired, in the background, so nobody missed and nobody waited. It is \
-         probabilistic: with another seed two readers can both recompute, or none in time."
+        let misses = match w.metrics.cache_misses {
+            0 => "nobody missed and nobody waited".to_string(),
+            m => format!("still {}", super::count(m, "read missed", "reads missed")),
+        };
+        if w.books.saw(Happened::RefreshedInTime(key)) {
+            format!("XFetch recomputed the key in the background before it expired, so {misses}.")
+        } else if w.books.saw(Happened::RefreshedLate(key)) {
+            format!(
+                "XFetch started the recompute in the background ahead of the expiry, but the key expired before the \
+                 new value landed; no read came in that gap, so {misses}."
+            )
+        } else {
+            format!("No early recompute landed in this run, and {misses}.")
+        }
+    } else if fixes.ids().is_empty() && n == w.metrics.cache_misses {
+        "Every reader that missed loaded the key itself. Try a fix.".to_string()
     } else {
-        "Every reader that missed loaded the key itself. Try a fix."
+        format!(
+            "{} missed.",
+            super::count(w.metrics.cache_misses, "read", "reads")
+        )
     };
-    format!("Done. {n} database read(s) for one hot key. {how}")
+    let tail = if fixes.has("early-expiration") {
+        " It is probabilistic: with another seed two readers can both recompute, or none in time."
+    } else {
+        ""
+    };
+    format!(
+        "Done. {} for one hot key. {how}{tail}",
+        super::count(n, "database read", "database reads")
+    )
 }

@@ -80,18 +80,35 @@ fn config(fixes: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, fixes: &Fixes) -> String {
+    let (peak, reads, misses) = (
+        w.metrics.db_reads_peak,
+        w.metrics.db_reads,
+        w.metrics.cache_misses,
+    );
+    let per_key = misses == u64::from(KEYS);
     if fixes.has("jitter") {
+        let once = if per_key {
+            "The same keys still missed once each; they just did not all miss together."
+        } else {
+            "The keys missed, just not all together."
+        };
         format!(
-            "Done. With jitter the expiries spread over {JITTER_MS} ms: at most {} database reads fell in any 100 ms \
-             ({} in all). The same keys still missed once each; they just did not all miss together. Jitter is \
-             probabilistic: another seed can bunch more of them.",
-            w.metrics.db_reads_peak, w.metrics.db_reads
+            "Done. With jitter the expiries spread over up to {JITTER_MS} ms: at most {} fell in any 100 ms ({} in \
+             all). {once} Jitter is probabilistic: another seed can bunch more of them.",
+            super::count(peak, "database read", "database reads"),
+            reads
+        )
+    } else if per_key {
+        format!(
+            "Done. All {KEYS} keys expired at 1,000 ms and the reads right after all missed: {} fell within 100 ms. At \
+             scale this burst is what takes a database down. Try jitter.",
+            super::count(peak, "database read", "database reads")
         )
     } else {
         format!(
-            "Done. All {KEYS} keys expired at 1,000 ms and the reads right after all missed: {} database reads fell \
-             within 100 ms. At scale this burst is what takes a database down. Try jitter.",
-            w.metrics.db_reads_peak
+            "Done. All {KEYS} keys expired at 1,000 ms; {} missed, and at most {} fell within 100 ms.",
+            super::count(misses, "read", "reads"),
+            super::count(peak, "database read", "database reads")
         )
     }
 }

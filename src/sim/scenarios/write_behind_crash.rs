@@ -77,16 +77,33 @@ fn script(w: &World, _: usize) -> Option<Event> {
 }
 
 fn epilogue(w: &World, fixes: &Fixes) -> String {
-    let db = w.db.read(Key(1));
-    if fixes.has("durable-queue") {
-        format!(
+    let key = Key(1);
+    let db = w.db.read(key);
+    let acked = w.books.acked.get(&key).copied();
+    let crashed = w.books.crashes_of(NodeId::Cache) > 0;
+    let lost = Invariant::NoLostWrite.check(w).is_err();
+    let reader = w
+        .clients
+        .iter()
+        .find(|c| c.id == NodeId::Reader(1))
+        .and_then(|c| match c.last_answer {
+            Some(crate::sim::msg::Payload::ReadOk { value: Some(v), .. }) => Some(v),
+            _ => None,
+        });
+    let got = match reader {
+        Some(v) if v < acked.unwrap_or(v) => format!(" The reader got {v} back: a stale read."),
+        Some(v) => format!(" The reader got {v} back."),
+        None => String::new(),
+    };
+    match acked {
+        Some(a) if crashed && lost && !fixes.has("durable-queue") => format!(
+            "Done. The writer was told {a} succeeded, but the database has {db}: the queue lived only in the cache's \
+             memory and died with it.{got} Try the durable queue."
+        ),
+        Some(a) if crashed && !lost && db >= a && fixes.has("durable-queue") => format!(
             "Done. The database has {db}, the last acknowledged write: the cache replayed its disk log after the \
-             restart and the flusher wrote it. Each ack cost a disk write first."
-        )
-    } else {
-        format!(
-            "Done. The writer was told v3 succeeded, but the database has {db}: the queue lived only in the cache's \
-             memory and died with it. The reader got {db} back. Try the durable queue."
-        )
+             restart and the flusher wrote it.{got} Each ack cost a disk write first."
+        ),
+        _ => super::other_path(w, key),
     }
 }

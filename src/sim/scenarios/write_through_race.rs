@@ -7,7 +7,7 @@
 //! nothing will ever mend it.
 //!
 //! Fix `versioned-write`: the cache refuses a set older than the version it holds.
-use crate::sim::books::{Invariant, Metric};
+use crate::sim::books::{Happened, Invariant, Metric};
 use crate::sim::cache::SetGuard;
 use crate::sim::config::{Config, Request, SlowHop, WriteMode, NO_TTL};
 use crate::sim::ids::{Key, NodeId};
@@ -67,16 +67,26 @@ fn config(fixes: &Fixes) -> Config {
 }
 
 fn epilogue(w: &World, fixes: &Fixes) -> String {
-    let (c, db) = (super::cached(w, Key(1)), w.db.read(Key(1)));
-    if fixes.has("versioned-write") {
+    let key = Key(1);
+    let consistent = super::consistent(w);
+    if fixes.has("versioned-write") && consistent && w.books.saw(Happened::SetRefused(key)) {
         format!(
-            "Done. The cache holds {c} and the database {db}: the late set of v2 was refused because the cache already \
-             held v3. The cache only moves forward."
+            "Done. {}: the late set of the older version was refused because the cache already held a newer one. The \
+             cache only moves forward.",
+            super::holds(w, key)
+        )
+    } else if !consistent && w.books.saw(Happened::StaleStored(key)) {
+        format!(
+            "Done. {}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, \
+             so nothing will ever mend it; only the next write will.",
+            super::holds(w, key)
+        )
+    } else if consistent {
+        format!(
+            "Done. {}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
+            super::holds(w, key)
         )
     } else {
-        format!(
-            "Done. The cache holds {c} while the database has {db}: the sets arrived in the opposite order to the \
-             commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will."
-        )
+        super::other_path(w, key)
     }
 }
