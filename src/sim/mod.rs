@@ -34,6 +34,7 @@ pub mod sandbox;
 pub mod scenario;
 pub mod scenarios;
 pub mod sched;
+pub mod search;
 mod service;
 pub mod tree;
 pub mod view;

@@ -1,0 +1,318 @@
+//! Breadth-first search over distinct states, in slices.
+use super::model::{Model, When};
+use super::visited::{Node, Visited};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Bounds {
+    /// Runs longer than this are not followed (the catalog's runs have at most 500
+    /// steps).
+    pub max_depth: usize,
+    /// The search stops once it has found this many distinct states.
+    pub max_states: usize,
+    /// At most this many states are kept whole in the frontier; the others are
+    /// re-derived by replaying their choices from the start.
+    pub held_states: usize,
+}
+
+impl Default for Bounds {
+    fn default() -> Bounds {
+        Bounds {
+            max_depth: crate::sim::run::MAX_STEPS,
+            max_states: 1_000_000,
+            held_states: 4096,
+        }
+    }
+}
+
+/// How far a search has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Distinct states found.
+    pub states: usize,
+    /// Distinct states visited (checked and expanded).
+    pub visited: usize,
+    /// Distinct end states found among the visited ones.
+    pub ends: usize,
+    /// The depth being visited.
+    pub depth: usize,
+    pub done: bool,
+}
+
+/// The shortest run found that breaks one property.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation<A> {
+    /// The property's index in `Model::properties`.
+    pub property: usize,
+    pub name: &'static str,
+    /// The run's choices from the start.
+    pub path: Vec<A>,
+}
+
+/// What a finished (or stopped) search found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report<A> {
+    pub states: usize,
+    pub ends: usize,
+    /// The deepest level visited.
+    pub depth: usize,
+    /// Whether every state reachable within `max_depth` was visited. False when a
+    /// bound stopped the search (or it was stopped before the end).
+    pub complete: bool,
+    /// One per broken property, in the model's order.
+    pub violations: Vec<Violation<A>>,
+    /// Peak bytes of the visited set.
+    pub visited_bytes: usize,
+}
+
+struct Entry<S> {
+    index: u32,
+    depth: u32,
+    /// The state itself, or `None` to re-derive it by replay.
+    state: Option<S>,
+}
+
+pub struct Search<M: Model> {
+    model: M,
+    bounds: Bounds,
+    visited: Visited,
+    /// The level being visited, and the next one.
+    level: Vec<Entry<M::State>>,
+    next_level: Vec<Entry<M::State>>,
+    held: usize,
+    cursor: usize,
+    depth: usize,
+    ends: usize,
+    visited_count: usize,
+    /// The first (so shortest) violating node per property.
+    found: Vec<Option<u32>>,
+    /// A bound cut the search short.
+    cut: bool,
+    actions: Vec<M::Action>,
+    /// The states along the last path re-derived by replay, from the start: the
+    /// frontier lists siblings together, so the next one shares most of the path.
+    path: Vec<(u32, M::State)>,
+}
+
+impl<M: Model> Search<M> {
+    pub fn new(model: M, bounds: Bounds) -> Search<M> {
+        let mut visited = Visited::new();
+        let init = model.init();
+        let fingerprint = model.fingerprint(&init);
+        visited.insert(Node {
+            fingerprint,
+            parent: 0,
+            choice: 0,
+        });
+        let found = vec![None; model.properties().len()];
+        Search {
+            model,
+            bounds,
+            visited,
+            level: vec![Entry {
+                index: 0,
+                depth: 0,
+                state: Some(init),
+            }],
+            next_level: Vec::new(),
+            held: 0,
+            cursor: 0,
+            depth: 0,
+            ends: 0,
+            visited_count: 0,
+            found,
+            cut: bounds.max_states < 1,
+            actions: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.cursor >= self.level.len() && self.next_level.is_empty()
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            states: self.visited.len(),
+            visited: self.visited_count,
+            ends: self.ends,
+            depth: self.depth,
+            done: self.is_done(),
+        }
+    }
+
+    /// Visits at most `budget` states; returns where the search stands.
+    pub fn step(&mut self, budget: usize) -> Progress {
+        for _ in 0..budget {
+            if self.cursor >= self.level.len() {
+                if self.next_level.is_empty() {
+                    break;
+                }
+                self.level = std::mem::take(&mut self.next_level);
+                self.path.clear();
+                self.cursor = 0;
+                self.held = 0;
+                self.depth += 1;
+            }
+            let entry = &mut self.level[self.cursor];
+            let (index, depth) = (entry.index, entry.depth as usize);
+            let state = match entry.state.take() {
+                Some(s) => s,
+                None => self.rederive(index),
+            };
+            self.cursor += 1;
+            self.visit(index, depth, &state);
+        }
+        self.progress()
+    }
+
+    /// Runs to the end (or a bound), `slice` states at a time.
+    pub fn run(&mut self) -> Report<M::Action> {
+        // Bounded: each step visits a new state or finds nothing left.
+        while !self.step(4096).done {}
+        self.report()
+    }
+
+    fn visit(&mut self, index: u32, depth: usize, state: &M::State) {
+        self.visited_count += 1;
+        let mut actions = std::mem::take(&mut self.actions);
+        let end = self.model.actions(state, &mut actions);
+        if end {
+            self.ends += 1;
+        }
+        for (i, p) in self.model.properties().iter().enumerate() {
+            let applies = end || p.when == When::Always;
+            if self.found[i].is_none() && applies && self.model.violates(state, i) {
+                self.found[i] = Some(index);
+            }
+        }
+        if depth >= self.bounds.max_depth {
+            self.cut |= !actions.is_empty();
+            self.actions = actions;
+            return;
+        }
+        for (choice, action) in actions.iter().enumerate() {
+            let Some(next) = self.model.next(state, *action) else {
+                continue;
+            };
+            let fingerprint = self.model.fingerprint(&next);
+            if self.visited.len() >= self.bounds.max_states {
+                // Full: a state not seen before is left out, and the search says so.
+                self.cut |= !self.visited.contains(fingerprint);
+                continue;
+            }
+            let node = Node {
+                fingerprint,
+                parent: index,
+                choice: choice as u32,
+            };
+            if let Some(new) = self.visited.insert(node) {
+                let keep = self.held < self.bounds.held_states;
+                self.held += usize::from(keep);
+                self.next_level.push(Entry {
+                    index: new,
+                    depth: depth as u32 + 1,
+                    state: keep.then_some(next),
+                });
+            }
+        }
+        self.actions = actions;
+    }
+
+    /// Node `index`'s ancestors from the start, and itself.
+    fn chain(&self, index: u32) -> Vec<u32> {
+        let mut chain = vec![index];
+        let mut at = index;
+        // Bounded: parents are found before their children, so indices fall to 0.
+        while at != 0 {
+            at = self.visited.get(at).parent;
+            chain.push(at);
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The state of node `index`, replayed from the longest prefix of its path that
+    /// the last replay shares.
+    fn rederive(&mut self, index: u32) -> M::State {
+        let chain = self.chain(index);
+        let shared = self
+            .path
+            .iter()
+            .zip(&chain)
+            .take_while(|((a, _), b)| a == *b)
+            .count();
+        self.path.truncate(shared);
+        if self.path.is_empty() {
+            self.path.push((0, self.model.init()));
+        }
+        let mut actions = Vec::new();
+        for &at in &chain[self.path.len()..] {
+            let (_, state) = &self.path[self.path.len() - 1];
+            self.model.actions(state, &mut actions);
+            let action = actions[self.visited.get(at).choice as usize];
+            let next = self
+                .model
+                .next(state, action)
+                .expect("a recorded choice replays: the model is deterministic");
+            self.path.push((at, next));
+        }
+        self.path
+            .pop()
+            .map(|(_, s)| s)
+            .expect("the path ends at `index`")
+    }
+
+    /// The choices from the start to node `index`, and the state they reach.
+    fn replay(&self, index: u32) -> (Vec<M::Action>, M::State) {
+        let mut choices = Vec::new();
+        let mut at = index;
+        // Bounded: parents are found before their children, so indices fall to 0.
+        while at != 0 {
+            let node = self.visited.get(at);
+            choices.push(node.choice as usize);
+            at = node.parent;
+        }
+        choices.reverse();
+        let mut state = self.model.init();
+        let mut path = Vec::with_capacity(choices.len());
+        let mut actions = Vec::new();
+        for choice in choices {
+            self.model.actions(&state, &mut actions);
+            let action = actions[choice];
+            state = self
+                .model
+                .next(&state, action)
+                .expect("a recorded choice replays: the model is deterministic");
+            path.push(action);
+        }
+        (path, state)
+    }
+
+    /// What the search has found so far.
+    pub fn report(&self) -> Report<M::Action> {
+        let violations = self
+            .found
+            .iter()
+            .enumerate()
+            .filter_map(|(i, at)| {
+                at.map(|index| Violation {
+                    property: i,
+                    name: self.model.properties()[i].name,
+                    path: self.replay(index).0,
+                })
+            })
+            .collect();
+        Report {
+            states: self.visited.len(),
+            ends: self.ends,
+            depth: self.depth,
+            complete: self.is_done() && !self.cut,
+            violations,
+            visited_bytes: self.visited.bytes(),
+        }
+    }
+}

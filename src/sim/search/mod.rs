@@ -1,0 +1,24 @@
+//! The exhaustive search: every interleaving of a scenario's events (and of up to N
+//! faults placed anywhere), breadth first over distinct states, each state expanded
+//! once, within bounds on depth and states.
+//!
+//! The search is generic over a small `Model` (start state, enabled actions, next
+//! state, fingerprint, properties), in the manner of Stateright; `WorldModel` is the
+//! simulation's `World` seen as one. A state is remembered by its 64-bit fingerprint
+//! and a link to the state it was first reached from (16 bytes in `visited`, plus at
+//! most 10.7 bytes of hash table), so the shortest run to any state (and to each
+//! property's first violation) is rebuilt from the links by replaying their choices
+//! from the start. The frontier keeps at most `Bounds::held_states` states in memory;
+//! the rest are re-derived by replay when their turn comes.
+//!
+//! Work is done in slices (`Search::step(budget)`), so a Web Worker can answer its
+//! messages between slices and the page can cancel a search at any moment.
+mod bfs;
+mod model;
+mod visited;
+mod world_model;
+
+pub use bfs::{Bounds, Progress, Report, Search, Violation};
+pub use model::{Model, Property, When};
+pub use visited::Visited;
+pub use world_model::{FaultBudget, Searched, WorldModel};

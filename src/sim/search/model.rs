@@ -1,0 +1,45 @@
+//! What the search needs to know of a system: its start, its actions, its next state,
+//! a fingerprint of a state, and the properties to check.
+use std::fmt::Debug;
+
+/// When a run breaks a property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// Violated in the run's last state (state invariants: the transient window
+    /// between a commit and its delete is not a break).
+    AtEnd,
+    /// Violated in any state of the run (history properties, which stay broken).
+    Always,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Property {
+    /// The contract's name (`cache-matches-db`).
+    pub name: &'static str,
+    pub when: When,
+}
+
+pub trait Model {
+    type State: Clone;
+    type Action: Copy + PartialEq + Debug;
+
+    /// The state every run starts from.
+    fn init(&self) -> Self::State;
+
+    /// Clears `out` and writes the actions enabled in `state`, in a fixed order.
+    /// Returns whether `state` is an end (a run may stop here): actions that never
+    /// keep a run going, such as faults, may still be listed.
+    fn actions(&self, state: &Self::State, out: &mut Vec<Self::Action>) -> bool;
+
+    /// The state after `action`, or `None` if it is not enabled after all.
+    fn next(&self, state: &Self::State, action: Self::Action) -> Option<Self::State>;
+
+    /// Equal for states the search may treat as one; distinct states collide with a
+    /// probability of about n²/2⁶⁵ (one in 36 million for a million states).
+    fn fingerprint(&self, state: &Self::State) -> u64;
+
+    fn properties(&self) -> &[Property];
+
+    /// Whether `state` violates the `i`th property.
+    fn violates(&self, state: &Self::State, i: usize) -> bool;
+}

@@ -1,0 +1,116 @@
+//! The visited set: one 16-byte node per distinct state (its fingerprint, the node it
+//! was first reached from, and which of that node's actions led here), found by an
+//! open-addressing table of node indices. Nodes live in fixed-size chunks, so growing
+//! never copies them and never holds twice their memory.
+
+/// Nodes per chunk (256 KiB each).
+const CHUNK: usize = 1 << 14;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Node {
+    pub fingerprint: u64,
+    /// The index of the node this state was first reached from (itself for the start).
+    pub parent: u32,
+    /// The position of the action, in the parent's action list, that led here.
+    pub choice: u32,
+}
+
+#[derive(Default)]
+pub struct Visited {
+    chunks: Vec<Vec<Node>>,
+    len: usize,
+    /// Node index + 1 per slot; 0 is empty. Its length is a power of two, and at most
+    /// three quarters of it is used.
+    table: Vec<u32>,
+}
+
+impl Visited {
+    pub fn new() -> Visited {
+        Visited {
+            chunks: Vec::new(),
+            len: 0,
+            table: vec![0; 1024],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn get(&self, index: u32) -> Node {
+        let i = index as usize;
+        self.chunks[i / CHUNK][i % CHUNK]
+    }
+
+    /// Bytes held, chunks and table together.
+    pub fn bytes(&self) -> usize {
+        self.chunks.len() * CHUNK * std::mem::size_of::<Node>() + self.table.len() * 4
+    }
+
+    fn slot_of(&self, fingerprint: u64) -> usize {
+        // The fingerprint is already a hash; mix it once more so that models with weak
+        // fingerprints still spread.
+        let h = fingerprint.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (h >> 32) as usize & (self.table.len() - 1)
+    }
+
+    pub fn contains(&self, fingerprint: u64) -> bool {
+        let mask = self.table.len() - 1;
+        let mut slot = self.slot_of(fingerprint);
+        // Bounded: the table always has an empty slot (it is at most 3/4 full).
+        loop {
+            match self.table[slot] {
+                0 => return false,
+                i if self.get(i - 1).fingerprint == fingerprint => return true,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    /// Adds `node` unless a node with its fingerprint is there; returns the new index,
+    /// or `None` if it was already visited.
+    pub fn insert(&mut self, node: Node) -> Option<u32> {
+        if (self.len + 1) * 4 > self.table.len() * 3 {
+            self.grow();
+        }
+        let mask = self.table.len() - 1;
+        let mut slot = self.slot_of(node.fingerprint);
+        // Bounded: the table always has an empty slot (it is at most 3/4 full).
+        loop {
+            match self.table[slot] {
+                0 => break,
+                i => {
+                    if self.get(i - 1).fingerprint == node.fingerprint {
+                        return None;
+                    }
+                }
+            }
+            slot = (slot + 1) & mask;
+        }
+        let index = self.len as u32;
+        if self.len % CHUNK == 0 {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        self.chunks[self.len / CHUNK].push(node);
+        self.len += 1;
+        self.table[slot] = index + 1;
+        Some(index)
+    }
+
+    fn grow(&mut self) {
+        let size = self.table.len() * 2;
+        self.table = vec![0; size];
+        let mask = size - 1;
+        for index in 0..self.len as u32 {
+            let mut slot = self.slot_of(self.get(index).fingerprint);
+            while self.table[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            self.table[slot] = index + 1;
+        }
+    }
+}

@@ -1,0 +1,291 @@
+//! The simulation as a `Model`: a run's start world, every enabled event, and faults
+//! placed anywhere within a budget.
+//!
+//! Faults: up to `FaultBudget::extra` crashes, pauses, drops, delays or duplicates,
+//! anywhere. The faults the scenario's own story uses (the crash in
+//! `dual-write-crash`, the lost ack in `event-duplicate-reorder`) are allowed anywhere
+//! as often as the story uses them, and are not counted. A restart or a resume undoes
+//! a fault and is never counted. A run may end with faults still possible: they never
+//! keep it going, except a resume: a paused node is not dead, so a run with a paused
+//! node has not ended.
+use super::model::{Model, Property, When};
+use crate::sim::books::Invariant;
+use crate::sim::fault::{Fault, NodeStatus};
+use crate::sim::ids::NodeId;
+use crate::sim::run::Run;
+use crate::sim::world::{Event, World};
+use std::hash::{Hash, Hasher};
+
+/// How many faults the search may place beyond the story's own, and of which kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultBudget {
+    pub extra: u8,
+    /// The kinds (`Fault::name`) the extra faults may be; empty for every kind.
+    pub kinds: &'static [&'static str],
+}
+
+impl FaultBudget {
+    /// No faults but the story's.
+    pub const NONE: FaultBudget = FaultBudget {
+        extra: 0,
+        kinds: &[],
+    };
+
+    /// Up to `extra` faults of any kind.
+    pub fn any(extra: u8) -> FaultBudget {
+        FaultBudget { extra, kinds: &[] }
+    }
+
+    fn allows(&self, fault: Fault) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&fault.name())
+    }
+}
+
+/// A fault as the story uses it, without the ids that differ between runs: the fault
+/// and its node, or the fault and the kind of message on its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Node(&'static str, NodeId),
+    Message(&'static str, NodeId, NodeId, &'static str),
+}
+
+fn shape(world: &World, fault: Fault) -> Option<Shape> {
+    match fault {
+        Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => {
+            Some(Shape::Node(fault.name(), n))
+        }
+        Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
+            let m = world.net.iter().find(|m| m.id == id)?;
+            Some(Shape::Message(fault.name(), m.from, m.to, m.payload.kind()))
+        }
+    }
+}
+
+fn is_recovery(fault: Fault) -> bool {
+    matches!(fault, Fault::Restart(_) | Fault::Resume(_))
+}
+
+/// A world in the search, with the faults it has used.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Searched {
+    pub world: World,
+    /// Faults placed beyond the story's.
+    pub extra_used: u8,
+    /// Per story fault, how many times it was used.
+    pub story_used: Vec<u8>,
+}
+
+pub struct WorldModel {
+    start: World,
+    budget: FaultBudget,
+    /// The story's faults and how many times the story uses each.
+    story: Vec<(Shape, u8)>,
+    invariants: Vec<Invariant>,
+    properties: Vec<Property>,
+}
+
+impl WorldModel {
+    /// The search of `run`'s scenario, fixes, seed (and sandbox spec) from its start.
+    pub fn new(run: &Run, budget: FaultBudget) -> WorldModel {
+        let mut story_run = run.rebuilt(run.fixes.clone(), run.seed);
+        story_run.run_to_end();
+        let mut story: Vec<(Shape, u8)> = Vec::new();
+        for (i, record) in story_run.all_records().iter().enumerate() {
+            let (Some(fault), Some(before)) = (record.event.fault(), story_run.state(i)) else {
+                continue;
+            };
+            if is_recovery(fault) {
+                continue;
+            }
+            if let Some(s) = shape(before, fault) {
+                match story.iter_mut().find(|(x, _)| *x == s) {
+                    Some((_, n)) => *n = n.saturating_add(1),
+                    None => story.push((s, 1)),
+                }
+            }
+        }
+        let start = story_run
+            .state(0)
+            .cloned()
+            .unwrap_or_else(|| run.world().clone());
+        let invariants = run.scenario.invariants.to_vec();
+        let properties = invariants
+            .iter()
+            .map(|inv| Property {
+                name: inv.name(),
+                when: when(*inv),
+            })
+            .collect();
+        WorldModel {
+            start,
+            budget,
+            story,
+            invariants,
+            properties,
+        }
+    }
+
+    /// How many kinds of fault the story uses (each allowed anywhere, uncounted).
+    pub fn story_faults(&self) -> usize {
+        self.story.len()
+    }
+
+    /// Which budget `fault` would use in `state`, or `None` if none is left for it.
+    fn charge(&self, state: &Searched, fault: Fault) -> Option<Charge> {
+        if is_recovery(fault) {
+            return Some(Charge::Free);
+        }
+        let s = shape(&state.world, fault)?;
+        if let Some(i) = self.story.iter().position(|(x, _)| *x == s) {
+            if state.story_used[i] < self.story[i].1 {
+                return Some(Charge::Story(i));
+            }
+        }
+        (state.extra_used < self.budget.extra && self.budget.allows(fault)).then_some(Charge::Extra)
+    }
+}
+
+enum Charge {
+    Free,
+    Story(usize),
+    Extra,
+}
+
+/// When each invariant is judged: state invariants at the run's end.
+fn when(inv: Invariant) -> When {
+    match inv {
+        Invariant::CacheMatchesDb | Invariant::NoLostWrite | Invariant::NoLostEvent => When::AtEnd,
+    }
+}
+
+impl Model for WorldModel {
+    type State = Searched;
+    type Action = Event;
+
+    fn init(&self) -> Searched {
+        Searched {
+            world: self.start.clone(),
+            extra_used: 0,
+            story_used: vec![0; self.story.len()],
+        }
+    }
+
+    fn actions(&self, state: &Searched, out: &mut Vec<Event>) -> bool {
+        out.clear();
+        out.extend(state.world.enabled());
+        // A pause is not a crash: a paused node resumes before the run can end.
+        let paused = state
+            .world
+            .status
+            .iter()
+            .any(|(_, s)| *s == NodeStatus::Paused);
+        let end = out.is_empty() && !paused;
+        for e in state.world.faults() {
+            if let Some(fault) = e.fault() {
+                if self.charge(state, fault).is_some() {
+                    out.push(e);
+                }
+            }
+        }
+        end
+    }
+
+    fn next(&self, state: &Searched, action: Event) -> Option<Searched> {
+        let charge = match action.fault() {
+            Some(fault) => Some(self.charge(state, fault)?),
+            None => None,
+        };
+        let mut next = state.clone();
+        next.world.step(action).ok()?;
+        match charge {
+            Some(Charge::Story(i)) => next.story_used[i] += 1,
+            Some(Charge::Extra) => next.extra_used += 1,
+            Some(Charge::Free) | None => {}
+        }
+        Some(next)
+    }
+
+    fn fingerprint(&self, state: &Searched) -> u64 {
+        let mut h = Fx::default();
+        let w = &state.world;
+        // The config never changes in a run, and the counters only count: neither
+        // tells two states apart.
+        (
+            w.now_ms, &w.cache, &w.db, &w.clients, &w.flows, &w.net, &w.timers,
+        )
+            .hash(&mut h);
+        (w.next_msg, w.next_flow, w.next_timer, &w.rng, &w.status).hash(&mut h);
+        (
+            &w.books.acked,
+            &w.books.relied,
+            &w.books.delivered,
+            &w.books.crashes,
+        )
+            .hash(&mut h);
+        (&w.bus, &w.consumer, &w.relay, &w.loading, &w.loads_done).hash(&mut h);
+        (state.extra_used, &state.story_used).hash(&mut h);
+        h.finish()
+    }
+
+    fn properties(&self) -> &[Property] {
+        &self.properties
+    }
+
+    fn violates(&self, state: &Searched, i: usize) -> bool {
+        self.invariants
+            .get(i)
+            .is_some_and(|inv| inv.check(&state.world).is_err())
+    }
+}
+
+/// A fast, fixed (so deterministic everywhere) hasher: rustc's FxHash, with a final
+/// mix so that the low bits spread.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(b) ^ (rest.len() as u64) << 56);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // murmur3's finaliser
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+}
