@@ -20,12 +20,14 @@
 //!
 //! `{"format": "cachescope-run", "version": 1, "scenario": …, "sandbox": …, "fixes":
 //! […], "seed": …, "cursor": …, "choices": ["start reader", "deliver m7", "crash
-//! relay", …]}`: choices in the words of the trace (`Event`'s `Display`), matched back
-//! against the events possible at each step.
+//! relay", …], "notes": [{"step": 4, "text": "the race"}]}`: choices in the words of
+//! the trace (`Event`'s `Display`), matched back against the events possible at each
+//! step; `notes` (optional, so older files load) are the learner's notes (`notes`).
 //!
 //! Architecture Invariant: no input panics a decoder; inputs are capped in length
 //! (`MAX_CODE_LEN`, `MAX_JSON_LEN`) and choices at `MAX_STEPS`; every error says what is
 //! wrong and where (which character, field, or choice).
+use super::notes::Notes;
 use super::run::{Run, MAX_STEPS};
 use super::sandbox::{self, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
@@ -58,6 +60,8 @@ pub struct RunSpec {
     pub choices: Vec<Event>,
     /// Steps shown; may be past `choices` (the rest follows the rules).
     pub cursor: usize,
+    /// The learner's notes on the run's steps.
+    pub notes: Notes,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -380,7 +384,14 @@ impl RunSpec {
             sandbox: run.sandbox.clone(),
             choices: run.choices(),
             cursor: run.cursor(),
+            notes: Notes::new(),
         }
+    }
+
+    /// The spec of `run` with the learner's `notes`.
+    pub fn with_notes(mut self, notes: &Notes) -> RunSpec {
+        self.notes = notes.clone();
+        self
     }
 
     /// A fresh run (nothing recorded) of the spec's scenario, fixes, seed and sandbox.

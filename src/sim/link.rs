@@ -12,12 +12,16 @@
 //! the rules), so a shared link reproduces a hand-chosen interleaving exactly.
 //! A bad code is reported under `run`, and the scenario's own order is loaded.
 //!
+//! Notes are `note=<step>:<text>` pairs, one per note (see `notes`); a bad one is
+//! reported under `note` and left out.
+//!
 //! A sandbox is `scenario=sandbox&sb=<code>` (see `sandbox`); a bad `sb` is reported
 //! and the default sandbox of cache-aside is loaded.
 //!
 //! Architecture Invariant: no input makes this panic. Whatever the query holds, `load`
 //! returns a usable run; what it could not use is reported, naming the parameter.
 use super::codec;
+use super::notes::{self, Notes};
 use super::run::{Run, MAX_STEPS};
 use super::sandbox::{self, Pattern, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
@@ -43,6 +47,8 @@ impl fmt::Display for LoadError {
 pub struct Loaded {
     pub run: Run,
     pub errors: Vec<LoadError>,
+    /// The learner's notes on the run's steps (`note=`).
+    pub notes: Notes,
 }
 
 /// Decodes `%XX` and `+`; invalid escapes are kept as written.
@@ -242,7 +248,45 @@ pub fn load(query: &str) -> Loaded {
             ),
         }
     }
-    Loaded { run, errors }
+    let notes = load_notes(&pairs, &run, &mut error);
+    Loaded { run, errors, notes }
+}
+
+/// The `note` pairs, each checked; notes past the run's end are reported and left out.
+fn load_notes(
+    pairs: &[(String, String)],
+    run: &Run,
+    error: &mut impl FnMut(&'static str, &str, String),
+) -> Notes {
+    let mut notes = Notes::new();
+    for (_, value) in pairs.iter().filter(|(k, _)| k == "note") {
+        match notes::parse_param(value) {
+            Ok((step, _)) if notes.get(step).is_some() => error(
+                "note",
+                value,
+                format!("step {step} already has a note; keeping the first"),
+            ),
+            Ok((step, text)) => {
+                if let Err(reason) = notes.set(step, &text) {
+                    error("note", value, reason);
+                }
+            }
+            Err(reason) => error("note", value, reason),
+        }
+    }
+    if let Some((last, _)) = notes.iter().last() {
+        let mut probe = run.clone();
+        let reached = probe.seek(last);
+        for step in notes.drop_after(reached) {
+            let value = format!("{step}:…");
+            error(
+                "note",
+                &value,
+                format!("the run ends after {reached} steps, so step {step} cannot have a note"),
+            );
+        }
+    }
+    notes
 }
 
 /// The query string for the moment `run` shows.
@@ -256,6 +300,13 @@ pub fn query(run: &Run) -> String {
     if run.cursor() > 0 {
         q.push_str(&format!("&step={}", run.cursor()));
     }
+    q
+}
+
+/// The query string for the moment `run` shows, with the learner's notes.
+pub fn query_with_notes(run: &Run, notes: &Notes) -> String {
+    let mut q = query(run);
+    q.push_str(&notes.query());
     q
 }
 

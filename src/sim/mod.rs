@@ -26,6 +26,7 @@ pub mod keymap;
 pub mod link;
 mod load;
 pub mod msg;
+pub mod notes;
 pub mod parts;
 mod relay;
 pub mod rng;

@@ -4,6 +4,7 @@ use super::file::{self, quote, At, Loose, Text};
 use super::{
     decode_choice_words, error, CodecError, ErrorKind, RunSpec, FORMAT, MAX_JSON_LEN, VERSION,
 };
+use crate::sim::notes::{Notes, MAX_NOTE_CHARS};
 use crate::sim::run::MAX_STEPS;
 use crate::sim::sandbox::{self, SandboxSpec};
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,24 @@ struct RunFileOut<'a> {
     fixes: &'a [String],
     seed: u64,
     cursor: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<NoteOut<'a>>,
     choices: Vec<String>,
+}
+
+/// A note as written: `{"step": 4, "text": "the race"}`.
+#[derive(Serialize)]
+struct NoteOut<'a> {
+    step: usize,
+    text: &'a str,
+}
+
+/// A note as read.
+#[derive(Deserialize)]
+#[serde(expecting = "a note {\"step\": 4, \"text\": \"…\"}")]
+struct NoteIn {
+    step: u64,
+    text: String,
 }
 
 /// What is read first, to tell another kind of file (or another version) from a
@@ -44,6 +62,9 @@ struct RunFileIn {
     cursor: Option<At<u64>>,
     #[serde(default)]
     choices: Vec<At<String>>,
+    /// Optional: files written before notes existed have none.
+    #[serde(default)]
+    notes: Vec<At<NoteIn>>,
 }
 
 /// The spec as a JSON document (pretty, one choice per line).
@@ -56,11 +77,45 @@ pub fn to_json(spec: &RunSpec) -> String {
         fixes: &spec.fixes,
         seed: spec.seed,
         cursor: spec.cursor,
+        notes: spec
+            .notes
+            .iter()
+            .map(|(step, text)| NoteOut { step, text })
+            .collect(),
         choices: spec.choices.iter().map(|e| e.to_string()).collect(),
     };
     let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The notes, each checked: a step within the longest run, one note per step, a text
+/// within `MAX_NOTE_CHARS`, at most `MAX_NOTES`.
+fn notes(items: &[At<NoteIn>], place: &Text) -> Result<Notes, CodecError> {
+    let mut notes = Notes::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = place.at(item, &format!("notes[{}]", i + 1));
+        let fail = |reason: String| Err(error(ErrorKind::Field, at.clone(), reason));
+        let note = &item.value;
+        let Ok(step) = usize::try_from(note.step) else {
+            return fail(format!(
+                "step {} is past the longest run ({MAX_STEPS} steps)",
+                note.step
+            ));
+        };
+        if note.text.chars().count() > MAX_NOTE_CHARS {
+            return fail(format!(
+                "the note has more than {MAX_NOTE_CHARS} characters"
+            ));
+        }
+        if notes.get(step).is_some() {
+            return fail(format!("step {step} already has a note"));
+        }
+        if let Err(reason) = notes.set(step, &note.text) {
+            return fail(reason);
+        }
+    }
+    Ok(notes)
 }
 
 fn version_error(at: String, reason: String) -> CodecError {
@@ -152,6 +207,7 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
         sandbox,
         choices: Vec::new(),
         cursor: usize::try_from(cursor).unwrap_or(usize::MAX),
+        notes: notes(&doc.notes, &place)?,
     };
     let start_scenario = super::resolve(&spec.scenario, spec.sandbox.as_ref())
         .map_err(|e| field(place.at(&doc.scenario, "scenario"), e.reason))?;
