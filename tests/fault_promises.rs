@@ -122,7 +122,11 @@ fn check(before: &World, fault: Fault) {
             let old = before.net.iter().find(|x| x.id == m).unwrap();
             let new = w.net.last().unwrap();
             assert_eq!(new.id, m, "{}: a delayed message goes to the back", ctx());
-            assert_eq!(new.arrive_ms, old.arrive_ms + w.config.fault_delay_ms);
+            // Held back from now, or from its arrival if that is still to come.
+            assert_eq!(
+                new.arrive_ms,
+                old.arrive_ms.max(before.now_ms) + w.config.fault_delay_ms
+            );
             assert_eq!(w.net.len(), before.net.len());
         }
         Fault::Duplicate(m) => {

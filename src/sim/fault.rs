@@ -147,9 +147,11 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
             let Some(pos) = w.net.iter().position(|m| m.id == id) else {
                 return said("nothing to delay", "");
             };
-            // A delayed message goes to the back of its link: it can be overtaken.
+            // A delayed message goes to the back of its link: it can be overtaken. It is
+            // held back from now, or from its nominal arrival if that is still to come
+            // (a time already past reads as now, everywhere in the rules).
             let mut m = w.net.remove(pos);
-            m.arrive_ms += extra;
+            m.arrive_ms = m.arrive_ms.max(w.now_ms) + extra;
             let (p, at) = (m.payload, m.arrive_ms);
             w.net.push(m);
             said(

@@ -13,6 +13,7 @@ mod behind;
 pub mod books;
 pub mod bus;
 pub mod cache;
+pub mod canon;
 pub mod codec;
 pub mod compare;
 pub mod config;

@@ -319,6 +319,15 @@ impl World {
         if !self.is_enabled(event) {
             return Err(StepError::NotEnabled(event));
         }
+        self.step_unchecked(event)
+    }
+
+    /// Fires `event` without asking whether it is enabled: for a caller that took it
+    /// from `enabled()` (or `faults()`) of this very state, like a search or a run
+    /// loop, so the enabled list is not computed twice. An event that is not enabled
+    /// gives an error if its message or timer is gone, and otherwise fires as if it
+    /// were (it breaks the rules of time: don't).
+    pub fn step_unchecked(&mut self, event: Event) -> Result<StepRecord, StepError> {
         let at = self.nominal_ms(event).unwrap_or(self.now_ms);
         self.now_ms = self.now_ms.max(at);
         let (actor, hop, label, s) = match event {

@@ -1,0 +1,480 @@
+//! The canonical state of a world and its 64-bit fingerprint, for a search that must
+//! see two equal situations as one state.
+//!
+//! What is in it: everything a later step or an invariant can read. `now`, the
+//! nodes' state (cache, database, bus, consumer, relay, the service's open requests,
+//! the clients' progress and last answers), node status, the random generator, the
+//! books the invariants read (acknowledged versions, the changes relying on an event,
+//! the events handled), the timers and the messages in flight.
+//!
+//! What is not: the `Config` (fixed for a run: compare fingerprints of worlds of one
+//! scenario, fixes and seed only), the counters no invariant reads (`metrics`, the
+//! read-peak window, crash counts, which only scripts read), the id counters, and a
+//! message's `sent_ms` (only the page draws it).
+//!
+//! Renumbering. Message and timer ids are left out; the ids of requests (flows) and
+//! of memcache lease tokens are renamed in order of first appearance along a fixed
+//! walk of the state (clients, leases, open requests sorted by content, timers and
+//! messages sorted by content), so a renaming depends only on content, and on the
+//! original ids only between two items equal in everything else. The network is the
+//! multiset of messages, with first-in-first-out order kept only on an ordered
+//! connection (to or from the bus), the only place the rules read it.
+//!
+//! Time. By the rules at the top of `scenarios.md`, `now` decides which timers are
+//! enabled, an entry's expiry is judged against it (`cache-matches-db` skips expired
+//! entries) and nominal times decide which timer may fire before a message; and the
+//! horizon is absolute, so two states that differ only by a shift of every time are not
+//! equal. So `now`, every nominal time (message arrivals, timers, expiries, tombstones,
+//! leases, locks) is in the canonical state, as is.
+//!
+//! The hash is our own, so it is the same natively and in wasm32 (std's `DefaultHasher`
+//! is not promised to be stable, and `RandomState` is random): every value is fed as
+//! 64-bit words (lengths and enum discriminants too), each word mixed into the state by
+//! SplitMix64's finalizer, a bijection with full avalanche.
+use super::cache::SetGuard;
+use super::config::LoadGuard;
+use super::ids::{FlowId, NodeId};
+use super::msg::{LeaseReply, Message, Payload};
+use super::parts::{Flow, Timer, TimerKind};
+use super::world::World;
+use std::hash::{Hash, Hasher};
+
+/// The word hasher of the fingerprint: deterministic on every platform.
+#[derive(Clone, Copy, Debug)]
+pub struct WordHasher {
+    state: u64,
+    words: u64,
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher {
+            state: 0x243F_6A88_85A3_08D3,
+            words: 0,
+        }
+    }
+}
+
+/// SplitMix64's finalizer (Stafford's variant 13).
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl WordHasher {
+    pub fn word(&mut self, w: u64) {
+        self.words += 1;
+        self.state =
+            mix(self.state ^ w.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(self.words);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        mix(self.state ^ self.words.rotate_left(32))
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(b));
+        }
+        self.word(bytes.len() as u64);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.word(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.word(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.word(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.word(i);
+    }
+    // Lengths and enum discriminants arrive as `usize`/`isize`: fed as 64 bits, so a
+    // wasm32 build hashes them like a 64-bit one.
+    fn write_usize(&mut self, i: usize) {
+        self.word(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.word(i as i64 as u64);
+    }
+}
+
+/// The 64-bit hash of one value, with our hasher.
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = WordHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A name not yet given: sorts after every given one.
+const UNNAMED: u32 = u32::MAX;
+
+/// What a time means to the rules, from a state with `now` and a run's horizon.
+#[derive(Clone, Copy)]
+struct Clock {
+    now_ms: u64,
+    horizon_ms: u64,
+    /// Whether XFetch reads exact expiries and compute times (`delta`).
+    xfetch: bool,
+}
+
+impl Clock {
+    /// A nominal time or a deadline as the rules read it: every rule compares it with
+    /// a `now` that never goes back, or with the horizon. So a time already reached
+    /// reads as `now` (due, or over), and a time past the horizon as just past it
+    /// (never, in this run).
+    fn at(&self, t: u64) -> u64 {
+        if t <= self.now_ms {
+            self.now_ms
+        } else if t > self.horizon_ms {
+            self.horizon_ms.saturating_add(1)
+        } else {
+            t
+        }
+    }
+
+    /// An expiry: exact under XFetch, whose draw compares it with a real number.
+    fn expiry(&self, t: u64) -> u64 {
+        if self.xfetch {
+            t
+        } else {
+            self.at(t)
+        }
+    }
+
+    /// A time only XFetch reads (a compute time, a load's start).
+    fn xfetch_only(&self, t: u64) -> u64 {
+        if self.xfetch {
+            t
+        } else {
+            0
+        }
+    }
+}
+
+/// The renaming of request ids and lease tokens, in order of first appearance, and
+/// the clock that reads times.
+struct Names {
+    flows: Vec<FlowId>,
+    tokens: Vec<u64>,
+    clock: Clock,
+}
+
+impl Names {
+    fn flow(&mut self, id: FlowId) -> FlowId {
+        FlowId(match self.flows.iter().position(|f| *f == id) {
+            Some(i) => i as u32,
+            None => {
+                self.flows.push(id);
+                self.flows.len() as u32 - 1
+            }
+        })
+    }
+
+    fn peek_flow(&self, id: FlowId) -> FlowId {
+        FlowId(
+            self.flows
+                .iter()
+                .position(|f| *f == id)
+                .map_or(UNNAMED, |i| i as u32),
+        )
+    }
+
+    fn token(&mut self, t: u64) -> u64 {
+        match self.tokens.iter().position(|x| *x == t) {
+            Some(i) => i as u64,
+            None => {
+                self.tokens.push(t);
+                self.tokens.len() as u64 - 1
+            }
+        }
+    }
+
+    fn peek_token(&self, t: u64) -> u64 {
+        self.tokens
+            .iter()
+            .position(|x| *x == t)
+            .map_or(u64::from(UNNAMED), |i| i as u64)
+    }
+
+    /// `flow` with its names given (`name`) or looked up (`peek`).
+    fn flow_opt(&mut self, f: Option<FlowId>, give: bool) -> Option<FlowId> {
+        f.map(|id| {
+            if give {
+                self.flow(id)
+            } else {
+                self.peek_flow(id)
+            }
+        })
+    }
+
+    fn payload(&mut self, p: Payload, give: bool) -> Payload {
+        let clock = self.clock;
+        let mut tok = |t: u64| {
+            if give {
+                self.token(t)
+            } else {
+                self.peek_token(t)
+            }
+        };
+        match p {
+            Payload::GetReply {
+                key,
+                hit,
+                lease,
+                expires_ms,
+                delta_ms,
+            } => Payload::GetReply {
+                key,
+                hit,
+                lease: match lease {
+                    LeaseReply::Granted(t) => LeaseReply::Granted(tok(t)),
+                    other => other,
+                },
+                expires_ms: clock.xfetch_only(expires_ms),
+                delta_ms: clock.xfetch_only(delta_ms),
+            },
+            Payload::Set {
+                key,
+                version,
+                token: Some(t),
+            } => Payload::Set {
+                key,
+                version,
+                token: Some(tok(t)),
+            },
+            other => other,
+        }
+    }
+
+    fn message(&mut self, m: &Message, give: bool) -> Message {
+        Message {
+            id: super::ids::MsgId(0),
+            from: m.from,
+            to: m.to,
+            flow: self.flow_opt(m.flow, give),
+            payload: self.payload(m.payload, give),
+            sent_ms: 0,
+            arrive_ms: self.clock.at(m.arrive_ms),
+        }
+    }
+
+    fn timer(&mut self, t: &Timer, give: bool) -> Timer {
+        let mut flow = |id: FlowId| {
+            if give {
+                self.flow(id)
+            } else {
+                self.peek_flow(id)
+            }
+        };
+        let kind = match t.kind {
+            TimerKind::SecondDelete {
+                flow: f,
+                key,
+                version,
+            } => TimerKind::SecondDelete {
+                flow: flow(f),
+                key,
+                version,
+            },
+            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) },
+            other => other,
+        };
+        Timer {
+            id: super::ids::TimerId(0),
+            at_ms: self.clock.at(t.at_ms),
+            owner: t.owner,
+            kind,
+        }
+    }
+
+    fn open_request(&mut self, f: &Flow, give: bool) -> Flow {
+        let id = if give {
+            self.flow(f.id)
+        } else {
+            self.peek_flow(f.id)
+        };
+        let token = f.token.map(|t| {
+            if give {
+                self.token(t)
+            } else {
+                self.peek_token(t)
+            }
+        });
+        Flow {
+            id,
+            token,
+            load_sent_ms: f.load_sent_ms.map(|t| self.clock.xfetch_only(t)),
+            ..f.clone()
+        }
+    }
+}
+
+/// Whether messages on this connection keep their order (to or from the bus).
+fn ordered(from: NodeId, to: NodeId) -> bool {
+    from == NodeId::Bus || to == NodeId::Bus
+}
+
+impl World {
+    /// The fingerprint of the canonical state: equal for two worlds of one scenario,
+    /// fixes and seed that differ only in message, timer, request or lease numbering
+    /// and in the order of messages on unordered connections. See the module's doc.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = WordHasher::default();
+        let clock = Clock {
+            now_ms: self.now_ms,
+            horizon_ms: self.config.horizon_ms,
+            xfetch: matches!(self.config.load_guard, LoadGuard::XFetch { .. }),
+        };
+        let mut names = Names {
+            flows: Vec::new(),
+            tokens: Vec::new(),
+            clock,
+        };
+        h.word(self.now_ms);
+        self.rng.hash(&mut h);
+        for c in &self.clients {
+            c.id.hash(&mut h);
+            c.next.hash(&mut h);
+            names.flow_opt(c.busy, true).hash(&mut h);
+            c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
+        }
+        h.word(self.consumer.busy.is_some() as u64);
+        if let Some((ev, offset, flow)) = self.consumer.busy {
+            (ev, offset, names.flow(flow)).hash(&mut h);
+        }
+        let cache = &self.cache;
+        // A lease is read through its end (issued + period), like every deadline.
+        let period_ms = match cache.guard {
+            SetGuard::Lease { period_ms } => period_ms,
+            _ => 0,
+        };
+        h.word(cache.leases.len() as u64);
+        for (key, lease) in cache.leases.iter() {
+            let ends = clock.at(lease.issued_ms.saturating_add(period_ms));
+            (key, names.token(lease.token), ends).hash(&mut h);
+        }
+        h.word(cache.entries.len() as u64);
+        for (key, e) in cache.entries.iter() {
+            (
+                key,
+                e.version,
+                clock.expiry(e.expires_ms),
+                clock.xfetch_only(e.delta_ms),
+            )
+                .hash(&mut h);
+        }
+        h.word(cache.tombstones.len() as u64);
+        for (key, t) in cache.tombstones.iter() {
+            (key, t.version, clock.at(t.until_ms)).hash(&mut h);
+        }
+        h.word(cache.locks.len() as u64);
+        for (key, l) in cache.locks.iter() {
+            (key, l.holder, clock.at(l.until_ms)).hash(&mut h);
+        }
+        (cache.guard, &cache.queue, &cache.log).hash(&mut h);
+        (&self.db.rows, self.db.lsn, &self.db.outbox).hash(&mut h);
+        (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
+        self.status.hash(&mut h);
+        (self.bus.durable, &self.bus.log, &self.bus.dlq).hash(&mut h);
+        (
+            &self.consumer.inbox,
+            &self.consumer.processed,
+            &self.consumer.applied,
+        )
+            .hash(&mut h);
+        self.relay.working.hash(&mut h);
+        // Open requests: a set, in content order (names not yet given sort last).
+        let mut flows: Vec<(u64, FlowId, &Flow)> = self
+            .flows
+            .iter()
+            .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
+            .collect();
+        flows.sort_unstable_by_key(|(k, id, _)| (*k, *id));
+        h.word(flows.len() as u64);
+        for (_, _, f) in &flows {
+            names.open_request(f, true).hash(&mut h);
+        }
+        h.word(self.loading.len() as u64);
+        for (key, waiters) in self.loading.iter() {
+            key.hash(&mut h);
+            h.word(waiters.len() as u64);
+            for w in waiters {
+                names.flow(*w).hash(&mut h);
+            }
+        }
+        self.loads_done.hash(&mut h);
+        // Timers: a multiset.
+        let mut timers: Vec<(u64, super::ids::TimerId, &Timer)> = self
+            .timers
+            .iter()
+            .map(|t| (hash_of(&names.timer(t, false)), t.id, t))
+            .collect();
+        timers.sort_unstable_by_key(|(k, id, _)| (*k, *id));
+        let mut words: Vec<u64> = timers
+            .iter()
+            .map(|(_, _, t)| hash_of(&names.timer(t, true)))
+            .collect();
+        words.sort_unstable();
+        words.hash(&mut h);
+        // Messages: names are given in content order; then a multiset of the unordered
+        // ones and, per ordered connection, a sequence.
+        let mut msgs: Vec<(u64, super::ids::MsgId, usize)> = self
+            .net
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (hash_of(&names.message(m, false)), m.id, i))
+            .collect();
+        msgs.sort_unstable_by_key(|(k, id, _)| (*k, *id));
+        let mut finals = vec![0u64; self.net.len()];
+        for (_, _, i) in &msgs {
+            finals[*i] = hash_of(&names.message(&self.net[*i], true));
+        }
+        let mut unordered: Vec<u64> = Vec::new();
+        let mut links: Vec<(NodeId, NodeId, usize, u64)> = Vec::new();
+        for (i, m) in self.net.iter().enumerate() {
+            if ordered(m.from, m.to) {
+                links.push((m.from, m.to, i, finals[i]));
+            } else {
+                unordered.push(finals[i]);
+            }
+        }
+        unordered.sort_unstable();
+        unordered.hash(&mut h);
+        // Sorted by connection, and within one by position in the network (send order).
+        links.sort_unstable_by_key(|(from, to, i, _)| (*from, *to, *i));
+        h.word(links.len() as u64);
+        for (from, to, _, w) in &links {
+            (from, to, w).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_pinned_so_native_and_wasm_agree() {
+        // Lengths and discriminants are fed as 64-bit words: a fixed value hashes to a
+        // fixed number on every platform.
+        let value = (
+            1u8,
+            2u16,
+            3u32,
+            4u64,
+            5usize,
+            "ab",
+            Some(7u32),
+            vec![1u64, 2],
+        );
+        assert_eq!(hash_of(&value), 12_709_429_310_513_327_088);
+        assert_ne!(hash_of(&(1u32, 2u32)), hash_of(&(2u32, 1u32)));
+    }
+}

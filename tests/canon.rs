@@ -1,0 +1,168 @@
+//! The canonical state: equal situations reached in different orders are one state;
+//! the model's size is pinned as exact counts of distinct states (in the manner of
+//! Stateright's tests), so a change to the model or to the canonical form shows here.
+use cachescope::sim::{scenarios, Event, Fixes, NodeId, World};
+
+#[path = "common/bfs.rs"]
+mod bfs;
+
+fn start(id: &str, fixes: &[&str]) -> World {
+    let s = scenarios::find(id).expect("scenario exists");
+    let fixes = Fixes::parse(s, fixes.iter().copied()).expect("fixes exist");
+    s.world(&fixes, s.seed)
+}
+
+fn fire(w: &mut World, events: &[Event]) {
+    for e in events {
+        w.step(*e).unwrap_or_else(|err| panic!("{err}"));
+    }
+}
+
+/// The one enabled delivery from `from` to `to`.
+fn deliver(w: &World, from: NodeId, to: NodeId) -> Event {
+    let m = w
+        .net
+        .iter()
+        .find(|m| m.from == from && m.to == to)
+        .unwrap_or_else(|| panic!("no message {from}->{to}"));
+    Event::Deliver(m.id)
+}
+
+const READER: NodeId = NodeId::Reader(1);
+const WRITER: NodeId = NodeId::Writer(1);
+
+#[test]
+fn the_same_situation_reached_in_two_orders_is_one_state() {
+    let mut a = start("stale-set-race", &[]);
+    let mut b = a.clone();
+    fire(&mut a, &[Event::Start(READER), Event::Start(WRITER)]);
+    fire(&mut b, &[Event::Start(WRITER), Event::Start(READER)]);
+    assert_ne!(
+        a, b,
+        "the raw states differ in request and message numbering"
+    );
+    assert_eq!(a.fingerprint(), b.fingerprint());
+
+    // Both requests reach the service, in either order, and both send their next hop.
+    for w in [&mut a, &mut b] {
+        let first = deliver(w, READER, NodeId::Service);
+        let second = deliver(w, WRITER, NodeId::Service);
+        let order = if w.flows.is_empty() {
+            [first, second]
+        } else {
+            [second, first]
+        };
+        fire(w, &order);
+    }
+    assert_ne!(
+        a.net, b.net,
+        "the network lists messages in another order, with other ids"
+    );
+    assert_eq!(a.fingerprint(), b.fingerprint());
+}
+
+#[test]
+fn different_situations_have_different_fingerprints() {
+    let w = start("stale-set-race", &[]);
+    let mut reader_first = w.clone();
+    fire(&mut reader_first, &[Event::Start(READER)]);
+    let mut writer_first = w.clone();
+    fire(&mut writer_first, &[Event::Start(WRITER)]);
+    let prints = [
+        w.fingerprint(),
+        reader_first.fingerprint(),
+        writer_first.fingerprint(),
+    ];
+    assert_ne!(prints[0], prints[1]);
+    assert_ne!(prints[0], prints[2]);
+    assert_ne!(prints[1], prints[2]);
+    // The same world under another fix is another model: its fingerprint differs too
+    // (the guard is state of the cache), even where its config alone would not show.
+    assert_ne!(
+        w.fingerprint(),
+        start("stale-set-race", &["lease"]).fingerprint()
+    );
+}
+
+#[test]
+fn counters_and_numbering_are_not_in_the_state() {
+    let mut a = start("stale-set-race", &[]);
+    let before = a.fingerprint();
+    a.metrics.db_reads += 5;
+    a.next_msg += 10;
+    a.next_timer += 10;
+    a.next_flow += 10;
+    a.books.recent_db_reads_ms.push_back(3);
+    assert_eq!(a.fingerprint(), before);
+    a.books
+        .acked
+        .insert(cachescope::sim::Key(1), cachescope::sim::Version(2));
+    assert_ne!(
+        a.fingerprint(),
+        before,
+        "what an invariant reads is in the state"
+    );
+}
+
+#[test]
+fn a_time_already_reached_reads_as_now() {
+    // A message whose nominal arrival has passed is due, whenever it was due.
+    let mut a = start("stale-set-race", &[]);
+    fire(&mut a, &[Event::Start(READER)]);
+    a.now_ms = 30;
+    let mut b = a.clone();
+    b.net[0].arrive_ms = 20;
+    assert_ne!(a.net[0].arrive_ms, b.net[0].arrive_ms);
+    assert_eq!(a.fingerprint(), b.fingerprint());
+    // One still to come is not the same.
+    b.net[0].arrive_ms = 40;
+    assert_ne!(a.fingerprint(), b.fingerprint());
+}
+
+/// The model's fingerprint: exact counts of distinct canonical states, ends, and ends
+/// breaking the scenario's invariants, of every interleaving without faults.
+#[test]
+fn distinct_state_counts_are_pinned() {
+    let cases: &[(&str, &[&str], [usize; 4])] = &[
+        // (scenario, fixes, [states, ends, bad ends, depth])
+        ("cache-aside-read", &[], [15, 1, 0, 14]),
+        ("stale-set-race", &[], [1292, 54, 12, 16]),
+        ("stale-set-race", &["versioned-set"], [2063, 140, 0, 16]),
+        ("stale-set-race", &["lease"], [1227, 33, 0, 16]),
+        (
+            "stale-set-race",
+            &["delayed-double-delete"],
+            [1868, 41, 0, 19],
+        ),
+        ("write-through-race", &[], [1136, 54, 25, 14]),
+        (
+            "write-through-race",
+            &["versioned-write"],
+            [1011, 31, 0, 14],
+        ),
+        ("cache-aside-write", &[], [2096, 35, 2, 25]),
+    ];
+    for (id, fixes, want) in cases {
+        let s = scenarios::find(id).unwrap();
+        let c = bfs::bfs(start(id, fixes), s.invariants, 100_000);
+        assert!(c.complete, "{id} {fixes:?}");
+        assert_eq!(
+            [c.states, c.ends, c.bad_ends, c.depth],
+            *want,
+            "{id} {fixes:?}"
+        );
+    }
+}
+
+/// The fingerprint is a well-defined function of the state, the same on every
+/// platform (native here; wasm32 runs this file too): its value is pinned.
+#[test]
+fn the_fingerprint_value_is_pinned() {
+    let mut w = start("stale-set-race", &[]);
+    let at_start = w.fingerprint();
+    fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
+    assert_eq!(
+        [at_start, w.fingerprint()],
+        [1_465_891_976_224_222_843, 10_685_875_594_075_743_385]
+    );
+}
