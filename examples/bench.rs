@@ -18,7 +18,7 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(DEFAULT_EVENTS);
     let mut variants = Vec::new();
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         variants.push((s, Fixes::none()));
         for f in s.fixes {
             if let Ok(fixes) = Fixes::parse(s, [f.id]) {

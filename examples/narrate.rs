@@ -82,7 +82,7 @@ fn main() {
         args.iter().skip(1).for_each(|q| print_link(q));
         return;
     }
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         if args.first().is_some_and(|a| a != s.id) {
             continue;
         }
@@ -102,7 +102,7 @@ fn main() {
                     println!("      | {}", state(w));
                 }
             }
-            println!("END {}\n", (s.epilogue)(run.world(), &fixes));
+            println!("END {}\n", s.epilogue(run.world(), &fixes));
         }
     }
 }

@@ -71,7 +71,7 @@ fn a_link_to_a_30_step_run_stays_under_300_characters() {
     // Hand-made-like runs: random interleavings with faults in stale-set-race, and every
     // catalog scenario's random runs cut at 30 steps, with all its fixes on.
     let mut longest = String::new();
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let all = Fixes::parse(s, s.fixes.iter().map(|f| f.id)).unwrap();
         let tries = if s.id == "stale-set-race" { 200 } else { 10 };
         for seed in 0..tries {

@@ -8,7 +8,7 @@ use cachescope::sim::{scenarios, Event, Fixes, Run};
 
 fn all_runs() -> Vec<Run> {
     let mut out = Vec::new();
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         out.push(Run::with_default_seed(s, Fixes::none()));
         for f in s.fixes {
             out.push(Run::with_default_seed(s, Fixes::parse(s, [f.id]).unwrap()));
@@ -49,7 +49,7 @@ fn stepping_back_restores_the_exact_earlier_state() {
 
 #[test]
 fn replaying_the_choices_gives_the_same_trace() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         for seed in 0..50u64 {
             let mut world = s.world(&Fixes::none(), s.seed);
             let records = sched::run(&mut world, &mut Seeded::new(seed));
@@ -78,7 +78,7 @@ fn a_choice_that_is_not_enabled_is_refused_and_changes_nothing() {
 
 #[test]
 fn time_never_goes_back_and_the_run_stops_at_the_horizon() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         for seed in 0..50u64 {
             let mut world = s.world(&Fixes::none(), s.seed);
             let mut last = 0;

@@ -11,7 +11,7 @@ fn run(id: &str, fixes: &[&str]) -> Run {
 
 #[test]
 fn faults_are_offered_but_never_enabled() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut r = Run::with_default_seed(s, Fixes::none());
         loop {
             let w = r.world();

@@ -31,7 +31,7 @@ fn view_at(id: &str, step: usize) -> (Run, View) {
 
 #[test]
 fn panels_show_every_entry_with_its_contract_attributes() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         for step in [0, run.recorded() / 2, run.recorded()] {
@@ -113,7 +113,7 @@ fn glides(svg: &str, id: &str) -> bool {
 fn the_messages_a_step_sent_glide_in_and_no_others() {
     // Every step of every scenario: the gliding messages are exactly those in flight
     // after the step that were not in flight before it.
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         for step in 1..=run.recorded() {
@@ -224,7 +224,7 @@ fn fix_notes_and_cards_come_from_the_catalog() {
 
 #[test]
 fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         let middle = run.recorded() / 2;

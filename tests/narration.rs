@@ -10,7 +10,7 @@ use common::*;
 /// Every scenario, with no fix and with each fix alone.
 fn every_run() -> Vec<Run> {
     let mut runs = Vec::new();
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut combos: Vec<Vec<&str>> = vec![vec![]];
         combos.extend(s.fixes.iter().map(|f| vec![f.id]));
         for fixes in combos {

@@ -24,7 +24,7 @@ struct Story {
 
 impl Scheduler for Story {
     fn choose(&mut self, world: &World, step: usize, enabled: &[Event]) -> Event {
-        if let Some(e) = (self.scenario.script)(world, step) {
+        if let Some(e) = self.scenario.script_fault(world) {
             if e.fault().is_some() && world.is_enabled(e) {
                 return e;
             }
@@ -175,7 +175,7 @@ fn narration(s: &Scenario, fixes: &Fixes, w: &World, records: &[StepRecord]) -> 
         .iter()
         .map(|r| format!("{}\n", r.narration))
         .collect();
-    text.push_str(&(s.epilogue)(w, fixes));
+    text.push_str(&s.epilogue(w, fixes));
     text
 }
 
@@ -252,7 +252,7 @@ macro_rules! scenario_properties {
         #[test]
         fn every_scenario_is_covered() {
             let covered = [$($id),*];
-            for s in scenarios::ALL {
+            for s in scenarios::ALL.iter() {
                 assert!(covered.contains(&s.id), "{} has property tests", s.id);
             }
         }

@@ -61,7 +61,7 @@ fn every_sandbox_runs_to_its_end_within_the_limits() {
                     );
                 }
             }
-            let epilogue = (s.epilogue)(a.world(), &fixes);
+            let epilogue = s.epilogue(a.world(), &fixes);
             assert!(epilogue.starts_with("Done"));
         }
     }

@@ -69,7 +69,7 @@ fn stale_set_race_delayed_double_delete() {
 
 #[test]
 fn every_scenario_ends_within_its_limits() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut combos: Vec<Vec<&str>> = vec![vec![]];
         combos.extend(s.fixes.iter().map(|f| vec![f.id]));
         for fixes in combos {
@@ -264,7 +264,7 @@ fn stampede_early_expiration() {
 
 #[test]
 fn every_pair_of_fixes_runs_to_its_end() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         for a in s.fixes {
             for b in s.fixes {
                 let r = run(s.id, &[a.id, b.id]);
@@ -282,7 +282,7 @@ fn every_pair_of_fixes_runs_to_its_end() {
 
 #[test]
 fn every_fix_says_what_it_does_and_costs() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         for f in s.fixes {
             assert!(
                 !f.what.is_empty() && !f.cost.is_empty(),

@@ -204,7 +204,7 @@ fn a_choice_that_is_not_enabled_changes_nothing() {
 #[test]
 fn every_catalog_race_is_reproduced_by_hand_shared_and_stepped_back() {
     use cachescope::sim::link;
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         // the scenario's own run, fired event by event as a learner would click
         let mut own = Run::with_default_seed(s, Fixes::none());
         own.run_to_end();

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the cache decides whether to accept a set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum SetGuard {
     /// Last set wins, whatever it carries.
     Plain,

@@ -102,7 +102,11 @@ impl fmt::Display for CodecError {
 
 impl std::error::Error for CodecError {}
 
-fn error(kind: ErrorKind, at: impl Into<String>, reason: impl Into<String>) -> CodecError {
+pub(crate) fn error(
+    kind: ErrorKind,
+    at: impl Into<String>,
+    reason: impl Into<String>,
+) -> CodecError {
     CodecError {
         kind,
         at: at.into(),

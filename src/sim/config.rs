@@ -3,8 +3,13 @@ use super::cache::SetGuard;
 use super::ids::{Key, NodeId};
 use serde::{Deserialize, Serialize};
 
+pub(crate) mod clients_map;
+mod patch;
+pub use patch::ConfigPatch;
+
 /// One-way network latency per hop, in virtual ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Latency {
     /// client ↔ service
     pub client_ms: u64,
@@ -29,6 +34,7 @@ impl Default for Latency {
 
 /// The order of the two steps of a cache-aside write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum WriteOrder {
     /// Commit to the database, then delete the key (the standard cache-aside write).
     UpdateThenDelete,
@@ -37,6 +43,7 @@ pub enum WriteOrder {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Op {
     Read,
     Write,
@@ -47,6 +54,7 @@ pub enum Op {
 
 /// How the service writes, and so how the cache learns of a change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum WriteMode {
     /// Cache-aside: commit, then delete the key (or the reverse, `write_order`).
     Invalidate,
@@ -62,7 +70,8 @@ pub enum WriteMode {
 }
 
 /// What a consumer does with an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ConsumerConfig {
     /// Write the event's value into the cache instead of deleting the key.
     pub update: bool,
@@ -74,6 +83,7 @@ pub struct ConsumerConfig {
 
 /// Retries of an event the consumer failed on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// `None`: retry for ever. `Some(n)`: after n retries, to the dead-letter queue.
     pub max_retries: Option<u32>,
@@ -82,8 +92,19 @@ pub struct RetryPolicy {
     pub exponential: bool,
 }
 
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: None,
+            backoff_ms: 100,
+            exponential: false,
+        }
+    }
+}
+
 /// The event bus and its delivery guarantee.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BusConfig {
     /// `false`: at-most-once fire-and-forget (Redis Pub/Sub): a subscriber that is down
     /// misses the message. `true`: a durable log with a committed consumer offset
@@ -107,11 +128,7 @@ impl Default for BusConfig {
             durable: false,
             prefetch: 1,
             ack_timeout_ms: None,
-            retry: RetryPolicy {
-                max_retries: None,
-                backoff_ms: 100,
-                exponential: false,
-            },
+            retry: RetryPolicy::default(),
             deliver_ms: 2,
             publish_ms: 2,
         }
@@ -120,6 +137,7 @@ impl Default for BusConfig {
 
 /// The write-behind queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct BehindConfig {
     /// The flusher runs this long after the first write lands in an empty queue.
     pub flush_delay_ms: u64,
@@ -145,6 +163,7 @@ impl Default for BehindConfig {
 
 /// How concurrent misses of one key are kept from all loading the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum LoadGuard {
     None,
     /// A per-key lock in the cache, with an expiry so a crashed holder frees it.
@@ -155,6 +174,7 @@ pub enum LoadGuard {
     SingleFlight,
     /// XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): a reader recomputes
     /// early when `now - delta * beta * ln(rand) >= expiry`. `beta` in hundredths.
+    #[serde(rename = "xfetch")]
     XFetch {
         beta_centi: u32,
     },
@@ -166,6 +186,7 @@ pub const NO_TTL: u64 = u64::MAX;
 /// A hop of a request that the scenario makes slow, to tell its story (a GC pause, a
 /// congested link). Nothing else about the request changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum SlowHop {
     /// The database's answer to this request's read travels slowly.
     DbReadReply,
@@ -175,10 +196,14 @@ pub enum SlowHop {
 
 /// One request a client will make, in order, not before `at_ms`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Request {
     pub op: Op,
     pub key: Key,
+    #[serde(default)]
     pub at_ms: u64,
+    /// In a file: `"slow": ["db-read-reply", 10]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slow: Option<(SlowHop, u64)>,
 }
 
@@ -213,8 +238,10 @@ impl Request {
     }
 }
 
-/// Everything about a run that does not change while it runs.
+/// Everything about a run that does not change while it runs. In a scenario file it is
+/// the `settings` object, where a field left out keeps its default.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub latency: Latency,
     pub write_order: WriteOrder,
@@ -255,7 +282,9 @@ pub struct Config {
     pub horizon_ms: u64,
     /// The rows the database starts with, each at `v1`.
     pub keys: Vec<Key>,
-    /// The clients and what each will ask for.
+    /// The clients and what each will ask for. In a file, an object from the client's
+    /// name to its requests, in order: `{"reader": [...], "writer": [...]}`.
+    #[serde(with = "clients_map")]
     pub clients: Vec<(NodeId, Vec<Request>)>,
 }
 

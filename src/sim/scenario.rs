@@ -1,8 +1,14 @@
-//! A scenario is data plus narration: how to build its world, which fixes it offers,
-//! what it checks, and what it says. Each lives in its own file under `scenarios/`.
+//! A scenario is data: the settings its world starts from, the fixes it offers (each a
+//! set of changes to the settings), what it checks, its script and its endings as
+//! conditions on the state, and what it says. Each is a JSON file (`file`) under
+//! `scenarios/`, the same format a learner opens in the page.
 use super::books::{Invariant, Metric};
-use super::config::Config;
+use super::config::{Config, ConfigPatch};
 use super::world::{Event, World};
+
+pub mod file;
+pub mod rules;
+pub use rules::{Cond, Ending, Rule, Then};
 
 /// A fix a learner can switch on, and what it costs.
 #[derive(Debug)]
@@ -13,6 +19,8 @@ pub struct FixInfo {
     pub what: &'static str,
     /// What it costs: every fix trades something.
     pub cost: &'static str,
+    /// The settings it changes.
+    pub changes: ConfigPatch,
 }
 
 /// The fixes switched on for a run, in the scenario's order.
@@ -73,41 +81,63 @@ pub struct Scenario {
     pub title: &'static str,
     /// "What you will see": one paragraph.
     pub summary: &'static str,
+    /// The story the scenario tells, in paragraphs: what happens and why.
+    pub story: &'static [&'static str],
     /// The pattern's flow, one line per step.
     pub flow: &'static [&'static str],
     pub pros: &'static [&'static str],
     pub cons: &'static [&'static str],
+    /// Further notes: sources, variants, what to try.
+    pub notes: &'static [&'static str],
     pub fixes: &'static [FixInfo],
     pub invariants: &'static [Invariant],
     pub metrics: &'static [Metric],
     /// The seed for whatever the scenario leaves to chance.
     pub seed: u64,
-    pub config: fn(&Fixes) -> Config,
-    /// The scenario's own choice at `step`, where it differs from "earliest first"
-    /// (a scripted fault, a deliberate order). `None` means earliest first.
-    pub script: fn(&World, usize) -> Option<Event>,
+    /// The settings with no fix on.
+    pub settings: Config,
+    /// The scenario's own choices, where they differ from "earliest first" (a scripted
+    /// fault): the first rule whose conditions hold. None: earliest first.
+    pub script: &'static [Rule],
     /// Said once the run has ended: the outcome and what it teaches.
-    pub epilogue: fn(&World, &Fixes) -> String,
+    pub endings: &'static [Ending],
 }
 
 impl Scenario {
-    pub fn world(&self, fixes: &Fixes, seed: u64) -> World {
-        World::new((self.config)(fixes), seed)
+    /// The settings with `fixes` on: each fix's changes, in the scenario's order.
+    pub fn config(&self, fixes: &Fixes) -> Config {
+        let mut config = self.settings.clone();
+        for f in self.fixes.iter().filter(|f| fixes.has(f.id)) {
+            f.changes.apply(&mut config);
+        }
+        config
     }
 
-    /// The event the scenario's own order takes at `step` in `world`.
-    pub fn scripted(&self, world: &World, step: usize) -> Option<Event> {
-        (self.script)(world, step)
+    pub fn world(&self, fixes: &Fixes, seed: u64) -> World {
+        World::new(self.config(fixes), seed)
+    }
+
+    /// The event the scenario's own order takes at `step` in `world`. A script reads
+    /// the state, not the fixes (a file's script may not name one).
+    pub fn scripted(&self, world: &World, _step: usize) -> Option<Event> {
+        self.script_fault(world)
             .filter(|e| world.is_enabled(*e))
             .or_else(|| world.earliest())
+    }
+
+    /// The fault the script injects in `world`, if one of its rules holds.
+    pub fn script_fault(&self, world: &World) -> Option<Event> {
+        self.script
+            .iter()
+            .find_map(|r| r.fire(world, &Fixes::none()))
+    }
+
+    /// What the scenario says at the end of a run in `world`.
+    pub fn epilogue(&self, world: &World, fixes: &Fixes) -> String {
+        rules::say(self.endings, world, fixes)
     }
 
     pub fn fix(&self, id: &str) -> Option<&'static FixInfo> {
         self.fixes.iter().find(|f| f.id == id)
     }
-}
-
-/// For scenarios whose story needs nothing but "earliest first".
-pub fn no_script(_: &World, _: usize) -> Option<Event> {
-    None
 }

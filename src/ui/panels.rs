@@ -19,7 +19,7 @@ pub fn Narration() -> impl IntoView {
             };
             if run.at_end() && run.cursor() > 0 {
                 text.push_str("\n\n");
-                text.push_str(&(run.scenario.epilogue)(run.world(), &run.fixes));
+                text.push_str(&run.scenario.epilogue(run.world(), &run.fixes));
             }
             text
         })

@@ -36,7 +36,7 @@ pub fn story(run: &Run) -> String {
     }
     out.push_str(&format!(
         "END {}\n",
-        (run.scenario.epilogue)(run.world(), &run.fixes)
+        run.scenario.epilogue(run.world(), &run.fixes)
     ));
     out
 }

@@ -8,12 +8,13 @@
 //! which keeps where a value began in the text.
 use super::{error, CodecError, ErrorKind};
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 
-/// A value and where it began in the text it was read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A value and where it began in the text it was read from. Two are equal when their
+/// values are, wherever they were read.
+#[derive(Clone, Debug)]
 pub struct At<T> {
     pub value: T,
     /// The address of the value's first byte; `Text::place` turns it into a line and a
@@ -21,10 +22,41 @@ pub struct At<T> {
     addr: usize,
 }
 
+impl<T: PartialEq> PartialEq for At<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for At<T> {}
+
+/// Reads a string value and checks it with `check`; a value it refuses is reported at
+/// the value's own line and column (serde_json would report the place after it, often
+/// the next line).
+pub fn checked_str<'de, D, T>(
+    d: D,
+    check: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let at: At<String> = Deserialize::deserialize(d)?;
+    check(&at.value).map_err(|reason| de::Error::custom(format!("{MARK}{}{MARK}{reason}", at.addr)))
+}
+
+/// Brackets the address of a value in a message from `checked_str`.
+const MARK: char = '\u{1}';
+
 impl<T> At<T> {
     /// A value with no place in any text (written by the program, not read).
     pub fn new(value: T) -> At<T> {
         At { value, addr: 0 }
+    }
+}
+
+impl<T: Serialize> Serialize for At<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
     }
 }
 
@@ -147,7 +179,20 @@ pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, C
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = path_words(e.path());
-        json_error(e.inner(), &path)
+        let mut err = json_error(e.inner(), &path);
+        // A value `checked_str` refused: its own place, not the place after it.
+        let marked = err.reason.split(MARK).collect::<Vec<_>>();
+        if let [before, addr, reason] = marked[..] {
+            let place = addr
+                .parse::<usize>()
+                .ok()
+                .and_then(|addr| Text(text).place(&At { value: (), addr }));
+            if let Some((line, column)) = place {
+                err.at = format!("line {line}, column {column}, field `{path}`");
+            }
+            err.reason = format!("{before}{reason}");
+        }
+        err
     })?;
     // Only white space may follow the object.
     de.end().map_err(|e| json_error(&e, ""))?;

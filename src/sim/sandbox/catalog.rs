@@ -2,19 +2,20 @@
 //! pattern can use, and what they check.
 use super::{Pattern, SandboxSpec, ID};
 use crate::sim::books::{Invariant, Metric};
-use crate::sim::config::Config;
-use crate::sim::scenario::{no_script, FixInfo, Fixes, Scenario};
-use crate::sim::world::World;
+use crate::sim::config::ConfigPatch;
+use crate::sim::scenario::rules::EndingText;
+use crate::sim::scenario::{Cond, Ending, FixInfo, Fixes, Scenario};
+use std::sync::LazyLock;
 
 /// The sandbox scenario of a pattern.
 pub fn scenario(pattern: Pattern) -> &'static Scenario {
     match pattern {
-        Pattern::CacheAside => &CACHE_ASIDE,
-        Pattern::WriteThrough => &WRITE_THROUGH,
-        Pattern::WriteBehind => &WRITE_BEHIND,
-        Pattern::EventInvalidation => &EVENT_INVALIDATION,
-        Pattern::Hybrid => &HYBRID,
-        Pattern::Outbox => &OUTBOX,
+        Pattern::CacheAside => *CACHE_ASIDE,
+        Pattern::WriteThrough => *WRITE_THROUGH,
+        Pattern::WriteBehind => *WRITE_BEHIND,
+        Pattern::EventInvalidation => *EVENT_INVALIDATION,
+        Pattern::Hybrid => *HYBRID,
+        Pattern::Outbox => *OUTBOX,
     }
 }
 
@@ -31,6 +32,7 @@ const VERSIONED_SET: FixInfo = FixInfo {
     what:
         "Deletes carry the committed version; the cache keeps a tombstone and refuses an older set.",
     cost: "Tombstones take memory; if one expires before a slow set arrives, the race returns.",
+    changes: ConfigPatch::NONE,
 };
 const LEASE: FixInfo = FixInfo {
     id: "lease",
@@ -38,48 +40,56 @@ const LEASE: FixInfo = FixInfo {
     what: "A miss hands out a lease token; a delete invalidates it; only the holder of a valid token may set. It \
            also makes the other readers of a missing key wait.",
     cost: "Readers wait and retry; the cache keeps lease state per key.",
+    changes: ConfigPatch::NONE,
 };
 const DOUBLE_DELETE: FixInfo = FixInfo {
     id: "delayed-double-delete",
     title: "Delayed double delete",
     what: "The writer deletes the key again 50 ms after its first delete.",
     cost: "A heuristic: a read slower than the delay still leaves the cache stale.",
+    changes: ConfigPatch::NONE,
 };
 const VERSIONED_WRITE: FixInfo = FixInfo {
     id: "versioned-write",
     title: "Versioned write",
     what: "The cache refuses a set older than the version it holds.",
     cost: "Every value must carry its version.",
+    changes: ConfigPatch::NONE,
 };
 const DURABLE_QUEUE: FixInfo = FixInfo {
     id: "durable-queue",
     title: "Durable queue",
     what: "Each write goes to a disk log before the ack; a restarted cache replays it.",
     cost: "Each ack waits for a disk write.",
+    changes: ConfigPatch::NONE,
 };
 const MUTEX: FixInfo = FixInfo {
     id: "mutex",
     title: "Mutex",
     what: "One reader of a missing key takes a per-key lock and loads; the others wait and retry.",
     cost: "Waiting readers are slower; the lock needs an expiry.",
+    changes: ConfigPatch::NONE,
 };
 const SINGLE_FLIGHT: FixInfo = FixInfo {
     id: "single-flight",
     title: "Single flight",
     what: "Concurrent misses of a key in the service share one load.",
     cost: "Works within one service instance only.",
+    changes: ConfigPatch::NONE,
 };
 const EARLY_EXPIRATION: FixInfo = FixInfo {
     id: "early-expiration",
     title: "Early expiration (XFetch)",
     what: "A reader recomputes a value shortly before it expires, with a probability that grows near expiry.",
     cost: "Probabilistic: some runs recompute twice.",
+    changes: ConfigPatch::NONE,
 };
 const JITTER: FixInfo = FixInfo {
     id: "jitter",
     title: "TTL jitter",
     what: "Each fill gets up to 300 ms of random extra TTL, so keys filled together expire apart.",
     cost: "Staleness is bounded less tightly.",
+    changes: ConfigPatch::NONE,
 };
 
 const READ_PATH: [FixInfo; 6] = [
@@ -114,26 +124,29 @@ const METRICS: &[Metric] = &Metric::ALL;
 
 macro_rules! sandbox_scenario {
     ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $config:ident) => {
-        static $name: Scenario = Scenario {
-            id: ID,
-            title: $title,
-            summary: "Your own scenario, built from the catalog's parts. Every reader reads its key at 0, 100 and 400 \
-                      ms; every writer writes its key at 0 and 200 ms. Choose who goes next, inject faults, and \
-                      watch the invariants.",
-            flow: &[],
-            pros: &[],
-            cons: &[],
-            fixes: $fixes,
-            invariants: $invariants,
-            metrics: METRICS,
-            seed: 1,
-            config: $config,
-            script: no_script,
-            epilogue,
-        };
-        fn $config(fixes: &Fixes) -> Config {
-            SandboxSpec::new($pattern).config(fixes)
-        }
+        /// A sandbox's world is built from its `SandboxSpec` (`Run::new_sandbox`); the
+        /// settings here are those of the default spec, for `Scenario::config`.
+        static $name: LazyLock<&'static Scenario> = LazyLock::new(|| {
+            Box::leak(Box::new(Scenario {
+                id: ID,
+                title: $title,
+                summary: "Your own scenario, built from the catalog's parts. Every reader reads its key at 0, 100 \
+                          and 400 ms; every writer writes its key at 0 and 200 ms. Choose who goes next, inject \
+                          faults, and watch the invariants.",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
+                notes: &[],
+                fixes: $fixes,
+                invariants: $invariants,
+                metrics: METRICS,
+                seed: 1,
+                settings: SandboxSpec::new($pattern).config(&Fixes::none()),
+                script: &[],
+                endings: &ENDINGS[..],
+            }))
+        });
     };
 }
 
@@ -190,19 +203,18 @@ sandbox_scenario!(
     config_ob
 );
 
-fn epilogue(w: &World, _: &Fixes) -> String {
-    let broken: Vec<String> = [
-        Invariant::CacheMatchesDb,
-        Invariant::NoLostWrite,
-        Invariant::NoLostEvent,
+/// Every invariant holds, or which are broken and why.
+static ENDINGS: LazyLock<[Ending; 2]> = LazyLock::new(|| {
+    [
+        Ending {
+            when: vec![Cond::AllHold],
+            text: EndingText(
+                "Done. Every invariant holds at the end of this run. Try another order, or a fault.".into(),
+            ),
+        },
+        Ending {
+            when: vec![Cond::AnyBroken],
+            text: EndingText("Done, and something is wrong: {broken}.".into()),
+        },
     ]
-    .into_iter()
-    .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
-    .collect();
-    if broken.is_empty() {
-        "Done. Every invariant holds at the end of this run. Try another order, or a fault."
-            .to_string()
-    } else {
-        format!("Done, and something is wrong: {}.", broken.join("; "))
-    }
-}
+});

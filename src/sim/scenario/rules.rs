@@ -1,0 +1,353 @@
+//! A scenario's script and endings as data: conditions on the state of a run, the fault
+//! a script rule injects, and the text an ending says, with values filled in from the
+//! state (`{cache user:1}`, `{metric stale-reads}`), so an ending never claims what the
+//! state does not show.
+//!
+//! This is the one place a scenario reads a world: every condition and every value in
+//! an ending is a general question about the state (a metric, an invariant, a cached
+//! copy against its row, a message in flight, a node's status), never a per-scenario
+//! flag.
+use crate::sim::books::{Invariant, Metric};
+use crate::sim::codec::file::At;
+use crate::sim::fault::{Fault, NodeStatus};
+use crate::sim::ids::Key;
+use crate::sim::scenario::Fixes;
+use crate::sim::world::{Event, TimerKind, World};
+use serde::{Deserialize, Serialize};
+
+mod names;
+pub use names::{EndingText, InvariantName, KeyName, MetricName, NodeName};
+
+/// A condition on the state (and, for endings, on the fixes switched on).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Cond {
+    /// The fix is switched on (endings only: a script reads the state alone).
+    Fix(At<String>),
+    /// The fix is off (endings only).
+    NoFix(At<String>),
+    /// Every invariant holds (all of them, not only the scenario's).
+    AllHold,
+    /// Some invariant is broken.
+    AnyBroken,
+    /// The named invariant holds.
+    Holds(InvariantName),
+    /// The named invariant is broken.
+    Broken(InvariantName),
+    /// The cache holds a live copy of the key that differs from its row.
+    Stale(KeyName),
+    /// The cache holds a live copy equal to the row.
+    Fresh(KeyName),
+    /// The cache holds no live copy of the key.
+    Uncached(KeyName),
+    /// A metric is within bounds.
+    Metric(MetricCond),
+    /// A message of this kind is in flight (to this node, carrying this version).
+    InFlight(MessageCond),
+    /// The node is up, and no restart is pending for it.
+    Up(NodeName),
+    /// The node has crashed at least once in this run.
+    HasCrashed(NodeName),
+    /// The node has not crashed in this run.
+    NeverCrashed(NodeName),
+    /// The service has acknowledged this version of the key to a writer.
+    Acked(KeyVersion),
+    /// The database's row is at most this version.
+    DbAtMost(KeyVersion),
+    /// The event the rules would take next is due at or after this virtual time.
+    NextAtLeastMs(u64),
+    /// The condition inside does not hold.
+    Not(Box<Cond>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricCond {
+    pub name: MetricName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageCond {
+    /// The message's kind as the diagram names it (`db-write-reply`, `ack`, …).
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<NodeName>,
+    /// The version of the bus event it carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyVersion {
+    pub key: KeyName,
+    pub version: u32,
+}
+
+/// The fault a script rule injects. `drop`, `delay` and `duplicate` act on the message
+/// that the rule's `in-flight` condition found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Then {
+    Crash(NodeName),
+    Pause(NodeName),
+    Drop,
+    Delay,
+    Duplicate,
+}
+
+/// One rule of a script: when every condition holds, inject the fault (if it is
+/// possible then). Rules are tried in order; with none, the earliest event goes next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RuleFields")]
+pub struct Rule {
+    pub when: Vec<Cond>,
+    pub then: Then,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFields {
+    when: Vec<Cond>,
+    then: Then,
+}
+
+impl TryFrom<RuleFields> for Rule {
+    type Error = String;
+    fn try_from(r: RuleFields) -> Result<Rule, String> {
+        if r.when.iter().any(|c| c.fix().is_some()) {
+            return Err("a script rule reads the state, not the fixes: use a fix's changes instead of a fix condition".into());
+        }
+        let finds = r.when.iter().any(|c| matches!(c, Cond::InFlight(_)));
+        if matches!(r.then, Then::Drop | Then::Delay | Then::Duplicate) && !finds {
+            return Err("drop, delay and duplicate act on the message an in-flight condition finds; this rule has none".into());
+        }
+        Ok(Rule {
+            when: r.when,
+            then: r.then,
+        })
+    }
+}
+
+/// A part of what the scenario says at the end: said when every condition holds. The
+/// parts that hold are said in order, joined as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ending {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub when: Vec<Cond>,
+    pub text: EndingText,
+}
+
+/// Every invariant, for `all-hold` and `any-broken`.
+const INVARIANTS: [Invariant; 3] = [
+    Invariant::CacheMatchesDb,
+    Invariant::NoLostWrite,
+    Invariant::NoLostEvent,
+];
+
+pub fn invariant(name: &str) -> Option<Invariant> {
+    INVARIANTS.into_iter().find(|i| i.name() == name)
+}
+
+pub fn metric(name: &str) -> Option<Metric> {
+    Metric::ALL.into_iter().find(|m| m.name() == name)
+}
+
+/// `user:N` as a key.
+pub fn key(text: &str) -> Option<Key> {
+    text.strip_prefix("user:")?.parse().ok().map(Key)
+}
+
+impl Cond {
+    /// Whether the condition holds in `w` with `fixes` on.
+    pub fn holds(&self, w: &World, fixes: &Fixes) -> bool {
+        let live = |k: Key| w.cache.live(k, w.now_ms);
+        match self {
+            Cond::Fix(f) => fixes.has(&f.value),
+            Cond::NoFix(f) => !fixes.has(&f.value),
+            Cond::AllHold => INVARIANTS.iter().all(|i| i.check(w).is_ok()),
+            Cond::AnyBroken => INVARIANTS.iter().any(|i| i.check(w).is_err()),
+            Cond::Holds(n) => n.0.check(w).is_ok(),
+            Cond::Broken(n) => n.0.check(w).is_err(),
+            Cond::Stale(k) => live(k.0).is_some_and(|e| e.version != w.db.read(k.0)),
+            Cond::Fresh(k) => live(k.0).is_some_and(|e| e.version == w.db.read(k.0)),
+            Cond::Uncached(k) => live(k.0).is_none(),
+            Cond::Metric(m) => {
+                let v = m.name.0.value(&w.metrics);
+                m.at_least.is_none_or(|lo| v >= lo) && m.at_most.is_none_or(|hi| v <= hi)
+            }
+            Cond::InFlight(m) => in_flight(w, m).is_some(),
+            Cond::Up(n) => {
+                w.status_of(n.0) == NodeStatus::Up
+                    && !w
+                        .timers
+                        .iter()
+                        .any(|t| t.kind == TimerKind::Restart { node: n.0 })
+            }
+            Cond::HasCrashed(n) => w.books.crashes_of(n.0) > 0,
+            Cond::NeverCrashed(n) => w.books.crashes_of(n.0) == 0,
+            Cond::Acked(kv) => w
+                .books
+                .acked
+                .get(&kv.key.0)
+                .is_some_and(|v| v.0 == kv.version),
+            Cond::DbAtMost(kv) => w.db.read(kv.key.0).0 <= kv.version,
+            Cond::NextAtLeastMs(ms) => {
+                w.earliest().and_then(|e| w.nominal_ms(e)).unwrap_or(0) >= *ms
+            }
+            Cond::Not(c) => !c.holds(w, fixes),
+        }
+    }
+
+    /// The fix this condition names, if any (for the checks of a file).
+    pub fn fix(&self) -> Option<&At<String>> {
+        match self {
+            Cond::Fix(f) | Cond::NoFix(f) => Some(f),
+            Cond::Not(c) => c.fix(),
+            _ => None,
+        }
+    }
+}
+
+/// The first message in flight that `m` describes.
+fn in_flight(w: &World, m: &MessageCond) -> Option<crate::sim::ids::MsgId> {
+    w.net
+        .iter()
+        .find(|msg| {
+            msg.payload.kind() == m.kind
+                && m.to.as_ref().is_none_or(|t| msg.to == t.0)
+                && m.version
+                    .is_none_or(|v| msg.payload.event().is_some_and(|ev| ev.version.0 == v))
+        })
+        .map(|msg| msg.id)
+}
+
+impl Rule {
+    /// The fault this rule injects in `w`, if its conditions hold.
+    pub fn fire(&self, w: &World, fixes: &Fixes) -> Option<Event> {
+        if !self.when.iter().all(|c| c.holds(w, fixes)) {
+            return None;
+        }
+        let message = || {
+            self.when.iter().find_map(|c| match c {
+                Cond::InFlight(m) => in_flight(w, m),
+                _ => None,
+            })
+        };
+        let fault = match &self.then {
+            Then::Crash(n) => Fault::Crash(n.0),
+            Then::Pause(n) => Fault::Pause(n.0),
+            Then::Drop => Fault::Drop(message()?),
+            Then::Delay => Fault::Delay(message()?),
+            Then::Duplicate => Fault::Duplicate(message()?),
+        };
+        Some(Event::Fault(fault))
+    }
+}
+
+/// What the endings say about `w`: the parts whose conditions hold, filled in.
+pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
+    let mut out = String::new();
+    for e in endings {
+        if e.when.iter().all(|c| c.holds(w, fixes)) {
+            out.push_str(&fill(&e.text.0, w));
+        }
+    }
+    out
+}
+
+/// The placeholders an ending's text may hold, in braces.
+pub const PLACEHOLDERS: &[&str] = &[
+    "cache user:N",
+    "db user:N",
+    "expires user:N",
+    "metric NAME",
+    "ttl_ms",
+    "outbox-published",
+    "outbox-rows",
+    "dlq",
+    "stale user:N user:M …",
+    "broken",
+];
+
+/// The value of one placeholder, or `None` when it is not one.
+fn value(name: &str, w: &World) -> Option<String> {
+    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let cached = |k: Key| w.cache.live(k, w.now_ms);
+    Some(match head {
+        "cache" => cached(key(rest)?).map_or("nothing".into(), |e| e.version.to_string()),
+        "db" => w.db.read(key(rest)?).to_string(),
+        "expires" => cached(key(rest)?).map_or("never".into(), |e| e.expires_ms.to_string()),
+        "metric" => metric(rest)?.value(&w.metrics).to_string(),
+        "ttl_ms" => w.config.ttl_ms.to_string(),
+        "outbox-published" => {
+            w.db.outbox
+                .iter()
+                .filter(|r| r.published)
+                .count()
+                .to_string()
+        }
+        "outbox-rows" => w.db.outbox.len().to_string(),
+        "dlq" => w.bus.dlq.len().to_string(),
+        "stale" => {
+            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
+            let stale: Vec<String> = keys?
+                .into_iter()
+                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db.read(*k)))
+                .map(|k| k.to_string())
+                .collect();
+            stale.join(" and ")
+        }
+        "broken" => INVARIANTS
+            .iter()
+            .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => return None,
+    })
+}
+
+/// The first of the text's placeholders that is not known.
+pub fn unknown_placeholder(text: &str) -> Option<String> {
+    let probe = World::new(Default::default(), 0);
+    placeholders(text).find(|p| value(p, &probe).is_none())
+}
+
+/// The names in braces, in order. Bounded by the text's length.
+fn placeholders(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+}
+
+/// `text` with each `{placeholder}` replaced by its value in `w`. A brace that is not a
+/// known placeholder is kept as written.
+fn fill(text: &str, w: &World) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close], w)?)))
+        {
+            Some((close, v)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}

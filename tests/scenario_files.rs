@@ -1,0 +1,220 @@
+//! Scenario files: every catalog file loads and round-trips (file → scenario → file,
+//! byte for byte), a bad file is reported at its line and field, and the reader takes
+//! 100,000 generated and mutated inputs without a panic, each error naming a line.
+use cachescope::sim::codec::ErrorKind;
+use cachescope::sim::rng::Rng;
+use cachescope::sim::scenario::file::{self, ScenarioFile};
+use cachescope::sim::scenarios::{self, FILES};
+use cachescope::sim::{Fixes, Run};
+
+#[test]
+fn every_catalog_file_loads_and_round_trips() {
+    assert_eq!(scenarios::ALL.len(), FILES.len());
+    assert!(FILES.len() >= 19);
+    for (name, text) in FILES {
+        let read = file::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let scenario = read.clone().into_scenario();
+        assert_eq!(format!("{}.json", scenario.id), *name);
+        let written = file::to_json(scenario);
+        assert_eq!(&written, text, "{name} is not written back as it is");
+        assert_eq!(file::from_json(&written).unwrap(), read);
+        assert!(!scenario.story.is_empty(), "{name} tells its story");
+        assert!(!scenario.endings.is_empty(), "{name} says how it ends");
+    }
+}
+
+/// A scenario read from its file text runs exactly as the catalog's.
+#[test]
+fn a_file_opened_runs_as_the_catalog_scenario() {
+    for s in scenarios::ALL.iter() {
+        let opened = file::from_json(&file::to_json(s)).unwrap().into_scenario();
+        for fix in std::iter::once(None).chain(s.fixes.iter().map(|f| Some(f.id))) {
+            let fixes = Fixes::parse(s, fix).unwrap();
+            let mut a = Run::new(s, fixes.clone(), s.seed);
+            let mut b = Run::new(opened, Fixes::parse(opened, fix).unwrap(), s.seed);
+            a.run_to_end();
+            b.run_to_end();
+            assert_eq!(a.trace(), b.trace(), "{} {fix:?}", s.id);
+            assert_eq!(
+                s.epilogue(a.world(), &a.fixes),
+                opened.epilogue(b.world(), &b.fixes)
+            );
+        }
+    }
+}
+
+fn stale_set_race() -> String {
+    FILES
+        .iter()
+        .find(|(n, _)| *n == "stale-set-race.json")
+        .unwrap()
+        .1
+        .to_string()
+}
+
+#[test]
+fn a_bad_file_names_the_line_and_the_field() {
+    let good = stale_set_race();
+    let line_of =
+        |text: &str, needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() + 1;
+    let cases: Vec<(String, &str, ErrorKind, &str)> = vec![
+        (
+            good.replace("\"db-read-reply\"", "\"db-reply\""),
+            "\"db-reply\"",
+            ErrorKind::Field,
+            "field `settings.clients.reader[1].slow",
+        ),
+        (
+            good.replacen("\"key\": 1", "\"key\": \"one\"", 1),
+            "\"one\"",
+            ErrorKind::Field,
+            "field `settings.clients.reader[1].key`",
+        ),
+        (
+            good.replace("\"tombstone_ms\": 500", "\"tombstone_ms\": -5"),
+            "-5",
+            ErrorKind::Field,
+            "field `fixes[1].changes.guard.versioned.tombstone_ms`",
+        ),
+        (
+            good.replace("\"stale-reads\"\n", "\"stale-writes\"\n"),
+            "\"stale-writes\"",
+            ErrorKind::Field,
+            "field `metrics[6]`",
+        ),
+        (
+            good.replace("{expires user:1}", "{expiry user:1}"),
+            "{expiry user:1}",
+            ErrorKind::Field,
+            "field `endings[1].text`",
+        ),
+        (
+            good.replace("\"fix\": \"lease\"", "\"fix\": \"leases\""),
+            "\"leases\"",
+            ErrorKind::Field,
+            "no fix \"leases\"",
+        ),
+        (
+            good.replace("\"cachescope-scenario\"", "\"cachescope-run\""),
+            "\"cachescope-run\"",
+            ErrorKind::Version,
+            "this is a run file",
+        ),
+        (
+            good.replace("\"summary\"", "\"sumary\""),
+            "\"sumary\"",
+            ErrorKind::Field,
+            "unknown field `sumary`",
+        ),
+        (
+            good.replacen("\"reader\": [", "\"reader\": [,", 1),
+            "[,",
+            ErrorKind::Syntax,
+            "not valid JSON",
+        ),
+    ];
+    for (text, needle, kind, words) in cases {
+        let e = file::from_json(&text).unwrap_err();
+        let line = line_of(&text, needle);
+        assert_eq!(e.kind, kind, "{e}");
+        assert!(
+            e.at.starts_with(&format!("line {line}, column ")),
+            "expected line {line}: {e}"
+        );
+        assert!(e.to_string().contains(words), "{e}");
+    }
+}
+
+fn mutate(rng: &mut Rng, text: &str) -> String {
+    let mut b: Vec<u8> = text.as_bytes().to_vec();
+    for _ in 0..=rng.below(3) {
+        let at = if b.is_empty() {
+            0
+        } else {
+            rng.below(b.len() as u64) as usize
+        };
+        match rng.below(5) {
+            0 if !b.is_empty() => {
+                const BYTES: &[u8] = b" {}[]:,\"0123456789-abcnlu";
+                b[at] = BYTES[rng.below(BYTES.len() as u64) as usize];
+            }
+            1 => b.insert(at, rng.below(128) as u8),
+            2 if !b.is_empty() => {
+                b.remove(at);
+            }
+            3 => b.truncate(at),
+            _ => {
+                let end = (at + rng.below(40) as usize).min(b.len());
+                b.drain(at..end);
+            }
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// Replaces one value of the file with another of a kind the format has somewhere.
+fn swap_value(rng: &mut Rng, text: &str) -> String {
+    const VALUES: [&str; 12] = [
+        "0",
+        "-1",
+        "1e9",
+        "18446744073709551616",
+        "true",
+        "null",
+        "\"\"",
+        "\"user:0\"",
+        "[]",
+        "{}",
+        "\"reader-9\"",
+        "\"none\"",
+    ];
+    let colons: Vec<usize> = text.match_indices(": ").map(|(i, _)| i + 2).collect();
+    let Some(&at) = colons.get(rng.below(colons.len().max(1) as u64) as usize) else {
+        return text.to_string();
+    };
+    let end = text[at..].find([',', '\n']).map_or(text.len(), |e| at + e);
+    let value = VALUES[rng.below(VALUES.len() as u64) as usize];
+    format!("{}{value}{}", &text[..at], &text[end..])
+}
+
+#[test]
+fn the_reader_takes_100_000_generated_inputs_without_panic() {
+    let texts: Vec<&str> = FILES.iter().map(|(_, t)| *t).collect();
+    let mut rng = Rng::new(11);
+    let (mut ok, mut bad) = (0, 0);
+    for i in 0..100_000u32 {
+        let t = texts[rng.below(texts.len() as u64) as usize];
+        let input = match i % 4 {
+            0 | 1 => mutate(&mut rng, t),
+            2 => swap_value(&mut rng, t),
+            _ => {
+                let cut = rng.below(t.len() as u64) as usize;
+                String::from_utf8_lossy(&t.as_bytes()[..cut]).into_owned()
+            }
+        };
+        match file::from_json(&input) {
+            Ok(f) => {
+                ok += 1;
+                // A file that reads runs, with every fix, without a panic.
+                if ok % 50 == 1 {
+                    run_every_fix(f);
+                }
+            }
+            Err(e) => {
+                bad += 1;
+                assert!(e.at.starts_with("line "), "{e}\n{input}");
+                assert!(!e.reason.is_empty());
+            }
+        }
+    }
+    assert!(bad > 50_000 && ok > 100, "{ok} read, {bad} refused");
+}
+
+fn run_every_fix(f: ScenarioFile) {
+    let s = f.into_scenario();
+    for fix in std::iter::once(None).chain(s.fixes.iter().map(|f| Some(f.id))) {
+        let mut run = Run::new(s, Fixes::parse(s, fix).unwrap(), s.seed);
+        run.run_to_end();
+        let _ = s.epilogue(run.world(), &run.fixes);
+    }
+}
