@@ -218,3 +218,30 @@ fn run_every_fix(f: ScenarioFile) {
         let _ = s.epilogue(run.world(), &run.fixes);
     }
 }
+
+/// docs/scenarios.md's worked example reads, and tells the incident it writes down:
+/// the race without the fix, none with it, none when the pause is short.
+#[test]
+fn the_worked_example_in_the_docs_runs() {
+    let doc = include_str!("../docs/scenarios.md");
+    let start = doc.find("```json\n{").expect("the example") + "```json\n".len();
+    let text = &doc[start..start + doc[start..].find("```").unwrap()];
+    let ends = |text: &str, fix: Option<&str>| {
+        let s = file::from_json(text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_scenario();
+        let mut run = Run::new(s, Fixes::parse(s, fix).unwrap(), s.seed);
+        run.run_to_end();
+        let holds = cachescope::sim::Invariant::CacheMatchesDb
+            .check(run.world())
+            .is_ok();
+        (holds, s.epilogue(run.world(), &run.fixes))
+    };
+    let (holds, said) = ends(text, None);
+    assert!(!holds, "{said}");
+    assert!(said.starts_with("The cache holds v1 while the database has v2"), "{said}");
+    assert!(ends(text, Some("versioned-set")).0);
+    assert!(ends(&text.replace("\"db-read-reply\", 40", "\"db-read-reply\", 2"), None).0);
+    let e = file::from_json(&text.replace("\"db-read-reply\"", "\"db-reply\"")).unwrap_err();
+    assert!(e.to_string().contains("field `settings.clients.reader[1].slow"), "{e}");
+}
