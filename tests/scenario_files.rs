@@ -239,9 +239,22 @@ fn the_worked_example_in_the_docs_runs() {
     };
     let (holds, said) = ends(text, None);
     assert!(!holds, "{said}");
-    assert!(said.starts_with("The cache holds v1 while the database has v2"), "{said}");
+    assert!(
+        said.starts_with("The cache holds v1 while the database has v2"),
+        "{said}"
+    );
     assert!(ends(text, Some("versioned-set")).0);
-    assert!(ends(&text.replace("\"db-read-reply\", 40", "\"db-read-reply\", 2"), None).0);
+    assert!(
+        ends(
+            &text.replace("\"db-read-reply\", 40", "\"db-read-reply\", 2"),
+            None
+        )
+        .0
+    );
     let e = file::from_json(&text.replace("\"db-read-reply\"", "\"db-reply\"")).unwrap_err();
-    assert!(e.to_string().contains("field `settings.clients.reader[1].slow"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("field `settings.clients.reader[1].slow"),
+        "{e}"
+    );
 }

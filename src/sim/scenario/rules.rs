@@ -7,16 +7,16 @@
 //! an ending is a general question about the state (a metric, an invariant, a cached
 //! copy against its row, a message in flight, a node's status), never a per-scenario
 //! flag.
-use crate::sim::books::{Invariant, Metric};
+use crate::sim::books::{Happened, Invariant, Metric};
 use crate::sim::codec::file::At;
 use crate::sim::fault::{Fault, NodeStatus};
-use crate::sim::ids::Key;
+use crate::sim::ids::{Key, NodeId};
 use crate::sim::scenario::Fixes;
 use crate::sim::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 
 mod names;
-pub use names::{EndingText, InvariantName, KeyName, MetricName, NodeName};
+pub use names::{EndingText, InvariantName, KeyName, MetricName, NodeName, Quantity};
 
 /// A condition on the state (and, for endings, on the fixes switched on).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +58,81 @@ pub enum Cond {
     NextAtLeastMs(u64),
     /// The condition inside does not hold.
     Not(Box<Cond>),
+    /// Every condition inside holds.
+    All(Vec<Cond>),
+    /// Some condition inside holds.
+    Any(Vec<Cond>),
+    /// Something happened in the run that an ending may name (the run's books).
+    Happened(Fact),
+    /// Two quantities compare: `["events-delivered", ">", "events-published"]`.
+    Compare(Quantity, Op, Quantity),
+    /// The consumer has handled an event for the key's current row.
+    EventHandled(KeyName),
+    /// The bus is retrying an event.
+    Retrying,
+    /// The node is up now (a restart may be pending or not).
+    NodeUp(NodeName),
+    /// The service has acknowledged some version of the key to a writer.
+    AckedAny(KeyName),
+    /// The database has the newest version acknowledged for the key (or newer).
+    DbHasAcked(KeyName),
+    /// The client's last answer was a value older than the newest acknowledged for
+    /// the key.
+    AnsweredStale(ClientKey),
+    /// The client has had an answer with a value.
+    Answered(NodeName),
+    /// No fix is switched on (endings only).
+    NoFixes,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientKey {
+    pub client: NodeName,
+    pub key: KeyName,
+}
+
+/// A fact an ending may name, about a key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub fact: FactKind,
+    pub key: KeyName,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactKind {
+    /// The cache stored a value older than the database's.
+    StaleStored,
+    /// The cache refused a set (a lease, a tombstone, a newer version).
+    SetRefused,
+    /// A delete removed a stale value.
+    StaleDeleted,
+    /// A TTL dropped a stale entry.
+    ExpiredStale,
+    /// A TTL dropped a current entry.
+    ExpiredCurrent,
+    /// An early recompute (XFetch) landed while the entry was live.
+    RefreshedInTime,
+    /// An early recompute landed after the entry had expired.
+    RefreshedLate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Op {
+    #[serde(rename = "<")]
+    Less,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "=")]
+    Equal,
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = ">")]
+    More,
+    #[serde(rename = "!=")]
+    Other,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,7 +195,7 @@ struct RuleFields {
 impl TryFrom<RuleFields> for Rule {
     type Error = String;
     fn try_from(r: RuleFields) -> Result<Rule, String> {
-        if r.when.iter().any(|c| c.fix().is_some()) {
+        if r.when.iter().any(Cond::reads_fixes) {
             return Err("a script rule reads the state, not the fixes: use a fix's changes instead of a fix condition".into());
         }
         let finds = r.when.iter().any(|c| matches!(c, Cond::InFlight(_)));
@@ -142,6 +217,31 @@ pub struct Ending {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub when: Vec<Cond>,
     pub text: EndingText,
+}
+
+impl FactKind {
+    fn of(self, key: Key) -> Happened {
+        match self {
+            FactKind::StaleStored => Happened::StaleStored(key),
+            FactKind::SetRefused => Happened::SetRefused(key),
+            FactKind::StaleDeleted => Happened::StaleDeleted(key),
+            FactKind::ExpiredStale => Happened::ExpiredStale(key),
+            FactKind::ExpiredCurrent => Happened::ExpiredCurrent(key),
+            FactKind::RefreshedInTime => Happened::RefreshedInTime(key),
+            FactKind::RefreshedLate => Happened::RefreshedLate(key),
+        }
+    }
+}
+
+/// The value in the client's last answer, if it was a read with a value.
+fn answer(w: &World, client: crate::sim::ids::NodeId) -> Option<crate::sim::ids::Version> {
+    w.clients
+        .iter()
+        .find(|c| c.id == client)
+        .and_then(|c| match c.last_answer {
+            Some(crate::sim::msg::Payload::ReadOk { value: Some(v), .. }) => Some(v),
+            _ => None,
+        })
 }
 
 /// Every invariant, for `all-hold` and `any-broken`.
@@ -202,6 +302,43 @@ impl Cond {
                 w.earliest().and_then(|e| w.nominal_ms(e)).unwrap_or(0) >= *ms
             }
             Cond::Not(c) => !c.holds(w, fixes),
+            Cond::All(cs) => cs.iter().all(|c| c.holds(w, fixes)),
+            Cond::Any(cs) => cs.iter().any(|c| c.holds(w, fixes)),
+            Cond::Happened(f) => w.books.saw(f.fact.of(f.key.0)),
+            Cond::Compare(a, op, b) => {
+                let (a, b) = (a.value(w), b.value(w));
+                match op {
+                    Op::Less => a < b,
+                    Op::AtMost => a <= b,
+                    Op::Equal => a == b,
+                    Op::AtLeast => a >= b,
+                    Op::More => a > b,
+                    Op::Other => a != b,
+                }
+            }
+            Cond::EventHandled(k) => w
+                .books
+                .delivered
+                .get(&k.0)
+                .is_some_and(|v| *v >= w.db.read(k.0)),
+            Cond::Retrying => w
+                .bus
+                .log
+                .iter()
+                .any(|e| e.state == crate::sim::bus::EntryState::Retrying),
+            Cond::NodeUp(n) => w.is_up(n.0),
+            Cond::AckedAny(k) => w.books.acked.get(&k.0).is_some(),
+            Cond::DbHasAcked(k) => w
+                .books
+                .acked
+                .get(&k.0)
+                .is_some_and(|a| w.db.read(k.0) >= *a),
+            Cond::AnsweredStale(ck) => {
+                let acked = w.books.acked.get(&ck.key.0).copied();
+                answer(w, ck.client.0).is_some_and(|v| acked.is_some_and(|a| v < a))
+            }
+            Cond::Answered(n) => answer(w, n.0).is_some(),
+            Cond::NoFixes => fixes.ids().is_empty(),
         }
     }
 
@@ -210,7 +347,18 @@ impl Cond {
         match self {
             Cond::Fix(f) | Cond::NoFix(f) => Some(f),
             Cond::Not(c) => c.fix(),
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().find_map(Cond::fix),
             _ => None,
+        }
+    }
+
+    /// Whether the condition reads the fixes (a script's may not).
+    pub fn reads_fixes(&self) -> bool {
+        match self {
+            Cond::Fix(_) | Cond::NoFix(_) | Cond::NoFixes => true,
+            Cond::Not(c) => c.reads_fixes(),
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().any(Cond::reads_fixes),
+            _ => false,
         }
     }
 }
@@ -264,6 +412,13 @@ pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
 
 /// The placeholders an ending's text may hold, in braces.
 pub const PLACEHOLDERS: &[&str] = &[
+    "holds user:N",
+    "other-path user:N",
+    "count QUANTITY one|many",
+    "value QUANTITY",
+    "acked user:N",
+    "answer reader",
+    "stale-stay user:N …",
     "cache user:N",
     "db user:N",
     "expires user:N",
@@ -281,6 +436,26 @@ fn value(name: &str, w: &World) -> Option<String> {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
     let cached = |k: Key| w.cache.live(k, w.now_ms);
     Some(match head {
+        "holds" => holds(w, key(rest)?),
+        "other-path" => other_path(w, key(rest)?),
+        "count" => {
+            let (q, nouns) = rest.split_once(' ')?;
+            let (one, many) = nouns.split_once('|')?;
+            crate::sim::describe::count(Quantity::parse(q)?.value(w), one, many)
+        }
+        "value" => Quantity::parse(rest)?.value(w).to_string(),
+        "acked" => w.books.acked.get(&key(rest)?)?.to_string(),
+        "answer" => answer(w, NodeId::parse(rest)?).map_or("nothing".into(), |v| v.to_string()),
+        "stale-stay" => {
+            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
+            let stale: Vec<String> = keys?
+                .into_iter()
+                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db.read(*k)))
+                .map(|k| k.to_string())
+                .collect();
+            let verb = if stale.len() == 1 { "stays" } else { "stay" };
+            format!("{} {verb}", stale.join(" and "))
+        }
         "cache" => cached(key(rest)?).map_or("nothing".into(), |e| e.version.to_string()),
         "db" => w.db.read(key(rest)?).to_string(),
         "expires" => cached(key(rest)?).map_or("never".into(), |e| e.expires_ms.to_string()),
@@ -313,10 +488,64 @@ fn value(name: &str, w: &World) -> Option<String> {
     })
 }
 
+/// The ending's sentence about `key`, read off the state: "The cache and the database
+/// both hold user:1 = v2", "The cache holds user:1 = v1 while the database has v2", or
+/// "The cache holds nothing for user:1; the database has v2".
+fn holds(w: &World, key: Key) -> String {
+    let db = w.db.read(key);
+    match w.cache.live(key, w.now_ms) {
+        Some(e) if e.version == db => format!("The cache and the database both hold {key} = {db}"),
+        Some(e) => format!(
+            "The cache holds {key} = {} while the database has {db}",
+            e.version
+        ),
+        None => format!("The cache holds nothing for {key}; the database has {db}"),
+    }
+}
+
+/// An ending for a run that took another path than the scenario's story (a learner's
+/// order, a fault): only what the state says, each invariant that is broken and why.
+fn other_path(w: &World, key: Key) -> String {
+    let broken: Vec<String> = INVARIANTS
+        .into_iter()
+        .filter_map(|i| {
+            i.check(w)
+                .err()
+                .map(|why| format!("{} is broken: {why}", i.name()))
+        })
+        .collect();
+    let verdict = if broken.is_empty() {
+        "Every invariant holds.".to_string()
+    } else {
+        format!("{}.", broken.join("; "))
+    };
+    format!(
+        "Done. This run took another path than the story above. {}. {verdict}",
+        holds(w, key)
+    )
+}
+
 /// The first of the text's placeholders that is not known.
 pub fn unknown_placeholder(text: &str) -> Option<String> {
-    let probe = World::new(Default::default(), 0);
-    placeholders(text).find(|p| value(p, &probe).is_none())
+    placeholders(text).find(|p| !known(p))
+}
+
+/// Whether `name` is a placeholder `value` can fill (its words, not its value now).
+fn known(name: &str) -> bool {
+    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
+    match head {
+        "holds" | "other-path" | "cache" | "db" | "expires" | "acked" => key(rest).is_some(),
+        "stale" | "stale-stay" => keys(),
+        "count" => rest
+            .split_once(' ')
+            .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
+        "value" => Quantity::parse(rest).is_some(),
+        "metric" => metric(rest).is_some(),
+        "answer" => NodeId::parse(rest).is_some(),
+        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "broken" => rest.is_empty(),
+        _ => false,
+    }
 }
 
 /// The names in braces, in order. Bounded by the text's length.

@@ -5,6 +5,7 @@ use super::{invariant, key, metric, unknown_placeholder, PLACEHOLDERS};
 use crate::sim::books::{Invariant, Metric};
 use crate::sim::codec::file::checked_str;
 use crate::sim::ids::{Key, NodeId};
+use crate::sim::world::World;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 macro_rules! name_type {
@@ -76,6 +77,60 @@ impl<'de> Deserialize<'de> for EndingText {
                 PLACEHOLDERS.join(", ")
             )),
             None => Ok(EndingText(text.to_string())),
+        })
+    }
+}
+
+/// A number an ending or a condition reads: a metric by name, `outbox-rows`,
+/// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `crashes NODE`, or a number as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quantity(String);
+
+impl Quantity {
+    pub fn parse(text: &str) -> Option<Quantity> {
+        let known = metric(text).is_some()
+            || matches!(
+                text,
+                "outbox-rows" | "outbox-unpublished" | "dlq" | "keys" | "queue"
+            )
+            || text.parse::<u64>().is_ok()
+            || text
+                .strip_prefix("crashes ")
+                .is_some_and(|n| NodeId::parse(n).is_some());
+        known.then(|| Quantity(text.to_string()))
+    }
+
+    pub fn value(&self, w: &World) -> u64 {
+        let q = self.0.as_str();
+        if let Some(m) = metric(q) {
+            return m.value(&w.metrics);
+        }
+        if let Some(n) = q.strip_prefix("crashes ").and_then(NodeId::parse) {
+            return u64::from(w.books.crashes_of(n));
+        }
+        match q {
+            "outbox-rows" => w.db.outbox.len() as u64,
+            "outbox-unpublished" => w.db.outbox.iter().filter(|r| !r.published).count() as u64,
+            "dlq" => w.bus.dlq.len() as u64,
+            "keys" => w.config.keys.len() as u64,
+            "queue" => w.cache.queue.len() as u64,
+            _ => q.parse().unwrap_or(0),
+        }
+    }
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Quantity {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        checked_str(d, |text| {
+            Quantity::parse(text).ok_or_else(|| {
+                format!("{text:?} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, crashes NODE, or a number in quotes)")
+            })
         })
     }
 }
