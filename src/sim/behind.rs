@@ -5,7 +5,7 @@
 //! costs a disk write before every ack and is replayed after a restart.
 use super::ids::{NodeId, Version};
 use super::msg::{Message, Payload};
-use super::world::{said, Said, TimerKind, World};
+use super::world::{Said, TimerKind, World};
 
 /// The cache takes a write-behind write.
 pub(crate) fn cache_write(w: &mut World, msg: &Message) -> Said {
@@ -38,22 +38,25 @@ pub(crate) fn cache_write(w: &mut World, msg: &Message) -> Said {
         lat,
     );
     let queued = if coalesced {
-        format!(
+        text!(
+            w,
             " {key} was already queued: the queue now holds only {version} for it (coalescing)."
         )
     } else {
-        format!(" It queues {key} = {version} for the flusher.")
+        text!(w, " It queues {key} = {version} for the flusher.")
     };
     let disk = if cfg.durable {
-        format!(" Before the ack it appends the write to its log on disk ({} ms): the ack now survives a crash.", cfg.disk_ms)
+        text!(w, " Before the ack it appends the write to its log on disk ({} ms): the ack now survives a crash.", cfg.disk_ms)
     } else {
-        " The queue is only in memory: until it is flushed, the write exists nowhere else."
-            .to_string()
+        text!(
+            w,
+            " The queue is only in memory: until it is flushed, the write exists nowhere else."
+        )
     };
     let wake = wake_flusher(w);
-    said(
-        format!("queued {version}"),
-        format!("The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}{wake}"),
+    said!(w,
+        text!(w, "queued {version}"),
+        text!(w, "The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}{wake}"),
     )
 }
 
@@ -66,7 +69,7 @@ pub(crate) fn wake_flusher(w: &mut World) -> String {
     }
     let at = w.now_ms + w.config.behind.flush_delay_ms;
     w.add_timer(NodeId::Flusher, at, TimerKind::Flush);
-    format!(" The flusher will run at {at} ms.")
+    text!(w, " The flusher will run at {at} ms.")
 }
 
 pub(crate) fn flush(w: &mut World) -> Said {
@@ -89,26 +92,28 @@ pub(crate) fn flush(w: &mut World) -> Said {
             Payload::DbPut { key, version },
             lat,
         );
-        sent.push(format!("{key}={version}"));
+        sent.push(text!(w, "{key}={version}"));
     }
     if sent.is_empty() {
-        return said(
+        return said!(
+            w,
             "nothing to flush",
             "The flusher finds the queue empty: nothing to write.",
         );
     }
     let left = w.cache.queue.iter().filter(|q| !q.in_flight).count();
     let more = if left > 0 {
-        format!(
+        text!(
+            w,
             " {left} more {} for the next batch.",
             if left == 1 { "waits" } else { "wait" }
         )
     } else {
         String::new()
     };
-    said(
-        format!("flush {}", sent.len()),
-        format!(
+    said!(w,
+        text!(w, "flush {}", sent.len()),
+        text!(w,
             "The flusher takes a batch of {} (at most {batch}) from the queue and writes it to the database: {}.{more}",
             sent.len(),
             sent.join(", ")
@@ -121,11 +126,15 @@ pub(crate) fn flusher_message(w: &mut World, msg: &Message) -> Said {
         Payload::DbPutReply { key, version } => {
             w.cache.flushed(key, version);
             let wake = wake_flusher(w);
-            said(
-                format!("flushed {version}"),
-                format!("{key} = {version} is in the database: the flusher removes it from the queue.{wake}"),
+            said!(w,
+                text!(w, "flushed {version}"),
+                text!(w, "{key} = {version} is in the database: the flusher removes it from the queue.{wake}"),
             )
         }
-        other => said("ignored", format!("The flusher does not expect {other}.")),
+        other => said!(
+            w,
+            "ignored",
+            text!(w, "The flusher does not expect {other}.")
+        ),
     }
 }

@@ -10,7 +10,7 @@
 use super::ids::{FlowId, Key, Version};
 use super::keymap::{KeyMap, KeySet};
 use super::msg::{BusEvent, Message, Payload};
-use super::world::{said, Said, TimerKind, World};
+use super::world::{Said, TimerKind, World};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryState {
@@ -95,7 +95,7 @@ pub struct Relay {
 
 pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
     let Some(cfg) = w.config.bus else {
-        return said("ignored", "There is no bus in this scenario.");
+        return said!(w, "ignored", "There is no bus in this scenario.");
     };
     match msg.payload {
         Payload::Publish { ev } => {
@@ -124,20 +124,20 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                         .iter()
                         .find(|e| matches!(e.state, EntryState::Retrying | EntryState::Sent));
                     sent = match head {
-                        Some(h) if h.state == EntryState::Retrying => format!(
+                        Some(h) if h.state == EntryState::Retrying => text!(w,
                             " It must wait: {} ahead of it is being retried, and the log is delivered in order.",
                             h.ev.id
                         ),
-                        Some(h) => format!(" It waits its turn behind {}.", h.ev.id),
+                        Some(h) => text!(w, " It waits its turn behind {}.", h.ev.id),
                         None if !w.is_up(super::ids::NodeId::Consumer) => {
                             " The consumer is down: the event waits in the log.".to_string()
                         }
                         None => String::new(),
                     };
                 }
-                return said(
-                    format!("logged {} at {at}", ev.id),
-                    format!(
+                return said!(w,
+                    text!(w, "logged {} at {at}", ev.id),
+                    text!(w,
                         "The bus appends {ev} to its log at offset {at}, on disk ({}): it stays there until the \
                          consumer has acknowledged it.{sent}",
                         durable_kind(&cfg)
@@ -146,9 +146,9 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
             }
             if w.status_of(super::ids::NodeId::Consumer) == super::world::NodeStatus::Down {
                 w.metrics.events_dropped += 1;
-                return said(
-                    format!("dropped {}", ev.id),
-                    format!(
+                return said!(w,
+                    text!(w, "dropped {}", ev.id),
+                    text!(w,
                         "The bus pushes {ev} to the subscribers connected right now, and the consumer is not one of \
                          them: it is down. The bus keeps nothing (at-most-once, like Redis Pub/Sub), so {} is gone \
                          for good.",
@@ -163,9 +163,9 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                 Payload::Deliver { ev, offset: 0 },
                 cfg.deliver_ms,
             );
-            said(
-                format!("pushed {}", ev.id),
-                format!(
+            said!(w,
+                text!(w, "pushed {}", ev.id),
+                text!(w,
                     "The bus pushes {ev} to the connected consumer and keeps no copy (at-most-once, like Redis \
                      Pub/Sub): fast and simple, but a subscriber that is not listening misses it."
                 ),
@@ -185,13 +185,14 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
             let sent = pump(w);
             let now = w.bus.offset();
             let what = if !was_sent {
-                format!(
+                text!(w,
                     "the bus was not waiting for this ack ({} is not out for delivery now), so it changes nothing; \
                      the committed offset is {now}.",
                     ev.id
                 )
             } else if now > offset {
-                format!(
+                text!(
+                    w,
                     "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
                     ev.id
                 )
@@ -202,22 +203,23 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                     .get(before as usize)
                     .map(|e| e.ev.id.to_string())
                     .unwrap_or_default();
-                format!(
+                text!(w,
                     "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no ack \
                      yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative offset as \
                      in Kafka.",
                     ev.id
                 )
             };
-            said(
-                format!("committed {now}"),
-                format!("The consumer acknowledged {}: {what}{sent}", ev.id),
+            said!(
+                w,
+                text!(w, "committed {now}"),
+                text!(w, "The consumer acknowledged {}: {what}{sent}", ev.id),
             )
         }
         Payload::Nack { ev, offset } => nack(w, ev, offset),
         Payload::Subscribe => {
             if !cfg.durable {
-                return said(
+                return said!(w,
                     "subscribed",
                     "The consumer subscribes again. Pub/Sub keeps no history: whatever was published while it was \
                      down is lost, and it will only see new messages.",
@@ -226,9 +228,9 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
             reconnect(w);
             let behind = w.bus.log.len() as u32 - w.bus.offset();
             let sent = pump(w);
-            said(
-                format!("resume at {}", w.bus.offset()),
-                format!(
+            said!(w,
+                text!(w, "resume at {}", w.bus.offset()),
+                text!(w,
                     "The consumer reconnects; the bus resumes from its committed offset {}, with {} to catch up on \
                      (an event handled but not acknowledged comes again: at-least-once).{sent}",
                     w.bus.offset(),
@@ -236,16 +238,16 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                 ),
             )
         }
-        other => said("ignored", format!("The bus does not handle {other}.")),
+        other => said!(w, "ignored", text!(w, "The bus does not handle {other}.")),
     }
 }
 
 fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
     let Some(cfg) = w.config.bus else {
-        return said("ignored", "");
+        return said!(w, "ignored", "");
     };
     let Some(e) = w.bus.log.get_mut(offset as usize) else {
-        return said("ignored", "");
+        return said!(w, "ignored", "");
     };
     e.failures += 1;
     let failures = e.failures;
@@ -255,9 +257,9 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
         let entry = *e;
         w.bus.dlq.push(entry);
         let sent = pump(w);
-        return said(
-            format!("{} to the DLQ", ev.id),
-            format!(
+        return said!(w,
+            text!(w, "{} to the DLQ", ev.id),
+            text!(w,
                 "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter queue, for an \
                  operator to inspect and replay, and commits past it. The events behind it are no longer blocked.{sent}",
                 ev.id
@@ -280,17 +282,17 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
         .filter(|e| e.state == EntryState::Pending)
         .count();
     let limit = match policy.max_retries {
-        Some(max) => format!("retry {failures} of {max}"),
+        Some(max) => text!(w, "retry {failures} of {max}"),
         None => "it retries for ever".to_string(),
     };
     let waiting = match waiting_n {
         0 => "any event published behind it will have to wait".to_string(),
         1 => "the event behind it waits".to_string(),
-        n => format!("the {n} events behind it wait"),
+        n => text!(w, "the {n} events behind it wait"),
     };
-    said(
-        format!("retry at {at}"),
-        format!(
+    said!(w,
+        text!(w, "retry at {at}"),
+        text!(w,
             "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms). The log is \
              ordered, so {waiting}: head-of-line blocking.",
             ev.id
@@ -368,7 +370,9 @@ pub(crate) fn pump(w: &mut World) -> String {
                         TimerKind::AckTimeout { offset },
                     );
                 }
-                sent.push(ev.id.to_string());
+                if !w.voice.is_quiet() {
+                    sent.push(ev.id.to_string());
+                }
                 out += 1;
             }
             EntryState::Pending => break,
@@ -378,7 +382,7 @@ pub(crate) fn pump(w: &mut World) -> String {
     if sent.is_empty() {
         String::new()
     } else {
-        format!(" It delivers {} to the consumer.", sent.join(", "))
+        text!(w, " It delivers {} to the consumer.", sent.join(", "))
     }
 }
 
@@ -389,25 +393,29 @@ pub(crate) fn retry(w: &mut World, offset: u32) -> Said {
         }
     }
     let sent = pump(w);
-    said(
+    said!(
+        w,
         "redeliver",
-        format!("The backoff of offset {offset} is over: the bus tries again.{sent}"),
+        text!(
+            w,
+            "The backoff of offset {offset} is over: the bus tries again.{sent}"
+        ),
     )
 }
 
 pub(crate) fn ack_timeout(w: &mut World, offset: u32) -> Said {
     let Some(e) = w.bus.log.get_mut(offset as usize) else {
-        return said("nothing", "");
+        return said!(w, "nothing", "");
     };
     if e.state != EntryState::Sent {
-        return said("nothing", "The ack came in time.");
+        return said!(w, "nothing", "The ack came in time.");
     }
     e.state = EntryState::Pending;
     let id = e.ev.id;
     let sent = pump(w);
-    said(
-        format!("redeliver {id}"),
-        format!(
+    said!(w,
+        text!(w, "redeliver {id}"),
+        text!(w,
             "No ack for {id} came back in time. The bus cannot tell a lost ack from a lost event, so it delivers {id} \
              again: at-least-once means the consumer may see an event twice.{sent}"
         ),

@@ -5,7 +5,7 @@
 //! and version-aware (ignores an event older than what it applied).
 use super::ids::{FlowId, NodeId};
 use super::msg::{BusEvent, Message, Payload};
-use super::world::{said, Said, World};
+use super::world::{Said, World};
 
 pub(crate) fn consumer_message(w: &mut World, msg: &Message) -> Said {
     match msg.payload {
@@ -13,23 +13,24 @@ pub(crate) fn consumer_message(w: &mut World, msg: &Message) -> Said {
             w.metrics.events_delivered += 1;
             w.consumer.inbox.push((ev, offset));
             if let Some((cur, _, _)) = w.consumer.busy {
-                return said(
-                    format!("buffered {}", ev.id),
-                    format!("The consumer receives {ev}; it is still handling {}, so {} waits its turn.", cur.id, ev.id),
+                return said!(w,
+                    text!(w, "buffered {}", ev.id),
+                    text!(w, "The consumer receives {ev}; it is still handling {}, so {} waits its turn.", cur.id, ev.id),
                 );
             }
             let what = next(w);
-            said(
-                format!("received {}", ev.id),
-                format!("The consumer receives {ev}. {what}").trim_end(),
+            said!(
+                w,
+                text!(w, "received {}", ev.id),
+                text!(w, "The consumer receives {ev}. {what}").trim_end(),
             )
         }
         Payload::DelReply { .. } | Payload::SetReply { .. } => {
             let Some((ev, offset, flow)) = w.consumer.busy else {
-                return said("ignored", "");
+                return said!(w, "ignored", "");
             };
             if Some(flow) != msg.flow {
-                return said("ignored", "");
+                return said!(w, "ignored", "");
             }
             w.consumer.busy = None;
             let done = finish(w, ev, offset);
@@ -41,10 +42,14 @@ pub(crate) fn consumer_message(w: &mut World, msg: &Message) -> Said {
                 Payload::SetReply { .. } => "confirms the consumer's set",
                 _ => "confirms the consumer's delete",
             };
-            let text = format!("The cache {what}: {} is handled. {done}{then}", ev.id);
-            said(format!("handled {}", ev.id), text.trim_end())
+            let text = text!(w, "The cache {what}: {} is handled. {done}{then}", ev.id);
+            said!(w, text!(w, "handled {}", ev.id), text.trim_end())
         }
-        other => said("ignored", format!("The consumer does not expect {other}.")),
+        other => said!(
+            w,
+            "ignored",
+            text!(w, "The consumer does not expect {other}.")
+        ),
     }
 }
 
@@ -64,7 +69,8 @@ fn finish(w: &mut World, ev: BusEvent, offset: u32) -> String {
                 Payload::Ack { ev, offset },
                 cfg.deliver_ms,
             );
-            format!(
+            text!(
+                w,
                 "It acknowledges {} so the bus can commit the offset. ",
                 ev.id
             )
@@ -90,7 +96,7 @@ fn next(w: &mut World) -> String {
                     bus.deliver_ms,
                 );
             }
-            said.push_str(&format!(
+            said.push_str(&text!(w,
                 "It fails on {}: the payload does not parse (a poison event, a bug in the consumer); every attempt \
                  will fail the same way. It reports the failure to the bus. ",
                 ev.id
@@ -98,7 +104,7 @@ fn next(w: &mut World) -> String {
             continue;
         }
         if cfg.idempotent && w.consumer.processed.contains(&ev.id) {
-            said.push_str(&format!(
+            said.push_str(&text!(w,
                 "It has handled {} before (idempotent consumer: it remembers processed event ids), so it does \
                  nothing and acknowledges. ",
                 ev.id
@@ -114,7 +120,7 @@ fn next(w: &mut World) -> String {
                 .copied()
                 .filter(|a| *a > ev.version)
             {
-                said.push_str(&format!(
+                said.push_str(&text!(w,
                     "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, \
                      so the consumer ignores it and acknowledges. ",
                     ev.id, ev.version, ev.key
@@ -136,12 +142,12 @@ fn next(w: &mut World) -> String {
             };
             w.send(NodeId::Consumer, NodeId::Cache, Some(flow), set, lat);
             if again {
-                said.push_str(&format!(
+                said.push_str(&text!(w,
                     "It has handled {} before, but it keeps no record of event ids, so it applies it again. ",
                     ev.id
                 ));
             }
-            said.push_str(&format!(
+            said.push_str(&text!(w,
                 "It writes the event's value into the cache: set {} = {} (an update, not a delete).",
                 ev.key, ev.version
             ));
@@ -157,14 +163,16 @@ fn next(w: &mut World) -> String {
                 lat,
             );
             if again {
-                said.push_str(&format!(
+                said.push_str(&text!(w,
                     "It has handled {} before and deletes {} again: harmless, because a delete is idempotent.",
                     ev.id, ev.key
                 ));
             } else {
-                said.push_str(&format!(
+                said.push_str(&text!(
+                    w,
                     "It deletes {} from the cache, so that the next read loads {} or newer.",
-                    ev.key, ev.version
+                    ev.key,
+                    ev.version
                 ));
             }
         }

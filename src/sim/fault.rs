@@ -8,7 +8,7 @@
 use super::config::NO_TTL;
 use super::ids::{MsgId, NodeId};
 use super::msg::Payload;
-use super::world::{said, Event, Said, TimerKind, World};
+use super::world::{Event, Said, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -111,9 +111,9 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
         Fault::Restart(node) => restart(w, node, false),
         Fault::Pause(node) => {
             w.status.insert(node, NodeStatus::Paused);
-            said(
+            said!(w,
                 "paused",
-                format!(
+                text!(w,
                     "{node} pauses (a long GC pause, a stalled VM): it is not dead, but it handles nothing; messages \
                      to it wait and its timers do not fire until it resumes."
                 ),
@@ -121,31 +121,40 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
         }
         Fault::Resume(node) => {
             w.status.remove(&node);
-            said(
+            said!(
+                w,
                 "resumed",
-                format!("{node} resumes where it stopped; what waited for it is handled now."),
+                text!(
+                    w,
+                    "{node} resumes where it stopped; what waited for it is handled now."
+                ),
             )
         }
         Fault::Drop(id) => {
             let Some(pos) = w.net.iter().position(|m| m.id == id) else {
-                return said("nothing to drop", "");
+                return said!(w, "nothing to drop", "");
             };
             let m = w.net.remove(pos);
             if matches!(m.payload, Payload::Deliver { .. }) {
                 w.metrics.events_dropped += 1;
             }
-            said(
+            said!(
+                w,
                 "dropped",
-                format!(
+                text!(
+                    w,
                     "The network loses {} ({} from {} to {}): it never arrives.",
-                    m.id, m.payload, m.from, m.to
+                    m.id,
+                    m.payload,
+                    m.from,
+                    m.to
                 ),
             )
         }
         Fault::Delay(id) => {
             let extra = w.config.fault_delay_ms;
             let Some(pos) = w.net.iter().position(|m| m.id == id) else {
-                return said("nothing to delay", "");
+                return said!(w, "nothing to delay", "");
             };
             // A delayed message goes to the back of its link: it can be overtaken. It is
             // held back from now, or from its nominal arrival if that is still to come
@@ -154,16 +163,18 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
             m.arrive_ms = m.arrive_ms.max(w.now_ms) + extra;
             let (p, at) = (m.payload, m.arrive_ms);
             w.net.push(m);
-            said(
+            said!(
+                w,
                 "delayed",
-                format!(
+                text!(
+                    w,
                     "The network holds {id} ({p}) back: it now arrives at {at} ms at the earliest."
                 ),
             )
         }
         Fault::Duplicate(id) => {
             let Some(m) = w.net.iter().find(|m| m.id == id).cloned() else {
-                return said("nothing to copy", "");
+                return said!(w, "nothing to copy", "");
             };
             let copy = MsgId(w.next_msg);
             w.next_msg += 1;
@@ -171,9 +182,9 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
                 id: copy,
                 ..m.clone()
             });
-            said(
+            said!(w,
                 "duplicated",
-                format!("The network delivers {id} ({}) twice: {copy} is a copy. A retry that was not needed.", m.payload),
+                text!(w, "The network delivers {id} ({}) twice: {copy} is a copy. A retry that was not needed.", m.payload),
             )
         }
     }
@@ -194,7 +205,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
                 0 => "it had no open request, so only its schedule is lost".to_string(),
                 1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
                     .to_string(),
-                n => format!(
+                n => text!(w,
                     "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
                      happens"
                 ),
@@ -207,14 +218,18 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
             let log = if w.cache.log.is_empty() {
                 String::new()
             } else {
-                format!(
+                text!(
+                    w,
                     "; the disk log keeps {} to replay",
                     super::describe::count(w.cache.log.len() as u64, "write", "writes")
                 )
             };
             let keys = super::describe::count(keys as u64, "cached key", "cached keys");
             let queued = super::describe::count(queued as u64, "queued write", "queued writes");
-            format!("its memory is gone: {keys}, its leases and locks, and {queued}{log}")
+            text!(
+                w,
+                "its memory is gone: {keys}, its leases and locks, and {queued}{log}"
+            )
         }
         NodeId::Consumer => {
             let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());
@@ -223,7 +238,10 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
                 "it had no event in hand, so nothing in its memory is lost".to_string()
             } else {
                 let n = super::describe::count(n as u64, "event", "events");
-                format!("the {n} it had received but not finished are gone from its memory")
+                text!(
+                    w,
+                    "the {n} it had received but not finished are gone from its memory"
+                )
             }
         }
         NodeId::Relay => {
@@ -245,13 +263,17 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         Some(after) => {
             let at = w.now_ms + after;
             w.add_timer(node, at, TimerKind::Restart { node });
-            format!(" Its supervisor will restart it at {at} ms.")
+            text!(w, " Its supervisor will restart it at {at} ms.")
         }
         None => String::new(),
     };
-    said(
+    said!(
+        w,
         "crashed",
-        format!("{node} crashes: {lost}. Messages sent to it now are lost.{back}"),
+        text!(
+            w,
+            "{node} crashes: {lost}. Messages sent to it now are lost.{back}"
+        ),
     )
 }
 
@@ -260,9 +282,9 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
     w.status.remove(&node);
     w.timers.retain(|t| t.kind != TimerKind::Restart { node });
     let who = if by_supervisor {
-        format!("The supervisor restarts {node}")
+        text!(w, "The supervisor restarts {node}")
     } else {
-        format!("{node} restarts")
+        text!(w, "{node} restarts")
     };
     let what = match node {
         NodeId::Cache => {
@@ -290,9 +312,9 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
                     .cache
                     .queue
                     .iter()
-                    .map(|q| format!("{} = {}", q.key, q.version))
+                    .map(|q| text!(w, "{} = {}", q.key, q.version))
                     .collect();
-                format!(
+                text!(w,
                     "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
                      write it",
                     super::describe::count(log.len() as u64, "acknowledged write", "acknowledged writes"),
@@ -323,5 +345,5 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
         }
         _ => "with an empty memory".to_string(),
     };
-    said("restarted", format!("{who} {what}."))
+    said!(w, "restarted", text!(w, "{who} {what}."))
 }

@@ -5,7 +5,7 @@ use super::config::{Op, SlowHop, WriteMode, NO_TTL};
 use super::ids::Version;
 use super::ids::{FlowId, Key, NodeId};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
-use super::world::{said, Flow, Said, Stage, TimerKind, World};
+use super::world::{Flow, Said, Stage, TimerKind, World};
 
 pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
     let lat = w.config.latency.cache_ms;
@@ -28,17 +28,20 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 let ttl = if expires_ms == NO_TTL {
                     "it has no TTL".to_string()
                 } else {
-                    format!("its TTL runs to {expires_ms} ms")
+                    text!(w, "its TTL runs to {expires_ms} ms")
                 };
                 let want = w.expected(key);
                 let stale = if v < want {
-                    format!(" But the database has {want}: the cache's copy is out of date.")
+                    text!(
+                        w,
+                        " But the database has {want}: the cache's copy is out of date."
+                    )
                 } else {
                     String::new()
                 };
-                return said(
-                    format!("hit {v}"),
-                    format!(
+                return said!(w,
+                    text!(w, "hit {v}"),
+                    text!(w,
                         "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
                          not touched.{stale}"
                     ),
@@ -47,25 +50,26 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
             w.metrics.cache_misses += 1;
             let lease = match found.lease {
                 LeaseReply::None => String::new(),
-                LeaseReply::Granted(t) => format!(
+                LeaseReply::Granted(t) => text!(w,
                     " The cache hands out lease #{t} for {key}: only a set carrying #{t} may fill the key, and a \
                      delete of the key invalidates the lease."
                 ),
                 LeaseReply::Wait => {
                     let by = w.cache.leases.get(&key).map_or(0, |l| l.issued_ms);
-                    format!(
+                    text!(w,
                         " Another request holds the lease on {key} (issued at {by} ms; memcache issues at most one per \
                          key every lease period), so this one is told to wait and ask again instead of loading the \
                          database too."
                     )
                 }
             };
-            said(
-                format!("miss{}", lease_suffix(found.lease)),
+            said!(
+                w,
+                text!(w, "miss{}", lease_suffix(found.lease)),
                 if found.lease == LeaseReply::Wait {
-                    format!("The cache has no {key}: a miss.{lease}")
+                    text!(w, "The cache has no {key}: a miss.{lease}")
                 } else {
-                    format!("The cache has no {key}: a miss. The service must load it from the database.{lease}")
+                    text!(w, "The cache has no {key}: a miss. The service must load it from the database.{lease}")
                 },
             )
         }
@@ -107,7 +111,7 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                     let ttl = if expires == NO_TTL {
                         "with no TTL: nothing but a write will ever change it".to_string()
                     } else {
-                        format!("with a TTL until {expires} ms")
+                        text!(w, "with a TTL until {expires} ms")
                     };
                     let want = w.expected(key);
                     if version < want {
@@ -115,21 +119,22 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                     }
                     let stale = if version < want {
                         let until = match (pending_removal(w, key), expires == NO_TTL) {
-                            (Some(what), _) => format!(", until {what}"),
+                            (Some(what), _) => text!(w, ", until {what}"),
                             (None, true) => {
                                 ", and with no TTL only a later write can replace it".to_string()
                             }
                             (None, false) => {
-                                format!(", and nothing in flight removes it before its TTL ends at {expires} ms")
+                                text!(w, ", and nothing in flight removes it before its TTL ends at {expires} ms")
                             }
                         };
-                        format!(" But the database already has {want}: the cache now serves a stale value{until}.")
+                        text!(w, " But the database already has {want}: the cache now serves a stale value{until}.")
                     } else {
                         String::new()
                     };
-                    said(
-                        format!("stored {version}"),
-                        format!("The cache stores {key} = {version}, {ttl}.{stale}"),
+                    said!(
+                        w,
+                        text!(w, "stored {version}"),
+                        text!(w, "The cache stores {key} = {version}, {ttl}.{stale}"),
                     )
                 }
                 Err(refusal) => {
@@ -153,23 +158,24 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 Payload::DelReply { key },
                 lat,
             );
-            let what = match held {
-                Some(v) => format!("The cache deletes {key} (it held {v})."),
-                None => format!(
+            let what =
+                match held {
+                    Some(v) => text!(w, "The cache deletes {key} (it held {v})."),
+                    None => text!(w,
                     "The cache deletes {key}; it was not cached, so there is nothing to remove."
                 ),
-            };
+                };
             let extra = match (w.cache.guard, version, lease) {
-                (SetGuard::Versioned { tombstone_ms }, Some(v), _) => format!(
+                (SetGuard::Versioned { tombstone_ms }, Some(v), _) => text!(w,
                     " It keeps a tombstone ({key}, {v}) until {} ms, so a set older than {v} is refused.",
                     now + tombstone_ms
                 ),
                 (SetGuard::Lease { .. }, _, Some(t)) => {
-                    format!(" Lease #{t} on {key} is now invalid: its holder's set will be refused.")
+                    text!(w, " Lease #{t} on {key} is now invalid: its holder's set will be refused.")
                 }
                 _ => String::new(),
             };
-            said("deleted", format!("{what}{extra}"))
+            said!(w, "deleted", text!(w, "{what}{extra}"))
         }
         Payload::WbWrite { .. } => super::behind::cache_write(w, msg),
         Payload::Lock { key } => {
@@ -196,18 +202,18 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 lat,
             );
             match taken {
-                None => said(
+                None => said!(w,
                     "locked",
-                    format!(
+                    text!(w,
                         "The cache gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until {} ms: \
                          long enough for a load, short enough that a crashed holder does not block the key for ever.",
                         key.0,
                         w.cache.locks.get(&key).map_or(0, |l| l.until_ms)
                     ),
                 ),
-                Some(l) => said(
+                Some(l) => said!(w,
                     "lock taken",
-                    format!("{} holds the lock on {key} until {} ms: this request must wait.", l.holder, l.until_ms),
+                    text!(w, "{} holds the lock on {key} until {} ms: this request must wait.", l.holder, l.until_ms),
                 ),
             }
         }
@@ -220,9 +226,13 @@ pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
                 Payload::UnlockReply { key },
                 lat,
             );
-            said("unlocked", format!("The cache releases the lock on {key}."))
+            said!(
+                w,
+                "unlocked",
+                text!(w, "The cache releases the lock on {key}.")
+            )
         }
-        other => said("ignored", format!("The cache does not handle {other}.")),
+        other => said!(w, "ignored", text!(w, "The cache does not handle {other}.")),
     }
 }
 
@@ -231,22 +241,22 @@ fn refused(w: &World, key: Key, version: Version, token: Option<u64>, refusal: R
     match refusal {
         Refusal::Outdated(newer) => {
             let how = if w.cache.live(key, w.now_ms).is_some_and(|e| e.version >= newer) {
-                format!("it already holds {key} = {newer}")
+                text!(w, "it already holds {key} = {newer}")
             } else {
-                format!("its tombstone says {key} reached {newer}")
+                text!(w, "its tombstone says {key} reached {newer}")
             };
-            said(
+            said!(w,
                 "refused: outdated",
-                format!("The cache refuses the set of {version}: {how}. The stale value never lands."),
+                text!(w, "The cache refuses the set of {version}: {how}. The stale value never lands."),
             )
         }
-        Refusal::LeaseInvalid => said(
+        Refusal::LeaseInvalid => said!(w,
             "refused: lease invalid",
-            format!(
+            text!(w,
                 "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a delete \
                  invalidated it. The stale value never lands; until something fills {key}, a read misses and loads \
                  the current row.",
-                token.map(|t| format!(" #{t}")).unwrap_or_default()
+                token.map(|t| text!(w, " #{t}")).unwrap_or_default()
             ),
         ),
     }
@@ -278,7 +288,7 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
                 lat.db_read_ms + slow,
             );
             let note = if slow > 0 {
-                format!(
+                text!(w,
                     " The answer is slow to get back ({} ms instead of {}): a pause, a busy link. If a write commits \
                      meanwhile, this {version} is already old when it arrives.",
                     lat.db_read_ms + slow,
@@ -287,9 +297,13 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             } else {
                 String::new()
             };
-            said(
-                format!("row {version}"),
-                format!("The database reads {key}: the committed version is {version}.{note}"),
+            said!(
+                w,
+                text!(w, "row {version}"),
+                text!(
+                    w,
+                    "The database reads {key}: the committed version is {version}.{note}"
+                ),
             )
         }
         Payload::DbWrite { key, outbox } => {
@@ -318,7 +332,7 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             );
             let cached = w.cache.live(key, w.now_ms).map(|e| e.version);
             let note = match cached {
-                Some(v) if v < version => format!(
+                Some(v) if v < version => text!(w,
                     " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a stale \
                      value."
                 ),
@@ -326,7 +340,7 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             };
             let outbox_note = if outbox {
                 let wake = super::relay::wake(w);
-                format!(
+                text!(w,
                     " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
                      aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row and \
                      its event commit together or not at all.{wake}",
@@ -335,9 +349,13 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
             } else {
                 String::new()
             };
-            said(
-                format!("committed {version}"),
-                format!("The database commits {key} = {version}.{outbox_note}{note}"),
+            said!(
+                w,
+                text!(w, "committed {version}"),
+                text!(
+                    w,
+                    "The database commits {key} = {version}.{outbox_note}{note}"
+                ),
             )
         }
         Payload::DbPut { key, version } => {
@@ -353,27 +371,37 @@ pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
                 lat.db_write_ms,
             );
             if wrote {
-                said(
-                    format!("wrote {version}"),
-                    format!("The database writes {key} = {version}, from the write-behind queue."),
+                said!(
+                    w,
+                    text!(w, "wrote {version}"),
+                    text!(
+                        w,
+                        "The database writes {key} = {version}, from the write-behind queue."
+                    ),
                 )
             } else {
-                said(
+                said!(
+                    w,
                     "skipped",
-                    format!(
+                    text!(
+                        w,
                         "The database already has {key} at {version} or newer: nothing to write."
                     ),
                 )
             }
         }
         Payload::OutboxPoll | Payload::Mark { .. } => super::relay::db_outbox(w, msg),
-        other => said("ignored", format!("The database does not handle {other}.")),
+        other => said!(
+            w,
+            "ignored",
+            text!(w, "The database does not handle {other}.")
+        ),
     }
 }
 
 pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
     let Some(client) = w.clients.iter().position(|c| c.id == msg.to) else {
-        return said("ignored", "");
+        return said!(w, "ignored", "");
     };
     let stale_floor = match msg.payload {
         Payload::ReadOk { value, .. } => w.books.read_answered(msg.flow, value),
@@ -387,7 +415,11 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
     let me = c.id;
     match msg.payload {
         Payload::ReadOk { key, value } => {
-            let got = value.map_or("nothing".to_string(), |v| v.to_string());
+            let got = text!(
+                w,
+                "{}",
+                value.map_or("nothing".to_string(), |v| v.to_string())
+            );
             let now = super::books::newest(w, key);
             let made = if w.config.write_mode == WriteMode::Behind {
                 "acknowledged"
@@ -396,23 +428,24 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
             };
             if let Some(floor) = stale_floor {
                 w.metrics.stale_reads += 1;
-                said(
-                    format!("got {got} (stale)"),
-                    format!("{me} receives {key} = {got}, but {floor} was already {made} when this read began: a stale read."),
+                said!(w,
+                    text!(w, "got {got} (stale)"),
+                    text!(w, "{me} receives {key} = {got}, but {floor} was already {made} when this read began: a stale read."),
                 )
             } else if value.is_some_and(|v| v < now) {
-                said(
-                    format!("got {got}"),
-                    format!(
+                said!(w,
+                    text!(w, "got {got}"),
+                    text!(w,
                         "{me} receives {key} = {got}. {now} was {made} while this read was in flight, so {got} was \
                          still the newest when the read began: a read that overlaps a write may return either, and \
                          this is not a stale read."
                     ),
                 )
             } else {
-                said(
-                    format!("got {got}"),
-                    format!("{me} receives {key} = {got}, the current value."),
+                said!(
+                    w,
+                    text!(w, "got {got}"),
+                    text!(w, "{me} receives {key} = {got}, the current value."),
                 )
             }
         }
@@ -420,12 +453,13 @@ pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
             w.metrics.writes_acked += 1;
             let acked = w.books.acked.or_insert(key, version);
             *acked = (*acked).max(version);
-            said(
-                format!("acked {version}"),
-                format!("{me} is told its write of {key} = {version} succeeded."),
+            said!(
+                w,
+                text!(w, "acked {version}"),
+                text!(w, "{me} is told its write of {key} = {version} succeeded."),
             )
         }
-        other => said("ignored", format!("{me} does not expect {other}.")),
+        other => said!(w, "ignored", text!(w, "{me} does not expect {other}.")),
     }
 }
 
@@ -438,7 +472,8 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
         .iter()
         .find(|t| matches!(t.kind, TimerKind::SecondDelete { key: k, .. } if k == key));
     if let Some(t) = second {
-        return Some(format!(
+        return Some(text!(
+            w,
             "the second delete due at {} ms removes it",
             t.at_ms
         ));
@@ -447,7 +482,10 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
         m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
     });
     if deleting {
-        return Some(format!("the delete of {key} already on its way removes it"));
+        return Some(text!(
+            w,
+            "the delete of {key} already on its way removes it"
+        ));
     }
     let writing = w.config.write_order == super::config::WriteOrder::UpdateThenDelete
         && matches!(w.config.write_mode, WriteMode::Invalidate)
@@ -455,12 +493,14 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
             .iter()
             .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit);
     if writing {
-        return Some(format!(
+        return Some(text!(
+            w,
             "the write of {key} in progress deletes it after its commit"
         ));
     }
     if super::books::event_pending(w, key, w.expected(key)) {
-        return Some(format!(
+        return Some(text!(
+            w,
             "the consumer handles the event for {key} still on its way"
         ));
     }
@@ -479,32 +519,32 @@ pub(crate) fn expire(w: &mut World, key: Key) -> Said {
             });
         }
         let why = match held {
-            Some(v) if v < want => format!(
+            Some(v) if v < want => text!(w,
                 " It held {v} while the database has {want}: the TTL is the safety net that bounds how long a stale \
                  value can live."
             ),
-            Some(v) => format!(" It held {v}, still the current version: a TTL also drops values that were right."),
+            Some(v) => text!(w, " It held {v}, still the current version: a TTL also drops values that were right."),
             None => String::new(),
         };
-        said(
+        said!(w,
             "expired",
-            format!(
+            text!(w,
                 "{key}'s TTL ran out: the cache drops it, and until something fills it again a read misses and \
                  loads the row from the database.{why}"
             ),
         )
     } else {
-        said("nothing to expire", format!("{key} was already gone."))
+        said!(w, "nothing to expire", text!(w, "{key} was already gone."))
     }
 }
 
 /// A client starts its next request.
 pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
     let Some(ci) = w.clients.iter().position(|c| c.id == node) else {
-        return said("no such client", "");
+        return said!(w, "no such client", "");
     };
     let Some(req) = w.clients[ci].requests.get(w.clients[ci].next).copied() else {
-        return said("nothing to do", "");
+        return said!(w, "nothing to do", "");
     };
     let id = FlowId(w.next_flow);
     w.next_flow += 1;
@@ -537,14 +577,14 @@ pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
         _ => (NodeId::Service, lat),
     };
     let (payload, narration) = match req.op {
-        Op::Read => (Payload::Read { key: req.key }, format!("{node} asks the service to read {}.", req.key)),
+        Op::Read => (Payload::Read { key: req.key }, text!(w, "{node} asks the service to read {}.", req.key)),
         Op::Write => (
             Payload::Write { key: req.key },
-            format!("{node} asks the service to write the next version of {}.", req.key),
+            text!(w, "{node} asks the service to write the next version of {}.", req.key),
         ),
         Op::DirectWrite => (
             Payload::DbWrite { key: req.key, outbox: false },
-            format!(
+            text!(w,
                 "{node}, a batch job, updates {} straight in the database: it does not go through the service, \
                  so nothing deletes the cached key and no event is published.",
                 req.key
@@ -552,5 +592,5 @@ pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
         ),
     };
     w.send(node, to, Some(id), payload, lat);
-    said(format!("{} sent", payload.kind()), narration)
+    said!(w, text!(w, "{} sent", payload.kind()), narration)
 }

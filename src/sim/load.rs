@@ -7,7 +7,7 @@ use super::config::{LoadGuard, Op, NO_TTL};
 use super::ids::{FlowId, Version};
 use super::msg::{LeaseReply, Payload};
 use super::service::{answer, set_stage, to_cache, to_db};
-use super::world::{said, Flow, Said, Stage, World};
+use super::world::{Flow, Said, Stage, World};
 
 /// A read request arrives: look the key up in the cache.
 pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
@@ -17,9 +17,10 @@ pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
         f.seen_loads = seen;
     }
     to_cache(w, Some(flow.id), Payload::Get { key });
-    said(
+    said!(
+        w,
         "get sent",
-        format!(
+        text!(w,
             "The service asks the cache for {key} first; only on a miss will it go to the database."
         ),
     )
@@ -46,18 +47,18 @@ pub(crate) fn on_hit(
             value: Some(v),
         },
     );
-    let hit = format!("The service answers {client} with {v} from the cache.");
+    let hit = text!(w, "The service answers {client} with {v} from the cache.");
     let LoadGuard::XFetch { beta_centi } = w.config.load_guard else {
-        return said(format!("answer {v}"), format!("{hit}{unlock}"));
+        return said!(w, text!(w, "answer {v}"), text!(w, "{hit}{unlock}"));
     };
     if expires_ms == NO_TTL || flow.background {
-        return said(format!("answer {v}"), hit);
+        return said!(w, text!(w, "answer {v}"), hit);
     }
     let rand = w.rng.unit_open();
     let beta = f64::from(beta_centi) / 100.0;
     let gap = delta_ms as f64 * beta * -rand.ln();
     let now = w.now_ms;
-    let test = format!(
+    let test = text!(w,
         "XFetch: now - delta * beta * ln(rand) = {now} - {delta_ms} * {} * ln({}) = {} ms, against the \
          expiry at {expires_ms} ms",
         fixed(beta, 2),
@@ -65,9 +66,10 @@ pub(crate) fn on_hit(
         fixed(now as f64 + gap, 1)
     );
     if now as f64 + gap < expires_ms as f64 {
-        return said(
-            format!("answer {v}"),
-            format!("{hit} {test}: not yet, no recompute."),
+        return said!(
+            w,
+            text!(w, "answer {v}"),
+            text!(w, "{hit} {test}: not yet, no recompute."),
         );
     }
     let id = FlowId(w.next_flow);
@@ -88,9 +90,9 @@ pub(crate) fn on_hit(
         seen_loads: 0,
     });
     to_db(w, Some(id), Payload::DbRead { key });
-    said(
-        format!("answer {v}, recompute"),
-        format!(
+    said!(w,
+        text!(w, "answer {v}, recompute"),
+        text!(w,
             "The service answers {client} with {v} from the cache at once. {test}: past it, so this request also \
              starts recomputing {key} in the background now, ahead of its expiry at {expires_ms} ms. Nobody waits. The closer the expiry and the \
              slower the recompute, the likelier this draw; it is probabilistic, so two readers may both recompute."
@@ -104,9 +106,9 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
         LoadGuard::Mutex { .. } if !flow.locked => {
             set_stage(w, flow.id, Stage::Locking);
             to_cache(w, Some(flow.id), Payload::Lock { key });
-            said(
+            said!(w,
                 "lock sent",
-                format!("A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
+                text!(w, "A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
             )
         }
         LoadGuard::SingleFlight => {
@@ -114,9 +116,9 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
                 waiters.push(flow.id);
                 let n = waiters.len();
                 set_stage(w, flow.id, Stage::WaitLoad);
-                return said(
+                return said!(w,
                     "join load",
-                    format!(
+                    text!(w,
                         "A miss, but this service is already loading {key} for another request: single-flight makes \
                          this one wait for that load instead of querying the database ({} now waiting for it).",
                         super::describe::count(n as u64, "request", "requests")
@@ -127,16 +129,18 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
             if flow.stage != Stage::Recheck && done > flow.seen_loads {
                 set_stage(w, flow.id, Stage::Recheck);
                 to_cache(w, Some(flow.id), Payload::Get { key });
-                return said(
+                return said!(w,
                     "get sent",
-                    format!("A miss, but a load of {key} has finished since this request looked: it looks once more."),
+                    text!(w, "A miss, but a load of {key} has finished since this request looked: it looks once more."),
                 );
             }
             w.loading.insert(key, Vec::new());
             let s = load(w, flow, lease);
-            said(
+            said!(
+                w,
                 s.outcome,
-                format!(
+                text!(
+                    w,
                     "{} Single-flight: concurrent misses of {key} will share this one load.",
                     s.narration
                 ),
@@ -158,9 +162,10 @@ fn load(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
         f.load_sent_ms = Some(now);
     }
     to_db(w, Some(flow.id), Payload::DbRead { key });
-    said(
+    said!(
+        w,
         "select sent",
-        format!("On the miss the service queries the database for {key}."),
+        text!(w, "On the miss the service queries the database for {key}."),
     )
 }
 
@@ -172,18 +177,18 @@ pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
             f.stage = Stage::Recheck;
         }
         to_cache(w, Some(flow.id), Payload::Get { key });
-        return said(
+        return said!(w,
             "get sent",
-            format!(
+            text!(w,
                 "The service holds the lock on {key}. It looks in the cache once more (double-checked locking: the \
                  previous holder may have just filled it) before loading."
             ),
         );
     }
     let at = super::service::wait_and_retry(w, flow.id);
-    said(
+    said!(w,
         "wait",
-        format!(
+        text!(w,
             "The lock on {key} is taken: another request is loading it. This one waits and asks the cache again at \
              {at} ms. Readers wait; the database is spared."
         ),
@@ -197,18 +202,22 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
     if flow.background {
         w.flows.retain(|f| f.id != flow.id);
         let landed = if refused {
-            format!(
+            text!(
+                w,
                 "The cache refused the early recompute of {key}; the entry it has stays as it was."
             )
         } else {
-            format!("The early recompute of {key} is in the cache, with a new TTL.")
+            text!(
+                w,
+                "The early recompute of {key} is in the cache, with a new TTL."
+            )
         };
         let outcome = if refused {
             "recompute refused"
         } else {
             "refreshed"
         };
-        return said(outcome, format!("{landed} Nobody waited for it."));
+        return said!(w, outcome, text!(w, "{landed} Nobody waited for it."));
     }
     let value = flow.loaded;
     let mut notes = release_lock(w, flow);
@@ -223,20 +232,28 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
             if !waiters.is_empty() {
                 let shared = match waiters.len() {
                     1 => "The request that waited for this load gets the same answer".to_string(),
-                    n => format!("The {n} requests that waited for this load get the same answer"),
+                    n => text!(
+                        w,
+                        "The {n} requests that waited for this load get the same answer"
+                    ),
                 };
-                notes.push_str(&format!(" {shared}: one database read for all."));
+                notes.push_str(&text!(w, " {shared}: one database read for all."));
             }
         }
     }
     answer(w, flow.id, client, Payload::ReadOk { key, value });
-    let v = value.map_or("nothing".into(), |v: Version| v.to_string());
+    let v = text!(
+        w,
+        "{}",
+        value.map_or("nothing".into(), |v: Version| v.to_string())
+    );
     if refused {
         notes.push_str(" The value it read is still a correct answer for this read; only caching it was refused.");
     }
-    said(
-        format!("answer {v}"),
-        format!("The service answers {client} with {v}.{notes}"),
+    said!(
+        w,
+        text!(w, "answer {v}"),
+        text!(w, "The service answers {client} with {v}.{notes}"),
     )
 }
 
@@ -249,7 +266,7 @@ fn release_lock(w: &mut World, flow: &Flow) -> String {
         f.locked = false;
     }
     to_cache(w, None, Payload::Unlock { key: flow.key });
-    format!(" It releases the lock on {}.", flow.key)
+    text!(w, " It releases the lock on {}.", flow.key)
 }
 
 /// `value` with `places` decimals, printed through integers: the page does not need

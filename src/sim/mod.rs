@@ -9,6 +9,30 @@
 //! framework (ARCHITECTURE.md lists the crates; tests/architecture.rs checks it).
 //! `cargo test` runs all of it natively. State is plain data, so
 //! a run can be snapshotted, stepped back, replayed and searched.
+/// `said!(w, outcome, narration)`: what a handler says about its step. In a quiet step
+/// (`World::step_quiet`) neither expression is evaluated: no text is built.
+macro_rules! said {
+    ($w:expr, $outcome:expr, $narration:expr $(,)?) => {
+        if $w.voice.is_quiet() {
+            $crate::sim::world::Said::silent()
+        } else {
+            $crate::sim::world::said($outcome, $narration)
+        }
+    };
+}
+
+/// `text!(w, "...", args)`: `format!` in a narrated step, an empty string (no
+/// allocation) in a quiet one. For the pieces a narration is assembled from.
+macro_rules! text {
+    ($w:expr, $($arg:tt)*) => {
+        if $w.voice.is_quiet() {
+            String::new()
+        } else {
+            format!($($arg)*)
+        }
+    };
+}
+
 mod behind;
 pub mod books;
 pub mod bus;

@@ -95,6 +95,44 @@ pub struct Timer {
     pub kind: TimerKind,
 }
 
+/// What one step did, as data: the cheap record a quiet step returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Step {
+    pub event: Event,
+    pub at_ms: u64,
+    /// The node that acted (a message's destination, a timer's owner, a client).
+    pub actor: NodeId,
+    /// `Some((from, to))` for a delivered message.
+    pub hop: Option<(NodeId, NodeId)>,
+}
+
+/// Whether the step under way builds its text. Not part of a world's state: every
+/// voice equals every other and hashes as nothing, so it never splits a state.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Voice {
+    #[default]
+    Narrated,
+    Quiet,
+}
+
+impl Voice {
+    pub fn is_quiet(self) -> bool {
+        matches!(self, Voice::Quiet)
+    }
+}
+
+impl PartialEq for Voice {
+    fn eq(&self, _: &Voice) -> bool {
+        true
+    }
+}
+
+impl Eq for Voice {}
+
+impl std::hash::Hash for Voice {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
 /// What one step did: the one-line trace and the narration.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct StepRecord {

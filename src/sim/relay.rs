@@ -7,7 +7,7 @@
 //! instead reads the outbox by change data capture, from the database's log.
 use super::ids::NodeId;
 use super::msg::{Message, Payload};
-use super::world::{said, Said, TimerKind, World};
+use super::world::{Said, TimerKind, World};
 
 /// Schedules a poll after a commit that wrote an outbox row.
 pub(crate) fn wake(w: &mut World) -> String {
@@ -17,14 +17,18 @@ pub(crate) fn wake(w: &mut World) -> String {
     }
     let at = w.now_ms + w.config.relay_poll_ms;
     w.add_timer(NodeId::Relay, at, TimerKind::RelayPoll);
-    format!(" The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {at} ms.")
+    text!(
+        w,
+        " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {at} ms."
+    )
 }
 
 pub(crate) fn poll(w: &mut World) -> Said {
     w.relay.working = true;
     let lat = w.config.latency.db_read_ms;
     w.send(NodeId::Relay, NodeId::Db, None, Payload::OutboxPoll, lat);
-    said(
+    said!(
+        w,
         "poll sent",
         "The relay asks the database for the oldest outbox row not yet marked published.",
     )
@@ -35,11 +39,15 @@ pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
     match msg.payload {
         Payload::OutboxRow { ev } => {
             super::service::publish(w, NodeId::Relay, ev);
-            said(
-                format!("publish {}", ev.id),
-                format!(
+            said!(
+                w,
+                text!(w, "publish {}", ev.id),
+                text!(
+                    w,
                     "The relay got outbox row {} ({} = {}) and publishes it to the bus.",
-                    ev.id, ev.key, ev.version
+                    ev.id,
+                    ev.key,
+                    ev.version
                 ),
             )
         }
@@ -51,9 +59,9 @@ pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
                 Payload::Mark { ev },
                 lat.db_write_ms,
             );
-            said(
-                format!("mark {}", ev.id),
-                format!(
+            said!(w,
+                text!(w, "mark {}", ev.id),
+                text!(w,
                     "The bus has {}. Only now does the relay mark the row published: were it to crash before the \
                      mark lands, it would publish the row again after its restart.",
                     ev.id
@@ -68,9 +76,11 @@ pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
                 Payload::OutboxPoll,
                 lat.db_read_ms,
             );
-            said(
+            said!(
+                w,
                 "poll sent",
-                format!(
+                text!(
+                    w,
                     "{} is marked published. The relay polls for the next row.",
                     ev.id
                 ),
@@ -78,12 +88,13 @@ pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
         }
         Payload::OutboxEmpty => {
             w.relay.working = false;
-            said(
+            said!(
+                w,
                 "idle",
                 "No unpublished row is left: the relay sleeps until the next commit wakes it.",
             )
         }
-        other => said("ignored", format!("The relay does not expect {other}.")),
+        other => said!(w, "ignored", text!(w, "The relay does not expect {other}.")),
     }
 }
 
@@ -100,9 +111,9 @@ pub(crate) fn db_outbox(w: &mut World, msg: &Message) -> Said {
                     Payload::OutboxRow { ev: row.ev },
                     lat.db_read_ms,
                 );
-                said(
-                    format!("row {}", row.ev.id),
-                    format!(
+                said!(w,
+                    text!(w, "row {}", row.ev.id),
+                    text!(w,
                         "The database returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
                         row.id(),
                         row.aggregate_type(),
@@ -120,7 +131,7 @@ pub(crate) fn db_outbox(w: &mut World, msg: &Message) -> Said {
                     Payload::OutboxEmpty,
                     lat.db_read_ms,
                 );
-                said("no rows", "Every outbox row is marked published.")
+                said!(w, "no rows", "Every outbox row is marked published.")
             }
         },
         Payload::Mark { ev } => {
@@ -134,11 +145,16 @@ pub(crate) fn db_outbox(w: &mut World, msg: &Message) -> Said {
                 Payload::Marked { ev },
                 lat.db_write_ms,
             );
-            said(
+            said!(
+                w,
                 "marked",
-                format!("The database marks outbox row {} published.", ev.id),
+                text!(w, "The database marks outbox row {} published.", ev.id),
             )
         }
-        other => said("ignored", format!("The database does not handle {other}.")),
+        other => said!(
+            w,
+            "ignored",
+            text!(w, "The database does not handle {other}.")
+        ),
     }
 }

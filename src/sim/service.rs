@@ -13,21 +13,26 @@ use super::config::{Op, SlowHop, WriteMode, WriteOrder};
 use super::ids::{FlowId, Key, NodeId, Version};
 use super::load;
 use super::msg::{LeaseReply, Message, Payload};
-use super::world::{said, Flow, Said, Stage, TimerKind, World};
+use super::world::{Flow, Said, Stage, TimerKind, World};
 
 pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
     let Some(flow) = w.flow(msg.flow).cloned() else {
         return match msg.payload {
-            Payload::UnlockReply { key } => said(
+            Payload::UnlockReply { key } => said!(
+                w,
                 "done",
-                format!("The cache confirms: the lock on {key} is released."),
+                text!(w, "The cache confirms: the lock on {key} is released."),
             ),
             Payload::DelReply { key } => {
-                said("done", format!("The cache confirms: {key} is gone."))
+                said!(w, "done", text!(w, "The cache confirms: {key} is gone."))
             }
-            other => said(
+            other => said!(
+                w,
                 "ignored",
-                format!("The request behind {other} is no longer open (the service restarted)."),
+                text!(
+                    w,
+                    "The request behind {other} is no longer open (the service restarted)."
+                ),
             ),
         };
     };
@@ -53,9 +58,9 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             _,
         ) => {
             let at = wait_and_retry(w, flow.id);
-            said(
+            said!(w,
                 "wait",
-                format!(
+                text!(w,
                     "Told to wait, the service does not query the database: it will ask the cache again at {at} ms, \
                      when the lease holder has probably filled the key. Readers wait; the database is spared."
                 ),
@@ -76,25 +81,26 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             };
             to_cache(w, msg.flow, set);
             let with = token
-                .map(|t| format!(", carrying lease #{t}"))
+                .map(|t| text!(w, ", carrying lease #{t}"))
                 .unwrap_or_default();
-            said(
+            said!(w,
                 "set sent",
-                format!("The service got {version} from the database and sets it in the cache{with}, so that later reads can hit."),
+                text!(w, "The service got {version} from the database and sets it in the cache{with}, so that later reads can hit."),
             )
         }
         (Payload::SetReply { refused, .. }, Stage::Through) => {
             let version = flow.committed.unwrap_or(Version(0));
             answer(w, flow.id, client, Payload::WriteOk { key, version });
-            let cache = match refused {
-                None => format!("The cache has {key} = {version} too"),
-                Some(_) => format!(
+            let cache =
+                match refused {
+                    None => text!(w, "The cache has {key} = {version} too"),
+                    Some(_) => text!(w,
                     "The cache refused {version} (it has a newer version), and the database has it"
                 ),
-            };
-            said(
+                };
+            said!(w,
                 "ack",
-                format!(
+                text!(w,
                     "{cache}: only now, after both the database and the cache have answered, does the service tell \
                      {client} the write succeeded. The writer paid both latencies."
                 ),
@@ -103,9 +109,9 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
         (Payload::SetReply { refused, .. }, _) => load::on_filled(w, &flow, refused.is_some()),
         (Payload::WbAck { version, .. }, _) => {
             answer(w, flow.id, client, Payload::WriteOk { key, version });
-            said(
+            said!(w,
                 "ack",
-                format!(
+                text!(w,
                     "The cache has queued {key} = {version}: the service tells {client} the write succeeded, though the \
                      database does not have it yet."
                 ),
@@ -115,7 +121,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
         (Payload::DelReply { .. }, Stage::PreDelete) => {
             set_stage(w, flow.id, Stage::Commit);
             to_db(w, msg.flow, Payload::DbWrite { key, outbox: false });
-            said("update sent", format!("The key is gone from the cache; now the service updates {key} in the database."))
+            said!(w, "update sent", text!(w, "The key is gone from the cache; now the service updates {key} in the database."))
         }
         (Payload::DelReply { .. }, _) => {
             let version = flow.committed.unwrap_or(Version(0));
@@ -134,7 +140,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                             version: tagged,
                         },
                     );
-                    format!(
+                    text!(w,
                         " It also schedules a second delete at {at} ms (delayed double delete), to remove a stale value \
                          that a slow reader may set after the first delete. It is a heuristic: a reader slower than \
                          {delay_ms} ms still wins the race."
@@ -142,11 +148,12 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                 }
                 _ => String::new(),
             };
-            said("ack", format!("The delete is done; the service tells {client} the write of {version} succeeded.{later}"))
+            said!(w, "ack", text!(w, "The delete is done; the service tells {client} the write of {version} succeeded.{later}"))
         }
-        (other, _) => said(
+        (other, _) => said!(
+            w,
             "ignored",
-            format!("The service does not expect {other} now."),
+            text!(w, "The service does not expect {other} now."),
         ),
     }
 }
@@ -160,17 +167,17 @@ fn write(w: &mut World, flow: &Flow) -> Said {
             WriteOrder::UpdateThenDelete => {
                 set_stage(w, flow.id, Stage::Commit);
                 to_db(w, id, Payload::DbWrite { key, outbox: false });
-                said(
+                said!(w,
                     "update sent",
-                    format!("The service updates {key} in the database first; it will invalidate the cache after."),
+                    text!(w, "The service updates {key} in the database first; it will invalidate the cache after."),
                 )
             }
             WriteOrder::DeleteThenUpdate => {
                 set_stage(w, flow.id, Stage::PreDelete);
                 to_cache(w, id, Payload::Del { key, version: None });
-                said(
+                said!(w,
                     "del sent",
-                    format!(
+                    text!(w,
                         "The service deletes {key} from the cache before it updates the database. A reader that \
                          misses in between will load the old row and cache it."
                     ),
@@ -180,25 +187,25 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         WriteMode::Through => {
             set_stage(w, flow.id, Stage::Commit);
             to_db(w, id, Payload::DbWrite { key, outbox: false });
-            said(
+            said!(w,
                 "update sent",
-                format!("Write-through: the service updates {key} in the database, and will then set the cache itself."),
+                text!(w, "Write-through: the service updates {key} in the database, and will then set the cache itself."),
             )
         }
         WriteMode::Behind => {
             set_stage(w, flow.id, Stage::Behind);
             to_cache(w, id, Payload::WbWrite { key });
-            said(
+            said!(w,
                 "write sent",
-                format!("Write-behind: the service hands the write of {key} to the cache, not to the database."),
+                text!(w, "Write-behind: the service hands the write of {key} to the cache, not to the database."),
             )
         }
         WriteMode::Event => {
             set_stage(w, flow.id, Stage::Commit);
             to_db(w, id, Payload::DbWrite { key, outbox: false });
-            said(
+            said!(w,
                 "update sent",
-                format!(
+                text!(w,
                     "The service updates {key} in the database. It does not touch the cache: once the commit is done it \
                      will publish a change event, and the consumer will invalidate."
                 ),
@@ -207,9 +214,9 @@ fn write(w: &mut World, flow: &Flow) -> Said {
         WriteMode::Outbox => {
             set_stage(w, flow.id, Stage::Commit);
             to_db(w, id, Payload::DbWrite { key, outbox: true });
-            said(
+            said!(w,
                 "update sent",
-                format!(
+                text!(w,
                     "The service updates {key} and inserts an outbox row describing the change, in one transaction: \
                      it never talks to the bus itself."
                 ),
@@ -246,14 +253,15 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
                 lat.cache_ms + slow,
             );
             let note = if slow > 0 {
-                format!(
+                text!(
+                    w,
                     " This set is slow on its way ({} ms): another writer's set may overtake it.",
                     lat.cache_ms + slow
                 )
             } else {
                 String::new()
             };
-            said("set sent", format!("{version} is committed; the service now sets {key} = {version} in the cache.{note}"))
+            said!(w, "set sent", text!(w, "{version} is committed; the service now sets {key} = {version} in the cache.{note}"))
         }
         WriteMode::Event => {
             let ev = super::msg::BusEvent {
@@ -263,9 +271,9 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
             };
             publish(w, NodeId::Service, ev);
             answer(w, flow.id, client, Payload::WriteOk { key, version });
-            said(
-                format!("publish {}", ev.id),
-                format!(
+            said!(w,
+                text!(w, "publish {}", ev.id),
+                text!(w,
                     "{version} is committed. The service publishes {ev} to the bus and tells {client} the write \
                      succeeded. Two writes, to the database and to the bus, with nothing tying them together: a dual \
                      write."
@@ -274,9 +282,9 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
         }
         WriteMode::Outbox => {
             answer(w, flow.id, client, Payload::WriteOk { key, version });
-            said(
+            said!(w,
                 "ack",
-                format!(
+                text!(w,
                     "{version} and its outbox row {event} are committed together. The service tells {client} the write \
                      succeeded; the relay will publish the event."
                 ),
@@ -297,16 +305,16 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
                         },
                     );
                     let tag = tagged
-                        .map(|v| format!(" The delete carries {v}, for the cache's tombstone."))
+                        .map(|v| text!(w, " The delete carries {v}, for the cache's tombstone."))
                         .unwrap_or_default();
-                    said(
+                    said!(w,
                     "del sent",
-                    format!("{version} is committed; the service deletes {key} from the cache so the next read loads it.{tag}"),
+                    text!(w, "{version} is committed; the service deletes {key} from the cache so the next read loads it.{tag}"),
                 )
                 }
                 WriteOrder::DeleteThenUpdate => {
                     answer(w, flow.id, client, Payload::WriteOk { key, version });
-                    said("ack", format!("{version} is committed; the service tells {client} the write succeeded."))
+                    said!(w, "ack", text!(w, "{version} is committed; the service tells {client} the write succeeded."))
                 }
             }
         }
@@ -366,9 +374,9 @@ pub(crate) fn second_delete(
 ) -> Said {
     to_cache(w, Some(flow), Payload::Del { key, version });
     let delay = w.config.second_delete_ms.unwrap_or(0);
-    said(
+    said!(w,
         "del sent",
-        format!(
+        text!(w,
             "{delay} ms after the first delete, the service deletes {key} again, to catch a stale fill that landed in \
              between. A fill that lands later still stays until its TTL."
         ),
@@ -377,13 +385,15 @@ pub(crate) fn second_delete(
 
 pub(crate) fn retry_get(w: &mut World, flow: FlowId) -> Said {
     let Some(f) = w.flow(Some(flow)).cloned() else {
-        return said("nothing to retry", "");
+        return said!(w, "nothing to retry", "");
     };
     set_stage(w, flow, Stage::Lookup);
     to_cache(w, Some(flow), Payload::Get { key: f.key });
-    said(
+    said!(
+        w,
         "get sent",
-        format!(
+        text!(
+            w,
             "The wait is over; the service asks the cache for {} again.",
             f.key
         ),

@@ -13,7 +13,7 @@ use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 pub(crate) use super::parts::timer_label;
-pub use super::parts::{Client, Flow, Stage, StepError, StepRecord, Timer, TimerKind};
+pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -89,6 +89,9 @@ pub struct World {
     pub loading: KeyMap<Key, Vec<FlowId>>,
     /// Single-flight: how many loads of each key have finished.
     pub loads_done: KeyMap<Key, u32>,
+    /// Whether the step under way writes its narration. Not state: it compares and
+    /// hashes as nothing, and is `Narrated` between steps.
+    pub voice: Voice,
 }
 
 /// What a handler says about the step it performed.
@@ -101,6 +104,16 @@ pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> 
     Said {
         outcome: outcome.into(),
         narration: narration.into(),
+    }
+}
+
+impl Said {
+    /// What a quiet step says: nothing (empty strings do not allocate).
+    pub(crate) fn silent() -> Said {
+        Said {
+            outcome: String::new(),
+            narration: String::new(),
+        }
     }
 }
 
@@ -156,6 +169,7 @@ impl World {
             relay: Relay::default(),
             loading: KeyMap::new(),
             loads_done: KeyMap::new(),
+            voice: Voice::Narrated,
         };
         let warm: Vec<(Key, u64)> = world
             .cache
@@ -249,57 +263,46 @@ impl World {
     /// Faults are not listed here: see `faults`.
     pub fn enabled(&self) -> Vec<Event> {
         let horizon = self.config.horizon_ms;
-        let mut events: Vec<Event> = Vec::new();
+        // Each event with its order key (nominal time, actor), read once here.
+        let mut keyed: Vec<(u64, NodeId, Event)> =
+            Vec::with_capacity(self.clients.len() + self.net.len() + self.timers.len());
         for c in &self.clients {
             if let (None, Some(r)) = (c.busy, c.requests.get(c.next)) {
                 if r.at_ms <= horizon {
-                    events.push(Event::Start(c.id));
+                    keyed.push((r.at_ms, c.id, Event::Start(c.id)));
                 }
             }
         }
-        events.extend(
-            self.net
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| m.arrive_ms <= horizon)
-                .filter(|(_, m)| self.status_of(m.to) != NodeStatus::Paused)
-                .filter(|(i, m)| {
-                    !ordered_link(m)
-                        || !self.net[..*i]
-                            .iter()
-                            .any(|o| o.from == m.from && o.to == m.to)
-                })
-                .map(|(_, m)| Event::Deliver(m.id)),
-        );
-        let due = |t: &&Timer| {
-            t.at_ms <= horizon
+        for (i, m) in self.net.iter().enumerate() {
+            let deliverable = m.arrive_ms <= horizon
+                && self.status_of(m.to) != NodeStatus::Paused
+                && (!ordered_link(m)
+                    || !self.net[..i]
+                        .iter()
+                        .any(|o| o.from == m.from && o.to == m.to));
+            if deliverable {
+                keyed.push((m.arrive_ms, m.to, Event::Deliver(m.id)));
+            }
+        }
+        // "Nothing else is enabled" is read as "nothing else would happen first": a
+        // timer due no later than every other enabled event is enabled too, so time
+        // reaches it before it jumps past it.
+        let first_other = keyed.iter().map(|k| k.0).min().unwrap_or(u64::MAX);
+        let reach = self.now_ms.max(first_other);
+        for t in &self.timers {
+            let due = t.at_ms <= horizon
+                && t.at_ms <= reach
                 && match self.status_of(t.owner) {
                     NodeStatus::Up => true,
                     NodeStatus::Paused => false,
                     NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
-                }
-        };
-        // "Nothing else is enabled" is read as "nothing else would happen first": a
-        // timer due no later than every other enabled event is enabled too, so time
-        // reaches it before it jumps past it.
-        let first_other = events
-            .iter()
-            .filter_map(|e| self.nominal_ms(*e))
-            .min()
-            .unwrap_or(u64::MAX);
-        events.extend(
-            self.timers
-                .iter()
-                .filter(due)
-                .filter(|t| t.at_ms <= self.now_ms.max(first_other))
-                .map(|t| Event::Fire(t.id)),
-        );
-        events.sort_unstable_by_key(|e| self.order_key(*e));
-        events
-    }
-
-    fn order_key(&self, e: Event) -> (u64, Option<NodeId>, Event) {
-        (self.nominal_ms(e).unwrap_or(u64::MAX), self.actor(e), e)
+                };
+            if due {
+                keyed.push((t.at_ms, t.owner, Event::Fire(t.id)));
+            }
+        }
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, e)| e).collect()
     }
 
     /// The earliest enabled event, if any.
@@ -328,12 +331,57 @@ impl World {
     /// gives an error if its message or timer is gone, and otherwise fires as if it
     /// were (it breaks the rules of time: don't).
     pub fn step_unchecked(&mut self, event: Event) -> Result<StepRecord, StepError> {
-        let at = self.nominal_ms(event).unwrap_or(self.now_ms);
-        self.now_ms = self.now_ms.max(at);
-        let (actor, hop, label, s) = match event {
+        self.voice = Voice::Narrated;
+        let label = self.label(event);
+        let (step, s) = self.transition(event)?;
+        Ok(StepRecord {
+            event,
+            at_ms: step.at_ms,
+            actor: step.actor,
+            hop: step.hop,
+            label,
+            outcome: s.outcome,
+            narration: s.narration,
+        })
+    }
+
+    /// Fires `event`, unchecked like `step_unchecked`, in quiet mode: no label, outcome
+    /// or narration is built, only the structured `Step`. The state after is the same
+    /// as `step`'s, byte for byte: the search and the benchmark run this way.
+    pub fn step_quiet(&mut self, event: Event) -> Result<Step, StepError> {
+        self.voice = Voice::Quiet;
+        let result = self.transition(event).map(|(step, _)| step);
+        self.voice = Voice::Narrated;
+        result
+    }
+
+    /// The trace's label of `event`, read from the state before it fires: the message's
+    /// payload, the timer's kind, the fault.
+    pub fn label(&self, event: Event) -> String {
+        match event {
+            Event::Start(_) => "start".to_string(),
+            Event::Deliver(id) => self
+                .net
+                .iter()
+                .find(|m| m.id == id)
+                .map_or_else(String::new, |m| m.payload.to_string()),
+            Event::Fire(id) => self
+                .timers
+                .iter()
+                .find(|t| t.id == id)
+                .map_or_else(String::new, |t| timer_label(&t.kind)),
+            Event::Fault(fault) => fault.to_string(),
+        }
+    }
+
+    /// One event's transition: the state changes, and what the handlers said (nothing,
+    /// in quiet mode).
+    fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
+        let (actor, hop, s) = match event {
             Event::Start(node) => {
-                let s = super::handle::start(self, node);
-                (node, None, "start".to_string(), s)
+                let at = self.nominal_ms(event).unwrap_or(self.now_ms);
+                self.now_ms = self.now_ms.max(at);
+                (node, None, super::handle::start(self, node))
             }
             Event::Deliver(id) => {
                 let pos = self
@@ -342,19 +390,19 @@ impl World {
                     .position(|m| m.id == id)
                     .ok_or(StepError::NotEnabled(event))?;
                 let msg = self.net.remove(pos);
-                let label = msg.payload.to_string();
+                self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
                 let s = if self.is_up(msg.to) {
                     self.deliver(&msg)
                 } else {
                     self.lost(&msg)
                 };
-                (msg.to, hop, label, s)
+                (msg.to, hop, s)
             }
             Event::Fault(fault) => {
+                // A fault happens now: time does not move.
                 let actor = fault.actor(self).unwrap_or(NodeId::Service);
-                let s = super::fault::inject(self, fault);
-                (actor, None, fault.to_string(), s)
+                (actor, None, super::fault::inject(self, fault))
             }
             Event::Fire(id) => {
                 let pos = self
@@ -363,19 +411,18 @@ impl World {
                     .position(|t| t.id == id)
                     .ok_or(StepError::NotEnabled(event))?;
                 let timer = self.timers.remove(pos);
+                self.now_ms = self.now_ms.max(timer.at_ms);
                 let s = self.fire(&timer);
-                (timer.owner, None, timer_label(&timer.kind), s)
+                (timer.owner, None, s)
             }
         };
-        Ok(StepRecord {
+        let step = Step {
             event,
             at_ms: self.now_ms,
             actor,
             hop,
-            label,
-            outcome: s.outcome,
-            narration: s.narration,
-        })
+        };
+        Ok((step, s))
     }
 
     /// Sends a message; it arrives `delay_ms` later at the earliest.
@@ -431,20 +478,20 @@ impl World {
         let note = match msg.payload {
             Payload::Deliver { ev, .. } => {
                 self.metrics.events_dropped += 1;
-                format!(
+                text!(self,
                     " The event {} is gone from the network; only a durable bus can deliver it again.",
                     ev.id
                 )
             }
-            Payload::Publish { ev } => format!(
+            Payload::Publish { ev } => text!(self,
                 " The event {} never reaches the bus: this publish is gone.",
                 ev.id
             ),
-            Payload::PublishAck { ev } => format!(
+            Payload::PublishAck { ev } => text!(self,
                 " The bus has {} in its log all the same; only the relay does not learn it.",
                 ev.id
             ),
-            Payload::DbWriteReply { key, version, .. } => format!(
+            Payload::DbWriteReply { key, version, .. } => text!(self,
                 " The commit of {key} = {version} stands in the database; only the reply that reports it is lost."
             ),
             p if p.kind().ends_with("reply")
@@ -453,11 +500,12 @@ impl World {
                     "read-ok" | "write-ok" | "publish-ack" | "marked" | "outbox-row" | "outbox-empty" | "wb-ack"
                 ) =>
             {
-                format!(" Only the reply is lost: what {} did stands.", msg.from)
+                text!(self, " Only the reply is lost: what {} did stands.", msg.from)
             }
             _ => String::new(),
         };
-        said(
+        said!(
+            self,
             "lost: node down",
             format!(
                 "{} is down, so the message {} from {} ({}) is lost.{note}",

@@ -44,3 +44,25 @@ pub fn run(world: &mut World, scheduler: &mut dyn Scheduler) -> Vec<StepRecord> 
     }
     records
 }
+
+/// `run` in quiet mode, with no observer: the same choices and the same end state,
+/// with no text built and nothing recorded; returns how many steps fired.
+pub fn run_quiet(world: &mut World, scheduler: &mut dyn Scheduler) -> usize {
+    let mut steps = 0;
+    while steps < MAX_STEPS {
+        let enabled = world.enabled();
+        if enabled.is_empty() {
+            break;
+        }
+        let mut choice = scheduler.choose(world, steps, &enabled);
+        let fault_ok = choice.fault().is_some() && world.is_enabled(choice);
+        if !enabled.contains(&choice) && !fault_ok {
+            choice = enabled[0];
+        }
+        if world.step_quiet(choice).is_err() {
+            break;
+        }
+        steps += 1;
+    }
+    steps
+}
