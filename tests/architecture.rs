@@ -67,3 +67,45 @@ fn the_simulation_names_nothing_of_the_browser() {
         }
     }
 }
+
+/// The modules of nodes written as state machines (`src/sim/node.rs`): each sees its own
+/// state only. More join as the other nodes move to that shape.
+const NODE_MODULES: &[&str] = &["src/sim/node.rs", "src/sim/db.rs"];
+
+/// The modules holding other nodes' state, the world and the books: a node module
+/// reaches none of them (so it can name none of their types); it names other nodes
+/// only by their ids.
+const NOT_A_NODES_OWN: &[&str] = &[
+    "world", "cache", "bus", "consumer", "relay", "behind", "service", "handle", "load",
+    "fault", "books", "parts::Flow", "parts::Client",
+];
+
+#[test]
+fn a_node_module_names_no_other_nodes_state_nor_the_world() {
+    for path in NODE_MODULES {
+        let text = fs::read_to_string(root().join(path)).unwrap();
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let words: Vec<&str> = code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .collect();
+        assert!(!words.contains(&"World"), "{path} names `World`");
+        for module in NOT_A_NODES_OWN {
+            let pattern = format!("{module}::");
+            // As a path segment of its own (`payload::` is not `load::`).
+            let reaches = code.match_indices(&pattern).any(|(i, _)| {
+                !code[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            assert!(
+                !reaches,
+                "{path} reaches into `{module}`: a node sees only its own state"
+            );
+        }
+    }
+}

@@ -1,8 +1,14 @@
 //! The database: one row per key, each with its committed version, and the outbox
 //! table that the outbox pattern writes in the same transaction as the row.
-use super::ids::{EventId, Key, Version};
+//!
+//! A node in the shape of `node.rs`: it handles a message with its own state and
+//! answers through a `Ctx` (the replies, a NOTIFY to the relay after an outbox
+//! commit), and says what it did as a `DbFact` for the books to count.
+use super::ids::{EventId, Key, NodeId, Version};
 use super::keymap::KeyMap;
-use super::msg::BusEvent;
+use super::msg::{BusEvent, Message, Payload};
+use super::node::Ctx;
+use super::parts::Said;
 use serde::{Deserialize, Serialize};
 
 /// A row of the outbox table, with the columns of Debezium's outbox event router:
@@ -35,8 +41,36 @@ impl OutboxRow {
     }
 }
 
+/// How long the database takes to answer: a read, and a write (which waits for its
+/// log flush).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DbLatency {
+    pub read_ms: u64,
+    pub write_ms: u64,
+}
+
+/// What the database did with a message, for the books.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbFact {
+    Nothing,
+    /// A row was read.
+    Read,
+    /// A write committed `version` (with its outbox row, if `outbox`).
+    Committed {
+        key: Key,
+        version: Version,
+    },
+    /// A write-behind put: whether it wrote.
+    Put {
+        wrote: bool,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Db {
+    /// Its settings, not its data: fixed for a run.
+    #[serde(default)]
+    pub latency: DbLatency,
     pub rows: KeyMap<Key, Version>,
     /// The log sequence number of the last change (the seed rows take 1..n).
     pub lsn: u32,
@@ -49,6 +83,7 @@ impl Db {
         let rows: KeyMap<Key, Version> = keys.into_iter().map(|k| (k, Version(1))).collect();
         let lsn = rows.len() as u32;
         Db {
+            latency: DbLatency::default(),
             rows,
             lsn,
             outbox: Vec::new(),
@@ -87,5 +122,137 @@ impl Db {
         self.rows.insert(key, version);
         self.lsn += 1;
         true
+    }
+}
+
+impl Db {
+    /// A message reaches the database.
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, DbFact) {
+        let lat = self.latency;
+        let to = msg.from;
+        match msg.payload {
+            Payload::DbRead { key } => {
+                let version = self.read(key);
+                let reply = Payload::DbReadReply { key, version };
+                ctx.send(to, msg.flow, reply, lat.read_ms);
+                let s = said!(
+                    ctx,
+                    text!(ctx, "row {version}"),
+                    text!(
+                        ctx,
+                        "The database reads {key}: the committed version is {version}."
+                    ),
+                );
+                (s, DbFact::Read)
+            }
+            Payload::DbWrite { key, outbox } => {
+                let (version, event) = if outbox {
+                    let ev = self.commit_with_outbox(key);
+                    (ev.version, ev.id)
+                } else {
+                    self.commit(key)
+                };
+                let reply = Payload::DbWriteReply {
+                    key,
+                    version,
+                    event,
+                };
+                ctx.send(to, msg.flow, reply, lat.write_ms);
+                let outbox_note = if outbox {
+                    // The commit NOTIFYs the relay over its LISTEN connection.
+                    ctx.notify(NodeId::Relay);
+                    text!(
+                        ctx,
+                        " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
+                         aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row and \
+                         its event commit together or not at all.",
+                        key.0,
+                        key.0
+                    )
+                } else {
+                    String::new()
+                };
+                let s = said!(
+                    ctx,
+                    text!(ctx, "committed {version}"),
+                    text!(ctx, "The database commits {key} = {version}.{outbox_note}"),
+                );
+                (s, DbFact::Committed { key, version })
+            }
+            Payload::DbPut { key, version } => {
+                let wrote = self.put(key, version);
+                ctx.send(
+                    to,
+                    msg.flow,
+                    Payload::DbPutReply { key, version },
+                    lat.write_ms,
+                );
+                let s = if wrote {
+                    said!(
+                        ctx,
+                        text!(ctx, "wrote {version}"),
+                        text!(
+                            ctx,
+                            "The database writes {key} = {version}, from the write-behind queue."
+                        ),
+                    )
+                } else {
+                    said!(
+                        ctx,
+                        "skipped",
+                        text!(
+                            ctx,
+                            "The database already has {key} at {version} or newer: nothing to write."
+                        ),
+                    )
+                };
+                (s, DbFact::Put { wrote })
+            }
+            Payload::OutboxPoll => {
+                let s = match self.outbox.iter().find(|r| !r.published).copied() {
+                    Some(row) => {
+                        ctx.send(to, None, Payload::OutboxRow { ev: row.ev }, lat.read_ms);
+                        said!(
+                            ctx,
+                            text!(ctx, "row {}", row.ev.id),
+                            text!(
+                                ctx,
+                                "The database returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
+                                row.id(),
+                                row.aggregate_type(),
+                                row.aggregate_id(),
+                                row.kind(),
+                                row.payload()
+                            ),
+                        )
+                    }
+                    None => {
+                        ctx.send(to, None, Payload::OutboxEmpty, lat.read_ms);
+                        said!(ctx, "no rows", "Every outbox row is marked published.")
+                    }
+                };
+                (s, DbFact::Nothing)
+            }
+            Payload::Mark { ev } => {
+                if let Some(row) = self.outbox.iter_mut().find(|r| r.ev.id == ev.id) {
+                    row.published = true;
+                }
+                ctx.send(to, None, Payload::Marked { ev }, lat.write_ms);
+                let s = said!(
+                    ctx,
+                    "marked",
+                    text!(ctx, "The database marks outbox row {} published.", ev.id),
+                );
+                (s, DbFact::Nothing)
+            }
+            other => (
+                said!(
+                    ctx,
+                    "ignored",
+                    text!(ctx, "The database does not handle {other}.")
+                ),
+                DbFact::Nothing,
+            ),
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! What the cache, the database and the clients do with a message that reaches them.
 use super::books::Happened;
 use super::cache::{LockHold, SetGuard};
-use super::config::{Op, SlowHop, WriteMode, NO_TTL};
+use super::config::{Op, WriteMode, NO_TTL};
 use super::ids::Version;
 use super::ids::{FlowId, Key, NodeId};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
@@ -267,135 +267,6 @@ fn lease_suffix(lease: LeaseReply) -> String {
         LeaseReply::None => String::new(),
         LeaseReply::Granted(t) => format!(", lease #{t}"),
         LeaseReply::Wait => ", wait".to_string(),
-    }
-}
-
-pub(crate) fn db_message(w: &mut World, msg: &Message) -> Said {
-    let lat = w.config.latency;
-    match msg.payload {
-        Payload::DbRead { key } => {
-            let version = w.db.read(key);
-            w.books.record_db_read(&mut w.metrics, w.now_ms);
-            let slow = match w.flow(msg.flow).and_then(|f| f.slow) {
-                Some((SlowHop::DbReadReply, extra_ms)) => extra_ms,
-                _ => 0,
-            };
-            w.send(
-                NodeId::Db,
-                msg.from,
-                msg.flow,
-                Payload::DbReadReply { key, version },
-                lat.db_read_ms + slow,
-            );
-            let note = if slow > 0 {
-                text!(w,
-                    " The answer is slow to get back ({} ms instead of {}): a pause, a busy link. If a write commits \
-                     meanwhile, this {version} is already old when it arrives.",
-                    lat.db_read_ms + slow,
-                    lat.db_read_ms
-                )
-            } else {
-                String::new()
-            };
-            said!(
-                w,
-                text!(w, "row {version}"),
-                text!(
-                    w,
-                    "The database reads {key}: the committed version is {version}.{note}"
-                ),
-            )
-        }
-        Payload::DbWrite { key, outbox } => {
-            let (version, event) = if outbox {
-                let ev = w.db.commit_with_outbox(key);
-                (ev.version, ev.id)
-            } else {
-                w.db.commit(key)
-            };
-            w.metrics.db_writes += 1;
-            let relies = matches!(w.config.write_mode, WriteMode::Event | WriteMode::Outbox)
-                && msg.from == NodeId::Service;
-            if relies {
-                w.books.relied.push((key, version));
-            }
-            w.send(
-                NodeId::Db,
-                msg.from,
-                msg.flow,
-                Payload::DbWriteReply {
-                    key,
-                    version,
-                    event,
-                },
-                lat.db_write_ms,
-            );
-            let cached = w.cache.live(key, w.now_ms).map(|e| e.version);
-            let note = match cached {
-                Some(v) if v < version => text!(w,
-                    " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a stale \
-                     value."
-                ),
-                _ => String::new(),
-            };
-            let outbox_note = if outbox {
-                let wake = super::relay::wake(w);
-                text!(w,
-                    " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
-                     aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row and \
-                     its event commit together or not at all.{wake}",
-                    key.0, key.0
-                )
-            } else {
-                String::new()
-            };
-            said!(
-                w,
-                text!(w, "committed {version}"),
-                text!(
-                    w,
-                    "The database commits {key} = {version}.{outbox_note}{note}"
-                ),
-            )
-        }
-        Payload::DbPut { key, version } => {
-            let wrote = w.db.put(key, version);
-            if wrote {
-                w.metrics.db_writes += 1;
-            }
-            w.send(
-                NodeId::Db,
-                msg.from,
-                msg.flow,
-                Payload::DbPutReply { key, version },
-                lat.db_write_ms,
-            );
-            if wrote {
-                said!(
-                    w,
-                    text!(w, "wrote {version}"),
-                    text!(
-                        w,
-                        "The database writes {key} = {version}, from the write-behind queue."
-                    ),
-                )
-            } else {
-                said!(
-                    w,
-                    "skipped",
-                    text!(
-                        w,
-                        "The database already has {key} at {version} or newer: nothing to write."
-                    ),
-                )
-            }
-        }
-        Payload::OutboxPoll | Payload::Mark { .. } => super::relay::db_outbox(w, msg),
-        other => said!(
-            w,
-            "ignored",
-            text!(w, "The database does not handle {other}.")
-        ),
     }
 }
 

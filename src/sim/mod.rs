@@ -14,9 +14,9 @@
 macro_rules! said {
     ($w:expr, $outcome:expr, $narration:expr $(,)?) => {
         if $w.voice.is_quiet() {
-            $crate::sim::world::Said::silent()
+            $crate::sim::parts::Said::silent()
         } else {
-            $crate::sim::world::said($outcome, $narration)
+            $crate::sim::parts::said($outcome, $narration)
         }
     };
 }
@@ -51,6 +51,7 @@ pub mod keymap;
 pub mod link;
 mod load;
 pub mod msg;
+pub mod node;
 pub mod notes;
 pub mod parts;
 mod relay;

@@ -187,3 +187,26 @@ pub(crate) fn timer_label(kind: &TimerKind) -> String {
         TimerKind::AckTimeout { offset } => format!("ack timeout offset {offset}"),
     }
 }
+
+/// What a handler says about the step it performed.
+pub(crate) struct Said {
+    pub outcome: String,
+    pub narration: String,
+}
+
+pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> Said {
+    Said {
+        outcome: outcome.into(),
+        narration: narration.into(),
+    }
+}
+
+impl Said {
+    /// What a quiet step says: nothing (empty strings do not allocate).
+    pub(crate) fn silent() -> Said {
+        Said {
+            outcome: String::new(),
+            narration: String::new(),
+        }
+    }
+}

@@ -6,12 +6,13 @@
 use super::books::{Books, Metrics};
 use super::bus::{Bus, Consumer, Relay};
 use super::cache::{Cache, Entry};
-use super::config::{Config, WriteMode, NO_TTL};
-use super::db::Db;
+use super::config::{Config, SlowHop, WriteMode, NO_TTL};
+use super::db::{Db, DbFact, DbLatency};
 pub use super::fault::{Fault, NodeStatus};
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
+use super::node::{Ctx, Out};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::rng::Rng;
@@ -94,28 +95,7 @@ pub struct World {
     pub voice: Voice,
 }
 
-/// What a handler says about the step it performed.
-pub(crate) struct Said {
-    pub outcome: String,
-    pub narration: String,
-}
-
-pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> Said {
-    Said {
-        outcome: outcome.into(),
-        narration: narration.into(),
-    }
-}
-
-impl Said {
-    /// What a quiet step says: nothing (empty strings do not allocate).
-    pub(crate) fn silent() -> Said {
-        Said {
-            outcome: String::new(),
-            narration: String::new(),
-        }
-    }
-}
+pub(crate) use super::parts::Said;
 
 impl World {
     pub fn new(config: Config, seed: u64) -> World {
@@ -147,7 +127,13 @@ impl World {
         }
         let mut world = World {
             cache,
-            db: Db::with_keys(config.keys.iter().copied()),
+            db: Db {
+                latency: DbLatency {
+                    read_ms: config.latency.db_read_ms,
+                    write_ms: config.latency.db_write_ms,
+                },
+                ..Db::with_keys(config.keys.iter().copied())
+            },
             clients,
             config,
             now_ms: 0,
@@ -514,11 +500,80 @@ impl World {
         )
     }
 
+    /// The database handles `msg` with its own state; the world routes its answer and
+    /// keeps the books of what it did.
+    fn deliver_to_db(&mut self, msg: &Message) -> Said {
+        let mut out = Out::default();
+        let mut ctx = Ctx::new(NodeId::Db, self.now_ms, self.voice, &mut out);
+        let (s, fact) = self.db.on_msg(&mut ctx, msg);
+        // The books observe what the database did.
+        match fact {
+            DbFact::Read => self.books.record_db_read(&mut self.metrics, self.now_ms),
+            DbFact::Committed { key, version } => {
+                self.metrics.db_writes += 1;
+                let relies = matches!(self.config.write_mode, WriteMode::Event | WriteMode::Outbox)
+                    && msg.from == NodeId::Service;
+                if relies {
+                    self.books.relied.push((key, version));
+                }
+            }
+            DbFact::Put { wrote: true } => self.metrics.db_writes += 1,
+            DbFact::Put { wrote: false } | DbFact::Nothing => {}
+        }
+        let mut narration = s.narration;
+        // The network: a scenario may make the reply to one request slow (a pause, a
+        // busy link), named by the request.
+        let slow = match (msg.payload, self.flow(msg.flow).and_then(|f| f.slow)) {
+            (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
+            _ => 0,
+        };
+        for send in &out.sends {
+            self.send(
+                NodeId::Db,
+                send.to,
+                send.flow,
+                send.payload,
+                send.delay_ms + slow,
+            );
+        }
+        if slow > 0 {
+            let normal = self.db.latency.read_ms;
+            narration.push_str(&text!(
+                self,
+                " The answer is slow to get back ({} ms instead of {normal}): a pause, a busy link. If a write \
+                 commits meanwhile, this {} is already old when it arrives.",
+                normal + slow,
+                msg.payload.key_opt().map_or(Version(0), |k| self.db.read(k))
+            ));
+        }
+        for node in &out.notify {
+            if *node == NodeId::Relay {
+                let wake = super::relay::wake(self);
+                narration.push_str(&wake);
+            }
+        }
+        // What the commit means for the cache's copy: the narration observes the world.
+        if let (DbFact::Committed { key, version }, false) = (fact, self.voice.is_quiet()) {
+            if let Some(v) = self.cache.live(key, self.now_ms).map(|e| e.version) {
+                if v < version {
+                    narration.push_str(&format!(
+                        " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, \
+                         a stale value."
+                    ));
+                }
+            }
+        }
+        Said {
+            outcome: s.outcome,
+            narration,
+        }
+    }
+
     fn deliver(&mut self, msg: &Message) -> Said {
         match msg.to {
             NodeId::Service => super::service::on_message(self, msg),
             NodeId::Cache => super::handle::cache_message(self, msg),
-            NodeId::Db => super::handle::db_message(self, msg),
+            NodeId::Db => self.deliver_to_db(msg),
             NodeId::Bus => super::bus::bus_message(self, msg),
             NodeId::Consumer => super::consumer::consumer_message(self, msg),
             NodeId::Relay => super::relay::relay_message(self, msg),

@@ -1,0 +1,72 @@
+//! What a node sees and how it answers, in the shape of Stateright's `Actor`: a node
+//! handles a message (and, as more nodes move here, a timer, a crash and a restart)
+//! with its own state, its own clock reading and its settings, and answers through an
+//! `Out`: the messages it sends, the timers it sets, the nodes it notifies over a
+//! connection (Postgres LISTEN/NOTIFY). It cannot reach another node's state or the
+//! `World`: a node module names neither (tests/architecture.rs checks it). The world
+//! routes what it answers.
+//!
+//! A node also says what happened as data (its module's fact type), so the books,
+//! the metrics and the narration of what other nodes hold are observers in `World`,
+//! not code inside the node.
+use super::ids::{FlowId, NodeId};
+use super::msg::Payload;
+use super::parts::{TimerKind, Voice};
+
+/// One message a node sends: it arrives `delay_ms` later at the earliest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Send {
+    pub to: NodeId,
+    pub flow: Option<FlowId>,
+    pub payload: Payload,
+    pub delay_ms: u64,
+}
+
+/// What a node answers with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Out {
+    /// In the order sent: message ids follow it.
+    pub sends: Vec<Send>,
+    /// Timers to set on this node: (when, kind).
+    pub timers: Vec<(u64, TimerKind)>,
+    /// Nodes told over a connection that something changed (a commit's NOTIFY).
+    pub notify: Vec<NodeId>,
+}
+
+/// A node's view of the moment: who it is, what its clock reads, whether the step
+/// is narrated, and where its answers go.
+pub struct Ctx<'o> {
+    pub me: NodeId,
+    pub now_ms: u64,
+    /// Whether to write the narration (the `said!`/`text!` macros read it).
+    pub voice: Voice,
+    out: &'o mut Out,
+}
+
+impl<'o> Ctx<'o> {
+    pub fn new(me: NodeId, now_ms: u64, voice: Voice, out: &'o mut Out) -> Ctx<'o> {
+        Ctx {
+            me,
+            now_ms,
+            voice,
+            out,
+        }
+    }
+
+    pub fn send(&mut self, to: NodeId, flow: Option<FlowId>, payload: Payload, delay_ms: u64) {
+        self.out.sends.push(Send {
+            to,
+            flow,
+            payload,
+            delay_ms,
+        });
+    }
+
+    pub fn set_timer(&mut self, at_ms: u64, kind: TimerKind) {
+        self.out.timers.push((at_ms, kind));
+    }
+
+    pub fn notify(&mut self, node: NodeId) {
+        self.out.notify.push(node);
+    }
+}
