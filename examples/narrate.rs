@@ -76,8 +76,56 @@ fn print_link(query: &str) {
     }
 }
 
+/// A run of `s` choosing among the enabled events with a seeded generator (and, with
+/// `faults`, injecting up to 3 random faults), printed like the stories.
+fn print_random(s: &'static cachescope::sim::Scenario, fixes: Fixes, seed: u64, faults: bool) {
+    let mut run = Run::with_default_seed(s, fixes.clone());
+    let mut rng = cachescope::sim::rng::Rng::new(seed.wrapping_mul(7919).wrapping_add(17));
+    let mut injected = 0;
+    for _ in 0..cachescope::sim::run::MAX_STEPS {
+        let w = run.world().clone();
+        let enabled = w.enabled();
+        if enabled.is_empty() {
+            break;
+        }
+        let scripted = s.script_fault(&w).filter(|e| w.is_enabled(*e));
+        let event = if let Some(e) = scripted {
+            e
+        } else if faults && injected < 3 && rng.below(8) == 0 {
+            let all = w.faults();
+            injected += 1;
+            all[rng.below(all.len() as u64) as usize]
+        } else {
+            enabled[rng.below(enabled.len() as u64) as usize]
+        };
+        if run.fire(event).is_err() {
+            break;
+        }
+    }
+    println!("=== {} {:?} seed {seed} faults {faults}", s.id, fixes.ids());
+    for (i, r) in run.records().iter().enumerate() {
+        println!("{:>3} {r}\n      {}", i + 1, r.narration);
+        if let Some(w) = run.state(i + 1) {
+            println!("      | {}", state(w));
+        }
+    }
+    println!("END {}\n", s.epilogue(run.world(), &fixes));
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "--random") {
+        let seed: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(0);
+        for s in scenarios::ALL.iter().copied() {
+            let mut combos: Vec<Vec<&str>> = vec![vec![]];
+            combos.extend(s.fixes.iter().map(|f| vec![f.id]));
+            for fixes in combos {
+                let fixes = Fixes::parse(s, fixes).expect("the scenario's own fixes");
+                print_random(s, fixes, seed, seed % 3 == 2);
+            }
+        }
+        return;
+    }
     if args.first().is_some_and(|a| a == "--link") {
         args.iter().skip(1).for_each(|q| print_link(q));
         return;

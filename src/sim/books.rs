@@ -65,6 +65,8 @@ pub enum Happened {
     RefreshedInTime(Key),
     /// An early recompute landed after the entry had already expired.
     RefreshedLate(Key),
+    /// A durable bus logged an event about the key while the consumer was down.
+    EventWaited(Key),
 }
 
 impl Books {

@@ -116,6 +116,11 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                     failures: 0,
                 });
                 let at = w.bus.log.len() - 1;
+                if !w.is_up(super::ids::NodeId::Consumer) {
+                    w.books
+                        .happened
+                        .insert(super::books::Happened::EventWaited(ev.key));
+                }
                 let mut sent = pump(w);
                 if sent.is_empty() {
                     let head = w
@@ -305,11 +310,23 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
 /// redelivered alone, after later ones were acknowledged: SQS's visibility timeout or
 /// RabbitMQ's unacknowledged messages, not Kafka, whose consumer commits one offset
 /// cumulatively and replays in order.
-fn durable_kind(cfg: &super::config::BusConfig) -> &'static str {
+fn durable_kind(cfg: &super::config::BusConfig) -> String {
     if cfg.ack_timeout_ms.is_some() {
-        "a durable queue with an ack per event and an ack timeout, like SQS or RabbitMQ"
+        format!(
+            "a durable queue with an ack per event and an ack timeout, like {}",
+            behaves_like(cfg)
+        )
     } else {
-        "a durable log, like a Kafka partition"
+        format!("a durable log, like {}", behaves_like(cfg))
+    }
+}
+
+/// The real system a bus with `cfg` behaves like, for the page's words.
+pub fn behaves_like(cfg: &super::config::BusConfig) -> &'static str {
+    match (cfg.durable, cfg.ack_timeout_ms) {
+        (false, _) => "Redis Pub/Sub",
+        (true, Some(_)) => "SQS or RabbitMQ",
+        (true, None) => "a Kafka partition",
     }
 }
 

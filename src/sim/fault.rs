@@ -184,7 +184,12 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
             });
             said!(w,
                 "duplicated",
-                text!(w, "The network delivers {id} ({}) twice: {copy} is a copy. A retry that was not needed.", m.payload),
+                text!(
+                    w,
+                    "The network will deliver {id} ({}) twice: {copy} is a copy, as when a sender retries a message \
+                     that was not lost.",
+                    m.payload
+                ),
             )
         }
     }

@@ -26,14 +26,18 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
             Payload::DelReply { key } => {
                 said!(w, "done", text!(w, "The cache confirms: {key} is gone."))
             }
-            other => said!(
-                w,
-                "ignored",
-                text!(
+            other => {
+                let why = if w.books.crashes_of(NodeId::Service) > 0 {
+                    "it was answered already, or lost when the service crashed"
+                } else {
+                    "it was answered already"
+                };
+                said!(
                     w,
-                    "The request behind {other} is no longer open (the service restarted)."
-                ),
-            ),
+                    "ignored",
+                    text!(w, "No open request of the service waits for {other} ({why}), so nothing happens."),
+                )
+            }
         };
     };
     let key = flow.key;
@@ -91,13 +95,18 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
         (Payload::SetReply { refused, .. }, Stage::Through) => {
             let version = flow.committed.unwrap_or(Version(0));
             answer(w, flow.id, client, Payload::WriteOk { key, version });
-            let cache =
-                match refused {
-                    None => text!(w, "The cache has {key} = {version} too"),
-                    Some(_) => text!(w,
-                    "The cache refused {version} (it has a newer version), and the database has it"
-                ),
-                };
+            let now_held = w.cache.live(key, w.now_ms).map(|e| e.version);
+            let cache = match (refused, now_held) {
+                (None, Some(v)) if v == version => text!(w, "The cache has {key} = {version} too"),
+                (None, Some(v)) => text!(w, "The cache took {version}, though by now it holds {v}"),
+                (None, None) => {
+                    text!(
+                        w,
+                        "The cache took {version}, though it no longer holds {key}"
+                    )
+                }
+                (Some(_), _) => text!(w, "The cache refused {version} (it had a newer version)"),
+            };
             said!(w,
                 "ack",
                 text!(w,

@@ -182,6 +182,9 @@ pub struct View {
     pub bus_offset: Option<u32>,
     /// Whether the bus is durable (a log) or at-most-once (Pub/Sub); `None`: no bus.
     pub bus_durable: Option<bool>,
+    /// The real system the bus behaves like ("a Kafka partition", "SQS or RabbitMQ",
+    /// "Redis Pub/Sub"), when there is a bus.
+    pub bus_like: Option<&'static str>,
     pub consumer: Option<ConsumerView>,
 }
 
@@ -345,6 +348,7 @@ impl View {
                 .filter(|b| b.durable)
                 .map(|_| world.bus.offset()),
             bus_durable: world.config.bus.map(|b| b.durable),
+            bus_like: world.config.bus.map(|b| super::bus::behaves_like(&b)),
             consumer: world.config.bus.map(|_| ConsumerView {
                 inbox: world
                     .consumer
@@ -353,16 +357,21 @@ impl View {
                     .map(|(ev, _)| ev.id.to_string())
                     .collect(),
                 handling: world.consumer.busy.map(|(ev, _, _)| ev.id.to_string()),
+                // Only the memory the consumer really keeps: an idempotent consumer
+                // its processed ids, a version-aware one the newest version applied per
+                // key. A plain consumer remembers neither, so neither is shown.
                 processed: world
                     .consumer
                     .processed
                     .iter()
+                    .filter(|_| world.config.consumer.idempotent)
                     .map(|id| id.to_string())
                     .collect(),
                 applied: world
                     .consumer
                     .applied
                     .iter()
+                    .filter(|_| world.config.consumer.versioned)
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect(),
             }),

@@ -486,7 +486,7 @@ impl World {
                     "read-ok" | "write-ok" | "publish-ack" | "marked" | "outbox-row" | "outbox-empty" | "wb-ack"
                 ) =>
             {
-                text!(self, " Only the reply is lost: what {} did stands.", msg.from)
+                text!(self, " Only the reply is lost; {} did its part.", msg.from)
             }
             _ => String::new(),
         };

@@ -169,7 +169,8 @@ pub fn bus(v: &View) -> String {
                 .bus_offset
                 .map(|o| format!(", consumer offset {o}"))
                 .unwrap_or_default();
-            format!("durable log, at-least-once (like Kafka){offset}")
+            let like = v.bus_like.unwrap_or("a Kafka partition");
+            format!("durable, at-least-once (like {like}){offset}")
         }
         Some(false) => "at-most-once (like Redis Pub/Sub): nothing is kept".to_string(),
         None => String::new(),

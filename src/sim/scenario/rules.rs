@@ -117,6 +117,8 @@ pub enum FactKind {
     RefreshedInTime,
     /// An early recompute landed after the entry had expired.
     RefreshedLate,
+    /// A durable bus logged an event about the key while the consumer was down.
+    EventWaited,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,6 +231,7 @@ impl FactKind {
             FactKind::ExpiredCurrent => Happened::ExpiredCurrent(key),
             FactKind::RefreshedInTime => Happened::RefreshedInTime(key),
             FactKind::RefreshedLate => Happened::RefreshedLate(key),
+            FactKind::EventWaited => Happened::EventWaited(key),
         }
     }
 }
@@ -333,9 +336,13 @@ impl Cond {
                 .acked
                 .get(&k.0)
                 .is_some_and(|a| w.db.read(k.0) >= *a),
+            // Stale by the contract's `stale-reads` (older than the newest version when
+            // the read began), not merely older than the last ack: a read that overlapped
+            // the writes is not stale.
             Cond::AnsweredStale(ck) => {
                 let acked = w.books.acked.get(&ck.key.0).copied();
-                answer(w, ck.client.0).is_some_and(|v| acked.is_some_and(|a| v < a))
+                w.metrics.stale_reads > 0
+                    && answer(w, ck.client.0).is_some_and(|v| acked.is_some_and(|a| v < a))
             }
             Cond::Answered(n) => answer(w, n.0).is_some(),
             Cond::NoFixes => fixes.ids().is_empty(),
