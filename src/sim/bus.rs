@@ -86,13 +86,6 @@ impl Consumer {
     }
 }
 
-/// The outbox relay's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Relay {
-    /// A poll-publish-mark cycle is under way.
-    pub working: bool,
-}
-
 pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
     let Some(cfg) = w.config.bus else {
         return said!(w, "ignored", "There is no bus in this scenario.");

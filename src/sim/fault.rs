@@ -250,7 +250,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
             }
         }
         NodeId::Relay => {
-            w.relay.working = false;
+            w.relay.on_crash();
             "it forgets what it was publishing; the outbox table, in the database, keeps every row"
                 .to_string()
         }
@@ -333,7 +333,10 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             "and subscribes to the bus again".to_string()
         }
         NodeId::Relay => {
-            w.add_timer(NodeId::Relay, w.now_ms, TimerKind::RelayPoll);
+            let mut out = super::node::Out::default();
+            let mut ctx = super::node::Ctx::new(NodeId::Relay, w.now_ms, w.voice, &mut out);
+            w.relay.on_restart(&mut ctx);
+            w.apply(NodeId::Relay, out);
             "and polls the outbox for rows not yet marked published".to_string()
         }
         NodeId::Bus => {

@@ -5,95 +5,134 @@
 //! is published again after the restart: the outbox gives at-least-once, so the
 //! consumer must tolerate a duplicate (a delete does). Debezium's outbox event router
 //! instead reads the outbox by change data capture, from the database's log.
+//!
+//! A node in the shape of `node.rs`: its own state and settings, answers through a
+//! `Ctx`.
 use super::ids::NodeId;
 use super::msg::{Message, Payload};
-use super::world::{Said, TimerKind, World};
+use super::node::Ctx;
+use super::parts::{Said, TimerKind};
 
-/// Schedules a poll after a commit that wrote an outbox row.
-pub(crate) fn wake(w: &mut World) -> String {
-    let pending = w.timers.iter().any(|t| t.kind == TimerKind::RelayPoll);
-    if !w.is_up(NodeId::Relay) || w.relay.working || pending {
-        return String::new();
+/// How the relay works: its poll delay after a NOTIFY, and the hops it uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct RelaySettings {
+    pub poll_ms: u64,
+    pub db_read_ms: u64,
+    pub db_write_ms: u64,
+    pub publish_ms: u64,
+}
+
+/// The outbox relay's state.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Relay {
+    /// A poll-publish-mark cycle is under way.
+    pub working: bool,
+    /// Its poll timer is set.
+    pub poll_set: bool,
+    /// Fixed for a run.
+    pub settings: RelaySettings,
+}
+
+impl Relay {
+    pub fn new(settings: RelaySettings) -> Relay {
+        Relay {
+            settings,
+            ..Relay::default()
+        }
     }
-    let at = w.now_ms + w.config.relay_poll_ms;
-    w.add_timer(NodeId::Relay, at, TimerKind::RelayPoll);
-    text!(
-        w,
-        " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {at} ms."
-    )
-}
 
-pub(crate) fn poll(w: &mut World) -> Said {
-    w.relay.working = true;
-    let lat = w.config.latency.db_read_ms;
-    w.send(NodeId::Relay, NodeId::Db, None, Payload::OutboxPoll, lat);
-    said!(
-        w,
-        "poll sent",
-        "The relay asks the database for the oldest outbox row not yet marked published.",
-    )
-}
+    /// A commit NOTIFYs the relay: it schedules a poll, unless one is under way or set.
+    pub(crate) fn on_notify(&mut self, ctx: &mut Ctx) -> String {
+        if self.working || self.poll_set {
+            return String::new();
+        }
+        let at = ctx.now_ms + self.settings.poll_ms;
+        self.poll_set = true;
+        ctx.set_timer(at, TimerKind::RelayPoll);
+        text!(
+            ctx,
+            " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {at} ms."
+        )
+    }
 
-pub(crate) fn relay_message(w: &mut World, msg: &Message) -> Said {
-    let lat = w.config.latency;
-    match msg.payload {
-        Payload::OutboxRow { ev } => {
-            super::service::publish(w, NodeId::Relay, ev);
-            said!(
-                w,
-                text!(w, "publish {}", ev.id),
-                text!(
-                    w,
-                    "The relay got outbox row {} ({} = {}) and publishes it to the bus.",
-                    ev.id,
-                    ev.key,
-                    ev.version
-                ),
-            )
+    /// Its poll timer fires.
+    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx) -> Said {
+        self.poll_set = false;
+        self.working = true;
+        let lat = self.settings.db_read_ms;
+        ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat);
+        said!(
+            ctx,
+            "poll sent",
+            "The relay asks the database for the oldest outbox row not yet marked published.",
+        )
+    }
+
+    /// A crash: it forgets its cycle; its timer is gone with it.
+    pub(crate) fn on_crash(&mut self) {
+        self.working = false;
+        self.poll_set = false;
+    }
+
+    /// A restart: it polls at once, for rows a crash left unmarked.
+    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
+        self.poll_set = true;
+        ctx.set_timer(ctx.now_ms, TimerKind::RelayPoll);
+    }
+
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
+        let lat = self.settings;
+        match msg.payload {
+            Payload::OutboxRow { ev } => {
+                ctx.send(NodeId::Bus, None, Payload::Publish { ev }, lat.publish_ms);
+                said!(
+                    ctx,
+                    text!(ctx, "publish {}", ev.id),
+                    text!(
+                        ctx,
+                        "The relay got outbox row {} ({} = {}) and publishes it to the bus.",
+                        ev.id,
+                        ev.key,
+                        ev.version
+                    ),
+                )
+            }
+            Payload::PublishAck { ev } => {
+                ctx.send(NodeId::Db, None, Payload::Mark { ev }, lat.db_write_ms);
+                said!(ctx,
+                    text!(ctx, "mark {}", ev.id),
+                    text!(ctx,
+                        "The bus has {}. Only now does the relay mark the row published: were it to crash before the \
+                         mark lands, it would publish the row again after its restart.",
+                        ev.id
+                    ),
+                )
+            }
+            Payload::Marked { ev } => {
+                ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
+                said!(
+                    ctx,
+                    "poll sent",
+                    text!(
+                        ctx,
+                        "{} is marked published. The relay polls for the next row.",
+                        ev.id
+                    ),
+                )
+            }
+            Payload::OutboxEmpty => {
+                self.working = false;
+                said!(
+                    ctx,
+                    "idle",
+                    "No unpublished row is left: the relay sleeps until the next commit wakes it.",
+                )
+            }
+            other => said!(
+                ctx,
+                "ignored",
+                text!(ctx, "The relay does not expect {other}.")
+            ),
         }
-        Payload::PublishAck { ev } => {
-            w.send(
-                NodeId::Relay,
-                NodeId::Db,
-                None,
-                Payload::Mark { ev },
-                lat.db_write_ms,
-            );
-            said!(w,
-                text!(w, "mark {}", ev.id),
-                text!(w,
-                    "The bus has {}. Only now does the relay mark the row published: were it to crash before the \
-                     mark lands, it would publish the row again after its restart.",
-                    ev.id
-                ),
-            )
-        }
-        Payload::Marked { ev } => {
-            w.send(
-                NodeId::Relay,
-                NodeId::Db,
-                None,
-                Payload::OutboxPoll,
-                lat.db_read_ms,
-            );
-            said!(
-                w,
-                "poll sent",
-                text!(
-                    w,
-                    "{} is marked published. The relay polls for the next row.",
-                    ev.id
-                ),
-            )
-        }
-        Payload::OutboxEmpty => {
-            w.relay.working = false;
-            said!(
-                w,
-                "idle",
-                "No unpublished row is left: the relay sleeps until the next commit wakes it.",
-            )
-        }
-        other => said!(w, "ignored", text!(w, "The relay does not expect {other}.")),
     }
 }

@@ -4,7 +4,7 @@
 //! no global randomness and no I/O. The same world and the same event give the same
 //! next world and the same record, byte for byte.
 use super::books::{Books, Metrics};
-use super::bus::{Bus, Consumer, Relay};
+use super::bus::{Bus, Consumer};
 use super::cache::{Cache, Entry};
 use super::config::{Config, SlowHop, WriteMode, NO_TTL};
 use super::db::{Db, DbFact, DbLatency};
@@ -15,6 +15,7 @@ use super::msg::{Message, Payload};
 use super::node::{Ctx, Out};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
+use super::relay::{Relay, RelaySettings};
 use super::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -125,6 +126,12 @@ impl World {
                 },
             );
         }
+        let relay = RelaySettings {
+            poll_ms: config.relay_poll_ms,
+            db_read_ms: config.latency.db_read_ms,
+            db_write_ms: config.latency.db_write_ms,
+            publish_ms: config.bus.map_or(1, |b| b.publish_ms),
+        };
         let mut world = World {
             cache,
             db: Db {
@@ -152,7 +159,7 @@ impl World {
                 ..Bus::default()
             },
             consumer: Consumer::default(),
-            relay: Relay::default(),
+            relay: Relay::new(relay),
             loading: KeyMap::new(),
             loads_done: KeyMap::new(),
             voice: Voice::Narrated,
@@ -500,6 +507,17 @@ impl World {
         )
     }
 
+    /// Routes what a node answered: its messages (in order, so ids follow it) and its
+    /// timers. (A notification is routed by the caller, which narrates it.)
+    pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
+        for send in out.sends {
+            self.send(node, send.to, send.flow, send.payload, send.delay_ms);
+        }
+        for (at_ms, kind) in out.timers {
+            self.add_timer(node, at_ms, kind);
+        }
+    }
+
     /// The database handles `msg` with its own state; the world routes its answer and
     /// keeps the books of what it did.
     fn deliver_to_db(&mut self, msg: &Message) -> Said {
@@ -527,15 +545,11 @@ impl World {
             (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
             _ => 0,
         };
-        for send in &out.sends {
-            self.send(
-                NodeId::Db,
-                send.to,
-                send.flow,
-                send.payload,
-                send.delay_ms + slow,
-            );
+        for send in &mut out.sends {
+            send.delay_ms += slow;
         }
+        let notify = std::mem::take(&mut out.notify);
+        self.apply(NodeId::Db, out);
         if slow > 0 {
             let normal = self.db.latency.read_ms;
             narration.push_str(&text!(
@@ -546,9 +560,13 @@ impl World {
                 msg.payload.key_opt().map_or(Version(0), |k| self.db.read(k))
             ));
         }
-        for node in &out.notify {
-            if *node == NodeId::Relay {
-                let wake = super::relay::wake(self);
+        for node in notify {
+            // Over the relay's LISTEN connection: a node that is down is not listening.
+            if node == NodeId::Relay && self.is_up(node) {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(node, self.now_ms, self.voice, &mut out);
+                let wake = self.relay.on_notify(&mut ctx);
+                self.apply(node, out);
                 narration.push_str(&wake);
             }
         }
@@ -576,7 +594,13 @@ impl World {
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Bus => super::bus::bus_message(self, msg),
             NodeId::Consumer => super::consumer::consumer_message(self, msg),
-            NodeId::Relay => super::relay::relay_message(self, msg),
+            NodeId::Relay => {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(NodeId::Relay, self.now_ms, self.voice, &mut out);
+                let s = self.relay.on_msg(&mut ctx, msg);
+                self.apply(NodeId::Relay, out);
+                s
+            }
             NodeId::Flusher => super::behind::flusher_message(self, msg),
             NodeId::Reader(_) | NodeId::Writer(_) => super::handle::client_message(self, msg),
         }
@@ -591,7 +615,13 @@ impl World {
             TimerKind::RetryGet { flow } => super::service::retry_get(self, flow),
             TimerKind::Restart { node } => super::fault::restart(self, node, true),
             TimerKind::Flush => super::behind::flush(self),
-            TimerKind::RelayPoll => super::relay::poll(self),
+            TimerKind::RelayPoll => {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(NodeId::Relay, self.now_ms, self.voice, &mut out);
+                let s = self.relay.on_timeout(&mut ctx);
+                self.apply(NodeId::Relay, out);
+                s
+            }
             TimerKind::BusRetry { offset } => super::bus::retry(self, offset),
             TimerKind::AckTimeout { offset } => super::bus::ack_timeout(self, offset),
         }
