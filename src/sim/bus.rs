@@ -7,8 +7,6 @@
 //! committed offset, so it catches up, and may see an event twice: at-least-once.
 //! Retries of a failed event use a backoff; after the last one the event goes to the
 //! dead-letter queue.
-use super::ids::{FlowId, Key, Version};
-use super::keymap::{KeyMap, KeySet};
 use super::msg::{BusEvent, Message, Payload};
 use super::world::{Said, TimerKind, World};
 
@@ -62,27 +60,6 @@ impl Bus {
             .iter()
             .position(|e| !matches!(e.state, EntryState::Acked | EntryState::Dead))
             .unwrap_or(self.log.len()) as u32
-    }
-}
-
-/// The invalidation consumer's state.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Consumer {
-    /// Events received and not yet handled, in order (with their log offsets).
-    pub inbox: Vec<(BusEvent, u32)>,
-    /// The event being handled, its offset, and the id of its cache request.
-    pub busy: Option<(BusEvent, u32, FlowId)>,
-    /// Idempotent consumer: the ids of the events it has handled (kept in its own
-    /// store, so they survive a restart).
-    pub processed: KeySet<super::ids::EventId>,
-    /// Version-aware consumer: the newest version applied per key.
-    pub applied: KeyMap<Key, Version>,
-}
-
-impl Consumer {
-    pub(crate) fn crash(&mut self) {
-        self.inbox.clear();
-        self.busy = None;
     }
 }
 

@@ -238,7 +238,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         }
         NodeId::Consumer => {
             let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());
-            w.consumer.crash();
+            w.consumer.on_crash();
             if n == 0 {
                 "it had no event in hand, so nothing in its memory is lost".to_string()
             } else {
@@ -328,8 +328,10 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             }
         }
         NodeId::Consumer => {
-            let lat = w.config.bus.map_or(1, |b| b.deliver_ms);
-            w.send(NodeId::Consumer, NodeId::Bus, None, Payload::Subscribe, lat);
+            let mut out = super::node::Out::default();
+            let mut ctx = super::node::Ctx::new(NodeId::Consumer, w.now_ms, w.voice, &mut out);
+            w.consumer.on_restart(&mut ctx);
+            w.apply(NodeId::Consumer, out);
             "and subscribes to the bus again".to_string()
         }
         NodeId::Relay => {

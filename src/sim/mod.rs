@@ -41,7 +41,7 @@ pub mod canon;
 pub mod codec;
 pub mod compare;
 pub mod config;
-mod consumer;
+pub mod consumer;
 pub mod db;
 pub mod describe;
 pub mod fault;

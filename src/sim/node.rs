@@ -31,6 +31,8 @@ pub struct Out {
     pub timers: Vec<(u64, TimerKind)>,
     /// Nodes told over a connection that something changed (a commit's NOTIFY).
     pub notify: Vec<NodeId>,
+    /// How many request ids the node took (`Ctx::new_request`).
+    pub requests: u32,
 }
 
 /// A node's view of the moment: who it is, what its clock reads, whether the step
@@ -40,6 +42,9 @@ pub struct Ctx<'o> {
     pub now_ms: u64,
     /// Whether to write the narration (the `said!`/`text!` macros read it).
     pub voice: Voice,
+    /// The first request id this step may hand out: ids are the network's, unique
+    /// across nodes, like message ids.
+    first_request: u32,
     out: &'o mut Out,
 }
 
@@ -49,8 +54,22 @@ impl<'o> Ctx<'o> {
             me,
             now_ms,
             voice,
+            first_request: 0,
             out,
         }
+    }
+
+    /// The same, handing out request ids from `next` on.
+    pub fn with_requests_from(mut self, next: u32) -> Ctx<'o> {
+        self.first_request = next;
+        self
+    }
+
+    /// A fresh id for a request the node starts (to match its reply).
+    pub fn new_request(&mut self) -> FlowId {
+        let id = FlowId(self.first_request + self.out.requests);
+        self.out.requests += 1;
+        id
     }
 
     pub fn send(&mut self, to: NodeId, flow: Option<FlowId>, payload: Payload, delay_ms: u64) {

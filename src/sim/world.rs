@@ -4,9 +4,10 @@
 //! no global randomness and no I/O. The same world and the same event give the same
 //! next world and the same record, byte for byte.
 use super::books::{Books, Metrics};
-use super::bus::{Bus, Consumer};
+use super::bus::Bus;
 use super::cache::{Cache, Entry};
 use super::config::{Config, SlowHop, WriteMode, NO_TTL};
+use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbFact, DbLatency};
 pub use super::fault::{Fault, NodeStatus};
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
@@ -132,6 +133,15 @@ impl World {
             db_write_ms: config.latency.db_write_ms,
             publish_ms: config.bus.map_or(1, |b| b.publish_ms),
         };
+        let consumer = ConsumerSettings {
+            update: config.consumer.update,
+            idempotent: config.consumer.idempotent,
+            versioned: config.consumer.versioned,
+            poison: config.poison,
+            durable_bus: config_bus_durable,
+            bus_ms: config.bus.map_or(1, |b| b.deliver_ms),
+            cache_ms: config.latency.cache_ms,
+        };
         let mut world = World {
             cache,
             db: Db {
@@ -158,7 +168,7 @@ impl World {
                 durable: config_bus_durable,
                 ..Bus::default()
             },
-            consumer: Consumer::default(),
+            consumer: Consumer::new(consumer),
             relay: Relay::new(relay),
             loading: KeyMap::new(),
             loads_done: KeyMap::new(),
@@ -510,6 +520,7 @@ impl World {
     /// Routes what a node answered: its messages (in order, so ids follow it) and its
     /// timers. (A notification is routed by the caller, which narrates it.)
     pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
+        self.next_flow += out.requests;
         for send in out.sends {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
@@ -593,7 +604,22 @@ impl World {
             NodeId::Cache => super::handle::cache_message(self, msg),
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Bus => super::bus::bus_message(self, msg),
-            NodeId::Consumer => super::consumer::consumer_message(self, msg),
+            NodeId::Consumer => {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(NodeId::Consumer, self.now_ms, self.voice, &mut out)
+                    .with_requests_from(self.next_flow);
+                let (s, facts) = self.consumer.on_msg(&mut ctx, msg);
+                self.apply(NodeId::Consumer, out);
+                // The books observe the events the consumer received and handled.
+                if facts.received {
+                    self.metrics.events_delivered += 1;
+                }
+                for ev in facts.handled {
+                    let handled = self.books.delivered.or_insert(ev.key, ev.version);
+                    *handled = (*handled).max(ev.version);
+                }
+                s
+            }
             NodeId::Relay => {
                 let mut out = Out::default();
                 let mut ctx = Ctx::new(NodeId::Relay, self.now_ms, self.voice, &mut out);
