@@ -75,6 +75,7 @@ const NODE_MODULES: &[&str] = &[
     "src/sim/db.rs",
     "src/sim/relay.rs",
     "src/sim/consumer.rs",
+    "src/sim/bus.rs",
 ];
 
 /// The modules holding other nodes' state, the world and the books: a node module

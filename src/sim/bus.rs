@@ -7,8 +7,15 @@
 //! committed offset, so it catches up, and may see an event twice: at-least-once.
 //! Retries of a failed event use a backoff; after the last one the event goes to the
 //! dead-letter queue.
+//!
+//! A node in the shape of `node.rs`: its own log and settings, and the state of its
+//! subscriber's connection; it answers through a `Ctx` and says what it did as
+//! `BusFacts` for the books.
+use super::config::BusConfig;
+use super::ids::{Key, NodeId};
 use super::msg::{BusEvent, Message, Payload};
-use super::world::{Said, TimerKind, World};
+use super::node::{Ctx, NodeStatus};
+use super::parts::{Said, TimerKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryState {
@@ -51,9 +58,46 @@ pub struct Bus {
     pub log: Vec<LogEntry>,
     /// The dead-letter queue: events an operator must look at and replay.
     pub dlq: Vec<LogEntry>,
+    /// Fixed for a run: `None` where the scenario has no bus.
+    pub settings: Option<BusConfig>,
+    /// Its subscriber's connection: down (not subscribed), paused (connected, not
+    /// reading) or up.
+    pub subscriber: NodeStatus,
+}
+
+/// What the bus did with a message, for the books.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BusFacts {
+    /// An event was published to it.
+    pub published: bool,
+    /// At-most-once: the event reached no subscriber and is gone.
+    pub dropped: bool,
+    /// A durable log kept an event while its consumer was not up.
+    pub waited: Option<Key>,
 }
 
 impl Bus {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, BusFacts) {
+        let mut facts = BusFacts::default();
+        let s = on_msg(self, ctx, msg, &mut facts);
+        (s, facts)
+    }
+
+    /// A retry's backoff or an ack timeout ends.
+    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx, kind: TimerKind) -> Said {
+        match kind {
+            TimerKind::BusRetry { offset } => retry(self, ctx, offset),
+            TimerKind::AckTimeout { offset } => ack_timeout(self, ctx, offset),
+            _ => said!(ctx, "nothing", ""),
+        }
+    }
+
+    /// After a restart: a new session, and it serves its log again.
+    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
+        reconnect(self, ctx);
+        pump(self, ctx);
+    }
+
     /// The consumer's committed offset: the first event not yet handled (or given up).
     pub fn offset(&self) -> u32 {
         self.log
@@ -63,67 +107,58 @@ impl Bus {
     }
 }
 
-pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
-    let Some(cfg) = w.config.bus else {
-        return said!(w, "ignored", "There is no bus in this scenario.");
+fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message, facts: &mut BusFacts) -> Said {
+    let Some(cfg) = b.settings else {
+        return said!(ctx, "ignored", "There is no bus in this scenario.");
     };
     match msg.payload {
         Payload::Publish { ev } => {
-            w.metrics.events_published += 1;
-            if msg.from == super::ids::NodeId::Relay {
-                w.send(
-                    super::ids::NodeId::Bus,
-                    msg.from,
-                    None,
-                    Payload::PublishAck { ev },
-                    cfg.publish_ms,
-                );
+            facts.published = true;
+            if msg.from == NodeId::Relay {
+                ctx.send(msg.from, None, Payload::PublishAck { ev }, cfg.publish_ms);
             }
             if cfg.durable {
-                w.bus.log.push(LogEntry {
+                b.log.push(LogEntry {
                     ev,
                     state: EntryState::Pending,
                     failures: 0,
                 });
-                let at = w.bus.log.len() - 1;
-                if !w.is_up(super::ids::NodeId::Consumer) {
-                    w.books
-                        .happened
-                        .insert(super::books::Happened::EventWaited(ev.key));
+                let at = b.log.len() - 1;
+                if b.subscriber != NodeStatus::Up {
+                    facts.waited = Some(ev.key);
                 }
-                let mut sent = pump(w);
+                let mut sent = pump(b, ctx);
                 if sent.is_empty() {
-                    let head = w
-                        .bus
+                    let head = b
                         .log
                         .iter()
                         .find(|e| matches!(e.state, EntryState::Retrying | EntryState::Sent));
                     sent = match head {
-                        Some(h) if h.state == EntryState::Retrying => text!(w,
+                        Some(h) if h.state == EntryState::Retrying => text!(ctx,
                             " It must wait: {} ahead of it is being retried, and the log is delivered in order.",
                             h.ev.id
                         ),
-                        Some(h) => text!(w, " It waits its turn behind {}.", h.ev.id),
-                        None if !w.is_up(super::ids::NodeId::Consumer) => {
+                        Some(h) => text!(ctx, " It waits its turn behind {}.", h.ev.id),
+                        None if b.subscriber != NodeStatus::Up => {
                             " The consumer is down: the event waits in the log.".to_string()
                         }
                         None => String::new(),
                     };
                 }
-                return said!(w,
-                    text!(w, "logged {} at {at}", ev.id),
-                    text!(w,
+                return said!(ctx,
+                    text!(ctx, "logged {} at {at}", ev.id),
+                    text!(ctx,
                         "The bus appends {ev} to its log at offset {at}, on disk ({}): it stays there until the \
                          consumer has acknowledged it.{sent}",
                         durable_kind(&cfg)
                     ),
                 );
             }
-            if w.status_of(super::ids::NodeId::Consumer) == super::world::NodeStatus::Down {
-                w.metrics.events_dropped += 1;
-                return said!(w,
-                    text!(w, "dropped {}", ev.id),
-                    text!(w,
+            if b.subscriber == NodeStatus::Down {
+                facts.dropped = true;
+                return said!(ctx,
+                    text!(ctx, "dropped {}", ev.id),
+                    text!(ctx,
                         "The bus pushes {ev} to the subscribers connected right now, and the consumer is not one of \
                          them: it is down. The bus keeps nothing (at-most-once, like Redis Pub/Sub), so {} is gone \
                          for good.",
@@ -131,16 +166,15 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                     ),
                 );
             }
-            w.send(
-                super::ids::NodeId::Bus,
-                super::ids::NodeId::Consumer,
+            ctx.send(
+                NodeId::Consumer,
                 None,
                 Payload::Deliver { ev, offset: 0 },
                 cfg.deliver_ms,
             );
-            said!(w,
-                text!(w, "pushed {}", ev.id),
-                text!(w,
+            said!(ctx,
+                text!(ctx, "pushed {}", ev.id),
+                text!(ctx,
                     "The bus pushes {ev} to the connected consumer and keeps no copy (at-most-once, like Redis \
                      Pub/Sub): fast and simple, but a subscriber that is not listening misses it."
                 ),
@@ -148,37 +182,35 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
         }
         Payload::Ack { ev, offset } => {
             let mut was_sent = false;
-            if let Some(e) = w.bus.log.get_mut(offset as usize) {
+            if let Some(e) = b.log.get_mut(offset as usize) {
                 if e.state == EntryState::Sent {
                     e.state = EntryState::Acked;
                     was_sent = true;
                 }
             }
-            w.timers
-                .retain(|t| t.kind != TimerKind::AckTimeout { offset });
-            let before = w.bus.offset();
-            let sent = pump(w);
-            let now = w.bus.offset();
+            ctx.cancel(TimerKind::AckTimeout { offset });
+            let before = b.offset();
+            let sent = pump(b, ctx);
+            let now = b.offset();
             let what = if !was_sent {
-                text!(w,
+                text!(ctx,
                     "the bus was not waiting for this ack ({} is not out for delivery now), so it changes nothing; \
                      the committed offset is {now}.",
                     ev.id
                 )
             } else if now > offset {
                 text!(
-                    w,
+                    ctx,
                     "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
                     ev.id
                 )
             } else {
-                let head = w
-                    .bus
+                let head = b
                     .log
                     .get(before as usize)
                     .map(|e| e.ev.id.to_string())
                     .unwrap_or_default();
-                text!(w,
+                text!(ctx,
                     "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no ack \
                      yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative offset as \
                      in Kafka.",
@@ -186,43 +218,47 @@ pub(crate) fn bus_message(w: &mut World, msg: &Message) -> Said {
                 )
             };
             said!(
-                w,
-                text!(w, "committed {now}"),
-                text!(w, "The consumer acknowledged {}: {what}{sent}", ev.id),
+                ctx,
+                text!(ctx, "committed {now}"),
+                text!(ctx, "The consumer acknowledged {}: {what}{sent}", ev.id),
             )
         }
-        Payload::Nack { ev, offset } => nack(w, ev, offset),
+        Payload::Nack { ev, offset } => nack(b, ctx, ev, offset),
         Payload::Subscribe => {
             if !cfg.durable {
-                return said!(w,
+                return said!(ctx,
                     "subscribed",
                     "The consumer subscribes again. Pub/Sub keeps no history: whatever was published while it was \
                      down is lost, and it will only see new messages.",
                 );
             }
-            reconnect(w);
-            let behind = w.bus.log.len() as u32 - w.bus.offset();
-            let sent = pump(w);
-            said!(w,
-                text!(w, "resume at {}", w.bus.offset()),
-                text!(w,
+            reconnect(b, ctx);
+            let behind = b.log.len() as u32 - b.offset();
+            let sent = pump(b, ctx);
+            said!(ctx,
+                text!(ctx, "resume at {}", b.offset()),
+                text!(ctx,
                     "The consumer reconnects; the bus resumes from its committed offset {}, with {} to catch up on \
                      (an event handled but not acknowledged comes again: at-least-once).{sent}",
-                    w.bus.offset(),
+                    b.offset(),
                     super::describe::count(u64::from(behind), "event", "events")
                 ),
             )
         }
-        other => said!(w, "ignored", text!(w, "The bus does not handle {other}.")),
+        other => said!(
+            ctx,
+            "ignored",
+            text!(ctx, "The bus does not handle {other}.")
+        ),
     }
 }
 
-fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
-    let Some(cfg) = w.config.bus else {
-        return said!(w, "ignored", "");
+fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
+    let Some(cfg) = b.settings else {
+        return said!(ctx, "ignored", "");
     };
-    let Some(e) = w.bus.log.get_mut(offset as usize) else {
-        return said!(w, "ignored", "");
+    let Some(e) = b.log.get_mut(offset as usize) else {
+        return said!(ctx, "ignored", "");
     };
     e.failures += 1;
     let failures = e.failures;
@@ -230,11 +266,11 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
     if policy.max_retries.is_some_and(|max| failures > max) {
         e.state = EntryState::Dead;
         let entry = *e;
-        w.bus.dlq.push(entry);
-        let sent = pump(w);
-        return said!(w,
-            text!(w, "{} to the DLQ", ev.id),
-            text!(w,
+        b.dlq.push(entry);
+        let sent = pump(b, ctx);
+        return said!(ctx,
+            text!(ctx, "{} to the DLQ", ev.id),
+            text!(ctx,
                 "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter queue, for an \
                  operator to inspect and replay, and commits past it. The events behind it are no longer blocked.{sent}",
                 ev.id
@@ -247,27 +283,26 @@ fn nack(w: &mut World, ev: BusEvent, offset: u32) -> Said {
         policy.backoff_ms
     };
     e.state = EntryState::Retrying;
-    let at = w.now_ms + backoff;
-    w.add_timer(super::ids::NodeId::Bus, at, TimerKind::BusRetry { offset });
-    let waiting_n = w
-        .bus
+    let at = ctx.now_ms + backoff;
+    ctx.set_timer(at, TimerKind::BusRetry { offset });
+    let waiting_n = b
         .log
         .iter()
         .skip(offset as usize + 1)
         .filter(|e| e.state == EntryState::Pending)
         .count();
     let limit = match policy.max_retries {
-        Some(max) => text!(w, "retry {failures} of {max}"),
+        Some(max) => text!(ctx, "retry {failures} of {max}"),
         None => "it retries for ever".to_string(),
     };
     let waiting = match waiting_n {
         0 => "any event published behind it will have to wait".to_string(),
         1 => "the event behind it waits".to_string(),
-        n => text!(w, "the {n} events behind it wait"),
+        n => text!(ctx, "the {n} events behind it wait"),
     };
-    said!(w,
-        text!(w, "retry at {at}"),
-        text!(w,
+    said!(ctx,
+        text!(ctx, "retry at {at}"),
+        text!(ctx,
             "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms). The log is \
              ordered, so {waiting}: head-of-line blocking.",
             ev.id
@@ -301,63 +336,47 @@ pub fn behaves_like(cfg: &super::config::BusConfig) -> &'static str {
 }
 
 /// Everything delivered but not acknowledged goes back to pending (a new session).
-pub(crate) fn reconnect(w: &mut World) {
-    for e in &mut w.bus.log {
+fn reconnect(b: &mut Bus, ctx: &mut Ctx) {
+    for e in &mut b.log {
         if matches!(e.state, EntryState::Sent | EntryState::Retrying) {
             e.state = EntryState::Pending;
         }
     }
-    w.timers.retain(|t| {
-        !matches!(
-            t.kind,
-            TimerKind::AckTimeout { .. } | TimerKind::BusRetry { .. }
-        )
-    });
+    // Its own timers are the ack timeouts and retries of the old session.
+    ctx.cancel_all_timers();
 }
 
 /// Delivers what the durable log may deliver now: in order, from the committed
 /// offset, at most `prefetch` unacknowledged at once, never past a retrying event.
 /// Returns a sentence for the narration.
-pub(crate) fn pump(w: &mut World) -> String {
-    let Some(cfg) = w.config.bus else {
+fn pump(b: &mut Bus, ctx: &mut Ctx) -> String {
+    let Some(cfg) = b.settings else {
         return String::new();
     };
-    if !cfg.durable
-        || w.status_of(super::ids::NodeId::Consumer) == super::world::NodeStatus::Down
-        || !w.is_up(super::ids::NodeId::Bus)
-    {
+    // Called only while the bus runs; a consumer that is down is not subscribed.
+    if !cfg.durable || b.subscriber == NodeStatus::Down {
         return String::new();
     }
-    let mut out = w
-        .bus
-        .log
-        .iter()
-        .filter(|e| e.state == EntryState::Sent)
-        .count() as u32;
+    let mut out = b.log.iter().filter(|e| e.state == EntryState::Sent).count() as u32;
     let mut sent = Vec::new();
-    for i in w.bus.offset() as usize..w.bus.log.len() {
-        match w.bus.log[i].state {
+    for i in b.offset() as usize..b.log.len() {
+        match b.log[i].state {
             EntryState::Retrying => break,
             EntryState::Pending if out < cfg.prefetch => {
-                w.bus.log[i].state = EntryState::Sent;
-                let ev = w.bus.log[i].ev;
+                b.log[i].state = EntryState::Sent;
+                let ev = b.log[i].ev;
                 let offset = i as u32;
-                w.send(
-                    super::ids::NodeId::Bus,
-                    super::ids::NodeId::Consumer,
+                ctx.send(
+                    NodeId::Consumer,
                     None,
                     Payload::Deliver { ev, offset },
                     cfg.deliver_ms,
                 );
                 if let Some(timeout) = cfg.ack_timeout_ms {
-                    let at = w.now_ms + cfg.deliver_ms + timeout;
-                    w.add_timer(
-                        super::ids::NodeId::Bus,
-                        at,
-                        TimerKind::AckTimeout { offset },
-                    );
+                    let at = ctx.now_ms + cfg.deliver_ms + timeout;
+                    ctx.set_timer(at, TimerKind::AckTimeout { offset });
                 }
-                if !w.voice.is_quiet() {
+                if !ctx.voice.is_quiet() {
                     sent.push(ev.id.to_string());
                 }
                 out += 1;
@@ -369,40 +388,40 @@ pub(crate) fn pump(w: &mut World) -> String {
     if sent.is_empty() {
         String::new()
     } else {
-        text!(w, " It delivers {} to the consumer.", sent.join(", "))
+        text!(ctx, " It delivers {} to the consumer.", sent.join(", "))
     }
 }
 
-pub(crate) fn retry(w: &mut World, offset: u32) -> Said {
-    if let Some(e) = w.bus.log.get_mut(offset as usize) {
+fn retry(b: &mut Bus, ctx: &mut Ctx, offset: u32) -> Said {
+    if let Some(e) = b.log.get_mut(offset as usize) {
         if e.state == EntryState::Retrying {
             e.state = EntryState::Pending;
         }
     }
-    let sent = pump(w);
+    let sent = pump(b, ctx);
     said!(
-        w,
+        ctx,
         "redeliver",
         text!(
-            w,
+            ctx,
             "The backoff of offset {offset} is over: the bus tries again.{sent}"
         ),
     )
 }
 
-pub(crate) fn ack_timeout(w: &mut World, offset: u32) -> Said {
-    let Some(e) = w.bus.log.get_mut(offset as usize) else {
-        return said!(w, "nothing", "");
+fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, offset: u32) -> Said {
+    let Some(e) = b.log.get_mut(offset as usize) else {
+        return said!(ctx, "nothing", "");
     };
     if e.state != EntryState::Sent {
-        return said!(w, "nothing", "The ack came in time.");
+        return said!(ctx, "nothing", "The ack came in time.");
     }
     e.state = EntryState::Pending;
     let id = e.ev.id;
-    let sent = pump(w);
-    said!(w,
-        text!(w, "redeliver {id}"),
-        text!(w,
+    let sent = pump(b, ctx);
+    said!(ctx,
+        text!(ctx, "redeliver {id}"),
+        text!(ctx,
             "No ack for {id} came back in time. The bus cannot tell a lost ack from a lost event, so it delivers {id} \
              again: at-least-once means the consumer may see an event twice.{sent}"
         ),

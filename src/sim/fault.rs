@@ -12,22 +12,7 @@ use super::world::{Event, Said, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum NodeStatus {
-    Up,
-    Down,
-    Paused,
-}
-
-impl NodeStatus {
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeStatus::Up => "up",
-            NodeStatus::Down => "down",
-            NodeStatus::Paused => "paused",
-        }
-    }
-}
+pub use super::node::NodeStatus;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Fault {
@@ -110,7 +95,7 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
         Fault::Crash(node) => crash(w, node),
         Fault::Restart(node) => restart(w, node, false),
         Fault::Pause(node) => {
-            w.status.insert(node, NodeStatus::Paused);
+            w.set_status(node, NodeStatus::Paused);
             said!(w,
                 "paused",
                 text!(w,
@@ -120,7 +105,7 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
             )
         }
         Fault::Resume(node) => {
-            w.status.remove(&node);
+            w.set_status(node, NodeStatus::Up);
             said!(
                 w,
                 "resumed",
@@ -197,7 +182,7 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
 
 /// The node dies and loses what it keeps in memory.
 pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
-    w.status.insert(node, NodeStatus::Down);
+    w.set_status(node, NodeStatus::Down);
     *w.books.crashes.or_insert(node, 0) += 1;
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
@@ -284,7 +269,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
 
 /// The node comes back, empty but for what it kept on disk.
 pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said {
-    w.status.remove(&node);
+    w.set_status(node, NodeStatus::Up);
     w.timers.retain(|t| t.kind != TimerKind::Restart { node });
     let who = if by_supervisor {
         text!(w, "The supervisor restarts {node}")
@@ -342,8 +327,10 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             "and polls the outbox for rows not yet marked published".to_string()
         }
         NodeId::Bus => {
-            super::bus::reconnect(w);
-            super::bus::pump(w);
+            let mut out = super::node::Out::default();
+            let mut ctx = super::node::Ctx::new(NodeId::Bus, w.now_ms, w.voice, &mut out);
+            w.bus.on_restart(&mut ctx);
+            w.apply(NodeId::Bus, out);
             "and serves its log again".to_string()
         }
         NodeId::Flusher => {

@@ -12,6 +12,29 @@
 use super::ids::{FlowId, NodeId};
 use super::msg::Payload;
 use super::parts::{TimerKind, Voice};
+use serde::{Deserialize, Serialize};
+
+/// Whether a node is running. Down: crashed, its memory gone; paused: alive but
+/// handling nothing (a GC pause).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub enum NodeStatus {
+    #[default]
+    Up,
+    Down,
+    Paused,
+}
+
+impl NodeStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeStatus::Up => "up",
+            NodeStatus::Down => "down",
+            NodeStatus::Paused => "paused",
+        }
+    }
+}
 
 /// One message a node sends: it arrives `delay_ms` later at the earliest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +56,10 @@ pub struct Out {
     pub notify: Vec<NodeId>,
     /// How many request ids the node took (`Ctx::new_request`).
     pub requests: u32,
+    /// Its own timers to cancel, before any it sets in this step.
+    pub cancels: Vec<TimerKind>,
+    /// Cancel all its own timers (a supervisor's restart is not the node's own).
+    pub cancel_all: bool,
 }
 
 /// A node's view of the moment: who it is, what its clock reads, whether the step
@@ -83,6 +110,14 @@ impl<'o> Ctx<'o> {
 
     pub fn set_timer(&mut self, at_ms: u64, kind: TimerKind) {
         self.out.timers.push((at_ms, kind));
+    }
+
+    pub fn cancel(&mut self, kind: TimerKind) {
+        self.out.cancels.push(kind);
+    }
+
+    pub fn cancel_all_timers(&mut self) {
+        self.out.cancel_all = true;
     }
 
     pub fn notify(&mut self, node: NodeId) {

@@ -9,10 +9,11 @@ use super::cache::{Cache, Entry};
 use super::config::{Config, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbFact, DbLatency};
-pub use super::fault::{Fault, NodeStatus};
+pub use super::fault::Fault;
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
+pub use super::node::NodeStatus;
 use super::node::{Ctx, Out};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
@@ -127,6 +128,7 @@ impl World {
                 },
             );
         }
+        let bus_settings = config.bus;
         let relay = RelaySettings {
             poll_ms: config.relay_poll_ms,
             db_read_ms: config.latency.db_read_ms,
@@ -166,6 +168,7 @@ impl World {
             status: KeyMap::new(),
             bus: Bus {
                 durable: config_bus_durable,
+                settings: bus_settings,
                 ..Bus::default()
             },
             consumer: Consumer::new(consumer),
@@ -201,6 +204,19 @@ impl World {
         nodes.sort_unstable();
         nodes.dedup();
         nodes
+    }
+
+    /// A node goes down, pauses or comes back. Its connections say so: the bus knows
+    /// whether its subscriber is connected.
+    pub(crate) fn set_status(&mut self, node: NodeId, status: NodeStatus) {
+        if status == NodeStatus::Up {
+            self.status.remove(&node);
+        } else {
+            self.status.insert(node, status);
+        }
+        if node == NodeId::Consumer {
+            self.bus.subscriber = status;
+        }
     }
 
     pub fn status_of(&self, node: NodeId) -> NodeStatus {
@@ -521,6 +537,13 @@ impl World {
     /// timers. (A notification is routed by the caller, which narrates it.)
     pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
         self.next_flow += out.requests;
+        if out.cancel_all || !out.cancels.is_empty() {
+            self.timers.retain(|t| {
+                t.owner != node
+                    || matches!(t.kind, TimerKind::Restart { .. })
+                    || !(out.cancel_all || out.cancels.contains(&t.kind))
+            });
+        }
         for send in out.sends {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
@@ -603,7 +626,25 @@ impl World {
             NodeId::Service => super::service::on_message(self, msg),
             NodeId::Cache => super::handle::cache_message(self, msg),
             NodeId::Db => self.deliver_to_db(msg),
-            NodeId::Bus => super::bus::bus_message(self, msg),
+            NodeId::Bus => {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(NodeId::Bus, self.now_ms, self.voice, &mut out);
+                let (s, facts) = self.bus.on_msg(&mut ctx, msg);
+                self.apply(NodeId::Bus, out);
+                // The books observe what the bus did.
+                if facts.published {
+                    self.metrics.events_published += 1;
+                }
+                if facts.dropped {
+                    self.metrics.events_dropped += 1;
+                }
+                if let Some(key) = facts.waited {
+                    self.books
+                        .happened
+                        .insert(super::books::Happened::EventWaited(key));
+                }
+                s
+            }
             NodeId::Consumer => {
                 let mut out = Out::default();
                 let mut ctx = Ctx::new(NodeId::Consumer, self.now_ms, self.voice, &mut out)
@@ -648,8 +689,13 @@ impl World {
                 self.apply(NodeId::Relay, out);
                 s
             }
-            TimerKind::BusRetry { offset } => super::bus::retry(self, offset),
-            TimerKind::AckTimeout { offset } => super::bus::ack_timeout(self, offset),
+            TimerKind::BusRetry { .. } | TimerKind::AckTimeout { .. } => {
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(NodeId::Bus, self.now_ms, self.voice, &mut out);
+                let s = self.bus.on_timeout(&mut ctx, timer.kind);
+                self.apply(NodeId::Bus, out);
+                s
+            }
         }
     }
 }
