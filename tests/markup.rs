@@ -3,8 +3,10 @@
 //! its data attributes, the same as the state they show, and nothing unescaped.
 use cachescope::sim::view::View;
 use cachescope::sim::{scenarios, Fixes, Run};
+use cachescope::ui::chapters::Ahead;
 use cachescope::ui::figure::{self, Marks};
-use cachescope::ui::paint;
+use cachescope::ui::layout::{self, Layout};
+use cachescope::ui::{lists, paint};
 
 /// Every `<... data-testid="id" ...>` start tag in `html`.
 fn tags<'a>(html: &'a str, id: &str) -> Vec<&'a str> {
@@ -77,9 +79,9 @@ fn the_diagram_draws_every_node_and_message() {
     let (_run, v) = view_at("stale-set-race", 3);
     assert!(!v.in_flight.is_empty());
     let marks = Marks {
-        actor: None,
         hovered: Some(v.in_flight[0].id.as_str()),
         sent_from: 0,
+        ..Marks::none(Layout::Wide)
     };
     let svg = figure::svg(&v, &marks);
     let nodes = tags(&svg, "node");
@@ -125,9 +127,8 @@ fn the_messages_a_step_sent_glide_in_and_no_others() {
                 .collect();
             let v = View::of(run.state(step).unwrap(), s);
             let marks = Marks {
-                actor: None,
-                hovered: None,
                 sent_from: before.next_msg,
+                ..Marks::none(Layout::Wide)
             };
             let svg = figure::svg(&v, &marks);
             let gliding: Vec<_> = v
@@ -153,11 +154,7 @@ fn text_from_the_state_is_escaped() {
     let (_run, mut v) = view_at("cache-aside-read", 0);
     v.nodes[0].note = "<img src=x onerror=alert(1)> & \"".to_string();
     v.db[0].value = "<script>".to_string();
-    let marks = Marks {
-        actor: None,
-        hovered: None,
-        sent_from: u32::MAX,
-    };
+    let marks = Marks::none(Layout::Wide);
     let svg = figure::svg(&v, &marks);
     assert!(!svg.contains("<img"));
     assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;"));
@@ -231,11 +228,13 @@ fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
         run.seek(middle);
         let v = View::of(run.world(), s);
         let next = run.next_event();
-        let html = paint::next_events(run.world(), &v.enabled, next);
+        let html = lists::next_events(run.world(), &v.enabled, next, run.on_script());
         let buttons = tags(&html, "next-event");
         assert_eq!(buttons.len(), v.enabled.len(), "{}", s.id);
-        for (i, (b, e)) in buttons.iter().zip(&v.enabled).enumerate() {
-            assert_eq!(attr(b, "data-i"), Some(i.to_string().as_str()));
+        for (b, e) in buttons.iter().zip(&v.enabled) {
+            // Named by the event, never by its position in the list.
+            assert_eq!(attr(b, "data-event"), Some(e.to_string().as_str()));
+            assert!(attr(b, "data-i").is_none());
             let scripted = Some(*e) == next;
             assert_eq!(attr(b, "data-scripted").is_some(), scripted, "{}", s.id);
         }
@@ -246,17 +245,293 @@ fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
                 .count(),
             usize::from(next.is_some_and(|n| v.enabled.contains(&n)))
         );
-        let faults = paint::faults(&v, next);
+        let faults = lists::faults(&v, next);
         let fault_buttons = tags(&faults, "fault");
         assert_eq!(fault_buttons.len(), v.faults.len());
         for (b, f) in fault_buttons.iter().zip(&v.faults) {
             assert_eq!(attr(b, "data-fault"), Some(f.fault));
+            assert_eq!(attr(b, "data-event"), Some(f.event.to_string().as_str()));
         }
-        let log = paint::event_log(run.records());
+        let log = lists::event_log(run.records());
         let entries = tags(&log, "log-entry");
         assert_eq!(entries.len(), middle);
         for (i, e) in entries.iter().enumerate() {
             assert_eq!(attr(e, "data-step"), Some((i + 1).to_string().as_str()));
         }
     }
+}
+
+/// The text of the `<g data-testid="node" data-node="id">` element.
+fn node_markup<'a>(svg: &'a str, id: &str) -> &'a str {
+    let at = svg
+        .find(&format!("data-testid=\"node\" data-node=\"{id}\""))
+        .unwrap_or_else(|| panic!("no node {id}"));
+    let rest = &svg[at..];
+    // Nodes hold no nested <g>: the node ends at its first </g>.
+    &rest[..rest.find("</g>").unwrap()]
+}
+
+#[test]
+fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
+    let mut stale_seen = 0;
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        for step in 0..=run.recorded() {
+            run.seek(step);
+            let v = View::of(run.world(), s);
+            for layout in [Layout::Wide, Layout::Narrow] {
+                let svg = figure::svg(&v, &Marks::none(layout));
+                // The drawing uses no test id of the panels: nothing is counted twice.
+                for id in ["cache-entry", "db-row", "invariant"] {
+                    assert!(tags(&svg, id).is_empty(), "{} draws {id}", s.id);
+                }
+                if v.cache.len() + v.guards.len() <= layout::MAX_LINES {
+                    let cache = node_markup(&svg, "cache");
+                    for e in &v.cache {
+                        let line = format!("{} = {}", e.key, e.value);
+                        assert!(cache.contains(&line), "{} step {step}: {line}", s.id);
+                        // A copy that disagrees: a colour and a symbol, not colour alone.
+                        assert_eq!(cache.contains(&format!("{line} ≠ db")), e.stale);
+                    }
+                    assert_eq!(
+                        cache.contains("state stale"),
+                        v.cache.iter().any(|e| e.stale)
+                    );
+                }
+                if v.db.len() <= layout::MAX_LINES && v.outbox.is_empty() {
+                    let db = node_markup(&svg, "db");
+                    for r in &v.db {
+                        let differs = v.cache.iter().any(|e| e.key == r.key && e.stale);
+                        assert!(db.contains(&format!("{} = {}", r.key, r.value)));
+                        assert_eq!(
+                            db.contains(&format!("{} = {} ≠ cache", r.key, r.value)),
+                            differs
+                        );
+                    }
+                }
+            }
+            stale_seen += v.cache.iter().filter(|e| e.stale).count();
+        }
+    }
+    assert!(stale_seen > 0, "some scenario shows a stale copy");
+}
+
+#[test]
+fn the_service_shows_the_requests_it_holds_with_their_leases() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::parse(s, ["lease"]).unwrap());
+    run.run_to_end();
+    let step = (0..=run.recorded())
+        .find(|i| {
+            run.seek(*i);
+            View::of(run.world(), s)
+                .requests
+                .iter()
+                .any(|r| r.text.contains("lease #1"))
+        })
+        .expect("a request holds the lease");
+    run.seek(step);
+    let v = View::of(run.world(), s);
+    let svg = figure::svg(&v, &Marks::none(Layout::Wide));
+    let service = node_markup(&svg, "service");
+    assert!(service.contains("lease #1"), "{service}");
+    assert!(node_markup(&svg, "cache").contains("user:1 lease #1"));
+}
+
+/// (left, top, right, bottom) of every node box and every message label, from the
+/// markup: nodes from their transform, width and height; labels from their text,
+/// anchor and place (11 px monospace, `figure`'s character width).
+fn boxes(svg: &str) -> (Vec<(f64, f64, f64, f64)>, Vec<(f64, f64, f64, f64)>, usize) {
+    let num = |t: &str, name: &str| -> f64 { attr(t, name).unwrap().parse().unwrap() };
+    let translate = |t: &str| -> (f64, f64) {
+        let tr = attr(t, "transform").unwrap();
+        let inner = &tr["translate(".len()..tr.len() - 1];
+        let (x, y) = inner.split_once(',').unwrap();
+        (x.parse().unwrap(), y.parse().unwrap())
+    };
+    let mut nodes = Vec::new();
+    for part in svg.split("data-testid=\"node\"").skip(1) {
+        let (x, y) = translate(part);
+        let rect = &part[part.find("<rect").unwrap()..];
+        let (w, h) = (num(rect, "width"), num(rect, "height"));
+        nodes.push((x - w / 2.0, y - h / 2.0, x + w / 2.0, y + h / 2.0));
+    }
+    let mut labels = Vec::new();
+    let mut messages = 0;
+    for part in svg.split("data-testid=\"in-flight\"").skip(1) {
+        messages += 1;
+        let (x, y) = translate(part);
+        let Some(at) = part.find("<text class=\"msg-label") else {
+            continue;
+        };
+        let tag = &part[at..];
+        let text = &tag[tag.find('>').unwrap() + 1..tag.find("</text>").unwrap()];
+        let w = text.chars().count() as f64 * 6.7 + 4.0;
+        let (lx, ly) = (x + num(tag, "x"), y + num(tag, "y"));
+        let class = attr(tag, "class").unwrap();
+        let left = if class.ends_with("start") {
+            lx
+        } else if class.ends_with("end") {
+            lx - w
+        } else {
+            lx - w / 2.0
+        };
+        labels.push((left, ly - 10.0, left + w, ly + 4.0));
+    }
+    (nodes, labels, messages)
+}
+
+fn apart(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    // One unit of slack for the rounding to whole units.
+    a.2 <= b.0 + 1.0 || b.2 <= a.0 + 1.0 || a.3 <= b.1 + 1.0 || b.3 <= a.1 + 1.0
+}
+
+#[test]
+fn labels_never_overlap_each_other_or_a_node_and_every_message_shows_its_id() {
+    let mut shown = 0;
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        for step in 0..=run.recorded().min(120) {
+            run.seek(step);
+            let v = View::of(run.world(), s);
+            for layout in [Layout::Wide, Layout::Narrow] {
+                let svg = figure::svg(&v, &Marks::none(layout));
+                let (nodes, labels, messages) = boxes(&svg);
+                assert_eq!(messages, v.in_flight.len());
+                for (i, a) in nodes.iter().enumerate() {
+                    for b in &nodes[i + 1..] {
+                        assert!(
+                            apart(*a, *b),
+                            "{} step {step} {layout:?}: nodes overlap",
+                            s.id
+                        );
+                    }
+                }
+                for (i, l) in labels.iter().enumerate() {
+                    for other in labels[i + 1..].iter().chain(&nodes) {
+                        assert!(
+                            apart(*l, *other),
+                            "{} step {step} {layout:?}: a label {l:?} overlaps {other:?}",
+                            s.id
+                        );
+                    }
+                }
+                for m in &v.in_flight {
+                    // The id a fault names is written on the message itself.
+                    assert!(
+                        svg.contains(&format!("<text class=\"msg-id\" y=\"4\">{}</text>", m.id))
+                    );
+                }
+                shown += labels.len();
+            }
+        }
+    }
+    assert!(shown > 100, "most labels find a place ({shown})");
+}
+
+#[test]
+fn the_narrow_layout_fits_a_phone_width() {
+    for s in scenarios::ALL {
+        let run = Run::with_default_seed(s, Fixes::none());
+        let v = View::of(run.world(), s);
+        let (placed, w, h) = layout::place(&v, Layout::Narrow);
+        assert_eq!(w, 400.0);
+        for n in &placed {
+            assert!(
+                n.x - n.w / 2.0 >= 0.0 && n.x + n.w / 2.0 <= w,
+                "{} {}",
+                s.id,
+                n.id
+            );
+            assert!(n.y + n.h / 2.0 <= h);
+            assert!(n.w >= 110.0, "{}: {} is too narrow to read", s.id, n.id);
+        }
+    }
+}
+
+#[test]
+fn chapters_mark_the_race_the_violation_and_the_fix_and_the_end_is_known() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let run = Run::with_default_seed(s, Fixes::none());
+    let ahead = Ahead::of(&run);
+    let mut end = run.clone();
+    end.run_to_end();
+    assert_eq!(ahead.total, end.recorded());
+    assert_eq!(run.cursor(), 0, "running ahead leaves the run as it was");
+    let race = ahead
+        .chapters
+        .iter()
+        .find(|c| c.kind == "race")
+        .expect("a race");
+    // The race: the commit of v2 while the read's v1 is on its way back.
+    let rec = &end.all_records()[race.step - 1];
+    assert_eq!(rec.outcome, "committed v2");
+    let broken = ahead
+        .chapters
+        .iter()
+        .find(|c| c.kind == "violated")
+        .unwrap();
+    let before = end.state(broken.step - 1).unwrap();
+    let after = end.state(broken.step).unwrap();
+    assert!(s
+        .invariants
+        .iter()
+        .any(|i| i.check(before).is_ok() && i.check(after).is_err()));
+    assert!(race.step < broken.step);
+    let html = lists::chapters(&ahead.chapters, race.step);
+    let buttons = tags(&html, "chapter");
+    assert_eq!(buttons.len(), ahead.chapters.len());
+    assert_eq!(
+        buttons
+            .iter()
+            .filter(|b| attr(b, "aria-current").is_some())
+            .count(),
+        ahead
+            .chapters
+            .iter()
+            .filter(|c| c.step == race.step)
+            .count()
+    );
+    // Stepping along the copy's path keeps it; a fix is another run.
+    let mut stepped = run.clone();
+    stepped.forward();
+    assert!(ahead.still_fits(&stepped));
+    let mut lease = Run::with_default_seed(s, Fixes::parse(s, ["lease"]).unwrap());
+    let with_lease = Ahead::of(&lease);
+    lease.run_to_end();
+    assert_ne!(Ahead::setup_of(&lease), ahead.setup);
+    let fix = with_lease
+        .chapters
+        .iter()
+        .find(|c| c.kind == "fix")
+        .expect("the fix acts");
+    assert_eq!(
+        Some(fix.step),
+        cachescope::sim::compare::side_by_side(&lease, Fixes::none()).first_difference
+    );
+    assert!(!with_lease.chapters.iter().any(|c| c.kind == "violated"));
+}
+
+#[test]
+fn a_change_of_an_invariant_is_put_in_words_for_screen_readers() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let mut said = 0;
+    for step in 1..=run.recorded() {
+        let (b, w) = (run.state(step - 1).unwrap(), run.state(step).unwrap());
+        let news = paint::invariant_news(s.invariants, b, w, step);
+        let changed = s
+            .invariants
+            .iter()
+            .any(|i| i.check(b).is_ok() != i.check(w).is_ok());
+        assert_eq!(!news.is_empty(), changed, "step {step}");
+        if changed {
+            assert!(news.contains("cache-matches-db is now violated"), "{news}");
+            said += 1;
+        }
+    }
+    assert_eq!(said, 1);
 }

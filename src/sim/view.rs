@@ -42,6 +42,16 @@ pub struct CacheEntryView {
     pub expires_ms: u64,
     /// When the entry expires (virtual ms), `None` when it has no TTL.
     pub expires_at: Option<u64>,
+    /// The entry is not the value the database has committed (in write-behind: the
+    /// latest acknowledged write): what `cache-matches-db` judges.
+    pub stale: bool,
+}
+
+/// A request the service holds, in words (`reader: read user:1, loading, has v1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestView {
+    pub client: NodeId,
+    pub text: String,
 }
 
 /// A row of the outbox table (Debezium's outbox columns, and whether the relay has
@@ -186,6 +196,8 @@ pub struct View {
     /// "Redis Pub/Sub"), when there is a bus.
     pub bus_like: Option<&'static str>,
     pub consumer: Option<ConsumerView>,
+    /// The requests the service holds, oldest first.
+    pub requests: Vec<RequestView>,
 }
 
 impl View {
@@ -226,6 +238,7 @@ impl View {
                 version: e.version.0,
                 expires_ms: e.expires_ms,
                 expires_at: (e.expires_ms != NO_TTL).then_some(e.expires_ms),
+                stale: e.version != world.expected(*k),
             })
             .collect();
         let mut guards: Vec<GuardView> = world
@@ -375,8 +388,61 @@ impl View {
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect(),
             }),
+            requests: requests(world),
         }
     }
+}
+
+/// The service's open requests, each in words: who asked, for what, at which stage,
+/// and what it holds (a loaded or committed version, a lease token, the lock).
+fn requests(world: &World) -> Vec<RequestView> {
+    use super::config::Op;
+    use super::parts::Stage;
+    world
+        .flows
+        .iter()
+        .map(|f| {
+            let op = match f.op {
+                Op::Read => "read",
+                Op::Write => "write",
+                Op::DirectWrite => "direct write",
+            };
+            let stage = match f.stage {
+                Stage::Lookup => "looking up",
+                Stage::WaitLease => "waiting for the lease",
+                Stage::Load => "loading",
+                Stage::Fill => "filling",
+                Stage::PreDelete => "deleting first",
+                Stage::Commit => "committing",
+                Stage::Invalidate => "invalidating",
+                Stage::Through => "setting through",
+                Stage::Behind => "queued behind",
+                Stage::WaitLoad => "waiting for a load",
+                Stage::Locking => "locking",
+                Stage::Recheck => "looking again",
+            };
+            let mut text = format!("{}: {op} {}, {stage}", f.client, f.key);
+            if let Some(v) = f.loaded {
+                text.push_str(&format!(", has {v}"));
+            }
+            if let Some(v) = f.committed {
+                text.push_str(&format!(", committed {v}"));
+            }
+            if let Some(t) = f.token {
+                text.push_str(&format!(", lease #{t}"));
+            }
+            if f.locked {
+                text.push_str(", holds the lock");
+            }
+            if f.background {
+                text.push_str(" (background)");
+            }
+            RequestView {
+                client: f.client,
+                text,
+            }
+        })
+        .collect()
 }
 
 fn outbox(world: &World) -> Vec<OutboxRowView> {

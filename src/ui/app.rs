@@ -19,6 +19,11 @@ pub fn App() -> impl IntoView {
     actions.install_keyboard();
     actions.install_history();
 
+    let layout = diagram::layout_signal();
+
+    // One screen: the title and fixes, the controls, the timeline with its chapters,
+    // then the diagram (the state inside its nodes) beside the narration and the
+    // invariants. Below: what can happen next, the panels, the runs and the log.
     view! {
         <a class="skip" href="#main">"Skip to the simulation"</a>
         <header class="top">
@@ -40,35 +45,50 @@ pub fn App() -> impl IntoView {
             <learn::ScenarioList />
             <main id="main" class="stage">
                 <LoadErrors />
-                <learn::Title />
-                <learn::FixToggles />
-                <controls::Controls />
-                <branches::Timeline />
-                <panels::Narration />
-                <div class="stage-row">
-                    <diagram::Diagram view=view />
-                    <choose::NextEvents view=view />
+                <div class="head">
+                    <learn::Title />
+                    <learn::FixToggles />
                 </div>
-                <div class="panels">
-                    <panels::CachePanel view=view />
-                    <panels::DbPanel view=view />
-                    <panels::Invariants view=view />
-                    <panels::Metrics view=view />
-                    <pipeline::Pipeline view=view />
+                // The step controls; tools that act on the whole run (the explorer's
+                // start) sit beside them in `.bar`.
+                <div class="bar">
+                    <controls::Controls />
+                </div>
+                <branches::Timeline />
+                <div class="scene">
+                    // Views of the run (the topology diagram; a sequence view's toggle
+                    // goes in `.scene-main` above it).
+                    <div class="scene-main">
+                        <diagram::Diagram view=view layout=layout />
+                    </div>
+                    <aside class="scene-side" aria-label="What happened and the invariants">
+                        <panels::Narration />
+                        <panels::Invariants view=view />
+                    </aside>
+                </div>
+                <learn::FixNotes />
+                <div class="work">
+                    <choose::NextEvents view=view />
+                    <div class="panels">
+                        <panels::CachePanel view=view />
+                        <panels::DbPanel view=view />
+                        <panels::Metrics view=view />
+                        <pipeline::Pipeline view=view />
+                    </div>
                 </div>
                 <div class="panels">
                     <branches::Branches />
                     <panels::EventLog />
                 </div>
                 <io::RunFile />
-                <sidebyside::SideBySide />
+                <sidebyside::SideBySide view=view layout=layout />
                 <builder::Sandbox />
                 <learn::Learn />
                 <path::LearningPath />
             </main>
         </div>
         <footer class="foot">
-            "Keys: → step · ← back · space play/pause · r reset · e run to end. "
+            "Keys (when no control has the focus; Esc leaves one): → step · ← back · space play/pause · r reset · e run to end. "
             "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."
         </footer>
     }

@@ -23,27 +23,27 @@ pub fn push_query(query: &str) {
     }
 }
 
-/// Whether the key belongs to the focused control rather than to the page: text
-/// fields take every key, sliders take the arrow keys.
-pub fn typing_in_field(ev: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = ev.target() else {
+/// Whether a control (a button, a field, a link, a slider, a summary…) has the
+/// keyboard focus: then the page's global shortcuts stand aside.
+pub fn control_has_focus() -> bool {
+    let Some(active) = document().active_element() else {
         return false;
     };
-    let Ok(el) = target.dyn_into::<web_sys::Element>() else {
-        return false;
-    };
-    let tag = el.tag_name().to_ascii_lowercase();
-    match tag.as_str() {
-        "textarea" | "select" => true,
-        "input" => {
-            let kind = el.get_attribute("type").unwrap_or_default();
-            match kind.as_str() {
-                "range" => ev.key().starts_with("Arrow"),
-                "checkbox" | "button" => false,
-                _ => true,
-            }
-        }
-        _ => el.has_attribute("contenteditable"),
+    let tag = active.tag_name().to_ascii_lowercase();
+    matches!(
+        tag.as_str(),
+        "button" | "input" | "select" | "textarea" | "a" | "summary" | "output"
+    ) || active.has_attribute("contenteditable")
+        || active.has_attribute("tabindex") && tag != "body" && tag != "main"
+}
+
+/// Takes the focus off whatever control has it.
+pub fn blur_focus() {
+    if let Some(el) = document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.blur();
     }
 }
 

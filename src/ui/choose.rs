@@ -3,16 +3,14 @@
 //! buttons are markup (`paint::next_events`, `paint::faults`) with one handler per
 //! list: a click fires the entry's event, pointing at it lights its message.
 use super::browser;
-use super::paint;
+use super::lists;
 use super::session::Actions;
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
 
-/// The `data-i` of the entry an event happened in.
-fn entry(ev: &web_sys::Event) -> Option<usize> {
-    browser::closest_attr(ev, "[data-i]", "data-i")?
-        .parse()
-        .ok()
+/// The `data-event` of the entry an event happened in: the event's name.
+fn entry(ev: &web_sys::Event) -> Option<String> {
+    browser::closest_attr(ev, "[data-event]", "data-event")
 }
 
 #[component]
@@ -23,24 +21,39 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
     let items = move || {
         let markup = a.session.with(|s| {
             // The view already holds the enabled events: describe those, do not recompute.
-            view.with(|v| paint::next_events(s.run.world(), &v.enabled, s.run.next_event()))
+            view.with(|v| {
+                lists::next_events(
+                    s.run.world(),
+                    &v.enabled,
+                    s.run.next_event(),
+                    s.run.on_script(),
+                )
+            })
         });
         browser::keeping_focus(choices.get_untracked().map(Into::into), markup)
     };
     let faults = move || {
         let next = a.session.with(|s| s.run.next_event());
-        let markup = view.with(|v| paint::faults(v, next));
+        let markup = view.with(|v| lists::faults(v, next));
         browser::keeping_focus(fault_list.get_untracked().map(Into::into), markup)
     };
     let fire_choice = move |ev: leptos::ev::MouseEvent| {
-        let event = entry(&ev).and_then(|i| view.with_untracked(|v| v.enabled.get(i).copied()));
+        let event = entry(&ev).and_then(|name| {
+            view.with_untracked(|v| v.enabled.iter().copied().find(|e| e.to_string() == name))
+        });
         if let Some(event) = event {
             a.fire(event);
         }
     };
     let fire_fault = move |ev: leptos::ev::MouseEvent| {
-        let event =
-            entry(&ev).and_then(|i| view.with_untracked(|v| v.faults.get(i).map(|f| f.event)));
+        let event = entry(&ev).and_then(|name| {
+            view.with_untracked(|v| {
+                v.faults
+                    .iter()
+                    .find(|f| f.event.to_string() == name)
+                    .map(|f| f.event)
+            })
+        });
         if let Some(event) = event {
             a.fire(event);
         }

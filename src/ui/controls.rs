@@ -11,14 +11,8 @@ pub fn Controls() -> impl IntoView {
     let at_start = move || s.with(|s| s.run.cursor() == 0);
     let at_end = move || s.with(|s| s.run.at_end());
     let step = move || s.with(|s| s.run.cursor().to_string());
-    let steps = move || {
-        s.with(|s| {
-            s.run
-                .total_if_ended()
-                .map(|n| n.to_string())
-                .unwrap_or_default()
-        })
-    };
+    // Known by running a copy ahead (`chapters::Ahead`), so always set.
+    let steps = move || a.ahead.with(|x| x.total.to_string());
     let now = move || s.with(|s| s.run.world().now_ms);
     let playing = move || a.playing.get();
     let speed_label = move || {
@@ -46,13 +40,14 @@ pub fn Controls() -> impl IntoView {
                 disabled=at_start on:click=move |_| a.back()>
                 "◀ Back"
             </button>
+            // At the end, Play says it starts again from step 0.
             <button data-testid="play-pause" class="primary"
-                aria-label=move || if playing() { "Pause (space)" } else { "Play (space)" }
+                aria-label=move || if playing() { "Pause (space)" } else if at_end() { "Replay from step 0 (space)" } else { "Play (space)" }
                 aria-pressed=move || if playing() { "true" } else { "false" }
                 title="Play / pause (space)"
                 disabled=move || at_end() && at_start()
                 on:click=move |_| a.toggle_play()>
-                {move || if playing() { "❚❚ Pause" } else { "▶ Play" }}
+                {move || if playing() { "❚❚ Pause" } else if at_end() { "↺ Replay" } else { "▶ Play" }}
             </button>
             <button data-testid="step-forward" class="primary" aria-label="Step forward (→)" title="Step forward (→)"
                 disabled=at_end on:click=move |_| { a.playing.set(false); a.forward(); }>

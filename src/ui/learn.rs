@@ -48,7 +48,6 @@ pub fn Title() -> impl IntoView {
             <h2 data-testid="scenario-title" data-scenario=move || s.with(|s| s.run.scenario.id)>
                 {move || s.with(|s| s.run.scenario.title)}
             </h2>
-            <p class="summary">{move || s.with(|s| s.run.scenario.summary)}</p>
         </div>
     }
 }
@@ -84,8 +83,17 @@ pub fn FixToggles() -> impl IntoView {
                         .collect_view()
                 })}
             </div>
-            <ul class="fix-notes" inner_html=move || s.with(|s| paint::fix_notes(&s.run))></ul>
         </Show>
+    }
+}
+
+/// What each fix switched on does and costs (beside the diagram's details).
+#[component]
+pub fn FixNotes() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    view! {
+        <ul class="fix-notes" inner_html=move || s.with(|s| paint::fix_notes(&s.run))></ul>
     }
 }
 

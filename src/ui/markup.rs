@@ -91,6 +91,12 @@ impl Markup {
         self
     }
 
+    /// Another piece of markup, written by the same escaping methods.
+    pub fn append(&mut self, other: Markup) -> &mut Self {
+        self.out.push_str(&other.out);
+        self
+    }
+
     pub fn finish(self) -> String {
         self.out
     }

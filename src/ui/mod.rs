@@ -6,7 +6,10 @@
 //!
 //! `markup`, `paint` and `figure` write the display-only parts as text and compile
 //! natively (their tests run under `cargo test`); the rest is the browser's.
+pub mod chapters;
 pub mod figure;
+pub mod layout;
+pub mod lists;
 pub mod markup;
 pub mod paint;
 

@@ -98,6 +98,28 @@ pub fn invariants(v: &View) -> String {
     m.finish()
 }
 
+/// What changed in the invariants from `before` to `now` (at step `step`), in words,
+/// for screen readers; empty when nothing changed.
+pub fn invariant_news(
+    invariants: &[crate::sim::Invariant],
+    before: &crate::sim::World,
+    now: &crate::sim::World,
+    step: usize,
+) -> String {
+    let mut out = String::new();
+    for i in invariants {
+        match (i.check(before).is_ok(), i.check(now)) {
+            (true, Err(why)) => out.push_str(&format!(
+                "Step {step}: {} is now violated: {why}. ",
+                i.name()
+            )),
+            (false, Ok(())) => out.push_str(&format!("Step {step}: {} holds again. ", i.name())),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
 /// The counters.
 pub fn metrics(v: &View) -> String {
     let mut m = Markup::new();
@@ -388,104 +410,6 @@ pub fn pattern_card(sc: &crate::sim::Scenario) -> String {
             m.leaf("li", "", item);
         }
         m.end(list).fixed("</div>");
-    }
-    m.finish()
-}
-
-/// "What can happen next": a button per enabled event, in the view's order; `data-i` is
-/// its index in `enabled`, which the list's one click handler fires. The one the
-/// scenario's own order takes next is marked.
-pub fn next_events(
-    world: &crate::sim::World,
-    enabled: &[crate::sim::Event],
-    next: Option<crate::sim::Event>,
-) -> String {
-    let mut m = Markup::new();
-    for (i, &event) in enabled.iter().enumerate() {
-        let c = crate::sim::describe::choice(world, event);
-        let scripted = Some(event) == next;
-        let (message, from, to) = match &c.message {
-            Some((id, from, to)) => (
-                Some(id.as_str()),
-                Some(from.to_string()),
-                Some(to.to_string()),
-            ),
-            None => (None, None, None),
-        };
-        // The node that acts, for starts and timers too.
-        let node = world.actor(event).map(|n| n.to_string());
-        let at = c.at_ms.map(|t| format!("{t} ms")).unwrap_or_default();
-        m.fixed("<li>")
-            .tag("button")
-            .attr("data-testid", "next-event")
-            .attr("data-i", &i.to_string())
-            .attr("data-kind", c.kind)
-            .attr_if("data-node", node.as_deref())
-            .attr_if("data-message", message)
-            .attr_if("data-from", from.as_deref())
-            .attr_if("data-to", to.as_deref())
-            .attr_if("data-scripted", scripted.then_some("true"))
-            .attr(
-                "class",
-                if scripted {
-                    "choice scripted"
-                } else {
-                    "choice"
-                },
-            )
-            .body()
-            .leaf("span", "at", &at)
-            .leaf("span", "", &c.text);
-        if scripted {
-            m.leaf("span", "tag", "next by script");
-        }
-        m.end("button").fixed("</li>");
-    }
-    m.finish()
-}
-
-/// The faults that can be injected here, a button each; `data-i` indexes `v.faults`.
-pub fn faults(v: &View, next: Option<crate::sim::Event>) -> String {
-    let mut m = Markup::new();
-    for (i, f) in v.faults.iter().enumerate() {
-        let scripted = Some(f.event) == next;
-        m.fixed("<li>")
-            .tag("button")
-            .attr("data-testid", "fault")
-            .attr("data-i", &i.to_string())
-            .attr("data-fault", f.fault)
-            .attr("data-target", &f.target)
-            .attr_if("data-scripted", scripted.then_some("true"))
-            .attr("class", if scripted { "fault scripted" } else { "fault" })
-            .body()
-            .text(&format!("{} {}", f.fault, f.target));
-        if scripted {
-            m.leaf("span", "tag", " next by script");
-        }
-        m.end("button").fixed("</li>");
-    }
-    m.finish()
-}
-
-/// The event log: one entry per step taken, a button that goes back to it
-/// (`data-step`, which the list's one click handler reads).
-pub fn event_log(records: &[crate::sim::world::StepRecord]) -> String {
-    let mut m = Markup::new();
-    for (i, r) in records.iter().enumerate() {
-        let step = (i + 1).to_string();
-        m.tag("li")
-            .attr("data-testid", "log-entry")
-            .attr("data-step", &step)
-            .body()
-            .tag("button")
-            .attr("class", "log-line")
-            .attr("title", "Go back to this step")
-            .attr("data-step", &step)
-            .body()
-            .leaf("span", "n", &format!("{:>3}", i + 1))
-            .leaf("code", "", &r.to_string())
-            .end("button")
-            .end("li");
     }
     m.finish()
 }

@@ -2,7 +2,7 @@
 //! is `paint.rs`), the narration and the event log (its entries too, with one click
 //! handler for the list).
 use super::browser;
-use super::paint;
+use super::{lists, paint};
 use super::session::Actions;
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
@@ -47,7 +47,21 @@ pub fn DbPanel(view: Memo<SimView>) -> impl IntoView {
 
 #[component]
 pub fn Invariants(view: Memo<SimView>) -> impl IntoView {
-    view! { <section class="panel" aria-labelledby="inv-h" inner_html=move || view.with(paint::invariants)></section> }
+    let a = expect_context::<Actions>();
+    // What changed since the step before, read out by screen readers (aria-live).
+    let news = move || {
+        a.session.with(|s| {
+            let run = &s.run;
+            let before = run.cursor().checked_sub(1).and_then(|i| run.state(i));
+            before.map_or(String::new(), |b| {
+                paint::invariant_news(run.scenario.invariants, b, run.world(), run.cursor())
+            })
+        })
+    };
+    view! {
+        <section class="panel invariants-panel" aria-labelledby="inv-h" inner_html=move || view.with(paint::invariants)></section>
+        <p class="sr-only" data-testid="invariant-news" role="status" aria-live="polite">{news}</p>
+    }
 }
 
 #[component]
@@ -60,7 +74,7 @@ pub fn EventLog() -> impl IntoView {
     let a = expect_context::<Actions>();
     let list = NodeRef::<leptos::html::Ol>::new();
     let entries = move || {
-        let markup = a.session.with(|s| paint::event_log(s.run.records()));
+        let markup = a.session.with(|s| lists::event_log(s.run.records()));
         browser::keeping_focus(list.get_untracked().map(Into::into), markup)
     };
     // One handler for the list: an entry's button goes back to its step.

@@ -4,6 +4,7 @@ use super::browser;
 use super::{DEFAULT_SPEED, SPEEDS_PER_S};
 use crate::sim::link::{self, LoadError};
 use crate::sim::tree::Tree;
+use super::chapters::Ahead;
 use crate::sim::{scenarios, Fixes, Run};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
@@ -36,6 +37,12 @@ impl Session {
     }
 }
 
+/// Whether the copy `p` was made of the same scenario, fixes, seed and sandbox as `run`
+/// (its choices alone could match another setup's).
+fn same_setup(p: &Ahead, run: &Run) -> bool {
+    p.setup == Ahead::setup_of(run)
+}
+
 #[derive(Clone, Copy)]
 pub struct Actions {
     pub session: RwSignal<Session>,
@@ -44,16 +51,27 @@ pub struct Actions {
     pub speed: RwSignal<usize>,
     /// The message a "what can happen next" entry points at, highlighted in the diagram.
     pub hovered: RwSignal<Option<String>>,
+    /// The run as far as it goes (a copy run ahead): its length and its chapters.
+    pub ahead: Memo<Ahead>,
     timer: StoredValue<Option<Interval>, LocalStorage>,
 }
 
 impl Actions {
     pub fn new(session: RwSignal<Session>) -> Actions {
+        // A new copy only when the run's recorded choices leave the copy's path (a
+        // choice, a fix, another scenario): stepping along it reuses the copy.
+        let ahead = Memo::new(move |prev: Option<&Ahead>| {
+            session.with(|s| match prev {
+                Some(p) if p.still_fits(&s.run) && same_setup(p, &s.run) => p.clone(),
+                _ => Ahead::of(&s.run),
+            })
+        });
         let actions = Actions {
             session,
             playing: RwSignal::new(false),
             speed: RwSignal::new(DEFAULT_SPEED),
             hovered: RwSignal::new(None),
+            ahead,
             timer: StoredValue::new_local(None),
         };
         // Restart the ticker whenever play starts or the speed changes.
@@ -136,6 +154,8 @@ impl Actions {
         });
     }
 
+    /// Play or pause. At the end, Play is labelled "Replay" and starts again from
+    /// step 0 (it says so; it does not restart silently).
     pub fn toggle_play(self) {
         let at_end = self.session.with_untracked(|s| s.run.at_end());
         if !self.playing.get_untracked() && at_end {
@@ -175,10 +195,18 @@ impl Actions {
         browser::push_query(&query);
     }
 
-    /// → ← space r e, unless the learner is typing in a field.
+    /// → ← space r e, only when no control has the focus: a focused button takes
+    /// Space and Enter itself (the browser presses it), a slider its arrows. Escape
+    /// leaves the focused control, so the shortcuts apply again.
     pub fn install_keyboard(self) {
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || browser::typing_in_field(&ev) {
+            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            if browser::control_has_focus() {
+                if ev.key() == "Escape" {
+                    browser::blur_focus();
+                }
                 return;
             }
             let handled = match ev.key().as_str() {

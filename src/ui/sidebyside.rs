@@ -1,14 +1,18 @@
-//! Side by side: the same choices with other fixes, in two columns that step together.
+//! Side by side: the same choices with other fixes, as two diagrams at the cursor (the
+//! nodes whose state differs marked on both) and two columns of steps that step
+//! together.
 //! Choices are matched by the event they name, not by their index; the first step where
 //! the columns differ is marked.
-use super::paint;
+use super::layout::Layout;
+use super::{figure, paint};
+use crate::sim::view::View as SimView;
 use super::session::Actions;
 use crate::sim::compare;
 use crate::sim::Fixes;
 use leptos::prelude::*;
 
 #[component]
-pub fn SideBySide() -> impl IntoView {
+pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
     let open = RwSignal::new(false);
@@ -64,7 +68,11 @@ pub fn SideBySide() -> impl IntoView {
                 at_end(&c.left),
                 at_end(&c.right)
             );
-            (c.rows, c.first_difference, ends)
+            // The right run's states, to draw its diagram at any cursor.
+            let right_states: Vec<crate::sim::World> = (0..=c.right.recorded())
+                .filter_map(|i| c.right.state(i).cloned())
+                .collect();
+            (c.rows, c.first_difference, ends, right_states)
         }))
     });
     // Redrawn when the scenario or the right column changes: plain values inside.
@@ -99,7 +107,7 @@ pub fn SideBySide() -> impl IntoView {
         let left_label = s.with(|s| label(&s.run.fixes));
         let right_label = right.with(label);
         comparison.with(|c| {
-            c.as_ref().map(|(rows, first, ends)| {
+            c.as_ref().map(|(rows, first, ends, _)| {
                 let text = paint::CompareText {
                     cursor,
                     first_difference: *first,
@@ -111,6 +119,19 @@ pub fn SideBySide() -> impl IntoView {
             })
         })
     };
+    // The two diagrams at the cursor, the nodes whose state differs marked on both.
+    let figures = move || {
+        let cursor = s.with(|s| s.run.cursor());
+        let sc = s.with(|s| s.run.scenario);
+        let layout = layout.get();
+        comparison.with(|c| {
+            let (_, _, _, right_states) = c.as_ref()?;
+            let right = right_states.get(cursor.min(right_states.len().saturating_sub(1)))?;
+            let right = SimView::of(right, sc);
+            Some(view.with(|left| figure::pair(left, &right, layout)))
+        })
+    };
+    let first_step = move || comparison.with(|c| c.as_ref().and_then(|c| c.1));
     view! {
         <details class="panel compare-panel" data-testid="compare-panel" on:toggle=move |ev| {
             use wasm_bindgen::JsCast;
@@ -122,6 +143,12 @@ pub fn SideBySide() -> impl IntoView {
                 <span class="fixes-label">"Right column:"</span>
                 {fix_buttons}
             </div>
+            <div class="compare-figures" data-testid="compare-diagrams" inner_html=move || figures().unwrap_or_default()></div>
+            {move || first_step().map(|step| view! {
+                <button data-testid="compare-jump" on:click=move |_| a.seek(step)>
+                    {format!("Go to the first difference (step {step})")}
+                </button>
+            })}
             <div inner_html=move || body().unwrap_or_default()></div>
         </details>
     }

@@ -1,0 +1,198 @@
+//! Where am I: the run's length, known by running ahead of the cursor, and the
+//! moments that matter on the way (chapters), each derived from the states and the
+//! records of the run, never from a per-scenario flag:
+//!
+//! - `race`: a commit overtakes a value on its way (a database read's answer or a
+//!   cache fill carrying an older version of the key than the one just committed);
+//! - `violated` / `restored`: an invariant starts or stops failing;
+//! - `stale-read`: a client got a stale value (the `stale-reads` counter grew);
+//! - `crash` and `fault`: an injected fault;
+//! - `fix`: the first step where the run differs from the same choices without its
+//!   fixes (the comparison of side by side), i.e. where a fix acts.
+//!
+//! Running ahead works on a copy: the page's run, its branches and its cursor are not
+//! touched; stepping follows the same deterministic path.
+//!
+//! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
+use crate::sim::msg::Payload;
+use crate::sim::{compare, Event, Fixes, Key, Run, Version, World};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chapter {
+    /// Steps taken when the moment is shown (the state after the step that made it).
+    pub step: usize,
+    /// `race`, `violated`, `restored`, `stale-read`, `crash`, `fault` or `fix`.
+    pub kind: &'static str,
+    /// A few words for the timeline (`the race`, `✗ cache-matches-db`).
+    pub short: String,
+    /// The moment in a sentence.
+    pub text: String,
+}
+
+/// The whole run as far as it goes, for the counter and the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ahead {
+    /// What the copy was made of: scenario, fixes, seed and sandbox, in words.
+    pub setup: String,
+    /// The choices the copy made, in order: while the page's run follows them, the
+    /// copy stays valid.
+    pub choices: Vec<Event>,
+    /// Steps in the whole run.
+    pub total: usize,
+    pub chapters: Vec<Chapter>,
+}
+
+impl Ahead {
+    /// Runs a copy of `run` to its end and reads its chapters.
+    pub fn of(run: &Run) -> Ahead {
+        let mut end = run.clone();
+        end.run_to_end();
+        Ahead {
+            setup: Ahead::setup_of(run),
+            choices: end.choices(),
+            total: end.recorded(),
+            chapters: chapters(&end),
+        }
+    }
+
+    /// The scenario, fixes, seed and sandbox of `run`, as one comparable text.
+    pub fn setup_of(run: &Run) -> String {
+        format!(
+            "{} {:?} {} {:?}",
+            run.scenario.id,
+            run.fixes.ids(),
+            run.seed,
+            run.sandbox
+        )
+    }
+
+    /// Whether this still describes `run`: same recorded choices so far (a run that
+    /// only moved its cursor, or stepped along the same path, needs no new copy).
+    pub fn still_fits(&self, run: &Run) -> bool {
+        let mine = run.all_records();
+        mine.len() <= self.choices.len()
+            && mine.iter().zip(&self.choices).all(|(r, c)| r.event == *c)
+    }
+
+    /// The chapter at or after `step`, if any, else none.
+    pub fn next_after(&self, step: usize) -> Option<&Chapter> {
+        self.chapters.iter().find(|c| c.step > step)
+    }
+}
+
+/// The value a message carries for its key that a later commit can make old: a
+/// database read's answer, or a fill (or write-through set) on its way to the cache.
+fn carried(p: &Payload) -> Option<(Key, Version)> {
+    match p {
+        Payload::DbReadReply { key, version, .. } | Payload::Set { key, version, .. } => {
+            Some((*key, *version))
+        }
+        _ => None,
+    }
+}
+
+/// The in-flight messages whose value is older than the database's.
+fn overtaken(w: &World) -> Vec<u32> {
+    w.net
+        .iter()
+        .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.db.read(k)))
+        .map(|m| m.id.0)
+        .collect()
+}
+
+/// The chapters of `run` over every recorded step.
+pub fn chapters(run: &Run) -> Vec<Chapter> {
+    let mut out = Vec::new();
+    let broken = |w: &World| -> Vec<bool> {
+        run.scenario
+            .invariants
+            .iter()
+            .map(|i| i.check(w).is_err())
+            .collect()
+    };
+    let Some(start) = run.state(0) else {
+        return out;
+    };
+    let mut was_broken = broken(start);
+    let mut was_overtaken = overtaken(start);
+    let mut stale_reads = start.metrics.stale_reads;
+    let mut raced = false;
+    for (i, rec) in run.all_records().iter().enumerate() {
+        let step = i + 1;
+        let Some(w) = run.state(step) else { break };
+        if let Some(f) = rec.event.fault() {
+            let kind = if f.name() == "crash" {
+                "crash"
+            } else {
+                "fault"
+            };
+            let text = format!("{} {}", f.name(), f.target());
+            out.push(Chapter {
+                step,
+                kind,
+                short: text.clone(),
+                text,
+            });
+        }
+        let now_overtaken = overtaken(w);
+        if !raced && now_overtaken.iter().any(|m| !was_overtaken.contains(m)) {
+            raced = true;
+            out.push(Chapter {
+                step,
+                kind: "race",
+                short: "the race".to_string(),
+                text: format!(
+                    "the race: {} while an older value is on its way",
+                    rec.outcome
+                ),
+            });
+        }
+        was_overtaken = now_overtaken;
+        let now_broken = broken(w);
+        for (inv, (was, now)) in run
+            .scenario
+            .invariants
+            .iter()
+            .zip(was_broken.iter().zip(&now_broken))
+        {
+            if now != was {
+                let (kind, what, mark) = if *now {
+                    ("violated", "broken", "✗")
+                } else {
+                    ("restored", "holds again", "✓")
+                };
+                out.push(Chapter {
+                    step,
+                    kind,
+                    short: format!("{mark} {}", inv.name()),
+                    text: format!("{} {what}", inv.name()),
+                });
+            }
+        }
+        was_broken = now_broken;
+        if w.metrics.stale_reads > stale_reads {
+            out.push(Chapter {
+                step,
+                kind: "stale-read",
+                short: "stale read".to_string(),
+                text: format!("stale read: {}", rec.outcome),
+            });
+        }
+        stale_reads = w.metrics.stale_reads;
+    }
+    if !run.fixes.ids().is_empty() {
+        let plain = compare::side_by_side(run, Fixes::none());
+        if let Some(step) = plain.first_difference {
+            if let Some(rec) = run.all_records().get(step.saturating_sub(1)) {
+                out.push(Chapter {
+                    step,
+                    kind: "fix",
+                    short: "the fix acts".to_string(),
+                    text: format!("{} acts: {}", run.fixes.ids().join(", "), rec.outcome),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|c| c.step);
+    out
+}

@@ -1,0 +1,23 @@
+import { startStaticServer } from './lib/server.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+const srv = await startStaticServer(process.env.DIST ?? '../../dist');
+const browser = await launchBrowser();
+const cases = JSON.parse(process.argv[2]);
+for (const c of cases) {
+  const ctx = await browser.newContext({ viewport: { width: c.w, height: c.h }, colorScheme: c.dark ? 'dark' : 'light' });
+  const page = await ctx.newPage();
+  const errs = [];
+  page.on('console', (m) => m.type() === 'error' && errs.push(m.text()));
+  page.on('pageerror', (e) => errs.push(String(e)));
+  await page.goto(srv.url + '?' + c.q);
+  await page.locator('[data-testid=step-counter][data-ready=true]').waitFor({ state: 'attached' });
+  if (c.clicks) for (const sel of c.clicks) await page.locator(sel).first().click();
+  await page.mouse.move(0, 0);
+  const out = `/tmp/shots/${c.name}.png`;
+  await page.screenshot({ path: out, fullPage: !!c.full, animations: 'disabled' });
+  const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  console.log(out, 'scrollWidth', sw, errs.length ? 'ERRORS ' + errs.join(' | ') : '');
+  await ctx.close();
+}
+await browser.close();
+await srv.close();
