@@ -163,7 +163,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
 /// The width of a node's box in the wide layout.
 fn wide_w(id: NodeId) -> f64 {
     match id {
-        NodeId::Service => 196.0,
+        NodeId::Service => 230.0,
         NodeId::Cache | NodeId::Db | NodeId::Bus | NodeId::Consumer => 150.0,
         _ => 124.0,
     }
