@@ -274,7 +274,7 @@ fn node_markup<'a>(svg: &'a str, id: &str) -> &'a str {
 #[test]
 fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
     let mut stale_seen = 0;
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         for step in 0..=run.recorded() {
@@ -342,7 +342,9 @@ fn the_service_shows_the_requests_it_holds_with_their_leases() {
 /// (left, top, right, bottom) of every node box and every message label, from the
 /// markup: nodes from their transform, width and height; labels from their text,
 /// anchor and place (11 px monospace, `figure`'s character width).
-fn boxes(svg: &str) -> (Vec<(f64, f64, f64, f64)>, Vec<(f64, f64, f64, f64)>, usize) {
+type Rect = (f64, f64, f64, f64);
+
+fn boxes(svg: &str) -> (Vec<Rect>, Vec<Rect>, usize) {
     let num = |t: &str, name: &str| -> f64 { attr(t, name).unwrap().parse().unwrap() };
     let translate = |t: &str| -> (f64, f64) {
         let tr = attr(t, "transform").unwrap();
@@ -382,7 +384,7 @@ fn boxes(svg: &str) -> (Vec<(f64, f64, f64, f64)>, Vec<(f64, f64, f64, f64)>, us
     (nodes, labels, messages)
 }
 
-fn apart(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+fn apart(a: Rect, b: Rect) -> bool {
     // One unit of slack for the rounding to whole units.
     a.2 <= b.0 + 1.0 || b.2 <= a.0 + 1.0 || a.3 <= b.1 + 1.0 || b.3 <= a.1 + 1.0
 }
@@ -390,7 +392,7 @@ fn apart(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
 #[test]
 fn labels_never_overlap_each_other_or_a_node_and_every_message_shows_its_id() {
     let mut shown = 0;
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         for step in 0..=run.recorded().min(120) {
@@ -433,7 +435,7 @@ fn labels_never_overlap_each_other_or_a_node_and_every_message_shows_its_id() {
 
 #[test]
 fn the_narrow_layout_fits_a_phone_width() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let run = Run::with_default_seed(s, Fixes::none());
         let v = View::of(run.world(), s);
         let (placed, w, h) = layout::place(&v, Layout::Narrow);
