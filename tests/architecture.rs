@@ -76,6 +76,7 @@ const NODE_MODULES: &[&str] = &[
     "src/sim/relay.rs",
     "src/sim/consumer.rs",
     "src/sim/bus.rs",
+    "src/sim/client.rs",
 ];
 
 /// The modules holding other nodes' state, the world and the books: a node module

@@ -3,9 +3,9 @@ use super::books::Happened;
 use super::cache::{LockHold, SetGuard};
 use super::config::{Op, WriteMode, NO_TTL};
 use super::ids::Version;
-use super::ids::{FlowId, Key, NodeId};
+use super::ids::{Key, NodeId};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
-use super::world::{Flow, Said, Stage, TimerKind, World};
+use super::world::{Said, Stage, TimerKind, World};
 
 pub(crate) fn cache_message(w: &mut World, msg: &Message) -> Said {
     let lat = w.config.latency.cache_ms;
@@ -270,20 +270,14 @@ fn lease_suffix(lease: LeaseReply) -> String {
     }
 }
 
-pub(crate) fn client_message(w: &mut World, msg: &Message) -> Said {
-    let Some(client) = w.clients.iter().position(|c| c.id == msg.to) else {
-        return said!(w, "ignored", "");
-    };
+/// An answer reached a client: the books and the narration observe what it means
+/// (current or stale, an acknowledged write), from the whole world.
+pub(crate) fn client_answered(w: &mut World, msg: &Message) -> Said {
     let stale_floor = match msg.payload {
         Payload::ReadOk { value, .. } => w.books.read_answered(msg.flow, value),
         _ => None,
     };
-    let c = &mut w.clients[client];
-    if c.busy == msg.flow {
-        c.busy = None;
-    }
-    c.last_answer = Some(msg.payload);
-    let me = c.id;
+    let me = msg.to;
     match msg.payload {
         Payload::ReadOk { key, value } => {
             let got = text!(
@@ -407,61 +401,4 @@ pub(crate) fn expire(w: &mut World, key: Key) -> Said {
     } else {
         said!(w, "nothing to expire", text!(w, "{key} was already gone."))
     }
-}
-
-/// A client starts its next request.
-pub(crate) fn start(w: &mut World, node: NodeId) -> Said {
-    let Some(ci) = w.clients.iter().position(|c| c.id == node) else {
-        return said!(w, "no such client", "");
-    };
-    let Some(req) = w.clients[ci].requests.get(w.clients[ci].next).copied() else {
-        return said!(w, "nothing to do", "");
-    };
-    let id = FlowId(w.next_flow);
-    w.next_flow += 1;
-    let client = &mut w.clients[ci];
-    client.next += 1;
-    client.busy = Some(id);
-    let stage = Stage::Lookup;
-    if req.op == Op::Read {
-        let floor = super::books::newest(w, req.key);
-        w.books.read_started(id, floor);
-    }
-    w.flows.push(Flow {
-        id,
-        client: node,
-        op: req.op,
-        key: req.key,
-        stage,
-        token: None,
-        loaded: None,
-        committed: None,
-        slow: req.slow,
-        background: false,
-        load_sent_ms: None,
-        locked: false,
-        seen_loads: 0,
-    });
-    let lat = w.config.latency.client_ms;
-    let (to, lat) = match req.op {
-        Op::DirectWrite => (NodeId::Db, w.config.latency.db_write_ms),
-        _ => (NodeId::Service, lat),
-    };
-    let (payload, narration) = match req.op {
-        Op::Read => (Payload::Read { key: req.key }, text!(w, "{node} asks the service to read {}.", req.key)),
-        Op::Write => (
-            Payload::Write { key: req.key },
-            text!(w, "{node} asks the service to write the next version of {}.", req.key),
-        ),
-        Op::DirectWrite => (
-            Payload::DbWrite { key: req.key, outbox: false },
-            text!(w,
-                "{node}, a batch job, updates {} straight in the database: it does not go through the service, \
-                 so nothing deletes the cached key and no event is published.",
-                req.key
-            ),
-        ),
-    };
-    w.send(node, to, Some(id), payload, lat);
-    said!(w, text!(w, "{} sent", payload.kind()), narration)
 }

@@ -38,6 +38,7 @@ pub mod books;
 pub mod bus;
 pub mod cache;
 pub mod canon;
+pub mod client;
 pub mod codec;
 pub mod compare;
 pub mod config;

@@ -1,21 +1,11 @@
 //! The parts of a world: the clients, the service's open requests (flows) and their
 //! stages, the timers, and what one step records.
-use super::config::{Op, Request, SlowHop};
+use super::config::{Op, SlowHop};
 use super::ids::{FlowId, Key, NodeId, TimerId, Version};
-use super::msg::Payload;
 use super::world::Event;
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Client {
-    pub id: NodeId,
-    pub requests: Vec<Request>,
-    /// Index of the next request to start.
-    pub next: usize,
-    /// The request in progress: a client waits for one answer before its next request.
-    pub busy: Option<FlowId>,
-    pub last_answer: Option<Payload>,
-}
+pub use super::client::Client;
 
 /// Where a request is in the service's program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

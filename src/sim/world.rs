@@ -6,7 +6,8 @@
 use super::books::{Books, Metrics};
 use super::bus::Bus;
 use super::cache::{Cache, Entry};
-use super::config::{Config, SlowHop, WriteMode, NO_TTL};
+use super::client::{ClientFact, ClientSettings};
+use super::config::{Config, Op, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbFact, DbLatency};
 pub use super::fault::Fault;
@@ -105,12 +106,12 @@ impl World {
         let clients = config
             .clients
             .iter()
-            .map(|(id, requests)| Client {
-                id: *id,
-                requests: requests.clone(),
-                next: 0,
-                busy: None,
-                last_answer: None,
+            .map(|(id, requests)| {
+                let hops = ClientSettings {
+                    service_ms: config.latency.client_ms,
+                    db_write_ms: config.latency.db_write_ms,
+                };
+                Client::new(*id, requests.clone(), hops)
             })
             .collect();
         let config_bus_durable = config.bus.is_some_and(|b| b.durable);
@@ -400,7 +401,7 @@ impl World {
             Event::Start(node) => {
                 let at = self.nominal_ms(event).unwrap_or(self.now_ms);
                 self.now_ms = self.now_ms.max(at);
-                (node, None, super::handle::start(self, node))
+                (node, None, self.start_client(node))
             }
             Event::Deliver(id) => {
                 let pos = self
@@ -552,6 +553,42 @@ impl World {
         }
     }
 
+    /// A client starts its next request. The books note a read's floor (what was
+    /// already written when it began), and the service, not yet a node of its own,
+    /// opens the request it is about to receive.
+    fn start_client(&mut self, node: NodeId) -> Said {
+        let Some(ci) = self.clients.iter().position(|c| c.id == node) else {
+            return said!(self, "no such client", "");
+        };
+        let mut out = Out::default();
+        let mut ctx =
+            Ctx::new(node, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
+        let (s, fact) = self.clients[ci].on_start(&mut ctx);
+        if let ClientFact::Started { id, request } = fact {
+            if request.op == Op::Read {
+                let floor = super::books::newest(self, request.key);
+                self.books.read_started(id, floor);
+            }
+            self.flows.push(Flow {
+                id,
+                client: node,
+                op: request.op,
+                key: request.key,
+                stage: Stage::Lookup,
+                token: None,
+                loaded: None,
+                committed: None,
+                slow: request.slow,
+                background: false,
+                load_sent_ms: None,
+                locked: false,
+                seen_loads: 0,
+            });
+        }
+        self.apply(node, out);
+        s
+    }
+
     /// The database handles `msg` with its own state; the world routes its answer and
     /// keeps the books of what it did.
     fn deliver_to_db(&mut self, msg: &Message) -> Said {
@@ -669,7 +706,19 @@ impl World {
                 s
             }
             NodeId::Flusher => super::behind::flusher_message(self, msg),
-            NodeId::Reader(_) | NodeId::Writer(_) => super::handle::client_message(self, msg),
+            NodeId::Reader(_) | NodeId::Writer(_) => {
+                let Some(ci) = self.clients.iter().position(|c| c.id == msg.to) else {
+                    return said!(self, "ignored", "");
+                };
+                let mut out = Out::default();
+                let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
+                let (s, fact) = self.clients[ci].on_msg(&mut ctx, msg);
+                self.apply(msg.to, out);
+                match fact {
+                    ClientFact::Answered => super::handle::client_answered(self, msg),
+                    _ => s,
+                }
+            }
         }
     }
 
