@@ -115,7 +115,7 @@ pub fn event_log(records: &[crate::sim::world::StepRecord]) -> String {
 }
 
 /// The chapters of the run as buttons in step order, each saying its step and a few
-/// words (the whole sentence is its accessible name): one handler on the list seeks
+/// words (the whole sentence is its title): one handler on the list seeks
 /// to `data-step`. The one the cursor is at is marked `aria-current`.
 pub fn chapters(chapters: &[Chapter], cursor: usize) -> String {
     let mut m = Markup::new();
@@ -128,7 +128,6 @@ pub fn chapters(chapters: &[Chapter], cursor: usize) -> String {
             .attr("data-kind", c.kind)
             .attr("class", &format!("chapter ch-{}", c.kind))
             .attr_if("aria-current", (c.step == cursor).then_some("step"))
-            .attr("aria-label", &format!("Step {step}: {}", c.text))
             .attr("title", &format!("Step {step}: {}", c.text))
             .body()
             .leaf("span", "ch-step", &step)

@@ -42,7 +42,7 @@ export class ScreenPage extends ScenarioPage {
       els.map((e) => ({
         step: Number(e.getAttribute('data-step')),
         kind: e.getAttribute('data-kind'),
-        text: e.getAttribute('aria-label'),
+        text: e.getAttribute('title'),
       })),
     );
   }
@@ -51,6 +51,11 @@ export class ScreenPage extends ScenarioPage {
   async jumpToChapter(kind) {
     await this.page.locator(`${tid('chapter')}[data-kind="${kind}"]`).first().click();
     return this.step();
+  }
+
+  /** The text a diagram node holds (its name, note and state lines). */
+  async nodeText(id) {
+    return this.page.locator(`${tid('node')}[data-node="${id}"]`).evaluate((e) => e.textContent);
   }
 
   async counterText() {

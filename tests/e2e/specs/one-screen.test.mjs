@@ -29,9 +29,9 @@ for (const viewport of [
       assert.equal(await sp.invariant('cache-matches-db'), 'violated');
       await onScreen(`the violation (step ${broken})`);
       // The stale copy is marked in the diagram itself, with a symbol.
-      const cache = await sp.page.locator('[data-testid="node"][data-node="cache"]').innerText();
+      const cache = await sp.nodeText('cache');
       assert.match(cache, /user:1 = v1 ≠ db/);
-      const db = await sp.page.locator('[data-testid="node"][data-node="db"]').innerText();
+      const db = await sp.nodeText('db');
       assert.match(db, /user:1 = v2 ≠ cache/);
     }, { viewport });
   });
