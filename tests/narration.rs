@@ -526,6 +526,24 @@ fn ending_errors(r: &Run) -> Vec<String> {
     {
         errors.push("says the event waited for the consumer, but it never did".to_string());
     }
+    if text.contains("ignored the redelivered event")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::OldEventIgnored(_)))
+    {
+        errors.push("says the consumer ignored an older event, but it never did".to_string());
+    }
+    if text.contains("recognised the redelivered event")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::DuplicateIgnored(_)))
+    {
+        errors.push("says the consumer recognised a duplicate, but it never did".to_string());
+    }
     if text.contains("before it expired") && !w.books.saw(Happened::RefreshedInTime(Key(1))) {
         errors
             .push("says the recompute came before the expiry, but it landed after it".to_string());

@@ -67,6 +67,10 @@ pub enum Happened {
     RefreshedLate(Key),
     /// A durable bus logged an event about the key while the consumer was down.
     EventWaited(Key),
+    /// A version-aware consumer ignored an event older than the version it applied.
+    OldEventIgnored(Key),
+    /// An idempotent consumer ignored an event it had handled before.
+    DuplicateIgnored(Key),
 }
 
 impl Books {

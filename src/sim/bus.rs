@@ -268,11 +268,18 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
         let entry = *e;
         b.dlq.push(entry);
         let sent = pump(b, ctx);
+        let kafka = if cfg.ack_timeout_ms.is_none() {
+            " (With Kafka the consumer's error handler does this: it publishes the event to a dead-letter topic and \
+             commits past it.)"
+        } else {
+            ""
+        };
         return said!(ctx,
             text!(ctx, "{} to the DLQ", ev.id),
             text!(ctx,
                 "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter queue, for an \
-                 operator to inspect and replay, and commits past it. The events behind it are no longer blocked.{sent}",
+                 operator to inspect and replay, and commits past it.{kafka} The events behind it are no longer \
+                 blocked.{sent}",
                 ev.id
             ),
         );
@@ -300,11 +307,17 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
         1 => "the event behind it waits".to_string(),
         n => text!(ctx, "the {n} events behind it wait"),
     };
+    let kafka = if cfg.ack_timeout_ms.is_none() && failures == 1 {
+        " (With Kafka it is the consumer's error handler that retries, as Spring Kafka's does: it seeks back to the \
+         failed offset and polls it again after the backoff.)"
+    } else {
+        ""
+    };
     said!(ctx,
         text!(ctx, "retry at {at}"),
         text!(ctx,
-            "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms). The log is \
-             ordered, so {waiting}: head-of-line blocking.",
+            "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms).{kafka} The \
+             log is ordered, so {waiting}: head-of-line blocking.",
             ev.id
         ),
     )

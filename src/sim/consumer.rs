@@ -52,6 +52,10 @@ pub struct ConsumerFacts {
     pub received: bool,
     /// The events it finished with (applied, or skipped as already applied).
     pub handled: Vec<BusEvent>,
+    /// Keys of events a version-aware consumer ignored as older than what it applied.
+    pub ignored_old: Vec<Key>,
+    /// Keys of events an idempotent consumer ignored as handled before.
+    pub ignored_duplicate: Vec<Key>,
 }
 
 impl Consumer {
@@ -176,6 +180,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
             continue;
         }
         if cfg.idempotent && c.processed.contains(&ev.id) {
+            facts.ignored_duplicate.push(ev.key);
             said.push_str(&text!(ctx,
                 "It has handled {} before (idempotent consumer: it remembers processed event ids), so it does \
                  nothing and acknowledges. ",
@@ -186,6 +191,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
         }
         if cfg.versioned {
             if let Some(applied) = c.applied.get(&ev.key).copied().filter(|a| *a > ev.version) {
+                facts.ignored_old.push(ev.key);
                 said.push_str(&text!(ctx,
                     "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, \
                      so the consumer ignores it and acknowledges. ",

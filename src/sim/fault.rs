@@ -204,6 +204,9 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         NodeId::Cache => {
             let keys = w.cache.entries.len();
             let queued = w.cache.queue.len();
+            let guards = !w.cache.leases.is_empty()
+                || !w.cache.locks.is_empty()
+                || !w.cache.tombstones.is_empty();
             w.cache.crash();
             let log = if w.cache.log.is_empty() {
                 String::new()
@@ -214,12 +217,33 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
                     super::describe::count(w.cache.log.len() as u64, "write", "writes")
                 )
             };
-            let keys = super::describe::count(keys as u64, "cached key", "cached keys");
-            let queued = super::describe::count(queued as u64, "queued write", "queued writes");
-            text!(
-                w,
-                "its memory is gone: {keys}, its leases and locks, and {queued}{log}"
-            )
+            let mut gone = Vec::new();
+            if keys > 0 {
+                gone.push(super::describe::count(
+                    keys as u64,
+                    "cached key",
+                    "cached keys",
+                ));
+            }
+            if guards {
+                gone.push("its leases, locks and tombstones".to_string());
+            }
+            if queued > 0 {
+                gone.push(super::describe::count(
+                    queued as u64,
+                    "queued write",
+                    "queued writes",
+                ));
+            }
+            let gone = match gone.len() {
+                0 => "it held nothing yet".to_string(),
+                1 => gone.remove(0),
+                _ => {
+                    let last = gone.pop().unwrap_or_default();
+                    format!("{} and {last}", gone.join(", "))
+                }
+            };
+            text!(w, "its memory is gone: {gone}{log}")
         }
         NodeId::Consumer => {
             let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());

@@ -696,6 +696,16 @@ impl World {
                     let handled = self.books.delivered.or_insert(ev.key, ev.version);
                     *handled = (*handled).max(ev.version);
                 }
+                for key in facts.ignored_old {
+                    self.books
+                        .happened
+                        .insert(super::books::Happened::OldEventIgnored(key));
+                }
+                for key in facts.ignored_duplicate {
+                    self.books
+                        .happened
+                        .insert(super::books::Happened::DuplicateIgnored(key));
+                }
                 s
             }
             NodeId::Relay => {

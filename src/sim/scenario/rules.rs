@@ -119,6 +119,10 @@ pub enum FactKind {
     RefreshedLate,
     /// A durable bus logged an event about the key while the consumer was down.
     EventWaited,
+    /// A version-aware consumer ignored an event older than what it applied.
+    OldEventIgnored,
+    /// An idempotent consumer ignored an event it had handled before.
+    DuplicateIgnored,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,6 +236,8 @@ impl FactKind {
             FactKind::RefreshedInTime => Happened::RefreshedInTime(key),
             FactKind::RefreshedLate => Happened::RefreshedLate(key),
             FactKind::EventWaited => Happened::EventWaited(key),
+            FactKind::OldEventIgnored => Happened::OldEventIgnored(key),
+            FactKind::DuplicateIgnored => Happened::DuplicateIgnored(key),
         }
     }
 }
