@@ -258,3 +258,128 @@ fn the_worked_example_in_the_docs_runs() {
         "{e}"
     );
 }
+
+/// stale-set-race with its slow reply changed from 10 to `ms`, opened as a learner's file.
+fn changed_race(ms: u64) -> &'static cachescope::sim::Scenario {
+    let text = stale_set_race().replace(
+        "\"db-read-reply\",\n            10",
+        &format!("\"db-read-reply\",\n            {ms}"),
+    );
+    assert_ne!(text, stale_set_race());
+    file::from_json(&text).unwrap().into_scenario()
+}
+
+#[test]
+fn a_custom_scenario_travels_in_its_link() {
+    use cachescope::sim::link;
+    let s = changed_race(30);
+    assert!(!s.is_catalog());
+    let mut run = Run::new(s, Fixes::parse(s, ["lease"]).unwrap(), s.seed);
+    run.seek(9);
+    let q = link::query(&run);
+    assert!(q.starts_with("scenario=stale-set-race&s=1."), "{q}");
+    let code_len = q
+        .split("&s=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .len();
+    assert!(code_len < 4_000, "{code_len} characters");
+    let l = link::load(&q);
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert_eq!(l.run.world(), run.world());
+    assert_eq!(l.run.trace(), run.trace());
+    assert_eq!(link::query(&l.run), q);
+    // The catalog's own scenario writes no `s=`.
+    let own = link::load("scenario=stale-set-race&step=3");
+    assert!(!link::query(&own.run).contains("s="));
+    // A bad code is reported under `s`; the catalog's scenario of that id loads.
+    for bad in [
+        "2.abc",
+        "1.ab*",
+        "1.AAAA",
+        "nothing",
+        &q.split("&s=").nth(1).unwrap()[..200],
+    ] {
+        let l = link::load(&format!("scenario=stale-set-race&s={bad}"));
+        assert_eq!(l.errors.len(), 1, "{bad}: {:?}", l.errors);
+        assert_eq!(l.errors[0].param, "s");
+        assert!(l.run.scenario.is_catalog());
+        assert_eq!(l.run.scenario.id, "stale-set-race");
+    }
+}
+
+#[test]
+fn a_custom_scenario_travels_in_its_run_file() {
+    use cachescope::sim::codec::{self, RunSpec};
+    let s = changed_race(30);
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.seek(12);
+    let text = codec::to_json(&RunSpec::of(&run));
+    assert!(text.contains("\"scenario_file\": {"), "{text}");
+    let back = codec::from_json(&text).unwrap().to_run().unwrap();
+    assert_eq!(back.world(), run.world());
+    assert_eq!(back.trace(), run.trace());
+    // An error inside the embedded scenario names its line in the run file.
+    let broken = text.replace("\"db-read-reply\"", "\"db-reply\"");
+    let e = codec::from_json(&broken).unwrap_err();
+    let line = broken[..broken.find("\"db-reply\"").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert!(e.at.starts_with(&format!("line {line}, column ")), "{e}");
+    assert!(
+        e.at.contains("field `scenario_file.settings.clients.reader[1].slow"),
+        "{e}"
+    );
+}
+
+/// The sandbox's form writes a scenario file that runs as the sandbox does, with and
+/// without each fix, for every pattern.
+#[test]
+fn the_sandbox_is_a_scenario_file() {
+    use cachescope::sim::sandbox::{Pattern, SandboxSpec};
+    for pattern in Pattern::ALL {
+        let mut spec = SandboxSpec::new(pattern);
+        spec.readers = 2;
+        spec.keys = 2;
+        let text = spec.scenario_file().to_json();
+        let opened = file::from_json(&text)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+            .into_scenario();
+        let sandbox = spec.scenario();
+        for fix in std::iter::once(None).chain(sandbox.fixes.iter().map(|f| Some(f.id))) {
+            let mut a = Run::new_sandbox(spec.clone(), Fixes::parse(sandbox, fix).unwrap(), 1);
+            let mut b = Run::new(opened, Fixes::parse(opened, fix).unwrap(), 1);
+            a.run_to_end();
+            b.run_to_end();
+            assert_eq!(a.trace(), b.trace(), "{pattern:?} {fix:?}");
+        }
+    }
+}
+
+/// Mutated and cut scenario codes never panic the link; each bad one is reported under `s`.
+#[test]
+fn mutated_scenario_codes_are_reported() {
+    use cachescope::sim::link;
+    use cachescope::sim::scenario::code;
+    let good = code::encode(changed_race(30));
+    let mut rng = Rng::new(5);
+    let mut reported = 0;
+    for _ in 0..3_000 {
+        let bad = mutate(&mut rng, &good);
+        let l = link::load(&format!("scenario=stale-set-race&s={bad}"));
+        match code::decode(&bad) {
+            Ok(_) => assert!(l.errors.is_empty()),
+            Err(e) => {
+                assert!(!e.at.is_empty() && !e.reason.is_empty());
+                assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+                assert_eq!(l.errors[0].param, "s");
+                reported += 1;
+            }
+        }
+    }
+    assert!(reported > 2_000, "{reported}");
+}

@@ -62,7 +62,22 @@ pub struct RunSpec {
     pub cursor: usize,
     /// The learner's notes on the run's steps.
     pub notes: Notes,
+    /// A scenario of the learner's own (opened from a file or a link), which the run
+    /// file carries whole (`scenario_file`); `None` for the catalog and the sandbox.
+    pub custom: Option<Custom>,
 }
+
+/// A scenario that is not in the catalog. Two are equal when they are the same one.
+#[derive(Clone, Copy, Debug)]
+pub struct Custom(pub &'static Scenario);
+
+impl PartialEq for Custom {
+    fn eq(&self, other: &Custom) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+
+impl Eq for Custom {}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -389,6 +404,8 @@ impl RunSpec {
             choices: run.choices(),
             cursor: run.cursor(),
             notes: Notes::new(),
+            custom: (run.sandbox.is_none() && !run.scenario.is_catalog())
+                .then_some(Custom(run.scenario)),
         }
     }
 
@@ -400,7 +417,10 @@ impl RunSpec {
 
     /// A fresh run (nothing recorded) of the spec's scenario, fixes, seed and sandbox.
     pub fn start(&self) -> Result<Run, CodecError> {
-        let scenario = resolve(&self.scenario, self.sandbox.as_ref())?;
+        let scenario = match self.custom {
+            Some(c) => c.0,
+            None => resolve(&self.scenario, self.sandbox.as_ref())?,
+        };
         let fixes =
             Fixes::parse(scenario, self.fixes.iter().map(String::as_str)).map_err(|bad| {
                 let shown = file::quote(&bad.chars().take(60).collect::<String>());

@@ -16,7 +16,10 @@
 //! reported under `note` and left out.
 //!
 //! A sandbox is `scenario=sandbox&sb=<code>` (see `sandbox`); a bad `sb` is reported
-//! and the default sandbox of cache-aside is loaded.
+//! and the default sandbox of cache-aside is loaded. A scenario a learner opened from a
+//! file is `scenario=<its id>&s=<code>` (see `scenario::code`): the whole scenario
+//! travels in the link; a bad `s` is reported and the catalog's scenario of that id (or
+//! the first) is loaded.
 //!
 //! Architecture Invariant: no input makes this panic. Whatever the query holds, `load`
 //! returns a usable run; what it could not use is reported, naming the parameter.
@@ -24,12 +27,14 @@ use super::codec;
 use super::notes::{self, Notes};
 use super::run::{Run, MAX_STEPS};
 use super::sandbox::{self, Pattern, SandboxSpec};
+use super::scenario::code as scenario_code;
 use super::scenario::{Fixes, Scenario};
 use super::scenarios;
 use std::fmt;
 
 /// A query longer than this is not read past it (a pasted novel is not a link).
-pub const MAX_QUERY_LEN: usize = 8 * 1024;
+/// (A scenario of the learner's own, `s=`, takes a few kilobytes of it.)
+pub const MAX_QUERY_LEN: usize = 64 * 1024;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
@@ -124,7 +129,24 @@ pub fn load(query: &str) -> Loaded {
 
     let default = scenarios::ALL[0];
     let mut spec: Option<SandboxSpec> = None;
+    // A scenario of the learner's own travels whole in `s=`.
+    let custom: Option<&'static Scenario> =
+        get("s").and_then(|code| match scenario_code::decode(code) {
+            Ok(file) => Some(file.into_scenario()),
+            Err(e) => {
+                error(
+                    "s",
+                    code,
+                    format!(
+                        "{e}; showing {} instead",
+                        get("scenario").unwrap_or(default.id)
+                    ),
+                );
+                None
+            }
+        });
     let scenario: &'static Scenario = match get("scenario") {
+        _ if custom.is_some() => custom.unwrap_or(default),
         None => default,
         Some(sandbox::ID) => {
             let s = match get("sb") {
@@ -314,6 +336,10 @@ pub fn query_with_notes(run: &Run, notes: &Notes) -> String {
 /// no choices and no cursor: what the address bar keeps while a learner explores.
 pub fn setup_query(run: &Run) -> String {
     let mut q = format!("scenario={}", run.scenario.id);
+    if run.sandbox.is_none() && !run.scenario.is_catalog() {
+        q.push_str("&s=");
+        q.push_str(&scenario_code::encode(run.scenario));
+    }
     if let Some(spec) = &run.sandbox {
         q.push_str("&sb=");
         q.push_str(&spec.code());

@@ -15,8 +15,11 @@
 //! writer, one key, an at-most-once bus (unused here), no TTL; `1.h118l300` is hybrid
 //! with a durable log and a 300 ms TTL.
 use super::cache::SetGuard;
+use super::codec::file::At;
+use super::config::ConfigPatch;
 use super::config::{BehindConfig, BusConfig, Config, LoadGuard, Request, WriteMode, NO_TTL};
 use super::ids::{Key, NodeId};
+use super::scenario::file::ScenarioFile;
 use super::scenario::{Fixes, Scenario};
 use super::world::World;
 use std::fmt;
@@ -364,6 +367,23 @@ impl SandboxSpec {
     /// The world this spec starts from.
     pub fn world(&self, fixes: &Fixes, seed: u64) -> World {
         World::new(self.config(fixes), seed)
+    }
+
+    /// The sandbox as a scenario file: the form's choices become the settings, and
+    /// each fix the pattern offers becomes the changes it makes to them. Opened again,
+    /// it runs as the sandbox does.
+    pub fn scenario_file(&self) -> ScenarioFile {
+        let scenario = self.scenario();
+        let base = self.config(&Fixes::none());
+        let mut file = ScenarioFile::of(scenario);
+        file.id = At::new(format!("my-{}", self.pattern.id()));
+        file.title = format!("My {} scenario", self.pattern.id());
+        file.settings = base.clone();
+        for (f, info) in file.fixes.iter_mut().zip(scenario.fixes) {
+            let on = Fixes::parse(scenario, [info.id]).unwrap_or_default();
+            f.changes = ConfigPatch::diff(&base, &self.config(&on));
+        }
+        file
     }
 }
 

@@ -6,6 +6,7 @@ use super::books::{Invariant, Metric};
 use super::config::{Config, ConfigPatch};
 use super::world::{Event, World};
 
+pub mod code;
 pub mod file;
 pub mod rules;
 pub use rules::{Cond, Ending, Rule, Then};
@@ -101,6 +102,8 @@ pub struct Scenario {
     pub script: &'static [Rule],
     /// Said once the run has ended: the outcome and what it teaches.
     pub endings: &'static [Ending],
+    /// Its `s=` code, made the first time a link needs it (`code::encode`).
+    pub code: std::sync::OnceLock<String>,
 }
 
 impl Scenario {
@@ -135,6 +138,12 @@ impl Scenario {
     /// What the scenario says at the end of a run in `world`.
     pub fn epilogue(&self, world: &World, fixes: &Fixes) -> String {
         rules::say(self.endings, world, fixes)
+    }
+
+    /// Whether this is one of the catalog's scenarios (not a file a learner opened,
+    /// nor the sandbox).
+    pub fn is_catalog(&self) -> bool {
+        super::scenarios::ALL.iter().any(|s| std::ptr::eq(*s, self))
     }
 
     pub fn fix(&self, id: &str) -> Option<&'static FixInfo> {

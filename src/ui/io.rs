@@ -1,7 +1,10 @@
-//! A run as a file: export the branch shown as JSON, import one back. A bad file gets a
+//! A run as a file: export the branch shown as JSON, import one back. A scenario as a
+//! file: save the one on screen, open one (docs/scenarios.md). A bad file gets a
 //! message saying what is wrong and where; the run on screen is kept.
 use super::session::Actions;
 use crate::sim::codec::{self, RunSpec};
+use crate::sim::scenario::file as scenario_file;
+use crate::sim::{Fixes, Run};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -89,6 +92,7 @@ pub fn RunFile() -> impl IntoView {
                 <input data-testid="import-run" type="file" accept=".json,application/json" on:change=import
                     aria-label="Import a run from a JSON file" />
             </label>
+            <ScenarioFile />
             {move || s.with(|s| s.import_error.clone()).map(|e| view! {
                 <p data-testid="import-error" class="import-error" role="alert">
                     {e}
@@ -96,5 +100,81 @@ pub fn RunFile() -> impl IntoView {
                 </p>
             })}
         </div>
+    }
+}
+
+/// The file chosen in a file input, if any (the input is cleared so the same file can
+/// be chosen again).
+fn chosen(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())?;
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
+#[component]
+fn ScenarioFile() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let s = a.session;
+    let failure = RwSignal::new(None::<String>);
+    let save = move |_| {
+        let (name, text) = s.with_untracked(|s| {
+            let file = match &s.run.sandbox {
+                Some(spec) => spec.scenario_file(),
+                None => scenario_file::ScenarioFile::of(s.run.scenario),
+            };
+            (format!("{}.json", file.id.value), file.to_json())
+        });
+        if let Err(e) = download(&name, &text) {
+            failure.set(Some(format!("Saving the scenario failed: {e}.")));
+        }
+    };
+    let open = move |ev: leptos::ev::Event| {
+        let Some(file) = chosen(&ev) else {
+            return;
+        };
+        let name = file.name();
+        if file.size() > MAX_IMPORT_BYTES {
+            failure.set(Some(format!(
+                "{name}: the file is larger than 1 MiB; a scenario file is small. The scenario on screen is unchanged."
+            )));
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let Some(text) = text.ok().and_then(|t| t.as_string()) else {
+                failure.set(Some(format!("{name}: the file could not be read as text.")));
+                return;
+            };
+            match scenario_file::from_json(&text) {
+                Ok(read) => {
+                    let scenario = read.into_scenario();
+                    failure.set(None);
+                    a.replace(Run::new(scenario, Fixes::none(), scenario.seed));
+                }
+                Err(e) => failure.set(Some(format!(
+                    "{name}: {e}. The scenario on screen is unchanged."
+                ))),
+            }
+        });
+    };
+    view! {
+        <button data-testid="export-scenario" on:click=save
+            title="Save the scenario on screen as a file you can read, change and open again (docs/scenarios.md)">
+            "Save scenario"
+        </button>
+        <label class="import">
+            <span>"Open scenario"</span>
+            <input data-testid="scenario-file" type="file" accept=".json,application/json" on:change=open
+                aria-label="Open a scenario from a JSON file" />
+        </label>
+        {move || failure.get().map(|e| view! {
+            <p data-testid="scenario-error" class="import-error" role="alert">
+                {e}
+                <button class="ghost" on:click=move |_| failure.set(None)>"Dismiss"</button>
+            </p>
+        })}
     }
 }

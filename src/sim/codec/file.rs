@@ -114,6 +114,37 @@ impl Text<'_> {
         Some((line, column))
     }
 
+    /// An error read from `part` (a slice of this text, read on its own) with its place
+    /// in this text, and its fields under `field`.
+    pub fn shifted(&self, part: &str, mut e: CodecError, field: &str) -> CodecError {
+        let start = At {
+            value: (),
+            addr: part.as_ptr() as usize,
+        };
+        let Some((line0, col0)) = self.place(&start) else {
+            return e;
+        };
+        if let Some(rest) = e.at.strip_prefix("line ") {
+            let (nums, tail) = rest
+                .split_once(", field")
+                .map_or((rest, ""), |(n, t)| (n, t));
+            let mut it = nums.split(", column ");
+            let line = it.next().and_then(|l| l.parse::<usize>().ok());
+            let col = it.next().and_then(|c| c.parse::<usize>().ok());
+            if let (Some(l), Some(c)) = (line, col) {
+                let c = if l == 1 { col0 + c - 1 } else { c };
+                let tail = tail.replacen(" `", &format!(" `{field}."), 1);
+                let tail = if tail.is_empty() {
+                    format!(" `{field}`")
+                } else {
+                    tail
+                };
+                e.at = format!("line {}, column {c}, field{tail}", line0 + l - 1);
+            }
+        }
+        e
+    }
+
     /// "line L, column C, field `name`" of the object the text holds (where a field that
     /// is missing should be).
     pub fn top(&self, field: &str) -> String {

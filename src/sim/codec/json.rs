@@ -7,7 +7,9 @@ use super::{
 use crate::sim::notes::{Notes, MAX_NOTE_CHARS};
 use crate::sim::run::MAX_STEPS;
 use crate::sim::sandbox::{self, SandboxSpec};
+use crate::sim::scenario::file::{self as scenario_file, ScenarioFile};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// The file as written: its fields in this order.
 #[derive(Serialize)]
@@ -23,6 +25,9 @@ struct RunFileOut<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     notes: Vec<NoteOut<'a>>,
     choices: Vec<String>,
+    /// A scenario of the learner's own, whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scenario_file: Option<ScenarioFile>,
 }
 
 /// A note as written: `{"step": 4, "text": "the race"}`.
@@ -50,7 +55,10 @@ struct Head {
 
 /// The file as read. Unknown fields are ignored (a later version may add some).
 #[derive(Deserialize)]
-struct RunFileIn {
+struct RunFileIn<'a> {
+    /// A scenario of the learner's own, read with the scenario file's reader.
+    #[serde(default, borrow)]
+    scenario_file: Option<&'a RawValue>,
     scenario: At<String>,
     #[serde(default)]
     sandbox: Option<At<String>>,
@@ -83,6 +91,7 @@ pub fn to_json(spec: &RunSpec) -> String {
             .map(|(step, text)| NoteOut { step, text })
             .collect(),
         choices: spec.choices.iter().map(|e| e.to_string()).collect(),
+        scenario_file: spec.custom.map(|c| ScenarioFile::of(c.0)),
     };
     let mut text = serde_json::to_string_pretty(&out).unwrap_or_default();
     text.push('\n');
@@ -208,9 +217,18 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
         choices: Vec::new(),
         cursor: usize::try_from(cursor).unwrap_or(usize::MAX),
         notes: notes(&doc.notes, &place)?,
+        custom: None,
     };
-    let start_scenario = super::resolve(&spec.scenario, spec.sandbox.as_ref())
-        .map_err(|e| field(place.at(&doc.scenario, "scenario"), e.reason))?;
+    if let Some(raw) = doc.scenario_file {
+        let inner = scenario_file::from_json(raw.get())
+            .map_err(|e| place.shifted(raw.get(), e, "scenario_file"))?;
+        spec.custom = Some(super::Custom(inner.into_scenario()));
+    }
+    let start_scenario = match spec.custom {
+        Some(c) => c.0,
+        None => super::resolve(&spec.scenario, spec.sandbox.as_ref())
+            .map_err(|e| field(place.at(&doc.scenario, "scenario"), e.reason))?,
+    };
     spec.seed = doc.seed.unwrap_or(start_scenario.seed);
     let start = spec.start().map_err(|e| {
         // The only field `start` checks past `resolve` is a fix.

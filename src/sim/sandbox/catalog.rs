@@ -145,6 +145,7 @@ macro_rules! sandbox_scenario {
                 settings: SandboxSpec::new($pattern).config(&Fixes::none()),
                 script: &[],
                 endings: &ENDINGS[..],
+                code: Default::default(),
             }))
         });
     };

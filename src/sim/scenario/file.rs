@@ -146,6 +146,7 @@ impl ScenarioFile {
             settings: self.settings,
             script: leak_slice(self.script),
             endings: leak_slice(self.endings),
+            code: Default::default(),
         }))
     }
 
