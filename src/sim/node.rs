@@ -62,6 +62,29 @@ pub struct Out {
     pub cancel_all: bool,
 }
 
+/// A reusable `Out` the world lends each node, so a step allocates nothing for it. Not
+/// state: it compares equal, hashes as nothing and clones empty.
+#[derive(Debug, Default)]
+pub struct Scratch(pub(crate) Out);
+
+impl Clone for Scratch {
+    fn clone(&self) -> Scratch {
+        Scratch::default()
+    }
+}
+
+impl PartialEq for Scratch {
+    fn eq(&self, _: &Scratch) -> bool {
+        true
+    }
+}
+
+impl Eq for Scratch {}
+
+impl std::hash::Hash for Scratch {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
 /// A node's view of the moment: who it is, what its clock reads, whether the step
 /// is narrated, and where its answers go.
 pub struct Ctx<'o> {

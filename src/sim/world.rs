@@ -15,7 +15,7 @@ use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 pub use super::node::NodeStatus;
-use super::node::{Ctx, Out};
+use super::node::{Ctx, Out, Scratch};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
@@ -97,6 +97,8 @@ pub struct World {
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
+    /// The buffer a node answers into (not state).
+    pub(crate) scratch: Scratch,
 }
 
 pub(crate) use super::parts::Said;
@@ -177,6 +179,7 @@ impl World {
             loading: KeyMap::new(),
             loads_done: KeyMap::new(),
             voice: Voice::Narrated,
+            scratch: Scratch::default(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache
@@ -536,21 +539,32 @@ impl World {
 
     /// Routes what a node answered: its messages (in order, so ids follow it) and its
     /// timers. (A notification is routed by the caller, which narrates it.)
-    pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
+    pub(crate) fn apply(&mut self, node: NodeId, mut out: Out) {
         self.next_flow += out.requests;
         if out.cancel_all || !out.cancels.is_empty() {
+            let (all, cancels) = (out.cancel_all, &out.cancels);
             self.timers.retain(|t| {
                 t.owner != node
                     || matches!(t.kind, TimerKind::Restart { .. })
-                    || !(out.cancel_all || out.cancels.contains(&t.kind))
+                    || !(all || cancels.contains(&t.kind))
             });
         }
-        for send in out.sends {
+        for send in out.sends.drain(..) {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
-        for (at_ms, kind) in out.timers {
+        for (at_ms, kind) in out.timers.drain(..) {
             self.add_timer(node, at_ms, kind);
         }
+        out.cancels.clear();
+        out.notify.clear();
+        out.cancel_all = false;
+        out.requests = 0;
+        self.scratch = Scratch(out);
+    }
+
+    /// The buffer a node answers into, empty.
+    pub(crate) fn take_out(&mut self) -> Out {
+        std::mem::take(&mut self.scratch.0)
     }
 
     /// A client starts its next request. The books note a read's floor (what was
@@ -560,7 +574,7 @@ impl World {
         let Some(ci) = self.clients.iter().position(|c| c.id == node) else {
             return said!(self, "no such client", "");
         };
-        let mut out = Out::default();
+        let mut out = self.take_out();
         let mut ctx =
             Ctx::new(node, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
         let (s, fact) = self.clients[ci].on_start(&mut ctx);
@@ -592,7 +606,7 @@ impl World {
     /// The database handles `msg` with its own state; the world routes its answer and
     /// keeps the books of what it did.
     fn deliver_to_db(&mut self, msg: &Message) -> Said {
-        let mut out = Out::default();
+        let mut out = self.take_out();
         let mut ctx = Ctx::new(NodeId::Db, self.now_ms, self.voice, &mut out);
         let (s, fact) = self.db.on_msg(&mut ctx, msg);
         // The books observe what the database did.
@@ -634,7 +648,7 @@ impl World {
         for node in notify {
             // Over the relay's LISTEN connection: a node that is down is not listening.
             if node == NodeId::Relay && self.is_up(node) {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(node, self.now_ms, self.voice, &mut out);
                 let wake = self.relay.on_notify(&mut ctx);
                 self.apply(node, out);
@@ -664,7 +678,7 @@ impl World {
             NodeId::Cache => super::handle::cache_message(self, msg),
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Bus => {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(NodeId::Bus, self.now_ms, self.voice, &mut out);
                 let (s, facts) = self.bus.on_msg(&mut ctx, msg);
                 self.apply(NodeId::Bus, out);
@@ -683,7 +697,7 @@ impl World {
                 s
             }
             NodeId::Consumer => {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(NodeId::Consumer, self.now_ms, self.voice, &mut out)
                     .with_requests_from(self.next_flow);
                 let (s, facts) = self.consumer.on_msg(&mut ctx, msg);
@@ -709,7 +723,7 @@ impl World {
                 s
             }
             NodeId::Relay => {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(NodeId::Relay, self.now_ms, self.voice, &mut out);
                 let s = self.relay.on_msg(&mut ctx, msg);
                 self.apply(NodeId::Relay, out);
@@ -720,7 +734,7 @@ impl World {
                 let Some(ci) = self.clients.iter().position(|c| c.id == msg.to) else {
                     return said!(self, "ignored", "");
                 };
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
                 let (s, fact) = self.clients[ci].on_msg(&mut ctx, msg);
                 self.apply(msg.to, out);
@@ -742,14 +756,14 @@ impl World {
             TimerKind::Restart { node } => super::fault::restart(self, node, true),
             TimerKind::Flush => super::behind::flush(self),
             TimerKind::RelayPoll => {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(NodeId::Relay, self.now_ms, self.voice, &mut out);
                 let s = self.relay.on_timeout(&mut ctx);
                 self.apply(NodeId::Relay, out);
                 s
             }
             TimerKind::BusRetry { .. } | TimerKind::AckTimeout { .. } => {
-                let mut out = Out::default();
+                let mut out = self.take_out();
                 let mut ctx = Ctx::new(NodeId::Bus, self.now_ms, self.voice, &mut out);
                 let s = self.bus.on_timeout(&mut ctx, timer.kind);
                 self.apply(NodeId::Bus, out);
