@@ -537,3 +537,32 @@ fn a_change_of_an_invariant_is_put_in_words_for_screen_readers() {
     }
     assert_eq!(said, 1);
 }
+
+#[test]
+fn side_by_side_draws_two_diagrams_and_marks_the_nodes_that_differ() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let c = cachescope::sim::compare::side_by_side(&run, Fixes::parse(s, ["lease"]).unwrap());
+    let step = run.recorded();
+    let left = View::of(run.state(step).unwrap(), s);
+    let right = View::of(c.right.state(step.min(c.right.recorded())).unwrap(), s);
+    let differs = figure::differing(&left, &right);
+    // Without a fix the cache ends stale; with the lease it holds nothing.
+    assert!(
+        differs.contains(&cachescope::sim::NodeId::Cache),
+        "{differs:?}"
+    );
+    // The writer was answered the same on both sides.
+    assert!(!differs.contains(&cachescope::sim::NodeId::Writer(1)));
+    let html = figure::pair(&left, &right, Layout::Wide);
+    assert_eq!(html.matches("<svg").count(), 2);
+    // The pictures carry no contract test ids: the page's own diagram has them.
+    assert!(tags(&html, "node").is_empty() && tags(&html, "in-flight").is_empty());
+    assert_eq!(
+        html.matches("data-node=\"cache\" data-status=\"up\" class=\"node node-cache up")
+            .count(),
+        2
+    );
+    assert!(html.contains(" differs\""));
+}

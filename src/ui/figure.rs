@@ -539,7 +539,15 @@ pub fn pair(left: &View, right: &View, layout: Layout) -> String {
         m.leaf(
             "p",
             "sub differs-note",
-            &format!("Marked (dashed): {} differ here.", names.join(", ")),
+            &format!(
+                "Marked (dashed): {} {} here.",
+                names.join(", "),
+                if names.len() == 1 {
+                    "differs"
+                } else {
+                    "differ"
+                }
+            ),
         );
     }
     m.finish()
