@@ -184,6 +184,10 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
 pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
     w.set_status(node, NodeStatus::Down);
     *w.books.crashes.or_insert(node, 0) += 1;
+    let scheduled = w
+        .timers
+        .iter()
+        .any(|t| t.owner == node && !matches!(t.kind, TimerKind::Restart { .. }));
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
     let lost = match node {
@@ -192,7 +196,11 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
             w.flows.clear();
             w.loading.clear();
             match open {
-                0 => "it had no open request, so only its schedule is lost".to_string(),
+                0 if scheduled => {
+                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
+                        .to_string()
+                }
+                0 => "it had no open request, so nothing is lost".to_string(),
                 1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
                     .to_string(),
                 n => text!(w,
@@ -355,7 +363,11 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             let mut ctx = super::node::Ctx::new(NodeId::Bus, w.now_ms, w.voice, &mut out);
             w.bus.on_restart(&mut ctx);
             w.apply(NodeId::Bus, out);
-            "and serves its log again".to_string()
+            if w.config.bus.is_some_and(|b| b.durable) {
+                "and serves its log again".to_string()
+            } else {
+                "and passes on what is published from now on (it kept nothing)".to_string()
+            }
         }
         NodeId::Flusher => {
             for q in &mut w.cache.queue {
@@ -363,6 +375,9 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             }
             super::behind::wake_flusher(w);
             "and looks at the queue again".to_string()
+        }
+        NodeId::Db => {
+            "and recovers its committed rows from disk: every commit is still there".to_string()
         }
         _ => "with an empty memory".to_string(),
     };
