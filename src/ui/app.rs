@@ -2,8 +2,7 @@
 //! message for a link that could not be used.
 use super::session::{Actions, Session};
 use super::{
-    branches, browser, builder, choose, controls, diagram, io, learn, paint, panels, path,
-    pipeline, sidebyside,
+    branches, browser, builder, choose, controls, diagram, explore, io, learn, paint, panels, path, pipeline, sidebyside,
 };
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
@@ -54,6 +53,9 @@ pub fn App() -> impl IntoView {
                 <div class="bar">
                     <controls::Controls />
                 </div>
+                // The exhaustive search: its own panel under the step controls (the
+                // bar is sticky on narrow screens; a result list would cover the page).
+                <explore::Explorer />
                 <branches::Timeline />
                 <div class="scene">
                     // Views of the run (the topology diagram; a sequence view's toggle

@@ -26,6 +26,7 @@ browser_only! {
     mod choose;
     mod controls;
     mod diagram;
+    mod explore;
     mod io;
     mod learn;
     mod panels;

@@ -14,6 +14,7 @@
 //! Work is done in slices (`Search::step(budget)`), so a Web Worker can answer its
 //! messages between slices and the page can cancel a search at any moment.
 mod bfs;
+pub mod job;
 mod model;
 mod visited;
 mod world_model;

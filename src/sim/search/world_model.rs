@@ -14,7 +14,6 @@ use crate::sim::fault::{Fault, NodeStatus};
 use crate::sim::ids::NodeId;
 use crate::sim::run::Run;
 use crate::sim::world::{Event, World};
-use std::hash::{Hash, Hasher};
 
 /// How many faults the search may place beyond the story's own, and of which kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,7 +195,9 @@ impl Model for WorldModel {
             None => None,
         };
         let mut next = state.clone();
-        next.world.step(action).ok()?;
+        // `action` comes from `actions` of this very state: no need to ask again, and
+        // no narration to build.
+        next.world.step_quiet(action).ok()?;
         match charge {
             Some(Charge::Story(i)) => next.story_used[i] += 1,
             Some(Charge::Extra) => next.extra_used += 1,
@@ -206,25 +207,15 @@ impl Model for WorldModel {
     }
 
     fn fingerprint(&self, state: &Searched) -> u64 {
-        let mut h = Fx::default();
-        let w = &state.world;
-        // The config never changes in a run, and the counters only count: neither
-        // tells two states apart.
-        (
-            w.now_ms, &w.cache, &w.db, &w.clients, &w.flows, &w.net, &w.timers,
-        )
-            .hash(&mut h);
-        (w.next_msg, w.next_flow, w.next_timer, &w.rng, &w.status).hash(&mut h);
-        (
-            &w.books.acked,
-            &w.books.relied,
-            &w.books.delivered,
-            &w.books.crashes,
-        )
-            .hash(&mut h);
-        (&w.bus, &w.consumer, &w.relay, &w.loading, &w.loads_done).hash(&mut h);
-        (state.extra_used, &state.story_used).hash(&mut h);
-        h.finish()
+        // The world's canonical fingerprint (ids renumbered, the network a multiset,
+        // config and counters left out), with the faults used folded in.
+        let mut h = state.world.fingerprint();
+        for n in std::iter::once(state.extra_used).chain(state.story_used.iter().copied()) {
+            h = (h ^ u64::from(n))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(31);
+        }
+        h
     }
 
     fn properties(&self) -> &[Property] {
@@ -235,57 +226,5 @@ impl Model for WorldModel {
         self.invariants
             .get(i)
             .is_some_and(|inv| inv.check(&state.world).is_err())
-    }
-}
-
-/// A fast, fixed (so deterministic everywhere) hasher: rustc's FxHash, with a final
-/// mix so that the low bits spread.
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.write_u64(u64::from_le_bytes(b) ^ (rest.len() as u64) << 56);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u16(&mut self, n: u16) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // murmur3's finaliser
-        let mut x = self.0;
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        x ^= x >> 33;
-        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        x ^ (x >> 33)
     }
 }

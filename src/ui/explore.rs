@@ -1,0 +1,287 @@
+//! "Search every interleaving": the exhaustive search of the loaded run's setup, in a
+//! Web Worker started on first use (so the page's first download does not grow and
+//! the page keeps answering), with its progress, its result and the shortest
+//! counterexample per broken invariant, which plays as a branch of the step-by-step
+//! view. Cancel terminates the worker at once.
+use super::browser;
+use super::session::Actions;
+use crate::sim::codec;
+use crate::sim::link;
+use crate::sim::search::job::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker};
+
+/// The worker's start script, as trunk names it, next to the page.
+const WORKER_URL: &str = "explore_worker_loader.js";
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Explore {
+    /// Which search the messages must belong to (older workers' are ignored).
+    generation: u32,
+    running: bool,
+    /// The setup searched (`link::setup_query`), to tell a stale result.
+    searched: String,
+    faults: u8,
+    states: usize,
+    depth: usize,
+    elapsed_ms: u64,
+    result: Option<Found>,
+    error: Option<String>,
+}
+
+fn per_second(states: usize, elapsed_ms: u64) -> u64 {
+    if elapsed_ms == 0 {
+        0
+    } else {
+        states as u64 * 1000 / elapsed_ms
+    }
+}
+
+#[component]
+pub fn Explorer() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let state = RwSignal::new(Explore::default());
+    let faults = RwSignal::new(0u8);
+    let worker: StoredValue<Option<Worker>, LocalStorage> = StoredValue::new_local(None);
+
+    let stop = move || {
+        if let Some(w) = worker.try_update_value(|w| w.take()).flatten() {
+            w.terminate();
+        }
+    };
+    let start = move || {
+        stop();
+        let searched = a.session.with_untracked(|s| link::setup_query(&s.run));
+        let request = Request {
+            link: searched.clone(),
+            faults: faults.get_untracked(),
+            max_states: MAX_STATES,
+        }
+        .encode();
+        let generation = state.with_untracked(|s| s.generation) + 1;
+        state.set(Explore {
+            generation,
+            running: true,
+            searched,
+            faults: faults.get_untracked(),
+            ..Explore::default()
+        });
+        let w = match Worker::new(WORKER_URL) {
+            Ok(w) => w,
+            Err(_) => {
+                state.update(|s| {
+                    s.running = false;
+                    s.error = Some("This browser could not start the search's worker.".into());
+                });
+                return;
+            }
+        };
+        let mine = move || state.with_untracked(|s| s.generation == generation && s.running);
+        let sender = w.clone();
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
+            if !mine() {
+                return;
+            }
+            let text = ev.data().as_string().unwrap_or_default();
+            match Reply::decode(&text) {
+                Some(Reply::Ready) => {
+                    let _ = sender.post_message(&JsValue::from_str(&request));
+                }
+                Some(Reply::Progress {
+                    states,
+                    depth,
+                    elapsed_ms,
+                    ..
+                }) => state.update(|s| {
+                    s.states = states;
+                    s.depth = depth;
+                    s.elapsed_ms = elapsed_ms;
+                }),
+                Some(Reply::Result(found)) => {
+                    state.update(|s| {
+                        s.running = false;
+                        s.states = found.states;
+                        s.depth = found.depth;
+                        s.elapsed_ms = found.elapsed_ms;
+                        s.result = Some(found);
+                    });
+                    stop();
+                }
+                Some(Reply::Error(e)) => {
+                    state.update(|s| {
+                        s.running = false;
+                        s.error = Some(format!("The search could not start: {e}."));
+                    });
+                    stop();
+                }
+                None => {}
+            }
+        });
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |_| {
+            if mine() {
+                state.update(|s| {
+                    s.running = false;
+                    s.error = Some(format!("The search's worker failed to load or stopped ({WORKER_URL})."));
+                });
+            }
+        });
+        w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // One small pair per search; they are called from the worker's events, so
+        // they may not be dropped while it runs.
+        on_message.forget();
+        on_error.forget();
+        worker.set_value(Some(w));
+    };
+    let cancel = move || {
+        stop();
+        state.update(|s| s.running = false);
+    };
+    on_cleanup(stop);
+
+    let play = move |code: String| {
+        a.playing.set(false);
+        a.session.update(|s| match codec::decode(&s.run, &code) {
+            Ok(events) => {
+                s.run.seek(0);
+                for e in events {
+                    if let Err(err) = s.run.fire(e) {
+                        s.notice = Some(format!("Not done: {err}."));
+                        break;
+                    }
+                }
+            }
+            Err(e) => s.notice = Some(format!("The counterexample could not be read: {e}.")),
+        });
+    };
+
+    // `view=explore` in the address brings this panel into view.
+    if link::pairs(&browser::query()).iter().any(|(k, v)| k == "view" && v == "explore") {
+        request_animation_frame(|| {
+            if let Some(el) = document().get_element_by_id("explore") {
+                el.scroll_into_view();
+            }
+        });
+    }
+
+    let current = Memo::new(move |_| a.session.with(|s| link::setup_query(&s.run)));
+    // A result belongs to the setup it searched; another setup hides it.
+    let shown = move || state.with(|s| s.result.clone().filter(|_| s.searched == current.get()));
+    let running = move || state.with(|s| s.running);
+    let progress_text = move || {
+        state.with(|s| {
+            if s.running && s.states == 0 {
+                "Starting the search…".to_string()
+            } else {
+                format!(
+                    "{} distinct states, depth {}, {} states/s",
+                    s.states,
+                    s.depth,
+                    per_second(s.states, s.elapsed_ms)
+                )
+            }
+        })
+    };
+
+    view! {
+        <section class="explore" id="explore" aria-labelledby="explore-title">
+            <h2 id="explore-title">"Search every interleaving"</h2>
+            <p class="explore-what">
+                "Every order in which this run's events can happen (and up to the faults you choose, placed \
+                 anywhere), breadth first, each distinct state once: the shortest run that breaks each invariant."
+            </p>
+            <div class="explore-controls">
+                <label>
+                    "Faults to place "
+                    <input data-testid="explore-faults" type="number" min="0" max=MAX_FAULTS.to_string() step="1"
+                        prop:value=move || faults.get().to_string()
+                        on:input=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<u8>() {
+                                faults.set(n.min(MAX_FAULTS));
+                            }
+                        } />
+                </label>
+                <button data-testid="explore-start" class="primary" disabled=running on:click=move |_| start()>
+                    "Search every interleaving"
+                </button>
+                <button data-testid="explore-cancel" disabled=move || !running() on:click=move |_| cancel()>
+                    "Cancel"
+                </button>
+            </div>
+            <div data-testid="explore-progress" class="explore-progress" role="status"
+                data-running=move || running().to_string()
+                data-states=move || state.with(|s| s.states.to_string())
+                data-depth=move || state.with(|s| s.depth.to_string())
+                hidden=move || state.with(|s| !s.running && s.states == 0)>
+                <progress max=MAX_STATES.to_string() value=move || state.with(|s| s.states.to_string())></progress>
+                <span>{progress_text}</span>
+            </div>
+            <p class="explore-error" role="alert" hidden=move || state.with(|s| s.error.is_none())>
+                {move || state.with(|s| s.error.clone().unwrap_or_default())}
+            </p>
+            {move || shown().map(|found| {
+                let faults = state.with_untracked(|s| s.faults);
+                result_view(found, faults, play)
+            })}
+        </section>
+    }
+}
+
+/// What a finished search found, in words derived from its counts.
+fn summary(found: &Found, faults: u8) -> String {
+    let placed = match faults {
+        0 => "no faults but the scenario's own".to_string(),
+        1 => "up to 1 fault placed anywhere".to_string(),
+        n => format!("up to {n} faults placed anywhere"),
+    };
+    let scope = if found.complete {
+        format!(
+            "Searched every interleaving ({placed}): {} distinct states, {} of them end states, in {} ms.",
+            found.states, found.ends, found.elapsed_ms
+        )
+    } else {
+        format!(
+            "Stopped at a bound ({placed}): {} distinct states searched, {} end states, to depth {}, in {} ms; \
+             interleavings beyond the bound were not searched.",
+            found.states, found.ends, found.depth, found.elapsed_ms
+        )
+    };
+    let verdict = if found.violations.is_empty() {
+        format!(" No violation in {} states.", found.states)
+    } else {
+        let names: Vec<&str> = found.violations.iter().map(|v| v.invariant.as_str()).collect();
+        format!(" Broken in some interleaving: {}.", names.join(", "))
+    };
+    scope + &verdict
+}
+
+fn result_view(found: Found, faults: u8, play: impl Fn(String) + Copy + 'static) -> impl IntoView {
+    let text = summary(&found, faults);
+    let rows = found
+        .violations
+        .iter()
+        .cloned()
+        .map(|c: Counterexample| {
+            let code = c.code.clone();
+            view! {
+                <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
+                    data-steps=c.steps.to_string()>
+                    <span>{format!("{}: the shortest run that breaks it has {} steps. ", c.invariant, c.steps)}</span>
+                    <button data-testid="explore-play" on:click=move |_| play(code.clone())>
+                        "Play it as a branch"
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div data-testid="explore-result" class="explore-result"
+            data-states=found.states.to_string() data-ends=found.ends.to_string()
+            data-complete=found.complete.to_string() data-violations=found.violations.len().to_string()>
+            <p>{text}</p>
+            <ul class="explore-counterexamples">{rows}</ul>
+        </div>
+    }
+}

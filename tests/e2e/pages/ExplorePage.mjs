@@ -1,0 +1,67 @@
+// Page object for the exhaustive search's panel (docs/ui-contract-additions.md):
+// explore-start, explore-cancel, explore-faults, explore-progress, explore-result,
+// explore-counterexample, explore-play. The search runs in a Web Worker, so its result
+// arrives later: the waits here are for attributes the page sets when a message
+// arrives, never sleeps.
+const tid = (id) => `[data-testid="${id}"]`;
+
+export class ExplorePage {
+  /** @param {import('playwright-core').Page} page */
+  constructor(page) {
+    this.page = page;
+  }
+
+  el(id) {
+    return this.page.locator(tid(id));
+  }
+
+  async setFaults(n) {
+    await this.el('explore-faults').fill(String(n));
+  }
+
+  async start() {
+    await this.el('explore-start').click();
+  }
+
+  async cancel() {
+    await this.el('explore-cancel').click();
+  }
+
+  async progress() {
+    return this.el('explore-progress').evaluate((e) => ({
+      running: e.getAttribute('data-running') === 'true',
+      states: Number(e.getAttribute('data-states')),
+      depth: Number(e.getAttribute('data-depth')),
+    }));
+  }
+
+  /** Waits until the search has visited at least `states` states. */
+  async waitStates(states, timeout = 60_000) {
+    await this.page.waitForFunction(
+      ([sel, n]) => Number(document.querySelector(sel)?.getAttribute('data-states')) >= n,
+      [tid('explore-progress'), states],
+      { timeout },
+    );
+  }
+
+  /** Waits for the search's result and reads it. */
+  async result(timeout = 120_000) {
+    const r = this.el('explore-result');
+    await r.waitFor({ state: 'attached', timeout });
+    const attrs = await r.evaluate((e) => ({
+      states: Number(e.getAttribute('data-states')),
+      ends: Number(e.getAttribute('data-ends')),
+      complete: e.getAttribute('data-complete') === 'true',
+      violations: Number(e.getAttribute('data-violations')),
+      text: e.textContent,
+    }));
+    attrs.counterexamples = await this.el('explore-counterexample').evaluateAll((els) =>
+      els.map((e) => ({ invariant: e.getAttribute('data-invariant'), steps: Number(e.getAttribute('data-steps')) })),
+    );
+    return attrs;
+  }
+
+  async play(invariant) {
+    await this.page.locator(`${tid('explore-counterexample')}[data-invariant="${invariant}"] ${tid('explore-play')}`).click();
+  }
+}

@@ -1,0 +1,79 @@
+// The exhaustive search in the page: it runs in a Web Worker, finds the stale-set race
+// and plays its shortest run as a branch; with a lease it finds none in a complete
+// search; during a long search the page still answers, and cancel stops it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp } from '../lib/harness.mjs';
+import { ExplorePage } from '../pages/ExplorePage.mjs';
+
+const { withPage } = useApp();
+
+test('stale-set-race with no fix: the search finds the race and plays its shortest run', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'stale-set-race' });
+    const ex = new ExplorePage(page);
+    await ex.start();
+    const r = await ex.result();
+    assert.equal(r.complete, true, 'the search is complete');
+    assert.ok(r.states > 1000, `it searched many states: ${r.states}`);
+    assert.ok(r.ends > 0);
+    assert.equal(r.violations, 1);
+    assert.deepEqual(r.counterexamples, [{ invariant: 'cache-matches-db', steps: 16 }]);
+    assert.doesNotMatch(r.text, /correct/i, 'a search never says "correct"');
+    assert.equal(await sp.invariant('cache-matches-db'), 'ok', 'at step 0 nothing is broken yet');
+
+    await ex.play('cache-matches-db');
+    assert.equal(await sp.step(), 16, 'the counterexample is loaded, the cursor at its end');
+    assert.equal(await sp.invariant('cache-matches-db'), 'violated');
+    assert.equal(await sp.canStepForward(), false, 'the run has ended there');
+    assert.equal(await sp.canStepBack(), true, 'and can be stepped back');
+  });
+});
+
+test('stale-set-race with the lease: a complete search finds no violation', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'stale-set-race', fix: 'lease' });
+    const ex = new ExplorePage(page);
+    await ex.start();
+    const r = await ex.result();
+    assert.equal(r.complete, true);
+    assert.equal(r.violations, 0);
+    assert.deepEqual(r.counterexamples, []);
+    assert.match(r.text, new RegExp(`No violation in ${r.states} states`));
+    assert.doesNotMatch(r.text, /correct/i);
+  });
+});
+
+test('during a long search the step buttons answer, and cancel stops it', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'hybrid' });
+    const ex = new ExplorePage(page);
+    await ex.setFaults(2);
+    await ex.start();
+    await ex.waitStates(2000);
+    assert.equal((await ex.progress()).running, true);
+
+    assert.equal(await sp.stepForward(), 1, 'the page steps while the worker searches');
+    assert.equal(await sp.stepForward(), 2);
+    assert.equal(await sp.stepBack(), 1);
+    assert.equal((await ex.progress()).running, true, 'the search goes on meanwhile');
+
+    await ex.cancel();
+    const stopped = await ex.progress();
+    assert.equal(stopped.running, false, 'cancel stops the search at once');
+    // The worker is gone: nothing it might still have said changes the count.
+    await page.evaluate(() => new Promise((done) => setTimeout(done, 300)));
+    assert.equal((await ex.progress()).states, stopped.states);
+    assert.equal(await ex.el('explore-result').count(), 0, 'a cancelled search shows no result');
+  });
+});
+
+test('view=explore brings the panel into view', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'stale-set-race', view: 'explore' });
+    const ex = new ExplorePage(page);
+    await page.waitForFunction(() => window.scrollY > 0 || document.documentElement.scrollHeight <= innerHeight);
+    const box = await ex.el('explore-start').boundingBox();
+    assert.ok(box && box.y >= 0 && box.y < 800, `explore-start is in the viewport: ${JSON.stringify(box)}`);
+  });
+});
