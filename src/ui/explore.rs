@@ -32,11 +32,7 @@ struct Explore {
 }
 
 fn per_second(states: usize, elapsed_ms: u64) -> u64 {
-    if elapsed_ms == 0 {
-        0
-    } else {
-        states as u64 * 1000 / elapsed_ms
-    }
+    (states as u64 * 1000).checked_div(elapsed_ms).unwrap_or(0)
 }
 
 #[component]
@@ -262,8 +258,7 @@ fn result_view(found: Found, faults: u8, play: impl Fn(String) + Copy + 'static)
     let rows = found
         .violations
         .iter()
-        .cloned()
-        .map(|c: Counterexample| {
+        .map(|c: &Counterexample| {
             let code = c.code.clone();
             view! {
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
