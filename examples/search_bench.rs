@@ -12,7 +12,7 @@ fn main() {
         .unwrap_or(0);
     // An optional second argument keeps the scenarios whose id contains it.
     let only = std::env::args().nth(2).unwrap_or_default();
-    println!("scenario,fixes,faults,states,ends,depth,complete,violations,ms,states_per_s");
+    println!("scenario,fixes,faults,states,ends,depth,complete,violations,ms,states_per_s,cpu_ms,states_per_cpu_s");
     for scenario in scenarios::ALL.iter().filter(|s| s.id.contains(&only)) {
         let mut fix_sets = vec![Fixes::none()];
         for f in scenario.fixes {
@@ -22,16 +22,18 @@ fn main() {
             let run = Run::new(scenario, fixes.clone(), scenario.seed);
             let model = WorldModel::new(&run, FaultBudget::any(faults));
             let t = Instant::now();
+            let cpu = cpu_ms();
             let mut search = Search::new(model, Bounds::default());
             let report = search.run();
             let ms = t.elapsed().as_secs_f64() * 1000.0;
+            let cpu = cpu_ms().zip(cpu).map(|(b, a)| b - a);
             let v: Vec<String> = report
                 .violations
                 .iter()
                 .map(|v| format!("{}@{}", v.name, v.path.len()))
                 .collect();
             println!(
-                "{},{},{},{},{},{},{},{},{:.1},{:.0}",
+                "{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
                 scenario.id,
                 fixes.ids().join("+"),
                 faults,
@@ -41,8 +43,26 @@ fn main() {
                 report.complete,
                 v.join(" "),
                 ms,
-                report.states as f64 / (ms / 1000.0)
+                report.states as f64 / (ms / 1000.0),
+                cpu.map_or("-".into(), |c| format!("{c:.0}")),
+                cpu.filter(|c| *c > 0.0).map_or("-".into(), |c| format!(
+                    "{:.0}",
+                    report.states as f64 / (c / 1000.0)
+                ))
             );
         }
     }
+}
+
+/// This process's CPU time so far (user + system), from /proc/self/stat: on a shared
+/// machine the rate per CPU second is the one that compares across runs. `None` off
+/// Linux.
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at state, field 3.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // The kernel's USER_HZ is 100 on Linux.
+    Some(ticks * 10.0)
 }
