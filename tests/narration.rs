@@ -51,8 +51,11 @@ fn stale_reads_by_contract(r: &Run) -> u64 {
             let msg = before.net.iter().find(|m| m.id == id).unwrap();
             if let (Payload::ReadOk { value: Some(v), .. }, Some(flow)) = (msg.payload, msg.flow) {
                 if after.is_up(msg.to) {
+                    // Older than the newest at the start, or newer than the newest at
+                    // the answer: not the newest at any moment between the two.
                     let floor = started.iter().find(|s| s.0 == flow.0).map(|s| s.2);
-                    if floor.is_some_and(|floor| v < floor) {
+                    let ahead = v > newest(after, msg.payload.key());
+                    if floor.is_some_and(|floor| v < floor || ahead) {
                         stale += 1;
                     }
                 }
@@ -632,4 +635,76 @@ fn endings_that_name_a_mechanism_are_backed_by_what_happened() {
         text.contains("expired before the new value landed"),
         "{text}"
     );
+}
+
+#[test]
+fn a_read_of_a_value_not_yet_acknowledged_is_stale() {
+    // Write-behind: the reader hits v2 in the cache before the writer has been told
+    // that v2 succeeded. v2 was not the newest acknowledged version at any moment of the
+    // read, so by the contract the read is stale (it could still be lost).
+    let s = scenarios::find("write-behind").unwrap();
+    let mut r = Run::with_default_seed(s, Fixes::none());
+    let reader = NodeId::Reader(1);
+    // Bounded by the run's step limit.
+    for _ in 0..cachescope::sim::run::MAX_STEPS {
+        let w = r.world().clone();
+        let answered = w
+            .clients
+            .iter()
+            .any(|c| c.id == reader && c.last_answer.is_some());
+        if answered {
+            break;
+        }
+        let queued = w.cache.queued(Key(1)).is_some();
+        // Hold back the write's acknowledgement until the reader has its answer.
+        let held = |e: &Event| match e {
+            Event::Deliver(id) => w.net.iter().any(|m| {
+                m.id == *id && matches!(m.payload, Payload::WbAck { .. } | Payload::WriteOk { .. })
+            }),
+            Event::Start(n) => *n != reader && queued,
+            _ => false,
+        };
+        let enabled = w.enabled();
+        let next = if queued {
+            enabled
+                .iter()
+                .copied()
+                .find(|e| !held(e) && w.actor(*e) != Some(NodeId::Flusher))
+        } else {
+            enabled
+                .iter()
+                .copied()
+                .find(|e| !matches!(e, Event::Start(n) if *n == reader))
+        };
+        let Some(next) = next else { break };
+        r.fire(next).expect("enabled");
+    }
+    let w = r.world();
+    let got = w
+        .clients
+        .iter()
+        .find(|c| c.id == reader)
+        .and_then(|c| c.last_answer);
+    assert!(
+        matches!(
+            got,
+            Some(Payload::ReadOk {
+                value: Some(Version(2)),
+                ..
+            })
+        ),
+        "the reader got the queued v2: {got:?}"
+    );
+    assert!(
+        w.books.acked.get(&Key(1)).is_none(),
+        "v2 is not acknowledged yet"
+    );
+    assert_eq!(metric(&r, Metric::StaleReads), 1);
+    let last = r.records().last().unwrap();
+    assert!(
+        last.narration.contains("was not yet acknowledged"),
+        "{}",
+        last.narration
+    );
+    assert_eq!(stale_reads_by_contract(&r), 1);
 }

@@ -48,6 +48,15 @@ pub struct Books {
     pub happened: KeySet<Happened>,
 }
 
+/// Why a read's answer counts in `stale-reads`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaleRead {
+    /// Older than `floor`, the newest version when the read began.
+    Older { floor: Version },
+    /// Newer than anything committed (or acknowledged) when the answer came.
+    NotYetCommitted { newest: Version },
+}
+
 /// A fact about the run so far, kept for the endings (`Books::happened`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Happened {
@@ -95,13 +104,21 @@ impl Books {
     /// than the newest version when the read started (the contract's `stale-reads`:
     /// a value that was not the newest at any moment between the read's start and its
     /// answer).
+    /// A value newer than `newest_now` (the newest committed or acknowledged at the
+    /// answer) was not the newest at any moment either: it is not committed yet, and
+    /// may never be.
     pub(crate) fn read_answered(
         &mut self,
         flow: Option<super::ids::FlowId>,
         value: Option<Version>,
-    ) -> Option<Version> {
+        newest_now: Version,
+    ) -> Option<StaleRead> {
         let floor = flow.and_then(|f| self.read_floor.remove(&f))?;
-        value.filter(|v| *v < floor).map(|_| floor)
+        match value {
+            Some(v) if v < floor => Some(StaleRead::Older { floor }),
+            Some(v) if v > newest_now => Some(StaleRead::NotYetCommitted { newest: newest_now }),
+            _ => None,
+        }
     }
 
     pub(crate) fn record_db_read(&mut self, metrics: &mut Metrics, now_ms: u64) {

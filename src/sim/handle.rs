@@ -273,8 +273,11 @@ fn lease_suffix(lease: LeaseReply) -> String {
 /// An answer reached a client: the books and the narration observe what it means
 /// (current or stale, an acknowledged write), from the whole world.
 pub(crate) fn client_answered(w: &mut World, msg: &Message) -> Said {
-    let stale_floor = match msg.payload {
-        Payload::ReadOk { value, .. } => w.books.read_answered(msg.flow, value),
+    let stale = match msg.payload {
+        Payload::ReadOk { key, value } => {
+            let newest_now = super::books::newest(w, key);
+            w.books.read_answered(msg.flow, value, newest_now)
+        }
         _ => None,
     };
     let me = msg.to;
@@ -291,11 +294,22 @@ pub(crate) fn client_answered(w: &mut World, msg: &Message) -> Said {
             } else {
                 "committed"
             };
-            if let Some(floor) = stale_floor {
+            if let Some(why) = stale {
                 w.metrics.stale_reads += 1;
-                said!(w,
+                let why = match why {
+                    super::books::StaleRead::Older { floor } => {
+                        text!(w, "but {floor} was already {made} when this read began")
+                    }
+                    super::books::StaleRead::NotYetCommitted { newest } => text!(
+                        w,
+                        "but {got} was not yet {made} when the answer came (the newest is {newest}): a value that may \
+                         never be, so by the contract"
+                    ),
+                };
+                said!(
+                    w,
                     text!(w, "got {got} (stale)"),
-                    text!(w, "{me} receives {key} = {got}, but {floor} was already {made} when this read began: a stale read."),
+                    text!(w, "{me} receives {key} = {got}, {why}: a stale read."),
                 )
             } else if value.is_some_and(|v| v < now) {
                 said!(w,
