@@ -69,14 +69,17 @@ fn the_simulation_names_nothing_of_the_browser() {
 }
 
 /// The modules of nodes written as state machines (`src/sim/node.rs`): each sees its own
-/// state only. More join as the other nodes move to that shape.
-const NODE_MODULES: &[&str] = &[
-    "src/sim/node.rs",
-    "src/sim/db.rs",
-    "src/sim/relay.rs",
-    "src/sim/consumer.rs",
-    "src/sim/bus.rs",
-    "src/sim/client.rs",
+/// state only, and may name only its own module besides. More join as the other nodes
+/// move to that shape.
+const NODE_MODULES: &[(&str, &str)] = &[
+    ("src/sim/node.rs", "node"),
+    ("src/sim/db.rs", "db"),
+    ("src/sim/relay.rs", "relay"),
+    ("src/sim/consumer.rs", "consumer"),
+    ("src/sim/bus.rs", "bus"),
+    ("src/sim/client.rs", "client"),
+    ("src/sim/cache.rs", "cache"),
+    ("src/sim/cache_node.rs", "cache"),
 ];
 
 /// The modules holding other nodes' state, the world and the books: a node module
@@ -100,7 +103,7 @@ const NOT_A_NODES_OWN: &[&str] = &[
 
 #[test]
 fn a_node_module_names_no_other_nodes_state_nor_the_world() {
-    for path in NODE_MODULES {
+    for (path, own) in NODE_MODULES {
         let text = fs::read_to_string(root().join(path)).unwrap();
         let code: String = text
             .lines()
@@ -111,7 +114,7 @@ fn a_node_module_names_no_other_nodes_state_nor_the_world() {
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .collect();
         assert!(!words.contains(&"World"), "{path} names `World`");
-        for module in NOT_A_NODES_OWN {
+        for module in NOT_A_NODES_OWN.iter().filter(|m| *m != own) {
             let pattern = format!("{module}::");
             // As a path segment of its own (`payload::` is not `load::`).
             let reaches = code.match_indices(&pattern).any(|(i, _)| {

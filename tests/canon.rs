@@ -163,6 +163,6 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [1_465_891_976_224_222_843, 10_685_875_594_075_743_385]
+        [10_157_235_241_397_813_828, 10_738_273_850_032_756_659]
     );
 }

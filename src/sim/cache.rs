@@ -73,6 +73,12 @@ pub struct Cache {
     pub queue: Vec<Queued>,
     /// The write-behind log on disk (durable queue): survives a crash.
     pub log: Vec<(Key, Version)>,
+    /// Fixed for a run.
+    #[serde(default)]
+    pub settings: super::cache_node::CacheSettings,
+    /// Its own random generator (the TTL jitter).
+    #[serde(default)]
+    pub rng: super::rng::Rng,
 }
 
 /// What a lookup found.
@@ -85,6 +91,8 @@ pub struct Lookup {
 impl Cache {
     pub fn new(guard: SetGuard) -> Cache {
         Cache {
+            settings: super::cache_node::CacheSettings::default(),
+            rng: super::rng::Rng::new(0),
             guard,
             entries: KeyMap::new(),
             tombstones: KeyMap::new(),

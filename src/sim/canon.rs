@@ -242,11 +242,13 @@ impl Names {
             Payload::Set {
                 key,
                 version,
-                token: Some(t),
+                token,
+                loaded_at_ms,
             } => Payload::Set {
                 key,
                 version,
-                token: Some(tok(t)),
+                token: token.map(tok),
+                loaded_at_ms: loaded_at_ms.map(|t| clock.xfetch_only(t)),
             },
             other => other,
         }
@@ -377,7 +379,7 @@ impl World {
         for (key, l) in cache.locks.iter() {
             (key, l.holder, clock.at(l.until_ms)).hash(&mut h);
         }
-        (cache.guard, &cache.queue, &cache.log).hash(&mut h);
+        (cache.guard, cache.rng, &cache.queue, &cache.log).hash(&mut h);
         (&self.db.rows, self.db.lsn, &self.db.outbox).hash(&mut h);
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);

@@ -210,6 +210,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
                 key: ev.key,
                 version: ev.version,
                 token: None,
+                loaded_at_ms: None,
             };
             ctx.send(NodeId::Cache, Some(flow), set, lat);
             if again {

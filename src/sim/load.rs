@@ -105,7 +105,8 @@ pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
     match w.config.load_guard {
         LoadGuard::Mutex { .. } if !flow.locked => {
             set_stage(w, flow.id, Stage::Locking);
-            to_cache(w, Some(flow.id), Payload::Lock { key });
+            let holder = flow.client;
+            to_cache(w, Some(flow.id), Payload::Lock { key, holder });
             said!(w,
                 "lock sent",
                 text!(w, "A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),

@@ -76,6 +76,9 @@ pub enum Payload {
         key: Key,
         version: Version,
         token: Option<u64>,
+        /// When the load of this value began, for the entry's compute time (XFetch's
+        /// delta); `None` for a value not loaded (a write, an event).
+        loaded_at_ms: Option<u64>,
     },
     SetReply {
         key: Key,
@@ -167,6 +170,8 @@ pub enum Payload {
     /// Take the per-key lock (the stampede mutex), as memcache's `add`.
     Lock {
         key: Key,
+        /// The client whose request asks, named in the lock.
+        holder: NodeId,
     },
     LockReply {
         key: Key,
@@ -263,7 +268,7 @@ impl Payload {
             | Payload::DbPutReply { key, .. }
             | Payload::WbWrite { key }
             | Payload::WbAck { key, .. }
-            | Payload::Lock { key }
+            | Payload::Lock { key, .. }
             | Payload::LockReply { key, .. }
             | Payload::Unlock { key }
             | Payload::UnlockReply { key } => key,
@@ -299,11 +304,13 @@ impl fmt::Display for Payload {
                 key,
                 version,
                 token: Some(t),
+                ..
             } => write!(f, "set {key}={version} #{t}"),
             Payload::Set {
                 key,
                 version,
                 token: None,
+                ..
             } => write!(f, "set {key}={version}"),
             Payload::SetReply { refused: None, .. } => f.write_str("stored"),
             Payload::SetReply {
@@ -335,7 +342,7 @@ impl fmt::Display for Payload {
             Payload::DbPutReply { version, .. } => write!(f, "wrote {version}"),
             Payload::WbWrite { key } => write!(f, "write {key}"),
             Payload::WbAck { key, version } => write!(f, "queued {key}={version}"),
-            Payload::Lock { key } => write!(f, "lock {key}"),
+            Payload::Lock { key, .. } => write!(f, "lock {key}"),
             Payload::LockReply { granted: true, .. } => f.write_str("locked"),
             Payload::LockReply { granted: false, .. } => f.write_str("lock taken"),
             Payload::Unlock { key } => write!(f, "unlock {key}"),

@@ -82,6 +82,7 @@ pub(crate) fn on_message(w: &mut World, msg: &Message) -> Said {
                 key,
                 version,
                 token,
+                loaded_at_ms: flow.load_sent_ms,
             };
             to_cache(w, msg.flow, set);
             let with = token
@@ -253,6 +254,7 @@ fn committed(w: &mut World, flow: &Flow, version: Version, event: super::ids::Ev
                 key,
                 version,
                 token: None,
+                loaded_at_ms: None,
             };
             w.send(
                 NodeId::Service,

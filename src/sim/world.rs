@@ -6,8 +6,9 @@
 use super::books::{Books, Metrics};
 use super::bus::Bus;
 use super::cache::{Cache, Entry};
+use super::cache_node::{jitter, CacheSettings};
 use super::client::{ClientFact, ClientSettings};
-use super::config::{Config, Op, SlowHop, WriteMode, NO_TTL};
+use super::config::{Config, LoadGuard, Op, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbFact, DbLatency};
 pub use super::fault::Fault;
@@ -117,11 +118,25 @@ impl World {
             })
             .collect();
         let config_bus_durable = config.bus.is_some_and(|b| b.durable);
-        let mut rng = Rng::new(seed);
+        // The service's generator (XFetch) and the cache's (TTL jitter), each seeded
+        // by the run's seed: a scenario draws from one of them, so the draws are those
+        // of the one generator the world had before the nodes had their own.
+        let rng = Rng::new(seed);
         let mut cache = Cache::new(config.guard);
+        cache.rng = Rng::new(seed);
+        cache.settings = CacheSettings {
+            reply_ms: config.latency.cache_ms,
+            ttl_ms: config.ttl_ms,
+            jitter_ms: config.jitter_ms,
+            lazy_expiry: config.lazy_expiry,
+            lock_ms: match config.load_guard {
+                LoadGuard::Mutex { lock_ms } => lock_ms,
+                _ => 1_000,
+            },
+        };
         for key in &config.warm {
             let base = config.warm_expires_ms.unwrap_or(config.ttl_ms);
-            let expires_ms = base.saturating_add(jitter(&mut rng, config.jitter_ms));
+            let expires_ms = base.saturating_add(jitter(&mut cache.rng, config.jitter_ms));
             cache.entries.insert(
                 *key,
                 Entry {
@@ -234,13 +249,7 @@ impl World {
     /// The TTL a fill gets now: the configured TTL plus its jitter, drawn from the
     /// world's Rng. Returns the expiry time.
     pub(crate) fn fill_expiry(&mut self) -> u64 {
-        if self.config.ttl_ms == NO_TTL {
-            return NO_TTL;
-        }
-        let extra = jitter(&mut self.rng, self.config.jitter_ms);
-        self.now_ms
-            .saturating_add(self.config.ttl_ms)
-            .saturating_add(extra)
+        self.cache.fill_expiry(self.now_ms)
     }
 
     /// (Re)schedules the cache's active expiry of `key`.
@@ -675,7 +684,21 @@ impl World {
     fn deliver(&mut self, msg: &Message) -> Said {
         match msg.to {
             NodeId::Service => super::service::on_message(self, msg),
-            NodeId::Cache => super::handle::cache_message(self, msg),
+            NodeId::Cache => match msg.payload {
+                // The write-behind queue spans the cache and the flusher: `behind.rs`.
+                Payload::WbWrite { .. } => super::behind::cache_write(self, msg),
+                _ => {
+                    let mut out = self.take_out();
+                    let mut ctx = Ctx::new(NodeId::Cache, self.now_ms, self.voice, &mut out);
+                    let (s, fact) = self.cache.on_msg(&mut ctx, msg);
+                    self.apply(NodeId::Cache, out);
+                    let more = super::handle::cache_observed(self, Some(msg), fact);
+                    Said {
+                        outcome: s.outcome,
+                        narration: s.narration + &more,
+                    }
+                }
+            },
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Bus => {
                 let mut out = self.take_out();
@@ -748,7 +771,17 @@ impl World {
 
     fn fire(&mut self, timer: &Timer) -> Said {
         match timer.kind {
-            TimerKind::Expire { key } => super::handle::expire(self, key),
+            TimerKind::Expire { key } => {
+                let mut out = self.take_out();
+                let mut ctx = Ctx::new(NodeId::Cache, self.now_ms, self.voice, &mut out);
+                let (s, fact) = self.cache.on_expire(&mut ctx, key);
+                self.apply(NodeId::Cache, out);
+                let more = super::handle::cache_observed(self, None, fact);
+                Said {
+                    outcome: s.outcome,
+                    narration: s.narration + &more,
+                }
+            }
             TimerKind::SecondDelete { flow, key, version } => {
                 super::service::second_delete(self, flow, key, version)
             }
@@ -776,13 +809,4 @@ impl World {
 /// Whether a message travels on an ordered connection (to or from the bus).
 fn ordered_link(m: &Message) -> bool {
     m.from == NodeId::Bus || m.to == NodeId::Bus
-}
-
-/// A random extra TTL in `0..max_ms` (0 when `max_ms` is 0, drawing nothing).
-fn jitter(rng: &mut Rng, max_ms: u64) -> u64 {
-    if max_ms == 0 {
-        0
-    } else {
-        rng.below(max_ms)
-    }
 }
