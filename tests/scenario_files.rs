@@ -286,7 +286,7 @@ fn a_custom_scenario_travels_in_its_link() {
         .next()
         .unwrap()
         .len();
-    assert!(code_len < 4_000, "{code_len} characters");
+    assert!(code_len < 8_000, "{code_len} characters");
     let l = link::load(&q);
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     assert_eq!(l.run.world(), run.world());
