@@ -310,14 +310,13 @@ fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError> {
         }
     }
     for (i, e) in file.endings.iter().enumerate() {
+        let known = |id: &str| file.fixes.iter().any(|g| g.id.value == id);
         for c in &e.when {
-            if let Some(f) = c.fix() {
-                if !file.fixes.iter().any(|g| g.id.value == f.value) {
-                    return Err(field(
-                        place.at(f, &format!("endings[{}].when", i + 1)),
-                        format!("the scenario has no fix {}", quote(&f.value)),
-                    ));
-                }
+            if let Some(f) = c.unknown_fix(&known) {
+                return Err(field(
+                    place.at(f, &format!("endings[{}].when", i + 1)),
+                    format!("the scenario has no fix {}", quote(&f.value)),
+                ));
             }
         }
     }

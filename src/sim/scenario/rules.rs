@@ -355,12 +355,13 @@ impl Cond {
         }
     }
 
-    /// The fix this condition names, if any (for the checks of a file).
-    pub fn fix(&self) -> Option<&At<String>> {
+    /// The first fix this condition names that `known` does not know (for the checks
+    /// of a file). Bounded by the condition's nesting, which serde_json bounds.
+    pub fn unknown_fix(&self, known: &dyn Fn(&str) -> bool) -> Option<&At<String>> {
         match self {
-            Cond::Fix(f) | Cond::NoFix(f) => Some(f),
-            Cond::Not(c) => c.fix(),
-            Cond::All(cs) | Cond::Any(cs) => cs.iter().find_map(Cond::fix),
+            Cond::Fix(f) | Cond::NoFix(f) => (!known(&f.value)).then_some(f),
+            Cond::Not(c) => c.unknown_fix(known),
+            Cond::All(cs) | Cond::Any(cs) => cs.iter().find_map(|c| c.unknown_fix(known)),
             _ => None,
         }
     }
