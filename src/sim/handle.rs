@@ -18,6 +18,9 @@ pub(crate) fn cache_observed(w: &mut World, msg: Option<&Message>, fact: CacheFa
         }
         CacheFact::Hit { key, version: v } => {
             w.metrics.cache_hits += 1;
+            if w.voice.is_quiet() {
+                return String::new();
+            }
             let want = w.expected(key);
             if v < want {
                 text!(
@@ -46,6 +49,9 @@ pub(crate) fn cache_observed(w: &mut World, msg: Option<&Message>, fact: CacheFa
             let want = w.expected(key);
             if version < want {
                 w.books.happened.insert(Happened::StaleStored(key));
+                if w.voice.is_quiet() {
+                    return String::new();
+                }
                 let until = match (pending_removal(w, key), expires == NO_TTL) {
                     (Some(what), _) => text!(w, ", until {what}"),
                     (None, true) => {
