@@ -566,3 +566,21 @@ fn side_by_side_draws_two_diagrams_and_marks_the_nodes_that_differ() {
     );
     assert!(html.contains(" differs\""));
 }
+
+#[test]
+fn the_setup_of_a_run_ahead_tells_fixes_seeds_and_sandboxes_apart() {
+    use cachescope::sim::sandbox::{Pattern, SandboxSpec};
+    let s = scenarios::find("event-duplicate-reorder").unwrap();
+    let plain = Run::with_default_seed(s, Fixes::none());
+    let fixed = Run::with_default_seed(s, Fixes::parse(s, ["versioned-events"]).unwrap());
+    assert_ne!(Ahead::setup_of(&plain), Ahead::setup_of(&fixed));
+    assert_ne!(
+        Ahead::setup_of(&plain),
+        Ahead::setup_of(&plain.rebuilt(Fixes::none(), 99))
+    );
+    let mut one = SandboxSpec::new(Pattern::CacheAside);
+    let a = Run::new_sandbox(one.clone(), Fixes::none(), 1);
+    one.readers = 3;
+    let b = Run::new_sandbox(one, Fixes::none(), 1);
+    assert_ne!(Ahead::setup_of(&a), Ahead::setup_of(&b));
+}

@@ -55,15 +55,10 @@ impl Ahead {
         }
     }
 
-    /// The scenario, fixes, seed and sandbox of `run`, as one comparable text.
+    /// The scenario, fixes, seed and sandbox of `run`, as one comparable text: the
+    /// link's setup (not `Debug`, which the release build compiles out).
     pub fn setup_of(run: &Run) -> String {
-        format!(
-            "{} {:?} {} {:?}",
-            run.scenario.id,
-            run.fixes.ids(),
-            run.seed,
-            run.sandbox
-        )
+        format!("{} seed {}", crate::sim::link::setup_query(run), run.seed)
     }
 
     /// Whether this still describes `run`: same recorded choices so far (a run that
