@@ -64,21 +64,28 @@ pub struct Report<A> {
     pub visited_bytes: usize,
 }
 
-struct Entry<S> {
+/// A state waiting in the frontier: 12 bytes, whatever the size of a state.
+struct Entry {
     index: u32,
     depth: u32,
-    /// The state itself, or `None` to re-derive it by replay.
-    state: Option<S>,
+    /// Where the state itself is kept in its level's `held` list, or `NOT_HELD` to
+    /// re-derive it by replay.
+    held: u32,
 }
+
+const NOT_HELD: u32 = u32::MAX;
 
 pub struct Search<M: Model> {
     model: M,
     bounds: Bounds,
     visited: Visited,
     /// The level being visited, and the next one.
-    level: Vec<Entry<M::State>>,
-    next_level: Vec<Entry<M::State>>,
-    held: usize,
+    level: Vec<Entry>,
+    next_level: Vec<Entry>,
+    /// The states kept whole for the level being visited, and for the next one (at
+    /// most `Bounds::held_states` each).
+    level_held: Vec<Option<M::State>>,
+    next_held: Vec<Option<M::State>>,
     cursor: usize,
     depth: usize,
     ends: usize,
@@ -111,10 +118,11 @@ impl<M: Model> Search<M> {
             level: vec![Entry {
                 index: 0,
                 depth: 0,
-                state: Some(init),
+                held: 0,
             }],
             next_level: Vec::new(),
-            held: 0,
+            level_held: vec![Some(init)],
+            next_held: Vec::new(),
             cursor: 0,
             depth: 0,
             ends: 0,
@@ -152,14 +160,18 @@ impl<M: Model> Search<M> {
                     break;
                 }
                 self.level = std::mem::take(&mut self.next_level);
+                self.level_held = std::mem::take(&mut self.next_held);
                 self.path.clear();
                 self.cursor = 0;
-                self.held = 0;
                 self.depth += 1;
             }
-            let entry = &mut self.level[self.cursor];
-            let (index, depth) = (entry.index, entry.depth as usize);
-            let state = match entry.state.take() {
+            let entry = &self.level[self.cursor];
+            let (index, depth, held) = (entry.index, entry.depth as usize, entry.held);
+            let kept = self
+                .level_held
+                .get_mut(held as usize)
+                .and_then(Option::take);
+            let state = match kept {
                 Some(s) => s,
                 None => self.rederive(index),
             };
@@ -210,12 +222,16 @@ impl<M: Model> Search<M> {
                 choice: choice as u32,
             };
             if let Some(new) = self.visited.insert(node) {
-                let keep = self.held < self.bounds.held_states;
-                self.held += usize::from(keep);
+                let held = if self.next_held.len() < self.bounds.held_states {
+                    self.next_held.push(Some(next));
+                    (self.next_held.len() - 1) as u32
+                } else {
+                    NOT_HELD
+                };
                 self.next_level.push(Entry {
                     index: new,
                     depth: depth as u32 + 1,
-                    state: keep.then_some(next),
+                    held,
                 });
             }
         }

@@ -8,8 +8,9 @@
 //! and a link to the state it was first reached from (16 bytes in `visited`, plus at
 //! most 10.7 bytes of hash table), so the shortest run to any state (and to each
 //! property's first violation) is rebuilt from the links by replaying their choices
-//! from the start. The frontier keeps at most `Bounds::held_states` states in memory;
-//! the rest are re-derived by replay when their turn comes.
+//! from the start. The frontier keeps at most `Bounds::held_states` states in memory
+//! (and 12 bytes for each other state waiting); the rest are re-derived by replay
+//! when their turn comes.
 //!
 //! Work is done in slices (`Search::step(budget)`), so a Web Worker can answer its
 //! messages between slices and the page can cancel a search at any moment.
