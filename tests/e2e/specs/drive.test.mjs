@@ -289,8 +289,8 @@ test('a broken run file shows import-error and keeps the run', async () => {
 
     const impossible = { ...good, choices: [...good.choices.slice(0, 2), 'deliver m99', ...good.choices.slice(2)] };
     const broken = [
-      { name: 'not-json.json', text: 'this is not JSON {', expect: /not valid JSON/i },
-      { name: 'truncated.json', text: JSON.stringify(good).slice(0, 40), expect: /not valid JSON/i },
+      { name: 'not-json.json', text: 'this is not JSON {', expect: /line 1, column 1\b.*expected a JSON object/i },
+      { name: 'truncated.json', text: JSON.stringify(good).slice(0, 40), expect: /line 1, column \d+.*not valid JSON/i },
       { name: 'wrong-version.json', text: JSON.stringify({ ...good, version: 99 }), expect: /version.*99/i },
       { name: 'other-format.json', text: JSON.stringify({ ...good, format: 'something-else' }), expect: /format|version/i },
       { name: 'no-scenario.json', text: JSON.stringify({ ...good, scenario: 'nope' }), expect: /scenario/i },
