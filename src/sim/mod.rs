@@ -64,6 +64,7 @@ pub mod scenario;
 pub mod scenarios;
 pub mod sched;
 pub mod search;
+pub mod sequence;
 mod service;
 pub mod tree;
 pub mod view;

@@ -2,7 +2,8 @@
 //! message for a link that could not be used.
 use super::session::{Actions, Session};
 use super::{
-    branches, browser, builder, choose, controls, diagram, explore, io, learn, paint, panels, path, pipeline, sidebyside,
+    branches, browser, builder, choose, controls, diagram, explore, io, learn, notes, paint, panels,
+    path, pipeline, present, seqview, sidebyside, teach,
 };
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
@@ -17,6 +18,7 @@ pub fn App() -> impl IntoView {
     browser::apply_saved_theme();
     actions.install_keyboard();
     actions.install_history();
+    let teach = teach::Teach::install(actions);
 
     let layout = diagram::layout_signal();
 
@@ -52,6 +54,7 @@ pub fn App() -> impl IntoView {
                 // start) sit beside them in `.bar`.
                 <div class="bar">
                     <controls::Controls />
+                    <teach::Toolbar />
                 </div>
                 // The exhaustive search: its own panel under the step controls (the
                 // bar is sticky on narrow screens; a result list would cover the page).
@@ -62,10 +65,14 @@ pub fn App() -> impl IntoView {
                     // goes in `.scene-main` above it).
                     <div class="scene-main">
                         <diagram::Diagram view=view layout=layout />
+                        <Show when=move || teach.scene.get() == teach::Scene::Sequence>
+                            <seqview::SequenceView />
+                        </Show>
                     </div>
                     <aside class="scene-side" aria-label="What happened and the invariants">
                         <panels::Narration />
                         <panels::Invariants view=view />
+                        <notes::StepNote />
                     </aside>
                 </div>
                 <learn::FixNotes />
@@ -89,6 +96,7 @@ pub fn App() -> impl IntoView {
                 <path::LearningPath />
             </main>
         </div>
+        <present::Present view=view layout=layout />
         <footer class="foot">
             "Keys (when no control has the focus; Esc leaves one): → step · ← back · space play/pause · r reset · e run to end. "
             "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."

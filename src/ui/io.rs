@@ -39,7 +39,7 @@ pub fn RunFile() -> impl IntoView {
         let (name, text) = s.with_untracked(|s| {
             (
                 codec::file_name(&s.run),
-                codec::to_json(&RunSpec::of(&s.run)),
+                codec::to_json(&RunSpec::of(&s.run).with_notes(&s.notes)),
             )
         });
         if let Err(e) = download(&name, &text) {
@@ -74,8 +74,11 @@ pub fn RunFile() -> impl IntoView {
                 });
                 return;
             };
-            match codec::from_json(&text).and_then(|spec| spec.to_run()) {
-                Ok(run) => a.replace(run),
+            match codec::from_json(&text).and_then(|spec| Ok((spec.to_run()?, spec.notes))) {
+                Ok((run, notes)) => {
+                    a.replace(run);
+                    s.update(|s| s.notes = notes);
+                }
                 Err(e) => s.update(|s| {
                     s.import_error = Some(format!("{name}: {e}. The run on screen is unchanged."))
                 }),

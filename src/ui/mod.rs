@@ -12,6 +12,7 @@ pub mod layout;
 pub mod lists;
 pub mod markup;
 pub mod paint;
+pub mod sequence;
 
 /// Items that need the browser (Leptos, web-sys): compiled for wasm32 only.
 macro_rules! browser_only {
@@ -29,11 +30,15 @@ browser_only! {
     mod explore;
     mod io;
     mod learn;
+    mod notes;
     mod panels;
     mod path;
     mod pipeline;
+    mod present;
+    mod seqview;
     mod session;
     mod sidebyside;
+    mod teach;
 
     pub use app::App;
     pub use session::Session;

@@ -3,6 +3,7 @@
 use super::browser;
 use super::{DEFAULT_SPEED, SPEEDS_PER_S};
 use crate::sim::link::{self, LoadError};
+use crate::sim::notes::Notes;
 use crate::sim::tree::Tree;
 use super::chapters::Ahead;
 use crate::sim::{scenarios, Fixes, Run};
@@ -19,12 +20,16 @@ pub struct Session {
     pub import_error: Option<String>,
     /// A refused action, in words (e.g. the branch limit).
     pub notice: Option<String>,
+    /// The learner's notes on the run's steps (`notes.rs`); they travel in the link.
+    pub notes: Notes,
 }
 
 impl Session {
     pub fn from_query(query: &str) -> Session {
         let loaded = link::load(query);
-        Session::of(loaded.run, loaded.errors)
+        let mut s = Session::of(loaded.run, loaded.errors);
+        s.notes = loaded.notes;
+        s
     }
 
     pub fn of(run: Run, errors: Vec<LoadError>) -> Session {
@@ -33,6 +38,7 @@ impl Session {
             errors,
             import_error: None,
             notice: None,
+            notes: Notes::new(),
         }
     }
 }
@@ -187,7 +193,7 @@ impl Actions {
 
     /// The link to the exact moment shown.
     pub fn share_query(self) -> String {
-        self.session.with(|s| link::query(&s.run))
+        self.session.with(|s| link::query_with_notes(&s.run, &s.notes))
     }
 
     fn push_url(self) {

@@ -1,0 +1,271 @@
+//! The sequence diagram as SVG markup, a plain function of a `sim::sequence::Sequence`:
+//! a lane per node, a row per step (time goes down), a line per message from the row
+//! that sent it to the row that delivered it, and the current step highlighted. See
+//! `markup.rs` for why this is text and not `view!`.
+//!
+//! Architecture Invariant: no Leptos here, so `cargo test` checks the markup natively
+//! (tests/sequence_markup.rs); `seqview.rs` only sets it.
+use super::figure::px;
+use super::markup::Markup;
+use crate::sim::notes::Notes;
+use crate::sim::sequence::{End, SeqMessage, Sequence};
+
+/// The left gutter with the step numbers.
+pub const GUTTER_W: f64 = 44.0;
+pub const LANE_W: f64 = 112.0;
+/// The column right of the lanes: each step's event and its note.
+pub const SIDE_W: f64 = 300.0;
+pub const HEAD_H: f64 = 44.0;
+pub const ROW_H: f64 = 26.0;
+
+/// The x of a lane's line.
+fn lane_x(i: usize) -> f64 {
+    GUTTER_W + LANE_W * (i as f64 + 0.5)
+}
+
+/// The y of a step's row (its middle).
+pub fn row_y(step: usize) -> f64 {
+    HEAD_H + ROW_H * (step as f64 + 0.5)
+}
+
+pub fn width(seq: &Sequence) -> f64 {
+    GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + SIDE_W
+}
+
+pub fn height(seq: &Sequence) -> f64 {
+    // The rows 0..=now, and one more for the messages still in flight.
+    HEAD_H + ROW_H * (seq.now as f64 + 2.0)
+}
+
+fn end_step(m: &SeqMessage) -> Option<usize> {
+    match m.end {
+        End::Delivered(s) | End::Dropped(s) | End::Lost(s) => Some(s),
+        End::InFlight => None,
+    }
+}
+
+fn end_name(m: &SeqMessage) -> &'static str {
+    match m.end {
+        End::Delivered(_) => "delivered",
+        End::Dropped(_) => "dropped",
+        End::Lost(_) => "lost",
+        End::InFlight => "in-flight",
+    }
+}
+
+/// A small arrowhead at `(x1, y1)`, pointing along the line from `(x0, y0)`.
+fn arrowhead(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
+    let (dx, dy) = (x1 - x0, y1 - y0);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (x1 - ux * 9.0, y1 - uy * 9.0);
+    let (nx, ny) = (-uy * 4.5, ux * 4.5);
+    format!(
+        "{},{} {},{} {},{}",
+        px(x1),
+        px(y1),
+        px(bx + nx),
+        px(by + ny),
+        px(bx - nx),
+        px(by - ny)
+    )
+}
+
+/// The whole `<svg>` element: lanes, step rows, then messages on top.
+pub fn svg(seq: &Sequence, notes: &Notes) -> String {
+    let (w, h) = (width(seq), height(seq));
+    let mut m = Markup::new();
+    m.tag("svg")
+        .attr("xmlns", "http://www.w3.org/2000/svg")
+        .attr("class", "seq-svg")
+        .attr("width", &px(w).to_string())
+        .attr("height", &px(h).to_string())
+        .attr("viewBox", &format!("0 0 {} {}", px(w), px(h)))
+        .attr("role", "img")
+        .attr(
+            "aria-label",
+            &format!(
+                "Sequence diagram: {} step{}, {} message{}",
+                seq.now,
+                if seq.now == 1 { "" } else { "s" },
+                seq.messages.len(),
+                if seq.messages.len() == 1 { "" } else { "s" }
+            ),
+        )
+        .body();
+    m.tag("rect")
+        .attr("class", "seq-bg")
+        .attr("width", &px(w).to_string())
+        .attr("height", &px(h).to_string())
+        .empty();
+
+    // The rows: the step number, the band of the current step, the event and its note.
+    m.fixed("<g class=\"seq-steps\">");
+    let side_x = GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + 10.0;
+    for step in 0..=seq.now {
+        let y = row_y(step);
+        let current = step == seq.now;
+        m.tag("g")
+            .attr(
+                "class",
+                if current {
+                    "seq-step current"
+                } else {
+                    "seq-step"
+                },
+            )
+            .attr("data-testid", "seq-step")
+            .attr_if("data-current", current.then_some("true"))
+            .attr("data-step", &step.to_string())
+            .body();
+        m.tag("rect")
+            .attr("class", "seq-band")
+            .attr("x", "0")
+            .attr("y", &px(y - ROW_H / 2.0).to_string())
+            .attr("width", &px(w).to_string())
+            .attr("height", &px(ROW_H).to_string())
+            .empty();
+        m.tag("text")
+            .attr("class", "seq-step-no")
+            .attr("x", &px(GUTTER_W - 8.0).to_string())
+            .attr("y", &px(y + 4.0).to_string())
+            .attr("text-anchor", "end")
+            .body()
+            .text(&step.to_string())
+            .end("text");
+        let event = match step.checked_sub(1).and_then(|i| seq.steps.get(i)) {
+            Some(s) => format!("{} ms · {}", s.at_ms, s.event),
+            None => "start".to_string(),
+        };
+        m.tag("text")
+            .attr("class", "seq-event")
+            .attr("x", &px(side_x).to_string())
+            .attr("y", &px(y + 4.0).to_string())
+            .body()
+            .text(&event);
+        if let Some(note) = notes.get(step) {
+            m.tag("tspan")
+                .attr("class", "seq-note")
+                .attr("data-testid", "seq-note")
+                .attr("data-step", &step.to_string())
+                .body()
+                .text(&format!("  ✎ {note}"))
+                .end("tspan");
+        }
+        m.end("text").end("g");
+    }
+    m.fixed("</g>");
+
+    // The lanes: a name on top and a line down.
+    m.fixed("<g class=\"seq-lanes\">");
+    for (i, lane) in seq.lanes.iter().enumerate() {
+        let x = px(lane_x(i)).to_string();
+        m.tag("g")
+            .attr("class", "seq-lane")
+            .attr("data-node", &lane.to_string())
+            .body()
+            .tag("line")
+            .attr("x1", &x)
+            .attr("y1", &px(HEAD_H - 6.0).to_string())
+            .attr("x2", &x)
+            .attr("y2", &px(h).to_string())
+            .empty()
+            .tag("text")
+            .attr("class", "seq-lane-name")
+            .attr("x", &x)
+            .attr("y", &px(HEAD_H - 16.0).to_string())
+            .attr("text-anchor", "middle")
+            .body()
+            .text(&lane.to_string())
+            .end("text")
+            .end("g");
+    }
+    m.fixed("</g>");
+
+    // The messages.
+    m.fixed("<g class=\"seq-messages\">");
+    let lane_of = |id| seq.lanes.iter().position(|l| *l == id).unwrap_or(0);
+    for msg in &seq.messages {
+        let (x0, y0) = (lane_x(lane_of(msg.from)), row_y(msg.sent_step));
+        let x_to = lane_x(lane_of(msg.to));
+        let (x1, y1) = match (msg.end, end_step(msg)) {
+            (End::Delivered(_), Some(s)) => (x_to, row_y(s)),
+            // A line that never arrives stops short of the receiver.
+            (_, Some(s)) => (x0 + (x_to - x0) * 0.6, row_y(s)),
+            (_, None) => (x0 + (x_to - x0) * 0.6, row_y(seq.now) + ROW_H * 0.8),
+        };
+        let current = msg.sent_step == seq.now || end_step(msg) == Some(seq.now);
+        let class = format!(
+            "seq-msg kind-{} {}{}",
+            msg.kind,
+            end_name(msg),
+            if current { " current" } else { "" }
+        );
+        let ended = end_step(msg).map(|s| s.to_string());
+        m.tag("g")
+            .attr("data-testid", "seq-message")
+            .attr("data-message", &msg.id)
+            .attr("data-step", &msg.sent_step.to_string())
+            .attr_if("data-end-step", ended.as_deref())
+            .attr("data-end", end_name(msg))
+            .attr("data-kind", msg.kind)
+            .attr_if("data-current", current.then_some("true"))
+            .attr("class", &class)
+            .body()
+            .tag("title")
+            .body()
+            .text(&format!(
+                "{} {} → {}: {} (sent at step {}, {})",
+                msg.id,
+                msg.from,
+                msg.to,
+                msg.label,
+                msg.sent_step,
+                match msg.end {
+                    End::Delivered(s) => format!("delivered at step {s}"),
+                    End::Dropped(s) => format!("dropped at step {s}"),
+                    End::Lost(s) => format!("lost at step {s}"),
+                    End::InFlight => "still in flight".to_string(),
+                }
+            ))
+            .end("title")
+            .tag("line")
+            .attr("x1", &px(x0).to_string())
+            .attr("y1", &px(y0).to_string())
+            .attr("x2", &px(x1).to_string())
+            .attr("y2", &px(y1).to_string())
+            .empty();
+        match msg.end {
+            End::Delivered(_) => {
+                m.tag("polygon")
+                    .attr("class", "seq-head")
+                    .attr("points", &arrowhead(x0, y0, x1, y1))
+                    .empty();
+            }
+            End::Dropped(_) | End::Lost(_) => {
+                m.tag("text")
+                    .attr("class", "seq-cross")
+                    .attr("x", &px(x1).to_string())
+                    .attr("y", &px(y1 + 5.0).to_string())
+                    .attr("text-anchor", "middle")
+                    .body()
+                    .text("✕")
+                    .end("text");
+            }
+            End::InFlight => {}
+        }
+        // The label sits at the start of the line, on the side it leaves towards.
+        let right = x1 >= x0;
+        m.tag("text")
+            .attr("class", "seq-label")
+            .attr("x", &px(x0 + if right { 6.0 } else { -6.0 }).to_string())
+            .attr("y", &px(y0 - 4.0).to_string())
+            .attr("text-anchor", if right { "start" } else { "end" })
+            .body()
+            .text(&format!("{} {}", msg.id, msg.label))
+            .end("text")
+            .end("g");
+    }
+    m.fixed("</g></svg>");
+    m.finish()
+}

@@ -1,0 +1,153 @@
+//! The sequence diagram (src/sim/sequence.rs, drawn by src/ui/sequence.rs) shows every
+//! message the run sent up to the cursor, each from the step that sent it to the step
+//! that delivered (or dropped) it, the messages still in flight as in flight, and the
+//! current step highlighted; notes are escaped.
+use cachescope::sim::notes::Notes;
+use cachescope::sim::sequence::{End, Sequence};
+use cachescope::sim::{scenarios, Event, Fault, Fixes, Run};
+use cachescope::ui::sequence as draw;
+
+fn tags<'a>(html: &'a str, needle: &str) -> Vec<&'a str> {
+    html.split('<')
+        .filter(|t| t.contains(needle))
+        .map(|t| t.split('>').next().unwrap_or(t))
+        .collect()
+}
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].split('"').next()
+}
+
+#[test]
+fn every_message_runs_from_the_step_that_sent_it_to_the_step_that_ended_it() {
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        let total = run.cursor();
+        for at in [0, total / 3, total / 2, total] {
+            run.seek(at);
+            let seq = Sequence::of(&run);
+            assert_eq!(seq.now, at);
+            assert_eq!(seq.steps.len(), at, "{}", s.id);
+            // In flight now: exactly the world's messages.
+            let mut flying: Vec<&str> = seq
+                .messages
+                .iter()
+                .filter(|m| m.end == End::InFlight)
+                .map(|m| m.id.as_str())
+                .collect();
+            let mut net: Vec<String> = run.world().net.iter().map(|m| m.id.to_string()).collect();
+            flying.sort_unstable();
+            net.sort_unstable();
+            assert_eq!(flying, net, "{} step {at}", s.id);
+            // Every delivery in the trace ends exactly one line, at its step.
+            for (i, r) in run.records().iter().enumerate() {
+                if let Event::Deliver(id) = r.event {
+                    let m = seq
+                        .messages
+                        .iter()
+                        .find(|m| m.id == id.to_string())
+                        .unwrap_or_else(|| panic!("{} step {}: {id} not drawn", s.id, i + 1));
+                    assert_eq!(m.end, End::Delivered(i + 1), "{} {id}", s.id);
+                    assert!(m.sent_step <= i, "{} {id} sent after delivery", s.id);
+                    assert_eq!((m.from, m.to), r.hop.unwrap(), "{} {id}", s.id);
+                }
+            }
+            // Every lane a message uses is drawn.
+            for m in &seq.messages {
+                assert!(seq.lanes.contains(&m.from) && seq.lanes.contains(&m.to));
+            }
+        }
+    }
+}
+
+#[test]
+fn a_dropped_message_ends_where_the_fault_dropped_it() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.forward();
+    run.forward();
+    let victim = run.world().net[0].id;
+    run.fire(Event::Fault(Fault::Drop(victim))).unwrap();
+    let seq = Sequence::of(&run);
+    let m = seq
+        .messages
+        .iter()
+        .find(|m| m.id == victim.to_string())
+        .unwrap();
+    assert_eq!(m.end, End::Dropped(3));
+    let html = draw::svg(&seq, &Notes::new());
+    let tag = tags(&html, &format!("data-message=\"{victim}\""))[0];
+    assert_eq!(attr(tag, "data-end"), Some("dropped"));
+    assert_eq!(attr(tag, "data-end-step"), Some("3"));
+    assert!(attr(tag, "class").unwrap().contains("current"), "{tag}");
+}
+
+#[test]
+fn the_markup_has_one_seq_message_per_message_and_marks_the_current_step() {
+    for s in scenarios::ALL {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        let at = run.cursor() / 2;
+        run.seek(at);
+        let seq = Sequence::of(&run);
+        let html = draw::svg(&seq, &Notes::new());
+        assert!(html.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        let drawn = tags(&html, "data-testid=\"seq-message\"");
+        assert_eq!(drawn.len(), seq.messages.len(), "{}", s.id);
+        for (tag, m) in drawn.iter().zip(&seq.messages) {
+            assert_eq!(attr(tag, "data-message"), Some(m.id.as_str()));
+            assert_eq!(
+                attr(tag, "data-step"),
+                Some(m.sent_step.to_string().as_str())
+            );
+            let current = seq.touched_by(at).any(|t| t.id == m.id);
+            assert_eq!(attr(tag, "data-current") == Some("true"), current);
+            assert_eq!(
+                attr(tag, "class").unwrap().contains("current"),
+                current,
+                "{} {}",
+                s.id,
+                m.id
+            );
+        }
+        let rows: Vec<&str> = tags(&html, "class=\"seq-step")
+            .into_iter()
+            .filter(|t| t.starts_with("g ") && t.contains("data-step"))
+            .collect();
+        assert_eq!(rows.len(), at + 1);
+        let current: Vec<&&str> = rows.iter().filter(|t| t.contains("current")).collect();
+        assert_eq!(current.len(), 1);
+        assert_eq!(attr(current[0], "data-step"), Some(at.to_string().as_str()));
+        assert_eq!(attr(current[0], "data-current"), Some("true"));
+        assert_eq!(tags(&html, "data-testid=\"seq-step\"").len(), at + 1);
+        assert_eq!(tags(&html, "class=\"seq-lane\"").len(), seq.lanes.len());
+        let h = attr(tags(&html, "svg xmlns")[0], "height").unwrap();
+        assert_eq!(h, draw::height(&seq).round().to_string());
+        // A step that delivered a message lights that message.
+        if let Some(Event::Deliver(id)) = at.checked_sub(1).map(|i| run.records()[i].event) {
+            assert!(
+                seq.touched_by(at).any(|m| m.id == id.to_string()),
+                "{}",
+                s.id
+            );
+        }
+    }
+}
+
+#[test]
+fn notes_show_on_their_step_escaped() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.seek(4);
+    let mut notes = Notes::new();
+    notes.set(2, "<script>alert(1)</script> & \"q\"").unwrap();
+    notes.set(9, "past the cursor: not drawn").unwrap();
+    let html = draw::svg(&Sequence::of(&run), &notes);
+    assert!(!html.contains("<script>"));
+    assert!(html.contains("✎ &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
+    let shown = tags(&html, "data-testid=\"seq-note\"");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(attr(shown[0], "data-step"), Some("2"));
+}
