@@ -21,7 +21,7 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 
 #[test]
 fn every_message_runs_from_the_step_that_sent_it_to_the_step_that_ended_it() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         let total = run.cursor();
@@ -86,7 +86,7 @@ fn a_dropped_message_ends_where_the_fault_dropped_it() {
 
 #[test]
 fn the_markup_has_one_seq_message_per_message_and_marks_the_current_step() {
-    for s in scenarios::ALL {
+    for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
         let at = run.cursor() / 2;
