@@ -27,7 +27,7 @@ pub fn install_keys(t: Teach, a: Actions) {
             || ev.ctrl_key()
             || ev.meta_key()
             || ev.alt_key()
-            || super::browser::typing_in_field(&ev)
+            || typing(&ev)
         {
             return;
         }
@@ -81,6 +81,24 @@ pub fn install_keys(t: Teach, a: Actions) {
     // The page lives as long as the listeners.
     on_key.forget();
     on_fullscreen.forget();
+}
+
+/// Whether the key goes to a text field (a note being written), not to present mode.
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    match el.tag_name().to_ascii_lowercase().as_str() {
+        "textarea" | "select" => true,
+        "input" => !matches!(
+            el.get_attribute("type").as_deref(),
+            Some("button" | "checkbox" | "radio" | "range")
+        ),
+        _ => el.has_attribute("contenteditable"),
+    }
 }
 
 /// Leaves present mode (and full screen), and puts the focus back on its button.
