@@ -75,7 +75,9 @@ test('present mode fills the window, steps by arrows and clicker keys, and Esc l
     await view.waitFor({ state: 'detached' });
     assert.equal(await sp.step(), 8, 'leaving keeps the step');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'present');
-    // The page's own keys work again, one step each.
+    // The page's own keys work again, one step each, once no control has the focus
+    // (Esc leaves the focused button).
+    await page.keyboard.press('Escape');
     assert.equal(await tp.key('ArrowRight'), 9);
   }, { viewport: { width: 1280, height: 720 } });
 });
