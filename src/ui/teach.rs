@@ -181,7 +181,7 @@ pub fn Toolbar() -> impl IntoView {
             <button data-testid="export-png" title="Save the drawing shown as a PNG picture"
                 on:click=move |_| save_png(t, a)>"⤓ PNG"</button>
             <button data-testid="copy-link" title="Copy the link to this moment, notes included"
-                on:click=move |_| copy_link(t, a)>"⧉ Copy link"</button>
+                on:click=move |_| copy_link(t, a)>"Copy link"</button>
             <button data-testid="present" title="Full screen, large type; arrows or a clicker step, Esc leaves"
                 on:click=move |_| t.presenting.set(true)>"▶ Present"</button>
             <span class="teach-status" data-testid="teach-status" role="status" aria-live="polite">
