@@ -2,7 +2,7 @@
 //! `serde_json`, so that every error names the line, the column and the field.
 //!
 //! `serde_json` reports the line and column of broken JSON and of a value of the wrong
-//! type; `serde_path_to_error` adds the field path (`clients[2].requests[1].at_ms`,
+//! type; the field path is found from that place (`path_at`) (`clients[2].requests[1].at_ms`,
 //! lists counted from 1 as a reader counts). A check made after reading (a scenario
 //! that does not exist, a choice that is not possible) finds its place through `At`,
 //! which keeps where a value began in the text.
@@ -63,11 +63,11 @@ impl<T: Serialize> Serialize for At<T> {
 impl<'de, T: DeserializeOwned> Deserialize<'de> for At<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw: &'de RawValue = Deserialize::deserialize(d)?;
-        let value = serde_json::from_str(raw.get()).map_err(|e| de::Error::custom(bare(&e)))?;
-        Ok(At {
-            value,
-            addr: raw.get().as_ptr() as usize,
-        })
+        let addr = raw.get().as_ptr() as usize;
+        // A value of the wrong kind is reported at its own place (see `read`).
+        let value = serde_json::from_str(raw.get())
+            .map_err(|e| de::Error::custom(format!("{MARK}{addr}{MARK}{}", bare(&e))))?;
+        Ok(At { value, addr })
     }
 }
 
@@ -167,30 +167,83 @@ impl Text<'_> {
     }
 }
 
-/// A field path as a reader counts: `clients[2].requests[1].at_ms`.
-fn path_words(path: &serde_path_to_error::Path) -> String {
-    let mut out = String::new();
-    for seg in path.iter() {
-        match seg {
-            serde_path_to_error::Segment::Seq { index } => {
-                out.push_str(&format!("[{}]", index + 1));
+/// One open object or list on the way to a place in the text.
+enum Frame {
+    /// An object, with the key whose value is being read (after its `:`), if any.
+    Object(Option<String>),
+    /// A list, with the index of the element being read.
+    List(usize),
+}
+
+/// The field path of byte `offset` of `text`, as a reader counts:
+/// `clients[2].requests[1].at_ms` (lists counted from 1). It is found by scanning the
+/// JSON text up to the place serde_json reports, so that the one plain serde_json
+/// build of every type's reader names fields too (a path-tracking wrapper around every
+/// reader, `serde_path_to_error`, cost about 120 kB of wasm). A key counts only once
+/// its `:` is read, so an unknown field's error names the object it is in. The loop
+/// is bounded by `offset` (each turn moves on at least one byte).
+fn path_at(text: &str, offset: usize) -> String {
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let begin = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let inner = text.get(begin..i.min(bytes.len())).unwrap_or("");
+                if matches!(stack.last(), Some(Frame::Object(None))) {
+                    pending = Some(inner.to_string());
+                }
             }
-            serde_path_to_error::Segment::Map { key } => {
+            b':' => {
+                if let Some(Frame::Object(key)) = stack.last_mut() {
+                    *key = pending.take();
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object(key)) => *key = None,
+                Some(Frame::List(index)) => *index += 1,
+                None => {}
+            },
+            b'{' => stack.push(Frame::Object(None)),
+            b'[' => stack.push(Frame::List(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object(Some(key)) => {
                 if !out.is_empty() {
                     out.push('.');
                 }
                 out.push_str(key);
             }
-            serde_path_to_error::Segment::Enum { variant } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(variant);
-            }
-            serde_path_to_error::Segment::Unknown => out.push_str(".?"),
+            Frame::Object(None) => {}
+            Frame::List(index) => out.push_str(&format!("[{}]", index + 1)),
         }
     }
     out
+}
+
+/// The byte offset of serde_json's line and column (both from 1; the column counts
+/// bytes, and points at the last byte read).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    start + column
 }
 
 /// Reads `text` as a `T`. Broken JSON is a `Syntax` error, a missing or mistyped field
@@ -208,18 +261,31 @@ pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, C
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = path_words(e.path());
-        let mut err = json_error(e.inner(), &path);
+    let value: T = T::deserialize(&mut de).map_err(|e| {
+        let path = match e.classify() {
+            serde_json::error::Category::Data => {
+                path_at(text, offset_of(text, e.line(), e.column()))
+            }
+            _ => String::new(),
+        };
+        let mut err = json_error(&e, &path);
         // A value `checked_str` refused: its own place, not the place after it.
+        // (An `At` inside an `At` marks twice: the innermost, last, place is the one.)
         let marked = err.reason.split(MARK).collect::<Vec<_>>();
-        if let [before, addr, reason] = marked[..] {
-            let place = addr
+        if marked.len() >= 3 && marked.len() % 2 == 1 {
+            let addr = marked[marked.len() - 2];
+            let before = marked[0];
+            let reason = marked[marked.len() - 1];
+            let at = addr
                 .parse::<usize>()
                 .ok()
-                .and_then(|addr| Text(text).place(&At { value: (), addr }));
-            if let Some((line, column)) = place {
-                err.at = format!("line {line}, column {column}, field `{path}`");
+                .map(|addr| At { value: (), addr });
+            if let Some(at) = at {
+                if let Some((line, column)) = Text(text).place(&at) {
+                    // The path up to the value's first byte: its own field.
+                    let path = path_at(text, at.addr - text.as_ptr() as usize);
+                    err.at = format!("line {line}, column {column}, field `{path}`");
+                }
             }
             err.reason = format!("{before}{reason}");
         }
@@ -310,4 +376,23 @@ impl<'de> Deserialize<'de> for Loose {
 /// `text` as a JSON string literal.
 pub fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_at;
+
+    /// The path of a place: keys count after their `:`, lists from 1, closed objects
+    /// and lists are left.
+    #[test]
+    fn path_at_names_the_field_of_a_place() {
+        let text = r#"{"a": {"b": [1, {"c": "x,}"}, 3]}, "d": 4}"#;
+        let at = |needle: &str| path_at(text, text.find(needle).unwrap());
+        assert_eq!(at("1,"), "a.b[1]");
+        assert_eq!(at("\"x"), "a.b[2].c");
+        assert_eq!(at("3]"), "a.b[3]");
+        assert_eq!(at("4}"), "d");
+        assert_eq!(at("\"d\""), "");
+        assert_eq!(path_at(text, 0), "");
+    }
 }
