@@ -1,0 +1,152 @@
+//! The time and choice rules of the catalog (`shared/spec/scenarios.md`, "Time and
+//! choice"): when each event happens nominally, which node acts, and which events are
+//! enabled now, earliest first. Split from `world.rs`, which fires them.
+use super::fault::Fault;
+use super::ids::{MsgId, NodeId, TimerId};
+use super::msg::Message;
+use super::node::NodeStatus;
+use super::parts::TimerKind;
+use super::world::World;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// One thing that can happen next. A choice names its event by id, never by its
+/// position in the enabled list, so a recorded run replays whatever the list's order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Event {
+    /// The client's next request starts.
+    Start(NodeId),
+    /// The message arrives at its destination.
+    Deliver(MsgId),
+    /// The timer goes off.
+    Fire(TimerId),
+    /// A fault is injected: a crash, a restart, a lost, late or doubled message. Faults
+    /// are never taken by "earliest first" and never keep a run from ending.
+    Fault(Fault),
+}
+
+impl Event {
+    /// A short name for the kind of event (`start`, `deliver`, `fire`, or the fault's).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Start(_) => "start",
+            Event::Deliver(_) => "deliver",
+            Event::Fire(_) => "fire",
+            Event::Fault(f) => f.name(),
+        }
+    }
+
+    pub fn fault(&self) -> Option<Fault> {
+        match self {
+            Event::Fault(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Start(node) => write!(f, "start {node}"),
+            Event::Deliver(id) => write!(f, "deliver {id}"),
+            Event::Fire(id) => write!(f, "fire {id}"),
+            Event::Fault(fault) => write!(f, "{fault}"),
+        }
+    }
+}
+
+impl World {
+    /// The nominal time of an event: when it would happen on a calm network.
+    pub fn nominal_ms(&self, event: Event) -> Option<u64> {
+        match event {
+            Event::Start(node) => {
+                let c = self.clients.iter().find(|c| c.id == node)?;
+                (c.busy.is_none()).then(|| c.requests.get(c.next).map(|r| r.at_ms))?
+            }
+            Event::Deliver(id) => self.net.iter().find(|m| m.id == id).map(|m| m.arrive_ms),
+            Event::Fire(id) => self.timers.iter().find(|t| t.id == id).map(|t| t.at_ms),
+            Event::Fault(_) => Some(self.now_ms),
+        }
+    }
+
+    /// The node that acts when the event fires.
+    pub fn actor(&self, event: Event) -> Option<NodeId> {
+        match event {
+            Event::Start(node) => Some(node),
+            Event::Deliver(id) => self.net.iter().find(|m| m.id == id).map(|m| m.to),
+            Event::Fire(id) => self.timers.iter().find(|t| t.id == id).map(|t| t.owner),
+            Event::Fault(f) => f.actor(self),
+        }
+    }
+
+    /// Every enabled event, earliest first (ties broken by node id, then id): the
+    /// order the rules give to "forward" once a learner has left the script.
+    ///
+    /// Messages and starts are enabled whatever their nominal time; a timer once `now`
+    /// has reached it, or when nothing else is. Nothing past the horizon is enabled.
+    /// A paused node receives nothing and its timers wait; a down node's timers are
+    /// gone (but for its restart). Links to and from the bus are ordered connections
+    /// (a producer's, a partition's): on each, only the oldest message is enabled. A
+    /// `delay` fault sends a message to the back of its link.
+    /// Faults are not listed here: see `faults`.
+    pub fn enabled(&self) -> Vec<Event> {
+        let horizon = self.config.horizon_ms;
+        // Each event with its order key (nominal time, actor), read once here.
+        let mut keyed: Vec<(u64, NodeId, Event)> =
+            Vec::with_capacity(self.clients.len() + self.net.len() + self.timers.len());
+        for c in &self.clients {
+            if let (None, Some(r)) = (c.busy, c.requests.get(c.next)) {
+                if r.at_ms <= horizon {
+                    keyed.push((r.at_ms, c.id, Event::Start(c.id)));
+                }
+            }
+        }
+        for (i, m) in self.net.iter().enumerate() {
+            let deliverable = m.arrive_ms <= horizon
+                && self.status_of(m.to) != NodeStatus::Paused
+                && (!ordered_link(m)
+                    || !self.net[..i]
+                        .iter()
+                        .any(|o| o.from == m.from && o.to == m.to));
+            if deliverable {
+                keyed.push((m.arrive_ms, m.to, Event::Deliver(m.id)));
+            }
+        }
+        // "Nothing else is enabled" is read as "nothing else would happen first": a
+        // timer due no later than every other enabled event is enabled too, so time
+        // reaches it before it jumps past it.
+        let first_other = keyed.iter().map(|k| k.0).min().unwrap_or(u64::MAX);
+        let reach = self.now_ms.max(first_other);
+        for t in &self.timers {
+            let due = t.at_ms <= horizon
+                && t.at_ms <= reach
+                && match self.status_of(t.owner) {
+                    NodeStatus::Up => true,
+                    NodeStatus::Paused => false,
+                    NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
+                };
+            if due {
+                keyed.push((t.at_ms, t.owner, Event::Fire(t.id)));
+            }
+        }
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, _, e)| e).collect()
+    }
+
+    /// The earliest enabled event, if any.
+    pub fn earliest(&self) -> Option<Event> {
+        self.enabled().into_iter().next()
+    }
+
+    pub fn is_enabled(&self, event: Event) -> bool {
+        match event {
+            Event::Fault(_) => self.faults().contains(&event),
+            _ => self.enabled().contains(&event),
+        }
+    }
+}
+
+/// Whether a message travels on an ordered connection (to or from the bus).
+fn ordered_link(m: &Message) -> bool {
+    m.from == NodeId::Bus || m.to == NodeId::Bus
+}
