@@ -1,0 +1,426 @@
+//! Reading a sentence against the state: small parsers for "user:1 = v2" and the
+//! like, and what is wrong with one step's words or a run's ending. Split from
+//! tests/narration.rs, whose tests call these.
+use super::*;
+
+/// The key and version right after `prefix` in `text`, for every place it occurs:
+/// "user:1 = v2", "user:1=v2" or "user:1 (it held v2" need a parser each; see `key_at`
+/// and `version_at`.
+pub(super) fn after<'a>(text: &'a str, prefix: &str) -> Vec<&'a str> {
+    text.match_indices(prefix)
+        .map(|(i, _)| &text[i + prefix.len()..])
+        .collect()
+}
+
+/// `user:N` at the start of `s`.
+pub(super) fn key_at(s: &str) -> Option<(Key, &str)> {
+    let rest = s.strip_prefix("user:")?;
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let n: u16 = rest[..digits].parse().ok()?;
+    Some((Key(n), &rest[digits..]))
+}
+
+/// `vN` at the start of `s`.
+pub(super) fn version_at(s: &str) -> Option<(Version, &str)> {
+    let rest = s.strip_prefix('v')?;
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let n: u32 = rest[..digits].parse().ok()?;
+    Some((Version(n), &rest[digits..]))
+}
+
+/// Every `user:N = vM` right after `prefix`.
+pub(super) fn key_versions(text: &str, prefix: &str) -> Vec<(Key, Version)> {
+    after(text, prefix)
+        .into_iter()
+        .filter_map(|s| {
+            let (k, rest) = key_at(s)?;
+            let (v, _) = version_at(rest.strip_prefix(" = ")?)?;
+            Some((k, v))
+        })
+        .collect()
+}
+
+pub(super) fn live(w: &World, key: Key) -> Option<Version> {
+    w.cache.live(key, w.now_ms).map(|e| e.version)
+}
+
+/// Plural nouns that must not follow a count of one, and the "(s)" shortcut.
+pub(super) fn plural_errors(text: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if text.contains("(s)") {
+        errors.push("writes \"(s)\"".to_string());
+    }
+    for noun in [
+        "reads",
+        "writes",
+        "events",
+        "requests",
+        "keys",
+        "rows",
+        "hits",
+        "misses",
+        "publishes",
+        "deliveries",
+    ] {
+        for (i, _) in text.match_indices(&format!("1 {noun}")) {
+            let before = text[..i].chars().last();
+            if !before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+                errors.push(format!("says \"1 {noun}\""));
+            }
+        }
+        for adj in [
+            "database ",
+            "cache ",
+            "stale ",
+            "open ",
+            "queued ",
+            "cached ",
+            "outbox ",
+            "acknowledged ",
+        ] {
+            for (i, _) in text.match_indices(&format!("1 {adj}{noun}")) {
+                let before = text[..i].chars().last();
+                if !before.is_some_and(|c| c.is_ascii_digit() || c == '.') {
+                    errors.push(format!("says \"1 {adj}{noun}\""));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// What is wrong with one step's words, read against the states before and after it.
+pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> Vec<String> {
+    let text = &rec.narration;
+    let mut errors = plural_errors(text);
+    plural_errors(&rec.outcome)
+        .into_iter()
+        .for_each(|e| errors.push(format!("outcome {e}")));
+    for (k, v) in key_versions(text, "The cache stores ") {
+        if live(after_w, k) != Some(v) {
+            errors.push(format!(
+                "says the cache stores {k} = {v}, but it holds {:?}",
+                live(after_w, k)
+            ));
+        }
+    }
+    for (k, v) in key_versions(text, "The database commits ") {
+        if after_w.db.read(k) != v {
+            errors.push(format!(
+                "says the database commits {k} = {v}, but it has {}",
+                after_w.db.read(k)
+            ));
+        }
+    }
+    // The step's time: a key whose TTL ends at the step's moment is gone for it.
+    let was = |k: Key| before.cache.live(k, after_w.now_ms).map(|e| e.version);
+    for (k, v) in key_versions(text, "The cache has ") {
+        let had = if text.contains(" too:") {
+            live(after_w, k)
+        } else {
+            was(k)
+        };
+        if had != Some(v) {
+            errors.push(format!(
+                "says the cache has {k} = {v}, but it holds {had:?}"
+            ));
+        }
+    }
+    for s in after(text, "The cache has no ") {
+        if let Some((k, _)) = key_at(s) {
+            if was(k).is_some() {
+                errors.push(format!(
+                    "says the cache has no {k}, but it held {:?}",
+                    was(k)
+                ));
+            }
+        }
+    }
+    for s in after(text, "The cache deletes ") {
+        let Some((k, rest)) = key_at(s) else { continue };
+        if let Some(held) = rest.strip_prefix(" (it held ").and_then(version_at) {
+            if was(k) != Some(held.0) {
+                errors.push(format!(
+                    "says {k} held {}, but it held {:?}",
+                    held.0,
+                    was(k)
+                ));
+            }
+        }
+        if rest.starts_with("; it was not cached") && was(k).is_some() {
+            errors.push(format!("says {k} was not cached, but it held {:?}", was(k)));
+        }
+        if live(after_w, k).is_some() {
+            errors.push(format!("says the cache deletes {k}, but it still holds it"));
+        }
+    }
+    let stale_now = after_w.metrics.stale_reads - before.metrics.stale_reads;
+    if text.contains(": a stale read.") != (stale_now == 1) {
+        errors.push(format!(
+            "calls the read stale or not, but stale-reads grew by {stale_now}"
+        ));
+    }
+    if text.contains("nothing in flight removes it") {
+        for (k, _) in key_versions(text, "The cache stores ") {
+            let second = after_w
+                .timers
+                .iter()
+                .any(|t| matches!(t.kind, TimerKind::SecondDelete { key, .. } if key == k));
+            let deleting = after_w.net.iter().any(|m| {
+                m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key, .. } if key == k)
+            });
+            if second || deleting {
+                errors.push(format!(
+                    "says nothing removes {k}, but a delete is on its way"
+                ));
+            }
+        }
+    }
+    if text.contains("second delete due at") {
+        let any = after_w
+            .timers
+            .iter()
+            .any(|t| matches!(t.kind, TimerKind::SecondDelete { .. }));
+        if !any {
+            errors.push("names a second delete that is not scheduled".to_string());
+        }
+    }
+    for s in after(text, "commits the consumer's offset, now ") {
+        let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if n.parse::<u32>().ok() != Some(after_w.bus.offset()) {
+            errors.push(format!(
+                "says the offset is {n}, but it is {}",
+                after_w.bus.offset()
+            ));
+        }
+    }
+    for s in after(text, "committed offset stays at ") {
+        let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if n.parse::<u32>().ok() != Some(after_w.bus.offset()) {
+            errors.push(format!(
+                "says the offset stays at {n}, but it is {}",
+                after_w.bus.offset()
+            ));
+        }
+    }
+    let timeout = after_w.config.bus.and_then(|b| b.ack_timeout_ms).is_some();
+    if text.contains("like a Kafka partition") && timeout {
+        errors
+            .push("names Kafka for a bus that acknowledges each event with a timeout".to_string());
+    }
+    if text.contains("SQS") && !timeout {
+        errors.push("names SQS for a bus without per-event ack timeouts".to_string());
+    }
+    if text.contains("TTL ran out") {
+        for s in after(text, "It held ") {
+            let Some((v, rest)) = version_at(s) else {
+                continue;
+            };
+            let key = rec
+                .label
+                .strip_prefix("ttl ")
+                .and_then(|k| key_at(k))
+                .map(|(k, _)| k);
+            let Some(key) = key else { continue };
+            let current = v >= after_w.expected(key);
+            if rest.starts_with(", still the current version") != current {
+                errors.push(format!(
+                    "says {key}'s expired {v} was current or not, wrongly"
+                ));
+            }
+        }
+    }
+    if text.contains("is in the cache, with a new TTL") {
+        let key = after_w.flows.iter().map(|f| f.key).next().unwrap_or(Key(1));
+        if live(after_w, key).is_none() && after_w.cache.entries.is_empty() {
+            errors.push("says the recompute is in the cache, but the cache is empty".to_string());
+        }
+    }
+    errors
+}
+
+/// What is wrong with the ending of `r`, read against its last state.
+pub(super) fn ending_errors(r: &Run) -> Vec<String> {
+    let w = r.world();
+    let text = r.scenario.epilogue(w, &r.fixes);
+    let mut errors = plural_errors(&text);
+    for (k, v) in key_versions(&text, "both hold ") {
+        if live(w, k) != Some(v) || w.db.read(k) != v {
+            errors.push(format!(
+                "says both hold {k} = {v}; cache {:?}, database {}",
+                live(w, k),
+                w.db.read(k)
+            ));
+        }
+    }
+    for s in after(&text, "ache holds ") {
+        let (key, rest) = key_at(s).map_or((Key(1), s), |(k, r)| {
+            (k, r.strip_prefix(" = ").unwrap_or(r))
+        });
+        if let Some((v, rest)) = version_at(rest) {
+            if live(w, key) != Some(v) {
+                errors.push(format!(
+                    "says the cache holds {key} = {v}, but it holds {:?}",
+                    live(w, key)
+                ));
+            }
+            if let Some((db, _)) = rest
+                .strip_prefix(" while the database has ")
+                .and_then(version_at)
+            {
+                if w.db.read(key) != db || db == v {
+                    errors.push(format!(
+                        "says the database has {key} = {db} unlike the cache; it has {}",
+                        w.db.read(key)
+                    ));
+                }
+            }
+        } else if let Some(rest) = rest.strip_prefix("nothing for ") {
+            if let Some((k, _)) = key_at(rest) {
+                if live(w, k).is_some() {
+                    errors.push(format!(
+                        "says the cache holds nothing for {k}, but it holds {:?}",
+                        live(w, k)
+                    ));
+                }
+            }
+        }
+    }
+    let consistent = Invariant::CacheMatchesDb.check(w).is_ok();
+    let says_consistent =
+        text.contains(": consistent") || text.contains("the cache matches the database");
+    if says_consistent && !consistent {
+        errors.push("says consistent, but cache-matches-db is broken".to_string());
+    }
+    let unpublished = w.db.outbox.iter().filter(|r| !r.published).count();
+    if (text.contains("is marked published") || text.contains("relay published it"))
+        && unpublished > 0
+    {
+        errors.push(format!(
+            "says published, but {unpublished} outbox rows are not"
+        ));
+    }
+    if text.contains("every read hit") && w.metrics.db_reads > 0 {
+        errors.push("says every read hit, but a read went to the database".to_string());
+    }
+    for (noun, metric) in [
+        ("database read", Metric::DbReads),
+        ("stale read", Metric::StaleReads),
+        ("read was stale", Metric::StaleReads),
+        ("reads were stale", Metric::StaleReads),
+    ] {
+        for (i, _) in text.match_indices(&format!(" {noun}")) {
+            let n: String = text[..i]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            let n: String = n.chars().rev().collect();
+            let after_word = &text[i..];
+            // "at most 8 database reads fell in any 100 ms" is the peak, not the total.
+            let peak = after_word.contains(" fell in any") || after_word.contains(" fell within");
+            let at_most = text[..i].ends_with(&format!("at most {n}"));
+            if n.is_empty()
+                || peak && at_most
+                || text[i..].starts_with(&format!(" {noun}s fell within"))
+            {
+                continue;
+            }
+            let want = if peak {
+                w.metrics.db_reads_peak
+            } else {
+                metric.value(&w.metrics)
+            };
+            if n.parse::<u64>().ok() != Some(want) {
+                errors.push(format!("says {n} {noun}, but {} is {want}", metric.name()));
+            }
+        }
+    }
+    if text.contains("The writer was told") {
+        for s in after(&text, "The writer was told ") {
+            if let Some((v, _)) = version_at(s) {
+                if w.books.acked.get(&Key(1)) != Some(&v) {
+                    errors.push(format!(
+                        "says the writer was told {v}, but the books say {:?}",
+                        w.books.acked.get(&Key(1))
+                    ));
+                }
+            }
+        }
+    }
+    for s in after(&text, "The reader got ") {
+        if let Some((v, _)) = version_at(s) {
+            let got = w.clients.iter().find_map(|c| match c.last_answer {
+                Some(Payload::ReadOk { value, .. }) if matches!(c.id, NodeId::Reader(_)) => value,
+                _ => None,
+            });
+            if got != Some(v) {
+                errors.push(format!("says the reader got {v}, but it got {got:?}"));
+            }
+        }
+    }
+    if text.contains(": a stale read") && w.metrics.stale_reads == 0 {
+        errors.push("calls a read stale, but stale-reads is 0".to_string());
+    }
+    if (text.contains("no read came in that gap")
+        || text.contains("nobody missed")
+        || text.contains("No read missed"))
+        && w.metrics.cache_misses > 0
+    {
+        errors.push(format!(
+            "says nobody missed, but cache-misses is {}",
+            w.metrics.cache_misses
+        ));
+    }
+    if text.contains("waited in the log while the consumer was down")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::EventWaited(_)))
+    {
+        errors.push("says the event waited for the consumer, but it never did".to_string());
+    }
+    if text.contains("ignored the redelivered event")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::OldEventIgnored(_)))
+    {
+        errors.push("says the consumer ignored an older event, but it never did".to_string());
+    }
+    if text.contains("recognised the redelivered event")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::DuplicateIgnored(_)))
+    {
+        errors.push("says the consumer recognised a duplicate, but it never did".to_string());
+    }
+    if text.contains("before it expired") && !w.books.saw(Happened::RefreshedInTime(Key(1))) {
+        errors
+            .push("says the recompute came before the expiry, but it landed after it".to_string());
+    }
+    if text.contains("was refused")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::SetRefused(_)))
+    {
+        errors.push("says a set was refused, but none was".to_string());
+    }
+    if text.contains("second delete removed")
+        && !w
+            .books
+            .happened
+            .iter()
+            .any(|h| matches!(h, Happened::StaleDeleted(_)))
+    {
+        errors
+            .push("says the second delete removed a stale value, but none was removed".to_string());
+    }
+    errors
+}
