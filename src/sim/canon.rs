@@ -390,7 +390,10 @@ impl World {
             &self.consumer.applied,
         )
             .hash(&mut h);
-        self.relay.working.hash(&mut h);
+        // One word for the relay: whether a cycle is under way (bit 0) and whether a
+        // commit notified it meanwhile (bit 1); the word of a relay never notified is
+        // the one `working` alone hashed to, so pinned values stand.
+        h.word(u64::from(self.relay.working) | u64::from(self.relay.notified) << 1);
         // Open requests: a set, in content order (names not yet given sort last).
         let mut flows: Vec<(u64, FlowId, &Flow)> = self
             .flows

@@ -29,6 +29,10 @@ pub struct Relay {
     pub working: bool,
     /// Its poll timer is set.
     pub poll_set: bool,
+    /// A commit notified it during a cycle: the cycle's poll may have been answered
+    /// before that commit, so it polls once more before it sleeps (a NOTIFY that
+    /// arrives while the listener is busy waits on its connection; it is not lost).
+    pub notified: bool,
     /// Fixed for a run.
     pub settings: RelaySettings,
 }
@@ -43,7 +47,11 @@ impl Relay {
 
     /// A commit NOTIFYs the relay: it schedules a poll, unless one is under way or set.
     pub(crate) fn on_notify(&mut self, ctx: &mut Ctx) -> String {
-        if self.working || self.poll_set {
+        if self.poll_set {
+            return String::new();
+        }
+        if self.working {
+            self.notified = true;
             return String::new();
         }
         let at = ctx.now_ms + self.settings.poll_ms;
@@ -72,6 +80,7 @@ impl Relay {
     pub(crate) fn on_crash(&mut self) {
         self.working = false;
         self.poll_set = false;
+        self.notified = false;
     }
 
     /// A restart: it polls at once, for rows a crash left unmarked.
@@ -118,6 +127,16 @@ impl Relay {
                         "{} is marked published. The relay polls for the next row.",
                         ev.id
                     ),
+                )
+            }
+            Payload::OutboxEmpty if self.notified => {
+                self.notified = false;
+                ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
+                said!(
+                    ctx,
+                    "poll sent",
+                    "No unpublished row was left when the database answered, but a commit has notified the relay \
+                     since: it polls again, so that commit's row is not left behind.",
                 )
             }
             Payload::OutboxEmpty => {
