@@ -10,12 +10,12 @@
 //!
 //! A node in the shape of `node.rs`: its own log and settings, and the state of its
 //! subscriber's connection; it answers through a `Ctx` and says what it did as
-//! `BusFacts` for the books.
+//! `BusFact`s, no text: the books and the narration observe them.
 use super::config::BusConfig;
-use super::ids::{Key, NodeId};
+use super::ids::{EventId, NodeId};
 use super::msg::{BusEvent, Message, Payload};
 use super::node::{Ctx, NodeStatus};
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryState {
@@ -65,30 +65,80 @@ pub struct Bus {
     pub subscriber: NodeStatus,
 }
 
-/// What the bus did with a message, for the books.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct BusFacts {
-    /// An event was published to it.
-    pub published: bool,
-    /// At-most-once: the event reached no subscriber and is gone.
-    pub dropped: bool,
-    /// A durable log kept an event while its consumer was not up.
-    pub waited: Option<Key>,
+/// What the bus did, in order, for the books and the narration (`narrate/bus.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BusFact {
+    /// A message reached a scenario's bus that has no settings: there is no bus.
+    Absent,
+    /// Durable: `ev` appended to the log at `offset`; `waited`: its consumer was not
+    /// up.
+    Logged {
+        ev: BusEvent,
+        offset: u32,
+        waited: bool,
+    },
+    /// Durable, nothing delivered at once: the log waits behind `ahead` (being
+    /// retried, or delivered and not acknowledged), or for its consumer (`None`).
+    Blocked {
+        ahead: Option<(EventId, EntryState)>,
+    },
+    /// At-most-once: no subscriber was connected, so `ev` is gone.
+    Dropped { ev: BusEvent },
+    /// At-most-once: pushed to the connected consumer.
+    Pushed { ev: BusEvent },
+    /// Durable: delivered `ev` to the consumer.
+    Delivered { ev: BusEvent },
+    /// The consumer acknowledged `ev` at `offset`; `was_sent`: it was out for
+    /// delivery; `committed`: the committed offset after; `head`: the event at the
+    /// committed offset before.
+    Acked {
+        ev: BusEvent,
+        offset: u32,
+        was_sent: bool,
+        committed: u32,
+        head: Option<EventId>,
+    },
+    /// `ev` failed its last retry and went to the dead-letter queue.
+    DeadLettered { ev: BusEvent, failures: u32 },
+    /// `ev` failed and is redelivered at `at_ms`; `waiting`: pending events behind it.
+    Retrying {
+        ev: BusEvent,
+        at_ms: u64,
+        failures: u32,
+        max_retries: Option<u32>,
+        backoff_ms: u64,
+        waiting: usize,
+    },
+    /// At-most-once: the consumer subscribed again, to new messages only.
+    Resubscribed,
+    /// Durable: the consumer reconnected; the log resumes at `offset`, `behind`
+    /// events to catch up on.
+    Resumed { offset: u32, behind: u32 },
+    /// The backoff of `offset` is over.
+    RetryDue { offset: u32 },
+    /// No ack for `event` came in time: it goes out again.
+    AckMissed { event: EventId },
+    /// An ack timeout fired after the ack had come.
+    AckInTime,
+    /// A timer that finds nothing to do.
+    Nothing,
+    /// A nack for an offset its log does not have.
+    Stray,
+    /// A message it does not handle.
+    Ignored { payload: Payload },
 }
 
 impl Bus {
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, BusFacts) {
-        let mut facts = BusFacts::default();
-        let s = on_msg(self, ctx, msg, &mut facts);
-        (s, facts)
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        on_msg(self, ctx, msg);
     }
 
     /// A retry's backoff or an ack timeout ends.
-    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx, kind: TimerKind) -> Said {
+    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx, kind: TimerKind) {
         match kind {
             TimerKind::BusRetry { offset } => retry(self, ctx, offset),
             TimerKind::AckTimeout { offset } => ack_timeout(self, ctx, offset),
-            _ => said!(ctx, "nothing", ""),
+            _ => ctx.fact(BusFact::Nothing),
         }
     }
 
@@ -107,13 +157,13 @@ impl Bus {
     }
 }
 
-fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message, facts: &mut BusFacts) -> Said {
+fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
     let Some(cfg) = b.settings else {
-        return said!(ctx, "ignored", "There is no bus in this scenario.");
+        ctx.fact(BusFact::Absent);
+        return;
     };
     match msg.payload {
         Payload::Publish { ev } => {
-            facts.published = true;
             if msg.from == NodeId::Relay {
                 ctx.send(msg.from, None, Payload::PublishAck { ev }, cfg.publish_ms);
             }
@@ -123,48 +173,27 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message, facts: &mut BusFacts) -> Sa
                     state: EntryState::Pending,
                     failures: 0,
                 });
-                let at = b.log.len() - 1;
-                if b.subscriber != NodeStatus::Up {
-                    facts.waited = Some(ev.key);
-                }
-                let mut sent = pump(b, ctx);
-                if sent.is_empty() {
+                let offset = b.log.len() as u32 - 1;
+                let waited = b.subscriber != NodeStatus::Up;
+                ctx.fact(BusFact::Logged { ev, offset, waited });
+                if pump(b, ctx) == 0 {
                     let head = b
                         .log
                         .iter()
                         .find(|e| matches!(e.state, EntryState::Retrying | EntryState::Sent));
-                    sent = match head {
-                        Some(h) if h.state == EntryState::Retrying => text!(ctx,
-                            " It must wait: {} ahead of it is being retried, and the log is delivered in order.",
-                            h.ev.id
-                        ),
-                        Some(h) => text!(ctx, " It waits its turn behind {}.", h.ev.id),
-                        None if b.subscriber != NodeStatus::Up => {
-                            " The consumer is down: the event waits in the log.".to_string()
-                        }
-                        None => String::new(),
-                    };
+                    match head {
+                        Some(h) => ctx.fact(BusFact::Blocked {
+                            ahead: Some((h.ev.id, h.state)),
+                        }),
+                        None if waited => ctx.fact(BusFact::Blocked { ahead: None }),
+                        None => {}
+                    }
                 }
-                return said!(ctx,
-                    text!(ctx, "logged {} at {at}", ev.id),
-                    text!(ctx,
-                        "The bus appends {ev} to its log at offset {at}, on disk ({}): it stays there until the \
-                         consumer has acknowledged it.{sent}",
-                        durable_kind(&cfg)
-                    ),
-                );
+                return;
             }
             if b.subscriber == NodeStatus::Down {
-                facts.dropped = true;
-                return said!(ctx,
-                    text!(ctx, "dropped {}", ev.id),
-                    text!(ctx,
-                        "The bus pushes {ev} to the subscribers connected right now, and the consumer is not one of \
-                         them: it is down. The bus keeps nothing (at-most-once, like Redis Pub/Sub), so {} is gone \
-                         for good.",
-                        ev.id
-                    ),
-                );
+                ctx.fact(BusFact::Dropped { ev });
+                return;
             }
             ctx.send(
                 NodeId::Consumer,
@@ -172,13 +201,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message, facts: &mut BusFacts) -> Sa
                 Payload::Deliver { ev, offset: 0 },
                 cfg.deliver_ms,
             );
-            said!(ctx,
-                text!(ctx, "pushed {}", ev.id),
-                text!(ctx,
-                    "The bus pushes {ev} to the connected consumer and keeps no copy (at-most-once, like Redis \
-                     Pub/Sub): fast and simple, but a subscriber that is not listening misses it."
-                ),
-            )
+            ctx.fact(BusFact::Pushed { ev });
         }
         Payload::Ack { ev, offset } => {
             let mut was_sent = false;
@@ -190,75 +213,40 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message, facts: &mut BusFacts) -> Sa
             }
             ctx.cancel(TimerKind::AckTimeout { offset });
             let before = b.offset();
-            let sent = pump(b, ctx);
-            let now = b.offset();
-            let what = if !was_sent {
-                text!(ctx,
-                    "the bus was not waiting for this ack ({} is not out for delivery now), so it changes nothing; \
-                     the committed offset is {now}.",
-                    ev.id
-                )
-            } else if now > offset {
-                text!(
-                    ctx,
-                    "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
-                    ev.id
-                )
-            } else {
-                let head = b
-                    .log
-                    .get(before as usize)
-                    .map(|e| e.ev.id.to_string())
-                    .unwrap_or_default();
-                text!(ctx,
-                    "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no ack \
-                     yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative offset as \
-                     in Kafka.",
-                    ev.id
-                )
-            };
-            said!(
-                ctx,
-                text!(ctx, "committed {now}"),
-                text!(ctx, "The consumer acknowledged {}: {what}{sent}", ev.id),
-            )
+            let head = b.log.get(before as usize).map(|e| e.ev.id);
+            // A delivery does not move the committed offset: it is known before the
+            // deliveries the ack lets through.
+            ctx.fact(BusFact::Acked {
+                ev,
+                offset,
+                was_sent,
+                committed: before,
+                head,
+            });
+            pump(b, ctx);
         }
         Payload::Nack { ev, offset } => nack(b, ctx, ev, offset),
         Payload::Subscribe => {
             if !cfg.durable {
-                return said!(ctx,
-                    "subscribed",
-                    "The consumer subscribes again. Pub/Sub keeps no history: whatever was published while it was \
-                     down is lost, and it will only see new messages.",
-                );
+                ctx.fact(BusFact::Resubscribed);
+                return;
             }
             reconnect(b, ctx);
             let behind = b.log.len() as u32 - b.offset();
-            let sent = pump(b, ctx);
-            said!(ctx,
-                text!(ctx, "resume at {}", b.offset()),
-                text!(ctx,
-                    "The consumer reconnects; the bus resumes from its committed offset {}, with {} to catch up on \
-                     (an event handled but not acknowledged comes again: at-least-once).{sent}",
-                    b.offset(),
-                    super::describe::count(u64::from(behind), "event", "events")
-                ),
-            )
+            ctx.fact(BusFact::Resumed {
+                offset: b.offset(),
+                behind,
+            });
+            pump(b, ctx);
         }
-        other => said!(
-            ctx,
-            "ignored",
-            text!(ctx, "The bus does not handle {other}.")
-        ),
+        payload => ctx.fact(BusFact::Ignored { payload }),
     }
 }
 
-fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
-    let Some(cfg) = b.settings else {
-        return said!(ctx, "ignored", "");
-    };
-    let Some(e) = b.log.get_mut(offset as usize) else {
-        return said!(ctx, "ignored", "");
+fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
+    let (Some(cfg), Some(e)) = (b.settings, b.log.get_mut(offset as usize)) else {
+        ctx.fact(BusFact::Stray);
+        return;
     };
     e.failures += 1;
     let failures = e.failures;
@@ -267,60 +255,32 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
         e.state = EntryState::Dead;
         let entry = *e;
         b.dlq.push(entry);
-        let sent = pump(b, ctx);
-        let kafka = if cfg.ack_timeout_ms.is_none() {
-            " (With Kafka the consumer's error handler does this: it publishes the event to a dead-letter topic and \
-             commits past it.)"
-        } else {
-            ""
-        };
-        return said!(ctx,
-            text!(ctx, "{} to the DLQ", ev.id),
-            text!(ctx,
-                "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter queue, for an \
-                 operator to inspect and replay, and commits past it.{kafka} The events behind it are no longer \
-                 blocked.{sent}",
-                ev.id
-            ),
-        );
+        ctx.fact(BusFact::DeadLettered { ev, failures });
+        pump(b, ctx);
+        return;
     }
-    let backoff = if policy.exponential {
+    let backoff_ms = if policy.exponential {
         policy.backoff_ms << (failures - 1).min(16)
     } else {
         policy.backoff_ms
     };
     e.state = EntryState::Retrying;
-    let at = ctx.now_ms + backoff;
-    ctx.set_timer(at, TimerKind::BusRetry { offset });
-    let waiting_n = b
+    let at_ms = ctx.now_ms + backoff_ms;
+    ctx.set_timer(at_ms, TimerKind::BusRetry { offset });
+    let waiting = b
         .log
         .iter()
         .skip(offset as usize + 1)
         .filter(|e| e.state == EntryState::Pending)
         .count();
-    let limit = match policy.max_retries {
-        Some(max) => text!(ctx, "retry {failures} of {max}"),
-        None => "it retries for ever".to_string(),
-    };
-    let waiting = match waiting_n {
-        0 => "any event published behind it will have to wait".to_string(),
-        1 => "the event behind it waits".to_string(),
-        n => text!(ctx, "the {n} events behind it wait"),
-    };
-    let kafka = if cfg.ack_timeout_ms.is_none() && failures == 1 {
-        " (With Kafka it is the consumer's error handler that retries, as Spring Kafka's does: it seeks back to the \
-         failed offset and polls it again after the backoff.)"
-    } else {
-        ""
-    };
-    said!(ctx,
-        text!(ctx, "retry at {at}"),
-        text!(ctx,
-            "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} ms).{kafka} The \
-             log is ordered, so {waiting}: head-of-line blocking.",
-            ev.id
-        ),
-    )
+    ctx.fact(BusFact::Retrying {
+        ev,
+        at_ms,
+        failures,
+        max_retries: policy.max_retries,
+        backoff_ms,
+        waiting,
+    });
 }
 
 /// The real system the durable bus behaves like, for the narration. With an ack
@@ -328,7 +288,7 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) -> Said {
 /// redelivered alone, after later ones were acknowledged: SQS's visibility timeout or
 /// RabbitMQ's unacknowledged messages, not Kafka, whose consumer commits one offset
 /// cumulatively and replays in order.
-fn durable_kind(cfg: &super::config::BusConfig) -> String {
+pub(crate) fn durable_kind(cfg: &super::config::BusConfig) -> String {
     if cfg.ack_timeout_ms.is_some() {
         format!(
             "a durable queue with an ack per event and an ack timeout, like {}",
@@ -361,17 +321,17 @@ fn reconnect(b: &mut Bus, ctx: &mut Ctx) {
 
 /// Delivers what the durable log may deliver now: in order, from the committed
 /// offset, at most `prefetch` unacknowledged at once, never past a retrying event.
-/// Returns a sentence for the narration.
-fn pump(b: &mut Bus, ctx: &mut Ctx) -> String {
+/// Returns how many it delivered.
+fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
     let Some(cfg) = b.settings else {
-        return String::new();
+        return 0;
     };
     // Called only while the bus runs; a consumer that is down is not subscribed.
     if !cfg.durable || b.subscriber == NodeStatus::Down {
-        return String::new();
+        return 0;
     }
     let mut out = b.log.iter().filter(|e| e.state == EntryState::Sent).count() as u32;
-    let mut sent = Vec::new();
+    let mut sent = 0;
     for i in b.offset() as usize..b.log.len() {
         match b.log[i].state {
             EntryState::Retrying => break,
@@ -389,54 +349,37 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> String {
                     let at = ctx.now_ms + cfg.deliver_ms + timeout;
                     ctx.set_timer(at, TimerKind::AckTimeout { offset });
                 }
-                if !ctx.voice.is_quiet() {
-                    sent.push(ev.id.to_string());
-                }
+                ctx.fact(BusFact::Delivered { ev });
+                sent += 1;
                 out += 1;
             }
             EntryState::Pending => break,
             _ => {}
         }
     }
-    if sent.is_empty() {
-        String::new()
-    } else {
-        text!(ctx, " It delivers {} to the consumer.", sent.join(", "))
-    }
+    sent
 }
 
-fn retry(b: &mut Bus, ctx: &mut Ctx, offset: u32) -> Said {
+fn retry(b: &mut Bus, ctx: &mut Ctx, offset: u32) {
     if let Some(e) = b.log.get_mut(offset as usize) {
         if e.state == EntryState::Retrying {
             e.state = EntryState::Pending;
         }
     }
-    let sent = pump(b, ctx);
-    said!(
-        ctx,
-        "redeliver",
-        text!(
-            ctx,
-            "The backoff of offset {offset} is over: the bus tries again.{sent}"
-        ),
-    )
+    ctx.fact(BusFact::RetryDue { offset });
+    pump(b, ctx);
 }
 
-fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, offset: u32) -> Said {
+fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, offset: u32) {
     let Some(e) = b.log.get_mut(offset as usize) else {
-        return said!(ctx, "nothing", "");
+        ctx.fact(BusFact::Nothing);
+        return;
     };
     if e.state != EntryState::Sent {
-        return said!(ctx, "nothing", "The ack came in time.");
+        ctx.fact(BusFact::AckInTime);
+        return;
     }
     e.state = EntryState::Pending;
-    let id = e.ev.id;
-    let sent = pump(b, ctx);
-    said!(ctx,
-        text!(ctx, "redeliver {id}"),
-        text!(ctx,
-            "No ack for {id} came back in time. The bus cannot tell a lost ack from a lost event, so it delivers {id} \
-             again: at-least-once means the consumer may see an event twice.{sent}"
-        ),
-    )
+    ctx.fact(BusFact::AckMissed { event: e.ev.id });
+    pump(b, ctx);
 }

@@ -1,15 +1,15 @@
 //! The cache as a node: what it does with a message (get, set, delete, lock, unlock)
 //! and when a key's TTL runs out, on its own entries, tombstones, leases and locks, with
 //! its own clock reading, settings and random generator (the TTL jitter). It answers
-//! through a `Ctx` and says what it did as a `CacheFact`: the books and the narration of
-//! what the database has observe the fact in the world. The write-behind queue it
+//! through a `Ctx` and says what it did as a `CacheFact`, no text: the books and the
+//! narration (`narrate/cache.rs`) observe the fact in the world. The write-behind queue it
 //! keeps is written and flushed by `behind.rs`, which spans the cache and the flusher.
 use super::cache::{Cache, LockHold, SetGuard};
 use super::config::NO_TTL;
-use super::ids::{Key, Version};
+use super::ids::{Key, NodeId, Version};
 use super::msg::{LeaseReply, Message, Payload, Refusal};
 use super::node::Ctx;
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
 use super::rng::Rng;
 
 /// How the cache works: its reply hop, TTL and jitter, expiry, and lock period.
@@ -26,15 +26,22 @@ pub struct CacheSettings {
     pub lock_ms: u64,
 }
 
-/// What the cache did, for the books and the narration.
+/// What the cache did, for the books and the narration (`narrate/cache.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CacheFact {
-    Nothing,
+    /// A get found `version`, live until `expires_ms`.
     Hit {
         key: Key,
         version: Version,
+        expires_ms: u64,
     },
-    Miss,
+    /// A get missed; `lease`: what it said of the lease (with `Wait`, the holder's
+    /// lease was issued at `issued_ms`).
+    Miss {
+        key: Key,
+        lease: LeaseReply,
+        issued_ms: u64,
+    },
     /// A set landed; `was_live`: the key held a live entry before.
     Stored {
         key: Key,
@@ -42,18 +49,63 @@ pub enum CacheFact {
         expires_ms: u64,
         was_live: bool,
     },
+    /// A set was refused; `holds_newer`: a live entry at the newer version refused it
+    /// (else a tombstone did).
     Refused {
         key: Key,
+        version: Version,
+        token: Option<u64>,
+        refusal: Refusal,
+        holds_newer: bool,
     },
-    /// A delete; `held`: what it held.
+    /// A delete; `held`: what it held; `then`: a tombstone kept or a lease voided.
     Deleted {
         key: Key,
         held: Option<Version>,
+        then: AfterDelete,
+    },
+    /// The lock on `key` went to `holder` until `until_ms`.
+    Locked {
+        key: Key,
+        holder: NodeId,
+        until_ms: u64,
+    },
+    /// `holder` already holds the lock on `key` until `until_ms`.
+    LockTaken {
+        key: Key,
+        holder: NodeId,
+        until_ms: u64,
+    },
+    Unlocked {
+        key: Key,
     },
     /// A TTL ran out; `held`: what it dropped.
     Expired {
         key: Key,
         held: Option<Version>,
+    },
+    /// An expiry timer found the key already gone.
+    NothingToExpire {
+        key: Key,
+    },
+    /// A message the cache does not handle.
+    Ignored {
+        payload: Payload,
+    },
+}
+
+/// What a delete leaves behind besides the removal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterDelete {
+    Nothing,
+    /// A versioned cache keeps a tombstone at `version` until `until_ms`.
+    Tombstone {
+        version: Version,
+        until_ms: u64,
+    },
+    /// A lease cache voided the key's lease `token`.
+    LeaseVoided {
+        token: u64,
     },
 }
 
@@ -87,32 +139,20 @@ impl Cache {
     }
 
     /// Its expiry timer of `key` fires.
-    pub(crate) fn on_expire(&mut self, ctx: &mut Ctx, key: Key) -> (Said, CacheFact) {
+    pub(crate) fn on_expire(&mut self, ctx: &mut Ctx, key: Key) {
         let held = self.entries.get(&key).map(|e| e.version);
         if self.expire(key, ctx.now_ms) {
-            let s = said!(ctx,
-                "expired",
-                text!(ctx,
-                    "{key}'s TTL ran out: the cache drops it, and until something fills it again a read misses and \
-                     loads the row from the database."
-                ),
-            );
-            (s, CacheFact::Expired { key, held })
+            ctx.fact(CacheFact::Expired { key, held });
         } else {
-            let s = said!(
-                ctx,
-                "nothing to expire",
-                text!(ctx, "{key} was already gone.")
-            );
-            (s, CacheFact::Nothing)
+            ctx.fact(CacheFact::NothingToExpire { key });
         }
     }
 
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, CacheFact) {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         let lat = self.settings.reply_ms;
         let now = ctx.now_ms;
         let to = msg.from;
-        match msg.payload {
+        let fact = match msg.payload {
             Payload::Get { key } => {
                 let found = self.get(key, now);
                 let entry = self.live(key, now);
@@ -125,46 +165,18 @@ impl Cache {
                     delta_ms,
                 };
                 ctx.send(to, msg.flow, reply, lat);
-                if let Some(v) = found.hit {
-                    let ttl = if expires_ms == NO_TTL {
-                        "it has no TTL".to_string()
-                    } else {
-                        text!(ctx, "its TTL runs to {expires_ms} ms")
-                    };
-                    let s = said!(ctx,
-                        text!(ctx, "hit {v}"),
-                        text!(ctx,
-                            "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
-                             not touched."
-                        ),
-                    );
-                    return (s, CacheFact::Hit { key, version: v });
-                }
-                let lease = match found.lease {
-                    LeaseReply::None => String::new(),
-                    LeaseReply::Granted(t) => text!(ctx,
-                        " The cache hands out lease #{t} for {key}: only a set carrying #{t} may fill the key, and a \
-                         delete of the key invalidates the lease."
-                    ),
-                    LeaseReply::Wait => {
-                        let by = self.leases.get(&key).map_or(0, |l| l.issued_ms);
-                        text!(ctx,
-                            " Another request holds the lease on {key} (issued at {by} ms; memcache issues at most one per \
-                             key every lease period), so this one is told to wait and ask again instead of loading the \
-                             database too."
-                        )
-                    }
-                };
-                let s = said!(
-                    ctx,
-                    text!(ctx, "miss{}", lease_suffix(found.lease)),
-                    if found.lease == LeaseReply::Wait {
-                        text!(ctx, "The cache has no {key}: a miss.{lease}")
-                    } else {
-                        text!(ctx, "The cache has no {key}: a miss. The service must load it from the database.{lease}")
+                match found.hit {
+                    Some(version) => CacheFact::Hit {
+                        key,
+                        version,
+                        expires_ms,
                     },
-                );
-                (s, CacheFact::Miss)
+                    None => CacheFact::Miss {
+                        key,
+                        lease: found.lease,
+                        issued_ms: self.leases.get(&key).map_or(0, |l| l.issued_ms),
+                    },
+                }
             }
             Payload::Set {
                 key,
@@ -187,28 +199,25 @@ impl Cache {
                             e.delta_ms = delta;
                         }
                         self.schedule_expiry(ctx, key, expires);
-                        let ttl = if expires == NO_TTL {
-                            "with no TTL: nothing but a write will ever change it".to_string()
-                        } else {
-                            text!(ctx, "with a TTL until {expires} ms")
-                        };
-                        let s = said!(
-                            ctx,
-                            text!(ctx, "stored {version}"),
-                            text!(ctx, "The cache stores {key} = {version}, {ttl}."),
-                        );
-                        let fact = CacheFact::Stored {
+                        CacheFact::Stored {
                             key,
                             version,
                             expires_ms: expires,
                             was_live,
-                        };
-                        (s, fact)
+                        }
                     }
-                    Err(refusal) => (
-                        self.refused(ctx, key, version, token, refusal),
-                        CacheFact::Refused { key },
-                    ),
+                    Err(refusal) => CacheFact::Refused {
+                        key,
+                        version,
+                        token,
+                        refusal,
+                        holds_newer: match refusal {
+                            Refusal::Outdated(newer) => {
+                                self.live(key, now).is_some_and(|e| e.version >= newer)
+                            }
+                            Refusal::LeaseInvalid => false,
+                        },
+                    },
                 }
             }
             Payload::Del { key, version } => {
@@ -217,110 +226,56 @@ impl Cache {
                 self.delete(key, version, now);
                 ctx.cancel(TimerKind::Expire { key });
                 ctx.send(to, msg.flow, Payload::DelReply { key }, lat);
-                let what = match held {
-                    Some(v) => text!(ctx, "The cache deletes {key} (it held {v})."),
-                    None => text!(
-                        ctx,
-                        "The cache deletes {key}; it was not cached, so there is nothing to remove."
-                    ),
-                };
-                let extra = match (self.guard, version, lease) {
-                    (SetGuard::Versioned { tombstone_ms }, Some(v), _) => text!(ctx,
-                        " It keeps a tombstone ({key}, {v}) until {} ms, so a set older than {v} is refused.",
-                        now + tombstone_ms
-                    ),
-                    (SetGuard::Lease { .. }, _, Some(t)) => {
-                        text!(ctx, " Lease #{t} on {key} is now invalid: its holder's set will be refused.")
+                let then = match (self.guard, version, lease) {
+                    (SetGuard::Versioned { tombstone_ms }, Some(version), _) => {
+                        AfterDelete::Tombstone {
+                            version,
+                            until_ms: now + tombstone_ms,
+                        }
                     }
-                    _ => String::new(),
+                    (SetGuard::Lease { .. }, _, Some(token)) => AfterDelete::LeaseVoided { token },
+                    _ => AfterDelete::Nothing,
                 };
-                let s = said!(ctx, "deleted", text!(ctx, "{what}{extra}"));
-                (s, CacheFact::Deleted { key, held })
+                CacheFact::Deleted { key, held, then }
             }
             Payload::Lock { key, holder } => {
                 let taken = self.locks.get(&key).copied().filter(|l| l.until_ms > now);
-                let granted = taken.is_none();
-                if granted {
-                    let until_ms = now + self.settings.lock_ms;
-                    self.locks.insert(key, LockHold { holder, until_ms });
+                match taken {
+                    None => {
+                        let until_ms = now + self.settings.lock_ms;
+                        self.locks.insert(key, LockHold { holder, until_ms });
+                        ctx.send(to, msg.flow, Payload::LockReply { key, granted: true }, lat);
+                        CacheFact::Locked {
+                            key,
+                            holder,
+                            until_ms,
+                        }
+                    }
+                    Some(l) => {
+                        ctx.send(
+                            to,
+                            msg.flow,
+                            Payload::LockReply {
+                                key,
+                                granted: false,
+                            },
+                            lat,
+                        );
+                        CacheFact::LockTaken {
+                            key,
+                            holder: l.holder,
+                            until_ms: l.until_ms,
+                        }
+                    }
                 }
-                ctx.send(to, msg.flow, Payload::LockReply { key, granted }, lat);
-                let s = match taken {
-                    None => said!(ctx,
-                        "locked",
-                        text!(ctx,
-                            "The cache gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until {} ms: \
-                             long enough for a load, short enough that a crashed holder does not block the key for ever.",
-                            key.0,
-                            self.locks.get(&key).map_or(0, |l| l.until_ms)
-                        ),
-                    ),
-                    Some(l) => said!(ctx,
-                        "lock taken",
-                        text!(ctx, "{} holds the lock on {key} until {} ms: this request must wait.", l.holder, l.until_ms),
-                    ),
-                };
-                (s, CacheFact::Nothing)
             }
             Payload::Unlock { key } => {
                 self.locks.remove(&key);
                 ctx.send(to, msg.flow, Payload::UnlockReply { key }, lat);
-                let s = said!(
-                    ctx,
-                    "unlocked",
-                    text!(ctx, "The cache releases the lock on {key}.")
-                );
-                (s, CacheFact::Nothing)
+                CacheFact::Unlocked { key }
             }
-            other => (
-                said!(
-                    ctx,
-                    "ignored",
-                    text!(ctx, "The cache does not handle {other}.")
-                ),
-                CacheFact::Nothing,
-            ),
-        }
-    }
-
-    /// What the cache says when it refuses a set.
-    fn refused(
-        &self,
-        ctx: &Ctx,
-        key: Key,
-        version: Version,
-        token: Option<u64>,
-        refusal: Refusal,
-    ) -> Said {
-        match refusal {
-            Refusal::Outdated(newer) => {
-                let how = if self.live(key, ctx.now_ms).is_some_and(|e| e.version >= newer) {
-                    text!(ctx, "it already holds {key} = {newer}")
-                } else {
-                    text!(ctx, "its tombstone says {key} reached {newer}")
-                };
-                said!(ctx,
-                    "refused: outdated",
-                    text!(ctx, "The cache refuses the set of {version}: {how}. The stale value never lands."),
-                )
-            }
-            Refusal::LeaseInvalid => said!(ctx,
-                "refused: lease invalid",
-                text!(ctx,
-                    "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a delete \
-                     invalidated it. The stale value never lands; until something fills {key}, a read misses and loads \
-                     the current row.",
-                    token.map(|t| text!(ctx, " #{t}")).unwrap_or_default()
-                ),
-            ),
-        }
-    }
-}
-
-fn lease_suffix(lease: LeaseReply) -> String {
-    match lease {
-        LeaseReply::None => String::new(),
-        LeaseReply::Granted(t) => format!(", lease #{t}"),
-        LeaseReply::Wait => ", wait".to_string(),
+            payload => CacheFact::Ignored { payload },
+        };
+        ctx.fact(fact);
     }
 }

@@ -9,7 +9,6 @@ use super::config::{Op, Request};
 use super::ids::{FlowId, NodeId};
 use super::msg::{Message, Payload};
 use super::node::Ctx;
-use super::parts::Said;
 
 /// The hops a client uses: to the service, or (a batch job) straight to the database.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -34,14 +33,23 @@ pub struct Client {
 /// What a client did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClientFact {
-    Nothing,
-    /// It started `request` as the request `id`.
+    /// It has no request left.
+    Idle { client: NodeId },
+    /// It started `request` as the request `id`, sending `payload`.
     Started {
+        client: NodeId,
         id: FlowId,
         request: Request,
+        payload: Payload,
     },
     /// An answer to it arrived (a read's value, a write's acknowledgement).
-    Answered,
+    Answered {
+        client: NodeId,
+        flow: Option<FlowId>,
+        payload: Payload,
+    },
+    /// A message it does not expect.
+    Ignored { client: NodeId, payload: Payload },
 }
 
 impl Client {
@@ -57,56 +65,51 @@ impl Client {
     }
 
     /// Its next request starts.
-    pub(crate) fn on_start(&mut self, ctx: &mut Ctx) -> (Said, ClientFact) {
-        let node = self.id;
-        let Some(req) = self.requests.get(self.next).copied() else {
-            return (said!(ctx, "nothing to do", ""), ClientFact::Nothing);
+    pub(crate) fn on_start(&mut self, ctx: &mut Ctx) {
+        let client = self.id;
+        let Some(request) = self.requests.get(self.next).copied() else {
+            ctx.fact(ClientFact::Idle { client });
+            return;
         };
         let id = ctx.new_request();
         self.next += 1;
         self.busy = Some(id);
-        let (to, lat) = match req.op {
+        let (to, lat) = match request.op {
             Op::DirectWrite => (NodeId::Db, self.settings.db_write_ms),
             _ => (NodeId::Service, self.settings.service_ms),
         };
-        let (payload, narration) = match req.op {
-            Op::Read => (Payload::Read { key: req.key }, text!(ctx, "{node} asks the service to read {}.", req.key)),
-            Op::Write => (
-                Payload::Write { key: req.key },
-                text!(ctx, "{node} asks the service to write the next version of {}.", req.key),
-            ),
-            Op::DirectWrite => (
-                Payload::DbWrite { key: req.key, outbox: false },
-                text!(ctx,
-                    "{node}, a batch job, updates {} straight in the database: it does not go through the service, \
-                     so nothing deletes the cached key and no event is published.",
-                    req.key
-                ),
-            ),
+        let payload = match request.op {
+            Op::Read => Payload::Read { key: request.key },
+            Op::Write => Payload::Write { key: request.key },
+            Op::DirectWrite => Payload::DbWrite {
+                key: request.key,
+                outbox: false,
+            },
         };
         ctx.send(to, Some(id), payload, lat);
-        let s = said!(ctx, text!(ctx, "{} sent", payload.kind()), narration);
-        (s, ClientFact::Started { id, request: req })
+        ctx.fact(ClientFact::Started {
+            client,
+            id,
+            request,
+            payload,
+        });
     }
 
     /// A message reaches the client: an answer ends its request.
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, ClientFact) {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         if self.busy == msg.flow {
             self.busy = None;
         }
         self.last_answer = Some(msg.payload);
+        let (client, payload) = (self.id, msg.payload);
         match msg.payload {
-            Payload::ReadOk { .. } | Payload::WriteOk { .. } | Payload::DbWriteReply { .. } => {
-                (Said::silent(), ClientFact::Answered)
-            }
-            other => (
-                said!(
-                    ctx,
-                    "ignored",
-                    text!(ctx, "{} does not expect {other}.", self.id)
-                ),
-                ClientFact::Nothing,
-            ),
+            Payload::ReadOk { .. } | Payload::WriteOk { .. } | Payload::DbWriteReply { .. } => ctx
+                .fact(ClientFact::Answered {
+                    client,
+                    flow: msg.flow,
+                    payload,
+                }),
+            _ => ctx.fact(ClientFact::Ignored { client, payload }),
         }
     }
 }

@@ -5,12 +5,12 @@
 //! and version-aware (ignores an event older than what it applied).
 //!
 //! A node in the shape of `node.rs`: its own state and settings; it answers through a
-//! `Ctx` and says which events it handled, for the books.
+//! `Ctx` and says what it did as `ConsumerFact`s, no text: the books and the narration
+//! observe them.
 use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::{KeyMap, KeySet};
 use super::msg::{BusEvent, Message, Payload};
 use super::node::Ctx;
-use super::parts::Said;
 
 /// How the consumer applies an event, and the hops it uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -45,17 +45,36 @@ pub struct Consumer {
     pub settings: ConsumerSettings,
 }
 
-/// What the consumer did with a message, for the books.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ConsumerFacts {
-    /// An event arrived from the bus.
-    pub received: bool,
-    /// The events it finished with (applied, or skipped as already applied).
-    pub handled: Vec<BusEvent>,
-    /// Keys of events a version-aware consumer ignored as older than what it applied.
-    pub ignored_old: Vec<Key>,
-    /// Keys of events an idempotent consumer ignored as handled before.
-    pub ignored_duplicate: Vec<Key>,
+/// What the consumer did, in order, for the books and the narration
+/// (`narrate/consumer.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerFact {
+    /// An event arrived while it handles `busy`: the event waits its turn.
+    Buffered { ev: BusEvent, busy: EventId },
+    /// An event arrived and it turns to its inbox now.
+    Received { ev: BusEvent },
+    /// The cache answered (`reply`) its request for `ev`.
+    Confirmed { ev: BusEvent, reply: Payload },
+    /// It finished with `ev` (applied, or skipped as applied); `acked`: it
+    /// acknowledged it to a durable bus.
+    Handled { ev: BusEvent, acked: bool },
+    /// It failed on `ev`: a poison event.
+    Poisoned { ev: BusEvent },
+    /// An idempotent consumer skips `ev`, handled before.
+    Duplicate { ev: BusEvent },
+    /// A version-aware consumer skips `ev`: `applied` is newer.
+    Outdated { ev: BusEvent, applied: Version },
+    /// It applies `ev` to the cache: a set with `update`, else a delete; `again`: it
+    /// has handled `ev` before.
+    Applying {
+        ev: BusEvent,
+        update: bool,
+        again: bool,
+    },
+    /// A reply that is not for the request it has under way.
+    Stray,
+    /// A message it does not expect.
+    Ignored { payload: Payload },
 }
 
 impl Consumer {
@@ -77,93 +96,59 @@ impl Consumer {
         ctx.send(NodeId::Bus, None, Payload::Subscribe, self.settings.bus_ms);
     }
 
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, ConsumerFacts) {
-        let mut facts = ConsumerFacts::default();
-        let s = on_msg(self, ctx, msg, &mut facts);
-        (s, facts)
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        on_msg(self, ctx, msg);
     }
 }
 
-fn on_msg(c: &mut Consumer, ctx: &mut Ctx, msg: &Message, facts: &mut ConsumerFacts) -> Said {
+fn on_msg(c: &mut Consumer, ctx: &mut Ctx, msg: &Message) {
     match msg.payload {
         Payload::Deliver { ev, offset } => {
-            facts.received = true;
             c.inbox.push((ev, offset));
             if let Some((cur, _, _)) = c.busy {
-                return said!(ctx,
-                    text!(ctx, "buffered {}", ev.id),
-                    text!(ctx, "The consumer receives {ev}; it is still handling {}, so {} waits its turn.", cur.id, ev.id),
-                );
+                ctx.fact(ConsumerFact::Buffered { ev, busy: cur.id });
+                return;
             }
-            let what = next(c, ctx, facts);
-            said!(
-                ctx,
-                text!(ctx, "received {}", ev.id),
-                text!(ctx, "The consumer receives {ev}. {what}").trim_end(),
-            )
+            ctx.fact(ConsumerFact::Received { ev });
+            next(c, ctx);
         }
         Payload::DelReply { .. } | Payload::SetReply { .. } => {
-            let Some((ev, offset, flow)) = c.busy else {
-                return said!(ctx, "ignored", "");
+            let Some((ev, offset, _)) = c.busy.filter(|&(_, _, flow)| Some(flow) == msg.flow)
+            else {
+                ctx.fact(ConsumerFact::Stray);
+                return;
             };
-            if Some(flow) != msg.flow {
-                return said!(ctx, "ignored", "");
-            }
             c.busy = None;
-            let done = finish(c, ctx, ev, offset, facts);
-            let then = next(c, ctx, facts);
-            let what = match msg.payload {
-                Payload::SetReply {
-                    refused: Some(_), ..
-                } => "refused the consumer's set",
-                Payload::SetReply { .. } => "confirms the consumer's set",
-                _ => "confirms the consumer's delete",
-            };
-            let text = text!(ctx, "The cache {what}: {} is handled. {done}{then}", ev.id);
-            said!(ctx, text!(ctx, "handled {}", ev.id), text.trim_end())
+            ctx.fact(ConsumerFact::Confirmed {
+                ev,
+                reply: msg.payload,
+            });
+            finish(c, ctx, ev, offset);
+            next(c, ctx);
         }
-        other => said!(
-            ctx,
-            "ignored",
-            text!(ctx, "The consumer does not expect {other}.")
-        ),
+        payload => ctx.fact(ConsumerFact::Ignored { payload }),
     }
 }
 
 /// Records the event as handled and acknowledges it to a durable bus.
-fn finish(
-    c: &mut Consumer,
-    ctx: &mut Ctx,
-    ev: BusEvent,
-    offset: u32,
-    facts: &mut ConsumerFacts,
-) -> String {
+fn finish(c: &mut Consumer, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
     c.processed.insert(ev.id);
     let applied = c.applied.or_insert(ev.key, ev.version);
     *applied = (*applied).max(ev.version);
-    facts.handled.push(ev);
-    match c.settings.durable_bus {
-        true => {
-            ctx.send(
-                NodeId::Bus,
-                None,
-                Payload::Ack { ev, offset },
-                c.settings.bus_ms,
-            );
-            text!(
-                ctx,
-                "It acknowledges {} so the bus can commit the offset. ",
-                ev.id
-            )
-        }
-        false => String::new(),
+    let acked = c.settings.durable_bus;
+    if acked {
+        ctx.send(
+            NodeId::Bus,
+            None,
+            Payload::Ack { ev, offset },
+            c.settings.bus_ms,
+        );
     }
+    ctx.fact(ConsumerFact::Handled { ev, acked });
 }
 
-/// Starts on the next event in the inbox, skipping those it must skip. Returns what
-/// it did, for the narration.
-fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
-    let mut said = String::new();
+/// Starts on the next event in the inbox, skipping those it must skip.
+fn next(c: &mut Consumer, ctx: &mut Ctx) {
     // Bounded: each turn takes one event out of the inbox.
     while c.busy.is_none() && !c.inbox.is_empty() {
         let (ev, offset) = c.inbox.remove(0);
@@ -172,32 +157,18 @@ fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
             if cfg.durable_bus {
                 ctx.send(NodeId::Bus, None, Payload::Nack { ev, offset }, cfg.bus_ms);
             }
-            said.push_str(&text!(ctx,
-                "It fails on {}: the payload does not parse (a poison event, a bug in the consumer); every attempt \
-                 will fail the same way. It reports the failure to the bus. ",
-                ev.id
-            ));
+            ctx.fact(ConsumerFact::Poisoned { ev });
             continue;
         }
         if cfg.idempotent && c.processed.contains(&ev.id) {
-            facts.ignored_duplicate.push(ev.key);
-            said.push_str(&text!(ctx,
-                "It has handled {} before (idempotent consumer: it remembers processed event ids), so it does \
-                 nothing and acknowledges. ",
-                ev.id
-            ));
-            said.push_str(&finish(c, ctx, ev, offset, facts));
+            ctx.fact(ConsumerFact::Duplicate { ev });
+            finish(c, ctx, ev, offset);
             continue;
         }
         if cfg.versioned {
             if let Some(applied) = c.applied.get(&ev.key).copied().filter(|a| *a > ev.version) {
-                facts.ignored_old.push(ev.key);
-                said.push_str(&text!(ctx,
-                    "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, \
-                     so the consumer ignores it and acknowledges. ",
-                    ev.id, ev.version, ev.key
-                ));
-                said.push_str(&finish(c, ctx, ev, offset, facts));
+                ctx.fact(ConsumerFact::Outdated { ev, applied });
+                finish(c, ctx, ev, offset);
                 continue;
             }
         }
@@ -205,48 +176,24 @@ fn next(c: &mut Consumer, ctx: &mut Ctx, facts: &mut ConsumerFacts) -> String {
         let flow = ctx.new_request();
         c.busy = Some((ev, offset, flow));
         let lat = cfg.cache_ms;
-        if cfg.update {
-            let set = Payload::Set {
+        let payload = if cfg.update {
+            Payload::Set {
                 key: ev.key,
                 version: ev.version,
                 token: None,
                 loaded_at_ms: None,
-            };
-            ctx.send(NodeId::Cache, Some(flow), set, lat);
-            if again {
-                said.push_str(&text!(ctx,
-                    "It has handled {} before, but it keeps no record of event ids, so it applies it again. ",
-                    ev.id
-                ));
             }
-            said.push_str(&text!(ctx,
-                "It writes the event's value into the cache: set {} = {} (an update, not a delete).",
-                ev.key, ev.version
-            ));
         } else {
-            ctx.send(
-                NodeId::Cache,
-                Some(flow),
-                Payload::Del {
-                    key: ev.key,
-                    version: None,
-                },
-                lat,
-            );
-            if again {
-                said.push_str(&text!(ctx,
-                    "It has handled {} before and deletes {} again: harmless, because a delete is idempotent.",
-                    ev.id, ev.key
-                ));
-            } else {
-                said.push_str(&text!(
-                    ctx,
-                    "It deletes {} from the cache, so that the next read loads {} or newer.",
-                    ev.key,
-                    ev.version
-                ));
+            Payload::Del {
+                key: ev.key,
+                version: None,
             }
-        }
+        };
+        ctx.send(NodeId::Cache, Some(flow), payload, lat);
+        ctx.fact(ConsumerFact::Applying {
+            ev,
+            update: cfg.update,
+            again,
+        });
     }
-    said
 }

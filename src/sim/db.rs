@@ -3,12 +3,12 @@
 //!
 //! A node in the shape of `node.rs`: it handles a message with its own state and
 //! answers through a `Ctx` (the replies, a NOTIFY to the relay after an outbox
-//! commit), and says what it did as a `DbFact` for the books to count.
+//! commit), and says what it did as a `DbFact`, no text: the books count it and the
+//! narration (`narrate/db.rs`) tells it.
 use super::ids::{EventId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::msg::{BusEvent, Message, Payload};
 use super::node::Ctx;
-use super::parts::Said;
 use serde::{Deserialize, Serialize};
 
 /// A row of the outbox table, with the columns of Debezium's outbox event router:
@@ -49,21 +49,34 @@ pub struct DbLatency {
     pub write_ms: u64,
 }
 
-/// What the database did with a message, for the books.
+/// What the database did with a message, for the books and the narration
+/// (`narrate/db.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DbFact {
-    Nothing,
-    /// A row was read.
-    Read,
-    /// A write committed `version` (with its outbox row, if `outbox`).
+    /// A row was read: its committed version.
+    Read { key: Key, version: Version },
+    /// A write committed `version`; with `outbox`, its outbox row (id `event`) in the
+    /// same transaction.
     Committed {
         key: Key,
         version: Version,
+        event: EventId,
+        outbox: bool,
     },
     /// A write-behind put: whether it wrote.
     Put {
+        key: Key,
+        version: Version,
         wrote: bool,
     },
+    /// A poll of the outbox returned this row.
+    OutboxRow { row: OutboxRow },
+    /// A poll found every outbox row published.
+    OutboxEmpty,
+    /// The outbox row of `event` is marked published.
+    Marked { event: EventId },
+    /// A message the database does not handle.
+    Ignored { payload: Payload },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,23 +140,15 @@ impl Db {
 
 impl Db {
     /// A message reaches the database.
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, DbFact) {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         let lat = self.latency;
         let to = msg.from;
-        match msg.payload {
+        let fact = match msg.payload {
             Payload::DbRead { key } => {
                 let version = self.read(key);
                 let reply = Payload::DbReadReply { key, version };
                 ctx.send(to, msg.flow, reply, lat.read_ms);
-                let s = said!(
-                    ctx,
-                    text!(ctx, "row {version}"),
-                    text!(
-                        ctx,
-                        "The database reads {key}: the committed version is {version}."
-                    ),
-                );
-                (s, DbFact::Read)
+                DbFact::Read { key, version }
             }
             Payload::DbWrite { key, outbox } => {
                 let (version, event) = if outbox {
@@ -158,26 +163,16 @@ impl Db {
                     event,
                 };
                 ctx.send(to, msg.flow, reply, lat.write_ms);
-                let outbox_note = if outbox {
+                if outbox {
                     // The commit NOTIFYs the relay over its LISTEN connection.
                     ctx.notify(NodeId::Relay);
-                    text!(
-                        ctx,
-                        " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
-                         aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row and \
-                         its event commit together or not at all.",
-                        key.0,
-                        key.0
-                    )
-                } else {
-                    String::new()
-                };
-                let s = said!(
-                    ctx,
-                    text!(ctx, "committed {version}"),
-                    text!(ctx, "The database commits {key} = {version}.{outbox_note}"),
-                );
-                (s, DbFact::Committed { key, version })
+                }
+                DbFact::Committed {
+                    key,
+                    version,
+                    event,
+                    outbox,
+                }
             }
             Payload::DbPut { key, version } => {
                 let wrote = self.put(key, version);
@@ -187,72 +182,31 @@ impl Db {
                     Payload::DbPutReply { key, version },
                     lat.write_ms,
                 );
-                let s = if wrote {
-                    said!(
-                        ctx,
-                        text!(ctx, "wrote {version}"),
-                        text!(
-                            ctx,
-                            "The database writes {key} = {version}, from the write-behind queue."
-                        ),
-                    )
-                } else {
-                    said!(
-                        ctx,
-                        "skipped",
-                        text!(
-                            ctx,
-                            "The database already has {key} at {version} or newer: nothing to write."
-                        ),
-                    )
-                };
-                (s, DbFact::Put { wrote })
+                DbFact::Put {
+                    key,
+                    version,
+                    wrote,
+                }
             }
-            Payload::OutboxPoll => {
-                let s = match self.outbox.iter().find(|r| !r.published).copied() {
-                    Some(row) => {
-                        ctx.send(to, None, Payload::OutboxRow { ev: row.ev }, lat.read_ms);
-                        said!(
-                            ctx,
-                            text!(ctx, "row {}", row.ev.id),
-                            text!(
-                                ctx,
-                                "The database returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
-                                row.id(),
-                                row.aggregate_type(),
-                                row.aggregate_id(),
-                                row.kind(),
-                                row.payload()
-                            ),
-                        )
-                    }
-                    None => {
-                        ctx.send(to, None, Payload::OutboxEmpty, lat.read_ms);
-                        said!(ctx, "no rows", "Every outbox row is marked published.")
-                    }
-                };
-                (s, DbFact::Nothing)
-            }
+            Payload::OutboxPoll => match self.outbox.iter().find(|r| !r.published).copied() {
+                Some(row) => {
+                    ctx.send(to, None, Payload::OutboxRow { ev: row.ev }, lat.read_ms);
+                    DbFact::OutboxRow { row }
+                }
+                None => {
+                    ctx.send(to, None, Payload::OutboxEmpty, lat.read_ms);
+                    DbFact::OutboxEmpty
+                }
+            },
             Payload::Mark { ev } => {
                 if let Some(row) = self.outbox.iter_mut().find(|r| r.ev.id == ev.id) {
                     row.published = true;
                 }
                 ctx.send(to, None, Payload::Marked { ev }, lat.write_ms);
-                let s = said!(
-                    ctx,
-                    "marked",
-                    text!(ctx, "The database marks outbox row {} published.", ev.id),
-                );
-                (s, DbFact::Nothing)
+                DbFact::Marked { event: ev.id }
             }
-            other => (
-                said!(
-                    ctx,
-                    "ignored",
-                    text!(ctx, "The database does not handle {other}.")
-                ),
-                DbFact::Nothing,
-            ),
-        }
+            payload => DbFact::Ignored { payload },
+        };
+        ctx.fact(fact);
     }
 }

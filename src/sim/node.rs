@@ -6,9 +6,10 @@
 //! `World`: a node module names neither (tests/architecture.rs checks it). The world
 //! routes what it answers.
 //!
-//! A node also says what happened as data (its module's fact type), so the books,
-//! the metrics and the narration of what other nodes hold are observers in `World`,
-//! not code inside the node.
+//! A node also says what happened as data (its module's fact type, `Ctx::fact`), so
+//! the books, the metrics and the narration are observers in `World` (`narrate/`),
+//! not code inside the node: a node module builds no text.
+use super::fact::Fact;
 use super::ids::{FlowId, NodeId};
 use super::msg::Payload;
 use super::parts::{TimerKind, Voice};
@@ -60,6 +61,8 @@ pub struct Out {
     pub cancels: Vec<TimerKind>,
     /// Cancel all its own timers (a supervisor's restart is not the node's own).
     pub cancel_all: bool,
+    /// What it did, in order, as data (`fact.rs`): the observers read it.
+    pub facts: Vec<Fact>,
 }
 
 /// A reusable `Out` the world lends each node, so a step allocates nothing for it. Not
@@ -145,5 +148,10 @@ impl<'o> Ctx<'o> {
 
     pub fn notify(&mut self, node: NodeId) {
         self.out.notify.push(node);
+    }
+
+    /// Says what it did, as data; the narration and the books observe it.
+    pub fn fact(&mut self, fact: impl Into<Fact>) {
+        self.out.facts.push(fact.into());
     }
 }

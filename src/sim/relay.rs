@@ -7,11 +7,11 @@
 //! instead reads the outbox by change data capture, from the database's log.
 //!
 //! A node in the shape of `node.rs`: its own state and settings, answers through a
-//! `Ctx`.
-use super::ids::NodeId;
+//! `Ctx` and says what it did as a `RelayFact`, no text.
+use super::ids::{EventId, Key, NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::Ctx;
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
 
 /// How the relay works: its poll delay after a NOTIFY, and the hops it uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -20,6 +20,32 @@ pub struct RelaySettings {
     pub db_read_ms: u64,
     pub db_write_ms: u64,
     pub publish_ms: u64,
+}
+
+/// What the relay did, for the narration (`narrate/db.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelayFact {
+    /// A commit's NOTIFY woke it: it polls at `poll_at_ms`.
+    Woken { poll_at_ms: u64 },
+    /// It asked the database for the oldest unpublished outbox row.
+    Polled,
+    /// It got outbox row `event` and publishes it.
+    Publishing {
+        event: EventId,
+        key: Key,
+        version: Version,
+    },
+    /// The bus confirmed `event`: it marks the row published.
+    Marking { event: EventId },
+    /// The row of `event` is marked: it polls for the next.
+    Polling { event: EventId },
+    /// No unpublished row was left when the database answered, but a commit has
+    /// notified it since: it polls again.
+    PollingAgain,
+    /// No unpublished row is left: it sleeps.
+    Idle,
+    /// A message it does not expect.
+    Ignored { payload: Payload },
 }
 
 /// The outbox relay's state.
@@ -46,34 +72,27 @@ impl Relay {
     }
 
     /// A commit NOTIFYs the relay: it schedules a poll, unless one is under way or set.
-    pub(crate) fn on_notify(&mut self, ctx: &mut Ctx) -> String {
+    pub(crate) fn on_notify(&mut self, ctx: &mut Ctx) {
         if self.poll_set {
-            return String::new();
+            return;
         }
         if self.working {
             self.notified = true;
-            return String::new();
+            return;
         }
         let at = ctx.now_ms + self.settings.poll_ms;
         self.poll_set = true;
         ctx.set_timer(at, TimerKind::RelayPoll);
-        text!(
-            ctx,
-            " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {at} ms."
-        )
+        ctx.fact(RelayFact::Woken { poll_at_ms: at });
     }
 
     /// Its poll timer fires.
-    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx) -> Said {
+    pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx) {
         self.poll_set = false;
         self.working = true;
         let lat = self.settings.db_read_ms;
         ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat);
-        said!(
-            ctx,
-            "poll sent",
-            "The relay asks the database for the oldest outbox row not yet marked published.",
-        )
+        ctx.fact(RelayFact::Polled);
     }
 
     /// A crash: it forgets its cycle; its timer is gone with it.
@@ -89,69 +108,36 @@ impl Relay {
         ctx.set_timer(ctx.now_ms, TimerKind::RelayPoll);
     }
 
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         let lat = self.settings;
-        match msg.payload {
+        let fact = match msg.payload {
             Payload::OutboxRow { ev } => {
                 ctx.send(NodeId::Bus, None, Payload::Publish { ev }, lat.publish_ms);
-                said!(
-                    ctx,
-                    text!(ctx, "publish {}", ev.id),
-                    text!(
-                        ctx,
-                        "The relay got outbox row {} ({} = {}) and publishes it to the bus.",
-                        ev.id,
-                        ev.key,
-                        ev.version
-                    ),
-                )
+                RelayFact::Publishing {
+                    event: ev.id,
+                    key: ev.key,
+                    version: ev.version,
+                }
             }
             Payload::PublishAck { ev } => {
                 ctx.send(NodeId::Db, None, Payload::Mark { ev }, lat.db_write_ms);
-                said!(ctx,
-                    text!(ctx, "mark {}", ev.id),
-                    text!(ctx,
-                        "The bus has {}. Only now does the relay mark the row published: were it to crash before the \
-                         mark lands, it would publish the row again after its restart.",
-                        ev.id
-                    ),
-                )
+                RelayFact::Marking { event: ev.id }
             }
             Payload::Marked { ev } => {
                 ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
-                said!(
-                    ctx,
-                    "poll sent",
-                    text!(
-                        ctx,
-                        "{} is marked published. The relay polls for the next row.",
-                        ev.id
-                    ),
-                )
+                RelayFact::Polling { event: ev.id }
             }
             Payload::OutboxEmpty if self.notified => {
                 self.notified = false;
                 ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
-                said!(
-                    ctx,
-                    "poll sent",
-                    "No unpublished row was left when the database answered, but a commit has notified the relay \
-                     since: it polls again, so that commit's row is not left behind.",
-                )
+                RelayFact::PollingAgain
             }
             Payload::OutboxEmpty => {
                 self.working = false;
-                said!(
-                    ctx,
-                    "idle",
-                    "No unpublished row is left: the relay sleeps until the next commit wakes it.",
-                )
+                RelayFact::Idle
             }
-            other => said!(
-                ctx,
-                "ignored",
-                text!(ctx, "The relay does not expect {other}.")
-            ),
-        }
+            payload => RelayFact::Ignored { payload },
+        };
+        ctx.fact(fact);
     }
 }

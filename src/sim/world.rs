@@ -11,6 +11,7 @@ use super::client::ClientSettings;
 use super::config::{Config, LoadGuard, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbLatency};
+use super::fact::{Fact, Facts};
 pub use super::fault::Fault;
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
@@ -54,6 +55,9 @@ pub struct World {
     pub voice: Voice,
     /// The buffer a node answers into (not state).
     pub(crate) scratch: Scratch,
+    /// What happened in the step under way, or the last one (not state): the
+    /// observers read it.
+    pub(crate) facts: Facts,
 }
 
 pub(crate) use super::parts::Said;
@@ -149,6 +153,7 @@ impl World {
             loads_done: KeyMap::new(),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
+            facts: Facts::default(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache
@@ -271,9 +276,17 @@ impl World {
         }
     }
 
-    /// One event's transition: the state changes, and what the handlers said (nothing,
-    /// in quiet mode).
+    /// What happened in the last step, as data, in order (`fact.rs`).
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts.0
+    }
+
+    /// One event's transition: the state changes and its facts are recorded; then
+    /// what was said (nothing, in quiet mode): the narration observes the facts and
+    /// the state after, where the world's own code (the service, the write-behind
+    /// queue, the faults) has not said it already.
     fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
+        self.facts.0.clear();
         let (actor, hop, s) = match event {
             Event::Start(node) => {
                 let at = self.nominal_ms(event).unwrap_or(self.now_ms);
@@ -292,14 +305,15 @@ impl World {
                 let s = if self.is_up(msg.to) {
                     self.deliver(&msg)
                 } else {
-                    self.lost(&msg)
+                    self.lost(&msg);
+                    None
                 };
                 (msg.to, hop, s)
             }
             Event::Fault(fault) => {
                 // A fault happens now: time does not move.
                 let actor = fault.actor(self).unwrap_or(NodeId::Service);
-                (actor, None, super::fault::inject(self, fault))
+                (actor, None, Some(super::fault::inject(self, fault)))
             }
             Event::Fire(id) => {
                 let pos = self
@@ -312,6 +326,11 @@ impl World {
                 let s = self.fire(&timer);
                 (timer.owner, None, s)
             }
+        };
+        let s = match s {
+            Some(s) => s,
+            None if self.voice.is_quiet() => Said::silent(),
+            None => super::narrate::step(self),
         };
         let step = Step {
             event,
@@ -385,6 +404,7 @@ impl World {
         for send in out.sends.drain(..) {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
+        self.facts.0.append(&mut out.facts);
         for (at_ms, kind) in out.timers.drain(..) {
             self.add_timer(node, at_ms, kind);
         }

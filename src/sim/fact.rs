@@ -1,0 +1,100 @@
+//! What happened in a step, as data: ids, keys, versions and times, no text. A node
+//! says what it did as facts of its own type (its module's `…Fact`) through its `Ctx`;
+//! the world adds what the network did (a message lost, a slow reply) and what the
+//! books judged (a stale read). Observers read them after the node acted: the books
+//! and metrics (`route.rs`, `handle.rs`) and the narration (`src/sim/narrate/`), which
+//! owns every sentence. A quiet step records the same facts (they are small and the
+//! buffer is reused) and builds no text.
+//!
+//! A new node kind: its own fact type in its module, one variant here, and its
+//! sentences in `narrate/`.
+use super::books::StaleRead;
+use super::bus::BusFact;
+use super::cache_node::CacheFact;
+use super::client::ClientFact;
+use super::consumer::ConsumerFact;
+use super::db::DbFact;
+use super::ids::{MsgId, NodeId, Version};
+use super::msg::Payload;
+use super::relay::RelayFact;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    Cache(CacheFact),
+    Db(DbFact),
+    Bus(BusFact),
+    Consumer(ConsumerFact),
+    Relay(RelayFact),
+    Client(ClientFact),
+    /// The network: a message reached a node that is down and is gone.
+    Lost {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        payload: Payload,
+    },
+    /// The network: the database's reply to a read is slow (`total_ms` instead of
+    /// `normal_ms`); `version`: what the database has as the step ends.
+    SlowReply {
+        normal_ms: u64,
+        total_ms: u64,
+        version: Version,
+    },
+    /// The books: the read just answered is stale, and why.
+    StaleRead(StaleRead),
+}
+
+impl From<CacheFact> for Fact {
+    fn from(f: CacheFact) -> Fact {
+        Fact::Cache(f)
+    }
+}
+impl From<DbFact> for Fact {
+    fn from(f: DbFact) -> Fact {
+        Fact::Db(f)
+    }
+}
+impl From<BusFact> for Fact {
+    fn from(f: BusFact) -> Fact {
+        Fact::Bus(f)
+    }
+}
+impl From<ConsumerFact> for Fact {
+    fn from(f: ConsumerFact) -> Fact {
+        Fact::Consumer(f)
+    }
+}
+impl From<RelayFact> for Fact {
+    fn from(f: RelayFact) -> Fact {
+        Fact::Relay(f)
+    }
+}
+impl From<ClientFact> for Fact {
+    fn from(f: ClientFact) -> Fact {
+        Fact::Client(f)
+    }
+}
+
+/// The facts of the step under way (or of the last step), in the order they
+/// happened. Not state: it compares equal, hashes as nothing and clones empty, like
+/// the node's `Scratch`.
+#[derive(Debug, Default)]
+pub struct Facts(pub(crate) Vec<Fact>);
+
+impl Clone for Facts {
+    fn clone(&self) -> Facts {
+        Facts::default()
+    }
+}
+
+impl PartialEq for Facts {
+    fn eq(&self, _: &Facts) -> bool {
+        true
+    }
+}
+
+impl Eq for Facts {}
+
+impl std::hash::Hash for Facts {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}

@@ -1,0 +1,285 @@
+//! The bus's and the consumer's sentences.
+use super::super::bus::{durable_kind, BusFact, EntryState};
+use super::super::consumer::ConsumerFact;
+use super::super::fact::Fact;
+use super::super::msg::Payload;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+/// A step of the bus: its first fact, then the events it delivered (or why none).
+pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+    let bus: Vec<BusFact> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Bus(b) => Some(*b),
+            _ => None,
+        })
+        .collect();
+    let Some((&first, rest)) = bus.split_first() else {
+        return Said::silent();
+    };
+    let delivered: Vec<String> = rest
+        .iter()
+        .filter_map(|f| match f {
+            BusFact::Delivered { ev } => Some(ev.id.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut sent = if delivered.is_empty() {
+        String::new()
+    } else {
+        format!(" It delivers {} to the consumer.", delivered.join(", "))
+    };
+    for f in rest {
+        if let BusFact::Blocked { ahead } = f {
+            sent = match ahead {
+                Some((id, EntryState::Retrying)) => format!(
+                    " It must wait: {id} ahead of it is being retried, and the log is delivered in order."
+                ),
+                Some((id, _)) => format!(" It waits its turn behind {id}."),
+                None => " The consumer is down: the event waits in the log.".to_string(),
+            };
+        }
+    }
+    let settings = w.bus.settings;
+    let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
+    match first {
+        BusFact::Absent => said("ignored", "There is no bus in this scenario."),
+        BusFact::Logged { ev, offset, .. } => said(
+            format!("logged {} at {offset}", ev.id),
+            format!(
+                "The bus appends {ev} to its log at offset {offset}, on disk ({}): it stays there until the \
+                 consumer has acknowledged it.{sent}",
+                settings.map(|c| durable_kind(&c)).unwrap_or_default()
+            ),
+        ),
+        BusFact::Dropped { ev } => said(
+            format!("dropped {}", ev.id),
+            format!(
+                "The bus pushes {ev} to the subscribers connected right now, and the consumer is not one of \
+                 them: it is down. The bus keeps nothing (at-most-once, like Redis Pub/Sub), so {} is gone for \
+                 good.",
+                ev.id
+            ),
+        ),
+        BusFact::Pushed { ev } => said(
+            format!("pushed {}", ev.id),
+            format!(
+                "The bus pushes {ev} to the connected consumer and keeps no copy (at-most-once, like Redis \
+                 Pub/Sub): fast and simple, but a subscriber that is not listening misses it."
+            ),
+        ),
+        BusFact::Acked {
+            ev,
+            offset,
+            was_sent,
+            committed: now,
+            head,
+        } => {
+            let what = if !was_sent {
+                format!(
+                    "the bus was not waiting for this ack ({} is not out for delivery now), so it changes \
+                     nothing; the committed offset is {now}.",
+                    ev.id
+                )
+            } else if now > offset {
+                format!(
+                    "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
+                    ev.id
+                )
+            } else {
+                let head = head.map(|h| h.to_string()).unwrap_or_default();
+                format!(
+                    "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no \
+                     ack yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative \
+                     offset as in Kafka.",
+                    ev.id
+                )
+            };
+            said(
+                format!("committed {now}"),
+                format!("The consumer acknowledged {}: {what}{sent}", ev.id),
+            )
+        }
+        BusFact::DeadLettered { ev, failures } => {
+            let kafka = if no_ack_timeout {
+                " (With Kafka the consumer's error handler does this: it publishes the event to a dead-letter \
+                 topic and commits past it.)"
+            } else {
+                ""
+            };
+            said(
+                format!("{} to the DLQ", ev.id),
+                format!(
+                    "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter \
+                     queue, for an operator to inspect and replay, and commits past it.{kafka} The events behind \
+                     it are no longer blocked.{sent}",
+                    ev.id
+                ),
+            )
+        }
+        BusFact::Retrying {
+            ev,
+            at_ms: at,
+            failures,
+            max_retries,
+            backoff_ms: backoff,
+            waiting,
+        } => {
+            let limit = match max_retries {
+                Some(max) => format!("retry {failures} of {max}"),
+                None => "it retries for ever".to_string(),
+            };
+            let waiting = match waiting {
+                0 => "any event published behind it will have to wait".to_string(),
+                1 => "the event behind it waits".to_string(),
+                n => format!("the {n} events behind it wait"),
+            };
+            let kafka = if no_ack_timeout && failures == 1 {
+                " (With Kafka it is the consumer's error handler that retries, as Spring Kafka's does: it seeks \
+                 back to the failed offset and polls it again after the backoff.)"
+            } else {
+                ""
+            };
+            said(
+                format!("retry at {at}"),
+                format!(
+                    "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} \
+                     ms).{kafka} The log is ordered, so {waiting}: head-of-line blocking.",
+                    ev.id
+                ),
+            )
+        }
+        BusFact::Resubscribed => said(
+            "subscribed",
+            "The consumer subscribes again. Pub/Sub keeps no history: whatever was published while it was down \
+             is lost, and it will only see new messages.",
+        ),
+        BusFact::Resumed { offset, behind } => said(
+            format!("resume at {offset}"),
+            format!(
+                "The consumer reconnects; the bus resumes from its committed offset {offset}, with {} to catch up \
+                 on (an event handled but not acknowledged comes again: at-least-once).{sent}",
+                super::super::describe::count(u64::from(behind), "event", "events")
+            ),
+        ),
+        BusFact::RetryDue { offset } => said(
+            "redeliver",
+            format!("The backoff of offset {offset} is over: the bus tries again.{sent}"),
+        ),
+        BusFact::AckMissed { event: id } => said(
+            format!("redeliver {id}"),
+            format!(
+                "No ack for {id} came back in time. The bus cannot tell a lost ack from a lost event, so it \
+                 delivers {id} again: at-least-once means the consumer may see an event twice.{sent}"
+            ),
+        ),
+        BusFact::AckInTime => said("nothing", "The ack came in time."),
+        BusFact::Nothing => said("nothing", ""),
+        BusFact::Stray => said("ignored", ""),
+        BusFact::Ignored { payload } => said(
+            "ignored",
+            format!("The bus does not handle {payload}."),
+        ),
+        // Never first: a delivery or a wait follows another fact of the step.
+        BusFact::Delivered { .. } | BusFact::Blocked { .. } => Said::silent(),
+    }
+}
+
+/// A step of the consumer: what arrived, then what it did with its inbox.
+pub(super) fn consumer(facts: &[Fact]) -> Said {
+    let mut head = None;
+    let mut then = String::new();
+    for fact in facts {
+        let Fact::Consumer(f) = fact else { continue };
+        match *f {
+            ConsumerFact::Buffered { ev, busy } => {
+                return said(
+                    format!("buffered {}", ev.id),
+                    format!(
+                        "The consumer receives {ev}; it is still handling {busy}, so {} waits its turn.",
+                        ev.id
+                    ),
+                )
+            }
+            ConsumerFact::Received { ev } => {
+                head = Some((
+                    format!("received {}", ev.id),
+                    format!("The consumer receives {ev}. "),
+                ))
+            }
+            ConsumerFact::Confirmed { ev, reply } => {
+                let what = match reply {
+                    Payload::SetReply {
+                        refused: Some(_), ..
+                    } => "refused the consumer's set",
+                    Payload::SetReply { .. } => "confirms the consumer's set",
+                    _ => "confirms the consumer's delete",
+                };
+                head = Some((
+                    format!("handled {}", ev.id),
+                    format!("The cache {what}: {} is handled. ", ev.id),
+                ))
+            }
+            ConsumerFact::Handled { ev, acked: true } => then.push_str(&format!(
+                "It acknowledges {} so the bus can commit the offset. ",
+                ev.id
+            )),
+            ConsumerFact::Handled { acked: false, .. } => {}
+            ConsumerFact::Poisoned { ev } => then.push_str(&format!(
+                "It fails on {}: the payload does not parse (a poison event, a bug in the consumer); every \
+                 attempt will fail the same way. It reports the failure to the bus. ",
+                ev.id
+            )),
+            ConsumerFact::Duplicate { ev } => then.push_str(&format!(
+                "It has handled {} before (idempotent consumer: it remembers processed event ids), so it does \
+                 nothing and acknowledges. ",
+                ev.id
+            )),
+            ConsumerFact::Outdated { ev, applied } => then.push_str(&format!(
+                "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, so \
+                 the consumer ignores it and acknowledges. ",
+                ev.id, ev.version, ev.key
+            )),
+            ConsumerFact::Applying {
+                ev,
+                update: true,
+                again,
+            } => {
+                if again {
+                    then.push_str(&format!(
+                        "It has handled {} before, but it keeps no record of event ids, so it applies it again. ",
+                        ev.id
+                    ));
+                }
+                then.push_str(&format!(
+                    "It writes the event's value into the cache: set {} = {} (an update, not a delete).",
+                    ev.key, ev.version
+                ));
+            }
+            ConsumerFact::Applying {
+                ev,
+                update: false,
+                again: true,
+            } => then.push_str(&format!(
+                "It has handled {} before and deletes {} again: harmless, because a delete is idempotent.",
+                ev.id, ev.key
+            )),
+            ConsumerFact::Applying { ev, .. } => then.push_str(&format!(
+                "It deletes {} from the cache, so that the next read loads {} or newer.",
+                ev.key, ev.version
+            )),
+            ConsumerFact::Stray => return said("ignored", ""),
+            ConsumerFact::Ignored { payload } => {
+                return said(
+                    "ignored",
+                    format!("The consumer does not expect {payload}."),
+                )
+            }
+        }
+    }
+    match head {
+        Some((outcome, narration)) => said(outcome, (narration + &then).trim_end()),
+        None => Said::silent(),
+    }
+}

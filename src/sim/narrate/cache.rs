@@ -1,0 +1,236 @@
+//! The cache's sentences: what it did (`CacheFact`), and what that means against the
+//! database, read from the world after the step.
+use super::super::cache_node::{AfterDelete, CacheFact};
+use super::super::config::{Op, WriteMode, WriteOrder, NO_TTL};
+use super::super::ids::{Key, NodeId};
+use super::super::msg::{LeaseReply, Payload, Refusal};
+use super::super::parts::{said, Said, Stage, TimerKind};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: CacheFact) -> Said {
+    match fact {
+        CacheFact::Hit {
+            key,
+            version: v,
+            expires_ms,
+        } => {
+            let ttl = if expires_ms == NO_TTL {
+                "it has no TTL".to_string()
+            } else {
+                format!("its TTL runs to {expires_ms} ms")
+            };
+            let want = w.expected(key);
+            let behind = if v < want {
+                format!(" But the database has {want}: the cache's copy is out of date.")
+            } else {
+                String::new()
+            };
+            said(
+                format!("hit {v}"),
+                format!(
+                    "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
+                     not touched.{behind}"
+                ),
+            )
+        }
+        CacheFact::Miss {
+            key,
+            lease,
+            issued_ms,
+        } => {
+            let note = match lease {
+                LeaseReply::None => String::new(),
+                LeaseReply::Granted(t) => format!(
+                    " The cache hands out lease #{t} for {key}: only a set carrying #{t} may fill the key, and a \
+                     delete of the key invalidates the lease."
+                ),
+                LeaseReply::Wait => format!(
+                    " Another request holds the lease on {key} (issued at {issued_ms} ms; memcache issues at most \
+                     one per key every lease period), so this one is told to wait and ask again instead of loading \
+                     the database too."
+                ),
+            };
+            let suffix = match lease {
+                LeaseReply::None => String::new(),
+                LeaseReply::Granted(t) => format!(", lease #{t}"),
+                LeaseReply::Wait => ", wait".to_string(),
+            };
+            said(
+                format!("miss{suffix}"),
+                if lease == LeaseReply::Wait {
+                    format!("The cache has no {key}: a miss.{note}")
+                } else {
+                    format!("The cache has no {key}: a miss. The service must load it from the database.{note}")
+                },
+            )
+        }
+        CacheFact::Stored {
+            key,
+            version,
+            expires_ms: expires,
+            ..
+        } => {
+            let ttl = if expires == NO_TTL {
+                "with no TTL: nothing but a write will ever change it".to_string()
+            } else {
+                format!("with a TTL until {expires} ms")
+            };
+            let want = w.expected(key);
+            let stale = if version < want {
+                let until = match (pending_removal(w, key), expires == NO_TTL) {
+                    (Some(what), _) => format!(", until {what}"),
+                    (None, true) => {
+                        ", and with no TTL only a later write can replace it".to_string()
+                    }
+                    (None, false) => format!(
+                        ", and nothing in flight removes it before its TTL ends at {expires} ms"
+                    ),
+                };
+                format!(" But the database already has {want}: the cache now serves a stale value{until}.")
+            } else {
+                String::new()
+            };
+            said(
+                format!("stored {version}"),
+                format!("The cache stores {key} = {version}, {ttl}.{stale}"),
+            )
+        }
+        CacheFact::Refused {
+            key,
+            version,
+            token,
+            refusal,
+            holds_newer,
+        } => match refusal {
+            Refusal::Outdated(newer) => {
+                let how = if holds_newer {
+                    format!("it already holds {key} = {newer}")
+                } else {
+                    format!("its tombstone says {key} reached {newer}")
+                };
+                said(
+                    "refused: outdated",
+                    format!("The cache refuses the set of {version}: {how}. The stale value never lands."),
+                )
+            }
+            Refusal::LeaseInvalid => said(
+                "refused: lease invalid",
+                format!(
+                    "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a \
+                     delete invalidated it. The stale value never lands; until something fills {key}, a read \
+                     misses and loads the current row.",
+                    token.map(|t| format!(" #{t}")).unwrap_or_default()
+                ),
+            ),
+        },
+        CacheFact::Deleted { key, held, then } => {
+            let what = match held {
+                Some(v) => format!("The cache deletes {key} (it held {v})."),
+                None => format!(
+                    "The cache deletes {key}; it was not cached, so there is nothing to remove."
+                ),
+            };
+            let extra = match then {
+                AfterDelete::Tombstone { version, until_ms } => format!(
+                    " It keeps a tombstone ({key}, {version}) until {until_ms} ms, so a set older than {version} \
+                     is refused."
+                ),
+                AfterDelete::LeaseVoided { token } => format!(
+                    " Lease #{token} on {key} is now invalid: its holder's set will be refused."
+                ),
+                AfterDelete::Nothing => String::new(),
+            };
+            said("deleted", format!("{what}{extra}"))
+        }
+        CacheFact::Locked {
+            key,
+            holder,
+            until_ms,
+        } => said(
+            "locked",
+            format!(
+                "The cache gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until \
+                 {until_ms} ms: long enough for a load, short enough that a crashed holder does not block the key \
+                 for ever.",
+                key.0
+            ),
+        ),
+        CacheFact::LockTaken {
+            key,
+            holder,
+            until_ms,
+        } => said(
+            "lock taken",
+            format!("{holder} holds the lock on {key} until {until_ms} ms: this request must wait."),
+        ),
+        CacheFact::Unlocked { key } => said(
+            "unlocked",
+            format!("The cache releases the lock on {key}."),
+        ),
+        CacheFact::Expired { key, held } => {
+            let want = w.expected(key);
+            let note = match held {
+                Some(v) if v < want => format!(
+                    " It held {v} while the database has {want}: the TTL is the safety net that bounds how long \
+                     a stale value can live."
+                ),
+                Some(v) => format!(
+                    " It held {v}, still the current version: a TTL also drops values that were right."
+                ),
+                None => String::new(),
+            };
+            said(
+                "expired",
+                format!(
+                    "{key}'s TTL ran out: the cache drops it, and until something fills it again a read misses \
+                     and loads the row from the database.{note}"
+                ),
+            )
+        }
+        CacheFact::NothingToExpire { key } => {
+            said("nothing to expire", format!("{key} was already gone."))
+        }
+        CacheFact::Ignored { payload } => said(
+            "ignored",
+            format!("The cache does not handle {payload}."),
+        ),
+    }
+}
+
+/// What is on its way to remove or replace the stale value the cache holds for `key`,
+/// in words, if anything: a scheduled second delete, a delete in flight, a write that
+/// will delete after its commit, or an event the consumer will act on.
+fn pending_removal(w: &World, key: Key) -> Option<String> {
+    let second = w
+        .timers
+        .iter()
+        .find(|t| matches!(t.kind, TimerKind::SecondDelete { key: k, .. } if k == key));
+    if let Some(t) = second {
+        return Some(format!(
+            "the second delete due at {} ms removes it",
+            t.at_ms
+        ));
+    }
+    let deleting = w.net.iter().any(|m| {
+        m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
+    });
+    if deleting {
+        return Some(format!("the delete of {key} already on its way removes it"));
+    }
+    let writing = w.config.write_order == WriteOrder::UpdateThenDelete
+        && matches!(w.config.write_mode, WriteMode::Invalidate)
+        && w.flows
+            .iter()
+            .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit);
+    if writing {
+        return Some(format!(
+            "the write of {key} in progress deletes it after its commit"
+        ));
+    }
+    if super::super::books::event_pending(w, key, w.expected(key)) {
+        return Some(format!(
+            "the consumer handles the event for {key} still on its way"
+        ));
+    }
+    None
+}

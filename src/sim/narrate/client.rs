@@ -1,0 +1,102 @@
+//! The clients' sentences: a request sent, and what an answer means (current or
+//! stale, an acknowledged write), with the books' verdict on a read.
+use super::super::books::{newest, StaleRead};
+use super::super::client::ClientFact;
+use super::super::config::{Op, WriteMode};
+use super::super::fact::Fact;
+use super::super::msg::Payload;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+    let Some(Fact::Client(first)) = facts.first() else {
+        return Said::silent();
+    };
+    match *first {
+        ClientFact::Idle { .. } => said("nothing to do", ""),
+        ClientFact::Started {
+            client: node,
+            request,
+            payload,
+            ..
+        } => {
+            let key = request.key;
+            let narration = match request.op {
+                Op::Read => format!("{node} asks the service to read {key}."),
+                Op::Write => format!("{node} asks the service to write the next version of {key}."),
+                Op::DirectWrite => format!(
+                    "{node}, a batch job, updates {key} straight in the database: it does not go through the \
+                     service, so nothing deletes the cached key and no event is published."
+                ),
+            };
+            said(format!("{} sent", payload.kind()), narration)
+        }
+        ClientFact::Answered {
+            client: me,
+            payload,
+            ..
+        } => {
+            let stale = facts[1..].iter().find_map(|f| match f {
+                Fact::StaleRead(why) => Some(*why),
+                _ => None,
+            });
+            answered(w, me, payload, stale)
+        }
+        ClientFact::Ignored { client, payload } => {
+            said("ignored", format!("{client} does not expect {payload}."))
+        }
+    }
+}
+
+fn answered(
+    w: &World,
+    me: super::super::ids::NodeId,
+    payload: Payload,
+    stale: Option<StaleRead>,
+) -> Said {
+    match payload {
+        Payload::ReadOk { key, value } => {
+            let got = value.map_or("nothing".to_string(), |v| v.to_string());
+            let now = newest(w, key);
+            let made = if w.config.write_mode == WriteMode::Behind {
+                "acknowledged"
+            } else {
+                "committed"
+            };
+            if let Some(why) = stale {
+                let why = match why {
+                    StaleRead::Older { floor } => {
+                        format!("but {floor} was already {made} when this read began")
+                    }
+                    StaleRead::NotYetCommitted { newest } => format!(
+                        "but {got} was not yet {made} when the answer came (the newest is {newest}): a value that \
+                         may never be, so by the contract"
+                    ),
+                };
+                said(
+                    format!("got {got} (stale)"),
+                    format!("{me} receives {key} = {got}, {why}: a stale read."),
+                )
+            } else if value.is_some_and(|v| v < now) {
+                said(
+                    format!("got {got}"),
+                    format!(
+                        "{me} receives {key} = {got}. {now} was {made} while this read was in flight, so {got} \
+                         was still the newest when the read began: a read that overlaps a write may return \
+                         either, and this is not a stale read."
+                    ),
+                )
+            } else {
+                said(
+                    format!("got {got}"),
+                    format!("{me} receives {key} = {got}, the current value."),
+                )
+            }
+        }
+        Payload::WriteOk { key, version } | Payload::DbWriteReply { key, version, .. } => said(
+            format!("acked {version}"),
+            format!("{me} is told its write of {key} = {version} succeeded."),
+        ),
+        other => said("ignored", format!("{me} does not expect {other}.")),
+    }
+}

@@ -1,0 +1,151 @@
+//! The database's and the relay's sentences, and what a commit means for the cache's
+//! copy, read from the world after the step.
+use super::super::db::DbFact;
+use super::super::fact::Fact;
+use super::super::parts::{said, Said};
+use super::super::relay::RelayFact;
+use super::super::world::World;
+
+/// A step of the database: its own fact, then what the network and the relay did.
+pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+    let mut s = match facts.first() {
+        Some(Fact::Db(f)) => db(*f),
+        _ => Said::silent(),
+    };
+    for fact in &facts[1..] {
+        match fact {
+            Fact::SlowReply {
+                normal_ms,
+                total_ms,
+                version,
+            } => s.narration.push_str(&format!(
+                " The answer is slow to get back ({total_ms} ms instead of {normal_ms}): a pause, a busy link. If a \
+                 write commits meanwhile, this {version} is already old when it arrives."
+            )),
+            Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
+                " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."
+            )),
+            _ => {}
+        }
+    }
+    // What the commit means for the cache's copy.
+    if let Some(Fact::Db(DbFact::Committed { key, version, .. })) = facts.first() {
+        if let Some(v) = w.cache.live(*key, w.now_ms).map(|e| e.version) {
+            if v < *version {
+                s.narration.push_str(&format!(
+                    " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a \
+                     stale value."
+                ));
+            }
+        }
+    }
+    s
+}
+
+fn db(fact: DbFact) -> Said {
+    match fact {
+        DbFact::Read { key, version } => said(
+            format!("row {version}"),
+            format!("The database reads {key}: the committed version is {version}."),
+        ),
+        DbFact::Committed {
+            key,
+            version,
+            event,
+            outbox,
+        } => {
+            let outbox_note = if outbox {
+                format!(
+                    " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
+                     aggregateid {}, type UserUpdated, payload {{\"id\":{},\"version\":\"{version}\"}}): the row \
+                     and its event commit together or not at all.",
+                    key.0, key.0
+                )
+            } else {
+                String::new()
+            };
+            said(
+                format!("committed {version}"),
+                format!("The database commits {key} = {version}.{outbox_note}"),
+            )
+        }
+        DbFact::Put {
+            key,
+            version,
+            wrote: true,
+        } => said(
+            format!("wrote {version}"),
+            format!("The database writes {key} = {version}, from the write-behind queue."),
+        ),
+        DbFact::Put { key, version, .. } => said(
+            "skipped",
+            format!("The database already has {key} at {version} or newer: nothing to write."),
+        ),
+        DbFact::OutboxRow { row } => said(
+            format!("row {}", row.ev.id),
+            format!(
+                "The database returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
+                row.id(),
+                row.aggregate_type(),
+                row.aggregate_id(),
+                row.kind(),
+                row.payload()
+            ),
+        ),
+        DbFact::OutboxEmpty => said("no rows", "Every outbox row is marked published."),
+        DbFact::Marked { event } => said(
+            "marked",
+            format!("The database marks outbox row {event} published."),
+        ),
+        DbFact::Ignored { payload } => said(
+            "ignored",
+            format!("The database does not handle {payload}."),
+        ),
+    }
+}
+
+/// A step of the relay.
+pub(super) fn relay(fact: RelayFact) -> Said {
+    match fact {
+        RelayFact::Woken { poll_at_ms } => said(
+            "",
+            format!(" The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."),
+        ),
+        RelayFact::Polled => said(
+            "poll sent",
+            "The relay asks the database for the oldest outbox row not yet marked published.",
+        ),
+        RelayFact::Publishing {
+            event,
+            key,
+            version,
+        } => said(
+            format!("publish {event}"),
+            format!("The relay got outbox row {event} ({key} = {version}) and publishes it to the bus."),
+        ),
+        RelayFact::Marking { event } => said(
+            format!("mark {event}"),
+            format!(
+                "The bus has {event}. Only now does the relay mark the row published: were it to crash before \
+                 the mark lands, it would publish the row again after its restart."
+            ),
+        ),
+        RelayFact::Polling { event } => said(
+            "poll sent",
+            format!("{event} is marked published. The relay polls for the next row."),
+        ),
+        RelayFact::PollingAgain => said(
+            "poll sent",
+            "No unpublished row was left when the database answered, but a commit has notified the relay since: \
+             it polls again, so that commit's row is not left behind.",
+        ),
+        RelayFact::Idle => said(
+            "idle",
+            "No unpublished row is left: the relay sleeps until the next commit wakes it.",
+        ),
+        RelayFact::Ignored { payload } => said(
+            "ignored",
+            format!("The relay does not expect {payload}."),
+        ),
+    }
+}

@@ -1,0 +1,83 @@
+//! The narration, an observer of the step: it reads the step's facts (`fact.rs`, in
+//! the order they happened) and the world after it, and writes the step's outcome and
+//! its sentences. Nothing here changes the world, and a quiet step never calls it.
+//!
+//! A new fact: a variant of its node's fact type, the node records it with
+//! `ctx.fact(…)`, and its sentence goes in this module's file for that node (the
+//! `match` there does not compile until it has one).
+mod bus;
+mod cache;
+mod client;
+mod db;
+
+use super::fact::Fact;
+use super::msg::Payload;
+use super::parts::{said, Said};
+use super::world::World;
+
+/// The outcome and the narration of the step the world just took, from its facts.
+pub(crate) fn step(w: &World) -> Said {
+    let facts = &w.facts.0[..];
+    match facts.first() {
+        None => Said::silent(),
+        Some(Fact::Cache(f)) => cache::say(w, *f),
+        Some(Fact::Db(_)) => db::say(w, facts),
+        Some(Fact::Relay(f)) => db::relay(*f),
+        Some(Fact::Bus(_)) => bus::say(w, facts),
+        Some(Fact::Consumer(_)) => bus::consumer(facts),
+        Some(Fact::Client(_)) => client::say(w, facts),
+        Some(Fact::Lost {
+            id,
+            from,
+            to,
+            payload,
+        }) => lost(*id, *from, *to, *payload),
+        // Never first: they follow the fact they are about.
+        Some(Fact::SlowReply { .. } | Fact::StaleRead(_)) => Said::silent(),
+    }
+}
+
+/// A message reached a node that is down.
+fn lost(
+    id: super::ids::MsgId,
+    from: super::ids::NodeId,
+    to: super::ids::NodeId,
+    payload: Payload,
+) -> Said {
+    let note = match payload {
+        Payload::Deliver { ev, .. } => format!(
+            " The event {} is gone from the network; only a durable bus can deliver it again.",
+            ev.id
+        ),
+        Payload::Publish { ev } => format!(
+            " The event {} never reaches the bus: this publish is gone.",
+            ev.id
+        ),
+        Payload::PublishAck { ev } => format!(
+            " The bus has {} in its log all the same; only the relay does not learn it.",
+            ev.id
+        ),
+        Payload::DbWriteReply { key, version, .. } => format!(
+            " The commit of {key} = {version} stands in the database; only the reply that reports it is lost."
+        ),
+        p if p.kind().ends_with("reply")
+            || matches!(
+                p.kind(),
+                "read-ok"
+                    | "write-ok"
+                    | "publish-ack"
+                    | "marked"
+                    | "outbox-row"
+                    | "outbox-empty"
+                    | "wb-ack"
+            ) =>
+        {
+            format!(" Only the reply is lost; {from} did its part.")
+        }
+        _ => String::new(),
+    };
+    said(
+        "lost: node down",
+        format!("{to} is down, so the message {id} from {from} ({payload}) is lost.{note}"),
+    )
+}
