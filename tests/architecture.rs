@@ -130,3 +130,68 @@ fn a_node_module_names_no_other_nodes_state_nor_the_world() {
         }
     }
 }
+
+/// The string literals of `code`, roughly (enough for this crate's style: `"…"` with
+/// `\"` escapes; raw strings are not used in node modules).
+fn string_literals(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut chars = code.chars().peekable();
+    // Bounded: each turn consumes at least one character of `code`.
+    while let Some(c) = chars.next() {
+        match c {
+            // The char literal '"' is not the start of a string.
+            '\'' if chars.peek() == Some(&'"') => {
+                chars.next();
+            }
+            '"' => {
+                let mut lit = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => lit.extend(chars.next()),
+                        '"' => break,
+                        c => lit.push(c),
+                    }
+                }
+                found.push(lit);
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Narration is an observer (`src/sim/narrate/`): a node module says what it did as
+/// facts and writes no sentence. Its code (before its tests) uses no narration macro
+/// and no `Said`, and spells no string with a space in it: no prose.
+#[test]
+fn a_node_module_builds_no_narration_text() {
+    for (path, _) in NODE_MODULES {
+        let text = fs::read_to_string(root().join(path)).unwrap();
+        let code: String = text
+            .split("#[cfg(test)]")
+            .next()
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for word in ["said!", "text!", "Said"] {
+            assert!(
+                !code.contains(word),
+                "{path} names `{word}`: a node says what it did as facts, and the narration observes them"
+            );
+        }
+        for lit in string_literals(&code) {
+            assert!(
+                !lit.contains(' '),
+                "{path} spells \"{lit}\": its sentences belong in src/sim/narrate/"
+            );
+        }
+    }
+}
+
+#[test]
+fn string_literals_are_found() {
+    let code = r#"let a = "one two"; let b = '"'; let c = "x\"y";"#;
+    assert_eq!(string_literals(code), ["one two", "x\"y"]);
+}

@@ -43,3 +43,24 @@ fn a_quiet_step_records_what_a_narrated_one_does_but_the_text() {
     }
     assert!(narrated.enabled().is_empty(), "the run ended");
 }
+
+/// The facts a step records (what the narration and the books observe) are the same
+/// in a quiet step and a narrated one: a quiet step skips only the words.
+#[test]
+fn quiet_and_narrated_steps_record_the_same_facts() {
+    let mut facts = 0;
+    for &s in scenarios::ALL.iter() {
+        let mut narrated = s.world(&Fixes::none(), s.seed);
+        let mut quiet = narrated.clone();
+        for _ in 0..cachescope::sim::run::MAX_STEPS {
+            let Some(event) = narrated.earliest() else {
+                break;
+            };
+            narrated.step(event).unwrap();
+            quiet.step_quiet(event).unwrap();
+            assert_eq!(quiet.facts(), narrated.facts(), "{} at {event}", s.id);
+            facts += narrated.facts().len();
+        }
+    }
+    assert!(facts > 100, "only {facts} facts: do the nodes record them?");
+}

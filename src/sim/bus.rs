@@ -283,31 +283,6 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
     });
 }
 
-/// The real system the durable bus behaves like, for the narration. With an ack
-/// timeout each event is acknowledged on its own and one left unacknowledged is
-/// redelivered alone, after later ones were acknowledged: SQS's visibility timeout or
-/// RabbitMQ's unacknowledged messages, not Kafka, whose consumer commits one offset
-/// cumulatively and replays in order.
-pub(crate) fn durable_kind(cfg: &super::config::BusConfig) -> String {
-    if cfg.ack_timeout_ms.is_some() {
-        format!(
-            "a durable queue with an ack per event and an ack timeout, like {}",
-            behaves_like(cfg)
-        )
-    } else {
-        format!("a durable log, like {}", behaves_like(cfg))
-    }
-}
-
-/// The real system a bus with `cfg` behaves like, for the page's words.
-pub fn behaves_like(cfg: &super::config::BusConfig) -> &'static str {
-    match (cfg.durable, cfg.ack_timeout_ms) {
-        (false, _) => "Redis Pub/Sub",
-        (true, Some(_)) => "SQS or RabbitMQ",
-        (true, None) => "a Kafka partition",
-    }
-}
-
 /// Everything delivered but not acknowledged goes back to pending (a new session).
 fn reconnect(b: &mut Bus, ctx: &mut Ctx) {
     for e in &mut b.log {

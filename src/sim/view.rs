@@ -361,7 +361,7 @@ impl View {
                 .filter(|b| b.durable)
                 .map(|_| world.bus.offset()),
             bus_durable: world.config.bus.map(|b| b.durable),
-            bus_like: world.config.bus.map(|b| super::bus::behaves_like(&b)),
+            bus_like: world.config.bus.map(|b| super::narrate::behaves_like(&b)),
             consumer: world.config.bus.map(|_| ConsumerView {
                 inbox: world
                     .consumer

@@ -1,5 +1,6 @@
 //! The bus's and the consumer's sentences.
-use super::super::bus::{durable_kind, BusFact, EntryState};
+use super::super::bus::{BusFact, EntryState};
+use super::super::config::BusConfig;
 use super::super::consumer::ConsumerFact;
 use super::super::fact::Fact;
 use super::super::msg::Payload;
@@ -281,5 +282,30 @@ pub(super) fn consumer(facts: &[Fact]) -> Said {
     match head {
         Some((outcome, narration)) => said(outcome, (narration + &then).trim_end()),
         None => Said::silent(),
+    }
+}
+
+/// The real system the durable bus behaves like, for the narration. With an ack
+/// timeout each event is acknowledged on its own and one left unacknowledged is
+/// redelivered alone, after later ones were acknowledged: SQS's visibility timeout or
+/// RabbitMQ's unacknowledged messages, not Kafka, whose consumer commits one offset
+/// cumulatively and replays in order.
+fn durable_kind(cfg: &BusConfig) -> String {
+    if cfg.ack_timeout_ms.is_some() {
+        format!(
+            "a durable queue with an ack per event and an ack timeout, like {}",
+            behaves_like(cfg)
+        )
+    } else {
+        format!("a durable log, like {}", behaves_like(cfg))
+    }
+}
+
+/// The real system a bus with `cfg` behaves like, for the page's words.
+pub(crate) fn behaves_like(cfg: &BusConfig) -> &'static str {
+    match (cfg.durable, cfg.ack_timeout_ms) {
+        (false, _) => "Redis Pub/Sub",
+        (true, Some(_)) => "SQS or RabbitMQ",
+        (true, None) => "a Kafka partition",
     }
 }

@@ -14,6 +14,7 @@ use super::fact::Fact;
 use super::msg::Payload;
 use super::parts::{said, Said};
 use super::world::World;
+pub(crate) use bus::behaves_like;
 
 /// The outcome and the narration of the step the world just took, from its facts.
 pub(crate) fn step(w: &World) -> Said {
