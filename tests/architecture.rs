@@ -71,16 +71,23 @@ fn the_simulation_names_nothing_of_the_browser() {
 /// The modules of nodes written as state machines (`src/sim/node.rs`): each sees its own
 /// state only, and may name only its own module besides. More join as the other nodes
 /// move to that shape.
-const NODE_MODULES: &[(&str, &str)] = &[
-    ("src/sim/node.rs", "node"),
-    ("src/sim/db.rs", "db"),
-    ("src/sim/relay.rs", "relay"),
-    ("src/sim/consumer.rs", "consumer"),
-    ("src/sim/bus.rs", "bus"),
-    ("src/sim/client.rs", "client"),
-    ("src/sim/cache.rs", "cache"),
-    ("src/sim/cache_node.rs", "cache"),
+const NODE_MODULES: &[(&str, &[&str])] = &[
+    ("src/sim/node.rs", &["node"]),
+    ("src/sim/db.rs", &["db"]),
+    ("src/sim/relay.rs", &["relay"]),
+    ("src/sim/consumer.rs", &["consumer"]),
+    ("src/sim/bus.rs", &["bus"]),
+    ("src/sim/client.rs", &["client"]),
+    ("src/sim/cache.rs", &["cache"]),
+    ("src/sim/cache_node.rs", &["cache"]),
+    // The service's program is in two files: the request flow and the read path.
+    ("src/sim/service.rs", &["service", "load", "parts::Flow"]),
+    ("src/sim/load.rs", &["service", "load", "parts::Flow"]),
 ];
+
+/// Node modules that are state machines but still write their own narration (issue 8
+/// item 3 moves it to `src/sim/narrate/`): checked for their state, not yet for text.
+const STILL_NARRATING: &[&str] = &["src/sim/service.rs", "src/sim/load.rs"];
 
 /// The modules holding other nodes' state, the world and the books: a node module
 /// reaches none of them (so it can name none of their types); it names other nodes
@@ -114,7 +121,7 @@ fn a_node_module_names_no_other_nodes_state_nor_the_world() {
             .split(|c: char| !(c.is_alphanumeric() || c == '_'))
             .collect();
         assert!(!words.contains(&"World"), "{path} names `World`");
-        for module in NOT_A_NODES_OWN.iter().filter(|m| *m != own) {
+        for module in NOT_A_NODES_OWN.iter().filter(|m| !own.contains(m)) {
             let pattern = format!("{module}::");
             // As a path segment of its own (`payload::` is not `load::`).
             let reaches = code.match_indices(&pattern).any(|(i, _)| {
@@ -165,7 +172,10 @@ fn string_literals(code: &str) -> Vec<String> {
 /// and no `Said`, and spells no string with a space in it: no prose.
 #[test]
 fn a_node_module_builds_no_narration_text() {
-    for (path, _) in NODE_MODULES {
+    for (path, _) in NODE_MODULES
+        .iter()
+        .filter(|(p, _)| !STILL_NARRATING.contains(p))
+    {
         let text = fs::read_to_string(root().join(path)).unwrap();
         let code: String = text
             .split("#[cfg(test)]")

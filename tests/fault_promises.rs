@@ -50,7 +50,11 @@ fn check(before: &World, fault: Fault) {
                     assert!(w.consumer.inbox.is_empty() && w.consumer.busy.is_none());
                 }
                 NodeId::Service => {
-                    assert!(w.flows.is_empty() && w.loading.is_empty(), "{}", ctx());
+                    assert!(
+                        w.service.flows.is_empty() && w.service.loading.is_empty(),
+                        "{}",
+                        ctx()
+                    );
                 }
                 NodeId::Relay => assert!(!w.relay.working),
                 NodeId::Bus if before.bus.durable => {

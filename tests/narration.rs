@@ -39,12 +39,12 @@ fn stale_reads_by_contract(r: &Run) -> u64 {
     let mut stale = 0;
     for (i, rec) in r.records().iter().enumerate() {
         let (before, after) = (r.state(i).unwrap(), r.state(i + 1).unwrap());
-        if let Event::Start(_) = rec.event {
-            for f in &after.flows {
-                let new = !before.flows.iter().any(|o| o.id == f.id);
-                if new && f.op == Op::Read {
-                    started.push((f.id.0, f.key, newest(before, f.key)));
-                }
+        if let Event::Start(node) = rec.event {
+            // The request the client has just started: its id and what it asks.
+            let c = after.clients.iter().find(|c| c.id == node).unwrap();
+            let req = c.requests[c.next - 1];
+            if let (Some(id), Op::Read) = (c.busy, req.op) {
+                started.push((id.0, req.key, newest(before, req.key)));
             }
         }
         if let Event::Deliver(id) = rec.event {

@@ -307,6 +307,7 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
     let publishing = w
+        .service
         .flows
         .iter()
         .any(|f| f.key == key && f.stage == super::world::Stage::Commit);

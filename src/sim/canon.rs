@@ -339,7 +339,7 @@ impl World {
             clock,
         };
         h.word(self.now_ms);
-        self.rng.hash(&mut h);
+        self.service.rng.hash(&mut h);
         for c in &self.clients {
             c.id.hash(&mut h);
             c.next.hash(&mut h);
@@ -396,6 +396,7 @@ impl World {
         h.word(u64::from(self.relay.working) | u64::from(self.relay.notified) << 1);
         // Open requests: a set, in content order (names not yet given sort last).
         let mut flows: Vec<(u64, FlowId, &Flow)> = self
+            .service
             .flows
             .iter()
             .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
@@ -405,15 +406,15 @@ impl World {
         for (_, _, f) in &flows {
             names.open_request(f, true).hash(&mut h);
         }
-        h.word(self.loading.len() as u64);
-        for (key, waiters) in self.loading.iter() {
+        h.word(self.service.loading.len() as u64);
+        for (key, waiters) in self.service.loading.iter() {
             key.hash(&mut h);
             h.word(waiters.len() as u64);
             for w in waiters {
                 names.flow(*w).hash(&mut h);
             }
         }
-        self.loads_done.hash(&mut h);
+        self.service.loads_done.hash(&mut h);
         // Timers: a multiset.
         let mut timers: Vec<(u64, super::ids::TimerId, &Timer)> = self
             .timers

@@ -192,22 +192,11 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
     let lost = match node {
         NodeId::Service => {
-            let open = w.flows.len();
-            w.flows.clear();
-            w.loading.clear();
-            match open {
-                0 if scheduled => {
-                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
-                        .to_string()
-                }
-                0 => "it had no open request, so nothing is lost".to_string(),
-                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
-                    .to_string(),
-                n => text!(w,
-                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
-                     happens"
-                ),
-            }
+            let mut out = w.take_out();
+            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
+            let lost = w.service.on_crash(&mut ctx, scheduled);
+            w.apply(node, out);
+            lost
         }
         NodeId::Cache => {
             let keys = w.cache.entries.len();

@@ -3,31 +3,36 @@
 //! (concurrent misses in the one service instance share one load), and XFetch
 //! (probabilistic early recomputation, Vattani, Chierichetti and Lowenstein, VLDB
 //! 2015). Memcache leases, the fourth guard, live in the cache.
+//!
+//! Functions of the service node (`service.rs`): each sees the service's own state
+//! and answers through its `Ctx`.
 use super::config::{LoadGuard, Op, NO_TTL};
-use super::ids::{FlowId, Version};
+use super::ids::Version;
 use super::msg::{LeaseReply, Payload};
-use super::service::{answer, set_stage, to_cache, to_db};
-use super::world::{Flow, Said, Stage, World};
+use super::node::Ctx;
+use super::parts::Said;
+use super::service::{Flow, Service, Stage};
 
 /// A read request arrives: look the key up in the cache.
-pub(crate) fn lookup(w: &mut World, flow: &Flow) -> Said {
+pub(crate) fn lookup(s: &mut Service, ctx: &mut Ctx, flow: &Flow) -> Said {
     let key = flow.key;
-    let seen = w.loads_done.get(&key).copied().unwrap_or(0);
-    if let Some(f) = w.flow_mut(Some(flow.id)) {
+    let seen = s.loads_done.get(&key).copied().unwrap_or(0);
+    if let Some(f) = s.flow_mut(Some(flow.id)) {
         f.seen_loads = seen;
     }
-    to_cache(w, Some(flow.id), Payload::Get { key });
+    s.to_cache(ctx, Some(flow.id), Payload::Get { key });
     said!(
-        w,
+        ctx,
         "get sent",
-        text!(w,
+        text!(ctx,
             "The service asks the cache for {key} first; only on a miss will it go to the database."
         ),
     )
 }
 
 pub(crate) fn on_hit(
-    w: &mut World,
+    s: &mut Service,
+    ctx: &mut Ctx,
     flow: &Flow,
     v: Version,
     expires_ms: u64,
@@ -35,11 +40,11 @@ pub(crate) fn on_hit(
 ) -> Said {
     let key = flow.key;
     let client = flow.client;
-    let unlock = release_lock(w, flow);
+    let unlock = release_lock(s, ctx, flow);
     // A hit is answered at once, whatever else happens: with XFetch the recompute
     // runs in the background, after the answer.
-    answer(
-        w,
+    s.answer(
+        ctx,
         flow.id,
         client,
         Payload::ReadOk {
@@ -47,18 +52,18 @@ pub(crate) fn on_hit(
             value: Some(v),
         },
     );
-    let hit = text!(w, "The service answers {client} with {v} from the cache.");
-    let LoadGuard::XFetch { beta_centi } = w.config.load_guard else {
-        return said!(w, text!(w, "answer {v}"), text!(w, "{hit}{unlock}"));
+    let hit = text!(ctx, "The service answers {client} with {v} from the cache.");
+    let LoadGuard::XFetch { beta_centi } = s.settings.load_guard else {
+        return said!(ctx, text!(ctx, "answer {v}"), text!(ctx, "{hit}{unlock}"));
     };
     if expires_ms == NO_TTL || flow.background {
-        return said!(w, text!(w, "answer {v}"), hit);
+        return said!(ctx, text!(ctx, "answer {v}"), hit);
     }
-    let rand = w.rng.unit_open();
+    let rand = s.rng.unit_open();
     let beta = f64::from(beta_centi) / 100.0;
     let gap = delta_ms as f64 * beta * -rand.ln();
-    let now = w.now_ms;
-    let test = text!(w,
+    let now = ctx.now_ms;
+    let test = text!(ctx,
         "XFetch: now - delta * beta * ln(rand) = {now} - {delta_ms} * {} * ln({}) = {} ms, against the \
          expiry at {expires_ms} ms",
         fixed(beta, 2),
@@ -67,14 +72,13 @@ pub(crate) fn on_hit(
     );
     if now as f64 + gap < expires_ms as f64 {
         return said!(
-            w,
-            text!(w, "answer {v}"),
-            text!(w, "{hit} {test}: not yet, no recompute."),
+            ctx,
+            text!(ctx, "answer {v}"),
+            text!(ctx, "{hit} {test}: not yet, no recompute."),
         );
     }
-    let id = FlowId(w.next_flow);
-    w.next_flow += 1;
-    w.flows.push(Flow {
+    let id = ctx.new_request();
+    s.flows.push(Flow {
         id,
         client,
         op: Op::Read,
@@ -83,16 +87,15 @@ pub(crate) fn on_hit(
         token: None,
         loaded: None,
         committed: None,
-        slow: None,
         background: true,
         load_sent_ms: Some(now),
         locked: false,
         seen_loads: 0,
     });
-    to_db(w, Some(id), Payload::DbRead { key });
-    said!(w,
-        text!(w, "answer {v}, recompute"),
-        text!(w,
+    s.to_db(ctx, Some(id), Payload::DbRead { key });
+    said!(ctx,
+        text!(ctx, "answer {v}, recompute"),
+        text!(ctx,
             "The service answers {client} with {v} from the cache at once. {test}: past it, so this request also \
              starts recomputing {key} in the background now, ahead of its expiry at {expires_ms} ms. Nobody waits. The closer the expiry and the \
              slower the recompute, the likelier this draw; it is probabilistic, so two readers may both recompute."
@@ -100,61 +103,61 @@ pub(crate) fn on_hit(
     )
 }
 
-pub(crate) fn on_miss(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
+pub(crate) fn on_miss(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> Said {
     let key = flow.key;
-    match w.config.load_guard {
+    match s.settings.load_guard {
         LoadGuard::Mutex { .. } if !flow.locked => {
-            set_stage(w, flow.id, Stage::Locking);
+            s.set_stage(flow.id, Stage::Locking);
             let holder = flow.client;
-            to_cache(w, Some(flow.id), Payload::Lock { key, holder });
-            said!(w,
+            s.to_cache(ctx, Some(flow.id), Payload::Lock { key, holder });
+            said!(ctx,
                 "lock sent",
-                text!(w, "A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
+                text!(ctx, "A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
             )
         }
         LoadGuard::SingleFlight => {
-            if let Some(waiters) = w.loading.get_mut(&key) {
+            if let Some(waiters) = s.loading.get_mut(&key) {
                 waiters.push(flow.id);
                 let n = waiters.len();
-                set_stage(w, flow.id, Stage::WaitLoad);
-                return said!(w,
+                s.set_stage(flow.id, Stage::WaitLoad);
+                return said!(ctx,
                     "join load",
-                    text!(w,
+                    text!(ctx,
                         "A miss, but this service is already loading {key} for another request: single-flight makes \
                          this one wait for that load instead of querying the database ({} now waiting for it).",
                         super::describe::count(n as u64, "request", "requests")
                     ),
                 );
             }
-            let done = w.loads_done.get(&key).copied().unwrap_or(0);
+            let done = s.loads_done.get(&key).copied().unwrap_or(0);
             if flow.stage != Stage::Recheck && done > flow.seen_loads {
-                set_stage(w, flow.id, Stage::Recheck);
-                to_cache(w, Some(flow.id), Payload::Get { key });
-                return said!(w,
+                s.set_stage(flow.id, Stage::Recheck);
+                s.to_cache(ctx, Some(flow.id), Payload::Get { key });
+                return said!(ctx,
                     "get sent",
-                    text!(w, "A miss, but a load of {key} has finished since this request looked: it looks once more."),
+                    text!(ctx, "A miss, but a load of {key} has finished since this request looked: it looks once more."),
                 );
             }
-            w.loading.insert(key, Vec::new());
-            let s = load(w, flow, lease);
+            s.loading.insert(key, Vec::new());
+            let s = load(s, ctx, flow, lease);
             said!(
-                w,
+                ctx,
                 s.outcome,
                 text!(
-                    w,
+                    ctx,
                     "{} Single-flight: concurrent misses of {key} will share this one load.",
                     s.narration
                 ),
             )
         }
-        _ => load(w, flow, lease),
+        _ => load(s, ctx, flow, lease),
     }
 }
 
-fn load(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
+fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> Said {
     let key = flow.key;
-    let now = w.now_ms;
-    if let Some(f) = w.flow_mut(Some(flow.id)) {
+    let now = ctx.now_ms;
+    if let Some(f) = s.flow_mut(Some(flow.id)) {
         f.stage = Stage::Load;
         f.token = match lease {
             LeaseReply::Granted(t) => Some(t),
@@ -162,34 +165,37 @@ fn load(w: &mut World, flow: &Flow, lease: LeaseReply) -> Said {
         };
         f.load_sent_ms = Some(now);
     }
-    to_db(w, Some(flow.id), Payload::DbRead { key });
+    s.to_db(ctx, Some(flow.id), Payload::DbRead { key });
     said!(
-        w,
+        ctx,
         "select sent",
-        text!(w, "On the miss the service queries the database for {key}."),
+        text!(
+            ctx,
+            "On the miss the service queries the database for {key}."
+        ),
     )
 }
 
-pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
+pub(crate) fn on_lock(s: &mut Service, ctx: &mut Ctx, flow: &Flow, granted: bool) -> Said {
     let key = flow.key;
     if granted {
-        if let Some(f) = w.flow_mut(Some(flow.id)) {
+        if let Some(f) = s.flow_mut(Some(flow.id)) {
             f.locked = true;
             f.stage = Stage::Recheck;
         }
-        to_cache(w, Some(flow.id), Payload::Get { key });
-        return said!(w,
+        s.to_cache(ctx, Some(flow.id), Payload::Get { key });
+        return said!(ctx,
             "get sent",
-            text!(w,
+            text!(ctx,
                 "The service holds the lock on {key}. It looks in the cache once more (double-checked locking: the \
                  previous holder may have just filled it) before loading."
             ),
         );
     }
-    let at = super::service::wait_and_retry(w, flow.id);
-    said!(w,
+    let at = s.wait_and_retry(ctx, flow.id);
+    said!(ctx,
         "wait",
-        text!(w,
+        text!(ctx,
             "The lock on {key} is taken: another request is loading it. This one waits and asks the cache again at \
              {at} ms. Readers wait; the database is spared."
         ),
@@ -197,19 +203,19 @@ pub(crate) fn on_lock(w: &mut World, flow: &Flow, granted: bool) -> Said {
 }
 
 /// The fill of a read's value is done (or refused): answer, and whoever shared it.
-pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
+pub(crate) fn on_filled(s: &mut Service, ctx: &mut Ctx, flow: &Flow, refused: bool) -> Said {
     let key = flow.key;
     let client = flow.client;
     if flow.background {
-        w.flows.retain(|f| f.id != flow.id);
+        s.flows.retain(|f| f.id != flow.id);
         let landed = if refused {
             text!(
-                w,
+                ctx,
                 "The cache refused the early recompute of {key}; the entry it has stays as it was."
             )
         } else {
             text!(
-                w,
+                ctx,
                 "The early recompute of {key} is in the cache, with a new TTL."
             )
         };
@@ -218,33 +224,33 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
         } else {
             "refreshed"
         };
-        return said!(w, outcome, text!(w, "{landed} Nobody waited for it."));
+        return said!(ctx, outcome, text!(ctx, "{landed} Nobody waited for it."));
     }
     let value = flow.loaded;
-    let mut notes = release_lock(w, flow);
-    if w.config.load_guard == LoadGuard::SingleFlight {
-        if let Some(waiters) = w.loading.remove(&key) {
-            *w.loads_done.or_insert(key, 0) += 1;
+    let mut notes = release_lock(s, ctx, flow);
+    if s.settings.load_guard == LoadGuard::SingleFlight {
+        if let Some(waiters) = s.loading.remove(&key) {
+            *s.loads_done.or_insert(key, 0) += 1;
             for id in &waiters {
-                if let Some(c) = w.flow(Some(*id)).map(|f| f.client) {
-                    answer(w, *id, c, Payload::ReadOk { key, value });
+                if let Some(c) = s.flow(Some(*id)).map(|f| f.client) {
+                    s.answer(ctx, *id, c, Payload::ReadOk { key, value });
                 }
             }
             if !waiters.is_empty() {
                 let shared = match waiters.len() {
                     1 => "The request that waited for this load gets the same answer".to_string(),
                     n => text!(
-                        w,
+                        ctx,
                         "The {n} requests that waited for this load get the same answer"
                     ),
                 };
-                notes.push_str(&text!(w, " {shared}: one database read for all."));
+                notes.push_str(&text!(ctx, " {shared}: one database read for all."));
             }
         }
     }
-    answer(w, flow.id, client, Payload::ReadOk { key, value });
+    s.answer(ctx, flow.id, client, Payload::ReadOk { key, value });
     let v = text!(
-        w,
+        ctx,
         "{}",
         value.map_or("nothing".into(), |v: Version| v.to_string())
     );
@@ -252,22 +258,22 @@ pub(crate) fn on_filled(w: &mut World, flow: &Flow, refused: bool) -> Said {
         notes.push_str(" The value it read is still a correct answer for this read; only caching it was refused.");
     }
     said!(
-        w,
-        text!(w, "answer {v}"),
-        text!(w, "The service answers {client} with {v}.{notes}"),
+        ctx,
+        text!(ctx, "answer {v}"),
+        text!(ctx, "The service answers {client} with {v}.{notes}"),
     )
 }
 
 /// Releases the per-key lock if this request holds it.
-fn release_lock(w: &mut World, flow: &Flow) -> String {
+fn release_lock(s: &mut Service, ctx: &mut Ctx, flow: &Flow) -> String {
     if !flow.locked {
         return String::new();
     }
-    if let Some(f) = w.flow_mut(Some(flow.id)) {
+    if let Some(f) = s.flow_mut(Some(flow.id)) {
         f.locked = false;
     }
-    to_cache(w, None, Payload::Unlock { key: flow.key });
-    text!(w, " It releases the lock on {}.", flow.key)
+    s.to_cache(ctx, None, Payload::Unlock { key: flow.key });
+    text!(ctx, " It releases the lock on {}.", flow.key)
 }
 
 /// `value` with `places` decimals, printed through integers: the page does not need

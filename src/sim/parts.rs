@@ -1,57 +1,11 @@
 //! The parts of a world: the clients, the service's open requests (flows) and their
 //! stages, the timers, and what one step records.
-use super::config::{Op, SlowHop};
 use super::ids::{FlowId, Key, NodeId, TimerId, Version};
 use super::world::Event;
 use std::fmt;
 
 pub use super::client::Client;
-
-/// Where a request is in the service's program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Stage {
-    Lookup,
-    WaitLease,
-    Load,
-    Fill,
-    PreDelete,
-    Commit,
-    Invalidate,
-    /// Write-through: the committed value is being set in the cache.
-    Through,
-    /// Write-behind: the cache has the write and will answer.
-    Behind,
-    /// Single-flight: waiting for another request's load of the same key.
-    WaitLoad,
-    /// Mutex: asking for the per-key lock.
-    Locking,
-    /// Holding the lock (or after a single-flight load finished): looking again
-    /// before loading, in case another request filled the key meanwhile.
-    Recheck,
-}
-
-/// A client request in the service.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Flow {
-    pub id: FlowId,
-    pub client: NodeId,
-    pub op: Op,
-    pub key: Key,
-    pub stage: Stage,
-    pub token: Option<u64>,
-    pub loaded: Option<Version>,
-    pub committed: Option<Version>,
-    pub slow: Option<(SlowHop, u64)>,
-    /// An XFetch early recomputation: nobody waits for it.
-    pub background: bool,
-    /// When the database read of this request was sent (XFetch's delta).
-    pub load_sent_ms: Option<u64>,
-    /// Holds the per-key lock.
-    pub locked: bool,
-    /// How many single-flight loads of the key had finished when this request looked
-    /// the key up: if more have since, it looks again before loading.
-    pub seen_loads: u32,
-}
+pub use super::service::{Flow, Stage};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TimerKind {

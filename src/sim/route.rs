@@ -17,7 +17,8 @@ use super::ids::{NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::Ctx;
 use super::parts::Said;
-use super::parts::{Flow, Stage, Timer, TimerKind};
+use super::parts::{Timer, TimerKind};
+use super::service::ServiceFact;
 use super::world::World;
 
 impl World {
@@ -35,8 +36,7 @@ impl World {
     }
 
     /// A client starts its next request. The books note a read's floor (what was
-    /// already written when it began), and the service, not yet a node of its own,
-    /// opens the request it is about to receive.
+    /// already written when it began).
     pub(super) fn start_client(&mut self, node: NodeId) -> Option<Said> {
         let Some(ci) = self.clients.iter().position(|c| c.id == node) else {
             return Some(said!(self, "no such client", ""));
@@ -54,24 +54,72 @@ impl World {
                 let floor = super::books::newest(self, request.key);
                 self.books.read_started(id, floor);
             }
-            self.flows.push(Flow {
-                id,
-                client: node,
-                op: request.op,
-                key: request.key,
-                stage: Stage::Lookup,
-                token: None,
-                loaded: None,
-                committed: None,
-                slow: request.slow,
-                background: false,
-                load_sent_ms: None,
-                locked: false,
-                seen_loads: 0,
-            });
         }
         self.apply(node, out);
         None
+    }
+
+    /// The service handles `msg` with its own state; the world routes its answer, adds
+    /// what the network does (a slow link named by the request) and observes what its
+    /// answer means (what the cache holds, a request it no longer has).
+    fn deliver_to_service(&mut self, msg: &Message) -> Said {
+        let mut out = self.take_out();
+        let mut ctx =
+            Ctx::new(msg.to, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
+        let (s, fact) = self.service.on_msg(&mut ctx, msg);
+        // The network: a scenario may make the service's set of one request slow.
+        let mut slowed_ms = None;
+        if let Some((SlowHop::CacheSet, extra_ms)) = self.slow_of(msg.flow) {
+            for send in &mut out.sends {
+                if send.flow == msg.flow && matches!(send.payload, Payload::Set { .. }) {
+                    send.delay_ms += extra_ms;
+                    slowed_ms = Some(send.delay_ms);
+                }
+            }
+        }
+        self.apply(msg.to, out);
+        let mut s = s;
+        match fact {
+            ServiceFact::NoRequest { payload } => {
+                let why = if self.books.crashes_of(msg.to) > 0 {
+                    "it was answered already, or lost when the service crashed"
+                } else {
+                    "it was answered already"
+                };
+                s.narration = text!(
+                    self,
+                    "No open request of the service waits for {payload} ({why}), so nothing happens."
+                );
+            }
+            ServiceFact::ThroughAcked {
+                key,
+                version,
+                refused,
+            } if !self.voice.is_quiet() => {
+                let now_held = self.cache.live(key, self.now_ms).map(|e| e.version);
+                let cache = match (refused, now_held) {
+                    (None, Some(v)) if v == version => {
+                        format!("The cache has {key} = {version} too")
+                    }
+                    (None, Some(v)) => {
+                        format!("The cache took {version}, though by now it holds {v}")
+                    }
+                    (None, None) => {
+                        format!("The cache took {version}, though it no longer holds {key}")
+                    }
+                    (Some(_), _) => format!("The cache refused {version} (it had a newer version)"),
+                };
+                s.narration.insert_str(0, &cache);
+            }
+            _ => {}
+        }
+        if let Some(total_ms) = slowed_ms {
+            s.narration.push_str(&text!(
+                self,
+                " This set is slow on its way ({total_ms} ms): another writer's set may overtake it."
+            ));
+        }
+        s
     }
 
     /// The database handles `msg` with its own state; the world routes its answer and
@@ -82,7 +130,7 @@ impl World {
         self.db.on_msg(&mut ctx, msg);
         // The network: a scenario may make the reply to one request slow (a pause, a
         // busy link), named by the request.
-        let slow = match (msg.payload, self.flow(msg.flow).and_then(|f| f.slow)) {
+        let slow = match (msg.payload, self.slow_of(msg.flow)) {
             (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
             _ => 0,
         };
@@ -148,7 +196,7 @@ impl World {
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
         match msg.to {
-            NodeId::Service => Some(super::service::on_message(self, msg)),
+            NodeId::Service => Some(self.deliver_to_service(msg)),
             NodeId::Cache => match msg.payload {
                 // The write-behind queue spans the cache and the flusher: `behind.rs`.
                 Payload::WbWrite { .. } => Some(super::behind::cache_write(self, msg)),
@@ -236,10 +284,13 @@ impl World {
                 super::handle::cache_books(self, None, from);
                 None
             }
-            TimerKind::SecondDelete { flow, key, version } => {
-                Some(super::service::second_delete(self, flow, key, version))
+            TimerKind::SecondDelete { .. } | TimerKind::RetryGet { .. } => {
+                let mut out = self.take_out();
+                let mut ctx = Ctx::new(timer.owner, self.now_ms, self.voice, &mut out);
+                let s = self.service.on_timer(&mut ctx, timer.kind);
+                self.apply(timer.owner, out);
+                Some(s)
             }
-            TimerKind::RetryGet { flow } => Some(super::service::retry_get(self, flow)),
             TimerKind::Restart { node } => Some(super::fault::restart(self, node, true)),
             TimerKind::Flush => Some(super::behind::flush(self)),
             TimerKind::RelayPoll => {

@@ -399,6 +399,7 @@ fn requests(world: &World) -> Vec<RequestView> {
     use super::config::Op;
     use super::parts::Stage;
     world
+        .service
         .flows
         .iter()
         .map(|f| {
@@ -501,7 +502,7 @@ fn note(world: &World, id: NodeId) -> String {
                 (None, None) => "done".to_string(),
             }
         }
-        NodeId::Service => plural(world.flows.len(), "open request"),
+        NodeId::Service => plural(world.service.flows.len(), "open request"),
         NodeId::Cache => {
             let keys = world
                 .cache

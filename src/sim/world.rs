@@ -5,10 +5,11 @@
 //! next world and the same record, byte for byte.
 use super::books::{Books, Metrics};
 use super::bus::Bus;
+use super::cache::SetGuard;
 use super::cache::{Cache, Entry};
 use super::cache_node::{jitter, CacheSettings};
 use super::client::ClientSettings;
-use super::config::{Config, LoadGuard, WriteMode, NO_TTL};
+use super::config::{Config, LoadGuard, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbLatency};
 use super::fact::{Fact, Facts};
@@ -22,6 +23,7 @@ pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
 use super::rng::Rng;
+use super::service::{Service, ServiceSettings};
 pub use super::timing::Event;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -31,14 +33,13 @@ pub struct World {
     pub cache: Cache,
     pub db: Db,
     pub clients: Vec<Client>,
-    pub flows: Vec<Flow>,
+    pub service: Service,
     /// Messages in flight, in send order.
     pub net: Vec<Message>,
     pub timers: Vec<Timer>,
     pub next_msg: u32,
     pub next_flow: u32,
     pub next_timer: u32,
-    pub rng: Rng,
     pub metrics: Metrics,
     pub books: Books,
     /// Nodes not up (down or paused); every other node is up.
@@ -46,10 +47,6 @@ pub struct World {
     pub bus: Bus,
     pub consumer: Consumer,
     pub relay: Relay,
-    /// Single-flight: the keys being loaded, and the requests waiting for each load.
-    pub loading: KeyMap<Key, Vec<FlowId>>,
-    /// Single-flight: how many loads of each key have finished.
-    pub loads_done: KeyMap<Key, u32>,
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
@@ -79,7 +76,23 @@ impl World {
         // The service's generator (XFetch) and the cache's (TTL jitter), each seeded
         // by the run's seed: a scenario draws from one of them, so the draws are those
         // of the one generator the world had before the nodes had their own.
-        let rng = Rng::new(seed);
+        let service = ServiceSettings {
+            cache: NodeId::Cache,
+            db: NodeId::Db,
+            bus: NodeId::Bus,
+            cache_ms: config.latency.cache_ms,
+            db_read_ms: config.latency.db_read_ms,
+            db_write_ms: config.latency.db_write_ms,
+            client_ms: config.latency.client_ms,
+            publish_ms: config.bus.map_or(1, |b| b.publish_ms),
+            write_mode: config.write_mode,
+            write_order: config.write_order,
+            load_guard: config.load_guard,
+            versioned_deletes: matches!(config.guard, SetGuard::Versioned { .. }),
+            second_delete_ms: config.second_delete_ms,
+            lease_retry_ms: config.lease_retry_ms,
+        };
+        let service = Service::new(service, Rng::new(seed));
         let mut cache = Cache::new(config.guard);
         cache.rng = Rng::new(seed);
         cache.settings = CacheSettings {
@@ -132,13 +145,12 @@ impl World {
             clients,
             config,
             now_ms: 0,
-            flows: Vec::new(),
+            service,
             net: Vec::new(),
             timers: Vec::new(),
             next_msg: 1,
             next_flow: 1,
             next_timer: 1,
-            rng,
             metrics: Metrics::default(),
             books: Books::default(),
             status: KeyMap::new(),
@@ -149,8 +161,6 @@ impl World {
             },
             consumer: Consumer::new(consumer),
             relay: Relay::new(relay),
-            loading: KeyMap::new(),
-            loads_done: KeyMap::new(),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
             facts: Facts::default(),
@@ -374,12 +384,18 @@ impl World {
         });
     }
 
+    /// The service's open request `id`.
     pub(crate) fn flow(&self, id: Option<FlowId>) -> Option<&Flow> {
-        self.flows.iter().find(|f| Some(f.id) == id)
+        self.service.flow(id)
     }
 
-    pub(crate) fn flow_mut(&mut self, id: Option<FlowId>) -> Option<&mut Flow> {
-        self.flows.iter_mut().find(|f| Some(f.id) == id)
+    /// The network's slow hop for the request `id`, if its scenario makes one slow (a
+    /// pause, a busy link): read from the request the client has in progress, so it
+    /// lasts as long as the client waits for that request.
+    pub(crate) fn slow_of(&self, id: Option<FlowId>) -> Option<(SlowHop, u64)> {
+        let id = id?;
+        let c = self.clients.iter().find(|c| c.busy == Some(id))?;
+        c.requests.get(c.next.checked_sub(1)?)?.slow
     }
 
     /// The value `cache-matches-db` expects a key to have: what the database has

@@ -231,7 +231,13 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
         }
     }
     if text.contains("is in the cache, with a new TTL") {
-        let key = after_w.flows.iter().map(|f| f.key).next().unwrap_or(Key(1));
+        let key = after_w
+            .service
+            .flows
+            .iter()
+            .map(|f| f.key)
+            .next()
+            .unwrap_or(Key(1));
         if live(after_w, key).is_none() && after_w.cache.entries.is_empty() {
             errors.push("says the recompute is in the cache, but the cache is empty".to_string());
         }
