@@ -83,11 +83,18 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     // The service's program is in two files: the request flow and the read path.
     ("src/sim/service.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/load.rs", &["service", "load", "parts::Flow"]),
+    ("src/sim/behind.rs", &["behind"]),
+    ("src/sim/cache_behind.rs", &["cache"]),
 ];
 
 /// Node modules that are state machines but still write their own narration (issue 8
 /// item 3 moves it to `src/sim/narrate/`): checked for their state, not yet for text.
-const STILL_NARRATING: &[&str] = &["src/sim/service.rs", "src/sim/load.rs"];
+const STILL_NARRATING: &[&str] = &[
+    "src/sim/service.rs",
+    "src/sim/load.rs",
+    "src/sim/behind.rs",
+    "src/sim/cache_behind.rs",
+];
 
 /// The modules holding other nodes' state, the world and the books: a node module
 /// reaches none of them (so it can name none of their types); it names other nodes

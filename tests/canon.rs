@@ -163,6 +163,6 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [10_157_235_241_397_813_828, 7_986_056_199_077_095_842]
+        [13_758_388_835_927_559_914, 6_298_603_814_633_554_401]
     );
 }

@@ -1,140 +1,151 @@
-//! Write-behind: the cache takes a write, queues it and acknowledges at once; the
-//! flusher, a worker beside the cache, writes the queue to the database later, in
-//! batches, one database write per key however many writes the key had (coalescing).
-//! The queue is in the cache's memory: a crash loses it, unless it is durable, which
-//! costs a disk write before every ack and is replayed after a restart.
-use super::ids::{NodeId, Version};
+//! Write-behind's flusher as a node: a worker beside the cache that writes the cache's
+//! queue to the database later, in batches, one database write per key however many
+//! writes the key had (the cache coalesces them). The queue is in the cache's memory
+//! (`cache_behind.rs`): the flusher reads it over a local connection within the step
+//! (`Call`), takes a batch, writes it, and tells the cache what the database has. Its
+//! own state is only whether a run is planned: a crash loses nothing but its schedule.
+use super::ids::NodeId;
 use super::msg::{Message, Payload};
-use super::world::{Said, TimerKind, World};
+use super::node::{Call, Ctx};
+use super::parts::{Said, TimerKind};
 
-/// The cache takes a write-behind write.
-pub(crate) fn cache_write(w: &mut World, msg: &Message) -> Said {
-    let key = msg.payload.key();
-    let now = w.now_ms;
-    let current = [
-        w.cache.live(key, now).map(|e| e.version),
-        w.cache.queued(key),
-        Some(w.db.read(key)),
-    ];
-    let version = Version(current.iter().flatten().max().map_or(1, |v| v.0 + 1));
-    let expires = w.fill_expiry();
-    w.cache.entries.insert(
-        key,
-        super::cache::Entry {
-            version,
-            expires_ms: expires,
-            delta_ms: 0,
-        },
-    );
-    w.schedule_expiry(key, expires);
-    let cfg = w.config.behind;
-    let coalesced = w.cache.enqueue(key, version, cfg.durable);
-    let lat = w.config.latency.cache_ms + if cfg.durable { cfg.disk_ms } else { 0 };
-    w.send(
-        NodeId::Cache,
-        msg.from,
-        msg.flow,
-        Payload::WbAck { key, version },
-        lat,
-    );
-    let queued = if coalesced {
-        text!(
-            w,
-            " {key} was already queued: the queue now holds only {version} for it (coalescing)."
-        )
-    } else {
-        text!(w, " It queues {key} = {version} for the flusher.")
-    };
-    let disk = if cfg.durable {
-        text!(w, " Before the ack it appends the write to its log on disk ({} ms): the ack now survives a crash.", cfg.disk_ms)
-    } else {
-        text!(
-            w,
-            " The queue is only in memory: until it is flushed, the write exists nowhere else."
-        )
-    };
-    let wake = wake_flusher(w);
-    said!(w,
-        text!(w, "queued {version}"),
-        text!(w, "The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}{wake}"),
-    )
+/// How the flusher works and whom it talks to: fixed for a run. Times in virtual ms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FlusherSettings {
+    /// The cache whose queue it flushes.
+    pub cache: NodeId,
+    /// The database it writes.
+    pub db: NodeId,
+    /// It runs this long after it is told the queue has work.
+    pub flush_delay_ms: u64,
+    /// At most this many keys per run.
+    pub batch_size: usize,
+    pub db_write_ms: u64,
 }
 
-/// Schedules the flusher if the queue has work and no flush is planned.
-pub(crate) fn wake_flusher(w: &mut World) -> String {
-    let waiting = w.cache.queue.iter().any(|q| !q.in_flight);
-    let planned = w.timers.iter().any(|t| t.kind == TimerKind::Flush);
-    if !waiting || planned || !w.is_up(NodeId::Flusher) {
-        return String::new();
-    }
-    let at = w.now_ms + w.config.behind.flush_delay_ms;
-    w.add_timer(NodeId::Flusher, at, TimerKind::Flush);
-    text!(w, " The flusher will run at {at} ms.")
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Flusher {
+    /// A run is planned (its `Flush` timer is set).
+    pub planned: bool,
+    pub settings: FlusherSettings,
 }
 
-pub(crate) fn flush(w: &mut World) -> Said {
-    let batch = w.config.behind.batch_size;
-    let lat = w.config.latency.db_write_ms;
-    let mut sent = Vec::new();
-    for i in 0..w.cache.queue.len() {
-        if sent.len() >= batch {
-            break;
+impl Flusher {
+    pub fn new(settings: FlusherSettings) -> Flusher {
+        Flusher {
+            planned: false,
+            settings,
         }
-        if w.cache.queue[i].in_flight {
-            continue;
-        }
-        w.cache.queue[i].in_flight = true;
-        let (key, version) = (w.cache.queue[i].key, w.cache.queue[i].version);
-        w.send(
-            NodeId::Flusher,
-            NodeId::Db,
-            None,
-            Payload::DbPut { key, version },
-            lat,
-        );
-        sent.push(text!(w, "{key}={version}"));
     }
-    if sent.is_empty() {
-        return said!(
-            w,
-            "nothing to flush",
-            "The flusher finds the queue empty: nothing to write.",
-        );
-    }
-    let left = w.cache.queue.iter().filter(|q| !q.in_flight).count();
-    let more = if left > 0 {
-        text!(
-            w,
-            " {left} more {} for the next batch.",
-            if left == 1 { "waits" } else { "wait" }
-        )
-    } else {
-        String::new()
-    };
-    said!(w,
-        text!(w, "flush {}", sent.len()),
-        text!(w,
-            "The flusher takes a batch of {} (at most {batch}) from the queue and writes it to the database: {}.{more}",
-            sent.len(),
-            sent.join(", ")
-        ),
-    )
-}
 
-pub(crate) fn flusher_message(w: &mut World, msg: &Message) -> Said {
-    match msg.payload {
-        Payload::DbPutReply { key, version } => {
-            w.cache.flushed(key, version);
-            let wake = wake_flusher(w);
-            said!(w,
-                text!(w, "flushed {version}"),
-                text!(w, "{key} = {version} is in the database: the flusher removes it from the queue.{wake}"),
+    /// Its timer fires: it asks the cache for a batch (the answer, `Call::Batch`, is
+    /// where it says what it did).
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, kind: TimerKind) -> Said {
+        if kind != TimerKind::Flush {
+            return said!(ctx, "ignored", "");
+        }
+        self.planned = false;
+        let max = self.settings.batch_size;
+        ctx.call(self.settings.cache, Call::TakeBatch { max });
+        Said::silent()
+    }
+
+    /// The database's answer to one of its writes.
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
+        match msg.payload {
+            Payload::DbPutReply { key, version } => {
+                ctx.call(self.settings.cache, Call::Flushed { key, version });
+                said!(ctx,
+                    text!(ctx, "flushed {version}"),
+                    text!(ctx, "{key} = {version} is in the database: the flusher removes it from the queue."),
+                )
+            }
+            other => said!(
+                ctx,
+                "ignored",
+                text!(ctx, "The flusher does not expect {other}.")
+            ),
+        }
+    }
+
+    /// The cache answers over their connection: work to plan, or a batch to write.
+    pub(crate) fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) -> Said {
+        match call {
+            Call::QueueWork if !self.planned => {
+                let at = ctx.now_ms + self.settings.flush_delay_ms;
+                ctx.set_timer(at, TimerKind::Flush);
+                self.planned = true;
+                said!(ctx, "", text!(ctx, " The flusher will run at {at} ms."))
+            }
+            Call::Batch { items, left } => self.write_batch(ctx, &items, left),
+            Call::Unreachable => {
+                // The queue is out of reach (its cache is down or paused): try later.
+                let at = ctx.now_ms + self.settings.flush_delay_ms;
+                ctx.set_timer(at, TimerKind::Flush);
+                self.planned = true;
+                said!(ctx,
+                    "queue unreachable",
+                    text!(ctx, "The flusher cannot reach the queue: {from} is not running. It tries again at {at} ms."),
+                )
+            }
+            _ => Said::silent(),
+        }
+    }
+
+    /// Writes the batch the cache handed it, one database write per key.
+    fn write_batch(
+        &mut self,
+        ctx: &mut Ctx,
+        items: &[(super::ids::Key, super::ids::Version)],
+        left: usize,
+    ) -> Said {
+        if items.is_empty() {
+            return said!(
+                ctx,
+                "nothing to flush",
+                "The flusher finds the queue empty: nothing to write.",
+            );
+        }
+        let mut sent = Vec::new();
+        for &(key, version) in items {
+            ctx.send(
+                self.settings.db,
+                None,
+                Payload::DbPut { key, version },
+                self.settings.db_write_ms,
+            );
+            sent.push(text!(ctx, "{key}={version}"));
+        }
+        let batch = self.settings.batch_size;
+        let more = if left > 0 {
+            text!(
+                ctx,
+                " {left} more {} for the next batch.",
+                if left == 1 { "waits" } else { "wait" }
             )
-        }
-        other => said!(
-            w,
-            "ignored",
-            text!(w, "The flusher does not expect {other}.")
-        ),
+        } else {
+            String::new()
+        };
+        said!(ctx,
+            text!(ctx, "flush {}", sent.len()),
+            text!(ctx,
+                "The flusher takes a batch of {} (at most {batch}) from the queue and writes it to the database: {}.{more}",
+                sent.len(),
+                sent.join(", ")
+            ),
+        )
+    }
+
+    /// It crashes: it keeps nothing (the queue is the cache's), so it loses only its
+    /// plan. Returns what it lost, in words.
+    pub(crate) fn on_crash(&mut self) -> String {
+        self.planned = false;
+        "its queue lives in the cache, so nothing is lost but its schedule".to_string()
+    }
+
+    /// It restarts: writes it had taken but not finished go back to the queue.
+    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) -> String {
+        ctx.call(self.settings.cache, Call::Requeue);
+        "and looks at the queue again".to_string()
     }
 }

@@ -79,6 +79,14 @@ pub struct Cache {
     /// Its own random generator (the TTL jitter).
     #[serde(default)]
     pub rng: super::rng::Rng,
+    /// How its write-behind queue works (`cache_behind.rs`).
+    #[serde(default)]
+    pub behind: super::cache_behind::QueueSettings,
+    /// The versions of rows the database confirmed to it (its seed rows, its flusher's
+    /// writes): a write-behind write takes the next version. A value's version names it
+    /// (a real cache holds the value itself), so a crash does not forget these.
+    #[serde(default)]
+    pub known: KeyMap<Key, Version>,
 }
 
 /// What a lookup found.
@@ -101,6 +109,8 @@ impl Cache {
             locks: KeyMap::new(),
             queue: Vec::new(),
             log: Vec::new(),
+            behind: super::cache_behind::QueueSettings::default(),
+            known: KeyMap::new(),
         }
     }
 

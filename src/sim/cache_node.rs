@@ -131,7 +131,7 @@ impl Cache {
     }
 
     /// (Re)sets its active expiry timer of `key`.
-    fn schedule_expiry(&self, ctx: &mut Ctx, key: Key, expires_ms: u64) {
+    pub(super) fn schedule_expiry(&self, ctx: &mut Ctx, key: Key, expires_ms: u64) {
         ctx.cancel(TimerKind::Expire { key });
         if expires_ms != NO_TTL && !self.settings.lazy_expiry {
             ctx.set_timer(expires_ms, TimerKind::Expire { key });

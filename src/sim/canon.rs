@@ -379,7 +379,15 @@ impl World {
         for (key, l) in cache.locks.iter() {
             (key, l.holder, clock.at(l.until_ms)).hash(&mut h);
         }
-        (cache.guard, cache.rng, &cache.queue, &cache.log).hash(&mut h);
+        (
+            cache.guard,
+            cache.rng,
+            &cache.queue,
+            &cache.log,
+            &cache.known,
+        )
+            .hash(&mut h);
+        self.flusher.planned.hash(&mut h);
         (&self.db.rows, self.db.lsn, &self.db.outbox).hash(&mut h);
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);

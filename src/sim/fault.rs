@@ -5,7 +5,6 @@
 //! the cache its entries, leases, locks and write-behind queue (not the disk log), the
 //! consumer the events it was handling, the relay its place in a publish. The
 //! database and a durable bus keep everything.
-use super::config::NO_TTL;
 use super::ids::{MsgId, NodeId};
 use super::msg::Payload;
 use super::world::{Event, Said, TimerKind, World};
@@ -264,9 +263,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
             "its log and the committed offsets are on disk: nothing is lost".to_string()
         }
         NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::Flusher => {
-            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
-        }
+        NodeId::Flusher => w.flusher.on_crash(),
         NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
         _ => "its work in progress is gone".to_string(),
     };
@@ -299,39 +296,12 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
     };
     let what = match node {
         NodeId::Cache => {
-            let log = w.cache.log.clone();
-            if log.is_empty() {
-                "with an empty memory: every key will miss".to_string()
-            } else {
-                for (key, version) in &log {
-                    let expires = w.fill_expiry();
-                    w.cache.entries.insert(
-                        *key,
-                        super::cache::Entry {
-                            version: *version,
-                            expires_ms: expires,
-                            delta_ms: 0,
-                        },
-                    );
-                    if expires != NO_TTL {
-                        w.schedule_expiry(*key, expires);
-                    }
-                    w.cache.enqueue(*key, *version, false);
-                }
-                super::behind::wake_flusher(w);
-                let back: Vec<String> = w
-                    .cache
-                    .queue
-                    .iter()
-                    .map(|q| text!(w, "{} = {}", q.key, q.version))
-                    .collect();
-                text!(w,
-                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
-                     write it",
-                    super::describe::count(log.len() as u64, "acknowledged write", "acknowledged writes"),
-                    back.join(", ")
-                )
-            }
+            // The calls it makes (to wake its flusher) are not narrated here.
+            let mut out = w.take_out();
+            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
+            let what = w.cache.on_restart(&mut ctx);
+            w.apply(node, out);
+            what
         }
         NodeId::Consumer => {
             let mut out = w.take_out();
@@ -359,11 +329,11 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
             }
         }
         NodeId::Flusher => {
-            for q in &mut w.cache.queue {
-                q.in_flight = false;
-            }
-            super::behind::wake_flusher(w);
-            "and looks at the queue again".to_string()
+            let mut out = w.take_out();
+            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
+            let what = w.flusher.on_restart(&mut ctx);
+            w.apply(node, out);
+            what
         }
         NodeId::Db => {
             "and recovers its committed rows from disk: every commit is still there".to_string()

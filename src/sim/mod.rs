@@ -37,6 +37,7 @@ mod behind;
 pub mod books;
 pub mod bus;
 pub mod cache;
+mod cache_behind;
 mod cache_node;
 pub mod canon;
 pub mod client;

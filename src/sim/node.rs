@@ -10,7 +10,7 @@
 //! the books, the metrics and the narration are observers in `World` (`narrate/`),
 //! not code inside the node: a node module builds no text.
 use super::fact::Fact;
-use super::ids::{FlowId, NodeId};
+use super::ids::{FlowId, Key, NodeId, Version};
 use super::msg::Payload;
 use super::parts::{TimerKind, Voice};
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,37 @@ pub struct Send {
     pub delay_ms: u64,
 }
 
+/// A request over a local connection between two nodes that run side by side (the
+/// write-behind flusher and the cache whose queue it flushes), handled within the same
+/// step: unlike a message it is not scheduled, and it reaches only a node that is up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// The cache's queue has writes waiting.
+    QueueWork,
+    /// The flusher takes at most `max` waiting writes.
+    TakeBatch { max: usize },
+    /// The writes taken (key, version), and how many still wait.
+    Batch {
+        items: Vec<(Key, Version)>,
+        left: usize,
+    },
+    /// The database has `version` of `key`: it leaves the queue.
+    Flushed { key: Key, version: Version },
+    /// Writes taken but not finished wait again (the flusher restarted).
+    Requeue,
+    /// The world's answer to a call that wants one (`TakeBatch`) when its node is not
+    /// up.
+    Unreachable,
+}
+
+impl Call {
+    /// Whether the caller waits for an answer (and is told `Unreachable` if none can
+    /// come).
+    pub fn wants_answer(&self) -> bool {
+        matches!(self, Call::TakeBatch { .. })
+    }
+}
+
 /// What a node answers with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Out {
@@ -63,6 +94,8 @@ pub struct Out {
     pub cancel_all: bool,
     /// What it did, in order, as data (`fact.rs`): the observers read it.
     pub facts: Vec<Fact>,
+    /// Calls over local connections, handled in this step after its messages.
+    pub calls: Vec<(NodeId, Call)>,
 }
 
 /// A reusable `Out` the world lends each node, so a step allocates nothing for it. Not
@@ -153,5 +186,10 @@ impl<'o> Ctx<'o> {
     /// Says what it did, as data; the narration and the books observe it.
     pub fn fact(&mut self, fact: impl Into<Fact>) {
         self.out.facts.push(fact.into());
+    }
+
+    /// Calls `node` over a local connection, within this step.
+    pub fn call(&mut self, node: NodeId, call: Call) {
+        self.out.calls.push((node, call));
     }
 }

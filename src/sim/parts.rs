@@ -146,6 +146,15 @@ pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> 
 }
 
 impl Said {
+    /// This, then `more`: the first outcome that says something, and both narrations.
+    pub(crate) fn and(mut self, more: Said) -> Said {
+        if self.outcome.is_empty() {
+            self.outcome = more.outcome;
+        }
+        self.narration.push_str(&more.narration);
+        self
+    }
+
     /// What a quiet step says: nothing (empty strings do not allocate).
     pub(crate) fn silent() -> Said {
         Said {

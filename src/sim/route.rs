@@ -199,7 +199,13 @@ impl World {
             NodeId::Service => Some(self.deliver_to_service(msg)),
             NodeId::Cache => match msg.payload {
                 // The write-behind queue spans the cache and the flusher: `behind.rs`.
-                Payload::WbWrite { .. } => Some(super::behind::cache_write(self, msg)),
+                Payload::WbWrite { .. } => {
+                    let mut out = self.take_out();
+                    let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
+                    let s = self.cache.on_wb_write(&mut ctx, msg);
+                    let more = self.apply(msg.to, out);
+                    Some(s.and(more))
+                }
                 _ => {
                     let from = self.run_node(NodeId::Cache, |w, ctx| w.cache.on_msg(ctx, msg));
                     super::handle::cache_books(self, Some(msg), from);
@@ -265,7 +271,13 @@ impl World {
                 self.run_node(NodeId::Relay, |w, ctx| w.relay.on_msg(ctx, msg));
                 None
             }
-            NodeId::Flusher => Some(super::behind::flusher_message(self, msg)),
+            NodeId::Flusher => {
+                let mut out = self.take_out();
+                let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
+                let s = self.flusher.on_msg(&mut ctx, msg);
+                let more = self.apply(msg.to, out);
+                Some(s.and(more))
+            }
             NodeId::Reader(_) | NodeId::Writer(_) => {
                 let Some(ci) = self.clients.iter().position(|c| c.id == msg.to) else {
                     return Some(said!(self, "ignored", ""));
@@ -292,7 +304,13 @@ impl World {
                 Some(s)
             }
             TimerKind::Restart { node } => Some(super::fault::restart(self, node, true)),
-            TimerKind::Flush => Some(super::behind::flush(self)),
+            TimerKind::Flush => {
+                let mut out = self.take_out();
+                let mut ctx = Ctx::new(timer.owner, self.now_ms, self.voice, &mut out);
+                let s = self.flusher.on_timer(&mut ctx, timer.kind);
+                let more = self.apply(timer.owner, out);
+                Some(s.and(more))
+            }
             TimerKind::RelayPoll => {
                 self.run_node(NodeId::Relay, |w, ctx| w.relay.on_timeout(ctx));
                 None

@@ -3,10 +3,12 @@
 //! Architecture Invariant: `World` is plain data (`Clone + Eq + Hash`), with no clock,
 //! no global randomness and no I/O. The same world and the same event give the same
 //! next world and the same record, byte for byte.
+use super::behind::{Flusher, FlusherSettings};
 use super::books::{Books, Metrics};
 use super::bus::Bus;
 use super::cache::SetGuard;
 use super::cache::{Cache, Entry};
+use super::cache_behind::QueueSettings;
 use super::cache_node::{jitter, CacheSettings};
 use super::client::ClientSettings;
 use super::config::{Config, LoadGuard, SlowHop, WriteMode, NO_TTL};
@@ -18,7 +20,7 @@ use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 pub use super::node::NodeStatus;
-use super::node::{Out, Scratch};
+use super::node::{Call, Ctx, Out, Scratch};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
@@ -47,6 +49,7 @@ pub struct World {
     pub bus: Bus,
     pub consumer: Consumer,
     pub relay: Relay,
+    pub flusher: Flusher,
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
@@ -105,6 +108,14 @@ impl World {
                 _ => 1_000,
             },
         };
+        cache.behind = QueueSettings {
+            durable: config.behind.durable,
+            disk_ms: config.behind.disk_ms,
+            flusher: NodeId::Flusher,
+        };
+        for key in &config.keys {
+            cache.known.insert(*key, Version(1));
+        }
         for key in &config.warm {
             let base = config.warm_expires_ms.unwrap_or(config.ttl_ms);
             let expires_ms = base.saturating_add(jitter(&mut cache.rng, config.jitter_ms));
@@ -132,6 +143,13 @@ impl World {
             durable_bus: config_bus_durable,
             bus_ms: config.bus.map_or(1, |b| b.deliver_ms),
             cache_ms: config.latency.cache_ms,
+        };
+        let flusher = FlusherSettings {
+            cache: NodeId::Cache,
+            db: NodeId::Db,
+            flush_delay_ms: config.behind.flush_delay_ms,
+            batch_size: config.behind.batch_size,
+            db_write_ms: config.latency.db_write_ms,
         };
         let mut world = World {
             cache,
@@ -161,6 +179,7 @@ impl World {
             },
             consumer: Consumer::new(consumer),
             relay: Relay::new(relay),
+            flusher: Flusher::new(flusher),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
             facts: Facts::default(),
@@ -213,12 +232,6 @@ impl World {
 
     pub fn is_up(&self, node: NodeId) -> bool {
         self.status_of(node) == NodeStatus::Up
-    }
-
-    /// The TTL a fill gets now: the configured TTL plus its jitter, drawn from the
-    /// world's Rng. Returns the expiry time.
-    pub(crate) fn fill_expiry(&mut self) -> u64 {
-        self.cache.fill_expiry(self.now_ms)
     }
 
     /// (Re)schedules the cache's active expiry of `key`.
@@ -405,9 +418,20 @@ impl World {
         self.cache.queued(key).map_or(db, |q| q.max(db))
     }
 
-    /// Routes what a node answered: its messages (in order, so ids follow it) and its
-    /// timers. (A notification is routed by the caller, which narrates it.)
-    pub(crate) fn apply(&mut self, node: NodeId, mut out: Out) {
+    /// Routes what a node answered: its messages (in order, so ids follow it), its
+    /// timers, then its calls over local connections (`Call`), which may answer with
+    /// calls of their own; returns what the called nodes said, to add to the step's
+    /// words. (A notification is routed by the caller, which narrates it.)
+    pub(crate) fn apply(&mut self, node: NodeId, out: Out) -> Said {
+        let calls = self.route_out(node, out);
+        if calls.is_empty() {
+            return Said::silent();
+        }
+        self.run_calls(node, calls)
+    }
+
+    /// Applies a node's messages and timers; returns its calls.
+    fn route_out(&mut self, node: NodeId, mut out: Out) -> Vec<(NodeId, Call)> {
         self.next_flow += out.requests;
         if out.cancel_all || !out.cancels.is_empty() {
             let (all, cancels) = (out.cancel_all, &out.cancels);
@@ -424,11 +448,47 @@ impl World {
         for (at_ms, kind) in out.timers.drain(..) {
             self.add_timer(node, at_ms, kind);
         }
+        let calls = std::mem::take(&mut out.calls);
         out.cancels.clear();
         out.notify.clear();
         out.cancel_all = false;
         out.requests = 0;
         self.scratch = Scratch(out);
+        calls
+    }
+
+    /// Delivers calls, first in first out, to the nodes they name, and what those
+    /// answer. A call to a node that is not up is lost; one that wants an answer gets
+    /// `Call::Unreachable` back. Bounded by `MAX_CALLS` a step: a call answers with at
+    /// most one call here, so a chain is at most three long (take, batch, wake).
+    fn run_calls(&mut self, from: NodeId, calls: Vec<(NodeId, Call)>) -> Said {
+        const MAX_CALLS: usize = 16;
+        let mut queue: std::collections::VecDeque<(NodeId, NodeId, Call)> =
+            calls.into_iter().map(|(to, c)| (from, to, c)).collect();
+        let mut said = Said::silent();
+        for _ in 0..MAX_CALLS {
+            let Some((from, to, call)) = queue.pop_front() else {
+                break;
+            };
+            if !self.is_up(to) {
+                if call.wants_answer() {
+                    queue.push_back((to, from, Call::Unreachable));
+                }
+                continue;
+            }
+            let mut out = self.take_out();
+            let mut ctx = Ctx::new(to, self.now_ms, self.voice, &mut out);
+            let s = match to {
+                NodeId::Cache => self.cache.on_call(&mut ctx, from, call),
+                NodeId::Flusher => self.flusher.on_call(&mut ctx, from, call),
+                _ => Said::silent(),
+            };
+            said = said.and(s);
+            for (next, c) in self.route_out(to, out) {
+                queue.push_back((to, next, c));
+            }
+        }
+        said
     }
 
     /// The buffer a node answers into, empty.
