@@ -26,7 +26,7 @@ fn check(before: &World, fault: Fault) {
             );
             assert_eq!(w.books.crashes_of(node), before.books.crashes_of(node) + 1);
             match node {
-                NodeId::Cache => {
+                NodeId::CACHE => {
                     assert!(
                         w.cache.entries.is_empty(),
                         "{}: a crashed cache is empty",
@@ -49,7 +49,7 @@ fn check(before: &World, fault: Fault) {
                 NodeId::Consumer => {
                     assert!(w.consumer.inbox.is_empty() && w.consumer.busy.is_none());
                 }
-                NodeId::Service => {
+                NodeId::SERVICE => {
                     assert!(
                         w.service.flows.is_empty() && w.service.loading.is_empty(),
                         "{}",
@@ -75,7 +75,7 @@ fn check(before: &World, fault: Fault) {
                 }
                 _ => {}
             }
-            if node != NodeId::Cache {
+            if node != NodeId::CACHE {
                 assert_eq!(
                     w.cache,
                     before.cache,
@@ -90,7 +90,7 @@ fn check(before: &World, fault: Fault) {
                 .timers
                 .iter()
                 .any(|t| t.kind == TimerKind::Restart { node }));
-            if node == NodeId::Cache {
+            if node == NodeId::CACHE {
                 let keys: Vec<_> = w.cache.entries.keys().copied().collect();
                 let mut logged: Vec<_> = before.cache.log.iter().map(|(k, _)| *k).collect();
                 logged.sort();
@@ -218,10 +218,10 @@ fn a_durable_write_behind_log_survives_a_crash_and_is_replayed() {
         assert!(r.forward());
     }
     let log = r.world().cache.log.clone();
-    r.fire(Event::Fault(Fault::Crash(NodeId::Cache))).unwrap();
+    r.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
     assert!(r.world().cache.entries.is_empty());
     assert_eq!(r.world().cache.log, log);
-    r.fire(Event::Fault(Fault::Restart(NodeId::Cache))).unwrap();
+    r.fire(Event::Fault(Fault::Restart(NodeId::CACHE))).unwrap();
     for (k, v) in &log {
         assert!(r
             .world()

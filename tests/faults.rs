@@ -69,9 +69,9 @@ fn a_crashed_cache_loses_its_memory_and_comes_back_empty() {
     let mut r = run("cache-aside-read", &[]);
     r.seek(9); // the first read is answered: the cache holds v1
     assert!(!r.world().cache.entries.is_empty());
-    r.fire(Event::Fault(Fault::Crash(NodeId::Cache))).unwrap();
+    r.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
     let view = View::of(r.world(), r.scenario);
-    let cache = view.nodes.iter().find(|n| n.id == NodeId::Cache).unwrap();
+    let cache = view.nodes.iter().find(|n| n.id == NodeId::CACHE).unwrap();
     assert_eq!(cache.status, NodeStatus::Down);
     assert!(view.cache.is_empty(), "its entries are gone");
     assert!(view
@@ -95,8 +95,8 @@ fn a_crashed_cache_loses_its_memory_and_comes_back_empty() {
 #[test]
 fn restart_by_hand_brings_a_node_back() {
     let mut r = run("cache-aside-read", &[]);
-    r.fire(Event::Fault(Fault::Crash(NodeId::Cache))).unwrap();
-    r.fire(Event::Fault(Fault::Restart(NodeId::Cache))).unwrap();
+    r.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
+    r.fire(Event::Fault(Fault::Restart(NodeId::CACHE))).unwrap();
     r.run_to_end();
     assert_eq!(r.world().metrics.db_reads, 1);
     assert!(Invariant::CacheMatchesDb.check(r.world()).is_ok());
@@ -117,7 +117,7 @@ fn drop_delay_duplicate_and_pause() {
     );
     r.fire(Event::Fault(Fault::Drop(m))).unwrap();
     assert_eq!(r.world().net.len(), 1);
-    r.fire(Event::Fault(Fault::Pause(NodeId::Service))).unwrap();
+    r.fire(Event::Fault(Fault::Pause(NodeId::SERVICE))).unwrap();
     assert!(
         r.world()
             .enabled()
@@ -125,7 +125,7 @@ fn drop_delay_duplicate_and_pause() {
             .all(|e| !matches!(e, Event::Deliver(_))),
         "a paused node receives nothing"
     );
-    r.fire(Event::Fault(Fault::Resume(NodeId::Service)))
+    r.fire(Event::Fault(Fault::Resume(NodeId::SERVICE)))
         .unwrap();
     r.run_to_end();
     assert_eq!(r.world().metrics.db_reads, 1);
@@ -135,7 +135,7 @@ fn drop_delay_duplicate_and_pause() {
 fn a_fault_that_is_not_offered_is_refused() {
     let mut r = run("cache-aside-read", &[]);
     assert!(
-        r.fire(Event::Fault(Fault::Restart(NodeId::Cache))).is_err(),
+        r.fire(Event::Fault(Fault::Restart(NodeId::CACHE))).is_err(),
         "the cache is up"
     );
     assert!(

@@ -550,7 +550,7 @@ fn side_by_side_draws_two_diagrams_and_marks_the_nodes_that_differ() {
     let differs = figure::differing(&left, &right);
     // Without a fix the cache ends stale; with the lease it holds nothing.
     assert!(
-        differs.contains(&cachescope::sim::NodeId::Cache),
+        differs.contains(&cachescope::sim::NodeId::CACHE),
         "{differs:?}"
     );
     // The writer was answered the same on both sides.

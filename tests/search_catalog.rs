@@ -56,6 +56,8 @@ fn play(run: &mut Run, picks: &[Pick]) {
 #[test]
 fn a_notify_during_the_relays_poll_is_not_lost() {
     use NodeId::*;
+    const SERVICE: NodeId = NodeId::SERVICE;
+    const CACHE: NodeId = NodeId::CACHE;
     let mut run = start("dual-write-crash", &["outbox"]);
     let reader = Reader(1);
     let writer = Writer(1);
@@ -63,17 +65,17 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
         &mut run,
         &[
             Pick::Start(reader),
-            Pick::Deliver(Service, "read"),
-            Pick::Deliver(Cache, "get"),
-            Pick::Deliver(Service, "get-reply"),
+            Pick::Deliver(SERVICE, "read"),
+            Pick::Deliver(CACHE, "get"),
+            Pick::Deliver(SERVICE, "get-reply"),
             Pick::Deliver(Db, "db-read"),
-            Pick::Deliver(Service, "db-read-reply"),
-            Pick::Deliver(Cache, "set"),
+            Pick::Deliver(SERVICE, "db-read-reply"),
+            Pick::Deliver(CACHE, "set"),
             Pick::Start(writer),
-            Pick::Deliver(Service, "write"),
-            Pick::Crash(Service),
-            Pick::Deliver(Service, "set-reply"),
-            Pick::Restart(Service),
+            Pick::Deliver(SERVICE, "write"),
+            Pick::Crash(SERVICE),
+            Pick::Deliver(SERVICE, "set-reply"),
+            Pick::Restart(SERVICE),
             Pick::Crash(Relay),
             Pick::Restart(Relay),
             Pick::Fire(Relay),

@@ -125,7 +125,7 @@ fn branches_know_where_they_break_an_invariant() {
         .world()
         .net
         .iter()
-        .find(|m| m.to == NodeId::Cache && m.payload.to_string().starts_with("set"))
+        .find(|m| m.to == NodeId::CACHE && m.payload.to_string().starts_with("set"))
         .unwrap()
         .id;
     t.fire(Event::Fault(Fault::Drop(set))).unwrap();
@@ -194,7 +194,7 @@ fn a_choice_that_is_not_enabled_changes_nothing() {
     t.run_to_end();
     t.seek(1);
     let err = t
-        .fire(Event::Fault(Fault::Restart(NodeId::Cache)))
+        .fire(Event::Fault(Fault::Restart(NodeId::CACHE)))
         .unwrap_err();
     assert!(matches!(err, TreeError::Step(_)));
     assert_eq!(t.branches().len(), 1);

@@ -76,7 +76,7 @@ impl Client {
         self.busy = Some(id);
         let (to, lat) = match request.op {
             Op::DirectWrite => (NodeId::Db, self.settings.db_write_ms),
-            _ => (NodeId::Service, self.settings.service_ms),
+            _ => (NodeId::SERVICE, self.settings.service_ms),
         };
         let payload = match request.op {
             Op::Read => Payload::Read { key: request.key },

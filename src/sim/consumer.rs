@@ -189,7 +189,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
                 version: None,
             }
         };
-        ctx.send(NodeId::Cache, Some(flow), payload, lat);
+        ctx.send(NodeId::CACHE, Some(flow), payload, lat);
         ctx.fact(ConsumerFact::Applying {
             ev,
             update: cfg.update,

@@ -190,14 +190,14 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
     let lost = match node {
-        NodeId::Service => {
+        NodeId::SERVICE => {
             let mut out = w.take_out();
             let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
             let lost = w.service.on_crash(&mut ctx, scheduled);
             w.apply(node, out);
             lost
         }
-        NodeId::Cache => {
+        NodeId::CACHE => {
             let keys = w.cache.entries.len();
             let queued = w.cache.queue.len();
             let guards = !w.cache.leases.is_empty()
@@ -295,7 +295,7 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
         text!(w, "{node} restarts")
     };
     let what = match node {
-        NodeId::Cache => {
+        NodeId::CACHE => {
             // The calls it makes (to wake its flusher) are not narrated here.
             let mut out = w.take_out();
             let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);

@@ -5,26 +5,46 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A node of the diagram. The order of the variants is the tie-break order the
-/// scenarios' rules name: "ties broken by node id".
+/// A node of the diagram, by the fixed ids of `shared/spec/scenarios.md`. The order
+/// of the variants is the tie-break order the scenarios' rules name: "ties broken by
+/// node id". A numbered kind's first node is `n = 1` and is spelled without a number
+/// (`cache`); the next ones are `cache-2`, `cache-3`, …
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum NodeId {
     /// A client that reads; `Reader(1)` is `reader`, `Reader(2)` is `reader-2`.
     Reader(u8),
     /// A client that writes; `Writer(1)` is `writer`.
     Writer(u8),
-    /// The single application instance between clients and storage.
-    Service,
-    Cache,
+    /// An edge cache in front of the service.
+    Cdn,
+    /// An instance of the application between clients and storage; `Service(2)` is
+    /// `service-2`.
+    Service(u8),
+    /// A cache node (of a pool, or of a second region); `Cache(2)` is `cache-2`.
+    Cache(u8),
+    /// The database: the primary.
     Db,
+    /// A read replica of `db`; `Replica(1)` is `replica`.
+    Replica(u8),
     Bus,
     Relay,
     Consumer,
     Flusher,
+    /// A daemon that tails a database's commit log and deletes keys (change data
+    /// capture).
+    Invalidator,
 }
 
+/// A numbered kind's constructor (`NodeId::Cache`).
+type Numbered = fn(u8) -> NodeId;
+
 impl NodeId {
-    /// Parses the contract's spelling (`reader`, `reader-2`, `cache`, …).
+    /// The first (or only) service: `service`.
+    pub const SERVICE: NodeId = NodeId::Service(1);
+    /// The first (or only) cache node: `cache`.
+    pub const CACHE: NodeId = NodeId::Cache(1);
+
+    /// Parses the contract's spelling (`reader`, `reader-2`, `cache`, `service-2`, …).
     pub fn parse(text: &str) -> Option<NodeId> {
         let numbered = |prefix: &str| -> Option<u8> {
             let rest = text.strip_prefix(prefix)?;
@@ -35,19 +55,24 @@ impl NodeId {
             (n >= 2).then_some(n)
         };
         Some(match text {
-            "service" => NodeId::Service,
-            "cache" => NodeId::Cache,
+            "cdn" => NodeId::Cdn,
             "db" => NodeId::Db,
             "bus" => NodeId::Bus,
             "relay" => NodeId::Relay,
             "consumer" => NodeId::Consumer,
             "flusher" => NodeId::Flusher,
+            "invalidator" => NodeId::Invalidator,
             _ => {
-                if let Some(n) = numbered("reader") {
-                    NodeId::Reader(n)
-                } else {
-                    NodeId::Writer(numbered("writer")?)
-                }
+                let kinds: [(&str, Numbered); 5] = [
+                    ("reader", NodeId::Reader),
+                    ("writer", NodeId::Writer),
+                    ("service", NodeId::Service),
+                    ("cache", NodeId::Cache),
+                    ("replica", NodeId::Replica),
+                ];
+                kinds
+                    .iter()
+                    .find_map(|(prefix, make)| numbered(prefix).map(make))?
             }
         })
     }
@@ -59,18 +84,58 @@ impl NodeId {
 
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            NodeId::Reader(1) => f.write_str("reader"),
-            NodeId::Reader(n) => write!(f, "reader-{n}"),
-            NodeId::Writer(1) => f.write_str("writer"),
-            NodeId::Writer(n) => write!(f, "writer-{n}"),
-            NodeId::Service => f.write_str("service"),
-            NodeId::Cache => f.write_str("cache"),
-            NodeId::Db => f.write_str("db"),
-            NodeId::Bus => f.write_str("bus"),
-            NodeId::Relay => f.write_str("relay"),
-            NodeId::Consumer => f.write_str("consumer"),
-            NodeId::Flusher => f.write_str("flusher"),
+        let (name, n) = match *self {
+            NodeId::Reader(n) => ("reader", n),
+            NodeId::Writer(n) => ("writer", n),
+            NodeId::Service(n) => ("service", n),
+            NodeId::Cache(n) => ("cache", n),
+            NodeId::Replica(n) => ("replica", n),
+            NodeId::Cdn => ("cdn", 1),
+            NodeId::Db => ("db", 1),
+            NodeId::Bus => ("bus", 1),
+            NodeId::Relay => ("relay", 1),
+            NodeId::Consumer => ("consumer", 1),
+            NodeId::Flusher => ("flusher", 1),
+            NodeId::Invalidator => ("invalidator", 1),
+        };
+        if n == 1 {
+            f.write_str(name)
+        } else {
+            write!(f, "{name}-{n}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod node_id_tests {
+    use super::NodeId;
+
+    #[test]
+    fn every_fixed_id_reads_back_as_written() {
+        for text in [
+            "reader",
+            "reader-2",
+            "writer",
+            "writer-3",
+            "cdn",
+            "service",
+            "service-2",
+            "cache",
+            "cache-2",
+            "db",
+            "replica",
+            "replica-2",
+            "bus",
+            "relay",
+            "consumer",
+            "flusher",
+            "invalidator",
+        ] {
+            let id = NodeId::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(id.to_string(), text);
+        }
+        for bad in ["service-1", "cache-", "replica-x", "dbx", "", "cache-0"] {
+            assert_eq!(NodeId::parse(bad), None, "{bad}");
         }
     }
 }

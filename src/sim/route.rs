@@ -150,7 +150,7 @@ impl World {
                     self.metrics.db_writes += 1;
                     let relies =
                         matches!(self.config.write_mode, WriteMode::Event | WriteMode::Outbox)
-                            && msg.from == NodeId::Service;
+                            && msg.from == NodeId::SERVICE;
                     if relies {
                         self.books.relied.push((key, version));
                     }
@@ -196,8 +196,8 @@ impl World {
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
         match msg.to {
-            NodeId::Service => Some(self.deliver_to_service(msg)),
-            NodeId::Cache => match msg.payload {
+            NodeId::SERVICE => Some(self.deliver_to_service(msg)),
+            NodeId::CACHE => match msg.payload {
                 // The write-behind queue spans the cache and the flusher: `behind.rs`.
                 Payload::WbWrite { .. } => {
                     let mut out = self.take_out();
@@ -207,7 +207,7 @@ impl World {
                     Some(s.and(more))
                 }
                 _ => {
-                    let from = self.run_node(NodeId::Cache, |w, ctx| w.cache.on_msg(ctx, msg));
+                    let from = self.run_node(NodeId::CACHE, |w, ctx| w.cache.on_msg(ctx, msg));
                     super::handle::cache_books(self, Some(msg), from);
                     None
                 }
@@ -286,13 +286,14 @@ impl World {
                 super::handle::client_books(self, from);
                 None
             }
+            _ => Some(said!(self, "ignored", "")),
         }
     }
 
     pub(super) fn fire(&mut self, timer: &Timer) -> Option<Said> {
         match timer.kind {
             TimerKind::Expire { key } => {
-                let from = self.run_node(NodeId::Cache, |w, ctx| w.cache.on_expire(ctx, key));
+                let from = self.run_node(NodeId::CACHE, |w, ctx| w.cache.on_expire(ctx, key));
                 super::handle::cache_books(self, None, from);
                 None
             }

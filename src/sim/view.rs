@@ -502,8 +502,8 @@ fn note(world: &World, id: NodeId) -> String {
                 (None, None) => "done".to_string(),
             }
         }
-        NodeId::Service => plural(world.service.flows.len(), "open request"),
-        NodeId::Cache => {
+        NodeId::SERVICE => plural(world.service.flows.len(), "open request"),
+        NodeId::CACHE => {
             let keys = world
                 .cache
                 .entries
@@ -553,5 +553,6 @@ fn note(world: &World, id: NodeId) -> String {
                 format!("next flush at {} ms", t.at_ms)
             })
         }
+        _ => String::new(),
     }
 }

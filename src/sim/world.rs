@@ -80,7 +80,7 @@ impl World {
         // by the run's seed: a scenario draws from one of them, so the draws are those
         // of the one generator the world had before the nodes had their own.
         let service = ServiceSettings {
-            cache: NodeId::Cache,
+            cache: NodeId::CACHE,
             db: NodeId::Db,
             bus: NodeId::Bus,
             cache_ms: config.latency.cache_ms,
@@ -145,7 +145,7 @@ impl World {
             cache_ms: config.latency.cache_ms,
         };
         let flusher = FlusherSettings {
-            cache: NodeId::Cache,
+            cache: NodeId::CACHE,
             db: NodeId::Db,
             flush_delay_ms: config.behind.flush_delay_ms,
             batch_size: config.behind.batch_size,
@@ -199,7 +199,7 @@ impl World {
     /// The nodes this scenario uses, in id order.
     pub fn nodes(&self) -> Vec<NodeId> {
         let mut nodes: Vec<NodeId> = self.clients.iter().map(|c| c.id).collect();
-        nodes.extend([NodeId::Service, NodeId::Cache, NodeId::Db]);
+        nodes.extend([NodeId::SERVICE, NodeId::CACHE, NodeId::Db]);
         if self.config.bus.is_some() {
             nodes.extend([NodeId::Bus, NodeId::Consumer]);
         }
@@ -238,7 +238,7 @@ impl World {
     pub(crate) fn schedule_expiry(&mut self, key: Key, expires_ms: u64) {
         self.timers.retain(|t| t.kind != TimerKind::Expire { key });
         if expires_ms != NO_TTL && !self.config.lazy_expiry {
-            self.add_timer(NodeId::Cache, expires_ms, TimerKind::Expire { key });
+            self.add_timer(NodeId::CACHE, expires_ms, TimerKind::Expire { key });
         }
     }
 
@@ -335,7 +335,7 @@ impl World {
             }
             Event::Fault(fault) => {
                 // A fault happens now: time does not move.
-                let actor = fault.actor(self).unwrap_or(NodeId::Service);
+                let actor = fault.actor(self).unwrap_or(NodeId::SERVICE);
                 (actor, None, Some(super::fault::inject(self, fault)))
             }
             Event::Fire(id) => {
@@ -479,7 +479,7 @@ impl World {
             let mut out = self.take_out();
             let mut ctx = Ctx::new(to, self.now_ms, self.voice, &mut out);
             let s = match to {
-                NodeId::Cache => self.cache.on_call(&mut ctx, from, call),
+                NodeId::CACHE => self.cache.on_call(&mut ctx, from, call),
                 NodeId::Flusher => self.flusher.on_call(&mut ctx, from, call),
                 _ => Said::silent(),
             };

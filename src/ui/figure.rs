@@ -27,17 +27,17 @@ fn links(nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let mut out: Vec<(NodeId, NodeId)> = nodes
         .iter()
         .filter(|n| n.id.is_client())
-        .map(|n| (n.id, NodeId::Service))
+        .map(|n| (n.id, NodeId::SERVICE))
         .collect();
     let fixed = [
-        (NodeId::Service, NodeId::Cache),
-        (NodeId::Service, NodeId::Db),
-        (NodeId::Service, NodeId::Bus),
+        (NodeId::SERVICE, NodeId::CACHE),
+        (NodeId::SERVICE, NodeId::Db),
+        (NodeId::SERVICE, NodeId::Bus),
         (NodeId::Db, NodeId::Relay),
         (NodeId::Relay, NodeId::Bus),
         (NodeId::Bus, NodeId::Consumer),
-        (NodeId::Consumer, NodeId::Cache),
-        (NodeId::Cache, NodeId::Flusher),
+        (NodeId::Consumer, NodeId::CACHE),
+        (NodeId::CACHE, NodeId::Flusher),
         (NodeId::Flusher, NodeId::Db),
     ];
     out.extend(fixed.into_iter().filter(|(a, b)| has(*a) && has(*b)));
@@ -48,9 +48,12 @@ fn role(id: NodeId) -> &'static str {
     match id {
         NodeId::Reader(_) => "client",
         NodeId::Writer(_) => "client",
-        NodeId::Service => "app",
-        NodeId::Cache => "cache",
+        NodeId::Service(_) => "app",
+        NodeId::Cache(_) => "cache",
+        NodeId::Cdn => "edge cache",
         NodeId::Db => "database",
+        NodeId::Replica(_) => "read replica",
+        NodeId::Invalidator => "CDC invalidator",
         NodeId::Bus => "event bus",
         NodeId::Relay => "outbox relay",
         NodeId::Consumer => "invalidator",

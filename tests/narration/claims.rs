@@ -167,7 +167,7 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
                 .iter()
                 .any(|t| matches!(t.kind, TimerKind::SecondDelete { key, .. } if key == k));
             let deleting = after_w.net.iter().any(|m| {
-                m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key, .. } if key == k)
+                m.to == NodeId::CACHE && matches!(m.payload, Payload::Del { key, .. } if key == k)
             });
             if second || deleting {
                 errors.push(format!(

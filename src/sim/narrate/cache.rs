@@ -212,7 +212,7 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
         ));
     }
     let deleting = w.net.iter().any(|m| {
-        m.to == NodeId::Cache && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
+        m.to == NodeId::CACHE && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
     });
     if deleting {
         return Some(format!("the delete of {key} already on its way removes it"));
