@@ -1,7 +1,11 @@
 //! Distinct states per second of the exhaustive search, natively, and the time of each
 //! catalog scenario's complete search (no extra faults). A benchmark that prints its
-//! figures, never a timed test: `cargo run --release --example search_bench`.
-use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
+//! figures, never a timed test:
+//! `CARGO_PROFILE_RELEASE_OPT_LEVEL=3 cargo run --release --example search_bench` (the
+//! page's release profile is built for size, `opt-level = "z"`; the search natively is
+//! measured built for speed). A violation recognised as a race the catalog teaches is
+//! printed with that scenario (`cache-matches-db@21(stale-set-race)`).
+use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 use std::time::Instant;
 
@@ -21,6 +25,7 @@ fn main() {
         for fixes in fix_sets {
             let run = Run::new(scenario, fixes.clone(), scenario.seed);
             let model = WorldModel::new(&run, FaultBudget::any(faults));
+            let start = model.start().clone();
             let t = Instant::now();
             let cpu = cpu_ms();
             let mut search = Search::new(model, Bounds::default());
@@ -30,7 +35,10 @@ fn main() {
             let v: Vec<String> = report
                 .violations
                 .iter()
-                .map(|v| format!("{}@{}", v.name, v.path.len()))
+                .map(|v| match teaches(&start, &v.path) {
+                    Some(t) => format!("{}@{}({t})", v.name, v.path.len()),
+                    None => format!("{}@{}", v.name, v.path.len()),
+                })
                 .collect();
             println!(
                 "{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",

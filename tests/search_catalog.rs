@@ -97,3 +97,174 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
     );
     assert!(Invariant::NoLostEvent.check(w).is_ok());
 }
+
+use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel, STALE_SET};
+
+/// Per broken invariant: its shortest run's length, and the race the search
+/// recognised it as (`stale-set-race`), if any.
+type Verdicts = Vec<(&'static str, usize, Option<&'static str>)>;
+
+/// A complete search with no faults but the story's; its verdicts.
+fn verdicts(id: &str, fixes: &[&str]) -> Verdicts {
+    let run = start(id, fixes);
+    let model = WorldModel::new(&run, FaultBudget::NONE);
+    let from = model.start().clone();
+    let report = Search::new(model, Bounds::default()).run();
+    assert!(report.complete, "{id} {fixes:?}: the search completes");
+    for v in &report.violations {
+        let replayed = run
+            .replayed(&v.path)
+            .unwrap_or_else(|(i, e)| panic!("{id}: choice {i} does not replay: {e:?}"));
+        assert!(replayed.at_end(), "{id}: {} ends the run", v.name);
+    }
+    report
+        .violations
+        .iter()
+        .map(|v| (v.name, v.path.len(), teaches(&from, &v.path)))
+        .collect()
+}
+
+/// The scenario's own run to its end: its length, and whether it breaks `invariant`.
+fn own(id: &str, fixes: &[&str], invariant: Invariant) -> (usize, bool) {
+    let mut run = start(id, fixes);
+    run.run_to_end();
+    (run.cursor(), invariant.check(run.world()).is_err())
+}
+
+const CMD: &str = "cache-matches-db";
+const STALE: Option<&str> = Some(STALE_SET);
+
+/// Every catalog problem (no fix) whose search completes: its own race is found, no
+/// longer than the scenario's own run, and not mistaken for the stale-set race
+/// (unless it is that race).
+#[test]
+fn every_race_of_the_catalog_is_found_at_its_shortest() {
+    let cases: [(&str, Verdicts); 9] = [
+        ("stale-set-race", vec![(CMD, 16, STALE)]),
+        ("delete-before-update-race", vec![(CMD, 21, None)]),
+        ("write-through-race", vec![(CMD, 14, None)]),
+        (
+            "write-behind-crash",
+            vec![("no-lost-write", 14, None), (CMD, 22, STALE)],
+        ),
+        (
+            "event-loss",
+            vec![(CMD, 23, None), ("no-lost-event", 23, None)],
+        ),
+        ("event-duplicate-reorder", vec![(CMD, 25, None)]),
+        ("poison-event", vec![(CMD, 47, None)]),
+        (
+            "dual-write-crash",
+            vec![(CMD, 14, None), ("no-lost-event", 8, None)],
+        ),
+        ("event-delay", vec![(CMD, 28, STALE)]),
+    ];
+    for (id, want) in cases {
+        let got = verdicts(id, &[]);
+        assert_eq!(got, want, "{id}");
+        for (name, len, _) in got {
+            let inv = [
+                Invariant::CacheMatchesDb,
+                Invariant::NoLostWrite,
+                Invariant::NoLostEvent,
+            ]
+            .into_iter()
+            .find(|i| i.name() == name)
+            .expect("an invariant's name");
+            let (own_len, own_breaks) = own(id, &[], inv);
+            if own_breaks {
+                assert!(len <= own_len, "{id}: {name} in {len} > own run {own_len}");
+            }
+        }
+    }
+}
+
+/// Patterns whose own script ends ok still race in some interleaving: the search
+/// shows the stale-set race (a read that straddles the write).
+#[test]
+fn patterns_that_end_ok_show_the_stale_set_race() {
+    for (id, len) in [
+        ("cache-aside-write", 21),
+        ("event-invalidation", 23),
+        ("ttl-expiry", 26),
+    ] {
+        assert!(!own(id, &[], Invariant::CacheMatchesDb).1, "{id} ends ok");
+        assert_eq!(verdicts(id, &[]), [(CMD, len, STALE)], "{id}");
+    }
+}
+
+/// Each fix the catalog says holds: a complete search finds no violation, or only the
+/// stale-set race, which that fix does not claim to close.
+#[test]
+fn fixes_that_hold_are_proven_within_the_bounds() {
+    let none: Verdicts = Vec::new();
+    let cases: [(&str, &str, Verdicts); 7] = [
+        ("stale-set-race", "lease", none.clone()),
+        ("stale-set-race", "versioned-set", none.clone()),
+        ("write-through-race", "versioned-write", none.clone()),
+        ("event-duplicate-reorder", "versioned-events", none.clone()),
+        (
+            "event-duplicate-reorder",
+            "idempotent-consumer",
+            none.clone(),
+        ),
+        ("poison-event", "retry-dlq", none.clone()),
+        (
+            "write-behind-crash",
+            "durable-queue",
+            vec![(CMD, 22, STALE)],
+        ),
+    ];
+    for (id, fix, want) in cases {
+        assert_eq!(verdicts(id, &[fix]), want, "{id} with {fix}");
+    }
+}
+
+#[test]
+fn a_durable_bus_leaves_only_the_stale_set_race() {
+    assert_eq!(verdicts("event-loss", &["durable-bus"]), [(CMD, 24, STALE)]);
+}
+
+#[test]
+fn update_then_delete_leaves_the_stale_set_race() {
+    assert_eq!(
+        verdicts("delete-before-update-race", &["update-then-delete"]),
+        [(CMD, 21, STALE)]
+    );
+}
+
+/// The worker's result message carries the recognised race to the page, and the
+/// counterexample's run code plays back to the same violation.
+#[test]
+fn the_result_message_names_the_race_and_its_run_code_plays() {
+    use cachescope::sim::link;
+    use cachescope::sim::search::job::Job;
+    use cachescope::sim::search::msg::{Reply, Request};
+    let run = start("cache-aside-write", &[]);
+    let request = Request {
+        link: link::setup_query(&run),
+        faults: 0,
+        max_states: 10_000,
+    };
+    let decoded = Request::decode(&request.encode()).expect("a request reads back");
+    let mut job = Job::new(&decoded).expect("the page's own setup");
+    // Bounded: 10,000 states at most, 1,000 per slice.
+    for _ in 0..100 {
+        if job.step(1_000).done {
+            break;
+        }
+    }
+    let Some(Reply::Result(found)) = Reply::decode(&job.result_message(5)) else {
+        panic!("a result message");
+    };
+    assert!(found.complete);
+    assert_eq!(found.violations.len(), 1);
+    let c = &found.violations[0];
+    assert_eq!(
+        (c.invariant.as_str(), c.steps, c.teaches.as_deref()),
+        (CMD, 21, STALE)
+    );
+    let events = cachescope::sim::codec::decode(&run, &c.code).expect("its run code reads");
+    let played = run.replayed(&events).expect("it replays");
+    assert!(Invariant::CacheMatchesDb.check(played.world()).is_err());
+}

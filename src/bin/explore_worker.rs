@@ -4,7 +4,7 @@
 //! starts it on the first search only, so the page's first download does not grow.
 //!
 //! It says `kind=ready` once loaded, then runs each request to its end in slices,
-//! posting progress at most every 100 ms, then the result (`sim::search::job` has the
+//! posting progress at most every 100 ms, then the result (`sim::search::msg` has the
 //! messages). It never stops on its own: the page cancels by terminating it.
 
 #[cfg(target_arch = "wasm32")]

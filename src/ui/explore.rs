@@ -7,7 +7,7 @@ use super::browser;
 use super::session::Actions;
 use crate::sim::codec;
 use crate::sim::link;
-use crate::sim::search::job::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
+use crate::sim::search::msg::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -219,7 +219,8 @@ pub fn Explorer() -> impl IntoView {
             </p>
             {move || shown().map(|found| {
                 let faults = state.with_untracked(|s| s.faults);
-                result_view(found, faults, play)
+                let scenario = a.session.with_untracked(|s| s.run.scenario.id);
+                result_view(found, faults, scenario, play)
             })}
         </section>
     }
@@ -253,7 +254,28 @@ fn summary(found: &Found, faults: u8) -> String {
     scope + &verdict
 }
 
-fn result_view(found: Found, faults: u8, play: impl Fn(String) + Copy + 'static) -> impl IntoView {
+/// What the search recognised a counterexample as, in words, with a link to the
+/// scenario that teaches it unless it is the one loaded.
+fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView> {
+    let id = c.teaches.clone()?;
+    let what = "It is the stale-set race: a read loaded an older value, and its set reached the cache after \
+                a newer version was written, so the cache keeps the older one. ";
+    let link = (id != scenario).then(|| {
+        view! {
+            <a data-testid="explore-teaches" data-scenario=id.clone() href=format!("?scenario={id}")>
+                {format!("The scenario {id} teaches it.")}
+            </a>
+        }
+    });
+    Some(view! { <span class="explore-teaches">{what}{link}</span> })
+}
+
+fn result_view(
+    found: Found,
+    faults: u8,
+    scenario: &'static str,
+    play: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
     let text = summary(&found, faults);
     let rows = found
         .violations
@@ -264,6 +286,7 @@ fn result_view(found: Found, faults: u8, play: impl Fn(String) + Copy + 'static)
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
                     data-steps=c.steps.to_string()>
                     <span>{format!("{}: the shortest run that breaks it has {} steps. ", c.invariant, c.steps)}</span>
+                    {teaching(c, scenario)}
                     <button data-testid="explore-play" on:click=move |_| play(code.clone())>
                         "Play it as a branch"
                     </button>

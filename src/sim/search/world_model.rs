@@ -124,6 +124,11 @@ impl WorldModel {
         }
     }
 
+    /// The world every run of the search starts from.
+    pub fn start(&self) -> &World {
+        &self.start
+    }
+
     /// How many kinds of fault the story uses (each allowed anywhere, uncounted).
     pub fn story_faults(&self) -> usize {
         self.story.len()

@@ -1,0 +1,162 @@
+//! The messages between the page and the search's worker: query strings
+//! (`key=value&…`, read by `link::pairs`), so neither side needs a JSON library. The
+//! page uses only this module (and not the search itself), so the search's code stays
+//! out of the page's download.
+//!
+//! Page → worker: `link=<setup query, escaped>&faults=N&max_states=M`.
+//! Worker → page: `kind=ready`; `kind=progress&states=…&depth=…&ends=…&elapsed_ms=…`;
+//! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
+//! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
+//! invariant; `kind=error&message=…` for a request it cannot read.
+use crate::sim::link;
+
+/// The most faults the page offers to place.
+pub const MAX_FAULTS: u8 = 3;
+/// The most states a search in the page may find (about 27 MB of visited set).
+pub const MAX_STATES: usize = 1_000_000;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The run's setup, as `link::setup_query` writes it.
+    pub link: String,
+    pub faults: u8,
+    pub max_states: usize,
+}
+
+impl Request {
+    pub fn encode(&self) -> String {
+        format!(
+            "link={}&faults={}&max_states={}",
+            escape(&self.link),
+            self.faults,
+            self.max_states
+        )
+    }
+
+    /// Reads a request; a missing or bad number is an error naming it.
+    pub fn decode(text: &str) -> Result<Request, String> {
+        let pairs = link::pairs(text);
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let link = get("link").ok_or("the request has no link")?;
+        let number = |name: &str, max: usize| -> Result<usize, String> {
+            let v = get(name).ok_or(format!("the request has no {name}"))?;
+            match v.parse::<usize>() {
+                Ok(n) if n <= max => Ok(n),
+                _ => Err(format!("{name}={v}: not a whole number from 0 to {max}")),
+            }
+        };
+        Ok(Request {
+            link,
+            faults: number("faults", usize::from(MAX_FAULTS))? as u8,
+            max_states: number("max_states", MAX_STATES)?,
+        })
+    }
+}
+
+/// `%`-escapes what would end a value in a query string.
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '&' => out.push_str("%26"),
+            '=' => out.push_str("%3D"),
+            '+' => out.push_str("%2B"),
+            ' ' => out.push_str("%20"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn error_message(message: &str) -> String {
+    format!("kind=error&message={}", escape(message))
+}
+
+/// A message from the worker, as the page reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    Ready,
+    Progress {
+        states: usize,
+        depth: usize,
+        ends: usize,
+        elapsed_ms: u64,
+    },
+    Result(Found),
+    Error(String),
+}
+
+/// A finished search, as the page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    pub states: usize,
+    pub ends: usize,
+    pub depth: usize,
+    pub complete: bool,
+    pub elapsed_ms: u64,
+    pub violations: Vec<Counterexample>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counterexample {
+    pub invariant: String,
+    pub steps: usize,
+    /// The catalog scenario that teaches this race (`stale-set-race`), when the
+    /// search recognised it.
+    pub teaches: Option<String>,
+    /// The run code of its choices (`codec::decode` against the same run).
+    pub code: String,
+}
+
+impl Reply {
+    /// Reads a worker's message; anything else is `None`.
+    pub fn decode(text: &str) -> Option<Reply> {
+        let pairs = link::pairs(text);
+        let get = |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let num = |name: &str| get(name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        match get("kind")? {
+            "ready" => Some(Reply::Ready),
+            "progress" => Some(Reply::Progress {
+                states: num("states") as usize,
+                depth: num("depth") as usize,
+                ends: num("ends") as usize,
+                elapsed_ms: num("elapsed_ms"),
+            }),
+            "result" => Some(Reply::Result(Found {
+                states: num("states") as usize,
+                ends: num("ends") as usize,
+                depth: num("depth") as usize,
+                complete: get("complete") == Some("1"),
+                elapsed_ms: num("elapsed_ms"),
+                violations: pairs
+                    .iter()
+                    .filter(|(k, _)| k == "violation")
+                    .filter_map(|(_, v)| {
+                        let mut parts = v.splitn(4, ':');
+                        Some(Counterexample {
+                            invariant: parts.next()?.to_string(),
+                            steps: parts.next()?.parse().ok()?,
+                            teaches: Some(parts.next()?)
+                                .filter(|t| *t != "-")
+                                .map(str::to_string),
+                            code: parts.next()?.to_string(),
+                        })
+                    })
+                    .collect(),
+            })),
+            "error" => Some(Reply::Error(get("message").unwrap_or("").to_string())),
+            _ => None,
+        }
+    }
+}

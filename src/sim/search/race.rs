@@ -1,0 +1,71 @@
+//! Which known race a counterexample is, so the page can say so and link to the
+//! scenario that teaches it.
+//!
+//! The stale-set race (`stale-set-race`): a read loads a value, a newer version is
+//! committed (or, in write-behind, acknowledged) before the read's set reaches the
+//! cache, the set stores the older value anyway, and nothing replaces it before the
+//! run ends. Patterns whose own script ends ok (`cache-aside-write`,
+//! `event-invalidation`, `hybrid`) and fixes that close only their scenario's own
+//! window (`update-then-delete`, `durable-queue`, `durable-bus`, `outbox`) still have
+//! this interleaving: a read that straddles the write.
+use crate::sim::ids::{Key, Version};
+use crate::sim::msg::Payload;
+use crate::sim::world::{Event, World};
+
+/// The catalog scenario that teaches the stale-set race.
+pub const STALE_SET: &str = "stale-set-race";
+
+/// The catalog scenario that teaches the race the run from `start` through `path`
+/// ends in, if it is one the search recognises; `None` for any other run (or a path
+/// that does not replay).
+pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
+    let mut world = start.clone();
+    // Per key, whether the cache's current entry was stored by a late set of a loaded
+    // value (older than the version expected when it landed).
+    let mut late: Vec<Key> = Vec::new();
+    let version_of =
+        |w: &World, k: &Key| -> Option<Version> { w.cache.entries.get(k).map(|e| e.version) };
+    // Bounded by the path's length.
+    for &event in path {
+        let stale_set = match event {
+            Event::Deliver(id) => {
+                world
+                    .net
+                    .iter()
+                    .find(|m| m.id == id)
+                    .and_then(|m| match m.payload {
+                        Payload::Set {
+                            key,
+                            version,
+                            loaded_at_ms: Some(_),
+                            ..
+                        } if version < world.expected(key) => Some((key, version)),
+                        _ => None,
+                    })
+            }
+            _ => None,
+        };
+        let before: Vec<_> = late.iter().map(|k| (*k, version_of(&world, k))).collect();
+        world.step_quiet(event).ok()?;
+        // An entry that changed (or went) is no longer the late set's.
+        late = before
+            .into_iter()
+            .filter(|(k, v)| version_of(&world, k) == *v)
+            .map(|(k, _)| k)
+            .collect();
+        if let Some((key, version)) = stale_set {
+            let stored = version_of(&world, &key) == Some(version);
+            if stored && !late.contains(&key) {
+                late.push(key);
+            }
+        }
+    }
+    let stale_at_end = late.iter().any(|k| {
+        world
+            .cache
+            .entries
+            .get(k)
+            .is_some_and(|e| e.expires_ms > world.now_ms && e.version < world.expected(*k))
+    });
+    stale_at_end.then_some(STALE_SET)
+}
