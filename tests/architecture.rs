@@ -80,6 +80,7 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/client.rs", &["client"]),
     ("src/sim/cache.rs", &["cache"]),
     ("src/sim/cache_node.rs", &["cache"]),
+    ("src/sim/replica.rs", &["replica"]),
     // The service's program is in two files: the request flow and the read path.
     ("src/sim/service.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/load.rs", &["service", "load", "parts::Flow"]),
@@ -105,6 +106,7 @@ const NOT_A_NODES_OWN: &[&str] = &[
     "bus",
     "consumer",
     "relay",
+    "replica",
     "behind",
     "service",
     "handle",

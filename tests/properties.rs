@@ -161,6 +161,13 @@ fn expectations(id: &str) -> Vec<Expect> {
             Breaks("", event_ok, Vary::Orders),
             Holds("outbox", event_ok),
         ],
+        "replica-lag-refill" => vec![
+            Breaks("", cache_ok, Vary::Orders),
+            Holds("versioned-set", cache_ok),
+            Fails("lease", cache_ok, Vary::Orders, "not reads of a stale copy"),
+            // The key starts cached, so the only miss follows the delete.
+            Holds("fill-from-primary", cache_ok),
+        ],
         _ => Vec::new(),
     }
 }
@@ -279,4 +286,5 @@ scenario_properties! {
     event_duplicate_reorder => "event-duplicate-reorder",
     poison_event => "poison-event",
     dual_write_crash => "dual-write-crash",
+    replica_lag_refill => "replica-lag-refill",
 }

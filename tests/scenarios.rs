@@ -318,7 +318,57 @@ fn every_fix_says_what_it_does_and_costs() {
             "event-duplicate-reorder",
             "poison-event",
             "dual-write-crash",
+            "replica-lag-refill",
         ],
         "the learning path's order"
     );
+}
+
+#[test]
+fn replica_lag_refill_without_fix() {
+    let r = run("replica-lag-refill", &[]);
+    check(&r, expect_file!["snapshots/replica-lag-refill.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v2");
+    assert_eq!(metric(&r, Metric::ReplicaReads), 1);
+    assert_eq!(metric(&r, Metric::DbReads), 0);
+    assert!(metric(&r, Metric::StaleReads) >= 1);
+}
+
+#[test]
+fn replica_lag_refill_versioned_set() {
+    let r = run("replica-lag-refill", &["versioned-set"]);
+    check(
+        &r,
+        expect_file!["snapshots/replica-lag-refill+versioned-set.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("must outlive the replica's lag"));
+}
+
+#[test]
+fn replica_lag_refill_lease_does_not_help() {
+    let r = run("replica-lag-refill", &["lease"]);
+    check(&r, expect_file!["snapshots/replica-lag-refill+lease.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert!(
+        story(&r).contains("not reads of a stale copy"),
+        "the page says why leases do not help"
+    );
+}
+
+#[test]
+fn replica_lag_refill_fill_from_primary() {
+    let r = run("replica-lag-refill", &["fill-from-primary"]);
+    check(
+        &r,
+        expect_file!["snapshots/replica-lag-refill+fill-from-primary.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    assert_eq!(metric(&r, Metric::DbReads), 1);
+    assert_eq!(metric(&r, Metric::ReplicaReads), 0);
+    assert!(story(&r).contains("stale-set race"));
 }

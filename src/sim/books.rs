@@ -20,6 +20,8 @@ pub struct Metrics {
     pub events_dropped: u64,
     pub stale_reads: u64,
     pub db_reads_peak: u64,
+    /// Reads served by replicas (`db_reads` counts the primary's).
+    pub replica_reads: u64,
 }
 
 /// What the run has promised, for the invariants to check against.
@@ -80,6 +82,8 @@ pub enum Happened {
     OldEventIgnored(Key),
     /// An idempotent consumer ignored an event it had handled before.
     DuplicateIgnored(Key),
+    /// A replica answered a read of the key with a version older than the primary's.
+    ReplicaBehind(Key),
 }
 
 impl Books {
@@ -149,10 +153,11 @@ pub enum Metric {
     EventsDropped,
     StaleReads,
     DbReadsPeak,
+    ReplicaReads,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 10] = [
+    pub const ALL: [Metric; 11] = [
         Metric::DbReads,
         Metric::DbWrites,
         Metric::WritesAcked,
@@ -163,6 +168,7 @@ impl Metric {
         Metric::EventsDropped,
         Metric::StaleReads,
         Metric::DbReadsPeak,
+        Metric::ReplicaReads,
     ];
 
     /// The contract's name.
@@ -178,6 +184,7 @@ impl Metric {
             Metric::EventsDropped => "events-dropped",
             Metric::StaleReads => "stale-reads",
             Metric::DbReadsPeak => "db-reads-peak",
+            Metric::ReplicaReads => "replica-reads",
         }
     }
 
@@ -193,6 +200,7 @@ impl Metric {
             Metric::EventsDropped => m.events_dropped,
             Metric::StaleReads => m.stale_reads,
             Metric::DbReadsPeak => m.db_reads_peak,
+            Metric::ReplicaReads => m.replica_reads,
         }
     }
 }

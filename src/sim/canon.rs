@@ -18,7 +18,8 @@
 //! messages sorted by content), so a renaming depends only on content, and on the
 //! original ids only between two items equal in everything else. The network is the
 //! multiset of messages, with first-in-first-out order kept only on an ordered
-//! connection (to or from the bus), the only place the rules read it.
+//! connection (to or from the bus, a replication stream), the only place the rules
+//! read it.
 //!
 //! Time. By the rules at the top of `scenarios.md`, `now` decides which timers are
 //! enabled, an entry's expiry is judged against it (`cache-matches-db` skips expired
@@ -317,9 +318,10 @@ impl Names {
     }
 }
 
-/// Whether messages on this connection keep their order (to or from the bus).
+/// Whether messages on this connection keep their order (to or from the bus, and a
+/// replication stream).
 fn ordered(from: NodeId, to: NodeId) -> bool {
-    from == NodeId::Bus || to == NodeId::Bus
+    super::timing::ordered(from, to)
 }
 
 impl World {
@@ -389,6 +391,9 @@ impl World {
             .hash(&mut h);
         self.flusher.planned.hash(&mut h);
         (&self.db.rows, self.db.lsn, &self.db.outbox).hash(&mut h);
+        if self.config.replica.is_some() {
+            (&self.db.log, &self.db.streams, &self.replica).hash(&mut h);
+        }
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
         (self.bus.durable, &self.bus.log, &self.bus.dlq).hash(&mut h);

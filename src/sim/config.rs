@@ -180,6 +180,35 @@ pub enum LoadGuard {
     },
 }
 
+/// Where a request reads the row: the primary or its replica.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum ReadFrom {
+    Primary,
+    Replica,
+}
+
+/// A read replica of the primary (asynchronous streaming replication, as MySQL and
+/// Postgres do by default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplicaConfig {
+    /// How long a change takes from the primary's commit to the replica: the delay
+    /// of the replication stream.
+    pub lag_ms: u64,
+    /// Where the service reads a row after a cache miss.
+    pub miss_reads: ReadFrom,
+}
+
+impl Default for ReplicaConfig {
+    fn default() -> Self {
+        ReplicaConfig {
+            lag_ms: 20,
+            miss_reads: ReadFrom::Replica,
+        }
+    }
+}
+
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -271,6 +300,9 @@ pub struct Config {
     /// The consumer fails on every event about this key (a poison message).
     pub poison: Option<Key>,
     pub behind: BehindConfig,
+    /// `Some`: the database has a read replica, `replica`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica: Option<ReplicaConfig>,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -312,6 +344,7 @@ impl Default for Config {
             },
             poison: None,
             behind: BehindConfig::default(),
+            replica: None,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

@@ -47,6 +47,18 @@ impl OutboxRow {
 pub struct DbLatency {
     pub read_ms: u64,
     pub write_ms: u64,
+    /// The delay of a replication stream: how far behind a replica applies a change.
+    #[serde(default)]
+    pub lag_ms: u64,
+}
+
+/// One change of the commit log (MySQL's binlog, Postgres's WAL), as a replica
+/// applies it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub lsn: u32,
+    pub key: Key,
+    pub version: Version,
 }
 
 /// What the database did with a message, for the books and the narration
@@ -75,6 +87,15 @@ pub enum DbFact {
     OutboxEmpty,
     /// The outbox row of `event` is marked published.
     Marked { event: EventId },
+    /// The change just committed went to the commit log as `lsn` and down the
+    /// replication stream to `to`, arriving `lag_ms` later.
+    Streamed { lsn: u32, to: NodeId, lag_ms: u64 },
+    /// A replica asked for the log after `from_lsn`: `resent` changes go again.
+    Streaming {
+        to: NodeId,
+        from_lsn: u32,
+        resent: u32,
+    },
     /// A message the database does not handle.
     Ignored { payload: Payload },
 }
@@ -88,6 +109,13 @@ pub struct Db {
     /// The log sequence number of the last change (the seed rows take 1..n).
     pub lsn: u32,
     pub outbox: Vec<OutboxRow>,
+    /// The commit log, oldest first, kept while a replica streams it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<LogEntry>,
+    /// The replicas the primary streams its commit log to, each with the number of
+    /// its connection.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<(NodeId, u32)>,
 }
 
 impl Db {
@@ -100,6 +128,33 @@ impl Db {
             rows,
             lsn,
             outbox: Vec::new(),
+            log: Vec::new(),
+            streams: Vec::new(),
+        }
+    }
+
+    /// Keeps the change just committed in the log, if a replica streams it, and
+    /// sends it down every stream (asynchronous: the commit does not wait).
+    fn stream(&mut self, ctx: &mut Ctx, key: Key, version: Version) {
+        if self.streams.is_empty() {
+            return;
+        }
+        let lsn = self.lsn;
+        self.log.push(LogEntry { lsn, key, version });
+        let lag_ms = self.latency.lag_ms;
+        for (to, conn) in &self.streams {
+            let change = Payload::Change {
+                lsn,
+                key,
+                version,
+                conn: *conn,
+            };
+            ctx.send(*to, None, change, lag_ms);
+            ctx.fact(DbFact::Streamed {
+                lsn,
+                to: *to,
+                lag_ms,
+            });
         }
     }
 
@@ -167,12 +222,14 @@ impl Db {
                     // The commit NOTIFYs the relay over its LISTEN connection.
                     ctx.notify(NodeId::Relay);
                 }
-                DbFact::Committed {
+                ctx.fact(DbFact::Committed {
                     key,
                     version,
                     event,
                     outbox,
-                }
+                });
+                self.stream(ctx, key, version);
+                return;
             }
             Payload::DbPut { key, version } => {
                 let wrote = self.put(key, version);
@@ -182,11 +239,15 @@ impl Db {
                     Payload::DbPutReply { key, version },
                     lat.write_ms,
                 );
-                DbFact::Put {
+                ctx.fact(DbFact::Put {
                     key,
                     version,
                     wrote,
+                });
+                if wrote {
+                    self.stream(ctx, key, version);
                 }
+                return;
             }
             Payload::OutboxPoll => match self.outbox.iter().find(|r| !r.published).copied() {
                 Some(row) => {
@@ -204,6 +265,28 @@ impl Db {
                 }
                 ctx.send(to, None, Payload::Marked { ev }, lat.write_ms);
                 DbFact::Marked { event: ev.id }
+            }
+            Payload::Replicate { from_lsn, conn } => {
+                let who = msg.from;
+                // A new connection replaces the old one: the old one is closed.
+                self.streams.retain(|(n, _)| *n != who);
+                self.streams.push((who, conn));
+                let mut resent = 0;
+                for e in self.log.iter().filter(|e| e.lsn > from_lsn) {
+                    let change = Payload::Change {
+                        lsn: e.lsn,
+                        key: e.key,
+                        version: e.version,
+                        conn,
+                    };
+                    ctx.send(who, None, change, lat.lag_ms);
+                    resent += 1;
+                }
+                DbFact::Streaming {
+                    to: who,
+                    from_lsn,
+                    resent,
+                }
             }
             payload => DbFact::Ignored { payload },
         };

@@ -17,6 +17,7 @@ use super::db::DbFact;
 use super::ids::{MsgId, NodeId, Version};
 use super::msg::Payload;
 use super::relay::RelayFact;
+use super::replica::ReplicaFact;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fact {
@@ -26,6 +27,7 @@ pub enum Fact {
     Consumer(ConsumerFact),
     Relay(RelayFact),
     Client(ClientFact),
+    Replica(ReplicaFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
         id: MsgId,
@@ -67,6 +69,11 @@ impl From<ConsumerFact> for Fact {
 impl From<RelayFact> for Fact {
     fn from(f: RelayFact) -> Fact {
         Fact::Relay(f)
+    }
+}
+impl From<ReplicaFact> for Fact {
+    fn from(f: ReplicaFact) -> Fact {
+        Fact::Replica(f)
     }
 }
 impl From<ClientFact> for Fact {

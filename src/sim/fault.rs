@@ -79,6 +79,15 @@ impl World {
             }
         }
         for m in &self.net {
+            // A replication stream runs over TCP: a change is not lost or doubled on
+            // its own, only delayed (or lost with its node).
+            if matches!(
+                m.payload,
+                Payload::Change { .. } | Payload::Replicate { .. }
+            ) {
+                out.push(Fault::Delay(m.id));
+                continue;
+            }
             out.extend([
                 Fault::Drop(m.id),
                 Fault::Delay(m.id),
@@ -146,7 +155,13 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
             let mut m = w.net.remove(pos);
             m.arrive_ms = m.arrive_ms.max(w.now_ms) + extra;
             let (p, at) = (m.payload, m.arrive_ms);
-            w.net.push(m);
+            if matches!(p, Payload::Change { .. } | Payload::Replicate { .. }) {
+                // A replication stream is one TCP connection: a late change holds back
+                // the ones behind it, it is not overtaken.
+                w.net.insert(pos, m);
+            } else {
+                w.net.push(m);
+            }
             said!(
                 w,
                 "delayed",
@@ -265,6 +280,11 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
         NodeId::Flusher => w.flusher.on_crash(),
         NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
+        NodeId::Replica(_) => text!(w,
+            "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
+             primary will stream them again when it reconnects",
+            w.replica.position
+        ),
         _ => "its work in progress is gone".to_string(),
     };
     let back = match w.config.restart_after_ms {
@@ -337,6 +357,16 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
         }
         NodeId::Db => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
+        }
+        NodeId::Replica(_) => {
+            let mut out = w.take_out();
+            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
+            w.replica.on_restart(&mut ctx);
+            w.apply(node, out);
+            text!(w,
+                "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
+                w.replica.position
+            )
         }
         _ => "with an empty memory".to_string(),
     };

@@ -92,7 +92,7 @@ pub(crate) fn on_hit(
         locked: false,
         seen_loads: 0,
     });
-    s.to_db(ctx, Some(id), Payload::DbRead { key });
+    s.to_reads(ctx, Some(id), Payload::DbRead { key });
     said!(ctx,
         text!(ctx, "answer {v}, recompute"),
         text!(ctx,
@@ -165,14 +165,16 @@ fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> Said 
         };
         f.load_sent_ms = Some(now);
     }
-    s.to_db(ctx, Some(flow.id), Payload::DbRead { key });
+    s.to_reads(ctx, Some(flow.id), Payload::DbRead { key });
+    let whom = match (s.settings.reads == s.settings.db, s.settings.has_replica) {
+        (true, false) => "the database",
+        (true, true) => "the primary (not its replica)",
+        (false, _) => "the read replica (not the primary)",
+    };
     said!(
         ctx,
         "select sent",
-        text!(
-            ctx,
-            "On the miss the service queries the database for {key}."
-        ),
+        text!(ctx, "On the miss the service queries {whom} for {key}."),
     )
 }
 

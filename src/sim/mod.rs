@@ -60,6 +60,7 @@ pub mod node;
 pub mod notes;
 pub mod parts;
 mod relay;
+pub mod replica;
 pub mod rng;
 mod route;
 pub mod run;

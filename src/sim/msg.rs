@@ -183,6 +183,21 @@ pub enum Payload {
     UnlockReply {
         key: Key,
     },
+    /// A replica asks the primary to stream its commit log from just after `from_lsn`
+    /// (Postgres's `START_REPLICATION`, MySQL's binlog dump from a position).
+    /// `conn` numbers the replica's connections: a change sent on an older one is
+    /// from a connection the replica has closed.
+    Replicate {
+        from_lsn: u32,
+        conn: u32,
+    },
+    /// One change of the primary's commit log, on its ordered replication stream.
+    Change {
+        lsn: u32,
+        key: Key,
+        version: Version,
+        conn: u32,
+    },
 }
 
 impl Payload {
@@ -222,6 +237,8 @@ impl Payload {
             Payload::LockReply { .. } => "lock-reply",
             Payload::Unlock { .. } => "unlock",
             Payload::UnlockReply { .. } => "unlock-reply",
+            Payload::Replicate { .. } => "replicate",
+            Payload::Change { .. } => "change",
         }
     }
 
@@ -271,7 +288,8 @@ impl Payload {
             | Payload::Lock { key, .. }
             | Payload::LockReply { key, .. }
             | Payload::Unlock { key }
-            | Payload::UnlockReply { key } => key,
+            | Payload::UnlockReply { key }
+            | Payload::Change { key, .. } => key,
             _ => return None,
         })
     }
@@ -347,6 +365,10 @@ impl fmt::Display for Payload {
             Payload::LockReply { granted: false, .. } => f.write_str("lock taken"),
             Payload::Unlock { key } => write!(f, "unlock {key}"),
             Payload::UnlockReply { .. } => f.write_str("unlocked"),
+            Payload::Replicate { from_lsn, .. } => write!(f, "replicate from lsn {from_lsn}"),
+            Payload::Change {
+                lsn, key, version, ..
+            } => write!(f, "lsn {lsn} {key}={version}"),
         }
     }
 }

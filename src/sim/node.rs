@@ -184,6 +184,14 @@ impl<'o> Ctx<'o> {
     }
 
     /// Says what it did, as data; the narration and the books observe it.
+    /// Delays every message sent so far in this step by `extra_ms` more (the
+    /// network's doing: a slow link named by a request).
+    pub fn delay_sends(&mut self, extra_ms: u64) {
+        for send in &mut self.out.sends {
+            send.delay_ms += extra_ms;
+        }
+    }
+
     pub fn fact(&mut self, fact: impl Into<Fact>) {
         self.out.facts.push(fact.into());
     }

@@ -18,6 +18,7 @@ use super::msg::{Message, Payload};
 use super::node::Ctx;
 use super::parts::Said;
 use super::parts::{Timer, TimerKind};
+use super::replica::ReplicaFact;
 use super::service::ServiceFact;
 use super::world::World;
 
@@ -213,6 +214,27 @@ impl World {
                 }
             },
             NodeId::Db => self.deliver_to_db(msg),
+            NodeId::Replica(_) => {
+                let slow = match (msg.payload, self.slow_of(msg.flow)) {
+                    (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
+                    _ => 0,
+                };
+                let from = self.run_node(msg.to, |w, ctx| {
+                    w.replica.on_msg(ctx, msg);
+                    // The network: a read's reply named slow by its request.
+                    ctx.delay_sends(slow);
+                });
+                // The books observe the replica's reads, and whether they were behind.
+                for i in from..self.facts.0.len() {
+                    if let Fact::Replica(ReplicaFact::Read { key, version, .. }) = self.facts.0[i] {
+                        self.metrics.replica_reads += 1;
+                        if self.db.read(key) > version {
+                            self.books.happened.insert(Happened::ReplicaBehind(key));
+                        }
+                    }
+                }
+                None
+            }
             NodeId::Bus => {
                 let from = self.run_node(NodeId::Bus, |w, ctx| w.bus.on_msg(ctx, msg));
                 // The books observe what the bus did.

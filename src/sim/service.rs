@@ -72,6 +72,10 @@ pub struct ServiceSettings {
     pub cache: NodeId,
     /// The database it reads and writes.
     pub db: NodeId,
+    /// Where a cache miss reads the row: the database, or its read replica.
+    pub reads: NodeId,
+    /// Whether the database has a replica (for the words of a miss).
+    pub has_replica: bool,
     /// The bus it publishes to (event mode).
     pub bus: NodeId,
     pub cache_ms: u64,
@@ -313,9 +317,13 @@ impl Service {
                 let with = token
                     .map(|t| text!(ctx, ", carrying lease #{t}"))
                     .unwrap_or_default();
+                let source = match msg.from {
+                    NodeId::Replica(_) => "replica",
+                    _ => "database",
+                };
                 said!(ctx,
                     "set sent",
-                    text!(ctx, "The service got {version} from the database and sets it in the cache{with}, so that later reads can hit."),
+                    text!(ctx, "The service got {version} from the {source} and sets it in the cache{with}, so that later reads can hit."),
                 )
             }
             (Payload::SetReply { .. }, Stage::Through) => {
@@ -567,6 +575,11 @@ impl Service {
             _ => self.settings.db_read_ms,
         };
         ctx.send(self.settings.db, flow, payload, lat);
+    }
+
+    /// Sends a miss's read where the scenario routes it: the replica or the primary.
+    pub(crate) fn to_reads(&self, ctx: &mut Ctx, flow: Option<FlowId>, payload: Payload) {
+        ctx.send(self.settings.reads, flow, payload, self.settings.db_read_ms);
     }
 
     /// Sends the answer and forgets the flow: the request is over for the service.

@@ -148,5 +148,16 @@ impl World {
 
 /// Whether a message travels on an ordered connection (to or from the bus).
 fn ordered_link(m: &Message) -> bool {
-    m.from == NodeId::Bus || m.to == NodeId::Bus
+    ordered(m.from, m.to)
+}
+
+/// The ordered connections: to or from the bus, and a replication stream between the
+/// primary and a replica.
+pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
+    from == NodeId::Bus
+        || to == NodeId::Bus
+        || matches!(
+            (from, to),
+            (NodeId::Db, NodeId::Replica(_)) | (NodeId::Replica(_), NodeId::Db)
+        )
 }

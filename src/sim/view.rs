@@ -178,6 +178,8 @@ pub struct View {
     pub cache: Vec<CacheEntryView>,
     pub guards: Vec<GuardView>,
     pub db: Vec<DbRowView>,
+    /// The replica's rows (empty without one); `version` below the primary's is lag.
+    pub replica: Vec<DbRowView>,
     pub timers: Vec<TimerView>,
     pub invariants: Vec<InvariantView>,
     pub metrics: Vec<MetricView>,
@@ -276,6 +278,18 @@ impl View {
                 version: v.0,
             })
             .collect();
+        let replica = if world.config.replica.is_some() {
+            let rows = &world.replica.rows;
+            rows.iter()
+                .map(|(k, v)| DbRowView {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    version: v.0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let timers = world
             .timers
             .iter()
@@ -314,6 +328,7 @@ impl View {
             cache,
             guards,
             db,
+            replica,
             timers,
             invariants,
             metrics,
@@ -544,6 +559,11 @@ fn note(world: &World, id: NodeId) -> String {
             "idle"
         }
         .to_string(),
+        NodeId::Replica(_) => format!(
+            "{}, at lsn {}",
+            plural(world.replica.rows.len(), "row"),
+            world.replica.position
+        ),
         NodeId::Flusher => {
             let planned = world
                 .timers

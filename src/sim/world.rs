@@ -11,7 +11,7 @@ use super::cache::{Cache, Entry};
 use super::cache_behind::QueueSettings;
 use super::cache_node::{jitter, CacheSettings};
 use super::client::ClientSettings;
-use super::config::{Config, LoadGuard, SlowHop, WriteMode, NO_TTL};
+use super::config::{Config, LoadGuard, ReadFrom, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbLatency};
 use super::fact::{Fact, Facts};
@@ -24,6 +24,7 @@ use super::node::{Call, Ctx, Out, Scratch};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
+use super::replica::Replica;
 use super::rng::Rng;
 use super::service::{Service, ServiceSettings};
 pub use super::timing::Event;
@@ -50,6 +51,8 @@ pub struct World {
     pub consumer: Consumer,
     pub relay: Relay,
     pub flusher: Flusher,
+    /// The read replica, when the scenario has one (`config.replica`).
+    pub replica: Replica,
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
@@ -82,6 +85,11 @@ impl World {
         let service = ServiceSettings {
             cache: NodeId::CACHE,
             db: NodeId::Db,
+            reads: match config.replica {
+                Some(r) if r.miss_reads == ReadFrom::Replica => NodeId::Replica(1),
+                _ => NodeId::Db,
+            },
+            has_replica: config.replica.is_some(),
             bus: NodeId::Bus,
             cache_ms: config.latency.cache_ms,
             db_read_ms: config.latency.db_read_ms,
@@ -157,6 +165,7 @@ impl World {
                 latency: DbLatency {
                     read_ms: config.latency.db_read_ms,
                     write_ms: config.latency.db_write_ms,
+                    lag_ms: config.replica.map_or(0, |r| r.lag_ms),
                 },
                 ..Db::with_keys(config.keys.iter().copied())
             },
@@ -180,6 +189,7 @@ impl World {
             consumer: Consumer::new(consumer),
             relay: Relay::new(relay),
             flusher: Flusher::new(flusher),
+            replica: Replica::default(),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
             facts: Facts::default(),
@@ -193,6 +203,13 @@ impl World {
         for (key, expires_ms) in warm {
             world.schedule_expiry(key, expires_ms);
         }
+        if world.config.replica.is_some() {
+            // The replica starts caught up, its stream open.
+            let db = &mut world.db;
+            db.streams.push((NodeId::Replica(1), 0));
+            world.replica =
+                Replica::caught_up(db.rows.clone(), db.lsn, world.config.latency.db_read_ms);
+        }
         world
     }
 
@@ -202,6 +219,9 @@ impl World {
         nodes.extend([NodeId::SERVICE, NodeId::CACHE, NodeId::Db]);
         if self.config.bus.is_some() {
             nodes.extend([NodeId::Bus, NodeId::Consumer]);
+        }
+        if self.config.replica.is_some() {
+            nodes.push(NodeId::Replica(1));
         }
         match self.config.write_mode {
             WriteMode::Outbox => nodes.push(NodeId::Relay),

@@ -39,6 +39,8 @@ fn links(nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
         (NodeId::Consumer, NodeId::CACHE),
         (NodeId::CACHE, NodeId::Flusher),
         (NodeId::Flusher, NodeId::Db),
+        (NodeId::Db, NodeId::Replica(1)),
+        (NodeId::SERVICE, NodeId::Replica(1)),
     ];
     out.extend(fixed.into_iter().filter(|(a, b)| has(*a) && has(*b)));
     out

@@ -147,6 +147,18 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 }
             }
         }
+        NodeId::Replica(_) => {
+            for r in &v.replica {
+                let primary = v.db.iter().find(|d| d.key == r.key);
+                out.push(match primary {
+                    Some(p) if p.version > r.version => Line {
+                        text: format!("{} = {} (lag)", r.key, r.value),
+                        class: "stale",
+                    },
+                    _ => Line::plain(format!("{} = {}", r.key, r.value)),
+                });
+            }
+        }
         // The others show no state of their own here yet (more instances of a kind,
         // kinds the production chapter adds).
         _ => {}
@@ -186,7 +198,7 @@ fn groups(v: &View) -> Vec<Vec<NodeId>> {
     let all = [
         clients,
         pick(&[NodeId::SERVICE]),
-        pick(&[NodeId::CACHE, NodeId::Db]),
+        pick(&[NodeId::CACHE, NodeId::Db, NodeId::Replica(1)]),
         pick(&[NodeId::Flusher]),
         pick(&[NodeId::Consumer, NodeId::Bus, NodeId::Relay]),
     ];

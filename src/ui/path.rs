@@ -63,6 +63,14 @@ const PATTERNS: &[Pattern] = &[
         used: "Microservices that must publish what they commit: Debezium's outbox event router reads the outbox \
                table by change data capture; polling publishers do the same with a relay.",
     },
+    Pattern {
+        name: "When the data has copies",
+        lead: "replica-lag-refill",
+        scenarios: &["replica-lag-refill"],
+        used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
+               Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
+               past, after the delete that should have cleared it.",
+    },
 ];
 
 #[component]

@@ -73,6 +73,7 @@ patch! {
         load_guard: LoadGuard,
         bus: Option<BusConfig>,
         poison: Option<Key>,
+        replica: Option<ReplicaConfig>,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

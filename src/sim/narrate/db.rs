@@ -22,6 +22,10 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
                 " The answer is slow to get back ({total_ms} ms instead of {normal_ms}): a pause, a busy link. If a \
                  write commits meanwhile, this {version} is already old when it arrives."
             )),
+            Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => s.narration.push_str(&format!(
+                " It writes the change to its commit log as lsn {lsn} and streams it to {to}, which will apply it \
+                 {lag_ms} ms from now: replication is asynchronous, so the commit does not wait for it."
+            )),
             Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
                 " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."
             )),
@@ -96,6 +100,22 @@ fn db(fact: DbFact) -> Said {
         DbFact::Marked { event } => said(
             "marked",
             format!("The database marks outbox row {event} published."),
+        ),
+        DbFact::Streamed { lsn, to, .. } => said(
+            format!("streamed lsn {lsn}"),
+            format!("The primary streams lsn {lsn} to {to}."),
+        ),
+        DbFact::Streaming {
+            to,
+            from_lsn,
+            resent,
+        } => said(
+            format!("streaming from lsn {from_lsn}"),
+            format!(
+                "The primary streams its commit log to {to} from just after lsn {from_lsn}: {} to send again, in \
+                 commit order, then every new commit.",
+                super::super::describe::count(u64::from(resent), "change", "changes")
+            ),
         ),
         DbFact::Ignored { payload } => said(
             "ignored",

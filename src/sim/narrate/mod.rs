@@ -9,6 +9,7 @@ mod bus;
 mod cache;
 mod client;
 mod db;
+mod replica;
 
 use super::fact::Fact;
 use super::msg::Payload;
@@ -27,6 +28,7 @@ pub(crate) fn step(w: &World) -> Said {
         Some(Fact::Bus(_)) => bus::say(w, facts),
         Some(Fact::Consumer(_)) => bus::consumer(facts),
         Some(Fact::Client(_)) => client::say(w, facts),
+        Some(Fact::Replica(f)) => replica::say(w, *f),
         Some(Fact::Lost {
             id,
             from,

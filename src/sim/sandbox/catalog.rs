@@ -120,7 +120,9 @@ static WT_FIXES: [FixInfo; 5] = [
 static WB_FIXES: [FixInfo; 2] = [DURABLE_QUEUE, JITTER];
 static EVENT_FIXES: [FixInfo; 6] = READ_PATH;
 
-const METRICS: &[Metric] = &Metric::ALL;
+/// Every metric but `replica-reads` (the last): the sandbox's parts have no replica
+/// yet, and old links open at the moment they showed, with these metrics.
+const METRICS: &[Metric] = Metric::ALL.split_last().expect("metrics").1;
 
 macro_rules! sandbox_scenario {
     ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $config:ident) => {

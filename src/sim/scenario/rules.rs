@@ -123,6 +123,8 @@ pub enum FactKind {
     OldEventIgnored,
     /// An idempotent consumer ignored an event it had handled before.
     DuplicateIgnored,
+    /// A replica answered a read with a version older than the primary's.
+    ReplicaBehind,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -238,6 +240,7 @@ impl FactKind {
             FactKind::EventWaited => Happened::EventWaited(key),
             FactKind::OldEventIgnored => Happened::OldEventIgnored(key),
             FactKind::DuplicateIgnored => Happened::DuplicateIgnored(key),
+            FactKind::ReplicaBehind => Happened::ReplicaBehind(key),
         }
     }
 }
@@ -472,6 +475,7 @@ fn value(name: &str, w: &World) -> Option<String> {
         }
         "cache" => cached(key(rest)?).map_or("nothing".into(), |e| e.version.to_string()),
         "db" => w.db.read(key(rest)?).to_string(),
+        "replica" => w.replica.read(key(rest)?).to_string(),
         "expires" => cached(key(rest)?).map_or("never".into(), |e| e.expires_ms.to_string()),
         "metric" => metric(rest)?.value(&w.metrics).to_string(),
         "ttl_ms" => w.config.ttl_ms.to_string(),
@@ -549,7 +553,9 @@ fn known(name: &str) -> bool {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
     let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
     match head {
-        "holds" | "other-path" | "cache" | "db" | "expires" | "acked" => key(rest).is_some(),
+        "holds" | "other-path" | "cache" | "db" | "replica" | "expires" | "acked" => {
+            key(rest).is_some()
+        }
         "stale" | "stale-stay" => keys(),
         "count" => rest
             .split_once(' ')

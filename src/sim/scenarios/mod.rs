@@ -50,6 +50,10 @@ pub const FILES: &[(&str, &str)] = &[
         "dual-write-crash.json",
         include_str!("dual-write-crash.json"),
     ),
+    (
+        "replica-lag-refill.json",
+        include_str!("replica-lag-refill.json"),
+    ),
 ];
 
 /// The learning path: the patterns, then the problems, in the catalog's order.

@@ -1,0 +1,68 @@
+//! The read replica's sentences: what it answers and applies, and what a read of it
+//! means against the primary, read from the world after the step.
+use super::super::parts::{said, Said};
+use super::super::replica::ReplicaFact;
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
+    let me = "replica";
+    match fact {
+        ReplicaFact::Read {
+            key,
+            version,
+            position,
+        } => {
+            let primary = w.db.read(key);
+            let behind = if primary > version {
+                format!(
+                    " The primary has already committed {primary}: the replica has not applied it yet. Replication \
+                     is asynchronous (MySQL's binlog replication and Postgres's streaming replication are, by \
+                     default): the primary acknowledged the commit without waiting for any replica, so a read of the \
+                     replica returns {version} until the change arrives."
+                )
+            } else {
+                String::new()
+            };
+            said(
+                format!("row {version}"),
+                format!(
+                    "{me} reads {key}: {version}, as of the primary's change lsn {position} (the last it has \
+                     applied).{behind}"
+                ),
+            )
+        }
+        ReplicaFact::Applied { lsn, key, version } => said(
+            format!("applied {key}={version}"),
+            format!("{me} applies lsn {lsn}, {key} = {version}, in commit order: its position is now lsn {lsn}."),
+        ),
+        ReplicaFact::Skipped { lsn, position } => said(
+            "already applied",
+            format!("{me} has applied lsn {lsn} already (its position is lsn {position}): it skips the copy."),
+        ),
+        ReplicaFact::OldConnection { lsn } => said(
+            "old connection",
+            format!(
+                "lsn {lsn} comes from a connection {me} has since replaced: it ignores it, and takes the log from \
+                 the new one."
+            ),
+        ),
+        ReplicaFact::Gap { lsn, position } => said(
+            "gap: replicate again",
+            format!(
+                "lsn {lsn} arrives, but {me} has applied only up to lsn {position}: an earlier change is missing. It \
+                 never applies a change before an earlier one, so it drops this one and reconnects to stream again \
+                 from lsn {position}."
+            ),
+        ),
+        ReplicaFact::Reconnected { position } => said(
+            "",
+            format!(
+                " It asks the primary to stream its commit log again from its position, lsn {position}: its rows \
+                 and position were on disk."
+            ),
+        ),
+        ReplicaFact::Ignored { payload } => {
+            said("ignored", format!("{me} does not handle {payload}."))
+        }
+    }
+}
