@@ -7,42 +7,48 @@ use cachescope::sim::{Fixes, Run, World};
 
 fn state(w: &World) -> String {
     let cache: Vec<String> = w
-        .cache
+        .cache()
         .entries
         .iter()
         .filter(|(_, e)| e.expires_ms > w.now_ms)
         .map(|(k, e)| format!("{k}={}", e.version))
         .collect();
-    let db: Vec<String> = w.db.rows.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let db: Vec<String> = w
+        .db()
+        .rows
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     let mut out = format!("cache[{}] db[{}]", cache.join(" "), db.join(" "));
-    if !w.db.outbox.is_empty() {
-        let rows: Vec<String> =
-            w.db.outbox
-                .iter()
-                .map(|r| format!("{}{}", r.ev.id, if r.published { "+" } else { "-" }))
-                .collect();
+    if !w.db().outbox.is_empty() {
+        let rows: Vec<String> = w
+            .db()
+            .outbox
+            .iter()
+            .map(|r| format!("{}{}", r.ev.id, if r.published { "+" } else { "-" }))
+            .collect();
         out.push_str(&format!(" outbox[{}]", rows.join(" ")));
     }
-    if !w.cache.queue.is_empty() {
+    if !w.cache().queue.is_empty() {
         let q: Vec<String> = w
-            .cache
+            .cache()
             .queue
             .iter()
             .map(|q| format!("{}={}", q.key, q.version))
             .collect();
         out.push_str(&format!(" wbq[{}]", q.join(" ")));
     }
-    if !w.bus.log.is_empty() {
+    if !w.bus().log.is_empty() {
         let q: Vec<String> = w
-            .bus
+            .bus()
             .log
             .iter()
             .map(|e| format!("{}:{}={}:{:?}", e.ev.id, e.ev.key, e.ev.version, e.state))
             .collect();
         out.push_str(&format!(" log[{}]", q.join(" ")));
     }
-    if !w.bus.dlq.is_empty() {
-        out.push_str(&format!(" dlq{}", w.bus.dlq.len()));
+    if !w.bus().dlq.is_empty() {
+        out.push_str(&format!(" dlq{}", w.bus().dlq.len()));
     }
     let bad: Vec<&str> = [
         Invariant::CacheMatchesDb,

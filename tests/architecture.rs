@@ -113,6 +113,7 @@ const NOT_A_NODES_OWN: &[&str] = &[
     "load",
     "fault",
     "books",
+    "nodes",
     "parts::Flow",
     "parts::Client",
 ];
@@ -213,4 +214,28 @@ fn a_node_module_builds_no_narration_text() {
 fn string_literals_are_found() {
     let code = r#"let a = "one two"; let b = '"'; let c = "x\"y";"#;
     assert_eq!(string_literals(code), ["one two", "x\"y"]);
+}
+
+/// The world holds its nodes by id (`src/sim/nodes.rs`), not as one field per kind: a
+/// topology with `cache-2` or `service-2` needs no new field, and a handler is lent one
+/// node at a time.
+#[test]
+fn the_world_holds_its_nodes_by_id() {
+    let text = fs::read_to_string(root().join("src/sim/world.rs")).unwrap();
+    let start = text
+        .find("pub struct World {")
+        .expect("World is defined in world.rs");
+    let body = &text[start..start + text[start..].find("\n}").unwrap()];
+    assert!(
+        body.contains("pub nodes: Nodes"),
+        "World has no `nodes: Nodes`"
+    );
+    for kind in [
+        "Cache", "Db", "Service", "Bus", "Relay", "Consumer", "Flusher", "Replica",
+    ] {
+        assert!(
+            !body.contains(&format!(": {kind},")),
+            "World holds a `{kind}` as a field of its own"
+        );
+    }
 }

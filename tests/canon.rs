@@ -47,7 +47,7 @@ fn the_same_situation_reached_in_two_orders_is_one_state() {
     for w in [&mut a, &mut b] {
         let first = deliver(w, READER, NodeId::SERVICE);
         let second = deliver(w, WRITER, NodeId::SERVICE);
-        let order = if w.service.flows.is_empty() {
+        let order = if w.service().flows.is_empty() {
             [first, second]
         } else {
             [second, first]

@@ -59,7 +59,10 @@ fn event_duplicate_reorder_without_fix() {
     check(&r, expect_file!["snapshots/event-duplicate-reorder.txt"]);
     assert!(!holds(&r, Invariant::CacheMatchesDb));
     assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
-    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v3");
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v3"
+    );
 }
 
 #[test]
@@ -89,7 +92,7 @@ fn poison_event_blocks_until_the_horizon() {
     let r = run("poison-event", &[]);
     check(&r, expect_file!["snapshots/poison-event.txt"]);
     assert!(!holds(&r, Invariant::CacheMatchesDb));
-    assert!(r.world().bus.dlq.is_empty());
+    assert!(r.world().bus().dlq.is_empty());
 }
 
 #[test]
@@ -97,7 +100,7 @@ fn poison_event_retry_dlq() {
     let r = run("poison-event", &["retry-dlq"]);
     check(&r, expect_file!["snapshots/poison-event+retry-dlq.txt"]);
     assert!(holds(&r, Invariant::CacheMatchesDb));
-    assert_eq!(r.world().bus.dlq.len(), 1);
+    assert_eq!(r.world().bus().dlq.len(), 1);
     let view = cachescope::sim::view::View::of(r.world(), r.scenario);
     assert_eq!(view.dlq.len(), 1);
 }
@@ -137,5 +140,5 @@ fn dual_write_crash_outbox() {
         2,
         "published again after the relay's restart"
     );
-    assert!(r.world().db.outbox.iter().all(|row| row.published));
+    assert!(r.world().db().outbox.iter().all(|row| row.published));
 }

@@ -14,7 +14,7 @@ fn check(before: &World, fault: Fault) {
     w.step(Event::Fault(fault)).expect("an offered fault fires");
     let ctx = || format!("{fault} at {} ms", before.now_ms);
     // the database keeps every committed row and the outbox, whatever happens
-    assert_eq!(w.db, before.db, "{}", ctx());
+    assert_eq!(w.db(), before.db(), "{}", ctx());
     match fault {
         Fault::Crash(node) => {
             assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
@@ -29,65 +29,65 @@ fn check(before: &World, fault: Fault) {
             match node {
                 NodeId::CACHE => {
                     assert!(
-                        w.cache.entries.is_empty(),
+                        w.cache().entries.is_empty(),
                         "{}: a crashed cache is empty",
                         ctx()
                     );
-                    assert!(w.cache.leases.is_empty() && w.cache.locks.is_empty());
-                    assert!(w.cache.tombstones.is_empty());
+                    assert!(w.cache().leases.is_empty() && w.cache().locks.is_empty());
+                    assert!(w.cache().tombstones.is_empty());
                     assert!(
-                        w.cache.queue.is_empty(),
+                        w.cache().queue.is_empty(),
                         "{}: the volatile queue is gone",
                         ctx()
                     );
                     assert_eq!(
-                        w.cache.log,
-                        before.cache.log,
+                        w.cache().log,
+                        before.cache().log,
                         "{}: the disk log stays",
                         ctx()
                     );
                 }
                 NodeId::Consumer => {
-                    assert!(w.consumer.inbox.is_empty() && w.consumer.busy.is_none());
+                    assert!(w.consumer().inbox.is_empty() && w.consumer().busy.is_none());
                 }
                 NodeId::SERVICE => {
                     assert!(
-                        w.service.flows.is_empty() && w.service.loading.is_empty(),
+                        w.service().flows.is_empty() && w.service().loading.is_empty(),
                         "{}",
                         ctx()
                     );
                 }
-                NodeId::Relay => assert!(!w.relay.working),
-                NodeId::Bus if before.bus.durable => {
+                NodeId::Relay => assert!(!w.relay().working),
+                NodeId::Bus if before.bus().durable => {
                     assert_eq!(
-                        w.bus,
-                        before.bus,
+                        w.bus(),
+                        before.bus(),
                         "{}: a durable log keeps everything",
                         ctx()
                     );
                 }
                 NodeId::Bus => assert!(
-                    w.bus.log.is_empty(),
+                    w.bus().log.is_empty(),
                     "{}: at-most-once keeps nothing",
                     ctx()
                 ),
                 NodeId::Replica(_) => {
                     assert_eq!(
-                        w.replica,
-                        before.replica,
+                        w.replica(),
+                        before.replica(),
                         "{}: rows and position on disk",
                         ctx()
                     );
                 }
                 NodeId::Flusher | NodeId::Db => {
-                    assert_eq!(w.cache.queue, before.cache.queue, "{}", ctx());
+                    assert_eq!(w.cache().queue, before.cache().queue, "{}", ctx());
                 }
                 _ => {}
             }
             if node != NodeId::CACHE {
                 assert_eq!(
-                    w.cache,
-                    before.cache,
+                    w.cache(),
+                    before.cache(),
                     "{}: only the cache's crash touches it",
                     ctx()
                 );
@@ -100,11 +100,11 @@ fn check(before: &World, fault: Fault) {
                 .iter()
                 .any(|t| t.kind == TimerKind::Restart { node }));
             if node == NodeId::CACHE {
-                let keys: Vec<_> = w.cache.entries.keys().copied().collect();
-                let mut logged: Vec<_> = before.cache.log.iter().map(|(k, _)| *k).collect();
+                let keys: Vec<_> = w.cache().entries.keys().copied().collect();
+                let mut logged: Vec<_> = before.cache().log.iter().map(|(k, _)| *k).collect();
                 logged.sort();
                 logged.dedup();
-                let mut before_keys: Vec<_> = before.cache.entries.keys().copied().collect();
+                let mut before_keys: Vec<_> = before.cache().entries.keys().copied().collect();
                 before_keys.extend(logged);
                 before_keys.sort();
                 before_keys.dedup();
@@ -233,21 +233,21 @@ fn every_fault_keeps_its_promise_in_the_sandbox() {
 fn a_durable_write_behind_log_survives_a_crash_and_is_replayed() {
     let s = scenarios::find("write-behind-crash").unwrap();
     let mut r = Run::with_default_seed(s, Fixes::parse(s, ["durable-queue"]).unwrap());
-    while r.world().cache.log.is_empty() {
+    while r.world().cache().log.is_empty() {
         assert!(r.forward());
     }
-    let log = r.world().cache.log.clone();
+    let log = r.world().cache().log.clone();
     r.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
-    assert!(r.world().cache.entries.is_empty());
-    assert_eq!(r.world().cache.log, log);
+    assert!(r.world().cache().entries.is_empty());
+    assert_eq!(r.world().cache().log, log);
     r.fire(Event::Fault(Fault::Restart(NodeId::CACHE))).unwrap();
     for (k, v) in &log {
         assert!(r
             .world()
-            .cache
+            .cache()
             .entries
             .get(k)
             .is_some_and(|e| e.version >= *v));
-        assert!(r.world().cache.queued(*k).is_some());
+        assert!(r.world().cache().queued(*k).is_some());
     }
 }

@@ -68,7 +68,7 @@ fn the_view_lists_exactly_the_nodes_the_scenario_uses() {
 fn a_crashed_cache_loses_its_memory_and_comes_back_empty() {
     let mut r = run("cache-aside-read", &[]);
     r.seek(9); // the first read is answered: the cache holds v1
-    assert!(!r.world().cache.entries.is_empty());
+    assert!(!r.world().cache().entries.is_empty());
     r.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
     let view = View::of(r.world(), r.scenario);
     let cache = view.nodes.iter().find(|n| n.id == NodeId::CACHE).unwrap();

@@ -28,7 +28,7 @@ fn name(r: &Run) -> String {
 /// The newest version of `key` committed, or acknowledged to a writer, in `w`.
 fn newest(w: &World, key: Key) -> Version {
     let acked = w.books.acked.get(&key).copied().unwrap_or(Version(0));
-    w.db.read(key).max(acked)
+    w.db().read(key).max(acked)
 }
 
 /// The contract's `stale-reads`, recomputed from the states of the run: a read is stale
@@ -202,7 +202,7 @@ fn endings_that_name_a_mechanism_are_backed_by_what_happened() {
     // has run, it says the row is not published yet.
     let s = scenarios::find("outbox").unwrap();
     let mut r = Run::with_default_seed(s, Fixes::none());
-    while r.world().db.outbox.is_empty() {
+    while r.world().db().outbox.is_empty() {
         assert!(r.forward(), "the outbox gets a row");
     }
     let text = s.epilogue(r.world(), &r.fixes);
@@ -237,7 +237,7 @@ fn a_read_of_a_value_not_yet_acknowledged_is_stale() {
         if answered {
             break;
         }
-        let queued = w.cache.queued(Key(1)).is_some();
+        let queued = w.cache().queued(Key(1)).is_some();
         // Hold back the write's acknowledgement until the reader has its answer.
         let held = |e: &Event| match e {
             Event::Deliver(id) => w.net.iter().any(|m| {

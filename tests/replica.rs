@@ -65,10 +65,10 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
                 NodeStatus::Up => break,
             },
         };
-        let before = w.replica.position;
+        let before = w.replica().position;
         let crashed = matches!(event, Event::Fault(Fault::Crash(_)));
         w.step(event).expect("an enabled event fires");
-        let after = w.replica.position;
+        let after = w.replica().position;
         if crashed {
             assert_eq!(before, after, "seed {seed}: the position is on disk");
         }
@@ -91,13 +91,13 @@ fn a_replica_applies_every_change_in_commit_order_whatever_the_faults() {
         let (w, applied) = walk(seed);
         assert!(w.enabled().is_empty(), "seed {seed}: the run ended");
         let first = w.config.keys.len() as u32 + 1;
-        let expected: Vec<u32> = (first..=w.db.lsn).collect();
+        let expected: Vec<u32> = (first..=w.db().lsn).collect();
         assert_eq!(
             applied, expected,
             "seed {seed}: every change once, in order"
         );
-        assert_eq!(w.replica.rows, w.db.rows, "seed {seed}: caught up");
-        assert_eq!(w.replica.position, w.db.lsn);
+        assert_eq!(w.replica().rows, w.db().rows, "seed {seed}: caught up");
+        assert_eq!(w.replica().position, w.db().lsn);
         if w.books.crashes_of(NodeId::Replica(1)) > 0 {
             crashed_mid_stream += 1;
         }

@@ -140,7 +140,7 @@ fn a_hand_made_race_in_the_sandbox_is_shared_by_link() {
             .iter()
             .any(|c| c.id.to_string() == "writer" && c.busy.is_some());
         let pick = match reader_reply {
-            Some(e) if writer_busy || w.db.read(cachescope::sim::Key(1)).0 == 1 => {
+            Some(e) if writer_busy || w.db().read(cachescope::sim::Key(1)).0 == 1 => {
                 // hold the reader's row back while the writer has work
                 en.iter().copied().find(|x| *x != e).unwrap_or(e)
             }

@@ -28,7 +28,10 @@ fn stale_set_race_without_fix_is_violated() {
     check(&r, expect_file!["snapshots/stale-set-race.txt"]);
     assert!(!holds(&r, Invariant::CacheMatchesDb));
     assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
-    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v2");
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v2"
+    );
 }
 
 #[test]
@@ -109,7 +112,7 @@ fn write_through_race_without_fix() {
     assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
     let w = r.world();
     assert!(
-        w.cache.entries.values().all(|e| e.expires_ms == u64::MAX),
+        w.cache().entries.values().all(|e| e.expires_ms == u64::MAX),
         "no TTL will mend it"
     );
 }
@@ -133,7 +136,7 @@ fn write_behind_pattern() {
     assert!(holds(&r, Invariant::NoLostWrite));
     assert!(metric(&r, Metric::DbWrites) < metric(&r, Metric::WritesAcked));
     assert_eq!(metric(&r, Metric::StaleReads), 0);
-    assert!(r.world().cache.queue.is_empty(), "flushed");
+    assert!(r.world().cache().queue.is_empty(), "flushed");
 }
 
 #[test]
@@ -152,7 +155,10 @@ fn write_behind_crash_durable_queue() {
     );
     assert!(holds(&r, Invariant::NoLostWrite));
     assert!(holds(&r, Invariant::CacheMatchesDb));
-    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v3");
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v3"
+    );
 }
 
 #[test]
@@ -330,7 +336,10 @@ fn replica_lag_refill_without_fix() {
     check(&r, expect_file!["snapshots/replica-lag-refill.txt"]);
     assert!(!holds(&r, Invariant::CacheMatchesDb));
     assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
-    assert_eq!(r.world().db.read(cachescope::sim::Key(1)).to_string(), "v2");
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v2"
+    );
     assert_eq!(metric(&r, Metric::ReplicaReads), 1);
     assert_eq!(metric(&r, Metric::DbReads), 0);
     assert!(metric(&r, Metric::StaleReads) >= 1);

@@ -86,7 +86,7 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
         ],
     );
     assert!(
-        run.world().relay.working,
+        run.world().relay().working,
         "notified during its poll, the relay polls again"
     );
     run.run_to_end();

@@ -137,15 +137,13 @@ impl Flusher {
     }
 
     /// It crashes: it keeps nothing (the queue is the cache's), so it loses only its
-    /// plan. Returns what it lost, in words.
-    pub(crate) fn on_crash(&mut self) -> String {
+    /// plan.
+    pub(crate) fn on_crash(&mut self) {
         self.planned = false;
-        "its queue lives in the cache, so nothing is lost but its schedule".to_string()
     }
 
     /// It restarts: writes it had taken but not finished go back to the queue.
-    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) -> String {
+    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
         ctx.call(self.settings.cache, Call::Requeue);
-        "and looks at the queue again".to_string()
     }
 }

@@ -240,7 +240,7 @@ impl Invariant {
     pub fn check(self, world: &World) -> Result<(), String> {
         match self {
             Invariant::CacheMatchesDb => {
-                for (key, entry) in &world.cache.entries {
+                for (key, entry) in &world.cache().entries {
                     if entry.expires_ms <= world.now_ms {
                         continue;
                     }
@@ -256,8 +256,8 @@ impl Invariant {
             }
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
-                    let have = world.db.read(*key);
-                    let queued = world.cache.queued(*key).is_some_and(|q| q >= *version);
+                    let have = world.db().read(*key);
+                    let queued = world.cache().queued(*key).is_some_and(|q| q >= *version);
                     if have < *version && !queued {
                         return Err(format!(
                             "{key}={version} was acknowledged but the database has {have} and no queue holds it"
@@ -287,7 +287,7 @@ impl Invariant {
 /// return at least.
 pub fn newest(world: &World, key: Key) -> Version {
     let acked = world.books.acked.get(&key).copied().unwrap_or(Version(0));
-    world.db.read(key).max(acked)
+    world.db().read(key).max(acked)
 }
 
 /// Whether an event about `key` at `version` or newer that the consumer has not handled yet is on its way
@@ -301,7 +301,7 @@ pub(crate) fn event_pending(w: &World, key: Key, version: Version) -> bool {
 /// handled from, the dead-letter queue included (an operator replays it).
 fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
     event_in_flight(w, key, version)
-        || w.bus
+        || w.bus()
             .dlq
             .iter()
             .any(|e| e.ev.key == key && e.ev.version >= version)
@@ -315,7 +315,7 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
     let publishing = w
-        .service
+        .service()
         .flows
         .iter()
         .any(|f| f.key == key && f.stage == super::world::Stage::Commit);
@@ -323,16 +323,16 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
         Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
         _ => false,
     });
-    let in_outbox = w.db.outbox.iter().any(|r| !r.published && covers(&r.ev));
-    let in_log = w.bus.log.iter().any(|e| {
+    let in_outbox = w.db().outbox.iter().any(|r| !r.published && covers(&r.ev));
+    let in_log = w.bus().log.iter().any(|e| {
         covers(&e.ev)
             && matches!(
                 e.state,
                 EntryState::Pending | EntryState::Sent | EntryState::Retrying
             )
     });
-    let in_hand = w.consumer.inbox.iter().any(|(ev, _)| covers(ev))
-        || w.consumer.busy.is_some_and(|(ev, _, _)| covers(&ev));
+    let in_hand = w.consumer().inbox.iter().any(|(ev, _)| covers(ev))
+        || w.consumer().busy.is_some_and(|(ev, _, _)| covers(&ev));
     publishing || in_net || in_outbox || in_log || in_hand
 }
 

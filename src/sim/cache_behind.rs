@@ -127,12 +127,9 @@ impl Cache {
     }
 
     /// It restarts with what its disk kept: the write-behind log is replayed into the
-    /// cache and the queue. Returns what it did, in words.
-    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) -> String {
+    /// cache and the queue.
+    pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
         let log = self.log.clone();
-        if log.is_empty() {
-            return "with an empty memory: every key will miss".to_string();
-        }
         for (key, version) in &log {
             let expires = self.fill_expiry(ctx.now_ms);
             self.entries.insert(
@@ -149,16 +146,5 @@ impl Cache {
             self.enqueue(*key, *version, false);
         }
         self.wake(ctx);
-        let back: Vec<String> = self
-            .queue
-            .iter()
-            .map(|q| text!(ctx, "{} = {}", q.key, q.version))
-            .collect();
-        text!(ctx,
-            "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
-             write it",
-            super::describe::count(log.len() as u64, "acknowledged write", "acknowledged writes"),
-            back.join(", ")
-        )
     }
 }

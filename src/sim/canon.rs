@@ -341,18 +341,18 @@ impl World {
             clock,
         };
         h.word(self.now_ms);
-        self.service.rng.hash(&mut h);
+        self.service().rng.hash(&mut h);
         for c in &self.clients {
             c.id.hash(&mut h);
             c.next.hash(&mut h);
             names.flow_opt(c.busy, true).hash(&mut h);
             c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
         }
-        h.word(self.consumer.busy.is_some() as u64);
-        if let Some((ev, offset, flow)) = self.consumer.busy {
+        h.word(self.consumer().busy.is_some() as u64);
+        if let Some((ev, offset, flow)) = self.consumer().busy {
             (ev, offset, names.flow(flow)).hash(&mut h);
         }
-        let cache = &self.cache;
+        let cache = &self.cache();
         // A lease is read through its end (issued + period), like every deadline.
         let period_ms = match cache.guard {
             SetGuard::Lease { period_ms } => period_ms,
@@ -389,27 +389,27 @@ impl World {
             &cache.known,
         )
             .hash(&mut h);
-        self.flusher.planned.hash(&mut h);
-        (&self.db.rows, self.db.lsn, &self.db.outbox).hash(&mut h);
+        self.flusher().planned.hash(&mut h);
+        (&self.db().rows, self.db().lsn, &self.db().outbox).hash(&mut h);
         if self.config.replica.is_some() {
-            (&self.db.log, &self.db.streams, &self.replica).hash(&mut h);
+            (&self.db().log, &self.db().streams, self.replica()).hash(&mut h);
         }
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
-        (self.bus.durable, &self.bus.log, &self.bus.dlq).hash(&mut h);
+        (self.bus().durable, &self.bus().log, &self.bus().dlq).hash(&mut h);
         (
-            &self.consumer.inbox,
-            &self.consumer.processed,
-            &self.consumer.applied,
+            &self.consumer().inbox,
+            &self.consumer().processed,
+            &self.consumer().applied,
         )
             .hash(&mut h);
         // One word for the relay: whether a cycle is under way (bit 0) and whether a
         // commit notified it meanwhile (bit 1); the word of a relay never notified is
         // the one `working` alone hashed to, so pinned values stand.
-        h.word(u64::from(self.relay.working) | u64::from(self.relay.notified) << 1);
+        h.word(u64::from(self.relay().working) | u64::from(self.relay().notified) << 1);
         // Open requests: a set, in content order (names not yet given sort last).
         let mut flows: Vec<(u64, FlowId, &Flow)> = self
-            .service
+            .service()
             .flows
             .iter()
             .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
@@ -419,15 +419,15 @@ impl World {
         for (_, _, f) in &flows {
             names.open_request(f, true).hash(&mut h);
         }
-        h.word(self.service.loading.len() as u64);
-        for (key, waiters) in self.service.loading.iter() {
+        h.word(self.service().loading.len() as u64);
+        for (key, waiters) in self.service().loading.iter() {
             key.hash(&mut h);
             h.word(waiters.len() as u64);
             for w in waiters {
                 names.flow(*w).hash(&mut h);
             }
         }
-        self.service.loads_done.hash(&mut h);
+        self.service().loads_done.hash(&mut h);
         // Timers: a multiset.
         let mut timers: Vec<(u64, super::ids::TimerId, &Timer)> = self
             .timers

@@ -18,6 +18,7 @@ use super::ids::{MsgId, NodeId, Version};
 use super::msg::Payload;
 use super::relay::RelayFact;
 use super::replica::ReplicaFact;
+use super::service::ServiceFact;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fact {
@@ -28,6 +29,8 @@ pub enum Fact {
     Relay(RelayFact),
     Client(ClientFact),
     Replica(ReplicaFact),
+    /// What the service did that the world observes (it still writes its own words).
+    Service(ServiceFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
         id: MsgId,
@@ -74,6 +77,11 @@ impl From<RelayFact> for Fact {
 impl From<ReplicaFact> for Fact {
     fn from(f: ReplicaFact) -> Fact {
         Fact::Replica(f)
+    }
+}
+impl From<ServiceFact> for Fact {
+    fn from(f: ServiceFact) -> Fact {
+        Fact::Service(f)
     }
 }
 impl From<ClientFact> for Fact {

@@ -194,7 +194,9 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
     }
 }
 
-/// The node dies and loses what it keeps in memory.
+/// The node dies and loses what it keeps in memory, by its own rule
+/// (`Actor::on_crash`); the world drops its timers (not its supervisor's restart).
+/// What it lost is said from its state before.
 pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
     w.set_status(node, NodeStatus::Down);
     *w.books.crashes.or_insert(node, 0) += 1;
@@ -204,28 +206,64 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         .any(|t| t.owner == node && !matches!(t.kind, TimerKind::Restart { .. }));
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
-    let lost = match node {
-        NodeId::SERVICE => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
-            let lost = w.service.on_crash(&mut ctx, scheduled);
-            w.apply(node, out);
-            lost
+    let lost = if w.voice.is_quiet() {
+        String::new()
+    } else {
+        lost_words(w, node, scheduled)
+    };
+    let out = w.act(node, |a, ctx| a.on_crash(ctx));
+    w.apply(node, out);
+    let back = match w.config.restart_after_ms {
+        Some(after) => {
+            let at = w.now_ms + after;
+            w.add_timer(node, at, TimerKind::Restart { node });
+            text!(w, " Its supervisor will restart it at {at} ms.")
         }
-        NodeId::CACHE => {
-            let keys = w.cache.entries.len();
-            let queued = w.cache.queue.len();
-            let guards = !w.cache.leases.is_empty()
-                || !w.cache.locks.is_empty()
-                || !w.cache.tombstones.is_empty();
-            w.cache.crash();
-            let log = if w.cache.log.is_empty() {
+        None => String::new(),
+    };
+    said!(
+        w,
+        "crashed",
+        text!(
+            w,
+            "{node} crashes: {lost}. Messages sent to it now are lost.{back}"
+        ),
+    )
+}
+
+/// What `node` is about to lose in a crash, in words, read from its state before.
+fn lost_words(w: &World, node: NodeId, scheduled: bool) -> String {
+    match node {
+        NodeId::Service(_) => {
+            let open = w.nodes.service(node).map_or(0, |s| s.flows.len());
+            match open {
+                0 if scheduled => {
+                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
+                        .to_string()
+                }
+                0 => "it had no open request, so nothing is lost".to_string(),
+                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
+                    .to_string(),
+                n => format!(
+                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
+                     happens"
+                ),
+            }
+        }
+        NodeId::Cache(_) => {
+            let Some(cache) = w.nodes.cache(node) else {
+                return "it held nothing yet".to_string();
+            };
+            let keys = cache.entries.len();
+            let queued = cache.queue.len();
+            let guards =
+                !cache.leases.is_empty() || !cache.locks.is_empty() || !cache.tombstones.is_empty();
+            let log = if cache.log.is_empty() {
                 String::new()
             } else {
-                text!(
-                    w,
+                format!(
                     "; the disk log keeps {} to replay",
-                    super::describe::count(w.cache.log.len() as u64, "write", "writes")
+                    super::describe::count(cache.log.len() as u64, "write", "writes")
                 )
             };
             let mut gone = Vec::new();
@@ -254,58 +292,43 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
                     format!("{} and {last}", gone.join(", "))
                 }
             };
-            text!(w, "its memory is gone: {gone}{log}")
+            format!("its memory is gone: {gone}{log}")
         }
         NodeId::Consumer => {
-            let n = w.consumer.inbox.len() + usize::from(w.consumer.busy.is_some());
-            w.consumer.on_crash();
+            let n = w
+                .nodes
+                .consumer(node)
+                .map_or(0, |c| c.inbox.len() + usize::from(c.busy.is_some()));
             if n == 0 {
                 "it had no event in hand, so nothing in its memory is lost".to_string()
             } else {
                 let n = super::describe::count(n as u64, "event", "events");
-                text!(
-                    w,
-                    "the {n} it had received but not finished are gone from its memory"
-                )
+                format!("the {n} it had received but not finished are gone from its memory")
             }
         }
         NodeId::Relay => {
-            w.relay.on_crash();
             "it forgets what it was publishing; the outbox table, in the database, keeps every row"
                 .to_string()
         }
-        NodeId::Bus if w.bus.durable => {
+        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
             "its log and the committed offsets are on disk: nothing is lost".to_string()
         }
         NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::Flusher => w.flusher.on_crash(),
+        NodeId::Flusher => {
+            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
+        }
         NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
-        NodeId::Replica(_) => text!(w,
+        NodeId::Replica(_) => format!(
             "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
              primary will stream them again when it reconnects",
-            w.replica.position
+            w.nodes.replica(node).map_or(0, |r| r.position)
         ),
         _ => "its work in progress is gone".to_string(),
-    };
-    let back = match w.config.restart_after_ms {
-        Some(after) => {
-            let at = w.now_ms + after;
-            w.add_timer(node, at, TimerKind::Restart { node });
-            text!(w, " Its supervisor will restart it at {at} ms.")
-        }
-        None => String::new(),
-    };
-    said!(
-        w,
-        "crashed",
-        text!(
-            w,
-            "{node} crashes: {lost}. Messages sent to it now are lost.{back}"
-        ),
-    )
+    }
 }
 
-/// The node comes back, empty but for what it kept on disk.
+/// The node comes back, empty but for what it kept on disk (`Actor::on_restart`).
+/// What it did is said from its state after.
 pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said {
     w.set_status(node, NodeStatus::Up);
     w.timers.retain(|t| t.kind != TimerKind::Restart { node });
@@ -314,60 +337,47 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
     } else {
         text!(w, "{node} restarts")
     };
+    // What a restarted node calls (a cache waking its flusher) is not narrated here.
+    let out = w.act(node, |a, ctx| a.on_restart(ctx));
+    w.apply(node, out);
+    if w.voice.is_quiet() {
+        return Said::silent();
+    }
     let what = match node {
-        NodeId::CACHE => {
-            // The calls it makes (to wake its flusher) are not narrated here.
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
-            let what = w.cache.on_restart(&mut ctx);
-            w.apply(node, out);
-            what
-        }
-        NodeId::Consumer => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(NodeId::Consumer, w.now_ms, w.voice, &mut out);
-            w.consumer.on_restart(&mut ctx);
-            w.apply(NodeId::Consumer, out);
-            "and subscribes to the bus again".to_string()
-        }
-        NodeId::Relay => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(NodeId::Relay, w.now_ms, w.voice, &mut out);
-            w.relay.on_restart(&mut ctx);
-            w.apply(NodeId::Relay, out);
-            "and polls the outbox for rows not yet marked published".to_string()
-        }
-        NodeId::Bus => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(NodeId::Bus, w.now_ms, w.voice, &mut out);
-            w.bus.on_restart(&mut ctx);
-            w.apply(NodeId::Bus, out);
-            if w.config.bus.is_some_and(|b| b.durable) {
-                "and serves its log again".to_string()
+        NodeId::Cache(_) => {
+            let (log, queue) = w
+                .nodes
+                .cache(node)
+                .map_or((0, Vec::new()), |c| (c.log.len(), c.queue.clone()));
+            if log == 0 {
+                "with an empty memory: every key will miss".to_string()
             } else {
-                "and passes on what is published from now on (it kept nothing)".to_string()
+                let back: Vec<String> = queue
+                    .iter()
+                    .map(|q| format!("{} = {}", q.key, q.version))
+                    .collect();
+                format!(
+                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
+                     write it",
+                    super::describe::count(log as u64, "acknowledged write", "acknowledged writes"),
+                    back.join(", ")
+                )
             }
         }
-        NodeId::Flusher => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
-            let what = w.flusher.on_restart(&mut ctx);
-            w.apply(node, out);
-            what
+        NodeId::Consumer => "and subscribes to the bus again".to_string(),
+        NodeId::Relay => "and polls the outbox for rows not yet marked published".to_string(),
+        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+            "and serves its log again".to_string()
         }
+        NodeId::Bus => "and passes on what is published from now on (it kept nothing)".to_string(),
+        NodeId::Flusher => "and looks at the queue again".to_string(),
         NodeId::Db => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
-        NodeId::Replica(_) => {
-            let mut out = w.take_out();
-            let mut ctx = super::node::Ctx::new(node, w.now_ms, w.voice, &mut out);
-            w.replica.on_restart(&mut ctx);
-            w.apply(node, out);
-            text!(w,
-                "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
-                w.replica.position
-            )
-        }
+        NodeId::Replica(_) => format!(
+            "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
+            w.nodes.replica(node).map_or(0, |r| r.position)
+        ),
         _ => "with an empty memory".to_string(),
     };
     said!(w, "restarted", text!(w, "{who} {what}."))

@@ -57,6 +57,7 @@ mod load;
 pub mod msg;
 mod narrate;
 pub mod node;
+pub mod nodes;
 pub mod notes;
 pub mod parts;
 mod relay;

@@ -11,7 +11,7 @@
 //! not code inside the node: a node module builds no text.
 use super::fact::Fact;
 use super::ids::{FlowId, Key, NodeId, Version};
-use super::msg::Payload;
+use super::msg::{Message, Payload};
 use super::parts::{TimerKind, Voice};
 use serde::{Deserialize, Serialize};
 
@@ -96,6 +96,37 @@ pub struct Out {
     pub facts: Vec<Fact>,
     /// Calls over local connections, handled in this step after its messages.
     pub calls: Vec<(NodeId, Call)>,
+    /// The (outcome, narration) of a node that still writes its own words (the
+    /// service, the write-behind queue: issue 8 item 3 moves them to `narrate/`).
+    pub words: Option<(String, String)>,
+}
+
+/// A node as a state machine, in the shape of Stateright's `Actor`: each handler sees
+/// the node's own state (`&mut self`), its clock reading and the world's lending of a
+/// `Ctx`, and answers through it (messages sent, timers set or cancelled, calls over a
+/// local connection, facts). The world holds every node by id (`nodes.rs`) and lends
+/// one at a time, so a handler cannot reach another node's state: that would be a
+/// second `&mut` into the world, which does not compile. A handler a kind does not
+/// need does nothing.
+pub trait Actor {
+    /// A client's next request starts (clients only).
+    fn on_start(&mut self, _ctx: &mut Ctx) {}
+
+    /// A message arrives.
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message);
+
+    /// One of its timers fires.
+    fn on_timer(&mut self, _ctx: &mut Ctx, _timer: TimerKind) {}
+
+    /// A node beside it calls over their local connection.
+    fn on_call(&mut self, _ctx: &mut Ctx, _from: NodeId, _call: Call) {}
+
+    /// It crashes: it drops its volatile state, by its own rule (what is on disk
+    /// stays). Its timers and messages are the world's to drop.
+    fn on_crash(&mut self, _ctx: &mut Ctx) {}
+
+    /// It restarts, with what its crash kept.
+    fn on_restart(&mut self, _ctx: &mut Ctx) {}
 }
 
 /// A reusable `Out` the world lends each node, so a step allocates nothing for it. Not
@@ -194,6 +225,12 @@ impl<'o> Ctx<'o> {
 
     pub fn fact(&mut self, fact: impl Into<Fact>) {
         self.out.facts.push(fact.into());
+    }
+
+    /// Gives the step's words (outcome, narration), for a node that still writes its
+    /// own; the others say what they did as facts.
+    pub fn say(&mut self, outcome: String, narration: String) {
+        self.out.words = Some((outcome, narration));
     }
 
     /// Calls `node` over a local connection, within this step.

@@ -145,6 +145,13 @@ pub(crate) fn said(outcome: impl Into<String>, narration: impl Into<String>) -> 
     }
 }
 
+impl From<(String, String)> for Said {
+    /// The (outcome, narration) a node gave (`Ctx::say`).
+    fn from((outcome, narration): (String, String)) -> Said {
+        Said { outcome, narration }
+    }
+}
+
 impl Said {
     /// This, then `more`: the first outcome that says something, and both narrations.
     pub(crate) fn and(mut self, more: Said) -> Said {

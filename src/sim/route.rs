@@ -15,7 +15,7 @@ use super::db::DbFact;
 use super::fact::Fact;
 use super::ids::{NodeId, Version};
 use super::msg::{Message, Payload};
-use super::node::Ctx;
+use super::node::{Actor, Ctx};
 use super::parts::Said;
 use super::parts::{Timer, TimerKind};
 use super::replica::ReplicaFact;
@@ -64,10 +64,9 @@ impl World {
     /// what the network does (a slow link named by the request) and observes what its
     /// answer means (what the cache holds, a request it no longer has).
     fn deliver_to_service(&mut self, msg: &Message) -> Said {
-        let mut out = self.take_out();
-        let mut ctx =
-            Ctx::new(msg.to, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
-        let (s, fact) = self.service.on_msg(&mut ctx, msg);
+        let from = self.facts.0.len();
+        let mut out = self.act(msg.to, |a, ctx| a.on_msg(ctx, msg));
+        let mut s = out.words.take().map_or_else(Said::silent, Said::from);
         // The network: a scenario may make the service's set of one request slow.
         let mut slowed_ms = None;
         if let Some((SlowHop::CacheSet, extra_ms)) = self.slow_of(msg.flow) {
@@ -79,9 +78,12 @@ impl World {
             }
         }
         self.apply(msg.to, out);
-        let mut s = s;
+        let fact = self.facts.0[from..].iter().find_map(|f| match f {
+            Fact::Service(f) => Some(*f),
+            _ => None,
+        });
         match fact {
-            ServiceFact::NoRequest { payload } => {
+            Some(ServiceFact::NoRequest { payload }) => {
                 let why = if self.books.crashes_of(msg.to) > 0 {
                     "it was answered already, or lost when the service crashed"
                 } else {
@@ -92,12 +94,12 @@ impl World {
                     "No open request of the service waits for {payload} ({why}), so nothing happens."
                 );
             }
-            ServiceFact::ThroughAcked {
+            Some(ServiceFact::ThroughAcked {
                 key,
                 version,
                 refused,
-            } if !self.voice.is_quiet() => {
-                let now_held = self.cache.live(key, self.now_ms).map(|e| e.version);
+            }) if !self.voice.is_quiet() => {
+                let now_held = self.cache().live(key, self.now_ms).map(|e| e.version);
                 let cache = match (refused, now_held) {
                     (None, Some(v)) if v == version => {
                         format!("The cache has {key} = {version} too")
@@ -126,9 +128,7 @@ impl World {
     /// The database handles `msg` with its own state; the world routes its answer and
     /// keeps the books of what it did.
     pub(super) fn deliver_to_db(&mut self, msg: &Message) -> Option<Said> {
-        let mut out = self.take_out();
-        let mut ctx = Ctx::new(NodeId::Db, self.now_ms, self.voice, &mut out);
-        self.db.on_msg(&mut ctx, msg);
+        let mut out = self.act(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the reply to one request slow (a pause, a
         // busy link), named by the request.
         let slow = match (msg.payload, self.slow_of(msg.flow)) {
@@ -140,7 +140,7 @@ impl World {
         }
         let notify = std::mem::take(&mut out.notify);
         let from = self.facts.0.len();
-        self.apply(NodeId::Db, out);
+        self.apply(msg.to, out);
         // The books observe what the database did.
         for i in from..self.facts.0.len() {
             match self.facts.0[i] {
@@ -151,7 +151,7 @@ impl World {
                     self.metrics.db_writes += 1;
                     let relies =
                         matches!(self.config.write_mode, WriteMode::Event | WriteMode::Outbox)
-                            && msg.from == NodeId::SERVICE;
+                            && matches!(msg.from, NodeId::Service(_));
                     if relies {
                         self.books.relied.push((key, version));
                     }
@@ -161,14 +161,14 @@ impl World {
             }
         }
         if slow > 0 {
-            let normal_ms = self.db.latency.read_ms;
+            let normal_ms = self.db().latency.read_ms;
             self.facts.0.push(Fact::SlowReply {
                 normal_ms,
                 total_ms: normal_ms + slow,
                 version: msg
                     .payload
                     .key_opt()
-                    .map_or(Version(0), |k| self.db.read(k)),
+                    .map_or(Version(0), |k| self.db().read(k)),
             });
         }
         for node in notify {
@@ -176,51 +176,49 @@ impl World {
             if node == NodeId::Relay && self.is_up(node) {
                 let mut out = self.take_out();
                 let mut ctx = Ctx::new(node, self.now_ms, self.voice, &mut out);
-                self.relay.on_notify(&mut ctx);
+                if let Some(relay) = self.nodes.relay_mut(node) {
+                    relay.on_notify(&mut ctx);
+                }
                 self.apply(node, out);
             }
         }
         None
     }
 
-    /// A node module handles `msg` (`handle` calls it with a `Ctx`); the world routes
-    /// its answer. Returns where its facts begin in the step's facts.
-    fn run_node(&mut self, node: NodeId, handle: impl FnOnce(&mut World, &mut Ctx)) -> usize {
-        let mut out = self.take_out();
-        let mut ctx =
-            Ctx::new(node, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
-        handle(self, &mut ctx);
+    /// Node `node` handles one event (`handle` calls its `Actor` with a `Ctx`); the
+    /// world routes its answer. Returns where its facts begin in the step's facts, and
+    /// the words of a node that still writes its own.
+    fn run_node(
+        &mut self,
+        node: NodeId,
+        handle: impl FnOnce(&mut dyn Actor, &mut Ctx),
+    ) -> (usize, Option<Said>) {
+        let mut out = self.act(node, handle);
+        let words = out.words.take().map(Said::from);
         let from = self.facts.0.len();
-        self.apply(node, out);
-        from
+        let more = self.apply(node, out);
+        (from, words.map(|w| w.and(more)))
     }
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
         match msg.to {
-            NodeId::SERVICE => Some(self.deliver_to_service(msg)),
-            NodeId::CACHE => match msg.payload {
-                // The write-behind queue spans the cache and the flusher: `behind.rs`.
-                Payload::WbWrite { .. } => {
-                    let mut out = self.take_out();
-                    let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
-                    let s = self.cache.on_wb_write(&mut ctx, msg);
-                    let more = self.apply(msg.to, out);
-                    Some(s.and(more))
-                }
-                _ => {
-                    let from = self.run_node(NodeId::CACHE, |w, ctx| w.cache.on_msg(ctx, msg));
+            NodeId::Service(_) => Some(self.deliver_to_service(msg)),
+            NodeId::Cache(_) => {
+                let (from, words) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                // A write-behind write still says its own words.
+                if words.is_none() {
                     super::handle::cache_books(self, Some(msg), from);
-                    None
                 }
-            },
+                words
+            }
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Replica(_) => {
                 let slow = match (msg.payload, self.slow_of(msg.flow)) {
                     (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
                     _ => 0,
                 };
-                let from = self.run_node(msg.to, |w, ctx| {
-                    w.replica.on_msg(ctx, msg);
+                let (from, _) = self.run_node(msg.to, |a, ctx| {
+                    a.on_msg(ctx, msg);
                     // The network: a read's reply named slow by its request.
                     ctx.delay_sends(slow);
                 });
@@ -228,7 +226,7 @@ impl World {
                 for i in from..self.facts.0.len() {
                     if let Fact::Replica(ReplicaFact::Read { key, version, .. }) = self.facts.0[i] {
                         self.metrics.replica_reads += 1;
-                        if self.db.read(key) > version {
+                        if self.db().read(key) > version {
                             self.books.happened.insert(Happened::ReplicaBehind(key));
                         }
                     }
@@ -236,7 +234,7 @@ impl World {
                 None
             }
             NodeId::Bus => {
-                let from = self.run_node(NodeId::Bus, |w, ctx| w.bus.on_msg(ctx, msg));
+                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 // The books observe what the bus did.
                 for i in from..self.facts.0.len() {
                     let Fact::Bus(fact) = self.facts.0[i] else {
@@ -260,7 +258,7 @@ impl World {
                 None
             }
             NodeId::Consumer => {
-                let from = self.run_node(NodeId::Consumer, |w, ctx| w.consumer.on_msg(ctx, msg));
+                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 // The books observe the events the consumer received and handled.
                 for i in from..self.facts.0.len() {
                     let Fact::Consumer(fact) = self.facts.0[i] else {
@@ -290,21 +288,15 @@ impl World {
                 None
             }
             NodeId::Relay => {
-                self.run_node(NodeId::Relay, |w, ctx| w.relay.on_msg(ctx, msg));
+                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Flusher => {
-                let mut out = self.take_out();
-                let mut ctx = Ctx::new(msg.to, self.now_ms, self.voice, &mut out);
-                let s = self.flusher.on_msg(&mut ctx, msg);
-                let more = self.apply(msg.to, out);
-                Some(s.and(more))
-            }
+            NodeId::Flusher => self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg)).1,
             NodeId::Reader(_) | NodeId::Writer(_) => {
-                let Some(ci) = self.clients.iter().position(|c| c.id == msg.to) else {
+                if !self.clients.iter().any(|c| c.id == msg.to) {
                     return Some(said!(self, "ignored", ""));
-                };
-                let from = self.run_node(msg.to, |w, ctx| w.clients[ci].on_msg(ctx, msg));
+                }
+                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 super::handle::client_books(self, from);
                 None
             }
@@ -313,36 +305,15 @@ impl World {
     }
 
     pub(super) fn fire(&mut self, timer: &Timer) -> Option<Said> {
-        match timer.kind {
-            TimerKind::Expire { key } => {
-                let from = self.run_node(NodeId::CACHE, |w, ctx| w.cache.on_expire(ctx, key));
-                super::handle::cache_books(self, None, from);
-                None
-            }
-            TimerKind::SecondDelete { .. } | TimerKind::RetryGet { .. } => {
-                let mut out = self.take_out();
-                let mut ctx = Ctx::new(timer.owner, self.now_ms, self.voice, &mut out);
-                let s = self.service.on_timer(&mut ctx, timer.kind);
-                self.apply(timer.owner, out);
-                Some(s)
-            }
-            TimerKind::Restart { node } => Some(super::fault::restart(self, node, true)),
-            TimerKind::Flush => {
-                let mut out = self.take_out();
-                let mut ctx = Ctx::new(timer.owner, self.now_ms, self.voice, &mut out);
-                let s = self.flusher.on_timer(&mut ctx, timer.kind);
-                let more = self.apply(timer.owner, out);
-                Some(s.and(more))
-            }
-            TimerKind::RelayPoll => {
-                self.run_node(NodeId::Relay, |w, ctx| w.relay.on_timeout(ctx));
-                None
-            }
-            TimerKind::BusRetry { .. } | TimerKind::AckTimeout { .. } => {
-                let kind = timer.kind;
-                self.run_node(NodeId::Bus, |w, ctx| w.bus.on_timeout(ctx, kind));
-                None
-            }
+        if let TimerKind::Restart { node } = timer.kind {
+            // The supervisor's timer: it restarts the node.
+            return Some(super::fault::restart(self, node, true));
         }
+        let (owner, kind) = (timer.owner, timer.kind);
+        let (from, words) = self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
+        if let (TimerKind::Expire { .. }, None) = (kind, &words) {
+            super::handle::cache_books(self, None, from);
+        }
+        words
     }
 }

@@ -112,11 +112,8 @@ pub struct Service {
 /// holds, of a request it no longer has).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServiceFact {
-    Nothing,
     /// A message for a request it does not have (answered already, or lost in a crash).
-    NoRequest {
-        payload: Payload,
-    },
+    NoRequest { payload: Payload },
     /// A write-through's cache set was answered (refused or not) and the writer told.
     ThroughAcked {
         key: Key,
@@ -144,25 +141,10 @@ impl Service {
         self.flows.iter_mut().find(|f| Some(f.id) == id)
     }
 
-    /// It crashes: its open requests and single-flight loads are gone. Returns what it
-    /// lost, in words; `scheduled`: it had timers set (now gone with it).
-    pub(crate) fn on_crash(&mut self, ctx: &mut Ctx, scheduled: bool) -> String {
-        let open = self.flows.len();
+    /// It crashes: its open requests and single-flight loads are gone.
+    pub(crate) fn on_crash(&mut self) {
         self.flows.clear();
         self.loading.clear();
-        match open {
-            0 if scheduled => {
-                "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
-                    .to_string()
-            }
-            0 => "it had no open request, so nothing is lost".to_string(),
-            1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
-                .to_string(),
-            n => text!(ctx,
-                "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
-                 happens"
-            ),
-        }
     }
 
     /// One of its timers fires: a delayed second delete, or a wait that is over.
@@ -201,11 +183,11 @@ impl Service {
 
     /// A message reaches the service: a client's request, or a reply on one of its open
     /// requests.
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> (Said, ServiceFact) {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
         match msg.payload {
             Payload::Read { key } | Payload::Write { key } => {
                 let Some(id) = msg.flow else {
-                    return (said!(ctx, "ignored", ""), ServiceFact::Nothing);
+                    return said!(ctx, "ignored", "");
                 };
                 let op = if matches!(msg.payload, Payload::Read { .. }) {
                     Op::Read
@@ -247,24 +229,20 @@ impl Service {
                     )
                 }
                 payload => {
-                    return (
-                        said!(ctx, "ignored", ""),
-                        ServiceFact::NoRequest { payload },
-                    )
+                    ctx.fact(ServiceFact::NoRequest { payload });
+                    return said!(ctx, "ignored", "");
                 }
             };
-            return (s, ServiceFact::Nothing);
+            return s;
         };
-        let said = self.handle(ctx, msg, &flow);
-        let fact = match (msg.payload, flow.stage) {
-            (Payload::SetReply { key, refused }, Stage::Through) => ServiceFact::ThroughAcked {
+        if let (Payload::SetReply { key, refused }, Stage::Through) = (msg.payload, flow.stage) {
+            ctx.fact(ServiceFact::ThroughAcked {
                 key,
                 version: flow.committed.unwrap_or(Version(0)),
                 refused,
-            },
-            _ => ServiceFact::Nothing,
-        };
-        (said, fact)
+            });
+        }
+        self.handle(ctx, msg, &flow)
     }
 
     /// A message on the open request `flow`.

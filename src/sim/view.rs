@@ -230,7 +230,7 @@ impl View {
             })
             .collect();
         let cache = world
-            .cache
+            .cache()
             .entries
             .iter()
             .filter(|(_, e)| e.expires_ms > now)
@@ -244,7 +244,7 @@ impl View {
             })
             .collect();
         let mut guards: Vec<GuardView> = world
-            .cache
+            .cache()
             .tombstones
             .iter()
             .filter(|(_, t)| t.until_ms > now)
@@ -253,13 +253,13 @@ impl View {
                 text: format!("tombstone {} until {} ms", t.version, t.until_ms),
             })
             .collect();
-        guards.extend(world.cache.leases.iter().map(|(k, l)| GuardView {
+        guards.extend(world.cache().leases.iter().map(|(k, l)| GuardView {
             key: k.to_string(),
             text: format!("lease #{} issued at {} ms", l.token, l.issued_ms),
         }));
         guards.extend(
             world
-                .cache
+                .cache()
                 .locks
                 .iter()
                 .filter(|(_, l)| l.until_ms > now)
@@ -269,7 +269,7 @@ impl View {
                 }),
         );
         let db = world
-            .db
+            .db()
             .rows
             .iter()
             .map(|(k, v)| DbRowView {
@@ -279,7 +279,7 @@ impl View {
             })
             .collect();
         let replica = if world.config.replica.is_some() {
-            let rows = &world.replica.rows;
+            let rows = &world.replica().rows;
             rows.iter()
                 .map(|(k, v)| DbRowView {
                     key: k.to_string(),
@@ -336,7 +336,7 @@ impl View {
             outbox: outbox(world),
             bus: bus(world),
             dlq: world
-                .bus
+                .bus()
                 .dlq
                 .iter()
                 .map(|e| DlqView {
@@ -348,7 +348,7 @@ impl View {
                 })
                 .collect(),
             queue: world
-                .cache
+                .cache()
                 .queue
                 .iter()
                 .map(|q| QueueItemView {
@@ -356,7 +356,7 @@ impl View {
                     value: q.version.to_string(),
                     version: q.version.0,
                     in_flight: q.in_flight,
-                    durable: world.cache.log.contains(&(q.key, q.version)),
+                    durable: world.cache().log.contains(&(q.key, q.version)),
                 })
                 .collect(),
             faults: world
@@ -374,29 +374,29 @@ impl View {
                 .config
                 .bus
                 .filter(|b| b.durable)
-                .map(|_| world.bus.offset()),
+                .map(|_| world.bus().offset()),
             bus_durable: world.config.bus.map(|b| b.durable),
             bus_like: world.config.bus.map(|b| super::narrate::behaves_like(&b)),
             consumer: world.config.bus.map(|_| ConsumerView {
                 inbox: world
-                    .consumer
+                    .consumer()
                     .inbox
                     .iter()
                     .map(|(ev, _)| ev.id.to_string())
                     .collect(),
-                handling: world.consumer.busy.map(|(ev, _, _)| ev.id.to_string()),
+                handling: world.consumer().busy.map(|(ev, _, _)| ev.id.to_string()),
                 // Only the memory the consumer really keeps: an idempotent consumer
                 // its processed ids, a version-aware one the newest version applied per
                 // key. A plain consumer remembers neither, so neither is shown.
                 processed: world
-                    .consumer
+                    .consumer()
                     .processed
                     .iter()
                     .filter(|_| world.config.consumer.idempotent)
                     .map(|id| id.to_string())
                     .collect(),
                 applied: world
-                    .consumer
+                    .consumer()
                     .applied
                     .iter()
                     .filter(|_| world.config.consumer.versioned)
@@ -414,7 +414,7 @@ fn requests(world: &World) -> Vec<RequestView> {
     use super::config::Op;
     use super::parts::Stage;
     world
-        .service
+        .service()
         .flows
         .iter()
         .map(|f| {
@@ -463,7 +463,7 @@ fn requests(world: &World) -> Vec<RequestView> {
 
 fn outbox(world: &World) -> Vec<OutboxRowView> {
     world
-        .db
+        .db()
         .outbox
         .iter()
         .map(|r| OutboxRowView {
@@ -478,9 +478,9 @@ fn outbox(world: &World) -> Vec<OutboxRowView> {
 }
 
 fn bus(world: &World) -> Vec<BusMessageView> {
-    let offset = world.bus.offset();
+    let offset = world.bus().offset();
     world
-        .bus
+        .bus()
         .log
         .iter()
         .enumerate()
@@ -517,15 +517,15 @@ fn note(world: &World, id: NodeId) -> String {
                 (None, None) => "done".to_string(),
             }
         }
-        NodeId::SERVICE => plural(world.service.flows.len(), "open request"),
+        NodeId::SERVICE => plural(world.service().flows.len(), "open request"),
         NodeId::CACHE => {
             let keys = world
-                .cache
+                .cache()
                 .entries
                 .values()
                 .filter(|e| e.expires_ms > now)
                 .count();
-            let queued = world.cache.queue.len();
+            let queued = world.cache().queue.len();
             if world.config.write_mode == super::config::WriteMode::Behind {
                 format!("{}, {} queued", plural(keys, "key"), queued)
             } else {
@@ -533,27 +533,27 @@ fn note(world: &World, id: NodeId) -> String {
             }
         }
         NodeId::Db => {
-            let rows = plural(world.db.rows.len(), "row");
-            if world.db.outbox.is_empty() {
+            let rows = plural(world.db().rows.len(), "row");
+            if world.db().outbox.is_empty() {
                 rows
             } else {
-                let unpublished = world.db.outbox.iter().filter(|r| !r.published).count();
+                let unpublished = world.db().outbox.iter().filter(|r| !r.published).count();
                 format!("{rows}, {unpublished} unpublished outbox")
             }
         }
         NodeId::Bus => match world.config.bus {
             Some(b) if b.durable => format!(
                 "log of {}, offset {}",
-                world.bus.log.len(),
-                world.bus.offset()
+                world.bus().log.len(),
+                world.bus().offset()
             ),
             _ => "pub/sub, keeps nothing".to_string(),
         },
-        NodeId::Consumer => match world.consumer.busy {
+        NodeId::Consumer => match world.consumer().busy {
             Some((ev, _, _)) => format!("handling {}", ev.id),
             None => "idle".to_string(),
         },
-        NodeId::Relay => if world.relay.working {
+        NodeId::Relay => if world.relay().working {
             "publishing"
         } else {
             "idle"
@@ -561,8 +561,8 @@ fn note(world: &World, id: NodeId) -> String {
         .to_string(),
         NodeId::Replica(_) => format!(
             "{}, at lsn {}",
-            plural(world.replica.rows.len(), "row"),
-            world.replica.position
+            plural(world.replica().rows.len(), "row"),
+            world.replica().position
         ),
         NodeId::Flusher => {
             let planned = world

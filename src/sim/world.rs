@@ -20,7 +20,8 @@ use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 pub use super::node::NodeStatus;
-use super::node::{Call, Ctx, Out, Scratch};
+use super::node::{Actor, Call, Ctx, Out, Scratch};
+use super::nodes::{Node, Nodes};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
@@ -33,10 +34,9 @@ pub use super::timing::Event;
 pub struct World {
     pub config: Config,
     pub now_ms: u64,
-    pub cache: Cache,
-    pub db: Db,
     pub clients: Vec<Client>,
-    pub service: Service,
+    /// Every other node, by id (`nodes.rs`).
+    pub nodes: Nodes,
     /// Messages in flight, in send order.
     pub net: Vec<Message>,
     pub timers: Vec<Timer>,
@@ -47,12 +47,6 @@ pub struct World {
     pub books: Books,
     /// Nodes not up (down or paused); every other node is up.
     pub status: KeyMap<NodeId, NodeStatus>,
-    pub bus: Bus,
-    pub consumer: Consumer,
-    pub relay: Relay,
-    pub flusher: Flusher,
-    /// The read replica, when the scenario has one (`config.replica`).
-    pub replica: Replica,
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
@@ -159,20 +153,37 @@ impl World {
             batch_size: config.behind.batch_size,
             db_write_ms: config.latency.db_write_ms,
         };
-        let mut world = World {
-            cache,
-            db: Db {
+        let mut nodes = Nodes::default();
+        nodes.insert(NodeId::CACHE, Node::Cache(cache));
+        nodes.insert(
+            NodeId::Db,
+            Node::Db(Db {
                 latency: DbLatency {
                     read_ms: config.latency.db_read_ms,
                     write_ms: config.latency.db_write_ms,
                     lag_ms: config.replica.map_or(0, |r| r.lag_ms),
                 },
                 ..Db::with_keys(config.keys.iter().copied())
-            },
+            }),
+        );
+        nodes.insert(NodeId::SERVICE, Node::Service(service));
+        nodes.insert(
+            NodeId::Bus,
+            Node::Bus(Bus {
+                durable: config_bus_durable,
+                settings: bus_settings,
+                ..Bus::default()
+            }),
+        );
+        nodes.insert(NodeId::Consumer, Node::Consumer(Consumer::new(consumer)));
+        nodes.insert(NodeId::Relay, Node::Relay(Relay::new(relay)));
+        nodes.insert(NodeId::Flusher, Node::Flusher(Flusher::new(flusher)));
+        nodes.insert(NodeId::Replica(1), Node::Replica(Replica::default()));
+        let mut world = World {
+            nodes,
             clients,
             config,
             now_ms: 0,
-            service,
             net: Vec::new(),
             timers: Vec::new(),
             next_msg: 1,
@@ -181,21 +192,12 @@ impl World {
             metrics: Metrics::default(),
             books: Books::default(),
             status: KeyMap::new(),
-            bus: Bus {
-                durable: config_bus_durable,
-                settings: bus_settings,
-                ..Bus::default()
-            },
-            consumer: Consumer::new(consumer),
-            relay: Relay::new(relay),
-            flusher: Flusher::new(flusher),
-            replica: Replica::default(),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
             facts: Facts::default(),
         };
         let warm: Vec<(Key, u64)> = world
-            .cache
+            .cache()
             .entries
             .iter()
             .map(|(k, e)| (*k, e.expires_ms))
@@ -205,12 +207,69 @@ impl World {
         }
         if world.config.replica.is_some() {
             // The replica starts caught up, its stream open.
-            let db = &mut world.db;
-            db.streams.push((NodeId::Replica(1), 0));
-            world.replica =
-                Replica::caught_up(db.rows.clone(), db.lsn, world.config.latency.db_read_ms);
+            let read_ms = world.config.latency.db_read_ms;
+            if let Some(db) = world.nodes.db_mut(NodeId::Db) {
+                db.streams.push((NodeId::Replica(1), 0));
+                let replica = Replica::caught_up(db.rows.clone(), db.lsn, read_ms);
+                world
+                    .nodes
+                    .insert(NodeId::Replica(1), Node::Replica(replica));
+            }
         }
         world
+    }
+
+    /// The first read replica, `replica` (every world has one; a scenario without
+    /// `replica` settings does not use it).
+    pub fn replica(&self) -> &Replica {
+        self.nodes
+            .replica(NodeId::Replica(1))
+            .expect("World::new makes a replica")
+    }
+
+    /// The first cache node, `cache` (every world has one).
+    pub fn cache(&self) -> &Cache {
+        self.nodes
+            .cache(NodeId::CACHE)
+            .expect("World::new makes a cache")
+    }
+
+    /// The database, `db`: the primary (every world has one).
+    pub fn db(&self) -> &Db {
+        self.nodes.db(NodeId::Db).expect("World::new makes a db")
+    }
+
+    /// The first service, `service` (every world has one).
+    pub fn service(&self) -> &Service {
+        self.nodes
+            .service(NodeId::SERVICE)
+            .expect("World::new makes a service")
+    }
+
+    /// The bus (every world has one; a scenario without events does not use it).
+    pub fn bus(&self) -> &Bus {
+        self.nodes.bus(NodeId::Bus).expect("World::new makes a bus")
+    }
+
+    /// The invalidation consumer (every world has one; used with a bus).
+    pub fn consumer(&self) -> &Consumer {
+        self.nodes
+            .consumer(NodeId::Consumer)
+            .expect("World::new makes a consumer")
+    }
+
+    /// The outbox relay (every world has one; used in outbox mode).
+    pub fn relay(&self) -> &Relay {
+        self.nodes
+            .relay(NodeId::Relay)
+            .expect("World::new makes a relay")
+    }
+
+    /// The write-behind flusher (every world has one; used in write-behind mode).
+    pub fn flusher(&self) -> &Flusher {
+        self.nodes
+            .flusher(NodeId::Flusher)
+            .expect("World::new makes a flusher")
     }
 
     /// The nodes this scenario uses, in id order.
@@ -242,7 +301,9 @@ impl World {
             self.status.insert(node, status);
         }
         if node == NodeId::Consumer {
-            self.bus.subscriber = status;
+            if let Some(bus) = self.nodes.bus_mut(NodeId::Bus) {
+                bus.subscriber = status;
+            }
         }
     }
 
@@ -419,7 +480,7 @@ impl World {
 
     /// The service's open request `id`.
     pub(crate) fn flow(&self, id: Option<FlowId>) -> Option<&Flow> {
-        self.service.flow(id)
+        self.service().flow(id)
     }
 
     /// The network's slow hop for the request `id`, if its scenario makes one slow (a
@@ -434,8 +495,8 @@ impl World {
     /// The value `cache-matches-db` expects a key to have: what the database has
     /// committed, or the latest acknowledged write still in the write-behind queue.
     pub fn expected(&self, key: Key) -> Version {
-        let db = self.db.read(key);
-        self.cache.queued(key).map_or(db, |q| q.max(db))
+        let db = self.db().read(key);
+        self.cache().queued(key).map_or(db, |q| q.max(db))
     }
 
     /// Routes what a node answered: its messages (in order, so ids follow it), its
@@ -471,6 +532,7 @@ impl World {
         let calls = std::mem::take(&mut out.calls);
         out.cancels.clear();
         out.notify.clear();
+        out.words = None;
         out.cancel_all = false;
         out.requests = 0;
         self.scratch = Scratch(out);
@@ -496,19 +558,35 @@ impl World {
                 }
                 continue;
             }
-            let mut out = self.take_out();
-            let mut ctx = Ctx::new(to, self.now_ms, self.voice, &mut out);
-            let s = match to {
-                NodeId::CACHE => self.cache.on_call(&mut ctx, from, call),
-                NodeId::Flusher => self.flusher.on_call(&mut ctx, from, call),
-                _ => Said::silent(),
-            };
+            let mut out = self.act(to, |a, ctx| a.on_call(ctx, from, call));
+            let s = out.words.take().map_or_else(Said::silent, Said::from);
             said = said.and(s);
             for (next, c) in self.route_out(to, out) {
                 queue.push_back((to, next, c));
             }
         }
         said
+    }
+
+    /// Lends node `id` (a client, or any node of `nodes`) a `Ctx` for one of its
+    /// handlers; returns what it answered, not yet routed (`apply`). A node that is
+    /// not in this world answers nothing.
+    pub(crate) fn act(&mut self, id: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> Out {
+        let mut out = self.take_out();
+        let mut ctx =
+            Ctx::new(id, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
+        let actor: Option<&mut dyn Actor> = if id.is_client() {
+            self.clients
+                .iter_mut()
+                .find(|c| c.id == id)
+                .map(|c| c as &mut dyn Actor)
+        } else {
+            self.nodes.get_mut(id).map(Node::actor)
+        };
+        if let Some(actor) = actor {
+            handle(actor, &mut ctx);
+        }
+        out
     }
 
     /// The buffer a node answers into, empty.

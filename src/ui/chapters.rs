@@ -90,7 +90,7 @@ fn carried(p: &Payload) -> Option<(Key, Version)> {
 fn overtaken(w: &World) -> Vec<u32> {
     w.net
         .iter()
-        .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.db.read(k)))
+        .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.db().read(k)))
         .map(|m| m.id.0)
         .collect()
 }

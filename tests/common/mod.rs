@@ -23,7 +23,7 @@ pub fn holds(run: &Run, inv: Invariant) -> bool {
 
 pub fn cached(run: &Run, key: u16) -> Option<String> {
     let w = run.world();
-    w.cache
+    w.cache()
         .live(cachescope::sim::Key(key), w.now_ms)
         .map(|e| e.version.to_string())
 }

@@ -41,7 +41,7 @@ pub(super) fn key_versions(text: &str, prefix: &str) -> Vec<(Key, Version)> {
 }
 
 pub(super) fn live(w: &World, key: Key) -> Option<Version> {
-    w.cache.live(key, w.now_ms).map(|e| e.version)
+    w.cache().live(key, w.now_ms).map(|e| e.version)
 }
 
 /// Plural nouns that must not follow a count of one, and the "(s)" shortcut.
@@ -105,15 +105,15 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
         }
     }
     for (k, v) in key_versions(text, "The database commits ") {
-        if after_w.db.read(k) != v {
+        if after_w.db().read(k) != v {
             errors.push(format!(
                 "says the database commits {k} = {v}, but it has {}",
-                after_w.db.read(k)
+                after_w.db().read(k)
             ));
         }
     }
     // The step's time: a key whose TTL ends at the step's moment is gone for it.
-    let was = |k: Key| before.cache.live(k, after_w.now_ms).map(|e| e.version);
+    let was = |k: Key| before.cache().live(k, after_w.now_ms).map(|e| e.version);
     for (k, v) in key_versions(text, "The cache has ") {
         let had = if text.contains(" too:") {
             live(after_w, k)
@@ -187,19 +187,19 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
     }
     for s in after(text, "commits the consumer's offset, now ") {
         let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if n.parse::<u32>().ok() != Some(after_w.bus.offset()) {
+        if n.parse::<u32>().ok() != Some(after_w.bus().offset()) {
             errors.push(format!(
                 "says the offset is {n}, but it is {}",
-                after_w.bus.offset()
+                after_w.bus().offset()
             ));
         }
     }
     for s in after(text, "committed offset stays at ") {
         let n: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
-        if n.parse::<u32>().ok() != Some(after_w.bus.offset()) {
+        if n.parse::<u32>().ok() != Some(after_w.bus().offset()) {
             errors.push(format!(
                 "says the offset stays at {n}, but it is {}",
-                after_w.bus.offset()
+                after_w.bus().offset()
             ));
         }
     }
@@ -232,13 +232,13 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
     }
     if text.contains("is in the cache, with a new TTL") {
         let key = after_w
-            .service
+            .service()
             .flows
             .iter()
             .map(|f| f.key)
             .next()
             .unwrap_or(Key(1));
-        if live(after_w, key).is_none() && after_w.cache.entries.is_empty() {
+        if live(after_w, key).is_none() && after_w.cache().entries.is_empty() {
             errors.push("says the recompute is in the cache, but the cache is empty".to_string());
         }
     }
@@ -251,11 +251,11 @@ pub(super) fn ending_errors(r: &Run) -> Vec<String> {
     let text = r.scenario.epilogue(w, &r.fixes);
     let mut errors = plural_errors(&text);
     for (k, v) in key_versions(&text, "both hold ") {
-        if live(w, k) != Some(v) || w.db.read(k) != v {
+        if live(w, k) != Some(v) || w.db().read(k) != v {
             errors.push(format!(
                 "says both hold {k} = {v}; cache {:?}, database {}",
                 live(w, k),
-                w.db.read(k)
+                w.db().read(k)
             ));
         }
     }
@@ -274,10 +274,10 @@ pub(super) fn ending_errors(r: &Run) -> Vec<String> {
                 .strip_prefix(" while the database has ")
                 .and_then(version_at)
             {
-                if w.db.read(key) != db || db == v {
+                if w.db().read(key) != db || db == v {
                     errors.push(format!(
                         "says the database has {key} = {db} unlike the cache; it has {}",
-                        w.db.read(key)
+                        w.db().read(key)
                     ));
                 }
             }
@@ -298,7 +298,7 @@ pub(super) fn ending_errors(r: &Run) -> Vec<String> {
     if says_consistent && !consistent {
         errors.push("says consistent, but cache-matches-db is broken".to_string());
     }
-    let unpublished = w.db.outbox.iter().filter(|r| !r.published).count();
+    let unpublished = w.db().outbox.iter().filter(|r| !r.published).count();
     if (text.contains("is marked published") || text.contains("relay published it"))
         && unpublished > 0
     {

@@ -42,7 +42,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             };
         }
     }
-    let settings = w.bus.settings;
+    let settings = w.bus().settings;
     let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
     match first {
         BusFact::Absent => said("ignored", "There is no bus in this scenario."),

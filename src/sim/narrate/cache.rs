@@ -219,7 +219,7 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
     }
     let writing = w.config.write_order == WriteOrder::UpdateThenDelete
         && matches!(w.config.write_mode, WriteMode::Invalidate)
-        && w.service
+        && w.service()
             .flows
             .iter()
             .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit);

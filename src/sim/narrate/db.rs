@@ -34,7 +34,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
     }
     // What the commit means for the cache's copy.
     if let Some(Fact::Db(DbFact::Committed { key, version, .. })) = facts.first() {
-        if let Some(v) = w.cache.live(*key, w.now_ms).map(|e| e.version) {
+        if let Some(v) = w.cache().live(*key, w.now_ms).map(|e| e.version) {
             if v < *version {
                 s.narration.push_str(&format!(
                     " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a \

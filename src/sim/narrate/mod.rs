@@ -37,6 +37,8 @@ pub(crate) fn step(w: &World) -> Said {
         }) => lost(*id, *from, *to, *payload),
         // Never first: they follow the fact they are about.
         Some(Fact::SlowReply { .. } | Fact::StaleRead(_)) => Said::silent(),
+        // The service still writes its own words (`service.rs`).
+        Some(Fact::Service(_)) => Said::silent(),
     }
 }
 

@@ -12,7 +12,7 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
             version,
             position,
         } => {
-            let primary = w.db.read(key);
+            let primary = w.db().read(key);
             let behind = if primary > version {
                 format!(
                     " The primary has already committed {primary}: the replica has not applied it yet. Replication \

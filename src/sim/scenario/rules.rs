@@ -279,7 +279,7 @@ pub fn key(text: &str) -> Option<Key> {
 impl Cond {
     /// Whether the condition holds in `w` with `fixes` on.
     pub fn holds(&self, w: &World, fixes: &Fixes) -> bool {
-        let live = |k: Key| w.cache.live(k, w.now_ms);
+        let live = |k: Key| w.cache().live(k, w.now_ms);
         match self {
             Cond::Fix(f) => fixes.has(&f.value),
             Cond::NoFix(f) => !fixes.has(&f.value),
@@ -287,8 +287,8 @@ impl Cond {
             Cond::AnyBroken => INVARIANTS.iter().any(|i| i.check(w).is_err()),
             Cond::Holds(n) => n.0.check(w).is_ok(),
             Cond::Broken(n) => n.0.check(w).is_err(),
-            Cond::Stale(k) => live(k.0).is_some_and(|e| e.version != w.db.read(k.0)),
-            Cond::Fresh(k) => live(k.0).is_some_and(|e| e.version == w.db.read(k.0)),
+            Cond::Stale(k) => live(k.0).is_some_and(|e| e.version != w.db().read(k.0)),
+            Cond::Fresh(k) => live(k.0).is_some_and(|e| e.version == w.db().read(k.0)),
             Cond::Uncached(k) => live(k.0).is_none(),
             Cond::Metric(m) => {
                 let v = m.name.0.value(&w.metrics);
@@ -309,7 +309,7 @@ impl Cond {
                 .acked
                 .get(&kv.key.0)
                 .is_some_and(|v| v.0 == kv.version),
-            Cond::DbAtMost(kv) => w.db.read(kv.key.0).0 <= kv.version,
+            Cond::DbAtMost(kv) => w.db().read(kv.key.0).0 <= kv.version,
             Cond::NextAtLeastMs(ms) => {
                 w.earliest().and_then(|e| w.nominal_ms(e)).unwrap_or(0) >= *ms
             }
@@ -332,9 +332,9 @@ impl Cond {
                 .books
                 .delivered
                 .get(&k.0)
-                .is_some_and(|v| *v >= w.db.read(k.0)),
+                .is_some_and(|v| *v >= w.db().read(k.0)),
             Cond::Retrying => w
-                .bus
+                .bus()
                 .log
                 .iter()
                 .any(|e| e.state == crate::sim::bus::EntryState::Retrying),
@@ -344,7 +344,7 @@ impl Cond {
                 .books
                 .acked
                 .get(&k.0)
-                .is_some_and(|a| w.db.read(k.0) >= *a),
+                .is_some_and(|a| w.db().read(k.0) >= *a),
             // Stale by the contract's `stale-reads` (older than the newest version when
             // the read began), not merely older than the last ack: a read that overlapped
             // the writes is not stale.
@@ -451,7 +451,7 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// The value of one placeholder, or `None` when it is not one.
 fn value(name: &str, w: &World) -> Option<String> {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
-    let cached = |k: Key| w.cache.live(k, w.now_ms);
+    let cached = |k: Key| w.cache().live(k, w.now_ms);
     Some(match head {
         "holds" => holds(w, key(rest)?),
         "other-path" => other_path(w, key(rest)?),
@@ -467,32 +467,32 @@ fn value(name: &str, w: &World) -> Option<String> {
             let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
             let stale: Vec<String> = keys?
                 .into_iter()
-                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db.read(*k)))
+                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db().read(*k)))
                 .map(|k| k.to_string())
                 .collect();
             let verb = if stale.len() == 1 { "stays" } else { "stay" };
             format!("{} {verb}", stale.join(" and "))
         }
         "cache" => cached(key(rest)?).map_or("nothing".into(), |e| e.version.to_string()),
-        "db" => w.db.read(key(rest)?).to_string(),
-        "replica" => w.replica.read(key(rest)?).to_string(),
+        "db" => w.db().read(key(rest)?).to_string(),
+        "replica" => w.replica().read(key(rest)?).to_string(),
         "expires" => cached(key(rest)?).map_or("never".into(), |e| e.expires_ms.to_string()),
         "metric" => metric(rest)?.value(&w.metrics).to_string(),
         "ttl_ms" => w.config.ttl_ms.to_string(),
-        "outbox-published" => {
-            w.db.outbox
-                .iter()
-                .filter(|r| r.published)
-                .count()
-                .to_string()
-        }
-        "outbox-rows" => w.db.outbox.len().to_string(),
-        "dlq" => w.bus.dlq.len().to_string(),
+        "outbox-published" => w
+            .db()
+            .outbox
+            .iter()
+            .filter(|r| r.published)
+            .count()
+            .to_string(),
+        "outbox-rows" => w.db().outbox.len().to_string(),
+        "dlq" => w.bus().dlq.len().to_string(),
         "stale" => {
             let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
             let stale: Vec<String> = keys?
                 .into_iter()
-                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db.read(*k)))
+                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db().read(*k)))
                 .map(|k| k.to_string())
                 .collect();
             stale.join(" and ")
@@ -510,8 +510,8 @@ fn value(name: &str, w: &World) -> Option<String> {
 /// both hold user:1 = v2", "The cache holds user:1 = v1 while the database has v2", or
 /// "The cache holds nothing for user:1; the database has v2".
 fn holds(w: &World, key: Key) -> String {
-    let db = w.db.read(key);
-    match w.cache.live(key, w.now_ms) {
+    let db = w.db().read(key);
+    match w.cache().live(key, w.now_ms) {
         Some(e) if e.version == db => format!("The cache and the database both hold {key} = {db}"),
         Some(e) => format!(
             "The cache holds {key} = {} while the database has {db}",

@@ -24,7 +24,7 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     // value (older than the version expected when it landed).
     let mut late: Vec<Key> = Vec::new();
     let version_of =
-        |w: &World, k: &Key| -> Option<Version> { w.cache.entries.get(k).map(|e| e.version) };
+        |w: &World, k: &Key| -> Option<Version> { w.cache().entries.get(k).map(|e| e.version) };
     // Bounded by the path's length.
     for &event in path {
         let stale_set = match event {
@@ -62,7 +62,7 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     }
     let stale_at_end = late.iter().any(|k| {
         world
-            .cache
+            .cache()
             .entries
             .get(k)
             .is_some_and(|e| e.expires_ms > world.now_ms && e.version < world.expected(*k))

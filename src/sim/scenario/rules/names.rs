@@ -109,11 +109,11 @@ impl Quantity {
             return u64::from(w.books.crashes_of(n));
         }
         match q {
-            "outbox-rows" => w.db.outbox.len() as u64,
-            "outbox-unpublished" => w.db.outbox.iter().filter(|r| !r.published).count() as u64,
-            "dlq" => w.bus.dlq.len() as u64,
+            "outbox-rows" => w.db().outbox.len() as u64,
+            "outbox-unpublished" => w.db().outbox.iter().filter(|r| !r.published).count() as u64,
+            "dlq" => w.bus().dlq.len() as u64,
             "keys" => w.config.keys.len() as u64,
-            "queue" => w.cache.queue.len() as u64,
+            "queue" => w.cache().queue.len() as u64,
             _ => q.parse().unwrap_or(0),
         }
     }

@@ -1,0 +1,255 @@
+//! The nodes of a world, held by id: any number of each kind (`service`, `service-2`,
+//! `cache`, `cache-2`, …), as the scenario's topology says. A node is one variant of
+//! `Node`; the world finds it by id and lends it a `Ctx` (`node.rs`), so a handler
+//! holds `&mut` to its own node only: reaching another node's state does not compile.
+//!
+//! A new node kind: its module (its state, settings and handlers), a variant here, and
+//! its accessors in `kinds!` below; no other node changes.
+use super::behind::Flusher;
+use super::bus::Bus;
+use super::cache::Cache;
+use super::client::Client;
+use super::consumer::Consumer;
+use super::db::Db;
+use super::ids::NodeId;
+use super::msg::{Message, Payload};
+use super::node::{Actor, Call, Ctx};
+use super::parts::{Said, TimerKind};
+use super::relay::Relay;
+use super::replica::Replica;
+use super::service::Service;
+
+/// One node, of any kind but a client (clients are the world's list of users).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Service(Service),
+    Cache(Cache),
+    Db(Db),
+    Bus(Bus),
+    Relay(Relay),
+    Consumer(Consumer),
+    Flusher(Flusher),
+    Replica(Replica),
+}
+
+/// The nodes by id, in id order (at most a few dozen: a lookup walks the list).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Nodes(Vec<(NodeId, Node)>);
+
+impl Nodes {
+    /// Adds `node` as `id`, or replaces the node that had that id.
+    pub fn insert(&mut self, id: NodeId, node: Node) {
+        match self.0.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => self.0[at].1 = node,
+            Err(at) => self.0.insert(at, (id, node)),
+        }
+    }
+
+    pub fn get(&self, id: NodeId) -> Option<&Node> {
+        self.0.iter().find(|(i, _)| *i == id).map(|(_, n)| n)
+    }
+
+    pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        self.0.iter_mut().find(|(i, _)| *i == id).map(|(_, n)| n)
+    }
+
+    /// Every node with its id, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
+        self.0.iter().map(|(i, n)| (*i, n))
+    }
+
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.get(id).is_some()
+    }
+}
+
+/// For each kind: `Nodes::<kind>(id)`, `<kind>_mut(id)` and `<kinds>()` (every node of
+/// the kind with its id).
+macro_rules! kinds {
+    ($($variant:ident: $ty:ty, $get:ident, $get_mut:ident, $all:ident;)*) => {
+        impl Nodes {
+            $(
+                pub fn $get(&self, id: NodeId) -> Option<&$ty> {
+                    match self.get(id) {
+                        Some(Node::$variant(n)) => Some(n),
+                        _ => None,
+                    }
+                }
+
+                pub fn $get_mut(&mut self, id: NodeId) -> Option<&mut $ty> {
+                    match self.get_mut(id) {
+                        Some(Node::$variant(n)) => Some(n),
+                        _ => None,
+                    }
+                }
+
+                pub fn $all(&self) -> impl Iterator<Item = (NodeId, &$ty)> {
+                    self.iter().filter_map(|(id, n)| match n {
+                        Node::$variant(n) => Some((id, n)),
+                        _ => None,
+                    })
+                }
+            )*
+        }
+    };
+}
+
+kinds! {
+    Service: Service, service, service_mut, services;
+    Cache: Cache, cache, cache_mut, caches;
+    Db: Db, db, db_mut, dbs;
+    Bus: Bus, bus, bus_mut, buses;
+    Relay: Relay, relay, relay_mut, relays;
+    Consumer: Consumer, consumer, consumer_mut, consumers;
+    Flusher: Flusher, flusher, flusher_mut, flushers;
+    Replica: Replica, replica, replica_mut, replicas;
+}
+
+impl Node {
+    /// The node as a state machine.
+    pub(crate) fn actor(&mut self) -> &mut dyn Actor {
+        match self {
+            Node::Service(n) => n,
+            Node::Cache(n) => n,
+            Node::Db(n) => n,
+            Node::Bus(n) => n,
+            Node::Relay(n) => n,
+            Node::Consumer(n) => n,
+            Node::Flusher(n) => n,
+            Node::Replica(n) => n,
+        }
+    }
+}
+
+// Each kind as an `Actor`, over its own handlers. (A new kind implements `Actor` in
+// its own module.)
+
+impl Actor for Client {
+    fn on_start(&mut self, ctx: &mut Ctx) {
+        Client::on_start(self, ctx)
+    }
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Client::on_msg(self, ctx, msg)
+    }
+}
+
+/// The words of a node that still writes its own (the service, write-behind).
+fn say(ctx: &mut Ctx, s: Said) {
+    ctx.say(s.outcome, s.narration);
+}
+
+impl Actor for Service {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        let s = Service::on_msg(self, ctx, msg);
+        say(ctx, s);
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        let s = Service::on_timer(self, ctx, timer);
+        say(ctx, s);
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Service::on_crash(self)
+    }
+}
+
+impl Actor for Cache {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        if let Payload::WbWrite { .. } = msg.payload {
+            let s = self.on_wb_write(ctx, msg);
+            say(ctx, s);
+        } else {
+            Cache::on_msg(self, ctx, msg)
+        }
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        if let TimerKind::Expire { key } = timer {
+            self.on_expire(ctx, key)
+        }
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
+        let s = Cache::on_call(self, ctx, from, call);
+        say(ctx, s);
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        self.crash()
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Cache::on_restart(self, ctx)
+    }
+}
+
+impl Actor for Db {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Db::on_msg(self, ctx, msg)
+    }
+    // A crash loses nothing: a committed transaction is on disk.
+}
+
+impl Actor for Bus {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Bus::on_msg(self, ctx, msg)
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        self.on_timeout(ctx, timer)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Bus::on_restart(self, ctx)
+    }
+}
+
+impl Actor for Relay {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Relay::on_msg(self, ctx, msg)
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, _timer: TimerKind) {
+        self.on_timeout(ctx)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Relay::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Relay::on_restart(self, ctx)
+    }
+}
+
+impl Actor for Consumer {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Consumer::on_msg(self, ctx, msg)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Consumer::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Consumer::on_restart(self, ctx)
+    }
+}
+
+impl Actor for Flusher {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        let s = Flusher::on_msg(self, ctx, msg);
+        say(ctx, s);
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        let s = Flusher::on_timer(self, ctx, timer);
+        say(ctx, s);
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
+        let s = Flusher::on_call(self, ctx, from, call);
+        say(ctx, s);
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Flusher::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Flusher::on_restart(self, ctx)
+    }
+}
+
+impl Actor for Replica {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Replica::on_msg(self, ctx, msg)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Replica::on_restart(self, ctx)
+    }
+}
