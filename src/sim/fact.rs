@@ -29,7 +29,7 @@ pub enum Fact {
     Relay(RelayFact),
     Client(ClientFact),
     Replica(ReplicaFact),
-    /// What the service did that the world observes (it still writes its own words).
+    /// What the service did (`narrate/service.rs` says it).
     Service(ServiceFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
@@ -44,6 +44,10 @@ pub enum Fact {
         normal_ms: u64,
         total_ms: u64,
         version: Version,
+    },
+    /// The network: the service's cache set is slow, `total_ms` on its way.
+    SlowSet {
+        total_ms: u64,
     },
     /// The books: the read just answered is stale, and why.
     StaleRead(StaleRead),

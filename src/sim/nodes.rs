@@ -140,12 +140,10 @@ fn say(ctx: &mut Ctx, s: Said) {
 
 impl Actor for Service {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        let s = Service::on_msg(self, ctx, msg);
-        say(ctx, s);
+        Service::on_msg(self, ctx, msg);
     }
     fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        let s = Service::on_timer(self, ctx, timer);
-        say(ctx, s);
+        Service::on_timer(self, ctx, timer);
     }
     fn on_crash(&mut self, _ctx: &mut Ctx) {
         Service::on_crash(self)

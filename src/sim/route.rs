@@ -4,8 +4,8 @@
 //!
 //! A node answers with facts (`fact.rs`); the books observe them here, and the
 //! narration (`narrate/`) after the step. A path that returns `None` leaves the words to
-//! the narration; `Some` is the text of a part still written in the world (the service,
-//! the write-behind queue, the faults).
+//! the narration; `Some` is the text of a part still written in the world (the
+//! write-behind queue, the faults).
 use super::books::Happened;
 use super::bus::BusFact;
 use super::client::ClientFact;
@@ -19,7 +19,6 @@ use super::node::{Actor, Ctx};
 use super::parts::Said;
 use super::parts::{Timer, TimerKind};
 use super::replica::ReplicaFact;
-use super::service::ServiceFact;
 use super::world::World;
 
 impl World {
@@ -60,13 +59,10 @@ impl World {
         None
     }
 
-    /// The service handles `msg` with its own state; the world routes its answer, adds
-    /// what the network does (a slow link named by the request) and observes what its
-    /// answer means (what the cache holds, a request it no longer has).
-    fn deliver_to_service(&mut self, msg: &Message) -> Said {
-        let from = self.facts.0.len();
+    /// The service handles `msg` with its own state; the world routes its answer and
+    /// adds what the network does (a slow link named by the request).
+    fn deliver_to_service(&mut self, msg: &Message) {
         let mut out = self.act(msg.to, |a, ctx| a.on_msg(ctx, msg));
-        let mut s = out.words.take().map_or_else(Said::silent, Said::from);
         // The network: a scenario may make the service's set of one request slow.
         let mut slowed_ms = None;
         if let Some((SlowHop::CacheSet, extra_ms)) = self.slow_of(msg.flow) {
@@ -78,51 +74,9 @@ impl World {
             }
         }
         self.apply(msg.to, out);
-        let fact = self.facts.0[from..].iter().find_map(|f| match f {
-            Fact::Service(f) => Some(*f),
-            _ => None,
-        });
-        match fact {
-            Some(ServiceFact::NoRequest { payload }) => {
-                let why = if self.books.crashes_of(msg.to) > 0 {
-                    "it was answered already, or lost when the service crashed"
-                } else {
-                    "it was answered already"
-                };
-                s.narration = text!(
-                    self,
-                    "No open request of the service waits for {payload} ({why}), so nothing happens."
-                );
-            }
-            Some(ServiceFact::ThroughAcked {
-                key,
-                version,
-                refused,
-            }) if !self.voice.is_quiet() => {
-                let now_held = self.cache().live(key, self.now_ms).map(|e| e.version);
-                let cache = match (refused, now_held) {
-                    (None, Some(v)) if v == version => {
-                        format!("The cache has {key} = {version} too")
-                    }
-                    (None, Some(v)) => {
-                        format!("The cache took {version}, though by now it holds {v}")
-                    }
-                    (None, None) => {
-                        format!("The cache took {version}, though it no longer holds {key}")
-                    }
-                    (Some(_), _) => format!("The cache refused {version} (it had a newer version)"),
-                };
-                s.narration.insert_str(0, &cache);
-            }
-            _ => {}
-        }
         if let Some(total_ms) = slowed_ms {
-            s.narration.push_str(&text!(
-                self,
-                " This set is slow on its way ({total_ms} ms): another writer's set may overtake it."
-            ));
+            self.facts.0.push(Fact::SlowSet { total_ms });
         }
-        s
     }
 
     /// The database handles `msg` with its own state; the world routes its answer and
@@ -202,7 +156,10 @@ impl World {
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
         match msg.to {
-            NodeId::Service(_) => Some(self.deliver_to_service(msg)),
+            NodeId::Service(_) => {
+                self.deliver_to_service(msg);
+                None
+            }
             NodeId::Cache(_) => {
                 let (from, words) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 // A write-behind write still says its own words.

@@ -12,12 +12,12 @@
 //! (update, then set the cache); write-behind (the cache queues it); or update and
 //! publish an event, directly or through the outbox.
 use super::config::{LoadGuard, Op, WriteMode, WriteOrder};
-use super::ids::{FlowId, Key, NodeId, Version};
+use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::load;
-use super::msg::{LeaseReply, Message, Payload, Refusal};
+use super::msg::{BusEvent, LeaseReply, Message, Payload, Refusal};
 use super::node::Ctx;
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
 use super::rng::Rng;
 
 /// Where a request is in the service's program.
@@ -108,18 +108,175 @@ pub struct Service {
     pub settings: ServiceSettings,
 }
 
-/// What the service did, for the world's observers (the narration of what the cache
-/// holds, of a request it no longer has).
+/// What the service did, for the observers (`narrate/service.rs` says it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ServiceFact {
-    /// A message for a request it does not have (answered already, or lost in a crash).
-    NoRequest { payload: Payload },
-    /// A write-through's cache set was answered (refused or not) and the writer told.
+    /// A message or timer with nothing to act on (no request id, not its timer).
+    Stray,
+    /// A reply for a request it does not have (answered already, or lost in a crash).
+    NoRequest { service: NodeId, payload: Payload },
+    /// The cache confirms a release of the lock on `key` (nobody waits for it).
+    UnlockConfirmed { key: Key },
+    /// The cache confirms a delete of `key` (a second delete: nobody waits for it).
+    DeleteConfirmed { key: Key },
+    /// Its delayed second delete of `key` is sent, `delay_ms` after the first.
+    SecondDelete { key: Key, delay_ms: u64 },
+    /// A retry timer for a request that is gone.
+    NothingToRetry,
+    /// A request told to wait asks the cache for `key` again.
+    Retrying { key: Key },
+    /// A lease told it to wait: it asks again at `at_ms`.
+    LeaseWait { at_ms: u64 },
+    /// It got `version` from `from` (the database or a replica) and sets it in the
+    /// cache (with the lease `token`).
+    FillSent {
+        version: Version,
+        token: Option<u64>,
+        from: NodeId,
+    },
+    /// A write-through's cache set was answered (refused or not) by `cache`, and
+    /// `client` told.
     ThroughAcked {
         key: Key,
         version: Version,
         refused: Option<Refusal>,
+        client: NodeId,
+        cache: NodeId,
     },
+    /// Write-behind: the cache queued `key` = `version`, and `client` is told.
+    BehindAcked {
+        key: Key,
+        version: Version,
+        client: NodeId,
+    },
+    /// Delete-then-update: the delete is done, the update is sent.
+    PreDeleted { key: Key },
+    /// The invalidation is done and `client` told; `second`: a second delete set for
+    /// `at_ms`, `delay_ms` after.
+    Invalidated {
+        version: Version,
+        client: NodeId,
+        second: Option<(u64, u64)>,
+    },
+    /// A reply it does not expect at this stage.
+    Unexpected { payload: Payload },
+    /// A write arrived: the first hop of its write mode's program.
+    WriteStarted {
+        key: Key,
+        mode: WriteMode,
+        order: WriteOrder,
+    },
+    /// Write-through: `version` committed, the cache set sent.
+    ThroughSetSent { key: Key, version: Version },
+    /// `version` committed and its event `ev` published; `client` told (a dual write).
+    Published { ev: BusEvent, client: NodeId },
+    /// `version` and its outbox row `event` committed; `client` told.
+    OutboxCommitted {
+        version: Version,
+        event: EventId,
+        client: NodeId,
+    },
+    /// `version` committed; the delete of `key` sent (carrying `tagged`).
+    InvalidateSent {
+        key: Key,
+        version: Version,
+        tagged: Option<Version>,
+    },
+    /// `version` committed (the cache was cleared before); `client` told.
+    CommittedAcked { version: Version, client: NodeId },
+    /// The read path (`load.rs`).
+    Read(ReadFact),
+}
+
+/// What the read path did (`load.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadFact {
+    /// It asks the cache for `key`.
+    Lookup { key: Key },
+    /// A hit: `client` answered with `version`; `unlocked`: it released the lock it
+    /// held; `xfetch`: what XFetch decided.
+    HitAnswered {
+        key: Key,
+        client: NodeId,
+        version: Version,
+        unlocked: bool,
+        xfetch: XFetch,
+    },
+    /// Mutex: it asks for the lock on `key`.
+    LockAsked { key: Key },
+    /// Single-flight: it joins the load of `key` under way (`waiting` now wait).
+    JoinedLoad { key: Key, waiting: usize },
+    /// Single-flight: a load finished since it looked: it looks again.
+    Rechecking { key: Key },
+    /// It queries `source` for `key`; `shared`: single-flight, others will join.
+    Loading {
+        key: Key,
+        shared: bool,
+        source: ReadSource,
+    },
+    /// Mutex: it holds the lock and looks again before loading.
+    LockGranted { key: Key },
+    /// Mutex: the lock is taken; it asks again at `at_ms`.
+    LockWait { key: Key, at_ms: u64 },
+    /// An early recompute landed (or was refused); nobody waited.
+    Refreshed { key: Key, refused: bool },
+    /// A load is done: `client` answered with `value`; `unlocked` (the lock
+    /// released), `shared` (requests that waited for this load, answered too),
+    /// `refused` (the cache refused the fill).
+    FillAnswered {
+        key: Key,
+        client: NodeId,
+        value: Option<Version>,
+        unlocked: bool,
+        shared: usize,
+        refused: bool,
+    },
+}
+
+/// Where a miss's read goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadSource {
+    /// The one database.
+    Database,
+    /// The primary, though a replica exists.
+    Primary,
+    /// The read replica.
+    Replica,
+}
+
+/// What XFetch did with a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XFetch {
+    /// Not the guard.
+    Off,
+    /// No TTL, or the request is itself a recompute: no draw.
+    Skipped,
+    /// It drew: `recompute` when the draw passed the expiry.
+    Drew { draw: Draw, recompute: bool },
+}
+
+/// One XFetch draw: `now - delta * beta * ln(rand)` against the expiry. The random
+/// number is kept as its bits (a fact compares exactly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Draw {
+    pub now_ms: u64,
+    pub delta_ms: u64,
+    pub beta_centi: u32,
+    pub rand_bits: u64,
+    pub expires_ms: u64,
+}
+
+impl Draw {
+    pub fn beta(&self) -> f64 {
+        f64::from(self.beta_centi) / 100.0
+    }
+    pub fn rand(&self) -> f64 {
+        f64::from_bits(self.rand_bits)
+    }
+    /// `now - delta * beta * ln(rand)`, in ms.
+    pub fn at(&self) -> f64 {
+        self.now_ms as f64 + self.delta_ms as f64 * self.beta() * -self.rand().ln()
+    }
 }
 
 impl Service {
@@ -148,110 +305,79 @@ impl Service {
     }
 
     /// One of its timers fires: a delayed second delete, or a wait that is over.
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, kind: TimerKind) -> Said {
-        match kind {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, kind: TimerKind) {
+        let fact = match kind {
             TimerKind::SecondDelete { flow, key, version } => {
                 self.to_cache(ctx, Some(flow), Payload::Del { key, version });
-                let delay = self.settings.second_delete_ms.unwrap_or(0);
-                said!(ctx,
-                    "del sent",
-                    text!(ctx,
-                        "{delay} ms after the first delete, the service deletes {key} again, to catch a stale fill that \
-                         landed in between. A fill that lands later still stays until its TTL."
-                    ),
-                )
+                let delay_ms = self.settings.second_delete_ms.unwrap_or(0);
+                ServiceFact::SecondDelete { key, delay_ms }
             }
-            TimerKind::RetryGet { flow } => {
-                let Some(key) = self.flow(Some(flow)).map(|f| f.key) else {
-                    return said!(ctx, "nothing to retry", "");
-                };
-                self.set_stage(flow, Stage::Lookup);
-                self.to_cache(ctx, Some(flow), Payload::Get { key });
-                said!(
-                    ctx,
-                    "get sent",
-                    text!(
-                        ctx,
-                        "The wait is over; the service asks the cache for {} again.",
-                        key
-                    ),
-                )
-            }
-            _ => said!(ctx, "ignored", ""),
-        }
+            TimerKind::RetryGet { flow } => match self.flow(Some(flow)).map(|f| f.key) {
+                None => ServiceFact::NothingToRetry,
+                Some(key) => {
+                    self.set_stage(flow, Stage::Lookup);
+                    self.to_cache(ctx, Some(flow), Payload::Get { key });
+                    ServiceFact::Retrying { key }
+                }
+            },
+            _ => ServiceFact::Stray,
+        };
+        ctx.fact(fact);
     }
 
     /// A message reaches the service: a client's request, or a reply on one of its open
     /// requests.
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
-        match msg.payload {
-            Payload::Read { key } | Payload::Write { key } => {
-                let Some(id) = msg.flow else {
-                    return said!(ctx, "ignored", "");
-                };
-                let op = if matches!(msg.payload, Payload::Read { .. }) {
-                    Op::Read
-                } else {
-                    Op::Write
-                };
-                // A request opens here; a copy of one (a duplicated message) finds it open.
-                if self.flow(Some(id)).is_none() {
-                    self.flows.push(Flow {
-                        id,
-                        client: msg.from,
-                        op,
-                        key,
-                        stage: Stage::Lookup,
-                        token: None,
-                        loaded: None,
-                        committed: None,
-                        background: false,
-                        load_sent_ms: None,
-                        locked: false,
-                        seen_loads: 0,
-                    });
-                }
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        if let Payload::Read { key } | Payload::Write { key } = msg.payload {
+            let Some(id) = msg.flow else {
+                ctx.fact(ServiceFact::Stray);
+                return;
+            };
+            let op = if matches!(msg.payload, Payload::Read { .. }) {
+                Op::Read
+            } else {
+                Op::Write
+            };
+            // A request opens here; a copy of one (a duplicated message) finds it open.
+            if self.flow(Some(id)).is_none() {
+                self.flows.push(Flow {
+                    id,
+                    client: msg.from,
+                    op,
+                    key,
+                    stage: Stage::Lookup,
+                    token: None,
+                    loaded: None,
+                    committed: None,
+                    background: false,
+                    load_sent_ms: None,
+                    locked: false,
+                    seen_loads: 0,
+                });
             }
-            _ => {}
         }
         let Some(flow) = self.flow(msg.flow).cloned() else {
-            let s = match msg.payload {
-                Payload::UnlockReply { key } => said!(
-                    ctx,
-                    "done",
-                    text!(ctx, "The cache confirms: the lock on {key} is released."),
-                ),
-                Payload::DelReply { key } => {
-                    said!(
-                        ctx,
-                        "done",
-                        text!(ctx, "The cache confirms: {key} is gone.")
-                    )
-                }
-                payload => {
-                    ctx.fact(ServiceFact::NoRequest { payload });
-                    return said!(ctx, "ignored", "");
-                }
+            let fact = match msg.payload {
+                Payload::UnlockReply { key } => ServiceFact::UnlockConfirmed { key },
+                Payload::DelReply { key } => ServiceFact::DeleteConfirmed { key },
+                payload => ServiceFact::NoRequest {
+                    service: ctx.me,
+                    payload,
+                },
             };
-            return s;
+            ctx.fact(fact);
+            return;
         };
-        if let (Payload::SetReply { key, refused }, Stage::Through) = (msg.payload, flow.stage) {
-            ctx.fact(ServiceFact::ThroughAcked {
-                key,
-                version: flow.committed.unwrap_or(Version(0)),
-                refused,
-            });
-        }
-        self.handle(ctx, msg, &flow)
+        self.handle(ctx, msg, &flow);
     }
 
     /// A message on the open request `flow`.
-    fn handle(&mut self, ctx: &mut Ctx, msg: &Message, flow: &Flow) -> Said {
+    fn handle(&mut self, ctx: &mut Ctx, msg: &Message, flow: &Flow) {
         let key = flow.key;
         let client = flow.client;
-        match (msg.payload, flow.stage) {
-            (Payload::Read { .. }, _) => load::lookup(self, ctx, flow),
-            (Payload::Write { .. }, _) => self.write(ctx, flow),
+        let fact = match (msg.payload, flow.stage) {
+            (Payload::Read { .. }, _) => return load::lookup(self, ctx, flow),
+            (Payload::Write { .. }, _) => return self.write(ctx, flow),
             (
                 Payload::GetReply {
                     hit: Some(v),
@@ -260,25 +386,20 @@ impl Service {
                     ..
                 },
                 _,
-            ) => load::on_hit(self, ctx, flow, v, expires_ms, delta_ms),
+            ) => return load::on_hit(self, ctx, flow, v, expires_ms, delta_ms),
             (
                 Payload::GetReply {
                     lease: LeaseReply::Wait,
                     ..
                 },
                 _,
-            ) => {
-                let at = self.wait_and_retry(ctx, flow.id);
-                said!(ctx,
-                    "wait",
-                    text!(ctx,
-                        "Told to wait, the service does not query the database: it will ask the cache again at {at} ms, \
-                         when the lease holder has probably filled the key. Readers wait; the database is spared."
-                    ),
-                )
+            ) => ServiceFact::LeaseWait {
+                at_ms: self.wait_and_retry(ctx, flow.id),
+            },
+            (Payload::GetReply { lease, .. }, _) => return load::on_miss(self, ctx, flow, lease),
+            (Payload::LockReply { granted, .. }, _) => {
+                return load::on_lock(self, ctx, flow, granted)
             }
-            (Payload::GetReply { lease, .. }, _) => load::on_miss(self, ctx, flow, lease),
-            (Payload::LockReply { granted, .. }, _) => load::on_lock(self, ctx, flow, granted),
             (Payload::DbReadReply { version, .. }, _) => {
                 if let Some(f) = self.flow_mut(msg.flow) {
                     f.stage = Stage::Fill;
@@ -292,56 +413,46 @@ impl Service {
                     loaded_at_ms: flow.load_sent_ms,
                 };
                 self.to_cache(ctx, msg.flow, set);
-                let with = token
-                    .map(|t| text!(ctx, ", carrying lease #{t}"))
-                    .unwrap_or_default();
-                let source = match msg.from {
-                    NodeId::Replica(_) => "replica",
-                    _ => "database",
-                };
-                said!(ctx,
-                    "set sent",
-                    text!(ctx, "The service got {version} from the {source} and sets it in the cache{with}, so that later reads can hit."),
-                )
+                ServiceFact::FillSent {
+                    version,
+                    token,
+                    from: msg.from,
+                }
             }
-            (Payload::SetReply { .. }, Stage::Through) => {
-                // What the cache holds now is for the world's observer to say (it
-                // prefixes this sentence).
+            (Payload::SetReply { refused, .. }, Stage::Through) => {
                 let version = flow.committed.unwrap_or(Version(0));
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                said!(ctx,
-                    "ack",
-                    text!(ctx,
-                        ": only now, after both the database and the cache have answered, does the service tell \
-                         {client} the write succeeded. The writer paid both latencies."
-                    ),
-                )
+                ServiceFact::ThroughAcked {
+                    key,
+                    version,
+                    refused,
+                    client,
+                    cache: msg.from,
+                }
             }
             (Payload::SetReply { refused, .. }, _) => {
-                load::on_filled(self, ctx, flow, refused.is_some())
+                return load::on_filled(self, ctx, flow, refused.is_some())
             }
             (Payload::WbAck { version, .. }, _) => {
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                said!(ctx,
-                    "ack",
-                    text!(ctx,
-                        "The cache has queued {key} = {version}: the service tells {client} the write succeeded, though the \
-                         database does not have it yet."
-                    ),
-                )
+                ServiceFact::BehindAcked {
+                    key,
+                    version,
+                    client,
+                }
             }
             (Payload::DbWriteReply { version, event, .. }, _) => {
-                self.committed(ctx, flow, version, event)
+                return self.committed(ctx, flow, version, event)
             }
             (Payload::DelReply { .. }, Stage::PreDelete) => {
                 self.set_stage(flow.id, Stage::Commit);
                 self.to_db(ctx, msg.flow, Payload::DbWrite { key, outbox: false });
-                said!(ctx, "update sent", text!(ctx, "The key is gone from the cache; now the service updates {key} in the database."))
+                ServiceFact::PreDeleted { key }
             }
             (Payload::DelReply { .. }, _) => {
                 let version = flow.committed.unwrap_or(Version(0));
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                let later = match self.settings.second_delete_ms {
+                let second = match self.settings.second_delete_ms {
                     Some(delay_ms) if flow.op == Op::Write => {
                         let at = ctx.now_ms + delay_ms;
                         let tagged = self.settings.versioned_deletes.then_some(version);
@@ -353,105 +464,61 @@ impl Service {
                                 version: tagged,
                             },
                         );
-                        text!(ctx,
-                            " It also schedules a second delete at {at} ms (delayed double delete), to remove a stale value \
-                             that a slow reader may set after the first delete. It is a heuristic: a reader slower than \
-                             {delay_ms} ms still wins the race."
-                        )
+                        Some((at, delay_ms))
                     }
-                    _ => String::new(),
+                    _ => None,
                 };
-                said!(ctx, "ack", text!(ctx, "The delete is done; the service tells {client} the write of {version} succeeded.{later}"))
+                ServiceFact::Invalidated {
+                    version,
+                    client,
+                    second,
+                }
             }
-            (other, _) => said!(
-                ctx,
-                "ignored",
-                text!(ctx, "The service does not expect {other} now."),
-            ),
-        }
+            (payload, _) => ServiceFact::Unexpected { payload },
+        };
+        ctx.fact(fact);
     }
 
     /// A write request arrives: the first hop of the write mode's program.
-    fn write(&mut self, ctx: &mut Ctx, flow: &Flow) -> Said {
+    fn write(&mut self, ctx: &mut Ctx, flow: &Flow) {
         let key = flow.key;
         let id = Some(flow.id);
-        match self.settings.write_mode {
-            WriteMode::Invalidate => match self.settings.write_order {
+        let (mode, order) = (self.settings.write_mode, self.settings.write_order);
+        match mode {
+            WriteMode::Invalidate => match order {
                 WriteOrder::UpdateThenDelete => {
                     self.set_stage(flow.id, Stage::Commit);
                     self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
-                    said!(ctx,
-                        "update sent",
-                        text!(ctx, "The service updates {key} in the database first; it will invalidate the cache after."),
-                    )
                 }
                 WriteOrder::DeleteThenUpdate => {
                     self.set_stage(flow.id, Stage::PreDelete);
                     self.to_cache(ctx, id, Payload::Del { key, version: None });
-                    said!(ctx,
-                        "del sent",
-                        text!(ctx,
-                            "The service deletes {key} from the cache before it updates the database. A reader that \
-                             misses in between will load the old row and cache it."
-                        ),
-                    )
                 }
             },
-            WriteMode::Through => {
+            WriteMode::Through | WriteMode::Event => {
                 self.set_stage(flow.id, Stage::Commit);
                 self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
-                said!(ctx,
-                    "update sent",
-                    text!(ctx, "Write-through: the service updates {key} in the database, and will then set the cache itself."),
-                )
             }
             WriteMode::Behind => {
                 self.set_stage(flow.id, Stage::Behind);
                 self.to_cache(ctx, id, Payload::WbWrite { key });
-                said!(ctx,
-                    "write sent",
-                    text!(ctx, "Write-behind: the service hands the write of {key} to the cache, not to the database."),
-                )
-            }
-            WriteMode::Event => {
-                self.set_stage(flow.id, Stage::Commit);
-                self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
-                said!(ctx,
-                    "update sent",
-                    text!(ctx,
-                        "The service updates {key} in the database. It does not touch the cache: once the commit is done it \
-                         will publish a change event, and the consumer will invalidate."
-                    ),
-                )
             }
             WriteMode::Outbox => {
                 self.set_stage(flow.id, Stage::Commit);
                 self.to_db(ctx, id, Payload::DbWrite { key, outbox: true });
-                said!(ctx,
-                    "update sent",
-                    text!(ctx,
-                        "The service updates {key} and inserts an outbox row describing the change, in one transaction: \
-                         it never talks to the bus itself."
-                    ),
-                )
             }
         }
+        ctx.fact(ServiceFact::WriteStarted { key, mode, order });
     }
 
     /// The database committed the write.
-    fn committed(
-        &mut self,
-        ctx: &mut Ctx,
-        flow: &Flow,
-        version: Version,
-        event: super::ids::EventId,
-    ) -> Said {
+    fn committed(&mut self, ctx: &mut Ctx, flow: &Flow, version: Version, event: EventId) {
         let key = flow.key;
         let client = flow.client;
         if let Some(f) = self.flow_mut(Some(flow.id)) {
             f.committed = Some(version);
         }
-        match self.settings.write_mode {
+        let fact = match self.settings.write_mode {
             WriteMode::Through => {
                 self.set_stage(flow.id, Stage::Through);
                 let set = Payload::Set {
@@ -460,13 +527,12 @@ impl Service {
                     token: None,
                     loaded_at_ms: None,
                 };
-                // A slow link on the way is the network's: the world adds it, and
-                // says so.
+                // A slow link on the way is the network's: the world adds it.
                 self.to_cache(ctx, Some(flow.id), set);
-                said!(ctx, "set sent", text!(ctx, "{version} is committed; the service now sets {key} = {version} in the cache."))
+                ServiceFact::ThroughSetSent { key, version }
             }
             WriteMode::Event => {
-                let ev = super::msg::BusEvent {
+                let ev = BusEvent {
                     id: event,
                     key,
                     version,
@@ -478,24 +544,15 @@ impl Service {
                     self.settings.publish_ms,
                 );
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                said!(ctx,
-                    text!(ctx, "publish {}", ev.id),
-                    text!(ctx,
-                        "{version} is committed. The service publishes {ev} to the bus and tells {client} the write \
-                         succeeded. Two writes, to the database and to the bus, with nothing tying them together: a dual \
-                         write."
-                    ),
-                )
+                ServiceFact::Published { ev, client }
             }
             WriteMode::Outbox => {
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                said!(ctx,
-                    "ack",
-                    text!(ctx,
-                        "{version} and its outbox row {event} are committed together. The service tells {client} the write \
-                         succeeded; the relay will publish the event."
-                    ),
-                )
+                ServiceFact::OutboxCommitted {
+                    version,
+                    event,
+                    client,
+                }
             }
             WriteMode::Invalidate | WriteMode::Behind => match self.settings.write_order {
                 WriteOrder::UpdateThenDelete => {
@@ -509,20 +566,19 @@ impl Service {
                             version: tagged,
                         },
                     );
-                    let tag = tagged
-                        .map(|v| text!(ctx, " The delete carries {v}, for the cache's tombstone."))
-                        .unwrap_or_default();
-                    said!(ctx,
-                        "del sent",
-                        text!(ctx, "{version} is committed; the service deletes {key} from the cache so the next read loads it.{tag}"),
-                    )
+                    ServiceFact::InvalidateSent {
+                        key,
+                        version,
+                        tagged,
+                    }
                 }
                 WriteOrder::DeleteThenUpdate => {
                     self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                    said!(ctx, "ack", text!(ctx, "{version} is committed; the service tells {client} the write succeeded."))
+                    ServiceFact::CommittedAcked { version, client }
                 }
             },
-        }
+        };
+        ctx.fact(fact);
     }
 
     /// Parks the flow (told to wait by a lease, or finding the lock taken) until it

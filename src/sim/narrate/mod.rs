@@ -10,6 +10,7 @@ mod cache;
 mod client;
 mod db;
 mod replica;
+mod service;
 
 use super::fact::Fact;
 use super::msg::Payload;
@@ -29,6 +30,7 @@ pub(crate) fn step(w: &World) -> Said {
         Some(Fact::Consumer(_)) => bus::consumer(facts),
         Some(Fact::Client(_)) => client::say(w, facts),
         Some(Fact::Replica(f)) => replica::say(w, *f),
+        Some(Fact::Service(_)) => service::say(w, facts),
         Some(Fact::Lost {
             id,
             from,
@@ -36,9 +38,7 @@ pub(crate) fn step(w: &World) -> Said {
             payload,
         }) => lost(*id, *from, *to, *payload),
         // Never first: they follow the fact they are about.
-        Some(Fact::SlowReply { .. } | Fact::StaleRead(_)) => Said::silent(),
-        // The service still writes its own words (`service.rs`).
-        Some(Fact::Service(_)) => Said::silent(),
+        Some(Fact::SlowReply { .. } | Fact::SlowSet { .. } | Fact::StaleRead(_)) => Said::silent(),
     }
 }
 

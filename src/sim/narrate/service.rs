@@ -1,0 +1,430 @@
+//! The service's sentences: its program for a request (`ServiceFact`) and its read
+//! path (`ReadFact`), with what the world observes around them (what the cache holds
+//! after a write-through set, a slow link on the way).
+use super::super::config::{WriteMode, WriteOrder};
+use super::super::describe::count;
+use super::super::fact::Fact;
+use super::super::ids::{NodeId, Version};
+use super::super::msg::Refusal;
+use super::super::parts::{said, Said};
+use super::super::service::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
+use super::super::world::World;
+
+/// A step of the service: its fact, and the network's note on a slow set.
+pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+    let Some(Fact::Service(first)) = facts.first() else {
+        return Said::silent();
+    };
+    let mut s = service(w, *first);
+    for fact in &facts[1..] {
+        if let Fact::SlowSet { total_ms } = fact {
+            s.narration.push_str(&format!(
+                " This set is slow on its way ({total_ms} ms): another writer's set may overtake it."
+            ));
+        }
+    }
+    s
+}
+
+fn service(w: &World, fact: ServiceFact) -> Said {
+    match fact {
+        ServiceFact::Stray => said("ignored", ""),
+        ServiceFact::NoRequest { service, payload } => {
+            let why = if w.books.crashes_of(service) > 0 {
+                "it was answered already, or lost when the service crashed"
+            } else {
+                "it was answered already"
+            };
+            said(
+                "ignored",
+                format!("No open request of the service waits for {payload} ({why}), so nothing happens."),
+            )
+        }
+        ServiceFact::UnlockConfirmed { key } => said(
+            "done",
+            format!("The cache confirms: the lock on {key} is released."),
+        ),
+        ServiceFact::DeleteConfirmed { key } => {
+            said("done", format!("The cache confirms: {key} is gone."))
+        }
+        ServiceFact::SecondDelete { key, delay_ms } => said(
+            "del sent",
+            format!(
+                "{delay_ms} ms after the first delete, the service deletes {key} again, to catch a stale fill \
+                 that landed in between. A fill that lands later still stays until its TTL."
+            ),
+        ),
+        ServiceFact::NothingToRetry => said("nothing to retry", ""),
+        ServiceFact::Retrying { key } => said(
+            "get sent",
+            format!("The wait is over; the service asks the cache for {key} again."),
+        ),
+        ServiceFact::LeaseWait { at_ms } => said(
+            "wait",
+            format!(
+                "Told to wait, the service does not query the database: it will ask the cache again at {at_ms} \
+                 ms, when the lease holder has probably filled the key. Readers wait; the database is spared."
+            ),
+        ),
+        ServiceFact::FillSent {
+            version,
+            token,
+            from,
+        } => {
+            let with = token
+                .map(|t| format!(", carrying lease #{t}"))
+                .unwrap_or_default();
+            let source = match from {
+                NodeId::Replica(_) => "replica",
+                _ => "database",
+            };
+            said(
+                "set sent",
+                format!(
+                    "The service got {version} from the {source} and sets it in the cache{with}, so that later \
+                     reads can hit."
+                ),
+            )
+        }
+        ServiceFact::ThroughAcked {
+            key,
+            version,
+            refused,
+            client,
+            cache,
+        } => {
+            // What the cache holds as the step ends: the world's, observed.
+            let held = w
+                .nodes
+                .cache(cache)
+                .and_then(|c| c.live(key, w.now_ms))
+                .map(|e| e.version);
+            let cache = match (refused, held) {
+                (None, Some(v)) if v == version => format!("The cache has {key} = {version} too"),
+                (None, Some(v)) => format!("The cache took {version}, though by now it holds {v}"),
+                (None, None) => {
+                    format!("The cache took {version}, though it no longer holds {key}")
+                }
+                (Some(Refusal::Outdated(_) | Refusal::LeaseInvalid), _) => {
+                    format!("The cache refused {version} (it had a newer version)")
+                }
+            };
+            said(
+                "ack",
+                format!(
+                    "{cache}: only now, after both the database and the cache have answered, does the service \
+                     tell {client} the write succeeded. The writer paid both latencies."
+                ),
+            )
+        }
+        ServiceFact::BehindAcked {
+            key,
+            version,
+            client,
+        } => said(
+            "ack",
+            format!(
+                "The cache has queued {key} = {version}: the service tells {client} the write succeeded, though \
+                 the database does not have it yet."
+            ),
+        ),
+        ServiceFact::PreDeleted { key } => said(
+            "update sent",
+            format!("The key is gone from the cache; now the service updates {key} in the database."),
+        ),
+        ServiceFact::Invalidated {
+            version,
+            client,
+            second,
+        } => {
+            let later = match second {
+                Some((at, delay_ms)) => format!(
+                    " It also schedules a second delete at {at} ms (delayed double delete), to remove a stale \
+                     value that a slow reader may set after the first delete. It is a heuristic: a reader slower \
+                     than {delay_ms} ms still wins the race."
+                ),
+                None => String::new(),
+            };
+            said(
+                "ack",
+                format!("The delete is done; the service tells {client} the write of {version} succeeded.{later}"),
+            )
+        }
+        ServiceFact::Unexpected { payload } => said(
+            "ignored",
+            format!("The service does not expect {payload} now."),
+        ),
+        ServiceFact::WriteStarted { key, mode, order } => match (mode, order) {
+            (WriteMode::Invalidate, WriteOrder::UpdateThenDelete) => said(
+                "update sent",
+                format!("The service updates {key} in the database first; it will invalidate the cache after."),
+            ),
+            (WriteMode::Invalidate, WriteOrder::DeleteThenUpdate) => said(
+                "del sent",
+                format!(
+                    "The service deletes {key} from the cache before it updates the database. A reader that \
+                     misses in between will load the old row and cache it."
+                ),
+            ),
+            (WriteMode::Through, _) => said(
+                "update sent",
+                format!(
+                    "Write-through: the service updates {key} in the database, and will then set the cache \
+                     itself."
+                ),
+            ),
+            (WriteMode::Behind, _) => said(
+                "write sent",
+                format!("Write-behind: the service hands the write of {key} to the cache, not to the database."),
+            ),
+            (WriteMode::Event, _) => said(
+                "update sent",
+                format!(
+                    "The service updates {key} in the database. It does not touch the cache: once the commit is \
+                     done it will publish a change event, and the consumer will invalidate."
+                ),
+            ),
+            (WriteMode::Outbox, _) => said(
+                "update sent",
+                format!(
+                    "The service updates {key} and inserts an outbox row describing the change, in one \
+                     transaction: it never talks to the bus itself."
+                ),
+            ),
+        },
+        ServiceFact::ThroughSetSent { key, version } => said(
+            "set sent",
+            format!("{version} is committed; the service now sets {key} = {version} in the cache."),
+        ),
+        ServiceFact::Published { ev, client } => said(
+            format!("publish {}", ev.id),
+            format!(
+                "{} is committed. The service publishes {ev} to the bus and tells {client} the write \
+                 succeeded. Two writes, to the database and to the bus, with nothing tying them together: a \
+                 dual write.",
+                ev.version
+            ),
+        ),
+        ServiceFact::OutboxCommitted {
+            version,
+            event,
+            client,
+        } => said(
+            "ack",
+            format!(
+                "{version} and its outbox row {event} are committed together. The service tells {client} the \
+                 write succeeded; the relay will publish the event."
+            ),
+        ),
+        ServiceFact::InvalidateSent {
+            key,
+            version,
+            tagged,
+        } => {
+            let tag = tagged
+                .map(|v| format!(" The delete carries {v}, for the cache's tombstone."))
+                .unwrap_or_default();
+            said(
+                "del sent",
+                format!(
+                    "{version} is committed; the service deletes {key} from the cache so the next read loads \
+                     it.{tag}"
+                ),
+            )
+        }
+        ServiceFact::CommittedAcked { version, client } => said(
+            "ack",
+            format!("{version} is committed; the service tells {client} the write succeeded."),
+        ),
+        ServiceFact::Read(read) => self::read(read),
+    }
+}
+
+fn read(fact: ReadFact) -> Said {
+    match fact {
+        ReadFact::Lookup { key } => said(
+            "get sent",
+            format!(
+                "The service asks the cache for {key} first; only on a miss will it go to the database."
+            ),
+        ),
+        ReadFact::HitAnswered {
+            key,
+            client,
+            version: v,
+            unlocked,
+            xfetch,
+        } => {
+            let hit = format!("The service answers {client} with {v} from the cache.");
+            match xfetch {
+                XFetch::Off => said(format!("answer {v}"), format!("{hit}{}", unlock(unlocked, key))),
+                XFetch::Skipped => said(format!("answer {v}"), hit),
+                XFetch::Drew {
+                    draw,
+                    recompute: false,
+                } => said(
+                    format!("answer {v}"),
+                    format!("{hit} {}: not yet, no recompute.", test(&draw)),
+                ),
+                XFetch::Drew {
+                    draw,
+                    recompute: true,
+                } => said(
+                    format!("answer {v}, recompute"),
+                    format!(
+                        "The service answers {client} with {v} from the cache at once. {}: past it, so this \
+                         request also starts recomputing {key} in the background now, ahead of its expiry at {} \
+                         ms. Nobody waits. The closer the expiry and the slower the recompute, the likelier this \
+                         draw; it is probabilistic, so two readers may both recompute.",
+                        test(&draw),
+                        draw.expires_ms
+                    ),
+                ),
+            }
+        }
+        ReadFact::LockAsked { key } => said(
+            "lock sent",
+            format!("A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
+        ),
+        ReadFact::JoinedLoad { key, waiting } => said(
+            "join load",
+            format!(
+                "A miss, but this service is already loading {key} for another request: single-flight makes \
+                 this one wait for that load instead of querying the database ({} now waiting for it).",
+                count(waiting as u64, "request", "requests")
+            ),
+        ),
+        ReadFact::Rechecking { key } => said(
+            "get sent",
+            format!("A miss, but a load of {key} has finished since this request looked: it looks once more."),
+        ),
+        ReadFact::Loading {
+            key,
+            shared,
+            source,
+        } => {
+            let whom = match source {
+                ReadSource::Database => "the database",
+                ReadSource::Primary => "the primary (not its replica)",
+                ReadSource::Replica => "the read replica (not the primary)",
+            };
+            let shared = if shared {
+                format!(" Single-flight: concurrent misses of {key} will share this one load.")
+            } else {
+                String::new()
+            };
+            said(
+                "select sent",
+                format!("On the miss the service queries {whom} for {key}.{shared}"),
+            )
+        }
+        ReadFact::LockGranted { key } => said(
+            "get sent",
+            format!(
+                "The service holds the lock on {key}. It looks in the cache once more (double-checked locking: \
+                 the previous holder may have just filled it) before loading."
+            ),
+        ),
+        ReadFact::LockWait { key, at_ms } => said(
+            "wait",
+            format!(
+                "The lock on {key} is taken: another request is loading it. This one waits and asks the cache \
+                 again at {at_ms} ms. Readers wait; the database is spared."
+            ),
+        ),
+        ReadFact::Refreshed { key, refused } => {
+            let (outcome, landed) = if refused {
+                (
+                    "recompute refused",
+                    format!("The cache refused the early recompute of {key}; the entry it has stays as it was."),
+                )
+            } else {
+                (
+                    "refreshed",
+                    format!("The early recompute of {key} is in the cache, with a new TTL."),
+                )
+            };
+            said(outcome, format!("{landed} Nobody waited for it."))
+        }
+        ReadFact::FillAnswered {
+            key,
+            client,
+            value,
+            unlocked,
+            shared,
+            refused,
+        } => {
+            let v = value.map_or("nothing".into(), |v: Version| v.to_string());
+            let mut notes = unlock(unlocked, key);
+            if shared > 0 {
+                let who = match shared {
+                    1 => "The request that waited for this load gets the same answer".to_string(),
+                    n => format!("The {n} requests that waited for this load get the same answer"),
+                };
+                notes.push_str(&format!(" {who}: one database read for all."));
+            }
+            if refused {
+                notes.push_str(
+                    " The value it read is still a correct answer for this read; only caching it was refused.",
+                );
+            }
+            said(
+                format!("answer {v}"),
+                format!("The service answers {client} with {v}.{notes}"),
+            )
+        }
+    }
+}
+
+fn unlock(unlocked: bool, key: super::super::ids::Key) -> String {
+    if unlocked {
+        format!(" It releases the lock on {key}.")
+    } else {
+        String::new()
+    }
+}
+
+/// The XFetch test in words.
+fn test(d: &Draw) -> String {
+    format!(
+        "XFetch: now - delta * beta * ln(rand) = {} - {} * {} * ln({}) = {} ms, against the expiry at {} ms",
+        d.now_ms,
+        d.delta_ms,
+        fixed(d.beta(), 2),
+        fixed(d.rand(), 3),
+        fixed(d.at(), 1),
+        d.expires_ms
+    )
+}
+/// `value` with `places` decimals, printed through integers: the page does not need
+/// the float formatter (a few kilobytes of the bundle) for three numbers.
+fn fixed(value: f64, places: u32) -> String {
+    let scale = 10i64.pow(places);
+    let scaled = (value * scale as f64).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let abs = scaled.unsigned_abs();
+    let scale = scale as u64;
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = places as usize
+    )
+}
+
+#[cfg(test)]
+mod fixed_tests {
+    #[test]
+    fn prints_like_the_float_formatter() {
+        let cases = [
+            (0.5, 3, "0.500"),
+            (1.0, 2, "1.00"),
+            (123.456, 1, "123.5"),
+            (0.0004, 3, "0.000"),
+            (-2.26, 1, "-2.3"),
+        ];
+        for (v, p, want) in cases {
+            assert_eq!(super::fixed(v, p), want, "{v} {p}");
+        }
+    }
+}
