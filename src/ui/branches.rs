@@ -50,42 +50,22 @@ pub fn Timeline() -> impl IntoView {
 pub fn Branches() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
+    let list = NodeRef::<leptos::html::Ol>::new();
     let items = move || {
-        s.with(|s| {
-            s.run
-                .branches()
-                .into_iter()
-                .map(|b| {
-                    let id = b.id;
-                    let current = b.current;
-                    let origin = match b.parent {
-                        None => "the first run".to_string(),
-                        Some(p) => format!("from run {p} after step {}: {}", b.fork, b.label),
-                    };
-                    let verdict = match (b.violated, b.first_violation) {
-                        (true, _) => "violated at the end".to_string(),
-                        (false, Some(at)) => format!("ok at the end (violated at step {at})"),
-                        (false, None) => "ok".to_string(),
-                    };
-                    let steps = format!("{} step{}", b.len, if b.len == 1 { "" } else { "s" });
-                    view! {
-                        <li class=format!("branch-item {}", b.status()) class:current=current>
-                            <button data-testid="branch" data-branch=id.to_string() data-status=b.status()
-                                aria-current=if current { "true" } else { "false" }
-                                class="branch" on:click=move |_| a.switch_branch(id)>
-                                <strong>{format!("Run {id}")}</strong>
-                                <span class="badge">{verdict}</span>
-                                <span class="origin">{format!("{origin} · {steps}")}</span>
-                            </button>
-                            {(!current).then(|| view! {
-                                <button class="ghost del" aria-label=format!("Delete run {id}")
-                                    title="Delete this run" on:click=move |_| a.delete_branch(id)>"×"</button>
-                            })}
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+        let markup = s.with(|s| lists::branches(&s.run.branches()));
+        browser::keeping_focus(list.get_untracked().map(Into::into), markup)
+    };
+    // One handler for the list: a run's button shows it, its × deletes it.
+    let act = move |ev: leptos::ev::MouseEvent| {
+        let id = |attr: &str| {
+            browser::closest_attr(&ev, &format!("button[{attr}]"), attr)
+                .and_then(|id| id.parse::<u32>().ok())
+        };
+        if let Some(id) = id("data-delete") {
+            a.delete_branch(id);
+        } else if let Some(id) = id("data-branch") {
+            a.switch_branch(id);
+        }
     };
     view! {
         <section class="panel branches" aria-labelledby="branches-h">
@@ -93,7 +73,7 @@ pub fn Branches() -> impl IntoView {
             <p class="sub">
                 "Go back and pick a different event: a new run branches off, and the old one stays here."
             </p>
-            <ol class="branch-list">{items}</ol>
+            <ol class="branch-list" node_ref=list inner_html=items on:click=act></ol>
             {move || s.with(|s| s.notice.clone()).map(|n| view! { <p class="notice" role="status">{n}</p> })}
         </section>
     }

@@ -98,6 +98,23 @@ pub fn closest_attr(ev: &web_sys::Event, selector: &str, attr: &str) -> Option<S
     el.closest(selector).ok()??.get_attribute(attr)
 }
 
+/// Marks, among the elements matching `selector` inside `list`, the one whose `attr` is
+/// `value`: class `current` and `aria-current` = `aria` (the others: no class,
+/// `aria-current="false"`). In place, so the focus stays where it is.
+pub fn mark_current(list: &web_sys::Element, selector: &str, attr: &str, value: &str, aria: &str) {
+    let Ok(items) = list.query_selector_all(selector) else {
+        return;
+    };
+    for i in 0..items.length() {
+        let Some(el) = items.get(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+            continue;
+        };
+        let on = el.get_attribute(attr).as_deref() == Some(value);
+        let _ = el.class_list().toggle_with_force("current", on);
+        let _ = el.set_attribute("aria-current", if on { aria } else { "false" });
+    }
+}
+
 /// For a list of buttons redrawn with `inner_html`: if the focus is on one of its
 /// buttons, put it back on the button at the same position in the list (or the last
 /// one) once the new markup is in, where it stays on a list patched in place (the

@@ -1,6 +1,6 @@
 //! The scenario list (the learning path), the loaded scenario's title and fixes, and
 //! its pattern card: flow, pros and cons, and the way on.
-use super::paint;
+use super::{browser, lists, paint};
 use super::session::Actions;
 use crate::sim::scenarios;
 use leptos::prelude::*;
@@ -8,33 +8,24 @@ use leptos::prelude::*;
 #[component]
 pub fn ScenarioList() -> impl IntoView {
     let a = expect_context::<Actions>();
-    let current = move || a.session.with(|s| s.run.scenario.id);
-    let links = scenarios::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let id = s.id;
-            let is_current = move || current() == id;
-            view! {
-                <li>
-                    <a data-testid="scenario-link" data-scenario=id href=format!("?scenario={id}")
-                        class:current=is_current
-                        aria-current=move || if is_current() { "page" } else { "false" }
-                        on:click=move |ev| {
-                            ev.prevent_default();
-                            a.load_scenario(id);
-                        }>
-                        <span class="n">{i + 1}</span>
-                        <span>{s.title}</span>
-                    </a>
-                </li>
-            }
-        })
-        .collect_view();
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // Written once; the scenario shown is marked in place (the focus stays on the link).
+    Effect::new(move |_| {
+        let current = a.session.with(|s| s.run.scenario.id);
+        if let Some(list) = list.get() {
+            browser::mark_current(&list, "a[data-scenario]", "data-scenario", current, "page");
+        }
+    });
+    let open = move |ev: leptos::ev::MouseEvent| {
+        if let Some(id) = browser::closest_attr(&ev, "a[data-scenario]", "data-scenario") {
+            ev.prevent_default();
+            a.load_scenario(&id);
+        }
+    };
     view! {
         <nav class="scenarios" aria-label="Scenarios, in learning order">
             <h2>"Learning path"</h2>
-            <ol>{links}</ol>
+            <ol node_ref=list inner_html=lists::scenario_links(&scenarios::ALL) on:click=open></ol>
         </nav>
     }
 }
@@ -57,32 +48,23 @@ pub fn FixToggles() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
     let fixes = move || s.with(|s| s.run.scenario.fixes);
+    let group = NodeRef::<leptos::html::Div>::new();
     view! {
         <Show when=move || !fixes().is_empty()>
-            <div class="fixes" role="group" aria-label="Fixes">
-                <span class="fixes-label">"Fixes:"</span>
-                // Redrawn whenever the run changes, so each button's state is a plain value.
-                {move || s.with(|s| {
-                    s.run
-                        .scenario
-                        .fixes
-                        .iter()
-                        .map(|f| {
-                            let id = f.id;
-                            let on = s.run.fixes.has(id);
-                            view! {
-                                <button data-testid="fix-toggle" data-fix=id class="fix" class:on=on
-                                    aria-pressed=if on { "true" } else { "false" }
-                                    title=f.what
-                                    on:click=move |_| a.toggle_fix(id)>
-                                    {if on { "✓ " } else { "" }}
-                                    {f.title}
-                                </button>
-                            }
-                        })
-                        .collect_view()
-                })}
-            </div>
+            // Redrawn whenever the run changes; one handler for the buttons.
+            <div class="fixes" role="group" aria-label="Fixes" node_ref=group
+                inner_html=move || {
+                    let markup = s.with(|s| {
+                        let buttons = lists::fix_buttons(s.run.scenario.fixes, &s.run.fixes, "fix-toggle");
+                        format!("<span class=\"fixes-label\">Fixes:</span>{buttons}")
+                    });
+                    browser::keeping_focus(group.get_untracked().map(Into::into), markup)
+                }
+                on:click=move |ev| {
+                    if let Some(id) = browser::closest_attr(&ev, "button[data-fix]", "data-fix") {
+                        a.toggle_fix(&id);
+                    }
+                }></div>
         </Show>
     }
 }

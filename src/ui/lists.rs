@@ -153,3 +153,101 @@ pub fn ticks(chapters: &[Chapter], total: usize) -> String {
     }
     m.finish()
 }
+
+/// The runs (branches), a button each that shows it (`data-branch`), and beside every
+/// run but the one shown a button that deletes it (`data-delete`): the list's one
+/// click handler reads which.
+pub fn branches(branches: &[crate::sim::tree::BranchInfo]) -> String {
+    let mut m = Markup::new();
+    for b in branches {
+        let id = b.id.to_string();
+        let origin = match b.parent {
+            None => "the first run".to_string(),
+            Some(p) => format!("from run {p} after step {}: {}", b.fork, b.label),
+        };
+        let verdict = match (b.violated, b.first_violation) {
+            (true, _) => "violated at the end".to_string(),
+            (false, Some(at)) => format!("ok at the end (violated at step {at})"),
+            (false, None) => "ok".to_string(),
+        };
+        let steps = format!("{} step{}", b.len, if b.len == 1 { "" } else { "s" });
+        let class = if b.current {
+            format!("branch-item {} current", b.status())
+        } else {
+            format!("branch-item {}", b.status())
+        };
+        m.tag("li")
+            .attr("class", &class)
+            .body()
+            .tag("button")
+            .attr("data-testid", "branch")
+            .attr("data-branch", &id)
+            .attr("data-status", b.status())
+            .attr("aria-current", if b.current { "true" } else { "false" })
+            .attr("class", "branch")
+            .body()
+            .leaf("strong", "", &format!("Run {id}"))
+            .leaf("span", "badge", &verdict)
+            .leaf("span", "origin", &format!("{origin} · {steps}"))
+            .end("button");
+        if !b.current {
+            m.tag("button")
+                .attr("class", "ghost del")
+                .attr("aria-label", &format!("Delete run {id}"))
+                .attr("title", "Delete this run")
+                .attr("data-delete", &id)
+                .body()
+                .text("×")
+                .end("button");
+        }
+        m.end("li");
+    }
+    m.finish()
+}
+
+/// A scenario's fixes as toggle buttons (`data-fix`), pressed when on: the fix toggles
+/// (`data-testid` "fix-toggle": a check mark when on, what the fix does as its
+/// title) or side by side's right column ("compare-fix").
+pub fn fix_buttons(
+    fixes: &[crate::sim::scenario::FixInfo],
+    on: &crate::sim::Fixes,
+    testid: &'static str,
+) -> String {
+    let toggles = testid == "fix-toggle";
+    let mut m = Markup::new();
+    for f in fixes {
+        let pressed = on.has(f.id);
+        m.tag("button")
+            .attr("data-testid", testid)
+            .attr("data-fix", f.id)
+            .attr("class", if pressed { "fix on" } else { "fix" })
+            .attr("aria-pressed", if pressed { "true" } else { "false" })
+            .attr_if("title", toggles.then_some(f.what))
+            .body();
+        if toggles && pressed {
+            m.text("✓ ");
+        }
+        m.text(f.title).end("button");
+    }
+    m.finish()
+}
+
+/// The learning path's list of scenarios, a link each (`data-scenario`); the one shown
+/// is marked by `mark_current` (in place, so the focus stays on the link clicked).
+pub fn scenario_links(scenarios: &[&crate::sim::Scenario]) -> String {
+    let mut m = Markup::new();
+    for (i, s) in scenarios.iter().enumerate() {
+        m.fixed("<li>")
+            .tag("a")
+            .attr("data-testid", "scenario-link")
+            .attr("data-scenario", s.id)
+            .attr("href", &format!("?scenario={}", s.id))
+            .attr("aria-current", "false")
+            .body()
+            .leaf("span", "n", &(i + 1).to_string())
+            .leaf("span", "", s.title)
+            .end("a")
+            .fixed("</li>");
+    }
+    m.finish()
+}

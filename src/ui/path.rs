@@ -1,6 +1,7 @@
 //! The learning path: every pattern of the catalog in order, each with its flow drawn,
 //! its pros and cons, where it is used, and its scenarios; then the mental model that
 //! ties them together. It sits below the simulation and never replaces it.
+use super::markup::Markup;
 use super::session::Actions;
 use crate::sim::scenarios;
 use leptos::prelude::*;
@@ -73,55 +74,65 @@ const PATTERNS: &[Pattern] = &[
     },
 ];
 
+/// The cards of the patterns, as markup (display only; the links carry
+/// `data-scenario` for the section's one click handler).
+fn cards() -> String {
+    let mut m = Markup::new();
+    for (i, p) in PATTERNS.iter().enumerate() {
+        let Some(lead) = scenarios::find(p.lead) else {
+            continue;
+        };
+        m.fixed("<article class=\"pattern\"><h3>")
+            .leaf("span", "n", &(i + 1).to_string())
+            .text(p.name)
+            .fixed("</h3><ol class=\"flow-chain\" aria-label=\"Flow\">");
+        for step in lead.flow {
+            m.leaf("li", "flow-step", step);
+        }
+        m.fixed("</ol><div class=\"cards\"><div><h4>Pros</h4><ul>");
+        for t in lead.pros {
+            m.leaf("li", "", t);
+        }
+        m.fixed("</ul></div><div><h4>Cons</h4><ul>");
+        for t in lead.cons {
+            m.leaf("li", "", t);
+        }
+        m.fixed("</ul></div><div><h4>Where it is used</h4>")
+            .leaf("p", "", p.used)
+            .fixed("</div><div><h4>Scenarios</h4><ul>");
+        for s in p.scenarios.iter().filter_map(|id| scenarios::find(id)) {
+            m.fixed("<li>")
+                .tag("a")
+                .attr("href", &format!("?scenario={}", s.id))
+                .attr("data-scenario", s.id)
+                .body()
+                .text(s.title)
+                .end("a")
+                .fixed("</li>");
+        }
+        m.fixed("</ul></div></div></article>");
+    }
+    m.finish()
+}
+
 #[component]
 pub fn LearningPath() -> impl IntoView {
     let a = expect_context::<Actions>();
-    let go = move |id: &'static str| {
-        move |ev: leptos::ev::MouseEvent| {
+    let go = move |ev: leptos::ev::MouseEvent| {
+        if let Some(id) = super::browser::closest_attr(&ev, "a[data-scenario]", "data-scenario") {
             ev.prevent_default();
-            a.load_scenario(id);
+            a.load_scenario(&id);
             super::browser::scroll_to_top();
         }
     };
-    let cards = PATTERNS
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let lead = scenarios::find(p.lead)?;
-            let steps = lead
-                .flow
-                .iter()
-                .map(|s| view! { <li class="flow-step">{*s}</li> })
-                .collect_view();
-            let links = p
-                .scenarios
-                .iter()
-                .filter_map(|id| scenarios::find(id))
-                .map(|s| view! { <li><a href=format!("?scenario={}", s.id) on:click=go(s.id)>{s.title}</a></li> })
-                .collect_view();
-            let list = |items: &'static [&'static str]| items.iter().map(|t| view! { <li>{*t}</li> }).collect_view();
-            Some(view! {
-                <article class="pattern">
-                    <h3><span class="n">{i + 1}</span>{p.name}</h3>
-                    <ol class="flow-chain" aria-label="Flow">{steps}</ol>
-                    <div class="cards">
-                        <div><h4>"Pros"</h4><ul>{list(lead.pros)}</ul></div>
-                        <div><h4>"Cons"</h4><ul>{list(lead.cons)}</ul></div>
-                        <div><h4>"Where it is used"</h4><p>{p.used}</p></div>
-                        <div><h4>"Scenarios"</h4><ul>{links}</ul></div>
-                    </div>
-                </article>
-            })
-        })
-        .collect_view();
     view! {
-        <section class="panel path" id="path" aria-labelledby="path-h">
+        <section class="panel path" id="path" aria-labelledby="path-h" on:click=go>
             <h2 id="path-h">"The learning path"</h2>
             <p class="sub">
                 "The patterns in the order they build on each other. Each card links to the scenarios that show it \
                  working and failing."
             </p>
-            {cards}
+            <div class="path-cards" inner_html=cards()></div>
             <article class="pattern model">
                 <h3>"The mental model"</h3>
                 <ol class="flow-chain">

@@ -4,7 +4,7 @@
 //! Choices are matched by the event they name, not by their index; the first step where
 //! the columns differ is marked.
 use super::layout::Layout;
-use super::{figure, paint};
+use super::{browser, figure, lists, paint};
 use crate::sim::view::View as SimView;
 use super::session::Actions;
 use crate::sim::compare;
@@ -75,25 +75,19 @@ pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoV
             (c.rows, c.first_difference, ends, right_states)
         }))
     });
-    // Redrawn when the scenario or the right column changes: plain values inside.
+    // Redrawn when the scenario or the right column changes; one handler for the buttons.
+    let fix_group = NodeRef::<leptos::html::Div>::new();
     let fix_buttons = move || {
         let sc = s.with(|s| s.run.scenario);
-        right.with(|r| {
-            sc.fixes
-                .iter()
-                .map(|f| {
-                    let id = f.id;
-                    let on = r.has(id);
-                    view! {
-                        <button class="fix" data-testid="compare-fix" data-fix=id class:on=on
-                            aria-pressed=if on { "true" } else { "false" }
-                            on:click=move |_| right.update(|r| *r = r.toggled(sc, id))>
-                            {f.title}
-                        </button>
-                    }
-                })
-                .collect_view()
-        })
+        let buttons = right.with(|r| lists::fix_buttons(sc.fixes, r, "compare-fix"));
+        let markup = format!("<span class=\"fixes-label\">Right column:</span>{buttons}");
+        browser::keeping_focus(fix_group.get_untracked().map(Into::into), markup)
+    };
+    let flip = move |ev: leptos::ev::MouseEvent| {
+        if let Some(id) = browser::closest_attr(&ev, "button[data-fix]", "data-fix") {
+            let sc = s.with_untracked(|s| s.run.scenario);
+            right.update(|r| *r = r.toggled(sc, &id));
+        }
     };
     let label = |fixes: &Fixes| {
         if fixes.ids().is_empty() {
@@ -139,10 +133,7 @@ pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoV
             open.set(now_open);
         }>
             <summary><h2>"Side by side: the same choices with other fixes"</h2></summary>
-            <div class="fixes">
-                <span class="fixes-label">"Right column:"</span>
-                {fix_buttons}
-            </div>
+            <div class="fixes" node_ref=fix_group inner_html=fix_buttons on:click=flip></div>
             <div class="compare-figures" data-testid="compare-diagrams" inner_html=move || figures().unwrap_or_default()></div>
             {move || first_step().map(|step| view! {
                 <button data-testid="compare-jump" on:click=move |_| a.seek(step)>
