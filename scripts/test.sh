@@ -8,7 +8,9 @@
 #   test-wasm    cargo test --target wasm32-unknown-unknown: wasm-bindgen-test in
 #                headless Chromium (wasm-bindgen-test-runner + chromedriver,
 #                flags from webdriver.json)
-#   build        trunk build --release                                 (-> dist/)
+#   build        trunk build --release (-> dist/), then the page's initial download
+#                (scripts/page-size.sh): FAILS over the 250 KB gzip budget on the
+#                Debian route (the size flags' route, CI's); a warning elsewhere
 #   e2e          tests/e2e: node --test + playwright-core against dist/
 #
 # Every tier runs even when an earlier one failed (e2e needs build), unless
@@ -102,6 +104,19 @@ run_e2e() {
   DIST_DIR="${DIST_DIR:-$REPO_ROOT/dist}" node --test --test-reporter=spec --test-concurrency=1 specs/
 }
 
+# shellcheck disable=SC2317 # called through tier
+build_page() {
+  rm -f "$LOG_DIR/build.ok"
+  wasm_release_trunk build --release || return
+  # The bundle exists: e2e can run even when it is over the budget.
+  touch "$LOG_DIR/build.ok"
+  if [[ "$WASM_MODE" == debian ]]; then
+    PAGE_SIZE_STRICT=1 scripts/page-size.sh dist
+  else
+    scripts/page-size.sh dist
+  fi
+}
+
 summary() {
   local name counts
   printf '\n%s===== summary%s (setup %ss, wasm mode %s, logs in %s)\n' \
@@ -125,9 +140,9 @@ tier clippy cargo clippy --all-targets -- -D warnings
 tier clippy-wasm wasm_cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
 tier test cargo test
 tier test-wasm wasm_cargo test --target "$WASM_TARGET" --test web
-tier build wasm_release_trunk build --release
+tier build build_page
 if want e2e; then
-  if [[ "${STATUS[build]:-}" == FAIL ]]; then
+  if [[ "${STATUS[build]:-}" == FAIL && ! -f "$LOG_DIR/build.ok" ]]; then
     skip e2e 'build failed'
   else
     tier e2e run_e2e
