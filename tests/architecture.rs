@@ -88,15 +88,6 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/cache_behind.rs", &["cache"]),
 ];
 
-/// Node modules that are state machines but still write their own narration (issue 8
-/// item 3 moves it to `src/sim/narrate/`): checked for their state, not yet for text.
-const STILL_NARRATING: &[&str] = &[
-    "src/sim/service.rs",
-    "src/sim/load.rs",
-    "src/sim/behind.rs",
-    "src/sim/cache_behind.rs",
-];
-
 /// The modules holding other nodes' state, the world and the books: a node module
 /// reaches none of them (so it can name none of their types); it names other nodes
 /// only by their ids.
@@ -182,10 +173,7 @@ fn string_literals(code: &str) -> Vec<String> {
 /// and no `Said`, and spells no string with a space in it: no prose.
 #[test]
 fn a_node_module_builds_no_narration_text() {
-    for (path, _) in NODE_MODULES
-        .iter()
-        .filter(|(p, _)| !STILL_NARRATING.contains(p))
-    {
+    for (path, _) in NODE_MODULES {
         let text = fs::read_to_string(root().join(path)).unwrap();
         let code: String = text
             .split("#[cfg(test)]")

@@ -4,10 +4,31 @@
 //! (`cache_behind.rs`): the flusher reads it over a local connection within the step
 //! (`Call`), takes a batch, writes it, and tells the cache what the database has. Its
 //! own state is only whether a run is planned: a crash loses nothing but its schedule.
-use super::ids::NodeId;
+use super::ids::{Key, NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::{Call, Ctx};
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
+
+/// What the flusher did, for the narration (`narrate/behind.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlusherFact {
+    /// A timer that is not its flush.
+    Stray,
+    /// Told the queue has work, it plans a run at `at_ms`.
+    Planned { at_ms: u64 },
+    /// `cache` is not running: it tries again at `at_ms`.
+    Unreachable { cache: NodeId, at_ms: u64 },
+    /// The batch it got was empty.
+    Empty,
+    /// One write of its batch, sent to the database.
+    Putting { key: Key, version: Version },
+    /// Its batch is sent (the `Putting` facts before it); `left` wait for the next.
+    BatchSent { left: usize, batch_size: usize },
+    /// The database has `key` = `version`: it tells the cache.
+    Flushed { key: Key, version: Version },
+    /// A message it does not expect.
+    Ignored { payload: Payload },
+}
 
 /// How the flusher works and whom it talks to: fixed for a run. Times in virtual ms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -40,73 +61,54 @@ impl Flusher {
 
     /// Its timer fires: it asks the cache for a batch (the answer, `Call::Batch`, is
     /// where it says what it did).
-    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, kind: TimerKind) -> Said {
+    pub(crate) fn on_timer(&mut self, ctx: &mut Ctx, kind: TimerKind) {
         if kind != TimerKind::Flush {
-            return said!(ctx, "ignored", "");
+            ctx.fact(FlusherFact::Stray);
+            return;
         }
         self.planned = false;
         let max = self.settings.batch_size;
         ctx.call(self.settings.cache, Call::TakeBatch { max });
-        Said::silent()
     }
 
     /// The database's answer to one of its writes.
-    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
+    pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         match msg.payload {
             Payload::DbPutReply { key, version } => {
                 ctx.call(self.settings.cache, Call::Flushed { key, version });
-                said!(ctx,
-                    text!(ctx, "flushed {version}"),
-                    text!(ctx, "{key} = {version} is in the database: the flusher removes it from the queue."),
-                )
+                ctx.fact(FlusherFact::Flushed { key, version });
             }
-            other => said!(
-                ctx,
-                "ignored",
-                text!(ctx, "The flusher does not expect {other}.")
-            ),
+            payload => ctx.fact(FlusherFact::Ignored { payload }),
         }
     }
 
     /// The cache answers over their connection: work to plan, or a batch to write.
-    pub(crate) fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) -> Said {
+    pub(crate) fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
         match call {
             Call::QueueWork if !self.planned => {
-                let at = ctx.now_ms + self.settings.flush_delay_ms;
-                ctx.set_timer(at, TimerKind::Flush);
+                let at_ms = ctx.now_ms + self.settings.flush_delay_ms;
+                ctx.set_timer(at_ms, TimerKind::Flush);
                 self.planned = true;
-                said!(ctx, "", text!(ctx, " The flusher will run at {at} ms."))
+                ctx.fact(FlusherFact::Planned { at_ms });
             }
             Call::Batch { items, left } => self.write_batch(ctx, &items, left),
             Call::Unreachable => {
                 // The queue is out of reach (its cache is down or paused): try later.
-                let at = ctx.now_ms + self.settings.flush_delay_ms;
-                ctx.set_timer(at, TimerKind::Flush);
+                let at_ms = ctx.now_ms + self.settings.flush_delay_ms;
+                ctx.set_timer(at_ms, TimerKind::Flush);
                 self.planned = true;
-                said!(ctx,
-                    "queue unreachable",
-                    text!(ctx, "The flusher cannot reach the queue: {from} is not running. It tries again at {at} ms."),
-                )
+                ctx.fact(FlusherFact::Unreachable { cache: from, at_ms });
             }
-            _ => Said::silent(),
+            _ => {}
         }
     }
 
     /// Writes the batch the cache handed it, one database write per key.
-    fn write_batch(
-        &mut self,
-        ctx: &mut Ctx,
-        items: &[(super::ids::Key, super::ids::Version)],
-        left: usize,
-    ) -> Said {
+    fn write_batch(&mut self, ctx: &mut Ctx, items: &[(Key, Version)], left: usize) {
         if items.is_empty() {
-            return said!(
-                ctx,
-                "nothing to flush",
-                "The flusher finds the queue empty: nothing to write.",
-            );
+            ctx.fact(FlusherFact::Empty);
+            return;
         }
-        let mut sent = Vec::new();
         for &(key, version) in items {
             ctx.send(
                 self.settings.db,
@@ -114,26 +116,12 @@ impl Flusher {
                 Payload::DbPut { key, version },
                 self.settings.db_write_ms,
             );
-            sent.push(text!(ctx, "{key}={version}"));
+            ctx.fact(FlusherFact::Putting { key, version });
         }
-        let batch = self.settings.batch_size;
-        let more = if left > 0 {
-            text!(
-                ctx,
-                " {left} more {} for the next batch.",
-                if left == 1 { "waits" } else { "wait" }
-            )
-        } else {
-            String::new()
-        };
-        said!(ctx,
-            text!(ctx, "flush {}", sent.len()),
-            text!(ctx,
-                "The flusher takes a batch of {} (at most {batch}) from the queue and writes it to the database: {}.{more}",
-                sent.len(),
-                sent.join(", ")
-            ),
-        )
+        ctx.fact(FlusherFact::BatchSent {
+            left,
+            batch_size: self.settings.batch_size,
+        });
     }
 
     /// It crashes: it keeps nothing (the queue is the cache's), so it loses only its

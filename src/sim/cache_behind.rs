@@ -4,11 +4,11 @@
 //! memory: a crash loses it, unless it is durable, which costs a disk write before
 //! every ack and is replayed after a restart.
 use super::cache::{Cache, Entry};
+use super::cache_node::CacheFact;
 use super::config::NO_TTL;
 use super::ids::{Key, NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::{Call, Ctx};
-use super::parts::Said;
 use serde::{Deserialize, Serialize};
 
 /// How the cache's write-behind queue works: fixed for a run.
@@ -45,7 +45,7 @@ impl Cache {
     }
 
     /// A write-behind write arrives: store it, queue it, acknowledge it.
-    pub(crate) fn on_wb_write(&mut self, ctx: &mut Ctx, msg: &Message) -> Said {
+    pub(crate) fn on_wb_write(&mut self, ctx: &mut Ctx, msg: &Message) {
         let key = msg.payload.key();
         let version = Version(self.newest_known(key, ctx.now_ms).0 + 1);
         let expires = self.fill_expiry(ctx.now_ms);
@@ -62,31 +62,18 @@ impl Cache {
         let coalesced = self.enqueue(key, version, q.durable);
         let lat = self.settings.reply_ms + if q.durable { q.disk_ms } else { 0 };
         ctx.send(msg.from, msg.flow, Payload::WbAck { key, version }, lat);
+        ctx.fact(CacheFact::WbQueued {
+            key,
+            version,
+            coalesced,
+            durable: q.durable,
+            disk_ms: q.disk_ms,
+        });
         ctx.call(q.flusher, Call::QueueWork);
-        let queued = if coalesced {
-            text!(
-                ctx,
-                " {key} was already queued: the queue now holds only {version} for it (coalescing)."
-            )
-        } else {
-            text!(ctx, " It queues {key} = {version} for the flusher.")
-        };
-        let disk = if q.durable {
-            text!(ctx, " Before the ack it appends the write to its log on disk ({} ms): the ack now survives a crash.", q.disk_ms)
-        } else {
-            text!(
-                ctx,
-                " The queue is only in memory: until it is flushed, the write exists nowhere else."
-            )
-        };
-        said!(ctx,
-            text!(ctx, "queued {version}"),
-            text!(ctx, "The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}"),
-        )
     }
 
     /// Its flusher asks over their connection: a batch, a write done, a restart.
-    pub(crate) fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) -> Said {
+    pub(crate) fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
         match call {
             Call::TakeBatch { max } => {
                 let mut items = Vec::new();
@@ -116,7 +103,6 @@ impl Cache {
             }
             _ => {}
         }
-        Said::silent()
     }
 
     /// Tells the flusher when the queue has writes waiting.

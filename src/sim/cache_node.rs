@@ -92,6 +92,16 @@ pub enum CacheFact {
     Ignored {
         payload: Payload,
     },
+    /// Write-behind: it stored `key` = `version` and queued it (`coalesced`: replacing
+    /// a queued older one), acknowledging at once (after a disk write of `disk_ms` when
+    /// `durable`).
+    WbQueued {
+        key: Key,
+        version: Version,
+        coalesced: bool,
+        durable: bool,
+        disk_ms: u64,
+    },
 }
 
 /// What a delete leaves behind besides the removal.

@@ -8,6 +8,7 @@
 //!
 //! A new node kind: its own fact type in its module, one variant here, and its
 //! sentences in `narrate/`.
+use super::behind::FlusherFact;
 use super::books::StaleRead;
 use super::bus::BusFact;
 use super::cache_node::CacheFact;
@@ -31,6 +32,7 @@ pub enum Fact {
     Replica(ReplicaFact),
     /// What the service did (`narrate/service.rs` says it).
     Service(ServiceFact),
+    Flusher(FlusherFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
         id: MsgId,
@@ -86,6 +88,11 @@ impl From<ReplicaFact> for Fact {
 impl From<ServiceFact> for Fact {
     fn from(f: ServiceFact) -> Fact {
         Fact::Service(f)
+    }
+}
+impl From<FlusherFact> for Fact {
+    fn from(f: FlusherFact) -> Fact {
+        Fact::Flusher(f)
     }
 }
 impl From<ClientFact> for Fact {

@@ -96,9 +96,6 @@ pub struct Out {
     pub facts: Vec<Fact>,
     /// Calls over local connections, handled in this step after its messages.
     pub calls: Vec<(NodeId, Call)>,
-    /// The (outcome, narration) of a node that still writes its own words (the
-    /// service, the write-behind queue: issue 8 item 3 moves them to `narrate/`).
-    pub words: Option<(String, String)>,
 }
 
 /// A node as a state machine, in the shape of Stateright's `Actor`: each handler sees
@@ -225,12 +222,6 @@ impl<'o> Ctx<'o> {
 
     pub fn fact(&mut self, fact: impl Into<Fact>) {
         self.out.facts.push(fact.into());
-    }
-
-    /// Gives the step's words (outcome, narration), for a node that still writes its
-    /// own; the others say what they did as facts.
-    pub fn say(&mut self, outcome: String, narration: String) {
-        self.out.words = Some((outcome, narration));
     }
 
     /// Calls `node` over a local connection, within this step.

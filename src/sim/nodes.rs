@@ -14,7 +14,7 @@ use super::db::Db;
 use super::ids::NodeId;
 use super::msg::{Message, Payload};
 use super::node::{Actor, Call, Ctx};
-use super::parts::{Said, TimerKind};
+use super::parts::TimerKind;
 use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
@@ -133,11 +133,6 @@ impl Actor for Client {
     }
 }
 
-/// The words of a node that still writes its own (the service, write-behind).
-fn say(ctx: &mut Ctx, s: Said) {
-    ctx.say(s.outcome, s.narration);
-}
-
 impl Actor for Service {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Service::on_msg(self, ctx, msg);
@@ -153,8 +148,7 @@ impl Actor for Service {
 impl Actor for Cache {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         if let Payload::WbWrite { .. } = msg.payload {
-            let s = self.on_wb_write(ctx, msg);
-            say(ctx, s);
+            self.on_wb_write(ctx, msg)
         } else {
             Cache::on_msg(self, ctx, msg)
         }
@@ -165,8 +159,7 @@ impl Actor for Cache {
         }
     }
     fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
-        let s = Cache::on_call(self, ctx, from, call);
-        say(ctx, s);
+        Cache::on_call(self, ctx, from, call)
     }
     fn on_crash(&mut self, _ctx: &mut Ctx) {
         self.crash()
@@ -224,16 +217,13 @@ impl Actor for Consumer {
 
 impl Actor for Flusher {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        let s = Flusher::on_msg(self, ctx, msg);
-        say(ctx, s);
+        Flusher::on_msg(self, ctx, msg)
     }
     fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        let s = Flusher::on_timer(self, ctx, timer);
-        say(ctx, s);
+        Flusher::on_timer(self, ctx, timer)
     }
     fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
-        let s = Flusher::on_call(self, ctx, from, call);
-        say(ctx, s);
+        Flusher::on_call(self, ctx, from, call)
     }
     fn on_crash(&mut self, _ctx: &mut Ctx) {
         Flusher::on_crash(self)

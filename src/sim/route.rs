@@ -5,7 +5,7 @@
 //! A node answers with facts (`fact.rs`); the books observe them here, and the
 //! narration (`narrate/`) after the step. A path that returns `None` leaves the words to
 //! the narration; `Some` is the text of a part still written in the world (the
-//! write-behind queue, the faults).
+//! faults, a message for no node of this world).
 use super::books::Happened;
 use super::bus::BusFact;
 use super::client::ClientFact;
@@ -140,18 +140,12 @@ impl World {
     }
 
     /// Node `node` handles one event (`handle` calls its `Actor` with a `Ctx`); the
-    /// world routes its answer. Returns where its facts begin in the step's facts, and
-    /// the words of a node that still writes its own.
-    fn run_node(
-        &mut self,
-        node: NodeId,
-        handle: impl FnOnce(&mut dyn Actor, &mut Ctx),
-    ) -> (usize, Option<Said>) {
-        let mut out = self.act(node, handle);
-        let words = out.words.take().map(Said::from);
+    /// world routes its answer. Returns where its facts begin in the step's facts.
+    fn run_node(&mut self, node: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> usize {
+        let out = self.act(node, handle);
         let from = self.facts.0.len();
-        let more = self.apply(node, out);
-        (from, words.map(|w| w.and(more)))
+        self.apply(node, out);
+        from
     }
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
@@ -161,12 +155,9 @@ impl World {
                 None
             }
             NodeId::Cache(_) => {
-                let (from, words) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                // A write-behind write still says its own words.
-                if words.is_none() {
-                    super::handle::cache_books(self, Some(msg), from);
-                }
-                words
+                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                super::handle::cache_books(self, Some(msg), from);
+                None
             }
             NodeId::Db => self.deliver_to_db(msg),
             NodeId::Replica(_) => {
@@ -174,7 +165,7 @@ impl World {
                     (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
                     _ => 0,
                 };
-                let (from, _) = self.run_node(msg.to, |a, ctx| {
+                let from = self.run_node(msg.to, |a, ctx| {
                     a.on_msg(ctx, msg);
                     // The network: a read's reply named slow by its request.
                     ctx.delay_sends(slow);
@@ -191,7 +182,7 @@ impl World {
                 None
             }
             NodeId::Bus => {
-                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 // The books observe what the bus did.
                 for i in from..self.facts.0.len() {
                     let Fact::Bus(fact) = self.facts.0[i] else {
@@ -215,7 +206,7 @@ impl World {
                 None
             }
             NodeId::Consumer => {
-                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 // The books observe the events the consumer received and handled.
                 for i in from..self.facts.0.len() {
                     let Fact::Consumer(fact) = self.facts.0[i] else {
@@ -248,12 +239,15 @@ impl World {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Flusher => self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg)).1,
+            NodeId::Flusher => {
+                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                None
+            }
             NodeId::Reader(_) | NodeId::Writer(_) => {
                 if !self.clients.iter().any(|c| c.id == msg.to) {
                     return Some(said!(self, "ignored", ""));
                 }
-                let (from, _) = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 super::handle::client_books(self, from);
                 None
             }
@@ -267,10 +261,10 @@ impl World {
             return Some(super::fault::restart(self, node, true));
         }
         let (owner, kind) = (timer.owner, timer.kind);
-        let (from, words) = self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
-        if let (TimerKind::Expire { .. }, None) = (kind, &words) {
+        let from = self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
+        if let TimerKind::Expire { .. } = kind {
             super::handle::cache_books(self, None, from);
         }
-        words
+        None
     }
 }

@@ -501,14 +501,12 @@ impl World {
 
     /// Routes what a node answered: its messages (in order, so ids follow it), its
     /// timers, then its calls over local connections (`Call`), which may answer with
-    /// calls of their own; returns what the called nodes said, to add to the step's
-    /// words. (A notification is routed by the caller, which narrates it.)
-    pub(crate) fn apply(&mut self, node: NodeId, out: Out) -> Said {
+    /// calls of their own. (A notification is routed by the caller.)
+    pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
         let calls = self.route_out(node, out);
-        if calls.is_empty() {
-            return Said::silent();
+        if !calls.is_empty() {
+            self.run_calls(node, calls);
         }
-        self.run_calls(node, calls)
     }
 
     /// Applies a node's messages and timers; returns its calls.
@@ -532,7 +530,6 @@ impl World {
         let calls = std::mem::take(&mut out.calls);
         out.cancels.clear();
         out.notify.clear();
-        out.words = None;
         out.cancel_all = false;
         out.requests = 0;
         self.scratch = Scratch(out);
@@ -543,11 +540,10 @@ impl World {
     /// answer. A call to a node that is not up is lost; one that wants an answer gets
     /// `Call::Unreachable` back. Bounded by `MAX_CALLS` a step: a call answers with at
     /// most one call here, so a chain is at most three long (take, batch, wake).
-    fn run_calls(&mut self, from: NodeId, calls: Vec<(NodeId, Call)>) -> Said {
+    fn run_calls(&mut self, from: NodeId, calls: Vec<(NodeId, Call)>) {
         const MAX_CALLS: usize = 16;
         let mut queue: std::collections::VecDeque<(NodeId, NodeId, Call)> =
             calls.into_iter().map(|(to, c)| (from, to, c)).collect();
-        let mut said = Said::silent();
         for _ in 0..MAX_CALLS {
             let Some((from, to, call)) = queue.pop_front() else {
                 break;
@@ -558,14 +554,11 @@ impl World {
                 }
                 continue;
             }
-            let mut out = self.act(to, |a, ctx| a.on_call(ctx, from, call));
-            let s = out.words.take().map_or_else(Said::silent, Said::from);
-            said = said.and(s);
+            let out = self.act(to, |a, ctx| a.on_call(ctx, from, call));
             for (next, c) in self.route_out(to, out) {
                 queue.push_back((to, next, c));
             }
         }
-        said
     }
 
     /// Lends node `id` (a client, or any node of `nodes`) a `Ctx` for one of its

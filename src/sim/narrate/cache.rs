@@ -190,6 +190,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
         CacheFact::NothingToExpire { key } => {
             said("nothing to expire", format!("{key} was already gone."))
         }
+        CacheFact::WbQueued { .. } => super::behind::say(&[fact.into()]),
         CacheFact::Ignored { payload } => said(
             "ignored",
             format!("The cache does not handle {payload}."),

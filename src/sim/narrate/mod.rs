@@ -5,6 +5,7 @@
 //! A new fact: a variant of its node's fact type, the node records it with
 //! `ctx.fact(…)`, and its sentence goes in this module's file for that node (the
 //! `match` there does not compile until it has one).
+mod behind;
 mod bus;
 mod cache;
 mod client;
@@ -12,6 +13,7 @@ mod db;
 mod replica;
 mod service;
 
+use super::cache_node::CacheFact;
 use super::fact::Fact;
 use super::msg::Payload;
 use super::parts::{said, Said};
@@ -23,6 +25,8 @@ pub(crate) fn step(w: &World) -> Said {
     let facts = &w.facts.0[..];
     match facts.first() {
         None => Said::silent(),
+        // Write-behind: the cache and its flusher, over their connection in one step.
+        Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(facts),
         Some(Fact::Cache(f)) => cache::say(w, *f),
         Some(Fact::Db(_)) => db::say(w, facts),
         Some(Fact::Relay(f)) => db::relay(*f),

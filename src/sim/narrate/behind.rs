@@ -1,0 +1,98 @@
+//! Write-behind's sentences: the cache queues a write, its flusher plans, takes a
+//! batch, writes it and reports back, over their local connection within one step.
+//! The step's words are each fact's, in order: the first outcome, and every sentence.
+use super::super::behind::FlusherFact;
+use super::super::cache_node::CacheFact;
+use super::super::fact::Fact;
+use super::super::parts::{said, Said};
+
+pub(super) fn say(facts: &[Fact]) -> Said {
+    let mut step = Said::silent();
+    let mut batch: Vec<String> = Vec::new();
+    for fact in facts {
+        let s = match *fact {
+            Fact::Cache(CacheFact::WbQueued {
+                key,
+                version,
+                coalesced,
+                durable,
+                disk_ms,
+            }) => {
+                let queued = if coalesced {
+                    format!(
+                        " {key} was already queued: the queue now holds only {version} for it (coalescing)."
+                    )
+                } else {
+                    format!(" It queues {key} = {version} for the flusher.")
+                };
+                let disk = if durable {
+                    format!(
+                        " Before the ack it appends the write to its log on disk ({disk_ms} ms): the ack now \
+                         survives a crash."
+                    )
+                } else {
+                    " The queue is only in memory: until it is flushed, the write exists nowhere else."
+                        .to_string()
+                };
+                said(
+                    format!("queued {version}"),
+                    format!(
+                        "The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}"
+                    ),
+                )
+            }
+            Fact::Flusher(f) => match f {
+                FlusherFact::Stray => said("ignored", ""),
+                FlusherFact::Planned { at_ms } => {
+                    said("", format!(" The flusher will run at {at_ms} ms."))
+                }
+                FlusherFact::Unreachable { cache, at_ms } => said(
+                    "queue unreachable",
+                    format!(
+                        "The flusher cannot reach the queue: {cache} is not running. It tries again at {at_ms} ms."
+                    ),
+                ),
+                FlusherFact::Empty => said(
+                    "nothing to flush",
+                    "The flusher finds the queue empty: nothing to write.",
+                ),
+                FlusherFact::Putting { key, version } => {
+                    batch.push(format!("{key}={version}"));
+                    continue;
+                }
+                FlusherFact::BatchSent { left, batch_size } => {
+                    let more = if left > 0 {
+                        format!(
+                            " {left} more {} for the next batch.",
+                            if left == 1 { "waits" } else { "wait" }
+                        )
+                    } else {
+                        String::new()
+                    };
+                    let s = said(
+                        format!("flush {}", batch.len()),
+                        format!(
+                            "The flusher takes a batch of {} (at most {batch_size}) from the queue and writes it to \
+                             the database: {}.{more}",
+                            batch.len(),
+                            batch.join(", ")
+                        ),
+                    );
+                    batch.clear();
+                    s
+                }
+                FlusherFact::Flushed { key, version } => said(
+                    format!("flushed {version}"),
+                    format!("{key} = {version} is in the database: the flusher removes it from the queue."),
+                ),
+                FlusherFact::Ignored { payload } => said(
+                    "ignored",
+                    format!("The flusher does not expect {payload}."),
+                ),
+            },
+            _ => continue,
+        };
+        step = step.and(s);
+    }
+    step
+}
