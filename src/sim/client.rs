@@ -11,8 +11,10 @@ use super::msg::{Message, Payload};
 use super::node::Ctx;
 
 /// The hops a client uses: to the service, or (a batch job) straight to the database.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClientSettings {
+    /// The service it sends its requests to (`service`, `service-2`, …).
+    pub service: NodeId,
     pub service_ms: u64,
     pub db_write_ms: u64,
 }
@@ -76,7 +78,7 @@ impl Client {
         self.busy = Some(id);
         let (to, lat) = match request.op {
             Op::DirectWrite => (NodeId::Db, self.settings.db_write_ms),
-            _ => (NodeId::SERVICE, self.settings.service_ms),
+            _ => (self.settings.service, self.settings.service_ms),
         };
         let payload = match request.op {
             Op::Read => Payload::Read { key: request.key },

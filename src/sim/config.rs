@@ -4,6 +4,8 @@ use super::ids::{Key, NodeId};
 use serde::{Deserialize, Serialize};
 
 pub(crate) mod clients_map;
+pub mod topology;
+pub use topology::NodeSpec;
 mod patch;
 pub use patch::ConfigPatch;
 
@@ -19,6 +21,13 @@ pub struct Latency {
     pub db_read_ms: u64,
     /// service → db for a write: longer, the commit waits for its log flush
     pub db_write_ms: u64,
+    /// Added to any hop between two regions (`topology`'s `region`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cross_region_ms: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 impl Default for Latency {
@@ -28,6 +37,7 @@ impl Default for Latency {
             cache_ms: 1,
             db_read_ms: 2,
             db_write_ms: 5,
+            cross_region_ms: 0,
         }
     }
 }
@@ -318,6 +328,35 @@ pub struct Config {
     /// name to its requests, in order: `{"reader": [...], "writer": [...]}`.
     #[serde(with = "clients_map")]
     pub clients: Vec<(NodeId, Vec<Request>)>,
+    /// More services and caches, the routes between them, and regions (`topology.rs`).
+    #[serde(with = "topology", skip_serializing_if = "Vec::is_empty")]
+    pub topology: Vec<NodeSpec>,
+}
+
+impl Config {
+    /// Node `id`'s entry in the topology, or the classic routes (no entry).
+    pub fn route(&self, id: NodeId) -> NodeSpec {
+        self.topology
+            .iter()
+            .find(|n| n.id == id)
+            .copied()
+            .unwrap_or(NodeSpec {
+                id,
+                service: None,
+                cache: None,
+                reads: None,
+                region: None,
+            })
+    }
+
+    /// The region node `id` is in: 1 (the primary's) unless the topology says 2.
+    pub fn region_of(&self, id: NodeId) -> u8 {
+        self.topology
+            .iter()
+            .find(|n| n.id == id)
+            .and_then(|n| n.region)
+            .unwrap_or(1)
+    }
 }
 
 impl Default for Config {
@@ -351,6 +390,7 @@ impl Default for Config {
             horizon_ms: 1_000,
             keys: vec![Key(1)],
             clients: Vec::new(),
+            topology: Vec::new(),
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct NodeView {
     /// One short line on what the node is doing (a client's last answer, the
     /// service's open requests).
     pub note: String,
+    /// Its region (`data-region`): 1, the primary's, or 2 (`config.topology`).
+    pub region: u8,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,6 +214,7 @@ impl View {
                 id,
                 status: world.status_of(id),
                 note: note(world, id),
+                region: world.config.region_of(id),
             })
             .collect();
 

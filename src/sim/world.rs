@@ -66,6 +66,7 @@ impl World {
             .iter()
             .map(|(id, requests)| {
                 let hops = ClientSettings {
+                    service: config.route(*id).service.unwrap_or(NodeId::SERVICE),
                     service_ms: config.latency.client_ms,
                     db_write_ms: config.latency.db_write_ms,
                 };
@@ -118,6 +119,8 @@ impl World {
         for key in &config.keys {
             cache.known.insert(*key, Version(1));
         }
+        let (cache_settings, queue_settings, known) =
+            (cache.settings, cache.behind, cache.known.clone());
         for key in &config.warm {
             let base = config.warm_expires_ms.unwrap_or(config.ttl_ms);
             let expires_ms = base.saturating_add(jitter(&mut cache.rng, config.jitter_ms));
@@ -166,7 +169,35 @@ impl World {
                 ..Db::with_keys(config.keys.iter().copied())
             }),
         );
-        nodes.insert(NodeId::SERVICE, Node::Service(service));
+        // More services and caches (`config.topology`): each like the first, with
+        // its own routes and its own generator, seeded from the run's seed and its id.
+        for spec in &config.topology {
+            match spec.id {
+                NodeId::Service(n) => {
+                    let mut s = service.clone();
+                    s.rng = Rng::new(seed.wrapping_add(u64::from(n) - 1));
+                    nodes.insert(spec.id, Node::Service(s));
+                }
+                NodeId::Cache(n) if n > 1 => {
+                    let mut c = Cache::new(config.guard);
+                    c.rng = Rng::new(seed.wrapping_add(u64::from(n) - 1));
+                    c.settings = cache_settings;
+                    c.behind = queue_settings;
+                    c.known = known.clone();
+                    nodes.insert(spec.id, Node::Cache(c));
+                }
+                _ => {}
+            }
+        }
+        if !nodes.contains(NodeId::SERVICE) {
+            nodes.insert(NodeId::SERVICE, Node::Service(service));
+        }
+        for spec in &config.topology {
+            if let Some(s) = nodes.service_mut(spec.id) {
+                s.settings.cache = spec.cache.unwrap_or(s.settings.cache);
+                s.settings.reads = spec.reads.unwrap_or(s.settings.reads);
+            }
+        }
         nodes.insert(
             NodeId::Bus,
             Node::Bus(Bus {
@@ -276,6 +307,13 @@ impl World {
     pub fn nodes(&self) -> Vec<NodeId> {
         let mut nodes: Vec<NodeId> = self.clients.iter().map(|c| c.id).collect();
         nodes.extend([NodeId::SERVICE, NodeId::CACHE, NodeId::Db]);
+        nodes.extend(
+            self.config
+                .topology
+                .iter()
+                .map(|n| n.id)
+                .filter(|id| !id.is_client()),
+        );
         if self.config.bus.is_some() {
             nodes.extend([NodeId::Bus, NodeId::Consumer]);
         }
@@ -456,6 +494,14 @@ impl World {
     ) {
         let id = MsgId(self.next_msg);
         self.next_msg += 1;
+        // The network: a hop between two regions is longer.
+        let delay_ms = if self.config.topology.is_empty()
+            || self.config.region_of(from) == self.config.region_of(to)
+        {
+            delay_ms
+        } else {
+            delay_ms + self.config.latency.cross_region_ms
+        };
         self.net.push(Message {
             id,
             from,

@@ -79,6 +79,7 @@ patch! {
         fault_delay_ms: u64,
         horizon_ms: u64,
         keys: Vec<Key>,
+        topology: Vec<NodeSpec>,
     }
     deep {
         latency: LatencyPatch,
@@ -94,6 +95,7 @@ patch! {
         cache_ms: u64,
         db_read_ms: u64,
         db_write_ms: u64,
+        cross_region_ms: u64,
     }
 }
 
