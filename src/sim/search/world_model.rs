@@ -184,6 +184,17 @@ impl Model for WorldModel {
             .iter()
             .any(|(_, s)| *s == NodeStatus::Paused);
         let end = out.is_empty() && !paused;
+        // With every budget spent only a restart or a resume could be placed, and
+        // with every node up there is none: skip listing (and pricing) every fault.
+        let spent = state.extra_used >= self.budget.extra
+            && self
+                .story
+                .iter()
+                .zip(&state.story_used)
+                .all(|((_, allowed), used)| used >= allowed);
+        if spent && state.world.status.is_empty() {
+            return end;
+        }
         for e in state.world.faults() {
             if let Some(fault) = e.fault() {
                 if self.charge(state, fault).is_some() {
