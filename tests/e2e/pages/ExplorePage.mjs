@@ -61,6 +61,11 @@ export class ExplorePage {
     return attrs;
   }
 
+  /** The scenarios the counterexamples link to as the race they are (`explore-teaches`). */
+  async teaches() {
+    return this.el('explore-teaches').evaluateAll((els) => els.map((e) => e.getAttribute('data-scenario')));
+  }
+
   async play(invariant) {
     await this.page.locator(`${tid('explore-counterexample')}[data-invariant="${invariant}"] ${tid('explore-play')}`).click();
   }

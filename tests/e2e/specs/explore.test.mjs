@@ -20,6 +20,8 @@ test('stale-set-race with no fix: the search finds the race and plays its shorte
     assert.equal(r.violations, 1);
     assert.deepEqual(r.counterexamples, [{ invariant: 'cache-matches-db', steps: 16 }]);
     assert.doesNotMatch(r.text, /correct/i, 'a search never says "correct"');
+    assert.match(r.text, /It is the stale-set race/);
+    assert.deepEqual(await ex.teaches(), [], 'no link to the scenario already loaded');
     assert.equal(await sp.invariant('cache-matches-db'), 'ok', 'at step 0 nothing is broken yet');
 
     await ex.play('cache-matches-db');
@@ -27,6 +29,20 @@ test('stale-set-race with no fix: the search finds the race and plays its shorte
     assert.equal(await sp.invariant('cache-matches-db'), 'violated');
     assert.equal(await sp.canStepForward(), false, 'the run has ended there');
     assert.equal(await sp.canStepBack(), true, 'and can be stepped back');
+  });
+});
+
+test('cache-aside-write ends ok, but the search shows the stale-set race and links to it', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'cache-aside-write' });
+    const ex = new ExplorePage(page);
+    await ex.start();
+    const r = await ex.result();
+    assert.equal(r.complete, true);
+    assert.deepEqual(r.counterexamples, [{ invariant: 'cache-matches-db', steps: 21 }]);
+    assert.match(r.text, /It is the stale-set race/);
+    assert.deepEqual(await ex.teaches(), ['stale-set-race']);
+    assert.equal(await ex.el('explore-teaches').getAttribute('href'), '?scenario=stale-set-race');
   });
 });
 
