@@ -268,3 +268,27 @@ fn the_result_message_names_the_race_and_its_run_code_plays() {
     let played = run.replayed(&events).expect("it replays");
     assert!(Invariant::CacheMatchesDb.check(played.world()).is_err());
 }
+
+/// The production chapter's replica-lag-refill: a miss after the write reads the
+/// lagging replica and fills the cache with the old row. A lease does not stop it (the
+/// miss comes after the delete), so the search gets a counterexample with it; it is not
+/// the stale-set race. A versioned set and filling from the primary hold in every
+/// interleaving of its one read and one write.
+#[test]
+fn replica_lag_refill_breaks_with_a_lease_and_is_not_the_stale_set_race() {
+    let cases: [(&[&str], Verdicts); 4] = [
+        (&[], vec![(CMD, 17, None)]),
+        (&["lease"], vec![(CMD, 17, None)]),
+        (&["versioned-set"], vec![]),
+        (&["fill-from-primary"], vec![]),
+    ];
+    for (fixes, want) in cases {
+        let got = verdicts("replica-lag-refill", fixes);
+        assert_eq!(got, want, "{fixes:?}");
+    }
+    let (own_len, breaks) = own("replica-lag-refill", &[], Invariant::CacheMatchesDb);
+    assert!(
+        breaks && 17 <= own_len,
+        "its own run ({own_len} steps) breaks it too"
+    );
+}

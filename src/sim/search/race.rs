@@ -1,14 +1,16 @@
 //! Which known race a counterexample is, so the page can say so and link to the
 //! scenario that teaches it.
 //!
-//! The stale-set race (`stale-set-race`): a read loads a value, a newer version is
-//! committed (or, in write-behind, acknowledged) before the read's set reaches the
-//! cache, the set stores the older value anyway, and nothing replaces it before the
-//! run ends. Patterns whose own script ends ok (`cache-aside-write`,
+//! The stale-set race (`stale-set-race`): a read misses while the value it will load
+//! is still the latest, a newer version is committed (or, in write-behind,
+//! acknowledged) before the read's set reaches the cache, the set stores the older
+//! value anyway, and nothing replaces it before the run ends: the read straddles the
+//! write. A read that misses after the write and loads an old copy (a lagging replica)
+//! is another race: a lease does not stop it. Patterns whose own script ends ok (`cache-aside-write`,
 //! `event-invalidation`, `hybrid`) and fixes that close only their scenario's own
 //! window (`update-then-delete`, `durable-queue`, `durable-bus`, `outbox`) still have
 //! this interleaving: a read that straddles the write.
-use crate::sim::ids::{Key, Version};
+use crate::sim::ids::{FlowId, Key, Version};
 use crate::sim::msg::Payload;
 use crate::sim::world::{Event, World};
 
@@ -23,28 +25,44 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     // Per key, whether the cache's current entry was stored by a late set of a loaded
     // value (older than the version expected when it landed).
     let mut late: Vec<Key> = Vec::new();
+    // Per request, the version expected of its key when its last get reached the cache.
+    let mut at_miss: Vec<(FlowId, Version)> = Vec::new();
     let version_of =
         |w: &World, k: &Key| -> Option<Version> { w.cache().entries.get(k).map(|e| e.version) };
     // Bounded by the path's length.
     for &event in path {
-        let stale_set = match event {
-            Event::Deliver(id) => {
-                world
-                    .net
-                    .iter()
-                    .find(|m| m.id == id)
-                    .and_then(|m| match m.payload {
-                        Payload::Set {
-                            key,
-                            version,
-                            loaded_at_ms: Some(_),
-                            ..
-                        } if version < world.expected(key) => Some((key, version)),
-                        _ => None,
-                    })
-            }
+        let message = match event {
+            Event::Deliver(id) => world.net.iter().find(|m| m.id == id),
             _ => None,
         };
+        let mut stale_set = None;
+        if let Some(m) = message {
+            match (m.payload, m.flow) {
+                (Payload::Get { key }, Some(flow)) => {
+                    at_miss.retain(|(f, _)| *f != flow);
+                    at_miss.push((flow, world.expected(key)));
+                }
+                (
+                    Payload::Set {
+                        key,
+                        version,
+                        loaded_at_ms: Some(_),
+                        ..
+                    },
+                    Some(flow),
+                ) => {
+                    // The value was the latest when the read missed, and is no
+                    // longer when its set lands.
+                    let straddles = at_miss
+                        .iter()
+                        .any(|(f, latest)| *f == flow && version >= *latest);
+                    if straddles && version < world.expected(key) {
+                        stale_set = Some((key, version));
+                    }
+                }
+                _ => {}
+            }
+        }
         let before: Vec<_> = late.iter().map(|k| (*k, version_of(&world, k))).collect();
         world.step_quiet(event).ok()?;
         // An entry that changed (or went) is no longer the late set's.
