@@ -84,6 +84,7 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     // The service's program is in two files: the request flow and the read path.
     ("src/sim/service.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/load.rs", &["service", "load", "parts::Flow"]),
+    ("src/sim/txn.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/behind.rs", &["behind"]),
     ("src/sim/cache_behind.rs", &["cache"]),
 ];

@@ -13,8 +13,14 @@ fn check(before: &World, fault: Fault) {
     let mut w = before.clone();
     w.step(Event::Fault(fault)).expect("an offered fault fires");
     let ctx = || format!("{fault} at {} ms", before.now_ms);
-    // the database keeps every committed row and the outbox, whatever happens
-    assert_eq!(w.db(), before.db(), "{}", ctx());
+    // the database keeps every committed row and the outbox, whatever happens; an
+    // abort takes away its open transaction and leaves no other trace
+    let mut kept = before.db().clone();
+    if let Fault::Abort(client) = fault {
+        assert!(kept.abort(client).is_some(), "{}: it was open", ctx());
+        assert!(w.db().txns.iter().all(|t| t.client != client), "{}", ctx());
+    }
+    assert_eq!(w.db(), &kept, "{}", ctx());
     match fault {
         Fault::Crash(node) => {
             assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
@@ -127,6 +133,8 @@ fn check(before: &World, fault: Fault) {
             }
         }
         Fault::Resume(node) => assert!(w.is_up(node)),
+        // Checked above: the transaction is gone and nothing else in the database moved.
+        Fault::Abort(_) => assert_eq!(w.net, before.net, "{}", ctx()),
         Fault::Drop(m) => {
             assert!(w.net.iter().all(|x| x.id != m));
             assert_eq!(w.net.len() + 1, before.net.len());

@@ -161,6 +161,15 @@ fn expectations(id: &str) -> Vec<Expect> {
             Breaks("", event_ok, Vary::Orders),
             Holds("outbox", event_ok),
         ],
+        "invalidate-before-commit" => vec![
+            Breaks("", cache_ok, Vary::Orders),
+            // The key starts cached, so the only miss follows the delete, after COMMIT.
+            Holds("after-commit-hook", cache_ok),
+        ],
+        "rollback-after-cache-write" => vec![
+            Breaks("", cache_ok, Vary::Orders),
+            Holds("transaction-aware-cache", cache_ok),
+        ],
         "replica-lag-refill" => vec![
             Breaks("", cache_ok, Vary::Orders),
             Holds("versioned-set", cache_ok),
@@ -287,4 +296,6 @@ scenario_properties! {
     poison_event => "poison-event",
     dual_write_crash => "dual-write-crash",
     replica_lag_refill => "replica-lag-refill",
+    invalidate_before_commit => "invalidate-before-commit",
+    rollback_after_cache_write => "rollback-after-cache-write",
 }

@@ -325,6 +325,8 @@ fn every_fix_says_what_it_does_and_costs() {
             "poison-event",
             "dual-write-crash",
             "replica-lag-refill",
+            "invalidate-before-commit",
+            "rollback-after-cache-write",
         ],
         "the learning path's order"
     );
@@ -380,4 +382,58 @@ fn replica_lag_refill_fill_from_primary() {
     assert_eq!(metric(&r, Metric::DbReads), 1);
     assert_eq!(metric(&r, Metric::ReplicaReads), 0);
     assert!(story(&r).contains("stale-set race"));
+}
+
+#[test]
+fn invalidate_before_commit_without_fix() {
+    let r = run("invalidate-before-commit", &[]);
+    check(&r, expect_file!["snapshots/invalidate-before-commit.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v2"
+    );
+    assert!(story(&r).contains("nobody else can see it before COMMIT"));
+}
+
+#[test]
+fn invalidate_before_commit_after_commit_hook() {
+    let r = run("invalidate-before-commit", &["after-commit-hook"]);
+    check(
+        &r,
+        expect_file!["snapshots/invalidate-before-commit+after-commit-hook.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(story(&r).contains("stale-set race"));
+}
+
+#[test]
+fn rollback_after_cache_write_without_fix() {
+    let r = run("rollback-after-cache-write", &[]);
+    check(&r, expect_file!["snapshots/rollback-after-cache-write.txt"]);
+    assert!(!holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    assert_eq!(
+        r.world().db().read(cachescope::sim::Key(1)).to_string(),
+        "v1"
+    );
+    assert!(metric(&r, Metric::StaleReads) >= 1);
+    assert_eq!(metric(&r, Metric::WritesAcked), 0);
+    assert!(
+        r.world().db().txns.is_empty(),
+        "the rollback left no transaction"
+    );
+}
+
+#[test]
+fn rollback_after_cache_write_transaction_aware_cache() {
+    let r = run("rollback-after-cache-write", &["transaction-aware-cache"]);
+    check(
+        &r,
+        expect_file!["snapshots/rollback-after-cache-write+transaction-aware-cache.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
+    assert_eq!(metric(&r, Metric::StaleReads), 0);
 }

@@ -391,6 +391,9 @@ impl World {
             .hash(&mut h);
         self.flusher().planned.hash(&mut h);
         (&self.db().rows, self.db().lsn, &self.db().outbox).hash(&mut h);
+        if self.config.txn.is_some() {
+            self.db().txns.hash(&mut h);
+        }
         if self.config.replica.is_some() {
             (&self.db().log, &self.db().streams, self.replica()).hash(&mut h);
         }

@@ -105,12 +105,14 @@ impl Client {
         self.last_answer = Some(msg.payload);
         let (client, payload) = (self.id, msg.payload);
         match msg.payload {
-            Payload::ReadOk { .. } | Payload::WriteOk { .. } | Payload::DbWriteReply { .. } => ctx
-                .fact(ClientFact::Answered {
-                    client,
-                    flow: msg.flow,
-                    payload,
-                }),
+            Payload::ReadOk { .. }
+            | Payload::WriteOk { .. }
+            | Payload::WriteFailed { .. }
+            | Payload::DbWriteReply { .. } => ctx.fact(ClientFact::Answered {
+                client,
+                flow: msg.flow,
+                payload,
+            }),
             _ => ctx.fact(ClientFact::Ignored { client, payload }),
         }
     }

@@ -77,12 +77,14 @@ pub fn signature(world: &World, event: Event) -> Signature {
                 kind: timer_label(&t.kind),
             }),
         Event::Fault(f) => match f {
-            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => {
-                Some(Signature::NodeFault {
-                    fault: f.name(),
-                    node: n,
-                })
-            }
+            Fault::Crash(n)
+            | Fault::Restart(n)
+            | Fault::Pause(n)
+            | Fault::Resume(n)
+            | Fault::Abort(n) => Some(Signature::NodeFault {
+                fault: f.name(),
+                node: n,
+            }),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 message_sig(world, m).map(|message| Signature::MessageFault {
                     fault: f.name(),

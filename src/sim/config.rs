@@ -219,6 +219,37 @@ impl Default for ReplicaConfig {
     }
 }
 
+/// When a write's cache step (its delete, or write-through's set) runs, relative to
+/// its transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Hook {
+    /// Inside the open transaction, before `COMMIT` (Rails' `after_save`).
+    InTransaction,
+    /// After `COMMIT` (Rails' `after_commit`).
+    AfterCommit,
+}
+
+/// Writes run in a database transaction (read committed: others see the change only
+/// at `COMMIT`; an `abort` fault rolls an open one back).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TxnConfig {
+    pub hook: Hook,
+    /// The cache operations a transaction makes wait for its `COMMIT` and are dropped
+    /// on rollback (Spring's `TransactionAwareCacheDecorator`).
+    pub cache_aware: bool,
+}
+
+impl Default for TxnConfig {
+    fn default() -> Self {
+        TxnConfig {
+            hook: Hook::InTransaction,
+            cache_aware: false,
+        }
+    }
+}
+
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -313,6 +344,9 @@ pub struct Config {
     /// `Some`: the database has a read replica, `replica`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replica: Option<ReplicaConfig>,
+    /// `Some`: a write (cache-aside or write-through) runs in a transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub txn: Option<TxnConfig>,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -384,6 +418,7 @@ impl Default for Config {
             poison: None,
             behind: BehindConfig::default(),
             replica: None,
+            txn: None,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

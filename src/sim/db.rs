@@ -5,7 +5,7 @@
 //! answers through a `Ctx` (the replies, a NOTIFY to the relay after an outbox
 //! commit), and says what it did as a `DbFact`, no text: the books count it and the
 //! narration (`narrate/db.rs`) tells it.
-use super::ids::{EventId, Key, NodeId, Version};
+use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::msg::{BusEvent, Message, Payload};
 use super::node::Ctx;
@@ -61,6 +61,16 @@ pub struct LogEntry {
     pub version: Version,
 }
 
+/// An open transaction: `client`'s update of `key`, not yet visible to anyone else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Txn {
+    pub client: NodeId,
+    pub flow: Option<FlowId>,
+    pub key: Key,
+    /// The version the row has inside the transaction.
+    pub version: Version,
+}
+
 /// What the database did with a message, for the books and the narration
 /// (`narrate/db.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +106,22 @@ pub enum DbFact {
         from_lsn: u32,
         resent: u32,
     },
+    /// `BEGIN; UPDATE` inside `client`'s transaction: `version` there, `committed`
+    /// for everyone else.
+    TxUpdated {
+        client: NodeId,
+        key: Key,
+        version: Version,
+        committed: Version,
+    },
+    /// `COMMIT` made the transaction's `version` visible.
+    TxCommitted {
+        key: Key,
+        version: Version,
+        event: EventId,
+    },
+    /// `COMMIT` found no open transaction: it was rolled back.
+    TxGone { key: Key, committed: Version },
     /// A message the database does not handle.
     Ignored { payload: Payload },
 }
@@ -109,6 +135,9 @@ pub struct Db {
     /// The log sequence number of the last change (the seed rows take 1..n).
     pub lsn: u32,
     pub outbox: Vec<OutboxRow>,
+    /// Open transactions, oldest first: their changes are not rows yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub txns: Vec<Txn>,
     /// The commit log, oldest first, kept while a replica streams it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log: Vec<LogEntry>,
@@ -128,9 +157,17 @@ impl Db {
             rows,
             lsn,
             outbox: Vec::new(),
+            txns: Vec::new(),
             log: Vec::new(),
             streams: Vec::new(),
         }
+    }
+
+    /// Rolls back `client`'s open transaction: its change is discarded, as if it had
+    /// never been made. Returns it.
+    pub fn abort(&mut self, client: NodeId) -> Option<Txn> {
+        let at = self.txns.iter().position(|t| t.client == client)?;
+        Some(self.txns.remove(at))
     }
 
     /// Keeps the change just committed in the log, if a replica streams it, and
@@ -265,6 +302,49 @@ impl Db {
                 }
                 ctx.send(to, None, Payload::Marked { ev }, lat.write_ms);
                 DbFact::Marked { event: ev.id }
+            }
+            Payload::TxUpdate { key, client } => {
+                let committed = self.read(key);
+                let version = Version(committed.0 + 1);
+                self.txns.push(Txn {
+                    client,
+                    flow: msg.flow,
+                    key,
+                    version,
+                });
+                let reply = Payload::TxUpdated { key, version };
+                ctx.send(to, msg.flow, reply, lat.write_ms);
+                DbFact::TxUpdated {
+                    client,
+                    key,
+                    version,
+                    committed,
+                }
+            }
+            Payload::TxCommit { key } => {
+                let Some(at) = self.txns.iter().position(|t| t.flow == msg.flow) else {
+                    ctx.send(to, msg.flow, Payload::TxRolledBack { key }, lat.write_ms);
+                    ctx.fact(DbFact::TxGone {
+                        key,
+                        committed: self.read(key),
+                    });
+                    return;
+                };
+                self.txns.remove(at);
+                let (version, event) = self.commit(key);
+                let reply = Payload::DbWriteReply {
+                    key,
+                    version,
+                    event,
+                };
+                ctx.send(to, msg.flow, reply, lat.write_ms);
+                ctx.fact(DbFact::TxCommitted {
+                    key,
+                    version,
+                    event,
+                });
+                self.stream(ctx, key, version);
+                return;
             }
             Payload::Replicate { from_lsn, conn } => {
                 let who = msg.from;

@@ -22,6 +22,9 @@ pub enum Fault {
     Drop(MsgId),
     Delay(MsgId),
     Duplicate(MsgId),
+    /// The open transaction of this client's write rolls back (a later statement
+    /// failed, a deadlock, a lost connection).
+    Abort(NodeId),
 }
 
 impl Fault {
@@ -35,15 +38,18 @@ impl Fault {
             Fault::Drop(_) => "drop",
             Fault::Delay(_) => "delay",
             Fault::Duplicate(_) => "duplicate",
+            Fault::Abort(_) => "abort",
         }
     }
 
     /// The contract's `data-target`: a node id, or the message's id.
     pub fn target(&self) -> String {
         match self {
-            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => {
-                n.to_string()
-            }
+            Fault::Crash(n)
+            | Fault::Restart(n)
+            | Fault::Pause(n)
+            | Fault::Resume(n)
+            | Fault::Abort(n) => n.to_string(),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => m.to_string(),
         }
     }
@@ -52,6 +58,7 @@ impl Fault {
     pub fn actor(&self, w: &World) -> Option<NodeId> {
         match self {
             Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => Some(*n),
+            Fault::Abort(_) => Some(NodeId::Db),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 w.net.iter().find(|x| x.id == *m).map(|x| x.to)
             }
@@ -94,12 +101,30 @@ impl World {
                 Fault::Duplicate(m.id),
             ]);
         }
+        // A transaction can be aborted while it is open (and its database is up).
+        if self.is_up(NodeId::Db) {
+            out.extend(self.db().txns.iter().map(|t| Fault::Abort(t.client)));
+        }
         out.into_iter().map(Event::Fault).collect()
     }
 }
 
 pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
     match fault {
+        Fault::Abort(client) => {
+            let Some(t) = w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) else {
+                return said!(w, "no transaction", "");
+            };
+            said!(w,
+                "rolled back",
+                text!(w,
+                    "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
+                     rolls the whole transaction back: its {} of {} is discarded, and no other reader ever saw it. The \
+                     service will learn it when its COMMIT is refused.",
+                    t.version, t.key
+                ),
+            )
+        }
         Fault::Crash(node) => crash(w, node),
         Fault::Restart(node) => restart(w, node, false),
         Fault::Pause(node) => {

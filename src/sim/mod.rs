@@ -74,6 +74,7 @@ pub mod sequence;
 mod service;
 mod timing;
 pub mod tree;
+pub mod txn;
 pub mod view;
 pub mod world;
 

@@ -183,6 +183,29 @@ pub enum Payload {
     UnlockReply {
         key: Key,
     },
+    /// `BEGIN; UPDATE`: the row's next version inside `client`'s transaction,
+    /// invisible to others until `TxCommit`.
+    TxUpdate {
+        key: Key,
+        client: NodeId,
+    },
+    /// The update is done inside the open transaction: `version` once committed.
+    TxUpdated {
+        key: Key,
+        version: Version,
+    },
+    /// `COMMIT`: answered by a `DbWriteReply`, or `TxRolledBack` if the transaction
+    /// was aborted meanwhile.
+    TxCommit {
+        key: Key,
+    },
+    TxRolledBack {
+        key: Key,
+    },
+    /// The service tells the writer its write failed (its transaction rolled back).
+    WriteFailed {
+        key: Key,
+    },
     /// A replica asks the primary to stream its commit log from just after `from_lsn`
     /// (Postgres's `START_REPLICATION`, MySQL's binlog dump from a position).
     /// `conn` numbers the replica's connections: a change sent on an older one is
@@ -237,6 +260,11 @@ impl Payload {
             Payload::LockReply { .. } => "lock-reply",
             Payload::Unlock { .. } => "unlock",
             Payload::UnlockReply { .. } => "unlock-reply",
+            Payload::TxUpdate { .. } => "tx-update",
+            Payload::TxUpdated { .. } => "tx-updated",
+            Payload::TxCommit { .. } => "commit",
+            Payload::TxRolledBack { .. } => "rolled-back",
+            Payload::WriteFailed { .. } => "write-failed",
             Payload::Replicate { .. } => "replicate",
             Payload::Change { .. } => "change",
         }
@@ -289,7 +317,12 @@ impl Payload {
             | Payload::LockReply { key, .. }
             | Payload::Unlock { key }
             | Payload::UnlockReply { key }
-            | Payload::Change { key, .. } => key,
+            | Payload::Change { key, .. }
+            | Payload::TxUpdate { key, .. }
+            | Payload::TxUpdated { key, .. }
+            | Payload::TxCommit { key }
+            | Payload::TxRolledBack { key }
+            | Payload::WriteFailed { key } => key,
             _ => return None,
         })
     }
@@ -365,6 +398,11 @@ impl fmt::Display for Payload {
             Payload::LockReply { granted: false, .. } => f.write_str("lock taken"),
             Payload::Unlock { key } => write!(f, "unlock {key}"),
             Payload::UnlockReply { .. } => f.write_str("unlocked"),
+            Payload::TxUpdate { key, .. } => write!(f, "begin; update {key}"),
+            Payload::TxUpdated { version, .. } => write!(f, "updated {version} (uncommitted)"),
+            Payload::TxCommit { .. } => f.write_str("commit"),
+            Payload::TxRolledBack { .. } => f.write_str("rolled back"),
+            Payload::WriteFailed { key } => write!(f, "failed {key}"),
             Payload::Replicate { from_lsn, .. } => write!(f, "replicate from lsn {from_lsn}"),
             Payload::Change {
                 lsn, key, version, ..

@@ -111,6 +111,7 @@ impl World {
                     }
                 }
                 Fact::Db(DbFact::Put { wrote: true, .. }) => self.metrics.db_writes += 1,
+                Fact::Db(DbFact::TxCommitted { .. }) => self.metrics.db_writes += 1,
                 _ => {}
             }
         }

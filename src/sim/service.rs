@@ -41,6 +41,12 @@ pub enum Stage {
     /// Holding the lock (or after a single-flight load finished): looking again
     /// before loading, in case another request filled the key meanwhile.
     Recheck,
+    /// A write in a transaction (`txn.rs`): `BEGIN; UPDATE` sent.
+    TxUpdate,
+    /// The cache step running inside the open transaction.
+    TxHook,
+    /// `COMMIT` sent.
+    TxCommit,
 }
 
 /// A client request in the service.
@@ -93,6 +99,8 @@ pub struct ServiceSettings {
     pub second_delete_ms: Option<u64>,
     /// How long a request told to wait (lease, lock) waits before asking again.
     pub lease_retry_ms: u64,
+    /// Writes run in a database transaction (`txn.rs`).
+    pub txn: Option<super::config::TxnConfig>,
 }
 
 /// The service's state: its open requests and what single-flight shares.
@@ -186,6 +194,8 @@ pub enum ServiceFact {
     CommittedAcked { version: Version, client: NodeId },
     /// The read path (`load.rs`).
     Read(ReadFact),
+    /// A write in a transaction (`txn.rs`).
+    Txn(super::txn::TxnFact),
 }
 
 /// What the read path did (`load.rs`).
@@ -377,7 +387,13 @@ impl Service {
         let client = flow.client;
         let fact = match (msg.payload, flow.stage) {
             (Payload::Read { .. }, _) => return load::lookup(self, ctx, flow),
+            (Payload::Write { .. }, _) if super::txn::applies(self) => {
+                return super::txn::begin(self, ctx, flow)
+            }
             (Payload::Write { .. }, _) => return self.write(ctx, flow),
+            (_, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit) => {
+                return super::txn::on_reply(self, ctx, msg, flow)
+            }
             (
                 Payload::GetReply {
                     hit: Some(v),
@@ -512,7 +528,13 @@ impl Service {
     }
 
     /// The database committed the write.
-    fn committed(&mut self, ctx: &mut Ctx, flow: &Flow, version: Version, event: EventId) {
+    pub(crate) fn committed(
+        &mut self,
+        ctx: &mut Ctx,
+        flow: &Flow,
+        version: Version,
+        event: EventId,
+    ) {
         let key = flow.key;
         let client = flow.client;
         if let Some(f) = self.flow_mut(Some(flow.id)) {

@@ -182,6 +182,8 @@ pub struct View {
     pub db: Vec<DbRowView>,
     /// The replica's rows (empty without one); `version` below the primary's is lag.
     pub replica: Vec<DbRowView>,
+    /// Open transactions' changes, not yet rows: "user:1 = v2 (writer, uncommitted)".
+    pub uncommitted: Vec<String>,
     pub timers: Vec<TimerView>,
     pub invariants: Vec<InvariantView>,
     pub metrics: Vec<MetricView>,
@@ -332,6 +334,12 @@ impl View {
             guards,
             db,
             replica,
+            uncommitted: world
+                .db()
+                .txns
+                .iter()
+                .map(|t| format!("{} = {} ({}, uncommitted)", t.key, t.version, t.client))
+                .collect(),
             timers,
             invariants,
             metrics,
@@ -439,6 +447,9 @@ fn requests(world: &World) -> Vec<RequestView> {
                 Stage::WaitLoad => "waiting for a load",
                 Stage::Locking => "locking",
                 Stage::Recheck => "looking again",
+                Stage::TxUpdate => "updating in a transaction",
+                Stage::TxHook => "cache step inside the transaction",
+                Stage::TxCommit => "committing",
             };
             let mut text = format!("{}: {op} {}, {stage}", f.client, f.key);
             if let Some(v) = f.loaded {

@@ -97,6 +97,7 @@ impl World {
             versioned_deletes: matches!(config.guard, SetGuard::Versioned { .. }),
             second_delete_ms: config.second_delete_ms,
             lease_retry_ms: config.lease_retry_ms,
+            txn: config.txn,
         };
         let service = Service::new(service, Rng::new(seed));
         let mut cache = Cache::new(config.guard);

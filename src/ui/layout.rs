@@ -105,6 +105,12 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                     Line::plain(format!("{} = {}", r.key, r.value))
                 });
             }
+            for u in &v.uncommitted {
+                out.push(Line {
+                    text: u.clone(),
+                    class: "guard",
+                });
+            }
             for o in v.outbox.iter().filter(|o| !o.published) {
                 out.push(Line::plain(format!("outbox {} unpublished", o.event_id)));
             }

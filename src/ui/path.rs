@@ -67,10 +67,11 @@ const PATTERNS: &[Pattern] = &[
     Pattern {
         name: "When the data has copies",
         lead: "replica-lag-refill",
-        scenarios: &["replica-lag-refill"],
+        scenarios: &["replica-lag-refill", "invalidate-before-commit", "rollback-after-cache-write"],
         used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
                Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
-               past, after the delete that should have cleared it.",
+               past, after the delete that should have cleared it; a transaction's change is invisible until COMMIT \
+               and gone after a rollback, while the cache is in no transaction at all.",
     },
 ];
 

@@ -74,6 +74,7 @@ patch! {
         bus: Option<BusConfig>,
         poison: Option<Key>,
         replica: Option<ReplicaConfig>,
+        txn: Option<TxnConfig>,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

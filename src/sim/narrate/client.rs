@@ -97,6 +97,10 @@ fn answered(
             format!("acked {version}"),
             format!("{me} is told its write of {key} = {version} succeeded."),
         ),
+        Payload::WriteFailed { key } => said(
+            "write failed",
+            format!("{me} is told its write of {key} failed: nothing was acknowledged, and nothing was committed."),
+        ),
         other => said("ignored", format!("{me} does not expect {other}.")),
     }
 }

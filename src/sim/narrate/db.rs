@@ -33,7 +33,10 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         }
     }
     // What the commit means for the cache's copy.
-    if let Some(Fact::Db(DbFact::Committed { key, version, .. })) = facts.first() {
+    if let Some(Fact::Db(
+        DbFact::Committed { key, version, .. } | DbFact::TxCommitted { key, version, .. },
+    )) = facts.first()
+    {
         if let Some(v) = w.cache().live(*key, w.now_ms).map(|e| e.version) {
             if v < *version {
                 s.narration.push_str(&format!(
@@ -115,6 +118,33 @@ fn db(fact: DbFact) -> Said {
                 "The primary streams its commit log to {to} from just after lsn {from_lsn}: {} to send again, in \
                  commit order, then every new commit.",
                 super::super::describe::count(u64::from(resent), "change", "changes")
+            ),
+        ),
+        DbFact::TxUpdated {
+            client,
+            key,
+            version,
+            committed,
+        } => said(
+            format!("{key}={version} uncommitted"),
+            format!(
+                "BEGIN; UPDATE {key}: inside {client}'s transaction the row is {version}, but nobody else can see it \
+                 before COMMIT. Under read committed (Postgres's default; MySQL's default, REPEATABLE READ, hides it \
+                 too) every other reader still gets the committed {committed}."
+            ),
+        ),
+        DbFact::TxCommitted { key, version, .. } => said(
+            format!("committed {version}"),
+            format!(
+                "COMMIT: {key} = {version} is now visible to every reader. Only from this moment does the change \
+                 exist for anyone but its own transaction."
+            ),
+        ),
+        DbFact::TxGone { key, committed } => said(
+            "rolled back",
+            format!(
+                "COMMIT finds no open transaction: it was rolled back, so the database answers with an error. \
+                 {key} is still {committed} for everyone: the rollback left no trace."
             ),
         ),
         DbFact::Ignored { payload } => said(

@@ -12,6 +12,7 @@ mod client;
 mod db;
 mod replica;
 mod service;
+mod txn;
 
 use super::cache_node::CacheFact;
 use super::fact::Fact;

@@ -8,6 +8,7 @@ use super::super::ids::{NodeId, Version};
 use super::super::msg::Refusal;
 use super::super::parts::{said, Said};
 use super::super::service::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
+use super::super::txn::TxnFact;
 use super::super::world::World;
 
 /// A step of the service: its fact, and the network's note on a slow set.
@@ -17,6 +18,10 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
     };
     let mut s = service(w, *first);
     for fact in &facts[1..] {
+        if let Fact::Service(ServiceFact::Txn(after @ TxnFact::StepAfterCommit)) = fact {
+            s.narration
+                .insert_str(0, &super::txn::say(*after).narration);
+        }
         if let Fact::SlowSet { total_ms } = fact {
             s.narration.push_str(&format!(
                 " This set is slow on its way ({total_ms} ms): another writer's set may overtake it."
@@ -237,6 +242,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
             format!("{version} is committed; the service tells {client} the write succeeded."),
         ),
         ServiceFact::Read(read) => self::read(read),
+        ServiceFact::Txn(txn) => super::txn::say(txn),
     }
 }
 

@@ -179,6 +179,8 @@ pub struct KeyVersion {
 pub enum Then {
     Crash(NodeName),
     Pause(NodeName),
+    /// Roll back this client's open transaction.
+    Abort(NodeName),
     Drop,
     Delay,
     Duplicate,
@@ -408,6 +410,7 @@ impl Rule {
         let fault = match &self.then {
             Then::Crash(n) => Fault::Crash(n.0),
             Then::Pause(n) => Fault::Pause(n.0),
+            Then::Abort(n) => Fault::Abort(n.0),
             Then::Drop => Fault::Drop(message()?),
             Then::Delay => Fault::Delay(message()?),
             Then::Duplicate => Fault::Duplicate(message()?),

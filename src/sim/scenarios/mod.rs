@@ -49,6 +49,14 @@ pub const FILES: &[(&str, &str)] = &[
     ("poison-event.json", text!("poison-event.json")),
     ("dual-write-crash.json", text!("dual-write-crash.json")),
     ("replica-lag-refill.json", text!("replica-lag-refill.json")),
+    (
+        "invalidate-before-commit.json",
+        text!("invalidate-before-commit.json"),
+    ),
+    (
+        "rollback-after-cache-write.json",
+        text!("rollback-after-cache-write.json"),
+    ),
 ];
 
 /// The learning path: the patterns, then the problems, in the catalog's order.

@@ -50,9 +50,11 @@ enum Shape {
 
 fn shape(world: &World, fault: Fault) -> Option<Shape> {
     match fault {
-        Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => {
-            Some(Shape::Node(fault.name(), n))
-        }
+        Fault::Crash(n)
+        | Fault::Restart(n)
+        | Fault::Pause(n)
+        | Fault::Resume(n)
+        | Fault::Abort(n) => Some(Shape::Node(fault.name(), n)),
         Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
             let m = world.net.iter().find(|m| m.id == id)?;
             Some(Shape::Message(fault.name(), m.from, m.to, m.payload.kind()))

@@ -248,18 +248,33 @@ const EXPECT = {
       },
     },
   },
+  'invalidate-before-commit': {
+    none: async (sp, l) => {
+      await violated(sp, 'cache-matches-db', l);
+      await staleKey(sp, 'v1', 'v2', l);
+    },
+    fixes: { 'after-commit-hook': holds },
+  },
+  'rollback-after-cache-write': {
+    none: async (sp, l) => {
+      await violated(sp, 'cache-matches-db', l);
+      await staleKey(sp, 'v2', 'v1', l);
+      assert.ok((await sp.metric('stale-reads')) >= 1, `${l}: stale-reads >= 1`);
+    },
+    fixes: { 'transaction-aware-cache': holds },
+  },
 };
 
 const PATTERNS = ['cache-aside-read', 'cache-aside-write', 'write-through', 'write-behind', 'ttl-expiry', 'event-invalidation', 'hybrid', 'outbox'];
 
 // ---------------------------------------------------------------- tests
 
-test('the scenario list and the expectations name the same 20 scenarios', async () => {
+test('the scenario list and the expectations name the same 22 scenarios', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();
     const links = [...new Set(await sp.scenarioLinks())];
-    assert.equal(Object.keys(EXPECT).length, 20, 'the catalog has 20 scenarios');
+    assert.equal(Object.keys(EXPECT).length, 22, 'the catalog has 22 scenarios');
     assert.deepEqual(Object.keys(EXPECT).filter((id) => !links.includes(id)), [], 'catalog ids missing from the list');
     assert.deepEqual(links.filter((id) => !(id in EXPECT)), [], 'links without an expected outcome');
   });
@@ -319,7 +334,7 @@ for (const [id, expect] of Object.entries(EXPECT)) {
   });
 }
 
-test('the learning path lists every scenario, and next-scenario leads through all 20', async () => {
+test('the learning path lists every scenario, and next-scenario leads through all 22', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();
