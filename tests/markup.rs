@@ -54,7 +54,19 @@ fn panels_show_every_entry_with_its_contract_attributes() {
                 );
             }
             let db = paint::db(&v);
-            assert_eq!(tags(&db, "db-row").len(), v.db.len());
+            // One row per committed row per database node: the primary's, then a
+            // replica's, each named by `data-db` when there is a replica.
+            let db_rows = tags(&db, "db-row");
+            assert_eq!(db_rows.len(), v.db.len() + v.replica.len());
+            if !v.replica.is_empty() {
+                let on = |n: &str| {
+                    db_rows
+                        .iter()
+                        .filter(|r| attr(r, "data-db") == Some(n))
+                        .count()
+                };
+                assert_eq!((on("db"), on("replica")), (v.db.len(), v.replica.len()));
+            }
             let inv = paint::invariants(&v);
             let items = tags(&inv, "invariant");
             assert_eq!(items.len(), v.invariants.len());

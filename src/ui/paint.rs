@@ -62,16 +62,29 @@ pub fn db(v: &View) -> String {
     let mut m = Markup::new();
     m.fixed("<h2 id=\"db-h\">Database</h2>");
     table_head(&mut m, &["key", "committed"]);
-    for r in &v.db {
-        m.tag("tr")
-            .attr("data-testid", "db-row")
-            .attr("data-key", &r.key)
-            .attr("data-value", &r.value)
-            .attr("data-version", &r.version.to_string())
-            .body()
-            .leaf("td", "", &r.key)
-            .leaf("td", "value", &r.value)
-            .end("tr");
+    // With a replica, each database node's rows say whose they are (`data-db`).
+    let replica = !v.replica.is_empty();
+    let nodes = [("db", &v.db), ("replica", &v.replica)];
+    for (db, rows) in nodes {
+        for r in rows.iter() {
+            let mut row = m.tag("tr");
+            row = row.attr("data-testid", "db-row");
+            if replica {
+                row = row.attr("data-db", db);
+            }
+            let key = if db == "replica" {
+                format!("{} (replica)", r.key)
+            } else {
+                r.key.clone()
+            };
+            row.attr("data-key", &r.key)
+                .attr("data-value", &r.value)
+                .attr("data-version", &r.version.to_string())
+                .body()
+                .leaf("td", "", &key)
+                .leaf("td", "value", &r.value)
+                .end("tr");
+        }
     }
     m.fixed("</tbody></table>");
     m.finish()
