@@ -8,6 +8,10 @@ use cachescope::sim::rng::Rng;
 use cachescope::sim::run::MAX_STEPS;
 use cachescope::sim::{scenarios, Fixes, Run};
 
+fn texts(n: &Notes) -> Vec<(usize, String)> {
+    n.iter().map(|(s, t)| (s, t.to_string())).collect()
+}
+
 fn race() -> Run {
     let s = scenarios::find("stale-set-race").unwrap();
     Run::new(s, Fixes::none(), s.seed)
@@ -49,7 +53,7 @@ fn notes_travel_in_a_link() {
     assert!(q.ends_with("&step=6&note=4:the%20race%3A%20v1%20%26%20v2%20%3D%20%22both%22%20100%25%20%F0%9F%99%82&note=6:stale%20for%20good"), "{q}");
     let l = link::load(&q);
     assert!(l.errors.is_empty(), "{:?}", l.errors);
-    assert_eq!(l.notes, n);
+    assert_eq!(texts(&l.notes), texts(&n));
     assert_eq!(l.run.cursor(), 6);
     assert_eq!(link::query_with_notes(&l.run, &l.notes), q);
     // A link without notes has none, and writes none.
@@ -129,7 +133,7 @@ fn notes_travel_in_a_run_file_and_old_files_still_load() {
     assert!(json.contains("\"notes\": ["), "{json}");
     assert!(json.contains("\"text\": \"before anything\""), "{json}");
     let spec = codec::from_json(&json).unwrap();
-    assert_eq!(spec.notes, n);
+    assert_eq!(texts(&spec.notes), texts(&n));
     assert_eq!(spec.to_run().unwrap().world(), run.world());
     // A file written before notes existed has no `notes` field.
     let old = codec::to_json(&RunSpec::of(&run));
@@ -203,4 +207,67 @@ fn bad_notes_in_a_run_file_name_the_item() {
         "{e}"
     );
     assert!(e.reason.contains("at most 64 notes"), "{e}");
+}
+
+#[test]
+fn a_note_stays_on_its_branch() {
+    use cachescope::sim::tree::Tree;
+    let mut tree = Tree::new(race());
+    tree.seek(5);
+    let mut n = Notes::new();
+    n.put(&tree, 5, "the reader's late set").unwrap();
+    n.put(&tree, 2, "before the fork").unwrap();
+    assert_eq!(n.at(&tree, 5), Some("the reader's late set"));
+    let first = tree.current_id();
+    // Back to step 3 and another choice there: a new branch, whose step 5 is another
+    // moment.
+    tree.seek(3);
+    let scripted = tree.next_event().unwrap();
+    let other = *tree
+        .world()
+        .enabled()
+        .iter()
+        .find(|e| **e != scripted)
+        .expect("another event is enabled at step 3");
+    let second = tree.fire(other).unwrap();
+    assert_ne!(second, first);
+    tree.seek(5);
+    assert_eq!(tree.cursor(), 5);
+    assert_eq!(
+        n.at(&tree, 5),
+        None,
+        "the note on step 5 belongs to the first branch"
+    );
+    assert_eq!(
+        n.at(&tree, 2),
+        Some("before the fork"),
+        "shared steps share their notes"
+    );
+    // The second branch's link and file carry only its own notes.
+    let q = link::query_with_notes(&tree, &n);
+    assert!(q.contains("&note=2:"), "{q}");
+    assert!(!q.contains("&note=5:"), "{q}");
+    assert_eq!(
+        texts(&n.on_path(&tree)),
+        vec![(2, "before the fork".to_string())]
+    );
+    // A note on step 5 of the second branch is another note.
+    n.put(&tree, 5, "here the writer went first").unwrap();
+    assert_eq!(n.len(), 3);
+    tree.switch(first).unwrap();
+    tree.seek(5);
+    assert_eq!(n.at(&tree, 5), Some("the reader's late set"));
+    // Its link reads back with the note where it was.
+    let l = link::load(&link::query_with_notes(&tree, &n));
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert_eq!(l.notes.at(&l.run, 5), Some("the reader's late set"));
+    // An old link's notes (no path in it) lie on the path its run takes, also past
+    // the step it opens at.
+    let old = link::load("scenario=stale-set-race&step=2&note=6:later");
+    assert!(old.errors.is_empty(), "{:?}", old.errors);
+    let mut run = old.run.clone();
+    run.seek(6);
+    assert_eq!(old.notes.at(&run, 6), Some("later"));
+    let q = link::query_with_notes(&old.run, &old.notes);
+    assert_eq!(q, format!("{}&note=6:later", link::query(&old.run)));
 }

@@ -159,3 +159,171 @@ fn a_hand_made_race_in_the_sandbox_is_shared_by_link() {
     assert!(l.errors.is_empty(), "{:?}", l.errors);
     assert_eq!(l.run.world(), run.world());
 }
+
+#[test]
+fn the_form_says_when_it_does_not_use_what_was_typed() {
+    use cachescope::sim::sandbox::{read_count, read_ttl, MAX_TTL_MS};
+    let r = read_count("99", "readers", MAX_READERS, 2);
+    assert_eq!(r.value, 4);
+    assert_eq!(
+        r.note.as_deref(),
+        Some("99 readers: the sandbox takes at most 4, so it uses 4.")
+    );
+    let r = read_count("0", "keys", 8, 3);
+    assert_eq!((r.value, r.note.is_some()), (1, true));
+    assert!(r.note.unwrap().contains("at least 1"));
+    let r = read_count("three", "writers", 4, 3);
+    assert_eq!(r.value, 3, "text that is not a number keeps the value");
+    assert!(r
+        .note
+        .unwrap()
+        .contains("\"three\" is not a whole number of writers: still 3"));
+    // a number too big for a u8 is still a number: clamped, and said
+    let r = read_count("300", "readers", 4, 1);
+    assert_eq!(r.value, 4);
+    assert!(r.note.unwrap().starts_with("300 readers"));
+    assert_eq!(
+        read_count(" 3 ", "readers", 4, 1),
+        sandbox::FieldRead {
+            value: 3,
+            note: None
+        }
+    );
+
+    assert_eq!(read_ttl("", Some(300)).value, None);
+    assert_eq!(read_ttl("", Some(300)).note, None);
+    assert_eq!(read_ttl("250", None).value, Some(250));
+    let r = read_ttl("999999999", Some(300));
+    assert_eq!(r.value, Some(MAX_TTL_MS));
+    assert!(r.note.unwrap().contains("at most 100000 ms"));
+    let r = read_ttl("0", None);
+    assert_eq!(r.value, Some(1));
+    let r = read_ttl("5s", Some(300));
+    assert_eq!(r.value, Some(300));
+    assert!(r.note.unwrap().contains("still 300 ms"));
+}
+
+use cachescope::sim::sandbox::MAX_READERS;
+
+/// One reader, one writer, one key, with `fixes` on the event-invalidation sandbox's
+/// at-most-once bus: the consumer crashes before anything happens and is restarted by
+/// hand after the run has ended.
+fn consumer_down_while_the_write_publishes(fixes: &[&str]) -> Run {
+    use cachescope::sim::{Event, Fault, NodeId};
+    let spec = SandboxSpec::new(Pattern::EventInvalidation);
+    let s = spec.scenario();
+    let mut run = Run::new_sandbox(spec, Fixes::parse(s, fixes.iter().copied()).unwrap(), 1);
+    run.fire(Event::Fault(Fault::Crash(NodeId::Consumer)))
+        .unwrap();
+    run.run_to_end();
+    run.fire(Event::Fault(Fault::Restart(NodeId::Consumer)))
+        .unwrap();
+    run.run_to_end();
+    run
+}
+
+#[test]
+fn the_event_fixes_offered_in_the_sandbox_do_what_they_say() {
+    for p in [Pattern::EventInvalidation, Pattern::Hybrid, Pattern::Outbox] {
+        let ids: Vec<&str> = sandbox::scenario(p).fixes.iter().map(|f| f.id).collect();
+        for fix in ["durable-bus", "idempotent-consumer", "versioned-events"] {
+            assert!(ids.contains(&fix), "{} offers {fix}", p.id());
+        }
+        assert!(
+            !ids.contains(&"retry-dlq"),
+            "no poison event: retries never act"
+        );
+    }
+    // durable-bus: the event published while the consumer was down waits in the log.
+    let lost = consumer_down_while_the_write_publishes(&[]);
+    assert!(
+        Invariant::NoLostEvent.check(lost.world()).is_err(),
+        "{}",
+        lost.trace()
+    );
+    assert!(Invariant::CacheMatchesDb.check(lost.world()).is_err());
+    let kept = consumer_down_while_the_write_publishes(&["durable-bus"]);
+    assert!(
+        Invariant::NoLostEvent.check(kept.world()).is_ok(),
+        "{}",
+        kept.trace()
+    );
+    assert!(
+        Invariant::CacheMatchesDb.check(kept.world()).is_ok(),
+        "{}",
+        kept.trace()
+    );
+
+    // idempotent-consumer: a doubled delivery is acknowledged without a second delete;
+    // without it the consumer deletes again. Either way the cache ends right.
+    let doubled = |fixes: &[&str]| {
+        use cachescope::sim::{Event, Fault};
+        let spec = SandboxSpec::new(Pattern::EventInvalidation);
+        let s = spec.scenario();
+        let mut run = Run::new_sandbox(spec, Fixes::parse(s, fixes.iter().copied()).unwrap(), 1);
+        for _ in 0..200 {
+            let w = run.world();
+            let to_consumer = w
+                .net
+                .iter()
+                .find(|m| m.to == cachescope::sim::NodeId::Consumer && m.payload.kind() == "event");
+            if let Some(m) = to_consumer {
+                let id = m.id;
+                run.fire(Event::Fault(Fault::Duplicate(id))).unwrap();
+                break;
+            }
+            assert!(run.forward(), "an event reaches the consumer");
+        }
+        run.run_to_end();
+        run
+    };
+    let plain = doubled(&[]);
+    let narration: String = plain
+        .records()
+        .iter()
+        .map(|r| r.narration.clone())
+        .collect();
+    assert!(
+        narration.contains("deletes user:1 again: harmless"),
+        "{narration}"
+    );
+    let idem = doubled(&["idempotent-consumer"]);
+    let narration: String = idem.records().iter().map(|r| r.narration.clone()).collect();
+    assert!(narration.contains("(idempotent consumer"), "{narration}");
+    assert!(!narration.contains("deletes user:1 again"), "{narration}");
+    for run in [&plain, &idem] {
+        for inv in run.scenario.invariants {
+            assert!(
+                inv.check(run.world()).is_ok(),
+                "{}: {}",
+                inv.name(),
+                run.trace()
+            );
+        }
+    }
+
+    // versioned-events and idempotent-consumer never change how a run in the rules'
+    // order ends: the consumer deletes, and a delete is harmless to repeat.
+    for spec in specs().into_iter().filter(|s| s.pattern.has_bus()) {
+        let s = spec.scenario();
+        let end = |fixes: &[&str]| {
+            let mut r = Run::new_sandbox(
+                spec.clone(),
+                Fixes::parse(s, fixes.iter().copied()).unwrap(),
+                1,
+            );
+            r.run_to_end();
+            let w = r.world();
+            (
+                s.invariants
+                    .iter()
+                    .map(|i| i.check(w).is_ok())
+                    .collect::<Vec<_>>(),
+                cachescope::sim::view::View::of(w, s).cache,
+            )
+        };
+        let none = end(&[]);
+        assert_eq!(end(&["idempotent-consumer"]), none, "{}", spec.code());
+        assert_eq!(end(&["versioned-events"]), none, "{}", spec.code());
+    }
+}

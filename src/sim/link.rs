@@ -296,17 +296,14 @@ fn load_notes(
             Err(reason) => error("note", value, reason),
         }
     }
-    if let Some((last, _)) = notes.iter().last() {
-        let mut probe = run.clone();
-        let reached = probe.seek(last);
-        for step in notes.drop_after(reached) {
-            let value = format!("{step}:…");
-            error(
-                "note",
-                &value,
-                format!("the run ends after {reached} steps, so step {step} cannot have a note"),
-            );
-        }
+    let (reached, dropped) = notes.bind(run);
+    for step in dropped {
+        let value = format!("{step}:…");
+        error(
+            "note",
+            &value,
+            format!("the run ends after {reached} steps, so step {step} cannot have a note"),
+        );
     }
     notes
 }
@@ -328,7 +325,7 @@ pub fn query(run: &Run) -> String {
 /// The query string for the moment `run` shows, with the learner's notes.
 pub fn query_with_notes(run: &Run, notes: &Notes) -> String {
     let mut q = query(run);
-    q.push_str(&notes.query());
+    q.push_str(&notes.on_path(run).query());
     q
 }
 

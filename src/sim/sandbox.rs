@@ -17,7 +17,9 @@
 use super::cache::SetGuard;
 use super::codec::file::At;
 use super::config::ConfigPatch;
-use super::config::{BehindConfig, BusConfig, Config, LoadGuard, Request, WriteMode, NO_TTL};
+use super::config::{
+    BehindConfig, BusConfig, Config, ConsumerConfig, LoadGuard, Request, WriteMode, NO_TTL,
+};
 use super::ids::{Key, NodeId};
 use super::scenario::file::ScenarioFile;
 use super::scenario::{Fixes, Scenario};
@@ -340,10 +342,17 @@ impl SandboxSpec {
             Pattern::EventInvalidation | Pattern::Hybrid => WriteMode::Event,
             Pattern::Outbox => WriteMode::Outbox,
         };
+        // `durable-bus` is the at-least-once choice of the form, offered as a fix so a
+        // run can compare the two guarantees by toggling it.
         let bus = s.pattern.has_bus().then(|| BusConfig {
-            durable: s.bus == Guarantee::AtLeastOnce,
+            durable: s.bus == Guarantee::AtLeastOnce || fixes.has("durable-bus"),
             ..BusConfig::default()
         });
+        let consumer = ConsumerConfig {
+            update: false,
+            idempotent: fixes.has("idempotent-consumer"),
+            versioned: fixes.has("versioned-events"),
+        };
         Config {
             guard,
             load_guard,
@@ -352,6 +361,7 @@ impl SandboxSpec {
             jitter_ms: if fixes.has("jitter") { 300 } else { 0 },
             write_mode,
             bus,
+            consumer,
             behind: BehindConfig {
                 flush_delay_ms: 100,
                 batch_size: 2,
@@ -384,6 +394,84 @@ impl SandboxSpec {
             f.changes = ConfigPatch::diff(&base, &self.config(&on));
         }
         file
+    }
+}
+
+/// What the form read from a number field: the value it will use and, when that is
+/// not what was typed, why (said beside the field, never silently).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRead<T> {
+    pub value: T,
+    pub note: Option<String>,
+}
+
+/// Reads a count field (`readers`, `writers`, `keys`) typed as `text`, bounded to
+/// 1..=`max`; `previous` is kept when the text is not a number.
+pub fn read_count(text: &str, what: &str, max: u8, previous: u8) -> FieldRead<u8> {
+    let text = text.trim();
+    match text.parse::<u64>() {
+        Ok(n) if (1..=u64::from(max)).contains(&n) => FieldRead {
+            value: n as u8,
+            note: None,
+        },
+        Ok(0) => FieldRead {
+            value: 1,
+            note: Some(format!(
+                "0 {what}: the sandbox needs at least 1, so it uses 1."
+            )),
+        },
+        Ok(n) => FieldRead {
+            value: max,
+            note: Some(format!(
+                "{n} {what}: the sandbox takes at most {max}, so it uses {max}."
+            )),
+        },
+        Err(_) => FieldRead {
+            value: previous,
+            note: Some(format!(
+                "{:?} is not a whole number of {what}: still {previous}.",
+                text.chars().take(12).collect::<String>()
+            )),
+        },
+    }
+}
+
+/// Reads the TTL field: empty is no TTL; bounded to 1..=`MAX_TTL_MS`; `previous` is
+/// kept when the text is not a number.
+pub fn read_ttl(text: &str, previous: Option<u64>) -> FieldRead<Option<u64>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return FieldRead {
+            value: None,
+            note: None,
+        };
+    }
+    let was = || previous.map_or("no TTL".to_string(), |t| format!("{t} ms"));
+    match text.parse::<u64>() {
+        Ok(t) if (1..=MAX_TTL_MS).contains(&t) => FieldRead {
+            value: Some(t),
+            note: None,
+        },
+        Ok(0) => FieldRead {
+            value: Some(1),
+            note: Some("A TTL of 0 ms: the shortest the sandbox takes is 1 ms, so it uses 1 ms (leave the field empty for no TTL).".into()),
+        },
+        Ok(t) => FieldRead {
+            value: Some(MAX_TTL_MS),
+            note: Some(format!(
+                "A TTL of {t} ms: the sandbox takes at most {MAX_TTL_MS} ms (the run stops at {} ms \
+                 of virtual time), so it uses {MAX_TTL_MS} ms.",
+                Config::default().horizon_ms
+            )),
+        },
+        Err(_) => FieldRead {
+            value: previous,
+            note: Some(format!(
+                "{:?} is not a whole number of ms: still {}.",
+                text.chars().take(12).collect::<String>(),
+                was()
+            )),
+        },
     }
 }
 

@@ -1,7 +1,10 @@
 //! The sandbox: build a scenario from the catalog's parts and drive it by hand. It is
 //! shared like any run (its parameters travel in the link).
 use super::session::Actions;
-use crate::sim::sandbox::{Guarantee, Pattern, SandboxSpec};
+use crate::sim::sandbox::{
+    read_count, read_ttl, Guarantee, Pattern, SandboxSpec, MAX_KEYS, MAX_READERS, MAX_TTL_MS,
+    MAX_WRITERS,
+};
 use crate::sim::{Fixes, Run};
 use leptos::prelude::*;
 
@@ -9,23 +12,32 @@ use leptos::prelude::*;
 pub fn Sandbox() -> impl IntoView {
     let a = expect_context::<Actions>();
     let spec = RwSignal::new(SandboxSpec::new(Pattern::CacheAside));
+    // A number field; when what was typed is not what the sandbox uses (too many
+    // readers, not a number), it says so under the field (`sandbox-field-note`).
     let number = |label: &'static str,
+                  what: &'static str,
                   max: u8,
                   get: fn(&SandboxSpec) -> u8,
                   set: fn(&mut SandboxSpec, u8)| {
+        let note = RwSignal::new(None::<String>);
         view! {
             <label>
                 <span>{label}</span>
                 <input type="number" min="1" max=max.to_string()
+                    data-testid="sandbox-field" data-field=what
                     prop:value=move || spec.with(|s| get(s).to_string())
                     on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<u8>() {
-                            spec.update(|s| set(s, n.clamp(1, max)));
-                        }
+                        let read = read_count(&event_target_value(&ev), what, max, spec.with_untracked(get));
+                        spec.update(|s| set(s, read.value));
+                        note.set(read.note);
                     } />
+                {move || note.get().map(|n| view! {
+                    <small class="field-note" role="status" data-testid="sandbox-field-note" data-field=what>{n}</small>
+                })}
             </label>
         }
     };
+    let ttl_note = RwSignal::new(None::<String>);
     let build = move |_| {
         let spec = spec.get_untracked().clamped();
         let scenario = spec.scenario();
@@ -48,18 +60,22 @@ pub fn Sandbox() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                {number("Readers", 4, |s| s.readers, |s, n| s.readers = n)}
-                {number("Writers", 4, |s| s.writers, |s, n| s.writers = n)}
-                {number("Keys", 8, |s| s.keys, |s, n| s.keys = n)}
+                {number("Readers", "readers", MAX_READERS, |s| s.readers, |s, n| s.readers = n)}
+                {number("Writers", "writers", MAX_WRITERS, |s| s.writers, |s, n| s.writers = n)}
+                {number("Keys", "keys", MAX_KEYS, |s| s.keys, |s, n| s.keys = n)}
                 <label>
                     <span>"TTL (ms, empty: none)"</span>
-                    <input type="number" min="1" max=crate::sim::sandbox::MAX_TTL_MS.to_string()
+                    <input type="number" min="1" max=MAX_TTL_MS.to_string()
+                        data-testid="sandbox-field" data-field="ttl"
                         prop:value=move || spec.with(|s| s.ttl_ms.map(|t| t.to_string()).unwrap_or_default())
                         on:change=move |ev| {
-                            let text = event_target_value(&ev);
-                            let ttl = text.trim().parse::<u64>().ok().map(|t| t.clamp(1, crate::sim::sandbox::MAX_TTL_MS));
-                            spec.update(|s| s.ttl_ms = ttl);
+                            let read = read_ttl(&event_target_value(&ev), spec.with_untracked(|s| s.ttl_ms));
+                            spec.update(|s| s.ttl_ms = read.value);
+                            ttl_note.set(read.note);
                         } />
+                    {move || ttl_note.get().map(|n| view! {
+                        <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="ttl">{n}</small>
+                    })}
                 </label>
                 <label>
                     <span>"Bus"</span>

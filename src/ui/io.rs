@@ -39,7 +39,7 @@ pub fn RunFile() -> impl IntoView {
         let (name, text) = s.with_untracked(|s| {
             (
                 codec::file_name(&s.run),
-                codec::to_json(&RunSpec::of(&s.run).with_notes(&s.notes)),
+                codec::to_json(&RunSpec::of(&s.run).with_notes(&s.notes.on_path(&s.run))),
             )
         });
         if let Err(e) = download(&name, &text) {
@@ -75,7 +75,9 @@ pub fn RunFile() -> impl IntoView {
                 return;
             };
             match codec::from_json(&text).and_then(|spec| Ok((spec.to_run()?, spec.notes))) {
-                Ok((run, notes)) => {
+                Ok((run, mut notes)) => {
+                    // The file's notes lie on its run's path (notes.rs).
+                    notes.bind(&run);
                     a.replace(run);
                     s.update(|s| s.notes = notes);
                 }

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// The note at the cursor, if any.
 pub fn current_note(a: Actions) -> Option<String> {
     a.session
-        .with(|s| s.notes.get(s.run.cursor()).map(str::to_string))
+        .with(|s| s.notes.at(&s.run, s.run.cursor()).map(str::to_string))
 }
 
 #[component]
@@ -35,7 +35,7 @@ pub fn StepNote() -> impl IntoView {
         };
         let text = draft.get_untracked();
         a.session.update(|s| {
-            if let Err(reason) = s.notes.set(step, &text) {
+            if let Err(reason) = s.notes.put(&s.run, step, &text) {
                 s.notice = Some(format!("Note not saved: {reason}."));
             }
         });
@@ -44,7 +44,7 @@ pub fn StepNote() -> impl IntoView {
     let remove = move |_| {
         let step = cursor();
         a.session.update(|s| {
-            let _ = s.notes.set(step, "");
+            let _ = s.notes.put(&s.run, step, "");
         });
     };
     let label = move || match editing.get() {

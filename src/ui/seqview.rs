@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn SequenceView() -> impl IntoView {
     let a = expect_context::<Actions>();
     let holder = NodeRef::<leptos::html::Div>::new();
-    let markup = move || a.session.with(|s| sequence::svg(&Sequence::of(&s.run), &s.notes));
+    let markup = move || a.session.with(|s| sequence::svg(&Sequence::of(&s.run), &s.notes.on_path(&s.run)));
     let cursor = move || a.session.with(|s| s.run.cursor());
     // Keep the current row in the middle of the scrolled box (not the page).
     Effect::new(move |_| {

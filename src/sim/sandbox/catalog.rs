@@ -92,14 +92,35 @@ const JITTER: FixInfo = FixInfo {
     changes: ConfigPatch::NONE,
 };
 
-const READ_PATH: [FixInfo; 6] = [
-    VERSIONED_SET,
-    LEASE,
-    MUTEX,
-    SINGLE_FLIGHT,
-    EARLY_EXPIRATION,
-    JITTER,
-];
+const DURABLE_BUS: FixInfo = FixInfo {
+    id: "durable-bus",
+    title: "Durable bus (a log with offsets)",
+    what: "The bus appends every event to a log (like Kafka) and the consumer commits its offset; after a \
+           restart it resumes from the committed offset, so an event published while it was down still \
+           arrives. The same as choosing the at-least-once bus in the form.",
+    cost: "A disk write per event and a broker to run. Delivery becomes at-least-once: an event can come \
+           twice, so handling must be idempotent (a delete is).",
+    changes: ConfigPatch::NONE,
+};
+const IDEMPOTENT_CONSUMER: FixInfo = FixInfo {
+    id: "idempotent-consumer",
+    title: "Idempotent consumer",
+    what: "The consumer remembers the ids of the events it handled and acknowledges one that comes again \
+           (a duplicate, a redelivery) without touching the cache. Here the consumer deletes, and a delete \
+           is harmless to repeat: the fix saves the second delete, it does not change what the cache ends \
+           with.",
+    cost: "A store of processed ids, which must outlive the consumer's restarts and be trimmed.",
+    changes: ConfigPatch::NONE,
+};
+const VERSIONED_EVENTS: FixInfo = FixInfo {
+    id: "versioned-events",
+    title: "Versioned events",
+    what: "The consumer remembers the newest version it applied per key and ignores an older event that \
+           arrives late (delivered out of order). Here the consumer deletes, so a late old event would only \
+           have deleted the key again: the cache ends the same with or without it.",
+    cost: "Every event carries its version; the consumer keeps one per key.",
+    changes: ConfigPatch::NONE,
+};
 
 static CA_FIXES: [FixInfo; 7] = [
     VERSIONED_SET,
@@ -118,7 +139,20 @@ static WT_FIXES: [FixInfo; 5] = [
     JITTER,
 ];
 static WB_FIXES: [FixInfo; 2] = [DURABLE_QUEUE, JITTER];
-static EVENT_FIXES: [FixInfo; 6] = READ_PATH;
+/// The read path's fixes, and the event fixes the sandbox's bus and consumer can
+/// model. Not `retry-dlq`: the sandbox has no event the consumer fails on (a poison
+/// event), so a retry limit would never act.
+static EVENT_FIXES: [FixInfo; 9] = [
+    VERSIONED_SET,
+    LEASE,
+    MUTEX,
+    SINGLE_FLIGHT,
+    EARLY_EXPIRATION,
+    JITTER,
+    DURABLE_BUS,
+    IDEMPOTENT_CONSUMER,
+    VERSIONED_EVENTS,
+];
 
 /// Every metric but `replica-reads` (the last): the sandbox's parts have no replica
 /// yet, and old links open at the moment they showed, with these metrics.
