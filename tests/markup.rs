@@ -264,7 +264,9 @@ fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
             assert_eq!(attr(b, "data-fault"), Some(f.fault));
             assert_eq!(attr(b, "data-event"), Some(f.event.to_string().as_str()));
         }
-        let log = lists::event_log(run.records());
+        let plain: Vec<cachescope::sim::fold::Row> =
+            (1..=middle).map(cachescope::sim::fold::Row::Step).collect();
+        let log = lists::event_log(run.records(), &plain);
         let entries = tags(&log, "log-entry");
         assert_eq!(entries.len(), middle);
         for (i, e) in entries.iter().enumerate() {
@@ -595,4 +597,42 @@ fn the_setup_of_a_run_ahead_tells_fixes_seeds_and_sandboxes_apart() {
     one.readers = 3;
     let b = Run::new_sandbox(one, Fixes::none(), 1);
     assert_ne!(Ahead::setup_of(&a), Ahead::setup_of(&b));
+}
+
+#[test]
+fn the_event_log_folds_a_stretch_of_cache_hits_into_one_entry() {
+    use cachescope::sim::fold;
+    let s = scenarios::find("stampede").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let end = run.recorded();
+    let folds = fold::folds(&run, end, &[]);
+    let f = folds[0];
+    // Past the stretch, it is one entry; every other step keeps its own.
+    let log = lists::event_log(run.records(), &fold::rows(end, &folds, &[], end));
+    let entries = tags(&log, "log-entry");
+    assert_eq!(entries.len(), end - f.len());
+    assert!(entries.iter().all(|e| {
+        let step: usize = attr(e, "data-step").unwrap().parse().unwrap();
+        !f.contains(step)
+    }));
+    let fold_entry = tags(&log, "log-fold");
+    assert_eq!(fold_entry.len(), 1);
+    assert_eq!(
+        attr(fold_entry[0], "data-first"),
+        Some(f.first.to_string().as_str())
+    );
+    assert_eq!(
+        attr(fold_entry[0], "data-hits"),
+        Some(f.cache_hits.to_string().as_str())
+    );
+    assert!(log.contains(&f.summary()));
+    assert!(
+        log.contains("data-fold=\"1\" aria-expanded=\"false\""),
+        "{log}"
+    );
+    // Opened: a heading, then every step.
+    let log = lists::event_log(run.records(), &fold::rows(end, &folds, &[f.first], end));
+    assert_eq!(tags(&log, "log-entry").len(), end);
+    assert!(log.contains("aria-expanded=\"true\""));
 }

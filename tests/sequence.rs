@@ -77,7 +77,7 @@ fn a_dropped_message_ends_where_the_fault_dropped_it() {
         .find(|m| m.id == victim.to_string())
         .unwrap();
     assert_eq!(m.end, End::Dropped(3));
-    let html = draw::svg(&seq, &Notes::new());
+    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now));
     let tag = tags(&html, &format!("data-message=\"{victim}\""))[0];
     assert_eq!(attr(tag, "data-end"), Some("dropped"));
     assert_eq!(attr(tag, "data-end-step"), Some("3"));
@@ -92,7 +92,7 @@ fn the_markup_has_one_seq_message_per_message_and_marks_the_current_step() {
         let at = run.cursor() / 2;
         run.seek(at);
         let seq = Sequence::of(&run);
-        let html = draw::svg(&seq, &Notes::new());
+        let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now));
         assert!(html.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         let drawn = tags(&html, "data-testid=\"seq-message\"");
         assert_eq!(drawn.len(), seq.messages.len(), "{}", s.id);
@@ -124,7 +124,10 @@ fn the_markup_has_one_seq_message_per_message_and_marks_the_current_step() {
         assert_eq!(tags(&html, "data-testid=\"seq-step\"").len(), at + 1);
         assert_eq!(tags(&html, "class=\"seq-lane\"").len(), seq.lanes.len());
         let h = attr(tags(&html, "svg xmlns")[0], "height").unwrap();
-        assert_eq!(h, draw::height(&seq).round().to_string());
+        assert_eq!(
+            h,
+            draw::height(&draw::RowMap::plain(at)).round().to_string()
+        );
         // A step that delivered a message lights that message.
         if let Some(Event::Deliver(id)) = at.checked_sub(1).map(|i| run.records()[i].event) {
             assert!(
@@ -144,10 +147,79 @@ fn notes_show_on_their_step_escaped() {
     let mut notes = Notes::new();
     notes.set(2, "<script>alert(1)</script> & \"q\"").unwrap();
     notes.set(9, "past the cursor: not drawn").unwrap();
-    let html = draw::svg(&Sequence::of(&run), &notes);
+    let html = draw::svg(
+        &Sequence::of(&run),
+        &notes,
+        &draw::RowMap::plain(run.cursor()),
+    );
     assert!(!html.contains("<script>"));
     assert!(html.contains("✎ &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
     let shown = tags(&html, "data-testid=\"seq-note\"");
     assert_eq!(shown.len(), 1);
     assert_eq!(attr(shown[0], "data-step"), Some("2"));
+}
+
+#[test]
+fn a_folded_stretch_is_one_row_and_hides_only_its_own_messages() {
+    use cachescope::sim::fold;
+    let s = scenarios::find("ttl-jitter").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let now = run.cursor();
+    let folds = fold::folds(&run, now, &[]);
+    let f = folds[0];
+    assert!(f.last < now || f.contains(now));
+    let seq = Sequence::of(&run);
+    // The cursor at the end is in the fold: it is shown open, under its heading.
+    let open_rows = fold::rows(now, &folds, &[], now);
+    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::new(now, &open_rows));
+    assert_eq!(tags(&html, "data-testid=\"seq-step\"").len(), now + 1);
+    let heading = tags(&html, "data-testid=\"seq-fold\"");
+    assert_eq!(heading.len(), 1);
+    assert_eq!(attr(heading[0], "aria-expanded"), Some("true"));
+    // With the cursor before it, the stretch is one row.
+    run.seek(f.first - 1);
+    let before = fold::folds(&run, f.first - 1, &[]);
+    assert!(before.iter().all(|g| g.last < f.first));
+    run.seek(now);
+    let rows = fold::rows(now, &folds[..1], &[], 0);
+    let map = draw::RowMap::new(now, &rows);
+    let html = draw::svg(&seq, &Notes::new(), &map);
+    let row = tags(&html, "data-testid=\"seq-fold\"");
+    assert_eq!(row.len(), 1);
+    assert_eq!(attr(row[0], "aria-expanded"), Some("false"));
+    assert_eq!(
+        attr(row[0], "data-first"),
+        Some(f.first.to_string().as_str())
+    );
+    assert_eq!(attr(row[0], "data-last"), Some(f.last.to_string().as_str()));
+    assert_eq!(
+        attr(row[0], "data-hits"),
+        Some(f.cache_hits.to_string().as_str())
+    );
+    assert!(html.contains(&format!(
+        "×{} cache hits, steps {}–{}",
+        f.cache_hits, f.first, f.last
+    )));
+    assert_eq!(
+        tags(&html, "data-testid=\"seq-step\"").len(),
+        now + 1 - f.len(),
+        "the folded steps have no rows of their own"
+    );
+    // Exactly the messages sent and ended inside the fold are not drawn.
+    let inside = |m: &cachescope::sim::sequence::SeqMessage| {
+        let end = match m.end {
+            End::Delivered(e) | End::Dropped(e) | End::Lost(e) => Some(e),
+            End::InFlight => None,
+        };
+        f.contains(m.sent_step) && end.is_some_and(|e| f.contains(e))
+    };
+    let hidden = seq.messages.iter().filter(|m| inside(m)).count();
+    assert!(hidden > 0);
+    assert_eq!(
+        tags(&html, "data-testid=\"seq-message\"").len(),
+        seq.messages.len() - hidden
+    );
+    // A row folds many steps into one: the picture is shorter.
+    assert!(draw::height(&map) < draw::height(&draw::RowMap::plain(now)));
 }

@@ -49,6 +49,7 @@ pub mod db;
 pub mod describe;
 pub mod fact;
 pub mod fault;
+pub mod fold;
 mod handle;
 pub mod ids;
 pub mod keymap;

@@ -14,6 +14,7 @@
 //! touched; stepping follows the same deterministic path.
 //!
 //! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
+use crate::sim::fold::{self, Fold};
 use crate::sim::msg::Payload;
 use crate::sim::{compare, Event, Fixes, Key, Run, Version, World};
 
@@ -40,6 +41,10 @@ pub struct Ahead {
     /// Steps in the whole run.
     pub total: usize,
     pub chapters: Vec<Chapter>,
+    /// The whole run's quiet stretches (`sim::fold`), none across a chapter.
+    pub folds: Vec<Fold>,
+    /// The `cache-hits` count after each step, to cut a fold at the cursor.
+    pub hits: Vec<u64>,
 }
 
 impl Ahead {
@@ -47,12 +52,21 @@ impl Ahead {
     pub fn of(run: &Run) -> Ahead {
         let mut end = run.clone();
         end.run_to_end();
+        let chapters = chapters(&end);
+        let keep: Vec<usize> = chapters.iter().map(|c| c.step).collect();
         Ahead {
             setup: Ahead::setup_of(run),
             choices: end.choices(),
             total: end.recorded(),
-            chapters: chapters(&end),
+            folds: fold::folds(&end, end.recorded(), &keep),
+            hits: fold::cache_hits(&end),
+            chapters,
         }
+    }
+
+    /// The folds of the steps up to `upto`: the one under way cut at `upto`.
+    pub fn folds_upto(&self, upto: usize) -> Vec<Fold> {
+        fold::clip(&self.folds, upto, &self.hits)
     }
 
     /// The scenario, fixes, seed and sandbox of `run`, as one comparable text: the

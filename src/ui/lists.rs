@@ -5,6 +5,7 @@
 //! Architecture Invariant: no Leptos here, so `cargo test` checks the markup natively.
 use super::chapters::Chapter;
 use super::markup::Markup;
+use crate::sim::fold::Row;
 use crate::sim::view::View;
 
 /// "What can happen next": a button per enabled event, in the view's order;
@@ -92,24 +93,60 @@ pub fn faults(v: &View, next: Option<crate::sim::Event>) -> String {
 }
 
 /// The event log: one entry per step taken, a button that goes back to it
-/// (`data-step`, which the list's one click handler reads).
-pub fn event_log(records: &[crate::sim::world::StepRecord]) -> String {
+/// (`data-step`, which the list's one click handler reads). A folded stretch of cache
+/// hits (`sim::fold`, in `rows`) is one entry whose button (`data-fold`) shows its
+/// steps; an open one has a heading that folds them again.
+pub fn event_log(records: &[crate::sim::world::StepRecord], rows: &[Row]) -> String {
     let mut m = Markup::new();
-    for (i, r) in records.iter().enumerate() {
-        let step = (i + 1).to_string();
-        m.tag("li")
-            .attr("data-testid", "log-entry")
-            .attr("data-step", &step)
-            .body()
-            .tag("button")
-            .attr("class", "log-line")
-            .attr("title", "Go back to this step")
-            .attr("data-step", &step)
-            .body()
-            .leaf("span", "n", &format!("{:>3}", i + 1))
-            .leaf("code", "", &r.to_string())
-            .end("button")
-            .end("li");
+    for row in rows {
+        match row {
+            Row::Step(s) => {
+                let Some(r) = s.checked_sub(1).and_then(|i| records.get(i)) else {
+                    continue;
+                };
+                let step = s.to_string();
+                m.tag("li")
+                    .attr("data-testid", "log-entry")
+                    .attr("data-step", &step)
+                    .body()
+                    .tag("button")
+                    .attr("class", "log-line")
+                    .attr("title", "Go back to this step")
+                    .attr("data-step", &step)
+                    .body()
+                    .leaf("span", "n", &format!("{s:>3}"))
+                    .leaf("code", "", &r.to_string())
+                    .end("button")
+                    .end("li");
+            }
+            Row::Folded(f) | Row::Unfolded(f) => {
+                let folded = matches!(row, Row::Folded(_));
+                let first = f.first.to_string();
+                m.tag("li")
+                    .attr("data-testid", "log-fold")
+                    .attr("data-first", &first)
+                    .attr("data-last", &f.last.to_string())
+                    .attr("data-hits", &f.cache_hits.to_string())
+                    .body()
+                    .tag("button")
+                    .attr("class", "log-line log-fold")
+                    .attr("data-fold", &first)
+                    .attr("aria-expanded", if folded { "false" } else { "true" })
+                    .attr(
+                        "title",
+                        if folded {
+                            "Show these steps"
+                        } else {
+                            "Fold these steps into one entry"
+                        },
+                    )
+                    .body()
+                    .leaf("span", "n", if folded { "  ▸" } else { "  ▾" })
+                    .leaf("span", "", &f.summary())
+                    .end("button")
+                    .end("li");
+            }
+        }
     }
     m.finish()
 }

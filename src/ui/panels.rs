@@ -73,15 +73,30 @@ pub fn Metrics(view: Memo<SimView>) -> impl IntoView {
 pub fn EventLog() -> impl IntoView {
     let a = expect_context::<Actions>();
     let list = NodeRef::<leptos::html::Ol>::new();
+    // The folded stretches the learner opened (`sim::fold`), by their first step.
+    let open = RwSignal::new(Vec::<usize>::new());
     let entries = move || {
-        let markup = a.session.with(|s| lists::event_log(s.run.records()));
+        let now = a.session.with(|s| s.run.cursor());
+        let folds = a.ahead.with(|p| p.folds_upto(now));
+        let rows = open.with(|o| crate::sim::fold::rows(now, &folds, o, now));
+        let markup = a.session.with(|s| lists::event_log(s.run.records(), &rows));
         browser::keeping_focus(list.get_untracked().map(Into::into), markup)
     };
-    // One handler for the list: an entry's button goes back to its step.
+    // One handler for the list: an entry's button goes back to its step; a fold's
+    // shows or hides its steps.
     let go_back = move |ev: leptos::ev::MouseEvent| {
         let step = browser::closest_attr(&ev, "button[data-step]", "data-step");
         if let Some(step) = step.and_then(|s| s.parse::<usize>().ok()) {
             a.seek(step);
+        }
+        let fold = browser::closest_attr(&ev, "button[data-fold]", "data-fold");
+        if let Some(first) = fold.and_then(|s| s.parse::<usize>().ok()) {
+            open.update(|o| match o.iter().position(|f| *f == first) {
+                Some(i) => {
+                    o.remove(i);
+                }
+                None => o.push(first),
+            });
         }
     };
     // Keep the newest entry in sight as the run advances.

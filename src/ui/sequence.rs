@@ -7,6 +7,7 @@
 //! (tests/sequence_markup.rs); `seqview.rs` only sets it.
 use super::figure::px;
 use super::markup::Markup;
+use crate::sim::fold::Row;
 use crate::sim::notes::Notes;
 use crate::sim::sequence::{End, SeqMessage, Sequence};
 
@@ -23,18 +24,64 @@ fn lane_x(i: usize) -> f64 {
     GUTTER_W + LANE_W * (i as f64 + 0.5)
 }
 
-/// The y of a step's row (its middle).
-pub fn row_y(step: usize) -> f64 {
-    HEAD_H + ROW_H * (step as f64 + 0.5)
+/// The y of the middle of the `i`th row (row 0 is step 0, the start).
+pub fn row_y(i: usize) -> f64 {
+    HEAD_H + ROW_H * (i as f64 + 0.5)
+}
+
+/// Which row each step is drawn on, given the view's rows for steps `1..=now`
+/// (`sim::fold::rows`): step 0 is row 0; a folded stretch shares one row.
+pub struct RowMap {
+    /// `of_step[s]`: the row of step `s`.
+    of_step: Vec<usize>,
+    /// The rows after row 0.
+    rows: Vec<Row>,
+}
+
+impl RowMap {
+    pub fn new(now: usize, rows: &[Row]) -> RowMap {
+        let mut of_step = vec![0; now + 1];
+        for (i, r) in rows.iter().enumerate() {
+            match r {
+                Row::Step(s) if *s <= now => of_step[*s] = i + 1,
+                Row::Folded(f) => {
+                    let last = f.last.min(now);
+                    if f.first <= last {
+                        of_step[f.first..=last].fill(i + 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+        RowMap {
+            of_step,
+            rows: rows.to_vec(),
+        }
+    }
+
+    /// Every step a row of its own.
+    pub fn plain(now: usize) -> RowMap {
+        let rows: Vec<Row> = (1..=now).map(Row::Step).collect();
+        RowMap::new(now, &rows)
+    }
+
+    /// The y of the row that shows `step`.
+    pub fn y(&self, step: usize) -> f64 {
+        row_y(self.of_step.get(step).copied().unwrap_or(self.rows.len()))
+    }
+
+    fn count(&self) -> usize {
+        self.rows.len() + 1
+    }
 }
 
 pub fn width(seq: &Sequence) -> f64 {
     GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + SIDE_W
 }
 
-pub fn height(seq: &Sequence) -> f64 {
-    // The rows 0..=now, and one more for the messages still in flight.
-    HEAD_H + ROW_H * (seq.now as f64 + 2.0)
+/// The rows, and one more for the messages still in flight.
+pub fn height(map: &RowMap) -> f64 {
+    HEAD_H + ROW_H * (map.count() as f64 + 1.0)
 }
 
 fn end_step(m: &SeqMessage) -> Option<usize> {
@@ -71,9 +118,11 @@ fn arrowhead(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
     )
 }
 
-/// The whole `<svg>` element: lanes, step rows, then messages on top.
-pub fn svg(seq: &Sequence, notes: &Notes) -> String {
-    let (w, h) = (width(seq), height(seq));
+/// The whole `<svg>` element: lanes, step rows (a folded stretch is one row, see
+/// `sim::fold`), then messages on top. A message sent and ended within one folded row
+/// is not drawn: the row counts it.
+pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap) -> String {
+    let (w, h) = (width(seq), height(map));
     let mut m = Markup::new();
     m.tag("svg")
         .attr("xmlns", "http://www.w3.org/2000/svg")
@@ -102,8 +151,7 @@ pub fn svg(seq: &Sequence, notes: &Notes) -> String {
     // The rows: the step number, the band of the current step, the event and its note.
     m.fixed("<g class=\"seq-steps\">");
     let side_x = GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + 10.0;
-    for step in 0..=seq.now {
-        let y = row_y(step);
+    let step_row = |m: &mut Markup, step: usize, y: f64| {
         let current = step == seq.now;
         m.tag("g")
             .attr(
@@ -153,6 +201,66 @@ pub fn svg(seq: &Sequence, notes: &Notes) -> String {
                 .end("tspan");
         }
         m.end("text").end("g");
+    };
+    step_row(&mut m, 0, row_y(0));
+    for (i, row) in map.rows.iter().enumerate() {
+        let y = row_y(i + 1);
+        match row {
+            Row::Step(step) => step_row(&mut m, *step, y),
+            Row::Folded(f) | Row::Unfolded(f) => {
+                let folded = matches!(row, Row::Folded(_));
+                let hidden = seq
+                    .messages
+                    .iter()
+                    .filter(|msg| {
+                        f.contains(msg.sent_step) && end_step(msg).is_some_and(|e| f.contains(e))
+                    })
+                    .count();
+                let (first, last) = (f.first.to_string(), f.last.to_string());
+                m.tag("g")
+                    .attr("class", if folded { "seq-fold" } else { "seq-fold open" })
+                    .attr("data-testid", "seq-fold")
+                    .attr("data-fold", &first)
+                    .attr("data-first", &first)
+                    .attr("data-last", &last)
+                    .attr("data-hits", &f.cache_hits.to_string())
+                    .attr("role", "button")
+                    .attr("tabindex", "0")
+                    .attr("aria-expanded", if folded { "false" } else { "true" })
+                    .body()
+                    .tag("title")
+                    .body()
+                    .text(&if folded {
+                        format!("{}; {hidden} messages. Show these steps.", f.summary())
+                    } else {
+                        format!("{}. Fold these steps into one row.", f.summary())
+                    })
+                    .end("title")
+                    .tag("rect")
+                    .attr("class", "seq-band")
+                    .attr("x", "0")
+                    .attr("y", &px(y - ROW_H / 2.0).to_string())
+                    .attr("width", &px(w).to_string())
+                    .attr("height", &px(ROW_H).to_string())
+                    .empty()
+                    .tag("text")
+                    .attr("class", "seq-step-no")
+                    .attr("x", &px(GUTTER_W - 8.0).to_string())
+                    .attr("y", &px(y + 4.0).to_string())
+                    .attr("text-anchor", "end")
+                    .body()
+                    .text(if folded { "▸" } else { "▾" })
+                    .end("text")
+                    .tag("text")
+                    .attr("class", "seq-event seq-fold-text")
+                    .attr("x", &px(GUTTER_W + 4.0).to_string())
+                    .attr("y", &px(y + 4.0).to_string())
+                    .body()
+                    .text(&f.summary())
+                    .end("text")
+                    .end("g");
+            }
+        }
     }
     m.fixed("</g>");
 
@@ -186,13 +294,20 @@ pub fn svg(seq: &Sequence, notes: &Notes) -> String {
     m.fixed("<g class=\"seq-messages\">");
     let lane_of = |id| seq.lanes.iter().position(|l| *l == id).unwrap_or(0);
     for msg in &seq.messages {
-        let (x0, y0) = (lane_x(lane_of(msg.from)), row_y(msg.sent_step));
+        let folded_away = map
+            .rows
+            .iter()
+            .any(|r| matches!(r, Row::Folded(f) if f.contains(msg.sent_step) && end_step(msg).is_some_and(|e| f.contains(e))));
+        if folded_away {
+            continue;
+        }
+        let (x0, y0) = (lane_x(lane_of(msg.from)), map.y(msg.sent_step));
         let x_to = lane_x(lane_of(msg.to));
         let (x1, y1) = match (msg.end, end_step(msg)) {
-            (End::Delivered(_), Some(s)) => (x_to, row_y(s)),
+            (End::Delivered(_), Some(s)) => (x_to, map.y(s)),
             // A line that never arrives stops short of the receiver.
-            (_, Some(s)) => (x0 + (x_to - x0) * 0.6, row_y(s)),
-            (_, None) => (x0 + (x_to - x0) * 0.6, row_y(seq.now) + ROW_H * 0.8),
+            (_, Some(s)) => (x0 + (x_to - x0) * 0.6, map.y(s)),
+            (_, None) => (x0 + (x_to - x0) * 0.6, map.y(seq.now) + ROW_H * 0.8),
         };
         let current = msg.sent_step == seq.now || end_step(msg) == Some(seq.now);
         let class = format!(

@@ -1,7 +1,11 @@
 //! The sequence diagram on the page (its markup is `sequence.rs`): drawn while it is
-//! shown, scrolled so the current step's row is in view.
-use super::sequence;
+//! shown, scrolled so the current step's row is in view. Long stretches of cache hits
+//! are folded into one row (`sim::fold`); a click (or Enter) on that row shows its
+//! steps, and on their heading folds them again. Folding changes only the drawing: the
+//! step controls still move one step.
+use super::sequence::{self, RowMap};
 use super::session::Actions;
+use crate::sim::fold;
 use crate::sim::sequence::Sequence;
 use leptos::prelude::*;
 
@@ -9,21 +13,51 @@ use leptos::prelude::*;
 pub fn SequenceView() -> impl IntoView {
     let a = expect_context::<Actions>();
     let holder = NodeRef::<leptos::html::Div>::new();
-    let markup = move || a.session.with(|s| sequence::svg(&Sequence::of(&s.run), &s.notes.on_path(&s.run)));
+    // The folds the learner opened, by their first step.
+    let open = RwSignal::new(Vec::<usize>::new());
+    let map = move || {
+        let now = a.session.with(|s| s.run.cursor());
+        let folds = a.ahead.with(|p| p.folds_upto(now));
+        open.with(|o| RowMap::new(now, &fold::rows(now, &folds, o, now)))
+    };
+    let markup = move || {
+        let map = map();
+        a.session.with(|s| sequence::svg(&Sequence::of(&s.run), &s.notes.on_path(&s.run), &map))
+    };
     let cursor = move || a.session.with(|s| s.run.cursor());
     // Keep the current row in the middle of the scrolled box (not the page).
     Effect::new(move |_| {
         let now = cursor();
+        let y = map().y(now) as i32;
         let Some(el) = holder.get() else { return };
         request_animation_frame(move || {
-            let y = sequence::row_y(now) as i32;
             let top = (y - el.client_height() / 2).max(0);
             el.set_scroll_top(top);
         });
     });
+    let toggle = move |first: Option<String>| {
+        if let Some(first) = first.and_then(|f| f.parse::<usize>().ok()) {
+            open.update(|o| match o.iter().position(|f| *f == first) {
+                Some(i) => {
+                    o.remove(i);
+                }
+                None => o.push(first),
+            });
+        }
+    };
     view! {
         <div class="sequence" data-testid="sequence" data-step=cursor node_ref=holder
             role="region" aria-label="Sequence diagram of the run so far" tabindex="0"
+            on:click=move |ev| toggle(super::browser::closest_attr(&ev, "[data-fold]", "data-fold"))
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Enter" || ev.key() == " " {
+                    let first = super::browser::closest_attr(&ev, "[data-fold]", "data-fold");
+                    if first.is_some() {
+                        ev.prevent_default();
+                        toggle(first);
+                    }
+                }
+            }
             inner_html=markup></div>
     }
 }
