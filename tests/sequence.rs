@@ -77,7 +77,12 @@ fn a_dropped_message_ends_where_the_fault_dropped_it() {
         .find(|m| m.id == victim.to_string())
         .unwrap();
     assert_eq!(m.end, End::Dropped(3));
-    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now));
+    let html = draw::svg(
+        &seq,
+        &Notes::new(),
+        &draw::RowMap::plain(seq.now),
+        draw::Geometry::fit(seq.lanes.len(), None),
+    );
     let tag = tags(&html, &format!("data-message=\"{victim}\""))[0];
     assert_eq!(attr(tag, "data-end"), Some("dropped"));
     assert_eq!(attr(tag, "data-end-step"), Some("3"));
@@ -92,7 +97,12 @@ fn the_markup_has_one_seq_message_per_message_and_marks_the_current_step() {
         let at = run.cursor() / 2;
         run.seek(at);
         let seq = Sequence::of(&run);
-        let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now));
+        let html = draw::svg(
+            &seq,
+            &Notes::new(),
+            &draw::RowMap::plain(seq.now),
+            draw::Geometry::fit(seq.lanes.len(), None),
+        );
         assert!(html.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         let drawn = tags(&html, "data-testid=\"seq-message\"");
         assert_eq!(drawn.len(), seq.messages.len(), "{}", s.id);
@@ -151,6 +161,7 @@ fn notes_show_on_their_step_escaped() {
         &Sequence::of(&run),
         &notes,
         &draw::RowMap::plain(run.cursor()),
+        draw::Geometry::fit(5, None),
     );
     assert!(!html.contains("<script>"));
     assert!(html.contains("✎ &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;"));
@@ -172,7 +183,12 @@ fn a_folded_stretch_is_one_row_and_hides_only_its_own_messages() {
     let seq = Sequence::of(&run);
     // The cursor at the end is in the fold: it is shown open, under its heading.
     let open_rows = fold::rows(now, &folds, &[], now);
-    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::new(now, &open_rows));
+    let html = draw::svg(
+        &seq,
+        &Notes::new(),
+        &draw::RowMap::new(now, &open_rows),
+        draw::Geometry::fit(seq.lanes.len(), None),
+    );
     assert_eq!(tags(&html, "data-testid=\"seq-step\"").len(), now + 1);
     let heading = tags(&html, "data-testid=\"seq-fold\"");
     assert_eq!(heading.len(), 1);
@@ -184,7 +200,12 @@ fn a_folded_stretch_is_one_row_and_hides_only_its_own_messages() {
     run.seek(now);
     let rows = fold::rows(now, &folds[..1], &[], 0);
     let map = draw::RowMap::new(now, &rows);
-    let html = draw::svg(&seq, &Notes::new(), &map);
+    let html = draw::svg(
+        &seq,
+        &Notes::new(),
+        &map,
+        draw::Geometry::fit(seq.lanes.len(), None),
+    );
     let row = tags(&html, "data-testid=\"seq-fold\"");
     assert_eq!(row.len(), 1);
     assert_eq!(attr(row[0], "aria-expanded"), Some("false"));
@@ -222,4 +243,33 @@ fn a_folded_stretch_is_one_row_and_hides_only_its_own_messages() {
     );
     // A row folds many steps into one: the picture is shorter.
     assert!(draw::height(&map) < draw::height(&draw::RowMap::plain(now)));
+}
+
+#[test]
+fn the_drawing_fits_its_box_down_to_a_readable_width() {
+    use draw::{Geometry, LANE_MIN_W, SIDE_MIN_W};
+    for lanes in 1..=9 {
+        // Wide boxes: exactly the box (or the full widths, when they are narrower).
+        for box_w in [560.0, 640.0, 700.0, 900.0, 1100.0] {
+            let g = Geometry::fit(lanes, Some(box_w));
+            assert!(g.lane_w >= LANE_MIN_W && g.side_w >= SIDE_MIN_W, "{g:?}");
+            let least = draw::GUTTER_W + LANE_MIN_W * lanes as f64 + SIDE_MIN_W;
+            if box_w >= least {
+                assert!(g.width() <= box_w + 0.01, "{lanes} lanes in {box_w}: {g:?}");
+            } else {
+                assert!((g.width() - least).abs() < 0.01, "{g:?}");
+            }
+        }
+        let full = Geometry::fit(lanes, None);
+        assert_eq!((full.lane_w, full.side_w), (draw::LANE_W, draw::SIDE_W));
+    }
+    // stale-set-race's five lanes fit the 1280x720 column (about 640 px).
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let seq = Sequence::of(&run);
+    let g = Geometry::fit(seq.lanes.len(), Some(640.0));
+    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now), g);
+    let w = attr(tags(&html, "svg xmlns")[0], "width").unwrap();
+    assert!(w.parse::<f64>().unwrap() <= 640.0, "{w}");
 }

@@ -19,9 +19,56 @@ pub const SIDE_W: f64 = 300.0;
 pub const HEAD_H: f64 = 44.0;
 pub const ROW_H: f64 = 26.0;
 
-/// The x of a lane's line.
-fn lane_x(i: usize) -> f64 {
-    GUTTER_W + LANE_W * (i as f64 + 0.5)
+/// The narrowest a lane gets to fit its box (its name, `consumer`, still fits).
+pub const LANE_MIN_W: f64 = 76.0;
+/// The narrowest the events column gets (`123 ms · deliver m17` fits).
+pub const SIDE_MIN_W: f64 = 170.0;
+
+/// The widths of the drawing's columns: as wide as the box it is drawn in (lanes
+/// narrower down to `LANE_MIN_W`, the events column down to `SIDE_MIN_W`); in a
+/// narrower box (a phone) it keeps those widths and its box scrolls sideways, never
+/// the page.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Geometry {
+    pub lane_w: f64,
+    pub side_w: f64,
+    pub lanes: usize,
+}
+
+impl Geometry {
+    /// For `lanes` lanes in a box `box_w` px wide (`None`: not measured yet, the full
+    /// widths).
+    pub fn fit(lanes: usize, box_w: Option<f64>) -> Geometry {
+        let n = lanes.max(1);
+        let Some(avail) = box_w.filter(|w| w.is_finite() && *w > 0.0) else {
+            return Geometry {
+                lane_w: LANE_W,
+                side_w: SIDE_W,
+                lanes: n,
+            };
+        };
+        let lane_w = ((avail - GUTTER_W - SIDE_MIN_W) / n as f64).clamp(LANE_MIN_W, LANE_W);
+        let side_w = (avail - GUTTER_W - lane_w * n as f64).clamp(SIDE_MIN_W, SIDE_W);
+        Geometry {
+            lane_w,
+            side_w,
+            lanes: n,
+        }
+    }
+
+    pub fn width(&self) -> f64 {
+        GUTTER_W + self.lane_w * self.lanes as f64 + self.side_w
+    }
+
+    /// The x of a lane's line.
+    fn lane_x(&self, i: usize) -> f64 {
+        GUTTER_W + self.lane_w * (i as f64 + 0.5)
+    }
+
+    /// Where the events column starts.
+    fn side_x(&self) -> f64 {
+        GUTTER_W + self.lane_w * self.lanes as f64 + 10.0
+    }
 }
 
 /// The y of the middle of the `i`th row (row 0 is step 0, the start).
@@ -75,10 +122,6 @@ impl RowMap {
     }
 }
 
-pub fn width(seq: &Sequence) -> f64 {
-    GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + SIDE_W
-}
-
 /// The rows, and one more for the messages still in flight.
 pub fn height(map: &RowMap) -> f64 {
     HEAD_H + ROW_H * (map.count() as f64 + 1.0)
@@ -121,8 +164,8 @@ fn arrowhead(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
 /// The whole `<svg>` element: lanes, step rows (a folded stretch is one row, see
 /// `sim::fold`), then messages on top. A message sent and ended within one folded row
 /// is not drawn: the row counts it.
-pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap) -> String {
-    let (w, h) = (width(seq), height(map));
+pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap, geo: Geometry) -> String {
+    let (w, h) = (geo.width(), height(map));
     let mut m = Markup::new();
     m.tag("svg")
         .attr("xmlns", "http://www.w3.org/2000/svg")
@@ -150,7 +193,7 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap) -> String {
 
     // The rows: the step number, the band of the current step, the event and its note.
     m.fixed("<g class=\"seq-steps\">");
-    let side_x = GUTTER_W + LANE_W * seq.lanes.len().max(1) as f64 + 10.0;
+    let side_x = geo.side_x();
     let step_row = |m: &mut Markup, step: usize, y: f64| {
         let current = step == seq.now;
         m.tag("g")
@@ -267,7 +310,7 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap) -> String {
     // The lanes: a name on top and a line down.
     m.fixed("<g class=\"seq-lanes\">");
     for (i, lane) in seq.lanes.iter().enumerate() {
-        let x = px(lane_x(i)).to_string();
+        let x = px(geo.lane_x(i)).to_string();
         m.tag("g")
             .attr("class", "seq-lane")
             .attr("data-node", &lane.to_string())
@@ -301,8 +344,8 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap) -> String {
         if folded_away {
             continue;
         }
-        let (x0, y0) = (lane_x(lane_of(msg.from)), map.y(msg.sent_step));
-        let x_to = lane_x(lane_of(msg.to));
+        let (x0, y0) = (geo.lane_x(lane_of(msg.from)), map.y(msg.sent_step));
+        let x_to = geo.lane_x(lane_of(msg.to));
         let (x1, y1) = match (msg.end, end_step(msg)) {
             (End::Delivered(_), Some(s)) => (x_to, map.y(s)),
             // A line that never arrives stops short of the receiver.

@@ -3,7 +3,7 @@
 //! are folded into one row (`sim::fold`); a click (or Enter) on that row shows its
 //! steps, and on their heading folds them again. Folding changes only the drawing: the
 //! step controls still move one step.
-use super::sequence::{self, RowMap};
+use super::sequence::{self, Geometry, RowMap};
 use super::session::Actions;
 use crate::sim::fold;
 use crate::sim::sequence::Sequence;
@@ -20,9 +20,32 @@ pub fn SequenceView() -> impl IntoView {
         let folds = a.ahead.with(|p| p.folds_upto(now));
         open.with(|o| RowMap::new(now, &fold::rows(now, &folds, o, now)))
     };
+    // The box's inner width, once it is on the page and after each resize: the
+    // drawing is laid out to fit it (`Geometry::fit`).
+    let box_w = RwSignal::new(None::<f64>);
+    let measure = move || {
+        if let Some(el) = holder.get_untracked() {
+            let w = f64::from(el.client_width());
+            if w > 0.0 && box_w.get_untracked() != Some(w) {
+                box_w.set(Some(w));
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if holder.get().is_some() {
+            request_animation_frame(measure);
+        }
+    });
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || on_resize.remove());
     let markup = move || {
         let map = map();
-        a.session.with(|s| sequence::svg(&Sequence::of(&s.run), &s.notes.on_path(&s.run), &map))
+        let width = box_w.get();
+        a.session.with(|s| {
+            let seq = Sequence::of(&s.run);
+            let geo = Geometry::fit(seq.lanes.len(), width);
+            sequence::svg(&seq, &s.notes.on_path(&s.run), &map, geo)
+        })
     };
     let cursor = move || a.session.with(|s| s.run.cursor());
     // Keep the current row in the middle of the scrolled box (not the page).

@@ -333,6 +333,31 @@ export class DrivePage extends ScenarioPage {
     await this.waitScenario('sandbox');
   }
 
+  /** Opens the Sandbox panel (if closed). */
+  async openSandbox() {
+    const det = this.sandbox();
+    if (!(await det.evaluate((d) => d.open))) await det.locator('summary').click();
+  }
+
+  /** Types `value` into the sandbox's field (`readers`, `writers`, `keys`, `ttl`) and leaves it. */
+  async setSandboxField(field, value) {
+    const input = this.page.locator(`${tid('sandbox-field')}${attr('data-field', field)}`);
+    await input.fill(String(value));
+    await input.press('Tab');
+    return input.inputValue();
+  }
+
+  /** What the form says under the field, or null. */
+  async sandboxFieldNote(field) {
+    const note = this.page.locator(`${tid('sandbox-field-note')}${attr('data-field', field)}`);
+    return (await note.count()) ? (await note.innerText()).trim() : null;
+  }
+
+  /** Chooses the sandbox's pattern. */
+  async setSandboxPattern(id) {
+    await this.sandbox().locator('select').first().selectOption(id);
+  }
+
   /** Wait until scenario `id` is the one loaded and the page is ready. */
   async waitScenario(id) {
     await this.page.locator(`${tid('scenario-title')}${attr('data-scenario', id)}`).waitFor({ state: 'attached' });

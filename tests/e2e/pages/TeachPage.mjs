@@ -94,4 +94,61 @@ export class TeachPage {
   async status() {
     return (await this.el('teach-status').innerText()).trim();
   }
+
+  // ------------------------------------------------------------------ folded stretches
+
+  /** The folded stretches in `id` (`log-fold` or `seq-fold`): {first, last, hits, expanded}. */
+  async folds(id) {
+    return this.el(id).evaluateAll((els) =>
+      els.map((e) => {
+        const button = e.matches('[data-fold]') ? e : e.querySelector('[data-fold]');
+        return {
+          first: Number(e.getAttribute('data-first')),
+          last: Number(e.getAttribute('data-last')),
+          hits: Number(e.getAttribute('data-hits')),
+          expanded: button.getAttribute('aria-expanded') === 'true',
+          text: e.textContent.replace(/\s+/g, ' ').trim(),
+        };
+      }),
+    );
+  }
+
+  /** The steps of the event log's entries, in order. */
+  async logSteps() {
+    return this.el('log-entry').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
+  }
+
+  /** Clicks the fold of the event log that starts at `first`. */
+  async toggleLogFold(first) {
+    await this.page.locator(`${tid('log-fold')}[data-first="${first}"] button`).click();
+  }
+
+  /** Clicks the row of the sequence diagram that folds the stretch starting at `first`. */
+  async toggleSeqFold(first) {
+    await this.page.locator(`${tid('seq-fold')}[data-first="${first}"]`).first().click();
+  }
+
+  /** The steps of the sequence diagram's own rows. */
+  async seqSteps() {
+    return this.page
+      .locator(tid('seq-step'))
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
+  }
+
+  /** The sequence diagram's box and its picture: widths, and the box's place. */
+  async seqFit() {
+    return this.el('sequence').first().evaluate((box) => {
+      const svg = box.querySelector('svg');
+      const r = box.getBoundingClientRect();
+      return {
+        boxWidth: box.clientWidth,
+        svgWidth: svg.getBoundingClientRect().width,
+        scrollWidth: box.scrollWidth,
+        left: r.left,
+        right: r.right,
+        fontPx: parseFloat(getComputedStyle(svg.querySelector('.seq-event')).fontSize),
+      };
+    });
+  }
 }
+
