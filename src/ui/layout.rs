@@ -201,13 +201,23 @@ fn groups(v: &View) -> Vec<Vec<NodeId>> {
         .map(|n| n.id)
         .filter(|i| i.is_client())
         .collect();
-    let all = [
+    let mut all = vec![
         clients,
         pick(&[NodeId::SERVICE]),
         pick(&[NodeId::CACHE, NodeId::Db, NodeId::Replica(1)]),
         pick(&[NodeId::Flusher]),
         pick(&[NodeId::Consumer, NodeId::Bus, NodeId::Relay]),
     ];
+    // A node none of the groups names (a kind added later) still gets a place: a
+    // column of its own at the end, so the diagram never leaves a node out.
+    let placed: Vec<NodeId> = all.iter().flatten().copied().collect();
+    all.push(
+        v.nodes
+            .iter()
+            .map(|n| n.id)
+            .filter(|i| !placed.contains(i))
+            .collect(),
+    );
     all.into_iter().filter(|g| !g.is_empty()).collect()
 }
 

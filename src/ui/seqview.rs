@@ -70,6 +70,7 @@ pub fn SequenceView() -> impl IntoView {
     };
     view! {
         <div class="sequence" data-testid="sequence" data-step=cursor node_ref=holder
+            data-fit=move || box_w.get().map(|w| w.to_string())
             role="region" aria-label="Sequence diagram of the run so far" tabindex="0"
             on:click=move |ev| toggle(super::browser::closest_attr(&ev, "[data-fold]", "data-fold"))
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {

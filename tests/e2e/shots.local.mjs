@@ -12,9 +12,10 @@ for (const c of cases) {
   await page.goto(srv.url + '?' + c.q);
   await page.locator('[data-testid=step-counter][data-ready=true]').waitFor({ state: 'attached' });
   if (c.clicks) for (const sel of c.clicks) await page.locator(sel).first().click();
+  if (c.eval) await page.evaluate(c.eval);
   await page.mouse.move(0, 0);
   const out = `/tmp/shots/${c.name}.png`;
-  await page.screenshot({ path: out, fullPage: !!c.full, animations: 'disabled' });
+  if (c.sel) await page.locator(c.sel).first().screenshot({ path: out, animations: 'disabled' }); else await page.screenshot({ path: out, fullPage: !!c.full, animations: 'disabled' });
   const sw = await page.evaluate(() => document.scrollingElement.scrollWidth);
   console.log(out, 'scrollWidth', sw, errs.length ? 'ERRORS ' + errs.join(' | ') : '');
   await ctx.close();
