@@ -31,9 +31,8 @@ pub fn Sandbox() -> impl IntoView {
                         spec.update(|s| set(s, read.value));
                         note.set(read.note);
                     } />
-                {move || note.get().map(|n| view! {
-                    <small class="field-note" role="status" data-testid="sandbox-field-note" data-field=what>{n}</small>
-                })}
+                <small class="field-note" role="status" data-testid="sandbox-field-note" data-field=what
+                    hidden=move || note.with(Option::is_none)>{move || note.get().unwrap_or_default()}</small>
             </label>
         }
     };
@@ -73,9 +72,8 @@ pub fn Sandbox() -> impl IntoView {
                             spec.update(|s| s.ttl_ms = read.value);
                             ttl_note.set(read.note);
                         } />
-                    {move || ttl_note.get().map(|n| view! {
-                        <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="ttl">{n}</small>
-                    })}
+                    <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="ttl"
+                        hidden=move || ttl_note.with(Option::is_none)>{move || ttl_note.get().unwrap_or_default()}</small>
                 </label>
                 <label>
                     <span>"Bus"</span>

@@ -9,6 +9,9 @@ use crate::sim::fold;
 use crate::sim::sequence::Sequence;
 use leptos::prelude::*;
 
+/// How much larger the drawing is in present mode.
+const PRESENT_ZOOM: f64 = 1.5;
+
 #[component]
 pub fn SequenceView() -> impl IntoView {
     let a = expect_context::<Actions>();
@@ -21,11 +24,15 @@ pub fn SequenceView() -> impl IntoView {
         open.with(|o| RowMap::new(now, &fold::rows(now, &folds, o, now)))
     };
     // The box's inner width, once it is on the page and after each resize: the
-    // drawing is laid out to fit it (`Geometry::fit`).
+    // drawing is laid out to fit it (`Geometry::fit`). In present mode it is laid out
+    // for a narrower box and drawn scaled up to the box (teach.css), for the back of
+    // the room.
     let box_w = RwSignal::new(None::<f64>);
     let measure = move || {
         if let Some(el) = holder.get_untracked() {
-            let w = f64::from(el.client_width());
+            let presenting = el.closest(".present-stage").ok().flatten().is_some();
+            let zoom = if presenting { PRESENT_ZOOM } else { 1.0 };
+            let w = (f64::from(el.client_width()) / zoom).floor();
             if w > 0.0 && box_w.get_untracked() != Some(w) {
                 box_w.set(Some(w));
             }
@@ -70,7 +77,7 @@ pub fn SequenceView() -> impl IntoView {
     };
     view! {
         <div class="sequence" data-testid="sequence" data-step=cursor node_ref=holder
-            data-fit=move || box_w.get().map(|w| w.to_string())
+            data-fit=move || box_w.get().map(|w| super::figure::px(w).to_string())
             role="region" aria-label="Sequence diagram of the run so far" tabindex="0"
             on:click=move |ev| toggle(super::browser::closest_attr(&ev, "[data-fold]", "data-fold"))
             on:keydown=move |ev: leptos::ev::KeyboardEvent| {

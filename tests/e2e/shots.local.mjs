@@ -4,7 +4,7 @@ const srv = await startStaticServer(process.env.DIST ?? '../../dist');
 const browser = await launchBrowser();
 const cases = JSON.parse(process.argv[2]);
 for (const c of cases) {
-  const ctx = await browser.newContext({ viewport: { width: c.w, height: c.h }, colorScheme: c.dark ? 'dark' : 'light' });
+  const ctx = await browser.newContext({ viewport: { width: c.w, height: c.h }, colorScheme: c.dark ? 'dark' : 'light', reducedMotion: c.rm ? 'reduce' : 'no-preference' });
   const page = await ctx.newPage();
   const errs = [];
   page.on('console', (m) => m.type() === 'error' && errs.push(m.text()));

@@ -349,7 +349,7 @@ export class DrivePage extends ScenarioPage {
 
   /** What the form says under the field, or null. */
   async sandboxFieldNote(field) {
-    const note = this.page.locator(`${tid('sandbox-field-note')}${attr('data-field', field)}`);
+    const note = this.page.locator(`${tid('sandbox-field-note')}${attr('data-field', field)}:not([hidden])`);
     return (await note.count()) ? (await note.innerText()).trim() : null;
   }
 
