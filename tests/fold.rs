@@ -102,10 +102,10 @@ fn a_kept_step_or_a_fault_breaks_a_fold() {
     let mut faulty = Run::new(s, Fixes::none(), s.seed);
     faulty.seek(mid);
     faulty
-        .fire(Event::Fault(Fault::Pause(NodeId::Cache)))
+        .fire(Event::Fault(Fault::Pause(NodeId::Cache(1))))
         .unwrap();
     faulty
-        .fire(Event::Fault(Fault::Resume(NodeId::Cache)))
+        .fire(Event::Fault(Fault::Resume(NodeId::Cache(1))))
         .unwrap();
     faulty.run_to_end();
     for g in fold::folds(&faulty, faulty.recorded(), &[]) {
