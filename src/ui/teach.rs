@@ -154,11 +154,45 @@ pub fn copy_link(t: Teach, actions: Actions) {
     });
 }
 
+/// The toolbar's buttons, written once as markup (one click handler reads the button's
+/// `data-testid`; the drawing shown is marked by `aria-pressed`, in place).
+const TOOLS: &str = concat!(
+    r#"<div class="teach-seg" role="group" aria-label="Drawing">"#,
+    r#"<button data-testid="show-topology" aria-pressed="true">Topology</button>"#,
+    r#"<button data-testid="show-sequence" aria-pressed="false" title="A lane per node, a line per message, time going down">Sequence</button></div>"#,
+    r#"<button data-testid="export-svg" title="Save the drawing shown as an SVG picture">⤓ SVG</button>"#,
+    r#"<button data-testid="export-png" title="Save the drawing shown as a PNG picture">⤓ PNG</button>"#,
+    r#"<button data-testid="copy-link" title="Copy the link to this moment, notes included">Copy link</button>"#,
+    r#"<button data-testid="present" title="Full screen, large type; arrows or a clicker step, Esc leaves">▶ Present</button>"#,
+);
+
 #[component]
 pub fn Toolbar() -> impl IntoView {
     let a = expect_context::<Actions>();
     let t = expect_context::<Teach>();
-    let pressed = move |scene: Scene| move || (t.scene.get() == scene).to_string();
+    let tools = NodeRef::<leptos::html::Span>::new();
+    Effect::new(move |_| {
+        let scene = t.scene.get();
+        let Some(el) = tools.get() else {
+            return;
+        };
+        for (id, which) in [("show-topology", Scene::Topology), ("show-sequence", Scene::Sequence)] {
+            if let Ok(Some(button)) = el.query_selector(&format!("[data-testid={id}]")) {
+                let _ = button.set_attribute("aria-pressed", if scene == which { "true" } else { "false" });
+            }
+        }
+    });
+    let act = move |ev: leptos::ev::MouseEvent| {
+        match browser::closest_attr(&ev, "button[data-testid]", "data-testid").as_deref() {
+            Some("show-topology") => t.scene.set(Scene::Topology),
+            Some("show-sequence") => t.scene.set(Scene::Sequence),
+            Some("export-svg") => save_svg(t, a),
+            Some("export-png") => save_png(t, a),
+            Some("copy-link") => copy_link(t, a),
+            Some("present") => t.presenting.set(true),
+            _ => {}
+        }
+    };
     let fallback = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if t.fallback_link.get().is_some() {
@@ -169,21 +203,8 @@ pub fn Toolbar() -> impl IntoView {
     });
     view! {
         <div class="teach-bar" role="toolbar" aria-label="Drawing, pictures, link and present mode">
-            <div class="teach-seg" role="group" aria-label="Drawing">
-                <button data-testid="show-topology" aria-pressed=pressed(Scene::Topology)
-                    on:click=move |_| t.scene.set(Scene::Topology)>"Topology"</button>
-                <button data-testid="show-sequence" aria-pressed=pressed(Scene::Sequence)
-                    title="A lane per node, a line per message, time going down"
-                    on:click=move |_| t.scene.set(Scene::Sequence)>"Sequence"</button>
-            </div>
-            <button data-testid="export-svg" title="Save the drawing shown as an SVG picture"
-                on:click=move |_| save_svg(t, a)>"⤓ SVG"</button>
-            <button data-testid="export-png" title="Save the drawing shown as a PNG picture"
-                on:click=move |_| save_png(t, a)>"⤓ PNG"</button>
-            <button data-testid="copy-link" title="Copy the link to this moment, notes included"
-                on:click=move |_| copy_link(t, a)>"Copy link"</button>
-            <button data-testid="present" title="Full screen, large type; arrows or a clicker step, Esc leaves"
-                on:click=move |_| t.presenting.set(true)>"▶ Present"</button>
+            // No box of its own: the buttons sit in the toolbar's flex row.
+            <span style="display: contents" node_ref=tools inner_html=TOOLS on:click=act></span>
             <span class="teach-status" data-testid="teach-status" role="status" aria-live="polite">
                 {move || t.status.get()}
             </span>
