@@ -12,7 +12,7 @@
 use super::fact::Fact;
 use super::ids::{FlowId, Key, NodeId, Version};
 use super::msg::{Message, Payload};
-use super::parts::{TimerKind, Voice};
+use super::parts::TimerKind;
 use serde::{Deserialize, Serialize};
 
 /// Whether a node is running. Down: crashed, its memory gone; paused: alive but
@@ -149,13 +149,11 @@ impl std::hash::Hash for Scratch {
     fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
-/// A node's view of the moment: who it is, what its clock reads, whether the step
-/// is narrated, and where its answers go.
+/// A node's view of the moment: who it is, what its clock reads, and where its
+/// answers go. Not whether the step is narrated: a node records facts either way.
 pub struct Ctx<'o> {
     pub me: NodeId,
     pub now_ms: u64,
-    /// Whether to write the narration (the `said!`/`text!` macros read it).
-    pub voice: Voice,
     /// The first request id this step may hand out: ids are the network's, unique
     /// across nodes, like message ids.
     first_request: u32,
@@ -163,11 +161,10 @@ pub struct Ctx<'o> {
 }
 
 impl<'o> Ctx<'o> {
-    pub fn new(me: NodeId, now_ms: u64, voice: Voice, out: &'o mut Out) -> Ctx<'o> {
+    pub fn new(me: NodeId, now_ms: u64, out: &'o mut Out) -> Ctx<'o> {
         Ctx {
             me,
             now_ms,
-            voice,
             first_request: 0,
             out,
         }

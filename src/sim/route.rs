@@ -42,8 +42,7 @@ impl World {
             return Some(said!(self, "no such client", ""));
         };
         let mut out = self.take_out();
-        let mut ctx =
-            Ctx::new(node, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
+        let mut ctx = Ctx::new(node, self.now_ms, &mut out).with_requests_from(self.next_flow);
         self.clients[ci].on_start(&mut ctx);
         let started = out.facts.iter().find_map(|f| match f {
             Fact::Client(ClientFact::Started { id, request, .. }) => Some((*id, *request)),
@@ -130,7 +129,7 @@ impl World {
             // Over the relay's LISTEN connection: a node that is down is not listening.
             if node == NodeId::Relay && self.is_up(node) {
                 let mut out = self.take_out();
-                let mut ctx = Ctx::new(node, self.now_ms, self.voice, &mut out);
+                let mut ctx = Ctx::new(node, self.now_ms, &mut out);
                 if let Some(relay) = self.nodes.relay_mut(node) {
                     relay.on_notify(&mut ctx);
                 }

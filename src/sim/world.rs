@@ -613,8 +613,7 @@ impl World {
     /// not in this world answers nothing.
     pub(crate) fn act(&mut self, id: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> Out {
         let mut out = self.take_out();
-        let mut ctx =
-            Ctx::new(id, self.now_ms, self.voice, &mut out).with_requests_from(self.next_flow);
+        let mut ctx = Ctx::new(id, self.now_ms, &mut out).with_requests_from(self.next_flow);
         let actor: Option<&mut dyn Actor> = if id.is_client() {
             self.clients
                 .iter_mut()
