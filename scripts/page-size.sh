@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# scripts/page-size.sh [DIST] — the page's initial download and its budget.
+# scripts/page-size.sh [DIST] — the page's initial download, its budget and its ceiling.
 #
 # Prints every .wasm, .js and .css file of DIST (default dist/) that the page loads at
-# start, raw and `gzip -9` (GNU gzip, as README's figures), and their total against the
-# budget: 250 KB = 250,000 bytes gzipped. The Web Worker's files (names containing
-# `worker`: the explorer's search, loaded on first use) are listed apart and not
-# counted. Exits 1 when the total is over the budget and PAGE_SIZE_STRICT=1 (the build
-# tier of scripts/test.sh sets it on the Debian route, where the size flags of
-# scripts/setup.sh apply); otherwise an excess is a warning only (a laptop's rustup
-# build has no -Zbuild-std and is larger).
+# start, raw and `gzip -9` (GNU gzip, as README's figures), and their total against:
+# - the budget: 250 KB = 250,000 bytes gzipped (the team's guide). The page is OVER it
+#   today (385 kB on 2026-11-30); an excess is always reported, loudly.
+# - the ceiling (scripts/page-size.ceiling, in bytes): a ratchet so the page cannot grow
+#   while it is being cut back to the budget. Exits 1 when the total is over the ceiling
+#   and PAGE_SIZE_STRICT=1 (the build tier of scripts/test.sh sets it on the Debian
+#   route, where the size flags of scripts/setup.sh apply; a laptop's rustup build has
+#   no -Zbuild-std and is larger, so there it warns). Lower the ceiling whenever the
+#   page shrinks; raise it only in a commit that says why. Once the page is within the
+#   budget, the ceiling is the budget.
+# The Web Worker's files (names containing `worker`: the explorer's search, loaded on
+# first use) are listed apart and not counted.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 DIST="${1:-dist}"
 BUDGET_BYTES=250000
+CEILING_FILE="scripts/page-size.ceiling"
+CEILING_BYTES=$(tr -dc '0-9' <"$CEILING_FILE")
+[[ -n "$CEILING_BYTES" ]] || { echo "page-size: no number in $CEILING_FILE" >&2; exit 1; }
+((CEILING_BYTES < BUDGET_BYTES)) && CEILING_BYTES=$BUDGET_BYTES
 
 [[ -f "$DIST/index.html" ]] || { echo "page-size: no $DIST/index.html (build first)" >&2; exit 1; }
 command -v gzip >/dev/null || { echo "page-size: gzip not found" >&2; exit 1; }
@@ -37,11 +46,17 @@ printf '  %-56s %11s %11s\n' 'total (without the worker)' "$(kb "$page_raw")" "$
 
 if ((page_gz <= BUDGET_BYTES)); then
   echo "page size: $(kb "$page_gz") gzipped, within the budget of $(kb "$BUDGET_BYTES") ($((BUDGET_BYTES - page_gz)) bytes to spare)"
+  ((CEILING_BYTES > BUDGET_BYTES)) && echo "page size: lower $CEILING_FILE to $BUDGET_BYTES: the page is within its budget"
   exit 0
 fi
-msg="page size: $(kb "$page_gz") gzipped is OVER the budget of $(kb "$BUDGET_BYTES") by $(kb $((page_gz - BUDGET_BYTES))) (wasm + JS + CSS of $DIST, the worker's $(kb "$worker_gz") not counted; see README, Benchmarks)"
+echo "warning: page size: $(kb "$page_gz") gzipped is OVER the budget of $(kb "$BUDGET_BYTES") by $(kb $((page_gz - BUDGET_BYTES))) (wasm + JS + CSS of $DIST, the worker's $(kb "$worker_gz") not counted; see README, Benchmarks)" >&2
+if ((page_gz <= CEILING_BYTES)); then
+  echo "page size: within the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE: the page may not grow while it is cut back to the budget)"
+  exit 0
+fi
+msg="page size: $(kb "$page_gz") gzipped is over the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE) by $(kb $((page_gz - CEILING_BYTES))): the page grew while it is over its budget"
 if [[ "${PAGE_SIZE_STRICT:-}" == 1 ]]; then
   echo "FAIL: $msg" >&2
   exit 1
 fi
-echo "warning: $msg (a warning only: PAGE_SIZE_STRICT is not 1; scripts/test.sh sets it on the Debian route, whose size flags the budget assumes)" >&2
+echo "warning: $msg (not enforced: this build is not on the Debian route, whose size flags the budget assumes)" >&2

@@ -9,7 +9,8 @@
 #                headless Chromium (wasm-bindgen-test-runner + chromedriver,
 #                flags from webdriver.json)
 #   build        trunk build --release (-> dist/), then the page's initial download
-#                (scripts/page-size.sh): FAILS over the 250 KB gzip budget on the
+#                (scripts/page-size.sh): warns over the 250 KB gzip budget, FAILS over
+#                the ceiling of scripts/page-size.ceiling (a ratchet, no growth) on the
 #                Debian route (the size flags' route, CI's); a warning elsewhere
 #   e2e          tests/e2e: node --test + playwright-core against dist/
 #

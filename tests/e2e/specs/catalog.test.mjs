@@ -12,6 +12,8 @@ const CATALOG = [
   'stale-set-race', 'delete-before-update-race', 'write-through-race', 'write-behind-crash',
   'ttl-jitter', 'stampede', 'event-delay', 'event-loss', 'event-duplicate-reorder',
   'poison-event', 'dual-write-crash',
+  // Databases as they run in production (issue 9)
+  'replica-lag-refill', 'invalidate-before-commit', 'rollback-after-cache-write',
 ];
 
 test('with no query, cache-aside-read is loaded', async () => {
