@@ -4,18 +4,14 @@
 use cachescope::sim::tree::Tree;
 use cachescope::sim::{scenarios, Fixes, Run};
 use cachescope::ui::lists;
+#[path = "common/html.rs"]
+mod html;
+use html::{attr, tags_where};
 
 /// Every start tag of `name` in `html`.
 fn tags<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    html.split('<')
-        .filter(|t| t.starts_with(&format!("{name} ")))
-        .map(|t| t.split('>').next().unwrap_or(t))
-        .collect()
-}
-
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    tag[start..].split('"').next()
+    let open = format!("{name} ");
+    tags_where(html, |t| t.starts_with(&open))
 }
 
 #[test]

@@ -7,6 +7,9 @@ use cachescope::ui::chapters::Ahead;
 use cachescope::ui::figure::{self, Marks};
 use cachescope::ui::layout::Layout;
 use cachescope::ui::{lists, paint};
+#[path = "common/html.rs"]
+mod html;
+use html::{attr, tags_where};
 
 #[path = "markup/diagram.rs"]
 mod diagram;
@@ -14,15 +17,7 @@ mod diagram;
 /// Every `<... data-testid="id" ...>` start tag in `html`.
 fn tags<'a>(html: &'a str, id: &str) -> Vec<&'a str> {
     let needle = format!("data-testid=\"{id}\"");
-    html.split('<')
-        .filter(|t| t.contains(&needle))
-        .map(|t| t.split('>').next().unwrap_or(t))
-        .collect()
-}
-
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    tag[start..].split('"').next()
+    tags_where(html, |t| t.contains(&needle))
 }
 
 fn view_at(id: &str, step: usize) -> (Run, View) {

@@ -6,17 +6,12 @@ use cachescope::sim::notes::Notes;
 use cachescope::sim::sequence::{End, Sequence};
 use cachescope::sim::{scenarios, Event, Fault, Fixes, Run};
 use cachescope::ui::sequence as draw;
+#[path = "common/html.rs"]
+mod html;
+use html::{attr, tags_where};
 
 fn tags<'a>(html: &'a str, needle: &str) -> Vec<&'a str> {
-    html.split('<')
-        .filter(|t| t.contains(needle))
-        .map(|t| t.split('>').next().unwrap_or(t))
-        .collect()
-}
-
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    tag[start..].split('"').next()
+    tags_where(html, |t| t.contains(needle))
 }
 
 #[test]
