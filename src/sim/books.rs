@@ -1,6 +1,7 @@
 //! The run's bookkeeping, the counters the page shows, and the invariants, computed
 //! the same general way in every scenario (never a per-scenario flag).
-use super::ids::{Key, Version};
+use super::cache::Entry;
+use super::ids::{Key, NodeId, Version};
 use super::keymap::{KeyMap, KeySet};
 use super::world::World;
 use std::collections::VecDeque;
@@ -38,7 +39,7 @@ pub struct Books {
     /// The newest version per key whose event the consumer has handled.
     pub delivered: KeyMap<Key, Version>,
     /// How many times each node has crashed.
-    pub crashes: KeyMap<super::ids::NodeId, u32>,
+    pub crashes: KeyMap<NodeId, u32>,
     /// For each read in progress, the oldest value it may return: the newest version
     /// committed (or, in write-behind, acknowledged) when the read started. Anything
     /// from there on was the newest at some moment during the read, so a read that
@@ -93,7 +94,7 @@ impl Books {
 }
 
 impl Books {
-    pub fn crashes_of(&self, node: super::ids::NodeId) -> u32 {
+    pub fn crashes_of(&self, node: NodeId) -> u32 {
         self.crashes.get(&node).copied().unwrap_or(0)
     }
 }
@@ -240,15 +241,17 @@ impl Invariant {
     pub fn check(self, world: &World) -> Result<(), String> {
         match self {
             Invariant::CacheMatchesDb => {
-                for (key, entry) in &world.cache().entries {
-                    if entry.expires_ms <= world.now_ms {
+                for copy in copies(world) {
+                    if copy.entry.expires_ms <= world.now_ms {
                         continue;
                     }
-                    let want = world.expected(*key);
-                    if entry.version != want {
+                    let want = world.expected(copy.key);
+                    if copy.entry.version != want {
                         return Err(format!(
-                            "the cache holds {key}={} but the database has {want}",
-                            entry.version
+                            "{} holds {}={} but the database has {want}",
+                            copy.holder_words(),
+                            copy.key,
+                            copy.entry.version
                         ));
                     }
                 }
@@ -257,7 +260,10 @@ impl Invariant {
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
                     let have = world.db().read(*key);
-                    let queued = world.cache().queued(*key).is_some_and(|q| q >= *version);
+                    let queued = world
+                        .nodes
+                        .caches()
+                        .any(|(_, c)| c.queued(*key).is_some_and(|q| q >= *version));
                     if have < *version && !queued {
                         return Err(format!(
                             "{key}={version} was acknowledged but the database has {have} and no queue holds it"
@@ -282,6 +288,39 @@ impl Invariant {
     }
 }
 
+/// One cached copy of a key: an entry of a cache node (`cache`, `cache-2`, …). Every
+/// copy is checked (`cache-matches-db`), wherever it is held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CachedCopy {
+    /// The node that holds it.
+    pub holder: NodeId,
+    pub key: Key,
+    pub entry: Entry,
+}
+
+impl CachedCopy {
+    /// Who holds it, as the invariant's words say: `the cache` for the first cache
+    /// node, else its id.
+    pub fn holder_words(&self) -> String {
+        if self.holder == NodeId::CACHE {
+            "the cache".to_string()
+        } else {
+            self.holder.to_string()
+        }
+    }
+}
+
+/// Every cached copy in `world`, live or not, node by node in id order, then key order.
+pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
+    world.nodes.caches().flat_map(|(holder, cache)| {
+        cache.entries.iter().map(move |(key, entry)| CachedCopy {
+            holder,
+            key: *key,
+            entry: *entry,
+        })
+    })
+}
+
 /// The newest version of `key` committed, or acknowledged (a write-behind cache
 /// acknowledges before the database has it), so far: what a read that starts now must
 /// return at least.
@@ -301,10 +340,11 @@ pub(crate) fn event_pending(w: &World, key: Key, version: Version) -> bool {
 /// handled from, the dead-letter queue included (an operator replays it).
 fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
     event_in_flight(w, key, version)
-        || w.bus()
-            .dlq
-            .iter()
-            .any(|e| e.ev.key == key && e.ev.version >= version)
+        || w.nodes.buses().any(|(_, bus)| {
+            bus.dlq
+                .iter()
+                .any(|e| e.ev.key == key && e.ev.version >= version)
+        })
 }
 
 /// Whether an event covering `key` at `version` (or newer) is on its way to the
@@ -314,25 +354,31 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
     use super::bus::EntryState;
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
-    let publishing = w
-        .service()
-        .flows
-        .iter()
-        .any(|f| f.key == key && f.stage == super::world::Stage::Commit);
+    let publishing = w.nodes.services().any(|(_, s)| {
+        s.flows
+            .iter()
+            .any(|f| f.key == key && f.stage == super::world::Stage::Commit)
+    });
     let in_net = w.net.iter().any(|m| match m.payload {
         Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
         _ => false,
     });
-    let in_outbox = w.db().outbox.iter().any(|r| !r.published && covers(&r.ev));
-    let in_log = w.bus().log.iter().any(|e| {
-        covers(&e.ev)
-            && matches!(
-                e.state,
-                EntryState::Pending | EntryState::Sent | EntryState::Retrying
-            )
+    let in_outbox = w
+        .nodes
+        .dbs()
+        .any(|(_, db)| db.outbox.iter().any(|r| !r.published && covers(&r.ev)));
+    let in_log = w.nodes.buses().any(|(_, bus)| {
+        bus.log.iter().any(|e| {
+            covers(&e.ev)
+                && matches!(
+                    e.state,
+                    EntryState::Pending | EntryState::Sent | EntryState::Retrying
+                )
+        })
     });
-    let in_hand = w.consumer().inbox.iter().any(|(ev, _)| covers(ev))
-        || w.consumer().busy.is_some_and(|(ev, _, _)| covers(&ev));
+    let in_hand = w.nodes.consumers().any(|(_, c)| {
+        c.inbox.iter().any(|(ev, _)| covers(ev)) || c.busy.is_some_and(|(ev, _, _)| covers(&ev))
+    });
     publishing || in_net || in_outbox || in_log || in_hand
 }
 

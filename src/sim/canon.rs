@@ -32,11 +32,12 @@
 //! is not promised to be stable, and `RandomState` is random): every value is fed as
 //! 64-bit words (lengths and enum discriminants too), each word mixed into the state by
 //! SplitMix64's finalizer, a bijection with full avalanche.
-use super::cache::SetGuard;
+use super::cache::{Cache, SetGuard};
 use super::config::LoadGuard;
 use super::ids::{FlowId, NodeId};
 use super::msg::{LeaseReply, Message, Payload};
 use super::parts::{Flow, Timer, TimerKind};
+use super::service::Service;
 use super::world::World;
 use std::hash::{Hash, Hasher};
 
@@ -352,43 +353,7 @@ impl World {
         if let Some((ev, offset, flow)) = self.consumer().busy {
             (ev, offset, names.flow(flow)).hash(&mut h);
         }
-        let cache = &self.cache();
-        // A lease is read through its end (issued + period), like every deadline.
-        let period_ms = match cache.guard {
-            SetGuard::Lease { period_ms } => period_ms,
-            _ => 0,
-        };
-        h.word(cache.leases.len() as u64);
-        for (key, lease) in cache.leases.iter() {
-            let ends = clock.at(lease.issued_ms.saturating_add(period_ms));
-            (key, names.token(lease.token), ends).hash(&mut h);
-        }
-        h.word(cache.entries.len() as u64);
-        for (key, e) in cache.entries.iter() {
-            (
-                key,
-                e.version,
-                clock.expiry(e.expires_ms),
-                clock.xfetch_only(e.delta_ms),
-            )
-                .hash(&mut h);
-        }
-        h.word(cache.tombstones.len() as u64);
-        for (key, t) in cache.tombstones.iter() {
-            (key, t.version, clock.at(t.until_ms)).hash(&mut h);
-        }
-        h.word(cache.locks.len() as u64);
-        for (key, l) in cache.locks.iter() {
-            (key, l.holder, clock.at(l.until_ms)).hash(&mut h);
-        }
-        (
-            cache.guard,
-            cache.rng,
-            &cache.queue,
-            &cache.log,
-            &cache.known,
-        )
-            .hash(&mut h);
+        cache_words(self.cache(), clock, &mut names, &mut h);
         self.flusher().planned.hash(&mut h);
         (&self.db().rows, self.db().lsn, &self.db().outbox).hash(&mut h);
         if self.config.txn.is_some() {
@@ -410,27 +375,21 @@ impl World {
         // commit notified it meanwhile (bit 1); the word of a relay never notified is
         // the one `working` alone hashed to, so pinned values stand.
         h.word(u64::from(self.relay().working) | u64::from(self.relay().notified) << 1);
-        // Open requests: a set, in content order (names not yet given sort last).
-        let mut flows: Vec<(u64, FlowId, &Flow)> = self
-            .service()
-            .flows
-            .iter()
-            .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
-            .collect();
-        flows.sort_unstable_by_key(|(k, id, _)| (*k, *id));
-        h.word(flows.len() as u64);
-        for (_, _, f) in &flows {
-            names.open_request(f, true).hash(&mut h);
+        service_words(self.service(), &mut names, &mut h);
+        // Every other service and cache node (`topology`), in id order: nothing for a
+        // world of one of each, so the classic scenarios' fingerprints stand.
+        for (id, service) in self
+            .nodes
+            .services()
+            .filter(|(id, _)| *id != NodeId::SERVICE)
+        {
+            (id, service.rng).hash(&mut h);
+            service_words(service, &mut names, &mut h);
         }
-        h.word(self.service().loading.len() as u64);
-        for (key, waiters) in self.service().loading.iter() {
-            key.hash(&mut h);
-            h.word(waiters.len() as u64);
-            for w in waiters {
-                names.flow(*w).hash(&mut h);
-            }
+        for (id, cache) in self.nodes.caches().filter(|(id, _)| *id != NodeId::CACHE) {
+            id.hash(&mut h);
+            cache_words(cache, clock, &mut names, &mut h);
         }
-        self.service().loads_done.hash(&mut h);
         // Timers: a multiset.
         let mut timers: Vec<(u64, super::ids::TimerId, &Timer)> = self
             .timers
@@ -476,6 +435,72 @@ impl World {
         }
         h.finish()
     }
+}
+
+/// A cache node's words: its leases, entries, tombstones and locks as the rules read
+/// them, and the rest as is.
+fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mut WordHasher) {
+    // A lease is read through its end (issued + period), like every deadline.
+    let period_ms = match cache.guard {
+        SetGuard::Lease { period_ms } => period_ms,
+        _ => 0,
+    };
+    h.word(cache.leases.len() as u64);
+    for (key, lease) in cache.leases.iter() {
+        let ends = clock.at(lease.issued_ms.saturating_add(period_ms));
+        (key, names.token(lease.token), ends).hash(h);
+    }
+    h.word(cache.entries.len() as u64);
+    for (key, e) in cache.entries.iter() {
+        (
+            key,
+            e.version,
+            clock.expiry(e.expires_ms),
+            clock.xfetch_only(e.delta_ms),
+        )
+            .hash(h);
+    }
+    h.word(cache.tombstones.len() as u64);
+    for (key, t) in cache.tombstones.iter() {
+        (key, t.version, clock.at(t.until_ms)).hash(h);
+    }
+    h.word(cache.locks.len() as u64);
+    for (key, l) in cache.locks.iter() {
+        (key, l.holder, clock.at(l.until_ms)).hash(h);
+    }
+    (
+        cache.guard,
+        cache.rng,
+        &cache.queue,
+        &cache.log,
+        &cache.known,
+    )
+        .hash(h);
+}
+
+/// A service's words: its open requests (a set, in content order) and its
+/// single-flight loads.
+fn service_words(service: &Service, names: &mut Names, h: &mut WordHasher) {
+    // Open requests: a set, in content order (names not yet given sort last).
+    let mut flows: Vec<(u64, FlowId, &Flow)> = service
+        .flows
+        .iter()
+        .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
+        .collect();
+    flows.sort_unstable_by_key(|(k, id, _)| (*k, *id));
+    h.word(flows.len() as u64);
+    for (_, _, f) in &flows {
+        names.open_request(f, true).hash(h);
+    }
+    h.word(service.loading.len() as u64);
+    for (key, waiters) in service.loading.iter() {
+        key.hash(h);
+        h.word(waiters.len() as u64);
+        for w in waiters {
+            names.flow(*w).hash(h);
+        }
+    }
+    service.loads_done.hash(h);
 }
 
 #[cfg(test)]

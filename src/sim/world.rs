@@ -525,9 +525,11 @@ impl World {
         });
     }
 
-    /// The service's open request `id`.
+    /// The open request `id`, in whichever service has it (request ids are the
+    /// network's, unique across services).
     pub(crate) fn flow(&self, id: Option<FlowId>) -> Option<&Flow> {
-        self.service().flow(id)
+        let id = id?;
+        self.nodes.services().find_map(|(_, s)| s.flow(Some(id)))
     }
 
     /// The network's slow hop for the request `id`, if its scenario makes one slow (a
@@ -539,11 +541,15 @@ impl World {
         c.requests.get(c.next.checked_sub(1)?)?.slow
     }
 
-    /// The value `cache-matches-db` expects a key to have: what the database has
-    /// committed, or the latest acknowledged write still in the write-behind queue.
+    /// The value `cache-matches-db` expects every copy of a key to have: what the
+    /// database has committed, or the latest acknowledged write still in a
+    /// write-behind queue (of any cache node).
     pub fn expected(&self, key: Key) -> Version {
         let db = self.db().read(key);
-        self.cache().queued(key).map_or(db, |q| q.max(db))
+        self.nodes
+            .caches()
+            .filter_map(|(_, c)| c.queued(key))
+            .fold(db, Version::max)
     }
 
     /// Routes what a node answered: its messages (in order, so ids follow it), its
