@@ -7,6 +7,12 @@ use std::fs;
 use std::path::Path;
 
 fn main() {
+    // The page's wasm keeps the linker's relocations: scripts/split.sh (Trunk.toml's
+    // hook) cuts it at its #[lazy] functions and needs them. Only the page's own link
+    // changes, so no dependency is rebuilt for it.
+    if std::env::var("CARGO_CFG_TARGET_ARCH").as_deref() == Ok("wasm32") {
+        println!("cargo:rustc-link-arg-bin=cachescope=--emit-relocs");
+    }
     let from = Path::new("src/sim/scenarios");
     println!("cargo:rerun-if-changed={}", from.display());
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("scenarios");

@@ -179,6 +179,16 @@ if [[ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDG
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# ---------------------------------------------------------------- wasm-split-cli
+# Cuts the page's wasm at its #[lazy] functions into chunks loaded on first use
+# (scripts/split.sh, Trunk.toml's post_build hook). By the Leptos maintainers.
+WASM_SPLIT_VERSION="${WASM_SPLIT_VERSION:-0.2.4}"
+if ! { command -v wasm-split-cli >/dev/null 2>&1 \
+  && grep -q "wasm_split_cli_support $WASM_SPLIT_VERSION" "${CARGO_HOME:-$HOME/.cargo}/.crates.toml" 2>/dev/null; }; then
+  _setup_time "install wasm-split-cli $WASM_SPLIT_VERSION" \
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --locked --features build-binary
+fi
+
 # ---------------------------------------------------------------- browser
 if [[ -z "${SETUP_SKIP_BROWSER:-}" ]]; then
   _setup_find_first() { local c; for c in "$@"; do command -v "$c" 2>/dev/null && return 0; done; return 1; }

@@ -66,7 +66,7 @@ pub fn App() -> impl IntoView {
                     <div class="scene-main">
                         <diagram::Diagram view=view layout=layout />
                         <Show when=move || teach.scene.get() == teach::Scene::Sequence>
-                            <seqview::SequenceView />
+                            {move || Suspend::new(sequence_view())}
                         </Show>
                     </div>
                     <aside class="scene-side" aria-label="What happened and the invariants">
@@ -102,6 +102,13 @@ pub fn App() -> impl IntoView {
             "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."
         </footer>
     }
+}
+
+/// The sequence diagram. Only a learner who switches to it needs it, so it is a split
+/// point (the `split` feature; see scripts/split.sh): a wasm chunk fetched on first use.
+#[cfg_attr(feature = "split", leptos::lazy)]
+pub(super) async fn sequence_view() -> AnyView {
+    view! { <seqview::SequenceView /> }.into_any()
 }
 
 #[component]

@@ -31,20 +31,32 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The run file's text. Only an export writes one, so this (serde_json's pretty writer
+/// and the file's serializers) is a split point: with the `split` feature (the page's
+/// build), scripts/split.sh moves it into a wasm chunk that the page fetches on the
+/// first export, not at startup.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn run_file_text(spec: RunSpec) -> String {
+    codec::to_json(&spec)
+}
+
 #[component]
 pub fn RunFile() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
     let export = move |_| {
-        let (name, text) = s.with_untracked(|s| {
+        let (name, spec) = s.with_untracked(|s| {
             (
                 codec::file_name(&s.run),
-                codec::to_json(&RunSpec::of(&s.run).with_notes(&s.notes.on_path(&s.run))),
+                RunSpec::of(&s.run).with_notes(&s.notes.on_path(&s.run)),
             )
         });
-        if let Err(e) = download(&name, &text) {
-            s.update(|s| s.notice = Some(format!("Export failed: {e}.")));
-        }
+        leptos::task::spawn_local(async move {
+            let text = run_file_text(spec).await;
+            if let Err(e) = download(&name, &text) {
+                s.update(|s| s.notice = Some(format!("Export failed: {e}.")));
+            }
+        });
     };
     let import = move |ev: leptos::ev::Event| {
         let Some(input) = ev

@@ -9,7 +9,6 @@
 use super::diagram;
 use super::notes::current_note;
 use super::panels;
-use super::seqview::SequenceView;
 use super::session::Actions;
 use super::teach::{Scene, Teach};
 use super::layout::Layout;
@@ -125,9 +124,17 @@ pub fn Present(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView
     let t = expect_context::<Teach>();
     view! {
         <Show when=move || t.presenting.get()>
-            <PresentView view=view layout=layout />
+            {move || Suspend::new(present_view(view, layout))}
         </Show>
     }
+}
+
+/// Present mode's view. Only a learner who presents needs it, so it is a split point:
+/// with the `split` feature (the page's build), scripts/split.sh moves it into a wasm
+/// chunk fetched on the first ▶ Present.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn present_view(view: Memo<SimView>, layout: ReadSignal<Layout>) -> AnyView {
+    view! { <PresentView view=view layout=layout /> }.into_any()
 }
 
 #[component]
@@ -174,7 +181,7 @@ fn PresentView(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView
             </header>
             <div class="present-stage" node_ref=stage>
                 <Show when=sequence fallback=move || view! { <diagram::Diagram view=view layout=layout /> }>
-                    <SequenceView />
+                    {move || Suspend::new(super::app::sequence_view())}
                 </Show>
             </div>
             <aside class="present-side">

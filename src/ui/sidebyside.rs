@@ -13,9 +13,34 @@ use leptos::prelude::*;
 
 #[component]
 pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    // Drawn from the first opening on (and kept while closed: the right column's fixes
+    // stay as the learner left them).
+    let opened = RwSignal::new(false);
+    view! {
+        <details class="panel compare-panel" data-testid="compare-panel" on:toggle=move |ev| {
+            use wasm_bindgen::JsCast;
+            let now_open = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
+            open.set(now_open);
+            if now_open {
+                opened.set(true);
+            }
+        }>
+            <summary><h2>"Side by side: the same choices with other fixes"</h2></summary>
+            <Show when=move || opened.get()>
+                {move || Suspend::new(compare_view(view, layout, open))}
+            </Show>
+        </details>
+    }
+}
+
+/// The comparison inside the panel. Only a learner who opens it needs it, so it is a
+/// split point (the `split` feature; see scripts/split.sh): a wasm chunk fetched on the
+/// first opening.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn compare_view(view: Memo<SimView>, layout: ReadSignal<Layout>, open: RwSignal<bool>) -> AnyView {
     let a = expect_context::<Actions>();
     let s = a.session;
-    let open = RwSignal::new(false);
     // The right column's fixes; reset to "the left's, with the first fix flipped" when
     // the scenario or the left's fixes change.
     let right = RwSignal::new(Fixes::none());
@@ -127,12 +152,6 @@ pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoV
     };
     let first_step = move || comparison.with(|c| c.as_ref().and_then(|c| c.1));
     view! {
-        <details class="panel compare-panel" data-testid="compare-panel" on:toggle=move |ev| {
-            use wasm_bindgen::JsCast;
-            let now_open = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok()).is_some_and(|d| d.open());
-            open.set(now_open);
-        }>
-            <summary><h2>"Side by side: the same choices with other fixes"</h2></summary>
             <div class="fixes" node_ref=fix_group inner_html=fix_buttons on:click=flip></div>
             <div class="compare-figures" data-testid="compare-diagrams" inner_html=move || figures().unwrap_or_default()></div>
             {move || first_step().map(|step| view! {
@@ -141,6 +160,6 @@ pub fn SideBySide(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoV
                 </button>
             })}
             <div inner_html=move || body().unwrap_or_default()></div>
-        </details>
     }
+    .into_any()
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# scripts/split.sh — Trunk.toml's post_build hook: cut the page's wasm at its Leptos
+# #[lazy] functions, so that code only a rare action needs (e.g. writing a run file) is
+# a chunk the page fetches on first use instead of part of the initial download.
+#
+# trunk has already built the page (cargo, wasm-bindgen) into $TRUNK_STAGING_DIR, but
+# the splitter needs the linker's output with its relocations (build.rs links the page
+# with --emit-relocs), from before wasm-bindgen. So this script redoes
+# the last steps from cargo's wasm, the way cargo-leptos does them:
+#   1. wasm-split-cli (crate wasm_split_cli_support, by the Leptos maintainers): cargo's
+#      wasm -> the main module + one .wasm per chunk + __wasm_split.js (the loader);
+#   2. wasm-bindgen on the main module, with the flags trunk used;
+#   3. wasm-opt on the main module and on every chunk (release only; index.html turns
+#      trunk's own wasm-opt off for the page, which would run before the split);
+#   4. the results replace trunk's page wasm and JS under the same (hashed) names.
+# Without a split point in the wasm, trunk's output stays as it is (nothing to do).
+#
+# Env (from trunk): TRUNK_STAGING_DIR, TRUNK_PROFILE. Optional: CARGO_TARGET_DIR,
+# SPLIT_VERBOSE=1 (the splitter says what went where), WASM_OPT_LEVEL (default s).
+set -euo pipefail
+
+BIN=cachescope
+STAGING="${TRUNK_STAGING_DIR:?run by trunk (post_build hook)}"
+PROFILE="${TRUNK_PROFILE:-release}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TARGET_DIR="${CARGO_TARGET_DIR:-$REPO_ROOT/target}"
+RAW="$TARGET_DIR/wasm32-unknown-unknown/$PROFILE/$BIN.wasm"
+WORK="$TARGET_DIR/split/$PROFILE"
+# The same features the page was built for (index.html's data-wasm-opt-params).
+WASM_OPT_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
+
+log() { printf '[split] %s\n' "$*" >&2; }
+die() { printf '[split] ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ -f "$RAW" ]] || die "no $RAW (cargo's output for $BIN)"
+command -v wasm-split-cli >/dev/null || die "wasm-split-cli not installed (source scripts/setup.sh)"
+
+# trunk's names for the page: <bin>-<hash>.js and <bin>-<hash>_bg.wasm (the worker's
+# files start with explore_worker).
+shopt -s nullglob
+js=("$STAGING/$BIN"-*.js "$STAGING/$BIN".j[s])
+wasm=("$STAGING/$BIN"-*_bg.wasm "$STAGING/$BIN"_bg.was[m])
+((${#js[@]} == 1 && ${#wasm[@]} == 1)) || die "expected one $BIN js and wasm in $STAGING, found: ${js[*]} ${wasm[*]}"
+js_stem="$(basename "${js[0]}" .js)"
+
+opt() { # opt FILE: wasm-opt in place (release only)
+  [[ "$PROFILE" == release ]] || return 0
+  wasm-opt "-O${WASM_OPT_LEVEL:-s}" "${WASM_OPT_FEATURES[@]}" "$1" -o "$1.opt"
+  mv "$1.opt" "$1"
+}
+
+# The placeholder import that #[lazy] leaves for the splitter to resolve.
+if ! grep -q "__wasm_split_placeholder__" "$RAW"; then
+  log "no #[lazy] split point in $BIN.wasm: trunk's output kept (optimized here)"
+  opt "${wasm[0]}"
+  exit 0
+fi
+
+rm -rf "$WORK"
+mkdir -p "$WORK/split" "$WORK/bindgen"
+cp "${wasm[0]}" "$WORK/unsplit_bg.wasm" # for measuring (scripts/size.sh-style figures)
+
+split_args=(--out-name "$js_stem")
+[[ -z "${SPLIT_VERBOSE:-}" ]] || split_args+=(--verbose)
+wasm-split-cli "${split_args[@]}" "$RAW" "$WORK/split" >"$WORK/split.log" 2>&1 \
+  || { cat "$WORK/split.log" >&2; die "wasm-split-cli failed"; }
+
+# --keep-lld-exports: the chunks import the function table and memory from the main
+# module, which wasm-bindgen would otherwise stop exporting.
+bindgen_args=(--target web --no-typescript --keep-lld-exports --out-dir "$WORK/bindgen" --out-name "$js_stem")
+[[ "$PROFILE" == release ]] || bindgen_args+=(--keep-debug)
+wasm-bindgen "${bindgen_args[@]}" "$WORK/split/$js_stem.wasm"
+
+opt "$WORK/bindgen/${js_stem}_bg.wasm"
+cp "$WORK/bindgen/${js_stem}_bg.wasm" "${wasm[0]}"
+cp "$WORK/bindgen/$js_stem.js" "${js[0]}"
+if [[ -d "$WORK/bindgen/snippets" ]]; then
+  cp -r "$WORK/bindgen/snippets" "$STAGING/"
+fi
+for chunk in "$WORK/split"/*.wasm; do
+  [[ "$(basename "$chunk")" == "$js_stem.wasm" ]] && continue
+  opt "$chunk"
+  cp "$chunk" "$STAGING/"
+  log "chunk $(basename "$chunk"): $(wc -c <"$chunk") bytes"
+done
+cp "$WORK/split"/*.js "$STAGING/"
+log "page wasm $(wc -c <"${wasm[0]}") bytes (unsplit $(wc -c <"$WORK/unsplit_bg.wasm"))"
