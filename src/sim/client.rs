@@ -9,6 +9,7 @@ use super::config::{Op, Request};
 use super::ids::{FlowId, NodeId};
 use super::msg::{Message, Payload};
 use super::node::Ctx;
+use std::sync::Arc;
 
 /// The hops a client uses: to the service, or (a batch job) straight to the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -22,7 +23,8 @@ pub struct ClientSettings {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Client {
     pub id: NodeId,
-    pub requests: Vec<Request>,
+    /// Fixed for a run: shared by every copy of the client.
+    pub requests: Arc<[Request]>,
     /// Index of the next request to start.
     pub next: usize,
     /// The request in progress: a client waits for one answer before its next request.
@@ -55,7 +57,7 @@ pub enum ClientFact {
 }
 
 impl Client {
-    pub fn new(id: NodeId, requests: Vec<Request>, settings: ClientSettings) -> Client {
+    pub fn new(id: NodeId, requests: Arc<[Request]>, settings: ClientSettings) -> Client {
         Client {
             id,
             requests,

@@ -18,6 +18,7 @@ use super::parts::TimerKind;
 use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
+use std::sync::Arc;
 
 /// One node, of any kind but a client (clients are the world's list of users).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -33,29 +34,37 @@ pub enum Node {
 }
 
 /// The nodes by id, in id order (at most a few dozen: a lookup walks the list).
+///
+/// Each node is shared between copies of a world until one of them changes it (copy on
+/// write, `Arc::make_mut`): a step changes one or two nodes, and the search copies the
+/// world for every state, so a copy costs a pointer per node instead of the node.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Nodes(Vec<(NodeId, Node)>);
+pub struct Nodes(Vec<(NodeId, Arc<Node>)>);
 
 impl Nodes {
     /// Adds `node` as `id`, or replaces the node that had that id.
     pub fn insert(&mut self, id: NodeId, node: Node) {
         match self.0.binary_search_by_key(&id, |(i, _)| *i) {
-            Ok(at) => self.0[at].1 = node,
-            Err(at) => self.0.insert(at, (id, node)),
+            Ok(at) => self.0[at].1 = Arc::new(node),
+            Err(at) => self.0.insert(at, (id, Arc::new(node))),
         }
     }
 
     pub fn get(&self, id: NodeId) -> Option<&Node> {
-        self.0.iter().find(|(i, _)| *i == id).map(|(_, n)| n)
+        self.0.iter().find(|(i, _)| *i == id).map(|(_, n)| &**n)
     }
 
+    /// The node to change: copied first if another world shares it.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
-        self.0.iter_mut().find(|(i, _)| *i == id).map(|(_, n)| n)
+        self.0
+            .iter_mut()
+            .find(|(i, _)| *i == id)
+            .map(|(_, n)| Arc::make_mut(n))
     }
 
     /// Every node with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
-        self.0.iter().map(|(i, n)| (*i, n))
+        self.0.iter().map(|(i, n)| (*i, &**n))
     }
 
     pub fn contains(&self, id: NodeId) -> bool {

@@ -29,10 +29,13 @@ use super::replica::Replica;
 use super::rng::Rng;
 use super::service::{Service, ServiceSettings};
 pub use super::timing::Event;
+use std::sync::Arc;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct World {
-    pub config: Config,
+    /// Fixed for a run: shared by every world of the run (cloning a world, as a
+    /// search does for every state, copies a pointer, not the scenario).
+    pub config: Arc<Config>,
     pub now_ms: u64,
     pub clients: Vec<Client>,
     /// Every other node, by id (`nodes.rs`).
@@ -70,7 +73,7 @@ impl World {
                     service_ms: config.latency.client_ms,
                     db_write_ms: config.latency.db_write_ms,
                 };
-                Client::new(*id, requests.clone(), hops)
+                Client::new(*id, requests.as_slice().into(), hops)
             })
             .collect();
         let config_bus_durable = config.bus.is_some_and(|b| b.durable);
@@ -214,7 +217,7 @@ impl World {
         let mut world = World {
             nodes,
             clients,
-            config,
+            config: Arc::new(config),
             now_ms: 0,
             net: Vec::new(),
             timers: Vec::new(),
