@@ -163,6 +163,6 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [13_758_388_835_927_559_914, 3_709_474_181_323_091_046]
+        [5_567_634_027_820_389_352, 1_142_751_475_188_388_234]
     );
 }

@@ -30,8 +30,16 @@
 //!
 //! The hash is our own, so it is the same natively and in wasm32 (std's `DefaultHasher`
 //! is not promised to be stable, and `RandomState` is random): every value is fed as
-//! 64-bit words (lengths and enum discriminants too), each word mixed into the state by
+//! 64-bit words (lengths and enum discriminants too), each word mixed in by the block
+//! step of MurmurHash64A (the word scrambled by two multiplications, then xored into
+//! the state and multiplied once: one multiplication on the state's chain, where
+//! SplitMix64's finalizer put two, so about twice as fast), and the state finished by
 //! SplitMix64's finalizer, a bijection with full avalanche.
+//!
+//! Cost. A fingerprint allocates nothing once its lists have grown (they are kept per
+//! thread between calls), and an item (timer, message) that names only requests and
+//! leases already named is hashed once: its hash before names are given is its hash
+//! after.
 use super::cache::{Cache, SetGuard};
 use super::config::LoadGuard;
 use super::ids::{FlowId, NodeId};
@@ -66,9 +74,12 @@ fn mix(mut z: u64) -> u64 {
 
 impl WordHasher {
     pub fn word(&mut self, w: u64) {
+        const M: u64 = 0xC6A4_A793_5BD1_E995;
         self.words += 1;
-        self.state =
-            mix(self.state ^ w.wrapping_mul(0x9E37_79B9_7F4A_7C15)).wrapping_add(self.words);
+        let mut k = w.wrapping_mul(M);
+        k ^= k >> 47;
+        k = k.wrapping_mul(M);
+        self.state = (self.state ^ k).wrapping_mul(M);
     }
 }
 
@@ -161,13 +172,35 @@ impl Clock {
 
 /// The renaming of request ids and lease tokens, in order of first appearance, and
 /// the clock that reads times.
-struct Names {
-    flows: Vec<FlowId>,
-    tokens: Vec<u64>,
+struct Names<'a> {
+    flows: &'a mut Vec<FlowId>,
+    tokens: &'a mut Vec<u64>,
     clock: Clock,
+    /// A look-up found a name not yet given (since this was last cleared).
+    missing: bool,
 }
 
-impl Names {
+/// Items in content order: (hash of the item with the names given so far, its id, its
+/// place, whether it names something not yet named).
+type Order = Vec<(u64, u32, usize, bool)>;
+
+/// The lists a fingerprint works in, kept between fingerprints so that taking one
+/// allocates nothing once they have grown to a state's size.
+#[derive(Default)]
+struct Scratch {
+    flows: Vec<FlowId>,
+    tokens: Vec<u64>,
+    order: Order,
+    words: Vec<u64>,
+    finals: Vec<u64>,
+    links: Vec<(NodeId, NodeId, usize, u64)>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Names<'_> {
     fn flow(&mut self, id: FlowId) -> FlowId {
         FlowId(match self.flows.iter().position(|f| *f == id) {
             Some(i) => i as u32,
@@ -178,13 +211,14 @@ impl Names {
         })
     }
 
-    fn peek_flow(&self, id: FlowId) -> FlowId {
-        FlowId(
-            self.flows
-                .iter()
-                .position(|f| *f == id)
-                .map_or(UNNAMED, |i| i as u32),
-        )
+    fn peek_flow(&mut self, id: FlowId) -> FlowId {
+        FlowId(match self.flows.iter().position(|f| *f == id) {
+            Some(i) => i as u32,
+            None => {
+                self.missing = true;
+                UNNAMED
+            }
+        })
     }
 
     fn token(&mut self, t: u64) -> u64 {
@@ -197,11 +231,14 @@ impl Names {
         }
     }
 
-    fn peek_token(&self, t: u64) -> u64 {
-        self.tokens
-            .iter()
-            .position(|x| *x == t)
-            .map_or(u64::from(UNNAMED), |i| i as u64)
+    fn peek_token(&mut self, t: u64) -> u64 {
+        match self.tokens.iter().position(|x| *x == t) {
+            Some(i) => i as u64,
+            None => {
+                self.missing = true;
+                u64::from(UNNAMED)
+            }
+        }
     }
 
     /// `flow` with its names given (`name`) or looked up (`peek`).
@@ -330,6 +367,24 @@ impl World {
     /// fixes and seed that differ only in message, timer, request or lease numbering
     /// and in the order of messages on unordered connections. See the module's doc.
     pub fn fingerprint(&self) -> u64 {
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.fingerprint_in(&mut scratch),
+            // Not reached (a fingerprint takes no other): lists of its own then.
+            Err(_) => self.fingerprint_in(&mut Scratch::default()),
+        })
+    }
+
+    fn fingerprint_in(&self, scratch: &mut Scratch) -> u64 {
+        let Scratch {
+            flows: flow_names,
+            tokens,
+            order,
+            words,
+            finals,
+            links,
+        } = scratch;
+        flow_names.clear();
+        tokens.clear();
         let mut h = WordHasher::default();
         let clock = Clock {
             now_ms: self.now_ms,
@@ -337,9 +392,10 @@ impl World {
             xfetch: matches!(self.config.load_guard, LoadGuard::XFetch { .. }),
         };
         let mut names = Names {
-            flows: Vec::new(),
-            tokens: Vec::new(),
+            flows: flow_names,
+            tokens,
             clock,
+            missing: false,
         };
         h.word(self.now_ms);
         self.service().rng.hash(&mut h);
@@ -375,7 +431,7 @@ impl World {
         // commit notified it meanwhile (bit 1); the word of a relay never notified is
         // the one `working` alone hashed to, so pinned values stand.
         h.word(u64::from(self.relay().working) | u64::from(self.relay().notified) << 1);
-        service_words(self.service(), &mut names, &mut h);
+        service_words(self.service(), &mut names, order, &mut h);
         // Every other service and cache node (`topology`), in id order: nothing for a
         // world of one of each, so the classic scenarios' fingerprints stand.
         for (id, service) in self
@@ -384,53 +440,64 @@ impl World {
             .filter(|(id, _)| *id != NodeId::SERVICE)
         {
             (id, service.rng).hash(&mut h);
-            service_words(service, &mut names, &mut h);
+            service_words(service, &mut names, order, &mut h);
         }
         for (id, cache) in self.nodes.caches().filter(|(id, _)| *id != NodeId::CACHE) {
             id.hash(&mut h);
             cache_words(cache, clock, &mut names, &mut h);
         }
-        // Timers: a multiset.
-        let mut timers: Vec<(u64, super::ids::TimerId, &Timer)> = self
-            .timers
-            .iter()
-            .map(|t| (hash_of(&names.timer(t, false)), t.id, t))
-            .collect();
-        timers.sort_unstable_by_key(|(k, id, _)| (*k, *id));
-        let mut words: Vec<u64> = timers
-            .iter()
-            .map(|(_, _, t)| hash_of(&names.timer(t, true)))
-            .collect();
+        // Timers: a multiset. An item that names only what is named already hashes
+        // the same once names are given: its first hash is its last.
+        order.clear();
+        order.extend(self.timers.iter().enumerate().map(|(i, t)| {
+            names.missing = false;
+            let k = hash_of(&names.timer(t, false));
+            (k, t.id.0, i, names.missing)
+        }));
+        order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+        words.clear();
+        words.extend(order.iter().map(|(k, _, i, missing)| {
+            if *missing {
+                hash_of(&names.timer(&self.timers[*i], true))
+            } else {
+                *k
+            }
+        }));
         words.sort_unstable();
         words.hash(&mut h);
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence.
-        let mut msgs: Vec<(u64, super::ids::MsgId, usize)> = self
-            .net
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (hash_of(&names.message(m, false)), m.id, i))
-            .collect();
-        msgs.sort_unstable_by_key(|(k, id, _)| (*k, *id));
-        let mut finals = vec![0u64; self.net.len()];
-        for (_, _, i) in &msgs {
-            finals[*i] = hash_of(&names.message(&self.net[*i], true));
+        order.clear();
+        order.extend(self.net.iter().enumerate().map(|(i, m)| {
+            names.missing = false;
+            let k = hash_of(&names.message(m, false));
+            (k, m.id.0, i, names.missing)
+        }));
+        order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+        finals.clear();
+        finals.resize(self.net.len(), 0);
+        for (k, _, i, missing) in order.iter() {
+            finals[*i] = if *missing {
+                hash_of(&names.message(&self.net[*i], true))
+            } else {
+                *k
+            };
         }
-        let mut unordered: Vec<u64> = Vec::new();
-        let mut links: Vec<(NodeId, NodeId, usize, u64)> = Vec::new();
+        words.clear();
+        links.clear();
         for (i, m) in self.net.iter().enumerate() {
             if ordered(m.from, m.to) {
                 links.push((m.from, m.to, i, finals[i]));
             } else {
-                unordered.push(finals[i]);
+                words.push(finals[i]);
             }
         }
-        unordered.sort_unstable();
-        unordered.hash(&mut h);
+        words.sort_unstable();
+        words.hash(&mut h);
         // Sorted by connection, and within one by position in the network (send order).
         links.sort_unstable_by_key(|(from, to, i, _)| (*from, *to, *i));
         h.word(links.len() as u64);
-        for (from, to, _, w) in &links {
+        for (from, to, _, w) in links.iter() {
             (from, to, w).hash(&mut h);
         }
         h.finish()
@@ -480,17 +547,19 @@ fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mut WordHashe
 
 /// A service's words: its open requests (a set, in content order) and its
 /// single-flight loads.
-fn service_words(service: &Service, names: &mut Names, h: &mut WordHasher) {
+fn service_words(service: &Service, names: &mut Names, order: &mut Order, h: &mut WordHasher) {
     // Open requests: a set, in content order (names not yet given sort last).
-    let mut flows: Vec<(u64, FlowId, &Flow)> = service
-        .flows
-        .iter()
-        .map(|f| (hash_of(&names.open_request(f, false)), f.id, f))
-        .collect();
-    flows.sort_unstable_by_key(|(k, id, _)| (*k, *id));
-    h.word(flows.len() as u64);
-    for (_, _, f) in &flows {
-        names.open_request(f, true).hash(h);
+    let open = &service.flows;
+    order.clear();
+    order.extend(
+        open.iter()
+            .enumerate()
+            .map(|(i, f)| (hash_of(&names.open_request(f, false)), f.id.0, i, false)),
+    );
+    order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+    h.word(order.len() as u64);
+    for (_, _, i, _) in order.iter() {
+        names.open_request(&open[*i], true).hash(h);
     }
     h.word(service.loading.len() as u64);
     for (key, waiters) in service.loading.iter() {
@@ -521,7 +590,7 @@ mod tests {
             Some(7u32),
             vec![1u64, 2],
         );
-        assert_eq!(hash_of(&value), 12_709_429_310_513_327_088);
+        assert_eq!(hash_of(&value), 9_336_267_887_683_160_831);
         assert_ne!(hash_of(&(1u32, 2u32)), hash_of(&(2u32, 1u32)));
     }
 }
