@@ -10,10 +10,13 @@
 //! node has not ended.
 use super::model::{Model, Property, When};
 use crate::sim::books::Invariant;
+use crate::sim::fact::Facts;
 use crate::sim::fault::{Fault, NodeStatus};
 use crate::sim::ids::NodeId;
+use crate::sim::node::Scratch;
 use crate::sim::run::Run;
 use crate::sim::world::{Event, World};
+use std::cell::RefCell;
 
 /// How many faults the search may place beyond the story's own, and of which kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +81,10 @@ pub struct Searched {
 
 pub struct WorldModel {
     start: World,
+    /// The buffers a step writes into (its nodes' answers, its facts), lent to each
+    /// new state for its step and taken back: a world clones them empty, so without
+    /// this every step would allocate them anew.
+    spare: RefCell<(Scratch, Facts)>,
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
@@ -119,6 +126,7 @@ impl WorldModel {
             .collect();
         WorldModel {
             start,
+            spare: RefCell::new(Default::default()),
             budget,
             story,
             invariants,
@@ -213,9 +221,18 @@ impl Model for WorldModel {
             None => None,
         };
         let mut next = state.clone();
+        let mut spare = self.spare.borrow_mut();
+        std::mem::swap(&mut next.world.scratch, &mut spare.0);
+        std::mem::swap(&mut next.world.facts, &mut spare.1);
         // `action` comes from `actions` of this very state: no need to ask again, and
         // no narration to build.
-        next.world.step_quiet(action).ok()?;
+        let stepped = next.world.step_quiet(action);
+        // The buffers come back (nobody reads a search state's facts), emptied: a
+        // world's step leaves its `Out` empty and starts by clearing its facts.
+        std::mem::swap(&mut next.world.scratch, &mut spare.0);
+        std::mem::swap(&mut next.world.facts, &mut spare.1);
+        spare.1 .0.clear();
+        stepped.ok()?;
         match charge {
             Some(Charge::Story(i)) => next.story_used[i] += 1,
             Some(Charge::Extra) => next.extra_used += 1,
