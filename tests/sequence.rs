@@ -268,3 +268,82 @@ fn the_drawing_fits_its_box_down_to_a_readable_width() {
     let w = attr(tags(&html, "svg xmlns")[0], "width").unwrap();
     assert!(w.parse::<f64>().unwrap() <= 640.0, "{w}");
 }
+
+#[test]
+fn eight_lanes_fit_the_1280_column_and_their_names_stay_on_top() {
+    let s = scenarios::find("dual-write-crash").unwrap();
+    let fixes = Fixes::parse(s, ["outbox"]).unwrap();
+    let mut run = Run::with_default_seed(s, fixes);
+    run.run_to_end();
+    let seq = Sequence::of(&run);
+    assert!(seq.lanes.len() >= 8, "{:?}", seq.lanes);
+    // The 1280x720 column is about 640 px wide.
+    let g = draw::Geometry::fit(seq.lanes.len(), Some(640.0));
+    assert!(g.width() <= 640.0, "{g:?}");
+    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now), g);
+    // The drawing first (a picture is made of the first <svg>), then the strip of
+    // names that sticks to the top of the box, hidden from screen readers.
+    let svgs = tags_where(&html, |t| t.starts_with("svg "));
+    assert_eq!(svgs.len(), 2);
+    assert_eq!(attr(svgs[0], "class"), Some("seq-svg"));
+    assert_eq!(attr(svgs[1], "class"), Some("seq-svg seq-sticky"));
+    assert_eq!(attr(svgs[1], "aria-hidden"), Some("true"));
+    assert_eq!(attr(svgs[1], "width"), attr(svgs[0], "width"));
+    let names = tags(&html, "class=\"seq-lane-name\"");
+    assert_eq!(
+        names.len(),
+        2 * seq.lanes.len(),
+        "each name in the drawing and the strip"
+    );
+    // Too narrow for one row: every other name is higher, and a name never reaches
+    // the next name of its row (two lanes on).
+    let ys: Vec<&str> = names[..seq.lanes.len()]
+        .iter()
+        .map(|t| attr(t, "y").unwrap())
+        .collect();
+    assert_ne!(ys[0], ys[1], "{ys:?}");
+    assert_eq!(ys[0], ys[2], "{ys:?}");
+    for lane in &seq.lanes {
+        let width = lane.to_string().chars().count() as f64 * 8.2;
+        assert!(width < 2.0 * g.lane_w, "{lane} fits two lanes of {g:?}");
+    }
+    // Wide enough, one row.
+    let wide = draw::Geometry::fit(seq.lanes.len(), None);
+    let html = draw::svg(&seq, &Notes::new(), &draw::RowMap::plain(seq.now), wide);
+    let names = tags(&html, "class=\"seq-lane-name\"");
+    assert_eq!(attr(names[0], "y"), attr(names[1], "y"));
+}
+
+#[test]
+fn two_messages_sent_together_have_their_labels_apart() {
+    let mut together = 0;
+    for s in scenarios::ALL.iter() {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        let seq = Sequence::of(&run);
+        let html = draw::svg(
+            &seq,
+            &Notes::new(),
+            &draw::RowMap::plain(seq.now),
+            draw::Geometry::fit(seq.lanes.len(), Some(640.0)),
+        );
+        let labels: Vec<(&str, &str)> = tags(&html, "class=\"seq-label\"")
+            .iter()
+            .map(|t| (attr(t, "x").unwrap(), attr(t, "y").unwrap()))
+            .collect();
+        for (i, l) in labels.iter().enumerate() {
+            assert!(!labels[..i].contains(l), "{}: two labels at {l:?}", s.id);
+        }
+        together += seq
+            .messages
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| {
+                seq.messages[..*i]
+                    .iter()
+                    .any(|o| o.sent_step == m.sent_step && o.from == m.from)
+            })
+            .count();
+    }
+    assert!(together > 0, "the catalog has messages sent together");
+}

@@ -19,10 +19,13 @@ pub const SIDE_W: f64 = 300.0;
 pub const HEAD_H: f64 = 44.0;
 pub const ROW_H: f64 = 26.0;
 
-/// The narrowest a lane gets to fit its box (its name, `consumer`, still fits).
-pub const LANE_MIN_W: f64 = 76.0;
+/// The narrowest a lane gets to fit its box: eight lanes fit the 1280×720 column. Below
+/// `NAME_W` the lane names take two rows, so each has the width of two lanes.
+pub const LANE_MIN_W: f64 = 52.0;
 /// The narrowest the events column gets (`123 ms · deliver m17` fits).
 pub const SIDE_MIN_W: f64 = 170.0;
+/// The width of a character of the lane names (13 px, bold monospace).
+const NAME_CHAR_W: f64 = 8.2;
 
 /// The widths of the drawing's columns: as wide as the box it is drawn in (lanes
 /// narrower down to `LANE_MIN_W`, the events column down to `SIDE_MIN_W`); in a
@@ -68,6 +71,14 @@ impl Geometry {
     /// Where the events column starts.
     fn side_x(&self) -> f64 {
         GUTTER_W + self.lane_w * self.lanes as f64 + 10.0
+    }
+
+    /// Whether the lane names take two rows (every other name higher), because one
+    /// of `names` is wider than its lane.
+    fn staggered(&self, names: &[String]) -> bool {
+        names
+            .iter()
+            .any(|n| n.chars().count() as f64 * NAME_CHAR_W + 6.0 > self.lane_w)
     }
 }
 
@@ -307,36 +318,31 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap, geo: Geometry) -> String
     }
     m.fixed("</g>");
 
-    // The lanes: a name on top and a line down.
+    // The lanes: a line down (their names are drawn by `lane_names`, last, on top).
     m.fixed("<g class=\"seq-lanes\">");
     for (i, lane) in seq.lanes.iter().enumerate() {
         let x = px(geo.lane_x(i)).to_string();
-        m.tag("g")
+        m.tag("line")
             .attr("class", "seq-lane")
             .attr("data-node", &lane.to_string())
-            .body()
-            .tag("line")
             .attr("x1", &x)
             .attr("y1", &px(HEAD_H - 6.0).to_string())
             .attr("x2", &x)
             .attr("y2", &px(h).to_string())
-            .empty()
-            .tag("text")
-            .attr("class", "seq-lane-name")
-            .attr("x", &x)
-            .attr("y", &px(HEAD_H - 16.0).to_string())
-            .attr("text-anchor", "middle")
-            .body()
-            .text(&lane.to_string())
-            .end("text")
-            .end("g");
+            .empty();
     }
     m.fixed("</g>");
 
     // The messages.
     m.fixed("<g class=\"seq-messages\">");
     let lane_of = |id| seq.lanes.iter().position(|l| *l == id).unwrap_or(0);
-    for msg in &seq.messages {
+    for (i, msg) in seq.messages.iter().enumerate() {
+        // Messages one node sent in one step start at one point: the first's label
+        // goes above its line, the second's below, so they do not cover each other.
+        let sibling = seq.messages[..i]
+            .iter()
+            .filter(|o| o.sent_step == msg.sent_step && o.from == msg.from)
+            .count();
         let folded_away = map
             .rows
             .iter()
@@ -414,16 +420,69 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap, geo: Geometry) -> String
         }
         // The label sits at the start of the line, on the side it leaves towards.
         let right = x1 >= x0;
+        let label_y = match sibling {
+            0 => y0 - 4.0,
+            n => y0 + 1.0 + 11.0 * n as f64,
+        };
         m.tag("text")
             .attr("class", "seq-label")
             .attr("x", &px(x0 + if right { 6.0 } else { -6.0 }).to_string())
-            .attr("y", &px(y0 - 4.0).to_string())
+            .attr("y", &px(label_y).to_string())
             .attr("text-anchor", if right { "start" } else { "end" })
             .body()
             .text(&format!("{} {}", msg.id, msg.label))
             .end("text")
             .end("g");
     }
-    m.fixed("</g></svg>");
+    m.fixed("</g>");
+    lane_names(&mut m, seq, geo);
+    m.fixed("</svg>");
+    // The same names again, in a strip that stays at the top of the scrolled box
+    // (teach.css: `position: sticky`), so a long run keeps its lanes named. It comes
+    // after the drawing, so that the drawing is the box's first `<svg>` (the one a
+    // picture is made of), and is hidden from screen readers (the names are above).
+    m.tag("svg")
+        .attr("class", "seq-svg seq-sticky")
+        .attr("width", &px(w).to_string())
+        .attr("height", &px(HEAD_H).to_string())
+        .attr("viewBox", &format!("0 0 {} {}", px(w), px(HEAD_H)))
+        .attr(
+            "style",
+            &format!("--seq-w:{};--seq-head:{}", px(w), px(HEAD_H)),
+        )
+        .attr("aria-hidden", "true")
+        .body();
+    m.tag("rect")
+        .attr("class", "seq-bg")
+        .attr("width", &px(w).to_string())
+        .attr("height", &px(HEAD_H - 4.0).to_string())
+        .empty();
+    lane_names(&mut m, seq, geo);
+    m.fixed("</svg>");
     m.finish()
+}
+
+/// The lanes' names over their lines: on one row, or on two (every other name higher)
+/// when a name is wider than its lane.
+fn lane_names(m: &mut Markup, seq: &Sequence, geo: Geometry) {
+    let names: Vec<String> = seq.lanes.iter().map(|l| l.to_string()).collect();
+    let two_rows = geo.staggered(&names);
+    m.fixed("<g class=\"seq-lane-names\">");
+    for (i, name) in names.iter().enumerate() {
+        let y = if two_rows && i % 2 == 0 {
+            HEAD_H - 28.0
+        } else {
+            HEAD_H - 12.0
+        };
+        m.tag("text")
+            .attr("class", "seq-lane-name")
+            .attr("data-node", name)
+            .attr("x", &px(geo.lane_x(i)).to_string())
+            .attr("y", &px(y).to_string())
+            .attr("text-anchor", "middle")
+            .body()
+            .text(name)
+            .end("text");
+    }
+    m.fixed("</g>");
 }
