@@ -13,6 +13,8 @@ use html::{attr, tags_where};
 
 #[path = "markup/diagram.rs"]
 mod diagram;
+#[path = "markup/topology.rs"]
+mod topology;
 
 /// Every `<... data-testid="id" ...>` start tag in `html`.
 fn tags<'a>(html: &'a str, id: &str) -> Vec<&'a str> {

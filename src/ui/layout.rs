@@ -1,15 +1,21 @@
-//! Where the diagram puts each node, and what each node shows of its state: the cache's
-//! keys with their values (marked when they differ from the database), the database's
-//! committed rows, the requests the service holds with their leases and locks, the
-//! write-behind queue, the bus's log, the consumer's memory.
+//! Where the diagram puts each node, for any topology a scenario can have: the flow in
+//! columns (clients, the edge cache, the services, storage: the cache nodes over the
+//! database and its replicas, then the write-behind flusher and the CDC invalidator,
+//! then the event pipeline), each kind in the place it has in the flow, so the picture
+//! of a larger topology is the picture of the classic one with more boxes. A second
+//! region is a band of its own under the first, drawn as a group (`region_box`).
+//! What each node shows inside its box is `inside.rs`.
 //!
-//! Two layouts: `Wide` puts the flow left to right (clients, service, storage, the
-//! event pipeline); `Narrow` (a phone) puts it top to bottom, so the diagram keeps a
-//! legible size on a 390 px screen instead of shrinking a wide picture.
+//! Two layouts: `Wide` puts the flow left to right; `Narrow` (a phone) puts it top to
+//! bottom, so the diagram keeps a legible size on a 390 px screen instead of shrinking a
+//! wide picture.
 //!
 //! Architecture Invariant: no Leptos here; plain functions of a `sim::view::View`.
 use crate::sim::view::View;
 use crate::sim::NodeId;
+
+mod inside;
+pub use inside::{fit, lines, wrap, Line, MAX_LINES};
 
 /// How the diagram is laid out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,33 +24,24 @@ pub enum Layout {
     Narrow,
 }
 
-/// The most state lines a node shows; the rest are counted on a last line.
-pub const MAX_LINES: usize = 6;
 /// The height of a node with no state lines (its name and its note).
 const HEAD_H: f64 = 42.0;
 /// Each state line's height.
 pub const LINE_H: f64 = 15.0;
+/// The width of a character of the state lines (12 px monospace).
+pub const STATE_CHAR_W: f64 = 7.3;
 /// Space around the drawing.
 const MARGIN: f64 = 10.0;
 /// The narrow layout's width.
 const NARROW_W: f64 = 400.0;
+/// Space between a region's group box and the nodes in it; above them, its label.
+pub const GROUP_PAD: f64 = 8.0;
+pub const GROUP_LABEL_H: f64 = 16.0;
+/// Space between the two regions' bands: the group box, its label, and a gap.
+const BAND_GAP: f64 = GROUP_PAD * 2.0 + GROUP_LABEL_H + 12.0;
 
-/// A line of state drawn inside a node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Line {
-    pub text: String,
-    /// `stale` (differs from the database), `guard` (lease, lock, tombstone), `more`,
-    /// or empty.
-    pub class: &'static str,
-}
-
-impl Line {
-    fn plain(text: String) -> Line {
-        Line { text, class: "" }
-    }
-}
-
-/// A node placed: its centre, its size, and its state lines.
+/// A node placed: its centre, its size, its region and its state lines (wrapped to
+/// its width).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Placed {
     pub id: NodeId,
@@ -52,6 +49,7 @@ pub struct Placed {
     pub y: f64,
     pub w: f64,
     pub h: f64,
+    pub region: u8,
     pub lines: Vec<Line>,
 }
 
@@ -62,168 +60,67 @@ impl Placed {
     }
 }
 
-/// The short form of a guard's text: "lease #1", "tombstone v2", "locked by reader".
-fn short_guard(text: &str) -> &str {
-    [" until ", " issued "]
-        .iter()
-        .filter_map(|cut| text.find(cut))
-        .min()
-        .map_or(text, |at| &text[..at])
+/// How many characters of state fit a box `w` wide.
+pub fn chars(w: f64) -> usize {
+    ((w - 12.0) / STATE_CHAR_W) as usize
 }
 
-/// What node `id` shows of its state, at most `MAX_LINES` lines.
-pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::new();
+/// The column of a node's kind in the flow (the wide layout's column, the narrow
+/// layout's row). Every kind is named: a new kind must say where it goes.
+fn column(id: NodeId) -> usize {
     match id {
-        NodeId::CACHE => {
-            for e in &v.cache {
-                out.push(if e.stale {
-                    Line {
-                        text: format!("{} = {} ≠ db", e.key, e.value),
-                        class: "stale",
-                    }
-                } else {
-                    Line::plain(format!("{} = {}", e.key, e.value))
-                });
-            }
-            for g in &v.guards {
-                out.push(Line {
-                    text: format!("{} {}", g.key, short_guard(&g.text)),
-                    class: "guard",
-                });
-            }
-        }
-        NodeId::Db => {
-            for r in &v.db {
-                let differs = v.cache.iter().any(|e| e.key == r.key && e.stale);
-                out.push(if differs {
-                    Line {
-                        text: format!("{} = {} ≠ cache", r.key, r.value),
-                        class: "stale",
-                    }
-                } else {
-                    Line::plain(format!("{} = {}", r.key, r.value))
-                });
-            }
-            for u in &v.uncommitted {
-                out.push(Line {
-                    text: u.clone(),
-                    class: "guard",
-                });
-            }
-            for o in v.outbox.iter().filter(|o| !o.published) {
-                out.push(Line::plain(format!("outbox {} unpublished", o.event_id)));
-            }
-        }
-        NodeId::SERVICE => {
-            for r in &v.requests {
-                out.push(Line::plain(r.text.clone()));
-            }
-        }
-        NodeId::Flusher => {
-            for q in &v.queue {
-                let state = if q.in_flight { " (writing)" } else { "" };
-                out.push(Line::plain(format!("{} = {}{state}", q.key, q.value)));
-            }
-        }
-        NodeId::Bus => {
-            for b in &v.bus {
-                out.push(Line::plain(format!(
-                    "{} {}={} {}",
-                    b.event_id, b.key, b.value, b.state
-                )));
-            }
-            for d in &v.dlq {
-                out.push(Line {
-                    text: format!("DLQ {} {}={}", d.event_id, d.key, d.value),
-                    class: "guard",
-                });
-            }
-        }
-        NodeId::Consumer => {
-            if let Some(c) = &v.consumer {
-                if !c.inbox.is_empty() {
-                    out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
-                }
-                for a in &c.applied {
-                    out.push(Line::plain(format!("applied {a}")));
-                }
-                if !c.processed.is_empty() {
-                    out.push(Line::plain(format!("seen {}", c.processed.join(" "))));
-                }
-            }
-        }
-        NodeId::Replica(_) => {
-            for r in &v.replica {
-                let primary = v.db.iter().find(|d| d.key == r.key);
-                out.push(match primary {
-                    Some(p) if p.version > r.version => Line {
-                        text: format!("{} = {} (lag)", r.key, r.value),
-                        class: "stale",
-                    },
-                    _ => Line::plain(format!("{} = {}", r.key, r.value)),
-                });
-            }
-        }
-        // The others show no state of their own here yet (more instances of a kind,
-        // kinds the production chapter adds).
-        _ => {}
+        NodeId::Reader(_) | NodeId::Writer(_) => 0,
+        NodeId::Cdn => 1,
+        NodeId::Service(_) => 2,
+        NodeId::Cache(_) | NodeId::Db | NodeId::Replica(_) => 3,
+        // Both sit between the cache and the database: the flusher drains the cache's
+        // queue into the database; the invalidator tails the database's commit log
+        // and deletes from the caches.
+        NodeId::Flusher | NodeId::Invalidator => 4,
+        NodeId::Consumer | NodeId::Bus | NodeId::Relay => 5,
     }
-    if out.len() > MAX_LINES {
-        let more = out.len() - (MAX_LINES - 1);
-        out.truncate(MAX_LINES - 1);
-        out.push(Line {
-            text: format!("+{more} more"),
-            class: "more",
-        });
-    }
-    out
+}
+const COLUMNS: usize = 6;
+
+/// The order within a column, top to bottom: the caches over the database and its
+/// replicas; the consumer (by the cache) over the bus over the relay (by the database).
+fn rank(id: NodeId) -> (u8, NodeId) {
+    let r = match id {
+        NodeId::Consumer => 0,
+        NodeId::Bus => 1,
+        NodeId::Relay => 2,
+        _ => 3,
+    };
+    (r, id)
 }
 
 /// The width of a node's box in the wide layout.
 fn wide_w(id: NodeId) -> f64 {
     match id {
-        NodeId::SERVICE => 230.0,
-        NodeId::CACHE | NodeId::Db | NodeId::Bus | NodeId::Consumer => 150.0,
+        NodeId::Service(_) => 230.0,
+        NodeId::Cache(_) | NodeId::Db | NodeId::Bus | NodeId::Consumer => 160.0,
+        NodeId::Replica(_) => 150.0,
         _ => 124.0,
     }
 }
 
-/// The groups of nodes, in flow order: each group is a column (wide) or a row
-/// (narrow), and within a group the nodes are in that order.
-fn groups(v: &View) -> Vec<Vec<NodeId>> {
-    let has = |id: NodeId| v.nodes.iter().any(|n| n.id == id);
-    let pick =
-        |ids: &[NodeId]| -> Vec<NodeId> { ids.iter().copied().filter(|i| has(*i)).collect() };
-    let clients: Vec<NodeId> = v
-        .nodes
-        .iter()
-        .map(|n| n.id)
-        .filter(|i| i.is_client())
-        .collect();
-    let mut all = vec![
-        clients,
-        pick(&[NodeId::SERVICE]),
-        pick(&[NodeId::CACHE, NodeId::Db, NodeId::Replica(1)]),
-        pick(&[NodeId::Flusher]),
-        pick(&[NodeId::Consumer, NodeId::Bus, NodeId::Relay]),
-    ];
-    // A node none of the groups names (a kind added later) still gets a place: a
-    // column of its own at the end, so the diagram never leaves a node out.
-    let placed: Vec<NodeId> = all.iter().flatten().copied().collect();
-    all.push(
-        v.nodes
-            .iter()
-            .map(|n| n.id)
-            .filter(|i| !placed.contains(i))
-            .collect(),
-    );
-    all.into_iter().filter(|g| !g.is_empty()).collect()
-}
-
-fn height(v: &View, id: NodeId) -> (f64, Vec<Line>) {
-    let lines = lines(v, id);
-    (HEAD_H + LINE_H * lines.len() as f64, lines)
+/// The nodes of each region (1, then 2 if it has any), each as its columns: empty
+/// where the region has no node of those kinds.
+fn bands(v: &View) -> Vec<(u8, Vec<Vec<NodeId>>)> {
+    let mut out = Vec::new();
+    for region in [1, 2] {
+        let mut cols = vec![Vec::new(); COLUMNS];
+        for n in v.nodes.iter().filter(|n| n.region.max(1) == region) {
+            cols[column(n.id)].push(n.id);
+        }
+        for c in &mut cols {
+            c.sort_by_key(|id| rank(*id));
+        }
+        if region == 1 || cols.iter().any(|c| !c.is_empty()) {
+            out.push((region, cols));
+        }
+    }
+    out
 }
 
 /// Every node placed, and the drawing's width and height.
@@ -234,97 +131,166 @@ pub fn place(v: &View, layout: Layout) -> (Vec<Placed>, f64, f64) {
     }
 }
 
-/// Columns left to right; each column spreads its nodes over the drawing's height.
+/// A node's box of width `w`, its lines wrapped to it, at (x, y) = (0, 0).
+fn sized(v: &View, id: NodeId, w: f64, region: u8) -> Placed {
+    let lines = inside::wrap(lines(v, id), chars(w));
+    Placed {
+        id,
+        x: 0.0,
+        y: 0.0,
+        w,
+        h: HEAD_H + LINE_H * lines.len() as f64,
+        region,
+        lines,
+    }
+}
+
+/// Columns left to right (a column no region uses takes no room); each region a band
+/// of the same columns, the second under the first; in a band, each column spreads its
+/// nodes over the band's height.
 fn wide(v: &View) -> (Vec<Placed>, f64, f64) {
     const GAP: f64 = 22.0;
     const COL_GAP: f64 = 56.0;
-    let cols: Vec<Vec<(NodeId, f64, Vec<Line>)>> = groups(v)
+    let bands: Vec<(u8, Vec<Vec<Placed>>)> = bands(v)
         .into_iter()
-        .map(|g| {
-            g.into_iter()
-                .map(|id| {
-                    let (h, lines) = height(v, id);
-                    (id, h, lines)
+        .map(|(region, cols)| {
+            let cols = cols
+                .into_iter()
+                .map(|c| {
+                    c.into_iter()
+                        .map(|id| sized(v, id, wide_w(id), region))
+                        .collect()
                 })
-                .collect()
+                .collect();
+            (region, cols)
         })
         .collect();
-    let stack = |c: &Vec<(NodeId, f64, Vec<Line>)>| {
-        c.iter().map(|n| n.1).sum::<f64>() + GAP * c.len().saturating_sub(1) as f64
-    };
-    // At least tall enough for the storage column to keep a visible gap.
-    let inner = cols.iter().map(stack).fold(260.0, f64::max);
-    let total_h = inner + 2.0 * MARGIN;
-    let mut out = Vec::new();
+    // Each column's width and left edge, over both bands.
+    let mut lefts = [0.0; COLUMNS];
+    let mut widths = [0.0; COLUMNS];
     let mut left = MARGIN;
-    for col in cols {
-        let w = col.iter().map(|n| wide_w(n.0)).fold(0.0, f64::max);
-        let x = left + w / 2.0;
-        let used: f64 = col.iter().map(|n| n.1).sum();
-        let n = col.len() as f64;
-        // Space between (first at the top, last at the bottom) for storage and the
-        // pipeline; clients and lone nodes spread evenly around the middle.
-        let (mut y, gap) = if col.len() == 1 {
-            ((total_h - used) / 2.0, 0.0)
-        } else if col[0].0.is_client() {
-            let gap = ((inner - used) / n).min(60.0);
-            let top = (total_h - used - gap * (n - 1.0)) / 2.0;
-            (top, gap)
-        } else {
-            (MARGIN, (inner - used) / (n - 1.0))
-        };
-        for (id, h, lines) in col {
-            out.push(Placed {
-                id,
-                x,
-                y: y + h / 2.0,
-                w: wide_w(id),
-                h,
-                lines,
-            });
-            y += h + gap;
+    for c in 0..COLUMNS {
+        let w = bands
+            .iter()
+            .flat_map(|(_, cols)| cols[c].iter().map(|n| n.w))
+            .fold(0.0, f64::max);
+        if w > 0.0 {
+            lefts[c] = left;
+            widths[c] = w;
+            left += w + COL_GAP;
         }
-        left += w + COL_GAP;
     }
-    (out, left - COL_GAP + MARGIN, total_h)
+    let stack = |c: &Vec<Placed>| {
+        c.iter().map(|n| n.h).sum::<f64>() + GAP * c.len().saturating_sub(1) as f64
+    };
+    let mut out = Vec::new();
+    let mut top = MARGIN;
+    let single = bands.len() == 1;
+    for (i, (_, cols)) in bands.into_iter().enumerate() {
+        // At least tall enough for the storage column to keep a visible gap; the
+        // second region's band as tall as its nodes.
+        let least = match (single, i) {
+            (true, _) => 260.0,
+            (false, 0) => 160.0,
+            _ => 0.0,
+        };
+        let inner = cols.iter().map(stack).fold(least, f64::max);
+        for (c, col) in cols.into_iter().enumerate() {
+            let used: f64 = col.iter().map(|n| n.h).sum();
+            let n = col.len() as f64;
+            // Space between (first at the top, last at the bottom) for storage and the
+            // pipeline; clients and lone nodes spread evenly around the middle.
+            let (mut y, gap) = if col.len() <= 1 {
+                (top + (inner - used) / 2.0, 0.0)
+            } else if c == 0 {
+                let gap = ((inner - used) / n).min(60.0);
+                (top + (inner - used - gap * (n - 1.0)) / 2.0, gap)
+            } else {
+                (top, (inner - used) / (n - 1.0))
+            };
+            for mut p in col {
+                p.x = lefts[c] + widths[c] / 2.0;
+                p.y = y + p.h / 2.0;
+                y += p.h + gap;
+                out.push(p);
+            }
+        }
+        top += inner + BAND_GAP;
+    }
+    (out, left - COL_GAP + MARGIN, top - BAND_GAP + MARGIN)
 }
 
-/// Rows top to bottom, at most three nodes a row (clients wrap); each row spreads its
-/// nodes over the width.
+/// Rows top to bottom, at most three clients or two other nodes a row (a column of the
+/// flow wraps); each
+/// row spreads its nodes over the width; the second region's rows after the first's.
 fn narrow(v: &View) -> (Vec<Placed>, f64, f64) {
     const GAP: f64 = 8.0;
     const ROW_GAP: f64 = 40.0;
-    let rows: Vec<Vec<NodeId>> = groups(v)
-        .into_iter()
-        .flat_map(|g| g.chunks(3).map(<[NodeId]>::to_vec).collect::<Vec<_>>())
-        .collect();
     let mut out = Vec::new();
     let mut top = MARGIN;
-    for row in rows {
-        let n = row.len() as f64;
-        let w = ((NARROW_W - 2.0 * MARGIN - GAP * (n - 1.0)) / n).min(240.0);
-        let placed: Vec<(NodeId, f64, Vec<Line>)> = row
-            .into_iter()
-            .map(|id| {
-                let (h, lines) = height(v, id);
-                (id, h, lines)
-            })
-            .collect();
-        let row_h = placed.iter().map(|p| p.1).fold(0.0, f64::max);
-        let span = w * n + GAP * (n - 1.0);
-        let mut x = (NARROW_W - span) / 2.0 + w / 2.0;
-        for (id, h, lines) in placed {
-            out.push(Placed {
-                id,
-                x,
-                y: top + row_h / 2.0,
-                w,
-                h,
-                lines,
-            });
-            x += w + GAP;
+    for (i, (region, cols)) in bands(v).into_iter().enumerate() {
+        if i > 0 {
+            top += BAND_GAP - ROW_GAP;
         }
-        top += row_h + ROW_GAP;
+        // Clients are short: three a row; other boxes hold state: two a row.
+        let rows: Vec<Vec<NodeId>> = cols
+            .iter()
+            .enumerate()
+            .flat_map(|(i, c)| c.chunks(if i == 0 { 3 } else { 2 }).map(<[NodeId]>::to_vec))
+            .collect();
+        for row in rows {
+            let n = row.len() as f64;
+            let w = ((NARROW_W - 2.0 * MARGIN - GAP * (n - 1.0)) / n).min(240.0);
+            let placed: Vec<Placed> = row.into_iter().map(|id| sized(v, id, w, region)).collect();
+            let row_h = placed.iter().map(|p| p.h).fold(0.0, f64::max);
+            let span = w * n + GAP * (n - 1.0);
+            let mut x = (NARROW_W - span) / 2.0 + w / 2.0;
+            for mut p in placed {
+                p.x = x;
+                p.y = top + row_h / 2.0;
+                x += w + GAP;
+                out.push(p);
+            }
+            top += row_h + ROW_GAP;
+        }
     }
     (out, NARROW_W, top - ROW_GAP + MARGIN)
+}
+
+/// The box drawn around the nodes of region `region` (left, top, right, bottom), its
+/// label above the nodes inside it, at least `label_w` wide (grown evenly, within the
+/// drawing's `width`); `None` when no node is in it.
+pub fn region_box(
+    nodes: &[Placed],
+    region: u8,
+    label_w: f64,
+    width: f64,
+) -> Option<(f64, f64, f64, f64)> {
+    let inside: Vec<&Placed> = nodes.iter().filter(|n| n.region == region).collect();
+    if inside.is_empty() {
+        return None;
+    }
+    let l = inside
+        .iter()
+        .map(|n| n.x - n.w / 2.0)
+        .fold(f64::MAX, f64::min);
+    let t = inside
+        .iter()
+        .map(|n| n.y - n.h / 2.0)
+        .fold(f64::MAX, f64::min);
+    let r = inside
+        .iter()
+        .map(|n| n.x + n.w / 2.0)
+        .fold(f64::MIN, f64::max);
+    let b = inside
+        .iter()
+        .map(|n| n.y + n.h / 2.0)
+        .fold(f64::MIN, f64::max);
+    let grow = ((label_w - (r - l)) / 2.0).max(0.0);
+    Some((
+        (l - GROUP_PAD - grow).max(2.0),
+        t - GROUP_PAD - GROUP_LABEL_H,
+        (r + GROUP_PAD + grow).min(width - 2.0),
+        b + GROUP_PAD,
+    ))
 }

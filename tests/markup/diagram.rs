@@ -80,7 +80,7 @@ fn the_messages_a_step_sent_glide_in_and_no_others() {
 }
 
 /// The text of the `<g data-testid="node" data-node="id">` element.
-fn node_markup<'a>(svg: &'a str, id: &str) -> &'a str {
+pub(super) fn node_markup<'a>(svg: &'a str, id: &str) -> &'a str {
     let at = svg
         .find(&format!("data-testid=\"node\" data-node=\"{id}\""))
         .unwrap_or_else(|| panic!("no node {id}"));
@@ -160,9 +160,9 @@ fn the_service_shows_the_requests_it_holds_with_their_leases() {
 /// (left, top, right, bottom) of every node box and every message label, from the
 /// markup: nodes from their transform, width and height; labels from their text,
 /// anchor and place (11 px monospace, `figure`'s character width).
-type Rect = (f64, f64, f64, f64);
+pub(super) type Rect = (f64, f64, f64, f64);
 
-fn boxes(svg: &str) -> (Vec<Rect>, Vec<Rect>, usize) {
+pub(super) fn boxes(svg: &str) -> (Vec<Rect>, Vec<Rect>, usize) {
     let num = |t: &str, name: &str| -> f64 { attr(t, name).unwrap().parse().unwrap() };
     let translate = |t: &str| -> (f64, f64) {
         let tr = attr(t, "transform").unwrap();
@@ -202,7 +202,7 @@ fn boxes(svg: &str) -> (Vec<Rect>, Vec<Rect>, usize) {
     (nodes, labels, messages)
 }
 
-fn apart(a: Rect, b: Rect) -> bool {
+pub(super) fn apart(a: Rect, b: Rect) -> bool {
     // One unit of slack for the rounding to whole units.
     a.2 <= b.0 + 1.0 || b.2 <= a.0 + 1.0 || a.3 <= b.1 + 1.0 || b.3 <= a.1 + 1.0
 }
@@ -269,4 +269,48 @@ fn the_narrow_layout_fits_a_phone_width() {
             assert!(n.w >= 110.0, "{}: {} is too narrow to read", s.id, n.id);
         }
     }
+}
+
+#[test]
+fn a_long_state_line_wraps_at_its_parts_and_is_cut_only_past_three_lines() {
+    let line = |text: &str| layout::Line {
+        text: text.to_string(),
+        class: "guard",
+    };
+    let wrapped = layout::wrap(vec![line("reader: read user:1, filling, has v1")], 29);
+    let texts: Vec<&str> = wrapped.iter().map(|l| l.text.as_str()).collect();
+    // Broken after a comma, the rest indented; nothing lost, the class kept.
+    assert_eq!(texts, ["reader: read user:1,", "  filling, has v1"]);
+    assert!(wrapped.iter().all(|l| l.class == "guard"));
+    let short = layout::wrap(vec![line("user:1 = v1")], 29);
+    assert_eq!(short, vec![line("user:1 = v1")]);
+    // Too long for three lines: the third is cut with an ellipsis, within the width.
+    let long = layout::wrap(vec![line(&"word ".repeat(30))], 12);
+    assert_eq!(long.len(), 3);
+    assert!(
+        long.iter().all(|l| l.text.chars().count() <= 12),
+        "{long:?}"
+    );
+    assert!(long[2].text.ends_with('…'));
+    // In the diagram, the stale-set race's service says what its request holds.
+    let (mut run, _) = view_at("stale-set-race", 0);
+    let mut shown = 0;
+    for step in 0..=run.recorded() {
+        run.seek(step);
+        let v = View::of(run.world(), run.scenario);
+        if v.requests.iter().any(|r| r.text.ends_with("has v1")) {
+            let svg = figure::svg(&v, &Marks::none(Layout::Wide));
+            let service = node_markup(&svg, "service");
+            assert!(service.contains("has v1"), "step {step}: {service}");
+            // Screen readers get the request in one piece.
+            assert!(
+                attr(service, "aria-label")
+                    .unwrap()
+                    .contains("filling, has v1"),
+                "{service}"
+            );
+            shown += 1;
+        }
+    }
+    assert!(shown > 0, "the reader's request holds v1 at some step");
 }

@@ -1,0 +1,436 @@
+//! `View::of`: a world read into the flat picture the page draws (the types are in
+//! `view.rs`). Every node of the topology is read by its id: each cache node's keys,
+//! each service's requests, and the lines between them (each client's service, each
+//! service's cache and where its misses read).
+use super::*;
+use crate::sim::books::{Invariant, Metric};
+use crate::sim::cache::Cache;
+use crate::sim::config::NO_TTL;
+use crate::sim::scenario::Scenario;
+use crate::sim::world::World;
+
+impl View {
+    pub fn of(world: &World, scenario: &Scenario) -> View {
+        let now = world.now_ms;
+        let nodes: Vec<NodeView> = world
+            .nodes()
+            .into_iter()
+            .map(|id| NodeView {
+                id,
+                status: world.status_of(id),
+                note: note(world, id),
+                region: world.config.region_of(id),
+            })
+            .collect();
+
+        let in_flight = world
+            .net
+            .iter()
+            .map(|m| InFlightView {
+                id: m.id.to_string(),
+                seq: m.id.0,
+                from: m.from,
+                to: m.to,
+                kind: m.payload.kind(),
+                label: m.payload.to_string(),
+                sent_ms: m.sent_ms,
+                arrive_ms: m.arrive_ms,
+            })
+            .collect();
+        let (cache, guards) = cache_state(world, world.cache());
+        let copies = world
+            .nodes
+            .caches()
+            .filter(|(id, _)| *id != NodeId::CACHE)
+            .map(|(id, c)| {
+                let (entries, guards) = cache_state(world, c);
+                CopyView {
+                    id,
+                    entries,
+                    guards,
+                }
+            })
+            .collect();
+        let db = world
+            .db()
+            .rows
+            .iter()
+            .map(|(k, v)| DbRowView {
+                key: k.to_string(),
+                value: v.to_string(),
+                version: v.0,
+            })
+            .collect();
+        let replica = if world.config.replica.is_some() {
+            let rows = &world.replica().rows;
+            rows.iter()
+                .map(|(k, v)| DbRowView {
+                    key: k.to_string(),
+                    value: v.to_string(),
+                    version: v.0,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let timers = world
+            .timers
+            .iter()
+            .map(|t| TimerView {
+                id: t.id.to_string(),
+                owner: t.owner,
+                at_ms: t.at_ms,
+                label: crate::sim::world::timer_label(&t.kind),
+            })
+            .collect();
+        let invariants = scenario
+            .invariants
+            .iter()
+            .map(|inv: &Invariant| {
+                let result = inv.check(world);
+                InvariantView {
+                    name: inv.name(),
+                    describe: inv.describe(),
+                    ok: result.is_ok(),
+                    why: result.err(),
+                }
+            })
+            .collect();
+        let metrics = scenario
+            .metrics
+            .iter()
+            .map(|m: &Metric| MetricView {
+                name: m.name(),
+                value: m.value(&world.metrics),
+            })
+            .collect();
+        View {
+            now_ms: now,
+            nodes,
+            in_flight,
+            cache,
+            guards,
+            copies,
+            routes: routes(world),
+            cross_region_ms: world.config.latency.cross_region_ms,
+            db,
+            replica,
+            uncommitted: world
+                .db()
+                .txns
+                .iter()
+                .map(|t| format!("{}: {} = {} uncommitted", t.client, t.key, t.version))
+                .collect(),
+            timers,
+            invariants,
+            metrics,
+            enabled: world.enabled(),
+            outbox: outbox(world),
+            bus: bus(world),
+            dlq: world
+                .bus()
+                .dlq
+                .iter()
+                .map(|e| DlqView {
+                    event_id: e.ev.id.to_string(),
+                    key: e.ev.key.to_string(),
+                    value: e.ev.version.to_string(),
+                    version: e.ev.version.0,
+                    failures: e.failures,
+                })
+                .collect(),
+            queue: world
+                .cache()
+                .queue
+                .iter()
+                .map(|q| QueueItemView {
+                    key: q.key.to_string(),
+                    value: q.version.to_string(),
+                    version: q.version.0,
+                    in_flight: q.in_flight,
+                    durable: world.cache().log.contains(&(q.key, q.version)),
+                })
+                .collect(),
+            faults: world
+                .faults()
+                .into_iter()
+                .filter_map(|e| {
+                    e.fault().map(|f| FaultView {
+                        fault: f.name(),
+                        target: f.target(),
+                        event: e,
+                    })
+                })
+                .collect(),
+            bus_offset: world
+                .config
+                .bus
+                .filter(|b| b.durable)
+                .map(|_| world.bus().offset()),
+            bus_durable: world.config.bus.map(|b| b.durable),
+            bus_like: world
+                .config
+                .bus
+                .map(|b| crate::sim::narrate::behaves_like(&b)),
+            consumer: world.config.bus.map(|_| ConsumerView {
+                inbox: world
+                    .consumer()
+                    .inbox
+                    .iter()
+                    .map(|(ev, _)| ev.id.to_string())
+                    .collect(),
+                handling: world.consumer().busy.map(|(ev, _, _)| ev.id.to_string()),
+                // Only the memory the consumer really keeps: an idempotent consumer
+                // its processed ids, a version-aware one the newest version applied per
+                // key. A plain consumer remembers neither, so neither is shown.
+                processed: world
+                    .consumer()
+                    .processed
+                    .iter()
+                    .filter(|_| world.config.consumer.idempotent)
+                    .map(|id| id.to_string())
+                    .collect(),
+                applied: world
+                    .consumer()
+                    .applied
+                    .iter()
+                    .filter(|_| world.config.consumer.versioned)
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect(),
+            }),
+            requests: requests(world),
+        }
+    }
+}
+
+/// A cache node's live keys (each marked when it is not the value the database has
+/// committed) and its guards: tombstones, leases and locks.
+fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>) {
+    let now = world.now_ms;
+    let entries = c
+        .entries
+        .iter()
+        .filter(|(_, e)| e.expires_ms > now)
+        .map(|(k, e)| CacheEntryView {
+            key: k.to_string(),
+            value: e.version.to_string(),
+            version: e.version.0,
+            expires_ms: e.expires_ms,
+            expires_at: (e.expires_ms != NO_TTL).then_some(e.expires_ms),
+            stale: e.version != world.expected(*k),
+        })
+        .collect();
+    let mut guards: Vec<GuardView> = c
+        .tombstones
+        .iter()
+        .filter(|(_, t)| t.until_ms > now)
+        .map(|(k, t)| GuardView {
+            key: k.to_string(),
+            text: format!("tombstone {} until {} ms", t.version, t.until_ms),
+        })
+        .collect();
+    guards.extend(c.leases.iter().map(|(k, l)| GuardView {
+        key: k.to_string(),
+        text: format!("lease #{} issued at {} ms", l.token, l.issued_ms),
+    }));
+    guards.extend(
+        c.locks
+            .iter()
+            .filter(|(_, l)| l.until_ms > now)
+            .map(|(k, l)| GuardView {
+                key: k.to_string(),
+                text: format!("locked by {} until {} ms", l.holder, l.until_ms),
+            }),
+    );
+    (entries, guards)
+}
+
+/// The routes of the topology, as the nodes hold them: each client to its service,
+/// each service to its cache and to where its misses read.
+fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
+    let mut out: Vec<(NodeId, NodeId)> = world
+        .clients
+        .iter()
+        .map(|c| (c.id, c.settings.service))
+        .collect();
+    for (id, s) in world.nodes.services() {
+        out.push((id, s.settings.cache));
+        out.push((id, s.settings.reads));
+    }
+    out
+}
+
+/// The services' open requests, each in words: who asked, for what, at which stage,
+/// and what it holds (a loaded or committed version, a lease token, the lock).
+fn requests(world: &World) -> Vec<RequestView> {
+    use crate::sim::config::Op;
+    use crate::sim::parts::Stage;
+    world
+        .nodes
+        .services()
+        .flat_map(|(service, s)| s.flows.iter().map(move |f| (service, f)))
+        .map(|(service, f)| {
+            let op = match f.op {
+                Op::Read => "read",
+                Op::Write => "write",
+                Op::DirectWrite => "direct write",
+            };
+            let stage = match f.stage {
+                Stage::Lookup => "looking up",
+                Stage::WaitLease => "waiting for the lease",
+                Stage::Load => "loading",
+                Stage::Fill => "filling",
+                Stage::PreDelete => "deleting first",
+                Stage::Commit => "committing",
+                Stage::Invalidate => "invalidating",
+                Stage::Through => "setting through",
+                Stage::Behind => "queued behind",
+                Stage::WaitLoad => "waiting for a load",
+                Stage::Locking => "locking",
+                Stage::Recheck => "looking again",
+                Stage::TxUpdate => "updating in a transaction",
+                Stage::TxHook => "cache step inside the transaction",
+                Stage::TxCommit => "committing",
+            };
+            let mut text = format!("{}: {op} {}, {stage}", f.client, f.key);
+            if let Some(v) = f.loaded {
+                text.push_str(&format!(", has {v}"));
+            }
+            if let Some(v) = f.committed {
+                text.push_str(&format!(", committed {v}"));
+            }
+            if let Some(t) = f.token {
+                text.push_str(&format!(", lease #{t}"));
+            }
+            if f.locked {
+                text.push_str(", holds the lock");
+            }
+            if f.background {
+                text.push_str(" (background)");
+            }
+            RequestView {
+                service,
+                client: f.client,
+                text,
+            }
+        })
+        .collect()
+}
+
+fn outbox(world: &World) -> Vec<OutboxRowView> {
+    world
+        .db()
+        .outbox
+        .iter()
+        .map(|r| OutboxRowView {
+            event_id: r.id(),
+            aggregate_type: r.aggregate_type().to_string(),
+            aggregate_id: r.aggregate_id(),
+            kind: r.kind().to_string(),
+            payload: r.payload(),
+            published: r.published,
+        })
+        .collect()
+}
+
+fn bus(world: &World) -> Vec<BusMessageView> {
+    let offset = world.bus().offset();
+    world
+        .bus()
+        .log
+        .iter()
+        .enumerate()
+        .map(|(i, e)| BusMessageView {
+            event_id: e.ev.id.to_string(),
+            key: e.ev.key.to_string(),
+            value: e.ev.version.to_string(),
+            version: e.ev.version.0,
+            offset: i as u32,
+            state: e.state.name(),
+            failures: e.failures,
+            committed: (i as u32) < offset,
+        })
+        .collect()
+}
+
+/// One short line on what a node is doing.
+fn note(world: &World, id: NodeId) -> String {
+    let now = world.now_ms;
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let status = world.status_of(id);
+    if status != NodeStatus::Up {
+        return status.name().to_string();
+    }
+    match id {
+        NodeId::Reader(_) | NodeId::Writer(_) => {
+            let Some(c) = world.clients.iter().find(|c| c.id == id) else {
+                return String::new();
+            };
+            match (&c.busy, &c.last_answer) {
+                (Some(_), _) => "waiting".to_string(),
+                (None, Some(answer)) => format!("got {answer}"),
+                (None, None) if c.next < c.requests.len() => "idle".to_string(),
+                (None, None) => "done".to_string(),
+            }
+        }
+        NodeId::Service(_) => world
+            .nodes
+            .service(id)
+            .map_or(String::new(), |s| plural(s.flows.len(), "open request")),
+        NodeId::Cache(_) => {
+            let Some(cache) = world.nodes.cache(id) else {
+                return String::new();
+            };
+            let keys = cache
+                .entries
+                .values()
+                .filter(|e| e.expires_ms > now)
+                .count();
+            if world.config.write_mode == crate::sim::config::WriteMode::Behind {
+                format!("{}, {} queued", plural(keys, "key"), cache.queue.len())
+            } else {
+                plural(keys, "key")
+            }
+        }
+        NodeId::Db => {
+            let rows = plural(world.db().rows.len(), "row");
+            if world.db().outbox.is_empty() {
+                rows
+            } else {
+                let unpublished = world.db().outbox.iter().filter(|r| !r.published).count();
+                format!("{rows}, {unpublished} unpublished outbox")
+            }
+        }
+        NodeId::Bus => match world.config.bus {
+            Some(b) if b.durable => format!(
+                "log of {}, offset {}",
+                world.bus().log.len(),
+                world.bus().offset()
+            ),
+            _ => "pub/sub, keeps nothing".to_string(),
+        },
+        NodeId::Consumer => match world.consumer().busy {
+            Some((ev, _, _)) => format!("handling {}", ev.id),
+            None => "idle".to_string(),
+        },
+        NodeId::Relay => if world.relay().working {
+            "publishing"
+        } else {
+            "idle"
+        }
+        .to_string(),
+        NodeId::Replica(_) => world.nodes.replica(id).map_or(String::new(), |r| {
+            format!("{}, at lsn {}", plural(r.rows.len(), "row"), r.position)
+        }),
+        NodeId::Flusher => {
+            let planned = world
+                .timers
+                .iter()
+                .find(|t| t.kind == crate::sim::world::TimerKind::Flush);
+            planned.map_or("idle".to_string(), |t| {
+                format!("next flush at {} ms", t.at_ms)
+            })
+        }
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,213 @@
+//! What each node shows of its state, as lines of text: the cache nodes' keys with
+//! their values (marked when they differ from the database), the database's committed
+//! rows and its open transactions' changes, a replica's rows (marked when behind), the
+//! requests each service holds with their leases and locks, the write-behind queue,
+//! the bus's log, the consumer's memory. A line too long for its box wraps (`wrap`).
+//!
+//! Architecture Invariant: no Leptos here; plain functions of a `sim::view::View`.
+use crate::sim::view::{CacheEntryView, GuardView, View};
+use crate::sim::NodeId;
+
+/// The most lines of state a node shows; the rest are counted on a last line.
+pub const MAX_LINES: usize = 6;
+
+/// A line of state drawn inside a node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    /// `stale` (differs from the database), `guard` (lease, lock, tombstone, an
+    /// uncommitted change), `more`, or empty.
+    pub class: &'static str,
+}
+
+impl Line {
+    fn plain(text: String) -> Line {
+        Line { text, class: "" }
+    }
+}
+
+/// The short form of a guard's text: "lease #1", "tombstone v2", "locked by reader".
+fn short_guard(text: &str) -> &str {
+    [" until ", " issued "]
+        .iter()
+        .filter_map(|cut| text.find(cut))
+        .min()
+        .map_or(text, |at| &text[..at])
+}
+
+/// A cache node's keys and guards.
+fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardView]) {
+    for e in entries {
+        out.push(if e.stale {
+            Line {
+                text: format!("{} = {} ≠ db", e.key, e.value),
+                class: "stale",
+            }
+        } else {
+            Line::plain(format!("{} = {}", e.key, e.value))
+        });
+    }
+    for g in guards {
+        out.push(Line {
+            text: format!("{} {}", g.key, short_guard(&g.text)),
+            class: "guard",
+        });
+    }
+}
+
+/// What node `id` shows of its state, at most `MAX_LINES` lines (before wrapping).
+pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    match id {
+        NodeId::CACHE => cache_lines(&mut out, &v.cache, &v.guards),
+        NodeId::Cache(_) => {
+            if let Some(c) = v.copies.iter().find(|c| c.id == id) {
+                cache_lines(&mut out, &c.entries, &c.guards);
+            }
+        }
+        NodeId::Db => {
+            for r in &v.db {
+                let differs = v.cache.iter().any(|e| e.key == r.key && e.stale)
+                    || v.copies
+                        .iter()
+                        .any(|c| c.entries.iter().any(|e| e.key == r.key && e.stale));
+                out.push(if differs {
+                    Line {
+                        text: format!("{} = {} ≠ cache", r.key, r.value),
+                        class: "stale",
+                    }
+                } else {
+                    Line::plain(format!("{} = {}", r.key, r.value))
+                });
+            }
+            for u in &v.uncommitted {
+                out.push(Line {
+                    text: u.clone(),
+                    class: "guard",
+                });
+            }
+            for o in v.outbox.iter().filter(|o| !o.published) {
+                out.push(Line::plain(format!("outbox {} unpublished", o.event_id)));
+            }
+        }
+        NodeId::Service(_) => {
+            for r in v.requests.iter().filter(|r| r.service == id) {
+                out.push(Line::plain(r.text.clone()));
+            }
+        }
+        NodeId::Flusher => {
+            for q in &v.queue {
+                let state = if q.in_flight { " (writing)" } else { "" };
+                out.push(Line::plain(format!("{} = {}{state}", q.key, q.value)));
+            }
+        }
+        NodeId::Bus => {
+            for b in &v.bus {
+                out.push(Line::plain(format!(
+                    "{} {}={} {}",
+                    b.event_id, b.key, b.value, b.state
+                )));
+            }
+            for d in &v.dlq {
+                out.push(Line {
+                    text: format!("DLQ {} {}={}", d.event_id, d.key, d.value),
+                    class: "guard",
+                });
+            }
+        }
+        NodeId::Consumer => {
+            if let Some(c) = &v.consumer {
+                if !c.inbox.is_empty() {
+                    out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
+                }
+                for a in &c.applied {
+                    out.push(Line::plain(format!("applied {a}")));
+                }
+                if !c.processed.is_empty() {
+                    out.push(Line::plain(format!("seen {}", c.processed.join(" "))));
+                }
+            }
+        }
+        // The view holds the first replica's rows (the only one a topology has today).
+        NodeId::Replica(n) => {
+            for r in v.replica.iter().filter(|_| n == 1) {
+                let primary = v.db.iter().find(|d| d.key == r.key);
+                out.push(match primary {
+                    Some(p) if p.version > r.version => Line {
+                        text: format!("{} = {} (lag)", r.key, r.value),
+                        class: "stale",
+                    },
+                    _ => Line::plain(format!("{} = {}", r.key, r.value)),
+                });
+            }
+        }
+        // The clients say what they got in their note; the relay, the edge cache and
+        // the CDC invalidator show no state of their own here.
+        NodeId::Reader(_)
+        | NodeId::Writer(_)
+        | NodeId::Cdn
+        | NodeId::Relay
+        | NodeId::Invalidator => {}
+    }
+    if out.len() > MAX_LINES {
+        let more = out.len() - (MAX_LINES - 1);
+        out.truncate(MAX_LINES - 1);
+        out.push(Line {
+            text: format!("+{more} more"),
+            class: "more",
+        });
+    }
+    out
+}
+
+/// `lines` for a box `chars` characters wide: a line too long goes on to the next,
+/// indented, broken after a comma (a request's parts) or else at a space; a line takes
+/// at most `PIECES` lines, and what still does not fit is cut with an ellipsis.
+pub fn wrap(lines: Vec<Line>, chars: usize) -> Vec<Line> {
+    const PIECES: usize = 3;
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        let mut rest = l.text.as_str();
+        // Bounded: one piece a turn, at most PIECES.
+        for piece in 0..PIECES {
+            let indent = if piece == 0 { "" } else { "  " };
+            let room = chars.saturating_sub(indent.len()).max(1);
+            if rest.chars().count() <= room || piece == PIECES - 1 {
+                out.push(Line {
+                    text: fit(&format!("{indent}{rest}"), chars),
+                    class: l.class,
+                });
+                break;
+            }
+            // The byte offset after the last break that keeps this piece within `room`.
+            let limit = rest
+                .char_indices()
+                .nth(room)
+                .map_or(rest.len(), |(at, _)| at);
+            let head = &rest[..limit];
+            let cut = head
+                .rfind(", ")
+                .map(|at| at + 1)
+                .or_else(|| head.rfind(' '))
+                .filter(|at| *at > 0)
+                .unwrap_or(limit);
+            out.push(Line {
+                text: format!("{indent}{}", rest[..cut].trim_end()),
+                class: l.class,
+            });
+            rest = rest[cut..].trim_start();
+        }
+    }
+    out
+}
+
+/// Cuts `text` to `max` characters, with an ellipsis when cut.
+pub fn fit(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
