@@ -369,3 +369,26 @@ fn the_event_log_folds_a_stretch_of_cache_hits_into_one_entry() {
     assert_eq!(tags(&log, "log-entry").len(), end);
     assert!(log.contains("aria-expanded=\"true\""));
 }
+
+#[test]
+fn off_the_script_the_marked_entry_no_longer_says_script() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    let tag = |run: &Run| {
+        let v = View::of(run.world(), s);
+        lists::next_events(run.world(), &v.enabled, run.next_event(), run.on_script())
+    };
+    assert!(tag(&run).contains("next by script"));
+    // Another event than the script's: the run has left its script.
+    let other = run
+        .world()
+        .enabled()
+        .into_iter()
+        .find(|e| Some(*e) != run.next_event())
+        .expect("stale-set-race starts with two clients");
+    run.fire(other).unwrap();
+    assert!(!run.on_script());
+    let html = tag(&run);
+    assert!(!html.contains("next by script"), "{html}");
+    assert!(html.contains("Step takes this (earliest)"), "{html}");
+}
