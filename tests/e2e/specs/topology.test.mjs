@@ -124,3 +124,30 @@ for (const [scenario, inside] of [
     }, { viewport: { width: 1280, height: 720 } });
   });
 }
+
+for (const theme of ['light', 'dark']) {
+  test(`axe-core finds no WCAG A/AA violation in ${theme} mode on the production scenarios and a two-region file`, async () => {
+    await withPage(async (scenarioPage, page) => {
+      const sp = ScreenPage.from(scenarioPage);
+      const fp = ScenarioFilePage.from(scenarioPage);
+      for (const [scenario, chapter] of [
+        ['replica-lag-refill', 'violated'],
+        ['invalidate-before-commit', 'race'],
+        ['rollback-after-cache-write', 'violated'],
+      ]) {
+        await sp.goto({ scenario });
+        await sp.jumpToChapter(chapter);
+        assert.equal(await sp.setTheme(theme), theme);
+        const violations = await sp.axeViolations();
+        assert.deepEqual(violations, [], `${scenario} (${theme}): ${JSON.stringify(violations, null, 1)}`);
+      }
+      await sp.goto({ scenario: 'replica-lag-refill' });
+      await fp.openScenarioFile(twoRegions(), 'replica-lag-refill');
+      await sp.runToEnd();
+      assert.ok(await page.locator('figure.diagram g.region').count(), 'the region is drawn');
+      assert.equal(await sp.setTheme(theme), theme);
+      const violations = await sp.axeViolations();
+      assert.deepEqual(violations, [], `two regions (${theme}): ${JSON.stringify(violations, null, 1)}`);
+    });
+  });
+}
