@@ -250,3 +250,44 @@ test('the page title names the scenario', async () => {
     assert.equal(await page.title(), `${other.trim()} · Cachescope`);
   });
 });
+
+test('eight lanes fit the 1280x720 column, and the lane names stay at the top of a scrolled sequence, on the page and in present mode', async () => {
+  await withPage(async (sp, page) => {
+    const tp = new TeachPage(sp);
+    await sp.goto({ scenario: 'dual-write-crash', fix: 'outbox' });
+    await sp.runToEnd();
+    await tp.showSequence();
+    await tp.el('sequence').and(page.locator('[data-fit]')).waitFor({ state: 'attached' });
+    // Where the strip of lane names is, against its box, and how large its text is drawn.
+    const names = (scope) =>
+      scope.locator('[data-testid="sequence"]').evaluate((box) => {
+        const strip = box.querySelector('svg.seq-sticky');
+        const name = strip.querySelector('.seq-lane-name').getBoundingClientRect();
+        return {
+          lanes: box.querySelectorAll('svg.seq-sticky .seq-lane-name').length,
+          scrollTop: box.scrollTop,
+          scrollWidth: box.scrollWidth,
+          clientWidth: box.clientWidth,
+          boxTop: box.getBoundingClientRect().top,
+          stripTop: strip.getBoundingClientRect().top,
+          nameTop: name.top,
+          namePx: name.height,
+        };
+      });
+    const onPage = await names(page);
+    assert.ok(onPage.lanes >= 8, `lanes: ${onPage.lanes}`);
+    assert.ok(onPage.scrollWidth <= onPage.clientWidth, `no sideways scroll: ${JSON.stringify(onPage)}`);
+    assert.ok(onPage.scrollTop > 0, 'the box is scrolled to the current step, at the end');
+    assert.ok(Math.abs(onPage.stripTop - onPage.boxTop) <= 2, `the names stay on top: ${JSON.stringify(onPage)}`);
+    // Present mode: the sequence drawn larger, the names still on top once scrolled.
+    // The drawing shown (the sequence) is the one presented.
+    await tp.openPresent();
+    const view = tp.presentView();
+    await view.getByTestId('sequence').waitFor({ state: 'visible' });
+    await view.locator('[data-testid="sequence"][data-fit]').waitFor({ state: 'attached' });
+    const presented = await names(view);
+    assert.ok(presented.scrollTop > 0, 'scrolled to the end');
+    assert.ok(Math.abs(presented.stripTop - presented.boxTop) <= 2, `names on top: ${JSON.stringify(presented)}`);
+    assert.ok(presented.namePx > onPage.namePx * 1.15, `larger in present mode: ${presented.namePx} > ${onPage.namePx}`);
+  }, { viewport: { width: 1280, height: 720 } });
+});
