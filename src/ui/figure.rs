@@ -31,7 +31,13 @@ fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let mut all: Vec<(NodeId, NodeId)> = v.routes.clone();
     all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::Db)));
     all.extend(of(|id| matches!(id, NodeId::Replica(_))).map(|r| (NodeId::Db, r)));
-    all.extend(of(|id| matches!(id, NodeId::Cache(_))).map(|c| (NodeId::Invalidator, c)));
+    // The invalidator's own routes (the log it tails, the caches of its region) when
+    // the view has them; else the primary's log and every cache.
+    let routed = |id: NodeId| v.routes.iter().any(|(a, b)| *a == id || *b == id);
+    if !routed(NodeId::Invalidator) {
+        all.extend(of(|id| matches!(id, NodeId::Cache(_))).map(|c| (NodeId::Invalidator, c)));
+        all.push((NodeId::Db, NodeId::Invalidator));
+    }
     all.extend([
         (NodeId::SERVICE, NodeId::Bus),
         (NodeId::Db, NodeId::Relay),
@@ -40,7 +46,6 @@ fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
         (NodeId::Consumer, NodeId::CACHE),
         (NodeId::CACHE, NodeId::Flusher),
         (NodeId::Flusher, NodeId::Db),
-        (NodeId::Db, NodeId::Invalidator),
     ]);
     let mut out: Vec<(NodeId, NodeId)> = Vec::new();
     for (a, b) in all {
