@@ -120,7 +120,12 @@ fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
                 if v.db.len() <= layout::MAX_LINES && v.outbox.is_empty() {
                     let db = node_markup(&svg, "db");
                     for r in &v.db {
-                        let differs = v.cache.iter().any(|e| e.key == r.key && e.stale);
+                        // Any cached copy of the key that differs (every cache node).
+                        let differs = v
+                            .cache
+                            .iter()
+                            .chain(v.copies.iter().flat_map(|c| &c.entries))
+                            .any(|e| e.key == r.key && e.stale);
                         assert!(db.contains(&format!("{} = {}", r.key, r.value)));
                         assert_eq!(
                             db.contains(&format!("{} = {} ≠ cache", r.key, r.value)),
