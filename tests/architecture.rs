@@ -78,13 +78,22 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/consumer.rs", &["consumer"]),
     ("src/sim/bus.rs", &["bus"]),
     ("src/sim/client.rs", &["client"]),
-    ("src/sim/cache.rs", &["cache"]),
-    ("src/sim/cache_node.rs", &["cache"]),
+    ("src/sim/cache.rs", &["cache", "tracking"]),
+    ("src/sim/cache_node.rs", &["cache", "tracking"]),
     ("src/sim/replica.rs", &["replica"]),
     // The service's program is in two files: the request flow and the read path.
-    ("src/sim/service.rs", &["service", "load", "parts::Flow"]),
-    ("src/sim/load.rs", &["service", "load", "parts::Flow"]),
+    (
+        "src/sim/service.rs",
+        &["service", "load", "near", "parts::Flow"],
+    ),
+    (
+        "src/sim/load.rs",
+        &["service", "load", "near", "parts::Flow"],
+    ),
     ("src/sim/txn.rs", &["service", "load", "parts::Flow"]),
+    // A service's near cache is its own memory; a cache node's tracking table its own.
+    ("src/sim/near.rs", &["near"]),
+    ("src/sim/tracking.rs", &["tracking"]),
     ("src/sim/behind.rs", &["behind"]),
     ("src/sim/cache_behind.rs", &["cache"]),
 ];
@@ -101,6 +110,8 @@ const NOT_A_NODES_OWN: &[&str] = &[
     "replica",
     "behind",
     "service",
+    "near",
+    "tracking",
     "handle",
     "load",
     "fault",

@@ -288,12 +288,15 @@ impl Invariant {
     }
 }
 
-/// One cached copy of a key: an entry of a cache node (`cache`, `cache-2`, …). Every
-/// copy is checked (`cache-matches-db`), wherever it is held.
+/// One cached copy of a key: an entry of a cache node (`cache`, `cache-2`, …) or of
+/// a service instance's near cache. Every copy is checked (`cache-matches-db`),
+/// wherever it is held.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CachedCopy {
     /// The node that holds it.
     pub holder: NodeId,
+    /// In a service's near cache (`near.rs`), not a cache node.
+    pub near: bool,
     pub key: Key,
     pub entry: Entry,
 }
@@ -302,7 +305,9 @@ impl CachedCopy {
     /// Who holds it, as the invariant's words say: `the cache` for the first cache
     /// node, else its id.
     pub fn holder_words(&self) -> String {
-        if self.holder == NodeId::CACHE {
+        if self.near {
+            format!("{}'s near cache", self.holder)
+        } else if self.holder == NodeId::CACHE {
             "the cache".to_string()
         } else {
             self.holder.to_string()
@@ -310,15 +315,30 @@ impl CachedCopy {
     }
 }
 
-/// Every cached copy in `world`, live or not, node by node in id order, then key order.
+/// Every cached copy in `world`, live or not: the near caches of the service
+/// instances, then the cache nodes, node by node in id order, then key order.
 pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
-    world.nodes.caches().flat_map(|(holder, cache)| {
+    let near = world.nodes.services().flat_map(|(holder, service)| {
+        service.near.entries.iter().map(move |(key, e)| CachedCopy {
+            holder,
+            near: true,
+            key: *key,
+            entry: Entry {
+                version: e.version,
+                expires_ms: e.expires_ms,
+                delta_ms: 0,
+            },
+        })
+    });
+    let nodes = world.nodes.caches().flat_map(|(holder, cache)| {
         cache.entries.iter().map(move |(key, entry)| CachedCopy {
             holder,
+            near: false,
             key: *key,
             entry: *entry,
         })
-    })
+    });
+    near.chain(nodes)
 }
 
 /// The newest version of `key` committed, or acknowledged (a write-behind cache

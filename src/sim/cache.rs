@@ -87,6 +87,9 @@ pub struct Cache {
     /// (a real cache holds the value itself), so a crash does not forget these.
     #[serde(default)]
     pub known: KeyMap<Key, Version>,
+    /// Which services read each key, to tell them of a change (`tracking.rs`).
+    #[serde(default)]
+    pub tracking: super::tracking::Tracking,
 }
 
 /// What a lookup found.
@@ -111,6 +114,7 @@ impl Cache {
             log: Vec::new(),
             behind: super::cache_behind::QueueSettings::default(),
             known: KeyMap::new(),
+            tracking: super::tracking::Tracking::default(),
         }
     }
 
@@ -204,6 +208,7 @@ impl Cache {
         self.leases.clear();
         self.locks.clear();
         self.queue.clear();
+        self.tracking.crash();
     }
 
     /// The newest queued version of `key`, if any.

@@ -62,13 +62,15 @@ impl Cache {
         let coalesced = self.enqueue(key, version, q.durable);
         let lat = self.settings.reply_ms + if q.durable { q.disk_ms } else { 0 };
         ctx.send(msg.from, msg.flow, Payload::WbAck { key, version }, lat);
-        ctx.fact(CacheFact::WbQueued {
+        let fact = CacheFact::WbQueued {
             key,
             version,
             coalesced,
             durable: q.durable,
             disk_ms: q.disk_ms,
-        });
+        };
+        ctx.fact(fact);
+        self.track(ctx, msg.from, fact);
         ctx.call(q.flusher, Call::QueueWork);
     }
 

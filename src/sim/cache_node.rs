@@ -153,6 +153,8 @@ impl Cache {
         let held = self.entries.get(&key).map(|e| e.version);
         if self.expire(key, ctx.now_ms) {
             ctx.fact(CacheFact::Expired { key, held });
+            let lat = self.settings.reply_ms;
+            self.tracking.changed(ctx, key, None, lat);
         } else {
             ctx.fact(CacheFact::NothingToExpire { key });
         }
@@ -287,5 +289,24 @@ impl Cache {
             payload => CacheFact::Ignored { payload },
         };
         ctx.fact(fact);
+        self.track(ctx, to, fact);
+    }
+
+    /// Its tracking table (`tracking.rs`) after what it did: a hit's reader is
+    /// remembered; a change tells the key's readers but its author, and the author of
+    /// a fill is remembered (it keeps the value).
+    pub(crate) fn track(&mut self, ctx: &mut Ctx, from: NodeId, fact: CacheFact) {
+        let lat = self.settings.reply_ms;
+        match fact {
+            CacheFact::Hit { key, .. } => self.tracking.read(key, from),
+            CacheFact::Stored { key, .. } => {
+                self.tracking.changed(ctx, key, Some(from), lat);
+                self.tracking.read(key, from);
+            }
+            CacheFact::Deleted { key, .. } | CacheFact::WbQueued { key, .. } => {
+                self.tracking.changed(ctx, key, Some(from), lat)
+            }
+            _ => {}
+        }
     }
 }

@@ -543,6 +543,11 @@ fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mut WordHashe
         &cache.known,
     )
         .hash(h);
+    // Its tracking table (`tracking.rs`): nothing while empty, so the fingerprints of
+    // worlds without near caches stand.
+    if !cache.tracking.readers.is_empty() {
+        cache.tracking.readers.hash(h);
+    }
 }
 
 /// A service's words: its open requests (a set, in content order) and its
@@ -570,6 +575,14 @@ fn service_words(service: &Service, names: &mut Names, order: &mut Order, h: &mu
         }
     }
     service.loads_done.hash(h);
+    // Its near cache (`near.rs`): nothing while empty, so the fingerprints of worlds
+    // without near caches stand. An expiry as the rules read it.
+    if !service.near.entries.is_empty() {
+        h.word(service.near.entries.len() as u64);
+        for (key, e) in service.near.entries.iter() {
+            (key, e.version, names.clock.expiry(e.expires_ms)).hash(h);
+        }
+    }
 }
 
 #[cfg(test)]

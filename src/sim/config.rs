@@ -250,6 +250,31 @@ impl Default for TxnConfig {
     }
 }
 
+/// Every service instance keeps an in-process near cache in front of the cache node
+/// (Caffeine or Guava in front of Redis): a read that finds the key there is answered
+/// without a network hop. It keeps what its reads got, for `ttl_ms`; the instance that
+/// writes a key drops its own copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NearConfig {
+    /// How long a near copy lives.
+    pub ttl_ms: u64,
+    /// The cache node remembers which services read each key and tells them when it
+    /// changes (deleted, set, expired), so they drop their copies: Redis's server-assisted
+    /// client-side caching (`CLIENT TRACKING`, with `NOLOOP`). Without it, another
+    /// instance's copy lives out its TTL.
+    pub tracking: bool,
+}
+
+impl Default for NearConfig {
+    fn default() -> Self {
+        NearConfig {
+            ttl_ms: 10_000,
+            tracking: false,
+        }
+    }
+}
+
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -347,6 +372,9 @@ pub struct Config {
     /// `Some`: a write (cache-aside or write-through) runs in a transaction.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub txn: Option<TxnConfig>,
+    /// `Some`: every service instance keeps a near cache (`near.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<NearConfig>,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -419,6 +447,7 @@ impl Default for Config {
             behind: BehindConfig::default(),
             replica: None,
             txn: None,
+            near: None,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

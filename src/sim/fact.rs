@@ -20,6 +20,7 @@ use super::msg::Payload;
 use super::relay::RelayFact;
 use super::replica::ReplicaFact;
 use super::service::ServiceFact;
+use super::tracking::TrackingFact;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fact {
@@ -33,6 +34,8 @@ pub enum Fact {
     /// What the service did (`narrate/service.rs` says it).
     Service(ServiceFact),
     Flusher(FlusherFact),
+    /// A cache node's tracking table told services of a change (`tracking.rs`).
+    Tracking(TrackingFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
         id: MsgId,
@@ -93,6 +96,11 @@ impl From<ServiceFact> for Fact {
 impl From<FlusherFact> for Fact {
     fn from(f: FlusherFact) -> Fact {
         Fact::Flusher(f)
+    }
+}
+impl From<TrackingFact> for Fact {
+    fn from(f: TrackingFact) -> Fact {
+        Fact::Tracking(f)
     }
 }
 impl From<ClientFact> for Fact {

@@ -9,12 +9,33 @@
 use super::config::{LoadGuard, Op, NO_TTL};
 use super::ids::Version;
 use super::msg::{LeaseReply, Payload};
+use super::near::NearFact;
 use super::node::Ctx;
 use super::service::{Draw, Flow, ReadFact, ReadSource, Service, ServiceFact, Stage, XFetch};
 
 /// A read request arrives: look the key up in the cache.
 pub(crate) fn lookup(s: &mut Service, ctx: &mut Ctx, flow: &Flow) {
     let key = flow.key;
+    // Its near cache first: a live copy is answered in-process.
+    if let Some(e) = s.near.get(key, ctx.now_ms) {
+        let client = flow.client;
+        s.answer(
+            ctx,
+            flow.id,
+            client,
+            Payload::ReadOk {
+                key,
+                value: Some(e.version),
+            },
+        );
+        ctx.fact(ServiceFact::Near(NearFact::Hit {
+            service: ctx.me,
+            key,
+            version: e.version,
+            expires_ms: e.expires_ms,
+        }));
+        return;
+    }
     let seen = s.loads_done.get(&key).copied().unwrap_or(0);
     if let Some(f) = s.flow_mut(Some(flow.id)) {
         f.seen_loads = seen;
@@ -53,6 +74,7 @@ pub(crate) fn on_hit(
         unlocked,
         xfetch,
     }));
+    keep_near(s, ctx, key, version);
 }
 
 /// XFetch on a hit: draws, and starts a background recompute when the draw passes
@@ -188,6 +210,7 @@ pub(crate) fn on_filled(s: &mut Service, ctx: &mut Ctx, flow: &Flow, refused: bo
         ctx.fact(ServiceFact::Read(ReadFact::Refreshed { key, refused }));
         return;
     }
+    let near = flow.loaded.filter(|_| !refused);
     let value = flow.loaded;
     let unlocked = release_lock(s, ctx, flow);
     let mut shared = 0;
@@ -211,6 +234,22 @@ pub(crate) fn on_filled(s: &mut Service, ctx: &mut Ctx, flow: &Flow, refused: bo
         shared,
         refused,
     }));
+    if let Some(version) = near {
+        keep_near(s, ctx, key, version);
+    }
+}
+
+/// Keeps what a read got in the near cache, if the instance has one (a refused fill
+/// is not kept: a newer value exists).
+fn keep_near(s: &mut Service, ctx: &mut Ctx, key: super::ids::Key, version: Version) {
+    if let Some(expires_ms) = s.near.keep(key, version, ctx.now_ms) {
+        ctx.fact(ServiceFact::Near(NearFact::Kept {
+            service: ctx.me,
+            key,
+            version,
+            expires_ms,
+        }));
+    }
 }
 
 /// Releases the per-key lock if this request holds it; returns whether it did.

@@ -221,6 +221,12 @@ pub enum Payload {
         version: Version,
         conn: u32,
     },
+    /// A cache node tells a service that read `key` that the key changed, so it drops
+    /// its near copy (Redis's client-side caching: a `CLIENT TRACKING` invalidation
+    /// push).
+    Invalidate {
+        key: Key,
+    },
 }
 
 impl Payload {
@@ -229,6 +235,7 @@ impl Payload {
         match self {
             Payload::Read { .. } => "read",
             Payload::Write { .. } => "write",
+            Payload::Invalidate { .. } => "invalidate",
             Payload::ReadOk { .. } => "read-ok",
             Payload::WriteOk { .. } => "write-ok",
             Payload::Get { .. } => "get",
@@ -322,7 +329,8 @@ impl Payload {
             | Payload::TxUpdated { key, .. }
             | Payload::TxCommit { key }
             | Payload::TxRolledBack { key }
-            | Payload::WriteFailed { key } => key,
+            | Payload::WriteFailed { key }
+            | Payload::Invalidate { key } => key,
             _ => return None,
         })
     }
@@ -334,6 +342,7 @@ impl fmt::Display for Payload {
         match self {
             Payload::Read { key } => write!(f, "read {key}"),
             Payload::Write { key } => write!(f, "write {key}"),
+            Payload::Invalidate { key } => write!(f, "invalidate {key}"),
             Payload::ReadOk {
                 key,
                 value: Some(v),

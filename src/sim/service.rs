@@ -16,6 +16,7 @@ use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::load;
 use super::msg::{BusEvent, LeaseReply, Message, Payload, Refusal};
+use super::near::{NearCache, NearDrop, NearFact};
 use super::node::Ctx;
 use super::parts::TimerKind;
 use super::rng::Rng;
@@ -114,6 +115,8 @@ pub struct Service {
     /// Its own generator (XFetch's draws).
     pub rng: Rng,
     pub settings: ServiceSettings,
+    /// Its in-process near cache (`near.rs`), off unless the scenario has one.
+    pub near: NearCache,
 }
 
 /// What the service did, for the observers (`narrate/service.rs` says it).
@@ -196,6 +199,8 @@ pub enum ServiceFact {
     Read(ReadFact),
     /// A write in a transaction (`txn.rs`).
     Txn(super::txn::TxnFact),
+    /// Its near cache (`near.rs`).
+    Near(super::near::NearFact),
 }
 
 /// What the read path did (`load.rs`).
@@ -297,6 +302,7 @@ impl Service {
             loads_done: KeyMap::new(),
             rng,
             settings,
+            near: NearCache::default(),
         }
     }
 
@@ -312,6 +318,7 @@ impl Service {
     pub(crate) fn on_crash(&mut self) {
         self.flows.clear();
         self.loading.clear();
+        self.near.crash();
     }
 
     /// One of its timers fires: a delayed second delete, or a wait that is over.
@@ -338,6 +345,17 @@ impl Service {
     /// A message reaches the service: a client's request, or a reply on one of its open
     /// requests.
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        if let Payload::Invalidate { key } = msg.payload {
+            // The cache node says the key changed: its near copy goes.
+            let held = self.near.drop_key(key);
+            ctx.fact(ServiceFact::Near(NearFact::Dropped {
+                service: ctx.me,
+                key,
+                held,
+                why: NearDrop::Invalidated,
+            }));
+            return;
+        }
         if let Payload::Read { key } | Payload::Write { key } = msg.payload {
             let Some(id) = msg.flow else {
                 ctx.fact(ServiceFact::Stray);
@@ -379,6 +397,17 @@ impl Service {
             return;
         };
         self.handle(ctx, msg, &flow);
+        if let Payload::Write { key } = msg.payload {
+            // It writes the key: its own near copy is out of date from now on.
+            if let Some(held) = self.near.drop_key(key) {
+                ctx.fact(ServiceFact::Near(NearFact::Dropped {
+                    service: ctx.me,
+                    key,
+                    held: Some(held),
+                    why: NearDrop::OwnWrite,
+                }));
+            }
+        }
     }
 
     /// A message on the open request `flow`.

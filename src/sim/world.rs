@@ -19,6 +19,7 @@ pub use super::fault::Fault;
 use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
+use super::near::NearCache;
 pub use super::node::NodeStatus;
 use super::node::{Actor, Call, Ctx, Out, Scratch};
 use super::nodes::{Node, Nodes};
@@ -102,8 +103,10 @@ impl World {
             lease_retry_ms: config.lease_retry_ms,
             txn: config.txn,
         };
-        let service = Service::new(service, Rng::new(seed));
+        let mut service = Service::new(service, Rng::new(seed));
+        service.near = NearCache::new(config.near);
         let mut cache = Cache::new(config.guard);
+        cache.tracking.on = config.near.is_some_and(|n| n.tracking);
         cache.rng = Rng::new(seed);
         cache.settings = CacheSettings {
             reply_ms: config.latency.cache_ms,
@@ -188,6 +191,7 @@ impl World {
                     c.settings = cache_settings;
                     c.behind = queue_settings;
                     c.known = known.clone();
+                    c.tracking.on = config.near.is_some_and(|n| n.tracking);
                     nodes.insert(spec.id, Node::Cache(c));
                 }
                 _ => {}

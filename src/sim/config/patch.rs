@@ -75,6 +75,7 @@ patch! {
         poison: Option<Key>,
         replica: Option<ReplicaConfig>,
         txn: Option<TxnConfig>,
+        near: Option<NearConfig>,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

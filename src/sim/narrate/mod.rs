@@ -10,6 +10,7 @@ mod bus;
 mod cache;
 mod client;
 mod db;
+mod near;
 mod replica;
 mod service;
 mod txn;
@@ -18,12 +19,25 @@ use super::cache_node::CacheFact;
 use super::fact::Fact;
 use super::msg::Payload;
 use super::parts::{said, Said};
+use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 
 /// The outcome and the narration of the step the world just took, from its facts.
 pub(crate) fn step(w: &World) -> Said {
     let facts = &w.facts.0[..];
+    let mut s = first(w, facts);
+    // A cache node's tracking table tells the readers of what changed.
+    for fact in facts.iter().skip(1) {
+        if let Fact::Tracking(t) = fact {
+            s.narration.push_str(&near::tracking(*t));
+        }
+    }
+    s
+}
+
+/// The step's outcome and narration, from its first fact on.
+fn first(w: &World, facts: &[Fact]) -> Said {
     match facts.first() {
         None => Said::silent(),
         // Write-behind: the cache and its flusher, over their connection in one step.
@@ -35,6 +49,7 @@ pub(crate) fn step(w: &World) -> Said {
         Some(Fact::Consumer(_)) => bus::consumer(facts),
         Some(Fact::Client(_)) => client::say(w, facts),
         Some(Fact::Replica(f)) => replica::say(w, *f),
+        Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, *f),
         Some(Fact::Service(_)) => service::say(w, facts),
         Some(Fact::Lost {
             id,
@@ -43,7 +58,9 @@ pub(crate) fn step(w: &World) -> Said {
             payload,
         }) => lost(*id, *from, *to, *payload),
         // Never first: they follow the fact they are about.
-        Some(Fact::SlowReply { .. } | Fact::SlowSet { .. } | Fact::StaleRead(_)) => Said::silent(),
+        Some(
+            Fact::SlowReply { .. } | Fact::SlowSet { .. } | Fact::StaleRead(_) | Fact::Tracking(_),
+        ) => Said::silent(),
     }
 }
 

@@ -22,6 +22,9 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             s.narration
                 .insert_str(0, &super::txn::say(*after).narration);
         }
+        if let Fact::Service(ServiceFact::Near(near)) = fact {
+            s.narration.push_str(&super::near::more(*near));
+        }
         if let Fact::SlowSet { total_ms } = fact {
             s.narration.push_str(&format!(
                 " This set is slow on its way ({total_ms} ms): another writer's set may overtake it."
@@ -243,6 +246,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
         ),
         ServiceFact::Read(read) => self::read(read),
         ServiceFact::Txn(txn) => super::txn::say(txn),
+        ServiceFact::Near(near) => super::near::say(w, near),
     }
 }
 

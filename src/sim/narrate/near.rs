@@ -1,0 +1,114 @@
+//! The sentences of near caches (`near.rs`) and of a cache node's tracking table
+//! (`tracking.rs`): what an instance answered from its own memory, kept or dropped, and
+//! whom the cache node told of a change.
+use super::super::near::{NearDrop, NearFact};
+use super::super::parts::{said, Said};
+use super::super::tracking::TrackingFact;
+use super::super::world::World;
+
+/// A near cache's fact as the step's own (a hit, an invalidation arriving).
+pub(super) fn say(w: &World, fact: NearFact) -> Said {
+    match fact {
+        NearFact::Hit {
+            service,
+            key,
+            version,
+            expires_ms,
+        } => {
+            let want = w.expected(key);
+            let tracking = w.config.near.is_some_and(|n| n.tracking);
+            let behind = match (version < want, tracking) {
+                (false, _) => String::new(),
+                (true, true) => format!(
+                    " But the database has {want}: this in-process copy is out of date until the cache node's \
+                     invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
+                ),
+                (true, false) => format!(
+                    " But the database has {want}: this in-process copy is out of date, and nothing tells \
+                     {service} that the row changed: the copy lives until its TTL runs out at {expires_ms} ms."
+                ),
+            };
+            said(
+                format!("near hit {version}"),
+                format!(
+                    "{service} finds {key} = {version} in its own near cache (kept until {expires_ms} ms) and \
+                     answers at once, with no network hop: neither the cache node nor the database is asked.{behind}"
+                ),
+            )
+        }
+        NearFact::Dropped {
+            service,
+            key,
+            held,
+            why: NearDrop::Invalidated,
+        } => match held {
+            Some(v) => said(
+                "near copy dropped",
+                format!(
+                    "The cache node's invalidation of {key} reaches {service} (Redis client tracking): it drops its \
+                     near copy ({v}); its next read of {key} asks the cache node again."
+                ),
+            ),
+            None => said(
+                "nothing to drop",
+                format!(
+                    "The cache node's invalidation of {key} reaches {service}, which holds no near copy of {key} \
+                     any more: nothing changes."
+                ),
+            ),
+        },
+        other => said("near cache", more(other)),
+    }
+}
+
+/// A near cache's fact that follows the step's own, as a sentence to append.
+pub(super) fn more(fact: NearFact) -> String {
+    match fact {
+        NearFact::Kept {
+            service,
+            key,
+            version,
+            expires_ms,
+        } => format!(" {service} keeps {key} = {version} in its near cache until {expires_ms} ms."),
+        NearFact::Dropped {
+            service,
+            key,
+            held,
+            why,
+        } => {
+            let held = held.map_or(String::new(), |v| format!(" ({v})"));
+            match why {
+                NearDrop::OwnWrite => format!(
+                    " {service} drops its own near copy of {key}{held}: it is writing the key. Other instances' \
+                     copies are not its to drop."
+                ),
+                NearDrop::Invalidated => {
+                    format!(" {service} drops its near copy of {key}{held}: the cache node said it changed.")
+                }
+            }
+        }
+        NearFact::Hit {
+            service,
+            key,
+            version,
+            ..
+        } => format!(" {service} answers {key} = {version} from its near cache."),
+    }
+}
+
+/// What a cache node's tracking table did, appended to the cache's step.
+pub(super) fn tracking(fact: TrackingFact) -> String {
+    match fact {
+        TrackingFact::Told { key, first, count } => {
+            let whom = match count {
+                0 | 1 => first.to_string(),
+                2 => format!("{first} and one other instance"),
+                n => format!("{first} and {} other instances", n - 1),
+            };
+            format!(
+                " The cache node remembers who read {key} (Redis client tracking): it pushes an invalidation to \
+                 {whom}, which will drop its near copy."
+            )
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! Service instances with near caches (issue 8 item 2, `shared/spec/scenarios.md`:
+//! "`service-2` … each with its own in-process near cache"; "Every copy is checked").
+//! Two instances share one cache node; each keeps what its reads got in its own
+//! memory. The writer's instance deletes the key in the cache node and drops its own
+//! near copy; the reader's instance is told only when the cache node tracks its
+//! readers (Redis's `CLIENT TRACKING`).
+use cachescope::sim::books::copies;
+use cachescope::sim::ids::{Key, NodeId, Version};
+use cachescope::sim::scenario::file;
+use cachescope::sim::scenarios;
+use cachescope::sim::sched::{self, Seeded};
+use cachescope::sim::{Fixes, Invariant, Metric, Run};
+
+/// cache-aside-write with the reader served by `service-2`; both instances keep near
+/// caches (`near`, with or without tracking).
+fn near_caches(tracking: bool) -> Run {
+    let s = scenarios::find("cache-aside-write").unwrap();
+    let text = file::to_json(s).replace("\"id\": \"cache-aside-write\"", "\"id\": \"near-caches\"");
+    let settings = format!(
+        r#""topology": [
+      {{"id": "service-2"}},
+      {{"id": "reader", "service": "service-2"}}
+    ],
+    "near": {{"ttl_ms": 5000, "tracking": {tracking}}},
+    "#
+    );
+    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
+    let text = format!("{}\n    {settings}{}", &text[..at], &text[at..]);
+    let s = file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .into_scenario();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    run
+}
+
+fn service2() -> NodeId {
+    NodeId::parse("service-2").unwrap()
+}
+
+#[test]
+fn without_tracking_another_instance_s_near_copy_stays_stale() {
+    let run = near_caches(false);
+    let w = run.world();
+    // The cache node is right: the writer's delete emptied it.
+    assert!(w.cache().live(Key(1), w.now_ms).is_none());
+    assert_eq!(w.db().read(Key(1)), Version(2));
+    let near = &w.nodes.service(service2()).unwrap().near;
+    assert_eq!(
+        near.entries.get(&Key(1)).map(|e| e.version),
+        Some(Version(1))
+    );
+    assert_eq!(
+        Invariant::CacheMatchesDb.check(w),
+        Err("service-2's near cache holds user:1=v1 but the database has v2".to_string())
+    );
+    // The second read was answered from the near copy, in-process: stale, and the
+    // cache node never saw it.
+    assert_eq!(Metric::StaleReads.value(&w.metrics), 1);
+    assert_eq!(Metric::CacheHits.value(&w.metrics), 0);
+    let story: Vec<String> = run
+        .records()
+        .iter()
+        .map(|r| format!("{} {}", r.outcome, r.narration))
+        .collect();
+    let hit = story
+        .iter()
+        .find(|s| s.starts_with("near hit v1"))
+        .expect("a near hit");
+    assert!(
+        hit.contains("nothing tells service-2 that the row changed"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn with_tracking_the_cache_node_tells_the_reader_s_instance() {
+    let run = near_caches(true);
+    let w = run.world();
+    assert_eq!(Invariant::CacheMatchesDb.check(w), Ok(()));
+    assert_eq!(Metric::StaleReads.value(&w.metrics), 0);
+    // The invalidation crossed the network from the cache node to service-2.
+    let told = run
+        .records()
+        .iter()
+        .find(|r| r.label == "invalidate user:1")
+        .expect("an invalidation is delivered");
+    assert_eq!(told.hop, Some((NodeId::CACHE, service2())));
+    assert!(
+        told.narration.contains("drops its near copy (v1)"),
+        "{}",
+        told.narration
+    );
+    // Its second read missed near, missed the cache node and read v2.
+    let near: Vec<_> = copies(w)
+        .filter(|c| c.near)
+        .map(|c| (c.holder, c.entry.version))
+        .collect();
+    assert_eq!(near, vec![(service2(), Version(2))]);
+}
+
+#[test]
+fn near_caches_run_alike_quiet_and_narrated_in_seeded_orders() {
+    for seed in 0..200 {
+        let run = near_caches(true);
+        let mut world = run.scenario.world(&run.fixes, run.scenario.seed);
+        let mut quiet = world.clone();
+        let records = sched::run(&mut world, &mut Seeded::new(seed));
+        let steps = sched::run_quiet(&mut quiet, &mut Seeded::new(seed));
+        assert_eq!(records.len(), steps, "seed {seed}");
+        assert_eq!(
+            world, quiet,
+            "seed {seed}: quiet and narrated reach one state"
+        );
+        assert!(
+            records.iter().all(|r| !r.narration.is_empty()),
+            "seed {seed}"
+        );
+    }
+}
