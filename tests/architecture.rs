@@ -81,7 +81,8 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/cache.rs", &["cache", "tracking"]),
     ("src/sim/cache_node.rs", &["cache", "tracking"]),
     ("src/sim/replica.rs", &["replica"]),
-    // The service's program is in two files: the request flow and the read path.
+    // The service's program is in two files: the request flow and the read path (its
+    // facts and settings in `service/`).
     (
         "src/sim/service.rs",
         &["service", "load", "near", "parts::Flow"],
@@ -91,6 +92,14 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
         &["service", "load", "near", "parts::Flow"],
     ),
     ("src/sim/txn.rs", &["service", "load", "parts::Flow"]),
+    (
+        "src/sim/service/fact.rs",
+        &["service", "load", "near", "parts::Flow"],
+    ),
+    (
+        "src/sim/service/settings.rs",
+        &["service", "load", "near", "parts::Flow"],
+    ),
     // A service's near cache is its own memory; a cache node's tracking table its own.
     ("src/sim/near.rs", &["near"]),
     ("src/sim/tracking.rs", &["tracking"]),

@@ -33,6 +33,7 @@ macro_rules! text {
     };
 }
 
+mod act;
 mod behind;
 pub mod books;
 pub mod bus;

@@ -18,6 +18,7 @@ use super::parts::TimerKind;
 use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
+use super::world::World;
 use std::sync::Arc;
 
 /// One node, of any kind but a client (clients are the world's list of users).
@@ -248,5 +249,63 @@ impl Actor for Replica {
     }
     fn on_restart(&mut self, ctx: &mut Ctx) {
         Replica::on_restart(self, ctx)
+    }
+}
+
+/// The world's node of each kind that every world has (its first, for the numbered
+/// kinds): what the page and the scripts read. The invariants and books read every
+/// node of a kind (`Nodes::caches`, …), not only these.
+impl World {
+    /// The first read replica, `replica` (every world has one; a scenario without
+    /// `replica` settings does not use it).
+    pub fn replica(&self) -> &Replica {
+        self.nodes
+            .replica(NodeId::Replica(1))
+            .expect("World::new makes a replica")
+    }
+
+    /// The first cache node, `cache` (every world has one).
+    pub fn cache(&self) -> &Cache {
+        self.nodes
+            .cache(NodeId::CACHE)
+            .expect("World::new makes a cache")
+    }
+
+    /// The database, `db`: the primary (every world has one).
+    pub fn db(&self) -> &Db {
+        self.nodes.db(NodeId::Db).expect("World::new makes a db")
+    }
+
+    /// The first service, `service` (every world has one).
+    pub fn service(&self) -> &Service {
+        self.nodes
+            .service(NodeId::SERVICE)
+            .expect("World::new makes a service")
+    }
+
+    /// The bus (every world has one; a scenario without events does not use it).
+    pub fn bus(&self) -> &Bus {
+        self.nodes.bus(NodeId::Bus).expect("World::new makes a bus")
+    }
+
+    /// The invalidation consumer (every world has one; used with a bus).
+    pub fn consumer(&self) -> &Consumer {
+        self.nodes
+            .consumer(NodeId::Consumer)
+            .expect("World::new makes a consumer")
+    }
+
+    /// The outbox relay (every world has one; used in outbox mode).
+    pub fn relay(&self) -> &Relay {
+        self.nodes
+            .relay(NodeId::Relay)
+            .expect("World::new makes a relay")
+    }
+
+    /// The write-behind flusher (every world has one; used in write-behind mode).
+    pub fn flusher(&self) -> &Flusher {
+        self.nodes
+            .flusher(NodeId::Flusher)
+            .expect("World::new makes a flusher")
     }
 }

@@ -11,15 +11,20 @@
 //! the reverse, when the scenario teaches why that order is wrong); write-through
 //! (update, then set the cache); write-behind (the cache queues it); or update and
 //! publish an event, directly or through the outbox.
-use super::config::{LoadGuard, Op, WriteMode, WriteOrder};
+use super::config::{Op, WriteMode, WriteOrder};
 use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::load;
-use super::msg::{BusEvent, LeaseReply, Message, Payload, Refusal};
+use super::msg::{BusEvent, LeaseReply, Message, Payload};
 use super::near::{NearCache, NearDrop, NearFact};
 use super::node::Ctx;
 use super::parts::TimerKind;
 use super::rng::Rng;
+
+mod fact;
+mod settings;
+pub use fact::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
+pub use settings::ServiceSettings;
 
 /// Where a request is in the service's program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,38 +77,6 @@ pub struct Flow {
     pub seen_loads: u32,
 }
 
-/// How the service works and whom it talks to: fixed for a run. Hops in virtual ms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ServiceSettings {
-    /// The cache node it reads and fills.
-    pub cache: NodeId,
-    /// The database it reads and writes.
-    pub db: NodeId,
-    /// Where a cache miss reads the row: the database, or its read replica.
-    pub reads: NodeId,
-    /// Whether the database has a replica (for the words of a miss).
-    pub has_replica: bool,
-    /// The bus it publishes to (event mode).
-    pub bus: NodeId,
-    pub cache_ms: u64,
-    pub db_read_ms: u64,
-    /// A write's hop: longer, the commit waits for its log flush.
-    pub db_write_ms: u64,
-    pub client_ms: u64,
-    pub publish_ms: u64,
-    pub write_mode: WriteMode,
-    pub write_order: WriteOrder,
-    pub load_guard: LoadGuard,
-    /// Deletes carry the committed version (the cache keeps tombstones).
-    pub versioned_deletes: bool,
-    /// Delayed double delete: the second delete's delay.
-    pub second_delete_ms: Option<u64>,
-    /// How long a request told to wait (lease, lock) waits before asking again.
-    pub lease_retry_ms: u64,
-    /// Writes run in a database transaction (`txn.rs`).
-    pub txn: Option<super::config::TxnConfig>,
-}
-
 /// The service's state: its open requests and what single-flight shares.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Service {
@@ -117,181 +90,6 @@ pub struct Service {
     pub settings: ServiceSettings,
     /// Its in-process near cache (`near.rs`), off unless the scenario has one.
     pub near: NearCache,
-}
-
-/// What the service did, for the observers (`narrate/service.rs` says it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ServiceFact {
-    /// A message or timer with nothing to act on (no request id, not its timer).
-    Stray,
-    /// A reply for a request it does not have (answered already, or lost in a crash).
-    NoRequest { service: NodeId, payload: Payload },
-    /// The cache confirms a release of the lock on `key` (nobody waits for it).
-    UnlockConfirmed { key: Key },
-    /// The cache confirms a delete of `key` (a second delete: nobody waits for it).
-    DeleteConfirmed { key: Key },
-    /// Its delayed second delete of `key` is sent, `delay_ms` after the first.
-    SecondDelete { key: Key, delay_ms: u64 },
-    /// A retry timer for a request that is gone.
-    NothingToRetry,
-    /// A request told to wait asks the cache for `key` again.
-    Retrying { key: Key },
-    /// A lease told it to wait: it asks again at `at_ms`.
-    LeaseWait { at_ms: u64 },
-    /// It got `version` from `from` (the database or a replica) and sets it in the
-    /// cache (with the lease `token`).
-    FillSent {
-        version: Version,
-        token: Option<u64>,
-        from: NodeId,
-    },
-    /// A write-through's cache set was answered (refused or not) by `cache`, and
-    /// `client` told.
-    ThroughAcked {
-        key: Key,
-        version: Version,
-        refused: Option<Refusal>,
-        client: NodeId,
-        cache: NodeId,
-    },
-    /// Write-behind: the cache queued `key` = `version`, and `client` is told.
-    BehindAcked {
-        key: Key,
-        version: Version,
-        client: NodeId,
-    },
-    /// Delete-then-update: the delete is done, the update is sent.
-    PreDeleted { key: Key },
-    /// The invalidation is done and `client` told; `second`: a second delete set for
-    /// `at_ms`, `delay_ms` after.
-    Invalidated {
-        version: Version,
-        client: NodeId,
-        second: Option<(u64, u64)>,
-    },
-    /// A reply it does not expect at this stage.
-    Unexpected { payload: Payload },
-    /// A write arrived: the first hop of its write mode's program.
-    WriteStarted {
-        key: Key,
-        mode: WriteMode,
-        order: WriteOrder,
-    },
-    /// Write-through: `version` committed, the cache set sent.
-    ThroughSetSent { key: Key, version: Version },
-    /// `version` committed and its event `ev` published; `client` told (a dual write).
-    Published { ev: BusEvent, client: NodeId },
-    /// `version` and its outbox row `event` committed; `client` told.
-    OutboxCommitted {
-        version: Version,
-        event: EventId,
-        client: NodeId,
-    },
-    /// `version` committed; the delete of `key` sent (carrying `tagged`).
-    InvalidateSent {
-        key: Key,
-        version: Version,
-        tagged: Option<Version>,
-    },
-    /// `version` committed (the cache was cleared before); `client` told.
-    CommittedAcked { version: Version, client: NodeId },
-    /// The read path (`load.rs`).
-    Read(ReadFact),
-    /// A write in a transaction (`txn.rs`).
-    Txn(super::txn::TxnFact),
-    /// Its near cache (`near.rs`).
-    Near(super::near::NearFact),
-}
-
-/// What the read path did (`load.rs`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadFact {
-    /// It asks the cache for `key`.
-    Lookup { key: Key },
-    /// A hit: `client` answered with `version`; `unlocked`: it released the lock it
-    /// held; `xfetch`: what XFetch decided.
-    HitAnswered {
-        key: Key,
-        client: NodeId,
-        version: Version,
-        unlocked: bool,
-        xfetch: XFetch,
-    },
-    /// Mutex: it asks for the lock on `key`.
-    LockAsked { key: Key },
-    /// Single-flight: it joins the load of `key` under way (`waiting` now wait).
-    JoinedLoad { key: Key, waiting: usize },
-    /// Single-flight: a load finished since it looked: it looks again.
-    Rechecking { key: Key },
-    /// It queries `source` for `key`; `shared`: single-flight, others will join.
-    Loading {
-        key: Key,
-        shared: bool,
-        source: ReadSource,
-    },
-    /// Mutex: it holds the lock and looks again before loading.
-    LockGranted { key: Key },
-    /// Mutex: the lock is taken; it asks again at `at_ms`.
-    LockWait { key: Key, at_ms: u64 },
-    /// An early recompute landed (or was refused); nobody waited.
-    Refreshed { key: Key, refused: bool },
-    /// A load is done: `client` answered with `value`; `unlocked` (the lock
-    /// released), `shared` (requests that waited for this load, answered too),
-    /// `refused` (the cache refused the fill).
-    FillAnswered {
-        key: Key,
-        client: NodeId,
-        value: Option<Version>,
-        unlocked: bool,
-        shared: usize,
-        refused: bool,
-    },
-}
-
-/// Where a miss's read goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadSource {
-    /// The one database.
-    Database,
-    /// The primary, though a replica exists.
-    Primary,
-    /// The read replica.
-    Replica,
-}
-
-/// What XFetch did with a hit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum XFetch {
-    /// Not the guard.
-    Off,
-    /// No TTL, or the request is itself a recompute: no draw.
-    Skipped,
-    /// It drew: `recompute` when the draw passed the expiry.
-    Drew { draw: Draw, recompute: bool },
-}
-
-/// One XFetch draw: `now - delta * beta * ln(rand)` against the expiry. The random
-/// number is kept as its bits (a fact compares exactly).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Draw {
-    pub now_ms: u64,
-    pub delta_ms: u64,
-    pub beta_centi: u32,
-    pub rand_bits: u64,
-    pub expires_ms: u64,
-}
-
-impl Draw {
-    pub fn beta(&self) -> f64 {
-        f64::from(self.beta_centi) / 100.0
-    }
-    pub fn rand(&self) -> f64 {
-        f64::from_bits(self.rand_bits)
-    }
-    /// `now - delta * beta * ln(rand)`, in ms.
-    pub fn at(&self) -> f64 {
-        self.now_ms as f64 + self.delta_ms as f64 * self.beta() * -self.rand().ln()
-    }
 }
 
 impl Service {

@@ -16,12 +16,12 @@ use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbLatency};
 use super::fact::{Fact, Facts};
 pub use super::fault::Fault;
-use super::ids::{FlowId, Key, MsgId, NodeId, TimerId, Version};
+use super::ids::{FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
-use super::msg::{Message, Payload};
+use super::msg::Message;
 use super::near::NearCache;
 pub use super::node::NodeStatus;
-use super::node::{Actor, Call, Ctx, Out, Scratch};
+use super::node::Scratch;
 use super::nodes::{Node, Nodes};
 pub(crate) use super::parts::timer_label;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
@@ -258,59 +258,6 @@ impl World {
         world
     }
 
-    /// The first read replica, `replica` (every world has one; a scenario without
-    /// `replica` settings does not use it).
-    pub fn replica(&self) -> &Replica {
-        self.nodes
-            .replica(NodeId::Replica(1))
-            .expect("World::new makes a replica")
-    }
-
-    /// The first cache node, `cache` (every world has one).
-    pub fn cache(&self) -> &Cache {
-        self.nodes
-            .cache(NodeId::CACHE)
-            .expect("World::new makes a cache")
-    }
-
-    /// The database, `db`: the primary (every world has one).
-    pub fn db(&self) -> &Db {
-        self.nodes.db(NodeId::Db).expect("World::new makes a db")
-    }
-
-    /// The first service, `service` (every world has one).
-    pub fn service(&self) -> &Service {
-        self.nodes
-            .service(NodeId::SERVICE)
-            .expect("World::new makes a service")
-    }
-
-    /// The bus (every world has one; a scenario without events does not use it).
-    pub fn bus(&self) -> &Bus {
-        self.nodes.bus(NodeId::Bus).expect("World::new makes a bus")
-    }
-
-    /// The invalidation consumer (every world has one; used with a bus).
-    pub fn consumer(&self) -> &Consumer {
-        self.nodes
-            .consumer(NodeId::Consumer)
-            .expect("World::new makes a consumer")
-    }
-
-    /// The outbox relay (every world has one; used in outbox mode).
-    pub fn relay(&self) -> &Relay {
-        self.nodes
-            .relay(NodeId::Relay)
-            .expect("World::new makes a relay")
-    }
-
-    /// The write-behind flusher (every world has one; used in write-behind mode).
-    pub fn flusher(&self) -> &Flusher {
-        self.nodes
-            .flusher(NodeId::Flusher)
-            .expect("World::new makes a flusher")
-    }
-
     /// The nodes this scenario uses, in id order.
     pub fn nodes(&self) -> Vec<NodeId> {
         let mut nodes: Vec<NodeId> = self.clients.iter().map(|c| c.id).collect();
@@ -491,47 +438,6 @@ impl World {
         Ok((step, s))
     }
 
-    /// Sends a message; it arrives `delay_ms` later at the earliest.
-    pub(crate) fn send(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        flow: Option<FlowId>,
-        payload: Payload,
-        delay_ms: u64,
-    ) {
-        let id = MsgId(self.next_msg);
-        self.next_msg += 1;
-        // The network: a hop between two regions is longer.
-        let delay_ms = if self.config.topology.is_empty()
-            || self.config.region_of(from) == self.config.region_of(to)
-        {
-            delay_ms
-        } else {
-            delay_ms + self.config.latency.cross_region_ms
-        };
-        self.net.push(Message {
-            id,
-            from,
-            to,
-            flow,
-            payload,
-            sent_ms: self.now_ms,
-            arrive_ms: self.now_ms + delay_ms,
-        });
-    }
-
-    pub(crate) fn add_timer(&mut self, owner: NodeId, at_ms: u64, kind: TimerKind) {
-        let id = TimerId(self.next_timer);
-        self.next_timer += 1;
-        self.timers.push(Timer {
-            id,
-            at_ms,
-            owner,
-            kind,
-        });
-    }
-
     /// The open request `id`, in whichever service has it (request ids are the
     /// network's, unique across services).
     pub(crate) fn flow(&self, id: Option<FlowId>) -> Option<&Flow> {
@@ -557,92 +463,5 @@ impl World {
             .caches()
             .filter_map(|(_, c)| c.queued(key))
             .fold(db, Version::max)
-    }
-
-    /// Routes what a node answered: its messages (in order, so ids follow it), its
-    /// timers, then its calls over local connections (`Call`), which may answer with
-    /// calls of their own. (A notification is routed by the caller.)
-    pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
-        let calls = self.route_out(node, out);
-        if !calls.is_empty() {
-            self.run_calls(node, calls);
-        }
-    }
-
-    /// Applies a node's messages and timers; returns its calls.
-    fn route_out(&mut self, node: NodeId, mut out: Out) -> Vec<(NodeId, Call)> {
-        self.next_flow += out.requests;
-        if out.cancel_all || !out.cancels.is_empty() {
-            let (all, cancels) = (out.cancel_all, &out.cancels);
-            self.timers.retain(|t| {
-                t.owner != node
-                    || matches!(t.kind, TimerKind::Restart { .. })
-                    || !(all || cancels.contains(&t.kind))
-            });
-        }
-        for send in out.sends.drain(..) {
-            self.send(node, send.to, send.flow, send.payload, send.delay_ms);
-        }
-        self.facts.0.append(&mut out.facts);
-        for (at_ms, kind) in out.timers.drain(..) {
-            self.add_timer(node, at_ms, kind);
-        }
-        let calls = std::mem::take(&mut out.calls);
-        out.cancels.clear();
-        out.notify.clear();
-        out.cancel_all = false;
-        out.requests = 0;
-        self.scratch = Scratch(out);
-        calls
-    }
-
-    /// Delivers calls, first in first out, to the nodes they name, and what those
-    /// answer. A call to a node that is not up is lost; one that wants an answer gets
-    /// `Call::Unreachable` back. Bounded by `MAX_CALLS` a step: a call answers with at
-    /// most one call here, so a chain is at most three long (take, batch, wake).
-    fn run_calls(&mut self, from: NodeId, calls: Vec<(NodeId, Call)>) {
-        const MAX_CALLS: usize = 16;
-        let mut queue: std::collections::VecDeque<(NodeId, NodeId, Call)> =
-            calls.into_iter().map(|(to, c)| (from, to, c)).collect();
-        for _ in 0..MAX_CALLS {
-            let Some((from, to, call)) = queue.pop_front() else {
-                break;
-            };
-            if !self.is_up(to) {
-                if call.wants_answer() {
-                    queue.push_back((to, from, Call::Unreachable));
-                }
-                continue;
-            }
-            let out = self.act(to, |a, ctx| a.on_call(ctx, from, call));
-            for (next, c) in self.route_out(to, out) {
-                queue.push_back((to, next, c));
-            }
-        }
-    }
-
-    /// Lends node `id` (a client, or any node of `nodes`) a `Ctx` for one of its
-    /// handlers; returns what it answered, not yet routed (`apply`). A node that is
-    /// not in this world answers nothing.
-    pub(crate) fn act(&mut self, id: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> Out {
-        let mut out = self.take_out();
-        let mut ctx = Ctx::new(id, self.now_ms, &mut out).with_requests_from(self.next_flow);
-        let actor: Option<&mut dyn Actor> = if id.is_client() {
-            self.clients
-                .iter_mut()
-                .find(|c| c.id == id)
-                .map(|c| c as &mut dyn Actor)
-        } else {
-            self.nodes.get_mut(id).map(Node::actor)
-        };
-        if let Some(actor) = actor {
-            handle(actor, &mut ctx);
-        }
-        out
-    }
-
-    /// The buffer a node answers into, empty.
-    pub(crate) fn take_out(&mut self) -> Out {
-        std::mem::take(&mut self.scratch.0)
     }
 }

@@ -1,0 +1,181 @@
+//! What the service did, as data (`fact.rs`): its program's facts (`ServiceFact`) and
+//! its read path's (`ReadFact`), which `narrate/service.rs` says. Split from
+//! `service.rs` along that seam.
+use super::super::config::{WriteMode, WriteOrder};
+use super::super::ids::{EventId, Key, NodeId, Version};
+use super::super::msg::{BusEvent, Payload, Refusal};
+
+/// What the service did, for the observers (`narrate/service.rs` says it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceFact {
+    /// A message or timer with nothing to act on (no request id, not its timer).
+    Stray,
+    /// A reply for a request it does not have (answered already, or lost in a crash).
+    NoRequest { service: NodeId, payload: Payload },
+    /// The cache confirms a release of the lock on `key` (nobody waits for it).
+    UnlockConfirmed { key: Key },
+    /// The cache confirms a delete of `key` (a second delete: nobody waits for it).
+    DeleteConfirmed { key: Key },
+    /// Its delayed second delete of `key` is sent, `delay_ms` after the first.
+    SecondDelete { key: Key, delay_ms: u64 },
+    /// A retry timer for a request that is gone.
+    NothingToRetry,
+    /// A request told to wait asks the cache for `key` again.
+    Retrying { key: Key },
+    /// A lease told it to wait: it asks again at `at_ms`.
+    LeaseWait { at_ms: u64 },
+    /// It got `version` from `from` (the database or a replica) and sets it in the
+    /// cache (with the lease `token`).
+    FillSent {
+        version: Version,
+        token: Option<u64>,
+        from: NodeId,
+    },
+    /// A write-through's cache set was answered (refused or not) by `cache`, and
+    /// `client` told.
+    ThroughAcked {
+        key: Key,
+        version: Version,
+        refused: Option<Refusal>,
+        client: NodeId,
+        cache: NodeId,
+    },
+    /// Write-behind: the cache queued `key` = `version`, and `client` is told.
+    BehindAcked {
+        key: Key,
+        version: Version,
+        client: NodeId,
+    },
+    /// Delete-then-update: the delete is done, the update is sent.
+    PreDeleted { key: Key },
+    /// The invalidation is done and `client` told; `second`: a second delete set for
+    /// `at_ms`, `delay_ms` after.
+    Invalidated {
+        version: Version,
+        client: NodeId,
+        second: Option<(u64, u64)>,
+    },
+    /// A reply it does not expect at this stage.
+    Unexpected { payload: Payload },
+    /// A write arrived: the first hop of its write mode's program.
+    WriteStarted {
+        key: Key,
+        mode: WriteMode,
+        order: WriteOrder,
+    },
+    /// Write-through: `version` committed, the cache set sent.
+    ThroughSetSent { key: Key, version: Version },
+    /// `version` committed and its event `ev` published; `client` told (a dual write).
+    Published { ev: BusEvent, client: NodeId },
+    /// `version` and its outbox row `event` committed; `client` told.
+    OutboxCommitted {
+        version: Version,
+        event: EventId,
+        client: NodeId,
+    },
+    /// `version` committed; the delete of `key` sent (carrying `tagged`).
+    InvalidateSent {
+        key: Key,
+        version: Version,
+        tagged: Option<Version>,
+    },
+    /// `version` committed (the cache was cleared before); `client` told.
+    CommittedAcked { version: Version, client: NodeId },
+    /// The read path (`load.rs`).
+    Read(ReadFact),
+    /// A write in a transaction (`txn.rs`).
+    Txn(super::super::txn::TxnFact),
+    /// Its near cache (`near.rs`).
+    Near(super::super::near::NearFact),
+}
+
+/// What the read path did (`load.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadFact {
+    /// It asks the cache for `key`.
+    Lookup { key: Key },
+    /// A hit: `client` answered with `version`; `unlocked`: it released the lock it
+    /// held; `xfetch`: what XFetch decided.
+    HitAnswered {
+        key: Key,
+        client: NodeId,
+        version: Version,
+        unlocked: bool,
+        xfetch: XFetch,
+    },
+    /// Mutex: it asks for the lock on `key`.
+    LockAsked { key: Key },
+    /// Single-flight: it joins the load of `key` under way (`waiting` now wait).
+    JoinedLoad { key: Key, waiting: usize },
+    /// Single-flight: a load finished since it looked: it looks again.
+    Rechecking { key: Key },
+    /// It queries `source` for `key`; `shared`: single-flight, others will join.
+    Loading {
+        key: Key,
+        shared: bool,
+        source: ReadSource,
+    },
+    /// Mutex: it holds the lock and looks again before loading.
+    LockGranted { key: Key },
+    /// Mutex: the lock is taken; it asks again at `at_ms`.
+    LockWait { key: Key, at_ms: u64 },
+    /// An early recompute landed (or was refused); nobody waited.
+    Refreshed { key: Key, refused: bool },
+    /// A load is done: `client` answered with `value`; `unlocked` (the lock
+    /// released), `shared` (requests that waited for this load, answered too),
+    /// `refused` (the cache refused the fill).
+    FillAnswered {
+        key: Key,
+        client: NodeId,
+        value: Option<Version>,
+        unlocked: bool,
+        shared: usize,
+        refused: bool,
+    },
+}
+
+/// Where a miss's read goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadSource {
+    /// The one database.
+    Database,
+    /// The primary, though a replica exists.
+    Primary,
+    /// The read replica.
+    Replica,
+}
+
+/// What XFetch did with a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XFetch {
+    /// Not the guard.
+    Off,
+    /// No TTL, or the request is itself a recompute: no draw.
+    Skipped,
+    /// It drew: `recompute` when the draw passed the expiry.
+    Drew { draw: Draw, recompute: bool },
+}
+
+/// One XFetch draw: `now - delta * beta * ln(rand)` against the expiry. The random
+/// number is kept as its bits (a fact compares exactly).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Draw {
+    pub now_ms: u64,
+    pub delta_ms: u64,
+    pub beta_centi: u32,
+    pub rand_bits: u64,
+    pub expires_ms: u64,
+}
+
+impl Draw {
+    pub fn beta(&self) -> f64 {
+        f64::from(self.beta_centi) / 100.0
+    }
+    pub fn rand(&self) -> f64 {
+        f64::from_bits(self.rand_bits)
+    }
+    /// `now - delta * beta * ln(rand)`, in ms.
+    pub fn at(&self) -> f64 {
+        self.now_ms as f64 + self.delta_ms as f64 * self.beta() * -self.rand().ln()
+    }
+}
