@@ -248,3 +248,42 @@ fn the_world_holds_its_nodes_by_id() {
         );
     }
 }
+
+/// The routing is generic: what one node learns of another is a message, a call over a
+/// local connection (a commit's NOTIFY) or a connection state (`Actor::on_peer`), never
+/// the world reaching into a node of one kind. The files that route (`act.rs`,
+/// `route.rs`) name no kind's mutable accessor and no kind's own handler.
+#[test]
+fn the_routing_reaches_into_no_node_of_a_kind() {
+    for path in ["src/sim/act.rs", "src/sim/route.rs"] {
+        let text = fs::read_to_string(root().join(path)).unwrap();
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for word in [
+            "service_mut",
+            "cache_mut",
+            "db_mut",
+            "bus_mut",
+            "relay_mut",
+            "consumer_mut",
+            "flusher_mut",
+            "replica_mut",
+            "on_notify",
+            ".subscriber",
+        ] {
+            assert!(!code.contains(word), "{path} names `{word}`");
+        }
+    }
+    // A node's status reaches the others as a connection state.
+    let world = fs::read_to_string(root().join("src/sim/world.rs")).unwrap();
+    let set_status = world
+        .split("fn set_status")
+        .nth(1)
+        .and_then(|rest| rest.split("\n    }\n").next())
+        .expect("World::set_status");
+    assert!(set_status.contains("on_peer"), "{set_status}");
+    assert!(!set_status.contains("bus"), "{set_status}");
+}

@@ -82,7 +82,6 @@ impl World {
         }
         let calls = std::mem::take(&mut out.calls);
         out.cancels.clear();
-        out.notify.clear();
         out.cancel_all = false;
         out.requests = 0;
         self.scratch = Scratch(out);

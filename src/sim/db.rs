@@ -8,7 +8,7 @@
 use super::ids::{EventId, FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::msg::{BusEvent, Message, Payload};
-use super::node::Ctx;
+use super::node::{Call, Ctx};
 use serde::{Deserialize, Serialize};
 
 /// A row of the outbox table, with the columns of Debezium's outbox event router:
@@ -257,7 +257,7 @@ impl Db {
                 ctx.send(to, msg.flow, reply, lat.write_ms);
                 if outbox {
                     // The commit NOTIFYs the relay over its LISTEN connection.
-                    ctx.notify(NodeId::Relay);
+                    ctx.call(NodeId::Relay, Call::Notify);
                 }
                 ctx.fact(DbFact::Committed {
                     key,

@@ -1,8 +1,8 @@
 //! What a node sees and how it answers, in the shape of Stateright's `Actor`: a node
 //! handles a message (and, as more nodes move here, a timer, a crash and a restart)
 //! with its own state, its own clock reading and its settings, and answers through an
-//! `Out`: the messages it sends, the timers it sets, the nodes it notifies over a
-//! connection (Postgres LISTEN/NOTIFY). It cannot reach another node's state or the
+//! `Out`: the messages it sends, the timers it sets, the calls it makes over a
+//! connection (a commit's Postgres NOTIFY, a flusher's batch). It cannot reach another node's state or the
 //! `World`: a node module names neither (tests/architecture.rs checks it). The world
 //! routes what it answers.
 //!
@@ -46,9 +46,9 @@ pub struct Send {
     pub delay_ms: u64,
 }
 
-/// A request over a local connection between two nodes that run side by side (the
-/// write-behind flusher and the cache whose queue it flushes), handled within the same
-/// step: unlike a message it is not scheduled, and it reaches only a node that is up.
+/// A request over a connection, handled within the same step: between two nodes that
+/// run side by side (the write-behind flusher and the cache whose queue it flushes), or
+/// a database's NOTIFY to its listener: unlike a message it is not scheduled, and it reaches only a node that is up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Call {
     /// The cache's queue has writes waiting.
@@ -64,6 +64,9 @@ pub enum Call {
     Flushed { key: Key, version: Version },
     /// Writes taken but not finished wait again (the flusher restarted).
     Requeue,
+    /// A commit NOTIFYs a listener over its connection (Postgres LISTEN/NOTIFY); a
+    /// listener that is not up is not listening, and the notice is gone.
+    Notify,
     /// The world's answer to a call that wants one (`TakeBatch`) when its node is not
     /// up.
     Unreachable,
@@ -84,8 +87,6 @@ pub struct Out {
     pub sends: Vec<Send>,
     /// Timers to set on this node: (when, kind).
     pub timers: Vec<(u64, TimerKind)>,
-    /// Nodes told over a connection that something changed (a commit's NOTIFY).
-    pub notify: Vec<NodeId>,
     /// How many request ids the node took (`Ctx::new_request`).
     pub requests: u32,
     /// Its own timers to cancel, before any it sets in this step.
@@ -124,6 +125,10 @@ pub trait Actor {
 
     /// It restarts, with what its crash kept.
     fn on_restart(&mut self, _ctx: &mut Ctx) {}
+
+    /// The connection to `peer` says it went down, paused or is back (`status`): what
+    /// a TCP peer learns of the other end. A node with no connection to it ignores it.
+    fn on_peer(&mut self, _ctx: &mut Ctx, _peer: NodeId, _status: NodeStatus) {}
 }
 
 /// A reusable `Out` the world lends each node, so a step allocates nothing for it. Not
@@ -202,10 +207,6 @@ impl<'o> Ctx<'o> {
 
     pub fn cancel_all_timers(&mut self) {
         self.out.cancel_all = true;
-    }
-
-    pub fn notify(&mut self, node: NodeId) {
-        self.out.notify.push(node);
     }
 
     /// Says what it did, as data; the narration and the books observe it.

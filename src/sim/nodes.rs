@@ -13,7 +13,7 @@ use super::consumer::Consumer;
 use super::db::Db;
 use super::ids::NodeId;
 use super::msg::{Message, Payload};
-use super::node::{Actor, Call, Ctx};
+use super::node::{Actor, Call, Ctx, NodeStatus};
 use super::parts::TimerKind;
 use super::relay::Relay;
 use super::replica::Replica;
@@ -190,6 +190,12 @@ impl Actor for Bus {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Bus::on_msg(self, ctx, msg)
     }
+    fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: NodeStatus) {
+        // Its subscriber's connection.
+        if peer == NodeId::Consumer {
+            self.subscriber = status;
+        }
+    }
     fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
         self.on_timeout(ctx, timer)
     }
@@ -201,6 +207,11 @@ impl Actor for Bus {
 impl Actor for Relay {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Relay::on_msg(self, ctx, msg)
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, _from: NodeId, call: Call) {
+        if call == Call::Notify {
+            self.on_notify(ctx)
+        }
     }
     fn on_timer(&mut self, ctx: &mut Ctx, _timer: TimerKind) {
         self.on_timeout(ctx)

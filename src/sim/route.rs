@@ -91,7 +91,6 @@ impl World {
         for send in &mut out.sends {
             send.delay_ms += slow;
         }
-        let notify = std::mem::take(&mut out.notify);
         let from = self.facts.0.len();
         self.apply(msg.to, out);
         // The books observe what the database did.
@@ -124,17 +123,6 @@ impl World {
                     .key_opt()
                     .map_or(Version(0), |k| self.db().read(k)),
             });
-        }
-        for node in notify {
-            // Over the relay's LISTEN connection: a node that is down is not listening.
-            if node == NodeId::Relay && self.is_up(node) {
-                let mut out = self.take_out();
-                let mut ctx = Ctx::new(node, self.now_ms, &mut out);
-                if let Some(relay) = self.nodes.relay_mut(node) {
-                    relay.on_notify(&mut ctx);
-                }
-                self.apply(node, out);
-            }
         }
         None
     }

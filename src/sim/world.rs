@@ -285,18 +285,25 @@ impl World {
         nodes
     }
 
-    /// A node goes down, pauses or comes back. Its connections say so: the bus knows
-    /// whether its subscriber is connected.
+    /// A node goes down, pauses or comes back. Its connections say so: every other
+    /// node learns it as the state of its connection to that node
+    /// (`Actor::on_peer`), as a TCP peer would (the bus, whether its subscriber is
+    /// connected); a node that holds no connection to it does nothing.
     pub(crate) fn set_status(&mut self, node: NodeId, status: NodeStatus) {
         if status == NodeStatus::Up {
             self.status.remove(&node);
         } else {
             self.status.insert(node, status);
         }
-        if node == NodeId::Consumer {
-            if let Some(bus) = self.nodes.bus_mut(NodeId::Bus) {
-                bus.subscriber = status;
-            }
+        let peers: Vec<NodeId> = self
+            .nodes
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| *id != node)
+            .collect();
+        for peer in peers {
+            let out = self.act(peer, |a, ctx| a.on_peer(ctx, node, status));
+            self.apply(peer, out);
         }
     }
 
