@@ -287,3 +287,29 @@ fn the_routing_reaches_into_no_node_of_a_kind() {
     assert!(set_status.contains("on_peer"), "{set_status}");
     assert!(!set_status.contains("bus"), "{set_status}");
 }
+
+/// Each kind implements `Actor` in its own module, not in the registry: a new kind is
+/// its module and a variant of `Node`.
+#[test]
+fn each_kind_is_an_actor_in_its_own_module() {
+    let nodes = fs::read_to_string(root().join("src/sim/nodes.rs")).unwrap();
+    assert!(!nodes.contains("Actor for"), "nodes.rs implements no kind");
+    for path in [
+        "src/sim/client.rs",
+        "src/sim/service.rs",
+        "src/sim/cache_node.rs",
+        "src/sim/db.rs",
+        "src/sim/bus.rs",
+        "src/sim/relay.rs",
+        "src/sim/consumer.rs",
+        "src/sim/behind.rs",
+        "src/sim/replica.rs",
+    ] {
+        let text = fs::read_to_string(root().join(path)).unwrap();
+        assert_eq!(
+            text.matches("Actor for ").count(),
+            1,
+            "{path} implements `Actor` once"
+        );
+    }
+}

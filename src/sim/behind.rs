@@ -135,3 +135,22 @@ impl Flusher {
         ctx.call(self.settings.cache, Call::Requeue);
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Flusher {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Flusher::on_msg(self, ctx, msg)
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        Flusher::on_timer(self, ctx, timer)
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: super::node::Call) {
+        Flusher::on_call(self, ctx, from, call)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Flusher::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Flusher::on_restart(self, ctx)
+    }
+}

@@ -358,3 +358,22 @@ fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, offset: u32) {
     ctx.fact(BusFact::AckMissed { event: e.ev.id });
     pump(b, ctx);
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Bus {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Bus::on_msg(self, ctx, msg)
+    }
+    fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
+        // Its subscriber's connection.
+        if peer == NodeId::Consumer {
+            self.subscriber = status;
+        }
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        self.on_timeout(ctx, timer)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Bus::on_restart(self, ctx)
+    }
+}

@@ -310,3 +310,28 @@ impl Cache {
         }
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Cache {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        if let Payload::WbWrite { .. } = msg.payload {
+            self.on_wb_write(ctx, msg)
+        } else {
+            Cache::on_msg(self, ctx, msg)
+        }
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        if let TimerKind::Expire { key } = timer {
+            self.on_expire(ctx, key)
+        }
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: super::node::Call) {
+        Cache::on_call(self, ctx, from, call)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        self.crash()
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Cache::on_restart(self, ctx)
+    }
+}

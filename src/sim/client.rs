@@ -119,3 +119,13 @@ impl Client {
         }
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Client {
+    fn on_start(&mut self, ctx: &mut Ctx) {
+        Client::on_start(self, ctx)
+    }
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Client::on_msg(self, ctx, msg)
+    }
+}

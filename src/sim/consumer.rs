@@ -197,3 +197,16 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
         });
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Consumer {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Consumer::on_msg(self, ctx, msg)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Consumer::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Consumer::on_restart(self, ctx)
+    }
+}

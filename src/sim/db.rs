@@ -373,3 +373,11 @@ impl Db {
         ctx.fact(fact);
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Db {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Db::on_msg(self, ctx, msg)
+    }
+    // A crash loses nothing: a committed transaction is on disk.
+}

@@ -3,18 +3,15 @@
 //! `Node`; the world finds it by id and lends it a `Ctx` (`node.rs`), so a handler
 //! holds `&mut` to its own node only: reaching another node's state does not compile.
 //!
-//! A new node kind: its module (its state, settings and handlers), a variant here, and
-//! its accessors in `kinds!` below; no other node changes.
+//! A new node kind: its module (its state, settings and handlers, and its `Actor`
+//! impl), a variant here, and its accessors in `kinds!` below; no other node changes.
 use super::behind::Flusher;
 use super::bus::Bus;
 use super::cache::Cache;
-use super::client::Client;
 use super::consumer::Consumer;
 use super::db::Db;
 use super::ids::NodeId;
-use super::msg::{Message, Payload};
-use super::node::{Actor, Call, Ctx, NodeStatus};
-use super::parts::TimerKind;
+use super::node::Actor;
 use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
@@ -128,138 +125,6 @@ impl Node {
             Node::Flusher(n) => n,
             Node::Replica(n) => n,
         }
-    }
-}
-
-// Each kind as an `Actor`, over its own handlers. (A new kind implements `Actor` in
-// its own module.)
-
-impl Actor for Client {
-    fn on_start(&mut self, ctx: &mut Ctx) {
-        Client::on_start(self, ctx)
-    }
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Client::on_msg(self, ctx, msg)
-    }
-}
-
-impl Actor for Service {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Service::on_msg(self, ctx, msg);
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        Service::on_timer(self, ctx, timer);
-    }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        Service::on_crash(self)
-    }
-}
-
-impl Actor for Cache {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        if let Payload::WbWrite { .. } = msg.payload {
-            self.on_wb_write(ctx, msg)
-        } else {
-            Cache::on_msg(self, ctx, msg)
-        }
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        if let TimerKind::Expire { key } = timer {
-            self.on_expire(ctx, key)
-        }
-    }
-    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
-        Cache::on_call(self, ctx, from, call)
-    }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        self.crash()
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Cache::on_restart(self, ctx)
-    }
-}
-
-impl Actor for Db {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Db::on_msg(self, ctx, msg)
-    }
-    // A crash loses nothing: a committed transaction is on disk.
-}
-
-impl Actor for Bus {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Bus::on_msg(self, ctx, msg)
-    }
-    fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: NodeStatus) {
-        // Its subscriber's connection.
-        if peer == NodeId::Consumer {
-            self.subscriber = status;
-        }
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        self.on_timeout(ctx, timer)
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Bus::on_restart(self, ctx)
-    }
-}
-
-impl Actor for Relay {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Relay::on_msg(self, ctx, msg)
-    }
-    fn on_call(&mut self, ctx: &mut Ctx, _from: NodeId, call: Call) {
-        if call == Call::Notify {
-            self.on_notify(ctx)
-        }
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx, _timer: TimerKind) {
-        self.on_timeout(ctx)
-    }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        Relay::on_crash(self)
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Relay::on_restart(self, ctx)
-    }
-}
-
-impl Actor for Consumer {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Consumer::on_msg(self, ctx, msg)
-    }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        Consumer::on_crash(self)
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Consumer::on_restart(self, ctx)
-    }
-}
-
-impl Actor for Flusher {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Flusher::on_msg(self, ctx, msg)
-    }
-    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
-        Flusher::on_timer(self, ctx, timer)
-    }
-    fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: Call) {
-        Flusher::on_call(self, ctx, from, call)
-    }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        Flusher::on_crash(self)
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Flusher::on_restart(self, ctx)
-    }
-}
-
-impl Actor for Replica {
-    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
-        Replica::on_msg(self, ctx, msg)
-    }
-    fn on_restart(&mut self, ctx: &mut Ctx) {
-        Replica::on_restart(self, ctx)
     }
 }
 

@@ -141,3 +141,24 @@ impl Relay {
         ctx.fact(fact);
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Relay {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Relay::on_msg(self, ctx, msg)
+    }
+    fn on_call(&mut self, ctx: &mut Ctx, _from: NodeId, call: super::node::Call) {
+        if call == super::node::Call::Notify {
+            self.on_notify(ctx)
+        }
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, _timer: TimerKind) {
+        self.on_timeout(ctx)
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Relay::on_crash(self)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Relay::on_restart(self, ctx)
+    }
+}

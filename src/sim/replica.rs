@@ -136,3 +136,13 @@ impl Replica {
         ctx.send(NodeId::Db, None, ask, 1);
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Replica {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Replica::on_msg(self, ctx, msg)
+    }
+    fn on_restart(&mut self, ctx: &mut Ctx) {
+        Replica::on_restart(self, ctx)
+    }
+}

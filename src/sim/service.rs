@@ -471,3 +471,16 @@ impl Service {
         ctx.send(client, Some(id), payload, self.settings.client_ms);
     }
 }
+
+/// The node as a state machine (`node.rs`), over its handlers above.
+impl super::node::Actor for Service {
+    fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        Service::on_msg(self, ctx, msg);
+    }
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        Service::on_timer(self, ctx, timer);
+    }
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        Service::on_crash(self)
+    }
+}
