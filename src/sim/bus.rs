@@ -364,6 +364,10 @@ impl super::node::Actor for Bus {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Bus::on_msg(self, ctx, msg)
     }
+    fn watches(&self, peer: NodeId) -> bool {
+        // Its subscriber's connection.
+        peer == NodeId::Consumer
+    }
     fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
         // Its subscriber's connection.
         if peer == NodeId::Consumer {

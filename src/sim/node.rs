@@ -126,8 +126,13 @@ pub trait Actor {
     /// It restarts, with what its crash kept.
     fn on_restart(&mut self, _ctx: &mut Ctx) {}
 
+    /// Whether it holds a connection to `peer` whose state it follows (`on_peer`).
+    fn watches(&self, _peer: NodeId) -> bool {
+        false
+    }
+
     /// The connection to `peer` says it went down, paused or is back (`status`): what
-    /// a TCP peer learns of the other end. A node with no connection to it ignores it.
+    /// a TCP peer learns of the other end. Only a node that `watches` it is told.
     fn on_peer(&mut self, _ctx: &mut Ctx, _peer: NodeId, _status: NodeStatus) {}
 }
 

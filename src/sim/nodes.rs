@@ -113,6 +113,20 @@ kinds! {
 }
 
 impl Node {
+    /// The node as a state machine, to read.
+    pub(crate) fn as_actor(&self) -> &dyn Actor {
+        match self {
+            Node::Service(n) => n,
+            Node::Cache(n) => n,
+            Node::Db(n) => n,
+            Node::Bus(n) => n,
+            Node::Relay(n) => n,
+            Node::Consumer(n) => n,
+            Node::Flusher(n) => n,
+            Node::Replica(n) => n,
+        }
+    }
+
     /// The node as a state machine.
     pub(crate) fn actor(&mut self) -> &mut dyn Actor {
         match self {

@@ -295,11 +295,13 @@ impl World {
         } else {
             self.status.insert(node, status);
         }
+        // Only the nodes connected to it are lent (a node copied on write is copied
+        // only when it changes).
         let peers: Vec<NodeId> = self
             .nodes
             .iter()
+            .filter(|(id, n)| *id != node && n.as_actor().watches(node))
             .map(|(id, _)| id)
-            .filter(|id| *id != node)
             .collect();
         for peer in peers {
             let out = self.act(peer, |a, ctx| a.on_peer(ctx, node, status));
