@@ -5,7 +5,7 @@
 //! step. Split from `world.rs` along that seam.
 use super::ids::{FlowId, MsgId, NodeId, TimerId};
 use super::msg::{Message, Payload};
-use super::node::{Actor, Call, Ctx, Out, Scratch};
+use super::node::{Actor, Call, Ctx, Out};
 use super::nodes::Node;
 use super::parts::{Timer, TimerKind};
 use super::world::World;
@@ -53,18 +53,27 @@ impl World {
     }
 
     /// Routes what a node answered: its messages (in order, so ids follow it), its
-    /// timers, then its calls over local connections (`Call`), which may answer with
-    /// calls of their own. (A notification is routed by the caller.)
+    /// timers, then its calls over connections (`Call`), which may answer with calls
+    /// of their own.
     pub(crate) fn apply(&mut self, node: NodeId, out: Out) {
-        let calls = self.route_out(node, out);
+        self.scratch.0 = out;
+        self.apply_scratch(node);
+    }
+
+    /// `apply` of the answer a node left in the world's scratch `Out`
+    /// (`act_in_scratch`): the hot path, which moves no `Out` around.
+    pub(crate) fn apply_scratch(&mut self, node: NodeId) {
+        let calls = self.route_scratch(node);
         if !calls.is_empty() {
             self.run_calls(node, calls);
         }
     }
 
-    /// Applies a node's messages and timers; returns its calls.
-    fn route_out(&mut self, node: NodeId, mut out: Out) -> Vec<(NodeId, Call)> {
-        self.next_flow += out.requests;
+    /// Applies the messages and timers in the scratch `Out`, leaving it empty (its
+    /// buffers kept); returns the calls.
+    fn route_scratch(&mut self, node: NodeId) -> Vec<(NodeId, Call)> {
+        self.next_flow += self.scratch.0.requests;
+        let out = &mut self.scratch.0;
         if out.cancel_all || !out.cancels.is_empty() {
             let (all, cancels) = (out.cancel_all, &out.cancels);
             self.timers.retain(|t| {
@@ -73,19 +82,22 @@ impl World {
                     || !(all || cancels.contains(&t.kind))
             });
         }
-        for send in out.sends.drain(..) {
+        let mut sends = std::mem::take(&mut self.scratch.0.sends);
+        for send in sends.drain(..) {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
-        self.facts.0.append(&mut out.facts);
-        for (at_ms, kind) in out.timers.drain(..) {
+        self.scratch.0.sends = sends;
+        self.facts.0.append(&mut self.scratch.0.facts);
+        let mut timers = std::mem::take(&mut self.scratch.0.timers);
+        for (at_ms, kind) in timers.drain(..) {
             self.add_timer(node, at_ms, kind);
         }
-        let calls = std::mem::take(&mut out.calls);
+        let out = &mut self.scratch.0;
+        out.timers = timers;
         out.cancels.clear();
         out.cancel_all = false;
         out.requests = 0;
-        self.scratch = Scratch(out);
-        calls
+        std::mem::take(&mut out.calls)
     }
 
     /// Delivers calls, first in first out, to the nodes they name, and what those
@@ -106,8 +118,8 @@ impl World {
                 }
                 continue;
             }
-            let out = self.act(to, |a, ctx| a.on_call(ctx, from, call));
-            for (next, c) in self.route_out(to, out) {
+            self.act_in_scratch(to, |a, ctx| a.on_call(ctx, from, call));
+            for (next, c) in self.route_scratch(to) {
                 queue.push_back((to, next, c));
             }
         }
@@ -117,20 +129,38 @@ impl World {
     /// handlers; returns what it answered, not yet routed (`apply`). A node that is
     /// not in this world answers nothing.
     pub(crate) fn act(&mut self, id: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> Out {
-        let mut out = self.take_out();
-        let mut ctx = Ctx::new(id, self.now_ms, &mut out).with_requests_from(self.next_flow);
+        self.act_in_scratch(id, handle);
+        self.take_out()
+    }
+
+    /// `act`, with the answer left in the world's scratch `Out` for `apply_scratch`.
+    /// The node and the buffer are two fields of the world: the borrow checker lends
+    /// the one node, and nothing else of the world, to the handler.
+    pub(crate) fn act_in_scratch(
+        &mut self,
+        id: NodeId,
+        handle: impl FnOnce(&mut dyn Actor, &mut Ctx),
+    ) {
+        let World {
+            clients,
+            nodes,
+            scratch,
+            now_ms,
+            next_flow,
+            ..
+        } = self;
+        let mut ctx = Ctx::new(id, *now_ms, &mut scratch.0).with_requests_from(*next_flow);
         let actor: Option<&mut dyn Actor> = if id.is_client() {
-            self.clients
+            clients
                 .iter_mut()
                 .find(|c| c.id == id)
                 .map(|c| c as &mut dyn Actor)
         } else {
-            self.nodes.get_mut(id).map(Node::actor)
+            nodes.get_mut(id).map(Node::actor)
         };
         if let Some(actor) = actor {
             handle(actor, &mut ctx);
         }
-        out
     }
 
     /// The buffer a node answers into, empty.

@@ -38,13 +38,11 @@ impl World {
     /// A client starts its next request. The books note a read's floor (what was
     /// already written when it began).
     pub(super) fn start_client(&mut self, node: NodeId) -> Option<Said> {
-        let Some(ci) = self.clients.iter().position(|c| c.id == node) else {
+        if !self.clients.iter().any(|c| c.id == node) {
             return Some(said!(self, "no such client", ""));
-        };
-        let mut out = self.take_out();
-        let mut ctx = Ctx::new(node, self.now_ms, &mut out).with_requests_from(self.next_flow);
-        self.clients[ci].on_start(&mut ctx);
-        let started = out.facts.iter().find_map(|f| match f {
+        }
+        self.act_in_scratch(node, |a, ctx| a.on_start(ctx));
+        let started = self.scratch.0.facts.iter().find_map(|f| match f {
             Fact::Client(ClientFact::Started { id, request, .. }) => Some((*id, *request)),
             _ => None,
         });
@@ -54,25 +52,25 @@ impl World {
                 self.books.read_started(id, floor);
             }
         }
-        self.apply(node, out);
+        self.apply_scratch(node);
         None
     }
 
     /// The service handles `msg` with its own state; the world routes its answer and
     /// adds what the network does (a slow link named by the request).
     fn deliver_to_service(&mut self, msg: &Message) {
-        let mut out = self.act(msg.to, |a, ctx| a.on_msg(ctx, msg));
+        self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the service's set of one request slow.
         let mut slowed_ms = None;
         if let Some((SlowHop::CacheSet, extra_ms)) = self.slow_of(msg.flow) {
-            for send in &mut out.sends {
+            for send in &mut self.scratch.0.sends {
                 if send.flow == msg.flow && matches!(send.payload, Payload::Set { .. }) {
                     send.delay_ms += extra_ms;
                     slowed_ms = Some(send.delay_ms);
                 }
             }
         }
-        self.apply(msg.to, out);
+        self.apply_scratch(msg.to);
         if let Some(total_ms) = slowed_ms {
             self.facts.0.push(Fact::SlowSet { total_ms });
         }
@@ -81,18 +79,18 @@ impl World {
     /// The database handles `msg` with its own state; the world routes its answer and
     /// keeps the books of what it did.
     pub(super) fn deliver_to_db(&mut self, msg: &Message) -> Option<Said> {
-        let mut out = self.act(msg.to, |a, ctx| a.on_msg(ctx, msg));
+        self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the reply to one request slow (a pause, a
         // busy link), named by the request.
         let slow = match (msg.payload, self.slow_of(msg.flow)) {
             (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
             _ => 0,
         };
-        for send in &mut out.sends {
+        for send in &mut self.scratch.0.sends {
             send.delay_ms += slow;
         }
         let from = self.facts.0.len();
-        self.apply(msg.to, out);
+        self.apply_scratch(msg.to);
         // The books observe what the database did.
         for i in from..self.facts.0.len() {
             match self.facts.0[i] {
@@ -130,9 +128,9 @@ impl World {
     /// Node `node` handles one event (`handle` calls its `Actor` with a `Ctx`); the
     /// world routes its answer. Returns where its facts begin in the step's facts.
     fn run_node(&mut self, node: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> usize {
-        let out = self.act(node, handle);
+        self.act_in_scratch(node, handle);
         let from = self.facts.0.len();
-        self.apply(node, out);
+        self.apply_scratch(node);
         from
     }
 

@@ -90,10 +90,19 @@ impl World {
     /// `delay` fault sends a message to the back of its link.
     /// Faults are not listed here: see `faults`.
     pub fn enabled(&self) -> Vec<Event> {
+        let mut keyed = Vec::with_capacity(self.clients.len() + self.net.len() + self.timers.len());
+        let mut out = Vec::new();
+        self.enabled_into(&mut keyed, &mut out);
+        out
+    }
+
+    /// `enabled`, into buffers the caller keeps between steps (a run loop, a search):
+    /// `out` is cleared and filled; `keyed` is scratch.
+    pub fn enabled_into(&self, keyed: &mut Vec<(u64, NodeId, Event)>, out: &mut Vec<Event>) {
         let horizon = self.config.horizon_ms;
         // Each event with its order key (nominal time, actor), read once here.
-        let mut keyed: Vec<(u64, NodeId, Event)> =
-            Vec::with_capacity(self.clients.len() + self.net.len() + self.timers.len());
+        keyed.clear();
+        out.clear();
         for c in &self.clients {
             if let (None, Some(r)) = (c.busy, c.requests.get(c.next)) {
                 if r.at_ms <= horizon {
@@ -130,7 +139,7 @@ impl World {
             }
         }
         keyed.sort_unstable();
-        keyed.into_iter().map(|(_, _, e)| e).collect()
+        out.extend(keyed.iter().map(|(_, _, e)| *e));
     }
 
     /// The earliest enabled event, if any.

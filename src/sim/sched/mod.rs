@@ -49,8 +49,10 @@ pub fn run(world: &mut World, scheduler: &mut dyn Scheduler) -> Vec<StepRecord> 
 /// with no text built and nothing recorded; returns how many steps fired.
 pub fn run_quiet(world: &mut World, scheduler: &mut dyn Scheduler) -> usize {
     let mut steps = 0;
+    // The enabled list's buffers, kept between steps: a quiet run allocates for them once.
+    let (mut keyed, mut enabled) = (Vec::new(), Vec::new());
     while steps < MAX_STEPS {
-        let enabled = world.enabled();
+        world.enabled_into(&mut keyed, &mut enabled);
         if enabled.is_empty() {
             break;
         }
