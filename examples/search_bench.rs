@@ -16,7 +16,9 @@ fn main() {
         .unwrap_or(0);
     // An optional second argument keeps the scenarios whose id contains it.
     let only = std::env::args().nth(2).unwrap_or_default();
-    println!("scenario,fixes,faults,states,ends,depth,complete,violations,ms,states_per_s,cpu_ms,states_per_cpu_s");
+    // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction.
+    let shift = std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0");
+    println!("scenario,fixes,faults,time_shift,states,ends,depth,complete,violations,ms,states_per_s,cpu_ms,states_per_cpu_s");
     for scenario in scenarios::ALL.iter().filter(|s| s.id.contains(&only)) {
         let mut fix_sets = vec![Fixes::none()];
         for f in scenario.fixes {
@@ -24,7 +26,10 @@ fn main() {
         }
         for fixes in fix_sets {
             let run = Run::new(scenario, fixes.clone(), scenario.seed);
-            let model = WorldModel::new(&run, FaultBudget::any(faults));
+            let mut model = WorldModel::new(&run, FaultBudget::any(faults));
+            if shift {
+                model = model.with_time_shift();
+            }
             let start = model.start().clone();
             let t = Instant::now();
             let cpu = cpu_ms();
@@ -41,10 +46,11 @@ fn main() {
                 })
                 .collect();
             println!(
-                "{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
+                "{},{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
                 scenario.id,
                 fixes.ids().join("+"),
                 faults,
+                report.time_shift,
                 report.states,
                 report.ends,
                 report.depth,

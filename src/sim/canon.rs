@@ -134,6 +134,8 @@ struct Clock {
     horizon_ms: u64,
     /// Whether XFetch reads exact expiries and compute times (`delta`).
     xfetch: bool,
+    /// Times are read as offsets from `now` (`fingerprint_shifted`).
+    shifted: bool,
 }
 
 impl Clock {
@@ -142,7 +144,14 @@ impl Clock {
     /// reads as `now` (due, or over), and a time past the horizon as just past it
     /// (never, in this run).
     fn at(&self, t: u64) -> u64 {
-        if t <= self.now_ms {
+        if self.shifted {
+            // How long until it (what every rule but the horizon compares), or never.
+            if t > self.horizon_ms {
+                u64::MAX
+            } else {
+                t.saturating_sub(self.now_ms)
+            }
+        } else if t <= self.now_ms {
             self.now_ms
         } else if t > self.horizon_ms {
             self.horizon_ms.saturating_add(1)
@@ -367,14 +376,30 @@ impl World {
     /// fixes and seed that differ only in message, timer, request or lease numbering
     /// and in the order of messages on unordered connections. See the module's doc.
     pub fn fingerprint(&self) -> u64 {
+        self.fingerprint_with(false)
+    }
+
+    /// The fingerprint of the canonical state with every time read as an offset from
+    /// `now` (and `now` left out): equal for two worlds that differ only by a shift of
+    /// every time as well. Every rule but the horizon and the clients' start times
+    /// compares two times, so two such worlds have the same futures, shifted, as long
+    /// as the horizon cuts nothing (which the search checks: `search::Clock`); a
+    /// client's requests still to start are read as offsets too. Not for XFetch,
+    /// whose draw adds a real number to `now`: `None` there.
+    pub fn fingerprint_shifted(&self) -> Option<u64> {
+        let xfetch = matches!(self.config.load_guard, LoadGuard::XFetch { .. });
+        (!xfetch).then(|| self.fingerprint_with(true))
+    }
+
+    fn fingerprint_with(&self, shifted: bool) -> u64 {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.fingerprint_in(&mut scratch),
+            Ok(mut scratch) => self.fingerprint_in(&mut scratch, shifted),
             // Not reached (a fingerprint takes no other): lists of its own then.
-            Err(_) => self.fingerprint_in(&mut Scratch::default()),
+            Err(_) => self.fingerprint_in(&mut Scratch::default(), shifted),
         })
     }
 
-    fn fingerprint_in(&self, scratch: &mut Scratch) -> u64 {
+    fn fingerprint_in(&self, scratch: &mut Scratch, shifted: bool) -> u64 {
         let Scratch {
             flows: flow_names,
             tokens,
@@ -390,6 +415,7 @@ impl World {
             now_ms: self.now_ms,
             horizon_ms: self.config.horizon_ms,
             xfetch: matches!(self.config.load_guard, LoadGuard::XFetch { .. }),
+            shifted,
         };
         let mut names = Names {
             flows: flow_names,
@@ -397,7 +423,17 @@ impl World {
             clock,
             missing: false,
         };
-        h.word(self.now_ms);
+        if shifted {
+            // A start moves `now` to the request's nominal start, fixed by the
+            // scenario: how long until each request still to start.
+            for c in &self.clients {
+                for r in c.requests.iter().skip(c.next) {
+                    h.word(clock.at(r.at_ms));
+                }
+            }
+        } else {
+            h.word(self.now_ms);
+        }
         self.service().rng.hash(&mut h);
         for c in &self.clients {
             c.id.hash(&mut h);

@@ -62,6 +62,10 @@ pub struct Report<A> {
     pub violations: Vec<Violation<A>>,
     /// Peak bytes of the visited set.
     pub visited_bytes: usize,
+    /// Each state found stands for every state that differs from it only by a shift
+    /// of every time (`Model::now`), and the search checked that the limit on time
+    /// (the horizon) falls between none of them.
+    pub time_shift: bool,
 }
 
 /// A state waiting in the frontier: 12 bytes, whatever the size of a state.
@@ -98,40 +102,70 @@ pub struct Search<M: Model> {
     /// The states along the last path re-derived by replay, from the start: the
     /// frontier lists siblings together, so the next one shares most of the path.
     path: Vec<(u32, M::State)>,
+    /// With time shifts (`Model::now`): per state, the earliest and the latest `now`
+    /// of the states it stands for that the search has reached (8 bytes a state).
+    latest_now: Vec<(u32, u32)>,
+    /// States whose span of `now` grew after they were expanded: their successors'
+    /// must be brought up to date.
+    stale: Vec<u32>,
+    /// A shifted state could pass the limit: start again with absolute time.
+    shift_failed: bool,
 }
 
 impl<M: Model> Search<M> {
     pub fn new(model: M, bounds: Bounds) -> Search<M> {
-        let mut visited = Visited::new();
-        let init = model.init();
-        let fingerprint = model.fingerprint(&init);
-        visited.insert(Node {
-            fingerprint,
-            parent: 0,
-            choice: 0,
-        });
-        let found = vec![None; model.properties().len()];
-        Search {
+        let mut search = Search {
             model,
             bounds,
-            visited,
-            level: vec![Entry {
-                index: 0,
-                depth: 0,
-                held: 0,
-            }],
+            visited: Visited::new(),
+            level: Vec::new(),
             next_level: Vec::new(),
-            level_held: vec![Some(init)],
+            level_held: Vec::new(),
             next_held: Vec::new(),
             cursor: 0,
             depth: 0,
             ends: 0,
             visited_count: 0,
-            found,
-            cut: bounds.max_states < 1,
+            found: Vec::new(),
+            cut: false,
             actions: Vec::new(),
             path: Vec::new(),
-        }
+            latest_now: Vec::new(),
+            stale: Vec::new(),
+            shift_failed: false,
+        };
+        search.start();
+        search
+    }
+
+    /// Sets the search at its start: the model's first state found, nothing else.
+    fn start(&mut self) {
+        let init = self.model.init();
+        let now = self.model.now(&init);
+        self.shift_failed = now.is_some_and(|n| n > u64::from(u32::MAX));
+        self.latest_now = now.map_or_else(Vec::new, |n| vec![(n as u32, n as u32)]);
+        self.stale.clear();
+        self.visited = Visited::new();
+        self.visited.insert(Node {
+            fingerprint: self.model.fingerprint(&init),
+            parent: 0,
+            choice: 0,
+        });
+        self.found = vec![None; self.model.properties().len()];
+        self.level = vec![Entry {
+            index: 0,
+            depth: 0,
+            held: 0,
+        }];
+        self.level_held = vec![Some(init)];
+        self.next_level.clear();
+        self.next_held.clear();
+        self.cursor = 0;
+        self.depth = 0;
+        self.ends = 0;
+        self.visited_count = 0;
+        self.cut = self.bounds.max_states < 1;
+        self.path.clear();
     }
 
     pub fn model(&self) -> &M {
@@ -139,7 +173,10 @@ impl<M: Model> Search<M> {
     }
 
     pub fn is_done(&self) -> bool {
-        self.cursor >= self.level.len() && self.next_level.is_empty()
+        self.cursor >= self.level.len()
+            && self.next_level.is_empty()
+            && self.stale.is_empty()
+            && !self.shift_failed
     }
 
     pub fn progress(&self) -> Progress {
@@ -155,9 +192,21 @@ impl<M: Model> Search<M> {
     /// Visits at most `budget` states; returns where the search stands.
     pub fn step(&mut self, budget: usize) -> Progress {
         for _ in 0..budget {
+            if self.shift_failed {
+                // A shifted state could pass the limit: the shifts are not sound
+                // here, so the search starts again with absolute time.
+                self.model.keep_absolute_time();
+                self.start();
+                continue;
+            }
             if self.cursor >= self.level.len() {
                 if self.next_level.is_empty() {
-                    break;
+                    // Bounded: `latest_now` only grows, and never past the limit.
+                    match self.stale.pop() {
+                        Some(index) => self.refresh(index),
+                        None => break,
+                    }
+                    continue;
                 }
                 self.level = std::mem::take(&mut self.next_level);
                 self.level_held = std::mem::take(&mut self.next_held);
@@ -206,11 +255,23 @@ impl<M: Model> Search<M> {
             self.actions = actions;
             return;
         }
+        let clock = self.model.now(state);
         for (choice, action) in actions.iter().enumerate() {
             let Some(next) = self.model.next(state, *action) else {
                 continue;
             };
             let fingerprint = self.model.fingerprint(&next);
+            let mut reached = None;
+            if let Some(from) = clock {
+                match self.shifted(index, from, &next, fingerprint, false) {
+                    Shifted::Failed => {
+                        self.actions = actions;
+                        return;
+                    }
+                    Shifted::Known => continue,
+                    Shifted::New(now) => reached = Some(now),
+                }
+            }
             if self.visited.len() >= self.bounds.max_states {
                 // Full: a state not seen before is left out, and the search says so.
                 self.cut |= !self.visited.contains(fingerprint);
@@ -222,6 +283,9 @@ impl<M: Model> Search<M> {
                 choice: choice as u32,
             };
             if let Some(new) = self.visited.insert(node) {
+                if let Some(now) = reached {
+                    self.latest_now.push(now);
+                }
                 let held = if self.next_held.len() < self.bounds.held_states {
                     self.next_held.push(Some(next));
                     (self.next_held.len() - 1) as u32
@@ -233,6 +297,74 @@ impl<M: Model> Search<M> {
                     depth: depth as u32 + 1,
                     held,
                 });
+            }
+        }
+        self.actions = actions;
+    }
+
+    /// With time shifts: the span of `now` that the states `next` stands for reach
+    /// from those `index` stands for, checked against the limit; brought up to date
+    /// if `next` is known already (and then marked to be expanded again if it was).
+    fn shifted(
+        &mut self,
+        index: u32,
+        from: u64,
+        next: &M::State,
+        fingerprint: u64,
+        refreshing: bool,
+    ) -> Shifted {
+        let Some(to) = self.model.now(next) else {
+            return Shifted::New((0, 0));
+        };
+        let (first, last) = self.latest_now[index as usize];
+        let gain = to.saturating_sub(from);
+        let known = self.visited.find(fingerprint);
+        let (old_first, old_last) = known.map_or((u64::MAX, 0), |k| {
+            let (a, b) = self.latest_now[k as usize];
+            (u64::from(a), u64::from(b))
+        });
+        let span = (
+            (u64::from(first) + gain).min(old_first),
+            (u64::from(last) + gain).max(old_last),
+        );
+        if span.1 > u64::from(u32::MAX) || !self.model.within(next, span.0, span.1) {
+            self.shift_failed = true;
+            return Shifted::Failed;
+        }
+        let span = (span.0 as u32, span.1 as u32);
+        match known {
+            None => Shifted::New(span),
+            Some(known) => {
+                let held = &mut self.latest_now[known as usize];
+                if span != *held {
+                    *held = span;
+                    // Expanded already (states are expanded in index order, and all
+                    // of them before any is refreshed): its successors are brought up
+                    // to date once the levels are done.
+                    if known <= index || refreshing {
+                        self.stale.push(known);
+                    }
+                }
+                Shifted::Known
+            }
+        }
+    }
+
+    /// Expands state `index` again to carry its grown `latest_now` to its successors.
+    fn refresh(&mut self, index: u32) {
+        let state = self.rederive(index);
+        let Some(from) = self.model.now(&state) else {
+            return;
+        };
+        let mut actions = std::mem::take(&mut self.actions);
+        self.model.actions(&state, &mut actions);
+        for action in &actions {
+            let Some(next) = self.model.next(&state, *action) else {
+                continue;
+            };
+            let fingerprint = self.model.fingerprint(&next);
+            if let Shifted::Failed = self.shifted(index, from, &next, fingerprint, true) {
+                break;
             }
         }
         self.actions = actions;
@@ -328,7 +460,17 @@ impl<M: Model> Search<M> {
             depth: self.depth,
             complete: self.is_done() && !self.cut,
             violations,
-            visited_bytes: self.visited.bytes(),
+            visited_bytes: self.visited.bytes() + self.latest_now.capacity() * 4,
+            time_shift: !self.latest_now.is_empty(),
         }
     }
+}
+
+/// What a successor is, with time shifts.
+enum Shifted {
+    /// Not found before; the span of `now` it stands for.
+    New((u32, u32)),
+    Known,
+    /// It could pass the limit.
+    Failed,
 }

@@ -40,6 +40,25 @@ pub trait Model {
 
     fn properties(&self) -> &[Property];
 
+    /// For a model whose fingerprint forgets a shift of every time: the state's `now`
+    /// (`None`, the default: the fingerprint keeps absolute time). Two states with
+    /// one fingerprint then stand for each other shifted in time, which is sound only
+    /// where no limit on time (a horizon) falls between them (`within`); the search
+    /// checks that, and if it fails, calls `keep_absolute_time` and starts again.
+    fn now(&self, _state: &Self::State) -> Option<u64> {
+        None
+    }
+
+    /// Whether `state`, shifted so that its `now` is anywhere from `min_now` to
+    /// `max_now`, would have everything that may still happen on the same side of the
+    /// model's limit on time as `state` has.
+    fn within(&self, _state: &Self::State, _min_now: u64, _max_now: u64) -> bool {
+        true
+    }
+
+    /// From now on the fingerprint keeps absolute time (and `now` is `None`).
+    fn keep_absolute_time(&mut self) {}
+
     /// Whether `state` violates the `i`th property.
     fn violates(&self, state: &Self::State, i: usize) -> bool;
 }

@@ -59,13 +59,18 @@ impl Visited {
     }
 
     pub fn contains(&self, fingerprint: u64) -> bool {
+        self.find(fingerprint).is_some()
+    }
+
+    /// The index of the node with `fingerprint`, if there is one.
+    pub fn find(&self, fingerprint: u64) -> Option<u32> {
         let mask = self.table.len() - 1;
         let mut slot = self.slot_of(fingerprint);
         // Bounded: the table always has an empty slot (it is at most 3/4 full).
         loop {
             match self.table[slot] {
-                0 => return false,
-                i if self.get(i - 1).fingerprint == fingerprint => return true,
+                0 => return None,
+                i if self.get(i - 1).fingerprint == fingerprint => return Some(i - 1),
                 _ => slot = (slot + 1) & mask,
             }
         }

@@ -90,6 +90,8 @@ pub struct WorldModel {
     story: Vec<(Shape, u8)>,
     invariants: Vec<Invariant>,
     properties: Vec<Property>,
+    /// The fingerprint forgets a shift of every time (`World::fingerprint_shifted`).
+    time_shift: bool,
 }
 
 impl WorldModel {
@@ -131,7 +133,21 @@ impl WorldModel {
             story,
             invariants,
             properties,
+            time_shift: false,
         }
+    }
+
+    /// The same search, with states that differ only by a shift of every time taken
+    /// as one (where the search finds the horizon never cuts a shifted state; else it
+    /// starts again without). Not under XFetch (`World::fingerprint_shifted`).
+    pub fn with_time_shift(mut self) -> WorldModel {
+        self.time_shift = self.start.fingerprint_shifted().is_some();
+        self
+    }
+
+    /// Whether states shifted in time are taken as one.
+    pub fn time_shift(&self) -> bool {
+        self.time_shift
     }
 
     /// The world every run of the search starts from.
@@ -244,7 +260,12 @@ impl Model for WorldModel {
     fn fingerprint(&self, state: &Searched) -> u64 {
         // The world's canonical fingerprint (ids renumbered, the network a multiset,
         // config and counters left out), with the faults used folded in.
-        let mut h = state.world.fingerprint();
+        let shifted = if self.time_shift {
+            state.world.fingerprint_shifted()
+        } else {
+            None
+        };
+        let mut h = shifted.unwrap_or_else(|| state.world.fingerprint());
         for n in std::iter::once(state.extra_used).chain(state.story_used.iter().copied()) {
             h = (h ^ u64::from(n))
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15)
@@ -255,6 +276,44 @@ impl Model for WorldModel {
 
     fn properties(&self) -> &[Property] {
         &self.properties
+    }
+
+    fn now(&self, state: &Searched) -> Option<u64> {
+        self.time_shift.then_some(state.world.now_ms)
+    }
+
+    fn within(&self, state: &Searched, min_now: u64, max_now: u64) -> bool {
+        // Every nominal time of what may still happen (messages, timers, requests
+        // still to start) stays on its side of the horizon in every shifted state:
+        // nothing is enabled past it, and a deadline compares only with `now`.
+        let w = &state.world;
+        let horizon = w.config.horizon_ms;
+        let starts = w
+            .clients
+            .iter()
+            .flat_map(|c| c.requests.iter().skip(c.next).map(|r| r.at_ms))
+            // A start already due is due in every shifted state too.
+            .filter(|at| *at > w.now_ms);
+        w.net
+            .iter()
+            .map(|m| m.arrive_ms)
+            .chain(w.timers.iter().map(|t| t.at_ms))
+            .chain(starts)
+            .all(|t| {
+                let ahead = t.saturating_sub(w.now_ms);
+                let (first, last) = (min_now + ahead, max_now + ahead);
+                if t <= w.now_ms {
+                    // Due: due in every shifted state, whose `now` is within it.
+                    max_now <= horizon
+                } else {
+                    (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
+                }
+            })
+            && max_now <= horizon
+    }
+
+    fn keep_absolute_time(&mut self) {
+        self.time_shift = false;
     }
 
     fn violates(&self, state: &Searched, i: usize) -> bool {
