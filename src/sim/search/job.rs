@@ -26,7 +26,9 @@ impl Job {
             return Err(format!("the link is not a run's setup: {e}"));
         }
         let run = loaded.run;
-        let model = WorldModel::new(&run, FaultBudget::any(request.faults));
+        // States shifted in time are one (where the horizon cuts none of them: the
+        // search checks, and else searches with absolute time).
+        let model = WorldModel::new(&run, FaultBudget::any(request.faults)).with_time_shift();
         let bounds = Bounds {
             max_states: request.max_states,
             ..Bounds::default()

@@ -15,7 +15,7 @@ test('stale-set-race with no fix: the search finds the race and plays its shorte
     await ex.start();
     const r = await ex.result();
     assert.equal(r.complete, true, 'the search is complete');
-    assert.ok(r.states > 1000, `it searched many states: ${r.states}`);
+    assert.ok(r.states > 100, `it searched many states: ${r.states}`);
     assert.ok(r.ends > 0);
     assert.equal(r.violations, 1);
     assert.deepEqual(r.counterexamples, [{ invariant: 'cache-matches-db', steps: 16 }]);
