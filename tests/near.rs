@@ -118,3 +118,30 @@ fn near_caches_run_alike_quiet_and_narrated_in_seeded_orders() {
         );
     }
 }
+
+#[test]
+fn a_crash_of_an_instance_loses_its_near_cache_and_says_so() {
+    let run = near_caches(false);
+    let mut w = run.scenario.world(&run.fixes, run.scenario.seed);
+    // Run until service-2 keeps a near copy, then crash it.
+    let mut kept = false;
+    for _ in 0..50 {
+        let Some(e) = w.earliest() else { break };
+        w.step(e).unwrap();
+        if !w.nodes.service(service2()).unwrap().near.entries.is_empty() {
+            kept = true;
+            break;
+        }
+    }
+    assert!(kept, "service-2 kept a near copy");
+    let crash =
+        cachescope::sim::world::Event::Fault(cachescope::sim::world::Fault::Crash(service2()));
+    let r = w.step(crash).unwrap();
+    assert!(
+        r.narration
+            .contains("its memory is gone: the 1 key of its near cache"),
+        "{}",
+        r.narration
+    );
+    assert!(w.nodes.service(service2()).unwrap().near.entries.is_empty());
+}

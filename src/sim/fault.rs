@@ -261,6 +261,17 @@ fn lost_words(w: &World, node: NodeId, scheduled: bool) -> String {
     match node {
         NodeId::Service(_) => {
             let open = w.nodes.service(node).map_or(0, |s| s.flows.len());
+            // Its near cache (`near.rs`) is in its memory too.
+            let near = w.nodes.service(node).map_or(0, |s| s.near.entries.len());
+            if near > 0 {
+                let keys = super::describe::count(near as u64, "key", "keys");
+                let work = match open {
+                    0 if scheduled => ", and what it had scheduled",
+                    0 => "",
+                    _ => ", and its open requests",
+                };
+                return format!("its memory is gone: the {keys} of its near cache{work}");
+            }
             match open {
                 0 if scheduled => {
                     "it had no open request, but what it had scheduled (a second delete, a retry) never happens"

@@ -87,12 +87,8 @@ pub(super) fn more(fact: NearFact) -> String {
                 }
             }
         }
-        NearFact::Hit {
-            service,
-            key,
-            version,
-            ..
-        } => format!(" {service} answers {key} = {version} from its near cache."),
+        // A hit is its step's own fact (`say`), never one that follows.
+        NearFact::Hit { .. } => String::new(),
     }
 }
 
@@ -102,8 +98,7 @@ pub(super) fn tracking(fact: TrackingFact) -> String {
         TrackingFact::Told { key, first, count } => {
             let whom = match count {
                 0 | 1 => first.to_string(),
-                2 => format!("{first} and one other instance"),
-                n => format!("{first} and {} other instances", n - 1),
+                n => format!("{first} and {} more", n - 1),
             };
             format!(
                 " The cache node remembers who read {key} (Redis client tracking): it pushes an invalidation to \
