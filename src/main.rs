@@ -4,7 +4,7 @@ fn main() {
     // Release builds abort on a panic (no unwinding, no message): the hook is for dev.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(cachescope::ui::App);
+    cachescope::ui::start();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

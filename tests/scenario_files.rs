@@ -23,6 +23,20 @@ fn every_catalog_file_loads_and_round_trips() {
     }
 }
 
+/// The catalog the build embeds (`src/sim/scenarios/catalog.rs`, Rust written from the
+/// files so that the page starts without a JSON reader) is the files, read by the reader
+/// a learner's file goes through.
+#[test]
+fn the_baked_catalog_is_the_files() {
+    const HOW: &str = "src/sim/scenarios/catalog.rs is not the JSON files: run `cargo run --example bake_catalog --features bake`";
+    let baked = scenarios::baked();
+    assert_eq!(baked.len(), FILES.len(), "{HOW}");
+    for ((name, text), b) in FILES.iter().zip(&baked) {
+        let read = file::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(read == *b, "{name}: {HOW}");
+    }
+}
+
 /// A scenario read from its file text runs exactly as the catalog's.
 #[test]
 fn a_file_opened_runs_as_the_catalog_scenario() {

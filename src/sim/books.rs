@@ -142,6 +142,7 @@ impl Books {
     }
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::books))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Metric {
     DbReads,
@@ -206,6 +207,7 @@ impl Metric {
     }
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::books))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Invariant {
     CacheMatchesDb,

@@ -7,6 +7,7 @@ use super::msg::{LeaseReply, Refusal};
 use serde::{Deserialize, Serialize};
 
 /// How the cache decides whether to accept a set.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::cache))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum SetGuard {

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 pub(crate) mod clients_map;
 pub mod topology;
 pub use topology::NodeSpec;
-mod patch;
+pub(crate) mod patch;
 pub use patch::ConfigPatch;
 
 /// One-way network latency per hop, in virtual ms.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Latency {
@@ -43,6 +44,7 @@ impl Default for Latency {
 }
 
 /// The order of the two steps of a cache-aside write.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum WriteOrder {
@@ -52,6 +54,7 @@ pub enum WriteOrder {
     DeleteThenUpdate,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Op {
@@ -63,6 +66,7 @@ pub enum Op {
 }
 
 /// How the service writes, and so how the cache learns of a change.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum WriteMode {
@@ -80,6 +84,7 @@ pub enum WriteMode {
 }
 
 /// What a consumer does with an event.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ConsumerConfig {
@@ -92,6 +97,7 @@ pub struct ConsumerConfig {
 }
 
 /// Retries of an event the consumer failed on.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
@@ -113,6 +119,7 @@ impl Default for RetryPolicy {
 }
 
 /// The event bus and its delivery guarantee.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BusConfig {
@@ -146,6 +153,7 @@ impl Default for BusConfig {
 }
 
 /// The write-behind queue.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct BehindConfig {
@@ -172,6 +180,7 @@ impl Default for BehindConfig {
 }
 
 /// How concurrent misses of one key are kept from all loading the database.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum LoadGuard {
@@ -191,6 +200,7 @@ pub enum LoadGuard {
 }
 
 /// Where a request reads the row: the primary or its replica.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum ReadFrom {
@@ -200,6 +210,7 @@ pub enum ReadFrom {
 
 /// A read replica of the primary (asynchronous streaming replication, as MySQL and
 /// Postgres do by default).
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReplicaConfig {
@@ -221,6 +232,7 @@ impl Default for ReplicaConfig {
 
 /// When a write's cache step (its delete, or write-through's set) runs, relative to
 /// its transaction.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Hook {
@@ -232,6 +244,7 @@ pub enum Hook {
 
 /// Writes run in a database transaction (read committed: others see the change only
 /// at `COMMIT`; an `abort` fault rolls an open one back).
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TxnConfig {
@@ -280,6 +293,7 @@ pub const NO_TTL: u64 = u64::MAX;
 
 /// A hop of a request that the scenario makes slow, to tell its story (a GC pause, a
 /// congested link). Nothing else about the request changes.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum SlowHop {
@@ -290,6 +304,7 @@ pub enum SlowHop {
 }
 
 /// One request a client will make, in order, not before `at_ms`.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {

@@ -9,6 +9,7 @@ use std::fmt;
 /// of the variants is the tie-break order the scenarios' rules name: "ties broken by
 /// node id". A numbered kind's first node is `n = 1` and is spelled without a number
 /// (`cache`); the next ones are `cache-2`, `cache-3`, …
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::ids))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum NodeId {
     /// A client that reads; `Reader(1)` is `reader`, `Reader(2)` is `reader-2`.
@@ -141,6 +142,7 @@ mod node_id_tests {
 }
 
 /// A row key. `Key(1)` is shown as `user:1`.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::ids))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Key(pub u16);
 

@@ -111,6 +111,24 @@ fn shown(value: &str) -> String {
 
 /// Builds the run a query describes: the scenario, its fixes and seed, and the cursor.
 pub fn load(query: &str) -> Loaded {
+    load_with(query, &scenario_code::decode_scenario)
+}
+
+/// The scenario code of a query (`s=`), if it has one.
+pub fn scenario_code_of(query: &str) -> Option<String> {
+    pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == "s")
+        .map(|(_, v)| v)
+}
+
+/// `load`, with the scenario of an `s=` code found by `scenario`: the page reads the
+/// code beforehand, in the wasm chunk that holds the JSON reader, and passes what it got
+/// (`src/ui/session.rs`), so that its first download has no reader.
+pub fn load_with(
+    query: &str,
+    scenario: &dyn Fn(&str) -> Result<&'static Scenario, codec::CodecError>,
+) -> Loaded {
     let pairs = pairs(query);
     let get = |name: &str| {
         pairs
@@ -130,21 +148,20 @@ pub fn load(query: &str) -> Loaded {
     let default = scenarios::ALL[0];
     let mut spec: Option<SandboxSpec> = None;
     // A scenario of the learner's own travels whole in `s=`.
-    let custom: Option<&'static Scenario> =
-        get("s").and_then(|code| match scenario_code::decode(code) {
-            Ok(file) => Some(file.into_scenario()),
-            Err(e) => {
-                error(
-                    "s",
-                    code,
-                    format!(
-                        "{e}; showing {} instead",
-                        get("scenario").unwrap_or(default.id)
-                    ),
-                );
-                None
-            }
-        });
+    let custom: Option<&'static Scenario> = get("s").and_then(|code| match scenario(code) {
+        Ok(scenario) => Some(scenario),
+        Err(e) => {
+            error(
+                "s",
+                code,
+                format!(
+                    "{e}; showing {} instead",
+                    get("scenario").unwrap_or(default.id)
+                ),
+            );
+            None
+        }
+    });
     let scenario: &'static Scenario = match get("scenario") {
         _ if custom.is_some() => custom.unwrap_or(default),
         None => default,

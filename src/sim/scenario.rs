@@ -6,6 +6,8 @@ use super::books::{Invariant, Metric};
 use super::config::{Config, ConfigPatch};
 use super::world::{Event, World};
 
+#[cfg(feature = "bake")]
+mod bake;
 pub mod code;
 pub mod file;
 pub mod rules;

@@ -8,6 +8,21 @@ use super::{
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
 
+/// Mounts the page. A link that carries a scenario of the learner's (`s=`) has it read
+/// first (its reader is a chunk fetched for it: `session::prepare`).
+pub fn start() {
+    let query = browser::query();
+    if super::session::needs_prepare(&query) {
+        // Before the mount, so wasm-bindgen's executor, not Leptos's (set up by the mount).
+        wasm_bindgen_futures::spawn_local(async move {
+            super::session::prepare(&query).await;
+            leptos::mount::mount_to_body(App);
+        });
+    } else {
+        leptos::mount::mount_to_body(App);
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let loaded = Session::from_query(&browser::query());

@@ -2,9 +2,12 @@
 //! file: save the one on screen, open one (docs/scenarios.md). A bad file gets a
 //! message saying what is wrong and where; the run on screen is kept.
 use super::session::Actions;
-use crate::sim::codec::{self, RunSpec};
+use crate::sim::codec::{self, CodecError, RunSpec};
+use crate::sim::notes::Notes;
+use crate::sim::sandbox::SandboxSpec;
+use crate::sim::scenario::code as scenario_code;
 use crate::sim::scenario::file as scenario_file;
-use crate::sim::{Fixes, Run};
+use crate::sim::{Fixes, Run, Scenario};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -38,6 +41,39 @@ fn download(name: &str, text: &str) -> Result<(), String> {
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn run_file_text(spec: RunSpec) -> String {
     codec::to_json(&spec)
+}
+
+/// Reads a run file: the run placed at its cursor, and its notes. A split point too (the
+/// run file's reader; see `run_file_text`). A scenario of the learner's inside gets its
+/// `s=` code made here, where the writer is (`scenario::code::encode`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn read_run_file(text: String) -> Result<(Run, Notes), CodecError> {
+    let spec = codec::from_json(&text)?;
+    let run = spec.to_run()?;
+    if run.sandbox.is_none() && !run.scenario.is_catalog() {
+        scenario_code::make(run.scenario);
+    }
+    Ok((run, spec.notes))
+}
+
+/// The scenario file of the run on screen: its name and its text. A split point (the
+/// scenario file's writer; see `run_file_text`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn scenario_file_text(scenario: &'static Scenario, sandbox: Option<SandboxSpec>) -> (String, String) {
+    let file = match &sandbox {
+        Some(spec) => spec.scenario_file(),
+        None => scenario_file::ScenarioFile::of(scenario),
+    };
+    (format!("{}.json", file.id.value), file.to_json())
+}
+
+/// Reads a scenario file into a scenario for the rest of the page's life, its `s=` code
+/// made. A split point (the scenario file's reader and writer; see `run_file_text`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn open_scenario_file(text: String) -> Result<&'static Scenario, CodecError> {
+    let scenario = scenario_file::from_json(&text)?.into_scenario();
+    scenario_code::make(scenario);
+    Ok(scenario)
 }
 
 #[component]
@@ -86,7 +122,7 @@ pub fn RunFile() -> impl IntoView {
                 });
                 return;
             };
-            match codec::from_json(&text).and_then(|spec| Ok((spec.to_run()?, spec.notes))) {
+            match read_run_file(text).await {
                 Ok((run, mut notes)) => {
                     // The file's notes lie on its run's path (notes.rs).
                     notes.bind(&run);
@@ -137,16 +173,13 @@ fn ScenarioFile() -> impl IntoView {
     let s = a.session;
     let failure = RwSignal::new(None::<String>);
     let save = move |_| {
-        let (name, text) = s.with_untracked(|s| {
-            let file = match &s.run.sandbox {
-                Some(spec) => spec.scenario_file(),
-                None => scenario_file::ScenarioFile::of(s.run.scenario),
-            };
-            (format!("{}.json", file.id.value), file.to_json())
+        let (scenario, sandbox) = s.with_untracked(|s| (s.run.scenario, s.run.sandbox.clone()));
+        leptos::task::spawn_local(async move {
+            let (name, text) = scenario_file_text(scenario, sandbox).await;
+            if let Err(e) = download(&name, &text) {
+                failure.set(Some(format!("Saving the scenario failed: {e}.")));
+            }
         });
-        if let Err(e) = download(&name, &text) {
-            failure.set(Some(format!("Saving the scenario failed: {e}.")));
-        }
     };
     let open = move |ev: leptos::ev::Event| {
         let Some(file) = chosen(&ev) else {
@@ -165,9 +198,8 @@ fn ScenarioFile() -> impl IntoView {
                 failure.set(Some(format!("{name}: the file could not be read as text.")));
                 return;
             };
-            match scenario_file::from_json(&text) {
-                Ok(read) => {
-                    let scenario = read.into_scenario();
+            match open_scenario_file(text).await {
+                Ok(scenario) => {
                     failure.set(None);
                     a.replace(Run::new(scenario, Fixes::none(), scenario.seed));
                 }

@@ -40,7 +40,7 @@ browser_only! {
     mod sidebyside;
     mod teach;
 
-    pub use app::App;
+    pub use app::{start, App};
     pub use session::Session;
 }
 

@@ -2,11 +2,13 @@
 //! the actions every control and shortcut goes through.
 use super::browser;
 use super::{DEFAULT_SPEED, SPEEDS_PER_S};
+use crate::sim::codec::{self, CodecError, ErrorKind};
 use crate::sim::link::{self, LoadError};
+use crate::sim::scenario::code as scenario_code;
 use crate::sim::notes::Notes;
 use crate::sim::tree::Tree;
 use super::chapters::Ahead;
-use crate::sim::{scenarios, Fixes, Run};
+use crate::sim::{scenarios, Fixes, Run, Scenario};
 use gloo_timers::callback::Interval;
 use leptos::prelude::*;
 
@@ -24,9 +26,52 @@ pub struct Session {
     pub notes: Notes,
 }
 
+thread_local! {
+    /// The scenario codes (`s=`) read so far, and what each held: a link's scenario is
+    /// read once, before the session is built from it (`prepare`).
+    static READ_CODES: std::cell::RefCell<Vec<(String, Result<&'static Scenario, CodecError>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Reads a scenario code. A split point (the `split` feature; see scripts/split.sh):
+/// the JSON reader of scenario files is in a wasm chunk, fetched only for a link that
+/// carries a scenario of the learner's (`s=`), or when a file is opened.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn read_scenario_code(code: String) -> Result<&'static Scenario, CodecError> {
+    scenario_code::decode_scenario(&code)
+}
+
+/// Whether `query` carries a scenario code not read yet (then `prepare` it first).
+pub fn needs_prepare(query: &str) -> bool {
+    link::scenario_code_of(query)
+        .is_some_and(|code| READ_CODES.with_borrow(|r| r.iter().all(|(c, _)| *c != code)))
+}
+
+/// Reads the scenario code of `query`, if it has one not read yet, so that
+/// `Session::from_query` finds it.
+pub async fn prepare(query: &str) {
+    if let Some(code) = link::scenario_code_of(query).filter(|_| needs_prepare(query)) {
+        let read = read_scenario_code(code.clone()).await;
+        READ_CODES.with_borrow_mut(|r| r.push((code, read)));
+    }
+}
+
 impl Session {
+    /// The session a query describes. Its scenario code, if any, was read by `prepare`.
     pub fn from_query(query: &str) -> Session {
-        let loaded = link::load(query);
+        let read = |code: &str| {
+            READ_CODES.with_borrow(|r| {
+                r.iter().find(|(c, _)| c == code).map(|(_, s)| s.clone())
+            })
+            .unwrap_or_else(|| {
+                Err(codec::error(
+                    ErrorKind::Syntax,
+                    "scenario code",
+                    "not read yet (reload the page)",
+                ))
+            })
+        };
+        let loaded = link::load_with(query, &read);
         let mut s = Session::of(loaded.run, loaded.errors);
         s.notes = loaded.notes;
         s
@@ -250,8 +295,15 @@ impl Actions {
     pub fn install_history(self) {
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
             self.playing.set(false);
-            let next = Session::from_query(&browser::query());
-            self.session.set(next);
+            let query = browser::query();
+            if needs_prepare(&query) {
+                leptos::task::spawn_local(async move {
+                    prepare(&query).await;
+                    self.session.set(Session::from_query(&query));
+                });
+            } else {
+                self.session.set(Session::from_query(&query));
+            }
         });
         on_cleanup(move || handle.remove());
     }

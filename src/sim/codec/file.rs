@@ -54,6 +54,16 @@ impl<T> At<T> {
     }
 }
 
+/// A value baked into the catalog (`src/sim/scenarios/catalog.rs`) has no place in any
+/// text: it is written as `At::new(value)`.
+#[cfg(feature = "bake")]
+impl<T: databake::Bake> databake::Bake for At<T> {
+    fn bake(&self, env: &databake::CrateEnv) -> databake::TokenStream {
+        let value = self.value.bake(env);
+        databake::quote! { crate::sim::codec::file::At::new(#value) }
+    }
+}
+
 impl<T: Serialize> Serialize for At<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.value.serialize(s)

@@ -26,6 +26,18 @@ macro_rules! patch {
             )*)?
         }
 
+        /// A patch baked into the catalog (`src/sim/scenarios/catalog.rs`).
+        #[cfg(feature = "bake")]
+        impl databake::Bake for $patch {
+            fn bake(&self, env: &databake::CrateEnv) -> databake::TokenStream {
+                $(let $field = self.$field.bake(env);)*
+                $($(let $deep = self.$deep.bake(env);)*)?
+                databake::quote! {
+                    crate::sim::config::patch::$patch { $($field: #$field,)* $($($deep: #$deep,)*)? }
+                }
+            }
+        }
+
         impl $patch {
             /// No change.
             pub const NONE: $patch = $patch { $($field: None,)* $($($deep: None,)*)? };

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize, Serializer};
 pub const MAX_NODES: usize = 32;
 
 /// One node's place in the topology.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {

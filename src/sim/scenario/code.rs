@@ -56,8 +56,23 @@ fn from_base64url(text: &str) -> Result<Vec<u8>, usize> {
     Ok(out)
 }
 
-/// The code of a scenario (computed once per scenario and kept).
+/// The code of a scenario (made once per scenario and kept).
+///
+/// In the page's split build (the `split` feature), the writer a code takes (the file's
+/// serializers and serde_json's) is in a wasm chunk loaded on first use, so the page
+/// only reads the code here: every way a scenario of the learner's comes into the page
+/// has made it already (`make`, in the chunk that opens a scenario file or imports a run
+/// file; `decode_scenario` keeps an `s=` link's own code). The catalog's scenarios and
+/// the sandbox have none (a link names them).
 pub fn encode(s: &Scenario) -> String {
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
+    return s.code.get().cloned().unwrap_or_default();
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+    make(s)
+}
+
+/// Makes the code of a scenario (once; then it is kept).
+pub fn make(s: &Scenario) -> String {
     s.code
         .get_or_init(|| {
             // The file's own text (one serializer in the page, not two).
@@ -67,6 +82,14 @@ pub fn encode(s: &Scenario) -> String {
             format!("{CODE_VERSION}.{}", base64url(&packed))
         })
         .clone()
+}
+
+/// The scenario a code holds, for the rest of the page's life, with the code kept as
+/// its own (a link to it carries the same code).
+pub fn decode_scenario(code: &str) -> Result<&'static Scenario, CodecError> {
+    let scenario = decode(code)?.into_scenario();
+    let _ = scenario.code.set(code.to_string());
+    Ok(scenario)
 }
 
 /// Reads a scenario code. Errors name the character, or the line, column and field of

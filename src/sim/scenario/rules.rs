@@ -85,6 +85,7 @@ pub enum Cond {
     NoFixes,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientKey {
@@ -93,6 +94,7 @@ pub struct ClientKey {
 }
 
 /// A fact an ending may name, about a key.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fact {
@@ -100,6 +102,7 @@ pub struct Fact {
     pub key: KeyName,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FactKind {
@@ -127,6 +130,7 @@ pub enum FactKind {
     ReplicaBehind,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     #[serde(rename = "<")]
@@ -143,6 +147,7 @@ pub enum Op {
     Other,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetricCond {
@@ -165,6 +170,7 @@ pub struct MessageCond {
     pub version: Option<u32>,
 }
 
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyVersion {
@@ -174,6 +180,7 @@ pub struct KeyVersion {
 
 /// The fault a script rule injects. `drop`, `delay` and `duplicate` act on the message
 /// that the rule's `in-flight` condition found.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Then {

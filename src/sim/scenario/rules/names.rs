@@ -11,6 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident($inner:ty), $show:expr, $parse:expr, $what:expr) => {
         $(#[$doc])*
+        #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct $name(pub $inner);
 
@@ -84,7 +85,7 @@ impl<'de> Deserialize<'de> for EndingText {
 /// A number an ending or a condition reads: a metric by name, `outbox-rows`,
 /// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `crashes NODE`, or a number as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Quantity(String);
+pub struct Quantity(pub(crate) String);
 
 impl Quantity {
     pub fn parse(text: &str) -> Option<Quantity> {

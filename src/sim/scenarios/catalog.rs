@@ -1,0 +1,9325 @@
+//! The catalog's scenario files as Rust, in the learning path's order.
+//! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog
+//! --features bake`: do not edit; change the JSON files and run it again.
+//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json.
+extern crate alloc;
+
+pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
+    alloc::vec::Vec::from([
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("cache-aside-read".to_owned()),
+            title: "Cache-aside: the read path".to_owned(),
+            summary: "A reader asks for user:1 twice. The first read misses, so the service loads the row from the database and fills the cache; the second read is a hit and never touches the database. This is the base of every pattern that follows."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The service owns the cache logic; the cache is a side table it consults. A reader asks for `user:1`. The cache does not have it (a miss), so the service selects the row from the database and sets it in the cache before answering. The reader asks again: this time the cache answers (a hit) and the database is not touched."
+                    .to_owned(),
+                "Outcome: `cache-matches-db` holds, the cache holds `v1`, one database read and one cache hit."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: get key from the cache".to_owned(),
+                "hit: answer with the cached value".to_owned(),
+                "miss: select the row from the database".to_owned(),
+                "set the row in the cache, with a TTL".to_owned(),
+                "answer".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Only data that is read gets cached: the cache stays small.".to_owned(),
+                "The cache can fail and the service still works (slower), straight from the database."
+                    .to_owned(),
+                "Simple: the application decides, the cache stays a plain key-value store."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Every miss costs three trips (get, select, set): the first read is slower."
+                    .to_owned(),
+                "Between the select and the set, a concurrent write can make the value stale (see stale-set-race)."
+                    .to_owned(),
+                "Writes must invalidate the cache, or readers see old data until the TTL."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 20u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "db-reads".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::Other,
+                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                ),
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "cache-hits".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::Equal,
+                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                ),
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Other,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "cache-hits".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("cache-aside-write".to_owned()),
+            title: "Cache-aside: the write path".to_owned(),
+            summary: "A read fills the cache with v1. A write commits v2 to the database and then deletes the key from the cache. The next read misses and refills the cache with v2. Watch the short window between the commit and the delete, when the cache is stale."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "A reader fills the cache with `v1`. A writer then updates the row: the service commits `v2` to the database first and only then deletes the cached key. Deleting (rather than setting the new value) means a write never puts a value in the cache; only reads do, from the database. The reader reads again: a miss, and the refill brings `v2`."
+                    .to_owned(),
+                "Outcome: `cache-matches-db` holds and the cache ends holding `v2`. Between the commit and the delete there is a short window where the cache is stale: watch the invariant flicker."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: update the row in the database (commit)".to_owned(),
+                "delete the key from the cache".to_owned(),
+                "answer the writer".to_owned(),
+                "the next read misses and loads the new row".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Deleting is idempotent and cheap: repeating it is harmless.".to_owned(),
+                "The cache is only filled from the database, by readers, so it never holds a value that was not committed."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A short stale window between the commit and the delete.".to_owned(),
+                "The next read after a write is a miss.".to_owned(),
+                "A read that started before the write can still put the old value back (stale-set-race)."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: ".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Uncached(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "the write deleted the key, and the next read refilled it from the database"
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Uncached(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "the write deleted the key, and no read has refilled it yet"
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race)."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("write-through".to_owned()),
+            title: "Write-through".to_owned(),
+            summary: "The cache starts warm. A read hits v1. A write commits v2 and sets v2 in the cache before the writer is answered. The next read hits v2. The database is never read; the writer pays for both stores."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Every write goes through to both stores before it is acknowledged: the service commits the row, then sets the new value in the cache, and only then answers. The cache is never behind the database for long, so reads always hit (the cache starts warm). The price is on the write path: the writer waits for the database and the cache, one after the other."
+                    .to_owned(),
+                "Outcome: `cache-matches-db` holds; no database read at all.".to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: update the row in the database (commit)".to_owned(),
+                "service: set the new value in the cache".to_owned(),
+                "answer the writer".to_owned(),
+                "reads hit the cache".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Reads always hit, and see the latest write once it is acknowledged."
+                    .to_owned(),
+                "The stale window is short: the cache is set right after the commit, before the writer is answered."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Writes pay both latencies (database and cache).".to_owned(),
+                "Values nobody reads still fill the cache.".to_owned(),
+                "Two writers can still race on the cache (see write-through-race)."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 18446744073709551615u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Through,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 60u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 20u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}. ".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "No read went to the database: every read hit.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{count db-reads read went to the database|reads went to the database} on a miss."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("write-behind".to_owned()),
+            title: "Write-behind".to_owned(),
+            summary: "A writer makes four writes, two of them to user:1. Each is acknowledged as soon as the cache has queued it. The flusher writes the queue to the database later, in batches of two keys, with one database write per key: four writes become three database writes."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Writes are acknowledged as soon as the cache has them. The cache queues each write and a flusher writes the queue to the database later: 100 ms after the first write, in batches of at most 2 keys, and one database write per key however many writes the key had (coalescing). Until the flush, the latest acknowledged write is only in the cache; a read gets it from there, so it is not stale."
+                    .to_owned(),
+                "Outcome: ok after the flush; `db-writes` (3) is less than the writes the clients made (4)."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: hand the write to the cache".to_owned(),
+                "cache: store, queue, acknowledge".to_owned(),
+                "flusher (later): take a batch, write each key once".to_owned(),
+                "database: has the latest value after the flush".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Writes are as fast as the cache.".to_owned(),
+                "Coalescing and batching cut database writes for hot keys.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Until the flush, an acknowledged write lives only in the cache: a crash loses it (see write-behind-crash)."
+                    .to_owned(),
+                "The database is behind; anything that reads it directly sees old data."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostWrite,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Behind,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 2usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(1u16),
+                    crate::sim::ids::Key(2u16),
+                    crate::sim::ids::Key(3u16),
+                ]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 20u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity("queue".to_owned()),
+                                    crate::sim::scenario::rules::Op::Other,
+                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                ),
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::NoLostWrite,
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "db-writes".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtLeast,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "writes-acked".to_owned(),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity("queue".to_owned()),
+                                            crate::sim::scenario::rules::Op::Other,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-writes".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::AtLeast,
+                                            crate::sim::scenario::rules::Quantity(
+                                                "writes-acked".to_owned(),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("ttl-expiry".to_owned()),
+            title: "TTL expiry: the safety net".to_owned(),
+            summary: "The cache holds v1 with a 200 ms TTL. A batch job updates the row behind the cache's back. A read inside the TTL window gets the stale v1; then the key expires, and the next read loads v2. The TTL bounds how long any staleness can last."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "A reader fills the cache with `v1`, with a TTL of 200 ms. Then a batch job updates the row straight in the database: no service, no delete, no event. The cache has no way to know. A read inside the TTL window hits the stale `v1`. When the TTL runs out the cache drops the key, and the next read misses and loads `v2`."
+                    .to_owned(),
+                "Outcome: ok at the end; `stale-reads` = 1 (the counter keeps its count)."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "read: fill the cache with a TTL".to_owned(),
+                "the database changes behind the cache's back".to_owned(),
+                "reads inside the TTL window: stale hits".to_owned(),
+                "the TTL runs out: the key is dropped".to_owned(),
+                "the next read misses and loads the new row".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Works for every change, even those no code path knows about."
+                    .to_owned(),
+                "Simple, and it bounds staleness by the TTL.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Stale for up to a whole TTL.".to_owned(),
+                "A short TTL means more misses and more database load.".to_owned(),
+                "Keys filled together expire together (see ttl-jitter, stampede)."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 200u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 450u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::DirectWrite,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                }),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                }),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "stale-reads".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "No read was stale on the way".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                }),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "stale-reads".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{count stale-reads read was stale|reads were stale} on the way"
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                }),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        ": the TTL is a safety net that bounds staleness, not a way to avoid it."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("event-invalidation".to_owned()),
+            title: "Event-driven invalidation".to_owned(),
+            summary: "A read fills the cache with v1. A write commits v2 and publishes a change event; the consumer receives it and deletes the key. The next read misses and loads v2. The writer never touches the cache: the event does the invalidation."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The service no longer deletes the key itself. It commits the write and publishes a change event; a separate consumer, subscribed to the bus, deletes the key. The writer's request is done sooner and any number of caches can subscribe, but the cache now learns of a change only as fast as the event travels. Here the bus is Redis Pub/Sub (at-most-once), every node stays up, and the event arrives: the reader's second read misses and loads `v2`."
+                    .to_owned(),
+                "Outcome: `cache-matches-db` and `no-lost-event` hold.".to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: update the row in the database (commit)".to_owned(),
+                "service: publish a change event to the bus".to_owned(),
+                "bus: push the event to the consumer".to_owned(),
+                "consumer: delete the key from the cache".to_owned(),
+                "the next read misses and loads the new row".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Writers do not know about caches: any number of caches and services can subscribe."
+                    .to_owned(),
+                "The write path is shorter: no cache round trip before the answer."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "The cache is stale until the event arrives (see event-delay)."
+                    .to_owned(),
+                "The commit and the publish are two writes: a crash between them loses the event (see dual-write-crash)."
+                    .to_owned(),
+                "The bus's delivery guarantee matters: at-most-once can drop it (event-loss), at-least-once can repeat it."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: false,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::EventHandled(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the event reached the consumer, which deleted the key, "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Uncached(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "and the next read refilled it".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Uncached(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "and no read has refilled it yet".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("hybrid".to_owned()),
+            title: "Hybrid: cache-aside, events and a TTL".to_owned(),
+            summary: "Reads use cache-aside. A write through the service publishes an event and the consumer deletes the key at once. A batch job changes another row behind everyone's back: no event, so the cache is stale, until the TTL expires the key. Each layer covers what the other misses."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Cache-aside reads, event-driven invalidation on writes, and a TTL as the safety net. A reader fills `user:1` and `user:2`. A write to `user:1` goes through the service: it publishes an event and the consumer deletes the key. A batch job updates `user:2` straight in the database: no event, so the cache keeps the stale `v1`, and a read gets it. The TTL (300 ms) ends it: the key expires and the next read loads `v2`."
+                    .to_owned(),
+                "Outcome: ok. Events make invalidation fast; the TTL catches what events miss."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "reads: cache-aside (get, miss → select → set with a TTL)"
+                    .to_owned(),
+                "writes through the service: commit, publish, the consumer deletes"
+                    .to_owned(),
+                "changes that bypass the service: the TTL expires them".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Fast invalidation for the writes you control, a bound on staleness for the rest."
+                    .to_owned(),
+                "Each piece is simple on its own.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "More moving parts: a bus and a consumer to run.".to_owned(),
+                "The TTL still bounds, not prevents, staleness from changes no event reports."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 300u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: false,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 500u64,
+                keys: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(1u16),
+                    crate::sim::ids::Key(2u16),
+                ]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 120u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 400u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(2u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::DirectWrite,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 60u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::EventHandled(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(2u16),
+                                            ),
+                                        }),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:2}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Any(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Not(
+                                            Box::new(
+                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(2u16),
+                                                    ),
+                                                }),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("outbox".to_owned()),
+            title: "The transactional outbox".to_owned(),
+            summary: "The write commits the row and an outbox row in one transaction. The relay finds the unpublished row, publishes it to the bus, and marks it published; the consumer deletes the key and the next read loads v2. The event cannot be lost between the commit and the publish, because it is part of the commit."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The service never talks to the bus. It writes the row and an outbox row describing the change in one database transaction (Debezium's outbox columns: `id`, `aggregatetype`, `aggregateid`, `type`, `payload`), so the change and its event commit together or not at all. A relay polls the outbox, publishes each unpublished row to the bus (a durable log, like Kafka), and only then marks it published. The consumer deletes the key; the next read loads `v2`. (Debezium itself reads the outbox by change data capture, from the database's log, instead of polling.)"
+                    .to_owned(),
+                "Outcome: `cache-matches-db` and `no-lost-event` hold; every outbox row ends published."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: update the row + insert the outbox row, one transaction"
+                    .to_owned(),
+                "relay: select unpublished outbox rows".to_owned(),
+                "relay: publish to the bus, then mark the row published".to_owned(),
+                "consumer: delete the key".to_owned(),
+                "the next read misses and loads the new row".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "No dual write: the event is committed with the change, atomically."
+                    .to_owned(),
+                "The relay can crash and restart at any point; unpublished rows wait for it."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "At-least-once: a crash between publish and mark publishes the row again, so consumers must tolerate duplicates."
+                    .to_owned(),
+                "One more table, one more process (or Debezium and its change data capture) to run; events arrive later."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Outbox,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: true,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::NodeUp(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Relay,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "the relay will publish it when it next polls".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Relay,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "the relay is down; the row waits in the database until it restarts"
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "outbox-unpublished".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::More,
+                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "outbox-unpublished".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::More,
+                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("stale-set-race".to_owned()),
+            title: "The stale-set race".to_owned(),
+            summary: "A reader and a writer start together. The reader misses and reads v1 from the database, but its answer is slow to come back. The writer commits v2 and deletes the key in the meantime. Then the reader's late set puts v1 back into the cache, where it stays: the cache and the database disagree."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The reader's and the writer's requests both start at time 0. The reader misses and selects `v1` from the database, but the row's journey back is slow (a pause, a busy link). Meanwhile the writer commits `v2` and deletes the key, which was not even cached yet. Then the reader's set arrives and puts `v1` back. The delete happened *before* the stale set, so it could not help: the cache holds `v1` while the database has `v2`, until the TTL ends it, long after this run."
+                    .to_owned(),
+                "Fixes:".to_owned(),
+                "- `versioned-set`: the delete carries `v2`; the cache keeps a tombstone (key, `v2`) for longer than any read takes and refuses the set of `v1`. If the tombstone expired first, the race would return."
+                    .to_owned(),
+                "- `lease`: memcache leases. The miss handed the reader a lease token; the delete invalidated it, so the set carrying it is refused."
+                    .to_owned(),
+                "- `delayed-double-delete`: the writer deletes again a while later, removing the stale value. It works here; but it is a heuristic: a reader slower than the delay still wins."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "reader: get (miss) → select v1 … slow …".to_owned(),
+                "writer: update → commit v2 → delete key".to_owned(),
+                "reader: … set v1: the stale value lands after the delete".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Cache-aside is still the right base: this race is rare and needs a slow read overlapping a write."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "When it happens the cache stays wrong until the TTL ends it."
+                    .to_owned(),
+                "Invalidating on write does not help: the delete came before the stale set."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: Some((
+                                    crate::sim::config::SlowHop::DbReadReply,
+                                    10u64,
+                                )),
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                    title: "Versioned set".to_owned(),
+                    what: "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for a bounded time, longer than the longest read, and refuses a set older than it."
+                        .to_owned(),
+                    cost: "Memory for tombstones, and every value must carry a version. If a tombstone expires before the slow set arrives, the race returns."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                            tombstone_ms: 500u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("lease".to_owned()),
+                    title: "Lease (memcache)".to_owned(),
+                    what: "A miss hands out a lease token for the key (at most one per key every 10 s); a delete invalidates it; a set must carry the valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013)."
+                        .to_owned(),
+                    cost: "Readers that miss while another holds the lease must wait and retry; the cache must keep lease state per key."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                            period_ms: 10000u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "delayed-double-delete".to_owned(),
+                    ),
+                    title: "Delayed double delete".to_owned(),
+                    what: "After its delete the writer schedules a second delete a while later (here 50 ms), to remove a stale value set in between."
+                        .to_owned(),
+                    cost: "A heuristic: a read slower than the delay still leaves the cache stale. One more cache operation per write, and the stale value is served until the second delete."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: Some(Some(50u64)),
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}: consistent. ".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("lease".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The lease was invalidated by the delete, so the late set was refused."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "delayed-double-delete".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "delayed-double-delete".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "A stale value landed, and something removed it before the end."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Stale(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "delayed-double-delete".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "This interleaving did not produce the race: no stale value reached the cache."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("delete-before-update-race".to_owned()),
+            title: "Delete before update".to_owned(),
+            summary: "The writer deletes the cached key, then updates the database. A reader slips in between: it misses, reads the old v1 and caches it. Then v2 commits, and the cache is left holding v1."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The cache holds `v1`. The writer deletes the key first and then updates the database, and the update is slow to commit. A reader misses in between, reads `v1` (not yet replaced) and fills the cache with it. Then `v2` commits: the cache holds `v1` while the database has `v2`, and no delete is coming."
+                    .to_owned(),
+                "Fix `update-then-delete`: update the database, then delete (the cache-aside write flow). It works in this script; but a read that straddles the write can still put the old value back: that race is `stale-set-race`."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: delete the key".to_owned(),
+                "reader: miss → select v1 → set v1".to_owned(),
+                "writer: update the row: v2 commits".to_owned(),
+                "cache holds v1, database v2".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Deleting first feels safe: the cache never holds a value older than the delete… for a moment."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Any read between the delete and the commit refills the old value, and nothing deletes it again."
+                    .to_owned(),
+                "The window is as long as the database write: the slower the commit, the likelier the race."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::DeleteThenUpdate,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(2u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 52u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "update-then-delete".to_owned(),
+                    ),
+                    title: "Update, then delete".to_owned(),
+                    what: "Commit to the database first, then delete the key: a reader that misses after the delete loads the new row."
+                        .to_owned(),
+                    cost: "A short stale window between the commit and the delete; and a read that started before the commit and sets after the delete still races (stale-set-race)."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: Some(
+                            crate::sim::config::WriteOrder::UpdateThenDelete,
+                        ),
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "update-then-delete".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race)."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new(
+                                "update-then-delete".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " A stale value landed, and something removed it before the end."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new(
+                                "update-then-delete".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " In this interleaving no reader refilled the old row between the delete and the commit."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "update-then-delete".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Not(
+                                    Box::new(
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Fix(
+                                    crate::sim::codec::file::At::new(
+                                        "update-then-delete".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("write-through-race".to_owned()),
+            title: "The write-through race".to_owned(),
+            summary: "Two writers commit v2 and v3, each then setting the cache with its value. The first writer's set is slow and arrives last: the cache ends at v2 while the database has v3, with no TTL to end it."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Two writers update `user:1` at nearly the same time. Each commits to the database (`v2`, then `v3`) and then sets the cache with its own value. The first writer's set is slow on its way, so the sets arrive `v3` then `v2`: the last set wins and the cache holds `v2` while the database has `v3`. The entries carry no TTL, so nothing will ever mend it."
+                    .to_owned(),
+                "Fix `versioned-write`: the cache refuses a set older than the version it holds."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: commit v2 … set v2 (slow) …".to_owned(),
+                "writer-2: commit v3, set v3".to_owned(),
+                "… set v2 arrives last and wins".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Write-through is still simple, and right when writes to one key do not overlap."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "The order of commits and the order of cache sets can differ."
+                    .to_owned(),
+                "With no TTL, a wrong value stays until the next write.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 18446744073709551615u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Through,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: Some((crate::sim::config::SlowHop::CacheSet, 10u64)),
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(2u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 2u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("versioned-write".to_owned()),
+                    title: "Versioned write".to_owned(),
+                    what: "Each set carries the committed version; the cache refuses a set older than the version it holds (a compare-and-set on the version)."
+                        .to_owned(),
+                    cost: "Every value must carry a version, and the cache must compare before it stores."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                            tombstone_ms: 0u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "versioned-write".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "versioned-write".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "versioned-write".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "versioned-write".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("write-behind-crash".to_owned()),
+            title: "The write-behind crash".to_owned(),
+            summary: "Two writes are acknowledged by the write-behind cache and wait in its queue. The cache crashes before the flusher runs: the queue was only in memory, and the acknowledged writes are gone. The database still has v1. With a durable queue, the writes are on disk before the ack and are replayed after the restart."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The writer makes two writes to `user:1`; the cache acknowledges both (`v2`, `v3`) and queues them. Before the flusher runs, the cache node crashes: its memory, and the queue with it, is gone. It restarts empty. The writer was told `v3` succeeded, yet the database still has `v1`: `no-lost-write` is violated, and the next reader loads `v1`."
+                    .to_owned(),
+                "Fix `durable-queue`: each write is appended to a log on disk before the ack; after the restart the cache replays the log and the flusher writes `v3`."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: write v2, write v3 (both acknowledged, queued)".to_owned(),
+                "cache crashes: the queue is gone".to_owned(),
+                "cache restarts empty".to_owned(),
+                "flusher: nothing to write; the database keeps v1".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Write-behind's speed: the ack does not wait for the database."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "An acknowledged write that exists only in memory is a promise the system cannot keep."
+                    .to_owned(),
+                "The loss is silent: nothing tells the writer.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostWrite,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Behind,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 200u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: Some(50u64),
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                    title: "Durable queue".to_owned(),
+                    what: "The cache appends each write to a log on disk before it acknowledges, and replays the log after a restart, so the flusher still writes every acknowledged write."
+                        .to_owned(),
+                    cost: "A disk write before every ack (here 5 ms more per write), and a log to keep and trim."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: Some(crate::sim::config::patch::BehindPatch {
+                            flush_delay_ms: None,
+                            batch_size: None,
+                            durable: Some(true),
+                            disk_ms: None,
+                        }),
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Acked(crate::sim::scenario::rules::KeyVersion {
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                            version: 3u32,
+                        }),
+                        crate::sim::scenario::rules::Cond::NeverCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::DbAtMost(crate::sim::scenario::rules::KeyVersion {
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                            version: 1u32,
+                        }),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Cache(1u8),
+                        ),
+                    ),
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                            client: crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Reader(1u8),
+                            ),
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The reader got {answer reader} back: a stale read.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Answered(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Reader(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                    client: crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Reader(1u8),
+                                    ),
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The reader got {answer reader} back.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Try the durable queue.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::DbHasAcked(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::DbHasAcked(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                            client: crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Reader(1u8),
+                            ),
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The reader got {answer reader} back: a stale read.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::DbHasAcked(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Answered(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Reader(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                    client: crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Reader(1u8),
+                                    ),
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The reader got {answer reader} back.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::AckedAny(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Cache(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostWrite,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::DbHasAcked(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Each ack cost a disk write first.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::AckedAny(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Cache(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostWrite,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::DbHasAcked(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("ttl-jitter".to_owned()),
+            title: "TTL jitter: keys that expire together".to_owned(),
+            summary: "Twenty keys filled together with one TTL expire together at 1,000 ms; the readers that ask for them right after all miss, and the database takes a burst of reads. With jitter each key's TTL is a little different, and the misses spread out."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Twenty keys were filled together (a deploy warmed the cache) with one TTL: they all expire at 1,000 ms. Four readers read them steadily, each key every 100 ms. Right after 1,000 ms every read misses at once: the database sees all twenty reads within 100 ms (`db-reads-peak` = 20)."
+                    .to_owned(),
+                "Fix `jitter`: every fill gets its TTL plus a random 0-300 ms (drawn from the run's seeded generator), so the expiries, and the misses, spread over 300 ms and the peak falls. It is probabilistic: an unlucky draw can still bunch expiries."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "20 keys filled together, one TTL".to_owned(),
+                "readers read each key every 100 ms".to_owned(),
+                "all expire at once: a burst of misses hits the database".to_owned(),
+                "(jitter) TTL + random: expiries and misses spread out".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Jitter costs nothing but a random number per fill.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "It spreads load, it does not remove it: every key still misses once."
+                    .to_owned(),
+                "Probabilistic: some draws still bunch up.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 8u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReadsPeak,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: true,
+                warm: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(1u16),
+                    crate::sim::ids::Key(2u16),
+                    crate::sim::ids::Key(3u16),
+                    crate::sim::ids::Key(4u16),
+                    crate::sim::ids::Key(5u16),
+                    crate::sim::ids::Key(6u16),
+                    crate::sim::ids::Key(7u16),
+                    crate::sim::ids::Key(8u16),
+                    crate::sim::ids::Key(9u16),
+                    crate::sim::ids::Key(10u16),
+                    crate::sim::ids::Key(11u16),
+                    crate::sim::ids::Key(12u16),
+                    crate::sim::ids::Key(13u16),
+                    crate::sim::ids::Key(14u16),
+                    crate::sim::ids::Key(15u16),
+                    crate::sim::ids::Key(16u16),
+                    crate::sim::ids::Key(17u16),
+                    crate::sim::ids::Key(18u16),
+                    crate::sim::ids::Key(19u16),
+                    crate::sim::ids::Key(20u16),
+                ]),
+                warm_expires_ms: Some(1000u64),
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1500u64,
+                keys: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(1u16),
+                    crate::sim::ids::Key(2u16),
+                    crate::sim::ids::Key(3u16),
+                    crate::sim::ids::Key(4u16),
+                    crate::sim::ids::Key(5u16),
+                    crate::sim::ids::Key(6u16),
+                    crate::sim::ids::Key(7u16),
+                    crate::sim::ids::Key(8u16),
+                    crate::sim::ids::Key(9u16),
+                    crate::sim::ids::Key(10u16),
+                    crate::sim::ids::Key(11u16),
+                    crate::sim::ids::Key(12u16),
+                    crate::sim::ids::Key(13u16),
+                    crate::sim::ids::Key(14u16),
+                    crate::sim::ids::Key(15u16),
+                    crate::sim::ids::Key(16u16),
+                    crate::sim::ids::Key(17u16),
+                    crate::sim::ids::Key(18u16),
+                    crate::sim::ids::Key(19u16),
+                    crate::sim::ids::Key(20u16),
+                ]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 1000u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(5u16),
+                                at_ms: 1020u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(9u16),
+                                at_ms: 1040u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(13u16),
+                                at_ms: 1060u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(17u16),
+                                at_ms: 1080u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 1100u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(5u16),
+                                at_ms: 1120u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(9u16),
+                                at_ms: 1140u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(13u16),
+                                at_ms: 1160u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(17u16),
+                                at_ms: 1180u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 1200u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(5u16),
+                                at_ms: 1220u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(9u16),
+                                at_ms: 1240u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(13u16),
+                                at_ms: 1260u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(17u16),
+                                at_ms: 1280u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 1300u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(5u16),
+                                at_ms: 1320u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(9u16),
+                                at_ms: 1340u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(13u16),
+                                at_ms: 1360u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(17u16),
+                                at_ms: 1380u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(2u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 1005u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(6u16),
+                                at_ms: 1025u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(10u16),
+                                at_ms: 1045u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(14u16),
+                                at_ms: 1065u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(18u16),
+                                at_ms: 1085u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 1105u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(6u16),
+                                at_ms: 1125u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(10u16),
+                                at_ms: 1145u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(14u16),
+                                at_ms: 1165u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(18u16),
+                                at_ms: 1185u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 1205u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(6u16),
+                                at_ms: 1225u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(10u16),
+                                at_ms: 1245u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(14u16),
+                                at_ms: 1265u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(18u16),
+                                at_ms: 1285u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 1305u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(6u16),
+                                at_ms: 1325u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(10u16),
+                                at_ms: 1345u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(14u16),
+                                at_ms: 1365u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(18u16),
+                                at_ms: 1385u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(3u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 1010u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(7u16),
+                                at_ms: 1030u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(11u16),
+                                at_ms: 1050u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(15u16),
+                                at_ms: 1070u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(19u16),
+                                at_ms: 1090u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 1110u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(7u16),
+                                at_ms: 1130u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(11u16),
+                                at_ms: 1150u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(15u16),
+                                at_ms: 1170u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(19u16),
+                                at_ms: 1190u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 1210u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(7u16),
+                                at_ms: 1230u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(11u16),
+                                at_ms: 1250u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(15u16),
+                                at_ms: 1270u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(19u16),
+                                at_ms: 1290u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 1310u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(7u16),
+                                at_ms: 1330u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(11u16),
+                                at_ms: 1350u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(15u16),
+                                at_ms: 1370u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(19u16),
+                                at_ms: 1390u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(4u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(4u16),
+                                at_ms: 1015u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(8u16),
+                                at_ms: 1035u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(12u16),
+                                at_ms: 1055u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(16u16),
+                                at_ms: 1075u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(20u16),
+                                at_ms: 1095u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(4u16),
+                                at_ms: 1115u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(8u16),
+                                at_ms: 1135u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(12u16),
+                                at_ms: 1155u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(16u16),
+                                at_ms: 1175u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(20u16),
+                                at_ms: 1195u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(4u16),
+                                at_ms: 1215u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(8u16),
+                                at_ms: 1235u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(12u16),
+                                at_ms: 1255u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(16u16),
+                                at_ms: 1275u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(20u16),
+                                at_ms: 1295u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(4u16),
+                                at_ms: 1315u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(8u16),
+                                at_ms: 1335u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(12u16),
+                                at_ms: 1355u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(16u16),
+                                at_ms: 1375u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(20u16),
+                                at_ms: 1395u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("jitter".to_owned()),
+                    title: "TTL jitter".to_owned(),
+                    what: "Each fill's TTL gets a random extra 0-300 ms, so keys filled together expire at different times."
+                        .to_owned(),
+                    cost: "Keys live a little longer on average (staler data), and the spread is only probable, not guaranteed."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: Some(300u64),
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. No read missed in this run ({count db-reads database read|database reads} in all)."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("jitter".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("jitter".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The same keys still missed once each; they just did not all miss together."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("jitter".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "cache-misses".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::Equal,
+                                    crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The keys missed, just not all together.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("jitter".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Jitter is probabilistic: another seed can bunch more of them."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Fix(
+                                    crate::sim::codec::file::At::new("jitter".to_owned()),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Fix(
+                                    crate::sim::codec::file::At::new("jitter".to_owned()),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "cache-misses".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::Equal,
+                                    crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("stampede".to_owned()),
+            title: "Cache stampede".to_owned(),
+            summary: "A hot key expires while five readers ask for it. Each misses, and each loads it from the database at the same time: five reads for one value. The fixes make one reader load while the others wait, share, or never see the miss at all."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "A hot key is cached (that fill is not counted) and expires at 100 ms. Five readers read it just before (hits) and again just after: every one of those misses, and all five load it from the database at once (`db-reads` = 5). Loading takes 20 ms, so they all overlap. At scale this is the thundering herd that knocks a database over."
+                    .to_owned(),
+                "Fixes, each bringing `db-reads` to 1:".to_owned(),
+                "- `mutex`: the first reader takes a per-key lock in the cache (with an expiry longer than a load, so a crashed holder frees it) and loads; the others wait and retry, and find the key filled."
+                    .to_owned(),
+                "- `single-flight`: concurrent misses in the one service instance share one load."
+                    .to_owned(),
+                "- `lease`: memcache leases: one lease per key, the others are told to wait (the NSDI 2013 paper reports peak database query rate falling from 17K/s to 1.3K/s)."
+                    .to_owned(),
+                "- `early-expiration`: XFetch. A reader that hits shortly before the expiry may recompute early, in the background, with a probability that grows as the expiry nears; nobody waits. In this seed exactly one recompute happens; it is probabilistic, and some seeds recompute twice."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "hot key cached; expires at 100 ms".to_owned(),
+                "5 readers miss at once".to_owned(),
+                "5 identical database loads".to_owned(),
+                "(fix) one load; the others wait, share it, or never miss".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Cache-aside itself needs no coordination between readers.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A popular key's expiry turns into a burst of identical expensive queries."
+                    .to_owned(),
+                "The slower the load, the more readers pile up behind it.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 2u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReadsPeak,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 10u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: Some(100u64),
+                warm_delta_ms: 20u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 80u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 120u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(2u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 82u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 122u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(3u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 84u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 124u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(4u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 86u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 126u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Reader(5u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 88u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 128u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("mutex".to_owned()),
+                    title: "Per-key lock".to_owned(),
+                    what: "On a miss a reader takes a lock on the key in the cache (with an expiry longer than a load, so a crashed holder frees it), looks once more, and loads; the others wait and retry."
+                        .to_owned(),
+                    cost: "Readers wait for the load plus a retry interval; one more cache round trip per miss."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: Some(crate::sim::config::LoadGuard::Mutex {
+                            lock_ms: 500u64,
+                        }),
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("single-flight".to_owned()),
+                    title: "Single-flight".to_owned(),
+                    what: "The service keeps a table of loads in progress; a miss for a key already loading waits for that load and shares its result."
+                        .to_owned(),
+                    cost: "Only within one service instance: ten instances still make ten loads. Waiters wait for the load."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: Some(crate::sim::config::LoadGuard::SingleFlight),
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("lease".to_owned()),
+                    title: "Lease (memcache)".to_owned(),
+                    what: "The first miss gets the key's lease and loads; the others are told to wait and retry. From \"Scaling Memcache at Facebook\" (NSDI 2013), where it cut peak database query rate from 17K/s to 1.3K/s."
+                        .to_owned(),
+                    cost: "A lease makes readers wait; the cache keeps lease state per key."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                            period_ms: 10000u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: Some(crate::sim::config::LoadGuard::None),
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("early-expiration".to_owned()),
+                    title: "Early expiration (XFetch)".to_owned(),
+                    what: "A reader that hits recomputes early, in the background, when now - delta * beta * ln(rand) >= expiry (delta: how long a recompute takes; beta = 1). The nearer the expiry, the likelier. Vattani, Chierichetti and Lowenstein, VLDB 2015."
+                        .to_owned(),
+                    cost: "Probabilistic: sometimes two readers recompute, sometimes none does in time. Each value must store how long it took to compute."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: Some(crate::sim::config::LoadGuard::XFetch {
+                            beta_centi: 100u32,
+                        }),
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {count db-reads database read|database reads} for one hot key. "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "One reader held the lock and loaded; the others waited, retried and hit."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The service saw the misses overlap and made them share one load."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("lease".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "XFetch recomputed the key in the background before it expired, so "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed"
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "; no read came in that gap".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(", so ".to_owned()),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "No early recompute landed in this run, and ".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "nobody missed and nobody waited".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "still {count cache-misses read missed|reads missed}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(".".to_owned()),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Fix(
+                                    crate::sim::codec::file::At::new(
+                                        "early-expiration".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFixes,
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity(
+                                "cache-misses".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Every reader that missed loaded the key itself. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("mutex".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("single-flight".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("lease".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Fix(
+                                    crate::sim::codec::file::At::new(
+                                        "early-expiration".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFixes,
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "db-reads".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity(
+                                                "cache-misses".to_owned(),
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{count cache-misses read|reads} missed.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "early-expiration".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " It is probabilistic: with another seed two readers can both recompute, or none in time."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("event-delay".to_owned()),
+            title: "Event delay: stale while the event travels".to_owned(),
+            summary: "A write commits v2 and publishes its event, but the event takes 200 ms to reach the consumer. A read in that window hits the cached v1: stale. Watch cache-matches-db turn red while the event is in flight, and green again once it is delivered."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Event-driven invalidation is only as fast as its slowest hop. Here the consumer lags (a busy partition, a slow network): the event for `v2` takes 200 ms to reach it. A read in that window hits the old `v1`: a stale read, and `cache-matches-db` is violated while the event is in flight. Once the event is delivered the key is deleted, the next read loads `v2`, and all is well again."
+                    .to_owned(),
+                "Outcome: violated while the event is in flight, ok at the end; `stale-reads` = 1."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: commit v2, publish e2".to_owned(),
+                "bus → consumer: e2 … 200 ms in flight …".to_owned(),
+                "reader: hit v1 (stale)".to_owned(),
+                "consumer: delete user:1".to_owned(),
+                "reader: miss, load v2".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Nothing is lost: the cache is only late, and it catches up by itself."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Staleness is bounded only by the consumer's lag, which grows under load."
+                    .to_owned(),
+                "A reader cannot tell that what it got is stale.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: false,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 200u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "stale-reads".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "no read happened to get the stale value".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "stale-reads".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{count stale-reads read|reads} got the stale value".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("event-loss".to_owned()),
+            title: "Event loss: at-most-once and a consumer that is down".to_owned(),
+            summary: "The bus is Redis Pub/Sub, at-most-once. The consumer crashes; while it is down a write commits v2 and its event is published to nobody. The consumer restarts with nothing to catch up on, and the cache keeps v1 for good. Switch on the durable bus to see the consumer catch up from its offset."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The bus is Redis Pub/Sub: at-most-once. A message is pushed to the subscribers connected at that moment and kept nowhere. The consumer crashes (a deploy, an OOM kill) just before a write; the write's event is published while it is down, and is gone. When the consumer comes back there is nothing to catch up on: the cache keeps `v1` while the database has `v2`, until the TTL, long after this run."
+                    .to_owned(),
+                "Fix `durable-bus`: a persistent log with consumer offsets (Kafka). The event waits in the log; after its restart the consumer resumes from its committed offset, deletes the key, and commits. At-least-once: it may see an event twice."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "consumer crashes".to_owned(),
+                "writer: commit v2, publish e2".to_owned(),
+                "bus: no subscriber connected: e2 is gone".to_owned(),
+                "consumer restarts: nothing to catch up".to_owned(),
+                "cache keeps v1".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Pub/Sub is simple and fast: no disk, no offsets.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A subscriber that is down, or slow to reconnect, misses messages for good."
+                    .to_owned(),
+                "Nothing tells anyone that an event was lost.".to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDropped,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: false,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: Some(100u64),
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                    title: "Durable bus (a log with offsets)".to_owned(),
+                    what: "The bus appends every event to a log on disk (like Kafka); the consumer commits its offset after handling an event, and after a restart resumes from the committed offset, so it catches up on what it missed."
+                        .to_owned(),
+                    cost: "A disk write per event and a broker to run. Delivery becomes at-least-once: after a crash between handling and committing, an event comes twice, so handling must be idempotent (a delete is)."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: Some(
+                            Some(crate::sim::config::BusConfig {
+                                durable: true,
+                                prefetch: 1u32,
+                                ack_timeout_ms: None,
+                                retry: crate::sim::config::RetryPolicy {
+                                    max_retries: None,
+                                    backoff_ms: 100u64,
+                                    exponential: false,
+                                },
+                                deliver_ms: 2u64,
+                                publish_ms: 2u64,
+                            }),
+                        ),
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Up(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Consumer,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
+                            name: crate::sim::scenario::rules::MetricName(
+                                crate::sim::books::Metric::EventsPublished,
+                            ),
+                            at_least: None,
+                            at_most: Some(0u64),
+                        }),
+                        crate::sim::scenario::rules::Cond::NextAtLeastMs(30u64),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Consumer,
+                        ),
+                    ),
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Consumer,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::EventWaited,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::EventHandled(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default)."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Consumer,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::EventWaited,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                        crate::sim::scenario::rules::Cond::EventHandled(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "events-dropped".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Consumer,
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::EventWaited,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                        crate::sim::scenario::rules::Cond::EventHandled(
+                                            crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "events-dropped".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("event-duplicate-reorder".to_owned()),
+            title: "Duplicate and reordered events".to_owned(),
+            summary: "The consumer writes each event's value into the cache. Events e2 (v2) and e3 (v3) are applied in order, but the ack of e2 is lost, so the bus delivers e2 again after e3. The consumer sets v2 over v3: the cache ends older than the database."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Here the consumer writes the event's value into the cache (an update, not a delete). The bus is at-least-once with acks, like SQS or RabbitMQ: an event whose ack does not come back within the timeout is delivered again. The writer commits `v2` and `v3`; the consumer applies e2 (`v2`), then e3 (`v3`). The ack of e2 is lost on the network, so the bus redelivers e2, after e3: the consumer sets `v2` again and the cache ends at `v2` while the database has `v3`."
+                    .to_owned(),
+                "Fixes: `versioned-events` (the consumer ignores an event older than the version it applied) and `idempotent-consumer` (it remembers processed event ids, so the redelivered e2 does nothing). Dedup covers redelivery only; versioning also covers reordering. A plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: commit v2 (e2), commit v3 (e3)".to_owned(),
+                "consumer: set v2, ack e2 (lost)".to_owned(),
+                "consumer: set v3, ack e3".to_owned(),
+                "bus: no ack for e2: redeliver e2".to_owned(),
+                "consumer: set v2 over v3".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Updating instead of deleting saves the next reader a miss.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "At-least-once delivery means duplicates, and a redelivered event arrives out of order."
+                    .to_owned(),
+                "An update is not idempotent against newer updates; a delete is."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDropped,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: true,
+                    prefetch: 2u32,
+                    ack_timeout_ms: Some(100u64),
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: true,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("versioned-events".to_owned()),
+                    title: "Version-aware consumer".to_owned(),
+                    what: "Each event carries the row's version; the consumer remembers the newest version it applied per key and ignores an older event. It covers duplicates and reordering alike."
+                        .to_owned(),
+                    cost: "Events must carry a version (or a monotonic timestamp), and the consumer keeps one number per key."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: Some(crate::sim::config::patch::ConsumerPatch {
+                            update: None,
+                            idempotent: None,
+                            versioned: Some(true),
+                        }),
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "idempotent-consumer".to_owned(),
+                    ),
+                    title: "Idempotent consumer".to_owned(),
+                    what: "The consumer remembers the ids of the events it processed and does nothing for one it has seen."
+                        .to_owned(),
+                    cost: "A store of processed ids that grows until pruned. It covers redelivery only: two distinct events applied out of order still leave the older value."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: Some(crate::sim::config::patch::ConsumerPatch {
+                            update: None,
+                            idempotent: Some(true),
+                            versioned: None,
+                        }),
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
+                            name: crate::sim::scenario::rules::MetricName(
+                                crate::sim::books::Metric::EventsDelivered,
+                            ),
+                            at_least: None,
+                            at_most: Some(2u64),
+                        }),
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "ack".to_owned(),
+                            to: None,
+                            version: Some(2u32),
+                        }),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Drop,
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "events-delivered".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::AtMost,
+                            crate::sim::scenario::rules::Quantity(
+                                "events-published".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}. ".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "versioned-events".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The consumer ignored the redelivered event: it had already applied a newer version."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "versioned-events".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "idempotent-consumer".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The consumer recognised the redelivered event by its id and did nothing."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "versioned-events".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new(
+                                                "idempotent-consumer".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The redelivered event did no harm in this run.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Compare(
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-delivered".to_owned(),
+                                    ),
+                                    crate::sim::scenario::rules::Op::AtMost,
+                                    crate::sim::scenario::rules::Quantity(
+                                        "events-published".to_owned(),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("poison-event".to_owned()),
+            title: "A poison event blocks the log".to_owned(),
+            summary: "Three writes publish three events to an ordered log. The consumer fails on the first one every time, and the other two wait behind it while the bus retries: head-of-line blocking. The cached user:2 and user:3 stay stale. Switch on retry-dlq to cap the retries and park the poison event in a dead-letter queue."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The bus is a durable, ordered log with a single partition. Three writes commit `v2` of `user:1`, `user:2` and `user:3`. The consumer fails on the event of `user:1` every time (its payload does not parse). The log is ordered, so the events behind it wait: head-of-line blocking. With no limit the bus retries until the horizon, and `user:2` and `user:3` stay stale in the cache (no TTL before the horizon)."
+                    .to_owned(),
+                "Fix `retry-dlq`: at most 3 retries with exponential backoff, then the event goes to the dead-letter queue for an operator to inspect and replay; the events behind it are applied. `user:1` itself is not cached, so the cache matches the database."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: commit user:1, user:2, user:3 (events in order)".to_owned(),
+                "consumer: fails on user:1's event".to_owned(),
+                "bus: retry, retry, retry … the others wait".to_owned(),
+                "(fix) after 3 retries: to the dead-letter queue".to_owned(),
+                "(fix) the events behind it are applied".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "An ordered log keeps each key's events in order, which invalidation relies on."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "One bad event stops everything behind it in its partition.".to_owned(),
+                "Retrying for ever hides the problem; dropping it silently loses the event."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(2u16),
+                    crate::sim::ids::Key(3u16),
+                ]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: true,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: Some(crate::sim::ids::Key(1u16)),
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([
+                    crate::sim::ids::Key(1u16),
+                    crate::sim::ids::Key(2u16),
+                    crate::sim::ids::Key(3u16),
+                ]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(3u16),
+                                at_ms: 20u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                    title: "Retries with backoff, then a dead-letter queue".to_owned(),
+                    what: "The bus retries a failed event at most 3 times, waiting longer each time (50, 100, 200 ms), then moves it to the dead-letter queue and goes on with the events behind it."
+                        .to_owned(),
+                    cost: "The poison event's own change is not applied until an operator fixes and replays it; someone must watch the dead-letter queue."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: Some(
+                            Some(crate::sim::config::BusConfig {
+                                durable: true,
+                                prefetch: 1u32,
+                                ack_timeout_ms: None,
+                                retry: crate::sim::config::RetryPolicy {
+                                    max_retries: Some(3u32),
+                                    backoff_ms: 50u64,
+                                    exponential: true,
+                                },
+                                deliver_ms: 2u64,
+                                publish_ms: 2u64,
+                            }),
+                        ),
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; "
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Uncached(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "user:1 is still cached with its old value meanwhile".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Uncached(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "user:1 is not cached, so nothing is stale meanwhile".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(".".to_owned()),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Retrying,
+                        crate::sim::scenario::rules::Cond::Any(
+                            alloc::vec::Vec::from([
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(2u16),
+                                    ),
+                                ),
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(3u16),
+                                    ),
+                                ),
+                            ]),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Retrying,
+                                        crate::sim::scenario::rules::Cond::Any(
+                                            alloc::vec::Vec::from([
+                                                crate::sim::scenario::rules::Cond::Stale(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(2u16),
+                                                    ),
+                                                ),
+                                                crate::sim::scenario::rules::Cond::Stale(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(3u16),
+                                                    ),
+                                                ),
+                                            ]),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:2}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("dual-write-crash".to_owned()),
+            title: "The dual-write crash".to_owned(),
+            summary: "The service commits v2 and then crashes before it publishes the event. The database has v2, no event exists, and the cache keeps v1 for good. With the outbox, the event is committed with the row, and the relay publishes it even though the service died; it even survives the relay's own crash."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The service makes two writes that nothing ties together: it commits the row, then publishes the change event. It crashes in between (the commit's answer is on its way when the process dies). The database has `v2`, but no event was ever published, so the consumer never deletes the key and the cache keeps `v1`. Even a durable bus cannot help: the event never reached it."
+                    .to_owned(),
+                "Fix `outbox`: the event is an outbox row in the same transaction. The service may die after the commit; the relay publishes the row anyway. The script then crashes the relay after it published and before it marked the row, so after its restart it publishes the row again: the consumer deletes the key twice, which is harmless (a delete is idempotent)."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "service: commit v2".to_owned(),
+                "service crashes before the publish".to_owned(),
+                "no event: the consumer never deletes the key".to_owned(),
+                "(outbox) relay: publish, crash before the mark, restart, publish again"
+                    .to_owned(),
+                "(outbox) consumer: delete, delete again (harmless)".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Publishing straight after the commit is simple and fast, and usually works."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Two writes with no transaction around them: a crash between them loses the event, silently."
+                    .to_owned(),
+                "Publishing first is no better: a crash after it announces a change that never committed."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsPublished,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::EventsDelivered,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Event,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: Some(crate::sim::config::BusConfig {
+                    durable: true,
+                    prefetch: 1u32,
+                    ack_timeout_ms: None,
+                    retry: crate::sim::config::RetryPolicy {
+                        max_retries: None,
+                        backoff_ms: 100u64,
+                        exponential: false,
+                    },
+                    deliver_ms: 2u64,
+                    publish_ms: 2u64,
+                }),
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: Some(50u64),
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 300u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("outbox".to_owned()),
+                    title: "Transactional outbox".to_owned(),
+                    what: "The service inserts the event as an outbox row in the same transaction as the change; a relay publishes unpublished rows and then marks them."
+                        .to_owned(),
+                    cost: "A table and a relay to run, events arrive a poll later, and delivery is at-least-once: a relay crash between publish and mark publishes the row twice."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: Some(crate::sim::config::WriteMode::Outbox),
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "db-write-reply".to_owned(),
+                            to: Some(
+                                crate::sim::scenario::rules::NodeName(
+                                    crate::sim::ids::NodeId::Service(1u8),
+                                ),
+                            ),
+                            version: None,
+                        }),
+                        crate::sim::scenario::rules::Cond::NeverCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Service(1u8),
+                        ),
+                    ),
+                },
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "publish-ack".to_owned(),
+                            to: Some(
+                                crate::sim::scenario::rules::NodeName(
+                                    crate::sim::ids::NodeId::Relay,
+                                ),
+                            ),
+                            version: None,
+                        }),
+                        crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
+                            name: crate::sim::scenario::rules::MetricName(
+                                crate::sim::books::Metric::EventsPublished,
+                            ),
+                            at_least: Some(1u64),
+                            at_most: Some(1u64),
+                        }),
+                        crate::sim::scenario::rules::Cond::NeverCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Relay,
+                            ),
+                        ),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Relay,
+                        ),
+                    ),
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-rows".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-rows".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Relay,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "events-published".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-rows".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-rows".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "outbox-unpublished".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-rows".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostEvent,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run)."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-rows".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostEvent,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The writer was never even told its write succeeded, yet it did."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-rows".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::NoLostEvent,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Try the outbox.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-rows".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Holds(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::Fix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "outbox-unpublished".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::More,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new("outbox".to_owned()),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::HasCrashed(
+                                            crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Service(1u8),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Broken(
+                                            crate::sim::scenario::rules::InvariantName(
+                                                crate::sim::books::Invariant::NoLostEvent,
+                                            ),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("replica-lag-refill".to_owned()),
+            title: "A refill from a lagging replica".to_owned(),
+            summary: "Misses read a read replica that applies the primary's changes 20 ms late. The writer commits v2 on the primary and deletes the key; the next miss reads the replica, which still has v1, and puts v1 back in the cache. The replica catches up a moment later, but nothing deletes the key again."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "`user:1` is cached at `v1`. The service sends its misses to a read replica, as many frameworks do to spare the primary. The replica applies the primary's commit log 20 ms behind it: replication is asynchronous (MySQL's and Postgres's default), so the primary acknowledges a commit before any replica has it."
+                    .to_owned(),
+                "The writer commits `v2` on the primary and deletes the key: the correct cache-aside write. The reader then misses, reads the replica, which has not applied `v2` yet, and sets `v1`. The replica applies `v2` a few ms later; the cache keeps `v1` until its TTL."
+                    .to_owned(),
+                "Fixes:".to_owned(),
+                "- `versioned-set`: the delete leaves a tombstone for `v2` and the cache refuses the older row, as long as the tombstone outlives the lag."
+                    .to_owned(),
+                "- `lease`: does not help. The miss comes after the delete, so its lease is valid and its set is taken. Leases stop sets that began before a delete, not reads of a stale copy."
+                    .to_owned(),
+                "- `fill-from-primary`: misses read the primary, which has every commit. The cost: all miss traffic on the primary."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: commit v2 on the primary → delete the key".to_owned(),
+                "primary → replica: lsn 2 (v2), 20 ms of lag".to_owned(),
+                "reader: get (miss) → select on the replica: v1 → set v1".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Replicas take the read load off the primary.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A read of a replica may return a version the primary has replaced: whatever is filled from it is stale, after the delete."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::ReplicaReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: Some(crate::sim::config::ReplicaConfig {
+                    lag_ms: 20u64,
+                    miss_reads: crate::sim::config::ReadFrom::Replica,
+                }),
+                txn: None,
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 15u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                    title: "Versioned set".to_owned(),
+                    what: "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for 500 ms and refuses a set older than it."
+                        .to_owned(),
+                    cost: "Memory for tombstones, and every value carries a version. The tombstone must outlive the replica's lag: if it expires first, the old row is stored."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                            tombstone_ms: 500u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("lease".to_owned()),
+                    title: "Lease (memcache)".to_owned(),
+                    what: "A miss gets a lease token; a delete invalidates it; a set must carry a valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013)."
+                        .to_owned(),
+                    cost: "Here it costs and does not help: the miss comes after the delete, so its lease is valid. Leases stop sets that began before a delete, not reads of a stale copy."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                            period_ms: 10000u64,
+                        }),
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("fill-from-primary".to_owned()),
+                    title: "Fill from the primary".to_owned(),
+                    what: "Misses read the primary, which has every commit; the replica serves other reads."
+                        .to_owned(),
+                    cost: "All miss traffic lands on the primary (db-reads against replica-reads). A read of the primary that straddles a write is still the stale-set race."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: Some(
+                            Some(crate::sim::config::ReplicaConfig {
+                                lag_ms: 20u64,
+                                miss_reads: crate::sim::config::ReadFrom::Primary,
+                            }),
+                        ),
+                        txn: None,
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("lease".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("lease".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "fill-from-primary".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "fill-from-primary".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("invalidate-before-commit".to_owned()),
+            title: "An invalidation inside the transaction".to_owned(),
+            summary: "The writer's transaction updates the row to v2 and a hook inside the transaction deletes the key before COMMIT. A reader misses in that gap, reads the committed v1 (v2 is not visible yet) and caches it. Then COMMIT makes v2 visible, with v1 in the cache and nothing left to delete it."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "`user:1` is cached at `v1`. The writer's update runs in a transaction, and a hook deletes the cached key from inside it: Rails' `after_save` runs before `COMMIT`, and so do many ORMs' save hooks."
+                    .to_owned(),
+                "Under read committed (Postgres's default; MySQL's REPEATABLE READ hides it too) nobody but the transaction sees `v2` before `COMMIT`. The reader misses right after the delete, reads the committed `v1` and sets it. `COMMIT` comes after the refill: the cache keeps `v1`."
+                    .to_owned(),
+                "Fix:".to_owned(),
+                "- `after-commit-hook`: the delete runs after `COMMIT` (Rails' `after_commit`), so a miss that follows it reads `v2`. A read that straddles the commit is still the stale-set race: leases or versioned sets close that."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: BEGIN; UPDATE user:1 (v2, invisible)".to_owned(),
+                "hook inside the transaction: delete the key".to_owned(),
+                "reader: miss → select: the committed v1 → set v1".to_owned(),
+                "writer: COMMIT (v2 visible, v1 cached)".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "A hook on save keeps the invalidation next to the write.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A hook inside the transaction deletes before the change is visible: a reader can refill the old row before COMMIT."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Invalidate,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: Some(crate::sim::config::TxnConfig {
+                    hook: crate::sim::config::Hook::InTransaction,
+                    cache_aware: false,
+                }),
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 12u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 40u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("after-commit-hook".to_owned()),
+                    title: "After-commit hook".to_owned(),
+                    what: "The delete runs after COMMIT (Rails' after_commit), when every reader can see the new row."
+                        .to_owned(),
+                    cost: "A crash between COMMIT and the delete leaves the old row cached until its TTL; a read that straddles the commit is still the stale-set race."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: Some(
+                            Some(crate::sim::config::TxnConfig {
+                                hook: crate::sim::config::Hook::AfterCommit,
+                                cache_aware: false,
+                            }),
+                        ),
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new(
+                                "after-commit-hook".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "after-commit-hook".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "after-commit-hook".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new(
+                "rollback-after-cache-write".to_owned(),
+            ),
+            title: "A cache write that rolled back".to_owned(),
+            summary: "A write-through runs in a transaction: it updates the row to v2, sets v2 in the cache, then the transaction rolls back. The database never had v2, but the cache serves it to every reader."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "`user:1` is cached at `v1` and the reader only hits. The writer's write-through runs in a transaction: it updates the row to `v2` and sets `v2` in the cache from inside the transaction. Then a later statement fails and the database rolls the transaction back."
+                    .to_owned(),
+                "The database still has `v1`; the cache has `v2`, a version that never committed, and the reader gets it. No delete will come: the write failed."
+                    .to_owned(),
+                "Fix:".to_owned(),
+                "- `transaction-aware-cache`: the cache writes of a transaction wait for its `COMMIT` and are dropped on rollback, as Spring's `TransactionAwareCacheDecorator` does."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer: BEGIN; UPDATE user:1 (v2, uncommitted)".to_owned(),
+                "set user:1 = v2 in the cache, inside the transaction".to_owned(),
+                "a later statement fails: ROLLBACK".to_owned(),
+                "reader: hit v2, which never committed".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Write-through keeps reads hitting after a write.".to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A cache is not part of the database's transaction: a rollback does not undo a cache write."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: crate::sim::config::Config {
+                latency: crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 0u64,
+                },
+                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
+                guard: crate::sim::cache::SetGuard::Plain,
+                second_delete_ms: None,
+                lease_retry_ms: 5u64,
+                ttl_ms: 60000u64,
+                jitter_ms: 0u64,
+                lazy_expiry: false,
+                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                warm_expires_ms: None,
+                warm_delta_ms: 4u64,
+                write_mode: crate::sim::config::WriteMode::Through,
+                load_guard: crate::sim::config::LoadGuard::None,
+                bus: None,
+                consumer: crate::sim::config::ConsumerConfig {
+                    update: false,
+                    idempotent: false,
+                    versioned: false,
+                },
+                poison: None,
+                behind: crate::sim::config::BehindConfig {
+                    flush_delay_ms: 100u64,
+                    batch_size: 10usize,
+                    durable: false,
+                    disk_ms: 5u64,
+                },
+                replica: None,
+                txn: Some(crate::sim::config::TxnConfig {
+                    hook: crate::sim::config::Hook::InTransaction,
+                    cache_aware: false,
+                }),
+                relay_poll_ms: 5u64,
+                restart_after_ms: None,
+                fault_delay_ms: 100u64,
+                horizon_ms: 1000u64,
+                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
+                clients: alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 15u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]),
+                topology: alloc::vec::Vec::from([]),
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "transaction-aware-cache".to_owned(),
+                    ),
+                    title: "Transaction-aware cache".to_owned(),
+                    what: "The cache writes a transaction makes are held until its COMMIT succeeds and dropped if it rolls back (Spring's TransactionAwareCacheDecorator)."
+                        .to_owned(),
+                    cost: "The cache learns the new value only after COMMIT, and a crash between COMMIT and the held write loses the write (the TTL then bounds the staleness)."
+                        .to_owned(),
+                    changes: crate::sim::config::patch::ConfigPatch {
+                        write_order: None,
+                        guard: None,
+                        second_delete_ms: None,
+                        lease_retry_ms: None,
+                        ttl_ms: None,
+                        jitter_ms: None,
+                        lazy_expiry: None,
+                        warm: None,
+                        warm_expires_ms: None,
+                        warm_delta_ms: None,
+                        write_mode: None,
+                        load_guard: None,
+                        bus: None,
+                        poison: None,
+                        replica: None,
+                        txn: Some(
+                            Some(crate::sim::config::TxnConfig {
+                                hook: crate::sim::config::Hook::InTransaction,
+                                cache_aware: true,
+                            }),
+                        ),
+                        relay_poll_ms: None,
+                        restart_after_ms: None,
+                        fault_delay_ms: None,
+                        horizon_ms: None,
+                        keys: None,
+                        topology: None,
+                        latency: None,
+                        consumer: None,
+                        behind: None,
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "commit".to_owned(),
+                            to: Some(
+                                crate::sim::scenario::rules::NodeName(
+                                    crate::sim::ids::NodeId::Db,
+                                ),
+                            ),
+                            version: None,
+                        }),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Abort(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Writer(1u8),
+                        ),
+                    ),
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new(
+                                "transaction-aware-cache".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "writes-acked".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFix(
+                                            crate::sim::codec::file::At::new(
+                                                "transaction-aware-cache".to_owned(),
+                                            ),
+                                        ),
+                                        crate::sim::scenario::rules::Cond::Compare(
+                                            crate::sim::scenario::rules::Quantity(
+                                                "writes-acked".to_owned(),
+                                            ),
+                                            crate::sim::scenario::rules::Op::Equal,
+                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                        ),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "transaction-aware-cache".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity(
+                                "writes-acked".to_owned(),
+                            ),
+                            crate::sim::scenario::rules::Op::Equal,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+    ])
+}
