@@ -41,6 +41,7 @@ fn main() {
          //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog\n\
          //! --features bake`: do not edit; change the JSON files and run it again.\n\
          //! Files: {names}.\n\
+         #![allow(clippy::field_reassign_with_default)]\n\
          extern crate alloc;\n\n{}",
         prettyplease::unparse(&file)
     );

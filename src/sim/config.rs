@@ -267,6 +267,7 @@ impl Default for TxnConfig {
 /// (Caffeine or Guava in front of Redis): a read that finds the key there is answered
 /// without a network hop. It keeps what its reads got, for `ttl_ms`; the instance that
 /// writes a key drops its own copy.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NearConfig {

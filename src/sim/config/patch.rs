@@ -26,15 +26,29 @@ macro_rules! patch {
             )*)?
         }
 
-        /// A patch baked into the catalog (`src/sim/scenarios/catalog.rs`).
+        /// A patch baked into the catalog (`src/sim/scenarios/catalog.rs`): no change,
+        /// with the fields it sets.
         #[cfg(feature = "bake")]
         impl databake::Bake for $patch {
             fn bake(&self, env: &databake::CrateEnv) -> databake::TokenStream {
-                $(let $field = self.$field.bake(env);)*
-                $($(let $deep = self.$deep.bake(env);)*)?
-                databake::quote! {
-                    crate::sim::config::patch::$patch { $($field: #$field,)* $($($deep: #$deep,)*)? }
+                let mut sets = Vec::new();
+                $(if let Some(v) = &self.$field {
+                    let v = v.bake(env);
+                    sets.push(databake::quote! { p.$field = Some(#v); });
+                })*
+                $($(if let Some(v) = &self.$deep {
+                    let v = v.bake(env);
+                    sets.push(databake::quote! { p.$deep = Some(#v); });
+                })*)?
+                let none = databake::quote! { crate::sim::config::patch::$patch::NONE };
+                if sets.is_empty() {
+                    return none;
                 }
+                databake::quote! {{
+                    let mut p = #none;
+                    #(#sets)*
+                    p
+                }}
             }
         }
 

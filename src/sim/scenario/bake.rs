@@ -20,34 +20,88 @@ macro_rules! bake_struct {
     };
 }
 
-bake_struct!(crate::sim::config::Config {
-    latency,
-    write_order,
-    guard,
-    second_delete_ms,
-    lease_retry_ms,
-    ttl_ms,
-    jitter_ms,
-    lazy_expiry,
-    warm,
-    warm_expires_ms,
-    warm_delta_ms,
-    write_mode,
-    load_guard,
-    bus,
-    consumer,
-    poison,
-    behind,
-    replica,
-    txn,
-    relay_poll_ms,
-    restart_after_ms,
-    fault_delay_ms,
-    horizon_ms,
-    keys,
-    clients,
-    topology,
-});
+/// A `Config` is written as the default with the fields that differ set, so a field
+/// added later with its default needs no new `catalog.rs`.
+impl Bake for crate::sim::config::Config {
+    fn bake(&self, env: &CrateEnv) -> TokenStream {
+        let base = crate::sim::config::Config::default();
+        let crate::sim::config::Config {
+            latency,
+            write_order,
+            guard,
+            second_delete_ms,
+            lease_retry_ms,
+            ttl_ms,
+            jitter_ms,
+            lazy_expiry,
+            warm,
+            warm_expires_ms,
+            warm_delta_ms,
+            write_mode,
+            load_guard,
+            bus,
+            consumer,
+            poison,
+            behind,
+            replica,
+            txn,
+            near,
+            relay_poll_ms,
+            restart_after_ms,
+            fault_delay_ms,
+            horizon_ms,
+            keys,
+            clients,
+            topology,
+        } = self;
+        let mut sets = Vec::new();
+        macro_rules! set {
+            ($($f:ident),*) => {$(
+                if *$f != base.$f {
+                    let value = $f.bake(env);
+                    sets.push(quote! { c.$f = #value; });
+                }
+            )*};
+        }
+        set!(
+            latency,
+            write_order,
+            guard,
+            second_delete_ms,
+            lease_retry_ms,
+            ttl_ms,
+            jitter_ms,
+            lazy_expiry,
+            warm,
+            warm_expires_ms,
+            warm_delta_ms,
+            write_mode,
+            load_guard,
+            bus,
+            consumer,
+            poison,
+            behind,
+            replica,
+            txn,
+            near,
+            relay_poll_ms,
+            restart_after_ms,
+            fault_delay_ms,
+            horizon_ms,
+            keys,
+            clients,
+            topology
+        );
+        if sets.is_empty() {
+            return quote! { crate::sim::config::Config::default() };
+        }
+        quote! {{
+            let mut c = crate::sim::config::Config::default();
+            #(#sets)*
+            c
+        }}
+    }
+}
 
 bake_struct!(crate::sim::scenario::file::FixFile {
     id,

@@ -2,6 +2,7 @@
 //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog
 //! --features bake`: do not edit; change the JSON files and run it again.
 //! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json.
+#![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
 pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
@@ -62,47 +63,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -120,8 +83,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -250,47 +213,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -319,8 +244,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -474,47 +399,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 18446744073709551615u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Through,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.ttl_ms = 18446744073709551615u64;
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.write_mode = crate::sim::config::WriteMode::Through;
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -543,8 +433,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -695,51 +585,21 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Behind,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Behind;
+                c.behind = crate::sim::config::BehindConfig {
                     flush_delay_ms: 100u64,
                     batch_size: 2usize,
                     durable: false,
                     disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([
+                };
+                c.keys = alloc::vec::Vec::from([
                     crate::sim::ids::Key(1u16),
                     crate::sim::ids::Key(2u16),
                     crate::sim::ids::Key(3u16),
-                ]),
-                clients: alloc::vec::Vec::from([
+                ]);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Writer(1u8),
                         alloc::vec::Vec::from([
@@ -786,8 +646,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -911,47 +771,11 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 200u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 450u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.ttl_ms = 200u64;
+                c.horizon_ms = 450u64;
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -986,8 +810,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -1223,27 +1047,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: false,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -1254,27 +1061,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -1303,8 +1091,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -1525,27 +1313,11 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 300u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.ttl_ms = 300u64;
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: false,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -1556,30 +1328,13 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 500u64,
-                keys: alloc::vec::Vec::from([
+                });
+                c.horizon_ms = 500u64;
+                c.keys = alloc::vec::Vec::from([
                     crate::sim::ids::Key(1u16),
                     crate::sim::ids::Key(2u16),
-                ]),
-                clients: alloc::vec::Vec::from([
+                ]);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -1637,8 +1392,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -1780,27 +1535,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Outbox,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Outbox;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: true,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -1811,27 +1549,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -1860,8 +1579,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -2052,47 +1771,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -2118,8 +1799,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -2129,34 +1810,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Memory for tombstones, and every value must carry a version. If a tombstone expires before the slow set arrives, the race returns."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Versioned {
                             tombstone_ms: 500u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -2166,34 +1825,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Readers that miss while another holds the lease must wait and retry; the cache must keep lease state per key."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Lease {
                             period_ms: 10000u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -2205,32 +1842,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A heuristic: a read slower than the delay still leaves the cache stale. One more cache operation per write, and the stale value is served until the second delete."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: Some(Some(50u64)),
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.second_delete_ms = Some(Some(50u64));
+                        p
                     },
                 },
             ]),
@@ -2776,47 +2391,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::DeleteThenUpdate,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_order = crate::sim::config::WriteOrder::DeleteThenUpdate;
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -2850,8 +2428,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -2863,34 +2441,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A short stale window between the commit and the delete; and a read that started before the commit and sets after the delete still races (stale-set-race)."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.write_order = Some(
                             crate::sim::config::WriteOrder::UpdateThenDelete,
-                        ),
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
@@ -3130,47 +2686,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 18446744073709551615u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Through,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.ttl_ms = 18446744073709551615u64;
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.write_mode = crate::sim::config::WriteMode::Through;
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Writer(1u8),
                         alloc::vec::Vec::from([
@@ -3193,8 +2714,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -3204,34 +2725,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Every value must carry a version, and the cache must compare before it stores."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Versioned {
                             tombstone_ms: 0u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
             ]),
@@ -3470,47 +2969,17 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Behind,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Behind;
+                c.behind = crate::sim::config::BehindConfig {
                     flush_delay_ms: 200u64,
                     batch_size: 10usize,
                     durable: false,
                     disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: Some(50u64),
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                };
+                c.restart_after_ms = Some(50u64);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Writer(1u8),
                         alloc::vec::Vec::from([
@@ -3539,8 +3008,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -3550,37 +3019,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A disk write before every ack (here 5 ms more per write), and a log to keep and trim."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: Some(crate::sim::config::patch::BehindPatch {
-                            flush_delay_ms: None,
-                            batch_size: None,
-                            durable: Some(true),
-                            disk_ms: None,
-                        }),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.behind = Some({
+                            let mut p = crate::sim::config::patch::BehindPatch::NONE;
+                            p.durable = Some(true);
+                            p
+                        });
+                        p
                     },
                 },
             ]),
@@ -4103,22 +3549,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::CacheMisses,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: true,
-                warm: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.lazy_expiry = true;
+                c.warm = alloc::vec::Vec::from([
                     crate::sim::ids::Key(1u16),
                     crate::sim::ids::Key(2u16),
                     crate::sim::ids::Key(3u16),
@@ -4139,31 +3573,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::ids::Key(18u16),
                     crate::sim::ids::Key(19u16),
                     crate::sim::ids::Key(20u16),
-                ]),
-                warm_expires_ms: Some(1000u64),
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1500u64,
-                keys: alloc::vec::Vec::from([
+                ]);
+                c.warm_expires_ms = Some(1000u64);
+                c.horizon_ms = 1500u64;
+                c.keys = alloc::vec::Vec::from([
                     crate::sim::ids::Key(1u16),
                     crate::sim::ids::Key(2u16),
                     crate::sim::ids::Key(3u16),
@@ -4184,8 +3597,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::ids::Key(18u16),
                     crate::sim::ids::Key(19u16),
                     crate::sim::ids::Key(20u16),
-                ]),
-                clients: alloc::vec::Vec::from([
+                ]);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -4686,8 +4099,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -4697,32 +4110,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Keys live a little longer on average (staler data), and the spread is only probable, not guaranteed."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: Some(300u64),
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.jitter_ms = Some(300u64);
+                        p
                     },
                 },
             ]),
@@ -4951,47 +4342,19 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::CacheMisses,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.latency = crate::sim::config::Latency {
                     client_ms: 1u64,
                     cache_ms: 1u64,
                     db_read_ms: 10u64,
                     db_write_ms: 5u64,
                     cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: Some(100u64),
-                warm_delta_ms: 20u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                };
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.warm_expires_ms = Some(100u64);
+                c.warm_delta_ms = 20u64;
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -5077,8 +4440,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -5088,34 +4451,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Readers wait for the load plus a retry interval; one more cache round trip per miss."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: Some(crate::sim::config::LoadGuard::Mutex {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.load_guard = Some(crate::sim::config::LoadGuard::Mutex {
                             lock_ms: 500u64,
-                        }),
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -5125,32 +4466,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Only within one service instance: ten instances still make ten loads. Waiters wait for the load."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: Some(crate::sim::config::LoadGuard::SingleFlight),
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.load_guard = Some(crate::sim::config::LoadGuard::SingleFlight);
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -5160,34 +4479,13 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A lease makes readers wait; the cache keeps lease state per key."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Lease {
                             period_ms: 10000u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: Some(crate::sim::config::LoadGuard::None),
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p.load_guard = Some(crate::sim::config::LoadGuard::None);
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -5197,34 +4495,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Probabilistic: sometimes two readers recompute, sometimes none does in time. Each value must store how long it took to compute."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: Some(crate::sim::config::LoadGuard::XFetch {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.load_guard = Some(crate::sim::config::LoadGuard::XFetch {
                             beta_centi: 100u32,
-                        }),
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
             ]),
@@ -6201,27 +5477,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: false,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -6232,27 +5491,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 200u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -6287,8 +5527,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([]),
             script: alloc::vec::Vec::from([]),
@@ -6442,27 +5682,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: false,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -6473,27 +5696,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: Some(100u64),
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.restart_after_ms = Some(100u64);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -6522,8 +5727,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -6533,20 +5738,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A disk write per event and a broker to run. Delivery becomes at-least-once: after a crash between handling and committing, an event comes twice, so handling must be idempotent (a delete is)."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.bus = Some(
                             Some(crate::sim::config::BusConfig {
                                 durable: true,
                                 prefetch: 1u32,
@@ -6559,19 +5753,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                                 deliver_ms: 2u64,
                                 publish_ms: 2u64,
                             }),
-                        ),
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
@@ -6804,27 +5987,11 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::EventsDropped,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: true,
                     prefetch: 2u32,
                     ack_timeout_ms: Some(100u64),
@@ -6835,27 +6002,13 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
+                });
+                c.consumer = crate::sim::config::ConsumerConfig {
                     update: true,
                     idempotent: false,
                     versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                };
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Writer(1u8),
                         alloc::vec::Vec::from([
@@ -6873,8 +6026,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -6884,36 +6037,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Events must carry a version (or a monotonic timestamp), and the consumer keeps one number per key."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: Some(crate::sim::config::patch::ConsumerPatch {
-                            update: None,
-                            idempotent: None,
-                            versioned: Some(true),
-                        }),
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.consumer = Some({
+                            let mut p = crate::sim::config::patch::ConsumerPatch::NONE;
+                            p.versioned = Some(true);
+                            p
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -6925,36 +6056,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A store of processed ids that grows until pruned. It covers redelivery only: two distinct events applied out of order still leave the older value."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: Some(crate::sim::config::patch::ConsumerPatch {
-                            update: None,
-                            idempotent: Some(true),
-                            versioned: None,
-                        }),
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.consumer = Some({
+                            let mut p = crate::sim::config::patch::ConsumerPatch::NONE;
+                            p.idempotent = Some(true);
+                            p
+                        });
+                        p
                     },
                 },
             ]),
@@ -7329,30 +6438,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::EventsDelivered,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.warm = alloc::vec::Vec::from([
                     crate::sim::ids::Key(2u16),
                     crate::sim::ids::Key(3u16),
-                ]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+                ]);
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: true,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -7363,31 +6456,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: Some(crate::sim::ids::Key(1u16)),
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([
+                });
+                c.poison = Some(crate::sim::ids::Key(1u16));
+                c.keys = alloc::vec::Vec::from([
                     crate::sim::ids::Key(1u16),
                     crate::sim::ids::Key(2u16),
                     crate::sim::ids::Key(3u16),
-                ]),
-                clients: alloc::vec::Vec::from([
+                ]);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Writer(1u8),
                         alloc::vec::Vec::from([
@@ -7411,8 +6487,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -7422,20 +6498,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "The poison event's own change is not applied until an operator fixes and replays it; someone must watch the dead-letter queue."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.bus = Some(
                             Some(crate::sim::config::BusConfig {
                                 durable: true,
                                 prefetch: 1u32,
@@ -7448,19 +6513,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                                 deliver_ms: 2u64,
                                 publish_ms: 2u64,
                             }),
-                        ),
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
@@ -7720,27 +6774,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Event,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: Some(crate::sim::config::BusConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::Event;
+                c.bus = Some(crate::sim::config::BusConfig {
                     durable: true,
                     prefetch: 1u32,
                     ack_timeout_ms: None,
@@ -7751,27 +6788,9 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     },
                     deliver_ms: 2u64,
                     publish_ms: 2u64,
-                }),
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: Some(50u64),
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.restart_after_ms = Some(50u64);
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -7800,8 +6819,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -7811,32 +6830,10 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A table and a relay to run, events arrive a poll later, and delivery is at-least-once: a relay crash between publish and mark publishes the row twice."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: Some(crate::sim::config::WriteMode::Outbox),
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.write_mode = Some(crate::sim::config::WriteMode::Outbox);
+                        p
                     },
                 },
             ]),
@@ -8402,50 +7399,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: Some(crate::sim::config::ReplicaConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.replica = Some(crate::sim::config::ReplicaConfig {
                     lag_ms: 20u64,
                     miss_reads: crate::sim::config::ReadFrom::Replica,
-                }),
-                txn: None,
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -8468,8 +7429,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -8479,34 +7440,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Memory for tombstones, and every value carries a version. The tombstone must outlive the replica's lag: if it expires first, the old row is stored."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Versioned {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Versioned {
                             tombstone_ms: 500u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -8516,34 +7455,12 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "Here it costs and does not help: the miss comes after the delete, so its lease is valid. Leases stop sets that began before a delete, not reads of a stale copy."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: Some(crate::sim::cache::SetGuard::Lease {
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.guard = Some(crate::sim::cache::SetGuard::Lease {
                             period_ms: 10000u64,
-                        }),
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        });
+                        p
                     },
                 },
                 crate::sim::scenario::file::FixFile {
@@ -8553,37 +7470,15 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "All miss traffic lands on the primary (db-reads against replica-reads). A read of the primary that straddles a write is still the stale-set race."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.replica = Some(
                             Some(crate::sim::config::ReplicaConfig {
                                 lag_ms: 20u64,
                                 miss_reads: crate::sim::config::ReadFrom::Primary,
                             }),
-                        ),
-                        txn: None,
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
@@ -8802,50 +7697,14 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Invalidate,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: Some(crate::sim::config::TxnConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.txn = Some(crate::sim::config::TxnConfig {
                     hook: crate::sim::config::Hook::InTransaction,
                     cache_aware: false,
-                }),
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -8874,8 +7733,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -8885,37 +7744,15 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "A crash between COMMIT and the delete leaves the old row cached until its TTL; a read that straddles the commit is still the stale-set race."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.txn = Some(
                             Some(crate::sim::config::TxnConfig {
                                 hook: crate::sim::config::Hook::AfterCommit,
                                 cache_aware: false,
                             }),
-                        ),
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
@@ -9083,50 +7920,15 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     crate::sim::books::Metric::StaleReads,
                 ),
             ]),
-            settings: crate::sim::config::Config {
-                latency: crate::sim::config::Latency {
-                    client_ms: 1u64,
-                    cache_ms: 1u64,
-                    db_read_ms: 2u64,
-                    db_write_ms: 5u64,
-                    cross_region_ms: 0u64,
-                },
-                write_order: crate::sim::config::WriteOrder::UpdateThenDelete,
-                guard: crate::sim::cache::SetGuard::Plain,
-                second_delete_ms: None,
-                lease_retry_ms: 5u64,
-                ttl_ms: 60000u64,
-                jitter_ms: 0u64,
-                lazy_expiry: false,
-                warm: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                warm_expires_ms: None,
-                warm_delta_ms: 4u64,
-                write_mode: crate::sim::config::WriteMode::Through,
-                load_guard: crate::sim::config::LoadGuard::None,
-                bus: None,
-                consumer: crate::sim::config::ConsumerConfig {
-                    update: false,
-                    idempotent: false,
-                    versioned: false,
-                },
-                poison: None,
-                behind: crate::sim::config::BehindConfig {
-                    flush_delay_ms: 100u64,
-                    batch_size: 10usize,
-                    durable: false,
-                    disk_ms: 5u64,
-                },
-                replica: None,
-                txn: Some(crate::sim::config::TxnConfig {
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                c.write_mode = crate::sim::config::WriteMode::Through;
+                c.txn = Some(crate::sim::config::TxnConfig {
                     hook: crate::sim::config::Hook::InTransaction,
                     cache_aware: false,
-                }),
-                relay_poll_ms: 5u64,
-                restart_after_ms: None,
-                fault_delay_ms: 100u64,
-                horizon_ms: 1000u64,
-                keys: alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]),
-                clients: alloc::vec::Vec::from([
+                });
+                c.clients = alloc::vec::Vec::from([
                     (
                         crate::sim::ids::NodeId::Reader(1u8),
                         alloc::vec::Vec::from([
@@ -9149,8 +7951,8 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             },
                         ]),
                     ),
-                ]),
-                topology: alloc::vec::Vec::from([]),
+                ]);
+                c
             },
             fixes: alloc::vec::Vec::from([
                 crate::sim::scenario::file::FixFile {
@@ -9162,37 +7964,15 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         .to_owned(),
                     cost: "The cache learns the new value only after COMMIT, and a crash between COMMIT and the held write loses the write (the TTL then bounds the staleness)."
                         .to_owned(),
-                    changes: crate::sim::config::patch::ConfigPatch {
-                        write_order: None,
-                        guard: None,
-                        second_delete_ms: None,
-                        lease_retry_ms: None,
-                        ttl_ms: None,
-                        jitter_ms: None,
-                        lazy_expiry: None,
-                        warm: None,
-                        warm_expires_ms: None,
-                        warm_delta_ms: None,
-                        write_mode: None,
-                        load_guard: None,
-                        bus: None,
-                        poison: None,
-                        replica: None,
-                        txn: Some(
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.txn = Some(
                             Some(crate::sim::config::TxnConfig {
                                 hook: crate::sim::config::Hook::InTransaction,
                                 cache_aware: true,
                             }),
-                        ),
-                        relay_poll_ms: None,
-                        restart_after_ms: None,
-                        fault_delay_ms: None,
-                        horizon_ms: None,
-                        keys: None,
-                        topology: None,
-                        latency: None,
-                        consumer: None,
-                        behind: None,
+                        );
+                        p
                     },
                 },
             ]),
