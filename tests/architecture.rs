@@ -103,6 +103,7 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     // A service's near cache is its own memory; a cache node's tracking table its own.
     ("src/sim/near.rs", &["near"]),
     ("src/sim/tracking.rs", &["tracking"]),
+    ("src/sim/negative.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/behind.rs", &["behind"]),
     ("src/sim/cache_behind.rs", &["cache"]),
 ];

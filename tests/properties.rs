@@ -177,6 +177,18 @@ fn expectations(id: &str) -> Vec<Expect> {
             // The key starts cached, so the only miss follows the delete.
             Holds("fill-from-primary", cache_ok),
         ],
+        "negative-cache" => vec![
+            Breaks("", cache_ok, Vary::Orders),
+            // A read that found no row can set absent after the insert's delete.
+            Fails(
+                "invalidate-on-insert",
+                cache_ok,
+                Vary::Orders,
+                "stale-set race",
+            ),
+            // The negative entry expires before the horizon, whatever the order.
+            Holds("short-negative-ttl", cache_ok),
+        ],
         _ => Vec::new(),
     }
 }
@@ -298,4 +310,5 @@ scenario_properties! {
     replica_lag_refill => "replica-lag-refill",
     invalidate_before_commit => "invalidate-before-commit",
     rollback_after_cache_write => "rollback-after-cache-write",
+    negative_cache => "negative-cache",
 }

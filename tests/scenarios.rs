@@ -327,6 +327,7 @@ fn every_fix_says_what_it_does_and_costs() {
             "replica-lag-refill",
             "invalidate-before-commit",
             "rollback-after-cache-write",
+            "negative-cache",
         ],
         "the learning path's order"
     );

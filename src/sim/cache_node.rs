@@ -24,6 +24,10 @@ pub struct CacheSettings {
     pub lazy_expiry: bool,
     /// How long a lock is held at most.
     pub lock_ms: u64,
+    /// Negative caching: the TTL of a cached `absent` (no row), its own, not the
+    /// fills' (`None`: an `absent` takes the fills' TTL).
+    #[serde(default)]
+    pub negative_ttl_ms: Option<u64>,
 }
 
 /// What the cache did, for the books and the narration (`narrate/cache.rs`).
@@ -196,7 +200,10 @@ impl Cache {
                 token,
                 loaded_at_ms,
             } => {
-                let expires = self.fill_expiry(now);
+                let expires = match self.settings.negative_ttl_ms {
+                    Some(ttl_ms) if version == Version(0) => now.saturating_add(ttl_ms),
+                    _ => self.fill_expiry(now),
+                };
                 let was_live = self.live(key, now).is_some();
                 let result = self.set(key, version, token, expires, now);
                 let reply = Payload::SetReply {

@@ -85,6 +85,7 @@ impl Client {
         let payload = match request.op {
             Op::Read => Payload::Read { key: request.key },
             Op::Write => Payload::Write { key: request.key },
+            Op::Insert => Payload::Insert { key: request.key },
             Op::DirectWrite => Payload::DbWrite {
                 key: request.key,
                 outbox: false,

@@ -63,6 +63,9 @@ pub enum Op {
     /// A batch job (or another service) updates the row straight in the database: no
     /// cache invalidation, no event. The cache learns nothing.
     DirectWrite,
+    /// The row is created: it did not exist before (`negative.rs`). By default the
+    /// insert path deletes nothing from the cache ("a new row cannot be cached").
+    Insert,
 }
 
 /// How the service writes, and so how the cache learns of a change.
@@ -289,6 +292,26 @@ impl Default for NearConfig {
     }
 }
 
+/// Negative caching: a read that finds no row caches `absent` (as DNS resolvers do
+/// by RFC 2308, and Spring's cache with its `NullValue`), with a TTL of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NegativeConfig {
+    /// How long a cached `absent` lives.
+    pub ttl_ms: u64,
+    /// An insert deletes the key after its commit, as an update does.
+    pub invalidate_on_insert: bool,
+}
+
+impl Default for NegativeConfig {
+    fn default() -> Self {
+        NegativeConfig {
+            ttl_ms: 300_000,
+            invalidate_on_insert: false,
+        }
+    }
+}
+
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -391,6 +414,10 @@ pub struct Config {
     /// `Some`: every service instance keeps a near cache (`near.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub near: Option<NearConfig>,
+    /// `Some`: a read that finds no row caches `absent` with its own TTL; `None`: a
+    /// "not found" is answered and not cached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub negative: Option<NegativeConfig>,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -464,6 +491,7 @@ impl Default for Config {
             replica: None,
             txn: None,
             near: None,
+            negative: None,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

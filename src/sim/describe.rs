@@ -31,6 +31,7 @@ pub fn choice(world: &World, event: Event) -> Choice {
                         super::config::Op::Read => "read",
                         super::config::Op::Write => "write",
                         super::config::Op::DirectWrite => "direct write",
+                        super::config::Op::Insert => "insert",
                     };
                     format!("{op} {}", r.key)
                 })

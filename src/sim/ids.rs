@@ -153,12 +153,16 @@ impl fmt::Display for Key {
 }
 
 /// A committed version of a row. By the catalog's rule a row's value *is* its version,
-/// so the cache and the database both show `v2`.
+/// so the cache and the database both show `v2`. `Version(0)` is no row at all,
+/// `absent` (a cached "not found" holds it too), and sorts before every version.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Version(pub u32);
 
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("absent");
+        }
         write!(f, "v{}", self.0)
     }
 }

@@ -59,6 +59,7 @@ mod load;
 pub mod msg;
 mod narrate;
 pub mod near;
+pub mod negative;
 pub mod node;
 pub mod nodes;
 pub mod notes;

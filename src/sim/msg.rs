@@ -48,6 +48,10 @@ pub enum Payload {
     Write {
         key: Key,
     },
+    /// A client asks the service to create a row that does not exist yet.
+    Insert {
+        key: Key,
+    },
     /// The service answers a read.
     ReadOk {
         key: Key,
@@ -236,6 +240,7 @@ impl Payload {
             Payload::Read { .. } => "read",
             Payload::Write { .. } => "write",
             Payload::Invalidate { .. } => "invalidate",
+            Payload::Insert { .. } => "insert",
             Payload::ReadOk { .. } => "read-ok",
             Payload::WriteOk { .. } => "write-ok",
             Payload::Get { .. } => "get",
@@ -304,6 +309,7 @@ impl Payload {
         Some(match *self {
             Payload::Read { key }
             | Payload::Write { key }
+            | Payload::Insert { key }
             | Payload::ReadOk { key, .. }
             | Payload::WriteOk { key, .. }
             | Payload::Get { key }
@@ -343,6 +349,7 @@ impl fmt::Display for Payload {
             Payload::Read { key } => write!(f, "read {key}"),
             Payload::Write { key } => write!(f, "write {key}"),
             Payload::Invalidate { key } => write!(f, "invalidate {key}"),
+            Payload::Insert { key } => write!(f, "insert {key}"),
             Payload::ReadOk {
                 key,
                 value: Some(v),

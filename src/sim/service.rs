@@ -154,15 +154,17 @@ impl Service {
             }));
             return;
         }
-        if let Payload::Read { key } | Payload::Write { key } = msg.payload {
+        if let Payload::Read { key } | Payload::Write { key } | Payload::Insert { key } =
+            msg.payload
+        {
             let Some(id) = msg.flow else {
                 ctx.fact(ServiceFact::Stray);
                 return;
             };
-            let op = if matches!(msg.payload, Payload::Read { .. }) {
-                Op::Read
-            } else {
-                Op::Write
+            let op = match msg.payload {
+                Payload::Read { .. } => Op::Read,
+                Payload::Insert { .. } => Op::Insert,
+                _ => Op::Write,
             };
             // A request opens here; a copy of one (a duplicated message) finds it open.
             if self.flow(Some(id)).is_none() {
@@ -218,6 +220,7 @@ impl Service {
                 return super::txn::begin(self, ctx, flow)
             }
             (Payload::Write { .. }, _) => return self.write(ctx, flow),
+            (Payload::Insert { .. }, _) => return super::negative::insert(self, ctx, flow),
             (_, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit) => {
                 return super::txn::on_reply(self, ctx, msg, flow)
             }
@@ -242,6 +245,11 @@ impl Service {
             (Payload::GetReply { lease, .. }, _) => return load::on_miss(self, ctx, flow, lease),
             (Payload::LockReply { granted, .. }, _) => {
                 return load::on_lock(self, ctx, flow, granted)
+            }
+            (Payload::DbReadReply { version, .. }, _)
+                if super::negative::skips_fill(self, version) =>
+            {
+                return super::negative::not_found(self, ctx, flow)
             }
             (Payload::DbReadReply { version, .. }, _) => {
                 if let Some(f) = self.flow_mut(msg.flow) {
@@ -362,6 +370,9 @@ impl Service {
         version: Version,
         event: EventId,
     ) {
+        if flow.op == Op::Insert {
+            return super::negative::inserted(self, ctx, flow, version);
+        }
         let key = flow.key;
         let client = flow.client;
         if let Some(f) = self.flow_mut(Some(flow.id)) {

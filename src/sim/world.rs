@@ -102,6 +102,7 @@ impl World {
             second_delete_ms: config.second_delete_ms,
             lease_retry_ms: config.lease_retry_ms,
             txn: config.txn,
+            negative: config.negative,
         };
         let mut service = Service::new(service, Rng::new(seed));
         service.near = NearCache::new(config.near);
@@ -117,6 +118,7 @@ impl World {
                 LoadGuard::Mutex { lock_ms } => lock_ms,
                 _ => 1_000,
             },
+            negative_ttl_ms: config.negative.map(|n| n.ttl_ms),
         };
         cache.behind = QueueSettings {
             durable: config.behind.durable,

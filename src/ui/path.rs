@@ -67,11 +67,17 @@ const PATTERNS: &[Pattern] = &[
     Pattern {
         name: "When the data has copies",
         lead: "replica-lag-refill",
-        scenarios: &["replica-lag-refill", "invalidate-before-commit", "rollback-after-cache-write"],
+        scenarios: &[
+            "replica-lag-refill",
+            "invalidate-before-commit",
+            "rollback-after-cache-write",
+            "negative-cache",
+        ],
         used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
                Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
                past, after the delete that should have cleared it; a transaction's change is invisible until COMMIT \
-               and gone after a rollback, while the cache is in no transaction at all.",
+               and gone after a rollback, while the cache is in no transaction at all; a cached \"not found\" is a \
+               copy too, and outlives the insert that nobody thought to invalidate.",
     },
 ];
 

@@ -102,6 +102,7 @@ patch! {
         replica: Option<ReplicaConfig>,
         txn: Option<TxnConfig>,
         near: Option<NearConfig>,
+        negative: Option<NegativeConfig>,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

@@ -2,7 +2,7 @@
 //! database, read from the world after the step.
 use super::super::cache_node::{AfterDelete, CacheFact};
 use super::super::config::{Op, WriteMode, WriteOrder, NO_TTL};
-use super::super::ids::{Key, NodeId};
+use super::super::ids::{Key, NodeId, Version};
 use super::super::msg::{LeaseReply, Payload, Refusal};
 use super::super::parts::{said, Said, Stage, TimerKind};
 use super::super::world::World;
@@ -20,6 +20,11 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 format!("its TTL runs to {expires_ms} ms")
             };
             let want = w.expected(key);
+            let absent = if v == Version(0) {
+                format!(" It is a cached \"not found\": the service will answer that {key} does not exist.")
+            } else {
+                String::new()
+            };
             let behind = if v < want {
                 format!(" But the database has {want}: the cache's copy is out of date.")
             } else {
@@ -29,7 +34,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 format!("hit {v}"),
                 format!(
                     "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
-                     not touched.{behind}"
+                     not touched.{absent}{behind}"
                 ),
             )
         }
@@ -90,9 +95,17 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             } else {
                 String::new()
             };
+            let negative = if version == Version(0) {
+                format!(
+                    " A negative entry: until it goes, reads of {key} are told the row does not exist, without \
+                     asking the database."
+                )
+            } else {
+                String::new()
+            };
             said(
                 format!("stored {version}"),
-                format!("The cache stores {key} = {version}, {ttl}.{stale}"),
+                format!("The cache stores {key} = {version}, {ttl}.{negative}{stale}"),
             )
         }
         CacheFact::Refused {

@@ -24,6 +24,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             let narration = match request.op {
                 Op::Read => format!("{node} asks the service to read {key}."),
                 Op::Write => format!("{node} asks the service to write the next version of {key}."),
+                Op::Insert => format!("{node} asks the service to create {key}, a row that does not exist yet."),
                 Op::DirectWrite => format!(
                     "{node}, a batch job, updates {key} straight in the database: it does not go through the \
                      service, so nothing deletes the cached key and no event is published."

@@ -2,6 +2,7 @@
 //! copy, read from the world after the step.
 use super::super::db::DbFact;
 use super::super::fact::Fact;
+use super::super::ids::Version;
 use super::super::parts::{said, Said};
 use super::super::relay::RelayFact;
 use super::super::world::World;
@@ -51,6 +52,13 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
 
 fn db(fact: DbFact) -> Said {
     match fact {
+        DbFact::Read {
+            key,
+            version: Version(0),
+        } => said(
+            "row absent",
+            format!("The database has no row {key}: absent (no such row is committed)."),
+        ),
         DbFact::Read { key, version } => said(
             format!("row {version}"),
             format!("The database reads {key}: the committed version is {version}."),

@@ -11,6 +11,7 @@ mod cache;
 mod client;
 mod db;
 mod near;
+mod negative;
 mod replica;
 mod service;
 mod txn;

@@ -37,6 +37,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
 fn service(w: &World, fact: ServiceFact) -> Said {
     match fact {
         ServiceFact::Stray => said("ignored", ""),
+        ServiceFact::Negative(f) => super::negative::say(w, f),
         ServiceFact::NoRequest { service, payload } => {
             let why = if w.books.crashes_of(service) > 0 {
                 "it was answered already, or lost when the service crashed"
@@ -86,6 +87,16 @@ fn service(w: &World, fact: ServiceFact) -> Said {
                 NodeId::Replica(_) => "replica",
                 _ => "database",
             };
+            if version == Version(0) {
+                return said(
+                    "set sent",
+                    format!(
+                        "The {source} has no such row: the service sets absent in the cache{with}, a cached \"not \
+                         found\" (negative caching), so that repeated lookups of a missing row do not reach the \
+                         {source}."
+                    ),
+                );
+            }
             said(
                 "set sent",
                 format!(

@@ -60,6 +60,7 @@ pub const FILES: &[(&str, &str)] = &[
         "rollback-after-cache-write.json",
         text!("rollback-after-cache-write.json"),
     ),
+    ("negative-cache.json", text!("negative-cache.json")),
 ];
 
 /// The catalog's files as `catalog.rs` builds them (generated from `FILES`;

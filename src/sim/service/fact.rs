@@ -87,6 +87,8 @@ pub enum ServiceFact {
     Txn(super::super::txn::TxnFact),
     /// Its near cache (`near.rs`).
     Near(super::super::near::NearFact),
+    /// An insert, or a "not found" not cached (`negative.rs`).
+    Negative(super::super::negative::NegativeFact),
 }
 
 /// What the read path did (`load.rs`).

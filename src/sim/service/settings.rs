@@ -32,4 +32,6 @@ pub struct ServiceSettings {
     pub lease_retry_ms: u64,
     /// Writes run in a database transaction (`txn.rs`).
     pub txn: Option<TxnConfig>,
+    /// Negative caching, and whether an insert deletes the key (`negative.rs`).
+    pub negative: Option<super::super::config::NegativeConfig>,
 }

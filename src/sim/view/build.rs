@@ -274,6 +274,7 @@ fn requests(world: &World) -> Vec<RequestView> {
                 Op::Read => "read",
                 Op::Write => "write",
                 Op::DirectWrite => "direct write",
+                Op::Insert => "insert",
             };
             let stage = match f.stage {
                 Stage::Lookup => "looking up",

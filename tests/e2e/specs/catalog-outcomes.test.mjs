@@ -263,18 +263,32 @@ const EXPECT = {
     },
     fixes: { 'transaction-aware-cache': holds },
   },
+  'negative-cache': {
+    none: async (sp, l) => {
+      await violated(sp, 'cache-matches-db', l);
+      await staleKey(sp, 'absent', 'v1', l);
+      assert.ok((await sp.metric('stale-reads')) >= 1, `${l}: stale-reads >= 1`);
+    },
+    fixes: {
+      'invalidate-on-insert': holds,
+      'short-negative-ttl': async (sp, l) => {
+        await holds(sp, l);
+        assert.ok((await sp.metric('stale-reads')) >= 1, `${l}: stale-reads >= 1 (bounded staleness)`);
+      },
+    },
+  },
 };
 
 const PATTERNS = ['cache-aside-read', 'cache-aside-write', 'write-through', 'write-behind', 'ttl-expiry', 'event-invalidation', 'hybrid', 'outbox'];
 
 // ---------------------------------------------------------------- tests
 
-test('the scenario list and the expectations name the same 22 scenarios', async () => {
+test('the scenario list and the expectations name the same 23 scenarios', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();
     const links = [...new Set(await sp.scenarioLinks())];
-    assert.equal(Object.keys(EXPECT).length, 22, 'the catalog has 22 scenarios');
+    assert.equal(Object.keys(EXPECT).length, 23, 'the catalog has 23 scenarios');
     assert.deepEqual(Object.keys(EXPECT).filter((id) => !links.includes(id)), [], 'catalog ids missing from the list');
     assert.deepEqual(links.filter((id) => !(id in EXPECT)), [], 'links without an expected outcome');
   });
@@ -334,7 +348,7 @@ for (const [id, expect] of Object.entries(EXPECT)) {
   });
 }
 
-test('the learning path lists every scenario, and next-scenario leads through all 22', async () => {
+test('the learning path lists every scenario, and next-scenario leads through all of them', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();

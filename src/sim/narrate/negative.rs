@@ -1,0 +1,67 @@
+//! The sentences of negative caching and of an insert (`negative.rs`), with what the
+//! inserting service's cache holds as the step ends.
+use super::super::ids::{NodeId, Version};
+use super::super::negative::NegativeFact;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: NegativeFact) -> Said {
+    match fact {
+        NegativeFact::InsertSent { key } => said(
+            "insert sent",
+            format!("The service inserts {key} into the database: INSERT, the row's first version."),
+        ),
+        NegativeFact::Inserted {
+            key,
+            version,
+            deleted: true,
+            ..
+        } => said(
+            "del sent",
+            format!(
+                "The database has created {key} = {version}. The service deletes {key} from the cache, as it \
+                 does after an update: a cached \"not found\" of {key} must go."
+            ),
+        ),
+        NegativeFact::Inserted {
+            key,
+            version,
+            client,
+            cache,
+            ..
+        } => {
+            let held = w
+                .nodes
+                .cache(cache)
+                .and_then(|c| c.live(key, w.now_ms));
+            let node = if cache == NodeId::CACHE {
+                "the cache".to_string()
+            } else {
+                cache.to_string()
+            };
+            let note = match held {
+                Some(e) if e.version == Version(0) => format!(
+                    " But {node} holds {key} = absent, a cached \"not found\", until {} ms: until then readers \
+                     are told {key} does not exist.",
+                    e.expires_ms
+                ),
+                _ => String::new(),
+            };
+            said(
+                "ack",
+                format!(
+                    "The database has created {key} = {version}, and the service tells {client} the write \
+                     succeeded. It deletes nothing from the cache: the insert path assumes a row that did not \
+                     exist cannot be cached.{note}"
+                ),
+            )
+        }
+        NegativeFact::NotFound { key, client } => said(
+            "answer",
+            format!(
+                "The database has no {key}. With no negative caching the service caches nothing and tells \
+                 {client} the row does not exist; the next read of {key} asks the database again."
+            ),
+        ),
+    }
+}
