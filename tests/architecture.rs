@@ -81,6 +81,7 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/cache.rs", &["cache", "tracking"]),
     ("src/sim/cache_node.rs", &["cache", "tracking"]),
     ("src/sim/replica.rs", &["replica"]),
+    ("src/sim/invalidator.rs", &["invalidator"]),
     // The service's program is in two files: the request flow and the read path (its
     // facts and settings in `service/`).
     (

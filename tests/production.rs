@@ -43,3 +43,64 @@ fn negative_cache_short_negative_ttl() {
     assert!(metric(&r, Metric::StaleReads) >= 1);
     assert!(story(&r).contains("bounds the staleness"));
 }
+
+#[test]
+fn cdc_invalidation() {
+    let r = run("cdc-invalidation", &[]);
+    check(&r, expect_file!["snapshots/cdc-invalidation.txt"]);
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert!(holds(&r, Invariant::NoLostEvent));
+    let w = r.world();
+    assert_eq!(w.books.crashes_of(cachescope::sim::NodeId::SERVICE), 1);
+    assert_eq!(w.books.crashes_of(cachescope::sim::NodeId::Invalidator), 1);
+    let inv = w
+        .nodes
+        .invalidator(cachescope::sim::NodeId::Invalidator)
+        .expect("an invalidator");
+    assert_eq!(inv.position, w.db().lsn, "it resumed and caught up");
+    assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
+    let text = story(&r);
+    assert!(text.contains("McSqueal"));
+    assert!(text.contains("not the stale-set race"));
+}
+
+/// The pattern's hole: with no crash, a read that loads `v1` before the commit and
+/// sets it after the invalidator's delete leaves the old row, and the ending says it
+/// is the stale-set race, which CDC does not close.
+#[test]
+fn cdc_invalidation_still_has_the_stale_set_race() {
+    use cachescope::sim::world::Event;
+    use cachescope::sim::NodeId;
+    let s = scenarios::find("cdc-invalidation").unwrap();
+    let fixes = Fixes::parse(s, []).unwrap();
+    let mut w = s.world(&fixes, s.seed);
+    let deliver = |w: &mut cachescope::sim::World, kind: &str, to: NodeId| {
+        let m = w
+            .net
+            .iter()
+            .find(|m| m.payload.kind() == kind && m.to == to)
+            .unwrap_or_else(|| panic!("{kind} to {to} in flight"));
+        let id = m.id;
+        w.step(Event::Deliver(id)).unwrap();
+    };
+    w.step(Event::Start(NodeId::Reader(1))).unwrap();
+    deliver(&mut w, "read", NodeId::SERVICE);
+    deliver(&mut w, "get", NodeId::CACHE);
+    deliver(&mut w, "get-reply", NodeId::SERVICE);
+    deliver(&mut w, "db-read", NodeId::Db);
+    deliver(&mut w, "db-read-reply", NodeId::SERVICE);
+    // The set of v1 is on its way; the writer commits v2 and the invalidator deletes.
+    w.step(Event::Start(NodeId::Writer(1))).unwrap();
+    deliver(&mut w, "write", NodeId::SERVICE);
+    deliver(&mut w, "db-write", NodeId::Db);
+    deliver(&mut w, "change", NodeId::Invalidator);
+    deliver(&mut w, "del", NodeId::CACHE);
+    deliver(&mut w, "set", NodeId::CACHE);
+    while let Some(e) = w.earliest() {
+        w.step(e).unwrap();
+    }
+    assert!(Invariant::CacheMatchesDb.check(&w).is_err());
+    let end = s.epilogue(&w, &fixes);
+    assert!(end.contains("stale-set race"), "{end}");
+    assert!(end.contains("McSqueal with leases"), "{end}");
+}

@@ -328,6 +328,7 @@ fn every_fix_says_what_it_does_and_costs() {
             "invalidate-before-commit",
             "rollback-after-cache-write",
             "negative-cache",
+            "cdc-invalidation",
         ],
         "the learning path's order"
     );

@@ -454,6 +454,10 @@ impl World {
         if self.config.replica.is_some() {
             (&self.db().log, &self.db().streams, self.replica()).hash(&mut h);
         }
+        if let Some(i) = self.nodes.invalidator(NodeId::Invalidator) {
+            // Its position, stream and queue; the primary's log it may read again.
+            (i, &self.db().log, &self.db().streams).hash(&mut h);
+        }
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
         (self.bus().durable, &self.bus().log, &self.bus().dlq).hash(&mut h);

@@ -84,6 +84,9 @@ pub enum WriteMode {
     Event,
     /// Commit the row and an outbox row in one transaction; the relay publishes.
     Outbox,
+    /// Commit only: the service invalidates nothing; an `invalidator` tailing the
+    /// commit log deletes the key (change data capture).
+    CommitOnly,
 }
 
 /// What a consumer does with an event.
@@ -312,6 +315,30 @@ impl Default for NegativeConfig {
     }
 }
 
+/// Change data capture: an `invalidator` tails a commit log from its own durable
+/// position and deletes each changed key in commit order (Debezium reading the
+/// binlog, Facebook's McSqueal). It deletes from the cache nodes of its region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InvalidatorConfig {
+    /// Whose log it tails: the primary's, or (in a second region) the replica's.
+    pub tails: ReadFrom,
+    /// How long a change takes from the commit to the invalidator.
+    pub delay_ms: u64,
+    /// A delete the cache has not answered within this is sent again.
+    pub retry_ms: u64,
+}
+
+impl Default for InvalidatorConfig {
+    fn default() -> Self {
+        InvalidatorConfig {
+            tails: ReadFrom::Primary,
+            delay_ms: 2,
+            retry_ms: 50,
+        }
+    }
+}
+
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -418,6 +445,9 @@ pub struct Config {
     /// "not found" is answered and not cached.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub negative: Option<NegativeConfig>,
+    /// `Some`: an `invalidator` tails a commit log and deletes changed keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalidator: Option<InvalidatorConfig>,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -492,6 +522,7 @@ impl Default for Config {
             txn: None,
             near: None,
             negative: None,
+            invalidator: None,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

@@ -50,6 +50,20 @@ pub struct DbLatency {
     /// The delay of a replication stream: how far behind a replica applies a change.
     #[serde(default)]
     pub lag_ms: u64,
+    /// The delay of the change-data-capture stream to the `invalidator`.
+    #[serde(default)]
+    pub cdc_ms: u64,
+}
+
+impl DbLatency {
+    /// How long a change of the log takes to reach `to`: a replica's lag, or the
+    /// invalidator's delay.
+    pub fn stream_ms(&self, to: NodeId) -> u64 {
+        match to {
+            NodeId::Invalidator => self.cdc_ms,
+            _ => self.lag_ms,
+        }
+    }
 }
 
 /// One change of the commit log (MySQL's binlog, Postgres's WAL), as a replica
@@ -178,8 +192,8 @@ impl Db {
         }
         let lsn = self.lsn;
         self.log.push(LogEntry { lsn, key, version });
-        let lag_ms = self.latency.lag_ms;
         for (to, conn) in &self.streams {
+            let lag_ms = self.latency.stream_ms(*to);
             let change = Payload::Change {
                 lsn,
                 key,
@@ -359,7 +373,7 @@ impl Db {
                         version: e.version,
                         conn,
                     };
-                    ctx.send(who, None, change, lat.lag_ms);
+                    ctx.send(who, None, change, lat.stream_ms(who));
                     resent += 1;
                 }
                 DbFact::Streaming {

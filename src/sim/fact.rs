@@ -16,6 +16,7 @@ use super::client::ClientFact;
 use super::consumer::ConsumerFact;
 use super::db::DbFact;
 use super::ids::{MsgId, NodeId, Version};
+use super::invalidator::InvalidatorFact;
 use super::msg::Payload;
 use super::relay::RelayFact;
 use super::replica::ReplicaFact;
@@ -31,6 +32,7 @@ pub enum Fact {
     Relay(RelayFact),
     Client(ClientFact),
     Replica(ReplicaFact),
+    Invalidator(InvalidatorFact),
     /// What the service did (`narrate/service.rs` says it).
     Service(ServiceFact),
     Flusher(FlusherFact),
@@ -86,6 +88,11 @@ impl From<RelayFact> for Fact {
 impl From<ReplicaFact> for Fact {
     fn from(f: ReplicaFact) -> Fact {
         Fact::Replica(f)
+    }
+}
+impl From<InvalidatorFact> for Fact {
+    fn from(f: InvalidatorFact) -> Fact {
+        Fact::Invalidator(f)
     }
 }
 impl From<ServiceFact> for Fact {

@@ -354,6 +354,20 @@ fn lost_words(w: &World, node: NodeId, scheduled: bool) -> String {
             "its queue lives in the cache, so nothing is lost but its schedule".to_string()
         }
         NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
+        NodeId::Invalidator => {
+            let i = w.nodes.invalidator(node);
+            let (position, held) = i.map_or((0, 0), |i| (i.position, i.queue.len()));
+            let gone = match held {
+                0 => "it held no change in memory".to_string(),
+                n => format!(
+                    "the {} it had received and not finished {} gone from its memory, and will be read again \
+                     from the log",
+                    super::describe::count(n as u64, "change", "changes"),
+                    if n == 1 { "is" } else { "are" }
+                ),
+            };
+            format!("its position (lsn {position}: every change up to it is handled) is on disk; {gone}")
+        }
         NodeId::Replica(_) => format!(
             "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
              primary will stream them again when it reconnects",
@@ -410,6 +424,11 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said 
         NodeId::Db => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
+        NodeId::Invalidator => format!(
+            "and asks {} for its commit log again from its position, lsn {}: it misses no change",
+            w.nodes.invalidator(node).map_or(NodeId::Db, |i| i.settings.source),
+            w.nodes.invalidator(node).map_or(0, |i| i.position)
+        ),
         NodeId::Replica(_) => format!(
             "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
             w.nodes.replica(node).map_or(0, |r| r.position)

@@ -11,6 +11,7 @@ use super::cache::Cache;
 use super::consumer::Consumer;
 use super::db::Db;
 use super::ids::NodeId;
+use super::invalidator::Invalidator;
 use super::node::Actor;
 use super::relay::Relay;
 use super::replica::Replica;
@@ -29,6 +30,7 @@ pub enum Node {
     Consumer(Consumer),
     Flusher(Flusher),
     Replica(Replica),
+    Invalidator(Invalidator),
 }
 
 /// The nodes by id, in id order (at most a few dozen: a lookup walks the list).
@@ -110,6 +112,7 @@ kinds! {
     Consumer: Consumer, consumer, consumer_mut, consumers;
     Flusher: Flusher, flusher, flusher_mut, flushers;
     Replica: Replica, replica, replica_mut, replicas;
+    Invalidator: Invalidator, invalidator, invalidator_mut, invalidators;
 }
 
 impl Node {
@@ -124,6 +127,7 @@ impl Node {
             Node::Consumer(n) => n,
             Node::Flusher(n) => n,
             Node::Replica(n) => n,
+            Node::Invalidator(n) => n,
         }
     }
 
@@ -138,6 +142,7 @@ impl Node {
             Node::Consumer(n) => n,
             Node::Flusher(n) => n,
             Node::Replica(n) => n,
+            Node::Invalidator(n) => n,
         }
     }
 }

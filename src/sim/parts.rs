@@ -29,6 +29,8 @@ pub enum TimerKind {
     BusRetry { offset: u32 },
     /// The bus has had no ack for a delivered event: it redelivers it.
     AckTimeout { offset: u32 },
+    /// The invalidator's delete had no answer in time: it sends it again.
+    InvalidateRetry,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,6 +131,7 @@ pub(crate) fn timer_label(kind: &TimerKind) -> String {
         TimerKind::RelayPoll => "poll outbox".to_string(),
         TimerKind::BusRetry { offset } => format!("retry offset {offset}"),
         TimerKind::AckTimeout { offset } => format!("ack timeout offset {offset}"),
+        TimerKind::InvalidateRetry => "retry delete".to_string(),
     }
 }
 

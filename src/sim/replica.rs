@@ -50,6 +50,20 @@ pub enum ReplicaFact {
     Reconnected {
         position: u32,
     },
+    /// The change it just applied went on down its own log's stream to `to` (MySQL's
+    /// `log_replica_updates`: a replica writes its own binlog, which a reader in its
+    /// region can tail), arriving `delay_ms` later.
+    PassedOn {
+        lsn: u32,
+        to: NodeId,
+        delay_ms: u64,
+    },
+    /// A reader of its log asked for it after `from_lsn`: `resent` changes go again.
+    Streaming {
+        to: NodeId,
+        from_lsn: u32,
+        resent: u32,
+    },
     Ignored {
         payload: Payload,
     },
@@ -64,6 +78,16 @@ pub struct Replica {
     pub conn: u32,
     /// How long a read takes to answer (a setting, fixed for a run).
     pub read_ms: u64,
+    /// Its own commit log, the changes it applied, oldest first: kept while a reader
+    /// (the region's `invalidator`) streams it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log: Vec<super::db::LogEntry>,
+    /// The readers of its log, each with the number of its connection.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<(NodeId, u32)>,
+    /// How long a change of its log takes to reach a reader (a setting).
+    #[serde(default)]
+    pub stream_ms: u64,
 }
 
 impl Replica {
@@ -74,6 +98,9 @@ impl Replica {
             position,
             conn: 0,
             read_ms,
+            log: Vec::new(),
+            streams: Vec::new(),
+            stream_ms: 0,
         }
     }
 
@@ -106,7 +133,31 @@ impl Replica {
             } if lsn == position + 1 => {
                 self.rows.insert(key, version);
                 self.position = lsn;
-                ReplicaFact::Applied { lsn, key, version }
+                ctx.fact(ReplicaFact::Applied { lsn, key, version });
+                self.pass_on(ctx, super::db::LogEntry { lsn, key, version });
+                return;
+            }
+            Payload::Replicate { from_lsn, conn } => {
+                let who = msg.from;
+                // A new connection replaces the old one: the old one is closed.
+                self.streams.retain(|(n, _)| *n != who);
+                self.streams.push((who, conn));
+                let mut resent = 0;
+                for e in self.log.iter().filter(|e| e.lsn > from_lsn) {
+                    let change = Payload::Change {
+                        lsn: e.lsn,
+                        key: e.key,
+                        version: e.version,
+                        conn,
+                    };
+                    ctx.send(who, None, change, self.stream_ms);
+                    resent += 1;
+                }
+                ReplicaFact::Streaming {
+                    to: who,
+                    from_lsn,
+                    resent,
+                }
             }
             Payload::Change { lsn, .. } => {
                 self.reconnect(ctx);
@@ -115,6 +166,28 @@ impl Replica {
             payload => ReplicaFact::Ignored { payload },
         };
         ctx.fact(fact);
+    }
+
+    /// Writes the change it applied to its own log and streams it to its readers.
+    fn pass_on(&mut self, ctx: &mut Ctx, e: super::db::LogEntry) {
+        if self.streams.is_empty() {
+            return;
+        }
+        self.log.push(e);
+        for (to, conn) in &self.streams {
+            let change = Payload::Change {
+                lsn: e.lsn,
+                key: e.key,
+                version: e.version,
+                conn: *conn,
+            };
+            ctx.send(*to, None, change, self.stream_ms);
+            ctx.fact(ReplicaFact::PassedOn {
+                lsn: e.lsn,
+                to: *to,
+                delay_ms: self.stream_ms,
+            });
+        }
     }
 
     /// Back after a crash: its rows and position are on disk; it reconnects and asks

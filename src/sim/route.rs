@@ -225,7 +225,7 @@ impl World {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Flusher => {
+            NodeId::Flusher | NodeId::Invalidator => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }

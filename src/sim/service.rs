@@ -346,7 +346,7 @@ impl Service {
                     self.to_cache(ctx, id, Payload::Del { key, version: None });
                 }
             },
-            WriteMode::Through | WriteMode::Event => {
+            WriteMode::Through | WriteMode::Event | WriteMode::CommitOnly => {
                 self.set_stage(flow.id, Stage::Commit);
                 self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
             }
@@ -405,6 +405,10 @@ impl Service {
                 );
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
                 ServiceFact::Published { ev, client }
+            }
+            WriteMode::CommitOnly => {
+                self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
+                ServiceFact::CommittedAcked { version, client }
             }
             WriteMode::Outbox => {
                 self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });

@@ -174,6 +174,7 @@ impl World {
                     read_ms: config.latency.db_read_ms,
                     write_ms: config.latency.db_write_ms,
                     lag_ms: config.replica.map_or(0, |r| r.lag_ms),
+                    cdc_ms: config.invalidator.map_or(0, |i| i.delay_ms),
                 },
                 ..Db::with_keys(config.keys.iter().copied())
             }),
@@ -257,6 +258,7 @@ impl World {
                     .insert(NodeId::Replica(1), Node::Replica(replica));
             }
         }
+        super::production::add(&mut world);
         world
     }
 
@@ -276,6 +278,9 @@ impl World {
         }
         if self.config.replica.is_some() {
             nodes.push(NodeId::Replica(1));
+        }
+        if self.config.invalidator.is_some() {
+            nodes.push(NodeId::Invalidator);
         }
         match self.config.write_mode {
             WriteMode::Outbox => nodes.push(NodeId::Relay),

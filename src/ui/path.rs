@@ -72,6 +72,7 @@ const PATTERNS: &[Pattern] = &[
             "invalidate-before-commit",
             "rollback-after-cache-write",
             "negative-cache",
+            "cdc-invalidation",
         ],
         used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
                Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \

@@ -103,6 +103,7 @@ patch! {
         txn: Option<TxnConfig>,
         near: Option<NearConfig>,
         negative: Option<NegativeConfig>,
+        invalidator: Option<InvalidatorConfig>,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

@@ -2,7 +2,7 @@
 //! copy, read from the world after the step.
 use super::super::db::DbFact;
 use super::super::fact::Fact;
-use super::super::ids::Version;
+use super::super::ids::{NodeId, Version};
 use super::super::parts::{said, Said};
 use super::super::relay::RelayFact;
 use super::super::world::World;
@@ -22,6 +22,14 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             } => s.narration.push_str(&format!(
                 " The answer is slow to get back ({total_ms} ms instead of {normal_ms}): a pause, a busy link. If a \
                  write commits meanwhile, this {version} is already old when it arrives."
+            )),
+            Fact::Db(DbFact::Streamed {
+                lsn,
+                to: NodeId::Invalidator,
+                lag_ms,
+            }) => s.narration.push_str(&format!(
+                " The change is lsn {lsn} of its commit log, which the invalidator tails: it reads it {lag_ms} ms \
+                 from now."
             )),
             Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => s.narration.push_str(&format!(
                 " It writes the change to its commit log as lsn {lsn} and streams it to {to}, which will apply it \

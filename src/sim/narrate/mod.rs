@@ -10,6 +10,7 @@ mod bus;
 mod cache;
 mod client;
 mod db;
+mod invalidator;
 mod near;
 mod negative;
 mod replica;
@@ -49,7 +50,8 @@ fn first(w: &World, facts: &[Fact]) -> Said {
         Some(Fact::Bus(_)) => bus::say(w, facts),
         Some(Fact::Consumer(_)) => bus::consumer(facts),
         Some(Fact::Client(_)) => client::say(w, facts),
-        Some(Fact::Replica(f)) => replica::say(w, *f),
+        Some(Fact::Replica(_)) => replica::step(w, facts),
+        Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
         Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, *f),
         Some(Fact::Service(_)) => service::say(w, facts),
         Some(Fact::Lost {

@@ -1,8 +1,23 @@
 //! The read replica's sentences: what it answers and applies, and what a read of it
 //! means against the primary, read from the world after the step.
+use super::super::fact::Fact;
 use super::super::parts::{said, Said};
 use super::super::replica::ReplicaFact;
 use super::super::world::World;
+
+/// A step of the replica: its first fact, and the changes it passed on after.
+pub(super) fn step(w: &World, facts: &[Fact]) -> Said {
+    let Some(Fact::Replica(first)) = facts.first() else {
+        return Said::silent();
+    };
+    let mut s = say(w, *first);
+    for fact in &facts[1..] {
+        if let Fact::Replica(f @ ReplicaFact::PassedOn { .. }) = fact {
+            s.narration.push_str(&say(w, *f).narration);
+        }
+    }
+    s
+}
 
 pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
     let me = "replica";
@@ -59,6 +74,25 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
             format!(
                 " It asks the primary to stream its commit log again from its position, lsn {position}: its rows \
                  and position were on disk."
+            ),
+        ),
+        ReplicaFact::PassedOn { lsn, to, delay_ms } => said(
+            "",
+            format!(
+                " It writes lsn {lsn} to its own binlog (MySQL's log_replica_updates) and streams it to {to}, \
+                 which reads it {delay_ms} ms from now."
+            ),
+        ),
+        ReplicaFact::Streaming {
+            to,
+            from_lsn,
+            resent,
+        } => said(
+            format!("streaming from lsn {from_lsn}"),
+            format!(
+                "{me} streams its own log to {to} from just after lsn {from_lsn}: {} to send again, in commit \
+                 order, then every change it applies.",
+                super::super::describe::count(u64::from(resent), "change", "changes")
             ),
         ),
         ReplicaFact::Ignored { payload } => {

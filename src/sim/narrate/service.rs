@@ -203,6 +203,13 @@ fn service(w: &World, fact: ServiceFact) -> Said {
                      done it will publish a change event, and the consumer will invalidate."
                 ),
             ),
+            (WriteMode::CommitOnly, _) => said(
+                "update sent",
+                format!(
+                    "The service updates {key} in the database, and that is all it does: it never touches the \
+                     cache. The invalidator, tailing the commit log, will delete the key."
+                ),
+            ),
             (WriteMode::Outbox, _) => said(
                 "update sent",
                 format!(

@@ -61,6 +61,7 @@ pub const FILES: &[(&str, &str)] = &[
         text!("rollback-after-cache-write.json"),
     ),
     ("negative-cache.json", text!("negative-cache.json")),
+    ("cdc-invalidation.json", text!("cdc-invalidation.json")),
 ];
 
 /// The catalog's files as `catalog.rs` builds them (generated from `FILES`;

@@ -423,6 +423,13 @@ fn note(world: &World, id: NodeId) -> String {
         NodeId::Replica(_) => world.nodes.replica(id).map_or(String::new(), |r| {
             format!("{}, at lsn {}", plural(r.rows.len(), "row"), r.position)
         }),
+        NodeId::Invalidator => match world.nodes.invalidator(id) {
+            Some(i) => match i.queue.first() {
+                Some(e) => format!("at lsn {}, deleting {} (lsn {})", i.position, e.key, e.lsn),
+                None => format!("at lsn {} of {}", i.position, i.settings.source),
+            },
+            None => String::new(),
+        },
         NodeId::Flusher => {
             let planned = world
                 .timers

@@ -1,0 +1,92 @@
+//! The invalidator's sentences (`invalidator.rs`): change data capture, as Debezium
+//! reads the binlog and Facebook's McSqueal turns it into memcache deletes.
+use super::super::describe::count;
+use super::super::invalidator::InvalidatorFact;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
+    let me = "The invalidator";
+    match fact {
+        InvalidatorFact::Deleting {
+            lsn,
+            key,
+            version,
+            caches,
+        } => said(
+            format!("del sent ({key})"),
+            format!(
+                "{me} reads lsn {lsn} from the commit log, {key} = {version}, and deletes {key} from {}: change \
+                 data capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes. Nothing in the \
+                 service had to remember to invalidate.",
+                if caches == 1 {
+                    "its region's cache".to_string()
+                } else {
+                    format!("each of its region's {caches} caches")
+                }
+            ),
+        ),
+        InvalidatorFact::Queued { lsn, key, ahead } => said(
+            "queued",
+            format!(
+                "{me} reads lsn {lsn} ({key}) and keeps it until the {} before it {} done: it deletes in commit \
+                 order, one change at a time.",
+                count(ahead as u64, "change", "changes"),
+                if ahead == 1 { "is" } else { "are" }
+            ),
+        ),
+        InvalidatorFact::Acked { key, from, left } => said(
+            "deleted",
+            format!(
+                "{from} confirms the delete of {key}; {me} waits for {} more.",
+                count(left as u64, "cache", "caches")
+            ),
+        ),
+        InvalidatorFact::Done { lsn, key, next } => {
+            let then = match next {
+                Some((n, k)) => format!(" Next in commit order: lsn {n}, so it deletes {k} now."),
+                None => String::new(),
+            };
+            said(
+                format!("position lsn {lsn}"),
+                format!(
+                    "The delete of {key} is confirmed. Only now does the invalidator record lsn {lsn} as its \
+                     position, on \
+                     disk (as Debezium commits its offset after handling a change): a crash before this point \
+                     would have read the change again, never skipped it.{then}"
+                ),
+            )
+        }
+        InvalidatorFact::Skipped { lsn, received } => said(
+            "already read",
+            format!("{me} has read lsn {lsn} already (up to lsn {received}): it skips the copy."),
+        ),
+        InvalidatorFact::OldConnection { lsn } => said(
+            "old connection",
+            format!("lsn {lsn} comes from a connection {me} has since replaced: it ignores it."),
+        ),
+        InvalidatorFact::Gap { lsn, received } => said(
+            "gap: read again",
+            format!(
+                "lsn {lsn} arrives, but {me} has read only up to lsn {received}: it never skips a change, so it \
+                 asks for the log again from lsn {received}."
+            ),
+        ),
+        InvalidatorFact::Retried { key, caches } => said(
+            "del sent again",
+            format!(
+                "No answer to the delete of {key} in time: {me} sends it again to {} (a delete is idempotent).",
+                count(caches as u64, "cache", "caches")
+            ),
+        ),
+        InvalidatorFact::Reconnected { position, source } => said(
+            "",
+            format!(" It asks {source} for the commit log from lsn {position}, its position on disk."),
+        ),
+        InvalidatorFact::Idle => said("nothing to retry", format!("{me} has no delete under way.")),
+        InvalidatorFact::Ignored { payload } => {
+            let _ = w;
+            said("ignored", format!("{me} does not expect {payload}."))
+        }
+    }
+}
