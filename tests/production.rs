@@ -104,3 +104,40 @@ fn cdc_invalidation_still_has_the_stale_set_race() {
     assert!(end.contains("stale-set race"), "{end}");
     assert!(end.contains("McSqueal with leases"), "{end}");
 }
+
+#[test]
+fn cross_region_read_your_writes_without_fix() {
+    let r = run("cross-region-read-your-writes", &[]);
+    check(
+        &r,
+        expect_file!["snapshots/cross-region-read-your-writes.txt"],
+    );
+    assert!(!holds(&r, Invariant::ReadYourWrites));
+    assert!(holds(&r, Invariant::CacheMatchesDb), "ok at the end");
+    assert!(metric(&r, Metric::StaleReads) >= 1);
+    assert_eq!(metric(&r, Metric::ReplicaReads), 1);
+}
+
+#[test]
+fn cross_region_read_your_writes_remote_marker() {
+    let r = run("cross-region-read-your-writes", &["remote-marker"]);
+    check(
+        &r,
+        expect_file!["snapshots/cross-region-read-your-writes+remote-marker.txt"],
+    );
+    assert!(holds(&r, Invariant::ReadYourWrites));
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(metric(&r, Metric::StaleReads), 0);
+    assert_eq!(
+        metric(&r, Metric::DbReads),
+        1,
+        "the marked miss read the primary"
+    );
+    assert!(story(&r).contains("cross-region latency"));
+    let w = r.world();
+    let cache2 = w.nodes.cache(cachescope::sim::NodeId::Cache(2)).unwrap();
+    assert!(
+        cache2.markers.is_empty(),
+        "the invalidator cleared the marker"
+    );
+}

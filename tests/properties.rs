@@ -84,6 +84,9 @@ fn event_ok(w: &World) -> bool {
 fn write_ok(w: &World) -> bool {
     Invariant::NoLostWrite.check(w).is_ok()
 }
+fn ryw_ok(w: &World) -> bool {
+    Invariant::ReadYourWrites.check(w).is_ok()
+}
 fn one_load(w: &World) -> bool {
     w.metrics.db_reads == 1
 }
@@ -196,6 +199,13 @@ fn expectations(id: &str) -> Vec<Expect> {
             // plays it with no crash, and the ending names it.
             Holds("", cache_ok),
             Holds("", event_ok),
+        ],
+        "cross-region-read-your-writes" => vec![
+            Breaks("", ryw_ok, Vary::Orders),
+            Holds("remote-marker", ryw_ok),
+            // The invalidator deletes the stale copy once the change replicates.
+            Holds("", cache_ok),
+            Holds("remote-marker", cache_ok),
         ],
         _ => Vec::new(),
     }
@@ -320,4 +330,5 @@ scenario_properties! {
     rollback_after_cache_write => "rollback-after-cache-write",
     negative_cache => "negative-cache",
     cdc_invalidation => "cdc-invalidation",
+    cross_region_read_your_writes => "cross-region-read-your-writes",
 }

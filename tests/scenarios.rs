@@ -329,6 +329,7 @@ fn every_fix_says_what_it_does_and_costs() {
             "rollback-after-cache-write",
             "negative-cache",
             "cdc-invalidation",
+            "cross-region-read-your-writes",
         ],
         "the learning path's order"
     );

@@ -49,6 +49,20 @@ pub struct Books {
     /// What has happened so far that an ending may name, so that an ending derived
     /// from the state never claims what did not happen. Bounded: each fact once per key.
     pub happened: KeySet<Happened>,
+    /// The newest version of each key each client was told it wrote (for
+    /// `read-your-writes`). Bounded: one entry per client and key.
+    pub acked_to: KeyMap<(super::ids::NodeId, Key), Version>,
+    /// The first read that broke `read-your-writes`: a history property, so it stays.
+    pub ryw_broken: Option<RywBreak>,
+}
+
+/// A client read an older version of a key than it was told it wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RywBreak {
+    pub client: super::ids::NodeId,
+    pub key: Key,
+    pub read: Version,
+    pub wrote: Version,
 }
 
 /// Why a read's answer counts in `stale-reads`.
@@ -213,6 +227,8 @@ pub enum Invariant {
     CacheMatchesDb,
     NoLostWrite,
     NoLostEvent,
+    /// A history property: violated once, it stays violated.
+    ReadYourWrites,
 }
 
 impl Invariant {
@@ -222,6 +238,7 @@ impl Invariant {
             Invariant::CacheMatchesDb => "cache-matches-db",
             Invariant::NoLostWrite => "no-lost-write",
             Invariant::NoLostEvent => "no-lost-event",
+            Invariant::ReadYourWrites => "read-your-writes",
         }
     }
 
@@ -236,12 +253,22 @@ impl Invariant {
                  its way (in the service about to publish it, in the outbox, on the network, in the bus's log or \
                  dead-letter queue, or in the consumer's hands)"
             }
+            Invariant::ReadYourWrites => {
+                "a client that was told its write succeeded never afterwards reads an older version of that key"
+            }
         }
     }
 
     /// `Ok` if the invariant holds in `world`, else the first violation in words.
     pub fn check(self, world: &World) -> Result<(), String> {
         match self {
+            Invariant::ReadYourWrites => match world.books.ryw_broken {
+                None => Ok(()),
+                Some(b) => Err(format!(
+                    "{} was told its write of {} = {} succeeded, then read {}",
+                    b.client, b.key, b.wrote, b.read
+                )),
+            },
             Invariant::CacheMatchesDb => {
                 for copy in copies(world) {
                     if copy.entry.expires_ms <= world.now_ms {

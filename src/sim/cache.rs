@@ -91,6 +91,10 @@ pub struct Cache {
     /// Which services read each key, to tell them of a change (`tracking.rs`).
     #[serde(default)]
     pub tracking: super::tracking::Tracking,
+    /// Remote markers (Facebook's memcache, NSDI 2013 §5): keys a write from this
+    /// region is changing in another region's primary. In memory.
+    #[serde(default)]
+    pub markers: super::keymap::KeySet<Key>,
 }
 
 /// What a lookup found.
@@ -116,6 +120,7 @@ impl Cache {
             behind: super::cache_behind::QueueSettings::default(),
             known: KeyMap::new(),
             tracking: super::tracking::Tracking::default(),
+            markers: super::keymap::KeySet::default(),
         }
     }
 
@@ -210,6 +215,7 @@ impl Cache {
         self.locks.clear();
         self.queue.clear();
         self.tracking.crash();
+        self.markers.clear();
     }
 
     /// The newest queued version of `key`, if any.

@@ -45,6 +45,8 @@ pub enum CacheFact {
         key: Key,
         lease: LeaseReply,
         issued_ms: u64,
+        /// It holds a remote marker for the key.
+        marked: bool,
     },
     /// A set landed; `was_live`: the key held a live entry before.
     Stored {
@@ -62,11 +64,18 @@ pub enum CacheFact {
         refusal: Refusal,
         holds_newer: bool,
     },
-    /// A delete; `held`: what it held; `then`: a tombstone kept or a lease voided.
+    /// A delete; `held`: what it held; `then`: a tombstone kept or a lease voided;
+    /// `marker`: the region's invalidator's delete also removed the key's remote
+    /// marker.
     Deleted {
         key: Key,
         held: Option<Version>,
         then: AfterDelete,
+        marker: bool,
+    },
+    /// A remote marker for `key` is set.
+    MarkerSet {
+        key: Key,
     },
     /// The lock on `key` went to `holder` until `until_ms`.
     Locked {
@@ -173,12 +182,14 @@ impl Cache {
                 let found = self.get(key, now);
                 let entry = self.live(key, now);
                 let (expires_ms, delta_ms) = entry.map_or((0, 0), |e| (e.expires_ms, e.delta_ms));
+                let marked = found.hit.is_none() && self.markers.contains(&key);
                 let reply = Payload::GetReply {
                     key,
                     hit: found.hit,
                     lease: found.lease,
                     expires_ms,
                     delta_ms,
+                    marked,
                 };
                 ctx.send(to, msg.flow, reply, lat);
                 match found.hit {
@@ -191,6 +202,7 @@ impl Cache {
                         key,
                         lease: found.lease,
                         issued_ms: self.leases.get(&key).map_or(0, |l| l.issued_ms),
+                        marked,
                     },
                 }
             }
@@ -255,7 +267,21 @@ impl Cache {
                     (SetGuard::Lease { .. }, _, Some(token)) => AfterDelete::LeaseVoided { token },
                     _ => AfterDelete::Nothing,
                 };
-                CacheFact::Deleted { key, held, then }
+                // The region's invalidator deletes the key and its remote marker (as
+                // McSqueal deletes both once the write has replicated); a service's
+                // delete leaves the marker.
+                let marker = msg.from == NodeId::Invalidator && self.markers.remove(&key);
+                CacheFact::Deleted {
+                    key,
+                    held,
+                    then,
+                    marker,
+                }
+            }
+            Payload::SetMarker { key } => {
+                self.markers.insert(key);
+                ctx.send(to, msg.flow, Payload::MarkerSet { key }, lat);
+                CacheFact::MarkerSet { key }
             }
             Payload::Lock { key, holder } => {
                 let taken = self.locks.get(&key).copied().filter(|l| l.until_ms > now);

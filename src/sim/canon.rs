@@ -41,7 +41,7 @@
 //! leases already named is hashed once: its hash before names are given is its hash
 //! after.
 use super::cache::{Cache, SetGuard};
-use super::config::LoadGuard;
+use super::config::{LoadGuard, Op};
 use super::ids::{FlowId, NodeId};
 use super::msg::{LeaseReply, Message, Payload};
 use super::parts::{Flow, Timer, TimerKind};
@@ -277,9 +277,11 @@ impl Names<'_> {
                 lease,
                 expires_ms,
                 delta_ms,
+                marked,
             } => Payload::GetReply {
                 key,
                 hit,
+                marked,
                 lease: match lease {
                     LeaseReply::Granted(t) => LeaseReply::Granted(tok(t)),
                     other => other,
@@ -453,6 +455,15 @@ impl World {
         }
         if self.config.replica.is_some() {
             (&self.db().log, &self.db().streams, self.replica()).hash(&mut h);
+        }
+        // read-your-writes is a property of each client's history: with a client that
+        // both writes and reads, what it was told it wrote and whether it broke.
+        let mixed = self.clients.iter().any(|c| {
+            c.requests.iter().any(|r| r.op == Op::Read)
+                && c.requests.iter().any(|r| r.op != Op::Read)
+        });
+        if mixed {
+            (&self.books.acked_to, &self.books.ryw_broken).hash(&mut h);
         }
         if let Some(i) = self.nodes.invalidator(NodeId::Invalidator) {
             // Its position, stream and queue; the primary's log it may read again.

@@ -81,7 +81,9 @@ pub fn signature(world: &World, event: Event) -> Signature {
             | Fault::Restart(n)
             | Fault::Pause(n)
             | Fault::Resume(n)
-            | Fault::Abort(n) => Some(Signature::NodeFault {
+            | Fault::Abort(n)
+            | Fault::Partition(n)
+            | Fault::Heal(n) => Some(Signature::NodeFault {
                 fault: f.name(),
                 node: n,
             }),

@@ -31,6 +31,10 @@ fn is_zero(v: &u64) -> bool {
     *v == 0
 }
 
+fn is_false(v: &bool) -> bool {
+    !*v
+}
+
 impl Default for Latency {
     fn default() -> Self {
         Latency {
@@ -448,6 +452,11 @@ pub struct Config {
     /// `Some`: an `invalidator` tails a commit log and deletes changed keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidator: Option<InvalidatorConfig>,
+    /// A service in another region than the primary sets a remote marker for a key in
+    /// its cache before it writes it, and a miss that finds one reads the primary
+    /// (Facebook's memcache, NSDI 2013 §5; `region.rs`).
+    #[serde(skip_serializing_if = "is_false")]
+    pub remote_marker: bool,
     /// The relay polls the outbox this long after it is woken.
     pub relay_poll_ms: u64,
     /// A crashed node's supervisor restarts it this long after the crash; `None`: it
@@ -523,6 +532,7 @@ impl Default for Config {
             near: None,
             negative: None,
             invalidator: None,
+            remote_marker: false,
             relay_poll_ms: 5,
             restart_after_ms: None,
             fault_delay_ms: 100,

@@ -393,5 +393,8 @@ impl super::node::Actor for Db {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Db::on_msg(self, ctx, msg)
     }
-    // A crash loses nothing: a committed transaction is on disk.
+    // A crash loses nothing committed (it is on disk); an open transaction rolls back.
+    fn on_crash(&mut self, _ctx: &mut Ctx) {
+        self.txns.clear();
+    }
 }

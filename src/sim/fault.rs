@@ -25,6 +25,10 @@ pub enum Fault {
     /// The open transaction of this client's write rolls back (a later statement
     /// failed, a deadlock, a lost connection).
     Abort(NodeId),
+    /// The network cuts the node off: it keeps running and its memory, but messages
+    /// between it and the others are lost until `Heal`.
+    Partition(NodeId),
+    Heal(NodeId),
 }
 
 impl Fault {
@@ -39,6 +43,8 @@ impl Fault {
             Fault::Delay(_) => "delay",
             Fault::Duplicate(_) => "duplicate",
             Fault::Abort(_) => "abort",
+            Fault::Partition(_) => "partition",
+            Fault::Heal(_) => "heal",
         }
     }
 
@@ -49,7 +55,9 @@ impl Fault {
             | Fault::Restart(n)
             | Fault::Pause(n)
             | Fault::Resume(n)
-            | Fault::Abort(n) => n.to_string(),
+            | Fault::Abort(n)
+            | Fault::Partition(n)
+            | Fault::Heal(n) => n.to_string(),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => m.to_string(),
         }
     }
@@ -57,7 +65,12 @@ impl Fault {
     /// The node the fault strikes (a message's destination).
     pub fn actor(&self, w: &World) -> Option<NodeId> {
         match self {
-            Fault::Crash(n) | Fault::Restart(n) | Fault::Pause(n) | Fault::Resume(n) => Some(*n),
+            Fault::Crash(n)
+            | Fault::Restart(n)
+            | Fault::Pause(n)
+            | Fault::Resume(n)
+            | Fault::Partition(n)
+            | Fault::Heal(n) => Some(*n),
             Fault::Abort(_) => Some(NodeId::Db),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 w.net.iter().find(|x| x.id == *m).map(|x| x.to)
@@ -83,6 +96,10 @@ impl World {
                 NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
                 NodeStatus::Down => out.push(Fault::Restart(node)),
                 NodeStatus::Paused => out.push(Fault::Resume(node)),
+                NodeStatus::Partitioned => out.push(Fault::Heal(node)),
+            }
+            if self.status_of(node) == NodeStatus::Up && partitionable(self, node) {
+                out.push(Fault::Partition(node));
             }
         }
         for m in &self.net {
@@ -109,8 +126,50 @@ impl World {
     }
 }
 
+/// Whether a partition is offered on `node`: a replica or the invalidator (its link
+/// to the log it tails), or a node of the second region (the link between regions).
+/// Only these, so a scenario without them offers the faults it always did.
+fn partitionable(w: &World, node: NodeId) -> bool {
+    matches!(node, NodeId::Replica(_) | NodeId::Invalidator)
+        || (!w.config.topology.is_empty() && w.config.region_of(node) == 2)
+}
+
 pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
     match fault {
+        Fault::Partition(node) => {
+            w.set_status(node, NodeStatus::Partitioned);
+            said!(w,
+                "partitioned",
+                text!(w,
+                    "The network cuts {node} off: it keeps running and keeps its memory, but every message between \
+                     it and the others is lost until the partition heals."
+                ),
+            )
+        }
+        Fault::Heal(node) => {
+            w.set_status(node, NodeStatus::Up);
+            // A log reader's stream broke while it was cut off: it reconnects from its
+            // position (as after a restart; its memory is intact).
+            if matches!(node, NodeId::Replica(_) | NodeId::Invalidator) {
+                let out = w.act(node, |a, ctx| a.on_restart(ctx));
+                w.apply(node, out);
+            }
+            let again = match node {
+                NodeId::Replica(_) | NodeId::Invalidator => {
+                    " Its stream broke while it was cut off, so it reconnects and asks for the log again from its \
+                     position."
+                }
+                _ => "",
+            };
+            said!(
+                w,
+                "healed",
+                text!(
+                    w,
+                    "The partition heals: {node} and the others hear each other again.{again}"
+                ),
+            )
+        }
         Fault::Abort(client) => {
             let Some(t) = w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) else {
                 return said!(w, "no transaction", "");
@@ -353,7 +412,15 @@ fn lost_words(w: &World, node: NodeId, scheduled: bool) -> String {
         NodeId::Flusher => {
             "its queue lives in the cache, so nothing is lost but its schedule".to_string()
         }
-        NodeId::Db => "a committed transaction is on disk: nothing is lost".to_string(),
+        NodeId::Db => match w.db().txns.len() {
+            0 => "a committed transaction is on disk: nothing is lost".to_string(),
+            n => format!(
+                "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
+                 made",
+                super::describe::count(n as u64, "open transaction", "open transactions"),
+                if n == 1 { "it is" } else { "they are" }
+            ),
+        },
         NodeId::Invalidator => {
             let i = w.nodes.invalidator(node);
             let (position, held) = i.map_or((0, 0), |i| (i.position, i.queue.len()));

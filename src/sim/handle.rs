@@ -63,11 +63,27 @@ pub(crate) fn cache_books(w: &mut World, msg: Option<&Message>, from: usize) {
 /// judged current or stale (the verdict joins the step's facts), a write acknowledged.
 pub(crate) fn client_books(w: &mut World, from: usize) {
     for i in from..w.facts.0.len() {
-        let Fact::Client(ClientFact::Answered { flow, payload, .. }) = w.facts.0[i] else {
+        let Fact::Client(ClientFact::Answered {
+            client,
+            flow,
+            payload,
+        }) = w.facts.0[i]
+        else {
             continue;
         };
         match payload {
             Payload::ReadOk { key, value } => {
+                let wrote = w.books.acked_to.get(&(client, key)).copied();
+                if let (Some(wrote), Some(read), None) = (wrote, value, w.books.ryw_broken) {
+                    if read < wrote {
+                        w.books.ryw_broken = Some(super::books::RywBreak {
+                            client,
+                            key,
+                            read,
+                            wrote,
+                        });
+                    }
+                }
                 let newest_now = super::books::newest(w, key);
                 if let Some(why) = w.books.read_answered(flow, value, newest_now) {
                     w.metrics.stale_reads += 1;
@@ -78,6 +94,8 @@ pub(crate) fn client_books(w: &mut World, from: usize) {
                 w.metrics.writes_acked += 1;
                 let acked = w.books.acked.or_insert(key, version);
                 *acked = (*acked).max(version);
+                let mine = w.books.acked_to.or_insert((client, key), version);
+                *mine = (*mine).max(version);
             }
             _ => {}
         }

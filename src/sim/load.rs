@@ -113,6 +113,7 @@ fn xfetch(s: &mut Service, ctx: &mut Ctx, flow: &Flow, expires_ms: u64, delta_ms
         load_sent_ms: Some(ctx.now_ms),
         locked: false,
         seen_loads: 0,
+        marked: false,
     });
     s.to_reads(ctx, Some(id), Payload::DbRead { key: flow.key });
     XFetch::Drew {
@@ -176,6 +177,11 @@ fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> ReadS
             _ => None,
         };
         f.load_sent_ms = Some(now);
+    }
+    if flow.marked {
+        // A remote marker: this region's write has not replicated here yet.
+        s.to_db(ctx, Some(flow.id), Payload::DbRead { key });
+        return ReadSource::Marked;
     }
     s.to_reads(ctx, Some(flow.id), Payload::DbRead { key });
     match (s.settings.reads == s.settings.db, s.settings.has_replica) {

@@ -66,6 +66,7 @@ pub mod nodes;
 pub mod notes;
 pub mod parts;
 mod production;
+pub mod region;
 mod relay;
 pub mod replica;
 pub mod rng;

@@ -74,6 +74,10 @@ pub enum Payload {
         lease: LeaseReply,
         expires_ms: u64,
         delta_ms: u64,
+        /// A miss that found a remote marker for the key (a write from this region is
+        /// on its way to the primary): read the primary, not the local replica.
+        #[serde(default)]
+        marked: bool,
     },
     /// Fill or update a cache entry. `token` is the lease, when leases are on.
     Set {
@@ -210,6 +214,14 @@ pub enum Payload {
     WriteFailed {
         key: Key,
     },
+    /// Set a remote marker for the key (Facebook's memcache, NSDI 2013 §5): a write
+    /// from this region is on its way to the primary in another.
+    SetMarker {
+        key: Key,
+    },
+    MarkerSet {
+        key: Key,
+    },
     /// A replica asks the primary to stream its commit log from just after `from_lsn`
     /// (Postgres's `START_REPLICATION`, MySQL's binlog dump from a position).
     /// `conn` numbers the replica's connections: a change sent on an older one is
@@ -277,6 +289,8 @@ impl Payload {
             Payload::TxCommit { .. } => "commit",
             Payload::TxRolledBack { .. } => "rolled-back",
             Payload::WriteFailed { .. } => "write-failed",
+            Payload::SetMarker { .. } => "set-marker",
+            Payload::MarkerSet { .. } => "marker-set",
             Payload::Replicate { .. } => "replicate",
             Payload::Change { .. } => "change",
         }
@@ -331,6 +345,8 @@ impl Payload {
             | Payload::Unlock { key }
             | Payload::UnlockReply { key }
             | Payload::Change { key, .. }
+            | Payload::SetMarker { key }
+            | Payload::MarkerSet { key }
             | Payload::TxUpdate { key, .. }
             | Payload::TxUpdated { key, .. }
             | Payload::TxCommit { key }
@@ -366,6 +382,7 @@ impl fmt::Display for Payload {
                 lease: LeaseReply::Wait,
                 ..
             } => f.write_str("miss, wait"),
+            Payload::GetReply { marked: true, .. } => f.write_str("miss, marked"),
             Payload::GetReply { .. } => f.write_str("miss"),
             Payload::Set {
                 key,
@@ -419,6 +436,8 @@ impl fmt::Display for Payload {
             Payload::TxCommit { .. } => f.write_str("commit"),
             Payload::TxRolledBack { .. } => f.write_str("rolled back"),
             Payload::WriteFailed { key } => write!(f, "failed {key}"),
+            Payload::SetMarker { key } => write!(f, "set marker {key}"),
+            Payload::MarkerSet { .. } => f.write_str("marker set"),
             Payload::Replicate { from_lsn, .. } => write!(f, "replicate from lsn {from_lsn}"),
             Payload::Change {
                 lsn, key, version, ..

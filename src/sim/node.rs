@@ -25,6 +25,9 @@ pub enum NodeStatus {
     Up,
     Down,
     Paused,
+    /// Running, with its memory, but cut off: messages between it and the others are
+    /// lost (a `partition` fault, until `heal`).
+    Partitioned,
 }
 
 impl NodeStatus {
@@ -33,6 +36,7 @@ impl NodeStatus {
             NodeStatus::Up => "up",
             NodeStatus::Down => "down",
             NodeStatus::Paused => "paused",
+            NodeStatus::Partitioned => "partitioned",
         }
     }
 }

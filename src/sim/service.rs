@@ -49,6 +49,8 @@ pub enum Stage {
     Recheck,
     /// A write in a transaction (`txn.rs`): `BEGIN; UPDATE` sent.
     TxUpdate,
+    /// A remote marker for the key is being set before the write (`region.rs`).
+    Marking,
     /// The cache step running inside the open transaction.
     TxHook,
     /// `COMMIT` sent.
@@ -75,6 +77,8 @@ pub struct Flow {
     /// How many single-flight loads of the key had finished when this request looked
     /// the key up: if more have since, it looks again before loading.
     pub seen_loads: u32,
+    /// Its miss found a remote marker: it reads the primary (`region.rs`).
+    pub marked: bool,
 }
 
 /// The service's state: its open requests and what single-flight shares.
@@ -181,6 +185,7 @@ impl Service {
                     load_sent_ms: None,
                     locked: false,
                     seen_loads: 0,
+                    marked: false,
                 });
             }
         }
@@ -216,6 +221,15 @@ impl Service {
         let client = flow.client;
         let fact = match (msg.payload, flow.stage) {
             (Payload::Read { .. }, _) => return load::lookup(self, ctx, flow),
+            (Payload::Write { .. }, Stage::Lookup) if self.settings.remote_marker => {
+                return super::region::mark(self, ctx, flow)
+            }
+            (Payload::Write { .. }, Stage::Marking) => ServiceFact::Unexpected {
+                payload: msg.payload,
+            },
+            (Payload::MarkerSet { .. }, Stage::Marking) => {
+                return super::region::marked(self, ctx, flow)
+            }
             (Payload::Write { .. }, _) if super::txn::applies(self) => {
                 return super::txn::begin(self, ctx, flow)
             }
@@ -242,7 +256,14 @@ impl Service {
             ) => ServiceFact::LeaseWait {
                 at_ms: self.wait_and_retry(ctx, flow.id),
             },
-            (Payload::GetReply { lease, .. }, _) => return load::on_miss(self, ctx, flow, lease),
+            (Payload::GetReply { lease, marked, .. }, _) => {
+                let mut flow = flow.clone();
+                flow.marked = marked;
+                if let Some(f) = self.flow_mut(Some(flow.id)) {
+                    f.marked = marked;
+                }
+                return load::on_miss(self, ctx, &flow, lease);
+            }
             (Payload::LockReply { granted, .. }, _) => {
                 return load::on_lock(self, ctx, flow, granted)
             }
@@ -331,7 +352,7 @@ impl Service {
     }
 
     /// A write request arrives: the first hop of the write mode's program.
-    fn write(&mut self, ctx: &mut Ctx, flow: &Flow) {
+    pub(crate) fn write(&mut self, ctx: &mut Ctx, flow: &Flow) {
         let key = flow.key;
         let id = Some(flow.id);
         let (mode, order) = (self.settings.write_mode, self.settings.write_order);

@@ -132,6 +132,8 @@ impl World {
                 && match self.status_of(t.owner) {
                     NodeStatus::Up => true,
                     NodeStatus::Paused => false,
+                    // A partitioned node keeps running: its timers fire.
+                    NodeStatus::Partitioned => true,
                     NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
                 };
             if due {

@@ -103,6 +103,7 @@ impl World {
             lease_retry_ms: config.lease_retry_ms,
             txn: config.txn,
             negative: config.negative,
+            remote_marker: false,
         };
         let mut service = Service::new(service, Rng::new(seed));
         service.near = NearCache::new(config.near);
@@ -207,6 +208,8 @@ impl World {
             if let Some(s) = nodes.service_mut(spec.id) {
                 s.settings.cache = spec.cache.unwrap_or(s.settings.cache);
                 s.settings.reads = spec.reads.unwrap_or(s.settings.reads);
+                s.settings.remote_marker = config.remote_marker
+                    && config.region_of(spec.id) != config.region_of(NodeId::Db);
             }
         }
         nodes.insert(
@@ -415,7 +418,9 @@ impl World {
                 let msg = self.net.remove(pos);
                 self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
-                let s = if self.is_up(msg.to) {
+                // A partition loses what crosses it, either way.
+                let cut = self.status_of(msg.from) == NodeStatus::Partitioned;
+                let s = if self.is_up(msg.to) && !cut {
                     self.deliver(&msg)
                 } else {
                     self.lost(&msg);
@@ -443,7 +448,7 @@ impl World {
         let s = match s {
             Some(s) => s,
             None if self.voice.is_quiet() => Said::silent(),
-            None => super::narrate::step(self),
+            None => super::narrate::step(self, actor),
         };
         let step = Step {
             event,

@@ -104,6 +104,7 @@ patch! {
         near: Option<NearConfig>,
         negative: Option<NegativeConfig>,
         invalidator: Option<InvalidatorConfig>,
+        remote_marker: bool,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,
         fault_delay_ms: u64,

@@ -42,11 +42,17 @@ pub struct NodeSpec {
 }
 
 /// Whether `id` is one of the kinds a topology can add or route (clients, services,
-/// caches).
+/// caches), or place in a region (the replica and the invalidator, which their own
+/// settings add).
 fn addable(id: NodeId) -> bool {
     matches!(
         id,
-        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Service(_) | NodeId::Cache(_)
+        NodeId::Reader(_)
+            | NodeId::Writer(_)
+            | NodeId::Service(_)
+            | NodeId::Cache(_)
+            | NodeId::Replica(1)
+            | NodeId::Invalidator
     )
 }
 
@@ -64,7 +70,15 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
         let at = format!("topology[{}] ({})", i + 1, n.id);
         if !addable(n.id) {
             return Err(format!(
-                "{at}: a topology lists clients, services and caches (reader, service-2, cache-2, …)"
+                "{at}: a topology lists clients, services and caches (reader, service-2, cache-2, …), and the \
+                 region of the replica and the invalidator"
+            ));
+        }
+        let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator);
+        if placed_only && (n.service.is_some() || n.cache.is_some() || n.reads.is_some()) {
+            return Err(format!(
+                "{at}: the replica and the invalidator take only a \"region\" here (their routes are their \
+                 own settings)"
             ));
         }
         if nodes[..i].iter().any(|m| m.id == n.id) {

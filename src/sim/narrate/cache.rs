@@ -42,7 +42,16 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             key,
             lease,
             issued_ms,
+            marked,
         } => {
+            let marker = if marked {
+                format!(
+                    " It holds a remote marker for {key}: a write from this region has not replicated here yet, so \
+                     the miss must read the primary."
+                )
+            } else {
+                String::new()
+            };
             let note = match lease {
                 LeaseReply::None => String::new(),
                 LeaseReply::Granted(t) => format!(
@@ -65,7 +74,9 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 if lease == LeaseReply::Wait {
                     format!("The cache has no {key}: a miss.{note}")
                 } else {
-                    format!("The cache has no {key}: a miss. The service must load it from the database.{note}")
+                    format!(
+                        "The cache has no {key}: a miss. The service must load it from the database.{note}{marker}"
+                    )
                 },
             )
         }
@@ -136,7 +147,19 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 ),
             ),
         },
-        CacheFact::Deleted { key, held, then } => {
+        CacheFact::MarkerSet { key } => said(
+            "marker set",
+            format!(
+                "The cache sets a remote marker for {key}: until the write has replicated to this region, a miss \
+                 of {key} here will read the primary, not the local replica (Facebook's memcache, NSDI 2013 §5)."
+            ),
+        ),
+        CacheFact::Deleted {
+            key,
+            held,
+            then,
+            marker,
+        } => {
             let what = match held {
                 Some(v) => format!("The cache deletes {key} (it held {v})."),
                 None => format!(
@@ -153,7 +176,15 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 ),
                 AfterDelete::Nothing => String::new(),
             };
-            said("deleted", format!("{what}{extra}"))
+            let marker = if marker {
+                format!(
+                    " The change has replicated to this region, so it removes {key}'s remote marker too: misses \
+                     here read the local replica again."
+                )
+            } else {
+                String::new()
+            };
+            said("deleted", format!("{what}{extra}{marker}"))
         }
         CacheFact::Locked {
             key,
@@ -240,6 +271,11 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
     if writing {
         return Some(format!(
             "the write of {key} in progress deletes it after its commit"
+        ));
+    }
+    if super::invalidator::will_delete(w, key) {
+        return Some(format!(
+            "the invalidator deletes {key} when the change reaches it through the commit log"
         ));
     }
     if super::super::books::event_pending(w, key, w.expected(key)) {

@@ -74,9 +74,17 @@ fn answered(
                          may never be, so by the contract"
                     ),
                 };
+                // read-your-writes: this very client was told it wrote a newer version.
+                let mine = match w.books.ryw_broken {
+                    Some(b) if b.client == me && b.key == key && Some(b.read) == value => format!(
+                        " {me} itself was told its write of {} succeeded: read-your-writes is broken.",
+                        b.wrote
+                    ),
+                    _ => String::new(),
+                };
                 said(
                     format!("got {got} (stale)"),
-                    format!("{me} receives {key} = {got}, {why}: a stale read."),
+                    format!("{me} receives {key} = {got}, {why}: a stale read.{mine}"),
                 )
             } else if value.is_some_and(|v| v < now) {
                 said(

@@ -3,6 +3,7 @@
 use super::super::db::DbFact;
 use super::super::fact::Fact;
 use super::super::ids::{NodeId, Version};
+use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::relay::RelayFact;
 use super::super::world::World;
@@ -31,10 +32,24 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
                 " The change is lsn {lsn} of its commit log, which the invalidator tails: it reads it {lag_ms} ms \
                  from now."
             )),
-            Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => s.narration.push_str(&format!(
-                " It writes the change to its commit log as lsn {lsn} and streams it to {to}, which will apply it \
-                 {lag_ms} ms from now: replication is asynchronous, so the commit does not wait for it."
-            )),
+            &Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => {
+                // Its arrival as the network has it (a hop to another region is longer).
+                let arrives_ms = w
+                    .net
+                    .iter()
+                    .find(|m| m.to == to && matches!(m.payload, Payload::Change { lsn: l, .. } if l == lsn))
+                    .map_or(lag_ms, |m| m.arrive_ms.saturating_sub(w.now_ms));
+                let far = if arrives_ms > lag_ms {
+                    format!(" ({lag_ms} ms of lag, and the rest to cross regions)")
+                } else {
+                    String::new()
+                };
+                s.narration.push_str(&format!(
+                    " It writes the change to its commit log as lsn {lsn} and streams it to {to}, which will apply \
+                     it {arrives_ms} ms from now{far}: replication is asynchronous, so the commit does not wait for \
+                     it."
+                ))
+            }
             Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
                 " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."
             )),

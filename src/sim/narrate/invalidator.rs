@@ -1,9 +1,32 @@
 //! The invalidator's sentences (`invalidator.rs`): change data capture, as Debezium
 //! reads the binlog and Facebook's McSqueal turns it into memcache deletes.
+use super::super::config::WriteMode;
 use super::super::describe::count;
+use super::super::fault::NodeStatus;
+use super::super::ids::{Key, NodeId, Version};
 use super::super::invalidator::InvalidatorFact;
+use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+
+/// Whether the invalidator will delete `key`: the change that makes its row current
+/// is on its way to it (from the primary, through a replica) or in its queue.
+pub(super) fn will_delete(w: &World, key: Key) -> bool {
+    let Some(i) = w.nodes.invalidator(NodeId::Invalidator) else {
+        return false;
+    };
+    let want = w.db().read(key);
+    let covers = |k: Key, v: Version| k == key && v >= want;
+    let on_way = w.net.iter().any(|m| match m.payload {
+        Payload::Change {
+            key: k, version: v, ..
+        } => (m.to == NodeId::Invalidator || m.to == i.settings.source) && covers(k, v),
+        _ => false,
+    });
+    on_way
+        || i.queue.iter().any(|e| covers(e.key, e.version))
+        || w.status_of(NodeId::Invalidator) != NodeStatus::Up && i.position < w.db().lsn
+}
 
 pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
     let me = "The invalidator";
@@ -13,19 +36,33 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
             key,
             version,
             caches,
-        } => said(
-            format!("del sent ({key})"),
-            format!(
-                "{me} reads lsn {lsn} from the commit log, {key} = {version}, and deletes {key} from {}: change \
-                 data capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes. Nothing in the \
-                 service had to remember to invalidate.",
-                if caches == 1 {
-                    "its region's cache".to_string()
-                } else {
-                    format!("each of its region's {caches} caches")
-                }
-            ),
-        ),
+        } => {
+            let source = w
+                .nodes
+                .invalidator(NodeId::Invalidator)
+                .map_or(NodeId::Db, |i| i.settings.source);
+            let log = match source {
+                NodeId::Db => "the primary's commit log".to_string(),
+                other => format!("the binlog of {other}, the replica in its region"),
+            };
+            let only = if w.config.write_mode == WriteMode::CommitOnly {
+                " Nothing in the service had to remember to invalidate."
+            } else {
+                ""
+            };
+            said(
+                format!("del sent ({key})"),
+                format!(
+                    "{me} reads lsn {lsn} from {log}, {key} = {version}, and deletes {key} from {}: change data \
+                     capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes.{only}",
+                    if caches == 1 {
+                        "its region's cache".to_string()
+                    } else {
+                        format!("each of its region's {caches} caches")
+                    }
+                ),
+            )
+        }
         InvalidatorFact::Queued { lsn, key, ahead } => said(
             "queued",
             format!(
@@ -85,7 +122,6 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         ),
         InvalidatorFact::Idle => said("nothing to retry", format!("{me} has no delete under way.")),
         InvalidatorFact::Ignored { payload } => {
-            let _ = w;
             said("ignored", format!("{me} does not expect {payload}."))
         }
     }

@@ -13,6 +13,7 @@ mod db;
 mod invalidator;
 mod near;
 mod negative;
+mod region;
 mod replica;
 mod service;
 mod txn;
@@ -25,8 +26,17 @@ use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 
-/// The outcome and the narration of the step the world just took, from its facts.
-pub(crate) fn step(w: &World) -> Said {
+/// The outcome and the narration of the step the world just took, from its facts;
+/// `actor`: the node that acted (a cache other than `cache` is named).
+pub(crate) fn step(w: &World, actor: super::ids::NodeId) -> Said {
+    let mut s = by_fact(w);
+    if actor != super::ids::NodeId::CACHE && matches!(actor, super::ids::NodeId::Cache(_)) {
+        s.narration = s.narration.replace("The cache ", &format!("{actor} "));
+    }
+    s
+}
+
+fn by_fact(w: &World) -> Said {
     let facts = &w.facts.0[..];
     let mut s = first(w, facts);
     // A cache node's tracking table tells the readers of what changed.
@@ -59,7 +69,22 @@ fn first(w: &World, facts: &[Fact]) -> Said {
             from,
             to,
             payload,
-        }) => lost(*id, *from, *to, *payload),
+        }) => {
+            let mut s = lost(*id, *from, *to, *payload);
+            // A partition, not a crash, lost it.
+            let cut = [*to, *from]
+                .into_iter()
+                .find(|n| w.status_of(*n) == super::node::NodeStatus::Partitioned);
+            if let Some(node) = cut {
+                s.outcome = "lost: partition".to_string();
+                s.narration = s.narration.replacen(
+                    &format!("{to} is down, so"),
+                    &format!("{node} is cut off by a partition, so"),
+                    1,
+                );
+            }
+            s
+        }
         // Never first: they follow the fact they are about.
         Some(
             Fact::SlowReply { .. } | Fact::SlowSet { .. } | Fact::StaleRead(_) | Fact::Tracking(_),

@@ -38,6 +38,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
     match fact {
         ServiceFact::Stray => said("ignored", ""),
         ServiceFact::Negative(f) => super::negative::say(w, f),
+        ServiceFact::Region(f) => super::region::say(f),
         ServiceFact::NoRequest { service, payload } => {
             let why = if w.books.crashes_of(service) > 0 {
                 "it was answered already, or lost when the service crashed"
@@ -335,6 +336,10 @@ fn read(fact: ReadFact) -> Said {
                 ReadSource::Database => "the database",
                 ReadSource::Primary => "the primary (not its replica)",
                 ReadSource::Replica => "the read replica (not the primary)",
+                ReadSource::Marked => {
+                    "the primary in the other region, not the local replica (the key's remote marker says a write \
+                     from this region may not have replicated here yet, so the read pays the cross-region latency)"
+                }
             };
             let shared = if shared {
                 format!(" Single-flight: concurrent misses of {key} will share this one load.")

@@ -266,10 +266,11 @@ fn answer(w: &World, client: crate::sim::ids::NodeId) -> Option<crate::sim::ids:
 }
 
 /// Every invariant, for `all-hold` and `any-broken`.
-const INVARIANTS: [Invariant; 3] = [
+const INVARIANTS: [Invariant; 4] = [
     Invariant::CacheMatchesDb,
     Invariant::NoLostWrite,
     Invariant::NoLostEvent,
+    Invariant::ReadYourWrites,
 ];
 
 pub fn invariant(name: &str) -> Option<Invariant> {

@@ -62,6 +62,10 @@ pub const FILES: &[(&str, &str)] = &[
     ),
     ("negative-cache.json", text!("negative-cache.json")),
     ("cdc-invalidation.json", text!("cdc-invalidation.json")),
+    (
+        "cross-region-read-your-writes.json",
+        text!("cross-region-read-your-writes.json"),
+    ),
 ];
 
 /// The catalog's files as `catalog.rs` builds them (generated from `FILES`;

@@ -57,7 +57,9 @@ fn shape(world: &World, fault: Fault) -> Option<Shape> {
         | Fault::Restart(n)
         | Fault::Pause(n)
         | Fault::Resume(n)
-        | Fault::Abort(n) => Some(Shape::Node(fault.name(), n)),
+        | Fault::Abort(n)
+        | Fault::Partition(n)
+        | Fault::Heal(n) => Some(Shape::Node(fault.name(), n)),
         Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
             let m = world.net.iter().find(|m| m.id == id)?;
             Some(Shape::Message(fault.name(), m.from, m.to, m.payload.kind()))
@@ -66,7 +68,7 @@ fn shape(world: &World, fault: Fault) -> Option<Shape> {
 }
 
 fn is_recovery(fault: Fault) -> bool {
-    matches!(fault, Fault::Restart(_) | Fault::Resume(_))
+    matches!(fault, Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_))
 }
 
 /// A world in the search, with the faults it has used.
@@ -185,6 +187,7 @@ enum Charge {
 fn when(inv: Invariant) -> When {
     match inv {
         Invariant::CacheMatchesDb | Invariant::NoLostWrite | Invariant::NoLostEvent => When::AtEnd,
+        Invariant::ReadYourWrites => When::Always,
     }
 }
 

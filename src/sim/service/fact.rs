@@ -89,6 +89,8 @@ pub enum ServiceFact {
     Near(super::super::near::NearFact),
     /// An insert, or a "not found" not cached (`negative.rs`).
     Negative(super::super::negative::NegativeFact),
+    /// A remote marker set, or a miss that found one (`region.rs`).
+    Region(super::super::region::RegionFact),
 }
 
 /// What the read path did (`load.rs`).
@@ -145,6 +147,8 @@ pub enum ReadSource {
     Primary,
     /// The read replica.
     Replica,
+    /// The primary, in another region, because the key has a remote marker.
+    Marked,
 }
 
 /// What XFetch did with a hit.

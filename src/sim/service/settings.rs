@@ -34,4 +34,7 @@ pub struct ServiceSettings {
     pub txn: Option<TxnConfig>,
     /// Negative caching, and whether an insert deletes the key (`negative.rs`).
     pub negative: Option<super::super::config::NegativeConfig>,
+    /// Remote markers (`region.rs`): it is in another region than the primary and
+    /// marks a key in its cache before writing it.
+    pub remote_marker: bool,
 }

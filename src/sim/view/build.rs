@@ -278,6 +278,7 @@ fn requests(world: &World) -> Vec<RequestView> {
             };
             let stage = match f.stage {
                 Stage::Lookup => "looking up",
+                Stage::Marking => "setting a remote marker",
                 Stage::WaitLease => "waiting for the lease",
                 Stage::Load => "loading",
                 Stage::Fill => "filling",
@@ -387,8 +388,11 @@ fn note(world: &World, id: NodeId) -> String {
                 .values()
                 .filter(|e| e.expires_ms > now)
                 .count();
+            let markers: Vec<String> = cache.markers.iter().map(|k| k.to_string()).collect();
             if world.config.write_mode == crate::sim::config::WriteMode::Behind {
                 format!("{}, {} queued", plural(keys, "key"), cache.queue.len())
+            } else if !markers.is_empty() {
+                format!("{}, marker {}", plural(keys, "key"), markers.join(", "))
             } else {
                 plural(keys, "key")
             }

@@ -285,18 +285,32 @@ const EXPECT = {
     },
     fixes: {},
   },
+  'cross-region-read-your-writes': {
+    none: async (sp, l) => {
+      await violated(sp, 'read-your-writes', l);
+      await okInv(sp, 'cache-matches-db', l);
+      assert.ok((await sp.metric('stale-reads')) >= 1, `${l}: stale-reads >= 1`);
+    },
+    fixes: {
+      'remote-marker': async (sp, l) => {
+        await okInv(sp, 'read-your-writes', l);
+        await okInv(sp, 'cache-matches-db', l);
+        await metricIs(sp, 'db-reads', 1, l);
+      },
+    },
+  },
 };
 
 const PATTERNS = ['cache-aside-read', 'cache-aside-write', 'write-through', 'write-behind', 'ttl-expiry', 'event-invalidation', 'hybrid', 'outbox'];
 
 // ---------------------------------------------------------------- tests
 
-test('the scenario list and the expectations name the same 24 scenarios', async () => {
+test('the scenario list and the expectations name the same 25 scenarios', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();
     const links = [...new Set(await sp.scenarioLinks())];
-    assert.equal(Object.keys(EXPECT).length, 24, 'the catalog has 24 scenarios');
+    assert.equal(Object.keys(EXPECT).length, 25, 'the catalog has 25 scenarios');
     assert.deepEqual(Object.keys(EXPECT).filter((id) => !links.includes(id)), [], 'catalog ids missing from the list');
     assert.deepEqual(links.filter((id) => !(id in EXPECT)), [], 'links without an expected outcome');
   });

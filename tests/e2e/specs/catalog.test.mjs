@@ -14,7 +14,7 @@ const CATALOG = [
   'poison-event', 'dual-write-crash',
   // Databases as they run in production (issue 9)
   'replica-lag-refill', 'invalidate-before-commit', 'rollback-after-cache-write',
-  'negative-cache', 'cdc-invalidation',
+  'negative-cache', 'cdc-invalidation', 'cross-region-read-your-writes',
 ];
 
 test('with no query, cache-aside-read is loaded', async () => {
