@@ -20,8 +20,18 @@ fn check(before: &World, fault: Fault) {
         assert!(kept.abort(client).is_some(), "{}: it was open", ctx());
         assert!(w.db().txns.iter().all(|t| t.client != client), "{}", ctx());
     }
+    // a crash of the database rolls back its open transactions (never committed)
+    if fault == Fault::Crash(NodeId::Db) {
+        kept.txns.clear();
+    }
     assert_eq!(w.db(), &kept, "{}", ctx());
     match fault {
+        // a partitioned node runs on with its memory; only its messages are cut
+        Fault::Partition(node) => {
+            assert_eq!(w.status_of(node), NodeStatus::Partitioned, "{}", ctx());
+            assert_eq!(w.nodes.get(node), before.nodes.get(node), "{}", ctx());
+        }
+        Fault::Heal(node) => assert!(w.is_up(node), "{}", ctx()),
         Fault::Crash(node) => {
             assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
             assert!(

@@ -1,6 +1,6 @@
 //! The invalidator keeps its promise wherever faults strike: over 1,000 seeded runs of
-//! three writers and a reader, with the invalidator crashed, restarted, paused and its
-//! log stream delayed at random, it finishes every change once, in commit order (its
+//! three writers and a reader, with the invalidator crashed, restarted, paused,
+//! partitioned and healed, and its log stream delayed at random, it finishes every change once, in commit order (its
 //! position moves one lsn at a time), never moves its position in a crash, and ends
 //! with every commit's delete done: it misses no change.
 use cachescope::sim::config::{Config, InvalidatorConfig, Request, WriteMode};
@@ -53,6 +53,8 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
         let fault = match (status, rng.below(20)) {
             (NodeStatus::Up, 0) => Some(Fault::Crash(ME)),
             (NodeStatus::Up, 1) => Some(Fault::Pause(ME)),
+            (NodeStatus::Up, 3) => Some(Fault::Partition(ME)),
+            (NodeStatus::Partitioned, 0..=9) => Some(Fault::Heal(ME)),
             (NodeStatus::Down, 0..=9) => Some(Fault::Restart(ME)),
             (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(ME)),
             (_, 2) if delays < 3 => {
@@ -70,6 +72,7 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
             (None, true) => match status {
                 NodeStatus::Down => Event::Fault(Fault::Restart(ME)),
                 NodeStatus::Paused => Event::Fault(Fault::Resume(ME)),
+                NodeStatus::Partitioned => Event::Fault(Fault::Heal(ME)),
                 NodeStatus::Up => break,
             },
         };

@@ -1,6 +1,6 @@
 //! The read replica keeps its promises wherever faults strike: over 1,000 seeded runs
-//! of three writers and a reader, with the replica crashed, restarted, paused and its
-//! stream delayed at random, it never applies a change before an earlier one, it
+//! of three writers and a reader, with the replica crashed, restarted, paused,
+//! partitioned and healed, and its stream delayed at random, it never applies a change before an earlier one, it
 //! resumes from its position after a restart, and it ends with every commit applied.
 use cachescope::sim::config::{Config, ReplicaConfig, Request};
 use cachescope::sim::rng::Rng;
@@ -44,6 +44,8 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
         let fault = match (status, rng.below(20)) {
             (NodeStatus::Up, 0) => Some(Fault::Crash(replica)),
             (NodeStatus::Up, 1) => Some(Fault::Pause(replica)),
+            (NodeStatus::Up, 3) => Some(Fault::Partition(replica)),
+            (NodeStatus::Partitioned, 0..=9) => Some(Fault::Heal(replica)),
             (NodeStatus::Down, 0..=9) => Some(Fault::Restart(replica)),
             (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(replica)),
             // At most three delays, so the stream still arrives before the horizon.
@@ -62,6 +64,7 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
             (None, true) => match status {
                 NodeStatus::Down => Event::Fault(Fault::Restart(replica)),
                 NodeStatus::Paused => Event::Fault(Fault::Resume(replica)),
+                NodeStatus::Partitioned => Event::Fault(Fault::Heal(replica)),
                 NodeStatus::Up => break,
             },
         };
