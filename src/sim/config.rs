@@ -301,6 +301,7 @@ impl Default for NearConfig {
 
 /// Negative caching: a read that finds no row caches `absent` (as DNS resolvers do
 /// by RFC 2308, and Spring's cache with its `NullValue`), with a TTL of its own.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NegativeConfig {
@@ -322,6 +323,7 @@ impl Default for NegativeConfig {
 /// Change data capture: an `invalidator` tails a commit log from its own durable
 /// position and deletes each changed key in commit order (Debezium reading the
 /// binlog, Facebook's McSqueal). It deletes from the cache nodes of its region.
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InvalidatorConfig {

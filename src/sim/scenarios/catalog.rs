@@ -1,7 +1,7 @@
 //! The catalog's scenario files as Rust, in the learning path's order.
 //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog
 //! --features bake`: do not edit; change the JSON files and run it again.
-//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json.
+//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json, negative-cache.json, cdc-invalidation.json, cross-region-read-your-writes.json.
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
@@ -8097,6 +8097,790 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     text: crate::sim::scenario::rules::EndingText(
                         " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit."
                             .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("negative-cache".to_owned()),
+            title: "A cached \"not found\" outlives the insert".to_owned(),
+            summary: "A reader looks up user:2, which does not exist, and the service caches absent so that repeated misses do not reach the database. The writer then creates user:2, and the insert path deletes nothing: a new row, it assumes, cannot be cached. The reader looks again and is told user:2 does not exist."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Negative caching keeps lookups of missing rows off the database: DNS resolvers cache a \"no such name\" (RFC 2308), and Spring's cache stores `null` as a `NullValue`. The cached `absent` has a TTL of its own, here 5 minutes."
+                    .to_owned(),
+                "The writer inserts `user:2` (`v1`). Its code path deletes the key after an update but not after an insert, so the cached `absent` stays, and the reader is told `user:2` does not exist."
+                    .to_owned(),
+                "Fixes:".to_owned(),
+                "- `invalidate-on-insert`: the insert deletes the key too. A read that began before the insert can still set `absent` after that delete: the stale-set race."
+                    .to_owned(),
+                "- `short-negative-ttl`: `absent` lives 50 ms. The cache is right again once it expires, but readers were told wrong until then: bounded staleness, not consistency."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "reader: get user:2 (miss) → select: no row → set absent (its own TTL)"
+                    .to_owned(),
+                "writer: insert user:2 (v1), no delete".to_owned(),
+                "reader: get user:2 → hit absent".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Lookups of rows that do not exist stop reaching the database."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A cached \"not found\" is a value like any other: whatever creates the row must invalidate it, or readers are told it does not exist until its TTL."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.negative = Some(crate::sim::config::NegativeConfig {
+                    ttl_ms: 300000u64,
+                    invalidate_on_insert: false,
+                });
+                c.clients = alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 30u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Insert,
+                                key: crate::sim::ids::Key(2u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]);
+                c
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "invalidate-on-insert".to_owned(),
+                    ),
+                    title: "Invalidate on insert".to_owned(),
+                    what: "The insert deletes the key after its commit, as an update does, so a cached \"not found\" goes."
+                        .to_owned(),
+                    cost: "One more delete per insert. A read that began before the insert can still set absent after the delete: the stale-set race, which leases or versioned sets close."
+                        .to_owned(),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.negative = Some(
+                            Some(crate::sim::config::NegativeConfig {
+                                ttl_ms: 300000u64,
+                                invalidate_on_insert: true,
+                            }),
+                        );
+                        p
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new(
+                        "short-negative-ttl".to_owned(),
+                    ),
+                    title: "Short negative TTL".to_owned(),
+                    what: "A cached absent lives 50 ms instead of 5 minutes.".to_owned(),
+                    cost: "More lookups of missing rows reach the database, and until the entry expires readers are still told the row does not exist: bounded staleness, not consistency."
+                        .to_owned(),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.negative = Some(
+                            Some(crate::sim::config::NegativeConfig {
+                                ttl_ms: 50u64,
+                                invalidate_on_insert: false,
+                            }),
+                        );
+                        p
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(2u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new(
+                                "invalidate-on-insert".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(2u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "invalidate-on-insert".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(2u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(2u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "invalidate-on-insert".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(2u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:2}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(2u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:2}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(2u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "short-negative-ttl".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(2u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(2u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "invalidate-on-insert".to_owned(),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("cdc-invalidation".to_owned()),
+            title: "Invalidation from the commit log".to_owned(),
+            summary: "The service only commits; an invalidator tails the primary's commit log and deletes each changed key, in commit order. The service crashes right after its commit, where dual-write-crash lost its event, and the invalidator crashes with the change on its way: after its restart it reads the log again from its position, and the key is deleted all the same."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "Change data capture: the `invalidator` reads the primary's commit log from its own position, as Debezium reads MySQL's binlog and as Facebook's McSqueal turns it into memcache deletes. The service does no invalidation at all, so no code path can forget it. A reader has cached `user:1` at `v1`."
+                    .to_owned(),
+                "The service commits `v2` and crashes before anything else, as in `dual-write-crash`. The commit is in the log, and the log is the invalidator's only input. The invalidator crashes too, with the change on its way; its position is on disk, so after its restart it asks for the log from there and deletes `user:1`."
+                    .to_owned(),
+                "CDC fixes the dual write, not the stale-set race: a read that misses before a commit and sets after the delete still leaves the old row. Facebook pairs McSqueal with leases."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "reader: miss → select v1 → set v1".to_owned(),
+                "writer: commit v2 on the primary (the service crashes)".to_owned(),
+                "primary's commit log → invalidator: lsn 2 (user:1)".to_owned(),
+                "invalidator: delete user:1, then record lsn 2 as its position"
+                    .to_owned(),
+                "reader: miss → select v2 → set v2".to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Every commit invalidates, whichever code path made it: the log is the single source."
+                    .to_owned(),
+                "A crash of the service or of the invalidator loses no invalidation."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "The delete comes a little after the commit (the log's delay), and the stale-set race remains: pair it with leases or versioned sets."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::NoLostEvent,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbWrites,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.write_mode = crate::sim::config::WriteMode::CommitOnly;
+                c.invalidator = Some(crate::sim::config::InvalidatorConfig {
+                    tails: crate::sim::config::ReadFrom::Primary,
+                    delay_ms: 2u64,
+                    retry_ms: 50u64,
+                });
+                c.restart_after_ms = Some(20u64);
+                c.clients = alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 60u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 10u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]);
+                c
+            },
+            fixes: alloc::vec::Vec::from([]),
+            script: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "db-write-reply".to_owned(),
+                            to: Some(
+                                crate::sim::scenario::rules::NodeName(
+                                    crate::sim::ids::NodeId::Service(1u8),
+                                ),
+                            ),
+                            version: None,
+                        }),
+                        crate::sim::scenario::rules::Cond::NeverCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Service(1u8),
+                        ),
+                    ),
+                },
+                crate::sim::scenario::rules::Rule {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
+                            kind: "change".to_owned(),
+                            to: Some(
+                                crate::sim::scenario::rules::NodeName(
+                                    crate::sim::ids::NodeId::Invalidator,
+                                ),
+                            ),
+                            version: None,
+                        }),
+                        crate::sim::scenario::rules::Cond::NeverCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Invalidator,
+                            ),
+                        ),
+                    ]),
+                    then: crate::sim::scenario::rules::Then::Crash(
+                        crate::sim::scenario::rules::NodeName(
+                            crate::sim::ids::NodeId::Invalidator,
+                        ),
+                    ),
+                },
+            ]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Stale(
+                            crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                    key: crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                }),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}: consistent.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Service(1u8),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::HasCrashed(
+                            crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Invalidator,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases."
+                            .to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new(
+                "cross-region-read-your-writes".to_owned(),
+            ),
+            title: "Reading your own write in another region".to_owned(),
+            summary: "Two regions, as Facebook's memcache runs them (NSDI 2013, §5). The writer is in the region without the primary: its service commits v2 on the primary across regions and deletes the key in its region's cache, then the writer reads the key back. The miss reads the region's replica, which has not applied v2 yet, and the writer is told v1: it does not read its own write."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "The master region has the primary `db` and `cache` (which does not hold `user:1`). The other region has a `replica` of the primary, its own `cache-2` and `service-2`, and an `invalidator` (McSqueal) that tails the replica's log and deletes changed keys from `cache-2`. A hop between the regions costs 30 ms more."
+                    .to_owned(),
+                "The writer, served by `service-2`, commits `v2` on the primary and deletes `user:1` in `cache-2`. It then reads `user:1`: `service-2` misses, reads the replica, which has not applied `v2` yet, sets `v1` and returns it. The writer was told its write succeeded and then read an older version. When replication arrives the invalidator deletes the stale copy, so the cache ends right; the read was wrong all the same."
+                    .to_owned(),
+                "Fix:".to_owned(),
+                "- `remote-marker`: before the write, `service-2` sets a marker for the key in `cache-2` and waits for the reply; a miss that finds the marker reads the primary across regions; the invalidator clears the marker when the write has replicated. The cost: cross-region latency on those reads."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "writer → service-2: commit v2 on the primary (across regions), delete user:1 in cache-2"
+                    .to_owned(),
+                "writer → service-2: read user:1: miss → the replica (still v1) → set v1 → v1"
+                    .to_owned(),
+                "primary → replica (lag + cross-region) → invalidator: delete user:1 in cache-2"
+                    .to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "Each region reads its own replica and cache: reads stay local and fast."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "A writer far from the primary can read its own write back from a replica that has not applied it."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::ReadYourWrites,
+                ),
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::ReplicaReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.latency = crate::sim::config::Latency {
+                    client_ms: 1u64,
+                    cache_ms: 1u64,
+                    db_read_ms: 2u64,
+                    db_write_ms: 5u64,
+                    cross_region_ms: 30u64,
+                };
+                c.replica = Some(crate::sim::config::ReplicaConfig {
+                    lag_ms: 20u64,
+                    miss_reads: crate::sim::config::ReadFrom::Primary,
+                });
+                c.invalidator = Some(crate::sim::config::InvalidatorConfig {
+                    tails: crate::sim::config::ReadFrom::Replica,
+                    delay_ms: 2u64,
+                    retry_ms: 50u64,
+                });
+                c.clients = alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]);
+                c.topology = alloc::vec::Vec::from([
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Replica(1u8),
+                        service: None,
+                        cache: None,
+                        reads: None,
+                        region: Some(2u8),
+                    },
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Cache(2u8),
+                        service: None,
+                        cache: None,
+                        reads: None,
+                        region: Some(2u8),
+                    },
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Service(2u8),
+                        service: None,
+                        cache: Some(crate::sim::ids::NodeId::Cache(2u8)),
+                        reads: Some(crate::sim::ids::NodeId::Replica(1u8)),
+                        region: Some(2u8),
+                    },
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Invalidator,
+                        service: None,
+                        cache: None,
+                        reads: None,
+                        region: Some(2u8),
+                    },
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Writer(1u8),
+                        service: Some(crate::sim::ids::NodeId::Service(2u8)),
+                        cache: None,
+                        reads: None,
+                        region: Some(2u8),
+                    },
+                ]);
+                c
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("remote-marker".to_owned()),
+                    title: "Remote marker".to_owned(),
+                    what: "Before the write, service-2 sets a marker for the key in cache-2 and waits; a miss that finds it reads the primary across regions; the invalidator clears it once the write has replicated. From \"Scaling Memcache at Facebook\" (NSDI 2013, §5)."
+                        .to_owned(),
+                    cost: "Reads of a marked key cross regions (30 ms each way here), and every write pays one more cache round trip first."
+                        .to_owned(),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.remote_marker = Some(true);
+                        p
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::ReadYourWrites,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::ReadYourWrites,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFix(
+                            crate::sim::codec::file::At::new("remote-marker".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Try the fix.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::ReadYourWrites,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "The writer read {answer writer} after its write: read-your-writes holds."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::ReadYourWrites,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("remote-marker".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Compare(
+                            crate::sim::scenario::rules::Quantity("db-reads".to_owned()),
+                            crate::sim::scenario::rules::Op::More,
+                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Holds(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Every cached copy matches the primary at the end.".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " But cache-matches-db is broken: {broken}.".to_owned(),
                     ),
                 },
             ]),
