@@ -192,6 +192,8 @@ pub struct View {
     pub guards: Vec<GuardView>,
     /// The other cache nodes of the topology, by id.
     pub copies: Vec<CopyView>,
+    /// Each service instance's near copies (its in-process cache), with its id.
+    pub near: Vec<(NodeId, CacheEntryView)>,
     /// The routes the nodes hold: each client to its service, each service to its
     /// cache and to where its misses read (the diagram's lines beyond the fixed ones).
     pub routes: Vec<(NodeId, NodeId)>,

@@ -125,6 +125,7 @@ fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
                             .cache
                             .iter()
                             .chain(v.copies.iter().flat_map(|c| &c.entries))
+                            .chain(v.near.iter().map(|(_, e)| e))
                             .any(|e| e.key == r.key && e.stale);
                         assert!(db.contains(&format!("{} = {}", r.key, r.value)));
                         assert_eq!(

@@ -242,3 +242,41 @@ fn the_second_region_is_a_group_named_with_its_latency() {
     assert!(node_markup(&svg, "cache-2").contains("user:1 = v1"));
     assert!(!node_markup(&svg, "cache").contains("user:1"));
 }
+
+#[test]
+fn a_service_instance_shows_its_near_copies_and_marks_a_stale_one() {
+    // cache-aside-write, the reader served by service-2; both instances keep near
+    // caches, without tracking: the writer's commit leaves service-2's copy stale.
+    let s = scenarios::find("cache-aside-write").unwrap();
+    let mut text = file::to_json(s);
+    let at = text.find("\"settings\": {").unwrap() + "\"settings\": {".len();
+    text.insert_str(
+        at,
+        r#""topology": [{"id": "service-2"}, {"id": "reader", "service": "service-2"}],
+           "near": {"ttl_ms": 5000, "tracking": false}, "#,
+    );
+    let t = file::from_json(&text).unwrap().into_scenario();
+    let mut run = Run::with_default_seed(t, Fixes::none());
+    run.run_to_end();
+    let (mut shown, mut stale) = (0, 0);
+    for step in 0..=run.recorded() {
+        run.seek(step);
+        let v = View::of(run.world(), t);
+        for layout in [Layout::Wide, Layout::Narrow] {
+            check(&format!("near caches step {step} {layout:?}"), &v, layout);
+        }
+        let svg = figure::svg(&v, &Marks::none(Layout::Wide));
+        for (service, e) in &v.near {
+            let drawn = node_markup(&svg, &service.to_string());
+            let line = format!("near {} = {}", e.key, e.value);
+            assert!(drawn.contains(&line), "step {step}: {line} in {drawn}");
+            assert_eq!(drawn.contains(&format!("{line} ≠ db")), e.stale);
+            shown += 1;
+            stale += usize::from(e.stale);
+        }
+    }
+    assert!(
+        shown > 0 && stale > 0,
+        "near copies drawn ({shown}), a stale one ({stale})"
+    );
+}

@@ -111,6 +111,7 @@ impl View {
             cache,
             guards,
             copies,
+            near: near(world),
             routes: routes(world),
             cross_region_ms: world.config.latency.cross_region_ms,
             db,
@@ -243,6 +244,27 @@ fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>
             }),
     );
     (entries, guards)
+}
+
+/// Every service instance's live near copies, each marked when it is not the value
+/// the database has committed.
+fn near(world: &World) -> Vec<(NodeId, CacheEntryView)> {
+    let now = world.now_ms;
+    let mut out = Vec::new();
+    for (id, s) in world.nodes.services() {
+        for (k, e) in s.near.entries.iter().filter(|(_, e)| e.expires_ms > now) {
+            let entry = CacheEntryView {
+                key: k.to_string(),
+                value: e.version.to_string(),
+                version: e.version.0,
+                expires_ms: e.expires_ms,
+                expires_at: Some(e.expires_ms),
+                stale: e.version != world.expected(*k),
+            };
+            out.push((id, entry));
+        }
+    }
+    out
 }
 
 /// The routes of the topology, as the nodes hold them: each client to its service,

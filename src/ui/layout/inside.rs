@@ -67,10 +67,13 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         }
         NodeId::Db => {
             for r in &v.db {
-                let differs = v.cache.iter().any(|e| e.key == r.key && e.stale)
-                    || v.copies
-                        .iter()
-                        .any(|c| c.entries.iter().any(|e| e.key == r.key && e.stale));
+                // Any copy of the key that differs: a cache node's or a near one.
+                let differs = v
+                    .cache
+                    .iter()
+                    .chain(v.copies.iter().flat_map(|c| &c.entries))
+                    .chain(v.near.iter().map(|(_, e)| e))
+                    .any(|e| e.key == r.key && e.stale);
                 out.push(if differs {
                     Line {
                         text: format!("{} = {} ≠ cache", r.key, r.value),
@@ -91,6 +94,17 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
             }
         }
         NodeId::Service(_) => {
+            // Its near cache first (a copy like the cache node's), then its requests.
+            for (_, e) in v.near.iter().filter(|(s, _)| *s == id) {
+                out.push(if e.stale {
+                    Line {
+                        text: format!("near {} = {} ≠ db", e.key, e.value),
+                        class: "stale",
+                    }
+                } else {
+                    Line::plain(format!("near {} = {}", e.key, e.value))
+                });
+            }
             for r in v.requests.iter().filter(|r| r.service == id) {
                 out.push(Line::plain(r.text.clone()));
             }
