@@ -40,89 +40,18 @@
 //! thread between calls), and an item (timer, message) that names only requests and
 //! leases already named is hashed once: its hash before names are given is its hash
 //! after.
-use super::cache::{Cache, SetGuard};
 use super::config::{LoadGuard, Op};
 use super::ids::{FlowId, NodeId};
 use super::msg::{LeaseReply, Message, Payload};
 use super::parts::{Flow, Timer, TimerKind};
-use super::service::Service;
 use super::world::World;
 use std::hash::{Hash, Hasher};
 
-/// The word hasher of the fingerprint: deterministic on every platform.
-#[derive(Clone, Copy, Debug)]
-pub struct WordHasher {
-    state: u64,
-    words: u64,
-}
-
-impl Default for WordHasher {
-    fn default() -> Self {
-        WordHasher {
-            state: 0x243F_6A88_85A3_08D3,
-            words: 0,
-        }
-    }
-}
-
-/// SplitMix64's finalizer (Stafford's variant 13).
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-impl WordHasher {
-    pub fn word(&mut self, w: u64) {
-        const M: u64 = 0xC6A4_A793_5BD1_E995;
-        self.words += 1;
-        let mut k = w.wrapping_mul(M);
-        k ^= k >> 47;
-        k = k.wrapping_mul(M);
-        self.state = (self.state ^ k).wrapping_mul(M);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        mix(self.state ^ self.words.rotate_left(32))
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.word(u64::from_le_bytes(b));
-        }
-        self.word(bytes.len() as u64);
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.word(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.word(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.word(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.word(i);
-    }
-    // Lengths and enum discriminants arrive as `usize`/`isize`: fed as 64 bits, so a
-    // wasm32 build hashes them like a 64-bit one.
-    fn write_usize(&mut self, i: usize) {
-        self.word(i as u64);
-    }
-    fn write_isize(&mut self, i: isize) {
-        self.word(i as i64 as u64);
-    }
-}
-
-/// The 64-bit hash of one value, with our hasher.
-fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
-    let mut h = WordHasher::default();
-    value.hash(&mut h);
-    h.finish()
-}
+mod hash;
+mod words;
+use hash::hash_of;
+pub use hash::WordHasher;
+use words::{cache_words, service_words};
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -552,87 +481,6 @@ impl World {
             (from, to, w).hash(&mut h);
         }
         h.finish()
-    }
-}
-
-/// A cache node's words: its leases, entries, tombstones and locks as the rules read
-/// them, and the rest as is.
-fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mut WordHasher) {
-    // A lease is read through its end (issued + period), like every deadline.
-    let period_ms = match cache.guard {
-        SetGuard::Lease { period_ms } => period_ms,
-        _ => 0,
-    };
-    h.word(cache.leases.len() as u64);
-    for (key, lease) in cache.leases.iter() {
-        let ends = clock.at(lease.issued_ms.saturating_add(period_ms));
-        (key, names.token(lease.token), ends).hash(h);
-    }
-    h.word(cache.entries.len() as u64);
-    for (key, e) in cache.entries.iter() {
-        (
-            key,
-            e.version,
-            clock.expiry(e.expires_ms),
-            clock.xfetch_only(e.delta_ms),
-        )
-            .hash(h);
-    }
-    h.word(cache.tombstones.len() as u64);
-    for (key, t) in cache.tombstones.iter() {
-        (key, t.version, clock.at(t.until_ms)).hash(h);
-    }
-    h.word(cache.locks.len() as u64);
-    for (key, l) in cache.locks.iter() {
-        (key, l.holder, clock.at(l.until_ms)).hash(h);
-    }
-    (
-        cache.guard,
-        cache.rng,
-        &cache.queue,
-        &cache.log,
-        &cache.known,
-    )
-        .hash(h);
-    // Its tracking table (`tracking.rs`): nothing while empty, so the fingerprints of
-    // worlds without near caches stand.
-    if !cache.tracking.readers.is_empty() {
-        cache.tracking.readers.hash(h);
-    }
-}
-
-/// A service's words: its open requests (a set, in content order) and its
-/// single-flight loads.
-fn service_words(service: &Service, names: &mut Names, order: &mut Order, h: &mut WordHasher) {
-    // Open requests: a set, in content order (names not yet given sort last).
-    let open = &service.flows;
-    order.clear();
-    order.extend(
-        open.iter()
-            .enumerate()
-            .map(|(i, f)| (hash_of(&names.open_request(f, false)), f.id.0, i, false)),
-    );
-    order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
-    h.word(order.len() as u64);
-    for (_, _, i, _) in order.iter() {
-        names.open_request(&open[*i], true).hash(h);
-    }
-    h.word(service.loading.len() as u64);
-    for (key, waiters) in service.loading.iter() {
-        key.hash(h);
-        h.word(waiters.len() as u64);
-        for w in waiters {
-            names.flow(*w).hash(h);
-        }
-    }
-    service.loads_done.hash(h);
-    // Its near cache (`near.rs`): nothing while empty, so the fingerprints of worlds
-    // without near caches stand. An expiry as the rules read it.
-    if !service.near.entries.is_empty() {
-        h.word(service.near.entries.len() as u64);
-        for (key, e) in service.near.entries.iter() {
-            (key, e.version, names.clock.expiry(e.expires_ms)).hash(h);
-        }
     }
 }
 

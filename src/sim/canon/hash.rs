@@ -1,0 +1,78 @@
+//! The fingerprint's word hasher: our own, so a fingerprint is the same natively and
+//! in wasm32 (see the module above for the mixing steps and why).
+use std::hash::{Hash, Hasher};
+
+/// The word hasher of the fingerprint: deterministic on every platform.
+#[derive(Clone, Copy, Debug)]
+pub struct WordHasher {
+    state: u64,
+    words: u64,
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher {
+            state: 0x243F_6A88_85A3_08D3,
+            words: 0,
+        }
+    }
+}
+
+/// SplitMix64's finalizer (Stafford's variant 13).
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl WordHasher {
+    pub fn word(&mut self, w: u64) {
+        const M: u64 = 0xC6A4_A793_5BD1_E995;
+        self.words += 1;
+        let mut k = w.wrapping_mul(M);
+        k ^= k >> 47;
+        k = k.wrapping_mul(M);
+        self.state = (self.state ^ k).wrapping_mul(M);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        mix(self.state ^ self.words.rotate_left(32))
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(b));
+        }
+        self.word(bytes.len() as u64);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.word(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.word(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.word(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.word(i);
+    }
+    // Lengths and enum discriminants arrive as `usize`/`isize`: fed as 64 bits, so a
+    // wasm32 build hashes them like a 64-bit one.
+    fn write_usize(&mut self, i: usize) {
+        self.word(i as u64);
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.word(i as i64 as u64);
+    }
+}
+
+/// The 64-bit hash of one value, with our hasher.
+pub(super) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = WordHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
