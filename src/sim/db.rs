@@ -75,6 +75,35 @@ pub struct LogEntry {
     pub version: Version,
 }
 
+/// A log reader (a replica, the invalidator) opens its stream at `from_lsn` over
+/// connection `conn`: a new connection replaces its old one (closed), and every entry
+/// of `log` after `from_lsn` is sent again, `delay_ms` apart from now. Shared by the
+/// primary and a replica that streams its own log. Returns how many were sent.
+pub(crate) fn open_stream(
+    streams: &mut Vec<(NodeId, u32)>,
+    log: &[LogEntry],
+    ctx: &mut Ctx,
+    who: NodeId,
+    from_lsn: u32,
+    conn: u32,
+    delay_ms: u64,
+) -> u32 {
+    streams.retain(|(n, _)| *n != who);
+    streams.push((who, conn));
+    let mut resent = 0;
+    for e in log.iter().filter(|e| e.lsn > from_lsn) {
+        let change = Payload::Change {
+            lsn: e.lsn,
+            key: e.key,
+            version: e.version,
+            conn,
+        };
+        ctx.send(who, None, change, delay_ms);
+        resent += 1;
+    }
+    resent
+}
+
 /// An open transaction: `client`'s update of `key`, not yet visible to anyone else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Txn {
@@ -362,20 +391,16 @@ impl Db {
             }
             Payload::Replicate { from_lsn, conn } => {
                 let who = msg.from;
-                // A new connection replaces the old one: the old one is closed.
-                self.streams.retain(|(n, _)| *n != who);
-                self.streams.push((who, conn));
-                let mut resent = 0;
-                for e in self.log.iter().filter(|e| e.lsn > from_lsn) {
-                    let change = Payload::Change {
-                        lsn: e.lsn,
-                        key: e.key,
-                        version: e.version,
-                        conn,
-                    };
-                    ctx.send(who, None, change, lat.stream_ms(who));
-                    resent += 1;
-                }
+                let delay_ms = lat.stream_ms(who);
+                let resent = open_stream(
+                    &mut self.streams,
+                    &self.log,
+                    ctx,
+                    who,
+                    from_lsn,
+                    conn,
+                    delay_ms,
+                );
                 DbFact::Streaming {
                     to: who,
                     from_lsn,

@@ -139,20 +139,15 @@ impl Replica {
             }
             Payload::Replicate { from_lsn, conn } => {
                 let who = msg.from;
-                // A new connection replaces the old one: the old one is closed.
-                self.streams.retain(|(n, _)| *n != who);
-                self.streams.push((who, conn));
-                let mut resent = 0;
-                for e in self.log.iter().filter(|e| e.lsn > from_lsn) {
-                    let change = Payload::Change {
-                        lsn: e.lsn,
-                        key: e.key,
-                        version: e.version,
-                        conn,
-                    };
-                    ctx.send(who, None, change, self.stream_ms);
-                    resent += 1;
-                }
+                let resent = super::db::open_stream(
+                    &mut self.streams,
+                    &self.log,
+                    ctx,
+                    who,
+                    from_lsn,
+                    conn,
+                    self.stream_ms,
+                );
                 ReplicaFact::Streaming {
                     to: who,
                     from_lsn,
