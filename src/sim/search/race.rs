@@ -10,7 +10,7 @@
 //! `event-invalidation`, `hybrid`) and fixes that close only their scenario's own
 //! window (`update-then-delete`, `durable-queue`, `durable-bus`, `outbox`) still have
 //! this interleaving: a read that straddles the write.
-use crate::sim::ids::{FlowId, Key, Version};
+use crate::sim::ids::{FlowId, Key, NodeId, Version};
 use crate::sim::msg::Payload;
 use crate::sim::world::{Event, World};
 
@@ -22,13 +22,15 @@ pub const STALE_SET: &str = "stale-set-race";
 /// that does not replay).
 pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     let mut world = start.clone();
-    // Per key, whether the cache's current entry was stored by a late set of a loaded
-    // value (older than the version expected when it landed).
-    let mut late: Vec<Key> = Vec::new();
+    // Per cache node and key, whether the node's current entry was stored by a late
+    // set of a loaded value (older than the version expected when it landed): every
+    // cache node's copies, not only the first's.
+    let mut late: Vec<(NodeId, Key)> = Vec::new();
     // Per request, the version expected of its key when its last get reached the cache.
     let mut at_miss: Vec<(FlowId, Version)> = Vec::new();
-    let version_of =
-        |w: &World, k: &Key| -> Option<Version> { w.cache().entries.get(k).map(|e| e.version) };
+    let version_of = |w: &World, (node, k): &(NodeId, Key)| -> Option<Version> {
+        w.nodes.cache(*node)?.entries.get(k).map(|e| e.version)
+    };
     // Bounded by the path's length.
     for &event in path {
         let message = match event {
@@ -57,7 +59,7 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
                         .iter()
                         .any(|(f, latest)| *f == flow && version >= *latest);
                     if straddles && version < world.expected(key) {
-                        stale_set = Some((key, version));
+                        stale_set = Some(((m.to, key), version));
                     }
                 }
                 _ => {}
@@ -71,19 +73,59 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
             .filter(|(k, v)| version_of(&world, k) == *v)
             .map(|(k, _)| k)
             .collect();
-        if let Some((key, version)) = stale_set {
-            let stored = version_of(&world, &key) == Some(version);
-            if stored && !late.contains(&key) {
-                late.push(key);
+        if let Some((copy, version)) = stale_set {
+            let stored = version_of(&world, &copy) == Some(version);
+            if stored && !late.contains(&copy) {
+                late.push(copy);
             }
         }
     }
-    let stale_at_end = late.iter().any(|k| {
+    let stale_at_end = late.iter().any(|(node, k)| {
         world
-            .cache()
-            .entries
-            .get(k)
+            .nodes
+            .cache(*node)
+            .and_then(|c| c.entries.get(k))
             .is_some_and(|e| e.expires_ms > world.now_ms && e.version < world.expected(*k))
     });
     stale_at_end.then_some(STALE_SET)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::file;
+    use crate::sim::scenarios;
+    use crate::sim::{Fixes, Run};
+
+    /// The stale-set race played by `service-2`, which reads and fills `cache-2`: the
+    /// late set lands in the second cache node, and the race is recognised there.
+    #[test]
+    fn a_late_set_into_a_second_cache_node_is_the_stale_set_race() {
+        let s = scenarios::find(STALE_SET).unwrap();
+        let text = file::to_json(s);
+        let topology = r#""topology": [
+      {"id": "cache-2"},
+      {"id": "service-2", "cache": "cache-2"},
+      {"id": "reader", "service": "service-2"},
+      {"id": "writer", "service": "service-2"}
+    ],
+    "#;
+        let at = text.find("\"settings\": {").unwrap() + "\"settings\": {".len();
+        let text = format!("{}\n    {topology}{}", &text[..at], &text[at..]);
+        let s = file::from_json(&text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_scenario();
+        let mut run = Run::new(s, Fixes::none(), s.seed);
+        let start = run.world().clone();
+        run.run_to_end();
+        let cache2 = NodeId::Cache(2);
+        let held = run
+            .world()
+            .nodes
+            .cache(cache2)
+            .and_then(|c| c.entries.get(&Key(1)));
+        assert_eq!(held.map(|e| e.version), Some(Version(1)));
+        assert!(run.world().cache().entries.is_empty());
+        assert_eq!(teaches(&start, &run.choices()), Some(STALE_SET));
+    }
 }
