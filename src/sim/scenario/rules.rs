@@ -7,16 +7,18 @@
 //! an ending is a general question about the state (a metric, an invariant, a cached
 //! copy against its row, a message in flight, a node's status), never a per-scenario
 //! flag.
-use crate::sim::books::{Happened, Invariant, Metric};
+use crate::sim::books::{copies, CachedCopy, Happened, Invariant, Metric};
 use crate::sim::codec::file::At;
 use crate::sim::fault::{Fault, NodeStatus};
-use crate::sim::ids::{Key, NodeId};
+use crate::sim::ids::Key;
 use crate::sim::scenario::Fixes;
 use crate::sim::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 
 mod names;
+mod text;
 pub use names::{EndingText, InvariantName, KeyName, MetricName, NodeName, Quantity};
+pub use text::{say, unknown_placeholder, PLACEHOLDERS};
 
 /// A condition on the state (and, for endings, on the fixes switched on).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,11 +36,12 @@ pub enum Cond {
     Holds(InvariantName),
     /// The named invariant is broken.
     Broken(InvariantName),
-    /// The cache holds a live copy of the key that differs from its row.
+    /// Some cache (a cache node, a near cache, the CDN edge) holds a live copy of the
+    /// key that differs from its row.
     Stale(KeyName),
-    /// The cache holds a live copy equal to the row.
+    /// Some cache holds a live copy of the key, and every live copy equals the row.
     Fresh(KeyName),
-    /// The cache holds no live copy of the key.
+    /// No cache holds a live copy of the key.
     Uncached(KeyName),
     /// A metric is within bounds.
     Metric(MetricCond),
@@ -265,6 +268,12 @@ fn answer(w: &World, client: crate::sim::ids::NodeId) -> Option<crate::sim::ids:
         })
 }
 
+/// Every live cached copy of `key`: each cache node's, each near cache's, the CDN
+/// edge's (`books::copies`), not only the first cache's.
+fn live_copies(w: &World, key: Key) -> impl Iterator<Item = CachedCopy> + '_ {
+    copies(w).filter(move |c| c.key == key && c.entry.expires_ms > w.now_ms)
+}
+
 /// Every invariant, for `all-hold` and `any-broken`.
 const INVARIANTS: [Invariant; 4] = [
     Invariant::CacheMatchesDb,
@@ -289,7 +298,7 @@ pub fn key(text: &str) -> Option<Key> {
 impl Cond {
     /// Whether the condition holds in `w` with `fixes` on.
     pub fn holds(&self, w: &World, fixes: &Fixes) -> bool {
-        let live = |k: Key| w.cache().live(k, w.now_ms);
+        let differs = |k: Key, c: CachedCopy| c.entry.version != w.db().read(k);
         match self {
             Cond::Fix(f) => fixes.has(&f.value),
             Cond::NoFix(f) => !fixes.has(&f.value),
@@ -297,9 +306,12 @@ impl Cond {
             Cond::AnyBroken => INVARIANTS.iter().any(|i| i.check(w).is_err()),
             Cond::Holds(n) => n.0.check(w).is_ok(),
             Cond::Broken(n) => n.0.check(w).is_err(),
-            Cond::Stale(k) => live(k.0).is_some_and(|e| e.version != w.db().read(k.0)),
-            Cond::Fresh(k) => live(k.0).is_some_and(|e| e.version == w.db().read(k.0)),
-            Cond::Uncached(k) => live(k.0).is_none(),
+            Cond::Stale(k) => live_copies(w, k.0).any(|c| differs(k.0, c)),
+            Cond::Fresh(k) => {
+                let mut copies = live_copies(w, k.0).peekable();
+                copies.peek().is_some() && copies.all(|c| !differs(k.0, c))
+            }
+            Cond::Uncached(k) => live_copies(w, k.0).next().is_none(),
             Cond::Metric(m) => {
                 let v = m.name.0.value(&w.metrics);
                 m.at_least.is_none_or(|lo| v >= lo) && m.at_most.is_none_or(|hi| v <= hi)
@@ -425,189 +437,4 @@ impl Rule {
         };
         Some(Event::Fault(fault))
     }
-}
-
-/// What the endings say about `w`: the parts whose conditions hold, filled in.
-pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
-    let mut out = String::new();
-    for e in endings {
-        if e.when.iter().all(|c| c.holds(w, fixes)) {
-            out.push_str(&fill(&e.text.0, w));
-        }
-    }
-    out
-}
-
-/// The placeholders an ending's text may hold, in braces.
-pub const PLACEHOLDERS: &[&str] = &[
-    "holds user:N",
-    "other-path user:N",
-    "count QUANTITY one|many",
-    "value QUANTITY",
-    "acked user:N",
-    "answer reader",
-    "stale-stay user:N …",
-    "cache user:N",
-    "db user:N",
-    "expires user:N",
-    "metric NAME",
-    "ttl_ms",
-    "outbox-published",
-    "outbox-rows",
-    "dlq",
-    "stale user:N user:M …",
-    "broken",
-];
-
-/// The value of one placeholder, or `None` when it is not one.
-fn value(name: &str, w: &World) -> Option<String> {
-    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
-    let cached = |k: Key| w.cache().live(k, w.now_ms);
-    Some(match head {
-        "holds" => holds(w, key(rest)?),
-        "other-path" => other_path(w, key(rest)?),
-        "count" => {
-            let (q, nouns) = rest.split_once(' ')?;
-            let (one, many) = nouns.split_once('|')?;
-            crate::sim::describe::count(Quantity::parse(q)?.value(w), one, many)
-        }
-        "value" => Quantity::parse(rest)?.value(w).to_string(),
-        "acked" => w.books.acked.get(&key(rest)?)?.to_string(),
-        "answer" => answer(w, NodeId::parse(rest)?).map_or("nothing".into(), |v| v.to_string()),
-        "stale-stay" => {
-            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
-            let stale: Vec<String> = keys?
-                .into_iter()
-                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db().read(*k)))
-                .map(|k| k.to_string())
-                .collect();
-            let verb = if stale.len() == 1 { "stays" } else { "stay" };
-            format!("{} {verb}", stale.join(" and "))
-        }
-        "cache" => cached(key(rest)?).map_or("nothing".into(), |e| e.version.to_string()),
-        "db" => w.db().read(key(rest)?).to_string(),
-        "replica" => w.replica().read(key(rest)?).to_string(),
-        "expires" => cached(key(rest)?).map_or("never".into(), |e| e.expires_ms.to_string()),
-        "metric" => metric(rest)?.value(&w.metrics).to_string(),
-        "ttl_ms" => w.config.ttl_ms.to_string(),
-        "outbox-published" => w
-            .db()
-            .outbox
-            .iter()
-            .filter(|r| r.published)
-            .count()
-            .to_string(),
-        "outbox-rows" => w.db().outbox.len().to_string(),
-        "dlq" => w.bus().dlq.len().to_string(),
-        "stale" => {
-            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
-            let stale: Vec<String> = keys?
-                .into_iter()
-                .filter(|k| cached(*k).is_some_and(|e| e.version != w.db().read(*k)))
-                .map(|k| k.to_string())
-                .collect();
-            stale.join(" and ")
-        }
-        "broken" => INVARIANTS
-            .iter()
-            .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
-            .collect::<Vec<_>>()
-            .join("; "),
-        _ => return None,
-    })
-}
-
-/// The ending's sentence about `key`, read off the state: "The cache and the database
-/// both hold user:1 = v2", "The cache holds user:1 = v1 while the database has v2", or
-/// "The cache holds nothing for user:1; the database has v2".
-fn holds(w: &World, key: Key) -> String {
-    let db = w.db().read(key);
-    match w.cache().live(key, w.now_ms) {
-        Some(e) if e.version == db => format!("The cache and the database both hold {key} = {db}"),
-        Some(e) => format!(
-            "The cache holds {key} = {} while the database has {db}",
-            e.version
-        ),
-        None => format!("The cache holds nothing for {key}; the database has {db}"),
-    }
-}
-
-/// An ending for a run that took another path than the scenario's story (a learner's
-/// order, a fault): only what the state says, each invariant that is broken and why.
-fn other_path(w: &World, key: Key) -> String {
-    let broken: Vec<String> = INVARIANTS
-        .into_iter()
-        .filter_map(|i| {
-            i.check(w)
-                .err()
-                .map(|why| format!("{} is broken: {why}", i.name()))
-        })
-        .collect();
-    let verdict = if broken.is_empty() {
-        "Every invariant holds.".to_string()
-    } else {
-        format!("{}.", broken.join("; "))
-    };
-    format!(
-        "Done. This run took another path than the story above. {}. {verdict}",
-        holds(w, key)
-    )
-}
-
-/// The first of the text's placeholders that is not known.
-pub fn unknown_placeholder(text: &str) -> Option<String> {
-    placeholders(text).find(|p| !known(p))
-}
-
-/// Whether `name` is a placeholder `value` can fill (its words, not its value now).
-fn known(name: &str) -> bool {
-    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
-    let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
-    match head {
-        "holds" | "other-path" | "cache" | "db" | "replica" | "expires" | "acked" => {
-            key(rest).is_some()
-        }
-        "stale" | "stale-stay" => keys(),
-        "count" => rest
-            .split_once(' ')
-            .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
-        "value" => Quantity::parse(rest).is_some(),
-        "metric" => metric(rest).is_some(),
-        "answer" => NodeId::parse(rest).is_some(),
-        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "broken" => rest.is_empty(),
-        _ => false,
-    }
-}
-
-/// The names in braces, in order. Bounded by the text's length.
-fn placeholders(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
-}
-
-/// `text` with each `{placeholder}` replaced by its value in `w`. A brace that is not a
-/// known placeholder is kept as written.
-fn fill(text: &str, w: &World) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        match after
-            .find('}')
-            .and_then(|close| Some((close, value(&after[..close], w)?)))
-        {
-            Some((close, v)) => {
-                out.push_str(&v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }

@@ -1,0 +1,322 @@
+//! What an ending says: its text with each `{placeholder}` filled in from the state
+//! (`{cache user:1}`, `{metric stale-reads}`), reading every cached copy of a key
+//! (each cache node, each near cache, the CDN edge), not only the first cache's. Split
+//! from `rules.rs` along that seam: the conditions there, the words here.
+use super::{answer, key, live_copies, metric, Ending, Quantity, INVARIANTS};
+use crate::sim::books::CachedCopy;
+use crate::sim::ids::{Key, NodeId};
+use crate::sim::scenario::Fixes;
+use crate::sim::world::World;
+
+/// What the endings say about `w`: the parts whose conditions hold, filled in.
+pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
+    let mut out = String::new();
+    for e in endings {
+        if e.when.iter().all(|c| c.holds(w, fixes)) {
+            out.push_str(&fill(&e.text.0, w));
+        }
+    }
+    out
+}
+
+/// The placeholders an ending's text may hold, in braces.
+pub const PLACEHOLDERS: &[&str] = &[
+    "holds user:N",
+    "other-path user:N",
+    "count QUANTITY one|many",
+    "value QUANTITY",
+    "acked user:N",
+    "answer reader",
+    "stale-stay user:N …",
+    "cache user:N",
+    "db user:N",
+    "expires user:N",
+    "metric NAME",
+    "ttl_ms",
+    "outbox-published",
+    "outbox-rows",
+    "dlq",
+    "stale user:N user:M …",
+    "broken",
+];
+
+/// The value of one placeholder, or `None` when it is not one.
+fn value(name: &str, w: &World) -> Option<String> {
+    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let stale = |k: Key| live_copies(w, k).any(|c| c.entry.version != w.db().read(k));
+    Some(match head {
+        "holds" => holds(w, key(rest)?),
+        "other-path" => other_path(w, key(rest)?),
+        "count" => {
+            let (q, nouns) = rest.split_once(' ')?;
+            let (one, many) = nouns.split_once('|')?;
+            crate::sim::describe::count(Quantity::parse(q)?.value(w), one, many)
+        }
+        "value" => Quantity::parse(rest)?.value(w).to_string(),
+        "acked" => w.books.acked.get(&key(rest)?)?.to_string(),
+        "answer" => answer(w, NodeId::parse(rest)?).map_or("nothing".into(), |v| v.to_string()),
+        "stale-stay" => {
+            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
+            let stale: Vec<String> = keys?
+                .into_iter()
+                .filter(|k| stale(*k))
+                .map(|k| k.to_string())
+                .collect();
+            let verb = if stale.len() == 1 { "stays" } else { "stay" };
+            format!("{} {verb}", stale.join(" and "))
+        }
+        "cache" => cached(w, key(rest)?),
+        "db" => w.db().read(key(rest)?).to_string(),
+        "replica" => w.replica().read(key(rest)?).to_string(),
+        // When the last live copy is gone.
+        "expires" => live_copies(w, key(rest)?)
+            .map(|c| c.entry.expires_ms)
+            .max()
+            .map_or("never".into(), |ms| ms.to_string()),
+        "metric" => metric(rest)?.value(&w.metrics).to_string(),
+        "ttl_ms" => w.config.ttl_ms.to_string(),
+        "outbox-published" => w
+            .db()
+            .outbox
+            .iter()
+            .filter(|r| r.published)
+            .count()
+            .to_string(),
+        "outbox-rows" => w.db().outbox.len().to_string(),
+        "dlq" => w.bus().dlq.len().to_string(),
+        "stale" => {
+            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
+            let stale: Vec<String> = keys?
+                .into_iter()
+                .filter(|k| stale(*k))
+                .map(|k| k.to_string())
+                .collect();
+            stale.join(" and ")
+        }
+        "broken" => INVARIANTS
+            .iter()
+            .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => return None,
+    })
+}
+
+/// What the cached copies of `key` hold: the one value they all hold (`v2`),
+/// `nothing`, or each holder's value when they differ (`v2 in the cache, v1 in
+/// service-2's near cache`).
+fn cached(w: &World, key: Key) -> String {
+    let copies: Vec<CachedCopy> = live_copies(w, key).collect();
+    match copies.as_slice() {
+        [] => "nothing".into(),
+        [first, rest @ ..] if rest.iter().all(|c| c.entry.version == first.entry.version) => {
+            first.entry.version.to_string()
+        }
+        _ => copies
+            .iter()
+            .map(|c| format!("{} in {}", c.entry.version, c.holder_words()))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Whether the world keeps copies only in its first cache node (no near cache, no
+/// second cache node, no CDN edge): the classic topology, whose sentences say "the
+/// cache".
+fn one_cache(w: &World) -> bool {
+    w.config.near.is_none()
+        && w.nodes
+            .iter()
+            .all(|(id, _)| !matches!(id, NodeId::Cache(n) if n > 1) && id != NodeId::Cdn)
+}
+
+/// `text` with its first letter upper case (a sentence that begins with a holder).
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+/// The ending's sentence about `key`, read off every cached copy: "The cache and the
+/// database both hold user:1 = v2", "The cache holds user:1 = v1 while the database
+/// has v2", "The cache holds nothing for user:1; the database has v2"; with more
+/// copies than the first cache's, each holder that differs is named ("service-2's near
+/// cache holds user:1 = v1 while the database has v2").
+fn holds(w: &World, key: Key) -> String {
+    let db = w.db().read(key);
+    let copies: Vec<CachedCopy> = live_copies(w, key).collect();
+    let first_only = copies.iter().all(|c| !c.near && c.holder == NodeId::CACHE);
+    if copies.is_empty() {
+        return if one_cache(w) {
+            format!("The cache holds nothing for {key}; the database has {db}")
+        } else {
+            format!("No cache holds {key}; the database has {db}")
+        };
+    }
+    let differ: Vec<&CachedCopy> = copies.iter().filter(|c| c.entry.version != db).collect();
+    if differ.is_empty() {
+        return if first_only {
+            format!("The cache and the database both hold {key} = {db}")
+        } else {
+            let holders: Vec<String> = copies.iter().map(CachedCopy::holder_words).collect();
+            format!(
+                "Every cached copy of {key} ({}) and the database hold {db}",
+                holders.join(", ")
+            )
+        };
+    }
+    let held: Vec<String> = differ
+        .iter()
+        .map(|c| format!("{} holds {key} = {}", c.holder_words(), c.entry.version))
+        .collect();
+    format!(
+        "{} while the database has {db}",
+        capital(&held.join(" and "))
+    )
+}
+
+/// An ending for a run that took another path than the scenario's story (a learner's
+/// order, a fault): only what the state says, each invariant that is broken and why.
+fn other_path(w: &World, key: Key) -> String {
+    let broken: Vec<String> = INVARIANTS
+        .into_iter()
+        .filter_map(|i| {
+            i.check(w)
+                .err()
+                .map(|why| format!("{} is broken: {why}", i.name()))
+        })
+        .collect();
+    let verdict = if broken.is_empty() {
+        "Every invariant holds.".to_string()
+    } else {
+        format!("{}.", broken.join("; "))
+    };
+    format!(
+        "Done. This run took another path than the story above. {}. {verdict}",
+        holds(w, key)
+    )
+}
+
+/// The first of the text's placeholders that is not known.
+pub fn unknown_placeholder(text: &str) -> Option<String> {
+    placeholders(text).find(|p| !known(p))
+}
+
+/// Whether `name` is a placeholder `value` can fill (its words, not its value now).
+fn known(name: &str) -> bool {
+    let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
+    match head {
+        "holds" | "other-path" | "cache" | "db" | "replica" | "expires" | "acked" => {
+            key(rest).is_some()
+        }
+        "stale" | "stale-stay" => keys(),
+        "count" => rest
+            .split_once(' ')
+            .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
+        "value" => Quantity::parse(rest).is_some(),
+        "metric" => metric(rest).is_some(),
+        "answer" => NodeId::parse(rest).is_some(),
+        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "broken" => rest.is_empty(),
+        _ => false,
+    }
+}
+
+/// The names in braces, in order. Bounded by the text's length.
+fn placeholders(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name.to_string()))
+}
+
+/// `text` with each `{placeholder}` replaced by its value in `w`. A brace that is not a
+/// known placeholder is kept as written.
+fn fill(text: &str, w: &World) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close], w)?)))
+        {
+            Some((close, v)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Cond, EndingText, KeyName};
+    use super::*;
+    use crate::sim::scenario::file;
+    use crate::sim::scenarios;
+    use crate::sim::Run;
+
+    /// cache-aside-write with the reader on `service-2`, which fills `cache-2`: the
+    /// writer's delete reaches `cache` only, so `cache-2` keeps `v1`.
+    fn two_pools() -> Run {
+        let s = scenarios::find("cache-aside-write").unwrap();
+        let text = file::to_json(s);
+        let topology = r#""topology": [
+      {"id": "cache-2"},
+      {"id": "service-2", "cache": "cache-2"},
+      {"id": "reader", "service": "service-2"}
+    ],
+    "#;
+        let at = text.find("\"settings\": {").unwrap() + "\"settings\": {".len();
+        let text = format!("{}\n    {topology}{}", &text[..at], &text[at..]);
+        let s = file::from_json(&text).unwrap().into_scenario();
+        let mut run = Run::new(s, Fixes::none(), s.seed);
+        run.run_to_end();
+        run
+    }
+
+    #[test]
+    fn endings_read_every_cache_node_not_only_the_first() {
+        let run = two_pools();
+        let w = run.world();
+        assert!(w.cache().live(Key(1), w.now_ms).is_none());
+        let k = || KeyName(Key(1));
+        let fixes = Fixes::none();
+        assert!(Cond::Stale(k()).holds(w, &fixes));
+        assert!(!Cond::Uncached(k()).holds(w, &fixes));
+        assert!(!Cond::Fresh(k()).holds(w, &fixes));
+        let ending = Ending {
+            when: vec![Cond::Stale(k())],
+            text: EndingText("{holds user:1}; {cache user:1} ({stale user:1}).".into()),
+        };
+        assert_eq!(
+            say(&[ending], w, &fixes),
+            "Cache-2 holds user:1 = v1 while the database has v2; v1 (user:1)."
+        );
+    }
+
+    #[test]
+    fn the_classic_topology_keeps_its_words() {
+        let s = scenarios::find("cache-aside-write").unwrap();
+        let mut run = Run::new(s, Fixes::none(), s.seed);
+        run.run_to_end();
+        let w = run.world();
+        assert_eq!(
+            holds(w, Key(1)),
+            "The cache and the database both hold user:1 = v2"
+        );
+        assert_eq!(
+            holds(w, Key(7)),
+            "The cache holds nothing for user:7; the database has absent"
+        );
+        assert_eq!(cached(w, Key(1)), "v2");
+    }
+}
