@@ -15,6 +15,7 @@ use super::cache_node::CacheFact;
 use super::client::ClientFact;
 use super::consumer::ConsumerFact;
 use super::db::DbFact;
+use super::fault::FaultFact;
 use super::ids::{MsgId, NodeId, Version};
 use super::invalidator::InvalidatorFact;
 use super::msg::Payload;
@@ -58,6 +59,8 @@ pub enum Fact {
     },
     /// The books: the read just answered is stale, and why.
     StaleRead(StaleRead),
+    /// A fault struck (`fault.rs`); `narrate/fault.rs` says it.
+    Fault(FaultFact),
 }
 
 impl From<CacheFact> for Fact {

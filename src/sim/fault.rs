@@ -5,9 +5,13 @@
 //! the cache its entries, leases, locks and write-behind queue (not the disk log), the
 //! consumer the events it was handling, the relay its place in a publish. The
 //! database and a durable bus keep everything.
-use super::ids::{MsgId, NodeId};
+//!
+//! Here are the mechanics; what a fault did is recorded as a `FaultFact` (data), and
+//! its sentences are the narration's (`narrate/fault.rs`), like any node's.
+use super::fact::Fact;
+use super::ids::{Key, MsgId, NodeId, Version};
 use super::msg::Payload;
-use super::world::{Event, Said, TimerKind, World};
+use super::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -85,6 +89,96 @@ impl fmt::Display for Fault {
     }
 }
 
+/// What a fault did, as data (`narrate/fault.rs` says it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultFact {
+    /// `node` crashed; `held`: what it had in memory just before; `scheduled`: it had
+    /// timers of its own set (they are gone); `restart_at_ms`: when its supervisor
+    /// restarts it, if one does.
+    Crashed {
+        node: NodeId,
+        held: Held,
+        scheduled: bool,
+        restart_at_ms: Option<u64>,
+    },
+    /// `node` came back (its state after says with what).
+    Restarted {
+        node: NodeId,
+        by_supervisor: bool,
+    },
+    Paused {
+        node: NodeId,
+    },
+    Resumed {
+        node: NodeId,
+    },
+    Partitioned {
+        node: NodeId,
+    },
+    /// The partition healed; a log reader (a replica, the invalidator) reconnected.
+    Healed {
+        node: NodeId,
+    },
+    /// The database rolled back `client`'s open transaction, its write of `key`.
+    RolledBack {
+        client: NodeId,
+        key: Key,
+        version: Version,
+    },
+    Dropped {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        payload: Payload,
+    },
+    /// The message now arrives at `at_ms` at the earliest.
+    Delayed {
+        id: MsgId,
+        payload: Payload,
+        at_ms: u64,
+    },
+    /// `copy` is a second copy of `id`.
+    Duplicated {
+        id: MsgId,
+        copy: MsgId,
+        payload: Payload,
+    },
+    /// The fault found nothing to act on (no such message, no open transaction).
+    Missed {
+        fault: Fault,
+    },
+}
+
+/// What a node held in memory when it crashed, read from its state just before: the
+/// counts its kind keeps (zero for what it does not keep).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Held {
+    /// A service's open requests.
+    pub requests: u32,
+    /// A service's near cache entries.
+    pub near_keys: u32,
+    /// A cache node's entries, its write-behind queue and its disk log.
+    pub keys: u32,
+    pub queued: u32,
+    pub logged: u32,
+    /// A cache node held leases, locks or tombstones.
+    pub guards: bool,
+    /// The events a consumer had received and not finished.
+    pub events: u32,
+    /// The database's open transactions.
+    pub txns: u32,
+    /// A log reader's position (the invalidator's, a replica's) and the changes it
+    /// held in memory.
+    pub position: u32,
+    pub changes: u32,
+}
+
+impl From<FaultFact> for Fact {
+    fn from(f: FaultFact) -> Fact {
+        Fact::Fault(f)
+    }
+}
+
 impl World {
     /// Every fault that can be injected now: crash or pause a node that is up, restart a
     /// node that is down, resume a paused one; drop, delay or duplicate a message in
@@ -134,17 +228,12 @@ fn partitionable(w: &World, node: NodeId) -> bool {
         || (!w.config.topology.is_empty() && w.config.region_of(node) == 2)
 }
 
-pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
-    match fault {
+/// Injects `fault`: the state changes, and what it did joins the step's facts.
+pub(crate) fn inject(w: &mut World, fault: Fault) {
+    let fact = match fault {
         Fault::Partition(node) => {
             w.set_status(node, NodeStatus::Partitioned);
-            said!(w,
-                "partitioned",
-                text!(w,
-                    "The network cuts {node} off: it keeps running and keeps its memory, but every message between \
-                     it and the others is lost until the partition heals."
-                ),
-            )
+            FaultFact::Partitioned { node }
         }
         Fault::Heal(node) => {
             w.set_status(node, NodeStatus::Up);
@@ -154,134 +243,79 @@ pub(crate) fn inject(w: &mut World, fault: Fault) -> Said {
                 let out = w.act(node, |a, ctx| a.on_restart(ctx));
                 w.apply(node, out);
             }
-            let again = match node {
-                NodeId::Replica(_) | NodeId::Invalidator => {
-                    " Its stream broke while it was cut off, so it reconnects and asks for the log again from its \
-                     position."
-                }
-                _ => "",
-            };
-            said!(
-                w,
-                "healed",
-                text!(
-                    w,
-                    "The partition heals: {node} and the others hear each other again.{again}"
-                ),
-            )
+            FaultFact::Healed { node }
         }
-        Fault::Abort(client) => {
-            let Some(t) = w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) else {
-                return said!(w, "no transaction", "");
-            };
-            said!(w,
-                "rolled back",
-                text!(w,
-                    "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
-                     rolls the whole transaction back: its {} of {} is discarded, and no other reader ever saw it. The \
-                     service will learn it when its COMMIT is refused.",
-                    t.version, t.key
-                ),
-            )
-        }
-        Fault::Crash(node) => crash(w, node),
-        Fault::Restart(node) => restart(w, node, false),
+        Fault::Abort(client) => match w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) {
+            Some(t) => FaultFact::RolledBack {
+                client,
+                key: t.key,
+                version: t.version,
+            },
+            None => FaultFact::Missed { fault },
+        },
+        Fault::Crash(node) => return crash(w, node),
+        Fault::Restart(node) => return restart(w, node, false),
         Fault::Pause(node) => {
             w.set_status(node, NodeStatus::Paused);
-            said!(w,
-                "paused",
-                text!(w,
-                    "{node} pauses (a long GC pause, a stalled VM): it is not dead, but it handles nothing; messages \
-                     to it wait and its timers do not fire until it resumes."
-                ),
-            )
+            FaultFact::Paused { node }
         }
         Fault::Resume(node) => {
             w.set_status(node, NodeStatus::Up);
-            said!(
-                w,
-                "resumed",
-                text!(
-                    w,
-                    "{node} resumes where it stopped; what waited for it is handled now."
-                ),
-            )
+            FaultFact::Resumed { node }
         }
-        Fault::Drop(id) => {
-            let Some(pos) = w.net.iter().position(|m| m.id == id) else {
-                return said!(w, "nothing to drop", "");
-            };
-            let m = w.net.remove(pos);
-            if matches!(m.payload, Payload::Deliver { .. }) {
-                w.metrics.events_dropped += 1;
+        Fault::Drop(id) => match w.net.iter().position(|m| m.id == id) {
+            Some(pos) => {
+                let m = w.net.remove(pos);
+                if matches!(m.payload, Payload::Deliver { .. }) {
+                    w.metrics.events_dropped += 1;
+                }
+                FaultFact::Dropped {
+                    id,
+                    from: m.from,
+                    to: m.to,
+                    payload: m.payload,
+                }
             }
-            said!(
-                w,
-                "dropped",
-                text!(
-                    w,
-                    "The network loses {} ({} from {} to {}): it never arrives.",
-                    m.id,
-                    m.payload,
-                    m.from,
-                    m.to
-                ),
-            )
-        }
-        Fault::Delay(id) => {
-            let extra = w.config.fault_delay_ms;
-            let Some(pos) = w.net.iter().position(|m| m.id == id) else {
-                return said!(w, "nothing to delay", "");
-            };
-            // A delayed message goes to the back of its link: it can be overtaken. It is
-            // held back from now, or from its nominal arrival if that is still to come
-            // (a time already past reads as now, everywhere in the rules).
-            let mut m = w.net.remove(pos);
-            m.arrive_ms = m.arrive_ms.max(w.now_ms) + extra;
-            let (p, at) = (m.payload, m.arrive_ms);
-            if matches!(p, Payload::Change { .. } | Payload::Replicate { .. }) {
-                // A replication stream is one TCP connection: a late change holds back
-                // the ones behind it, it is not overtaken.
-                w.net.insert(pos, m);
-            } else {
-                w.net.push(m);
+            None => FaultFact::Missed { fault },
+        },
+        Fault::Delay(id) => match w.net.iter().position(|m| m.id == id) {
+            Some(pos) => {
+                // A delayed message goes to the back of its link: it can be
+                // overtaken. It is held back from now, or from its nominal arrival if
+                // that is still to come (a time already past reads as now, everywhere
+                // in the rules).
+                let mut m = w.net.remove(pos);
+                m.arrive_ms = m.arrive_ms.max(w.now_ms) + w.config.fault_delay_ms;
+                let (payload, at_ms) = (m.payload, m.arrive_ms);
+                if matches!(payload, Payload::Change { .. } | Payload::Replicate { .. }) {
+                    // A replication stream is one TCP connection: a late change holds
+                    // back the ones behind it, it is not overtaken.
+                    w.net.insert(pos, m);
+                } else {
+                    w.net.push(m);
+                }
+                FaultFact::Delayed { id, payload, at_ms }
             }
-            said!(
-                w,
-                "delayed",
-                text!(
-                    w,
-                    "The network holds {id} ({p}) back: it now arrives at {at} ms at the earliest."
-                ),
-            )
-        }
-        Fault::Duplicate(id) => {
-            let Some(m) = w.net.iter().find(|m| m.id == id).cloned() else {
-                return said!(w, "nothing to copy", "");
-            };
-            let copy = MsgId(w.next_msg);
-            w.next_msg += 1;
-            w.net.push(super::msg::Message {
-                id: copy,
-                ..m.clone()
-            });
-            said!(w,
-                "duplicated",
-                text!(
-                    w,
-                    "The network will deliver {id} ({}) twice: {copy} is a copy, as when a sender retries a message \
-                     that was not lost.",
-                    m.payload
-                ),
-            )
-        }
-    }
+            None => FaultFact::Missed { fault },
+        },
+        Fault::Duplicate(id) => match w.net.iter().find(|m| m.id == id).cloned() {
+            Some(m) => {
+                let copy = MsgId(w.next_msg);
+                w.next_msg += 1;
+                let payload = m.payload;
+                w.net.push(super::msg::Message { id: copy, ..m });
+                FaultFact::Duplicated { id, copy, payload }
+            }
+            None => FaultFact::Missed { fault },
+        },
+    };
+    w.facts.0.push(fact.into());
 }
 
 /// The node dies and loses what it keeps in memory, by its own rule
 /// (`Actor::on_crash`); the world drops its timers (not its supervisor's restart).
-/// What it lost is said from its state before.
-pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
+/// What it held is read from its state before.
+pub(crate) fn crash(w: &mut World, node: NodeId) {
     w.set_status(node, NodeStatus::Down);
     *w.books.crashes.or_insert(node, 0) += 1;
     let scheduled = w
@@ -290,217 +324,75 @@ pub(crate) fn crash(w: &mut World, node: NodeId) -> Said {
         .any(|t| t.owner == node && !matches!(t.kind, TimerKind::Restart { .. }));
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
-    let lost = if w.voice.is_quiet() {
-        String::new()
-    } else {
-        lost_words(w, node, scheduled)
-    };
+    let held = held(w, node);
     let out = w.act(node, |a, ctx| a.on_crash(ctx));
     w.apply(node, out);
-    let back = match w.config.restart_after_ms {
-        Some(after) => {
-            let at = w.now_ms + after;
-            w.add_timer(node, at, TimerKind::Restart { node });
-            text!(w, " Its supervisor will restart it at {at} ms.")
+    let restart_at_ms = w.config.restart_after_ms.map(|after| {
+        let at = w.now_ms + after;
+        w.add_timer(node, at, TimerKind::Restart { node });
+        at
+    });
+    w.facts.0.push(
+        FaultFact::Crashed {
+            node,
+            held,
+            scheduled,
+            restart_at_ms,
         }
-        None => String::new(),
-    };
-    said!(
-        w,
-        "crashed",
-        text!(
-            w,
-            "{node} crashes: {lost}. Messages sent to it now are lost.{back}"
-        ),
-    )
+        .into(),
+    );
 }
 
-/// What `node` is about to lose in a crash, in words, read from its state before.
-fn lost_words(w: &World, node: NodeId, scheduled: bool) -> String {
+/// What `node` holds in memory now (`Held`).
+fn held(w: &World, node: NodeId) -> Held {
+    let n = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+    let mut held = Held::default();
     match node {
         NodeId::Service(_) => {
-            let open = w.nodes.service(node).map_or(0, |s| s.flows.len());
-            // Its near cache (`near.rs`) is in its memory too.
-            let near = w.nodes.service(node).map_or(0, |s| s.near.entries.len());
-            if near > 0 {
-                let keys = super::describe::count(near as u64, "key", "keys");
-                let work = match open {
-                    0 if scheduled => ", and what it had scheduled",
-                    0 => "",
-                    _ => ", and its open requests",
-                };
-                return format!("its memory is gone: the {keys} of its near cache{work}");
-            }
-            match open {
-                0 if scheduled => {
-                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
-                        .to_string()
-                }
-                0 => "it had no open request, so nothing is lost".to_string(),
-                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
-                    .to_string(),
-                n => format!(
-                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
-                     happens"
-                ),
+            if let Some(s) = w.nodes.service(node) {
+                held.requests = n(s.flows.len());
+                held.near_keys = n(s.near.entries.len());
             }
         }
         NodeId::Cache(_) => {
-            let Some(cache) = w.nodes.cache(node) else {
-                return "it held nothing yet".to_string();
-            };
-            let keys = cache.entries.len();
-            let queued = cache.queue.len();
-            let guards =
-                !cache.leases.is_empty() || !cache.locks.is_empty() || !cache.tombstones.is_empty();
-            let log = if cache.log.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    "; the disk log keeps {} to replay",
-                    super::describe::count(cache.log.len() as u64, "write", "writes")
-                )
-            };
-            let mut gone = Vec::new();
-            if keys > 0 {
-                gone.push(super::describe::count(
-                    keys as u64,
-                    "cached key",
-                    "cached keys",
-                ));
+            if let Some(c) = w.nodes.cache(node) {
+                held.keys = n(c.entries.len());
+                held.queued = n(c.queue.len());
+                held.logged = n(c.log.len());
+                held.guards =
+                    !c.leases.is_empty() || !c.locks.is_empty() || !c.tombstones.is_empty();
             }
-            if guards {
-                gone.push("its leases, locks and tombstones".to_string());
-            }
-            if queued > 0 {
-                gone.push(super::describe::count(
-                    queued as u64,
-                    "queued write",
-                    "queued writes",
-                ));
-            }
-            let gone = match gone.len() {
-                0 => "it held nothing yet".to_string(),
-                1 => gone.remove(0),
-                _ => {
-                    let last = gone.pop().unwrap_or_default();
-                    format!("{} and {last}", gone.join(", "))
-                }
-            };
-            format!("its memory is gone: {gone}{log}")
         }
         NodeId::Consumer => {
-            let n = w
+            held.events = w
                 .nodes
                 .consumer(node)
-                .map_or(0, |c| c.inbox.len() + usize::from(c.busy.is_some()));
-            if n == 0 {
-                "it had no event in hand, so nothing in its memory is lost".to_string()
-            } else {
-                let n = super::describe::count(n as u64, "event", "events");
-                format!("the {n} it had received but not finished are gone from its memory")
+                .map_or(0, |c| n(c.inbox.len() + usize::from(c.busy.is_some())));
+        }
+        NodeId::Db => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
+        NodeId::Invalidator => {
+            if let Some(i) = w.nodes.invalidator(node) {
+                held.position = i.position;
+                held.changes = n(i.queue.len());
             }
         }
-        NodeId::Relay => {
-            "it forgets what it was publishing; the outbox table, in the database, keeps every row"
-                .to_string()
-        }
-        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
-            "its log and the committed offsets are on disk: nothing is lost".to_string()
-        }
-        NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::Flusher => {
-            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
-        }
-        NodeId::Db => match w.db().txns.len() {
-            0 => "a committed transaction is on disk: nothing is lost".to_string(),
-            n => format!(
-                "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
-                 made",
-                super::describe::count(n as u64, "open transaction", "open transactions"),
-                if n == 1 { "it is" } else { "they are" }
-            ),
-        },
-        NodeId::Invalidator => {
-            let i = w.nodes.invalidator(node);
-            let (position, held) = i.map_or((0, 0), |i| (i.position, i.queue.len()));
-            let gone = match held {
-                0 => "it held no change in memory".to_string(),
-                n => format!(
-                    "the {} it had received and not finished {} gone from its memory, and will be read again \
-                     from the log",
-                    super::describe::count(n as u64, "change", "changes"),
-                    if n == 1 { "is" } else { "are" }
-                ),
-            };
-            format!("its position (lsn {position}: every change up to it is handled) is on disk; {gone}")
-        }
-        NodeId::Replica(_) => format!(
-            "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
-             primary will stream them again when it reconnects",
-            w.nodes.replica(node).map_or(0, |r| r.position)
-        ),
-        _ => "its work in progress is gone".to_string(),
+        NodeId::Replica(_) => held.position = w.nodes.replica(node).map_or(0, |r| r.position),
+        _ => {}
     }
+    held
 }
 
 /// The node comes back, empty but for what it kept on disk (`Actor::on_restart`).
-/// What it did is said from its state after.
-pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) -> Said {
+pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
     w.set_status(node, NodeStatus::Up);
     w.timers.retain(|t| t.kind != TimerKind::Restart { node });
-    let who = if by_supervisor {
-        text!(w, "The supervisor restarts {node}")
-    } else {
-        text!(w, "{node} restarts")
-    };
-    // What a restarted node calls (a cache waking its flusher) is not narrated here.
     let out = w.act(node, |a, ctx| a.on_restart(ctx));
     w.apply(node, out);
-    if w.voice.is_quiet() {
-        return Said::silent();
-    }
-    let what = match node {
-        NodeId::Cache(_) => {
-            let (log, queue) = w
-                .nodes
-                .cache(node)
-                .map_or((0, Vec::new()), |c| (c.log.len(), c.queue.clone()));
-            if log == 0 {
-                "with an empty memory: every key will miss".to_string()
-            } else {
-                let back: Vec<String> = queue
-                    .iter()
-                    .map(|q| format!("{} = {}", q.key, q.version))
-                    .collect();
-                format!(
-                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
-                     write it",
-                    super::describe::count(log as u64, "acknowledged write", "acknowledged writes"),
-                    back.join(", ")
-                )
-            }
+    w.facts.0.push(
+        FaultFact::Restarted {
+            node,
+            by_supervisor,
         }
-        NodeId::Consumer => "and subscribes to the bus again".to_string(),
-        NodeId::Relay => "and polls the outbox for rows not yet marked published".to_string(),
-        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
-            "and serves its log again".to_string()
-        }
-        NodeId::Bus => "and passes on what is published from now on (it kept nothing)".to_string(),
-        NodeId::Flusher => "and looks at the queue again".to_string(),
-        NodeId::Db => {
-            "and recovers its committed rows from disk: every commit is still there".to_string()
-        }
-        NodeId::Invalidator => format!(
-            "and asks {} for its commit log again from its position, lsn {}: it misses no change",
-            w.nodes.invalidator(node).map_or(NodeId::Db, |i| i.settings.source),
-            w.nodes.invalidator(node).map_or(0, |i| i.position)
-        ),
-        NodeId::Replica(_) => format!(
-            "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
-            w.nodes.replica(node).map_or(0, |r| r.position)
-        ),
-        _ => "with an empty memory".to_string(),
-    };
-    said!(w, "restarted", text!(w, "{who} {what}."))
+        .into(),
+    );
 }

@@ -21,18 +21,6 @@ macro_rules! said {
     };
 }
 
-/// `text!(w, "...", args)`: `format!` in a narrated step, an empty string (no
-/// allocation) in a quiet one. For the pieces a narration is assembled from.
-macro_rules! text {
-    ($w:expr, $($arg:tt)*) => {
-        if $w.voice.is_quiet() {
-            String::new()
-        } else {
-            format!($($arg)*)
-        }
-    };
-}
-
 mod act;
 mod behind;
 pub mod books;

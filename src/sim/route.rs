@@ -4,8 +4,8 @@
 //!
 //! A node answers with facts (`fact.rs`); the books observe them here, and the
 //! narration (`narrate/`) after the step. A path that returns `None` leaves the words to
-//! the narration; `Some` is the text of a part still written in the world (the
-//! faults, a message for no node of this world).
+//! the narration; `Some` is the text of a part still written in the world (a message
+//! for no node of this world, a client that does not exist).
 use super::books::Happened;
 use super::bus::BusFact;
 use super::client::ClientFact;
@@ -244,7 +244,8 @@ impl World {
     pub(super) fn fire(&mut self, timer: &Timer) -> Option<Said> {
         if let TimerKind::Restart { node } = timer.kind {
             // The supervisor's timer: it restarts the node.
-            return Some(super::fault::restart(self, node, true));
+            super::fault::restart(self, node, true);
+            return None;
         }
         let (owner, kind) = (timer.owner, timer.kind);
         let from = self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));

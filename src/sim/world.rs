@@ -399,8 +399,8 @@ impl World {
 
     /// One event's transition: the state changes and its facts are recorded; then
     /// what was said (nothing, in quiet mode): the narration observes the facts and
-    /// the state after, where the world's own code (the service, the write-behind
-    /// queue, the faults) has not said it already.
+    /// the state after, where the world's own code (a message for no node) has not
+    /// said it already.
     fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
         self.facts.0.clear();
         let (actor, hop, s) = match event {
@@ -431,7 +431,8 @@ impl World {
             Event::Fault(fault) => {
                 // A fault happens now: time does not move.
                 let actor = fault.actor(self).unwrap_or(NodeId::SERVICE);
-                (actor, None, Some(super::fault::inject(self, fault)))
+                super::fault::inject(self, fault);
+                (actor, None, None)
             }
             Event::Fire(id) => {
                 let pos = self

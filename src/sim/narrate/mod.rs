@@ -10,6 +10,7 @@ mod bus;
 mod cache;
 mod client;
 mod db;
+mod fault;
 mod invalidator;
 mod near;
 mod negative;
@@ -38,6 +39,14 @@ pub(crate) fn step(w: &World, actor: super::ids::NodeId) -> Said {
 
 fn by_fact(w: &World) -> Said {
     let facts = &w.facts.0[..];
+    // A fault's own words: what the nodes did because of it (a peer noticing, a
+    // restarted cache waking its flusher) is not narrated beside them.
+    if let Some(f) = facts.iter().find_map(|f| match f {
+        Fact::Fault(f) => Some(*f),
+        _ => None,
+    }) {
+        return fault::say(w, f);
+    }
     let mut s = first(w, facts);
     // A cache node's tracking table tells the readers of what changed.
     for fact in facts.iter().skip(1) {
@@ -87,7 +96,11 @@ fn first(w: &World, facts: &[Fact]) -> Said {
         }
         // Never first: they follow the fact they are about.
         Some(
-            Fact::SlowReply { .. } | Fact::SlowSet { .. } | Fact::StaleRead(_) | Fact::Tracking(_),
+            Fact::SlowReply { .. }
+            | Fact::SlowSet { .. }
+            | Fact::StaleRead(_)
+            | Fact::Tracking(_)
+            | Fact::Fault(_),
         ) => Said::silent(),
     }
 }

@@ -1,0 +1,265 @@
+//! The faults' sentences (`fault.rs` records what a fault did as a `FaultFact`): what
+//! a crash lost, read from what the node held just before (`Held`), and what a restart
+//! brought back, read from the world after.
+use super::super::describe::count;
+use super::super::fault::{Fault, FaultFact, Held};
+use super::super::ids::NodeId;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: FaultFact) -> Said {
+    match fact {
+        FaultFact::Partitioned { node } => said(
+            "partitioned",
+            format!(
+                "The network cuts {node} off: it keeps running and keeps its memory, but every message between \
+                 it and the others is lost until the partition heals."
+            ),
+        ),
+        FaultFact::Healed { node } => {
+            let again = match node {
+                NodeId::Replica(_) | NodeId::Invalidator => {
+                    " Its stream broke while it was cut off, so it reconnects and asks for the log again from its \
+                     position."
+                }
+                _ => "",
+            };
+            said(
+                "healed",
+                format!("The partition heals: {node} and the others hear each other again.{again}"),
+            )
+        }
+        FaultFact::RolledBack {
+            client,
+            key,
+            version,
+        } => said(
+            "rolled back",
+            format!(
+                "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
+                 rolls the whole transaction back: its {version} of {key} is discarded, and no other reader ever \
+                 saw it. The service will learn it when its COMMIT is refused."
+            ),
+        ),
+        FaultFact::Crashed {
+            node,
+            held,
+            scheduled,
+            restart_at_ms,
+        } => {
+            let lost = lost(w, node, held, scheduled);
+            let back = match restart_at_ms {
+                Some(at) => format!(" Its supervisor will restart it at {at} ms."),
+                None => String::new(),
+            };
+            said(
+                "crashed",
+                format!("{node} crashes: {lost}. Messages sent to it now are lost.{back}"),
+            )
+        }
+        FaultFact::Restarted {
+            node,
+            by_supervisor,
+        } => restarted(w, node, by_supervisor),
+        FaultFact::Paused { node } => said(
+            "paused",
+            format!(
+                "{node} pauses (a long GC pause, a stalled VM): it is not dead, but it handles nothing; messages \
+                 to it wait and its timers do not fire until it resumes."
+            ),
+        ),
+        FaultFact::Resumed { node } => said(
+            "resumed",
+            format!("{node} resumes where it stopped; what waited for it is handled now."),
+        ),
+        FaultFact::Dropped {
+            id,
+            from,
+            to,
+            payload,
+        } => said(
+            "dropped",
+            format!("The network loses {id} ({payload} from {from} to {to}): it never arrives."),
+        ),
+        FaultFact::Delayed { id, payload, at_ms } => said(
+            "delayed",
+            format!("The network holds {id} ({payload}) back: it now arrives at {at_ms} ms at the earliest."),
+        ),
+        FaultFact::Duplicated { id, copy, payload } => said(
+            "duplicated",
+            format!(
+                "The network will deliver {id} ({payload}) twice: {copy} is a copy, as when a sender retries a \
+                 message that was not lost."
+            ),
+        ),
+        FaultFact::Missed { fault } => said(
+            match fault {
+                Fault::Abort(_) => "no transaction",
+                Fault::Drop(_) => "nothing to drop",
+                Fault::Delay(_) => "nothing to delay",
+                Fault::Duplicate(_) => "nothing to copy",
+                _ => "nothing",
+            },
+            "",
+        ),
+    }
+}
+
+/// What `node` lost in its crash, in words, from what it held just before.
+fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
+    match node {
+        NodeId::Service(_) => {
+            if held.near_keys > 0 {
+                let keys = count(u64::from(held.near_keys), "key", "keys");
+                let work = match held.requests {
+                    0 if scheduled => ", and what it had scheduled",
+                    0 => "",
+                    _ => ", and its open requests",
+                };
+                return format!("its memory is gone: the {keys} of its near cache{work}");
+            }
+            match held.requests {
+                0 if scheduled => {
+                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
+                        .to_string()
+                }
+                0 => "it had no open request, so nothing is lost".to_string(),
+                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
+                    .to_string(),
+                n => format!(
+                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
+                     happens"
+                ),
+            }
+        }
+        NodeId::Cache(_) => {
+            let log = if held.logged == 0 {
+                String::new()
+            } else {
+                format!(
+                    "; the disk log keeps {} to replay",
+                    count(u64::from(held.logged), "write", "writes")
+                )
+            };
+            let mut gone = Vec::new();
+            if held.keys > 0 {
+                gone.push(count(u64::from(held.keys), "cached key", "cached keys"));
+            }
+            if held.guards {
+                gone.push("its leases, locks and tombstones".to_string());
+            }
+            if held.queued > 0 {
+                gone.push(count(u64::from(held.queued), "queued write", "queued writes"));
+            }
+            let gone = match gone.len() {
+                0 => "it held nothing yet".to_string(),
+                1 => gone.remove(0),
+                _ => {
+                    let last = gone.pop().unwrap_or_default();
+                    format!("{} and {last}", gone.join(", "))
+                }
+            };
+            format!("its memory is gone: {gone}{log}")
+        }
+        NodeId::Consumer => match held.events {
+            0 => "it had no event in hand, so nothing in its memory is lost".to_string(),
+            n => format!(
+                "the {} it had received but not finished are gone from its memory",
+                count(u64::from(n), "event", "events")
+            ),
+        },
+        NodeId::Relay => {
+            "it forgets what it was publishing; the outbox table, in the database, keeps every row"
+                .to_string()
+        }
+        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+            "its log and the committed offsets are on disk: nothing is lost".to_string()
+        }
+        NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
+        NodeId::Flusher => {
+            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
+        }
+        NodeId::Db => match held.txns {
+            0 => "a committed transaction is on disk: nothing is lost".to_string(),
+            n => format!(
+                "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
+                 made",
+                count(u64::from(n), "open transaction", "open transactions"),
+                if n == 1 { "it is" } else { "they are" }
+            ),
+        },
+        NodeId::Invalidator => {
+            let gone = match held.changes {
+                0 => "it held no change in memory".to_string(),
+                n => format!(
+                    "the {} it had received and not finished {} gone from its memory, and will be read again \
+                     from the log",
+                    count(u64::from(n), "change", "changes"),
+                    if n == 1 { "is" } else { "are" }
+                ),
+            };
+            format!(
+                "its position (lsn {}: every change up to it is handled) is on disk; {gone}",
+                held.position
+            )
+        }
+        NodeId::Replica(_) => format!(
+            "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
+             primary will stream them again when it reconnects",
+            held.position
+        ),
+        _ => "its work in progress is gone".to_string(),
+    }
+}
+
+/// The node came back: what with, read from its state after.
+fn restarted(w: &World, node: NodeId, by_supervisor: bool) -> Said {
+    let who = if by_supervisor {
+        format!("The supervisor restarts {node}")
+    } else {
+        format!("{node} restarts")
+    };
+    let what = match node {
+        NodeId::Cache(_) => {
+            let (log, queue) = w
+                .nodes
+                .cache(node)
+                .map_or((0, Vec::new()), |c| (c.log.len(), c.queue.clone()));
+            if log == 0 {
+                "with an empty memory: every key will miss".to_string()
+            } else {
+                let back: Vec<String> = queue
+                    .iter()
+                    .map(|q| format!("{} = {}", q.key, q.version))
+                    .collect();
+                format!(
+                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
+                     write it",
+                    count(log as u64, "acknowledged write", "acknowledged writes"),
+                    back.join(", ")
+                )
+            }
+        }
+        NodeId::Consumer => "and subscribes to the bus again".to_string(),
+        NodeId::Relay => "and polls the outbox for rows not yet marked published".to_string(),
+        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+            "and serves its log again".to_string()
+        }
+        NodeId::Bus => "and passes on what is published from now on (it kept nothing)".to_string(),
+        NodeId::Flusher => "and looks at the queue again".to_string(),
+        NodeId::Db => {
+            "and recovers its committed rows from disk: every commit is still there".to_string()
+        }
+        NodeId::Invalidator => format!(
+            "and asks {} for its commit log again from its position, lsn {}: it misses no change",
+            w.nodes.invalidator(node).map_or(NodeId::Db, |i| i.settings.source),
+            w.nodes.invalidator(node).map_or(0, |i| i.position)
+        ),
+        NodeId::Replica(_) => format!(
+            "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
+            w.nodes.replica(node).map_or(0, |r| r.position)
+        ),
+        _ => "with an empty memory".to_string(),
+    };
+    said("restarted", format!("{who} {what}."))
+}
