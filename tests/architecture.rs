@@ -107,6 +107,7 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/negative.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/behind.rs", &["behind"]),
     ("src/sim/cache_behind.rs", &["cache"]),
+    ("src/sim/cdn.rs", &["cdn"]),
 ];
 
 /// The modules holding other nodes' state, the world and the books: a node module
@@ -130,6 +131,7 @@ const NOT_A_NODES_OWN: &[&str] = &[
     "nodes",
     "parts::Flow",
     "parts::Client",
+    "cdn",
 ];
 
 #[test]
@@ -306,6 +308,7 @@ fn each_kind_is_an_actor_in_its_own_module() {
         "src/sim/consumer.rs",
         "src/sim/behind.rs",
         "src/sim/replica.rs",
+        "src/sim/cdn.rs",
     ] {
         let text = fs::read_to_string(root().join(path)).unwrap();
         assert_eq!(

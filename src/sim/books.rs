@@ -336,6 +336,8 @@ impl CachedCopy {
     pub fn holder_words(&self) -> String {
         if self.near {
             format!("{}'s near cache", self.holder)
+        } else if self.holder == NodeId::Cdn {
+            "the CDN edge".to_string()
         } else if self.holder == NodeId::CACHE {
             "the cache".to_string()
         } else {
@@ -344,9 +346,22 @@ impl CachedCopy {
     }
 }
 
-/// Every cached copy in `world`, live or not: the near caches of the service
-/// instances, then the cache nodes, node by node in id order, then key order.
+/// Every cached copy in `world`, live or not: the CDN edge's stored responses, the
+/// near caches of the service instances, then the cache nodes, node by node in id
+/// order, then key order.
 pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
+    let edge = world.nodes.cdns().flat_map(|(holder, cdn)| {
+        cdn.entries.iter().map(move |(key, e)| CachedCopy {
+            holder,
+            near: false,
+            key: *key,
+            entry: Entry {
+                version: e.version,
+                expires_ms: e.expires_ms,
+                delta_ms: 0,
+            },
+        })
+    });
     let near = world.nodes.services().flat_map(|(holder, service)| {
         service.near.entries.iter().map(move |(key, e)| CachedCopy {
             holder,
@@ -367,7 +382,7 @@ pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
             entry: *entry,
         })
     });
-    near.chain(nodes)
+    edge.chain(near).chain(nodes)
 }
 
 /// The newest version of `key` committed, or acknowledged (a write-behind cache

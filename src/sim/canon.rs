@@ -426,6 +426,19 @@ impl World {
             id.hash(&mut h);
             cache_words(cache, clock, &mut names, &mut h);
         }
+        // The CDN edge, when the topology has one: its stored responses (when each
+        // stops being fresh, as the rules read a time) and the requests it forwards.
+        for (id, cdn) in self.nodes.cdns() {
+            id.hash(&mut h);
+            h.word(cdn.entries.len() as u64);
+            for (key, e) in cdn.entries.iter() {
+                (key, e.version, clock.at(e.expires_ms)).hash(&mut h);
+            }
+            h.word(cdn.forwarded.len() as u64);
+            for f in &cdn.forwarded {
+                (names.flow(f.flow), f.client, f.key).hash(&mut h);
+            }
+        }
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         order.clear();

@@ -8,6 +8,10 @@ pub mod topology;
 pub use topology::NodeSpec;
 pub(crate) mod patch;
 pub use patch::ConfigPatch;
+mod production;
+pub use production::{
+    CdnConfig, Hook, InvalidatorConfig, NearConfig, NegativeConfig, ReplicaConfig, TxnConfig,
+};
 
 /// One-way network latency per hop, in virtual ms.
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
@@ -218,133 +222,6 @@ pub enum ReadFrom {
     Replica,
 }
 
-/// A read replica of the primary (asynchronous streaming replication, as MySQL and
-/// Postgres do by default).
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ReplicaConfig {
-    /// How long a change takes from the primary's commit to the replica: the delay
-    /// of the replication stream.
-    pub lag_ms: u64,
-    /// Where the service reads a row after a cache miss.
-    pub miss_reads: ReadFrom,
-}
-
-impl Default for ReplicaConfig {
-    fn default() -> Self {
-        ReplicaConfig {
-            lag_ms: 20,
-            miss_reads: ReadFrom::Replica,
-        }
-    }
-}
-
-/// When a write's cache step (its delete, or write-through's set) runs, relative to
-/// its transaction.
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub enum Hook {
-    /// Inside the open transaction, before `COMMIT` (Rails' `after_save`).
-    InTransaction,
-    /// After `COMMIT` (Rails' `after_commit`).
-    AfterCommit,
-}
-
-/// Writes run in a database transaction (read committed: others see the change only
-/// at `COMMIT`; an `abort` fault rolls an open one back).
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct TxnConfig {
-    pub hook: Hook,
-    /// The cache operations a transaction makes wait for its `COMMIT` and are dropped
-    /// on rollback (Spring's `TransactionAwareCacheDecorator`).
-    pub cache_aware: bool,
-}
-
-impl Default for TxnConfig {
-    fn default() -> Self {
-        TxnConfig {
-            hook: Hook::InTransaction,
-            cache_aware: false,
-        }
-    }
-}
-
-/// Every service instance keeps an in-process near cache in front of the cache node
-/// (Caffeine or Guava in front of Redis): a read that finds the key there is answered
-/// without a network hop. It keeps what its reads got, for `ttl_ms`; the instance that
-/// writes a key drops its own copy.
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct NearConfig {
-    /// How long a near copy lives.
-    pub ttl_ms: u64,
-    /// The cache node remembers which services read each key and tells them when it
-    /// changes (deleted, set, expired), so they drop their copies: Redis's server-assisted
-    /// client-side caching (`CLIENT TRACKING`, with `NOLOOP`). Without it, another
-    /// instance's copy lives out its TTL.
-    pub tracking: bool,
-}
-
-impl Default for NearConfig {
-    fn default() -> Self {
-        NearConfig {
-            ttl_ms: 10_000,
-            tracking: false,
-        }
-    }
-}
-
-/// Negative caching: a read that finds no row caches `absent` (as DNS resolvers do
-/// by RFC 2308, and Spring's cache with its `NullValue`), with a TTL of its own.
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct NegativeConfig {
-    /// How long a cached `absent` lives.
-    pub ttl_ms: u64,
-    /// An insert deletes the key after its commit, as an update does.
-    pub invalidate_on_insert: bool,
-}
-
-impl Default for NegativeConfig {
-    fn default() -> Self {
-        NegativeConfig {
-            ttl_ms: 300_000,
-            invalidate_on_insert: false,
-        }
-    }
-}
-
-/// Change data capture: an `invalidator` tails a commit log from its own durable
-/// position and deletes each changed key in commit order (Debezium reading the
-/// binlog, Facebook's McSqueal). It deletes from the cache nodes of its region.
-#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct InvalidatorConfig {
-    /// Whose log it tails: the primary's, or (in a second region) the replica's.
-    pub tails: ReadFrom,
-    /// How long a change takes from the commit to the invalidator.
-    pub delay_ms: u64,
-    /// A delete the cache has not answered within this is sent again.
-    pub retry_ms: u64,
-}
-
-impl Default for InvalidatorConfig {
-    fn default() -> Self {
-        InvalidatorConfig {
-            tails: ReadFrom::Primary,
-            delay_ms: 2,
-            retry_ms: 50,
-        }
-    }
-}
-
 /// A value with no TTL (it never expires).
 pub const NO_TTL: u64 = u64::MAX;
 
@@ -454,6 +331,10 @@ pub struct Config {
     /// `Some`: an `invalidator` tails a commit log and deletes changed keys.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidator: Option<InvalidatorConfig>,
+    /// The CDN edge's settings (`cdn.rs`), when the topology has `cdn`; `None`: the
+    /// defaults.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cdn: Option<CdnConfig>,
     /// A service in another region than the primary sets a remote marker for a key in
     /// its cache before it writes it, and a miss that finds one reads the primary
     /// (Facebook's memcache, NSDI 2013 §5; `region.rs`).
@@ -534,6 +415,7 @@ impl Default for Config {
             near: None,
             negative: None,
             invalidator: None,
+            cdn: None,
             remote_marker: false,
             relay_poll_ms: 5,
             restart_after_ms: None,

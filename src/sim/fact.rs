@@ -12,6 +12,7 @@ use super::behind::FlusherFact;
 use super::books::StaleRead;
 use super::bus::BusFact;
 use super::cache_node::CacheFact;
+use super::cdn::CdnFact;
 use super::client::ClientFact;
 use super::consumer::ConsumerFact;
 use super::db::DbFact;
@@ -39,6 +40,8 @@ pub enum Fact {
     Flusher(FlusherFact),
     /// A cache node's tracking table told services of a change (`tracking.rs`).
     Tracking(TrackingFact),
+    /// What the CDN edge did (`cdn.rs`; `narrate/cdn.rs` says it).
+    Cdn(CdnFact),
     /// The network: a message reached a node that is down and is gone.
     Lost {
         id: MsgId,
@@ -111,6 +114,11 @@ impl From<FlusherFact> for Fact {
 impl From<TrackingFact> for Fact {
     fn from(f: TrackingFact) -> Fact {
         Fact::Tracking(f)
+    }
+}
+impl From<CdnFact> for Fact {
+    fn from(f: CdnFact) -> Fact {
+        Fact::Cdn(f)
     }
 }
 impl From<ClientFact> for Fact {

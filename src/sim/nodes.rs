@@ -8,6 +8,7 @@
 use super::behind::Flusher;
 use super::bus::Bus;
 use super::cache::Cache;
+use super::cdn::Cdn;
 use super::consumer::Consumer;
 use super::db::Db;
 use super::ids::NodeId;
@@ -31,6 +32,8 @@ pub enum Node {
     Flusher(Flusher),
     Replica(Replica),
     Invalidator(Invalidator),
+    /// The CDN edge (`cdn.rs`).
+    Cdn(Cdn),
 }
 
 /// The nodes by id, in id order (at most a few dozen: a lookup walks the list).
@@ -113,6 +116,7 @@ kinds! {
     Flusher: Flusher, flusher, flusher_mut, flushers;
     Replica: Replica, replica, replica_mut, replicas;
     Invalidator: Invalidator, invalidator, invalidator_mut, invalidators;
+    Cdn: Cdn, cdn, cdn_mut, cdns;
 }
 
 impl Node {
@@ -128,6 +132,7 @@ impl Node {
             Node::Flusher(n) => n,
             Node::Replica(n) => n,
             Node::Invalidator(n) => n,
+            Node::Cdn(n) => n,
         }
     }
 
@@ -143,6 +148,7 @@ impl Node {
             Node::Flusher(n) => n,
             Node::Replica(n) => n,
             Node::Invalidator(n) => n,
+            Node::Cdn(n) => n,
         }
     }
 }

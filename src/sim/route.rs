@@ -237,6 +237,12 @@ impl World {
                 super::handle::client_books(self, from);
                 None
             }
+            // Any other node of this world (the CDN edge, a kind added later): its
+            // own handler, by id, with no books of its kind.
+            other if self.nodes.contains(other) => {
+                self.run_node(other, |a, ctx| a.on_msg(ctx, msg));
+                None
+            }
             _ => Some(said!(self, "ignored", "")),
         }
     }

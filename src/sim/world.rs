@@ -10,6 +10,7 @@ use super::cache::SetGuard;
 use super::cache::{Cache, Entry};
 use super::cache_behind::QueueSettings;
 use super::cache_node::{jitter, CacheSettings};
+use super::cdn::Cdn;
 use super::client::ClientSettings;
 use super::config::{Config, LoadGuard, ReadFrom, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
@@ -224,6 +225,10 @@ impl World {
         nodes.insert(NodeId::Relay, Node::Relay(Relay::new(relay)));
         nodes.insert(NodeId::Flusher, Node::Flusher(Flusher::new(flusher)));
         nodes.insert(NodeId::Replica(1), Node::Replica(Replica::default()));
+        // The CDN edge, when the topology has one, in front of its origin service.
+        if let Some(cdn) = Cdn::of(&config) {
+            nodes.insert(NodeId::Cdn, Node::Cdn(cdn));
+        }
         let mut world = World {
             nodes,
             clients,

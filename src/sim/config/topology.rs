@@ -27,7 +27,8 @@ pub const MAX_NODES: usize = 32;
 pub struct NodeSpec {
     #[serde(with = "node_id")]
     pub id: NodeId,
-    /// A client's service (`service`, `service-2`, …).
+    /// A client's service (`service`, `service-2`, …, or the CDN edge `cdn` in front
+    /// of one); the CDN edge's origin service.
     #[serde(default, with = "opt_node_id", skip_serializing_if = "Option::is_none")]
     pub service: Option<NodeId>,
     /// A service's cache node.
@@ -53,6 +54,7 @@ fn addable(id: NodeId) -> bool {
             | NodeId::Cache(_)
             | NodeId::Replica(1)
             | NodeId::Invalidator
+            | NodeId::Cdn
     )
 }
 
@@ -70,8 +72,8 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
         let at = format!("topology[{}] ({})", i + 1, n.id);
         if !addable(n.id) {
             return Err(format!(
-                "{at}: a topology lists clients, services and caches (reader, service-2, cache-2, …), and the \
-                 region of the replica and the invalidator"
+                "{at}: a topology lists clients, services, caches and the CDN edge (reader, service-2, cache-2, \
+                 cdn, …), and the region of the replica and the invalidator"
             ));
         }
         let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator);
@@ -85,9 +87,16 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             return Err(format!("{at}: the node appears twice"));
         }
         if let Some(s) = n.service {
-            if !n.id.is_client() || !matches!(s, NodeId::Service(_)) || !listed(s) {
+            // A client's service may be the CDN edge in front of one; the edge's is
+            // its origin.
+            let edge = n.id.is_client() && s == NodeId::Cdn && listed(s);
+            let service = (n.id.is_client() || n.id == NodeId::Cdn)
+                && matches!(s, NodeId::Service(_))
+                && listed(s);
+            if !(edge || service) {
                 return Err(format!(
-                    "{at}: \"service\" is a client's service, one of the topology's services"
+                    "{at}: \"service\" is a client's service (one of the topology's services, or cdn), or the \
+                     cdn's origin service"
                 ));
             }
         }
@@ -187,9 +196,16 @@ mod tests {
         let mut c = spec("cache-2");
         c.service = NodeId::parse("service");
         assert!(check(&[c]).is_err());
-        assert!(check(&[spec("cdn")])
-            .unwrap_err()
-            .contains("topology[1] (cdn)"));
+        let mut cdn = spec("cdn");
+        cdn.cache = NodeId::parse("cache");
+        assert!(check(&[cdn]).unwrap_err().contains("topology[1] (cdn)"));
+        // A client reaches the CDN edge only when the topology has one.
+        let mut r = spec("reader");
+        r.service = NodeId::parse("cdn");
+        assert!(check(&[r]).is_err());
+        let mut edge = spec("cdn");
+        edge.service = NodeId::parse("service");
+        assert_eq!(check(&[edge, r]), Ok(()));
         assert!(check(&[spec("cache-2"), spec("cache-2")]).is_err());
     }
 }

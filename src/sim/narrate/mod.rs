@@ -8,6 +8,7 @@
 mod behind;
 mod bus;
 mod cache;
+mod cdn;
 mod client;
 mod db;
 mod fault;
@@ -71,6 +72,7 @@ fn first(w: &World, facts: &[Fact]) -> Said {
         Some(Fact::Client(_)) => client::say(w, facts),
         Some(Fact::Replica(_)) => replica::step(w, facts),
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
+        Some(Fact::Cdn(f)) => cdn::say(w, *f),
         Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, *f),
         Some(Fact::Service(_)) => service::say(w, facts),
         Some(Fact::Lost {

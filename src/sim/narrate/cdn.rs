@@ -1,0 +1,166 @@
+//! The CDN edge's sentences (`cdn.rs`): an HTTP cache at a point of presence, as
+//! Fastly, Cloudflare and CloudFront run them, serving what the origin's
+//! `Cache-Control` lets it keep, and purged by key.
+use super::super::cdn::CdnFact;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+/// Seconds as `Cache-Control` spells them (`60`, `0.25`).
+fn secs(ms: u64) -> String {
+    if ms % 1_000 == 0 {
+        (ms / 1_000).to_string()
+    } else {
+        format!("{}", ms as f64 / 1_000.0)
+    }
+}
+
+/// How long, in words (`60 s`, `250 ms`).
+fn span(ms: u64) -> String {
+    if ms >= 1_000 && ms % 1_000 == 0 {
+        format!("{} s", ms / 1_000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+pub(super) fn say(w: &World, fact: CdnFact) -> Said {
+    let me = "The CDN edge";
+    match fact {
+        CdnFact::Hit {
+            client,
+            key,
+            version,
+            age_ms,
+            expires_ms,
+        } => {
+            let db = w.db().read(key);
+            let verdict = if version == db {
+                format!("the database has {db} too")
+            } else {
+                format!(
+                    "but the database has {db}: a stale copy, served until it expires at {expires_ms} ms or is purged"
+                )
+            };
+            said(
+                format!("cdn hit {key}={version}"),
+                format!(
+                    "{me} has a fresh stored response for {key} ({version}, Age {}) and answers {client} itself: the \
+                     origin never sees this request; {verdict}.",
+                    span(age_ms)
+                ),
+            )
+        }
+        CdnFact::Miss {
+            client,
+            key,
+            expired,
+            origin,
+        } => {
+            let why = match expired {
+                Some(v) => format!("its stored response ({v}) is past its lifetime and is dropped"),
+                None => "it has no stored response".to_string(),
+            };
+            said(
+                format!("cdn miss {key}"),
+                format!("{me} gets {client}'s read of {key}; {why}, so it forwards the request to {origin}, the origin."),
+            )
+        }
+        CdnFact::WritePassed {
+            client,
+            key,
+            origin,
+        } => said(
+            format!("cdn forwards write {key}"),
+            format!("{me} passes {client}'s write of {key} to {origin}: an edge never answers a write itself."),
+        ),
+        CdnFact::Stored {
+            client,
+            key,
+            value: Some(version),
+            expires_ms,
+            ttl_ms,
+            s_maxage,
+        } => {
+            let header = if s_maxage {
+                format!(
+                    "Cache-Control: s-maxage={} (a shared cache obeys s-maxage over max-age)",
+                    secs(ttl_ms)
+                )
+            } else {
+                format!("Cache-Control: max-age={}", secs(ttl_ms))
+            };
+            let db = w.db().read(key);
+            let note = if version < db {
+                format!(
+                    " The database already has {db}: the edge has stored a stale copy, and will serve it until it \
+                     expires or a purge of {key} reaches it."
+                )
+            } else {
+                String::new()
+            };
+            said(
+                format!("cdn stored {key}={version}"),
+                format!(
+                    "The origin answers {key} = {version}; the CDN edge stores the response for {} ({header}), until {expires_ms} \
+                     ms, and passes it on to {client}.{note}",
+                    span(ttl_ms)
+                ),
+            )
+        }
+        CdnFact::Stored {
+            client,
+            key,
+            value: None,
+            ..
+        } => said(
+            format!("cdn passes {key}=none"),
+            format!("The origin finds no {key}; the CDN edge passes the answer on to {client} and stores nothing."),
+        ),
+        CdnFact::Purged {
+            client,
+            key,
+            version,
+            held,
+        } => {
+            let what = match held {
+                Some(v) => format!("its stored copy of {key} ({v})"),
+                None => format!("{key}, which it does not hold"),
+            };
+            said(
+                format!("cdn purged {key}"),
+                format!(
+                    "The origin acknowledges {key} = {version}; the CDN edge purges {what} by key, as Fastly's purge API, \
+                     Cloudflare's purge by URL and CloudFront's invalidations do (RFC 9111 §4.4 asks an HTTP cache \
+                     to invalidate after a successful write), and passes the answer on to {client}."
+                ),
+            )
+        }
+        CdnFact::WriteAnswered {
+            client,
+            key,
+            version,
+            held,
+        } => {
+            let keeps = match held {
+                Some(e) if e.version < version => format!(
+                    " It keeps its stored {key} = {} until it expires at {} ms: nothing purges it, so readers at the \
+                     edge get the old value until then.",
+                    e.version, e.expires_ms
+                ),
+                _ => String::new(),
+            };
+            said(
+                format!("cdn passes ok {key}={version}"),
+                format!("The origin acknowledges {key} = {version}; the CDN edge passes the answer on to {client}.{keeps}"),
+            )
+        }
+        CdnFact::Passed { client, payload } => said(
+            format!("cdn passes {}", payload.kind()),
+            format!("{me} passes the origin's answer ({payload}) on to {client}."),
+        ),
+        CdnFact::Stray { payload } => said(
+            "ignored",
+            format!("{me} is forwarding no request for this {} (its memory was lost in a crash): it drops it.", payload.kind()),
+        ),
+    }
+}
