@@ -87,7 +87,8 @@ impl World {
             self.send(node, send.to, send.flow, send.payload, send.delay_ms);
         }
         self.scratch.0.sends = sends;
-        self.facts.0.append(&mut self.scratch.0.facts);
+        // The routing seam notes which node recorded these facts (`fact::Acting`).
+        self.facts.record(node, &mut self.scratch.0.facts);
         let mut timers = std::mem::take(&mut self.scratch.0.timers);
         for (at_ms, kind) in timers.drain(..) {
             self.add_timer(node, at_ms, kind);

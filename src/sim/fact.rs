@@ -128,10 +128,56 @@ impl From<ClientFact> for Fact {
 }
 
 /// The facts of the step under way (or of the last step), in the order they
-/// happened. Not state: it compares equal, hashes as nothing and clones empty, like
-/// the node's `Scratch`.
+/// happened, and which node recorded each (`Acting`). Not state: it compares equal,
+/// hashes as nothing and clones empty, like the node's `Scratch`.
 #[derive(Debug, Default)]
-pub struct Facts(pub(crate) Vec<Fact>);
+pub struct Facts(pub(crate) Vec<Fact>, pub(crate) Acting);
+
+/// Who recorded the step's facts: the routing seam (`World::apply`) notes the span of
+/// facts each node answered with, so no node module names itself. A fact outside
+/// every span is the world's own (the network's, the books', a fault's).
+#[derive(Debug, Default)]
+pub struct Acting {
+    /// `(start, end, node)`: facts `start..end` are `node`'s.
+    spans: Vec<(u32, u32, NodeId)>,
+    /// The id the step's first new message takes: messages from it on were sent in
+    /// this step.
+    pub(crate) first_msg: u32,
+}
+
+impl Facts {
+    /// A new step begins; its first message will be `next_msg`.
+    pub(crate) fn begin(&mut self, next_msg: u32) {
+        self.0.clear();
+        self.1.spans.clear();
+        self.1.first_msg = next_msg;
+    }
+
+    /// `node` answered with `facts` (emptied): they join the step's, as its.
+    pub(crate) fn record(&mut self, node: NodeId, facts: &mut Vec<Fact>) {
+        if facts.is_empty() {
+            return;
+        }
+        let start = self.0.len() as u32;
+        self.0.append(facts);
+        self.1.spans.push((start, self.0.len() as u32, node));
+    }
+
+    /// The node that recorded fact `i`; `None` for the world's own.
+    pub fn by(&self, i: usize) -> Option<NodeId> {
+        let i = i as u32;
+        self.1
+            .spans
+            .iter()
+            .find(|(start, end, _)| (*start..*end).contains(&i))
+            .map(|(_, _, node)| *node)
+    }
+
+    /// The step's facts with the node that recorded each.
+    pub fn with_nodes(&self) -> impl Iterator<Item = (Option<NodeId>, &Fact)> + '_ {
+        self.0.iter().enumerate().map(|(i, f)| (self.by(i), f))
+    }
+}
 
 impl Clone for Facts {
     fn clone(&self) -> Facts {

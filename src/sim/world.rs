@@ -402,12 +402,18 @@ impl World {
         &self.facts.0
     }
 
+    /// The last step's facts with the node that recorded each (`None`: the world's
+    /// own: the network's, the books', a fault's).
+    pub fn facts_by_node(&self) -> impl Iterator<Item = (Option<NodeId>, &Fact)> + '_ {
+        self.facts.with_nodes()
+    }
+
     /// One event's transition: the state changes and its facts are recorded; then
     /// what was said (nothing, in quiet mode): the narration observes the facts and
     /// the state after, where the world's own code (a message for no node) has not
     /// said it already.
     fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
-        self.facts.0.clear();
+        self.facts.begin(self.next_msg);
         let (actor, hop, s) = match event {
             Event::Start(node) => {
                 let at = self.nominal_ms(event).unwrap_or(self.now_ms);
@@ -454,7 +460,7 @@ impl World {
         let s = match s {
             Some(s) => s,
             None if self.voice.is_quiet() => Said::silent(),
-            None => super::narrate::step(self, actor),
+            None => super::narrate::step(self, actor, hop),
         };
         let step = Step {
             event,

@@ -13,6 +13,7 @@ mod client;
 mod db;
 mod fault;
 mod invalidator;
+mod names;
 mod near;
 mod negative;
 mod region;
@@ -22,6 +23,7 @@ mod txn;
 
 use super::cache_node::CacheFact;
 use super::fact::Fact;
+use super::ids::NodeId;
 use super::msg::Payload;
 use super::parts::{said, Said};
 use super::service::ServiceFact;
@@ -29,11 +31,14 @@ use super::world::World;
 pub(crate) use bus::behaves_like;
 
 /// The outcome and the narration of the step the world just took, from its facts;
-/// `actor`: the node that acted (a cache other than `cache` is named).
-pub(crate) fn step(w: &World, actor: super::ids::NodeId) -> Said {
+/// `actor`: the node that acted, over `hop` if a message arrived. Where the topology
+/// has more than one service or cache node, the ones the step is about are named
+/// (`names.rs`).
+pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Said {
     let mut s = by_fact(w);
-    if actor != super::ids::NodeId::CACHE && matches!(actor, super::ids::NodeId::Cache(_)) {
-        s.narration = s.narration.replace("The cache ", &format!("{actor} "));
+    let cast = names::Cast::of(w, actor, hop);
+    if cast != names::Cast::default() {
+        s.narration = cast.name(&s.narration);
     }
     s
 }

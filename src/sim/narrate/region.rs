@@ -13,7 +13,10 @@ pub(super) fn say(fact: RegionFact) -> Said {
         ),
         RegionFact::Marked { key } => said(
             "marked",
-            format!("The marker for {key} is set; now the write goes to the primary, across regions."),
+            format!(
+                "The marker for {key} is set in the cache; now the service sends its write to the primary, across \
+                 regions."
+            ),
         ),
     }
 }

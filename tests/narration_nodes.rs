@@ -1,0 +1,235 @@
+//! Narration names the node that acted (issue 8, item 3): where a topology has more
+//! than one service instance or cache node (a pool, near caches, a second region),
+//! every narrated step names the instance and the cache node the trace says it is
+//! about, never the ambiguous "the service" or "the cache"; the classic topology keeps
+//! its words (its snapshots are unchanged).
+use cachescope::sim::ids::NodeId;
+use cachescope::sim::rng::Rng;
+use cachescope::sim::scenario::file;
+use cachescope::sim::world::StepRecord;
+use cachescope::sim::{scenarios, Event, Fault, Fixes, Run, World};
+
+/// `base` with `settings` (JSON members) added to its settings, as scenario `id`.
+fn with_settings(base: &str, id: &str, settings: &str) -> &'static cachescope::sim::Scenario {
+    let s = scenarios::find(base).unwrap();
+    let text =
+        file::to_json(s).replace(&format!("\"id\": \"{base}\""), &format!("\"id\": \"{id}\""));
+    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
+    let text = format!("{}\n    {settings}{}", &text[..at], &text[at..]);
+    file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .into_scenario()
+}
+
+/// A pool of two cache nodes, each filled by its own service instance: the reader is
+/// served by `service-2`, which reads and fills `cache-2` (tests/copies.rs).
+fn two_pools(base: &str) -> &'static cachescope::sim::Scenario {
+    with_settings(
+        base,
+        "two-pools",
+        r#""topology": [
+      {"id": "cache-2"},
+      {"id": "service-2", "cache": "cache-2"},
+      {"id": "reader", "service": "service-2"}
+    ],"#,
+    )
+}
+
+/// Two instances with near caches sharing one cache node (tests/near.rs).
+fn near_caches(tracking: bool) -> &'static cachescope::sim::Scenario {
+    with_settings(
+        "cache-aside-write",
+        "near-caches",
+        &format!(
+            r#""topology": [
+      {{"id": "service-2"}},
+      {{"id": "reader", "service": "service-2"}}
+    ],
+    "near": {{"ttl_ms": 5000, "tracking": {tracking}}},"#
+        ),
+    )
+}
+
+/// The multi-node scenarios: the second region of the catalog, with and without its
+/// fix, two cache pools in three stories, near caches with and without tracking.
+fn scenarios_with_many() -> Vec<(&'static cachescope::sim::Scenario, Fixes)> {
+    let region = scenarios::find("cross-region-read-your-writes").unwrap();
+    let mut out = vec![
+        (region, Fixes::none()),
+        (region, Fixes::parse(region, ["remote-marker"]).unwrap()),
+        (near_caches(false), Fixes::none()),
+        (near_caches(true), Fixes::none()),
+    ];
+    for base in ["cache-aside-write", "stale-set-race", "stampede"] {
+        out.push((two_pools(base), Fixes::none()));
+    }
+    out
+}
+
+fn is_numbered(n: NodeId, kind: fn(u8) -> NodeId) -> bool {
+    (1..=9).any(|i| kind(i) == n)
+}
+
+/// Whether `text` has `word` as a whole word (not inside `cache-2` or `cached`).
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_alphanumeric() || c == '-')
+            && !after.is_some_and(|c| c.is_alphanumeric() || c == '-')
+    })
+}
+
+/// What is wrong with how `rec` names the services and caches of `after` (the world
+/// after the step; `before`, the one before it).
+fn naming_errors(rec: &StepRecord, before: &World, after: &World) -> Vec<String> {
+    let text = &rec.narration;
+    let mut errors = Vec::new();
+    let services: Vec<NodeId> = after.nodes.services().map(|(id, _)| id).collect();
+    let caches: Vec<NodeId> = after.nodes.caches().map(|(id, _)| id).collect();
+    for (kind, many) in [("service", services.len() > 1), ("cache", caches.len() > 1)] {
+        if !many {
+            continue;
+        }
+        for noun in [format!("The {kind}"), format!("the {kind}")] {
+            // "the cache step" is a service's step, not a node.
+            let bare = text.match_indices(&noun).any(|(at, _)| {
+                let rest = &text[at + noun.len()..];
+                !rest.starts_with(char::is_alphanumeric) && !rest.starts_with(" step")
+            });
+            if bare {
+                errors.push(format!("says \"{noun}\" where there are several"));
+            }
+        }
+    }
+    // The step's own node, when it is a service or a cache of a kind with several.
+    let acted = rec.actor;
+    // A fault on a message is the network's act (the trace names its destination).
+    let network = matches!(
+        rec.event,
+        Event::Fault(Fault::Drop(_) | Fault::Delay(_) | Fault::Duplicate(_))
+    );
+    let several = !network
+        && ((is_numbered(acted, NodeId::Service) && services.len() > 1)
+            || (is_numbered(acted, NodeId::Cache) && caches.len() > 1));
+    // (A confirmation that arrives may be told as its sender's: "cache confirms".)
+    let sender_named = rec
+        .hop
+        .is_some_and(|(from, _)| has_word(text, &from.to_string()));
+    if several && !text.is_empty() && !has_word(text, &acted.to_string()) && !sender_named {
+        errors.push(format!("does not name {acted}, which acted"));
+    }
+    // Every service or cache it names took part: it acted, sent what arrived, was
+    // sent a message in the step, or is the cache node or instance of one that did.
+    let sent = after
+        .net
+        .iter()
+        .filter(|m| !before.net.iter().any(|b| b.id == m.id))
+        .map(|m| m.to);
+    let mut involved: Vec<NodeId> = [Some(acted), rec.hop.map(|h| h.0)]
+        .into_iter()
+        .flatten()
+        .chain(sent)
+        .chain(after.facts_by_node().filter_map(|(n, _)| n))
+        .collect();
+    let their_caches: Vec<NodeId> = involved
+        .iter()
+        .filter_map(|n| after.nodes.service(*n).map(|s| s.settings.cache))
+        .collect();
+    involved.extend(their_caches);
+    for node in services.iter().chain(&caches) {
+        if *node == NodeId::SERVICE || *node == NodeId::CACHE {
+            // "service" and "cache" are also common nouns ("its near cache").
+            continue;
+        }
+        if has_word(text, &node.to_string()) && !involved.contains(node) {
+            errors.push(format!("names {node}, which took no part"));
+        }
+    }
+    errors
+}
+
+fn check(run: &Run, what: &str) -> usize {
+    let mut wrong = Vec::new();
+    for (i, rec) in run.records().iter().enumerate() {
+        let (before, after) = (run.state(i).unwrap(), run.state(i + 1).unwrap());
+        // The facts of the step are those of the world after it, replayed.
+        let mut replay = before.clone();
+        replay.step(rec.event).unwrap();
+        for e in naming_errors(rec, before, &replay) {
+            wrong.push(format!(
+                "{what} step {} ({rec}): {e}\n    {}",
+                i + 1,
+                rec.narration
+            ));
+        }
+        assert_eq!(&replay, after);
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    run.records().len()
+}
+
+#[test]
+fn every_step_of_the_stories_names_the_node_that_acted() {
+    let mut named = 0;
+    for (s, fixes) in scenarios_with_many() {
+        let mut run = Run::new(s, fixes.clone(), s.seed);
+        run.run_to_end();
+        check(&run, &format!("{} {:?}", s.id, fixes.ids()));
+        named += run
+            .records()
+            .iter()
+            .filter(|r| r.narration.contains("service-2") || r.narration.contains("cache-2"))
+            .count();
+    }
+    assert!(named > 20, "only {named} steps name a second node");
+}
+
+/// The same in seeded orders, some with faults (at most 3 a run, so it ends).
+#[test]
+fn every_step_names_the_node_that_acted_in_other_orders_and_with_faults() {
+    let mut steps = 0;
+    for (s, fixes) in scenarios_with_many() {
+        for seed in 0..12u64 {
+            let mut run = Run::new(s, fixes.clone(), s.seed);
+            let mut rng = Rng::new(seed.wrapping_mul(7919).wrapping_add(17));
+            let mut injected = 0;
+            // Bounded: a run has at most MAX_STEPS steps.
+            for _ in 0..cachescope::sim::run::MAX_STEPS {
+                let w = run.world().clone();
+                let enabled = w.enabled();
+                if enabled.is_empty() {
+                    break;
+                }
+                let event = if seed % 3 == 2 && injected < 3 && rng.below(8) == 0 {
+                    injected += 1;
+                    let all = w.faults();
+                    all[rng.below(all.len() as u64) as usize]
+                } else {
+                    enabled[rng.below(enabled.len() as u64) as usize]
+                };
+                if run.fire(event).is_err() {
+                    break;
+                }
+            }
+            steps += check(&run, &format!("{} {:?} seed {seed}", s.id, fixes.ids()));
+        }
+    }
+    assert!(steps > 500, "only {steps} steps");
+}
+
+/// The classic topology keeps "the service" and "the cache".
+#[test]
+fn one_service_and_one_cache_keep_their_common_names() {
+    let s = scenarios::find("cache-aside-read").unwrap();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    let text: String = run.records().iter().map(|r| r.narration.as_str()).collect();
+    assert!(text.contains("The cache has no user:1"), "{text}");
+    assert!(!text.contains("service-2") && !text.contains("cache-2"));
+}
