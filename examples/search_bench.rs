@@ -5,7 +5,9 @@
 //! page's release profile is built for size, `opt-level = "z"`; the search natively is
 //! measured built for speed). A violation recognised as a race the catalog teaches is
 //! printed with that scenario (`cache-matches-db@21(stale-set-race)`).
-use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel};
+use cachescope::sim::search::{
+    check_independence, teaches, Bounds, FaultBudget, Search, WorldModel,
+};
 use cachescope::sim::{scenarios, Fixes, Run};
 use std::time::Instant;
 
@@ -16,9 +18,20 @@ fn main() {
         .unwrap_or(0);
     // An optional second argument keeps the scenarios whose id contains it.
     let only = std::env::args().nth(2).unwrap_or_default();
-    // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction.
+    // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction,
+    // `SEARCH_SLEEP=0` without sleep sets.
     let shift = std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0");
-    println!("scenario,fixes,faults,time_shift,states,ends,depth,complete,violations,ms,states_per_s,cpu_ms,states_per_cpu_s");
+    let sleep = std::env::var("SEARCH_SLEEP").map_or(true, |v| v != "0");
+    // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
+    // on over the first N states of each search (`search::check_independence`).
+    let check: Option<usize> = std::env::var("SEARCH_CHECK")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    if check.is_some() {
+        println!("scenario,fixes,faults,time_shift,independent_pairs_checked");
+    } else {
+        println!("scenario,fixes,faults,time_shift,sleep,states,ends,depth,complete,violations,transitions,asleep,ms,states_per_s,cpu_ms,states_per_cpu_s");
+    }
     for scenario in scenarios::ALL.iter().filter(|s| s.id.contains(&only)) {
         let mut fix_sets = vec![Fixes::none()];
         for f in scenario.fixes {
@@ -30,10 +43,24 @@ fn main() {
             if shift {
                 model = model.with_time_shift();
             }
+            if let Some(max) = check {
+                let result = check_independence(&model, max);
+                let pairs = result.unwrap_or_else(|e| panic!("{}: {e}", scenario.id));
+                println!(
+                    "{},{},{faults},{},{pairs}",
+                    scenario.id,
+                    fixes.ids().join("+"),
+                    model.time_shift()
+                );
+                continue;
+            }
             let start = model.start().clone();
             let t = Instant::now();
             let cpu = cpu_ms();
             let mut search = Search::new(model, Bounds::default());
+            if sleep {
+                search = search.with_sleep_sets();
+            }
             let report = search.run();
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let cpu = cpu_ms().zip(cpu).map(|(b, a)| b - a);
@@ -46,16 +73,19 @@ fn main() {
                 })
                 .collect();
             println!(
-                "{},{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
                 scenario.id,
                 fixes.ids().join("+"),
                 faults,
                 report.time_shift,
+                sleep,
                 report.states,
                 report.ends,
                 report.depth,
                 report.complete,
                 v.join(" "),
+                report.transitions,
+                report.asleep,
                 ms,
                 report.states as f64 / (ms / 1000.0),
                 cpu.map_or("-".into(), |c| format!("{c:.0}")),

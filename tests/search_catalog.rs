@@ -115,7 +115,10 @@ fn verdicts(id: &str, fixes: &[&str]) -> Verdicts {
         let replayed = run
             .replayed(&v.path)
             .unwrap_or_else(|(i, e)| panic!("{id}: choice {i} does not replay: {e:?}"));
-        assert!(replayed.at_end(), "{id}: {} ends the run", v.name);
+        // A state invariant is broken at the run's end; read-your-writes at any point.
+        if v.name != Invariant::ReadYourWrites.name() {
+            assert!(replayed.at_end(), "{id}: {} ends the run", v.name);
+        }
     }
     report
         .violations
@@ -290,5 +293,83 @@ fn replica_lag_refill_breaks_with_a_lease_and_is_not_the_stale_set_race() {
     assert!(
         breaks && 17 <= own_len,
         "its own run ({own_len} steps) breaks it too"
+    );
+}
+
+/// The production chapter's other scenarios. Each race is found with no fix (with the
+/// story's own faults), never longer than the scenario's own run where that run breaks
+/// the invariant too; each fix that closes its race is proven within the bounds; a fix
+/// that leaves the stale-set race open gets that race. `short-negative-ttl` bounds the
+/// staleness (a metric, like `jitter`): its 50 ms entry has expired by the run's end, so
+/// no run ends with a stale copy and the search finds none.
+#[test]
+fn the_production_chapters_races_are_found_and_its_fixes_proven() {
+    const RYW: &str = "read-your-writes";
+    let cases: [(&str, &[&str], Verdicts); 9] = [
+        ("invalidate-before-commit", &[], vec![(CMD, 23, STALE)]),
+        ("invalidate-before-commit", &["after-commit-hook"], vec![]),
+        ("rollback-after-cache-write", &[], vec![(CMD, 15, None)]),
+        (
+            "rollback-after-cache-write",
+            &["transaction-aware-cache"],
+            vec![],
+        ),
+        ("negative-cache", &[], vec![(CMD, 19, None)]),
+        (
+            "negative-cache",
+            &["invalidate-on-insert"],
+            vec![(CMD, 21, STALE)],
+        ),
+        ("negative-cache", &["short-negative-ttl"], vec![]),
+        (
+            "cross-region-read-your-writes",
+            &[],
+            vec![(RYW, 16, None), (CMD, 20, None)],
+        ),
+        ("cross-region-read-your-writes", &["remote-marker"], vec![]),
+    ];
+    for (id, fixes, want) in cases {
+        let got = verdicts(id, fixes);
+        assert_eq!(got, want, "{id} {fixes:?}");
+        for (name, len, _) in got {
+            let inv = [
+                Invariant::CacheMatchesDb,
+                Invariant::ReadYourWrites,
+                Invariant::NoLostEvent,
+            ]
+            .into_iter()
+            .find(|i| i.name() == name)
+            .expect("an invariant's name");
+            let (own_len, own_breaks) = own(id, fixes, inv);
+            if own_breaks {
+                assert!(len <= own_len, "{id}: {name} in {len} > own run {own_len}");
+            }
+        }
+    }
+}
+
+/// `cdc-invalidation`'s own run ends ok, but a read that straddles the commit sets
+/// its row after the invalidator's delete. Its complete search is large (837,637
+/// states with the time shift, 2.9 million transitions): the release-built
+/// `search_bench` finds it complete with `cache-matches-db` broken in 17 steps,
+/// recognised as the stale-set race (the page links to `stale-set-race`). Here, in a
+/// debug build, a bounded search shows the part a test can afford: the search stops
+/// at its bound and says so, and nothing breaks in the levels it searched whole.
+#[test]
+fn cdc_invalidation_ends_ok_and_a_bounded_search_says_it_is_not_complete() {
+    let id = "cdc-invalidation";
+    assert!(!own(id, &[], Invariant::CacheMatchesDb).1, "{id} ends ok");
+    let run = start(id, &[]);
+    let model = WorldModel::new(&run, FaultBudget::NONE).with_time_shift();
+    let bounds = Bounds {
+        max_states: 20_000,
+        ..Bounds::default()
+    };
+    let report = Search::new(model, bounds).with_sleep_sets().run();
+    assert!(!report.complete);
+    assert!(report.depth >= 10, "depth {}", report.depth);
+    assert!(
+        report.violations.is_empty(),
+        "no race shorter than 17 steps"
     );
 }

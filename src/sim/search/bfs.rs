@@ -1,5 +1,6 @@
 //! Breadth-first search over distinct states, in slices.
 use super::model::{Model, When};
+use super::sleep::{intersect, Sleep};
 use super::visited::{Node, Visited};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +67,10 @@ pub struct Report<A> {
     /// of every time (`Model::now`), and the search checked that the limit on time
     /// (the horizon) falls between none of them.
     pub time_shift: bool,
+    /// Successor states computed (transitions followed).
+    pub transitions: usize,
+    /// Transitions left out by sleep sets (`Search::with_sleep_sets`; 0 without).
+    pub asleep: usize,
 }
 
 /// A state waiting in the frontier: 12 bytes, whatever the size of a state.
@@ -110,6 +115,9 @@ pub struct Search<M: Model> {
     stale: Vec<u32>,
     /// A shifted state could pass the limit: start again with absolute time.
     shift_failed: bool,
+    /// With sleep sets: the frontier's sets (`sleep.rs`).
+    sleep: Option<Sleep>,
+    transitions: usize,
 }
 
 impl<M: Model> Search<M> {
@@ -133,9 +141,20 @@ impl<M: Model> Search<M> {
             latest_now: Vec::new(),
             stale: Vec::new(),
             shift_failed: false,
+            sleep: None,
+            transitions: 0,
         };
         search.start();
         search
+    }
+
+    /// The same search, with sleep sets: a transition whose event commutes with one
+    /// followed before (`Model::independent`) is left out; the same states are found,
+    /// each at its shortest depth (`sleep.rs`).
+    pub fn with_sleep_sets(mut self) -> Search<M> {
+        self.sleep = Some(Sleep::default());
+        self.start();
+        self
     }
 
     /// Sets the search at its start: the model's first state found, nothing else.
@@ -166,6 +185,11 @@ impl<M: Model> Search<M> {
         self.visited_count = 0;
         self.cut = self.bounds.max_states < 1;
         self.path.clear();
+        self.transitions = 0;
+        if let Some(sleep) = &mut self.sleep {
+            sleep.clear();
+            sleep.skipped = 0;
+        }
     }
 
     pub fn model(&self) -> &M {
@@ -210,6 +234,9 @@ impl<M: Model> Search<M> {
                 }
                 self.level = std::mem::take(&mut self.next_level);
                 self.level_held = std::mem::take(&mut self.next_held);
+                if let Some(sleep) = &mut self.sleep {
+                    sleep.next_level();
+                }
                 self.path.clear();
                 self.cursor = 0;
                 self.depth += 1;
@@ -225,7 +252,11 @@ impl<M: Model> Search<M> {
                 None => self.rederive(index),
             };
             self.cursor += 1;
-            self.visit(index, depth, &state);
+            let asleep = match &mut self.sleep {
+                Some(sleep) => std::mem::take(&mut sleep.level[self.cursor - 1]),
+                None => Vec::new(),
+            };
+            self.visit(index, depth, &state, &asleep);
         }
         self.progress()
     }
@@ -237,7 +268,9 @@ impl<M: Model> Search<M> {
         self.report()
     }
 
-    fn visit(&mut self, index: u32, depth: usize, state: &M::State) {
+    /// Checks and expands one state (with `asleep`, its sleep set, if sleep sets are
+    /// on).
+    fn visit(&mut self, index: u32, depth: usize, state: &M::State, asleep: &[u64]) {
         self.visited_count += 1;
         let mut actions = std::mem::take(&mut self.actions);
         let end = self.model.actions(state, &mut actions);
@@ -256,10 +289,33 @@ impl<M: Model> Search<M> {
             return;
         }
         let clock = self.model.now(state);
+        if let Some(sleep) = &mut self.sleep {
+            let model = &self.model;
+            sleep.expand(actions.iter().map(|a| model.action_key(state, *a)), asleep);
+        }
         for (choice, action) in actions.iter().enumerate() {
+            // The sleep set this transition gives its state (sleep sets on).
+            let mut gives = None;
+            if let Some(sleep) = &mut self.sleep {
+                if sleep.is_asleep(choice) {
+                    sleep.skipped += 1;
+                    continue;
+                }
+                let model = &self.model;
+                gives = Some(sleep.after(|j| model.independent(state, actions[j], *action)));
+                sleep.followed(choice);
+            }
+            self.transitions += 1;
             let Some(next) = self.model.next(state, *action) else {
                 continue;
             };
+            // The events asleep, named as the state reached names them (a name reads
+            // the time until an event, and the transition may have moved `now`).
+            if let Some(events) = &mut gives {
+                for e in events.iter_mut() {
+                    *e = self.model.action_key(&next, actions[*e as usize]);
+                }
+            }
             let fingerprint = self.model.fingerprint(&next);
             let mut reached = None;
             if let Some(from) = clock {
@@ -268,7 +324,10 @@ impl<M: Model> Search<M> {
                         self.actions = actions;
                         return;
                     }
-                    Shifted::Known => continue,
+                    Shifted::Known => {
+                        self.wake(fingerprint, gives.as_deref());
+                        continue;
+                    }
                     Shifted::New(now) => reached = Some(now),
                 }
             }
@@ -282,7 +341,14 @@ impl<M: Model> Search<M> {
                 parent: index,
                 choice: choice as u32,
             };
-            if let Some(new) = self.visited.insert(node) {
+            let inserted = self.visited.insert(node);
+            if inserted.is_none() {
+                self.wake(fingerprint, gives.as_deref());
+            }
+            if let Some(new) = inserted {
+                if let (Some(sleep), Some(set)) = (&mut self.sleep, gives) {
+                    sleep.next.push(set);
+                }
                 if let Some(now) = reached {
                     self.latest_now.push(now);
                 }
@@ -300,6 +366,35 @@ impl<M: Model> Search<M> {
             }
         }
         self.actions = actions;
+    }
+
+    /// A state reached again, with sleep set `gives` from this path: if it waits in
+    /// the frontier, only what both paths say stays asleep.
+    fn wake(&mut self, fingerprint: u64, gives: Option<&[u64]>) {
+        let (Some(sleep), Some(gives)) = (&mut self.sleep, gives) else {
+            return;
+        };
+        let Some(known) = self.visited.find(fingerprint) else {
+            return;
+        };
+        if let Some(first) = self.next_level.first() {
+            if known >= first.index {
+                let pos = (known - first.index) as usize;
+                debug_assert_eq!(self.next_level[pos].index, known);
+                intersect(&mut sleep.next[pos], gives);
+                return;
+            }
+        }
+        if let Some(first) = self.level.first() {
+            if known >= first.index {
+                let pos = (known - first.index) as usize;
+                debug_assert_eq!(self.level[pos].index, known);
+                // Not expanded yet (the one being expanded is at `cursor - 1`).
+                if pos >= self.cursor {
+                    intersect(&mut sleep.level[pos], gives);
+                }
+            }
+        }
     }
 
     /// With time shifts: the span of `now` that the states `next` stands for reach
@@ -462,6 +557,8 @@ impl<M: Model> Search<M> {
             violations,
             visited_bytes: self.visited.bytes() + self.latest_now.capacity() * 4,
             time_shift: !self.latest_now.is_empty(),
+            transitions: self.transitions,
+            asleep: self.sleep.as_ref().map_or(0, |s| s.skipped),
         }
     }
 }

@@ -19,11 +19,13 @@ pub mod job;
 mod model;
 pub mod msg;
 mod race;
+mod sleep;
 mod visited;
 mod world_model;
 
 pub use bfs::{Bounds, Progress, Report, Search, Violation};
 pub use model::{Model, Property, When};
 pub use race::{teaches, STALE_SET};
+pub use sleep::check_independence;
 pub use visited::Visited;
 pub use world_model::{FaultBudget, Searched, WorldModel};

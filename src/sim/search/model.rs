@@ -61,4 +61,20 @@ pub trait Model {
 
     /// Whether `state` violates the `i`th property.
     fn violates(&self, state: &Self::State, i: usize) -> bool;
+
+    /// Whether `a` and `b`, both enabled in `state`, are independent there: each stays
+    /// enabled after the other, and the two orders reach states with one fingerprint.
+    /// The search with sleep sets (`Search::with_sleep_sets`) then follows only one of
+    /// the two orders. `false`, the default, is always sound.
+    fn independent(&self, _state: &Self::State, _a: Self::Action, _b: Self::Action) -> bool {
+        false
+    }
+
+    /// A name of `action` that two states with one fingerprint give their
+    /// corresponding actions (it may not read what the fingerprint forgets, such as
+    /// ids it renames). Two actions of one state may share a name: the sleep sets then
+    /// leave both awake.
+    fn action_key(&self, _state: &Self::State, _action: Self::Action) -> u64 {
+        0
+    }
 }

@@ -10,12 +10,14 @@
 //! node has not ended.
 use super::model::{Model, Property, When};
 use crate::sim::books::Invariant;
+use crate::sim::canon::WordHasher;
+use crate::sim::config::Op;
 use crate::sim::fact::Facts;
 use crate::sim::fault::{Fault, NodeStatus};
 use crate::sim::ids::NodeId;
 use crate::sim::node::Scratch;
 use crate::sim::run::Run;
-use crate::sim::world::{Event, World};
+use crate::sim::world::{Event, TimerKind, World};
 use std::cell::RefCell;
 
 /// How many faults the search may place beyond the story's own, and of which kinds.
@@ -94,6 +96,11 @@ pub struct WorldModel {
     properties: Vec<Property>,
     /// The fingerprint forgets a shift of every time (`World::fingerprint_shifted`).
     time_shift: bool,
+    /// A request's slow hop: the network reads the client's current request when the
+    /// service or the database answers one (`World::slow_of`).
+    slow_hops: bool,
+    /// A client both writes and reads: the books keep the first read-your-writes break.
+    ryw: bool,
 }
 
 impl WorldModel {
@@ -128,7 +135,17 @@ impl WorldModel {
                 when: when(*inv),
             })
             .collect();
+        let clients = &start.clients;
+        let slow_hops = clients
+            .iter()
+            .any(|c| c.requests.iter().any(|r| r.slow.is_some()));
+        let ryw = clients.iter().any(|c| {
+            c.requests.iter().any(|r| r.op == Op::Read)
+                && c.requests.iter().any(|r| r.op != Op::Read)
+        });
         WorldModel {
+            slow_hops,
+            ryw,
             start,
             spare: RefCell::new(Default::default()),
             budget,
@@ -324,4 +341,125 @@ impl Model for WorldModel {
             .get(i)
             .is_some_and(|inv| inv.check(&state.world).is_err())
     }
+
+    /// Two events (not faults) at different nodes at the same instant. A step moves
+    /// `now` to the later of `now` and its event's nominal time and stamps what it
+    /// sends and schedules with that `now`, so two events commute only if each fires
+    /// at the same `now` in both orders: when the later of `now` and each one's nominal
+    /// time is the same instant. Then neither disables the other: a message is enabled
+    /// whatever the time (and a node sends only on its own connections, so it puts no
+    /// older message before another node's on an ordered one), a timer due by that
+    /// instant stays due, a client's start waits only on its own requests; and each
+    /// changes only its own node and appends to the network and the timers (which the
+    /// fingerprint reads as multisets, ids renamed). Exceptions, where a step reads or
+    /// changes another node: two nodes on a local connection (`Ctx::call`: the
+    /// write-behind flusher and its cache, the database and the outbox relay it
+    /// notifies) are one for this; a fault, or a restart by the supervisor's timer,
+    /// reaches every node connected to its node; a request's slow hop is the network's reading of the client's
+    /// current request (so an answer to a client and a message of that request are
+    /// dependent), and the books keep the first read-your-writes break of any client
+    /// (so two answers to clients are, where a client both writes and reads).
+    /// `tests/search_sleep.rs` checks the two orders on every state of the catalog's
+    /// searches.
+    fn independent(&self, state: &Searched, a: Event, b: Event) -> bool {
+        let w = &state.world;
+        // A restart by the supervisor's timer is a fault's recovery: every node
+        // connected to the node learns it (`World::set_status`).
+        let recovery = |e: Event| match e {
+            Event::Fire(id) => w
+                .timers
+                .iter()
+                .any(|t| t.id == id && matches!(t.kind, TimerKind::Restart { .. })),
+            Event::Fault(_) => true,
+            _ => false,
+        };
+        if recovery(a) || recovery(b) {
+            return false;
+        }
+        let (Some(x), Some(y)) = (w.actor(a), w.actor(b)) else {
+            return false;
+        };
+        let (Some(ta), Some(tb)) = (w.nominal_ms(a), w.nominal_ms(b)) else {
+            return false;
+        };
+        if x == y || local(x, y) || w.now_ms.max(ta) != w.now_ms.max(tb) {
+            return false;
+        }
+        if self.ryw && x.is_client() && y.is_client() {
+            return false;
+        }
+        if self.slow_hops {
+            for (c, other) in [(x, b), (y, a)] {
+                let busy = w
+                    .clients
+                    .iter()
+                    .find(|cl| cl.id == c)
+                    .and_then(|cl| cl.busy);
+                let flow = match other {
+                    Event::Deliver(id) => w.net.iter().find(|m| m.id == id).and_then(|m| m.flow),
+                    _ => None,
+                };
+                if busy.is_some() && flow == busy {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// What the fingerprint keeps of an event: its kind, its node (and a message's
+    /// sender and payload kind, a timer's kind), and how long until it is due (or
+    /// never, past the horizon): no id, which the fingerprint renames.
+    fn action_key(&self, state: &Searched, action: Event) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let w = &state.world;
+        let until = |t: u64| {
+            if t > w.config.horizon_ms {
+                u64::MAX
+            } else {
+                t.saturating_sub(w.now_ms)
+            }
+        };
+        let mut h = WordHasher::default();
+        match action {
+            Event::Start(c) => {
+                h.word(0);
+                c.hash(&mut h);
+                h.word(w.nominal_ms(action).map_or(u64::MAX, until));
+            }
+            Event::Deliver(id) => {
+                h.word(1);
+                if let Some(m) = w.net.iter().find(|m| m.id == id) {
+                    (m.from, m.to, m.payload.kind()).hash(&mut h);
+                    h.word(until(m.arrive_ms));
+                }
+            }
+            Event::Fire(id) => {
+                h.word(2);
+                if let Some(t) = w.timers.iter().find(|t| t.id == id) {
+                    t.owner.hash(&mut h);
+                    std::mem::discriminant(&t.kind).hash(&mut h);
+                    h.word(until(t.at_ms));
+                }
+            }
+            // Never asleep (never independent): any name will do.
+            Event::Fault(f) => {
+                h.word(3);
+                f.hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+}
+
+/// Whether `x` and `y` are on a local connection (`Ctx::call`), where one's step
+/// changes the other within the step.
+fn local(x: NodeId, y: NodeId) -> bool {
+    let pair = |a: NodeId, b: NodeId| {
+        matches!(
+            (a, b),
+            (NodeId::Flusher, NodeId::Cache(_)) | (NodeId::Db, NodeId::Relay)
+        )
+    };
+    pair(x, y) || pair(y, x)
 }
