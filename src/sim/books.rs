@@ -6,6 +6,9 @@ use super::keymap::{KeyMap, KeySet};
 use super::world::World;
 use std::collections::VecDeque;
 
+mod observe;
+pub(crate) use observe::observe;
+
 /// The window of `db-reads-peak`.
 pub const PEAK_WINDOW_MS: u64 = 100;
 

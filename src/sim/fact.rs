@@ -2,7 +2,7 @@
 //! says what it did as facts of its own type (its module's `…Fact`) through its `Ctx`;
 //! the world adds what the network did (a message lost, a slow reply) and what the
 //! books judged (a stale read). Observers read them after the node acted: the books
-//! and metrics (`route.rs`, `handle.rs`) and the narration (`src/sim/narrate/`), which
+//! and metrics (`books/observe.rs`) and the narration (`src/sim/narrate/`), which
 //! owns every sentence. A quiet step records the same facts (they are small and the
 //! buffer is reused) and builds no text.
 //!

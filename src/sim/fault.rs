@@ -266,9 +266,6 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
         Fault::Drop(id) => match w.net.iter().position(|m| m.id == id) {
             Some(pos) => {
                 let m = w.net.remove(pos);
-                if matches!(m.payload, Payload::Deliver { .. }) {
-                    w.metrics.events_dropped += 1;
-                }
                 FaultFact::Dropped {
                     id,
                     from: m.from,
@@ -317,7 +314,6 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
 /// What it held is read from its state before.
 pub(crate) fn crash(w: &mut World, node: NodeId) {
     w.set_status(node, NodeStatus::Down);
-    *w.books.crashes.or_insert(node, 0) += 1;
     let scheduled = w
         .timers
         .iter()

@@ -40,7 +40,6 @@ pub mod describe;
 pub mod fact;
 pub mod fault;
 pub mod fold;
-mod handle;
 pub mod ids;
 pub mod invalidator;
 pub mod keymap;

@@ -2,31 +2,22 @@
 //! request, and what happens to a message whose node is down. `World::step` (in
 //! `world.rs`) calls these; split from it along that seam.
 //!
-//! A node answers with facts (`fact.rs`); the books observe them here, and the
-//! narration (`narrate/`) after the step. A path that returns `None` leaves the words to
+//! A node answers with facts (`fact.rs`); the books (`books/observe.rs`) and the
+//! narration (`narrate/`) observe them after the step. A path that returns `None` leaves the words to
 //! the narration; `Some` is the text of a part still written in the world (a message
 //! for no node of this world, a client that does not exist).
-use super::books::Happened;
-use super::bus::BusFact;
-use super::client::ClientFact;
-use super::config::{Op, SlowHop, WriteMode};
-use super::consumer::ConsumerFact;
-use super::db::DbFact;
+use super::config::SlowHop;
 use super::fact::Fact;
 use super::ids::{NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::{Actor, Ctx};
 use super::parts::Said;
 use super::parts::{Timer, TimerKind};
-use super::replica::ReplicaFact;
 use super::world::World;
 
 impl World {
     /// A message reached a node that is down: it is lost.
     pub(super) fn lost(&mut self, msg: &Message) {
-        if let Payload::Deliver { .. } = msg.payload {
-            self.metrics.events_dropped += 1;
-        }
         self.facts.0.push(Fact::Lost {
             id: msg.id,
             from: msg.from,
@@ -35,23 +26,12 @@ impl World {
         });
     }
 
-    /// A client starts its next request. The books note a read's floor (what was
-    /// already written when it began).
+    /// A client starts its next request.
     pub(super) fn start_client(&mut self, node: NodeId) -> Option<Said> {
         if !self.clients.iter().any(|c| c.id == node) {
             return Some(said!(self, "no such client", ""));
         }
         self.act_in_scratch(node, |a, ctx| a.on_start(ctx));
-        let started = self.scratch.0.facts.iter().find_map(|f| match f {
-            Fact::Client(ClientFact::Started { id, request, .. }) => Some((*id, *request)),
-            _ => None,
-        });
-        if let Some((id, request)) = started {
-            if request.op == Op::Read {
-                let floor = super::books::newest(self, request.key);
-                self.books.read_started(id, floor);
-            }
-        }
         self.apply_scratch(node);
         None
     }
@@ -77,7 +57,7 @@ impl World {
     }
 
     /// The database handles `msg` with its own state; the world routes its answer and
-    /// keeps the books of what it did.
+    /// adds what the network does (a slow reply named by the request).
     pub(super) fn deliver_to_db(&mut self, msg: &Message) -> Option<Said> {
         self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the reply to one request slow (a pause, a
@@ -89,28 +69,7 @@ impl World {
         for send in &mut self.scratch.0.sends {
             send.delay_ms += slow;
         }
-        let from = self.facts.0.len();
         self.apply_scratch(msg.to);
-        // The books observe what the database did.
-        for i in from..self.facts.0.len() {
-            match self.facts.0[i] {
-                Fact::Db(DbFact::Read { .. }) => {
-                    self.books.record_db_read(&mut self.metrics, self.now_ms)
-                }
-                Fact::Db(DbFact::Committed { key, version, .. }) => {
-                    self.metrics.db_writes += 1;
-                    let relies =
-                        matches!(self.config.write_mode, WriteMode::Event | WriteMode::Outbox)
-                            && matches!(msg.from, NodeId::Service(_));
-                    if relies {
-                        self.books.relied.push((key, version));
-                    }
-                }
-                Fact::Db(DbFact::Put { wrote: true, .. }) => self.metrics.db_writes += 1,
-                Fact::Db(DbFact::TxCommitted { .. }) => self.metrics.db_writes += 1,
-                _ => {}
-            }
-        }
         if slow > 0 {
             let normal_ms = self.db().latency.read_ms;
             self.facts.0.push(Fact::SlowReply {
@@ -126,12 +85,10 @@ impl World {
     }
 
     /// Node `node` handles one event (`handle` calls its `Actor` with a `Ctx`); the
-    /// world routes its answer. Returns where its facts begin in the step's facts.
-    fn run_node(&mut self, node: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) -> usize {
+    /// world routes its answer.
+    fn run_node(&mut self, node: NodeId, handle: impl FnOnce(&mut dyn Actor, &mut Ctx)) {
         self.act_in_scratch(node, handle);
-        let from = self.facts.0.len();
         self.apply_scratch(node);
-        from
     }
 
     pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
@@ -141,8 +98,7 @@ impl World {
                 None
             }
             NodeId::Cache(_) => {
-                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                super::handle::cache_books(self, Some(msg), from);
+                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
             NodeId::Db => self.deliver_to_db(msg),
@@ -151,74 +107,15 @@ impl World {
                     (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
                     _ => 0,
                 };
-                let from = self.run_node(msg.to, |a, ctx| {
+                self.run_node(msg.to, |a, ctx| {
                     a.on_msg(ctx, msg);
                     // The network: a read's reply named slow by its request.
                     ctx.delay_sends(slow);
                 });
-                // The books observe the replica's reads, and whether they were behind.
-                for i in from..self.facts.0.len() {
-                    if let Fact::Replica(ReplicaFact::Read { key, version, .. }) = self.facts.0[i] {
-                        self.metrics.replica_reads += 1;
-                        if self.db().read(key) > version {
-                            self.books.happened.insert(Happened::ReplicaBehind(key));
-                        }
-                    }
-                }
                 None
             }
-            NodeId::Bus => {
-                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                // The books observe what the bus did.
-                for i in from..self.facts.0.len() {
-                    let Fact::Bus(fact) = self.facts.0[i] else {
-                        continue;
-                    };
-                    match fact {
-                        BusFact::Logged { ev, waited, .. } => {
-                            self.metrics.events_published += 1;
-                            if waited {
-                                self.books.happened.insert(Happened::EventWaited(ev.key));
-                            }
-                        }
-                        BusFact::Pushed { .. } => self.metrics.events_published += 1,
-                        BusFact::Dropped { .. } => {
-                            self.metrics.events_published += 1;
-                            self.metrics.events_dropped += 1;
-                        }
-                        _ => {}
-                    }
-                }
-                None
-            }
-            NodeId::Consumer => {
-                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                // The books observe the events the consumer received and handled.
-                for i in from..self.facts.0.len() {
-                    let Fact::Consumer(fact) = self.facts.0[i] else {
-                        continue;
-                    };
-                    match fact {
-                        ConsumerFact::Received { .. } | ConsumerFact::Buffered { .. } => {
-                            self.metrics.events_delivered += 1
-                        }
-                        ConsumerFact::Handled { ev, .. } => {
-                            let handled = self.books.delivered.or_insert(ev.key, ev.version);
-                            *handled = (*handled).max(ev.version);
-                        }
-                        ConsumerFact::Outdated { ev, .. } => {
-                            self.books
-                                .happened
-                                .insert(Happened::OldEventIgnored(ev.key));
-                        }
-                        ConsumerFact::Duplicate { ev } => {
-                            self.books
-                                .happened
-                                .insert(Happened::DuplicateIgnored(ev.key));
-                        }
-                        _ => {}
-                    }
-                }
+            NodeId::Bus | NodeId::Consumer => {
+                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
             NodeId::Relay => {
@@ -233,8 +130,7 @@ impl World {
                 if !self.clients.iter().any(|c| c.id == msg.to) {
                     return Some(said!(self, "ignored", ""));
                 }
-                let from = self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                super::handle::client_books(self, from);
+                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
             // Any other node of this world (the CDN edge, a kind added later): its
@@ -254,10 +150,7 @@ impl World {
             return None;
         }
         let (owner, kind) = (timer.owner, timer.kind);
-        let from = self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
-        if let TimerKind::Expire { .. } = kind {
-            super::handle::cache_books(self, None, from);
-        }
+        self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
         None
     }
 }

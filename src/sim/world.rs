@@ -408,12 +408,14 @@ impl World {
         self.facts.with_nodes()
     }
 
-    /// One event's transition: the state changes and its facts are recorded; then
-    /// what was said (nothing, in quiet mode): the narration observes the facts and
-    /// the state after, where the world's own code (a message for no node) has not
-    /// said it already.
+    /// One event's transition: the state changes and its facts are recorded; then the
+    /// observers read them with the state after: the books (`books/observe.rs`), and
+    /// the narration (not in quiet mode), where the world's own code (a message for no
+    /// node) has not said it already.
     fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
         self.facts.begin(self.next_msg);
+        // The message that arrives, if one does: the books read it after the step.
+        let mut arrived = None;
         let (actor, hop, s) = match event {
             Event::Start(node) => {
                 let at = self.nominal_ms(event).unwrap_or(self.now_ms);
@@ -427,6 +429,7 @@ impl World {
                     .position(|m| m.id == id)
                     .ok_or(StepError::NotEnabled(event))?;
                 let msg = self.net.remove(pos);
+                arrived = Some(msg.clone());
                 self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
                 // A partition loses what crosses it, either way.
@@ -457,6 +460,8 @@ impl World {
                 (timer.owner, None, s)
             }
         };
+        // The observers: the books (in a quiet step too), then the narration.
+        super::books::observe(self, arrived.as_ref());
         let s = match s {
             Some(s) => s,
             None if self.voice.is_quiet() => Said::silent(),

@@ -1,0 +1,200 @@
+//! The books as an observer of the step: after a step has changed the state and
+//! recorded its facts (`fact.rs`), `observe` reads them with the step (the event, the
+//! node that acted, the message that arrived) and the state after, and keeps the
+//! counters, the bookkeeping and what happened for the endings. Nothing here changes a
+//! node. It runs in a quiet step too: the invariants and the search read the books.
+//!
+//! A new fact the books care about: one arm below.
+use super::super::bus::BusFact;
+use super::super::cache_node::CacheFact;
+use super::super::client::ClientFact;
+use super::super::config::{Op, WriteMode};
+use super::super::consumer::ConsumerFact;
+use super::super::db::DbFact;
+use super::super::fact::Fact;
+use super::super::fault::FaultFact;
+use super::super::ids::NodeId;
+use super::super::msg::{Message, Payload};
+use super::super::replica::ReplicaFact;
+use super::super::world::World;
+use super::{newest, Happened, RywBreak};
+
+/// The books observe the step `w` just took: its facts, in order, read against the
+/// state after it; `msg`: the message that arrived, if one did.
+pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
+    // Bounded: the step's facts, plus the one verdict a client's answer may add.
+    let mut i = 0;
+    while i < w.facts.0.len() {
+        let fact = w.facts.0[i];
+        match fact {
+            Fact::Cache(f) => cache(w, f, msg),
+            Fact::Client(f) => client(w, f),
+            Fact::Db(f) => db(w, f, msg),
+            Fact::Replica(ReplicaFact::Read { key, version, .. }) => {
+                w.metrics.replica_reads += 1;
+                if w.db().read(key) > version {
+                    w.books.happened.insert(Happened::ReplicaBehind(key));
+                }
+            }
+            Fact::Bus(f) => bus(w, f),
+            Fact::Consumer(f) => consumer(w, f),
+            Fact::Lost { payload, .. } | Fact::Fault(FaultFact::Dropped { payload, .. }) => {
+                if let Payload::Deliver { .. } = payload {
+                    w.metrics.events_dropped += 1;
+                }
+            }
+            Fact::Fault(FaultFact::Crashed { node, .. }) => {
+                *w.books.crashes.or_insert(node, 0) += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// What the cache did: hits and misses, and what happened for the endings.
+fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
+    match fact {
+        CacheFact::Miss { .. } => w.metrics.cache_misses += 1,
+        CacheFact::Hit { .. } => w.metrics.cache_hits += 1,
+        CacheFact::Stored {
+            key,
+            version,
+            was_live,
+            ..
+        } => {
+            if w.flow(msg.and_then(|m| m.flow))
+                .is_some_and(|f| f.background)
+            {
+                w.books.happened.insert(if was_live {
+                    Happened::RefreshedInTime(key)
+                } else {
+                    Happened::RefreshedLate(key)
+                });
+            }
+            if version < w.expected(key) {
+                w.books.happened.insert(Happened::StaleStored(key));
+            }
+        }
+        CacheFact::Refused { key, .. } => {
+            w.books.happened.insert(Happened::SetRefused(key));
+        }
+        CacheFact::Deleted {
+            key, held: Some(v), ..
+        } if v < w.expected(key) => {
+            w.books.happened.insert(Happened::StaleDeleted(key));
+        }
+        CacheFact::Expired { key, held } => {
+            let want = w.expected(key);
+            if let Some(v) = held {
+                w.books.happened.insert(if v < want {
+                    Happened::ExpiredStale(key)
+                } else {
+                    Happened::ExpiredCurrent(key)
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A client started a request (a read's floor: what was already written), or got an
+/// answer: a read judged current or stale (the verdict joins the step's facts), a
+/// write acknowledged.
+fn client(w: &mut World, fact: ClientFact) {
+    match fact {
+        ClientFact::Started { id, request, .. } if request.op == Op::Read => {
+            let floor = newest(w, request.key);
+            w.books.read_started(id, floor);
+        }
+        ClientFact::Answered {
+            client,
+            flow,
+            payload,
+        } => match payload {
+            Payload::ReadOk { key, value } => {
+                let wrote = w.books.acked_to.get(&(client, key)).copied();
+                if let (Some(wrote), Some(read), None) = (wrote, value, w.books.ryw_broken) {
+                    if read < wrote {
+                        w.books.ryw_broken = Some(RywBreak {
+                            client,
+                            key,
+                            read,
+                            wrote,
+                        });
+                    }
+                }
+                let newest_now = newest(w, key);
+                if let Some(why) = w.books.read_answered(flow, value, newest_now) {
+                    w.metrics.stale_reads += 1;
+                    w.facts.0.push(Fact::StaleRead(why));
+                }
+            }
+            Payload::WriteOk { key, version } | Payload::DbWriteReply { key, version, .. } => {
+                w.metrics.writes_acked += 1;
+                let acked = w.books.acked.or_insert(key, version);
+                *acked = (*acked).max(version);
+                let mine = w.books.acked_to.or_insert((client, key), version);
+                *mine = (*mine).max(version);
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+/// What the database did: reads (and their peak), writes, and the changes whose
+/// invalidation relies on an event (a service's write in the event or outbox modes).
+fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
+    match fact {
+        DbFact::Read { .. } => w.books.record_db_read(&mut w.metrics, w.now_ms),
+        DbFact::Committed { key, version, .. } => {
+            w.metrics.db_writes += 1;
+            let relies = matches!(w.config.write_mode, WriteMode::Event | WriteMode::Outbox)
+                && msg.is_some_and(|m| matches!(m.from, NodeId::Service(_)));
+            if relies {
+                w.books.relied.push((key, version));
+            }
+        }
+        DbFact::Put { wrote: true, .. } | DbFact::TxCommitted { .. } => w.metrics.db_writes += 1,
+        _ => {}
+    }
+}
+
+/// What the bus did with a published event.
+fn bus(w: &mut World, fact: BusFact) {
+    match fact {
+        BusFact::Logged { ev, waited, .. } => {
+            w.metrics.events_published += 1;
+            if waited {
+                w.books.happened.insert(Happened::EventWaited(ev.key));
+            }
+        }
+        BusFact::Pushed { .. } => w.metrics.events_published += 1,
+        BusFact::Dropped { .. } => {
+            w.metrics.events_published += 1;
+            w.metrics.events_dropped += 1;
+        }
+        _ => {}
+    }
+}
+
+/// The events the consumer received and handled.
+fn consumer(w: &mut World, fact: ConsumerFact) {
+    match fact {
+        ConsumerFact::Received { .. } | ConsumerFact::Buffered { .. } => {
+            w.metrics.events_delivered += 1
+        }
+        ConsumerFact::Handled { ev, .. } => {
+            let handled = w.books.delivered.or_insert(ev.key, ev.version);
+            *handled = (*handled).max(ev.version);
+        }
+        ConsumerFact::Outdated { ev, .. } => {
+            w.books.happened.insert(Happened::OldEventIgnored(ev.key));
+        }
+        ConsumerFact::Duplicate { ev } => {
+            w.books.happened.insert(Happened::DuplicateIgnored(ev.key));
+        }
+        _ => {}
+    }
+}
