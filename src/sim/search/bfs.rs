@@ -1,7 +1,10 @@
 //! Breadth-first search over distinct states, in slices.
 use super::model::{Model, When};
-use super::sleep::{intersect, Sleep};
+use super::sleep::Sleep;
 use super::visited::{Node, Visited};
+use revisit::Shifted;
+
+mod revisit;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bounds {
@@ -291,7 +294,14 @@ impl<M: Model> Search<M> {
         let clock = self.model.now(state);
         if let Some(sleep) = &mut self.sleep {
             let model = &self.model;
-            sleep.expand(actions.iter().map(|a| model.action_key(state, *a)), asleep);
+            sleep.expand(actions.len(), asleep, |i| {
+                model.action_key(state, actions[i])
+            });
+            if actions.len() > 1 {
+                model.independence(state, &actions, &mut sleep.independent);
+            } else {
+                sleep.independent.clear();
+            }
         }
         for (choice, action) in actions.iter().enumerate() {
             // The sleep set this transition gives its state (sleep sets on).
@@ -301,8 +311,7 @@ impl<M: Model> Search<M> {
                     sleep.skipped += 1;
                     continue;
                 }
-                let model = &self.model;
-                gives = Some(sleep.after(|j| model.independent(state, actions[j], *action)));
+                gives = Some(sleep.after(choice).map(|j| j as u64).collect::<Vec<u64>>());
                 sleep.followed(choice);
             }
             self.transitions += 1;
@@ -363,103 +372,6 @@ impl<M: Model> Search<M> {
                     depth: depth as u32 + 1,
                     held,
                 });
-            }
-        }
-        self.actions = actions;
-    }
-
-    /// A state reached again, with sleep set `gives` from this path: if it waits in
-    /// the frontier, only what both paths say stays asleep.
-    fn wake(&mut self, fingerprint: u64, gives: Option<&[u64]>) {
-        let (Some(sleep), Some(gives)) = (&mut self.sleep, gives) else {
-            return;
-        };
-        let Some(known) = self.visited.find(fingerprint) else {
-            return;
-        };
-        if let Some(first) = self.next_level.first() {
-            if known >= first.index {
-                let pos = (known - first.index) as usize;
-                debug_assert_eq!(self.next_level[pos].index, known);
-                intersect(&mut sleep.next[pos], gives);
-                return;
-            }
-        }
-        if let Some(first) = self.level.first() {
-            if known >= first.index {
-                let pos = (known - first.index) as usize;
-                debug_assert_eq!(self.level[pos].index, known);
-                // Not expanded yet (the one being expanded is at `cursor - 1`).
-                if pos >= self.cursor {
-                    intersect(&mut sleep.level[pos], gives);
-                }
-            }
-        }
-    }
-
-    /// With time shifts: the span of `now` that the states `next` stands for reach
-    /// from those `index` stands for, checked against the limit; brought up to date
-    /// if `next` is known already (and then marked to be expanded again if it was).
-    fn shifted(
-        &mut self,
-        index: u32,
-        from: u64,
-        next: &M::State,
-        fingerprint: u64,
-        refreshing: bool,
-    ) -> Shifted {
-        let Some(to) = self.model.now(next) else {
-            return Shifted::New((0, 0));
-        };
-        let (first, last) = self.latest_now[index as usize];
-        let gain = to.saturating_sub(from);
-        let known = self.visited.find(fingerprint);
-        let (old_first, old_last) = known.map_or((u64::MAX, 0), |k| {
-            let (a, b) = self.latest_now[k as usize];
-            (u64::from(a), u64::from(b))
-        });
-        let span = (
-            (u64::from(first) + gain).min(old_first),
-            (u64::from(last) + gain).max(old_last),
-        );
-        if span.1 > u64::from(u32::MAX) || !self.model.within(next, span.0, span.1) {
-            self.shift_failed = true;
-            return Shifted::Failed;
-        }
-        let span = (span.0 as u32, span.1 as u32);
-        match known {
-            None => Shifted::New(span),
-            Some(known) => {
-                let held = &mut self.latest_now[known as usize];
-                if span != *held {
-                    *held = span;
-                    // Expanded already (states are expanded in index order, and all
-                    // of them before any is refreshed): its successors are brought up
-                    // to date once the levels are done.
-                    if known <= index || refreshing {
-                        self.stale.push(known);
-                    }
-                }
-                Shifted::Known
-            }
-        }
-    }
-
-    /// Expands state `index` again to carry its grown `latest_now` to its successors.
-    fn refresh(&mut self, index: u32) {
-        let state = self.rederive(index);
-        let Some(from) = self.model.now(&state) else {
-            return;
-        };
-        let mut actions = std::mem::take(&mut self.actions);
-        self.model.actions(&state, &mut actions);
-        for action in &actions {
-            let Some(next) = self.model.next(&state, *action) else {
-                continue;
-            };
-            let fingerprint = self.model.fingerprint(&next);
-            if let Shifted::Failed = self.shifted(index, from, &next, fingerprint, true) {
-                break;
             }
         }
         self.actions = actions;
@@ -561,13 +473,4 @@ impl<M: Model> Search<M> {
             asleep: self.sleep.as_ref().map_or(0, |s| s.skipped),
         }
     }
-}
-
-/// What a successor is, with time shifts.
-enum Shifted {
-    /// Not found before; the span of `now` it stands for.
-    New((u32, u32)),
-    Known,
-    /// It could pass the limit.
-    Failed,
 }

@@ -15,6 +15,7 @@
 //! Work is done in slices (`Search::step(budget)`), so a Web Worker can answer its
 //! messages between slices and the page can cancel a search at any moment.
 mod bfs;
+mod independence;
 pub mod job;
 mod model;
 pub mod msg;

@@ -70,6 +70,16 @@ pub trait Model {
         false
     }
 
+    /// For each two of `actions` (all enabled in `state`), whether they are
+    /// independent: `out[i * n + j]` for the `i`th and the `j`th of the `n`. The default
+    /// asks `independent` of each pair.
+    fn independence(&self, state: &Self::State, actions: &[Self::Action], out: &mut Vec<bool>) {
+        out.clear();
+        for a in actions {
+            out.extend(actions.iter().map(|b| self.independent(state, *a, *b)));
+        }
+    }
+
     /// A name of `action` that two states with one fingerprint give their
     /// corresponding actions (it may not read what the fingerprint forgets, such as
     /// ids it renames). Two actions of one state may share a name: the sleep sets then

@@ -31,13 +31,13 @@ pub struct Sleep {
     pub next: Vec<Vec<u64>>,
     /// Transitions not followed because their event was asleep.
     pub skipped: usize,
-    /// Scratch for a state being expanded: its actions' names, whether each is unique
-    /// in the state, whether each is asleep, and the actions done so far (asleep or
-    /// followed).
+    /// Scratch for a state being expanded: its actions' names (if something is
+    /// asleep), whether each is asleep, the actions done so far (asleep or followed),
+    /// and which two of its actions are independent (`Model::independence`).
     keys: Vec<u64>,
-    unique: Vec<bool>,
     asleep: Vec<bool>,
     done: Vec<usize>,
+    pub independent: Vec<bool>,
 }
 
 impl Sleep {
@@ -51,16 +51,19 @@ impl Sleep {
         self.next.clear();
     }
 
-    /// Prepares the expansion of a state with `keys` for its actions and `set` asleep.
-    pub fn expand(&mut self, keys: impl Iterator<Item = u64>, set: &[u64]) {
+    /// Prepares the expansion of a state with `n` actions and `set` asleep; `key`
+    /// names its `i`th action (asked only if something is asleep).
+    pub fn expand(&mut self, n: usize, set: &[u64], mut key: impl FnMut(usize) -> u64) {
         self.keys.clear();
-        self.keys.extend(keys);
-        self.unique.clear();
         self.asleep.clear();
         self.done.clear();
+        if set.is_empty() {
+            self.asleep.resize(n, false);
+            return;
+        }
+        self.keys.extend((0..n).map(&mut key));
         for (i, k) in self.keys.iter().enumerate() {
             let unique = self.keys.iter().filter(|x| *x == k).count() == 1;
-            self.unique.push(unique);
             let asleep = unique && set.contains(k);
             self.asleep.push(asleep);
             if asleep {
@@ -73,24 +76,22 @@ impl Sleep {
         self.asleep[i]
     }
 
-    /// The set of the state reached by the action about to be followed: the actions
-    /// done so far (asleep, or followed before it) that are independent of it, by
-    /// their place in the expanded state's list (the caller names them as the state
-    /// reached does).
-    pub fn after(&self, mut independent: impl FnMut(usize) -> bool) -> Vec<u64> {
+    /// The set of the state reached by action `i`: the actions done so far (asleep,
+    /// or followed before it) that are independent of it (`independent`, the matrix
+    /// `Model::independence` wrote for the state), by their place in the expanded
+    /// state's list (the caller names them as the state reached does).
+    pub fn after(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let n = self.asleep.len();
         self.done
             .iter()
-            .filter(|j| independent(**j))
-            .map(|j| *j as u64)
-            .collect()
+            .copied()
+            .filter(move |j| self.independent.get(j * n + i).copied().unwrap_or(false))
     }
 
-    /// Action `i` was followed; it is asleep in the states its later siblings reach
+    /// Action `i` was followed: it is asleep in the states its later siblings reach
     /// (if they are independent of it).
     pub fn followed(&mut self, i: usize) {
-        if self.unique[i] && !self.asleep[i] {
-            self.done.push(i);
-        }
+        self.done.push(i);
     }
 }
 

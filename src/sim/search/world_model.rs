@@ -8,6 +8,7 @@
 //! a fault and is never counted. A run may end with faults still possible: they never
 //! keep it going, except a resume: a paused node is not dead, so a run with a paused
 //! node has not ended.
+use super::independence::Info;
 use super::model::{Model, Property, When};
 use crate::sim::books::Invariant;
 use crate::sim::canon::WordHasher;
@@ -17,7 +18,7 @@ use crate::sim::fault::{Fault, NodeStatus};
 use crate::sim::ids::NodeId;
 use crate::sim::node::Scratch;
 use crate::sim::run::Run;
-use crate::sim::world::{Event, TimerKind, World};
+use crate::sim::world::{Event, World};
 use std::cell::RefCell;
 
 /// How many faults the search may place beyond the story's own, and of which kinds.
@@ -208,6 +209,16 @@ fn when(inv: Invariant) -> When {
     }
 }
 
+impl WorldModel {
+    pub(super) fn ryw(&self) -> bool {
+        self.ryw
+    }
+
+    pub(super) fn slow_hops(&self) -> bool {
+        self.slow_hops
+    }
+}
+
 impl Model for WorldModel {
     type State = Searched;
     type Action = Event;
@@ -342,69 +353,18 @@ impl Model for WorldModel {
             .is_some_and(|inv| inv.check(&state.world).is_err())
     }
 
-    /// Two events (not faults) at different nodes at the same instant. A step moves
-    /// `now` to the later of `now` and its event's nominal time and stamps what it
-    /// sends and schedules with that `now`, so two events commute only if each fires
-    /// at the same `now` in both orders: when the later of `now` and each one's nominal
-    /// time is the same instant. Then neither disables the other: a message is enabled
-    /// whatever the time (and a node sends only on its own connections, so it puts no
-    /// older message before another node's on an ordered one), a timer due by that
-    /// instant stays due, a client's start waits only on its own requests; and each
-    /// changes only its own node and appends to the network and the timers (which the
-    /// fingerprint reads as multisets, ids renamed). Exceptions, where a step reads or
-    /// changes another node: two nodes on a local connection (`Ctx::call`: the
-    /// write-behind flusher and its cache, the database and the outbox relay it
-    /// notifies) are one for this; a fault, or a restart by the supervisor's timer,
-    /// reaches every node connected to its node; a request's slow hop is the network's reading of the client's
-    /// current request (so an answer to a client and a message of that request are
-    /// dependent), and the books keep the first read-your-writes break of any client
-    /// (so two answers to clients are, where a client both writes and reads).
-    /// `tests/search_sleep.rs` checks the two orders on every state of the catalog's
-    /// searches.
+    /// See `independence.rs`.
     fn independent(&self, state: &Searched, a: Event, b: Event) -> bool {
-        let w = &state.world;
-        // A restart by the supervisor's timer is a fault's recovery: every node
-        // connected to the node learns it (`World::set_status`).
-        let recovery = |e: Event| match e {
-            Event::Fire(id) => w
-                .timers
-                .iter()
-                .any(|t| t.id == id && matches!(t.kind, TimerKind::Restart { .. })),
-            Event::Fault(_) => true,
-            _ => false,
-        };
-        if recovery(a) || recovery(b) {
-            return false;
+        let (x, y) = (self.info(state, a), self.info(state, b));
+        self.commute(&x, &y)
+    }
+
+    fn independence(&self, state: &Searched, actions: &[Event], out: &mut Vec<bool>) {
+        let infos: Vec<Info> = actions.iter().map(|e| self.info(state, *e)).collect();
+        out.clear();
+        for x in &infos {
+            out.extend(infos.iter().map(|y| self.commute(x, y)));
         }
-        let (Some(x), Some(y)) = (w.actor(a), w.actor(b)) else {
-            return false;
-        };
-        let (Some(ta), Some(tb)) = (w.nominal_ms(a), w.nominal_ms(b)) else {
-            return false;
-        };
-        if x == y || local(x, y) || w.now_ms.max(ta) != w.now_ms.max(tb) {
-            return false;
-        }
-        if self.ryw && x.is_client() && y.is_client() {
-            return false;
-        }
-        if self.slow_hops {
-            for (c, other) in [(x, b), (y, a)] {
-                let busy = w
-                    .clients
-                    .iter()
-                    .find(|cl| cl.id == c)
-                    .and_then(|cl| cl.busy);
-                let flow = match other {
-                    Event::Deliver(id) => w.net.iter().find(|m| m.id == id).and_then(|m| m.flow),
-                    _ => None,
-                };
-                if busy.is_some() && flow == busy {
-                    return false;
-                }
-            }
-        }
-        true
     }
 
     /// What the fingerprint keeps of an event: its kind, its node (and a message's
@@ -450,16 +410,4 @@ impl Model for WorldModel {
         }
         h.finish()
     }
-}
-
-/// Whether `x` and `y` are on a local connection (`Ctx::call`), where one's step
-/// changes the other within the step.
-fn local(x: NodeId, y: NodeId) -> bool {
-    let pair = |a: NodeId, b: NodeId| {
-        matches!(
-            (a, b),
-            (NodeId::Flusher, NodeId::Cache(_)) | (NodeId::Db, NodeId::Relay)
-        )
-    };
-    pair(x, y) || pair(y, x)
 }

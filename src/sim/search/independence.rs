@@ -1,0 +1,100 @@
+//! When two events of the simulation commute (`Model::independent` for sleep sets):
+//! what each event's independence depends on, read once per state.
+use super::world_model::WorldModel;
+use crate::sim::ids::{FlowId, NodeId};
+use crate::sim::world::{Event, TimerKind};
+
+/// What an event's independence depends on, in one state.
+pub struct Info {
+    /// A fault, or a restart by the supervisor's timer (a fault's recovery): every
+    /// node connected to its node learns it (`World::set_status`), so it commutes with
+    /// nothing.
+    recovery: bool,
+    actor: Option<NodeId>,
+    /// The instant it fires at: the later of `now` and its nominal time.
+    instant: Option<u64>,
+    /// A message's request.
+    flow: Option<FlowId>,
+    /// At a client: the request it waits for.
+    busy: Option<FlowId>,
+}
+
+impl WorldModel {
+    pub(super) fn info(&self, state: &super::Searched, e: Event) -> Info {
+        let w = &state.world;
+        let (recovery, flow) = match e {
+            Event::Fire(id) => (
+                w.timers
+                    .iter()
+                    .any(|t| t.id == id && matches!(t.kind, TimerKind::Restart { .. })),
+                None,
+            ),
+            Event::Fault(_) => (true, None),
+            Event::Deliver(id) => (
+                false,
+                w.net.iter().find(|m| m.id == id).and_then(|m| m.flow),
+            ),
+            Event::Start(_) => (false, None),
+        };
+        let actor = w.actor(e);
+        let busy = actor
+            .filter(|a| a.is_client())
+            .and_then(|a| w.clients.iter().find(|c| c.id == a))
+            .and_then(|c| c.busy);
+        Info {
+            recovery,
+            actor,
+            instant: w.nominal_ms(e).map(|t| t.max(w.now_ms)),
+            flow,
+            busy,
+        }
+    }
+
+    /// Two events (not faults) at different nodes at the same instant. A step moves
+    /// `now` to the later of `now` and its event's nominal time and stamps what it
+    /// sends and schedules with that `now`, so two events commute only if each fires
+    /// at the same `now` in both orders: when the later of `now` and each one's nominal
+    /// time is the same instant. Then neither disables the other: a message is enabled
+    /// whatever the time (and a node sends only on its own connections, so it puts no
+    /// older message before another node's on an ordered one), a timer due by that
+    /// instant stays due, a client's start waits only on its own requests; and each
+    /// changes only its own node and appends to the network and the timers (which the
+    /// fingerprint reads as multisets, ids renamed). Exceptions, where a step reads or
+    /// changes another node: two nodes on a local connection (`Ctx::call`: the
+    /// write-behind flusher and its cache, the database and the outbox relay it
+    /// notifies) are one for this; a fault, or a restart by the supervisor's timer,
+    /// reaches every node connected to its node; a request's slow hop is the network's
+    /// reading of the client's current request (so an answer to a client and a message
+    /// of that request are dependent); and the books keep the first read-your-writes
+    /// break of any client (so two answers to clients are, where a client both writes
+    /// and reads). `tests/search_sleep.rs` checks the two orders on every state of the
+    /// small catalog searches (`search_bench` with `SEARCH_CHECK` on all of them).
+    pub(super) fn commute(&self, a: &Info, b: &Info) -> bool {
+        let (Some(x), Some(y)) = (a.actor, b.actor) else {
+            return false;
+        };
+        if a.recovery || b.recovery || x == y || local(x, y) {
+            return false;
+        }
+        if a.instant.is_none() || a.instant != b.instant {
+            return false;
+        }
+        if self.ryw() && x.is_client() && y.is_client() {
+            return false;
+        }
+        let waits_for = |c: &Info, m: &Info| c.busy.is_some() && c.busy == m.flow;
+        !(self.slow_hops() && (waits_for(a, b) || waits_for(b, a)))
+    }
+}
+
+/// Whether `x` and `y` are on a local connection (`Ctx::call`), where one's step
+/// changes the other within the step.
+fn local(x: NodeId, y: NodeId) -> bool {
+    let pair = |a: NodeId, b: NodeId| {
+        matches!(
+            (a, b),
+            (NodeId::Flusher, NodeId::Cache(_)) | (NodeId::Db, NodeId::Relay)
+        )
+    };
+    pair(x, y) || pair(y, x)
+}
