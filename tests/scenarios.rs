@@ -330,6 +330,7 @@ fn every_fix_says_what_it_does_and_costs() {
             "negative-cache",
             "cdc-invalidation",
             "cross-region-read-your-writes",
+            "near-cache-stale",
         ],
         "the learning path's order"
     );
@@ -439,4 +440,45 @@ fn rollback_after_cache_write_transaction_aware_cache() {
     assert!(holds(&r, Invariant::CacheMatchesDb));
     assert_eq!(cached(&r, 1).as_deref(), Some("v1"));
     assert_eq!(metric(&r, Metric::StaleReads), 0);
+}
+
+/// Near caches (issue 8): two service instances, each with a near cache; the reader's
+/// instance keeps v1 after the writer's instance invalidated the shared cache.
+#[test]
+fn near_cache_stale_without_fix() {
+    let r = run("near-cache-stale", &[]);
+    check(&r, expect_file!["snapshots/near-cache-stale.txt"]);
+    assert_eq!(
+        cachescope::sim::Invariant::CacheMatchesDb.check(r.world()),
+        Err("service-2's near cache holds user:1=v1 but the database has v2".to_string())
+    );
+    // The shared cache is right: the writer's delete emptied it.
+    assert_eq!(cached(&r, 1), None);
+    assert_eq!(metric(&r, Metric::StaleReads), 1);
+    assert!(story(&r).contains("nothing told it: the reader got v1"));
+}
+
+#[test]
+fn near_cache_stale_client_tracking() {
+    let r = run("near-cache-stale", &["client-tracking"]);
+    check(
+        &r,
+        expect_file!["snapshots/near-cache-stale+client-tracking.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(metric(&r, Metric::StaleReads), 0);
+    assert_eq!(metric(&r, Metric::DbReads), 2);
+    assert!(story(&r).contains("pushed an invalidation to service-2"));
+}
+
+#[test]
+fn near_cache_stale_short_near_ttl() {
+    let r = run("near-cache-stale", &["short-near-ttl"]);
+    check(
+        &r,
+        expect_file!["snapshots/near-cache-stale+short-near-ttl.txt"],
+    );
+    assert!(holds(&r, Invariant::CacheMatchesDb));
+    assert_eq!(metric(&r, Metric::StaleReads), 0);
+    assert!(story(&r).contains("bounded by 50 ms, not prevented"));
 }

@@ -104,6 +104,7 @@ patch! {
         near: Option<NearConfig>,
         negative: Option<NegativeConfig>,
         invalidator: Option<InvalidatorConfig>,
+        cdn: Option<CdnConfig>,
         remote_marker: bool,
         relay_poll_ms: u64,
         restart_after_ms: Option<u64>,

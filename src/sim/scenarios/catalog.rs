@@ -1,7 +1,7 @@
 //! The catalog's scenario files as Rust, in the learning path's order.
 //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog
 //! --features bake`: do not edit; change the JSON files and run it again.
-//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json, negative-cache.json, cdc-invalidation.json, cross-region-read-your-writes.json.
+//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json, negative-cache.json, cdc-invalidation.json, cross-region-read-your-writes.json, near-cache-stale.json.
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
@@ -8881,6 +8881,307 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     ]),
                     text: crate::sim::scenario::rules::EndingText(
                         " But cache-matches-db is broken: {broken}.".to_owned(),
+                    ),
+                },
+            ]),
+        },
+        crate::sim::scenario::file::ScenarioFile {
+            format: "cachescope-scenario".to_owned(),
+            version: 1u64,
+            id: crate::sim::codec::file::At::new("near-cache-stale".to_owned()),
+            title: "Near caches: a stale copy in another instance".to_owned(),
+            summary: "Two instances of the service share one cache node, and each keeps an in-process near cache in front of it (Caffeine in front of Redis). The reader's instance, service-2, keeps v1 from its first read. The writer's instance commits v2 and deletes the key in the shared cache, which is now right; but nothing tells service-2, and the reader's next read is answered from its near copy: v1."
+                .to_owned(),
+            story: alloc::vec::Vec::from([
+                "A load balancer spreads requests over two instances of the service, `service` and `service-2`. They share the cache node `cache`, and each keeps a near cache in its own memory: what its reads got, for 10 s, so a hot key is answered with no network hop at all. The reader is served by `service-2`: its first read misses everywhere, loads `v1` from the database, fills the shared cache and keeps `v1` in its near cache."
+                    .to_owned(),
+                "The writer is served by `service`. Its write commits `v2` and deletes the key from the shared cache, as cache-aside should, and drops `service`'s own near copy. The shared cache is now right. But `service-2`'s copy is in another process's memory: the delete never reaches it. The reader reads again and `service-2` answers from its near copy: `v1`, a stale read, and it would stay so for the rest of the copy's 10 s."
+                    .to_owned(),
+                "Outcome: `cache-matches-db` is broken (`service-2`'s near cache holds `v1`, the database `v2`) and `stale-reads` = 1. Every cached copy counts, not only the shared one. The fix: the cache node remembers which instance read which key and pushes an invalidation when it changes (Redis's server-assisted client-side caching, `CLIENT TRACKING`)."
+                    .to_owned(),
+            ]),
+            flow: alloc::vec::Vec::from([
+                "a read looks in the instance's near cache first, then the shared cache, then the database"
+                    .to_owned(),
+                "what a read gets is kept in the instance's near cache".to_owned(),
+                "a write commits, deletes the key in the shared cache and drops the writer's own near copy"
+                    .to_owned(),
+                "another instance's near copy lives out its TTL, unless the cache node tells it"
+                    .to_owned(),
+            ]),
+            pros: alloc::vec::Vec::from([
+                "A near hit costs no network hop: hot keys are served from the instance's memory."
+                    .to_owned(),
+                "The shared cache and the database see far less traffic for hot keys."
+                    .to_owned(),
+            ]),
+            cons: alloc::vec::Vec::from([
+                "Every instance holds its own copy: a write through one instance leaves the others stale."
+                    .to_owned(),
+                "Without invalidation messages, staleness is bounded only by the near cache's TTL."
+                    .to_owned(),
+                "More copies to keep right: the invariant checks each of them."
+                    .to_owned(),
+            ]),
+            notes: alloc::vec::Vec::from([]),
+            seed: 1u64,
+            invariants: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::InvariantName(
+                    crate::sim::books::Invariant::CacheMatchesDb,
+                ),
+            ]),
+            metrics: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::DbReads,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheHits,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::CacheMisses,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::WritesAcked,
+                ),
+                crate::sim::scenario::rules::MetricName(
+                    crate::sim::books::Metric::StaleReads,
+                ),
+            ]),
+            settings: {
+                let mut c = crate::sim::config::Config::default();
+                c.near = Some(crate::sim::config::NearConfig {
+                    ttl_ms: 10000u64,
+                    tracking: false,
+                });
+                c.clients = alloc::vec::Vec::from([
+                    (
+                        crate::sim::ids::NodeId::Reader(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 0u64,
+                                slow: None,
+                            },
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Read,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 100u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                    (
+                        crate::sim::ids::NodeId::Writer(1u8),
+                        alloc::vec::Vec::from([
+                            crate::sim::config::Request {
+                                op: crate::sim::config::Op::Write,
+                                key: crate::sim::ids::Key(1u16),
+                                at_ms: 50u64,
+                                slow: None,
+                            },
+                        ]),
+                    ),
+                ]);
+                c.topology = alloc::vec::Vec::from([
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Service(2u8),
+                        service: None,
+                        cache: None,
+                        reads: None,
+                        region: None,
+                    },
+                    crate::sim::config::NodeSpec {
+                        id: crate::sim::ids::NodeId::Reader(1u8),
+                        service: Some(crate::sim::ids::NodeId::Service(2u8)),
+                        cache: None,
+                        reads: None,
+                        region: None,
+                    },
+                ]);
+                c
+            },
+            fixes: alloc::vec::Vec::from([
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("client-tracking".to_owned()),
+                    title: "Client-side caching with tracking (Redis)".to_owned(),
+                    what: "The cache node remembers which instance read each key and, when the key is deleted, set or expires, pushes an invalidation message to those instances, which drop their near copies (Redis 6's server-assisted client-side caching, CLIENT TRACKING, with NOLOOP so a writer is not told of its own write)."
+                        .to_owned(),
+                    cost: "The cache node keeps a table of readers per key (Redis bounds it with tracking-table-max-keys and, when full, invalidates keys to make room), and each change costs one push per instance that read the key. Between the delete and the push arriving the instance still serves its old copy, and an instance whose connection drops must flush its whole near cache, since it may have missed pushes."
+                        .to_owned(),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.near = Some(
+                            Some(crate::sim::config::NearConfig {
+                                ttl_ms: 10000u64,
+                                tracking: true,
+                            }),
+                        );
+                        p
+                    },
+                },
+                crate::sim::scenario::file::FixFile {
+                    id: crate::sim::codec::file::At::new("short-near-ttl".to_owned()),
+                    title: "A short near-cache TTL".to_owned(),
+                    what: "Near copies live 50 ms instead of 10 s, so a copy made before the write has expired by the reader's next read."
+                        .to_owned(),
+                    cost: "Bounded staleness, not consistency: a read within 50 ms of the write can still get the old value. And near hits become rare: most reads go to the shared cache again."
+                        .to_owned(),
+                    changes: {
+                        let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                        p.near = Some(
+                            Some(crate::sim::config::NearConfig {
+                                ttl_ms: 50u64,
+                                tracking: false,
+                            }),
+                        );
+                        p
+                    },
+                },
+            ]),
+            script: alloc::vec::Vec::from([]),
+            endings: alloc::vec::Vec::from([
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::NoFixes,
+                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                            client: crate::sim::scenario::rules::NodeName(
+                                crate::sim::ids::NodeId::Reader(1u8),
+                            ),
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::All(
+                                    alloc::vec::Vec::from([
+                                        crate::sim::scenario::rules::Cond::NoFixes,
+                                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                            client: crate::sim::scenario::rules::NodeName(
+                                                crate::sim::ids::NodeId::Reader(1u8),
+                                            ),
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        }),
+                                    ]),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{other-path user:1}".to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Broken(
+                            crate::sim::scenario::rules::InvariantName(
+                                crate::sim::books::Invariant::CacheMatchesDb,
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                            key: crate::sim::scenario::rules::KeyName(
+                                crate::sim::ids::Key(1u16),
+                            ),
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do)."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        "{holds user:1}, and the reader's last read got {answer reader}."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new(
+                                "client-tracking".to_owned(),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
+                            name: crate::sim::scenario::rules::MetricName(
+                                crate::sim::books::Metric::DbReads,
+                            ),
+                            at_least: Some(2u64),
+                            at_most: None,
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy."
+                            .to_owned(),
+                    ),
+                },
+                crate::sim::scenario::rules::Ending {
+                    when: alloc::vec::Vec::from([
+                        crate::sim::scenario::rules::Cond::Not(
+                            Box::new(
+                                crate::sim::scenario::rules::Cond::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ),
+                        ),
+                        crate::sim::scenario::rules::Cond::Fix(
+                            crate::sim::codec::file::At::new("short-near-ttl".to_owned()),
+                        ),
+                        crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
+                            name: crate::sim::scenario::rules::MetricName(
+                                crate::sim::books::Metric::DbReads,
+                            ),
+                            at_least: Some(2u64),
+                            at_most: None,
+                        }),
+                    ]),
+                    text: crate::sim::scenario::rules::EndingText(
+                        " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale."
+                            .to_owned(),
                     ),
                 },
             ]),

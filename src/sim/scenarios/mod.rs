@@ -66,6 +66,7 @@ pub const FILES: &[(&str, &str)] = &[
         "cross-region-read-your-writes.json",
         text!("cross-region-read-your-writes.json"),
     ),
+    ("near-cache-stale.json", text!("near-cache-stale.json")),
 ];
 
 /// The catalog's files as `catalog.rs` builds them (generated from `FILES`;

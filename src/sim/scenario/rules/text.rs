@@ -142,7 +142,7 @@ fn capital(text: &str) -> String {
 /// database both hold user:1 = v2", "The cache holds user:1 = v1 while the database
 /// has v2", "The cache holds nothing for user:1; the database has v2"; with more
 /// copies than the first cache's, each holder that differs is named ("service-2's near
-/// cache holds user:1 = v1 while the database has v2").
+/// cache keeps user:1 = v1 while the database has v2").
 fn holds(w: &World, key: Key) -> String {
     let db = w.db().read(key);
     let copies: Vec<CachedCopy> = live_copies(w, key).collect();
@@ -166,9 +166,15 @@ fn holds(w: &World, key: Key) -> String {
             )
         };
     }
+    // "holds" for the first cache, "keeps" for any other holder: the sentences that
+    // name the first cache keep their words (and the narration tests' reading).
     let held: Vec<String> = differ
         .iter()
-        .map(|c| format!("{} holds {key} = {}", c.holder_words(), c.entry.version))
+        .map(|c| {
+            let first = !c.near && c.holder == NodeId::CACHE;
+            let verb = if first { "holds" } else { "keeps" };
+            format!("{} {verb} {key} = {}", c.holder_words(), c.entry.version)
+        })
         .collect();
     format!(
         "{} while the database has {db}",
@@ -299,7 +305,7 @@ mod tests {
         };
         assert_eq!(
             say(&[ending], w, &fixes),
-            "Cache-2 holds user:1 = v1 while the database has v2; v1 (user:1)."
+            "Cache-2 keeps user:1 = v1 while the database has v2; v1 (user:1)."
         );
     }
 
