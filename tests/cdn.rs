@@ -161,3 +161,23 @@ fn the_topology_checks_the_edge_s_routes() {
     let err = file::from_json(&bad).unwrap_err().to_string();
     assert!(err.contains("topology[1] (reader)"), "{err}");
 }
+
+/// The diagram draws the edge's stored responses inside its box, marked when they
+/// differ from the database (`View::copies`, `ui::layout::lines`), and the database's
+/// row is marked as differing from a cached copy.
+#[test]
+fn the_diagram_draws_the_edge_s_copies() {
+    use cachescope::sim::view::View;
+    use cachescope::ui::layout;
+    let run = with(
+        r#"[{"id": "cdn", "service": "service"}, {"id": "reader", "service": "cdn"}]"#,
+        "",
+    );
+    let v = View::of(run.world(), run.scenario);
+    let edge = layout::lines(&v, NodeId::Cdn);
+    assert_eq!(edge.len(), 1);
+    assert_eq!(edge[0].text, "user:1 = v1 ≠ db");
+    assert_eq!(edge[0].class, "stale");
+    let db = layout::lines(&v, NodeId::Db);
+    assert_eq!(db[0].text, "user:1 = v2 ≠ cache");
+}

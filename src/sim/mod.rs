@@ -29,7 +29,7 @@ pub mod cache;
 mod cache_behind;
 mod cache_node;
 pub mod canon;
-mod cdn;
+pub mod cdn;
 pub mod client;
 pub mod codec;
 pub mod compare;

@@ -159,8 +159,9 @@ pub struct MetricView {
     pub value: u64,
 }
 
-/// A cache node other than the first (`cache-2`, …): its keys and its guards, as
-/// `View::cache` and `View::guards` are the first's.
+/// A cache node other than the first (`cache-2`, …), or the CDN edge (`cdn`, its
+/// fresh stored responses): its keys and its guards, as `View::cache` and
+/// `View::guards` are the first's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CopyView {
     pub id: NodeId,

@@ -50,6 +50,11 @@ impl View {
                     guards,
                 }
             })
+            .chain(world.nodes.cdns().map(|(id, cdn)| CopyView {
+                id,
+                entries: edge_entries(world, cdn),
+                guards: Vec::new(),
+            }))
             .collect();
         let db = world
             .db()
@@ -244,6 +249,23 @@ fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>
             }),
     );
     (entries, guards)
+}
+
+/// The CDN edge's fresh stored responses, each marked when it is not the value the
+/// database has committed.
+fn edge_entries(world: &World, cdn: &crate::sim::cdn::Cdn) -> Vec<CacheEntryView> {
+    cdn.entries
+        .iter()
+        .filter(|(_, e)| e.expires_ms > world.now_ms)
+        .map(|(k, e)| CacheEntryView {
+            key: k.to_string(),
+            value: e.version.to_string(),
+            version: e.version.0,
+            expires_ms: e.expires_ms,
+            expires_at: Some(e.expires_ms),
+            stale: e.version != world.expected(*k),
+        })
+        .collect()
 }
 
 /// Every service instance's live near copies, each marked when it is not the value

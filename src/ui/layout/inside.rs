@@ -60,7 +60,8 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
     match id {
         NodeId::CACHE => cache_lines(&mut out, &v.cache, &v.guards),
-        NodeId::Cache(_) => {
+        // Another cache node, or the CDN edge's stored responses.
+        NodeId::Cache(_) | NodeId::Cdn => {
             if let Some(c) = v.copies.iter().find(|c| c.id == id) {
                 cache_lines(&mut out, &c.entries, &c.guards);
             }
@@ -155,13 +156,9 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 });
             }
         }
-        // The clients say what they got in their note; the relay, the edge cache and
-        // the CDC invalidator show no state of their own here.
-        NodeId::Reader(_)
-        | NodeId::Writer(_)
-        | NodeId::Cdn
-        | NodeId::Relay
-        | NodeId::Invalidator => {}
+        // The clients say what they got in their note; the relay and the CDC
+        // invalidator show no state of their own here.
+        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay | NodeId::Invalidator => {}
     }
     if out.len() > MAX_LINES {
         let more = out.len() - (MAX_LINES - 1);
