@@ -275,6 +275,7 @@ fn a_sandbox_run_is_shared_like_any_run() {
         keys: 2,
         ttl_ms: Some(250),
         bus: cachescope::sim::sandbox::Guarantee::AtLeastOnce,
+        parts: Default::default(),
     };
     let scenario = spec.scenario();
     let fixes = Fixes::parse(scenario, ["single-flight"]).unwrap();

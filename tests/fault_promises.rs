@@ -20,9 +20,31 @@ fn check(before: &World, fault: Fault) {
         assert!(kept.abort(client).is_some(), "{}: it was open", ctx());
         assert!(w.db().txns.iter().all(|t| t.client != client), "{}", ctx());
     }
-    // a crash of the database rolls back its open transactions (never committed)
+    // a crash of the database rolls back its open transactions (never committed), and
+    // the UPDATEs waiting for their row locks are lost with their connections
     if fault == Fault::Crash(NodeId::Db) {
-        kept.txns.clear();
+        for t in before.db().txns.clone() {
+            kept.abort(t.client);
+        }
+        kept.lock_waits.clear();
+    }
+    // An abort frees its row lock: an UPDATE waiting for it opens its transaction
+    // (a new, uncommitted change, on no row yet).
+    if let Fault::Abort(_) = fault {
+        let granted: Vec<_> = w
+            .db()
+            .txns
+            .iter()
+            .filter(|t| !kept.txns.contains(t))
+            .copied()
+            .collect();
+        assert!(granted.len() <= 1, "{}", ctx());
+        for t in granted {
+            let at = kept.lock_waits.iter().position(|l| l.client == t.client);
+            assert!(at.is_some(), "{}: only a waiting UPDATE opens", ctx());
+            kept.lock_waits.remove(at.unwrap_or(0));
+            kept.txns.push(t);
+        }
     }
     assert_eq!(w.db(), &kept, "{}", ctx());
     match fault {
@@ -245,6 +267,35 @@ fn every_fault_keeps_its_promise_in_the_sandbox() {
         }
     }
     assert!(n > 500, "{n}");
+    // and with the production parts: a replica, transactions (aborts), negative
+    // caching, an invalidator and a second region on every pattern
+    let mut n = 0;
+    for (i, p) in Pattern::ALL.into_iter().enumerate() {
+        use cachescope::sim::config::{Hook, NegativeConfig, TxnConfig};
+        let parts = cachescope::sim::sandbox::Parts {
+            txn: Some(TxnConfig {
+                hook: Hook::InTransaction,
+                cache_aware: i % 2 == 0,
+            }),
+            negative: Some(NegativeConfig {
+                ttl_ms: 100,
+                invalidate_on_insert: true,
+            }),
+            invalidator: true,
+            second_region: true,
+            remote_marker: i % 2 == 1,
+            ..Default::default()
+        };
+        let spec = SandboxSpec {
+            readers: 2,
+            writers: 2,
+            keys: 1,
+            parts,
+            ..SandboxSpec::new(p)
+        };
+        n += explore(Run::new_sandbox(spec, Fixes::none(), 1), i as u64, 8);
+    }
+    assert!(n > 40, "{n}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn specs() -> Vec<SandboxSpec> {
                         keys,
                         ttl_ms,
                         bus,
+                        parts: Default::default(),
                     });
                 }
             }

@@ -114,6 +114,18 @@ pub struct Txn {
     pub version: Version,
 }
 
+/// A transaction's `UPDATE` waiting for the row lock another open transaction holds
+/// on its row (as Postgres and InnoDB make a second writer of a row wait): it runs
+/// when that one commits or rolls back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LockWait {
+    /// The service that sent the `UPDATE`, to answer.
+    pub from: NodeId,
+    pub client: NodeId,
+    pub flow: Option<FlowId>,
+    pub key: Key,
+}
+
 /// What the database did with a message, for the books and the narration
 /// (`narrate/db.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,12 +133,13 @@ pub enum DbFact {
     /// A row was read: its committed version.
     Read { key: Key, version: Version },
     /// A write committed `version`; with `outbox`, its outbox row (id `event`) in the
-    /// same transaction.
+    /// same transaction; with `insert`, an `INSERT` that created the row.
     Committed {
         key: Key,
         version: Version,
         event: EventId,
         outbox: bool,
+        insert: bool,
     },
     /// A write-behind put: whether it wrote.
     Put {
@@ -163,6 +176,13 @@ pub enum DbFact {
         version: Version,
         event: EventId,
     },
+    /// `client`'s `UPDATE` of `key` waits for the row lock `holder`'s open
+    /// transaction has on it.
+    TxWaits {
+        client: NodeId,
+        key: Key,
+        holder: NodeId,
+    },
     /// `COMMIT` found no open transaction: it was rolled back.
     TxGone { key: Key, committed: Version },
     /// A message the database does not handle.
@@ -188,6 +208,13 @@ pub struct Db {
     /// its connection.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub streams: Vec<(NodeId, u32)>,
+    /// `UPDATE`s waiting for a row lock, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lock_waits: Vec<LockWait>,
+    /// Per key, the highest version a rolled-back transaction had: never given again,
+    /// so a copy of the rolled-back value is never mistaken for a later commit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rolled_back: Vec<(Key, Version)>,
 }
 
 impl Db {
@@ -203,14 +230,78 @@ impl Db {
             txns: Vec::new(),
             log: Vec::new(),
             streams: Vec::new(),
+            lock_waits: Vec::new(),
+            rolled_back: Vec::new(),
         }
+    }
+
+    /// Opens `client`'s transaction on `key` (its `UPDATE` holds the row lock) and
+    /// answers `from` with the version the row has inside it.
+    fn open_txn(
+        &mut self,
+        ctx: &mut Ctx,
+        from: NodeId,
+        flow: Option<FlowId>,
+        key: Key,
+        client: NodeId,
+    ) -> DbFact {
+        let committed = self.read(key);
+        let version = self.next_version(key);
+        self.txns.push(Txn {
+            client,
+            flow,
+            key,
+            version,
+        });
+        let reply = Payload::TxUpdated { key, version };
+        ctx.send(from, flow, reply, self.latency.write_ms);
+        DbFact::TxUpdated {
+            client,
+            key,
+            version,
+            committed,
+        }
+    }
+
+    /// The row lock on `key` is free (its transaction committed or rolled back): the
+    /// oldest `UPDATE` waiting for it runs now. Returns its client, if one waited.
+    pub(crate) fn grant(&mut self, ctx: &mut Ctx, key: Key) -> Option<NodeId> {
+        if self.txns.iter().any(|t| t.key == key) {
+            return None;
+        }
+        let at = self.lock_waits.iter().position(|w| w.key == key)?;
+        let w = self.lock_waits.remove(at);
+        let fact = self.open_txn(ctx, w.from, w.flow, key, w.client);
+        ctx.fact(fact);
+        Some(w.client)
     }
 
     /// Rolls back `client`'s open transaction: its change is discarded, as if it had
     /// never been made. Returns it.
     pub fn abort(&mut self, client: NodeId) -> Option<Txn> {
         let at = self.txns.iter().position(|t| t.client == client)?;
-        Some(self.txns.remove(at))
+        let t = self.txns.remove(at);
+        self.burn(t);
+        Some(t)
+    }
+
+    /// Remembers a rolled-back transaction's version, so it is not given again.
+    fn burn(&mut self, t: Txn) {
+        match self.rolled_back.iter_mut().find(|(k, _)| *k == t.key) {
+            Some((_, v)) => *v = (*v).max(t.version),
+            None => self.rolled_back.push((t.key, t.version)),
+        }
+    }
+
+    /// The version the next change of `key` gets: after the committed one, and after
+    /// any a rolled-back transaction had.
+    fn next_version(&self, key: Key) -> Version {
+        let burned = self
+            .rolled_back
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(Version(0), |(_, v)| *v);
+        Version(self.read(key).max(burned).0 + 1)
     }
 
     /// Keeps the change just committed in the log, if a replica streams it, and
@@ -244,7 +335,7 @@ impl Db {
 
     /// Commits the next version of the row and returns it, with the change's id.
     pub fn commit(&mut self, key: Key) -> (Version, EventId) {
-        let next = Version(self.read(key).0 + 1);
+        let next = self.next_version(key);
         self.rows.insert(key, next);
         self.lsn += 1;
         (next, EventId(self.lsn))
@@ -285,7 +376,8 @@ impl Db {
                 ctx.send(to, msg.flow, reply, lat.read_ms);
                 DbFact::Read { key, version }
             }
-            Payload::DbWrite { key, outbox } => {
+            Payload::DbWrite { key, .. } | Payload::DbInsert { key } => {
+                let outbox = matches!(msg.payload, Payload::DbWrite { outbox: true, .. });
                 let (version, event) = if outbox {
                     let ev = self.commit_with_outbox(key);
                     (ev.version, ev.id)
@@ -307,6 +399,7 @@ impl Db {
                     version,
                     event,
                     outbox,
+                    insert: matches!(msg.payload, Payload::DbInsert { .. }),
                 });
                 self.stream(ctx, key, version);
                 return;
@@ -347,21 +440,21 @@ impl Db {
                 DbFact::Marked { event: ev.id }
             }
             Payload::TxUpdate { key, client } => {
-                let committed = self.read(key);
-                let version = Version(committed.0 + 1);
-                self.txns.push(Txn {
-                    client,
-                    flow: msg.flow,
-                    key,
-                    version,
-                });
-                let reply = Payload::TxUpdated { key, version };
-                ctx.send(to, msg.flow, reply, lat.write_ms);
-                DbFact::TxUpdated {
-                    client,
-                    key,
-                    version,
-                    committed,
+                match self.txns.iter().find(|t| t.key == key).map(|t| t.client) {
+                    Some(holder) => {
+                        self.lock_waits.push(LockWait {
+                            from: to,
+                            client,
+                            flow: msg.flow,
+                            key,
+                        });
+                        DbFact::TxWaits {
+                            client,
+                            key,
+                            holder,
+                        }
+                    }
+                    None => self.open_txn(ctx, to, msg.flow, key, client),
                 }
             }
             Payload::TxCommit { key } => {
@@ -387,6 +480,7 @@ impl Db {
                     event,
                 });
                 self.stream(ctx, key, version);
+                self.grant(ctx, key);
                 return;
             }
             Payload::Replicate { from_lsn, conn } => {
@@ -419,7 +513,11 @@ impl super::node::Actor for Db {
         Db::on_msg(self, ctx, msg)
     }
     // A crash loses nothing committed (it is on disk); an open transaction rolls back.
+    // The `UPDATE`s waiting for a row lock are lost with their connections.
     fn on_crash(&mut self, _ctx: &mut Ctx) {
-        self.txns.clear();
+        for t in std::mem::take(&mut self.txns) {
+            self.burn(t);
+        }
+        self.lock_waits.clear();
     }
 }

@@ -119,11 +119,13 @@ pub enum FaultFact {
     Healed {
         node: NodeId,
     },
-    /// The database rolled back `client`'s open transaction, its write of `key`.
+    /// The database rolled back `client`'s open transaction, its write of `key`;
+    /// `next`: the client whose UPDATE was waiting for the row lock, and runs now.
     RolledBack {
         client: NodeId,
         key: Key,
         version: Version,
+        next: Option<NodeId>,
     },
     Dropped {
         id: MsgId,
@@ -246,11 +248,24 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
             FaultFact::Healed { node }
         }
         Fault::Abort(client) => match w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) {
-            Some(t) => FaultFact::RolledBack {
-                client,
-                key: t.key,
-                version: t.version,
-            },
+            Some(t) => {
+                // Its row lock is free: an UPDATE waiting for it runs now.
+                let mut out = super::node::Out::default();
+                let now_ms = w.now_ms;
+                let next = w.nodes.db_mut(NodeId::Db).and_then(|db| {
+                    db.grant(
+                        &mut super::node::Ctx::new(NodeId::Db, now_ms, &mut out),
+                        t.key,
+                    )
+                });
+                w.apply(NodeId::Db, out);
+                FaultFact::RolledBack {
+                    client,
+                    key: t.key,
+                    version: t.version,
+                    next,
+                }
+            }
             None => FaultFact::Missed { fault },
         },
         Fault::Crash(node) => return crash(w, node),

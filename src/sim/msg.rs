@@ -114,6 +114,11 @@ pub enum Payload {
         key: Key,
         outbox: bool,
     },
+    /// `INSERT` the row's first version (it did not exist): answered, like an update,
+    /// by a `DbWriteReply`.
+    DbInsert {
+        key: Key,
+    },
     /// `event` is the change's log sequence number, the id of its event.
     DbWriteReply {
         key: Key,
@@ -264,6 +269,7 @@ impl Payload {
             Payload::DbRead { .. } => "db-read",
             Payload::DbReadReply { .. } => "db-read-reply",
             Payload::DbWrite { .. } => "db-write",
+            Payload::DbInsert { .. } => "db-insert",
             Payload::DbWriteReply { .. } => "db-write-reply",
             Payload::Publish { .. } => "publish",
             Payload::PublishAck { .. } => "publish-ack",
@@ -335,6 +341,7 @@ impl Payload {
             | Payload::DbRead { key }
             | Payload::DbReadReply { key, .. }
             | Payload::DbWrite { key, .. }
+            | Payload::DbInsert { key }
             | Payload::DbWriteReply { key, .. }
             | Payload::DbPut { key, .. }
             | Payload::DbPutReply { key, .. }
@@ -410,6 +417,7 @@ impl fmt::Display for Payload {
             Payload::DbReadReply { version, .. } => write!(f, "row {version}"),
             Payload::DbWrite { key, outbox: false } => write!(f, "update {key}"),
             Payload::DbWrite { key, outbox: true } => write!(f, "update {key} + outbox row"),
+            Payload::DbInsert { key } => write!(f, "INSERT {key}"),
             Payload::DbWriteReply { version, .. } => write!(f, "committed {version}"),
             Payload::Publish { ev } => write!(f, "publish {ev}"),
             Payload::PublishAck { ev } => write!(f, "stored {}", ev.id),

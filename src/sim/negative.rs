@@ -39,7 +39,7 @@ pub enum NegativeFact {
 pub(crate) fn insert(s: &mut Service, ctx: &mut Ctx, flow: &Flow) {
     let key = flow.key;
     s.set_stage(flow.id, Stage::Commit);
-    s.to_db(ctx, Some(flow.id), Payload::DbWrite { key, outbox: false });
+    s.to_db(ctx, Some(flow.id), Payload::DbInsert { key });
     ctx.fact(ServiceFact::Negative(NegativeFact::InsertSent { key }));
 }
 

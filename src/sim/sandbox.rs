@@ -131,6 +131,8 @@ pub struct SandboxSpec {
     /// `None`: no TTL.
     pub ttl_ms: Option<u64>,
     pub bus: Guarantee,
+    /// The production chapter's parts on top of the pattern (`parts.rs`).
+    pub parts: Parts,
 }
 
 /// What is wrong with a sandbox code, and at which character (0-based).
@@ -160,6 +162,7 @@ impl SandboxSpec {
             } else {
                 Guarantee::AtMostOnce
             },
+            parts: Parts::default(),
         }
     }
 
@@ -169,12 +172,19 @@ impl SandboxSpec {
         self.writers = self.writers.clamp(1, MAX_WRITERS);
         self.keys = self.keys.clamp(1, MAX_KEYS);
         self.ttl_ms = self.ttl_ms.map(|t| t.clamp(1, MAX_TTL_MS));
+        self.parts = self.parts.clamped();
         self
     }
 
-    /// The static scenario (title, fixes, invariants) of this spec's pattern.
+    /// The static scenario (title, fixes, invariants) of this spec's pattern; with
+    /// production parts, the one that also checks `read-your-writes` and counts
+    /// `replica-reads`.
     pub fn scenario(&self) -> &'static Scenario {
-        scenario(self.pattern)
+        if self.parts.any() {
+            catalog::production(self.pattern)
+        } else {
+            scenario(self.pattern)
+        }
     }
 
     /// The compact code used in `sb=`.
@@ -185,11 +195,12 @@ impl SandboxSpec {
         };
         let ttl = self.ttl_ms.map_or("n".to_string(), |t| t.to_string());
         format!(
-            "1.{}{}{}{}{bus}{ttl}",
+            "1.{}{}{}{}{bus}{ttl}{}",
             self.pattern.letter(),
             self.readers,
             self.writers,
-            self.keys
+            self.keys,
+            self.parts.code()
         )
     }
 
@@ -216,8 +227,19 @@ impl SandboxSpec {
                 )
             };
         };
+        // The production parts follow the TTL, each after a `.` (`parts.rs`).
+        let (body, parts) = body.split_once('.').unwrap_or((body, ""));
         let chars: Vec<char> = body.chars().collect();
         let at = |i: usize| 2 + i;
+        let mut part_at = 2 + body.len() + 1;
+        let mut pieces = Vec::new();
+        if body.len() < code.len() - 2 {
+            for piece in parts.split('.') {
+                pieces.push((part_at, piece));
+                part_at += piece.len() + 1;
+            }
+        }
+        let parts = Parts::parse(&pieces).map_err(|(at, reason)| SpecError { at, reason })?;
         let pattern = match chars.first() {
             None => {
                 return err(
@@ -285,6 +307,7 @@ impl SandboxSpec {
             keys,
             ttl_ms,
             bus,
+            parts,
         })
     }
 
@@ -353,7 +376,7 @@ impl SandboxSpec {
             idempotent: fixes.has("idempotent-consumer"),
             versioned: fixes.has("versioned-events"),
         };
-        Config {
+        let mut config = Config {
             guard,
             load_guard,
             second_delete_ms: fixes.has("delayed-double-delete").then_some(50),
@@ -371,7 +394,9 @@ impl SandboxSpec {
             keys: (1..=u16::from(s.keys)).map(Key).collect(),
             clients,
             ..Config::default()
-        }
+        };
+        s.parts.apply(&mut config);
+        config
     }
 
     /// The world this spec starts from.
@@ -476,4 +501,6 @@ pub fn read_ttl(text: &str, previous: Option<u64>) -> FieldRead<Option<u64>> {
 }
 
 mod catalog;
+mod parts;
 pub use catalog::{pattern_of, scenario};
+pub use parts::{from_form, Parts, CROSS_REGION_MS, MAX_LAG_MS, MAX_NEGATIVE_TTL_MS};

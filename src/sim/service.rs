@@ -490,7 +490,7 @@ impl Service {
     /// log flush), anything else the read hop.
     pub(crate) fn to_db(&self, ctx: &mut Ctx, flow: Option<FlowId>, payload: Payload) {
         let lat = match payload {
-            Payload::DbWrite { .. } => self.settings.db_write_ms,
+            Payload::DbWrite { .. } | Payload::DbInsert { .. } => self.settings.db_write_ms,
             _ => self.settings.db_read_ms,
         };
         ctx.send(self.settings.db, flow, payload, lat);

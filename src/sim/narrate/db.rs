@@ -53,6 +53,15 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
                 " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."
             )),
+            &Fact::Db(DbFact::TxUpdated {
+                client,
+                key,
+                version,
+                ..
+            }) => s.narration.push_str(&format!(
+                " The row lock on {key} is free, so {client}'s UPDATE, which was waiting for it, runs now: inside \
+                 {client}'s transaction the row is {version}, not yet visible to anyone else."
+            )),
             _ => {}
         }
     }
@@ -91,7 +100,17 @@ fn db(fact: DbFact) -> Said {
             version,
             event,
             outbox,
+            insert,
         } => {
+            if insert {
+                return said(
+                    format!("inserted {version}"),
+                    format!(
+                        "The database runs the INSERT: {key} did not exist, and the commit creates it at {version}, \
+                         its first version."
+                    ),
+                );
+            }
             let outbox_note = if outbox {
                 format!(
                     " In the same transaction it inserts outbox row {event} (id {event}, aggregatetype user, \
@@ -169,6 +188,17 @@ fn db(fact: DbFact) -> Said {
             format!(
                 "COMMIT: {key} = {version} is now visible to every reader. Only from this moment does the change \
                  exist for anyone but its own transaction."
+            ),
+        ),
+        DbFact::TxWaits {
+            client,
+            key,
+            holder,
+        } => said(
+            "waits for the row lock",
+            format!(
+                "BEGIN; UPDATE {key}: {holder}'s open transaction holds the row lock on {key}, so {client}'s UPDATE \
+                 waits (as in Postgres and InnoDB) until that transaction commits or rolls back."
             ),
         ),
         DbFact::TxGone { key, committed } => said(

@@ -33,14 +33,20 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
             client,
             key,
             version,
-        } => said(
-            "rolled back",
-            format!(
-                "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
-                 rolls the whole transaction back: its {version} of {key} is discarded, and no other reader ever \
-                 saw it. The service will learn it when its COMMIT is refused."
-            ),
-        ),
+            next,
+        } => {
+            let next = next.map_or(String::new(), |c| {
+                format!(" Its row lock is free, so {c}'s UPDATE, which was waiting for it, runs now.")
+            });
+            said(
+                "rolled back",
+                format!(
+                    "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
+                     rolls the whole transaction back: its {version} of {key} is discarded, and no other reader ever \
+                     saw it. The service will learn it when its COMMIT is refused.{next}"
+                ),
+            )
+        }
         FaultFact::Crashed {
             node,
             held,

@@ -19,11 +19,24 @@ pub fn scenario(pattern: Pattern) -> &'static Scenario {
     }
 }
 
+/// The sandbox scenario of a pattern with production parts: it also checks
+/// `read-your-writes` and counts `replica-reads`.
+pub fn production(pattern: Pattern) -> &'static Scenario {
+    match pattern {
+        Pattern::CacheAside => *CACHE_ASIDE_P,
+        Pattern::WriteThrough => *WRITE_THROUGH_P,
+        Pattern::WriteBehind => *WRITE_BEHIND_P,
+        Pattern::EventInvalidation => *EVENT_INVALIDATION_P,
+        Pattern::Hybrid => *HYBRID_P,
+        Pattern::Outbox => *OUTBOX_P,
+    }
+}
+
 /// The pattern of a sandbox scenario; `None` for a catalog scenario.
 pub fn pattern_of(scenario: &Scenario) -> Option<Pattern> {
-    Pattern::ALL
-        .into_iter()
-        .find(|p| std::ptr::eq(self::scenario(*p), scenario))
+    Pattern::ALL.into_iter().find(|p| {
+        std::ptr::eq(self::scenario(*p), scenario) || std::ptr::eq(production(*p), scenario)
+    })
 }
 
 const VERSIONED_SET: FixInfo = FixInfo {
@@ -160,6 +173,9 @@ const METRICS: &[Metric] = Metric::ALL.split_last().expect("metrics").1;
 
 macro_rules! sandbox_scenario {
     ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $config:ident) => {
+        sandbox_scenario!($name, $pattern, $title, $fixes, $invariants, METRICS, $config);
+    };
+    ($name:ident, $pattern:expr, $title:expr, $fixes:expr, $invariants:expr, $metrics:expr, $config:ident) => {
         /// A sandbox's world is built from its `SandboxSpec` (`Run::new_sandbox`); the
         /// settings here are those of the default spec, for `Scenario::config`.
         static $name: LazyLock<&'static Scenario> = LazyLock::new(|| {
@@ -176,7 +192,7 @@ macro_rules! sandbox_scenario {
                 notes: &[],
                 fixes: $fixes,
                 invariants: $invariants,
-                metrics: METRICS,
+                metrics: $metrics,
                 seed: 1,
                 settings: SandboxSpec::new($pattern).config(&Fixes::none()),
                 script: &[],
@@ -238,6 +254,75 @@ sandbox_scenario!(
     &EVENT_FIXES,
     WITH_EVENTS,
     config_ob
+);
+
+const CACHE_ONLY_P: &[Invariant] = &[Invariant::CacheMatchesDb, Invariant::ReadYourWrites];
+const WITH_WRITES_P: &[Invariant] = &[
+    Invariant::CacheMatchesDb,
+    Invariant::NoLostWrite,
+    Invariant::ReadYourWrites,
+];
+const WITH_EVENTS_P: &[Invariant] = &[
+    Invariant::CacheMatchesDb,
+    Invariant::NoLostEvent,
+    Invariant::ReadYourWrites,
+];
+
+// The same patterns with production parts on (`parts.rs`): the same fixes, and
+// `read-your-writes` and every metric besides.
+sandbox_scenario!(
+    CACHE_ASIDE_P,
+    Pattern::CacheAside,
+    "Sandbox: cache-aside, with production parts",
+    &CA_FIXES,
+    CACHE_ONLY_P,
+    &Metric::ALL,
+    config_ca_p
+);
+sandbox_scenario!(
+    WRITE_THROUGH_P,
+    Pattern::WriteThrough,
+    "Sandbox: write-through, with production parts",
+    &WT_FIXES,
+    CACHE_ONLY_P,
+    &Metric::ALL,
+    config_wt_p
+);
+sandbox_scenario!(
+    WRITE_BEHIND_P,
+    Pattern::WriteBehind,
+    "Sandbox: write-behind, with production parts",
+    &WB_FIXES,
+    WITH_WRITES_P,
+    &Metric::ALL,
+    config_wb_p
+);
+sandbox_scenario!(
+    EVENT_INVALIDATION_P,
+    Pattern::EventInvalidation,
+    "Sandbox: event-driven invalidation, with production parts",
+    &EVENT_FIXES,
+    WITH_EVENTS_P,
+    &Metric::ALL,
+    config_ev_p
+);
+sandbox_scenario!(
+    HYBRID_P,
+    Pattern::Hybrid,
+    "Sandbox: hybrid, with production parts",
+    &EVENT_FIXES,
+    WITH_EVENTS_P,
+    &Metric::ALL,
+    config_hy_p
+);
+sandbox_scenario!(
+    OUTBOX_P,
+    Pattern::Outbox,
+    "Sandbox: outbox, with production parts",
+    &EVENT_FIXES,
+    WITH_EVENTS_P,
+    &Metric::ALL,
+    config_ob_p
 );
 
 /// Every invariant holds, or which are broken and why.
