@@ -54,6 +54,13 @@ fn check(before: &World, fault: Fault) {
             assert_eq!(w.nodes.get(node), before.nodes.get(node), "{}", ctx());
         }
         Fault::Heal(node) => assert!(w.is_up(node), "{}", ctx()),
+        // a cut link: every node runs on with its memory and its status; the link is cut
+        Fault::PartitionLink(link) => {
+            assert!(w.cuts.contains(&link), "{}", ctx());
+            assert_eq!(w.status, before.status, "{}", ctx());
+            assert_eq!(w.nodes, before.nodes, "{}", ctx());
+        }
+        Fault::HealLink(link) => assert!(!w.cuts.contains(&link), "{}", ctx()),
         Fault::Crash(node) => {
             assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
             assert!(

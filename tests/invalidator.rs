@@ -6,6 +6,7 @@
 use cachescope::sim::config::{Config, InvalidatorConfig, Request, WriteMode};
 use cachescope::sim::fact::Fact;
 use cachescope::sim::invalidator::InvalidatorFact;
+use cachescope::sim::partition::Link;
 use cachescope::sim::rng::Rng;
 use cachescope::sim::world::{Event, World};
 use cachescope::sim::{Fault, Key, NodeId, NodeStatus};
@@ -50,11 +51,15 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
     for _ in 0..MAX_STEPS {
         let enabled = w.enabled();
         let status = w.status_of(ME);
-        let fault = match (status, rng.below(20)) {
+        let link = Link::between(NodeId::Db, ME);
+        let cut = w.cuts.contains(&link);
+        let r = rng.below(20);
+        let fault = match (status, r) {
+            // The partition cuts its stream's link; it heals before the end.
+            _ if cut && r <= 9 => Some(Fault::HealLink(link)),
             (NodeStatus::Up, 0) => Some(Fault::Crash(ME)),
             (NodeStatus::Up, 1) => Some(Fault::Pause(ME)),
-            (NodeStatus::Up, 3) => Some(Fault::Partition(ME)),
-            (NodeStatus::Partitioned, 0..=9) => Some(Fault::Heal(ME)),
+            (NodeStatus::Up, 3) if !cut => Some(Fault::PartitionLink(link)),
             (NodeStatus::Down, 0..=9) => Some(Fault::Restart(ME)),
             (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(ME)),
             (_, 2) if delays < 3 => {
@@ -69,11 +74,11 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
         let event = match (fault, enabled.is_empty()) {
             (Some(f), _) => Event::Fault(f),
             (None, false) => enabled[rng.below(enabled.len() as u64) as usize],
+            (None, true) if cut => Event::Fault(Fault::HealLink(link)),
             (None, true) => match status {
                 NodeStatus::Down => Event::Fault(Fault::Restart(ME)),
                 NodeStatus::Paused => Event::Fault(Fault::Resume(ME)),
-                NodeStatus::Partitioned => Event::Fault(Fault::Heal(ME)),
-                NodeStatus::Up => break,
+                NodeStatus::Up | NodeStatus::Partitioned => break,
             },
         };
         let before = position(&w);

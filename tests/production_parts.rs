@@ -4,9 +4,10 @@
 //! invalidator or a second region; a scenario file puts negative caching on a lagging
 //! replica, and it runs as the parts say.
 use cachescope::sim::config::{Config, ReplicaConfig, Request, TxnConfig};
+use cachescope::sim::partition::Link;
 use cachescope::sim::scenario::file;
 use cachescope::sim::world::{Event, World};
-use cachescope::sim::{scenarios, Fault, Fixes, Invariant, Key, NodeId, NodeStatus, Run};
+use cachescope::sim::{scenarios, Fault, Fixes, Invariant, Key, NodeId, Run};
 
 fn to_end(w: &mut World) {
     for _ in 0..500 {
@@ -28,12 +29,14 @@ fn a_partitioned_replica_catches_up_after_heal() {
         ..Config::default()
     };
     let mut w = World::new(config, 1);
-    assert!(w
-        .faults()
-        .contains(&Event::Fault(Fault::Partition(replica))));
-    let record = w.step(Event::Fault(Fault::Partition(replica))).unwrap();
-    assert!(record.narration.contains("keeps its memory"), "{record}");
-    assert_eq!(w.status_of(replica), NodeStatus::Partitioned);
+    // The partition cuts the replica's link to the primary: its stream.
+    let link = Link::between(NodeId::Db, replica);
+    assert_eq!(link.to_string(), "db~replica");
+    let cut = Event::Fault(Fault::PartitionLink(link));
+    assert!(w.faults().contains(&cut));
+    let record = w.step(cut).unwrap();
+    assert!(record.narration.contains("keep their memory"), "{record}");
+    assert!(w.is_up(replica), "the replica keeps running");
     to_end(&mut w);
     assert_eq!(w.db().read(Key(1)).0, 3, "both writes committed");
     assert_eq!(
@@ -41,14 +44,18 @@ fn a_partitioned_replica_catches_up_after_heal() {
         1,
         "the changes were lost on the way"
     );
+    let heal = Event::Fault(Fault::HealLink(link));
     assert_eq!(
         w.faults()
             .into_iter()
-            .filter(|e| matches!(e, Event::Fault(Fault::Heal(_))))
+            .filter(|e| matches!(
+                e,
+                Event::Fault(Fault::HealLink(_) | Fault::PartitionLink(_))
+            ))
             .collect::<Vec<_>>(),
-        [Event::Fault(Fault::Heal(replica))]
+        [heal]
     );
-    let record = w.step(Event::Fault(Fault::Heal(replica))).unwrap();
+    let record = w.step(heal).unwrap();
     assert!(record.narration.contains("from its position"), "{record}");
     to_end(&mut w);
     assert_eq!(w.replica().rows, w.db().rows, "caught up, in order");
@@ -59,13 +66,71 @@ fn a_partitioned_replica_catches_up_after_heal() {
 fn a_partition_is_offered_only_on_a_log_reader_or_a_second_region() {
     for s in scenarios::ALL.iter() {
         let w = s.world(&Fixes::none(), s.seed);
-        let offered = w
+        let offered: Vec<Link> = w
             .faults()
             .into_iter()
-            .any(|e| matches!(e, Event::Fault(Fault::Partition(_))));
+            .filter_map(|e| match e {
+                Event::Fault(Fault::PartitionLink(l)) => Some(l),
+                Event::Fault(Fault::Partition(_)) => {
+                    panic!("{}: a node partition is offered", s.id)
+                }
+                _ => None,
+            })
+            .collect();
         let has = w.config.replica.is_some() || w.config.invalidator.is_some();
-        assert_eq!(offered, has, "{}", s.id);
+        assert_eq!(!offered.is_empty(), has, "{}", s.id);
+        let regions = w.config.topology.iter().any(|n| n.region == Some(2));
+        assert_eq!(offered.contains(&Link::Regions), regions, "{}", s.id);
     }
+}
+
+/// cross-region-read-your-writes with region 1 cut from region 2 before anything
+/// happens: the write of service-2 to the primary is lost, nothing replicates; healed,
+/// the replica and the invalidator reconnect from their positions.
+#[test]
+fn cutting_region_1_from_region_2_loses_what_crosses_and_heals() {
+    let s = scenarios::find("cross-region-read-your-writes").unwrap();
+    let mut w = s.world(&Fixes::none(), s.seed);
+    let cut = Event::Fault(Fault::PartitionLink(Link::Regions));
+    assert!(w.faults().contains(&cut));
+    let record = w.step(cut).unwrap();
+    assert!(
+        record.narration.contains("between the two regions is cut"),
+        "{record}"
+    );
+    assert_eq!(
+        Fault::PartitionLink(Link::Regions).target(),
+        "region-1~region-2"
+    );
+    let mut lost = Vec::new();
+    for _ in 0..500 {
+        let Some(e) = w.earliest() else { break };
+        let r = w.step(e).unwrap();
+        if r.outcome == "lost: partition" {
+            lost.push(r.narration.clone());
+        }
+    }
+    assert!(!lost.is_empty(), "a message crossed the cut");
+    assert!(
+        lost[0].contains("the link region-1~region-2 is cut by a partition"),
+        "{}",
+        lost[0]
+    );
+    assert_eq!(
+        w.db().read(Key(1)).0,
+        1,
+        "the write never reached the primary"
+    );
+    let record = w
+        .step(Event::Fault(Fault::HealLink(Link::Regions)))
+        .unwrap();
+    assert!(
+        record
+            .narration
+            .contains("the two regions hear each other again"),
+        "{record}"
+    );
+    assert!(record.narration.contains("reconnects"), "{record}");
 }
 
 #[test]

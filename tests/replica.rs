@@ -3,6 +3,7 @@
 //! partitioned and healed, and its stream delayed at random, it never applies a change before an earlier one, it
 //! resumes from its position after a restart, and it ends with every commit applied.
 use cachescope::sim::config::{Config, ReplicaConfig, Request};
+use cachescope::sim::partition::Link;
 use cachescope::sim::rng::Rng;
 use cachescope::sim::world::{Event, World};
 use cachescope::sim::{Fault, Key, NodeId, NodeStatus};
@@ -41,11 +42,15 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
     for _ in 0..MAX_STEPS {
         let enabled = w.enabled();
         let status = w.status_of(replica);
-        let fault = match (status, rng.below(20)) {
+        let link = Link::between(NodeId::Db, replica);
+        let cut = w.cuts.contains(&link);
+        let r = rng.below(20);
+        let fault = match (status, r) {
+            // The partition cuts its stream's link; it heals before the end.
+            _ if cut && r <= 9 => Some(Fault::HealLink(link)),
             (NodeStatus::Up, 0) => Some(Fault::Crash(replica)),
             (NodeStatus::Up, 1) => Some(Fault::Pause(replica)),
-            (NodeStatus::Up, 3) => Some(Fault::Partition(replica)),
-            (NodeStatus::Partitioned, 0..=9) => Some(Fault::Heal(replica)),
+            (NodeStatus::Up, 3) if !cut => Some(Fault::PartitionLink(link)),
             (NodeStatus::Down, 0..=9) => Some(Fault::Restart(replica)),
             (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(replica)),
             // At most three delays, so the stream still arrives before the horizon.
@@ -61,11 +66,11 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
         let event = match (fault, enabled.is_empty()) {
             (Some(f), _) => Event::Fault(f),
             (None, false) => enabled[rng.below(enabled.len() as u64) as usize],
+            (None, true) if cut => Event::Fault(Fault::HealLink(link)),
             (None, true) => match status {
                 NodeStatus::Down => Event::Fault(Fault::Restart(replica)),
                 NodeStatus::Paused => Event::Fault(Fault::Resume(replica)),
-                NodeStatus::Partitioned => Event::Fault(Fault::Heal(replica)),
-                NodeStatus::Up => break,
+                NodeStatus::Up | NodeStatus::Partitioned => break,
             },
         };
         let before = w.replica().position;

@@ -400,6 +400,14 @@ impl World {
         }
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
+        // Cut links and the database's row locks and retired versions: nothing when
+        // there are none, so pinned values stand.
+        if !self.cuts.is_empty() {
+            self.cuts.hash(&mut h);
+        }
+        if !self.db().lock_waits.is_empty() || !self.db().rolled_back.is_empty() {
+            (&self.db().lock_waits, &self.db().rolled_back).hash(&mut h);
+        }
         (self.bus().durable, &self.bus().log, &self.bus().dlq).hash(&mut h);
         (
             &self.consumer().inbox,

@@ -37,6 +37,11 @@ pub enum Signature {
         fault: &'static str,
         message: MessageSig,
     },
+    /// A partition or heal of a link (`partition.rs`).
+    LinkFault {
+        fault: &'static str,
+        link: crate::sim::partition::Link,
+    },
     /// The event names something that is not there.
     Unknown,
 }
@@ -86,6 +91,10 @@ pub fn signature(world: &World, event: Event) -> Signature {
             | Fault::Heal(n) => Some(Signature::NodeFault {
                 fault: f.name(),
                 node: n,
+            }),
+            Fault::PartitionLink(link) | Fault::HealLink(link) => Some(Signature::LinkFault {
+                fault: f.name(),
+                link,
             }),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 message_sig(world, m).map(|message| Signature::MessageFault {

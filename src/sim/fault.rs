@@ -11,6 +11,7 @@
 use super::fact::Fact;
 use super::ids::{Key, MsgId, NodeId, Version};
 use super::msg::Payload;
+use super::partition::Link;
 use super::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -33,6 +34,10 @@ pub enum Fault {
     /// between it and the others are lost until `Heal`.
     Partition(NodeId),
     Heal(NodeId),
+    /// The network cuts a link (`partition.rs`): between two nodes, or every link
+    /// between the regions. Both ends keep running; what crosses it is lost.
+    PartitionLink(Link),
+    HealLink(Link),
 }
 
 impl Fault {
@@ -47,8 +52,8 @@ impl Fault {
             Fault::Delay(_) => "delay",
             Fault::Duplicate(_) => "duplicate",
             Fault::Abort(_) => "abort",
-            Fault::Partition(_) => "partition",
-            Fault::Heal(_) => "heal",
+            Fault::Partition(_) | Fault::PartitionLink(_) => "partition",
+            Fault::Heal(_) | Fault::HealLink(_) => "heal",
         }
     }
 
@@ -63,6 +68,7 @@ impl Fault {
             | Fault::Partition(n)
             | Fault::Heal(n) => n.to_string(),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => m.to_string(),
+            Fault::PartitionLink(l) | Fault::HealLink(l) => l.to_string(),
         }
     }
 
@@ -76,6 +82,12 @@ impl Fault {
             | Fault::Partition(n)
             | Fault::Heal(n) => Some(*n),
             Fault::Abort(_) => Some(NodeId::Db),
+            // A link's far end from the primary (a replica, the invalidator); the
+            // regions' link, the primary's side.
+            Fault::PartitionLink(l) | Fault::HealLink(l) => Some(match l {
+                Link::Between(a, b) => *a.max(b),
+                Link::Regions => NodeId::Db,
+            }),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 w.net.iter().find(|x| x.id == *m).map(|x| x.to)
             }
@@ -118,6 +130,15 @@ pub enum FaultFact {
     /// The partition healed; a log reader (a replica, the invalidator) reconnected.
     Healed {
         node: NodeId,
+    },
+    /// The network cut `link` (`partition.rs`).
+    LinkCut {
+        link: Link,
+    },
+    /// The network healed `link`; the log readers whose stream crossed it reconnected.
+    LinkHealed {
+        link: Link,
+        reconnected: [Option<NodeId>; 2],
     },
     /// The database rolled back `client`'s open transaction, its write of `key`;
     /// `next`: the client whose UPDATE was waiting for the row lock, and runs now.
@@ -192,12 +213,12 @@ impl World {
                 NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
                 NodeStatus::Down => out.push(Fault::Restart(node)),
                 NodeStatus::Paused => out.push(Fault::Resume(node)),
+                // A node cut off from every other (a run file's `partition` of a
+                // node); the faults offered cut links (`partition.rs`).
                 NodeStatus::Partitioned => out.push(Fault::Heal(node)),
             }
-            if self.status_of(node) == NodeStatus::Up && partitionable(self, node) {
-                out.push(Fault::Partition(node));
-            }
         }
+        out.extend(super::partition::offered(self));
         for m in &self.net {
             // A replication stream runs over TCP: a change is not lost or doubled on
             // its own, only delayed (or lost with its node).
@@ -222,17 +243,11 @@ impl World {
     }
 }
 
-/// Whether a partition is offered on `node`: a replica or the invalidator (its link
-/// to the log it tails), or a node of the second region (the link between regions).
-/// Only these, so a scenario without them offers the faults it always did.
-fn partitionable(w: &World, node: NodeId) -> bool {
-    matches!(node, NodeId::Replica(_) | NodeId::Invalidator)
-        || (!w.config.topology.is_empty() && w.config.region_of(node) == 2)
-}
-
 /// Injects `fault`: the state changes, and what it did joins the step's facts.
 pub(crate) fn inject(w: &mut World, fault: Fault) {
     let fact = match fault {
+        Fault::PartitionLink(link) => super::partition::cut(w, link),
+        Fault::HealLink(link) => super::partition::heal(w, link),
         Fault::Partition(node) => {
             w.set_status(node, NodeStatus::Partitioned);
             FaultFact::Partitioned { node }

@@ -52,6 +52,7 @@ pub mod negative;
 pub mod node;
 pub mod nodes;
 pub mod notes;
+pub mod partition;
 pub mod parts;
 mod production;
 pub mod region;

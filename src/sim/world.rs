@@ -52,6 +52,8 @@ pub struct World {
     pub books: Books,
     /// Nodes not up (down or paused); every other node is up.
     pub status: KeyMap<NodeId, NodeStatus>,
+    /// Links the network has cut (`partition.rs`), in order.
+    pub cuts: Vec<super::partition::Link>,
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
@@ -242,6 +244,7 @@ impl World {
             metrics: Metrics::default(),
             books: Books::default(),
             status: KeyMap::new(),
+            cuts: Vec::new(),
             voice: Voice::Narrated,
             scratch: Scratch::default(),
             facts: Facts::default(),
@@ -433,7 +436,8 @@ impl World {
                 self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
                 // A partition loses what crosses it, either way.
-                let cut = self.status_of(msg.from) == NodeStatus::Partitioned;
+                let cut = self.status_of(msg.from) == NodeStatus::Partitioned
+                    || (!self.cuts.is_empty() && super::partition::is_cut(self, msg.from, msg.to));
                 let s = if self.is_up(msg.to) && !cut {
                     self.deliver(&msg)
                 } else {

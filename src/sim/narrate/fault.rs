@@ -4,6 +4,7 @@
 use super::super::describe::count;
 use super::super::fault::{Fault, FaultFact, Held};
 use super::super::ids::NodeId;
+use super::super::partition::Link;
 use super::super::parts::{said, Said};
 use super::super::world::World;
 
@@ -28,6 +29,39 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                 "healed",
                 format!("The partition heals: {node} and the others hear each other again.{again}"),
             )
+        }
+        FaultFact::LinkCut { link: Link::Regions } => said(
+            "partitioned",
+            "The network between the two regions is cut: every node keeps running and keeps its memory, but \
+             every message from one region to the other is lost until the partition heals (the replica's \
+             stream, a write of region 2 to the primary)."
+                .to_string(),
+        ),
+        FaultFact::LinkCut {
+            link: Link::Between(a, b),
+        } => said(
+            "partitioned",
+            format!(
+                "The network cuts the link between {a} and {b}: both keep running and keep their memory, but every \
+                 message between them is lost until the partition heals."
+            ),
+        ),
+        FaultFact::LinkHealed { link, reconnected } => {
+            let readers: Vec<String> = reconnected.iter().flatten().map(ToString::to_string).collect();
+            let again = if readers.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " The stream of {} broke while the link was cut, so it reconnects and asks for the log again \
+                     from its position.",
+                    readers.join(" and ")
+                )
+            };
+            let who = match link {
+                Link::Regions => "the two regions hear each other again".to_string(),
+                Link::Between(a, b) => format!("{a} and {b} hear each other again"),
+            };
+            said("healed", format!("The partition heals: {who}.{again}"))
         }
         FaultFact::RolledBack {
             client,

@@ -98,6 +98,13 @@ fn first(w: &World, facts: &[Fact]) -> Said {
                     &format!("{node} is cut off by a partition, so"),
                     1,
                 );
+            } else if let Some(link) = w.cuts.iter().find(|l| l.carries(w, *from, *to)) {
+                s.outcome = "lost: partition".to_string();
+                s.narration = s.narration.replacen(
+                    &format!("{to} is down, so"),
+                    &format!("the link {link} is cut by a partition, so"),
+                    1,
+                );
             }
             s
         }

@@ -52,6 +52,7 @@ impl FaultBudget {
 enum Shape {
     Node(&'static str, NodeId),
     Message(&'static str, NodeId, NodeId, &'static str),
+    Link(&'static str, crate::sim::partition::Link),
 }
 
 fn shape(world: &World, fault: Fault) -> Option<Shape> {
@@ -63,6 +64,7 @@ fn shape(world: &World, fault: Fault) -> Option<Shape> {
         | Fault::Abort(n)
         | Fault::Partition(n)
         | Fault::Heal(n) => Some(Shape::Node(fault.name(), n)),
+        Fault::PartitionLink(l) | Fault::HealLink(l) => Some(Shape::Link(fault.name(), l)),
         Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
             let m = world.net.iter().find(|m| m.id == id)?;
             Some(Shape::Message(fault.name(), m.from, m.to, m.payload.kind()))
@@ -71,7 +73,10 @@ fn shape(world: &World, fault: Fault) -> Option<Shape> {
 }
 
 fn is_recovery(fault: Fault) -> bool {
-    matches!(fault, Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_))
+    matches!(
+        fault,
+        Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_) | Fault::HealLink(_)
+    )
 }
 
 /// A world in the search, with the faults it has used.
