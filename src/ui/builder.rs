@@ -2,8 +2,8 @@
 //! shared like any run (its parameters travel in the link).
 use super::session::Actions;
 use crate::sim::sandbox::{
-    read_count, read_ttl, Guarantee, Pattern, SandboxSpec, MAX_KEYS, MAX_READERS, MAX_TTL_MS,
-    MAX_WRITERS,
+    from_form, read_count, read_ttl, Guarantee, Pattern, SandboxSpec, MAX_KEYS, MAX_READERS,
+    MAX_TTL_MS, MAX_WRITERS,
 };
 use crate::sim::{Fixes, Run};
 use leptos::prelude::*;
@@ -37,7 +37,11 @@ pub fn Sandbox() -> impl IntoView {
         }
     };
     let ttl_note = RwSignal::new(None::<String>);
+    let parts_note = RwSignal::new(None::<String>);
     let build = move |_| {
+        let (parts, notes) = from_form(&parts_fields());
+        parts_note.set((!notes.is_empty()).then(|| notes.join(" ")));
+        spec.update_untracked(|s| s.parts = parts);
         let spec = spec.get_untracked().clamped();
         let scenario = spec.scenario();
         a.replace(Run::new_sandbox(spec, Fixes::none(), scenario.seed));
@@ -87,9 +91,56 @@ pub fn Sandbox() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <fieldset class="parts" data-testid="sandbox-parts" inner_html=PARTS></fieldset>
+                <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="parts"
+                    hidden=move || parts_note.with(Option::is_none)>{move || parts_note.get().unwrap_or_default()}</small>
                 <button class="primary" data-testid="sandbox-build" on:click=build>"Build and load"</button>
             </div>
             <p class="sub">"Fixes for the pattern appear with the controls once it is loaded. Drive it with “What can happen next”."</p>
         </details>
     }
+}
+
+/// The production chapter's parts, as fixed markup (no reactive code per field): the
+/// build reads them from the page (`parts_fields`) and `sandbox::from_form` makes them
+/// parts. Each input has `data-part`, its name there.
+const PARTS: &str = "<legend>Production parts (on top of the pattern)</legend>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"replica\"> Read replica</label>\
+<label>lag <input type=\"number\" min=\"1\" max=\"500\" value=\"20\" data-part=\"lag\"> ms</label>\
+<label><input type=\"checkbox\" data-part=\"reads-primary\"> misses read the primary</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"txn\"> Writes in a transaction</label>\
+<label><input type=\"checkbox\" data-part=\"hook-after\"> cache step after COMMIT</label>\
+<label><input type=\"checkbox\" data-part=\"cache-aware\"> transaction-aware cache</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"negative\"> Negative caching (rows start absent; each writer inserts)</label>\
+<label>TTL <input type=\"number\" min=\"1\" max=\"100000\" value=\"300\" data-part=\"negative-ttl\"> ms</label>\
+<label><input type=\"checkbox\" data-part=\"insert-deletes\"> the insert deletes the key</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"invalidator\"> Invalidator (CDC on the commit log)</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"region\"> Second region (clients there, 30 ms away)</label>\
+<label><input type=\"checkbox\" data-part=\"remote-marker\"> remote markers</label></div>";
+
+/// The parts fieldset's inputs as `(name, value)`: a checked box as `"on"`, a number
+/// as its text; an unchecked box is left out.
+fn parts_fields() -> Vec<(String, String)> {
+    use wasm_bindgen::JsCast;
+    let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("[data-testid=sandbox-parts] [data-part]").ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for i in 0..list.length() {
+        let Some(input) = list.item(i).and_then(|n| n.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            continue;
+        };
+        let name = input.get_attribute("data-part").unwrap_or_default();
+        if input.type_() == "checkbox" {
+            if input.checked() {
+                out.push((name, "on".to_string()));
+            }
+        } else {
+            out.push((name, input.value()));
+        }
+    }
+    out
 }

@@ -22,22 +22,16 @@ pub fn px(v: f64) -> i32 {
 const CHAR_W: f64 = 6.7;
 
 /// The links drawn, each once: the routes the nodes hold (each client to its service,
-/// each service to its cache and to where its misses read), every service to the
-/// database it writes, and the fixed paths of the event pipeline, the write-behind
-/// queue, replication and the commit log's invalidator, where both ends are drawn.
+/// each service to its cache and to where its misses read, the invalidator from the
+/// commit log it tails to the caches it deletes from), every service to the database
+/// it writes, and the fixed paths of the event pipeline, the write-behind queue and
+/// replication, where both ends are drawn.
 fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let has = |id: NodeId| nodes.iter().any(|n| n.id == id);
     let of = |pick: fn(NodeId) -> bool| nodes.iter().map(|n| n.id).filter(move |id| pick(*id));
     let mut all: Vec<(NodeId, NodeId)> = v.routes.clone();
     all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::Db)));
     all.extend(of(|id| matches!(id, NodeId::Replica(_))).map(|r| (NodeId::Db, r)));
-    // The invalidator's own routes (the log it tails, the caches of its region) when
-    // the view has them; else the primary's log and every cache.
-    let routed = |id: NodeId| v.routes.iter().any(|(a, b)| *a == id || *b == id);
-    if !routed(NodeId::Invalidator) {
-        all.extend(of(|id| matches!(id, NodeId::Cache(_))).map(|c| (NodeId::Invalidator, c)));
-        all.push((NodeId::Db, NodeId::Invalidator));
-    }
     all.extend([
         (NodeId::SERVICE, NodeId::Bus),
         (NodeId::Db, NodeId::Relay),

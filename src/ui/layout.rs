@@ -84,11 +84,14 @@ const COLUMNS: usize = 6;
 
 /// The order within a column, top to bottom: the caches over the database and its
 /// replicas; the consumer (by the cache) over the bus over the relay (by the database).
-fn rank(id: NodeId) -> (u8, NodeId) {
+/// In the second region (no database there) a replica goes first, nearest its primary
+/// above, so the replication line does not cross the region's cache.
+fn rank(id: NodeId, region: u8) -> (u8, NodeId) {
     let r = match id {
         NodeId::Consumer => 0,
         NodeId::Bus => 1,
         NodeId::Relay => 2,
+        NodeId::Replica(_) if region == 2 => 2,
         _ => 3,
     };
     (r, id)
@@ -114,7 +117,7 @@ fn bands(v: &View) -> Vec<(u8, Vec<Vec<NodeId>>)> {
             cols[column(n.id)].push(n.id);
         }
         for c in &mut cols {
-            c.sort_by_key(|id| rank(*id));
+            c.sort_by_key(|id| rank(*id, region));
         }
         if region == 1 || cols.iter().any(|c| !c.is_empty()) {
             out.push((region, cols));

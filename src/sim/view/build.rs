@@ -290,7 +290,8 @@ fn near(world: &World) -> Vec<(NodeId, CacheEntryView)> {
 }
 
 /// The routes of the topology, as the nodes hold them: each client to its service,
-/// each service to its cache and to where its misses read.
+/// each service to its cache and to where its misses read, the invalidator from the
+/// log it tails to the caches it deletes from.
 fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
     let mut out: Vec<(NodeId, NodeId)> = world
         .clients
@@ -300,6 +301,16 @@ fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
     for (id, s) in world.nodes.services() {
         out.push((id, s.settings.cache));
         out.push((id, s.settings.reads));
+    }
+    // The invalidator: the commit log it tails, and the caches it deletes from.
+    if let Some(crate::sim::nodes::Node::Invalidator(inv)) = world.nodes.get(NodeId::Invalidator) {
+        out.push((inv.settings.source, NodeId::Invalidator));
+        out.extend(
+            inv.settings
+                .caches
+                .iter()
+                .map(|c| (NodeId::Invalidator, *c)),
+        );
     }
     out
 }

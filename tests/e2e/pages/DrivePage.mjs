@@ -353,6 +353,16 @@ export class DrivePage extends ScenarioPage {
     return (await note.count()) ? (await note.innerText()).trim() : null;
   }
 
+  /**
+   * Sets a production part of the sandbox (`data-part`): a box to `true`/`false`, a
+   * number field to its value.
+   */
+  async setSandboxPart(name, value) {
+    const input = this.page.locator(`${tid('sandbox-parts')} [data-part="${name}"]`);
+    if (typeof value === 'boolean') await input.setChecked(value);
+    else await input.fill(String(value));
+  }
+
   /** Chooses the sandbox's pattern. */
   async setSandboxPattern(id) {
     await this.sandbox().locator('select').first().selectOption(id);
