@@ -76,7 +76,7 @@ test('the sandbox builds negative caching on a lagging replica and runs it', asy
   });
 });
 
-test('the sandbox builds a transaction-aware write-through with two writers, and offers abort while one is open', async () => {
+test('the sandbox builds a transaction-aware write-through with two writers, the second waiting for the row lock', async () => {
   await withPage(async (sp0) => {
     const sp = ScenarioFilePage.from(sp0);
     const dp = DrivePage.from(sp0);
