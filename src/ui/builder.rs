@@ -10,6 +10,28 @@ use leptos::prelude::*;
 
 #[component]
 pub fn Sandbox() -> impl IntoView {
+    // The form is drawn from the first opening on (and kept while closed).
+    let opened = RwSignal::new(false);
+    view! {
+        <details class="panel sandbox" data-testid="sandbox-panel" on:toggle=move |_| opened.set(true)>
+            <summary><h2>"Sandbox: build your own scenario"</h2></summary>
+            <Show when=move || opened.get()>
+                {move || Suspend::new(sandbox_form())}
+            </Show>
+        </details>
+    }
+}
+
+/// The builder's form. Only a learner who opens the panel needs it, so it is a split
+/// point (the `split` feature; see scripts/split.sh): a wasm chunk fetched on the first
+/// opening.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn sandbox_form() -> AnyView {
+    view! { <SandboxForm /> }.into_any()
+}
+
+#[component]
+fn SandboxForm() -> impl IntoView {
     let a = expect_context::<Actions>();
     let spec = RwSignal::new(SandboxSpec::new(Pattern::CacheAside));
     // A number field; when what was typed is not what the sandbox uses (too many
@@ -48,56 +70,53 @@ pub fn Sandbox() -> impl IntoView {
         super::browser::scroll_to_top();
     };
     view! {
-        <details class="panel sandbox" data-testid="sandbox-panel">
-            <summary><h2>"Sandbox: build your own scenario"</h2></summary>
-            <div class="form">
-                <label>
-                    <span>"Pattern"</span>
-                    <select on:change=move |ev| {
-                        if let Some(p) = Pattern::parse(&event_target_value(&ev)) {
-                            spec.update(|s| s.pattern = p);
-                        }
-                    }>
-                        {Pattern::ALL.iter().map(|p| view! {
-                            <option value=p.id() selected=move || spec.with(|s| s.pattern == *p)>{p.id()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                {number("Readers", "readers", MAX_READERS, |s| s.readers, |s, n| s.readers = n)}
-                {number("Writers", "writers", MAX_WRITERS, |s| s.writers, |s, n| s.writers = n)}
-                {number("Keys", "keys", MAX_KEYS, |s| s.keys, |s, n| s.keys = n)}
-                <label>
-                    <span>"TTL (ms, empty: none)"</span>
-                    <input type="number" min="1" max=MAX_TTL_MS.to_string()
-                        data-testid="sandbox-field" data-field="ttl"
-                        prop:value=move || spec.with(|s| s.ttl_ms.map(|t| t.to_string()).unwrap_or_default())
-                        on:change=move |ev| {
-                            let read = read_ttl(&event_target_value(&ev), spec.with_untracked(|s| s.ttl_ms));
-                            spec.update(|s| s.ttl_ms = read.value);
-                            ttl_note.set(read.note);
-                        } />
-                    <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="ttl"
-                        hidden=move || ttl_note.with(Option::is_none)>{move || ttl_note.get().unwrap_or_default()}</small>
-                </label>
-                <label>
-                    <span>"Bus"</span>
-                    <select on:change=move |ev| {
-                        if let Some(g) = Guarantee::parse(&event_target_value(&ev)) {
-                            spec.update(|s| s.bus = g);
-                        }
-                    }>
-                        {Guarantee::ALL.iter().map(|g| view! {
-                            <option value=g.id() selected=move || spec.with(|s| s.bus == *g)>{g.id()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <fieldset class="parts" data-testid="sandbox-parts" inner_html=PARTS></fieldset>
-                <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="parts"
-                    hidden=move || parts_note.with(Option::is_none)>{move || parts_note.get().unwrap_or_default()}</small>
-                <button class="primary" data-testid="sandbox-build" on:click=build>"Build and load"</button>
-            </div>
-            <p class="sub">"Fixes for the pattern appear with the controls once it is loaded. Drive it with “What can happen next”."</p>
-        </details>
+        <div class="form">
+            <label>
+                <span>"Pattern"</span>
+                <select on:change=move |ev| {
+                    if let Some(p) = Pattern::parse(&event_target_value(&ev)) {
+                        spec.update(|s| s.pattern = p);
+                    }
+                }>
+                    {Pattern::ALL.iter().map(|p| view! {
+                        <option value=p.id() selected=move || spec.with(|s| s.pattern == *p)>{p.id()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {number("Readers", "readers", MAX_READERS, |s| s.readers, |s, n| s.readers = n)}
+            {number("Writers", "writers", MAX_WRITERS, |s| s.writers, |s, n| s.writers = n)}
+            {number("Keys", "keys", MAX_KEYS, |s| s.keys, |s, n| s.keys = n)}
+            <label>
+                <span>"TTL (ms, empty: none)"</span>
+                <input type="number" min="1" max=MAX_TTL_MS.to_string()
+                    data-testid="sandbox-field" data-field="ttl"
+                    prop:value=move || spec.with(|s| s.ttl_ms.map(|t| t.to_string()).unwrap_or_default())
+                    on:change=move |ev| {
+                        let read = read_ttl(&event_target_value(&ev), spec.with_untracked(|s| s.ttl_ms));
+                        spec.update(|s| s.ttl_ms = read.value);
+                        ttl_note.set(read.note);
+                    } />
+                <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="ttl"
+                    hidden=move || ttl_note.with(Option::is_none)>{move || ttl_note.get().unwrap_or_default()}</small>
+            </label>
+            <label>
+                <span>"Bus"</span>
+                <select on:change=move |ev| {
+                    if let Some(g) = Guarantee::parse(&event_target_value(&ev)) {
+                        spec.update(|s| s.bus = g);
+                    }
+                }>
+                    {Guarantee::ALL.iter().map(|g| view! {
+                        <option value=g.id() selected=move || spec.with(|s| s.bus == *g)>{g.id()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <fieldset class="parts" data-testid="sandbox-parts" inner_html=PARTS></fieldset>
+            <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="parts"
+                hidden=move || parts_note.with(Option::is_none)>{move || parts_note.get().unwrap_or_default()}</small>
+            <button class="primary" data-testid="sandbox-build" on:click=build>"Build and load"</button>
+        </div>
+        <p class="sub">"Fixes for the pattern appear with the controls once it is loaded. Drive it with “What can happen next”."</p>
     }
 }
 

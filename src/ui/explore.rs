@@ -137,22 +137,6 @@ pub fn Explorer() -> impl IntoView {
     };
     on_cleanup(stop);
 
-    let play = move |code: String| {
-        a.playing.set(false);
-        a.session.update(|s| match codec::decode(&s.run, &code) {
-            Ok(events) => {
-                s.run.seek(0);
-                for e in events {
-                    if let Err(err) = s.run.fire(e) {
-                        s.notice = Some(format!("Not done: {err}."));
-                        break;
-                    }
-                }
-            }
-            Err(e) => s.notice = Some(format!("The counterexample could not be read: {e}.")),
-        });
-    };
-
     // `view=explore` in the address brings this panel into view.
     if link::pairs(&browser::query()).iter().any(|(k, v)| k == "view" && v == "explore") {
         request_animation_frame(|| {
@@ -220,7 +204,7 @@ pub fn Explorer() -> impl IntoView {
             {move || shown().map(|found| {
                 let faults = state.with_untracked(|s| s.faults);
                 let scenario = a.session.with_untracked(|s| s.run.scenario.id);
-                result_view(found, faults, scenario, play)
+                Suspend::new(result_view(found, faults, scenario, a))
             })}
         </section>
     }
@@ -270,12 +254,28 @@ fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView>
     Some(view! { <span class="explore-teaches">{what}{link}</span> })
 }
 
-fn result_view(
-    found: Found,
-    faults: u8,
-    scenario: &'static str,
-    play: impl Fn(String) + Copy + 'static,
-) -> impl IntoView {
+/// Plays a counterexample's run code as a branch of the step-by-step view.
+fn play(a: Actions, code: &str) {
+    a.playing.set(false);
+    a.session.update(|s| match codec::decode(&s.run, code) {
+        Ok(events) => {
+            s.run.seek(0);
+            for e in events {
+                if let Err(err) = s.run.fire(e) {
+                    s.notice = Some(format!("Not done: {err}."));
+                    break;
+                }
+            }
+        }
+        Err(e) => s.notice = Some(format!("The counterexample could not be read: {e}.")),
+    });
+}
+
+/// The result panel. Only a learner whose search finishes needs it, so it is a split
+/// point (the `split` feature; see scripts/split.sh): a wasm chunk fetched with the
+/// first result.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Actions) -> AnyView {
     let text = summary(&found, faults);
     let rows = found
         .violations
@@ -287,7 +287,7 @@ fn result_view(
                     data-steps=c.steps.to_string()>
                     <span>{format!("{}: the shortest run that breaks it has {} steps. ", c.invariant, c.steps)}</span>
                     {teaching(c, scenario)}
-                    <button data-testid="explore-play" on:click=move |_| play(code.clone())>
+                    <button data-testid="explore-play" on:click=move |_| play(a, &code)>
                         "Play it as a branch"
                     </button>
                 </li>
@@ -302,4 +302,5 @@ fn result_view(
             <ul class="explore-counterexamples">{rows}</ul>
         </div>
     }
+    .into_any()
 }

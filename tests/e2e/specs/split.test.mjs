@@ -1,10 +1,12 @@
 // The page's wasm is split (scripts/split.sh): the run file's writer, the sequence
-// diagram, side by side and present mode are chunks that are not part of the initial
-// download (scripts/page-size.sh does not count them); each is fetched on first use.
+// diagram, side by side, present mode, the sandbox builder and the explorer's result
+// panel are chunks that are not part of the initial download (scripts/page-size.sh does
+// not count them); each is fetched on first use.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useApp } from '../lib/harness.mjs';
 import { DrivePage } from '../pages/DrivePage.mjs';
+import { ExplorePage } from '../pages/ExplorePage.mjs';
 
 const { withPage } = useApp();
 
@@ -56,6 +58,43 @@ test('the sequence diagram loads on first use, not at startup', async () => {
     assert.ok(
       chunks.some((url) => /split_sequence_view_/.test(url)),
       `switching to the sequence diagram fetches its chunk: ${chunks.join(', ')}`,
+    );
+  });
+});
+
+test('the sandbox builder loads on the first opening of its panel, not at startup', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const chunks = [];
+    page.on('requestfinished', (req) => {
+      if (isChunk(req.url())) chunks.push(req.url());
+    });
+    const sp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'cache-aside-read' });
+    assert.deepEqual(chunks, [], 'no chunk is fetched at startup');
+    await sp.buildSandbox();
+    assert.ok(
+      chunks.some((url) => /split_sandbox_form_/.test(url)),
+      `opening the sandbox fetches its chunk: ${chunks.join(', ')}`,
+    );
+  });
+});
+
+test("the explorer's result panel loads with the first result, not at startup", async () => {
+  await withPage(async (scenarioPage, page) => {
+    const chunks = [];
+    page.on('requestfinished', (req) => {
+      if (isChunk(req.url())) chunks.push(req.url());
+    });
+    const sp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race', fix: 'lease' });
+    assert.deepEqual(chunks, [], 'no chunk is fetched at startup');
+    const ex = new ExplorePage(page);
+    await ex.start();
+    const r = await ex.result();
+    assert.equal(r.violations, 0, 'the lease leaves no violation');
+    assert.ok(
+      chunks.some((url) => /split_result_view_/.test(url)),
+      `the first result fetches its chunk: ${chunks.join(', ')}`,
     );
   });
 });
