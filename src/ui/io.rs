@@ -2,12 +2,10 @@
 //! file: save the one on screen, open one (docs/scenarios.md). A bad file gets a
 //! message saying what is wrong and where; the run on screen is kept.
 use super::session::Actions;
-use crate::sim::codec::{self, CodecError, RunSpec};
-use crate::sim::notes::Notes;
-use crate::sim::sandbox::SandboxSpec;
+use crate::sim::codec::{self, RunSpec};
 use crate::sim::scenario::code as scenario_code;
 use crate::sim::scenario::file as scenario_file;
-use crate::sim::{Fixes, Run, Scenario};
+use crate::sim::{Fixes, Run};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,106 +32,116 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The run file's text. Only an export writes one, so this (serde_json's pretty writer
-/// and the file's serializers) is a split point: with the `split` feature (the page's
-/// build), scripts/split.sh moves it into a wasm chunk that the page fetches on the
-/// first export, not at startup.
+/// Writes the run on screen as a run file and downloads it. Only an export does, so
+/// this (serde_json's pretty writer, the file's serializers, the download) is a split
+/// point: with the `split` feature (the page's build), scripts/split.sh moves it into a
+/// wasm chunk that the page fetches on the first export, not at startup.
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn run_file_text(spec: RunSpec) -> String {
-    codec::to_json(&spec)
-}
-
-/// Reads a run file: the run placed at its cursor, and its notes. A split point too (the
-/// run file's reader; see `run_file_text`). A scenario of the learner's inside gets its
-/// `s=` code made here, where the writer is (`scenario::code::encode`).
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn read_run_file(text: String) -> Result<(Run, Notes), CodecError> {
-    let spec = codec::from_json(&text)?;
-    let run = spec.to_run()?;
-    if run.sandbox.is_none() && !run.scenario.is_catalog() {
-        scenario_code::make(run.scenario);
+async fn export_run(a: Actions) {
+    let s = a.session;
+    let (name, spec) = s.with_untracked(|s| {
+        (
+            codec::file_name(&s.run),
+            RunSpec::of(&s.run).with_notes(&s.notes.on_path(&s.run)),
+        )
+    });
+    let text = codec::to_json(&spec);
+    if let Err(e) = download(&name, &text) {
+        s.update(|s| s.notice = Some(format!("Export failed: {e}.")));
     }
-    Ok((run, spec.notes))
 }
 
-/// The scenario file of the run on screen: its name and its text. A split point (the
-/// scenario file's writer; see `run_file_text`).
+/// The text of a file the learner chose, or the message that says why there is none
+/// (`too_big` ends the one for a file over `MAX_IMPORT_BYTES`).
+async fn file_text(file: &web_sys::File, too_big: &str) -> Result<String, String> {
+    let name = file.name();
+    if file.size() > MAX_IMPORT_BYTES {
+        return Err(format!("{name}: the file is larger than 1 MiB; {too_big}"));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+    text.ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| format!("{name}: the file could not be read as text."))
+}
+
+/// Reads a run file and places its run at its cursor, with its notes; a bad file gets
+/// a message and the run on screen is kept. A split point too (the run file's reader;
+/// see `export_run`). A scenario of the learner's inside gets its `s=` code made here,
+/// where the writer is (`scenario::code::encode`).
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn scenario_file_text(scenario: &'static Scenario, sandbox: Option<SandboxSpec>) -> (String, String) {
+async fn import_run(a: Actions, file: web_sys::File) {
+    let s = a.session;
+    let name = file.name();
+    let text = match file_text(&file, "a run file is small.").await {
+        Ok(text) => text,
+        Err(e) => return s.update(|s| s.import_error = Some(e)),
+    };
+    let read = codec::from_json(&text).and_then(|spec| Ok((spec.to_run()?, spec.notes)));
+    match read {
+        Ok((run, mut notes)) => {
+            if run.sandbox.is_none() && !run.scenario.is_catalog() {
+                scenario_code::make(run.scenario);
+            }
+            // The file's notes lie on its run's path (notes.rs).
+            notes.bind(&run);
+            a.replace(run);
+            s.update(|s| s.notes = notes);
+        }
+        Err(e) => s.update(|s| {
+            s.import_error = Some(format!("{name}: {e}. The run on screen is unchanged."))
+        }),
+    }
+}
+
+/// Writes the scenario on screen as a scenario file and downloads it. A split point
+/// (the scenario file's writer; see `export_run`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn save_scenario(a: Actions, failure: RwSignal<Option<String>>) {
+    let (scenario, sandbox) = a
+        .session
+        .with_untracked(|s| (s.run.scenario, s.run.sandbox.clone()));
     let file = match &sandbox {
         Some(spec) => spec.scenario_file(),
         None => scenario_file::ScenarioFile::of(scenario),
     };
-    (format!("{}.json", file.id.value), file.to_json())
+    let name = format!("{}.json", file.id.value);
+    if let Err(e) = download(&name, &file.to_json()) {
+        failure.set(Some(format!("Saving the scenario failed: {e}.")));
+    }
 }
 
 /// Reads a scenario file into a scenario for the rest of the page's life, its `s=` code
-/// made. A split point (the scenario file's reader and writer; see `run_file_text`).
+/// made, and loads it; a bad file gets a message and the scenario on screen is kept. A
+/// split point (the scenario file's reader and writer; see `export_run`).
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn open_scenario_file(text: String) -> Result<&'static Scenario, CodecError> {
-    let scenario = scenario_file::from_json(&text)?.into_scenario();
-    scenario_code::make(scenario);
-    Ok(scenario)
+async fn open_scenario(a: Actions, failure: RwSignal<Option<String>>, file: web_sys::File) {
+    let name = file.name();
+    let too_big = "a scenario file is small. The scenario on screen is unchanged.";
+    let text = match file_text(&file, too_big).await {
+        Ok(text) => text,
+        Err(e) => return failure.set(Some(e)),
+    };
+    match scenario_file::from_json(&text).map(scenario_file::ScenarioFile::into_scenario) {
+        Ok(scenario) => {
+            scenario_code::make(scenario);
+            failure.set(None);
+            a.replace(Run::new(scenario, Fixes::none(), scenario.seed));
+        }
+        Err(e) => failure.set(Some(format!(
+            "{name}: {e}. The scenario on screen is unchanged."
+        ))),
+    }
 }
 
 #[component]
 pub fn RunFile() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
-    let export = move |_| {
-        let (name, spec) = s.with_untracked(|s| {
-            (
-                codec::file_name(&s.run),
-                RunSpec::of(&s.run).with_notes(&s.notes.on_path(&s.run)),
-            )
-        });
-        leptos::task::spawn_local(async move {
-            let text = run_file_text(spec).await;
-            if let Err(e) = download(&name, &text) {
-                s.update(|s| s.notice = Some(format!("Export failed: {e}.")));
-            }
-        });
-    };
+    let export = move |_| leptos::task::spawn_local(export_run(a));
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let name = file.name();
-        if file.size() > MAX_IMPORT_BYTES {
-            s.update(|s| {
-                s.import_error = Some(format!(
-                    "{name}: the file is larger than 1 MiB; a run file is small."
-                ))
-            });
-            return;
+        if let Some(file) = chosen(&ev) {
+            leptos::task::spawn_local(import_run(a, file));
         }
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let Some(text) = text.ok().and_then(|t| t.as_string()) else {
-                s.update(|s| {
-                    s.import_error = Some(format!("{name}: the file could not be read as text."))
-                });
-                return;
-            };
-            match read_run_file(text).await {
-                Ok((run, mut notes)) => {
-                    // The file's notes lie on its run's path (notes.rs).
-                    notes.bind(&run);
-                    a.replace(run);
-                    s.update(|s| s.notes = notes);
-                }
-                Err(e) => s.update(|s| {
-                    s.import_error = Some(format!("{name}: {e}. The run on screen is unchanged."))
-                }),
-            }
-        });
     };
     view! {
         <div class="run-file">
@@ -170,44 +178,12 @@ fn chosen(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 #[component]
 fn ScenarioFile() -> impl IntoView {
     let a = expect_context::<Actions>();
-    let s = a.session;
     let failure = RwSignal::new(None::<String>);
-    let save = move |_| {
-        let (scenario, sandbox) = s.with_untracked(|s| (s.run.scenario, s.run.sandbox.clone()));
-        leptos::task::spawn_local(async move {
-            let (name, text) = scenario_file_text(scenario, sandbox).await;
-            if let Err(e) = download(&name, &text) {
-                failure.set(Some(format!("Saving the scenario failed: {e}.")));
-            }
-        });
-    };
+    let save = move |_| leptos::task::spawn_local(save_scenario(a, failure));
     let open = move |ev: leptos::ev::Event| {
-        let Some(file) = chosen(&ev) else {
-            return;
-        };
-        let name = file.name();
-        if file.size() > MAX_IMPORT_BYTES {
-            failure.set(Some(format!(
-                "{name}: the file is larger than 1 MiB; a scenario file is small. The scenario on screen is unchanged."
-            )));
-            return;
+        if let Some(file) = chosen(&ev) {
+            leptos::task::spawn_local(open_scenario(a, failure, file));
         }
-        leptos::task::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
-            let Some(text) = text.ok().and_then(|t| t.as_string()) else {
-                failure.set(Some(format!("{name}: the file could not be read as text.")));
-                return;
-            };
-            match open_scenario_file(text).await {
-                Ok(scenario) => {
-                    failure.set(None);
-                    a.replace(Run::new(scenario, Fixes::none(), scenario.seed));
-                }
-                Err(e) => failure.set(Some(format!(
-                    "{name}: {e}. The scenario on screen is unchanged."
-                ))),
-            }
-        });
     };
     view! {
         <button data-testid="export-scenario" on:click=save

@@ -33,7 +33,7 @@ test('the run file writer loads on the first export, not at startup', async () =
     assert.equal(spec.scenario, 'stale-set-race');
     assert.equal(spec.cursor, 1);
     assert.ok(
-      chunks.some((url) => /split_run_file_text_/.test(url)),
+      chunks.some((url) => /split_export_run_/.test(url)),
       `the first export fetches the writer's chunk (and the chunks it shares): ${chunks.join(', ')}`,
     );
     const fetched = chunks.length;
