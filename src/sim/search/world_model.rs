@@ -95,6 +95,8 @@ pub struct WorldModel {
     /// new state for its step and taken back: a world clones them empty, so without
     /// this every step would allocate them anew.
     spare: RefCell<(Scratch, Facts)>,
+    /// The enabled list's scratch (`World::enabled_into`), kept between states.
+    keyed: RefCell<Vec<(u64, NodeId, Event)>>,
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
@@ -154,6 +156,7 @@ impl WorldModel {
             ryw,
             start,
             spare: RefCell::new(Default::default()),
+            keyed: RefCell::new(Vec::new()),
             budget,
             story,
             invariants,
@@ -237,8 +240,7 @@ impl Model for WorldModel {
     }
 
     fn actions(&self, state: &Searched, out: &mut Vec<Event>) -> bool {
-        out.clear();
-        out.extend(state.world.enabled());
+        state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
         // A pause is not a crash: a paused node resumes before the run can end.
         let paused = state
             .world
