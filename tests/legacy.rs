@@ -5,6 +5,12 @@
 //! database rows, every invariant of the scenario and every metric it shows. These
 //! files are a record of that build: they are never regenerated; a change to one must
 //! say in its commit why the old build's moment was wrong.
+//!
+//! `tests/legacy/session5/` is a second record of the same kind, from the build at
+//! 403e250 (end of session 5): the production chapter's scenarios with the faults that
+//! build offered (a node's partition, drops, delays, duplicates, an abort), so that a
+//! change to the list of faults (the run code numbers a choice by its place in it)
+//! cannot silently move an old link to another moment.
 use cachescope::sim::codec;
 use cachescope::sim::link;
 use cachescope::sim::view::View;
@@ -47,8 +53,17 @@ fn blocks(text: &str) -> Vec<(String, String)> {
 
 #[test]
 fn old_links_open_at_the_same_moment() {
-    let fixtures = blocks(include_str!("legacy/links.txt"));
-    assert!(fixtures.len() >= 10, "{} links", fixtures.len());
+    links_open_at_their_moment(include_str!("legacy/links.txt"), 10);
+}
+
+#[test]
+fn session5_links_open_at_the_same_moment() {
+    links_open_at_their_moment(include_str!("legacy/session5/links.txt"), 7);
+}
+
+fn links_open_at_their_moment(text: &str, at_least: usize) {
+    let fixtures = blocks(text);
+    assert!(fixtures.len() >= at_least, "{} links", fixtures.len());
     let mut wrong = Vec::new();
     for (head, expected) in &fixtures {
         let query = head.strip_prefix("link ").expect("a link block");
@@ -64,12 +79,21 @@ fn old_links_open_at_the_same_moment() {
 
 #[test]
 fn old_run_files_open_at_the_same_moment() {
-    let fixtures = blocks(include_str!("legacy/runs.txt"));
-    assert!(fixtures.len() >= 5, "{} files", fixtures.len());
+    run_files_open_at_their_moment(include_str!("legacy/runs.txt"), "", 5);
+}
+
+#[test]
+fn session5_run_files_open_at_the_same_moment() {
+    run_files_open_at_their_moment(include_str!("legacy/session5/runs.txt"), "session5/", 7);
+}
+
+fn run_files_open_at_their_moment(text: &str, dir: &str, at_least: usize) {
+    let fixtures = blocks(text);
+    assert!(fixtures.len() >= at_least, "{} files", fixtures.len());
     let mut wrong = Vec::new();
     for (head, expected) in &fixtures {
         let name = head.strip_prefix("file ").expect("a file block");
-        let path = format!("{}/tests/legacy/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/tests/legacy/{dir}{name}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(&path).expect("the run file");
         assert!(
             text.contains("\"version\": 1"),
@@ -89,7 +113,9 @@ fn old_run_files_open_at_the_same_moment() {
 /// A link opened today writes back the same link: the moment is reproducible from it.
 #[test]
 fn old_links_write_back_unchanged() {
-    for (head, _) in blocks(include_str!("legacy/links.txt")) {
+    let old = blocks(include_str!("legacy/links.txt"));
+    let session5 = blocks(include_str!("legacy/session5/links.txt"));
+    for (head, _) in old.into_iter().chain(session5) {
         let query = head.strip_prefix("link ").expect("a link block");
         assert_eq!(link::query(&link::load(query).run), query);
     }

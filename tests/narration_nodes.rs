@@ -132,6 +132,12 @@ fn naming_errors(rec: &StepRecord, before: &World, after: &World) -> Vec<String>
         .chain(sent)
         .chain(after.facts_by_node().filter_map(|(n, _)| n))
         .collect();
+    // A fault on a message in flight (drop, delay, duplicate) involves its two ends.
+    if let Event::Fault(Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id)) = rec.event {
+        if let Some(m) = before.net.iter().find(|m| m.id == id) {
+            involved.extend([m.from, m.to]);
+        }
+    }
     let their_caches: Vec<NodeId> = involved
         .iter()
         .filter_map(|n| after.nodes.service(*n).map(|s| s.settings.cache))

@@ -213,12 +213,16 @@ impl World {
                 NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
                 NodeStatus::Down => out.push(Fault::Restart(node)),
                 NodeStatus::Paused => out.push(Fault::Resume(node)),
-                // A node cut off from every other (a run file's `partition` of a
-                // node); the faults offered cut links (`partition.rs`).
                 NodeStatus::Partitioned => out.push(Fault::Heal(node)),
             }
+            // A log reader or a second region's node cut off from every other. Kept in
+            // its place in the list: a run code numbers a choice by its place, so links
+            // made before the link partitions came open at the same moment
+            // (tests/legacy/session5).
+            if self.status_of(node) == NodeStatus::Up && super::partition::isolatable(self, node) {
+                out.push(Fault::Partition(node));
+            }
         }
-        out.extend(super::partition::offered(self));
         for m in &self.net {
             // A replication stream runs over TCP: a change is not lost or doubled on
             // its own, only delayed (or lost with its node).
@@ -239,6 +243,9 @@ impl World {
         if self.is_up(NodeId::Db) {
             out.extend(self.db().txns.iter().map(|t| Fault::Abort(t.client)));
         }
+        // The links a learner can cut or heal come last, for the same reason: they came
+        // after the run codes of session 5.
+        out.extend(super::partition::offered(self));
         out.into_iter().map(Event::Fault).collect()
     }
 }

@@ -66,6 +66,13 @@ fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
     out
 }
 
+/// Whether `node` is offered a partition of its own (cut off from every other node): a
+/// log reader (a replica, the invalidator), or a node of the second region.
+pub(crate) fn isolatable(w: &World, node: NodeId) -> bool {
+    matches!(node, NodeId::Replica(_) | NodeId::Invalidator)
+        || (!w.config.topology.is_empty() && w.config.region_of(node) == 2)
+}
+
 /// The links a learner can cut now, or heal: each log reader's stream, and the link
 /// between the regions when the topology has a second one. Only these, so a scenario
 /// without them offers the faults it always did.
