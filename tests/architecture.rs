@@ -101,6 +101,10 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
         "src/sim/service/settings.rs",
         &["service", "load", "near", "parts::Flow"],
     ),
+    (
+        "src/sim/service/write.rs",
+        &["service", "load", "near", "parts::Flow"],
+    ),
     // A service's near cache is its own memory; a cache node's tracking table its own.
     ("src/sim/near.rs", &["near"]),
     ("src/sim/tracking.rs", &["tracking"]),

@@ -11,11 +11,11 @@
 //! the reverse, when the scenario teaches why that order is wrong); write-through
 //! (update, then set the cache); write-behind (the cache queues it); or update and
 //! publish an event, directly or through the outbox.
-use super::config::{Op, WriteMode, WriteOrder};
-use super::ids::{EventId, FlowId, Key, NodeId, Version};
+use super::config::Op;
+use super::ids::{FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::load;
-use super::msg::{BusEvent, LeaseReply, Message, Payload};
+use super::msg::{LeaseReply, Message, Payload};
 use super::near::{NearCache, NearDrop, NearFact};
 use super::node::Ctx;
 use super::parts::TimerKind;
@@ -23,6 +23,7 @@ use super::rng::Rng;
 
 mod fact;
 mod settings;
+mod write;
 pub use fact::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
 pub use settings::ServiceSettings;
 
@@ -347,121 +348,6 @@ impl Service {
                 }
             }
             (payload, _) => ServiceFact::Unexpected { payload },
-        };
-        ctx.fact(fact);
-    }
-
-    /// A write request arrives: the first hop of the write mode's program.
-    pub(crate) fn write(&mut self, ctx: &mut Ctx, flow: &Flow) {
-        let key = flow.key;
-        let id = Some(flow.id);
-        let (mode, order) = (self.settings.write_mode, self.settings.write_order);
-        match mode {
-            WriteMode::Invalidate => match order {
-                WriteOrder::UpdateThenDelete => {
-                    self.set_stage(flow.id, Stage::Commit);
-                    self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
-                }
-                WriteOrder::DeleteThenUpdate => {
-                    self.set_stage(flow.id, Stage::PreDelete);
-                    self.to_cache(ctx, id, Payload::Del { key, version: None });
-                }
-            },
-            WriteMode::Through | WriteMode::Event | WriteMode::CommitOnly => {
-                self.set_stage(flow.id, Stage::Commit);
-                self.to_db(ctx, id, Payload::DbWrite { key, outbox: false });
-            }
-            WriteMode::Behind => {
-                self.set_stage(flow.id, Stage::Behind);
-                self.to_cache(ctx, id, Payload::WbWrite { key });
-            }
-            WriteMode::Outbox => {
-                self.set_stage(flow.id, Stage::Commit);
-                self.to_db(ctx, id, Payload::DbWrite { key, outbox: true });
-            }
-        }
-        ctx.fact(ServiceFact::WriteStarted { key, mode, order });
-    }
-
-    /// The database committed the write.
-    pub(crate) fn committed(
-        &mut self,
-        ctx: &mut Ctx,
-        flow: &Flow,
-        version: Version,
-        event: EventId,
-    ) {
-        if flow.op == Op::Insert {
-            return super::negative::inserted(self, ctx, flow, version);
-        }
-        let key = flow.key;
-        let client = flow.client;
-        if let Some(f) = self.flow_mut(Some(flow.id)) {
-            f.committed = Some(version);
-        }
-        let fact = match self.settings.write_mode {
-            WriteMode::Through => {
-                self.set_stage(flow.id, Stage::Through);
-                let set = Payload::Set {
-                    key,
-                    version,
-                    token: None,
-                    loaded_at_ms: None,
-                };
-                // A slow link on the way is the network's: the world adds it.
-                self.to_cache(ctx, Some(flow.id), set);
-                ServiceFact::ThroughSetSent { key, version }
-            }
-            WriteMode::Event => {
-                let ev = BusEvent {
-                    id: event,
-                    key,
-                    version,
-                };
-                ctx.send(
-                    self.settings.bus,
-                    None,
-                    Payload::Publish { ev },
-                    self.settings.publish_ms,
-                );
-                self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                ServiceFact::Published { ev, client }
-            }
-            WriteMode::CommitOnly => {
-                self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                ServiceFact::CommittedAcked { version, client }
-            }
-            WriteMode::Outbox => {
-                self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                ServiceFact::OutboxCommitted {
-                    version,
-                    event,
-                    client,
-                }
-            }
-            WriteMode::Invalidate | WriteMode::Behind => match self.settings.write_order {
-                WriteOrder::UpdateThenDelete => {
-                    self.set_stage(flow.id, Stage::Invalidate);
-                    let tagged = self.settings.versioned_deletes.then_some(version);
-                    self.to_cache(
-                        ctx,
-                        Some(flow.id),
-                        Payload::Del {
-                            key,
-                            version: tagged,
-                        },
-                    );
-                    ServiceFact::InvalidateSent {
-                        key,
-                        version,
-                        tagged,
-                    }
-                }
-                WriteOrder::DeleteThenUpdate => {
-                    self.answer(ctx, flow.id, client, Payload::WriteOk { key, version });
-                    ServiceFact::CommittedAcked { version, client }
-                }
-            },
         };
         ctx.fact(fact);
     }
