@@ -10,9 +10,12 @@
 #   1. wasm-split-cli (crate wasm_split_cli_support, by the Leptos maintainers): cargo's
 #      wasm -> the main module + one .wasm per chunk + __wasm_split.js (the loader);
 #   2. wasm-bindgen on the main module, with the flags trunk used;
-#   3. wasm-opt on the main module and on every chunk (release only; index.html turns
+#   3. scripts/tidy-glue.mjs (node): the names between the main module and its JS glue
+#      made short (wasm-bindgen's hashed import names, the closures' type-long export
+#      names) and the exports nothing calls dropped (wasm-streams' classes);
+#   4. wasm-opt on the main module and on every chunk (release only; index.html turns
 #      trunk's own wasm-opt off for the page, which would run before the split);
-#   4. the results replace trunk's page wasm and JS under the same (hashed) names.
+#   5. the results replace trunk's page wasm and JS under the same (hashed) names.
 # Without a split point in the wasm, trunk's output stays as it is (nothing to do).
 #
 # Env (from trunk): TRUNK_STAGING_DIR, TRUNK_PROFILE. Optional: CARGO_TARGET_DIR,
@@ -35,6 +38,7 @@ die() { printf '[split] ERROR: %s\n' "$*" >&2; exit 1; }
 
 [[ -f "$RAW" ]] || die "no $RAW (cargo's output for $BIN)"
 command -v wasm-split-cli >/dev/null || die "wasm-split-cli not installed (source scripts/setup.sh)"
+command -v node >/dev/null || die "node not found (it runs scripts/tidy-glue.mjs; source scripts/setup.sh)"
 
 # trunk's names for the page: <bin>-<hash>.js and <bin>-<hash>_bg.wasm (the worker's
 # files start with explore_worker).
@@ -72,6 +76,7 @@ bindgen_args=(--target web --no-typescript --keep-lld-exports --out-dir "$WORK/b
 [[ "$PROFILE" == release ]] || bindgen_args+=(--keep-debug)
 wasm-bindgen "${bindgen_args[@]}" "$WORK/split/$js_stem.wasm"
 
+node "$REPO_ROOT/scripts/tidy-glue.mjs" "$WORK/bindgen/${js_stem}_bg.wasm" "$WORK/bindgen/$js_stem.js"
 opt "$WORK/bindgen/${js_stem}_bg.wasm"
 cp "$WORK/bindgen/${js_stem}_bg.wasm" "${wasm[0]}"
 cp "$WORK/bindgen/$js_stem.js" "${js[0]}"
