@@ -74,13 +74,16 @@ const PATTERNS: &[Pattern] = &[
             "negative-cache",
             "cdc-invalidation",
             "cross-region-read-your-writes",
+            "near-cache-stale",
         ],
         used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
                Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
                past, after the delete that should have cleared it; a transaction's change is invisible until COMMIT \
                and gone after a rollback, while the cache is in no transaction at all; a cached \"not found\" is a \
                copy too, and outlives the insert that nobody thought to invalidate. Facebook's McSqueal deletes from \
-               the commit log, and its remote markers let a writer in a far region read its own write.",
+               the commit log, and its remote markers let a writer in a far region read its own write. A service \
+               instance's near cache is one more copy, in its own memory: Redis client-side caching tracks what each \
+               connection read and pushes an invalidation when it changes.",
     },
 ];
 

@@ -299,18 +299,36 @@ const EXPECT = {
       },
     },
   },
+  'near-cache-stale': {
+    none: async (sp, l) => {
+      await violated(sp, 'cache-matches-db', l);
+      await metricIs(sp, 'stale-reads', 1, l);
+      assert.match(await sp.narration(), /nothing told it/, `${l}: the page says why the near copy stayed`);
+    },
+    fixes: {
+      'client-tracking': async (sp, l) => {
+        await holds(sp, l);
+        await metricIs(sp, 'stale-reads', 0, l);
+        await metricIs(sp, 'db-reads', 2, l);
+      },
+      'short-near-ttl': async (sp, l) => {
+        await holds(sp, l);
+        await metricIs(sp, 'stale-reads', 0, l);
+      },
+    },
+  },
 };
 
 const PATTERNS = ['cache-aside-read', 'cache-aside-write', 'write-through', 'write-behind', 'ttl-expiry', 'event-invalidation', 'hybrid', 'outbox'];
 
 // ---------------------------------------------------------------- tests
 
-test('the scenario list and the expectations name the same 25 scenarios', async () => {
+test('the scenario list and the expectations name the same 26 scenarios', async () => {
   await withPage(async (scenarioPage) => {
     const sp = DrivePage.from(scenarioPage);
     await sp.goto();
     const links = [...new Set(await sp.scenarioLinks())];
-    assert.equal(Object.keys(EXPECT).length, 25, 'the catalog has 25 scenarios');
+    assert.equal(Object.keys(EXPECT).length, 26, 'the catalog has 26 scenarios');
     assert.deepEqual(Object.keys(EXPECT).filter((id) => !links.includes(id)), [], 'catalog ids missing from the list');
     assert.deepEqual(links.filter((id) => !(id in EXPECT)), [], 'links without an expected outcome');
   });
