@@ -3,7 +3,8 @@
 //! every narrated step names the instance and the cache node the trace says it is
 //! about, never the ambiguous "the service" or "the cache"; the classic topology keeps
 //! its words (its snapshots are unchanged).
-use cachescope::sim::ids::NodeId;
+use cachescope::sim::ids::{Key, NodeId, Version};
+use cachescope::sim::msg::Payload;
 use cachescope::sim::rng::Rng;
 use cachescope::sim::scenario::file;
 use cachescope::sim::world::StepRecord;
@@ -148,11 +149,117 @@ fn naming_errors(rec: &StepRecord, before: &World, after: &World) -> Vec<String>
             // "service" and "cache" are also common nouns ("its near cache").
             continue;
         }
-        if has_word(text, &node.to_string()) && !involved.contains(node) {
+        // A commit names each cache node that still holds an older copy (checked
+        // against that node below).
+        let holder = text.contains(&format!("{node} still holds"));
+        if has_word(text, &node.to_string()) && !involved.contains(node) && !holder {
             errors.push(format!("names {node}, which took no part"));
         }
     }
+    // What a named cache node is said to hold is what that node holds.
+    for id in &caches {
+        let name = id.to_string();
+        let holds_after = |k: Key| after.nodes.cache(*id).and_then(|c| c.live(k, after.now_ms));
+        let held_before = |k: Key| {
+            before
+                .nodes
+                .cache(*id)
+                .and_then(|c| c.live(k, after.now_ms))
+        };
+        for (at, _) in text.match_indices(&name) {
+            if text[..at].ends_with(|c: char| c.is_alphanumeric() || c == '-') {
+                continue;
+            }
+            let rest = &text[at + name.len()..];
+            if rest.starts_with(|c: char| c.is_alphanumeric() || c == '-') {
+                continue;
+            }
+            let claim = |prefix: &str| -> Option<(Key, Version)> {
+                let r = rest.strip_prefix(prefix)?;
+                let (k, r) = key_version(r)?;
+                Some((k, r))
+            };
+            if let Some((k, v)) = claim(" stores ") {
+                if holds_after(k).map(|e| e.version) != Some(v) {
+                    errors.push(format!(
+                        "says {name} stores {k} = {v}, but it holds {:?}",
+                        holds_after(k)
+                    ));
+                }
+            }
+            if let Some((k, v)) = claim(" has ") {
+                if held_before(k).map(|e| e.version) != Some(v) {
+                    errors.push(format!(
+                        "says {name} has {k} = {v}, but it held {:?}",
+                        held_before(k)
+                    ));
+                }
+            }
+            if let Some(r) = rest.strip_prefix(" still holds v") {
+                let n: String = r.chars().take_while(|c| c.is_ascii_digit()).collect();
+                let v = Version(n.parse().unwrap_or(0));
+                let key = rec.outcome.strip_prefix("committed ").and_then(|_| {
+                    after
+                        .nodes
+                        .cache(*id)?
+                        .entries
+                        .iter()
+                        .find(|(_, e)| e.version == v)
+                        .map(|(k, _)| *k)
+                });
+                if key.is_none() {
+                    errors.push(format!(
+                        "says {name} still holds {v}, but it holds no such copy"
+                    ));
+                }
+            }
+        }
+    }
+    // A delete said to be on its way to the cache that stores a stale copy is on its
+    // way to that cache, not another.
+    for (at, _) in text.match_indices("the delete of user:") {
+        let rest = &text[at + "the delete of user:".len()..];
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let on_way = rest[digits.len()..].starts_with(" already on its way");
+        if let (true, Ok(n), NodeId::Cache(_)) = (on_way, digits.parse::<u16>(), acted) {
+            let k = Key(n);
+            let to_it = after.net.iter().any(|m| {
+                m.to == acted && matches!(m.payload, Payload::Del { key, .. } if key == k)
+            });
+            if !to_it {
+                errors.push(format!(
+                    "says a delete of {k} is on its way to {acted}, but none is"
+                ));
+            }
+        }
+    }
+    // Each cache node that holds an older copy than a commit is named at the commit.
+    if let Some(committed) = rec.outcome.strip_prefix("committed v") {
+        let v = Version(committed.parse().unwrap_or(0));
+        for id in caches.iter().filter(|_| caches.len() > 1) {
+            let older = after
+                .nodes
+                .cache(*id)
+                .into_iter()
+                .flat_map(|c| c.entries.iter())
+                .any(|(k, e)| {
+                    e.expires_ms > after.now_ms && e.version < v && after.db().read(*k) == v
+                });
+            if older && !text.contains(&format!("{id} still holds")) {
+                errors.push(format!("does not say {id} still holds an older copy"));
+            }
+        }
+    }
     errors
+}
+
+/// `user:N = vM` at the start of `s`.
+fn key_version(s: &str) -> Option<(Key, Version)> {
+    let rest = s.strip_prefix("user:")?;
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = rest[digits.len()..].strip_prefix(" = v")?;
+    let v: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some((Key(digits.parse().ok()?), Version(v.parse().ok()?)))
 }
 
 fn check(run: &Run, what: &str) -> usize {
@@ -194,6 +301,26 @@ fn every_step_of_the_stories_names_the_node_that_acted() {
             .count();
     }
     assert!(named > 20, "only {named} steps name a second node");
+}
+
+/// Two pools: when the writer's commit lands, the reader's pool still holds v1, and
+/// the commit says so by name (the first cache holds nothing).
+#[test]
+fn a_commit_names_each_cache_node_that_still_holds_an_older_copy() {
+    let s = two_pools("cache-aside-write");
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    let commit = run
+        .records()
+        .iter()
+        .find(|r| r.outcome == "committed v2")
+        .expect("the write commits");
+    assert!(
+        commit.narration.contains("cache-2 still holds v1"),
+        "{}",
+        commit.narration
+    );
+    assert!(!commit.narration.contains("The cache still holds"));
 }
 
 /// The same in seeded orders, some with faults (at most 3 a run, so it ends).

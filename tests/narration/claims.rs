@@ -2,6 +2,7 @@
 //! like, and what is wrong with one step's words or a run's ending. Split from
 //! tests/narration.rs, whose tests call these.
 use super::*;
+use cachescope::sim::config::WriteMode;
 
 /// The key and version right after `prefix` in `text`, for every place it occurs:
 /// "user:1 = v2", "user:1=v2" or "user:1 (it held v2" need a parser each; see `key_at`
@@ -152,6 +153,42 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
         }
         if live(after_w, k).is_some() {
             errors.push(format!("says the cache deletes {k}, but it still holds it"));
+        }
+    }
+    // A cached version the database has not committed is said to be one.
+    for prefix in ["The cache stores ", "The cache has "] {
+        for (k, v) in key_versions(text, prefix) {
+            let ahead = v > after_w.expected(k);
+            let said_ahead = text.contains("has committed only");
+            if ahead != said_ahead {
+                errors.push(format!(
+                    "{prefix}{k} = {v} with {} committed, and says it is ahead: {said_ahead}",
+                    after_w.expected(k)
+                ));
+            }
+        }
+    }
+    // A row's first version is an INSERT, and is called one.
+    for (k, v) in key_versions(text, "The database commits ") {
+        if before.db().read(k) == Version(0) {
+            errors.push(format!(
+                "calls the insert of {k} = {v} a commit of a new version"
+            ));
+        }
+    }
+    for (k, _) in key_versions(text, "The database inserts ") {
+        if before.db().read(k) != Version(0) {
+            errors.push(format!("calls the update of {k} an insert"));
+        }
+    }
+    // A crashed service's lost work is named by its write path.
+    if text.contains("open request is gone") || text.contains("open requests are gone") {
+        let mode = after_w.config.write_mode;
+        if text.contains("(a publish") && mode != WriteMode::Event {
+            errors.push(format!("names a publish in the {mode:?} write path"));
+        }
+        if text.contains("a delete)") && mode != WriteMode::Invalidate {
+            errors.push(format!("names a delete in the {mode:?} write path"));
         }
     }
     let stale_now = after_w.metrics.stale_reads - before.metrics.stale_reads;

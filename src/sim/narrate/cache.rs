@@ -27,6 +27,8 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             };
             let behind = if v < want {
                 format!(" But the database has {want}: the cache's copy is out of date.")
+            } else if v > want {
+                format!(" But the database has committed only {want}: the cache's {v} is not a committed version.")
             } else {
                 String::new()
             };
@@ -92,8 +94,16 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 format!("with a TTL until {expires} ms")
             };
             let want = w.expected(key);
+            let ahead = if version > want {
+                format!(
+                    " But the database has committed only {want}: the cache now holds {version}, a version no \
+                     committed row has, and that may never commit."
+                )
+            } else {
+                String::new()
+            };
             let stale = if version < want {
-                let until = match (pending_removal(w, key), expires == NO_TTL) {
+                let until = match (pending_removal(w, super::acting_cache(w), key), expires == NO_TTL) {
                     (Some(what), _) => format!(", until {what}"),
                     (None, true) => {
                         ", and with no TTL only a later write can replace it".to_string()
@@ -116,7 +126,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             };
             said(
                 format!("stored {version}"),
-                format!("The cache stores {key} = {version}, {ttl}.{negative}{stale}"),
+                format!("The cache stores {key} = {version}, {ttl}.{negative}{stale}{ahead}"),
             )
         }
         CacheFact::Refused {
@@ -242,13 +252,19 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
     }
 }
 
-/// What is on its way to remove or replace the stale value the cache holds for `key`,
-/// in words, if anything: a scheduled second delete, a delete in flight, a write that
-/// will delete after its commit, or an event the consumer will act on.
-fn pending_removal(w: &World, key: Key) -> Option<String> {
+/// What is on its way to remove or replace the stale value cache node `cache` holds
+/// for `key`, in words, if anything: a scheduled second delete, a delete in flight to
+/// it, a write (by a service that uses it) that will delete after its commit, or an
+/// event the consumer will act on.
+fn pending_removal(w: &World, cache: NodeId, key: Key) -> Option<String> {
     let second = w
         .timers
         .iter()
+        .filter(|t| {
+            w.nodes
+                .service(t.owner)
+                .is_some_and(|s| s.settings.cache == cache)
+        })
         .find(|t| matches!(t.kind, TimerKind::SecondDelete { key: k, .. } if k == key));
     if let Some(t) = second {
         return Some(format!(
@@ -256,18 +272,21 @@ fn pending_removal(w: &World, key: Key) -> Option<String> {
             t.at_ms
         ));
     }
-    let deleting = w.net.iter().any(|m| {
-        m.to == NodeId::CACHE && matches!(m.payload, Payload::Del { key: k, .. } if k == key)
-    });
+    let deleting = w
+        .net
+        .iter()
+        .any(|m| m.to == cache && matches!(m.payload, Payload::Del { key: k, .. } if k == key));
     if deleting {
         return Some(format!("the delete of {key} already on its way removes it"));
     }
     let writing = w.config.write_order == WriteOrder::UpdateThenDelete
         && matches!(w.config.write_mode, WriteMode::Invalidate)
-        && w.service()
-            .flows
-            .iter()
-            .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit);
+        && w.nodes.services().any(|(_, s)| {
+            s.settings.cache == cache
+                && s.flows
+                    .iter()
+                    .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit)
+        });
     if writing {
         return Some(format!(
             "the write of {key} in progress deletes it after its commit"

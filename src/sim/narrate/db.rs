@@ -70,10 +70,20 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         DbFact::Committed { key, version, .. } | DbFact::TxCommitted { key, version, .. },
     )) = facts.first()
     {
-        if let Some(v) = w.cache().live(*key, w.now_ms).map(|e| e.version) {
+        // Every cache node's copy: each one that holds an older version, by name.
+        let many = w.nodes.caches().nth(1).is_some();
+        for (id, cache) in w.nodes.caches() {
+            let Some(v) = cache.live(*key, w.now_ms).map(|e| e.version) else {
+                continue;
+            };
             if v < *version {
+                let who = if many {
+                    id.to_string()
+                } else {
+                    "The cache".to_string()
+                };
                 s.narration.push_str(&format!(
-                    " The cache still holds {v}: until it is removed or replaced, a read that hits gets {v}, a \
+                    " {who} still holds {v}: until it is removed or replaced, a read that hits gets {v}, a \
                      stale value."
                 ));
             }
@@ -121,10 +131,13 @@ fn db(fact: DbFact) -> Said {
             } else {
                 String::new()
             };
-            said(
-                format!("committed {version}"),
-                format!("The database commits {key} = {version}.{outbox_note}"),
-            )
+            // A row's first version: the row did not exist, so this was an INSERT.
+            let what = if version == Version(1) {
+                format!("The database inserts {key} = {version}, the row's first version: {key} exists from now on.")
+            } else {
+                format!("The database commits {key} = {version}.")
+            };
+            said(format!("committed {version}"), format!("{what}{outbox_note}"))
         }
         DbFact::Put {
             key,

@@ -1,6 +1,7 @@
 //! The faults' sentences (`fault.rs` records what a fault did as a `FaultFact`): what
 //! a crash lost, read from what the node held just before (`Held`), and what a restart
 //! brought back, read from the world after.
+use super::super::config::WriteMode;
 use super::super::describe::count;
 use super::super::fault::{Fault, FaultFact, Held};
 use super::super::ids::NodeId;
@@ -158,17 +159,30 @@ fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
                 };
                 return format!("its memory is gone: the {keys} of its near cache{work}");
             }
+            // What a request may still have had to do, by the scenario's write path.
+            let (work, after) = match w.config.write_mode {
+                WriteMode::Invalidate => (" (a delete)", ""),
+                WriteMode::Through => (" (a cache set)", ""),
+                WriteMode::Event => (" (a publish)", ""),
+                WriteMode::Outbox => (
+                    "",
+                    "; a committed change needs nothing more from it: its event is in the outbox table, with the row",
+                ),
+                WriteMode::CommitOnly => (
+                    "",
+                    "; a committed change needs nothing more from it: the invalidator reads it from the commit log",
+                ),
+                WriteMode::Behind => ("", ""),
+            };
             match held.requests {
                 0 if scheduled => {
                     "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
                         .to_string()
                 }
                 0 => "it had no open request, so nothing is lost".to_string(),
-                1 => "its 1 open request is gone: whatever it had still to do (a publish, a delete) never happens"
-                    .to_string(),
+                1 => format!("its 1 open request is gone: whatever it had still to do{work} never happens{after}"),
                 n => format!(
-                    "its {n} open requests are gone: whatever they had still to do (a publish, a delete) never \
-                     happens"
+                    "its {n} open requests are gone: whatever they had still to do{work} never happens{after}"
                 ),
             }
         }

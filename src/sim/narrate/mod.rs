@@ -43,6 +43,14 @@ pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> S
     s
 }
 
+/// The cache node that recorded the step's first fact (`cache` if none did).
+fn acting_cache(w: &World) -> NodeId {
+    match w.facts.by(0) {
+        Some(id @ NodeId::Cache(_)) => id,
+        _ => NodeId::CACHE,
+    }
+}
+
 fn by_fact(w: &World) -> Said {
     let facts = &w.facts.0[..];
     // A fault's own words: what the nodes did because of it (a peer noticing, a
