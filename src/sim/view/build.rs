@@ -6,6 +6,7 @@ use super::*;
 use crate::sim::books::{Invariant, Metric};
 use crate::sim::cache::Cache;
 use crate::sim::config::NO_TTL;
+use crate::sim::ids::{Key, Version};
 use crate::sim::scenario::Scenario;
 use crate::sim::world::World;
 
@@ -209,6 +210,26 @@ impl View {
     }
 }
 
+/// One cached copy of `key` (a cache node's, a near cache's, the CDN edge's) as the
+/// panels show it, marked stale when it is not the version the database has committed.
+/// `expires_at` is `None` for an entry with no TTL.
+fn entry_view(
+    world: &World,
+    key: Key,
+    version: Version,
+    expires_ms: u64,
+    expires_at: Option<u64>,
+) -> CacheEntryView {
+    CacheEntryView {
+        key: key.to_string(),
+        value: version.to_string(),
+        version: version.0,
+        expires_ms,
+        expires_at,
+        stale: version != world.expected(key),
+    }
+}
+
 /// A cache node's live keys (each marked when it is not the value the database has
 /// committed) and its guards: tombstones, leases and locks.
 fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>) {
@@ -217,13 +238,9 @@ fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>
         .entries
         .iter()
         .filter(|(_, e)| e.expires_ms > now)
-        .map(|(k, e)| CacheEntryView {
-            key: k.to_string(),
-            value: e.version.to_string(),
-            version: e.version.0,
-            expires_ms: e.expires_ms,
-            expires_at: (e.expires_ms != NO_TTL).then_some(e.expires_ms),
-            stale: e.version != world.expected(*k),
+        .map(|(k, e)| {
+            let expires_at = (e.expires_ms != NO_TTL).then_some(e.expires_ms);
+            entry_view(world, *k, e.version, e.expires_ms, expires_at)
         })
         .collect();
     let mut guards: Vec<GuardView> = c
@@ -257,14 +274,7 @@ fn edge_entries(world: &World, cdn: &crate::sim::cdn::Cdn) -> Vec<CacheEntryView
     cdn.entries
         .iter()
         .filter(|(_, e)| e.expires_ms > world.now_ms)
-        .map(|(k, e)| CacheEntryView {
-            key: k.to_string(),
-            value: e.version.to_string(),
-            version: e.version.0,
-            expires_ms: e.expires_ms,
-            expires_at: Some(e.expires_ms),
-            stale: e.version != world.expected(*k),
-        })
+        .map(|(k, e)| entry_view(world, *k, e.version, e.expires_ms, Some(e.expires_ms)))
         .collect()
 }
 
@@ -275,15 +285,10 @@ fn near(world: &World) -> Vec<(NodeId, CacheEntryView)> {
     let mut out = Vec::new();
     for (id, s) in world.nodes.services() {
         for (k, e) in s.near.entries.iter().filter(|(_, e)| e.expires_ms > now) {
-            let entry = CacheEntryView {
-                key: k.to_string(),
-                value: e.version.to_string(),
-                version: e.version.0,
-                expires_ms: e.expires_ms,
-                expires_at: Some(e.expires_ms),
-                stale: e.version != world.expected(*k),
-            };
-            out.push((id, entry));
+            out.push((
+                id,
+                entry_view(world, *k, e.version, e.expires_ms, Some(e.expires_ms)),
+            ));
         }
     }
     out

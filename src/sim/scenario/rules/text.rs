@@ -43,7 +43,18 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// The value of one placeholder, or `None` when it is not one.
 fn value(name: &str, w: &World) -> Option<String> {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
-    let stale = |k: Key| live_copies(w, k).any(|c| c.entry.version != w.db().read(k));
+    // The keys named in `keys` (space-separated) of which some live copy is not the
+    // database's row, as words.
+    let stale_keys = |keys: &str| -> Option<Vec<String>> {
+        let keys: Option<Vec<Key>> = keys.split_whitespace().map(key).collect();
+        Some(
+            keys?
+                .into_iter()
+                .filter(|k| live_copies(w, *k).any(|c| c.entry.version != w.db().read(*k)))
+                .map(|k| k.to_string())
+                .collect(),
+        )
+    };
     Some(match head {
         "holds" => holds(w, key(rest)?),
         "other-path" => other_path(w, key(rest)?),
@@ -56,12 +67,7 @@ fn value(name: &str, w: &World) -> Option<String> {
         "acked" => w.books.acked.get(&key(rest)?)?.to_string(),
         "answer" => answer(w, NodeId::parse(rest)?).map_or("nothing".into(), |v| v.to_string()),
         "stale-stay" => {
-            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
-            let stale: Vec<String> = keys?
-                .into_iter()
-                .filter(|k| stale(*k))
-                .map(|k| k.to_string())
-                .collect();
+            let stale = stale_keys(rest)?;
             let verb = if stale.len() == 1 { "stays" } else { "stay" };
             format!("{} {verb}", stale.join(" and "))
         }
@@ -84,15 +90,7 @@ fn value(name: &str, w: &World) -> Option<String> {
             .to_string(),
         "outbox-rows" => w.db().outbox.len().to_string(),
         "dlq" => w.bus().dlq.len().to_string(),
-        "stale" => {
-            let keys: Option<Vec<Key>> = rest.split_whitespace().map(key).collect();
-            let stale: Vec<String> = keys?
-                .into_iter()
-                .filter(|k| stale(*k))
-                .map(|k| k.to_string())
-                .collect();
-            stale.join(" and ")
-        }
+        "stale" => stale_keys(rest)?.join(" and "),
         "broken" => INVARIANTS
             .iter()
             .filter_map(|i| i.check(w).err().map(|why| format!("{}: {why}", i.name())))
