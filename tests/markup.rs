@@ -41,8 +41,21 @@ fn panels_show_every_entry_with_its_contract_attributes() {
             let v = View::of(run.world(), s);
             let cache = paint::cache(&v);
             let rows = tags(&cache, "cache-entry");
-            assert_eq!(rows.len(), v.cache.len(), "{} step {step}", s.id);
-            for (row, e) in rows.iter().zip(&v.cache) {
+            // Every copy: the first cache node's, then the other nodes', the near
+            // caches' and a CDN edge's, each with the node that holds it.
+            let copies = v.copies.iter().map(|c| c.entries.len()).sum::<usize>();
+            assert_eq!(
+                rows.len(),
+                v.cache.len() + copies + v.near.len() + v.edge.len(),
+                "{} step {step}",
+                s.id
+            );
+            let first: Vec<_> = rows
+                .iter()
+                .filter(|r| attr(r, "data-cache") == Some("cache"))
+                .collect();
+            assert_eq!(first.len(), v.cache.len(), "{} step {step}", s.id);
+            for (row, e) in first.iter().zip(&v.cache) {
                 assert_eq!(attr(row, "data-key"), Some(e.key.as_str()));
                 assert_eq!(
                     attr(row, "data-version"),
@@ -391,4 +404,44 @@ fn off_the_script_the_marked_entry_no_longer_says_script() {
     let html = tag(&run);
     assert!(!html.contains("next by script"), "{html}");
     assert!(html.contains("Step takes this (earliest)"), "{html}");
+}
+
+/// The cache panel lists every cached copy, each with the node that holds it: in the
+/// second region, `cache-2`'s stale copy as the race leaves it; with near caches, the
+/// instance's near copy; a column names the holder for the eye and for screen readers.
+#[test]
+fn the_cache_panel_lists_every_copy_with_its_holder() {
+    let s = scenarios::find("cross-region-read-your-writes").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    // After the stale set into cache-2 (and before the invalidator deletes it).
+    let at = run
+        .records()
+        .iter()
+        .position(|r| r.outcome == "stored v1")
+        .expect("the story stores v1")
+        + 1;
+    run.seek(at);
+    let v = View::of(run.world(), s);
+    let cache = paint::cache(&v);
+    let rows = tags(&cache, "cache-entry");
+    let held: Vec<(Option<&str>, Option<&str>, Option<&str>)> = rows
+        .iter()
+        .map(|r| {
+            (
+                attr(r, "data-cache"),
+                attr(r, "data-key"),
+                attr(r, "data-value"),
+            )
+        })
+        .collect();
+    assert!(
+        held.contains(&(Some("cache-2"), Some("user:1"), Some("v1"))),
+        "{held:?}"
+    );
+    assert!(cache.contains("<th>held by</th>"), "{cache}");
+    assert!(cache.contains("cache-2</td>"), "{cache}");
+    // The classic topology keeps its three columns.
+    let (_, classic) = view_at("cache-aside-read", 6);
+    assert!(!paint::cache(&classic).contains("held by"));
 }

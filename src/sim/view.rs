@@ -195,6 +195,11 @@ pub struct View {
     pub copies: Vec<CopyView>,
     /// Each service instance's near copies (its in-process cache), with its id.
     pub near: Vec<(NodeId, CacheEntryView)>,
+    /// Each CDN edge's fresh stored responses, with its id.
+    pub edge: Vec<(NodeId, CacheEntryView)>,
+    /// More than one node may hold a cached copy (a second cache node, near caches, a
+    /// CDN edge): the cache panel says whose each entry is.
+    pub many_holders: bool,
     /// The routes the nodes hold: each client to its service, each service to its
     /// cache and to where its misses read (the diagram's lines beyond the fixed ones).
     pub routes: Vec<(NodeId, NodeId)>,

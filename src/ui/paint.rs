@@ -24,34 +24,62 @@ fn table_head(m: &mut Markup, columns: &[&str]) {
     m.fixed("</tr></thead><tbody>");
 }
 
-/// The cache panel: one row per entry with its TTL left, then the guards (leases,
-/// locks, tombstones) the cache holds.
+/// The cache panel: one row per cached copy with its TTL left, then the guards (leases,
+/// locks, tombstones) the cache nodes hold. Every copy is listed (`data-cache`: the
+/// first cache node's, the other nodes', each instance's near cache, a CDN edge's);
+/// where more than one node may hold one, a first column says whose it is.
 pub fn cache(v: &View) -> String {
     let mut m = Markup::new();
     m.fixed("<h2 id=\"cache-h\">Cache</h2>");
-    table_head(&mut m, &["key", "value", "TTL left"]);
-    for e in &v.cache {
+    let many = v.many_holders;
+    if many {
+        table_head(&mut m, &["held by", "key", "value", "TTL left"]);
+    } else {
+        table_head(&mut m, &["key", "value", "TTL left"]);
+    }
+    let first = v.cache.iter().map(|e| (crate::sim::NodeId::CACHE, "", e));
+    let others = v
+        .copies
+        .iter()
+        .flat_map(|c| c.entries.iter().map(|e| (c.id, "", e)));
+    let near = v.near.iter().map(|(id, e)| (*id, " near cache", e));
+    let edge = v.edge.iter().map(|(id, e)| (*id, "", e));
+    let mut count = 0;
+    for (holder, what, e) in first.chain(others).chain(near).chain(edge) {
+        count += 1;
         let left = e.expires_at.map_or("none".to_string(), |t| {
             format!("{} ms", t.saturating_sub(v.now_ms))
         });
         let expires_at = e.expires_at.map(|t| t.to_string());
-        m.tag("tr")
+        let holder = holder.to_string();
+        let row = m
+            .tag("tr")
             .attr("data-testid", "cache-entry")
+            .attr("data-cache", &holder)
             .attr("data-key", &e.key)
             .attr("data-value", &e.value)
             .attr("data-version", &e.version.to_string())
             .attr_if("data-expires-at", expires_at.as_deref())
-            .body()
-            .leaf("td", "", &e.key)
+            .body();
+        if many {
+            row.leaf("td", "holder", &format!("{holder}{what}"));
+        }
+        row.leaf("td", "", &e.key)
             .leaf("td", "value", &e.value)
             .leaf("td", "ttl", &left)
             .end("tr");
     }
     m.fixed("</tbody></table>");
-    empty_note(&mut m, v.cache.is_empty(), "empty");
+    empty_note(&mut m, count == 0, "empty");
     m.fixed("<ul class=\"guards\">");
     for g in &v.guards {
-        m.leaf("li", "guard", &format!("{}: {}", g.key, g.text));
+        let whose = if many { "cache, " } else { "" };
+        m.leaf("li", "guard", &format!("{whose}{}: {}", g.key, g.text));
+    }
+    for c in &v.copies {
+        for g in &c.guards {
+            m.leaf("li", "guard", &format!("{}, {}: {}", c.id, g.key, g.text));
+        }
     }
     m.fixed("</ul>");
     m.finish()

@@ -118,6 +118,10 @@ impl View {
             guards,
             copies,
             near: near(world),
+            edge: edge(world),
+            many_holders: world.nodes.caches().nth(1).is_some()
+                || world.config.near.is_some()
+                || world.nodes.cdns().next().is_some(),
             routes: routes(world),
             cross_region_ms: world.config.latency.cross_region_ms,
             db,
@@ -292,6 +296,16 @@ fn near(world: &World) -> Vec<(NodeId, CacheEntryView)> {
         }
     }
     out
+}
+
+/// Every CDN edge's fresh stored responses, each marked when it is not the value the
+/// database has committed.
+fn edge(world: &World) -> Vec<(NodeId, CacheEntryView)> {
+    world
+        .nodes
+        .cdns()
+        .flat_map(|(id, cdn)| edge_entries(world, cdn).into_iter().map(move |e| (id, e)))
+        .collect()
 }
 
 /// The routes of the topology, as the nodes hold them: each client to its service,
