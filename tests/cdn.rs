@@ -2,30 +2,20 @@
 //! lifetime the origin's `Cache-Control` gives each response, purged by key when a
 //! write through it succeeds. Its copies are checked like every other
 //! (`cache-matches-db` over every cached copy).
+mod common;
 use cachescope::sim::books::copies;
 use cachescope::sim::ids::{Key, NodeId, Version};
 use cachescope::sim::scenario::file;
 use cachescope::sim::scenarios;
-use cachescope::sim::{Fixes, Invariant, Metric, Run};
+use cachescope::sim::{Invariant, Metric, Run};
 
 /// cache-aside-write with the given topology and settings added (`settings` is JSON
 /// members ending in a comma).
 fn with(topology: &str, settings: &str) -> Run {
-    let s = scenarios::find("cache-aside-write").unwrap();
-    let text =
-        file::to_json(s).replace("\"id\": \"cache-aside-write\"", "\"id\": \"through-a-cdn\"");
-    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
-    let text = format!(
-        "{}\n    \"topology\": {topology},\n    {settings}{}",
-        &text[..at],
-        &text[at..]
-    );
-    let s = file::from_json(&text)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-        .into_scenario();
-    let mut run = Run::new(s, Fixes::none(), s.seed);
-    run.run_to_end();
-    run
+    common::cache_aside_write_with(
+        "through-a-cdn",
+        &format!("\"topology\": {topology},\n    {settings}"),
+    )
 }
 
 fn edge_copy(run: &Run) -> Option<Version> {

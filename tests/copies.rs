@@ -2,31 +2,24 @@
 //! checked"): `cache-matches-db` and the books read every cache node, not only the
 //! first. A pool of two cache nodes, each filled by its own service: the writer's
 //! service deletes the key in its own node only, so the other node keeps the old value.
+mod common;
 use cachescope::sim::books::copies;
 use cachescope::sim::ids::{Key, NodeId, Version};
-use cachescope::sim::scenario::file;
 use cachescope::sim::scenarios;
 use cachescope::sim::{Fixes, Invariant, Metric, Run};
 
 /// cache-aside-write with the reader served by `service-2`, which reads and fills
 /// `cache-2`; the writer keeps `service` and `cache`.
 fn two_pools() -> Run {
-    let s = scenarios::find("cache-aside-write").unwrap();
-    let text = file::to_json(s).replace("\"id\": \"cache-aside-write\"", "\"id\": \"two-pools\"");
-    let topology = r#""topology": [
+    common::cache_aside_write_with(
+        "two-pools",
+        r#""topology": [
       {"id": "cache-2"},
       {"id": "service-2", "cache": "cache-2"},
       {"id": "reader", "service": "service-2"}
     ],
-    "#;
-    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
-    let text = format!("{}\n    {topology}{}", &text[..at], &text[at..]);
-    let s = file::from_json(&text)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-        .into_scenario();
-    let mut run = Run::new(s, Fixes::none(), s.seed);
-    run.run_to_end();
-    run
+    "#,
+    )
 }
 
 #[test]

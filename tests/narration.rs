@@ -1,6 +1,5 @@
 //! Every sentence true: the metrics, the narration and the endings are checked against
 //! the state they describe, for every scenario with and without each fix.
-#[allow(unused_imports)]
 mod common;
 use cachescope::sim::books::Happened;
 use cachescope::sim::config::Op;

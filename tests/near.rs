@@ -4,18 +4,15 @@
 //! memory. The writer's instance deletes the key in the cache node and drops its own
 //! near copy; the reader's instance is told only when the cache node tracks its
 //! readers (Redis's `CLIENT TRACKING`).
+mod common;
 use cachescope::sim::books::copies;
 use cachescope::sim::ids::{Key, NodeId, Version};
-use cachescope::sim::scenario::file;
-use cachescope::sim::scenarios;
 use cachescope::sim::sched::{self, Seeded};
-use cachescope::sim::{Fixes, Invariant, Metric, Run};
+use cachescope::sim::{Invariant, Metric, Run};
 
 /// cache-aside-write with the reader served by `service-2`; both instances keep near
 /// caches (`near`, with or without tracking).
 fn near_caches(tracking: bool) -> Run {
-    let s = scenarios::find("cache-aside-write").unwrap();
-    let text = file::to_json(s).replace("\"id\": \"cache-aside-write\"", "\"id\": \"near-caches\"");
     let settings = format!(
         r#""topology": [
       {{"id": "service-2"}},
@@ -24,14 +21,7 @@ fn near_caches(tracking: bool) -> Run {
     "near": {{"ttl_ms": 5000, "tracking": {tracking}}},
     "#
     );
-    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
-    let text = format!("{}\n    {settings}{}", &text[..at], &text[at..]);
-    let s = file::from_json(&text)
-        .unwrap_or_else(|e| panic!("{e}\n{text}"))
-        .into_scenario();
-    let mut run = Run::new(s, Fixes::none(), s.seed);
-    run.run_to_end();
-    run
+    common::cache_aside_write_with("near-caches", &settings)
 }
 
 fn service2() -> NodeId {

@@ -1,6 +1,6 @@
 //! What the scenario tests share: running a scenario, reading its outcome, and its
 //! story as a learner reads it.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)] // each test binary uses a part of it
 pub use cachescope::sim::scenarios;
 pub use cachescope::sim::{Fixes, Invariant, Metric, Run};
 pub use expect_test::{expect_file, ExpectFile};
@@ -43,4 +43,24 @@ pub fn story(run: &Run) -> String {
 
 pub fn check(run: &Run, snapshot: ExpectFile) {
     snapshot.assert_eq(&story(run));
+}
+
+/// cache-aside-write as a scenario file of id `id` with `members` (JSON members, each
+/// ending in a comma: a `topology`, `near`, `cdn` …) added at the start of its
+/// settings, loaded and run to its end with no fix.
+pub fn cache_aside_write_with(id: &str, members: &str) -> Run {
+    use cachescope::sim::scenario::file;
+    let s = scenarios::find("cache-aside-write").unwrap();
+    let text = file::to_json(s).replace(
+        "\"id\": \"cache-aside-write\"",
+        &format!("\"id\": \"{id}\""),
+    );
+    let at = text.find("\"settings\": {").expect("the file has settings") + "\"settings\": {".len();
+    let text = format!("{}\n    {members}{}", &text[..at], &text[at..]);
+    let s = file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .into_scenario();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    run
 }
