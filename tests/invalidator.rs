@@ -3,13 +3,14 @@
 //! partitioned and healed, and its log stream delayed at random, it finishes every change once, in commit order (its
 //! position moves one lsn at a time), never moves its position in a crash, and ends
 //! with every commit's delete done: it misses no change.
+#[path = "common/walk.rs"]
+mod walk;
 use cachescope::sim::config::{Config, InvalidatorConfig, Request, WriteMode};
 use cachescope::sim::fact::Fact;
 use cachescope::sim::invalidator::InvalidatorFact;
-use cachescope::sim::partition::Link;
 use cachescope::sim::rng::Rng;
 use cachescope::sim::world::{Event, World};
-use cachescope::sim::{Fault, Key, NodeId, NodeStatus};
+use cachescope::sim::{Fault, Key, NodeId};
 
 const RUNS: u64 = 1_000;
 /// The walk's steps, faults included: far more than a run of these clients takes.
@@ -47,39 +48,10 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
     let mut w = World::new(config(), seed);
     let mut rng = Rng::new(seed);
     let mut done = Vec::new();
-    let mut delays = 0;
+    let mut delays = 0u32;
     for _ in 0..MAX_STEPS {
-        let enabled = w.enabled();
-        let status = w.status_of(ME);
-        let link = Link::between(NodeId::Db, ME);
-        let cut = w.cuts.contains(&link);
-        let r = rng.below(20);
-        let fault = match (status, r) {
-            // The partition cuts its stream's link; it heals before the end.
-            _ if cut && r <= 9 => Some(Fault::HealLink(link)),
-            (NodeStatus::Up, 0) => Some(Fault::Crash(ME)),
-            (NodeStatus::Up, 1) => Some(Fault::Pause(ME)),
-            (NodeStatus::Up, 3) if !cut => Some(Fault::PartitionLink(link)),
-            (NodeStatus::Down, 0..=9) => Some(Fault::Restart(ME)),
-            (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(ME)),
-            (_, 2) if delays < 3 => {
-                delays += 1;
-                w.net
-                    .iter()
-                    .find(|m| m.to == ME)
-                    .map(|m| Fault::Delay(m.id))
-            }
-            _ => None,
-        };
-        let event = match (fault, enabled.is_empty()) {
-            (Some(f), _) => Event::Fault(f),
-            (None, false) => enabled[rng.below(enabled.len() as u64) as usize],
-            (None, true) if cut => Event::Fault(Fault::HealLink(link)),
-            (None, true) => match status {
-                NodeStatus::Down => Event::Fault(Fault::Restart(ME)),
-                NodeStatus::Paused => Event::Fault(Fault::Resume(ME)),
-                NodeStatus::Up | NodeStatus::Partitioned => break,
-            },
+        let Some(event) = walk::next_event(&w, &mut rng, ME, &mut delays) else {
+            break;
         };
         let before = position(&w);
         let crashed = matches!(event, Event::Fault(Fault::Crash(_)));

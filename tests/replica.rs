@@ -2,11 +2,12 @@
 //! of three writers and a reader, with the replica crashed, restarted, paused,
 //! partitioned and healed, and its stream delayed at random, it never applies a change before an earlier one, it
 //! resumes from its position after a restart, and it ends with every commit applied.
+#[path = "common/walk.rs"]
+mod walk;
 use cachescope::sim::config::{Config, ReplicaConfig, Request};
-use cachescope::sim::partition::Link;
 use cachescope::sim::rng::Rng;
 use cachescope::sim::world::{Event, World};
-use cachescope::sim::{Fault, Key, NodeId, NodeStatus};
+use cachescope::sim::{Fault, Key, NodeId};
 
 const RUNS: u64 = 1_000;
 /// The walk's steps, faults included: far more than a run of these clients takes.
@@ -38,40 +39,10 @@ fn walk(seed: u64) -> (World, Vec<u32>) {
     let mut rng = Rng::new(seed);
     let mut applied = Vec::new();
     let replica = NodeId::Replica(1);
-    let mut delays = 0;
+    let mut delays = 0u32;
     for _ in 0..MAX_STEPS {
-        let enabled = w.enabled();
-        let status = w.status_of(replica);
-        let link = Link::between(NodeId::Db, replica);
-        let cut = w.cuts.contains(&link);
-        let r = rng.below(20);
-        let fault = match (status, r) {
-            // The partition cuts its stream's link; it heals before the end.
-            _ if cut && r <= 9 => Some(Fault::HealLink(link)),
-            (NodeStatus::Up, 0) => Some(Fault::Crash(replica)),
-            (NodeStatus::Up, 1) => Some(Fault::Pause(replica)),
-            (NodeStatus::Up, 3) if !cut => Some(Fault::PartitionLink(link)),
-            (NodeStatus::Down, 0..=9) => Some(Fault::Restart(replica)),
-            (NodeStatus::Paused, 0..=9) => Some(Fault::Resume(replica)),
-            // At most three delays, so the stream still arrives before the horizon.
-            (_, 2) if delays < 3 => {
-                delays += 1;
-                w.net
-                    .iter()
-                    .find(|m| m.to == replica)
-                    .map(|m| Fault::Delay(m.id))
-            }
-            _ => None,
-        };
-        let event = match (fault, enabled.is_empty()) {
-            (Some(f), _) => Event::Fault(f),
-            (None, false) => enabled[rng.below(enabled.len() as u64) as usize],
-            (None, true) if cut => Event::Fault(Fault::HealLink(link)),
-            (None, true) => match status {
-                NodeStatus::Down => Event::Fault(Fault::Restart(replica)),
-                NodeStatus::Paused => Event::Fault(Fault::Resume(replica)),
-                NodeStatus::Up | NodeStatus::Partitioned => break,
-            },
+        let Some(event) = walk::next_event(&w, &mut rng, replica, &mut delays) else {
+            break;
         };
         let before = w.replica().position;
         let crashed = matches!(event, Event::Fault(Fault::Crash(_)));
