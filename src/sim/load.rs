@@ -18,16 +18,8 @@ pub(crate) fn lookup(s: &mut Service, ctx: &mut Ctx, flow: &Flow) {
     let key = flow.key;
     // Its near cache first: a live copy is answered in-process.
     if let Some(e) = s.near.get(key, ctx.now_ms) {
-        let client = flow.client;
-        s.answer(
-            ctx,
-            flow.id,
-            client,
-            Payload::ReadOk {
-                key,
-                value: Some(e.version),
-            },
-        );
+        let value = Some(e.version);
+        s.answer(ctx, flow.id, flow.client, Payload::ReadOk { key, value });
         ctx.fact(ServiceFact::Near(NearFact::Hit {
             service: ctx.me,
             key,
@@ -57,15 +49,8 @@ pub(crate) fn on_hit(
     let unlocked = release_lock(s, ctx, flow);
     // A hit is answered at once, whatever else happens: with XFetch the recompute
     // runs in the background, after the answer.
-    s.answer(
-        ctx,
-        flow.id,
-        client,
-        Payload::ReadOk {
-            key,
-            value: Some(version),
-        },
-    );
+    let value = Some(version);
+    s.answer(ctx, flow.id, client, Payload::ReadOk { key, value });
     let xfetch = xfetch(s, ctx, flow, expires_ms, delta_ms);
     ctx.fact(ServiceFact::Read(ReadFact::HitAnswered {
         key,
