@@ -168,6 +168,6 @@ fn the_diagram_draws_the_edge_s_copies() {
     assert_eq!(edge.len(), 1);
     assert_eq!(edge[0].text, "user:1 = v1 ≠ db");
     assert_eq!(edge[0].class, "stale");
-    let db = layout::lines(&v, NodeId::Db);
+    let db = layout::lines(&v, NodeId::DB);
     assert_eq!(db[0].text, "user:1 = v2 ≠ cache");
 }

@@ -289,7 +289,7 @@ fn a_sandbox_run_is_shared_like_any_run() {
         run.fire(en[rng.below(en.len() as u64) as usize]).unwrap();
     }
     run.fire(Event::Fault(cachescope::sim::Fault::Crash(
-        cachescope::sim::NodeId::Relay,
+        cachescope::sim::NodeId::RELAY,
     )))
     .unwrap();
     run.forward();

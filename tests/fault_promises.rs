@@ -22,7 +22,7 @@ fn check(before: &World, fault: Fault) {
     }
     // a crash of the database rolls back its open transactions (never committed), and
     // the UPDATEs waiting for their row locks are lost with their connections
-    if fault == Fault::Crash(NodeId::Db) {
+    if fault == Fault::Crash(NodeId::DB) {
         for t in before.db().txns.clone() {
             kept.abort(t.client);
         }
@@ -92,7 +92,7 @@ fn check(before: &World, fault: Fault) {
                         ctx()
                     );
                 }
-                NodeId::Consumer => {
+                NodeId::CONSUMER => {
                     assert!(w.consumer().inbox.is_empty() && w.consumer().busy.is_none());
                 }
                 NodeId::SERVICE => {
@@ -102,8 +102,8 @@ fn check(before: &World, fault: Fault) {
                         ctx()
                     );
                 }
-                NodeId::Relay => assert!(!w.relay().working),
-                NodeId::Bus if before.bus().durable => {
+                NodeId::RELAY => assert!(!w.relay().working),
+                NodeId::BUS if before.bus().durable => {
                     assert_eq!(
                         w.bus(),
                         before.bus(),
@@ -111,7 +111,7 @@ fn check(before: &World, fault: Fault) {
                         ctx()
                     );
                 }
-                NodeId::Bus => assert!(
+                NodeId::BUS => assert!(
                     w.bus().log.is_empty(),
                     "{}: at-most-once keeps nothing",
                     ctx()
@@ -124,7 +124,7 @@ fn check(before: &World, fault: Fault) {
                         ctx()
                     );
                 }
-                NodeId::Flusher | NodeId::Db => {
+                NodeId::FLUSHER | NodeId::DB => {
                     assert_eq!(w.cache().queue, before.cache().queue, "{}", ctx());
                 }
                 _ => {}

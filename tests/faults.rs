@@ -144,7 +144,7 @@ fn a_fault_that_is_not_offered_is_refused() {
         "clients are not crashed"
     );
     assert!(
-        r.fire(Event::Fault(Fault::Crash(NodeId::Bus))).is_err(),
+        r.fire(Event::Fault(Fault::Crash(NodeId::BUS))).is_err(),
         "no bus in this scenario"
     );
 }

@@ -250,7 +250,7 @@ fn a_read_of_a_value_not_yet_acknowledged_is_stale() {
             enabled
                 .iter()
                 .copied()
-                .find(|e| !held(e) && w.actor(*e) != Some(NodeId::Flusher))
+                .find(|e| !held(e) && w.actor(*e) != Some(NodeId::FLUSHER))
         } else {
             enabled
                 .iter()

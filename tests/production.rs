@@ -87,12 +87,12 @@ fn cdc_invalidation_still_has_the_stale_set_race() {
     deliver(&mut w, "read", NodeId::SERVICE);
     deliver(&mut w, "get", NodeId::CACHE);
     deliver(&mut w, "get-reply", NodeId::SERVICE);
-    deliver(&mut w, "db-read", NodeId::Db);
+    deliver(&mut w, "db-read", NodeId::DB);
     deliver(&mut w, "db-read-reply", NodeId::SERVICE);
     // The set of v1 is on its way; the writer commits v2 and the invalidator deletes.
     w.step(Event::Start(NodeId::Writer(1))).unwrap();
     deliver(&mut w, "write", NodeId::SERVICE);
-    deliver(&mut w, "db-write", NodeId::Db);
+    deliver(&mut w, "db-write", NodeId::DB);
     deliver(&mut w, "change", NodeId::Invalidator);
     deliver(&mut w, "del", NodeId::CACHE);
     deliver(&mut w, "set", NodeId::CACHE);

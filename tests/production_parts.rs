@@ -30,7 +30,7 @@ fn a_partitioned_replica_catches_up_after_heal() {
     };
     let mut w = World::new(config, 1);
     // The partition cuts the replica's link to the primary: its stream.
-    let link = Link::between(NodeId::Db, replica);
+    let link = Link::between(NodeId::DB, replica);
     assert_eq!(link.to_string(), "db~replica");
     let cut = Event::Fault(Fault::PartitionLink(link));
     assert!(w.faults().contains(&cut));
@@ -155,11 +155,11 @@ fn a_database_crash_rolls_back_an_open_transaction() {
         w.step(e).unwrap();
     }
     let rows = w.db().rows.clone();
-    let record = w.step(Event::Fault(Fault::Crash(NodeId::Db))).unwrap();
+    let record = w.step(Event::Fault(Fault::Crash(NodeId::DB))).unwrap();
     assert!(record.narration.contains("rolled back"), "{record}");
     assert!(w.db().txns.is_empty(), "no open transaction survives");
     assert_eq!(w.db().rows, rows, "and it leaves no trace in the rows");
-    w.step(Event::Fault(Fault::Restart(NodeId::Db))).unwrap();
+    w.step(Event::Fault(Fault::Restart(NodeId::DB))).unwrap();
     to_end(&mut w);
     assert_eq!(w.db().read(Key(1)).0, 1, "nothing committed");
     let told = w.clients[0].last_answer.map(|p| p.kind());

@@ -214,10 +214,10 @@ fn consumer_down_while_the_write_publishes(fixes: &[&str]) -> Run {
     let spec = SandboxSpec::new(Pattern::EventInvalidation);
     let s = spec.scenario();
     let mut run = Run::new_sandbox(spec, Fixes::parse(s, fixes.iter().copied()).unwrap(), 1);
-    run.fire(Event::Fault(Fault::Crash(NodeId::Consumer)))
+    run.fire(Event::Fault(Fault::Crash(NodeId::CONSUMER)))
         .unwrap();
     run.run_to_end();
-    run.fire(Event::Fault(Fault::Restart(NodeId::Consumer)))
+    run.fire(Event::Fault(Fault::Restart(NodeId::CONSUMER)))
         .unwrap();
     run.run_to_end();
     run
@@ -267,7 +267,7 @@ fn the_event_fixes_offered_in_the_sandbox_do_what_they_say() {
             let to_consumer = w
                 .net
                 .iter()
-                .find(|m| m.to == cachescope::sim::NodeId::Consumer && m.payload.kind() == "event");
+                .find(|m| m.to == cachescope::sim::NodeId::CONSUMER && m.payload.kind() == "event");
             if let Some(m) = to_consumer {
                 let id = m.id;
                 run.fire(Event::Fault(Fault::Duplicate(id))).unwrap();

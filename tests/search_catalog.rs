@@ -58,6 +58,8 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
     use NodeId::*;
     const SERVICE: NodeId = NodeId::SERVICE;
     const CACHE: NodeId = NodeId::CACHE;
+    const DB: NodeId = NodeId::DB;
+    const RELAY: NodeId = NodeId::RELAY;
     let mut run = start("dual-write-crash", &["outbox"]);
     let reader = Reader(1);
     let writer = Writer(1);
@@ -68,7 +70,7 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
             Pick::Deliver(SERVICE, "read"),
             Pick::Deliver(CACHE, "get"),
             Pick::Deliver(SERVICE, "get-reply"),
-            Pick::Deliver(Db, "db-read"),
+            Pick::Deliver(DB, "db-read"),
             Pick::Deliver(SERVICE, "db-read-reply"),
             Pick::Deliver(CACHE, "set"),
             Pick::Start(writer),
@@ -76,13 +78,13 @@ fn a_notify_during_the_relays_poll_is_not_lost() {
             Pick::Crash(SERVICE),
             Pick::Deliver(SERVICE, "set-reply"),
             Pick::Restart(SERVICE),
-            Pick::Crash(Relay),
-            Pick::Restart(Relay),
-            Pick::Fire(Relay),
+            Pick::Crash(RELAY),
+            Pick::Restart(RELAY),
+            Pick::Fire(RELAY),
             // The poll is answered before the commit: no rows yet.
-            Pick::Deliver(Db, "outbox-poll"),
-            Pick::Deliver(Db, "db-write"),
-            Pick::Deliver(Relay, "outbox-empty"),
+            Pick::Deliver(DB, "outbox-poll"),
+            Pick::Deliver(DB, "db-write"),
+            Pick::Deliver(RELAY, "outbox-empty"),
         ],
     );
     assert!(

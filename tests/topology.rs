@@ -41,7 +41,7 @@ fn messages_follow_the_topology() {
     let hops = hops(&run);
     assert!(hops.contains(&(reader, service2)), "{hops:?}");
     assert!(hops.contains(&(service2, cache2)), "{hops:?}");
-    assert!(hops.contains(&(service2, NodeId::Db)), "{hops:?}");
+    assert!(hops.contains(&(service2, NodeId::DB)), "{hops:?}");
     for (from, to) in &hops {
         assert!(
             ![*from, *to].contains(&NodeId::SERVICE) && ![*from, *to].contains(&NodeId::CACHE),
@@ -64,12 +64,12 @@ fn messages_follow_the_topology() {
     let db_read = run
         .records()
         .iter()
-        .find(|r| r.hop == Some((NodeId::Db, service2)))
+        .find(|r| r.hop == Some((NodeId::DB, service2)))
         .expect("the database answers service-2");
     let sent = run
         .records()
         .iter()
-        .find(|r| r.hop == Some((service2, NodeId::Db)))
+        .find(|r| r.hop == Some((service2, NodeId::DB)))
         .expect("service-2 reads the database");
     assert_eq!(
         db_read.at_ms - sent.at_ms,

@@ -164,7 +164,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
     };
     match msg.payload {
         Payload::Publish { ev } => {
-            if msg.from == NodeId::Relay {
+            if msg.from == NodeId::RELAY {
                 ctx.send(msg.from, None, Payload::PublishAck { ev }, cfg.publish_ms);
             }
             if cfg.durable {
@@ -196,7 +196,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                 return;
             }
             ctx.send(
-                NodeId::Consumer,
+                NodeId::CONSUMER,
                 None,
                 Payload::Deliver { ev, offset: 0 },
                 cfg.deliver_ms,
@@ -315,7 +315,7 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
                 let ev = b.log[i].ev;
                 let offset = i as u32;
                 ctx.send(
-                    NodeId::Consumer,
+                    NodeId::CONSUMER,
                     None,
                     Payload::Deliver { ev, offset },
                     cfg.deliver_ms,
@@ -366,11 +366,11 @@ impl super::node::Actor for Bus {
     }
     fn watches(&self, peer: NodeId) -> bool {
         // Its subscriber's connection.
-        peer == NodeId::Consumer
+        peer == NodeId::CONSUMER
     }
     fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
         // Its subscriber's connection.
-        if peer == NodeId::Consumer {
+        if peer == NodeId::CONSUMER {
             self.subscriber = status;
         }
     }

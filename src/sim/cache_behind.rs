@@ -27,7 +27,7 @@ impl Default for QueueSettings {
         QueueSettings {
             durable: false,
             disk_ms: 0,
-            flusher: NodeId::Flusher,
+            flusher: NodeId::FLUSHER,
         }
     }
 }

@@ -79,7 +79,7 @@ impl Client {
         self.next += 1;
         self.busy = Some(id);
         let (to, lat) = match request.op {
-            Op::DirectWrite => (NodeId::Db, self.settings.db_write_ms),
+            Op::DirectWrite => (NodeId::DB, self.settings.db_write_ms),
             _ => (self.settings.service, self.settings.service_ms),
         };
         let payload = match request.op {

@@ -93,7 +93,7 @@ impl Consumer {
 
     /// After a restart it subscribes to the bus again.
     pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
-        ctx.send(NodeId::Bus, None, Payload::Subscribe, self.settings.bus_ms);
+        ctx.send(NodeId::BUS, None, Payload::Subscribe, self.settings.bus_ms);
     }
 
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
@@ -138,7 +138,7 @@ fn finish(c: &mut Consumer, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
     let acked = c.settings.durable_bus;
     if acked {
         ctx.send(
-            NodeId::Bus,
+            NodeId::BUS,
             None,
             Payload::Ack { ev, offset },
             c.settings.bus_ms,
@@ -155,7 +155,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
         let cfg = c.settings;
         if cfg.poison == Some(ev.key) {
             if cfg.durable_bus {
-                ctx.send(NodeId::Bus, None, Payload::Nack { ev, offset }, cfg.bus_ms);
+                ctx.send(NodeId::BUS, None, Payload::Nack { ev, offset }, cfg.bus_ms);
             }
             ctx.fact(ConsumerFact::Poisoned { ev });
             continue;

@@ -392,7 +392,7 @@ impl Db {
                 ctx.send(to, msg.flow, reply, lat.write_ms);
                 if outbox {
                     // The commit NOTIFYs the relay over its LISTEN connection.
-                    ctx.call(NodeId::Relay, Call::Notify);
+                    ctx.call(NodeId::RELAY, Call::Notify);
                 }
                 ctx.fact(DbFact::Committed {
                     key,

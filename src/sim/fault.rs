@@ -81,12 +81,12 @@ impl Fault {
             | Fault::Resume(n)
             | Fault::Partition(n)
             | Fault::Heal(n) => Some(*n),
-            Fault::Abort(_) => Some(NodeId::Db),
+            Fault::Abort(_) => Some(NodeId::DB),
             // A link's far end from the primary (a replica, the invalidator); the
             // regions' link, the primary's side.
             Fault::PartitionLink(l) | Fault::HealLink(l) => Some(match l {
                 Link::Between(a, b) => *a.max(b),
-                Link::Regions => NodeId::Db,
+                Link::Regions => NodeId::DB,
             }),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
                 w.net.iter().find(|x| x.id == *m).map(|x| x.to)
@@ -240,7 +240,7 @@ impl World {
             ]);
         }
         // A transaction can be aborted while it is open (and its database is up).
-        if self.is_up(NodeId::Db) {
+        if self.is_up(NodeId::DB) {
             out.extend(self.db().txns.iter().map(|t| Fault::Abort(t.client)));
         }
         // The links a learner can cut or heal come last, for the same reason: they came
@@ -269,18 +269,18 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
             }
             FaultFact::Healed { node }
         }
-        Fault::Abort(client) => match w.nodes.db_mut(NodeId::Db).and_then(|db| db.abort(client)) {
+        Fault::Abort(client) => match w.nodes.db_mut(NodeId::DB).and_then(|db| db.abort(client)) {
             Some(t) => {
                 // Its row lock is free: an UPDATE waiting for it runs now.
                 let mut out = super::node::Out::default();
                 let now_ms = w.now_ms;
-                let next = w.nodes.db_mut(NodeId::Db).and_then(|db| {
+                let next = w.nodes.db_mut(NodeId::DB).and_then(|db| {
                     db.grant(
-                        &mut super::node::Ctx::new(NodeId::Db, now_ms, &mut out),
+                        &mut super::node::Ctx::new(NodeId::DB, now_ms, &mut out),
                         t.key,
                     )
                 });
-                w.apply(NodeId::Db, out);
+                w.apply(NodeId::DB, out);
                 FaultFact::RolledBack {
                     client,
                     key: t.key,
@@ -396,13 +396,13 @@ fn held(w: &World, node: NodeId) -> Held {
                     !c.leases.is_empty() || !c.locks.is_empty() || !c.tombstones.is_empty();
             }
         }
-        NodeId::Consumer => {
+        NodeId::CONSUMER => {
             held.events = w
                 .nodes
                 .consumer(node)
                 .map_or(0, |c| n(c.inbox.len() + usize::from(c.busy.is_some())));
         }
-        NodeId::Db => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
+        NodeId::DB => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
         NodeId::Invalidator => {
             if let Some(i) = w.nodes.invalidator(node) {
                 held.position = i.position;

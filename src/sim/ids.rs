@@ -10,7 +10,7 @@ use std::fmt;
 /// node id". A numbered kind's first node is `n = 1` and is spelled without a number
 /// (`cache`); the next ones are `cache-2`, `cache-3`, …
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::ids))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum NodeId {
     /// A client that reads; `Reader(1)` is `reader`, `Reader(2)` is `reader-2`.
     Reader(u8),
@@ -23,14 +23,19 @@ pub enum NodeId {
     Service(u8),
     /// A cache node (of a pool, or of a second region); `Cache(2)` is `cache-2`.
     Cache(u8),
-    /// The database: the primary.
-    Db,
+    /// A database primary: `Db(1)` is `db`, `Db(2)` is `db-2` (a second shard, owning
+    /// other keys).
+    Db(u8),
     /// A read replica of `db`; `Replica(1)` is `replica`.
     Replica(u8),
-    Bus,
-    Relay,
-    Consumer,
-    Flusher,
+    /// An event bus: `Bus(1)` is `bus`.
+    Bus(u8),
+    /// An outbox relay: `Relay(1)` is `relay`.
+    Relay(u8),
+    /// An invalidation consumer: `Consumer(1)` is `consumer`.
+    Consumer(u8),
+    /// A write-behind flusher: `Flusher(1)` is `flusher`.
+    Flusher(u8),
     /// A daemon that tails a database's commit log and deletes keys (change data
     /// capture).
     Invalidator,
@@ -44,6 +49,16 @@ impl NodeId {
     pub const SERVICE: NodeId = NodeId::Service(1);
     /// The first (or only) cache node: `cache`.
     pub const CACHE: NodeId = NodeId::Cache(1);
+    /// The first (or only) database primary: `db`.
+    pub const DB: NodeId = NodeId::Db(1);
+    /// The first (or only) bus: `bus`.
+    pub const BUS: NodeId = NodeId::Bus(1);
+    /// The first (or only) outbox relay: `relay`.
+    pub const RELAY: NodeId = NodeId::Relay(1);
+    /// The first (or only) invalidation consumer: `consumer`.
+    pub const CONSUMER: NodeId = NodeId::Consumer(1);
+    /// The first (or only) write-behind flusher: `flusher`.
+    pub const FLUSHER: NodeId = NodeId::Flusher(1);
 
     /// Parses the contract's spelling (`reader`, `reader-2`, `cache`, `service-2`, …).
     pub fn parse(text: &str) -> Option<NodeId> {
@@ -57,19 +72,19 @@ impl NodeId {
         };
         Some(match text {
             "cdn" => NodeId::Cdn,
-            "db" => NodeId::Db,
-            "bus" => NodeId::Bus,
-            "relay" => NodeId::Relay,
-            "consumer" => NodeId::Consumer,
-            "flusher" => NodeId::Flusher,
             "invalidator" => NodeId::Invalidator,
             _ => {
-                let kinds: [(&str, Numbered); 5] = [
+                let kinds: [(&str, Numbered); 10] = [
                     ("reader", NodeId::Reader),
                     ("writer", NodeId::Writer),
                     ("service", NodeId::Service),
                     ("cache", NodeId::Cache),
                     ("replica", NodeId::Replica),
+                    ("db", NodeId::Db),
+                    ("bus", NodeId::Bus),
+                    ("relay", NodeId::Relay),
+                    ("consumer", NodeId::Consumer),
+                    ("flusher", NodeId::Flusher),
                 ];
                 kinds
                     .iter()
@@ -83,6 +98,37 @@ impl NodeId {
     }
 }
 
+/// Hashed as the derived hash did when `db`, `bus`, `relay`, `consumer` and `flusher`
+/// had no number (the variant's index as an `isize`, then the number of the kinds that
+/// had one), so fingerprints pinned before (`canon.rs`) stand; a second node of those
+/// kinds hashes as one word that no first node's word equals (index + 256 × n).
+impl std::hash::Hash for NodeId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (index, n, numbered_before) = match *self {
+            NodeId::Reader(n) => (0, n, true),
+            NodeId::Writer(n) => (1, n, true),
+            NodeId::Cdn => (2, 1, false),
+            NodeId::Service(n) => (3, n, true),
+            NodeId::Cache(n) => (4, n, true),
+            NodeId::Db(n) => (5, n, false),
+            NodeId::Replica(n) => (6, n, true),
+            NodeId::Bus(n) => (7, n, false),
+            NodeId::Relay(n) => (8, n, false),
+            NodeId::Consumer(n) => (9, n, false),
+            NodeId::Flusher(n) => (10, n, false),
+            NodeId::Invalidator => (11, 1, false),
+        };
+        if numbered_before {
+            state.write_isize(index);
+            n.hash(state);
+        } else if n == 1 {
+            state.write_isize(index);
+        } else {
+            state.write_isize(index + 256 * isize::from(n));
+        }
+    }
+}
+
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (name, n) = match *self {
@@ -91,12 +137,12 @@ impl fmt::Display for NodeId {
             NodeId::Service(n) => ("service", n),
             NodeId::Cache(n) => ("cache", n),
             NodeId::Replica(n) => ("replica", n),
+            NodeId::Db(n) => ("db", n),
+            NodeId::Bus(n) => ("bus", n),
+            NodeId::Relay(n) => ("relay", n),
+            NodeId::Consumer(n) => ("consumer", n),
+            NodeId::Flusher(n) => ("flusher", n),
             NodeId::Cdn => ("cdn", 1),
-            NodeId::Db => ("db", 1),
-            NodeId::Bus => ("bus", 1),
-            NodeId::Relay => ("relay", 1),
-            NodeId::Consumer => ("consumer", 1),
-            NodeId::Flusher => ("flusher", 1),
             NodeId::Invalidator => ("invalidator", 1),
         };
         if n == 1 {
@@ -131,11 +177,25 @@ mod node_id_tests {
             "consumer",
             "flusher",
             "invalidator",
+            "db-2",
+            "bus-2",
+            "relay-3",
+            "consumer-2",
+            "flusher-2",
         ] {
             let id = NodeId::parse(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(id.to_string(), text);
         }
-        for bad in ["service-1", "cache-", "replica-x", "dbx", "", "cache-0"] {
+        for bad in [
+            "service-1",
+            "cache-",
+            "replica-x",
+            "dbx",
+            "",
+            "cache-0",
+            "db-1",
+            "bus-",
+        ] {
             assert_eq!(NodeId::parse(bad), None, "{bad}");
         }
     }

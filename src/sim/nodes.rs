@@ -174,7 +174,7 @@ impl World {
 
     /// The database, `db`: the primary (every world has one).
     pub fn db(&self) -> &Db {
-        self.nodes.db(NodeId::Db).expect("World::new makes a db")
+        self.nodes.db(NodeId::DB).expect("World::new makes a db")
     }
 
     /// The first service, `service` (every world has one).
@@ -186,27 +186,27 @@ impl World {
 
     /// The bus (every world has one; a scenario without events does not use it).
     pub fn bus(&self) -> &Bus {
-        self.nodes.bus(NodeId::Bus).expect("World::new makes a bus")
+        self.nodes.bus(NodeId::BUS).expect("World::new makes a bus")
     }
 
     /// The invalidation consumer (every world has one; used with a bus).
     pub fn consumer(&self) -> &Consumer {
         self.nodes
-            .consumer(NodeId::Consumer)
+            .consumer(NodeId::CONSUMER)
             .expect("World::new makes a consumer")
     }
 
     /// The outbox relay (every world has one; used in outbox mode).
     pub fn relay(&self) -> &Relay {
         self.nodes
-            .relay(NodeId::Relay)
+            .relay(NodeId::RELAY)
             .expect("World::new makes a relay")
     }
 
     /// The write-behind flusher (every world has one; used in write-behind mode).
     pub fn flusher(&self) -> &Flusher {
         self.nodes
-            .flusher(NodeId::Flusher)
+            .flusher(NodeId::FLUSHER)
             .expect("World::new makes a flusher")
     }
 }

@@ -58,7 +58,7 @@ pub fn is_cut(w: &World, from: NodeId, to: NodeId) -> bool {
 fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
     let mut out = Vec::new();
     if w.config.replica.is_some() {
-        out.push((NodeId::Replica(1), NodeId::Db));
+        out.push((NodeId::Replica(1), NodeId::DB));
     }
     if let Some(i) = w.nodes.invalidator(NodeId::Invalidator) {
         out.push((NodeId::Invalidator, i.settings.source));

@@ -30,11 +30,11 @@ pub(crate) fn add(w: &mut World) {
             (NodeId::Replica(1), r.position)
         }
         _ => {
-            let Some(db) = w.nodes.db_mut(NodeId::Db) else {
+            let Some(db) = w.nodes.db_mut(NodeId::DB) else {
                 return;
             };
             db.streams.push((NodeId::Invalidator, 0));
-            (NodeId::Db, db.lsn)
+            (NodeId::DB, db.lsn)
         }
     };
     let settings = InvalidatorSettings {

@@ -91,7 +91,7 @@ impl Relay {
         self.poll_set = false;
         self.working = true;
         let lat = self.settings.db_read_ms;
-        ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat);
+        ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat);
         ctx.fact(RelayFact::Polled);
     }
 
@@ -112,7 +112,7 @@ impl Relay {
         let lat = self.settings;
         let fact = match msg.payload {
             Payload::OutboxRow { ev } => {
-                ctx.send(NodeId::Bus, None, Payload::Publish { ev }, lat.publish_ms);
+                ctx.send(NodeId::BUS, None, Payload::Publish { ev }, lat.publish_ms);
                 RelayFact::Publishing {
                     event: ev.id,
                     key: ev.key,
@@ -120,16 +120,16 @@ impl Relay {
                 }
             }
             Payload::PublishAck { ev } => {
-                ctx.send(NodeId::Db, None, Payload::Mark { ev }, lat.db_write_ms);
+                ctx.send(NodeId::DB, None, Payload::Mark { ev }, lat.db_write_ms);
                 RelayFact::Marking { event: ev.id }
             }
             Payload::Marked { ev } => {
-                ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
+                ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat.db_read_ms);
                 RelayFact::Polling { event: ev.id }
             }
             Payload::OutboxEmpty if self.notified => {
                 self.notified = false;
-                ctx.send(NodeId::Db, None, Payload::OutboxPoll, lat.db_read_ms);
+                ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat.db_read_ms);
                 RelayFact::PollingAgain
             }
             Payload::OutboxEmpty => {

@@ -201,7 +201,7 @@ impl Replica {
             from_lsn: self.position,
             conn: self.conn,
         };
-        ctx.send(NodeId::Db, None, ask, 1);
+        ctx.send(NodeId::DB, None, ask, 1);
     }
 }
 

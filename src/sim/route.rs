@@ -101,7 +101,7 @@ impl World {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Db => self.deliver_to_db(msg),
+            NodeId::DB => self.deliver_to_db(msg),
             NodeId::Replica(_) => {
                 let slow = match (msg.payload, self.slow_of(msg.flow)) {
                     (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
@@ -114,15 +114,15 @@ impl World {
                 });
                 None
             }
-            NodeId::Bus | NodeId::Consumer => {
+            NodeId::BUS | NodeId::CONSUMER => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Relay => {
+            NodeId::RELAY => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::Flusher | NodeId::Invalidator => {
+            NodeId::FLUSHER | NodeId::Invalidator => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }

@@ -165,13 +165,13 @@ fn ordered_link(m: &Message) -> bool {
 /// The ordered connections: to or from the bus, and a replication stream between the
 /// primary and a replica, or a log and the invalidator tailing it.
 pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
-    from == NodeId::Bus
-        || to == NodeId::Bus
+    from == NodeId::BUS
+        || to == NodeId::BUS
         || matches!(
             (from, to),
-            (NodeId::Db, NodeId::Replica(_))
-                | (NodeId::Replica(_), NodeId::Db)
-                | (NodeId::Db | NodeId::Replica(_), NodeId::Invalidator)
-                | (NodeId::Invalidator, NodeId::Db | NodeId::Replica(_))
+            (NodeId::DB, NodeId::Replica(_))
+                | (NodeId::Replica(_), NodeId::DB)
+                | (NodeId::DB | NodeId::Replica(_), NodeId::Invalidator)
+                | (NodeId::Invalidator, NodeId::DB | NodeId::Replica(_))
         )
 }

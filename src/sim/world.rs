@@ -86,13 +86,13 @@ impl World {
         // of the one generator the world had before the nodes had their own.
         let service = ServiceSettings {
             cache: NodeId::CACHE,
-            db: NodeId::Db,
+            db: NodeId::DB,
             reads: match config.replica {
                 Some(r) if r.miss_reads == ReadFrom::Replica => NodeId::Replica(1),
-                _ => NodeId::Db,
+                _ => NodeId::DB,
             },
             has_replica: config.replica.is_some(),
-            bus: NodeId::Bus,
+            bus: NodeId::BUS,
             cache_ms: config.latency.cache_ms,
             db_read_ms: config.latency.db_read_ms,
             db_write_ms: config.latency.db_write_ms,
@@ -127,7 +127,7 @@ impl World {
         cache.behind = QueueSettings {
             durable: config.behind.durable,
             disk_ms: config.behind.disk_ms,
-            flusher: NodeId::Flusher,
+            flusher: NodeId::FLUSHER,
         };
         for key in &config.keys {
             cache.known.insert(*key, Version(1));
@@ -164,7 +164,7 @@ impl World {
         };
         let flusher = FlusherSettings {
             cache: NodeId::CACHE,
-            db: NodeId::Db,
+            db: NodeId::DB,
             flush_delay_ms: config.behind.flush_delay_ms,
             batch_size: config.behind.batch_size,
             db_write_ms: config.latency.db_write_ms,
@@ -172,7 +172,7 @@ impl World {
         let mut nodes = Nodes::default();
         nodes.insert(NodeId::CACHE, Node::Cache(cache));
         nodes.insert(
-            NodeId::Db,
+            NodeId::DB,
             Node::Db(Db {
                 latency: DbLatency {
                     read_ms: config.latency.db_read_ms,
@@ -212,20 +212,20 @@ impl World {
                 s.settings.cache = spec.cache.unwrap_or(s.settings.cache);
                 s.settings.reads = spec.reads.unwrap_or(s.settings.reads);
                 s.settings.remote_marker = config.remote_marker
-                    && config.region_of(spec.id) != config.region_of(NodeId::Db);
+                    && config.region_of(spec.id) != config.region_of(NodeId::DB);
             }
         }
         nodes.insert(
-            NodeId::Bus,
+            NodeId::BUS,
             Node::Bus(Bus {
                 durable: config_bus_durable,
                 settings: bus_settings,
                 ..Bus::default()
             }),
         );
-        nodes.insert(NodeId::Consumer, Node::Consumer(Consumer::new(consumer)));
-        nodes.insert(NodeId::Relay, Node::Relay(Relay::new(relay)));
-        nodes.insert(NodeId::Flusher, Node::Flusher(Flusher::new(flusher)));
+        nodes.insert(NodeId::CONSUMER, Node::Consumer(Consumer::new(consumer)));
+        nodes.insert(NodeId::RELAY, Node::Relay(Relay::new(relay)));
+        nodes.insert(NodeId::FLUSHER, Node::Flusher(Flusher::new(flusher)));
         nodes.insert(NodeId::Replica(1), Node::Replica(Replica::default()));
         // The CDN edge, when the topology has one, in front of its origin service.
         if let Some(cdn) = Cdn::of(&config) {
@@ -261,7 +261,7 @@ impl World {
         if world.config.replica.is_some() {
             // The replica starts caught up, its stream open.
             let read_ms = world.config.latency.db_read_ms;
-            if let Some(db) = world.nodes.db_mut(NodeId::Db) {
+            if let Some(db) = world.nodes.db_mut(NodeId::DB) {
                 db.streams.push((NodeId::Replica(1), 0));
                 let replica = Replica::caught_up(db.rows.clone(), db.lsn, read_ms);
                 world
@@ -276,7 +276,7 @@ impl World {
     /// The nodes this scenario uses, in id order.
     pub fn nodes(&self) -> Vec<NodeId> {
         let mut nodes: Vec<NodeId> = self.clients.iter().map(|c| c.id).collect();
-        nodes.extend([NodeId::SERVICE, NodeId::CACHE, NodeId::Db]);
+        nodes.extend([NodeId::SERVICE, NodeId::CACHE, NodeId::DB]);
         nodes.extend(
             self.config
                 .topology
@@ -285,7 +285,7 @@ impl World {
                 .filter(|id| !id.is_client()),
         );
         if self.config.bus.is_some() {
-            nodes.extend([NodeId::Bus, NodeId::Consumer]);
+            nodes.extend([NodeId::BUS, NodeId::CONSUMER]);
         }
         if self.config.replica.is_some() {
             nodes.push(NodeId::Replica(1));
@@ -294,8 +294,8 @@ impl World {
             nodes.push(NodeId::Invalidator);
         }
         match self.config.write_mode {
-            WriteMode::Outbox => nodes.push(NodeId::Relay),
-            WriteMode::Behind => nodes.push(NodeId::Flusher),
+            WriteMode::Outbox => nodes.push(NodeId::RELAY),
+            WriteMode::Behind => nodes.push(NodeId::FLUSHER),
             _ => {}
         }
         nodes.sort_unstable();

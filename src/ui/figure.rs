@@ -30,16 +30,16 @@ fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let has = |id: NodeId| nodes.iter().any(|n| n.id == id);
     let of = |pick: fn(NodeId) -> bool| nodes.iter().map(|n| n.id).filter(move |id| pick(*id));
     let mut all: Vec<(NodeId, NodeId)> = v.routes.clone();
-    all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::Db)));
-    all.extend(of(|id| matches!(id, NodeId::Replica(_))).map(|r| (NodeId::Db, r)));
+    all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::DB)));
+    all.extend(of(|id| matches!(id, NodeId::Replica(_))).map(|r| (NodeId::DB, r)));
     all.extend([
-        (NodeId::SERVICE, NodeId::Bus),
-        (NodeId::Db, NodeId::Relay),
-        (NodeId::Relay, NodeId::Bus),
-        (NodeId::Bus, NodeId::Consumer),
-        (NodeId::Consumer, NodeId::CACHE),
-        (NodeId::CACHE, NodeId::Flusher),
-        (NodeId::Flusher, NodeId::Db),
+        (NodeId::SERVICE, NodeId::BUS),
+        (NodeId::DB, NodeId::RELAY),
+        (NodeId::RELAY, NodeId::BUS),
+        (NodeId::BUS, NodeId::CONSUMER),
+        (NodeId::CONSUMER, NodeId::CACHE),
+        (NodeId::CACHE, NodeId::FLUSHER),
+        (NodeId::FLUSHER, NodeId::DB),
     ]);
     let mut out: Vec<(NodeId, NodeId)> = Vec::new();
     for (a, b) in all {
@@ -57,13 +57,13 @@ fn role(id: NodeId) -> &'static str {
         NodeId::Service(_) => "app",
         NodeId::Cache(_) => "cache",
         NodeId::Cdn => "edge cache",
-        NodeId::Db => "database",
+        NodeId::Db(_) => "database",
         NodeId::Replica(_) => "read replica",
         NodeId::Invalidator => "CDC invalidator",
-        NodeId::Bus => "event bus",
-        NodeId::Relay => "outbox relay",
-        NodeId::Consumer => "invalidator",
-        NodeId::Flusher => "write-behind",
+        NodeId::Bus(_) => "event bus",
+        NodeId::Relay(_) => "outbox relay",
+        NodeId::Consumer(_) => "invalidator",
+        NodeId::Flusher(_) => "write-behind",
     }
 }
 

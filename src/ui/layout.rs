@@ -72,12 +72,12 @@ fn column(id: NodeId) -> usize {
         NodeId::Reader(_) | NodeId::Writer(_) => 0,
         NodeId::Cdn => 1,
         NodeId::Service(_) => 2,
-        NodeId::Cache(_) | NodeId::Db | NodeId::Replica(_) => 3,
+        NodeId::Cache(_) | NodeId::Db(_) | NodeId::Replica(_) => 3,
         // Both sit between the cache and the database: the flusher drains the cache's
         // queue into the database; the invalidator tails the database's commit log
         // and deletes from the caches.
-        NodeId::Flusher | NodeId::Invalidator => 4,
-        NodeId::Consumer | NodeId::Bus | NodeId::Relay => 5,
+        NodeId::Flusher(_) | NodeId::Invalidator => 4,
+        NodeId::Consumer(_) | NodeId::Bus(_) | NodeId::Relay(_) => 5,
     }
 }
 const COLUMNS: usize = 6;
@@ -88,9 +88,9 @@ const COLUMNS: usize = 6;
 /// above, so the replication line does not cross the region's cache.
 fn rank(id: NodeId, region: u8) -> (u8, NodeId) {
     let r = match id {
-        NodeId::Consumer => 0,
-        NodeId::Bus => 1,
-        NodeId::Relay => 2,
+        NodeId::Consumer(_) => 0,
+        NodeId::Bus(_) => 1,
+        NodeId::Relay(_) => 2,
         NodeId::Replica(_) if region == 2 => 2,
         _ => 3,
     };
@@ -101,7 +101,7 @@ fn rank(id: NodeId, region: u8) -> (u8, NodeId) {
 fn wide_w(id: NodeId) -> f64 {
     match id {
         NodeId::Service(_) => 230.0,
-        NodeId::Cache(_) | NodeId::Db | NodeId::Bus | NodeId::Consumer => 160.0,
+        NodeId::Cache(_) | NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) => 160.0,
         NodeId::Replica(_) => 150.0,
         _ => 124.0,
     }

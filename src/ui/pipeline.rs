@@ -11,11 +11,11 @@ pub fn Pipeline(view: Memo<SimView>) -> impl IntoView {
     // Hidden rather than absent when the scenario lacks the part: one element each.
     let lacks = move |id: NodeId| view.with(|v| !v.nodes.iter().any(|n| n.id == id));
     view! {
-        <section class="panel wide" aria-labelledby="outbox-h" hidden=move || lacks(NodeId::Relay)
+        <section class="panel wide" aria-labelledby="outbox-h" hidden=move || lacks(NodeId::RELAY)
             inner_html=move || view.with(paint::outbox)></section>
-        <section class="panel wide" aria-labelledby="bus-h" hidden=move || lacks(NodeId::Bus)
+        <section class="panel wide" aria-labelledby="bus-h" hidden=move || lacks(NodeId::BUS)
             inner_html=move || view.with(paint::bus)></section>
-        <section class="panel" aria-labelledby="queue-h" hidden=move || lacks(NodeId::Flusher)
+        <section class="panel" aria-labelledby="queue-h" hidden=move || lacks(NodeId::FLUSHER)
             inner_html=move || view.with(paint::queue)></section>
     }
 }

@@ -16,7 +16,7 @@ const MAX_DELAYS: u32 = 3;
 pub fn next_event(w: &World, rng: &mut Rng, reader: NodeId, delays: &mut u32) -> Option<Event> {
     let enabled = w.enabled();
     let status = w.status_of(reader);
-    let link = Link::between(NodeId::Db, reader);
+    let link = Link::between(NodeId::DB, reader);
     let cut = w.cuts.contains(&link);
     let r = rng.below(20);
     let fault = match (status, r) {

@@ -108,7 +108,7 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             }
         }
         if let Some(r) = n.reads {
-            if !matches!(n.id, NodeId::Service(_)) || !matches!(r, NodeId::Db | NodeId::Replica(1))
+            if !matches!(n.id, NodeId::Service(_)) || !matches!(r, NodeId::DB | NodeId::Replica(1))
             {
                 return Err(format!(
                     "{at}: \"reads\" is where a service's misses read: db or replica"

@@ -215,25 +215,25 @@ fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
             };
             format!("its memory is gone: {gone}{log}")
         }
-        NodeId::Consumer => match held.events {
+        NodeId::CONSUMER => match held.events {
             0 => "it had no event in hand, so nothing in its memory is lost".to_string(),
             n => format!(
                 "the {} it had received but not finished are gone from its memory",
                 count(u64::from(n), "event", "events")
             ),
         },
-        NodeId::Relay => {
+        NodeId::RELAY => {
             "it forgets what it was publishing; the outbox table, in the database, keeps every row"
                 .to_string()
         }
-        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+        NodeId::BUS if w.nodes.bus(node).is_some_and(|b| b.durable) => {
             "its log and the committed offsets are on disk: nothing is lost".to_string()
         }
-        NodeId::Bus => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::Flusher => {
+        NodeId::BUS => "it keeps nothing: whatever it was passing on is gone".to_string(),
+        NodeId::FLUSHER => {
             "its queue lives in the cache, so nothing is lost but its schedule".to_string()
         }
-        NodeId::Db => match held.txns {
+        NodeId::DB => match held.txns {
             0 => "a committed transaction is on disk: nothing is lost".to_string(),
             n => format!(
                 "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
@@ -294,19 +294,19 @@ fn restarted(w: &World, node: NodeId, by_supervisor: bool) -> Said {
                 )
             }
         }
-        NodeId::Consumer => "and subscribes to the bus again".to_string(),
-        NodeId::Relay => "and polls the outbox for rows not yet marked published".to_string(),
-        NodeId::Bus if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+        NodeId::CONSUMER => "and subscribes to the bus again".to_string(),
+        NodeId::RELAY => "and polls the outbox for rows not yet marked published".to_string(),
+        NodeId::BUS if w.nodes.bus(node).is_some_and(|b| b.durable) => {
             "and serves its log again".to_string()
         }
-        NodeId::Bus => "and passes on what is published from now on (it kept nothing)".to_string(),
-        NodeId::Flusher => "and looks at the queue again".to_string(),
-        NodeId::Db => {
+        NodeId::BUS => "and passes on what is published from now on (it kept nothing)".to_string(),
+        NodeId::FLUSHER => "and looks at the queue again".to_string(),
+        NodeId::DB => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
         NodeId::Invalidator => format!(
             "and asks {} for its commit log again from its position, lsn {}: it misses no change",
-            w.nodes.invalidator(node).map_or(NodeId::Db, |i| i.settings.source),
+            w.nodes.invalidator(node).map_or(NodeId::DB, |i| i.settings.source),
             w.nodes.invalidator(node).map_or(0, |i| i.position)
         ),
         NodeId::Replica(_) => format!(

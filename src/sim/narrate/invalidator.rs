@@ -40,9 +40,9 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
             let source = w
                 .nodes
                 .invalidator(NodeId::Invalidator)
-                .map_or(NodeId::Db, |i| i.settings.source);
+                .map_or(NodeId::DB, |i| i.settings.source);
             let log = match source {
-                NodeId::Db => "the primary's commit log".to_string(),
+                NodeId::DB => "the primary's commit log".to_string(),
                 other => format!("the binlog of {other}, the replica in its region"),
             };
             let only = if w.config.write_mode == WriteMode::CommitOnly {

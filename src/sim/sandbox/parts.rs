@@ -223,7 +223,7 @@ impl Parts {
             // `service-2`'s misses read where the form says (the replica by default);
             // the first region's service reads the primary.
             let reads = match p.replica.map(|r| r.miss_reads) {
-                Some(ReadFrom::Primary) => NodeId::Db,
+                Some(ReadFrom::Primary) => NodeId::DB,
                 _ => NodeId::Replica(1),
             };
             let mut topology = vec![

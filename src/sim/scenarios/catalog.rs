@@ -1611,7 +1611,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         ),
                         crate::sim::scenario::rules::Cond::NodeUp(
                             crate::sim::scenario::rules::NodeName(
-                                crate::sim::ids::NodeId::Relay,
+                                crate::sim::ids::NodeId::Relay(1u8),
                             ),
                         ),
                     ]),
@@ -1632,7 +1632,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             Box::new(
                                 crate::sim::scenario::rules::Cond::NodeUp(
                                     crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay,
+                                        crate::sim::ids::NodeId::Relay(1u8),
                                     ),
                                 ),
                             ),
@@ -5763,7 +5763,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     when: alloc::vec::Vec::from([
                         crate::sim::scenario::rules::Cond::Up(
                             crate::sim::scenario::rules::NodeName(
-                                crate::sim::ids::NodeId::Consumer,
+                                crate::sim::ids::NodeId::Consumer(1u8),
                             ),
                         ),
                         crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
@@ -5777,7 +5777,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                     ]),
                     then: crate::sim::scenario::rules::Then::Crash(
                         crate::sim::scenario::rules::NodeName(
-                            crate::sim::ids::NodeId::Consumer,
+                            crate::sim::ids::NodeId::Consumer(1u8),
                         ),
                     ),
                 },
@@ -5790,7 +5790,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         ),
                         crate::sim::scenario::rules::Cond::HasCrashed(
                             crate::sim::scenario::rules::NodeName(
-                                crate::sim::ids::NodeId::Consumer,
+                                crate::sim::ids::NodeId::Consumer(1u8),
                             ),
                         ),
                         crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
@@ -5826,7 +5826,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                                         ),
                                         crate::sim::scenario::rules::Cond::HasCrashed(
                                             crate::sim::scenario::rules::NodeName(
-                                                crate::sim::ids::NodeId::Consumer,
+                                                crate::sim::ids::NodeId::Consumer(1u8),
                                             ),
                                         ),
                                         crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
@@ -5881,7 +5881,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                                         ),
                                         crate::sim::scenario::rules::Cond::HasCrashed(
                                             crate::sim::scenario::rules::NodeName(
-                                                crate::sim::ids::NodeId::Consumer,
+                                                crate::sim::ids::NodeId::Consumer(1u8),
                                             ),
                                         ),
                                         crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
@@ -6867,7 +6867,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             kind: "publish-ack".to_owned(),
                             to: Some(
                                 crate::sim::scenario::rules::NodeName(
-                                    crate::sim::ids::NodeId::Relay,
+                                    crate::sim::ids::NodeId::Relay(1u8),
                                 ),
                             ),
                             version: None,
@@ -6881,13 +6881,13 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         }),
                         crate::sim::scenario::rules::Cond::NeverCrashed(
                             crate::sim::scenario::rules::NodeName(
-                                crate::sim::ids::NodeId::Relay,
+                                crate::sim::ids::NodeId::Relay(1u8),
                             ),
                         ),
                     ]),
                     then: crate::sim::scenario::rules::Then::Crash(
                         crate::sim::scenario::rules::NodeName(
-                            crate::sim::ids::NodeId::Relay,
+                            crate::sim::ids::NodeId::Relay(1u8),
                         ),
                     ),
                 },
@@ -6959,7 +6959,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                         ),
                         crate::sim::scenario::rules::Cond::HasCrashed(
                             crate::sim::scenario::rules::NodeName(
-                                crate::sim::ids::NodeId::Relay,
+                                crate::sim::ids::NodeId::Relay(1u8),
                             ),
                         ),
                         crate::sim::scenario::rules::Cond::Compare(
@@ -7983,7 +7983,7 @@ pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
                             kind: "commit".to_owned(),
                             to: Some(
                                 crate::sim::scenario::rules::NodeName(
-                                    crate::sim::ids::NodeId::Db,
+                                    crate::sim::ids::NodeId::Db(1u8),
                                 ),
                             ),
                             version: None,

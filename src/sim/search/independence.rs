@@ -93,7 +93,7 @@ fn local(x: NodeId, y: NodeId) -> bool {
     let pair = |a: NodeId, b: NodeId| {
         matches!(
             (a, b),
-            (NodeId::Flusher, NodeId::Cache(_)) | (NodeId::Db, NodeId::Relay)
+            (NodeId::FLUSHER, NodeId::Cache(_)) | (NodeId::DB, NodeId::RELAY)
         )
     };
     pair(x, y) || pair(y, x)

@@ -471,7 +471,7 @@ fn note(world: &World, id: NodeId) -> String {
                 plural(keys, "key")
             }
         }
-        NodeId::Db => {
+        NodeId::DB => {
             let rows = plural(world.db().rows.len(), "row");
             if world.db().outbox.is_empty() {
                 rows
@@ -480,7 +480,7 @@ fn note(world: &World, id: NodeId) -> String {
                 format!("{rows}, {unpublished} unpublished outbox")
             }
         }
-        NodeId::Bus => match world.config.bus {
+        NodeId::BUS => match world.config.bus {
             Some(b) if b.durable => format!(
                 "log of {}, offset {}",
                 world.bus().log.len(),
@@ -488,11 +488,11 @@ fn note(world: &World, id: NodeId) -> String {
             ),
             _ => "pub/sub, keeps nothing".to_string(),
         },
-        NodeId::Consumer => match world.consumer().busy {
+        NodeId::CONSUMER => match world.consumer().busy {
             Some((ev, _, _)) => format!("handling {}", ev.id),
             None => "idle".to_string(),
         },
-        NodeId::Relay => if world.relay().working {
+        NodeId::RELAY => if world.relay().working {
             "publishing"
         } else {
             "idle"
@@ -508,7 +508,7 @@ fn note(world: &World, id: NodeId) -> String {
             },
             None => String::new(),
         },
-        NodeId::Flusher => {
+        NodeId::FLUSHER => {
             let planned = world
                 .timers
                 .iter()

@@ -66,7 +66,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 cache_lines(&mut out, &c.entries, &c.guards);
             }
         }
-        NodeId::Db => {
+        NodeId::DB => {
             for r in &v.db {
                 // Any copy of the key that differs: a cache node's or a near one.
                 let differs = v
@@ -110,13 +110,13 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 out.push(Line::plain(r.text.clone()));
             }
         }
-        NodeId::Flusher => {
+        NodeId::FLUSHER => {
             for q in &v.queue {
                 let state = if q.in_flight { " (writing)" } else { "" };
                 out.push(Line::plain(format!("{} = {}{state}", q.key, q.value)));
             }
         }
-        NodeId::Bus => {
+        NodeId::BUS => {
             for b in &v.bus {
                 out.push(Line::plain(format!(
                     "{} {}={} {}",
@@ -130,7 +130,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 });
             }
         }
-        NodeId::Consumer => {
+        NodeId::CONSUMER => {
             if let Some(c) = &v.consumer {
                 if !c.inbox.is_empty() {
                     out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
@@ -158,7 +158,10 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         }
         // The clients say what they got in their note; the relay and the CDC
         // invalidator show no state of their own here.
-        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay | NodeId::Invalidator => {}
+        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay(_) | NodeId::Invalidator => {}
+        // A second node of these kinds (a topology's `db-2`, `bus-2`, …): the view
+        // holds the first one's state.
+        NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) | NodeId::Flusher(_) => {}
     }
     if out.len() > MAX_LINES {
         let more = out.len() - (MAX_LINES - 1);
