@@ -1,7 +1,11 @@
 //! Writes the scenario catalog as Rust: `src/sim/scenarios/catalog.rs`, the code that
-//! builds each catalog file's `ScenarioFile`, from the JSON files (the source of truth,
+//! builds each catalog file's `Scenario`, from the JSON files (the source of truth,
 //! `src/sim/scenarios/*.json`, read by the reader a learner's file goes through). The
 //! page embeds this code instead of the JSON text, so it starts without a JSON reader.
+//! The prose (ids, titles, summaries, stories, flows, pros, cons, notes, the fixes'
+//! words) is written as `&'static str` literals and slices of them, static data in the
+//! wasm rather than code that copies each string into a `String` at start (4.9 kB of
+//! the page's gzipped download when this changed).
 //!
 //!     cargo run --example bake_catalog --features bake
 //!
@@ -9,7 +13,7 @@
 //! `scenarios::FILES`); `tests/scenario_files.rs` fails until `catalog.rs` is the files.
 //! The expressions are written by ICU4X's `databake` (`#[derive(Bake)]` on the file's
 //! types, under the `bake` feature) and laid out by `prettyplease`.
-use cachescope::sim::scenario::file;
+use cachescope::sim::scenario::file::{self, ScenarioFile};
 use cachescope::sim::scenarios::FILES;
 use databake::{quote, Bake, CrateEnv, TokenStream};
 use proc_macro2::{Delimiter, Group, TokenTree};
@@ -20,7 +24,7 @@ fn main() {
     let files: Vec<_> = FILES
         .iter()
         .map(|(name, text)| match file::from_json(text) {
-            Ok(read) => read.bake(&env),
+            Ok(read) => scenario(&read, &env),
             Err(e) => panic!("{name}: {e}"),
         })
         .collect();
@@ -30,14 +34,14 @@ fn main() {
         .collect::<Vec<_>>()
         .join(", ");
     let code = unmacro(quote! {
-        pub fn files() -> alloc::vec::Vec<crate::sim::scenario::file::ScenarioFile> {
+        pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::vec![#(#files),*]
         }
     });
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim/scenarios/catalog.rs");
     let file: syn::File = syn::parse2(code).expect("the baked code parses");
     let text = format!(
-        "//! The catalog's scenario files as Rust, in the learning path's order.\n\
+        "//! The catalog's scenarios as Rust, in the learning path's order.\n\
          //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog\n\
          //! --features bake`: do not edit; change the JSON files and run it again.\n\
          //! Files: {names}.\n\
@@ -47,6 +51,84 @@ fn main() {
     );
     std::fs::write(&out, text).expect("src/sim/scenarios/catalog.rs is writable");
     println!("wrote {} ({} files)", out.display(), FILES.len());
+}
+
+/// The code of a file's `Scenario`, as `ScenarioFile::into_scenario` makes it: the
+/// words as string literals (static data), the rest built at start and leaked as that
+/// function leaks it. Destructures the file whole, so a field added later fails to
+/// compile here until it is baked too.
+fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
+    let ScenarioFile {
+        format: _,
+        version: _,
+        id,
+        title,
+        summary,
+        story,
+        flow,
+        pros,
+        cons,
+        notes,
+        seed,
+        invariants,
+        metrics,
+        settings,
+        fixes,
+        script,
+        endings,
+    } = read;
+    let text = |s: &String| s.as_str().bake(env);
+    let lines = |v: &Vec<String>| {
+        v.iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+            .bake(env)
+    };
+    let (id, title, summary) = (text(&id.value), text(title), text(summary));
+    let (story, flow, pros, cons, notes) = (
+        lines(story),
+        lines(flow),
+        lines(pros),
+        lines(cons),
+        lines(notes),
+    );
+    let invariants = invariants.iter().map(|i| i.0).collect::<Vec<_>>();
+    let invariants = invariants.as_slice().bake(env);
+    let metrics = metrics.iter().map(|m| m.0).collect::<Vec<_>>();
+    let metrics = metrics.as_slice().bake(env);
+    let seed = seed.bake(env);
+    let settings = settings.bake(env);
+    let fixes = fixes.iter().map(|f| {
+        let file::FixFile { id, title, what, cost, changes } = f;
+        let (id, title, what, cost) = (text(&id.value), text(title), text(what), text(cost));
+        let changes = changes.bake(env);
+        quote! {
+            crate::sim::scenario::FixInfo { id: #id, title: #title, what: #what, cost: #cost, changes: #changes }
+        }
+    });
+    let script = script.bake(env);
+    let endings = endings.bake(env);
+    quote! {
+        &*alloc::boxed::Box::leak(alloc::boxed::Box::new(crate::sim::scenario::Scenario {
+            id: #id,
+            title: #title,
+            summary: #summary,
+            story: #story,
+            flow: #flow,
+            pros: #pros,
+            cons: #cons,
+            notes: #notes,
+            fixes: super::leak(alloc::vec![#(#fixes),*]),
+            invariants: #invariants,
+            metrics: #metrics,
+            seed: #seed,
+            settings: #settings,
+            script: super::leak(#script),
+            endings: super::leak(#endings),
+            code: std::sync::OnceLock::new(),
+        }))
+    }
 }
 
 /// `tokens` with every `alloc::vec![…]` written `alloc::vec::Vec::from([…])`: the same

@@ -1,5 +1,6 @@
 //! The catalog's types written as the Rust code that builds them (ICU4X's `databake`,
-//! the `bake` feature only), for `examples/bake_catalog.rs`. The plain types derive
+//! the `bake` feature only), for `examples/bake_catalog.rs` (which writes a file's
+//! `Scenario` itself, its words as string literals). The plain types derive
 //! `Bake` where they are defined; these are the ones the derive cannot take (it wants
 //! every field `'static` data, and these own `String`s and `Vec`s). Each destructures
 //! its value whole, so a field or a variant added later fails to compile here until it
@@ -110,34 +111,6 @@ impl Bake for crate::sim::config::Config {
         }}
     }
 }
-
-bake_struct!(crate::sim::scenario::file::FixFile {
-    id,
-    title,
-    what,
-    cost,
-    changes,
-});
-
-bake_struct!(crate::sim::scenario::file::ScenarioFile {
-    format,
-    version,
-    id,
-    title,
-    summary,
-    story,
-    flow,
-    pros,
-    cons,
-    notes,
-    seed,
-    invariants,
-    metrics,
-    settings,
-    fixes,
-    script,
-    endings,
-});
 
 bake_struct!(crate::sim::scenario::rules::MessageCond { kind, to, version });
 bake_struct!(crate::sim::scenario::rules::Rule { when, then });

@@ -69,26 +69,33 @@ pub const FILES: &[(&str, &str)] = &[
     ("near-cache-stale.json", text!("near-cache-stale.json")),
 ];
 
-/// The catalog's files as `catalog.rs` builds them (generated from `FILES`;
-/// `tests/scenario_files.rs` checks that they are the same).
+/// The catalog's files as `catalog.rs` builds them (each scenario written back as its
+/// file; `tests/scenario_files.rs` checks that they are the files).
 pub fn baked() -> Vec<ScenarioFile> {
+    ALL.iter().map(|s| ScenarioFile::of(s)).collect()
+}
+
+/// A baked scenario's list, for the rest of the page's life (as
+/// `ScenarioFile::into_scenario` leaks a file's).
+#[cfg(not(feature = "bake"))]
+fn leak<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
+
+/// The learning path: the patterns, then the problems, in the catalog's order. The page
+/// builds it from `catalog.rs` (its words are static data); the generator of
+/// `catalog.rs` reads the files.
+pub static ALL: LazyLock<Vec<&'static Scenario>> = LazyLock::new(|| {
     #[cfg(not(feature = "bake"))]
-    return catalog::files();
+    return catalog::all();
     #[cfg(feature = "bake")]
     FILES
         .iter()
         .map(|(name, text)| {
             super::scenario::file::from_json(text)
                 .unwrap_or_else(|e| panic!("the catalog's {name} is broken: {e}"))
+                .into_scenario()
         })
-        .collect()
-}
-
-/// The learning path: the patterns, then the problems, in the catalog's order.
-pub static ALL: LazyLock<Vec<&'static Scenario>> = LazyLock::new(|| {
-    baked()
-        .into_iter()
-        .map(ScenarioFile::into_scenario)
         .collect()
 });
 
