@@ -24,6 +24,15 @@ fn main() {
     let sleep = std::env::var("SEARCH_SLEEP").map_or(true, |v| v != "0");
     // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
     // on over the first N states of each search (`search::check_independence`).
+    // `SEARCH_HELD=N` keeps N frontier states whole (default 4,096; the others are
+    // re-derived by replay): to weigh replay against memory.
+    let bounds = Bounds {
+        held_states: std::env::var("SEARCH_HELD")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(Bounds::default().held_states),
+        ..Bounds::default()
+    };
     let check: Option<usize> = std::env::var("SEARCH_CHECK")
         .ok()
         .and_then(|v| v.parse().ok());
@@ -57,7 +66,7 @@ fn main() {
             let start = model.start().clone();
             let t = Instant::now();
             let cpu = cpu_ms();
-            let mut search = Search::new(model, Bounds::default());
+            let mut search = Search::new(model, bounds);
             if sleep {
                 search = search.with_sleep_sets();
             }

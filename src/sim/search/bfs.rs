@@ -1,7 +1,7 @@
 //! Breadth-first search over distinct states, in slices.
 use super::model::{Model, When};
 use super::sleep::Sleep;
-use super::visited::{Node, Visited};
+use super::visited::{Node, Probe, Visited};
 use revisit::Shifted;
 
 mod revisit;
@@ -326,9 +326,15 @@ impl<M: Model> Search<M> {
                 }
             }
             let fingerprint = self.model.fingerprint(&next);
+            // One look-up: the node if known, else where it goes.
+            let probe = self.visited.probe(fingerprint);
+            let known = match probe {
+                Probe::Found(k) => Some(k),
+                Probe::Empty(_) => None,
+            };
             let mut reached = None;
             if let Some(from) = clock {
-                match self.shifted(index, from, &next, fingerprint, false) {
+                match self.shifted(index, from, &next, known, false) {
                     Shifted::Failed => {
                         self.actions = actions;
                         return;
@@ -340,9 +346,16 @@ impl<M: Model> Search<M> {
                     Shifted::New(now) => reached = Some(now),
                 }
             }
+            let slot = match probe {
+                Probe::Found(_) => {
+                    self.wake(fingerprint, gives.as_deref());
+                    continue;
+                }
+                Probe::Empty(slot) => slot,
+            };
             if self.visited.len() >= self.bounds.max_states {
                 // Full: a state not seen before is left out, and the search says so.
-                self.cut |= !self.visited.contains(fingerprint);
+                self.cut = true;
                 continue;
             }
             let node = Node {
@@ -350,29 +363,24 @@ impl<M: Model> Search<M> {
                 parent: index,
                 choice: choice as u32,
             };
-            let inserted = self.visited.insert(node);
-            if inserted.is_none() {
-                self.wake(fingerprint, gives.as_deref());
+            let new = self.visited.insert_at(slot, node);
+            if let (Some(sleep), Some(set)) = (&mut self.sleep, gives) {
+                sleep.next.push(set);
             }
-            if let Some(new) = inserted {
-                if let (Some(sleep), Some(set)) = (&mut self.sleep, gives) {
-                    sleep.next.push(set);
-                }
-                if let Some(now) = reached {
-                    self.latest_now.push(now);
-                }
-                let held = if self.next_held.len() < self.bounds.held_states {
-                    self.next_held.push(Some(next));
-                    (self.next_held.len() - 1) as u32
-                } else {
-                    NOT_HELD
-                };
-                self.next_level.push(Entry {
-                    index: new,
-                    depth: depth as u32 + 1,
-                    held,
-                });
+            if let Some(now) = reached {
+                self.latest_now.push(now);
             }
+            let held = if self.next_held.len() < self.bounds.held_states {
+                self.next_held.push(Some(next));
+                (self.next_held.len() - 1) as u32
+            } else {
+                NOT_HELD
+            };
+            self.next_level.push(Entry {
+                index: new,
+                depth: depth as u32 + 1,
+                held,
+            });
         }
         self.actions = actions;
     }

@@ -6,6 +6,15 @@
 /// Nodes per chunk (256 KiB each).
 const CHUNK: usize = 1 << 14;
 
+/// What `Visited::probe` found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe {
+    /// The node of this fingerprint.
+    Found(u32),
+    /// No node has it; this empty slot is where it goes.
+    Empty(usize),
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Node {
     pub fingerprint: u64,
@@ -79,23 +88,35 @@ impl Visited {
     /// Adds `node` unless a node with its fingerprint is there; returns the new index,
     /// or `None` if it was already visited.
     pub fn insert(&mut self, node: Node) -> Option<u32> {
+        match self.probe(node.fingerprint) {
+            Probe::Found(_) => None,
+            Probe::Empty(slot) => Some(self.insert_at(slot, node)),
+        }
+    }
+
+    /// Where `fingerprint` is, or the empty slot where it would go, after making
+    /// room for one more node: a search looks a successor up once, and inserts it
+    /// there if it is new (`insert_at`, before any other insert).
+    pub fn probe(&mut self, fingerprint: u64) -> Probe {
         if (self.len + 1) * 4 > self.table.len() * 3 {
             self.grow();
         }
         let mask = self.table.len() - 1;
-        let mut slot = self.slot_of(node.fingerprint);
+        let mut slot = self.slot_of(fingerprint);
         // Bounded: the table always has an empty slot (it is at most 3/4 full).
         loop {
             match self.table[slot] {
-                0 => break,
-                i => {
-                    if self.get(i - 1).fingerprint == node.fingerprint {
-                        return None;
-                    }
-                }
+                0 => return Probe::Empty(slot),
+                i if self.get(i - 1).fingerprint == fingerprint => return Probe::Found(i - 1),
+                _ => slot = (slot + 1) & mask,
             }
-            slot = (slot + 1) & mask;
         }
+    }
+
+    /// Adds `node` at `slot`, the empty slot `probe` just gave for its fingerprint;
+    /// returns its index.
+    pub fn insert_at(&mut self, slot: usize, node: Node) -> u32 {
+        debug_assert_eq!(self.table[slot], 0);
         let index = self.len as u32;
         if self.len % CHUNK == 0 {
             self.chunks.push(Vec::with_capacity(CHUNK));
@@ -103,7 +124,7 @@ impl Visited {
         self.chunks[self.len / CHUNK].push(node);
         self.len += 1;
         self.table[slot] = index + 1;
-        Some(index)
+        index
     }
 
     fn grow(&mut self) {

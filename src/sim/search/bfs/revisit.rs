@@ -36,13 +36,14 @@ impl<M: Model> Search<M> {
 
     /// With time shifts: the span of `now` that the states `next` stands for reach
     /// from those `index` stands for, checked against the limit; brought up to date
-    /// if `next` is known already (and then marked to be expanded again if it was).
+    /// if `next` is known already (node `known`: then marked to be expanded again if
+    /// it was).
     pub(super) fn shifted(
         &mut self,
         index: u32,
         from: u64,
         next: &M::State,
-        fingerprint: u64,
+        known: Option<u32>,
         refreshing: bool,
     ) -> Shifted {
         let Some(to) = self.model.now(next) else {
@@ -50,7 +51,6 @@ impl<M: Model> Search<M> {
         };
         let (first, last) = self.latest_now[index as usize];
         let gain = to.saturating_sub(from);
-        let known = self.visited.find(fingerprint);
         let (old_first, old_last) = known.map_or((u64::MAX, 0), |k| {
             let (a, b) = self.latest_now[k as usize];
             (u64::from(a), u64::from(b))
@@ -94,8 +94,8 @@ impl<M: Model> Search<M> {
             let Some(next) = self.model.next(&state, *action) else {
                 continue;
             };
-            let fingerprint = self.model.fingerprint(&next);
-            if let Shifted::Failed = self.shifted(index, from, &next, fingerprint, true) {
+            let known = self.visited.find(self.model.fingerprint(&next));
+            if let Shifted::Failed = self.shifted(index, from, &next, known, true) {
                 break;
             }
         }
