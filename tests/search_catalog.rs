@@ -352,8 +352,8 @@ fn the_production_chapters_races_are_found_and_its_fixes_proven() {
 
 /// `cdc-invalidation`'s own run ends ok, but a read that straddles the commit sets
 /// its row after the invalidator's delete. Its complete search is large (837,637
-/// states with the time shift, 2.9 million transitions): the release-built
-/// `search_bench` finds it complete with `cache-matches-db` broken in 17 steps,
+/// states with the time shift, 2.9 million transitions): `tests/search_cdc.rs`, built
+/// with optimisations, finds it complete with `cache-matches-db` broken in 17 steps,
 /// recognised as the stale-set race (the page links to `stale-set-race`). Here, in a
 /// debug build, a bounded search shows the part a test can afford: the search stops
 /// at its bound and says so, and nothing breaks in the levels it searched whole.

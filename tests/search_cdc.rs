@@ -1,0 +1,61 @@
+//! `cdc-invalidation`'s complete search, as the page runs it (the time shift on, no
+//! extra faults; the story's two crashes, of the service and of the invalidator,
+//! allowed anywhere): every interleaving within the bounds, 837,637 distinct states.
+//! Its own run ends ok, and no change is lost in any interleaving (`no-lost-event`
+//! holds: a crash of either node loses no invalidation); what breaks is
+//! `cache-matches-db`, in 17 steps: a read that misses before the commit sets its row
+//! after the invalidator's delete, the stale-set race, which CDC does not close.
+//!
+//! It is the largest complete search of the catalog (2.9 million transitions): about
+//! 7 s of CPU natively at `opt-level = 3`, 30 s at the release profile's `"z"`, and
+//! several minutes unoptimised. So it is built only with optimisations:
+//! `cargo test --release --test search_cdc` runs it; a debug `cargo test` (the test
+//! tier) compiles this file empty, and keeps `search_catalog.rs`'s bounded search of
+//! the same scenario.
+#![cfg(not(debug_assertions))]
+use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel, STALE_SET};
+use cachescope::sim::{scenarios, Fixes, Invariant, Run};
+
+#[test]
+fn cdc_invalidation_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
+    let id = "cdc-invalidation";
+    let scenario = scenarios::find(id).expect("scenario exists");
+    let run = Run::with_default_seed(scenario, Fixes::none());
+    let model = WorldModel::new(&run, FaultBudget::NONE).with_time_shift();
+    assert_eq!(
+        model.story_faults(),
+        2,
+        "the story's crashes: service, invalidator"
+    );
+    let start = model.start().clone();
+    let report = Search::new(model, Bounds::default()).run();
+
+    assert!(report.complete, "complete within the bounds");
+    assert!(
+        report.time_shift,
+        "searched with the time shift, as the page does"
+    );
+    assert_eq!((report.states, report.ends), (837_637, 516));
+    assert_eq!(report.depth, 35);
+    let broken: Vec<(&str, usize)> = report
+        .violations
+        .iter()
+        .map(|v| (v.name, v.path.len()))
+        .collect();
+    assert_eq!(
+        broken,
+        [("cache-matches-db", 17)],
+        "no-lost-event holds in every interleaving"
+    );
+
+    // The counterexample is the stale-set race, and it replays through the ordinary
+    // replay to a run that has ended with the cache and the database apart.
+    let v = &report.violations[0];
+    assert_eq!(teaches(&start, &v.path), Some(STALE_SET));
+    let replayed = run
+        .replayed(&v.path)
+        .unwrap_or_else(|(i, e)| panic!("choice {i} does not replay: {e:?}"));
+    assert!(replayed.at_end(), "the counterexample ends the run");
+    assert!(Invariant::CacheMatchesDb.check(replayed.world()).is_err());
+    assert!(Invariant::NoLostEvent.check(replayed.world()).is_ok());
+}
