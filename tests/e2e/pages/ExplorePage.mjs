@@ -27,6 +27,36 @@ export class ExplorePage {
     await this.el('explore-cancel').click();
   }
 
+  /**
+   * Clicks cancel and reads, in the page (`performance.now()`'s clock), when the click
+   * happened (the event's own time stamp), when the page terminated the search's
+   * worker (`Worker.prototype.terminate`, watched) and when the progress said it had
+   * stopped (`data-running` turned false, seen by a MutationObserver).
+   */
+  async cancelTimed() {
+    await this.page.evaluate((sel) => {
+      const t = (window.__cancelTiming = { click: null, terminated: null, stopped: null });
+      const terminate = Worker.prototype.terminate;
+      Worker.prototype.terminate = function () {
+        if (t.terminated === null) t.terminated = performance.now();
+        return terminate.call(this);
+      };
+      document
+        .querySelector(sel.cancel)
+        .addEventListener('click', (e) => (t.click = e.timeStamp), { capture: true, once: true });
+      const progress = document.querySelector(sel.progress);
+      new MutationObserver((_, obs) => {
+        if (progress.getAttribute('data-running') === 'false') {
+          t.stopped = performance.now();
+          obs.disconnect();
+        }
+      }).observe(progress, { attributes: true, attributeFilter: ['data-running'] });
+    }, { cancel: tid('explore-cancel'), progress: tid('explore-progress') });
+    await this.cancel();
+    await this.page.waitForFunction(() => window.__cancelTiming.stopped !== null);
+    return this.page.evaluate(() => window.__cancelTiming);
+  }
+
   async progress() {
     return this.el('explore-progress').evaluate((e) => ({
       running: e.getAttribute('data-running') === 'true',
