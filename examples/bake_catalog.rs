@@ -13,6 +13,7 @@
 //! `scenarios::FILES`); `tests/scenario_files.rs` fails until `catalog.rs` is the files.
 //! The expressions are written by ICU4X's `databake` (`#[derive(Bake)]` on the file's
 //! types, under the `bake` feature) and laid out by `prettyplease`.
+use cachescope::sim::scenario::bake;
 use cachescope::sim::scenario::file::{self, ScenarioFile};
 use cachescope::sim::scenarios::FILES;
 use databake::{quote, Bake, CrateEnv, TokenStream};
@@ -107,8 +108,8 @@ fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
             crate::sim::scenario::FixInfo { id: #id, title: #title, what: #what, cost: #cost, changes: #changes }
         }
     });
-    let script = script.bake(env);
-    let endings = endings.bake(env);
+    let script = bake::script_data(script, env);
+    let endings = bake::endings_data(endings, env);
     quote! {
         &*alloc::boxed::Box::leak(alloc::boxed::Box::new(crate::sim::scenario::Scenario {
             id: #id,
@@ -124,8 +125,8 @@ fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
             metrics: #metrics,
             seed: #seed,
             settings: #settings,
-            script: super::leak(#script),
-            endings: super::leak(#endings),
+            script: #script,
+            endings: #endings,
             code: std::sync::OnceLock::new(),
         }))
     }

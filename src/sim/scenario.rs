@@ -7,7 +7,7 @@ use super::config::{Config, ConfigPatch};
 use super::world::{Event, World};
 
 #[cfg(feature = "bake")]
-mod bake;
+pub mod bake;
 pub mod code;
 pub mod file;
 pub mod rules;

@@ -1,25 +1,12 @@
 //! The catalog's types written as the Rust code that builds them (ICU4X's `databake`,
 //! the `bake` feature only), for `examples/bake_catalog.rs` (which writes a file's
 //! `Scenario` itself, its words as string literals). The plain types derive
-//! `Bake` where they are defined; these are the ones the derive cannot take (it wants
-//! every field `'static` data, and these own `String`s and `Vec`s). Each destructures
-//! its value whole, so a field or a variant added later fails to compile here until it
-//! is baked too.
-use super::rules::{Cond, EndingText, Quantity};
+//! `Bake` where they are defined; `Config` is written here as the default with the
+//! fields that differ set, and the scripts' and endings' conditions as static data
+//! (`scenarios::data`). Each destructures its value whole, so a field or a variant
+//! added later fails to compile here until it is baked too.
+use super::rules::{Cond, Ending, MessageCond, Rule};
 use databake::{quote, Bake, CrateEnv, TokenStream};
-
-/// `impl Bake` for a struct with named fields: `path { field, … }`.
-macro_rules! bake_struct {
-    ($($seg:ident)::+ { $($field:ident),* $(,)? }) => {
-        impl Bake for $($seg)::+ {
-            fn bake(&self, env: &CrateEnv) -> TokenStream {
-                let $($seg)::+ { $($field),* } = self;
-                $(let $field = $field.bake(env);)*
-                quote! { $($seg)::+ { $($field: #$field),* } }
-            }
-        }
-    };
-}
 
 /// A `Config` is written as the default with the fields that differ set, so a field
 /// added later with its default needs no new `catalog.rs`.
@@ -112,43 +99,151 @@ impl Bake for crate::sim::config::Config {
     }
 }
 
-bake_struct!(crate::sim::scenario::rules::MessageCond { kind, to, version });
-bake_struct!(crate::sim::scenario::rules::Rule { when, then });
-bake_struct!(crate::sim::scenario::rules::Ending { when, text });
-
-impl Bake for EndingText {
-    fn bake(&self, env: &CrateEnv) -> TokenStream {
-        let text = self.0.bake(env);
-        quote! { crate::sim::scenario::rules::EndingText(#text) }
-    }
-}
-
-impl Bake for Quantity {
-    fn bake(&self, env: &CrateEnv) -> TokenStream {
-        let text = self.0.bake(env);
-        quote! { crate::sim::scenario::rules::Quantity(#text) }
-    }
-}
-
-impl Bake for Cond {
-    fn bake(&self, env: &CrateEnv) -> TokenStream {
-        /// The arms of the match: a unit variant, or one with its fields bound by name.
-        macro_rules! arms {
-            ($value:expr; $($var:ident $(($($f:ident),+))?),* $(,)?) => {
-                match $value {
-                    $(Cond::$var $(($($f),+))? => {
-                        $($(let $f = $f.bake(env);)+)?
-                        quote! { crate::sim::scenario::rules::Cond::$var $(($(#$f),+))? }
-                    })*
-                }
-            };
+/// A condition as the catalog's static data (`scenarios::data::C`): its text as string
+/// literals, its lists as slices.
+pub fn cond_data(c: &Cond, env: &CrateEnv) -> TokenStream {
+    let list = |cs: &Vec<Cond>| {
+        let cs = cs.iter().map(|c| cond_data(c, env));
+        quote! { &[#(#cs),*] }
+    };
+    let d = quote! { crate::sim::scenarios::data::C };
+    match c {
+        Cond::Fix(id) => {
+            let id = id.value.as_str();
+            quote! { #d::Fix(#id) }
         }
-        arms!(self;
-            Fix(a), NoFix(a), AllHold, AnyBroken, Holds(a), Broken(a), Stale(a), Fresh(a),
-            Uncached(a), Metric(a), InFlight(a), Up(a), HasCrashed(a), NeverCrashed(a),
-            Acked(a), DbAtMost(a), NextAtLeastMs(a), Not(a), All(a), Any(a), Happened(a),
-            Compare(a, b, c), EventHandled(a), Retrying, NodeUp(a), AckedAny(a),
-            DbHasAcked(a), AnsweredStale(a), Answered(a), NoFixes,
-        )
+        Cond::NoFix(id) => {
+            let id = id.value.as_str();
+            quote! { #d::NoFix(#id) }
+        }
+        Cond::AllHold => quote! { #d::AllHold },
+        Cond::AnyBroken => quote! { #d::AnyBroken },
+        Cond::Holds(i) => {
+            let i = i.bake(env);
+            quote! { #d::Holds(#i) }
+        }
+        Cond::Broken(i) => {
+            let i = i.bake(env);
+            quote! { #d::Broken(#i) }
+        }
+        Cond::Stale(k) => {
+            let k = k.bake(env);
+            quote! { #d::Stale(#k) }
+        }
+        Cond::Fresh(k) => {
+            let k = k.bake(env);
+            quote! { #d::Fresh(#k) }
+        }
+        Cond::Uncached(k) => {
+            let k = k.bake(env);
+            quote! { #d::Uncached(#k) }
+        }
+        Cond::Metric(m) => {
+            let m = m.bake(env);
+            quote! { #d::Metric(&#m) }
+        }
+        Cond::InFlight(MessageCond { kind, to, version }) => {
+            let kind = kind.as_str();
+            let (to, version) = (to.bake(env), version.bake(env));
+            quote! { #d::InFlight(#kind, #to, #version) }
+        }
+        Cond::Up(n) => {
+            let n = n.bake(env);
+            quote! { #d::Up(#n) }
+        }
+        Cond::HasCrashed(n) => {
+            let n = n.bake(env);
+            quote! { #d::HasCrashed(#n) }
+        }
+        Cond::NeverCrashed(n) => {
+            let n = n.bake(env);
+            quote! { #d::NeverCrashed(#n) }
+        }
+        Cond::Acked(kv) => {
+            let kv = kv.bake(env);
+            quote! { #d::Acked(&#kv) }
+        }
+        Cond::DbAtMost(kv) => {
+            let kv = kv.bake(env);
+            quote! { #d::DbAtMost(&#kv) }
+        }
+        Cond::NextAtLeastMs(ms) => {
+            let ms = ms.bake(env);
+            quote! { #d::NextAtLeastMs(#ms) }
+        }
+        Cond::Not(c) => {
+            let c = cond_data(c, env);
+            quote! { #d::Not(&#c) }
+        }
+        Cond::All(cs) => {
+            let cs = list(cs);
+            quote! { #d::All(#cs) }
+        }
+        Cond::Any(cs) => {
+            let cs = list(cs);
+            quote! { #d::Any(#cs) }
+        }
+        Cond::Happened(f) => {
+            let f = f.bake(env);
+            quote! { #d::Happened(&#f) }
+        }
+        Cond::Compare(a, op, b) => {
+            let (a, b) = (a.0.as_str(), b.0.as_str());
+            let op = op.bake(env);
+            quote! { #d::Compare(#a, #op, #b) }
+        }
+        Cond::EventHandled(k) => {
+            let k = k.bake(env);
+            quote! { #d::EventHandled(#k) }
+        }
+        Cond::Retrying => quote! { #d::Retrying },
+        Cond::NodeUp(n) => {
+            let n = n.bake(env);
+            quote! { #d::NodeUp(#n) }
+        }
+        Cond::AckedAny(k) => {
+            let k = k.bake(env);
+            quote! { #d::AckedAny(#k) }
+        }
+        Cond::DbHasAcked(k) => {
+            let k = k.bake(env);
+            quote! { #d::DbHasAcked(#k) }
+        }
+        Cond::AnsweredStale(ck) => {
+            let ck = ck.bake(env);
+            quote! { #d::AnsweredStale(&#ck) }
+        }
+        Cond::Answered(n) => {
+            let n = n.bake(env);
+            quote! { #d::Answered(#n) }
+        }
+        Cond::NoFixes => quote! { #d::NoFixes },
     }
+}
+
+/// A script as the catalog's static data: the expression that makes its `&'static
+/// [Rule]` at start from a `static` list (`scenarios::data::script`).
+pub fn script_data(rules: &[Rule], env: &CrateEnv) -> TokenStream {
+    let rules = rules.iter().map(|Rule { when, then }| {
+        let when = when.iter().map(|c| cond_data(c, env));
+        let then = then.bake(env);
+        quote! { crate::sim::scenarios::data::R { when: &[#(#when),*], then: #then } }
+    });
+    quote! {{
+        static RULES: &[crate::sim::scenarios::data::R] = &[#(#rules),*];
+        crate::sim::scenarios::data::script(RULES)
+    }}
+}
+
+/// The endings as the catalog's static data (`scenarios::data::endings`).
+pub fn endings_data(endings: &[Ending], env: &CrateEnv) -> TokenStream {
+    let endings = endings.iter().map(|Ending { when, text }| {
+        let when = when.iter().map(|c| cond_data(c, env));
+        let text = text.0.as_str();
+        quote! { crate::sim::scenarios::data::E { when: &[#(#when),*], text: #text } }
+    });
+    quote! {{
+        static ENDINGS: &[crate::sim::scenarios::data::E] = &[#(#endings),*];
+        crate::sim::scenarios::data::endings(ENDINGS)
+    }}
 }

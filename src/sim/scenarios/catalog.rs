@@ -66,76 +66,65 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "db-reads".to_owned(),
-                                            ),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Compare(
+                                            "db-reads",
                                             crate::sim::scenario::rules::Op::Other,
-                                            crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                            "1",
                                         ),
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "cache-hits".to_owned(),
-                                            ),
+                                        crate::sim::scenarios::data::C::Compare(
+                                            "cache-hits",
                                             crate::sim::scenario::rules::Op::Equal,
-                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                            "0",
                                         ),
-                                        crate::sim::scenario::rules::Cond::Broken(
+                                        crate::sim::scenarios::data::C::Broken(
                                             crate::sim::scenario::rules::InvariantName(
                                                 crate::sim::books::Invariant::CacheMatchesDb,
                                             ),
                                         ),
-                                    ]),
+                                    ],
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Other,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Other,
+                                                "1",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "cache-hits",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "cache-hits".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -209,104 +198,85 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: ".to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Uncached(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Uncached(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "the write deleted the key, and the next read refilled it from the database"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "the write deleted the key, and the next read refilled it from the database",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Uncached(
+                                crate::sim::scenarios::data::C::Uncached(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "the write deleted the key, and no read has refilled it yet"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "the write deleted the key, and no read has refilled it yet",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race)."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -382,103 +352,83 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}. ".to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}. ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "No read went to the database: every read hit.".to_owned(),
-                            ),
+                            ],
+                            text: "No read went to the database: every read hit.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{count db-reads read went to the database|reads went to the database} on a miss."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{count db-reads read went to the database|reads went to the database} on a miss.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -583,76 +533,65 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity("queue".to_owned()),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Compare(
+                                            "queue",
                                             crate::sim::scenario::rules::Op::Other,
-                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                            "0",
                                         ),
-                                        crate::sim::scenario::rules::Cond::Broken(
+                                        crate::sim::scenarios::data::C::Broken(
                                             crate::sim::scenario::rules::InvariantName(
                                                 crate::sim::books::Invariant::NoLostWrite,
                                             ),
                                         ),
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "db-writes".to_owned(),
-                                            ),
+                                        crate::sim::scenarios::data::C::Compare(
+                                            "db-writes",
                                             crate::sim::scenario::rules::Op::AtLeast,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "writes-acked".to_owned(),
-                                            ),
+                                            "writes-acked",
                                         ),
-                                    ]),
+                                    ],
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity("queue".to_owned()),
-                                                    crate::sim::scenario::rules::Op::Other,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "queue",
+                                                crate::sim::scenario::rules::Op::Other,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-writes".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::AtLeast,
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "writes-acked".to_owned(),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-writes",
+                                                crate::sim::scenario::rules::Op::AtLeast,
+                                                "writes-acked",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -733,174 +672,153 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Broken(
                                             crate::sim::scenario::rules::InvariantName(
                                                 crate::sim::books::Invariant::CacheMatchesDb,
                                             ),
                                         ),
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                        crate::sim::scenarios::data::C::Not(
+                                            &crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
+                                                },
                                             ),
                                         ),
-                                    ]),
+                                    ],
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        }),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Happened(
+                                                    &crate::sim::scenario::rules::Fact {
+                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                        key: crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(1u16),
+                                                        ),
+                                                    },
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        }),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Happened(
+                                                    &crate::sim::scenario::rules::Fact {
+                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                        key: crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(1u16),
+                                                        ),
+                                                    },
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "stale-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "stale-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "No read was stale on the way".to_owned(),
-                            ),
+                            ],
+                            text: "No read was stale on the way",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        }),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Happened(
+                                                    &crate::sim::scenario::rules::Fact {
+                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                        key: crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(1u16),
+                                                        ),
+                                                    },
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "stale-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "stale-reads",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{count stale-reads read was stale|reads were stale} on the way"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{count stale-reads read was stale|reads were stale} on the way",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        }),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Happened(
+                                                    &crate::sim::scenario::rules::Fact {
+                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                        key: crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(1u16),
+                                                        ),
+                                                    },
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ": the TTL is a safety net that bounds staleness, not a way to avoid it."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -992,168 +910,140 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Broken(
                                             crate::sim::scenario::rules::InvariantName(
                                                 crate::sim::books::Invariant::CacheMatchesDb,
                                             ),
                                         ),
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                        crate::sim::scenarios::data::C::Not(
+                                            &crate::sim::scenarios::data::C::EventHandled(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ],
+                            text: "{other-path user:1}",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::EventHandled(
                                                     crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
                                                 ),
                                             ),
-                                        ),
-                                    ]),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::EventHandled(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        ),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the event reached the consumer, which deleted the key, "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::EventHandled(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        ),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Uncached(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
                                             ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Uncached(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "and the next read refilled it".to_owned(),
-                            ),
+                            ],
+                            text: "and the next read refilled it",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
                                                     ),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::EventHandled(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        ),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Uncached(
+                                crate::sim::scenarios::data::C::Uncached(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "and no read has refilled it yet".to_owned(),
-                            ),
+                            ],
+                            text: "and no read has refilled it yet",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::EventHandled(
+                                                    crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
                                                     ),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::EventHandled(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        ),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1275,86 +1165,79 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Broken(
                                             crate::sim::scenario::rules::InvariantName(
                                                 crate::sim::books::Invariant::CacheMatchesDb,
                                             ),
                                         ),
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::EventHandled(
+                                        crate::sim::scenarios::data::C::Not(
+                                            &crate::sim::scenarios::data::C::EventHandled(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ),
+                                        crate::sim::scenarios::data::C::Not(
+                                            &crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(2u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ],
+                            text: "{other-path user:2}",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Any(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::EventHandled(
                                                     crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
                                                 ),
                                             ),
-                                        ),
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(2u16),
-                                                    ),
-                                                }),
-                                            ),
-                                        ),
-                                    ]),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:2}".to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Any(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::EventHandled(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Happened(
+                                                    &crate::sim::scenario::rules::Fact {
+                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                                        key: crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(2u16),
                                                         ),
-                                                    ),
+                                                    },
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Not(
-                                                    Box::new(
-                                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(2u16),
-                                                            ),
-                                                        }),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1443,135 +1326,103 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::NodeUp(
+                                crate::sim::scenarios::data::C::NodeUp(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Relay(1u8),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "the relay will publish it when it next polls".to_owned(),
-                            ),
+                            ],
+                            text: "the relay will publish it when it next polls",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::NodeUp(
-                                            crate::sim::scenario::rules::NodeName(
-                                                crate::sim::ids::NodeId::Relay(1u8),
-                                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::NodeUp(
+                                        crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Relay(1u8),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "the relay is down; the row waits in the database until it restarts"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "the relay is down; the row waits in the database until it restarts",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "outbox-unpublished".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::More,
-                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "outbox-unpublished",
+                                        crate::sim::scenario::rules::Op::More,
+                                        "0",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "outbox-unpublished".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::More,
-                                            crate::sim::scenario::rules::Quantity("0".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "outbox-unpublished",
+                                        crate::sim::scenario::rules::Op::More,
+                                        "0",
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1682,496 +1533,458 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
+                                                },
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Stale(
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                                },
                                             ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}: consistent. ".to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:1}: consistent. ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                                },
                                             ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("lease".to_owned()),
+                                crate::sim::scenarios::data::C::Fix("lease"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The lease was invalidated by the delete, so the late set was refused."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The lease was invalidated by the delete, so the late set was refused.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                                },
                                             ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::SetRefused,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("versioned-set".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                                },
                                             ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("versioned-set".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "delayed-double-delete".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
                                             ),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("versioned-set".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "delayed-double-delete".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix(
+                                    "delayed-double-delete",
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix(
+                                                "delayed-double-delete",
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "A stale value landed, and something removed it before the end."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Stale(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                                },
                                             ),
-                                        ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                            ],
+                            text: "A stale value landed, and something removed it before the end.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Stale(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "delayed-double-delete".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix(
+                                                "delayed-double-delete",
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
+                                                },
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "This interleaving did not produce the race: no stale value reached the cache."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "This interleaving did not produce the race: no stale value reached the cache.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2264,195 +2077,150 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: consistent.".to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: consistent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "update-then-delete".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race)."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("update-then-delete"),
+                            ],
+                            text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new(
-                                        "update-then-delete".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::NoFix("update-then-delete"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " A stale value landed, and something removed it before the end."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " A stale value landed, and something removed it before the end.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new(
-                                        "update-then-delete".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::NoFix("update-then-delete"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " In this interleaving no reader refilled the old row between the delete and the commit."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " In this interleaving no reader refilled the old row between the delete and the commit.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Not(
+                                        &crate::sim::scenarios::data::C::Happened(
+                                            &crate::sim::scenario::rules::Fact {
+                                                fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                key: crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            },
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "update-then-delete".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("update-then-delete"),
+                            ],
+                            text: "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Not(
-                                            Box::new(
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Not(
+                                        &crate::sim::scenarios::data::C::Happened(
+                                            &crate::sim::scenario::rules::Fact {
+                                                fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                key: crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            },
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Fix(
-                                            crate::sim::codec::file::At::new(
-                                                "update-then-delete".to_owned(),
-                                            ),
-                                        ),
-                                    ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("update-then-delete"),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2534,193 +2302,172 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "versioned-write".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "versioned-write".to_owned(),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "versioned-write".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "versioned-write".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                }),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
                                             ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                            ],
+                            text: "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
+                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2816,482 +2563,430 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Acked(crate::sim::scenario::rules::KeyVersion {
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                    version: 3u32,
-                                }),
-                                crate::sim::scenario::rules::Cond::NeverCrashed(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::Acked(
+                                    &crate::sim::scenario::rules::KeyVersion {
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                        version: 3u32,
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::DbAtMost(crate::sim::scenario::rules::KeyVersion {
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                    version: 1u32,
-                                }),
-                            ]),
+                                crate::sim::scenarios::data::C::DbAtMost(
+                                    &crate::sim::scenario::rules::KeyVersion {
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                        version: 1u32,
+                                    },
+                                ),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
                                 ),
                             ),
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                            ],
+                            text: "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                crate::sim::scenarios::data::C::AnsweredStale(
+                                    &crate::sim::scenario::rules::ClientKey {
+                                        client: crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Reader(1u8),
+                                        ),
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
-                                    client: crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Reader(1u8),
-                                    ),
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The reader got {answer reader} back: a stale read."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The reader got {answer reader} back: a stale read.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Answered(
+                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                crate::sim::scenarios::data::C::Answered(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Reader(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::AnsweredStale(
+                                        &crate::sim::scenario::rules::ClientKey {
                                             client: crate::sim::scenario::rules::NodeName(
                                                 crate::sim::ids::NodeId::Reader(1u8),
                                             ),
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The reader got {answer reader} back.".to_owned(),
-                            ),
+                            ],
+                            text: " The reader got {answer reader} back.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Try the durable queue.".to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                            ],
+                            text: " Try the durable queue.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
+                                            ),
+                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::HasCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Cache(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::NoLostWrite,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::DbHasAcked(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("durable-queue"),
+                            ],
+                            text: "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                            ]),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::HasCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Cache(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::NoLostWrite,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::DbHasAcked(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("durable-queue"),
+                                crate::sim::scenarios::data::C::AnsweredStale(
+                                    &crate::sim::scenario::rules::ClientKey {
+                                        client: crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Reader(1u8),
                                         ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                                ),
-                                            ]),
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
-                                    client: crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Reader(1u8),
-                                    ),
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The reader got {answer reader} back: a stale read."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The reader got {answer reader} back: a stale read.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::DbHasAcked(
+                                crate::sim::scenarios::data::C::DbHasAcked(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Answered(
+                                crate::sim::scenarios::data::C::Fix("durable-queue"),
+                                crate::sim::scenarios::data::C::Answered(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Reader(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::AnsweredStale(
+                                        &crate::sim::scenario::rules::ClientKey {
                                             client: crate::sim::scenario::rules::NodeName(
                                                 crate::sim::ids::NodeId::Reader(1u8),
                                             ),
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The reader got {answer reader} back.".to_owned(),
-                            ),
+                            ],
+                            text: " The reader got {answer reader} back.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::AckedAny(
+                                crate::sim::scenarios::data::C::AckedAny(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Cache(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostWrite,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::DbHasAcked(
+                                crate::sim::scenarios::data::C::DbHasAcked(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Each ack cost a disk write first.".to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("durable-queue"),
+                            ],
+                            text: " Each ack cost a disk write first.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::AckedAny(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Cache(1u8),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cache(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostWrite,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostWrite,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::DbHasAcked(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::DbHasAcked(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("durable-queue".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Fix("durable-queue"),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3892,177 +3587,119 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. No read missed in this run ({count db-reads database read|database reads} in all)."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("jitter".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). "
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("jitter"),
+                            ],
+                            text: "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("jitter".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("jitter"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                                    "keys",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The same keys still missed once each; they just did not all miss together."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The same keys still missed once each; they just did not all miss together.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("jitter".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "cache-misses".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::Equal,
-                                            crate::sim::scenario::rules::Quantity("keys".to_owned()),
-                                        ),
+                                crate::sim::scenarios::data::C::Fix("jitter"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "cache-misses",
+                                        crate::sim::scenario::rules::Op::Equal,
+                                        "keys",
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The keys missed, just not all together.".to_owned(),
-                            ),
+                            ],
+                            text: "The keys missed, just not all together.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("jitter".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Jitter is probabilistic: another seed can bunch more of them."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("jitter"),
+                            ],
+                            text: " Jitter is probabilistic: another seed can bunch more of them.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Fix(
-                                            crate::sim::codec::file::At::new("jitter".to_owned()),
-                                        ),
-                                    ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("jitter"),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("keys".to_owned()),
+                                    "keys",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Fix(
-                                            crate::sim::codec::file::At::new("jitter".to_owned()),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("jitter"),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "cache-misses",
+                                        crate::sim::scenario::rules::Op::Equal,
+                                        "keys",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "cache-misses".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::Equal,
-                                            crate::sim::scenario::rules::Quantity("keys".to_owned()),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4257,932 +3894,633 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {count db-reads database read|database reads} for one hot key. "
-                                    .to_owned(),
-                            ),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[],
+                            text: "Done. {count db-reads database read|database reads} for one hot key. ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("mutex"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                    "1",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "One reader held the lock and loaded; the others waited, retried and hit."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "One reader held the lock and loaded; the others waited, retried and hit.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("single-flight"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                    "1",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The service saw the misses overlap and made them share one load."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The service saw the misses overlap and made them share one load.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("lease"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
+                                    "1",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "XFetch recomputed the key in the background before it expired, so "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "XFetch recomputed the key in the background before it expired, so ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed"
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "; no read came in that gap".to_owned(),
-                            ),
+                            ],
+                            text: "; no read came in that gap",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ", so ".to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: ", so ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "No early recompute landed in this run, and ".to_owned(),
-                            ),
+                            ],
+                            text: "No early recompute landed in this run, and ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "nobody missed and nobody waited".to_owned(),
-                            ),
+                            ],
+                            text: "nobody missed and nobody waited",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "cache-misses",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "still {count cache-misses read missed|reads missed}"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "still {count cache-misses read missed|reads missed}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(".".to_owned()),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Fix(
-                                            crate::sim::codec::file::At::new(
-                                                "early-expiration".to_owned(),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
                                             ),
-                                        ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFixes,
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                            ],
+                            text: ".",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                ),
+                                crate::sim::scenarios::data::C::NoFixes,
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity(
-                                        "cache-misses".to_owned(),
-                                    ),
+                                    "cache-misses",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Every reader that missed loaded the key itself. Try a fix."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Every reader that missed loaded the key itself. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("mutex".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("single-flight".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("lease".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("1".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Fix(
-                                            crate::sim::codec::file::At::new(
-                                                "early-expiration".to_owned(),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("mutex"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
                                             ),
-                                        ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFixes,
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "db-reads".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "cache-misses".to_owned(),
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("single-flight"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{count cache-misses read|reads} missed.".to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("lease"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "1",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("early-expiration"),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFixes,
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "db-reads",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "cache-misses",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                            ],
+                            text: "{count cache-misses read|reads} missed.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "early-expiration".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " It is probabilistic: with another seed two readers can both recompute, or none in time."
-                                    .to_owned(),
-                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("early-expiration"),
+                            ],
+                            text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -5277,104 +4615,83 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "stale-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "stale-reads",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "no read happened to get the stale value".to_owned(),
-                            ),
+                            ],
+                            text: "no read happened to get the stale value",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "stale-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "stale-reads",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{count stale-reads read|reads} got the stale value"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{count stale-reads read|reads} got the stale value",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -5488,185 +4805,167 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Up(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::Up(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Consumer(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
-                                    name: crate::sim::scenario::rules::MetricName(
-                                        crate::sim::books::Metric::EventsPublished,
-                                    ),
-                                    at_least: None,
-                                    at_most: Some(0u64),
-                                }),
-                                crate::sim::scenario::rules::Cond::NextAtLeastMs(30u64),
-                            ]),
+                                crate::sim::scenarios::data::C::Metric(
+                                    &crate::sim::scenario::rules::MetricCond {
+                                        name: crate::sim::scenario::rules::MetricName(
+                                            crate::sim::books::Metric::EventsPublished,
+                                        ),
+                                        at_least: None,
+                                        at_most: Some(0u64),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::NextAtLeastMs(30u64),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
                                 ),
                             ),
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("durable-bus".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("durable-bus"),
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Consumer(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::EventWaited,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::EventHandled(
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::EventWaited,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::EventHandled(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default)."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("durable-bus"),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Consumer(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Consumer(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::EventWaited,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                                crate::sim::scenario::rules::Cond::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                                                },
+                                            ),
+                                            crate::sim::scenarios::data::C::EventHandled(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("durable-bus".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "events-dropped".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::NoFix("durable-bus"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "events-dropped",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("durable-bus"),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Consumer(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Consumer(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                            ),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::EventWaited,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                                crate::sim::scenario::rules::Cond::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
+                                                },
+                                            ),
+                                            crate::sim::scenarios::data::C::EventHandled(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("durable-bus".to_owned()),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFix("durable-bus"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "events-dropped",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "events-dropped".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -5779,330 +5078,249 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
-                                    name: crate::sim::scenario::rules::MetricName(
-                                        crate::sim::books::Metric::EventsDelivered,
-                                    ),
-                                    at_least: None,
-                                    at_most: Some(2u64),
-                                }),
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "ack".to_owned(),
-                                    to: None,
-                                    version: Some(2u32),
-                                }),
-                            ]),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::Metric(
+                                    &crate::sim::scenario::rules::MetricCond {
+                                        name: crate::sim::scenario::rules::MetricName(
+                                            crate::sim::books::Metric::EventsDelivered,
+                                        ),
+                                        at_least: None,
+                                        at_most: Some(2u64),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "ack",
+                                    None,
+                                    Some(2u32),
+                                ),
+                            ],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "events-delivered".to_owned(),
-                                    ),
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "events-delivered",
                                     crate::sim::scenario::rules::Op::AtMost,
-                                    crate::sim::scenario::rules::Quantity(
-                                        "events-published".to_owned(),
-                                    ),
+                                    "events-published",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}. ".to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}. ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "versioned-events".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The consumer ignored the redelivered event: it had already applied a newer version."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
+                                crate::sim::scenarios::data::C::Fix("versioned-events"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
+                                    },
+                                ),
+                            ],
+                            text: "The consumer ignored the redelivered event: it had already applied a newer version.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "versioned-events".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-events"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
+                                                },
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "idempotent-consumer".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The consumer recognised the redelivered event by its id and did nothing."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The consumer recognised the redelivered event by its id and did nothing.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "versioned-events".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("versioned-events"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
+                                                },
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "idempotent-consumer".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
+                                            crate::sim::scenarios::data::C::Happened(
+                                                &crate::sim::scenario::rules::Fact {
                                                     fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
+                                                },
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The redelivered event did no harm in this run.".to_owned(),
-                            ),
+                            ],
+                            text: "The redelivered event did no harm in this run.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
-                                        ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
-                                    ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Compare(
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-delivered".to_owned(),
-                                            ),
-                                            crate::sim::scenario::rules::Op::AtMost,
-                                            crate::sim::scenario::rules::Quantity(
-                                                "events-published".to_owned(),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Compare(
+                                        "events-delivered",
+                                        crate::sim::scenario::rules::Op::AtMost,
+                                        "events-published",
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Holds(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Holds(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -6220,207 +5438,173 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "dlq",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; "
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "dlq",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Uncached(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Uncached(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "user:1 is still cached with its old value meanwhile"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "user:1 is still cached with its old value meanwhile",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "dlq",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Uncached(
+                                crate::sim::scenarios::data::C::Uncached(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "user:1 is not cached, so nothing is stale meanwhile"
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "user:1 is not cached, so nothing is stale meanwhile",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "dlq",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(".".to_owned()),
+                            ],
+                            text: ".",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "dlq",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Retrying,
-                                crate::sim::scenario::rules::Cond::Any(
-                                    alloc::vec::Vec::from([
-                                        crate::sim::scenario::rules::Cond::Stale(
+                                crate::sim::scenarios::data::C::NoFix("retry-dlq"),
+                                crate::sim::scenarios::data::C::Retrying,
+                                crate::sim::scenarios::data::C::Any(
+                                    &[
+                                        crate::sim::scenarios::data::C::Stale(
                                             crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(2u16),
                                             ),
                                         ),
-                                        crate::sim::scenario::rules::Cond::Stale(
+                                        crate::sim::scenarios::data::C::Stale(
                                             crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(3u16),
                                             ),
                                         ),
-                                    ]),
+                                    ],
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("retry-dlq"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "dlq",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity("dlq".to_owned()),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFix("retry-dlq"),
+                                            crate::sim::scenarios::data::C::Retrying,
+                                            crate::sim::scenarios::data::C::Any(
+                                                &[
+                                                    crate::sim::scenarios::data::C::Stale(
+                                                        crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(2u16),
+                                                        ),
                                                     ),
-                                                ),
-                                            ]),
-                                        ),
+                                                    crate::sim::scenarios::data::C::Stale(
+                                                        crate::sim::scenario::rules::KeyName(
+                                                            crate::sim::ids::Key(3u16),
+                                                        ),
+                                                    ),
+                                                ],
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("retry-dlq".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Retrying,
-                                                crate::sim::scenario::rules::Cond::Any(
-                                                    alloc::vec::Vec::from([
-                                                        crate::sim::scenario::rules::Cond::Stale(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(2u16),
-                                                            ),
-                                                        ),
-                                                        crate::sim::scenario::rules::Cond::Stale(
-                                                            crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(3u16),
-                                                            ),
-                                                        ),
-                                                    ]),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:2}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:2}",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -6523,515 +5707,404 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "db-write-reply".to_owned(),
-                                    to: Some(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "db-write-reply",
+                                    Some(
                                         crate::sim::scenario::rules::NodeName(
                                             crate::sim::ids::NodeId::Service(1u8),
                                         ),
                                     ),
-                                    version: None,
-                                }),
-                                crate::sim::scenario::rules::Cond::NeverCrashed(
+                                    None,
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                            ]),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
                                 ),
                             ),
                         },
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "publish-ack".to_owned(),
-                                    to: Some(
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "publish-ack",
+                                    Some(
                                         crate::sim::scenario::rules::NodeName(
                                             crate::sim::ids::NodeId::Relay(1u8),
                                         ),
                                     ),
-                                    version: None,
-                                }),
-                                crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
-                                    name: crate::sim::scenario::rules::MetricName(
-                                        crate::sim::books::Metric::EventsPublished,
-                                    ),
-                                    at_least: Some(1u64),
-                                    at_most: Some(1u64),
-                                }),
-                                crate::sim::scenario::rules::Cond::NeverCrashed(
+                                    None,
+                                ),
+                                crate::sim::scenarios::data::C::Metric(
+                                    &crate::sim::scenario::rules::MetricCond {
+                                        name: crate::sim::scenario::rules::MetricName(
+                                            crate::sim::books::Metric::EventsPublished,
+                                        ),
+                                        at_least: Some(1u64),
+                                        at_most: Some(1u64),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Relay(1u8),
                                     ),
                                 ),
-                            ]),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
                                 ),
                             ),
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-rows".to_owned(),
-                                    ),
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("outbox"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-rows",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-rows".to_owned(),
-                                    ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Fix("outbox"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-rows",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Holds(
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Relay(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "events-published".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "events-published",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-rows".to_owned(),
-                                    ),
+                                    "outbox-rows",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-rows".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "outbox-unpublished".to_owned(),
-                                    ),
-                                    crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-rows".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostEvent,
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run)."
-                                    .to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-rows".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostEvent,
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::AckedAny(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
                                             ),
-                                        ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The writer was never even told its write succeeded, yet it did."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("outbox"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
+                                    crate::sim::scenario::rules::Op::More,
+                                    "0",
+                                ),
+                            ],
+                            text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-rows".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                        ],
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::NoFix("outbox"),
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Broken(
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::NoLostEvent,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Try the outbox.".to_owned(),
-                            ),
+                            ],
+                            text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-rows".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
                                                 ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Holds(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ]),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NoFix("outbox"),
+                                crate::sim::scenarios::data::C::HasCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Service(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::NoLostEvent,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::AckedAny(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::Fix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "outbox-unpublished".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::More,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new("outbox".to_owned()),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::HasCrashed(
-                                                    crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Service(1u8),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::NoLostEvent,
-                                                    ),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: " The writer was never even told its write succeeded, yet it did.",
                         },
-                    ]),
-                ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NoFix("outbox"),
+                                crate::sim::scenarios::data::C::HasCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Service(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::NoLostEvent,
+                                    ),
+                                ),
+                            ],
+                            text: " Try the outbox.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFix("outbox"),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Broken(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::NoLostEvent,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                            ],
+                            text: "{other-path user:1}",
+                        },
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -7146,169 +6219,140 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("lease".to_owned()),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFix("lease"),
+                            ],
+                            text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("lease".to_owned()),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("lease"),
+                            ],
+                            text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "fill-from-primary".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("fill-from-primary"),
+                            ],
+                            text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}: consistent.".to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:1}: consistent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("versioned-set".to_owned()),
+                                crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "fill-from-primary".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("fill-from-primary"),
+                            ],
+                            text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -7402,119 +6446,98 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new(
-                                        "after-commit-hook".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFix("after-commit-hook"),
+                            ],
+                            text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "after-commit-hook".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("after-commit-hook"),
+                            ],
+                            text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}: consistent.".to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:1}: consistent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "after-commit-hook".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("after-commit-hook"),
+                            ],
+                            text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -7602,134 +6625,108 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "commit".to_owned(),
-                                    to: Some(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "commit",
+                                    Some(
                                         crate::sim::scenario::rules::NodeName(
                                             crate::sim::ids::NodeId::Db(1u8),
                                         ),
                                     ),
-                                    version: None,
-                                }),
-                            ]),
+                                    None,
+                                ),
+                            ],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
                                 ),
                             ),
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new(
-                                        "transaction-aware-cache".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::NoFix(
+                                    "transaction-aware-cache",
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "writes-acked".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "writes-acked",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFix(
-                                                    crate::sim::codec::file::At::new(
-                                                        "transaction-aware-cache".to_owned(),
-                                                    ),
-                                                ),
-                                                crate::sim::scenario::rules::Cond::Compare(
-                                                    crate::sim::scenario::rules::Quantity(
-                                                        "writes-acked".to_owned(),
-                                                    ),
-                                                    crate::sim::scenario::rules::Op::Equal,
-                                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
-                                                ),
-                                            ]),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFix(
+                                                "transaction-aware-cache",
                                             ),
-                                        ),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}: consistent.".to_owned(),
-                            ),
-                        },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "writes-acked",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
                                             ),
+                                        ],
+                                    ),
+                                ),
+                            ],
+                            text: "{other-path user:1}",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "transaction-aware-cache".to_owned(),
+                            ],
+                            text: "{holds user:1}: consistent.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "writes-acked".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix(
+                                    "transaction-aware-cache",
+                                ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "writes-acked",
                                     crate::sim::scenario::rules::Op::Equal,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -7838,146 +6835,114 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(2u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new(
-                                        "invalidate-on-insert".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::NoFix(
+                                    "invalidate-on-insert",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(2u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "invalidate-on-insert".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(2u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(2u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(2u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "invalidate-on-insert".to_owned(),
-                                    ),
-                                ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(2u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:2}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:2}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(2u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(2u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:2}: consistent.".to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:2}: consistent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(2u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(2u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "short-negative-ttl".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("short-negative-ttl"),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(2u16),
+                                        ),
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(2u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(2u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(2u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "invalidate-on-insert".to_owned(),
-                                    ),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
+                            ],
+                            text: " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -8060,178 +7025,158 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "db-write-reply".to_owned(),
-                                    to: Some(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "db-write-reply",
+                                    Some(
                                         crate::sim::scenario::rules::NodeName(
                                             crate::sim::ids::NodeId::Service(1u8),
                                         ),
                                     ),
-                                    version: None,
-                                }),
-                                crate::sim::scenario::rules::Cond::NeverCrashed(
+                                    None,
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                            ]),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
                                 ),
                             ),
                         },
-                        crate::sim::scenario::rules::Rule {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::InFlight(crate::sim::scenario::rules::MessageCond {
-                                    kind: "change".to_owned(),
-                                    to: Some(
+                        crate::sim::scenarios::data::R {
+                            when: &[
+                                crate::sim::scenarios::data::C::InFlight(
+                                    "change",
+                                    Some(
                                         crate::sim::scenario::rules::NodeName(
                                             crate::sim::ids::NodeId::Invalidator,
                                         ),
                                     ),
-                                    version: None,
-                                }),
-                                crate::sim::scenario::rules::Cond::NeverCrashed(
+                                    None,
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Invalidator,
                                     ),
                                 ),
-                            ]),
+                            ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator,
                                 ),
                             ),
                         },
-                    ]),
-                ),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                    ];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Stale(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
                                     crate::sim::scenario::rules::KeyName(
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
                                             fact: crate::sim::scenario::rules::FactKind::StaleStored,
                                             key: crate::sim::scenario::rules::KeyName(
                                                 crate::sim::ids::Key(1u16),
                                             ),
-                                        }),
+                                        },
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}: consistent.".to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:1}: consistent.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Service(1u8),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::HasCrashed(
+                                crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
                                         crate::sim::ids::NodeId::Invalidator,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Stale(
+                                        crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -8360,100 +7305,82 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::ReadYourWrites,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::ReadYourWrites,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFix(
-                                    crate::sim::codec::file::At::new("remote-marker".to_owned()),
-                                ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Try the fix.".to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFix("remote-marker"),
+                            ],
+                            text: " Try the fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::ReadYourWrites,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "The writer read {answer writer} after its write: read-your-writes holds."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "The writer read {answer writer} after its write: read-your-writes holds.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::ReadYourWrites,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new("remote-marker".to_owned()),
-                                ),
-                                crate::sim::scenario::rules::Cond::Compare(
-                                    crate::sim::scenario::rules::Quantity(
-                                        "db-reads".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("remote-marker"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "db-reads",
                                     crate::sim::scenario::rules::Op::More,
-                                    crate::sim::scenario::rules::Quantity("0".to_owned()),
+                                    "0",
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Holds(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Every cached copy matches the primary at the end."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " Every cached copy matches the primary at the end.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " But cache-matches-db is broken: {broken}.".to_owned(),
-                            ),
+                            ],
+                            text: " But cache-matches-db is broken: {broken}.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -8582,156 +7509,137 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ]);
                     c
                 },
-                script: super::leak(alloc::vec::Vec::from([])),
-                endings: super::leak(
-                    alloc::vec::Vec::from([
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::NoFixes,
-                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
-                                    client: crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Reader(1u8),
-                                    ),
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::NoFixes,
+                                crate::sim::scenarios::data::C::AnsweredStale(
+                                    &crate::sim::scenario::rules::ClientKey {
+                                        client: crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Reader(1u8),
+                                        ),
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::All(
-                                            alloc::vec::Vec::from([
-                                                crate::sim::scenario::rules::Cond::NoFixes,
-                                                crate::sim::scenario::rules::Cond::AnsweredStale(crate::sim::scenario::rules::ClientKey {
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFixes,
+                                            crate::sim::scenarios::data::C::AnsweredStale(
+                                                &crate::sim::scenario::rules::ClientKey {
                                                     client: crate::sim::scenario::rules::NodeName(
                                                         crate::sim::ids::NodeId::Reader(1u8),
                                                     ),
                                                     key: crate::sim::scenario::rules::KeyName(
                                                         crate::sim::ids::Key(1u16),
                                                     ),
-                                                }),
-                                            ]),
-                                        ),
+                                                },
+                                            ),
+                                        ],
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{other-path user:1}".to_owned(),
-                            ),
+                            ],
+                            text: "{other-path user:1}",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Broken(
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
                                     crate::sim::scenario::rules::InvariantName(
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Happened(crate::sim::scenario::rules::Fact {
-                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                    key: crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do)."
-                                    .to_owned(),
-                            ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                            ],
+                            text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                "{holds user:1}, and the reader's last read got {answer reader}."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: "{holds user:1}, and the reader's last read got {answer reader}.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "client-tracking".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("client-tracking"),
+                                crate::sim::scenarios::data::C::Metric(
+                                    &crate::sim::scenario::rules::MetricCond {
+                                        name: crate::sim::scenario::rules::MetricName(
+                                            crate::sim::books::Metric::DbReads,
+                                        ),
+                                        at_least: Some(2u64),
+                                        at_most: None,
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
-                                    name: crate::sim::scenario::rules::MetricName(
-                                        crate::sim::books::Metric::DbReads,
-                                    ),
-                                    at_least: Some(2u64),
-                                    at_most: None,
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
                         },
-                        crate::sim::scenario::rules::Ending {
-                            when: alloc::vec::Vec::from([
-                                crate::sim::scenario::rules::Cond::Not(
-                                    Box::new(
-                                        crate::sim::scenario::rules::Cond::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Broken(
+                                        crate::sim::scenario::rules::InvariantName(
+                                            crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
                                     ),
                                 ),
-                                crate::sim::scenario::rules::Cond::Fix(
-                                    crate::sim::codec::file::At::new(
-                                        "short-near-ttl".to_owned(),
-                                    ),
+                                crate::sim::scenarios::data::C::Fix("short-near-ttl"),
+                                crate::sim::scenarios::data::C::Metric(
+                                    &crate::sim::scenario::rules::MetricCond {
+                                        name: crate::sim::scenario::rules::MetricName(
+                                            crate::sim::books::Metric::DbReads,
+                                        ),
+                                        at_least: Some(2u64),
+                                        at_most: None,
+                                    },
                                 ),
-                                crate::sim::scenario::rules::Cond::Metric(crate::sim::scenario::rules::MetricCond {
-                                    name: crate::sim::scenario::rules::MetricName(
-                                        crate::sim::books::Metric::DbReads,
-                                    ),
-                                    at_least: Some(2u64),
-                                    at_most: None,
-                                }),
-                            ]),
-                            text: crate::sim::scenario::rules::EndingText(
-                                " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale."
-                                    .to_owned(),
-                            ),
+                            ],
+                            text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
                         },
-                    ]),
-                ),
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
                 code: std::sync::OnceLock::new(),
             }),
         ),

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 #[cfg(not(feature = "bake"))]
 #[rustfmt::skip]
 mod catalog;
+pub mod data;
 
 /// A catalog file's text (for the tests and `examples/bake_catalog.rs`; a constant,
 /// so a build that does not read it, as the page, does not carry it).
@@ -77,7 +78,6 @@ pub fn baked() -> Vec<ScenarioFile> {
 
 /// A baked scenario's list, for the rest of the page's life (as
 /// `ScenarioFile::into_scenario` leaks a file's).
-#[cfg(not(feature = "bake"))]
 fn leak<T>(v: Vec<T>) -> &'static [T] {
     Box::leak(v.into_boxed_slice())
 }
