@@ -5,6 +5,9 @@
 #   clippy       cargo clippy --all-targets -- -D warnings            (native)
 #   clippy-wasm  the same for --target wasm32-unknown-unknown
 #   test         cargo test                                           (native)
+#   test-search  cargo test --release --test search_cdc: the complete searches too long
+#                for an unoptimised build (cdc-invalidation's 837,637 states), which
+#                compile to nothing under debug assertions, so they run here
 #   test-wasm    cargo test --target wasm32-unknown-unknown: wasm-bindgen-test in
 #                headless Chromium (wasm-bindgen-test-runner + chromedriver,
 #                flags from webdriver.json)
@@ -30,7 +33,7 @@ setup_secs=$(( $(date +%s) - setup_start ))
 LOG_DIR="$REPO_ROOT/target/test-logs"
 if [[ -t 1 ]]; then B=$'\033[1m' N=$'\033[0m'; else B='' N=''; fi
 mkdir -p "$LOG_DIR"
-ALL_TIERS=(fmt clippy clippy-wasm test test-wasm build e2e)
+ALL_TIERS=(fmt clippy clippy-wasm test test-search test-wasm build e2e)
 read -r -a TIERS <<<"${TEST_TIERS:-${ALL_TIERS[*]}}"
 
 declare -A STATUS=() SECS=() NPASS=() NFAIL=()
@@ -43,7 +46,7 @@ want() { local t; for t in "${TIERS[@]}"; do [[ "$t" == "$1" ]] && return 0; don
 count_tests() {
   local tier="$1" log="$2" p f
   case "$tier" in
-    test | test-wasm)
+    test | test-search | test-wasm)
       # "test result: ok. 12 passed; 0 failed; ..." once per test binary
       read -r p f < <(awk '/^test result: / {
           for (i = 1; i < NF; i++) {
@@ -140,6 +143,7 @@ tier fmt cargo fmt --check
 tier clippy cargo clippy --all-targets -- -D warnings
 tier clippy-wasm wasm_cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
 tier test cargo test
+tier test-search cargo test --release --test search_cdc
 tier test-wasm wasm_cargo test --target "$WASM_TARGET" --test web
 tier build build_page
 if want e2e; then
