@@ -15,7 +15,10 @@
 #      names) and the exports nothing calls dropped (wasm-streams' classes);
 #   4. wasm-opt on the main module and on every chunk (release only; index.html turns
 #      trunk's own wasm-opt off for the page, which would run before the split);
-#   5. the results replace trunk's page wasm and JS under the same (hashed) names.
+#   5. terser (npm, tests/e2e's devDependencies) minifies the page's JS: the glue, the
+#      chunks' loader and the snippets (release only; trunk minifies the CSS and HTML
+#      but not JS it did not write);
+#   6. the results replace trunk's page wasm and JS under the same (hashed) names.
 # Without a split point in the wasm, trunk's output stays as it is (nothing to do).
 #
 # Env (from trunk): TRUNK_STAGING_DIR, TRUNK_PROFILE. Optional: CARGO_TARGET_DIR,
@@ -48,6 +51,17 @@ wasm=("$STAGING/$BIN"-*_bg.wasm "$STAGING/$BIN"_bg.was[m])
 ((${#js[@]} == 1 && ${#wasm[@]} == 1)) || die "expected one $BIN js and wasm in $STAGING, found: ${js[*]} ${wasm[*]}"
 js_stem="$(basename "${js[0]}" .js)"
 
+TERSER="$REPO_ROOT/tests/e2e/node_modules/.bin/terser"
+minify() { # minify FILE...: terser in place, as ES modules (release only)
+  [[ "$PROFILE" == release ]] || return 0
+  [[ -x "$TERSER" ]] || die "no $TERSER (source scripts/setup.sh: it runs npm ci in tests/e2e)"
+  local f
+  for f in "$@"; do
+    "$TERSER" --module --compress --mangle --output "$f.min" -- "$f" || die "terser failed on $f"
+    mv "$f.min" "$f"
+  done
+}
+
 opt() { # opt FILE: wasm-opt in place (release only)
   [[ "$PROFILE" == release ]] || return 0
   wasm-opt "-O${WASM_OPT_LEVEL:-s}" "${WASM_OPT_FEATURES[@]}" "$1" -o "$1.opt"
@@ -78,6 +92,8 @@ wasm-bindgen "${bindgen_args[@]}" "$WORK/split/$js_stem.wasm"
 
 node "$REPO_ROOT/scripts/tidy-glue.mjs" "$WORK/bindgen/${js_stem}_bg.wasm" "$WORK/bindgen/$js_stem.js"
 opt "$WORK/bindgen/${js_stem}_bg.wasm"
+mapfile -d '' snippets < <(find "$WORK/bindgen" -path '*/snippets/*' -name '*.js' -print0)
+minify "$WORK/bindgen/$js_stem.js" ${snippets[@]+"${snippets[@]}"} "$WORK/split"/*.js
 cp "$WORK/bindgen/${js_stem}_bg.wasm" "${wasm[0]}"
 cp "$WORK/bindgen/$js_stem.js" "${js[0]}"
 if [[ -d "$WORK/bindgen/snippets" ]]; then
