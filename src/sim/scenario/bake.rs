@@ -85,9 +85,22 @@ impl Bake for crate::sim::config::Config {
             fault_delay_ms,
             horizon_ms,
             keys,
-            clients,
             topology
         );
+        // The clients' requests as static data (`scenarios::data::clients`).
+        if *clients != base.clients {
+            let list = clients.iter().map(|(id, requests)| {
+                let id = id.bake(env);
+                let requests = requests.iter().map(|r| r.bake(env));
+                quote! { (#id, &[#(#requests),*]) }
+            });
+            sets.push(quote! {
+                c.clients = crate::sim::scenarios::data::clients({
+                    static CLIENTS: &[(crate::sim::ids::NodeId, &[crate::sim::config::Request])] = &[#(#list),*];
+                    CLIENTS
+                });
+            });
+        }
         if sets.is_empty() {
             return quote! { crate::sim::config::Config::default() };
         }

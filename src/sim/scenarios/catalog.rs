@@ -45,25 +45,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 seed: 1u64,
                 settings: {
                     let mut c = crate::sim::config::Config::default();
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 20u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 20u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -166,36 +172,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 seed: 1u64,
                 settings: {
                     let mut c = crate::sim::config::Config::default();
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -320,36 +332,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     c.ttl_ms = 18446744073709551615u64;
                     c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
                     c.write_mode = crate::sim::config::WriteMode::Through;
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 60u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 20u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 60u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 20u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -483,54 +501,60 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::ids::Key(2u16),
                         crate::sim::ids::Key(3u16),
                     ]);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 20u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 20u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -634,42 +658,48 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     let mut c = crate::sim::config::Config::default();
                     c.ttl_ms = 200u64;
                     c.horizon_ms = 450u64;
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::DirectWrite,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::DirectWrite,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -878,36 +908,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         deliver_ms: 2u64,
                         publish_ms: 2u64,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -1104,65 +1140,71 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::ids::Key(1u16),
                         crate::sim::ids::Key(2u16),
                     ]);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 120u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 400u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(2u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::DirectWrite,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 60u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 120u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 400u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(2u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::DirectWrite,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 60u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -1294,36 +1336,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         deliver_ms: 2u64,
                         publish_ms: 2u64,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -1504,33 +1552,39 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 seed: 1u64,
                 settings: {
                     let mut c = crate::sim::config::Config::default();
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: Some((
-                                        crate::sim::config::SlowHop::DbReadReply,
-                                        10u64,
-                                    )),
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: Some((
+                                            crate::sim::config::SlowHop::DbReadReply,
+                                            10u64,
+                                        )),
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -2040,41 +2094,47 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 settings: {
                     let mut c = crate::sim::config::Config::default();
                     c.write_order = crate::sim::config::WriteOrder::DeleteThenUpdate;
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(2u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 52u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(2u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 52u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -2276,30 +2336,36 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     c.ttl_ms = 18446744073709551615u64;
                     c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
                     c.write_mode = crate::sim::config::WriteMode::Through;
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: Some((crate::sim::config::SlowHop::CacheSet, 10u64)),
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(2u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 2u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: Some((crate::sim::config::SlowHop::CacheSet, 10u64)),
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(2u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 2u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -2531,36 +2597,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         disk_ms: 5u64,
                     };
                     c.restart_after_ms = Some(50u64);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -3083,508 +3155,514 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::ids::Key(19u16),
                         crate::sim::ids::Key(20u16),
                     ]);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 1000u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(5u16),
-                                    at_ms: 1020u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(9u16),
-                                    at_ms: 1040u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(13u16),
-                                    at_ms: 1060u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(17u16),
-                                    at_ms: 1080u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 1100u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(5u16),
-                                    at_ms: 1120u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(9u16),
-                                    at_ms: 1140u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(13u16),
-                                    at_ms: 1160u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(17u16),
-                                    at_ms: 1180u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 1200u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(5u16),
-                                    at_ms: 1220u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(9u16),
-                                    at_ms: 1240u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(13u16),
-                                    at_ms: 1260u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(17u16),
-                                    at_ms: 1280u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 1300u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(5u16),
-                                    at_ms: 1320u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(9u16),
-                                    at_ms: 1340u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(13u16),
-                                    at_ms: 1360u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(17u16),
-                                    at_ms: 1380u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(2u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 1005u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(6u16),
-                                    at_ms: 1025u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(10u16),
-                                    at_ms: 1045u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(14u16),
-                                    at_ms: 1065u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(18u16),
-                                    at_ms: 1085u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 1105u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(6u16),
-                                    at_ms: 1125u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(10u16),
-                                    at_ms: 1145u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(14u16),
-                                    at_ms: 1165u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(18u16),
-                                    at_ms: 1185u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 1205u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(6u16),
-                                    at_ms: 1225u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(10u16),
-                                    at_ms: 1245u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(14u16),
-                                    at_ms: 1265u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(18u16),
-                                    at_ms: 1285u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 1305u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(6u16),
-                                    at_ms: 1325u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(10u16),
-                                    at_ms: 1345u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(14u16),
-                                    at_ms: 1365u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(18u16),
-                                    at_ms: 1385u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(3u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 1010u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(7u16),
-                                    at_ms: 1030u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(11u16),
-                                    at_ms: 1050u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(15u16),
-                                    at_ms: 1070u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(19u16),
-                                    at_ms: 1090u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 1110u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(7u16),
-                                    at_ms: 1130u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(11u16),
-                                    at_ms: 1150u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(15u16),
-                                    at_ms: 1170u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(19u16),
-                                    at_ms: 1190u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 1210u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(7u16),
-                                    at_ms: 1230u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(11u16),
-                                    at_ms: 1250u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(15u16),
-                                    at_ms: 1270u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(19u16),
-                                    at_ms: 1290u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 1310u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(7u16),
-                                    at_ms: 1330u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(11u16),
-                                    at_ms: 1350u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(15u16),
-                                    at_ms: 1370u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(19u16),
-                                    at_ms: 1390u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(4u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(4u16),
-                                    at_ms: 1015u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(8u16),
-                                    at_ms: 1035u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(12u16),
-                                    at_ms: 1055u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(16u16),
-                                    at_ms: 1075u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(20u16),
-                                    at_ms: 1095u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(4u16),
-                                    at_ms: 1115u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(8u16),
-                                    at_ms: 1135u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(12u16),
-                                    at_ms: 1155u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(16u16),
-                                    at_ms: 1175u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(20u16),
-                                    at_ms: 1195u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(4u16),
-                                    at_ms: 1215u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(8u16),
-                                    at_ms: 1235u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(12u16),
-                                    at_ms: 1255u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(16u16),
-                                    at_ms: 1275u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(20u16),
-                                    at_ms: 1295u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(4u16),
-                                    at_ms: 1315u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(8u16),
-                                    at_ms: 1335u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(12u16),
-                                    at_ms: 1355u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(16u16),
-                                    at_ms: 1375u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(20u16),
-                                    at_ms: 1395u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 1000u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(5u16),
+                                        at_ms: 1020u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(9u16),
+                                        at_ms: 1040u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(13u16),
+                                        at_ms: 1060u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(17u16),
+                                        at_ms: 1080u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 1100u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(5u16),
+                                        at_ms: 1120u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(9u16),
+                                        at_ms: 1140u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(13u16),
+                                        at_ms: 1160u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(17u16),
+                                        at_ms: 1180u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 1200u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(5u16),
+                                        at_ms: 1220u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(9u16),
+                                        at_ms: 1240u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(13u16),
+                                        at_ms: 1260u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(17u16),
+                                        at_ms: 1280u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 1300u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(5u16),
+                                        at_ms: 1320u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(9u16),
+                                        at_ms: 1340u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(13u16),
+                                        at_ms: 1360u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(17u16),
+                                        at_ms: 1380u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(2u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 1005u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(6u16),
+                                        at_ms: 1025u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(10u16),
+                                        at_ms: 1045u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(14u16),
+                                        at_ms: 1065u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(18u16),
+                                        at_ms: 1085u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 1105u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(6u16),
+                                        at_ms: 1125u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(10u16),
+                                        at_ms: 1145u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(14u16),
+                                        at_ms: 1165u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(18u16),
+                                        at_ms: 1185u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 1205u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(6u16),
+                                        at_ms: 1225u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(10u16),
+                                        at_ms: 1245u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(14u16),
+                                        at_ms: 1265u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(18u16),
+                                        at_ms: 1285u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 1305u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(6u16),
+                                        at_ms: 1325u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(10u16),
+                                        at_ms: 1345u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(14u16),
+                                        at_ms: 1365u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(18u16),
+                                        at_ms: 1385u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(3u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 1010u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(7u16),
+                                        at_ms: 1030u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(11u16),
+                                        at_ms: 1050u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(15u16),
+                                        at_ms: 1070u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(19u16),
+                                        at_ms: 1090u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 1110u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(7u16),
+                                        at_ms: 1130u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(11u16),
+                                        at_ms: 1150u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(15u16),
+                                        at_ms: 1170u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(19u16),
+                                        at_ms: 1190u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 1210u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(7u16),
+                                        at_ms: 1230u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(11u16),
+                                        at_ms: 1250u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(15u16),
+                                        at_ms: 1270u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(19u16),
+                                        at_ms: 1290u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 1310u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(7u16),
+                                        at_ms: 1330u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(11u16),
+                                        at_ms: 1350u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(15u16),
+                                        at_ms: 1370u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(19u16),
+                                        at_ms: 1390u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(4u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(4u16),
+                                        at_ms: 1015u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(8u16),
+                                        at_ms: 1035u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(12u16),
+                                        at_ms: 1055u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(16u16),
+                                        at_ms: 1075u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(20u16),
+                                        at_ms: 1095u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(4u16),
+                                        at_ms: 1115u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(8u16),
+                                        at_ms: 1135u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(12u16),
+                                        at_ms: 1155u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(16u16),
+                                        at_ms: 1175u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(20u16),
+                                        at_ms: 1195u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(4u16),
+                                        at_ms: 1215u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(8u16),
+                                        at_ms: 1235u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(12u16),
+                                        at_ms: 1255u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(16u16),
+                                        at_ms: 1275u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(20u16),
+                                        at_ms: 1295u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(4u16),
+                                        at_ms: 1315u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(8u16),
+                                        at_ms: 1335u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(12u16),
+                                        at_ms: 1355u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(16u16),
+                                        at_ms: 1375u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(20u16),
+                                        at_ms: 1395u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -3805,93 +3883,99 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
                     c.warm_expires_ms = Some(100u64);
                     c.warm_delta_ms = 20u64;
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 80u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 120u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(2u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 82u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 122u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(3u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 84u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 124u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(4u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 86u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 126u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Reader(5u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 88u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 128u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 80u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 120u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(2u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 82u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 122u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(3u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 84u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 124u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(4u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 86u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 126u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Reader(5u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 88u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 128u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -4577,42 +4661,48 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         deliver_ms: 200u64,
                         publish_ms: 2u64,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -4773,36 +4863,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         publish_ms: 2u64,
                     });
                     c.restart_after_ms = Some(100u64);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -5057,25 +5153,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         idempotent: false,
                         versioned: false,
                     };
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -5411,31 +5513,37 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::ids::Key(2u16),
                         crate::sim::ids::Key(3u16),
                     ]);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(3u16),
-                                    at_ms: 20u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(3u16),
+                                        at_ms: 20u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -5675,36 +5783,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         publish_ms: 2u64,
                     });
                     c.restart_after_ms = Some(50u64);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 300u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 300u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -6193,30 +6307,36 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         lag_ms: 20u64,
                         miss_reads: crate::sim::config::ReadFrom::Replica,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 15u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 15u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -6414,36 +6534,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         hook: crate::sim::config::Hook::InTransaction,
                         cache_aware: false,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 12u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 40u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 12u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 40u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -6599,30 +6725,36 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         hook: crate::sim::config::Hook::InTransaction,
                         cache_aware: false,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 15u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 15u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -6803,36 +6935,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         ttl_ms: 300000u64,
                         invalidate_on_insert: false,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 30u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Insert,
-                                    key: crate::sim::ids::Key(2u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 30u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Insert,
+                                        key: crate::sim::ids::Key(2u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -6993,36 +7131,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         retry_ms: 50u64,
                     });
                     c.restart_after_ms = Some(20u64);
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 60u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 10u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 60u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 10u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -7247,25 +7391,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         delay_ms: 2u64,
                         retry_ms: 50u64,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
                     c.topology = alloc::vec::Vec::from([
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Replica(1u8),
@@ -7303,6 +7428,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             region: Some(2u8),
                         },
                     ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {
@@ -7461,36 +7611,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         ttl_ms: 10000u64,
                         tracking: false,
                     });
-                    c.clients = alloc::vec::Vec::from([
-                        (
-                            crate::sim::ids::NodeId::Reader(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 0u64,
-                                    slow: None,
-                                },
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Read,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 100u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                        (
-                            crate::sim::ids::NodeId::Writer(1u8),
-                            alloc::vec::Vec::from([
-                                crate::sim::config::Request {
-                                    op: crate::sim::config::Op::Write,
-                                    key: crate::sim::ids::Key(1u16),
-                                    at_ms: 50u64,
-                                    slow: None,
-                                },
-                            ]),
-                        ),
-                    ]);
                     c.topology = alloc::vec::Vec::from([
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Service(2u8),
@@ -7507,6 +7627,42 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             region: None,
                         },
                     ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 100u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 50u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
                     c
                 },
                 script: {

@@ -1,5 +1,5 @@
-//! The catalog's scripts and endings as static data: `catalog.rs` writes each
-//! scenario's conditions as `static` items of these types (no code: the wasm's data,
+//! The catalog's scripts, endings and clients as static data: `catalog.rs` writes
+//! each scenario's conditions and requests as `static` items of these types (no code: the wasm's data,
 //! a few bytes a condition), and the page makes them the `Rule`s and `Ending`s of
 //! `scenario::rules` once, at start. Code that built each condition field by field,
 //! with a `String` for every name and a `Vec` for every list, was most of the catalog's
@@ -9,6 +9,8 @@
 //! them. `scenario::bake::cond_data` (the generator's side) matches `Cond` whole, so a
 //! variant added there fails to compile until it is written here too.
 use crate::sim::codec::file::At;
+use crate::sim::config::Request;
+use crate::sim::ids::NodeId;
 use crate::sim::scenario::rules::{
     ClientKey, Cond, Ending, EndingText, Fact, InvariantName, KeyName, KeyVersion, MessageCond,
     MetricCond, NodeName, Op, Quantity, Rule, Then,
@@ -132,4 +134,9 @@ pub fn endings(endings: &[E]) -> &'static [Ending] {
             })
             .collect(),
     )
+}
+
+/// The clients and their requests (`Config::clients`), from static data.
+pub fn clients(list: &[(NodeId, &[Request])]) -> Vec<(NodeId, Vec<Request>)> {
+    list.iter().map(|(id, r)| (*id, r.to_vec())).collect()
 }
