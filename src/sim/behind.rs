@@ -37,6 +37,9 @@ pub struct FlusherSettings {
     pub cache: NodeId,
     /// The database it writes.
     pub db: NodeId,
+    /// Which primary owns each key: a key of another primary (a second shard) is put
+    /// there.
+    pub shards: super::config::Shards,
     /// It runs this long after it is told the queue has work.
     pub flush_delay_ms: u64,
     /// At most this many keys per run.
@@ -110,8 +113,12 @@ impl Flusher {
             return;
         }
         for &(key, version) in items {
+            let db = match self.settings.shards.owner(key) {
+                NodeId::DB => self.settings.db,
+                other => other,
+            };
             ctx.send(
-                self.settings.db,
+                db,
                 None,
                 Payload::DbPut { key, version },
                 self.settings.db_write_ms,

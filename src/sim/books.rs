@@ -291,7 +291,7 @@ impl Invariant {
             }
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
-                    let have = world.db().read(*key);
+                    let have = world.committed(*key);
                     let queued = world
                         .nodes
                         .caches()
@@ -393,7 +393,7 @@ pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
 /// return at least.
 pub fn newest(world: &World, key: Key) -> Version {
     let acked = world.books.acked.get(&key).copied().unwrap_or(Version(0));
-    world.db().read(key).max(acked)
+    world.committed(key).max(acked)
 }
 
 /// Whether an event about `key` at `version` or newer that the consumer has not handled yet is on its way

@@ -60,9 +60,11 @@ pub struct Bus {
     pub dlq: Vec<LogEntry>,
     /// Fixed for a run: `None` where the scenario has no bus.
     pub settings: Option<BusConfig>,
-    /// Its subscriber's connection: down (not subscribed), paused (connected, not
-    /// reading) or up.
-    pub subscriber: NodeStatus,
+    /// Its subscribers (consumers, fixed for a run), each with the state of its
+    /// connection: down (not subscribed), paused (connected, not reading) or up.
+    /// At-most-once pushes to every connected one; a durable log has one committed
+    /// offset, so one subscriber reads it (the topology's check says so).
+    pub subscribers: Vec<(NodeId, NodeStatus)>,
 }
 
 /// What the bus did, in order, for the books and the narration (`narrate/bus.rs`).
@@ -129,6 +131,23 @@ pub enum BusFact {
 }
 
 impl Bus {
+    /// A bus whose subscribers are `consumers`, each connected.
+    pub fn new(durable: bool, settings: Option<BusConfig>, consumers: &[NodeId]) -> Bus {
+        Bus {
+            durable,
+            settings,
+            subscribers: consumers.iter().map(|c| (*c, NodeStatus::Up)).collect(),
+            ..Bus::default()
+        }
+    }
+
+    /// The subscriber that reads the durable log, and its connection (`Down`: none).
+    fn reader(&self) -> (Option<NodeId>, NodeStatus) {
+        self.subscribers
+            .first()
+            .map_or((None, NodeStatus::Down), |(id, st)| (Some(*id), *st))
+    }
+
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         on_msg(self, ctx, msg);
     }
@@ -164,7 +183,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
     };
     match msg.payload {
         Payload::Publish { ev } => {
-            if msg.from == NodeId::RELAY {
+            if matches!(msg.from, NodeId::Relay(_)) {
                 ctx.send(msg.from, None, Payload::PublishAck { ev }, cfg.publish_ms);
             }
             if cfg.durable {
@@ -174,7 +193,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                     failures: 0,
                 });
                 let offset = b.log.len() as u32 - 1;
-                let waited = b.subscriber != NodeStatus::Up;
+                let waited = b.reader().1 != NodeStatus::Up;
                 ctx.fact(BusFact::Logged { ev, offset, waited });
                 if pump(b, ctx) == 0 {
                     let head = b
@@ -191,17 +210,25 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                 }
                 return;
             }
-            if b.subscriber == NodeStatus::Down {
-                ctx.fact(BusFact::Dropped { ev });
-                return;
+            // Pushed to every subscriber connected now; none: it is gone.
+            let mut pushed = false;
+            for (to, _) in b
+                .subscribers
+                .iter()
+                .filter(|(_, st)| *st != NodeStatus::Down)
+            {
+                ctx.send(
+                    *to,
+                    None,
+                    Payload::Deliver { ev, offset: 0 },
+                    cfg.deliver_ms,
+                );
+                ctx.fact(BusFact::Pushed { ev });
+                pushed = true;
             }
-            ctx.send(
-                NodeId::CONSUMER,
-                None,
-                Payload::Deliver { ev, offset: 0 },
-                cfg.deliver_ms,
-            );
-            ctx.fact(BusFact::Pushed { ev });
+            if !pushed {
+                ctx.fact(BusFact::Dropped { ev });
+            }
         }
         Payload::Ack { ev, offset } => {
             let mut was_sent = false;
@@ -302,7 +329,10 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
         return 0;
     };
     // Called only while the bus runs; a consumer that is down is not subscribed.
-    if !cfg.durable || b.subscriber == NodeStatus::Down {
+    let (Some(reader), status) = b.reader() else {
+        return 0;
+    };
+    if !cfg.durable || status == NodeStatus::Down {
         return 0;
     }
     let mut out = b.log.iter().filter(|e| e.state == EntryState::Sent).count() as u32;
@@ -315,7 +345,7 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
                 let ev = b.log[i].ev;
                 let offset = i as u32;
                 ctx.send(
-                    NodeId::CONSUMER,
+                    reader,
                     None,
                     Payload::Deliver { ev, offset },
                     cfg.deliver_ms,
@@ -365,13 +395,15 @@ impl super::node::Actor for Bus {
         Bus::on_msg(self, ctx, msg)
     }
     fn watches(&self, peer: NodeId) -> bool {
-        // Its subscriber's connection.
-        peer == NodeId::CONSUMER
+        // Its subscribers' connections.
+        self.subscribers.iter().any(|(id, _)| *id == peer)
     }
     fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
-        // Its subscriber's connection.
-        if peer == NodeId::CONSUMER {
-            self.subscriber = status;
+        // Its subscribers' connections.
+        for (id, st) in &mut self.subscribers {
+            if *id == peer {
+                *st = status;
+            }
         }
     }
     fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {

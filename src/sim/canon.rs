@@ -51,7 +51,7 @@ mod hash;
 mod words;
 use hash::hash_of;
 pub use hash::WordHasher;
-use words::{cache_words, service_words};
+use words::{cache_words, more_words, service_words};
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -447,6 +447,9 @@ impl World {
                 (names.flow(f.flow), f.client, f.key).hash(&mut h);
             }
         }
+        // Every other primary, bus, relay, consumer and flusher (`topology`), in id
+        // order: nothing for a world of one of each, so pinned values stand.
+        more_words(self, &mut names, &mut h);
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         order.clear();

@@ -18,6 +18,8 @@ pub struct ClientSettings {
     pub service: NodeId,
     pub service_ms: u64,
     pub db_write_ms: u64,
+    /// Which primary owns each key: a direct write goes there.
+    pub shards: super::config::Shards,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -79,7 +81,10 @@ impl Client {
         self.next += 1;
         self.busy = Some(id);
         let (to, lat) = match request.op {
-            Op::DirectWrite => (NodeId::DB, self.settings.db_write_ms),
+            Op::DirectWrite => (
+                self.settings.shards.owner(request.key),
+                self.settings.db_write_ms,
+            ),
             _ => (self.settings.service, self.settings.service_ms),
         };
         let payload = match request.op {

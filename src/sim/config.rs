@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) mod clients_map;
 pub mod topology;
-pub use topology::NodeSpec;
+pub use topology::{KeySet64, NodeSpec, Shards};
 pub(crate) mod patch;
 pub use patch::ConfigPatch;
 mod production;
@@ -367,13 +367,7 @@ impl Config {
             .iter()
             .find(|n| n.id == id)
             .copied()
-            .unwrap_or(NodeSpec {
-                id,
-                service: None,
-                cache: None,
-                reads: None,
-                region: None,
-            })
+            .unwrap_or(NodeSpec::at(id))
     }
 
     /// The region node `id` is in: 1 (the primary's) unless the topology says 2.

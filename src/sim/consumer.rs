@@ -12,9 +12,12 @@ use super::keymap::{KeyMap, KeySet};
 use super::msg::{BusEvent, Message, Payload};
 use super::node::Ctx;
 
-/// How the consumer applies an event, and the hops it uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// How the consumer applies an event, the hops it uses, the bus it subscribes to and
+/// the cache it deletes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ConsumerSettings {
+    pub bus: NodeId,
+    pub cache: NodeId,
     /// Writes the event's value into the cache instead of deleting the key.
     pub update: bool,
     /// Remembers the ids of handled events and skips a redelivery.
@@ -27,6 +30,22 @@ pub struct ConsumerSettings {
     pub durable_bus: bool,
     pub bus_ms: u64,
     pub cache_ms: u64,
+}
+
+impl Default for ConsumerSettings {
+    fn default() -> Self {
+        ConsumerSettings {
+            bus: NodeId::BUS,
+            cache: NodeId::CACHE,
+            update: false,
+            idempotent: false,
+            versioned: false,
+            poison: None,
+            durable_bus: false,
+            bus_ms: 0,
+            cache_ms: 0,
+        }
+    }
 }
 
 /// The invalidation consumer's state.
@@ -93,7 +112,12 @@ impl Consumer {
 
     /// After a restart it subscribes to the bus again.
     pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
-        ctx.send(NodeId::BUS, None, Payload::Subscribe, self.settings.bus_ms);
+        ctx.send(
+            self.settings.bus,
+            None,
+            Payload::Subscribe,
+            self.settings.bus_ms,
+        );
     }
 
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
@@ -138,7 +162,7 @@ fn finish(c: &mut Consumer, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
     let acked = c.settings.durable_bus;
     if acked {
         ctx.send(
-            NodeId::BUS,
+            c.settings.bus,
             None,
             Payload::Ack { ev, offset },
             c.settings.bus_ms,
@@ -155,7 +179,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
         let cfg = c.settings;
         if cfg.poison == Some(ev.key) {
             if cfg.durable_bus {
-                ctx.send(NodeId::BUS, None, Payload::Nack { ev, offset }, cfg.bus_ms);
+                ctx.send(cfg.bus, None, Payload::Nack { ev, offset }, cfg.bus_ms);
             }
             ctx.fact(ConsumerFact::Poisoned { ev });
             continue;
@@ -189,7 +213,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
                 version: None,
             }
         };
-        ctx.send(NodeId::CACHE, Some(flow), payload, lat);
+        ctx.send(cfg.cache, Some(flow), payload, lat);
         ctx.fact(ConsumerFact::Applying {
             ev,
             update: cfg.update,

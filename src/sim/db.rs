@@ -215,6 +215,14 @@ pub struct Db {
     /// so a copy of the rolled-back value is never mistaken for a later commit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rolled_back: Vec<(Key, Version)>,
+    /// The relay that LISTENs for its commits' NOTIFY (a setting, fixed for a run;
+    /// `None`: no relay reads its outbox).
+    #[serde(skip, default = "first_relay")]
+    pub relay: Option<NodeId>,
+}
+
+fn first_relay() -> Option<NodeId> {
+    Some(NodeId::RELAY)
 }
 
 impl Db {
@@ -232,7 +240,15 @@ impl Db {
             streams: Vec::new(),
             lock_waits: Vec::new(),
             rolled_back: Vec::new(),
+            relay: first_relay(),
         }
+    }
+
+    /// The same, its log sequence numbers starting after `base` (a second primary's:
+    /// `world/pipeline.rs`).
+    pub fn numbered_from(mut self, base: u32) -> Db {
+        self.lsn += base;
+        self
     }
 
     /// Opens `client`'s transaction on `key` (its `UPDATE` holds the row lock) and
@@ -392,7 +408,9 @@ impl Db {
                 ctx.send(to, msg.flow, reply, lat.write_ms);
                 if outbox {
                     // The commit NOTIFYs the relay over its LISTEN connection.
-                    ctx.call(NodeId::RELAY, Call::Notify);
+                    if let Some(relay) = self.relay {
+                        ctx.call(relay, Call::Notify);
+                    }
                 }
                 ctx.fact(DbFact::Committed {
                     key,

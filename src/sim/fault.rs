@@ -81,7 +81,13 @@ impl Fault {
             | Fault::Resume(n)
             | Fault::Partition(n)
             | Fault::Heal(n) => Some(*n),
-            Fault::Abort(_) => Some(NodeId::DB),
+            // The primary that has the client's transaction open.
+            Fault::Abort(client) => Some(
+                w.nodes
+                    .dbs()
+                    .find(|(_, db)| db.txns.iter().any(|t| t.client == *client))
+                    .map_or(NodeId::DB, |(id, _)| id),
+            ),
             // A link's far end from the primary (a replica, the invalidator); the
             // regions' link, the primary's side.
             Fault::PartitionLink(l) | Fault::HealLink(l) => Some(match l {
@@ -239,9 +245,12 @@ impl World {
                 Fault::Duplicate(m.id),
             ]);
         }
-        // A transaction can be aborted while it is open (and its database is up).
-        if self.is_up(NodeId::DB) {
-            out.extend(self.db().txns.iter().map(|t| Fault::Abort(t.client)));
+        // A transaction can be aborted while it is open (and its database is up): the
+        // first primary's, then each other's (a second shard's came later, so after).
+        for (id, db) in self.nodes.dbs() {
+            if self.is_up(id) {
+                out.extend(db.txns.iter().map(|t| Fault::Abort(t.client)));
+            }
         }
         // The links a learner can cut or heal come last, for the same reason: they came
         // after the run codes of session 5.
@@ -269,18 +278,15 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
             }
             FaultFact::Healed { node }
         }
-        Fault::Abort(client) => match w.nodes.db_mut(NodeId::DB).and_then(|db| db.abort(client)) {
-            Some(t) => {
+        Fault::Abort(client) => match abort_in(w, client) {
+            Some((db_id, t)) => {
                 // Its row lock is free: an UPDATE waiting for it runs now.
                 let mut out = super::node::Out::default();
                 let now_ms = w.now_ms;
-                let next = w.nodes.db_mut(NodeId::DB).and_then(|db| {
-                    db.grant(
-                        &mut super::node::Ctx::new(NodeId::DB, now_ms, &mut out),
-                        t.key,
-                    )
+                let next = w.nodes.db_mut(db_id).and_then(|db| {
+                    db.grant(&mut super::node::Ctx::new(db_id, now_ms, &mut out), t.key)
                 });
-                w.apply(NodeId::DB, out);
+                w.apply(db_id, out);
                 FaultFact::RolledBack {
                     client,
                     key: t.key,
@@ -346,6 +352,18 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
     w.facts.0.push(fact.into());
 }
 
+/// Rolls back `client`'s open transaction in the primary that has it (the first that
+/// does, in id order): that primary and the transaction.
+fn abort_in(w: &mut World, client: NodeId) -> Option<(NodeId, super::db::Txn)> {
+    let db_id = w
+        .nodes
+        .dbs()
+        .find(|(_, db)| db.txns.iter().any(|t| t.client == client))
+        .map_or(NodeId::DB, |(id, _)| id);
+    let t = w.nodes.db_mut(db_id)?.abort(client)?;
+    Some((db_id, t))
+}
+
 /// The node dies and loses what it keeps in memory, by its own rule
 /// (`Actor::on_crash`); the world drops its timers (not its supervisor's restart).
 /// What it held is read from its state before.
@@ -396,13 +414,13 @@ fn held(w: &World, node: NodeId) -> Held {
                     !c.leases.is_empty() || !c.locks.is_empty() || !c.tombstones.is_empty();
             }
         }
-        NodeId::CONSUMER => {
+        NodeId::Consumer(_) => {
             held.events = w
                 .nodes
                 .consumer(node)
                 .map_or(0, |c| n(c.inbox.len() + usize::from(c.busy.is_some())));
         }
-        NodeId::DB => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
+        NodeId::Db(_) => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
         NodeId::Invalidator => {
             if let Some(i) = w.nodes.invalidator(node) {
                 held.position = i.position;

@@ -13,13 +13,29 @@ use super::msg::{Message, Payload};
 use super::node::Ctx;
 use super::parts::TimerKind;
 
-/// How the relay works: its poll delay after a NOTIFY, and the hops it uses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// How the relay works: its poll delay after a NOTIFY, the hops it uses, the primary
+/// whose outbox it reads and the bus it publishes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RelaySettings {
     pub poll_ms: u64,
     pub db_read_ms: u64,
     pub db_write_ms: u64,
     pub publish_ms: u64,
+    pub db: NodeId,
+    pub bus: NodeId,
+}
+
+impl Default for RelaySettings {
+    fn default() -> Self {
+        RelaySettings {
+            poll_ms: 0,
+            db_read_ms: 0,
+            db_write_ms: 0,
+            publish_ms: 0,
+            db: NodeId::DB,
+            bus: NodeId::BUS,
+        }
+    }
 }
 
 /// What the relay did, for the narration (`narrate/db.rs`).
@@ -91,7 +107,7 @@ impl Relay {
         self.poll_set = false;
         self.working = true;
         let lat = self.settings.db_read_ms;
-        ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat);
+        ctx.send(self.settings.db, None, Payload::OutboxPoll, lat);
         ctx.fact(RelayFact::Polled);
     }
 
@@ -112,7 +128,7 @@ impl Relay {
         let lat = self.settings;
         let fact = match msg.payload {
             Payload::OutboxRow { ev } => {
-                ctx.send(NodeId::BUS, None, Payload::Publish { ev }, lat.publish_ms);
+                ctx.send(lat.bus, None, Payload::Publish { ev }, lat.publish_ms);
                 RelayFact::Publishing {
                     event: ev.id,
                     key: ev.key,
@@ -120,16 +136,16 @@ impl Relay {
                 }
             }
             Payload::PublishAck { ev } => {
-                ctx.send(NodeId::DB, None, Payload::Mark { ev }, lat.db_write_ms);
+                ctx.send(lat.db, None, Payload::Mark { ev }, lat.db_write_ms);
                 RelayFact::Marking { event: ev.id }
             }
             Payload::Marked { ev } => {
-                ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat.db_read_ms);
+                ctx.send(lat.db, None, Payload::OutboxPoll, lat.db_read_ms);
                 RelayFact::Polling { event: ev.id }
             }
             Payload::OutboxEmpty if self.notified => {
                 self.notified = false;
-                ctx.send(NodeId::DB, None, Payload::OutboxPoll, lat.db_read_ms);
+                ctx.send(lat.db, None, Payload::OutboxPoll, lat.db_read_ms);
                 RelayFact::PollingAgain
             }
             Payload::OutboxEmpty => {

@@ -71,14 +71,12 @@ impl World {
         }
         self.apply_scratch(msg.to);
         if slow > 0 {
-            let normal_ms = self.db().latency.read_ms;
+            let db = self.nodes.db(msg.to).unwrap_or_else(|| self.db());
+            let normal_ms = db.latency.read_ms;
             self.facts.0.push(Fact::SlowReply {
                 normal_ms,
                 total_ms: normal_ms + slow,
-                version: msg
-                    .payload
-                    .key_opt()
-                    .map_or(Version(0), |k| self.db().read(k)),
+                version: msg.payload.key_opt().map_or(Version(0), |k| db.read(k)),
             });
         }
         None
@@ -101,7 +99,7 @@ impl World {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::DB => self.deliver_to_db(msg),
+            NodeId::Db(_) => self.deliver_to_db(msg),
             NodeId::Replica(_) => {
                 let slow = match (msg.payload, self.slow_of(msg.flow)) {
                     (Payload::DbRead { .. }, Some((SlowHop::DbReadReply, extra_ms))) => extra_ms,
@@ -114,15 +112,15 @@ impl World {
                 });
                 None
             }
-            NodeId::BUS | NodeId::CONSUMER => {
+            NodeId::Bus(_) | NodeId::Consumer(_) => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::RELAY => {
+            NodeId::Relay(_) => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }
-            NodeId::FLUSHER | NodeId::Invalidator => {
+            NodeId::Flusher(_) | NodeId::Invalidator => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
                 None
             }

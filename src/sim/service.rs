@@ -379,12 +379,27 @@ impl Service {
             Payload::DbWrite { .. } | Payload::DbInsert { .. } => self.settings.db_write_ms,
             _ => self.settings.db_read_ms,
         };
-        ctx.send(self.settings.db, flow, payload, lat);
+        ctx.send(self.db_of(&payload), flow, payload, lat);
+    }
+
+    /// The primary that owns the row `payload` names (`settings.db` for one primary).
+    pub(crate) fn db_of(&self, payload: &Payload) -> NodeId {
+        match payload.key_opt() {
+            Some(key) if self.settings.shards.owner(key) != NodeId::DB => {
+                self.settings.shards.owner(key)
+            }
+            _ => self.settings.db,
+        }
     }
 
     /// Sends a miss's read where the scenario routes it: the replica or the primary.
     pub(crate) fn to_reads(&self, ctx: &mut Ctx, flow: Option<FlowId>, payload: Payload) {
-        ctx.send(self.settings.reads, flow, payload, self.settings.db_read_ms);
+        // A key of another primary (a second shard) has no replica here: its primary.
+        let to = match self.db_of(&payload) {
+            db if db == self.settings.db => self.settings.reads,
+            db => db,
+        };
+        ctx.send(to, flow, payload, self.settings.db_read_ms);
     }
 
     /// Sends the answer and forgets the flow: the request is over for the service.

@@ -162,16 +162,16 @@ fn ordered_link(m: &Message) -> bool {
     ordered(m.from, m.to)
 }
 
-/// The ordered connections: to or from the bus, and a replication stream between the
-/// primary and a replica, or a log and the invalidator tailing it.
+/// The ordered connections: to or from a bus (any of them), and a replication stream
+/// between a primary and a replica, or a log and the invalidator tailing it.
 pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
-    from == NodeId::BUS
-        || to == NodeId::BUS
+    matches!(from, NodeId::Bus(_))
+        || matches!(to, NodeId::Bus(_))
         || matches!(
             (from, to),
-            (NodeId::DB, NodeId::Replica(_))
-                | (NodeId::Replica(_), NodeId::DB)
-                | (NodeId::DB | NodeId::Replica(_), NodeId::Invalidator)
-                | (NodeId::Invalidator, NodeId::DB | NodeId::Replica(_))
+            (NodeId::Db(_), NodeId::Replica(_))
+                | (NodeId::Replica(_), NodeId::Db(_))
+                | (NodeId::Db(_) | NodeId::Replica(_), NodeId::Invalidator)
+                | (NodeId::Invalidator, NodeId::Db(_) | NodeId::Replica(_))
         )
 }

@@ -71,7 +71,7 @@ fn after_commit(s: &Service) -> bool {
 
 fn to_db(s: &Service, ctx: &mut Ctx, flow: &Flow, payload: Payload) {
     ctx.send(
-        s.settings.db,
+        s.db_of(&payload),
         Some(flow.id),
         payload,
         s.settings.db_write_ms,

@@ -12,7 +12,7 @@ use super::cache_behind::QueueSettings;
 use super::cache_node::{jitter, CacheSettings};
 use super::cdn::Cdn;
 use super::client::ClientSettings;
-use super::config::{Config, LoadGuard, ReadFrom, SlowHop, WriteMode, NO_TTL};
+use super::config::{Config, LoadGuard, ReadFrom, Shards, SlowHop, WriteMode, NO_TTL};
 use super::consumer::{Consumer, ConsumerSettings};
 use super::db::{Db, DbLatency};
 use super::fact::{Fact, Facts};
@@ -25,6 +25,7 @@ pub use super::node::NodeStatus;
 use super::node::Scratch;
 use super::nodes::{Node, Nodes};
 pub(crate) use super::parts::timer_label;
+mod pipeline;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
 use super::replica::Replica;
@@ -68,6 +69,7 @@ pub(crate) use super::parts::Said;
 
 impl World {
     pub fn new(config: Config, seed: u64) -> World {
+        let shards = Shards::of(&config.topology);
         let clients = config
             .clients
             .iter()
@@ -76,6 +78,7 @@ impl World {
                     service: config.route(*id).service.unwrap_or(NodeId::SERVICE),
                     service_ms: config.latency.client_ms,
                     db_write_ms: config.latency.db_write_ms,
+                    shards,
                 };
                 Client::new(*id, requests.as_slice().into(), hops)
             })
@@ -87,6 +90,7 @@ impl World {
         let service = ServiceSettings {
             cache: NodeId::CACHE,
             db: NodeId::DB,
+            shards,
             reads: match config.replica {
                 Some(r) if r.miss_reads == ReadFrom::Replica => NodeId::Replica(1),
                 _ => NodeId::DB,
@@ -152,8 +156,12 @@ impl World {
             db_read_ms: config.latency.db_read_ms,
             db_write_ms: config.latency.db_write_ms,
             publish_ms: config.bus.map_or(1, |b| b.publish_ms),
+            db: NodeId::DB,
+            bus: NodeId::BUS,
         };
         let consumer = ConsumerSettings {
+            bus: NodeId::BUS,
+            cache: NodeId::CACHE,
             update: config.consumer.update,
             idempotent: config.consumer.idempotent,
             versioned: config.consumer.versioned,
@@ -165,24 +173,31 @@ impl World {
         let flusher = FlusherSettings {
             cache: NodeId::CACHE,
             db: NodeId::DB,
+            shards,
             flush_delay_ms: config.behind.flush_delay_ms,
             batch_size: config.behind.batch_size,
             db_write_ms: config.latency.db_write_ms,
         };
         let mut nodes = Nodes::default();
         nodes.insert(NodeId::CACHE, Node::Cache(cache));
-        nodes.insert(
-            NodeId::DB,
-            Node::Db(Db {
-                latency: DbLatency {
-                    read_ms: config.latency.db_read_ms,
-                    write_ms: config.latency.db_write_ms,
-                    lag_ms: config.replica.map_or(0, |r| r.lag_ms),
-                    cdc_ms: config.invalidator.map_or(0, |i| i.delay_ms),
-                },
-                ..Db::with_keys(config.keys.iter().copied())
-            }),
-        );
+        let latency = DbLatency {
+            read_ms: config.latency.db_read_ms,
+            write_ms: config.latency.db_write_ms,
+            lag_ms: config.replica.map_or(0, |r| r.lag_ms),
+            cdc_ms: config.invalidator.map_or(0, |i| i.delay_ms),
+        };
+        // Each primary with the keys it owns (`db`: every key no other lists).
+        for db in pipeline::ids(&config, NodeId::DB) {
+            let keys = config.keys.iter().copied();
+            nodes.insert(
+                db,
+                Node::Db(Db {
+                    latency,
+                    ..Db::with_keys(keys.filter(|k| shards.owner(*k) == db))
+                        .numbered_from(pipeline::lsn_base(db))
+                }),
+            );
+        }
         // More services and caches (`config.topology`): each like the first, with
         // its own routes and its own generator, seeded from the run's seed and its id.
         for spec in &config.topology {
@@ -210,22 +225,57 @@ impl World {
         for spec in &config.topology {
             if let Some(s) = nodes.service_mut(spec.id) {
                 s.settings.cache = spec.cache.unwrap_or(s.settings.cache);
+                s.settings.bus = spec.bus.unwrap_or(s.settings.bus);
                 s.settings.reads = spec.reads.unwrap_or(s.settings.reads);
                 s.settings.remote_marker = config.remote_marker
                     && config.region_of(spec.id) != config.region_of(NodeId::DB);
             }
         }
-        nodes.insert(
-            NodeId::BUS,
-            Node::Bus(Bus {
-                durable: config_bus_durable,
-                settings: bus_settings,
-                ..Bus::default()
-            }),
-        );
-        nodes.insert(NodeId::CONSUMER, Node::Consumer(Consumer::new(consumer)));
-        nodes.insert(NodeId::RELAY, Node::Relay(Relay::new(relay)));
-        nodes.insert(NodeId::FLUSHER, Node::Flusher(Flusher::new(flusher)));
+        // The event and write-behind pipelines: every node of each kind the topology
+        // lists (and the first of each), each holding its peers' ids as settings.
+        let p = pipeline::routes(&config);
+        for (id, bus) in &p.consumers {
+            let route = config.route(*id);
+            let settings = ConsumerSettings {
+                bus: *bus,
+                cache: route.cache.unwrap_or(NodeId::CACHE),
+                ..consumer
+            };
+            nodes.insert(*id, Node::Consumer(Consumer::new(settings)));
+        }
+        for bus in pipeline::ids(&config, NodeId::BUS) {
+            let subscribers: Vec<NodeId> = p
+                .consumers
+                .iter()
+                .filter(|(_, b)| *b == bus)
+                .map(|(c, _)| *c)
+                .collect();
+            let b = Bus::new(config_bus_durable, bus_settings, &subscribers);
+            nodes.insert(bus, Node::Bus(b));
+        }
+        for (id, db, bus) in &p.relays {
+            let settings = RelaySettings {
+                db: *db,
+                bus: *bus,
+                ..relay
+            };
+            nodes.insert(*id, Node::Relay(Relay::new(settings)));
+        }
+        for (db, relay) in p.listeners() {
+            if let Some(db) = nodes.db_mut(db) {
+                db.relay = relay;
+            }
+        }
+        for (id, cache) in &p.flushers {
+            let settings = FlusherSettings {
+                cache: *cache,
+                ..flusher
+            };
+            nodes.insert(*id, Node::Flusher(Flusher::new(settings)));
+            if let Some(c) = nodes.cache_mut(*cache) {
+                c.behind.flusher = *id;
+            }
+        }
         nodes.insert(NodeId::Replica(1), Node::Replica(Replica::default()));
         // The CDN edge, when the topology has one, in front of its origin service.
         if let Some(cdn) = Cdn::of(&config) {
@@ -496,11 +546,23 @@ impl World {
         c.requests.get(c.next.checked_sub(1)?)?.slow
     }
 
+    /// The primary that owns `key`: `db`, unless a second primary (`db-2`, …) lists
+    /// it in the topology.
+    pub fn primary_of(&self, key: Key) -> &Db {
+        let owner = Shards::of(&self.config.topology).owner(key);
+        self.nodes.db(owner).unwrap_or_else(|| self.db())
+    }
+
+    /// The version of `key` committed in the primary that owns it.
+    pub fn committed(&self, key: Key) -> Version {
+        self.primary_of(key).read(key)
+    }
+
     /// The value `cache-matches-db` expects every copy of a key to have: what the
     /// database has committed, or the latest acknowledged write still in a
     /// write-behind queue (of any cache node).
     pub fn expected(&self, key: Key) -> Version {
-        let db = self.db().read(key);
+        let db = self.committed(key);
         self.nodes
             .caches()
             .filter_map(|(_, c)| c.queued(key))

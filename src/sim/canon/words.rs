@@ -3,7 +3,9 @@
 use super::hash::{hash_of, WordHasher};
 use super::{Clock, Names, Order};
 use crate::sim::cache::{Cache, SetGuard};
+use crate::sim::ids::NodeId;
 use crate::sim::service::Service;
+use crate::sim::world::World;
 use std::hash::Hash;
 
 /// A cache node's words: its leases, entries, tombstones and locks as the rules read
@@ -89,5 +91,36 @@ pub(super) fn service_words(
         for (key, e) in service.near.entries.iter() {
             (key, e.version, names.clock.expiry(e.expires_ms)).hash(h);
         }
+    }
+}
+
+/// The primaries, buses, relays, consumers and flushers after the first of each kind
+/// (a topology's `db-2`, `bus-2`, …): each id and what its first's words hold.
+pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
+    for (id, db) in w.nodes.dbs().filter(|(id, _)| *id != NodeId::DB) {
+        (id, &db.rows, db.lsn, &db.outbox, &db.txns).hash(h);
+        (&db.lock_waits, &db.rolled_back).hash(h);
+    }
+    for (id, bus) in w.nodes.buses().filter(|(id, _)| *id != NodeId::BUS) {
+        (id, bus.durable, &bus.log, &bus.dlq).hash(h);
+    }
+    for (id, r) in w.nodes.relays().filter(|(id, _)| *id != NodeId::RELAY) {
+        id.hash(h);
+        h.word(u64::from(r.working) | u64::from(r.notified) << 1);
+    }
+    for (id, c) in w
+        .nodes
+        .consumers()
+        .filter(|(id, _)| *id != NodeId::CONSUMER)
+    {
+        id.hash(h);
+        h.word(c.busy.is_some() as u64);
+        if let Some((ev, offset, flow)) = c.busy {
+            (ev, offset, names.flow(flow)).hash(h);
+        }
+        (&c.inbox, &c.processed, &c.applied).hash(h);
+    }
+    for (id, f) in w.nodes.flushers().filter(|(id, _)| *id != NodeId::FLUSHER) {
+        (id, f.planned).hash(h);
     }
 }

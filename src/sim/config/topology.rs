@@ -11,9 +11,26 @@
 //! ]
 //! ```
 //!
-//! Ids are the fixed ids of `shared/spec/scenarios.md`. A node not listed keeps the
-//! classic routes (clients → `service` → `cache` and `db`) and region 1.
-use crate::sim::ids::NodeId;
+//! More primaries and the event and write-behind pipelines, routed by id: `db-2` owns
+//! the keys it lists (a second shard: every service and flusher writes and reads a key
+//! at the primary that owns it; `db` owns the rest), `relay-2` reads one primary's
+//! outbox and publishes to one bus, `consumer-2` subscribes to one bus and deletes in
+//! one cache, `flusher-2` drains one cache's write-behind queue:
+//!
+//! ```json
+//! "topology": [
+//!   {"id": "db-2", "keys": [2]},
+//!   {"id": "relay-2", "db": "db-2", "bus": "bus"},
+//!   {"id": "cache-2"},
+//!   {"id": "consumer-2", "bus": "bus", "cache": "cache-2"}
+//! ]
+//! ```
+//!
+//! Ids are the fixed ids of `shared/spec/scenarios.md` (and `db-2`, `bus-2`, …, see
+//! `docs/scenarios.md`). A node not listed keeps the classic routes (clients →
+//! `service` → `cache` and `db`; `relay` reads `db` and publishes to `bus`; `consumer`
+//! subscribes to `bus` and deletes in `cache`; `flusher` drains `cache`) and region 1.
+use crate::sim::ids::{Key, NodeId};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -40,11 +57,84 @@ pub struct NodeSpec {
     /// Its region: 1 (the primary's, the default) or 2 (a second region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<u8>,
+    /// The primary whose outbox a relay reads (`db`, `db-2`, …).
+    #[serde(default, with = "opt_node_id", skip_serializing_if = "Option::is_none")]
+    pub db: Option<NodeId>,
+    /// The bus a relay publishes to, a consumer subscribes to, or a service publishes
+    /// its events to.
+    #[serde(default, with = "opt_node_id", skip_serializing_if = "Option::is_none")]
+    pub bus: Option<NodeId>,
+    /// The keys a second primary (`db-2`, …) owns: their rows live there, not in `db`.
+    #[serde(default, with = "key_list", skip_serializing_if = "Option::is_none")]
+    pub keys: Option<KeySet64>,
+}
+
+impl NodeSpec {
+    /// `id` with no routes of its own (the classic ones) in region 1.
+    pub fn at(id: NodeId) -> NodeSpec {
+        NodeSpec {
+            id,
+            service: None,
+            cache: None,
+            reads: None,
+            region: None,
+            db: None,
+            bus: None,
+            keys: None,
+        }
+    }
+}
+
+/// At most this many primaries (`db` … `db-4`).
+pub const MAX_DBS: u8 = 4;
+
+/// A set of keys `user:1` … `user:64`, as bits (a topology's entry stays `Copy`).
+#[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::config))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KeySet64(pub u64);
+
+impl KeySet64 {
+    pub fn contains(self, key: Key) -> bool {
+        (1..=64).contains(&key.0) && self.0 & (1 << (key.0 - 1)) != 0
+    }
+
+    pub fn keys(self) -> impl Iterator<Item = Key> {
+        (1..=64u16).map(Key).filter(move |k| self.contains(*k))
+    }
+}
+
+/// Which primary owns each key: `db` owns every key no other primary lists. Held by
+/// the nodes that write or read rows (services, clients, flushers) as a setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Shards {
+    /// The keys of `db-2`, `db-3`, `db-4`.
+    pub more: [KeySet64; MAX_DBS as usize - 1],
+}
+
+impl Shards {
+    /// The shards a topology lists.
+    pub fn of(nodes: &[NodeSpec]) -> Shards {
+        let mut out = Shards::default();
+        for n in nodes {
+            if let (NodeId::Db(i @ 2..=MAX_DBS), Some(keys)) = (n.id, n.keys) {
+                out.more[usize::from(i) - 2] = keys;
+            }
+        }
+        out
+    }
+
+    /// The primary that owns `key`.
+    pub fn owner(&self, key: Key) -> NodeId {
+        self.more
+            .iter()
+            .position(|k| k.contains(key))
+            .map_or(NodeId::DB, |i| NodeId::Db(i as u8 + 2))
+    }
 }
 
 /// Whether `id` is one of the kinds a topology can add or route (clients, services,
-/// caches), or place in a region (the replica and the invalidator, which their own
-/// settings add).
+/// caches, primaries, buses, relays, consumers, flushers), or place in a region (the
+/// replica and the invalidator, which their own settings add).
 fn addable(id: NodeId) -> bool {
     matches!(
         id,
@@ -55,7 +145,11 @@ fn addable(id: NodeId) -> bool {
             | NodeId::Replica(1)
             | NodeId::Invalidator
             | NodeId::Cdn
-    )
+            | NodeId::Bus(_)
+            | NodeId::Relay(_)
+            | NodeId::Consumer(_)
+            | NodeId::Flusher(_)
+    ) || matches!(id, NodeId::Db(1..=MAX_DBS))
 }
 
 /// What is wrong with a topology, if anything: an entry of a kind it cannot hold, a
@@ -65,17 +159,30 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
     if nodes.len() > MAX_NODES {
         return Err(format!("at most {MAX_NODES} nodes"));
     }
+    // Every world has the first of each kind.
     let listed = |id: NodeId| {
-        id == NodeId::SERVICE || id == NodeId::CACHE || nodes.iter().any(|n| n.id == id)
+        [
+            NodeId::SERVICE,
+            NodeId::CACHE,
+            NodeId::DB,
+            NodeId::BUS,
+            NodeId::RELAY,
+            NodeId::CONSUMER,
+            NodeId::FLUSHER,
+        ]
+        .contains(&id)
+            || nodes.iter().any(|n| n.id == id)
     };
     for (i, n) in nodes.iter().enumerate() {
         let at = format!("topology[{}] ({})", i + 1, n.id);
         if !addable(n.id) {
             return Err(format!(
-                "{at}: a topology lists clients, services, caches and the CDN edge (reader, service-2, cache-2, \
-                 cdn, …), and the region of the replica and the invalidator"
+                "{at}: a topology lists clients, services, caches, the CDN edge, primaries, buses, relays, \
+                 consumers and flushers (reader, service-2, cache-2, cdn, db-2 … db-{MAX_DBS}, bus-2, relay-2, \
+                 consumer-2, flusher-2, …), and the region of the replica and the invalidator"
             ));
         }
+        pipeline(n, &at, &listed)?;
         let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator);
         if placed_only && (n.service.is_some() || n.cache.is_some() || n.reads.is_some()) {
             return Err(format!(
@@ -101,9 +208,14 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             }
         }
         if let Some(c) = n.cache {
-            if !matches!(n.id, NodeId::Service(_)) || !matches!(c, NodeId::Cache(_)) || !listed(c) {
+            let takes = matches!(
+                n.id,
+                NodeId::Service(_) | NodeId::Consumer(_) | NodeId::Flusher(_)
+            );
+            if !takes || !matches!(c, NodeId::Cache(_)) || !listed(c) {
                 return Err(format!(
-                    "{at}: \"cache\" is a service's cache node, one of the topology's caches"
+                    "{at}: \"cache\" is a service's cache node, the cache a consumer deletes in, or the cache \
+                     whose write-behind queue a flusher drains: one of the topology's caches"
                 ));
             }
         }
@@ -119,7 +231,60 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             return Err(format!("{at}: \"region\" is 1 or 2"));
         }
     }
+    // A key has one owner.
+    for (i, n) in nodes.iter().enumerate() {
+        let Some(keys) = n.keys else { continue };
+        if let Some(m) = nodes[..i]
+            .iter()
+            .find(|m| m.keys.is_some_and(|k| k.0 & keys.0 != 0))
+        {
+            return Err(format!(
+                "topology[{}] ({}): \"keys\": {} owns a key {} owns already (a key lives in one primary)",
+                i + 1,
+                n.id,
+                n.id,
+                m.id
+            ));
+        }
+    }
     Ok(())
+}
+
+/// The event and write-behind routes of entry `n`: `db` only on a relay, naming a
+/// primary; `bus` on a relay, a consumer or a service, naming a bus; `keys` only on a
+/// second primary, and a second primary owns at least one key.
+fn pipeline(n: &NodeSpec, at: &str, listed: &dyn Fn(NodeId) -> bool) -> Result<(), String> {
+    if let Some(db) = n.db {
+        if !matches!(n.id, NodeId::Relay(_)) || !matches!(db, NodeId::Db(_)) || !listed(db) {
+            return Err(format!(
+                "{at}: \"db\" is the primary whose outbox a relay reads: db or one of the topology's db-2, …"
+            ));
+        }
+    }
+    if let Some(bus) = n.bus {
+        let takes = matches!(
+            n.id,
+            NodeId::Relay(_) | NodeId::Consumer(_) | NodeId::Service(_)
+        );
+        if !takes || !matches!(bus, NodeId::Bus(_)) || !listed(bus) {
+            return Err(format!(
+                "{at}: \"bus\" is the bus a relay or a service publishes to, or a consumer subscribes to: bus \
+                 or one of the topology's bus-2, …"
+            ));
+        }
+    }
+    match (n.id, n.keys) {
+        (NodeId::Db(2..), None) => Err(format!(
+            "{at}: a second primary owns the keys it lists: \"keys\": [2] (db owns the rest)"
+        )),
+        (NodeId::Db(2..), Some(k)) if k.0 == 0 => Err(format!(
+            "{at}: \"keys\" lists at least one key (user:1 is 1 … user:64 is 64)"
+        )),
+        (NodeId::Db(2..), Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(format!(
+            "{at}: \"keys\" is what a second primary (db-2, …) owns; db owns every key no other lists"
+        )),
+    }
 }
 
 /// The list, read and checked (`check`): its error names the entry.
@@ -152,6 +317,31 @@ mod node_id {
     }
 }
 
+/// A list of keys by number (`[2, 3]`: `user:2`, `user:3`), each 1 to 64.
+mod key_list {
+    use super::KeySet64;
+    use serde::{de, Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(keys: &Option<KeySet64>, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<u16> = keys.iter().flat_map(|k| k.keys()).map(|k| k.0).collect();
+        s.collect_seq(list)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySet64>, D::Error> {
+        let list = Vec::<u16>::deserialize(d)?;
+        let mut set = 0u64;
+        for k in list {
+            if !(1..=64).contains(&k) {
+                return Err(de::Error::custom(format!(
+                    "{k} is not a key here: a key is a number from 1 (user:1) to 64"
+                )));
+            }
+            set |= 1 << (k - 1);
+        }
+        Ok(Some(KeySet64(set)))
+    }
+}
+
 /// An optional node id, spelled as the contract does.
 mod opt_node_id {
     use crate::sim::ids::NodeId;
@@ -174,13 +364,7 @@ mod tests {
     use super::*;
 
     fn spec(id: &str) -> NodeSpec {
-        NodeSpec {
-            id: NodeId::parse(id).unwrap(),
-            service: None,
-            cache: None,
-            reads: None,
-            region: None,
-        }
+        NodeSpec::at(NodeId::parse(id).unwrap())
     }
 
     #[test]

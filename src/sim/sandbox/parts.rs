@@ -214,11 +214,8 @@ impl Parts {
             c.latency.cross_region_ms = CROSS_REGION_MS;
             c.remote_marker = p.remote_marker;
             let at = |id: NodeId| NodeSpec {
-                id,
-                service: None,
-                cache: None,
-                reads: None,
                 region: Some(2),
+                ..NodeSpec::at(id)
             };
             // `service-2`'s misses read where the form says (the replica by default);
             // the first region's service reads the primary.

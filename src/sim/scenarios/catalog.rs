@@ -7398,6 +7398,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: Some(2u8),
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Cache(2u8),
@@ -7405,6 +7408,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: Some(2u8),
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Service(2u8),
@@ -7412,6 +7418,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: Some(crate::sim::ids::NodeId::Cache(2u8)),
                             reads: Some(crate::sim::ids::NodeId::Replica(1u8)),
                             region: Some(2u8),
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Invalidator,
@@ -7419,6 +7428,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: Some(2u8),
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Writer(1u8),
@@ -7426,6 +7438,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: Some(2u8),
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                     ]);
                     c.clients = crate::sim::scenarios::data::clients({
@@ -7618,6 +7633,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: None,
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                         crate::sim::config::NodeSpec {
                             id: crate::sim::ids::NodeId::Reader(1u8),
@@ -7625,6 +7643,9 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             cache: None,
                             reads: None,
                             region: None,
+                            db: None,
+                            bus: None,
+                            keys: None,
                         },
                     ]);
                     c.clients = crate::sim::scenarios::data::clients({

@@ -7,8 +7,10 @@ use super::super::ids::NodeId;
 pub struct ServiceSettings {
     /// The cache node it reads and fills.
     pub cache: NodeId,
-    /// The database it reads and writes.
+    /// The database it reads and writes: the primary that owns each key (`Shards`;
+    /// `db` owns every key no other primary lists).
     pub db: NodeId,
+    pub shards: super::super::config::Shards,
     /// Where a cache miss reads the row: the database, or its read replica.
     pub reads: NodeId,
     /// Whether the database has a replica (for the words of a miss).

@@ -1,0 +1,196 @@
+//! Any number of primaries, buses, relays, consumers and flushers, routed by id (issue
+//! 8, Deliver 2): a topology entry adds `db-2` (a shard owning other keys), `relay-2`
+//! (which primary's outbox, which bus), `consumer-2` (which bus, which cache) and
+//! `flusher-2` (which cache's queue). Each message goes to the node the topology names,
+//! the faults offered include the new nodes and act on them, and the invariants read
+//! every primary and every cached copy. The worked example is docs/scenarios.md's.
+use cachescope::sim::config::topology;
+use cachescope::sim::scenario::file;
+use cachescope::sim::{Event, Fault, Fixes, Invariant, Key, NodeId, NodeStatus, Run, Version};
+
+/// The ```json block of the doc that holds `"id": "<id>"`.
+fn example(id: &str) -> String {
+    let doc = include_str!("../docs/scenarios.md");
+    let at = doc
+        .find(&format!("\"id\": \"{id}\""))
+        .unwrap_or_else(|| panic!("{id} in the docs"));
+    let start = doc[..at].rfind("```json\n").expect("its block") + "```json\n".len();
+    doc[start..start + doc[start..].find("```").unwrap()].to_string()
+}
+
+fn id(text: &str) -> NodeId {
+    NodeId::parse(text).unwrap_or_else(|| panic!("{text}"))
+}
+
+fn run(text: &str, fix: Option<&str>) -> Run {
+    let s = file::from_json(text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_scenario();
+    let mut run = Run::new(s, Fixes::parse(s, fix).unwrap(), s.seed);
+    run.run_to_end();
+    run
+}
+
+fn hops(run: &Run) -> Vec<(NodeId, NodeId)> {
+    run.records().iter().filter_map(|r| r.hop).collect()
+}
+
+#[test]
+fn a_second_shard_its_relay_and_a_second_pool_route_by_id() {
+    let text = example("second-shard-unsubscribed-pool");
+    let (db2, relay2, cache2, consumer2) =
+        (id("db-2"), id("relay-2"), id("cache-2"), id("consumer-2"));
+    // The incident: relay-2 publishes db-2's change to the bus; only `consumer` hears
+    // it; cache-2 keeps v1.
+    let r = run(&text, None);
+    let w = r.world();
+    let h = hops(&r);
+    for hop in [
+        (NodeId::SERVICE, db2),
+        (id("service-2"), db2),
+        (relay2, db2),
+        (relay2, NodeId::BUS),
+        (NodeId::BUS, NodeId::CONSUMER),
+        (NodeId::CONSUMER, NodeId::CACHE),
+    ] {
+        assert!(h.contains(&hop), "{hop:?} in {h:?}\n{}", r.trace());
+    }
+    // user:2 lives in db-2 only: nothing about it reaches db, and relay never works.
+    assert!(!h.contains(&(NodeId::SERVICE, NodeId::DB)), "{}", r.trace());
+    assert!(!h
+        .iter()
+        .any(|(a, b)| *a == NodeId::RELAY || *b == NodeId::RELAY));
+    assert!(!h.contains(&(NodeId::BUS, consumer2)));
+    assert_eq!(w.nodes.db(db2).unwrap().read(Key(2)), Version(2));
+    assert_eq!(w.db().read(Key(2)), Version(0), "db has no user:2");
+    assert_eq!(w.committed(Key(2)), Version(2));
+    // The event's id is db-2's log sequence number (from 1001).
+    assert!(r.trace().contains("e1002"), "{}", r.trace());
+    let stale = Invariant::CacheMatchesDb.check(w).unwrap_err();
+    assert!(stale.contains("cache-2 holds user:2=v1"), "{stale}");
+    // The fix subscribes consumer-2, which deletes in cache-2: every copy matches
+    // the primary that owns its key, and no event is lost.
+    let r = run(&text, Some("subscribe-pool-2"));
+    let h = hops(&r);
+    assert!(h.contains(&(NodeId::BUS, consumer2)), "{}", r.trace());
+    assert!(h.contains(&(consumer2, cache2)), "{}", r.trace());
+    for inv in [Invariant::CacheMatchesDb, Invariant::NoLostEvent] {
+        assert_eq!(inv.check(r.world()), Ok(()), "{}", r.trace());
+    }
+}
+
+#[test]
+fn the_faults_offered_include_the_new_nodes_and_act_on_them() {
+    let text = example("second-shard-unsubscribed-pool");
+    let s = file::from_json(&text).unwrap().into_scenario();
+    let fixes = Fixes::parse(s, Some("subscribe-pool-2")).unwrap();
+    let mut run = Run::new(s, fixes, s.seed);
+    let faults = run.world().faults();
+    for node in ["db-2", "relay-2", "consumer-2", "cache-2", "service-2"] {
+        assert!(
+            faults.contains(&Event::Fault(Fault::Crash(id(node)))),
+            "crash {node} in {faults:?}"
+        );
+    }
+    // consumer-2 crashes before anything is published: the bus (at-most-once) sees
+    // its connection drop and pushes the change to `consumer` only, so cache-2 keeps
+    // the v1 reader-2 cached.
+    run.fire(Event::Fault(Fault::Crash(id("consumer-2"))))
+        .unwrap();
+    let w = run.world();
+    assert_eq!(w.status_of(id("consumer-2")), NodeStatus::Down);
+    let bus = w.nodes.bus(NodeId::BUS).unwrap();
+    assert_eq!(
+        bus.subscribers,
+        vec![
+            (NodeId::CONSUMER, NodeStatus::Up),
+            (id("consumer-2"), NodeStatus::Down)
+        ]
+    );
+    run.run_to_end();
+    let h = hops(&run);
+    assert!(
+        !h.contains(&(NodeId::BUS, id("consumer-2"))),
+        "{}",
+        run.trace()
+    );
+    assert!(Invariant::CacheMatchesDb.check(run.world()).is_err());
+    // A crash of db-2 loses the write sent to it (it is the one that owns user:2).
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.fire(Event::Fault(Fault::Crash(id("db-2")))).unwrap();
+    run.run_to_end();
+    assert_eq!(run.world().committed(Key(2)), Version(1), "{}", run.trace());
+    assert!(run.trace().contains("db-2"), "{}", run.trace());
+}
+
+/// Two write-behind caches, each drained by its own flusher: `flusher` drains
+/// `cache`, `flusher-2` drains `cache-2`; each acknowledged write reaches the primary.
+#[test]
+fn two_flushers_drain_two_write_behind_caches() {
+    let text = example("second-shard-unsubscribed-pool")
+        .replace("\"write_mode\": \"outbox\"", "\"write_mode\": \"behind\"")
+        .replace(
+            "{ \"id\": \"reader-2\", \"service\": \"service-2\" }\n    ]",
+            "{ \"id\": \"reader-2\", \"service\": \"service-2\" },\n      { \"id\": \"writer-2\", \"service\": \"service-2\" },\n      { \"id\": \"flusher-2\", \"cache\": \"cache-2\" }\n    ]",
+        )
+        .replace(
+            "\"writer\": [{ \"op\": \"write\", \"key\": 2, \"at_ms\": 50 }]",
+            "\"writer\": [{ \"op\": \"write\", \"key\": 1, \"at_ms\": 50 }],\n      \"writer-2\": [{ \"op\": \"write\", \"key\": 2, \"at_ms\": 60 }]",
+        );
+    let r = run(&text, None);
+    let h = hops(&r);
+    let w = r.world();
+    assert!(
+        h.contains(&(NodeId::FLUSHER, NodeId::DB)),
+        "{h:?}\n{}",
+        r.trace()
+    );
+    assert!(
+        h.contains(&(id("flusher-2"), id("db-2"))),
+        "{h:?}\n{}",
+        r.trace()
+    );
+    assert!(!h.contains(&(NodeId::FLUSHER, id("db-2"))), "{}", r.trace());
+    assert_eq!(w.db().read(Key(1)), Version(2));
+    assert_eq!(w.nodes.db(id("db-2")).unwrap().read(Key(2)), Version(2));
+    let f2 = w.nodes.flusher(id("flusher-2")).unwrap();
+    assert_eq!(f2.settings.cache, id("cache-2"));
+    assert_eq!(
+        w.nodes.cache(id("cache-2")).unwrap().behind.flusher,
+        id("flusher-2")
+    );
+    for inv in [Invariant::NoLostWrite, Invariant::ReadYourWrites] {
+        assert_eq!(inv.check(w), Ok(()), "{}", r.trace());
+    }
+}
+
+#[test]
+fn a_wrong_route_names_the_entry_and_the_field() {
+    let bad = |json: &str| {
+        let nodes: Result<Vec<topology::NodeSpec>, _> =
+            serde_json::from_str::<serde_json::Value>(json)
+                .map_err(|e| e.to_string())
+                .and_then(|v| topology::deserialize(v).map_err(|e| e.to_string()));
+        nodes.unwrap_err()
+    };
+    let e = bad(r#"[{"id": "relay-2", "db": "cache"}]"#);
+    assert!(e.contains("topology[1] (relay-2): \"db\""), "{e}");
+    let e = bad(r#"[{"id": "consumer-2", "bus": "bus-2"}]"#);
+    assert!(e.contains("topology[1] (consumer-2): \"bus\""), "{e}");
+    let e = bad(r#"[{"id": "db-2"}]"#);
+    assert!(
+        e.contains("topology[1] (db-2)") && e.contains("\"keys\""),
+        "{e}"
+    );
+    let e = bad(r#"[{"id": "db-2", "keys": [2]}, {"id": "db-3", "keys": [2]}]"#);
+    assert!(e.contains("topology[2] (db-3): \"keys\""), "{e}");
+    let e = bad(r#"[{"id": "cache-2", "keys": [2]}]"#);
+    assert!(e.contains("topology[1] (cache-2): \"keys\""), "{e}");
+    let e = bad(r#"[{"id": "flusher-2", "cache": "cache-3"}]"#);
+    assert!(e.contains("topology[1] (flusher-2): \"cache\""), "{e}");
+    let e = bad(r#"[{"id": "db-5", "keys": [2]}]"#);
+    assert!(e.contains("topology[1] (db-5)"), "{e}");
+    let ok = r#"[{"id": "bus-2"}, {"id": "consumer-2", "bus": "bus-2", "cache": "cache"}]"#;
+    let v: serde_json::Value = serde_json::from_str(ok).unwrap();
+    assert!(topology::deserialize(v).is_ok());
+}
