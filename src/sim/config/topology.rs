@@ -177,12 +177,13 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
         let at = format!("topology[{}] ({})", i + 1, n.id);
         if !addable(n.id) {
             return Err(format!(
-                "{at}: a topology lists clients, services, caches, the CDN edge, primaries, buses, relays, \
-                 consumers and flushers (reader, service-2, cache-2, cdn, db-2 … db-{MAX_DBS}, bus-2, relay-2, \
-                 consumer-2, flusher-2, …), and the region of the replica and the invalidator"
+                "{at}: a topology lists clients, services, caches, the CDN edge, primaries (db-2 … db-{MAX_DBS}), \
+                 buses, relays, consumers and flushers, and the region of the replica and the invalidator"
             ));
         }
-        pipeline(n, &at, &listed)?;
+        if let Some(wrong) = pipeline(n, &listed) {
+            return Err(format!("{at}: {wrong}"));
+        }
         let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator);
         if placed_only && (n.service.is_some() || n.cache.is_some() || n.reads.is_some()) {
             return Err(format!(
@@ -214,8 +215,7 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             );
             if !takes || !matches!(c, NodeId::Cache(_)) || !listed(c) {
                 return Err(format!(
-                    "{at}: \"cache\" is a service's cache node, the cache a consumer deletes in, or the cache \
-                     whose write-behind queue a flusher drains: one of the topology's caches"
+                    "{at}: \"cache\" is the cache a service fills, a consumer deletes in or a flusher drains"
                 ));
             }
         }
@@ -239,9 +239,8 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             .find(|m| m.keys.is_some_and(|k| k.0 & keys.0 != 0))
         {
             return Err(format!(
-                "topology[{}] ({}): \"keys\": {} owns a key {} owns already (a key lives in one primary)",
+                "topology[{}] ({}): \"keys\": a key {} owns already",
                 i + 1,
-                n.id,
                 n.id,
                 m.id
             ));
@@ -250,41 +249,58 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
     Ok(())
 }
 
-/// The event and write-behind routes of entry `n`: `db` only on a relay, naming a
-/// primary; `bus` on a relay, a consumer or a service, naming a bus; `keys` only on a
-/// second primary, and a second primary owns at least one key.
-fn pipeline(n: &NodeSpec, at: &str, listed: &dyn Fn(NodeId) -> bool) -> Result<(), String> {
-    if let Some(db) = n.db {
-        if !matches!(n.id, NodeId::Relay(_)) || !matches!(db, NodeId::Db(_)) || !listed(db) {
-            return Err(format!(
-                "{at}: \"db\" is the primary whose outbox a relay reads: db or one of the topology's db-2, …"
-            ));
-        }
-    }
-    if let Some(bus) = n.bus {
-        let takes = matches!(
+/// What is wrong with the event and write-behind routes of entry `n`, if anything:
+/// `db` only on a relay, naming a primary; `bus` on a relay, a consumer or a service,
+/// naming a bus; `keys` on a second primary, and only there.
+fn pipeline(n: &NodeSpec, listed: &dyn Fn(NodeId) -> bool) -> Option<&'static str> {
+    let db_ok =
+        |db: NodeId| matches!(n.id, NodeId::Relay(_)) && matches!(db, NodeId::Db(_)) && listed(db);
+    let bus_ok = |bus: NodeId| {
+        matches!(
             n.id,
             NodeId::Relay(_) | NodeId::Consumer(_) | NodeId::Service(_)
-        );
-        if !takes || !matches!(bus, NodeId::Bus(_)) || !listed(bus) {
+        ) && matches!(bus, NodeId::Bus(_))
+            && listed(bus)
+    };
+    if !n.db.map_or(true, db_ok) {
+        return Some("\"db\" is the primary whose outbox a relay reads (db, db-2, …)");
+    }
+    if !n.bus.map_or(true, bus_ok) {
+        return Some("\"bus\" is the bus a relay or service publishes to, or a consumer reads (bus, bus-2, …)");
+    }
+    let second = matches!(n.id, NodeId::Db(2..));
+    match n.keys {
+        None if second => Some("a second primary lists the keys it owns: \"keys\": [2]"),
+        Some(k) if second && k.0 == 0 => Some("\"keys\" lists at least one key"),
+        Some(_) if !second => Some("\"keys\" is what a second primary (db-2, …) owns"),
+        _ => None,
+    }
+}
+
+/// Whether `config` has a durable bus with two subscribers: a durable log keeps one
+/// committed offset, so one consumer reads it (an at-most-once bus pushes to each).
+pub fn check_durable(config: &super::Config) -> Result<(), String> {
+    if !config.bus.is_some_and(|b| b.durable) {
+        return Ok(());
+    }
+    let bus_of = |c: NodeId| config.route(c).bus.unwrap_or(NodeId::BUS);
+    let mut consumers = vec![NodeId::CONSUMER];
+    consumers.extend(
+        config
+            .topology
+            .iter()
+            .map(|n| n.id)
+            .filter(|id| matches!(id, NodeId::Consumer(_)) && *id != NodeId::CONSUMER),
+    );
+    for (i, c) in consumers.iter().enumerate() {
+        if let Some(d) = consumers[..i].iter().find(|d| bus_of(**d) == bus_of(*c)) {
             return Err(format!(
-                "{at}: \"bus\" is the bus a relay or a service publishes to, or a consumer subscribes to: bus \
-                 or one of the topology's bus-2, …"
+                "{c} and {d} both read {}, a durable log with one committed offset: give {c} a bus of its own",
+                bus_of(*c)
             ));
         }
     }
-    match (n.id, n.keys) {
-        (NodeId::Db(2..), None) => Err(format!(
-            "{at}: a second primary owns the keys it lists: \"keys\": [2] (db owns the rest)"
-        )),
-        (NodeId::Db(2..), Some(k)) if k.0 == 0 => Err(format!(
-            "{at}: \"keys\" lists at least one key (user:1 is 1 … user:64 is 64)"
-        )),
-        (NodeId::Db(2..), Some(_)) | (_, None) => Ok(()),
-        (_, Some(_)) => Err(format!(
-            "{at}: \"keys\" is what a second primary (db-2, …) owns; db owns every key no other lists"
-        )),
-    }
+    Ok(())
 }
 
 /// The list, read and checked (`check`): its error names the entry.
@@ -319,7 +335,7 @@ mod node_id {
 
 /// A list of keys by number (`[2, 3]`: `user:2`, `user:3`), each 1 to 64.
 mod key_list {
-    use super::KeySet64;
+    use super::{Key, KeySet64};
     use serde::{de, Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(keys: &Option<KeySet64>, s: S) -> Result<S::Ok, S::Error> {
@@ -328,13 +344,12 @@ mod key_list {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySet64>, D::Error> {
-        let list = Vec::<u16>::deserialize(d)?;
+        // Read as the settings' `keys` are (one reader in the page for both).
+        let list = Vec::<Key>::deserialize(d)?;
         let mut set = 0u64;
-        for k in list {
+        for Key(k) in list {
             if !(1..=64).contains(&k) {
-                return Err(de::Error::custom(format!(
-                    "{k} is not a key here: a key is a number from 1 (user:1) to 64"
-                )));
+                return Err(de::Error::custom("a key here is 1 (user:1) to 64"));
             }
             set |= 1 << (k - 1);
         }
