@@ -336,11 +336,12 @@ mod node_id {
 /// A list of keys by number (`[2, 3]`: `user:2`, `user:3`), each 1 to 64.
 mod key_list {
     use super::{Key, KeySet64};
-    use serde::{de, Deserialize, Deserializer, Serializer};
+    use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(keys: &Option<KeySet64>, s: S) -> Result<S::Ok, S::Error> {
-        let list: Vec<u16> = keys.iter().flat_map(|k| k.keys()).map(|k| k.0).collect();
-        s.collect_seq(list)
+        // Written as the settings' `keys` are.
+        let list: Vec<Key> = keys.map_or_else(Vec::new, |k| k.keys().collect());
+        list.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<KeySet64>, D::Error> {

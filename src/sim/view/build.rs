@@ -321,34 +321,22 @@ fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
         out.push((id, s.settings.cache));
         out.push((id, s.settings.reads));
     }
-    // The pipelines a topology routes by id (`db-2`, `relay-2`, …): each relay from
-    // the primary it reads to the bus it publishes to, each consumer from its bus to
-    // its cache, each flusher from its cache; only where there is more than one of a
-    // kind (the diagram draws the classic links itself).
-    let more = |id: NodeId| {
-        !matches!(
-            id,
-            NodeId::Relay(1) | NodeId::Consumer(1) | NodeId::Flusher(1)
-        )
-    };
-    for (id, r) in world.nodes.relays().filter(|(id, _)| more(*id)) {
-        out.extend([(r.settings.db, id), (id, r.settings.bus)]);
-    }
-    for (id, c) in world.nodes.consumers().filter(|(id, _)| more(*id)) {
-        out.extend([(c.settings.bus, id), (id, c.settings.cache)]);
-    }
-    for (id, f) in world.nodes.flushers().filter(|(id, _)| more(*id)) {
-        out.push((f.settings.cache, id));
-    }
-    for (id, s) in world.nodes.services() {
-        if s.settings.shards != Default::default() {
-            out.extend(
-                world
-                    .nodes
-                    .dbs()
-                    .map(|(db, _)| (id, db))
-                    .filter(|(_, db)| *db != NodeId::DB),
-            );
+    // What a topology routes by id beyond the first of each kind (`db-2`, `relay-2`,
+    // `consumer-2`, `flusher-2`; the diagram draws the first's links itself).
+    for (id, n) in world.nodes.iter() {
+        use crate::sim::nodes::Node;
+        match n {
+            Node::Db(_) if id != NodeId::DB => {
+                out.extend(world.nodes.services().map(|(s, _)| (s, id)));
+            }
+            Node::Relay(r) if id != NodeId::RELAY => {
+                out.extend([(r.settings.db, id), (id, r.settings.bus)]);
+            }
+            Node::Consumer(c) if id != NodeId::CONSUMER => {
+                out.extend([(c.settings.bus, id), (id, c.settings.cache)]);
+            }
+            Node::Flusher(f) if id != NodeId::FLUSHER => out.push((f.settings.cache, id)),
+            _ => {}
         }
     }
     // The invalidator: the commit log it tails, and the caches it deletes from.
