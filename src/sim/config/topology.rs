@@ -262,10 +262,10 @@ fn pipeline(n: &NodeSpec, listed: &dyn Fn(NodeId) -> bool) -> Option<&'static st
         ) && matches!(bus, NodeId::Bus(_))
             && listed(bus)
     };
-    if !n.db.map_or(true, db_ok) {
+    if !n.db.is_none_or(db_ok) {
         return Some("\"db\" is the primary whose outbox a relay reads (db, db-2, …)");
     }
-    if !n.bus.map_or(true, bus_ok) {
+    if !n.bus.is_none_or(bus_ok) {
         return Some("\"bus\" is the bus a relay or service publishes to, or a consumer reads (bus, bus-2, …)");
     }
     let second = matches!(n.id, NodeId::Db(2..));
