@@ -49,6 +49,18 @@ pub enum Fact {
         to: NodeId,
         payload: Payload,
     },
+    /// The world: a client that does not exist was to start a request (`route.rs`).
+    NoSuchClient {
+        node: NodeId,
+    },
+    /// The world: a message arrived for no node of this world (a client it does not
+    /// have, a kind it does not run); it is dropped.
+    Unrouted {
+        id: MsgId,
+        from: NodeId,
+        to: NodeId,
+        payload: Payload,
+    },
     /// The network: the database's reply to a read is slow (`total_ms` instead of
     /// `normal_ms`); `version`: what the database has as the step ends.
     SlowReply {

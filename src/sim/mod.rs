@@ -9,18 +9,6 @@
 //! framework (ARCHITECTURE.md lists the crates; tests/architecture.rs checks it).
 //! `cargo test` runs all of it natively. State is plain data, so
 //! a run can be snapshotted, stepped back, replayed and searched.
-/// `said!(w, outcome, narration)`: what a handler says about its step. In a quiet step
-/// (`World::step_quiet`) neither expression is evaluated: no text is built.
-macro_rules! said {
-    ($w:expr, $outcome:expr, $narration:expr $(,)?) => {
-        if $w.voice.is_quiet() {
-            $crate::sim::parts::Said::silent()
-        } else {
-            $crate::sim::parts::said($outcome, $narration)
-        }
-    };
-}
-
 mod act;
 mod behind;
 pub mod books;

@@ -3,15 +3,13 @@
 //! `world.rs`) calls these; split from it along that seam.
 //!
 //! A node answers with facts (`fact.rs`); the books (`books/observe.rs`) and the
-//! narration (`narrate/`) observe them after the step. A path that returns `None` leaves the words to
-//! the narration; `Some` is the text of a part still written in the world (a message
-//! for no node of this world, a client that does not exist).
+//! narration (`narrate/`) observe them after the step. What the world itself finds (a
+//! client that does not exist, a message for no node of this world) is a fact too.
 use super::config::SlowHop;
 use super::fact::Fact;
 use super::ids::{NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::{Actor, Ctx};
-use super::parts::Said;
 use super::parts::{Timer, TimerKind};
 use super::world::World;
 
@@ -27,13 +25,23 @@ impl World {
     }
 
     /// A client starts its next request.
-    pub(super) fn start_client(&mut self, node: NodeId) -> Option<Said> {
+    pub(super) fn start_client(&mut self, node: NodeId) {
         if !self.clients.iter().any(|c| c.id == node) {
-            return Some(said!(self, "no such client", ""));
+            self.facts.0.push(Fact::NoSuchClient { node });
+            return;
         }
         self.act_in_scratch(node, |a, ctx| a.on_start(ctx));
         self.apply_scratch(node);
-        None
+    }
+
+    /// `msg` is for no node of this world: it is dropped.
+    fn unrouted(&mut self, msg: &Message) {
+        self.facts.0.push(Fact::Unrouted {
+            id: msg.id,
+            from: msg.from,
+            to: msg.to,
+            payload: msg.payload,
+        });
     }
 
     /// The service handles `msg` with its own state; the world routes its answer and
@@ -58,7 +66,7 @@ impl World {
 
     /// The database handles `msg` with its own state; the world routes its answer and
     /// adds what the network does (a slow reply named by the request).
-    pub(super) fn deliver_to_db(&mut self, msg: &Message) -> Option<Said> {
+    pub(super) fn deliver_to_db(&mut self, msg: &Message) {
         self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the reply to one request slow (a pause, a
         // busy link), named by the request.
@@ -79,7 +87,6 @@ impl World {
                 version: msg.payload.key_opt().map_or(Version(0), |k| db.read(k)),
             });
         }
-        None
     }
 
     /// Node `node` handles one event (`handle` calls its `Actor` with a `Ctx`); the
@@ -89,16 +96,10 @@ impl World {
         self.apply_scratch(node);
     }
 
-    pub(super) fn deliver(&mut self, msg: &Message) -> Option<Said> {
+    pub(super) fn deliver(&mut self, msg: &Message) {
         match msg.to {
-            NodeId::Service(_) => {
-                self.deliver_to_service(msg);
-                None
-            }
-            NodeId::Cache(_) => {
-                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                None
-            }
+            NodeId::Service(_) => self.deliver_to_service(msg),
+            NodeId::Cache(_) => self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg)),
             NodeId::Db(_) => self.deliver_to_db(msg),
             NodeId::Replica(_) => {
                 let slow = match (msg.payload, self.slow_of(msg.flow)) {
@@ -110,45 +111,37 @@ impl World {
                     // The network: a read's reply named slow by its request.
                     ctx.delay_sends(slow);
                 });
-                None
             }
-            NodeId::Bus(_) | NodeId::Consumer(_) => {
+            NodeId::Bus(_)
+            | NodeId::Consumer(_)
+            | NodeId::Relay(_)
+            | NodeId::Flusher(_)
+            | NodeId::Invalidator => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                None
-            }
-            NodeId::Relay(_) => {
-                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                None
-            }
-            NodeId::Flusher(_) | NodeId::Invalidator => {
-                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                None
             }
             NodeId::Reader(_) | NodeId::Writer(_) => {
-                if !self.clients.iter().any(|c| c.id == msg.to) {
-                    return Some(said!(self, "ignored", ""));
+                if self.clients.iter().any(|c| c.id == msg.to) {
+                    self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
+                } else {
+                    self.unrouted(msg);
                 }
-                self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
-                None
             }
             // Any other node of this world (the CDN edge, a kind added later): its
             // own handler, by id, with no books of its kind.
             other if self.nodes.contains(other) => {
-                self.run_node(other, |a, ctx| a.on_msg(ctx, msg));
-                None
+                self.run_node(other, |a, ctx| a.on_msg(ctx, msg))
             }
-            _ => Some(said!(self, "ignored", "")),
+            _ => self.unrouted(msg),
         }
     }
 
-    pub(super) fn fire(&mut self, timer: &Timer) -> Option<Said> {
+    pub(super) fn fire(&mut self, timer: &Timer) {
         if let TimerKind::Restart { node } = timer.kind {
             // The supervisor's timer: it restarts the node.
             super::fault::restart(self, node, true);
-            return None;
+            return;
         }
         let (owner, kind) = (timer.owner, timer.kind);
         self.run_node(owner, |a, ctx| a.on_timer(ctx, kind));
-        None
     }
 }

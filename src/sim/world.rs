@@ -463,17 +463,17 @@ impl World {
 
     /// One event's transition: the state changes and its facts are recorded; then the
     /// observers read them with the state after: the books (`books/observe.rs`), and
-    /// the narration (not in quiet mode), where the world's own code (a message for no
-    /// node) has not said it already.
+    /// the narration (not in quiet mode).
     fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
         self.facts.begin(self.next_msg);
         // The message that arrives, if one does: the books read it after the step.
         let mut arrived = None;
-        let (actor, hop, s) = match event {
+        let (actor, hop) = match event {
             Event::Start(node) => {
                 let at = self.nominal_ms(event).unwrap_or(self.now_ms);
                 self.now_ms = self.now_ms.max(at);
-                (node, None, self.start_client(node))
+                self.start_client(node);
+                (node, None)
             }
             Event::Deliver(id) => {
                 let pos = self
@@ -488,19 +488,18 @@ impl World {
                 // A partition loses what crosses it, either way.
                 let cut = self.status_of(msg.from) == NodeStatus::Partitioned
                     || (!self.cuts.is_empty() && super::partition::is_cut(self, msg.from, msg.to));
-                let s = if self.is_up(msg.to) && !cut {
-                    self.deliver(&msg)
+                if self.is_up(msg.to) && !cut {
+                    self.deliver(&msg);
                 } else {
                     self.lost(&msg);
-                    None
-                };
-                (msg.to, hop, s)
+                }
+                (msg.to, hop)
             }
             Event::Fault(fault) => {
                 // A fault happens now: time does not move.
                 let actor = fault.actor(self).unwrap_or(NodeId::SERVICE);
                 super::fault::inject(self, fault);
-                (actor, None, None)
+                (actor, None)
             }
             Event::Fire(id) => {
                 let pos = self
@@ -510,16 +509,16 @@ impl World {
                     .ok_or(StepError::NotEnabled(event))?;
                 let timer = self.timers.remove(pos);
                 self.now_ms = self.now_ms.max(timer.at_ms);
-                let s = self.fire(&timer);
-                (timer.owner, None, s)
+                self.fire(&timer);
+                (timer.owner, None)
             }
         };
         // The observers: the books (in a quiet step too), then the narration.
         super::books::observe(self, arrived.as_ref());
-        let s = match s {
-            Some(s) => s,
-            None if self.voice.is_quiet() => Said::silent(),
-            None => super::narrate::step(self, actor, hop),
+        let s = if self.voice.is_quiet() {
+            Said::silent()
+        } else {
+            super::narrate::step(self, actor, hop)
         };
         let step = Step {
             event,

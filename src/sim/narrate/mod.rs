@@ -116,6 +116,25 @@ fn first(w: &World, facts: &[Fact]) -> Said {
             }
             s
         }
+        // The world's own: what no node handled (`route.rs`).
+        Some(Fact::NoSuchClient { node }) => said(
+            "no such client",
+            format!(
+                "{node} is not a client of this scenario: it has no request to start, so nothing happens."
+            ),
+        ),
+        Some(Fact::Unrouted {
+            id,
+            from,
+            to,
+            payload,
+        }) => said(
+            "ignored",
+            format!(
+                "The message {id} from {from} ({payload}) is for {to}, which this scenario does not run: it is \
+                 dropped."
+            ),
+        ),
         // Never first: they follow the fact they are about.
         Some(
             Fact::SlowReply { .. }
