@@ -152,7 +152,7 @@ fn random_run(id: &str, fixes: &[&str], seed: u64, faults: bool) -> Run {
 
 #[path = "narration/claims.rs"]
 mod claims;
-use claims::{ending_errors, step_errors};
+use claims::{ending_errors, ending_text_errors, step_errors};
 
 fn check_words(runs: &[Run]) {
     let mut wrong = Vec::new();
@@ -193,6 +193,40 @@ fn every_sentence_of_every_story_is_true_of_its_state() {
 #[test]
 fn every_sentence_is_true_in_other_orders_and_with_faults() {
     check_words(&other_runs());
+}
+
+/// The ending's claims are read against every cached copy, not only the first cache
+/// node's: near-cache-stale ends with service-2's near copy at v1 and the shared cache
+/// empty, so a claim about either that the state does not back is caught.
+#[test]
+fn an_ending_is_read_against_every_cached_copy() {
+    let r = run("near-cache-stale", &[]);
+    let w = r.world();
+    assert!(ending_errors(&r).is_empty(), "{:?}", ending_errors(&r));
+    for wrong in [
+        "Service-2's near cache keeps user:1 = v2 while the database has v2.",
+        "Every cached copy of user:1 (service-2's near cache, the cache) and the database hold v2.",
+        "Every cached copy matches the primary at the end.",
+    ] {
+        assert!(!ending_text_errors(w, wrong).is_empty(), "{wrong} passed");
+    }
+    assert!(ending_text_errors(
+        w,
+        "Service-2's near cache keeps user:1 = v1 while the database has v2."
+    )
+    .is_empty());
+    // Through a CDN edge that keeps v1 after a write that bypassed it.
+    let edge = common::cache_aside_write_with(
+        "through-a-cdn",
+        r#""topology": [{"id": "cdn", "service": "service"}, {"id": "reader", "service": "cdn"}],"#,
+    );
+    let w = edge.world();
+    assert!(ending_text_errors(
+        w,
+        "The CDN edge holds user:1 = v1 while the database has v2."
+    )
+    .is_empty());
+    assert!(!ending_text_errors(w, "The CDN edge holds user:1 = v2.").is_empty());
 }
 
 #[test]

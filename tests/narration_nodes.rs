@@ -51,8 +51,25 @@ fn near_caches(tracking: bool) -> &'static cachescope::sim::Scenario {
     )
 }
 
+/// A CDN edge in front of `service-2` (two pools, tests/cdn.rs): the reader and the
+/// writer go through the edge, whose origin is `service-2` and its `cache-2`.
+fn cdn_over_pools() -> &'static cachescope::sim::Scenario {
+    with_settings(
+        "cache-aside-write",
+        "cdn-over-pools",
+        r#""topology": [
+      {"id": "cache-2"},
+      {"id": "service-2", "cache": "cache-2"},
+      {"id": "cdn", "service": "service-2"},
+      {"id": "reader", "service": "cdn"},
+      {"id": "writer", "service": "cdn"}
+    ],"#,
+    )
+}
+
 /// The multi-node scenarios: the second region of the catalog, with and without its
-/// fix, two cache pools in three stories, near caches with and without tracking.
+/// fix, two cache pools in three stories, near caches with and without tracking, a
+/// CDN edge in front of the second pool.
 fn scenarios_with_many() -> Vec<(&'static cachescope::sim::Scenario, Fixes)> {
     let region = scenarios::find("cross-region-read-your-writes").unwrap();
     let mut out = vec![
@@ -60,6 +77,7 @@ fn scenarios_with_many() -> Vec<(&'static cachescope::sim::Scenario, Fixes)> {
         (region, Fixes::parse(region, ["remote-marker"]).unwrap()),
         (near_caches(false), Fixes::none()),
         (near_caches(true), Fixes::none()),
+        (cdn_over_pools(), Fixes::none()),
     ];
     for base in ["cache-aside-write", "stale-set-race", "stampede"] {
         out.push((two_pools(base), Fixes::none()));
@@ -105,6 +123,31 @@ fn naming_errors(rec: &StepRecord, before: &World, after: &World) -> Vec<String>
     }
     // The step's own node, when it is a service or a cache of a kind with several.
     let acted = rec.actor;
+    // The CDN edge's steps say it is the edge, and an origin they mention is the
+    // edge's own, by name where there are several services.
+    if acted == NodeId::Cdn && !text.is_empty() {
+        let origin = after
+            .nodes
+            .cdn(NodeId::Cdn)
+            .map(|c| c.settings.origin)
+            .expect("the edge has an origin");
+        if !text.contains("CDN edge") {
+            errors.push("a step of the CDN edge does not say it is the edge".to_string());
+        }
+        if services.len() > 1 && text.contains("origin") && !has_word(text, &origin.to_string()) {
+            errors.push(format!("speaks of the origin without naming {origin}"));
+        }
+    }
+    // A client routed through the edge asks the edge, not a service.
+    if rec.actor.is_client() && after.config.route(rec.actor).service == Some(NodeId::Cdn) {
+        let asks = text.contains(" asks ");
+        if asks && !text.contains("asks the CDN edge") {
+            errors.push(format!(
+                "says {} asks someone other than the CDN edge",
+                rec.actor
+            ));
+        }
+    }
     // A fault on a message is the network's act (the trace names its destination).
     let network = matches!(
         rec.event,
@@ -138,6 +181,10 @@ fn naming_errors(rec: &StepRecord, before: &World, after: &World) -> Vec<String>
         if let Some(m) = before.net.iter().find(|m| m.id == id) {
             involved.extend([m.from, m.to]);
         }
+    }
+    // The CDN edge's step may say what its origin did or did not do.
+    if acted == NodeId::Cdn {
+        involved.extend(after.nodes.cdn(NodeId::Cdn).map(|c| c.settings.origin));
     }
     let their_caches: Vec<NodeId> = involved
         .iter()
@@ -354,6 +401,36 @@ fn every_step_names_the_node_that_acted_in_other_orders_and_with_faults() {
         }
     }
     assert!(steps > 500, "only {steps} steps");
+}
+
+/// Through the CDN edge: the edge's steps name service-2, its origin, and a reader's
+/// request is said to go to the edge; its hit is the edge's, not a service's.
+#[test]
+fn the_cdn_edge_names_its_origin_where_there_are_several_services() {
+    let s = cdn_over_pools();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    let edge: Vec<&StepRecord> = run
+        .records()
+        .iter()
+        .filter(|r| r.actor == NodeId::Cdn && !r.narration.is_empty())
+        .collect();
+    assert!(edge.len() >= 4, "{} steps of the edge", edge.len());
+    let stored = edge
+        .iter()
+        .find(|r| r.outcome.starts_with("cdn stored"))
+        .expect("the edge stores the origin's answer");
+    assert!(
+        stored
+            .narration
+            .starts_with("service-2, the origin, answers"),
+        "{}",
+        stored.narration
+    );
+    assert!(run
+        .records()
+        .iter()
+        .any(|r| r.narration.starts_with("reader asks the CDN edge to read")));
 }
 
 /// The classic topology keeps "the service" and "the cache".

@@ -182,11 +182,12 @@ pub enum FaultFact {
 /// counts its kind keeps (zero for what it does not keep).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Held {
-    /// A service's open requests.
+    /// A service's open requests (the CDN edge's: the requests it was forwarding).
     pub requests: u32,
     /// A service's near cache entries.
     pub near_keys: u32,
-    /// A cache node's entries, its write-behind queue and its disk log.
+    /// A cache node's entries (the CDN edge's: its stored responses), its write-behind
+    /// queue and its disk log.
     pub keys: u32,
     pub queued: u32,
     pub logged: u32,
@@ -428,6 +429,13 @@ fn held(w: &World, node: NodeId) -> Held {
             }
         }
         NodeId::Replica(_) => held.position = w.nodes.replica(node).map_or(0, |r| r.position),
+        // The CDN edge's stored responses and the requests it was forwarding.
+        NodeId::Cdn => {
+            if let Some(c) = w.nodes.cdn(node) {
+                held.keys = n(c.entries.len());
+                held.requests = n(c.forwarded.len());
+            }
+        }
         _ => {}
     }
     held

@@ -2,6 +2,7 @@
 //! like, and what is wrong with one step's words or a run's ending. Split from
 //! tests/narration.rs, whose tests call these.
 use super::*;
+use cachescope::sim::books::copies;
 use cachescope::sim::config::WriteMode;
 
 /// The key and version right after `prefix` in `text`, for every place it occurs:
@@ -43,6 +44,62 @@ pub(super) fn key_versions(text: &str, prefix: &str) -> Vec<(Key, Version)> {
 
 pub(super) fn live(w: &World, key: Key) -> Option<Version> {
     w.cache().live(key, w.now_ms).map(|e| e.version)
+}
+
+/// Which cached copy the words just before a verb name ("The cache", "cache-2",
+/// "service-2's near cache", "the CDN edge"): its holder, and whether it is a near
+/// cache. `None`: not a cache's words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Holder {
+    node: NodeId,
+    near: bool,
+}
+
+pub(super) fn holder_named(w: &World, before: &str) -> Option<Holder> {
+    let lower = before.to_lowercase();
+    if lower.ends_with("cdn edge") {
+        return Some(Holder {
+            node: NodeId::Cdn,
+            near: false,
+        });
+    }
+    if let Some(owner) = lower.strip_suffix("'s near cache") {
+        let word = owner.rsplit(' ').next().unwrap_or(owner);
+        let node = w
+            .nodes
+            .services()
+            .map(|(id, _)| id)
+            .find(|id| id.to_string() == word)?;
+        return Some(Holder { node, near: true });
+    }
+    let word = lower.rsplit(' ').next().unwrap_or(&lower);
+    if let Some(node) = w
+        .nodes
+        .caches()
+        .map(|(id, _)| id)
+        .find(|id| id.to_string() == word)
+    {
+        return Some(Holder { node, near: false });
+    }
+    // "The cache", "the shared cache": the cache node of the classic topology.
+    (lower.ends_with(" cache") || lower == "the cache" || lower.ends_with(". the cache")).then_some(
+        Holder {
+            node: NodeId::CACHE,
+            near: false,
+        },
+    )
+}
+
+/// The live copy of `key` that `holder` keeps (every cached copy: `books::copies`).
+pub(super) fn copy_of(w: &World, holder: Holder, key: Key) -> Option<Version> {
+    copies(w)
+        .find(|c| {
+            c.holder == holder.node
+                && c.near == holder.near
+                && c.key == key
+                && c.entry.expires_ms > w.now_ms
+        })
+        .map(|c| c.entry.version)
 }
 
 /// Plural nouns that must not follow a count of one, and the "(s)" shortcut.
@@ -285,7 +342,12 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
 /// What is wrong with the ending of `r`, read against its last state.
 pub(super) fn ending_errors(r: &Run) -> Vec<String> {
     let w = r.world();
-    let text = r.scenario.epilogue(w, &r.fixes);
+    ending_text_errors(w, &r.scenario.epilogue(w, &r.fixes))
+}
+
+/// What is wrong with `text`, an ending, read against `w`, the run's last state.
+pub(super) fn ending_text_errors(w: &World, text: &str) -> Vec<String> {
+    let text = text.to_string();
     let mut errors = plural_errors(&text);
     for (k, v) in key_versions(&text, "both hold ") {
         if live(w, k) != Some(v) || w.db().read(k) != v {
@@ -296,15 +358,24 @@ pub(super) fn ending_errors(r: &Run) -> Vec<String> {
             ));
         }
     }
-    for s in after(&text, "ache holds ") {
-        let (key, rest) = key_at(s).map_or((Key(1), s), |(k, r)| {
+    // What an ending says each holder keeps, against that holder's copy: the cache
+    // node it names, a service's near cache or the CDN edge (every cached copy).
+    for (i, verb) in text
+        .match_indices(" holds ")
+        .chain(text.match_indices(" keeps "))
+    {
+        let Some(holder) = holder_named(w, &text[..i]) else {
+            continue;
+        };
+        let rest = &text[i + verb.len()..];
+        let (key, rest) = key_at(rest).map_or((Key(1), rest), |(k, r)| {
             (k, r.strip_prefix(" = ").unwrap_or(r))
         });
+        let held = copy_of(w, holder, key);
         if let Some((v, rest)) = version_at(rest) {
-            if live(w, key) != Some(v) {
+            if held != Some(v) {
                 errors.push(format!(
-                    "says the cache holds {key} = {v}, but it holds {:?}",
-                    live(w, key)
+                    "says {holder:?} holds {key} = {v}, but it holds {held:?}"
                 ));
             }
             if let Some((db, _)) = rest
@@ -313,19 +384,58 @@ pub(super) fn ending_errors(r: &Run) -> Vec<String> {
             {
                 if w.db().read(key) != db || db == v {
                     errors.push(format!(
-                        "says the database has {key} = {db} unlike the cache; it has {}",
+                        "says the database has {key} = {db} unlike {holder:?}; it has {}",
                         w.db().read(key)
                     ));
                 }
             }
         } else if let Some(rest) = rest.strip_prefix("nothing for ") {
             if let Some((k, _)) = key_at(rest) {
-                if live(w, k).is_some() {
+                if copy_of(w, holder, k).is_some() {
                     errors.push(format!(
-                        "says the cache holds nothing for {k}, but it holds {:?}",
-                        live(w, k)
+                        "says {holder:?} holds nothing for {k}, but it holds {:?}",
+                        copy_of(w, holder, k)
                     ));
                 }
+            }
+        }
+    }
+    // "Every cached copy of user:1 (…) and the database hold v2": every copy there is.
+    for s in after(&text, "Every cached copy of ") {
+        let Some((key, rest)) = key_at(s) else {
+            continue;
+        };
+        let Some(v) = rest
+            .split_once(" hold ")
+            .and_then(|(_, r)| version_at(r))
+            .map(|(v, _)| v)
+        else {
+            continue;
+        };
+        let copies: Vec<_> = copies(w)
+            .filter(|c| c.key == key && c.entry.expires_ms > w.now_ms)
+            .collect();
+        if copies.is_empty() || w.db().read(key) != v {
+            errors.push(format!(
+                "says every cached copy of {key} and the database hold {v}; {} copies, database {}",
+                copies.len(),
+                w.db().read(key)
+            ));
+        }
+        for c in copies.iter().filter(|c| c.entry.version != v) {
+            errors.push(format!(
+                "says every cached copy of {key} holds {v}, but {} holds {}",
+                c.holder, c.entry.version
+            ));
+        }
+    }
+    if text.contains("Every cached copy matches the primary") {
+        for c in copies(w).filter(|c| c.entry.expires_ms > w.now_ms) {
+            if c.entry.version != w.db().read(c.key) {
+                errors.push(format!(
+                    "says every cached copy matches the primary, but {} holds {} = {}",
+                    c.holder, c.key, c.entry.version
+                ));
             }
         }
     }

@@ -5,8 +5,10 @@ use super::super::behind::FlusherFact;
 use super::super::cache_node::CacheFact;
 use super::super::fact::Fact;
 use super::super::parts::{said, Said};
+use super::names::Cast;
 
-pub(super) fn say(facts: &[Fact]) -> Said {
+pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
+    let cap_cache = n.cache.cap();
     let mut step = Said::silent();
     let mut batch: Vec<String> = Vec::new();
     for fact in facts {
@@ -37,7 +39,7 @@ pub(super) fn say(facts: &[Fact]) -> Said {
                 said(
                     format!("queued {version}"),
                     format!(
-                        "The cache stores {key} = {version} and acknowledges the write at once.{queued}{disk}"
+                        "{cap_cache} stores {key} = {version} and acknowledges the write at once.{queued}{disk}"
                     ),
                 )
             }

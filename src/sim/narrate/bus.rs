@@ -6,6 +6,7 @@ use super::super::fact::Fact;
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::names::Cast;
 
 /// A step of the bus: its first fact, then the events it delivered (or why none).
 pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
@@ -188,7 +189,8 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
 }
 
 /// A step of the consumer: what arrived, then what it did with its inbox.
-pub(super) fn consumer(facts: &[Fact]) -> Said {
+pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
+    let (the_cache, cap_cache) = (n.cache, n.cache.cap());
     let mut head = None;
     let mut then = String::new();
     for fact in facts {
@@ -219,7 +221,7 @@ pub(super) fn consumer(facts: &[Fact]) -> Said {
                 };
                 head = Some((
                     format!("handled {}", ev.id),
-                    format!("The cache {what}: {} is handled. ", ev.id),
+                    format!("{cap_cache} {what}: {} is handled. ", ev.id),
                 ))
             }
             ConsumerFact::Handled { ev, acked: true } => then.push_str(&format!(
@@ -254,7 +256,7 @@ pub(super) fn consumer(facts: &[Fact]) -> Said {
                     ));
                 }
                 then.push_str(&format!(
-                    "It writes the event's value into the cache: set {} = {} (an update, not a delete).",
+                    "It writes the event's value into {the_cache}: set {} = {} (an update, not a delete).",
                     ev.key, ev.version
                 ));
             }
@@ -267,7 +269,7 @@ pub(super) fn consumer(facts: &[Fact]) -> Said {
                 ev.id, ev.key
             )),
             ConsumerFact::Applying { ev, .. } => then.push_str(&format!(
-                "It deletes {} from the cache, so that the next read loads {} or newer.",
+                "It deletes {} from {the_cache}, so that the next read loads {} or newer.",
                 ev.key, ev.version
             )),
             ConsumerFact::Stray => return said("ignored", ""),

@@ -6,8 +6,11 @@ use super::super::ids::{Key, NodeId, Version};
 use super::super::msg::{LeaseReply, Payload, Refusal};
 use super::super::parts::{said, Said, Stage, TimerKind};
 use super::super::world::World;
+use super::names::Cast;
 
-pub(super) fn say(w: &World, fact: CacheFact) -> Said {
+pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
+    let (the_cache, cap_cache) = (n.cache, n.cache.cap());
+    let (the_service, cap_service) = (n.service, n.service.cap());
     match fact {
         CacheFact::Hit {
             key,
@@ -21,21 +24,21 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             };
             let want = w.expected(key);
             let absent = if v == Version(0) {
-                format!(" It is a cached \"not found\": the service will answer that {key} does not exist.")
+                format!(" It is a cached \"not found\": {the_service} will answer that {key} does not exist.")
             } else {
                 String::new()
             };
             let behind = if v < want {
-                format!(" But the database has {want}: the cache's copy is out of date.")
+                format!(" But the database has {want}: {the_cache}'s copy is out of date.")
             } else if v > want {
-                format!(" But the database has committed only {want}: the cache's {v} is not a committed version.")
+                format!(" But the database has committed only {want}: {the_cache}'s {v} is not a committed version.")
             } else {
                 String::new()
             };
             said(
                 format!("hit {v}"),
                 format!(
-                    "The cache has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
+                    "{cap_cache} has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
                      not touched.{absent}{behind}"
                 ),
             )
@@ -57,7 +60,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             let note = match lease {
                 LeaseReply::None => String::new(),
                 LeaseReply::Granted(t) => format!(
-                    " The cache hands out lease #{t} for {key}: only a set carrying #{t} may fill the key, and a \
+                    " {cap_cache} hands out lease #{t} for {key}: only a set carrying #{t} may fill the key, and a \
                      delete of the key invalidates the lease."
                 ),
                 LeaseReply::Wait => format!(
@@ -74,10 +77,11 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             said(
                 format!("miss{suffix}"),
                 if lease == LeaseReply::Wait {
-                    format!("The cache has no {key}: a miss.{note}")
+                    format!("{cap_cache} has no {key}: a miss.{note}")
                 } else {
                     format!(
-                        "The cache has no {key}: a miss. The service must load it from the database.{note}{marker}"
+                        "{cap_cache} has no {key}: a miss. {cap_service} must load it from {}.{note}{marker}",
+                        miss_source(w, marked)
                     )
                 },
             )
@@ -96,7 +100,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             let want = w.expected(key);
             let ahead = if version > want {
                 format!(
-                    " But the database has committed only {want}: the cache now holds {version}, a version no \
+                    " But the database has committed only {want}: {the_cache} now holds {version}, a version no \
                      committed row has, and that may never commit."
                 )
             } else {
@@ -112,7 +116,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                         ", and nothing in flight removes it before its TTL ends at {expires} ms"
                     ),
                 };
-                format!(" But the database already has {want}: the cache now serves a stale value{until}.")
+                format!(" But the database already has {want}: {the_cache} now serves a stale value{until}.")
             } else {
                 String::new()
             };
@@ -126,7 +130,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             };
             said(
                 format!("stored {version}"),
-                format!("The cache stores {key} = {version}, {ttl}.{negative}{stale}{ahead}"),
+                format!("{cap_cache} stores {key} = {version}, {ttl}.{negative}{stale}{ahead}"),
             )
         }
         CacheFact::Refused {
@@ -144,13 +148,13 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
                 };
                 said(
                     "refused: outdated",
-                    format!("The cache refuses the set of {version}: {how}. The stale value never lands."),
+                    format!("{cap_cache} refuses the set of {version}: {how}. The stale value never lands."),
                 )
             }
             Refusal::LeaseInvalid => said(
                 "refused: lease invalid",
                 format!(
-                    "The cache refuses the set of {key} = {version}: its lease{} is no longer valid, because a \
+                    "{cap_cache} refuses the set of {key} = {version}: its lease{} is no longer valid, because a \
                      delete invalidated it. The stale value never lands; until something fills {key}, a read \
                      misses and loads the current row.",
                     token.map(|t| format!(" #{t}")).unwrap_or_default()
@@ -160,7 +164,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
         CacheFact::MarkerSet { key } => said(
             "marker set",
             format!(
-                "The cache sets a remote marker for {key}: until the write has replicated to this region, a miss \
+                "{cap_cache} sets a remote marker for {key}: until the write has replicated to this region, a miss \
                  of {key} here will read the primary, not the local replica (Facebook's memcache, NSDI 2013 §5)."
             ),
         ),
@@ -171,9 +175,9 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             marker,
         } => {
             let what = match held {
-                Some(v) => format!("The cache deletes {key} (it held {v})."),
+                Some(v) => format!("{cap_cache} deletes {key} (it held {v})."),
                 None => format!(
-                    "The cache deletes {key}; it was not cached, so there is nothing to remove."
+                    "{cap_cache} deletes {key}; it was not cached, so there is nothing to remove."
                 ),
             };
             let extra = match then {
@@ -203,7 +207,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
         } => said(
             "locked",
             format!(
-                "The cache gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until \
+                "{cap_cache} gives {holder}'s request the lock on {key} (an atomic add of lock:{}), until \
                  {until_ms} ms: long enough for a load, short enough that a crashed holder does not block the key \
                  for ever.",
                 key.0
@@ -219,7 +223,7 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
         ),
         CacheFact::Unlocked { key } => said(
             "unlocked",
-            format!("The cache releases the lock on {key}."),
+            format!("{cap_cache} releases the lock on {key}."),
         ),
         CacheFact::Expired { key, held } => {
             let want = w.expected(key);
@@ -236,19 +240,65 @@ pub(super) fn say(w: &World, fact: CacheFact) -> Said {
             said(
                 "expired",
                 format!(
-                    "{key}'s TTL ran out: the cache drops it, and until something fills it again a read misses \
-                     and loads the row from the database.{note}"
+                    "{key}'s TTL ran out: {the_cache} drops it, and until something fills it again a read misses \
+                     and loads the row from {}.{note}",
+                    expired_source(w)
                 ),
             )
         }
         CacheFact::NothingToExpire { key } => {
             said("nothing to expire", format!("{key} was already gone."))
         }
-        CacheFact::WbQueued { .. } => super::behind::say(&[fact.into()]),
+        CacheFact::WbQueued { .. } => super::behind::say(n, &[fact.into()]),
         CacheFact::Ignored { payload } => said(
             "ignored",
-            format!("The cache does not handle {payload}."),
+            format!("{cap_cache} does not handle {payload}."),
         ),
+    }
+}
+
+/// Where a service loads a miss from, as `load.rs` sends it: by its settings, the
+/// database, the primary (a replica exists but it reads the primary) or its read
+/// replica; the primary when the key has a remote marker.
+fn source_of(w: &World, service: NodeId, marked: bool) -> &'static str {
+    let Some(s) = w.nodes.service(service).map(|s| s.settings) else {
+        return "the database";
+    };
+    match (marked, s.reads == s.db, s.has_replica) {
+        (true, _, _) => "the primary",
+        (false, true, false) => "the database",
+        (false, true, true) => "the primary",
+        (false, false, _) => "its read replica",
+    }
+}
+
+/// Where the service the cache answered this step will load its miss from.
+fn miss_source(w: &World, marked: bool) -> &'static str {
+    let cache = super::acting_cache(w);
+    let asked = w
+        .net
+        .iter()
+        .find(|m| {
+            m.id.0 >= w.facts.1.first_msg && m.from == cache && matches!(m.to, NodeId::Service(_))
+        })
+        .map_or(NodeId::SERVICE, |m| m.to);
+    source_of(w, asked, marked)
+}
+
+/// Where a read that misses the acting cache node loads from: its services' source,
+/// or "the database or a replica" where they differ.
+fn expired_source(w: &World) -> &'static str {
+    let cache = super::acting_cache(w);
+    let mut sources = w
+        .nodes
+        .services()
+        .filter(|(_, s)| s.settings.cache == cache)
+        .map(|(id, _)| source_of(w, id, false));
+    let first = sources.next().unwrap_or("the database");
+    if sources.all(|s| s == first) {
+        first
+    } else {
+        "the database or a replica"
     }
 }
 

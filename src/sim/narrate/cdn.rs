@@ -4,6 +4,7 @@
 use super::super::cdn::CdnFact;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::names::Cast;
 
 /// Seconds as `Cache-Control` spells them (`60`, `0.25`).
 fn secs(ms: u64) -> String {
@@ -23,8 +24,13 @@ fn span(ms: u64) -> String {
     }
 }
 
-pub(super) fn say(w: &World, fact: CdnFact) -> Said {
+pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
     let me = "The CDN edge";
+    // The origin by name where there are several services.
+    let (the_origin, cap_origin) = match n.service.id {
+        Some(id) => (format!("{id}, the origin,"), format!("{id}, the origin,")),
+        None => ("the origin".to_string(), "The origin".to_string()),
+    };
     match fact {
         CdnFact::Hit {
             client,
@@ -44,8 +50,8 @@ pub(super) fn say(w: &World, fact: CdnFact) -> Said {
             said(
                 format!("cdn hit {key}={version}"),
                 format!(
-                    "{me} has a fresh stored response for {key} ({version}, Age {}) and answers {client} itself: the \
-                     origin never sees this request; {verdict}.",
+                    "{me} has a fresh stored response for {key} ({version}, Age {}) and answers {client} itself: \
+                     {the_origin} never sees this request; {verdict}.",
                     span(age_ms)
                 ),
             )
@@ -101,7 +107,7 @@ pub(super) fn say(w: &World, fact: CdnFact) -> Said {
             said(
                 format!("cdn stored {key}={version}"),
                 format!(
-                    "The origin answers {key} = {version}; the CDN edge stores the response for {} ({header}), until {expires_ms} \
+                    "{cap_origin} answers {key} = {version}; the CDN edge stores the response for {} ({header}), until {expires_ms} \
                      ms, and passes it on to {client}.{note}",
                     span(ttl_ms)
                 ),
@@ -114,7 +120,7 @@ pub(super) fn say(w: &World, fact: CdnFact) -> Said {
             ..
         } => said(
             format!("cdn passes {key}=none"),
-            format!("The origin finds no {key}; the CDN edge passes the answer on to {client} and stores nothing."),
+            format!("{cap_origin} finds no {key}; the CDN edge passes the answer on to {client} and stores nothing."),
         ),
         CdnFact::Purged {
             client,
@@ -129,7 +135,7 @@ pub(super) fn say(w: &World, fact: CdnFact) -> Said {
             said(
                 format!("cdn purged {key}"),
                 format!(
-                    "The origin acknowledges {key} = {version}; the CDN edge purges {what} by key, as Fastly's purge API, \
+                    "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {what} by key, as Fastly's purge API, \
                      Cloudflare's purge by URL and CloudFront's invalidations do (RFC 9111 §4.4 asks an HTTP cache \
                      to invalidate after a successful write), and passes the answer on to {client}."
                 ),
@@ -151,7 +157,7 @@ pub(super) fn say(w: &World, fact: CdnFact) -> Said {
             };
             said(
                 format!("cdn passes ok {key}={version}"),
-                format!("The origin acknowledges {key} = {version}; the CDN edge passes the answer on to {client}.{keeps}"),
+                format!("{cap_origin} acknowledges {key} = {version}; the CDN edge passes the answer on to {client}.{keeps}"),
             )
         }
         CdnFact::Passed { client, payload } => said(

@@ -4,11 +4,14 @@ use super::super::books::{newest, StaleRead};
 use super::super::client::ClientFact;
 use super::super::config::{Op, WriteMode};
 use super::super::fact::Fact;
+use super::super::ids::NodeId;
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::names::Cast;
 
-pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
+    let the_service = n.service;
     let Some(Fact::Client(first)) = facts.first() else {
         return Said::silent();
     };
@@ -21,14 +24,36 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             ..
         } => {
             let key = request.key;
+            // Where the request went: the CDN edge, for a client routed through it.
+            let through_edge = w
+                .net
+                .iter()
+                .any(|m| m.id.0 >= w.facts.1.first_msg && m.from == node && m.to == NodeId::Cdn);
+            let the_service = if through_edge {
+                "the CDN edge".to_string()
+            } else {
+                the_service.to_string()
+            };
             let narration = match request.op {
-                Op::Read => format!("{node} asks the service to read {key}."),
-                Op::Write => format!("{node} asks the service to write the next version of {key}."),
-                Op::Insert => format!("{node} asks the service to create {key}, a row that does not exist yet."),
-                Op::DirectWrite => format!(
-                    "{node}, a batch job, updates {key} straight in the database: it does not go through the \
-                     service, so nothing deletes the cached key and no event is published."
+                Op::Read => format!("{node} asks {the_service} to read {key}."),
+                Op::Write => {
+                    format!("{node} asks {the_service} to write the next version of {key}.")
+                }
+                Op::Insert => format!(
+                    "{node} asks {the_service} to create {key}, a row that does not exist yet."
                 ),
+                Op::DirectWrite => {
+                    // It goes through no service: with several, none is named.
+                    let through = if n.service.id.is_some() {
+                        "any service"
+                    } else {
+                        "the service"
+                    };
+                    format!(
+                        "{node}, a batch job, updates {key} straight in the database: it does not go through \
+                         {through}, so nothing deletes the cached key and no event is published."
+                    )
+                }
             };
             said(format!("{} sent", payload.kind()), narration)
         }

@@ -8,8 +8,10 @@ use super::super::ids::NodeId;
 use super::super::partition::Link;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::names::Cast;
 
-pub(super) fn say(w: &World, fact: FaultFact) -> Said {
+pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
+    let cap_service = n.service.cap();
     match fact {
         FaultFact::Partitioned { node } => said(
             "partitioned",
@@ -78,7 +80,7 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                 format!(
                     "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
                      rolls the whole transaction back: its {version} of {key} is discarded, and no other reader ever \
-                     saw it. The service will learn it when its COMMIT is refused.{next}"
+                     saw it. {cap_service} will learn it when its COMMIT is refused.{next}"
                 ),
             )
         }
@@ -88,7 +90,7 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
             scheduled,
             restart_at_ms,
         } => {
-            let lost = lost(w, node, held, scheduled);
+            let lost = lost(w, n, node, held, scheduled);
             let back = match restart_at_ms {
                 Some(at) => format!(" Its supervisor will restart it at {at} ms."),
                 None => String::new(),
@@ -101,7 +103,7 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
         FaultFact::Restarted {
             node,
             by_supervisor,
-        } => restarted(w, node, by_supervisor),
+        } => restarted(w, n, node, by_supervisor),
         FaultFact::Paused { node } => said(
             "paused",
             format!(
@@ -147,7 +149,7 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
 }
 
 /// What `node` lost in its crash, in words, from what it held just before.
-fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
+fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> String {
     match node {
         NodeId::Service(_) => {
             if held.near_keys > 0 {
@@ -230,9 +232,10 @@ fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
             "its log and the committed offsets are on disk: nothing is lost".to_string()
         }
         NodeId::BUS => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::FLUSHER => {
-            "its queue lives in the cache, so nothing is lost but its schedule".to_string()
-        }
+        NodeId::FLUSHER => format!(
+            "its queue lives in {}, so nothing is lost but its schedule",
+            n.cache
+        ),
         NodeId::DB => match held.txns {
             0 => "a committed transaction is on disk: nothing is lost".to_string(),
             n => format!(
@@ -262,12 +265,34 @@ fn lost(w: &World, node: NodeId, held: Held, scheduled: bool) -> String {
              primary will stream them again when it reconnects",
             held.position
         ),
+        // The edge's rule (`Cdn::on_crash`): its stored responses and the requests it
+        // was forwarding are in its memory.
+        NodeId::Cdn => {
+            let stored = match held.keys {
+                0 => "it had stored no response yet".to_string(),
+                k => format!(
+                    "its memory is gone: the {}, so every read through it goes to the origin until it stores \
+                     them again",
+                    count(u64::from(k), "stored response", "stored responses")
+                ),
+            };
+            let forwarding = match held.requests {
+                0 => String::new(),
+                1 => "; the request it was forwarding is forgotten, so its answer will find no one to pass it to"
+                    .to_string(),
+                r => format!(
+                    "; the {r} requests it was forwarding are forgotten, so their answers will find no one to pass \
+                     them to"
+                ),
+            };
+            format!("{stored}{forwarding}")
+        }
         _ => "its work in progress is gone".to_string(),
     }
 }
 
 /// The node came back: what with, read from its state after.
-fn restarted(w: &World, node: NodeId, by_supervisor: bool) -> Said {
+fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
     let who = if by_supervisor {
         format!("The supervisor restarts {node}")
     } else {
@@ -287,10 +312,12 @@ fn restarted(w: &World, node: NodeId, by_supervisor: bool) -> Said {
                     .map(|q| format!("{} = {}", q.key, q.version))
                     .collect();
                 format!(
-                    "and replays its disk log ({}): {} is back in the cache and in the queue, and the flusher will \
+                    "and replays its disk log ({}): {} is back in {} and in the queue, and the flusher will \
                      write it",
                     count(log as u64, "acknowledged write", "acknowledged writes"),
-                    back.join(", ")
+                    back.join(", "),
+                    // Where there are several cache nodes, this one by name.
+                    if n.cache.id.is_some() { node.to_string() } else { "the cache".to_string() }
                 )
             }
         }

@@ -28,6 +28,37 @@ pub(super) fn will_delete(w: &World, key: Key) -> bool {
         || w.status_of(NodeId::Invalidator) != NodeStatus::Up && i.position < w.db().lsn
 }
 
+/// The cache nodes the invalidator's deletes of this step go to, by name: "the cache"
+/// where the topology has one, else each by id ("cache-2, its region's cache").
+fn deleted_from(w: &World, caches: u64) -> String {
+    // In the order sent, each once (no sort: the page would carry one for NodeId).
+    let mut to: Vec<NodeId> = Vec::new();
+    for m in w.net.iter().filter(|m| {
+        m.id.0 >= w.facts.1.first_msg
+            && m.from == NodeId::Invalidator
+            && matches!(m.payload, Payload::Del { .. })
+    }) {
+        if !to.contains(&m.to) {
+            to.push(m.to);
+        }
+    }
+    let only_one = w.nodes.caches().nth(1).is_none();
+    match to.as_slice() {
+        [_] if only_one => "the cache".to_string(),
+        [one] => format!("{one}, its region's cache"),
+        // Sent to nodes that are all down or cut off: still its region's caches.
+        [] => count(caches, "cache of its region", "caches of its region"),
+        many => {
+            let names: Vec<String> = many.iter().map(ToString::to_string).collect();
+            format!(
+                "each of its region's {} caches ({})",
+                many.len(),
+                names.join(", ")
+            )
+        }
+    }
+}
+
 pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
     let me = "The invalidator";
     match fact {
@@ -45,21 +76,17 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
                 NodeId::DB => "the primary's commit log".to_string(),
                 other => format!("the binlog of {other}, the replica in its region"),
             };
-            let only = if w.config.write_mode == WriteMode::CommitOnly {
-                " Nothing in the service had to remember to invalidate."
-            } else {
-                ""
+            let only = match (w.config.write_mode, w.nodes.services().nth(1)) {
+                (WriteMode::CommitOnly, None) => " Nothing in the service had to remember to invalidate.",
+                (WriteMode::CommitOnly, Some(_)) => " No service had to remember to invalidate.",
+                _ => "",
             };
             said(
                 format!("del sent ({key})"),
                 format!(
                     "{me} reads lsn {lsn} from {log}, {key} = {version}, and deletes {key} from {}: change data \
                      capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes.{only}",
-                    if caches == 1 {
-                        "its region's cache".to_string()
-                    } else {
-                        format!("each of its region's {caches} caches")
-                    }
+                    deleted_from(w, caches as u64)
                 ),
             )
         }

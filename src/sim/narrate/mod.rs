@@ -29,18 +29,14 @@ use super::parts::{said, Said};
 use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
+use names::Cast;
 
 /// The outcome and the narration of the step the world just took, from its facts;
 /// `actor`: the node that acted, over `hop` if a message arrived. Where the topology
-/// has more than one service or cache node, the ones the step is about are named
-/// (`names.rs`).
+/// has more than one service or cache node, the sentences name the ones the step is
+/// about (`names.rs`).
 pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Said {
-    let mut s = by_fact(w);
-    let cast = names::Cast::of(w, actor, hop);
-    if cast != names::Cast::default() {
-        s.narration = cast.name(&s.narration);
-    }
-    s
+    by_fact(w, &names::Cast::of(w, actor, hop))
 }
 
 /// The cache node that recorded the step's first fact (`cache` if none did).
@@ -51,7 +47,7 @@ fn acting_cache(w: &World) -> NodeId {
     }
 }
 
-fn by_fact(w: &World) -> Said {
+fn by_fact(w: &World, n: &Cast) -> Said {
     let facts = &w.facts.0[..];
     // A fault's own words: what the nodes did because of it (a peer noticing, a
     // restarted cache waking its flusher) is not narrated beside them.
@@ -59,35 +55,35 @@ fn by_fact(w: &World) -> Said {
         Fact::Fault(f) => Some(*f),
         _ => None,
     }) {
-        return fault::say(w, f);
+        return fault::say(w, n, f);
     }
-    let mut s = first(w, facts);
+    let mut s = first(w, n, facts);
     // A cache node's tracking table tells the readers of what changed.
     for fact in facts.iter().skip(1) {
         if let Fact::Tracking(t) = fact {
-            s.narration.push_str(&near::tracking(*t));
+            s.narration.push_str(&near::tracking(n, *t));
         }
     }
     s
 }
 
 /// The step's outcome and narration, from its first fact on.
-fn first(w: &World, facts: &[Fact]) -> Said {
+fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     match facts.first() {
         None => Said::silent(),
         // Write-behind: the cache and its flusher, over their connection in one step.
-        Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(facts),
-        Some(Fact::Cache(f)) => cache::say(w, *f),
+        Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(n, facts),
+        Some(Fact::Cache(f)) => cache::say(w, n, *f),
         Some(Fact::Db(_)) => db::say(w, facts),
         Some(Fact::Relay(f)) => db::relay(*f),
         Some(Fact::Bus(_)) => bus::say(w, facts),
-        Some(Fact::Consumer(_)) => bus::consumer(facts),
-        Some(Fact::Client(_)) => client::say(w, facts),
+        Some(Fact::Consumer(_)) => bus::consumer(n, facts),
+        Some(Fact::Client(_)) => client::say(w, n, facts),
         Some(Fact::Replica(_)) => replica::step(w, facts),
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
-        Some(Fact::Cdn(f)) => cdn::say(w, *f),
-        Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, *f),
-        Some(Fact::Service(_)) => service::say(w, facts),
+        Some(Fact::Cdn(f)) => cdn::say(w, n, *f),
+        Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, n, *f),
+        Some(Fact::Service(_)) => service::say(w, n, facts),
         Some(Fact::Lost {
             id,
             from,

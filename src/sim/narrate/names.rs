@@ -1,24 +1,95 @@
-//! Which service and which cache a step's words mean. The sentences say "the service"
-//! and "the cache" (or "the cache node"): in the classic topology there is one of each,
-//! and those are their names. Where the topology has more than one of a kind (a second
-//! instance, a pool, a second region), a sentence must name the one that acted, so the
-//! step's `Cast` says who they are (from the nodes that recorded its facts, the hop and
-//! the messages it sent) and `Cast::name` writes their ids in place of the common
-//! nouns: "cache-2 has no user:1", "service-2 updates user:1".
+//! Which service and which cache a step's words mean. In the classic topology there is
+//! one of each, and "the service" and "the cache" (or "the cache node") are their
+//! names. Where the topology has more than one of a kind (a second instance, a pool,
+//! a second region), a sentence must name the one that acted: the step's `Cast` says
+//! who they are, from the nodes that recorded its facts (`fact::Acting`, noted at the
+//! routing seam), then the hop and the messages it sent, and each sentence builds the
+//! name in as it is written (`{cap_cache} has no {key}`: "cache-2 has no user:1").
 use super::super::ids::NodeId;
 use super::super::world::World;
+use std::fmt;
 
-/// The service and the cache node a step's words are about, where the topology has
-/// more than one of that kind (`None`: the common noun is the name).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How a sentence names one node: its id where the topology has several of its kind,
+/// else the common noun (`the service`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Noun {
+    pub id: Option<NodeId>,
+    common: &'static str,
+}
+
+impl Noun {
+    /// The name at the start of a sentence: the id, or the common noun capitalised.
+    pub(crate) fn cap(self) -> Cap {
+        Cap(self)
+    }
+}
+
+impl fmt::Display for Noun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.id {
+            Some(id) => write!(f, "{id}"),
+            None => f.write_str(self.common),
+        }
+    }
+}
+
+/// A `Noun` that starts a sentence.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cap(Noun);
+
+impl fmt::Display for Cap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.id {
+            Some(id) => write!(f, "{id}"),
+            None => {
+                let mut chars = self.0.common.chars();
+                if let Some(first) = chars.next() {
+                    write!(f, "{}", first.to_ascii_uppercase())?;
+                }
+                f.write_str(chars.as_str())
+            }
+        }
+    }
+}
+
+/// The service and the cache node a step's words are about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Cast {
-    pub service: Option<NodeId>,
-    pub cache: Option<NodeId>,
+    /// "the service", or `service-2`.
+    pub service: Noun,
+    /// "the cache", or `cache-2`.
+    pub cache: Noun,
+    /// "the cache node", or `cache-2`.
+    pub cache_node: Noun,
+}
+
+impl Default for Cast {
+    fn default() -> Cast {
+        Cast::named(None, None)
+    }
 }
 
 impl Cast {
+    /// `service` and `cache` by id where given, else by their common nouns.
+    pub(crate) fn named(service: Option<NodeId>, cache: Option<NodeId>) -> Cast {
+        Cast {
+            service: Noun {
+                id: service,
+                common: "the service",
+            },
+            cache: Noun {
+                id: cache,
+                common: "the cache",
+            },
+            cache_node: Noun {
+                id: cache,
+                common: "the cache node",
+            },
+        }
+    }
+
     /// The cast of the step `w` just took: `actor` acted, over `hop` if a message
-    /// arrived.
+    /// arrived. A kind with one node keeps its common noun.
     pub(crate) fn of(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Cast {
         let many_services = w.nodes.services().nth(1).is_some();
         let many_caches = w.nodes.caches().nth(1).is_some();
@@ -27,8 +98,9 @@ impl Cast {
         }
         let is_service = |n: &NodeId| matches!(n, NodeId::Service(_));
         let is_cache = |n: &NodeId| matches!(n, NodeId::Cache(_));
-        // The nodes that recorded the step's facts, then the one that acted, the
-        // sender of what arrived, and where the step sent its messages.
+        // The nodes that recorded the step's facts (the routing seam's record), then
+        // the one that acted, the sender of what arrived, and where the step sent its
+        // messages.
         let recorded = w.facts.with_nodes().filter_map(|(n, _)| n);
         let (from, _) = hop.unzip();
         let sent = w
@@ -37,72 +109,36 @@ impl Cast {
             .filter(|m| m.id.0 >= w.facts.1.first_msg)
             .map(|m| m.to);
         let candidates: Vec<NodeId> = recorded.chain([actor]).chain(from).chain(sent).collect();
-        let service = candidates.iter().copied().find(is_service).or_else(|| {
-            // A client's step is about the service it sends to.
-            actor
-                .is_client()
-                .then(|| w.config.route(actor).service.unwrap_or(NodeId::SERVICE))
-        });
+        let origin = || {
+            w.nodes
+                .cdn(NodeId::Cdn)
+                .map_or(NodeId::SERVICE, |c| c.settings.origin)
+        };
+        let service = candidates
+            .iter()
+            .copied()
+            .find(is_service)
+            .or_else(|| {
+                // A client's step is about the service it sends to (through the CDN
+                // edge: the edge's origin).
+                actor.is_client().then(|| {
+                    match w.config.route(actor).service.unwrap_or(NodeId::SERVICE) {
+                        NodeId::Cdn => origin(),
+                        other => other,
+                    }
+                })
+            })
+            // The CDN edge's step (a hit answered at the edge) is about its origin.
+            .or_else(|| candidates.contains(&NodeId::Cdn).then(origin));
         let cache = candidates.iter().copied().find(is_cache).or_else(|| {
             // Else the cache of the service the step is about.
             service.and_then(|s| w.nodes.service(s).map(|s| s.settings.cache))
         });
-        Cast {
-            service: service.filter(|_| many_services),
-            cache: cache.filter(|_| many_caches),
-        }
+        Cast::named(
+            service.filter(|_| many_services),
+            cache.filter(|_| many_caches),
+        )
     }
-
-    /// `text` with "the service" and "the cache" (and "the cache node") written as the
-    /// ids of the cast's nodes, at the start of a sentence or within one. "The cache
-    /// step" (a service's step on the cache) and "cached" are not the node.
-    pub(crate) fn name(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        if let Some(cache) = self.cache {
-            let id = cache.to_string();
-            for noun in ["The cache node", "the cache node"] {
-                out = replace_word(&out, noun, &id, &[]);
-            }
-            for noun in ["The cache", "the cache"] {
-                out = replace_word(&out, noun, &id, &[" step"]);
-            }
-        }
-        if let Some(service) = self.service {
-            let id = service.to_string();
-            for noun in ["The service", "the service"] {
-                out = replace_word(&out, noun, &id, &[]);
-            }
-        }
-        out
-    }
-}
-
-/// `text` with each `noun` that ends a word (the next character is not a letter, a
-/// digit or `-`) and is not followed by one of `unless` replaced by `id`.
-fn replace_word(text: &str, noun: &str, id: &str, unless: &[&str]) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut rest = text;
-    while let Some(at) = rest.find(noun) {
-        let after = &rest[at + noun.len()..];
-        let ends_word = !after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_alphanumeric() || c == '-');
-        let starts_word = !rest[..at]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_alphanumeric());
-        let kept = unless.iter().any(|u| after.starts_with(u));
-        out.push_str(&rest[..at]);
-        if ends_word && starts_word && !kept {
-            out.push_str(id);
-        } else {
-            out.push_str(noun);
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -110,20 +146,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_the_cast_and_keeps_what_is_not_the_node() {
-        let cast = Cast {
-            service: Some(NodeId::Service(2)),
-            cache: Some(NodeId::Cache(2)),
-        };
+    fn names_by_id_where_given_and_by_common_noun_else() {
+        let cast = Cast::named(Some(NodeId::Service(2)), Some(NodeId::Cache(2)));
         assert_eq!(
-            cast.name(
-                "The cache has no user:1. The service must load it; the cache's copy, the cached key, \
-                 the cache step, the cache node said so, the service's request."
+            format!(
+                "{} has no user:1. {} must load it; {}'s copy.",
+                cast.cache.cap(),
+                cast.service.cap(),
+                cast.cache_node
             ),
-            "cache-2 has no user:1. service-2 must load it; cache-2's copy, the cached key, the cache \
-             step, cache-2 said so, service-2's request."
+            "cache-2 has no user:1. service-2 must load it; cache-2's copy."
         );
         let one = Cast::default();
-        assert_eq!(one.name("The cache has it."), "The cache has it.");
+        assert_eq!(
+            format!(
+                "{} has it; {} asks {}.",
+                one.cache.cap(),
+                one.service,
+                one.cache_node
+            ),
+            "The cache has it; the service asks the cache node."
+        );
     }
 }

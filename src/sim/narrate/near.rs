@@ -5,9 +5,11 @@ use super::super::near::{NearDrop, NearFact};
 use super::super::parts::{said, Said};
 use super::super::tracking::TrackingFact;
 use super::super::world::World;
+use super::names::Cast;
 
 /// A near cache's fact as the step's own (a hit, an invalidation arriving).
-pub(super) fn say(w: &World, fact: NearFact) -> Said {
+pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
+    let (the_cache_node, cap_cache_node) = (n.cache_node, n.cache_node.cap());
     match fact {
         NearFact::Hit {
             service,
@@ -20,7 +22,7 @@ pub(super) fn say(w: &World, fact: NearFact) -> Said {
             let behind = match (version < want, tracking) {
                 (false, _) => String::new(),
                 (true, true) => format!(
-                    " But the database has {want}: this in-process copy is out of date until the cache node's \
+                    " But the database has {want}: this in-process copy is out of date until {the_cache_node}'s \
                      invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
                 ),
                 (true, false) => format!(
@@ -32,7 +34,7 @@ pub(super) fn say(w: &World, fact: NearFact) -> Said {
                 format!("near hit {version}"),
                 format!(
                     "{service} finds {key} = {version} in its own near cache (kept until {expires_ms} ms) and \
-                     answers at once, with no network hop: neither the cache node nor the database is asked.{behind}"
+                     answers at once, with no network hop: neither {the_cache_node} nor the database is asked.{behind}"
                 ),
             )
         }
@@ -45,24 +47,25 @@ pub(super) fn say(w: &World, fact: NearFact) -> Said {
             Some(v) => said(
                 "near copy dropped",
                 format!(
-                    "The cache node's invalidation of {key} reaches {service} (Redis client tracking): it drops its \
-                     near copy ({v}); its next read of {key} asks the cache node again."
+                    "{cap_cache_node}'s invalidation of {key} reaches {service} (Redis client tracking): it drops \
+                     its near copy ({v}); its next read of {key} asks {the_cache_node} again."
                 ),
             ),
             None => said(
                 "nothing to drop",
                 format!(
-                    "The cache node's invalidation of {key} reaches {service}, which holds no near copy of {key} \
+                    "{cap_cache_node}'s invalidation of {key} reaches {service}, which holds no near copy of {key} \
                      any more: nothing changes."
                 ),
             ),
         },
-        other => said("near cache", more(other)),
+        other => said("near cache", more(n, other)),
     }
 }
 
 /// A near cache's fact that follows the step's own, as a sentence to append.
-pub(super) fn more(fact: NearFact) -> String {
+pub(super) fn more(n: &Cast, fact: NearFact) -> String {
+    let the_cache_node = n.cache_node;
     match fact {
         NearFact::Kept {
             service,
@@ -83,7 +86,7 @@ pub(super) fn more(fact: NearFact) -> String {
                      copies are not its to drop."
                 ),
                 NearDrop::Invalidated => {
-                    format!(" {service} drops its near copy of {key}{held}: the cache node said it changed.")
+                    format!(" {service} drops its near copy of {key}{held}: {the_cache_node} said it changed.")
                 }
             }
         }
@@ -93,7 +96,8 @@ pub(super) fn more(fact: NearFact) -> String {
 }
 
 /// What a cache node's tracking table did, appended to the cache's step.
-pub(super) fn tracking(fact: TrackingFact) -> String {
+pub(super) fn tracking(n: &Cast, fact: TrackingFact) -> String {
+    let cap_cache_node = n.cache_node.cap();
     match fact {
         TrackingFact::Told { key, first, count } => {
             let whom = match count {
@@ -101,7 +105,7 @@ pub(super) fn tracking(fact: TrackingFact) -> String {
                 n => format!("{first} and {} more", n - 1),
             };
             format!(
-                " The cache node remembers who read {key} (Redis client tracking): it pushes an invalidation to \
+                " {cap_cache_node} remembers who read {key} (Redis client tracking): it pushes an invalidation to \
                  {whom}, which will drop its near copy."
             )
         }

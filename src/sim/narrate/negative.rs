@@ -4,12 +4,15 @@ use super::super::ids::{NodeId, Version};
 use super::super::negative::NegativeFact;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::names::Cast;
 
-pub(super) fn say(w: &World, fact: NegativeFact) -> Said {
+pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
+    let (the_cache, cap_service) = (n.cache, n.service.cap());
+    let the_service = n.service;
     match fact {
         NegativeFact::InsertSent { key } => said(
             "insert sent",
-            format!("The service inserts {key} into the database: INSERT, the row's first version."),
+            format!("{cap_service} inserts {key} into the database: INSERT, the row's first version."),
         ),
         NegativeFact::Inserted {
             key,
@@ -19,7 +22,7 @@ pub(super) fn say(w: &World, fact: NegativeFact) -> Said {
         } => said(
             "del sent",
             format!(
-                "The database has created {key} = {version}. The service deletes {key} from the cache, as it \
+                "The database has created {key} = {version}. {cap_service} deletes {key} from {the_cache}, as it \
                  does after an update: a cached \"not found\" of {key} must go."
             ),
         ),
@@ -50,8 +53,8 @@ pub(super) fn say(w: &World, fact: NegativeFact) -> Said {
             said(
                 "ack",
                 format!(
-                    "The database has created {key} = {version}, and the service tells {client} the write \
-                     succeeded. It deletes nothing from the cache: the insert path assumes a row that did not \
+                    "The database has created {key} = {version}, and {the_service} tells {client} the write \
+                     succeeded. It deletes nothing from {the_cache}: the insert path assumes a row that did not \
                      exist cannot be cached.{note}"
                 ),
             )
@@ -59,7 +62,7 @@ pub(super) fn say(w: &World, fact: NegativeFact) -> Said {
         NegativeFact::NotFound { key, client } => said(
             "answer",
             format!(
-                "The database has no {key}. With no negative caching the service caches nothing and tells \
+                "The database has no {key}. With no negative caching {the_service} caches nothing and tells \
                  {client} the row does not exist; the next read of {key} asks the database again."
             ),
         ),

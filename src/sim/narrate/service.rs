@@ -10,20 +10,21 @@ use super::super::parts::{said, Said};
 use super::super::service::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
 use super::super::txn::TxnFact;
 use super::super::world::World;
+use super::names::Cast;
 
 /// A step of the service: its fact, and the network's note on a slow set.
-pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let Some(Fact::Service(first)) = facts.first() else {
         return Said::silent();
     };
-    let mut s = service(w, *first);
+    let mut s = service(w, n, *first);
     for fact in &facts[1..] {
         if let Fact::Service(ServiceFact::Txn(after @ TxnFact::StepAfterCommit)) = fact {
             s.narration
-                .insert_str(0, &super::txn::say(*after).narration);
+                .insert_str(0, &super::txn::say(n, *after).narration);
         }
         if let Fact::Service(ServiceFact::Near(near)) = fact {
-            s.narration.push_str(&super::near::more(*near));
+            s.narration.push_str(&super::near::more(n, *near));
         }
         if let Fact::SlowSet { total_ms } = fact {
             s.narration.push_str(&format!(
@@ -34,45 +35,47 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
     s
 }
 
-fn service(w: &World, fact: ServiceFact) -> Said {
+fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
+    let (the_cache, cap_cache) = (n.cache, n.cache.cap());
+    let (the_service, cap_service) = (n.service, n.service.cap());
     match fact {
         ServiceFact::Stray => said("ignored", ""),
-        ServiceFact::Negative(f) => super::negative::say(w, f),
-        ServiceFact::Region(f) => super::region::say(f),
+        ServiceFact::Negative(f) => super::negative::say(w, n, f),
+        ServiceFact::Region(f) => super::region::say(n, f),
         ServiceFact::NoRequest { service, payload } => {
             let why = if w.books.crashes_of(service) > 0 {
-                "it was answered already, or lost when the service crashed"
+                format!("it was answered already, or lost when {the_service} crashed")
             } else {
-                "it was answered already"
+                "it was answered already".to_string()
             };
             said(
                 "ignored",
-                format!("No open request of the service waits for {payload} ({why}), so nothing happens."),
+                format!("No open request of {the_service} waits for {payload} ({why}), so nothing happens."),
             )
         }
         ServiceFact::UnlockConfirmed { key } => said(
             "done",
-            format!("The cache confirms: the lock on {key} is released."),
+            format!("{cap_cache} confirms: the lock on {key} is released."),
         ),
         ServiceFact::DeleteConfirmed { key } => {
-            said("done", format!("The cache confirms: {key} is gone."))
+            said("done", format!("{cap_cache} confirms: {key} is gone."))
         }
         ServiceFact::SecondDelete { key, delay_ms } => said(
             "del sent",
             format!(
-                "{delay_ms} ms after the first delete, the service deletes {key} again, to catch a stale fill \
+                "{delay_ms} ms after the first delete, {the_service} deletes {key} again, to catch a stale fill \
                  that landed in between. A fill that lands later still stays until its TTL."
             ),
         ),
         ServiceFact::NothingToRetry => said("nothing to retry", ""),
         ServiceFact::Retrying { key } => said(
             "get sent",
-            format!("The wait is over; the service asks the cache for {key} again."),
+            format!("The wait is over; {the_service} asks {the_cache} for {key} again."),
         ),
         ServiceFact::LeaseWait { at_ms } => said(
             "wait",
             format!(
-                "Told to wait, the service does not query the database: it will ask the cache again at {at_ms} \
+                "Told to wait, {the_service} does not query the database: it will ask {the_cache} again at {at_ms} \
                  ms, when the lease holder has probably filled the key. Readers wait; the database is spared."
             ),
         ),
@@ -92,7 +95,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
                 return said(
                     "set sent",
                     format!(
-                        "The {source} has no such row: the service sets absent in the cache{with}, a cached \"not \
+                        "The {source} has no such row: {the_service} sets absent in {the_cache}{with}, a cached \"not \
                          found\" (negative caching), so that repeated lookups of a missing row do not reach the \
                          {source}."
                     ),
@@ -101,7 +104,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
             said(
                 "set sent",
                 format!(
-                    "The service got {version} from the {source} and sets it in the cache{with}, so that later \
+                    "{cap_service} got {version} from the {source} and sets it in {the_cache}{with}, so that later \
                      reads can hit."
                 ),
             )
@@ -119,20 +122,20 @@ fn service(w: &World, fact: ServiceFact) -> Said {
                 .cache(cache)
                 .and_then(|c| c.live(key, w.now_ms))
                 .map(|e| e.version);
-            let cache = match (refused, held) {
-                (None, Some(v)) if v == version => format!("The cache has {key} = {version} too"),
-                (None, Some(v)) => format!("The cache took {version}, though by now it holds {v}"),
+            let landed = match (refused, held) {
+                (None, Some(v)) if v == version => format!("{cap_cache} has {key} = {version} too"),
+                (None, Some(v)) => format!("{cap_cache} took {version}, though by now it holds {v}"),
                 (None, None) => {
-                    format!("The cache took {version}, though it no longer holds {key}")
+                    format!("{cap_cache} took {version}, though it no longer holds {key}")
                 }
                 (Some(Refusal::Outdated(_) | Refusal::LeaseInvalid), _) => {
-                    format!("The cache refused {version} (it had a newer version)")
+                    format!("{cap_cache} refused {version} (it had a newer version)")
                 }
             };
             said(
                 "ack",
                 format!(
-                    "{cache}: only now, after both the database and the cache have answered, does the service \
+                    "{landed}: only now, after both the database and {the_cache} have answered, does {the_service} \
                      tell {client} the write succeeded. The writer paid both latencies."
                 ),
             )
@@ -144,13 +147,13 @@ fn service(w: &World, fact: ServiceFact) -> Said {
         } => said(
             "ack",
             format!(
-                "The cache has queued {key} = {version}: the service tells {client} the write succeeded, though \
+                "{cap_cache} has queued {key} = {version}: {the_service} tells {client} the write succeeded, though \
                  the database does not have it yet."
             ),
         ),
         ServiceFact::PreDeleted { key } => said(
             "update sent",
-            format!("The key is gone from the cache; now the service updates {key} in the database."),
+            format!("The key is gone from {the_cache}; now {the_service} updates {key} in the database."),
         ),
         ServiceFact::Invalidated {
             version,
@@ -167,66 +170,66 @@ fn service(w: &World, fact: ServiceFact) -> Said {
             };
             said(
                 "ack",
-                format!("The delete is done; the service tells {client} the write of {version} succeeded.{later}"),
+                format!("The delete is done; {the_service} tells {client} the write of {version} succeeded.{later}"),
             )
         }
         ServiceFact::Unexpected { payload } => said(
             "ignored",
-            format!("The service does not expect {payload} now."),
+            format!("{cap_service} does not expect {payload} now."),
         ),
         ServiceFact::WriteStarted { key, mode, order } => match (mode, order) {
             (WriteMode::Invalidate, WriteOrder::UpdateThenDelete) => said(
                 "update sent",
-                format!("The service updates {key} in the database first; it will invalidate the cache after."),
+                format!("{cap_service} updates {key} in the database first; it will invalidate {the_cache} after."),
             ),
             (WriteMode::Invalidate, WriteOrder::DeleteThenUpdate) => said(
                 "del sent",
                 format!(
-                    "The service deletes {key} from the cache before it updates the database. A reader that \
+                    "{cap_service} deletes {key} from {the_cache} before it updates the database. A reader that \
                      misses in between will load the old row and cache it."
                 ),
             ),
             (WriteMode::Through, _) => said(
                 "update sent",
                 format!(
-                    "Write-through: the service updates {key} in the database, and will then set the cache \
+                    "Write-through: {the_service} updates {key} in the database, and will then set {the_cache} \
                      itself."
                 ),
             ),
             (WriteMode::Behind, _) => said(
                 "write sent",
-                format!("Write-behind: the service hands the write of {key} to the cache, not to the database."),
+                format!("Write-behind: {the_service} hands the write of {key} to {the_cache}, not to the database."),
             ),
             (WriteMode::Event, _) => said(
                 "update sent",
                 format!(
-                    "The service updates {key} in the database. It does not touch the cache: once the commit is \
+                    "{cap_service} updates {key} in the database. It does not touch {the_cache}: once the commit is \
                      done it will publish a change event, and the consumer will invalidate."
                 ),
             ),
             (WriteMode::CommitOnly, _) => said(
                 "update sent",
                 format!(
-                    "The service updates {key} in the database, and that is all it does: it never touches the \
-                     cache. The invalidator, tailing the commit log, will delete the key."
+                    "{cap_service} updates {key} in the database, and that is all it does: it never touches \
+                     {the_cache}. The invalidator, tailing the commit log, will delete the key."
                 ),
             ),
             (WriteMode::Outbox, _) => said(
                 "update sent",
                 format!(
-                    "The service updates {key} and inserts an outbox row describing the change, in one \
+                    "{cap_service} updates {key} and inserts an outbox row describing the change, in one \
                      transaction: it never talks to the bus itself."
                 ),
             ),
         },
         ServiceFact::ThroughSetSent { key, version } => said(
             "set sent",
-            format!("{version} is committed; the service now sets {key} = {version} in the cache."),
+            format!("{version} is committed; {the_service} now sets {key} = {version} in {the_cache}."),
         ),
         ServiceFact::Published { ev, client } => said(
             format!("publish {}", ev.id),
             format!(
-                "{} is committed. The service publishes {ev} to the bus and tells {client} the write \
+                "{} is committed. {cap_service} publishes {ev} to the bus and tells {client} the write \
                  succeeded. Two writes, to the database and to the bus, with nothing tying them together: a \
                  dual write.",
                 ev.version
@@ -239,7 +242,7 @@ fn service(w: &World, fact: ServiceFact) -> Said {
         } => said(
             "ack",
             format!(
-                "{version} and its outbox row {event} are committed together. The service tells {client} the \
+                "{version} and its outbox row {event} are committed together. {cap_service} tells {client} the \
                  write succeeded; the relay will publish the event."
             ),
         ),
@@ -249,32 +252,34 @@ fn service(w: &World, fact: ServiceFact) -> Said {
             tagged,
         } => {
             let tag = tagged
-                .map(|v| format!(" The delete carries {v}, for the cache's tombstone."))
+                .map(|v| format!(" The delete carries {v}, for {the_cache}'s tombstone."))
                 .unwrap_or_default();
             said(
                 "del sent",
                 format!(
-                    "{version} is committed; the service deletes {key} from the cache so the next read loads \
+                    "{version} is committed; {the_service} deletes {key} from {the_cache} so the next read loads \
                      it.{tag}"
                 ),
             )
         }
         ServiceFact::CommittedAcked { version, client } => said(
             "ack",
-            format!("{version} is committed; the service tells {client} the write succeeded."),
+            format!("{version} is committed; {the_service} tells {client} the write succeeded."),
         ),
-        ServiceFact::Read(read) => self::read(read),
-        ServiceFact::Txn(txn) => super::txn::say(txn),
-        ServiceFact::Near(near) => super::near::say(w, near),
+        ServiceFact::Read(read) => self::read(n, read),
+        ServiceFact::Txn(txn) => super::txn::say(n, txn),
+        ServiceFact::Near(near) => super::near::say(w, n, near),
     }
 }
 
-fn read(fact: ReadFact) -> Said {
+fn read(n: &Cast, fact: ReadFact) -> Said {
+    let (the_cache, cap_cache) = (n.cache, n.cache.cap());
+    let (the_service, cap_service) = (n.service, n.service.cap());
     match fact {
         ReadFact::Lookup { key } => said(
             "get sent",
             format!(
-                "The service asks the cache for {key} first; only on a miss will it go to the database."
+                "{cap_service} asks {the_cache} for {key} first; only on a miss will it go to the database."
             ),
         ),
         ReadFact::HitAnswered {
@@ -284,7 +289,7 @@ fn read(fact: ReadFact) -> Said {
             unlocked,
             xfetch,
         } => {
-            let hit = format!("The service answers {client} with {v} from the cache.");
+            let hit = format!("{cap_service} answers {client} with {v} from {the_cache}.");
             match xfetch {
                 XFetch::Off => said(format!("answer {v}"), format!("{hit}{}", unlock(unlocked, key))),
                 XFetch::Skipped => said(format!("answer {v}"), hit),
@@ -301,7 +306,7 @@ fn read(fact: ReadFact) -> Said {
                 } => said(
                     format!("answer {v}, recompute"),
                     format!(
-                        "The service answers {client} with {v} from the cache at once. {}: past it, so this \
+                        "{cap_service} answers {client} with {v} from {the_cache} at once. {}: past it, so this \
                          request also starts recomputing {key} in the background now, ahead of its expiry at {} \
                          ms. Nobody waits. The closer the expiry and the slower the recompute, the likelier this \
                          draw; it is probabilistic, so two readers may both recompute.",
@@ -313,7 +318,7 @@ fn read(fact: ReadFact) -> Said {
         }
         ReadFact::LockAsked { key } => said(
             "lock sent",
-            format!("A miss. Before loading, the service asks the cache for the lock on {key}: only its holder loads."),
+            format!("A miss. Before loading, {the_service} asks {the_cache} for the lock on {key}: only its holder loads."),
         ),
         ReadFact::JoinedLoad { key, waiting } => said(
             "join load",
@@ -348,20 +353,20 @@ fn read(fact: ReadFact) -> Said {
             };
             said(
                 "select sent",
-                format!("On the miss the service queries {whom} for {key}.{shared}"),
+                format!("On the miss {the_service} queries {whom} for {key}.{shared}"),
             )
         }
         ReadFact::LockGranted { key } => said(
             "get sent",
             format!(
-                "The service holds the lock on {key}. It looks in the cache once more (double-checked locking: \
+                "{cap_service} holds the lock on {key}. It looks in {the_cache} once more (double-checked locking: \
                  the previous holder may have just filled it) before loading."
             ),
         ),
         ReadFact::LockWait { key, at_ms } => said(
             "wait",
             format!(
-                "The lock on {key} is taken: another request is loading it. This one waits and asks the cache \
+                "The lock on {key} is taken: another request is loading it. This one waits and asks {the_cache} \
                  again at {at_ms} ms. Readers wait; the database is spared."
             ),
         ),
@@ -369,12 +374,12 @@ fn read(fact: ReadFact) -> Said {
             let (outcome, landed) = if refused {
                 (
                     "recompute refused",
-                    format!("The cache refused the early recompute of {key}; the entry it has stays as it was."),
+                    format!("{cap_cache} refused the early recompute of {key}; the entry it has stays as it was."),
                 )
             } else {
                 (
                     "refreshed",
-                    format!("The early recompute of {key} is in the cache, with a new TTL."),
+                    format!("The early recompute of {key} is in {the_cache}, with a new TTL."),
                 )
             };
             said(outcome, format!("{landed} Nobody waited for it."))
@@ -403,7 +408,7 @@ fn read(fact: ReadFact) -> Said {
             }
             said(
                 format!("answer {v}"),
-                format!("The service answers {client} with {v}.{notes}"),
+                format!("{cap_service} answers {client} with {v}.{notes}"),
             )
         }
     }

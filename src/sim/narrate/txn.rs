@@ -1,32 +1,38 @@
 //! The sentences of a write in a transaction (`txn.rs`).
 use super::super::parts::{said, Said};
 use super::super::txn::{Step, TxnFact};
+use super::names::Cast;
 
-pub(super) fn say(fact: TxnFact) -> Said {
+pub(super) fn say(n: &Cast, fact: TxnFact) -> Said {
+    let the_cache = n.cache;
+    let (the_service, cap_service) = (n.service, n.service.cap());
     match fact {
         TxnFact::Began { key } => said(
             "begin sent",
-            format!("The service opens a transaction and updates {key} in it: BEGIN; UPDATE."),
+            format!("{cap_service} opens a transaction and updates {key} in it: BEGIN; UPDATE."),
         ),
         TxnFact::CommitFirst { version, held } => {
             let why = if held {
-                "The transaction-aware cache holds the cache's part of it until COMMIT, and drops it if the \
-                 transaction rolls back"
+                format!(
+                    "The transaction-aware cache holds {the_cache}'s part of it until COMMIT, and drops it if the \
+                     transaction rolls back"
+                )
             } else {
                 "The cache step is an after-commit hook: it will run only once COMMIT has succeeded"
+                    .to_string()
             };
             said(
                 "commit sent",
                 format!(
-                    "{version} is written inside the transaction. {why}. The service sends COMMIT."
+                    "{version} is written inside the transaction. {why}. {cap_service} sends COMMIT."
                 ),
             )
         }
         TxnFact::HookInside { key, version, set } => {
             let step = if set {
-                format!("sets {key} = {version} in the cache")
+                format!("sets {key} = {version} in {the_cache}")
             } else {
-                format!("deletes {key} from the cache")
+                format!("deletes {key} from {the_cache}")
             };
             said(
                 if set { "set sent" } else { "del sent" },
@@ -38,7 +44,7 @@ pub(super) fn say(fact: TxnFact) -> Said {
         }
         TxnFact::HookDone => said(
             "commit sent",
-            "The cache step is done; only now does the service send COMMIT.",
+            format!("The cache step is done; only now does {the_service} send COMMIT."),
         ),
         TxnFact::StepAfterCommit => said(
             "",
@@ -46,25 +52,24 @@ pub(super) fn say(fact: TxnFact) -> Said {
         ),
         TxnFact::Acked { version, client } => said(
             "ack",
-            format!("{version} is committed; the service tells {client} the write succeeded."),
+            format!("{version} is committed; {the_service} tells {client} the write succeeded."),
         ),
         TxnFact::RolledBack { client, step } => {
             let note = match step {
-                Step::Held => {
-                    "Nothing of it reached the cache: its cache step waited for a COMMIT that never came."
-                }
-                Step::SetInside => {
-                    "But its set already reached the cache, inside the transaction: the cache holds a version that \
-                     never committed, and no delete will come: only its TTL ends it."
-                }
-                Step::DeleteInside => {
-                    "Its delete already ran inside the transaction; the key is simply refilled with the committed \
-                     row."
-                }
+                Step::Held => format!(
+                    "Nothing of it reached {the_cache}: its cache step waited for a COMMIT that never came."
+                ),
+                Step::SetInside => format!(
+                    "But its set already reached {the_cache}, inside the transaction: {the_cache} holds a version \
+                     that never committed, and no delete will come: only its TTL ends it."
+                ),
+                Step::DeleteInside => "Its delete already ran inside the transaction; the key is simply refilled \
+                                       with the committed row."
+                    .to_string(),
             };
             said(
                 "failed",
-                format!("The transaction rolled back: the service tells {client} the write failed. {note}"),
+                format!("The transaction rolled back: {the_service} tells {client} the write failed. {note}"),
             )
         }
     }
