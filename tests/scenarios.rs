@@ -331,6 +331,7 @@ fn every_fix_says_what_it_does_and_costs() {
             "cdc-invalidation",
             "cross-region-read-your-writes",
             "near-cache-stale",
+            "cdn-purge-race",
         ],
         "the learning path's order"
     );

@@ -14,7 +14,9 @@
 //!   URL or surrogate key: Fastly's purge API, Cloudflare's purge by URL, CloudFront's
 //!   invalidation); RFC 9111 §4.4 asks an HTTP cache to invalidate the target of a
 //!   successful unsafe request the same way. With `purge_on_write` off, a stored copy
-//!   lives out its lifetime.
+//!   lives out its lifetime. With `second_purge_ms`, the key is purged once more that
+//!   long after the first purge (a delayed double purge): a response stored in between
+//!   (the origin served it before it was fresh itself) goes too.
 //! - A crash loses what it stored and the requests it was forwarding (its memory).
 //!
 //! A node in the shape of `node.rs`: its own state, settings and facts; it names other
@@ -24,6 +26,7 @@ use super::ids::{FlowId, Key, NodeId, Version};
 use super::keymap::KeyMap;
 use super::msg::{Message, Payload};
 use super::node::{Actor, Ctx};
+use super::parts::TimerKind;
 
 /// Where the edge forwards, its hops, and the origin's `Cache-Control`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -123,6 +126,13 @@ pub enum CdnFact {
         key: Key,
         version: Version,
         held: Option<CdnEntry>,
+    },
+    /// The delayed second purge of `key`: `held` is the response it drops, if one was
+    /// stored since the first purge (`stored_ms`: when).
+    PurgedAgain {
+        key: Key,
+        held: Option<CdnEntry>,
+        first_ms: u64,
     },
     /// The origin's answer passes through (a failed write).
     Passed { client: NodeId, payload: Payload },
@@ -259,12 +269,17 @@ impl Cdn {
                 },
             },
             Payload::WriteOk { key, version } => match self.answer(ctx, msg) {
-                Some(f) if self.settings.cache_control.purge_on_write => CdnFact::Purged {
-                    client: f.client,
-                    key,
-                    version,
-                    held: self.entries.remove(&key).map(|e| e.version),
-                },
+                Some(f) if self.settings.cache_control.purge_on_write => {
+                    if let Some(delay_ms) = self.settings.cache_control.second_purge_ms {
+                        ctx.set_timer(now.saturating_add(delay_ms), TimerKind::SecondPurge { key });
+                    }
+                    CdnFact::Purged {
+                        client: f.client,
+                        key,
+                        version,
+                        held: self.entries.remove(&key).map(|e| e.version),
+                    }
+                }
                 Some(f) => CdnFact::WriteAnswered {
                     client: f.client,
                     key,
@@ -291,6 +306,20 @@ impl Cdn {
 impl Actor for Cdn {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Cdn::on_msg(self, ctx, msg);
+    }
+
+    /// The delayed second purge: whatever is stored for the key now goes.
+    fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
+        if let TimerKind::SecondPurge { key } = timer {
+            let first_ms = ctx
+                .now_ms
+                .saturating_sub(self.settings.cache_control.second_purge_ms.unwrap_or(0));
+            ctx.fact(CdnFact::PurgedAgain {
+                key,
+                held: self.entries.remove(&key),
+                first_ms,
+            });
+        }
     }
 
     /// Its stored responses and the requests it was forwarding are in its memory.

@@ -31,6 +31,8 @@ pub enum TimerKind {
     AckTimeout { offset: u32 },
     /// The invalidator's delete had no answer in time: it sends it again.
     InvalidateRetry,
+    /// The CDN edge's delayed second purge of a key (`cdn.rs`).
+    SecondPurge { key: Key },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -132,6 +134,7 @@ pub(crate) fn timer_label(kind: &TimerKind) -> String {
         TimerKind::BusRetry { offset } => format!("retry offset {offset}"),
         TimerKind::AckTimeout { offset } => format!("ack timeout offset {offset}"),
         TimerKind::InvalidateRetry => "retry delete".to_string(),
+        TimerKind::SecondPurge { key } => format!("second purge {key}"),
     }
 }
 

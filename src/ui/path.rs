@@ -75,6 +75,7 @@ const PATTERNS: &[Pattern] = &[
             "cdc-invalidation",
             "cross-region-read-your-writes",
             "near-cache-stale",
+            "cdn-purge-race",
         ],
         used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
                Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
@@ -83,7 +84,9 @@ const PATTERNS: &[Pattern] = &[
                copy too, and outlives the insert that nobody thought to invalidate. Facebook's McSqueal deletes from \
                the commit log, and its remote markers let a writer in a far region read its own write. A service \
                instance's near cache is one more copy, in its own memory: Redis client-side caching tracks what each \
-               connection read and pushes an invalidation when it changes.",
+               connection read and pushes an invalidation when it changes. A CDN edge keeps a copy for its \
+               s-maxage: a purge by key (Fastly, Cloudflare, Akamai) that arrives before the origin's own cache is \
+               fresh is undone by the next miss.",
     },
 ];
 

@@ -146,6 +146,10 @@ pub struct CdnConfig {
     pub s_maxage_ms: Option<u64>,
     /// The edge purges its copy of a key when the origin acknowledges a write of it.
     pub purge_on_write: bool,
+    /// A second purge of the key this long after the first (the delayed double purge,
+    /// the edge's counterpart of a delayed double delete); `None`: one purge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub second_purge_ms: Option<u64>,
     /// Edge ↔ origin, one way.
     pub origin_ms: u64,
 }
@@ -156,6 +160,7 @@ impl Default for CdnConfig {
             max_age_ms: 60_000,
             s_maxage_ms: None,
             purge_on_write: true,
+            second_purge_ms: None,
             origin_ms: 10,
         }
     }

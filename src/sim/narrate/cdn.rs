@@ -2,6 +2,7 @@
 //! Fastly, Cloudflare and CloudFront run them, serving what the origin's
 //! `Cache-Control` lets it keep, and purged by key.
 use super::super::cdn::CdnFact;
+use super::super::ids::{Key, NodeId, Version};
 use super::super::parts::{said, Said};
 use super::super::world::World;
 use super::names::Cast;
@@ -13,6 +14,16 @@ fn secs(ms: u64) -> String {
     } else {
         format!("{}", ms as f64 / 1_000.0)
     }
+}
+
+/// What the origin's own cache holds of `key` now, where it is older than the
+/// database's row: the purge-race's cause, read off the state (`None`: it is fresh or
+/// holds nothing).
+fn origin_stale(w: &World, key: Key) -> Option<(NodeId, Version)> {
+    let origin = w.nodes.cdn(NodeId::Cdn)?.settings.origin;
+    let cache = w.nodes.service(origin)?.settings.cache;
+    let held = w.nodes.cache(cache)?.live(key, w.now_ms)?.version;
+    (held < w.db().read(key)).then_some((cache, held))
 }
 
 /// How long, in words (`60 s`, `250 ms`).
@@ -97,9 +108,20 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             };
             let db = w.db().read(key);
             let note = if version < db {
+                let origin = match origin_stale(w, key) {
+                    Some((cache, held)) => format!(
+                        " The origin's own cache ({cache}) still holds {held}: its invalidation has not arrived, so \
+                         a purge made before it cannot help."
+                    ),
+                    // Nothing at the origin is stale now: the answer was read there
+                    // before it was fresh and was on its way since.
+                    None => " The origin is fresh by now: this answer was read there before it was, and was still \
+                             in flight; a purge removes what the edge has stored, not a response in flight."
+                        .to_string(),
+                };
                 format!(
                     " The database already has {db}: the edge has stored a stale copy, and will serve it until it \
-                     expires or a purge of {key} reaches it."
+                     expires or a purge of {key} reaches it.{origin}"
                 )
             } else {
                 String::new()
@@ -132,12 +154,20 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                 Some(v) => format!("its stored copy of {key} ({v})"),
                 None => format!("{key}, which it does not hold"),
             };
+            let race = match origin_stale(w, key) {
+                Some((cache, held)) => format!(
+                    " But the origin's own cache ({cache}) still holds {held}, its invalidation not yet arrived: \
+                     a read that misses at the edge before it does gets {held} from the origin, and the edge \
+                     stores that again for its full lifetime."
+                ),
+                None => String::new(),
+            };
             said(
                 format!("cdn purged {key}"),
                 format!(
                     "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {what} by key, as Fastly's purge API, \
                      Cloudflare's purge by URL and CloudFront's invalidations do (RFC 9111 §4.4 asks an HTTP cache \
-                     to invalidate after a successful write), and passes the answer on to {client}."
+                     to invalidate after a successful write), and passes the answer on to {client}.{race}"
                 ),
             )
         }
@@ -158,6 +188,35 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             said(
                 format!("cdn passes ok {key}={version}"),
                 format!("{cap_origin} acknowledges {key} = {version}; the CDN edge passes the answer on to {client}.{keeps}"),
+            )
+        }
+        CdnFact::PurgedAgain {
+            key,
+            held,
+            first_ms,
+        } => {
+            let db = w.db().read(key);
+            let what = match held {
+                Some(e) if e.version < db => format!(
+                    "it drops its stored {key} = {} (stored at {} ms, after the first purge: {the_origin} served \
+                     the old value in between), so the next read goes to the origin again",
+                    e.version, e.stored_ms
+                ),
+                Some(e) => format!(
+                    "it drops its stored {key} = {} (stored at {} ms, already current: a purge also drops values \
+                     that were right)",
+                    e.version, e.stored_ms
+                ),
+                None => format!("it holds no {key}, so there is nothing to drop"),
+            };
+            said(
+                format!("cdn purged again {key}"),
+                format!(
+                    "{me} purges {key} a second time, {} after the first purge at {first_ms} ms (a delayed \
+                     double purge): {what}. It is a heuristic: a stale response stored after this purge stays \
+                     until it expires.",
+                    span(w.now_ms.saturating_sub(first_ms))
+                ),
             )
         }
         CdnFact::Passed { client, payload } => said(

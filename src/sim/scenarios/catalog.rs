@@ -1,7 +1,7 @@
 //! The catalog's scenarios as Rust, in the learning path's order.
 //! GENERATED from src/sim/scenarios/*.json by `cargo run --example bake_catalog
 //! --features bake`: do not edit; change the JSON files and run it again.
-//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json, negative-cache.json, cdc-invalidation.json, cross-region-read-your-writes.json, near-cache-stale.json.
+//! Files: cache-aside-read.json, cache-aside-write.json, write-through.json, write-behind.json, ttl-expiry.json, event-invalidation.json, hybrid.json, outbox.json, stale-set-race.json, delete-before-update-race.json, write-through-race.json, write-behind-crash.json, ttl-jitter.json, stampede.json, event-delay.json, event-loss.json, event-duplicate-reorder.json, poison-event.json, dual-write-crash.json, replica-lag-refill.json, invalidate-before-commit.json, rollback-after-cache-write.json, negative-cache.json, cdc-invalidation.json, cross-region-read-your-writes.json, near-cache-stale.json, cdn-purge-race.json.
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
@@ -7813,6 +7813,284 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                             ],
                             text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
+                        },
+                    ];
+                    crate::sim::scenarios::data::endings(ENDINGS)
+                },
+                code: std::sync::OnceLock::new(),
+            }),
+        ),
+        &*alloc::boxed::Box::leak(
+            alloc::boxed::Box::new(crate::sim::scenario::Scenario {
+                id: "cdn-purge-race",
+                title: "CDN purge race: the edge refills from a stale origin",
+                summary: "A CDN edge serves user:1 with Cache-Control: s-maxage=60. A write passes through the edge and commits; when the origin answers that it succeeded, the edge purges user:1. But the origin's own cache is invalidated from the commit log, 50 ms after the commit: the purge arrived first. The reader's next read misses at the edge, the origin answers v1 from its still-stale cache, and the edge stores that v1 for 60 s. The purge did not help.",
+                story: &[
+                    "The reader and the writer reach the service through a CDN edge (`cdn`), as browsers reach an API through Fastly, Cloudflare or CloudFront. The origin sends `Cache-Control: max-age=0, s-maxage=60`: browsers keep nothing, the shared edge keeps each response for 60 s. Behind the origin, the service reads through its cache node (`cache`, warm with `user:1` = `v1`), which is invalidated by change data capture: the `invalidator` tails the primary's commit log and deletes each changed key, 50 ms after the commit.",
+                    "The reader's first read misses at the edge and gets `v1` from the origin's cache; the edge stores it. The writer's write passes through the edge, the service commits `v2` and answers at once (it leaves invalidation to the commit log), and when that answer passes the edge, the edge purges `user:1`, as a purge by URL or surrogate key does (RFC 9111 §4.4 asks a cache to invalidate after a successful write). The purge is right, and it is early: the origin's cache still holds `v1`, because the change reaches the invalidator only later.",
+                    "The reader reads again in that window. The edge has nothing, so it asks the origin; the origin answers `v1` from its cache, and the edge stores that stale response for its full `s-maxage`, 60 s. The invalidator's delete fixes the origin's cache a moment later, but nothing purges the edge again: `cache-matches-db` is broken at the edge, not at the origin.",
+                    "Outcome: the CDN edge keeps `user:1` = `v1` while the database has `v2`, and the reader got `v1`. The fixes: invalidate the origin before purging the edge (the ordering), or purge a second time after a delay longer than the race (a heuristic, like a delayed double delete).",
+                ],
+                flow: &[
+                    "reader → edge: miss → origin: cache hit v1 → edge stores v1 (s-maxage=60)",
+                    "writer → edge → origin: commit v2, answer at once",
+                    "edge: purge user:1 on the origin's answer (the origin's cache still holds v1)",
+                    "reader → edge: miss → origin: cache hit v1 → edge stores v1 again, for 60 s",
+                    "commit log → invalidator: delete user:1 from the origin's cache (too late for the edge)",
+                ],
+                pros: &[
+                    "The edge answers most reads itself: the origin sees one request per key per s-maxage.",
+                    "A purge by key on every successful write removes the edge's copy at once, without waiting out s-maxage.",
+                ],
+                cons: &[
+                    "A purge only helps if the origin is already fresh: a purge that arrives before the origin's own cache is invalidated is undone by the next miss.",
+                    "The stale response the edge stores then lives for its full s-maxage (60 s here), far longer than the origin's window.",
+                    "Every cached layer counts: the invariant checks the edge's copy like the cache node's.",
+                ],
+                notes: &[
+                    "Real CDNs purge by URL or by surrogate key (Fastly's Surrogate-Key, Cloudflare's cache tags, Akamai's cache tags) through an API call, a message like any other: it can arrive before the origin is fresh. Fastly's and Akamai's docs recommend purging only after the origin's data is updated; a purge does not make the origin fresh.",
+                    "Here the purge rides on the write's answer through the edge; an application that calls the purge API right after its commit has the same race when its own cache is invalidated asynchronously (change data capture, an event bus).",
+                    "A purge removes what the edge has stored; it does not reach a response still in flight from the origin. That is why the ordering fix is not a guarantee either, and why some teams purge twice.",
+                ],
+                fixes: super::leak(
+                    alloc::vec::Vec::from([
+                        crate::sim::scenario::FixInfo {
+                            id: "invalidate-origin-first",
+                            title: "Invalidate the origin first, then purge the edge",
+                            what: "The service deletes user:1 from its own cache after the commit, and answers the write only once the delete is confirmed. The edge purges on that answer, so by the time the edge is purged the origin is fresh: a read that misses at the edge then loads v2. The order is the fix: origin first, then the edge (Fastly's advice: purge after the origin's data is updated).",
+                            cost: "The write waits for one more round trip (the cache delete) before it is acknowledged, and the service must remember to invalidate: a crash between the commit and the delete leaves both the origin's cache and the edge unpurged (the dual write again). And it closes this story's window, not every one: a read that got v1 at the origin just before the delete can reach the edge after the purge, a response in flight that no purge reaches.",
+                            changes: {
+                                let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                                p.write_mode = Some(
+                                    crate::sim::config::WriteMode::Invalidate,
+                                );
+                                p
+                            },
+                        },
+                        crate::sim::scenario::FixInfo {
+                            id: "double-purge",
+                            title: "A delayed second purge",
+                            what: "The edge purges user:1 again 100 ms after the first purge, longer than the origin's invalidation takes here (50 ms): a stale response the edge stored in between (from the not-yet-invalidated origin) is dropped, and the next miss loads v2.",
+                            cost: "A heuristic, like a delayed double delete: reads between the two purges still get v1, and if the origin's invalidation takes longer than the delay (a slow log, a lagging consumer), a stale response stored after the second purge lives its full s-maxage. Every write costs two purges and two origin refills.",
+                            changes: {
+                                let mut p = crate::sim::config::patch::ConfigPatch::NONE;
+                                p.cdn = Some(
+                                    Some(crate::sim::config::CdnConfig {
+                                        max_age_ms: 0u64,
+                                        s_maxage_ms: Some(60000u64),
+                                        purge_on_write: true,
+                                        second_purge_ms: Some(100u64),
+                                        origin_ms: 10u64,
+                                    }),
+                                );
+                                p
+                            },
+                        },
+                    ]),
+                ),
+                invariants: &[crate::sim::books::Invariant::CacheMatchesDb],
+                metrics: &[
+                    crate::sim::books::Metric::DbReads,
+                    crate::sim::books::Metric::CacheHits,
+                    crate::sim::books::Metric::CacheMisses,
+                    crate::sim::books::Metric::WritesAcked,
+                    crate::sim::books::Metric::StaleReads,
+                ],
+                seed: 1u64,
+                settings: {
+                    let mut c = crate::sim::config::Config::default();
+                    c.warm = alloc::vec::Vec::from([crate::sim::ids::Key(1u16)]);
+                    c.write_mode = crate::sim::config::WriteMode::CommitOnly;
+                    c.invalidator = Some(crate::sim::config::InvalidatorConfig {
+                        tails: crate::sim::config::ReadFrom::Primary,
+                        delay_ms: 50u64,
+                        retry_ms: 50u64,
+                    });
+                    c.cdn = Some(crate::sim::config::CdnConfig {
+                        max_age_ms: 0u64,
+                        s_maxage_ms: Some(60000u64),
+                        purge_on_write: true,
+                        second_purge_ms: None,
+                        origin_ms: 10u64,
+                    });
+                    c.topology = alloc::vec::Vec::from([
+                        crate::sim::config::NodeSpec {
+                            id: crate::sim::ids::NodeId::Cdn,
+                            service: Some(crate::sim::ids::NodeId::Service(1u8)),
+                            cache: None,
+                            reads: None,
+                            region: None,
+                            db: None,
+                            bus: None,
+                            keys: None,
+                        },
+                        crate::sim::config::NodeSpec {
+                            id: crate::sim::ids::NodeId::Reader(1u8),
+                            service: Some(crate::sim::ids::NodeId::Cdn),
+                            cache: None,
+                            reads: None,
+                            region: None,
+                            db: None,
+                            bus: None,
+                            keys: None,
+                        },
+                        crate::sim::config::NodeSpec {
+                            id: crate::sim::ids::NodeId::Writer(1u8),
+                            service: Some(crate::sim::ids::NodeId::Cdn),
+                            cache: None,
+                            reads: None,
+                            region: None,
+                            db: None,
+                            bus: None,
+                            keys: None,
+                        },
+                    ]);
+                    c.clients = crate::sim::scenarios::data::clients({
+                        static CLIENTS: &[(
+                            crate::sim::ids::NodeId,
+                            &[crate::sim::config::Request],
+                        )] = &[
+                            (
+                                crate::sim::ids::NodeId::Reader(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 0u64,
+                                        slow: None,
+                                    },
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Read,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 40u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                            (
+                                crate::sim::ids::NodeId::Writer(1u8),
+                                &[
+                                    crate::sim::config::Request {
+                                        op: crate::sim::config::Op::Write,
+                                        key: crate::sim::ids::Key(1u16),
+                                        at_ms: 5u64,
+                                        slow: None,
+                                    },
+                                ],
+                            ),
+                        ];
+                        CLIENTS
+                    });
+                    c
+                },
+                script: {
+                    static RULES: &[crate::sim::scenarios::data::R] = &[];
+                    crate::sim::scenarios::data::script(RULES)
+                },
+                endings: {
+                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NoFixes,
+                                crate::sim::scenarios::data::C::AnsweredStale(
+                                    &crate::sim::scenario::rules::ClientKey {
+                                        client: crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Reader(1u8),
+                                        ),
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Cdn,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NeverCrashed(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Invalidator,
+                                    ),
+                                ),
+                            ],
+                            text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Broken(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::NoFixes,
+                                            crate::sim::scenarios::data::C::AnsweredStale(
+                                                &crate::sim::scenario::rules::ClientKey {
+                                                    client: crate::sim::scenario::rules::NodeName(
+                                                        crate::sim::ids::NodeId::Reader(1u8),
+                                                    ),
+                                                    key: crate::sim::scenario::rules::KeyName(
+                                                        crate::sim::ids::Key(1u16),
+                                                    ),
+                                                },
+                                            ),
+                                            crate::sim::scenarios::data::C::NeverCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Cdn,
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::NeverCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Invalidator,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                            ],
+                            text: "{other-path user:1}",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix(
+                                    "invalidate-origin-first",
+                                ),
+                            ],
+                            text: "{holds user:1}, and the reader's last read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("double-purge"),
+                            ],
+                            text: "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Holds(
+                                    crate::sim::scenario::rules::InvariantName(
+                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NoFixes,
+                            ],
+                            text: "{holds user:1}: consistent. In this order no stale response reached the edge after its purge.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)

@@ -68,6 +68,7 @@ pub const FILES: &[(&str, &str)] = &[
         text!("cross-region-read-your-writes.json"),
     ),
     ("near-cache-stale.json", text!("near-cache-stale.json")),
+    ("cdn-purge-race.json", text!("cdn-purge-race.json")),
 ];
 
 /// The catalog's files as `catalog.rs` builds them (each scenario written back as its
