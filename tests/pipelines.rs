@@ -216,3 +216,58 @@ fn a_durable_bus_with_two_consumers_is_refused() {
         "{e}"
     );
 }
+
+/// The words of the bus's push, in the record of the step that published `ev`.
+fn push_words(run: &Run) -> String {
+    run.records()
+        .iter()
+        .map(|r| r.narration.to_string())
+        .find(|n| n.starts_with("The bus pushes"))
+        .unwrap_or_else(|| panic!("a push in\n{}", run.trace()))
+}
+
+/// An at-most-once bus pushes to every connected subscriber: with two consumers the
+/// words name whom the push reached, and, when none is connected, who is down (the
+/// sentence of the one-consumer scenarios would be false here).
+#[test]
+fn the_bus_names_the_subscribers_its_push_reaches() {
+    let text = example("second-shard-unsubscribed-pool");
+    let s = file::from_json(&text).unwrap().into_scenario();
+    // One consumer in the world: the classic words.
+    let said = push_words(&run(&text, None));
+    assert!(said.contains("to the connected consumer and"), "{said}");
+    // Two, both connected: both named, and both are sent the event.
+    let r = run(&text, Some("subscribe-pool-2"));
+    let said = push_words(&r);
+    assert!(
+        said.contains("to its connected subscribers, consumer and consumer-2"),
+        "{said}"
+    );
+    let h = hops(&r);
+    assert!(
+        h.contains(&(NodeId::BUS, NodeId::CONSUMER))
+            && h.contains(&(NodeId::BUS, id("consumer-2")))
+    );
+    // consumer-2 down: the push reaches consumer alone.
+    let fixes = || Fixes::parse(s, Some("subscribe-pool-2")).unwrap();
+    let mut r = Run::new(s, fixes(), s.seed);
+    r.fire(Event::Fault(Fault::Crash(id("consumer-2"))))
+        .unwrap();
+    r.run_to_end();
+    let said = push_words(&r);
+    assert!(
+        said.contains("to consumer, its one subscriber connected now"),
+        "{said}"
+    );
+    // Both down: the event is dropped, and the words say both are down.
+    let mut r = Run::new(s, fixes(), s.seed);
+    for c in ["consumer", "consumer-2"] {
+        r.fire(Event::Fault(Fault::Crash(id(c)))).unwrap();
+    }
+    r.run_to_end();
+    let said = push_words(&r);
+    assert!(
+        said.contains("its subscribers, consumer and consumer-2, are all down"),
+        "{said}"
+    );
+}

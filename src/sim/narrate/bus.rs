@@ -3,10 +3,78 @@ use super::super::bus::{BusFact, EntryState};
 use super::super::config::BusConfig;
 use super::super::consumer::ConsumerFact;
 use super::super::fact::Fact;
+use super::super::ids::NodeId;
 use super::super::msg::Payload;
+use super::super::node::NodeStatus;
 use super::super::parts::{said, Said};
 use super::super::world::World;
 use super::names::Cast;
+
+/// The subscribers of the bus that acted (an at-most-once bus pushes to every one
+/// connected), and whether the world has other consumers, which the words must then
+/// tell apart by id.
+struct Subscribers {
+    /// Each subscriber's id and whether it is connected (not down).
+    all: Vec<(NodeId, bool)>,
+    /// More than one consumer in the world: name them.
+    many: bool,
+}
+
+impl Subscribers {
+    fn of(w: &World) -> Subscribers {
+        let acting = w
+            .facts
+            .with_nodes()
+            .find(|(_, f)| matches!(f, Fact::Bus(_)))
+            .and_then(|(n, _)| n)
+            .unwrap_or(NodeId::BUS);
+        let all = w
+            .nodes
+            .bus(acting)
+            .map(|b| {
+                b.subscribers
+                    .iter()
+                    .map(|(id, st)| (*id, *st != NodeStatus::Down))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Subscribers {
+            all,
+            many: w.nodes.consumers().nth(1).is_some(),
+        }
+    }
+
+    fn ids(&self, connected: bool) -> Vec<String> {
+        self.all
+            .iter()
+            .filter(|(_, up)| *up == connected)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+
+    /// Whom an at-most-once push reaches: "the connected consumer" where there is one
+    /// consumer, else the connected subscribers by id.
+    fn connected(&self) -> String {
+        let up = self.ids(true);
+        match up.as_slice() {
+            [_] if !self.many && self.all.len() == 1 => "the connected consumer".to_string(),
+            [one] => format!("{one}, its one subscriber connected now"),
+            _ => format!("its connected subscribers, {}", up.join(" and ")),
+        }
+    }
+
+    /// Why a push reached no one: the one consumer is down, the subscribers are all
+    /// down, or nothing subscribes to this bus.
+    fn none_connected(&self) -> String {
+        let down = self.ids(false);
+        match down.as_slice() {
+            [] => "nothing subscribes to it: no consumer listens on this bus".to_string(),
+            [_] if !self.many => "the consumer is not one of them: it is down".to_string(),
+            [one] => format!("{one}, its one subscriber, is down"),
+            _ => format!("its subscribers, {}, are all down", down.join(" and ")),
+        }
+    }
+}
 
 /// A step of the bus: its first fact, then the events it delivered (or why none).
 pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
@@ -58,17 +126,18 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         BusFact::Dropped { ev } => said(
             format!("dropped {}", ev.id),
             format!(
-                "The bus pushes {ev} to the subscribers connected right now, and the consumer is not one of \
-                 them: it is down. The bus keeps nothing (at-most-once, like Redis Pub/Sub), so {} is gone for \
-                 good.",
+                "The bus pushes {ev} to the subscribers connected right now, and {}. The bus keeps nothing \
+                 (at-most-once, like Redis Pub/Sub), so {} is gone for good.",
+                Subscribers::of(w).none_connected(),
                 ev.id
             ),
         ),
         BusFact::Pushed { ev } => said(
             format!("pushed {}", ev.id),
             format!(
-                "The bus pushes {ev} to the connected consumer and keeps no copy (at-most-once, like Redis \
-                 Pub/Sub): fast and simple, but a subscriber that is not listening misses it."
+                "The bus pushes {ev} to {} and keeps no copy (at-most-once, like Redis Pub/Sub): fast and \
+                 simple, but a subscriber that is not listening misses it.",
+                Subscribers::of(w).connected()
             ),
         ),
         BusFact::Acked {
