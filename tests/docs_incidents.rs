@@ -2,18 +2,10 @@
 //! "Writing down a replica-lag or a transaction incident") read as scenario files and
 //! tell what the text says: the incident without a fix, none with each fix, none when
 //! the "what if" is changed, and `abort` offered while the transaction is open.
+mod common;
 use cachescope::sim::scenario::file;
 use cachescope::sim::{Event, Fault, Fixes, Invariant, NodeId, Run};
-
-/// The ```json block of the doc that holds `"id": "<id>"`.
-fn example(id: &str) -> String {
-    let doc = include_str!("../docs/scenarios.md");
-    let at = doc
-        .find(&format!("\"id\": \"{id}\""))
-        .unwrap_or_else(|| panic!("{id} in the docs"));
-    let start = doc[..at].rfind("```json\n").expect("its block") + "```json\n".len();
-    doc[start..start + doc[start..].find("```").unwrap()].to_string()
-}
+use common::doc_example as example;
 
 /// Whether the cache ends consistent, the trace and the ending.
 fn ends(text: &str, fix: Option<&str>) -> (bool, String, String) {

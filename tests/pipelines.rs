@@ -4,19 +4,11 @@
 //! `flusher-2` (which cache's queue). Each message goes to the node the topology names,
 //! the faults offered include the new nodes and act on them, and the invariants read
 //! every primary and every cached copy. The worked example is docs/scenarios.md's.
+mod common;
 use cachescope::sim::config::topology;
 use cachescope::sim::scenario::file;
 use cachescope::sim::{Event, Fault, Fixes, Invariant, Key, NodeId, NodeStatus, Run, Version};
-
-/// The ```json block of the doc that holds `"id": "<id>"`.
-fn example(id: &str) -> String {
-    let doc = include_str!("../docs/scenarios.md");
-    let at = doc
-        .find(&format!("\"id\": \"{id}\""))
-        .unwrap_or_else(|| panic!("{id} in the docs"));
-    let start = doc[..at].rfind("```json\n").expect("its block") + "```json\n".len();
-    doc[start..start + doc[start..].find("```").unwrap()].to_string()
-}
+use common::doc_example as example;
 
 fn id(text: &str) -> NodeId {
     NodeId::parse(text).unwrap_or_else(|| panic!("{text}"))

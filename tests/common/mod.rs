@@ -64,3 +64,14 @@ pub fn cache_aside_write_with(id: &str, members: &str) -> Run {
     run.run_to_end();
     run
 }
+
+/// The ```json block of docs/scenarios.md that holds `"id": "<id>"`: a worked scenario
+/// file the docs teach with, for the tests that check what the text says it does.
+pub fn doc_example(id: &str) -> String {
+    let doc = include_str!("../../docs/scenarios.md");
+    let at = doc
+        .find(&format!("\"id\": \"{id}\""))
+        .unwrap_or_else(|| panic!("{id} in the docs"));
+    let start = doc[..at].rfind("```json\n").expect("its block") + "```json\n".len();
+    doc[start..start + doc[start..].find("```").unwrap()].to_string()
+}
