@@ -232,7 +232,7 @@ fn the_bus_names_the_subscribers_its_push_reaches() {
     let r = run(&text, Some("subscribe-pool-2"));
     let said = push_words(&r);
     assert!(
-        said.contains("to its connected subscribers, consumer and consumer-2"),
+        said.contains("to its connected subscribers, consumer and consumer-2, and keeps no copy"),
         "{said}"
     );
     let h = hops(&r);
@@ -248,7 +248,7 @@ fn the_bus_names_the_subscribers_its_push_reaches() {
     r.run_to_end();
     let said = push_words(&r);
     assert!(
-        said.contains("to consumer, its one subscriber connected now"),
+        said.contains("to consumer, its one subscriber connected now, and keeps no copy"),
         "{said}"
     );
     // Both down: the event is dropped, and the words say both are down.

@@ -53,13 +53,13 @@ impl Subscribers {
     }
 
     /// Whom an at-most-once push reaches: "the connected consumer" where there is one
-    /// consumer, else the connected subscribers by id.
+    /// consumer, else the connected subscribers by id, as an aside closed by its comma.
     fn connected(&self) -> String {
         let up = self.ids(true);
         match up.as_slice() {
             [_] if !self.many && self.all.len() == 1 => "the connected consumer".to_string(),
-            [one] => format!("{one}, its one subscriber connected now"),
-            _ => format!("its connected subscribers, {}", up.join(" and ")),
+            [one] => format!("{one}, its one subscriber connected now,"),
+            _ => format!("its connected subscribers, {},", up.join(" and ")),
         }
     }
 
