@@ -50,9 +50,11 @@ fn measure(target: u64, quiet: bool) -> (u64, u64, f64, Option<f64>) {
     let cpu = cpu_secs();
     let start = Instant::now();
     let (mut events, mut runs, mut seed) = (0u64, 0u64, 0u64);
+    // One world, copied into from each start (`clone_from`: into its own buffers).
+    let mut world = starts[0].clone();
     while events < target {
         for start in &starts {
-            let mut world = start.clone();
+            world.clone_from(start);
             let mut scheduler = Seeded::new(seed);
             events += if quiet {
                 sched::run_quiet(&mut world, &mut scheduler)

@@ -98,6 +98,48 @@ impl NodeId {
     }
 }
 
+impl NodeId {
+    /// The id as one number that sorts as the id does (the variant's index, then its
+    /// number): the enabled list sorts plain integers (`timing.rs`).
+    #[inline(always)]
+    pub(crate) fn rank(self) -> u16 {
+        let (index, n) = match self {
+            NodeId::Reader(n) => (0, n),
+            NodeId::Writer(n) => (1, n),
+            NodeId::Cdn => (2, 0),
+            NodeId::Service(n) => (3, n),
+            NodeId::Cache(n) => (4, n),
+            NodeId::Db(n) => (5, n),
+            NodeId::Replica(n) => (6, n),
+            NodeId::Bus(n) => (7, n),
+            NodeId::Relay(n) => (8, n),
+            NodeId::Consumer(n) => (9, n),
+            NodeId::Flusher(n) => (10, n),
+            NodeId::Invalidator => (11, 0),
+        };
+        (index << 8) | u16::from(n)
+    }
+
+    /// The id of `rank` (its inverse).
+    pub(crate) fn from_rank(rank: u16) -> NodeId {
+        let n = rank as u8;
+        match rank >> 8 {
+            0 => NodeId::Reader(n),
+            1 => NodeId::Writer(n),
+            2 => NodeId::Cdn,
+            3 => NodeId::Service(n),
+            4 => NodeId::Cache(n),
+            5 => NodeId::Db(n),
+            6 => NodeId::Replica(n),
+            7 => NodeId::Bus(n),
+            8 => NodeId::Relay(n),
+            9 => NodeId::Consumer(n),
+            10 => NodeId::Flusher(n),
+            _ => NodeId::Invalidator,
+        }
+    }
+}
+
 /// Hashed as the derived hash did when `db`, `bus`, `relay`, `consumer` and `flusher`
 /// had no number (the variant's index as an `isize`, then the number of the kinds that
 /// had one), so fingerprints pinned before (`canon.rs`) stand; a second node of those
@@ -156,6 +198,38 @@ impl fmt::Display for NodeId {
 #[cfg(test)]
 mod node_id_tests {
     use super::NodeId;
+
+    #[test]
+    fn a_rank_sorts_as_its_id_and_reads_back() {
+        let ids: Vec<NodeId> = [
+            "reader",
+            "reader-2",
+            "writer",
+            "cdn",
+            "service",
+            "service-3",
+            "cache",
+            "cache-2",
+            "db",
+            "db-2",
+            "replica",
+            "bus",
+            "relay",
+            "consumer",
+            "consumer-2",
+            "flusher",
+            "invalidator",
+        ]
+        .iter()
+        .map(|t| NodeId::parse(t).expect("a fixed id"))
+        .collect();
+        for a in &ids {
+            assert_eq!(NodeId::from_rank(a.rank()), *a);
+            for b in &ids {
+                assert_eq!(a.rank().cmp(&b.rank()), a.cmp(b), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn every_fixed_id_reads_back_as_written() {

@@ -456,7 +456,7 @@ impl fmt::Display for Payload {
 
 /// A message on its way. It is enabled from the moment it is sent, whatever its
 /// nominal delay: the network may deliver in any order.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Message {
     pub id: MsgId,
     pub from: NodeId,

@@ -41,8 +41,19 @@ pub enum Node {
 /// Each node is shared between copies of a world until one of them changes it (copy on
 /// write, `Arc::make_mut`): a step changes one or two nodes, and the search copies the
 /// world for every state, so a copy costs a pointer per node instead of the node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Nodes(Vec<(NodeId, Arc<Node>)>);
+
+impl Clone for Nodes {
+    fn clone(&self) -> Nodes {
+        Nodes(self.0.clone())
+    }
+
+    /// Into this table's own buffer.
+    fn clone_from(&mut self, source: &Nodes) {
+        self.0.clone_from(&source.0);
+    }
+}
 
 impl Nodes {
     /// Adds `node` as `id`, or replaces the node that had that id.
@@ -53,15 +64,21 @@ impl Nodes {
         }
     }
 
+    /// (Ids compare by rank: one integer, where comparing the enums is a call each.)
     pub fn get(&self, id: NodeId) -> Option<&Node> {
-        self.0.iter().find(|(i, _)| *i == id).map(|(_, n)| &**n)
+        let rank = id.rank();
+        self.0
+            .iter()
+            .find(|(i, _)| i.rank() == rank)
+            .map(|(_, n)| &**n)
     }
 
     /// The node to change: copied first if another world shares it.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        let rank = id.rank();
         self.0
             .iter_mut()
-            .find(|(i, _)| *i == id)
+            .find(|(i, _)| i.rank() == rank)
             .map(|(_, n)| Arc::make_mut(n))
     }
 

@@ -34,7 +34,7 @@ use super::service::{Service, ServiceSettings};
 pub use super::timing::Event;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct World {
     /// Fixed for a run: shared by every world of the run (cloning a world, as a
     /// search does for every state, copies a pointer, not the scenario).
@@ -65,7 +65,71 @@ pub struct World {
     pub(crate) facts: Facts,
 }
 
-pub(crate) use super::parts::Said;
+/// A copy of the state. `clone_from` copies into a world's own buffers (the network,
+/// the timers, the node table, the step's scratch), so a loop that restarts from one
+/// state again and again (a benchmark, a search) allocates for them once. The buffers
+/// that are not state come out empty either way.
+impl Clone for World {
+    fn clone(&self) -> World {
+        World {
+            config: self.config.clone(),
+            now_ms: self.now_ms,
+            clients: self.clients.clone(),
+            nodes: self.nodes.clone(),
+            net: self.net.clone(),
+            timers: self.timers.clone(),
+            next_msg: self.next_msg,
+            next_flow: self.next_flow,
+            next_timer: self.next_timer,
+            metrics: self.metrics.clone(),
+            books: self.books.clone(),
+            status: self.status.clone(),
+            cuts: self.cuts.clone(),
+            voice: self.voice,
+            scratch: Scratch::default(),
+            facts: Facts::default(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &World) {
+        // Every field named, so a new one cannot be forgotten here.
+        let World {
+            config,
+            now_ms,
+            clients,
+            nodes,
+            net,
+            timers,
+            next_msg,
+            next_flow,
+            next_timer,
+            metrics,
+            books,
+            status,
+            cuts,
+            voice,
+            scratch: _,
+            facts,
+        } = self;
+        config.clone_from(&source.config);
+        *now_ms = source.now_ms;
+        clients.clone_from(&source.clients);
+        nodes.clone_from(&source.nodes);
+        net.clone_from(&source.net);
+        timers.clone_from(&source.timers);
+        *next_msg = source.next_msg;
+        *next_flow = source.next_flow;
+        *next_timer = source.next_timer;
+        metrics.clone_from(&source.metrics);
+        books.clone_from(&source.books);
+        status.clone_from(&source.status);
+        cuts.clone_from(&source.cuts);
+        *voice = source.voice;
+        // Not state: the scratch is empty between steps; the facts are emptied. Both
+        // keep their buffers.
+        facts.begin(0);
+    }
+}
 
 impl World {
     pub fn new(config: Config, seed: u64) -> World {
@@ -378,6 +442,10 @@ impl World {
     }
 
     pub fn status_of(&self, node: NodeId) -> NodeStatus {
+        // Most states have every node up: no lookup then.
+        if self.status.is_empty() {
+            return NodeStatus::Up;
+        }
         self.status.get(&node).copied().unwrap_or(NodeStatus::Up)
     }
 
@@ -409,7 +477,9 @@ impl World {
     pub fn step_unchecked(&mut self, event: Event) -> Result<StepRecord, StepError> {
         self.voice = Voice::Narrated;
         let label = self.label(event);
-        let (step, s) = self.transition(event)?;
+        let step = self.transition(event)?;
+        // The narration observes the step last, after the books.
+        let s = super::narrate::step(self, step.actor, step.hop);
         Ok(StepRecord {
             event,
             at_ms: step.at_ms,
@@ -426,7 +496,7 @@ impl World {
     /// as `step`'s, byte for byte: the search and the benchmark run this way.
     pub fn step_quiet(&mut self, event: Event) -> Result<Step, StepError> {
         self.voice = Voice::Quiet;
-        let result = self.transition(event).map(|(step, _)| step);
+        let result = self.transition(event);
         self.voice = Voice::Narrated;
         result
     }
@@ -462,9 +532,10 @@ impl World {
     }
 
     /// One event's transition: the state changes and its facts are recorded; then the
-    /// observers read them with the state after: the books (`books/observe.rs`), and
-    /// the narration (not in quiet mode).
-    fn transition(&mut self, event: Event) -> Result<(Step, Said), StepError> {
+    /// books (`books/observe.rs`) read them with the state after. The narration
+    /// observes after it (`step_unchecked`; not in quiet mode). It returns only the
+    /// small `Step`: a quiet step moves no text around.
+    fn transition(&mut self, event: Event) -> Result<Step, StepError> {
         self.facts.begin(self.next_msg);
         // The message that arrives, if one does: the books read it after the step.
         let mut arrived = None;
@@ -481,17 +552,20 @@ impl World {
                     .iter()
                     .position(|m| m.id == id)
                     .ok_or(StepError::NotEnabled(event))?;
-                let msg = self.net.remove(pos);
-                arrived = Some(msg.clone());
+                // Copied out once, then the rest of the network moves up over it
+                // (`Vec::remove` would copy it three times).
+                let msg = arrived.insert(self.net[pos]);
+                self.net.copy_within(pos + 1.., pos);
+                self.net.truncate(self.net.len() - 1);
                 self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
                 // A partition loses what crosses it, either way.
                 let cut = self.status_of(msg.from) == NodeStatus::Partitioned
                     || (!self.cuts.is_empty() && super::partition::is_cut(self, msg.from, msg.to));
                 if self.is_up(msg.to) && !cut {
-                    self.deliver(&msg);
+                    self.deliver(msg);
                 } else {
-                    self.lost(&msg);
+                    self.lost(msg);
                 }
                 (msg.to, hop)
             }
@@ -513,20 +587,14 @@ impl World {
                 (timer.owner, None)
             }
         };
-        // The observers: the books (in a quiet step too), then the narration.
+        // The first observer: the books (in a quiet step too).
         super::books::observe(self, arrived.as_ref());
-        let s = if self.voice.is_quiet() {
-            Said::silent()
-        } else {
-            super::narrate::step(self, actor, hop)
-        };
-        let step = Step {
+        Ok(Step {
             event,
             at_ms: self.now_ms,
             actor,
             hop,
-        };
-        Ok((step, s))
+        })
     }
 
     /// The open request `id`, in whichever service has it (request ids are the

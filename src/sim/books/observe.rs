@@ -25,8 +25,8 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
     // Bounded: the step's facts, plus the one verdict a client's answer may add.
     let mut i = 0;
     while i < w.facts.0.len() {
-        let fact = w.facts.0[i];
-        match fact {
+        // Each arm copies only its own fields out of the fact (not the whole `Fact`).
+        match w.facts.0[i] {
             Fact::Cache(f) => cache(w, f, msg),
             Fact::Client(f) => client(w, f),
             Fact::Db(f) => db(w, f, msg),

@@ -17,6 +17,20 @@ use super::world::{Event, StepRecord, World};
 pub trait Scheduler {
     /// Picks one of `enabled` (never empty) at step `step` of `world`.
     fn choose(&mut self, world: &World, step: usize, enabled: &[Event]) -> Event;
+
+    /// Whether `choose` always answers one of `enabled` (a seeded walk does): the run
+    /// loop then need not look its choice up in the list again.
+    fn picks_from_enabled(&self) -> bool {
+        false
+    }
+}
+
+/// Whether `choice` may fire: one of `enabled`, or a fault the world offers.
+fn allowed(world: &World, scheduler: &dyn Scheduler, enabled: &[Event], choice: Event) -> bool {
+    match choice {
+        Event::Fault(_) => world.is_enabled(choice),
+        _ => scheduler.picks_from_enabled() || enabled.contains(&choice),
+    }
 }
 
 /// Runs `world` to its end under `scheduler`: a loop over `step`, at most `MAX_STEPS`.
@@ -30,8 +44,7 @@ pub fn run(world: &mut World, scheduler: &mut dyn Scheduler) -> Vec<StepRecord> 
         let mut choice = scheduler.choose(world, records.len(), &enabled);
         // A fault is never in `enabled` (it never keeps a run going), but a scheduler
         // may inject one that `faults` offers.
-        let fault_ok = choice.fault().is_some() && world.is_enabled(choice);
-        if !enabled.contains(&choice) && !fault_ok {
+        if !allowed(world, scheduler, &enabled, choice) {
             // A scheduler that names a disabled event gets the earliest instead: the
             // loop must always make progress.
             choice = enabled[0];
@@ -57,8 +70,7 @@ pub fn run_quiet(world: &mut World, scheduler: &mut dyn Scheduler) -> usize {
             break;
         }
         let mut choice = scheduler.choose(world, steps, &enabled);
-        let fault_ok = choice.fault().is_some() && world.is_enabled(choice);
-        if !enabled.contains(&choice) && !fault_ok {
+        if !allowed(world, scheduler, &enabled, choice) {
             choice = enabled[0];
         }
         if world.step_quiet(choice).is_err() {

@@ -21,4 +21,8 @@ impl Scheduler for Seeded {
     fn choose(&mut self, _: &World, _: usize, enabled: &[Event]) -> Event {
         enabled[self.rng.below(enabled.len() as u64) as usize]
     }
+
+    fn picks_from_enabled(&self) -> bool {
+        true
+    }
 }

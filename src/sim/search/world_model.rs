@@ -117,7 +117,7 @@ pub struct WorldModel {
     /// this every step would allocate them anew.
     spare: RefCell<(Scratch, Facts)>,
     /// The enabled list's scratch (`World::enabled_into`), kept between states.
-    keyed: RefCell<Vec<(u64, NodeId, Event)>>,
+    keyed: RefCell<Vec<u128>>,
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
