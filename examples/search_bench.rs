@@ -25,12 +25,17 @@ fn main() {
     // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
     // on over the first N states of each search (`search::check_independence`).
     // `SEARCH_HELD=N` keeps N frontier states whole (default 4,096; the others are
-    // re-derived by replay): to weigh replay against memory.
-    let bounds = Bounds {
-        held_states: std::env::var("SEARCH_HELD")
+    // re-derived by replay): to weigh replay against memory. `SEARCH_MAX_STATES=N`
+    // raises (or lowers) the bound of a million distinct states.
+    let env_or = |name: &str, default: usize| {
+        std::env::var(name)
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(Bounds::default().held_states),
+            .unwrap_or(default)
+    };
+    let bounds = Bounds {
+        held_states: env_or("SEARCH_HELD", Bounds::default().held_states),
+        max_states: env_or("SEARCH_MAX_STATES", Bounds::default().max_states),
         ..Bounds::default()
     };
     let check: Option<usize> = std::env::var("SEARCH_CHECK")

@@ -11,7 +11,8 @@ pub struct Bounds {
     /// Runs longer than this are not followed (the catalog's runs have at most 500
     /// steps).
     pub max_depth: usize,
-    /// The search stops once it has found this many distinct states.
+    /// The search stops once it has found this many distinct states (at most
+    /// `Visited::CAPACITY`, about 67 million).
     pub max_states: usize,
     /// At most this many states are kept whole in the frontier; the others are
     /// re-derived by replaying their choices from the start.
@@ -125,6 +126,10 @@ pub struct Search<M: Model> {
 
 impl<M: Model> Search<M> {
     pub fn new(model: M, bounds: Bounds) -> Search<M> {
+        let bounds = Bounds {
+            max_states: bounds.max_states.min(Visited::CAPACITY),
+            ..bounds
+        };
         let mut search = Search {
             model,
             bounds,
@@ -259,7 +264,7 @@ impl<M: Model> Search<M> {
                 Some(sleep) => std::mem::take(&mut sleep.level[self.cursor - 1]),
                 None => Vec::new(),
             };
-            self.visit(index, depth, &state, &asleep);
+            self.visit(index, depth, state, &asleep);
         }
         self.progress()
     }
@@ -272,17 +277,17 @@ impl<M: Model> Search<M> {
     }
 
     /// Checks and expands one state (with `asleep`, its sleep set, if sleep sets are
-    /// on).
-    fn visit(&mut self, index: u32, depth: usize, state: &M::State, asleep: &[u64]) {
+    /// on). The state is stepped in place for its last successor (`Model::next_owned`).
+    fn visit(&mut self, index: u32, depth: usize, state: M::State, asleep: &[u64]) {
         self.visited_count += 1;
         let mut actions = std::mem::take(&mut self.actions);
-        let end = self.model.actions(state, &mut actions);
+        let end = self.model.actions(&state, &mut actions);
         if end {
             self.ends += 1;
         }
         for (i, p) in self.model.properties().iter().enumerate() {
             let applies = end || p.when == When::Always;
-            if self.found[i].is_none() && applies && self.model.violates(state, i) {
+            if self.found[i].is_none() && applies && self.model.violates(&state, i) {
                 self.found[i] = Some(index);
             }
         }
@@ -291,18 +296,20 @@ impl<M: Model> Search<M> {
             self.actions = actions;
             return;
         }
-        let clock = self.model.now(state);
+        let clock = self.model.now(&state);
         if let Some(sleep) = &mut self.sleep {
             let model = &self.model;
             sleep.expand(actions.len(), asleep, |i| {
-                model.action_key(state, actions[i])
+                model.action_key(&state, actions[i])
             });
             if actions.len() > 1 {
-                model.independence(state, &actions, &mut sleep.independent);
+                model.independence(&state, &actions, &mut sleep.independent);
             } else {
                 sleep.independent.clear();
             }
         }
+        let last = actions.len().saturating_sub(1);
+        let mut state = Some(state);
         for (choice, action) in actions.iter().enumerate() {
             // The sleep set this transition gives its state (sleep sets on).
             let mut gives = None;
@@ -315,7 +322,12 @@ impl<M: Model> Search<M> {
                 sleep.followed(choice);
             }
             self.transitions += 1;
-            let Some(next) = self.model.next(state, *action) else {
+            let stepped = match (choice == last, &state) {
+                (true, _) => state.take().and_then(|s| self.model.next_owned(s, *action)),
+                (false, Some(s)) => self.model.next(s, *action),
+                (false, None) => None,
+            };
+            let Some(next) = stepped else {
                 continue;
             };
             // The events asleep, named as the state reached names them (a name reads

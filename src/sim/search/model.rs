@@ -34,6 +34,12 @@ pub trait Model {
     /// The state after `action`, or `None` if it is not enabled after all.
     fn next(&self, state: &Self::State, action: Self::Action) -> Option<Self::State>;
 
+    /// The same as `next`, from a state the search no longer needs (its last
+    /// successor): a model may step it in place instead of copying it.
+    fn next_owned(&self, state: Self::State, action: Self::Action) -> Option<Self::State> {
+        self.next(&state, action)
+    }
+
     /// Equal for states the search may treat as one; distinct states collide with a
     /// probability of about n²/2⁶⁵ (one in 36 million for a million states).
     fn fingerprint(&self, state: &Self::State) -> u64;

@@ -6,6 +6,12 @@
 /// Nodes per chunk (256 KiB each).
 const CHUNK: usize = 1 << 14;
 
+/// A table slot holds the node's index + 1 in its low `INDEX_BITS` bits and, above,
+/// the top bits of the node's fingerprint (its tag): a probe reads a node (a second
+/// cache miss) only when the tags match, about one in 64 of the other nodes it meets.
+const INDEX_BITS: u32 = 26;
+const INDEX_MASK: u32 = (1 << INDEX_BITS) - 1;
+
 /// What `Visited::probe` found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Probe {
@@ -28,12 +34,21 @@ pub struct Node {
 pub struct Visited {
     chunks: Vec<Vec<Node>>,
     len: usize,
-    /// Node index + 1 per slot; 0 is empty. Its length is a power of two, and at most
-    /// three quarters of it is used.
+    /// Node index + 1 per slot (0 is empty), with its fingerprint's tag above
+    /// (`INDEX_BITS`). Its length is a power of two, and at most three quarters of it
+    /// is used.
     table: Vec<u32>,
 }
 
+/// A fingerprint's tag, in a slot's high bits.
+fn tag(fingerprint: u64) -> u32 {
+    ((fingerprint >> (64 - (32 - INDEX_BITS))) as u32) << INDEX_BITS
+}
+
 impl Visited {
+    /// The most nodes a set holds (the search's bound on states is kept below it).
+    pub const CAPACITY: usize = INDEX_MASK as usize - 1;
+
     pub fn new() -> Visited {
         Visited {
             chunks: Vec::new(),
@@ -75,11 +90,16 @@ impl Visited {
     pub fn find(&self, fingerprint: u64) -> Option<u32> {
         let mask = self.table.len() - 1;
         let mut slot = self.slot_of(fingerprint);
+        let t = tag(fingerprint);
         // Bounded: the table always has an empty slot (it is at most 3/4 full).
         loop {
             match self.table[slot] {
                 0 => return None,
-                i if self.get(i - 1).fingerprint == fingerprint => return Some(i - 1),
+                x if x & !INDEX_MASK == t
+                    && self.get((x & INDEX_MASK) - 1).fingerprint == fingerprint =>
+                {
+                    return Some((x & INDEX_MASK) - 1)
+                }
                 _ => slot = (slot + 1) & mask,
             }
         }
@@ -103,11 +123,16 @@ impl Visited {
         }
         let mask = self.table.len() - 1;
         let mut slot = self.slot_of(fingerprint);
+        let t = tag(fingerprint);
         // Bounded: the table always has an empty slot (it is at most 3/4 full).
         loop {
             match self.table[slot] {
                 0 => return Probe::Empty(slot),
-                i if self.get(i - 1).fingerprint == fingerprint => return Probe::Found(i - 1),
+                x if x & !INDEX_MASK == t
+                    && self.get((x & INDEX_MASK) - 1).fingerprint == fingerprint =>
+                {
+                    return Probe::Found((x & INDEX_MASK) - 1)
+                }
                 _ => slot = (slot + 1) & mask,
             }
         }
@@ -117,13 +142,14 @@ impl Visited {
     /// returns its index.
     pub fn insert_at(&mut self, slot: usize, node: Node) -> u32 {
         debug_assert_eq!(self.table[slot], 0);
+        assert!(self.len < Visited::CAPACITY, "the visited set is full");
         let index = self.len as u32;
         if self.len % CHUNK == 0 {
             self.chunks.push(Vec::with_capacity(CHUNK));
         }
         self.chunks[self.len / CHUNK].push(node);
         self.len += 1;
-        self.table[slot] = index + 1;
+        self.table[slot] = (index + 1) | tag(node.fingerprint);
         index
     }
 
@@ -132,11 +158,12 @@ impl Visited {
         self.table = vec![0; size];
         let mask = size - 1;
         for index in 0..self.len as u32 {
-            let mut slot = self.slot_of(self.get(index).fingerprint);
+            let fingerprint = self.get(index).fingerprint;
+            let mut slot = self.slot_of(fingerprint);
             while self.table[slot] != 0 {
                 slot = (slot + 1) & mask;
             }
-            self.table[slot] = index + 1;
+            self.table[slot] = (index + 1) | tag(fingerprint);
         }
     }
 }

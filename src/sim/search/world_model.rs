@@ -248,6 +248,36 @@ impl WorldModel {
     }
 }
 
+impl WorldModel {
+    /// `next` stepped by `action` (enabled in the state it was taken from), with the
+    /// fault's charge paid.
+    fn stepped(
+        &self,
+        mut next: Searched,
+        action: Event,
+        charge: Option<Charge>,
+    ) -> Option<Searched> {
+        let mut spare = self.spare.borrow_mut();
+        std::mem::swap(&mut next.world.scratch, &mut spare.0);
+        std::mem::swap(&mut next.world.facts, &mut spare.1);
+        // `action` comes from `actions` of this very state: no need to ask again, and
+        // no narration to build.
+        let stepped = next.world.step_quiet(action);
+        // The buffers come back (nobody reads a search state's facts), emptied: a
+        // world's step leaves its `Out` empty and starts by clearing its facts.
+        std::mem::swap(&mut next.world.scratch, &mut spare.0);
+        std::mem::swap(&mut next.world.facts, &mut spare.1);
+        spare.1 .0.clear();
+        stepped.ok()?;
+        match charge {
+            Some(Charge::Story(i)) => next.story_used[i] += 1,
+            Some(Charge::Extra) => next.extra_used += 1,
+            Some(Charge::Free) | None => {}
+        }
+        Some(next)
+    }
+}
+
 impl Model for WorldModel {
     type State = Searched;
     type Action = Event;
@@ -308,25 +338,15 @@ impl Model for WorldModel {
             Some(fault) => Some(self.charge(state, fault)?),
             None => None,
         };
-        let mut next = state.clone();
-        let mut spare = self.spare.borrow_mut();
-        std::mem::swap(&mut next.world.scratch, &mut spare.0);
-        std::mem::swap(&mut next.world.facts, &mut spare.1);
-        // `action` comes from `actions` of this very state: no need to ask again, and
-        // no narration to build.
-        let stepped = next.world.step_quiet(action);
-        // The buffers come back (nobody reads a search state's facts), emptied: a
-        // world's step leaves its `Out` empty and starts by clearing its facts.
-        std::mem::swap(&mut next.world.scratch, &mut spare.0);
-        std::mem::swap(&mut next.world.facts, &mut spare.1);
-        spare.1 .0.clear();
-        stepped.ok()?;
-        match charge {
-            Some(Charge::Story(i)) => next.story_used[i] += 1,
-            Some(Charge::Extra) => next.extra_used += 1,
-            Some(Charge::Free) | None => {}
-        }
-        Some(next)
+        self.stepped(state.clone(), action, charge)
+    }
+
+    fn next_owned(&self, state: Searched, action: Event) -> Option<Searched> {
+        let charge = match action.fault() {
+            Some(fault) => Some(self.charge(&state, fault)?),
+            None => None,
+        };
+        self.stepped(state, action, charge)
     }
 
     fn fingerprint(&self, state: &Searched) -> u64 {
