@@ -5,7 +5,9 @@
 //! The prose (ids, titles, summaries, stories, flows, pros, cons, notes, the fixes'
 //! words) is written as `&'static str` literals and slices of them, static data in the
 //! wasm rather than code that copies each string into a `String` at start (4.9 kB of
-//! the page's gzipped download when this changed).
+//! the page's gzipped download when this changed). The words the page does not need to
+//! start (all but ids and titles) are apart, in `WORDS` and `STORIES`, which only the
+//! page's split points read: the page loads them on first use (`scenarios::Words`).
 //!
 //!     cargo run --example bake_catalog --features bake
 //!
@@ -22,13 +24,13 @@ use std::path::Path;
 
 fn main() {
     let env = CrateEnv::default();
-    let files: Vec<_> = FILES
+    let read: Vec<ScenarioFile> = FILES
         .iter()
-        .map(|(name, text)| match file::from_json(text) {
-            Ok(read) => scenario(&read, &env),
-            Err(e) => panic!("{name}: {e}"),
-        })
+        .map(|(name, text)| file::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}")))
         .collect();
+    let files = read.iter().enumerate().map(|(i, f)| scenario(f, i, &env));
+    let words = read.iter().map(|f| words(f, &env));
+    let stories = read.iter().map(|f| lines(&f.story, &env));
     let names = FILES
         .iter()
         .map(|(name, _)| *name)
@@ -38,6 +40,12 @@ fn main() {
         pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::vec![#(#files),*]
         }
+
+        /// The scenarios' words, apart (`scenarios::Words`): the page loads them on first use.
+        pub static WORDS: &[crate::sim::scenarios::Words] = &[#(#words),*];
+
+        /// The scenarios' stories, apart: only a scenario file written out reads them.
+        pub static STORIES: &[&[&str]] = &[#(#stories),*];
     });
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim/scenarios/catalog.rs");
     let file: syn::File = syn::parse2(code).expect("the baked code parses");
@@ -55,21 +63,23 @@ fn main() {
 }
 
 /// The code of a file's `Scenario`, as `ScenarioFile::into_scenario` makes it: the
-/// words as string literals (static data), the rest built at start and leaked as that
-/// function leaks it. Destructures the file whole, so a field added later fails to
-/// compile here until it is baked too.
-fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
+/// settings and rules built at start and leaked as that function leaks it, its id and
+/// title as string literals, and its other words left empty: they are the `i`-th of
+/// `WORDS` and `STORIES` (`Scenario::catalog`). Destructures the file whole, so a field
+/// added later fails to compile here until it is baked too.
+fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv) -> TokenStream {
     let ScenarioFile {
         format: _,
         version: _,
         id,
         title,
-        summary,
-        story,
-        flow,
-        pros,
-        cons,
-        notes,
+        // In `WORDS` and `STORIES` (`words`, `main`).
+        summary: _,
+        story: _,
+        flow: _,
+        pros: _,
+        cons: _,
+        notes: _,
         seed,
         invariants,
         metrics,
@@ -78,22 +88,7 @@ fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
         script,
         endings,
     } = read;
-    let text = |s: &String| s.as_str().bake(env);
-    let lines = |v: &Vec<String>| {
-        v.iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .as_slice()
-            .bake(env)
-    };
-    let (id, title, summary) = (text(&id.value), text(title), text(summary));
-    let (story, flow, pros, cons, notes) = (
-        lines(story),
-        lines(flow),
-        lines(pros),
-        lines(cons),
-        lines(notes),
-    );
+    let (id, title) = (text(&id.value, env), text(title, env));
     let invariants = invariants.iter().map(|i| i.0).collect::<Vec<_>>();
     let invariants = invariants.as_slice().bake(env);
     let metrics = metrics.iter().map(|m| m.0).collect::<Vec<_>>();
@@ -101,25 +96,28 @@ fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
     let seed = seed.bake(env);
     let settings = settings.bake(env);
     let fixes = fixes.iter().map(|f| {
-        let file::FixFile { id, title, what, cost, changes } = f;
-        let (id, title, what, cost) = (text(&id.value), text(title), text(what), text(cost));
+        // `what` and `cost` are in `WORDS` (`words`).
+        let file::FixFile { id, title, what: _, cost: _, changes } = f;
+        let (id, title) = (text(&id.value, env), text(title, env));
         let changes = changes.bake(env);
         quote! {
-            crate::sim::scenario::FixInfo { id: #id, title: #title, what: #what, cost: #cost, changes: #changes }
+            crate::sim::scenario::FixInfo { id: #id, title: #title, what: "", cost: "", changes: #changes }
         }
     });
     let script = bake::script_data(script, env);
     let endings = bake::endings_data(endings, env);
+    let i = i.bake(env);
     quote! {
         &*alloc::boxed::Box::leak(alloc::boxed::Box::new(crate::sim::scenario::Scenario {
             id: #id,
             title: #title,
-            summary: #summary,
-            story: #story,
-            flow: #flow,
-            pros: #pros,
-            cons: #cons,
-            notes: #notes,
+            catalog: Some(#i),
+            summary: "",
+            story: &[],
+            flow: &[],
+            pros: &[],
+            cons: &[],
+            notes: &[],
             fixes: super::leak(alloc::vec![#(#fixes),*]),
             invariants: #invariants,
             metrics: #metrics,
@@ -130,6 +128,52 @@ fn scenario(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
             code: std::sync::OnceLock::new(),
         }))
     }
+}
+
+/// A file's words that the page loads apart (`scenarios::Words`), as static data.
+fn words(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
+    let summary = text(&read.summary, env);
+    let (flow, pros, cons, notes) = (
+        lines(&read.flow, env),
+        lines(&read.pros, env),
+        lines(&read.cons, env),
+        lines(&read.notes, env),
+    );
+    let fixes = read.fixes.iter().map(|f| {
+        let (what, cost) = (text(&f.what, env), text(&f.cost, env));
+        quote! { (#what, #cost) }
+    });
+    let endings = read
+        .endings
+        .iter()
+        .map(|e| e.text.0.clone())
+        .collect::<Vec<_>>();
+    let endings = lines(&endings, env);
+    quote! {
+        crate::sim::scenarios::Words {
+            summary: #summary,
+            flow: #flow,
+            pros: #pros,
+            cons: #cons,
+            notes: #notes,
+            fixes: &[#(#fixes),*],
+            endings: #endings,
+        }
+    }
+}
+
+/// A string literal.
+fn text(s: &str, env: &CrateEnv) -> TokenStream {
+    s.bake(env)
+}
+
+/// A slice of string literals.
+fn lines(v: &[String], env: &CrateEnv) -> TokenStream {
+    v.iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+        .bake(env)
 }
 
 /// `tokens` with every `alloc::vec![…]` written `alloc::vec::Vec::from([…])`: the same

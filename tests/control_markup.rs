@@ -60,7 +60,7 @@ fn fix_buttons_are_pressed_when_their_fix_is_on() {
     let first = s.fixes[0].id;
     let on = Fixes::parse(s, [first]).unwrap();
     for testid in ["fix-toggle", "compare-fix"] {
-        let html = lists::fix_buttons(s.fixes, &on, testid);
+        let html = lists::fix_buttons(s, &on, testid);
         let buttons = tags(&html, "button");
         assert_eq!(buttons.len(), s.fixes.len());
         for (b, f) in buttons.iter().zip(s.fixes) {
@@ -75,9 +75,9 @@ fn fix_buttons_are_pressed_when_their_fix_is_on() {
         }
     }
     // The toggles say what a fix does and mark the ones on; side by side does neither.
-    let toggles = lists::fix_buttons(s.fixes, &on, "fix-toggle");
+    let toggles = lists::fix_buttons(s, &on, "fix-toggle");
     assert!(toggles.contains(&format!("✓ {}", s.fixes[0].title)));
-    assert!(!lists::fix_buttons(s.fixes, &on, "compare-fix").contains('✓'));
+    assert!(!lists::fix_buttons(s, &on, "compare-fix").contains('✓'));
 }
 
 #[test]

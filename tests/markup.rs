@@ -160,7 +160,7 @@ fn fix_notes_and_cards_come_from_the_catalog() {
     let card = paint::pattern_card(s);
     assert_eq!(
         card.matches("<li>").count(),
-        s.flow.len() + s.pros.len() + s.cons.len()
+        s.flow().len() + s.pros().len() + s.cons().len()
     );
     let errors = paint::list_items(&["step \"<5>\" is not a number"]);
     assert_eq!(

@@ -14,7 +14,7 @@ fn negative_cache_without_fix() {
     assert_eq!(r.world().db().read(Key(2)).to_string(), "v1");
     assert!(metric(&r, Metric::StaleReads) >= 1);
     assert!(
-        story(&r).contains("RFC 2308") || r.scenario.story.iter().any(|p| p.contains("RFC 2308"))
+        story(&r).contains("RFC 2308") || r.scenario.story().iter().any(|p| p.contains("RFC 2308"))
     );
 }
 

@@ -18,7 +18,7 @@ fn every_catalog_file_loads_and_round_trips() {
         let written = file::to_json(scenario);
         assert_eq!(&written, text, "{name} is not written back as it is");
         assert_eq!(file::from_json(&written).unwrap(), read);
-        assert!(!scenario.story.is_empty(), "{name} tells its story");
+        assert!(!scenario.story().is_empty(), "{name} tells its story");
         assert!(!scenario.endings.is_empty(), "{name} says how it ends");
     }
 }

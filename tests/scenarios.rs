@@ -289,16 +289,19 @@ fn every_pair_of_fixes_runs_to_its_end() {
 #[test]
 fn every_fix_says_what_it_does_and_costs() {
     for s in scenarios::ALL.iter() {
-        for f in s.fixes {
+        for (i, f) in s.fixes.iter().enumerate() {
             assert!(
-                !f.what.is_empty() && !f.cost.is_empty(),
+                !s.fix_what(i).is_empty() && !s.fix_cost(i).is_empty(),
                 "{} {}",
                 s.id,
                 f.id
             );
         }
         assert!(
-            !s.summary.is_empty() && !s.flow.is_empty() && !s.pros.is_empty() && !s.cons.is_empty()
+            !s.summary().is_empty()
+                && !s.flow().is_empty()
+                && !s.pros().is_empty()
+                && !s.cons().is_empty()
         );
     }
     let ids: Vec<&str> = scenarios::ALL.iter().map(|s| s.id).collect();

@@ -82,6 +82,13 @@ impl Fixes {
 pub struct Scenario {
     pub id: &'static str,
     pub title: &'static str,
+    /// `Some(i)` for the catalog's `i`-th scenario, whose words (the fields from
+    /// `summary` to `notes`, its fixes' `what` and `cost`, its endings' texts) are not in these fields
+    /// (left empty) but in `scenarios::words`, which the page loads on first use: read
+    /// them through the methods (`summary()`, `flow()`, `fix_what(i)`, …), which say
+    /// `scenarios::LOADING` until they are there. `None`: a file's or the sandbox's
+    /// own words, in these fields.
+    pub catalog: Option<usize>,
     /// "What you will see": one paragraph.
     pub summary: &'static str,
     /// The story the scenario tells, in paragraphs: what happens and why.
@@ -139,7 +146,11 @@ impl Scenario {
 
     /// What the scenario says at the end of a run in `world`.
     pub fn epilogue(&self, world: &World, fixes: &Fixes) -> String {
-        rules::say(self.endings, world, fixes)
+        match self.catalog_words() {
+            None => rules::say(self.endings, world, fixes),
+            Some(Ok(w)) => rules::say_as(self.endings, w.endings, world, fixes),
+            Some(Err(())) => super::scenarios::LOADING.to_string(),
+        }
     }
 
     /// Whether this is one of the catalog's scenarios (not a file a learner opened,
@@ -150,5 +161,83 @@ impl Scenario {
 
     pub fn fix(&self, id: &str) -> Option<&'static FixInfo> {
         self.fixes.iter().find(|f| f.id == id)
+    }
+
+    /// The catalog's words for this scenario, if it is one of the catalog's: `Err` while
+    /// the page is still loading them.
+    fn catalog_words(&self) -> Option<Result<&'static super::scenarios::Words, ()>> {
+        self.catalog.map(|i| super::scenarios::words(i).ok_or(()))
+    }
+
+    /// "What you will see": one paragraph (`scenarios::LOADING` while it loads).
+    pub fn summary(&self) -> &'static str {
+        match self.catalog_words() {
+            None => self.summary,
+            Some(Ok(w)) => w.summary,
+            Some(Err(())) => super::scenarios::LOADING,
+        }
+    }
+
+    /// The pattern's flow, one line per step.
+    pub fn flow(&self) -> &'static [&'static str] {
+        self.lines(self.flow, |w| w.flow)
+    }
+
+    pub fn pros(&self) -> &'static [&'static str] {
+        self.lines(self.pros, |w| w.pros)
+    }
+
+    pub fn cons(&self) -> &'static [&'static str] {
+        self.lines(self.cons, |w| w.cons)
+    }
+
+    /// Further notes: sources, variants, what to try.
+    pub fn notes(&self) -> &'static [&'static str] {
+        self.lines(self.notes, |w| w.notes)
+    }
+
+    fn lines(
+        &self,
+        own: &'static [&'static str],
+        of: fn(&'static super::scenarios::Words) -> &'static [&'static str],
+    ) -> &'static [&'static str] {
+        match self.catalog_words() {
+            None => own,
+            Some(Ok(w)) => of(w),
+            Some(Err(())) => &[super::scenarios::LOADING],
+        }
+    }
+
+    /// The story the scenario tells, in paragraphs. Only a scenario file written out
+    /// reads it (the page shows the summary), so the catalog's stories are apart from
+    /// its other words (`scenarios::story`): the page fetches them with the file writer.
+    pub fn story(&self) -> &'static [&'static str] {
+        match self.catalog {
+            None => self.story,
+            Some(i) => super::scenarios::story(i),
+        }
+    }
+
+    /// What the `i`-th fix does, in one or two sentences.
+    pub fn fix_what(&self, i: usize) -> &'static str {
+        self.fix_words(i, |f| f.what, |w| w.0)
+    }
+
+    /// What the `i`-th fix costs.
+    pub fn fix_cost(&self, i: usize) -> &'static str {
+        self.fix_words(i, |f| f.cost, |w| w.1)
+    }
+
+    fn fix_words(
+        &self,
+        i: usize,
+        own: fn(&FixInfo) -> &'static str,
+        of: fn(&(&'static str, &'static str)) -> &'static str,
+    ) -> &'static str {
+        match self.catalog_words() {
+            None => self.fixes.get(i).map(own).unwrap_or_default(),
+            Some(Ok(w)) => w.fixes.get(i).map(of).unwrap_or_default(),
+            Some(Err(())) => super::scenarios::LOADING,
+        }
     }
 }

@@ -33,6 +33,7 @@ pub fn App() -> impl IntoView {
     browser::apply_saved_theme();
     actions.install_keyboard();
     actions.install_history();
+    actions.load_words();
     let teach = teach::Teach::install(actions);
 
     let layout = diagram::layout_signal();
@@ -59,7 +60,9 @@ pub fn App() -> impl IntoView {
         </header>
         <div class="layout">
             <learn::ScenarioList />
-            <main id="main" class="stage">
+            // `data-words`: whether the catalog's words (loaded after the first paint,
+            // `session::load_words`) are there yet.
+            <main id="main" class="stage" data-words=move || if actions.words.get() { "loaded" } else { "loading" }>
                 <LoadErrors />
                 <div class="head">
                     <learn::Title />

@@ -97,6 +97,8 @@ async fn import_run(a: Actions, file: web_sys::File) {
 /// (the scenario file's writer; see `export_run`).
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn save_scenario(a: Actions, failure: RwSignal<Option<String>>) {
+    // A catalog scenario's file has its words (`ScenarioFile::of`).
+    super::session::words_ready().await;
     let (scenario, sandbox) = a
         .session
         .with_untracked(|s| (s.run.scenario, s.run.sandbox.clone()));

@@ -54,8 +54,9 @@ pub fn FixToggles() -> impl IntoView {
             // Redrawn whenever the run changes; one handler for the buttons.
             <div class="fixes" role="group" aria-label="Fixes" node_ref=group
                 inner_html=move || {
+                    a.words.track(); // what each fix does, as its title
                     let markup = s.with(|s| {
-                        let buttons = lists::fix_buttons(s.run.scenario.fixes, &s.run.fixes, "fix-toggle");
+                        let buttons = lists::fix_buttons(s.run.scenario, &s.run.fixes, "fix-toggle");
                         format!("<span class=\"fixes-label\">Fixes:</span>{buttons}")
                     });
                     browser::keeping_focus(group.get_untracked().map(Into::into), markup)
@@ -75,7 +76,10 @@ pub fn FixNotes() -> impl IntoView {
     let a = expect_context::<Actions>();
     let s = a.session;
     view! {
-        <ul class="fix-notes" inner_html=move || s.with(|s| paint::fix_notes(&s.run))></ul>
+        <ul class="fix-notes" inner_html=move || {
+            a.words.track();
+            s.with(|s| paint::fix_notes(&s.run))
+        }></ul>
     }
 }
 
@@ -97,6 +101,7 @@ pub fn Learn() -> impl IntoView {
         <section class="panel learn" aria-labelledby="learn-h">
             <h2 id="learn-h">"The pattern"</h2>
             {move || {
+                a.words.track();
                 let sc = scenario();
                 let next = scenarios::next_after(sc.id);
                 view! {

@@ -246,20 +246,20 @@ pub fn branches(branches: &[crate::sim::tree::BranchInfo]) -> String {
 /// (`data-testid` "fix-toggle": a check mark when on, what the fix does as its
 /// title) or side by side's right column ("compare-fix").
 pub fn fix_buttons(
-    fixes: &[crate::sim::scenario::FixInfo],
+    sc: &crate::sim::Scenario,
     on: &crate::sim::Fixes,
     testid: &'static str,
 ) -> String {
     let toggles = testid == "fix-toggle";
     let mut m = Markup::new();
-    for f in fixes {
+    for (i, f) in sc.fixes.iter().enumerate() {
         let pressed = on.has(f.id);
         m.tag("button")
             .attr("data-testid", testid)
             .attr("data-fix", f.id)
             .attr("class", if pressed { "fix on" } else { "fix" })
             .attr("aria-pressed", if pressed { "true" } else { "false" })
-            .attr_if("title", toggles.then_some(f.what))
+            .attr_if("title", toggles.then(|| sc.fix_what(i)))
             .body();
         if toggles && pressed {
             m.text("✓ ");

@@ -420,7 +420,13 @@ pub fn list_items<T: std::fmt::Display>(items: &[T]) -> String {
 /// What each fix switched on does and costs.
 pub fn fix_notes(run: &crate::sim::Run) -> String {
     let mut m = Markup::new();
-    for f in run.scenario.fixes.iter().filter(|f| run.fixes.has(f.id)) {
+    let sc = run.scenario;
+    for (i, f) in sc
+        .fixes
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| run.fixes.has(f.id))
+    {
         m.tag("li")
             .body()
             .tag("strong")
@@ -428,10 +434,10 @@ pub fn fix_notes(run: &crate::sim::Run) -> String {
             .text(f.title)
             .text(": ")
             .end("strong")
-            .text(f.what)
+            .text(sc.fix_what(i))
             .fixed("<br>")
             .leaf("em", "", "Cost: ")
-            .text(f.cost)
+            .text(sc.fix_cost(i))
             .end("li");
     }
     m.finish()
@@ -441,9 +447,9 @@ pub fn fix_notes(run: &crate::sim::Run) -> String {
 pub fn pattern_card(sc: &crate::sim::Scenario) -> String {
     let mut m = Markup::new();
     for (title, class, items, list) in [
-        ("Flow", "flow", sc.flow, "ol"),
-        ("Pros", "pros", sc.pros, "ul"),
-        ("Cons", "cons", sc.cons, "ul"),
+        ("Flow", "flow", sc.flow(), "ol"),
+        ("Pros", "pros", sc.pros(), "ul"),
+        ("Cons", "cons", sc.cons(), "ul"),
     ] {
         m.fixed("<div>").leaf("h3", "", title);
         m.tag(list).attr("class", class).body();

@@ -11,11 +11,12 @@ use leptos::prelude::*;
 pub fn Narration() -> impl IntoView {
     let a = expect_context::<Actions>();
     let text = move || {
+        a.words.track(); // the summary and the endings' words
         a.session.with(|s| {
             let run = &s.run;
             let mut text = match run.records().last() {
                 Some(r) => format!("{} {}", actor_prefix(r.actor.to_string()), r.narration),
-                None => format!("{} Press Step (→) to begin.", run.scenario.summary),
+                None => format!("{} Press Step (→) to begin.", run.scenario.summary()),
             };
             if run.at_end() && run.cursor() > 0 {
                 text.push_str("\n\n");

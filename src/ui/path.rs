@@ -102,15 +102,15 @@ fn cards() -> String {
             .leaf("span", "n", &(i + 1).to_string())
             .text(p.name)
             .fixed("</h3><ol class=\"flow-chain\" aria-label=\"Flow\">");
-        for step in lead.flow {
+        for step in lead.flow() {
             m.leaf("li", "flow-step", step);
         }
         m.fixed("</ol><div class=\"cards\"><div><h4>Pros</h4><ul>");
-        for t in lead.pros {
+        for t in lead.pros() {
             m.leaf("li", "", t);
         }
         m.fixed("</ul></div><div><h4>Cons</h4><ul>");
-        for t in lead.cons {
+        for t in lead.cons() {
             m.leaf("li", "", t);
         }
         m.fixed("</ul></div><div><h4>Where it is used</h4>")
@@ -148,7 +148,10 @@ pub fn LearningPath() -> impl IntoView {
                 "The patterns in the order they build on each other. Each card links to the scenarios that show it \
                  working and failing."
             </p>
-            <div class="path-cards" inner_html=cards()></div>
+            <div class="path-cards" inner_html=move || {
+                a.words.track();
+                cards()
+            }></div>
             <article class="pattern model">
                 <h3>"The mental model"</h3>
                 <ol class="flow-chain">

@@ -41,6 +41,23 @@ async fn read_scenario_code(code: String) -> Result<&'static Scenario, CodecErro
     scenario_code::decode_scenario(&code)
 }
 
+/// The catalog's words (summaries, cards, what the fixes do and cost: a third of the
+/// catalog's bytes). A split point (the `split` feature): the page shows ids and titles
+/// at once and these as soon as their chunk is there (`Actions::words`), saying
+/// `scenarios::LOADING` in their place until then.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn load_words() -> &'static [scenarios::Words] {
+    scenarios::baked_words()
+}
+
+/// The catalog's words, loaded if they are not there yet (what writes a catalog
+/// scenario's file waits for them: `ScenarioFile::of`).
+pub async fn words_ready() {
+    if !scenarios::words_loaded() {
+        scenarios::install_words(load_words().await);
+    }
+}
+
 /// Whether `query` carries a scenario code not read yet (then `prepare` it first).
 pub fn needs_prepare(query: &str) -> bool {
     link::scenario_code_of(query)
@@ -104,6 +121,9 @@ pub struct Actions {
     pub hovered: RwSignal<Option<String>>,
     /// The run as far as it goes (a copy run ahead): its length and its chapters.
     pub ahead: Memo<Ahead>,
+    /// Whether the catalog's words are there (`load_words`): what shows them reads this,
+    /// so that it is drawn again when they arrive.
+    pub words: RwSignal<bool>,
     timer: StoredValue<Option<Interval>, LocalStorage>,
 }
 
@@ -123,6 +143,7 @@ impl Actions {
             speed: RwSignal::new(DEFAULT_SPEED),
             hovered: RwSignal::new(None),
             ahead,
+            words: RwSignal::new(scenarios::words_loaded()),
             timer: StoredValue::new_local(None),
         };
         // Restart the ticker whenever play starts or the speed changes.
@@ -141,6 +162,17 @@ impl Actions {
             }
         });
         actions
+    }
+
+    /// Loads the catalog's words (`load_words`), once, after the first paint.
+    pub fn load_words(self) {
+        if self.words.get_untracked() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            words_ready().await;
+            self.words.set(true);
+        });
     }
 
     pub fn forward(self) -> bool {

@@ -104,7 +104,7 @@ async fn compare_view(view: Memo<SimView>, layout: ReadSignal<Layout>, open: RwS
     let fix_group = NodeRef::<leptos::html::Div>::new();
     let fix_buttons = move || {
         let sc = s.with(|s| s.run.scenario);
-        let buttons = right.with(|r| lists::fix_buttons(sc.fixes, r, "compare-fix"));
+        let buttons = right.with(|r| lists::fix_buttons(sc, r, "compare-fix"));
         let markup = format!("<span class=\"fixes-label\">Right column:</span>{buttons}");
         browser::keeping_focus(fix_group.get_untracked().map(Into::into), markup)
     };

@@ -173,6 +173,7 @@ macro_rules! sandbox_scenario {
             Box::leak(Box::new(Scenario {
                 id: ID,
                 title: $title,
+                catalog: None,
                 summary: "Your own scenario, built from the catalog's parts. Every reader reads its key at 0, 100 \
                           and 400 ms; every writer writes its key at 0 and 200 ms. Choose who goes next, inject \
                           faults, and watch the invariants.",

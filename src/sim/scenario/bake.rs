@@ -248,12 +248,12 @@ pub fn script_data(rules: &[Rule], env: &CrateEnv) -> TokenStream {
     }}
 }
 
-/// The endings as the catalog's static data (`scenarios::data::endings`).
+/// The endings' conditions as the catalog's static data (`scenarios::data::endings`);
+/// their texts are the catalog's words (`scenarios::Words::endings`), apart.
 pub fn endings_data(endings: &[Ending], env: &CrateEnv) -> TokenStream {
-    let endings = endings.iter().map(|Ending { when, text }| {
+    let endings = endings.iter().map(|Ending { when, text: _ }| {
         let when = when.iter().map(|c| cond_data(c, env));
-        let text = text.0.as_str();
-        quote! { crate::sim::scenarios::data::E { when: &[#(#when),*], text: #text } }
+        quote! { crate::sim::scenarios::data::E { when: &[#(#when),*] } }
     });
     quote! {{
         static ENDINGS: &[crate::sim::scenarios::data::E] = &[#(#endings),*];

@@ -12,7 +12,8 @@ use crate::sim::books::{Invariant, Metric};
 use crate::sim::codec::file::{self as reader, quote, At, Loose, Text};
 use crate::sim::codec::{CodecError, ErrorKind, MAX_JSON_LEN};
 use crate::sim::config::{Config, ConfigPatch};
-use crate::sim::scenario::rules::{InvariantName, MetricName};
+use crate::sim::scenario::rules::{EndingText, InvariantName, MetricName};
+use crate::sim::scenarios::Words;
 use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "cachescope-scenario";
@@ -133,6 +134,7 @@ impl ScenarioFile {
         Box::leak(Box::new(Scenario {
             id: leak(self.id.value),
             title: leak(self.title),
+            catalog: None,
             summary: leak(self.summary),
             story: leak_all(self.story),
             flow: leak_all(self.flow),
@@ -153,17 +155,21 @@ impl ScenarioFile {
     /// The file of a scenario.
     pub fn of(s: &Scenario) -> ScenarioFile {
         let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+        // A catalog scenario's words (`Scenario::catalog`), never `scenarios::LOADING`: the
+        // page writes a catalog scenario's file only once it has them (`ui::io`).
+        let words = s.catalog.and_then(crate::sim::scenarios::words);
+        let lines = |own, of: fn(&Words) -> &'static [&'static str]| strings(words.map_or(own, of));
         ScenarioFile {
             format: FORMAT.into(),
             version: VERSION,
             id: At::new(s.id.into()),
             title: s.title.into(),
-            summary: s.summary.into(),
-            story: strings(s.story),
-            flow: strings(s.flow),
-            pros: strings(s.pros),
-            cons: strings(s.cons),
-            notes: strings(s.notes),
+            summary: words.map_or(s.summary, |w| w.summary).into(),
+            story: strings(s.story()),
+            flow: lines(s.flow, |w| w.flow),
+            pros: lines(s.pros, |w| w.pros),
+            cons: lines(s.cons, |w| w.cons),
+            notes: lines(s.notes, |w| w.notes),
             seed: s.seed,
             invariants: s
                 .invariants
@@ -175,16 +181,33 @@ impl ScenarioFile {
             fixes: s
                 .fixes
                 .iter()
-                .map(|f| FixFile {
-                    id: At::new(f.id.into()),
-                    title: f.title.into(),
-                    what: f.what.into(),
-                    cost: f.cost.into(),
-                    changes: f.changes.clone(),
+                .enumerate()
+                .map(|(i, f)| {
+                    let (what, cost) = words
+                        .and_then(|w| w.fixes.get(i).copied())
+                        .unwrap_or((f.what, f.cost));
+                    FixFile {
+                        id: At::new(f.id.into()),
+                        title: f.title.into(),
+                        what: what.into(),
+                        cost: cost.into(),
+                        changes: f.changes.clone(),
+                    }
                 })
                 .collect(),
             script: s.script.to_vec(),
-            endings: s.endings.to_vec(),
+            endings: match words {
+                Some(w) => s
+                    .endings
+                    .iter()
+                    .zip(w.endings)
+                    .map(|(e, text)| Ending {
+                        when: e.when.clone(),
+                        text: EndingText((*text).to_string()),
+                    })
+                    .collect(),
+                None => s.endings.to_vec(),
+            },
         }
     }
 

@@ -11,28 +11,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "cache-aside-read",
                 title: "Cache-aside: the read path",
-                summary: "A reader asks for user:1 twice. The first read misses, so the service loads the row from the database and fills the cache; the second read is a hit and never touches the database. This is the base of every pattern that follows.",
-                story: &[
-                    "The service owns the cache logic; the cache is a side table it consults. A reader asks for `user:1`. The cache does not have it (a miss), so the service selects the row from the database and sets it in the cache before answering. The reader asks again: this time the cache answers (a hit) and the database is not touched.",
-                    "Outcome: `cache-matches-db` holds, the cache holds `v1`, one database read and one cache hit.",
-                ],
-                flow: &[
-                    "service: get key from the cache",
-                    "hit: answer with the cached value",
-                    "miss: select the row from the database",
-                    "set the row in the cache, with a TTL",
-                    "answer",
-                ],
-                pros: &[
-                    "Only data that is read gets cached: the cache stays small.",
-                    "The cache can fail and the service still works (slower), straight from the database.",
-                    "Simple: the application decides, the cache stays a plain key-value store.",
-                ],
-                cons: &[
-                    "Every miss costs three trips (get, select, set): the first read is slower.",
-                    "Between the select and the set, a concurrent write can make the value stale (see stale-set-race).",
-                    "Writes must invalidate the cache, or readers see old data until the TTL.",
-                ],
+                catalog: Some(0usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[crate::sim::books::Invariant::CacheMatchesDb],
@@ -100,7 +84,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -126,7 +109,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -138,26 +120,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "cache-aside-write",
                 title: "Cache-aside: the write path",
-                summary: "A read fills the cache with v1. A write commits v2 to the database and then deletes the key from the cache. The next read misses and refills the cache with v2. Watch the short window between the commit and the delete, when the cache is stale.",
-                story: &[
-                    "A reader fills the cache with `v1`. A writer then updates the row: the service commits `v2` to the database first and only then deletes the cached key. Deleting (rather than setting the new value) means a write never puts a value in the cache; only reads do, from the database. The reader reads again: a miss, and the refill brings `v2`.",
-                    "Outcome: `cache-matches-db` holds and the cache ends holding `v2`. Between the commit and the delete there is a short window where the cache is stale: watch the invariant flicker.",
-                ],
-                flow: &[
-                    "service: update the row in the database (commit)",
-                    "delete the key from the cache",
-                    "answer the writer",
-                    "the next read misses and loads the new row",
-                ],
-                pros: &[
-                    "Deleting is idempotent and cheap: repeating it is harmless.",
-                    "The cache is only filled from the database, by readers, so it never holds a value that was not committed.",
-                ],
-                cons: &[
-                    "A short stale window between the commit and the delete.",
-                    "The next read after a write is a miss.",
-                    "A read that started before the write can still put the old value back (stale-set-race).",
-                ],
+                catalog: Some(1usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[crate::sim::books::Invariant::CacheMatchesDb],
@@ -224,7 +192,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -236,7 +203,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -255,7 +221,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "the write deleted the key, and the next read refilled it from the database",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -272,7 +237,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "the write deleted the key, and no read has refilled it yet",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -284,7 +248,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -296,26 +259,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "write-through",
                 title: "Write-through",
-                summary: "The cache starts warm. A read hits v1. A write commits v2 and sets v2 in the cache before the writer is answered. The next read hits v2. The database is never read; the writer pays for both stores.",
-                story: &[
-                    "Every write goes through to both stores before it is acknowledged: the service commits the row, then sets the new value in the cache, and only then answers. The cache is never behind the database for long, so reads always hit (the cache starts warm). The price is on the write path: the writer waits for the database and the cache, one after the other.",
-                    "Outcome: `cache-matches-db` holds; no database read at all.",
-                ],
-                flow: &[
-                    "service: update the row in the database (commit)",
-                    "service: set the new value in the cache",
-                    "answer the writer",
-                    "reads hit the cache",
-                ],
-                pros: &[
-                    "Reads always hit, and see the latest write once it is acknowledged.",
-                    "The stale window is short: the cache is set right after the commit, before the writer is answered.",
-                ],
-                cons: &[
-                    "Writes pay both latencies (database and cache).",
-                    "Values nobody reads still fill the cache.",
-                    "Two writers can still race on the cache (see write-through-race).",
-                ],
+                catalog: Some(2usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[crate::sim::books::Invariant::CacheMatchesDb],
@@ -384,7 +333,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -396,7 +344,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}. ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -413,7 +360,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "No read went to the database: every read hit.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -430,7 +376,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "{count db-reads read went to the database|reads went to the database} on a miss.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -442,7 +387,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -454,25 +398,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "write-behind",
                 title: "Write-behind",
-                summary: "A writer makes four writes, two of them to user:1. Each is acknowledged as soon as the cache has queued it. The flusher writes the queue to the database later, in batches of two keys, with one database write per key: four writes become three database writes.",
-                story: &[
-                    "Writes are acknowledged as soon as the cache has them. The cache queues each write and a flusher writes the queue to the database later: 100 ms after the first write, in batches of at most 2 keys, and one database write per key however many writes the key had (coalescing). Until the flush, the latest acknowledged write is only in the cache; a read gets it from there, so it is not stale.",
-                    "Outcome: ok after the flush; `db-writes` (3) is less than the writes the clients made (4).",
-                ],
-                flow: &[
-                    "service: hand the write to the cache",
-                    "cache: store, queue, acknowledge",
-                    "flusher (later): take a batch, write each key once",
-                    "database: has the latest value after the flush",
-                ],
-                pros: &[
-                    "Writes are as fast as the cache.",
-                    "Coalescing and batching cut database writes for hot keys.",
-                ],
-                cons: &[
-                    "Until the flush, an acknowledged write lives only in the cache: a crash loses it (see write-behind-crash).",
-                    "The database is behind; anything that reads it directly sees old data.",
-                ],
+                catalog: Some(3usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -585,7 +516,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -611,7 +541,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -623,27 +552,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "ttl-expiry",
                 title: "TTL expiry: the safety net",
-                summary: "The cache holds v1 with a 200 ms TTL. A batch job updates the row behind the cache's back. A read inside the TTL window gets the stale v1; then the key expires, and the next read loads v2. The TTL bounds how long any staleness can last.",
-                story: &[
-                    "A reader fills the cache with `v1`, with a TTL of 200 ms. Then a batch job updates the row straight in the database: no service, no delete, no event. The cache has no way to know. A read inside the TTL window hits the stale `v1`. When the TTL runs out the cache drops the key, and the next read misses and loads `v2`.",
-                    "Outcome: ok at the end; `stale-reads` = 1 (the counter keeps its count).",
-                ],
-                flow: &[
-                    "read: fill the cache with a TTL",
-                    "the database changes behind the cache's back",
-                    "reads inside the TTL window: stale hits",
-                    "the TTL runs out: the key is dropped",
-                    "the next read misses and loads the new row",
-                ],
-                pros: &[
-                    "Works for every change, even those no code path knows about.",
-                    "Simple, and it bounds staleness by the TTL.",
-                ],
-                cons: &[
-                    "Stale for up to a whole TTL.",
-                    "A short TTL means more misses and more database load.",
-                    "Keys filled together expire together (see ttl-jitter, stampede).",
-                ],
+                catalog: Some(4usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[crate::sim::books::Invariant::CacheMatchesDb],
@@ -730,7 +644,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -756,7 +669,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -787,7 +699,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "No read was stale on the way",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -818,7 +729,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "{count stale-reads read was stale|reads were stale} on the way",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -844,7 +754,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -856,27 +765,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "event-invalidation",
                 title: "Event-driven invalidation",
-                summary: "A read fills the cache with v1. A write commits v2 and publishes a change event; the consumer receives it and deletes the key. The next read misses and loads v2. The writer never touches the cache: the event does the invalidation.",
-                story: &[
-                    "The service no longer deletes the key itself. It commits the write and publishes a change event; a separate consumer, subscribed to the bus, deletes the key. The writer's request is done sooner and any number of caches can subscribe, but the cache now learns of a change only as fast as the event travels. Here the bus is Redis Pub/Sub (at-most-once), every node stays up, and the event arrives: the reader's second read misses and loads `v2`.",
-                    "Outcome: `cache-matches-db` and `no-lost-event` hold.",
-                ],
-                flow: &[
-                    "service: update the row in the database (commit)",
-                    "service: publish a change event to the bus",
-                    "bus: push the event to the consumer",
-                    "consumer: delete the key from the cache",
-                    "the next read misses and loads the new row",
-                ],
-                pros: &[
-                    "Writers do not know about caches: any number of caches and services can subscribe.",
-                    "The write path is shorter: no cache round trip before the answer.",
-                ],
-                cons: &[
-                    "The cache is stale until the event arrives (see event-delay).",
-                    "The commit and the publish are two writes: a crash between them loses the event (see dual-write-crash).",
-                    "The bus's delivery guarantee matters: at-most-once can drop it (event-loss), at-least-once can repeat it.",
-                ],
+                catalog: Some(5usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -971,7 +865,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -994,7 +887,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1024,7 +916,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "and the next read refilled it",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1052,7 +943,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "and no read has refilled it yet",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1075,7 +965,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1087,24 +976,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "hybrid",
                 title: "Hybrid: cache-aside, events and a TTL",
-                summary: "Reads use cache-aside. A write through the service publishes an event and the consumer deletes the key at once. A batch job changes another row behind everyone's back: no event, so the cache is stale, until the TTL expires the key. Each layer covers what the other misses.",
-                story: &[
-                    "Cache-aside reads, event-driven invalidation on writes, and a TTL as the safety net. A reader fills `user:1` and `user:2`. A write to `user:1` goes through the service: it publishes an event and the consumer deletes the key. A batch job updates `user:2` straight in the database: no event, so the cache keeps the stale `v1`, and a read gets it. The TTL (300 ms) ends it: the key expires and the next read loads `v2`.",
-                    "Outcome: ok. Events make invalidation fast; the TTL catches what events miss.",
-                ],
-                flow: &[
-                    "reads: cache-aside (get, miss → select → set with a TTL)",
-                    "writes through the service: commit, publish, the consumer deletes",
-                    "changes that bypass the service: the TTL expires them",
-                ],
-                pros: &[
-                    "Fast invalidation for the writes you control, a bound on staleness for the rest.",
-                    "Each piece is simple on its own.",
-                ],
-                cons: &[
-                    "More moving parts: a bus and a consumer to run.",
-                    "The TTL still bounds, not prevents, staleness from changes no event reports.",
-                ],
+                catalog: Some(6usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -1242,7 +1119,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "{other-path user:2}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1275,7 +1151,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1287,26 +1162,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "outbox",
                 title: "The transactional outbox",
-                summary: "The write commits the row and an outbox row in one transaction. The relay finds the unpublished row, publishes it to the bus, and marks it published; the consumer deletes the key and the next read loads v2. The event cannot be lost between the commit and the publish, because it is part of the commit.",
-                story: &[
-                    "The service never talks to the bus. It writes the row and an outbox row describing the change in one database transaction (Debezium's outbox columns: `id`, `aggregatetype`, `aggregateid`, `type`, `payload`), so the change and its event commit together or not at all. A relay polls the outbox, publishes each unpublished row to the bus (a durable log, like Kafka), and only then marks it published. The consumer deletes the key; the next read loads `v2`. (Debezium itself reads the outbox by change data capture, from the database's log, instead of polling.)",
-                    "Outcome: `cache-matches-db` and `no-lost-event` hold; every outbox row ends published.",
-                ],
-                flow: &[
-                    "service: update the row + insert the outbox row, one transaction",
-                    "relay: select unpublished outbox rows",
-                    "relay: publish to the bus, then mark the row published",
-                    "consumer: delete the key",
-                    "the next read misses and loads the new row",
-                ],
-                pros: &[
-                    "No dual write: the event is committed with the change, atomically.",
-                    "The relay can crash and restart at any point; unpublished rows wait for it.",
-                ],
-                cons: &[
-                    "At-least-once: a crash between publish and mark publishes the row again, so consumers must tolerate duplicates.",
-                    "One more table, one more process (or Debezium and its change data capture) to run; events arrive later.",
-                ],
+                catalog: Some(7usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -1388,7 +1249,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1403,7 +1263,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "the relay will publish it when it next polls",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1420,7 +1279,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "the relay is down; the row waits in the database until it restarts",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1430,7 +1288,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1447,7 +1304,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1466,7 +1322,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1478,34 +1333,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "stale-set-race",
                 title: "The stale-set race",
-                summary: "A reader and a writer start together. The reader misses and reads v1 from the database, but its answer is slow to come back. The writer commits v2 and deletes the key in the meantime. Then the reader's late set puts v1 back into the cache, where it stays: the cache and the database disagree.",
-                story: &[
-                    "The reader's and the writer's requests both start at time 0. The reader misses and selects `v1` from the database, but the row's journey back is slow (a pause, a busy link). Meanwhile the writer commits `v2` and deletes the key, which was not even cached yet. Then the reader's set arrives and puts `v1` back. The delete happened *before* the stale set, so it could not help: the cache holds `v1` while the database has `v2`, until the TTL ends it, long after this run.",
-                    "Fixes:",
-                    "- `versioned-set`: the delete carries `v2`; the cache keeps a tombstone (key, `v2`) for longer than any read takes and refuses the set of `v1`. If the tombstone expired first, the race would return.",
-                    "- `lease`: memcache leases. The miss handed the reader a lease token; the delete invalidated it, so the set carrying it is refused.",
-                    "- `delayed-double-delete`: the writer deletes again a while later, removing the stale value. It works here; but it is a heuristic: a reader slower than the delay still wins.",
-                ],
-                flow: &[
-                    "reader: get (miss) → select v1 … slow …",
-                    "writer: update → commit v2 → delete key",
-                    "reader: … set v1: the stale value lands after the delete",
-                ],
-                pros: &[
-                    "Cache-aside is still the right base: this race is rare and needs a slow read overlapping a write.",
-                ],
-                cons: &[
-                    "When it happens the cache stays wrong until the TTL ends it.",
-                    "Invalidating on write does not help: the delete came before the stale set.",
-                ],
+                catalog: Some(8usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "versioned-set",
                             title: "Versioned set",
-                            what: "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for a bounded time, longer than the longest read, and refuses a set older than it.",
-                            cost: "Memory for tombstones, and every value must carry a version. If a tombstone expires before the slow set arrives, the race returns.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Versioned {
@@ -1517,8 +1358,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "lease",
                             title: "Lease (memcache)",
-                            what: "A miss hands out a lease token for the key (at most one per key every 10 s); a delete invalidates it; a set must carry the valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013).",
-                            cost: "Readers that miss while another holds the lease must wait and retry; the cache must keep lease state per key.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Lease {
@@ -1530,8 +1371,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "delayed-double-delete",
                             title: "Delayed double delete",
-                            what: "After its delete the writer schedules a second delete a while later (here 50 ms), to remove a stale value set in between.",
-                            cost: "A heuristic: a read slower than the delay still leaves the cache stale. One more cache operation per write, and the stale value is served until the second delete.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.second_delete_ms = Some(Some(50u64));
@@ -1609,7 +1450,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1638,7 +1478,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1669,7 +1508,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}: consistent. ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1709,7 +1547,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The lease was invalidated by the delete, so the late set was refused.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1764,7 +1601,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1844,7 +1680,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -1938,7 +1773,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "A stale value landed, and something removed it before the end.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2034,7 +1868,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "This interleaving did not produce the race: no stale value reached the cache.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2046,32 +1879,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "delete-before-update-race",
                 title: "Delete before update",
-                summary: "The writer deletes the cached key, then updates the database. A reader slips in between: it misses, reads the old v1 and caches it. Then v2 commits, and the cache is left holding v1.",
-                story: &[
-                    "The cache holds `v1`. The writer deletes the key first and then updates the database, and the update is slow to commit. A reader misses in between, reads `v1` (not yet replaced) and fills the cache with it. Then `v2` commits: the cache holds `v1` while the database has `v2`, and no delete is coming.",
-                    "Fix `update-then-delete`: update the database, then delete (the cache-aside write flow). It works in this script; but a read that straddles the write can still put the old value back: that race is `stale-set-race`.",
-                ],
-                flow: &[
-                    "writer: delete the key",
-                    "reader: miss → select v1 → set v1",
-                    "writer: update the row: v2 commits",
-                    "cache holds v1, database v2",
-                ],
-                pros: &[
-                    "Deleting first feels safe: the cache never holds a value older than the delete… for a moment.",
-                ],
-                cons: &[
-                    "Any read between the delete and the commit refills the old value, and nothing deletes it again.",
-                    "The window is as long as the database write: the slower the commit, the likelier the race.",
-                ],
+                catalog: Some(9usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "update-then-delete",
                             title: "Update, then delete",
-                            what: "Commit to the database first, then delete the key: a reader that misses after the delete loads the new row.",
-                            cost: "A short stale window between the commit and the delete; and a read that started before the commit and sets after the delete still races (stale-set-race).",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.write_order = Some(
@@ -2151,7 +1972,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2162,7 +1982,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("update-then-delete"),
                             ],
-                            text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2181,7 +2000,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " A stale value landed, and something removed it before the end.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2202,7 +2020,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " In this interleaving no reader refilled the old row between the delete and the commit.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2224,7 +2041,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2249,7 +2065,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("update-then-delete"),
                             ],
-                            text: "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2276,7 +2091,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     &crate::sim::scenarios::data::C::Fix("update-then-delete"),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2288,31 +2102,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "write-through-race",
                 title: "The write-through race",
-                summary: "Two writers commit v2 and v3, each then setting the cache with its value. The first writer's set is slow and arrives last: the cache ends at v2 while the database has v3, with no TTL to end it.",
-                story: &[
-                    "Two writers update `user:1` at nearly the same time. Each commits to the database (`v2`, then `v3`) and then sets the cache with its own value. The first writer's set is slow on its way, so the sets arrive `v3` then `v2`: the last set wins and the cache holds `v2` while the database has `v3`. The entries carry no TTL, so nothing will ever mend it.",
-                    "Fix `versioned-write`: the cache refuses a set older than the version it holds.",
-                ],
-                flow: &[
-                    "writer: commit v2 … set v2 (slow) …",
-                    "writer-2: commit v3, set v3",
-                    "… set v2 arrives last and wins",
-                ],
-                pros: &[
-                    "Write-through is still simple, and right when writes to one key do not overlap.",
-                ],
-                cons: &[
-                    "The order of commits and the order of cache sets can differ.",
-                    "With no TTL, a wrong value stays until the next write.",
-                ],
+                catalog: Some(10usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "versioned-write",
                             title: "Versioned write",
-                            what: "Each set carries the committed version; the cache refuses a set older than the version it holds (a compare-and-set on the version).",
-                            cost: "Every value must carry a version, and the cache must compare before it stores.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Versioned {
@@ -2391,7 +2194,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2429,7 +2231,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2478,7 +2279,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2529,7 +2329,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2541,30 +2340,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "write-behind-crash",
                 title: "The write-behind crash",
-                summary: "Two writes are acknowledged by the write-behind cache and wait in its queue. The cache crashes before the flusher runs: the queue was only in memory, and the acknowledged writes are gone. The database still has v1. With a durable queue, the writes are on disk before the ack and are replayed after the restart.",
-                story: &[
-                    "The writer makes two writes to `user:1`; the cache acknowledges both (`v2`, `v3`) and queues them. Before the flusher runs, the cache node crashes: its memory, and the queue with it, is gone. It restarts empty. The writer was told `v3` succeeded, yet the database still has `v1`: `no-lost-write` is violated, and the next reader loads `v1`.",
-                    "Fix `durable-queue`: each write is appended to a log on disk before the ack; after the restart the cache replays the log and the flusher writes `v3`.",
-                ],
-                flow: &[
-                    "writer: write v2, write v3 (both acknowledged, queued)",
-                    "cache crashes: the queue is gone",
-                    "cache restarts empty",
-                    "flusher: nothing to write; the database keeps v1",
-                ],
-                pros: &["Write-behind's speed: the ack does not wait for the database."],
-                cons: &[
-                    "An acknowledged write that exists only in memory is a promise the system cannot keep.",
-                    "The loss is silent: nothing tells the writer.",
-                ],
+                catalog: Some(11usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "durable-queue",
                             title: "Durable queue",
-                            what: "The cache appends each write to a log on disk before it acknowledges, and replays the log after a restart, so the flusher still writes every acknowledged write.",
-                            cost: "A disk write before every ack (here 5 ms more per write), and a log to keep and trim.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.behind = Some({
@@ -2691,7 +2480,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFix("durable-queue"),
                             ],
-                            text: "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2722,7 +2510,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " The reader got {answer reader} back: a stale read.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2760,7 +2547,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The reader got {answer reader} back.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2781,7 +2567,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFix("durable-queue"),
                             ],
-                            text: " Try the durable queue.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2829,7 +2614,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("durable-queue"),
                             ],
-                            text: "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2887,7 +2671,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " The reader got {answer reader} back: a stale read.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -2952,7 +2735,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The reader got {answer reader} back.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3000,7 +2782,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("durable-queue"),
                             ],
-                            text: " Each ack cost a disk write first.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3054,7 +2835,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3066,30 +2846,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "ttl-jitter",
                 title: "TTL jitter: keys that expire together",
-                summary: "Twenty keys filled together with one TTL expire together at 1,000 ms; the readers that ask for them right after all miss, and the database takes a burst of reads. With jitter each key's TTL is a little different, and the misses spread out.",
-                story: &[
-                    "Twenty keys were filled together (a deploy warmed the cache) with one TTL: they all expire at 1,000 ms. Four readers read them steadily, each key every 100 ms. Right after 1,000 ms every read misses at once: the database sees all twenty reads within 100 ms (`db-reads-peak` = 20).",
-                    "Fix `jitter`: every fill gets its TTL plus a random 0-300 ms (drawn from the run's seeded generator), so the expiries, and the misses, spread over 300 ms and the peak falls. It is probabilistic: an unlucky draw can still bunch expiries.",
-                ],
-                flow: &[
-                    "20 keys filled together, one TTL",
-                    "readers read each key every 100 ms",
-                    "all expire at once: a burst of misses hits the database",
-                    "(jitter) TTL + random: expiries and misses spread out",
-                ],
-                pros: &["Jitter costs nothing but a random number per fill."],
-                cons: &[
-                    "It spreads load, it does not remove it: every key still misses once.",
-                    "Probabilistic: some draws still bunch up.",
-                ],
+                catalog: Some(12usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "jitter",
                             title: "TTL jitter",
-                            what: "Each fill's TTL gets a random extra 0-300 ms, so keys filled together expire at different times.",
-                            cost: "Keys live a little longer on average (staler data), and the spread is only probable, not guaranteed.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.jitter_ms = Some(300u64);
@@ -3679,7 +3449,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3690,7 +3459,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("jitter"),
                             ],
-                            text: "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3706,7 +3474,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "keys",
                                 ),
                             ],
-                            text: "The same keys still missed once each; they just did not all miss together.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3724,7 +3491,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "The keys missed, just not all together.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3735,7 +3501,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("jitter"),
                             ],
-                            text: " Jitter is probabilistic: another seed can bunch more of them.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3753,7 +3518,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "keys",
                                 ),
                             ],
-                            text: "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3773,7 +3537,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3785,34 +3548,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "stampede",
                 title: "Cache stampede",
-                summary: "A hot key expires while five readers ask for it. Each misses, and each loads it from the database at the same time: five reads for one value. The fixes make one reader load while the others wait, share, or never see the miss at all.",
-                story: &[
-                    "A hot key is cached (that fill is not counted) and expires at 100 ms. Five readers read it just before (hits) and again just after: every one of those misses, and all five load it from the database at once (`db-reads` = 5). Loading takes 20 ms, so they all overlap. At scale this is the thundering herd that knocks a database over.",
-                    "Fixes, each bringing `db-reads` to 1:",
-                    "- `mutex`: the first reader takes a per-key lock in the cache (with an expiry longer than a load, so a crashed holder frees it) and loads; the others wait and retry, and find the key filled.",
-                    "- `single-flight`: concurrent misses in the one service instance share one load.",
-                    "- `lease`: memcache leases: one lease per key, the others are told to wait (the NSDI 2013 paper reports peak database query rate falling from 17K/s to 1.3K/s).",
-                    "- `early-expiration`: XFetch. A reader that hits shortly before the expiry may recompute early, in the background, with a probability that grows as the expiry nears; nobody waits. In this seed exactly one recompute happens; it is probabilistic, and some seeds recompute twice.",
-                ],
-                flow: &[
-                    "hot key cached; expires at 100 ms",
-                    "5 readers miss at once",
-                    "5 identical database loads",
-                    "(fix) one load; the others wait, share it, or never miss",
-                ],
-                pros: &["Cache-aside itself needs no coordination between readers."],
-                cons: &[
-                    "A popular key's expiry turns into a burst of identical expensive queries.",
-                    "The slower the load, the more readers pile up behind it.",
-                ],
+                catalog: Some(13usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "mutex",
                             title: "Per-key lock",
-                            what: "On a miss a reader takes a lock on the key in the cache (with an expiry longer than a load, so a crashed holder frees it), looks once more, and loads; the others wait and retry.",
-                            cost: "Readers wait for the load plus a retry interval; one more cache round trip per miss.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.load_guard = Some(crate::sim::config::LoadGuard::Mutex {
@@ -3824,8 +3573,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "single-flight",
                             title: "Single-flight",
-                            what: "The service keeps a table of loads in progress; a miss for a key already loading waits for that load and shares its result.",
-                            cost: "Only within one service instance: ten instances still make ten loads. Waiters wait for the load.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.load_guard = Some(
@@ -3837,8 +3586,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "lease",
                             title: "Lease (memcache)",
-                            what: "The first miss gets the key's lease and loads; the others are told to wait and retry. From \"Scaling Memcache at Facebook\" (NSDI 2013), where it cut peak database query rate from 17K/s to 1.3K/s.",
-                            cost: "A lease makes readers wait; the cache keeps lease state per key.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Lease {
@@ -3851,8 +3600,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "early-expiration",
                             title: "Early expiration (XFetch)",
-                            what: "A reader that hits recomputes early, in the background, when now - delta * beta * ln(rand) >= expiry (delta: how long a recompute takes; beta = 1). The nearer the expiry, the likelier. Vattani, Chierichetti and Lowenstein, VLDB 2015.",
-                            cost: "Probabilistic: sometimes two readers recompute, sometimes none does in time. Each value must store how long it took to compute.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.load_guard = Some(crate::sim::config::LoadGuard::XFetch {
@@ -3986,7 +3735,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
                             when: &[],
-                            text: "Done. {count db-reads database read|database reads} for one hot key. ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -3997,7 +3745,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "1",
                                 ),
                             ],
-                            text: "One reader held the lock and loaded; the others waited, retried and hit.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4020,7 +3767,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "1",
                                 ),
                             ],
-                            text: "The service saw the misses overlap and made them share one load.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4055,7 +3801,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "1",
                                 ),
                             ],
-                            text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4105,7 +3850,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "XFetch recomputed the key in the background before it expired, so ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4165,7 +3909,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4230,7 +3973,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "; no read came in that gap",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4290,7 +4032,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: ", so ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4352,7 +4093,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "No early recompute landed in this run, and ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4399,7 +4139,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "nobody missed and nobody waited",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4446,7 +4185,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "still {count cache-misses read missed|reads missed}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4488,7 +4226,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("early-expiration"),
                             ],
-                            text: ".",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4538,7 +4275,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "cache-misses",
                                 ),
                             ],
-                            text: "Every reader that missed loaded the key itself. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4594,13 +4330,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{count cache-misses read|reads} missed.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
                                 crate::sim::scenarios::data::C::Fix("early-expiration"),
                             ],
-                            text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4612,25 +4346,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "event-delay",
                 title: "Event delay: stale while the event travels",
-                summary: "A write commits v2 and publishes its event, but the event takes 200 ms to reach the consumer. A read in that window hits the cached v1: stale. Watch cache-matches-db turn red while the event is in flight, and green again once it is delivered.",
-                story: &[
-                    "Event-driven invalidation is only as fast as its slowest hop. Here the consumer lags (a busy partition, a slow network): the event for `v2` takes 200 ms to reach it. A read in that window hits the old `v1`: a stale read, and `cache-matches-db` is violated while the event is in flight. Once the event is delivered the key is deleted, the next read loads `v2`, and all is well again.",
-                    "Outcome: violated while the event is in flight, ok at the end; `stale-reads` = 1.",
-                ],
-                flow: &[
-                    "writer: commit v2, publish e2",
-                    "bus → consumer: e2 … 200 ms in flight …",
-                    "reader: hit v1 (stale)",
-                    "consumer: delete user:1",
-                    "reader: miss, load v2",
-                ],
-                pros: &[
-                    "Nothing is lost: the cache is only late, and it catches up by itself.",
-                ],
-                cons: &[
-                    "Staleness is bounded only by the consumer's lag, which grows under load.",
-                    "A reader cannot tell that what it got is stale.",
-                ],
+                catalog: Some(14usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -4719,7 +4440,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4731,7 +4451,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4748,7 +4467,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "no read happened to get the stale value",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4765,7 +4483,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "{count stale-reads read|reads} got the stale value",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -4777,7 +4494,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4789,31 +4505,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "event-loss",
                 title: "Event loss: at-most-once and a consumer that is down",
-                summary: "The bus is Redis Pub/Sub, at-most-once. The consumer crashes; while it is down a write commits v2 and its event is published to nobody. The consumer restarts with nothing to catch up on, and the cache keeps v1 for good. Switch on the durable bus to see the consumer catch up from its offset.",
-                story: &[
-                    "The bus is Redis Pub/Sub: at-most-once. A message is pushed to the subscribers connected at that moment and kept nowhere. The consumer crashes (a deploy, an OOM kill) just before a write; the write's event is published while it is down, and is gone. When the consumer comes back there is nothing to catch up on: the cache keeps `v1` while the database has `v2`, until the TTL, long after this run.",
-                    "Fix `durable-bus`: a persistent log with consumer offsets (Kafka). The event waits in the log; after its restart the consumer resumes from its committed offset, deletes the key, and commits. At-least-once: it may see an event twice.",
-                ],
-                flow: &[
-                    "consumer crashes",
-                    "writer: commit v2, publish e2",
-                    "bus: no subscriber connected: e2 is gone",
-                    "consumer restarts: nothing to catch up",
-                    "cache keeps v1",
-                ],
-                pros: &["Pub/Sub is simple and fast: no disk, no offsets."],
-                cons: &[
-                    "A subscriber that is down, or slow to reconnect, misses messages for good.",
-                    "Nothing tells anyone that an event was lost.",
-                ],
+                catalog: Some(15usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "durable-bus",
                             title: "Durable bus (a log with offsets)",
-                            what: "The bus appends every event to a log on disk (like Kafka); the consumer commits its offset after handling an event, and after a restart resumes from the committed offset, so it catches up on what it missed.",
-                            cost: "A disk write per event and a broker to run. Delivery becomes at-least-once: after a crash between handling and committing, an event comes twice, so handling must be idempotent (a delete is).",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.bus = Some(
@@ -4959,7 +4664,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5005,7 +4709,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5057,7 +4760,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5069,31 +4771,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "event-duplicate-reorder",
                 title: "Duplicate and reordered events",
-                summary: "The consumer writes each event's value into the cache. Events e2 (v2) and e3 (v3) are applied in order, but the ack of e2 is lost, so the bus delivers e2 again after e3. The consumer sets v2 over v3: the cache ends older than the database.",
-                story: &[
-                    "Here the consumer writes the event's value into the cache (an update, not a delete). The bus is at-least-once with acks, like SQS or RabbitMQ: an event whose ack does not come back within the timeout is delivered again. The writer commits `v2` and `v3`; the consumer applies e2 (`v2`), then e3 (`v3`). The ack of e2 is lost on the network, so the bus redelivers e2, after e3: the consumer sets `v2` again and the cache ends at `v2` while the database has `v3`.",
-                    "Fixes: `versioned-events` (the consumer ignores an event older than the version it applied) and `idempotent-consumer` (it remembers processed event ids, so the redelivered e2 does nothing). Dedup covers redelivery only; versioning also covers reordering. A plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
-                ],
-                flow: &[
-                    "writer: commit v2 (e2), commit v3 (e3)",
-                    "consumer: set v2, ack e2 (lost)",
-                    "consumer: set v3, ack e3",
-                    "bus: no ack for e2: redeliver e2",
-                    "consumer: set v2 over v3",
-                ],
-                pros: &["Updating instead of deleting saves the next reader a miss."],
-                cons: &[
-                    "At-least-once delivery means duplicates, and a redelivered event arrives out of order.",
-                    "An update is not idempotent against newer updates; a delete is.",
-                ],
+                catalog: Some(16usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "versioned-events",
                             title: "Version-aware consumer",
-                            what: "Each event carries the row's version; the consumer remembers the newest version it applied per key and ignores an older event. It covers duplicates and reordering alike.",
-                            cost: "Events must carry a version (or a monotonic timestamp), and the consumer keeps one number per key.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.consumer = Some({
@@ -5107,8 +4798,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "idempotent-consumer",
                             title: "Idempotent consumer",
-                            what: "The consumer remembers the ids of the events it processed and does nothing for one it has seen.",
-                            cost: "A store of processed ids that grows until pruned. It covers redelivery only: two distinct events applied out of order still leave the older value.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.consumer = Some({
@@ -5214,7 +4905,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "events-published",
                                 ),
                             ],
-                            text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5231,7 +4921,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}. ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5257,7 +4946,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The consumer ignored the redelivered event: it had already applied a newer version.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5298,7 +4986,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The consumer recognised the redelivered event by its id and did nothing.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5345,7 +5032,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "The redelivered event did no harm in this run.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5362,7 +5048,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5389,7 +5074,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5418,7 +5102,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5430,33 +5113,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "poison-event",
                 title: "A poison event blocks the log",
-                summary: "Three writes publish three events to an ordered log. The consumer fails on the first one every time, and the other two wait behind it while the bus retries: head-of-line blocking. The cached user:2 and user:3 stay stale. Switch on retry-dlq to cap the retries and park the poison event in a dead-letter queue.",
-                story: &[
-                    "The bus is a durable, ordered log with a single partition. Three writes commit `v2` of `user:1`, `user:2` and `user:3`. The consumer fails on the event of `user:1` every time (its payload does not parse). The log is ordered, so the events behind it wait: head-of-line blocking. With no limit the bus retries until the horizon, and `user:2` and `user:3` stay stale in the cache (no TTL before the horizon).",
-                    "Fix `retry-dlq`: at most 3 retries with exponential backoff, then the event goes to the dead-letter queue for an operator to inspect and replay; the events behind it are applied. `user:1` itself is not cached, so the cache matches the database.",
-                ],
-                flow: &[
-                    "writer: commit user:1, user:2, user:3 (events in order)",
-                    "consumer: fails on user:1's event",
-                    "bus: retry, retry, retry … the others wait",
-                    "(fix) after 3 retries: to the dead-letter queue",
-                    "(fix) the events behind it are applied",
-                ],
-                pros: &[
-                    "An ordered log keeps each key's events in order, which invalidation relies on.",
-                ],
-                cons: &[
-                    "One bad event stops everything behind it in its partition.",
-                    "Retrying for ever hides the problem; dropping it silently loses the event.",
-                ],
+                catalog: Some(17usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "retry-dlq",
                             title: "Retries with backoff, then a dead-letter queue",
-                            what: "The bus retries a failed event at most 3 times, waiting longer each time (50, 100, 200 ms), then moves it to the dead-letter queue and goes on with the events behind it.",
-                            cost: "The poison event's own change is not applied until an operator fixes and replays it; someone must watch the dead-letter queue.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.bus = Some(
@@ -5566,7 +5236,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5589,7 +5258,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "user:1 is still cached with its old value meanwhile",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5610,7 +5278,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "user:1 is not cached, so nothing is stale meanwhile",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5626,7 +5293,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: ".",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5664,7 +5330,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ],
                                 ),
                             ],
-                            text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5708,7 +5373,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:2}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5720,33 +5384,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "dual-write-crash",
                 title: "The dual-write crash",
-                summary: "The service commits v2 and then crashes before it publishes the event. The database has v2, no event exists, and the cache keeps v1 for good. With the outbox, the event is committed with the row, and the relay publishes it even though the service died; it even survives the relay's own crash.",
-                story: &[
-                    "The service makes two writes that nothing ties together: it commits the row, then publishes the change event. It crashes in between (the commit's answer is on its way when the process dies). The database has `v2`, but no event was ever published, so the consumer never deletes the key and the cache keeps `v1`. Even a durable bus cannot help: the event never reached it.",
-                    "Fix `outbox`: the event is an outbox row in the same transaction. The service may die after the commit; the relay publishes the row anyway. The script then crashes the relay after it published and before it marked the row, so after its restart it publishes the row again: the consumer deletes the key twice, which is harmless (a delete is idempotent).",
-                ],
-                flow: &[
-                    "service: commit v2",
-                    "service crashes before the publish",
-                    "no event: the consumer never deletes the key",
-                    "(outbox) relay: publish, crash before the mark, restart, publish again",
-                    "(outbox) consumer: delete, delete again (harmless)",
-                ],
-                pros: &[
-                    "Publishing straight after the commit is simple and fast, and usually works.",
-                ],
-                cons: &[
-                    "Two writes with no transaction around them: a crash between them loses the event, silently.",
-                    "Publishing first is no better: a crash after it announces a change that never committed.",
-                ],
+                catalog: Some(18usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "outbox",
                             title: "Transactional outbox",
-                            what: "The service inserts the event as an outbox row in the same transaction as the change; a relay publishes unpublished rows and then marks them.",
-                            cost: "A table and a relay to run, events arrive a poll later, and delivery is at-least-once: a relay crash between publish and mark publishes the row twice.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.write_mode = Some(crate::sim::config::WriteMode::Outbox);
@@ -5907,7 +5558,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5943,7 +5593,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "outbox-rows",
                                 ),
                             ],
-                            text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -5981,7 +5630,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6036,7 +5684,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6098,7 +5745,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The writer was never even told its write succeeded, yet it did.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6153,7 +5799,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " Try the outbox.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6214,7 +5859,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6226,32 +5870,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "replica-lag-refill",
                 title: "A refill from a lagging replica",
-                summary: "Misses read a read replica that applies the primary's changes 20 ms late. The writer commits v2 on the primary and deletes the key; the next miss reads the replica, which still has v1, and puts v1 back in the cache. The replica catches up a moment later, but nothing deletes the key again.",
-                story: &[
-                    "`user:1` is cached at `v1`. The service sends its misses to a read replica, as many frameworks do to spare the primary. The replica applies the primary's commit log 20 ms behind it: replication is asynchronous (MySQL's and Postgres's default), so the primary acknowledges a commit before any replica has it.",
-                    "The writer commits `v2` on the primary and deletes the key: the correct cache-aside write. The reader then misses, reads the replica, which has not applied `v2` yet, and sets `v1`. The replica applies `v2` a few ms later; the cache keeps `v1` until its TTL.",
-                    "Fixes:",
-                    "- `versioned-set`: the delete leaves a tombstone for `v2` and the cache refuses the older row, as long as the tombstone outlives the lag.",
-                    "- `lease`: does not help. The miss comes after the delete, so its lease is valid and its set is taken. Leases stop sets that began before a delete, not reads of a stale copy.",
-                    "- `fill-from-primary`: misses read the primary, which has every commit. The cost: all miss traffic on the primary.",
-                ],
-                flow: &[
-                    "writer: commit v2 on the primary → delete the key",
-                    "primary → replica: lsn 2 (v2), 20 ms of lag",
-                    "reader: get (miss) → select on the replica: v1 → set v1",
-                ],
-                pros: &["Replicas take the read load off the primary."],
-                cons: &[
-                    "A read of a replica may return a version the primary has replaced: whatever is filled from it is stale, after the delete.",
-                ],
+                catalog: Some(19usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "versioned-set",
                             title: "Versioned set",
-                            what: "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for 500 ms and refuses a set older than it.",
-                            cost: "Memory for tombstones, and every value carries a version. The tombstone must outlive the replica's lag: if it expires first, the old row is stored.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Versioned {
@@ -6263,8 +5895,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "lease",
                             title: "Lease (memcache)",
-                            what: "A miss gets a lease token; a delete invalidates it; a set must carry a valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013).",
-                            cost: "Here it costs and does not help: the miss comes after the delete, so its lease is valid. Leases stop sets that began before a delete, not reads of a stale copy.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.guard = Some(crate::sim::cache::SetGuard::Lease {
@@ -6276,8 +5908,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "fill-from-primary",
                             title: "Fill from the primary",
-                            what: "Misses read the primary, which has every commit; the replica serves other reads.",
-                            cost: "All miss traffic lands on the primary (db-reads against replica-reads). A read of the primary that straddles a write is still the stale-set race.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.replica = Some(
@@ -6362,7 +5994,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFix("lease"),
                             ],
-                            text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6381,7 +6012,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("lease"),
                             ],
-                            text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6401,7 +6031,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6422,7 +6051,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("fill-from-primary"),
                             ],
-                            text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6434,7 +6062,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6455,7 +6082,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6468,7 +6094,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("fill-from-primary"),
                             ],
-                            text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6480,31 +6105,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "invalidate-before-commit",
                 title: "An invalidation inside the transaction",
-                summary: "The writer's transaction updates the row to v2 and a hook inside the transaction deletes the key before COMMIT. A reader misses in that gap, reads the committed v1 (v2 is not visible yet) and caches it. Then COMMIT makes v2 visible, with v1 in the cache and nothing left to delete it.",
-                story: &[
-                    "`user:1` is cached at `v1`. The writer's update runs in a transaction, and a hook deletes the cached key from inside it: Rails' `after_save` runs before `COMMIT`, and so do many ORMs' save hooks.",
-                    "Under read committed (Postgres's default; MySQL's REPEATABLE READ hides it too) nobody but the transaction sees `v2` before `COMMIT`. The reader misses right after the delete, reads the committed `v1` and sets it. `COMMIT` comes after the refill: the cache keeps `v1`.",
-                    "Fix:",
-                    "- `after-commit-hook`: the delete runs after `COMMIT` (Rails' `after_commit`), so a miss that follows it reads `v2`. A read that straddles the commit is still the stale-set race: leases or versioned sets close that.",
-                ],
-                flow: &[
-                    "writer: BEGIN; UPDATE user:1 (v2, invisible)",
-                    "hook inside the transaction: delete the key",
-                    "reader: miss → select: the committed v1 → set v1",
-                    "writer: COMMIT (v2 visible, v1 cached)",
-                ],
-                pros: &["A hook on save keeps the invalidation next to the write."],
-                cons: &[
-                    "A hook inside the transaction deletes before the change is visible: a reader can refill the old row before COMMIT.",
-                ],
+                catalog: Some(20usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "after-commit-hook",
                             title: "After-commit hook",
-                            what: "The delete runs after COMMIT (Rails' after_commit), when every reader can see the new row.",
-                            cost: "A crash between COMMIT and the delete leaves the old row cached until its TTL; a read that straddles the commit is still the stale-set race.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.txn = Some(
@@ -6595,7 +6209,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFix("after-commit-hook"),
                             ],
-                            text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6614,7 +6227,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("after-commit-hook"),
                             ],
-                            text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6634,7 +6246,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6646,7 +6257,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6659,7 +6269,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("after-commit-hook"),
                             ],
-                            text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6671,31 +6280,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "rollback-after-cache-write",
                 title: "A cache write that rolled back",
-                summary: "A write-through runs in a transaction: it updates the row to v2, sets v2 in the cache, then the transaction rolls back. The database never had v2, but the cache serves it to every reader.",
-                story: &[
-                    "`user:1` is cached at `v1` and the reader only hits. The writer's write-through runs in a transaction: it updates the row to `v2` and sets `v2` in the cache from inside the transaction. Then a later statement fails and the database rolls the transaction back.",
-                    "The database still has `v1`; the cache has `v2`, a version that never committed, and the reader gets it. No delete will come: the write failed.",
-                    "Fix:",
-                    "- `transaction-aware-cache`: the cache writes of a transaction wait for its `COMMIT` and are dropped on rollback, as Spring's `TransactionAwareCacheDecorator` does.",
-                ],
-                flow: &[
-                    "writer: BEGIN; UPDATE user:1 (v2, uncommitted)",
-                    "set user:1 = v2 in the cache, inside the transaction",
-                    "a later statement fails: ROLLBACK",
-                    "reader: hit v2, which never committed",
-                ],
-                pros: &["Write-through keeps reads hitting after a write."],
-                cons: &[
-                    "A cache is not part of the database's transaction: a rollback does not undo a cache write.",
-                ],
+                catalog: Some(21usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "transaction-aware-cache",
                             title: "Transaction-aware cache",
-                            what: "The cache writes a transaction makes are held until its COMMIT succeeds and dropped if it rolls back (Spring's TransactionAwareCacheDecorator).",
-                            cost: "The cache learns the new value only after COMMIT, and a crash between COMMIT and the held write loses the write (the TTL then bounds the staleness).",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.txn = Some(
@@ -6798,7 +6396,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6822,7 +6419,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6834,7 +6430,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -6854,7 +6449,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6866,31 +6460,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "negative-cache",
                 title: "A cached \"not found\" outlives the insert",
-                summary: "A reader looks up user:2, which does not exist, and the service caches absent so that repeated misses do not reach the database. The writer then creates user:2, and the insert path deletes nothing: a new row, it assumes, cannot be cached. The reader looks again and is told user:2 does not exist.",
-                story: &[
-                    "Negative caching keeps lookups of missing rows off the database: DNS resolvers cache a \"no such name\" (RFC 2308), and Spring's cache stores `null` as a `NullValue`. The cached `absent` has a TTL of its own, here 5 minutes.",
-                    "The writer inserts `user:2` (`v1`). Its code path deletes the key after an update but not after an insert, so the cached `absent` stays, and the reader is told `user:2` does not exist.",
-                    "Fixes:",
-                    "- `invalidate-on-insert`: the insert deletes the key too. A read that began before the insert can still set `absent` after that delete: the stale-set race.",
-                    "- `short-negative-ttl`: `absent` lives 50 ms. The cache is right again once it expires, but readers were told wrong until then: bounded staleness, not consistency.",
-                ],
-                flow: &[
-                    "reader: get user:2 (miss) → select: no row → set absent (its own TTL)",
-                    "writer: insert user:2 (v1), no delete",
-                    "reader: get user:2 → hit absent",
-                ],
-                pros: &["Lookups of rows that do not exist stop reaching the database."],
-                cons: &[
-                    "A cached \"not found\" is a value like any other: whatever creates the row must invalidate it, or readers are told it does not exist until its TTL.",
-                ],
+                catalog: Some(22usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "invalidate-on-insert",
                             title: "Invalidate on insert",
-                            what: "The insert deletes the key after its commit, as an update does, so a cached \"not found\" goes.",
-                            cost: "One more delete per insert. A read that began before the insert can still set absent after the delete: the stale-set race, which leases or versioned sets close.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.negative = Some(
@@ -6905,8 +6488,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "short-negative-ttl",
                             title: "Short negative TTL",
-                            what: "A cached absent lives 50 ms instead of 5 minutes.",
-                            cost: "More lookups of missing rows reach the database, and until the entry expires readers are still told the row does not exist: bounded staleness, not consistency.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.negative = Some(
@@ -6990,7 +6573,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "invalidate-on-insert",
                                 ),
                             ],
-                            text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7009,7 +6591,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7030,7 +6611,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:2}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7042,7 +6622,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:2}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7063,7 +6642,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7076,7 +6654,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
                             ],
-                            text: " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7088,26 +6665,12 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "cdc-invalidation",
                 title: "Invalidation from the commit log",
-                summary: "The service only commits; an invalidator tails the primary's commit log and deletes each changed key, in commit order. The service crashes right after its commit, where dual-write-crash lost its event, and the invalidator crashes with the change on its way: after its restart it reads the log again from its position, and the key is deleted all the same.",
-                story: &[
-                    "Change data capture: the `invalidator` reads the primary's commit log from its own position, as Debezium reads MySQL's binlog and as Facebook's McSqueal turns it into memcache deletes. The service does no invalidation at all, so no code path can forget it. A reader has cached `user:1` at `v1`.",
-                    "The service commits `v2` and crashes before anything else, as in `dual-write-crash`. The commit is in the log, and the log is the invalidator's only input. The invalidator crashes too, with the change on its way; its position is on disk, so after its restart it asks for the log from there and deletes `user:1`.",
-                    "CDC fixes the dual write, not the stale-set race: a read that misses before a commit and sets after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
-                ],
-                flow: &[
-                    "reader: miss → select v1 → set v1",
-                    "writer: commit v2 on the primary (the service crashes)",
-                    "primary's commit log → invalidator: lsn 2 (user:1)",
-                    "invalidator: delete user:1, then record lsn 2 as its position",
-                    "reader: miss → select v2 → set v2",
-                ],
-                pros: &[
-                    "Every commit invalidates, whichever code path made it: the log is the single source.",
-                    "A crash of the service or of the invalidator loses no invalidation.",
-                ],
-                cons: &[
-                    "The delete comes a little after the commit (the log's delay), and the stale-set race remains: pair it with leases or versioned sets.",
-                ],
+                catalog: Some(23usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(alloc::vec::Vec::from([])),
                 invariants: &[
@@ -7238,7 +6801,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7258,7 +6820,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7270,7 +6831,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}: consistent.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7287,7 +6847,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7304,7 +6863,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7316,7 +6874,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7328,32 +6885,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "cross-region-read-your-writes",
                 title: "Reading your own write in another region",
-                summary: "Two regions, as Facebook's memcache runs them (NSDI 2013, §5). The writer is in the region without the primary: its service commits v2 on the primary across regions and deletes the key in its region's cache, then the writer reads the key back. The miss reads the region's replica, which has not applied v2 yet, and the writer is told v1: it does not read its own write.",
-                story: &[
-                    "The master region has the primary `db` and `cache` (which does not hold `user:1`). The other region has a `replica` of the primary, its own `cache-2` and `service-2`, and an `invalidator` (McSqueal) that tails the replica's log and deletes changed keys from `cache-2`. A hop between the regions costs 30 ms more.",
-                    "The writer, served by `service-2`, commits `v2` on the primary and deletes `user:1` in `cache-2`. It then reads `user:1`: `service-2` misses, reads the replica, which has not applied `v2` yet, sets `v1` and returns it. The writer was told its write succeeded and then read an older version. When replication arrives the invalidator deletes the stale copy, so the cache ends right; the read was wrong all the same.",
-                    "Fix:",
-                    "- `remote-marker`: before the write, `service-2` sets a marker for the key in `cache-2` and waits for the reply; a miss that finds the marker reads the primary across regions; the invalidator clears the marker when the write has replicated. The cost: cross-region latency on those reads.",
-                ],
-                flow: &[
-                    "writer → service-2: commit v2 on the primary (across regions), delete user:1 in cache-2",
-                    "writer → service-2: read user:1: miss → the replica (still v1) → set v1 → v1",
-                    "primary → replica (lag + cross-region) → invalidator: delete user:1 in cache-2",
-                ],
-                pros: &[
-                    "Each region reads its own replica and cache: reads stay local and fast.",
-                ],
-                cons: &[
-                    "A writer far from the primary can read its own write back from a replica that has not applied it.",
-                ],
+                catalog: Some(24usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "remote-marker",
                             title: "Remote marker",
-                            what: "Before the write, service-2 sets a marker for the key in cache-2 and waits; a miss that finds it reads the primary across regions; the invalidator clears it once the write has replicated. From \"Scaling Memcache at Facebook\" (NSDI 2013, §5).",
-                            cost: "Reads of a marked key cross regions (30 ms each way here), and every write pays one more cache round trip first.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.remote_marker = Some(true);
@@ -7484,7 +7029,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7495,7 +7039,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFix("remote-marker"),
                             ],
-                            text: " Try the fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7505,7 +7048,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "The writer read {answer writer} after its write: read-your-writes holds.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7521,7 +7063,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "0",
                                 ),
                             ],
-                            text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7531,7 +7072,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " Every cached copy matches the primary at the end.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7541,7 +7081,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: " But cache-matches-db is broken: {broken}.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7553,35 +7092,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "near-cache-stale",
                 title: "Near caches: a stale copy in another instance",
-                summary: "Two instances of the service share one cache node, and each keeps an in-process near cache in front of it (Caffeine in front of Redis). The reader's instance, service-2, keeps v1 from its first read. The writer's instance commits v2 and deletes the key in the shared cache, which is now right; but nothing tells service-2, and the reader's next read is answered from its near copy: v1.",
-                story: &[
-                    "A load balancer spreads requests over two instances of the service, `service` and `service-2`. They share the cache node `cache`, and each keeps a near cache in its own memory: what its reads got, for 10 s, so a hot key is answered with no network hop at all. The reader is served by `service-2`: its first read misses everywhere, loads `v1` from the database, fills the shared cache and keeps `v1` in its near cache.",
-                    "The writer is served by `service`. Its write commits `v2` and deletes the key from the shared cache, as cache-aside should, and drops `service`'s own near copy. The shared cache is now right. But `service-2`'s copy is in another process's memory: the delete never reaches it. The reader reads again and `service-2` answers from its near copy: `v1`, a stale read, and it would stay so for the rest of the copy's 10 s.",
-                    "Outcome: `cache-matches-db` is broken (`service-2`'s near cache holds `v1`, the database `v2`) and `stale-reads` = 1. Every cached copy counts, not only the shared one. The fix: the cache node remembers which instance read which key and pushes an invalidation when it changes (Redis's server-assisted client-side caching, `CLIENT TRACKING`).",
-                ],
-                flow: &[
-                    "a read looks in the instance's near cache first, then the shared cache, then the database",
-                    "what a read gets is kept in the instance's near cache",
-                    "a write commits, deletes the key in the shared cache and drops the writer's own near copy",
-                    "another instance's near copy lives out its TTL, unless the cache node tells it",
-                ],
-                pros: &[
-                    "A near hit costs no network hop: hot keys are served from the instance's memory.",
-                    "The shared cache and the database see far less traffic for hot keys.",
-                ],
-                cons: &[
-                    "Every instance holds its own copy: a write through one instance leaves the others stale.",
-                    "Without invalidation messages, staleness is bounded only by the near cache's TTL.",
-                    "More copies to keep right: the invariant checks each of them.",
-                ],
+                catalog: Some(25usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
                 notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "client-tracking",
                             title: "Client-side caching with tracking (Redis)",
-                            what: "The cache node remembers which instance read each key and, when the key is deleted, set or expires, pushes an invalidation message to those instances, which drop their near copies (Redis 6's server-assisted client-side caching, CLIENT TRACKING, with NOLOOP so a writer is not told of its own write).",
-                            cost: "The cache node keeps a table of readers per key (Redis bounds it with tracking-table-max-keys and, when full, invalidates keys to make room), and each change costs one push per instance that read the key. Between the delete and the push arriving the instance still serves its old copy, and an instance whose connection drops must flush its whole near cache, since it may have missed pushes.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.near = Some(
@@ -7596,8 +7120,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "short-near-ttl",
                             title: "A short near-cache TTL",
-                            what: "Near copies live 50 ms instead of 10 s, so a copy made before the write has expired by the reader's next read.",
-                            cost: "Bounded staleness, not consistency: a read within 50 ms of the write can still get the old value. And near hits become rare: most reads go to the shared cache again.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.near = Some(
@@ -7711,7 +7235,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7738,7 +7261,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7756,7 +7278,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7768,7 +7289,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}, and the reader's last read got {answer reader}.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7790,7 +7310,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -7812,7 +7331,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                             ],
-                            text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7824,41 +7342,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::boxed::Box::new(crate::sim::scenario::Scenario {
                 id: "cdn-purge-race",
                 title: "CDN purge race: the edge refills from a stale origin",
-                summary: "A CDN edge serves user:1 with Cache-Control: s-maxage=60. A write passes through the edge and commits; when the origin answers that it succeeded, the edge purges user:1. But the origin's own cache is invalidated from the commit log, 50 ms after the commit: the purge arrived first. The reader's next read misses at the edge, the origin answers v1 from its still-stale cache, and the edge stores that v1 for 60 s. The purge did not help.",
-                story: &[
-                    "The reader and the writer reach the service through a CDN edge (`cdn`), as browsers reach an API through Fastly, Cloudflare or CloudFront. The origin sends `Cache-Control: max-age=0, s-maxage=60`: browsers keep nothing, the shared edge keeps each response for 60 s. Behind the origin, the service reads through its cache node (`cache`, warm with `user:1` = `v1`), which is invalidated by change data capture: the `invalidator` tails the primary's commit log and deletes each changed key, 50 ms after the commit.",
-                    "The reader's first read misses at the edge and gets `v1` from the origin's cache; the edge stores it. The writer's write passes through the edge, the service commits `v2` and answers at once (it leaves invalidation to the commit log), and when that answer passes the edge, the edge purges `user:1`, as a purge by URL or surrogate key does (RFC 9111 §4.4 asks a cache to invalidate after a successful write). The purge is right, and it is early: the origin's cache still holds `v1`, because the change reaches the invalidator only later.",
-                    "The reader reads again in that window. The edge has nothing, so it asks the origin; the origin answers `v1` from its cache, and the edge stores that stale response for its full `s-maxage`, 60 s. The invalidator's delete fixes the origin's cache a moment later, but nothing purges the edge again: `cache-matches-db` is broken at the edge, not at the origin.",
-                    "Outcome: the CDN edge keeps `user:1` = `v1` while the database has `v2`, and the reader got `v1`. The fixes: invalidate the origin before purging the edge (the ordering), or purge a second time after a delay longer than the race (a heuristic, like a delayed double delete).",
-                ],
-                flow: &[
-                    "reader → edge: miss → origin: cache hit v1 → edge stores v1 (s-maxage=60)",
-                    "writer → edge → origin: commit v2, answer at once",
-                    "edge: purge user:1 on the origin's answer (the origin's cache still holds v1)",
-                    "reader → edge: miss → origin: cache hit v1 → edge stores v1 again, for 60 s",
-                    "commit log → invalidator: delete user:1 from the origin's cache (too late for the edge)",
-                ],
-                pros: &[
-                    "The edge answers most reads itself: the origin sees one request per key per s-maxage.",
-                    "A purge by key on every successful write removes the edge's copy at once, without waiting out s-maxage.",
-                ],
-                cons: &[
-                    "A purge only helps if the origin is already fresh: a purge that arrives before the origin's own cache is invalidated is undone by the next miss.",
-                    "The stale response the edge stores then lives for its full s-maxage (60 s here), far longer than the origin's window.",
-                    "Every cached layer counts: the invariant checks the edge's copy like the cache node's.",
-                ],
-                notes: &[
-                    "Real CDNs purge by URL or by surrogate key (Fastly's Surrogate-Key, Cloudflare's cache tags, Akamai's cache tags) through an API call, a message like any other: it can arrive before the origin is fresh. Fastly's and Akamai's docs recommend purging only after the origin's data is updated; a purge does not make the origin fresh.",
-                    "Here the purge rides on the write's answer through the edge; an application that calls the purge API right after its commit has the same race when its own cache is invalidated asynchronously (change data capture, an event bus).",
-                    "A purge removes what the edge has stored; it does not reach a response still in flight from the origin. That is why the ordering fix is not a guarantee either, and why some teams purge twice.",
-                ],
+                catalog: Some(26usize),
+                summary: "",
+                story: &[],
+                flow: &[],
+                pros: &[],
+                cons: &[],
+                notes: &[],
                 fixes: super::leak(
                     alloc::vec::Vec::from([
                         crate::sim::scenario::FixInfo {
                             id: "invalidate-origin-first",
                             title: "Invalidate the origin first, then purge the edge",
-                            what: "The service deletes user:1 from its own cache after the commit, and answers the write only once the delete is confirmed. The edge purges on that answer, so by the time the edge is purged the origin is fresh: a read that misses at the edge then loads v2. The order is the fix: origin first, then the edge (Fastly's advice: purge after the origin's data is updated).",
-                            cost: "The write waits for one more round trip (the cache delete) before it is acknowledged, and the service must remember to invalidate: a crash between the commit and the delete leaves both the origin's cache and the edge unpurged (the dual write again). And it closes this story's window, not every one: a read that got v1 at the origin just before the delete can reach the edge after the purge, a response in flight that no purge reaches.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.write_mode = Some(
@@ -7870,8 +7367,8 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         crate::sim::scenario::FixInfo {
                             id: "double-purge",
                             title: "A delayed second purge",
-                            what: "The edge purges user:1 again 100 ms after the first purge, longer than the origin's invalidation takes here (50 ms): a stale response the edge stored in between (from the not-yet-invalidated origin) is dropped, and the next miss loads v2.",
-                            cost: "A heuristic, like a delayed double delete: reads between the two purges still get v1, and if the origin's invalidation takes longer than the delay (a slow log, a lagging consumer), a stale response stored after the second purge lives its full s-maxage. Every write costs two purges and two origin refills.",
+                            what: "",
+                            cost: "",
                             changes: {
                                 let mut p = crate::sim::config::patch::ConfigPatch::NONE;
                                 p.cdn = Some(
@@ -8018,7 +7515,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -8055,7 +7551,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                             ],
-                            text: "{other-path user:1}",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -8068,7 +7563,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "invalidate-origin-first",
                                 ),
                             ],
-                            text: "{holds user:1}, and the reader's last read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -8079,7 +7573,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::Fix("double-purge"),
                             ],
-                            text: "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
@@ -8090,7 +7583,6 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NoFixes,
                             ],
-                            text: "{holds user:1}: consistent. In this order no stale response reached the edge after its purge.",
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -8100,3 +7592,968 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
         ),
     ])
 }
+/// The scenarios' words, apart (`scenarios::Words`): the page loads them on first use.
+pub static WORDS: &[crate::sim::scenarios::Words] = &[
+    crate::sim::scenarios::Words {
+        summary: "A reader asks for user:1 twice. The first read misses, so the service loads the row from the database and fills the cache; the second read is a hit and never touches the database. This is the base of every pattern that follows.",
+        flow: &[
+            "service: get key from the cache",
+            "hit: answer with the cached value",
+            "miss: select the row from the database",
+            "set the row in the cache, with a TTL",
+            "answer",
+        ],
+        pros: &[
+            "Only data that is read gets cached: the cache stays small.",
+            "The cache can fail and the service still works (slower), straight from the database.",
+            "Simple: the application decides, the cache stays a plain key-value store.",
+        ],
+        cons: &[
+            "Every miss costs three trips (get, select, set): the first read is slower.",
+            "Between the select and the set, a concurrent write can make the value stale (see stale-set-race).",
+            "Writes must invalidate the cache, or readers see old data until the TTL.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A read fills the cache with v1. A write commits v2 to the database and then deletes the key from the cache. The next read misses and refills the cache with v2. Watch the short window between the commit and the delete, when the cache is stale.",
+        flow: &[
+            "service: update the row in the database (commit)",
+            "delete the key from the cache",
+            "answer the writer",
+            "the next read misses and loads the new row",
+        ],
+        pros: &[
+            "Deleting is idempotent and cheap: repeating it is harmless.",
+            "The cache is only filled from the database, by readers, so it never holds a value that was not committed.",
+        ],
+        cons: &[
+            "A short stale window between the commit and the delete.",
+            "The next read after a write is a miss.",
+            "A read that started before the write can still put the old value back (stale-set-race).",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {holds user:1}: ",
+            "the write deleted the key, and the next read refilled it from the database",
+            "the write deleted the key, and no read has refilled it yet",
+            ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The cache starts warm. A read hits v1. A write commits v2 and sets v2 in the cache before the writer is answered. The next read hits v2. The database is never read; the writer pays for both stores.",
+        flow: &[
+            "service: update the row in the database (commit)",
+            "service: set the new value in the cache",
+            "answer the writer",
+            "reads hit the cache",
+        ],
+        pros: &[
+            "Reads always hit, and see the latest write once it is acknowledged.",
+            "The stale window is short: the cache is set right after the commit, before the writer is answered.",
+        ],
+        cons: &[
+            "Writes pay both latencies (database and cache).",
+            "Values nobody reads still fill the cache.",
+            "Two writers can still race on the cache (see write-through-race).",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {holds user:1}. ",
+            "No read went to the database: every read hit.",
+            "{count db-reads read went to the database|reads went to the database} on a miss.",
+            " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A writer makes four writes, two of them to user:1. Each is acknowledged as soon as the cache has queued it. The flusher writes the queue to the database later, in batches of two keys, with one database write per key: four writes become three database writes.",
+        flow: &[
+            "service: hand the write to the cache",
+            "cache: store, queue, acknowledge",
+            "flusher (later): take a batch, write each key once",
+            "database: has the latest value after the flush",
+        ],
+        pros: &[
+            "Writes are as fast as the cache.",
+            "Coalescing and batching cut database writes for hot keys.",
+        ],
+        cons: &[
+            "Until the flush, an acknowledged write lives only in the cache: a crash loses it (see write-behind-crash).",
+            "The database is behind; anything that reads it directly sees old data.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The cache holds v1 with a 200 ms TTL. A batch job updates the row behind the cache's back. A read inside the TTL window gets the stale v1; then the key expires, and the next read loads v2. The TTL bounds how long any staleness can last.",
+        flow: &[
+            "read: fill the cache with a TTL",
+            "the database changes behind the cache's back",
+            "reads inside the TTL window: stale hits",
+            "the TTL runs out: the key is dropped",
+            "the next read misses and loads the new row",
+        ],
+        pros: &[
+            "Works for every change, even those no code path knows about.",
+            "Simple, and it bounds staleness by the TTL.",
+        ],
+        cons: &[
+            "Stale for up to a whole TTL.",
+            "A short TTL means more misses and more database load.",
+            "Keys filled together expire together (see ttl-jitter, stampede).",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
+            "No read was stale on the way",
+            "{count stale-reads read was stale|reads were stale} on the way",
+            ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A read fills the cache with v1. A write commits v2 and publishes a change event; the consumer receives it and deletes the key. The next read misses and loads v2. The writer never touches the cache: the event does the invalidation.",
+        flow: &[
+            "service: update the row in the database (commit)",
+            "service: publish a change event to the bus",
+            "bus: push the event to the consumer",
+            "consumer: delete the key from the cache",
+            "the next read misses and loads the new row",
+        ],
+        pros: &[
+            "Writers do not know about caches: any number of caches and services can subscribe.",
+            "The write path is shorter: no cache round trip before the answer.",
+        ],
+        cons: &[
+            "The cache is stale until the event arrives (see event-delay).",
+            "The commit and the publish are two writes: a crash between them loses the event (see dual-write-crash).",
+            "The bus's delivery guarantee matters: at-most-once can drop it (event-loss), at-least-once can repeat it.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
+            "and the next read refilled it",
+            "and no read has refilled it yet",
+            ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Reads use cache-aside. A write through the service publishes an event and the consumer deletes the key at once. A batch job changes another row behind everyone's back: no event, so the cache is stale, until the TTL expires the key. Each layer covers what the other misses.",
+        flow: &[
+            "reads: cache-aside (get, miss → select → set with a TTL)",
+            "writes through the service: commit, publish, the consumer deletes",
+            "changes that bypass the service: the TTL expires them",
+        ],
+        pros: &[
+            "Fast invalidation for the writes you control, a bound on staleness for the rest.",
+            "Each piece is simple on its own.",
+        ],
+        cons: &[
+            "More moving parts: a bus and a consumer to run.",
+            "The TTL still bounds, not prevents, staleness from changes no event reports.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:2}",
+            "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The write commits the row and an outbox row in one transaction. The relay finds the unpublished row, publishes it to the bus, and marks it published; the consumer deletes the key and the next read loads v2. The event cannot be lost between the commit and the publish, because it is part of the commit.",
+        flow: &[
+            "service: update the row + insert the outbox row, one transaction",
+            "relay: select unpublished outbox rows",
+            "relay: publish to the bus, then mark the row published",
+            "consumer: delete the key",
+            "the next read misses and loads the new row",
+        ],
+        pros: &[
+            "No dual write: the event is committed with the change, atomically.",
+            "The relay can crash and restart at any point; unpublished rows wait for it.",
+        ],
+        cons: &[
+            "At-least-once: a crash between publish and mark publishes the row again, so consumers must tolerate duplicates.",
+            "One more table, one more process (or Debezium and its change data capture) to run; events arrive later.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
+            "the relay will publish it when it next polls",
+            "the relay is down; the row waits in the database until it restarts",
+            ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
+            "{other-path user:1}",
+            "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A reader and a writer start together. The reader misses and reads v1 from the database, but its answer is slow to come back. The writer commits v2 and deletes the key in the meantime. Then the reader's late set puts v1 back into the cache, where it stays: the cache and the database disagree.",
+        flow: &[
+            "reader: get (miss) → select v1 … slow …",
+            "writer: update → commit v2 → delete key",
+            "reader: … set v1: the stale value lands after the delete",
+        ],
+        pros: &[
+            "Cache-aside is still the right base: this race is rare and needs a slow read overlapping a write.",
+        ],
+        cons: &[
+            "When it happens the cache stays wrong until the TTL ends it.",
+            "Invalidating on write does not help: the delete came before the stale set.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for a bounded time, longer than the longest read, and refuses a set older than it.",
+                "Memory for tombstones, and every value must carry a version. If a tombstone expires before the slow set arrives, the race returns.",
+            ),
+            (
+                "A miss hands out a lease token for the key (at most one per key every 10 s); a delete invalidates it; a set must carry the valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013).",
+                "Readers that miss while another holds the lease must wait and retry; the cache must keep lease state per key.",
+            ),
+            (
+                "After its delete the writer schedules a second delete a while later (here 50 ms), to remove a stale value set in between.",
+                "A heuristic: a read slower than the delay still leaves the cache stale. One more cache operation per write, and the stale value is served until the second delete.",
+            ),
+        ],
+        endings: &[
+            "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
+            "{other-path user:1}",
+            "{holds user:1}: consistent. ",
+            "The lease was invalidated by the delete, so the late set was refused.",
+            "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
+            "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
+            "A stale value landed, and something removed it before the end.",
+            "This interleaving did not produce the race: no stale value reached the cache.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The writer deletes the cached key, then updates the database. A reader slips in between: it misses, reads the old v1 and caches it. Then v2 commits, and the cache is left holding v1.",
+        flow: &[
+            "writer: delete the key",
+            "reader: miss → select v1 → set v1",
+            "writer: update the row: v2 commits",
+            "cache holds v1, database v2",
+        ],
+        pros: &[
+            "Deleting first feels safe: the cache never holds a value older than the delete… for a moment.",
+        ],
+        cons: &[
+            "Any read between the delete and the commit refills the old value, and nothing deletes it again.",
+            "The window is as long as the database write: the slower the commit, the likelier the race.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "Commit to the database first, then delete the key: a reader that misses after the delete loads the new row.",
+                "A short stale window between the commit and the delete; and a read that started before the commit and sets after the delete still races (stale-set-race).",
+            ),
+        ],
+        endings: &[
+            "Done. {holds user:1}: consistent.",
+            " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
+            " A stale value landed, and something removed it before the end.",
+            " In this interleaving no reader refilled the old row between the delete and the commit.",
+            "{other-path user:1}",
+            "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
+            "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Two writers commit v2 and v3, each then setting the cache with its value. The first writer's set is slow and arrives last: the cache ends at v2 while the database has v3, with no TTL to end it.",
+        flow: &[
+            "writer: commit v2 … set v2 (slow) …",
+            "writer-2: commit v3, set v3",
+            "… set v2 arrives last and wins",
+        ],
+        pros: &[
+            "Write-through is still simple, and right when writes to one key do not overlap.",
+        ],
+        cons: &[
+            "The order of commits and the order of cache sets can differ.",
+            "With no TTL, a wrong value stays until the next write.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "Each set carries the committed version; the cache refuses a set older than the version it holds (a compare-and-set on the version).",
+                "Every value must carry a version, and the cache must compare before it stores.",
+            ),
+        ],
+        endings: &[
+            "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
+            "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
+            "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
+            "{other-path user:1}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Two writes are acknowledged by the write-behind cache and wait in its queue. The cache crashes before the flusher runs: the queue was only in memory, and the acknowledged writes are gone. The database still has v1. With a durable queue, the writes are on disk before the ack and are replayed after the restart.",
+        flow: &[
+            "writer: write v2, write v3 (both acknowledged, queued)",
+            "cache crashes: the queue is gone",
+            "cache restarts empty",
+            "flusher: nothing to write; the database keeps v1",
+        ],
+        pros: &["Write-behind's speed: the ack does not wait for the database."],
+        cons: &[
+            "An acknowledged write that exists only in memory is a promise the system cannot keep.",
+            "The loss is silent: nothing tells the writer.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The cache appends each write to a log on disk before it acknowledges, and replays the log after a restart, so the flusher still writes every acknowledged write.",
+                "A disk write before every ack (here 5 ms more per write), and a log to keep and trim.",
+            ),
+        ],
+        endings: &[
+            "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
+            " The reader got {answer reader} back: a stale read.",
+            " The reader got {answer reader} back.",
+            " Try the durable queue.",
+            "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+            " The reader got {answer reader} back: a stale read.",
+            " The reader got {answer reader} back.",
+            " Each ack cost a disk write first.",
+            "{other-path user:1}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Twenty keys filled together with one TTL expire together at 1,000 ms; the readers that ask for them right after all miss, and the database takes a burst of reads. With jitter each key's TTL is a little different, and the misses spread out.",
+        flow: &[
+            "20 keys filled together, one TTL",
+            "readers read each key every 100 ms",
+            "all expire at once: a burst of misses hits the database",
+            "(jitter) TTL + random: expiries and misses spread out",
+        ],
+        pros: &["Jitter costs nothing but a random number per fill."],
+        cons: &[
+            "It spreads load, it does not remove it: every key still misses once.",
+            "Probabilistic: some draws still bunch up.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "Each fill's TTL gets a random extra 0-300 ms, so keys filled together expire at different times.",
+                "Keys live a little longer on average (staler data), and the spread is only probable, not guaranteed.",
+            ),
+        ],
+        endings: &[
+            "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
+            "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
+            "The same keys still missed once each; they just did not all miss together.",
+            "The keys missed, just not all together.",
+            " Jitter is probabilistic: another seed can bunch more of them.",
+            "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
+            "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A hot key expires while five readers ask for it. Each misses, and each loads it from the database at the same time: five reads for one value. The fixes make one reader load while the others wait, share, or never see the miss at all.",
+        flow: &[
+            "hot key cached; expires at 100 ms",
+            "5 readers miss at once",
+            "5 identical database loads",
+            "(fix) one load; the others wait, share it, or never miss",
+        ],
+        pros: &["Cache-aside itself needs no coordination between readers."],
+        cons: &[
+            "A popular key's expiry turns into a burst of identical expensive queries.",
+            "The slower the load, the more readers pile up behind it.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "On a miss a reader takes a lock on the key in the cache (with an expiry longer than a load, so a crashed holder frees it), looks once more, and loads; the others wait and retry.",
+                "Readers wait for the load plus a retry interval; one more cache round trip per miss.",
+            ),
+            (
+                "The service keeps a table of loads in progress; a miss for a key already loading waits for that load and shares its result.",
+                "Only within one service instance: ten instances still make ten loads. Waiters wait for the load.",
+            ),
+            (
+                "The first miss gets the key's lease and loads; the others are told to wait and retry. From \"Scaling Memcache at Facebook\" (NSDI 2013), where it cut peak database query rate from 17K/s to 1.3K/s.",
+                "A lease makes readers wait; the cache keeps lease state per key.",
+            ),
+            (
+                "A reader that hits recomputes early, in the background, when now - delta * beta * ln(rand) >= expiry (delta: how long a recompute takes; beta = 1). The nearer the expiry, the likelier. Vattani, Chierichetti and Lowenstein, VLDB 2015.",
+                "Probabilistic: sometimes two readers recompute, sometimes none does in time. Each value must store how long it took to compute.",
+            ),
+        ],
+        endings: &[
+            "Done. {count db-reads database read|database reads} for one hot key. ",
+            "One reader held the lock and loaded; the others waited, retried and hit.",
+            "The service saw the misses overlap and made them share one load.",
+            "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
+            "XFetch recomputed the key in the background before it expired, so ",
+            "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed",
+            "; no read came in that gap",
+            ", so ",
+            "No early recompute landed in this run, and ",
+            "nobody missed and nobody waited",
+            "still {count cache-misses read missed|reads missed}",
+            ".",
+            "Every reader that missed loaded the key itself. Try a fix.",
+            "{count cache-misses read|reads} missed.",
+            " It is probabilistic: with another seed two readers can both recompute, or none in time.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A write commits v2 and publishes its event, but the event takes 200 ms to reach the consumer. A read in that window hits the cached v1: stale. Watch cache-matches-db turn red while the event is in flight, and green again once it is delivered.",
+        flow: &[
+            "writer: commit v2, publish e2",
+            "bus → consumer: e2 … 200 ms in flight …",
+            "reader: hit v1 (stale)",
+            "consumer: delete user:1",
+            "reader: miss, load v2",
+        ],
+        pros: &["Nothing is lost: the cache is only late, and it catches up by itself."],
+        cons: &[
+            "Staleness is bounded only by the consumer's lag, which grows under load.",
+            "A reader cannot tell that what it got is stale.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "{other-path user:1}",
+            "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
+            "no read happened to get the stale value",
+            "{count stale-reads read|reads} got the stale value",
+            ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The bus is Redis Pub/Sub, at-most-once. The consumer crashes; while it is down a write commits v2 and its event is published to nobody. The consumer restarts with nothing to catch up on, and the cache keeps v1 for good. Switch on the durable bus to see the consumer catch up from its offset.",
+        flow: &[
+            "consumer crashes",
+            "writer: commit v2, publish e2",
+            "bus: no subscriber connected: e2 is gone",
+            "consumer restarts: nothing to catch up",
+            "cache keeps v1",
+        ],
+        pros: &["Pub/Sub is simple and fast: no disk, no offsets."],
+        cons: &[
+            "A subscriber that is down, or slow to reconnect, misses messages for good.",
+            "Nothing tells anyone that an event was lost.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The bus appends every event to a log on disk (like Kafka); the consumer commits its offset after handling an event, and after a restart resumes from the committed offset, so it catches up on what it missed.",
+                "A disk write per event and a broker to run. Delivery becomes at-least-once: after a crash between handling and committing, an event comes twice, so handling must be idempotent (a delete is).",
+            ),
+        ],
+        endings: &[
+            "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
+            "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
+            "{other-path user:1}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The consumer writes each event's value into the cache. Events e2 (v2) and e3 (v3) are applied in order, but the ack of e2 is lost, so the bus delivers e2 again after e3. The consumer sets v2 over v3: the cache ends older than the database.",
+        flow: &[
+            "writer: commit v2 (e2), commit v3 (e3)",
+            "consumer: set v2, ack e2 (lost)",
+            "consumer: set v3, ack e3",
+            "bus: no ack for e2: redeliver e2",
+            "consumer: set v2 over v3",
+        ],
+        pros: &["Updating instead of deleting saves the next reader a miss."],
+        cons: &[
+            "At-least-once delivery means duplicates, and a redelivered event arrives out of order.",
+            "An update is not idempotent against newer updates; a delete is.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "Each event carries the row's version; the consumer remembers the newest version it applied per key and ignores an older event. It covers duplicates and reordering alike.",
+                "Events must carry a version (or a monotonic timestamp), and the consumer keeps one number per key.",
+            ),
+            (
+                "The consumer remembers the ids of the events it processed and does nothing for one it has seen.",
+                "A store of processed ids that grows until pruned. It covers redelivery only: two distinct events applied out of order still leave the older value.",
+            ),
+        ],
+        endings: &[
+            "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            "Done. {holds user:1}. ",
+            "The consumer ignored the redelivered event: it had already applied a newer version.",
+            "The consumer recognised the redelivered event by its id and did nothing.",
+            "The redelivered event did no harm in this run.",
+            " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            "{other-path user:1}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Three writes publish three events to an ordered log. The consumer fails on the first one every time, and the other two wait behind it while the bus retries: head-of-line blocking. The cached user:2 and user:3 stay stale. Switch on retry-dlq to cap the retries and park the poison event in a dead-letter queue.",
+        flow: &[
+            "writer: commit user:1, user:2, user:3 (events in order)",
+            "consumer: fails on user:1's event",
+            "bus: retry, retry, retry … the others wait",
+            "(fix) after 3 retries: to the dead-letter queue",
+            "(fix) the events behind it are applied",
+        ],
+        pros: &[
+            "An ordered log keeps each key's events in order, which invalidation relies on.",
+        ],
+        cons: &[
+            "One bad event stops everything behind it in its partition.",
+            "Retrying for ever hides the problem; dropping it silently loses the event.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The bus retries a failed event at most 3 times, waiting longer each time (50, 100, 200 ms), then moves it to the dead-letter queue and goes on with the events behind it.",
+                "The poison event's own change is not applied until an operator fixes and replays it; someone must watch the dead-letter queue.",
+            ),
+        ],
+        endings: &[
+            "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
+            "user:1 is still cached with its old value meanwhile",
+            "user:1 is not cached, so nothing is stale meanwhile",
+            ".",
+            "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition.",
+            "{other-path user:2}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The service commits v2 and then crashes before it publishes the event. The database has v2, no event exists, and the cache keeps v1 for good. With the outbox, the event is committed with the row, and the relay publishes it even though the service died; it even survives the relay's own crash.",
+        flow: &[
+            "service: commit v2",
+            "service crashes before the publish",
+            "no event: the consumer never deletes the key",
+            "(outbox) relay: publish, crash before the mark, restart, publish again",
+            "(outbox) consumer: delete, delete again (harmless)",
+        ],
+        pros: &[
+            "Publishing straight after the commit is simple and fast, and usually works.",
+        ],
+        cons: &[
+            "Two writes with no transaction around them: a crash between them loses the event, silently.",
+            "Publishing first is no better: a crash after it announces a change that never committed.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The service inserts the event as an outbox row in the same transaction as the change; a relay publishes unpublished rows and then marks them.",
+                "A table and a relay to run, events arrive a poll later, and delivery is at-least-once: a relay crash between publish and mark publishes the row twice.",
+            ),
+        ],
+        endings: &[
+            "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
+            " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
+            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
+            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
+            " The writer was never even told its write succeeded, yet it did.",
+            " Try the outbox.",
+            "{other-path user:1}",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Misses read a read replica that applies the primary's changes 20 ms late. The writer commits v2 on the primary and deletes the key; the next miss reads the replica, which still has v1, and puts v1 back in the cache. The replica catches up a moment later, but nothing deletes the key again.",
+        flow: &[
+            "writer: commit v2 on the primary → delete the key",
+            "primary → replica: lsn 2 (v2), 20 ms of lag",
+            "reader: get (miss) → select on the replica: v1 → set v1",
+        ],
+        pros: &["Replicas take the read load off the primary."],
+        cons: &[
+            "A read of a replica may return a version the primary has replaced: whatever is filled from it is stale, after the delete.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The writer's delete carries the committed version; the cache keeps a tombstone (key, version) for 500 ms and refuses a set older than it.",
+                "Memory for tombstones, and every value carries a version. The tombstone must outlive the replica's lag: if it expires first, the old row is stored.",
+            ),
+            (
+                "A miss gets a lease token; a delete invalidates it; a set must carry a valid token. From \"Scaling Memcache at Facebook\" (NSDI 2013).",
+                "Here it costs and does not help: the miss comes after the delete, so its lease is valid. Leases stop sets that began before a delete, not reads of a stale copy.",
+            ),
+            (
+                "Misses read the primary, which has every commit; the replica serves other reads.",
+                "All miss traffic lands on the primary (db-reads against replica-reads). A read of the primary that straddles a write is still the stale-set race.",
+            ),
+        ],
+        endings: &[
+            "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
+            "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
+            "{other-path user:1}",
+            " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
+            "{holds user:1}: consistent.",
+            " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
+            " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The writer's transaction updates the row to v2 and a hook inside the transaction deletes the key before COMMIT. A reader misses in that gap, reads the committed v1 (v2 is not visible yet) and caches it. Then COMMIT makes v2 visible, with v1 in the cache and nothing left to delete it.",
+        flow: &[
+            "writer: BEGIN; UPDATE user:1 (v2, invisible)",
+            "hook inside the transaction: delete the key",
+            "reader: miss → select: the committed v1 → set v1",
+            "writer: COMMIT (v2 visible, v1 cached)",
+        ],
+        pros: &["A hook on save keeps the invalidation next to the write."],
+        cons: &[
+            "A hook inside the transaction deletes before the change is visible: a reader can refill the old row before COMMIT.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The delete runs after COMMIT (Rails' after_commit), when every reader can see the new row.",
+                "A crash between COMMIT and the delete leaves the old row cached until its TTL; a read that straddles the commit is still the stale-set race.",
+            ),
+        ],
+        endings: &[
+            "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
+            "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
+            "{other-path user:1}",
+            "{holds user:1}: consistent.",
+            " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A write-through runs in a transaction: it updates the row to v2, sets v2 in the cache, then the transaction rolls back. The database never had v2, but the cache serves it to every reader.",
+        flow: &[
+            "writer: BEGIN; UPDATE user:1 (v2, uncommitted)",
+            "set user:1 = v2 in the cache, inside the transaction",
+            "a later statement fails: ROLLBACK",
+            "reader: hit v2, which never committed",
+        ],
+        pros: &["Write-through keeps reads hitting after a write."],
+        cons: &[
+            "A cache is not part of the database's transaction: a rollback does not undo a cache write.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The cache writes a transaction makes are held until its COMMIT succeeds and dropped if it rolls back (Spring's TransactionAwareCacheDecorator).",
+                "The cache learns the new value only after COMMIT, and a crash between COMMIT and the held write loses the write (the TTL then bounds the staleness).",
+            ),
+        ],
+        endings: &[
+            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            "{other-path user:1}",
+            "{holds user:1}: consistent.",
+            " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A reader looks up user:2, which does not exist, and the service caches absent so that repeated misses do not reach the database. The writer then creates user:2, and the insert path deletes nothing: a new row, it assumes, cannot be cached. The reader looks again and is told user:2 does not exist.",
+        flow: &[
+            "reader: get user:2 (miss) → select: no row → set absent (its own TTL)",
+            "writer: insert user:2 (v1), no delete",
+            "reader: get user:2 → hit absent",
+        ],
+        pros: &["Lookups of rows that do not exist stop reaching the database."],
+        cons: &[
+            "A cached \"not found\" is a value like any other: whatever creates the row must invalidate it, or readers are told it does not exist until its TTL.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The insert deletes the key after its commit, as an update does, so a cached \"not found\" goes.",
+                "One more delete per insert. A read that began before the insert can still set absent after the delete: the stale-set race, which leases or versioned sets close.",
+            ),
+            (
+                "A cached absent lives 50 ms instead of 5 minutes.",
+                "More lookups of missing rows reach the database, and until the entry expires readers are still told the row does not exist: bounded staleness, not consistency.",
+            ),
+        ],
+        endings: &[
+            "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
+            "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
+            "{other-path user:2}",
+            "{holds user:2}: consistent.",
+            " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
+            " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "The service only commits; an invalidator tails the primary's commit log and deletes each changed key, in commit order. The service crashes right after its commit, where dual-write-crash lost its event, and the invalidator crashes with the change on its way: after its restart it reads the log again from its position, and the key is deleted all the same.",
+        flow: &[
+            "reader: miss → select v1 → set v1",
+            "writer: commit v2 on the primary (the service crashes)",
+            "primary's commit log → invalidator: lsn 2 (user:1)",
+            "invalidator: delete user:1, then record lsn 2 as its position",
+            "reader: miss → select v2 → set v2",
+        ],
+        pros: &[
+            "Every commit invalidates, whichever code path made it: the log is the single source.",
+            "A crash of the service or of the invalidator loses no invalidation.",
+        ],
+        cons: &[
+            "The delete comes a little after the commit (the log's delay), and the stale-set race remains: pair it with leases or versioned sets.",
+        ],
+        notes: &[],
+        fixes: &[],
+        endings: &[
+            "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
+            "{other-path user:1}",
+            "{holds user:1}: consistent.",
+            " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
+            " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
+            " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Two regions, as Facebook's memcache runs them (NSDI 2013, §5). The writer is in the region without the primary: its service commits v2 on the primary across regions and deletes the key in its region's cache, then the writer reads the key back. The miss reads the region's replica, which has not applied v2 yet, and the writer is told v1: it does not read its own write.",
+        flow: &[
+            "writer → service-2: commit v2 on the primary (across regions), delete user:1 in cache-2",
+            "writer → service-2: read user:1: miss → the replica (still v1) → set v1 → v1",
+            "primary → replica (lag + cross-region) → invalidator: delete user:1 in cache-2",
+        ],
+        pros: &[
+            "Each region reads its own replica and cache: reads stay local and fast.",
+        ],
+        cons: &[
+            "A writer far from the primary can read its own write back from a replica that has not applied it.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "Before the write, service-2 sets a marker for the key in cache-2 and waits; a miss that finds it reads the primary across regions; the invalidator clears it once the write has replicated. From \"Scaling Memcache at Facebook\" (NSDI 2013, §5).",
+                "Reads of a marked key cross regions (30 ms each way here), and every write pays one more cache round trip first.",
+            ),
+        ],
+        endings: &[
+            "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken.",
+            " Try the fix.",
+            "The writer read {answer writer} after its write: read-your-writes holds.",
+            " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated.",
+            " Every cached copy matches the primary at the end.",
+            " But cache-matches-db is broken: {broken}.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "Two instances of the service share one cache node, and each keeps an in-process near cache in front of it (Caffeine in front of Redis). The reader's instance, service-2, keeps v1 from its first read. The writer's instance commits v2 and deletes the key in the shared cache, which is now right; but nothing tells service-2, and the reader's next read is answered from its near copy: v1.",
+        flow: &[
+            "a read looks in the instance's near cache first, then the shared cache, then the database",
+            "what a read gets is kept in the instance's near cache",
+            "a write commits, deletes the key in the shared cache and drops the writer's own near copy",
+            "another instance's near copy lives out its TTL, unless the cache node tells it",
+        ],
+        pros: &[
+            "A near hit costs no network hop: hot keys are served from the instance's memory.",
+            "The shared cache and the database see far less traffic for hot keys.",
+        ],
+        cons: &[
+            "Every instance holds its own copy: a write through one instance leaves the others stale.",
+            "Without invalidation messages, staleness is bounded only by the near cache's TTL.",
+            "More copies to keep right: the invariant checks each of them.",
+        ],
+        notes: &[],
+        fixes: &[
+            (
+                "The cache node remembers which instance read each key and, when the key is deleted, set or expires, pushes an invalidation message to those instances, which drop their near copies (Redis 6's server-assisted client-side caching, CLIENT TRACKING, with NOLOOP so a writer is not told of its own write).",
+                "The cache node keeps a table of readers per key (Redis bounds it with tracking-table-max-keys and, when full, invalidates keys to make room), and each change costs one push per instance that read the key. Between the delete and the push arriving the instance still serves its old copy, and an instance whose connection drops must flush its whole near cache, since it may have missed pushes.",
+            ),
+            (
+                "Near copies live 50 ms instead of 10 s, so a copy made before the write has expired by the reader's next read.",
+                "Bounded staleness, not consistency: a read within 50 ms of the write can still get the old value. And near hits become rare: most reads go to the shared cache again.",
+            ),
+        ],
+        endings: &[
+            "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            "{other-path user:1}",
+            " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
+            "{holds user:1}, and the reader's last read got {answer reader}.",
+            " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
+            " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
+        ],
+    },
+    crate::sim::scenarios::Words {
+        summary: "A CDN edge serves user:1 with Cache-Control: s-maxage=60. A write passes through the edge and commits; when the origin answers that it succeeded, the edge purges user:1. But the origin's own cache is invalidated from the commit log, 50 ms after the commit: the purge arrived first. The reader's next read misses at the edge, the origin answers v1 from its still-stale cache, and the edge stores that v1 for 60 s. The purge did not help.",
+        flow: &[
+            "reader → edge: miss → origin: cache hit v1 → edge stores v1 (s-maxage=60)",
+            "writer → edge → origin: commit v2, answer at once",
+            "edge: purge user:1 on the origin's answer (the origin's cache still holds v1)",
+            "reader → edge: miss → origin: cache hit v1 → edge stores v1 again, for 60 s",
+            "commit log → invalidator: delete user:1 from the origin's cache (too late for the edge)",
+        ],
+        pros: &[
+            "The edge answers most reads itself: the origin sees one request per key per s-maxage.",
+            "A purge by key on every successful write removes the edge's copy at once, without waiting out s-maxage.",
+        ],
+        cons: &[
+            "A purge only helps if the origin is already fresh: a purge that arrives before the origin's own cache is invalidated is undone by the next miss.",
+            "The stale response the edge stores then lives for its full s-maxage (60 s here), far longer than the origin's window.",
+            "Every cached layer counts: the invariant checks the edge's copy like the cache node's.",
+        ],
+        notes: &[
+            "Real CDNs purge by URL or by surrogate key (Fastly's Surrogate-Key, Cloudflare's cache tags, Akamai's cache tags) through an API call, a message like any other: it can arrive before the origin is fresh. Fastly's and Akamai's docs recommend purging only after the origin's data is updated; a purge does not make the origin fresh.",
+            "Here the purge rides on the write's answer through the edge; an application that calls the purge API right after its commit has the same race when its own cache is invalidated asynchronously (change data capture, an event bus).",
+            "A purge removes what the edge has stored; it does not reach a response still in flight from the origin. That is why the ordering fix is not a guarantee either, and why some teams purge twice.",
+        ],
+        fixes: &[
+            (
+                "The service deletes user:1 from its own cache after the commit, and answers the write only once the delete is confirmed. The edge purges on that answer, so by the time the edge is purged the origin is fresh: a read that misses at the edge then loads v2. The order is the fix: origin first, then the edge (Fastly's advice: purge after the origin's data is updated).",
+                "The write waits for one more round trip (the cache delete) before it is acknowledged, and the service must remember to invalidate: a crash between the commit and the delete leaves both the origin's cache and the edge unpurged (the dual write again). And it closes this story's window, not every one: a read that got v1 at the origin just before the delete can reach the edge after the purge, a response in flight that no purge reaches.",
+            ),
+            (
+                "The edge purges user:1 again 100 ms after the first purge, longer than the origin's invalidation takes here (50 ms): a stale response the edge stored in between (from the not-yet-invalidated origin) is dropped, and the next miss loads v2.",
+                "A heuristic, like a delayed double delete: reads between the two purges still get v1, and if the origin's invalidation takes longer than the delay (a slow log, a lagging consumer), a stale response stored after the second purge lives its full s-maxage. Every write costs two purges and two origin refills.",
+            ),
+        ],
+        endings: &[
+            "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
+            "{other-path user:1}",
+            "{holds user:1}, and the reader's last read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
+            "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
+            "{holds user:1}: consistent. In this order no stale response reached the edge after its purge.",
+        ],
+    },
+];
+/// The scenarios' stories, apart: only a scenario file written out reads them.
+pub static STORIES: &[&[&str]] = &[
+    &[
+        "The service owns the cache logic; the cache is a side table it consults. A reader asks for `user:1`. The cache does not have it (a miss), so the service selects the row from the database and sets it in the cache before answering. The reader asks again: this time the cache answers (a hit) and the database is not touched.",
+        "Outcome: `cache-matches-db` holds, the cache holds `v1`, one database read and one cache hit.",
+    ],
+    &[
+        "A reader fills the cache with `v1`. A writer then updates the row: the service commits `v2` to the database first and only then deletes the cached key. Deleting (rather than setting the new value) means a write never puts a value in the cache; only reads do, from the database. The reader reads again: a miss, and the refill brings `v2`.",
+        "Outcome: `cache-matches-db` holds and the cache ends holding `v2`. Between the commit and the delete there is a short window where the cache is stale: watch the invariant flicker.",
+    ],
+    &[
+        "Every write goes through to both stores before it is acknowledged: the service commits the row, then sets the new value in the cache, and only then answers. The cache is never behind the database for long, so reads always hit (the cache starts warm). The price is on the write path: the writer waits for the database and the cache, one after the other.",
+        "Outcome: `cache-matches-db` holds; no database read at all.",
+    ],
+    &[
+        "Writes are acknowledged as soon as the cache has them. The cache queues each write and a flusher writes the queue to the database later: 100 ms after the first write, in batches of at most 2 keys, and one database write per key however many writes the key had (coalescing). Until the flush, the latest acknowledged write is only in the cache; a read gets it from there, so it is not stale.",
+        "Outcome: ok after the flush; `db-writes` (3) is less than the writes the clients made (4).",
+    ],
+    &[
+        "A reader fills the cache with `v1`, with a TTL of 200 ms. Then a batch job updates the row straight in the database: no service, no delete, no event. The cache has no way to know. A read inside the TTL window hits the stale `v1`. When the TTL runs out the cache drops the key, and the next read misses and loads `v2`.",
+        "Outcome: ok at the end; `stale-reads` = 1 (the counter keeps its count).",
+    ],
+    &[
+        "The service no longer deletes the key itself. It commits the write and publishes a change event; a separate consumer, subscribed to the bus, deletes the key. The writer's request is done sooner and any number of caches can subscribe, but the cache now learns of a change only as fast as the event travels. Here the bus is Redis Pub/Sub (at-most-once), every node stays up, and the event arrives: the reader's second read misses and loads `v2`.",
+        "Outcome: `cache-matches-db` and `no-lost-event` hold.",
+    ],
+    &[
+        "Cache-aside reads, event-driven invalidation on writes, and a TTL as the safety net. A reader fills `user:1` and `user:2`. A write to `user:1` goes through the service: it publishes an event and the consumer deletes the key. A batch job updates `user:2` straight in the database: no event, so the cache keeps the stale `v1`, and a read gets it. The TTL (300 ms) ends it: the key expires and the next read loads `v2`.",
+        "Outcome: ok. Events make invalidation fast; the TTL catches what events miss.",
+    ],
+    &[
+        "The service never talks to the bus. It writes the row and an outbox row describing the change in one database transaction (Debezium's outbox columns: `id`, `aggregatetype`, `aggregateid`, `type`, `payload`), so the change and its event commit together or not at all. A relay polls the outbox, publishes each unpublished row to the bus (a durable log, like Kafka), and only then marks it published. The consumer deletes the key; the next read loads `v2`. (Debezium itself reads the outbox by change data capture, from the database's log, instead of polling.)",
+        "Outcome: `cache-matches-db` and `no-lost-event` hold; every outbox row ends published.",
+    ],
+    &[
+        "The reader's and the writer's requests both start at time 0. The reader misses and selects `v1` from the database, but the row's journey back is slow (a pause, a busy link). Meanwhile the writer commits `v2` and deletes the key, which was not even cached yet. Then the reader's set arrives and puts `v1` back. The delete happened *before* the stale set, so it could not help: the cache holds `v1` while the database has `v2`, until the TTL ends it, long after this run.",
+        "Fixes:",
+        "- `versioned-set`: the delete carries `v2`; the cache keeps a tombstone (key, `v2`) for longer than any read takes and refuses the set of `v1`. If the tombstone expired first, the race would return.",
+        "- `lease`: memcache leases. The miss handed the reader a lease token; the delete invalidated it, so the set carrying it is refused.",
+        "- `delayed-double-delete`: the writer deletes again a while later, removing the stale value. It works here; but it is a heuristic: a reader slower than the delay still wins.",
+    ],
+    &[
+        "The cache holds `v1`. The writer deletes the key first and then updates the database, and the update is slow to commit. A reader misses in between, reads `v1` (not yet replaced) and fills the cache with it. Then `v2` commits: the cache holds `v1` while the database has `v2`, and no delete is coming.",
+        "Fix `update-then-delete`: update the database, then delete (the cache-aside write flow). It works in this script; but a read that straddles the write can still put the old value back: that race is `stale-set-race`.",
+    ],
+    &[
+        "Two writers update `user:1` at nearly the same time. Each commits to the database (`v2`, then `v3`) and then sets the cache with its own value. The first writer's set is slow on its way, so the sets arrive `v3` then `v2`: the last set wins and the cache holds `v2` while the database has `v3`. The entries carry no TTL, so nothing will ever mend it.",
+        "Fix `versioned-write`: the cache refuses a set older than the version it holds.",
+    ],
+    &[
+        "The writer makes two writes to `user:1`; the cache acknowledges both (`v2`, `v3`) and queues them. Before the flusher runs, the cache node crashes: its memory, and the queue with it, is gone. It restarts empty. The writer was told `v3` succeeded, yet the database still has `v1`: `no-lost-write` is violated, and the next reader loads `v1`.",
+        "Fix `durable-queue`: each write is appended to a log on disk before the ack; after the restart the cache replays the log and the flusher writes `v3`.",
+    ],
+    &[
+        "Twenty keys were filled together (a deploy warmed the cache) with one TTL: they all expire at 1,000 ms. Four readers read them steadily, each key every 100 ms. Right after 1,000 ms every read misses at once: the database sees all twenty reads within 100 ms (`db-reads-peak` = 20).",
+        "Fix `jitter`: every fill gets its TTL plus a random 0-300 ms (drawn from the run's seeded generator), so the expiries, and the misses, spread over 300 ms and the peak falls. It is probabilistic: an unlucky draw can still bunch expiries.",
+    ],
+    &[
+        "A hot key is cached (that fill is not counted) and expires at 100 ms. Five readers read it just before (hits) and again just after: every one of those misses, and all five load it from the database at once (`db-reads` = 5). Loading takes 20 ms, so they all overlap. At scale this is the thundering herd that knocks a database over.",
+        "Fixes, each bringing `db-reads` to 1:",
+        "- `mutex`: the first reader takes a per-key lock in the cache (with an expiry longer than a load, so a crashed holder frees it) and loads; the others wait and retry, and find the key filled.",
+        "- `single-flight`: concurrent misses in the one service instance share one load.",
+        "- `lease`: memcache leases: one lease per key, the others are told to wait (the NSDI 2013 paper reports peak database query rate falling from 17K/s to 1.3K/s).",
+        "- `early-expiration`: XFetch. A reader that hits shortly before the expiry may recompute early, in the background, with a probability that grows as the expiry nears; nobody waits. In this seed exactly one recompute happens; it is probabilistic, and some seeds recompute twice.",
+    ],
+    &[
+        "Event-driven invalidation is only as fast as its slowest hop. Here the consumer lags (a busy partition, a slow network): the event for `v2` takes 200 ms to reach it. A read in that window hits the old `v1`: a stale read, and `cache-matches-db` is violated while the event is in flight. Once the event is delivered the key is deleted, the next read loads `v2`, and all is well again.",
+        "Outcome: violated while the event is in flight, ok at the end; `stale-reads` = 1.",
+    ],
+    &[
+        "The bus is Redis Pub/Sub: at-most-once. A message is pushed to the subscribers connected at that moment and kept nowhere. The consumer crashes (a deploy, an OOM kill) just before a write; the write's event is published while it is down, and is gone. When the consumer comes back there is nothing to catch up on: the cache keeps `v1` while the database has `v2`, until the TTL, long after this run.",
+        "Fix `durable-bus`: a persistent log with consumer offsets (Kafka). The event waits in the log; after its restart the consumer resumes from its committed offset, deletes the key, and commits. At-least-once: it may see an event twice.",
+    ],
+    &[
+        "Here the consumer writes the event's value into the cache (an update, not a delete). The bus is at-least-once with acks, like SQS or RabbitMQ: an event whose ack does not come back within the timeout is delivered again. The writer commits `v2` and `v3`; the consumer applies e2 (`v2`), then e3 (`v3`). The ack of e2 is lost on the network, so the bus redelivers e2, after e3: the consumer sets `v2` again and the cache ends at `v2` while the database has `v3`.",
+        "Fixes: `versioned-events` (the consumer ignores an event older than the version it applied) and `idempotent-consumer` (it remembers processed event ids, so the redelivered e2 does nothing). Dedup covers redelivery only; versioning also covers reordering. A plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+    ],
+    &[
+        "The bus is a durable, ordered log with a single partition. Three writes commit `v2` of `user:1`, `user:2` and `user:3`. The consumer fails on the event of `user:1` every time (its payload does not parse). The log is ordered, so the events behind it wait: head-of-line blocking. With no limit the bus retries until the horizon, and `user:2` and `user:3` stay stale in the cache (no TTL before the horizon).",
+        "Fix `retry-dlq`: at most 3 retries with exponential backoff, then the event goes to the dead-letter queue for an operator to inspect and replay; the events behind it are applied. `user:1` itself is not cached, so the cache matches the database.",
+    ],
+    &[
+        "The service makes two writes that nothing ties together: it commits the row, then publishes the change event. It crashes in between (the commit's answer is on its way when the process dies). The database has `v2`, but no event was ever published, so the consumer never deletes the key and the cache keeps `v1`. Even a durable bus cannot help: the event never reached it.",
+        "Fix `outbox`: the event is an outbox row in the same transaction. The service may die after the commit; the relay publishes the row anyway. The script then crashes the relay after it published and before it marked the row, so after its restart it publishes the row again: the consumer deletes the key twice, which is harmless (a delete is idempotent).",
+    ],
+    &[
+        "`user:1` is cached at `v1`. The service sends its misses to a read replica, as many frameworks do to spare the primary. The replica applies the primary's commit log 20 ms behind it: replication is asynchronous (MySQL's and Postgres's default), so the primary acknowledges a commit before any replica has it.",
+        "The writer commits `v2` on the primary and deletes the key: the correct cache-aside write. The reader then misses, reads the replica, which has not applied `v2` yet, and sets `v1`. The replica applies `v2` a few ms later; the cache keeps `v1` until its TTL.",
+        "Fixes:",
+        "- `versioned-set`: the delete leaves a tombstone for `v2` and the cache refuses the older row, as long as the tombstone outlives the lag.",
+        "- `lease`: does not help. The miss comes after the delete, so its lease is valid and its set is taken. Leases stop sets that began before a delete, not reads of a stale copy.",
+        "- `fill-from-primary`: misses read the primary, which has every commit. The cost: all miss traffic on the primary.",
+    ],
+    &[
+        "`user:1` is cached at `v1`. The writer's update runs in a transaction, and a hook deletes the cached key from inside it: Rails' `after_save` runs before `COMMIT`, and so do many ORMs' save hooks.",
+        "Under read committed (Postgres's default; MySQL's REPEATABLE READ hides it too) nobody but the transaction sees `v2` before `COMMIT`. The reader misses right after the delete, reads the committed `v1` and sets it. `COMMIT` comes after the refill: the cache keeps `v1`.",
+        "Fix:",
+        "- `after-commit-hook`: the delete runs after `COMMIT` (Rails' `after_commit`), so a miss that follows it reads `v2`. A read that straddles the commit is still the stale-set race: leases or versioned sets close that.",
+    ],
+    &[
+        "`user:1` is cached at `v1` and the reader only hits. The writer's write-through runs in a transaction: it updates the row to `v2` and sets `v2` in the cache from inside the transaction. Then a later statement fails and the database rolls the transaction back.",
+        "The database still has `v1`; the cache has `v2`, a version that never committed, and the reader gets it. No delete will come: the write failed.",
+        "Fix:",
+        "- `transaction-aware-cache`: the cache writes of a transaction wait for its `COMMIT` and are dropped on rollback, as Spring's `TransactionAwareCacheDecorator` does.",
+    ],
+    &[
+        "Negative caching keeps lookups of missing rows off the database: DNS resolvers cache a \"no such name\" (RFC 2308), and Spring's cache stores `null` as a `NullValue`. The cached `absent` has a TTL of its own, here 5 minutes.",
+        "The writer inserts `user:2` (`v1`). Its code path deletes the key after an update but not after an insert, so the cached `absent` stays, and the reader is told `user:2` does not exist.",
+        "Fixes:",
+        "- `invalidate-on-insert`: the insert deletes the key too. A read that began before the insert can still set `absent` after that delete: the stale-set race.",
+        "- `short-negative-ttl`: `absent` lives 50 ms. The cache is right again once it expires, but readers were told wrong until then: bounded staleness, not consistency.",
+    ],
+    &[
+        "Change data capture: the `invalidator` reads the primary's commit log from its own position, as Debezium reads MySQL's binlog and as Facebook's McSqueal turns it into memcache deletes. The service does no invalidation at all, so no code path can forget it. A reader has cached `user:1` at `v1`.",
+        "The service commits `v2` and crashes before anything else, as in `dual-write-crash`. The commit is in the log, and the log is the invalidator's only input. The invalidator crashes too, with the change on its way; its position is on disk, so after its restart it asks for the log from there and deletes `user:1`.",
+        "CDC fixes the dual write, not the stale-set race: a read that misses before a commit and sets after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
+    ],
+    &[
+        "The master region has the primary `db` and `cache` (which does not hold `user:1`). The other region has a `replica` of the primary, its own `cache-2` and `service-2`, and an `invalidator` (McSqueal) that tails the replica's log and deletes changed keys from `cache-2`. A hop between the regions costs 30 ms more.",
+        "The writer, served by `service-2`, commits `v2` on the primary and deletes `user:1` in `cache-2`. It then reads `user:1`: `service-2` misses, reads the replica, which has not applied `v2` yet, sets `v1` and returns it. The writer was told its write succeeded and then read an older version. When replication arrives the invalidator deletes the stale copy, so the cache ends right; the read was wrong all the same.",
+        "Fix:",
+        "- `remote-marker`: before the write, `service-2` sets a marker for the key in `cache-2` and waits for the reply; a miss that finds the marker reads the primary across regions; the invalidator clears the marker when the write has replicated. The cost: cross-region latency on those reads.",
+    ],
+    &[
+        "A load balancer spreads requests over two instances of the service, `service` and `service-2`. They share the cache node `cache`, and each keeps a near cache in its own memory: what its reads got, for 10 s, so a hot key is answered with no network hop at all. The reader is served by `service-2`: its first read misses everywhere, loads `v1` from the database, fills the shared cache and keeps `v1` in its near cache.",
+        "The writer is served by `service`. Its write commits `v2` and deletes the key from the shared cache, as cache-aside should, and drops `service`'s own near copy. The shared cache is now right. But `service-2`'s copy is in another process's memory: the delete never reaches it. The reader reads again and `service-2` answers from its near copy: `v1`, a stale read, and it would stay so for the rest of the copy's 10 s.",
+        "Outcome: `cache-matches-db` is broken (`service-2`'s near cache holds `v1`, the database `v2`) and `stale-reads` = 1. Every cached copy counts, not only the shared one. The fix: the cache node remembers which instance read which key and pushes an invalidation when it changes (Redis's server-assisted client-side caching, `CLIENT TRACKING`).",
+    ],
+    &[
+        "The reader and the writer reach the service through a CDN edge (`cdn`), as browsers reach an API through Fastly, Cloudflare or CloudFront. The origin sends `Cache-Control: max-age=0, s-maxage=60`: browsers keep nothing, the shared edge keeps each response for 60 s. Behind the origin, the service reads through its cache node (`cache`, warm with `user:1` = `v1`), which is invalidated by change data capture: the `invalidator` tails the primary's commit log and deletes each changed key, 50 ms after the commit.",
+        "The reader's first read misses at the edge and gets `v1` from the origin's cache; the edge stores it. The writer's write passes through the edge, the service commits `v2` and answers at once (it leaves invalidation to the commit log), and when that answer passes the edge, the edge purges `user:1`, as a purge by URL or surrogate key does (RFC 9111 §4.4 asks a cache to invalidate after a successful write). The purge is right, and it is early: the origin's cache still holds `v1`, because the change reaches the invalidator only later.",
+        "The reader reads again in that window. The edge has nothing, so it asks the origin; the origin answers `v1` from its cache, and the edge stores that stale response for its full `s-maxage`, 60 s. The invalidator's delete fixes the origin's cache a moment later, but nothing purges the edge again: `cache-matches-db` is broken at the edge, not at the origin.",
+        "Outcome: the CDN edge keeps `user:1` = `v1` while the database has `v2`, and the reader got `v1`. The fixes: invalidate the origin before purging the edge (the ordering), or purge a second time after a delay longer than the race (a heuristic, like a delayed double delete).",
+    ],
+];

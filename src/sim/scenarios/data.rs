@@ -57,10 +57,10 @@ pub struct R {
     pub then: Then,
 }
 
-/// An ending as static data.
+/// An ending's conditions as static data (its text is in the catalog's words,
+/// `scenarios::Words::endings`, which the page loads apart).
 pub struct E {
     pub when: &'static [C],
-    pub text: &'static str,
 }
 
 impl C {
@@ -123,14 +123,16 @@ pub fn script(rules: &[R]) -> &'static [Rule] {
     )
 }
 
-/// A scenario's endings, for the rest of the page's life.
+/// A scenario's endings, for the rest of the page's life, their texts empty: a catalog
+/// scenario says its endings' words from `scenarios::Words::endings`
+/// (`Scenario::epilogue`).
 pub fn endings(endings: &[E]) -> &'static [Ending] {
     super::leak(
         endings
             .iter()
             .map(|e| Ending {
                 when: conds(e.when),
-                text: EndingText(e.text.to_owned()),
+                text: EndingText(String::new()),
             })
             .collect(),
     )

@@ -100,6 +100,73 @@ pub static ALL: LazyLock<Vec<&'static Scenario>> = LazyLock::new(|| {
         .collect()
 });
 
+/// The words of a catalog scenario that the page shows but does not need to start
+/// (`Scenario::catalog`): its summary, its card (flow, pros, cons, notes), what each
+/// fix does and costs (`(what, cost)`, in the scenario's order of fixes) and what its
+/// endings say. A third of
+/// the catalog's bytes; the page loads them on first use (`install_words`), so that
+/// they are not in its initial download.
+pub struct Words {
+    pub summary: &'static str,
+    pub flow: &'static [&'static str],
+    pub pros: &'static [&'static str],
+    pub cons: &'static [&'static str],
+    pub notes: &'static [&'static str],
+    pub fixes: &'static [(&'static str, &'static str)],
+    /// Its endings' texts, in the order of `Scenario::endings` (whose texts are empty).
+    pub endings: &'static [&'static str],
+}
+
+/// What a scenario says, in place of a word of the catalog's, while the page loads them.
+pub const LOADING: &str = "Loading the catalog's words…";
+
+/// Whether the page builds its catalog words apart (see `install_words`): the `split`
+/// build of the page. Everything else (the tests, the worker) has them at once.
+const WORDS_APART: bool = cfg!(all(target_arch = "wasm32", feature = "split"));
+
+/// The catalog's words once the page has loaded them (`WORDS_APART` only).
+static LOADED: std::sync::OnceLock<&'static [Words]> = std::sync::OnceLock::new();
+
+/// The catalog's words, from `catalog.rs`. In the page, only its split point that loads
+/// them (`ui::session`) calls this, so they are in that wasm chunk.
+pub fn baked_words() -> &'static [Words] {
+    #[cfg(not(feature = "bake"))]
+    return catalog::WORDS;
+    #[cfg(feature = "bake")]
+    &[]
+}
+
+/// Gives the page the catalog's words (from `baked_words`, loaded on first use).
+pub fn install_words(words: &'static [Words]) {
+    let _ = LOADED.set(words);
+}
+
+/// Whether the catalog's words are there (always, but in the page before it loads them).
+pub fn words_loaded() -> bool {
+    !WORDS_APART || LOADED.get().is_some()
+}
+
+/// The `i`-th catalog scenario's words; `None` while the page loads them.
+pub fn words(i: usize) -> Option<&'static Words> {
+    // (cfg, not `if WORDS_APART`: the page's build must not name `baked_words` here.)
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
+    return LOADED.get().and_then(|w| w.get(i));
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+    baked_words().get(i)
+}
+
+/// The `i`-th catalog scenario's story, which only a scenario file written out reads
+/// (`Scenario::story`).
+pub fn story(i: usize) -> &'static [&'static str] {
+    #[cfg(not(feature = "bake"))]
+    return catalog::STORIES.get(i).copied().unwrap_or_default();
+    #[cfg(feature = "bake")]
+    {
+        let _ = i;
+        &[]
+    }
+}
+
 pub fn find(id: &str) -> Option<&'static Scenario> {
     ALL.iter().copied().find(|s| s.id == id)
 }

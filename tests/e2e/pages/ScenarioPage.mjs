@@ -59,6 +59,9 @@ export class ScenarioPage {
 
   async waitReady() {
     await this.page.locator(`${tid('step-counter')}[data-ready="true"]`).waitFor({ state: 'attached' });
+    // The catalog's words (summaries, cards, what the fixes do) arrive just after the
+    // first paint (a split chunk); until then the page says "Loading the catalog's words…".
+    await this.page.locator('main[data-words="loaded"]').waitFor({ state: 'attached' });
   }
 
   async scenarioLinks() {

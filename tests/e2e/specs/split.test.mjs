@@ -7,14 +7,42 @@ import assert from 'node:assert/strict';
 import { useApp } from '../lib/harness.mjs';
 import { DrivePage } from '../pages/DrivePage.mjs';
 import { ExplorePage } from '../pages/ExplorePage.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT, DIST_DIR } from '../lib/harness.mjs';
 
 const { withPage } = useApp();
 
 // The page's own wasm and the search worker's are the only .wasm files of the initial
-// download; any other is a chunk.
+// download; any other is a chunk. The catalog's words are a chunk the page fetches right
+// after its first paint (the last test), not on a first use: neither it nor the chunks
+// it imports (shared with other split points; the loader `__wasm_split.js` lists them)
+// are counted here.
+const WORDS_CHUNK = /split_load_words_[0-9]+\.wasm$/;
+const wordsImports = (() => {
+  const loader = fs.readFileSync(path.join(DIST_DIR, '__wasm_split.js'), 'utf8');
+  const deps = loader.match(/__wasm_split_load_load_words_[0-9]+\s*=[\s\S]*?\},\s*\[([^\]]*)\]\s*\)/);
+  assert.ok(deps, "the loader lists the words chunk's imports");
+  return deps[1]
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean)
+    .map((name) => {
+      const file = loader.match(
+        new RegExp(`\\b${name.replace('$', '\\$')}\\s*=\\s*[\\w$]+\\(\\(\\)\\s*=>\\s*\\{\\s*const [\\w$]+\\s*=\\s*fetch\\(new URL\\("\\./(chunk_[0-9]+\\.wasm)"`),
+      );
+      assert.ok(file, `the loader names the file of chunk ${name}`);
+      return file[1];
+    });
+})();
 const isChunk = (url) => {
   const name = new URL(url).pathname.split('/').pop();
-  return name.endsWith('.wasm') && !/^(cachescope|explore_worker)(-[0-9a-f]+)?_bg\.wasm$/.test(name);
+  return (
+    name.endsWith('.wasm') &&
+    !/^(cachescope|explore_worker)(-[0-9a-f]+)?_bg\.wasm$/.test(name) &&
+    !WORDS_CHUNK.test(name) &&
+    !wordsImports.includes(name)
+  );
 };
 
 test('the run file writer loads on the first export, not at startup', async () => {
@@ -96,5 +124,58 @@ test("the explorer's result panel loads with the first result, not at startup", 
       chunks.some((url) => /split_result_view_/.test(url)),
       `the first result fetches its chunk: ${chunks.join(', ')}`,
     );
+  });
+});
+
+// The catalog's words (summaries, cards, what each fix does and costs) are a chunk of
+// their own, fetched after the first paint: a link opened cold shows its scenario at
+// once (title, fixes, controls, the run), says "Loading the catalog's words…" where a
+// word is missing, and the words themselves as soon as the chunk is there. The chunk is
+// held back here until the first paint has been checked.
+test("a link opened cold shows its scenario at once and the catalog's words when their chunk arrives", async () => {
+  await withPage(async (scenarioPage, page) => {
+    const file = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'src/sim/scenarios/stale-set-race.json'), 'utf8'),
+    );
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    let asked = false;
+    await page.route(WORDS_CHUNK, async (route) => {
+      asked = true;
+      await held;
+      await route.continue();
+    });
+    await page.goto(scenarioPage.url({ scenario: 'stale-set-race', fix: 'lease' }));
+    await page.locator('[data-testid="step-counter"][data-ready="true"]').waitFor({ state: 'attached' });
+    const narration = page.locator('[data-testid="narration"]');
+    const card = page.locator('.learn .cards li').first();
+    const lease = page.locator('[data-testid="fix-toggle"][data-fix="lease"]');
+    assert.equal(await page.locator('main').getAttribute('data-words'), 'loading');
+    assert.equal(await page.locator('[data-testid="scenario-title"]').textContent(), file.title);
+    assert.equal(await lease.getAttribute('aria-pressed'), 'true', 'the link is applied');
+    assert.ok(asked, 'the page asks for the words at startup');
+    const loading = "Loading the catalog's words…";
+    assert.ok((await narration.textContent()).startsWith(loading), await narration.textContent());
+    assert.equal(await card.textContent(), loading);
+    assert.equal(await lease.getAttribute('title'), loading);
+    await page.screenshot({ path: path.join(REPO_ROOT, 'target/words-loading.png') });
+
+    release();
+    await page.locator('main[data-words="loaded"]').waitFor({ state: 'attached' });
+    assert.equal(await narration.textContent(), `${file.summary} Press Step (→) to begin.`);
+    assert.equal(await card.textContent(), file.flow[0]);
+    const what = file.fixes.find((f) => f.id === 'lease').what;
+    assert.equal(await lease.getAttribute('title'), what);
+    assert.ok((await page.locator('.fix-notes').textContent()).includes(what), 'the fix notes say what it does');
+    // The learning path's cards, lower on the page (the first is cache-aside's).
+    const lead = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'src/sim/scenarios/cache-aside-read.json'), 'utf8'),
+    );
+    const cards = await page.locator('.path-cards').textContent();
+    assert.ok(cards.includes(lead.pros[0]) && cards.includes(lead.cons[0]), 'the learning path shows pros and cons');
+    assert.ok(!cards.includes(loading), 'and no placeholder');
+    await page.screenshot({ path: path.join(REPO_ROOT, 'target/words-loaded.png') });
   });
 });

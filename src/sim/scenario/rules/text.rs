@@ -10,10 +10,24 @@ use crate::sim::world::World;
 
 /// What the endings say about `w`: the parts whose conditions hold, filled in.
 pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
+    say_each(endings.iter().map(|e| (e, e.text.0.as_str())), w, fixes)
+}
+
+/// `say`, with the endings' texts given apart, in their order (a catalog scenario's:
+/// `scenarios::Words::endings`).
+pub fn say_as(endings: &[Ending], texts: &[&str], w: &World, fixes: &Fixes) -> String {
+    say_each(endings.iter().zip(texts.iter().copied()), w, fixes)
+}
+
+fn say_each<'a>(
+    parts: impl Iterator<Item = (&'a Ending, &'a str)>,
+    w: &World,
+    fixes: &Fixes,
+) -> String {
     let mut out = String::new();
-    for e in endings {
+    for (e, text) in parts {
         if e.when.iter().all(|c| c.holds(w, fixes)) {
-            out.push_str(&fill(&e.text.0, w));
+            out.push_str(&fill(text, w));
         }
     }
     out
