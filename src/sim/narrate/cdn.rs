@@ -7,12 +7,16 @@ use super::super::parts::{said, Said};
 use super::super::world::World;
 use super::names::Cast;
 
-/// Seconds as `Cache-Control` spells them (`60`, `0.25`).
+/// Seconds as `Cache-Control` spells them (`60`, `0.25`). In whole numbers: a float's
+/// `Display` would be the page's only one, and brings core's float formatting (4 KB of
+/// wasm) into its initial download.
 fn secs(ms: u64) -> String {
-    if ms % 1_000 == 0 {
-        (ms / 1_000).to_string()
+    let (whole, frac) = (ms / 1_000, ms % 1_000);
+    if frac == 0 {
+        whole.to_string()
     } else {
-        format!("{}", ms as f64 / 1_000.0)
+        let frac = format!("{frac:03}");
+        format!("{whole}.{}", frac.trim_end_matches('0'))
     }
 }
 
@@ -227,5 +231,26 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             "ignored",
             format!("{me} is forwarding no request for this {} (its memory was lost in a crash): it drops it.", payload.kind()),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secs;
+
+    /// The whole-number spelling is the one a float's `Display` gave (the shortest
+    /// decimal), for every millisecond count up to a minute and a few beyond.
+    #[test]
+    fn seconds_are_spelled_as_the_float_display_spelled_them() {
+        for ms in (0..=60_000).chain([86_400_000, 31_536_000_001]) {
+            let float = if ms % 1_000 == 0 {
+                (ms / 1_000).to_string()
+            } else {
+                format!("{}", ms as f64 / 1_000.0)
+            };
+            assert_eq!(secs(ms), float, "{ms} ms");
+        }
+        assert_eq!(secs(250), "0.25");
+        assert_eq!(secs(60_000), "60");
     }
 }
