@@ -108,12 +108,13 @@ type Verdicts = Vec<(&'static str, usize, Option<&'static str>)>;
 
 /// A complete search with no faults but the story's; its verdicts.
 fn verdicts(id: &str, fixes: &[&str]) -> Verdicts {
-    verdicts_with(id, fixes, false)
+    verdicts_with(id, fixes, false).0
 }
 
 /// The same, with the time shift (as the page searches) when `shift`: the larger
-/// searches cost a debug build seconds without it.
-fn verdicts_with(id: &str, fixes: &[&str], shift: bool) -> Verdicts {
+/// searches cost a debug build seconds without it. With the distinct states and end
+/// states.
+fn verdicts_with(id: &str, fixes: &[&str], shift: bool) -> (Verdicts, usize, usize) {
     let run = start(id, fixes);
     let mut model = WorldModel::new(&run, FaultBudget::NONE);
     if shift {
@@ -132,11 +133,12 @@ fn verdicts_with(id: &str, fixes: &[&str], shift: bool) -> Verdicts {
             assert!(replayed.at_end(), "{id}: {} ends the run", v.name);
         }
     }
-    report
+    let verdicts = report
         .violations
         .iter()
         .map(|v| (v.name, v.path.len(), teaches(&from, &v.path)))
-        .collect()
+        .collect();
+    (verdicts, report.states, report.ends)
 }
 
 /// The scenario's own run to its end: its length, and whether it breaks `invariant`.
@@ -399,28 +401,39 @@ fn cdc_invalidation_ends_ok_and_a_bounded_search_says_it_is_not_complete() {
 /// for the read at 100 ms, after the write, as its cost says.
 #[test]
 fn the_edge_and_near_cache_races_are_found_and_double_purge_proven() {
-    let cases: [(&str, &[&str], Verdicts); 5] = [
+    // With the distinct states and end states each complete search finds, pinned.
+    type Case = (
+        &'static str,
+        &'static [&'static str],
+        Verdicts,
+        (usize, usize),
+    );
+    let cases: [Case; 5] = [
         (
             "cdn-purge-race",
             &["invalidate-origin-first"],
             vec![(CMD, 22, None)],
+            (15_994, 6),
         ),
-        ("cdn-purge-race", &["double-purge"], vec![]),
-        ("near-cache-stale", &[], vec![(CMD, 19, None)]),
+        ("cdn-purge-race", &["double-purge"], vec![], (15_718, 2)),
+        ("near-cache-stale", &[], vec![(CMD, 19, None)], (1_385, 4)),
         (
             "near-cache-stale",
             &["client-tracking"],
             vec![(CMD, 19, STALE)],
+            (1_867, 6),
         ),
         (
             "near-cache-stale",
             &["short-near-ttl"],
             vec![(CMD, 19, None)],
+            (3_303, 74),
         ),
     ];
-    for (id, fixes, want) in cases {
-        let got = verdicts_with(id, fixes, true);
+    for (id, fixes, want, counts) in cases {
+        let (got, states, ends) = verdicts_with(id, fixes, true);
         assert_eq!(got, want, "{id} {fixes:?}");
+        assert_eq!((states, ends), counts, "{id} {fixes:?}: states, ends");
         let (own_len, own_breaks) = own(id, fixes, Invariant::CacheMatchesDb);
         for (name, len, _) in got {
             if own_breaks {
