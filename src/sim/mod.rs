@@ -56,6 +56,7 @@ pub mod sched;
 pub mod search;
 pub mod sequence;
 mod service;
+mod shared;
 mod timing;
 pub mod tracking;
 pub mod tree;

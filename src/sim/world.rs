@@ -25,12 +25,14 @@ pub use super::node::NodeStatus;
 use super::node::Scratch;
 use super::nodes::{Node, Nodes};
 pub(crate) use super::parts::timer_label;
+mod copy;
 mod pipeline;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 use super::relay::{Relay, RelaySettings};
 use super::replica::Replica;
 use super::rng::Rng;
 use super::service::{Service, ServiceSettings};
+pub use super::shared::Shared;
 pub use super::timing::Event;
 use std::sync::Arc;
 
@@ -40,7 +42,9 @@ pub struct World {
     /// search does for every state, copies a pointer, not the scenario).
     pub config: Arc<Config>,
     pub now_ms: u64,
-    pub clients: Vec<Client>,
+    /// The clients, shared between copies of a world until a step changes one
+    /// (`shared.rs`).
+    pub clients: Shared<Vec<Client>>,
     /// Every other node, by id (`nodes.rs`).
     pub nodes: Nodes,
     /// Messages in flight, in send order.
@@ -50,7 +54,8 @@ pub struct World {
     pub next_flow: u32,
     pub next_timer: u32,
     pub metrics: Metrics,
-    pub books: Books,
+    /// Shared between copies of a world until a step changes them (`shared.rs`).
+    pub books: Shared<Books>,
     /// Nodes not up (down or paused); every other node is up.
     pub status: KeyMap<NodeId, NodeStatus>,
     /// Links the network has cut (`partition.rs`), in order.
@@ -65,76 +70,10 @@ pub struct World {
     pub(crate) facts: Facts,
 }
 
-/// A copy of the state. `clone_from` copies into a world's own buffers (the network,
-/// the timers, the node table, the step's scratch), so a loop that restarts from one
-/// state again and again (a benchmark, a search) allocates for them once. The buffers
-/// that are not state come out empty either way.
-impl Clone for World {
-    fn clone(&self) -> World {
-        World {
-            config: self.config.clone(),
-            now_ms: self.now_ms,
-            clients: self.clients.clone(),
-            nodes: self.nodes.clone(),
-            net: self.net.clone(),
-            timers: self.timers.clone(),
-            next_msg: self.next_msg,
-            next_flow: self.next_flow,
-            next_timer: self.next_timer,
-            metrics: self.metrics.clone(),
-            books: self.books.clone(),
-            status: self.status.clone(),
-            cuts: self.cuts.clone(),
-            voice: self.voice,
-            scratch: Scratch::default(),
-            facts: Facts::default(),
-        }
-    }
-
-    fn clone_from(&mut self, source: &World) {
-        // Every field named, so a new one cannot be forgotten here.
-        let World {
-            config,
-            now_ms,
-            clients,
-            nodes,
-            net,
-            timers,
-            next_msg,
-            next_flow,
-            next_timer,
-            metrics,
-            books,
-            status,
-            cuts,
-            voice,
-            scratch: _,
-            facts,
-        } = self;
-        config.clone_from(&source.config);
-        *now_ms = source.now_ms;
-        clients.clone_from(&source.clients);
-        nodes.clone_from(&source.nodes);
-        net.clone_from(&source.net);
-        timers.clone_from(&source.timers);
-        *next_msg = source.next_msg;
-        *next_flow = source.next_flow;
-        *next_timer = source.next_timer;
-        metrics.clone_from(&source.metrics);
-        books.clone_from(&source.books);
-        status.clone_from(&source.status);
-        cuts.clone_from(&source.cuts);
-        *voice = source.voice;
-        // Not state: the scratch is empty between steps; the facts are emptied. Both
-        // keep their buffers.
-        facts.begin(0);
-    }
-}
-
 impl World {
     pub fn new(config: Config, seed: u64) -> World {
         let shards = Shards::of(&config.topology);
-        let clients = config
+        let clients: Vec<Client> = config
             .clients
             .iter()
             .map(|(id, requests)| {
@@ -347,7 +286,7 @@ impl World {
         }
         let mut world = World {
             nodes,
-            clients,
+            clients: Shared::new(clients),
             config: Arc::new(config),
             now_ms: 0,
             net: Vec::new(),
@@ -356,7 +295,7 @@ impl World {
             next_flow: 1,
             next_timer: 1,
             metrics: Metrics::default(),
-            books: Books::default(),
+            books: Shared::default(),
             status: KeyMap::new(),
             cuts: Vec::new(),
             voice: Voice::Narrated,
