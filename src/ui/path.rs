@@ -12,7 +12,58 @@ struct Pattern {
     lead: &'static str,
     /// Every scenario that teaches it or one of its failures.
     scenarios: &'static [&'static str],
-    used: &'static str,
+}
+
+/// Where each pattern is used, in `PATTERNS`' order: the learning path's own long words,
+/// which load with the catalog's (`session::load_words`, a split chunk fetched after
+/// the first paint; the page's build names `USED` only there, so it is in that chunk).
+pub const USED: [&str; 8] = [
+    "The default with Redis or Memcached: Facebook's memcache is look-aside; Rails.cache.fetch and \
+        Spring's @Cacheable wrap exactly this read path.",
+    "Caches that sit in the write path: Amazon DynamoDB Accelerator (DAX) writes through; Hazelcast and \
+        Oracle Coherence do with a write-through MapStore or CacheStore.",
+    "Write-heavy counters and sessions: Hazelcast's write-behind MapStore (write-delay-seconds, batching, \
+        coalescing), Ehcache write-behind; CPU caches are write-back too.",
+    "Everywhere, as the bound on staleness: Redis EXPIRE, HTTP Cache-Control max-age on CDNs, DNS TTLs.",
+    "Facebook's McSqueal turns MySQL's commit log into memcache deletes; Debezium streams changes to Kafka \
+        for invalidators; Redis Pub/Sub carries invalidations (at most once).",
+    "What production systems run: cache-aside reads, events to invalidate on writes, a TTL in case an \
+        event never arrives.",
+    "Microservices that must publish what they commit: Debezium's outbox event router reads the outbox \
+        table by change data capture; polling publishers do the same with a relay.",
+    "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
+        Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
+        past, after the delete that should have cleared it; a transaction's change is invisible until COMMIT \
+        and gone after a rollback, while the cache is in no transaction at all; a cached \"not found\" is a \
+        copy too, and outlives the insert that nobody thought to invalidate. Facebook's McSqueal deletes from \
+        the commit log, and its remote markers let a writer in a far region read its own write. A service \
+        instance's near cache is one more copy, in its own memory: Redis client-side caching tracks what each \
+        connection read and pushes an invalidation when it changes. A CDN edge keeps a copy for its \
+        s-maxage: a purge by key (Fastly, Cloudflare, Akamai) that arrives before the origin's own cache is \
+        fresh is undone by the next miss.",
+];
+
+const _: () = assert!(USED.len() == PATTERNS.len(), "one USED per pattern");
+
+thread_local! {
+    /// `USED`, once the page has loaded it (`install_used`).
+    static LOADED_USED: std::cell::Cell<Option<&'static [&'static str]>> = const { std::cell::Cell::new(None) };
+}
+
+/// Gives the learning path `USED` (from `session::load_words`).
+pub fn install_used(used: &'static [&'static str]) {
+    LOADED_USED.set(Some(used));
+}
+
+/// Where the `i`-th pattern is used; `scenarios::LOADING` until it has loaded.
+fn used(i: usize) -> &'static str {
+    #[cfg(not(feature = "split"))]
+    let loaded: Option<&'static [&'static str]> = Some(&USED);
+    #[cfg(feature = "split")]
+    let loaded = LOADED_USED.get();
+    loaded
+        .and_then(|u| u.get(i).copied())
+        .unwrap_or(scenarios::LOADING)
 }
 
 const PATTERNS: &[Pattern] = &[
@@ -20,49 +71,36 @@ const PATTERNS: &[Pattern] = &[
         name: "Cache-aside (look-aside)",
         lead: "cache-aside-read",
         scenarios: &["cache-aside-read", "cache-aside-write", "stale-set-race", "delete-before-update-race"],
-        used: "The default with Redis or Memcached: Facebook's memcache is look-aside; Rails.cache.fetch and \
-               Spring's @Cacheable wrap exactly this read path.",
     },
     Pattern {
         name: "Write-through",
         lead: "write-through",
         scenarios: &["write-through", "write-through-race"],
-        used: "Caches that sit in the write path: Amazon DynamoDB Accelerator (DAX) writes through; Hazelcast and \
-               Oracle Coherence do with a write-through MapStore or CacheStore.",
     },
     Pattern {
         name: "Write-behind (write-back)",
         lead: "write-behind",
         scenarios: &["write-behind", "write-behind-crash"],
-        used: "Write-heavy counters and sessions: Hazelcast's write-behind MapStore (write-delay-seconds, batching, \
-               coalescing), Ehcache write-behind; CPU caches are write-back too.",
     },
     Pattern {
         name: "TTL expiry",
         lead: "ttl-expiry",
         scenarios: &["ttl-expiry", "ttl-jitter", "stampede"],
-        used: "Everywhere, as the bound on staleness: Redis EXPIRE, HTTP Cache-Control max-age on CDNs, DNS TTLs.",
     },
     Pattern {
         name: "Event-driven invalidation",
         lead: "event-invalidation",
         scenarios: &["event-invalidation", "event-delay", "event-loss", "event-duplicate-reorder", "poison-event"],
-        used: "Facebook's McSqueal turns MySQL's commit log into memcache deletes; Debezium streams changes to Kafka \
-               for invalidators; Redis Pub/Sub carries invalidations (at most once).",
     },
     Pattern {
         name: "Hybrid",
         lead: "hybrid",
         scenarios: &["hybrid"],
-        used: "What production systems run: cache-aside reads, events to invalidate on writes, a TTL in case an \
-               event never arrives.",
     },
     Pattern {
         name: "Transactional outbox",
         lead: "outbox",
         scenarios: &["outbox", "dual-write-crash"],
-        used: "Microservices that must publish what they commit: Debezium's outbox event router reads the outbox \
-               table by change data capture; polling publishers do the same with a relay.",
     },
     Pattern {
         name: "When the data has copies",
@@ -77,16 +115,6 @@ const PATTERNS: &[Pattern] = &[
             "near-cache-stale",
             "cdn-purge-race",
         ],
-        used: "Production databases: reads go to replicas that apply the primary's commit log late (MySQL and \
-               Postgres replicate asynchronously by default), so a cache filled from a copy can be filled from the \
-               past, after the delete that should have cleared it; a transaction's change is invisible until COMMIT \
-               and gone after a rollback, while the cache is in no transaction at all; a cached \"not found\" is a \
-               copy too, and outlives the insert that nobody thought to invalidate. Facebook's McSqueal deletes from \
-               the commit log, and its remote markers let a writer in a far region read its own write. A service \
-               instance's near cache is one more copy, in its own memory: Redis client-side caching tracks what each \
-               connection read and pushes an invalidation when it changes. A CDN edge keeps a copy for its \
-               s-maxage: a purge by key (Fastly, Cloudflare, Akamai) that arrives before the origin's own cache is \
-               fresh is undone by the next miss.",
     },
 ];
 
@@ -114,7 +142,7 @@ fn cards() -> String {
             m.leaf("li", "", t);
         }
         m.fixed("</ul></div><div><h4>Where it is used</h4>")
-            .leaf("p", "", p.used)
+            .leaf("p", "", used(i))
             .fixed("</div><div><h4>Scenarios</h4><ul>");
         for s in p.scenarios.iter().filter_map(|id| scenarios::find(id)) {
             m.fixed("<li>")

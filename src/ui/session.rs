@@ -42,19 +42,22 @@ async fn read_scenario_code(code: String) -> Result<&'static Scenario, CodecErro
 }
 
 /// The catalog's words (summaries, cards, what the fixes do and cost: a third of the
-/// catalog's bytes). A split point (the `split` feature): the page shows ids and titles
+/// catalog's bytes), and the learning path's (where each pattern is used:
+/// `path::USED`). A split point (the `split` feature): the page shows ids and titles
 /// at once and these as soon as their chunk is there (`Actions::words`), saying
 /// `scenarios::LOADING` in their place until then.
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn load_words() -> &'static [scenarios::Words] {
-    scenarios::baked_words()
+async fn load_words() -> (&'static [scenarios::Words], &'static [&'static str]) {
+    (scenarios::baked_words(), &super::path::USED[..])
 }
 
 /// The catalog's words, loaded if they are not there yet (what writes a catalog
 /// scenario's file waits for them: `ScenarioFile::of`).
 pub async fn words_ready() {
     if !scenarios::words_loaded() {
-        scenarios::install_words(load_words().await);
+        let (catalog, used) = load_words().await;
+        scenarios::install_words(catalog);
+        super::path::install_used(used);
     }
 }
 

@@ -160,6 +160,9 @@ test("a link opened cold shows its scenario at once and the catalog's words when
     assert.ok((await narration.textContent()).startsWith(loading), await narration.textContent());
     assert.equal(await card.textContent(), loading);
     assert.equal(await lease.getAttribute('title'), loading);
+    // The learning path's "Where it is used" (its own words, in the same chunk).
+    const used = page.locator('.path-cards .pattern').first().locator('.cards > div:nth-child(3) > p');
+    assert.equal(await used.textContent(), loading);
     await page.screenshot({ path: path.join(REPO_ROOT, 'target/words-loading.png') });
 
     release();
@@ -176,6 +179,7 @@ test("a link opened cold shows its scenario at once and the catalog's words when
     const cards = await page.locator('.path-cards').textContent();
     assert.ok(cards.includes(lead.pros[0]) && cards.includes(lead.cons[0]), 'the learning path shows pros and cons');
     assert.ok(!cards.includes(loading), 'and no placeholder');
+    assert.ok((await used.textContent()).startsWith('The default with Redis or Memcached'), await used.textContent());
     await page.screenshot({ path: path.join(REPO_ROOT, 'target/words-loaded.png') });
   });
 });
