@@ -41,15 +41,29 @@ fn panels_show_every_entry_with_its_contract_attributes() {
             let v = View::of(run.world(), s);
             let cache = paint::cache(&v);
             let rows = tags(&cache, "cache-entry");
-            // Every copy: the first cache node's, then the other nodes', the near
-            // caches' and a CDN edge's, each with the node that holds it.
+            // Every copy once: the first cache node's, then the other nodes' and a
+            // CDN edge's (`copies`; `edge` lists the edge's again), the near caches',
+            // each with the node that holds it.
             let copies = v.copies.iter().map(|c| c.entries.len()).sum::<usize>();
             assert_eq!(
                 rows.len(),
-                v.cache.len() + copies + v.near.len() + v.edge.len(),
+                v.cache.len() + copies + v.near.len(),
                 "{} step {step}",
                 s.id
             );
+            let edge_rows = rows
+                .iter()
+                .filter(|r| attr(r, "data-cache").is_some_and(|c| c.starts_with("cdn")))
+                .count();
+            assert_eq!(edge_rows, v.edge.len(), "{} step {step}", s.id);
+            let mut held: Vec<_> = rows
+                .iter()
+                .map(|r| (attr(r, "data-cache"), attr(r, "data-key")))
+                .collect();
+            let all = held.len();
+            held.sort();
+            held.dedup();
+            assert_eq!(held.len(), all, "a copy listed twice: {} step {step}", s.id);
             let first: Vec<_> = rows
                 .iter()
                 .filter(|r| attr(r, "data-cache") == Some("cache"))

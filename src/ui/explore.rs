@@ -5,6 +5,7 @@
 //! view. Cancel terminates the worker at once.
 use super::browser;
 use super::session::Actions;
+use super::verdict;
 use crate::sim::codec;
 use crate::sim::link;
 use crate::sim::search::msg::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
@@ -194,8 +195,12 @@ pub fn Explorer() -> impl IntoView {
                 data-running=move || running().to_string()
                 data-states=move || state.with(|s| s.states.to_string())
                 data-depth=move || state.with(|s| s.depth.to_string())
-                hidden=move || state.with(|s| !s.running && s.states == 0)>
-                <progress max=MAX_STATES.to_string() value=move || state.with(|s| s.states.to_string())></progress>
+                hidden=move || state.with(|s| !s.running && (s.states == 0 || s.searched != current.get()))>
+                // A complete search fills the bar: its states were all there were.
+                <progress max=MAX_STATES.to_string() value=move || state.with(|s| {
+                    let done = !s.running && s.result.as_ref().is_some_and(|r| r.complete);
+                    if done { MAX_STATES } else { s.states }.to_string()
+                })></progress>
                 <span>{progress_text}</span>
             </div>
             <p class="explore-error" role="alert" hidden=move || state.with(|s| s.error.is_none())>
@@ -208,34 +213,6 @@ pub fn Explorer() -> impl IntoView {
             })}
         </section>
     }
-}
-
-/// What a finished search found, in words derived from its counts.
-fn summary(found: &Found, faults: u8) -> String {
-    let placed = match faults {
-        0 => "no faults but the scenario's own".to_string(),
-        1 => "up to 1 fault placed anywhere".to_string(),
-        n => format!("up to {n} faults placed anywhere"),
-    };
-    let scope = if found.complete {
-        format!(
-            "Searched every interleaving ({placed}): {} distinct states, {} of them end states, in {} ms.",
-            found.states, found.ends, found.elapsed_ms
-        )
-    } else {
-        format!(
-            "Stopped at a bound ({placed}): {} distinct states searched, {} end states, to depth {}, in {} ms; \
-             interleavings beyond the bound were not searched.",
-            found.states, found.ends, found.depth, found.elapsed_ms
-        )
-    };
-    let verdict = if found.violations.is_empty() {
-        format!(" No violation in {} states.", found.states)
-    } else {
-        let names: Vec<&str> = found.violations.iter().map(|v| v.invariant.as_str()).collect();
-        format!(" Broken in some interleaving: {}.", names.join(", "))
-    };
-    scope + &verdict
 }
 
 /// What the search recognised a counterexample as, in words, with a link to the
@@ -276,17 +253,22 @@ fn play(a: Actions, code: &str) {
 /// first result.
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Actions) -> AnyView {
-    let text = summary(&found, faults);
+    let text = verdict::summary(&found, faults);
     let rows = found
         .violations
         .iter()
         .map(|c: &Counterexample| {
             let code = c.code.clone();
+            let faults_note = a
+                .session
+                .with_untracked(|s| codec::decode(&s.run, &c.code).ok())
+                .and_then(|events| verdict::faults_note(&events));
             view! {
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
                     data-steps=c.steps.to_string()>
                     <span>{format!("{}: the shortest run that breaks it has {} steps. ", c.invariant, c.steps)}</span>
                     {teaching(c, scenario)}
+                    {faults_note}
                     <button data-testid="explore-play" on:click=move |_| play(a, &code)>
                         "Play it as a branch"
                     </button>
@@ -304,3 +286,4 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
     }
     .into_any()
 }
+

@@ -13,6 +13,7 @@ pub mod lists;
 pub mod markup;
 pub mod paint;
 pub mod sequence;
+pub mod verdict;
 
 /// Items that need the browser (Leptos, web-sys): compiled for wasm32 only.
 macro_rules! browser_only {

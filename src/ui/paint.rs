@@ -42,10 +42,11 @@ pub fn cache(v: &View) -> String {
         .copies
         .iter()
         .flat_map(|c| c.entries.iter().map(|e| (c.id, "", e)));
+    // `copies` holds the CDN edge's stored responses too (`View::edge` lists the same
+    // ones), so the edge is not chained again: one row per copy.
     let near = v.near.iter().map(|(id, e)| (*id, " near cache", e));
-    let edge = v.edge.iter().map(|(id, e)| (*id, "", e));
     let mut count = 0;
-    for (holder, what, e) in first.chain(others).chain(near).chain(edge) {
+    for (holder, what, e) in first.chain(others).chain(near) {
         count += 1;
         let left = e.expires_at.map_or("none".to_string(), |t| {
             format!("{} ms", t.saturating_sub(v.now_ms))

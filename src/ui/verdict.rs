@@ -1,0 +1,161 @@
+//! What a finished exhaustive search found, in words derived from its counts (the
+//! explorer's result panel, `explore-result`). Native, so `cargo test` checks the
+//! words against real searches.
+use crate::sim::search::msg::Found;
+use crate::sim::Event;
+
+/// The faults a counterexample's run contains (placed by the search, or the story's
+/// own), named, so that a fix the run defeats is seen defeated by a fault and not by
+/// timing alone (a lease does nothing when the write's delete is never sent); `None`
+/// for a run of timing alone.
+pub fn faults_note(events: &[Event]) -> Option<String> {
+    let faults: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Fault(f) => Some(f.to_string()),
+            _ => None,
+        })
+        .collect();
+    match faults.len() {
+        0 => None,
+        1 => Some(format!(" This run includes a fault: {}.", faults[0])),
+        n => Some(format!(
+            " This run includes {n} faults: {}.",
+            faults.join(", ")
+        )),
+    }
+}
+
+/// What a finished search found, in words derived from its counts.
+pub fn summary(found: &Found, faults: u8) -> String {
+    let placed = match faults {
+        0 => "no faults but the scenario's own".to_string(),
+        1 => "up to 1 fault placed anywhere".to_string(),
+        n => format!("up to {n} faults placed anywhere"),
+    };
+    let scope = if found.complete {
+        format!(
+            "Searched every interleaving ({placed}): {} distinct states, {} of them end states, in {} ms.",
+            found.states, found.ends, found.elapsed_ms
+        )
+    } else {
+        format!(
+            "Stopped at a bound ({placed}): {} distinct states searched, {} end states, to depth {}, in {} ms; \
+             interleavings beyond the bound were not searched.",
+            found.states, found.ends, found.depth, found.elapsed_ms
+        )
+    };
+    // Every invariant but read-your-writes is judged at a run's end (the catalog's
+    // rules): with no end state reached, those were never judged, and the page must
+    // not call them unbroken.
+    let verdict = if found.ends == 0 {
+        let some = if found.violations.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = found
+                .violations
+                .iter()
+                .map(|v| v.invariant.as_str())
+                .collect();
+            format!(" Broken in some interleaving: {}.", names.join(", "))
+        };
+        format!(
+            "{some} No end state was reached, so the invariants judged at a run's end (every one but \
+             read-your-writes) were never judged: the search says nothing of them."
+        )
+    } else if found.violations.is_empty() {
+        format!(" No violation in {} states.", found.states)
+    } else {
+        let names: Vec<&str> = found
+            .violations
+            .iter()
+            .map(|v| v.invariant.as_str())
+            .collect();
+        format!(" Broken in some interleaving: {}.", names.join(", "))
+    };
+    scope + &verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::search::job::Job;
+    use crate::sim::search::msg::{Reply, Request};
+    use crate::sim::{link, scenarios, Fixes, Run};
+
+    /// A real search of `id` (no fault placed) within `max_states`, as the page reads
+    /// the worker's result.
+    fn search(id: &str, max_states: usize) -> Found {
+        let run = Run::with_default_seed(scenarios::find(id).unwrap(), Fixes::none());
+        let request = Request {
+            link: link::setup_query(&run),
+            faults: 0,
+            max_states,
+        };
+        let mut job = Job::new(&request).expect("the page's own setup");
+        // Bounded: max_states / 500 slices of 500 states at most, plus one.
+        for _ in 0..=max_states / 500 {
+            if job.step(500).done {
+                break;
+            }
+        }
+        match Reply::decode(&job.result_message(1)) {
+            Some(Reply::Result(found)) => found,
+            other => panic!("a result message, not {other:?}"),
+        }
+    }
+
+    /// hybrid's runs end past depth 40, so a search stopped at 2,000 states reaches no
+    /// end state: it must not call the invariants judged at a run's end unbroken.
+    #[test]
+    fn a_search_with_no_end_state_says_the_end_invariants_were_not_judged() {
+        let found = search("hybrid", 2_000);
+        assert!(!found.complete);
+        assert_eq!(found.ends, 0);
+        let text = summary(&found, 0);
+        assert!(!text.contains("No violation"), "{text}");
+        assert!(text.contains("were never judged"), "{text}");
+    }
+
+    /// A complete search with end states and no violation says so, with its count.
+    #[test]
+    fn a_complete_search_with_no_violation_gives_its_state_count() {
+        let found = search("cache-aside-read", 100_000);
+        assert!(found.complete && found.ends > 0 && found.violations.is_empty());
+        let text = summary(&found, 0);
+        assert!(
+            text.contains(&format!("No violation in {} states.", found.states)),
+            "{text}"
+        );
+    }
+
+    /// stale-set-race with the lease, one fault placed: the search breaks it only by
+    /// a fault (the lease holds against timing alone), and the counterexample names it.
+    #[test]
+    fn a_counterexample_that_needs_a_fault_names_it() {
+        let s = scenarios::find("stale-set-race").unwrap();
+        let fixes = Fixes::parse(s, ["lease"]).unwrap();
+        let run = Run::with_default_seed(s, fixes);
+        let request = Request {
+            link: link::setup_query(&run),
+            faults: 1,
+            max_states: 100_000,
+        };
+        let mut job = Job::new(&request).expect("the page's own setup");
+        // Bounded: 200 slices of 500 states.
+        for _ in 0..200 {
+            if job.step(500).done {
+                break;
+            }
+        }
+        let Some(Reply::Result(found)) = Reply::decode(&job.result_message(1)) else {
+            panic!("a result message");
+        };
+        assert!(found.complete);
+        let c = found.violations.first().expect("a fault breaks the lease");
+        let events = crate::sim::codec::decode(&run, &c.code).expect("its run code reads");
+        let note = faults_note(&events).expect("the run has a fault");
+        assert!(note.contains("a fault: "), "{note}");
+        assert_eq!(faults_note(&events[..0]), None);
+    }
+}
