@@ -58,6 +58,9 @@ test('stale-set-race with the lease: a complete search finds no violation', asyn
     assert.deepEqual(r.counterexamples, []);
     assert.match(r.text, new RegExp(`No violation in ${r.states} states`));
     assert.doesNotMatch(r.text, /correct/i);
+    // A complete search's bar is full: its states were all there were.
+    const bar = page.locator('[data-testid="explore-progress"] progress');
+    assert.equal(await bar.getAttribute('value'), await bar.getAttribute('max'));
   });
 });
 
