@@ -20,7 +20,7 @@ pub fn faults_note(events: &[Event]) -> Option<String> {
         0 => None,
         1 => Some(format!("This run includes a fault: {}.", faults[0])),
         n => Some(format!(
-            " This run includes {n} faults: {}.",
+            "This run includes {n} faults: {}.",
             faults.join(", ")
         )),
     }
