@@ -73,6 +73,15 @@ opt() { # opt FILE: wasm-opt in place (release only)
   mv "$1.opt" "$1"
 }
 
+# trunk 0.22's loader shim for the search's worker starts wasm-bindgen 0.2.130's glue
+# with a bare path, which that glue still takes but warns about in the console on
+# every search ("using deprecated parameters for the initialization function"); the
+# glue's documented form is one object.
+loader="$STAGING/explore_worker_loader.js"
+if [[ -f "$loader" ]]; then
+  sed -i 's|wasm_bindgen("\./explore_worker_bg\.wasm")|wasm_bindgen({module_or_path:"./explore_worker_bg.wasm"})|' "$loader"
+fi
+
 # The placeholder import that #[lazy] leaves for the splitter to resolve.
 if ! grep -q "__wasm_split_placeholder__" "$RAW"; then
   log "no #[lazy] split point in $BIN.wasm: trunk's output kept (optimized here)"

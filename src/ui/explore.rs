@@ -182,6 +182,12 @@ pub fn Explorer() -> impl IntoView {
                             if let Ok(n) = event_target_value(&ev).parse::<u8>() {
                                 faults.set(n.min(MAX_FAULTS));
                             }
+                        }
+                        // When the edit ends, the box shows the number the search will
+                        // use (a typed 5, -1 or 2.5 snaps back to it).
+                        on:change=move |ev| {
+                            event_target::<web_sys::HtmlInputElement>(&ev)
+                                .set_value(&faults.get_untracked().to_string());
                         } />
                 </label>
                 <button data-testid="explore-start" class="primary" disabled=running on:click=move |_| start()>
