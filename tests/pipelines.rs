@@ -115,11 +115,10 @@ fn the_faults_offered_include_the_new_nodes_and_act_on_them() {
     assert!(run.trace().contains("db-2"), "{}", run.trace());
 }
 
-/// Two write-behind caches, each drained by its own flusher: `flusher` drains
-/// `cache`, `flusher-2` drains `cache-2`; each acknowledged write reaches the primary.
-#[test]
-fn two_flushers_drain_two_write_behind_caches() {
-    let text = example("second-shard-unsubscribed-pool")
+/// The worked example in write-behind mode, with `writer-2` writing user:2 through
+/// `service-2`, and `flusher-2` draining `cache-2`.
+fn behind_example() -> String {
+    example("second-shard-unsubscribed-pool")
         .replace("\"write_mode\": \"outbox\"", "\"write_mode\": \"behind\"")
         .replace(
             "{ \"id\": \"reader-2\", \"service\": \"service-2\" }\n    ]",
@@ -128,7 +127,14 @@ fn two_flushers_drain_two_write_behind_caches() {
         .replace(
             "\"writer\": [{ \"op\": \"write\", \"key\": 2, \"at_ms\": 50 }]",
             "\"writer\": [{ \"op\": \"write\", \"key\": 1, \"at_ms\": 50 }],\n      \"writer-2\": [{ \"op\": \"write\", \"key\": 2, \"at_ms\": 60 }]",
-        );
+        )
+}
+
+/// Two write-behind caches, each drained by its own flusher: `flusher` drains
+/// `cache`, `flusher-2` drains `cache-2`; each acknowledged write reaches the primary.
+#[test]
+fn two_flushers_drain_two_write_behind_caches() {
+    let text = behind_example();
     let r = run(&text, None);
     let h = hops(&r);
     let w = r.world();
@@ -261,5 +267,102 @@ fn the_bus_names_the_subscribers_its_push_reaches() {
     assert!(
         said.contains("its subscribers, consumer and consumer-2, are all down"),
         "{said}"
+    );
+}
+
+/// The words of a sentence, split at what is not part of an id (`db-2's` is `db-2`).
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// In a world with more than one of a kind, every step's words name the node that
+/// acted, by its id, and never call a node of that kind by its common noun ("the
+/// database", "the relay", "the bus", "the consumer", "the flusher"), which would not
+/// say which one; a kind with one node keeps its common noun. Read from each record's
+/// actor and the world's nodes: the incident and its fix, a second bus, write-behind
+/// with two flushers, and consumer-2 crashed and restarted.
+#[test]
+fn every_step_names_the_node_that_acted_where_its_kind_has_several() {
+    let text = example("second-shard-unsubscribed-pool");
+    // relay-2 publishes to its own bus, bus-2, which consumer-2 reads.
+    let second_bus = text.replace(
+        "{ \"id\": \"relay-2\", \"db\": \"db-2\", \"bus\": \"bus\" },\n      { \"id\": \"cache-2\" },",
+        "{ \"id\": \"bus-2\" },\n      { \"id\": \"relay-2\", \"db\": \"db-2\", \"bus\": \"bus-2\" },\n      { \"id\": \"cache-2\" },\n      { \"id\": \"consumer-2\", \"bus\": \"bus-2\", \"cache\": \"cache-2\" },",
+    );
+    assert_ne!(second_bus, text, "the example has the entries replaced");
+    let s = file::from_json(&text).unwrap().into_scenario();
+    let mut crashed = Run::new(
+        s,
+        Fixes::parse(s, Some("subscribe-pool-2")).unwrap(),
+        s.seed,
+    );
+    crashed
+        .fire(Event::Fault(Fault::Crash(id("consumer-2"))))
+        .unwrap();
+    crashed
+        .fire(Event::Fault(Fault::Restart(id("consumer-2"))))
+        .unwrap();
+    crashed.run_to_end();
+    let runs = [
+        run(&text, None),
+        run(&text, Some("subscribe-pool-2")),
+        run(&second_bus, None),
+        run(&behind_example(), None),
+        crashed,
+    ];
+    let commons = [
+        ("the database", NodeId::DB),
+        ("the relay", NodeId::RELAY),
+        ("the bus", NodeId::BUS),
+        ("the consumer", NodeId::CONSUMER),
+        ("the flusher", NodeId::FLUSHER),
+    ];
+    let mut named = 0;
+    for r in &runs {
+        let w = r.world();
+        let kind = std::mem::discriminant::<NodeId>;
+        let several = |n: NodeId| w.nodes.iter().filter(|(m, _)| kind(m) == kind(&n)).count() > 1;
+        for rec in r.records().iter().filter(|rec| !rec.narration.is_empty()) {
+            let said = &rec.narration;
+            if several(rec.actor) {
+                let me = rec.actor.to_string();
+                assert!(
+                    words(said).contains(&me.as_str()),
+                    "{rec}: {said:?} does not name {me}\n{}",
+                    r.trace()
+                );
+                named += 1;
+            }
+            for (common, of) in commons {
+                if several(of) {
+                    assert!(
+                        !said.to_lowercase().contains(common),
+                        "{rec}: {said:?} says {common:?}, but the world has several"
+                    );
+                }
+            }
+        }
+    }
+    // Each kind that has several in these worlds acted and was named.
+    assert!(named > 40, "{named}");
+    // Where a kind has one node, its common noun stays: `bus` is the only bus here.
+    let one_bus = run(&text, Some("subscribe-pool-2"));
+    assert!(
+        one_bus
+            .records()
+            .iter()
+            .any(|r| r.narration.contains("publishes it to the bus")),
+        "{}",
+        one_bus.trace()
+    );
+    // The shard that owns the key is named for what it does, from the topology.
+    assert!(
+        one_bus.records().iter().any(|r| r
+            .narration
+            .starts_with("db-2 (the shard that owns user:2) commits user:2 = v2")),
+        "{}",
+        one_bus.trace()
     );
 }

@@ -9,8 +9,11 @@ use super::names::Cast;
 
 pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
     let cap_cache = n.cache.cap();
+    let (the_flusher, cap_flusher) = (n.flusher, n.flusher.cap());
     let mut step = Said::silent();
     let mut batch: Vec<String> = Vec::new();
+    // Where the batch goes: one primary, or each key to the primary that owns it.
+    let mut owners: Vec<String> = Vec::new();
     for fact in facts {
         let s = match *fact {
             Fact::Cache(CacheFact::WbQueued {
@@ -25,7 +28,7 @@ pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
                         " {key} was already queued: the queue now holds only {version} for it (coalescing)."
                     )
                 } else {
-                    format!(" It queues {key} = {version} for the flusher.")
+                    format!(" It queues {key} = {version} for {the_flusher}.")
                 };
                 let disk = if durable {
                     format!(
@@ -46,20 +49,24 @@ pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
             Fact::Flusher(f) => match f {
                 FlusherFact::Stray => said("ignored", ""),
                 FlusherFact::Planned { at_ms } => {
-                    said("", format!(" The flusher will run at {at_ms} ms."))
+                    said("", format!(" {cap_flusher} will run at {at_ms} ms."))
                 }
                 FlusherFact::Unreachable { cache, at_ms } => said(
                     "queue unreachable",
                     format!(
-                        "The flusher cannot reach the queue: {cache} is not running. It tries again at {at_ms} ms."
+                        "{cap_flusher} cannot reach the queue: {cache} is not running. It tries again at {at_ms} ms."
                     ),
                 ),
                 FlusherFact::Empty => said(
                     "nothing to flush",
-                    "The flusher finds the queue empty: nothing to write.",
+                    format!("{cap_flusher} finds the queue empty: nothing to write."),
                 ),
                 FlusherFact::Putting { key, version } => {
                     batch.push(format!("{key}={version}"));
+                    let owner = n.db_of(key).to_string();
+                    if !owners.contains(&owner) {
+                        owners.push(owner);
+                    }
                     continue;
                 }
                 FlusherFact::BatchSent { left, batch_size } => {
@@ -74,22 +81,31 @@ pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
                     let s = said(
                         format!("flush {}", batch.len()),
                         format!(
-                            "The flusher takes a batch of {} (at most {batch_size}) from the queue and writes it to \
-                             the database: {}.{more}",
+                            "{cap_flusher} takes a batch of {} (at most {batch_size}) from the queue and writes it to \
+                             {}: {}.{more}",
                             batch.len(),
+                            if owners.is_empty() {
+                                n.db.to_string()
+                            } else {
+                                owners.join(" and ")
+                            },
                             batch.join(", ")
                         ),
                     );
                     batch.clear();
+                    owners.clear();
                     s
                 }
                 FlusherFact::Flushed { key, version } => said(
                     format!("flushed {version}"),
-                    format!("{key} = {version} is in the database: the flusher removes it from the queue."),
+                    format!(
+                        "{key} = {version} is in {}: {the_flusher} removes it from the queue.",
+                        n.db_of(key)
+                    ),
                 ),
                 FlusherFact::Ignored { payload } => said(
                     "ignored",
-                    format!("The flusher does not expect {payload}."),
+                    format!("{cap_flusher} does not expect {payload}."),
                 ),
             },
             _ => continue,

@@ -77,7 +77,8 @@ impl Subscribers {
 }
 
 /// A step of the bus: its first fact, then the events it delivered (or why none).
-pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
+    let (cap_bus, the_consumer, cap_consumer) = (n.bus.cap(), n.consumer, n.consumer.cap());
     let bus: Vec<BusFact> = facts
         .iter()
         .filter_map(|f| match f {
@@ -98,7 +99,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
     let mut sent = if delivered.is_empty() {
         String::new()
     } else {
-        format!(" It delivers {} to the consumer.", delivered.join(", "))
+        format!(" It delivers {} to {the_consumer}.", delivered.join(", "))
     };
     for f in rest {
         if let BusFact::Blocked { ahead } = f {
@@ -107,26 +108,26 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
                     " It must wait: {id} ahead of it is being retried, and the log is delivered in order."
                 ),
                 Some((id, _)) => format!(" It waits its turn behind {id}."),
-                None => " The consumer is down: the event waits in the log.".to_string(),
+                None => format!(" {cap_consumer} is down: the event waits in the log."),
             };
         }
     }
     let settings = w.bus().settings;
     let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
     match first {
-        BusFact::Absent => said("ignored", "There is no bus in this scenario."),
+        BusFact::Absent => said("ignored", format!("There is no {} in this scenario.", n.bus.id.map_or("bus".to_string(), |b| b.to_string()))),
         BusFact::Logged { ev, offset, .. } => said(
             format!("logged {} at {offset}", ev.id),
             format!(
-                "The bus appends {ev} to its log at offset {offset}, on disk ({}): it stays there until the \
-                 consumer has acknowledged it.{sent}",
+                "{cap_bus} appends {ev} to its log at offset {offset}, on disk ({}): it stays there until \
+                 {the_consumer} has acknowledged it.{sent}",
                 settings.map(|c| durable_kind(&c)).unwrap_or_default()
             ),
         ),
         BusFact::Dropped { ev } => said(
             format!("dropped {}", ev.id),
             format!(
-                "The bus pushes {ev} to the subscribers connected right now, and {}. The bus keeps nothing \
+                "{cap_bus} pushes {ev} to the subscribers connected right now, and {}. {cap_bus} keeps nothing \
                  (at-most-once, like Redis Pub/Sub), so {} is gone for good.",
                 Subscribers::of(w).none_connected(),
                 ev.id
@@ -135,7 +136,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         BusFact::Pushed { ev } => said(
             format!("pushed {}", ev.id),
             format!(
-                "The bus pushes {ev} to {} and keeps no copy (at-most-once, like Redis Pub/Sub): fast and \
+                "{cap_bus} pushes {ev} to {} and keeps no copy (at-most-once, like Redis Pub/Sub): fast and \
                  simple, but a subscriber that is not listening misses it.",
                 Subscribers::of(w).connected()
             ),
@@ -149,27 +150,27 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         } => {
             let what = if !was_sent {
                 format!(
-                    "the bus was not waiting for this ack ({} is not out for delivery now), so it changes \
+                    "{} was not waiting for this ack ({} is not out for delivery now), so it changes \
                      nothing; the committed offset is {now}.",
-                    ev.id
+                    n.bus, ev.id
                 )
             } else if now > offset {
                 format!(
-                    "the bus commits the consumer's offset, now {now}. Only now is {} done with.",
-                    ev.id
+                    "{} commits {}'s offset, now {now}. Only now is {} done with.",
+                    n.bus, n.consumer, ev.id
                 )
             } else {
                 let head = head.map(|h| h.to_string()).unwrap_or_default();
                 format!(
-                    "the bus marks {} done, but the committed offset stays at {now}: {head} ahead of it has no \
+                    "{} marks {} done, but the committed offset stays at {now}: {head} ahead of it has no \
                      ack yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative \
                      offset as in Kafka.",
-                    ev.id
+                    n.bus, ev.id
                 )
             };
             said(
                 format!("committed {now}"),
-                format!("The consumer acknowledged {}: {what}{sent}", ev.id),
+                format!("{cap_consumer} acknowledged {}: {what}{sent}", ev.id),
             )
         }
         BusFact::DeadLettered { ev, failures } => {
@@ -182,10 +183,11 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             said(
                 format!("{} to the DLQ", ev.id),
                 format!(
-                    "{} failed {failures} times, its last retry included: the bus moves it to the dead-letter \
+                    "{} failed {failures} times, its last retry included: {} moves it to the dead-letter \
                      queue, for an operator to inspect and replay, and commits past it.{kafka} The events behind \
                      it are no longer blocked.{sent}",
-                    ev.id
+                    ev.id,
+                    n.bus
                 ),
             )
         }
@@ -215,34 +217,37 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
             said(
                 format!("retry at {at}"),
                 format!(
-                    "The consumer failed on {}. The bus will redeliver it at {at} ms ({limit}, backoff {backoff} \
-                     ms).{kafka} The log is ordered, so {waiting}: head-of-line blocking.",
+                    "{cap_consumer} failed on {}. {cap_bus} will redeliver it at {at} ms ({limit}, backoff \
+                     {backoff} ms).{kafka} The log is ordered, so {waiting}: head-of-line blocking.",
                     ev.id
                 ),
             )
         }
         BusFact::Resubscribed => said(
             "subscribed",
-            "The consumer subscribes again. Pub/Sub keeps no history: whatever was published while it was down \
-             is lost, and it will only see new messages.",
+            format!(
+                "{cap_consumer} subscribes again. Pub/Sub keeps no history: whatever was published while it was \
+                 down is lost, and it will only see new messages."
+            ),
         ),
         BusFact::Resumed { offset, behind } => said(
             format!("resume at {offset}"),
             format!(
-                "The consumer reconnects; the bus resumes from its committed offset {offset}, with {} to catch up \
-                 on (an event handled but not acknowledged comes again: at-least-once).{sent}",
+                "{cap_consumer} reconnects; {} resumes from its committed offset {offset}, with {} to catch \
+                 up on (an event handled but not acknowledged comes again: at-least-once).{sent}",
+                n.bus,
                 super::super::describe::count(u64::from(behind), "event", "events")
             ),
         ),
         BusFact::RetryDue { offset } => said(
             "redeliver",
-            format!("The backoff of offset {offset} is over: the bus tries again.{sent}"),
+            format!("The backoff of offset {offset} is over: {} tries again.{sent}", n.bus),
         ),
         BusFact::AckMissed { event: id } => said(
             format!("redeliver {id}"),
             format!(
-                "No ack for {id} came back in time. The bus cannot tell a lost ack from a lost event, so it \
-                 delivers {id} again: at-least-once means the consumer may see an event twice.{sent}"
+                "No ack for {id} came back in time. {cap_bus} cannot tell a lost ack from a lost event, so it \
+                 delivers {id} again: at-least-once means {the_consumer} may see an event twice.{sent}"
             ),
         ),
         BusFact::AckInTime => said("nothing", "The ack came in time."),
@@ -250,7 +255,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
         BusFact::Stray => said("ignored", ""),
         BusFact::Ignored { payload } => said(
             "ignored",
-            format!("The bus does not handle {payload}."),
+            format!("{cap_bus} does not handle {payload}."),
         ),
         // Never first: a delivery or a wait follows another fact of the step.
         BusFact::Delivered { .. } | BusFact::Blocked { .. } => Said::silent(),
@@ -260,6 +265,7 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
 /// A step of the consumer: what arrived, then what it did with its inbox.
 pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
     let (the_cache, cap_cache) = (n.cache, n.cache.cap());
+    let (the_consumer, cap_consumer) = (n.consumer, n.consumer.cap());
     let mut head = None;
     let mut then = String::new();
     for fact in facts {
@@ -269,7 +275,7 @@ pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
                 return said(
                     format!("buffered {}", ev.id),
                     format!(
-                        "The consumer receives {ev}; it is still handling {busy}, so {} waits its turn.",
+                        "{cap_consumer} receives {ev}; it is still handling {busy}, so {} waits its turn.",
                         ev.id
                     ),
                 )
@@ -277,20 +283,28 @@ pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
             ConsumerFact::Received { ev } => {
                 head = Some((
                     format!("received {}", ev.id),
-                    format!("The consumer receives {ev}. "),
+                    format!("{cap_consumer} receives {ev}. "),
                 ))
             }
             ConsumerFact::Confirmed { ev, reply } => {
                 let what = match reply {
                     Payload::SetReply {
                         refused: Some(_), ..
-                    } => "refused the consumer's set",
-                    Payload::SetReply { .. } => "confirms the consumer's set",
-                    _ => "confirms the consumer's delete",
+                    } => "refused",
+                    Payload::SetReply { .. } => "confirms",
+                    _ => "confirms",
+                };
+                let op = match reply {
+                    Payload::SetReply { .. } => "set",
+                    _ => "delete",
+                };
+                let whose = match the_consumer.id {
+                    Some(id) => format!("{id}'s"),
+                    None => "the consumer's".to_string(),
                 };
                 head = Some((
                     format!("handled {}", ev.id),
-                    format!("{cap_cache} {what}: {} is handled. ", ev.id),
+                    format!("{cap_cache} {what} {whose} {op}: {} is handled. ", ev.id),
                 ))
             }
             ConsumerFact::Handled { ev, acked: true } => then.push_str(&format!(
@@ -310,7 +324,7 @@ pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
             )),
             ConsumerFact::Outdated { ev, applied } => then.push_str(&format!(
                 "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, so \
-                 the consumer ignores it and acknowledges. ",
+                 {the_consumer} ignores it and acknowledges. ",
                 ev.id, ev.version, ev.key
             )),
             ConsumerFact::Applying {
@@ -345,7 +359,7 @@ pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
             ConsumerFact::Ignored { payload } => {
                 return said(
                     "ignored",
-                    format!("The consumer does not expect {payload}."),
+                    format!("{cap_consumer} does not expect {payload}."),
                 )
             }
         }

@@ -23,23 +23,24 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 format!("its TTL runs to {expires_ms} ms")
             };
             let want = w.expected(key);
+            let the_db = n.db_of(key);
             let absent = if v == Version(0) {
                 format!(" It is a cached \"not found\": {the_service} will answer that {key} does not exist.")
             } else {
                 String::new()
             };
             let behind = if v < want {
-                format!(" But the database has {want}: {the_cache}'s copy is out of date.")
+                format!(" But {the_db} has {want}: {the_cache}'s copy is out of date.")
             } else if v > want {
-                format!(" But the database has committed only {want}: {the_cache}'s {v} is not a committed version.")
+                format!(" But {the_db} has committed only {want}: {the_cache}'s {v} is not a committed version.")
             } else {
                 String::new()
             };
             said(
                 format!("hit {v}"),
                 format!(
-                    "{cap_cache} has {key} = {v} ({ttl}): a hit, answered in one cache round trip; the database is \
-                     not touched.{absent}{behind}"
+                    "{cap_cache} has {key} = {v} ({ttl}): a hit, answered in one cache round trip; {the_db} is not \
+                     touched.{absent}{behind}"
                 ),
             )
         }
@@ -66,7 +67,8 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 LeaseReply::Wait => format!(
                     " Another request holds the lease on {key} (issued at {issued_ms} ms; memcache issues at most \
                      one per key every lease period), so this one is told to wait and ask again instead of loading \
-                     the database too."
+                     {} too.",
+                    n.db_of(key)
                 ),
             };
             let suffix = match lease {
@@ -81,7 +83,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 } else {
                     format!(
                         "{cap_cache} has no {key}: a miss. {cap_service} must load it from {}.{note}{marker}",
-                        miss_source(w, marked)
+                        miss_source(w, n, key, marked)
                     )
                 },
             )
@@ -98,9 +100,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 format!("with a TTL until {expires} ms")
             };
             let want = w.expected(key);
+            let the_db = n.db_of(key);
             let ahead = if version > want {
                 format!(
-                    " But the database has committed only {want}: {the_cache} now holds {version}, a version no \
+                    " But {the_db} has committed only {want}: {the_cache} now holds {version}, a version no \
                      committed row has, and that may never commit."
                 )
             } else {
@@ -116,14 +119,14 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                         ", and nothing in flight removes it before its TTL ends at {expires} ms"
                     ),
                 };
-                format!(" But the database already has {want}: {the_cache} now serves a stale value{until}.")
+                format!(" But {the_db} already has {want}: {the_cache} now serves a stale value{until}.")
             } else {
                 String::new()
             };
             let negative = if version == Version(0) {
                 format!(
                     " A negative entry: until it goes, reads of {key} are told the row does not exist, without \
-                     asking the database."
+                     asking {the_db}."
                 )
             } else {
                 String::new()
@@ -229,8 +232,9 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             let want = w.expected(key);
             let note = match held {
                 Some(v) if v < want => format!(
-                    " It held {v} while the database has {want}: the TTL is the safety net that bounds how long \
-                     a stale value can live."
+                    " It held {v} while {} has {want}: the TTL is the safety net that bounds how long a stale \
+                     value can live.",
+                    n.db_of(key)
                 ),
                 Some(v) => format!(
                     " It held {v}, still the current version: a TTL also drops values that were right."
@@ -242,7 +246,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 format!(
                     "{key}'s TTL ran out: {the_cache} drops it, and until something fills it again a read misses \
                      and loads the row from {}.{note}",
-                    expired_source(w)
+                    expired_source(w, n, key)
                 ),
             )
         }
@@ -260,20 +264,21 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
 /// Where a service loads a miss from, as `load.rs` sends it: by its settings, the
 /// database, the primary (a replica exists but it reads the primary) or its read
 /// replica; the primary when the key has a remote marker.
-fn source_of(w: &World, service: NodeId, marked: bool) -> &'static str {
+/// With several primaries, the one that owns `key`, by id.
+fn source_of(w: &World, n: &Cast, key: Key, service: NodeId, marked: bool) -> String {
     let Some(s) = w.nodes.service(service).map(|s| s.settings) else {
-        return "the database";
+        return n.db_of(key).to_string();
     };
     match (marked, s.reads == s.db, s.has_replica) {
-        (true, _, _) => "the primary",
-        (false, true, false) => "the database",
-        (false, true, true) => "the primary",
-        (false, false, _) => "its read replica",
+        (true, _, _) => "the primary".to_string(),
+        (false, true, false) => n.db_of(key).to_string(),
+        (false, true, true) => "the primary".to_string(),
+        (false, false, _) => "its read replica".to_string(),
     }
 }
 
 /// Where the service the cache answered this step will load its miss from.
-fn miss_source(w: &World, marked: bool) -> &'static str {
+fn miss_source(w: &World, n: &Cast, key: Key, marked: bool) -> String {
     let cache = super::acting_cache(w);
     let asked = w
         .net
@@ -282,23 +287,23 @@ fn miss_source(w: &World, marked: bool) -> &'static str {
             m.id.0 >= w.facts.1.first_msg && m.from == cache && matches!(m.to, NodeId::Service(_))
         })
         .map_or(NodeId::SERVICE, |m| m.to);
-    source_of(w, asked, marked)
+    source_of(w, n, key, asked, marked)
 }
 
 /// Where a read that misses the acting cache node loads from: its services' source,
 /// or "the database or a replica" where they differ.
-fn expired_source(w: &World) -> &'static str {
+fn expired_source(w: &World, n: &Cast, key: Key) -> String {
     let cache = super::acting_cache(w);
     let mut sources = w
         .nodes
         .services()
         .filter(|(_, s)| s.settings.cache == cache)
-        .map(|(id, _)| source_of(w, id, false));
-    let first = sources.next().unwrap_or("the database");
+        .map(|(id, _)| source_of(w, n, key, id, false));
+    let first = sources.next().unwrap_or_else(|| n.db_of(key).to_string());
     if sources.all(|s| s == first) {
         first
     } else {
-        "the database or a replica"
+        format!("{} or a replica", n.db_of(key))
     }
 }
 

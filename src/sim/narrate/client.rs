@@ -50,8 +50,9 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                         "the service"
                     };
                     format!(
-                        "{node}, a batch job, updates {key} straight in the database: it does not go through \
-                         {through}, so nothing deletes the cached key and no event is published."
+                        "{node}, a batch job, updates {key} straight in {}: it does not go through {through}, so \
+                         nothing deletes the cached key and no event is published.",
+                        n.db_of(key)
                     )
                 }
             };

@@ -7,11 +7,12 @@ use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::relay::RelayFact;
 use super::super::world::World;
+use super::names::Cast;
 
 /// A step of the database: its own fact, then what the network and the relay did.
-pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
+pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let mut s = match facts.first() {
-        Some(Fact::Db(f)) => db(*f),
+        Some(Fact::Db(f)) => db(n, *f),
         _ => Said::silent(),
     };
     for fact in &facts[1..] {
@@ -51,7 +52,8 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
                 ))
             }
             Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
-                " The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."
+                " The commit notifies {} (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms.",
+                n.relay
             )),
             &Fact::Db(DbFact::TxUpdated {
                 client,
@@ -92,18 +94,19 @@ pub(super) fn say(w: &World, facts: &[Fact]) -> Said {
     s
 }
 
-fn db(fact: DbFact) -> Said {
+fn db(n: &Cast, fact: DbFact) -> Said {
+    let the_db = n.db;
     match fact {
         DbFact::Read {
             key,
             version: Version(0),
         } => said(
             "row absent",
-            format!("The database has no row {key}: absent (no such row is committed)."),
+            format!("{} has no row {key}: absent (no such row is committed).", n.shard(key)),
         ),
         DbFact::Read { key, version } => said(
             format!("row {version}"),
-            format!("The database reads {key}: the committed version is {version}."),
+            format!("{} reads {key}: the committed version is {version}.", n.shard(key)),
         ),
         DbFact::Committed {
             key,
@@ -116,8 +119,9 @@ fn db(fact: DbFact) -> Said {
                 return said(
                     format!("inserted {version}"),
                     format!(
-                        "The database runs the INSERT: {key} did not exist, and the commit creates it at {version}, \
-                         its first version."
+                        "{} runs the INSERT: {key} did not exist, and the commit creates it at {version}, its \
+                         first version.",
+                        n.shard(key)
                     ),
                 );
             }
@@ -133,9 +137,12 @@ fn db(fact: DbFact) -> Said {
             };
             // A row's first version: the row did not exist, so this was an INSERT.
             let what = if version == Version(1) {
-                format!("The database inserts {key} = {version}, the row's first version: {key} exists from now on.")
+                format!(
+                    "{} inserts {key} = {version}, the row's first version: {key} exists from now on.",
+                    n.shard(key)
+                )
             } else {
-                format!("The database commits {key} = {version}.")
+                format!("{} commits {key} = {version}.", n.shard(key))
             };
             said(format!("committed {version}"), format!("{what}{outbox_note}"))
         }
@@ -145,16 +152,17 @@ fn db(fact: DbFact) -> Said {
             wrote: true,
         } => said(
             format!("wrote {version}"),
-            format!("The database writes {key} = {version}, from the write-behind queue."),
+            format!("{} writes {key} = {version}, from the write-behind queue.", n.shard(key)),
         ),
         DbFact::Put { key, version, .. } => said(
             "skipped",
-            format!("The database already has {key} at {version} or newer: nothing to write."),
+            format!("{} already has {key} at {version} or newer: nothing to write.", n.shard(key)),
         ),
         DbFact::OutboxRow { row } => said(
             format!("row {}", row.ev.id),
             format!(
-                "The database returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
+                "{} returns outbox row {} (aggregatetype {}, aggregateid {}, type {}, payload {}).",
+                the_db.cap(),
                 row.id(),
                 row.aggregate_type(),
                 row.aggregate_id(),
@@ -162,10 +170,16 @@ fn db(fact: DbFact) -> Said {
                 row.payload()
             ),
         ),
-        DbFact::OutboxEmpty => said("no rows", "Every outbox row is marked published."),
+        DbFact::OutboxEmpty => said(
+            "no rows",
+            match the_db.id {
+                Some(id) => format!("Every outbox row of {id} is marked published."),
+                None => "Every outbox row is marked published.".to_string(),
+            },
+        ),
         DbFact::Marked { event } => said(
             "marked",
-            format!("The database marks outbox row {event} published."),
+            format!("{} marks outbox row {event} published.", the_db.cap()),
         ),
         DbFact::Streamed { lsn, to, .. } => said(
             format!("streamed lsn {lsn}"),
@@ -217,27 +231,30 @@ fn db(fact: DbFact) -> Said {
         DbFact::TxGone { key, committed } => said(
             "rolled back",
             format!(
-                "COMMIT finds no open transaction: it was rolled back, so the database answers with an error. \
-                 {key} is still {committed} for everyone: the rollback left no trace."
+                "COMMIT finds no open transaction: it was rolled back, so {} answers with an error. {key} is \
+                 still {committed} for everyone: the rollback left no trace.",
+                n.db_of(key)
             ),
         ),
         DbFact::Ignored { payload } => said(
             "ignored",
-            format!("The database does not handle {payload}."),
+            format!("{} does not handle {payload}.", the_db.cap()),
         ),
     }
 }
 
 /// A step of the relay.
-pub(super) fn relay(fact: RelayFact) -> Said {
+pub(super) fn relay(n: &Cast, fact: RelayFact) -> Said {
+    let (the_relay, the_db, the_bus) = (n.relay, n.db, n.bus);
+    let cap_relay = the_relay.cap();
     match fact {
         RelayFact::Woken { poll_at_ms } => said(
             "",
-            format!(" The commit notifies the relay (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."),
+            format!(" The commit notifies {the_relay} (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."),
         ),
         RelayFact::Polled => said(
             "poll sent",
-            "The relay asks the database for the oldest outbox row not yet marked published.",
+            format!("{cap_relay} asks {the_db} for the oldest outbox row not yet marked published."),
         ),
         RelayFact::Publishing {
             event,
@@ -245,31 +262,34 @@ pub(super) fn relay(fact: RelayFact) -> Said {
             version,
         } => said(
             format!("publish {event}"),
-            format!("The relay got outbox row {event} ({key} = {version}) and publishes it to the bus."),
+            format!("{cap_relay} got outbox row {event} ({key} = {version}) and publishes it to {the_bus}."),
         ),
         RelayFact::Marking { event } => said(
             format!("mark {event}"),
             format!(
-                "The bus has {event}. Only now does the relay mark the row published: were it to crash before \
-                 the mark lands, it would publish the row again after its restart."
+                "{} has {event}. Only now does {the_relay} mark the row published: were it to crash before the \
+                 mark lands, it would publish the row again after its restart.",
+                the_bus.cap()
             ),
         ),
         RelayFact::Polling { event } => said(
             "poll sent",
-            format!("{event} is marked published. The relay polls for the next row."),
+            format!("{event} is marked published. {cap_relay} polls for the next row."),
         ),
         RelayFact::PollingAgain => said(
             "poll sent",
-            "No unpublished row was left when the database answered, but a commit has notified the relay since: \
-             it polls again, so that commit's row is not left behind.",
+            format!(
+                "No unpublished row was left when {the_db} answered, but a commit has notified {the_relay} since: \
+                 it polls again, so that commit's row is not left behind."
+            ),
         ),
         RelayFact::Idle => said(
             "idle",
-            "No unpublished row is left: the relay sleeps until the next commit wakes it.",
+            format!("No unpublished row is left: {the_relay} sleeps until the next commit wakes it."),
         ),
         RelayFact::Ignored { payload } => said(
             "ignored",
-            format!("The relay does not expect {payload}."),
+            format!("{cap_relay} does not expect {payload}."),
         ),
     }
 }

@@ -217,26 +217,36 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
             };
             format!("its memory is gone: {gone}{log}")
         }
-        NodeId::CONSUMER => match held.events {
+        NodeId::Consumer(_) => match held.events {
             0 => "it had no event in hand, so nothing in its memory is lost".to_string(),
             n => format!(
                 "the {} it had received but not finished are gone from its memory",
                 count(u64::from(n), "event", "events")
             ),
         },
-        NodeId::RELAY => {
-            "it forgets what it was publishing; the outbox table, in the database, keeps every row"
-                .to_string()
+        NodeId::Relay(_) => {
+            // Its primary by id where there are several.
+            let db = w
+                .nodes
+                .relay(node)
+                .map(|r| r.settings.db)
+                .filter(|_| w.nodes.dbs().nth(1).is_some())
+                .map_or("the database".to_string(), |db| db.to_string());
+            format!("it forgets what it was publishing; the outbox table, in {db}, keeps every row")
         }
-        NodeId::BUS if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+        NodeId::Bus(_) if w.nodes.bus(node).is_some_and(|b| b.durable) => {
             "its log and the committed offsets are on disk: nothing is lost".to_string()
         }
-        NodeId::BUS => "it keeps nothing: whatever it was passing on is gone".to_string(),
-        NodeId::FLUSHER => format!(
+        NodeId::Bus(_) => "it keeps nothing: whatever it was passing on is gone".to_string(),
+        NodeId::Flusher(_) => format!(
             "its queue lives in {}, so nothing is lost but its schedule",
-            n.cache
+            // The cache node it drains, by id where there are several.
+            match w.nodes.flusher(node).map(|f| f.settings.cache) {
+                Some(cache) if w.nodes.caches().nth(1).is_some() => cache.to_string(),
+                _ => n.cache.to_string(),
+            }
         ),
-        NodeId::DB => match held.txns {
+        NodeId::Db(_) => match held.txns {
             0 => "a committed transaction is on disk: nothing is lost".to_string(),
             n => format!(
                 "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
@@ -312,23 +322,26 @@ fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
                     .map(|q| format!("{} = {}", q.key, q.version))
                     .collect();
                 format!(
-                    "and replays its disk log ({}): {} is back in {} and in the queue, and the flusher will \
-                     write it",
+                    "and replays its disk log ({}): {} is back in {} and in the queue, and {} will write it",
                     count(log as u64, "acknowledged write", "acknowledged writes"),
                     back.join(", "),
                     // Where there are several cache nodes, this one by name.
-                    if n.cache.id.is_some() { node.to_string() } else { "the cache".to_string() }
+                    if n.cache.id.is_some() { node.to_string() } else { "the cache".to_string() },
+                    n.flusher
                 )
             }
         }
-        NodeId::CONSUMER => "and subscribes to the bus again".to_string(),
-        NodeId::RELAY => "and polls the outbox for rows not yet marked published".to_string(),
-        NodeId::BUS if w.nodes.bus(node).is_some_and(|b| b.durable) => {
+        NodeId::Consumer(_) => format!("and subscribes to {} again", n.bus),
+        NodeId::Relay(_) => format!(
+            "and polls the outbox{} for rows not yet marked published",
+            n.db.id.map(|db| format!(" of {db}")).unwrap_or_default()
+        ),
+        NodeId::Bus(_) if w.nodes.bus(node).is_some_and(|b| b.durable) => {
             "and serves its log again".to_string()
         }
-        NodeId::BUS => "and passes on what is published from now on (it kept nothing)".to_string(),
-        NodeId::FLUSHER => "and looks at the queue again".to_string(),
-        NodeId::DB => {
+        NodeId::Bus(_) => "and passes on what is published from now on (it kept nothing)".to_string(),
+        NodeId::Flusher(_) => "and looks at the queue again".to_string(),
+        NodeId::Db(_) => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
         NodeId::Invalidator => format!(

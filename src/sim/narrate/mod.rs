@@ -74,9 +74,9 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         // Write-behind: the cache and its flusher, over their connection in one step.
         Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(n, facts),
         Some(Fact::Cache(f)) => cache::say(w, n, *f),
-        Some(Fact::Db(_)) => db::say(w, facts),
-        Some(Fact::Relay(f)) => db::relay(*f),
-        Some(Fact::Bus(_)) => bus::say(w, facts),
+        Some(Fact::Db(_)) => db::say(w, n, facts),
+        Some(Fact::Relay(f)) => db::relay(n, *f),
+        Some(Fact::Bus(_)) => bus::say(w, n, facts),
         Some(Fact::Consumer(_)) => bus::consumer(n, facts),
         Some(Fact::Client(_)) => client::say(w, n, facts),
         Some(Fact::Replica(_)) => replica::step(w, facts),

@@ -5,7 +5,8 @@
 //! who they are, from the nodes that recorded its facts (`fact::Acting`, noted at the
 //! routing seam), then the hop and the messages it sent, and each sentence builds the
 //! name in as it is written (`{cap_cache} has no {key}`: "cache-2 has no user:1").
-use super::super::ids::NodeId;
+use super::super::config::topology::Shards;
+use super::super::ids::{Key, NodeId};
 use super::super::world::World;
 use std::fmt;
 
@@ -52,7 +53,17 @@ impl fmt::Display for Cap {
     }
 }
 
-/// The service and the cache node a step's words are about.
+/// A name at the start of a sentence: a common noun ("the replica") capitalised, an
+/// id (`db-2`) as it is.
+pub(crate) fn capital(text: &str) -> String {
+    match text.strip_prefix("the ") {
+        Some(rest) => format!("The {rest}"),
+        None => text.to_string(),
+    }
+}
+
+/// The nodes a step's words are about: the service and cache node, and the primary,
+/// relay, bus, consumer and flusher of the pipelines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Cast {
     /// "the service", or `service-2`.
@@ -61,6 +72,18 @@ pub(crate) struct Cast {
     pub cache: Noun,
     /// "the cache node", or `cache-2`.
     pub cache_node: Noun,
+    /// "the database", or `db-2`: the primary that acted or was sent to.
+    pub db: Noun,
+    /// "the relay", or `relay-2`.
+    pub relay: Noun,
+    /// "the bus", or `bus-2`.
+    pub bus: Noun,
+    /// "the consumer", or `consumer-2`.
+    pub consumer: Noun,
+    /// "the flusher", or `flusher-2`.
+    pub flusher: Noun,
+    /// Which primary owns each key, where the topology has several (`db_of`).
+    shards: Option<Shards>,
 }
 
 impl Default for Cast {
@@ -69,31 +92,84 @@ impl Default for Cast {
     }
 }
 
+/// Each kind a step's words may name, with whether the world has several of it.
+#[derive(Clone, Copy, Default)]
+struct Many {
+    services: bool,
+    caches: bool,
+    dbs: bool,
+    relays: bool,
+    buses: bool,
+    consumers: bool,
+    flushers: bool,
+}
+
+impl Many {
+    fn of(w: &World) -> Many {
+        let n = &w.nodes;
+        Many {
+            services: n.services().nth(1).is_some(),
+            caches: n.caches().nth(1).is_some(),
+            dbs: n.dbs().nth(1).is_some(),
+            relays: n.relays().nth(1).is_some(),
+            buses: n.buses().nth(1).is_some(),
+            consumers: n.consumers().nth(1).is_some(),
+            flushers: n.flushers().nth(1).is_some(),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.services
+            || self.caches
+            || self.dbs
+            || self.relays
+            || self.buses
+            || self.consumers
+            || self.flushers
+    }
+}
+
+fn noun(id: Option<NodeId>, common: &'static str) -> Noun {
+    Noun { id, common }
+}
+
 impl Cast {
-    /// `service` and `cache` by id where given, else by their common nouns.
+    /// `service` and `cache` by id where given, else by their common nouns; the
+    /// pipelines' nodes by their common nouns.
     pub(crate) fn named(service: Option<NodeId>, cache: Option<NodeId>) -> Cast {
         Cast {
-            service: Noun {
-                id: service,
-                common: "the service",
-            },
-            cache: Noun {
-                id: cache,
-                common: "the cache",
-            },
-            cache_node: Noun {
-                id: cache,
-                common: "the cache node",
-            },
+            service: noun(service, "the service"),
+            cache: noun(cache, "the cache"),
+            cache_node: noun(cache, "the cache node"),
+            db: noun(None, "the database"),
+            relay: noun(None, "the relay"),
+            bus: noun(None, "the bus"),
+            consumer: noun(None, "the consumer"),
+            flusher: noun(None, "the flusher"),
+            shards: None,
+        }
+    }
+
+    /// The primary that owns `key`: "the database" where there is one primary, else
+    /// its id (the topology's shard map says which).
+    pub(crate) fn db_of(&self, key: Key) -> Noun {
+        noun(self.shards.map(|s| s.owner(key)), "the database")
+    }
+
+    /// The primary that owns `key` at the start of a sentence, with what makes it the
+    /// one: "The database", or "db-2 (the shard that owns user:2)".
+    pub(crate) fn shard(&self, key: Key) -> String {
+        match self.shards {
+            Some(s) => format!("{} (the shard that owns {key})", s.owner(key)),
+            None => "The database".to_string(),
         }
     }
 
     /// The cast of the step `w` just took: `actor` acted, over `hop` if a message
     /// arrived. A kind with one node keeps its common noun.
     pub(crate) fn of(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Cast {
-        let many_services = w.nodes.services().nth(1).is_some();
-        let many_caches = w.nodes.caches().nth(1).is_some();
-        if !many_services && !many_caches {
+        let many = Many::of(w);
+        if !many.any() {
             return Cast::default();
         }
         let is_service = |n: &NodeId| matches!(n, NodeId::Service(_));
@@ -109,15 +185,13 @@ impl Cast {
             .filter(|m| m.id.0 >= w.facts.1.first_msg)
             .map(|m| m.to);
         let candidates: Vec<NodeId> = recorded.chain([actor]).chain(from).chain(sent).collect();
+        let find = |kind: fn(&NodeId) -> bool| candidates.iter().copied().find(kind);
         let origin = || {
             w.nodes
                 .cdn(NodeId::Cdn)
                 .map_or(NodeId::SERVICE, |c| c.settings.origin)
         };
-        let service = candidates
-            .iter()
-            .copied()
-            .find(is_service)
+        let service = find(is_service)
             .or_else(|| {
                 // A client's step is about the service it sends to (through the CDN
                 // edge: the edge's origin).
@@ -130,14 +204,41 @@ impl Cast {
             })
             // The CDN edge's step (a hit answered at the edge) is about its origin.
             .or_else(|| candidates.contains(&NodeId::Cdn).then(origin));
-        let cache = candidates.iter().copied().find(is_cache).or_else(|| {
+        let cache = find(is_cache).or_else(|| {
             // Else the cache of the service the step is about.
             service.and_then(|s| w.nodes.service(s).map(|s| s.settings.cache))
         });
-        Cast::named(
-            service.filter(|_| many_services),
-            cache.filter(|_| many_caches),
-        )
+        // The pipelines: each node the step touched, else the one its neighbour
+        // names (a relay's primary and bus, a consumer's bus, a primary's relay, a
+        // cache's flusher).
+        let relay = find(|n| matches!(n, NodeId::Relay(_)));
+        let consumer = find(|n| matches!(n, NodeId::Consumer(_)));
+        let db = find(|n| matches!(n, NodeId::Db(_)))
+            .or_else(|| relay.and_then(|r| w.nodes.relay(r).map(|r| r.settings.db)));
+        let relay = relay.or_else(|| {
+            let db = db?;
+            w.nodes
+                .relays()
+                .find(|(_, r)| r.settings.db == db)
+                .map(|(id, _)| id)
+        });
+        let bus = find(|n| matches!(n, NodeId::Bus(_)))
+            .or_else(|| relay.and_then(|r| w.nodes.relay(r).map(|r| r.settings.bus)))
+            .or_else(|| consumer.and_then(|c| w.nodes.consumer(c).map(|c| c.settings.bus)))
+            .or_else(|| service.and_then(|s| w.nodes.service(s).map(|s| s.settings.bus)));
+        let flusher = find(|n| matches!(n, NodeId::Flusher(_)))
+            .or_else(|| cache.and_then(|c| w.nodes.cache(c).map(|c| c.behind.flusher)));
+        let mut cast = Cast::named(
+            service.filter(|_| many.services),
+            cache.filter(|_| many.caches),
+        );
+        cast.db.id = db.filter(|_| many.dbs);
+        cast.relay.id = relay.filter(|_| many.relays);
+        cast.bus.id = bus.filter(|_| many.buses);
+        cast.consumer.id = consumer.filter(|_| many.consumers);
+        cast.flusher.id = flusher.filter(|_| many.flushers);
+        cast.shards = many.dbs.then(|| Shards::of(&w.config.topology));
+        cast
     }
 }
 

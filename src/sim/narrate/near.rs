@@ -18,15 +18,16 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
             expires_ms,
         } => {
             let want = w.expected(key);
+            let the_db = n.db_of(key);
             let tracking = w.config.near.is_some_and(|n| n.tracking);
             let behind = match (version < want, tracking) {
                 (false, _) => String::new(),
                 (true, true) => format!(
-                    " But the database has {want}: this in-process copy is out of date until {the_cache_node}'s \
+                    " But {the_db} has {want}: this in-process copy is out of date until {the_cache_node}'s \
                      invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
                 ),
                 (true, false) => format!(
-                    " But the database has {want}: this in-process copy is out of date, and nothing tells \
+                    " But {the_db} has {want}: this in-process copy is out of date, and nothing tells \
                      {service} that the row changed: the copy lives until its TTL runs out at {expires_ms} ms."
                 ),
             };
@@ -34,7 +35,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
                 format!("near hit {version}"),
                 format!(
                     "{service} finds {key} = {version} in its own near cache (kept until {expires_ms} ms) and \
-                     answers at once, with no network hop: neither {the_cache_node} nor the database is asked.{behind}"
+                     answers at once, with no network hop: neither {the_cache_node} nor {the_db} is asked.{behind}"
                 ),
             )
         }

@@ -12,7 +12,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
     match fact {
         NegativeFact::InsertSent { key } => said(
             "insert sent",
-            format!("{cap_service} inserts {key} into the database: INSERT, the row's first version."),
+            format!(
+                "{cap_service} inserts {key} into {}: INSERT, the row's first version.",
+                n.db_of(key)
+            ),
         ),
         NegativeFact::Inserted {
             key,
@@ -22,8 +25,9 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
         } => said(
             "del sent",
             format!(
-                "The database has created {key} = {version}. {cap_service} deletes {key} from {the_cache}, as it \
-                 does after an update: a cached \"not found\" of {key} must go."
+                "{} has created {key} = {version}. {cap_service} deletes {key} from {the_cache}, as it does \
+                 after an update: a cached \"not found\" of {key} must go.",
+                n.db_of(key).cap()
             ),
         ),
         NegativeFact::Inserted {
@@ -53,17 +57,20 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
             said(
                 "ack",
                 format!(
-                    "The database has created {key} = {version}, and {the_service} tells {client} the write \
-                     succeeded. It deletes nothing from {the_cache}: the insert path assumes a row that did not \
-                     exist cannot be cached.{note}"
+                    "{} has created {key} = {version}, and {the_service} tells {client} the write succeeded. It \
+                     deletes nothing from {the_cache}: the insert path assumes a row that did not exist cannot be \
+                     cached.{note}",
+                    n.db_of(key).cap()
                 ),
             )
         }
         NegativeFact::NotFound { key, client } => said(
             "answer",
             format!(
-                "The database has no {key}. With no negative caching {the_service} caches nothing and tells \
-                 {client} the row does not exist; the next read of {key} asks the database again."
+                "{} has no {key}. With no negative caching {the_service} caches nothing and tells {client} the \
+                 row does not exist; the next read of {key} asks {} again.",
+                n.db_of(key).cap(),
+                n.db_of(key)
             ),
         ),
     }

@@ -87,16 +87,19 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             let with = token
                 .map(|t| format!(", carrying lease #{t}"))
                 .unwrap_or_default();
+            // The primary by id where there are several.
             let source = match from {
-                NodeId::Replica(_) => "replica",
-                _ => "database",
+                NodeId::Replica(_) => "the replica".to_string(),
+                NodeId::Db(_) if n.db.id.is_some() => from.to_string(),
+                _ => "the database".to_string(),
             };
             if version == Version(0) {
+                let cap = super::names::capital(&source);
                 return said(
                     "set sent",
                     format!(
-                        "The {source} has no such row: {the_service} sets absent in {the_cache}{with}, a cached \"not \
-                         found\" (negative caching), so that repeated lookups of a missing row do not reach the \
+                        "{cap} has no such row: {the_service} sets absent in {the_cache}{with}, a cached \"not \
+                         found\" (negative caching), so that repeated lookups of a missing row do not reach \
                          {source}."
                     ),
                 );
@@ -104,7 +107,7 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             said(
                 "set sent",
                 format!(
-                    "{cap_service} got {version} from the {source} and sets it in {the_cache}{with}, so that later \
+                    "{cap_service} got {version} from {source} and sets it in {the_cache}{with}, so that later \
                      reads can hit."
                 ),
             )
@@ -135,8 +138,9 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             said(
                 "ack",
                 format!(
-                    "{landed}: only now, after both the database and {the_cache} have answered, does {the_service} \
-                     tell {client} the write succeeded. The writer paid both latencies."
+                    "{landed}: only now, after both {} and {the_cache} have answered, does {the_service} tell \
+                     {client} the write succeeded. The writer paid both latencies.",
+                    n.db_of(key)
                 ),
             )
         }
@@ -148,12 +152,13 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             "ack",
             format!(
                 "{cap_cache} has queued {key} = {version}: {the_service} tells {client} the write succeeded, though \
-                 the database does not have it yet."
+                 {} does not have it yet.",
+                n.db_of(key)
             ),
         ),
         ServiceFact::PreDeleted { key } => said(
             "update sent",
-            format!("The key is gone from {the_cache}; now {the_service} updates {key} in the database."),
+            format!("The key is gone from {the_cache}; now {the_service} updates {key} in {}.", n.db_of(key)),
         ),
         ServiceFact::Invalidated {
             version,
@@ -180,45 +185,57 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         ServiceFact::WriteStarted { key, mode, order } => match (mode, order) {
             (WriteMode::Invalidate, WriteOrder::UpdateThenDelete) => said(
                 "update sent",
-                format!("{cap_service} updates {key} in the database first; it will invalidate {the_cache} after."),
+                format!(
+                    "{cap_service} updates {key} in {} first; it will invalidate {the_cache} after.",
+                    n.db_of(key)
+                ),
             ),
             (WriteMode::Invalidate, WriteOrder::DeleteThenUpdate) => said(
                 "del sent",
                 format!(
-                    "{cap_service} deletes {key} from {the_cache} before it updates the database. A reader that \
-                     misses in between will load the old row and cache it."
+                    "{cap_service} deletes {key} from {the_cache} before it updates {}. A reader that misses in \
+                     between will load the old row and cache it.",
+                    n.db_of(key)
                 ),
             ),
             (WriteMode::Through, _) => said(
                 "update sent",
                 format!(
-                    "Write-through: {the_service} updates {key} in the database, and will then set {the_cache} \
-                     itself."
+                    "Write-through: {the_service} updates {key} in {}, and will then set {the_cache} itself.",
+                    n.db_of(key)
                 ),
             ),
             (WriteMode::Behind, _) => said(
                 "write sent",
-                format!("Write-behind: {the_service} hands the write of {key} to {the_cache}, not to the database."),
+                format!(
+                    "Write-behind: {the_service} hands the write of {key} to {the_cache}, not to {}.",
+                    n.db_of(key)
+                ),
             ),
             (WriteMode::Event, _) => said(
                 "update sent",
                 format!(
-                    "{cap_service} updates {key} in the database. It does not touch {the_cache}: once the commit is \
-                     done it will publish a change event, and the consumer will invalidate."
+                    "{cap_service} updates {key} in {}. It does not touch {the_cache}: once the commit is done it \
+                     will publish a change event, and {} will invalidate.",
+                    n.db_of(key),
+                    n.consumer
                 ),
             ),
             (WriteMode::CommitOnly, _) => said(
                 "update sent",
                 format!(
-                    "{cap_service} updates {key} in the database, and that is all it does: it never touches \
-                     {the_cache}. The invalidator, tailing the commit log, will delete the key."
+                    "{cap_service} updates {key} in {}, and that is all it does: it never touches {the_cache}. \
+                     The invalidator, tailing the commit log, will delete the key.",
+                    n.db_of(key)
                 ),
             ),
             (WriteMode::Outbox, _) => said(
                 "update sent",
                 format!(
                     "{cap_service} updates {key} and inserts an outbox row describing the change, in one \
-                     transaction: it never talks to the bus itself."
+                     transaction{}: it never talks to {} itself.",
+                    n.db.id.map(|db| format!(" on {db}")).unwrap_or_default(),
+                    n.bus
                 ),
             ),
         },
@@ -229,10 +246,12 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         ServiceFact::Published { ev, client } => said(
             format!("publish {}", ev.id),
             format!(
-                "{} is committed. {cap_service} publishes {ev} to the bus and tells {client} the write \
-                 succeeded. Two writes, to the database and to the bus, with nothing tying them together: a \
-                 dual write.",
-                ev.version
+                "{} is committed. {cap_service} publishes {ev} to {} and tells {client} the write succeeded. Two \
+                 writes, to {} and to {}, with nothing tying them together: a dual write.",
+                ev.version,
+                n.bus,
+                n.db_of(ev.key),
+                n.bus
             ),
         ),
         ServiceFact::OutboxCommitted {
@@ -242,8 +261,10 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         } => said(
             "ack",
             format!(
-                "{version} and its outbox row {event} are committed together. {cap_service} tells {client} the \
-                 write succeeded; the relay will publish the event."
+                "{version} and its outbox row {event} are committed together{}. {cap_service} tells {client} the \
+                 write succeeded; {} will publish the event.",
+                n.db.id.map(|db| format!(" in {db}")).unwrap_or_default(),
+                n.relay
             ),
         ),
         ServiceFact::InvalidateSent {
@@ -279,7 +300,8 @@ fn read(n: &Cast, fact: ReadFact) -> Said {
         ReadFact::Lookup { key } => said(
             "get sent",
             format!(
-                "{cap_service} asks {the_cache} for {key} first; only on a miss will it go to the database."
+                "{cap_service} asks {the_cache} for {key} first; only on a miss will it go to {}.",
+                n.db_of(key)
             ),
         ),
         ReadFact::HitAnswered {
@@ -324,7 +346,8 @@ fn read(n: &Cast, fact: ReadFact) -> Said {
             "join load",
             format!(
                 "A miss, but this service is already loading {key} for another request: single-flight makes \
-                 this one wait for that load instead of querying the database ({} now waiting for it).",
+                 this one wait for that load instead of querying {} ({} now waiting for it).",
+                n.db_of(key),
                 count(waiting as u64, "request", "requests")
             ),
         ),
@@ -337,8 +360,9 @@ fn read(n: &Cast, fact: ReadFact) -> Said {
             shared,
             source,
         } => {
+            let db = n.db_of(key).to_string();
             let whom = match source {
-                ReadSource::Database => "the database",
+                ReadSource::Database => db.as_str(),
                 ReadSource::Primary => "the primary (not its replica)",
                 ReadSource::Replica => "the read replica (not the primary)",
                 ReadSource::Marked => {
