@@ -366,3 +366,92 @@ fn every_step_names_the_node_that_acted_where_its_kind_has_several() {
         one_bus.trace()
     );
 }
+
+/// The page's picture of the second shard's pipeline: at the step where db-2 commits,
+/// its box shows its rows and its unpublished outbox row and the database panel lists
+/// its rows beside db's; at the step where consumer-2 receives the event, its box
+/// says it is handling it. Built by the same functions as the first's (`View::more`).
+#[test]
+fn the_view_shows_every_primary_bus_and_consumer_state() {
+    use cachescope::sim::view::View;
+    use cachescope::ui::layout as inside;
+    use cachescope::ui::paint;
+    let text = example("second-shard-unsubscribed-pool");
+    let s = file::from_json(&text).unwrap().into_scenario();
+    let mut r = Run::new(
+        s,
+        Fixes::parse(s, Some("subscribe-pool-2")).unwrap(),
+        s.seed,
+    );
+    r.run_to_end();
+    let at = |start: &str| {
+        r.all_records()
+            .iter()
+            .position(|rec| rec.narration.starts_with(start))
+            .unwrap_or_else(|| panic!("{start} in\n{}", r.trace()))
+            + 1
+    };
+    let (commit, handles) = (
+        at("db-2 (the shard that owns user:2) commits"),
+        at("consumer-2 receives"),
+    );
+    let db2 = id("db-2");
+    r.seek(commit);
+    let v = View::of(r.world(), s);
+    let texts = |v: &View, n: NodeId| -> Vec<String> {
+        inside::lines(v, n).into_iter().map(|l| l.text).collect()
+    };
+    let lines = texts(&v, db2);
+    assert!(
+        lines.contains(&"user:2 = v2 ≠ cache".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&"outbox e1002 unpublished".to_string()),
+        "{lines:?}"
+    );
+    // db holds user:1 only; the first's box is drawn as before.
+    assert_eq!(texts(&v, NodeId::DB), vec!["user:1 = v1".to_string()]);
+    let note = |v: &View, n: NodeId| v.nodes.iter().find(|nv| nv.id == n).unwrap().note.clone();
+    assert_eq!(note(&v, db2), "1 row, 1 unpublished outbox");
+    let panel = paint::db(&v);
+    assert!(
+        panel.contains("data-db=\"db-2\" data-key=\"user:2\" data-value=\"v2\""),
+        "{panel}"
+    );
+    assert!(
+        panel.contains("data-db=\"db\" data-key=\"user:1\""),
+        "{panel}"
+    );
+    // consumer-2 has the event in hand: its note says so, from its own state.
+    r.seek(handles);
+    let v = View::of(r.world(), s);
+    assert_eq!(note(&v, id("consumer-2")), "handling e1002");
+    assert_eq!(note(&v, id("relay-2")), "publishing");
+    assert_eq!(note(&v, NodeId::RELAY), "idle");
+    // A second durable bus shows its log, as the first does.
+    let durable = text
+        .replace("\"durable\": false", "\"durable\": true")
+        .replace(
+            "{ \"id\": \"relay-2\", \"db\": \"db-2\", \"bus\": \"bus\" },",
+            "{ \"id\": \"bus-2\" },\n      { \"id\": \"relay-2\", \"db\": \"db-2\", \"bus\": \"bus-2\" },",
+        );
+    let s = file::from_json(&durable).unwrap().into_scenario();
+    let mut r = Run::new(s, Fixes::none(), s.seed);
+    r.run_to_end();
+    let v = View::of(r.world(), s);
+    let bus2 = id("bus-2");
+    assert!(
+        texts(&v, bus2)
+            .iter()
+            .any(|l| l.starts_with("e1002 user:2=v2")),
+        "{:?}\n{}",
+        texts(&v, bus2),
+        r.trace()
+    );
+    assert!(
+        note(&v, bus2).starts_with("log of 1, offset"),
+        "{}",
+        note(&v, bus2)
+    );
+}

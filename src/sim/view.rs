@@ -9,6 +9,8 @@ pub use super::world::NodeStatus;
 
 /// Building a view from a world (`View::of`).
 mod build;
+/// The primaries, buses, consumers and flushers beyond the first (`View::more`).
+mod more;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {
@@ -169,6 +171,23 @@ pub struct CopyView {
     pub guards: Vec<GuardView>,
 }
 
+/// A primary, bus, consumer or flusher beyond the first of its kind (`db-2`, `bus-2`,
+/// `consumer-2`, `flusher-2`): its state in the shapes the first's fields have
+/// (`View::db`, `uncommitted`, `outbox`, `bus`, `dlq`, `consumer`, `queue`); the fields
+/// of other kinds are empty.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MoreView {
+    pub id: NodeId,
+    pub db: Vec<DbRowView>,
+    pub uncommitted: Vec<String>,
+    pub outbox: Vec<OutboxRowView>,
+    pub bus: Vec<BusMessageView>,
+    pub dlq: Vec<DlqView>,
+    pub consumer: Option<ConsumerView>,
+    /// A flusher's: the queue of the cache node it drains.
+    pub queue: Vec<QueueItemView>,
+}
+
 /// A side note shown with the cache: tombstones and leases.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GuardView {
@@ -228,6 +247,9 @@ pub struct View {
     /// "Redis Pub/Sub"), when there is a bus.
     pub bus_like: Option<&'static str>,
     pub consumer: Option<ConsumerView>,
+    /// Every primary, bus, consumer and flusher beyond the first of its kind, in id
+    /// order within each kind.
+    pub more: Vec<MoreView>,
     /// The requests the service holds, oldest first.
     pub requests: Vec<RequestView>,
 }

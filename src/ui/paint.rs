@@ -91,20 +91,28 @@ pub fn db(v: &View) -> String {
     let mut m = Markup::new();
     m.fixed("<h2 id=\"db-h\">Database</h2>");
     table_head(&mut m, &["key", "committed"]);
-    // With a replica, each database node's rows say whose they are (`data-db`).
-    let replica = !v.replica.is_empty();
-    let nodes = [("db", &v.db), ("replica", &v.replica)];
+    // With a replica or a second primary (`db-2`, its state in `View::more`), each
+    // database node's rows say whose they are (`data-db`).
+    let shards = v
+        .more
+        .iter()
+        .filter(|m| matches!(m.id, crate::sim::NodeId::Db(_)));
+    let whose = !v.replica.is_empty() || shards.clone().next().is_some();
+    let nodes = [("db".to_string(), &v.db)]
+        .into_iter()
+        .chain(shards.map(|m| (m.id.to_string(), &m.db)))
+        .chain([("replica".to_string(), &v.replica)]);
     for (db, rows) in nodes {
         for r in rows.iter() {
             let mut row = m.tag("tr");
             row = row.attr("data-testid", "db-row");
-            if replica {
-                row = row.attr("data-db", db);
+            if whose {
+                row = row.attr("data-db", &db);
             }
-            let key = if db == "replica" {
-                format!("{} (replica)", r.key)
-            } else {
+            let key = if db == "db" {
                 r.key.clone()
+            } else {
+                format!("{} ({db})", r.key)
             };
             row.attr("data-key", &r.key)
                 .attr("data-value", &r.value)

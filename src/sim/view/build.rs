@@ -4,8 +4,11 @@
 //! service's cache and where its misses read).
 use super::*;
 use crate::sim::books::{Invariant, Metric};
+use crate::sim::bus::Bus;
 use crate::sim::cache::Cache;
 use crate::sim::config::NO_TTL;
+use crate::sim::consumer::Consumer;
+use crate::sim::db::Db;
 use crate::sim::ids::{Key, Version};
 use crate::sim::scenario::Scenario;
 use crate::sim::world::World;
@@ -57,16 +60,7 @@ impl View {
                 guards: Vec::new(),
             }))
             .collect();
-        let db = world
-            .db()
-            .rows
-            .iter()
-            .map(|(k, v)| DbRowView {
-                key: k.to_string(),
-                value: v.to_string(),
-                version: v.0,
-            })
-            .collect();
+        let db = rows(world.db());
         let replica = if world.config.replica.is_some() {
             let rows = &world.replica().rows;
             rows.iter()
@@ -126,42 +120,15 @@ impl View {
             cross_region_ms: world.config.latency.cross_region_ms,
             db,
             replica,
-            uncommitted: world
-                .db()
-                .txns
-                .iter()
-                .map(|t| format!("{}: {} = {} uncommitted", t.client, t.key, t.version))
-                .collect(),
+            uncommitted: uncommitted(world.db()),
             timers,
             invariants,
             metrics,
             enabled: world.enabled(),
-            outbox: outbox(world),
-            bus: bus(world),
-            dlq: world
-                .bus()
-                .dlq
-                .iter()
-                .map(|e| DlqView {
-                    event_id: e.ev.id.to_string(),
-                    key: e.ev.key.to_string(),
-                    value: e.ev.version.to_string(),
-                    version: e.ev.version.0,
-                    failures: e.failures,
-                })
-                .collect(),
-            queue: world
-                .cache()
-                .queue
-                .iter()
-                .map(|q| QueueItemView {
-                    key: q.key.to_string(),
-                    value: q.version.to_string(),
-                    version: q.version.0,
-                    in_flight: q.in_flight,
-                    durable: world.cache().log.contains(&(q.key, q.version)),
-                })
-                .collect(),
+            outbox: outbox(world.db()),
+            bus: bus(world.bus()),
+            dlq: dlq(world.bus()),
+            queue: queue(world.cache()),
             faults: world
                 .faults()
                 .into_iter()
@@ -183,32 +150,8 @@ impl View {
                 .config
                 .bus
                 .map(|b| crate::sim::narrate::behaves_like(&b)),
-            consumer: world.config.bus.map(|_| ConsumerView {
-                inbox: world
-                    .consumer()
-                    .inbox
-                    .iter()
-                    .map(|(ev, _)| ev.id.to_string())
-                    .collect(),
-                handling: world.consumer().busy.map(|(ev, _, _)| ev.id.to_string()),
-                // Only the memory the consumer really keeps: an idempotent consumer
-                // its processed ids, a version-aware one the newest version applied per
-                // key. A plain consumer remembers neither, so neither is shown.
-                processed: world
-                    .consumer()
-                    .processed
-                    .iter()
-                    .filter(|_| world.config.consumer.idempotent)
-                    .map(|id| id.to_string())
-                    .collect(),
-                applied: world
-                    .consumer()
-                    .applied
-                    .iter()
-                    .filter(|_| world.config.consumer.versioned)
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect(),
-            }),
+            consumer: world.config.bus.map(|_| consumer(world.consumer())),
+            more: super::more::more(world),
             requests: requests(world),
         }
     }
@@ -411,10 +354,80 @@ fn requests(world: &World) -> Vec<RequestView> {
         .collect()
 }
 
-fn outbox(world: &World) -> Vec<OutboxRowView> {
-    world
-        .db()
-        .outbox
+/// A primary's committed rows.
+pub(super) fn rows(db: &Db) -> Vec<DbRowView> {
+    db.rows
+        .iter()
+        .map(|(k, v)| DbRowView {
+            key: k.to_string(),
+            value: v.to_string(),
+            version: v.0,
+        })
+        .collect()
+}
+
+/// A primary's open transactions' changes.
+pub(super) fn uncommitted(db: &Db) -> Vec<String> {
+    db.txns
+        .iter()
+        .map(|t| format!("{}: {} = {} uncommitted", t.client, t.key, t.version))
+        .collect()
+}
+
+/// A bus's dead-letter queue.
+pub(super) fn dlq(bus: &Bus) -> Vec<DlqView> {
+    bus.dlq
+        .iter()
+        .map(|e| DlqView {
+            event_id: e.ev.id.to_string(),
+            key: e.ev.key.to_string(),
+            value: e.ev.version.to_string(),
+            version: e.ev.version.0,
+            failures: e.failures,
+        })
+        .collect()
+}
+
+/// A cache node's write-behind queue.
+pub(super) fn queue(cache: &Cache) -> Vec<QueueItemView> {
+    cache
+        .queue
+        .iter()
+        .map(|q| QueueItemView {
+            key: q.key.to_string(),
+            value: q.version.to_string(),
+            version: q.version.0,
+            in_flight: q.in_flight,
+            durable: cache.log.contains(&(q.key, q.version)),
+        })
+        .collect()
+}
+
+/// A consumer's memory.
+pub(super) fn consumer(c: &Consumer) -> ConsumerView {
+    ConsumerView {
+        inbox: c.inbox.iter().map(|(ev, _)| ev.id.to_string()).collect(),
+        handling: c.busy.map(|(ev, _, _)| ev.id.to_string()),
+        // Only the memory the consumer really keeps: an idempotent consumer its
+        // processed ids, a version-aware one the newest version applied per key. A
+        // plain consumer remembers neither, so neither is shown.
+        processed: c
+            .processed
+            .iter()
+            .filter(|_| c.settings.idempotent)
+            .map(|id| id.to_string())
+            .collect(),
+        applied: c
+            .applied
+            .iter()
+            .filter(|_| c.settings.versioned)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect(),
+    }
+}
+
+pub(super) fn outbox(db: &Db) -> Vec<OutboxRowView> {
+    db.outbox
         .iter()
         .map(|r| OutboxRowView {
             event_id: r.id(),
@@ -427,11 +440,9 @@ fn outbox(world: &World) -> Vec<OutboxRowView> {
         .collect()
 }
 
-fn bus(world: &World) -> Vec<BusMessageView> {
-    let offset = world.bus().offset();
-    world
-        .bus()
-        .log
+pub(super) fn bus(bus: &Bus) -> Vec<BusMessageView> {
+    let offset = bus.offset();
+    bus.log
         .iter()
         .enumerate()
         .map(|(i, e)| BusMessageView {
@@ -489,28 +500,26 @@ fn note(world: &World, id: NodeId) -> String {
                 plural(keys, "key")
             }
         }
-        NodeId::DB => {
-            let rows = plural(world.db().rows.len(), "row");
-            if world.db().outbox.is_empty() {
+        // Every primary, bus, consumer and relay alike (`db-2` as `db`).
+        NodeId::Db(_) => world.nodes.db(id).map_or(String::new(), |db| {
+            let rows = plural(db.rows.len(), "row");
+            if db.outbox.is_empty() {
                 rows
             } else {
-                let unpublished = world.db().outbox.iter().filter(|r| !r.published).count();
+                let unpublished = db.outbox.iter().filter(|r| !r.published).count();
                 format!("{rows}, {unpublished} unpublished outbox")
             }
-        }
-        NodeId::BUS => match world.config.bus {
-            Some(b) if b.durable => format!(
-                "log of {}, offset {}",
-                world.bus().log.len(),
-                world.bus().offset()
-            ),
-            _ => "pub/sub, keeps nothing".to_string(),
+        }),
+        NodeId::Bus(_) => match world.nodes.bus(id) {
+            Some(b) if b.durable => format!("log of {}, offset {}", b.log.len(), b.offset()),
+            Some(_) => "pub/sub, keeps nothing".to_string(),
+            None => String::new(),
         },
-        NodeId::CONSUMER => match world.consumer().busy {
+        NodeId::Consumer(_) => match world.nodes.consumer(id).and_then(|c| c.busy) {
             Some((ev, _, _)) => format!("handling {}", ev.id),
             None => "idle".to_string(),
         },
-        NodeId::RELAY => if world.relay().working {
+        NodeId::Relay(_) => if world.nodes.relay(id).is_some_and(|r| r.working) {
             "publishing"
         } else {
             "idle"
@@ -526,11 +535,11 @@ fn note(world: &World, id: NodeId) -> String {
             },
             None => String::new(),
         },
-        NodeId::FLUSHER => {
+        NodeId::Flusher(_) => {
             let planned = world
                 .timers
                 .iter()
-                .find(|t| t.kind == crate::sim::world::TimerKind::Flush);
+                .find(|t| t.kind == crate::sim::world::TimerKind::Flush && t.owner == id);
             planned.map_or("idle".to_string(), |t| {
                 format!("next flush at {} ms", t.at_ms)
             })

@@ -5,7 +5,10 @@
 //! the bus's log, the consumer's memory. A line too long for its box wraps (`wrap`).
 //!
 //! Architecture Invariant: no Leptos here; plain functions of a `sim::view::View`.
-use crate::sim::view::{CacheEntryView, GuardView, View};
+use crate::sim::view::{
+    BusMessageView, CacheEntryView, ConsumerView, DbRowView, DlqView, GuardView, OutboxRowView,
+    QueueItemView, View,
+};
 use crate::sim::NodeId;
 
 /// The most lines of state a node shows; the rest are counted on a last line.
@@ -55,6 +58,81 @@ fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardV
     }
 }
 
+/// A primary's rows (marked where a cached copy differs), its open transactions'
+/// changes and its unpublished outbox rows.
+fn db_lines(
+    out: &mut Vec<Line>,
+    v: &View,
+    rows: &[DbRowView],
+    uncommitted: &[String],
+    outbox: &[OutboxRowView],
+) {
+    for r in rows {
+        // Any copy of the key that differs: a cache node's or a near one.
+        let differs = v
+            .cache
+            .iter()
+            .chain(v.copies.iter().flat_map(|c| &c.entries))
+            .chain(v.near.iter().map(|(_, e)| e))
+            .any(|e| e.key == r.key && e.stale);
+        out.push(if differs {
+            Line {
+                text: format!("{} = {} ≠ cache", r.key, r.value),
+                class: "stale",
+            }
+        } else {
+            Line::plain(format!("{} = {}", r.key, r.value))
+        });
+    }
+    for u in uncommitted {
+        out.push(Line {
+            text: u.clone(),
+            class: "guard",
+        });
+    }
+    for o in outbox.iter().filter(|o| !o.published) {
+        out.push(Line::plain(format!("outbox {} unpublished", o.event_id)));
+    }
+}
+
+/// A write-behind queue, as its flusher drains it.
+fn queue_lines(out: &mut Vec<Line>, queue: &[QueueItemView]) {
+    for q in queue {
+        let state = if q.in_flight { " (writing)" } else { "" };
+        out.push(Line::plain(format!("{} = {}{state}", q.key, q.value)));
+    }
+}
+
+/// A bus's log and its dead-letter queue.
+fn bus_lines(out: &mut Vec<Line>, bus: &[BusMessageView], dlq: &[DlqView]) {
+    for b in bus {
+        out.push(Line::plain(format!(
+            "{} {}={} {}",
+            b.event_id, b.key, b.value, b.state
+        )));
+    }
+    for d in dlq {
+        out.push(Line {
+            text: format!("DLQ {} {}={}", d.event_id, d.key, d.value),
+            class: "guard",
+        });
+    }
+}
+
+/// A consumer's memory: its inbox, what it applied, the ids it remembers.
+fn consumer_lines(out: &mut Vec<Line>, c: Option<&ConsumerView>) {
+    let Some(c) = c else { return };
+    if !c.inbox.is_empty() {
+        out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
+    }
+    for a in &c.applied {
+        out.push(Line::plain(format!("applied {a}")));
+    }
+    if !c.processed.is_empty() {
+        out.push(Line::plain(format!("seen {}", c.processed.join(" "))));
+    }
+}
+
 /// What node `id` shows of its state, at most `MAX_LINES` lines (before wrapping).
 pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
     let mut out: Vec<Line> = Vec::new();
@@ -66,34 +144,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 cache_lines(&mut out, &c.entries, &c.guards);
             }
         }
-        NodeId::DB => {
-            for r in &v.db {
-                // Any copy of the key that differs: a cache node's or a near one.
-                let differs = v
-                    .cache
-                    .iter()
-                    .chain(v.copies.iter().flat_map(|c| &c.entries))
-                    .chain(v.near.iter().map(|(_, e)| e))
-                    .any(|e| e.key == r.key && e.stale);
-                out.push(if differs {
-                    Line {
-                        text: format!("{} = {} ≠ cache", r.key, r.value),
-                        class: "stale",
-                    }
-                } else {
-                    Line::plain(format!("{} = {}", r.key, r.value))
-                });
-            }
-            for u in &v.uncommitted {
-                out.push(Line {
-                    text: u.clone(),
-                    class: "guard",
-                });
-            }
-            for o in v.outbox.iter().filter(|o| !o.published) {
-                out.push(Line::plain(format!("outbox {} unpublished", o.event_id)));
-            }
-        }
+        NodeId::DB => db_lines(&mut out, v, &v.db, &v.uncommitted, &v.outbox),
         NodeId::Service(_) => {
             // Its near cache first (a copy like the cache node's), then its requests.
             for (_, e) in v.near.iter().filter(|(s, _)| *s == id) {
@@ -110,39 +161,9 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
                 out.push(Line::plain(r.text.clone()));
             }
         }
-        NodeId::FLUSHER => {
-            for q in &v.queue {
-                let state = if q.in_flight { " (writing)" } else { "" };
-                out.push(Line::plain(format!("{} = {}{state}", q.key, q.value)));
-            }
-        }
-        NodeId::BUS => {
-            for b in &v.bus {
-                out.push(Line::plain(format!(
-                    "{} {}={} {}",
-                    b.event_id, b.key, b.value, b.state
-                )));
-            }
-            for d in &v.dlq {
-                out.push(Line {
-                    text: format!("DLQ {} {}={}", d.event_id, d.key, d.value),
-                    class: "guard",
-                });
-            }
-        }
-        NodeId::CONSUMER => {
-            if let Some(c) = &v.consumer {
-                if !c.inbox.is_empty() {
-                    out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
-                }
-                for a in &c.applied {
-                    out.push(Line::plain(format!("applied {a}")));
-                }
-                if !c.processed.is_empty() {
-                    out.push(Line::plain(format!("seen {}", c.processed.join(" "))));
-                }
-            }
-        }
+        NodeId::FLUSHER => queue_lines(&mut out, &v.queue),
+        NodeId::BUS => bus_lines(&mut out, &v.bus, &v.dlq),
+        NodeId::CONSUMER => consumer_lines(&mut out, v.consumer.as_ref()),
         // The view holds the first replica's rows (the only one a topology has today).
         NodeId::Replica(n) => {
             for r in v.replica.iter().filter(|_| n == 1) {
@@ -159,9 +180,16 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         // The clients say what they got in their note; the relay and the CDC
         // invalidator show no state of their own here.
         NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay(_) | NodeId::Invalidator => {}
-        // A second node of these kinds (a topology's `db-2`, `bus-2`, …): the view
-        // holds the first one's state.
-        NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) | NodeId::Flusher(_) => {}
+        // A second node of these kinds (a topology's `db-2`, `bus-2`, …): its state
+        // in `View::more`, drawn as the first's.
+        NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) | NodeId::Flusher(_) => {
+            if let Some(m) = v.more.iter().find(|m| m.id == id) {
+                db_lines(&mut out, v, &m.db, &m.uncommitted, &m.outbox);
+                bus_lines(&mut out, &m.bus, &m.dlq);
+                consumer_lines(&mut out, m.consumer.as_ref());
+                queue_lines(&mut out, &m.queue);
+            }
+        }
     }
     if out.len() > MAX_LINES {
         let more = out.len() - (MAX_LINES - 1);
