@@ -115,7 +115,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let settings = w.bus().settings;
     let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
     match first {
-        BusFact::Absent => said("ignored", format!("There is no {} in this scenario.", n.bus.id.map_or("bus".to_string(), |b| b.to_string()))),
+        BusFact::Absent => said("ignored", "There is no bus in this scenario."),
         BusFact::Logged { ev, offset, .. } => said(
             format!("logged {} at {offset}", ev.id),
             format!(

@@ -105,17 +105,25 @@ struct Many {
 }
 
 impl Many {
+    /// One pass over the nodes: a kind is "many" at its second node.
     fn of(w: &World) -> Many {
-        let n = &w.nodes;
-        Many {
-            services: n.services().nth(1).is_some(),
-            caches: n.caches().nth(1).is_some(),
-            dbs: n.dbs().nth(1).is_some(),
-            relays: n.relays().nth(1).is_some(),
-            buses: n.buses().nth(1).is_some(),
-            consumers: n.consumers().nth(1).is_some(),
-            flushers: n.flushers().nth(1).is_some(),
+        let mut seen = Many::default();
+        let mut many = Many::default();
+        for (id, _) in w.nodes.iter() {
+            let (seen, many) = match id {
+                NodeId::Service(_) => (&mut seen.services, &mut many.services),
+                NodeId::Cache(_) => (&mut seen.caches, &mut many.caches),
+                NodeId::Db(_) => (&mut seen.dbs, &mut many.dbs),
+                NodeId::Relay(_) => (&mut seen.relays, &mut many.relays),
+                NodeId::Bus(_) => (&mut seen.buses, &mut many.buses),
+                NodeId::Consumer(_) => (&mut seen.consumers, &mut many.consumers),
+                NodeId::Flusher(_) => (&mut seen.flushers, &mut many.flushers),
+                _ => continue,
+            };
+            *many |= *seen;
+            *seen = true;
         }
+        many
     }
 
     fn any(self) -> bool {
