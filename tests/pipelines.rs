@@ -455,3 +455,54 @@ fn the_view_shows_every_primary_bus_and_consumer_state() {
         note(&v, bus2)
     );
 }
+
+/// The sandbox builder's "more nodes" form writes topology entries of the scenario
+/// file's format, read by the same reader (a bad one named by entry and field).
+#[test]
+fn the_builder_form_writes_topology_entries_the_reader_checks() {
+    let f = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    };
+    let entries = topology::form_entries(&f(&[
+        ("db-2", "on"),
+        ("db-2-keys", "2, 3"),
+        ("relay-2", "on"),
+        ("consumer-2", "on"),
+    ]));
+    let v = serde_json::Value::Array(entries);
+    assert_eq!(
+        v.to_string(),
+        r#"[{"id":"db-2","keys":[2,3]},{"bus":"bus","db":"db-2","id":"relay-2"},{"id":"cache-2"},{"cache":"cache-2","id":"service-2"},{"bus":"bus","cache":"cache-2","id":"consumer-2"}]"#
+    );
+    assert!(topology::deserialize(v).is_ok());
+    // A second bus for both; a flusher of cache-2.
+    let v = serde_json::Value::Array(topology::form_entries(&f(&[
+        ("bus-2", "on"),
+        ("relay-2", "on"),
+        ("relay-2-bus-2", "on"),
+        ("consumer-2", "on"),
+        ("consumer-2-bus-2", "on"),
+        ("flusher-2", "on"),
+    ])));
+    assert!(v
+        .to_string()
+        .contains(r#"{"bus":"bus-2","db":"db","id":"relay-2"}"#));
+    assert!(topology::deserialize(v).is_ok());
+    // A key that is not a number: the reader names the entry and the field.
+    let v = serde_json::Value::Array(topology::form_entries(&f(&[
+        ("db-2", "on"),
+        ("db-2-keys", "two"),
+    ])));
+    // Read in a file, as the builder does: the line and the field are named.
+    let mut file: serde_json::Value =
+        serde_json::from_str(&example("second-shard-unsubscribed-pool")).unwrap();
+    file["settings"]["topology"] = v;
+    let text = serde_json::to_string_pretty(&file).unwrap();
+    let e = file::from_json(&text).unwrap_err().to_string();
+    assert!(e.contains("line") && e.contains("keys"), "{e}");
+    // Nothing chosen: no entry.
+    assert!(topology::form_entries(&f(&[("db-2-keys", "2")])).is_empty());
+}

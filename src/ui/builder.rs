@@ -5,6 +5,9 @@ use crate::sim::sandbox::{
     from_form, read_count, read_ttl, Guarantee, Pattern, SandboxSpec, MAX_KEYS, MAX_READERS,
     MAX_TTL_MS, MAX_WRITERS,
 };
+use crate::sim::config::topology::form_entries;
+use crate::sim::scenario::code as scenario_code;
+use crate::sim::scenario::file as scenario_file;
 use crate::sim::{Fixes, Run};
 use leptos::prelude::*;
 
@@ -60,13 +63,29 @@ fn SandboxForm() -> impl IntoView {
     };
     let ttl_note = RwSignal::new(None::<String>);
     let parts_note = RwSignal::new(None::<String>);
+    let nodes_error = RwSignal::new(None::<String>);
     let build = move |_| {
-        let (parts, notes) = from_form(&parts_fields());
+        let (parts, notes) = from_form(&parts_fields("sandbox-parts"));
         parts_note.set((!notes.is_empty()).then(|| notes.join(" ")));
         spec.update_untracked(|s| s.parts = parts);
         let spec = spec.get_untracked().clamped();
-        let scenario = spec.scenario();
-        a.replace(Run::new_sandbox(spec, Fixes::none(), scenario.seed));
+        let entries = form_entries(&parts_fields("sandbox-nodes"));
+        if entries.is_empty() {
+            nodes_error.set(None);
+            let scenario = spec.scenario();
+            a.replace(Run::new_sandbox(spec, Fixes::none(), scenario.seed));
+        } else {
+            // More nodes: the sandbox as a scenario file with these topology entries,
+            // read as an opened file is (its errors, its `s=` link).
+            match with_nodes(&spec, entries) {
+                Ok(scenario) => {
+                    nodes_error.set(None);
+                    scenario_code::make(scenario);
+                    a.replace(Run::new(scenario, Fixes::none(), scenario.seed));
+                }
+                Err(e) => return nodes_error.set(Some(e)),
+            }
+        }
         super::browser::scroll_to_top();
     };
     view! {
@@ -112,6 +131,9 @@ fn SandboxForm() -> impl IntoView {
                 </select>
             </label>
             <fieldset class="parts" data-testid="sandbox-parts" inner_html=PARTS></fieldset>
+            <fieldset class="parts" data-testid="sandbox-nodes" inner_html=NODES></fieldset>
+            <p class="import-error" role="alert" data-testid="sandbox-field-note" data-field="nodes"
+                hidden=move || nodes_error.with(Option::is_none)>{move || nodes_error.get().unwrap_or_default()}</p>
             <small class="field-note" role="status" data-testid="sandbox-field-note" data-field="parts"
                 hidden=move || parts_note.with(Option::is_none)>{move || parts_note.get().unwrap_or_default()}</small>
             <button class="primary" data-testid="sandbox-build" on:click=build>"Build and load"</button>
@@ -137,13 +159,47 @@ const PARTS: &str = "<legend>Production parts (on top of the pattern)</legend>\
 <div class=\"part\"><label><input type=\"checkbox\" data-part=\"region\"> Second region (clients there, 30 ms away)</label>\
 <label><input type=\"checkbox\" data-part=\"remote-marker\"> remote markers</label></div>";
 
-/// The parts fieldset's inputs as `(name, value)`: a checked box as `"on"`, a number
-/// as its text; an unchecked box is left out.
-fn parts_fields() -> Vec<(String, String)> {
+/// More nodes, as topology entries of the scenario file format
+/// (`topology::form_entries`): a second primary owning keys, a second bus, relay,
+/// consumer and flusher. Fixed markup, like `PARTS`.
+const NODES: &str = "<legend>More nodes (topology entries, as in a scenario file)</legend>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"db-2\"> Second primary db-2 (a shard)</label>\
+<label>owns keys <input type=\"text\" size=\"6\" value=\"2\" data-part=\"db-2-keys\"></label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"bus-2\"> Second bus bus-2</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"relay-2\"> relay-2 (reads db-2's outbox, or db's)</label>\
+<label><input type=\"checkbox\" data-part=\"relay-2-bus-2\"> publishes to bus-2</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"consumer-2\"> consumer-2 (deletes in cache-2, which service-2 fills)</label>\
+<label><input type=\"checkbox\" data-part=\"consumer-2-bus-2\"> reads bus-2</label></div>\
+<div class=\"part\"><label><input type=\"checkbox\" data-part=\"flusher-2\"> flusher-2 (drains cache-2's write-behind queue)</label></div>";
+
+/// The sandbox `spec` as a scenario file with the topology `entries` added, read as
+/// an opened scenario file is: a bad entry gets the reader's message (the line, the
+/// column, the entry and the field).
+fn with_nodes(
+    spec: &SandboxSpec,
+    entries: Vec<serde_json::Value>,
+) -> Result<&'static crate::sim::scenario::Scenario, String> {
+    let file = spec.scenario_file();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&file.to_json()).map_err(|e| e.to_string())?;
+    let settings = &mut v["settings"];
+    match settings.get_mut("topology").and_then(|t| t.as_array_mut()) {
+        Some(t) => t.extend(entries),
+        None => settings["topology"] = serde_json::Value::Array(entries),
+    }
+    let text = serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?;
+    scenario_file::from_json(&text)
+        .map(scenario_file::ScenarioFile::into_scenario)
+        .map_err(|e| format!("More nodes: {e}. The scenario on screen is unchanged."))
+}
+
+/// A fieldset's inputs (`data-testid` = `testid`) as `(name, value)`: a checked box as
+/// `"on"`, a number or text as its text; an unchecked box is left out.
+fn parts_fields(testid: &str) -> Vec<(String, String)> {
     use wasm_bindgen::JsCast;
     let Some(list) = web_sys::window()
         .and_then(|w| w.document())
-        .and_then(|d| d.query_selector_all("[data-testid=sandbox-parts] [data-part]").ok())
+        .and_then(|d| d.query_selector_all(&format!("[data-testid={testid}] [data-part]")).ok())
     else {
         return Vec::new();
     };

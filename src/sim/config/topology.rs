@@ -375,6 +375,55 @@ mod opt_node_id {
     }
 }
 
+/// The sandbox builder's "more nodes" form as topology entries in the scenario file's
+/// format (`{"id": "db-2", "keys": [2]}`, …), for the builder to add to the file it
+/// writes. `fields` holds each checked box as `(name, "on")` and each text field as
+/// `(name, text)`. Names: `db-2` with `db-2-keys` (the keys it owns, by number: "2 3");
+/// `bus-2`; `relay-2` (it reads `db-2`'s outbox when `db-2` is chosen, else `db`'s)
+/// with `relay-2-bus-2` (it publishes to `bus-2`, else to `bus`); `consumer-2` with
+/// `consumer-2-bus-2`; `flusher-2`. A consumer or flusher of `cache-2` brings
+/// `cache-2` and `service-2`, which fills it. What is wrong (a key that is not a
+/// number, a route to a bus the topology lacks) is left for the scenario file's reader
+/// to say, naming the entry and the field, as it does for a file.
+pub fn form_entries(fields: &[(String, String)]) -> Vec<serde_json::Value> {
+    use serde_json::{json, Value};
+    let on = |name: &str| fields.iter().any(|(n, v)| n == name && v == "on");
+    let bus = |name: &str| if on(name) { "bus-2" } else { "bus" };
+    let mut out = Vec::new();
+    if on("db-2") {
+        let text = fields
+            .iter()
+            .find(|(n, _)| n == "db-2-keys")
+            .map_or("", |(_, v)| v.as_str());
+        // Each key by number; a word that is not one goes as it is, for the reader.
+        let keys: Vec<Value> = text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|k| !k.is_empty())
+            .take(64)
+            .map(|k| k.parse::<u16>().map_or(json!(k), |n| json!(n)))
+            .collect();
+        out.push(json!({ "id": "db-2", "keys": keys }));
+    }
+    if on("bus-2") {
+        out.push(json!({ "id": "bus-2" }));
+    }
+    if on("relay-2") {
+        let db = if on("db-2") { "db-2" } else { "db" };
+        out.push(json!({ "id": "relay-2", "db": db, "bus": bus("relay-2-bus-2") }));
+    }
+    if on("consumer-2") || on("flusher-2") {
+        out.push(json!({ "id": "cache-2" }));
+        out.push(json!({ "id": "service-2", "cache": "cache-2" }));
+    }
+    if on("consumer-2") {
+        out.push(json!({ "id": "consumer-2", "bus": bus("consumer-2-bus-2"), "cache": "cache-2" }));
+    }
+    if on("flusher-2") {
+        out.push(json!({ "id": "flusher-2", "cache": "cache-2" }));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -363,6 +363,13 @@ export class DrivePage extends ScenarioPage {
     else await input.fill(String(value));
   }
 
+  /** Sets an input of the sandbox's "more nodes" fieldset (`db-2`, `db-2-keys`, `relay-2`, …). */
+  async setSandboxNode(name, value) {
+    const input = this.page.locator(`${tid('sandbox-nodes')} [data-part="${name}"]`);
+    if (typeof value === 'boolean') await input.setChecked(value);
+    else await input.fill(String(value));
+  }
+
   /** Chooses the sandbox's pattern. */
   async setSandboxPattern(id) {
     await this.sandbox().locator('select').first().selectOption(id);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { useApp, REPO_ROOT, tmpPath } from '../lib/harness.mjs';
 import { ScreenPage } from '../pages/ScreenPage.mjs';
 import { ScenarioFilePage } from '../pages/ScenarioFilePage.mjs';
+import { DrivePage } from '../pages/DrivePage.mjs';
 
 const { withPage } = useApp();
 
@@ -76,3 +77,98 @@ for (const viewport of [
     }, { viewport });
   });
 }
+
+/** Steps forward until the narration starts with `start` (at most `max` steps). */
+async function stepUntil(sp, start, max = 80) {
+  for (let i = 0; i < max; i++) {
+    if ((await sp.narration()).startsWith(start)) return;
+    await sp.stepForward();
+  }
+  assert.fail(`no step narrated "${start}…" in ${max} steps`);
+}
+
+// The second shard's nodes show their own state, like the first's: db-2's box its rows
+// and its unpublished outbox row, the database panel db-2's rows (`data-db="db-2"`),
+// consumer-2's box the event it is handling. Light and dark screenshots at both steps.
+for (const viewport of [
+  { width: 1280, height: 720 },
+  { width: 390, height: 844 },
+]) {
+  test(`db-2's rows and consumer-2's event are shown at ${viewport.width}x${viewport.height}`, async (t) => {
+    await withPage(async (scenarioPage, page) => {
+      const sp = ScreenPage.from(scenarioPage);
+      const fp = ScenarioFilePage.from(scenarioPage);
+      await sp.goto({ scenario: 'dual-write-crash' });
+      await fp.openScenarioFile(twoShards(), 'two-shards');
+      const shots = async (name) => {
+        for (const theme of ['light', 'dark']) {
+          assert.equal(await sp.setTheme(theme), theme);
+          const shot = tmpPath(`two-shards-${name}-${viewport.width}-${theme}.png`);
+          await page.mouse.move(0, 0);
+          await page.screenshot({ path: shot, animations: 'disabled', fullPage: viewport.width < 1280 });
+          t.diagnostic(`screenshot: ${shot}`);
+        }
+      };
+      await stepUntil(sp, 'db-2 (the shard that owns user:2) commits user:2 = v2');
+      const db2 = await sp.nodeText('db-2');
+      assert.match(db2, /user:2 = v2/, db2);
+      assert.match(db2, /outbox e1002 unpublished/, db2);
+      assert.match(db2, /1 row, 1 unpublished outbox/, db2);
+      const rows = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="db-row"]')].map((r) => [
+          r.getAttribute('data-db'),
+          r.getAttribute('data-key'),
+          r.getAttribute('data-value'),
+        ]),
+      );
+      assert.deepEqual(rows, [['db', 'user:1', 'v1'], ['db-2', 'user:2', 'v2']]);
+      await shots('db-2-commits');
+      await stepUntil(sp, 'consumer-2 receives e1002');
+      const c2 = await sp.nodeText('consumer-2');
+      assert.match(c2, /handling e1002/, c2);
+      assert.match(await sp.nodeText('relay-2'), /publishing/);
+      await shots('consumer-2-deletes');
+    }, { viewport });
+  });
+}
+
+// The sandbox builder offers the new topology entries: a second primary owning a key,
+// its relay and a second consumer. Built, it runs as a scenario file with those
+// entries; a key that is not a number is refused with the reader's words (line, field),
+// and the scenario on screen is kept.
+test('the sandbox builds a second shard with its relay and a second consumer', async (t) => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    const dp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race' });
+    await dp.openSandbox();
+    await dp.setSandboxPattern('outbox');
+    // Pub/Sub: a durable log has one consumer (a second is refused).
+    await dp.sandbox().locator('select').nth(1).selectOption('at-most-once');
+    await dp.setSandboxField('keys', 2);
+    await dp.setSandboxNode('db-2', true);
+    await dp.setSandboxNode('db-2-keys', 'two');
+    await dp.el('sandbox-build').click();
+    const note = page.locator('[data-testid="sandbox-field-note"][data-field="nodes"]');
+    await note.waitFor({ state: 'visible' });
+    const said = await note.textContent();
+    assert.match(said, /line \d+, column \d+, field `settings\.topology\[\d+\]\.keys\[1\]`/, said);
+    assert.equal(await sp.scenarioId(), 'stale-set-race', 'the scenario on screen is kept');
+    await dp.setSandboxNode('db-2-keys', '2');
+    await dp.setSandboxNode('relay-2', true);
+    await dp.setSandboxNode('consumer-2', true);
+    await dp.el('sandbox-build').click();
+    await dp.waitScenario('my-outbox');
+    assert.ok(await note.isHidden(), 'no error once the entries are right');
+    const ids = (await sp.nodes()).map((n) => n.node);
+    for (const id of ['db-2', 'relay-2', 'consumer-2', 'cache-2', 'service-2']) {
+      assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    }
+    assert.ok(new URL(page.url()).searchParams.get('s'), 'the built scenario travels in s=');
+    await sp.runToEnd();
+    const shot = tmpPath('sandbox-second-shard.png');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: shot, animations: 'disabled' });
+    t.diagnostic(`screenshot: ${shot}`);
+  });
+});
