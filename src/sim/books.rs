@@ -280,10 +280,11 @@ impl Invariant {
                     let want = world.expected(copy.key);
                     if copy.entry.version != want {
                         return Err(format!(
-                            "{} holds {}={} but the database has {want}",
+                            "{} holds {}={} but {} has {want}",
                             copy.holder_words(),
                             copy.key,
-                            copy.entry.version
+                            copy.entry.version,
+                            primary_words(world, copy.key)
                         ));
                     }
                 }
@@ -298,7 +299,8 @@ impl Invariant {
                         .any(|(_, c)| c.queued(*key).is_some_and(|q| q >= *version));
                     if have < *version && !queued {
                         return Err(format!(
-                            "{key}={version} was acknowledged but the database has {have} and no queue holds it"
+                            "{key}={version} was acknowledged but {} has {have} and no queue holds it",
+                            primary_words(world, *key)
                         ));
                     }
                 }
@@ -464,5 +466,17 @@ mod tests {
         // 0,10,20,99 fall in [0,100); 100 pushes 0 out
         assert_eq!(m.db_reads_peak, 4);
         assert!(books.recent_db_reads_ms.len() <= 4);
+    }
+}
+
+/// The primary that owns `key`, in words: "the database", or its id where the
+/// topology has several (`db-2`).
+fn primary_words(world: &World, key: crate::sim::ids::Key) -> String {
+    if world.nodes.dbs().nth(1).is_some() {
+        crate::sim::config::Shards::of(&world.config.topology)
+            .owner(key)
+            .to_string()
+    } else {
+        "the database".to_string()
     }
 }
