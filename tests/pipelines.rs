@@ -59,7 +59,10 @@ fn a_second_shard_its_relay_and_a_second_pool_route_by_id() {
     // The event's id is db-2's log sequence number (from 1001).
     assert!(r.trace().contains("e1002"), "{}", r.trace());
     let stale = Invariant::CacheMatchesDb.check(w).unwrap_err();
-    assert!(stale.contains("cache-2 holds user:2=v1 but db-2 has v2"), "{stale}");
+    assert!(
+        stale.contains("cache-2 holds user:2=v1 but db-2 has v2"),
+        "{stale}"
+    );
     // The fix subscribes consumer-2, which deletes in cache-2: every copy matches
     // the primary that owns its key, and no event is lost.
     let r = run(&text, Some("subscribe-pool-2"));
