@@ -451,6 +451,18 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
     publishing || in_net || in_outbox || in_log || in_hand
 }
 
+/// The primary that owns `key`, in words: "the database", or its id where the
+/// topology has several (`db-2`).
+fn primary_words(world: &World, key: crate::sim::ids::Key) -> String {
+    if world.nodes.dbs().nth(1).is_some() {
+        crate::sim::config::Shards::of(&world.config.topology)
+            .owner(key)
+            .to_string()
+    } else {
+        "the database".to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,17 +478,5 @@ mod tests {
         // 0,10,20,99 fall in [0,100); 100 pushes 0 out
         assert_eq!(m.db_reads_peak, 4);
         assert!(books.recent_db_reads_ms.len() <= 4);
-    }
-}
-
-/// The primary that owns `key`, in words: "the database", or its id where the
-/// topology has several (`db-2`).
-fn primary_words(world: &World, key: crate::sim::ids::Key) -> String {
-    if world.nodes.dbs().nth(1).is_some() {
-        crate::sim::config::Shards::of(&world.config.topology)
-            .owner(key)
-            .to_string()
-    } else {
-        "the database".to_string()
     }
 }
