@@ -19,8 +19,31 @@
 //! transitions, depth 53), about 45 s of CPU at `opt-level = 3`. The page's search
 //! stops at a million states and says it is not complete.
 #![cfg(not(debug_assertions))]
+use cachescope::sim::search::Report;
 use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel, STALE_SET};
-use cachescope::sim::{scenarios, Fixes, Invariant, Run};
+use cachescope::sim::{scenarios, Event, Fixes, Invariant, Run, World};
+
+/// Each broken invariant's name and the length of its shortest counterexample.
+fn broken(report: &Report<Event>) -> Vec<(&'static str, usize)> {
+    report
+        .violations
+        .iter()
+        .map(|v| (v.name, v.path.len()))
+        .collect()
+}
+
+/// The first counterexample is the stale-set race, and it replays through the ordinary
+/// replay to a run that has ended with the cache and the database apart.
+fn replays_to_the_stale_set_race(run: &Run, start: &World, report: &Report<Event>) -> Run {
+    let v = &report.violations[0];
+    assert_eq!(teaches(start, &v.path), Some(STALE_SET));
+    let replayed = run
+        .replayed(&v.path)
+        .unwrap_or_else(|(i, e)| panic!("choice {i} does not replay: {e:?}"));
+    assert!(replayed.at_end(), "the counterexample ends the run");
+    assert!(Invariant::CacheMatchesDb.check(replayed.world()).is_err());
+    replayed
+}
 
 #[test]
 fn cdc_invalidation_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
@@ -43,26 +66,13 @@ fn cdc_invalidation_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
     );
     assert_eq!((report.states, report.ends), (837_637, 516));
     assert_eq!(report.depth, 35);
-    let broken: Vec<(&str, usize)> = report
-        .violations
-        .iter()
-        .map(|v| (v.name, v.path.len()))
-        .collect();
     assert_eq!(
-        broken,
+        broken(&report),
         [("cache-matches-db", 17)],
         "no-lost-event holds in every interleaving"
     );
 
-    // The counterexample is the stale-set race, and it replays through the ordinary
-    // replay to a run that has ended with the cache and the database apart.
-    let v = &report.violations[0];
-    assert_eq!(teaches(&start, &v.path), Some(STALE_SET));
-    let replayed = run
-        .replayed(&v.path)
-        .unwrap_or_else(|(i, e)| panic!("choice {i} does not replay: {e:?}"));
-    assert!(replayed.at_end(), "the counterexample ends the run");
-    assert!(Invariant::CacheMatchesDb.check(replayed.world()).is_err());
+    let replayed = replays_to_the_stale_set_race(&run, &start, &report);
     assert!(Invariant::NoLostEvent.check(replayed.world()).is_ok());
 }
 
@@ -89,17 +99,6 @@ fn hybrid_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
     assert!(report.time_shift);
     assert_eq!((report.states, report.ends), (6_798_567, 5));
     assert_eq!(report.depth, 53);
-    let broken: Vec<(&str, usize)> = report
-        .violations
-        .iter()
-        .map(|v| (v.name, v.path.len()))
-        .collect();
-    assert_eq!(broken, [("cache-matches-db", 49)]);
-    let v = &report.violations[0];
-    assert_eq!(teaches(&start, &v.path), Some(STALE_SET));
-    let replayed = run
-        .replayed(&v.path)
-        .unwrap_or_else(|(i, e)| panic!("choice {i} does not replay: {e:?}"));
-    assert!(replayed.at_end(), "the counterexample ends the run");
-    assert!(Invariant::CacheMatchesDb.check(replayed.world()).is_err());
+    assert_eq!(broken(&report), [("cache-matches-db", 49)]);
+    replays_to_the_stale_set_race(&run, &start, &report);
 }

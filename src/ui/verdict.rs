@@ -48,30 +48,25 @@ pub fn summary(found: &Found, faults: u8) -> String {
     // Every invariant but read-your-writes is judged at a run's end (the catalog's
     // rules): with no end state reached, those were never judged, and the page must
     // not call them unbroken.
+    let names: Vec<&str> = found
+        .violations
+        .iter()
+        .map(|v| v.invariant.as_str())
+        .collect();
+    let broken = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" Broken in some interleaving: {}.", names.join(", "))
+    };
     let verdict = if found.ends == 0 {
-        let some = if found.violations.is_empty() {
-            String::new()
-        } else {
-            let names: Vec<&str> = found
-                .violations
-                .iter()
-                .map(|v| v.invariant.as_str())
-                .collect();
-            format!(" Broken in some interleaving: {}.", names.join(", "))
-        };
         format!(
-            "{some} No end state was reached, so the invariants judged at a run's end (every one but \
+            "{broken} No end state was reached, so the invariants judged at a run's end (every one but \
              read-your-writes) were never judged: the search says nothing of them."
         )
-    } else if found.violations.is_empty() {
+    } else if names.is_empty() {
         format!(" No violation in {} states.", found.states)
     } else {
-        let names: Vec<&str> = found
-            .violations
-            .iter()
-            .map(|v| v.invariant.as_str())
-            .collect();
-        format!(" Broken in some interleaving: {}.", names.join(", "))
+        broken
     };
     scope + &verdict
 }
