@@ -4,8 +4,9 @@
 //! component reads a `sim::view::View` (or the `Run`'s records) and every control calls
 //! one method of `Run`; the state shown changes synchronously with the control.
 //!
-//! `markup`, `paint` and `figure` write the display-only parts as text and compile
-//! natively (their tests run under `cargo test`); the rest is the browser's.
+//! `markup`, `paint` and `figure` write the display-only parts as text, and `verdict`
+//! the explorer's result in words; they compile natively (their tests run under
+//! `cargo test`); the rest is the browser's.
 pub mod chapters;
 pub mod figure;
 pub mod layout;
