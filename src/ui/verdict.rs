@@ -78,13 +78,12 @@ mod tests {
     use crate::sim::search::msg::{Reply, Request};
     use crate::sim::{link, scenarios, Fixes, Run};
 
-    /// A real search of `id` (no fault placed) within `max_states`, as the page reads
-    /// the worker's result.
-    fn search(id: &str, max_states: usize) -> Found {
-        let run = Run::with_default_seed(scenarios::find(id).unwrap(), Fixes::none());
+    /// A real search of `run`'s setup with up to `faults` placed, within
+    /// `max_states`, as the page reads the worker's result.
+    fn search_run(run: &Run, faults: u8, max_states: usize) -> Found {
         let request = Request {
-            link: link::setup_query(&run),
-            faults: 0,
+            link: link::setup_query(run),
+            faults,
             max_states,
         };
         let mut job = Job::new(&request).expect("the page's own setup");
@@ -98,6 +97,12 @@ mod tests {
             Some(Reply::Result(found)) => found,
             other => panic!("a result message, not {other:?}"),
         }
+    }
+
+    /// The same for scenario `id` with no fix and no fault placed.
+    fn search(id: &str, max_states: usize) -> Found {
+        let run = Run::with_default_seed(scenarios::find(id).unwrap(), Fixes::none());
+        search_run(&run, 0, max_states)
     }
 
     /// hybrid's runs end past depth 40, so a search stopped at 2,000 states reaches no
@@ -131,21 +136,7 @@ mod tests {
         let s = scenarios::find("stale-set-race").unwrap();
         let fixes = Fixes::parse(s, ["lease"]).unwrap();
         let run = Run::with_default_seed(s, fixes);
-        let request = Request {
-            link: link::setup_query(&run),
-            faults: 1,
-            max_states: 100_000,
-        };
-        let mut job = Job::new(&request).expect("the page's own setup");
-        // Bounded: 200 slices of 500 states.
-        for _ in 0..200 {
-            if job.step(500).done {
-                break;
-            }
-        }
-        let Some(Reply::Result(found)) = Reply::decode(&job.result_message(1)) else {
-            panic!("a result message");
-        };
+        let found = search_run(&run, 1, 100_000);
         assert!(found.complete);
         let c = found.violations.first().expect("a fault breaks the lease");
         let events = crate::sim::codec::decode(&run, &c.code).expect("its run code reads");
