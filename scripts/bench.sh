@@ -8,6 +8,10 @@
 #   3. frame time while playing at the highest speed (rAF deltas and main-thread work
 #      per frame: median, p95) for BENCH_SECONDS (3) s
 #   4. native events/second: cargo run --release --example bench (if examples/bench.rs)
+#   5. quiet-mode events/second in headless Chromium (the search's Web Worker runs
+#      examples/bench.rs's catalog mix, sim::bench) beside the native figure of the
+#      same profile (--profile search) and the same events, with the wasm/native
+#      ratio: tests/e2e/quiet-bench.mjs (QUIET_BENCH_EVENTS, QUIET_BENCH_RUNS)
 # SKIP_BUILD=1 reuses dist/ as it is. BENCH_JSON=file also saves the browser numbers.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,3 +39,7 @@ else
   echo
   echo "===== native: no examples/bench.rs, skipped"
 fi
+
+echo
+echo "===== quiet mode in the browser and natively (tests/e2e/quiet-bench.mjs)"
+(cd "$E2E_DIR" && node quiet-bench.mjs "$REPO_ROOT/dist")

@@ -6,6 +6,11 @@
 //! It says `kind=ready` once loaded, then runs each request to its end in slices,
 //! posting progress at most every 100 ms, then the result (`sim::search::msg` has the
 //! messages). It never stops on its own: the page cancels by terminating it.
+//!
+//! It also answers `kind=bench&events=N&mode=quiet|narrated` (`sim::bench`: the native
+//! benchmark's catalog mix, timed with `performance.now()`), so that
+//! `tests/e2e/quiet-bench.mjs` measures the same events in the browser as
+//! `examples/bench.rs` natively, in a build of the same profile (`search`).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -26,6 +31,9 @@ fn main() {
     let me = scope.clone();
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
         let text = ev.data().as_string().unwrap_or_default();
+        if let Some(request) = cachescope::sim::bench::Request::decode(&text) {
+            return post(&me, bench(request));
+        }
         let job = Request::decode(&text).and_then(|r| Job::new(&r));
         let mut job = match job {
             Ok(job) => job,
@@ -47,6 +55,32 @@ fn main() {
             }
         }
     });
+    /// Runs the benchmark's mix; its start states are built before the clock starts.
+    fn bench(request: Result<cachescope::sim::bench::Request, String>) -> String {
+        use cachescope::sim::bench::{reply, Mix};
+        let request = match request {
+            Ok(r) => r,
+            Err(e) => return job::error_message(&e),
+        };
+        // `performance.now()` of the worker's scope (microseconds where the browser
+        // allows); read through js_sys, so the page's web-sys features stay as they are.
+        let now = || -> f64 {
+            let perf = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+                .unwrap_or(JsValue::UNDEFINED);
+            js_sys::Reflect::get(&perf, &"now".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+                .and_then(|f| f.call0(&perf).ok())
+                .and_then(|v| v.as_f64())
+                .unwrap_or_else(js_sys::Date::now)
+        };
+        let mut mix = Mix::new();
+        let start = now();
+        let tally = mix.run(request.events, request.quiet);
+        let ms = now() - start;
+        reply(&request, mix.variants(), tally, ms)
+    }
+
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     post(&scope, "kind=ready".to_string());

@@ -11,6 +11,7 @@
 //! a run can be snapshotted, stepped back, replayed and searched.
 mod act;
 mod behind;
+pub mod bench;
 pub mod books;
 pub mod bus;
 pub mod cache;
