@@ -11,6 +11,8 @@ pub use super::world::NodeStatus;
 mod build;
 /// The primaries, buses, consumers and flushers beyond the first (`View::more`).
 mod more;
+/// Each storage and pipeline node's state as rows (`View::of` and `View::more`).
+mod rows;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NodeView {

@@ -2,13 +2,11 @@
 //! `view.rs`). Every node of the topology is read by its id: each cache node's keys,
 //! each service's requests, and the lines between them (each client's service, each
 //! service's cache and where its misses read).
+use super::rows::{bus, consumer, dlq, outbox, queue, rows, uncommitted};
 use super::*;
 use crate::sim::books::{Invariant, Metric};
-use crate::sim::bus::Bus;
 use crate::sim::cache::Cache;
 use crate::sim::config::NO_TTL;
-use crate::sim::consumer::Consumer;
-use crate::sim::db::Db;
 use crate::sim::ids::{Key, Version};
 use crate::sim::scenario::Scenario;
 use crate::sim::world::World;
@@ -350,110 +348,6 @@ fn requests(world: &World) -> Vec<RequestView> {
                 client: f.client,
                 text,
             }
-        })
-        .collect()
-}
-
-/// A primary's committed rows.
-pub(super) fn rows(db: &Db) -> Vec<DbRowView> {
-    db.rows
-        .iter()
-        .map(|(k, v)| DbRowView {
-            key: k.to_string(),
-            value: v.to_string(),
-            version: v.0,
-        })
-        .collect()
-}
-
-/// A primary's open transactions' changes.
-pub(super) fn uncommitted(db: &Db) -> Vec<String> {
-    db.txns
-        .iter()
-        .map(|t| format!("{}: {} = {} uncommitted", t.client, t.key, t.version))
-        .collect()
-}
-
-/// A bus's dead-letter queue.
-pub(super) fn dlq(bus: &Bus) -> Vec<DlqView> {
-    bus.dlq
-        .iter()
-        .map(|e| DlqView {
-            event_id: e.ev.id.to_string(),
-            key: e.ev.key.to_string(),
-            value: e.ev.version.to_string(),
-            version: e.ev.version.0,
-            failures: e.failures,
-        })
-        .collect()
-}
-
-/// A cache node's write-behind queue.
-pub(super) fn queue(cache: &Cache) -> Vec<QueueItemView> {
-    cache
-        .queue
-        .iter()
-        .map(|q| QueueItemView {
-            key: q.key.to_string(),
-            value: q.version.to_string(),
-            version: q.version.0,
-            in_flight: q.in_flight,
-            durable: cache.log.contains(&(q.key, q.version)),
-        })
-        .collect()
-}
-
-/// A consumer's memory.
-pub(super) fn consumer(c: &Consumer) -> ConsumerView {
-    ConsumerView {
-        inbox: c.inbox.iter().map(|(ev, _)| ev.id.to_string()).collect(),
-        handling: c.busy.map(|(ev, _, _)| ev.id.to_string()),
-        // Only the memory the consumer really keeps: an idempotent consumer its
-        // processed ids, a version-aware one the newest version applied per key. A
-        // plain consumer remembers neither, so neither is shown.
-        processed: c
-            .processed
-            .iter()
-            .filter(|_| c.settings.idempotent)
-            .map(|id| id.to_string())
-            .collect(),
-        applied: c
-            .applied
-            .iter()
-            .filter(|_| c.settings.versioned)
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect(),
-    }
-}
-
-pub(super) fn outbox(db: &Db) -> Vec<OutboxRowView> {
-    db.outbox
-        .iter()
-        .map(|r| OutboxRowView {
-            event_id: r.id(),
-            aggregate_type: r.aggregate_type().to_string(),
-            aggregate_id: r.aggregate_id(),
-            kind: r.kind().to_string(),
-            payload: r.payload(),
-            published: r.published,
-        })
-        .collect()
-}
-
-pub(super) fn bus(bus: &Bus) -> Vec<BusMessageView> {
-    let offset = bus.offset();
-    bus.log
-        .iter()
-        .enumerate()
-        .map(|(i, e)| BusMessageView {
-            event_id: e.ev.id.to_string(),
-            key: e.ev.key.to_string(),
-            value: e.ev.version.to_string(),
-            version: e.ev.version.0,
-            offset: i as u32,
-            state: e.state.name(),
-            failures: e.failures,
-            committed: (i as u32) < offset,
         })
         .collect()
 }
