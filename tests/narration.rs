@@ -153,7 +153,10 @@ fn random_run(id: &str, fixes: &[&str], seed: u64, faults: bool) -> Run {
 
 #[path = "narration/claims.rs"]
 mod claims;
-use claims::{ending_errors, ending_text_errors, step_errors};
+#[path = "narration/endings.rs"]
+mod endings;
+use claims::step_errors;
+use endings::{ending_errors, ending_text_errors};
 
 fn check_words(runs: &[Run]) {
     let mut wrong = Vec::new();
