@@ -67,6 +67,23 @@ fn cdn_over_pools() -> &'static cachescope::sim::Scenario {
     )
 }
 
+/// The CDN purge race over two primaries: `db-2` is the shard that owns `user:1`
+/// (docs/scenarios.md's `{"id": "db-2", "keys": [...]}`), so the edge's words about the
+/// database's row are about db-2's.
+fn cdn_over_shards() -> &'static cachescope::sim::Scenario {
+    let s = scenarios::find("cdn-purge-race").unwrap();
+    let text = file::to_json(s)
+        .replace("\"id\": \"cdn-purge-race\"", "\"id\": \"cdn-over-shards\"")
+        .replacen(
+            "\"topology\": [",
+            "\"topology\": [\n      {\"id\": \"db-2\", \"keys\": [1]},",
+            1,
+        );
+    file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .into_scenario()
+}
+
 /// The multi-node scenarios: the second region of the catalog, with and without its
 /// fix, two cache pools in three stories, near caches with and without tracking, a
 /// CDN edge in front of the second pool.
@@ -442,4 +459,72 @@ fn one_service_and_one_cache_keep_their_common_names() {
     let text: String = run.records().iter().map(|r| r.narration.as_str()).collect();
     assert!(text.contains("The cache has no user:1"), "{text}");
     assert!(!text.contains("service-2") && !text.contains("cache-2"));
+}
+
+/// Over two primaries, the CDN edge names the one that owns the key (db-2) where it
+/// says what the database has, and what it says db-2 has is db-2's row; in every order
+/// of the story and with each fix. With one primary it keeps "the database"
+/// (cdn-purge-race's snapshot is unchanged).
+#[test]
+fn the_cdn_edge_names_the_primary_that_owns_the_key() {
+    let s = cdn_over_shards();
+    let db2 = NodeId::parse("db-2").unwrap();
+    let mut combos = vec![Fixes::none()];
+    combos.extend(s.fixes.iter().map(|f| Fixes::parse(s, [f.id]).unwrap()));
+    let (mut named, mut steps) = (0, 0);
+    for fixes in combos {
+        for seed in 0..8u64 {
+            let mut run = Run::new(s, fixes.clone(), s.seed);
+            let mut rng = Rng::new(seed.wrapping_mul(7919).wrapping_add(3));
+            // Bounded: a run has at most MAX_STEPS steps; seed 0 is the story's order.
+            for _ in 0..cachescope::sim::run::MAX_STEPS {
+                let w = run.world().clone();
+                let enabled = w.enabled();
+                if enabled.is_empty() {
+                    break;
+                }
+                let event = match seed {
+                    0 => enabled[0],
+                    _ => enabled[rng.below(enabled.len() as u64) as usize],
+                };
+                if run.fire(event).is_err() {
+                    break;
+                }
+            }
+            for (i, rec) in run.records().iter().enumerate() {
+                if rec.actor != NodeId::Cdn {
+                    continue;
+                }
+                steps += 1;
+                let text = &rec.narration;
+                let where_ = format!("{:?} seed {seed} step {}: {text}", fixes.ids(), i + 1);
+                assert!(
+                    !text.contains("the database") && !text.contains("The database"),
+                    "{where_}"
+                );
+                let row = |w: &World| w.nodes.db(db2).unwrap().read(Key(1));
+                let (before, after) = (run.state(i).unwrap(), run.state(i + 1).unwrap());
+                for claim in [" db-2 has v", "db-2 already has v"] {
+                    for (at, _) in text.match_indices(claim) {
+                        let digits: String = text[at + claim.len()..]
+                            .chars()
+                            .take_while(|c| c.is_ascii_digit())
+                            .collect();
+                        let v = Version(digits.parse().unwrap());
+                        assert!(v == row(after) || v == row(before), "{where_}");
+                        named += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(steps > 50, "only {steps} steps of the edge");
+    assert!(named >= 8, "only {named} sentences name db-2's row");
+    // One primary: the edge's words keep "the database".
+    let one = scenarios::find("cdn-purge-race").unwrap();
+    let mut run = Run::new(one, Fixes::none(), one.seed);
+    run.run_to_end();
+    let text: String = run.records().iter().map(|r| r.narration.as_str()).collect();
+    assert!(text.contains("The database already has v2"), "{text}");
+    assert!(!text.contains("db-2"));
 }

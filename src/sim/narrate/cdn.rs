@@ -20,14 +20,14 @@ fn secs(ms: u64) -> String {
     }
 }
 
-/// What the origin's own cache holds of `key` now, where it is older than the
-/// database's row: the purge-race's cause, read off the state (`None`: it is fresh or
-/// holds nothing).
+/// What the origin's own cache holds of `key` now, where it is older than the row of
+/// the primary that owns `key`: the purge-race's cause, read off the state (`None`: it
+/// is fresh or holds nothing).
 fn origin_stale(w: &World, key: Key) -> Option<(NodeId, Version)> {
     let origin = w.nodes.cdn(NodeId::Cdn)?.settings.origin;
     let cache = w.nodes.service(origin)?.settings.cache;
     let held = w.nodes.cache(cache)?.live(key, w.now_ms)?.version;
-    (held < w.db().read(key)).then_some((cache, held))
+    (held < w.primary_of(key).read(key)).then_some((cache, held))
 }
 
 /// How long, in words (`60 s`, `250 ms`).
@@ -54,12 +54,14 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             age_ms,
             expires_ms,
         } => {
-            let db = w.db().read(key);
+            // The row of the primary that owns `key` ("the database", or `db-2` where
+            // there are several).
+            let (the_db, db) = (n.db_of(key), w.primary_of(key).read(key));
             let verdict = if version == db {
-                format!("the database has {db} too")
+                format!("{the_db} has {db} too")
             } else {
                 format!(
-                    "but the database has {db}: a stale copy, served until it expires at {expires_ms} ms or is purged"
+                    "but {the_db} has {db}: a stale copy, served until it expires at {expires_ms} ms or is purged"
                 )
             };
             said(
@@ -110,7 +112,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             } else {
                 format!("Cache-Control: max-age={}", secs(ttl_ms))
             };
-            let db = w.db().read(key);
+            let (the_db, db) = (n.db_of(key), w.primary_of(key).read(key));
             let note = if version < db {
                 let origin = match origin_stale(w, key) {
                     Some((cache, held)) => format!(
@@ -124,8 +126,9 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                         .to_string(),
                 };
                 format!(
-                    " The database already has {db}: the edge has stored a stale copy, and will serve it until it \
-                     expires or a purge of {key} reaches it.{origin}"
+                    " {} already has {db}: the edge has stored a stale copy, and will serve it until it \
+                     expires or a purge of {key} reaches it.{origin}",
+                    the_db.cap()
                 )
             } else {
                 String::new()
@@ -199,7 +202,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             held,
             first_ms,
         } => {
-            let db = w.db().read(key);
+            let db = w.primary_of(key).read(key);
             let what = match held {
                 Some(e) if e.version < db => format!(
                     "it drops its stored {key} = {} (stored at {} ms, after the first purge: {the_origin} served \
