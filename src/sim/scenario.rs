@@ -178,6 +178,25 @@ impl Scenario {
         }
     }
 
+    /// What the narration says before the first step: the summary, which tells the
+    /// story without a fix. With fixes on, the run shown is not that story, so the
+    /// summary is labelled as the unfixed race and each fix on says what it changes
+    /// (its title and "what"); the run itself then shows whether it holds.
+    pub fn opening(&self, fixes: &Fixes) -> String {
+        let summary = self.summary();
+        if fixes.0.is_empty() || summary == super::scenarios::LOADING {
+            return format!("{summary} Press Step (→) to begin.");
+        }
+        let mut text = format!("Without a fix: {summary}");
+        for (i, f) in self.fixes.iter().enumerate() {
+            if fixes.has(f.id) {
+                text.push_str(&format!(" With {} on: {}", f.title, self.fix_what(i)));
+            }
+        }
+        text.push_str(" Press Step (→) to begin.");
+        text
+    }
+
     /// The pattern's flow, one line per step.
     pub fn flow(&self) -> &'static [&'static str] {
         self.lines(self.flow, |w| w.flow)

@@ -16,7 +16,7 @@ pub fn Narration() -> impl IntoView {
             let run = &s.run;
             let mut text = match run.records().last() {
                 Some(r) => format!("{} {}", actor_prefix(r.actor.to_string()), r.narration),
-                None => format!("{} Press Step (→) to begin.", run.scenario.summary()),
+                None => run.scenario.opening(&run.fixes),
             };
             if run.at_end() && run.cursor() > 0 {
                 text.push_str("\n\n");

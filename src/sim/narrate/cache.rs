@@ -347,7 +347,7 @@ fn pending_removal(w: &World, cache: NodeId, key: Key) -> Option<String> {
             "the write of {key} in progress deletes it after its commit"
         ));
     }
-    if super::invalidator::will_delete(w, key) {
+    if super::invalidator::will_delete(w, cache, key) {
         return Some(format!(
             "the invalidator deletes {key} when the change reaches it through the commit log"
         ));

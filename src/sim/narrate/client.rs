@@ -95,6 +95,10 @@ fn answered(
                     StaleRead::Older { floor } => {
                         format!("but {floor} was already {made} when this read began")
                     }
+                    StaleRead::NotYetCommitted { newest } if rolled_back(w, key, value) => format!(
+                        "but {got} was written by a transaction that rolled back (the newest committed is \
+                         {newest}): a value that was never committed, so by the contract"
+                    ),
                     StaleRead::NotYetCommitted { newest } => format!(
                         "but {got} was not yet {made} when the answer came (the newest is {newest}): a value that \
                          may never be, so by the contract"
@@ -138,4 +142,19 @@ fn answered(
         ),
         other => said("ignored", format!("{me} does not expect {other}.")),
     }
+}
+
+/// Whether `value` of `key` was a rolled-back transaction's: the owning primary has
+/// burned that version (`Db::rolled_back`) and no open transaction holds it.
+fn rolled_back(
+    w: &World,
+    key: super::super::ids::Key,
+    value: Option<super::super::ids::Version>,
+) -> bool {
+    let (Some(v), db) = (value, w.primary_of(key)) else {
+        return false;
+    };
+    let burned = db.rolled_back.iter().any(|(k, b)| *k == key && *b >= v);
+    let open = db.txns.iter().any(|t| t.key == key && t.version == v);
+    burned && !open
 }

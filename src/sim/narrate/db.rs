@@ -30,8 +30,8 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 to: NodeId::Invalidator,
                 lag_ms,
             }) => s.narration.push_str(&format!(
-                " The change is lsn {lsn} of its commit log, which the invalidator tails: it reads it {lag_ms} ms \
-                 from now."
+                " The change is lsn {lsn} of its commit log, which the invalidator tails: it is on its way there, \
+                 due {lag_ms} ms from now."
             )),
             &Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => {
                 // Its arrival as the network has it (a hop to another region is longer).
@@ -46,13 +46,13 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     String::new()
                 };
                 s.narration.push_str(&format!(
-                    " It writes the change to its commit log as lsn {lsn} and streams it to {to}, which will apply \
-                     it {arrives_ms} ms from now{far}: replication is asynchronous, so the commit does not wait for \
+                    " It writes the change to its commit log as lsn {lsn} and streams it to {to}, where it is due \
+                     {arrives_ms} ms from now{far}: replication is asynchronous, so the commit does not wait for \
                      it."
                 ))
             }
             Fact::Relay(RelayFact::Woken { poll_at_ms }) => s.narration.push_str(&format!(
-                " The commit notifies {} (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms.",
+                " The commit notifies {} (LISTEN/NOTIFY); its poll of the outbox is set for {poll_at_ms} ms.",
                 n.relay
             )),
             &Fact::Db(DbFact::TxUpdated {
@@ -250,7 +250,7 @@ pub(super) fn relay(n: &Cast, fact: RelayFact) -> Said {
     match fact {
         RelayFact::Woken { poll_at_ms } => said(
             "",
-            format!(" The commit notifies {the_relay} (LISTEN/NOTIFY); it will poll the outbox at {poll_at_ms} ms."),
+            format!(" The commit notifies {the_relay} (LISTEN/NOTIFY); its poll of the outbox is set for {poll_at_ms} ms."),
         ),
         RelayFact::Polled => said(
             "poll sent",

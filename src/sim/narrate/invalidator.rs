@@ -9,12 +9,19 @@ use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
 
-/// Whether the invalidator will delete `key`: the change that makes its row current
-/// is on its way to it (from the primary, through a replica) or in its queue.
-pub(super) fn will_delete(w: &World, key: Key) -> bool {
+/// Whether the invalidator will delete `key` from `cache`: the change that makes its
+/// row current is on its way to it (from the primary, through a replica) or in its
+/// queue, and that change's delete to `cache` is still to come. The first queued
+/// change is being deleted: once `cache` has taken its delete (answered, or its
+/// answer on the way), that change will not delete from it again; while neither the
+/// delete nor its answer is in flight, a retry after `retry_ms` sends it again.
+pub(super) fn will_delete(w: &World, cache: NodeId, key: Key) -> bool {
     let Some(i) = w.nodes.invalidator(NodeId::Invalidator) else {
         return false;
     };
+    if !i.settings.caches.contains(&cache) {
+        return false;
+    }
     let want = w.db().read(key);
     let covers = |k: Key, v: Version| k == key && v >= want;
     let on_way = w.net.iter().any(|m| match m.payload {
@@ -23,8 +30,20 @@ pub(super) fn will_delete(w: &World, key: Key) -> bool {
         } => (m.to == NodeId::Invalidator || m.to == i.settings.source) && covers(k, v),
         _ => false,
     });
+    // The head's delete to `cache` is still to be sent or sent again.
+    let head_to_come = i.waiting.contains(&cache)
+        && !w.net.iter().any(|m| match m.payload {
+            Payload::Del { key: k, .. } => m.to == cache && k == key,
+            Payload::DelReply { key: k } => {
+                m.from == cache && m.to == NodeId::Invalidator && k == key
+            }
+            _ => false,
+        });
     on_way
-        || i.queue.iter().any(|e| covers(e.key, e.version))
+        || i.queue
+            .iter()
+            .enumerate()
+            .any(|(at, e)| covers(e.key, e.version) && (at > 0 || head_to_come))
         || w.status_of(NodeId::Invalidator) != NodeStatus::Up && i.position < w.db().lsn
 }
 

@@ -161,7 +161,7 @@ impl Cast {
     /// The primary that owns `key`: "the database" where there is one primary, else
     /// its id (the topology's shard map says which).
     pub(crate) fn db_of(&self, key: Key) -> Noun {
-        noun(self.shards.map(|s| s.owner(key)), "the database")
+        noun(self.shards.map(|s| s.owner(key)), self.db.common)
     }
 
     /// The primary that owns `key` at the start of a sentence, with what makes it the
@@ -169,7 +169,7 @@ impl Cast {
     pub(crate) fn shard(&self, key: Key) -> String {
         match self.shards {
             Some(s) => format!("{} (the shard that owns {key})", s.owner(key)),
-            None => "The database".to_string(),
+            None => self.db_of(key).cap().to_string(),
         }
     }
 
@@ -178,7 +178,7 @@ impl Cast {
     pub(crate) fn of(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Cast {
         let many = Many::of(w);
         if !many.any() {
-            return Cast::default();
+            return Cast::default().replicated(w.config.replica.is_some());
         }
         let is_service = |n: &NodeId| matches!(n, NodeId::Service(_));
         let is_cache = |n: &NodeId| matches!(n, NodeId::Cache(_));
@@ -246,7 +246,16 @@ impl Cast {
         cast.consumer.id = consumer.filter(|_| many.consumers);
         cast.flusher.id = flusher.filter(|_| many.flushers);
         cast.shards = many.dbs.then(|| Shards::of(&w.config.topology));
-        cast
+        cast.replicated(w.config.replica.is_some())
+    }
+
+    /// With a read replica, the primary is "the primary": "the database" could be
+    /// either.
+    fn replicated(mut self, replicas: bool) -> Cast {
+        if replicas {
+            self.db.common = "the primary";
+        }
+        self
     }
 }
 

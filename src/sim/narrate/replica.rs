@@ -100,3 +100,21 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
         }
     }
 }
+
+/// Where the acting service sends a miss for `key`: its read replica where it reads
+/// one, else the primary that owns the key.
+pub(super) fn miss_source(
+    w: &World,
+    n: &super::names::Cast,
+    key: super::super::ids::Key,
+) -> String {
+    let reads = w
+        .nodes
+        .service(n.service.id.unwrap_or(super::super::ids::NodeId::SERVICE))
+        .map(|s| s.settings.reads);
+    match reads {
+        Some(super::super::ids::NodeId::Replica(1)) => "the replica".to_string(),
+        Some(r @ super::super::ids::NodeId::Replica(_)) => r.to_string(),
+        _ => n.db_of(key).to_string(),
+    }
+}

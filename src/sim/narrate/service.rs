@@ -91,7 +91,7 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             let source = match from {
                 NodeId::Replica(_) => "the replica".to_string(),
                 NodeId::Db(_) if n.db.id.is_some() => from.to_string(),
-                _ => "the database".to_string(),
+                _ => n.db.to_string(),
             };
             if version == Version(0) {
                 let cap = super::names::capital(&source);
@@ -287,13 +287,13 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             "ack",
             format!("{version} is committed; {the_service} tells {client} the write succeeded."),
         ),
-        ServiceFact::Read(read) => self::read(n, read),
+        ServiceFact::Read(read) => self::read(w, n, read),
         ServiceFact::Txn(txn) => super::txn::say(n, txn),
         ServiceFact::Near(near) => super::near::say(w, n, near),
     }
 }
 
-fn read(n: &Cast, fact: ReadFact) -> Said {
+fn read(w: &World, n: &Cast, fact: ReadFact) -> Said {
     let (the_cache, cap_cache) = (n.cache, n.cache.cap());
     let (the_service, cap_service) = (n.service, n.service.cap());
     match fact {
@@ -301,7 +301,7 @@ fn read(n: &Cast, fact: ReadFact) -> Said {
             "get sent",
             format!(
                 "{cap_service} asks {the_cache} for {key} first; only on a miss will it go to {}.",
-                n.db_of(key)
+                super::replica::miss_source(w, n, key)
             ),
         ),
         ReadFact::HitAnswered {
