@@ -222,7 +222,8 @@ pub struct View {
     /// CDN edge): the cache panel says whose each entry is.
     pub many_holders: bool,
     /// The routes the nodes hold: each client to its service, each service to its
-    /// cache and to where its misses read (the diagram's lines beyond the fixed ones).
+    /// cache and to where its misses read, the CDN edge to its origin (the diagram's
+    /// lines beyond the fixed ones).
     pub routes: Vec<(NodeId, NodeId)>,
     /// What a hop between the two regions adds (0: one region).
     pub cross_region_ms: u64,

@@ -22,7 +22,8 @@ pub fn px(v: f64) -> i32 {
 const CHAR_W: f64 = 6.7;
 
 /// The links drawn, each once: the routes the nodes hold (each client to its service,
-/// each service to its cache and to where its misses read, the invalidator from the
+/// each service to its cache and to where its misses read, the CDN edge to its origin,
+/// the invalidator from the
 /// commit log it tails to the caches it deletes from), every service to the database
 /// it writes, and the fixed paths of the event pipeline, the write-behind queue and
 /// replication, where both ends are drawn.

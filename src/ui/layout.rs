@@ -101,7 +101,11 @@ fn rank(id: NodeId, region: u8) -> (u8, NodeId) {
 fn wide_w(id: NodeId) -> f64 {
     match id {
         NodeId::Service(_) => 230.0,
-        NodeId::Cache(_) | NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) => 160.0,
+        // The CDN edge holds stored responses as a cache node holds keys: the same
+        // width, so `user:1 = v1 ≠ db` is one line (at 124 it wrapped).
+        NodeId::Cache(_) | NodeId::Cdn | NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) => {
+            160.0
+        }
         NodeId::Replica(_) => 150.0,
         _ => 124.0,
     }

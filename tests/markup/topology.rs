@@ -280,3 +280,25 @@ fn a_service_instance_shows_its_near_copies_and_marks_a_stale_one() {
         "near copies drawn ({shown}), a stale one ({stale})"
     );
 }
+
+/// The CDN edge's box: a line to its origin, and its stale stored response on one line
+/// (`user:1 = v1 ≠ db`: it wrapped at the default box width), in both layouts.
+#[test]
+fn the_cdn_edge_is_linked_to_its_origin_and_its_stored_response_is_one_line() {
+    let s = scenarios::find("cdn-purge-race").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let v = View::of(run.world(), s);
+    assert!(v.routes.contains(&(NodeId::Cdn, NodeId::SERVICE)));
+    for layout in [Layout::Wide, Layout::Narrow] {
+        let (placed, _, _) = layout::place(&v, layout);
+        let cdn = placed.iter().find(|n| n.id == NodeId::Cdn).unwrap();
+        let lines: Vec<&str> = cdn.lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(lines, ["user:1 = v1 ≠ db"], "{layout:?}");
+        let svg = figure::svg(&v, &Marks::none(layout));
+        assert!(
+            linked(&svg, &placed, NodeId::Cdn, NodeId::SERVICE),
+            "{layout:?}: no line cdn - service"
+        );
+    }
+}

@@ -250,8 +250,8 @@ fn edge(world: &World) -> Vec<(NodeId, CacheEntryView)> {
 }
 
 /// The routes of the topology, as the nodes hold them: each client to its service,
-/// each service to its cache and to where its misses read, the invalidator from the
-/// log it tails to the caches it deletes from.
+/// each service to its cache and to where its misses read, the CDN edge to its origin,
+/// the invalidator from the log it tails to the caches it deletes from.
 fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
     let mut out: Vec<(NodeId, NodeId)> = world
         .clients
@@ -261,6 +261,10 @@ fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
     for (id, s) in world.nodes.services() {
         out.push((id, s.settings.cache));
         out.push((id, s.settings.reads));
+    }
+    // The CDN edge to its origin, where it forwards what it cannot answer.
+    if let Some(cdn) = world.nodes.cdn(NodeId::Cdn) {
+        out.push((NodeId::Cdn, cdn.settings.origin));
     }
     // What a topology routes by id beyond the first of each kind (`db-2`, `relay-2`,
     // `consumer-2`, `flusher-2`; the diagram draws the first's links itself).
@@ -394,6 +398,10 @@ fn note(world: &World, id: NodeId) -> String {
                 plural(keys, "key")
             }
         }
+        // The CDN edge: its fresh stored responses, as a cache node's keys.
+        NodeId::Cdn => world.nodes.cdn(id).map_or(String::new(), |c| {
+            plural(edge_entries(world, c).len(), "stored response")
+        }),
         // Every primary, bus, consumer and relay alike (`db-2` as `db`).
         NodeId::Db(_) => world.nodes.db(id).map_or(String::new(), |db| {
             let rows = plural(db.rows.len(), "row");
@@ -438,6 +446,5 @@ fn note(world: &World, id: NodeId) -> String {
                 format!("next flush at {} ms", t.at_ms)
             })
         }
-        _ => String::new(),
     }
 }

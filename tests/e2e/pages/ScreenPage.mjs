@@ -66,6 +66,47 @@ export class ScreenPage extends ScenarioPage {
     return this.page.evaluate(() => document.scrollingElement.scrollWidth);
   }
 
+  /**
+   * The row that scrolls sideways around the first element with test id `id`: whether
+   * it is wider than its box, its CSS mask (the cue that it goes on), and, scrolled to
+   * its end, how far the element's right edge is from the row's (negative: cut).
+   */
+  async sidewaysRow(id) {
+    return this.el(id).first().evaluate((e) => {
+      let row = e.parentElement;
+      while (row && !/auto|scroll/.test(getComputedStyle(row).overflowX)) row = row.parentElement;
+      if (!row) return null;
+      const overflows = row.scrollWidth > row.clientWidth + 1;
+      const mask = getComputedStyle(row).maskImage;
+      row.scrollLeft = row.scrollWidth;
+      const [r, b] = [e.getBoundingClientRect(), row.getBoundingClientRect()];
+      return { overflows, mask, endGap: b.right - r.right, startGap: r.left - b.left };
+    });
+  }
+
+  /**
+   * The elements with test id `id` that a box around them cuts (an ancestor that clips
+   * its overflow and does not hold them whole), by their text; empty: none is cut.
+   */
+  async cutByTheirBox(id) {
+    return this.el(id).evaluateAll((els) =>
+      els
+        .filter((e) => {
+          const r = e.getBoundingClientRect();
+          for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+            const s = getComputedStyle(p);
+            if (s.overflowX === 'visible' && s.overflowY === 'visible') continue;
+            const b = p.getBoundingClientRect();
+            if (r.top < b.top - 0.5 || r.bottom > b.bottom + 0.5 || r.left < b.left - 0.5 || r.right > b.right + 0.5) {
+              return true;
+            }
+          }
+          return false;
+        })
+        .map((e) => e.textContent.trim()),
+    );
+  }
+
   /** The diagram's drawn width in CSS pixels and its own width in SVG units. */
   async diagramScale() {
     return this.page.locator('figure.diagram svg').evaluate((svg) => ({

@@ -51,6 +51,24 @@ test('at 390x844 the page does not scroll sideways and the diagram keeps a legib
   }, { viewport: { width: 390, height: 844 } });
 });
 
+test('at 390x844 the cut toolbar row fades at its end and scrolls its last button clear; no fault is cut by its panel', async () => {
+  await withPage(async (scenarioPage) => {
+    const sp = ScreenPage.from(scenarioPage);
+    // Six steps in, the run offers eleven faults: more than the panel held in a box of
+    // its own (the last one was cut in two).
+    await sp.goto({ scenario: 'cdc-invalidation' });
+    await sp.stepForwardTimes(6);
+    const row = await sp.sidewaysRow('present');
+    assert.ok(row, 'the toolbar scrolls sideways on a phone');
+    assert.ok(row.overflows, 'at 390 px the toolbar is wider than the screen');
+    assert.match(row.mask, /linear-gradient/, 'the cut row fades at its end (the cue that it goes on)');
+    // Scrolled to its end, the last button is whole and clear of the fade (2rem).
+    assert.ok(row.endGap >= 24 && row.startGap >= 0, `Present is clear of the fade: ${JSON.stringify(row)}`);
+    assert.ok((await sp.el('fault').count()) >= 10, 'the run offers its faults');
+    assert.deepEqual(await sp.cutByTheirBox('fault'), [], 'no fault button is cut by a box around it');
+  }, { viewport: { width: 390, height: 844 } });
+});
+
 test('Space and Enter on a focused fix toggle press it and do not start play', async () => {
   await withPage(async (scenarioPage) => {
     const sp = ScreenPage.from(scenarioPage);
