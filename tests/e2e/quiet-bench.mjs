@@ -10,9 +10,14 @@
 // rates of one thread; the worker times its run with performance.now(), after building
 // the start states (not simulated events), as the example times its own with Instant.
 //
+// QUIET_BENCH_PROFILE=release compares the page's profile instead: the worker's code
+// built for size as the page is (opt-level "z", wasm-opt -Os; scripts/bench.sh builds
+// it into dist/bench-size/) against `cargo run --release --example bench`.
+//
 //   node quiet-bench.mjs [distDir]
 //   env: QUIET_BENCH_EVENTS (8000000), QUIET_BENCH_RUNS (3), QUIET_BENCH_MODE
-//        (quiet | narrated), QUIET_BENCH_NATIVE=0 to skip the native runs, CHROMIUM
+//        (quiet | narrated), QUIET_BENCH_PROFILE (search | release),
+//        QUIET_BENCH_NATIVE=0 to skip the native runs, CHROMIUM
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -24,7 +29,11 @@ const EVENTS = Number(process.env.QUIET_BENCH_EVENTS ?? 8_000_000);
 const RUNS = Number(process.env.QUIET_BENCH_RUNS ?? 3);
 const MODE = process.env.QUIET_BENCH_MODE ?? 'quiet';
 const NATIVE = process.env.QUIET_BENCH_NATIVE !== '0';
-const WORKER = 'explore_worker_loader.js';
+const PROFILE = process.env.QUIET_BENCH_PROFILE ?? 'search';
+if (!['search', 'release'].includes(PROFILE)) throw new Error(`QUIET_BENCH_PROFILE=${PROFILE}: search or release`);
+const WORKER = PROFILE === 'search' ? 'explore_worker_loader.js' : 'bench-size/explore_worker_loader.js';
+const CARGO_PROFILE = PROFILE === 'search' ? ['--profile', 'search'] : ['--release'];
+const BUILT = PROFILE === 'search' ? 'search profile, opt-level 3' : 'size, as the page: opt-level z';
 
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -56,7 +65,7 @@ async function browserRun(page, events) {
 function nativeRun(events) {
   const out = execFileSync(
     'cargo',
-    ['run', '--profile', 'search', '--quiet', '--example', 'bench', '--', String(events), MODE],
+    ['run', ...CARGO_PROFILE, '--quiet', '--example', 'bench', '--', String(events), MODE],
     { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   // Its rate to the event (its seconds are printed to 10 ms only).
@@ -90,7 +99,7 @@ try {
     browserRates.push(rate);
     browserEvents = r.events;
     console.log(
-      `  browser (Web Worker, search profile) run ${i + 1}: ${r.events} events in ${r.runs} runs of ${r.variants} variants, ` +
+      `  browser (Web Worker, ${BUILT}) run ${i + 1}: ${r.events} events in ${r.runs} runs of ${r.variants} variants, ` +
         `${(r.ms / 1000).toFixed(3)} s, ${Math.round(rate)} events/s`,
     );
   }
@@ -110,7 +119,7 @@ if (NATIVE && exitCode === 0) {
       nativeRates.push(r.rate);
       const cpu = r.perCpu ? `, ${r.perCpu} per CPU second` : '';
       console.log(
-        `  native (cargo run --profile search --example bench ${EVENTS} ${MODE}) run ${i + 1}: ${r.events} events in ${r.runs} runs, ` +
+        `  native (cargo run ${CARGO_PROFILE.join(' ')} --example bench ${EVENTS} ${MODE}) run ${i + 1}: ${r.events} events in ${r.runs} runs, ` +
           `${r.secs.toFixed(2)} s, ${r.rate} events/s${cpu}`,
       );
       if (browserEvents !== null && r.events !== browserEvents) {
