@@ -74,6 +74,7 @@ fn the_simulation_names_nothing_of_the_browser() {
 const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/node.rs", &["node"]),
     ("src/sim/db.rs", &["db"]),
+    ("src/sim/db/fact.rs", &["db"]),
     ("src/sim/relay.rs", &["relay"]),
     ("src/sim/consumer.rs", &["consumer"]),
     ("src/sim/bus.rs", &["bus"]),
