@@ -1,7 +1,7 @@
 //! The words of the nodes with the most inside them (a cache node, a service), as the
 //! rules read them: deadlines through the clock, requests and lease tokens by name.
 use super::hash::{hash_of, WordHasher};
-use super::{Clock, Names, Order};
+use super::names::{Clock, Names, Order};
 use crate::sim::cache::{Cache, SetGuard};
 use crate::sim::ids::NodeId;
 use crate::sim::service::Service;

@@ -1,0 +1,232 @@
+//! The names and the clock of a fingerprint: request ids and lease tokens renamed in
+//! order of first appearance, and times read as the rules read them (`Clock`).
+use crate::sim::ids::FlowId;
+use crate::sim::msg::{LeaseReply, Message, Payload};
+use crate::sim::parts::{Flow, Timer, TimerKind};
+
+/// A name not yet given: sorts after every given one.
+const UNNAMED: u32 = u32::MAX;
+
+/// What a time means to the rules, from a state with `now` and a run's horizon.
+#[derive(Clone, Copy)]
+pub(super) struct Clock {
+    pub(super) now_ms: u64,
+    pub(super) horizon_ms: u64,
+    /// Whether XFetch reads exact expiries and compute times (`delta`).
+    pub(super) xfetch: bool,
+    /// Times are read as offsets from `now` (`fingerprint_shifted`).
+    pub(super) shifted: bool,
+}
+
+impl Clock {
+    /// A nominal time or a deadline as the rules read it: every rule compares it with
+    /// a `now` that never goes back, or with the horizon. So a time already reached
+    /// reads as `now` (due, or over), and a time past the horizon as just past it
+    /// (never, in this run).
+    pub(super) fn at(&self, t: u64) -> u64 {
+        if self.shifted {
+            // How long until it (what every rule but the horizon compares), or never.
+            if t > self.horizon_ms {
+                u64::MAX
+            } else {
+                t.saturating_sub(self.now_ms)
+            }
+        } else if t <= self.now_ms {
+            self.now_ms
+        } else if t > self.horizon_ms {
+            self.horizon_ms.saturating_add(1)
+        } else {
+            t
+        }
+    }
+
+    /// An expiry: exact under XFetch, whose draw compares it with a real number.
+    pub(super) fn expiry(&self, t: u64) -> u64 {
+        if self.xfetch {
+            t
+        } else {
+            self.at(t)
+        }
+    }
+
+    /// A time only XFetch reads (a compute time, a load's start).
+    pub(super) fn xfetch_only(&self, t: u64) -> u64 {
+        if self.xfetch {
+            t
+        } else {
+            0
+        }
+    }
+}
+
+/// The renaming of request ids and lease tokens, in order of first appearance, and
+/// the clock that reads times.
+pub(super) struct Names<'a> {
+    pub(super) flows: &'a mut Vec<FlowId>,
+    pub(super) tokens: &'a mut Vec<u64>,
+    pub(super) clock: Clock,
+    /// A look-up found a name not yet given (since this was last cleared).
+    pub(super) missing: bool,
+}
+
+/// Items in content order: (hash of the item with the names given so far, its id, its
+/// place, whether it names something not yet named).
+pub(super) type Order = Vec<(u64, u32, usize, bool)>;
+
+impl Names<'_> {
+    pub(super) fn flow(&mut self, id: FlowId) -> FlowId {
+        FlowId(match self.flows.iter().position(|f| *f == id) {
+            Some(i) => i as u32,
+            None => {
+                self.flows.push(id);
+                self.flows.len() as u32 - 1
+            }
+        })
+    }
+
+    pub(super) fn peek_flow(&mut self, id: FlowId) -> FlowId {
+        FlowId(match self.flows.iter().position(|f| *f == id) {
+            Some(i) => i as u32,
+            None => {
+                self.missing = true;
+                UNNAMED
+            }
+        })
+    }
+
+    pub(super) fn token(&mut self, t: u64) -> u64 {
+        match self.tokens.iter().position(|x| *x == t) {
+            Some(i) => i as u64,
+            None => {
+                self.tokens.push(t);
+                self.tokens.len() as u64 - 1
+            }
+        }
+    }
+
+    pub(super) fn peek_token(&mut self, t: u64) -> u64 {
+        match self.tokens.iter().position(|x| *x == t) {
+            Some(i) => i as u64,
+            None => {
+                self.missing = true;
+                u64::from(UNNAMED)
+            }
+        }
+    }
+
+    /// `flow` with its names given (`name`) or looked up (`peek`).
+    pub(super) fn flow_opt(&mut self, f: Option<FlowId>, give: bool) -> Option<FlowId> {
+        f.map(|id| {
+            if give {
+                self.flow(id)
+            } else {
+                self.peek_flow(id)
+            }
+        })
+    }
+
+    pub(super) fn payload(&mut self, p: Payload, give: bool) -> Payload {
+        let clock = self.clock;
+        let mut tok = |t: u64| {
+            if give {
+                self.token(t)
+            } else {
+                self.peek_token(t)
+            }
+        };
+        match p {
+            Payload::GetReply {
+                key,
+                hit,
+                lease,
+                expires_ms,
+                delta_ms,
+                marked,
+            } => Payload::GetReply {
+                key,
+                hit,
+                marked,
+                lease: match lease {
+                    LeaseReply::Granted(t) => LeaseReply::Granted(tok(t)),
+                    other => other,
+                },
+                expires_ms: clock.xfetch_only(expires_ms),
+                delta_ms: clock.xfetch_only(delta_ms),
+            },
+            Payload::Set {
+                key,
+                version,
+                token,
+                loaded_at_ms,
+            } => Payload::Set {
+                key,
+                version,
+                token: token.map(tok),
+                loaded_at_ms: loaded_at_ms.map(|t| clock.xfetch_only(t)),
+            },
+            other => other,
+        }
+    }
+
+    pub(super) fn message(&mut self, m: &Message, give: bool) -> Message {
+        Message {
+            id: crate::sim::ids::MsgId(0),
+            from: m.from,
+            to: m.to,
+            flow: self.flow_opt(m.flow, give),
+            payload: self.payload(m.payload, give),
+            sent_ms: 0,
+            arrive_ms: self.clock.at(m.arrive_ms),
+        }
+    }
+
+    pub(super) fn timer(&mut self, t: &Timer, give: bool) -> Timer {
+        let mut flow = |id: FlowId| {
+            if give {
+                self.flow(id)
+            } else {
+                self.peek_flow(id)
+            }
+        };
+        let kind = match t.kind {
+            TimerKind::SecondDelete {
+                flow: f,
+                key,
+                version,
+            } => TimerKind::SecondDelete {
+                flow: flow(f),
+                key,
+                version,
+            },
+            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) },
+            other => other,
+        };
+        Timer {
+            id: crate::sim::ids::TimerId(0),
+            at_ms: self.clock.at(t.at_ms),
+            owner: t.owner,
+            kind,
+        }
+    }
+
+    pub(super) fn open_request(&mut self, f: &Flow, give: bool) -> Flow {
+        let id = if give {
+            self.flow(f.id)
+        } else {
+            self.peek_flow(f.id)
+        };
+        let token = f.token.map(|t| {
+            if give {
+                self.token(t)
+            } else {
+                self.peek_token(t)
+            }
+        });
+        Flow {
+            id,
+            token,
+            load_sent_ms: f.load_sent_ms.map(|t| self.clock.xfetch_only(t)),
+            ..f.clone()
+        }
+    }
+}
