@@ -271,8 +271,8 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
                 .and_then(|events| verdict::faults_note(&events));
             view! {
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
-                    data-steps=c.steps.to_string()>
-                    <span>{format!("{}: the shortest run that breaks it has {} steps. ", c.invariant, c.steps)}</span>
+                    data-steps=c.steps.to_string() data-shortest=c.shortest.to_string()>
+                    <span>{verdict::counterexample_line(c)}</span>
                     {teaching(c, scenario)}
                     {faults_note}
                     <button data-testid="explore-play" on:click=move |_| play(a, &code)>

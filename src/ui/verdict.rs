@@ -1,7 +1,7 @@
 //! What a finished exhaustive search found, in words derived from its counts (the
 //! explorer's result panel, `explore-result`). Native, so `cargo test` checks the
 //! words against real searches.
-use crate::sim::search::msg::Found;
+use crate::sim::search::msg::{Counterexample, Found};
 use crate::sim::Event;
 
 /// The faults a counterexample's run contains (placed by the search, or the story's
@@ -23,6 +23,22 @@ pub fn faults_note(events: &[Event]) -> Option<String> {
             "This run includes {n} faults: {}.",
             faults.join(", ")
         )),
+    }
+}
+
+/// One counterexample's line: the shortest run found breadth first, or a run the
+/// depth-first phase found, which is never called the shortest.
+pub fn counterexample_line(c: &Counterexample) -> String {
+    if c.shortest {
+        format!(
+            "{}: the shortest run that breaks it has {} steps. ",
+            c.invariant, c.steps
+        )
+    } else {
+        format!(
+            "{}: a run found depth first breaks it in {} steps (not known to be the shortest). ",
+            c.invariant, c.steps
+        )
     }
 }
 
@@ -51,6 +67,7 @@ pub fn summary(found: &Found, faults: u8) -> String {
     let names: Vec<&str> = found
         .violations
         .iter()
+        .filter(|v| v.shortest)
         .map(|v| v.invariant.as_str())
         .collect();
     let broken = if names.is_empty() {
@@ -58,6 +75,9 @@ pub fn summary(found: &Found, faults: u8) -> String {
     } else {
         format!(" Broken in some interleaving: {}.", names.join(", "))
     };
+    if found.deep_states > 0 {
+        return scope + &broken + &deep_words(found);
+    }
     let verdict = if found.ends == 0 {
         format!(
             "{broken} No end state was reached, so the invariants judged at a run's end (every one but \
@@ -69,6 +89,38 @@ pub fn summary(found: &Found, faults: u8) -> String {
         broken
     };
     scope + &verdict
+}
+
+/// The depth-first phase's words: it ran because the breadth-first search reached no
+/// end state; what it found is a run, not the shortest, and what it did not find is
+/// not proven.
+fn deep_words(found: &Found) -> String {
+    let deep: Vec<&str> = found
+        .violations
+        .iter()
+        .filter(|v| !v.shortest)
+        .map(|v| v.invariant.as_str())
+        .collect();
+    let reached = format!(
+        " No end state was reached breadth first, so a depth-first search, earliest event \
+         first, then visited {} distinct states, {} of them end states.",
+        found.deep_states, found.deep_ends
+    );
+    let what = if !deep.is_empty() {
+        format!(
+            " It found a run that breaks {} (not known to be the shortest).",
+            deep.join(", ")
+        )
+    } else if found.deep_ends == 0 {
+        " It reached no end state either: the invariants judged at a run's end (every one \
+         but read-your-writes) were never judged."
+            .to_string()
+    } else {
+        " It found no violation in the runs it followed; the runs it did not follow were \
+         not judged, so this proves nothing."
+            .to_string()
+    };
+    reached + &what
 }
 
 #[cfg(test)]
@@ -87,8 +139,9 @@ mod tests {
             max_states,
         };
         let mut job = Job::new(&request).expect("the page's own setup");
-        // Bounded: max_states / 500 slices of 500 states at most, plus one.
-        for _ in 0..=max_states / 500 {
+        // Bounded: max_states / 500 slices of 500 states at most breadth first, then
+        // at most as many of 500 transitions depth first (a tenth of the states).
+        for _ in 0..=2 * (max_states / 500 + 1) {
             if job.step(500).done {
                 break;
             }
@@ -105,16 +158,50 @@ mod tests {
         search_run(&run, 0, max_states)
     }
 
-    /// hybrid's runs end past depth 40, so a search stopped at 2,000 states reaches no
-    /// end state: it must not call the invariants judged at a run's end unbroken.
+    /// hybrid's runs end past depth 40, so a search stopped at 300 states reaches no
+    /// end state, and its depth-first phase (30 states) none either: it must not call
+    /// the invariants judged at a run's end unbroken.
     #[test]
     fn a_search_with_no_end_state_says_the_end_invariants_were_not_judged() {
-        let found = search("hybrid", 2_000);
+        let found = search("hybrid", 300);
         assert!(!found.complete);
-        assert_eq!(found.ends, 0);
+        assert_eq!((found.ends, found.deep_ends), (0, 0));
+        assert_eq!(found.deep_states, 30);
         let text = summary(&found, 0);
         assert!(!text.contains("No violation"), "{text}");
         assert!(text.contains("were never judged"), "{text}");
+    }
+
+    /// hybrid stopped breadth first at 20,000 states (depth 15 or so, no end state):
+    /// the depth-first phase finds its stale-set race, a run it never calls the
+    /// shortest, which replays through the ordinary replay to the same violation.
+    #[test]
+    fn a_run_found_depth_first_is_never_called_the_shortest_and_replays() {
+        let run = Run::with_default_seed(scenarios::find("hybrid").unwrap(), Fixes::none());
+        let found = search_run(&run, 0, 20_000);
+        assert!(!found.complete && found.ends == 0);
+        assert!(found.deep_states > 0 && found.deep_states <= 2_000);
+        assert_eq!(found.violations.len(), 1);
+        let c = &found.violations[0];
+        assert!(!c.shortest);
+        assert_eq!(c.invariant, "cache-matches-db");
+        assert_eq!(c.teaches.as_deref(), Some("stale-set-race"));
+        let line = counterexample_line(c);
+        assert!(line.contains("not known to be the shortest"), "{line}");
+        assert!(!line.contains("the shortest run"), "{line}");
+        let text = summary(&found, 0);
+        assert!(text.contains("a depth-first search"), "{text}");
+        assert!(
+            text.contains("breaks cache-matches-db (not known to be the shortest)"),
+            "{text}"
+        );
+        assert!(!text.contains("Broken in some interleaving"), "{text}");
+        let events = crate::sim::codec::decode(&run, &c.code).expect("its run code reads");
+        assert_eq!(events.len(), c.steps);
+        let played = run.replayed(&events).expect("it replays");
+        assert!(played.at_end(), "the run ends");
+        let broken = crate::sim::Invariant::CacheMatchesDb.check(played.world());
+        assert!(broken.is_err());
     }
 
     /// A complete search with end states and no violation says so, with its count.

@@ -1,5 +1,7 @@
 //! A search as the page asks for it and the worker runs it (`msg` has the messages).
 use super::bfs::{Bounds, Progress, Report, Search};
+use super::deep::Deep;
+use super::model::Model;
 use super::msg::escape;
 pub use super::msg::{
     error_message, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES,
@@ -15,7 +17,14 @@ use crate::sim::world::Event;
 pub struct Job {
     run: Run,
     search: Search<WorldModel>,
+    /// The depth-first second phase, once the breadth-first search stopped at its
+    /// bound with no end state (`deep.rs`).
+    deep: Option<Deep<WorldModel>>,
 }
+
+/// The depth-first phase's bound on states: a tenth of the breadth-first one, so it
+/// adds at most about a tenth to the search's time.
+const DEEP_SHARE: usize = 10;
 
 impl Job {
     /// The search a request asks for; a link the page could not have written is an
@@ -36,12 +45,30 @@ impl Job {
         Ok(Job {
             search: Search::new(model, bounds),
             run,
+            deep: None,
         })
     }
 
-    /// Visits at most `budget` states.
+    /// Visits at most `budget` states: breadth first, then (if that stopped at its
+    /// bound with no end state) depth first.
     pub fn step(&mut self, budget: usize) -> Progress {
-        self.search.step(budget)
+        let mut p = self.search.step(budget);
+        if !p.done {
+            return p;
+        }
+        // `p.done` with states left out: the breadth-first search was cut by a bound.
+        if self.deep.is_none() && p.ends == 0 && !self.search.report().complete {
+            let max = p.states / DEEP_SHARE;
+            let model = self.search.model();
+            self.deep = Some(Deep::new(model, max.max(1), Bounds::default().max_depth));
+            p.done = false;
+            return p;
+        }
+        if let Some(deep) = &mut self.deep {
+            deep.step(self.search.model(), budget);
+            p.done = deep.is_done();
+        }
+        p
     }
 
     pub fn report(&self) -> Report<Event> {
@@ -60,17 +87,36 @@ impl Job {
             u8::from(r.complete)
         );
         for v in &r.violations {
-            let code = codec::encode(&self.run, &v.path);
-            let teaches = race::teaches(self.search.model().start(), &v.path);
+            self.push_violation(&mut out, "violation", v.name, &v.path);
+        }
+        if let Some(deep) = &self.deep {
             out.push_str(&format!(
-                "&violation={}:{}:{}:{}",
-                v.name,
-                v.path.len(),
-                teaches.unwrap_or("-"),
-                escape(&code)
+                "&deep_states={}&deep_ends={}",
+                deep.states(),
+                deep.ends
             ));
+            let properties = self.search.model().properties();
+            for (i, (p, path)) in properties.iter().zip(&deep.found).enumerate() {
+                // One line per invariant: a shortest run found breadth first stands.
+                let known = r.violations.iter().any(|v| v.property == i);
+                if let (Some(path), false) = (path, known) {
+                    self.push_violation(&mut out, "deep_violation", p.name, path);
+                }
+            }
         }
         out
+    }
+
+    /// `&<key>=<invariant>:<steps>:<teaching scenario or ->:<run code>`.
+    fn push_violation(&self, out: &mut String, key: &str, name: &str, path: &[Event]) {
+        let code = codec::encode(&self.run, path);
+        let teaches = race::teaches(self.search.model().start(), path);
+        out.push_str(&format!(
+            "&{key}={name}:{}:{}:{}",
+            path.len(),
+            teaches.unwrap_or("-"),
+            escape(&code)
+        ));
     }
 }
 

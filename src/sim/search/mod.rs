@@ -15,6 +15,7 @@
 //! Work is done in slices (`Search::step(budget)`), so a Web Worker can answer its
 //! messages between slices and the page can cancel a search at any moment.
 mod bfs;
+mod deep;
 mod independence;
 pub mod job;
 mod model;
@@ -25,6 +26,7 @@ mod visited;
 mod world_model;
 
 pub use bfs::{Bounds, Progress, Report, Search, Violation};
+pub use deep::Deep;
 pub use model::{Model, Property, When};
 pub use race::{teaches, STALE_SET};
 pub use sleep::check_independence;

@@ -7,7 +7,10 @@
 //! Worker → page: `kind=ready`; `kind=progress&states=…&depth=…&ends=…&elapsed_ms=…`;
 //! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
-//! invariant; `kind=error&message=…` for a request it cannot read.
+//! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
+//! bound with no end state), `&deep_states=…&deep_ends=…` and one
+//! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
+//! known to be the shortest; `kind=error&message=…` for a request it cannot read.
 use crate::sim::link;
 
 /// The most faults the page offers to place.
@@ -100,7 +103,12 @@ pub struct Found {
     pub depth: usize,
     pub complete: bool,
     pub elapsed_ms: u64,
+    /// Broken invariants: the shortest run for each found breadth first, then the
+    /// ones only the depth-first phase found (`Counterexample::shortest` false).
     pub violations: Vec<Counterexample>,
+    /// The depth-first phase's distinct states and end states (0 if it did not run).
+    pub deep_states: usize,
+    pub deep_ends: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,6 +120,23 @@ pub struct Counterexample {
     pub teaches: Option<String>,
     /// The run code of its choices (`codec::decode` against the same run).
     pub code: String,
+    /// Found breadth first, so no run breaks it in fewer steps; false for a run the
+    /// depth-first phase found.
+    pub shortest: bool,
+}
+
+/// Reads `<invariant>:<steps>:<teaching scenario or ->:<run code>`.
+fn counterexample(v: &str, shortest: bool) -> Option<Counterexample> {
+    let mut parts = v.splitn(4, ':');
+    Some(Counterexample {
+        invariant: parts.next()?.to_string(),
+        steps: parts.next()?.parse().ok()?,
+        teaches: Some(parts.next()?)
+            .filter(|t| *t != "-")
+            .map(str::to_string),
+        code: parts.next()?.to_string(),
+        shortest,
+    })
 }
 
 impl Reply {
@@ -141,19 +166,14 @@ impl Reply {
                 elapsed_ms: num("elapsed_ms"),
                 violations: pairs
                     .iter()
-                    .filter(|(k, _)| k == "violation")
-                    .filter_map(|(_, v)| {
-                        let mut parts = v.splitn(4, ':');
-                        Some(Counterexample {
-                            invariant: parts.next()?.to_string(),
-                            steps: parts.next()?.parse().ok()?,
-                            teaches: Some(parts.next()?)
-                                .filter(|t| *t != "-")
-                                .map(str::to_string),
-                            code: parts.next()?.to_string(),
-                        })
+                    .filter_map(|(k, v)| match k.as_str() {
+                        "violation" => counterexample(v, true),
+                        "deep_violation" => counterexample(v, false),
+                        _ => None,
                     })
                     .collect(),
+                deep_states: num("deep_states") as usize,
+                deep_ends: num("deep_ends") as usize,
             })),
             "error" => Some(Reply::Error(get("message").unwrap_or("").to_string())),
             _ => None,

@@ -47,6 +47,32 @@ test('cache-aside-write ends ok, but the search shows the stale-set race and lin
   });
 });
 
+// hybrid's race lies past the page's million states breadth first (its runs end past
+// depth 40; a million states reach depth 24): with no end state reached, the page
+// searches depth first and shows the run it finds, never called the shortest.
+test('hybrid: past the bound a depth-first phase finds a run, not known to be the shortest, that plays', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'hybrid' });
+    const ex = new ExplorePage(page);
+    await ex.start();
+    const r = await ex.result(600_000);
+    assert.equal(r.complete, false, 'stopped at the bound');
+    assert.equal(r.ends, 0, 'no end state breadth first');
+    assert.deepEqual(r.counterexamples, [{ invariant: 'cache-matches-db', steps: 55 }]);
+    const c = ex.el('explore-counterexample');
+    assert.equal(await c.getAttribute('data-shortest'), 'false');
+    assert.match(await c.textContent(), /not known to be the shortest/);
+    assert.doesNotMatch(r.text, /the shortest run/);
+    assert.match(r.text, /a depth-first search, earliest event first/);
+    assert.match(r.text, /It is the stale-set race/);
+
+    await ex.play('cache-matches-db');
+    assert.equal(await sp.step(), 55, 'the run is loaded, the cursor at its end');
+    assert.equal(await sp.invariant('cache-matches-db'), 'violated');
+    assert.equal(await sp.canStepForward(), false, 'the run has ended there');
+  });
+});
+
 test('stale-set-race with the lease: a complete search finds no violation', async () => {
   await withPage(async (sp, page) => {
     await sp.goto({ scenario: 'stale-set-race', fix: 'lease' });
