@@ -227,6 +227,36 @@ fn next_events_faults_and_the_log_index_what_their_handlers_fire() {
     }
 }
 
+/// replica-lag-refill: the replica answers v1 after the primary committed v2. That
+/// answer was old when it was sent; no commit overtook a value on its way, so no step is
+/// titled "the race: … while an older value is on its way" (session 9's review).
+#[test]
+fn an_answer_sent_already_old_is_not_a_race_chapter() {
+    let s = scenarios::find("replica-lag-refill").unwrap();
+    let run = Run::with_default_seed(s, Fixes::none());
+    let ahead = Ahead::of(&run);
+    let mut end = run.clone();
+    end.run_to_end();
+    for c in ahead.chapters.iter().filter(|c| c.kind == "race") {
+        let rec = &end.all_records()[c.step - 1];
+        assert!(
+            rec.outcome.starts_with("committed"),
+            "{}: {}",
+            c.text,
+            rec.outcome
+        );
+    }
+    let stale_answer = end
+        .all_records()
+        .iter()
+        .position(|r| r.actor == cachescope::sim::NodeId::Replica(1) && r.outcome == "row v1")
+        .expect("the replica answers v1");
+    assert!(!ahead
+        .chapters
+        .iter()
+        .any(|c| c.kind == "race" && c.step == stale_answer + 1));
+}
+
 #[test]
 fn chapters_mark_the_race_the_violation_and_the_fix_and_the_end_is_known() {
     let s = scenarios::find("stale-set-race").unwrap();

@@ -171,3 +171,59 @@ fn a_stale_set_after_the_invalidators_delete_is_not_promised_a_delete() {
         .iter()
         .any(|(k, e)| *k == Key(1) && e.version == Version(1)));
 }
+
+/// stale-set-race with the lease on, broken by a dropped commit reply (the explorer's
+/// one-fault counterexample): the ending once said "The race is complete … Try a fix."
+#[test]
+fn a_fixed_run_that_ends_stale_does_not_say_try_a_fix() {
+    use cachescope::sim::link;
+    let l = link::load("scenario=stale-set-race&fix=lease&run=1.AAAAAAAABBBBH");
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    let mut run = l.run;
+    run.run_to_end();
+    let w = run.world();
+    assert!(w
+        .cache()
+        .entries
+        .get(&Key(1))
+        .is_some_and(|e| e.version < w.committed(Key(1))));
+    let text = run.scenario.epilogue(w, &run.fixes);
+    assert!(
+        text.contains("although a fix that closes the stale-set race is on"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Try a fix") && !text.contains("The race is complete"),
+        "{text}"
+    );
+}
+
+/// A sandbox negative cache whose insert deletes the key after its commit (session 9's
+/// review): the cached "absent" was said to have nothing in flight to remove it, while
+/// the writer's insert was about to delete it.
+#[test]
+fn an_insert_that_will_delete_the_key_is_named() {
+    use cachescope::sim::link;
+    let l = link::load("scenario=sandbox&sb=1.a111mn.r20.n300d&step=10");
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    let mut run = l.run;
+    run.run_to_end();
+    let records = run.records();
+    let stored = records
+        .iter()
+        .position(|r| r.narration.contains("A negative entry"))
+        .expect("a negative entry is stored");
+    let text = &records[stored].narration;
+    assert!(!text.contains("nothing in flight removes it"), "{text}");
+    assert!(
+        text.contains("in progress deletes it after its commit"),
+        "{text}"
+    );
+    // True of the trace: a later step deletes the key from the cache.
+    assert!(
+        records[stored + 1..]
+            .iter()
+            .any(|r| r.label.starts_with("del")),
+        "no delete after"
+    );
+}

@@ -1,6 +1,6 @@
 //! The sequence diagram (src/sim/sequence.rs, drawn by src/ui/sequence.rs) shows every
 //! message the run sent up to the cursor, each from the step that sent it to the step
-//! that delivered (or dropped) it, the messages still in flight as in flight, and the
+//! that delivered (or dropped or lost) it, the messages still in flight as in flight, and the
 //! current step highlighted; notes are escaped.
 use cachescope::sim::notes::Notes;
 use cachescope::sim::sequence::{End, Sequence};
@@ -44,7 +44,14 @@ fn every_message_runs_from_the_step_that_sent_it_to_the_step_that_ended_it() {
                         .iter()
                         .find(|m| m.id == id.to_string())
                         .unwrap_or_else(|| panic!("{} step {}: {id} not drawn", s.id, i + 1));
-                    assert_eq!(m.end, End::Delivered(i + 1), "{} {id}", s.id);
+                    // A delivery to a node that is down or cut off loses the message
+                    // (the trace's outcome says so): it ends in a cross, not an arrow.
+                    let want = if r.outcome.starts_with("lost") {
+                        End::Lost(i + 1)
+                    } else {
+                        End::Delivered(i + 1)
+                    };
+                    assert_eq!(m.end, want, "{} {id}", s.id);
                     assert!(m.sent_step <= i, "{} {id} sent after delivery", s.id);
                     assert_eq!((m.from, m.to), r.hop.unwrap(), "{} {id}", s.id);
                 }
@@ -346,4 +353,29 @@ fn two_messages_sent_together_have_their_labels_apart() {
             .count();
     }
     assert!(together > 0, "the catalog has messages sent together");
+}
+
+/// dual-write-crash: the commit's reply reaches a service that has crashed. The trace
+/// says "lost: node down"; the diagram once drew it as delivered.
+#[test]
+fn a_message_to_a_crashed_node_is_lost_not_delivered() {
+    let s = scenarios::find("dual-write-crash").unwrap();
+    let mut run = Run::with_default_seed(s, Fixes::none());
+    run.run_to_end();
+    let lost: Vec<usize> = run
+        .records()
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.outcome == "lost: node down")
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert!(!lost.is_empty(), "the story loses the commit's reply");
+    let seq = Sequence::of(&run);
+    for step in lost {
+        assert!(
+            seq.messages.iter().any(|m| m.end == End::Lost(step)),
+            "step {step}"
+        );
+        assert!(!seq.messages.iter().any(|m| m.end == End::Delivered(step)));
+    }
 }

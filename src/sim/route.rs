@@ -14,6 +14,14 @@ use super::parts::{Timer, TimerKind};
 use super::world::World;
 
 impl World {
+    /// Whether `msg`, delivered now, reaches its node: the node is up and no partition
+    /// cuts the link, either way. Else the delivery loses it (`lost`).
+    pub fn reaches(&self, msg: &Message) -> bool {
+        let cut = self.status_of(msg.from) == super::node::NodeStatus::Partitioned
+            || (!self.cuts.is_empty() && super::partition::is_cut(self, msg.from, msg.to));
+        self.is_up(msg.to) && !cut
+    }
+
     /// A message reached a node that is down: it is lost.
     pub(super) fn lost(&mut self, msg: &Message) {
         self.facts.0.push(Fact::Lost {

@@ -109,7 +109,10 @@ impl Sequence {
                 .filter(|m| !after.net.iter().any(|a| a.id == m.id))
             {
                 let end = match record.event {
-                    Event::Deliver(id) if id == gone.id => End::Delivered(step),
+                    // Delivered to a node that is down or cut off: lost, not delivered.
+                    Event::Deliver(id) if id == gone.id && before.reaches(gone) => {
+                        End::Delivered(step)
+                    }
                     Event::Fault(Fault::Drop(id)) if id == gone.id => End::Dropped(step),
                     _ => End::Lost(step),
                 };

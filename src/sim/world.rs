@@ -230,10 +230,7 @@ impl World {
                 self.net.truncate(self.net.len() - 1);
                 self.now_ms = self.now_ms.max(msg.arrive_ms);
                 let hop = Some((msg.from, msg.to));
-                // A partition loses what crosses it, either way.
-                let cut = self.status_of(msg.from) == NodeStatus::Partitioned
-                    || (!self.cuts.is_empty() && super::partition::is_cut(self, msg.from, msg.to));
-                if self.is_up(msg.to) && !cut {
+                if self.reaches(msg) {
                     self.deliver(msg);
                 } else {
                     self.lost(msg);

@@ -100,11 +100,12 @@ fn carried(p: &Payload) -> Option<(Key, Version)> {
     }
 }
 
-/// The in-flight messages whose value is older than the database's.
+/// The in-flight messages whose value is older than the one committed in the primary
+/// that owns its key.
 fn overtaken(w: &World) -> Vec<u32> {
     w.net
         .iter()
-        .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.db().read(k)))
+        .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.committed(k)))
         .map(|m| m.id.0)
         .collect()
 }
@@ -144,7 +145,16 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
             });
         }
         let now_overtaken = overtaken(w);
-        if !raced && now_overtaken.iter().any(|m| !was_overtaken.contains(m)) {
+        // A commit overtook a value already on its way: the message was in flight
+        // before this step. One sent already old (a lagging replica's answer) is not
+        // overtaken by anything.
+        let before = run.state(i);
+        let was_in_flight = |id: &u32| before.is_some_and(|b| b.net.iter().any(|m| m.id.0 == *id));
+        if !raced
+            && now_overtaken
+                .iter()
+                .any(|m| !was_overtaken.contains(m) && was_in_flight(m))
+        {
             raced = true;
             out.push(Chapter {
                 step,

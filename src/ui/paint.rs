@@ -359,12 +359,21 @@ pub fn compare(rows: &[crate::sim::compare::Row], t: &CompareText) -> String {
         Some(step) => m.text(&format!("The runs first differ at step {step}.")),
         None => m.text("The two runs take the same steps."),
     };
-    if let Some(r) = t.cursor.checked_sub(1).and_then(|i| rows.get(i)) {
+    if let Some(at) = t.cursor.checked_sub(1).filter(|i| *i < rows.len()) {
+        // A side with no step here has ended: its verdict is its last step's.
+        let side = |line: fn(&crate::sim::compare::Row) -> bool,
+                    bad: fn(&crate::sim::compare::Row) -> bool| {
+            match rows[..=at].iter().rev().find(|r| line(r)) {
+                Some(r) if r.step == at + 1 => status(bad(r)).to_string(),
+                Some(r) => format!("ended at step {}, {}", r.step, status(bad(r))),
+                None => "has no step".to_string(),
+            }
+        };
         m.text(&format!(
             " At step {}: left {}, right {}.",
             t.cursor,
-            status(r.left_violated),
-            status(r.right_violated)
+            side(|r| r.left.is_some(), |r| r.left_violated),
+            side(|r| r.right.is_some(), |r| r.right_violated)
         ));
     }
     m.text(t.ends).end("p");

@@ -230,5 +230,9 @@ mod tests {
         let note = faults_note(&events).expect("the run has a fault");
         assert!(note.contains("a fault: "), "{note}");
         assert_eq!(faults_note(&events[..0]), None);
+        // The dropped reply means no delete ever reaches the cache between the read's
+        // miss and its set: a lost invalidation, not the stale-set race the lease stops
+        // (session 9's review found the page calling it that).
+        assert_eq!(c.teaches, None, "{:?}", c.code);
     }
 }

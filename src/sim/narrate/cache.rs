@@ -334,17 +334,25 @@ fn pending_removal(w: &World, cache: NodeId, key: Key) -> Option<String> {
     if deleting {
         return Some(format!("the delete of {key} already on its way removes it"));
     }
-    let writing = w.config.write_order == WriteOrder::UpdateThenDelete
-        && matches!(w.config.write_mode, WriteMode::Invalidate)
-        && w.nodes.services().any(|(_, s)| {
-            s.settings.cache == cache
-                && s.flows
-                    .iter()
-                    .any(|f| f.key == key && f.op == Op::Write && f.stage == Stage::Commit)
-        });
-    if writing {
+    // A write (update, then delete) or an insert that deletes after its commit, and
+    // whose commit is still to come.
+    let update_deletes = w.config.write_order == WriteOrder::UpdateThenDelete
+        && matches!(w.config.write_mode, WriteMode::Invalidate);
+    let insert_deletes = w.config.negative.is_some_and(|n| n.invalidate_on_insert);
+    let writing = w.nodes.services().find_map(|(_, s)| {
+        if s.settings.cache != cache {
+            return None;
+        }
+        s.flows.iter().find_map(|f| match f.op {
+            _ if f.key != key || f.stage != Stage::Commit => None,
+            Op::Write if update_deletes => Some("write"),
+            Op::Insert if insert_deletes => Some("insert"),
+            _ => None,
+        })
+    });
+    if let Some(what) = writing {
         return Some(format!(
-            "the write of {key} in progress deletes it after its commit"
+            "the {what} of {key} in progress deletes it after its commit"
         ));
     }
     if super::invalidator::will_delete(w, cache, key) {

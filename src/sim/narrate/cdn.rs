@@ -106,7 +106,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
         } => {
             let header = if s_maxage {
                 format!(
-                    "Cache-Control: s-maxage={} (a shared cache obeys s-maxage over max-age)",
+                    "Cache-Control: s-maxage={}, which a shared cache obeys over max-age",
                     secs(ttl_ms)
                 )
             } else {
@@ -172,9 +172,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             said(
                 format!("cdn purged {key}"),
                 format!(
-                    "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {what} by key, as Fastly's purge API, \
-                     Cloudflare's purge by URL and CloudFront's invalidations do (RFC 9111 §4.4 asks an HTTP cache \
-                     to invalidate after a successful write), and passes the answer on to {client}.{race}"
+                    "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {what} by key, as RFC 9111 §4.4 \
+                     asks of an HTTP cache that a successful write passes through (where the write does not pass \
+                     the edge, the origin calls Fastly's purge API, Cloudflare's purge by URL or a CloudFront \
+                     invalidation to the same end), and passes the answer on to {client}.{race}"
                 ),
             )
         }

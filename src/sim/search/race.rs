@@ -5,8 +5,12 @@
 //! is still the latest, a newer version is committed (or, in write-behind,
 //! acknowledged) before the read's set reaches the cache, the set stores the older
 //! value anyway, and nothing replaces it before the run ends: the read straddles the
-//! write. A read that misses after the write and loads an old copy (a lagging replica)
-//! is another race: a lease does not stop it. Patterns whose own script ends ok (`cache-aside-write`,
+//! write. The race needs the write's invalidation (a delete, or write-through's or
+//! write-behind's own set) to reach that cache node between the read's miss and its
+//! set: a late set with no invalidation in between is a lost invalidation (the reply
+//! that would have triggered the delete dropped, say), which a lease cannot stop and
+//! the scenario does not teach. A read that misses after the write and loads an old
+//! copy (a lagging replica) is another race: a lease does not stop it. Patterns whose own script ends ok (`cache-aside-write`,
 //! `event-invalidation`, `hybrid`) and fixes that close only their scenario's own
 //! window (`update-then-delete`, `durable-queue`, `durable-bus`, `outbox`) still have
 //! this interleaving: a read that straddles the write.
@@ -26,8 +30,15 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     // set of a loaded value (older than the version expected when it landed): every
     // cache node's copies, not only the first's.
     let mut late: Vec<(NodeId, Key)> = Vec::new();
-    // Per request, the version expected of its key when its last get reached the cache.
-    let mut at_miss: Vec<(FlowId, Version)> = Vec::new();
+    // Per request, the version expected of its key when its last get reached the cache,
+    // and how many invalidations of that key the node had taken by then.
+    let mut at_miss: Vec<(FlowId, Version, u32)> = Vec::new();
+    // Per cache node and key, the invalidations it has taken: deletes, and sets that are
+    // a write's own (not a read's fill).
+    let mut invalidated: Vec<((NodeId, Key), u32)> = Vec::new();
+    let taken = |inv: &[((NodeId, Key), u32)], copy: (NodeId, Key)| {
+        inv.iter().find(|(c, _)| *c == copy).map_or(0, |(_, n)| *n)
+    };
     let version_of = |w: &World, (node, k): &(NodeId, Key)| -> Option<Version> {
         w.nodes.cache(*node)?.entries.get(k).map(|e| e.version)
     };
@@ -41,9 +52,21 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
         if let Some(m) = message {
             match (m.payload, m.flow) {
                 (Payload::Get { key }, Some(flow)) => {
-                    at_miss.retain(|(f, _)| *f != flow);
-                    at_miss.push((flow, world.expected(key)));
+                    at_miss.retain(|(f, _, _)| *f != flow);
+                    at_miss.push((flow, world.expected(key), taken(&invalidated, (m.to, key))));
                 }
+                (Payload::Del { key, .. } | Payload::WbWrite { key }, _)
+                | (
+                    Payload::Set {
+                        key,
+                        loaded_at_ms: None,
+                        ..
+                    },
+                    _,
+                ) => match invalidated.iter_mut().find(|(c, _)| *c == (m.to, key)) {
+                    Some((_, n)) => *n += 1,
+                    None => invalidated.push(((m.to, key), 1)),
+                },
                 (
                     Payload::Set {
                         key,
@@ -53,11 +76,13 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
                     },
                     Some(flow),
                 ) => {
-                    // The value was the latest when the read missed, and is no
-                    // longer when its set lands.
-                    let straddles = at_miss
-                        .iter()
-                        .any(|(f, latest)| *f == flow && version >= *latest);
+                    // The value was the latest when the read missed, is no longer when
+                    // its set lands, and the write's invalidation reached this node in
+                    // between.
+                    let now_taken = taken(&invalidated, (m.to, key));
+                    let straddles = at_miss.iter().any(|(f, latest, before)| {
+                        *f == flow && version >= *latest && now_taken > *before
+                    });
                     if straddles && version < world.expected(key) {
                         stale_set = Some(((m.to, key), version));
                     }
