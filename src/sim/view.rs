@@ -51,6 +51,9 @@ pub struct CacheEntryView {
     /// The entry is not the value the database has committed (in write-behind: the
     /// latest acknowledged write): what `cache-matches-db` judges.
     pub stale: bool,
+    /// The primary that owns the key (`db`, or `db-2`… in a sharded topology): the one
+    /// a stale copy differs from.
+    pub primary: NodeId,
 }
 
 /// A request the service holds, in words (`reader: read user:1, loading, has v1`).

@@ -302,3 +302,26 @@ fn the_cdn_edge_is_linked_to_its_origin_and_its_stored_response_is_one_line() {
         );
     }
 }
+
+/// docs/scenarios.md's `second-shard-unsubscribed-pool`: user:2 lives in db-2, so
+/// cache-2's stale copy names db-2 as what it differs from, not `db` (which holds only
+/// user:1): session 9's review, F5.
+#[test]
+fn a_stale_copy_names_the_primary_that_owns_its_key() {
+    let doc = include_str!("../../docs/scenarios.md");
+    let at = doc
+        .find("\"id\": \"second-shard-unsubscribed-pool\"")
+        .unwrap();
+    let start = doc[..at].rfind("```json\n").unwrap() + "```json\n".len();
+    let text = &doc[start..start + doc[start..].find("```").unwrap()];
+    let s = file::from_json(text).unwrap().into_scenario();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    let v = View::of(run.world(), s);
+    for layout in [Layout::Wide, Layout::Narrow] {
+        let svg = figure::svg(&v, &Marks::none(layout));
+        let cache2 = node_markup(&svg, "cache-2");
+        assert!(cache2.contains("user:2 = v1 ≠ db-2"), "{cache2}");
+        assert!(!cache2.contains("≠ db<"), "{cache2}");
+    }
+}

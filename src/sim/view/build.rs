@@ -6,7 +6,7 @@ use super::rows::{bus, consumer, dlq, outbox, queue, rows, uncommitted};
 use super::*;
 use crate::sim::books::{Invariant, Metric};
 use crate::sim::cache::Cache;
-use crate::sim::config::NO_TTL;
+use crate::sim::config::{Shards, NO_TTL};
 use crate::sim::ids::{Key, Version};
 use crate::sim::scenario::Scenario;
 use crate::sim::world::World;
@@ -172,6 +172,7 @@ fn entry_view(
         expires_ms,
         expires_at,
         stale: version != world.expected(key),
+        primary: Shards::of(&world.config.topology).owner(key),
     }
 }
 

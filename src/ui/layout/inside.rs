@@ -43,7 +43,7 @@ fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardV
     for e in entries {
         out.push(if e.stale {
             Line {
-                text: format!("{} = {} ≠ db", e.key, e.value),
+                text: format!("{} = {} ≠ {}", e.key, e.value, e.primary),
                 class: "stale",
             }
         } else {
@@ -150,7 +150,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
             for (_, e) in v.near.iter().filter(|(s, _)| *s == id) {
                 out.push(if e.stale {
                     Line {
-                        text: format!("near {} = {} ≠ db", e.key, e.value),
+                        text: format!("near {} = {} ≠ {}", e.key, e.value, e.primary),
                         class: "stale",
                     }
                 } else {
