@@ -59,6 +59,59 @@ fn bad_values_are_named_and_the_rest_still_loads() {
     assert!(past.run.at_end());
 }
 
+/// Session 9's review, F12: the links that loaded something without a word.
+#[test]
+fn a_sandbox_code_alone_opens_the_sandbox() {
+    let l = load("?sb=1.a111mn.r20.n300d");
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert!(l.run.sandbox.is_some());
+    let same = load("?scenario=sandbox&sb=1.a111mn.r20.n300d");
+    assert_eq!(l.run.sandbox, same.run.sandbox);
+    assert_eq!(l.run.trace(), same.run.trace());
+    // Beside another scenario it is not read, and the page says so.
+    let beside = load("?scenario=stale-set-race&sb=1.a111mn.r20.n300d");
+    assert_eq!(beside.run.scenario.id, "stale-set-race");
+    assert!(beside.run.sandbox.is_none());
+    assert_eq!(beside.errors.len(), 1, "{:?}", beside.errors);
+    assert_eq!(beside.errors[0].param, "sb");
+    assert!(beside.errors[0].reason.contains("scenario=sandbox"));
+}
+
+#[test]
+fn an_unknown_view_is_named() {
+    assert!(load("?scenario=stale-set-race&view=explore")
+        .errors
+        .is_empty());
+    let l = load("?scenario=stale-set-race&view=nope");
+    assert_eq!(l.run.scenario.id, "stale-set-race");
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert_eq!(
+        (l.errors[0].param, l.errors[0].value.as_str()),
+        ("view", "nope")
+    );
+    assert!(l.errors[0].reason.contains("unknown view"));
+}
+
+#[test]
+fn a_bad_scenario_code_gets_one_message_saying_what_is_shown() {
+    let l = load("?scenario=x&s=garbage");
+    assert_eq!(l.run.scenario.id, "cache-aside-read");
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert_eq!(l.errors[0].param, "s");
+    let said = l.errors[0].to_string();
+    assert!(
+        said.ends_with("x is not in the catalog either; showing cache-aside-read instead"),
+        "{said}"
+    );
+    // A catalog id beside a bad code: that scenario, said once.
+    let l = load("?scenario=stale-set-race&s=garbage");
+    assert_eq!(l.run.scenario.id, "stale-set-race");
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert!(l.errors[0]
+        .to_string()
+        .ends_with("showing stale-set-race instead"));
+}
+
 #[test]
 fn query_round_trips_the_moment() {
     for q in [

@@ -15,8 +15,9 @@
 //! Notes are `note=<step>:<text>` pairs, one per note (see `notes`); a bad one is
 //! reported under `note` and left out.
 //!
-//! A sandbox is `scenario=sandbox&sb=<code>` (see `sandbox`); a bad `sb` is reported
-//! and the default sandbox of cache-aside is loaded. A scenario a learner opened from a
+//! A sandbox is `scenario=sandbox&sb=<code>` (see `sandbox`); `sb=` alone opens it
+//! too, and beside another scenario it is reported; a bad `sb` is reported and the
+//! default sandbox of cache-aside is loaded. `view=` other than `explore` is reported. A scenario a learner opened from a
 //! file is `scenario=<its id>&s=<code>` (see `scenario::code`): the whole scenario
 //! travels in the link; a bad `s` is reported and the catalog's scenario of that id (or
 //! the first) is loaded.
@@ -147,22 +148,29 @@ pub fn load_with(
 
     let default = scenarios::ALL[0];
     let mut spec: Option<SandboxSpec> = None;
-    // A scenario of the learner's own travels whole in `s=`.
+    // `sb=` only ever means the sandbox: without `scenario=`, it opens it.
+    let asked = get("scenario").or(get("sb").map(|_| sandbox::ID));
+    // A scenario of the learner's own travels whole in `s=`. When its code is bad, one
+    // message says what is shown instead (and the scenario named is not reported again).
     let custom: Option<&'static Scenario> = get("s").and_then(|code| match scenario(code) {
         Ok(scenario) => Some(scenario),
         Err(e) => {
-            error(
-                "s",
-                code,
-                format!(
-                    "{e}; showing {} instead",
-                    get("scenario").unwrap_or(default.id)
+            let instead = match asked {
+                Some(id) if id == sandbox::ID || scenarios::find(id).is_some() => {
+                    format!("showing {id} instead")
+                }
+                Some(id) => format!(
+                    "{} is not in the catalog either; showing {} instead",
+                    shown(id),
+                    default.id
                 ),
-            );
+                None => format!("showing {} instead", default.id),
+            };
+            error("s", code, format!("{e}; {instead}"));
             None
         }
     });
-    let scenario: &'static Scenario = match get("scenario") {
+    let scenario: &'static Scenario = match asked {
         _ if custom.is_some() => custom.unwrap_or(default),
         None => default,
         Some(sandbox::ID) => {
@@ -182,14 +190,33 @@ pub fn load_with(
             scenario
         }
         Some(id) => scenarios::find(id).unwrap_or_else(|| {
-            error(
-                "scenario",
-                id,
-                format!("no such scenario; showing {} instead", default.id),
-            );
+            if get("s").is_none() {
+                error(
+                    "scenario",
+                    id,
+                    format!("no such scenario; showing {} instead", default.id),
+                );
+            }
             default
         }),
     };
+    if let (Some(code), None) = (get("sb"), &spec) {
+        error(
+            "sb",
+            code,
+            format!(
+                "a sandbox code, read only with scenario=sandbox; showing {}",
+                scenario.id
+            ),
+        );
+    }
+    if let Some(v) = get("view").filter(|v| *v != "explore") {
+        error(
+            "view",
+            v,
+            "unknown view (the one there is: explore); showing the scenario".into(),
+        );
+    }
 
     let mut fixes = Fixes::none();
     if let Some(list) = get("fix") {
