@@ -508,4 +508,20 @@ fn the_builder_form_writes_topology_entries_the_reader_checks() {
     assert!(e.contains("line") && e.contains("keys"), "{e}");
     // Nothing chosen: no entry.
     assert!(topology::form_entries(&f(&[("db-2-keys", "2")])).is_empty());
+    // The builder names its own field for what it can tell before writing the file
+    // (the user never sees that file's lines; session 9's review, F11).
+    let problem = |keys_text: &str, on: &str| {
+        topology::form_problem(&f(&[("db-2", on), ("db-2-keys", keys_text)]), 2)
+    };
+    assert_eq!(
+        problem("two", "on").as_deref(),
+        Some("owns keys: `two` is not a key of this sandbox (1 to 2)")
+    );
+    assert_eq!(
+        problem("2, 5", "on").as_deref(),
+        Some("owns keys: `5` is not a key of this sandbox (1 to 2)")
+    );
+    assert_eq!(problem("2", "on"), None);
+    assert_eq!(problem("1 2", "on"), None);
+    assert_eq!(problem("two", ""), None);
 }

@@ -139,6 +139,38 @@ fn a_bad_file_names_the_line_and_the_field() {
     }
 }
 
+/// A value of the wrong type is named in the message, as the text has it: the page's
+/// build writes no `Debug` (scripts/setup.sh), where serde's own words lost it
+/// ("found string , expected …", session 9's review, F11).
+#[test]
+fn a_value_of_the_wrong_type_is_quoted() {
+    let good = stale_set_race();
+    let at = good.find("\"seed\": ").unwrap();
+    let end = at + good[at..].find(',').unwrap();
+    let seed = format!("{}\"seed\": \"one\"{}", &good[..at], &good[end..]);
+    let at = good.find("\"settings\": {").unwrap() + "\"settings\": {".len();
+    let keys = format!(
+        "{}\"topology\": [{{\"id\": \"db-2\", \"keys\": [2, \"two\"]}}], {}",
+        &good[..at],
+        &good[at..]
+    );
+    for (text, field, found) in [
+        (
+            seed,
+            "field `seed`",
+            "found string \"one\", expected a whole number",
+        ),
+        (
+            keys,
+            "field `settings.topology[1].keys[2]`",
+            "found string \"two\", expected",
+        ),
+    ] {
+        let e = file::from_json(&text).unwrap_err().to_string();
+        assert!(e.contains(field) && e.contains(found), "{e}");
+    }
+}
+
 fn mutate(rng: &mut Rng, text: &str) -> String {
     let mut b: Vec<u8> = text.as_bytes().to_vec();
     for _ in 0..=rng.below(3) {

@@ -5,7 +5,7 @@ use crate::sim::sandbox::{
     from_form, read_count, read_ttl, Guarantee, Pattern, SandboxSpec, MAX_KEYS, MAX_READERS,
     MAX_TTL_MS, MAX_WRITERS,
 };
-use crate::sim::config::topology::form_entries;
+use crate::sim::config::topology::{form_entries, form_problem};
 use crate::sim::scenario::code as scenario_code;
 use crate::sim::scenario::file as scenario_file;
 use crate::sim::{Fixes, Run};
@@ -69,7 +69,11 @@ fn SandboxForm() -> impl IntoView {
         parts_note.set((!notes.is_empty()).then(|| notes.join(" ")));
         spec.update_untracked(|s| s.parts = parts);
         let spec = spec.get_untracked().clamped();
-        let entries = form_entries(&parts_fields("sandbox-nodes"));
+        let fields = parts_fields("sandbox-nodes");
+        if let Some(p) = form_problem(&fields, u16::from(spec.keys)) {
+            return nodes_error.set(Some(format!("More nodes: {p}. The scenario on screen is unchanged.")));
+        }
+        let entries = form_entries(&fields);
         if entries.is_empty() {
             nodes_error.set(None);
             let scenario = spec.scenario();

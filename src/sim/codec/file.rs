@@ -75,8 +75,10 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for At<T> {
         let raw: &'de RawValue = Deserialize::deserialize(d)?;
         let addr = raw.get().as_ptr() as usize;
         // A value of the wrong kind is reported at its own place (see `read`).
-        let value = serde_json::from_str(raw.get())
-            .map_err(|e| de::Error::custom(format!("{MARK}{addr}{MARK}{}", bare(&e))))?;
+        let value = serde_json::from_str(raw.get()).map_err(|e| {
+            let reason = with_found(bare(&e), raw.get());
+            de::Error::custom(format!("{MARK}{addr}{MARK}{reason}"))
+        })?;
         Ok(At { value, addr })
     }
 }
@@ -107,6 +109,46 @@ fn bare(e: &serde_json::Error) -> String {
         text = text.replace(from, to);
     }
     text
+}
+
+/// `reason` with the string value it found written out as `raw` (its JSON text): serde
+/// writes that value with `Debug`, which the page's release build leaves out
+/// (`-Zfmt-debug=none`, scripts/setup.sh), so the page said "found string , expected".
+fn with_found(reason: String, raw: &str) -> String {
+    const FOUND: &str = "found string ";
+    let raw = raw.trim();
+    let (Some(at), true) = (reason.find(FOUND), raw.starts_with('"')) else {
+        return reason;
+    };
+    let from = at + FOUND.len();
+    let Some(to) = reason.rfind(", expected").filter(|to| *to >= from) else {
+        return reason;
+    };
+    const MAX_SHOWN_CHARS: usize = 40;
+    let mut value: String = raw.chars().take(MAX_SHOWN_CHARS).collect();
+    if raw.chars().count() > MAX_SHOWN_CHARS {
+        value.push('…');
+    }
+    format!("{}{value}{}", &reason[..from], &reason[to..])
+}
+
+/// The JSON string that ends at byte `end` of `text` (its closing quote the byte before
+/// `end`), quotes included, or "" when none does. Bounded by `end`.
+fn string_before(text: &str, end: usize) -> &str {
+    let Some(head) = text.get(..end).filter(|h| h.ends_with('"')) else {
+        return "";
+    };
+    let mut open = head.len() - 1;
+    // Back to the opening quote: the first one not escaped (an escaped quote has an
+    // odd number of backslashes before it).
+    while let Some(q) = head[..open].rfind('"') {
+        open = q;
+        let slashes = head[..q].bytes().rev().take_while(|b| *b == b'\\').count();
+        if slashes % 2 == 0 {
+            return &head[q..];
+        }
+    }
+    ""
 }
 
 /// The text a file was read from, to turn places into lines and columns.
@@ -279,6 +321,10 @@ pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, C
             _ => String::new(),
         };
         let mut err = json_error(&e, &path);
+        err.reason = with_found(
+            err.reason,
+            string_before(text, offset_of(text, e.line(), e.column())),
+        );
         // A value `checked_str` refused: its own place, not the place after it.
         // (An `At` inside an `At` marks twice: the innermost, last, place is the one.)
         let marked = err.reason.split(MARK).collect::<Vec<_>>();
@@ -390,7 +436,7 @@ pub fn quote(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::path_at;
+    use super::{path_at, string_before, with_found};
 
     /// The path of a place: keys count after their `:`, lists from 1, closed objects
     /// and lists are left.
@@ -404,5 +450,28 @@ mod tests {
         assert_eq!(at("4}"), "d");
         assert_eq!(at("\"d\""), "");
         assert_eq!(path_at(text, 0), "");
+    }
+
+    /// The value a type error found is written out from the text, so the page's build,
+    /// whose `Debug` writes nothing, says it too (session 9's review, F11).
+    #[test]
+    fn a_found_string_is_written_from_the_text() {
+        let page = "found string , expected a whole number (0 or more)".to_string();
+        assert_eq!(
+            with_found(page, r#""one""#),
+            r#"found string "one", expected a whole number (0 or more)"#
+        );
+        let native = r#"found string "a, expected b", expected a list"#.to_string();
+        assert_eq!(
+            with_found(native, r#""a, expected b""#),
+            r#"found string "a, expected b", expected a list"#
+        );
+        let other = "found boolean `true`, expected a whole number".to_string();
+        assert_eq!(with_found(other.clone(), "true"), other);
+        let text = r#"{"k": [2, "t\"w\\"], "x": 1}"#;
+        let end = text.find("], ").unwrap();
+        assert_eq!(string_before(text, end), r#""t\"w\\""#);
+        assert_eq!(string_before(text, 4), r#""k""#);
+        assert_eq!(string_before(text, 2), "");
     }
 }

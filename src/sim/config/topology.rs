@@ -375,6 +375,22 @@ mod opt_node_id {
     }
 }
 
+/// What is wrong in the "more nodes" form's "owns keys" field (`db-2-keys`), in the
+/// form's own words, for a sandbox of `keys` keys: a word that is not a key number, or
+/// a key the sandbox does not have (db-2 would own no row). `None` when it is fine or
+/// db-2 is not chosen. (The file the form writes is one the learner never sees, so its
+/// line and column would point nowhere.)
+pub fn form_problem(fields: &[(String, String)], keys: u16) -> Option<String> {
+    let on = fields.iter().any(|(n, v)| n == "db-2" && v == "on");
+    let text = fields.iter().find(|(n, _)| n == "db-2-keys")?.1.as_str();
+    let bad = text
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|k| !k.is_empty())
+        .take(64)
+        .find(|k| !k.parse::<u16>().is_ok_and(|n| (1..=keys).contains(&n)))?;
+    on.then(|| format!("owns keys: `{bad}` is not a key of this sandbox (1 to {keys})"))
+}
+
 /// The sandbox builder's "more nodes" form as topology entries in the scenario file's
 /// format (`{"id": "db-2", "keys": [2]}`, …), for the builder to add to the file it
 /// writes. `fields` holds each checked box as `(name, "on")` and each text field as
