@@ -369,6 +369,15 @@ fn side_by_side_draws_two_diagrams_and_marks_the_nodes_that_differ() {
         2
     );
     assert!(html.contains(" differs\""));
+    // Each caption counts its side's messages in words that agree with the number.
+    for (side, v) in [("left", &left), ("right", &right)] {
+        let caption = match v.in_flight.len() {
+            1 => format!("{side}: 1 message in flight"),
+            n => format!("{side}: {n} messages in flight"),
+        };
+        assert!(html.contains(&caption), "{caption}");
+    }
+    assert!(!html.contains("message(s)"));
 }
 
 #[test]

@@ -208,7 +208,7 @@ fn an_ending_is_read_against_every_cached_copy() {
     let w = r.world();
     assert!(ending_errors(&r).is_empty(), "{:?}", ending_errors(&r));
     for wrong in [
-        "Service-2's near cache keeps user:1 = v2 while the database has v2.",
+        "service-2's near cache keeps user:1 = v2 while the database has v2.",
         "Every cached copy of user:1 (service-2's near cache, the cache) and the database hold v2.",
         "Every cached copy matches the primary at the end.",
     ] {
@@ -216,7 +216,7 @@ fn an_ending_is_read_against_every_cached_copy() {
     }
     assert!(ending_text_errors(
         w,
-        "Service-2's near cache keeps user:1 = v1 while the database has v2."
+        "service-2's near cache keeps user:1 = v1 while the database has v2."
     )
     .is_empty());
     // Through a CDN edge that keeps v1 after a write that bypassed it.

@@ -156,8 +156,11 @@ pub fn Explorer() -> impl IntoView {
             if s.running && s.states == 0 {
                 "Starting the search…".to_string()
             } else {
+                // Stopped with neither a result nor an error: the learner cancelled it.
+                let cancelled = !s.running && s.result.is_none() && s.error.is_none();
                 format!(
-                    "{} distinct states, depth {}, {} states/s",
+                    "{}{} distinct states, depth {}, {} states/s",
+                    if cancelled { "Cancelled. " } else { "" },
                     s.states,
                     s.depth,
                     per_second(s.states, s.elapsed_ms)
@@ -230,7 +233,7 @@ fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView>
     let link = (id != scenario).then(|| {
         view! {
             <a data-testid="explore-teaches" data-scenario=id.clone() href=format!("?scenario={id}")>
-                {format!("The scenario {id} teaches it.")}
+                {format!("The scenario {id} teaches it. ")}
             </a>
         }
     });

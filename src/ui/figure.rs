@@ -344,7 +344,10 @@ pub fn pair(left: &View, right: &View, layout: Layout) -> String {
             .leaf(
                 "figcaption",
                 "",
-                &format!("{side}: {} message(s) in flight", v.in_flight.len()),
+                &match v.in_flight.len() {
+                    1 => format!("{side}: 1 message in flight"),
+                    n => format!("{side}: {n} messages in flight"),
+                },
             );
         m.append(drawn);
         m.end("figure");

@@ -142,12 +142,13 @@ fn one_cache(w: &World) -> bool {
             .all(|(id, _)| !matches!(id, NodeId::Cache(n) if n > 1) && id != NodeId::Cdn)
 }
 
-/// `text` with its first letter upper case (a sentence that begins with a holder).
+/// `text` at the start of a sentence: a common noun ("the cache") capitalised, a node
+/// id (`service-2's near cache`, `cache-2`) as it is, as `narrate::names::capital` does.
 fn capital(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map_or_else(String::new, |c| {
-        c.to_uppercase().chain(chars).collect::<String>()
-    })
+    match text.strip_prefix("the ") {
+        Some(rest) => format!("The {rest}"),
+        None => text.to_string(),
+    }
 }
 
 /// The ending's sentence about `key`, read off every cached copy: "The cache and the
@@ -317,7 +318,7 @@ mod tests {
         };
         assert_eq!(
             say(&[ending], w, &fixes),
-            "Cache-2 keeps user:1 = v1 while the database has v2; v1 (user:1)."
+            "cache-2 keeps user:1 = v1 while the database has v2; v1 (user:1)."
         );
     }
 
