@@ -416,7 +416,7 @@ fn the_view_shows_every_primary_bus_and_consumer_state() {
     // db holds user:1 only; the first's box is drawn as before.
     assert_eq!(texts(&v, NodeId::DB), vec!["user:1 = v1".to_string()]);
     let note = |v: &View, n: NodeId| v.nodes.iter().find(|nv| nv.id == n).unwrap().note.clone();
-    assert_eq!(note(&v, db2), "1 row, 1 unpublished outbox");
+    assert_eq!(note(&v, db2), "1 row, 1 unpublished");
     let panel = paint::db(&v);
     assert!(
         panel.contains("data-db=\"db-2\" data-key=\"user:2\" data-value=\"v2\""),

@@ -174,11 +174,21 @@ fn node(m: &mut Markup, n: &Placed, v: &View, marks: &Marks) {
         .body()
         .text(&id)
         .end("text");
+    // A note a little too long for its box is drawn narrower (up to a quarter), so that
+    // its last word, often the number that matters, is not cut; a longer one is cut.
+    let room = ((n.w - 12.0) / CHAR_W) as usize;
+    let len = nv.note.chars().count();
+    let squeeze = (len > room && len * 4 <= room * 5).then(|| px(n.w - 12.0).to_string());
     m.tag("text")
         .attr("class", "node-note")
         .attr("y", &px(top + 33.0).to_string())
+        .attr_if("textLength", squeeze.as_deref())
+        .attr_if("lengthAdjust", squeeze.as_ref().map(|_| "spacingAndGlyphs"))
         .body()
-        .text(&layout::fit(&nv.note, ((n.w - 12.0) / CHAR_W) as usize))
+        .text(&layout::fit(
+            &nv.note,
+            if squeeze.is_some() { len } else { room },
+        ))
         .end("text");
     let left = px(-n.w / 2.0 + 6.0).to_string();
     for (i, l) in n.lines.iter().enumerate() {

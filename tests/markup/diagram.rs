@@ -320,3 +320,33 @@ fn a_long_state_line_wraps_at_its_parts_and_is_cut_only_past_three_lines() {
     }
     assert!(shown > 0, "the reader's request holds v1 at some step");
 }
+
+/// No node's note is cut in any catalog scenario at any step, in either layout: a note a
+/// little too long is drawn narrower (`textLength`), so the number it ends with is kept
+/// ("next flush at 2…", "at lsn 1, delet…" were cut: session 9's review, F6).
+#[test]
+fn node_notes_are_never_cut() {
+    for s in scenarios::ALL.iter() {
+        let mut run = Run::with_default_seed(s, Fixes::none());
+        run.run_to_end();
+        for step in 0..=run.recorded() {
+            run.seek(step);
+            let v = View::of(run.world(), s);
+            for layout in [Layout::Wide, Layout::Narrow] {
+                let svg = figure::svg(&v, &Marks::none(layout));
+                for n in &v.nodes {
+                    let g = node_markup(&svg, &n.id.to_string());
+                    let at = g.find("class=\"node-note\"").unwrap();
+                    let text = &g[at..];
+                    let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+                    assert!(
+                        !text.ends_with('…'),
+                        "{} step {step} {}: {text}",
+                        s.id,
+                        n.id
+                    );
+                }
+            }
+        }
+    }
+}

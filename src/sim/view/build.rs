@@ -406,11 +406,10 @@ fn note(world: &World, id: NodeId) -> String {
         // Every primary, bus, consumer and relay alike (`db-2` as `db`).
         NodeId::Db(_) => world.nodes.db(id).map_or(String::new(), |db| {
             let rows = plural(db.rows.len(), "row");
-            if db.outbox.is_empty() {
-                rows
-            } else {
-                let unpublished = db.outbox.iter().filter(|r| !r.published).count();
-                format!("{rows}, {unpublished} unpublished outbox")
+            // Short enough for its box; an outbox with nothing left to publish is not said.
+            match db.outbox.iter().filter(|r| !r.published).count() {
+                0 => rows,
+                unpublished => format!("{rows}, {unpublished} unpublished"),
             }
         }),
         NodeId::Bus(_) => match world.nodes.bus(id) {
@@ -433,8 +432,9 @@ fn note(world: &World, id: NodeId) -> String {
         }),
         NodeId::Invalidator => match world.nodes.invalidator(id) {
             Some(i) => match i.queue.first() {
-                Some(e) => format!("at lsn {}, deleting {} (lsn {})", i.position, e.key, e.lsn),
-                None => format!("at lsn {} of {}", i.position, i.settings.source),
+                // Short enough for its box (the change's lsn is on its message).
+                Some(e) => format!("deleting {}", e.key),
+                None => format!("at lsn {}", i.position),
             },
             None => String::new(),
         },
@@ -443,9 +443,7 @@ fn note(world: &World, id: NodeId) -> String {
                 .timers
                 .iter()
                 .find(|t| t.kind == crate::sim::world::TimerKind::Flush && t.owner == id);
-            planned.map_or("idle".to_string(), |t| {
-                format!("next flush at {} ms", t.at_ms)
-            })
+            planned.map_or("idle".to_string(), |t| format!("flush at {} ms", t.at_ms))
         }
     }
 }
