@@ -78,6 +78,8 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/relay.rs", &["relay"]),
     ("src/sim/consumer.rs", &["consumer"]),
     ("src/sim/bus.rs", &["bus"]),
+    ("src/sim/bus/fact.rs", &["bus"]),
+    ("src/sim/bus/groups.rs", &["bus"]),
     ("src/sim/client.rs", &["client"]),
     ("src/sim/cache.rs", &["cache", "tracking"]),
     ("src/sim/cache_node.rs", &["cache", "tracking"]),

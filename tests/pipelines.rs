@@ -196,26 +196,36 @@ fn a_wrong_route_names_the_entry_and_the_field() {
     assert!(topology::deserialize(v).is_ok());
 }
 
-/// A durable log has one committed offset: a second consumer of it in the settings'
-/// topology is refused, naming the field.
+/// A second consumer of a durable bus in the settings' topology is read as its own
+/// consumer group (Kafka): the file loads, and the event reaches both pools, each
+/// consumer committing its own offset (`tests/bus_groups.rs` crashes one).
 #[test]
-fn a_durable_bus_with_two_consumers_is_refused() {
+fn a_durable_bus_with_two_consumers_reads_as_two_groups() {
     let text = example("second-shard-unsubscribed-pool");
     let durable = text.replace("\"durable\": false", "\"durable\": true");
-    assert!(
-        file::from_json(&durable).is_ok(),
-        "one consumer per bus: it runs"
-    );
     let two = durable.replacen(
         "{ \"id\": \"cache-2\" },",
         "{ \"id\": \"cache-2\" },\n      { \"id\": \"consumer-2\", \"cache\": \"cache-2\" },",
         1,
     );
-    let e = file::from_json(&two).unwrap_err().to_string();
+    let r = run(&two, None);
+    let h = hops(&r);
+    let consumer2 = id("consumer-2");
     assert!(
-        e.contains("settings.topology") && e.contains("consumer-2 and consumer both read bus"),
-        "{e}"
+        h.contains(&(NodeId::BUS, NodeId::CONSUMER)),
+        "{}",
+        r.trace()
     );
+    assert!(h.contains(&(NodeId::BUS, consumer2)), "{}", r.trace());
+    assert!(h.contains(&(consumer2, id("cache-2"))), "{}", r.trace());
+    let bus = r.world().nodes.bus(NodeId::BUS).unwrap();
+    assert_eq!(
+        bus.offsets().collect::<Vec<_>>(),
+        vec![(NodeId::CONSUMER, 1), (consumer2, 1)]
+    );
+    for inv in [Invariant::CacheMatchesDb, Invariant::NoLostEvent] {
+        assert_eq!(inv.check(r.world()), Ok(()), "{}", r.trace());
+    }
 }
 
 /// The words of the bus's push, in the record of the step that published `ev`.

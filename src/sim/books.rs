@@ -420,7 +420,6 @@ fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
 /// consumer: being published, in the outbox, on the network, in the bus's log or in
 /// the consumer's hands.
 fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
-    use super::bus::EntryState;
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
     let publishing = w.nodes.services().any(|(_, s)| {
@@ -436,15 +435,8 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
         .nodes
         .dbs()
         .any(|(_, db)| db.outbox.iter().any(|r| !r.published && covers(&r.ev)));
-    let in_log = w.nodes.buses().any(|(_, bus)| {
-        bus.log.iter().any(|e| {
-            covers(&e.ev)
-                && matches!(
-                    e.state,
-                    EntryState::Pending | EntryState::Sent | EntryState::Retrying
-                )
-        })
-    });
+    // Not handled yet by some consumer group of the log.
+    let in_log = w.nodes.buses().any(|(_, bus)| bus.unhandled().any(covers));
     let in_hand = w.nodes.consumers().any(|(_, c)| {
         c.inbox.iter().any(|(ev, _)| covers(ev)) || c.busy.is_some_and(|(ev, _, _)| covers(&ev))
     });

@@ -5,6 +5,10 @@
 //! Durable (Kafka): the event is appended to a log on disk; the consumer reads it in
 //! order and commits its offset after handling it. After a restart it resumes from the
 //! committed offset, so it catches up, and may see an event twice: at-least-once.
+//! Several subscribers of one durable log read it as Kafka's consumer groups do: the
+//! log is shared, and each has its own committed offset, its own deliveries in flight
+//! and its own retries; an ack commits the offset of the consumer that sent it, and a
+//! consumer that restarts resumes from its own committed offset.
 //! Retries of a failed event use a backoff; after the last one the event goes to the
 //! dead-letter queue.
 //!
@@ -12,10 +16,14 @@
 //! subscriber's connection; it answers through a `Ctx` and says what it did as
 //! `BusFact`s, no text: the books and the narration observe them.
 use super::config::BusConfig;
-use super::ids::{EventId, NodeId};
+use super::ids::NodeId;
 use super::msg::{BusEvent, Message, Payload};
 use super::node::{Ctx, NodeStatus};
 use super::parts::TimerKind;
+
+mod fact;
+mod groups;
+pub use fact::BusFact;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EntryState {
@@ -51,10 +59,20 @@ pub struct LogEntry {
     pub failures: u32,
 }
 
+/// One consumer group's state of one entry of the shared log (the first subscriber's is
+/// in the `LogEntry` itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct GroupEntry {
+    pub state: EntryState,
+    /// How many times this group's consumer failed on it.
+    pub failures: u32,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Bus {
     pub durable: bool,
-    /// The durable log (one partition), oldest first; empty for at-most-once.
+    /// The durable log (one partition), oldest first, each entry with its first
+    /// subscriber's state of it; empty for at-most-once.
     pub log: Vec<LogEntry>,
     /// The dead-letter queue: events an operator must look at and replay.
     pub dlq: Vec<LogEntry>,
@@ -62,90 +80,31 @@ pub struct Bus {
     pub settings: Option<BusConfig>,
     /// Its subscribers (consumers, fixed for a run), each with the state of its
     /// connection: down (not subscribed), paused (connected, not reading) or up.
-    /// At-most-once pushes to every connected one; a durable log has one committed
-    /// offset, so one subscriber reads it (the topology's check says so).
+    /// At-most-once pushes to every connected one; a durable log is read by each as
+    /// its own consumer group.
     pub subscribers: Vec<(NodeId, NodeStatus)>,
-}
-
-/// What the bus did, in order, for the books and the narration (`narrate/bus.rs`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BusFact {
-    /// A message reached a scenario's bus that has no settings: there is no bus.
-    Absent,
-    /// Durable: `ev` appended to the log at `offset`; `waited`: its consumer was not
-    /// up.
-    Logged {
-        ev: BusEvent,
-        offset: u32,
-        waited: bool,
-    },
-    /// Durable, nothing delivered at once: the log waits behind `ahead` (being
-    /// retried, or delivered and not acknowledged), or for its consumer (`None`).
-    Blocked {
-        ahead: Option<(EventId, EntryState)>,
-    },
-    /// At-most-once: no subscriber was connected, so `ev` is gone.
-    Dropped { ev: BusEvent },
-    /// At-most-once: pushed to the connected consumer.
-    Pushed { ev: BusEvent },
-    /// Durable: delivered `ev` to the consumer.
-    Delivered { ev: BusEvent },
-    /// The consumer acknowledged `ev` at `offset`; `was_sent`: it was out for
-    /// delivery; `committed`: the committed offset after; `head`: the event at the
-    /// committed offset before.
-    Acked {
-        ev: BusEvent,
-        offset: u32,
-        was_sent: bool,
-        committed: u32,
-        head: Option<EventId>,
-    },
-    /// `ev` failed its last retry and went to the dead-letter queue.
-    DeadLettered { ev: BusEvent, failures: u32 },
-    /// `ev` failed and is redelivered at `at_ms`; `waiting`: pending events behind it.
-    Retrying {
-        ev: BusEvent,
-        at_ms: u64,
-        failures: u32,
-        max_retries: Option<u32>,
-        backoff_ms: u64,
-        waiting: usize,
-    },
-    /// At-most-once: the consumer subscribed again, to new messages only.
-    Resubscribed,
-    /// Durable: the consumer reconnected; the log resumes at `offset`, `behind`
-    /// events to catch up on.
-    Resumed { offset: u32, behind: u32 },
-    /// The backoff of `offset` is over.
-    RetryDue { offset: u32 },
-    /// No ack for `event` came in time: it goes out again.
-    AckMissed { event: EventId },
-    /// An ack timeout fired after the ack had come.
-    AckInTime,
-    /// A timer that finds nothing to do.
-    Nothing,
-    /// A nack for an offset its log does not have.
-    Stray,
-    /// A message it does not handle.
-    Ignored { payload: Payload },
+    /// Durable, the consumer groups of the subscribers after the first: `groups[i]` is
+    /// `subscribers[i + 1]`'s state of each log entry, in log order (Kafka: a committed
+    /// offset per group over one shared log). Empty with one subscriber.
+    pub groups: Vec<Vec<GroupEntry>>,
 }
 
 impl Bus {
-    /// A bus whose subscribers are `consumers`, each connected.
+    /// A bus whose subscribers are `consumers`, each connected; a durable one gives
+    /// each after the first a consumer group of its own.
     pub fn new(durable: bool, settings: Option<BusConfig>, consumers: &[NodeId]) -> Bus {
+        let groups = if durable {
+            consumers.len().saturating_sub(1)
+        } else {
+            0
+        };
         Bus {
             durable,
             settings,
             subscribers: consumers.iter().map(|c| (*c, NodeStatus::Up)).collect(),
+            groups: vec![Vec::new(); groups],
             ..Bus::default()
         }
-    }
-
-    /// The subscriber that reads the durable log, and its connection (`Down`: none).
-    fn reader(&self) -> (Option<NodeId>, NodeStatus) {
-        self.subscribers
-            .first()
-            .map_or((None, NodeStatus::Down), |(id, st)| (Some(*id), *st))
     }
 
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
@@ -155,24 +114,26 @@ impl Bus {
     /// A retry's backoff or an ack timeout ends.
     pub(crate) fn on_timeout(&mut self, ctx: &mut Ctx, kind: TimerKind) {
         match kind {
-            TimerKind::BusRetry { offset } => retry(self, ctx, offset),
-            TimerKind::AckTimeout { offset } => ack_timeout(self, ctx, offset),
+            TimerKind::BusRetry { offset, consumer } => {
+                retry(self, ctx, self.group_of(consumer), offset)
+            }
+            TimerKind::AckTimeout { offset, consumer } => {
+                ack_timeout(self, ctx, self.group_of(consumer), offset)
+            }
             _ => ctx.fact(BusFact::Nothing),
         }
     }
 
-    /// After a restart: a new session, and it serves its log again.
+    /// After a restart: a new session for every group, and it serves its log again.
     pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
-        reconnect(self, ctx);
-        pump(self, ctx);
-    }
-
-    /// The consumer's committed offset: the first event not yet handled (or given up).
-    pub fn offset(&self) -> u32 {
-        self.log
-            .iter()
-            .position(|e| !matches!(e.state, EntryState::Acked | EntryState::Dead))
-            .unwrap_or(self.log.len()) as u32
+        for g in 0..self.group_count() {
+            self.reset_group(g);
+        }
+        // Its own timers are the ack timeouts and retries of the old session.
+        ctx.cancel_all_timers();
+        for g in 0..self.group_count() {
+            pump(self, ctx, g);
+        }
     }
 }
 
@@ -187,27 +148,7 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                 ctx.send(msg.from, None, Payload::PublishAck { ev }, cfg.publish_ms);
             }
             if cfg.durable {
-                b.log.push(LogEntry {
-                    ev,
-                    state: EntryState::Pending,
-                    failures: 0,
-                });
-                let offset = b.log.len() as u32 - 1;
-                let waited = b.reader().1 != NodeStatus::Up;
-                ctx.fact(BusFact::Logged { ev, offset, waited });
-                if pump(b, ctx) == 0 {
-                    let head = b
-                        .log
-                        .iter()
-                        .find(|e| matches!(e.state, EntryState::Retrying | EntryState::Sent));
-                    match head {
-                        Some(h) => ctx.fact(BusFact::Blocked {
-                            ahead: Some((h.ev.id, h.state)),
-                        }),
-                        None if waited => ctx.fact(BusFact::Blocked { ahead: None }),
-                        None => {}
-                    }
-                }
+                publish_durable(b, ctx, ev);
                 return;
             }
             // Pushed to every subscriber connected now; none: it is gone.
@@ -231,15 +172,17 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
             }
         }
         Payload::Ack { ev, offset } => {
+            let g = b.group_of(msg.from);
             let mut was_sent = false;
-            if let Some(e) = b.log.get_mut(offset as usize) {
-                if e.state == EntryState::Sent {
-                    e.state = EntryState::Acked;
+            if let Some((st, _)) = b.entry_mut(g, offset as usize) {
+                if *st == EntryState::Sent {
+                    *st = EntryState::Acked;
                     was_sent = true;
                 }
             }
-            ctx.cancel(TimerKind::AckTimeout { offset });
-            let before = b.offset();
+            let consumer = b.reader_id(g);
+            ctx.cancel(TimerKind::AckTimeout { offset, consumer });
+            let before = b.committed(g);
             let head = b.log.get(before as usize).map(|e| e.ev.id);
             // A delivery does not move the committed offset: it is known before the
             // deliveries the ack lets through.
@@ -249,41 +192,94 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                 was_sent,
                 committed: before,
                 head,
+                consumer,
             });
-            pump(b, ctx);
+            pump(b, ctx, g);
         }
-        Payload::Nack { ev, offset } => nack(b, ctx, ev, offset),
+        Payload::Nack { ev, offset } => nack(b, ctx, b.group_of(msg.from), ev, offset),
         Payload::Subscribe => {
             if !cfg.durable {
                 ctx.fact(BusFact::Resubscribed);
                 return;
             }
-            reconnect(b, ctx);
-            let behind = b.log.len() as u32 - b.offset();
+            let g = b.group_of(msg.from);
+            reconnect(b, ctx, g);
+            let offset = b.committed(g);
             ctx.fact(BusFact::Resumed {
-                offset: b.offset(),
-                behind,
+                offset,
+                behind: b.log.len() as u32 - offset,
+                consumer: b.reader_id(g),
             });
-            pump(b, ctx);
+            pump(b, ctx, g);
         }
         payload => ctx.fact(BusFact::Ignored { payload }),
     }
 }
 
-fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
-    let (Some(cfg), Some(e)) = (b.settings, b.log.get_mut(offset as usize)) else {
+/// Appends `ev` to the durable log, pending for every group, and delivers what each
+/// group may take now.
+fn publish_durable(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent) {
+    b.log.push(LogEntry {
+        ev,
+        state: EntryState::Pending,
+        failures: 0,
+    });
+    for group in &mut b.groups {
+        group.push(GroupEntry {
+            state: EntryState::Pending,
+            failures: 0,
+        });
+    }
+    let offset = b.log.len() as u32 - 1;
+    let up = |g: usize| b.reader(g).1 == NodeStatus::Up;
+    let waited = (0..b.group_count()).any(|g| !up(g));
+    ctx.fact(BusFact::Logged { ev, offset, waited });
+    for g in 0..b.group_count() {
+        if pump(b, ctx, g) > 0 {
+            continue;
+        }
+        let head = (0..b.log.len())
+            .find(|i| matches!(b.state(g, *i), EntryState::Retrying | EntryState::Sent));
+        let (consumer, status) = b.reader(g);
+        match head {
+            Some(i) => ctx.fact(BusFact::Blocked {
+                ahead: Some((b.log[i].ev.id, b.state(g, i))),
+                consumer,
+            }),
+            None if status != NodeStatus::Up => ctx.fact(BusFact::Blocked {
+                ahead: None,
+                consumer,
+            }),
+            None => {}
+        }
+    }
+}
+
+fn nack(b: &mut Bus, ctx: &mut Ctx, g: usize, ev: BusEvent, offset: u32) {
+    let consumer = b.reader_id(g);
+    let logged = b.log.get(offset as usize).map(|e| e.ev);
+    let (Some(cfg), Some(logged), Some((st, fails))) =
+        (b.settings, logged, b.entry_mut(g, offset as usize))
+    else {
         ctx.fact(BusFact::Stray);
         return;
     };
-    e.failures += 1;
-    let failures = e.failures;
+    *fails += 1;
+    let failures = *fails;
     let policy = cfg.retry;
     if policy.max_retries.is_some_and(|max| failures > max) {
-        e.state = EntryState::Dead;
-        let entry = *e;
-        b.dlq.push(entry);
-        ctx.fact(BusFact::DeadLettered { ev, failures });
-        pump(b, ctx);
+        *st = EntryState::Dead;
+        b.dlq.push(LogEntry {
+            ev: logged,
+            state: EntryState::Dead,
+            failures,
+        });
+        ctx.fact(BusFact::DeadLettered {
+            ev,
+            failures,
+            consumer,
+        });
+        pump(b, ctx, g);
         return;
     }
     let backoff_ms = if policy.exponential {
@@ -291,14 +287,11 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
     } else {
         policy.backoff_ms
     };
-    e.state = EntryState::Retrying;
+    *st = EntryState::Retrying;
     let at_ms = ctx.now_ms + backoff_ms;
-    ctx.set_timer(at_ms, TimerKind::BusRetry { offset });
-    let waiting = b
-        .log
-        .iter()
-        .skip(offset as usize + 1)
-        .filter(|e| e.state == EntryState::Pending)
+    ctx.set_timer(at_ms, TimerKind::BusRetry { offset, consumer });
+    let waiting = (offset as usize + 1..b.log.len())
+        .filter(|i| b.state(g, *i) == EntryState::Pending)
         .count();
     ctx.fact(BusFact::Retrying {
         ev,
@@ -307,41 +300,51 @@ fn nack(b: &mut Bus, ctx: &mut Ctx, ev: BusEvent, offset: u32) {
         max_retries: policy.max_retries,
         backoff_ms,
         waiting,
+        consumer,
     });
 }
 
-/// Everything delivered but not acknowledged goes back to pending (a new session).
-fn reconnect(b: &mut Bus, ctx: &mut Ctx) {
-    for e in &mut b.log {
-        if matches!(e.state, EntryState::Sent | EntryState::Retrying) {
-            e.state = EntryState::Pending;
-        }
+/// A new session of group `g`: everything delivered but not acknowledged goes back to
+/// pending, and the group's ack timeouts and retries of the old session end.
+fn reconnect(b: &mut Bus, ctx: &mut Ctx, g: usize) {
+    b.reset_group(g);
+    if b.group_count() == 1 {
+        // Its own timers are all the one group's.
+        ctx.cancel_all_timers();
+        return;
     }
-    // Its own timers are the ack timeouts and retries of the old session.
-    ctx.cancel_all_timers();
+    let consumer = b.reader_id(g);
+    for offset in 0..b.log.len() as u32 {
+        ctx.cancel(TimerKind::BusRetry { offset, consumer });
+        ctx.cancel(TimerKind::AckTimeout { offset, consumer });
+    }
 }
 
-/// Delivers what the durable log may deliver now: in order, from the committed
-/// offset, at most `prefetch` unacknowledged at once, never past a retrying event.
-/// Returns how many it delivered.
-fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
+/// Delivers what the durable log may deliver now to group `g`'s consumer: in order,
+/// from its committed offset, at most `prefetch` unacknowledged at once, never past a
+/// retrying event. Returns how many it delivered.
+fn pump(b: &mut Bus, ctx: &mut Ctx, g: usize) -> usize {
     let Some(cfg) = b.settings else {
         return 0;
     };
     // Called only while the bus runs; a consumer that is down is not subscribed.
-    let (Some(reader), status) = b.reader() else {
+    let (Some(reader), status) = b.reader(g) else {
         return 0;
     };
     if !cfg.durable || status == NodeStatus::Down {
         return 0;
     }
-    let mut out = b.log.iter().filter(|e| e.state == EntryState::Sent).count() as u32;
+    let mut out = (0..b.log.len())
+        .filter(|i| b.state(g, *i) == EntryState::Sent)
+        .count() as u32;
     let mut sent = 0;
-    for i in b.offset() as usize..b.log.len() {
-        match b.log[i].state {
+    for i in b.committed(g) as usize..b.log.len() {
+        match b.state(g, i) {
             EntryState::Retrying => break,
             EntryState::Pending if out < cfg.prefetch => {
-                b.log[i].state = EntryState::Sent;
+                if let Some((st, _)) = b.entry_mut(g, i) {
+                    *st = EntryState::Sent;
+                }
                 let ev = b.log[i].ev;
                 let offset = i as u32;
                 ctx.send(
@@ -352,9 +355,18 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
                 );
                 if let Some(timeout) = cfg.ack_timeout_ms {
                     let at = ctx.now_ms + cfg.deliver_ms + timeout;
-                    ctx.set_timer(at, TimerKind::AckTimeout { offset });
+                    ctx.set_timer(
+                        at,
+                        TimerKind::AckTimeout {
+                            offset,
+                            consumer: reader,
+                        },
+                    );
                 }
-                ctx.fact(BusFact::Delivered { ev });
+                ctx.fact(BusFact::Delivered {
+                    ev,
+                    consumer: reader,
+                });
                 sent += 1;
                 out += 1;
             }
@@ -365,28 +377,33 @@ fn pump(b: &mut Bus, ctx: &mut Ctx) -> usize {
     sent
 }
 
-fn retry(b: &mut Bus, ctx: &mut Ctx, offset: u32) {
-    if let Some(e) = b.log.get_mut(offset as usize) {
-        if e.state == EntryState::Retrying {
-            e.state = EntryState::Pending;
+fn retry(b: &mut Bus, ctx: &mut Ctx, g: usize, offset: u32) {
+    if let Some((st, _)) = b.entry_mut(g, offset as usize) {
+        if *st == EntryState::Retrying {
+            *st = EntryState::Pending;
         }
     }
-    ctx.fact(BusFact::RetryDue { offset });
-    pump(b, ctx);
+    ctx.fact(BusFact::RetryDue {
+        offset,
+        consumer: b.reader_id(g),
+    });
+    pump(b, ctx, g);
 }
 
-fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, offset: u32) {
-    let Some(e) = b.log.get_mut(offset as usize) else {
+fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, g: usize, offset: u32) {
+    let consumer = b.reader_id(g);
+    let logged = b.log.get(offset as usize).map(|e| e.ev.id);
+    let (Some(event), Some((st, _))) = (logged, b.entry_mut(g, offset as usize)) else {
         ctx.fact(BusFact::Nothing);
         return;
     };
-    if e.state != EntryState::Sent {
+    if *st != EntryState::Sent {
         ctx.fact(BusFact::AckInTime);
         return;
     }
-    e.state = EntryState::Pending;
-    ctx.fact(BusFact::AckMissed { event: e.ev.id });
-    pump(b, ctx);
+    *st = EntryState::Pending;
+    ctx.fact(BusFact::AckMissed { event, consumer });
+    pump(b, ctx, g);
 }
 
 /// The node as a state machine (`node.rs`), over its handlers above.

@@ -182,6 +182,11 @@ impl World {
             (&self.db().lock_waits, &self.db().rolled_back).hash(&mut h);
         }
         (self.bus().durable, &self.bus().log, &self.bus().dlq).hash(&mut h);
+        // The consumer groups after the first (a durable bus read by several
+        // subscribers): nothing when there are none, so pinned values stand.
+        if !self.bus().groups.is_empty() {
+            self.bus().groups.hash(&mut h);
+        }
         (
             &self.consumer().inbox,
             &self.consumer().processed,

@@ -25,10 +25,11 @@ pub enum TimerKind {
     Flush,
     /// The outbox relay's next poll.
     RelayPoll,
-    /// The bus redelivers a failed event after its backoff.
-    BusRetry { offset: u32 },
-    /// The bus has had no ack for a delivered event: it redelivers it.
-    AckTimeout { offset: u32 },
+    /// The bus redelivers a failed event to `consumer` (its consumer group) after its
+    /// backoff.
+    BusRetry { offset: u32, consumer: NodeId },
+    /// The bus has had no ack from `consumer` for a delivered event: it redelivers it.
+    AckTimeout { offset: u32, consumer: NodeId },
     /// The invalidator's delete had no answer in time: it sends it again.
     InvalidateRetry,
     /// The CDN edge's delayed second purge of a key (`cdn.rs`).
@@ -131,10 +132,23 @@ pub(crate) fn timer_label(kind: &TimerKind) -> String {
         TimerKind::Restart { node } => format!("restart {node}"),
         TimerKind::Flush => "flush".to_string(),
         TimerKind::RelayPoll => "poll outbox".to_string(),
-        TimerKind::BusRetry { offset } => format!("retry offset {offset}"),
-        TimerKind::AckTimeout { offset } => format!("ack timeout offset {offset}"),
+        TimerKind::BusRetry { offset, consumer } => {
+            format!("retry offset {offset}{}", group_label(*consumer))
+        }
+        TimerKind::AckTimeout { offset, consumer } => {
+            format!("ack timeout offset {offset}{}", group_label(*consumer))
+        }
         TimerKind::InvalidateRetry => "retry delete".to_string(),
         TimerKind::SecondPurge { key } => format!("second purge {key}"),
+    }
+}
+
+/// Whose consumer group a bus timer is for, where it is not the first consumer's.
+fn group_label(consumer: NodeId) -> String {
+    if consumer == NodeId::CONSUMER {
+        String::new()
+    } else {
+        format!(" for {consumer}")
     }
 }
 

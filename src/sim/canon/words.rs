@@ -103,6 +103,9 @@ pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
     }
     for (id, bus) in w.nodes.buses().filter(|(id, _)| *id != NodeId::BUS) {
         (id, bus.durable, &bus.log, &bus.dlq).hash(h);
+        if !bus.groups.is_empty() {
+            bus.groups.hash(h);
+        }
     }
     for (id, r) in w.nodes.relays().filter(|(id, _)| *id != NodeId::RELAY) {
         id.hash(h);

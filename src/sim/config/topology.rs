@@ -277,32 +277,6 @@ fn pipeline(n: &NodeSpec, listed: &dyn Fn(NodeId) -> bool) -> Option<&'static st
     }
 }
 
-/// Whether `config` has a durable bus with two subscribers: a durable log keeps one
-/// committed offset, so one consumer reads it (an at-most-once bus pushes to each).
-pub fn check_durable(config: &super::Config) -> Result<(), String> {
-    if !config.bus.is_some_and(|b| b.durable) {
-        return Ok(());
-    }
-    let bus_of = |c: NodeId| config.route(c).bus.unwrap_or(NodeId::BUS);
-    let mut consumers = vec![NodeId::CONSUMER];
-    consumers.extend(
-        config
-            .topology
-            .iter()
-            .map(|n| n.id)
-            .filter(|id| matches!(id, NodeId::Consumer(_)) && *id != NodeId::CONSUMER),
-    );
-    for (i, c) in consumers.iter().enumerate() {
-        if let Some(d) = consumers[..i].iter().find(|d| bus_of(**d) == bus_of(*c)) {
-            return Err(format!(
-                "{c} and {d} both read {}, a durable log with one committed offset: give {c} a bus of its own",
-                bus_of(*c)
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The list, read and checked (`check`): its error names the entry.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<NodeSpec>, D::Error> {
     let nodes = Vec::<NodeSpec>::deserialize(d)?;

@@ -22,12 +22,7 @@ struct Subscribers {
 
 impl Subscribers {
     fn of(w: &World) -> Subscribers {
-        let acting = w
-            .facts
-            .with_nodes()
-            .find(|(_, f)| matches!(f, Fact::Bus(_)))
-            .and_then(|(n, _)| n)
-            .unwrap_or(NodeId::BUS);
+        let acting = acting_bus(w);
         let all = w
             .nodes
             .bus(acting)
@@ -76,6 +71,15 @@ impl Subscribers {
     }
 }
 
+/// The bus that recorded the step's facts.
+fn acting_bus(w: &World) -> NodeId {
+    w.facts
+        .with_nodes()
+        .find(|(_, f)| matches!(f, Fact::Bus(_)))
+        .and_then(|(n, _)| n)
+        .unwrap_or(NodeId::BUS)
+}
+
 /// A step of the bus: its first fact, then the events it delivered (or why none).
 pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let (cap_bus, the_consumer, cap_consumer) = (n.bus.cap(), n.consumer, n.consumer.cap());
@@ -89,27 +93,52 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let Some((&first, rest)) = bus.split_first() else {
         return Said::silent();
     };
+    // A durable log read by several consumer groups (Kafka): the words name the
+    // consumer whose offset, delivery or retry it is, by id.
+    let groups: Option<Vec<String>> = w
+        .nodes
+        .bus(acting_bus(w))
+        .filter(|b| !b.groups.is_empty())
+        .map(|b| b.offsets().map(|(c, _)| c.to_string()).collect());
+    let many = groups.is_some();
+    let whose = |c: NodeId| {
+        if many {
+            format!("{c}'s")
+        } else {
+            "the".to_string()
+        }
+    };
     let delivered: Vec<String> = rest
         .iter()
         .filter_map(|f| match f {
-            BusFact::Delivered { ev } => Some(ev.id.to_string()),
+            BusFact::Delivered { ev, consumer } if many => Some(format!("{} to {consumer}", ev.id)),
+            BusFact::Delivered { ev, .. } => Some(ev.id.to_string()),
             _ => None,
         })
         .collect();
-    let mut sent = if delivered.is_empty() {
-        String::new()
-    } else {
-        format!(" It delivers {} to {the_consumer}.", delivered.join(", "))
+    let mut sent = match (delivered.is_empty(), many) {
+        (true, _) => String::new(),
+        (false, true) => format!(" It delivers {}.", delivered.join(", ")),
+        (false, false) => format!(" It delivers {} to {the_consumer}.", delivered.join(", ")),
     };
     for f in rest {
-        if let BusFact::Blocked { ahead } = f {
-            sent = match ahead {
+        if let BusFact::Blocked { ahead, consumer } = *f {
+            let c = consumer.unwrap_or(NodeId::CONSUMER);
+            let line = match ahead {
                 Some((id, EntryState::Retrying)) => format!(
                     " It must wait: {id} ahead of it is being retried, and the log is delivered in order."
                 ),
                 Some((id, _)) => format!(" It waits its turn behind {id}."),
-                None => format!(" {cap_consumer} is down: the event waits in the log."),
+                None => {
+                    let who = if many { c.to_string() } else { cap_consumer.to_string() };
+                    format!(" {who} is down: the event waits in the log.")
+                }
             };
+            if many {
+                sent.push_str(&format!(" For {c}:{line}"));
+            } else {
+                sent = line;
+            }
         }
     }
     let settings = w.bus().settings;
@@ -120,8 +149,15 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             format!("logged {} at {offset}", ev.id),
             format!(
                 "{cap_bus} appends {ev} to its log at offset {offset}, on disk ({}): it stays there until \
-                 {the_consumer} has acknowledged it.{sent}",
-                settings.map(|c| durable_kind(&c)).unwrap_or_default()
+                 {} has acknowledged it.{sent}",
+                settings.map(|c| durable_kind(&c)).unwrap_or_default(),
+                match &groups {
+                    Some(ids) => format!(
+                        "each of {}, each its own consumer group with its own committed offset,",
+                        ids.join(" and ")
+                    ),
+                    None => the_consumer.to_string(),
+                }
             ),
         ),
         BusFact::Dropped { ev } => said(
@@ -147,25 +183,31 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             was_sent,
             committed: now,
             head,
+            consumer: c,
         } => {
             let what = if !was_sent {
                 format!(
                     "{} was not waiting for this ack ({} is not out for delivery now), so it changes \
-                     nothing; the committed offset is {now}.",
-                    n.bus, ev.id
+                     nothing; {} committed offset is {now}.",
+                    n.bus,
+                    ev.id,
+                    whose(c)
                 )
             } else if now > offset {
+                let c = if many { c.to_string() } else { n.consumer.to_string() };
                 format!(
-                    "{} commits {}'s offset, now {now}. Only now is {} done with.",
-                    n.bus, n.consumer, ev.id
+                    "{} commits {c}'s offset, now {now}. Only now is {} done with.",
+                    n.bus, ev.id
                 )
             } else {
                 let head = head.map(|h| h.to_string()).unwrap_or_default();
                 format!(
-                    "{} marks {} done, but the committed offset stays at {now}: {head} ahead of it has no \
+                    "{} marks {} done, but {} committed offset stays at {now}: {head} ahead of it has no \
                      ack yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative \
                      offset as in Kafka.",
-                    n.bus, ev.id
+                    n.bus,
+                    ev.id,
+                    whose(c)
                 )
             };
             said(
@@ -173,7 +215,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 format!("{cap_consumer} acknowledged {}: {what}{sent}", ev.id),
             )
         }
-        BusFact::DeadLettered { ev, failures } => {
+        BusFact::DeadLettered { ev, failures, .. } => {
             let kafka = if no_ack_timeout {
                 " (With Kafka the consumer's error handler does this: it publishes the event to a dead-letter \
                  topic and commits past it.)"
@@ -198,6 +240,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             max_retries,
             backoff_ms: backoff,
             waiting,
+            ..
         } => {
             let limit = match max_retries {
                 Some(max) => format!("retry {failures} of {max}"),
@@ -230,20 +273,25 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                  down is lost, and it will only see new messages."
             ),
         ),
-        BusFact::Resumed { offset, behind } => said(
+        BusFact::Resumed {
+            offset,
+            behind,
+            consumer: c,
+        } => said(
             format!("resume at {offset}"),
             format!(
-                "{cap_consumer} reconnects; {} resumes from its committed offset {offset}, with {} to catch \
+                "{cap_consumer} reconnects; {} resumes from {} committed offset {offset}, with {} to catch \
                  up on (an event handled but not acknowledged comes again: at-least-once).{sent}",
                 n.bus,
+                if many { whose(c) } else { "its".to_string() },
                 super::super::describe::count(u64::from(behind), "event", "events")
             ),
         ),
-        BusFact::RetryDue { offset } => said(
+        BusFact::RetryDue { offset, .. } => said(
             "redeliver",
             format!("The backoff of offset {offset} is over: {} tries again.{sent}", n.bus),
         ),
-        BusFact::AckMissed { event: id } => said(
+        BusFact::AckMissed { event: id, .. } => said(
             format!("redeliver {id}"),
             format!(
                 "No ack for {id} came back in time. {cap_bus} cannot tell a lost ack from a lost event, so it \

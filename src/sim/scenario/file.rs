@@ -332,9 +332,6 @@ fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError> {
             ));
         }
     }
-    // A topology the world can run (`config/topology.rs`).
-    crate::sim::config::topology::check_durable(&file.settings)
-        .map_err(|e| field(place.at(&file.id, "settings.topology"), e))?;
     for (i, e) in file.endings.iter().enumerate() {
         let known = |id: &str| file.fixes.iter().any(|g| g.id.value == id);
         for c in &e.when {

@@ -355,11 +355,7 @@ impl Cond {
                 .delivered
                 .get(&k.0)
                 .is_some_and(|v| *v >= w.db().read(k.0)),
-            Cond::Retrying => w
-                .bus()
-                .log
-                .iter()
-                .any(|e| e.state == crate::sim::bus::EntryState::Retrying),
+            Cond::Retrying => w.bus().retrying(),
             Cond::NodeUp(n) => w.is_up(n.0),
             Cond::AckedAny(k) => w.books.acked.get(&k.0).is_some(),
             Cond::DbHasAcked(k) => w
