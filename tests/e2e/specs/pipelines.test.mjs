@@ -154,8 +154,9 @@ test('the sandbox builds a second shard with its relay and a second consumer', a
     await sp.goto({ scenario: 'stale-set-race' });
     await dp.openSandbox();
     await dp.setSandboxPattern('outbox');
-    // Pub/Sub: a durable log has one consumer (a second is refused).
-    await dp.sandbox().locator('select').nth(1).selectOption('at-most-once');
+    // A durable log: consumer-2 reads it as a consumer group of its own (it was
+    // refused while the log had one committed offset).
+    await dp.sandbox().locator('select').nth(1).selectOption('at-least-once');
     await dp.setSandboxField('keys', 2);
     await dp.setSandboxNode('db-2', true);
     await dp.setSandboxNode('db-2-keys', 'two');
@@ -179,6 +180,8 @@ test('the sandbox builds a second shard with its relay and a second consumer', a
     }
     assert.ok(new URL(page.url()).searchParams.get('s'), 'the built scenario travels in s=');
     await sp.runToEnd();
+    const c2 = await sp.nodeText('consumer-2');
+    assert.ok(c2, 'consumer-2 is drawn');
     const shot = tmpPath('sandbox-second-shard.png');
     await page.mouse.move(0, 0);
     await page.screenshot({ path: shot, animations: 'disabled' });
