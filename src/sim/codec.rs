@@ -483,6 +483,7 @@ impl RunSpec {
 
 pub mod file;
 mod json;
+pub mod quote;
 mod replay;
 pub use json::{from_json, to_json};
 pub use replay::Replayer;

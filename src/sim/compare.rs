@@ -50,7 +50,8 @@ pub enum Signature {
 pub struct MessageSig {
     pub from: NodeId,
     pub to: NodeId,
-    /// The payload's kind (`Get`, `Set`, `DbReadReply`, …).
+    /// The payload's kind (`Payload::kind`: `get`, `set`, `db-read-reply`, …; not
+    /// its `{:?}`, which the page's release build does not have: `codec::quote`).
     pub kind: String,
     /// The request it belongs to: its client, operation and key.
     pub flow: Option<(NodeId, Op, Key)>,
@@ -58,12 +59,10 @@ pub struct MessageSig {
 
 fn message_sig(w: &World, id: MsgId) -> Option<MessageSig> {
     let m = w.net.iter().find(|m| m.id == id)?;
-    let debug = format!("{:?}", m.payload);
-    let kind: String = debug.chars().take_while(|c| c.is_alphanumeric()).collect();
     Some(MessageSig {
         from: m.from,
         to: m.to,
-        kind,
+        kind: m.payload.kind().to_string(),
         flow: w.flow(m.flow).map(|f| (f.client, f.op, f.key)),
     })
 }

@@ -234,8 +234,8 @@ pub fn parse_param(value: &str) -> Result<(usize, String), String> {
         }
         Err(_) => {
             return Err(format!(
-                "{:?} is not a step number (0 or more) before the ':'",
-                step.chars().take(12).collect::<String>()
+                "{} is not a step number (0 or more) before the ':'",
+                super::codec::quote::text(&step.chars().take(12).collect::<String>())
             ))
         }
     };

@@ -16,6 +16,7 @@
 //! with a durable log and a 300 ms TTL.
 use super::cache::SetGuard;
 use super::codec::file::At;
+use super::codec::quote;
 use super::config::ConfigPatch;
 use super::config::{
     BehindConfig, BusConfig, Config, ConsumerConfig, LoadGuard, Request, WriteMode, NO_TTL,
@@ -316,8 +317,8 @@ pub fn read_count(text: &str, what: &str, max: u8, previous: u8) -> FieldRead<u8
         Err(_) => FieldRead {
             value: previous,
             note: Some(format!(
-                "{:?} is not a whole number of {what}: still {previous}.",
-                text.chars().take(12).collect::<String>()
+                "{} is not a whole number of {what}: still {previous}.",
+                quote::text(&text.chars().take(12).collect::<String>())
             )),
         },
     }
@@ -354,8 +355,8 @@ pub fn read_ttl(text: &str, previous: Option<u64>) -> FieldRead<Option<u64>> {
         Err(_) => FieldRead {
             value: previous,
             note: Some(format!(
-                "{:?} is not a whole number of ms: still {}.",
-                text.chars().take(12).collect::<String>(),
+                "{} is not a whole number of ms: still {}.",
+                quote::text(&text.chars().take(12).collect::<String>()),
                 was()
             )),
         },

@@ -35,12 +35,14 @@ impl<'de> Visitor<'de> for ClientsVisitor {
                 .filter(|n| n.is_client())
                 .ok_or_else(|| {
                     de::Error::custom(format!(
-                    "{name:?} is not a client's name (reader, reader-2, …, writer, writer-2, …)"
-                ))
+                        "{} is not a client's name (reader, reader-2, …, writer, writer-2, …)",
+                        crate::sim::codec::quote::text(&name)
+                    ))
                 })?;
             if out.iter().any(|(n, _)| *n == node) {
                 return Err(de::Error::custom(format!(
-                    "the client {name:?} appears twice"
+                    "the client {} appears twice",
+                    crate::sim::codec::quote::text(&name)
                 )));
             }
             out.push((node, map.next_value()?));

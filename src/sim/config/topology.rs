@@ -301,7 +301,8 @@ mod node_id {
         let text = String::deserialize(d)?;
         NodeId::parse(&text).ok_or_else(|| {
             de::Error::custom(format!(
-                "{text:?} is not a node id (reader, writer-2, service-2, cache-2, db, replica, …)"
+                "{} is not a node id (reader, writer-2, service-2, cache-2, db, replica, …)",
+                crate::sim::codec::quote::text(&text)
             ))
         })
     }

@@ -3,6 +3,7 @@
 //! names the character at fault when it cannot.
 use super::{Guarantee, Parts, Pattern, SandboxSpec, MAX_CODE_LEN, MAX_KEYS, MAX_READERS};
 use super::{MAX_TTL_MS, MAX_WRITERS};
+use crate::sim::codec::quote;
 use std::fmt;
 
 /// What is wrong with a sandbox code, and at which character (0-based).
@@ -50,7 +51,10 @@ impl SandboxSpec {
             return if code.contains('.') {
                 err(
                     0,
-                    format!("format version {version:?} is not known (this version reads 1)"),
+                    format!(
+                        "format version {} is not known (this version reads 1)",
+                        quote::text(&version)
+                    ),
                 )
             } else {
                 err(
@@ -84,7 +88,7 @@ impl SandboxSpec {
                 None => {
                     return err(
                         at(0),
-                        format!("{c:?} is not a pattern (a, t, b, e, h or o)"),
+                        format!("{} is not a pattern (a, t, b, e, h or o)", quote::char(*c)),
                     )
                 }
             },
@@ -111,7 +115,10 @@ impl SandboxSpec {
             Some(c) => {
                 return err(
                     at(4),
-                    format!("{c:?} is not a bus guarantee (m: at-most-once, l: durable log)"),
+                    format!(
+                        "{} is not a bus guarantee (m: at-most-once, l: durable log)",
+                        quote::char(*c)
+                    ),
                 )
             }
             None => return err(at(4), "expected the bus guarantee (m or l)".into()),
@@ -127,7 +134,10 @@ impl SandboxSpec {
                     let bad = t.chars().position(|c| !c.is_ascii_digit()).unwrap_or(0);
                     return err(
                         at(5 + bad),
-                        format!("the TTL {t:?} is not a whole number of ms (or n for none)"),
+                        format!(
+                            "the TTL {} is not a whole number of ms (or n for none)",
+                            quote::text(t)
+                        ),
                     );
                 }
             },

@@ -12,6 +12,7 @@
 //! `COMMIT` (`a` appended: a transaction-aware cache), `.n300` negative caching with a
 //! 300 ms TTL (`d` appended: the insert deletes the key), `.c` an invalidator, `.g` a
 //! second region (`.gm`: with remote markers).
+use crate::sim::codec::quote;
 use crate::sim::config::{
     Config, Hook, InvalidatorConfig, NegativeConfig, NodeSpec, ReadFrom, ReplicaConfig, TxnConfig,
 };
@@ -123,7 +124,10 @@ impl Parts {
             let flags = |rest: &str, allowed: &str| -> Result<(), (usize, String)> {
                 match rest.chars().position(|c| !allowed.contains(c)) {
                     None => Ok(()),
-                    Some(i) => Err((at + 1 + i, format!("{:?} is not known here", &rest[i..]))),
+                    Some(i) => Err((
+                        at + 1 + i,
+                        format!("{} is not known here", quote::text(&rest[i..])),
+                    )),
                 }
             };
             match letter {
@@ -171,12 +175,12 @@ impl Parts {
                     p.remote_marker = rest == "m";
                 }
                 Some(c) if "rtncg".contains(c) => {
-                    return Err((at, format!("the part {c:?} appears twice")));
+                    return Err((at, format!("the part {} appears twice", quote::char(c))));
                 }
                 Some(c) => {
                     return Err((
                         at,
-                        format!("{c:?} is not a part (r replica, t transactions, n negative caching, c invalidator, g second region)"),
+                        format!("{} is not a part (r replica, t transactions, n negative caching, c invalidator, g second region)", quote::char(c)),
                     ))
                 }
                 None => return Err((at, "an empty part".into())),
@@ -289,8 +293,8 @@ pub fn from_form(fields: &[(String, String)]) -> (Parts, Vec<String>) {
             Err(_) => {
                 if !t.is_empty() {
                     notes.push(format!(
-                        "{what} {:?} is not a whole number of ms: it uses {default} ms.",
-                        t.chars().take(12).collect::<String>()
+                        "{what} {} is not a whole number of ms: it uses {default} ms.",
+                        quote::text(&t.chars().take(12).collect::<String>())
                     ));
                 }
                 default

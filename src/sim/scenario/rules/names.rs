@@ -28,7 +28,7 @@ macro_rules! name_type {
                 checked_str(d, |text| {
                     parse(text)
                         .map($name)
-                        .ok_or_else(|| format!("{text:?} is not {}", $what))
+                        .ok_or_else(|| format!("{} is not {}", crate::sim::codec::quote::text(text), $what))
                 })
             }
         }
@@ -130,7 +130,7 @@ impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         checked_str(d, |text| {
             Quantity::parse(text).ok_or_else(|| {
-                format!("{text:?} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, crashes NODE, or a number in quotes)")
+                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
             })
         })
     }
