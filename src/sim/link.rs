@@ -112,7 +112,7 @@ fn shown(value: &str) -> String {
 
 /// Builds the run a query describes: the scenario, its fixes and seed, and the cursor.
 pub fn load(query: &str) -> Loaded {
-    load_with(query, &scenario_code::decode_scenario)
+    load_with(query, &scenario_code::decode_scenario, &SandboxSpec::parse)
 }
 
 /// The scenario code of a query (`s=`), if it has one.
@@ -123,12 +123,22 @@ pub fn scenario_code_of(query: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// `load`, with the scenario of an `s=` code found by `scenario`: the page reads the
-/// code beforehand, in the wasm chunk that holds the JSON reader, and passes what it got
-/// (`src/ui/session.rs`), so that its first download has no reader.
+/// The sandbox code of a query (`sb=`), if it has one.
+pub fn sandbox_code_of(query: &str) -> Option<String> {
+    pairs(query)
+        .into_iter()
+        .find(|(k, _)| k == "sb")
+        .map(|(_, v)| v)
+}
+
+/// `load`, with the scenario of an `s=` code found by `scenario` and the spec of an
+/// `sb=` code by `sandbox`: the page reads the codes beforehand, in wasm chunks (the
+/// JSON reader's; `SandboxSpec::parse`'s), and passes what it got
+/// (`src/ui/session.rs`), so that its first download has neither reader.
 pub fn load_with(
     query: &str,
     scenario: &dyn Fn(&str) -> Result<&'static Scenario, codec::CodecError>,
+    sandbox: &dyn Fn(&str) -> Result<SandboxSpec, sandbox::SpecError>,
 ) -> Loaded {
     let pairs = pairs(query);
     let get = |name: &str| {
@@ -176,7 +186,7 @@ pub fn load_with(
         Some(sandbox::ID) => {
             let s = match get("sb") {
                 None => SandboxSpec::new(Pattern::CacheAside),
-                Some(code) => SandboxSpec::parse(code).unwrap_or_else(|e| {
+                Some(code) => sandbox(code).unwrap_or_else(|e| {
                     error(
                         "sb",
                         code,

@@ -6,6 +6,7 @@ use crate::sim::codec::{self, CodecError, ErrorKind};
 use crate::sim::link::{self, LoadError};
 use crate::sim::scenario::code as scenario_code;
 use crate::sim::notes::Notes;
+use crate::sim::sandbox::{SandboxSpec, SpecError};
 use crate::sim::tree::Tree;
 use super::chapters::Ahead;
 use crate::sim::{scenarios, Fixes, Run, Scenario};
@@ -31,6 +32,9 @@ thread_local! {
     /// read once, before the session is built from it (`prepare`).
     static READ_CODES: std::cell::RefCell<Vec<(String, Result<&'static Scenario, CodecError>)>> =
         const { std::cell::RefCell::new(Vec::new()) };
+    /// The sandbox codes (`sb=`) read so far, and what each held (as `READ_CODES`).
+    static READ_SANDBOX: std::cell::RefCell<Vec<(String, Result<SandboxSpec, SpecError>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Reads a scenario code. A split point (the `split` feature; see scripts/split.sh):
@@ -39,6 +43,14 @@ thread_local! {
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn read_scenario_code(code: String) -> Result<&'static Scenario, CodecError> {
     scenario_code::decode_scenario(&code)
+}
+
+/// Reads a sandbox code. A split point (the `split` feature): its reader (every
+/// message naming the character at fault) is a wasm chunk, fetched only for a link
+/// that carries a sandbox (`sb=`).
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn read_sandbox_code(code: String) -> Result<SandboxSpec, SpecError> {
+    SandboxSpec::parse(&code)
 }
 
 /// The catalog's words (summaries, cards, what the fixes do and cost: a third of the
@@ -61,18 +73,34 @@ pub async fn words_ready() {
     }
 }
 
-/// Whether `query` carries a scenario code not read yet (then `prepare` it first).
-pub fn needs_prepare(query: &str) -> bool {
+/// The scenario code of `query` (`s=`), if it has one not read yet.
+fn unread_scenario_code(query: &str) -> Option<String> {
     link::scenario_code_of(query)
-        .is_some_and(|code| READ_CODES.with_borrow(|r| r.iter().all(|(c, _)| *c != code)))
+        .filter(|code| READ_CODES.with_borrow(|r| r.iter().all(|(c, _)| c != code)))
 }
 
-/// Reads the scenario code of `query`, if it has one not read yet, so that
-/// `Session::from_query` finds it.
+/// The sandbox code of `query` (`sb=`), if it has one not read yet.
+fn unread_sandbox_code(query: &str) -> Option<String> {
+    link::sandbox_code_of(query)
+        .filter(|code| READ_SANDBOX.with_borrow(|r| r.iter().all(|(c, _)| c != code)))
+}
+
+/// Whether `query` carries a scenario or sandbox code not read yet (then `prepare` it
+/// first).
+pub fn needs_prepare(query: &str) -> bool {
+    unread_scenario_code(query).is_some() || unread_sandbox_code(query).is_some()
+}
+
+/// Reads the scenario and sandbox codes of `query` not read yet, so that
+/// `Session::from_query` finds them.
 pub async fn prepare(query: &str) {
-    if let Some(code) = link::scenario_code_of(query).filter(|_| needs_prepare(query)) {
+    if let Some(code) = unread_scenario_code(query) {
         let read = read_scenario_code(code.clone()).await;
         READ_CODES.with_borrow_mut(|r| r.push((code, read)));
+    }
+    if let Some(code) = unread_sandbox_code(query) {
+        let read = read_sandbox_code(code.clone()).await;
+        READ_SANDBOX.with_borrow_mut(|r| r.push((code, read)));
     }
 }
 
@@ -91,7 +119,17 @@ impl Session {
                 ))
             })
         };
-        let loaded = link::load_with(query, &read);
+        let sandbox = |code: &str| {
+            READ_SANDBOX
+                .with_borrow(|r| r.iter().find(|(c, _)| c == code).map(|(_, s)| s.clone()))
+                .unwrap_or_else(|| {
+                    Err(SpecError {
+                        at: 0,
+                        reason: "not read yet (reload the page)".into(),
+                    })
+                })
+        };
+        let loaded = link::load_with(query, &read, &sandbox);
         let mut s = Session::of(loaded.run, loaded.errors);
         s.notes = loaded.notes;
         s
