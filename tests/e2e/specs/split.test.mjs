@@ -167,9 +167,14 @@ test("a link opened cold shows its scenario at once and the catalog's words when
 
     release();
     await page.locator('main[data-words="loaded"]').waitFor({ state: 'attached' });
-    assert.equal(await narration.textContent(), `${file.summary} Press Step (→) to begin.`);
+    // With a fix on, step 0 says the story without it and what the fix changes (5d4595b).
+    const fix = file.fixes.find((f) => f.id === 'lease');
+    const what = fix.what;
+    assert.equal(
+      await narration.textContent(),
+      `Without a fix: ${file.summary} With ${fix.title} on: ${what} Press Step (→) to begin.`,
+    );
     assert.equal(await card.textContent(), file.flow[0]);
-    const what = file.fixes.find((f) => f.id === 'lease').what;
     assert.equal(await lease.getAttribute('title'), what);
     assert.ok((await page.locator('.fix-notes').textContent()).includes(what), 'the fix notes say what it does');
     // The learning path's cards, lower on the page (the first is cache-aside's).
