@@ -92,52 +92,46 @@ pub(super) fn node_markup<'a>(svg: &'a str, id: &str) -> &'a str {
 #[test]
 fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
     let mut stale_seen = 0;
-    for s in scenarios::ALL.iter() {
-        let mut run = Run::with_default_seed(s, Fixes::none());
-        run.run_to_end();
-        for step in 0..=run.recorded() {
-            run.seek(step);
-            let v = View::of(run.world(), s);
-            for layout in [Layout::Wide, Layout::Narrow] {
-                let svg = figure::svg(&v, &Marks::none(layout));
-                // The drawing uses no test id of the panels: nothing is counted twice.
-                for id in ["cache-entry", "db-row", "invariant"] {
-                    assert!(tags(&svg, id).is_empty(), "{} draws {id}", s.id);
-                }
-                if v.cache.len() + v.guards.len() <= layout::MAX_LINES {
-                    let cache = node_markup(&svg, "cache");
-                    for e in &v.cache {
-                        let line = format!("{} = {}", e.key, e.value);
-                        assert!(cache.contains(&line), "{} step {step}: {line}", s.id);
-                        // A copy that disagrees: a colour and a symbol, not colour alone.
-                        assert_eq!(cache.contains(&format!("{line} ≠ db")), e.stale);
-                    }
-                    assert_eq!(
-                        cache.contains("state stale"),
-                        v.cache.iter().any(|e| e.stale)
-                    );
-                }
-                if v.db.len() <= layout::MAX_LINES && v.outbox.is_empty() {
-                    let db = node_markup(&svg, "db");
-                    for r in &v.db {
-                        // Any cached copy of the key that differs (every cache node).
-                        let differs = v
-                            .cache
-                            .iter()
-                            .chain(v.copies.iter().flat_map(|c| &c.entries))
-                            .chain(v.near.iter().map(|(_, e)| e))
-                            .any(|e| e.key == r.key && e.stale);
-                        assert!(db.contains(&format!("{} = {}", r.key, r.value)));
-                        assert_eq!(
-                            db.contains(&format!("{} = {} ≠ cache", r.key, r.value)),
-                            differs
-                        );
-                    }
-                }
+    every_drawing(|s, step, v, layout, svg| {
+        let svg = svg.to_string();
+        // The drawing uses no test id of the panels: nothing is counted twice.
+        for id in ["cache-entry", "db-row", "invariant"] {
+            assert!(tags(&svg, id).is_empty(), "{} draws {id}", s.id);
+        }
+        if v.cache.len() + v.guards.len() <= layout::MAX_LINES {
+            let cache = node_markup(&svg, "cache");
+            for e in &v.cache {
+                let line = format!("{} = {}", e.key, e.value);
+                assert!(cache.contains(&line), "{} step {step}: {line}", s.id);
+                // A copy that disagrees: a colour and a symbol, not colour alone.
+                assert_eq!(cache.contains(&format!("{line} ≠ db")), e.stale);
             }
+            assert_eq!(
+                cache.contains("state stale"),
+                v.cache.iter().any(|e| e.stale)
+            );
+        }
+        if v.db.len() <= layout::MAX_LINES && v.outbox.is_empty() {
+            let db = node_markup(&svg, "db");
+            for r in &v.db {
+                // Any cached copy of the key that differs (every cache node).
+                let differs = v
+                    .cache
+                    .iter()
+                    .chain(v.copies.iter().flat_map(|c| &c.entries))
+                    .chain(v.near.iter().map(|(_, e)| e))
+                    .any(|e| e.key == r.key && e.stale);
+                assert!(db.contains(&format!("{} = {}", r.key, r.value)));
+                assert_eq!(
+                    db.contains(&format!("{} = {} ≠ cache", r.key, r.value)),
+                    differs
+                );
+            }
+        }
+        if layout == Layout::Wide {
             stale_seen += v.cache.iter().filter(|e| e.stale).count();
         }
-    }
+    });
     assert!(stale_seen > 0, "some scenario shows a stale copy");
 }
 
@@ -326,6 +320,25 @@ fn a_long_state_line_wraps_at_its_parts_and_is_cut_only_past_three_lines() {
 /// ("next flush at 2…", "at lsn 1, delet…" were cut: session 9's review, F6).
 #[test]
 fn node_notes_are_never_cut() {
+    every_drawing(|s, step, v, _, svg| {
+        for n in &v.nodes {
+            let g = node_markup(svg, &n.id.to_string());
+            let at = g.find("class=\"node-note\"").unwrap();
+            let text = &g[at..];
+            let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+            assert!(
+                !text.ends_with('…'),
+                "{} step {step} {}: {text}",
+                s.id,
+                n.id
+            );
+        }
+    });
+}
+
+/// Every catalog scenario's drawing at every step of its run to the end, in both
+/// layouts: `f(scenario, step, view, layout, svg)`.
+fn every_drawing(mut f: impl FnMut(&cachescope::sim::Scenario, usize, &View, Layout, &str)) {
     for s in scenarios::ALL.iter() {
         let mut run = Run::with_default_seed(s, Fixes::none());
         run.run_to_end();
@@ -333,19 +346,7 @@ fn node_notes_are_never_cut() {
             run.seek(step);
             let v = View::of(run.world(), s);
             for layout in [Layout::Wide, Layout::Narrow] {
-                let svg = figure::svg(&v, &Marks::none(layout));
-                for n in &v.nodes {
-                    let g = node_markup(&svg, &n.id.to_string());
-                    let at = g.find("class=\"node-note\"").unwrap();
-                    let text = &g[at..];
-                    let text = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
-                    assert!(
-                        !text.ends_with('…'),
-                        "{} step {step} {}: {text}",
-                        s.id,
-                        n.id
-                    );
-                }
+                f(s, step, &v, layout, &figure::svg(&v, &Marks::none(layout)));
             }
         }
     }
