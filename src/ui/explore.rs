@@ -172,10 +172,7 @@ pub fn Explorer() -> impl IntoView {
     view! {
         <section class="explore" id="explore" aria-labelledby="explore-title">
             <h2 id="explore-title">"Search every interleaving"</h2>
-            <p class="explore-what">
-                "Every order in which this run's events can happen (and up to the faults you choose, placed \
-                 anywhere), breadth first, each distinct state once: the shortest run that breaks each invariant."
-            </p>
+            <p class="explore-what">{move || verdict::intro(shown().as_ref())}</p>
             <div class="explore-controls">
                 <label>
                     "Faults to place "

@@ -26,6 +26,26 @@ pub fn faults_note(events: &[Event]) -> Option<String> {
     }
 }
 
+/// The panel's opening sentence, true of the search shown: before a search, what it
+/// will do (a depth-first phase only if breadth first ends nowhere); after one, what
+/// it did: breadth first, the shortest run per broken invariant, or, when the
+/// depth-first phase ran, a run not known to be the shortest.
+pub fn intro(found: Option<&Found>) -> String {
+    let what =
+        "Every order in which this run's events can happen (and up to the faults you choose, \
+                placed anywhere), breadth first, each distinct state once";
+    let tail = match found {
+        None => ": for each invariant a run breaks, the shortest such run. If the search stops at its \
+                 bound before any run ends, a search depth first follows, and a run it finds is not known \
+                 to be the shortest.",
+        Some(f) if f.deep_states > 0 => ", until the search stopped at its bound before any run ended; \
+                 then depth first, the earliest event first: a run found that way is not known to be the \
+                 shortest.",
+        Some(_) => ": for each invariant a run breaks, the shortest such run.",
+    };
+    format!("{what}{tail}")
+}
+
 /// One counterexample's line: the shortest run found breadth first, or a run the
 /// depth-first phase found, which is never called the shortest.
 pub fn counterexample_line(c: &Counterexample) -> String {
@@ -212,6 +232,28 @@ mod tests {
         assert!(played.at_end(), "the run ends");
         let broken = crate::sim::Invariant::CacheMatchesDb.check(played.world());
         assert!(broken.is_err());
+    }
+
+    /// The panel's opening never calls a depth-first run the shortest, and says the
+    /// shortest only of a search that stayed breadth first.
+    #[test]
+    fn the_intro_is_true_of_the_search_shown() {
+        let before = intro(None);
+        assert!(before.contains("not known to be the shortest"), "{before}");
+        let plain = search("stale-set-race", 100_000);
+        let text = intro(Some(&plain));
+        assert!(
+            text.contains("the shortest such run") && !text.contains("depth first"),
+            "{text}"
+        );
+        let deep = search("hybrid", 300);
+        assert!(deep.deep_states > 0);
+        let text = intro(Some(&deep));
+        assert!(
+            text.contains("depth first") && !text.contains("the shortest such run"),
+            "{text}"
+        );
+        assert!(text.contains("not known to be the shortest"), "{text}");
     }
 
     /// A search stopped at its bound after reaching some end states, none broken: it
