@@ -161,6 +161,37 @@ fn write_behind_crash_durable_queue() {
     );
 }
 
+/// With the durable queue, the crash loses no acknowledged write at any step: while
+/// the cache is down its disk log still holds them (ui-contract: "still on a path that
+/// will put it there (a durable queue)"), so `no-lost-write` never turns red (review
+/// session 10, F1: it did at the crash, as in the unfixed run).
+#[test]
+fn write_behind_crash_durable_queue_never_loses_a_write() {
+    let mut r = run("write-behind-crash", &["durable-queue"]);
+    r.seek(0);
+    let mut crashed = false;
+    loop {
+        crashed |= !r.world().cache().log.is_empty() && r.world().cache().queue.is_empty();
+        assert_eq!(
+            Invariant::NoLostWrite.check(r.world()),
+            Ok(()),
+            "step {}",
+            r.cursor()
+        );
+        if !r.forward() {
+            break;
+        }
+    }
+    assert!(
+        crashed,
+        "the run passes through the crash with writes only on disk"
+    );
+    // Without the fix the same crash breaks it, naming where nothing holds the write.
+    let r = run("write-behind-crash", &[]);
+    let err = Invariant::NoLostWrite.check(r.world()).unwrap_err();
+    assert!(err.contains("no queue or durable log holds it"), "{err}");
+}
+
 #[test]
 fn ttl_expiry_pattern() {
     let r = run("ttl-expiry", &[]);

@@ -249,7 +249,7 @@ impl Invariant {
         match self {
             Invariant::CacheMatchesDb => "every cached key holds the value the database has committed",
             Invariant::NoLostWrite => {
-                "every acknowledged write is in the database, or still in a write-behind queue that will put it there"
+                "every acknowledged write is in the database, or still in a write-behind queue or durable log that will put it there"
             }
             Invariant::NoLostEvent => {
                 "every change whose invalidation relies on an event had its event handled, or the event is still on \
@@ -293,13 +293,16 @@ impl Invariant {
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
                     let have = world.committed(*key);
-                    let queued = world
-                        .nodes
-                        .caches()
-                        .any(|(_, c)| c.queued(*key).is_some_and(|q| q >= *version));
+                    // A write in a durable write-behind log is on its way even while its
+                    // cache is down: the log is on disk and replayed on restart.
+                    let queued = world.nodes.caches().any(|(_, c)| {
+                        c.queued(*key)
+                            .max(c.logged(*key))
+                            .is_some_and(|q| q >= *version)
+                    });
                     if have < *version && !queued {
                         return Err(format!(
-                            "{key}={version} was acknowledged but {} has {have} and no queue holds it",
+                            "{key}={version} was acknowledged but {} has {have} and no queue or durable log holds it",
                             primary_words(world, *key)
                         ));
                     }

@@ -227,6 +227,17 @@ impl Cache {
             .max()
     }
 
+    /// The newest version of `key` in the write-behind log on disk (durable queue), if
+    /// any. The log survives a crash and is replayed on restart (`on_restart`), so a
+    /// write in it is still on its way to the database while the cache is down.
+    pub fn logged(&self, key: Key) -> Option<Version> {
+        self.log
+            .iter()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .max()
+    }
+
     /// Queues a write-behind write, coalescing with a queued write of the same key that
     /// has not left yet. Returns whether it coalesced.
     pub fn enqueue(&mut self, key: Key, version: Version, durable: bool) -> bool {
