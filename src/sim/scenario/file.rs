@@ -16,6 +16,9 @@ use crate::sim::scenario::rules::{EndingText, InvariantName, MetricName};
 use crate::sim::scenarios::Words;
 use serde::{Deserialize, Serialize};
 
+mod limits;
+pub use limits::{MAX_CLIENTS, MAX_DURATION_MS};
+
 pub const FORMAT: &str = "cachescope-scenario";
 pub const VERSION: u64 = 1;
 /// A scenario's id: at most this many characters of a-z, 0-9 and '-'.
@@ -294,6 +297,7 @@ pub fn from_json(text: &str) -> Result<ScenarioFile, CodecError> {
     }
     let file: ScenarioFile = reader::read(text, "a scenario file")?;
     check(&file, &place)?;
+    limits::check(&file, &place)?;
     Ok(file)
 }
 
