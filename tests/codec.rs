@@ -234,7 +234,17 @@ fn bad_files_say_what_and_where() {
         (
             good.replace("\"choices\": [", "\"choices\": [\"deliver m99\","),
             ErrorKind::NotEnabled,
-            "choice 1 (\"deliver m99\") is not enabled at step 1",
+            "field `choices[1]`: choice 1 (\"deliver m99\") is not enabled at step 1",
+        ),
+        (
+            // A note's field of the wrong type is quoted, as the text has it (review
+            // session 10, F11: "found string , expected").
+            good.replace(
+                "\"choices\": [",
+                "\"notes\": [{\"step\": \"x\", \"text\": \"y\"}],\n  \"choices\": [",
+            ),
+            ErrorKind::Field,
+            "field `notes[1]`: found string \"x\", expected a whole number",
         ),
         (
             good.replace("\"choices\": [", "\"choices\": [7,"),

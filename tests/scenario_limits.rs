@@ -129,3 +129,42 @@ fn more_clients_than_the_diagram_draws_are_refused() {
         "{e}"
     );
 }
+
+/// A run that reaches the step limit says it was cut there, before its ending (which
+/// describes the state at the cut, F9); a run that ends says nothing of the kind.
+#[test]
+fn a_run_cut_at_the_step_limit_says_so() {
+    use cachescope::sim::run::MAX_STEPS;
+    use cachescope::sim::{Fixes, Run};
+    let good = stale_set_race();
+    let reads: Vec<String> = (0..200)
+        .map(|i| format!("{{ \"op\": \"read\", \"key\": 1, \"at_ms\": {i} }}"))
+        .collect();
+    let long = good.replacen(
+        "\"writer\": [",
+        &format!("\"reader-2\": [{}],\n      \"writer\": [", reads.join(", ")),
+        1,
+    );
+    let s = file::from_json(&long).unwrap().into_scenario();
+    let mut r = Run::with_default_seed(s, Fixes::none());
+    r.run_to_end();
+    assert_eq!(r.cursor(), MAX_STEPS);
+    let note = r.limit_note().expect("cut at the limit");
+    assert!(
+        note.starts_with(&format!(
+            "The run stops at its limit of {MAX_STEPS} steps, with "
+        )),
+        "{note}"
+    );
+    let left = r.world().enabled().len();
+    assert!(
+        left > 0 && note.contains(&format!("{left} event")),
+        "{note}"
+    );
+    let mut ended = Run::with_default_seed(
+        cachescope::sim::scenarios::find("stale-set-race").unwrap(),
+        Fixes::none(),
+    );
+    ended.run_to_end();
+    assert!(ended.cursor() < MAX_STEPS && ended.limit_note().is_none());
+}

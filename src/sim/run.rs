@@ -159,6 +159,21 @@ impl Run {
             || (self.cursor >= self.records.len() && self.world().enabled().is_empty())
     }
 
+    /// At the step limit with events still to happen, what the page says before the
+    /// ending: that the run was cut there, so the ending describes where it stopped,
+    /// not where it would end (a file with 600 requests ran into the limit and said
+    /// "consistent" with a read half done: review session 10, F9).
+    pub fn limit_note(&self) -> Option<String> {
+        let left = self.world().enabled().len();
+        (self.cursor >= MAX_STEPS && left > 0).then(|| {
+            format!(
+                "The run stops at its limit of {MAX_STEPS} steps, with {left} event{} still able to happen: \
+                 what follows is the state where it was cut, not where it would end.",
+                if left == 1 { "" } else { "s" }
+            )
+        })
+    }
+
     /// The step count of the run when it is known to end: the recorded steps once the
     /// last recorded state is an end.
     pub fn total_if_ended(&self) -> Option<usize> {

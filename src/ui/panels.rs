@@ -20,6 +20,10 @@ pub fn Narration() -> impl IntoView {
             };
             if run.at_end() && run.cursor() > 0 {
                 text.push_str("\n\n");
+                if let Some(note) = run.limit_note() {
+                    text.push_str(&note);
+                    text.push(' ');
+                }
                 text.push_str(&run.scenario.epilogue(run.world(), &run.fixes));
             }
             text

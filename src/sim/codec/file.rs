@@ -76,7 +76,15 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for At<T> {
         let addr = raw.get().as_ptr() as usize;
         // A value of the wrong kind is reported at its own place (see `read`).
         let value = serde_json::from_str(raw.get()).map_err(|e| {
-            let reason = with_found(bare(&e), raw.get());
+            // The value found is the whole of `raw`, or (a field inside it) the string
+            // that ends where serde_json stopped.
+            let text = raw.get();
+            let found = if text.trim_start().starts_with('"') {
+                text
+            } else {
+                string_before(text, offset_of(text, e.line(), e.column()))
+            };
+            let reason = with_found(bare(&e), found);
             de::Error::custom(format!("{MARK}{addr}{MARK}{reason}"))
         })?;
         Ok(At { value, addr })

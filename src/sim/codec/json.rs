@@ -255,7 +255,7 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
                 .and_then(|n| n.parse::<usize>().ok())
         {
             if let Some(c) = n.checked_sub(1).and_then(|i| doc.choices.get(i)) {
-                e.at = format!("{}, choice {n}", place.at(c, "choices"));
+                e.at = place.at(c, &format!("choices[{n}]"));
             }
         }
         e
