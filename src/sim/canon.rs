@@ -40,8 +40,18 @@
 //! thread between calls), and an item (timer, message) that names only requests and
 //! leases already named is hashed once: its hash before names are given is its hash
 //! after.
+use super::behind::Flusher;
+use super::bus::Bus;
+use super::cache::Cache;
 use super::config::{LoadGuard, Op};
+use super::consumer::Consumer;
+use super::db::Db;
 use super::ids::{FlowId, NodeId};
+use super::invalidator::Invalidator;
+use super::nodes::Node;
+use super::relay::Relay;
+use super::replica::Replica;
+use super::service::Service;
 use super::world::World;
 use std::hash::{Hash, Hasher};
 
@@ -114,6 +124,7 @@ impl World {
         } = scratch;
         flow_names.clear();
         tokens.clear();
+        let firsts = self.firsts();
         let mut h = WordHasher::default();
         let clock = Clock {
             now_ms: self.now_ms,
@@ -138,25 +149,25 @@ impl World {
         } else {
             h.word(self.now_ms);
         }
-        self.service().rng.hash(&mut h);
+        firsts.service.rng.hash(&mut h);
         for c in &self.clients {
             c.id.hash(&mut h);
             c.next.hash(&mut h);
             names.flow_opt(c.busy, true).hash(&mut h);
             c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
         }
-        h.word(self.consumer().busy.is_some() as u64);
-        if let Some((ev, offset, flow)) = self.consumer().busy {
+        h.word(firsts.consumer.busy.is_some() as u64);
+        if let Some((ev, offset, flow)) = firsts.consumer.busy {
             (ev, offset, names.flow(flow)).hash(&mut h);
         }
-        cache_words(self.cache(), clock, &mut names, &mut h);
-        self.flusher().planned.hash(&mut h);
-        (&self.db().rows, self.db().lsn, &self.db().outbox).hash(&mut h);
+        cache_words(firsts.cache, clock, &mut names, &mut h);
+        firsts.flusher.planned.hash(&mut h);
+        (&firsts.db.rows, firsts.db.lsn, &firsts.db.outbox).hash(&mut h);
         if self.config.txn.is_some() {
-            self.db().txns.hash(&mut h);
+            firsts.db.txns.hash(&mut h);
         }
         if self.config.replica.is_some() {
-            (&self.db().log, &self.db().streams, self.replica()).hash(&mut h);
+            (&firsts.db.log, &firsts.db.streams, firsts.replica).hash(&mut h);
         }
         // read-your-writes is a property of each client's history: with a client that
         // both writes and reads, what it was told it wrote and whether it broke.
@@ -167,9 +178,9 @@ impl World {
         if mixed {
             (&self.books.acked_to, &self.books.ryw_broken).hash(&mut h);
         }
-        if let Some(i) = self.nodes.invalidator(NodeId::Invalidator) {
+        if let Some(i) = firsts.invalidator {
             // Its position, stream and queue; the primary's log it may read again.
-            (i, &self.db().log, &self.db().streams).hash(&mut h);
+            (i, &firsts.db.log, &firsts.db.streams).hash(&mut h);
         }
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
@@ -178,26 +189,26 @@ impl World {
         if !self.cuts.is_empty() {
             self.cuts.hash(&mut h);
         }
-        if !self.db().lock_waits.is_empty() || !self.db().rolled_back.is_empty() {
-            (&self.db().lock_waits, &self.db().rolled_back).hash(&mut h);
+        if !firsts.db.lock_waits.is_empty() || !firsts.db.rolled_back.is_empty() {
+            (&firsts.db.lock_waits, &firsts.db.rolled_back).hash(&mut h);
         }
-        (self.bus().durable, &self.bus().log, &self.bus().dlq).hash(&mut h);
+        (firsts.bus.durable, &firsts.bus.log, &firsts.bus.dlq).hash(&mut h);
         // The consumer groups after the first (a durable bus read by several
         // subscribers): nothing when there are none, so pinned values stand.
-        if !self.bus().groups.is_empty() {
-            self.bus().groups.hash(&mut h);
+        if !firsts.bus.groups.is_empty() {
+            firsts.bus.groups.hash(&mut h);
         }
         (
-            &self.consumer().inbox,
-            &self.consumer().processed,
-            &self.consumer().applied,
+            &firsts.consumer.inbox,
+            &firsts.consumer.processed,
+            &firsts.consumer.applied,
         )
             .hash(&mut h);
         // One word for the relay: whether a cycle is under way (bit 0) and whether a
         // commit notified it meanwhile (bit 1); the word of a relay never notified is
         // the one `working` alone hashed to, so pinned values stand.
-        h.word(u64::from(self.relay().working) | u64::from(self.relay().notified) << 1);
-        service_words(self.service(), &mut names, order, &mut h);
+        h.word(u64::from(firsts.relay.working) | u64::from(firsts.relay.notified) << 1);
+        service_words(firsts.service, &mut names, order, &mut h);
         // Every other service and cache node (`topology`), in id order: nothing for a
         // world of one of each, so the classic scenarios' fingerprints stand.
         for (id, service) in self
@@ -283,6 +294,55 @@ impl World {
             (from, to, w).hash(&mut h);
         }
         h.finish()
+    }
+}
+
+/// The first node of each kind, found in one walk of the node table (a look-up by id
+/// walks it each time, and a fingerprint reads these about twenty times).
+struct Firsts<'a> {
+    service: &'a Service,
+    cache: &'a Cache,
+    db: &'a Db,
+    bus: &'a Bus,
+    consumer: &'a Consumer,
+    relay: &'a Relay,
+    flusher: &'a Flusher,
+    replica: &'a Replica,
+    invalidator: Option<&'a Invalidator>,
+}
+
+impl World {
+    fn firsts(&self) -> Firsts<'_> {
+        let (mut service, mut cache, mut db, mut bus) = (None, None, None, None);
+        let (mut consumer, mut relay, mut flusher, mut replica) = (None, None, None, None);
+        let mut invalidator = None;
+        for (id, node) in self.nodes.iter() {
+            match node {
+                Node::Service(n) if id == NodeId::SERVICE => service = Some(n),
+                Node::Cache(n) if id == NodeId::CACHE => cache = Some(n),
+                Node::Db(n) if id == NodeId::DB => db = Some(n),
+                Node::Bus(n) if id == NodeId::BUS => bus = Some(n),
+                Node::Consumer(n) if id == NodeId::CONSUMER => consumer = Some(n),
+                Node::Relay(n) if id == NodeId::RELAY => relay = Some(n),
+                Node::Flusher(n) if id == NodeId::FLUSHER => flusher = Some(n),
+                Node::Replica(n) if id == NodeId::Replica(1) => replica = Some(n),
+                Node::Invalidator(n) if id == NodeId::Invalidator => invalidator = Some(n),
+                _ => {}
+            }
+        }
+        // Every world has one of each but the invalidator (`World::new`): the look-ups
+        // say so if not.
+        Firsts {
+            service: service.unwrap_or_else(|| self.service()),
+            cache: cache.unwrap_or_else(|| self.cache()),
+            db: db.unwrap_or_else(|| self.db()),
+            bus: bus.unwrap_or_else(|| self.bus()),
+            consumer: consumer.unwrap_or_else(|| self.consumer()),
+            relay: relay.unwrap_or_else(|| self.relay()),
+            flusher: flusher.unwrap_or_else(|| self.flusher()),
+            replica: replica.unwrap_or_else(|| self.replica()),
+            invalidator,
+        }
     }
 }
 

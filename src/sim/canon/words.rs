@@ -65,15 +65,22 @@ pub(super) fn service_words(
     // Open requests: a set, in content order (names not yet given sort last).
     let open = &service.flows;
     order.clear();
-    order.extend(
-        open.iter()
-            .enumerate()
-            .map(|(i, f)| (hash_of(&names.open_request(f, false)), f.id.0, i, false)),
-    );
+    order.extend(open.iter().enumerate().map(|(i, f)| {
+        names.missing = false;
+        let k = hash_of(&names.open_request(f, false));
+        (k, f.id.0, i, names.missing)
+    }));
     order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
     h.word(order.len() as u64);
-    for (_, _, i, _) in order.iter() {
-        names.open_request(&open[*i], true).hash(h);
+    // A request that names only what is named already (its client's, most often)
+    // hashes the same once names are given: its first hash is its last.
+    for (k, _, i, missing) in order.iter() {
+        let k = if *missing {
+            hash_of(&names.open_request(&open[*i], true))
+        } else {
+            *k
+        };
+        h.word(k);
     }
     h.word(service.loading.len() as u64);
     for (key, waiters) in service.loading.iter() {
