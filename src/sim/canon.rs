@@ -209,36 +209,40 @@ impl World {
         // the one `working` alone hashed to, so pinned values stand.
         h.word(u64::from(firsts.relay.working) | u64::from(firsts.relay.notified) << 1);
         service_words(firsts.service, &mut names, order, &mut h);
-        // Every other service and cache node (`topology`), in id order: nothing for a
-        // world of one of each, so the classic scenarios' fingerprints stand.
-        for (id, service) in self
-            .nodes
-            .services()
-            .filter(|(id, _)| *id != NodeId::SERVICE)
-        {
-            (id, service.rng).hash(&mut h);
-            service_words(service, &mut names, order, &mut h);
-        }
-        for (id, cache) in self.nodes.caches().filter(|(id, _)| *id != NodeId::CACHE) {
-            id.hash(&mut h);
-            cache_words(cache, clock, &mut names, &mut h);
-        }
-        // The CDN edge, when the topology has one: its stored responses (when each
-        // stops being fresh, as the rules read a time) and the requests it forwards.
-        for (id, cdn) in self.nodes.cdns() {
-            id.hash(&mut h);
-            h.word(cdn.entries.len() as u64);
-            for (key, e) in cdn.entries.iter() {
-                (key, e.version, clock.at(e.expires_ms)).hash(&mut h);
+        // The nodes of a topology beyond one of each kind, and a CDN edge: none in
+        // most worlds, whose walks below `firsts` has already spared.
+        if firsts.others {
+            // Every other service and cache node (`topology`), in id order: nothing for a
+            // world of one of each, so the classic scenarios' fingerprints stand.
+            for (id, service) in self
+                .nodes
+                .services()
+                .filter(|(id, _)| *id != NodeId::SERVICE)
+            {
+                (id, service.rng).hash(&mut h);
+                service_words(service, &mut names, order, &mut h);
             }
-            h.word(cdn.forwarded.len() as u64);
-            for f in &cdn.forwarded {
-                (names.flow(f.flow), f.client, f.key).hash(&mut h);
+            for (id, cache) in self.nodes.caches().filter(|(id, _)| *id != NodeId::CACHE) {
+                id.hash(&mut h);
+                cache_words(cache, clock, &mut names, &mut h);
             }
+            // The CDN edge, when the topology has one: its stored responses (when each
+            // stops being fresh, as the rules read a time) and the requests it forwards.
+            for (id, cdn) in self.nodes.cdns() {
+                id.hash(&mut h);
+                h.word(cdn.entries.len() as u64);
+                for (key, e) in cdn.entries.iter() {
+                    (key, e.version, clock.at(e.expires_ms)).hash(&mut h);
+                }
+                h.word(cdn.forwarded.len() as u64);
+                for f in &cdn.forwarded {
+                    (names.flow(f.flow), f.client, f.key).hash(&mut h);
+                }
+            }
+            // Every other primary, bus, relay, consumer and flusher (`topology`), in id
+            // order: nothing for a world of one of each, so pinned values stand.
+            more_words(self, &mut names, &mut h);
         }
-        // Every other primary, bus, relay, consumer and flusher (`topology`), in id
-        // order: nothing for a world of one of each, so pinned values stand.
-        more_words(self, &mut names, &mut h);
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         order.clear();
@@ -309,14 +313,27 @@ struct Firsts<'a> {
     flusher: &'a Flusher,
     replica: &'a Replica,
     invalidator: Option<&'a Invalidator>,
+    /// A second service, cache, primary, bus, relay, consumer or flusher, or a CDN.
+    others: bool,
 }
 
 impl World {
     fn firsts(&self) -> Firsts<'_> {
         let (mut service, mut cache, mut db, mut bus) = (None, None, None, None);
         let (mut consumer, mut relay, mut flusher, mut replica) = (None, None, None, None);
-        let mut invalidator = None;
+        let (mut invalidator, mut others) = (None, false);
         for (id, node) in self.nodes.iter() {
+            others |= match node {
+                Node::Service(_) => id != NodeId::SERVICE,
+                Node::Cache(_) => id != NodeId::CACHE,
+                Node::Db(_) => id != NodeId::DB,
+                Node::Bus(_) => id != NodeId::BUS,
+                Node::Relay(_) => id != NodeId::RELAY,
+                Node::Consumer(_) => id != NodeId::CONSUMER,
+                Node::Flusher(_) => id != NodeId::FLUSHER,
+                Node::Cdn(_) => true,
+                _ => false,
+            };
             match node {
                 Node::Service(n) if id == NodeId::SERVICE => service = Some(n),
                 Node::Cache(n) if id == NodeId::CACHE => cache = Some(n),
@@ -342,6 +359,7 @@ impl World {
             flusher: flusher.unwrap_or_else(|| self.flusher()),
             replica: replica.unwrap_or_else(|| self.replica()),
             invalidator,
+            others,
         }
     }
 }
