@@ -138,6 +138,32 @@ fn a_consumer_that_restarts_rereads_from_its_own_offset_while_the_other_is_unaff
         (c2, 0),
         "consumer-2 never acknowledged {handling}"
     );
+    // The bus's box in the diagram shows every group's committed offset, not only the
+    // first consumer's: its note says how many groups, a line each says its offset.
+    let view = cachescope::sim::view::View::of(run.world(), s);
+    let bus_note = &view
+        .nodes
+        .iter()
+        .find(|n| n.id == NodeId::BUS)
+        .expect("the bus is drawn")
+        .note;
+    assert_eq!(
+        bus_note,
+        &format!("log of {}, 2 groups", run.world().bus().log.len())
+    );
+    assert_eq!(view.bus_groups, at_crash);
+    let lines: Vec<String> = cachescope::ui::layout::lines(&view, NodeId::BUS)
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        lines[..2],
+        [
+            format!("consumer: offset {}", at_crash[0].1),
+            "consumer-2: offset 0".to_string()
+        ],
+        "{lines:?}"
+    );
     run.run_to_end();
     let w = run.world();
     // consumer-2 came back and caught up from offset 0: e2 twice, then e3.

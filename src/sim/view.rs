@@ -191,6 +191,8 @@ pub struct MoreView {
     pub consumer: Option<ConsumerView>,
     /// A flusher's: the queue of the cache node it drains.
     pub queue: Vec<QueueItemView>,
+    /// A bus's: each consumer group's committed offset, where it has several.
+    pub groups: Vec<(NodeId, u32)>,
 }
 
 /// A side note shown with the cache: tombstones and leases.
@@ -247,6 +249,9 @@ pub struct View {
     pub faults: Vec<FaultView>,
     /// The consumer's committed offset in the bus's log, when the bus is durable.
     pub bus_offset: Option<u32>,
+    /// Each consumer group's committed offset by its subscriber, where a durable bus
+    /// has more than one group (empty otherwise).
+    pub bus_groups: Vec<(NodeId, u32)>,
     /// Whether the bus is durable (a log) or at-most-once (Pub/Sub); `None`: no bus.
     pub bus_durable: Option<bool>,
     /// The real system the bus behaves like ("a Kafka partition", "SQS or RabbitMQ",

@@ -143,6 +143,7 @@ impl View {
                 .bus
                 .filter(|b| b.durable)
                 .map(|_| world.bus().offset()),
+            bus_groups: super::rows::groups(world.bus()),
             bus_durable: world.config.bus.map(|b| b.durable),
             bus_like: world
                 .config
@@ -357,6 +358,16 @@ fn requests(world: &World) -> Vec<RequestView> {
         .collect()
 }
 
+/// A durable bus's note, short enough for its box: its log's length and the first
+/// consumer's committed offset ("log of 2, offset 2"); with several consumer groups,
+/// how many ("log of 2, 2 groups"), each group's offset a line inside the box.
+fn offsets_note(b: &crate::sim::bus::Bus) -> String {
+    match super::rows::groups(b).len() {
+        0 => format!("log of {}, offset {}", b.log.len(), b.offset()),
+        n => format!("log of {}, {n} groups", b.log.len()),
+    }
+}
+
 /// One short line on what a node is doing.
 fn note(world: &World, id: NodeId) -> String {
     let now = world.now_ms;
@@ -413,7 +424,7 @@ fn note(world: &World, id: NodeId) -> String {
             }
         }),
         NodeId::Bus(_) => match world.nodes.bus(id) {
-            Some(b) if b.durable => format!("log of {}, offset {}", b.log.len(), b.offset()),
+            Some(b) if b.durable => offsets_note(b),
             Some(_) => "pub/sub, keeps nothing".to_string(),
             None => String::new(),
         },

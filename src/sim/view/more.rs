@@ -1,7 +1,7 @@
 //! The primaries, buses, consumers and flushers beyond the first of each kind (a
 //! topology's `db-2`, `bus-2`, `consumer-2`, `flusher-2`): each one's state, built by
 //! the same functions as the first's (`build.rs`), so the page draws them alike.
-use super::rows::{bus, consumer, dlq, outbox, queue, rows, uncommitted};
+use super::rows::{bus, consumer, dlq, groups, outbox, queue, rows, uncommitted};
 use super::{MoreView, NodeId};
 use crate::sim::nodes::Node;
 use crate::sim::world::World;
@@ -23,6 +23,7 @@ pub(super) fn more(world: &World) -> Vec<MoreView> {
             dlq: Vec::new(),
             consumer: None,
             queue: Vec::new(),
+            groups: Vec::new(),
         };
         match node {
             Node::Db(d) => {
@@ -32,6 +33,7 @@ pub(super) fn more(world: &World) -> Vec<MoreView> {
             }
             Node::Bus(b) => {
                 m.bus = bus(b);
+                m.groups = groups(b);
                 m.dlq = dlq(b);
             }
             Node::Consumer(c) => m.consumer = Some(consumer(c)),

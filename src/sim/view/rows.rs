@@ -111,3 +111,14 @@ pub(super) fn bus(bus: &Bus) -> Vec<BusMessageView> {
         })
         .collect()
 }
+
+/// Each consumer group's committed offset by its subscriber, where a durable log has
+/// more than one group (the bus's box draws one line each); none otherwise.
+pub(super) fn groups(bus: &crate::sim::bus::Bus) -> Vec<(super::NodeId, u32)> {
+    let all: Vec<(super::NodeId, u32)> = bus.offsets().collect();
+    if bus.durable && all.len() > 1 {
+        all
+    } else {
+        Vec::new()
+    }
+}

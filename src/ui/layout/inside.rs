@@ -104,7 +104,16 @@ fn queue_lines(out: &mut Vec<Line>, queue: &[QueueItemView]) {
 }
 
 /// A bus's log and its dead-letter queue.
-fn bus_lines(out: &mut Vec<Line>, bus: &[BusMessageView], dlq: &[DlqView]) {
+fn bus_lines(
+    out: &mut Vec<Line>,
+    bus: &[BusMessageView],
+    dlq: &[DlqView],
+    groups: &[(NodeId, u32)],
+) {
+    // Each consumer group's committed offset, where there are several.
+    for (id, offset) in groups {
+        out.push(Line::plain(format!("{id}: offset {offset}")));
+    }
     for b in bus {
         out.push(Line::plain(format!(
             "{} {}={} {}",
@@ -162,7 +171,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
             }
         }
         NodeId::FLUSHER => queue_lines(&mut out, &v.queue),
-        NodeId::BUS => bus_lines(&mut out, &v.bus, &v.dlq),
+        NodeId::BUS => bus_lines(&mut out, &v.bus, &v.dlq, &v.bus_groups),
         NodeId::CONSUMER => consumer_lines(&mut out, v.consumer.as_ref()),
         // The view holds the first replica's rows (the only one a topology has today).
         NodeId::Replica(n) => {
@@ -185,7 +194,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) | NodeId::Flusher(_) => {
             if let Some(m) = v.more.iter().find(|m| m.id == id) {
                 db_lines(&mut out, v, &m.db, &m.uncommitted, &m.outbox);
-                bus_lines(&mut out, &m.bus, &m.dlq);
+                bus_lines(&mut out, &m.bus, &m.dlq, &m.groups);
                 consumer_lines(&mut out, m.consumer.as_ref());
                 queue_lines(&mut out, &m.queue);
             }
