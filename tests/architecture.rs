@@ -81,10 +81,17 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/bus/fact.rs", &["bus"]),
     ("src/sim/bus/groups.rs", &["bus"]),
     ("src/sim/client.rs", &["client"]),
-    ("src/sim/cache.rs", &["cache", "tracking"]),
-    ("src/sim/cache_node.rs", &["cache", "tracking"]),
+    (
+        "src/sim/cache.rs",
+        &["cache", "cache_node", "cache_behind", "tracking"],
+    ),
+    (
+        "src/sim/cache_node.rs",
+        &["cache", "cache_node", "cache_behind", "tracking"],
+    ),
     ("src/sim/replica.rs", &["replica"]),
     ("src/sim/invalidator.rs", &["invalidator"]),
+    ("src/sim/commit_log.rs", &["commit_log"]),
     // The service's program is in two files: the request flow and the read path (its
     // facts and settings in `service/`).
     (
@@ -113,7 +120,10 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
     ("src/sim/tracking.rs", &["tracking"]),
     ("src/sim/negative.rs", &["service", "load", "parts::Flow"]),
     ("src/sim/behind.rs", &["behind"]),
-    ("src/sim/cache_behind.rs", &["cache"]),
+    (
+        "src/sim/cache_behind.rs",
+        &["cache", "cache_node", "cache_behind"],
+    ),
     ("src/sim/cdn.rs", &["cdn"]),
 ];
 
@@ -122,6 +132,11 @@ const NODE_MODULES: &[(&str, &[&str])] = &[
 /// only by their ids.
 const NOT_A_NODES_OWN: &[&str] = &[
     "world",
+    "db",
+    "invalidator",
+    "client",
+    "cache_node",
+    "cache_behind",
     "cache",
     "bus",
     "consumer",

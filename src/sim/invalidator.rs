@@ -13,7 +13,7 @@
 //! position, and a change whose delete was under way is deleted again (a delete is
 //! idempotent): none is missed. A delete not answered within `retry_ms` is sent again.
 //! Its sentences are in `narrate/invalidator.rs`.
-use super::db::LogEntry;
+use super::commit_log::LogEntry;
 use super::ids::{Key, NodeId, Version};
 use super::msg::{Message, Payload};
 use super::node::{Actor, Ctx};

@@ -21,6 +21,7 @@ pub mod canon;
 pub mod cdn;
 pub mod client;
 pub mod codec;
+pub mod commit_log;
 pub mod compare;
 pub mod config;
 pub mod consumer;

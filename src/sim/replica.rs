@@ -81,7 +81,7 @@ pub struct Replica {
     /// Its own commit log, the changes it applied, oldest first: kept while a reader
     /// (the region's `invalidator`) streams it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub log: Vec<super::db::LogEntry>,
+    pub log: Vec<super::commit_log::LogEntry>,
     /// The readers of its log, each with the number of its connection.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub streams: Vec<(NodeId, u32)>,
@@ -134,12 +134,12 @@ impl Replica {
                 self.rows.insert(key, version);
                 self.position = lsn;
                 ctx.fact(ReplicaFact::Applied { lsn, key, version });
-                self.pass_on(ctx, super::db::LogEntry { lsn, key, version });
+                self.pass_on(ctx, super::commit_log::LogEntry { lsn, key, version });
                 return;
             }
             Payload::Replicate { from_lsn, conn } => {
                 let who = msg.from;
-                let resent = super::db::open_stream(
+                let resent = super::commit_log::open_stream(
                     &mut self.streams,
                     &self.log,
                     ctx,
@@ -164,7 +164,7 @@ impl Replica {
     }
 
     /// Writes the change it applied to its own log and streams it to its readers.
-    fn pass_on(&mut self, ctx: &mut Ctx, e: super::db::LogEntry) {
+    fn pass_on(&mut self, ctx: &mut Ctx, e: super::commit_log::LogEntry) {
         if self.streams.is_empty() {
             return;
         }
