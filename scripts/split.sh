@@ -12,7 +12,8 @@
 #   2. wasm-bindgen on the main module, with the flags trunk used;
 #   3. scripts/tidy-glue.mjs (node): the names between the main module and its JS glue
 #      made short (wasm-bindgen's hashed import names, the closures' type-long export
-#      names) and the exports nothing calls dropped (wasm-streams' classes);
+#      names) and the exports nothing calls dropped (wasm-streams' classes), with the
+#      function table's entries only those classes reach;
 #   4. wasm-opt on the main module and on every chunk (release only; index.html turns
 #      trunk's own wasm-opt off for the page, which would run before the split);
 #   5. terser (npm, tests/e2e's devDependencies) minifies the page's JS: the glue, the
@@ -100,8 +101,9 @@ wasm-split-cli "${split_args[@]}" "$RAW" "$WORK/split" >"$WORK/split.log" 2>&1 \
 
 # --keep-lld-exports: the chunks import the function table and memory from the main
 # module, which wasm-bindgen would otherwise stop exporting.
-bindgen_args=(--target web --no-typescript --keep-lld-exports --out-dir "$WORK/bindgen" --out-name "$js_stem")
-[[ "$PROFILE" == release ]] || bindgen_args+=(--keep-debug)
+# --keep-debug: the function names, which tidy-glue.mjs reads (its step 4); wasm-opt
+# drops them from the release build (no -g).
+bindgen_args=(--target web --no-typescript --keep-lld-exports --keep-debug --out-dir "$WORK/bindgen" --out-name "$js_stem")
 wasm-bindgen "${bindgen_args[@]}" "$WORK/split/$js_stem.wasm"
 
 node "$REPO_ROOT/scripts/tidy-glue.mjs" "$WORK/bindgen/${js_stem}_bg.wasm" "$WORK/bindgen/$js_stem.js"

@@ -16,6 +16,16 @@
 //    (`IntoUnderlyingSource`, `…Sink`, `…ByteSource`), which Leptos's server functions
 //    bring and a page with no server never constructs. Their exports are dropped, so
 //    wasm-opt drops the code only they reach; the glue's classes stay (never called).
+// 4. What only those classes reach through the function table: the futures their
+//    methods start and those futures' drops (wasm-streams' and, within it, js-sys's
+//    `future_to_promise` for them, about 7 KB). The table keeps every function whose
+//    address was taken at link time, and wasm-opt cannot drop a table entry (the
+//    chunks import the table, and vtables in memory hold table indices), so step 3
+//    alone leaves them. Each table entry whose function's name (the name section,
+//    which scripts/split.sh keeps for this: wasm-bindgen --keep-debug; wasm-opt then
+//    drops it) mentions wasm-streams is pointed at function 0 (an import) instead:
+//    only a stream object could call one, and none is ever made; a call would trap on
+//    its signature. wasm-opt then drops the code.
 //
 // Every name must appear where the glue is expected to have it (an import key exactly
 // once; a closure export at least once); anything else (a new wasm-bindgen layout)
@@ -105,6 +115,87 @@ function skipImportDesc(buf, at) {
 const imports = new Map(); // old name -> new
 const closures = new Map(); // old name -> new
 const dropped = [];
+let stubbed = 0;
+let functionImports = 0;
+
+// Function names, from the name section's function names (subsection 1).
+function functionNames() {
+  const names = new Map();
+  let pos = 8;
+  while (pos < wasm.length) {
+    const id = wasm[pos];
+    const [size, start] = readLeb(wasm, pos + 1);
+    const end = start + size;
+    if (id === 0) {
+      const [section, body] = readName(wasm, start);
+      if (section === 'name') {
+        let at = body;
+        while (at < end) {
+          const sub = wasm[at];
+          const [subSize, subStart] = readLeb(wasm, at + 1);
+          if (sub === 1) {
+            let [count, q] = readLeb(wasm, subStart);
+            for (; count > 0; count--) {
+              const [index, r] = readLeb(wasm, q);
+              const [name, next] = readName(wasm, r);
+              names.set(index, name);
+              q = next;
+            }
+          }
+          at = subStart + subSize;
+        }
+      }
+    }
+    pos = end;
+  }
+  return names;
+}
+const names = functionNames();
+if (names.size === 0) die(`${wasmPath} has no function names (wasm-bindgen --keep-debug keeps them)`);
+const isStream = (index) => /\bwasm_streams(\[[0-9a-f]+\])?::/.test(names.get(index) ?? '');
+
+// The element section with the stream entries pointed at function 0 (step 4). Each
+// index is rewritten in the bytes it had (LEB128 padded), so no size changes.
+function elementSection(start, end) {
+  const out = Buffer.from(wasm.subarray(start, end));
+  const at0 = start;
+  let [count, at] = readLeb(wasm, start);
+  const constExpr = (p) => {
+    if (wasm[p] !== 0x41) die('an element segment offset that is not i32.const');
+    const q = readLeb(wasm, p + 1)[1];
+    if (wasm[q] !== 0x0b) die('an element segment offset longer than one i32.const');
+    return q + 1;
+  };
+  for (; count > 0; count--) {
+    const [flags, afterFlags] = readLeb(wasm, at);
+    // 0: table 0, offset, function indices; 4: table 0, offset, ref.func expressions.
+    if (flags !== 0 && flags !== 4) die(`element segment kind ${flags} (expected 0 or 4)`);
+    let [n, p] = readLeb(wasm, constExpr(afterFlags));
+    for (; n > 0; n--) {
+      if (flags === 4) {
+        if (wasm[p] === 0xd0) { // ref.null funcref end
+          p += 3;
+          continue;
+        }
+        if (wasm[p] !== 0xd2) die('an element expression that is not ref.func');
+        p += 1;
+      }
+      const [index, next] = readLeb(wasm, p);
+      if (isStream(index)) {
+        for (let k = p; k < next; k++) out[k - at0] = k < next - 1 ? 0x80 : 0x00;
+        stubbed++;
+      }
+      p = next;
+      if (flags === 4) {
+        if (wasm[p] !== 0x0b) die('an element expression longer than ref.func');
+        p += 1;
+      }
+    }
+    at = p;
+  }
+  if (at !== end) die('the element section does not end where its size says');
+  return out;
+}
 
 function importSection(start, end) {
   const [count, first] = readLeb(wasm, start);
@@ -114,6 +205,7 @@ function importSection(start, end) {
     const [module, afterModule] = readName(wasm, at);
     const [field, afterField] = readName(wasm, afterModule);
     const afterDesc = skipImportDesc(wasm, afterField);
+    if (wasm[afterField] === 0) functionImports++;
     if (module === glueModule) {
       if (!imports.has(field)) imports.set(field, shortName(imports.size));
       out.push(encodeName(shortModule), encodeName(imports.get(field)));
@@ -157,11 +249,16 @@ while (pos < wasm.length) {
   const id = wasm[pos];
   const [size, start] = readLeb(wasm, pos + 1);
   const end = start + size;
-  const body = id === 2 ? importSection(start, end) : id === 7 ? exportSection(start, end) : null;
+  const body =
+    id === 2 ? importSection(start, end)
+    : id === 7 ? exportSection(start, end)
+    : id === 9 ? elementSection(start, end)
+    : null;
   parts.push(body ? Buffer.concat([Buffer.from([id]), leb(body.length), body]) : wasm.subarray(pos, end));
   pos = end;
 }
 if (imports.size === 0) die(`no import of ${glueModule} in ${wasmPath}`);
+if (stubbed > 0 && functionImports === 0) die('function 0 is not an import, so it cannot stand in for the stream entries');
 
 // The glue: `"./<stem>_bg.js": import0`, each key of that import object, and each call
 // of a closure export (`wasm.<name>(`).
@@ -183,5 +280,5 @@ for (const [from, to] of closures) {
 fs.writeFileSync(wasmPath, Buffer.concat(parts));
 fs.writeFileSync(jsPath, js);
 console.error(
-  `[tidy-glue] ${imports.size} imports and ${closures.size} closure exports renamed, ${dropped.length} unused exports dropped`,
+  `[tidy-glue] ${imports.size} imports and ${closures.size} closure exports renamed, ${dropped.length} unused exports dropped, ${stubbed} stream table entries cleared`,
 );
