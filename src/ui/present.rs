@@ -19,8 +19,16 @@ use wasm_bindgen::JsCast;
 
 /// Handles present mode's keys before the page's own shortcuts (a capturing listener on
 /// the window), and leaves present mode when the browser leaves full screen (its Esc
-/// never reaches the page). Installed once for the page's lifetime.
-pub fn install_keys(t: Teach, a: Actions) {
+/// never reaches the page). Installed once for the page's lifetime, when present mode
+/// first opens (both listeners act only while presenting), so the code is in present
+/// mode's chunk.
+fn install_keys(t: Teach, a: Actions) {
+    thread_local! {
+        static INSTALLED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if INSTALLED.with(|i| i.replace(true)) {
+        return;
+    }
     let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |ev: web_sys::KeyboardEvent| {
         if !t.presenting.get_untracked()
             || ev.ctrl_key()
@@ -141,6 +149,7 @@ async fn present_view(view: Memo<SimView>, layout: ReadSignal<Layout>) -> AnyVie
 fn PresentView(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView {
     let a = expect_context::<Actions>();
     let t = expect_context::<Teach>();
+    install_keys(t, a);
     let root = NodeRef::<leptos::html::Div>::new();
     // Once shown: take the focus (so a clicker's keys come here) and ask for full screen;
     // a refusal (no user gesture, an iframe, an old browser) leaves the fixed layout.

@@ -53,7 +53,6 @@ impl Teach {
             let title = actions.session.with(|s| s.run.scenario.title);
             document().set_title(&format!("{title} · Cachescope"));
         });
-        super::present::install_keys(t, actions);
         t
     }
 
@@ -97,7 +96,19 @@ fn picture_name(actions: Actions, scene: Scene, ext: &str) -> String {
     format!("cachescope-{id}-step-{step}-{what}.{ext}")
 }
 
-pub fn save_svg(t: Teach, actions: Actions) {
+/// Saves the drawing shown as an SVG (`svg`) or a PNG picture. Only a learner who saves
+/// one needs it, so it is a split point (the `split` feature; see scripts/split.sh): a
+/// wasm chunk fetched on the first ⤓ SVG or ⤓ PNG.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn save_picture(svg: bool, t: Teach, actions: Actions) {
+    if svg {
+        save_svg(t, actions);
+    } else {
+        save_png(t, actions);
+    }
+}
+
+fn save_svg(t: Teach, actions: Actions) {
     let scene = t.scene.get_untracked();
     let name = picture_name(actions, scene, "svg");
     let result = match drawing_holder(scene) {
@@ -111,7 +122,7 @@ pub fn save_svg(t: Teach, actions: Actions) {
     });
 }
 
-pub fn save_png(t: Teach, actions: Actions) {
+fn save_png(t: Teach, actions: Actions) {
     let scene = t.scene.get_untracked();
     let name = picture_name(actions, scene, "png");
     let Some(holder) = drawing_holder(scene) else {
@@ -186,8 +197,10 @@ pub fn Toolbar() -> impl IntoView {
         match browser::closest_attr(&ev, "button[data-testid]", "data-testid").as_deref() {
             Some("show-topology") => t.scene.set(Scene::Topology),
             Some("show-sequence") => t.scene.set(Scene::Sequence),
-            Some("export-svg") => save_svg(t, a),
-            Some("export-png") => save_png(t, a),
+            Some(which @ ("export-svg" | "export-png")) => {
+                let svg = which == "export-svg";
+                leptos::task::spawn_local(save_picture(svg, t, a));
+            }
             Some("copy-link") => copy_link(t, a),
             Some("present") => t.presenting.set(true),
             _ => {}
