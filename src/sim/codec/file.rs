@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
 
+mod path;
+use path::path_at;
+pub use path::{numbers, Number};
+
 /// A value and where it began in the text it was read from. Two are equal when their
 /// values are, wherever they were read.
 #[derive(Clone, Debug)]
@@ -225,74 +229,6 @@ impl Text<'_> {
             None => format!("field `{field}`"),
         }
     }
-}
-
-/// One open object or list on the way to a place in the text.
-enum Frame {
-    /// An object, with the key whose value is being read (after its `:`), if any.
-    Object(Option<String>),
-    /// A list, with the index of the element being read.
-    List(usize),
-}
-
-/// The field path of byte `offset` of `text`, as a reader counts:
-/// `clients[2].requests[1].at_ms` (lists counted from 1). It is found by scanning the
-/// JSON text up to the place serde_json reports, so that the one plain serde_json
-/// build of every type's reader names fields too (a path-tracking wrapper around every
-/// reader, `serde_path_to_error`, cost about 120 kB of wasm). A key counts only once
-/// its `:` is read, so an unknown field's error names the object it is in. The loop
-/// is bounded by `offset` (each turn moves on at least one byte).
-fn path_at(text: &str, offset: usize) -> String {
-    let bytes = &text.as_bytes()[..offset.min(text.len())];
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut pending: Option<String> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let begin = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let inner = text.get(begin..i.min(bytes.len())).unwrap_or("");
-                if matches!(stack.last(), Some(Frame::Object(None))) {
-                    pending = Some(inner.to_string());
-                }
-            }
-            b':' => {
-                if let Some(Frame::Object(key)) = stack.last_mut() {
-                    *key = pending.take();
-                }
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Object(key)) => *key = None,
-                Some(Frame::List(index)) => *index += 1,
-                None => {}
-            },
-            b'{' => stack.push(Frame::Object(None)),
-            b'[' => stack.push(Frame::List(0)),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    let mut out = String::new();
-    for frame in &stack {
-        match frame {
-            Frame::Object(Some(key)) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(key);
-            }
-            Frame::Object(None) => {}
-            Frame::List(index) => out.push_str(&format!("[{}]", index + 1)),
-        }
-    }
-    out
 }
 
 /// The byte offset of serde_json's line and column (both from 1; the column counts

@@ -7,7 +7,7 @@
 //! is not a row inserted it, and 198 readers were drawn 3 px wide (review session 10,
 //! F7–F9).
 use super::ScenarioFile;
-use crate::sim::codec::file::Text;
+use crate::sim::codec::file::{numbers, Number, Text};
 use crate::sim::codec::{error, CodecError, ErrorKind};
 use crate::sim::config::{Op, NO_TTL};
 
@@ -17,86 +17,6 @@ use crate::sim::config::{Op, NO_TTL};
 pub const MAX_DURATION_MS: u64 = 1_000_000_000;
 /// The most clients a file may name: the diagram draws each in its own row.
 pub const MAX_CLIENTS: usize = 8;
-
-/// A number in the text: its field path (`settings.latency.db_read_ms`, lists counted
-/// from 1), its first byte and its text.
-struct Number<'a> {
-    path: String,
-    start: usize,
-    text: &'a str,
-}
-
-/// Every number in `text`, with its path, in one pass (bounded by the text's length:
-/// each turn moves on at least one byte). `text` is JSON that serde_json has read.
-fn numbers(text: &str) -> Vec<Number<'_>> {
-    enum Frame {
-        Object(Option<String>),
-        List(usize),
-    }
-    let bytes = text.as_bytes();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut pending: Option<String> = None;
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'"' => {
-                let begin = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if matches!(stack.last(), Some(Frame::Object(None))) {
-                    pending = text.get(begin..i.min(bytes.len())).map(str::to_string);
-                }
-            }
-            b':' => {
-                if let Some(Frame::Object(key)) = stack.last_mut() {
-                    *key = pending.take();
-                }
-            }
-            b',' => match stack.last_mut() {
-                Some(Frame::Object(key)) => *key = None,
-                Some(Frame::List(index)) => *index += 1,
-                None => {}
-            },
-            b'{' => stack.push(Frame::Object(None)),
-            b'[' => stack.push(Frame::List(0)),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b'-' | b'0'..=b'9' => {
-                let start = i;
-                while i + 1 < bytes.len()
-                    && matches!(bytes[i + 1], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-')
-                {
-                    i += 1;
-                }
-                let mut path = String::new();
-                for frame in &stack {
-                    match frame {
-                        Frame::Object(Some(key)) => {
-                            if !path.is_empty() {
-                                path.push('.');
-                            }
-                            path.push_str(key);
-                        }
-                        Frame::Object(None) => {}
-                        Frame::List(index) => path.push_str(&format!("[{}]", index + 1)),
-                    }
-                }
-                out.push(Number {
-                    path,
-                    start,
-                    text: &text[start..=i],
-                });
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
-}
 
 /// Whether the field at `path` is a duration in ms: its name ends in `_ms` (`-ms` in a
 /// script's conditions), or it is the ms of a request's `slow` hop.
