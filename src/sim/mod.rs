@@ -46,7 +46,7 @@ pub mod partition;
 pub mod parts;
 mod production;
 pub mod region;
-mod relay;
+pub mod relay;
 pub mod replica;
 pub mod rng;
 mod route;

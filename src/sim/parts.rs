@@ -25,6 +25,8 @@ pub enum TimerKind {
     Flush,
     /// The outbox relay's next poll.
     RelayPoll,
+    /// The outbox relay has waited `relay::TIMEOUT_MS` for an answer: it polls again.
+    RelayTimeout,
     /// The bus redelivers a failed event to `consumer` (its consumer group) after its
     /// backoff.
     BusRetry { offset: u32, consumer: NodeId },
@@ -132,6 +134,7 @@ pub(crate) fn timer_label(kind: &TimerKind) -> String {
         TimerKind::Restart { node } => format!("restart {node}"),
         TimerKind::Flush => "flush".to_string(),
         TimerKind::RelayPoll => "poll outbox".to_string(),
+        TimerKind::RelayTimeout => "relay timeout".to_string(),
         TimerKind::BusRetry { offset, consumer } => {
             format!("retry offset {offset}{}", group_label(*consumer))
         }

@@ -5,7 +5,7 @@ use super::super::fact::Fact;
 use super::super::ids::{NodeId, Version};
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
-use super::super::relay::RelayFact;
+use super::super::relay::{Awaiting, RelayFact, TIMEOUT_MS};
 use super::super::world::World;
 use super::names::Cast;
 
@@ -286,6 +286,25 @@ pub(super) fn relay(n: &Cast, fact: RelayFact) -> Said {
         RelayFact::Idle => said(
             "idle",
             format!("No unpublished row is left: {the_relay} sleeps until the next commit wakes it."),
+        ),
+        RelayFact::TimedOut { awaiting } => {
+            let what = match awaiting {
+                Awaiting::Poll => format!("to its poll from {the_db}"),
+                Awaiting::Ack(event) => format!("from {the_bus} to its publish of {event}"),
+                Awaiting::Mark(event) => format!("from {the_db} to its mark of {event}"),
+            };
+            said(
+                "timed out: poll sent",
+                format!(
+                    "No answer {what} in {TIMEOUT_MS} ms: {the_relay} gives up on it and polls the outbox again. \
+                     A row still unmarked is published again (at-least-once: if {the_bus} did get it, the \
+                     consumer sees it twice)."
+                ),
+            )
+        }
+        RelayFact::Late { payload } => said(
+            "late answer ignored",
+            format!("{cap_relay} is no longer waiting for this answer ({payload}): it ignores it."),
         ),
         RelayFact::Ignored { payload } => said(
             "ignored",

@@ -1262,6 +1262,32 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::ids::NodeId::Relay(1u8),
                                     ),
                                 ),
+                                crate::sim::scenarios::data::C::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Bus(1u8),
+                                    ),
+                                ),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
+                                    crate::sim::scenario::rules::Op::More,
+                                    "0",
+                                ),
+                                crate::sim::scenarios::data::C::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Relay(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::NodeUp(
+                                        crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Bus(1u8),
+                                        ),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -5664,6 +5690,109 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::scenario::rules::Op::More,
                                     "0",
                                 ),
+                                crate::sim::scenarios::data::C::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Relay(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Bus(1u8),
+                                    ),
+                                ),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("outbox"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
+                                    crate::sim::scenario::rules::Op::More,
+                                    "0",
+                                ),
+                                crate::sim::scenarios::data::C::NodeUp(
+                                    crate::sim::scenario::rules::NodeName(
+                                        crate::sim::ids::NodeId::Relay(1u8),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::NodeUp(
+                                        crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Bus(1u8),
+                                        ),
+                                    ),
+                                ),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Fix("outbox"),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-rows",
+                                                crate::sim::scenario::rules::Op::More,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::Compare(
+                                                "outbox-unpublished",
+                                                crate::sim::scenario::rules::Op::Equal,
+                                                "0",
+                                            ),
+                                            crate::sim::scenarios::data::C::HasCrashed(
+                                                crate::sim::scenario::rules::NodeName(
+                                                    crate::sim::ids::NodeId::Service(1u8),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::Holds(
+                                                crate::sim::scenario::rules::InvariantName(
+                                                    crate::sim::books::Invariant::CacheMatchesDb,
+                                                ),
+                                            ),
+                                        ],
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Fix("outbox"),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "outbox-unpublished",
+                                    crate::sim::scenario::rules::Op::More,
+                                    "0",
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::NodeUp(
+                                        crate::sim::scenario::rules::NodeName(
+                                            crate::sim::ids::NodeId::Relay(1u8),
+                                        ),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -7832,6 +7961,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
             "the relay will publish it when it next polls",
+            "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
             "the relay is down; the row waits in the database until it restarts",
             ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             "{other-path user:1}",
@@ -8197,6 +8327,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
             " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
+            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
+            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             " The writer was never even told its write succeeded, yet it did.",
             " Try the outbox.",
