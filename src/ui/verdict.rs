@@ -31,13 +31,13 @@ pub fn faults_note(events: &[Event]) -> Option<String> {
 /// it did: breadth first, the shortest run per broken invariant, or, when the
 /// depth-first phase ran, a run not known to be the shortest.
 pub fn intro(found: Option<&Found>) -> String {
-    let what =
-        "Every order in which this run's events can happen (and up to the faults you choose, \
-                placed anywhere), breadth first, each distinct state once";
+    // Short on purpose: the panel sits above the diagram, and one more line pushes the
+    // invariants below a 1280x720 projector's fold (tests/e2e topology.test.mjs).
+    let what = "Every order of this run's events (and of up to the faults you choose, placed \
+                anywhere), breadth first, each distinct state once";
     let tail = match found {
-        None => ": for each invariant a run breaks, the shortest such run. If the search stops at its \
-                 bound before any run ends, a search depth first follows, and a run it finds is not known \
-                 to be the shortest.",
+        None => ": for each invariant a run breaks, the shortest such run; if a bound stops it before \
+                 any run ends, a run found depth first, not known to be the shortest.",
         Some(f) if f.deep_states > 0 => ", until the search stopped at its bound before any run ended; \
                  then depth first, the earliest event first: a run found that way is not known to be the \
                  shortest.",
