@@ -77,6 +77,29 @@ fn a_sandbox_code_alone_opens_the_sandbox() {
     assert!(beside.errors[0].reason.contains("scenario=sandbox"));
 }
 
+/// A parameter given twice (review session 11, R20): `fix=` values join, as one list;
+/// any other keeps its first value and says so under its name.
+#[test]
+fn a_parameter_given_twice_is_not_dropped_silently() {
+    let l = load("?scenario=stale-set-race&fix=lease&fix=versioned-set");
+    assert!(l.errors.is_empty(), "{:?}", l.errors);
+    assert_eq!(l.run.fixes.ids(), &["versioned-set", "lease"]);
+    let l = load("?scenario=stale-set-race&step=3&step=5");
+    assert_eq!(l.run.cursor(), 3);
+    assert_eq!(l.errors.len(), 1, "{:?}", l.errors);
+    assert_eq!(
+        (l.errors[0].param, l.errors[0].value.as_str()),
+        ("step", "5")
+    );
+    assert!(
+        l.errors[0]
+            .reason
+            .contains("more than once; using the first, 3"),
+        "{}",
+        l.errors[0].reason
+    );
+}
+
 #[test]
 fn an_unknown_view_is_named() {
     assert!(load("?scenario=stale-set-race&view=explore")

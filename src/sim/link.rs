@@ -110,6 +110,9 @@ fn shown(value: &str) -> String {
     s
 }
 
+/// The parameters `load` reads that take one value (`fix=` is a list and may repeat).
+const SINGLE_VALUED: [&str; 7] = ["scenario", "s", "sb", "view", "seed", "run", "step"];
+
 /// Builds the run a query describes: the scenario, its fixes and seed, and the cursor.
 pub fn load(query: &str) -> Loaded {
     load_with(query, &scenario_code::decode_scenario, &SandboxSpec::parse)
@@ -228,8 +231,31 @@ pub fn load_with(
         );
     }
 
+    // A parameter given twice: `fix=` is a list, so its values join; any other one this
+    // reader takes keeps its first value and says so (a hand-joined link would
+    // otherwise run another experiment than the one written, without a word).
+    for name in SINGLE_VALUED {
+        let mut values = pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v);
+        if let (Some(first), Some(again)) = (values.next(), values.next()) {
+            error(
+                name,
+                again,
+                format!(
+                    "{name} given more than once; using the first, {}",
+                    shown(first)
+                ),
+            );
+        }
+    }
+    let fix_list: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "fix")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let fix_list = (!fix_list.is_empty()).then(|| fix_list.join(","));
+
     let mut fixes = Fixes::none();
-    if let Some(list) = get("fix") {
+    if let Some(list) = fix_list.as_deref() {
         let ids: Vec<&str> = list
             .split(',')
             .map(str::trim)
