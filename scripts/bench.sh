@@ -7,7 +7,8 @@
 #      data-ready="true"), median of BENCH_RUNS (5) runs, with navigation timing
 #   3. frame time while playing at the highest speed (rAF deltas and main-thread work
 #      per frame: median, p95) for BENCH_SECONDS (3) s
-#   4. native events/second: cargo run --release --example bench (if examples/bench.rs)
+#   4. native events/second built for speed: cargo run --profile search --example bench
+#      (opt-level 3; --release is the page's size profile, opt-level "z") (if examples/bench.rs)
 #   5. quiet-mode events/second in headless Chromium (the search's Web Worker runs
 #      examples/bench.rs's catalog mix, sim::bench) beside the native figure of the
 #      same profile (--profile search) and the same events, with the wasm/native
@@ -36,8 +37,8 @@ echo "===== browser (dist/)"
 
 if [[ -f examples/bench.rs ]]; then
   echo
-  echo "===== native: cargo run --release --example bench"
-  cargo run --release --quiet --example bench
+  echo "===== native, built for speed: cargo run --profile search --example bench"
+  cargo run --profile search --quiet --example bench
 else
   echo
   echo "===== native: no examples/bench.rs, skipped"
