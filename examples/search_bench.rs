@@ -19,9 +19,11 @@ fn main() {
     // An optional second argument keeps the scenarios whose id contains it.
     let only = std::env::args().nth(2).unwrap_or_default();
     // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction,
-    // `SEARCH_SLEEP=0` without sleep sets.
+    // `SEARCH_SLEEP=0` without sleep sets; `SEARCH_SUBSUME=1` with subsumption (as the
+    // page's worker searches: with `SEARCH_SLEEP=0`, since sleep sets turn it off).
     let shift = std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0");
     let sleep = std::env::var("SEARCH_SLEEP").map_or(true, |v| v != "0");
+    let subsume = std::env::var("SEARCH_SUBSUME").is_ok_and(|v| v == "1");
     // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
     // on over the first N states of each search (`search::check_independence`).
     // `SEARCH_HELD=N` keeps N frontier states whole (default 4,096; the others are
@@ -44,7 +46,7 @@ fn main() {
     if check.is_some() {
         println!("scenario,fixes,faults,time_shift,independent_pairs_checked");
     } else {
-        println!("scenario,fixes,faults,time_shift,sleep,states,ends,depth,complete,violations,transitions,asleep,ms,states_per_s,cpu_ms,states_per_cpu_s");
+        println!("scenario,fixes,faults,time_shift,sleep,states,ends,depth,complete,violations,transitions,asleep,subsumed,ms,states_per_s,cpu_ms,states_per_cpu_s");
     }
     for scenario in scenarios::ALL.iter().filter(|s| s.id.contains(&only)) {
         let mut fix_sets = vec![Fixes::none()];
@@ -75,6 +77,9 @@ fn main() {
             if sleep {
                 search = search.with_sleep_sets();
             }
+            if subsume {
+                search = search.with_subsumption();
+            }
             let report = search.run();
             let ms = t.elapsed().as_secs_f64() * 1000.0;
             let cpu = cpu_ms().zip(cpu).map(|(b, a)| b - a);
@@ -87,7 +92,7 @@ fn main() {
                 })
                 .collect();
             println!(
-                "{},{},{},{},{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
+                "{},{},{},{},{},{},{},{},{},{},{},{},{},{:.1},{:.0},{},{}",
                 scenario.id,
                 fixes.ids().join("+"),
                 faults,
@@ -100,6 +105,7 @@ fn main() {
                 v.join(" "),
                 report.transitions,
                 report.asleep,
+                report.subsumed,
                 ms,
                 report.states as f64 / (ms / 1000.0),
                 cpu.map_or("-".into(), |c| format!("{c:.0}")),

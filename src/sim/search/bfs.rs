@@ -4,7 +4,9 @@ use super::sleep::Sleep;
 use super::visited::{Node, Probe, Visited};
 use revisit::Shifted;
 
+mod replay;
 mod revisit;
+mod subsume;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Bounds {
@@ -75,6 +77,9 @@ pub struct Report<A> {
     pub transitions: usize,
     /// Transitions left out by sleep sets (`Search::with_sleep_sets`; 0 without).
     pub asleep: usize,
+    /// New states left out for a state found before that dominates them
+    /// (`Search::with_subsumption`; 0 without).
+    pub subsumed: usize,
 }
 
 /// A state waiting in the frontier: 12 bytes, whatever the size of a state.
@@ -122,6 +127,10 @@ pub struct Search<M: Model> {
     /// With sleep sets: the frontier's sets (`sleep.rs`).
     sleep: Option<Sleep>,
     transitions: usize,
+    /// With subsumption: the model's dominators of a new state (`Model::dominators`),
+    /// and how many new states were left out for one found before.
+    subsume: Option<Vec<u64>>,
+    subsumed: usize,
 }
 
 impl<M: Model> Search<M> {
@@ -151,6 +160,8 @@ impl<M: Model> Search<M> {
             shift_failed: false,
             sleep: None,
             transitions: 0,
+            subsume: None,
+            subsumed: 0,
         };
         search.start();
         search
@@ -194,6 +205,7 @@ impl<M: Model> Search<M> {
         self.cut = self.bounds.max_states < 1;
         self.path.clear();
         self.transitions = 0;
+        self.subsumed = 0;
         if let Some(sleep) = &mut self.sleep {
             sleep.clear();
             sleep.skipped = 0;
@@ -340,10 +352,18 @@ impl<M: Model> Search<M> {
             let fingerprint = self.model.fingerprint(&next);
             // One look-up: the node if known, else where it goes.
             let probe = self.visited.probe(fingerprint);
-            let known = match probe {
+            let mut known = match probe {
                 Probe::Found(k) => Some(k),
                 Probe::Empty(_) => None,
             };
+            // A new state dominated by one found before stands for it (subsumption).
+            let dominated = known.is_none() && {
+                known = self.dominated_by(&next, fingerprint, clock.map(|from| (index, from)));
+                known.is_some()
+            };
+            if dominated {
+                self.subsumed += 1;
+            }
             let mut reached = None;
             if let Some(from) = clock {
                 match self.shifted(index, from, &next, known, false) {
@@ -363,6 +383,7 @@ impl<M: Model> Search<M> {
                     self.wake(fingerprint, gives.as_deref());
                     continue;
                 }
+                Probe::Empty(_) if dominated => continue,
                 Probe::Empty(slot) => slot,
             };
             if self.visited.len() >= self.bounds.max_states {
@@ -397,76 +418,6 @@ impl<M: Model> Search<M> {
         self.actions = actions;
     }
 
-    /// Node `index`'s ancestors from the start, and itself.
-    fn chain(&self, index: u32) -> Vec<u32> {
-        let mut chain = vec![index];
-        let mut at = index;
-        // Bounded: parents are found before their children, so indices fall to 0.
-        while at != 0 {
-            at = self.visited.get(at).parent;
-            chain.push(at);
-        }
-        chain.reverse();
-        chain
-    }
-
-    /// The state of node `index`, replayed from the longest prefix of its path that
-    /// the last replay shares.
-    fn rederive(&mut self, index: u32) -> M::State {
-        let chain = self.chain(index);
-        let shared = self
-            .path
-            .iter()
-            .zip(&chain)
-            .take_while(|((a, _), b)| a == *b)
-            .count();
-        self.path.truncate(shared);
-        if self.path.is_empty() {
-            self.path.push((0, self.model.init()));
-        }
-        let mut actions = Vec::new();
-        for &at in &chain[self.path.len()..] {
-            let (_, state) = &self.path[self.path.len() - 1];
-            self.model.actions(state, &mut actions);
-            let action = actions[self.visited.get(at).choice as usize];
-            let next = self
-                .model
-                .next(state, action)
-                .expect("a recorded choice replays: the model is deterministic");
-            self.path.push((at, next));
-        }
-        self.path
-            .pop()
-            .map(|(_, s)| s)
-            .expect("the path ends at `index`")
-    }
-
-    /// The choices from the start to node `index`, and the state they reach.
-    fn replay(&self, index: u32) -> (Vec<M::Action>, M::State) {
-        let mut choices = Vec::new();
-        let mut at = index;
-        // Bounded: parents are found before their children, so indices fall to 0.
-        while at != 0 {
-            let node = self.visited.get(at);
-            choices.push(node.choice as usize);
-            at = node.parent;
-        }
-        choices.reverse();
-        let mut state = self.model.init();
-        let mut path = Vec::with_capacity(choices.len());
-        let mut actions = Vec::new();
-        for choice in choices {
-            self.model.actions(&state, &mut actions);
-            let action = actions[choice];
-            state = self
-                .model
-                .next(&state, action)
-                .expect("a recorded choice replays: the model is deterministic");
-            path.push(action);
-        }
-        (path, state)
-    }
-
     /// What the search has found so far.
     pub fn report(&self) -> Report<M::Action> {
         let violations = self
@@ -491,6 +442,7 @@ impl<M: Model> Search<M> {
             time_shift: !self.latest_now.is_empty(),
             transitions: self.transitions,
             asleep: self.sleep.as_ref().map_or(0, |s| s.skipped),
+            subsumed: self.subsumed,
         }
     }
 }

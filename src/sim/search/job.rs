@@ -43,7 +43,9 @@ impl Job {
             ..Bounds::default()
         };
         Ok(Job {
-            search: Search::new(model, bounds),
+            // Subsumption: a state that differs from one found before only by
+            // having placed more of the story's faults is left out.
+            search: Search::new(model, bounds).with_subsumption(),
             run,
             deep: None,
         })

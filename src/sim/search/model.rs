@@ -46,6 +46,15 @@ pub trait Model {
 
     fn properties(&self) -> &[Property];
 
+    /// Writes to `out` the fingerprints of the states that `state` (whose fingerprint is
+    /// `fingerprint`) is dominated by:
+    /// states that can take every action `state` can, each to a state that dominates
+    /// the one `state` reaches (so every run from `state` is a run from them too, as
+    /// long and breaking the same properties), and that end where `state` ends. A
+    /// search with subsumption (`Search::with_subsumption`) leaves out a new state
+    /// one of them was found before (so at no greater depth). None, the default.
+    fn dominators(&self, _state: &Self::State, _fingerprint: u64, _out: &mut Vec<u64>) {}
+
     /// For a model whose fingerprint forgets a shift of every time: the state's `now`
     /// (`None`, the default: the fingerprint keeps absolute time). Two states with
     /// one fingerprint then stand for each other shifted in time, which is sound only

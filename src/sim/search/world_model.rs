@@ -230,6 +230,29 @@ enum Charge {
     Extra,
 }
 
+/// A world's fingerprint with the faults used folded in.
+fn with_used(world: u64, extra_used: u8, story_used: &[u8]) -> u64 {
+    let mut h = world;
+    for n in std::iter::once(extra_used).chain(story_used.iter().copied()) {
+        h = (h ^ u64::from(n))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(31);
+    }
+    h
+}
+
+/// The world's fingerprint that `with_used` folded the faults used into: each fold
+/// undone, last first (a rotation, and an odd multiplier has an inverse modulo 2^64).
+fn without_used(fingerprint: u64, extra_used: u8, story_used: &[u8]) -> u64 {
+    const INVERSE: u64 = 0xF1DE_83E1_9937_733D;
+    debug_assert_eq!(INVERSE.wrapping_mul(0x9E37_79B9_7F4A_7C15), 1);
+    let mut h = fingerprint;
+    for n in story_used.iter().rev().copied().chain([extra_used]) {
+        h = h.rotate_right(31).wrapping_mul(INVERSE) ^ u64::from(n);
+    }
+    h
+}
+
 /// When each invariant is judged: state invariants at the run's end.
 fn when(inv: Invariant) -> When {
     match inv {
@@ -239,6 +262,16 @@ fn when(inv: Invariant) -> When {
 }
 
 impl WorldModel {
+    /// The world's canonical fingerprint, shifted in time if the search shifts.
+    fn world_fingerprint(&self, state: &Searched) -> u64 {
+        let shifted = if self.time_shift {
+            state.world.fingerprint_shifted()
+        } else {
+            None
+        };
+        shifted.unwrap_or_else(|| state.world.fingerprint())
+    }
+
     pub(super) fn ryw(&self) -> bool {
         self.ryw
     }
@@ -352,18 +385,38 @@ impl Model for WorldModel {
     fn fingerprint(&self, state: &Searched) -> u64 {
         // The world's canonical fingerprint (ids renumbered, the network a multiset,
         // config and counters left out), with the faults used folded in.
-        let shifted = if self.time_shift {
-            state.world.fingerprint_shifted()
-        } else {
-            None
-        };
-        let mut h = shifted.unwrap_or_else(|| state.world.fingerprint());
-        for n in std::iter::once(state.extra_used).chain(state.story_used.iter().copied()) {
-            h = (h ^ u64::from(n))
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .rotate_left(31);
+        let world = self.world_fingerprint(state);
+        with_used(world, state.extra_used, &state.story_used)
+    }
+
+    /// The same world with fewer faults used: it can place every fault this state
+    /// can, and more. Each budget is charged the same way in both (a story fault to
+    /// its own budget while it has uses left, else to the extra one), so after any
+    /// event the state with fewer faults used still has fewer or as many of each, and
+    /// faults never keep a run going, so both end together. Every vector of uses at
+    /// most this state's, but this state's own.
+    fn dominators(&self, state: &Searched, fingerprint: u64, out: &mut Vec<u64>) {
+        out.clear();
+        if state.extra_used == 0 && state.story_used.iter().all(|n| *n == 0) {
+            return;
         }
-        h
+        let world = without_used(fingerprint, state.extra_used, &state.story_used);
+        debug_assert_eq!(world, self.world_fingerprint(state));
+        // Every vector of uses at or below this state's, as a number in mixed radix
+        // (digit j from 0 to its use), but the last, which is this state's own.
+        let bounds: Vec<usize> = std::iter::once(state.extra_used)
+            .chain(state.story_used.iter().copied())
+            .map(|n| usize::from(n) + 1)
+            .collect();
+        let count: usize = bounds.iter().product();
+        let mut used = vec![0u8; bounds.len()];
+        for mut code in 0..count - 1 {
+            for (digit, bound) in used.iter_mut().zip(&bounds) {
+                *digit = (code % bound) as u8;
+                code /= bound;
+            }
+            out.push(with_used(world, used[0], &used[1..]));
+        }
     }
 
     fn properties(&self) -> &[Property] {

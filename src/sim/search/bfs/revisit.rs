@@ -94,7 +94,13 @@ impl<M: Model> Search<M> {
             let Some(next) = self.model.next(&state, *action) else {
                 continue;
             };
-            let known = self.visited.find(self.model.fingerprint(&next));
+            let fingerprint = self.model.fingerprint(&next);
+            // A state left out for one that dominates it: that one stands for it here,
+            // and its span grows to cover it (its successors cover the left-out one's).
+            let known = match self.visited.find(fingerprint) {
+                Some(k) => Some(k),
+                None => self.dominated_by(&next, fingerprint, None),
+            };
             if let Shifted::Failed = self.shifted(index, from, &next, known, true) {
                 break;
             }
