@@ -10,8 +10,9 @@
 #   and PAGE_SIZE_STRICT=1 (the build tier of scripts/test.sh sets it on the Debian
 #   route, where the size flags of scripts/setup.sh apply; a laptop's rustup build has
 #   no -Zbuild-std and is larger, so there it warns). Lower the ceiling whenever the
-#   page shrinks; raise it only in a commit that says why. Once the page is within the
-#   budget, the ceiling is the budget.
+#   page shrinks; raise it only in a commit that says why. Within the budget it still
+#   holds (a ceiling under the budget keeps the room the cuts made); a ceiling above
+#   the budget counts as the budget once the page is within it.
 # Listed apart and not counted, because the page fetches them only on first use: the
 # Web Worker's files (names containing `worker`: the explorer's search), and the wasm
 # chunks that scripts/split.sh cuts at the page's #[lazy] functions (`split_*.wasm`,
@@ -25,7 +26,6 @@ BUDGET_BYTES=250000
 CEILING_FILE="scripts/page-size.ceiling"
 CEILING_BYTES=$(tr -dc '0-9' <"$CEILING_FILE")
 [[ -n "$CEILING_BYTES" ]] || { echo "page-size: no number in $CEILING_FILE" >&2; exit 1; }
-((CEILING_BYTES < BUDGET_BYTES)) && CEILING_BYTES=$BUDGET_BYTES
 
 [[ -f "$DIST/index.html" ]] || { echo "page-size: no $DIST/index.html (build first)" >&2; exit 1; }
 command -v gzip >/dev/null || { echo "page-size: gzip not found" >&2; exit 1; }
@@ -54,15 +54,19 @@ printf '  %-56s %11s %11s\n' 'total (without the worker and the split chunks)' "
 
 if ((page_gz <= BUDGET_BYTES)); then
   echo "page size: $(kb "$page_gz") gzipped, within the budget of $(kb "$BUDGET_BYTES") ($((BUDGET_BYTES - page_gz)) bytes to spare)"
-  ((CEILING_BYTES > BUDGET_BYTES)) && echo "page size: lower $CEILING_FILE to $BUDGET_BYTES: the page is within its budget"
-  exit 0
+  ((CEILING_BYTES > BUDGET_BYTES)) && CEILING_BYTES=$BUDGET_BYTES
+  if ((page_gz <= CEILING_BYTES)); then
+    echo "page size: within the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE: lower it when the page shrinks)"
+    exit 0
+  fi
+else
+  echo "warning: page size: $(kb "$page_gz") gzipped is OVER the budget of $(kb "$BUDGET_BYTES") by $(kb $((page_gz - BUDGET_BYTES))) (wasm + JS + CSS of $DIST that the page loads at start, the worker's $(kb "$worker_gz") and the split chunks' $(kb "$chunks_gz") not counted; see README, Benchmarks)" >&2
+  if ((page_gz <= CEILING_BYTES)); then
+    echo "page size: within the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE: the page may not grow while it is cut back to the budget)"
+    exit 0
+  fi
 fi
-echo "warning: page size: $(kb "$page_gz") gzipped is OVER the budget of $(kb "$BUDGET_BYTES") by $(kb $((page_gz - BUDGET_BYTES))) (wasm + JS + CSS of $DIST that the page loads at start, the worker's $(kb "$worker_gz") and the split chunks' $(kb "$chunks_gz") not counted; see README, Benchmarks)" >&2
-if ((page_gz <= CEILING_BYTES)); then
-  echo "page size: within the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE: the page may not grow while it is cut back to the budget)"
-  exit 0
-fi
-msg="page size: $(kb "$page_gz") gzipped is over the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE) by $(kb $((page_gz - CEILING_BYTES))): the page grew while it is over its budget"
+msg="page size: $(kb "$page_gz") gzipped is over the ceiling of $(kb "$CEILING_BYTES") ($CEILING_FILE) by $(kb $((page_gz - CEILING_BYTES))): the page grew"
 if [[ "${PAGE_SIZE_STRICT:-}" == 1 ]]; then
   echo "FAIL: $msg" >&2
   exit 1

@@ -36,7 +36,7 @@ pub mod keymap;
 pub mod link;
 mod load;
 pub mod msg;
-mod narrate;
+pub(crate) mod narrate;
 pub mod near;
 pub mod negative;
 pub mod node;

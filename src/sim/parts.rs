@@ -96,6 +96,9 @@ pub struct StepRecord {
     pub label: String,
     pub outcome: String,
     pub narration: String,
+    /// Whether `outcome` and `narration` are the step's own words: false for a step the
+    /// page's split build took before it loaded the narration (`World::step_untold`).
+    pub narrated: bool,
 }
 
 impl fmt::Display for StepRecord {

@@ -214,6 +214,35 @@ impl Run {
     /// Fires `event` at the cursor. If it differs from the recorded next step, the
     /// steps past the cursor are dropped and a new future starts here.
     pub fn fire(&mut self, event: Event) -> Result<&StepRecord, StepError> {
+        self.fire_told(event, true)
+    }
+
+    /// Fires `event` as `fire` does, but without its words (`World::step_untold`):
+    /// what `fire` does in the page's split build before the narration is loaded.
+    pub fn fire_untold(&mut self, event: Event) -> Result<&StepRecord, StepError> {
+        self.fire_told(event, false)
+    }
+
+    /// Tells again every recorded step that was taken without its words (before the
+    /// page had loaded the narration), now that they are there: each from the state
+    /// before it, so its record is the one `fire` would have made. Returns whether any
+    /// record changed.
+    pub fn narrate_pending(&mut self) -> bool {
+        let mut told = false;
+        for i in 0..self.records.len() {
+            if self.records[i].narrated {
+                continue;
+            }
+            let mut world = self.states[i].clone();
+            if let Ok(record) = world.step_unchecked(self.records[i].event) {
+                told |= record.narrated;
+                self.records[i] = record;
+            }
+        }
+        told
+    }
+
+    fn fire_told(&mut self, event: Event, told: bool) -> Result<&StepRecord, StepError> {
         if self.cursor >= MAX_STEPS {
             return Err(StepError::NotEnabled(event));
         }
@@ -228,7 +257,14 @@ impl Run {
         let scripted =
             self.on_script() && self.scenario.scripted(self.world(), self.cursor) == Some(event);
         let mut next = self.world().clone();
-        let record = next.step(event)?;
+        if !next.is_enabled(event) {
+            return Err(StepError::NotEnabled(event));
+        }
+        let record = if told {
+            next.step_unchecked(event)?
+        } else {
+            next.step_untold(event)?
+        };
         self.states.truncate(self.cursor + 1);
         self.records.truncate(self.cursor);
         self.scripted.truncate(self.cursor);

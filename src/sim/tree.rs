@@ -231,6 +231,12 @@ impl Tree {
         self.sync();
     }
 
+    /// Tells the shown branch's steps taken before the narration was loaded
+    /// (`Run::narrate_pending`; another branch is replayed, so told, when it is shown).
+    pub fn narrate_pending(&mut self) -> bool {
+        self.run.narrate_pending()
+    }
+
     /// Fires `event` at the cursor. The same event as recorded there steps along the
     /// branch; another starts a branch (or switches to the branch that took it).
     /// Returns the id of the branch now shown.

@@ -146,11 +146,28 @@ impl World {
     /// gives an error if its message or timer is gone, and otherwise fires as if it
     /// were (it breaks the rules of time: don't).
     pub fn step_unchecked(&mut self, event: Event) -> Result<StepRecord, StepError> {
+        self.step_told(event, true)
+    }
+
+    /// Fires `event`, unchecked like `step_unchecked`, with its label but not its
+    /// words: what the page's split build does before it has loaded the narration
+    /// (`narrate::PENDING` stands in its record's narration, the outcome is empty and
+    /// `narrated` false). `Run::narrate_pending` tells it again once the words are
+    /// there. The state after is the same as `step`'s.
+    pub fn step_untold(&mut self, event: Event) -> Result<StepRecord, StepError> {
+        self.step_told(event, false)
+    }
+
+    fn step_told(&mut self, event: Event, told: bool) -> Result<StepRecord, StepError> {
         self.voice = Voice::Narrated;
         let label = self.label(event);
         let step = self.transition(event)?;
         // The narration observes the step last, after the books.
-        let s = super::narrate::step(self, step.actor, step.hop);
+        let narrator = super::narrate::narrator().filter(|_| told);
+        let s = match narrator {
+            Some(narrate) => narrate(self, step.actor, step.hop),
+            None => super::parts::said("", super::narrate::PENDING),
+        };
         Ok(StepRecord {
             event,
             at_ms: step.at_ms,
@@ -159,6 +176,7 @@ impl World {
             label,
             outcome: s.outcome,
             narration: s.narration,
+            narrated: narrator.is_some(),
         })
     }
 

@@ -16,6 +16,7 @@
 //! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
 use crate::sim::fold::{self, Fold};
 use crate::sim::msg::Payload;
+use crate::sim::world::StepRecord;
 use crate::sim::{compare, Event, Fixes, Key, Run, Version, World};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +46,10 @@ pub struct Ahead {
     pub folds: Vec<Fold>,
     /// The `cache-hits` count after each step, to cut a fold at the cursor.
     pub hits: Vec<u64>,
+    /// Whether the copy's steps were told (the narration was there): the chapters'
+    /// sentences and the fix's chapter need it. The page makes a new copy once the
+    /// narration is loaded.
+    pub told: bool,
 }
 
 impl Ahead {
@@ -60,6 +65,7 @@ impl Ahead {
             total: end.recorded(),
             folds: fold::folds(&end, end.recorded(), &keep),
             hits: fold::cache_hits(&end),
+            told: end.all_records().iter().all(|r| r.narrated),
             chapters,
         }
     }
@@ -108,6 +114,12 @@ fn overtaken(w: &World) -> Vec<u32> {
         .filter(|m| carried(&m.payload).is_some_and(|(k, v)| v < w.committed(k)))
         .map(|m| m.id.0)
         .collect()
+}
+
+/// A chapter's sentence from the step's outcome; `None` for a step taken before the
+/// page loaded the narration (then the chapter says its few words only).
+fn told(rec: &StepRecord, text: impl FnOnce(&str) -> String) -> Option<String> {
+    rec.narrated.then(|| text(&rec.outcome))
 }
 
 /// The chapters of `run` over every recorded step.
@@ -160,10 +172,10 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                 step,
                 kind: "race",
                 short: "the race".to_string(),
-                text: format!(
-                    "the race: {} while an older value is on its way",
-                    rec.outcome
-                ),
+                text: told(rec, |outcome| {
+                    format!("the race: {outcome} while an older value is on its way")
+                })
+                .unwrap_or_else(|| "the race".to_string()),
             });
         }
         was_overtaken = now_overtaken;
@@ -194,12 +206,15 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                 step,
                 kind: "stale-read",
                 short: "stale read".to_string(),
-                text: format!("stale read: {}", rec.outcome),
+                text: told(rec, |outcome| format!("stale read: {outcome}"))
+                    .unwrap_or_else(|| "stale read".to_string()),
             });
         }
         stale_reads = w.metrics.stale_reads;
     }
-    if !run.fixes.ids().is_empty() {
+    // Where a fix acts is the first step whose trace lines differ, outcomes included:
+    // not known before the page has loaded the narration (`Ahead::told`).
+    if !run.fixes.ids().is_empty() && run.all_records().iter().all(|r| r.narrated) {
         let plain = compare::side_by_side(run, Fixes::none());
         if let Some(step) = plain.first_difference {
             if let Some(rec) = run.all_records().get(step.saturating_sub(1)) {

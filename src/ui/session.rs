@@ -4,6 +4,7 @@ use super::browser;
 use super::{DEFAULT_SPEED, SPEEDS_PER_S};
 use crate::sim::codec::{self, CodecError, ErrorKind};
 use crate::sim::link::{self, LoadError};
+use crate::sim::narrate;
 use crate::sim::scenario::code as scenario_code;
 use crate::sim::notes::Notes;
 use crate::sim::sandbox::{SandboxSpec, SpecError};
@@ -54,22 +55,25 @@ async fn read_sandbox_code(code: String) -> Result<SandboxSpec, SpecError> {
 }
 
 /// The catalog's words (summaries, cards, what the fixes do and cost: a third of the
-/// catalog's bytes), and the learning path's (where each pattern is used:
-/// `path::USED`). A split point (the `split` feature): the page shows ids and titles
-/// at once and these as soon as their chunk is there (`Actions::words`), saying
-/// `scenarios::LOADING` in their place until then.
+/// catalog's bytes), the learning path's (where each pattern is used: `path::USED`)
+/// and the narration of the steps (`sim::narrate`, the largest part of the step's
+/// code). A split point (the `split` feature): the page shows ids and titles at once
+/// and these as soon as their chunk is there (`Actions::words`), saying
+/// `scenarios::LOADING` in their place until then (and `narrate::PENDING` for a step
+/// taken before: `Run::narrate_pending` tells it then).
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn load_words() -> (&'static [scenarios::Words], &'static [&'static str]) {
-    (scenarios::baked_words(), &super::path::USED[..])
+async fn load_words() -> (&'static [scenarios::Words], &'static [&'static str], narrate::Narrator) {
+    (scenarios::baked_words(), &super::path::USED[..], narrate::baked())
 }
 
-/// The catalog's words, loaded if they are not there yet (what writes a catalog
-/// scenario's file waits for them: `ScenarioFile::of`).
+/// The catalog's words and the narration, loaded if they are not there yet (what
+/// writes a catalog scenario's file waits for them: `ScenarioFile::of`).
 pub async fn words_ready() {
-    if !scenarios::words_loaded() {
-        let (catalog, used) = load_words().await;
+    if !scenarios::words_loaded() || !narrate::ready() {
+        let (catalog, used, narrator) = load_words().await;
         scenarios::install_words(catalog);
         super::path::install_used(used);
+        narrate::install(narrator);
     }
 }
 
@@ -162,8 +166,8 @@ pub struct Actions {
     pub hovered: RwSignal<Option<String>>,
     /// The run as far as it goes (a copy run ahead): its length and its chapters.
     pub ahead: Memo<Ahead>,
-    /// Whether the catalog's words are there (`load_words`): what shows them reads this,
-    /// so that it is drawn again when they arrive.
+    /// Whether the catalog's words and the narration are there (`load_words`): what
+    /// shows them reads this, so that it is drawn again when they arrive.
     pub words: RwSignal<bool>,
     timer: StoredValue<Option<Interval>, LocalStorage>,
 }
@@ -172,9 +176,13 @@ impl Actions {
     pub fn new(session: RwSignal<Session>) -> Actions {
         // A new copy only when the run's recorded choices leave the copy's path (a
         // choice, a fix, another scenario): stepping along it reuses the copy.
+        let words = RwSignal::new(scenarios::words_loaded() && narrate::ready());
+        // A copy made before the narration was loaded is made again once it is (its
+        // chapters' sentences: `Ahead::told`).
         let ahead = Memo::new(move |prev: Option<&Ahead>| {
+            let told = words.get();
             session.with(|s| match prev {
-                Some(p) if p.still_fits(&s.run) && same_setup(p, &s.run) => p.clone(),
+                Some(p) if p.still_fits(&s.run) && same_setup(p, &s.run) && (p.told || !told) => p.clone(),
                 _ => Ahead::of(&s.run),
             })
         });
@@ -184,7 +192,7 @@ impl Actions {
             speed: RwSignal::new(DEFAULT_SPEED),
             hovered: RwSignal::new(None),
             ahead,
-            words: RwSignal::new(scenarios::words_loaded()),
+            words,
             timer: StoredValue::new_local(None),
         };
         // Restart the ticker whenever play starts or the speed changes.
@@ -205,13 +213,21 @@ impl Actions {
         actions
     }
 
-    /// Loads the catalog's words (`load_words`), once, after the first paint.
+    /// Loads the catalog's words and the narration (`load_words`), once, after the
+    /// first paint.
     pub fn load_words(self) {
         if self.words.get_untracked() {
             return;
         }
         leptos::task::spawn_local(async move {
             words_ready().await;
+            // The steps taken before the narration was there are told now.
+            let pending = self.session.with_untracked(|s| s.run.all_records().iter().any(|r| !r.narrated));
+            if pending {
+                self.session.update(|s| {
+                    s.run.narrate_pending();
+                });
+            }
             self.words.set(true);
         });
     }

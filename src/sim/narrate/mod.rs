@@ -31,6 +31,46 @@ use super::world::World;
 pub(crate) use bus::behaves_like;
 use names::Cast;
 
+/// How the world asks for a step's words (`step`, as a value): the page's split build
+/// loads the narration after its first paint, with the catalog's words (`install`).
+pub(crate) type Narrator = fn(&World, NodeId, Option<(NodeId, NodeId)>) -> Said;
+
+/// What a step's narration says while the page loads the narration (`Run::narrate_pending`
+/// writes the step's own words in its place once they are there).
+pub const PENDING: &str = "Loading the narration…";
+
+/// The narration, once the page has loaded it (the split build of the page only).
+#[cfg(target_arch = "wasm32")]
+static INSTALLED: std::sync::OnceLock<Narrator> = std::sync::OnceLock::new();
+
+/// The narration as a value. In the page, only the split point that loads the
+/// catalog's words calls this, so the narration's code is in that wasm chunk.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn baked() -> Narrator {
+    step
+}
+
+/// Gives the page the narration (from `baked`, loaded after the first paint).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn install(narrator: Narrator) {
+    let _ = INSTALLED.set(narrator);
+}
+
+/// The narration if it is there: always, but in the page before it loads it.
+pub(crate) fn narrator() -> Option<Narrator> {
+    // (cfg, not `if`: the page's split build must not name `step` here.)
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
+    return INSTALLED.get().copied();
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+    Some(step)
+}
+
+/// Whether the narration is there (always, but in the page before it loads it).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn ready() -> bool {
+    narrator().is_some()
+}
+
 /// The outcome and the narration of the step the world just took, from its facts;
 /// `actor`: the node that acted, over `hop` if a message arrived. Where the topology
 /// has more than one service or cache node, the sentences name the ones the step is
