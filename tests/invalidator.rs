@@ -15,7 +15,7 @@ use cachescope::sim::{Fault, Key, NodeId};
 const RUNS: u64 = 1_000;
 /// The walk's steps, faults included: far more than a run of these clients takes.
 const MAX_STEPS: usize = 2_000;
-const ME: NodeId = NodeId::Invalidator;
+const ME: NodeId = NodeId::INVALIDATOR;
 
 fn config() -> Config {
     let writers = (1..=3u8).map(|n| {

@@ -117,7 +117,7 @@ fn the_invalidator_names_the_caches_it_deletes_from() {
     let mut checked = 0;
     for run in runs() {
         for (i, rec) in run.records().iter().enumerate() {
-            if rec.actor != NodeId::Invalidator || !rec.outcome.starts_with("del sent (") {
+            if rec.actor != NodeId::INVALIDATOR || !rec.outcome.starts_with("del sent (") {
                 continue;
             }
             let (before, after) = (run.state(i).unwrap(), run.state(i + 1).unwrap());

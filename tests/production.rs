@@ -52,10 +52,10 @@ fn cdc_invalidation() {
     assert!(holds(&r, Invariant::NoLostEvent));
     let w = r.world();
     assert_eq!(w.books.crashes_of(cachescope::sim::NodeId::SERVICE), 1);
-    assert_eq!(w.books.crashes_of(cachescope::sim::NodeId::Invalidator), 1);
+    assert_eq!(w.books.crashes_of(cachescope::sim::NodeId::INVALIDATOR), 1);
     let inv = w
         .nodes
-        .invalidator(cachescope::sim::NodeId::Invalidator)
+        .invalidator(cachescope::sim::NodeId::INVALIDATOR)
         .expect("an invalidator");
     assert_eq!(inv.position, w.db().lsn, "it resumed and caught up");
     assert_eq!(cached(&r, 1).as_deref(), Some("v2"));
@@ -93,7 +93,7 @@ fn cdc_invalidation_still_has_the_stale_set_race() {
     w.step(Event::Start(NodeId::Writer(1))).unwrap();
     deliver(&mut w, "write", NodeId::SERVICE);
     deliver(&mut w, "db-write", NodeId::DB);
-    deliver(&mut w, "change", NodeId::Invalidator);
+    deliver(&mut w, "change", NodeId::INVALIDATOR);
     deliver(&mut w, "del", NodeId::CACHE);
     deliver(&mut w, "set", NodeId::CACHE);
     while let Some(e) = w.earliest() {

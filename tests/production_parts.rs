@@ -75,7 +75,7 @@ fn a_partition_is_offered_only_on_a_log_reader_or_a_second_region() {
                 // offered on the same nodes only.
                 Event::Fault(Fault::Partition(n)) => {
                     assert!(
-                        matches!(n, NodeId::Replica(_) | NodeId::Invalidator)
+                        matches!(n, NodeId::Replica(_) | NodeId::Invalidator(_))
                             || w.config.region_of(n) == 2,
                         "{}: a partition of {n} is offered",
                         s.id

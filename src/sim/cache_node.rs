@@ -270,7 +270,8 @@ impl Cache {
                 // The region's invalidator deletes the key and its remote marker (as
                 // McSqueal deletes both once the write has replicated); a service's
                 // delete leaves the marker.
-                let marker = msg.from == NodeId::Invalidator && self.markers.remove(&key);
+                let marker =
+                    matches!(msg.from, NodeId::Invalidator(_)) && self.markers.remove(&key);
                 CacheFact::Deleted {
                     key,
                     held,

@@ -332,7 +332,8 @@ impl World {
                 Node::Consumer(_) => id != NodeId::CONSUMER,
                 Node::Flusher(_) => id != NodeId::FLUSHER,
                 Node::Cdn(_) => true,
-                _ => false,
+                Node::Replica(_) => id != NodeId::REPLICA,
+                Node::Invalidator(_) => id != NodeId::INVALIDATOR,
             };
             match node {
                 Node::Service(n) if id == NodeId::SERVICE => service = Some(n),
@@ -343,7 +344,7 @@ impl World {
                 Node::Relay(n) if id == NodeId::RELAY => relay = Some(n),
                 Node::Flusher(n) if id == NodeId::FLUSHER => flusher = Some(n),
                 Node::Replica(n) if id == NodeId::Replica(1) => replica = Some(n),
-                Node::Invalidator(n) if id == NodeId::Invalidator => invalidator = Some(n),
+                Node::Invalidator(n) if id == NodeId::INVALIDATOR => invalidator = Some(n),
                 _ => {}
             }
         }

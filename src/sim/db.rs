@@ -65,7 +65,7 @@ impl DbLatency {
     /// invalidator's delay.
     pub fn stream_ms(&self, to: NodeId) -> u64 {
         match to {
-            NodeId::Invalidator => self.cdc_ms,
+            NodeId::Invalidator(_) => self.cdc_ms,
             _ => self.lag_ms,
         }
     }

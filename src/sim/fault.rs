@@ -273,7 +273,7 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
             w.set_status(node, NodeStatus::Up);
             // A log reader's stream broke while it was cut off: it reconnects from its
             // position (as after a restart; its memory is intact).
-            if matches!(node, NodeId::Replica(_) | NodeId::Invalidator) {
+            if matches!(node, NodeId::Replica(_) | NodeId::Invalidator(_)) {
                 let out = w.act(node, |a, ctx| a.on_restart(ctx));
                 w.apply(node, out);
             }
@@ -422,7 +422,7 @@ fn held(w: &World, node: NodeId) -> Held {
                 .map_or(0, |c| n(c.inbox.len() + usize::from(c.busy.is_some())));
         }
         NodeId::Db(_) => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
-        NodeId::Invalidator => {
+        NodeId::Invalidator(_) => {
             if let Some(i) = w.nodes.invalidator(node) {
                 held.position = i.position;
                 held.changes = n(i.queue.len());

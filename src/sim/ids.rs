@@ -26,7 +26,8 @@ pub enum NodeId {
     /// A database primary: `Db(1)` is `db`, `Db(2)` is `db-2` (a second shard, owning
     /// other keys).
     Db(u8),
-    /// A read replica of `db`; `Replica(1)` is `replica`.
+    /// A read replica of a primary (`db`, or the one its topology entry names);
+    /// `Replica(1)` is `replica`.
     Replica(u8),
     /// An event bus: `Bus(1)` is `bus`.
     Bus(u8),
@@ -37,8 +38,8 @@ pub enum NodeId {
     /// A write-behind flusher: `Flusher(1)` is `flusher`.
     Flusher(u8),
     /// A daemon that tails a database's commit log and deletes keys (change data
-    /// capture).
-    Invalidator,
+    /// capture); `Invalidator(1)` is `invalidator`.
+    Invalidator(u8),
 }
 
 /// A numbered kind's constructor (`NodeId::Cache`).
@@ -59,6 +60,10 @@ impl NodeId {
     pub const CONSUMER: NodeId = NodeId::Consumer(1);
     /// The first (or only) write-behind flusher: `flusher`.
     pub const FLUSHER: NodeId = NodeId::Flusher(1);
+    /// The first (or only) read replica: `replica`.
+    pub const REPLICA: NodeId = NodeId::Replica(1);
+    /// The first (or only) CDC invalidator: `invalidator`.
+    pub const INVALIDATOR: NodeId = NodeId::Invalidator(1);
 
     /// Parses the contract's spelling (`reader`, `reader-2`, `cache`, `service-2`, …).
     pub fn parse(text: &str) -> Option<NodeId> {
@@ -72,9 +77,8 @@ impl NodeId {
         };
         Some(match text {
             "cdn" => NodeId::Cdn,
-            "invalidator" => NodeId::Invalidator,
             _ => {
-                let kinds: [(&str, Numbered); 10] = [
+                let kinds: [(&str, Numbered); 11] = [
                     ("reader", NodeId::Reader),
                     ("writer", NodeId::Writer),
                     ("service", NodeId::Service),
@@ -85,6 +89,7 @@ impl NodeId {
                     ("relay", NodeId::Relay),
                     ("consumer", NodeId::Consumer),
                     ("flusher", NodeId::Flusher),
+                    ("invalidator", NodeId::Invalidator),
                 ];
                 kinds
                     .iter()
@@ -115,7 +120,7 @@ impl NodeId {
             NodeId::Relay(n) => (8, n),
             NodeId::Consumer(n) => (9, n),
             NodeId::Flusher(n) => (10, n),
-            NodeId::Invalidator => (11, 0),
+            NodeId::Invalidator(n) => (11, n),
         };
         (index << 8) | u16::from(n)
     }
@@ -135,7 +140,7 @@ impl NodeId {
             8 => NodeId::Relay(n),
             9 => NodeId::Consumer(n),
             10 => NodeId::Flusher(n),
-            _ => NodeId::Invalidator,
+            _ => NodeId::Invalidator(n),
         }
     }
 }
@@ -158,7 +163,7 @@ impl std::hash::Hash for NodeId {
             NodeId::Relay(n) => (8, n, false),
             NodeId::Consumer(n) => (9, n, false),
             NodeId::Flusher(n) => (10, n, false),
-            NodeId::Invalidator => (11, 1, false),
+            NodeId::Invalidator(n) => (11, n, false),
         };
         if numbered_before {
             state.write_isize(index);
@@ -185,7 +190,7 @@ impl fmt::Display for NodeId {
             NodeId::Consumer(n) => ("consumer", n),
             NodeId::Flusher(n) => ("flusher", n),
             NodeId::Cdn => ("cdn", 1),
-            NodeId::Invalidator => ("invalidator", 1),
+            NodeId::Invalidator(n) => ("invalidator", n),
         };
         if n == 1 {
             f.write_str(name)
@@ -256,6 +261,7 @@ mod node_id_tests {
             "relay-3",
             "consumer-2",
             "flusher-2",
+            "invalidator-2",
         ] {
             let id = NodeId::parse(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(id.to_string(), text);

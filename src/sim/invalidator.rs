@@ -1,5 +1,5 @@
-//! The `invalidator`: change data capture that tails a database's commit log (the
-//! primary's, or a replica's in a second region) and deletes each changed key from the
+//! The `invalidator`: change data capture that tails one database's commit log (a
+//! primary's, or its replica's in a second region) and deletes each changed key from the
 //! cache nodes of its region, in commit order, as Debezium reads MySQL's binlog and as
 //! Facebook's McSqueal turns it into memcache deletes ("Scaling Memcache at Facebook",
 //! NSDI 2013).
@@ -25,6 +25,8 @@ use serde::{Deserialize, Serialize};
 pub struct InvalidatorSettings {
     /// The database whose commit log it tails (`db`, or a replica).
     pub source: NodeId,
+    /// The primary whose changes it reads (`source` or the primary `source` follows).
+    pub primary: NodeId,
     /// The cache nodes of its region, each sent every delete.
     pub caches: Vec<NodeId>,
     pub cache_ms: u64,

@@ -7,7 +7,7 @@
 //! Functions of the service node (`service.rs`): each sees the service's own state,
 //! answers through its `Ctx` and says what it did as a `ReadFact`, no text.
 use super::config::{LoadGuard, Op, NO_TTL};
-use super::ids::Version;
+use super::ids::{NodeId, Version};
 use super::msg::{LeaseReply, Payload};
 use super::near::NearFact;
 use super::node::Ctx;
@@ -168,11 +168,21 @@ fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> ReadS
         s.to_db(ctx, Some(flow.id), Payload::DbRead { key });
         return ReadSource::Marked;
     }
-    s.to_reads(ctx, Some(flow.id), Payload::DbRead { key });
-    match (s.settings.reads == s.settings.db, s.settings.has_replica) {
-        (true, false) => ReadSource::Database,
-        (true, true) => ReadSource::Primary,
-        (false, _) => ReadSource::Replica,
+    let to = s.to_reads(ctx, Some(flow.id), Payload::DbRead { key });
+    // A primary with a replica it does not read, or one with none.
+    let replicated = match to {
+        NodeId::DB => s.settings.has_replica,
+        NodeId::Db(n) => s
+            .settings
+            .replicas
+            .get(usize::from(n).wrapping_sub(1))
+            .is_some_and(Option::is_some),
+        _ => return ReadSource::Replica,
+    };
+    if replicated {
+        ReadSource::Primary
+    } else {
+        ReadSource::Database
     }
 }
 

@@ -53,15 +53,17 @@ pub fn is_cut(w: &World, from: NodeId, to: NodeId) -> bool {
     w.cuts.iter().any(|l| l.carries(w, from, to))
 }
 
-/// The log readers and the log each tails: the replica the primary's, the invalidator
+/// The log readers and the log each tails: a replica its primary's, an invalidator
 /// its source's.
 fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
     let mut out = Vec::new();
-    if w.config.replica.is_some() {
-        out.push((NodeId::Replica(1), NodeId::DB));
+    for (id, r) in w.nodes.replicas() {
+        if id != NodeId::REPLICA || w.config.replica.is_some() {
+            out.push((id, r.primary));
+        }
     }
-    if let Some(i) = w.nodes.invalidator(NodeId::Invalidator) {
-        out.push((NodeId::Invalidator, i.settings.source));
+    for (id, i) in w.nodes.invalidators() {
+        out.push((id, i.settings.source));
     }
     out
 }
@@ -69,7 +71,7 @@ fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
 /// Whether `node` is offered a partition of its own (cut off from every other node): a
 /// log reader (a replica, the invalidator), or a node of the second region.
 pub(crate) fn isolatable(w: &World, node: NodeId) -> bool {
-    matches!(node, NodeId::Replica(_) | NodeId::Invalidator)
+    matches!(node, NodeId::Replica(_) | NodeId::Invalidator(_))
         || (!w.config.topology.is_empty() && w.config.region_of(node) == 2)
 }
 

@@ -1,4 +1,4 @@
-//! A read replica of the primary (`db`): a copy of its rows that applies the primary's
+//! A read replica of a primary (`db`, or `db-2` …): a copy of its rows that applies its
 //! commit log in commit order, from its own position, over an ordered connection
 //! whose delay is the replica's lag. As MySQL and Postgres replicate by default, the
 //! replication is asynchronous: the primary acknowledges a commit before any replica
@@ -69,8 +69,12 @@ pub enum ReplicaFact {
     },
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Replica {
+    /// The primary whose commit log it applies (a setting: `db`, or `db-2` for a
+    /// replica of the second shard).
+    #[serde(default = "first_db")]
+    pub primary: NodeId,
     pub rows: KeyMap<Key, Version>,
     /// The log sequence number of the last change applied.
     pub position: u32,
@@ -90,10 +94,26 @@ pub struct Replica {
     pub stream_ms: u64,
 }
 
+fn first_db() -> NodeId {
+    NodeId::DB
+}
+
+impl Default for Replica {
+    fn default() -> Replica {
+        Replica::caught_up(NodeId::DB, KeyMap::new(), 0, 0)
+    }
+}
+
 impl Replica {
-    /// A replica caught up with the primary's `rows` at `position`.
-    pub fn caught_up(rows: KeyMap<Key, Version>, position: u32, read_ms: u64) -> Replica {
+    /// A replica of `primary` caught up with its `rows` at `position`.
+    pub fn caught_up(
+        primary: NodeId,
+        rows: KeyMap<Key, Version>,
+        position: u32,
+        read_ms: u64,
+    ) -> Replica {
         Replica {
+            primary,
             rows,
             position,
             conn: 0,
@@ -201,7 +221,7 @@ impl Replica {
             from_lsn: self.position,
             conn: self.conn,
         };
-        ctx.send(NodeId::DB, None, ask, 1);
+        ctx.send(self.primary, None, ask, 1);
     }
 }
 

@@ -124,7 +124,7 @@ impl World {
             | NodeId::Consumer(_)
             | NodeId::Relay(_)
             | NodeId::Flusher(_)
-            | NodeId::Invalidator => {
+            | NodeId::Invalidator(_) => {
                 self.run_node(msg.to, |a, ctx| a.on_msg(ctx, msg));
             }
             NodeId::Reader(_) | NodeId::Writer(_) => {

@@ -392,14 +392,28 @@ impl Service {
         }
     }
 
-    /// Sends a miss's read where the scenario routes it: the replica or the primary.
-    pub(crate) fn to_reads(&self, ctx: &mut Ctx, flow: Option<FlowId>, payload: Payload) {
-        // A key of another primary (a second shard) has no replica here: its primary.
-        let to = match self.db_of(&payload) {
-            db if db == self.settings.db => self.settings.reads,
+    /// Where a miss of the row `payload` names reads: where this service reads
+    /// replicas, the replica of the primary that owns the row, if it has one; else
+    /// that primary.
+    pub(crate) fn reads_of(&self, payload: &Payload) -> NodeId {
+        let s = &self.settings;
+        match self.db_of(payload) {
+            db @ NodeId::Db(n) if s.reads != s.db => s
+                .replicas
+                .get(usize::from(n).wrapping_sub(1))
+                .copied()
+                .flatten()
+                .unwrap_or(db),
             db => db,
-        };
+        }
+    }
+
+    /// Sends a miss's read where the scenario routes it: a replica or the primary.
+    /// Returns where.
+    pub(crate) fn to_reads(&self, ctx: &mut Ctx, flow: Option<FlowId>, payload: Payload) -> NodeId {
+        let to = self.reads_of(&payload);
         ctx.send(to, flow, payload, self.settings.db_read_ms);
+        to
     }
 
     /// Sends the answer and forgets the flow: the request is over for the service.

@@ -203,7 +203,7 @@ pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
             (from, to),
             (NodeId::Db(_), NodeId::Replica(_))
                 | (NodeId::Replica(_), NodeId::Db(_))
-                | (NodeId::Db(_) | NodeId::Replica(_), NodeId::Invalidator)
-                | (NodeId::Invalidator, NodeId::Db(_) | NodeId::Replica(_))
+                | (NodeId::Db(_) | NodeId::Replica(_), NodeId::Invalidator(_))
+                | (NodeId::Invalidator(_), NodeId::Db(_) | NodeId::Replica(_))
         )
 }

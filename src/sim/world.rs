@@ -17,7 +17,7 @@ use super::nodes::Nodes;
 pub(crate) use super::parts::timer_label;
 mod build;
 mod copy;
-mod pipeline;
+pub(crate) mod pipeline;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 pub use super::shared::Shared;
 pub use super::timing::Event;
@@ -76,7 +76,7 @@ impl World {
             nodes.push(NodeId::Replica(1));
         }
         if self.config.invalidator.is_some() {
-            nodes.push(NodeId::Invalidator);
+            nodes.push(NodeId::INVALIDATOR);
         }
         match self.config.write_mode {
             WriteMode::Outbox => nodes.push(NodeId::RELAY),

@@ -32,7 +32,8 @@ fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let of = |pick: fn(NodeId) -> bool| nodes.iter().map(|n| n.id).filter(move |id| pick(*id));
     let mut all: Vec<(NodeId, NodeId)> = v.routes.clone();
     all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::DB)));
-    all.extend(of(|id| matches!(id, NodeId::Replica(_))).map(|r| (NodeId::DB, r)));
+    // The first replica's replication line; another's is its route (`View::routes`).
+    all.extend(of(|id| id == NodeId::REPLICA).map(|r| (NodeId::DB, r)));
     all.extend([
         (NodeId::SERVICE, NodeId::BUS),
         (NodeId::DB, NodeId::RELAY),
@@ -60,7 +61,7 @@ fn role(id: NodeId) -> &'static str {
         NodeId::Cdn => "edge cache",
         NodeId::Db(_) => "database",
         NodeId::Replica(_) => "read replica",
-        NodeId::Invalidator => "CDC invalidator",
+        NodeId::Invalidator(_) => "CDC invalidator",
         NodeId::Bus(_) => "event bus",
         NodeId::Relay(_) => "outbox relay",
         NodeId::Consumer(_) => "invalidator",

@@ -76,7 +76,7 @@ fn column(id: NodeId) -> usize {
         // Both sit between the cache and the database: the flusher drains the cache's
         // queue into the database; the invalidator tails the database's commit log
         // and deletes from the caches.
-        NodeId::Flusher(_) | NodeId::Invalidator => 4,
+        NodeId::Flusher(_) | NodeId::Invalidator(_) => 4,
         NodeId::Consumer(_) | NodeId::Bus(_) | NodeId::Relay(_) => 5,
     }
 }

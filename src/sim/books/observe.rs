@@ -32,7 +32,7 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             Fact::Db(f) => db(w, f, msg),
             Fact::Replica(ReplicaFact::Read { key, version, .. }) => {
                 w.metrics.replica_reads += 1;
-                if w.db().read(key) > version {
+                if w.committed(key) > version {
                     w.books.happened.insert(Happened::ReplicaBehind(key));
                 }
             }

@@ -107,6 +107,20 @@ pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
     for (id, db) in w.nodes.dbs().filter(|(id, _)| *id != NodeId::DB) {
         (id, &db.rows, db.lsn, &db.outbox, &db.txns).hash(h);
         (&db.lock_waits, &db.rolled_back).hash(h);
+        // Its commit log and its readers, while a replica or an invalidator follows it.
+        if !db.streams.is_empty() {
+            (&db.log, &db.streams).hash(h);
+        }
+    }
+    for (id, r) in w.nodes.replicas().filter(|(id, _)| *id != NodeId::REPLICA) {
+        (id, r).hash(h);
+    }
+    for (id, i) in w
+        .nodes
+        .invalidators()
+        .filter(|(id, _)| *id != NodeId::INVALIDATOR)
+    {
+        (id, i).hash(h);
     }
     for (id, bus) in w.nodes.buses().filter(|(id, _)| *id != NodeId::BUS) {
         (id, bus.durable, &bus.log, &bus.dlq).hash(h);

@@ -26,6 +26,11 @@
 //! ]
 //! ```
 //!
+//! A replica or an invalidator follows one primary (`db` unless it names another):
+//! `{"id": "replica-2", "db": "db-2"}` applies db-2's commit log, and a service that
+//! reads replicas reads a key of db-2 there; `{"id": "invalidator-2", "db": "db-2"}`
+//! tails db-2's log (or its replica's, when the invalidator tails a replica).
+//!
 //! Ids are the fixed ids of `shared/spec/scenarios.md` (and `db-2`, `bus-2`, …, see
 //! `docs/scenarios.md`). A node not listed keeps the classic routes (clients →
 //! `service` → `cache` and `db`; `relay` reads `db` and publishes to `bus`; `consumer`
@@ -57,7 +62,8 @@ pub struct NodeSpec {
     /// Its region: 1 (the primary's, the default) or 2 (a second region).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<u8>,
-    /// The primary whose outbox a relay reads (`db`, `db-2`, …).
+    /// The primary whose outbox a relay reads, whose commit log a replica applies or
+    /// an invalidator tails (`db`, `db-2`, …; `db` if none).
     #[serde(default, with = "opt_node_id", skip_serializing_if = "Option::is_none")]
     pub db: Option<NodeId>,
     /// The bus a relay publishes to, a consumer subscribes to, or a service publishes
@@ -142,8 +148,8 @@ fn addable(id: NodeId) -> bool {
             | NodeId::Writer(_)
             | NodeId::Service(_)
             | NodeId::Cache(_)
-            | NodeId::Replica(1)
-            | NodeId::Invalidator
+            | NodeId::Replica(_)
+            | NodeId::Invalidator(_)
             | NodeId::Cdn
             | NodeId::Bus(_)
             | NodeId::Relay(_)
@@ -178,17 +184,17 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
         if !addable(n.id) {
             return Err(format!(
                 "{at}: a topology lists clients, services, caches, the CDN edge, primaries (db-2 … db-{MAX_DBS}), \
-                 buses, relays, consumers and flushers, and the region of the replica and the invalidator"
+                 buses, relays, consumers, flushers, replicas and invalidators"
             ));
         }
         if let Some(wrong) = pipeline(n, &listed) {
             return Err(format!("{at}: {wrong}"));
         }
-        let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator);
+        let placed_only = matches!(n.id, NodeId::Replica(_) | NodeId::Invalidator(_));
         if placed_only && (n.service.is_some() || n.cache.is_some() || n.reads.is_some()) {
             return Err(format!(
-                "{at}: the replica and the invalidator take only a \"region\" here (their routes are their \
-                 own settings)"
+                "{at}: a replica or an invalidator takes only a \"region\" and a \"db\" here (its other \
+                 settings are the scenario's \"replica\" or \"invalidator\")"
             ));
         }
         if nodes[..i].iter().any(|m| m.id == n.id) {
@@ -250,11 +256,14 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
 }
 
 /// What is wrong with the event and write-behind routes of entry `n`, if anything:
-/// `db` only on a relay, naming a primary; `bus` on a relay, a consumer or a service,
+/// `db` only on a relay, a replica or an invalidator, naming a listed primary; `bus` on a relay, a consumer or a service,
 /// naming a bus; `keys` on a second primary, and only there.
 fn pipeline(n: &NodeSpec, listed: &dyn Fn(NodeId) -> bool) -> Option<&'static str> {
-    let db_ok =
-        |db: NodeId| matches!(n.id, NodeId::Relay(_)) && matches!(db, NodeId::Db(_)) && listed(db);
+    let follows = matches!(
+        n.id,
+        NodeId::Relay(_) | NodeId::Replica(_) | NodeId::Invalidator(_)
+    );
+    let db_ok = |db: NodeId| follows && matches!(db, NodeId::Db(_)) && listed(db);
     let bus_ok = |bus: NodeId| {
         matches!(
             n.id,
@@ -263,7 +272,10 @@ fn pipeline(n: &NodeSpec, listed: &dyn Fn(NodeId) -> bool) -> Option<&'static st
             && listed(bus)
     };
     if !n.db.is_none_or(db_ok) {
-        return Some("\"db\" is the primary whose outbox a relay reads (db, db-2, …)");
+        return Some(
+            "\"db\" is a primary of the topology (db, db-2, …): the one whose outbox a relay reads, whose \
+             commit log a replica applies or an invalidator tails",
+        );
     }
     if !n.bus.is_none_or(bus_ok) {
         return Some("\"bus\" is the bus a relay or service publishes to, or a consumer reads (bus, bus-2, …)");

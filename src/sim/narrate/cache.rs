@@ -266,14 +266,15 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
 /// replica; the primary when the key has a remote marker.
 /// With several primaries, the one that owns `key`, by id.
 fn source_of(w: &World, n: &Cast, key: Key, service: NodeId, marked: bool) -> String {
-    let Some(s) = w.nodes.service(service).map(|s| s.settings) else {
+    let Some(s) = w.nodes.service(service) else {
         return n.db_of(key).to_string();
     };
-    match (marked, s.reads == s.db, s.has_replica) {
-        (true, _, _) => "the primary".to_string(),
-        (false, true, false) => n.db_of(key).to_string(),
-        (false, true, true) => "the primary".to_string(),
-        (false, false, _) => "its read replica".to_string(),
+    match s.reads_of(&crate::sim::msg::Payload::DbRead { key }) {
+        _ if marked => "the primary".to_string(),
+        NodeId::REPLICA => "its read replica".to_string(),
+        r @ NodeId::Replica(_) => r.to_string(),
+        NodeId::DB if s.settings.has_replica => "the primary".to_string(),
+        _ => n.db_of(key).to_string(),
     }
 }
 

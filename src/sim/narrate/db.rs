@@ -25,13 +25,14 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 " The answer is slow to get back ({total_ms} ms instead of {normal_ms}): a pause, a busy link. If a \
                  write commits meanwhile, this {version} is already old when it arrives."
             )),
-            Fact::Db(DbFact::Streamed {
+            &Fact::Db(DbFact::Streamed {
                 lsn,
-                to: NodeId::Invalidator,
+                to: to @ NodeId::Invalidator(n),
                 lag_ms,
             }) => s.narration.push_str(&format!(
-                " The change is lsn {lsn} of its commit log, which the invalidator tails: it is on its way there, \
-                 due {lag_ms} ms from now."
+                " The change is lsn {lsn} of its commit log, which {} tails: it is on its way there, \
+                 due {lag_ms} ms from now.",
+                if n == 1 { "the invalidator".to_string() } else { to.to_string() }
             )),
             &Fact::Db(DbFact::Streamed { lsn, to, lag_ms }) => {
                 // Its arrival as the network has it (a hop to another region is longer).

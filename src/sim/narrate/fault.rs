@@ -22,7 +22,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
         ),
         FaultFact::Healed { node } => {
             let again = match node {
-                NodeId::Replica(_) | NodeId::Invalidator => {
+                NodeId::Replica(_) | NodeId::Invalidator(_) => {
                     " Its stream broke while it was cut off, so it reconnects and asks for the log again from its \
                      position."
                 }
@@ -255,7 +255,7 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 if n == 1 { "it is" } else { "they are" }
             ),
         },
-        NodeId::Invalidator => {
+        NodeId::Invalidator(_) => {
             let gone = match held.changes {
                 0 => "it held no change in memory".to_string(),
                 n => format!(
@@ -344,13 +344,17 @@ fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
         NodeId::Db(_) => {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
-        NodeId::Invalidator => format!(
+        NodeId::Invalidator(_) => format!(
             "and asks {} for its commit log again from its position, lsn {}: it misses no change",
             w.nodes.invalidator(node).map_or(NodeId::DB, |i| i.settings.source),
             w.nodes.invalidator(node).map_or(0, |i| i.position)
         ),
         NodeId::Replica(_) => format!(
-            "with its rows from disk, and asks the primary to stream its commit log again from its position, lsn {}",
+            "with its rows from disk, and asks {} to stream its commit log again from its position, lsn {}",
+            match w.nodes.replica(node).map_or(NodeId::DB, |r| r.primary) {
+                NodeId::DB => "the primary".to_string(),
+                db => db.to_string(),
+            },
             w.nodes.replica(node).map_or(0, |r| r.position)
         ),
         _ => "with an empty memory".to_string(),

@@ -4,7 +4,7 @@ use super::super::config::WriteMode;
 use super::super::describe::count;
 use super::super::fault::NodeStatus;
 use super::super::ids::{Key, NodeId, Version};
-use super::super::invalidator::InvalidatorFact;
+use super::super::invalidator::{Invalidator, InvalidatorFact};
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
@@ -16,27 +16,33 @@ use super::super::world::World;
 /// answer on the way), that change will not delete from it again; while neither the
 /// delete nor its answer is in flight, a retry after `retry_ms` sends it again.
 pub(super) fn will_delete(w: &World, cache: NodeId, key: Key) -> bool {
-    let Some(i) = w.nodes.invalidator(NodeId::Invalidator) else {
+    w.nodes
+        .invalidators()
+        .any(|(id, i)| will_delete_by(w, id, i, cache, key))
+}
+
+/// Whether invalidator `me` (`i`) will delete `key` from `cache` (`will_delete`).
+fn will_delete_by(w: &World, me: NodeId, i: &Invalidator, cache: NodeId, key: Key) -> bool {
+    let Some(db) = w.nodes.db(i.settings.primary) else {
         return false;
     };
-    if !i.settings.caches.contains(&cache) {
+    let owner = crate::sim::config::Shards::of(&w.config.topology).owner(key);
+    if !i.settings.caches.contains(&cache) || owner != i.settings.primary {
         return false;
     }
-    let want = w.db().read(key);
+    let want = db.read(key);
     let covers = |k: Key, v: Version| k == key && v >= want;
     let on_way = w.net.iter().any(|m| match m.payload {
         Payload::Change {
             key: k, version: v, ..
-        } => (m.to == NodeId::Invalidator || m.to == i.settings.source) && covers(k, v),
+        } => (m.to == me || m.to == i.settings.source) && covers(k, v),
         _ => false,
     });
     // The head's delete to `cache` is still to be sent or sent again.
     let head_to_come = i.waiting.contains(&cache)
         && !w.net.iter().any(|m| match m.payload {
             Payload::Del { key: k, .. } => m.to == cache && k == key,
-            Payload::DelReply { key: k } => {
-                m.from == cache && m.to == NodeId::Invalidator && k == key
-            }
+            Payload::DelReply { key: k } => m.from == cache && m.to == me && k == key,
             _ => false,
         });
     on_way
@@ -44,18 +50,16 @@ pub(super) fn will_delete(w: &World, cache: NodeId, key: Key) -> bool {
             .iter()
             .enumerate()
             .any(|(at, e)| covers(e.key, e.version) && (at > 0 || head_to_come))
-        || w.status_of(NodeId::Invalidator) != NodeStatus::Up && i.position < w.db().lsn
+        || w.status_of(me) != NodeStatus::Up && i.position < db.lsn
 }
 
 /// The cache nodes the invalidator's deletes of this step go to, by name: "the cache"
 /// where the topology has one, else each by id ("cache-2, its region's cache").
-fn deleted_from(w: &World, caches: u64) -> String {
+fn deleted_from(w: &World, me: NodeId, caches: u64) -> String {
     // In the order sent, each once (no sort: the page would carry one for NodeId).
     let mut to: Vec<NodeId> = Vec::new();
     for m in w.net.iter().filter(|m| {
-        m.id.0 >= w.facts.1.first_msg
-            && m.from == NodeId::Invalidator
-            && matches!(m.payload, Payload::Del { .. })
+        m.id.0 >= w.facts.1.first_msg && m.from == me && matches!(m.payload, Payload::Del { .. })
     }) {
         if !to.contains(&m.to) {
             to.push(m.to);
@@ -79,7 +83,15 @@ fn deleted_from(w: &World, caches: u64) -> String {
 }
 
 pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
-    let me = "The invalidator";
+    let id = match w.facts.by(0) {
+        Some(i @ NodeId::Invalidator(_)) => i,
+        _ => NodeId::INVALIDATOR,
+    };
+    // The first by its role, another by its id.
+    let (me, the_me) = match id {
+        NodeId::INVALIDATOR => ("The invalidator".to_string(), "the invalidator".to_string()),
+        _ => (id.to_string(), id.to_string()),
+    };
     match fact {
         InvalidatorFact::Deleting {
             lsn,
@@ -89,10 +101,11 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         } => {
             let source = w
                 .nodes
-                .invalidator(NodeId::Invalidator)
+                .invalidator(id)
                 .map_or(NodeId::DB, |i| i.settings.source);
             let log = match source {
                 NodeId::DB => "the primary's commit log".to_string(),
+                NodeId::Db(_) => format!("the commit log of {source}"),
                 other => format!("the binlog of {other}, the replica in its region"),
             };
             let only = match (w.config.write_mode, w.nodes.services().nth(1)) {
@@ -105,7 +118,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
                 format!(
                     "{me} reads lsn {lsn} from {log}, {key} = {version}, and deletes {key} from {}: change data \
                      capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes.{only}",
-                    deleted_from(w, caches as u64)
+                    deleted_from(w, id, caches as u64)
                 ),
             )
         }
@@ -133,7 +146,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
             said(
                 format!("position lsn {lsn}"),
                 format!(
-                    "The delete of {key} is confirmed. Only now does the invalidator record lsn {lsn} as its \
+                    "The delete of {key} is confirmed. Only now does {the_me} record lsn {lsn} as its \
                      position, on \
                      disk (as Debezium commits its offset after handling a change): a crash before this point \
                      would have read the change again, never skipped it.{then}"

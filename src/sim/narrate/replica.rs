@@ -1,6 +1,7 @@
 //! The read replica's sentences: what it answers and applies, and what a read of it
 //! means against the primary, read from the world after the step.
 use super::super::fact::Fact;
+use super::super::ids::NodeId;
 use super::super::parts::{said, Said};
 use super::super::replica::ReplicaFact;
 use super::super::world::World;
@@ -19,21 +20,42 @@ pub(super) fn step(w: &World, facts: &[Fact]) -> Said {
     s
 }
 
+/// The acting replica and its primary, as the sentences name them: `replica` and "the
+/// primary" for the first replica of `db`, else by id (`replica-2`, `db-2`).
+fn cast(w: &World) -> (NodeId, NodeId, String) {
+    let me = match w.facts.by(0) {
+        Some(r @ NodeId::Replica(_)) => r,
+        _ => NodeId::REPLICA,
+    };
+    let primary = w.nodes.replica(me).map_or(NodeId::DB, |r| r.primary);
+    let named = if me == NodeId::REPLICA && primary == NodeId::DB {
+        "the primary".to_string()
+    } else {
+        primary.to_string()
+    };
+    (me, primary, named)
+}
+
 pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
-    let me = "replica";
+    let (me, db, the_primary) = cast(w);
     match fact {
         ReplicaFact::Read {
             key,
             version,
             position,
         } => {
-            let primary = w.db().read(key);
+            let primary = w.nodes.db(db).map_or(version, |d| d.read(key));
+            let the_me = match me {
+                NodeId::REPLICA => "the replica".to_string(),
+                _ => me.to_string(),
+            };
             let behind = if primary > version {
                 format!(
-                    " The primary has already committed {primary}: the replica has not applied it yet. Replication \
+                    " {} has already committed {primary}: {the_me} has not applied it yet. Replication \
                      is asynchronous (MySQL's binlog replication and Postgres's streaming replication are, by \
-                     default): the primary acknowledged the commit without waiting for any replica, so a read of the \
-                     replica returns {version} until the change arrives."
+                     default): {the_primary} acknowledged the commit without waiting for any replica, so a read of \
+                     {the_me} returns {version} until the change arrives.",
+                    super::names::capital(&the_primary)
                 )
             } else {
                 String::new()
@@ -41,7 +63,7 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
             said(
                 format!("row {version}"),
                 format!(
-                    "{me} reads {key}: {version}, as of the primary's change lsn {position} (the last it has \
+                    "{me} reads {key}: {version}, as of {the_primary}'s change lsn {position} (the last it has \
                      applied).{behind}"
                 ),
             )
@@ -72,8 +94,8 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
         ReplicaFact::Reconnected { position } => said(
             "",
             format!(
-                " It asks the primary to stream its commit log again from its position, lsn {position}: its rows \
-                 and position were on disk."
+                " It asks {the_primary} to stream its commit log again from its position, lsn {position}: its \
+                 rows and position were on disk."
             ),
         ),
         ReplicaFact::PassedOn { lsn, to, delay_ms } => said(
@@ -110,11 +132,11 @@ pub(super) fn miss_source(
 ) -> String {
     let reads = w
         .nodes
-        .service(n.service.id.unwrap_or(super::super::ids::NodeId::SERVICE))
-        .map(|s| s.settings.reads);
+        .service(n.service.id.unwrap_or(NodeId::SERVICE))
+        .map(|s| s.reads_of(&super::super::msg::Payload::DbRead { key }));
     match reads {
-        Some(super::super::ids::NodeId::Replica(1)) => "the replica".to_string(),
-        Some(r @ super::super::ids::NodeId::Replica(_)) => r.to_string(),
+        Some(NodeId::Replica(1)) => "the replica".to_string(),
+        Some(r @ NodeId::Replica(_)) => r.to_string(),
         _ => n.db_of(key).to_string(),
     }
 }

@@ -5,7 +5,7 @@ use super::super::config::{WriteMode, WriteOrder};
 use super::super::describe::count;
 use super::super::fact::Fact;
 use super::super::ids::{NodeId, Version};
-use super::super::msg::Refusal;
+use super::super::msg::{Payload, Refusal};
 use super::super::parts::{said, Said};
 use super::super::service::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
 use super::super::txn::TxnFact;
@@ -361,9 +361,16 @@ fn read(w: &World, n: &Cast, fact: ReadFact) -> Said {
             source,
         } => {
             let db = n.db_of(key).to_string();
+            // Another shard's replica by its id.
+            let replica = w
+                .nodes
+                .service(n.service.id.unwrap_or(NodeId::SERVICE))
+                .map_or(NodeId::REPLICA, |s| s.reads_of(&Payload::DbRead { key }));
+            let other = format!("{replica}, the read replica of {db} (not the primary),");
             let whom = match source {
                 ReadSource::Database => db.as_str(),
                 ReadSource::Primary => "the primary (not its replica)",
+                ReadSource::Replica if replica != NodeId::REPLICA => other.as_str(),
                 ReadSource::Replica => "the read replica (not the primary)",
                 ReadSource::Marked => {
                     "the primary in the other region, not the local replica (the key's remote marker says a write \

@@ -237,7 +237,7 @@ impl Parts {
                 },
             ];
             if p.invalidator {
-                topology.push(at(NodeId::Invalidator));
+                topology.push(at(NodeId::INVALIDATOR));
             }
             // Every client is served in region 2 (as in `cross-region-read-your-writes`,
             // the master region's cache then holds nothing), and each writer reads its

@@ -6927,20 +6927,20 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     "change",
                                     Some(
                                         crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Invalidator,
+                                            crate::sim::ids::NodeId::Invalidator(1u8),
                                         ),
                                     ),
                                     None,
                                 ),
                                 crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator,
+                                        crate::sim::ids::NodeId::Invalidator(1u8),
                                     ),
                                 ),
                             ],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
-                                    crate::sim::ids::NodeId::Invalidator,
+                                    crate::sim::ids::NodeId::Invalidator(1u8),
                                 ),
                             ),
                         },
@@ -7023,7 +7023,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::HasCrashed(
                                     crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator,
+                                        crate::sim::ids::NodeId::Invalidator(1u8),
                                     ),
                                 ),
                             ],
@@ -7132,7 +7132,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             keys: None,
                         },
                         crate::sim::config::NodeSpec {
-                            id: crate::sim::ids::NodeId::Invalidator,
+                            id: crate::sim::ids::NodeId::Invalidator(1u8),
                             service: None,
                             cache: None,
                             reads: None,
@@ -7675,7 +7675,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 ),
                                 crate::sim::scenarios::data::C::NeverCrashed(
                                     crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator,
+                                        crate::sim::ids::NodeId::Invalidator(1u8),
                                     ),
                                 ),
                             ],
@@ -7708,7 +7708,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                             ),
                                             crate::sim::scenarios::data::C::NeverCrashed(
                                                 crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Invalidator,
+                                                    crate::sim::ids::NodeId::Invalidator(1u8),
                                                 ),
                                             ),
                                         ],

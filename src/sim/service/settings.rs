@@ -15,6 +15,9 @@ pub struct ServiceSettings {
     pub reads: NodeId,
     /// Whether the database has a replica (for the words of a miss).
     pub has_replica: bool,
+    /// Each primary's read replica (`db`'s first, then `db-2`'s, …): where reading a
+    /// replica, a miss of another primary's key reads its replica, if it has one.
+    pub replicas: [Option<NodeId>; super::super::config::topology::MAX_DBS as usize],
     /// The bus it publishes to (event mode).
     pub bus: NodeId,
     pub cache_ms: u64,

@@ -60,14 +60,7 @@ impl View {
             .collect();
         let db = rows(world.db());
         let replica = if world.config.replica.is_some() {
-            let rows = &world.replica().rows;
-            rows.iter()
-                .map(|(k, v)| DbRowView {
-                    key: k.to_string(),
-                    value: v.to_string(),
-                    version: v.0,
-                })
-                .collect()
+            replica_rows(world.replica())
         } else {
             Vec::new()
         };
@@ -283,18 +276,28 @@ fn routes(world: &World) -> Vec<(NodeId, NodeId)> {
                 out.extend([(c.settings.bus, id), (id, c.settings.cache)]);
             }
             Node::Flusher(f) if id != NodeId::FLUSHER => out.push((f.settings.cache, id)),
+            // A replica of another primary: its replication line, and the services
+            // whose misses of that primary's keys read it.
+            Node::Replica(r) if id != NodeId::REPLICA || r.primary != NodeId::DB => {
+                out.push((r.primary, id));
+                out.extend(
+                    world
+                        .nodes
+                        .services()
+                        .filter(|(_, s)| {
+                            s.settings.reads != s.settings.db
+                                && s.settings.replicas.contains(&Some(id))
+                        })
+                        .map(|(s, _)| (s, id)),
+                );
+            }
             _ => {}
         }
     }
-    // The invalidator: the commit log it tails, and the caches it deletes from.
-    if let Some(crate::sim::nodes::Node::Invalidator(inv)) = world.nodes.get(NodeId::Invalidator) {
-        out.push((inv.settings.source, NodeId::Invalidator));
-        out.extend(
-            inv.settings
-                .caches
-                .iter()
-                .map(|c| (NodeId::Invalidator, *c)),
-        );
+    // Each invalidator: the commit log it tails, and the caches it deletes from.
+    for (id, inv) in world.nodes.invalidators() {
+        out.push((inv.settings.source, id));
+        out.extend(inv.settings.caches.iter().map(|c| (id, *c)));
     }
     out
 }
@@ -441,7 +444,7 @@ fn note(world: &World, id: NodeId) -> String {
         NodeId::Replica(_) => world.nodes.replica(id).map_or(String::new(), |r| {
             format!("{}, at lsn {}", plural(r.rows.len(), "row"), r.position)
         }),
-        NodeId::Invalidator => match world.nodes.invalidator(id) {
+        NodeId::Invalidator(_) => match world.nodes.invalidator(id) {
             Some(i) => match i.queue.first() {
                 // Short enough for its box (the change's lsn is on its message).
                 Some(e) => format!("deleting {}", e.key),
@@ -457,4 +460,16 @@ fn note(world: &World, id: NodeId) -> String {
             planned.map_or("idle".to_string(), |t| format!("flush at {} ms", t.at_ms))
         }
     }
+}
+
+/// A replica's rows, for its box.
+pub(super) fn replica_rows(r: &crate::sim::replica::Replica) -> Vec<DbRowView> {
+    r.rows
+        .iter()
+        .map(|(k, v)| DbRowView {
+            key: k.to_string(),
+            value: v.to_string(),
+            version: v.0,
+        })
+        .collect()
 }

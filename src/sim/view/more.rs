@@ -1,5 +1,5 @@
-//! The primaries, buses, consumers and flushers beyond the first of each kind (a
-//! topology's `db-2`, `bus-2`, `consumer-2`, `flusher-2`): each one's state, built by
+//! The primaries, buses, consumers, flushers and replicas beyond the first of each
+//! kind (a topology's `db-2`, `bus-2`, `consumer-2`, `flusher-2`, `replica-2`): each one's state, built by
 //! the same functions as the first's (`build.rs`), so the page draws them alike.
 use super::rows::{bus, consumer, dlq, groups, outbox, queue, rows, uncommitted};
 use super::{MoreView, NodeId};
@@ -11,7 +11,15 @@ use crate::sim::world::World;
 pub(super) fn more(world: &World) -> Vec<MoreView> {
     let mut out = Vec::new();
     for (id, node) in world.nodes.iter() {
-        if [NodeId::DB, NodeId::BUS, NodeId::CONSUMER, NodeId::FLUSHER].contains(&id) {
+        if [
+            NodeId::DB,
+            NodeId::BUS,
+            NodeId::CONSUMER,
+            NodeId::FLUSHER,
+            NodeId::REPLICA,
+        ]
+        .contains(&id)
+        {
             continue;
         }
         let mut m = MoreView {
@@ -37,6 +45,8 @@ pub(super) fn more(world: &World) -> Vec<MoreView> {
                 m.dlq = dlq(b);
             }
             Node::Consumer(c) => m.consumer = Some(consumer(c)),
+            // A replica's rows, as the first replica's (`View::replica`).
+            Node::Replica(r) => m.db = super::build::replica_rows(r),
             // A flusher's queue is the one of the cache node it drains.
             Node::Flusher(f) => {
                 m.queue = world

@@ -12,6 +12,7 @@ use crate::sim::cache_behind::QueueSettings;
 use crate::sim::cache_node::{jitter, CacheSettings};
 use crate::sim::cdn::Cdn;
 use crate::sim::client::ClientSettings;
+use crate::sim::config::topology::MAX_DBS;
 use crate::sim::config::{Config, LoadGuard, ReadFrom, Shards};
 use crate::sim::consumer::{Consumer, ConsumerSettings};
 use crate::sim::db::{Db, DbLatency};
@@ -32,6 +33,23 @@ use std::sync::Arc;
 impl World {
     pub fn new(config: Config, seed: u64) -> World {
         let shards = Shards::of(&config.topology);
+        // The replicas that stream, each with its primary; a service reads a key of a
+        // primary at the first of them (`ServiceSettings::replicas`).
+        let replicas = pipeline::followers(&config, NodeId::REPLICA);
+        let mut replica_of = [None; MAX_DBS as usize];
+        for (r, db) in replicas.iter().rev() {
+            if let NodeId::Db(n @ 1..=MAX_DBS) = *db {
+                replica_of[usize::from(n) - 1] = Some(*r);
+            }
+        }
+        // A replica or invalidator listed beyond the first runs with the scenario's
+        // settings, or their defaults.
+        let replica_cfg = config
+            .replica
+            .or_else(|| (!replicas.is_empty()).then(Default::default));
+        let cdc_cfg = config.invalidator.or_else(|| {
+            (!pipeline::followers(&config, NodeId::INVALIDATOR).is_empty()).then(Default::default)
+        });
         let clients: Vec<Client> = config
             .clients
             .iter()
@@ -58,6 +76,7 @@ impl World {
                 _ => NodeId::DB,
             },
             has_replica: config.replica.is_some(),
+            replicas: replica_of,
             bus: NodeId::BUS,
             cache_ms: config.latency.cache_ms,
             db_read_ms: config.latency.db_read_ms,
@@ -145,8 +164,8 @@ impl World {
         let latency = DbLatency {
             read_ms: config.latency.db_read_ms,
             write_ms: config.latency.db_write_ms,
-            lag_ms: config.replica.map_or(0, |r| r.lag_ms),
-            cdc_ms: config.invalidator.map_or(0, |i| i.delay_ms),
+            lag_ms: replica_cfg.map_or(0, |r| r.lag_ms),
+            cdc_ms: cdc_cfg.map_or(0, |i| i.delay_ms),
         };
         // Each primary with the keys it owns (`db`: every key no other lists).
         for db in pipeline::ids(&config, NodeId::DB) {
@@ -270,18 +289,16 @@ impl World {
         for (key, expires_ms) in warm {
             world.schedule_expiry(key, expires_ms);
         }
-        if world.config.replica.is_some() {
-            // The replica starts caught up, its stream open.
-            let read_ms = world.config.latency.db_read_ms;
-            if let Some(db) = world.nodes.db_mut(NodeId::DB) {
-                db.streams.push((NodeId::Replica(1), 0));
-                let replica = Replica::caught_up(db.rows.clone(), db.lsn, read_ms);
-                world
-                    .nodes
-                    .insert(NodeId::Replica(1), Node::Replica(replica));
+        // Each replica starts caught up with its primary, its stream open.
+        let read_ms = world.config.latency.db_read_ms;
+        for (id, primary) in replicas {
+            if let Some(db) = world.nodes.db_mut(primary) {
+                db.streams.push((id, 0));
+                let replica = Replica::caught_up(primary, db.rows.clone(), db.lsn, read_ms);
+                world.nodes.insert(id, Node::Replica(replica));
             }
         }
-        crate::sim::production::add(&mut world);
+        crate::sim::production::add(&mut world, cdc_cfg);
         world
     }
 }

@@ -85,3 +85,19 @@ impl Routes {
             .collect()
     }
 }
+
+/// The log readers that run, each with the primary it follows (its entry's `db`, else
+/// `db`): `replica` when the scenario has `replica` settings, and every other replica
+/// the topology lists; `invalidator` when it has `invalidator` settings, and every other
+/// one listed. In id order.
+pub(crate) fn followers(config: &Config, first: NodeId) -> Vec<(NodeId, NodeId)> {
+    let first_runs = match first {
+        NodeId::Replica(_) => config.replica.is_some(),
+        _ => config.invalidator.is_some(),
+    };
+    ids(config, first)
+        .into_iter()
+        .filter(|id| *id != first || first_runs)
+        .map(|id| (id, config.route(id).db.unwrap_or(NodeId::DB)))
+        .collect()
+}

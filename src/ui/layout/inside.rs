@@ -173,10 +173,25 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         NodeId::FLUSHER => queue_lines(&mut out, &v.queue),
         NodeId::BUS => bus_lines(&mut out, &v.bus, &v.dlq, &v.bus_groups),
         NodeId::CONSUMER => consumer_lines(&mut out, v.consumer.as_ref()),
-        // The view holds the first replica's rows (the only one a topology has today).
-        NodeId::Replica(n) => {
-            for r in v.replica.iter().filter(|_| n == 1) {
-                let primary = v.db.iter().find(|d| d.key == r.key);
+        // The first replica's rows are the view's own, another's in `View::more`; each
+        // against its primary's (its replication line's other end).
+        NodeId::Replica(_) => {
+            let more = |of: NodeId| v.more.iter().find(|m| m.id == of).map(|m| &m.db);
+            let primary = v
+                .routes
+                .iter()
+                .find(|(a, b)| *b == id && matches!(a, NodeId::Db(_)))
+                .map_or(NodeId::DB, |(a, _)| *a);
+            let rows = match id {
+                NodeId::REPLICA => Some(&v.replica),
+                _ => more(id),
+            };
+            let primary_rows = match primary {
+                NodeId::DB => Some(&v.db),
+                _ => more(primary),
+            };
+            for r in rows.into_iter().flatten() {
+                let primary = primary_rows.into_iter().flatten().find(|d| d.key == r.key);
                 out.push(match primary {
                     Some(p) if p.version > r.version => Line {
                         text: format!("{} = {} (lag)", r.key, r.value),
@@ -188,7 +203,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
         }
         // The clients say what they got in their note; the relay and the CDC
         // invalidator show no state of their own here.
-        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay(_) | NodeId::Invalidator => {}
+        NodeId::Reader(_) | NodeId::Writer(_) | NodeId::Relay(_) | NodeId::Invalidator(_) => {}
         // A second node of these kinds (a topology's `db-2`, `bus-2`, …): its state
         // in `View::more`, drawn as the first's.
         NodeId::Db(_) | NodeId::Bus(_) | NodeId::Consumer(_) | NodeId::Flusher(_) => {
