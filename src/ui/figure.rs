@@ -32,8 +32,17 @@ fn links(v: &View, nodes: &[Placed]) -> Vec<(NodeId, NodeId)> {
     let of = |pick: fn(NodeId) -> bool| nodes.iter().map(|n| n.id).filter(move |id| pick(*id));
     let mut all: Vec<(NodeId, NodeId)> = v.routes.clone();
     all.extend(of(|id| matches!(id, NodeId::Service(_))).map(|s| (s, NodeId::DB)));
-    // The first replica's replication line; another's is its route (`View::routes`).
-    all.extend(of(|id| id == NodeId::REPLICA).map(|r| (NodeId::DB, r)));
+    // The first replica's line to db, unless it follows another primary: then, as
+    // every other replica's, its line is a route (`View::routes`).
+    let routed = v
+        .routes
+        .iter()
+        .any(|(a, b)| *b == NodeId::REPLICA && matches!(a, NodeId::Db(_)));
+    all.extend(
+        of(|id| id == NodeId::REPLICA)
+            .filter(|_| !routed)
+            .map(|r| (NodeId::DB, r)),
+    );
     all.extend([
         (NodeId::SERVICE, NodeId::BUS),
         (NodeId::DB, NodeId::RELAY),

@@ -188,3 +188,57 @@ test('the sandbox builds a second shard with its relay and a second consumer', a
     t.diagnostic(`screenshot: ${shot}`);
   });
 });
+
+/** A second shard with its own replica and invalidator (tests/shard_replica.rs's). */
+function shardReplica() {
+  const file = {
+    format: 'cachescope-scenario',
+    version: 1,
+    id: 'shard-replica',
+    title: 'A replica and an invalidator per shard',
+    summary: 'db-2 owns user:2; replica-2 follows db-2 and invalidator-2 tails its log.',
+    invariants: ['cache-matches-db'],
+    settings: {
+      keys: [1, 2],
+      warm: [1],
+      write_mode: 'commit-only',
+      replica: { lag_ms: 20, miss_reads: 'replica' },
+      invalidator: { tails: 'replica', delay_ms: 2, retry_ms: 50 },
+      topology: [
+        { id: 'db-2', keys: [2] },
+        { id: 'replica-2', db: 'db-2' },
+        { id: 'invalidator-2', db: 'db-2' },
+      ],
+      clients: {
+        writer: [{ op: 'write', key: 2, at_ms: 0 }],
+        reader: [{ op: 'read', key: 2, at_ms: 10 }],
+      },
+    },
+  };
+  return { name: 'shard-replica.json', text: JSON.stringify(file, null, 2) };
+}
+
+// replica-2 is drawn once, beside db-2, with its own rows: the row it read while
+// behind db-2 marked as lag, then the change it applied from db-2's log.
+test('the second shard\'s replica is drawn with its rows', async (t) => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    const fp = ScenarioFilePage.from(scenarioPage);
+    await sp.goto({ scenario: 'dual-write-crash' });
+    await fp.openScenarioFile(shardReplica(), 'shard-replica');
+    const ids = (await boxes(page)).map((n) => n.id);
+    for (const id of ['db-2', 'replica', 'replica-2', 'invalidator', 'invalidator-2']) {
+      assert.equal(ids.filter((x) => x === id).length, 1, `${id} drawn once in ${ids.join(', ')}`);
+    }
+    await stepUntil(sp, 'replica-2 reads user:2: v1');
+    const behind = await sp.nodeText('replica-2');
+    assert.match(behind, /user:2 = v1 \(lag\)/, behind);
+    assert.doesNotMatch(await sp.nodeText('replica'), /user:2/);
+    await stepUntil(sp, 'replica-2 applies lsn 1002');
+    assert.match(await sp.nodeText('replica-2'), /user:2 = v2/);
+    const shot = tmpPath('shard-replica.png');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: shot, animations: 'disabled' });
+    t.diagnostic(`screenshot: ${shot}`);
+  }, { viewport: { width: 1280, height: 720 } });
+});
