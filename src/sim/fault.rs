@@ -12,6 +12,7 @@ use super::fact::Fact;
 use super::ids::{Key, MsgId, NodeId, Version};
 use super::msg::Payload;
 use super::partition::Link;
+use super::service::Pending;
 use super::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -184,6 +185,8 @@ pub enum FaultFact {
 pub struct Held {
     /// A service's open requests (the CDN edge's: the requests it was forwarding).
     pub requests: u32,
+    /// What a service's open requests had still to do, by kind.
+    pub work: Pending,
     /// A service's near cache entries.
     pub near_keys: u32,
     /// A cache node's entries (the CDN edge's: its stored responses), its write-behind
@@ -403,6 +406,7 @@ fn held(w: &World, node: NodeId) -> Held {
         NodeId::Service(_) => {
             if let Some(s) = w.nodes.service(node) {
                 held.requests = n(s.flows.len());
+                held.work = s.pending();
                 held.near_keys = n(s.near.entries.len());
             }
         }

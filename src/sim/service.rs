@@ -22,9 +22,11 @@ use super::parts::TimerKind;
 use super::rng::Rng;
 
 mod fact;
+mod pending;
 mod settings;
 mod write;
 pub use fact::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
+pub use pending::Pending;
 pub use settings::ServiceSettings;
 
 /// Where a request is in the service's program.

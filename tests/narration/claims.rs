@@ -241,11 +241,14 @@ pub(super) fn step_errors(rec: &StepRecord, before: &World, after_w: &World) -> 
     // A crashed service's lost work is named by its write path.
     if text.contains("open request is gone") || text.contains("open requests are gone") {
         let mode = after_w.config.write_mode;
-        if text.contains("(a publish") && mode != WriteMode::Event {
+        let publish =
+            text.contains("publish of its event") || text.contains("publishes of their events");
+        if publish && mode != WriteMode::Event {
             errors.push(format!("names a publish in the {mode:?} write path"));
         }
-        if text.contains("a delete)") && mode != WriteMode::Invalidate {
-            errors.push(format!("names a delete in the {mode:?} write path"));
+        if (text.contains("cache delete") || text.contains("cache set")) && !text.contains(" write")
+        {
+            errors.push("names a write's cache step, but no write was open".to_string());
         }
     }
     let stale_now = after_w.metrics.stale_reads - before.metrics.stale_reads;

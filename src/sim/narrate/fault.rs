@@ -7,6 +7,7 @@ use super::super::fault::{Fault, FaultFact, Held};
 use super::super::ids::NodeId;
 use super::super::partition::Link;
 use super::super::parts::{said, Said};
+use super::super::service::Pending;
 use super::super::world::World;
 use super::names::Cast;
 
@@ -148,6 +149,69 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
     }
 }
 
+/// A crashed service's open requests by kind, and what they had still to send
+/// (`Pending`): "4 reads (their readers get no answer); what they had still to send
+/// never happens: 3 cache fills after their database reads".
+fn unsent(requests: u32, p: Pending) -> String {
+    let n = |k: u32| u64::from(k);
+    let mut kinds = Vec::new();
+    if p.reads > 0 {
+        let who = if p.reads == 1 {
+            "its reader gets"
+        } else {
+            "their readers get"
+        };
+        kinds.push(format!(
+            "{} ({who} no answer)",
+            count(n(p.reads), "read", "reads")
+        ));
+    }
+    if p.writes > 0 {
+        let who = if p.writes == 1 {
+            "its writer gets"
+        } else {
+            "their writers get"
+        };
+        kinds.push(format!(
+            "{} ({who} no answer)",
+            count(n(p.writes), "write", "writes")
+        ));
+    }
+    let background = requests.saturating_sub(p.requests());
+    if background > 0 {
+        kinds.push(count(n(background), "early recompute", "early recomputes"));
+    }
+    let never: Vec<String> = [
+        (
+            p.fills,
+            "cache fill after its database read",
+            "cache fills after their database reads",
+        ),
+        (p.deletes, "cache delete", "cache deletes"),
+        (p.sets, "cache set", "cache sets"),
+        (
+            p.publishes,
+            "publish of its event",
+            "publishes of their events",
+        ),
+        (p.updates, "database update", "database updates"),
+    ]
+    .into_iter()
+    .filter(|(k, _, _)| *k > 0)
+    .map(|(k, one, many)| count(n(k), one, many))
+    .collect();
+    let they = if requests == 1 { "it" } else { "they" };
+    let never = match never.split_last() {
+        None => String::new(),
+        Some((last, [])) => format!("; what {they} had still to send never happens: {last}"),
+        Some((last, rest)) => format!(
+            "; what {they} had still to send never happens: {} and {last}",
+            rest.join(", ")
+        ),
+    };
+    format!("{}{never}", kinds.join(" and "))
+}
+
 /// What `node` lost in its crash, in words, from what it held just before.
 fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> String {
     match node {
@@ -161,20 +225,15 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 };
                 return format!("its memory is gone: the {keys} of its near cache{work}");
             }
-            // What a request may still have had to do, by the scenario's write path.
-            let (work, after) = match w.config.write_mode {
-                WriteMode::Invalidate => (" (a delete)", ""),
-                WriteMode::Through => (" (a cache set)", ""),
-                WriteMode::Event => (" (a publish)", ""),
-                WriteMode::Outbox => (
-                    "",
-                    "; a committed change needs nothing more from it: its event is in the outbox table, with the row",
-                ),
-                WriteMode::CommitOnly => (
-                    "",
-                    "; a committed change needs nothing more from it: the invalidator reads it from the commit log",
-                ),
-                WriteMode::Behind => ("", ""),
+            // What a committed change still needs from it, by its write path.
+            let after = match w.nodes.service(node).map(|s| s.settings.write_mode) {
+                Some(WriteMode::Outbox) if held.work.writes > 0 => {
+                    "; a committed change needs nothing more from it: its event is in the outbox table, with the row"
+                }
+                Some(WriteMode::CommitOnly) if held.work.writes > 0 => {
+                    "; a committed change needs nothing more from it: the invalidator reads it from the commit log"
+                }
+                _ => "",
             };
             match held.requests {
                 0 if scheduled => {
@@ -182,9 +241,14 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                         .to_string()
                 }
                 0 => "it had no open request, so nothing is lost".to_string(),
-                1 => format!("its 1 open request is gone: whatever it had still to do{work} never happens{after}"),
                 n => format!(
-                    "its {n} open requests are gone: whatever they had still to do{work} never happens{after}"
+                    "{}: {}{after}",
+                    if n == 1 {
+                        "its 1 open request is gone".to_string()
+                    } else {
+                        format!("its {n} open requests are gone")
+                    },
+                    unsent(held.requests, held.work)
                 ),
             }
         }
