@@ -188,9 +188,13 @@ fn a_fixed_run_that_ends_stale_does_not_say_try_a_fix() {
         .get(&Key(1))
         .is_some_and(|e| e.version < w.committed(Key(1))));
     let text = run.scenario.epilogue(w, &run.fixes);
+    assert!(text.contains("although leases are on"), "{text}");
+    // The commit reply was dropped, so the service never sent its delete: the ending
+    // names that, not the lease (review session 11, F3).
+    assert!(text.contains("a fault stopped it"), "{text}");
     assert!(
-        text.contains("although a fix that closes the stale-set race is on"),
-        "{text}"
+        !run.records().iter().any(|r| r.label.starts_with("del ")),
+        "no delete reached the cache"
     );
     assert!(
         !text.contains("Try a fix") && !text.contains("The race is complete"),
@@ -226,4 +230,85 @@ fn an_insert_that_will_delete_the_key_is_named() {
             .any(|r| r.label.starts_with("del")),
         "no delete after"
     );
+}
+
+/// stale-set-race with the versioned set (or the lease) and the writer's delete dropped
+/// on its way to the cache (review session 11, F3): the ending said the old value "got
+/// past" the fix, blaming the set guard, when the guard never had the delete it acts
+/// on. It now says that no delete reached the cache after the commit, true of the
+/// trace: no tombstone (no invalidated lease) when the old value was stored.
+#[test]
+fn a_lost_delete_is_named_not_the_set_guard() {
+    use cachescope::sim::msg::Payload;
+    use cachescope::sim::{Event, Fault};
+    for fix in ["versioned-set", "lease"] {
+        let s = scenarios::find("stale-set-race").unwrap();
+        let mut run = Run::new(s, Fixes::parse(s, [fix]).unwrap(), s.seed);
+        let del = loop {
+            if let Some(m) = run
+                .world()
+                .net
+                .iter()
+                .find(|m| matches!(m.payload, Payload::Del { .. }))
+            {
+                break m.id;
+            }
+            assert!(run.forward(), "{fix}: a delete is sent");
+        };
+        run.fire(Event::Fault(Fault::Drop(del))).unwrap();
+        run.run_to_end();
+        let w = run.world();
+        let text = run.scenario.epilogue(w, &run.fixes);
+        assert!(!text.contains("got past it"), "{fix}: {text}");
+        assert!(
+            text.contains("a fault stopped it: no delete reached the cache after the commit of v2"),
+            "{fix}: {text}"
+        );
+        // True of the trace: the cache holds the old value, the database v2, and no
+        // delete reached the cache after the drop.
+        assert!(w
+            .cache()
+            .entries
+            .get(&Key(1))
+            .is_some_and(|e| e.version == Version(1)));
+        assert_eq!(w.db().read(Key(1)), Version(2));
+        let records = run.records();
+        let dropped = records
+            .iter()
+            .position(|r| r.event == Event::Fault(Fault::Drop(del)))
+            .unwrap();
+        assert!(
+            !records[dropped..]
+                .iter()
+                .any(|r| r.label.starts_with("del ")),
+            "{fix}: {}",
+            run.trace()
+        );
+        // When the old value was stored, the guard had nothing to refuse it with.
+        let stored = records
+            .iter()
+            .position(|r| r.outcome.starts_with("stored v1"))
+            .expect("the old value is stored");
+        let before = run.state(stored).unwrap().cache();
+        assert!(
+            before.tombstones.get(&Key(1)).is_none(),
+            "{fix}: a tombstone"
+        );
+        if fix == "lease" {
+            assert!(
+                before.leases.get(&Key(1)).is_some(),
+                "the lease stayed valid"
+            );
+            assert!(text.contains("although leases are on"), "{text}");
+        } else {
+            assert!(text.contains("although the versioned set is on"), "{text}");
+        }
+    }
+    // Without the fault the fix works, and the ending says so.
+    for fix in ["versioned-set", "lease"] {
+        let r = run("stale-set-race", &[fix]);
+        let text = r.scenario.epilogue(r.world(), &r.fixes);
+        assert!(text.contains(": consistent"), "{fix}: {text}");
+        assert!(!text.contains("a fault stopped it"), "{fix}: {text}");
+    }
 }

@@ -102,6 +102,10 @@ pub enum Happened {
     DuplicateIgnored(Key),
     /// A replica answered a read of the key with a version older than the primary's.
     ReplicaBehind(Key),
+    /// The key's latest commit has had no delete of the key reach a cache since (a
+    /// fault lost the delete, the reply that would have sent it, or the service that
+    /// would have sent it; or the write path sends none).
+    Undeleted(Key),
 }
 
 impl Books {

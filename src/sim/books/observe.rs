@@ -79,10 +79,12 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
         CacheFact::Refused { key, .. } => {
             w.books.happened.insert(Happened::SetRefused(key));
         }
-        CacheFact::Deleted {
-            key, held: Some(v), ..
-        } if v < w.expected(key) => {
-            w.books.happened.insert(Happened::StaleDeleted(key));
+        CacheFact::Deleted { key, held, .. } => {
+            // A delete arrived after the key's latest commit.
+            w.books.happened.remove(&Happened::Undeleted(key));
+            if held.is_some_and(|v| v < w.expected(key)) {
+                w.books.happened.insert(Happened::StaleDeleted(key));
+            }
         }
         CacheFact::Expired { key, held } => {
             let want = w.expected(key);
@@ -150,13 +152,18 @@ fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
         DbFact::Read { .. } => w.books.record_db_read(&mut w.metrics, w.now_ms),
         DbFact::Committed { key, version, .. } => {
             w.metrics.db_writes += 1;
+            w.books.happened.insert(Happened::Undeleted(key));
             let relies = matches!(w.config.write_mode, WriteMode::Event | WriteMode::Outbox)
                 && msg.is_some_and(|m| matches!(m.from, NodeId::Service(_)));
             if relies {
                 w.books.relied.push((key, version));
             }
         }
-        DbFact::Put { wrote: true, .. } | DbFact::TxCommitted { .. } => w.metrics.db_writes += 1,
+        DbFact::Put { wrote: true, .. } => w.metrics.db_writes += 1,
+        DbFact::TxCommitted { key, .. } => {
+            w.metrics.db_writes += 1;
+            w.books.happened.insert(Happened::Undeleted(key));
+        }
         _ => {}
     }
 }

@@ -131,6 +131,8 @@ pub enum FactKind {
     DuplicateIgnored,
     /// A replica answered a read with a version older than the primary's.
     ReplicaBehind,
+    /// The key's latest commit has had no delete of the key reach a cache since.
+    Undeleted,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -253,6 +255,7 @@ impl FactKind {
             FactKind::OldEventIgnored => Happened::OldEventIgnored(key),
             FactKind::DuplicateIgnored => Happened::DuplicateIgnored(key),
             FactKind::ReplicaBehind => Happened::ReplicaBehind(key),
+            FactKind::Undeleted => Happened::Undeleted(key),
         }
     }
 }

@@ -1510,6 +1510,71 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         ],
                                     ),
                                 ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Happened(
+                                        &crate::sim::scenario::rules::Fact {
+                                            fact: crate::sim::scenario::rules::FactKind::Undeleted,
+                                            key: crate::sim::scenario::rules::KeyName(
+                                                crate::sim::ids::Key(1u16),
+                                            ),
+                                        },
+                                    ),
+                                ),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("lease"),
+                                ),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Fix("lease"),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -8000,6 +8065,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "{other-path user:1}",
             "{holds user:1}: consistent. ",
             "The lease was invalidated by the delete, so the late set was refused.",
