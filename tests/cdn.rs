@@ -168,6 +168,9 @@ fn the_diagram_draws_the_edge_s_copies() {
     assert_eq!(edge.len(), 1);
     assert_eq!(edge[0].text, "user:1 = v1 ≠ db");
     assert_eq!(edge[0].class, "stale");
+    // The database's row names the copy that differs: the edge's, not the cache's,
+    // which holds v2 (review session 11, F6: it said "≠ cache").
     let db = layout::lines(&v, NodeId::DB);
-    assert_eq!(db[0].text, "user:1 = v2 ≠ cache");
+    assert_eq!(db[0].text, "user:1 = v2 ≠ cdn");
+    assert!(v.cache.iter().all(|e| !e.stale), "{:?}", v.cache);
 }

@@ -135,3 +135,55 @@ fn a_crash_of_an_instance_loses_its_near_cache_and_says_so() {
     );
     assert!(w.nodes.service(service2()).unwrap().near.entries.is_empty());
 }
+
+/// The database's row in the diagram names the copies that differ from it (review
+/// session 11, F6): in near-cache-stale, once the cache node holds v2 and only
+/// `service-2`'s near copy keeps v1, the row said "≠ cache"; it names the near copy.
+#[test]
+fn the_database_row_names_the_near_copy_that_differs() {
+    use cachescope::sim::scenarios;
+    use cachescope::sim::view::View;
+    use cachescope::sim::Fixes;
+    use cachescope::ui::layout;
+    let s = scenarios::find("near-cache-stale").unwrap();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.run_to_end();
+    let mut only_near = 0;
+    for step in 0..=run.cursor() {
+        run.seek(step);
+        let v = View::of(run.world(), s);
+        let row = layout::lines(&v, NodeId::DB)
+            .into_iter()
+            .find(|l| l.text.starts_with("user:1 = "))
+            .expect("the row");
+        // Who holds a copy of user:1 that differs, read from the state.
+        let w = run.world();
+        let db = w.db().read(Key(1));
+        let differ: Vec<String> = copies(w)
+            .filter(|c| c.key == Key(1) && c.entry.expires_ms > w.now_ms)
+            .filter(|c| c.entry.version != db)
+            .map(|c| {
+                if c.near {
+                    format!("{}'s near", c.holder)
+                } else {
+                    c.holder.to_string()
+                }
+            })
+            .collect();
+        if differ.is_empty() {
+            assert!(!row.text.contains('≠'), "step {step}: {}", row.text);
+            continue;
+        }
+        let named = row
+            .text
+            .strip_prefix(&format!("user:1 = {db} ≠ "))
+            .unwrap_or_else(|| panic!("step {step}: {}", row.text));
+        let mut named: Vec<&str> = named.split(", ").collect();
+        named.sort_unstable();
+        let mut differ_sorted: Vec<&str> = differ.iter().map(String::as_str).collect();
+        differ_sorted.sort_unstable();
+        assert_eq!(named, differ_sorted, "step {step}");
+        only_near += usize::from(differ.iter().all(|d| d.ends_with("'s near")));
+    }
+    assert!(only_near > 0, "a step where only a near copy differs");
+}

@@ -416,8 +416,15 @@ fn the_view_shows_every_primary_bus_and_consumer_state() {
     };
     let lines = texts(&v, db2);
     assert!(
-        lines.contains(&"user:2 = v2 ≠ cache".to_string()),
+        lines.contains(&"user:2 = v2 ≠ cache-2".to_string()),
         "{lines:?}"
+    );
+    // It names cache-2, the copy that differs, not the first cache (review session 11,
+    // F6: it said "≠ cache").
+    assert!(
+        v.cache.iter().all(|e| e.key != "user:2" || !e.stale),
+        "{:?}",
+        v.cache
     );
     assert!(
         lines.contains(&"outbox e1002 unpublished".to_string()),

@@ -122,10 +122,15 @@ fn the_diagram_shows_the_state_inside_its_nodes_and_marks_what_differs() {
                     .chain(v.near.iter().map(|(_, e)| e))
                     .any(|e| e.key == r.key && e.stale);
                 assert!(db.contains(&format!("{} = {}", r.key, r.value)));
-                assert_eq!(
-                    db.contains(&format!("{} = {} ≠ cache", r.key, r.value)),
-                    differs
-                );
+                let row = format!("{} = {} ≠", r.key, r.value);
+                assert_eq!(db.contains(&row), differs, "{} step {step}", s.id);
+                // It names the first cache only where that copy is the one that differs
+                // (review session 11, F6: it said "≠ cache" for any copy).
+                let first = v.cache.iter().any(|e| e.key == r.key && e.stale);
+                let named = [format!("{row} cache<"), format!("{row} cache,")]
+                    .iter()
+                    .any(|m| db.contains(m.as_str()));
+                assert_eq!(named, first, "{} step {step}: {db}", s.id);
             }
         }
         if layout == Layout::Wide {

@@ -58,7 +58,30 @@ fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardV
     }
 }
 
-/// A primary's rows (marked where a cached copy differs), its open transactions'
+/// The holders of the copies of `key` that differ from its row, as the diagram names
+/// them: `cache`, another cache node (`cache-2`), the CDN edge (`cdn`), a service's
+/// near cache (`service-2's near`).
+fn differing(v: &View, key: &str) -> Vec<String> {
+    let stale = |e: &CacheEntryView| e.key == key && e.stale;
+    let mut out = Vec::new();
+    if v.cache.iter().any(stale) {
+        out.push(NodeId::CACHE.to_string());
+    }
+    for c in &v.copies {
+        if c.entries.iter().any(stale) {
+            out.push(c.id.to_string());
+        }
+    }
+    for (service, _) in v.near.iter().filter(|(_, e)| stale(e)) {
+        let name = format!("{service}'s near");
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// A primary's rows (marked where a cached copy differs, naming its holders), its open transactions'
 /// changes and its unpublished outbox rows.
 fn db_lines(
     out: &mut Vec<Line>,
@@ -68,20 +91,14 @@ fn db_lines(
     outbox: &[OutboxRowView],
 ) {
     for r in rows {
-        // Any copy of the key that differs: a cache node's or a near one.
-        let differs = v
-            .cache
-            .iter()
-            .chain(v.copies.iter().flat_map(|c| &c.entries))
-            .chain(v.near.iter().map(|(_, e)| e))
-            .any(|e| e.key == r.key && e.stale);
-        out.push(if differs {
+        let holders = differing(v, &r.key);
+        out.push(if holders.is_empty() {
+            Line::plain(format!("{} = {}", r.key, r.value))
+        } else {
             Line {
-                text: format!("{} = {} ≠ cache", r.key, r.value),
+                text: format!("{} = {} ≠ {}", r.key, r.value, holders.join(", ")),
                 class: "stale",
             }
-        } else {
-            Line::plain(format!("{} = {}", r.key, r.value))
         });
     }
     for u in uncommitted {
