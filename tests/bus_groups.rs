@@ -263,3 +263,90 @@ fn the_search_explores_two_consumer_groups() {
         "states, ends, broken"
     );
 }
+
+/// With two groups an event is done only when both have committed past it (review
+/// session 11, F12): after the first group's ack the words said "Only now is e2 done
+/// with", and the log's row said "acked" (the first group's state) while consumer-2
+/// had not acknowledged it. Now the ack says which group is done and what each other
+/// group's offset is, and the row shows each group's state; both read from the state.
+#[test]
+fn an_ack_says_which_group_is_done_and_the_rows_show_each_group() {
+    let s = scenario(TWO_GROUPS);
+    let c2 = id("consumer-2");
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    // consumer-2 crashes while it handles e2; consumer acknowledges it meanwhile.
+    while run.world().nodes.consumer(c2).unwrap().busy.is_none() {
+        assert!(run.forward(), "{}", run.trace());
+    }
+    run.fire(Event::Fault(Fault::Crash(c2))).unwrap();
+    run.run_to_end();
+    let mut first_only = 0;
+    let mut every = 0;
+    for (i, r) in run.records().iter().enumerate() {
+        let text = &r.narration;
+        let after = run.state(i + 1).unwrap();
+        let bus = after.nodes.bus(NodeId::BUS).unwrap();
+        // Each row of the log, in the view, names each group's own state of it.
+        let view = cachescope::sim::view::View::of(after, s);
+        for (at, b) in view.bus.iter().enumerate() {
+            let each: Vec<(NodeId, &str)> = bus
+                .offsets()
+                .enumerate()
+                .map(|(g, (c, _))| (c, bus.entry(g, at).unwrap().0.name()))
+                .collect();
+            assert_eq!(b.by_group, each, "step {}", i + 1);
+            let words = b.state_words();
+            if each.iter().any(|(_, st)| *st != each[0].1) {
+                for (c, st) in &each {
+                    assert!(words.contains(&format!("{st} ")), "{words}");
+                    assert!(words.contains(&c.to_string()), "{words}");
+                }
+            }
+        }
+        let Some(rest) = text.split("commits ").nth(1) else {
+            continue;
+        };
+        assert!(!text.contains("Only now is e"), "step {}: {text}", i + 1);
+        let offsets: Vec<(NodeId, u32)> = bus.offsets().collect();
+        if let Some((who, _)) = offsets
+            .iter()
+            .find(|(c, _)| rest.starts_with(&format!("{c}'s offset")))
+        {
+            let others: Vec<&(NodeId, u32)> = offsets.iter().filter(|(c, _)| c != who).collect();
+            // "consumer acknowledged e2: the bus commits ..."
+            let ev_at = text
+                .split("acknowledged ")
+                .nth(1)
+                .and_then(|r| r.split(':').next())
+                .and_then(|e| bus.log.iter().position(|l| l.ev.id.to_string() == e));
+            let Some(ev_at) = ev_at else { continue };
+            let behind = others.iter().any(|(_, at)| *at as usize <= ev_at);
+            if behind {
+                first_only += 1;
+                for (c, at) in others.iter().filter(|(_, at)| *at as usize <= ev_at) {
+                    assert!(
+                        text.contains(&format!("{c}'s group is not: its committed offset is {at}")),
+                        "step {}: {text}",
+                        i + 1
+                    );
+                }
+            } else {
+                every += 1;
+                assert!(
+                    text.contains("every group has now committed past"),
+                    "{text}"
+                );
+            }
+        }
+    }
+    assert!(
+        first_only > 0,
+        "an ack while the other group is behind\n{}",
+        run.trace()
+    );
+    assert!(
+        every > 0,
+        "an ack that completes every group\n{}",
+        run.trace()
+    );
+}

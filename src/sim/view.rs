@@ -97,6 +97,31 @@ pub struct BusMessageView {
     pub failures: u32,
     /// Whether the consumer's committed offset has passed it.
     pub committed: bool,
+    /// Each consumer group's state of it, by its subscriber, where the log has more
+    /// than one group (`state` is then the first group's); empty otherwise.
+    pub by_group: Vec<(NodeId, &'static str)>,
+}
+
+impl BusMessageView {
+    /// Its state in words: the one state, or each group's where they differ
+    /// ("acked by consumer, delivered to consumer-2").
+    pub fn state_words(&self) -> String {
+        if self.by_group.iter().all(|(_, st)| *st == self.state) {
+            return self.state.to_string();
+        }
+        self.by_group
+            .iter()
+            .map(|(id, st)| {
+                let to = match *st {
+                    "delivered" => "to",
+                    "pending" | "retrying" => "for",
+                    _ => "by",
+                };
+                format!("{st} {to} {id}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// An event in the dead-letter queue.

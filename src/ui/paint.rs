@@ -237,10 +237,19 @@ pub fn bus(v: &View) -> String {
     m.fixed("<h2 id=\"bus-h\">Event bus</h2>");
     let kind = match v.bus_durable {
         Some(true) => {
-            let offset = v
-                .bus_offset
-                .map(|o| format!(", consumer offset {o}"))
-                .unwrap_or_default();
+            // Each consumer group's committed offset where there are several.
+            let offset = if v.bus_groups.is_empty() {
+                v.bus_offset
+                    .map(|o| format!(", consumer offset {o}"))
+                    .unwrap_or_default()
+            } else {
+                let each: Vec<String> = v
+                    .bus_groups
+                    .iter()
+                    .map(|(id, o)| format!("{id} {o}"))
+                    .collect();
+                format!(", committed offsets: {}", each.join(", "))
+            };
             let like = v.bus_like.unwrap_or("a Kafka partition");
             format!("durable, at-least-once (like {like}){offset}")
         }
@@ -250,7 +259,7 @@ pub fn bus(v: &View) -> String {
     m.leaf("p", "sub", &kind);
     table_head(&mut m, &["offset", "event", "change", "state"]);
     for b in &v.bus {
-        let mut state = b.state.to_string();
+        let mut state = b.state_words();
         if b.failures > 0 {
             state.push_str(&format!(" ({} failures)", b.failures));
         }

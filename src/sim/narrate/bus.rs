@@ -71,6 +71,37 @@ impl Subscribers {
     }
 }
 
+/// With several consumer groups, whether the event at `offset`, which `c`'s group has
+/// just committed past, is done for every group: each other group's committed offset,
+/// read from the state after.
+fn groups_done(w: &World, c: NodeId, offset: u32, ev: super::super::ids::EventId) -> String {
+    let behind: Vec<(NodeId, u32)> = w
+        .nodes
+        .bus(acting_bus(w))
+        .map(|b| {
+            b.offsets()
+                .filter(|(id, at)| *id != c && *at <= offset)
+                .collect()
+        })
+        .unwrap_or_default();
+    match behind.as_slice() {
+        [] => format!("every group has now committed past {ev}, so only now is it done with"),
+        [(o, at)] => format!(
+            "{c}'s group is done with {ev}, but {o}'s group is not: its committed offset is {at}, so {ev} is still \
+             to be handled by {o}"
+        ),
+        _ => {
+            let each: Vec<String> = behind.iter().map(|(o, at)| format!("{o}'s is {at}")).collect();
+            let names: Vec<String> = behind.iter().map(|(o, _)| o.to_string()).collect();
+            format!(
+                "{c}'s group is done with {ev}, but not the groups of {}: their committed offsets ({}) are not past it",
+                names.join(" and "),
+                each.join(", ")
+            )
+        }
+    }
+}
+
 /// The bus that recorded the step's facts.
 fn acting_bus(w: &World) -> NodeId {
     w.facts
@@ -193,11 +224,16 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     ev.id,
                     whose(c)
                 )
-            } else if now > offset {
-                let c = if many { c.to_string() } else { n.consumer.to_string() };
+            } else if now > offset && many {
                 format!(
-                    "{} commits {c}'s offset, now {now}. Only now is {} done with.",
-                    n.bus, ev.id
+                    "{} commits {c}'s offset, now {now}: {}.",
+                    n.bus,
+                    groups_done(w, c, offset, ev.id)
+                )
+            } else if now > offset {
+                format!(
+                    "{} commits {}'s offset, now {now}. Only now is {} done with.",
+                    n.bus, n.consumer, ev.id
                 )
             } else {
                 let head = head.map(|h| h.to_string()).unwrap_or_default();

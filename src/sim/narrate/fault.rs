@@ -283,10 +283,8 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
         }
         NodeId::Consumer(_) => match held.events {
             0 => "it had no event in hand, so nothing in its memory is lost".to_string(),
-            n => format!(
-                "the {} it had received but not finished are gone from its memory",
-                count(u64::from(n), "event", "events")
-            ),
+            1 => "the 1 event it had received but not finished is gone from its memory".to_string(),
+            n => format!("the {n} events it had received but not finished are gone from its memory"),
         },
         NodeId::Relay(_) => {
             // Its primary by id where there are several.

@@ -96,6 +96,8 @@ pub(super) fn outbox(db: &Db) -> Vec<OutboxRowView> {
 
 pub(super) fn bus(bus: &Bus) -> Vec<BusMessageView> {
     let offset = bus.offset();
+    // Each group's subscriber, in group order, where there are several.
+    let readers: Vec<super::NodeId> = groups(bus).into_iter().map(|(id, _)| id).collect();
     bus.log
         .iter()
         .enumerate()
@@ -108,6 +110,11 @@ pub(super) fn bus(bus: &Bus) -> Vec<BusMessageView> {
             state: e.state.name(),
             failures: e.failures,
             committed: (i as u32) < offset,
+            by_group: readers
+                .iter()
+                .enumerate()
+                .map(|(g, id)| (*id, bus.entry(g, i).map_or("acked", |(st, _)| st.name())))
+                .collect(),
         })
         .collect()
 }

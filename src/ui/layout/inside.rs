@@ -134,7 +134,10 @@ fn bus_lines(
     for b in bus {
         out.push(Line::plain(format!(
             "{} {}={} {}",
-            b.event_id, b.key, b.value, b.state
+            b.event_id,
+            b.key,
+            b.value,
+            b.state_words()
         )));
     }
     for d in dlq {
