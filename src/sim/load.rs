@@ -196,7 +196,7 @@ pub(crate) fn on_lock(s: &mut Service, ctx: &mut Ctx, flow: &Flow, granted: bool
         s.to_cache(ctx, Some(flow.id), Payload::Get { key });
         ReadFact::LockGranted { key }
     } else {
-        let at_ms = s.wait_and_retry(ctx, flow.id);
+        let at_ms = s.wait_and_retry(ctx, flow.id, Stage::WaitLock);
         ReadFact::LockWait { key, at_ms }
     };
     ctx.fact(ServiceFact::Read(fact));

@@ -58,6 +58,9 @@ pub enum Stage {
     TxHook,
     /// `COMMIT` sent.
     TxCommit,
+    /// Mutex: the per-key lock is taken; it asks the cache again later (a lease that
+    /// says wait parks it in `WaitLease`). Last, so the other stages hash as before.
+    WaitLock,
 }
 
 /// A client request in the service.
@@ -257,7 +260,7 @@ impl Service {
                 },
                 _,
             ) => ServiceFact::LeaseWait {
-                at_ms: self.wait_and_retry(ctx, flow.id),
+                at_ms: self.wait_and_retry(ctx, flow.id, Stage::WaitLease),
             },
             (Payload::GetReply { lease, marked, .. }, _) => {
                 let mut flow = flow.clone();
@@ -354,10 +357,10 @@ impl Service {
         ctx.fact(fact);
     }
 
-    /// Parks the flow (told to wait by a lease, or finding the lock taken) until it
-    /// asks the cache again, `lease_retry_ms` from now; returns when that is.
-    pub(crate) fn wait_and_retry(&mut self, ctx: &mut Ctx, flow: FlowId) -> u64 {
-        self.set_stage(flow, Stage::WaitLease);
+    /// Parks the flow in `stage` (told to wait by a lease, or finding the lock taken)
+    /// until it asks the cache again, `lease_retry_ms` from now; returns when that is.
+    pub(crate) fn wait_and_retry(&mut self, ctx: &mut Ctx, flow: FlowId, stage: Stage) -> u64 {
+        self.set_stage(flow, stage);
         let at = ctx.now_ms + self.settings.lease_retry_ms;
         ctx.set_timer(at, TimerKind::RetryGet { flow });
         at

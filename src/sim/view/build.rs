@@ -322,6 +322,7 @@ fn requests(world: &World) -> Vec<RequestView> {
                 Stage::Lookup => "looking up",
                 Stage::Marking => "setting a remote marker",
                 Stage::WaitLease => "waiting for the lease",
+                Stage::WaitLock => "waiting for the lock",
                 Stage::Load => "loading",
                 Stage::Fill => "filling",
                 Stage::PreDelete => "deleting first",
