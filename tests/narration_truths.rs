@@ -312,3 +312,59 @@ fn a_lost_delete_is_named_not_the_set_guard() {
         assert!(!text.contains("a fault stopped it"), "{fix}: {text}");
     }
 }
+
+/// stale-set-race with the delayed double delete, the read slower than its delay
+/// (review session 11, R2): the ending said "The race is complete ... Try a fix." with
+/// a fix on. It now says the heuristic lost, true of the trace: the old value landed
+/// after the second delete.
+#[test]
+fn a_losing_delayed_double_delete_is_not_told_to_try_a_fix() {
+    use cachescope::sim::msg::Payload;
+    use cachescope::sim::{Event, Fault};
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::new(
+        s,
+        Fixes::parse(s, ["delayed-double-delete"]).unwrap(),
+        s.seed,
+    );
+    // Delay the reader's row v1 (the database's read reply) past the second delete.
+    let row = loop {
+        if let Some(m) = run
+            .world()
+            .net
+            .iter()
+            .find(|m| matches!(m.payload, Payload::DbReadReply { .. }))
+        {
+            break m.id;
+        }
+        assert!(run.forward());
+    };
+    run.fire(Event::Fault(Fault::Delay(row))).unwrap();
+    run.run_to_end();
+    let w = run.world();
+    let text = run.scenario.epilogue(w, &run.fixes);
+    assert!(!text.contains("Try a fix"), "{text}");
+    assert!(
+        text.contains("although the delayed double delete is on: the old value landed and no later delete removed it"),
+        "{text}"
+    );
+    // True of the trace: both deletes reached the cache before the old value landed.
+    let records = run.records();
+    let stored = records
+        .iter()
+        .rposition(|r| r.outcome.starts_with("stored v1"))
+        .expect("v1 stored");
+    let deletes = records[..stored]
+        .iter()
+        .filter(|r| r.label.starts_with("del "))
+        .count();
+    assert_eq!(deletes, 2, "{}", run.trace());
+    assert!(!records[stored..]
+        .iter()
+        .any(|r| r.label.starts_with("del ")));
+    assert!(w
+        .cache()
+        .entries
+        .get(&Key(1))
+        .is_some_and(|e| e.version == Version(1)));
+}

@@ -186,9 +186,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
                             when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Broken(
+                                                    crate::sim::scenario::rules::InvariantName(
+                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                    ),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ],
                                     ),
                                 ),
                             ],
@@ -200,6 +213,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -220,6 +238,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         ),
                                     ),
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -236,6 +259,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::ids::Key(1u16),
                                     ),
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -245,6 +273,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -327,9 +360,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
                             when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Broken(
+                                                    crate::sim::scenario::rules::InvariantName(
+                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                    ),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ],
                                     ),
                                 ),
                             ],
@@ -341,6 +387,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -359,6 +410,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::scenario::rules::Op::Equal,
                                     "0",
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -375,6 +431,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::scenario::rules::Op::More,
                                     "0",
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -384,6 +445,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -1324,9 +1390,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         "0",
                                     ),
                                 ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Broken(
+                                                    crate::sim::scenario::rules::InvariantName(
+                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                    ),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ],
                                     ),
                                 ),
                             ],
@@ -1345,6 +1424,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -1481,6 +1565,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                 crate::sim::scenarios::data::C::Not(
                                     &crate::sim::scenarios::data::C::Fix("versioned-set"),
                                 ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix(
+                                        "delayed-double-delete",
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -1575,6 +1664,32 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     },
                                 ),
                                 crate::sim::scenarios::data::C::Fix("lease"),
+                            ],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[
+                                crate::sim::scenarios::data::C::Stale(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::Happened(
+                                    &crate::sim::scenario::rules::Fact {
+                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                        key: crate::sim::scenario::rules::KeyName(
+                                            crate::sim::ids::Key(1u16),
+                                        ),
+                                    },
+                                ),
+                                crate::sim::scenarios::data::C::Fix(
+                                    "delayed-double-delete",
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("lease"),
+                                ),
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::Fix("versioned-set"),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -2356,6 +2471,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         ),
                                     },
                                 ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "writes-acked",
+                                    crate::sim::scenario::rules::Op::Equal,
+                                    "2",
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -2404,54 +2524,132 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::books::Invariant::CacheMatchesDb,
                                     ),
                                 ),
+                                crate::sim::scenarios::data::C::Compare(
+                                    "writes-acked",
+                                    crate::sim::scenario::rules::Op::Equal,
+                                    "2",
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
                                 crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
+                                    &crate::sim::scenarios::data::C::Any(
                                         &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
+                                            crate::sim::scenarios::data::C::All(
+                                                &[
+                                                    crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                                    crate::sim::scenarios::data::C::Holds(
+                                                        crate::sim::scenario::rules::InvariantName(
+                                                            crate::sim::books::Invariant::CacheMatchesDb,
+                                                        ),
                                                     ),
-                                                },
+                                                    crate::sim::scenarios::data::C::Happened(
+                                                        &crate::sim::scenario::rules::Fact {
+                                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                            key: crate::sim::scenario::rules::KeyName(
+                                                                crate::sim::ids::Key(1u16),
+                                                            ),
+                                                        },
+                                                    ),
+                                                ],
+                                            ),
+                                            crate::sim::scenarios::data::C::All(
+                                                &[
+                                                    crate::sim::scenarios::data::C::Not(
+                                                        &crate::sim::scenarios::data::C::All(
+                                                            &[
+                                                                crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                                                crate::sim::scenarios::data::C::Holds(
+                                                                    crate::sim::scenario::rules::InvariantName(
+                                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                                    ),
+                                                                ),
+                                                                crate::sim::scenarios::data::C::Happened(
+                                                                    &crate::sim::scenario::rules::Fact {
+                                                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                                        key: crate::sim::scenario::rules::KeyName(
+                                                                            crate::sim::ids::Key(1u16),
+                                                                        ),
+                                                                    },
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Broken(
+                                                        crate::sim::scenario::rules::InvariantName(
+                                                            crate::sim::books::Invariant::CacheMatchesDb,
+                                                        ),
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Happened(
+                                                        &crate::sim::scenario::rules::Fact {
+                                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                            key: crate::sim::scenario::rules::KeyName(
+                                                                crate::sim::ids::Key(1u16),
+                                                            ),
+                                                        },
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Compare(
+                                                        "writes-acked",
+                                                        crate::sim::scenario::rules::Op::Equal,
+                                                        "2",
+                                                    ),
+                                                ],
+                                            ),
+                                            crate::sim::scenarios::data::C::All(
+                                                &[
+                                                    crate::sim::scenarios::data::C::Not(
+                                                        &crate::sim::scenarios::data::C::All(
+                                                            &[
+                                                                crate::sim::scenarios::data::C::Fix("versioned-write"),
+                                                                crate::sim::scenarios::data::C::Holds(
+                                                                    crate::sim::scenario::rules::InvariantName(
+                                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                                    ),
+                                                                ),
+                                                                crate::sim::scenarios::data::C::Happened(
+                                                                    &crate::sim::scenario::rules::Fact {
+                                                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                                                                        key: crate::sim::scenario::rules::KeyName(
+                                                                            crate::sim::ids::Key(1u16),
+                                                                        ),
+                                                                    },
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Not(
+                                                        &crate::sim::scenarios::data::C::All(
+                                                            &[
+                                                                crate::sim::scenarios::data::C::Broken(
+                                                                    crate::sim::scenario::rules::InvariantName(
+                                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                                    ),
+                                                                ),
+                                                                crate::sim::scenarios::data::C::Happened(
+                                                                    &crate::sim::scenario::rules::Fact {
+                                                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                                                                        key: crate::sim::scenario::rules::KeyName(
+                                                                            crate::sim::ids::Key(1u16),
+                                                                        ),
+                                                                    },
+                                                                ),
+                                                            ],
+                                                        ),
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Holds(
+                                                        crate::sim::scenario::rules::InvariantName(
+                                                            crate::sim::books::Invariant::CacheMatchesDb,
+                                                        ),
+                                                    ),
+                                                    crate::sim::scenarios::data::C::Compare(
+                                                        "writes-acked",
+                                                        crate::sim::scenario::rules::Op::Equal,
+                                                        "2",
+                                                    ),
+                                                ],
                                             ),
                                         ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
                                     ),
                                 ),
                             ],
@@ -4560,9 +4758,27 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
                             when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                crate::sim::scenarios::data::C::Not(
+                                    &crate::sim::scenarios::data::C::All(
+                                        &[
+                                            crate::sim::scenarios::data::C::Not(
+                                                &crate::sim::scenarios::data::C::Broken(
+                                                    crate::sim::scenario::rules::InvariantName(
+                                                        crate::sim::books::Invariant::CacheMatchesDb,
+                                                    ),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::AckedAny(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                            crate::sim::scenarios::data::C::EventHandled(
+                                                crate::sim::scenario::rules::KeyName(
+                                                    crate::sim::ids::Key(1u16),
+                                                ),
+                                            ),
+                                        ],
                                     ),
                                 ),
                             ],
@@ -4574,6 +4790,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::EventHandled(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -4592,6 +4818,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::scenario::rules::Op::Equal,
                                     "0",
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::EventHandled(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -4608,6 +4844,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::scenario::rules::Op::More,
                                     "0",
                                 ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::EventHandled(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                         crate::sim::scenarios::data::E {
@@ -4617,6 +4863,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                         crate::sim::scenario::rules::InvariantName(
                                             crate::sim::books::Invariant::CacheMatchesDb,
                                         ),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
+                                crate::sim::scenarios::data::C::EventHandled(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
                                     ),
                                 ),
                             ],
@@ -6497,6 +6753,11 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     ),
                                 ),
                                 crate::sim::scenarios::data::C::Fix("after-commit-hook"),
+                                crate::sim::scenarios::data::C::AckedAny(
+                                    crate::sim::scenario::rules::KeyName(
+                                        crate::sim::ids::Key(1u16),
+                                    ),
+                                ),
                             ],
                         },
                     ];
@@ -8067,6 +8328,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "{other-path user:1}",
             "{holds user:1}: consistent. ",
             "The lease was invalidated by the delete, so the late set was refused.",
