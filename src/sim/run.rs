@@ -1,8 +1,9 @@
 //! A run: a scenario, its fixes and seed, and the states it went through. This is what
 //! the page steps forward and back over; `run_to_end` is a loop over `forward`.
+use super::fault::NodeStatus;
 use super::sandbox::{self, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
-use super::world::{Event, StepError, StepRecord, World};
+use super::world::{Event, StepError, StepRecord, TimerKind, World};
 
 /// A run has at most this many steps (the catalog's limit), so every loop ends.
 pub const MAX_STEPS: usize = 500;
@@ -171,6 +172,63 @@ impl Run {
                  what follows is the state where it was cut, not where it would end.",
                 if left == 1 { "" } else { "s" }
             )
+        })
+    }
+
+    /// At the end of a run whose clients still wait for an answer, what the page says
+    /// before the ending: who waits, and which nodes are down (and whether a restart is
+    /// coming), paused or cut off; with every node up and nothing in flight, that a
+    /// message the request needed was lost and nothing resends it (review session 11,
+    /// R8: a run stopped by a crashed database was told as the story's end).
+    pub fn stuck_note(&self) -> Option<String> {
+        let w = self.world();
+        if !self.at_end() || self.cursor >= MAX_STEPS {
+            return None;
+        }
+        let waiting: Vec<String> = w
+            .clients
+            .iter()
+            .filter(|c| c.busy.is_some())
+            .map(|c| c.id.to_string())
+            .collect();
+        if waiting.is_empty() {
+            return None;
+        }
+        let stopped: Vec<String> = w
+            .nodes()
+            .into_iter()
+            .filter(|n| !n.is_client())
+            .filter_map(|n| match w.status_of(n) {
+                NodeStatus::Up => None,
+                NodeStatus::Paused => Some(format!("{n} is paused")),
+                NodeStatus::Partitioned => Some(format!("{n} is cut off")),
+                NodeStatus::Down => {
+                    let coming = w
+                        .timers
+                        .iter()
+                        .any(|t| t.kind == TimerKind::Restart { node: n });
+                    Some(if coming {
+                        format!("{n} is down")
+                    } else {
+                        format!("{n} is down, with no restart coming")
+                    })
+                }
+            })
+            .collect();
+        let who = waiting.join(" and ");
+        Some(if !stopped.is_empty() {
+            format!(
+                "The run ends with {who} still waiting for an answer, while {}.",
+                stopped.join(" and ")
+            )
+        } else if w.net.is_empty() {
+            format!(
+                "The run ends with {who} still waiting for an answer: a message {} request needed was \
+                 lost, and nothing resends it.",
+                if waiting.len() == 1 { "its" } else { "their" }
+            )
+        } else {
+            format!("The run ends with {who} still waiting for an answer.")
         })
     }
 

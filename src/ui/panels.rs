@@ -20,7 +20,7 @@ pub fn Narration() -> impl IntoView {
             };
             if run.at_end() && run.cursor() > 0 {
                 text.push_str("\n\n");
-                if let Some(note) = run.limit_note() {
+                for note in [run.limit_note(), run.stuck_note()].into_iter().flatten() {
                     text.push_str(&note);
                     text.push(' ');
                 }

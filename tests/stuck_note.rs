@@ -1,0 +1,87 @@
+//! A run that ends with a client still waiting for an answer says so, and why, before
+//! its ending (review session 11, R8): with the database crashed at the start, a
+//! write-through run ended "The write took the database round trip and then the cache
+//! round trip before the writer heard back", while the writer never heard back.
+use cachescope::sim::{scenarios, Event, Fault, Fixes, NodeId, NodeStatus, Run};
+
+fn waiting(run: &Run) -> Vec<String> {
+    run.world()
+        .clients
+        .iter()
+        .filter(|c| c.busy.is_some())
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+#[test]
+fn every_story_ends_with_every_client_answered_and_no_note() {
+    for s in scenarios::ALL.iter().copied() {
+        let mut all: Vec<Vec<&str>> = vec![vec![]];
+        all.extend(s.fixes.iter().map(|f| vec![f.id]));
+        for fixes in all {
+            let mut run = Run::new(s, Fixes::parse(s, fixes.iter().copied()).unwrap(), s.seed);
+            run.run_to_end();
+            assert_eq!(
+                run.stuck_note().is_some(),
+                !waiting(&run).is_empty(),
+                "{} {fixes:?}",
+                s.id
+            );
+        }
+    }
+}
+
+#[test]
+fn a_crashed_database_leaves_the_writer_waiting_and_the_note_says_so() {
+    let s = scenarios::find("write-through").unwrap();
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    run.fire(Event::Fault(Fault::Crash(NodeId::DB))).unwrap();
+    run.run_to_end();
+    let w = run.world();
+    assert_eq!(w.status_of(NodeId::DB), NodeStatus::Down);
+    let who = waiting(&run);
+    assert!(who.contains(&"writer".to_string()), "{who:?}");
+    let note = run.stuck_note().expect("a note");
+    assert!(
+        note.starts_with(&format!(
+            "The run ends with {} still waiting for an answer, while ",
+            who.join(" and ")
+        )),
+        "{note}"
+    );
+    assert!(
+        note.contains("db is down, with no restart coming"),
+        "{note}"
+    );
+}
+
+#[test]
+fn a_lost_delete_leaves_the_writer_waiting_with_every_node_up() {
+    use cachescope::sim::msg::Payload;
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut run = Run::new(s, Fixes::parse(s, ["versioned-set"]).unwrap(), s.seed);
+    let del = loop {
+        if let Some(m) = run
+            .world()
+            .net
+            .iter()
+            .find(|m| matches!(m.payload, Payload::Del { .. }))
+        {
+            break m.id;
+        }
+        assert!(run.forward());
+    };
+    run.fire(Event::Fault(Fault::Drop(del))).unwrap();
+    run.run_to_end();
+    let w = run.world();
+    assert!(w.net.is_empty());
+    assert!(w.nodes().iter().all(|n| w.is_up(*n)));
+    assert_eq!(waiting(&run), ["writer"]);
+    assert_eq!(
+        run.stuck_note().as_deref(),
+        Some(
+            "The run ends with writer still waiting for an answer: a message its request needed was lost, \
+             and nothing resends it."
+        )
+    );
+}
