@@ -6,6 +6,7 @@
 //!   may never be", when the rollback had already happened;
 //! - a commit's change was said to be read or applied "N ms from now", a prediction a
 //!   crash can falsify: it is now "due" then, what the network holds.
+mod common;
 use cachescope::sim::ids::{Key, NodeId, Version};
 use cachescope::sim::{scenarios, Fixes, Run};
 
@@ -328,17 +329,7 @@ fn a_losing_delayed_double_delete_is_not_told_to_try_a_fix() {
         s.seed,
     );
     // Delay the reader's row v1 (the database's read reply) past the second delete.
-    let row = loop {
-        if let Some(m) = run
-            .world()
-            .net
-            .iter()
-            .find(|m| matches!(m.payload, Payload::DbReadReply { .. }))
-        {
-            break m.id;
-        }
-        assert!(run.forward());
-    };
+    let row = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbReadReply { .. }));
     run.fire(Event::Fault(Fault::Delay(row))).unwrap();
     run.run_to_end();
     let w = run.world();

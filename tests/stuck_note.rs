@@ -2,6 +2,7 @@
 //! its ending (review session 11, R8): with the database crashed at the start, a
 //! write-through run ended "The write took the database round trip and then the cache
 //! round trip before the writer heard back", while the writer never heard back.
+mod common;
 use cachescope::sim::{scenarios, Event, Fault, Fixes, NodeId, NodeStatus, Run};
 
 fn waiting(run: &Run) -> Vec<String> {
@@ -60,17 +61,7 @@ fn a_lost_delete_leaves_the_writer_waiting_with_every_node_up() {
     use cachescope::sim::msg::Payload;
     let s = scenarios::find("stale-set-race").unwrap();
     let mut run = Run::new(s, Fixes::parse(s, ["versioned-set"]).unwrap(), s.seed);
-    let del = loop {
-        if let Some(m) = run
-            .world()
-            .net
-            .iter()
-            .find(|m| matches!(m.payload, Payload::Del { .. }))
-        {
-            break m.id;
-        }
-        assert!(run.forward());
-    };
+    let del = common::step_until_sent(&mut run, |p| matches!(p, Payload::Del { .. }));
     run.fire(Event::Fault(Fault::Drop(del))).unwrap();
     run.run_to_end();
     let w = run.world();

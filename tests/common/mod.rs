@@ -75,3 +75,20 @@ pub fn doc_example(id: &str) -> String {
     let start = doc[..at].rfind("```json\n").expect("its block") + "```json\n".len();
     doc[start..start + doc[start..].find("```").unwrap()].to_string()
 }
+
+/// Steps `run` forward until a message whose payload `pick` chooses is in flight, and
+/// names it (for a fault aimed at that message). Panics if the run ends first.
+pub fn step_until_sent(
+    run: &mut Run,
+    pick: impl Fn(&cachescope::sim::msg::Payload) -> bool,
+) -> cachescope::sim::ids::MsgId {
+    loop {
+        if let Some(m) = run.world().net.iter().find(|m| pick(&m.payload)) {
+            return m.id;
+        }
+        assert!(
+            run.forward(),
+            "the run ended before such a message was sent"
+        );
+    }
+}
