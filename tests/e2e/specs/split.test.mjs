@@ -48,7 +48,7 @@ const isChunk = (url) => {
 test('the run file writer loads on the first export, not at startup', async () => {
   await withPage(async (scenarioPage, page) => {
     const chunks = [];
-    page.on('requestfinished', (req) => {
+    page.on('request', (req) => {
       if (isChunk(req.url())) chunks.push(req.url());
     });
     const sp = DrivePage.from(scenarioPage);
@@ -75,7 +75,7 @@ test('the run file writer loads on the first export, not at startup', async () =
 test('the sequence diagram loads on first use, not at startup', async () => {
   await withPage(async (scenarioPage, page) => {
     const chunks = [];
-    page.on('requestfinished', (req) => {
+    page.on('request', (req) => {
       if (isChunk(req.url())) chunks.push(req.url());
     });
     const sp = DrivePage.from(scenarioPage);
@@ -93,7 +93,7 @@ test('the sequence diagram loads on first use, not at startup', async () => {
 test('the sandbox builder loads on the first opening of its panel, not at startup', async () => {
   await withPage(async (scenarioPage, page) => {
     const chunks = [];
-    page.on('requestfinished', (req) => {
+    page.on('request', (req) => {
       if (isChunk(req.url())) chunks.push(req.url());
     });
     const sp = DrivePage.from(scenarioPage);
@@ -110,7 +110,7 @@ test('the sandbox builder loads on the first opening of its panel, not at startu
 test("the explorer's result panel loads with the first result, not at startup", async () => {
   await withPage(async (scenarioPage, page) => {
     const chunks = [];
-    page.on('requestfinished', (req) => {
+    page.on('request', (req) => {
       if (isChunk(req.url())) chunks.push(req.url());
     });
     const sp = DrivePage.from(scenarioPage);
