@@ -155,27 +155,27 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
 fn unsent(requests: u32, p: Pending) -> String {
     let n = |k: u32| u64::from(k);
     let mut kinds = Vec::new();
-    if p.reads > 0 {
-        let who = if p.reads == 1 {
-            "its reader gets"
-        } else {
-            "their readers get"
-        };
-        kinds.push(format!(
-            "{} ({who} no answer)",
-            count(n(p.reads), "read", "reads")
-        ));
-    }
-    if p.writes > 0 {
-        let who = if p.writes == 1 {
-            "its writer gets"
-        } else {
-            "their writers get"
-        };
-        kinds.push(format!(
-            "{} ({who} no answer)",
-            count(n(p.writes), "write", "writes")
-        ));
+    // Reads and writes whose clients wait for an answer that will not come.
+    for (k, one, many, its, their) in [
+        (
+            p.reads,
+            "read",
+            "reads",
+            "its reader gets",
+            "their readers get",
+        ),
+        (
+            p.writes,
+            "write",
+            "writes",
+            "its writer gets",
+            "their writers get",
+        ),
+    ] {
+        if k > 0 {
+            let who = if k == 1 { its } else { their };
+            kinds.push(format!("{} ({who} no answer)", count(n(k), one, many)));
+        }
     }
     let background = requests.saturating_sub(p.requests());
     if background > 0 {
