@@ -4,10 +4,21 @@
 //! Faults: up to `FaultBudget::extra` crashes, pauses, drops, delays or duplicates,
 //! anywhere. The faults the scenario's own story uses (the crash in
 //! `dual-write-crash`, the lost ack in `event-duplicate-reorder`) are allowed anywhere
-//! as often as the story uses them, and are not counted. A restart or a resume undoes
-//! a fault and is never counted. A run may end with faults still possible: they never
-//! keep it going, except a resume: a paused node is not dead, so a run with a paused
-//! node has not ended.
+//! as often as the story uses them, and are not counted toward `extra`.
+//!
+//! A recovery (a restart, a resume, a heal) is free only where nothing in the model
+//! would undo the fault otherwise: a resume and a heal always (nothing else resumes a
+//! paused node or heals a partition), a hand restart of a crashed node only while no
+//! supervisor's restart (`TimerKind::Restart`, in a scenario with `restart_after_ms`)
+//! is pending for it. While one is, the model brings the node back by itself, and a
+//! hand restart, which brings it back sooner, is a fault like any other: charged to
+//! the story's budget if the story itself placed a hand restart of that shape (while
+//! its supervisor's was pending), else to the extra budget (`explore-faults`). The
+//! charge is a function of the world and the faults used, so two states with one
+//! world are charged alike (subsumption's dominance argument, `Model::dominators`).
+//!
+//! A run may end with faults still possible: they never keep it going, except a
+//! resume: a paused node is not dead, so a run with a paused node has not ended.
 use super::independence::Info;
 use super::model::{Model, Property, When};
 use crate::sim::books::Invariant;
@@ -15,90 +26,14 @@ use crate::sim::canon::WordHasher;
 use crate::sim::config::Op;
 use crate::sim::fact::Facts;
 use crate::sim::fault::{Fault, NodeStatus};
-use crate::sim::ids::NodeId;
 use crate::sim::node::Scratch;
 use crate::sim::run::Run;
 use crate::sim::world::{Event, World};
+use charge::{is_free, shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
 
-/// How many faults the search may place beyond the story's own, and of which kinds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FaultBudget {
-    pub extra: u8,
-    /// The kinds (`Fault::name`) the extra faults may be; empty for every kind.
-    pub kinds: &'static [&'static str],
-}
-
-impl FaultBudget {
-    /// No faults but the story's.
-    pub const NONE: FaultBudget = FaultBudget {
-        extra: 0,
-        kinds: &[],
-    };
-
-    /// Up to `extra` faults of any kind.
-    pub fn any(extra: u8) -> FaultBudget {
-        FaultBudget { extra, kinds: &[] }
-    }
-
-    fn allows(&self, fault: Fault) -> bool {
-        self.kinds.is_empty() || self.kinds.contains(&fault.name())
-    }
-}
-
-/// A fault as the story uses it, without the ids that differ between runs: the fault
-/// and its node, or the fault and the kind of message on its connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shape {
-    Node(Kind, NodeId),
-    Message(Kind, NodeId, NodeId, &'static str),
-    Link(Kind, crate::sim::partition::Link),
-}
-
-/// A fault's kind, as `Fault::name` names it, as a number: shapes are compared for
-/// every fault listed in every state, and a number compares at once.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Kind(u8);
-
-fn kind(fault: Fault) -> Kind {
-    Kind(match fault {
-        Fault::Crash(_) => 0,
-        Fault::Restart(_) => 1,
-        Fault::Pause(_) => 2,
-        Fault::Resume(_) => 3,
-        Fault::Drop(_) => 4,
-        Fault::Delay(_) => 5,
-        Fault::Duplicate(_) => 6,
-        Fault::Abort(_) => 7,
-        Fault::Partition(_) | Fault::PartitionLink(_) => 8,
-        Fault::Heal(_) | Fault::HealLink(_) => 9,
-    })
-}
-
-fn shape(world: &World, fault: Fault) -> Option<Shape> {
-    let k = kind(fault);
-    match fault {
-        Fault::Crash(n)
-        | Fault::Restart(n)
-        | Fault::Pause(n)
-        | Fault::Resume(n)
-        | Fault::Abort(n)
-        | Fault::Partition(n)
-        | Fault::Heal(n) => Some(Shape::Node(k, n)),
-        Fault::PartitionLink(l) | Fault::HealLink(l) => Some(Shape::Link(k, l)),
-        Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
-            let m = world.net.iter().find(|m| m.id == id)?;
-            Some(Shape::Message(k, m.from, m.to, m.payload.kind()))
-        }
-    }
-}
-
-fn is_recovery(fault: Fault) -> bool {
-    matches!(
-        fault,
-        Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_) | Fault::HealLink(_)
-    )
-}
+mod charge;
+pub use charge::FaultBudget;
 
 /// A world in the search, with the faults it has used.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -142,7 +77,8 @@ impl WorldModel {
             let (Some(fault), Some(before)) = (record.event.fault(), story_run.state(i)) else {
                 continue;
             };
-            if is_recovery(fault) {
+            // A free recovery is no fault; a hand restart that beat the supervisor's is.
+            if is_free(before, fault) {
                 continue;
             }
             if let Some(s) = shape(before, fault) {
@@ -208,49 +144,6 @@ impl WorldModel {
     pub fn story_faults(&self) -> usize {
         self.story.len()
     }
-
-    /// Which budget `fault` would use in `state`, or `None` if none is left for it.
-    fn charge(&self, state: &Searched, fault: Fault) -> Option<Charge> {
-        if is_recovery(fault) {
-            return Some(Charge::Free);
-        }
-        let s = shape(&state.world, fault)?;
-        if let Some(i) = self.story.iter().position(|(x, _)| *x == s) {
-            if state.story_used[i] < self.story[i].1 {
-                return Some(Charge::Story(i));
-            }
-        }
-        (state.extra_used < self.budget.extra && self.budget.allows(fault)).then_some(Charge::Extra)
-    }
-}
-
-enum Charge {
-    Free,
-    Story(usize),
-    Extra,
-}
-
-/// A world's fingerprint with the faults used folded in.
-fn with_used(world: u64, extra_used: u8, story_used: &[u8]) -> u64 {
-    let mut h = world;
-    for n in std::iter::once(extra_used).chain(story_used.iter().copied()) {
-        h = (h ^ u64::from(n))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(31);
-    }
-    h
-}
-
-/// The world's fingerprint that `with_used` folded the faults used into: each fold
-/// undone, last first (a rotation, and an odd multiplier has an inverse modulo 2^64).
-fn without_used(fingerprint: u64, extra_used: u8, story_used: &[u8]) -> u64 {
-    const INVERSE: u64 = 0xF1DE_83E1_9937_733D;
-    debug_assert_eq!(INVERSE.wrapping_mul(0x9E37_79B9_7F4A_7C15), 1);
-    let mut h = fingerprint;
-    for n in story_used.iter().rev().copied().chain([extra_used]) {
-        h = h.rotate_right(31).wrapping_mul(INVERSE) ^ u64::from(n);
-    }
-    h
 }
 
 /// When each invariant is judged: state invariants at the run's end.

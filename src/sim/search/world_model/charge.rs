@@ -1,0 +1,153 @@
+//! The faults the search places and what each costs: the story's own faults from the
+//! story's budget, others from the extra budget (`FaultBudget`), and recoveries free
+//! where nothing in the model would recover otherwise.
+use super::{Searched, WorldModel};
+use crate::sim::fault::Fault;
+use crate::sim::ids::NodeId;
+use crate::sim::world::{TimerKind, World};
+
+/// How many faults the search may place beyond the story's own, and of which kinds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FaultBudget {
+    pub extra: u8,
+    /// The kinds (`Fault::name`) the extra faults may be; empty for every kind.
+    pub kinds: &'static [&'static str],
+}
+
+impl FaultBudget {
+    /// No faults but the story's.
+    pub const NONE: FaultBudget = FaultBudget {
+        extra: 0,
+        kinds: &[],
+    };
+
+    /// Up to `extra` faults of any kind.
+    pub fn any(extra: u8) -> FaultBudget {
+        FaultBudget { extra, kinds: &[] }
+    }
+
+    fn allows(&self, fault: Fault) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&fault.name())
+    }
+}
+
+/// A fault as the story uses it, without the ids that differ between runs: the fault
+/// and its node, or the fault and the kind of message on its connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shape {
+    Node(Kind, NodeId),
+    Message(Kind, NodeId, NodeId, &'static str),
+    Link(Kind, crate::sim::partition::Link),
+}
+
+/// A fault's kind, as `Fault::name` names it, as a number: shapes are compared for
+/// every fault listed in every state, and a number compares at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Kind(u8);
+
+fn kind(fault: Fault) -> Kind {
+    Kind(match fault {
+        Fault::Crash(_) => 0,
+        Fault::Restart(_) => 1,
+        Fault::Pause(_) => 2,
+        Fault::Resume(_) => 3,
+        Fault::Drop(_) => 4,
+        Fault::Delay(_) => 5,
+        Fault::Duplicate(_) => 6,
+        Fault::Abort(_) => 7,
+        Fault::Partition(_) | Fault::PartitionLink(_) => 8,
+        Fault::Heal(_) | Fault::HealLink(_) => 9,
+    })
+}
+
+pub(super) fn shape(world: &World, fault: Fault) -> Option<Shape> {
+    let k = kind(fault);
+    match fault {
+        Fault::Crash(n)
+        | Fault::Restart(n)
+        | Fault::Pause(n)
+        | Fault::Resume(n)
+        | Fault::Abort(n)
+        | Fault::Partition(n)
+        | Fault::Heal(n) => Some(Shape::Node(k, n)),
+        Fault::PartitionLink(l) | Fault::HealLink(l) => Some(Shape::Link(k, l)),
+        Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
+            let m = world.net.iter().find(|m| m.id == id)?;
+            Some(Shape::Message(k, m.from, m.to, m.payload.kind()))
+        }
+    }
+}
+
+fn is_recovery(fault: Fault) -> bool {
+    matches!(
+        fault,
+        Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_) | Fault::HealLink(_)
+    )
+}
+
+/// Whether something in the model would undo the fault that `fault` recovers from, if
+/// the search did not: a crashed node's supervisor restarts it by its own timer
+/// (`TimerKind::Restart`, `restart_after_ms` after the crash). Nothing in the model
+/// resumes a paused node or heals a partition, so those are never undone otherwise.
+fn undone_otherwise(world: &World, fault: Fault) -> bool {
+    match fault {
+        Fault::Restart(node) => world
+            .timers
+            .iter()
+            .any(|t| t.kind == TimerKind::Restart { node }),
+        _ => false,
+    }
+}
+
+/// Whether `fault`, placed in `world`, is free: a recovery (restart, resume, heal) that
+/// nothing in the model would bring about otherwise. A hand restart while the
+/// supervisor's restart is pending brings the node back sooner than the model would:
+/// a fault like any other.
+pub(super) fn is_free(world: &World, fault: Fault) -> bool {
+    is_recovery(fault) && !undone_otherwise(world, fault)
+}
+
+impl WorldModel {
+    /// Which budget `fault` would use in `state`, or `None` if none is left for it.
+    pub(super) fn charge(&self, state: &Searched, fault: Fault) -> Option<Charge> {
+        if is_free(&state.world, fault) {
+            return Some(Charge::Free);
+        }
+        let s = shape(&state.world, fault)?;
+        if let Some(i) = self.story.iter().position(|(x, _)| *x == s) {
+            if state.story_used[i] < self.story[i].1 {
+                return Some(Charge::Story(i));
+            }
+        }
+        (state.extra_used < self.budget.extra && self.budget.allows(fault)).then_some(Charge::Extra)
+    }
+}
+
+pub(super) enum Charge {
+    Free,
+    Story(usize),
+    Extra,
+}
+
+/// A world's fingerprint with the faults used folded in.
+pub(super) fn with_used(world: u64, extra_used: u8, story_used: &[u8]) -> u64 {
+    let mut h = world;
+    for n in std::iter::once(extra_used).chain(story_used.iter().copied()) {
+        h = (h ^ u64::from(n))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(31);
+    }
+    h
+}
+
+/// The world's fingerprint that `with_used` folded the faults used into: each fold
+/// undone, last first (a rotation, and an odd multiplier has an inverse modulo 2^64).
+pub(super) fn without_used(fingerprint: u64, extra_used: u8, story_used: &[u8]) -> u64 {
+    const INVERSE: u64 = 0xF1DE_83E1_9937_733D;
+    debug_assert_eq!(INVERSE.wrapping_mul(0x9E37_79B9_7F4A_7C15), 1);
+    let mut h = fingerprint;
+    for n in story_used.iter().rev().copied().chain([extra_used]) {
+        h = h.rotate_right(31).wrapping_mul(INVERSE) ^ u64::from(n);
+    }
+    h
+}
