@@ -77,12 +77,12 @@ fn a_states_dominators_are_its_world_with_fewer_faults_used() {
     assert!(out.is_empty(), "nothing used, nothing dominates");
 
     state.extra_used = 1;
-    state.story_used = vec![1, 0];
+    state.story_used = vec![1, 0].into();
     model.dominators(&state, model.fingerprint(&state), &mut out);
     let with = |extra: u8, story: &[u8]| {
         let mut s = state.clone();
         s.extra_used = extra;
-        s.story_used = story.to_vec();
+        s.story_used = story.to_vec().into();
         model.fingerprint(&s)
     };
     let mut expected = vec![with(0, &[0, 0]), with(1, &[0, 0]), with(0, &[1, 0])];

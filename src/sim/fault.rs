@@ -218,48 +218,62 @@ impl World {
     /// flight. Clients are not crashed: they stand for users.
     pub fn faults(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        for node in self.nodes().into_iter().filter(|n| !n.is_client()) {
-            match self.status_of(node) {
-                NodeStatus::Up => out.extend([Fault::Crash(node), Fault::Pause(node)]),
-                NodeStatus::Down => out.push(Fault::Restart(node)),
-                NodeStatus::Paused => out.push(Fault::Resume(node)),
-                NodeStatus::Partitioned => out.push(Fault::Heal(node)),
+        self.faults_into(&self.nodes(), true, &mut out);
+        out
+    }
+
+    /// `faults`, appended to `out` (which keeps what it had): for a caller that lists
+    /// them in many states of one run (a search), with `nodes` being this world's
+    /// `nodes()` (fixed for a run, so computed once), and with `messages` false
+    /// leaving out the faults on messages (the list is otherwise the same, in the same
+    /// order). Allocates nothing once `out` has grown.
+    pub fn faults_into(&self, nodes: &[NodeId], messages: bool, out: &mut Vec<Event>) {
+        let mut push = |f: Fault| out.push(Event::Fault(f));
+        for &node in nodes.iter().filter(|n| !n.is_client()) {
+            let status = self.status_of(node);
+            match status {
+                NodeStatus::Up => {
+                    push(Fault::Crash(node));
+                    push(Fault::Pause(node));
+                }
+                NodeStatus::Down => push(Fault::Restart(node)),
+                NodeStatus::Paused => push(Fault::Resume(node)),
+                NodeStatus::Partitioned => push(Fault::Heal(node)),
             }
             // A log reader or a second region's node cut off from every other. Kept in
             // its place in the list: a run code numbers a choice by its place, so links
             // made before the link partitions came open at the same moment
             // (tests/legacy/session5).
-            if self.status_of(node) == NodeStatus::Up && super::partition::isolatable(self, node) {
-                out.push(Fault::Partition(node));
+            if status == NodeStatus::Up && super::partition::isolatable(self, node) {
+                push(Fault::Partition(node));
             }
         }
-        for m in &self.net {
+        for m in self.net.iter().filter(|_| messages) {
             // A replication stream runs over TCP: a change is not lost or doubled on
             // its own, only delayed (or lost with its node).
             if matches!(
                 m.payload,
                 Payload::Change { .. } | Payload::Replicate { .. }
             ) {
-                out.push(Fault::Delay(m.id));
+                push(Fault::Delay(m.id));
                 continue;
             }
-            out.extend([
-                Fault::Drop(m.id),
-                Fault::Delay(m.id),
-                Fault::Duplicate(m.id),
-            ]);
+            push(Fault::Drop(m.id));
+            push(Fault::Delay(m.id));
+            push(Fault::Duplicate(m.id));
         }
         // A transaction can be aborted while it is open (and its database is up): the
         // first primary's, then each other's (a second shard's came later, so after).
         for (id, db) in self.nodes.dbs() {
             if self.is_up(id) {
-                out.extend(db.txns.iter().map(|t| Fault::Abort(t.client)));
+                for t in &db.txns {
+                    push(Fault::Abort(t.client));
+                }
             }
         }
         // The links a learner can cut or heal come last, for the same reason: they came
         // after the run codes of session 5.
-        out.extend(super::partition::offered(self));
-        out.into_iter().map(Event::Fault).collect()
+        super::partition::offered_into(self, push);
     }
 }
 

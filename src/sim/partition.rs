@@ -54,17 +54,23 @@ pub fn is_cut(w: &World, from: NodeId, to: NodeId) -> bool {
 }
 
 /// The log readers and the log each tails: a replica its primary's, an invalidator
-/// its source's.
-fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
-    let mut out = Vec::new();
+/// its source's, each given to `each` (the search lists them in every state: no list
+/// is built).
+fn each_stream(w: &World, mut each: impl FnMut(NodeId, NodeId)) {
     for (id, r) in w.nodes.replicas() {
         if id != NodeId::REPLICA || w.config.replica.is_some() {
-            out.push((id, r.primary));
+            each(id, r.primary);
         }
     }
     for (id, i) in w.nodes.invalidators() {
-        out.push((id, i.settings.source));
+        each(id, i.settings.source);
     }
+}
+
+/// The log readers and the log each tails, as a list.
+fn streams(w: &World) -> Vec<(NodeId, NodeId)> {
+    let mut out = Vec::new();
+    each_stream(w, |r, s| out.push((r, s)));
     out
 }
 
@@ -77,25 +83,19 @@ pub(crate) fn isolatable(w: &World, node: NodeId) -> bool {
 
 /// The links a learner can cut now, or heal: each log reader's stream, and the link
 /// between the regions when the topology has a second one. Only these, so a scenario
-/// without them offers the faults it always did.
-pub(crate) fn offered(w: &World) -> Vec<Fault> {
-    let mut links: Vec<Link> = streams(w)
-        .into_iter()
-        .map(|(r, s)| Link::between(r, s))
-        .collect();
-    if w.config.topology.iter().any(|n| n.region == Some(2)) {
-        links.push(Link::Regions);
-    }
-    links
-        .into_iter()
-        .map(|l| {
-            if w.cuts.contains(&l) {
-                Fault::HealLink(l)
-            } else {
-                Fault::PartitionLink(l)
-            }
+/// without them offers the faults it always did. Each is given to `push`, in order.
+pub(crate) fn offered_into(w: &World, mut push: impl FnMut(Fault)) {
+    let mut offer = |l: Link| {
+        push(if w.cuts.contains(&l) {
+            Fault::HealLink(l)
+        } else {
+            Fault::PartitionLink(l)
         })
-        .collect()
+    };
+    each_stream(w, |r, s| offer(Link::between(r, s)));
+    if w.config.topology.iter().any(|n| n.region == Some(2)) {
+        offer(Link::Regions);
+    }
 }
 
 /// The network cuts `link`.

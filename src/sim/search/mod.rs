@@ -22,6 +22,7 @@ mod model;
 pub mod msg;
 mod race;
 mod sleep;
+mod uses;
 mod visited;
 mod world_model;
 
@@ -30,5 +31,6 @@ pub use deep::Deep;
 pub use model::{Model, Property, When};
 pub use race::{teaches, STALE_SET};
 pub use sleep::check_independence;
+pub use uses::Uses;
 pub use visited::Visited;
 pub use world_model::{FaultBudget, Searched, WorldModel};

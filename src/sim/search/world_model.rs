@@ -21,6 +21,7 @@
 //! resume: a paused node is not dead, so a run with a paused node has not ended.
 use super::independence::Info;
 use super::model::{Model, Property, When};
+use super::uses::Uses;
 use crate::sim::books::Invariant;
 use crate::sim::canon::WordHasher;
 use crate::sim::config::Op;
@@ -41,8 +42,8 @@ pub struct Searched {
     pub world: World,
     /// Faults placed beyond the story's.
     pub extra_used: u8,
-    /// Per story fault, how many times it was used.
-    pub story_used: Vec<u8>,
+    /// Per story fault, how many times it was used (inline: no allocation per copy).
+    pub story_used: Uses,
 }
 
 pub struct WorldModel {
@@ -53,6 +54,8 @@ pub struct WorldModel {
     spare: RefCell<(Scratch, Facts)>,
     /// The enabled list's scratch (`World::enabled_into`), kept between states.
     keyed: RefCell<Vec<u128>>,
+    /// The run's nodes (`World::nodes`: fixed for a run), for listing faults.
+    nodes: Vec<NodeId>,
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
@@ -109,6 +112,7 @@ impl WorldModel {
                 && c.requests.iter().any(|r| r.op != Op::Read)
         });
         WorldModel {
+            nodes: start.nodes(),
             slow_hops,
             ryw,
             start,
@@ -212,7 +216,7 @@ impl Model for WorldModel {
         Searched {
             world: self.start.clone(),
             extra_used: 0,
-            story_used: vec![0; self.story.len()],
+            story_used: Uses::zeros(self.story.len()),
         }
     }
 
@@ -231,7 +235,7 @@ impl Model for WorldModel {
             && self
                 .story
                 .iter()
-                .zip(&state.story_used)
+                .zip(state.story_used.iter())
                 .all(|((_, allowed), used)| used >= allowed);
         if spent && state.world.status.is_empty() {
             return end;
@@ -243,19 +247,20 @@ impl Model for WorldModel {
             || self
                 .story
                 .iter()
-                .zip(&state.story_used)
+                .zip(state.story_used.iter())
                 .any(|((s, allowed), used)| matches!(s, Shape::Message(..)) && used < allowed);
-        for e in state.world.faults() {
-            if let Some(fault) = e.fault() {
-                let on_message = matches!(
-                    fault,
-                    Fault::Drop(_) | Fault::Delay(_) | Fault::Duplicate(_)
-                );
-                if (messages_free || !on_message) && self.charge(state, fault).is_some() {
-                    out.push(e);
-                }
+        // Listed after the enabled events, then the ones no budget pays for taken out.
+        let listed = out.len();
+        state.world.faults_into(&self.nodes, messages_free, out);
+        let mut kept = listed;
+        for i in listed..out.len() {
+            let e = out[i];
+            if e.fault().is_some_and(|f| self.charge(state, f).is_some()) {
+                out[kept] = e;
+                kept += 1;
             }
         }
+        out.truncate(kept);
         end
     }
 
@@ -296,17 +301,18 @@ impl Model for WorldModel {
         let world = without_used(fingerprint, state.extra_used, &state.story_used);
         debug_assert_eq!(world, self.world_fingerprint(state));
         // Every vector of uses at or below this state's, as a number in mixed radix
-        // (digit j from 0 to its use), but the last, which is this state's own.
-        let bounds: Vec<usize> = std::iter::once(state.extra_used)
-            .chain(state.story_used.iter().copied())
-            .map(|n| usize::from(n) + 1)
-            .collect();
-        let count: usize = bounds.iter().product();
-        let mut used = vec![0u8; bounds.len()];
+        // (digit j from 0 to its use), but the last, which is this state's own. The
+        // digits are kept inline (no allocation per state).
+        let mut bounds = Uses::zeros(1 + state.story_used.len());
+        bounds[0] = state.extra_used;
+        bounds[1..].copy_from_slice(&state.story_used);
+        let count: usize = bounds.iter().map(|n| usize::from(*n) + 1).product();
+        let mut used = Uses::zeros(bounds.len());
         for mut code in 0..count - 1 {
-            for (digit, bound) in used.iter_mut().zip(&bounds) {
-                *digit = (code % bound) as u8;
-                code /= bound;
+            for (digit, bound) in used.iter_mut().zip(bounds.iter()) {
+                let radix = usize::from(*bound) + 1;
+                *digit = (code % radix) as u8;
+                code /= radix;
             }
             out.push(with_used(world, used[0], &used[1..]));
         }

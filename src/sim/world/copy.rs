@@ -4,6 +4,14 @@ use super::super::fact::Facts;
 use super::super::node::Scratch;
 use super::World;
 
+/// A copy of `v` with room for a few more: a step sends a message or sets a timer,
+/// and an exact copy would grow (reallocate) at once.
+fn roomy<T: Copy>(v: &[T]) -> Vec<T> {
+    let mut copy = Vec::with_capacity(v.len() + 4);
+    copy.extend_from_slice(v);
+    copy
+}
+
 /// A copy of the state. `clone_from` copies into a world's own buffers (the network,
 /// the timers, the node table, the step's scratch), so a loop that restarts from one
 /// state again and again (a benchmark, a search) allocates for them once. The buffers
@@ -15,8 +23,8 @@ impl Clone for World {
             now_ms: self.now_ms,
             clients: self.clients.clone(),
             nodes: self.nodes.clone(),
-            net: self.net.clone(),
-            timers: self.timers.clone(),
+            net: roomy(&self.net),
+            timers: roomy(&self.timers),
             next_msg: self.next_msg,
             next_flow: self.next_flow,
             next_timer: self.next_timer,
