@@ -28,7 +28,7 @@ fn service_down(model: &WorldModel) -> Searched {
         .next(&model.init(), Event::Fault(Fault::Crash(NodeId::SERVICE)))
         .expect("the story's crash is allowed anywhere");
     assert_eq!(
-        (crashed.extra_used, crashed.story_used.clone()),
+        (crashed.extra_used, crashed.story_used.to_vec()),
         (0, vec![1, 0]),
         "the story's crash of the service, from its own budget"
     );
@@ -68,7 +68,7 @@ fn a_hand_restart_before_the_supervisors_is_not_free() {
     let down = service_down(&one);
     assert!(listed(&one, &down).contains(&RESTART_SERVICE));
     let up = one.next(&down, RESTART_SERVICE).expect("placed as a fault");
-    assert_eq!((up.extra_used, up.story_used), (1, vec![1, 0]));
+    assert_eq!((up.extra_used, up.story_used.to_vec()), (1, vec![1, 0]));
     assert!(
         !up.world
             .timers
@@ -125,7 +125,7 @@ fn the_supervisors_restart_comes_by_its_timer() {
         .expect("pending")
         .id;
     let up = one.next(&down, Event::Fire(timer)).expect("it fires");
-    assert_eq!((up.extra_used, up.story_used.clone()), (0, vec![1, 0]));
+    assert_eq!((up.extra_used, up.story_used.to_vec()), (0, vec![1, 0]));
     assert!(!listed(&one, &up).contains(&RESTART_SERVICE), "it is up");
     let again = one
         .next(&up, Event::Fault(Fault::Crash(NodeId::SERVICE)))
