@@ -28,7 +28,13 @@ fn main() {
         .iter()
         .map(|(name, text)| file::from_json(text).unwrap_or_else(|e| panic!("{name}: {e}")))
         .collect();
-    let files = read.iter().enumerate().map(|(i, f)| scenario(f, i, &env));
+    let mut conds = bake::Conds::default();
+    let files = read
+        .iter()
+        .enumerate()
+        .map(|(i, f)| scenario(f, i, &env, &mut conds))
+        .collect::<Vec<_>>();
+    let conds = conds.statics();
     let words = read.iter().map(|f| words(f, &env));
     let stories = read.iter().map(|f| lines(&f.story, &env));
     let names = FILES
@@ -37,6 +43,8 @@ fn main() {
         .collect::<Vec<_>>()
         .join(", ");
     let code = unmacro(quote! {
+        #conds
+
         pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
             alloc::vec![#(#files),*]
         }
@@ -67,7 +75,7 @@ fn main() {
 /// title as string literals, and its other words left empty: they are the `i`-th of
 /// `WORDS` and `STORIES` (`Scenario::catalog`). Destructures the file whole, so a field
 /// added later fails to compile here until it is baked too.
-fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv) -> TokenStream {
+fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv, conds: &mut bake::Conds) -> TokenStream {
     let ScenarioFile {
         format: _,
         version: _,
@@ -104,8 +112,8 @@ fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv) -> TokenStream {
             crate::sim::scenario::FixInfo { id: #id, title: #title, what: "", cost: "", changes: #changes }
         }
     });
-    let script = bake::script_data(script, env);
-    let endings = bake::endings_data(endings, env);
+    let script = bake::script_data(script, env, conds);
+    let endings = bake::endings_data(endings, env, conds);
     let i = i.bake(env);
     quote! {
         &*alloc::boxed::Box::leak(alloc::boxed::Box::new(crate::sim::scenario::Scenario {

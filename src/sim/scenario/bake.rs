@@ -7,6 +7,45 @@
 //! added later fails to compile here until it is baked too.
 use super::rules::{Cond, Ending, MessageCond, Rule};
 use databake::{quote, Bake, CrateEnv, TokenStream};
+use std::collections::HashMap;
+
+/// The catalog's conditions, each written once: a script's or an ending's condition
+/// is a reference to a module-level `static` (`K0`, `K1`, …), shared by every place
+/// that states the same condition. Endings repeat conditions by design (an ending's
+/// "otherwise" is `not` of the one before it, and a story ending restates what its
+/// story needs), and 690 of the catalog's 1,108 condition nodes were such repeats.
+#[derive(Default)]
+pub struct Conds {
+    index: HashMap<String, usize>,
+    items: Vec<TokenStream>,
+}
+
+impl Conds {
+    /// A reference to `c`'s `static`, written the first time it is seen.
+    fn intern(&mut self, c: &Cond, env: &CrateEnv) -> TokenStream {
+        let code = cond_data(c, env, self);
+        let next = self.items.len();
+        let i = *self.index.entry(code.to_string()).or_insert(next);
+        if i == next {
+            self.items.push(code);
+        }
+        let name = name(i);
+        quote! { &#name }
+    }
+
+    /// Every condition's `static`, for the module's top level.
+    pub fn statics(&self) -> TokenStream {
+        let items = self.items.iter().enumerate().map(|(i, code)| {
+            let name = name(i);
+            quote! { static #name: crate::sim::scenarios::data::C = #code; }
+        });
+        quote! { #(#items)* }
+    }
+}
+
+fn name(i: usize) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(&format!("K{i}"), proc_macro2::Span::call_site())
+}
 
 /// A `Config` is written as the default with the fields that differ set, so a field
 /// added later with its default needs no new `catalog.rs`.
@@ -114,11 +153,14 @@ impl Bake for crate::sim::config::Config {
 
 /// A condition as the catalog's static data (`scenarios::data::C`): its text as string
 /// literals, its lists as slices.
-pub fn cond_data(c: &Cond, env: &CrateEnv) -> TokenStream {
-    let list = |cs: &Vec<Cond>| {
-        let cs = cs.iter().map(|c| cond_data(c, env));
+fn cond_data(c: &Cond, env: &CrateEnv, conds: &mut Conds) -> TokenStream {
+    fn list(cs: &[Cond], env: &CrateEnv, conds: &mut Conds) -> TokenStream {
+        let cs = cs
+            .iter()
+            .map(|c| cond_data(c, env, conds))
+            .collect::<Vec<_>>();
         quote! { &[#(#cs),*] }
-    };
+    }
     let d = quote! { crate::sim::scenarios::data::C };
     match c {
         Cond::Fix(id) => {
@@ -185,15 +227,15 @@ pub fn cond_data(c: &Cond, env: &CrateEnv) -> TokenStream {
             quote! { #d::NextAtLeastMs(#ms) }
         }
         Cond::Not(c) => {
-            let c = cond_data(c, env);
-            quote! { #d::Not(&#c) }
+            let c = conds.intern(c, env);
+            quote! { #d::Not(#c) }
         }
         Cond::All(cs) => {
-            let cs = list(cs);
+            let cs = list(cs, env, conds);
             quote! { #d::All(#cs) }
         }
         Cond::Any(cs) => {
-            let cs = list(cs);
+            let cs = list(cs, env, conds);
             quote! { #d::Any(#cs) }
         }
         Cond::Happened(f) => {
@@ -236,12 +278,18 @@ pub fn cond_data(c: &Cond, env: &CrateEnv) -> TokenStream {
 
 /// A script as the catalog's static data: the expression that makes its `&'static
 /// [Rule]` at start from a `static` list (`scenarios::data::script`).
-pub fn script_data(rules: &[Rule], env: &CrateEnv) -> TokenStream {
-    let rules = rules.iter().map(|Rule { when, then }| {
-        let when = when.iter().map(|c| cond_data(c, env));
-        let then = then.bake(env);
-        quote! { crate::sim::scenarios::data::R { when: &[#(#when),*], then: #then } }
-    });
+pub fn script_data(rules: &[Rule], env: &CrateEnv, conds: &mut Conds) -> TokenStream {
+    let rules = rules
+        .iter()
+        .map(|Rule { when, then }| {
+            let when = when
+                .iter()
+                .map(|c| conds.intern(c, env))
+                .collect::<Vec<_>>();
+            let then = then.bake(env);
+            quote! { crate::sim::scenarios::data::R { when: &[#(#when),*], then: #then } }
+        })
+        .collect::<Vec<_>>();
     quote! {{
         static RULES: &[crate::sim::scenarios::data::R] = &[#(#rules),*];
         crate::sim::scenarios::data::script(RULES)
@@ -250,11 +298,17 @@ pub fn script_data(rules: &[Rule], env: &CrateEnv) -> TokenStream {
 
 /// The endings' conditions as the catalog's static data (`scenarios::data::endings`);
 /// their texts are the catalog's words (`scenarios::Words::endings`), apart.
-pub fn endings_data(endings: &[Ending], env: &CrateEnv) -> TokenStream {
-    let endings = endings.iter().map(|Ending { when, text: _ }| {
-        let when = when.iter().map(|c| cond_data(c, env));
-        quote! { crate::sim::scenarios::data::E { when: &[#(#when),*] } }
-    });
+pub fn endings_data(endings: &[Ending], env: &CrateEnv, conds: &mut Conds) -> TokenStream {
+    let endings = endings
+        .iter()
+        .map(|Ending { when, text: _ }| {
+            let when = when
+                .iter()
+                .map(|c| conds.intern(c, env))
+                .collect::<Vec<_>>();
+            quote! { crate::sim::scenarios::data::E { when: &[#(#when),*] } }
+        })
+        .collect::<Vec<_>>();
     quote! {{
         static ENDINGS: &[crate::sim::scenarios::data::E] = &[#(#endings),*];
         crate::sim::scenarios::data::endings(ENDINGS)

@@ -5,6 +5,1017 @@
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
+static K0: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Compare(
+            "db-reads",
+            crate::sim::scenario::rules::Op::Other,
+            "1",
+        ),
+        crate::sim::scenarios::data::C::Compare(
+            "cache-hits",
+            crate::sim::scenario::rules::Op::Equal,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+    ],
+);
+static K1: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K0);
+static K2: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::CacheMatchesDb,
+    ),
+);
+static K3: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Not(&K2),
+        crate::sim::scenarios::data::C::AckedAny(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+    ],
+);
+static K4: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K3);
+static K5: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K6: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K7: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Uncached(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K8: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K7);
+static K9: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K10: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Compare(
+            "queue",
+            crate::sim::scenario::rules::Op::Other,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::NoLostWrite,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Compare(
+            "db-writes",
+            crate::sim::scenario::rules::Op::AtLeast,
+            "writes-acked",
+        ),
+    ],
+);
+static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K11);
+static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Not(&K13),
+    ],
+);
+static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K14);
+static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Not(&K18),
+    ],
+);
+static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K19);
+static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Not(&K18),
+        crate::sim::scenarios::data::C::Not(&K21),
+    ],
+);
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-unpublished",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
+);
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "lease",
+);
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-set",
+);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
+);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Not(&K32),
+        crate::sim::scenarios::data::C::Not(&K34),
+    ],
+);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Stale(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("lease"),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("versioned-set"),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("delayed-double-delete"),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K51);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K31);
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::CacheMatchesDb,
+    ),
+);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "update-then-delete",
+);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "update-then-delete",
+);
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K53);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K55);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-write",
+);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("versioned-write"),
+        crate::sim::scenarios::data::C::Holds(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "writes-acked",
+    crate::sim::scenario::rules::Op::Equal,
+    "2",
+);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::All(
+            &[
+                crate::sim::scenarios::data::C::Fix("versioned-write"),
+                crate::sim::scenarios::data::C::Holds(
+                    crate::sim::scenario::rules::InvariantName(
+                        crate::sim::books::Invariant::CacheMatchesDb,
+                    ),
+                ),
+                crate::sim::scenarios::data::C::Happened(
+                    &crate::sim::scenario::rules::Fact {
+                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+                        key: crate::sim::scenario::rules::KeyName(
+                            crate::sim::ids::Key(1u16),
+                        ),
+                    },
+                ),
+            ],
+        ),
+        crate::sim::scenarios::data::C::All(
+            &[
+                crate::sim::scenarios::data::C::Not(&K61),
+                crate::sim::scenarios::data::C::Broken(
+                    crate::sim::scenario::rules::InvariantName(
+                        crate::sim::books::Invariant::CacheMatchesDb,
+                    ),
+                ),
+                crate::sim::scenarios::data::C::Happened(
+                    &crate::sim::scenario::rules::Fact {
+                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+                        key: crate::sim::scenario::rules::KeyName(
+                            crate::sim::ids::Key(1u16),
+                        ),
+                    },
+                ),
+                crate::sim::scenarios::data::C::Compare(
+                    "writes-acked",
+                    crate::sim::scenario::rules::Op::Equal,
+                    "2",
+                ),
+            ],
+        ),
+        crate::sim::scenarios::data::C::All(
+            &[
+                crate::sim::scenarios::data::C::Not(&K61),
+                crate::sim::scenarios::data::C::Not(&K64),
+                crate::sim::scenarios::data::C::Holds(
+                    crate::sim::scenario::rules::InvariantName(
+                        crate::sim::books::Invariant::CacheMatchesDb,
+                    ),
+                ),
+                crate::sim::scenarios::data::C::Compare(
+                    "writes-acked",
+                    crate::sim::scenario::rules::Op::Equal,
+                    "2",
+                ),
+            ],
+        ),
+    ],
+);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+    &crate::sim::scenario::rules::KeyVersion {
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        version: 3u32,
+    },
+);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+    &crate::sim::scenario::rules::KeyVersion {
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        version: 1u32,
+    },
+);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "durable-queue",
+);
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+    &crate::sim::scenario::rules::ClientKey {
+        client: crate::sim::scenario::rules::NodeName(
+            crate::sim::ids::NodeId::Reader(1u8),
+        ),
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
+);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::AckedAny(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::HasCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+        ),
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::NoLostWrite,
+            ),
+        ),
+        crate::sim::scenarios::data::C::NoFix("durable-queue"),
+    ],
+);
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K77);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "durable-queue",
+);
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::AckedAny(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::HasCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+        ),
+        crate::sim::scenarios::data::C::Holds(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::NoLostWrite,
+            ),
+        ),
+        crate::sim::scenarios::data::C::DbHasAcked(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::Fix("durable-queue"),
+    ],
+);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "jitter",
+);
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::Equal,
+    "keys",
+);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K87);
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "mutex",
+);
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "1",
+);
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("mutex"),
+        crate::sim::scenarios::data::C::Compare(
+            "db-reads",
+            crate::sim::scenario::rules::Op::Equal,
+            "1",
+        ),
+    ],
+);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "single-flight",
+);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("single-flight"),
+        crate::sim::scenarios::data::C::Compare(
+            "db-reads",
+            crate::sim::scenario::rules::Op::Equal,
+            "1",
+        ),
+    ],
+);
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("lease"),
+        crate::sim::scenarios::data::C::Compare(
+            "db-reads",
+            crate::sim::scenario::rules::Op::Equal,
+            "1",
+        ),
+    ],
+);
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "early-expiration",
+);
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "cache-misses",
+);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFixes,
+        crate::sim::scenarios::data::C::Compare(
+            "db-reads",
+            crate::sim::scenario::rules::Op::Equal,
+            "cache-misses",
+        ),
+    ],
+);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Not(&K2),
+        crate::sim::scenarios::data::C::AckedAny(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::EventHandled(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+    ],
+);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K109);
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
+);
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+    &crate::sim::scenario::rules::MetricCond {
+        name: crate::sim::scenario::rules::MetricName(
+            crate::sim::books::Metric::EventsPublished,
+        ),
+        at_least: None,
+        at_most: Some(0u64),
+    },
+);
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+    30u64,
+);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "durable-bus",
+);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
+);
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EventWaited,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("durable-bus"),
+        crate::sim::scenarios::data::C::HasCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
+        ),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::EventWaited,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+        crate::sim::scenarios::data::C::EventHandled(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+        ),
+        crate::sim::scenarios::data::C::Holds(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+    ],
+);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "durable-bus",
+);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-dropped",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFix("durable-bus"),
+        crate::sim::scenarios::data::C::Compare(
+            "events-dropped",
+            crate::sim::scenario::rules::Op::More,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+    ],
+);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K121);
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+    &crate::sim::scenario::rules::MetricCond {
+        name: crate::sim::scenario::rules::MetricName(
+            crate::sim::books::Metric::EventsDelivered,
+        ),
+        at_least: None,
+        at_most: Some(2u64),
+    },
+);
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "ack",
+    None,
+    Some(2u32),
+);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-delivered",
+    crate::sim::scenario::rules::Op::AtMost,
+    "events-published",
+);
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-events",
+);
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("versioned-events"),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K129);
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "idempotent-consumer",
+);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
+        crate::sim::scenarios::data::C::Happened(
+            &crate::sim::scenario::rules::Fact {
+                fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "retry-dlq",
+);
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "dlq",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("retry-dlq"),
+        crate::sim::scenarios::data::C::Compare(
+            "dlq",
+            crate::sim::scenario::rules::Op::More,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::Holds(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+    ],
+);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "retry-dlq",
+);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[
+        crate::sim::scenarios::data::C::Stale(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+        ),
+        crate::sim::scenarios::data::C::Stale(
+            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
+        ),
+    ],
+);
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFix("retry-dlq"),
+        crate::sim::scenarios::data::C::Retrying,
+        crate::sim::scenarios::data::C::Any(
+            &[
+                crate::sim::scenarios::data::C::Stale(
+                    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+                ),
+                crate::sim::scenarios::data::C::Stale(
+                    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
+                ),
+            ],
+        ),
+    ],
+);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "db-write-reply",
+    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
+    None,
+);
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
+);
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "publish-ack",
+    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
+    None,
+);
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+    &crate::sim::scenario::rules::MetricCond {
+        name: crate::sim::scenario::rules::MetricName(
+            crate::sim::books::Metric::EventsPublished,
+        ),
+        at_least: Some(1u64),
+        at_most: Some(1u64),
+    },
+);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "outbox",
+);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-rows",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-unpublished",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
+);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-published",
+    crate::sim::scenario::rules::Op::More,
+    "outbox-rows",
+);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("outbox"),
+        crate::sim::scenarios::data::C::Compare(
+            "outbox-rows",
+            crate::sim::scenario::rules::Op::More,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::Compare(
+            "outbox-unpublished",
+            crate::sim::scenario::rules::Op::Equal,
+            "0",
+        ),
+        crate::sim::scenarios::data::C::HasCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
+        ),
+        crate::sim::scenarios::data::C::Holds(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::CacheMatchesDb,
+            ),
+        ),
+    ],
+);
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::Fix("outbox"),
+        crate::sim::scenarios::data::C::Compare(
+            "outbox-unpublished",
+            crate::sim::scenario::rules::Op::More,
+            "0",
+        ),
+    ],
+);
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "outbox",
+);
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFix("outbox"),
+        crate::sim::scenarios::data::C::HasCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
+        ),
+        crate::sim::scenarios::data::C::Broken(
+            crate::sim::scenario::rules::InvariantName(
+                crate::sim::books::Invariant::NoLostEvent,
+            ),
+        ),
+    ],
+);
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "lease",
+);
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "fill-from-primary",
+);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "after-commit-hook",
+);
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "after-commit-hook",
+);
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "commit",
+    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
+    None,
+);
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "transaction-aware-cache",
+);
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "writes-acked",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFix("transaction-aware-cache"),
+        crate::sim::scenarios::data::C::Compare(
+            "writes-acked",
+            crate::sim::scenario::rules::Op::Equal,
+            "0",
+        ),
+    ],
+);
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K173);
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "transaction-aware-cache",
+);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+);
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "invalidate-on-insert",
+);
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "invalidate-on-insert",
+);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "short-negative-ttl",
+);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "change",
+    Some(
+        crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+    ),
+    None,
+);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+);
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+);
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::ReadYourWrites,
+    ),
+);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "remote-marker",
+);
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::ReadYourWrites,
+    ),
+);
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "remote-marker",
+);
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFixes,
+        crate::sim::scenarios::data::C::AnsweredStale(
+            &crate::sim::scenario::rules::ClientKey {
+                client: crate::sim::scenario::rules::NodeName(
+                    crate::sim::ids::NodeId::Reader(1u8),
+                ),
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+    ],
+);
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "client-tracking",
+);
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+    &crate::sim::scenario::rules::MetricCond {
+        name: crate::sim::scenario::rules::MetricName(
+            crate::sim::books::Metric::DbReads,
+        ),
+        at_least: Some(2u64),
+        at_most: None,
+    },
+);
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "short-near-ttl",
+);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
+);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[
+        crate::sim::scenarios::data::C::NoFixes,
+        crate::sim::scenarios::data::C::AnsweredStale(
+            &crate::sim::scenario::rules::ClientKey {
+                client: crate::sim::scenario::rules::NodeName(
+                    crate::sim::ids::NodeId::Reader(1u8),
+                ),
+                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+            },
+        ),
+        crate::sim::scenarios::data::C::NeverCrashed(
+            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
+        ),
+        crate::sim::scenarios::data::C::NeverCrashed(
+            crate::sim::scenario::rules::NodeName(
+                crate::sim::ids::NodeId::Invalidator(1u8),
+            ),
+        ),
+    ],
+);
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K196);
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "invalidate-origin-first",
+);
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "double-purge",
+);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -63,52 +1074,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Compare(
-                                            "db-reads",
-                                            crate::sim::scenario::rules::Op::Other,
-                                            "1",
-                                        ),
-                                        crate::sim::scenarios::data::C::Compare(
-                                            "cache-hits",
-                                            crate::sim::scenario::rules::Op::Equal,
-                                            "0",
-                                        ),
-                                        crate::sim::scenarios::data::C::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K0],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Other,
-                                                "1",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "cache-hits",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K1],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -185,102 +1154,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K4],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Uncached(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K8, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Uncached(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K7, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -359,100 +1245,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K4],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K9, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K10, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -561,52 +1366,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Compare(
-                                            "queue",
-                                            crate::sim::scenario::rules::Op::Other,
-                                            "0",
-                                        ),
-                                        crate::sim::scenarios::data::C::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::NoLostWrite,
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Compare(
-                                            "db-writes",
-                                            crate::sim::scenario::rules::Op::AtLeast,
-                                            "writes-acked",
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K11],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "queue",
-                                                crate::sim::scenario::rules::Op::Other,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-writes",
-                                                crate::sim::scenario::rules::Op::AtLeast,
-                                                "writes-acked",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K12],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -689,137 +1452,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Not(
-                                            &crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K14],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Happened(
-                                                    &crate::sim::scenario::rules::Fact {
-                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                        key: crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(1u16),
-                                                        ),
-                                                    },
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K15],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Happened(
-                                                    &crate::sim::scenario::rules::Fact {
-                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                        key: crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(1u16),
-                                                        ),
-                                                    },
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "stale-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K15, &K16],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Happened(
-                                                    &crate::sim::scenario::rules::Fact {
-                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                        key: crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(1u16),
-                                                        ),
-                                                    },
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "stale-reads",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K15, &K17],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Happened(
-                                                    &crate::sim::scenario::rules::Fact {
-                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                        key: crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(1u16),
-                                                        ),
-                                                    },
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K15],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -913,124 +1558,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Not(
-                                            &crate::sim::scenarios::data::C::EventHandled(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K19],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K20],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Uncached(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K20, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Uncached(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K20, &K7],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K20],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1157,66 +1697,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Broken(
-                                            crate::sim::scenario::rules::InvariantName(
-                                                crate::sim::books::Invariant::CacheMatchesDb,
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Not(
-                                            &crate::sim::scenarios::data::C::EventHandled(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Not(
-                                            &crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(2u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K22],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::EventHandled(
-                                                    crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Happened(
-                                                    &crate::sim::scenario::rules::Fact {
-                                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                                        key: crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(2u16),
-                                                        ),
-                                                    },
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K23],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1308,130 +1792,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Bus(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K24, &K25, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::NodeUp(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Bus(1u8),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K24, &K25, &K27],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::NodeUp(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Relay(1u8),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K24, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "outbox-unpublished",
-                                        crate::sim::scenario::rules::Op::More,
-                                        "0",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K29, &K4],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "outbox-unpublished",
-                                        crate::sim::scenario::rules::Op::More,
-                                        "0",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K29, &K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1545,570 +1924,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("lease"),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix(
-                                        "delayed-double-delete",
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K31, &K33, &K35, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Fix("lease"),
-                                            ),
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::Undeleted,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K31, &K39, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("lease"),
-                                ),
-                            ],
+                            when: &[&K30, &K31, &K40, &K34, &K33],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Fix("lease"),
-                            ],
+                            when: &[&K30, &K31, &K40, &K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Fix(
-                                    "delayed-double-delete",
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("lease"),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                ),
-                            ],
+                            when: &[&K30, &K31, &K36, &K33, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K43, &K30],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K43, &K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("lease"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K43, &K44, &K32, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K43, &K44, &K47, &K34, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix(
-                                    "delayed-double-delete",
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K43, &K44, &K47, &K49, &K36, &K31, &K50],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix(
-                                                "delayed-double-delete",
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K43, &K44, &K47, &K49, &K52, &K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Stale(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix(
-                                                "delayed-double-delete",
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K43, &K44, &K47, &K49, &K52, &K53],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2206,132 +2055,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("update-then-delete"),
-                            ],
+                            when: &[&K54, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("update-then-delete"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K54, &K56, &K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("update-then-delete"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K54, &K56, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K57, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Not(
-                                        &crate::sim::scenarios::data::C::Happened(
-                                            &crate::sim::scenario::rules::Fact {
-                                                fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                key: crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            },
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("update-then-delete"),
-                            ],
+                            when: &[&K57, &K58, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Not(
-                                        &crate::sim::scenarios::data::C::Happened(
-                                            &crate::sim::scenario::rules::Fact {
-                                                fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                key: crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            },
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("update-then-delete"),
-                                ),
-                            ],
+                            when: &[&K57, &K58, &K59],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2419,240 +2161,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K60, &K54, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "writes-acked",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "2",
-                                ),
-                            ],
+                            when: &[&K62, &K2, &K31, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "writes-acked",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "2",
-                                ),
-                            ],
+                            when: &[&K62, &K65, &K54, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Any(
-                                        &[
-                                            crate::sim::scenarios::data::C::All(
-                                                &[
-                                                    crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                                    crate::sim::scenarios::data::C::Holds(
-                                                        crate::sim::scenario::rules::InvariantName(
-                                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Happened(
-                                                        &crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        },
-                                                    ),
-                                                ],
-                                            ),
-                                            crate::sim::scenarios::data::C::All(
-                                                &[
-                                                    crate::sim::scenarios::data::C::Not(
-                                                        &crate::sim::scenarios::data::C::All(
-                                                            &[
-                                                                crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                                                crate::sim::scenarios::data::C::Holds(
-                                                                    crate::sim::scenario::rules::InvariantName(
-                                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                                    ),
-                                                                ),
-                                                                crate::sim::scenarios::data::C::Happened(
-                                                                    &crate::sim::scenario::rules::Fact {
-                                                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                                        key: crate::sim::scenario::rules::KeyName(
-                                                                            crate::sim::ids::Key(1u16),
-                                                                        ),
-                                                                    },
-                                                                ),
-                                                            ],
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Broken(
-                                                        crate::sim::scenario::rules::InvariantName(
-                                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Happened(
-                                                        &crate::sim::scenario::rules::Fact {
-                                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                            key: crate::sim::scenario::rules::KeyName(
-                                                                crate::sim::ids::Key(1u16),
-                                                            ),
-                                                        },
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Compare(
-                                                        "writes-acked",
-                                                        crate::sim::scenario::rules::Op::Equal,
-                                                        "2",
-                                                    ),
-                                                ],
-                                            ),
-                                            crate::sim::scenarios::data::C::All(
-                                                &[
-                                                    crate::sim::scenarios::data::C::Not(
-                                                        &crate::sim::scenarios::data::C::All(
-                                                            &[
-                                                                crate::sim::scenarios::data::C::Fix("versioned-write"),
-                                                                crate::sim::scenarios::data::C::Holds(
-                                                                    crate::sim::scenario::rules::InvariantName(
-                                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                                    ),
-                                                                ),
-                                                                crate::sim::scenarios::data::C::Happened(
-                                                                    &crate::sim::scenario::rules::Fact {
-                                                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                                                        key: crate::sim::scenario::rules::KeyName(
-                                                                            crate::sim::ids::Key(1u16),
-                                                                        ),
-                                                                    },
-                                                                ),
-                                                            ],
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Not(
-                                                        &crate::sim::scenarios::data::C::All(
-                                                            &[
-                                                                crate::sim::scenarios::data::C::Broken(
-                                                                    crate::sim::scenario::rules::InvariantName(
-                                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                                    ),
-                                                                ),
-                                                                crate::sim::scenarios::data::C::Happened(
-                                                                    &crate::sim::scenario::rules::Fact {
-                                                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                                                        key: crate::sim::scenario::rules::KeyName(
-                                                                            crate::sim::ids::Key(1u16),
-                                                                        ),
-                                                                    },
-                                                                ),
-                                                            ],
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Holds(
-                                                        crate::sim::scenario::rules::InvariantName(
-                                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Compare(
-                                                        "writes-acked",
-                                                        crate::sim::scenario::rules::Op::Equal,
-                                                        "2",
-                                                    ),
-                                                ],
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K67],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2751,29 +2269,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::Acked(
-                                    &crate::sim::scenario::rules::KeyVersion {
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                        version: 3u32,
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::DbAtMost(
-                                    &crate::sim::scenario::rules::KeyVersion {
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                        version: 1u32,
-                                    },
-                                ),
-                            ],
+                            when: &[&K68, &K69, &K70],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -2786,379 +2282,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                            ],
+                            when: &[&K6, &K71, &K72, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                crate::sim::scenarios::data::C::AnsweredStale(
-                                    &crate::sim::scenario::rules::ClientKey {
-                                        client: crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Reader(1u8),
-                                        ),
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K6, &K71, &K72, &K73, &K74],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                crate::sim::scenarios::data::C::Answered(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Reader(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::AnsweredStale(
-                                        &crate::sim::scenario::rules::ClientKey {
-                                            client: crate::sim::scenario::rules::NodeName(
-                                                crate::sim::ids::NodeId::Reader(1u8),
-                                            ),
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K6, &K71, &K72, &K73, &K75, &K76],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                            ],
+                            when: &[&K6, &K71, &K72, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("durable-queue"),
-                            ],
+                            when: &[&K78, &K6, &K71, &K79, &K80, &K81],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("durable-queue"),
-                                crate::sim::scenarios::data::C::AnsweredStale(
-                                    &crate::sim::scenario::rules::ClientKey {
-                                        client: crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Reader(1u8),
-                                        ),
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K78, &K6, &K71, &K79, &K80, &K81, &K74],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("durable-queue"),
-                                crate::sim::scenarios::data::C::Answered(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Reader(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::AnsweredStale(
-                                        &crate::sim::scenario::rules::ClientKey {
-                                            client: crate::sim::scenario::rules::NodeName(
-                                                crate::sim::ids::NodeId::Reader(1u8),
-                                            ),
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K78, &K6, &K71, &K79, &K80, &K81, &K75, &K76],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cache(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostWrite,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::DbHasAcked(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("durable-queue"),
-                            ],
+                            when: &[&K78, &K6, &K71, &K79, &K80, &K81],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NoFix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cache(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostWrite,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::DbHasAcked(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Fix("durable-queue"),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K78, &K83],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3766,101 +2914,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K84],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Fix("jitter"),
-                            ],
+                            when: &[&K85, &K86],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Fix("jitter"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "keys",
-                                ),
-                            ],
+                            when: &[&K85, &K86, &K87],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Fix("jitter"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "cache-misses",
-                                        crate::sim::scenario::rules::Op::Equal,
-                                        "keys",
-                                    ),
-                                ),
-                            ],
+                            when: &[&K85, &K86, &K88],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Fix("jitter"),
-                            ],
+                            when: &[&K85, &K86],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("jitter"),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "keys",
-                                ),
-                            ],
+                            when: &[&K85, &K89, &K87],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("jitter"),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "cache-misses",
-                                        crate::sim::scenario::rules::Op::Equal,
-                                        "keys",
-                                    ),
-                                ),
-                            ],
+                            when: &[&K85, &K89, &K88],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4061,604 +3133,46 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("mutex"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "1",
-                                ),
-                            ],
+                            when: &[&K90, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("single-flight"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "1",
-                                ),
-                            ],
+                            when: &[&K93, &K94, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("lease"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "1",
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K32, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K100],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K101, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K101, &K102, &K84],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K101, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K101, &K103],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K84],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "cache-misses",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                            ],
+                            when: &[&K93, &K96, &K98, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                ),
-                                crate::sim::scenarios::data::C::NoFixes,
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "cache-misses",
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K104, &K105, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("mutex"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("single-flight"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("lease"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "1",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Fix("early-expiration"),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFixes,
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "db-reads",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "cache-misses",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K93, &K96, &K98, &K104, &K108],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("early-expiration"),
-                            ],
+                            when: &[&K99],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4757,125 +3271,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Not(
-                                                &crate::sim::scenarios::data::C::Broken(
-                                                    crate::sim::scenario::rules::InvariantName(
-                                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                                    ),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::AckedAny(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::EventHandled(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K110],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::EventHandled(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6, &K18],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "stale-reads",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::EventHandled(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K16, &K6, &K18],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "stale-reads",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::EventHandled(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K17, &K6, &K18],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::EventHandled(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5, &K6, &K18],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4991,23 +3399,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::Up(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Consumer(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Metric(
-                                    &crate::sim::scenario::rules::MetricCond {
-                                        name: crate::sim::scenario::rules::MetricName(
-                                            crate::sim::books::Metric::EventsPublished,
-                                        ),
-                                        at_least: None,
-                                        at_most: Some(0u64),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NextAtLeastMs(30u64),
-                            ],
+                            when: &[&K111, &K112, &K113],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -5020,128 +3412,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("durable-bus"),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Consumer(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::EventWaited,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::EventHandled(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K114, &K115, &K116, &K18, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("durable-bus"),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Consumer(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::EventWaited,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                            crate::sim::scenarios::data::C::EventHandled(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("durable-bus"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "events-dropped",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K118, &K119, &K120, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("durable-bus"),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Consumer(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::EventWaited,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                            crate::sim::scenarios::data::C::EventHandled(
-                                                crate::sim::scenario::rules::KeyName(
-                                                    crate::sim::ids::Key(1u16),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFix("durable-bus"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "events-dropped",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K118, &K122],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5256,22 +3533,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::Metric(
-                                    &crate::sim::scenario::rules::MetricCond {
-                                        name: crate::sim::scenario::rules::MetricName(
-                                            crate::sim::books::Metric::EventsDelivered,
-                                        ),
-                                        at_least: None,
-                                        at_most: Some(2u64),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "ack",
-                                    None,
-                                    Some(2u32),
-                                ),
-                            ],
+                            when: &[&K123, &K124],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -5280,210 +3542,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Compare(
-                                    "events-delivered",
-                                    crate::sim::scenario::rules::Op::AtMost,
-                                    "events-published",
-                                ),
-                            ],
+                            when: &[&K125],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K126, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("versioned-events"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K126, &K54, &K127, &K128],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-events"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K126, &K54, &K130, &K131, &K132],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("versioned-events"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
-                                            crate::sim::scenarios::data::C::Happened(
-                                                &crate::sim::scenario::rules::Fact {
-                                                    fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K126, &K54, &K130, &K134],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K126, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K126, &K57, &K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Compare(
-                                        "events-delivered",
-                                        crate::sim::scenario::rules::Op::AtMost,
-                                        "events-published",
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Holds(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K126, &K57, &K53],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5605,156 +3685,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "dlq",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K135, &K136, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "dlq",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Uncached(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K135, &K136, &K54, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "dlq",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Uncached(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K135, &K136, &K54, &K7],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "dlq",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K135, &K136, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "dlq",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("retry-dlq"),
-                                crate::sim::scenarios::data::C::Retrying,
-                                crate::sim::scenarios::data::C::Any(
-                                    &[
-                                        crate::sim::scenarios::data::C::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(2u16),
-                                            ),
-                                        ),
-                                        crate::sim::scenarios::data::C::Stale(
-                                            crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(3u16),
-                                            ),
-                                        ),
-                                    ],
-                                ),
-                            ],
+                            when: &[&K138, &K139, &K140, &K141],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("retry-dlq"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "dlq",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFix("retry-dlq"),
-                                            crate::sim::scenarios::data::C::Retrying,
-                                            crate::sim::scenarios::data::C::Any(
-                                                &[
-                                                    crate::sim::scenarios::data::C::Stale(
-                                                        crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(2u16),
-                                                        ),
-                                                    ),
-                                                    crate::sim::scenarios::data::C::Stale(
-                                                        crate::sim::scenario::rules::KeyName(
-                                                            crate::sim::ids::Key(3u16),
-                                                        ),
-                                                    ),
-                                                ],
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K138, &K143],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5857,22 +3803,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "db-write-reply",
-                                    Some(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Service(1u8),
-                                        ),
-                                    ),
-                                    None,
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K144, &K145],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -5880,31 +3811,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "publish-ack",
-                                    Some(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Relay(1u8),
-                                        ),
-                                    ),
-                                    None,
-                                ),
-                                crate::sim::scenarios::data::C::Metric(
-                                    &crate::sim::scenario::rules::MetricCond {
-                                        name: crate::sim::scenario::rules::MetricName(
-                                            crate::sim::books::Metric::EventsPublished,
-                                        ),
-                                        at_least: Some(1u64),
-                                        at_most: Some(1u64),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K146, &K147, &K148],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -5917,433 +3824,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("outbox"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-rows",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K149, &K150, &K151, &K152, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Fix("outbox"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-rows",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "events-published",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "outbox-rows",
-                                ),
-                            ],
+                            when: &[&K149, &K150, &K151, &K152, &K54, &K153, &K154],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("outbox"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Bus(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K149, &K24, &K25, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("outbox"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::NodeUp(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Relay(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::NodeUp(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Bus(1u8),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K149, &K24, &K25, &K27],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("outbox"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "outbox-unpublished",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::NodeUp(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Relay(1u8),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K149, &K24, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("outbox"),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostEvent,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K158, &K159, &K152, &K160],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("outbox"),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostEvent,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::AckedAny(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K158, &K159, &K152, &K160, &K161],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("outbox"),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::NoLostEvent,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K158, &K159, &K152, &K160],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-rows",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Holds(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::CacheMatchesDb,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::Fix("outbox"),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "outbox-unpublished",
-                                                crate::sim::scenario::rules::Op::More,
-                                                "0",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFix("outbox"),
-                                            crate::sim::scenarios::data::C::HasCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Service(1u8),
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::Broken(
-                                                crate::sim::scenario::rules::InvariantName(
-                                                    crate::sim::books::Invariant::NoLostEvent,
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K156, &K158, &K163],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6463,122 +3968,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("lease"),
-                            ],
+                            when: &[&K30, &K164, &K165],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Fix("lease"),
-                            ],
+                            when: &[&K30, &K164, &K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K166],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("fill-from-primary"),
-                            ],
+                            when: &[&K30, &K166, &K167],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("versioned-set"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K44, &K34, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("fill-from-primary"),
-                            ],
+                            when: &[&K44, &K167],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6678,87 +4086,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("after-commit-hook"),
-                            ],
+                            when: &[&K30, &K31, &K168],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::Fix("after-commit-hook"),
-                            ],
+                            when: &[&K30, &K31, &K169],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("after-commit-hook"),
-                                crate::sim::scenarios::data::C::AckedAny(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44, &K169, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -6848,17 +4188,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "commit",
-                                    Some(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Db(1u8),
-                                        ),
-                                    ),
-                                    None,
-                                ),
-                            ],
+                            when: &[&K170],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -6871,74 +4201,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix(
-                                    "transaction-aware-cache",
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "writes-acked",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K30, &K171, &K172],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFix(
-                                                "transaction-aware-cache",
-                                            ),
-                                            crate::sim::scenarios::data::C::Compare(
-                                                "writes-acked",
-                                                crate::sim::scenario::rules::Op::Equal,
-                                                "0",
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K174],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix(
-                                    "transaction-aware-cache",
-                                ),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "writes-acked",
-                                    crate::sim::scenario::rules::Op::Equal,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K44, &K175, &K172],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7053,97 +4325,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(2u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix(
-                                    "invalidate-on-insert",
-                                ),
-                            ],
+                            when: &[&K176, &K177],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(2u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(2u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K176, &K178, &K179],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(2u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(2u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K176, &K178, &K180],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(2u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K181],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(2u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("short-negative-ttl"),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(2u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K181, &K182, &K21],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(2u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("invalidate-on-insert"),
-                            ],
+                            when: &[&K181, &K178],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7225,22 +4422,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "db-write-reply",
-                                    Some(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Service(1u8),
-                                        ),
-                                    ),
-                                    None,
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K144, &K145],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -7248,22 +4430,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[
-                                crate::sim::scenarios::data::C::InFlight(
-                                    "change",
-                                    Some(
-                                        crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Invalidator(1u8),
-                                        ),
-                                    ),
-                                    None,
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K183, &K184],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -7276,94 +4443,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K30, &K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Stale(
-                                    crate::sim::scenario::rules::KeyName(
-                                        crate::sim::ids::Key(1u16),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Happened(
-                                        &crate::sim::scenario::rules::Fact {
-                                            fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                            key: crate::sim::scenario::rules::KeyName(
-                                                crate::sim::ids::Key(1u16),
-                                            ),
-                                        },
-                                    ),
-                                ),
-                            ],
+                            when: &[&K30, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Service(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44, &K152],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::HasCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44, &K185],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Stale(
-                                        crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K44],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7512,65 +4607,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::ReadYourWrites,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K186],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::ReadYourWrites,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFix("remote-marker"),
-                            ],
+                            when: &[&K186, &K187],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::ReadYourWrites,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K188],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::ReadYourWrites,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("remote-marker"),
-                                crate::sim::scenarios::data::C::Compare(
-                                    "db-reads",
-                                    crate::sim::scenario::rules::Op::More,
-                                    "0",
-                                ),
-                            ],
+                            when: &[&K188, &K189, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                            ],
+                            when: &[&K2],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7707,120 +4759,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFixes,
-                                crate::sim::scenarios::data::C::AnsweredStale(
-                                    &crate::sim::scenario::rules::ClientKey {
-                                        client: crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Reader(1u8),
-                                        ),
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K2, &K105, &K74],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFixes,
-                                            crate::sim::scenarios::data::C::AnsweredStale(
-                                                &crate::sim::scenario::rules::ClientKey {
-                                                    client: crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Reader(1u8),
-                                                    ),
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K2, &K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Happened(
-                                    &crate::sim::scenario::rules::Fact {
-                                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                            ],
+                            when: &[&K2, &K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("client-tracking"),
-                                crate::sim::scenarios::data::C::Metric(
-                                    &crate::sim::scenario::rules::MetricCond {
-                                        name: crate::sim::scenario::rules::MetricName(
-                                            crate::sim::books::Metric::DbReads,
-                                        ),
-                                        at_least: Some(2u64),
-                                        at_most: None,
-                                    },
-                                ),
-                            ],
+                            when: &[&K5, &K192, &K193],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::Broken(
-                                        crate::sim::scenario::rules::InvariantName(
-                                            crate::sim::books::Invariant::CacheMatchesDb,
-                                        ),
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("short-near-ttl"),
-                                crate::sim::scenarios::data::C::Metric(
-                                    &crate::sim::scenario::rules::MetricCond {
-                                        name: crate::sim::scenario::rules::MetricName(
-                                            crate::sim::books::Metric::DbReads,
-                                        ),
-                                        at_least: Some(2u64),
-                                        at_most: None,
-                                    },
-                                ),
-                            ],
+                            when: &[&K5, &K194, &K193],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -7977,102 +4931,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFixes,
-                                crate::sim::scenarios::data::C::AnsweredStale(
-                                    &crate::sim::scenario::rules::ClientKey {
-                                        client: crate::sim::scenario::rules::NodeName(
-                                            crate::sim::ids::NodeId::Reader(1u8),
-                                        ),
-                                        key: crate::sim::scenario::rules::KeyName(
-                                            crate::sim::ids::Key(1u16),
-                                        ),
-                                    },
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Cdn,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NeverCrashed(
-                                    crate::sim::scenario::rules::NodeName(
-                                        crate::sim::ids::NodeId::Invalidator(1u8),
-                                    ),
-                                ),
-                            ],
+                            when: &[&K2, &K105, &K74, &K195, &K184],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Broken(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Not(
-                                    &crate::sim::scenarios::data::C::All(
-                                        &[
-                                            crate::sim::scenarios::data::C::NoFixes,
-                                            crate::sim::scenarios::data::C::AnsweredStale(
-                                                &crate::sim::scenario::rules::ClientKey {
-                                                    client: crate::sim::scenario::rules::NodeName(
-                                                        crate::sim::ids::NodeId::Reader(1u8),
-                                                    ),
-                                                    key: crate::sim::scenario::rules::KeyName(
-                                                        crate::sim::ids::Key(1u16),
-                                                    ),
-                                                },
-                                            ),
-                                            crate::sim::scenarios::data::C::NeverCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Cdn,
-                                                ),
-                                            ),
-                                            crate::sim::scenarios::data::C::NeverCrashed(
-                                                crate::sim::scenario::rules::NodeName(
-                                                    crate::sim::ids::NodeId::Invalidator(1u8),
-                                                ),
-                                            ),
-                                        ],
-                                    ),
-                                ),
-                            ],
+                            when: &[&K2, &K197],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix(
-                                    "invalidate-origin-first",
-                                ),
-                            ],
+                            when: &[&K54, &K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::Fix("double-purge"),
-                            ],
+                            when: &[&K54, &K199],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[
-                                crate::sim::scenarios::data::C::Holds(
-                                    crate::sim::scenario::rules::InvariantName(
-                                        crate::sim::books::Invariant::CacheMatchesDb,
-                                    ),
-                                ),
-                                crate::sim::scenarios::data::C::NoFixes,
-                            ],
+                            when: &[&K54, &K105],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)

@@ -53,14 +53,14 @@ pub enum C {
 
 /// A script's rule as static data.
 pub struct R {
-    pub when: &'static [C],
+    pub when: &'static [&'static C],
     pub then: Then,
 }
 
 /// An ending's conditions as static data (its text is in the catalog's words,
 /// `scenarios::Words::endings`, which the page loads apart).
 pub struct E {
-    pub when: &'static [C],
+    pub when: &'static [&'static C],
 }
 
 impl C {
@@ -116,7 +116,7 @@ pub fn script(rules: &[R]) -> &'static [Rule] {
         rules
             .iter()
             .map(|r| Rule {
-                when: conds(r.when),
+                when: r.when.iter().map(|c| c.cond()).collect(),
                 then: r.then.clone(),
             })
             .collect(),
@@ -131,7 +131,7 @@ pub fn endings(endings: &[E]) -> &'static [Ending] {
         endings
             .iter()
             .map(|e| Ending {
-                when: conds(e.when),
+                when: e.when.iter().map(|c| c.cond()).collect(),
                 text: EndingText(String::new()),
             })
             .collect(),
