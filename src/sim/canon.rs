@@ -57,10 +57,12 @@ use std::hash::{Hash, Hasher};
 
 mod hash;
 mod names;
+mod sort;
 mod words;
 use hash::hash_of;
 pub use hash::WordHasher;
 use names::{Clock, Names, Order};
+pub(crate) use sort::sort_small;
 use words::{cache_words, more_words, service_words};
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
@@ -251,7 +253,8 @@ impl World {
             let k = hash_of(&names.timer(t, false));
             (k, t.id.0, i, names.missing)
         }));
-        order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+        // (By hash, then id: ids are unique, so the whole tuple sorts the same.)
+        sort_small(order);
         words.clear();
         words.extend(order.iter().map(|(k, _, i, missing)| {
             if *missing {
@@ -260,7 +263,7 @@ impl World {
                 *k
             }
         }));
-        words.sort_unstable();
+        sort_small(words);
         words.hash(&mut h);
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence.
@@ -270,7 +273,7 @@ impl World {
             let k = hash_of(&names.message(m, false));
             (k, m.id.0, i, names.missing)
         }));
-        order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+        sort_small(order);
         finals.clear();
         finals.resize(self.net.len(), 0);
         for (k, _, i, missing) in order.iter() {
@@ -289,10 +292,11 @@ impl World {
                 words.push(finals[i]);
             }
         }
-        words.sort_unstable();
+        sort_small(words);
         words.hash(&mut h);
         // Sorted by connection, and within one by position in the network (send order).
-        links.sort_unstable_by_key(|(from, to, i, _)| (*from, *to, *i));
+        // (Positions are unique, so the whole tuple sorts the same.)
+        sort_small(links);
         h.word(links.len() as u64);
         for (from, to, _, w) in links.iter() {
             (from, to, w).hash(&mut h);

@@ -148,7 +148,7 @@ impl World {
                 keyed.push(order_key(t.at_ms, t.owner, FIRE, t.id.0));
             }
         }
-        keyed.sort_unstable();
+        super::canon::sort_small(keyed);
         out.extend(keyed.iter().map(|k| event_of(*k)));
     }
 

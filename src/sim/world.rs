@@ -83,7 +83,7 @@ impl World {
             WriteMode::Behind => nodes.push(NodeId::FLUSHER),
             _ => {}
         }
-        nodes.sort_unstable();
+        super::canon::sort_small(&mut nodes);
         nodes.dedup();
         nodes
     }

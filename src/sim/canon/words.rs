@@ -70,7 +70,8 @@ pub(super) fn service_words(
         let k = hash_of(&names.open_request(f, false));
         (k, f.id.0, i, names.missing)
     }));
-    order.sort_unstable_by_key(|(k, id, _, _)| (*k, *id));
+    // (Ids are unique, so the whole tuple sorts as by hash, then id.)
+    super::sort_small(order);
     h.word(order.len() as u64);
     // A request that names only what is named already (its client's, most often)
     // hashes the same once names are given: its first hash is its last.

@@ -116,6 +116,8 @@ pub struct Search<M: Model> {
     /// The states along the last path re-derived by replay, from the start: the
     /// frontier lists siblings together, so the next one shares most of the path.
     path: Vec<(u32, M::State)>,
+    /// The actions of one state of `path` (by index), listed for the last replay.
+    path_actions: (Option<u32>, Vec<M::Action>),
     /// With time shifts (`Model::now`): per state, the earliest and the latest `now`
     /// of the states it stands for that the search has reached (8 bytes a state).
     latest_now: Vec<(u32, u32)>,
@@ -155,6 +157,7 @@ impl<M: Model> Search<M> {
             cut: false,
             actions: Vec::new(),
             path: Vec::new(),
+            path_actions: (None, Vec::new()),
             latest_now: Vec::new(),
             stale: Vec::new(),
             shift_failed: false,
@@ -204,6 +207,7 @@ impl<M: Model> Search<M> {
         self.visited_count = 0;
         self.cut = self.bounds.max_states < 1;
         self.path.clear();
+        self.path_actions.0 = None;
         self.transitions = 0;
         self.subsumed = 0;
         if let Some(sleep) = &mut self.sleep {
@@ -373,22 +377,30 @@ impl<M: Model> Search<M> {
                     }
                     Shifted::Known => {
                         self.wake(fingerprint, gives.as_deref());
+                        self.model.recycle(next);
                         continue;
                     }
                     Shifted::New(now) => reached = Some(now),
                 }
             }
+            // A successor found before (or left out) goes back to the model, whose next
+            // successor is copied into its buffers (`Model::recycle`).
             let slot = match probe {
                 Probe::Found(_) => {
                     self.wake(fingerprint, gives.as_deref());
+                    self.model.recycle(next);
                     continue;
                 }
-                Probe::Empty(_) if dominated => continue,
+                Probe::Empty(_) if dominated => {
+                    self.model.recycle(next);
+                    continue;
+                }
                 Probe::Empty(slot) => slot,
             };
             if self.visited.len() >= self.bounds.max_states {
                 // Full: a state not seen before is left out, and the search says so.
                 self.cut = true;
+                self.model.recycle(next);
                 continue;
             }
             let node = Node {
@@ -407,6 +419,7 @@ impl<M: Model> Search<M> {
                 self.next_held.push(Some(next));
                 (self.next_held.len() - 1) as u32
             } else {
+                self.model.recycle(next);
                 NOT_HELD
             };
             self.next_level.push(Entry {

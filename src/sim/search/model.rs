@@ -40,6 +40,11 @@ pub trait Model {
         self.next(&state, action)
     }
 
+    /// A successor the search is done with (it was found before): a model may keep it
+    /// to copy the next successor into its buffers (`Clone::clone_from`) instead of
+    /// allocating them anew. Dropping it, the default.
+    fn recycle(&self, _state: Self::State) {}
+
     /// Equal for states the search may treat as one; distinct states collide with a
     /// probability of about n²/2⁶⁵ (one in 36 million for a million states).
     fn fingerprint(&self, state: &Self::State) -> u64;

@@ -38,7 +38,7 @@ mod charge;
 pub use charge::FaultBudget;
 
 /// A world in the search, with the faults it has used.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Searched {
     pub world: World,
     /// Faults placed beyond the story's.
@@ -46,6 +46,27 @@ pub struct Searched {
     /// Per story fault, how many times it was used (inline: no allocation per copy).
     pub story_used: Uses,
 }
+
+/// `clone_from` copies into the target's own buffers (`World::clone_from`): the model
+/// copies each successor into a state the search gave back (`Model::recycle`).
+impl Clone for Searched {
+    fn clone(&self) -> Searched {
+        Searched {
+            world: self.world.clone(),
+            extra_used: self.extra_used,
+            story_used: self.story_used.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Searched) {
+        self.world.clone_from(&source.world);
+        self.extra_used = source.extra_used;
+        self.story_used.clone_from(&source.story_used);
+    }
+}
+
+/// At most this many successors given back are kept to copy into.
+const RECYCLED: usize = 4;
 
 pub struct WorldModel {
     start: World,
@@ -57,6 +78,8 @@ pub struct WorldModel {
     keyed: RefCell<Vec<u128>>,
     /// The run's nodes (`World::nodes`: fixed for a run), for listing faults.
     nodes: Vec<NodeId>,
+    /// Successors the search gave back (`Model::recycle`), to copy the next into.
+    recycled: RefCell<Vec<Searched>>,
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
@@ -114,6 +137,7 @@ impl WorldModel {
         });
         WorldModel {
             nodes: start.nodes(),
+            recycled: RefCell::new(Vec::new()),
             slow_hops,
             ryw,
             start,
@@ -270,7 +294,21 @@ impl Model for WorldModel {
             Some(fault) => Some(self.charge(state, fault)?),
             None => None,
         };
-        self.stepped(state.clone(), action, charge)
+        let copy = match self.recycled.borrow_mut().pop() {
+            Some(mut copy) => {
+                copy.clone_from(state);
+                copy
+            }
+            None => state.clone(),
+        };
+        self.stepped(copy, action, charge)
+    }
+
+    fn recycle(&self, state: Searched) {
+        let mut recycled = self.recycled.borrow_mut();
+        if recycled.len() < RECYCLED {
+            recycled.push(state);
+        }
     }
 
     fn next_owned(&self, state: Searched, action: Event) -> Option<Searched> {

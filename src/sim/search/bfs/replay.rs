@@ -31,11 +31,15 @@ impl<M: Model> Search<M> {
         if self.path.is_empty() {
             self.path.push((0, self.model.init()));
         }
-        let mut actions = Vec::new();
         for &at in &chain[self.path.len()..] {
-            let (_, state) = &self.path[self.path.len() - 1];
-            self.model.actions(state, &mut actions);
-            let action = actions[self.visited.get(at).choice as usize];
+            let (from, state) = &self.path[self.path.len() - 1];
+            // Siblings are re-derived one after another from their parent: its actions
+            // are listed once for all of them.
+            if self.path_actions.0 != Some(*from) {
+                self.model.actions(state, &mut self.path_actions.1);
+                self.path_actions.0 = Some(*from);
+            }
+            let action = self.path_actions.1[self.visited.get(at).choice as usize];
             let next = self
                 .model
                 .next(state, action)
