@@ -11,7 +11,8 @@ use std::collections::HashMap;
 
 /// The catalog's conditions, each written once: a script's or an ending's condition
 /// is a reference to a module-level `static` (`K0`, `K1`, …), shared by every place
-/// that states the same condition. Endings repeat conditions by design (an ending's
+/// that states the same condition, at any depth (a `not`'s operand, an `all`'s or an
+/// `any`'s items). Endings repeat conditions by design (an ending's
 /// "otherwise" is `not` of the one before it, and a story ending restates what its
 /// story needs), and 690 of the catalog's 1,108 condition nodes were such repeats.
 #[derive(Default)]
@@ -155,10 +156,7 @@ impl Bake for crate::sim::config::Config {
 /// literals, its lists as slices.
 fn cond_data(c: &Cond, env: &CrateEnv, conds: &mut Conds) -> TokenStream {
     fn list(cs: &[Cond], env: &CrateEnv, conds: &mut Conds) -> TokenStream {
-        let cs = cs
-            .iter()
-            .map(|c| cond_data(c, env, conds))
-            .collect::<Vec<_>>();
+        let cs = cs.iter().map(|c| conds.intern(c, env)).collect::<Vec<_>>();
         quote! { &[#(#cs),*] }
     }
     let d = quote! { crate::sim::scenarios::data::C };

@@ -5,398 +5,242 @@
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
-static K0: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Compare(
-            "db-reads",
-            crate::sim::scenario::rules::Op::Other,
-            "1",
-        ),
-        crate::sim::scenarios::data::C::Compare(
-            "cache-hits",
-            crate::sim::scenario::rules::Op::Equal,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-    ],
+static K0: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Other,
+    "1",
 );
-static K1: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K0);
+static K1: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-hits",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
 static K2: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K3: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Not(&K2),
-        crate::sim::scenarios::data::C::AckedAny(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-    ],
+static K3: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K0, &K1, &K2],
 );
 static K4: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K3);
 static K5: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
 static K6: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K7: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Uncached(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+static K7: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K5, &K6],
 );
 static K8: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K7);
-static K9: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K9: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Uncached(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K10: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K9);
+static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K10: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Compare(
-            "queue",
-            crate::sim::scenario::rules::Op::Other,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::NoLostWrite,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Compare(
-            "db-writes",
-            crate::sim::scenario::rules::Op::AtLeast,
-            "writes-acked",
-        ),
-    ],
+static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "queue",
+    crate::sim::scenario::rules::Op::Other,
+    "0",
 );
-static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K11);
-static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-writes",
+    crate::sim::scenario::rules::Op::AtLeast,
+    "writes-acked",
+);
+static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K13, &K14, &K15],
+);
+static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K16);
+static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Not(&K13),
-    ],
+static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
+static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K19],
 );
-static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K14);
-static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K20);
+static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Not(&K18),
-    ],
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K25],
 );
-static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K19);
-static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Not(&K18),
-        crate::sim::scenarios::data::C::Not(&K21),
-    ],
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K25, &K29],
 );
-static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
-static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
 );
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "lease",
 );
-static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-set",
 );
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "delayed-double-delete",
 );
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Not(&K32),
-        crate::sim::scenarios::data::C::Not(&K34),
-    ],
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K41, &K43],
 );
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Stale(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K38, &K39],
 );
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("lease"),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K40, &K53],
 );
-static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("versioned-set"),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K42, &K53],
 );
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("delayed-double-delete"),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K39, &K58],
 );
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K51);
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K31);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K59);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K53);
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K55);
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K63);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("versioned-write"),
-        crate::sim::scenarios::data::C::Holds(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K68, &K62, &K53],
 );
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K69);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K2, &K39],
 );
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::All(
-            &[
-                crate::sim::scenarios::data::C::Fix("versioned-write"),
-                crate::sim::scenarios::data::C::Holds(
-                    crate::sim::scenario::rules::InvariantName(
-                        crate::sim::books::Invariant::CacheMatchesDb,
-                    ),
-                ),
-                crate::sim::scenarios::data::C::Happened(
-                    &crate::sim::scenario::rules::Fact {
-                        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-                        key: crate::sim::scenario::rules::KeyName(
-                            crate::sim::ids::Key(1u16),
-                        ),
-                    },
-                ),
-            ],
-        ),
-        crate::sim::scenarios::data::C::All(
-            &[
-                crate::sim::scenarios::data::C::Not(&K61),
-                crate::sim::scenarios::data::C::Broken(
-                    crate::sim::scenario::rules::InvariantName(
-                        crate::sim::books::Invariant::CacheMatchesDb,
-                    ),
-                ),
-                crate::sim::scenarios::data::C::Happened(
-                    &crate::sim::scenario::rules::Fact {
-                        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-                        key: crate::sim::scenario::rules::KeyName(
-                            crate::sim::ids::Key(1u16),
-                        ),
-                    },
-                ),
-                crate::sim::scenarios::data::C::Compare(
-                    "writes-acked",
-                    crate::sim::scenario::rules::Op::Equal,
-                    "2",
-                ),
-            ],
-        ),
-        crate::sim::scenarios::data::C::All(
-            &[
-                crate::sim::scenarios::data::C::Not(&K61),
-                crate::sim::scenarios::data::C::Not(&K64),
-                crate::sim::scenarios::data::C::Holds(
-                    crate::sim::scenario::rules::InvariantName(
-                        crate::sim::books::Invariant::CacheMatchesDb,
-                    ),
-                ),
-                crate::sim::scenarios::data::C::Compare(
-                    "writes-acked",
-                    crate::sim::scenario::rules::Op::Equal,
-                    "2",
-                ),
-            ],
-        ),
-    ],
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K70, &K2, &K39, &K71],
 );
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K70, &K73, &K62, &K71],
+);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K69, &K74, &K75],
+);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K76);
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
-);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -404,171 +248,106 @@ static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::AckedAny(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::HasCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-        ),
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::NoLostWrite,
-            ),
-        ),
-        crate::sim::scenarios::data::C::NoFix("durable-queue"),
-    ],
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K81, &K14, &K82],
 );
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K77);
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::AckedAny(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::HasCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-        ),
-        crate::sim::scenarios::data::C::Holds(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::NoLostWrite,
-            ),
-        ),
-        crate::sim::scenarios::data::C::DbHasAcked(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::Fix("durable-queue"),
-    ],
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K81, &K88, &K89, &K90],
 );
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K87);
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K96);
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("mutex"),
-        crate::sim::scenarios::data::C::Compare(
-            "db-reads",
-            crate::sim::scenario::rules::Op::Equal,
-            "1",
-        ),
-    ],
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K99, &K100],
 );
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("single-flight"),
-        crate::sim::scenarios::data::C::Compare(
-            "db-reads",
-            crate::sim::scenario::rules::Op::Equal,
-            "1",
-        ),
-    ],
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K103, &K100],
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("lease"),
-        crate::sim::scenarios::data::C::Compare(
-            "db-reads",
-            crate::sim::scenario::rules::Op::Equal,
-            "1",
-        ),
-    ],
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K40, &K100],
 );
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K109);
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K108);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFixes,
-        crate::sim::scenarios::data::C::Compare(
-            "db-reads",
-            crate::sim::scenario::rules::Op::Equal,
-            "cache-misses",
-        ),
-    ],
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K114, &K115],
 );
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Not(&K2),
-        crate::sim::scenarios::data::C::AckedAny(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::EventHandled(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-    ],
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K116);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K5, &K6, &K24],
 );
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K109);
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -577,69 +356,38 @@ static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("durable-bus"),
-        crate::sim::scenarios::data::C::HasCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
-        ),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::EventWaited,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-        crate::sim::scenarios::data::C::EventHandled(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-        ),
-        crate::sim::scenarios::data::C::Holds(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-    ],
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K124, &K125, &K24, &K62],
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K126);
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFix("durable-bus"),
-        crate::sim::scenarios::data::C::Compare(
-            "events-dropped",
-            crate::sim::scenario::rules::Op::More,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-    ],
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K128, &K129, &K2],
 );
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K121);
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -648,128 +396,86 @@ static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("versioned-events"),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K136, &K137],
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K129);
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("idempotent-consumer"),
-        crate::sim::scenarios::data::C::Happened(
-            &crate::sim::scenario::rules::Fact {
-                fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K140, &K141],
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("retry-dlq"),
-        crate::sim::scenarios::data::C::Compare(
-            "dlq",
-            crate::sim::scenario::rules::Op::More,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::Holds(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-    ],
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K144, &K145, &K62],
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[
-        crate::sim::scenarios::data::C::Stale(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-        ),
-        crate::sim::scenarios::data::C::Stale(
-            crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
-        ),
-    ],
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFix("retry-dlq"),
-        crate::sim::scenarios::data::C::Retrying,
-        crate::sim::scenarios::data::C::Any(
-            &[
-                crate::sim::scenarios::data::C::Stale(
-                    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-                ),
-                crate::sim::scenarios::data::C::Stale(
-                    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
-                ),
-            ],
-        ),
-    ],
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K150, &K151],
+);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K148, &K149, &K152],
+);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -778,202 +484,145 @@ static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("outbox"),
-        crate::sim::scenarios::data::C::Compare(
-            "outbox-rows",
-            crate::sim::scenario::rules::Op::More,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::Compare(
-            "outbox-unpublished",
-            crate::sim::scenario::rules::Op::Equal,
-            "0",
-        ),
-        crate::sim::scenarios::data::C::HasCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
-        ),
-        crate::sim::scenarios::data::C::Holds(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::CacheMatchesDb,
-            ),
-        ),
-    ],
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K160, &K161, &K162, &K163, &K62],
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::Fix("outbox"),
-        crate::sim::scenarios::data::C::Compare(
-            "outbox-unpublished",
-            crate::sim::scenario::rules::Op::More,
-            "0",
-        ),
-    ],
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K160, &K32],
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFix("outbox"),
-        crate::sim::scenarios::data::C::HasCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
-        ),
-        crate::sim::scenarios::data::C::Broken(
-            crate::sim::scenario::rules::InvariantName(
-                crate::sim::books::Invariant::NoLostEvent,
-            ),
-        ),
-    ],
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K170, &K163, &K171],
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K173);
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K175);
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFix("transaction-aware-cache"),
-        crate::sim::scenarios::data::C::Compare(
-            "writes-acked",
-            crate::sim::scenario::rules::Op::Equal,
-            "0",
-        ),
-    ],
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K182, &K183],
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K173);
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-);
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFixes,
-        crate::sim::scenarios::data::C::AnsweredStale(
-            &crate::sim::scenario::rules::ClientKey {
-                client: crate::sim::scenario::rules::NodeName(
-                    crate::sim::ids::NodeId::Reader(1u8),
-                ),
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-    ],
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K114, &K83],
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -982,38 +631,20 @@ static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[
-        crate::sim::scenarios::data::C::NoFixes,
-        crate::sim::scenarios::data::C::AnsweredStale(
-            &crate::sim::scenario::rules::ClientKey {
-                client: crate::sim::scenario::rules::NodeName(
-                    crate::sim::ids::NodeId::Reader(1u8),
-                ),
-                key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-            },
-        ),
-        crate::sim::scenarios::data::C::NeverCrashed(
-            crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
-        ),
-        crate::sim::scenarios::data::C::NeverCrashed(
-            crate::sim::scenario::rules::NodeName(
-                crate::sim::ids::NodeId::Invalidator(1u8),
-            ),
-        ),
-    ],
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K114, &K83, &K205, &K194],
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K196);
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -1074,10 +705,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K0],
+                            when: &[&K3],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K1],
+                            when: &[&K4],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1154,16 +785,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K4],
+                            when: &[&K8],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K8, &K6],
+                            when: &[&K5, &K10, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K7, &K6],
+                            when: &[&K5, &K9, &K6],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6],
@@ -1245,16 +876,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K4],
+                            when: &[&K8],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K9, &K6],
+                            when: &[&K5, &K11, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K10, &K6],
+                            when: &[&K5, &K12, &K6],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6],
@@ -1366,10 +997,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K11],
+                            when: &[&K16],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K12],
+                            when: &[&K17],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1452,19 +1083,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K14],
+                            when: &[&K20],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K15],
+                            when: &[&K21],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K15, &K16],
+                            when: &[&K21, &K22],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K15, &K17],
+                            when: &[&K21, &K23],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K15],
+                            when: &[&K21],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1558,19 +1189,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K19],
+                            when: &[&K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K20],
+                            when: &[&K27],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K20, &K8],
+                            when: &[&K27, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K20, &K7],
+                            when: &[&K27, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K20],
+                            when: &[&K27],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1697,10 +1328,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K22],
+                            when: &[&K30],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K23],
+                            when: &[&K31],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1792,25 +1423,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K24],
+                            when: &[&K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K24, &K25, &K26],
+                            when: &[&K32, &K33, &K34],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K24, &K25, &K27],
+                            when: &[&K32, &K33, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K24, &K28],
+                            when: &[&K32, &K36],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K24],
+                            when: &[&K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29, &K4],
+                            when: &[&K37, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29, &K5, &K6],
+                            when: &[&K37, &K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1924,40 +1555,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K33, &K35, &K37],
+                            when: &[&K38, &K39, &K41, &K43, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K39, &K41],
+                            when: &[&K38, &K39, &K47, &K49],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K40, &K34, &K33],
+                            when: &[&K38, &K39, &K48, &K42, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K40, &K32],
+                            when: &[&K38, &K39, &K48, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K36, &K33, &K35],
+                            when: &[&K38, &K39, &K44, &K41, &K43],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K30],
+                            when: &[&K51, &K38],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44],
+                            when: &[&K51, &K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44, &K32, &K45],
+                            when: &[&K51, &K52, &K40, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44, &K47, &K34, &K45],
+                            when: &[&K51, &K52, &K55, &K42, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44, &K47, &K49, &K36, &K31, &K50],
+                            when: &[&K51, &K52, &K55, &K57, &K44, &K39, &K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44, &K47, &K49, &K52, &K31],
+                            when: &[&K51, &K52, &K55, &K57, &K60, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K43, &K44, &K47, &K49, &K52, &K53],
+                            when: &[&K51, &K52, &K55, &K57, &K60, &K61],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2055,25 +1686,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K55],
+                            when: &[&K62, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K56, &K31],
+                            when: &[&K62, &K64, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K56, &K53],
+                            when: &[&K62, &K64, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K53],
+                            when: &[&K65, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K55],
+                            when: &[&K65, &K66, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K59],
+                            when: &[&K65, &K66, &K67],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2161,16 +1792,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K60, &K54, &K45],
+                            when: &[&K68, &K62, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K2, &K31, &K63],
+                            when: &[&K70, &K2, &K39, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K65, &K54, &K63],
+                            when: &[&K70, &K73, &K62, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K67],
+                            when: &[&K77],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2269,7 +1900,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K68, &K69, &K70],
+                            when: &[&K78, &K79, &K80],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -2282,31 +1913,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K71, &K72, &K73],
+                            when: &[&K6, &K81, &K14, &K82],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K71, &K72, &K73, &K74],
+                            when: &[&K6, &K81, &K14, &K82, &K83],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K71, &K72, &K73, &K75, &K76],
+                            when: &[&K6, &K81, &K14, &K82, &K84, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K71, &K72, &K73],
+                            when: &[&K6, &K81, &K14, &K82],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K78, &K6, &K71, &K79, &K80, &K81],
+                            when: &[&K87, &K6, &K81, &K88, &K89, &K90],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K78, &K6, &K71, &K79, &K80, &K81, &K74],
+                            when: &[&K87, &K6, &K81, &K88, &K89, &K90, &K83],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K78, &K6, &K71, &K79, &K80, &K81, &K75, &K76],
+                            when: &[&K87, &K6, &K81, &K88, &K89, &K90, &K84, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K78, &K6, &K71, &K79, &K80, &K81],
+                            when: &[&K87, &K6, &K81, &K88, &K89, &K90],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K78, &K83],
+                            when: &[&K87, &K92],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2914,25 +2545,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K84],
+                            when: &[&K93],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K86],
+                            when: &[&K94, &K95],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K86, &K87],
+                            when: &[&K94, &K95, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K86, &K88],
+                            when: &[&K94, &K95, &K97],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K86],
+                            when: &[&K94, &K95],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K89, &K87],
+                            when: &[&K94, &K98, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K85, &K89, &K88],
+                            when: &[&K94, &K98, &K97],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3133,46 +2764,46 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K90, &K91],
+                            when: &[&K99, &K100],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K94, &K91],
+                            when: &[&K102, &K103, &K100],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K32, &K91],
+                            when: &[&K102, &K105, &K40, &K100],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K100],
+                            when: &[&K102, &K105, &K107, &K108, &K109],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K101, &K102],
+                            when: &[&K102, &K105, &K107, &K108, &K110, &K111],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K101, &K102, &K84],
+                            when: &[&K102, &K105, &K107, &K108, &K110, &K111, &K93],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K101, &K102],
+                            when: &[&K102, &K105, &K107, &K108, &K110, &K111],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K101, &K103],
+                            when: &[&K102, &K105, &K107, &K108, &K110, &K112],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K84],
+                            when: &[&K102, &K105, &K107, &K108, &K93],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99, &K85],
+                            when: &[&K102, &K105, &K107, &K108, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K99],
+                            when: &[&K102, &K105, &K107, &K108],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K104, &K105, &K106],
+                            when: &[&K102, &K105, &K107, &K113, &K114, &K115],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K96, &K98, &K104, &K108],
+                            when: &[&K102, &K105, &K107, &K113, &K117],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K99],
+                            when: &[&K108],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3271,19 +2902,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K110],
+                            when: &[&K119],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K18],
+                            when: &[&K5, &K6, &K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K16, &K6, &K18],
+                            when: &[&K5, &K22, &K6, &K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K17, &K6, &K18],
+                            when: &[&K5, &K23, &K6, &K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K18],
+                            when: &[&K5, &K6, &K24],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3399,7 +3030,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K111, &K112, &K113],
+                            when: &[&K120, &K121, &K122],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3412,13 +3043,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K114, &K115, &K116, &K18, &K54],
+                            when: &[&K123, &K124, &K125, &K24, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K118, &K119, &K120, &K2],
+                            when: &[&K127, &K128, &K129, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K118, &K122],
+                            when: &[&K127, &K131],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3533,7 +3164,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K123, &K124],
+                            when: &[&K132, &K133],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -3542,28 +3173,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K125],
+                            when: &[&K134],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K54],
+                            when: &[&K135, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K54, &K127, &K128],
+                            when: &[&K135, &K62, &K136, &K137],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K54, &K130, &K131, &K132],
+                            when: &[&K135, &K62, &K139, &K140, &K141],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K54, &K130, &K134],
+                            when: &[&K135, &K62, &K139, &K143],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K54],
+                            when: &[&K135, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K57, &K31],
+                            when: &[&K135, &K65, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K126, &K57, &K53],
+                            when: &[&K135, &K65, &K61],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3685,22 +3316,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K136, &K54],
+                            when: &[&K144, &K145, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K136, &K54, &K8],
+                            when: &[&K144, &K145, &K62, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K136, &K54, &K7],
+                            when: &[&K144, &K145, &K62, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K136, &K54],
+                            when: &[&K144, &K145, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K138, &K139, &K140, &K141],
+                            when: &[&K147, &K148, &K149, &K152],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K138, &K143],
+                            when: &[&K147, &K154],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3803,7 +3434,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K144, &K145],
+                            when: &[&K155, &K156],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3811,7 +3442,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K146, &K147, &K148],
+                            when: &[&K157, &K158, &K159],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3824,31 +3455,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K149, &K150, &K151, &K152, &K54],
+                            when: &[&K160, &K161, &K162, &K163, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K149, &K150, &K151, &K152, &K54, &K153, &K154],
+                            when: &[&K160, &K161, &K162, &K163, &K62, &K164, &K165],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K149, &K24, &K25, &K26],
+                            when: &[&K167, &K160, &K32, &K33, &K34],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K149, &K24, &K25, &K27],
+                            when: &[&K167, &K160, &K32, &K33, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K149, &K24, &K28],
+                            when: &[&K167, &K160, &K32, &K36],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K158, &K159, &K152, &K160],
+                            when: &[&K167, &K169, &K170, &K163, &K171],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K158, &K159, &K152, &K160, &K161],
+                            when: &[&K167, &K169, &K170, &K163, &K171, &K172],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K158, &K159, &K152, &K160],
+                            when: &[&K167, &K169, &K170, &K163, &K171],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K158, &K163],
+                            when: &[&K167, &K169, &K174],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3968,25 +3599,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K164, &K165],
+                            when: &[&K38, &K175, &K176],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K164, &K32],
+                            when: &[&K38, &K175, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K166],
+                            when: &[&K38, &K177],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K166, &K167],
+                            when: &[&K38, &K177, &K178],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44],
+                            when: &[&K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K34, &K45],
+                            when: &[&K52, &K42, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K167],
+                            when: &[&K52, &K178],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4086,19 +3717,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K168],
+                            when: &[&K38, &K39, &K179],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31, &K169],
+                            when: &[&K38, &K39, &K180],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K53],
+                            when: &[&K38, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44],
+                            when: &[&K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K169, &K6],
+                            when: &[&K52, &K180, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4188,7 +3819,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K170],
+                            when: &[&K181],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -4201,16 +3832,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K171, &K172],
+                            when: &[&K38, &K182, &K183],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K174],
+                            when: &[&K38, &K185],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44],
+                            when: &[&K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K175, &K172],
+                            when: &[&K52, &K186, &K183],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4325,22 +3956,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K176, &K177],
+                            when: &[&K150, &K187],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K176, &K178, &K179],
+                            when: &[&K150, &K188, &K189],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K176, &K178, &K180],
+                            when: &[&K150, &K188, &K190],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K181],
+                            when: &[&K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K181, &K182, &K21],
+                            when: &[&K191, &K192, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K181, &K178],
+                            when: &[&K191, &K188],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4422,7 +4053,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K144, &K145],
+                            when: &[&K155, &K156],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4430,7 +4061,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K183, &K184],
+                            when: &[&K193, &K194],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4443,22 +4074,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K31],
+                            when: &[&K38, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K30, &K53],
+                            when: &[&K38, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44],
+                            when: &[&K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K152],
+                            when: &[&K52, &K163],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44, &K185],
+                            when: &[&K52, &K195],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K44],
+                            when: &[&K52],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4607,19 +4238,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K186],
+                            when: &[&K196],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K186, &K187],
+                            when: &[&K196, &K197],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K188],
+                            when: &[&K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K188, &K189, &K10],
+                            when: &[&K198, &K199, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K62],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2],
@@ -4759,22 +4390,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K105, &K74],
+                            when: &[&K2, &K114, &K83],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K191],
+                            when: &[&K2, &K201],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K31],
+                            when: &[&K2, &K39],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K192, &K193],
+                            when: &[&K5, &K202, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K194, &K193],
+                            when: &[&K5, &K204, &K203],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4931,19 +4562,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K105, &K74, &K195, &K184],
+                            when: &[&K2, &K114, &K83, &K205, &K194],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K197],
+                            when: &[&K2, &K207],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K198],
+                            when: &[&K62, &K208],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K199],
+                            when: &[&K62, &K209],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K105],
+                            when: &[&K62, &K114],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)

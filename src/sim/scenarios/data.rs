@@ -37,8 +37,8 @@ pub enum C {
     DbAtMost(&'static KeyVersion),
     NextAtLeastMs(u64),
     Not(&'static C),
-    All(&'static [C]),
-    Any(&'static [C]),
+    All(&'static [&'static C]),
+    Any(&'static [&'static C]),
     Happened(&'static Fact),
     Compare(&'static str, Op, &'static str),
     EventHandled(KeyName),
@@ -106,8 +106,8 @@ impl C {
     }
 }
 
-fn conds(cs: &[C]) -> Vec<Cond> {
-    cs.iter().map(C::cond).collect()
+fn conds(cs: &[&C]) -> Vec<Cond> {
+    cs.iter().map(|c| c.cond()).collect()
 }
 
 /// A scenario's script, for the rest of the page's life.
@@ -116,7 +116,7 @@ pub fn script(rules: &[R]) -> &'static [Rule] {
         rules
             .iter()
             .map(|r| Rule {
-                when: r.when.iter().map(|c| c.cond()).collect(),
+                when: conds(r.when),
                 then: r.then.clone(),
             })
             .collect(),
@@ -131,7 +131,7 @@ pub fn endings(endings: &[E]) -> &'static [Ending] {
         endings
             .iter()
             .map(|e| Ending {
-                when: e.when.iter().map(|c| c.cond()).collect(),
+                when: conds(e.when),
                 text: EndingText(String::new()),
             })
             .collect(),
