@@ -12,6 +12,13 @@
 //! `tests/e2e/quiet-bench.mjs` measures the same events in the browser as
 //! `examples/bench.rs` natively, in a build of the same profile (`search`).
 
+/// The worker allocates and frees a world's buffers for nearly every state it
+/// searches: talc instead of std's dlmalloc (15 % of the worker's time in session
+/// 11's profile). Only this binary: the page keeps std's allocator.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     use cachescope::sim::search::job::{self, Job, Request};
