@@ -92,3 +92,17 @@ pub fn step_until_sent(
         );
     }
 }
+
+/// Fires the first enabled event whose trace line contains `line` (`"writer: start"`,
+/// `"service->cache: set"`), to drive a run through a chosen order. Panics if none does.
+pub fn fire_where(run: &mut Run, line: &str) {
+    for e in run.world().enabled() {
+        let mut next = run.clone();
+        next.truncate_future();
+        if next.fire(e).is_ok() && next.records().last().unwrap().to_string().contains(line) {
+            *run = next;
+            return;
+        }
+    }
+    panic!("no enabled event reads {line:?}");
+}

@@ -101,9 +101,20 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             };
             let want = w.expected(key);
             let the_db = n.db_of(key);
+            // In write-behind the newest acknowledged write may still be in the queue,
+            // not in the database (review session 12, R7).
+            let committed = w.committed(key);
+            let newest = if want == committed {
+                format!("{the_db} already has {want}")
+            } else {
+                format!(
+                    "the latest acknowledged write, {want}, is still in the write-behind queue ({the_db} has \
+                     {committed})"
+                )
+            };
             let ahead = if version > want {
                 format!(
-                    " But {the_db} has committed only {want}: {the_cache} now holds {version}, a version no \
+                    " But {the_db} has committed only {committed}: {the_cache} now holds {version}, a version no \
                      committed row has, and that may never commit."
                 )
             } else {
@@ -119,7 +130,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                         ", and nothing in flight removes it before its TTL ends at {expires} ms"
                     ),
                 };
-                format!(" But {the_db} already has {want}: {the_cache} now serves a stale value{until}.")
+                format!(" But {newest}: {the_cache} now serves a stale value{until}.")
             } else {
                 String::new()
             };

@@ -114,133 +114,137 @@ static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Nod
 static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
 );
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
+);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K35);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "lease",
-);
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
 static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-set",
+    "lease",
 );
 static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
 static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "delayed-double-delete",
+    "versioned-set",
 );
 static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K41, &K43],
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
 );
 static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K43, &K45],
+);
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K38, &K39],
-);
 static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K40, &K41],
+);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K40, &K53],
-);
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
 static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K53],
+    &[&K42, &K55],
 );
 static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K55],
+);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K39, &K58],
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K46, &K41, &K60],
 );
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K59);
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K63);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K63);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K65);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K68, &K62, &K53],
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K70, &K64, &K55],
 );
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K69);
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K71);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K2, &K39],
-);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
 static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K70, &K2, &K39, &K71],
+    &[&K2, &K41],
 );
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K70, &K73, &K62, &K71],
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K72, &K2, &K41, &K73],
 );
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K69, &K74, &K75],
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K72, &K75, &K64, &K73],
 );
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K76);
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K71, &K76, &K77],
+);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K78);
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -248,106 +252,106 @@ static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K81, &K14, &K82],
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K83, &K14, &K84],
 );
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K88);
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K81, &K88, &K89, &K90],
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K83, &K90, &K91, &K92],
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K93);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K96);
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K98);
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K99, &K100],
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K101, &K102],
 );
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K103, &K100],
-);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
 static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K40, &K100],
+    &[&K105, &K102],
 );
 static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K42, &K102],
+);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K108);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K109);
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K108);
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K114, &K115],
-);
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K116);
 static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K5, &K6, &K24],
+    &[&K116, &K117],
 );
 static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K5, &K6, &K24],
+);
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -356,38 +360,38 @@ static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K124, &K125, &K24, &K62],
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K125, &K126, &K127, &K24, &K64],
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K126);
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K128, &K129, &K2],
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K130, &K131, &K2],
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -396,86 +400,86 @@ static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K136, &K137],
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K138, &K139],
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K141],
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K142, &K143],
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K144);
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K144, &K145, &K62],
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K146, &K147, &K64],
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K150, &K151],
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K152, &K153],
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K148, &K149, &K152],
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K150, &K151, &K154],
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -484,145 +488,170 @@ static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K160, &K161, &K162, &K163, &K62],
-);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K160, &K32],
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-delivered",
+    crate::sim::scenario::rules::Op::More,
+    "outbox-rows",
 );
 static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K162, &K163, &K164, &K165, &K64],
+);
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K162, &K32],
+);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K172);
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K170, &K163, &K171],
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K174, &K165, &K175],
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K173);
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K175);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K182, &K183],
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K186, &K187],
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K188);
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K193);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
+);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K114, &K83],
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "markers",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache-2",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "markers",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K116, &K85],
+);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -631,20 +660,20 @@ static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K114, &K83, &K205, &K194],
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K116, &K85, &K214, &K198],
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -1426,22 +1455,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K33, &K34],
+                            when: &[&K32, &K33, &K34, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K33, &K35],
+                            when: &[&K32, &K33, &K36, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K36],
+                            when: &[&K32, &K33, &K37],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K32, &K38],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K37, &K8],
+                            when: &[&K39, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K37, &K5, &K6],
+                            when: &[&K39, &K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1555,40 +1587,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K41, &K43, &K45],
+                            when: &[&K40, &K41, &K43, &K45, &K47],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K47, &K49],
+                            when: &[&K40, &K41, &K49, &K51],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K48, &K42, &K41],
+                            when: &[&K40, &K41, &K50, &K44, &K43],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K48, &K40],
+                            when: &[&K40, &K41, &K50, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K44, &K41, &K43],
+                            when: &[&K40, &K41, &K46, &K43, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K38],
+                            when: &[&K53, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52],
+                            when: &[&K53, &K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52, &K40, &K53],
+                            when: &[&K53, &K54, &K42, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52, &K55, &K42, &K53],
+                            when: &[&K53, &K54, &K57, &K44, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52, &K55, &K57, &K44, &K39, &K58],
+                            when: &[&K53, &K54, &K57, &K59, &K46, &K41, &K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52, &K55, &K57, &K60, &K39],
+                            when: &[&K53, &K54, &K57, &K59, &K62, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K51, &K52, &K55, &K57, &K60, &K61],
+                            when: &[&K53, &K54, &K57, &K59, &K62, &K63],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1686,25 +1718,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K62],
+                            when: &[&K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K63],
+                            when: &[&K64, &K65],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K64, &K39],
+                            when: &[&K64, &K66, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K64, &K61],
+                            when: &[&K64, &K66, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K65, &K61],
+                            when: &[&K67, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K65, &K66, &K63],
+                            when: &[&K67, &K68, &K65],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K65, &K66, &K67],
+                            when: &[&K67, &K68, &K69],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1792,16 +1824,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K62, &K53],
+                            when: &[&K70, &K64, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K70, &K2, &K39, &K71],
+                            when: &[&K72, &K2, &K41, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K70, &K73, &K62, &K71],
+                            when: &[&K72, &K75, &K64, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K77],
+                            when: &[&K79],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1900,7 +1932,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K78, &K79, &K80],
+                            when: &[&K80, &K81, &K82],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -1913,31 +1945,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K81, &K14, &K82],
+                            when: &[&K6, &K83, &K14, &K84],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K81, &K14, &K82, &K83],
+                            when: &[&K6, &K83, &K14, &K84, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K81, &K14, &K82, &K84, &K85],
+                            when: &[&K6, &K83, &K14, &K84, &K86, &K87],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K81, &K14, &K82],
+                            when: &[&K6, &K83, &K14, &K84],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K87, &K6, &K81, &K88, &K89, &K90],
+                            when: &[&K89, &K6, &K83, &K90, &K91, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K87, &K6, &K81, &K88, &K89, &K90, &K83],
+                            when: &[&K89, &K6, &K83, &K90, &K91, &K92, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K87, &K6, &K81, &K88, &K89, &K90, &K84, &K85],
+                            when: &[&K89, &K6, &K83, &K90, &K91, &K92, &K86, &K87],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K87, &K6, &K81, &K88, &K89, &K90],
+                            when: &[&K89, &K6, &K83, &K90, &K91, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K87, &K92],
+                            when: &[&K89, &K94],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2545,25 +2577,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K93],
+                            when: &[&K95],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K95],
+                            when: &[&K96, &K97],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K95, &K96],
+                            when: &[&K96, &K97, &K98],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K95, &K97],
+                            when: &[&K96, &K97, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K95],
+                            when: &[&K96, &K97],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K98, &K96],
+                            when: &[&K96, &K100, &K98],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K94, &K98, &K97],
+                            when: &[&K96, &K100, &K99],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2764,46 +2796,46 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K99, &K100],
+                            when: &[&K101, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K103, &K100],
+                            when: &[&K104, &K105, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K40, &K100],
+                            when: &[&K104, &K107, &K42, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K109],
+                            when: &[&K104, &K107, &K109, &K110, &K111],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K110, &K111],
+                            when: &[&K104, &K107, &K109, &K110, &K112, &K113],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K110, &K111, &K93],
+                            when: &[&K104, &K107, &K109, &K110, &K112, &K113, &K95],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K110, &K111],
+                            when: &[&K104, &K107, &K109, &K110, &K112, &K113],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K110, &K112],
+                            when: &[&K104, &K107, &K109, &K110, &K112, &K114],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K93],
+                            when: &[&K104, &K107, &K109, &K110, &K95],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108, &K94],
+                            when: &[&K104, &K107, &K109, &K110, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K108],
+                            when: &[&K104, &K107, &K109, &K110],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K113, &K114, &K115],
+                            when: &[&K104, &K107, &K109, &K115, &K116, &K117],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K102, &K105, &K107, &K113, &K117],
+                            when: &[&K104, &K107, &K109, &K115, &K119],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108],
+                            when: &[&K110],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2902,7 +2934,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K119],
+                            when: &[&K121],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6, &K24],
@@ -3030,7 +3062,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K120, &K121, &K122],
+                            when: &[&K122, &K123, &K124],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3043,13 +3075,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K123, &K124, &K125, &K24, &K62],
+                            when: &[&K125, &K126, &K127, &K24, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K127, &K128, &K129, &K2],
+                            when: &[&K129, &K130, &K131, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K127, &K131],
+                            when: &[&K129, &K133],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3164,7 +3196,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K132, &K133],
+                            when: &[&K134, &K135],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -3173,28 +3205,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K134],
+                            when: &[&K136],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K62],
+                            when: &[&K137, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K62, &K136, &K137],
+                            when: &[&K137, &K64, &K138, &K139],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K62, &K139, &K140, &K141],
+                            when: &[&K137, &K64, &K141, &K142, &K143],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K62, &K139, &K143],
+                            when: &[&K137, &K64, &K141, &K145],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K62],
+                            when: &[&K137, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K65, &K39],
+                            when: &[&K137, &K67, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K135, &K65, &K61],
+                            when: &[&K137, &K67, &K63],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3316,22 +3348,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K144, &K145, &K62],
+                            when: &[&K146, &K147, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K144, &K145, &K62, &K10],
+                            when: &[&K146, &K147, &K64, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K144, &K145, &K62, &K9],
+                            when: &[&K146, &K147, &K64, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K144, &K145, &K62],
+                            when: &[&K146, &K147, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K147, &K148, &K149, &K152],
+                            when: &[&K149, &K150, &K151, &K154],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K147, &K154],
+                            when: &[&K149, &K156],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3434,7 +3466,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K155, &K156],
+                            when: &[&K157, &K158],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3442,7 +3474,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K157, &K158, &K159],
+                            when: &[&K159, &K160, &K161],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3455,31 +3487,55 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K160, &K161, &K162, &K163, &K62],
+                            when: &[&K162, &K163, &K164, &K165, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K160, &K161, &K162, &K163, &K62, &K164, &K165],
+                            when: &[
+                                &K162,
+                                &K163,
+                                &K164,
+                                &K165,
+                                &K64,
+                                &K166,
+                                &K167,
+                                &K168,
+                            ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K160, &K32, &K33, &K34],
+                            when: &[
+                                &K162,
+                                &K163,
+                                &K164,
+                                &K165,
+                                &K64,
+                                &K166,
+                                &K167,
+                                &K169,
+                            ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K160, &K32, &K33, &K35],
+                            when: &[&K171, &K162, &K32, &K33, &K34, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K160, &K32, &K36],
+                            when: &[&K171, &K162, &K32, &K33, &K36, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K169, &K170, &K163, &K171],
+                            when: &[&K171, &K162, &K32, &K33, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K169, &K170, &K163, &K171, &K172],
+                            when: &[&K171, &K162, &K32, &K38],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K169, &K170, &K163, &K171],
+                            when: &[&K171, &K173, &K174, &K165, &K175],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K167, &K169, &K174],
+                            when: &[&K171, &K173, &K174, &K165, &K175, &K176],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K171, &K173, &K174, &K165, &K175],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K171, &K173, &K178],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3599,25 +3655,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K175, &K176],
+                            when: &[&K40, &K179, &K180],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K175, &K40],
+                            when: &[&K40, &K179, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K177],
+                            when: &[&K40, &K181],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K177, &K178],
+                            when: &[&K40, &K181, &K182],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K42, &K53],
+                            when: &[&K54, &K44, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K178],
+                            when: &[&K54, &K182],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3717,19 +3773,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K179],
+                            when: &[&K40, &K41, &K183],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39, &K180],
+                            when: &[&K40, &K41, &K184],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K61],
+                            when: &[&K40, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K180, &K6],
+                            when: &[&K54, &K184, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3819,7 +3875,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K181],
+                            when: &[&K185],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -3832,16 +3888,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K182, &K183],
+                            when: &[&K40, &K186, &K187],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K185],
+                            when: &[&K40, &K189],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K186, &K183],
+                            when: &[&K54, &K190, &K187],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3956,22 +4012,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K187],
+                            when: &[&K152, &K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K188, &K189],
+                            when: &[&K152, &K192, &K193],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K188, &K190],
+                            when: &[&K152, &K192, &K194],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K191],
+                            when: &[&K195],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K191, &K192, &K28],
+                            when: &[&K195, &K196, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K191, &K188],
+                            when: &[&K195, &K192],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4053,7 +4109,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K155, &K156],
+                            when: &[&K157, &K158],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4061,7 +4117,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K193, &K194],
+                            when: &[&K197, &K198],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4074,22 +4130,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K39],
+                            when: &[&K40, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K38, &K61],
+                            when: &[&K40, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52],
+                            when: &[&K54],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K163],
+                            when: &[&K54, &K165],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52, &K195],
+                            when: &[&K54, &K199],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K52],
+                            when: &[&K54],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4238,19 +4294,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K196],
+                            when: &[&K200],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K196, &K197],
+                            when: &[&K200, &K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K198],
+                            when: &[&K200, &K201],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K198, &K199, &K12],
+                            when: &[&K202, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62],
+                            when: &[&K202, &K204],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K202, &K205, &K12],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K205, &K206, &K207, &K12],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K205, &K208],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K64],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2],
@@ -4390,22 +4458,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K114, &K83],
+                            when: &[&K2, &K116, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K201],
+                            when: &[&K2, &K210],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K39],
+                            when: &[&K2, &K41],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K202, &K203],
+                            when: &[&K5, &K211, &K212],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K204, &K203],
+                            when: &[&K5, &K213, &K212],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4562,19 +4630,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K114, &K83, &K205, &K194],
+                            when: &[&K2, &K116, &K85, &K214, &K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K207],
+                            when: &[&K2, &K216],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K208],
+                            when: &[&K64, &K217],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K209],
+                            when: &[&K64, &K218],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K62, &K114],
+                            when: &[&K64, &K116],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4790,6 +4858,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
             "the relay will publish it when it next polls",
             "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
+            "the relay cannot reach the database, so its polls go unanswered; it polls again after each timeout and publishes the row once the database answers",
             "the relay is down; the row waits in the database until it restarts",
             ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             "{other-path user:1}",
@@ -5157,8 +5226,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
             " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
+            " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
+            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             " The writer was never even told its write succeeded, yet it did.",
@@ -5334,12 +5405,16 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "{broken}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop. The invalidator deleted the stale copy when the change arrived, but read-your-writes is a property of what the writer saw, and it stays broken.",
+            "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
+            " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             " Try the fix.",
             "The writer read {answer writer} after its write: read-your-writes holds.",
-            " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads. The invalidator cleared the marker when the write replicated.",
+            "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
+            " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
+            " The invalidator cleared the marker when the write replicated.",
+            " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             " Every cached copy matches the primary at the end.",
-            " But cache-matches-db is broken: {broken}.",
+            " But the cache does not match the primary ({broken cache-matches-db}).",
         ],
     },
     crate::sim::scenarios::Words {

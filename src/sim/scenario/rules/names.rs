@@ -83,7 +83,8 @@ impl<'de> Deserialize<'de> for EndingText {
 }
 
 /// A number an ending or a condition reads: a metric by name, `outbox-rows`,
-/// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `crashes NODE`, or a number as written.
+/// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `markers` (remote markers
+/// set in any cache node), `crashes NODE`, or a number as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity(pub(crate) String);
 
@@ -92,7 +93,7 @@ impl Quantity {
         let known = metric(text).is_some()
             || matches!(
                 text,
-                "outbox-rows" | "outbox-unpublished" | "dlq" | "keys" | "queue"
+                "outbox-rows" | "outbox-unpublished" | "dlq" | "keys" | "queue" | "markers"
             )
             || text.parse::<u64>().is_ok()
             || text
@@ -115,6 +116,7 @@ impl Quantity {
             "dlq" => w.bus().dlq.len() as u64,
             "keys" => w.config.keys.len() as u64,
             "queue" => w.cache().queue.len() as u64,
+            "markers" => w.nodes.caches().map(|(_, c)| c.markers.len() as u64).sum(),
             _ => q.parse().unwrap_or(0),
         }
     }
@@ -130,7 +132,7 @@ impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         checked_str(d, |text| {
             Quantity::parse(text).ok_or_else(|| {
-                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
+                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, queue, markers, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
             })
         })
     }
