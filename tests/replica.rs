@@ -93,9 +93,9 @@ fn a_restarted_replica_asks_for_the_log_from_its_position() {
         .step(Event::Fault(Fault::Restart(NodeId::Replica(1))))
         .unwrap();
     assert!(
-        record.narration.contains("from its position, lsn 2"),
+        record.narration.contains("from its binlog position, 2"),
         "{record}"
     );
     let asks: Vec<String> = w.net.iter().map(|m| m.payload.to_string()).collect();
-    assert_eq!(asks, ["replicate from lsn 2"]);
+    assert_eq!(asks, ["replicate from pos 2"]);
 }

@@ -91,7 +91,7 @@ fn a_replica_of_db_2_applies_db_2s_commits_and_not_dbs() {
         .collect();
     assert_eq!(applied.len(), 1, "{applied:?}");
     assert!(
-        applied[0].starts_with("replica-2 applies lsn 1002, user:2 = v2, in commit order"),
+        applied[0].starts_with("replica-2 applies position 1002, user:2 = v2, in commit order"),
         "{applied:?}"
     );
 }
@@ -115,7 +115,7 @@ fn a_read_of_a_db_2_key_through_replica_2_sees_lag_then_the_new_value() {
         .collect();
     assert_eq!(reads.len(), 2, "{}", r.trace());
     assert!(
-        reads[0].starts_with("replica-2 reads user:2: v1, as of db-2's change lsn 1001"),
+        reads[0].starts_with("replica-2 reads user:2: v1, as of db-2's change at position 1001"),
         "{reads:?}"
     );
     assert!(
@@ -175,7 +175,7 @@ fn invalidator_2_deletes_a_db_2_keys_cache_entry_after_its_commit() {
         .unwrap_or_default();
     assert!(
         said.starts_with(
-            "invalidator-2 reads lsn 1002 from the commit log of db-2, user:2 = v2, and deletes user:2 from the cache"
+            "invalidator-2 reads position 1002 from the commit log of db-2, user:2 = v2, and deletes user:2 from the cache"
         ),
         "{said}"
     );

@@ -106,6 +106,13 @@ pub enum Happened {
     /// fault lost the delete, the reply that would have sent it, or the service that
     /// would have sent it; or the write path sends none).
     Undeleted(Key),
+    /// A cache's crash wiped the key's tombstone or lease, and no delete of the key
+    /// has reached a cache since (a guard a set fix relied on is gone).
+    GuardWiped(Key),
+    /// A cache's crash wiped the lease of this token.
+    LeaseWiped(u64),
+    /// A cache's crash wiped its negative entry (a cached "not found") of the key.
+    NegativeWiped(Key),
 }
 
 impl Books {
@@ -251,10 +258,7 @@ impl Invariant {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Invariant::CacheMatchesDb => {
-                "every cached key holds the value the database has committed (in write-behind, the latest \
-                 acknowledged write)"
-            },
+            Invariant::CacheMatchesDb => "every cached key holds the value the database has committed",
             Invariant::NoLostWrite => {
                 "every acknowledged write is in the database, or still in a write-behind queue or durable log that will put it there"
             }

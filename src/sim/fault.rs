@@ -177,6 +177,17 @@ pub enum FaultFact {
     Missed {
         fault: Fault,
     },
+    /// A cache node's crash wiped a guard of `key` a set fix relies on: its tombstone
+    /// (the version it named) or its lease (the token); or its negative entry (a cached
+    /// "not found"). Recorded after `Crashed`, one per key, for the books
+    /// (`Happened::GuardWiped`, `Happened::NegativeWiped`) and the crash's words.
+    Wiped {
+        node: NodeId,
+        key: Key,
+        tombstone: Option<Version>,
+        lease: Option<u64>,
+        negative: bool,
+    },
 }
 
 /// What a node held in memory when it crashed, read from its state just before: the
@@ -194,8 +205,11 @@ pub struct Held {
     pub keys: u32,
     pub queued: u32,
     pub logged: u32,
-    /// A cache node held leases, locks or tombstones.
-    pub guards: bool,
+    /// A cache node's guards: tombstones, leases, locks, remote markers.
+    pub tombstones: u32,
+    pub leases: u32,
+    pub locks: u32,
+    pub markers: u32,
     /// The events a consumer had received and not finished.
     pub events: u32,
     /// The database's open transactions.
@@ -394,6 +408,32 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
     w.timers
         .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
     let held = held(w, node);
+    // The guards of each key a cache node's crash wipes (review session 12, R1).
+    let mut wiped: Vec<FaultFact> = Vec::new();
+    if let Some(c) = w.nodes.cache(node) {
+        let negative = |key: Key| c.entries.get(&key).is_some_and(|e| e.version == Version(0));
+        let keys = c
+            .tombstones
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(c.leases.iter().map(|(k, _)| *k))
+            .chain(c.entries.iter().map(|(k, _)| *k).filter(|k| negative(*k)));
+        for key in keys {
+            if wiped
+                .iter()
+                .any(|f| matches!(f, FaultFact::Wiped { key: k, .. } if *k == key))
+            {
+                continue;
+            }
+            wiped.push(FaultFact::Wiped {
+                node,
+                key,
+                tombstone: c.tombstones.get(&key).map(|t| t.version),
+                lease: c.leases.get(&key).map(|l| l.token),
+                negative: negative(key),
+            });
+        }
+    }
     let out = w.act(node, |a, ctx| a.on_crash(ctx));
     w.apply(node, out);
     let restart_at_ms = w.config.restart_after_ms.map(|after| {
@@ -410,6 +450,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
         }
         .into(),
     );
+    w.facts.0.extend(wiped.into_iter().map(Fact::from));
 }
 
 /// What `node` holds in memory now (`Held`).
@@ -429,8 +470,10 @@ fn held(w: &World, node: NodeId) -> Held {
                 held.keys = n(c.entries.len());
                 held.queued = n(c.queue.len());
                 held.logged = n(c.log.len());
-                held.guards =
-                    !c.leases.is_empty() || !c.locks.is_empty() || !c.tombstones.is_empty();
+                held.tombstones = n(c.tombstones.len());
+                held.leases = n(c.leases.len());
+                held.locks = n(c.locks.len());
+                held.markers = n(c.markers.len());
             }
         }
         NodeId::Consumer(_) => {

@@ -446,10 +446,10 @@ impl fmt::Display for Payload {
             Payload::WriteFailed { key } => write!(f, "failed {key}"),
             Payload::SetMarker { key } => write!(f, "set marker {key}"),
             Payload::MarkerSet { .. } => f.write_str("marker set"),
-            Payload::Replicate { from_lsn, .. } => write!(f, "replicate from lsn {from_lsn}"),
+            Payload::Replicate { from_lsn, .. } => write!(f, "replicate from pos {from_lsn}"),
             Payload::Change {
                 lsn, key, version, ..
-            } => write!(f, "lsn {lsn} {key}={version}"),
+            } => write!(f, "pos {lsn} {key}={version}"),
         }
     }
 }

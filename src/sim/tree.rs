@@ -16,6 +16,7 @@
 //! branch is refused with `TreeError::Full` and nothing changes; the page says so and
 //! the learner can `delete` a branch they no longer want. Each branch has at most
 //! `MAX_STEPS` steps, as every run.
+use super::books::Invariant;
 use super::run::Run;
 use super::world::{Event, StepError, World};
 use std::fmt;
@@ -76,6 +77,12 @@ pub struct BranchInfo {
     pub first_violation: Option<usize>,
     /// Whether the last recorded state breaks one: the branch's status.
     pub violated: bool,
+    /// Whether the last recorded state breaks one judged on the state itself (all but
+    /// read-your-writes, which a past read broke for good): how the Runs panel words
+    /// the status (review session 12, R17).
+    pub lasting: bool,
+    /// The first step whose state has read-your-writes broken, if any.
+    pub ryw_at: Option<usize>,
     /// The choice that starts it, in words (`deliver m5`); empty for the first run.
     pub label: String,
 }
@@ -104,6 +111,8 @@ struct Branch {
     checked: usize,
     first_violation: Option<usize>,
     violated: bool,
+    lasting: bool,
+    ryw_at: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +131,20 @@ fn broken(run: &Run, world: &World) -> bool {
         .any(|i| i.check(world).is_err())
 }
 
+/// Whether `world` breaks one of the scenario's invariants other than read-your-writes.
+fn broken_now(run: &Run, world: &World) -> bool {
+    run.scenario
+        .invariants
+        .iter()
+        .any(|i| *i != Invariant::ReadYourWrites && i.check(world).is_err())
+}
+
+/// Whether `world` has read-your-writes broken (and the scenario checks it).
+fn ryw_broken(run: &Run, world: &World) -> bool {
+    run.scenario.invariants.contains(&Invariant::ReadYourWrites)
+        && Invariant::ReadYourWrites.check(world).is_err()
+}
+
 impl Tree {
     /// A tree whose first branch is `run` (with whatever it has recorded).
     pub fn new(run: Run) -> Tree {
@@ -136,6 +159,8 @@ impl Tree {
                 checked: 0,
                 first_violation: None,
                 violated: false,
+                lasting: false,
+                ryw_at: None,
             }],
             current: 0,
             run,
@@ -169,6 +194,8 @@ impl Tree {
                 current: i == self.current,
                 first_violation: b.first_violation,
                 violated: b.violated,
+                lasting: b.lasting,
+                ryw_at: b.ryw_at,
                 label: if b.parent.is_some() {
                     b.choices
                         .get(b.fork)
@@ -196,10 +223,14 @@ impl Tree {
                 if b.first_violation.is_none() && broken(run, w) {
                     b.first_violation = Some(step);
                 }
+                if b.ryw_at.is_none() && ryw_broken(run, w) {
+                    b.ryw_at = Some(step);
+                }
             }
         }
         b.checked = recorded + 1;
         b.violated = run.state(recorded).is_some_and(|w| broken(run, w));
+        b.lasting = run.state(recorded).is_some_and(|w| broken_now(run, w));
         b.ended = run.total_if_ended().is_some();
     }
 
@@ -277,6 +308,7 @@ impl Tree {
         let first_violation = self.branches[self.current]
             .first_violation
             .filter(|s| *s <= c);
+        let ryw_at = self.branches[self.current].ryw_at.filter(|s| *s <= c);
         self.branches.push(Branch {
             id,
             parent: Some(parent),
@@ -287,6 +319,8 @@ impl Tree {
             checked,
             first_violation,
             violated: false,
+            lasting: false,
+            ryw_at,
         });
         self.current = self.branches.len() - 1;
         self.run = next;

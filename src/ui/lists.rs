@@ -202,10 +202,19 @@ pub fn branches(branches: &[crate::sim::tree::BranchInfo]) -> String {
             None => "the first run".to_string(),
             Some(p) => format!("from run {p} after step {}: {}", b.fork, b.label),
         };
-        let verdict = match (b.violated, b.first_violation) {
-            (true, _) => "violated at the end".to_string(),
-            (false, Some(at)) => format!("ok at the end (violated at step {at})"),
-            (false, None) => "ok".to_string(),
+        // What happened, not only the last state's verdict (review session 12, R17):
+        // read-your-writes is broken for good by one read, at its step; a state that
+        // broke an invariant and then mended is a window that closed.
+        let end = if b.ended {
+            "at the end"
+        } else {
+            "at its last step"
+        };
+        let verdict = match (b.lasting, b.ryw_at, b.first_violation) {
+            (true, _, _) => format!("violated {end}"),
+            (false, Some(at), _) => format!("read-your-writes broken at step {at}"),
+            (false, None, Some(at)) => format!("ok {end} (violated at step {at})"),
+            (false, None, None) => "ok".to_string(),
         };
         let steps = format!("{} step{}", b.len, if b.len == 1 { "" } else { "s" });
         let class = if b.current {

@@ -46,6 +46,23 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             Fact::Fault(FaultFact::Crashed { node, .. }) => {
                 *w.books.crashes.or_insert(node, 0) += 1;
             }
+            Fact::Fault(FaultFact::Wiped {
+                key,
+                tombstone,
+                lease,
+                negative,
+                ..
+            }) => {
+                if tombstone.is_some() || lease.is_some() {
+                    w.books.happened.insert(Happened::GuardWiped(key));
+                }
+                if let Some(token) = lease {
+                    w.books.happened.insert(Happened::LeaseWiped(token));
+                }
+                if negative {
+                    w.books.happened.insert(Happened::NegativeWiped(key));
+                }
+            }
             _ => {}
         }
         i += 1;
@@ -80,8 +97,9 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
             w.books.happened.insert(Happened::SetRefused(key));
         }
         CacheFact::Deleted { key, held, .. } => {
-            // A delete arrived after the key's latest commit.
+            // A delete arrived after the key's latest commit; it leaves its guard anew.
             w.books.happened.remove(&Happened::Undeleted(key));
+            w.books.happened.remove(&Happened::GuardWiped(key));
             if held.is_some_and(|v| v < w.expected(key)) {
                 w.books.happened.insert(Happened::StaleDeleted(key));
             }

@@ -245,6 +245,19 @@ fn offset_of(text: &str, line: usize, column: usize) -> usize {
 /// Reads `text` as a `T`. Broken JSON is a `Syntax` error, a missing or mistyped field
 /// a `Field` error; both name the line, the column and (for a field) its path.
 pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, CodecError> {
+    // A UTF-8 byte-order mark is not part of the JSON.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    // A UTF-16 file read as UTF-8 (the page's `File.text()` does): its byte-order mark
+    // is two replacement characters, and every other byte of ASCII text is a NUL
+    // (review session 12, R12: it was told as an unexpected character).
+    let mut head = text.chars().take(32);
+    if text.starts_with("\u{FFFD}\u{FFFD}") || head.any(|c| c == '\0') {
+        return Err(error(
+            ErrorKind::Syntax,
+            "line 1, column 1",
+            "this file is UTF-16; save it as UTF-8".to_string(),
+        ));
+    }
     if !text.trim_start().starts_with('{') {
         let found = match text.trim_start().chars().next() {
             None => "nothing".to_string(),
@@ -265,6 +278,13 @@ pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, C
             _ => String::new(),
         };
         let mut err = json_error(&e, &path);
+        // A topology's check names its entry ("topology[2] (service-2): \"cache\" …"),
+        // but serde_json stopped at the end of the list: the entry's field instead
+        // (review session 12, R12).
+        if let Some(at) = topology_place(text, &err.reason) {
+            let addr = text.as_ptr() as usize + at;
+            err.at = Text(text).at(&At { value: (), addr }, &path_at(text, at));
+        }
         err.reason = with_found(
             err.reason,
             string_before(text, offset_of(text, e.line(), e.column())),
@@ -376,6 +396,64 @@ impl<'de> Deserialize<'de> for Loose {
 /// `text` as a JSON string literal.
 pub fn quote(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
+}
+
+/// Where in `text` a topology check's `reason` ("topology[N] (id): \"field\" …") is
+/// about: the value of that field in the list's N-th entry, else the entry. `None` when
+/// the reason is not one, or the text has no such entry. Bounded by the text's length.
+fn topology_place(text: &str, reason: &str) -> Option<usize> {
+    let n: usize = reason
+        .strip_prefix("topology[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()?;
+    let field = reason
+        .split_once(": \"")
+        .and_then(|(_, r)| r.split('"').next());
+    let key = text.find("\"topology\"")? + "\"topology\"".len();
+    let after = text[key..].trim_start().strip_prefix(':')?.trim_start();
+    let list = text.len() - after.strip_prefix('[')?.len();
+    let (mut depth, mut in_str, mut escaped, mut count, mut start) =
+        (0usize, false, false, 0, None);
+    for (i, b) in text.bytes().enumerate().skip(list) {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                if depth == 0 && b == b'{' {
+                    count += 1;
+                    if count == n {
+                        start = Some(i);
+                    }
+                }
+                depth += 1;
+            }
+            b'}' | b']' if depth == 0 => return None,
+            b'}' | b']' => {
+                depth -= 1;
+                if let (0, Some(s)) = (depth, start) {
+                    let entry = &text[s..=i];
+                    let value = field.and_then(|f| {
+                        let at = entry.find(&format!("\"{f}\""))? + f.len() + 2;
+                        let rest = entry[at..].trim_start().strip_prefix(':')?.trim_start();
+                        Some(s + entry.len() - rest.len())
+                    });
+                    return Some(value.unwrap_or(s));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 #[cfg(test)]

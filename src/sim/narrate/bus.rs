@@ -176,21 +176,37 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
     match first {
         BusFact::Absent => said("ignored", "There is no bus in this scenario."),
-        BusFact::Logged { ev, offset, .. } => said(
-            format!("logged {} at {offset}", ev.id),
-            format!(
-                "{cap_bus} appends {ev} to its log at offset {offset}, on disk ({}): it stays there until \
-                 {} has acknowledged it.{sent}",
-                settings.map(|c| durable_kind(&c)).unwrap_or_default(),
-                match &groups {
-                    Some(ids) => format!(
-                        "each of {}, each its own consumer group with its own committed offset,",
-                        ids.join(" and ")
-                    ),
-                    None => the_consumer.to_string(),
-                }
-            ),
-        ),
+        BusFact::Logged { ev, offset, .. } => {
+            let who = match &groups {
+                Some(ids) => format!(
+                    "each of {}, each its own consumer group with its own committed offset,",
+                    ids.join(" and ")
+                ),
+                None => the_consumer.to_string(),
+            };
+            // A queue with an ack per event keeps it until it is acknowledged; a log
+            // keeps every event for its retention, read or not: a consumer's commit
+            // moves its offset and removes nothing (review session 12, R16).
+            let kept = if no_ack_timeout {
+                let who = match &groups {
+                    Some(ids) => format!("each of {} reads it as its own consumer group, from its own", ids.join(" and ")),
+                    None => format!("{the_consumer} reads it from its"),
+                };
+                format!(
+                    "reading it removes nothing (a log keeps its events for its retention period, read or not), and \
+                     {who} committed offset"
+                )
+            } else {
+                format!("it stays there until {who} has acknowledged it")
+            };
+            said(
+                format!("logged {} at {offset}", ev.id),
+                format!(
+                    "{cap_bus} appends {ev} to its log at offset {offset}, on disk ({}): {kept}.{sent}",
+                    settings.map(|c| durable_kind(&c)).unwrap_or_default(),
+                ),
+            )
+        }
         BusFact::Dropped { ev } => said(
             format!("dropped {}", ev.id),
             format!(

@@ -1,5 +1,6 @@
 //! The cache's sentences: what it did (`CacheFact`), and what that means against the
 //! database, read from the world after the step.
+use super::super::books::Happened;
 use super::super::cache_node::{AfterDelete, CacheFact};
 use super::super::config::{Op, WriteMode, WriteOrder, NO_TTL};
 use super::super::ids::{Key, NodeId, Version};
@@ -7,6 +8,20 @@ use super::super::msg::{LeaseReply, Payload, Refusal};
 use super::super::parts::{said, Said, Stage, TimerKind};
 use super::super::world::World;
 use super::names::Cast;
+
+/// Where the newest version of `key` is, after `verb` ("has", "already has"): in the
+/// database, or in write-behind still in the queue, not in the database (review session
+/// 12, R7: "the database has v2" of a database at v1).
+fn newest(w: &World, n: &Cast, key: Key, verb: &str) -> String {
+    let (want, committed, the_db) = (w.expected(key), w.committed(key), n.db_of(key));
+    if want == committed {
+        format!("{the_db} {verb} {want}")
+    } else {
+        format!(
+            "the latest acknowledged write, {want}, is still in the write-behind queue ({the_db} has {committed})"
+        )
+    }
+}
 
 pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
     let (the_cache, cap_cache) = (n.cache, n.cache.cap());
@@ -30,7 +45,8 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 String::new()
             };
             let behind = if v < want {
-                format!(" But {the_db} has {want}: {the_cache}'s copy is out of date.")
+                let newest = newest(w, n, key, "has");
+                format!(" But {newest}: {the_cache}'s copy is out of date.")
             } else if v > want {
                 format!(" But {the_db} has committed only {want}: {the_cache}'s {v} is not a committed version.")
             } else {
@@ -101,16 +117,20 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             };
             let want = w.expected(key);
             let the_db = n.db_of(key);
-            // In write-behind the newest acknowledged write may still be in the queue,
-            // not in the database (review session 12, R7).
             let committed = w.committed(key);
-            let newest = if want == committed {
-                format!("{the_db} already has {want}")
-            } else {
+            let newest = newest(w, n, key, "already has");
+            // A versioned set's tombstone a crash wiped (review session 12, R1): the
+            // crash, not the fix, let this set land.
+            let wiped = matches!(
+                w.nodes.cache(super::acting_cache(w)).map(|c| c.guard),
+                Some(super::super::cache::SetGuard::Versioned { .. })
+            ) && w.books.happened.contains(&Happened::GuardWiped(key));
+            let wiped = if wiped && version < want {
                 format!(
-                    "the latest acknowledged write, {want}, is still in the write-behind queue ({the_db} has \
-                     {committed})"
+                    " No tombstone refuses it: the delete of {key} had left one, and a crash of the cache wiped it."
                 )
+            } else {
+                String::new()
             };
             let ahead = if version > want {
                 format!(
@@ -144,7 +164,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             };
             said(
                 format!("stored {version}"),
-                format!("{cap_cache} stores {key} = {version}, {ttl}.{negative}{stale}{ahead}"),
+                format!("{cap_cache} stores {key} = {version}, {ttl}.{negative}{stale}{ahead}{wiped}"),
             )
         }
         CacheFact::Refused {
@@ -165,15 +185,41 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                     format!("{cap_cache} refuses the set of {version}: {how}. The stale value never lands."),
                 )
             }
-            Refusal::LeaseInvalid => said(
-                "refused: lease invalid",
-                format!(
-                    "{cap_cache} refuses the set of {key} = {version}: its lease{} is no longer valid, because a \
-                     delete invalidated it. The stale value never lands; until something fills {key}, a read \
-                     misses and loads the current row.",
-                    token.map(|t| format!(" #{t}")).unwrap_or_default()
-                ),
-            ),
+            Refusal::LeaseInvalid => {
+                // Why the token no longer matches, read from the cache after and the
+                // books: a crash wiped it (review session 12, R1), a newer lease
+                // replaced it, the same set used it, or a delete invalidated it.
+                let cache = w.nodes.cache(super::acting_cache(w));
+                let current = cache.and_then(|c| c.leases.get(&key)).map(|l| l.token);
+                let used = cache.and_then(|c| c.live(key, w.now_ms)).is_some_and(|e| e.version == version);
+                let why = match (token, current) {
+                    (None, _) => "it carries no lease".to_string(),
+                    (Some(t), _) if w.books.happened.contains(&Happened::LeaseWiped(t)) => format!(
+                        "its lease #{t} is gone: a crash of {the_cache} wiped it (leases live in its memory)"
+                    ),
+                    (Some(t), Some(c)) => format!("its lease #{t} is no longer valid: a newer lease, #{c}, replaced it"),
+                    (Some(t), None) if used => {
+                        format!("its lease #{t} was already used by a copy of this set, which stored {version}")
+                    }
+                    (Some(t), None) => {
+                        format!("its lease #{t} is no longer valid, because a delete invalidated it")
+                    }
+                };
+                let then = if used {
+                    format!(" {cap_cache} keeps the {version} that copy stored.")
+                } else if version < w.expected(key) {
+                    format!(
+                        " The stale value never lands; until something fills {key}, a read misses and loads the \
+                         current row."
+                    )
+                } else {
+                    format!(" Until something fills {key}, a read misses and loads the current row.")
+                };
+                said(
+                    "refused: lease invalid",
+                    format!("{cap_cache} refuses the set of {key} = {version}: {why}.{then}"),
+                )
+            }
         },
         CacheFact::MarkerSet { key } => said(
             "marker set",

@@ -30,7 +30,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 to: to @ NodeId::Invalidator(n),
                 lag_ms,
             }) => s.narration.push_str(&format!(
-                " The change is lsn {lsn} of its commit log, which {} tails: it is on its way there, \
+                " The change is at position {lsn} of its commit log (its binlog), which {} tails: it is on its way there, \
                  due {lag_ms} ms from now.",
                 if n == 1 { "the invalidator".to_string() } else { to.to_string() }
             )),
@@ -47,7 +47,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     String::new()
                 };
                 s.narration.push_str(&format!(
-                    " It writes the change to its commit log as lsn {lsn} and streams it to {to}, where it is due \
+                    " It writes the change to its commit log (its binlog) at position {lsn} and streams it to {to}, where it is due \
                      {arrives_ms} ms from now{far}: replication is asynchronous, so the commit does not wait for \
                      it."
                 ))
@@ -116,6 +116,20 @@ fn db(n: &Cast, fact: DbFact) -> Said {
             outbox,
             insert,
         } => {
+            if insert && version > Version(1) {
+                // The row existed (review session 12, R15): said as what the model does,
+                // not as a real database's answer.
+                return said(
+                    format!("inserted {version}"),
+                    format!(
+                        "{} runs the INSERT of {key}, which already exists at {}. A real database refuses it with \
+                         a duplicate-key error; this model does not: it commits {key} = {version}, as an update \
+                         would.",
+                        n.shard(key),
+                        Version(version.0 - 1)
+                    ),
+                );
+            }
             if insert {
                 return said(
                     format!("inserted {version}"),
@@ -183,17 +197,17 @@ fn db(n: &Cast, fact: DbFact) -> Said {
             format!("{} marks outbox row {event} published.", the_db.cap()),
         ),
         DbFact::Streamed { lsn, to, .. } => said(
-            format!("streamed lsn {lsn}"),
-            format!("The primary streams lsn {lsn} to {to}."),
+            format!("streamed {lsn}"),
+            format!("The primary streams the change at position {lsn} to {to}."),
         ),
         DbFact::Streaming {
             to,
             from_lsn,
             resent,
         } => said(
-            format!("streaming from lsn {from_lsn}"),
+            format!("streaming from {from_lsn}"),
             format!(
-                "The primary streams its commit log to {to} from just after lsn {from_lsn}: {} to send again, in \
+                "The primary streams its commit log to {to} from just after position {from_lsn}: {} to send again, in \
                  commit order, then every new commit.",
                 super::super::describe::count(u64::from(resent), "change", "changes")
             ),

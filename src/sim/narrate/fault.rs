@@ -136,6 +136,8 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
                  message that was not lost."
             ),
         ),
+        // Said with the crash it follows (`lost`).
+        FaultFact::Wiped { .. } => Said::silent(),
         FaultFact::Missed { fault } => said(
             match fault {
                 Fault::Abort(_) => "no transaction",
@@ -262,11 +264,55 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 )
             };
             let mut gone = Vec::new();
+            // Each kind of guard by its count, never a kind it did not hold (review
+            // session 12, R11: "its leases, locks and tombstones" of one tombstone); a
+            // wiped tombstone or lease by key (the `Wiped` facts after this one).
+            let wiped = |pick: fn(&FaultFact) -> Option<String>| -> String {
+                let each: Vec<String> = w
+                    .facts
+                    .0
+                    .iter()
+                    .filter_map(|f| match f {
+                        super::super::fact::Fact::Fault(f @ FaultFact::Wiped { node: at, .. }) if *at == node => {
+                            pick(f)
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if each.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", each.join(", "))
+                }
+            };
             if held.keys > 0 {
-                gone.push(count(u64::from(held.keys), "cached key", "cached keys"));
+                let which = wiped(|f| match *f {
+                    FaultFact::Wiped { key, negative: true, .. } => {
+                        Some(format!("{key}'s negative entry, a cached \"not found\""))
+                    }
+                    _ => None,
+                });
+                gone.push(format!("{}{which}", count(u64::from(held.keys), "cached key", "cached keys")));
             }
-            if held.guards {
-                gone.push("its leases, locks and tombstones".to_string());
+            if held.tombstones > 0 {
+                let which = wiped(|f| match *f {
+                    FaultFact::Wiped { key, tombstone: Some(v), .. } => Some(format!("{key} at {v}")),
+                    _ => None,
+                });
+                gone.push(format!("{}{which}", count(u64::from(held.tombstones), "tombstone", "tombstones")));
+            }
+            if held.leases > 0 {
+                let which = wiped(|f| match *f {
+                    FaultFact::Wiped { key, lease: Some(t), .. } => Some(format!("#{t} on {key}")),
+                    _ => None,
+                });
+                gone.push(format!("{}{which}", count(u64::from(held.leases), "lease", "leases")));
+            }
+            if held.locks > 0 {
+                gone.push(count(u64::from(held.locks), "lock", "locks"));
+            }
+            if held.markers > 0 {
+                gone.push(count(u64::from(held.markers), "remote marker", "remote markers"));
             }
             if held.queued > 0 {
                 gone.push(count(u64::from(held.queued), "queued write", "queued writes"));
@@ -328,12 +374,12 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 ),
             };
             format!(
-                "its position (lsn {}: every change up to it is handled) is on disk; {gone}",
+                "its binlog position ({}: every change up to it is handled) is on disk; {gone}",
                 held.position
             )
         }
         NodeId::Replica(_) => format!(
-            "its rows and its position (lsn {}) are on disk; only the changes on their way to it are lost, and the \
+            "its rows and its binlog position ({}) are on disk; only the changes on their way to it are lost, and the \
              primary will stream them again when it reconnects",
             held.position
         ),
@@ -407,12 +453,12 @@ fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
             "and recovers its committed rows from disk: every commit is still there".to_string()
         }
         NodeId::Invalidator(_) => format!(
-            "and asks {} for its commit log again from its position, lsn {}: it misses no change",
+            "and asks {} for its commit log again from its binlog position, {}: it misses no change",
             w.nodes.invalidator(node).map_or(NodeId::DB, |i| i.settings.source),
             w.nodes.invalidator(node).map_or(0, |i| i.position)
         ),
         NodeId::Replica(_) => format!(
-            "with its rows from disk, and asks {} to stream its commit log again from its position, lsn {}",
+            "with its rows from disk, and asks {} to stream its commit log again from its binlog position, {}",
             match w.nodes.replica(node).map_or(NodeId::DB, |r| r.primary) {
                 NodeId::DB => "the primary".to_string(),
                 db => db.to_string(),

@@ -116,7 +116,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
             said(
                 format!("del sent ({key})"),
                 format!(
-                    "{me} reads lsn {lsn} from {log}, {key} = {version}, and deletes {key} from {}: change data \
+                    "{me} reads position {lsn} from {log}, {key} = {version}, and deletes {key} from {}: change data \
                      capture, as Facebook's McSqueal turns MySQL's binlog into memcache deletes.{only}",
                     deleted_from(w, id, caches as u64)
                 ),
@@ -125,7 +125,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         InvalidatorFact::Queued { lsn, key, ahead } => said(
             "queued",
             format!(
-                "{me} reads lsn {lsn} ({key}) and keeps it until the {} before it {} done: it deletes in commit \
+                "{me} reads position {lsn} ({key}) and keeps it until the {} before it {} done: it deletes in commit \
                  order, one change at a time.",
                 count(ahead as u64, "change", "changes"),
                 if ahead == 1 { "is" } else { "are" }
@@ -140,14 +140,14 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         ),
         InvalidatorFact::Done { lsn, key, next } => {
             let then = match next {
-                Some((n, k)) => format!(" Next in commit order: lsn {n}, so it deletes {k} now."),
+                Some((n, k)) => format!(" Next in commit order: position {n}, so it deletes {k} now."),
                 None => String::new(),
             };
             said(
-                format!("position lsn {lsn}"),
+                format!("position {lsn}"),
                 format!(
-                    "The delete of {key} is confirmed. Only now does {the_me} record lsn {lsn} as its \
-                     position, on \
+                    "The delete of {key} is confirmed. Only now does {the_me} record {lsn} as its \
+                     binlog position, on \
                      disk (as Debezium commits its offset after handling a change): a crash before this point \
                      would have read the change again, never skipped it.{then}"
                 ),
@@ -155,17 +155,17 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         }
         InvalidatorFact::Skipped { lsn, received } => said(
             "already read",
-            format!("{me} has read lsn {lsn} already (up to lsn {received}): it skips the copy."),
+            format!("{me} has read position {lsn} already (up to {received}): it skips the copy."),
         ),
         InvalidatorFact::OldConnection { lsn } => said(
             "old connection",
-            format!("lsn {lsn} comes from a connection {me} has since replaced: it ignores it."),
+            format!("Position {lsn} comes from a connection {me} has since replaced: it ignores it."),
         ),
         InvalidatorFact::Gap { lsn, received } => said(
             "gap: read again",
             format!(
-                "lsn {lsn} arrives, but {me} has read only up to lsn {received}: it never skips a change, so it \
-                 asks for the log again from lsn {received}."
+                "Position {lsn} arrives, but {me} has read only up to position {received}: it never skips a change, so it \
+                 asks for the log again from position {received}."
             ),
         ),
         InvalidatorFact::Retried { key, caches } => said(
@@ -177,7 +177,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         ),
         InvalidatorFact::Reconnected { position, source } => said(
             "",
-            format!(" It asks {source} for the commit log from lsn {position}, its position on disk."),
+            format!(" It asks {source} for the commit log from position {position}, its binlog position on disk."),
         ),
         InvalidatorFact::Idle => said("nothing to retry", format!("{me} has no delete under way.")),
         InvalidatorFact::Ignored { payload } => {

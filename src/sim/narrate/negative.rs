@@ -10,13 +10,16 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
     let (the_cache, cap_service) = (n.cache, n.service.cap());
     let the_service = n.service;
     match fact {
-        NegativeFact::InsertSent { key } => said(
-            "insert sent",
-            format!(
-                "{cap_service} inserts {key} into {}: INSERT, the row's first version.",
-                n.db_of(key)
-            ),
-        ),
+        NegativeFact::InsertSent { key } => {
+            let what = match w.committed(key) {
+                Version(0) => "the row's first version".to_string(),
+                v => format!("though {key} already exists, at {v}"),
+            };
+            said(
+                "insert sent",
+                format!("{cap_service} inserts {key} into {}: INSERT, {what}.", n.db_of(key)),
+            )
+        }
         NegativeFact::Inserted {
             key,
             version,
@@ -25,9 +28,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
         } => said(
             "del sent",
             format!(
-                "{} has created {key} = {version}. {cap_service} deletes {key} from {the_cache}, as it does \
-                 after an update: a cached \"not found\" of {key} must go.",
-                n.db_of(key).cap()
+                "{} has {} {key} = {version}. {cap_service} deletes {key} from {the_cache}, as it does after an \
+                 update: a cached \"not found\" of {key} must go.",
+                n.db_of(key).cap(),
+                if version == Version(1) { "created" } else { "committed" }
             ),
         ),
         NegativeFact::Inserted {
@@ -57,10 +61,11 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
             said(
                 "ack",
                 format!(
-                    "{} has created {key} = {version}, and {the_service} tells {client} the write succeeded. It \
+                    "{} has {} {key} = {version}, and {the_service} tells {client} the write succeeded. It \
                      deletes nothing from {the_cache}: the insert path assumes a row that did not exist cannot be \
                      cached.{note}",
-                    n.db_of(key).cap()
+                    n.db_of(key).cap(),
+                    if version == Version(1) { "created" } else { "committed" }
                 ),
             )
         }

@@ -63,45 +63,45 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
             said(
                 format!("row {version}"),
                 format!(
-                    "{me} reads {key}: {version}, as of {the_primary}'s change lsn {position} (the last it has \
+                    "{me} reads {key}: {version}, as of {the_primary}'s change at position {position} (the last it has \
                      applied).{behind}"
                 ),
             )
         }
         ReplicaFact::Applied { lsn, key, version } => said(
             format!("applied {key}={version}"),
-            format!("{me} applies lsn {lsn}, {key} = {version}, in commit order: its position is now lsn {lsn}."),
+            format!("{me} applies position {lsn}, {key} = {version}, in commit order: its position is now {lsn}."),
         ),
         ReplicaFact::Skipped { lsn, position } => said(
             "already applied",
-            format!("{me} has applied lsn {lsn} already (its position is lsn {position}): it skips the copy."),
+            format!("{me} has applied position {lsn} already (its position is {position}): it skips the copy."),
         ),
         ReplicaFact::OldConnection { lsn } => said(
             "old connection",
             format!(
-                "lsn {lsn} comes from a connection {me} has since replaced: it ignores it, and takes the log from \
+                "Position {lsn} comes from a connection {me} has since replaced: it ignores it, and takes the log from \
                  the new one."
             ),
         ),
         ReplicaFact::Gap { lsn, position } => said(
             "gap: replicate again",
             format!(
-                "lsn {lsn} arrives, but {me} has applied only up to lsn {position}: an earlier change is missing. It \
+                "Position {lsn} arrives, but {me} has applied only up to position {position}: an earlier change is missing. It \
                  never applies a change before an earlier one, so it drops this one and reconnects to stream again \
-                 from lsn {position}."
+                 from position {position}."
             ),
         ),
         ReplicaFact::Reconnected { position } => said(
             "",
             format!(
-                " It asks {the_primary} to stream its commit log again from its position, lsn {position}: its \
+                " It asks {the_primary} to stream its commit log again from its position, {position}: its \
                  rows and position were on disk."
             ),
         ),
         ReplicaFact::PassedOn { lsn, to, delay_ms } => said(
             "",
             format!(
-                " It writes lsn {lsn} to its own binlog (MySQL's log_replica_updates) and streams it to {to}, \
+                " It writes position {lsn} to its own binlog (MySQL's log_replica_updates) and streams it to {to}, \
                  which reads it {delay_ms} ms from now."
             ),
         ),
@@ -110,9 +110,9 @@ pub(super) fn say(w: &World, fact: ReplicaFact) -> Said {
             from_lsn,
             resent,
         } => said(
-            format!("streaming from lsn {from_lsn}"),
+            format!("streaming from {from_lsn}"),
             format!(
-                "{me} streams its own log to {to} from just after lsn {from_lsn}: {} to send again, in commit \
+                "{me} streams its own log to {to} from just after position {from_lsn}: {} to send again, in commit \
                  order, then every change it applies.",
                 super::super::describe::count(u64::from(resent), "change", "changes")
             ),

@@ -133,6 +133,11 @@ pub enum FactKind {
     ReplicaBehind,
     /// The key's latest commit has had no delete of the key reach a cache since.
     Undeleted,
+    /// A cache's crash wiped the key's tombstone or lease, with no delete of the key
+    /// reaching a cache since.
+    GuardWiped,
+    /// A cache's crash wiped its negative entry (a cached "not found") of the key.
+    NegativeWiped,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -256,6 +261,8 @@ impl FactKind {
             FactKind::DuplicateIgnored => Happened::DuplicateIgnored(key),
             FactKind::ReplicaBehind => Happened::ReplicaBehind(key),
             FactKind::Undeleted => Happened::Undeleted(key),
+            FactKind::GuardWiped => Happened::GuardWiped(key),
+            FactKind::NegativeWiped => Happened::NegativeWiped(key),
         }
     }
 }

@@ -153,98 +153,115 @@ static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Hap
     },
 );
 static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K40, &K41],
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
 );
 static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K40, &K41],
+);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K55],
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
 );
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K55],
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "0",
 );
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K42, &K57],
+);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K57],
+);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K46, &K41, &K60],
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K46, &K41, &K64],
 );
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K65);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K63);
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K65);
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K67);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K69);
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K70, &K64, &K55],
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K74, &K68, &K57],
 );
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K71);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K75);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K2, &K41],
 );
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K72, &K2, &K41, &K73],
-);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K72, &K75, &K64, &K73],
-);
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K71, &K76, &K77],
-);
 static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K78);
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K76, &K2, &K41, &K77],
+);
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K76, &K79, &K68, &K77],
+);
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K75, &K80, &K81],
+);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -252,106 +269,106 @@ static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K83, &K14, &K84],
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K87, &K14, &K88],
 );
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K88);
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K83, &K90, &K91, &K92],
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K87, &K94, &K95, &K96],
 );
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K93);
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K98);
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K101, &K102],
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K105, &K106],
 );
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K105, &K102],
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K109, &K106],
 );
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K102],
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K42, &K106],
 );
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K108);
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K112);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K114);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K116, &K117],
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K120, &K121],
 );
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K5, &K6, &K24],
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K124);
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -360,38 +377,38 @@ static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K125, &K126, &K127, &K24, &K64],
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K129, &K130, &K131, &K24, &K68],
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K130, &K131, &K2],
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K134, &K135, &K2],
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -400,36 +417,23 @@ static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-events",
-);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K138, &K139],
-);
 static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
 static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "idempotent-consumer",
+    "versioned-events",
 );
 static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
@@ -438,48 +442,61 @@ static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K144);
 static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "idempotent-consumer",
+);
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K146, &K147],
+);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K146, &K147, &K64],
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K150, &K151, &K68],
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K152, &K153],
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K156, &K157],
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K150, &K151, &K154],
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K154, &K155, &K158],
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -488,170 +505,196 @@ static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K162, &K163, &K164, &K165, &K64],
-);
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K162, &K32],
-);
 static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K172);
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K166, &K167, &K168, &K169, &K68],
+);
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K166, &K32],
+);
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K174, &K165, &K175],
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K178, &K169, &K179],
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K186, &K187],
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K190, &K191],
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K188);
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K192);
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K193);
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K156);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+    &crate::sim::scenario::rules::ClientKey {
+        client: crate::sim::scenario::rules::NodeName(
+            crate::sim::ids::NodeId::Reader(1u8),
+        ),
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K58, &K90, &K205],
+);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K116, &K85],
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K120, &K89],
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -660,20 +703,20 @@ static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K116, &K85, &K214, &K198],
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K120, &K89, &K225, &K209],
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -1590,7 +1633,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K40, &K41, &K43, &K45, &K47],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K49, &K51],
+                            when: &[&K40, &K41, &K49, &K51, &K53],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K40, &K41, &K44, &K43, &K52, &K51],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K40, &K41, &K50, &K44, &K43],
@@ -1602,25 +1648,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K40, &K41, &K46, &K43, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K40],
+                            when: &[&K55, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54],
+                            when: &[&K55, &K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54, &K42, &K55],
+                            when: &[&K55, &K56, &K42, &K57, &K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54, &K57, &K44, &K55],
+                            when: &[&K55, &K56, &K42, &K57, &K59],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54, &K57, &K59, &K46, &K41, &K60],
+                            when: &[&K55, &K56, &K61, &K44, &K57],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54, &K57, &K59, &K62, &K41],
+                            when: &[&K55, &K56, &K61, &K63, &K46, &K41, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K53, &K54, &K57, &K59, &K62, &K63],
+                            when: &[&K55, &K56, &K61, &K63, &K66, &K41],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K55, &K56, &K61, &K63, &K66, &K67],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1718,25 +1767,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K64],
+                            when: &[&K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K65],
+                            when: &[&K68, &K69],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K66, &K41],
+                            when: &[&K68, &K70, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K66, &K63],
+                            when: &[&K68, &K70, &K67],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K67, &K63],
+                            when: &[&K71, &K67],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K67, &K68, &K65],
+                            when: &[&K71, &K72, &K69],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K67, &K68, &K69],
+                            when: &[&K71, &K72, &K73],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1824,16 +1873,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K70, &K64, &K55],
+                            when: &[&K74, &K68, &K57],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K72, &K2, &K41, &K73],
+                            when: &[&K76, &K2, &K41, &K77],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K72, &K75, &K64, &K73],
+                            when: &[&K76, &K79, &K68, &K77],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K79],
+                            when: &[&K83],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1932,7 +1981,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K80, &K81, &K82],
+                            when: &[&K84, &K85, &K86],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -1945,31 +1994,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K83, &K14, &K84],
+                            when: &[&K6, &K87, &K14, &K88],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K83, &K14, &K84, &K85],
+                            when: &[&K6, &K87, &K14, &K88, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K83, &K14, &K84, &K86, &K87],
+                            when: &[&K6, &K87, &K14, &K88, &K90, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K83, &K14, &K84],
+                            when: &[&K6, &K87, &K14, &K88],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K89, &K6, &K83, &K90, &K91, &K92],
+                            when: &[&K93, &K6, &K87, &K94, &K95, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K89, &K6, &K83, &K90, &K91, &K92, &K85],
+                            when: &[&K93, &K6, &K87, &K94, &K95, &K96, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K89, &K6, &K83, &K90, &K91, &K92, &K86, &K87],
+                            when: &[&K93, &K6, &K87, &K94, &K95, &K96, &K90, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K89, &K6, &K83, &K90, &K91, &K92],
+                            when: &[&K93, &K6, &K87, &K94, &K95, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K89, &K94],
+                            when: &[&K93, &K98],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2577,25 +2626,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K95],
+                            when: &[&K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K97],
+                            when: &[&K100, &K101],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K97, &K98],
+                            when: &[&K100, &K101, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K97, &K99],
+                            when: &[&K100, &K101, &K103],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K97],
+                            when: &[&K100, &K101],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K100, &K98],
+                            when: &[&K100, &K104, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K100, &K99],
+                            when: &[&K100, &K104, &K103],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2796,46 +2845,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K101, &K102],
+                            when: &[&K105, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K105, &K102],
+                            when: &[&K108, &K109, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K42, &K102],
+                            when: &[&K108, &K111, &K42, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K111],
+                            when: &[&K108, &K111, &K113, &K114, &K115],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K112, &K113],
+                            when: &[&K108, &K111, &K113, &K114, &K116, &K117],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K112, &K113, &K95],
+                            when: &[&K108, &K111, &K113, &K114, &K116, &K117, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K112, &K113],
+                            when: &[&K108, &K111, &K113, &K114, &K116, &K118],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K112, &K114],
+                            when: &[&K108, &K111, &K113, &K114, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K95],
+                            when: &[&K108, &K111, &K113, &K114, &K100],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110, &K96],
+                            when: &[&K108, &K111, &K113, &K119, &K120, &K121],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K110],
+                            when: &[&K108, &K111, &K113, &K119, &K123],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K115, &K116, &K117],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K104, &K107, &K109, &K115, &K119],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K110],
+                            when: &[&K114],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2934,7 +2977,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K121],
+                            when: &[&K125],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6, &K24],
@@ -3062,7 +3105,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K122, &K123, &K124],
+                            when: &[&K126, &K127, &K128],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3075,13 +3118,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K125, &K126, &K127, &K24, &K64],
+                            when: &[&K129, &K130, &K131, &K24, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K129, &K130, &K131, &K2],
+                            when: &[&K133, &K134, &K135, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K129, &K133],
+                            when: &[&K133, &K137],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3196,7 +3239,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K134, &K135],
+                            when: &[&K138, &K139],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -3205,28 +3248,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K136],
+                            when: &[&K140],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K64],
+                            when: &[&K141, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K64, &K138, &K139],
+                            when: &[&K141, &K68, &K142, &K143],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K64, &K141, &K142, &K143],
+                            when: &[&K141, &K68, &K145, &K146, &K147],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K64, &K141, &K145],
+                            when: &[&K141, &K68, &K145, &K149],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K64],
+                            when: &[&K141, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K67, &K41],
+                            when: &[&K141, &K71, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K137, &K67, &K63],
+                            when: &[&K141, &K71, &K67],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3348,22 +3391,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K147, &K64],
+                            when: &[&K150, &K151, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K147, &K64, &K10],
+                            when: &[&K150, &K151, &K68, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K147, &K64, &K9],
+                            when: &[&K150, &K151, &K68, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K147, &K64],
+                            when: &[&K150, &K151, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K149, &K150, &K151, &K154],
+                            when: &[&K153, &K154, &K155, &K158],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K149, &K156],
+                            when: &[&K153, &K160],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3466,7 +3509,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K157, &K158],
+                            when: &[&K161, &K162],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3474,7 +3517,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K159, &K160, &K161],
+                            when: &[&K163, &K164, &K165],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3487,55 +3530,55 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K162, &K163, &K164, &K165, &K64],
+                            when: &[&K166, &K167, &K168, &K169, &K68],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K162,
-                                &K163,
-                                &K164,
-                                &K165,
-                                &K64,
                                 &K166,
                                 &K167,
                                 &K168,
+                                &K169,
+                                &K68,
+                                &K170,
+                                &K171,
+                                &K172,
                             ],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K162,
-                                &K163,
-                                &K164,
-                                &K165,
-                                &K64,
                                 &K166,
                                 &K167,
+                                &K168,
                                 &K169,
+                                &K68,
+                                &K170,
+                                &K171,
+                                &K173,
                             ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K162, &K32, &K33, &K34, &K35],
+                            when: &[&K175, &K166, &K32, &K33, &K34, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K162, &K32, &K33, &K36, &K35],
+                            when: &[&K175, &K166, &K32, &K33, &K36, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K162, &K32, &K33, &K37],
+                            when: &[&K175, &K166, &K32, &K33, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K162, &K32, &K38],
+                            when: &[&K175, &K166, &K32, &K38],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K173, &K174, &K165, &K175],
+                            when: &[&K175, &K177, &K178, &K169, &K179],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K173, &K174, &K165, &K175, &K176],
+                            when: &[&K175, &K177, &K178, &K169, &K179, &K180],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K173, &K174, &K165, &K175],
+                            when: &[&K175, &K177, &K178, &K169, &K179],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K173, &K178],
+                            when: &[&K175, &K177, &K182],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3655,25 +3698,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K179, &K180],
+                            when: &[&K40, &K183, &K184],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K179, &K42],
+                            when: &[&K40, &K183, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K181],
+                            when: &[&K40, &K185],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K181, &K182],
+                            when: &[&K40, &K185, &K186],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K44, &K55],
+                            when: &[&K56, &K44, &K57],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K182],
+                            when: &[&K56, &K186],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3773,19 +3816,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K183],
+                            when: &[&K40, &K41, &K187],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K184],
+                            when: &[&K40, &K41, &K188],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K63],
+                            when: &[&K40, &K67],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K184, &K6],
+                            when: &[&K56, &K188, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3875,7 +3918,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K185],
+                            when: &[&K189],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -3888,16 +3931,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K186, &K187],
+                            when: &[&K40, &K190, &K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K189],
+                            when: &[&K40, &K193],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K190, &K187],
+                            when: &[&K56, &K194, &K191],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4012,22 +4055,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K191],
+                            when: &[&K156, &K195],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K192, &K193],
+                            when: &[&K156, &K196, &K197],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K192, &K194],
+                            when: &[&K156, &K196, &K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K195],
+                            when: &[&K199],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K195, &K196, &K28],
+                            when: &[&K199, &K200],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K195, &K192],
+                            when: &[&K199, &K201, &K28],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K199, &K196, &K203, &K58, &K90, &K205],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K199, &K196, &K203, &K207],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K199, &K196, &K202],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K199, &K196],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4109,7 +4164,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K157, &K158],
+                            when: &[&K161, &K162],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4117,7 +4172,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K197, &K198],
+                            when: &[&K208, &K209],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4133,19 +4188,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K40, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K63],
+                            when: &[&K40, &K67],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K165],
+                            when: &[&K56, &K169],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54, &K199],
+                            when: &[&K56, &K210],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K54],
+                            when: &[&K56],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4294,31 +4349,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K200],
+                            when: &[&K211],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K60],
+                            when: &[&K211, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K201],
+                            when: &[&K211, &K212],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K202, &K203],
+                            when: &[&K213, &K214],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K202, &K204],
+                            when: &[&K213, &K215],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K202, &K205, &K12],
+                            when: &[&K213, &K216, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K205, &K206, &K207, &K12],
+                            when: &[&K216, &K217, &K218, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K205, &K208],
+                            when: &[&K216, &K219],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64],
+                            when: &[&K68],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2],
@@ -4458,10 +4513,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K116, &K85],
+                            when: &[&K2, &K120, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K210],
+                            when: &[&K2, &K221],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2, &K41],
@@ -4470,10 +4525,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K211, &K212],
+                            when: &[&K5, &K222, &K223],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K213, &K212],
+                            when: &[&K5, &K224, &K223],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4630,19 +4685,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K116, &K85, &K214, &K198],
+                            when: &[&K2, &K120, &K89, &K225, &K209],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K216],
+                            when: &[&K2, &K227],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K217],
+                            when: &[&K68, &K228],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K218],
+                            when: &[&K68, &K229],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K64, &K116],
+                            when: &[&K68, &K120],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4897,12 +4952,14 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "{other-path user:1}",
             "{holds user:1}: consistent. ",
             "The lease was invalidated by the delete, so the late set was refused.",
+            "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
             "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
             "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
             "A stale value landed, and something removed it before the end.",
@@ -5068,14 +5125,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "One reader held the lock and loaded; the others waited, retried and hit.",
             "The service saw the misses overlap and made them share one load.",
             "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
-            "XFetch recomputed the key in the background before it expired, so ",
-            "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed",
-            "; no read came in that gap",
-            ", so ",
-            "No early recompute landed in this run, and ",
-            "nobody missed and nobody waited",
-            "still {count cache-misses read missed|reads missed}",
-            ".",
+            "XFetch recomputed the key in the background before it expired.",
+            "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
+            " No read came in that gap.",
+            "No early recompute landed in this run.",
+            " Nobody missed and nobody waited.",
+            " {count cache-misses read|reads} missed.",
             "Every reader that missed loaded the key itself. Try a fix.",
             "{count cache-misses read|reads} missed.",
             " It is probabilistic: with another seed two readers can both recompute, or none in time.",
@@ -5353,8 +5408,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             "{other-path user:2}",
             "{holds user:2}: consistent.",
+            " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
-            " The insert deleted the key, so the next read missed and loaded the new row. A read that straddles the insert can still set absent after the delete: the stale-set race.",
+            " The insert deleted the key, so the next read missed and loaded the new row.",
+            " The insert deleted the key.",
+            " The insert's delete never reached the cache, so the fix did nothing in this run.",
+            " A read that straddles the insert can still set absent after the delete: the stale-set race.",
         ],
     },
     crate::sim::scenarios::Words {

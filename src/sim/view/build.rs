@@ -443,13 +443,13 @@ fn note(world: &World, id: NodeId) -> String {
         }
         .to_string(),
         NodeId::Replica(_) => world.nodes.replica(id).map_or(String::new(), |r| {
-            format!("{}, at lsn {}", plural(r.rows.len(), "row"), r.position)
+            format!("{}, at pos {}", plural(r.rows.len(), "row"), r.position)
         }),
         NodeId::Invalidator(_) => match world.nodes.invalidator(id) {
             Some(i) => match i.queue.first() {
                 // Short enough for its box (the change's lsn is on its message).
                 Some(e) => format!("deleting {}", e.key),
-                None => format!("at lsn {}", i.position),
+                None => format!("at pos {}", i.position),
             },
             None => String::new(),
         },

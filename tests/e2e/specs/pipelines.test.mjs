@@ -234,7 +234,7 @@ test('the second shard\'s replica is drawn with its rows', async (t) => {
     const behind = await sp.nodeText('replica-2');
     assert.match(behind, /user:2 = v1 \(lag\)/, behind);
     assert.doesNotMatch(await sp.nodeText('replica'), /user:2/);
-    await stepUntil(sp, 'replica-2 applies lsn 1002');
+    await stepUntil(sp, 'replica-2 applies position 1002');
     assert.match(await sp.nodeText('replica-2'), /user:2 = v2/);
     const shot = tmpPath('shard-replica.png');
     await page.mouse.move(0, 0);
