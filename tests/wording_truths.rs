@@ -116,12 +116,12 @@ fn the_commit_log_is_the_binlog_with_positions_not_lsns() {
     let first = run
         .records()
         .iter()
-        .find(|r| r.narration.contains("of its commit log"))
+        .find(|r| r.narration.contains("of its binlog"))
         .expect("a commit the invalidator tails");
     assert!(
         first
             .narration
-            .contains("at position 2 of its commit log (its binlog)"),
+            .contains("The change is position 2 of its binlog"),
         "{}",
         first.narration
     );

@@ -30,7 +30,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 to: to @ NodeId::Invalidator(n),
                 lag_ms,
             }) => s.narration.push_str(&format!(
-                " The change is at position {lsn} of its commit log (its binlog), which {} tails: it is on its way there, \
+                " The change is position {lsn} of its binlog, which {} tails: it is on its way there, \
                  due {lag_ms} ms from now.",
                 if n == 1 { "the invalidator".to_string() } else { to.to_string() }
             )),
@@ -47,7 +47,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     String::new()
                 };
                 s.narration.push_str(&format!(
-                    " It writes the change to its commit log (its binlog) at position {lsn} and streams it to {to}, where it is due \
+                    " It writes the change at position {lsn} of its binlog and streams it to {to}, where it is due \
                      {arrives_ms} ms from now{far}: replication is asynchronous, so the commit does not wait for \
                      it."
                 ))
