@@ -104,7 +104,12 @@ pub fn summary(found: &Found, faults: u8) -> String {
              read-your-writes) were never judged: the search says nothing of them."
         )
     } else if names.is_empty() && found.complete {
-        format!(" No violation in {} states.", found.states)
+        // The catalog's rule judges a run at its end: a window that closes before the run
+        // ends (a commit before its delete) is not a break (session 12's review, V4).
+        format!(
+            " No violation in {} states: no run ends with an invariant broken ({} end states).",
+            found.states, found.ends
+        )
     } else if names.is_empty() {
         // Stopped at a bound: only the runs that ended within it were judged.
         format!(
@@ -289,7 +294,10 @@ mod tests {
         assert!(found.complete && found.ends > 0 && found.violations.is_empty());
         let text = summary(&found, 0);
         assert!(
-            text.contains(&format!("No violation in {} states.", found.states)),
+            text.contains(&format!(
+                "No violation in {} states: no run ends with an invariant broken ({} end states).",
+                found.states, found.ends
+            )),
             "{text}"
         );
     }
