@@ -13,7 +13,7 @@
 //! The first difference is the first step whose trace lines (time, who, what, outcome)
 //! differ, or where one side has ended.
 use super::config::Op;
-use super::fault::Fault;
+use super::fault::Struck;
 use super::ids::{Key, MsgId, NodeId};
 use super::parts::timer_label;
 use super::run::{Run, MAX_STEPS};
@@ -80,27 +80,19 @@ pub fn signature(world: &World, event: Event) -> Signature {
                 owner: t.owner,
                 kind: timer_label(&t.kind),
             }),
-        Event::Fault(f) => match f {
-            Fault::Crash(n)
-            | Fault::Restart(n)
-            | Fault::Pause(n)
-            | Fault::Resume(n)
-            | Fault::Abort(n)
-            | Fault::Partition(n)
-            | Fault::Heal(n) => Some(Signature::NodeFault {
+        Event::Fault(f) => match f.struck() {
+            Struck::Node(n) => Some(Signature::NodeFault {
                 fault: f.name(),
                 node: n,
             }),
-            Fault::PartitionLink(link) | Fault::HealLink(link) => Some(Signature::LinkFault {
+            Struck::Link(link) => Some(Signature::LinkFault {
                 fault: f.name(),
                 link,
             }),
-            Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => {
-                message_sig(world, m).map(|message| Signature::MessageFault {
-                    fault: f.name(),
-                    message,
-                })
-            }
+            Struck::Message(m) => message_sig(world, m).map(|message| Signature::MessageFault {
+                fault: f.name(),
+                message,
+            }),
         },
     };
     sig.unwrap_or(Signature::Unknown)

@@ -41,6 +41,14 @@ pub enum Fault {
     HealLink(Link),
 }
 
+/// What a fault names (`Fault::struck`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Struck {
+    Node(NodeId),
+    Message(MsgId),
+    Link(Link),
+}
+
 impl Fault {
     /// The contract's `data-fault`.
     pub fn name(&self) -> &'static str {
@@ -60,16 +68,26 @@ impl Fault {
 
     /// The contract's `data-target`: a node id, or the message's id.
     pub fn target(&self) -> String {
-        match self {
+        match self.struck() {
+            Struck::Node(n) => n.to_string(),
+            Struck::Message(m) => m.to_string(),
+            Struck::Link(l) => l.to_string(),
+        }
+    }
+
+    /// What the fault names: a node (an abort names the client whose transaction
+    /// rolls back), a message, or a link. The one place that sorts the variants so.
+    pub fn struck(&self) -> Struck {
+        match *self {
             Fault::Crash(n)
             | Fault::Restart(n)
             | Fault::Pause(n)
             | Fault::Resume(n)
             | Fault::Abort(n)
             | Fault::Partition(n)
-            | Fault::Heal(n) => n.to_string(),
-            Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => m.to_string(),
-            Fault::PartitionLink(l) | Fault::HealLink(l) => l.to_string(),
+            | Fault::Heal(n) => Struck::Node(n),
+            Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => Struck::Message(m),
+            Fault::PartitionLink(l) | Fault::HealLink(l) => Struck::Link(l),
         }
     }
 

@@ -2,7 +2,7 @@
 //! story's budget, others from the extra budget (`FaultBudget`), and recoveries free
 //! where nothing in the model would recover otherwise.
 use super::{Searched, WorldModel};
-use crate::sim::fault::Fault;
+use crate::sim::fault::{Fault, Struck};
 use crate::sim::ids::NodeId;
 use crate::sim::world::{TimerKind, World};
 
@@ -62,16 +62,10 @@ fn kind(fault: Fault) -> Kind {
 
 pub(super) fn shape(world: &World, fault: Fault) -> Option<Shape> {
     let k = kind(fault);
-    match fault {
-        Fault::Crash(n)
-        | Fault::Restart(n)
-        | Fault::Pause(n)
-        | Fault::Resume(n)
-        | Fault::Abort(n)
-        | Fault::Partition(n)
-        | Fault::Heal(n) => Some(Shape::Node(k, n)),
-        Fault::PartitionLink(l) | Fault::HealLink(l) => Some(Shape::Link(k, l)),
-        Fault::Drop(id) | Fault::Delay(id) | Fault::Duplicate(id) => {
+    match fault.struck() {
+        Struck::Node(n) => Some(Shape::Node(k, n)),
+        Struck::Link(l) => Some(Shape::Link(k, l)),
+        Struck::Message(id) => {
             let m = world.net.iter().find(|m| m.id == id)?;
             Some(Shape::Message(k, m.from, m.to, m.payload.kind()))
         }
