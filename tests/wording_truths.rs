@@ -1,6 +1,7 @@
 //! Words that named what the model does not do, or named it in another system's terms
 //! (review session 12): R15, an INSERT of a row that exists was told as creating it
-//! ("did not exist ... its first version") while the model committed v2; R16, the
+//! ("did not exist ... its first version") while the model committed v2 (now the
+//! database refuses it, as a real one does); R16, the
 //! commit log was the binlog in one sentence and had an "lsn" (Postgres' WAL) in the
 //! next, and a Kafka log was said to keep an event "until the consumer has acknowledged
 //! it" (a log keeps events for its retention, read or not); R18, stampede with
@@ -14,36 +15,103 @@ fn start(id: &str, fixes: &[&str]) -> Run {
     Run::new(s, Fixes::parse(s, fixes.iter().copied()).unwrap(), s.seed)
 }
 
+/// R15: an INSERT of a row that exists is refused with a duplicate-key error, as a real
+/// database refuses it (the row's primary key is unique): its transaction commits
+/// nothing, and the service that sent it hears the error. Here the service's INSERT
+/// is duplicated on the network: the first commits v1, the copy is refused.
 #[test]
-fn a_second_insert_of_a_row_is_told_as_the_model_commits_it() {
+fn a_second_insert_of_a_row_is_refused_with_a_duplicate_key_error() {
     let mut run = start("negative-cache", &[]);
     let ins = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
     run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
     run.run_to_end();
-    assert_eq!(run.world().db().read(Key(2)), Version(2));
-    let inserts: Vec<&str> = run
+    let w = run.world();
+    assert_eq!(
+        w.db().read(Key(2)),
+        Version(1),
+        "the copy committed nothing"
+    );
+    assert_eq!(w.metrics.db_writes, 1);
+    let inserts: Vec<(String, &str)> = run
         .records()
         .iter()
-        .filter(|r| r.to_string().contains("INSERT user:2 => inserted"))
-        .map(|r| r.narration.as_str())
+        .filter(|r| r.to_string().contains("INSERT user:2 =>"))
+        .map(|r| (r.to_string(), r.narration.as_str()))
         .collect();
     assert_eq!(inserts.len(), 2, "{inserts:?}");
-    assert!(inserts[0].contains("user:2 did not exist, and the commit creates it at v1"));
-    assert!(
-        inserts[1].starts_with(
-            "The database runs the INSERT of user:2, which already exists at v1. A real database refuses it \
-             with a duplicate-key error; this model does not: it commits user:2 = v2, as an update would."
-        ),
-        "{}",
-        inserts[1]
+    assert!(inserts[0].0.contains("=> inserted v1"), "{inserts:?}");
+    assert!(inserts[0]
+        .1
+        .contains("user:2 did not exist, and the commit creates it at v1"));
+    assert!(inserts[1].0.contains("=> duplicate key"), "{inserts:?}");
+    assert_eq!(
+        inserts[1].1,
+        "The database refuses the INSERT of user:2: the row already exists, at v1, so the INSERT fails with \
+         a duplicate-key error and its transaction is rolled back. Nothing is committed; user:2 stays v1, and \
+         the error goes back to the sender."
     );
     for r in run.records() {
         assert!(
-            !(r.narration.contains("has created user:2 = v2")),
+            !r.narration.contains("this model does not") && !r.narration.contains("user:2 = v2"),
             "{r}: {}",
             r.narration
         );
     }
+}
+
+/// The copy's refusal can reach the service before the first INSERT's commit does:
+/// the service then tells the writer its write failed (a real client that retried an
+/// INSERT sees the same), and the commit's answer, later, finds the request closed.
+#[test]
+fn a_refused_insert_is_told_to_the_writer_as_a_failed_write() {
+    let mut run = start("negative-cache", &[]);
+    let ins = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
+    run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
+    // Both INSERTs reach the database; then the refusal is delivered first.
+    for _ in 0..2 {
+        let m = run
+            .world()
+            .net
+            .iter()
+            .find(|m| matches!(m.payload, Payload::DbInsert { .. }))
+            .map(|m| m.id)
+            .expect("an INSERT in flight");
+        run.fire(Event::Deliver(m)).unwrap();
+    }
+    let refusal = run
+        .world()
+        .net
+        .iter()
+        .find(|m| matches!(m.payload, Payload::TxRolledBack { .. }))
+        .map(|m| m.id)
+        .expect("the duplicate-key error in flight");
+    run.fire(Event::Deliver(refusal)).unwrap();
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.starts_with(
+            "The database refused the INSERT of user:2 with a duplicate-key error: nothing was committed."
+        ),
+        "{said}"
+    );
+    let failed = run
+        .world()
+        .net
+        .iter()
+        .find(|m| matches!(m.payload, Payload::WriteFailed { .. }))
+        .map(|m| m.id)
+        .expect("the writer is told");
+    run.fire(Event::Deliver(failed)).unwrap();
+    assert!(
+        run.records()
+            .last()
+            .unwrap()
+            .narration
+            .contains("its write of user:2 failed"),
+        "{}",
+        run.records().last().unwrap().narration
+    );
+    run.run_to_end();
+    assert_eq!(run.world().db().read(Key(2)), Version(1));
 }
 
 #[test]

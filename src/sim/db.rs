@@ -296,6 +296,16 @@ impl Db {
                 ctx.send(to, msg.flow, reply, lat.read_ms);
                 DbFact::Read { key, version }
             }
+            // The row exists: the INSERT breaks its primary key's unique constraint, and
+            // the statement's transaction is rolled back (Postgres' `unique_violation`,
+            // MySQL's `ER_DUP_ENTRY`): nothing commits, the sender gets the error.
+            Payload::DbInsert { key } if self.read(key) > Version(0) => {
+                ctx.send(to, msg.flow, Payload::TxRolledBack { key }, lat.write_ms);
+                DbFact::DuplicateKey {
+                    key,
+                    existing: self.read(key),
+                }
+            }
             Payload::DbWrite { key, .. } | Payload::DbInsert { key } => {
                 let outbox = matches!(msg.payload, Payload::DbWrite { outbox: true, .. });
                 let (version, event) = if outbox {

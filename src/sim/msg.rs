@@ -114,8 +114,9 @@ pub enum Payload {
         key: Key,
         outbox: bool,
     },
-    /// `INSERT` the row's first version (it did not exist): answered, like an update,
-    /// by a `DbWriteReply`.
+    /// `INSERT` the row's first version: answered, like an update, by a
+    /// `DbWriteReply`; if the row exists, refused (a duplicate key) by a
+    /// `TxRolledBack`.
     DbInsert {
         key: Key,
     },

@@ -30,6 +30,9 @@ pub enum NegativeFact {
         /// The service's cache node.
         cache: NodeId,
     },
+    /// The database refused the insert (the row exists: a duplicate key) and
+    /// committed nothing: `client` is told its write failed, and nothing is deleted.
+    Refused { key: Key, client: NodeId },
     /// The database has no row, and negative caching is off: `client` is told "not
     /// found", and nothing is cached.
     NotFound { key: Key, client: NodeId },
@@ -69,6 +72,14 @@ pub(crate) fn inserted(s: &mut Service, ctx: &mut Ctx, flow: &Flow, version: Ver
         deleted,
         cache: s.settings.cache,
     }));
+}
+
+/// The database refused the insert with a duplicate-key error: nothing committed, so
+/// there is nothing to invalidate; the client is told its write failed.
+pub(crate) fn refused(s: &mut Service, ctx: &mut Ctx, flow: &Flow) {
+    let (key, client) = (flow.key, flow.client);
+    s.answer(ctx, flow.id, client, Payload::WriteFailed { key });
+    ctx.fact(ServiceFact::Negative(NegativeFact::Refused { key, client }));
 }
 
 /// Whether a read's row, `version`, is answered without caching it: no row, and

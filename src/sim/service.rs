@@ -241,6 +241,9 @@ impl Service {
             }
             (Payload::Write { .. }, _) => return self.write(ctx, flow),
             (Payload::Insert { .. }, _) => return super::negative::insert(self, ctx, flow),
+            (Payload::TxRolledBack { .. }, Stage::Commit) if flow.op == Op::Insert => {
+                return super::negative::refused(self, ctx, flow)
+            }
             (_, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit) => {
                 return super::txn::on_reply(self, ctx, msg, flow)
             }

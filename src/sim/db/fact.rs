@@ -19,6 +19,10 @@ pub enum DbFact {
         outbox: bool,
         insert: bool,
     },
+    /// An `INSERT` of a row that exists (at `existing`): refused with a duplicate-key
+    /// error, as a primary key's unique constraint refuses it. Its transaction commits
+    /// nothing; the error goes back to the sender.
+    DuplicateKey { key: Key, existing: Version },
     /// A write-behind put: whether it wrote.
     Put {
         key: Key,

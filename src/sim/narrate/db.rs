@@ -116,20 +116,6 @@ fn db(n: &Cast, fact: DbFact) -> Said {
             outbox,
             insert,
         } => {
-            if insert && version > Version(1) {
-                // The row existed (review session 12, R15): said as what the model does,
-                // not as a real database's answer.
-                return said(
-                    format!("inserted {version}"),
-                    format!(
-                        "{} runs the INSERT of {key}, which already exists at {}. A real database refuses it with \
-                         a duplicate-key error; this model does not: it commits {key} = {version}, as an update \
-                         would.",
-                        n.shard(key),
-                        Version(version.0 - 1)
-                    ),
-                );
-            }
             if insert {
                 return said(
                     format!("inserted {version}"),
@@ -161,6 +147,17 @@ fn db(n: &Cast, fact: DbFact) -> Said {
             };
             said(format!("committed {version}"), format!("{what}{outbox_note}"))
         }
+        // An INSERT of a row that exists (review session 12, R15): refused, as a real
+        // database refuses it.
+        DbFact::DuplicateKey { key, existing } => said(
+            "duplicate key",
+            format!(
+                "{} refuses the INSERT of {key}: the row already exists, at {existing}, so the INSERT fails with a \
+                 duplicate-key error and its transaction is rolled back. Nothing is committed; {key} stays \
+                 {existing}, and the error goes back to the sender.",
+                n.shard(key)
+            ),
+        ),
         DbFact::Put {
             key,
             version,
