@@ -26,7 +26,7 @@ fn main() {
     let subsume = std::env::var("SEARCH_SUBSUME").is_ok_and(|v| v == "1");
     // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
     // on over the first N states of each search (`search::check_independence`).
-    // `SEARCH_HELD=N` keeps N frontier states whole (default 4,096; the others are
+    // `SEARCH_HELD=N` keeps N frontier states whole (default 16,384; the others are
     // re-derived by replay): to weigh replay against memory. `SEARCH_MAX_STATES=N`
     // raises (or lowers) the bound of a million distinct states.
     let env_or = |name: &str, default: usize| {

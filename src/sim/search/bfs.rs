@@ -26,7 +26,11 @@ impl Default for Bounds {
         Bounds {
             max_depth: crate::sim::run::MAX_STEPS,
             max_states: 1_000_000,
-            held_states: 4096,
+            // 16,384: a thin search (`cdc-invalidation`, about one new state per state
+            // expanded) re-derives a state not held by replaying its parent, and often
+            // its parent's parent; 4,096 spent a fifth more instructions there. About
+            // 2 kB a state held: a million-state search peaks near 100 MB (README).
+            held_states: 16_384,
         }
     }
 }
@@ -116,8 +120,12 @@ pub struct Search<M: Model> {
     /// The states along the last path re-derived by replay, from the start: the
     /// frontier lists siblings together, so the next one shares most of the path.
     path: Vec<(u32, M::State)>,
-    /// The actions of one state of `path` (by index), listed for the last replay.
-    path_actions: (Option<u32>, Vec<M::Action>),
+    /// Per state of `path` (by position), its actions once listed for a replay, with
+    /// its node's index (`NOT_HELD` for none): an ancestor's actions are listed once
+    /// while it stays on the path, for every descendant re-derived through it.
+    path_actions: Vec<(u32, Vec<M::Action>)>,
+    /// The chain of ancestors of the state being re-derived (kept between calls).
+    chain: Vec<u32>,
     /// With time shifts (`Model::now`): per state, the earliest and the latest `now`
     /// of the states it stands for that the search has reached (8 bytes a state).
     latest_now: Vec<(u32, u32)>,
@@ -157,7 +165,8 @@ impl<M: Model> Search<M> {
             cut: false,
             actions: Vec::new(),
             path: Vec::new(),
-            path_actions: (None, Vec::new()),
+            path_actions: Vec::new(),
+            chain: Vec::new(),
             latest_now: Vec::new(),
             stale: Vec::new(),
             shift_failed: false,
@@ -207,7 +216,7 @@ impl<M: Model> Search<M> {
         self.visited_count = 0;
         self.cut = self.bounds.max_states < 1;
         self.path.clear();
-        self.path_actions.0 = None;
+        self.path_actions.clear();
         self.transitions = 0;
         self.subsumed = 0;
         if let Some(sleep) = &mut self.sleep {

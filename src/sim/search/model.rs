@@ -31,6 +31,20 @@ pub trait Model {
     /// keep a run going, such as faults, may still be listed.
     fn actions(&self, state: &Self::State, out: &mut Vec<Self::Action>) -> bool;
 
+    /// The `choice`th of the actions `actions` would list for `state` (which lists at
+    /// least that many). `out` is left with a prefix of that list, at least through
+    /// `choice`: a model may find it without listing them all (a replay asks for one
+    /// action of each state along a path). The default lists them all.
+    fn action_at(
+        &self,
+        state: &Self::State,
+        choice: usize,
+        out: &mut Vec<Self::Action>,
+    ) -> Self::Action {
+        self.actions(state, out);
+        out[choice]
+    }
+
     /// The state after `action`, or `None` if it is not enabled after all.
     fn next(&self, state: &Self::State, action: Self::Action) -> Option<Self::State>;
 

@@ -289,6 +289,16 @@ impl Model for WorldModel {
         end
     }
 
+    /// The enabled events come first in `actions`' list, the faults after them: a
+    /// choice among the enabled events needs no fault listed (nor priced).
+    fn action_at(&self, state: &Searched, choice: usize, out: &mut Vec<Event>) -> Event {
+        state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
+        if choice >= out.len() {
+            self.actions(state, out);
+        }
+        out[choice]
+    }
+
     fn next(&self, state: &Searched, action: Event) -> Option<Searched> {
         let charge = match action.fault() {
             Some(fault) => Some(self.charge(state, fault)?),

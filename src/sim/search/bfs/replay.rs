@@ -4,9 +4,10 @@ use super::super::model::Model;
 use super::Search;
 
 impl<M: Model> Search<M> {
-    /// Node `index`'s ancestors from the start, and itself.
-    pub(super) fn chain(&self, index: u32) -> Vec<u32> {
-        let mut chain = vec![index];
+    /// Node `index`'s ancestors from the start, and itself, into `chain`.
+    fn chain_into(&self, index: u32, chain: &mut Vec<u32>) {
+        chain.clear();
+        chain.push(index);
         let mut at = index;
         // Bounded: parents are found before their children, so indices fall to 0.
         while at != 0 {
@@ -14,38 +15,57 @@ impl<M: Model> Search<M> {
             chain.push(at);
         }
         chain.reverse();
-        chain
     }
 
     /// The state of node `index`, replayed from the longest prefix of its path that
     /// the last replay shares.
     pub(super) fn rederive(&mut self, index: u32) -> M::State {
-        let chain = self.chain(index);
+        // The chain's list is kept between calls (no allocation per state).
+        let mut chain = std::mem::take(&mut self.chain);
+        self.chain_into(index, &mut chain);
         let shared = self
             .path
             .iter()
             .zip(&chain)
             .take_while(|((a, _), b)| a == *b)
             .count();
-        self.path.truncate(shared);
+        // The states past the shared prefix go back to the model (`Model::recycle`).
+        while self.path.len() > shared {
+            if let Some((_, s)) = self.path.pop() {
+                self.model.recycle(s);
+            }
+        }
         if self.path.is_empty() {
             self.path.push((0, self.model.init()));
         }
         for &at in &chain[self.path.len()..] {
-            let (from, state) = &self.path[self.path.len() - 1];
-            // Siblings are re-derived one after another from their parent: its actions
-            // are listed once for all of them.
-            if self.path_actions.0 != Some(*from) {
-                self.model.actions(state, &mut self.path_actions.1);
-                self.path_actions.0 = Some(*from);
+            let depth = self.path.len() - 1;
+            let (from, state) = &self.path[depth];
+            // A path state's actions are listed once while it stays on the path, for
+            // every state re-derived through it (its children are siblings in the
+            // frontier, and its grandchildren follow theirs), or, for one child, only
+            // as far as the model needs to find its action (`Model::action_at`).
+            // Positions on the path are depths, and a node's index names one state.
+            if self.path_actions.len() <= depth {
+                self.path_actions
+                    .resize_with(depth + 1, || (super::NOT_HELD, Vec::new()));
             }
-            let action = self.path_actions.1[self.visited.get(at).choice as usize];
+            // What is kept is what `action_at` left: a list that starts as `actions`'
+            // does, as long as it needed.
+            let choice = self.visited.get(at).choice as usize;
+            let listed = &mut self.path_actions[depth];
+            if listed.0 != *from || choice >= listed.1.len() {
+                self.model.action_at(state, choice, &mut listed.1);
+                listed.0 = *from;
+            }
+            let action = listed.1[choice];
             let next = self
                 .model
                 .next(state, action)
                 .expect("a recorded choice replays: the model is deterministic");
             self.path.push((at, next));
         }
+        self.chain = chain;
         self.path
             .pop()
             .map(|(_, s)| s)
