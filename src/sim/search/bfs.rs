@@ -3,6 +3,8 @@ use super::model::{Model, When};
 use super::sleep::Sleep;
 use super::visited::{Node, Probe, Visited};
 use revisit::Shifted;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 mod replay;
 mod revisit;
@@ -130,8 +132,12 @@ pub struct Search<M: Model> {
     /// of the states it stands for that the search has reached (8 bytes a state).
     latest_now: Vec<(u32, u32)>,
     /// States whose span of `now` grew after they were expanded: their successors'
-    /// must be brought up to date.
-    stale: Vec<u32>,
+    /// must be brought up to date. Taken smallest index first: states found one after
+    /// another lie on paths that share most of their steps, so re-deriving them one
+    /// after another replays a few steps each, not the whole path. (The spans only
+    /// grow, each to the union of what reaches it, so the order changes no span, and
+    /// `within` fails for a span if it fails for a smaller one.)
+    stale: BinaryHeap<Reverse<u32>>,
     /// A shifted state could pass the limit: start again with absolute time.
     shift_failed: bool,
     /// With sleep sets: the frontier's sets (`sleep.rs`).
@@ -168,7 +174,7 @@ impl<M: Model> Search<M> {
             path_actions: Vec::new(),
             chain: Vec::new(),
             latest_now: Vec::new(),
-            stale: Vec::new(),
+            stale: BinaryHeap::new(),
             shift_failed: false,
             sleep: None,
             transitions: 0,
@@ -260,7 +266,14 @@ impl<M: Model> Search<M> {
                 if self.next_level.is_empty() {
                     // Bounded: `latest_now` only grows, and never past the limit.
                     match self.stale.pop() {
-                        Some(index) => self.refresh(index),
+                        Some(Reverse(index)) => {
+                            // One refresh, with the span as it is now, stands for
+                            // every time the state was marked.
+                            while self.stale.peek() == Some(&Reverse(index)) {
+                                self.stale.pop();
+                            }
+                            self.refresh(index)
+                        }
                         None => break,
                     }
                     continue;

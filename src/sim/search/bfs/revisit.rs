@@ -74,7 +74,7 @@ impl<M: Model> Search<M> {
                     // of them before any is refreshed): its successors are brought up
                     // to date once the levels are done.
                     if known <= index || refreshing {
-                        self.stale.push(known);
+                        self.stale.push(std::cmp::Reverse(known));
                     }
                 }
                 Shifted::Known
