@@ -28,7 +28,7 @@ fn every_run_has_a_button_and_every_other_run_a_delete_button() {
         .find(|e| **e != recorded)
         .unwrap();
     t.fire(other).unwrap();
-    let html = lists::branches(&t.branches());
+    let html = lists::branches(&t.branches(), &[]);
     let buttons = tags(&html, "button");
     let runs: Vec<_> = buttons
         .iter()

@@ -11,7 +11,7 @@ fn badge(id: &str) -> (Tree, String) {
     let s = scenarios::find(id).unwrap();
     let mut tree = Tree::new(Run::new(s, Fixes::none(), s.seed));
     tree.run_to_end();
-    let html = lists::branches(&tree.branches());
+    let html = lists::branches(&tree.branches(), &[]);
     let at = html.find("class=\"badge\">").expect("a badge") + "class=\"badge\">".len();
     let text = html[at..at + html[at..].find('<').unwrap()].to_string();
     (tree, text)
@@ -58,4 +58,41 @@ fn a_window_that_closed_and_a_state_still_broken_keep_their_words() {
     let (tree, text) = badge("stale-set-race");
     assert!(tree.branches()[0].lasting);
     assert_eq!(text, "violated at the end");
+}
+
+/// A recording cut before the run's end is "ok so far", not "ok" (review session 12,
+/// V16: stale-set-race at step 8 said "ok", and its run ends violated); a branch the
+/// search made is named as the search's, off the first run (V12).
+#[test]
+fn a_run_not_ended_is_ok_so_far_and_a_search_branch_says_so() {
+    let s = scenarios::find("stale-set-race").unwrap();
+    let mut tree = Tree::new(Run::new(s, Fixes::none(), s.seed));
+    tree.seek(8);
+    let html = lists::branches(&tree.branches(), &[]);
+    assert!(html.contains(">ok so far<"), "{html}");
+    assert!(html.contains("the first run · 8 steps"), "{html}");
+    tree.run_to_end();
+    // At step 8 two replies are in flight (m7, m8): the other one starts a branch.
+    tree.seek(8);
+    let taken = tree.current().all_records()[8].event;
+    let other = tree
+        .current()
+        .world()
+        .enabled()
+        .into_iter()
+        .find(|e| *e != taken)
+        .expect("another event to branch with");
+    let id = tree.fire(other).unwrap();
+    let origins = [(
+        id,
+        "search: the shortest break of cache-matches-db".to_string(),
+    )];
+    let html = lists::branches(&tree.branches(), &origins);
+    assert!(
+        html.contains(&format!(
+            "search: the shortest break of cache-matches-db; from run 0 after step 8: {other}"
+        )),
+        "{html}"
+    );
+    assert!(html.contains("the first run · "), "{html}");
 }

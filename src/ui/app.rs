@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
 
     // One screen: the title and fixes, the controls, the timeline with its chapters,
     // then the diagram (the state inside its nodes) beside the narration and the
-    // invariants. Below: what can happen next, the panels, the runs and the log.
+    // invariants, and what can happen next. Below: the panels, the runs and the log.
     view! {
         <a class="skip" href="#main">"Skip to the simulation"</a>
         <header class="top">
@@ -87,21 +87,22 @@ pub fn App() -> impl IntoView {
                             {move || Suspend::new(sequence_view())}
                         </Show>
                     </div>
-                    <aside class="scene-side" aria-label="What happened and the invariants">
+                    // What can happen next and the faults sit under the narration, so
+                    // a fault is fired beside the diagram and the words that tell what
+                    // it did (review session 12, V16).
+                    <aside class="scene-side" aria-label="What happened, the invariants and what can happen next">
                         <panels::Narration />
                         <panels::Invariants view=view />
                         <notes::StepNote />
+                        <choose::NextEvents view=view />
                     </aside>
                 </div>
                 <learn::FixNotes />
-                <div class="work">
-                    <choose::NextEvents view=view />
-                    <div class="panels">
-                        <panels::CachePanel view=view />
-                        <panels::DbPanel view=view />
-                        <panels::Metrics view=view />
-                        <pipeline::Pipeline view=view />
-                    </div>
+                <div class="panels">
+                    <panels::CachePanel view=view />
+                    <panels::DbPanel view=view />
+                    <panels::Metrics view=view />
+                    <pipeline::Pipeline view=view />
                 </div>
                 <div class="panels">
                     <branches::Branches />

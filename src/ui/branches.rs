@@ -52,7 +52,7 @@ pub fn Branches() -> impl IntoView {
     let s = a.session;
     let list = NodeRef::<leptos::html::Ol>::new();
     let items = move || {
-        let markup = s.with(|s| lists::branches(&s.run.branches()));
+        let markup = s.with(|s| lists::branches(&s.run.branches(), &s.origins));
         browser::keeping_focus(list.get_untracked().map(Into::into), markup)
     };
     // One handler for the list: a run's button shows it, its × deletes it.

@@ -43,6 +43,7 @@ pub fn Explorer() -> impl IntoView {
     let faults = RwSignal::new(0u8);
     let worker: StoredValue<Option<Worker>, LocalStorage> = StoredValue::new_local(None);
 
+    let current = Memo::new(move |_| a.session.with(|s| link::setup_query(&s.run)));
     let stop = move || {
         if let Some(w) = worker.try_update_value(|w| w.take()).flatten() {
             w.terminate();
@@ -79,6 +80,14 @@ pub fn Explorer() -> impl IntoView {
         let sender = w.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
             if !mine() {
+                return;
+            }
+            // Another scenario, fix or seed since it started: the search is of a setup
+            // no longer shown, so it stops (review session 12, V15; its progress is
+            // hidden at once, below).
+            if state.with_untracked(|s| s.searched != current.get_untracked()) {
+                stop();
+                state.update(|s| s.running = false);
                 return;
             }
             let text = ev.data().as_string().unwrap_or_default();
@@ -147,7 +156,6 @@ pub fn Explorer() -> impl IntoView {
         });
     }
 
-    let current = Memo::new(move |_| a.session.with(|s| link::setup_query(&s.run)));
     // A result belongs to the setup it searched; another setup hides it.
     let shown = move || state.with(|s| s.result.clone().filter(|_| s.searched == current.get()));
     let running = move || state.with(|s| s.running);
@@ -161,9 +169,9 @@ pub fn Explorer() -> impl IntoView {
                 format!(
                     "{}{} distinct states, depth {}, {} states/s",
                     if cancelled { "Cancelled. " } else { "" },
-                    s.states,
+                    verdict::grouped(s.states),
                     s.depth,
-                    per_second(s.states, s.elapsed_ms)
+                    verdict::grouped(per_second(s.states, s.elapsed_ms) as usize)
                 )
             }
         })
@@ -201,7 +209,8 @@ pub fn Explorer() -> impl IntoView {
                 data-running=move || running().to_string()
                 data-states=move || state.with(|s| s.states.to_string())
                 data-depth=move || state.with(|s| s.depth.to_string())
-                hidden=move || state.with(|s| !s.running && (s.states == 0 || s.searched != current.get()))>
+                // Only the search of the setup shown (review session 12, V15).
+                hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.states == 0)>
                 // A complete search fills the bar: its states were all there were.
                 <progress max=MAX_STATES.to_string() value=move || state.with(|s| {
                     let done = !s.running && s.result.as_ref().is_some_and(|r| r.complete);
@@ -227,30 +236,54 @@ fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView>
     let id = c.teaches.clone()?;
     let what = "It is the stale-set race: a read loaded an older value, and its set reached the cache after \
                 a newer version was written, so the cache keeps the older one. ";
+    // Named by its title, as everywhere else on the page (review session 12, V10).
+    let title = crate::sim::scenarios::find(&id).map_or_else(|| id.clone(), |s| s.title.to_string());
     let link = (id != scenario).then(|| {
         view! {
             <a data-testid="explore-teaches" data-scenario=id.clone() href=format!("?scenario={id}")>
-                {format!("The scenario {id} teaches it. ")}
+                {format!("The scenario that teaches it: {title}. ")}
             </a>
         }
     });
     Some(view! { <span class="explore-teaches">{what}{link}</span> })
 }
 
-/// Plays a counterexample's run code as a branch of the step-by-step view.
-fn play(a: Actions, code: &str) {
+/// Plays a counterexample as its own branch, off the scenario's own run (the first
+/// run, recorded to its end first), named as the search's (review session 12, V12: it
+/// extended whichever run was shown, and was called "the first run").
+fn play(a: Actions, c: &Counterexample) {
+    let origin = if c.shortest {
+        format!("search: the shortest break of {}", c.invariant)
+    } else {
+        format!("search: a break of {} found depth first", c.invariant)
+    };
     a.playing.set(false);
-    a.session.update(|s| match codec::decode(&s.run, code) {
-        Ok(events) => {
-            s.run.seek(0);
-            for e in events {
-                if let Err(err) = s.run.fire(e) {
-                    s.notice = Some(format!("Not done: {err}."));
-                    break;
-                }
+    a.session.update(|s| {
+        let events = match codec::decode(&s.run, &c.code) {
+            Ok(events) => events,
+            Err(e) => {
+                s.notice = Some(format!("The counterexample could not be read: {e}."));
+                return;
+            }
+        };
+        if let Some(root) = s.run.branches().iter().find(|b| b.parent.is_none()) {
+            let _ = s.run.switch(root.id);
+        }
+        s.run.run_to_end();
+        s.run.seek(0);
+        for e in events {
+            if let Err(err) = s.run.fire(e) {
+                s.notice = Some(format!("Not done: {err}."));
+                return;
             }
         }
-        Err(e) => s.notice = Some(format!("The counterexample could not be read: {e}.")),
+        let id = s.run.current_id();
+        s.notice = None;
+        if s.run.branches().iter().any(|b| b.current && b.parent.is_none()) {
+            s.notice = Some("The search's run takes the first run's own steps: it is shown there.".into());
+        } else if !s.origins.iter().any(|(b, _)| *b == id) {
+            s.origins.push((id, origin));
+        }
     });
 }
 
@@ -259,12 +292,12 @@ fn play(a: Actions, code: &str) {
 /// first result.
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Actions) -> AnyView {
-    let text = verdict::summary(&found, faults);
+    let text = verdict::summary(&found, faults, MAX_STATES);
     let rows = found
         .violations
         .iter()
         .map(|c: &Counterexample| {
-            let code = c.code.clone();
+            let played = c.clone();
             let faults_note = a
                 .session
                 .with_untracked(|s| codec::decode(&s.run, &c.code).ok())
@@ -275,7 +308,8 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
                     <span>{verdict::counterexample_line(c)}</span>
                     {teaching(c, scenario)}
                     {faults_note}
-                    <button data-testid="explore-play" on:click=move |_| play(a, &code)>
+                    " "
+                    <button data-testid="explore-play" on:click=move |_| play(a, &played)>
                         "Play it as a branch"
                     </button>
                 </li>

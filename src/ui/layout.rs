@@ -146,7 +146,9 @@ fn sized(v: &View, id: NodeId, w: f64, region: u8) -> Placed {
         x: 0.0,
         y: 0.0,
         w,
-        h: HEAD_H + LINE_H * lines.len() as f64,
+        // Under the last state line, a margin, so its box's border shows below it
+        // (review session 12, V11: `user:1 = v1 ≠ db` sat on the border).
+        h: HEAD_H + LINE_H * lines.len() as f64 + if lines.is_empty() { 0.0 } else { 5.0 },
         region,
         lines,
     }

@@ -193,15 +193,19 @@ pub fn ticks(chapters: &[Chapter], total: usize) -> String {
 
 /// The runs (branches), a button each that shows it (`data-branch`), and beside every
 /// run but the one shown a button that deletes it (`data-delete`): the list's one
-/// click handler reads which.
-pub fn branches(branches: &[crate::sim::tree::BranchInfo]) -> String {
+/// click handler reads which. `origins` names the branches the learner did not make by
+/// a choice (a search's counterexample, by branch id).
+pub fn branches(branches: &[crate::sim::tree::BranchInfo], origins: &[(u32, String)]) -> String {
     let mut m = Markup::new();
     for b in branches {
         let id = b.id.to_string();
-        let origin = match b.parent {
+        let mut origin = match b.parent {
             None => "the first run".to_string(),
             Some(p) => format!("from run {p} after step {}: {}", b.fork, b.label),
         };
+        if let Some((_, o)) = origins.iter().find(|(i, _)| *i == b.id) {
+            origin = format!("{o}; {origin}");
+        }
         // What happened, not only the last state's verdict (review session 12, R17):
         // read-your-writes is broken for good by one read, at its step; a state that
         // broke an invariant and then mended is a window that closed.
@@ -212,7 +216,10 @@ pub fn branches(branches: &[crate::sim::tree::BranchInfo]) -> String {
             (true, _, _) => format!("violated {end}"),
             (false, Some(at), _) => format!("read-your-writes broken at step {at}"),
             (false, None, Some(at)) => format!("ok {end} (violated at step {at})"),
-            (false, None, None) => "ok".to_string(),
+            // A recording that stops before the run ends says nothing of its end
+            // (review session 12, V16: "ok" at step 8 of a run that ends violated).
+            (false, None, None) if b.ended => "ok".to_string(),
+            (false, None, None) => "ok so far".to_string(),
         };
         let steps = format!("{} step{}", b.len, if b.len == 1 { "" } else { "s" });
         let class = if b.current {

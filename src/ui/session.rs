@@ -26,6 +26,9 @@ pub struct Session {
     pub notice: Option<String>,
     /// The learner's notes on the run's steps (`notes.rs`); they travel in the link.
     pub notes: Notes,
+    /// Where a branch came from when not from the learner's choice: the search's
+    /// counterexamples played as branches (`explore::play`), by branch id.
+    pub origins: Vec<(crate::sim::tree::BranchId, String)>,
 }
 
 thread_local! {
@@ -146,6 +149,7 @@ impl Session {
             import_error: None,
             notice: None,
             notes: Notes::new(),
+            origins: Vec::new(),
         }
     }
 }
@@ -310,6 +314,7 @@ impl Actions {
         self.session.update(|s| {
             let fixes = s.run.fixes.toggled(s.run.scenario, id);
             s.run = Tree::new(s.run.rebuilt(fixes, s.run.seed));
+            s.origins.clear();
         });
         self.push_url();
     }

@@ -130,5 +130,23 @@ export function fit_svg(holder, pad) {
   if (!svg || !group || typeof group.getBBox !== "function") return;
   const b = group.getBBox();
   if (!b.width || !b.height) return;
-  svg.setAttribute("viewBox", `${b.x - pad} ${b.y - pad} ${b.width + 2 * pad} ${b.height + 2 * pad}`);
+  const w = b.width + 2 * pad, h = b.height + 2 * pad;
+  svg.setAttribute("viewBox", `${b.x - pad} ${b.y - pad} ${w} ${h}`);
+  // A drawing much wider than tall is drawn larger across the window, the narration
+  // under it, than beside it (review session 12, V21; teach.css).
+  holder.closest(".present")?.classList.toggle("stacked", w > 2.6 * h);
 }
+
+// After a step, a step back, a fault or a chosen event (a click on a `step-…`, `fault`
+// or `next-event`), the narration that says what happened is brought on screen when
+// it is not: under a phone's sticky step bar, or scrolled away above the faults
+// (review session 12, V11, V16).
+document.addEventListener("click", (e) => {
+  if (!e.target.closest?.("[data-testid^=step-],[data-testid=fault],[data-testid=next-event]")) return;
+  requestAnimationFrame(() => {
+    const r = document.querySelector("[data-testid=narration]").parentElement.getBoundingClientRect();
+    const bar = document.querySelector(".bar");
+    const limit = getComputedStyle(bar).position == "sticky" ? bar.getBoundingClientRect().top : innerHeight;
+    scrollBy(0, r.top < 0 ? r.top - 8 : r.bottom > limit ? Math.min(r.bottom - limit + 8, r.top - 8) : 0);
+  });
+});

@@ -26,6 +26,31 @@ pub fn faults_note(events: &[Event]) -> Option<String> {
     }
 }
 
+/// `n` with its digits grouped by thousands: `1,000,000` (a projector's reader counts
+/// no zeros).
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A search's time: milliseconds under a second, else seconds to the nearest tenth
+/// (`29.5 s`).
+pub fn duration(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        let tenths = (ms + 50) / 100;
+        format!("{}.{} s", grouped((tenths / 10) as usize), tenths % 10)
+    }
+}
+
 /// The panel's opening sentence, true of the search shown: before a search, what it
 /// will do (a depth-first phase only if breadth first ends nowhere); after one, what
 /// it did: breadth first, the shortest run per broken invariant, or, when the
@@ -63,7 +88,7 @@ pub fn counterexample_line(c: &Counterexample) -> String {
 }
 
 /// What a finished search found, in words derived from its counts.
-pub fn summary(found: &Found, faults: u8) -> String {
+pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
     let placed = match faults {
         0 => "no faults but the scenario's own".to_string(),
         1 => "up to 1 fault placed anywhere".to_string(),
@@ -71,14 +96,31 @@ pub fn summary(found: &Found, faults: u8) -> String {
     };
     let scope = if found.complete {
         format!(
-            "Searched every interleaving ({placed}): {} distinct states, {} of them end states, in {} ms.",
-            found.states, found.ends, found.elapsed_ms
+            "Searched every interleaving ({placed}): {} distinct states, {} of them {}, in {}.",
+            grouped(found.states),
+            grouped(found.ends),
+            if found.ends == 1 {
+                "an end state"
+            } else {
+                "end states"
+            },
+            duration(found.elapsed_ms)
         )
     } else {
+        // The bound that stopped it, named (review session 12, V7): the page's bound on
+        // states, or else the one on a run's length.
+        let bound = if found.states >= max_states {
+            " (the state bound)"
+        } else {
+            ""
+        };
         format!(
-            "Stopped at a bound ({placed}): {} distinct states searched, {} end states, to depth {}, in {} ms; \
+            "Stopped at a bound ({placed}): {}{bound} distinct states searched, {} end states, to depth {}, in {}; \
              interleavings beyond the bound were not searched.",
-            found.states, found.ends, found.depth, found.elapsed_ms
+            grouped(found.states),
+            grouped(found.ends),
+            found.depth,
+            duration(found.elapsed_ms)
         )
     };
     // Every invariant but read-your-writes is judged at a run's end (the catalog's
@@ -90,10 +132,26 @@ pub fn summary(found: &Found, faults: u8) -> String {
         .filter(|v| v.shortest)
         .map(|v| v.invariant.as_str())
         .collect();
+    // How many end states break it is not in the result; what is (review session 12,
+    // V8): a complete search with one end state has every run end there.
+    // How many end states break each is not in the result; what is (review session
+    // 12, V8): a complete search with one end state has every run end there, and an
+    // invariant judged at the end (all but read-your-writes) broken there is broken in
+    // every interleaving.
+    let every = found.complete && found.ends == 1 && !names.contains(&"read-your-writes");
     let broken = if names.is_empty() {
         String::new()
+    } else if every {
+        format!(
+            " Broken in every interleaving: every run ends in that one end state, which breaks {}.",
+            names.join(", ")
+        )
     } else {
-        format!(" Broken in some interleaving: {}.", names.join(", "))
+        format!(
+            " Broken in at least 1 of the {} end states: {}.",
+            grouped(found.ends),
+            names.join(", ")
+        )
     };
     if found.deep_states > 0 {
         return scope + &broken + &deep_words(found);
@@ -108,14 +166,15 @@ pub fn summary(found: &Found, faults: u8) -> String {
         // ends (a commit before its delete) is not a break (session 12's review, V4).
         format!(
             " No violation in {} states: no run ends with an invariant broken ({} end states).",
-            found.states, found.ends
+            grouped(found.states),
+            grouped(found.ends)
         )
     } else if names.is_empty() {
         // Stopped at a bound: only the runs that ended within it were judged.
         format!(
             " No violation in the {} end states reached; runs that end past the bound were not judged, so \
              this proves nothing about them.",
-            found.ends
+            grouped(found.ends)
         )
     } else {
         broken
@@ -136,7 +195,8 @@ fn deep_words(found: &Found) -> String {
     let reached = format!(
         " No end state was reached breadth first, so a depth-first search, earliest event \
          first, then visited {} distinct states, {} of them end states.",
-        found.deep_states, found.deep_ends
+        grouped(found.deep_states),
+        grouped(found.deep_ends)
     );
     let what = if !deep.is_empty() {
         format!(
@@ -159,7 +219,7 @@ fn deep_words(found: &Found) -> String {
 mod tests {
     use super::*;
     use crate::sim::search::job::Job;
-    use crate::sim::search::msg::{Reply, Request};
+    use crate::sim::search::msg::{Reply, Request, MAX_STATES};
     use crate::sim::{link, scenarios, Fixes, Run};
 
     /// A real search of `run`'s setup with up to `faults` placed, within
@@ -199,7 +259,7 @@ mod tests {
         assert!(!found.complete);
         assert_eq!((found.ends, found.deep_ends), (0, 0));
         assert_eq!(found.deep_states, 30);
-        let text = summary(&found, 0);
+        let text = summary(&found, 0, 300);
         assert!(!text.contains("No violation"), "{text}");
         assert!(text.contains("were never judged"), "{text}");
     }
@@ -224,13 +284,13 @@ mod tests {
         let line = counterexample_line(c);
         assert!(line.contains("not known to be the shortest"), "{line}");
         assert!(!line.contains("the shortest run"), "{line}");
-        let text = summary(&found, 0);
+        let text = summary(&found, 0, 20_000);
         assert!(text.contains("a depth-first search"), "{text}");
         assert!(
             text.contains("breaks cache-matches-db (not known to be the shortest)"),
             "{text}"
         );
-        assert!(!text.contains("Broken in some interleaving"), "{text}");
+        assert!(!text.contains("Broken in"), "{text}");
         let events = crate::sim::codec::decode(&run, &c.code).expect("its run code reads");
         assert_eq!(events.len(), c.steps);
         let played = run.replayed(&events).expect("it replays");
@@ -273,15 +333,15 @@ mod tests {
         let cut = search_run(&run, 0, whole.states - 1);
         assert!(!cut.complete);
         assert!(cut.ends > 0, "some runs ended within the bound");
-        let text = summary(&cut, 0);
+        let text = summary(&cut, 0, whole.states - 1);
         assert!(
-            !text.contains(&format!("No violation in {} states", cut.states)),
+            !text.contains(&format!("No violation in {} states", grouped(cut.states))),
             "{text}"
         );
         assert!(
             text.contains(&format!(
                 "No violation in the {} end states reached",
-                cut.ends
+                grouped(cut.ends)
             )),
             "{text}"
         );
@@ -292,11 +352,12 @@ mod tests {
     fn a_complete_search_with_no_violation_gives_its_state_count() {
         let found = search("cache-aside-read", 100_000);
         assert!(found.complete && found.ends > 0 && found.violations.is_empty());
-        let text = summary(&found, 0);
+        let text = summary(&found, 0, MAX_STATES);
         assert!(
             text.contains(&format!(
                 "No violation in {} states: no run ends with an invariant broken ({} end states).",
-                found.states, found.ends
+                grouped(found.states),
+                grouped(found.ends)
             )),
             "{text}"
         );
@@ -320,5 +381,73 @@ mod tests {
         // miss and its set: a lost invalidation, not the stale-set race the lease stops
         // (session 9's review found the page calling it that).
         assert_eq!(c.teaches, None, "{:?}", c.code);
+    }
+
+    /// Numbers a projector's reader can count, and a time in seconds past one second
+    /// (review session 12, V7).
+    #[test]
+    fn numbers_are_grouped_and_times_read_in_seconds() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (717_064, "717,064"),
+        ];
+        for (n, text) in cases {
+            assert_eq!(grouped(n), text);
+        }
+        assert_eq!(grouped(1_000_000), "1,000,000");
+        assert_eq!(duration(2), "2 ms");
+        assert_eq!(duration(999), "999 ms");
+        assert_eq!(duration(29_495), "29.5 s");
+        assert_eq!(duration(61_000), "61.0 s");
+    }
+
+    /// A search stopped by the state bound names it; one whose bound was not reached
+    /// (a smaller search's own) does not claim it.
+    #[test]
+    fn a_search_stopped_by_the_state_bound_names_it() {
+        let s = scenarios::find("stale-set-race").unwrap();
+        let run = Run::with_default_seed(s, Fixes::parse(s, ["lease"]).unwrap());
+        let cut = search_run(&run, 0, 200);
+        assert!(!cut.complete);
+        assert_eq!(cut.states, 200);
+        let text = summary(&cut, 0, 200);
+        assert!(
+            text.contains("200 (the state bound) distinct states searched"),
+            "{text}"
+        );
+        let whole = search_run(&run, 0, 100_000);
+        let text = summary(&whole, 0, 100_000);
+        assert!(!text.contains("the state bound"), "{text}");
+    }
+
+    /// poison-event: every order ends in one end state, which breaks cache-matches-db:
+    /// the page says every interleaving breaks it, not "some" (review session 12, V8).
+    /// stale-set-race has many end states, and the race breaks only some: the page
+    /// gives their number and claims only one.
+    #[test]
+    fn a_break_says_how_many_end_states_it_is_known_in() {
+        let found = search("poison-event", 100_000);
+        assert!(found.complete);
+        assert_eq!(found.ends, 1);
+        assert_eq!(found.violations.len(), 1);
+        let text = summary(&found, 0, MAX_STATES);
+        assert!(text.contains("1 of them an end state"), "{text}");
+        assert!(
+            text.contains("Broken in every interleaving: every run ends in that one end state, which breaks cache-matches-db."),
+            "{text}"
+        );
+        let race = search("stale-set-race", 100_000);
+        assert!(race.complete && race.ends > 1);
+        let text = summary(&race, 0, MAX_STATES);
+        assert!(
+            text.contains(&format!(
+                "Broken in at least 1 of the {} end states: cache-matches-db.",
+                race.ends
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("every interleaving:"), "{text}");
     }
 }

@@ -159,6 +159,18 @@ export class DrivePage extends ScenarioPage {
     );
   }
 
+  /** Each branch's words in the Runs panel: {id, status, current, text}. */
+  async branchTexts() {
+    return this.el('branch').evaluateAll((els) =>
+      els.map((e) => ({
+        id: e.getAttribute('data-branch'),
+        status: e.getAttribute('data-status'),
+        current: e.getAttribute('aria-current') === 'true',
+        text: e.textContent,
+      })),
+    );
+  }
+
   async currentBranch() {
     return (await this.branches()).find((b) => b.current)?.id ?? null;
   }

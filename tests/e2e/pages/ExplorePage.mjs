@@ -65,6 +65,33 @@ export class ExplorePage {
     }));
   }
 
+  /** Whether the progress line is hidden (it shows only the search of the setup shown). */
+  async progressHidden() {
+    return this.el('explore-progress').isHidden();
+  }
+
+  /** Waits until the progress says no search runs (a worker message sets it). */
+  async waitStopped() {
+    await this.page.locator(`${tid('explore-progress')}[data-running="false"]`).waitFor({ state: 'attached' });
+  }
+
+  /**
+   * How the progress line marks a search stopped by a bound: the words before its
+   * numbers (CSS generated content, `none` when there are none) and its bar's colour
+   * (`auto`: the browser's own).
+   */
+  async boundMark() {
+    return this.el('explore-progress').evaluate((e) => ({
+      words: getComputedStyle(e.querySelector('span'), '::before').content,
+      bar: getComputedStyle(e.querySelector('progress')).accentColor,
+    }));
+  }
+
+  /** A counterexample's card as the reader gets it (innerText: what copy-paste and reading by line see). */
+  async cardText(invariant) {
+    return this.page.locator(`${tid('explore-counterexample')}[data-invariant="${invariant}"]`).innerText();
+  }
+
   /** Waits until the search has visited at least `states` states. */
   async waitStates(states, timeout = 60_000) {
     await this.page.waitForFunction(

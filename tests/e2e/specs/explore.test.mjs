@@ -64,6 +64,12 @@ test('hybrid: past the bound a depth-first phase finds a run, not known to be th
     assert.match(await c.textContent(), /not known to be the shortest/);
     assert.doesNotMatch(r.text, /the shortest run/);
     assert.match(r.text, /a depth-first search, earliest event first/);
+    // The bound is named, its numbers grouped, and the bar says it stopped there
+    // (review session 12, V7).
+    assert.match(r.text, /Stopped at a bound \(no faults but the scenario's own\): 1,000,000 \(the state bound\) distinct states searched/);
+    const mark = await ex.boundMark();
+    assert.equal(mark.words, '"Stopped at a bound: "');
+    assert.notEqual(mark.bar, 'auto', 'its full bar is drawn in another colour than a complete search\'s');
     // Its run: a read of user:2 against writer-2's batch write, which invalidates
     // nothing: not the stale-set race (no invalidation between the miss and the set).
     assert.doesNotMatch(r.text, /It is the stale-set race/);

@@ -1,0 +1,89 @@
+// Where the words land on the screens the review used (review session 12): on a phone
+// the narration is not left under the sticky step bar after a step, and a node's last
+// state line is inside its box (V11); on a 1280x720 projector a fault is fired beside
+// the diagram and the narration, which stay on screen (V16); present mode draws a wide
+// topology across the window at a size a room can read (V21).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useApp } from '../lib/harness.mjs';
+import { ScreenPage } from '../pages/ScreenPage.mjs';
+import { DrivePage } from '../pages/DrivePage.mjs';
+import { TeachPage } from '../pages/TeachPage.mjs';
+
+const { withPage } = useApp();
+
+/** Two animation frames: what the page does after a click in a frame has been done. */
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** The box around an element of test id `id` (its first), in the viewport. */
+const box = (page, id, parent = false) =>
+  page.locator(`[data-testid="${id}"]`).first().evaluate((e, parent) => {
+    const r = (parent ? e.parentElement : e).getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom };
+  }, parent);
+
+test('at 390x844 a step leaves its narration above the sticky step bar, and each node holds its lines (V11)', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race', step: 13 });
+    await sp.stepForward();
+    await frames(page);
+    const said = await box(page, 'narration', true);
+    const bar = await box(page, 'step-forward');
+    assert.ok(said.top >= 0 && said.bottom <= bar.top, `the narration ${JSON.stringify(said)} is above the bar ${JSON.stringify(bar)}`);
+    assert.match(await sp.narration(), /stores user:1 = v1/);
+    assert.deepEqual(await sp.outsideViewport('step-forward'), []);
+    // Every state line ends inside its node's box, above its lower border.
+    const cut = await page.locator('[data-testid="node"]').evaluateAll((nodes) =>
+      nodes.flatMap((n) => {
+        const rect = n.querySelector('rect').getBBox();
+        return [...n.querySelectorAll('text')]
+          .filter((t) => t.getBBox().y + t.getBBox().height > rect.y + rect.height - 2)
+          .map((t) => `${n.getAttribute('data-node')}: ${t.textContent}`);
+      }),
+    );
+    assert.deepEqual(cut, [], 'no line sits on or past its box\'s lower border');
+  }, { viewport: { width: 390, height: 844 } });
+});
+
+test('at 1280x720 a fault is fired beside the diagram, and the diagram and the narration stay on screen (V16)', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    const dp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race', step: 8 });
+    const fault = await dp.faultButton('drop', 'm8').boundingBox();
+    const said = await box(page, 'narration');
+    assert.ok(fault.x > 640, `the faults sit in the narration's column: ${JSON.stringify(fault)}`);
+    assert.ok(fault.y > said.bottom, 'under the narration');
+    await dp.injectFault('drop', 'm8');
+    await frames(page);
+    assert.match(await sp.narration(), /loses m8/);
+    assert.deepEqual(await sp.outsideViewport('narration'), [], 'what the fault did is on screen');
+    const nodes = await page.locator('[data-testid="node"]').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect()).filter((r) => r.bottom > 0 && r.top < innerHeight).length);
+    assert.equal(nodes, (await sp.nodes()).length, 'every node of the diagram is (at least partly) on screen');
+  }, { viewport: { width: 1280, height: 720 } });
+});
+
+test('present mode at 1280x720 draws a wide topology across the window, its state lines large (V21)', async () => {
+  await withPage(async (sp, page) => {
+    const tp = new TeachPage(sp);
+    await sp.goto({ scenario: 'cdn-purge-race', step: 12 });
+    await tp.openPresent();
+    await frames(page);
+    const view = tp.presentView();
+    const lines = await view.locator('[data-testid="node"] text.state').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect().height));
+    assert.ok(lines.length > 0);
+    assert.ok(Math.min(...lines) >= 14, `state lines are at least 14 px high: ${lines.join(', ')}`);
+    for (const node of await view.locator('[data-testid="node"]').all()) {
+      const b = await node.boundingBox();
+      assert.ok(b && b.y >= 0 && b.y + b.height <= 720 && b.x >= 0 && b.x + b.width <= 1280, 'each node is on screen');
+    }
+    const said = await view.getByTestId('narration').boundingBox();
+    assert.ok(said.y + said.height <= 720, 'the narration is on screen');
+    // The title is whole: it wraps rather than being cut.
+    const title = await view.locator('h2').evaluate((e) => e.scrollWidth <= e.clientWidth);
+    assert.equal(title, true, 'the title is not cut');
+  }, { viewport: { width: 1280, height: 720 } });
+});
