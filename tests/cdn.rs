@@ -87,7 +87,13 @@ fn a_write_through_the_edge_purges_its_copy() {
         .find(|r| r.outcome.starts_with("cdn purged"))
         .expect("the edge purges the key");
     assert!(purge.narration.contains("Fastly"), "{}", purge.narration);
-    assert!(purge.narration.contains("(v1)"), "{}", purge.narration);
+    assert!(
+        purge
+            .narration
+            .contains("purges user:1 by key (it held v1)"),
+        "{}",
+        purge.narration
+    );
 }
 
 #[test]

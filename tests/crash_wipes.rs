@@ -6,12 +6,8 @@
 //! locks and tombstones".
 mod common;
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, NodeId, Run, Version};
-
-fn start(id: &str, fixes: &[&str]) -> Run {
-    let s = scenarios::find(id).unwrap();
-    Run::new(s, Fixes::parse(s, fixes.iter().copied()).unwrap(), s.seed)
-}
+use cachescope::sim::{Event, Fault, Key, NodeId, Run, Version};
+use common::start;
 
 fn crash_and_restart_cache(run: &mut Run) -> String {
     run.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();

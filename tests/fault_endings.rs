@@ -7,12 +7,8 @@
 //! cut, and said the broken invariants twice.
 mod common;
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{scenarios, Event, Fault, Fixes, Invariant, Key, NodeId, Run, Version};
-
-fn start(id: &str, fixes: &[&str]) -> Run {
-    let s = scenarios::find(id).unwrap();
-    Run::new(s, Fixes::parse(s, fixes.iter().copied()).unwrap(), s.seed)
-}
+use cachescope::sim::{Event, Fault, Invariant, Key, NodeId, Run, Version};
+use common::start;
 
 fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)
@@ -21,10 +17,11 @@ fn ending(run: &Run) -> String {
 #[test]
 fn a_lost_flush_is_told_as_a_write_still_in_the_queue_and_a_flusher_waiting() {
     let mut run = start("write-behind", &[]);
-    let put = common::step_until_sent(&mut run, |p| {
-        matches!(p, Payload::DbPut { key: Key(1), .. })
-    });
-    run.fire(Event::Fault(Fault::Drop(put))).unwrap();
+    common::fault_when_sent(
+        &mut run,
+        |p| matches!(p, Payload::DbPut { key: Key(1), .. }),
+        Fault::Drop,
+    );
     run.run_to_end();
     let w = run.world();
     // The state: user:1 = v3 acknowledged, in the queue and marked in flight, not in

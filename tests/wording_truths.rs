@@ -8,12 +8,8 @@
 //! early-expiration joined facts with a "so" the trace does not show.
 mod common;
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, Run, Version};
-
-fn start(id: &str, fixes: &[&str]) -> Run {
-    let s = scenarios::find(id).unwrap();
-    Run::new(s, Fixes::parse(s, fixes.iter().copied()).unwrap(), s.seed)
-}
+use cachescope::sim::{Event, Fault, Key, Version};
+use common::start;
 
 /// R15: an INSERT of a row that exists is refused with a duplicate-key error, as a real
 /// database refuses it (the row's primary key is unique): its transaction commits
@@ -22,8 +18,11 @@ fn start(id: &str, fixes: &[&str]) -> Run {
 #[test]
 fn a_second_insert_of_a_row_is_refused_with_a_duplicate_key_error() {
     let mut run = start("negative-cache", &[]);
-    let ins = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
-    run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
+    common::fault_when_sent(
+        &mut run,
+        |p| matches!(p, Payload::DbInsert { .. }),
+        Fault::Duplicate,
+    );
     run.run_to_end();
     let w = run.world();
     assert_eq!(
@@ -226,4 +225,54 @@ fn a_kafka_log_keeps_an_event_for_its_retention_not_until_an_ack() {
         "{}",
         logged.narration
     );
+}
+
+/// Review session 12, V18: a rollback was told as "no other reader ever saw it" and
+/// "the rollback left no trace" while the cache held the rolled-back version, which a
+/// reader then got. No reader sees it in the database; the cache is said apart, from
+/// its state at that step.
+#[test]
+fn a_rollback_says_no_reader_saw_it_in_the_database_and_names_a_cached_copy() {
+    for (fixes, cached) in [(&[][..], true), (&["transaction-aware-cache"][..], false)] {
+        let mut run = start("rollback-after-cache-write", fixes);
+        run.run_to_end();
+        let mut checked = 0;
+        for (i, r) in run.records().iter().enumerate() {
+            let line = r.to_string();
+            if !line.contains("rolled back") || line.contains("failed") {
+                continue;
+            }
+            let mut at = run.clone();
+            at.seek(i + 1);
+            let holds = at
+                .world()
+                .cache()
+                .live(Key(1), at.world().now_ms)
+                .map(|e| e.version);
+            assert_eq!(holds == Some(Version(2)), cached, "{line}");
+            let t = &r.narration;
+            assert!(!t.contains("no other reader ever saw"), "{t}");
+            if line.contains("abort") {
+                let want = if cached {
+                    "its v2 of user:1 is discarded; no reader saw it in the database, but the cache already holds it."
+                } else {
+                    "its v2 of user:1 is discarded; no reader saw it in the database."
+                };
+                assert!(t.contains(want), "{t}");
+            } else {
+                let want = if cached {
+                    "user:1 is still v1 in it: the rollback left no trace there, but the cache still holds v2."
+                } else {
+                    "user:1 is still v1 for everyone: the rollback left no trace."
+                };
+                assert!(t.ends_with(want), "{t}");
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, 2, "{fixes:?}: the abort and the refused COMMIT");
+    }
+    // The reader did get v2 through the cache, the scenario's point.
+    let mut run = start("rollback-after-cache-write", &[]);
+    run.run_to_end();
+    assert_eq!(run.world().metrics.stale_reads, 1);
 }

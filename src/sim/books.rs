@@ -57,6 +57,9 @@ pub struct Books {
     pub acked_to: KeyMap<(super::ids::NodeId, Key), Version>,
     /// The first read that broke `read-your-writes`: a history property, so it stays.
     pub ryw_broken: Option<RywBreak>,
+    /// When each key's latest commit was made (for the words: a response that left the
+    /// origin before it). Bounded: one entry per key.
+    pub committed_ms: KeyMap<Key, u64>,
 }
 
 /// A client read an older version of a key than it was told it wrote.
@@ -113,6 +116,9 @@ pub enum Happened {
     LeaseWiped(u64),
     /// A cache's crash wiped its negative entry (a cached "not found") of the key.
     NegativeWiped(Key),
+    /// The CDN edge's copy of the key is an old response that left the origin before
+    /// the key's latest commit (a response in flight across the write).
+    EdgeRaced(Key),
 }
 
 impl Books {

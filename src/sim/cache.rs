@@ -257,10 +257,14 @@ impl Cache {
     }
 
     /// The flusher's answer came back: the write of `version` is in the database.
-    pub fn flushed(&mut self, key: Key, version: Version) {
+    /// Removes the flushed write from the queue and the log; whether the queue held it.
+    pub fn flushed(&mut self, key: Key, version: Version) -> bool {
+        let before = self.queue.len();
         self.queue
             .retain(|q| !(q.key == key && q.in_flight && q.version <= version));
+        let held = self.queue.len() < before;
         self.log.retain(|(k, v)| !(*k == key && *v <= version));
+        held
     }
 
     /// Removes the key. With versioned sets the delete leaves a tombstone; with leases
@@ -391,7 +395,7 @@ mod tests {
         c.crash();
         assert!(c.queue.is_empty());
         assert_eq!(c.log.len(), 3, "the disk log survives the crash");
-        c.flushed(K, Version(3));
+        assert!(!c.flushed(K, Version(3)), "the crash emptied the queue");
         assert_eq!(c.log, vec![(K, Version(4))]);
     }
 

@@ -92,7 +92,14 @@ impl Cache {
                 ctx.call(from, Call::Batch { items, left });
             }
             Call::Flushed { key, version } => {
-                self.flushed(key, version);
+                let again = self.known.get(&key).is_some_and(|k| *k >= version);
+                if !self.flushed(key, version) {
+                    ctx.fact(CacheFact::WbGone {
+                        key,
+                        version,
+                        again,
+                    });
+                }
                 let known = self.known.or_insert(key, version);
                 *known = (*known).max(version);
                 self.wake(ctx);

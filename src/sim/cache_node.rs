@@ -115,6 +115,14 @@ pub enum CacheFact {
         durable: bool,
         disk_ms: u64,
     },
+    /// Write-behind: the flusher reports `key` = `version` written, and the queue holds
+    /// no such write to remove: a crash emptied it while the put was on the wire, or
+    /// (`again`) an earlier answer for it removed it.
+    WbGone {
+        key: Key,
+        version: Version,
+        again: bool,
+    },
 }
 
 /// What a delete leaves behind besides the removal.

@@ -101,12 +101,14 @@ pub enum CdnFact {
         key: Key,
         origin: NodeId,
     },
-    /// The origin answered a read: the response is stored until `expires_ms` (if it
-    /// carried a value) and passed on to the client.
+    /// The origin answered a read (at `answered_ms`, when the answer left it): the
+    /// response is stored until `expires_ms` (if it carried a value) and passed on to
+    /// the client.
     Stored {
         client: NodeId,
         key: Key,
         value: Option<Version>,
+        answered_ms: u64,
         expires_ms: u64,
         ttl_ms: u64,
         s_maxage: bool,
@@ -259,6 +261,7 @@ impl Cdn {
                         client: f.client,
                         key,
                         value,
+                        answered_ms: msg.sent_ms,
                         expires_ms,
                         ttl_ms,
                         s_maxage: self.settings.cache_control.s_maxage_ms.is_some(),

@@ -161,11 +161,12 @@ impl World {
     fn step_told(&mut self, event: Event, told: bool) -> Result<StepRecord, StepError> {
         self.voice = Voice::Narrated;
         let label = self.label(event);
+        let before_ms = self.now_ms;
         let step = self.transition(event)?;
         // The narration observes the step last, after the books.
         let narrator = super::narrate::narrator().filter(|_| told);
         let s = match narrator {
-            Some(narrate) => narrate(self, step.actor, step.hop),
+            Some(narrate) => narrate(self, step.actor, step.hop, before_ms),
             None => super::parts::said("", super::narrate::PENDING),
         };
         Ok(StepRecord {

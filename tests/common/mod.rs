@@ -76,6 +76,42 @@ pub fn doc_example(id: &str) -> String {
     doc[start..start + doc[start..].find("```").unwrap()].to_string()
 }
 
+/// A run of the catalog scenario `id` with `fixes`, at its start (the scenario's own
+/// seed), for a test that drives it.
+pub fn start(id: &str, fixes: &[&str]) -> Run {
+    let s = scenarios::find(id).expect("scenario exists");
+    Run::new(
+        s,
+        Fixes::parse(s, fixes.iter().copied()).expect("fixes exist"),
+        s.seed,
+    )
+}
+
+/// Steps `run` until a message that `pick` chooses is in flight (`step_until_sent`),
+/// then fires the fault `fault` makes of it (`Fault::Drop`, `Fault::Duplicate`,
+/// `Fault::Delay`), and names the message. Panics if the run ends first or the fault
+/// is refused.
+pub fn fault_when_sent(
+    run: &mut Run,
+    pick: impl Fn(&cachescope::sim::msg::Payload) -> bool,
+    fault: fn(cachescope::sim::ids::MsgId) -> cachescope::sim::Fault,
+) -> cachescope::sim::ids::MsgId {
+    let m = step_until_sent(run, pick);
+    run.fire(cachescope::sim::Event::Fault(fault(m)))
+        .unwrap_or_else(|e| panic!("the fault on {m} is refused: {e:?}"));
+    m
+}
+
+/// The narration of the first step whose trace line contains `line`. Panics if none.
+pub fn said_at<'a>(run: &'a Run, line: &str) -> &'a str {
+    run.records()
+        .iter()
+        .find(|r| r.to_string().contains(line))
+        .unwrap_or_else(|| panic!("no step reads {line:?}"))
+        .narration
+        .as_str()
+}
+
 /// Steps `run` forward until a message whose payload `pick` chooses is in flight, and
 /// names it (for a fault aimed at that message). Panics if the run ends first.
 pub fn step_until_sent(
@@ -105,4 +141,37 @@ pub fn fire_where(run: &mut Run, line: &str) {
         }
     }
     panic!("no enabled event reads {line:?}");
+}
+
+/// The page's search of `id` with `fixes` and `faults` extra faults (as the explorer
+/// asks the worker, at most `max_states` states), and its shortest counterexample for
+/// `invariant` replayed as a run, the way "Play it as a branch" plays it.
+pub fn counterexample(
+    id: &str,
+    fixes: &[&str],
+    faults: u8,
+    max_states: usize,
+    invariant: &str,
+) -> Run {
+    use cachescope::sim::search::job::Job;
+    use cachescope::sim::search::msg::{Reply, Request};
+    let run = start(id, fixes);
+    let request = Request {
+        link: cachescope::sim::link::setup_query(&run),
+        faults,
+        max_states,
+    };
+    let mut job = Job::new(&request).expect("the page's own setup");
+    // Bounded by `max_states`.
+    while !job.step(10_000).done {}
+    let Some(Reply::Result(found)) = Reply::decode(&job.result_message(0)) else {
+        panic!("a result message");
+    };
+    let c = found
+        .violations
+        .iter()
+        .find(|c| c.invariant == invariant)
+        .unwrap_or_else(|| panic!("{id}: no counterexample for {invariant}"));
+    let events = cachescope::sim::codec::decode(&run, &c.code).expect("its run code reads");
+    run.replayed(&events).expect("it replays")
 }

@@ -7,6 +7,7 @@
 //! A new fact the books care about: one arm below.
 use super::super::bus::BusFact;
 use super::super::cache_node::CacheFact;
+use super::super::cdn::CdnFact;
 use super::super::client::ClientFact;
 use super::super::config::{Op, WriteMode};
 use super::super::consumer::ConsumerFact;
@@ -34,6 +35,25 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 w.metrics.replica_reads += 1;
                 if w.committed(key) > version {
                     w.books.happened.insert(Happened::ReplicaBehind(key));
+                }
+            }
+            Fact::Cdn(CdnFact::Stored {
+                key,
+                value: Some(v),
+                answered_ms,
+                ..
+            }) => {
+                // The stored response left the origin before the key's latest commit.
+                let raced = v < w.committed(key)
+                    && w.books
+                        .committed_ms
+                        .get(&key)
+                        .is_some_and(|c| answered_ms < *c);
+                let fact = Happened::EdgeRaced(key);
+                if raced {
+                    w.books.happened.insert(fact);
+                } else {
+                    w.books.happened.remove(&fact);
                 }
             }
             Fact::Bus(f) => bus(w, f),
@@ -170,6 +190,7 @@ fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
         DbFact::Read { .. } => w.books.record_db_read(&mut w.metrics, w.now_ms),
         DbFact::Committed { key, version, .. } => {
             w.metrics.db_writes += 1;
+            w.books.committed_ms.insert(key, w.now_ms);
             w.books.happened.insert(Happened::Undeleted(key));
             let relies = matches!(w.config.write_mode, WriteMode::Event | WriteMode::Outbox)
                 && msg.is_some_and(|m| matches!(m.from, NodeId::Service(_)));
@@ -177,9 +198,15 @@ fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
                 w.books.relied.push((key, version));
             }
         }
-        DbFact::Put { wrote: true, .. } => w.metrics.db_writes += 1,
+        DbFact::Put {
+            key, wrote: true, ..
+        } => {
+            w.metrics.db_writes += 1;
+            w.books.committed_ms.insert(key, w.now_ms);
+        }
         DbFact::TxCommitted { key, .. } => {
             w.metrics.db_writes += 1;
+            w.books.committed_ms.insert(key, w.now_ms);
             w.books.happened.insert(Happened::Undeleted(key));
         }
         _ => {}

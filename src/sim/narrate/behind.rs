@@ -5,9 +5,10 @@ use super::super::behind::FlusherFact;
 use super::super::cache_node::CacheFact;
 use super::super::fact::Fact;
 use super::super::parts::{said, Said};
+use super::super::world::World;
 use super::names::Cast;
 
-pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
+pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let cap_cache = n.cache.cap();
     let (the_flusher, cap_flusher) = (n.flusher, n.flusher.cap());
     let mut step = Said::silent();
@@ -96,13 +97,30 @@ pub(super) fn say(n: &Cast, facts: &[Fact]) -> Said {
                     owners.clear();
                     s
                 }
-                FlusherFact::Flushed { key, version } => said(
-                    format!("flushed {version}"),
-                    format!(
-                        "{key} = {version} is in {}: {the_flusher} removes it from the queue.",
-                        n.db_of(key)
-                    ),
-                ),
+                FlusherFact::Flushed { key, version } => {
+                    // The cache says when its queue no longer held the write (which
+                    // cache: the node that recorded it).
+                    let gone = facts.iter().enumerate().find_map(|(i, f)| match f {
+                        Fact::Cache(CacheFact::WbGone { key: k, version: v, again }) if (*k, *v) == (key, version) => {
+                            Some((w.facts.by(i)?, *again))
+                        }
+                        _ => None,
+                    });
+                    let then = match gone {
+                        Some((_, true)) => "an earlier answer already removed it from the queue".to_string(),
+                        Some((cache, false)) if w.books.crashes_of(cache) > 0 => format!(
+                            "its put left before {} crashed, and the crash emptied the queue: there is nothing to \
+                             remove",
+                            n.cache
+                        ),
+                        Some(_) => "the queue no longer holds it: there is nothing to remove".to_string(),
+                        None => format!("{the_flusher} removes it from the queue"),
+                    };
+                    said(
+                        format!("flushed {version}"),
+                        format!("{key} = {version} is in {}: {then}.", n.db_of(key)),
+                    )
+                }
                 FlusherFact::Ignored { payload } => said(
                     "ignored",
                     format!("{cap_flusher} does not expect {payload}."),

@@ -3,6 +3,7 @@
 use super::super::books::Happened;
 use super::super::cache_node::{AfterDelete, CacheFact};
 use super::super::config::{Op, WriteMode, WriteOrder, NO_TTL};
+use super::super::fact::Fact;
 use super::super::ids::{Key, NodeId, Version};
 use super::super::msg::{LeaseReply, Payload, Refusal};
 use super::super::parts::{said, Said, Stage, TimerKind};
@@ -142,7 +143,8 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             };
             let stale = if version < want {
                 let until = match (pending_removal(w, super::acting_cache(w), key), expires == NO_TTL) {
-                    (Some(what), _) => format!(", until {what}"),
+                    // Pending, not promised: a fault may still stop it (V17).
+                    (Some(what), _) => format!(", until {what}, unless a fault stops it"),
                     (None, true) => {
                         ", and with no TTL only a later write can replace it".to_string()
                     }
@@ -310,7 +312,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
         CacheFact::NothingToExpire { key } => {
             said("nothing to expire", format!("{key} was already gone."))
         }
-        CacheFact::WbQueued { .. } => super::behind::say(n, &[fact.into()]),
+        CacheFact::WbQueued { .. } | CacheFact::WbGone { .. } => super::behind::say(w, n, &[fact.into()]),
         CacheFact::Ignored { payload } => said(
             "ignored",
             format!("{cap_cache} does not handle {payload}."),
@@ -424,4 +426,44 @@ fn pending_removal(w: &World, cache: NodeId, key: Key) -> Option<String> {
         ));
     }
     None
+}
+
+/// The TTLs that ran out while the clock jumped over them in this step (from
+/// `before_ms`), with no expiry step of their own: an event due later went first, and
+/// the entry stopped being served in between (review session 12, V22).
+pub(super) fn meanwhile(w: &World, before_ms: u64) -> String {
+    let mut out = String::new();
+    for (id, c) in w.nodes.caches() {
+        // Grouped by the moment they ran out (a bounded list: one per entry).
+        let mut at: Vec<(u64, Vec<Key>)> = Vec::new();
+        for (key, e) in c.entries.iter() {
+            let passed = before_ms < e.expires_ms && e.expires_ms <= w.now_ms;
+            // This step's own expiry of the key says it already.
+            let told = w.facts.0.iter().any(|f| {
+                matches!(f, Fact::Cache(CacheFact::Expired { key: k, .. } | CacheFact::NothingToExpire { key: k }) if k == key)
+            });
+            if passed && !told {
+                match at.iter_mut().find(|(t, _)| *t == e.expires_ms) {
+                    Some((_, keys)) => keys.push(*key),
+                    None => at.push((e.expires_ms, vec![*key])),
+                }
+            }
+        }
+        let holder = if id == NodeId::CACHE && w.nodes.caches().nth(1).is_none() {
+            "the cache".to_string()
+        } else {
+            id.to_string()
+        };
+        for (t, keys) in at {
+            let what = match keys.len() {
+                1 => format!("{}'s TTL", keys[0]),
+                n => format!("the TTLs of {n} keys"),
+            };
+            let them = if keys.len() == 1 { "it" } else { "them" };
+            out.push_str(&format!(
+                " Meanwhile, at {t} ms, {what} ran out: {holder} no longer serves {them}."
+            ));
+        }
+    }
+    out
 }

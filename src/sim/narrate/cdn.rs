@@ -3,6 +3,7 @@
 //! `Cache-Control` lets it keep, and purged by key.
 use super::super::cdn::CdnFact;
 use super::super::ids::{Key, NodeId, Version};
+use super::super::msg::Payload;
 use super::super::parts::{said, Said};
 use super::super::world::World;
 use super::names::Cast;
@@ -100,6 +101,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             client,
             key,
             value: Some(version),
+            answered_ms,
             expires_ms,
             ttl_ms,
             s_maxage,
@@ -114,7 +116,14 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             };
             let (the_db, db) = (n.db_of(key), w.primary_of(key).read(key));
             let note = if version < db {
+                let committed_ms = w.books.committed_ms.get(&key).copied();
                 let origin = match origin_stale(w, key) {
+                    // It left the origin before the commit: the origin was right, and
+                    // its cache plays no part (review session 12, V13).
+                    _ if committed_ms.is_some_and(|c| answered_ms < c) => format!(
+                        " This {version} left the origin at {answered_ms} ms, before {db} was committed: the \
+                         stale-set race, at the edge. A purge cannot stop a response already on its way."
+                    ),
                     Some((cache, held)) => format!(
                         " The origin's own cache ({cache}) still holds {held}: its invalidation has not arrived, so \
                          a purge made before it cannot help."
@@ -158,9 +167,24 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             held,
         } => {
             let what = match held {
-                Some(v) => format!("its stored copy of {key} ({v})"),
-                None => format!("{key}, which it does not hold"),
+                Some(v) => format!("it held {v}"),
+                None => "it holds no copy".to_string(),
             };
+            // An older response that left the origin before the commit, still on its
+            // way to the edge: the purge cannot stop it.
+            let committed_ms = w.books.committed_ms.get(&key).copied();
+            let on_way = w.net.iter().find_map(|m| match m.payload {
+                Payload::ReadOk { key: k, value: Some(v) }
+                    if m.to == NodeId::Cdn && k == key && v < version && committed_ms.is_some_and(|c| m.sent_ms < c) =>
+                {
+                    Some(format!(
+                        " A response of {v}, which left the origin before the commit, is still on its way here ({}): \
+                         the purge cannot stop it.",
+                        m.id
+                    ))
+                }
+                _ => None,
+            });
             let race = match origin_stale(w, key) {
                 Some((cache, held)) => format!(
                     " But the origin's own cache ({cache}) still holds {held}, its invalidation not yet arrived: \
@@ -169,10 +193,11 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                 ),
                 None => String::new(),
             };
+            let race = race + &on_way.unwrap_or_default();
             said(
                 format!("cdn purged {key}"),
                 format!(
-                    "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {what} by key, as RFC 9111 §4.4 \
+                    "{cap_origin} acknowledges {key} = {version}; the CDN edge purges {key} by key ({what}), as RFC 9111 §4.4 \
                      asks of an HTTP cache that a successful write passes through (where the write does not pass \
                      the edge, the origin calls Fastly's purge API, Cloudflare's purge by URL or a CloudFront \
                      invalidation to the same end), and passes the answer on to {client}.{race}"

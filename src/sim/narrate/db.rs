@@ -12,7 +12,7 @@ use super::names::Cast;
 /// A step of the database: its own fact, then what the network and the relay did.
 pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let mut s = match facts.first() {
-        Some(Fact::Db(f)) => db(n, *f),
+        Some(Fact::Db(f)) => db(w, n, *f),
         _ => Said::silent(),
     };
     for fact in &facts[1..] {
@@ -95,7 +95,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     s
 }
 
-fn db(n: &Cast, fact: DbFact) -> Said {
+fn db(w: &World, n: &Cast, fact: DbFact) -> Said {
     let the_db = n.db;
     match fact {
         DbFact::Read {
@@ -240,14 +240,26 @@ fn db(n: &Cast, fact: DbFact) -> Said {
                  waits (as in Postgres and InnoDB) until that transaction commits or rolls back."
             ),
         ),
-        DbFact::TxGone { key, committed } => said(
-            "rolled back",
-            format!(
-                "COMMIT finds no open transaction: it was rolled back, so {} answers with an error. {key} is \
-                 still {committed} for everyone: the rollback left no trace.",
-                n.db_of(key)
-            ),
-        ),
+        DbFact::TxGone { key, committed } => {
+            // A cached copy of another version is a trace the rollback did not reach (V18).
+            let trace = match super::super::books::copies(w)
+                .find(|c| c.key == key && c.entry.version > committed && c.entry.expires_ms > w.now_ms)
+            {
+                Some(c) => format!(
+                    "{key} is still {committed} in it: the rollback left no trace there, but {} still holds {}.",
+                    c.holder_words(),
+                    c.entry.version
+                ),
+                None => format!("{key} is still {committed} for everyone: the rollback left no trace."),
+            };
+            said(
+                "rolled back",
+                format!(
+                    "COMMIT finds no open transaction: it was rolled back, so {} answers with an error. {trace}",
+                    n.db_of(key)
+                ),
+            )
+        }
         DbFact::Ignored { payload } => said(
             "ignored",
             format!("{} does not handle {payload}.", the_db.cap()),

@@ -5,6 +5,7 @@ use super::super::config::WriteMode;
 use super::super::describe::count;
 use super::super::fault::{Fault, FaultFact, Held};
 use super::super::ids::NodeId;
+use super::super::msg::Payload;
 use super::super::partition::Link;
 use super::super::parts::{said, Said};
 use super::super::service::Pending;
@@ -76,12 +77,16 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
             let next = next.map_or(String::new(), |c| {
                 format!(" Its row lock is free, so {c}'s UPDATE, which was waiting for it, runs now.")
             });
+            // No reader saw it in the database; a cached copy is another matter (V18).
+            let cached = super::super::books::copies(w)
+                .find(|c| c.key == key && c.entry.version == version && c.entry.expires_ms > w.now_ms)
+                .map_or(String::new(), |c| format!(", but {} already holds it", c.holder_words()));
             said(
                 "rolled back",
                 format!(
                     "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
-                     rolls the whole transaction back: its {version} of {key} is discarded, and no other reader ever \
-                     saw it. {cap_service} will learn it when its COMMIT is refused.{next}"
+                     rolls the whole transaction back: its {version} of {key} is discarded; no reader saw it in the \
+                     database{cached}. {cap_service} will learn it when its COMMIT is refused.{next}"
                 ),
             )
         }
@@ -315,7 +320,31 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 gone.push(count(u64::from(held.markers), "remote marker", "remote markers"));
             }
             if held.queued > 0 {
-                gone.push(count(u64::from(held.queued), "queued write", "queued writes"));
+                // A write whose put its flusher had already sent is on the wire, not
+                // only in the lost queue (review session 12, V2).
+                let flusher = w.nodes.cache(node).map(|c| c.behind.flusher);
+                let (mut wire, mut to) = (Vec::new(), Vec::new());
+                for m in &w.net {
+                    if let Payload::DbPut { key, version } = m.payload {
+                        if Some(m.from) == flusher && w.committed(key) < version {
+                            wire.push(format!("{key} = {version} in {}", m.id));
+                            let db = n.db_of(key).to_string();
+                            if !to.contains(&db) {
+                                to.push(db);
+                            }
+                        }
+                    }
+                }
+                let to = to.join(" and ");
+                let on = match wire.len() {
+                    0 => String::new(),
+                    1 => format!(" (the put of {} is already on its way to {to} and may still land)", wire[0]),
+                    _ => format!(
+                        " (the puts of {} are already on their way to {to} and may still land)",
+                        wire.join(" and ")
+                    ),
+                };
+                gone.push(format!("{}{on}", count(u64::from(held.queued), "queued write", "queued writes")));
             }
             let gone = match gone.len() {
                 0 => "it held nothing yet".to_string(),

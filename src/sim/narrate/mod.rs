@@ -33,7 +33,7 @@ use names::Cast;
 
 /// How the world asks for a step's words (`step`, as a value): the page's split build
 /// loads the narration after its first paint, with the catalog's words (`install`).
-pub(crate) type Narrator = fn(&World, NodeId, Option<(NodeId, NodeId)>) -> Said;
+pub(crate) type Narrator = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
 
 /// What a step's narration says while the page loads the narration (`Run::narrate_pending`
 /// writes the step's own words in its place once they are there).
@@ -72,11 +72,18 @@ pub(crate) fn ready() -> bool {
 }
 
 /// The outcome and the narration of the step the world just took, from its facts;
-/// `actor`: the node that acted, over `hop` if a message arrived. Where the topology
-/// has more than one service or cache node, the sentences name the ones the step is
-/// about (`names.rs`).
-pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>) -> Said {
-    by_fact(w, &names::Cast::of(w, actor, hop))
+/// `actor`: the node that acted, over `hop` if a message arrived; `before_ms`: the
+/// clock before it. Where the topology has more than one service or cache node, the
+/// sentences name the ones the step is about (`names.rs`).
+pub(crate) fn step(
+    w: &World,
+    actor: NodeId,
+    hop: Option<(NodeId, NodeId)>,
+    before_ms: u64,
+) -> Said {
+    let mut s = by_fact(w, &names::Cast::of(w, actor, hop));
+    s.narration.push_str(&cache::meanwhile(w, before_ms));
+    s
 }
 
 /// The cache node that recorded the step's first fact (`cache` if none did).
@@ -112,7 +119,7 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     match facts.first() {
         None => Said::silent(),
         // Write-behind: the cache and its flusher, over their connection in one step.
-        Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(n, facts),
+        Some(Fact::Cache(CacheFact::WbQueued { .. }) | Fact::Flusher(_)) => behind::say(w, n, facts),
         Some(Fact::Cache(f)) => cache::say(w, n, *f),
         Some(Fact::Db(_)) => db::say(w, n, facts),
         Some(Fact::Relay(f)) => db::relay(n, *f),

@@ -138,6 +138,9 @@ pub enum FactKind {
     GuardWiped,
     /// A cache's crash wiped its negative entry (a cached "not found") of the key.
     NegativeWiped,
+    /// The CDN edge's copy is a response that left the origin before the key's latest
+    /// commit.
+    EdgeRaced,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -263,6 +266,7 @@ impl FactKind {
             FactKind::Undeleted => Happened::Undeleted(key),
             FactKind::GuardWiped => Happened::GuardWiped(key),
             FactKind::NegativeWiped => Happened::NegativeWiped(key),
+            FactKind::EdgeRaced => Happened::EdgeRaced(key),
         }
     }
 }
