@@ -276,3 +276,44 @@ fn a_rollback_says_no_reader_saw_it_in_the_database_and_names_a_cached_copy() {
     run.run_to_end();
     assert_eq!(run.world().metrics.stale_reads, 1);
 }
+
+/// Review session 12, V19: event-duplicate-reorder's consumer updates the cache, and
+/// its queue acknowledges each event on its own (SQS, RabbitMQ); the words said "the
+/// consumer will invalidate" and spoke of a committed offset. The words follow the
+/// run's configuration: an update consumer updates, an ack-per-event queue has no
+/// offset in its acks; a deleting consumer invalidates, a log (Kafka) commits offsets.
+#[test]
+fn an_event_consumer_and_its_queue_are_told_in_their_own_model() {
+    for (id, update, per_ack) in [
+        ("event-duplicate-reorder", true, true),
+        ("event-invalidation", false, false),
+    ] {
+        let mut run = start(id, &[]);
+        run.run_to_end();
+        let w = run.world();
+        assert_eq!(w.config.consumer.update, update, "{id}");
+        let bus = w.bus().settings.unwrap();
+        assert_eq!(bus.durable && bus.ack_timeout_ms.is_some(), per_ack, "{id}");
+        let promise = common::said_at(&run, "update sent");
+        let will = if update {
+            "the consumer will update it."
+        } else {
+            "the consumer will invalidate."
+        };
+        assert!(promise.ends_with(will), "{id}: {promise}");
+        let acks: Vec<&str> = run
+            .records()
+            .iter()
+            .filter(|r| r.narration.starts_with("The consumer acknowledged"))
+            .map(|r| r.narration.as_str())
+            .collect();
+        if per_ack {
+            assert!(acks.len() >= 2, "{id}: {acks:?}");
+            for a in &acks {
+                assert!(!a.contains("offset"), "{id}: {a}");
+            }
+        } else {
+            assert!(acks.iter().all(|a| !a.contains("SQS")), "{id}: {acks:?}");
+        }
+    }
+}

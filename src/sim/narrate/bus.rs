@@ -174,6 +174,8 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     }
     let settings = w.bus().settings;
     let no_ack_timeout = settings.is_some_and(|c| c.ack_timeout_ms.is_none());
+    // A queue with an ack per event and an ack timeout (SQS, RabbitMQ): no offset in its words.
+    let per_ack = settings.is_some_and(|c| c.durable && c.ack_timeout_ms.is_some());
     match first {
         BusFact::Absent => said("ignored", "There is no bus in this scenario."),
         BusFact::Logged { ev, offset, .. } => {
@@ -246,17 +248,26 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     n.bus,
                     groups_done(w, c, offset, ev.id)
                 )
+            } else if now > offset && per_ack {
+                // A queue with an ack per event has no offset to speak of (V19).
+                format!("{} is done with it and removes it from the queue.", n.bus)
             } else if now > offset {
                 format!(
                     "{} commits {}'s offset, now {now}. Only now is {} done with.",
                     n.bus, n.consumer, ev.id
                 )
+            } else if per_ack {
+                let head = head.map(|h| h.to_string()).unwrap_or_default();
+                format!(
+                    "{} marks {} done; {head}, ahead of it, is still unacknowledged and stays in the queue. Each \
+                     event is acknowledged on its own (as in SQS or RabbitMQ).",
+                    n.bus, ev.id
+                )
             } else {
                 let head = head.map(|h| h.to_string()).unwrap_or_default();
                 format!(
                     "{} marks {} done, but {} committed offset stays at {now}: {head} ahead of it has no \
-                     ack yet. Each event is acknowledged on its own (as in SQS or RabbitMQ), not by a cumulative \
-                     offset as in Kafka.",
+                     ack yet.",
                     n.bus,
                     ev.id,
                     whose(c)

@@ -216,9 +216,10 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
                 "update sent",
                 format!(
                     "{cap_service} updates {key} in {}. It does not touch {the_cache}: once the commit is done it \
-                     will publish a change event, and {} will invalidate.",
+                     will publish a change event, and {} will {}.",
                     n.db_of(key),
-                    n.consumer
+                    n.consumer,
+                    if w.config.consumer.update { "update it" } else { "invalidate" }
                 ),
             ),
             (WriteMode::CommitOnly, _) => said(
