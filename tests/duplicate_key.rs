@@ -6,8 +6,20 @@
 //! insert), and by a duplicated INSERT (`tests/wording_truths.rs`).
 use cachescope::sim::scenario::file;
 use cachescope::sim::search::{FaultBudget, Model, WorldModel};
-use cachescope::sim::{Fixes, Invariant, Key, Run, Version};
+use cachescope::sim::{Fixes, Invariant, Key, Run, Version, World};
 use std::collections::HashSet;
+
+/// What each writer was last told (`write-ok`, `write-failed`), sorted.
+fn writers_told(w: &World) -> Vec<&'static str> {
+    let mut told: Vec<&str> = w
+        .clients
+        .iter()
+        .filter(|c| c.id.to_string().starts_with("writer"))
+        .filter_map(|c| c.last_answer.map(|p| p.kind()))
+        .collect();
+    told.sort_unstable();
+    told
+}
 
 fn file_run(json: &str) -> Run {
     let f = file::from_json(json).unwrap_or_else(|e| panic!("{e}"));
@@ -67,14 +79,7 @@ fn of_two_writers_inserting_one_row_the_second_is_refused() {
     let w = run.world();
     assert_eq!(w.db().read(Key(2)), Version(1), "one INSERT committed");
     assert_eq!(w.metrics.db_writes, 1);
-    let mut told: Vec<&str> = w
-        .clients
-        .iter()
-        .filter(|c| c.id.to_string().starts_with("writer"))
-        .filter_map(|c| c.last_answer.map(|p| p.kind()))
-        .collect();
-    told.sort_unstable();
-    assert_eq!(told, ["write-failed", "write-ok"]);
+    assert_eq!(writers_told(w), ["write-failed", "write-ok"]);
 }
 
 /// Every interleaving of the two inserts and the read (the search's model, every
@@ -99,14 +104,7 @@ fn every_interleaving_of_two_inserts_commits_the_row_once() {
                 let w = &state.world;
                 assert_eq!(w.db().read(Key(2)), Version(1));
                 assert_eq!(w.metrics.db_writes, 1);
-                let mut told: Vec<&str> = w
-                    .clients
-                    .iter()
-                    .filter(|c| c.id.to_string().starts_with("writer"))
-                    .filter_map(|c| c.last_answer.map(|p| p.kind()))
-                    .collect();
-                told.sort_unstable();
-                assert_eq!(told, ["write-failed", "write-ok"]);
+                assert_eq!(writers_told(w), ["write-failed", "write-ok"]);
             }
             for a in &actions {
                 let n = model.next(state, *a).expect("enabled");
