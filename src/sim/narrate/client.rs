@@ -138,7 +138,9 @@ fn answered(
         ),
         Payload::WriteFailed { key } => said(
             "write failed",
-            format!("{me} is told its write of {key} failed: nothing was acknowledged, and nothing was committed."),
+            // Not "nothing was committed": a duplicated INSERT's refusal can answer a write
+            // whose first copy committed (review session 13, W1).
+            format!("{me} is told its write of {key} failed: nothing was acknowledged."),
         ),
         other => said("ignored", format!("{me} does not expect {other}.")),
     }

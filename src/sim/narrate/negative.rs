@@ -72,9 +72,11 @@ pub(super) fn say(w: &World, n: &Cast, fact: NegativeFact) -> Said {
         NegativeFact::Refused { key, client } => said(
             "write failed",
             format!(
-                "{} refused the INSERT of {key} with a duplicate-key error: nothing was committed. \
-                 {cap_service} tells {client} the write failed, and deletes nothing from {the_cache}.",
-                n.db_of(key).cap()
+                "{} refused the INSERT of {key} with a duplicate-key error: {key} already exists at {}, and \
+                 this statement committed nothing. {cap_service} tells {client} the write failed, and deletes \
+                 nothing from {the_cache}.",
+                n.db_of(key).cap(),
+                w.committed(key)
             ),
         ),
         NegativeFact::NotFound { key, client } => said(
