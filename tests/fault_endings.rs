@@ -83,6 +83,42 @@ fn a_stale_set_in_write_behind_names_the_queue_not_the_database() {
     );
 }
 
+/// The diagram says the same as the narration (review session 13, W4): the cache's v1
+/// differs from the acknowledged v2 in the queue, not from the database, which has v1;
+/// the database's row is not marked as differing from the cache.
+#[test]
+fn a_stale_set_in_write_behind_is_drawn_against_the_queued_write() {
+    use cachescope::sim::view::View;
+    use cachescope::ui::layout;
+    let mut run = start("write-behind", &[]);
+    for line in [
+        "writer: start",
+        "reader: start",
+        "reader->service: read",
+        "service->cache: get",
+        "cache->service: miss",
+        "service->db: select",
+        "writer->service: write",
+        "db->service: row v1",
+        "service->cache: write",
+        "service->cache: set",
+    ] {
+        common::fire_where(&mut run, line);
+    }
+    let v = View::of(run.world(), run.scenario);
+    let text = |id| -> Vec<String> { layout::lines(&v, id).into_iter().map(|l| l.text).collect() };
+    assert!(
+        text(NodeId::CACHE).contains(&"user:1 = v1 ≠ acked v2".to_string()),
+        "{:?}",
+        text(NodeId::CACHE)
+    );
+    assert!(
+        text(NodeId::DB).contains(&"user:1 = v1".to_string()),
+        "{:?}",
+        text(NodeId::DB)
+    );
+}
+
 #[test]
 fn with_the_database_unreachable_the_relay_is_not_promised_to_publish_at_its_next_poll() {
     // dual-write-crash's supervisor restarts a crashed database: pause it there.

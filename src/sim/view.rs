@@ -54,6 +54,9 @@ pub struct CacheEntryView {
     /// The primary that owns the key (`db`, or `db-2`… in a sharded topology): the one
     /// a stale copy differs from.
     pub primary: NodeId,
+    /// In write-behind, the latest acknowledged version when it is still queued and newer
+    /// than the database's row: what a stale copy then differs from (not the database).
+    pub queued: Option<u32>,
 }
 
 /// A request the service holds, in words (`reader: read user:1, loading, has v1`).

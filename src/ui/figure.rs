@@ -324,7 +324,7 @@ pub fn legend() -> &'static str {
     "<span class=\"key cat-req\">m1</span> request \
      <span class=\"key cat-reply\">m2</span> answer \
      <span class=\"key cat-inval\">m3</span> delete or event \
-     <span class=\"key stale\">≠</span> differs from the database \
+     <span class=\"key stale\">≠</span> differs from what follows it (the database, or an acked write) \
      <span class=\"key actor\"></span> acted last · a message's id is what a fault names"
 }
 

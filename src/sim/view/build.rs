@@ -167,6 +167,9 @@ fn entry_view(
         expires_at,
         stale: version != world.expected(key),
         primary: Shards::of(&world.config.topology).owner(key),
+        queued: Some(world.expected(key))
+            .filter(|q| *q != world.committed(key))
+            .map(|q| q.0),
     }
 }
 

@@ -43,7 +43,7 @@ fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardV
     for e in entries {
         out.push(if e.stale {
             Line {
-                text: format!("{} = {} ≠ {}", e.key, e.value, e.primary),
+                text: format!("{} = {} ≠ {}", e.key, e.value, differs_from(e)),
                 class: "stale",
             }
         } else {
@@ -58,11 +58,22 @@ fn cache_lines(out: &mut Vec<Line>, entries: &[CacheEntryView], guards: &[GuardV
     }
 }
 
+/// What a stale copy differs from: the key's primary (`db`), or in write-behind the
+/// acknowledged version still queued (`acked v3`) while the database has the copy's
+/// value (review session 13, W4: `v1 ≠ db` beside a db holding v1).
+fn differs_from(e: &CacheEntryView) -> String {
+    match e.queued {
+        Some(q) => format!("acked v{q}"),
+        None => e.primary.to_string(),
+    }
+}
+
 /// The holders of the copies of `key` that differ from its row, as the diagram names
 /// them: `cache`, another cache node (`cache-2`), the CDN edge (`cdn`), a service's
 /// near cache (`service-2's near`).
-fn differing(v: &View, key: &str) -> Vec<String> {
-    let stale = |e: &CacheEntryView| e.key == key && e.stale;
+fn differing(v: &View, key: &str, row: &str) -> Vec<String> {
+    // A copy behind only a queued write-behind version can equal the row.
+    let stale = |e: &CacheEntryView| e.key == key && e.stale && e.value != row;
     let mut out = Vec::new();
     if v.cache.iter().any(stale) {
         out.push(NodeId::CACHE.to_string());
@@ -91,7 +102,7 @@ fn db_lines(
     outbox: &[OutboxRowView],
 ) {
     for r in rows {
-        let holders = differing(v, &r.key);
+        let holders = differing(v, &r.key, &r.value);
         out.push(if holders.is_empty() {
             Line::plain(format!("{} = {}", r.key, r.value))
         } else {
@@ -179,7 +190,7 @@ pub fn lines(v: &View, id: NodeId) -> Vec<Line> {
             for (_, e) in v.near.iter().filter(|(s, _)| *s == id) {
                 out.push(if e.stale {
                     Line {
-                        text: format!("near {} = {} ≠ {}", e.key, e.value, e.primary),
+                        text: format!("near {} = {} ≠ {}", e.key, e.value, differs_from(e)),
                         class: "stale",
                     }
                 } else {
