@@ -437,7 +437,9 @@ pub(super) fn meanwhile(w: &World, before_ms: u64) -> String {
         // Grouped by the moment they ran out (a bounded list: one per entry).
         let mut at: Vec<(u64, Vec<Key>)> = Vec::new();
         for (key, e) in c.entries.iter() {
-            let passed = before_ms < e.expires_ms && e.expires_ms <= w.now_ms;
+            // Strictly before now: an expiry due at this very instant still has its own
+            // step to come, at the same time (review session 13, W5: hybrid told it twice).
+            let passed = before_ms < e.expires_ms && e.expires_ms < w.now_ms;
             // This step's own expiry of the key says it already.
             let told = w.facts.0.iter().any(|f| {
                 matches!(f, Fact::Cache(CacheFact::Expired { key: k, .. } | CacheFact::NothingToExpire { key: k }) if k == key)
