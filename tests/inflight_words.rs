@@ -264,3 +264,127 @@ fn a_ttl_the_clock_jumps_over_is_said_in_the_step_that_jumps() {
     assert_eq!(said, 1);
     assert!(story.records().iter().any(|r| r.outcome == "expired"));
 }
+
+/// Review session 13 W3: in write-behind-crash, the flusher's put is on the wire when
+/// the cache crashes, and its answer comes back while the cache is still down (the
+/// default timing: the put lands before the restart). The step said "the flusher
+/// removes it from the queue" of a queue the crash had wiped, on a node that is down.
+#[test]
+fn a_put_that_lands_while_the_cache_is_down_removes_nothing() {
+    // `?scenario=write-behind-crash&run=1.AAAAAAAAAABE&step=14`: the writes queued,
+    // then the flusher's timer fires before the scripted crash.
+    let mut run = common::start("write-behind-crash", &[]);
+    common::fire_where(&mut run, "writer: start");
+    while !run
+        .records()
+        .last()
+        .unwrap()
+        .to_string()
+        .contains("acked v3")
+    {
+        assert!(run.forward());
+    }
+    common::fire_where(&mut run, "flusher: flush");
+    let v = run
+        .world()
+        .net
+        .iter()
+        .find_map(|m| match m.payload {
+            Payload::DbPut {
+                key: Key(1),
+                version,
+            } => Some(version),
+            _ => None,
+        })
+        .expect("the put of user:1 is on the wire");
+    run.fire(Event::Fault(Fault::Crash(NodeId::CACHE))).unwrap();
+    assert!(
+        run.world().cache().queue.is_empty(),
+        "the crash emptied the queue"
+    );
+    while !run
+        .records()
+        .last()
+        .unwrap()
+        .to_string()
+        .contains("flushed")
+    {
+        assert!(run.forward(), "the flusher's answer comes");
+    }
+    let w = run.world();
+    assert!(!w.is_up(NodeId::CACHE), "the cache is still down");
+    assert_eq!(w.db().read(Key(1)), v, "the put landed");
+    let flushed = &run.records().last().unwrap().narration;
+    assert!(!flushed.contains("removes it from the queue"), "{flushed}");
+    assert_eq!(
+        flushed,
+        &format!(
+            "user:1 = {v} is in the database: its put left before the cache crashed, and the cache is still \
+             down, its queue lost in the crash: there is nothing to remove."
+        )
+    );
+}
+
+/// Review session 13 W2: in cdn-purge-race, the origin's v1 answer (read from its
+/// cache before the commit) reaches the edge while the write's answer, which makes
+/// the edge purge, is still on its way. The step said "the stale-set race, at the
+/// edge. A purge cannot stop a response already on its way", and then the purge
+/// came and removed that copy. It is said only of a response that arrives after the
+/// purge (the test above); here the step says the purge is still to come.
+#[test]
+fn a_response_that_arrives_before_the_purge_is_not_the_race_at_the_edge() {
+    let mut run = common::start("cdn-purge-race", &[]);
+    for line in [
+        "reader: start",
+        "reader->cdn: read",
+        "writer: start",
+        "writer->cdn: write",
+        "cdn->service: read",
+        "service->cache: get",
+        "cache->service: hit v1",
+        "cdn->service: write",
+        "service->db: update",
+        "db->service: committed",
+    ] {
+        common::fire_where(&mut run, line);
+    }
+    let ok = run
+        .world()
+        .net
+        .iter()
+        .find(|m| m.to == NodeId::Cdn && matches!(m.payload, Payload::WriteOk { .. }))
+        .map(|m| m.id)
+        .expect("the write's answer is on its way to the edge");
+    let sent = run
+        .world()
+        .net
+        .iter()
+        .find(|m| m.to == NodeId::Cdn && matches!(m.payload, Payload::ReadOk { .. }))
+        .map(|m| m.sent_ms)
+        .expect("the origin's v1 answer is on its way to the edge");
+    common::fire_where(&mut run, "service->cdn: user:1=v1");
+    let stored = run.records().last().unwrap().narration.clone();
+    assert!(!stored.contains("stale-set race"), "{stored}");
+    assert!(!stored.contains("cannot stop"), "{stored}");
+    assert!(
+        stored.ends_with(&format!(
+            "This v1 left the origin at {sent} ms, before v2 was committed, and the edge has not purged user:1 \
+             since: the write's answer ({ok}) is still on its way here, and when it arrives the edge purges \
+             user:1, this copy with it, unless a fault stops it."
+        )),
+        "{stored}"
+    );
+    assert!(!run
+        .world()
+        .books
+        .saw(cachescope::sim::books::Happened::EdgeRaced(Key(1))));
+    // And it does: the purge removes the copy.
+    common::fire_where(&mut run, "service->cdn: ok");
+    let purge = run.records().last().unwrap().narration.clone();
+    assert!(
+        purge.contains("the CDN edge purges user:1 by key (it held v1)"),
+        "{purge}"
+    );
+    let edge = run.world().nodes.cdn(NodeId::Cdn).unwrap();
+    assert!(edge.entries.get(&Key(1)).is_none(), "the purge removed it");
+}

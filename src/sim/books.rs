@@ -60,6 +60,10 @@ pub struct Books {
     /// When each key's latest commit was made (for the words: a response that left the
     /// origin before it). Bounded: one entry per key.
     pub committed_ms: KeyMap<Key, u64>,
+    /// When the CDN edge last purged each key (for the words and the endings: a
+    /// response that reached the edge after a purge the commit made). Not in the
+    /// fingerprint. Bounded: one entry per key.
+    pub purged_ms: KeyMap<Key, u64>,
 }
 
 /// A client read an older version of a key than it was told it wrote.
@@ -117,7 +121,8 @@ pub enum Happened {
     /// A cache's crash wiped its negative entry (a cached "not found") of the key.
     NegativeWiped(Key),
     /// The CDN edge's copy of the key is an old response that left the origin before
-    /// the key's latest commit (a response in flight across the write).
+    /// the key's latest commit and reached the edge after the edge's purge of the key
+    /// (a response in flight across the write and the purge).
     EdgeRaced(Key),
 }
 

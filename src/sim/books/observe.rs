@@ -43,18 +43,22 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 answered_ms,
                 ..
             }) => {
-                // The stored response left the origin before the key's latest commit.
+                // The stored response left the origin before the key's latest commit,
+                // and arrived after the edge purged the key for it (review session 13
+                // W2: one that arrives before the purge is removed by it).
                 let raced = v < w.committed(key)
-                    && w.books
-                        .committed_ms
-                        .get(&key)
-                        .is_some_and(|c| answered_ms < *c);
+                    && w.books.committed_ms.get(&key).is_some_and(|c| {
+                        answered_ms < *c && w.books.purged_ms.get(&key).is_some_and(|p| p >= c)
+                    });
                 let fact = Happened::EdgeRaced(key);
                 if raced {
                     w.books.happened.insert(fact);
                 } else {
                     w.books.happened.remove(&fact);
                 }
+            }
+            Fact::Cdn(CdnFact::Purged { key, .. } | CdnFact::PurgedAgain { key, .. }) => {
+                w.books.purged_ms.insert(key, w.now_ms);
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),

@@ -98,6 +98,13 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     s
                 }
                 FlusherFact::Flushed { key, version } => {
+                    // The cache whose queue held the write: the reporting flusher's.
+                    let cache = facts
+                        .iter()
+                        .position(|f| matches!(f, Fact::Flusher(FlusherFact::Flushed { key: k, version: v }) if (*k, *v) == (key, version)))
+                        .and_then(|i| w.facts.by(i))
+                        .and_then(|id| w.nodes.flusher(id))
+                        .map_or(w.flusher().settings.cache, |f| f.settings.cache);
                     // The cache says when its queue no longer held the write (which
                     // cache: the node that recorded it).
                     let gone = facts.iter().enumerate().find_map(|(i, f)| match f {
@@ -114,6 +121,19 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                             n.cache
                         ),
                         Some(_) => "the queue no longer holds it: there is nothing to remove".to_string(),
+                        // The cache is down: the answer reaches no queue, and the crash
+                        // emptied it (review session 13, W3).
+                        None if !w.is_up(cache) => {
+                            if w.books.crashes_of(cache) > 0 {
+                                format!(
+                                    "its put left before {} crashed, and {} is still down, its queue lost in the \
+                                     crash: there is nothing to remove",
+                                    n.cache, n.cache
+                                )
+                            } else {
+                                format!("{} is down: there is no queue to remove it from", n.cache)
+                            }
+                        }
                         None => format!("{the_flusher} removes it from the queue"),
                     };
                     said(

@@ -117,13 +117,41 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             let (the_db, db) = (n.db_of(key), w.primary_of(key).read(key));
             let note = if version < db {
                 let committed_ms = w.books.committed_ms.get(&key).copied();
+                // The edge purged the key since that commit, before this answer came.
+                let purged = committed_ms
+                    .is_some_and(|c| w.books.purged_ms.get(&key).is_some_and(|p| *p >= c));
                 let origin = match origin_stale(w, key) {
-                    // It left the origin before the commit: the origin was right, and
-                    // its cache plays no part (review session 12, V13).
-                    _ if committed_ms.is_some_and(|c| answered_ms < c) => format!(
+                    // It left the origin before the commit and came after the purge:
+                    // the origin was right, and its cache plays no part (review
+                    // session 12, V13).
+                    _ if purged && committed_ms.is_some_and(|c| answered_ms < c) => format!(
                         " This {version} left the origin at {answered_ms} ms, before {db} was committed: the \
                          stale-set race, at the edge. A purge cannot stop a response already on its way."
                     ),
+                    // It left before the commit, and the purge has not come yet: no
+                    // race at the edge; the purge, if it comes, removes it (review
+                    // session 13, W2).
+                    _ if committed_ms.is_some_and(|c| answered_ms < c) => {
+                        let pending = w.nodes.cdn(NodeId::Cdn).is_some_and(|c| c.settings.cache_control.purge_on_write);
+                        let answer = w.net.iter().find(|m| {
+                            pending
+                                && m.to == NodeId::Cdn
+                                && matches!(m.payload, Payload::WriteOk { key: k, .. } if k == key)
+                        });
+                        match answer {
+                            Some(m) => format!(
+                                " This {version} left the origin at {answered_ms} ms, before {db} was committed, and \
+                                 the edge has not purged {key} since: the write's answer ({}) is still on its way \
+                                 here, and when it arrives the edge purges {key}, this copy with it, unless a fault \
+                                 stops it.",
+                                m.id
+                            ),
+                            None => format!(
+                                " This {version} left the origin at {answered_ms} ms, before {db} was committed, and \
+                                 the edge has not purged {key} since."
+                            ),
+                        }
+                    }
                     Some((cache, held)) => format!(
                         " The origin's own cache ({cache}) still holds {held}: its invalidation has not arrived, so \
                          a purge made before it cannot help."
