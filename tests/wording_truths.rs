@@ -8,7 +8,7 @@
 //! early-expiration joined facts with a "so" the trace does not show.
 mod common;
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{Event, Fault, Key, Version};
+use cachescope::sim::{Event, Fault, Key, NodeId, Version};
 use common::start;
 
 /// R15: an INSERT of a row that exists is refused with a duplicate-key error, as a real
@@ -314,4 +314,42 @@ fn an_event_consumer_and_its_queue_are_told_in_their_own_model() {
             assert!(acks.iter().all(|a| !a.contains("SQS")), "{id}: {acks:?}");
         }
     }
+}
+
+/// event-duplicate-reorder's bus is a queue with an ack per event (SQS, RabbitMQ): an
+/// acknowledged event is removed, and the queue has no offsets to commit (review
+/// session 13, W8).
+#[test]
+fn a_queue_with_an_ack_per_event_has_no_offset_in_its_words() {
+    for fixes in [&[][..], &["idempotent-consumer"], &["versioned-events"]] {
+        let mut run = start("event-duplicate-reorder", fixes);
+        run.run_to_end();
+        let said: Vec<&str> = run.records().iter().map(|r| r.narration.as_str()).collect();
+        assert!(
+            said.iter()
+                .any(|s| s.contains("so the bus can remove it from the queue")),
+            "{said:?}"
+        );
+        for s in &said {
+            assert!(!s.contains("offset"), "{fixes:?}: {s}");
+        }
+    }
+}
+
+/// A set sent inside a transaction that rolled back before the set landed: its
+/// version will never commit, and the step says so (review session 13, W9).
+#[test]
+fn a_set_that_lands_after_its_rollback_says_it_will_never_commit() {
+    let mut run = start("rollback-after-cache-write", &[]);
+    common::step_until_sent(&mut run, |p| matches!(p, Payload::Set { .. }));
+    run.fire(Event::Fault(Fault::Abort(NodeId::Writer(1))))
+        .unwrap();
+    common::fire_where(&mut run, "service->cache: set");
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains(
+            "a version no committed row has, and that never will: its transaction rolled back"
+        ),
+        "{said}"
+    );
 }

@@ -204,7 +204,8 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             said(
                 format!("logged {} at {offset}", ev.id),
                 format!(
-                    "{cap_bus} appends {ev} to its log at offset {offset}, on disk ({}): {kept}.{sent}",
+                    "{cap_bus} appends {ev} to its {}, on disk ({}): {kept}.{sent}",
+                    if per_ack { "queue".to_string() } else { format!("log at offset {offset}") },
                     settings.map(|c| durable_kind(&c)).unwrap_or_default(),
                 ),
             )
@@ -374,7 +375,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
 }
 
 /// A step of the consumer: what arrived, then what it did with its inbox.
-pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
+pub(super) fn consumer(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     let (the_cache, cap_cache) = (n.cache, n.cache.cap());
     let (the_consumer, cap_consumer) = (n.consumer, n.consumer.cap());
     let mut head = None;
@@ -418,9 +419,16 @@ pub(super) fn consumer(n: &Cast, facts: &[Fact]) -> Said {
                     format!("{cap_cache} {what} {whose} {op}: {} is handled. ", ev.id),
                 ))
             }
+            // A queue with an ack per event (SQS, RabbitMQ) removes what is acknowledged;
+            // a log has offsets to commit (review session 13, W8).
             ConsumerFact::Handled { ev, acked: true } => then.push_str(&format!(
-                "It acknowledges {} so the bus can commit the offset. ",
-                ev.id
+                "It acknowledges {} so the bus can {}. ",
+                ev.id,
+                if w.bus().settings.is_some_and(|c| c.durable && c.ack_timeout_ms.is_some()) {
+                    "remove it from the queue"
+                } else {
+                    "commit the offset"
+                }
             )),
             ConsumerFact::Handled { acked: false, .. } => {}
             ConsumerFact::Poisoned { ev } => then.push_str(&format!(

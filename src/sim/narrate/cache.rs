@@ -136,7 +136,13 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             let ahead = if version > want {
                 format!(
                     " But {the_db} has committed only {committed}: {the_cache} now holds {version}, a version no \
-                     committed row has, and that may never commit."
+                     committed row has, and that {}.",
+                    // Its transaction already rolled back: never (review session 13, W9).
+                    if w.primary_of(key).rolled_back.iter().any(|(k, b)| *k == key && *b >= version) {
+                        "never will: its transaction rolled back"
+                    } else {
+                        "may never commit"
+                    }
                 )
             } else {
                 String::new()

@@ -124,7 +124,7 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         Some(Fact::Db(_)) => db::say(w, n, facts),
         Some(Fact::Relay(f)) => db::relay(n, *f),
         Some(Fact::Bus(_)) => bus::say(w, n, facts),
-        Some(Fact::Consumer(_)) => bus::consumer(n, facts),
+        Some(Fact::Consumer(_)) => bus::consumer(w, n, facts),
         Some(Fact::Client(_)) => client::say(w, n, facts),
         Some(Fact::Replica(_)) => replica::step(w, facts),
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
