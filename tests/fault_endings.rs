@@ -14,6 +14,21 @@ fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)
 }
 
+/// write-behind's stale set: the reader misses and reads v1; the writer's first write
+/// is queued (v2) before the reader's set of v1 reaches the cache.
+const STALE_SET_BEHIND: [&str; 10] = [
+    "writer: start",
+    "reader: start",
+    "reader->service: read",
+    "service->cache: get",
+    "cache->service: miss",
+    "service->db: select",
+    "writer->service: write",
+    "db->service: row v1",
+    "service->cache: write",
+    "service->cache: set",
+];
+
 #[test]
 fn a_lost_flush_is_told_as_a_write_still_in_the_queue_and_a_flusher_waiting() {
     let mut run = start("write-behind", &[]);
@@ -49,18 +64,7 @@ fn a_stale_set_in_write_behind_names_the_queue_not_the_database() {
     let mut run = start("write-behind", &[]);
     // The reader misses and reads v1; the writer's first write is queued (v2) before
     // the reader's set of v1 reaches the cache.
-    for line in [
-        "writer: start",
-        "reader: start",
-        "reader->service: read",
-        "service->cache: get",
-        "cache->service: miss",
-        "service->db: select",
-        "writer->service: write",
-        "db->service: row v1",
-        "service->cache: write",
-        "service->cache: set",
-    ] {
+    for line in STALE_SET_BEHIND {
         common::fire_where(&mut run, line);
     }
     let w = run.world();
@@ -91,18 +95,7 @@ fn a_stale_set_in_write_behind_is_drawn_against_the_queued_write() {
     use cachescope::sim::view::View;
     use cachescope::ui::layout;
     let mut run = start("write-behind", &[]);
-    for line in [
-        "writer: start",
-        "reader: start",
-        "reader->service: read",
-        "service->cache: get",
-        "cache->service: miss",
-        "service->db: select",
-        "writer->service: write",
-        "db->service: row v1",
-        "service->cache: write",
-        "service->cache: set",
-    ] {
+    for line in STALE_SET_BEHIND {
         common::fire_where(&mut run, line);
     }
     let v = View::of(run.world(), run.scenario);

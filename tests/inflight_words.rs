@@ -7,6 +7,21 @@ mod common;
 use cachescope::sim::msg::Payload;
 use cachescope::sim::{Event, Fault, Key, NodeId, Version};
 
+/// cdn-purge-race's order up to the commit: the reader's read is answered at the
+/// origin (v1) before the write commits, and both answers are still to reach the edge.
+const READ_ANSWERED_BEFORE_COMMIT: [&str; 10] = [
+    "reader: start",
+    "reader->cdn: read",
+    "writer: start",
+    "writer->cdn: write",
+    "cdn->service: read",
+    "service->cache: get",
+    "cache->service: hit v1",
+    "cdn->service: write",
+    "service->db: update",
+    "db->service: committed",
+];
+
 #[test]
 fn a_put_on_the_wire_when_the_cache_crashes_is_told_as_on_its_way_and_lands_with_nothing_to_remove()
 {
@@ -89,18 +104,7 @@ fn a_put_on_the_wire_when_the_cache_crashes_is_told_as_on_its_way_and_lands_with
 #[test]
 fn a_response_that_left_the_origin_before_the_commit_is_the_stale_set_race_at_the_edge() {
     let mut run = common::start("cdn-purge-race", &[]);
-    for line in [
-        "reader: start",
-        "reader->cdn: read",
-        "writer: start",
-        "writer->cdn: write",
-        "cdn->service: read",
-        "service->cache: get",
-        "cache->service: hit v1",
-        "cdn->service: write",
-        "service->db: update",
-        "db->service: committed",
-    ] {
+    for line in READ_ANSWERED_BEFORE_COMMIT {
         common::fire_where(&mut run, line);
     }
     let answer = run
@@ -334,18 +338,7 @@ fn a_put_that_lands_while_the_cache_is_down_removes_nothing() {
 #[test]
 fn a_response_that_arrives_before_the_purge_is_not_the_race_at_the_edge() {
     let mut run = common::start("cdn-purge-race", &[]);
-    for line in [
-        "reader: start",
-        "reader->cdn: read",
-        "writer: start",
-        "writer->cdn: write",
-        "cdn->service: read",
-        "service->cache: get",
-        "cache->service: hit v1",
-        "cdn->service: write",
-        "service->db: update",
-        "db->service: committed",
-    ] {
+    for line in READ_ANSWERED_BEFORE_COMMIT {
         common::fire_where(&mut run, line);
     }
     let ok = run
