@@ -68,23 +68,17 @@ fn a_refused_insert_is_told_to_the_writer_as_a_failed_write() {
     run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
     // Both INSERTs reach the database; then the refusal is delivered first.
     for _ in 0..2 {
-        let m = run
-            .world()
-            .net
-            .iter()
-            .find(|m| matches!(m.payload, Payload::DbInsert { .. }))
-            .map(|m| m.id)
-            .expect("an INSERT in flight");
-        run.fire(Event::Deliver(m)).unwrap();
+        common::deliver_first(
+            &mut run,
+            |p| matches!(p, Payload::DbInsert { .. }),
+            "an INSERT in flight",
+        );
     }
-    let refusal = run
-        .world()
-        .net
-        .iter()
-        .find(|m| matches!(m.payload, Payload::TxRolledBack { .. }))
-        .map(|m| m.id)
-        .expect("the duplicate-key error in flight");
-    run.fire(Event::Deliver(refusal)).unwrap();
+    common::deliver_first(
+        &mut run,
+        |p| matches!(p, Payload::TxRolledBack { .. }),
+        "the duplicate-key error in flight",
+    );
     let said = &run.records().last().unwrap().narration;
     assert!(
         said.starts_with(
@@ -93,14 +87,11 @@ fn a_refused_insert_is_told_to_the_writer_as_a_failed_write() {
         ),
         "{said}"
     );
-    let failed = run
-        .world()
-        .net
-        .iter()
-        .find(|m| matches!(m.payload, Payload::WriteFailed { .. }))
-        .map(|m| m.id)
-        .expect("the writer is told");
-    run.fire(Event::Deliver(failed)).unwrap();
+    common::deliver_first(
+        &mut run,
+        |p| matches!(p, Payload::WriteFailed { .. }),
+        "the writer is told",
+    );
     // The writer's own INSERT did commit (its first copy, v1): the failure it is told
     // of must not say that nothing was committed (review session 13, W1).
     let told = &run.records().last().unwrap().narration;

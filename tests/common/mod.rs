@@ -175,3 +175,22 @@ pub fn counterexample(
     let events = cachescope::sim::codec::decode(&run, &c.code).expect("its run code reads");
     run.replayed(&events).expect("it replays")
 }
+
+/// Delivers the first message in flight whose payload `pick` chooses, and names it.
+/// Panics with `what` if none is in flight, or if the delivery is refused.
+pub fn deliver_first(
+    run: &mut Run,
+    pick: impl Fn(&cachescope::sim::msg::Payload) -> bool,
+    what: &str,
+) -> cachescope::sim::ids::MsgId {
+    let m = run
+        .world()
+        .net
+        .iter()
+        .find(|m| pick(&m.payload))
+        .map(|m| m.id)
+        .unwrap_or_else(|| panic!("{what}"));
+    run.fire(cachescope::sim::Event::Deliver(m))
+        .unwrap_or_else(|e| panic!("delivering {m} is refused: {e:?}"));
+    m
+}
