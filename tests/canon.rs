@@ -119,6 +119,27 @@ fn a_time_already_reached_reads_as_now() {
     assert_ne!(a.fingerprint(), b.fingerprint());
 }
 
+/// Blind to time (the depth-first phase's visited set, which proves nothing): `now`
+/// and every time before the horizon are left out, so worlds the exact fingerprint
+/// tells apart by a time are one; past the horizon (never) is still not due.
+#[test]
+fn the_time_blind_fingerprint_reads_no_time_but_the_horizon() {
+    let mut a = start("stale-set-race", &[]);
+    fire(&mut a, &[Event::Start(READER)]);
+    let mut b = a.clone();
+    b.now_ms += 3;
+    b.net[0].arrive_ms += 7;
+    assert_ne!(a.fingerprint(), b.fingerprint());
+    assert_ne!(a.fingerprint_shifted(), b.fingerprint_shifted());
+    assert_eq!(a.fingerprint_time_blind(), b.fingerprint_time_blind());
+    b.net[0].arrive_ms = b.config.horizon_ms + 1;
+    assert_ne!(a.fingerprint_time_blind(), b.fingerprint_time_blind());
+    // What is not a time still counts.
+    let mut c = a.clone();
+    fire(&mut c, &[Event::Start(WRITER)]);
+    assert_ne!(a.fingerprint_time_blind(), c.fingerprint_time_blind());
+}
+
 /// The model's fingerprint: exact counts of distinct canonical states, ends, and ends
 /// breaking the scenario's invariants, of every interleaving without faults.
 #[test]

@@ -26,7 +26,9 @@
 //! entries) and nominal times decide which timer may fire before a message; and the
 //! horizon is absolute, so two states that differ only by a shift of every time are not
 //! equal. So `now`, every nominal time (message arrivals, timers, expiries, tombstones,
-//! leases, locks) is in the canonical state, as is.
+//! leases, locks) is in the canonical state, as is. (`fingerprint_shifted` reads them as
+//! offsets from `now`, sound where the horizon cuts nothing; `fingerprint_time_blind`
+//! not at all, which is no reduction: only for a search that proves nothing.)
 //!
 //! The hash is our own, so it is the same natively and in wasm32 (std's `DefaultHasher`
 //! is not promised to be stable, and `RandomState` is random): every value is fed as
@@ -61,7 +63,7 @@ mod sort;
 mod words;
 use hash::hash_of;
 pub use hash::WordHasher;
-use names::{Clock, Names, Order};
+use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 use words::{cache_words, more_words, service_words};
 
@@ -92,7 +94,7 @@ impl World {
     /// fixes and seed that differ only in message, timer, request or lease numbering
     /// and in the order of messages on unordered connections. See the module's doc.
     pub fn fingerprint(&self) -> u64 {
-        self.fingerprint_with(false)
+        self.fingerprint_with(Time::Absolute)
     }
 
     /// The fingerprint of the canonical state with every time read as an offset from
@@ -104,18 +106,28 @@ impl World {
     /// whose draw adds a real number to `now`: `None` there.
     pub fn fingerprint_shifted(&self) -> Option<u64> {
         let xfetch = matches!(self.config.load_guard, LoadGuard::XFetch { .. });
-        (!xfetch).then(|| self.fingerprint_with(true))
+        (!xfetch).then(|| self.fingerprint_with(Time::Shifted))
     }
 
-    fn fingerprint_with(&self, shifted: bool) -> u64 {
+    /// The fingerprint of the canonical state blind to time: every time read only as
+    /// before or past the horizon, and `now` left out (an expiry under XFetch stays
+    /// exact). Two worlds with one such fingerprint may have different futures (which
+    /// of two messages is due first), so it is **not** a reduction a search may prove
+    /// anything with: only a search that proves nothing (the depth-first phase, which
+    /// looks for a run and follows only real steps) may prune with it.
+    pub fn fingerprint_time_blind(&self) -> u64 {
+        self.fingerprint_with(Time::Blind)
+    }
+
+    fn fingerprint_with(&self, time: Time) -> u64 {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.fingerprint_in(&mut scratch, shifted),
+            Ok(mut scratch) => self.fingerprint_in(&mut scratch, time),
             // Not reached (a fingerprint takes no other): lists of its own then.
-            Err(_) => self.fingerprint_in(&mut Scratch::default(), shifted),
+            Err(_) => self.fingerprint_in(&mut Scratch::default(), time),
         })
     }
 
-    fn fingerprint_in(&self, scratch: &mut Scratch, shifted: bool) -> u64 {
+    fn fingerprint_in(&self, scratch: &mut Scratch, time: Time) -> u64 {
         let Scratch {
             flows: flow_names,
             tokens,
@@ -132,7 +144,7 @@ impl World {
             now_ms: self.now_ms,
             horizon_ms: self.config.horizon_ms,
             xfetch: matches!(self.config.load_guard, LoadGuard::XFetch { .. }),
-            shifted,
+            time,
         };
         let mut names = Names {
             flows: flow_names,
@@ -140,9 +152,10 @@ impl World {
             clock,
             missing: false,
         };
-        if shifted {
+        if time != Time::Absolute {
             // A start moves `now` to the request's nominal start, fixed by the
-            // scenario: how long until each request still to start.
+            // scenario: how long until each request still to start (blind: whether
+            // before the horizon).
             for c in &self.clients {
                 for r in c.requests.iter().skip(c.next) {
                     h.word(clock.at(r.at_ms));

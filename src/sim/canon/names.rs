@@ -14,8 +14,20 @@ pub(super) struct Clock {
     pub(super) horizon_ms: u64,
     /// Whether XFetch reads exact expiries and compute times (`delta`).
     pub(super) xfetch: bool,
-    /// Times are read as offsets from `now` (`fingerprint_shifted`).
-    pub(super) shifted: bool,
+    /// How times are read: as they are, as offsets from `now`, or not at all.
+    pub(super) time: Time,
+}
+
+/// How a fingerprint reads times.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Time {
+    /// As the rules read them, from `now` (`fingerprint`).
+    Absolute,
+    /// As offsets from `now`, and `now` left out (`fingerprint_shifted`).
+    Shifted,
+    /// Not at all: each time only on which side of the horizon it falls, and `now`
+    /// left out (`fingerprint_time_blind`).
+    Blind,
 }
 
 impl Clock {
@@ -24,10 +36,13 @@ impl Clock {
     /// reads as `now` (due, or over), and a time past the horizon as just past it
     /// (never, in this run).
     pub(super) fn at(&self, t: u64) -> u64 {
-        if self.shifted {
-            // How long until it (what every rule but the horizon compares), or never.
+        if self.time != Time::Absolute {
+            // How long until it (what every rule but the horizon compares), or never;
+            // blind to time, only whether ever.
             if t > self.horizon_ms {
                 u64::MAX
+            } else if self.time == Time::Blind {
+                0
             } else {
                 t.saturating_sub(self.now_ms)
             }
