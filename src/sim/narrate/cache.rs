@@ -259,10 +259,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                 AfterDelete::Nothing => String::new(),
             };
             let marker = if marker {
-                format!(
-                    " The change has replicated to this region, so it removes {key}'s remote marker too: misses \
-                     here read the local replica again."
-                )
+                marker_cleared(w, key)
             } else {
                 String::new()
             };
@@ -330,6 +327,33 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
 /// database, the primary (a replica exists but it reads the primary) or its read
 /// replica; the primary when the key has a remote marker.
 /// With several primaries, the one that owns `key`, by id.
+/// The invalidator's delete removed `key`'s remote marker: a change of the key has
+/// replicated to this region. The marker is per key (as McSqueal clears it), so it
+/// goes even if the primary has a newer version the region's replica has not applied
+/// (a second commit of the key): say so, from the replica this cache's services read.
+fn marker_cleared(w: &World, key: Key) -> String {
+    let cache = super::acting_cache(w);
+    let here = w
+        .nodes
+        .services()
+        .filter(|(_, s)| s.settings.cache == cache)
+        .map(|(_, s)| s.reads_of(&crate::sim::msg::Payload::DbRead { key }))
+        .find_map(|r| w.nodes.replica(r))
+        .map(|r| r.read(key));
+    let primary = w.committed(key);
+    match here {
+        Some(here) if here < primary => format!(
+            " {key} = {here} has replicated to this region, so it removes {key}'s remote marker too. But the \
+             primary already has {primary}, which has not replicated here yet: a miss here now reads the local \
+             replica, which is still behind."
+        ),
+        _ => format!(
+            " The change has replicated to this region, so it removes {key}'s remote marker too: misses here \
+             read the local replica again."
+        ),
+    }
+}
+
 fn source_of(w: &World, n: &Cast, key: Key, service: NodeId, marked: bool) -> String {
     let Some(s) = w.nodes.service(service) else {
         return n.db_of(key).to_string();

@@ -384,9 +384,9 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
             }
         ),
         NodeId::Db(_) => match held.txns {
-            0 => "a committed transaction is on disk: nothing is lost".to_string(),
+            0 => "what it committed is on disk: nothing is lost".to_string(),
             n => format!(
-                "a committed transaction is on disk, but its {} never committed: {} rolled back, as if never \
+                "what it committed is on disk, but its {} never committed: {} rolled back, as if never \
                  made",
                 count(u64::from(n), "open transaction", "open transactions"),
                 if n == 1 { "it is" } else { "they are" }

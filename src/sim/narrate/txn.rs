@@ -60,8 +60,8 @@ pub(super) fn say(n: &Cast, fact: TxnFact) -> Said {
                     "Nothing of it reached {the_cache}: its cache step waited for a COMMIT that never came."
                 ),
                 Step::SetInside => format!(
-                    "But its set already reached {the_cache}, inside the transaction: {the_cache} holds a version \
-                     that never committed, and no delete will come: only its TTL ends it."
+                    "But it sent its set to {the_cache} inside the transaction, and a rollback cannot recall it: \
+                     {the_cache} gets a version that never committed, and no delete will come: only its TTL ends it."
                 ),
                 Step::DeleteInside => "Its delete already ran inside the transaction; the key is simply refilled \
                                        with the committed row."

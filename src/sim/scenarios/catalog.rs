@@ -3576,7 +3576,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K175, &K166, &K32, &K38],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K178, &K169, &K179],
+                            when: &[&K175, &K177, &K178, &K169, &K179, &K40],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K175, &K177, &K178, &K169, &K179, &K56],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K175, &K177, &K178, &K169, &K179, &K180],
@@ -3714,7 +3717,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K40, &K185],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K185, &K186],
+                            when: &[&K40, &K185, &K186, &K41, &K51],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
@@ -5297,6 +5300,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
+            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere. No cached copy is stale in this run, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             " The writer was never even told its write succeeded, yet it did.",
             " Try the outbox.",
             "{other-path user:1}",
@@ -5385,7 +5389,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set ran inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             "{other-path user:1}",
             "{holds user:1}: consistent.",
             " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
@@ -5517,8 +5521,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             "{other-path user:1}",
-            " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race, and service-2 kept that v1 too. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
-            "{holds user:1}, and the reader's last read got {answer reader}.",
+            " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
+            "{holds user:1}, and the reader's last answered read got {answer reader}.",
             " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
         ],
@@ -5560,9 +5564,9 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}. Try a fix.",
             "{other-path user:1}",
-            "{holds user:1}, and the reader's last read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
-            "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
-            "{holds user:1}: consistent. In this order no stale response reached the edge after its purge.",
+            "{holds user:1}, and the reader's last answered read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
+            "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last answered read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
+            "{holds user:1}: consistent: in this order no stale response is left at the edge.",
         ],
     },
 ];

@@ -368,8 +368,20 @@ fn requests(world: &World) -> Vec<RequestView> {
 /// A durable bus's note, short enough for its box: its log's length and the first
 /// consumer's committed offset ("log of 2, offset 2"); with several consumer groups,
 /// how many ("log of 2, 2 groups"), each group's offset a line inside the box.
+/// A queue with an ack per event (SQS, RabbitMQ) has no offsets: its note is how many
+/// events are still in it ("2 in queue"), acknowledged ones removed.
 fn offsets_note(b: &crate::sim::bus::Bus) -> String {
+    let per_ack = b
+        .settings
+        .is_some_and(|c| c.durable && c.ack_timeout_ms.is_some());
     match super::rows::groups(b).len() {
+        0 if per_ack => {
+            let gone = |e: &&crate::sim::bus::LogEntry| {
+                use crate::sim::bus::EntryState;
+                matches!(e.state, EntryState::Acked | EntryState::Dead)
+            };
+            format!("{} in queue", b.log.iter().filter(|e| !gone(e)).count())
+        }
         0 => format!("log of {}, offset {}", b.log.len(), b.offset()),
         n => format!("log of {}, {n} groups", b.log.len()),
     }
