@@ -184,6 +184,6 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [5_567_634_027_820_389_352, 1_142_751_475_188_388_234]
+        [3_494_382_779_951_728_042, 267_753_872_222_366_903]
     );
 }

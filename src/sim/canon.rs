@@ -41,18 +41,15 @@
 //! Cost. A fingerprint allocates nothing once its lists have grown (they are kept per
 //! thread between calls), and an item (timer, message) that names only requests and
 //! leases already named is hashed once: its hash before names are given is its hash
-//! after.
-use super::behind::Flusher;
-use super::bus::Bus;
+//! after. The nodes whose words name no request and read no time (the database, the
+//! bus, the relay, the consumer's queues, the flusher, the replica, the invalidator)
+//! are one word each (`node_word`), kept with the node (`nodes::Held`) and computed
+//! again only for a node a step changed: the others are shared with the state before.
 use super::cache::Cache;
 use super::config::{LoadGuard, Op};
 use super::consumer::Consumer;
-use super::db::Db;
 use super::ids::{FlowId, NodeId};
-use super::invalidator::Invalidator;
 use super::nodes::Node;
-use super::relay::Relay;
-use super::replica::Replica;
 use super::service::Service;
 use super::world::World;
 use std::hash::{Hash, Hasher};
@@ -65,7 +62,8 @@ use hash::hash_of;
 pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
-use words::{cache_words, more_words, service_words};
+pub(crate) use words::node_word;
+use words::{cache_words, consumer_busy, more_words, service_words};
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
 /// allocates nothing once they have grown to a state's size.
@@ -171,19 +169,15 @@ impl World {
             names.flow_opt(c.busy, true).hash(&mut h);
             c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
         }
-        h.word(firsts.consumer.busy.is_some() as u64);
-        if let Some((ev, offset, flow)) = firsts.consumer.busy {
-            (ev, offset, names.flow(flow)).hash(&mut h);
-        }
+        consumer_busy(firsts.consumer, &mut names, &mut h);
         cache_words(firsts.cache, clock, &mut names, &mut h);
-        firsts.flusher.planned.hash(&mut h);
-        (&firsts.db.rows, firsts.db.lsn, &firsts.db.outbox).hash(&mut h);
-        if self.config.txn.is_some() {
-            firsts.db.txns.hash(&mut h);
-        }
-        if self.config.replica.is_some() {
-            (&firsts.db.log, &firsts.db.streams, firsts.replica).hash(&mut h);
-        }
+        // The nodes whose words name no request and read no time (the database, the
+        // bus, the relay, the consumer's queues, the flusher, the replica and the
+        // invalidator): one word each, kept with the node while it is unchanged
+        // (`node_word`, `nodes::Held`).
+        let kept = &firsts.words;
+        h.word(kept.flusher);
+        h.word(kept.db);
         // read-your-writes is a property of each client's history: with a client that
         // both writes and reads, what it was told it wrote and whether it broke.
         let mixed = self.clients.iter().any(|c| {
@@ -193,36 +187,17 @@ impl World {
         if mixed {
             (&self.books.acked_to, &self.books.ryw_broken).hash(&mut h);
         }
-        if let Some(i) = firsts.invalidator {
-            // Its position, stream and queue; the primary's log it may read again.
-            (i, &firsts.db.log, &firsts.db.streams).hash(&mut h);
-        }
+        h.word(kept.replica);
+        h.word(kept.invalidator);
         (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
         self.status.hash(&mut h);
-        // Cut links and the database's row locks and retired versions: nothing when
-        // there are none, so pinned values stand.
+        // Cut links: nothing when there are none.
         if !self.cuts.is_empty() {
             self.cuts.hash(&mut h);
         }
-        if !firsts.db.lock_waits.is_empty() || !firsts.db.rolled_back.is_empty() {
-            (&firsts.db.lock_waits, &firsts.db.rolled_back).hash(&mut h);
-        }
-        (firsts.bus.durable, &firsts.bus.log, &firsts.bus.dlq).hash(&mut h);
-        // The consumer groups after the first (a durable bus read by several
-        // subscribers): nothing when there are none, so pinned values stand.
-        if !firsts.bus.groups.is_empty() {
-            firsts.bus.groups.hash(&mut h);
-        }
-        (
-            &firsts.consumer.inbox,
-            &firsts.consumer.processed,
-            &firsts.consumer.applied,
-        )
-            .hash(&mut h);
-        // One word for the relay: whether a cycle is under way (bit 0) and whether a
-        // commit notified it meanwhile (bit 1); the word of a relay never notified is
-        // the one `working` alone hashed to, so pinned values stand.
-        h.word(u64::from(firsts.relay.working) | u64::from(firsts.relay.notified) << 1);
+        h.word(kept.bus);
+        h.word(kept.consumer);
+        h.word(kept.relay);
         service_words(firsts.service, &mut names, order, &mut h);
         // The nodes of a topology beyond one of each kind, and a CDN edge: none in
         // most worlds, whose walks below `firsts` has already spared.
@@ -260,41 +235,56 @@ impl World {
         }
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
+        let mut unnamed = false;
         order.clear();
         order.extend(self.timers.iter().enumerate().map(|(i, t)| {
             names.missing = false;
             let k = hash_of(&names.timer(t, false));
+            unnamed |= names.missing;
             (k, t.id.0, i, names.missing)
         }));
-        // (By hash, then id: ids are unique, so the whole tuple sorts the same.)
-        sort_small(order);
         words.clear();
-        words.extend(order.iter().map(|(k, _, i, missing)| {
-            if *missing {
-                hash_of(&names.timer(&self.timers[*i], true))
-            } else {
-                *k
-            }
-        }));
+        if unnamed {
+            // Names are given in content order (by hash, then id: ids are unique, so
+            // the whole tuple sorts the same).
+            sort_small(order);
+            words.extend(order.iter().map(|(k, _, i, missing)| {
+                if *missing {
+                    hash_of(&names.timer(&self.timers[*i], true))
+                } else {
+                    *k
+                }
+            }));
+        } else {
+            // Every first hash is the last: no order to give names in.
+            words.extend(order.iter().map(|(k, ..)| *k));
+        }
         sort_small(words);
         words.hash(&mut h);
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence.
+        let mut unnamed = false;
         order.clear();
         order.extend(self.net.iter().enumerate().map(|(i, m)| {
             names.missing = false;
             let k = hash_of(&names.message(m, false));
+            unnamed |= names.missing;
             (k, m.id.0, i, names.missing)
         }));
-        sort_small(order);
         finals.clear();
-        finals.resize(self.net.len(), 0);
-        for (k, _, i, missing) in order.iter() {
-            finals[*i] = if *missing {
-                hash_of(&names.message(&self.net[*i], true))
-            } else {
-                *k
-            };
+        if unnamed {
+            sort_small(order);
+            finals.resize(self.net.len(), 0);
+            for (k, _, i, missing) in order.iter() {
+                finals[*i] = if *missing {
+                    hash_of(&names.message(&self.net[*i], true))
+                } else {
+                    *k
+                };
+            }
+        } else {
+            // In network order (`order` is, unsorted).
+            finals.extend(order.iter().map(|(k, ..)| *k));
         }
         words.clear();
         links.clear();
@@ -320,63 +310,62 @@ impl World {
 
 /// The first node of each kind, found in one walk of the node table (a look-up by id
 /// walks it each time, and a fingerprint reads these about twenty times).
+#[derive(Default)]
+struct Words {
+    db: u64,
+    bus: u64,
+    consumer: u64,
+    relay: u64,
+    flusher: u64,
+    replica: u64,
+    invalidator: u64,
+}
+
 struct Firsts<'a> {
     service: &'a Service,
     cache: &'a Cache,
-    db: &'a Db,
-    bus: &'a Bus,
     consumer: &'a Consumer,
-    relay: &'a Relay,
-    flusher: &'a Flusher,
-    replica: &'a Replica,
-    invalidator: Option<&'a Invalidator>,
+    /// The words of the first of each kind that `node_word` reads (0 for a kind the
+    /// world has none of).
+    words: Words,
     /// A second service, cache, primary, bus, relay, consumer or flusher, or a CDN.
     others: bool,
 }
 
 impl World {
     fn firsts(&self) -> Firsts<'_> {
-        let (mut service, mut cache, mut db, mut bus) = (None, None, None, None);
-        let (mut consumer, mut relay, mut flusher, mut replica) = (None, None, None, None);
-        let (mut invalidator, mut others) = (None, false);
-        for (id, node) in self.nodes.iter() {
-            others |= match node {
-                Node::Service(_) => id != NodeId::SERVICE,
-                Node::Cache(_) => id != NodeId::CACHE,
-                Node::Db(_) => id != NodeId::DB,
-                Node::Bus(_) => id != NodeId::BUS,
-                Node::Relay(_) => id != NodeId::RELAY,
-                Node::Consumer(_) => id != NodeId::CONSUMER,
-                Node::Flusher(_) => id != NodeId::FLUSHER,
-                Node::Cdn(_) => true,
-                Node::Replica(_) => id != NodeId::REPLICA,
-                Node::Invalidator(_) => id != NodeId::INVALIDATOR,
-            };
+        let (mut service, mut cache, mut consumer) = (None, None, None);
+        let (mut words, mut others) = (Words::default(), false);
+        for (id, node, held) in self.nodes.held() {
+            // A node's id is of its kind (`World::new`), so the first of its kind is
+            // number 1 (`db` is `Db(1)`); a CDN edge has no number.
+            if !id.is_first() {
+                others = true;
+                continue;
+            }
             match node {
-                Node::Service(n) if id == NodeId::SERVICE => service = Some(n),
-                Node::Cache(n) if id == NodeId::CACHE => cache = Some(n),
-                Node::Db(n) if id == NodeId::DB => db = Some(n),
-                Node::Bus(n) if id == NodeId::BUS => bus = Some(n),
-                Node::Consumer(n) if id == NodeId::CONSUMER => consumer = Some(n),
-                Node::Relay(n) if id == NodeId::RELAY => relay = Some(n),
-                Node::Flusher(n) if id == NodeId::FLUSHER => flusher = Some(n),
-                Node::Replica(n) if id == NodeId::Replica(1) => replica = Some(n),
-                Node::Invalidator(n) if id == NodeId::INVALIDATOR => invalidator = Some(n),
-                _ => {}
+                Node::Service(n) => service = Some(n),
+                Node::Cache(n) => cache = Some(n),
+                Node::Db(_) => words.db = held.word(),
+                Node::Bus(_) => words.bus = held.word(),
+                Node::Consumer(n) => {
+                    consumer = Some(n);
+                    words.consumer = held.word();
+                }
+                Node::Relay(_) => words.relay = held.word(),
+                Node::Flusher(_) => words.flusher = held.word(),
+                Node::Replica(_) => words.replica = held.word(),
+                Node::Invalidator(_) => words.invalidator = held.word(),
+                Node::Cdn(_) => others = true,
             }
         }
-        // Every world has one of each but the invalidator (`World::new`): the look-ups
-        // say so if not.
+        // Every world has a service, a cache and a consumer (`World::new`): the
+        // look-ups say so if not.
         Firsts {
             service: service.unwrap_or_else(|| self.service()),
             cache: cache.unwrap_or_else(|| self.cache()),
-            db: db.unwrap_or_else(|| self.db()),
-            bus: bus.unwrap_or_else(|| self.bus()),
             consumer: consumer.unwrap_or_else(|| self.consumer()),
-            relay: relay.unwrap_or_else(|| self.relay()),
-            flusher: flusher.unwrap_or_else(|| self.flusher()),
-            replica: replica.unwrap_or_else(|| self.replica()),
-            invalidator,
+            words,
             others,
         }
     }

@@ -107,6 +107,12 @@ impl NodeId {
     /// The id as one number that sorts as the id does (the variant's index, then its
     /// number): the enabled list sorts plain integers (`timing.rs`).
     #[inline(always)]
+    /// Whether this is the first of its kind (`db`, `cache`, `reader`: number 1); a
+    /// CDN edge has no number.
+    pub(crate) fn is_first(self) -> bool {
+        self.rank() & 0xff == 1
+    }
+
     pub(crate) fn rank(self) -> u16 {
         let (index, n) = match self {
             NodeId::Reader(n) => (0, n),

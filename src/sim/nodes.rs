@@ -18,6 +18,7 @@ use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
 use super::world::World;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// One node, of any kind but a client (clients are the world's list of users).
@@ -42,7 +43,69 @@ pub enum Node {
 /// write, `Arc::make_mut`): a step changes one or two nodes, and the search copies the
 /// world for every state, so a copy costs a pointer per node instead of the node.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
-pub struct Nodes(Vec<(NodeId, Arc<Node>)>);
+pub struct Nodes(Vec<(NodeId, Arc<Held>)>);
+
+/// A node, and its word in the fingerprint (`canon.rs`, `canon::node_word`: for the
+/// kinds whose words name no request nor time) once computed: a step changes one or
+/// two nodes and the others are shared with the state before, so their words are
+/// computed once, not for every state. Not state: it compares, hashes and prints as
+/// the node, and `Nodes::get_mut` forgets the word before the node changes.
+pub struct Held {
+    node: Node,
+    /// 0 while not computed (a computed word is never 0).
+    word: AtomicU64,
+}
+
+impl Held {
+    fn new(node: Node) -> Held {
+        Held {
+            node,
+            word: AtomicU64::new(0),
+        }
+    }
+
+    /// `canon::node_word` of the node, computed on first use. (Any thread computes
+    /// the same value from the same node, so a relaxed store is enough.)
+    pub(crate) fn word(&self) -> u64 {
+        match self.word.load(Ordering::Relaxed) {
+            0 => {
+                let w = super::canon::node_word(&self.node).max(1);
+                self.word.store(w, Ordering::Relaxed);
+                w
+            }
+            w => w,
+        }
+    }
+}
+
+impl Clone for Held {
+    fn clone(&self) -> Held {
+        Held {
+            node: self.node.clone(),
+            word: AtomicU64::new(self.word.load(Ordering::Relaxed)),
+        }
+    }
+}
+
+impl PartialEq for Held {
+    fn eq(&self, other: &Held) -> bool {
+        self.node == other.node
+    }
+}
+
+impl Eq for Held {}
+
+impl std::hash::Hash for Held {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.node.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.node.fmt(f)
+    }
+}
 
 impl Clone for Nodes {
     fn clone(&self) -> Nodes {
@@ -59,8 +122,8 @@ impl Nodes {
     /// Adds `node` as `id`, or replaces the node that had that id.
     pub fn insert(&mut self, id: NodeId, node: Node) {
         match self.0.binary_search_by_key(&id, |(i, _)| *i) {
-            Ok(at) => self.0[at].1 = Arc::new(node),
-            Err(at) => self.0.insert(at, (id, Arc::new(node))),
+            Ok(at) => self.0[at].1 = Arc::new(Held::new(node)),
+            Err(at) => self.0.insert(at, (id, Arc::new(Held::new(node)))),
         }
     }
 
@@ -70,7 +133,7 @@ impl Nodes {
         self.0
             .iter()
             .find(|(i, _)| i.rank() == rank)
-            .map(|(_, n)| &**n)
+            .map(|(_, n)| &n.node)
     }
 
     /// The node to change: copied first if another world shares it.
@@ -79,12 +142,22 @@ impl Nodes {
         self.0
             .iter_mut()
             .find(|(i, _)| i.rank() == rank)
-            .map(|(_, n)| Arc::make_mut(n))
+            .map(|(_, n)| {
+                // The node is about to change: its word is forgotten.
+                let held = Arc::make_mut(n);
+                *held.word.get_mut() = 0;
+                &mut held.node
+            })
     }
 
     /// Every node with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
-        self.0.iter().map(|(i, n)| (*i, &**n))
+        self.0.iter().map(|(i, n)| (*i, &n.node))
+    }
+
+    /// Every node with its id and its word (`Held`), in id order.
+    pub(crate) fn held(&self) -> impl Iterator<Item = (NodeId, &Node, &Held)> {
+        self.0.iter().map(|(i, n)| (*i, &n.node, &**n))
     }
 
     pub fn contains(&self, id: NodeId) -> bool {

@@ -3,10 +3,11 @@
 use super::hash::{hash_of, WordHasher};
 use super::names::{Clock, Names, Order};
 use crate::sim::cache::{Cache, SetGuard};
-use crate::sim::ids::NodeId;
+use crate::sim::consumer::Consumer;
+use crate::sim::nodes::Node;
 use crate::sim::service::Service;
 use crate::sim::world::World;
-use std::hash::Hash;
+use std::hash::{Hash, Hasher};
 
 /// A cache node's words: its leases, entries, tombstones and locks as the rules read
 /// them, and the rest as is.
@@ -102,50 +103,57 @@ pub(super) fn service_words(
     }
 }
 
-/// The primaries, buses, relays, consumers and flushers after the first of each kind
-/// (a topology's `db-2`, `bus-2`, …): each id and what its first's words hold.
+/// The words of a node whose words name no request and read no time as the rules do
+/// (a database, a bus, a relay, a consumer's queues, a flusher, a replica, an
+/// invalidator): a function of the node alone, so kept with it (`nodes::Held`) and
+/// computed again only once it has changed. A database's: its rows, outbox, open
+/// transactions, commit log and its readers, row locks and retired versions; a
+/// consumer's: its queues (what it is handling names a request: `consumer_busy`).
+/// The other kinds: the empty hash (their words are `cache_words`, `service_words`).
+pub(crate) fn node_word(node: &Node) -> u64 {
+    let mut h = WordHasher::default();
+    match node {
+        Node::Db(db) => (
+            (&db.rows, db.lsn, &db.outbox, &db.txns),
+            (&db.log, &db.streams, &db.lock_waits, &db.rolled_back),
+        )
+            .hash(&mut h),
+        Node::Bus(bus) => (bus.durable, &bus.log, &bus.dlq, &bus.groups).hash(&mut h),
+        // Whether a cycle is under way (bit 0) and whether a commit notified it
+        // meanwhile (bit 1).
+        Node::Relay(r) => h.word(u64::from(r.working) | u64::from(r.notified) << 1),
+        Node::Consumer(c) => (&c.inbox, &c.processed, &c.applied).hash(&mut h),
+        Node::Flusher(f) => f.planned.hash(&mut h),
+        Node::Replica(r) => r.hash(&mut h),
+        Node::Invalidator(i) => i.hash(&mut h),
+        Node::Service(_) | Node::Cache(_) | Node::Cdn(_) => {}
+    }
+    h.finish()
+}
+
+/// What a consumer is handling: the event, its offset and its request, by name.
+pub(super) fn consumer_busy(c: &Consumer, names: &mut Names, h: &mut WordHasher) {
+    h.word(c.busy.is_some() as u64);
+    if let Some((ev, offset, flow)) = c.busy {
+        (ev, offset, names.flow(flow)).hash(h);
+    }
+}
+
+/// The primaries, buses, relays, consumers, flushers, replicas and invalidators after
+/// the first of each kind (a topology's `db-2`, `bus-2`, …), in id order: each id and
+/// its word (`node_word`), and what a consumer is handling.
 pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
-    for (id, db) in w.nodes.dbs().filter(|(id, _)| *id != NodeId::DB) {
-        (id, &db.rows, db.lsn, &db.outbox, &db.txns).hash(h);
-        (&db.lock_waits, &db.rolled_back).hash(h);
-        // Its commit log and its readers, while a replica or an invalidator follows it.
-        if !db.streams.is_empty() {
-            (&db.log, &db.streams).hash(h);
+    for (id, node, held) in w.nodes.held() {
+        let more = match node {
+            Node::Service(_) | Node::Cache(_) | Node::Cdn(_) => false,
+            _ => !id.is_first(),
+        };
+        if more {
+            id.hash(h);
+            h.word(held.word());
+            if let Node::Consumer(c) = node {
+                consumer_busy(c, names, h);
+            }
         }
-    }
-    for (id, r) in w.nodes.replicas().filter(|(id, _)| *id != NodeId::REPLICA) {
-        (id, r).hash(h);
-    }
-    for (id, i) in w
-        .nodes
-        .invalidators()
-        .filter(|(id, _)| *id != NodeId::INVALIDATOR)
-    {
-        (id, i).hash(h);
-    }
-    for (id, bus) in w.nodes.buses().filter(|(id, _)| *id != NodeId::BUS) {
-        (id, bus.durable, &bus.log, &bus.dlq).hash(h);
-        if !bus.groups.is_empty() {
-            bus.groups.hash(h);
-        }
-    }
-    for (id, r) in w.nodes.relays().filter(|(id, _)| *id != NodeId::RELAY) {
-        id.hash(h);
-        h.word(u64::from(r.working) | u64::from(r.notified) << 1);
-    }
-    for (id, c) in w
-        .nodes
-        .consumers()
-        .filter(|(id, _)| *id != NodeId::CONSUMER)
-    {
-        id.hash(h);
-        h.word(c.busy.is_some() as u64);
-        if let Some((ev, offset, flow)) = c.busy {
-            (ev, offset, names.flow(flow)).hash(h);
-        }
-        (&c.inbox, &c.processed, &c.applied).hash(h);
-    }
-    for (id, f) in w.nodes.flushers().filter(|(id, _)| *id != NodeId::FLUSHER) {
-        (id, f.planned).hash(h);
     }
 }
