@@ -172,3 +172,50 @@ fn a_queue_with_an_ack_per_event_is_drawn_without_an_offset() {
     let note = &v.nodes.iter().find(|n| n.id == NodeId::BUS).unwrap().note;
     assert_eq!(note, "1 in queue");
 }
+
+/// X13: the consumer's delete already ran before the reader's late set; only its reply
+/// is in flight. No delete is still to come.
+#[test]
+fn a_handled_event_is_not_a_delete_still_to_come() {
+    for query in [
+        "scenario=event-invalidation&run=1.AAAAAABBBBBBBB&step=15",
+        "scenario=event-delay&run=1.AAAAAABBBBBBBB&step=15",
+        "scenario=event-loss&fix=durable-bus&run=1.AAAAAABBBBBBBB&step=15",
+        "scenario=outbox&run=1.AAAAAABBBBBBBBBBBB&step=19",
+    ] {
+        let run = at(query);
+        let w = run.world();
+        assert!(
+            !w.net
+                .iter()
+                .any(|m| matches!(m.payload, cachescope::sim::msg::Payload::Del { .. })),
+            "{query}: no delete in flight"
+        );
+        let said = &run.records()[run.records().len() - 1].narration;
+        assert!(said.contains("stores user:1 = v1"), "{query}: {said}");
+        assert!(
+            !said.contains("the consumer handles the event"),
+            "{query}: {said}"
+        );
+        assert!(
+            said.contains("nothing in flight removes it"),
+            "{query}: {said}"
+        );
+    }
+}
+
+/// X16: a reader's set landed after the writer's delete: the service's next step does
+/// not say the key is gone.
+#[test]
+fn a_delete_followed_by_a_set_is_not_said_to_leave_the_key_gone() {
+    let run = at("scenario=delete-before-update-race&run=1.AAAAAABBBB&step=13");
+    assert!(run.world().cache().entries.get(&Key(1)).is_some());
+    let said = &run.records()[12].narration;
+    assert!(!said.contains("The key is gone"), "{said}");
+    assert!(
+        said.contains(
+            "But user:1 = v1 was stored in the cache after that delete: the key is cached again"
+        ),
+        "{said}"
+    );
+}

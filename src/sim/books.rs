@@ -435,11 +435,14 @@ pub fn newest(world: &World, key: Key) -> Version {
     world.committed(key).max(acked)
 }
 
-/// Whether an event about `key` at `version` or newer that the consumer has not handled yet is on its way
-/// (in the service about to publish it, the outbox, the network, the bus's log, or the
-/// consumer's hands): the consumer will invalidate or update the key when it comes.
-pub(crate) fn event_pending(w: &World, key: Key, version: Version) -> bool {
-    w.config.bus.is_some() && event_in_flight(w, key, version)
+/// Whether an event about `key` at `version` or newer will still make a consumer act
+/// on the key (it is being published, in the outbox, on the network, in the bus's log
+/// or in a consumer's inbox), less the events consumers are handling now. A busy
+/// consumer has already sent its cache request (it waits for the reply), and the bus's
+/// log keeps that event unacknowledged until then: neither is a delete still to come
+/// (review session 14, X13).
+pub(crate) fn event_to_apply(w: &World, key: Key, version: Version) -> bool {
+    w.config.bus.is_some() && event_in_flight_with(w, key, version, false)
 }
 
 /// Whether an event covering `key` at `version` (or newer) is somewhere it will be
@@ -457,8 +460,18 @@ fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
 /// consumer: being published, in the outbox, on the network, in the bus's log or in
 /// the consumer's hands.
 fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
+    event_in_flight_with(w, key, version, true)
+}
+
+/// `event_in_flight`, counting the events consumers are handling (`busy`) or not.
+fn event_in_flight_with(w: &World, key: Key, version: Version, busy: bool) -> bool {
     use super::msg::Payload;
     let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
+    let handling = |ev: &super::msg::BusEvent| {
+        w.nodes
+            .consumers()
+            .any(|(_, c)| c.busy.is_some_and(|(b, _, _)| b.id == ev.id))
+    };
     let publishing = w.nodes.services().any(|(_, s)| {
         s.flows
             .iter()
@@ -468,14 +481,29 @@ fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
         Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
         _ => false,
     });
-    let in_outbox = w
-        .nodes
-        .dbs()
-        .any(|(_, db)| db.outbox.iter().any(|r| !r.published && covers(&r.ev)));
+    // A row whose publish the bus has acknowledged, and which the relay waits to mark,
+    // is in the bus's hands (counted there), not still to publish, unless the relay
+    // crashes and forgets it: then it publishes the row again. (A row still awaiting
+    // the bus's ack may be published again after the relay's timeout.)
+    let published = |ev: &super::msg::BusEvent| {
+        use super::relay::Awaiting;
+        w.nodes
+            .relays()
+            .any(|(_, r)| matches!(r.awaiting, Some(Awaiting::Mark(id)) if id == ev.id))
+    };
+    let in_outbox = w.nodes.dbs().any(|(_, db)| {
+        db.outbox
+            .iter()
+            .any(|r| !r.published && covers(&r.ev) && (busy || !published(&r.ev)))
+    });
     // Not handled yet by some consumer group of the log.
-    let in_log = w.nodes.buses().any(|(_, bus)| bus.unhandled().any(covers));
+    let in_log = w.nodes.buses().any(|(_, bus)| {
+        bus.unhandled()
+            .any(|ev| covers(ev) && (busy || !handling(ev)))
+    });
     let in_hand = w.nodes.consumers().any(|(_, c)| {
-        c.inbox.iter().any(|(ev, _)| covers(ev)) || c.busy.is_some_and(|(ev, _, _)| covers(&ev))
+        c.inbox.iter().any(|(ev, _)| covers(ev))
+            || (busy && c.busy.is_some_and(|(ev, _, _)| covers(&ev)))
     });
     publishing || in_net || in_outbox || in_log || in_hand
 }

@@ -450,7 +450,7 @@ fn pending_removal(w: &World, cache: NodeId, key: Key) -> Option<String> {
             "the invalidator deletes {key} when the change reaches it through the commit log"
         ));
     }
-    if super::super::books::event_pending(w, key, w.expected(key)) {
+    if super::super::books::event_to_apply(w, key, w.expected(key)) {
         return Some(format!(
             "the consumer handles the event for {key} still on its way"
         ));

@@ -156,10 +156,31 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
                 n.db_of(key)
             ),
         ),
-        ServiceFact::PreDeleted { key } => said(
-            "update sent",
-            format!("The key is gone from {the_cache}; now {the_service} updates {key} in {}.", n.db_of(key)),
-        ),
+        ServiceFact::PreDeleted { key } => {
+            // The delete's reply says it ran, not that the key is still gone: a set that
+            // reached the cache after it cached the key again (review session 14, X16).
+            let cache = w
+                .facts
+                .by(0)
+                .and_then(|id| w.nodes.service(id))
+                .map_or(NodeId::CACHE, |s| s.settings.cache);
+            let again = w
+                .nodes
+                .cache(cache)
+                .and_then(|c| c.entries.get(&key))
+                .filter(|e| e.expires_ms > w.now_ms)
+                .map(|e| e.version);
+            let db = n.db_of(key);
+            let text = match again {
+                None => format!("The key is gone from {the_cache}; now {the_service} updates {key} in {db}."),
+                Some(v) => format!(
+                    "{cap_cache} confirmed the delete; now {the_service} updates {key} in {db}. But {key} = {v} \
+                     was stored in {the_cache} after that delete: the key is cached again, and {the_service} \
+                     cannot see it."
+                ),
+            };
+            said("update sent", text)
+        }
         ServiceFact::Invalidated {
             version,
             client,
