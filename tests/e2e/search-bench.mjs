@@ -81,7 +81,10 @@ try {
       violations: [...e.querySelectorAll('[data-testid="explore-counterexample"]')]
         .map((v) => `${v.getAttribute('data-invariant')}@${v.getAttribute('data-steps')}`)
         .join(' '),
-      ms: Number(/ in (\d+) ms/.exec(e.textContent)?.[1]),
+      // "in 812 ms", or past a second "in 1.9 s" (to the tenth: `verdict::duration`).
+      ms: ((m) => (m ? (m[2] === 's' ? Math.round(Number(m[1].replace(/,/g, '')) * 1000) : Number(m[1])) : NaN))(
+        / in ([\d,]+(?:\.\d)?) (ms|s)\b/.exec(e.textContent),
+      ),
     }));
     const cpuAfter = browserCpuMs();
     const cpu = cpuBefore === null || cpuAfter === null ? '-' : cpuAfter - cpuBefore;
