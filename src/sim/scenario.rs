@@ -145,10 +145,15 @@ impl Scenario {
     }
 
     /// What the scenario says at the end of a run in `world`.
+    /// In the page, the endings' words come with the narration (`narrate::ending`),
+    /// loaded after the first paint; until then it says `narrate::PENDING`.
     pub fn epilogue(&self, world: &World, fixes: &Fixes) -> String {
+        let Some(say) = super::narrate::ending() else {
+            return super::narrate::PENDING.to_string();
+        };
         match self.catalog_words() {
-            None => rules::say(self.endings, world, fixes),
-            Some(Ok(w)) => rules::say_as(self.endings, w.endings, world, fixes),
+            None => say(self.endings, None, world, fixes),
+            Some(Ok(w)) => say(self.endings, Some(w.endings), world, fixes),
             Some(Err(())) => super::scenarios::LOADING.to_string(),
         }
     }

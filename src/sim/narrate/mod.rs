@@ -26,14 +26,28 @@ use super::fact::Fact;
 use super::ids::NodeId;
 use super::msg::Payload;
 use super::parts::{said, Said};
+use super::scenario::{Ending, Fixes};
 use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 use names::Cast;
 
-/// How the world asks for a step's words (`step`, as a value): the page's split build
-/// loads the narration after its first paint, with the catalog's words (`install`).
-pub(crate) type Narrator = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
+/// How the world asks for a step's words (`step`, as a value).
+pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
+
+/// How a scenario says its endings (`scenario::rules::say`, as a value).
+pub(crate) type EndingWords = fn(&[Ending], Option<&[&str]>, &World, &Fixes) -> String;
+
+/// The narration: a step's words and a run's ending. The page's split build loads it
+/// after its first paint, with the catalog's words (`install`), so neither's code is in
+/// its initial download.
+#[cfg(target_arch = "wasm32")]
+#[cfg_attr(not(feature = "split"), allow(dead_code))] // read only where it is loaded
+#[derive(Clone, Copy)]
+pub(crate) struct Narrator {
+    step: StepWords,
+    ending: EndingWords,
+}
 
 /// What a step's narration says while the page loads the narration (`Run::narrate_pending`
 /// writes the step's own words in its place once they are there).
@@ -47,7 +61,10 @@ static INSTALLED: std::sync::OnceLock<Narrator> = std::sync::OnceLock::new();
 /// catalog's words calls this, so the narration's code is in that wasm chunk.
 #[cfg(target_arch = "wasm32")]
 pub(crate) fn baked() -> Narrator {
-    step
+    Narrator {
+        step,
+        ending: crate::sim::scenario::rules::say,
+    }
 }
 
 /// Gives the page the narration (from `baked`, loaded after the first paint).
@@ -56,13 +73,21 @@ pub(crate) fn install(narrator: Narrator) {
     let _ = INSTALLED.set(narrator);
 }
 
-/// The narration if it is there: always, but in the page before it loads it.
-pub(crate) fn narrator() -> Option<Narrator> {
+/// A step's words if they are there: always, but in the page before it loads them.
+pub(crate) fn narrator() -> Option<StepWords> {
     // (cfg, not `if`: the page's split build must not name `step` here.)
     #[cfg(all(target_arch = "wasm32", feature = "split"))]
-    return INSTALLED.get().copied();
+    return INSTALLED.get().map(|n| n.step);
     #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
     Some(step)
+}
+
+/// A run's ending in words if they are there (as `narrator`).
+pub(crate) fn ending() -> Option<EndingWords> {
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
+    return INSTALLED.get().map(|n| n.ending);
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+    Some(crate::sim::scenario::rules::say)
 }
 
 /// Whether the narration is there (always, but in the page before it loads it).

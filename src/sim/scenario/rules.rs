@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 mod names;
 mod text;
 pub use names::{EndingText, InvariantName, KeyName, MetricName, NodeName, Quantity};
-pub use text::{say, say_as, unknown_placeholder, PLACEHOLDERS};
+pub use text::{say, unknown_placeholder, PLACEHOLDERS};
 
 /// A condition on the state (and, for endings, on the fixes switched on).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,16 +8,18 @@ use crate::sim::ids::{Key, NodeId};
 use crate::sim::scenario::Fixes;
 use crate::sim::world::World;
 
-/// What the endings say about `w`: the parts whose conditions hold, filled in.
-pub fn say(endings: &[Ending], w: &World, fixes: &Fixes) -> String {
-    say_each(endings.iter().map(|e| (e, e.text.0.as_str())), w, fixes)
+/// What the endings say about `w`: the parts whose conditions hold, filled in; with
+/// `texts`, the endings' texts given apart, in their order (a catalog scenario's:
+/// `scenarios::Words::endings`). In the page this is loaded with the narration, after
+/// the first paint (`narrate::Narrator`): only `narrate::baked` names it there, so this
+/// file's code is in that wasm chunk, not in the initial download.
+pub fn say(endings: &[Ending], texts: Option<&[&str]>, w: &World, fixes: &Fixes) -> String {
+    match texts {
+        None => say_each(endings.iter().map(|e| (e, e.text.0.as_str())), w, fixes),
+        Some(texts) => say_each(endings.iter().zip(texts.iter().copied()), w, fixes),
+    }
 }
 
-/// `say`, with the endings' texts given apart, in their order (a catalog scenario's:
-/// `scenarios::Words::endings`).
-pub fn say_as(endings: &[Ending], texts: &[&str], w: &World, fixes: &Fixes) -> String {
-    say_each(endings.iter().zip(texts.iter().copied()), w, fixes)
-}
 
 fn say_each<'a>(
     parts: impl Iterator<Item = (&'a Ending, &'a str)>,
@@ -393,7 +395,7 @@ mod tests {
             text: EndingText("{holds user:1}; {cache user:1} ({stale user:1}).".into()),
         };
         assert_eq!(
-            say(&[ending], w, &fixes),
+            say(&[ending], None, w, &fixes),
             "cache-2 keeps user:1 = v1 while the database has v2; v1 (user:1)."
         );
     }
