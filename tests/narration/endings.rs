@@ -8,7 +8,134 @@ use cachescope::sim::books::copies;
 /// What is wrong with the ending of `r`, read against its last state.
 pub(super) fn ending_errors(r: &Run) -> Vec<String> {
     let w = r.world();
-    ending_text_errors(w, &r.scenario.epilogue(w, &r.fixes))
+    let text = r.scenario.epilogue(w, &r.fixes);
+    let mut errors = ending_text_errors(w, &text);
+    errors.extend(cause_errors(r, &text));
+    errors
+}
+
+/// The step index of each step of `r` whose trace line passes `pick` (its label and
+/// outcome, its hop).
+fn steps(r: &Run, pick: impl Fn(&StepRecord) -> bool) -> Vec<usize> {
+    (0..r.records().len())
+        .filter(|i| pick(&r.records()[*i]))
+        .collect()
+}
+
+/// What is wrong with the causes an ending of a run off its script names (review
+/// session 12 V3/V14, session 13 W6, W10), read against the run's trace: where each
+/// claim says a step came before another, the steps that say so.
+pub(super) fn cause_errors(r: &Run, text: &str) -> Vec<String> {
+    let w = r.world();
+    let mut errors = Vec::new();
+    // The last step that changed the key's committed row.
+    let last_commit = |k: Key| {
+        (0..r.records().len())
+            .rev()
+            .find(|i| r.state(*i).unwrap().committed(k) != r.state(i + 1).unwrap().committed(k))
+    };
+    let to_cache = |rec: &StepRecord| matches!(rec.hop, Some((_, NodeId::Cache(_))));
+    let dels = |k: Key| {
+        steps(r, |rec| {
+            to_cache(rec) && rec.label == format!("del {k}") && rec.outcome.starts_with("deleted")
+        })
+    };
+    let stored = |k: Key, v: Version| {
+        steps(r, |rec| {
+            to_cache(rec)
+                && rec.label == format!("set {k}={v}")
+                && rec.outcome == format!("stored {v}")
+        })
+    };
+    let loaded = |k: Key, v: Version| {
+        steps(r, |rec| {
+            rec.label == format!("select {k}") && rec.outcome == format!("row {v}")
+        })
+    };
+    for s in after(text, "No delete of ") {
+        let Some((k, _)) = key_at(s) else { continue };
+        let c = last_commit(k);
+        if let Some(d) = dels(k).into_iter().find(|d| Some(*d) > c) {
+            errors.push(format!(
+                "says no delete of {k} came after its commit (step {c:?}), but step {d} is one"
+            ));
+        }
+    }
+    for s in after(text, "A read loaded ") {
+        let Some((v, rest)) = version_at(s) else {
+            continue;
+        };
+        let Some(k) = w.books.happened.iter().find_map(|h| match h {
+            Happened::StaleStored(k)
+                if copies(w).any(|c| c.key == *k && c.entry.version < w.expected(*k)) =>
+            {
+                Some(*k)
+            }
+            _ => None,
+        }) else {
+            errors.push("names a read's stale set, but the books have none".to_string());
+            continue;
+        };
+        let c = last_commit(k);
+        let set = stored(k, v).last().copied();
+        let read = loaded(k, v).first().copied();
+        if let Some(rest) = rest.strip_prefix(" from the database before ") {
+            // Write-behind: read before the newer version reached the database, set
+            // after the write put it in the cache.
+            let Some((m, _)) = version_at(rest) else {
+                continue;
+            };
+            let landed = (0..r.records().len()).find(|i| r.state(i + 1).unwrap().committed(k) >= m);
+            let queued = steps(r, |rec| rec.outcome == format!("queued {m}"))
+                .first()
+                .copied();
+            if read.is_none() || landed.is_some_and(|l| read > Some(l)) {
+                errors.push(format!("says {v} was read before {m} reached the database: read {read:?}, landed {landed:?}"));
+            }
+            if queued.is_none() || set < queued {
+                errors.push(format!("says {v} was set after the write put {m} in the cache: set {set:?}, queued {queued:?}"));
+            }
+        } else {
+            // Read before the latest commit, set after a delete that came after it.
+            let d = dels(k).into_iter().find(|d| Some(*d) > c);
+            if read.is_none() || read > c || d.is_none() || set < d {
+                errors.push(format!(
+                    "says {v} was read before the write and set after its invalidation: read {read:?}, \
+                     commit {c:?}, delete {d:?}, set {set:?}"
+                ));
+            }
+        }
+    }
+    for s in after(text, "Its TTL ends it at ") {
+        let ms: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let ms: u64 = ms.parse().unwrap_or(0);
+        let ok = copies(w).any(|c| {
+            c.entry.expires_ms == ms
+                && c.entry.expires_ms > w.now_ms
+                && c.entry.version < w.expected(c.key)
+        });
+        if !ok {
+            errors.push(format!(
+                "says a stale copy's TTL ends at {ms} ms, but none does"
+            ));
+        }
+    }
+    for s in after(text, "The service told ") {
+        let Some((client, rest)) = s.split_once(" its INSERT of ") else {
+            continue;
+        };
+        let Some((k, _)) = key_at(rest) else { continue };
+        let failed = steps(r, |rec| {
+            rec.label == format!("failed {k}")
+                && rec.hop.is_some_and(|(_, to)| to.to_string() == client)
+        });
+        if failed.is_empty() {
+            errors.push(format!(
+                "says {client} was told its INSERT of {k} failed, but no step tells it"
+            ));
+        }
+    }
+    errors
 }
 
 /// What is wrong with `text`, an ending, read against `w`, the run's last state.

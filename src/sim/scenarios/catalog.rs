@@ -716,14 +716,23 @@ static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K89, &K225, &K209],
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "double-purge",
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K228);
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K120, &K89, &K225, &K209, &K227],
+);
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K225, &K209, &K228, &K226],
+);
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K230, &K231],
+);
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -4698,16 +4707,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K2, &K120, &K89, &K225, &K209, &K227],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K120, &K89, &K225, &K209, &K226],
+                            when: &[&K2, &K89, &K225, &K209, &K228, &K226],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K229],
+                            when: &[&K2, &K89, &K225, &K209, &K228, &K226, &K120],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K230],
+                            when: &[&K2, &K89, &K225, &K209, &K228, &K226, &K229],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K231],
+                            when: &[&K2, &K233],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K68, &K229],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K68, &K234],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K68, &K120],
@@ -5562,7 +5577,9 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
-            "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}. Try a fix.",
+            "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
+            " Try a fix.",
+            " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             "{other-path user:1}",
             "{holds user:1}, and the reader's last answered read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last answered read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",

@@ -20,7 +20,6 @@ pub fn say(endings: &[Ending], texts: Option<&[&str]>, w: &World, fixes: &Fixes)
     }
 }
 
-
 fn say_each<'a>(
     parts: impl Iterator<Item = (&'a Ending, &'a str)>,
     w: &World,
@@ -202,15 +201,23 @@ fn holds(w: &World, key: Key) -> String {
     )
 }
 
-/// An ending for a run that took another path than the scenario's story (a learner's
-/// order, a fault): only what the state says, each invariant that is broken and why.
+/// An ending for a run that took another path than the scenario's script (a
+/// learner's order, a fault, the search's counterexample): what the state holds, what
+/// the run's books say caused a stale copy and what ends it (review session 12, V3 and
+/// V14), and each invariant that is broken, its reason only where the first sentence
+/// has not said it.
 fn other_path(w: &World, key: Key) -> String {
+    let held = holds(w, key);
+    // The first sentence already says how a copy of `key` differs from its row (not
+    // from a write still queued in write-behind, which the invariant's reason says).
+    let said = live_copies(w, key).any(|c| c.entry.version != w.db().read(key));
     let broken: Vec<String> = INVARIANTS
         .into_iter()
         .filter_map(|i| {
-            i.check(w)
-                .err()
-                .map(|why| format!("{} is broken: {why}", i.name()))
+            i.check(w).err().map(|why| match i {
+                crate::sim::Invariant::CacheMatchesDb if said => format!("{} is broken", i.name()),
+                _ => format!("{} is broken: {why}", i.name()),
+            })
         })
         .collect();
     let unflushed = unflushed(w);
@@ -223,10 +230,86 @@ fn other_path(w: &World, key: Key) -> String {
         (false, _) => format!("{}.", broken.join("; ")),
     };
     format!(
-        "Done. This run took another path than the story above. {}. {}{verdict}",
-        holds(w, key),
+        "This run took another path than the scenario's script. {held}.{} {}{verdict}",
+        cause(w, key),
         unflushed.unwrap_or_default()
     )
+}
+
+/// Why a cache still holds an old copy of `key` at the end, as far as the run's books
+/// and settings say, and when its TTL ends it; empty where no copy is stale.
+fn cause(w: &World, key: Key) -> String {
+    use crate::sim::books::Happened;
+    use crate::sim::cache::SetGuard;
+    use crate::sim::config::WriteMode;
+    let want = w.expected(key);
+    let Some(stale) = live_copies(w, key).find(|c| c.entry.version < want) else {
+        return String::new();
+    };
+    let v = stale.entry.version;
+    let saw = |h| w.books.saw(h);
+    let crashed = w.nodes.caches().any(|(id, _)| w.books.crashes_of(id) > 0);
+    // An older value stored in the only cache, loaded from the primary (no replica
+    // behind), with no crash between: with one cache, the last thing stored in it.
+    let raced = one_cache(w)
+        && saw(Happened::StaleStored(key))
+        && !saw(Happened::ReplicaBehind(key))
+        && !crashed;
+    let why = match w.config.write_mode {
+        // The write sets the cache itself, and no delete is its to send.
+        WriteMode::Through => String::new(),
+        // The write put `want` in the cache (and acknowledged it) before the flusher
+        // wrote it to the database; the older value stored after it was read there
+        // before `want` reached it (review session 13: not "the write's invalidation").
+        WriteMode::Behind if raced => format!(
+            " A read loaded {v} from the database before {want} reached it, and set it after the write had put \
+             {want} in the cache: the stale-set race, in write-behind."
+        ),
+        WriteMode::Behind => String::new(),
+        _ if saw(Happened::Undeleted(key)) => format!(
+            "{} No delete of {key} reached a cache after its latest commit.",
+            refused(w, key)
+        ),
+        // The write's invalidation reached the only cache after the commit, and an
+        // older value landed after it: a read that loaded it before the write.
+        _ if raced => format!(
+            " A read loaded {v} before the write and set it after the write's invalidation: the stale-set race{}.",
+            match w.config.guard {
+                SetGuard::Plain => ", the hole leases and versioned sets close",
+                _ => "",
+            }
+        ),
+        _ => String::new(),
+    };
+    let ttl = if stale.entry.expires_ms == crate::sim::config::NO_TTL {
+        " It has no TTL: only a later write replaces it.".to_string()
+    } else {
+        format!(" Its TTL ends it at {} ms.", stale.entry.expires_ms)
+    };
+    format!("{why}{ttl}")
+}
+
+/// Why an insert deleted nothing where the settings invalidate on insert: a client's
+/// INSERT answered by a duplicate-key refusal (review session 13, W6: a duplicated
+/// INSERT whose refusal reached the service first). A refusal is taken only while the
+/// request waits for its commit (`Service::handle`), and answers it with nothing sent
+/// to the cache (`negative::refused`). Empty otherwise.
+fn refused(w: &World, key: Key) -> String {
+    use crate::sim::msg::Payload;
+    let deletes = w.config.negative.is_some_and(|n| n.invalidate_on_insert);
+    // (A rolled-back transaction answers `WriteFailed` too.)
+    let told = w
+        .clients
+        .iter()
+        .find(|c| c.last_answer == Some(Payload::WriteFailed { key }));
+    match told {
+        Some(c) if deletes && w.config.txn.is_none() => format!(
+            " The service told {} its INSERT of {key} failed: a duplicate-key refusal reached the request before \
+             any commit's answer did, and a refused INSERT deletes nothing.",
+            c.id
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The acknowledged writes still only in a write-behind queue, and why the flusher has
