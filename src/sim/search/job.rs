@@ -18,7 +18,7 @@ pub struct Job {
     run: Run,
     search: Search<WorldModel>,
     /// The depth-first second phase, once the breadth-first search stopped at its
-    /// bound with no end state (`deep.rs`).
+    /// bound with no end state, or with no violation (`deep.rs`).
     deep: Option<Deep<WorldModel>>,
 }
 
@@ -52,14 +52,21 @@ impl Job {
     }
 
     /// Visits at most `budget` states: breadth first, then (if that stopped at its
-    /// bound with no end state) depth first.
+    /// bound with no end state, or with no violation) depth first.
     pub fn step(&mut self, budget: usize) -> Progress {
         let mut p = self.search.step(budget);
         if !p.done {
             return p;
         }
         // `p.done` with states left out: the breadth-first search was cut by a bound.
-        if self.deep.is_none() && p.ends == 0 && !self.search.report().complete {
+        // With no end state, the invariants judged at a run's end were never judged;
+        // with no violation, only the runs that ended within the bound were: either
+        // way a run found depth first is worth showing.
+        let deepen = self.deep.is_none() && {
+            let r = self.search.report();
+            !r.complete && (p.ends == 0 || r.violations.is_empty())
+        };
+        if deepen {
             let max = p.states / DEEP_SHARE;
             let model = self.search.model();
             self.deep = Some(Deep::new(model, max.max(1), Bounds::default().max_depth));

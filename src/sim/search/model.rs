@@ -63,6 +63,14 @@ pub trait Model {
     /// probability of about n²/2⁶⁵ (one in 36 million for a million states).
     fn fingerprint(&self, state: &Self::State) -> u64;
 
+    /// A coarser fingerprint for a search that proves nothing (the depth-first phase,
+    /// which looks for a breaking run and follows only real steps): it may take states
+    /// with different futures as one, so it only prunes what such a search follows.
+    /// The exact one, the default.
+    fn fingerprint_coarse(&self, state: &Self::State) -> u64 {
+        self.fingerprint(state)
+    }
+
     fn properties(&self) -> &[Property];
 
     /// Writes to `out` the fingerprints of the states that `state` (whose fingerprint is

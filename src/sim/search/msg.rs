@@ -8,7 +8,7 @@
 //! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
-//! bound with no end state), `&deep_states=…&deep_ends=…` and one
+//! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…` and one
 //! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
 //! known to be the shortest; `kind=error&message=…` for a request it cannot read.
 use crate::sim::link;

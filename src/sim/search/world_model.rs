@@ -336,6 +336,12 @@ impl Model for WorldModel {
         with_used(world, state.extra_used, &state.story_used)
     }
 
+    /// Blind to time (`World::fingerprint_time_blind`), with the faults used folded in.
+    fn fingerprint_coarse(&self, state: &Searched) -> u64 {
+        let world = state.world.fingerprint_time_blind();
+        with_used(world, state.extra_used, &state.story_used)
+    }
+
     /// The same world with fewer faults used: it can place every fault this state
     /// can, and more. Each budget is charged the same way in both (a story fault to
     /// its own budget while it has uses left, else to the extra one), so after any

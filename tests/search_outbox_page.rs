@@ -1,0 +1,111 @@
+//! `dual-write-crash` with `outbox` as the page searches it (the worker's `Job`: the
+//! time shift and subsumption on, no extra fault, the story's crashes of the relay and
+//! of the service allowed anywhere, the page's bound of a million states). Breadth
+//! first it stops at the bound (depth 21) with 80 end states reached and none broken,
+//! which proves nothing about the runs that end past the bound. So the depth-first
+//! phase runs, its visited set blind to time (`search::deep`): within 95,458 states (its
+//! bound is a tenth of the breadth-first one) it follows a run to the stale-set race,
+//! 32 steps, which the outbox does not claim to close (`tests/search_outbox_race.rs`
+//! has the same run step by step). The page shows it, not known to be the shortest,
+//! linked to `stale-set-race`, and it plays.
+//!
+//! About 18 s of CPU at the release profile's `opt-level = "z"` (minutes unoptimised),
+//! so it is built only with optimisations, as `search_cdc.rs`: the test-search tier.
+#![cfg(not(debug_assertions))]
+use cachescope::sim::search::job::Job;
+use cachescope::sim::search::msg::{Found, Reply, Request, MAX_STATES};
+use cachescope::sim::{codec, link, scenarios, Fixes, Invariant, Run};
+use cachescope::ui::verdict;
+
+fn page_search(run: &Run) -> Found {
+    let request = Request {
+        link: link::setup_query(run),
+        faults: 0,
+        max_states: MAX_STATES,
+    };
+    let mut job = Job::new(&request).expect("the page's own setup");
+    // A million states breadth first, then at most a hundred thousand depth first,
+    // each with a few transitions: it ends well within this many slices.
+    let done = (0..10_000).any(|_| job.step(1_000).done);
+    assert!(done, "the search ends");
+    match Reply::decode(&job.result_message(1)) {
+        Some(Reply::Result(found)) => found,
+        other => panic!("a result message, not {other:?}"),
+    }
+}
+
+#[test]
+fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
+    let s = scenarios::find("dual-write-crash").unwrap();
+    let run = Run::new(s, Fixes::parse(s, ["outbox"]).unwrap(), s.seed);
+    let found = page_search(&run);
+    assert!(!found.complete, "stopped at the state bound");
+    assert_eq!(
+        [
+            found.states,
+            found.ends,
+            found.depth,
+            found.deep_states,
+            found.deep_ends
+        ],
+        [1_000_000, 80, 21, 95_458, 71]
+    );
+    assert_eq!(found.violations.len(), 1, "{:?}", found.violations);
+    let c = &found.violations[0];
+    assert_eq!(
+        (
+            c.invariant.as_str(),
+            c.steps,
+            c.shortest,
+            c.teaches.as_deref()
+        ),
+        ("cache-matches-db", 32, false, Some("stale-set-race"))
+    );
+
+    // Its words: what breadth first judged, why the depth-first phase ran, what it
+    // found, never called the shortest.
+    let text = verdict::summary(&found, 0, MAX_STATES);
+    assert!(
+        text.contains(
+            "Stopped at a bound (no faults but the scenario's own): 1,000,000 (the state bound) \
+             distinct states searched, 80 end states, to depth 21"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "No violation in the 80 end states reached breadth first, but runs that end past the \
+             bound were not judged, so a depth-first search, earliest event first, then visited \
+             95,458 states (one for all that differ only in times before the horizon), 71 of them \
+             end states. It found a run that breaks cache-matches-db (not known to be the shortest)."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("proves nothing"), "{text}");
+    assert!(!text.contains("Broken in"), "{text}");
+    let intro = verdict::intro(Some(&found));
+    assert!(
+        intro.contains("stopped at its bound with no run it ended broken")
+            && intro.contains("not known to be the shortest"),
+        "{intro}"
+    );
+    let line = verdict::counterexample_line(c);
+    assert_eq!(
+        line,
+        "cache-matches-db: a run found depth first breaks it in 32 steps (not known to be the \
+         shortest). "
+    );
+
+    // It plays: the run ends with the cache and the database apart, and no event lost.
+    let events = codec::decode(&run, &c.code).expect("its run code reads");
+    assert_eq!(events.len(), 32);
+    assert_eq!(
+        verdict::faults_note(&events),
+        None,
+        "timing alone: no crash"
+    );
+    let played = run.replayed(&events).expect("it replays");
+    assert!(played.at_end(), "the run ends");
+    assert!(Invariant::CacheMatchesDb.check(played.world()).is_err());
+    assert!(Invariant::NoLostEvent.check(played.world()).is_ok());
+}
