@@ -61,14 +61,22 @@ pub fn intro(found: Option<&Found>) -> String {
     let what = "Every order of this run's events (and of up to the faults you choose, placed \
                 anywhere), breadth first, each distinct state once";
     let tail = match found {
-        None => ": for each invariant a run breaks, the shortest such run; if a bound stops it before \
-                 it finds one, a run found depth first, not known to be the shortest.",
-        Some(f) if f.deep_states > 0 && f.ends == 0 => ", until the search stopped at its bound before any \
-                 run ended; then depth first, the earliest event first: a run found that way is not known \
-                 to be the shortest.",
-        Some(f) if f.deep_states > 0 => ", until the search stopped at its bound with no run it ended \
-                 broken; then depth first, the earliest event first: a run found that way is not known \
-                 to be the shortest.",
+        None => {
+            ": for each invariant a run breaks, the shortest such run; if a bound stops it before \
+                 it finds one, a run found depth first, not known to be the shortest."
+        }
+        Some(f) if f.deep_states > 0 => {
+            // Why the depth-first phase ran: one sentence for both cases.
+            let why = if f.ends == 0 {
+                "before any run ended"
+            } else {
+                "with no run it ended broken"
+            };
+            return format!(
+                "{what}, until the search stopped at its bound {why}; then depth first, the earliest \
+                 event first: a run found that way is not known to be the shortest."
+            );
+        }
         Some(_) => ": for each invariant a run breaks, the shortest such run.",
     };
     format!("{what}{tail}")
