@@ -219,3 +219,24 @@ fn a_delete_followed_by_a_set_is_not_said_to_leave_the_key_gone() {
         "{said}"
     );
 }
+
+/// X14: the service crashed after its in-transaction set; no abort, no rollback step.
+#[test]
+fn a_crash_after_the_set_is_not_told_as_a_rollback() {
+    for query in [
+        "scenario=rollback-after-cache-write&run=1.AAAAABC&step=9",
+        "scenario=rollback-after-cache-write&run=1.AAAAACAAAA&step=10",
+    ] {
+        let run = at(query);
+        assert!(run.world().books.crashes_of(NodeId::SERVICE) > 0, "{query}");
+        let text = ending(&run);
+        assert!(
+            !text.contains("the rollback could not take it back"),
+            "{query}: {text}"
+        );
+        assert!(
+            text.contains("The service sent its set from inside the transaction and then crashed"),
+            "{query}: {text}"
+        );
+    }
+}

@@ -3950,7 +3950,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K190, &K191],
+                            when: &[&K40, &K190, &K191, &K162],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K40, &K190, &K191, &K169],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K40, &K193],
@@ -5405,6 +5408,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The service sent its set from inside the transaction and then crashed, so v2 never committed and no delete will come. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             "{other-path user:1}",
             "{holds user:1}: consistent.",
             " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
