@@ -131,6 +131,40 @@ fn drop_delay_duplicate_and_pause() {
     assert_eq!(r.world().metrics.db_reads, 1);
 }
 
+/// A message dropped, delayed or duplicated is the network's act, not its receiver's:
+/// the trace and the narration's tag say `network`, and no node is the step's actor
+/// to light (review session 12 V5, session 13 W12). A crash is its node's.
+#[test]
+fn the_network_acts_on_a_message_and_a_node_on_a_crash() {
+    let mut r = run("event-invalidation", &[]);
+    r.seek(15);
+    let m = r.world().net[0].id;
+    let to = r.world().net[0].to;
+    for fault in [Fault::Duplicate(m), Fault::Delay(m), Fault::Drop(m)] {
+        let rec = r.fire(Event::Fault(fault)).unwrap().clone();
+        assert!(fault.by_network());
+        assert_eq!(fault.actor(r.state(r.cursor() - 1).unwrap()), Some(to));
+        assert_eq!(rec.acting(), None, "{fault}: no node acts");
+        assert_eq!(rec.who(), "network");
+        assert!(
+            rec.to_string().contains(&format!("network: {fault} => ")),
+            "{rec}"
+        );
+        assert!(
+            rec.narration.starts_with("The network "),
+            "{}",
+            rec.narration
+        );
+    }
+    let rec = r
+        .fire(Event::Fault(Fault::Crash(NodeId::CACHE)))
+        .unwrap()
+        .clone();
+    assert_eq!(rec.acting(), Some(NodeId::CACHE));
+    assert_eq!(rec.who(), "cache");
+    assert!(rec.to_string().contains("cache: crash cache => "), "{rec}");
+}
+
 #[test]
 fn a_fault_that_is_not_offered_is_refused() {
     let mut r = run("cache-aside-read", &[]);

@@ -91,6 +91,13 @@ impl Fault {
         }
     }
 
+    /// Whether the network does it: a message dropped, delayed or duplicated. No
+    /// node acts (the page tags it `[network]`, `StepRecord::acting`), though
+    /// `actor` names the message's destination, whose state it concerns.
+    pub fn by_network(&self) -> bool {
+        matches!(self.struck(), Struck::Message(_))
+    }
+
     /// The node the fault strikes (a message's destination).
     pub fn actor(&self, w: &World) -> Option<NodeId> {
         match self {

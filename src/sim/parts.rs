@@ -101,11 +101,28 @@ pub struct StepRecord {
     pub narrated: bool,
 }
 
+impl StepRecord {
+    /// The node that acted, or `None` for the network's own act (`Fault::by_network`:
+    /// a message dropped, delayed or duplicated), which no node does.
+    pub fn acting(&self) -> Option<NodeId> {
+        match self.event.fault() {
+            Some(f) if f.by_network() => None,
+            _ => Some(self.actor),
+        }
+    }
+
+    /// Who acted, as the trace and the page's narration tag it: a node, or `network`.
+    pub fn who(&self) -> String {
+        self.acting()
+            .map_or_else(|| "network".to_string(), |n| n.to_string())
+    }
+}
+
 impl fmt::Display for StepRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let who = match self.hop {
             Some((from, to)) => format!("{from}->{to}"),
-            None => self.actor.to_string(),
+            None => self.who(),
         };
         write!(
             f,

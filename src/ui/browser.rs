@@ -37,6 +37,35 @@ pub fn control_has_focus() -> bool {
         || active.has_attribute("tabindex") && tag != "body" && tag != "main"
 }
 
+/// Whether the focus is on a button of the step bar or of the event and fault lists
+/// (`.controls`, `.choose`): buttons with no use for the arrow keys.
+pub fn focus_on_step_button() -> bool {
+    document().active_element().is_some_and(|el| {
+        el.tag_name().eq_ignore_ascii_case("button")
+            && el.closest(".controls, .choose").ok().flatten().is_some()
+    })
+}
+
+/// Scrolls the least that shows the first element matching `selector` whole, clear of
+/// the sticky step bar (its `scroll-margin-top`), after the next paint (its new
+/// words). For the narration after an event or a fault fired far down its list.
+pub fn reveal(selector: &'static str) {
+    request_animation_frame(move || {
+        // `scrollIntoView({block: "nearest"})`, called by name: web-sys's typed options
+        // would be two more features of it to build.
+        let Some(el) = document().query_selector(selector).ok().flatten() else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+        if let Ok(f) = js_sys::Reflect::get(&el, &"scrollIntoView".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = f.call1(&el, &options);
+        }
+    });
+}
+
 /// Takes the focus off whatever control has it.
 pub fn blur_focus() {
     if let Some(el) = document()

@@ -43,6 +43,7 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
         });
         if let Some(event) = event {
             a.fire(event);
+            browser::reveal(".narration");
         }
     };
     let fire_fault = move |ev: leptos::ev::MouseEvent| {
@@ -56,6 +57,7 @@ pub fn NextEvents(view: Memo<SimView>) -> impl IntoView {
         });
         if let Some(event) = event {
             a.fire(event);
+            browser::reveal(".narration");
         }
     };
     let point = move |ev: &web_sys::Event| {

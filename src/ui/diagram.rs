@@ -61,7 +61,8 @@ pub fn Diagram(view: Memo<SimView>, layout: ReadSignal<Layout>) -> impl IntoView
     let svg = move || {
         let (actor, sent_from, before_ms) = a.session.with(|s| {
             let run = &s.run;
-            let actor = run.records().last().map(|r| r.actor);
+            // None for the network's act (a message dropped): no node is lit as acting.
+            let actor = run.records().last().and_then(|r| r.acting());
             // What the step just taken sent: messages numbered from the count before it.
             let before = run.cursor().checked_sub(1).and_then(|i| run.state(i));
             (

@@ -15,7 +15,7 @@ pub fn Narration() -> impl IntoView {
         a.session.with(|s| {
             let run = &s.run;
             let mut text = match run.records().last() {
-                Some(r) => format!("{} {}", actor_prefix(r.actor.to_string()), r.narration),
+                Some(r) => format!("{} {}", actor_prefix(r.who()), r.narration),
                 None => run.scenario.opening(&run.fixes),
             };
             if run.at_end() && run.cursor() > 0 {

@@ -342,13 +342,17 @@ impl Actions {
 
     /// → ← space r e, only when no control has the focus: a focused button takes
     /// Space and Enter itself (the browser presses it), a slider its arrows. Escape
-    /// leaves the focused control, so the shortcuts apply again.
+    /// leaves the focused control, so the shortcuts apply again. → and ← also step
+    /// from a button of the step bar or of the event and fault lists, which have no
+    /// use for arrows: a fault's list keeps the focus when redrawn (a neighbouring
+    /// fault), and a teacher steps on from there (review session 13, W11).
     pub fn install_keyboard(self) {
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
                 return;
             }
-            if browser::control_has_focus() {
+            let arrow = matches!(ev.key().as_str(), "ArrowRight" | "ArrowLeft");
+            if browser::control_has_focus() && !(arrow && browser::focus_on_step_button()) {
                 if ev.key() == "Escape" {
                     browser::blur_focus();
                 }

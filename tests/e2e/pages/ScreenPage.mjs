@@ -53,6 +53,20 @@ export class ScreenPage extends ScenarioPage {
     return this.step();
   }
 
+  /** The ids of the diagram's nodes drawn as the last step's actor (class `active`). */
+  async actingNodes() {
+    return this.el('node').evaluateAll((els) =>
+      els.filter((e) => e.classList.contains('active')).map((e) => e.getAttribute('data-node')));
+  }
+
+  /** The element that has the keyboard focus: its test id and `data-event`. */
+  async focused() {
+    return this.page.evaluate(() => ({
+      testid: document.activeElement?.getAttribute('data-testid') ?? null,
+      event: document.activeElement?.getAttribute('data-event') ?? null,
+    }));
+  }
+
   /** The text a diagram node holds (its name, note and state lines). */
   async nodeText(id) {
     return this.page.locator(`${tid('node')}[data-node="${id}"]`).evaluate((e) => e.textContent);

@@ -65,6 +65,38 @@ test('at 1280x720 a fault is fired beside the diagram, and the diagram and the n
   }, { viewport: { width: 1280, height: 720 } });
 });
 
+test('at 1280x720 after a fault the step bar stays on screen, the narration clear of it, and → ← step from the fault list (W11)', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    const dp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race', step: 8 });
+    // The fault sits below the fold: the page scrolls to it (as a teacher does).
+    assert.equal(await dp.injectFault('drop', 'm8'), 9);
+    await frames(page);
+    assert.ok(await page.evaluate(() => scrollY) > 100, 'the page was scrolled to the fault');
+    for (const id of ['step-forward', 'step-back', 'step-counter', 'narration']) {
+      assert.deepEqual(await sp.outsideViewport(id), [], `${id} is on screen`);
+    }
+    const bar = await box(page, 'step-forward', true);
+    const said = await box(page, 'narration');
+    assert.ok(said.top >= bar.bottom, `the narration ${JSON.stringify(said)} is not under the bar ${JSON.stringify(bar)}`);
+    // The network's act, tagged as the network's; no node lit as acting (W12, V5).
+    assert.match(await sp.narration(), /^\[network\] The network loses m8/);
+    assert.deepEqual(await sp.actingNodes(), []);
+    // The fault list kept the focus (on a neighbouring fault); the arrows step from it.
+    assert.equal((await sp.focused()).testid, 'fault');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await sp.step(), 10, '→ steps from a fault button');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await sp.step(), 8, '← steps back from it');
+    assert.equal((await sp.focused()).testid, 'fault', 'and the focus stays in the list');
+    // A delivery is its receiver's act: step 8, the commit, is the database's.
+    assert.match(await sp.narration(), /^\[db\] /);
+    assert.deepEqual(await sp.actingNodes(), ['db']);
+  }, { viewport: { width: 1280, height: 720 } });
+});
+
 test('present mode at 1280x720 draws a wide topology across the window, its state lines large (V21)', async () => {
   await withPage(async (sp, page) => {
     const tp = new TeachPage(sp);
