@@ -5,7 +5,7 @@
 //! view. Cancel terminates the worker at once.
 use super::browser;
 use super::session::Actions;
-use super::verdict;
+use super::{placed, verdict};
 use crate::sim::codec;
 use crate::sim::link;
 use crate::sim::search::msg::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
@@ -252,11 +252,6 @@ fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView>
 /// run, recorded to its end first), named as the search's (review session 12, V12: it
 /// extended whichever run was shown, and was called "the first run").
 fn play(a: Actions, c: &Counterexample) {
-    let origin = if c.shortest {
-        format!("search: the shortest break of {}", c.invariant)
-    } else {
-        format!("search: a break of {} found depth first", c.invariant)
-    };
     a.playing.set(false);
     a.session.update(|s| {
         let events = match codec::decode(&s.run, &c.code) {
@@ -265,6 +260,13 @@ fn play(a: Actions, c: &Counterexample) {
                 s.notice = Some(format!("The counterexample could not be read: {e}."));
                 return;
             }
+        };
+        // Named with the faults it includes (review session 13, W12: "drop m8").
+        let with = placed::of(&s.run, &events).with();
+        let origin = if c.shortest {
+            format!("search: the shortest break of {}{with}", c.invariant)
+        } else {
+            format!("search: a break of {} found depth first{with}", c.invariant)
         };
         if let Some(root) = s.run.branches().iter().find(|b| b.parent.is_none()) {
             let _ = s.run.switch(root.id);
@@ -298,10 +300,13 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
         .iter()
         .map(|c: &Counterexample| {
             let played = c.clone();
-            let faults_note = a
-                .session
-                .with_untracked(|s| codec::decode(&s.run, &c.code).ok())
-                .and_then(|events| verdict::faults_note(&events));
+            // The scenario's own faults told apart from the search's (review session
+            // 12, V9).
+            let faults_note = a.session.with_untracked(|s| {
+                codec::decode(&s.run, &c.code)
+                    .ok()
+                    .and_then(|events| placed::of(&s.run, &events).note())
+            });
             view! {
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
                     data-steps=c.steps.to_string() data-shortest=c.shortest.to_string()>

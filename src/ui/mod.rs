@@ -4,8 +4,8 @@
 //! component reads a `sim::view::View` (or the `Run`'s records) and every control calls
 //! one method of `Run`; the state shown changes synchronously with the control.
 //!
-//! `markup`, `paint` and `figure` write the display-only parts as text, and `verdict`
-//! the explorer's result in words; they compile natively (their tests run under
+//! `markup`, `paint` and `figure` write the display-only parts as text, `verdict`
+//! the explorer's result in words and `placed` the faults its runs include; they compile natively (their tests run under
 //! `cargo test`); the rest is the browser's.
 pub mod chapters;
 pub mod figure;
@@ -13,6 +13,7 @@ pub mod layout;
 pub mod lists;
 pub mod markup;
 pub mod paint;
+pub mod placed;
 pub mod sequence;
 pub mod verdict;
 

@@ -66,6 +66,9 @@ test('the teaching link names the scenario by its title, and the card reads apar
     const card = await ex.cardText('cache-matches-db');
     assert.doesNotMatch(card, /\.Play it/, card);
     assert.match(card, /\s+Play it as a branch$/, card);
+    // The story's own crash is called the scenario's, not a fault the search placed (V9).
+    assert.match(card, /This run includes the scenario's own crash of (service|invalidator)/, card);
+    assert.doesNotMatch(card, /the search placed/, card);
   });
 });
 
@@ -79,6 +82,7 @@ test('a counterexample plays as its own branch off the scenario\'s own run, whic
     const r = await ex.result();
     assert.equal(r.counterexamples.length, 1);
     const steps = r.counterexamples[0].steps;
+    assert.match(await ex.cardText('cache-matches-db'), /This run includes a fault the search placed: drop m\d+\./);
     await ex.play('cache-matches-db');
     assert.equal(await sp.step(), steps, 'the counterexample is shown at its end');
     assert.equal(await sp.invariant('cache-matches-db'), 'violated');
@@ -89,7 +93,8 @@ test('a counterexample plays as its own branch off the scenario\'s own run, whic
     assert.match(own.text, /the first run/);
     assert.equal(found.current, true);
     assert.equal(found.status, 'violated');
-    assert.match(found.text, /search: the shortest break of cache-matches-db; from run 0 after step \d+/);
+    // Named with the fault the search placed (review session 13, W12).
+    assert.match(found.text, /search: the shortest break of cache-matches-db, with drop m\d+; from run 0 after step \d+/);
     assert.doesNotMatch(found.text, /the first run/);
     assert.match(found.text, new RegExp(`${steps} steps`));
     // The learner's own run comes back whole, and ends ok.
@@ -123,6 +128,6 @@ test('played while a crash branch is shown: it still branches off the scenario\'
     assert.equal(branches.length, 3, JSON.stringify(branches));
     const shown = branches.find((b) => b.current);
     assert.ok(![ '0', crash ].includes(shown.id));
-    assert.match(shown.text, /search: the shortest break of cache-matches-db; from run 0 after step/);
+    assert.match(shown.text, /search: the shortest break of cache-matches-db, with drop m\d+; from run 0 after step/);
   });
 });

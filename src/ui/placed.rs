@@ -1,0 +1,106 @@
+//! The faults a search's run includes, told apart as the scenario's own (its story
+//! injects the same fault) or placed by the search, in words for the explorer's card
+//! and the run's branch label (review session 12, V9; session 13, W12).
+//!
+//! A fault is the story's own when the scenario's own run injects one of the same
+//! shape (the fault and its node, or the fault and the kind of message on its
+//! connection: ids differ between runs), as often as the story does; the search counts
+//! them the same way (`sim::search`'s fault budget). Native: `cargo test` checks it.
+use crate::sim::fault::Struck;
+use crate::sim::{Event, Fault, Run, World};
+
+/// The faults of a run, in the order it injects them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Placed {
+    /// The scenario's own faults (its story injects them too).
+    pub own: Vec<Fault>,
+    /// The faults the search placed.
+    pub search: Vec<Fault>,
+}
+
+/// A fault as a story uses it, without the ids that differ between runs.
+fn shape(w: &World, f: Fault) -> String {
+    match f.struck() {
+        Struck::Message(id) => match w.net.iter().find(|m| m.id == id) {
+            Some(m) => format!("{} {}>{} {}", f.name(), m.from, m.to, m.payload.kind()),
+            None => f.to_string(),
+        },
+        _ => f.to_string(),
+    }
+}
+
+/// The faults of the run of `events` from the start of a run like `run` (its
+/// scenario, fixes and seed); the events the run cannot fire end it.
+pub fn of(run: &Run, events: &[Event]) -> Placed {
+    let mut story = run.rebuilt(run.fixes.clone(), run.seed);
+    story.run_to_end();
+    let mut left: Vec<String> = story
+        .all_records()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some(shape(story.state(i)?, r.event.fault()?)))
+        .collect();
+    let mut replay = run.rebuilt(run.fixes.clone(), run.seed);
+    let mut out = Placed::default();
+    for &e in events {
+        if let Some(f) = e.fault() {
+            let s = shape(replay.world(), f);
+            match left.iter().position(|x| *x == s) {
+                Some(i) => {
+                    left.remove(i);
+                    out.own.push(f);
+                }
+                None => out.search.push(f),
+            }
+        }
+        if replay.fire_untold(e).is_err() {
+            break;
+        }
+    }
+    out
+}
+
+fn listed(faults: &[Fault], words: impl Fn(&Fault) -> String) -> String {
+    faults.iter().map(words).collect::<Vec<_>>().join(", ")
+}
+
+impl Placed {
+    /// The scenario's own faults, as a story tells them: `crash of service`.
+    fn own_words(&self) -> String {
+        listed(&self.own, |f| format!("{} of {}", f.name(), f.target()))
+    }
+
+    /// The card's sentence: "This run includes the scenario's own crash of service."
+    /// / "… a fault the search placed: drop m8."; `None` for a run of timing alone.
+    pub fn note(&self) -> Option<String> {
+        let own =
+            (!self.own.is_empty()).then(|| format!("the scenario's own {}", self.own_words()));
+        let search = match self.search.len() {
+            0 => None,
+            1 => Some(format!("a fault the search placed: {}", self.search[0])),
+            n => Some(format!(
+                "{n} faults the search placed: {}",
+                listed(&self.search, Fault::to_string)
+            )),
+        };
+        let parts: Vec<String> = own.into_iter().chain(search).collect();
+        (!parts.is_empty()).then(|| format!("This run includes {}.", parts.join(", and ")))
+    }
+
+    /// The branch label's words for them: "with drop m8", "with the scenario's own
+    /// crash of service"; empty for a run of timing alone.
+    pub fn with(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.search.is_empty() {
+            parts.push(listed(&self.search, Fault::to_string));
+        }
+        if !self.own.is_empty() {
+            parts.push(format!("the scenario's own {}", self.own_words()));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(", with {}", parts.join(" and "))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! The faults a search's run includes, told apart as the scenario's own or placed by
+//! the search (review session 12 V9, session 13 W12), on real searches as the page
+//! reads the worker's result.
+use cachescope::sim::search::job::Job;
+use cachescope::sim::search::msg::{Found, Reply, Request};
+use cachescope::sim::{codec, link, scenarios, Event, Fault, Fixes, NodeId, Run};
+use cachescope::ui::placed::{self, Placed};
+
+fn run(id: &str, fixes: &[&str]) -> Run {
+    let s = scenarios::find(id).unwrap();
+    Run::with_default_seed(s, Fixes::parse(s, fixes.iter().copied()).unwrap())
+}
+
+/// A complete search of `run`'s setup with up to `faults` placed.
+fn search(run: &Run, faults: u8) -> Found {
+    let request = Request {
+        link: link::setup_query(run),
+        faults,
+        max_states: 100_000,
+    };
+    let mut job = Job::new(&request).expect("the page's own setup");
+    while !job.step(500).done {}
+    match Reply::decode(&job.result_message(1)) {
+        Some(Reply::Result(found)) => found,
+        other => panic!("a result message, not {other:?}"),
+    }
+}
+
+/// The faults of `run`'s first counterexample.
+fn first_counterexample(run: &Run, faults: u8) -> Placed {
+    let found = search(run, faults);
+    assert!(found.complete);
+    let c = found.violations.first().expect("a counterexample");
+    placed::of(run, &codec::decode(run, &c.code).expect("its code reads"))
+}
+
+#[test]
+fn a_fault_the_search_placed_is_named_as_the_searchs() {
+    let r = run("stale-set-race", &["lease"]);
+    let p = first_counterexample(&r, 1);
+    assert!(p.own.is_empty(), "{p:?}");
+    assert_eq!(p.search.len(), 1, "{p:?}");
+    let f = p.search[0];
+    assert_eq!(f.name(), "drop");
+    assert_eq!(
+        p.note().unwrap(),
+        format!("This run includes a fault the search placed: {f}.")
+    );
+    assert_eq!(p.with(), format!(", with {f}"));
+}
+
+#[test]
+fn the_scenarios_own_crash_is_named_as_its_own() {
+    let r = run("write-behind-crash", &[]);
+    let p = first_counterexample(&r, 0);
+    assert_eq!(p.own, [Fault::Crash(NodeId::CACHE)], "{p:?}");
+    assert!(p.search.is_empty());
+    assert_eq!(
+        p.note().unwrap(),
+        "This run includes the scenario's own crash of cache."
+    );
+    assert_eq!(p.with(), ", with the scenario's own crash of cache");
+}
+
+#[test]
+fn both_kinds_and_none_are_said_as_they_are() {
+    // The story's own run: its crash, and nothing placed.
+    let mut r = run("write-behind-crash", &[]);
+    r.run_to_end();
+    let story = r.choices();
+    let p = placed::of(&r, &story);
+    assert_eq!(p.own, [Fault::Crash(NodeId::CACHE)]);
+    assert!(p.search.is_empty());
+    // A delay the story does not have, then the story's steps to its crash and a
+    // second crash (after a restart by hand): the search's, the story's, the search's.
+    let crash_at = story
+        .iter()
+        .position(|e| e.fault().is_some())
+        .expect("the story's crash");
+    let first = r.state(1).unwrap().net[0].id;
+    let mut events = vec![story[0], Event::Fault(Fault::Delay(first))];
+    events.extend_from_slice(&story[1..=crash_at]);
+    events.push(Event::Fault(Fault::Restart(NodeId::CACHE)));
+    events.push(Event::Fault(Fault::Crash(NodeId::CACHE)));
+    let replay = r
+        .replayed(&events)
+        .unwrap_or_else(|e| panic!("{e:?} in {events:?}"));
+    assert_eq!(replay.recorded(), events.len());
+    let p = placed::of(&r, &events);
+    assert_eq!(p.own, [Fault::Crash(NodeId::CACHE)], "{p:?}");
+    assert_eq!(
+        p.search,
+        [
+            Fault::Delay(first),
+            Fault::Restart(NodeId::CACHE),
+            Fault::Crash(NodeId::CACHE)
+        ]
+    );
+    assert_eq!(
+        p.note().unwrap(),
+        format!(
+            "This run includes the scenario's own crash of cache, and 3 faults the search \
+             placed: delay {first}, restart cache, crash cache."
+        )
+    );
+    assert_eq!(
+        p.with(),
+        format!(", with delay {first}, restart cache, crash cache and the scenario's own crash of cache")
+    );
+    // Timing alone: nothing to say.
+    let mut plain = run("stale-set-race", &[]);
+    plain.run_to_end();
+    let p = placed::of(&plain, &plain.choices());
+    assert_eq!(p, Placed::default());
+    assert_eq!(p.note(), None);
+    assert_eq!(p.with(), "");
+}
