@@ -320,6 +320,82 @@ fn chapters_mark_the_race_the_violation_and_the_fix_and_the_end_is_known() {
     assert!(!with_lease.chapters.iter().any(|c| c.kind == "violated"));
 }
 
+/// A commit's stale window that the delete on its way closes is no break: its chapter
+/// is a neutral `window` that says until when and by what; a violation that lasts to
+/// the end stays `violated`, and so does one a new write mends (review session 12, V6).
+#[test]
+fn a_window_that_a_delete_on_its_way_closes_is_not_called_broken() {
+    let chapters = |id: &str, fixes: &[&str]| {
+        let s = scenarios::find(id).unwrap();
+        let run = Run::with_default_seed(s, Fixes::parse(s, fixes.iter().copied()).unwrap());
+        let mut end = run.clone();
+        end.run_to_end();
+        (Ahead::of(&run).chapters, end)
+    };
+    let (happy, end) = chapters("event-invalidation", &[]);
+    assert!(!happy.iter().any(|c| c.kind == "violated"), "{happy:?}");
+    let window = happy
+        .iter()
+        .find(|c| c.kind == "window")
+        .expect("the window");
+    let restored = happy
+        .iter()
+        .find(|c| c.kind == "restored")
+        .expect("it closes");
+    // Read from the states: broken after the window's step, holding at the mend, which
+    // is the delete's arrival.
+    let inv = cachescope::sim::Invariant::CacheMatchesDb;
+    assert!(inv.check(end.state(window.step - 1).unwrap()).is_ok());
+    assert!(inv.check(end.state(window.step).unwrap()).is_err());
+    assert!(inv.check(end.state(restored.step).unwrap()).is_ok());
+    let by = &end.all_records()[restored.step - 1];
+    assert_eq!(by.outcome, "deleted");
+    assert_eq!(
+        window.short,
+        format!("cache stale until step {}", restored.step)
+    );
+    assert_eq!(
+        window.text,
+        format!(
+            "cache stale until step {} ({}): a window, not a break",
+            restored.step, by.label
+        )
+    );
+    assert!(by.label.starts_with("del user:1"), "{}", by.label);
+    // A TTL that ends it: its timer's step.
+    let (ttl, end) = chapters("ttl-expiry", &[]);
+    let w = ttl
+        .iter()
+        .find(|c| c.kind == "window")
+        .expect("the TTL's window");
+    let mended = ttl
+        .iter()
+        .find(|c| c.kind == "restored" && c.step > w.step)
+        .expect("mended");
+    assert_eq!(end.all_records()[mended.step - 1].label, "ttl user:1");
+    assert!(w.text.contains("(ttl user:1)"), "{}", w.text);
+    // To the end: broken.
+    let (race, _) = chapters("stale-set-race", &[]);
+    assert!(race
+        .iter()
+        .any(|c| c.kind == "violated" && c.short == "✗ cache-matches-db"));
+    assert!(!race.iter().any(|c| c.kind == "window"));
+    // Mended only after a new write started (hybrid: writer-2's write of user:2 makes
+    // the next stale copy before the first is deleted): broken.
+    let (hybrid, end) = chapters("hybrid", &[]);
+    let broken = hybrid
+        .iter()
+        .find(|c| c.kind == "violated")
+        .expect("broken");
+    let mended = hybrid
+        .iter()
+        .find(|c| c.kind == "restored" && c.step > broken.step)
+        .expect("mended later");
+    assert!(end.all_records()[broken.step..mended.step]
+        .iter()
+        .any(|r| r.to_string().contains("writer-2: start")));
+}
+
 #[test]
 fn a_change_of_an_invariant_is_put_in_words_for_screen_readers() {
     let s = scenarios::find("stale-set-race").unwrap();
