@@ -60,7 +60,8 @@ pub fn intro(found: Option<&Found>) -> String {
     // invariants below a 1280x720 projector's fold (tests/e2e topology.test.mjs).
     // "At their modelled delays": with no fault placed, no message is later than its
     // delay, so a heuristic that bets on timing holds (review session 14, X9).
-    let what = "Every order of this run's events at their modelled delays (and of up to the faults \
+    let what =
+        "Every order of this run's events at their modelled delays (and of up to the faults \
                 you choose, placed anywhere), breadth first, each distinct state once";
     let tail = match found {
         None => {
