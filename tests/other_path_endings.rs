@@ -165,21 +165,7 @@ fn the_edge_raced_ending_is_told_with_the_origin_fix_on() {
 /// ending says why the fix did not act.
 #[test]
 fn a_refusal_that_answers_first_is_why_the_insert_deleted_nothing() {
-    let mut run = common::start("negative-cache", &["invalidate-on-insert"]);
-    let ins = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
-    run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
-    for _ in 0..2 {
-        common::deliver_first(
-            &mut run,
-            |p| matches!(p, Payload::DbInsert { .. }),
-            "an INSERT",
-        );
-    }
-    common::deliver_first(
-        &mut run,
-        |p| matches!(p, Payload::TxRolledBack { .. }),
-        "the duplicate-key error",
-    );
+    let mut run = common::insert_refused_first(&["invalidate-on-insert"]);
     run.run_to_end();
     let w = run.world();
     assert_eq!(w.db().read(Key(2)), Version(1));

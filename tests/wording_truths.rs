@@ -63,22 +63,7 @@ fn a_second_insert_of_a_row_is_refused_with_a_duplicate_key_error() {
 /// INSERT sees the same), and the commit's answer, later, finds the request closed.
 #[test]
 fn a_refused_insert_is_told_to_the_writer_as_a_failed_write() {
-    let mut run = start("negative-cache", &[]);
-    let ins = common::step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
-    run.fire(Event::Fault(Fault::Duplicate(ins))).unwrap();
-    // Both INSERTs reach the database; then the refusal is delivered first.
-    for _ in 0..2 {
-        common::deliver_first(
-            &mut run,
-            |p| matches!(p, Payload::DbInsert { .. }),
-            "an INSERT in flight",
-        );
-    }
-    common::deliver_first(
-        &mut run,
-        |p| matches!(p, Payload::TxRolledBack { .. }),
-        "the duplicate-key error in flight",
-    );
+    let mut run = common::insert_refused_first(&[]);
     let said = &run.records().last().unwrap().narration;
     assert!(
         said.starts_with(

@@ -194,3 +194,30 @@ pub fn deliver_first(
         .unwrap_or_else(|e| panic!("delivering {m} is refused: {e:?}"));
     m
 }
+
+/// negative-cache (with `fixes`): the writer's INSERT is duplicated by the network,
+/// both copies reach the database (the first commits, the second is refused with a
+/// duplicate-key error), and the refusal reaches the service before the commit's
+/// answer. The run stands just after that delivery.
+pub fn insert_refused_first(fixes: &[&str]) -> Run {
+    use cachescope::sim::msg::Payload;
+    let mut run = start("negative-cache", fixes);
+    let ins = step_until_sent(&mut run, |p| matches!(p, Payload::DbInsert { .. }));
+    run.fire(cachescope::sim::Event::Fault(
+        cachescope::sim::Fault::Duplicate(ins),
+    ))
+    .unwrap();
+    for _ in 0..2 {
+        deliver_first(
+            &mut run,
+            |p| matches!(p, Payload::DbInsert { .. }),
+            "an INSERT in flight",
+        );
+    }
+    deliver_first(
+        &mut run,
+        |p| matches!(p, Payload::TxRolledBack { .. }),
+        "the duplicate-key error in flight",
+    );
+    run
+}
