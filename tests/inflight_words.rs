@@ -22,6 +22,17 @@ const READ_ANSWERED_BEFORE_COMMIT: [&str; 10] = [
     "db->service: committed",
 ];
 
+/// The first message in flight to the CDN edge whose payload `pick` chooses.
+fn to_edge(
+    run: &cachescope::sim::Run,
+    pick: impl Fn(&Payload) -> bool,
+) -> Option<&cachescope::sim::msg::Message> {
+    run.world()
+        .net
+        .iter()
+        .find(|m| m.to == cachescope::sim::NodeId::Cdn && pick(&m.payload))
+}
+
 #[test]
 fn a_put_on_the_wire_when_the_cache_crashes_is_told_as_on_its_way_and_lands_with_nothing_to_remove()
 {
@@ -107,13 +118,7 @@ fn a_response_that_left_the_origin_before_the_commit_is_the_stale_set_race_at_th
     for line in READ_ANSWERED_BEFORE_COMMIT {
         common::fire_where(&mut run, line);
     }
-    let answer = run
-        .world()
-        .net
-        .iter()
-        .find(|m| {
-            m.to == cachescope::sim::NodeId::Cdn && matches!(m.payload, Payload::ReadOk { .. })
-        })
+    let answer = to_edge(&run, |p| matches!(p, Payload::ReadOk { .. }))
         .map(|m| (m.id, m.sent_ms))
         .expect("the origin's v1 answer is on its way to the edge");
     let committed = run
@@ -341,18 +346,10 @@ fn a_response_that_arrives_before_the_purge_is_not_the_race_at_the_edge() {
     for line in READ_ANSWERED_BEFORE_COMMIT {
         common::fire_where(&mut run, line);
     }
-    let ok = run
-        .world()
-        .net
-        .iter()
-        .find(|m| m.to == NodeId::Cdn && matches!(m.payload, Payload::WriteOk { .. }))
+    let ok = to_edge(&run, |p| matches!(p, Payload::WriteOk { .. }))
         .map(|m| m.id)
         .expect("the write's answer is on its way to the edge");
-    let sent = run
-        .world()
-        .net
-        .iter()
-        .find(|m| m.to == NodeId::Cdn && matches!(m.payload, Payload::ReadOk { .. }))
+    let sent = to_edge(&run, |p| matches!(p, Payload::ReadOk { .. }))
         .map(|m| m.sent_ms)
         .expect("the origin's v1 answer is on its way to the edge");
     common::fire_where(&mut run, "service->cdn: user:1=v1");
