@@ -6,7 +6,10 @@ use super::keymap::{KeyMap, KeySet};
 use super::world::World;
 use std::collections::VecDeque;
 
+mod events;
 mod observe;
+use events::event_on_its_way;
+pub(crate) use events::{event_to_apply, unpublished};
 pub(crate) use observe::observe;
 
 /// The window of `db-reads-peak`.
@@ -124,6 +127,10 @@ pub enum Happened {
     /// the key's latest commit and reached the edge after the edge's purge of the key
     /// (a response in flight across the write and the purge).
     EdgeRaced(Key),
+    /// The network lost the database's reply to this service's commit of the key at
+    /// this version, in a write mode whose service publishes the change's event once it
+    /// hears of the commit (review session 14, X5).
+    CommitUnheard(NodeId, Key, Version),
 }
 
 impl Books {
@@ -433,79 +440,6 @@ pub fn copies(world: &World) -> impl Iterator<Item = CachedCopy> + '_ {
 pub fn newest(world: &World, key: Key) -> Version {
     let acked = world.books.acked.get(&key).copied().unwrap_or(Version(0));
     world.committed(key).max(acked)
-}
-
-/// Whether an event about `key` at `version` or newer will still make a consumer act
-/// on the key (it is being published, in the outbox, on the network, in the bus's log
-/// or in a consumer's inbox), less the events consumers are handling now. A busy
-/// consumer has already sent its cache request (it waits for the reply), and the bus's
-/// log keeps that event unacknowledged until then: neither is a delete still to come
-/// (review session 14, X13).
-pub(crate) fn event_to_apply(w: &World, key: Key, version: Version) -> bool {
-    w.config.bus.is_some() && event_in_flight_with(w, key, version, false)
-}
-
-/// Whether an event covering `key` at `version` (or newer) is somewhere it will be
-/// handled from, the dead-letter queue included (an operator replays it).
-fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
-    event_in_flight(w, key, version)
-        || w.nodes.buses().any(|(_, bus)| {
-            bus.dlq
-                .iter()
-                .any(|e| e.ev.key == key && e.ev.version >= version)
-        })
-}
-
-/// Whether an event covering `key` at `version` (or newer) is on its way to the
-/// consumer: being published, in the outbox, on the network, in the bus's log or in
-/// the consumer's hands.
-fn event_in_flight(w: &World, key: Key, version: Version) -> bool {
-    event_in_flight_with(w, key, version, true)
-}
-
-/// `event_in_flight`, counting the events consumers are handling (`busy`) or not.
-fn event_in_flight_with(w: &World, key: Key, version: Version, busy: bool) -> bool {
-    use super::msg::Payload;
-    let covers = |ev: &super::msg::BusEvent| ev.key == key && ev.version >= version;
-    let handling = |ev: &super::msg::BusEvent| {
-        w.nodes
-            .consumers()
-            .any(|(_, c)| c.busy.is_some_and(|(b, _, _)| b.id == ev.id))
-    };
-    let publishing = w.nodes.services().any(|(_, s)| {
-        s.flows
-            .iter()
-            .any(|f| f.key == key && f.stage == super::world::Stage::Commit)
-    });
-    let in_net = w.net.iter().any(|m| match m.payload {
-        Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
-        _ => false,
-    });
-    // A row whose publish the bus has acknowledged, and which the relay waits to mark,
-    // is in the bus's hands (counted there), not still to publish, unless the relay
-    // crashes and forgets it: then it publishes the row again. (A row still awaiting
-    // the bus's ack may be published again after the relay's timeout.)
-    let published = |ev: &super::msg::BusEvent| {
-        use super::relay::Awaiting;
-        w.nodes
-            .relays()
-            .any(|(_, r)| matches!(r.awaiting, Some(Awaiting::Mark(id)) if id == ev.id))
-    };
-    let in_outbox = w.nodes.dbs().any(|(_, db)| {
-        db.outbox
-            .iter()
-            .any(|r| !r.published && covers(&r.ev) && (busy || !published(&r.ev)))
-    });
-    // Not handled yet by some consumer group of the log.
-    let in_log = w.nodes.buses().any(|(_, bus)| {
-        bus.unhandled()
-            .any(|ev| covers(ev) && (busy || !handling(ev)))
-    });
-    let in_hand = w.nodes.consumers().any(|(_, c)| {
-        c.inbox.iter().any(|(ev, _)| covers(ev))
-            || (busy && c.busy.is_some_and(|(ev, _, _)| covers(&ev)))
-    });
-    publishing || in_net || in_outbox || in_log || in_hand
 }
 
 /// The primary that owns `key`, in words: "the database", or its id where the

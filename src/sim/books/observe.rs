@@ -62,11 +62,18 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),
-            Fact::Lost { payload, .. } | Fact::Fault(FaultFact::Dropped { payload, .. }) => {
-                if let Payload::Deliver { .. } = payload {
-                    w.metrics.events_dropped += 1;
+            Fact::Lost { payload, to, .. }
+            | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
+                Payload::Deliver { .. } => w.metrics.events_dropped += 1,
+                Payload::DbWriteReply { key, version, .. }
+                    if w.config.write_mode == WriteMode::Event =>
+                {
+                    w.books
+                        .happened
+                        .insert(Happened::CommitUnheard(to, key, version));
                 }
-            }
+                _ => {}
+            },
             Fact::Fault(FaultFact::Crashed { node, .. }) => {
                 *w.books.crashes.or_insert(node, 0) += 1;
             }

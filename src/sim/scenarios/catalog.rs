@@ -427,76 +427,82 @@ static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+);
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K142, &K143],
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K144, &K145],
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K144);
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K146, &K147],
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K148, &K149],
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K150, &K151, &K68],
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K152, &K153, &K68],
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K154);
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K156, &K157],
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K158, &K159],
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K154, &K155, &K158],
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K156, &K157, &K160],
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -505,128 +511,125 @@ static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K172);
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K166, &K167, &K168, &K169, &K68],
-);
 static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
 static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K166, &K32],
+    &[&K168, &K169, &K170, &K171, &K68],
 );
 static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K168, &K32],
+);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K180, &K171, &K142],
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K178, &K169, &K179],
-);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K190, &K191],
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K191, &K192],
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K192);
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K193);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K156);
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -634,67 +637,67 @@ static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K58, &K90, &K205],
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K58, &K90, &K206],
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "markers",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
 static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache-2",
+    "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
 static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache-2",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K120, &K89],
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -703,36 +706,36 @@ static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K89, &K225, &K209, &K227],
-);
 static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K89, &K225, &K209, &K228, &K226],
+    &[&K120, &K89, &K226, &K210, &K228],
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K230, &K231],
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K226, &K210, &K229, &K227],
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K231, &K232],
+);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -3264,28 +3267,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K140],
+                            when: &[&K140, &K141],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K68],
+                            when: &[&K140, &K142],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K68, &K142, &K143],
+                            when: &[&K143, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K68, &K145, &K146, &K147],
+                            when: &[&K143, &K68, &K144, &K145],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K68, &K145, &K149],
+                            when: &[&K143, &K68, &K147, &K148, &K149],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K68],
+                            when: &[&K143, &K68, &K147, &K151],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K71, &K41],
+                            when: &[&K143, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K141, &K71, &K67],
+                            when: &[&K143, &K71, &K41],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K143, &K71, &K67],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3407,22 +3413,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K151, &K68],
+                            when: &[&K152, &K153, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K151, &K68, &K10],
+                            when: &[&K152, &K153, &K68, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K151, &K68, &K9],
+                            when: &[&K152, &K153, &K68, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K150, &K151, &K68],
+                            when: &[&K152, &K153, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K153, &K154, &K155, &K158],
+                            when: &[&K155, &K156, &K157, &K160],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K153, &K160],
+                            when: &[&K155, &K162],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3525,7 +3531,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K161, &K162],
+                            when: &[&K163, &K164],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3533,7 +3539,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K163, &K164, &K165],
+                            when: &[&K165, &K166, &K167],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3546,58 +3552,58 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K166, &K167, &K168, &K169, &K68],
+                            when: &[&K168, &K169, &K170, &K171, &K68],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K166,
-                                &K167,
                                 &K168,
                                 &K169,
-                                &K68,
                                 &K170,
                                 &K171,
+                                &K68,
                                 &K172,
+                                &K173,
+                                &K174,
                             ],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K166,
-                                &K167,
                                 &K168,
                                 &K169,
-                                &K68,
                                 &K170,
                                 &K171,
+                                &K68,
+                                &K172,
                                 &K173,
+                                &K175,
                             ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K166, &K32, &K33, &K34, &K35],
+                            when: &[&K177, &K168, &K32, &K33, &K34, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K166, &K32, &K33, &K36, &K35],
+                            when: &[&K177, &K168, &K32, &K33, &K36, &K35],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K166, &K32, &K33, &K37],
+                            when: &[&K177, &K168, &K32, &K33, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K166, &K32, &K38],
+                            when: &[&K177, &K168, &K32, &K38],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K178, &K169, &K179, &K40],
+                            when: &[&K177, &K179, &K180, &K171, &K142, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K178, &K169, &K179, &K56],
+                            when: &[&K177, &K179, &K180, &K171, &K142, &K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K178, &K169, &K179, &K180],
+                            when: &[&K177, &K179, &K180, &K171, &K142, &K181],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K178, &K169, &K179],
+                            when: &[&K177, &K179, &K180, &K171, &K142],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K175, &K177, &K182],
+                            when: &[&K177, &K179, &K183],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3717,16 +3723,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K183, &K184],
+                            when: &[&K40, &K184, &K185],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K183, &K42],
+                            when: &[&K40, &K184, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K185],
+                            when: &[&K40, &K186],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K185, &K186, &K41, &K51],
+                            when: &[&K40, &K186, &K187, &K41, &K51],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
@@ -3735,7 +3741,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K56, &K44, &K57],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K186],
+                            when: &[&K56, &K187],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3835,10 +3841,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K187],
+                            when: &[&K40, &K41, &K188],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K188],
+                            when: &[&K40, &K41, &K189],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K40, &K67],
@@ -3847,7 +3853,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K188, &K6],
+                            when: &[&K56, &K189, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3937,7 +3943,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K189],
+                            when: &[&K190],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -3950,19 +3956,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K190, &K191, &K162],
+                            when: &[&K40, &K191, &K192, &K164],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K190, &K191, &K169],
+                            when: &[&K40, &K191, &K192, &K171],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K193],
+                            when: &[&K40, &K194],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K194, &K191],
+                            when: &[&K56, &K195, &K192],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4077,34 +4083,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K195],
+                            when: &[&K158, &K196],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K196, &K197],
+                            when: &[&K158, &K197, &K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K156, &K196, &K198],
+                            when: &[&K158, &K197, &K199],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199],
+                            when: &[&K200],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K200],
+                            when: &[&K200, &K201],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K201, &K28],
+                            when: &[&K200, &K202, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K196, &K203, &K58, &K90, &K205],
+                            when: &[&K200, &K197, &K204, &K58, &K90, &K206],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K196, &K203, &K207],
+                            when: &[&K200, &K197, &K204, &K208],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K196, &K202],
+                            when: &[&K200, &K197, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K199, &K196],
+                            when: &[&K200, &K197],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4186,7 +4192,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K161, &K162],
+                            when: &[&K163, &K164],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4194,7 +4200,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K208, &K209],
+                            when: &[&K209, &K210],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4216,10 +4222,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K169],
+                            when: &[&K56, &K171],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K210],
+                            when: &[&K56, &K211],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
@@ -4371,28 +4377,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K211],
+                            when: &[&K212],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K211, &K64],
+                            when: &[&K212, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K211, &K212],
+                            when: &[&K212, &K213],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K213, &K214],
+                            when: &[&K214, &K215],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K213, &K215],
+                            when: &[&K214, &K216],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K213, &K216, &K12],
+                            when: &[&K214, &K217, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K216, &K217, &K218, &K12],
+                            when: &[&K217, &K218, &K219, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K216, &K219],
+                            when: &[&K217, &K220],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K68],
@@ -4538,7 +4544,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K2, &K120, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K221],
+                            when: &[&K2, &K222],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2, &K41],
@@ -4547,10 +4553,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K222, &K223],
+                            when: &[&K5, &K223, &K224],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K224, &K223],
+                            when: &[&K5, &K225, &K224],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4707,25 +4713,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K120, &K89, &K225, &K209, &K227],
+                            when: &[&K2, &K120, &K89, &K226, &K210, &K228],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K225, &K209, &K228, &K226],
+                            when: &[&K2, &K89, &K226, &K210, &K229, &K227],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K225, &K209, &K228, &K226, &K120],
+                            when: &[&K2, &K89, &K226, &K210, &K229, &K227, &K120],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K225, &K209, &K228, &K226, &K229],
+                            when: &[&K2, &K89, &K226, &K210, &K229, &K227, &K230],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K233],
+                            when: &[&K2, &K234],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K229],
+                            when: &[&K68, &K230],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K234],
+                            when: &[&K68, &K235],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K68, &K120],
@@ -5245,6 +5251,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             "Done. {holds user:1}. ",
             "The consumer ignored the redelivered event: it had already applied a newer version.",
             "The consumer recognised the redelivered event by its id and did nothing.",

@@ -230,10 +230,32 @@ fn other_path(w: &World, key: Key) -> String {
         (false, _) => format!("{}.", broken.join("; ")),
     };
     format!(
-        "This run took another path than the scenario's script. {held}.{} {}{verdict}",
+        "This run took another path than the scenario's script. {held}.{} {}{verdict}{}",
         cause(w, key),
-        unflushed.unwrap_or_default()
+        unflushed.unwrap_or_default(),
+        unpublished(w, key)
     )
+}
+
+/// Why a change's event will never be published, where the run's books say: the
+/// network lost the commit's reply, and the service publishes only once it hears of
+/// the commit (review session 14, X5). Empty otherwise.
+fn unpublished(w: &World, key: Key) -> String {
+    match crate::sim::books::unpublished(w, key) {
+        Some((service, v)) => {
+            let who = match service {
+                NodeId::SERVICE => "the service".to_string(),
+                other => other.to_string(),
+            };
+            format!(
+                " The network lost the database's reply to {who}'s commit of {key} = {v}. {} publishes the \
+                 change's event only once it hears of the commit, so it still waits, and no event of {key} = {v} \
+                 was ever published: nothing will tell the cache.",
+                capital(&who)
+            )
+        }
+        None => String::new(),
+    }
 }
 
 /// Why a cache still holds an old copy of `key` at the end, as far as the run's books
