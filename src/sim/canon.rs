@@ -41,7 +41,8 @@
 //! Cost. A fingerprint allocates nothing once its lists have grown (they are kept per
 //! thread between calls), and an item (timer, message) that names only requests and
 //! leases already named is hashed once: its hash before names are given is its hash
-//! after. The nodes whose words name no request and read no time (the database, the
+//! after. An item's words go straight into the hasher, renamed as they go
+//! (`names.rs`): no renamed copy is built. The nodes whose words name no request and read no time (the database, the
 //! bus, the relay, the consumer's queues, the flusher, the replica, the invalidator)
 //! are one word each (`node_word`), kept with the node (`nodes::Held`) and computed
 //! again only for a node a step changed: the others are shared with the state before.
@@ -58,7 +59,6 @@ mod hash;
 mod names;
 mod sort;
 mod words;
-use hash::hash_of;
 pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
@@ -239,7 +239,7 @@ impl World {
         order.clear();
         order.extend(self.timers.iter().enumerate().map(|(i, t)| {
             names.missing = false;
-            let k = hash_of(&names.timer(t, false));
+            let k = names.timer(t, false);
             unnamed |= names.missing;
             (k, t.id.0, i, names.missing)
         }));
@@ -250,7 +250,7 @@ impl World {
             sort_small(order);
             words.extend(order.iter().map(|(k, _, i, missing)| {
                 if *missing {
-                    hash_of(&names.timer(&self.timers[*i], true))
+                    names.timer(&self.timers[*i], true)
                 } else {
                     *k
                 }
@@ -267,7 +267,7 @@ impl World {
         order.clear();
         order.extend(self.net.iter().enumerate().map(|(i, m)| {
             names.missing = false;
-            let k = hash_of(&names.message(m, false));
+            let k = names.message(m, false);
             unnamed |= names.missing;
             (k, m.id.0, i, names.missing)
         }));
@@ -277,7 +277,7 @@ impl World {
             finals.resize(self.net.len(), 0);
             for (k, _, i, missing) in order.iter() {
                 finals[*i] = if *missing {
-                    hash_of(&names.message(&self.net[*i], true))
+                    names.message(&self.net[*i], true)
                 } else {
                     *k
                 };
@@ -373,7 +373,7 @@ impl World {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::hash::hash_of;
 
     #[test]
     fn the_hash_is_pinned_so_native_and_wasm_agree() {

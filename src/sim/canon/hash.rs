@@ -1,6 +1,6 @@
 //! The fingerprint's word hasher: our own, so a fingerprint is the same natively and
 //! in wasm32 (see the module above for the mixing steps and why).
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 /// The word hasher of the fingerprint: deterministic on every platform.
 #[derive(Clone, Copy, Debug)]
@@ -40,10 +40,19 @@ impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         mix(self.state ^ self.words.rotate_left(32))
     }
+    /// Every 8 bytes as a little-endian word (the last ones zero-padded), then the
+    /// length. (A slice of integers, `[u64]`, arrives here whole.)
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
             let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
+            b.copy_from_slice(chunk);
+            self.word(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
             self.word(u64::from_le_bytes(b));
         }
         self.word(bytes.len() as u64);
@@ -70,8 +79,10 @@ impl Hasher for WordHasher {
     }
 }
 
-/// The 64-bit hash of one value, with our hasher.
-pub(super) fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+/// The 64-bit hash of one value, with our hasher (the fingerprint feeds its words
+/// straight into one: `names.rs`).
+#[cfg(test)]
+pub(super) fn hash_of<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
     let mut h = WordHasher::default();
     value.hash(&mut h);
     h.finish()

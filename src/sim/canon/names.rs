@@ -1,8 +1,10 @@
 //! The names and the clock of a fingerprint: request ids and lease tokens renamed in
 //! order of first appearance, and times read as the rules read them (`Clock`).
-use crate::sim::ids::FlowId;
+use super::hash::WordHasher;
+use crate::sim::ids::{FlowId, MsgId, TimerId};
 use crate::sim::msg::{LeaseReply, Message, Payload};
 use crate::sim::parts::{Flow, Timer, TimerKind};
+use std::hash::{Hash, Hasher};
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -183,19 +185,49 @@ impl Names<'_> {
         }
     }
 
-    pub(super) fn message(&mut self, m: &Message, give: bool) -> Message {
-        Message {
-            id: crate::sim::ids::MsgId(0),
-            from: m.from,
-            to: m.to,
-            flow: self.flow_opt(m.flow, give),
-            payload: self.payload(m.payload, give),
-            sent_ms: 0,
-            arrive_ms: self.clock.at(m.arrive_ms),
+    /// The hash of a message with its names given (`give`) or looked up, its id and
+    /// send time left out and its arrival read by the clock: the words of the renamed
+    /// `Message`, fed straight into the hasher (no renamed copy). Every field named,
+    /// so a new one cannot be forgotten here.
+    pub(super) fn message(&mut self, m: &Message, give: bool) -> u64 {
+        let Message {
+            id: _,
+            from,
+            to,
+            flow,
+            payload,
+            sent_ms: _,
+            arrive_ms,
+        } = m;
+        let mut h = WordHasher::default();
+        MsgId(0).hash(&mut h);
+        from.hash(&mut h);
+        to.hash(&mut h);
+        self.flow_opt(*flow, give).hash(&mut h);
+        match payload {
+            Payload::GetReply { .. } | Payload::Set { .. } => {
+                self.payload(*payload, give).hash(&mut h)
+            }
+            other => other.hash(&mut h),
         }
+        0u64.hash(&mut h);
+        self.clock.at(*arrive_ms).hash(&mut h);
+        h.finish()
     }
 
-    pub(super) fn timer(&mut self, t: &Timer, give: bool) -> Timer {
+    /// The hash of a timer with its names given or looked up, its id left out and its
+    /// time read by the clock (the words of the renamed `Timer`).
+    pub(super) fn timer(&mut self, t: &Timer, give: bool) -> u64 {
+        let Timer {
+            id: _,
+            at_ms,
+            owner,
+            kind,
+        } = t;
+        let mut h = WordHasher::default();
+        TimerId(0).hash(&mut h);
+        self.clock.at(*at_ms).hash(&mut h);
+        owner.hash(&mut h);
         let mut flow = |id: FlowId| {
             if give {
                 self.flow(id)
@@ -203,7 +235,7 @@ impl Names<'_> {
                 self.peek_flow(id)
             }
         };
-        let kind = match t.kind {
+        match *kind {
             TimerKind::SecondDelete {
                 flow: f,
                 key,
@@ -212,36 +244,53 @@ impl Names<'_> {
                 flow: flow(f),
                 key,
                 version,
-            },
-            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) },
-            other => other,
-        };
-        Timer {
-            id: crate::sim::ids::TimerId(0),
-            at_ms: self.clock.at(t.at_ms),
-            owner: t.owner,
-            kind,
+            }
+            .hash(&mut h),
+            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) }.hash(&mut h),
+            other => other.hash(&mut h),
         }
+        h.finish()
     }
 
-    pub(super) fn open_request(&mut self, f: &Flow, give: bool) -> Flow {
-        let id = if give {
-            self.flow(f.id)
-        } else {
-            self.peek_flow(f.id)
-        };
-        let token = f.token.map(|t| {
-            if give {
-                self.token(t)
-            } else {
-                self.peek_token(t)
-            }
-        });
-        Flow {
+    /// The hash of an open request with its names given or looked up (the words of
+    /// the renamed `Flow`: its id and lease token by name, the time its load was sent
+    /// only under XFetch). Every field named, so a new one cannot be forgotten here.
+    pub(super) fn open_request(&mut self, f: &Flow, give: bool) -> u64 {
+        let Flow {
             id,
+            client,
+            op,
+            key,
+            stage,
             token,
-            load_sent_ms: f.load_sent_ms.map(|t| self.clock.xfetch_only(t)),
-            ..f.clone()
-        }
+            loaded,
+            committed,
+            background,
+            load_sent_ms,
+            locked,
+            seen_loads,
+            marked,
+        } = f;
+        let mut h = WordHasher::default();
+        let id = if give {
+            self.flow(*id)
+        } else {
+            self.peek_flow(*id)
+        };
+        id.hash(&mut h);
+        (client, op, key, stage).hash(&mut h);
+        token
+            .map(|t| {
+                if give {
+                    self.token(t)
+                } else {
+                    self.peek_token(t)
+                }
+            })
+            .hash(&mut h);
+        (loaded, committed, background).hash(&mut h);
+        load_sent_ms.map(|t| self.clock.xfetch_only(t)).hash(&mut h);
+        (locked, seen_loads, marked).hash(&mut h);
+        h.finish()
     }
 }

@@ -1,6 +1,6 @@
 //! The words of the nodes with the most inside them (a cache node, a service), as the
 //! rules read them: deadlines through the clock, requests and lease tokens by name.
-use super::hash::{hash_of, WordHasher};
+use super::hash::WordHasher;
 use super::names::{Clock, Names, Order};
 use crate::sim::cache::{Cache, SetGuard};
 use crate::sim::consumer::Consumer;
@@ -68,7 +68,7 @@ pub(super) fn service_words(
     order.clear();
     order.extend(open.iter().enumerate().map(|(i, f)| {
         names.missing = false;
-        let k = hash_of(&names.open_request(f, false));
+        let k = names.open_request(f, false);
         (k, f.id.0, i, names.missing)
     }));
     // (Ids are unique, so the whole tuple sorts as by hash, then id.)
@@ -78,7 +78,7 @@ pub(super) fn service_words(
     // hashes the same once names are given: its first hash is its last.
     for (k, _, i, missing) in order.iter() {
         let k = if *missing {
-            hash_of(&names.open_request(&open[*i], true))
+            names.open_request(&open[*i], true)
         } else {
             *k
         };

@@ -278,8 +278,12 @@ impl<M: Model> Search<M> {
                     }
                     continue;
                 }
-                self.level = std::mem::take(&mut self.next_level);
-                self.level_held = std::mem::take(&mut self.next_held);
+                // The next level's lists become the level's, and the level's (all
+                // taken by now) are kept for the next: their room is not grown again.
+                std::mem::swap(&mut self.level, &mut self.next_level);
+                std::mem::swap(&mut self.level_held, &mut self.next_held);
+                self.next_level.clear();
+                self.next_held.clear();
                 if let Some(sleep) = &mut self.sleep {
                     sleep.next_level();
                 }

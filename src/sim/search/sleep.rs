@@ -43,7 +43,9 @@ pub struct Sleep {
 impl Sleep {
     /// Starts a new level: the next level's sets become the level's.
     pub fn next_level(&mut self) {
-        self.level = std::mem::take(&mut self.next);
+        // The level's list (its sets all taken) keeps its room for the next level.
+        std::mem::swap(&mut self.level, &mut self.next);
+        self.next.clear();
     }
 
     pub fn clear(&mut self) {
