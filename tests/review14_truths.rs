@@ -240,3 +240,43 @@ fn a_crash_after_the_set_is_not_told_as_a_rollback() {
         );
     }
 }
+
+/// X15: with client tracking, the cache node crashes (its tracking table with it) and
+/// the writer's delete is lost at the downed node: service-2's near hit of the stale
+/// v1 promises no invalidation.
+#[test]
+fn a_near_copy_no_node_tracks_is_not_promised_an_invalidation() {
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=12");
+    run.truncate_future();
+    let cache = NodeId::parse("cache").unwrap();
+    run.fire(Event::Fault(Fault::Crash(cache)))
+        .expect("the cache can crash");
+    assert!(run.forward() && run.forward());
+    run.fire(Event::Fault(Fault::Restart(cache)))
+        .expect("the cache can restart");
+    run.run_to_end();
+    let hit = run
+        .records()
+        .iter()
+        .skip(13)
+        .find(|r| {
+            r.narration
+                .contains("service-2 finds user:1 = v1 in its own near cache")
+        })
+        .expect("service-2 hits its near copy after the crash");
+    let said = &hit.narration;
+    assert!(!said.contains("invalidation reaches service-2"), "{said}");
+    assert!(
+        said.contains(
+            "no invalidation will come: the cache node no longer tracks service-2's read of user:1: it crashed, \
+             and its tracking table was in its memory, so nothing will tell service-2 that the row changed"
+        ),
+        "{said}"
+    );
+    // The story: the node tracks the read, and its invalidation reaches service-2.
+    let mut story = common::start("near-cache-stale", &["client-tracking"]);
+    story.run_to_end();
+    assert!(story.records().iter().any(|r| r
+        .narration
+        .contains("'s invalidation of user:1 reaches service-2")));
+}

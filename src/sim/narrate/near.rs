@@ -1,6 +1,8 @@
 //! The sentences of near caches (`near.rs`) and of a cache node's tracking table
 //! (`tracking.rs`): what an instance answered from its own memory, kept or dropped, and
 //! whom the cache node told of a change.
+use super::super::ids::{Key, NodeId};
+use super::super::msg::Payload;
 use super::super::near::{NearDrop, NearFact};
 use super::super::parts::{said, Said};
 use super::super::tracking::TrackingFact;
@@ -22,10 +24,27 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
             let tracking = w.config.near.is_some_and(|n| n.tracking);
             let behind = match (version < want, tracking) {
                 (false, _) => String::new(),
-                (true, true) => format!(
+                (true, true) if invalidation_can_come(w, service, key) => format!(
                     " But {the_db} has {want}: this in-process copy is out of date until {the_cache_node}'s \
                      invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
                 ),
+                (true, true) => {
+                    let node = w.nodes.service(service).map(|s| s.settings.cache);
+                    let lost = match node {
+                        Some(c) if w.books.crashes_of(c) > 0 => format!(
+                            "{the_cache_node} no longer tracks {service}'s read of {key}: it crashed, and its \
+                             tracking table was in its memory"
+                        ),
+                        _ => format!("{the_cache_node} no longer tracks {service}'s read of {key}"),
+                    };
+                    format!(
+                        " But {the_db} has {want}: this in-process copy is out of date, and no invalidation will \
+                         come: {lost}, so nothing will tell {service} that the row changed: the copy lives until \
+                         its TTL runs out at {expires_ms} ms. (For this reason Redis's client-side caching has a \
+                         client flush its local cache when its connection to the server drops; {service} here \
+                         keeps its copy.)"
+                    )
+                }
                 (true, false) => format!(
                     " But {the_db} has {want}: this in-process copy is out of date, and nothing tells \
                      {service} that the row changed: the copy lives until its TTL runs out at {expires_ms} ms."
@@ -62,6 +81,27 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
         },
         other => said("near cache", more(n, other)),
     }
+}
+
+/// Whether an invalidation of `key` can still reach `service`: one is on its way to
+/// it, or its cache node's tracking table still holds its read of `key` (it is told
+/// when the key next changes there). A crash of the node empties the table (review
+/// session 14, X15).
+fn invalidation_can_come(w: &World, service: NodeId, key: Key) -> bool {
+    let on_its_way = w.net.iter().any(|m| {
+        m.to == service && matches!(m.payload, Payload::Invalidate { key: k } if k == key)
+    });
+    let tracked = w
+        .nodes
+        .service(service)
+        .and_then(|s| w.nodes.cache(s.settings.cache))
+        .is_some_and(|c| {
+            c.tracking
+                .readers
+                .get(&key)
+                .is_some_and(|r| r.contains(&service))
+        });
+    on_its_way || tracked
 }
 
 /// A near cache's fact that follows the step's own, as a sentence to append.
