@@ -20,6 +20,14 @@ fn ttl_of_user1(run: &Run) -> u64 {
         .expires_ms
 }
 
+/// The run's horizon, which each of these runs' TTLs (60 s) comes after (review
+/// session 14, X7: the ending says so).
+fn horizon(run: &Run) -> u64 {
+    let h = run.world().config.horizon_ms;
+    assert!(ttl_of_user1(run) > h);
+    h
+}
+
 #[test]
 fn a_pattern_s_counterexample_names_the_stale_set_race_and_its_ttl() {
     for id in ["cache-aside-write", "event-invalidation"] {
@@ -39,9 +47,10 @@ fn a_pattern_s_counterexample_names_the_stale_set_race_and_its_ttl() {
             format!(
                 "This run took another path than the scenario's script. The cache holds user:1 = v1 while the \
                  database has v2. A read loaded v1 before the write and set it after the write's invalidation: \
-                 the stale-set race, the hole leases and versioned sets close. Its TTL ends it at {} ms. \
-                 cache-matches-db is broken.",
-                ttl_of_user1(&run)
+                 the stale-set race, the hole leases and versioned sets close. Its TTL ends it at {} ms, after this \
+                 run's horizon ({} ms): the run ends first, with the copy still stale. cache-matches-db is broken.",
+                ttl_of_user1(&run),
+                horizon(&run)
             ),
             "{id}"
         );
@@ -68,8 +77,10 @@ fn a_lost_event_is_told_as_no_delete_not_as_the_race() {
     assert!(
         text.contains(&format!(
             "The cache holds user:1 = v1 while the database has v2. No delete of user:1 reached a cache after its \
-             latest commit. Its TTL ends it at {} ms. cache-matches-db is broken; no-lost-event is broken",
-            ttl_of_user1(&run)
+             latest commit. Its TTL ends it at {} ms, after this run's horizon ({} ms): the run ends first, \
+             with the copy still stale. cache-matches-db is broken; no-lost-event is broken",
+            ttl_of_user1(&run),
+            horizon(&run)
         )),
         "{text}"
     );
@@ -87,8 +98,10 @@ fn a_write_that_sends_no_delete_is_told_as_no_delete() {
         format!(
             "This run took another path than the scenario's script. The cache holds user:1 = v1 while the \
              database has v2. No delete of user:1 reached a cache after its latest commit. Its TTL ends it at {} \
-             ms. cache-matches-db is broken.",
-            ttl_of_user1(&run)
+             ms, after this run's horizon ({} ms): the run ends first, with the copy still stale. \
+             cache-matches-db is broken.",
+            ttl_of_user1(&run),
+            horizon(&run)
         )
     );
 }
@@ -123,9 +136,10 @@ fn write_behind_s_race_is_told_without_an_invalidation() {
         format!(
             "This run took another path than the scenario's script. The cache holds user:1 = v1 while the \
              database has v3. A read loaded v1 from the database before v3 reached it, and set it after the write \
-             had put v3 in the cache: the stale-set race, in write-behind. Its TTL ends it at {} ms. \
-             cache-matches-db is broken.",
-            ttl_of_user1(&run)
+             had put v3 in the cache: the stale-set race, in write-behind. Its TTL ends it at {} ms, after this \
+             run's horizon ({} ms): the run ends first, with the copy still stale. cache-matches-db is broken.",
+            ttl_of_user1(&run),
+            horizon(&run)
         )
     );
 }

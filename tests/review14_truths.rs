@@ -280,3 +280,38 @@ fn a_near_copy_no_node_tracks_is_not_promised_an_invalidation() {
         .narration
         .contains("'s invalidation of user:1 reaches service-2")));
 }
+
+/// X7: hybrid's and ttl-expiry's search runs end broken only because the horizon
+/// comes before the TTL that would end the stale copy: the ending says so.
+#[test]
+fn a_ttl_past_the_horizon_is_said_to_end_the_copy_after_the_run() {
+    for (query, ttl, horizon) in [
+        (
+            "scenario=hybrid&run=1.AAAAAAAAAAAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBBBBBBBB&step=55",
+            708,
+            500,
+        ),
+        (
+            "scenario=ttl-expiry&run=1.AAAAAAAAAABBBBBBCCCCABB&step=26",
+            508,
+            450,
+        ),
+    ] {
+        let run = at(query);
+        assert!(run.at_end(), "{query}");
+        let w = run.world();
+        assert_eq!(w.config.horizon_ms, horizon, "{query}");
+        assert!(
+            cachescope::sim::Invariant::CacheMatchesDb.check(w).is_err(),
+            "{query}"
+        );
+        let text = ending(&run);
+        assert!(
+            text.contains(&format!(
+                "Its TTL ends it at {ttl} ms, after this run's horizon ({horizon} ms): the run ends first, \
+                 with the copy still stale."
+            )),
+            "{query}: {text}"
+        );
+    }
+}

@@ -119,6 +119,18 @@ pub(super) fn cause_errors(r: &Run, text: &str) -> Vec<String> {
                 "says a stale copy's TTL ends at {ms} ms, but none does"
             ));
         }
+        // Review session 14, X7: a TTL past the horizon is said to end the copy after
+        // the run, and only then.
+        let past = format!(
+            "{ms} ms, after this run's horizon ({} ms)",
+            w.config.horizon_ms
+        );
+        if s.starts_with(&past) != (ms > w.config.horizon_ms) {
+            errors.push(format!(
+                "says of a TTL at {ms} ms and the horizon at {} ms: {s}",
+                w.config.horizon_ms
+            ));
+        }
     }
     for s in after(text, "The service told ") {
         let Some((client, rest)) = s.split_once(" its INSERT of ") else {

@@ -305,6 +305,15 @@ fn cause(w: &World, key: Key) -> String {
     };
     let ttl = if stale.entry.expires_ms == crate::sim::config::NO_TTL {
         " It has no TTL: only a later write replaces it.".to_string()
+    } else if stale.entry.expires_ms > w.config.horizon_ms {
+        // The run stops at its horizon: a TTL due later ends the copy after the run,
+        // which is why a search's run can end broken where the story ends mended by
+        // its TTL (review session 14, X7).
+        format!(
+            " Its TTL ends it at {} ms, after this run's horizon ({} ms): the run ends first, with the copy \
+             still stale.",
+            stale.entry.expires_ms, w.config.horizon_ms
+        )
     } else {
         format!(" Its TTL ends it at {} ms.", stale.entry.expires_ms)
     };
