@@ -315,3 +315,33 @@ fn a_ttl_past_the_horizon_is_said_to_end_the_copy_after_the_run() {
         );
     }
 }
+
+/// The poison event's ending names two keys: "stay stale until the TTL runs out",
+/// with no "it" for the two of them.
+#[test]
+fn the_keys_behind_a_poison_event_are_not_called_it() {
+    let mut story = common::start("poison-event", &[]);
+    story.run_to_end();
+    let text = ending(&story);
+    assert!(
+        text.contains("user:2 and user:3 stay stale until the TTL runs out."),
+        "{text}"
+    );
+}
+
+/// write-behind's cache-matches-db counterexample (the search's, faults 0) ends with a
+/// stale copy: not with the story's "Done. … Every acknowledged write is now in the
+/// database" that says nothing of it.
+#[test]
+fn write_behind_s_broken_run_does_not_end_as_the_story() {
+    let run = common::counterexample("write-behind", &[], 0, 200_000, "cache-matches-db");
+    assert!(cachescope::sim::Invariant::CacheMatchesDb
+        .check(run.world())
+        .is_err());
+    let text = ending(&run);
+    assert!(!text.contains("Done. The clients made"), "{text}");
+    assert!(text.contains("cache-matches-db is broken"), "{text}");
+    let mut story = common::start("write-behind", &[]);
+    story.run_to_end();
+    assert!(ending(&story).starts_with("Done. The clients made"));
+}

@@ -60,7 +60,7 @@ static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Com
     "writes-acked",
 );
 static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K13, &K14, &K15],
+    &[&K13, &K14, &K15, &K2],
 );
 static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K16);
 static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
@@ -5289,7 +5289,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "user:1 is still cached with its old value meanwhile",
             "user:1 is not cached, so nothing is stale meanwhile",
             ".",
-            "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL ends it. One bad event blocked the whole partition.",
+            "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             "{other-path user:2}",
         ],
     },
