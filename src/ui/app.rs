@@ -117,7 +117,7 @@ pub fn App() -> impl IntoView {
         </div>
         <present::Present view=view layout=layout />
         <footer class="foot">
-            "Keys (when no control has the focus, or → ← on a step, event or fault button; Esc leaves one): → step · ← back · space play/pause · r reset · e run to end. "
+            "Keys (when no control has the focus, or → ← Home End on a button; Esc leaves one): → step · ← back · space play/pause · r or Home reset · e or End run to end. "
             "Everything runs in your browser: a deterministic simulation in Rust compiled to WebAssembly."
         </footer>
     }

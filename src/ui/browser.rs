@@ -37,17 +37,16 @@ pub fn control_has_focus() -> bool {
         || active.has_attribute("tabindex") && tag != "body" && tag != "main"
 }
 
-/// Whether the focus is on a button of the step bar or of the event and fault lists
-/// (`.controls`, `.choose`): buttons with no use for the arrow keys.
-pub fn focus_on_step_button() -> bool {
-    document().active_element().is_some_and(|el| {
-        el.tag_name().eq_ignore_ascii_case("button")
-            && el.closest(".controls, .choose").ok().flatten().is_some()
-    })
+/// Whether the focus is on a button: the arrow keys, Home and End mean nothing to one
+/// (no button of the page is a tab or a menu item), so they step from there.
+pub fn focus_on_button() -> bool {
+    document()
+        .active_element()
+        .is_some_and(|el| el.tag_name().eq_ignore_ascii_case("button"))
 }
 
 /// Scrolls the least that shows the first element matching `selector` whole, clear of
-/// the sticky step bar (its `scroll-margin-top`), after the next paint (its new
+/// the sticky step bar (the page's `scroll-padding`), after the next paint (its new
 /// words). For the narration after an event or a fault fired far down its list.
 pub fn reveal(selector: &'static str) {
     request_animation_frame(move || {

@@ -8,7 +8,7 @@ use super::session::Actions;
 use super::{placed, verdict};
 use crate::sim::codec;
 use crate::sim::link;
-use crate::sim::search::msg::{Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
+use crate::sim::search::msg::{read_faults, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -186,17 +186,28 @@ pub fn Explorer() -> impl IntoView {
                     "Faults to place "
                     <input data-testid="explore-faults" type="number" min="0" max=MAX_FAULTS.to_string() step="1"
                         prop:value=move || faults.get().to_string()
+                        // Only a number it reads as typed: the value shown stays what was
+                        // typed, for the note when the edit ends.
                         on:input=move |ev| {
-                            if let Ok(n) = event_target_value(&ev).parse::<u8>() {
-                                faults.set(n.min(MAX_FAULTS));
+                            if let (n, None) = read_faults(&event_target_value(&ev), faults.get_untracked()) {
+                                faults.set(n);
                             }
                         }
                         // When the edit ends, the box shows the number the search will
-                        // use (a typed 5, -1 or 2.5 snaps back to it).
+                        // use (a typed 5, -1 or 2.5 snaps back to it), and the note after
+                        // it says so (X12; written in place: a signal and its view cost
+                        // the page's first download more).
                         on:change=move |ev| {
-                            event_target::<web_sys::HtmlInputElement>(&ev)
-                                .set_value(&faults.get_untracked().to_string());
+                            let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                            let (n, note) = read_faults(&input.value(), faults.get_untracked());
+                            faults.set(n);
+                            input.set_value(&n.to_string());
+                            if let Some(small) = input.next_element_sibling() {
+                                small.set_text_content(note.as_deref());
+                            }
                         } />
+                    // Shown only with words in it (`.field-note:empty`).
+                    <small class="field-note" role="status" data-testid="explore-faults-note"></small>
                 </label>
                 <button data-testid="explore-start" class="primary" disabled=running on:click=move |_| start()>
                     "Search every interleaving"
@@ -287,6 +298,9 @@ fn play(a: Actions, c: &Counterexample) {
             s.origins.push((id, origin));
         }
     });
+    // Its last step told, where the learner reads it: the narration sits above the
+    // explorer on a phone and below the fold at 1280x720 (review session 14, X10).
+    browser::reveal(".narration");
 }
 
 /// The result panel. Only a learner whose search finishes needs it, so it is a split
@@ -321,6 +335,8 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
             }
         })
         .collect_view();
+    // The result and its Play whole on screen, above a phone's sticky bar (X10).
+    super::browser::reveal(".explore-result");
     view! {
         <div data-testid="explore-result" class="explore-result"
             data-states=found.states.to_string() data-ends=found.ends.to_string()

@@ -340,19 +340,20 @@ impl Actions {
         browser::push_query(&query);
     }
 
-    /// → ← space r e, only when no control has the focus: a focused button takes
-    /// Space and Enter itself (the browser presses it), a slider its arrows. Escape
-    /// leaves the focused control, so the shortcuts apply again. → and ← also step
-    /// from a button of the step bar or of the event and fault lists, which have no
-    /// use for arrows: a fault's list keeps the focus when redrawn (a neighbouring
-    /// fault), and a teacher steps on from there (review session 13, W11).
+    /// → ← space r e Home End, only when no control has the focus: a focused button
+    /// takes Space and Enter itself (the browser presses it), a slider and a field
+    /// their arrows. Escape leaves the focused control, so the shortcuts apply again.
+    /// → ← Home End also step from any button, which has no use for them: a fault's
+    /// list keeps the focus when redrawn (a neighbouring fault), and a teacher steps
+    /// on from there (review session 13, W11); so from the explorer's Play after a
+    /// counterexample plays (session 14, X11).
     pub fn install_keyboard(self) {
         let handle = window_event_listener(leptos::ev::keydown, move |ev| {
             if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
                 return;
             }
-            let arrow = matches!(ev.key().as_str(), "ArrowRight" | "ArrowLeft");
-            if browser::control_has_focus() && !(arrow && browser::focus_on_step_button()) {
+            let steps = matches!(ev.key().as_str(), "ArrowRight" | "ArrowLeft" | "Home" | "End");
+            if browser::control_has_focus() && !(steps && browser::focus_on_button()) {
                 if ev.key() == "Escape" {
                     browser::blur_focus();
                 }
@@ -372,7 +373,7 @@ impl Actions {
                     self.toggle_play();
                     true
                 }
-                "r" | "R" => {
+                "r" | "R" | "Home" => {
                     self.reset();
                     true
                 }

@@ -18,6 +18,37 @@ pub const MAX_FAULTS: u8 = 3;
 /// The most states a search in the page may find (about 27 MB of visited set).
 pub const MAX_STATES: usize = 1_000_000;
 
+/// The explorer's "Faults to place" field, typed as `text`, read as the search will
+/// use it: a whole number from 0 to `MAX_FAULTS`, with a note when that is not what was
+/// typed (said beside the field, never silently: review session 14, X12). A negative
+/// number is 0, a larger one `MAX_FAULTS`, a fraction its whole part; `previous` is
+/// kept when the text is no number (a number field gives "" for `e`).
+pub fn read_faults(text: &str, previous: u8) -> (u8, Option<String>) {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let (minus, digits) = whole
+        .strip_prefix('-')
+        .map_or((false, whole), |d| (true, d));
+    let is_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if digits.is_empty() || !is_digits(digits) || !is_digits(fraction) {
+        return (
+            previous,
+            Some(format!(
+                "Not a whole number from 0 to {MAX_FAULTS}: the search still places {previous}."
+            )),
+        );
+    }
+    let used = match digits.parse::<u64>() {
+        _ if minus => 0,
+        Ok(n) => n.min(u64::from(MAX_FAULTS)) as u8,
+        Err(_) => MAX_FAULTS,
+    };
+    let note = (text != used.to_string()).then(|| {
+        format!("{text} faults: the search places a whole number from 0 to {MAX_FAULTS}, so it uses {used}.")
+    });
+    (used, note)
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     /// The run's setup, as `link::setup_query` writes it.

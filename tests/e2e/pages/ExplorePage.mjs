@@ -123,6 +123,39 @@ export class ExplorePage {
     return this.el('explore-teaches').evaluateAll((els) => els.map((e) => e.getAttribute('data-scenario')));
   }
 
+  /** A counterexample's Play button. */
+  playButton(invariant) {
+    return this.page.locator(`${tid('explore-counterexample')}[data-invariant="${invariant}"] ${tid('explore-play')}`);
+  }
+
+  /** Plays a counterexample by keyboard: the focus on its Play button, then Enter. */
+  async playByKeyboard(invariant) {
+    await this.playButton(invariant).focus();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Types `text` into the faults field and leaves it with Tab, as a keyboard user
+   * does: the field's value after, and the note beside it (null when hidden).
+   */
+  async typeFaults(text) {
+    // A number is filled in; text that is no number is typed key by key (a number
+    // field refuses `fill` with it).
+    if (Number.isNaN(Number(text))) {
+      await this.el('explore-faults').focus();
+      await this.page.keyboard.press('Control+A');
+      await this.page.keyboard.type(text);
+    } else {
+      await this.el('explore-faults').fill(text);
+    }
+    await this.page.keyboard.press('Tab');
+    const note = this.el('explore-faults-note');
+    return {
+      value: await this.el('explore-faults').inputValue(),
+      note: (await note.isHidden()) ? null : (await note.textContent()).trim(),
+    };
+  }
+
   async play(invariant) {
     await this.page.locator(`${tid('explore-counterexample')}[data-invariant="${invariant}"] ${tid('explore-play')}`).click();
   }

@@ -82,13 +82,17 @@ test('Space and Enter on a focused fix toggle press it and do not start play', a
     await sp.page.keyboard.press('Enter');
     assert.equal(await sp.fixOn('lease'), false, 'Enter toggled it off');
     assert.equal(await sp.playing(), false);
-    // With a control focused, the arrows are the control's; Escape hands them back.
+    // A button has no use for the arrows: they step from it (review session 14, X11).
     await sp.focusFix('lease');
     await sp.page.keyboard.press('ArrowRight');
-    assert.equal(await sp.step(), 0, 'no global shortcut while a control has the focus');
+    assert.equal(await sp.step(), 1, '→ steps from a focused button');
+    // A slider's arrows are its own; Escape hands them back.
+    await sp.el('speed').focus();
+    await sp.page.keyboard.press('ArrowRight');
+    assert.equal(await sp.step(), 1, 'no global shortcut while a slider has the focus');
     await sp.page.keyboard.press('Escape');
     await sp.page.keyboard.press('ArrowRight');
-    assert.equal(await sp.step(), 1, 'after Escape the shortcut steps');
+    assert.equal(await sp.step(), 2, 'after Escape the shortcut steps');
   });
 });
 
