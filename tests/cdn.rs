@@ -155,7 +155,7 @@ fn the_topology_checks_the_edge_s_routes() {
         &text[at..]
     );
     let err = file::from_json(&bad).unwrap_err().to_string();
-    assert!(err.contains("topology[1] (reader)"), "{err}");
+    assert!(err.contains("topology[0] (reader)"), "{err}");
 }
 
 /// The diagram draws the edge's stored responses inside its box, marked when they

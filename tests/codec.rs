@@ -234,7 +234,7 @@ fn bad_files_say_what_and_where() {
         (
             good.replace("\"choices\": [", "\"choices\": [\"deliver m99\","),
             ErrorKind::NotEnabled,
-            "field `choices[1]`: choice 1 (\"deliver m99\") is not enabled at step 1",
+            "field `choices[0]`: choice 1 (\"deliver m99\") is not enabled at step 1",
         ),
         (
             // A note's field of the wrong type is quoted, as the text has it (review
@@ -244,12 +244,12 @@ fn bad_files_say_what_and_where() {
                 "\"notes\": [{\"step\": \"x\", \"text\": \"y\"}],\n  \"choices\": [",
             ),
             ErrorKind::Field,
-            "field `notes[1]`: found string \"x\", expected a whole number",
+            "field `notes[0]`: found string \"x\", expected a whole number",
         ),
         (
             good.replace("\"choices\": [", "\"choices\": [7,"),
             ErrorKind::Field,
-            "field `choices[1]`",
+            "field `choices[0]`",
         ),
     ];
     for (text, kind, words) in cases {

@@ -30,12 +30,12 @@ fn a_bad_topology_entry_is_reported_at_its_line_and_field() {
     let column = text.lines().nth(line - 1).unwrap().find("\"db\"").unwrap() + 1;
     assert_eq!(
         e.at,
-        format!("line {line}, column {column}, field `settings.topology[2].cache`"),
+        format!("line {line}, column {column}, field `settings.topology[1].cache`"),
         "{e}"
     );
     assert!(
         e.reason
-            .starts_with("topology[2] (service-2): \"cache\" is the cache a service fills"),
+            .starts_with("topology[1] (service-2): \"cache\" is the cache a service fills"),
         "{e}"
     );
     // A region out of range: its own line and field.
@@ -45,8 +45,8 @@ fn a_bad_topology_entry_is_reported_at_its_line_and_field() {
     );
     let e = file::from_json(&text).unwrap_err();
     assert!(e.at.starts_with(&format!("line {line}, ")), "{e}");
-    assert!(e.at.ends_with("field `settings.topology[2].region`"), "{e}");
-    assert_eq!(e.reason, "topology[2] (reader): \"region\" is 1 or 2");
+    assert!(e.at.ends_with("field `settings.topology[1].region`"), "{e}");
+    assert_eq!(e.reason, "topology[1] (reader): \"region\" is 1 or 2");
 }
 
 #[test]

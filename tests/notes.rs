@@ -156,32 +156,32 @@ fn bad_notes_in_a_run_file_name_the_item() {
         ("{}", "field `notes`", "expected a list"),
         (
             "[3]",
-            "field `notes[1]`",
+            "field `notes[0]`",
             "expected a note {\"step\": 4, \"text\": \"…\"}",
         ),
         (
             "[{\"text\": \"x\"}]",
-            "field `notes[1]`",
+            "field `notes[0]`",
             "missing field `step`",
         ),
         (
             "[{\"step\": -2, \"text\": \"x\"}]",
-            "field `notes[1]`",
+            "field `notes[0]`",
             "-2",
         ),
         (
             "[{\"step\": 2}]",
-            "field `notes[1]`",
+            "field `notes[0]`",
             "missing field `text`",
         ),
         (
             "[{\"step\": 2, \"text\": \"a\"}, {\"step\": 2, \"text\": \"b\"}]",
-            "field `notes[2]`",
+            "field `notes[1]`",
             "step 2 already has a note",
         ),
         (
             "[{\"step\": 900, \"text\": \"a\"}]",
-            "field `notes[1]`",
+            "field `notes[0]`",
             "past the longest run",
         ),
     ];
@@ -203,7 +203,7 @@ fn bad_notes_in_a_run_file_name_the_item() {
         .collect();
     let e = codec::from_json(&with(&format!("[{}]", items.join(",")))).unwrap_err();
     assert!(
-        e.at.contains(&format!("field `notes[{}]`", MAX_NOTES + 1)),
+        e.at.contains(&format!("field `notes[{}]`", MAX_NOTES)),
         "{e}"
     );
     assert!(e.reason.contains("at most 64 notes"), "{e}");

@@ -175,22 +175,22 @@ fn a_wrong_route_names_the_entry_and_the_field() {
         nodes.unwrap_err()
     };
     let e = bad(r#"[{"id": "relay-2", "db": "cache"}]"#);
-    assert!(e.contains("topology[1] (relay-2): \"db\""), "{e}");
+    assert!(e.contains("topology[0] (relay-2): \"db\""), "{e}");
     let e = bad(r#"[{"id": "consumer-2", "bus": "bus-2"}]"#);
-    assert!(e.contains("topology[1] (consumer-2): \"bus\""), "{e}");
+    assert!(e.contains("topology[0] (consumer-2): \"bus\""), "{e}");
     let e = bad(r#"[{"id": "db-2"}]"#);
     assert!(
-        e.contains("topology[1] (db-2)") && e.contains("\"keys\""),
+        e.contains("topology[0] (db-2)") && e.contains("\"keys\""),
         "{e}"
     );
     let e = bad(r#"[{"id": "db-2", "keys": [2]}, {"id": "db-3", "keys": [2]}]"#);
-    assert!(e.contains("topology[2] (db-3): \"keys\""), "{e}");
+    assert!(e.contains("topology[1] (db-3): \"keys\""), "{e}");
     let e = bad(r#"[{"id": "cache-2", "keys": [2]}]"#);
-    assert!(e.contains("topology[1] (cache-2): \"keys\""), "{e}");
+    assert!(e.contains("topology[0] (cache-2): \"keys\""), "{e}");
     let e = bad(r#"[{"id": "flusher-2", "cache": "cache-3"}]"#);
-    assert!(e.contains("topology[1] (flusher-2): \"cache\""), "{e}");
+    assert!(e.contains("topology[0] (flusher-2): \"cache\""), "{e}");
     let e = bad(r#"[{"id": "db-5", "keys": [2]}]"#);
-    assert!(e.contains("topology[1] (db-5)"), "{e}");
+    assert!(e.contains("topology[0] (db-5)"), "{e}");
     let ok = r#"[{"id": "bus-2"}, {"id": "consumer-2", "bus": "bus-2", "cache": "cache"}]"#;
     let v: serde_json::Value = serde_json::from_str(ok).unwrap();
     assert!(topology::deserialize(v).is_ok());

@@ -76,31 +76,31 @@ fn a_bad_file_names_the_line_and_the_field() {
             good.replace("\"db-read-reply\"", "\"db-reply\""),
             "\"db-reply\"",
             ErrorKind::Field,
-            "field `settings.clients.reader[1].slow",
+            "field `settings.clients.reader[0].slow",
         ),
         (
             good.replacen("\"key\": 1", "\"key\": \"one\"", 1),
             "\"one\"",
             ErrorKind::Field,
-            "field `settings.clients.reader[1].key`",
+            "field `settings.clients.reader[0].key`",
         ),
         (
             good.replace("\"tombstone_ms\": 500", "\"tombstone_ms\": -5"),
             "-5",
             ErrorKind::Field,
-            "field `fixes[1].changes.guard.versioned.tombstone_ms`",
+            "field `fixes[0].changes.guard.versioned.tombstone_ms`",
         ),
         (
             good.replace("\"stale-reads\"\n", "\"stale-writes\"\n"),
             "\"stale-writes\"",
             ErrorKind::Field,
-            "field `metrics[6]`",
+            "field `metrics[5]`",
         ),
         (
             good.replace("{expires user:1}", "{expiry user:1}"),
             "{expiry user:1}",
             ErrorKind::Field,
-            "field `endings[1].text`",
+            "field `endings[0].text`",
         ),
         (
             good.replace("\"fix\": \"lease\"", "\"fix\": \"leases\""),
@@ -162,7 +162,7 @@ fn a_value_of_the_wrong_type_is_quoted() {
         ),
         (
             keys,
-            "field `settings.topology[1].keys[2]`",
+            "field `settings.topology[0].keys[1]`",
             "found string \"two\", expected",
         ),
     ] {
@@ -300,7 +300,7 @@ fn the_worked_example_in_the_docs_runs() {
     let e = file::from_json(&text.replace("\"db-read-reply\"", "\"db-reply\"")).unwrap_err();
     assert!(
         e.to_string()
-            .contains("field `settings.clients.reader[1].slow"),
+            .contains("field `settings.clients.reader[0].slow"),
         "{e}"
     );
 }
@@ -377,7 +377,7 @@ fn a_custom_scenario_travels_in_its_run_file() {
         + 1;
     assert!(e.at.starts_with(&format!("line {line}, column ")), "{e}");
     assert!(
-        e.at.contains("field `scenario_file.settings.clients.reader[1].slow"),
+        e.at.contains("field `scenario_file.settings.clients.reader[0].slow"),
         "{e}"
     );
 }

@@ -52,12 +52,12 @@ fn a_duration_past_the_limit_is_refused_at_its_field() {
     refused(
         &slow,
         "1000000001",
-        "field `settings.clients.reader[1].slow[2]`",
+        "field `settings.clients.reader[0].slow[1]`",
     );
     refused(
         &good.replace("\"tombstone_ms\": 500", "\"tombstone_ms\": 1000000001"),
         "1000000001",
-        "field `fixes[1].changes.guard.versioned.tombstone_ms`",
+        "field `fixes[0].changes.guard.versioned.tombstone_ms`",
     );
     // At the limit it is read; and 2^64 − 1 is the one long ttl_ms: no TTL.
     let at_limit = good.replace(
@@ -85,7 +85,7 @@ fn a_request_for_a_key_that_is_not_a_row_is_refused() {
     refused(
         &seven,
         "\"key\": 7",
-        "field `settings.clients.writer[1].key`: a write updates a row, and user:7 is not one of the rows in settings.keys (user:1)",
+        "field `settings.clients.writer[0].key`: a write updates a row, and user:7 is not one of the rows in settings.keys (user:1)",
     );
     // No rows at all: the reader's read finds nothing (as negative-cache's reads of
     // user:2 do), but the writer's update is refused.
@@ -93,14 +93,14 @@ fn a_request_for_a_key_that_is_not_a_row_is_refused() {
     refused(
         &none,
         "\"key\": 1,\n          \"at_ms\": 0\n", // the writer's (the reader's has a slow hop)
-        "settings.clients.writer[1].key`: a write updates a row, and user:1 is not one of the rows in settings.keys (none)",
+        "settings.clients.writer[0].key`: a write updates a row, and user:1 is not one of the rows in settings.keys (none)",
     );
     // An insert creates the row: it may name a key that does not exist yet.
     let insert = good.replace(writer_key, "\"op\": \"insert\",\n          \"key\": 7");
     assert!(file::from_json(&insert).is_ok());
     // A warm key is a cached row.
     let warm = good.replace("\"settings\": {", "\"settings\": {\n    \"warm\": [1, 3],");
-    refused(&warm, "3]", "field `settings.warm[2]`: user:3 is warm");
+    refused(&warm, "3]", "field `settings.warm[1]`: user:3 is warm");
 }
 
 #[test]

@@ -15,7 +15,7 @@
 use cachescope::sim::search::job::Job;
 use cachescope::sim::search::msg::{Found, Reply, Request, MAX_STATES};
 use cachescope::sim::{codec, link, scenarios, Fixes, Invariant, Run};
-use cachescope::ui::verdict;
+use cachescope::ui::{placed, verdict};
 
 fn page_search(run: &Run) -> Found {
     let request = Request {
@@ -100,7 +100,7 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     let events = codec::decode(&run, &c.code).expect("its run code reads");
     assert_eq!(events.len(), 32);
     assert_eq!(
-        verdict::faults_note(&events),
+        placed::of(&run, &events).note(),
         None,
         "timing alone: no crash"
     );

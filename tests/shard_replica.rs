@@ -223,15 +223,15 @@ fn a_replica_or_invalidator_naming_a_wrong_db_is_refused_with_its_line_and_field
     for (entry, at) in [
         (
             r#"{ "id": "replica-2", "db": "db-3" }"#,
-            "topology[2] (replica-2)",
+            "topology[1] (replica-2)",
         ),
         (
             r#"{ "id": "invalidator-2", "db": "cache" }"#,
-            "topology[2] (invalidator-2)",
+            "topology[1] (invalidator-2)",
         ),
         (
             r#"{ "id": "replica-2", "db": "replica" }"#,
-            "topology[2] (replica-2)",
+            "topology[1] (replica-2)",
         ),
     ] {
         let text = format!(

@@ -85,7 +85,7 @@ fn a_bad_topology_is_reported_and_the_file_is_refused() {
         r#"{"id": "service-2", "cache": "cache-3", "region": 2}"#,
     );
     let e = file::from_json(&text).unwrap_err();
-    assert!(e.to_string().contains("topology[2] (service-2)"), "{e}");
+    assert!(e.to_string().contains("topology[1] (service-2)"), "{e}");
     let text = two_regions().replace(r#""id": "cache-2""#, r#""id": "cdn-7""#);
     let e = file::from_json(&text).unwrap_err();
     assert!(e.to_string().contains("not a node id"), "{e}");

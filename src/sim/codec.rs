@@ -485,6 +485,6 @@ pub mod file;
 mod json;
 pub mod quote;
 mod replay;
-pub use json::{from_json, to_json};
+pub use json::{from_json, run_from_json, to_json};
 pub use replay::Replayer;
 use replay::{options_at, rule_at};

@@ -76,16 +76,18 @@ async fn import_run(a: Actions, file: web_sys::File) {
         Ok(text) => text,
         Err(e) => return s.update(|s| s.import_error = Some(e)),
     };
-    let read = codec::from_json(&text).and_then(|spec| Ok((spec.to_run()?, spec.notes)));
-    match read {
-        Ok((run, mut notes)) => {
+    match codec::run_from_json(&text) {
+        Ok((run, mut notes, note)) => {
             if run.sandbox.is_none() && !run.scenario.is_catalog() {
                 scenario_code::make(run.scenario);
             }
             // The file's notes lie on its run's path (notes.rs).
             notes.bind(&run);
             a.replace(run);
-            s.update(|s| s.notes = notes);
+            s.update(|s| {
+                s.notes = notes;
+                s.notice = note.map(|n| format!("{name}: {n}."));
+            });
         }
         Err(e) => s.update(|s| {
             s.import_error = Some(format!("{name}: {e}. The run on screen is unchanged."))

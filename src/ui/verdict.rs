@@ -2,29 +2,6 @@
 //! explorer's result panel, `explore-result`). Native, so `cargo test` checks the
 //! words against real searches.
 use crate::sim::search::msg::{Counterexample, Found};
-use crate::sim::Event;
-
-/// The faults a counterexample's run contains (placed by the search, or the story's
-/// own), named, so that a fix the run defeats is seen defeated by a fault and not by
-/// timing alone (a lease does nothing when the write's delete is never sent); `None`
-/// for a run of timing alone.
-pub fn faults_note(events: &[Event]) -> Option<String> {
-    let faults: Vec<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Fault(f) => Some(f.to_string()),
-            _ => None,
-        })
-        .collect();
-    match faults.len() {
-        0 => None,
-        1 => Some(format!("This run includes a fault: {}.", faults[0])),
-        n => Some(format!(
-            "This run includes {n} faults: {}.",
-            faults.join(", ")
-        )),
-    }
-}
 
 /// `n` with its digits grouped by thousands: `1,000,000` (a projector's reader counts
 /// no zeros).
@@ -38,6 +15,17 @@ pub fn grouped(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// `n` end states, in the singular for one (review session 14: "1 end states").
+fn ends(n: usize) -> String {
+    format!("{} end state{}", grouped(n), if n == 1 { "" } else { "s" })
+}
+
+/// "{n} of them end states", or "1 of them an end state".
+fn of_them(n: usize) -> String {
+    let what = if n == 1 { "an end state" } else { "end states" };
+    format!("{} of them {what}", grouped(n))
 }
 
 /// A search's time: milliseconds under a second, else seconds to the nearest tenth
@@ -110,14 +98,9 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
     };
     let scope = if found.complete {
         format!(
-            "Searched every interleaving ({placed}): {} distinct states, {} of them {}, in {}.",
+            "Searched every interleaving ({placed}): {} distinct states, {}, in {}.",
             grouped(found.states),
-            grouped(found.ends),
-            if found.ends == 1 {
-                "an end state"
-            } else {
-                "end states"
-            },
+            of_them(found.ends),
             duration(found.elapsed_ms)
         )
     } else {
@@ -135,10 +118,10 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
             ""
         };
         format!(
-            "Stopped at a bound ({placed}): {}{bound} distinct states searched, {} end states, to depth {}, in {}; \
+            "Stopped at a bound ({placed}): {}{bound} distinct states searched, {}, to depth {}, in {}; \
              interleavings beyond the bound were not searched{beyond}.",
             grouped(found.states),
-            grouped(found.ends),
+            ends(found.ends),
             found.depth,
             duration(found.elapsed_ms)
         )
@@ -166,10 +149,15 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
             " Broken in every interleaving: every run ends in that one end state, which breaks {}.",
             names.join(", ")
         )
+    } else if found.ends == 1 {
+        format!(
+            " Broken in the only end state reached: {}.",
+            names.join(", ")
+        )
     } else {
         format!(
-            " Broken in at least 1 of the {} end states: {}.",
-            grouped(found.ends),
+            " Broken in at least 1 of the {}: {}.",
+            ends(found.ends),
             names.join(", ")
         )
     };
@@ -185,16 +173,16 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         // The catalog's rule judges a run at its end: a window that closes before the run
         // ends (a commit before its delete) is not a break (session 12's review, V4).
         format!(
-            " No violation in {} states: no run ends with an invariant broken ({} end states).",
+            " No violation in {} states: no run ends with an invariant broken ({}).",
             grouped(found.states),
-            grouped(found.ends)
+            ends(found.ends)
         )
     } else if names.is_empty() {
         // Stopped at a bound: only the runs that ended within it were judged.
         format!(
-            " No violation in the {} end states reached; runs that end past the bound were not judged, so \
+            " No violation in the {} reached; runs that end past the bound were not judged, so \
              this proves nothing about them.",
-            grouped(found.ends)
+            ends(found.ends)
         )
     } else {
         broken
@@ -218,16 +206,16 @@ fn deep_words(found: &Found) -> String {
     } else {
         // The phase runs only when breadth first found no break (`search::job`).
         format!(
-            " No violation in the {} end states reached breadth first, but runs that end past \
+            " No violation in the {} reached breadth first, but runs that end past \
              the bound were not judged, so",
-            grouped(found.ends)
+            ends(found.ends)
         )
     };
     let reached = format!(
         "{why} a depth-first search, earliest event first, then visited {} states (one for all \
-         that differ only in times before the horizon), {} of them end states.",
+         that differ only in times before the horizon), {}.",
         grouped(found.deep_states),
-        grouped(found.deep_ends)
+        of_them(found.deep_ends)
     );
     let what = if !deep.is_empty() {
         format!(
@@ -391,7 +379,7 @@ mod tests {
                 "No violation in the 2 end states reached breadth first, but runs that end past \
                  the bound were not judged, so a depth-first search, earliest event first, then \
                  visited 33 states (one for all that differ only in times before the horizon), \
-                 1 of them end states. It found no violation in the runs it followed; the runs it \
+                 1 of them an end state. It found no violation in the runs it followed; the runs it \
                  did not follow were not judged, so this proves nothing."
             ),
             "{text}"
@@ -468,13 +456,21 @@ mod tests {
     #[test]
     fn a_complete_search_with_no_violation_gives_its_state_count() {
         let found = search("cache-aside-read", 100_000);
-        assert!(found.complete && found.ends > 0 && found.violations.is_empty());
+        assert!(found.complete && found.violations.is_empty());
+        // One end state, said in the singular (review session 14: "(1 end states)").
+        assert_eq!(found.ends, 1);
         let text = summary(&found, 0, MAX_STATES);
         assert!(
             text.contains(&format!(
-                "No violation in {} states: no run ends with an invariant broken ({} end states).",
-                grouped(found.states),
-                grouped(found.ends)
+                "{} distinct states, 1 of them an end state, in ",
+                grouped(found.states)
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "No violation in {} states: no run ends with an invariant broken (1 end state).",
+                grouped(found.states)
             )),
             "{text}"
         );
@@ -491,9 +487,10 @@ mod tests {
         assert!(found.complete);
         let c = found.violations.first().expect("a fault breaks the lease");
         let events = crate::sim::codec::decode(&run, &c.code).expect("its run code reads");
-        let note = faults_note(&events).expect("the run has a fault");
-        assert!(note.contains("a fault: "), "{note}");
-        assert_eq!(faults_note(&events[..0]), None);
+        let note = crate::ui::placed::of(&run, &events)
+            .note()
+            .expect("the run has a fault");
+        assert!(note.contains("the search placed"), "{note}");
         // The dropped reply means no delete ever reaches the cache between the read's
         // miss and its set: a lost invalidation, not the stale-set race the lease stops
         // (session 9's review found the page calling it that).

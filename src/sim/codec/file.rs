@@ -2,8 +2,8 @@
 //! `serde_json`, so that every error names the line, the column and the field.
 //!
 //! `serde_json` reports the line and column of broken JSON and of a value of the wrong
-//! type; the field path is found from that place (`path_at`) (`clients[2].requests[1].at_ms`,
-//! lists counted from 1 as a reader counts). A check made after reading (a scenario
+//! type; the field path is found from that place (`path_at`) (`clients[1].requests[0].at_ms`,
+//! lists counted from 0 as JSON's readers count). A check made after reading (a scenario
 //! that does not exist, a choice that is not possible) finds its place through `At`,
 //! which keeps where a value began in the text.
 use super::{error, CodecError, ErrorKind};
@@ -278,7 +278,7 @@ pub fn read<'de, T: Deserialize<'de>>(text: &'de str, what: &str) -> Result<T, C
             _ => String::new(),
         };
         let mut err = json_error(&e, &path);
-        // A topology's check names its entry ("topology[2] (service-2): \"cache\" …"),
+        // A topology's check names its entry ("topology[1] (service-2): \"cache\" …"),
         // but serde_json stopped at the end of the list: the entry's field instead
         // (review session 12, R12).
         if let Some(at) = topology_place(text, &err.reason) {
@@ -399,7 +399,7 @@ pub fn quote(text: &str) -> String {
 }
 
 /// Where in `text` a topology check's `reason` ("topology[N] (id): \"field\" …") is
-/// about: the value of that field in the list's N-th entry, else the entry. `None` when
+/// about: the value of that field in the list's entry N (from 0), else the entry. `None` when
 /// the reason is not one, or the text has no such entry. Bounded by the text's length.
 fn topology_place(text: &str, reason: &str) -> Option<usize> {
     let n: usize = reason
@@ -430,10 +430,11 @@ fn topology_place(text: &str, reason: &str) -> Option<usize> {
             b'"' => in_str = true,
             b'{' | b'[' => {
                 if depth == 0 && b == b'{' {
-                    count += 1;
+                    // `topology[N]` counts from 0, as JSON does.
                     if count == n {
                         start = Some(i);
                     }
+                    count += 1;
                 }
                 depth += 1;
             }
@@ -460,15 +461,15 @@ fn topology_place(text: &str, reason: &str) -> Option<usize> {
 mod tests {
     use super::{path_at, string_before, with_found};
 
-    /// The path of a place: keys count after their `:`, lists from 1, closed objects
+    /// The path of a place: keys count after their `:`, lists from 0, closed objects
     /// and lists are left.
     #[test]
     fn path_at_names_the_field_of_a_place() {
         let text = r#"{"a": {"b": [1, {"c": "x,}"}, 3]}, "d": 4}"#;
         let at = |needle: &str| path_at(text, text.find(needle).unwrap());
-        assert_eq!(at("1,"), "a.b[1]");
-        assert_eq!(at("\"x"), "a.b[2].c");
-        assert_eq!(at("3]"), "a.b[3]");
+        assert_eq!(at("1,"), "a.b[0]");
+        assert_eq!(at("\"x"), "a.b[1].c");
+        assert_eq!(at("3]"), "a.b[2]");
         assert_eq!(at("4}"), "d");
         assert_eq!(at("\"d\""), "");
         assert_eq!(path_at(text, 0), "");

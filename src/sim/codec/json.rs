@@ -68,8 +68,10 @@ struct RunFileIn<'a> {
     seed: Option<u64>,
     #[serde(default)]
     cursor: Option<At<u64>>,
+    /// `None` when the file has no `choices` field (then the run is the scenario's
+    /// own order, and the page says so).
     #[serde(default)]
-    choices: Vec<At<String>>,
+    choices: Option<Vec<At<String>>>,
     /// Optional: files written before notes existed have none.
     #[serde(default)]
     notes: Vec<At<NoteIn>>,
@@ -103,7 +105,7 @@ pub fn to_json(spec: &RunSpec) -> String {
 fn notes(items: &[At<NoteIn>], place: &Text) -> Result<Notes, CodecError> {
     let mut notes = Notes::new();
     for (i, item) in items.iter().enumerate() {
-        let at = place.at(item, &format!("notes[{}]", i + 1));
+        let at = place.at(item, &format!("notes[{i}]"));
         let fail = |reason: String| Err(error(ErrorKind::Field, at.clone(), reason));
         let note = &item.value;
         let Ok(step) = usize::try_from(note.step) else {
@@ -135,6 +137,39 @@ fn version_error(at: String, reason: String) -> CodecError {
 /// the scenario, fixes and seed, then the choices, step by step, against what is
 /// possible at each step.
 pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
+    read(text).map(|read| read.spec)
+}
+
+/// A run file read as the page opens it: its run, placed at its cursor (a cursor past
+/// the run's end named by its line, as every other field is), its notes, and a note for
+/// the page when the file leaves out its choices (review session 14: such a file was
+/// taken silently as the scenario's own order).
+pub fn run_from_json(text: &str) -> Result<(crate::sim::Run, Notes, Option<String>), CodecError> {
+    let Read {
+        spec,
+        cursor_at,
+        has_choices,
+    } = read(text)?;
+    let run = spec.to_run().map_err(|mut e| {
+        if let (ErrorKind::Cursor, Some(at)) = (e.kind, cursor_at) {
+            e.at = at;
+        }
+        e
+    })?;
+    let note = (!has_choices).then(|| {
+        "The file has no `choices` field, so its run is the scenario's own order".to_string()
+    });
+    Ok((run, spec.notes, note))
+}
+
+/// A run file's spec, with where its cursor is written and whether it lists choices.
+struct Read {
+    spec: RunSpec,
+    cursor_at: Option<String>,
+    has_choices: bool,
+}
+
+fn read(text: &str) -> Result<Read, CodecError> {
     if text.len() > MAX_JSON_LEN {
         return Err(error(
             ErrorKind::TooLong,
@@ -241,11 +276,12 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
             None => e,
         }
     })?;
-    let words: Vec<&str> = doc.choices.iter().map(|c| c.value.as_str()).collect();
+    let choices = doc.choices.as_deref().unwrap_or_default();
+    let words: Vec<&str> = choices.iter().map(|c| c.value.as_str()).collect();
     spec.choices = decode_choice_words(&start, &words).map_err(|mut e| {
         // Point at the choice by its line.
         if e.kind == ErrorKind::TooManyChoices {
-            e.at = match doc.choices.first() {
+            e.at = match choices.first() {
                 Some(c) => place.at(c, "choices"),
                 None => place.top("choices"),
             };
@@ -254,21 +290,25 @@ pub fn from_json(text: &str) -> Result<RunSpec, CodecError> {
                 .next()
                 .and_then(|n| n.parse::<usize>().ok())
         {
-            if let Some(c) = n.checked_sub(1).and_then(|i| doc.choices.get(i)) {
-                e.at = place.at(c, &format!("choices[{n}]"));
+            // "choice 3" counts as a reader does; the path as JSON does: `choices[2]`.
+            if let Some(i) = n.checked_sub(1) {
+                if let Some(c) = choices.get(i) {
+                    e.at = place.at(c, &format!("choices[{i}]"));
+                }
             }
         }
         e
     })?;
+    let cursor_at = doc.cursor.as_ref().map(|c| place.at(c, "cursor"));
     if spec.cursor > MAX_STEPS {
-        let at = doc
-            .cursor
-            .as_ref()
-            .map_or("field `cursor`".into(), |c| place.at(c, "cursor"));
         return Err(field(
-            at,
+            cursor_at.unwrap_or_else(|| "field `cursor`".into()),
             format!("{cursor} is past the longest run ({MAX_STEPS} steps)"),
         ));
     }
-    Ok(spec)
+    Ok(Read {
+        spec,
+        cursor_at,
+        has_choices: doc.choices.is_some(),
+    })
 }

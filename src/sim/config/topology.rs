@@ -180,7 +180,7 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             || nodes.iter().any(|n| n.id == id)
     };
     for (i, n) in nodes.iter().enumerate() {
-        let at = format!("topology[{}] ({})", i + 1, n.id);
+        let at = format!("topology[{i}] ({})", n.id);
         if !addable(n.id) {
             return Err(format!(
                 "{at}: a topology lists clients, services, caches, the CDN edge, primaries (db-2 … db-{MAX_DBS}), \
@@ -245,10 +245,8 @@ pub fn check(nodes: &[NodeSpec]) -> Result<(), String> {
             .find(|m| m.keys.is_some_and(|k| k.0 & keys.0 != 0))
         {
             return Err(format!(
-                "topology[{}] ({}): \"keys\": a key {} owns already",
-                i + 1,
-                n.id,
-                m.id
+                "topology[{i}] ({}): \"keys\": a key {} owns already",
+                n.id, m.id
             ));
         }
     }
@@ -450,7 +448,7 @@ mod tests {
         assert!(check(&[c]).is_err());
         let mut cdn = spec("cdn");
         cdn.cache = NodeId::parse("cache");
-        assert!(check(&[cdn]).unwrap_err().contains("topology[1] (cdn)"));
+        assert!(check(&[cdn]).unwrap_err().contains("topology[0] (cdn)"));
         // A client reaches the CDN edge only when the topology has one.
         let mut r = spec("reader");
         r.service = NodeId::parse("cdn");

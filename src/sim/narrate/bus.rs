@@ -438,12 +438,12 @@ pub(super) fn consumer(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             )),
             ConsumerFact::Duplicate { ev } => then.push_str(&format!(
                 "It has handled {} before (idempotent consumer: it remembers processed event ids), so it does \
-                 nothing and acknowledges. ",
+                 nothing. ",
                 ev.id
             )),
             ConsumerFact::Outdated { ev, applied } => then.push_str(&format!(
                 "{} carries {} but {applied} is already applied to {} (version-aware consumer): it is older, so \
-                 {the_consumer} ignores it and acknowledges. ",
+                 {the_consumer} ignores it. ",
                 ev.id, ev.version, ev.key
             )),
             ConsumerFact::Applying {

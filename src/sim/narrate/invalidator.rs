@@ -171,7 +171,7 @@ pub(super) fn say(w: &World, fact: InvalidatorFact) -> Said {
         InvalidatorFact::Retried { key, caches } => said(
             "del sent again",
             format!(
-                "No answer to the delete of {key} in time: {me} sends it again to {} (a delete is idempotent).",
+                "No answer to the delete of {key} in time: {the_me} sends it again to {} (a delete is idempotent).",
                 count(caches as u64, "cache", "caches")
             ),
         ),

@@ -325,13 +325,13 @@ fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError> {
         let fid = &f.id.value;
         if fid.is_empty() || !fid.chars().all(good) {
             return Err(field(
-                place.at(&f.id, &format!("fixes[{}].id", i + 1)),
+                place.at(&f.id, &format!("fixes[{i}].id")),
                 format!("{} is not an id: a-z, 0-9 and '-'", quote(fid)),
             ));
         }
         if file.fixes[..i].iter().any(|g| g.id.value == *fid) {
             return Err(field(
-                place.at(&f.id, &format!("fixes[{}].id", i + 1)),
+                place.at(&f.id, &format!("fixes[{i}].id")),
                 format!("the fix {} appears twice", quote(fid)),
             ));
         }
@@ -341,7 +341,7 @@ fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError> {
         for c in &e.when {
             if let Some(f) = c.unknown_fix(&known) {
                 return Err(field(
-                    place.at(f, &format!("endings[{}].when", i + 1)),
+                    place.at(f, &format!("endings[{i}].when")),
                     format!("the scenario has no fix {}", quote(&f.value)),
                 ));
             }

@@ -165,7 +165,9 @@ fn entry_view(
         version: version.0,
         expires_ms,
         expires_at,
-        stale: version != world.expected(key),
+        // Stale only while it is live: an entry drawn at its expiry instant is a miss
+        // already, which cache-matches-db does not judge (`held`).
+        stale: version != world.expected(key) && expires_ms > world.now_ms,
         primary: Shards::of(&world.config.topology).owner(key),
         queued: Some(world.expected(key))
             .filter(|q| *q != world.committed(key))
@@ -173,14 +175,21 @@ fn entry_view(
     }
 }
 
-/// A cache node's live keys (each marked when it is not the value the database has
+/// Whether a cache node still holds `e`: live, or expiring at this very instant with
+/// its expiry timer still to fire (the step that says the cache drops it: until then
+/// the view keeps it, review session 14, W5; with lazy expiry no timer comes).
+fn held(world: &World, e: &crate::sim::cache::Entry) -> bool {
+    e.expires_ms > world.now_ms || e.expires_ms == world.now_ms && !world.config.lazy_expiry
+}
+
+/// A cache node's keys (each marked when it is not the value the database has
 /// committed) and its guards: tombstones, leases and locks.
 fn cache_state(world: &World, c: &Cache) -> (Vec<CacheEntryView>, Vec<GuardView>) {
     let now = world.now_ms;
     let entries = c
         .entries
         .iter()
-        .filter(|(_, e)| e.expires_ms > now)
+        .filter(|(_, e)| held(world, e))
         .map(|(k, e)| {
             let expires_at = (e.expires_ms != NO_TTL).then_some(e.expires_ms);
             entry_view(world, *k, e.version, e.expires_ms, expires_at)
@@ -389,7 +398,6 @@ fn offsets_note(b: &crate::sim::bus::Bus) -> String {
 
 /// One short line on what a node is doing.
 fn note(world: &World, id: NodeId) -> String {
-    let now = world.now_ms;
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     let status = world.status_of(id);
     if status != NodeStatus::Up {
@@ -415,11 +423,7 @@ fn note(world: &World, id: NodeId) -> String {
             let Some(cache) = world.nodes.cache(id) else {
                 return String::new();
             };
-            let keys = cache
-                .entries
-                .values()
-                .filter(|e| e.expires_ms > now)
-                .count();
+            let keys = cache.entries.values().filter(|e| held(world, e)).count();
             let markers: Vec<String> = cache.markers.iter().map(|k| k.to_string()).collect();
             if world.config.write_mode == crate::sim::config::WriteMode::Behind {
                 format!("{}, {} queued", plural(keys, "key"), cache.queue.len())

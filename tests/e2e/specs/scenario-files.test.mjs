@@ -54,7 +54,7 @@ test('a broken scenario file shows scenario-error naming the line and the field;
     const line = broken.slice(0, broken.indexOf('"db-reply"')).split('\n').length;
     const message = await sp.openBadScenarioFile({ name: 'broken.json', text: broken });
     assert.match(message, new RegExp(`line ${line}, column \\d+`), message);
-    assert.match(message, /settings\.clients\.reader\[1\]\.slow/, message);
+    assert.match(message, /settings\.clients\.reader\[0\]\.slow/, message);
     assert.match(message, /unchanged/);
     assert.deepEqual(await sp.snapshot(), shown, 'the scenario on screen is kept');
     await sp.screenshot('/tmp/e2e-scenario-error.png');

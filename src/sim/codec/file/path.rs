@@ -10,7 +10,7 @@ enum Frame {
 }
 
 /// The field path of byte `offset` of `text`, as a reader counts:
-/// `clients[2].requests[1].at_ms` (lists counted from 1). It is found by scanning the
+/// `clients[1].requests[0].at_ms` (lists counted from 0, as JSON's readers count). It is found by scanning the
 /// JSON text up to the place serde_json reports, so that the one plain serde_json
 /// build of every type's reader names fields too (a path-tracking wrapper around every
 /// reader, `serde_path_to_error`, cost about 120 kB of wasm). A key counts only once
@@ -106,7 +106,7 @@ fn path_of(stack: &[Frame]) -> String {
                 out.push_str(key);
             }
             Frame::Object(None) => {}
-            Frame::List(index) => out.push_str(&format!("[{}]", index + 1)),
+            Frame::List(index) => out.push_str(&format!("[{index}]")),
         }
     }
     out

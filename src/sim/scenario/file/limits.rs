@@ -23,7 +23,7 @@ pub const MAX_CLIENTS: usize = 8;
 fn is_duration(path: &str) -> bool {
     let last = path.rsplit('.').next().unwrap_or(path);
     let name = last.split('[').next().unwrap_or(last);
-    name.ends_with("_ms") || name.ends_with("-ms") || last == "slow[2]"
+    name.ends_with("_ms") || name.ends_with("-ms") || last == "slow[1]"
 }
 
 fn refuse(place: &Text, n: &Number, reason: String) -> CodecError {
@@ -80,7 +80,7 @@ pub(super) fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError>
             if matches!(r.op, Op::Read | Op::Insert) || keys.contains(&r.key) {
                 continue;
             }
-            let path = format!("settings.clients.{client}[{}].key", j + 1);
+            let path = format!("settings.clients.{client}[{j}].key");
             let reason = format!(
                 "a {} updates a row, and {} is not one of the rows in settings.keys ({}): an \"insert\" creates a row",
                 if r.op == Op::Write { "write" } else { "direct-write" },
@@ -102,7 +102,7 @@ pub(super) fn check(file: &ScenarioFile, place: &Text) -> Result<(), CodecError>
     }
     for (j, key) in file.settings.warm.iter().enumerate() {
         if !keys.contains(key) {
-            let path = format!("settings.warm[{}]", j + 1);
+            let path = format!("settings.warm[{j}]");
             let reason =
                 format!("{key} is warm in the cache but is not one of the rows in settings.keys");
             return Err(match numbers.iter().find(|n| n.path == path) {
@@ -129,12 +129,12 @@ mod tests {
             got,
             vec![
                 ("a.b_ms".to_string(), "5"),
-                ("a.c[1]".to_string(), "1"),
-                ("a.c[2].d".to_string(), "-2"),
-                ("slow[2]".to_string(), "10"),
+                ("a.c[0]".to_string(), "1"),
+                ("a.c[1].d".to_string(), "-2"),
+                ("slow[1]".to_string(), "10"),
             ]
         );
-        assert!(is_duration("a.b_ms") && is_duration("x.slow[2]") && !is_duration("a.c[1]"));
-        assert!(is_duration("script[1].when.next-at-least-ms") && !is_duration("seed"));
+        assert!(is_duration("a.b_ms") && is_duration("x.slow[1]") && !is_duration("a.c[0]"));
+        assert!(is_duration("script[0].when.next-at-least-ms") && !is_duration("seed"));
     }
 }
