@@ -29,6 +29,8 @@ pub struct Metrics {
     pub db_reads_peak: u64,
     /// Reads served by replicas (`db_reads` counts the primary's).
     pub replica_reads: u64,
+    /// Keys cache nodes evicted under memory pressure (`Fault::Evict`).
+    pub evictions: u64,
 }
 
 /// What the run has promised, for the invariants to check against.
@@ -202,6 +204,9 @@ pub enum Metric {
     StaleReads,
     DbReadsPeak,
     ReplicaReads,
+    /// Shown where the scenario lists it, and wherever a key was evicted
+    /// (`Metric::NAMED`, not `ALL`: the views of old links stand).
+    Evictions,
 }
 
 impl Metric {
@@ -219,6 +224,22 @@ impl Metric {
         Metric::ReplicaReads,
     ];
 
+    /// Every metric a scenario may list by name: `ALL`, then `evictions`.
+    pub const NAMED: [Metric; 12] = [
+        Metric::DbReads,
+        Metric::DbWrites,
+        Metric::WritesAcked,
+        Metric::CacheHits,
+        Metric::CacheMisses,
+        Metric::EventsPublished,
+        Metric::EventsDelivered,
+        Metric::EventsDropped,
+        Metric::StaleReads,
+        Metric::DbReadsPeak,
+        Metric::ReplicaReads,
+        Metric::Evictions,
+    ];
+
     /// The contract's name.
     pub fn name(self) -> &'static str {
         match self {
@@ -233,6 +254,7 @@ impl Metric {
             Metric::StaleReads => "stale-reads",
             Metric::DbReadsPeak => "db-reads-peak",
             Metric::ReplicaReads => "replica-reads",
+            Metric::Evictions => "evictions",
         }
     }
 
@@ -249,6 +271,7 @@ impl Metric {
             Metric::StaleReads => m.stale_reads,
             Metric::DbReadsPeak => m.db_reads_peak,
             Metric::ReplicaReads => m.replica_reads,
+            Metric::Evictions => m.evictions,
         }
     }
 }

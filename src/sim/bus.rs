@@ -87,6 +87,9 @@ pub struct Bus {
     /// `subscribers[i + 1]`'s state of each log entry, in log order (Kafka: a committed
     /// offset per group over one shared log). Empty with one subscriber.
     pub groups: Vec<Vec<GroupEntry>>,
+    /// The subscribers whose subscription broke while they ran (`Fault::Disconnect`),
+    /// until they subscribe again (or restart): their connection is down.
+    pub cut: Vec<NodeId>,
 }
 
 impl Bus {
@@ -171,6 +174,12 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
                 ctx.fact(BusFact::Dropped { ev });
             }
         }
+        Payload::Ack { .. } | Payload::Nack { .. } if b.cut_off(msg.from) => {
+            ctx.fact(BusFact::NotSubscribed {
+                payload: msg.payload,
+                consumer: msg.from,
+            });
+        }
         Payload::Ack { ev, offset } => {
             let g = b.group_of(msg.from);
             let mut was_sent = false;
@@ -198,8 +207,16 @@ fn on_msg(b: &mut Bus, ctx: &mut Ctx, msg: &Message) {
         }
         Payload::Nack { ev, offset } => nack(b, ctx, b.group_of(msg.from), ev, offset),
         Payload::Subscribe => {
+            // Its connection is up again (after a restart, the world said so already).
+            let disconnected = b.cut_off(msg.from);
+            b.cut.retain(|c| *c != msg.from);
+            for (id, st) in &mut b.subscribers {
+                if *id == msg.from {
+                    *st = NodeStatus::Up;
+                }
+            }
             if !cfg.durable {
-                ctx.fact(BusFact::Resubscribed);
+                ctx.fact(BusFact::Resubscribed { disconnected });
                 return;
             }
             let g = b.group_of(msg.from);
@@ -406,6 +423,29 @@ fn ack_timeout(b: &mut Bus, ctx: &mut Ctx, g: usize, offset: u32) {
     pump(b, ctx, g);
 }
 
+impl Bus {
+    /// Whether `consumer` is a subscriber whose connection is down: a consumer that is
+    /// up and sent this, so its subscription broke (`Fault::Disconnect`).
+    pub(crate) fn cut_off(&self, consumer: NodeId) -> bool {
+        self.cut.contains(&consumer)
+    }
+
+    /// `consumer`'s subscription breaks (`Fault::Disconnect`): its connection is down
+    /// until it subscribes again. Pub/Sub pushes it nothing; the durable log delivers it
+    /// nothing and refuses its commits.
+    pub(crate) fn disconnect(&mut self, consumer: NodeId) {
+        if !self.cut.contains(&consumer) {
+            self.cut.push(consumer);
+            self.cut.sort_unstable();
+        }
+        for (id, st) in &mut self.subscribers {
+            if *id == consumer {
+                *st = NodeStatus::Down;
+            }
+        }
+    }
+}
+
 /// The node as a state machine (`node.rs`), over its handlers above.
 impl super::node::Actor for Bus {
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
@@ -416,9 +456,13 @@ impl super::node::Actor for Bus {
         self.subscribers.iter().any(|(id, _)| *id == peer)
     }
     fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
-        // Its subscribers' connections.
+        // Its subscribers' connections. A restarted subscriber connects anew; one whose
+        // subscription broke stays unsubscribed through a pause or a crash.
+        if status == NodeStatus::Up {
+            self.cut.retain(|c| *c != peer);
+        }
         for (id, st) in &mut self.subscribers {
-            if *id == peer {
+            if *id == peer && !self.cut.contains(&peer) {
                 *st = status;
             }
         }

@@ -181,6 +181,19 @@ impl Cache {
         }
     }
 
+    /// Memory pressure: it evicts `key` to make room (Redis under `maxmemory` with an
+    /// `allkeys-*` policy, memcached's LRU), as the TTL's end would drop it: the entry
+    /// and its expiry timer go, the services tracking it are told (Redis sends an
+    /// invalidation for an evicted key too). A guard of the key (a version tombstone, a
+    /// lease) stays: it is not the cached value. What it held, if anything.
+    pub(crate) fn evict(&mut self, ctx: &mut Ctx, key: Key) -> Option<Version> {
+        let held = self.entries.remove(&key)?;
+        ctx.cancel(TimerKind::Expire { key });
+        let lat = self.settings.reply_ms;
+        self.tracking.changed(ctx, key, None, lat);
+        Some(held.version)
+    }
+
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         let lat = self.settings.reply_ms;
         let now = ctx.now_ms;

@@ -42,6 +42,12 @@ pub enum Signature {
         fault: &'static str,
         link: crate::sim::partition::Link,
     },
+    /// An eviction of a key by a cache node.
+    KeyFault {
+        fault: &'static str,
+        node: NodeId,
+        key: crate::sim::ids::Key,
+    },
     /// The event names something that is not there.
     Unknown,
 }
@@ -88,6 +94,11 @@ pub fn signature(world: &World, event: Event) -> Signature {
             Struck::Link(link) => Some(Signature::LinkFault {
                 fault: f.name(),
                 link,
+            }),
+            Struck::Key(node, key) => Some(Signature::KeyFault {
+                fault: f.name(),
+                node,
+                key,
             }),
             Struck::Message(m) => message_sig(world, m).map(|message| Signature::MessageFault {
                 fault: f.name(),

@@ -112,6 +112,11 @@ impl Consumer {
 
     /// After a restart it subscribes to the bus again.
     pub(crate) fn on_restart(&mut self, ctx: &mut Ctx) {
+        self.subscribe(ctx);
+    }
+
+    /// It asks its bus for its subscription (after a restart, or a broken one).
+    pub(crate) fn subscribe(&mut self, ctx: &mut Ctx) {
         ctx.send(
             self.settings.bus,
             None,

@@ -17,7 +17,10 @@ use super::world::{Event, TimerKind, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod pressure;
+mod subscription;
 pub use super::node::NodeStatus;
+pub use subscription::disconnected;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Fault {
@@ -39,6 +42,18 @@ pub enum Fault {
     /// between the regions. Both ends keep running; what crosses it is lost.
     PartitionLink(Link),
     HealLink(Link),
+    /// Memory pressure: the cache node evicts the key (Redis under `maxmemory`,
+    /// memcached's LRU), as it would to make room (`fault/pressure.rs`).
+    Evict {
+        cache: NodeId,
+        key: Key,
+    },
+    /// The consumer's subscription to its bus breaks (its connection closes): it keeps
+    /// running and its memory, but the bus pushes it nothing until it resubscribes
+    /// (`fault/subscription.rs`).
+    Disconnect(NodeId),
+    /// The disconnected consumer subscribes to its bus again.
+    Resubscribe(NodeId),
 }
 
 /// What a fault names (`Fault::struck`).
@@ -47,6 +62,8 @@ pub enum Struck {
     Node(NodeId),
     Message(MsgId),
     Link(Link),
+    /// A key of a cache node (an eviction).
+    Key(NodeId, Key),
 }
 
 impl Fault {
@@ -63,15 +80,28 @@ impl Fault {
             Fault::Abort(_) => "abort",
             Fault::Partition(_) | Fault::PartitionLink(_) => "partition",
             Fault::Heal(_) | Fault::HealLink(_) => "heal",
+            Fault::Evict { .. } => "evict",
+            Fault::Disconnect(_) => "disconnect",
+            Fault::Resubscribe(_) => "resubscribe",
         }
     }
 
-    /// The contract's `data-target`: a node id, or the message's id.
+    /// The contract's `data-target`: a node id, the message's id, a link, or an
+    /// evicted key (its node is `cache_node`'s `data-cache`).
     pub fn target(&self) -> String {
         match self.struck() {
             Struck::Node(n) => n.to_string(),
             Struck::Message(m) => m.to_string(),
             Struck::Link(l) => l.to_string(),
+            Struck::Key(_, k) => k.to_string(),
+        }
+    }
+
+    /// The contract's `data-cache` of an `evict`: the node that evicts the key.
+    pub fn cache_node(&self) -> Option<NodeId> {
+        match *self {
+            Fault::Evict { cache, .. } => Some(cache),
+            _ => None,
         }
     }
 
@@ -85,7 +115,10 @@ impl Fault {
             | Fault::Resume(n)
             | Fault::Abort(n)
             | Fault::Partition(n)
-            | Fault::Heal(n) => Struck::Node(n),
+            | Fault::Heal(n)
+            | Fault::Disconnect(n)
+            | Fault::Resubscribe(n) => Struck::Node(n),
+            Fault::Evict { cache, key } => Struck::Key(cache, key),
             Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m) => Struck::Message(m),
             Fault::PartitionLink(l) | Fault::HealLink(l) => Struck::Link(l),
         }
@@ -106,7 +139,10 @@ impl Fault {
             | Fault::Pause(n)
             | Fault::Resume(n)
             | Fault::Partition(n)
-            | Fault::Heal(n) => Some(*n),
+            | Fault::Heal(n)
+            | Fault::Disconnect(n)
+            | Fault::Resubscribe(n) => Some(*n),
+            Fault::Evict { cache, .. } => Some(*cache),
             // The primary that has the client's transaction open.
             Fault::Abort(client) => Some(
                 w.nodes
@@ -129,7 +165,12 @@ impl Fault {
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.name(), self.target())
+        match self {
+            // A key is cached in more than one node: the words name both, so a file's
+            // choice matches one event.
+            Fault::Evict { cache, key } => write!(f, "evict {key} from {cache}"),
+            _ => write!(f, "{} {}", self.name(), self.target()),
+        }
     }
 }
 
@@ -212,6 +253,30 @@ pub enum FaultFact {
         tombstone: Option<Version>,
         lease: Option<u64>,
         negative: bool,
+    },
+    /// Memory pressure made `node` evict `key`, which held `version`; `tombstone`,
+    /// `lease`: the guards of the key the eviction left in place (`fault/pressure.rs`).
+    Evicted {
+        node: NodeId,
+        key: Key,
+        version: Version,
+        tombstone: Option<Version>,
+        lease: Option<u64>,
+    },
+    /// `consumer`'s subscription to `bus` broke; `lost`: the messages on the broken
+    /// connection (deliveries, acks) that are lost with it, `deliveries` of them events.
+    Disconnected {
+        consumer: NodeId,
+        bus: NodeId,
+        durable: bool,
+        lost: u32,
+        deliveries: u32,
+    },
+    /// `consumer` asks `bus` for its subscription again.
+    Resubscribing {
+        consumer: NodeId,
+        bus: NodeId,
+        durable: bool,
     },
 }
 
@@ -310,9 +375,13 @@ impl World {
                 }
             }
         }
-        // The links a learner can cut or heal come last, for the same reason: they came
-        // after the run codes of session 5.
-        super::partition::offered_into(self, push);
+        // The links a learner can cut or heal come after them, for the same reason:
+        // they came after the run codes of session 5.
+        super::partition::offered_into(self, &mut push);
+        // Evictions, then disconnects and resubscribes, last of all: they came after
+        // the run codes of session 14, which number every other fault the same.
+        pressure::offered_into(self, &mut push);
+        subscription::offered_into(self, &mut push);
     }
 }
 
@@ -335,6 +404,9 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
             }
             FaultFact::Healed { node }
         }
+        Fault::Evict { cache, key } => return pressure::evict(w, cache, key),
+        Fault::Disconnect(consumer) => subscription::disconnect(w, consumer),
+        Fault::Resubscribe(consumer) => subscription::resubscribe(w, consumer),
         Fault::Abort(client) => match abort_in(w, client) {
             Some((db_id, t)) => {
                 // Its row lock is free: an UPDATE waiting for it runs now.

@@ -152,10 +152,13 @@ pub struct QueueItemView {
 /// A fault the learner can inject now.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultView {
-    /// `crash`, `restart`, `drop`, `delay`, `duplicate`, `pause` or `resume`.
+    /// `crash`, `restart`, `drop`, `delay`, `duplicate`, `pause`, `resume`,
+    /// `partition`, `heal`, `abort`, `evict`, `disconnect` or `resubscribe`.
     pub fault: &'static str,
-    /// A node id or a message id.
+    /// A node id, a message id, a link, or an evicted key.
     pub target: String,
+    /// For an `evict`, the cache node that evicts the key (`data-cache`).
+    pub cache: Option<crate::sim::ids::NodeId>,
     /// The event to fire for it.
     pub event: Event,
 }

@@ -80,10 +80,11 @@ pub fn faults(v: &View, next: Option<crate::sim::Event>) -> String {
             .attr("data-event", &f.event.to_string())
             .attr("data-fault", f.fault)
             .attr("data-target", &f.target)
+            .attr_if("data-cache", f.cache.map(|c| c.to_string()).as_deref())
             .attr_if("data-scripted", scripted.then_some("true"))
             .attr("class", if scripted { "fault scripted" } else { "fault" })
             .body()
-            .text(&format!("{} {}", f.fault, f.target));
+            .text(&f.event.to_string());
         if scripted {
             m.leaf("span", "tag", " next by script");
         }

@@ -74,6 +74,11 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 }
                 _ => {}
             },
+            Fact::Fault(FaultFact::Evicted { .. }) => w.metrics.evictions += 1,
+            // The deliveries lost with a broken subscription.
+            Fact::Fault(FaultFact::Disconnected { deliveries, .. }) => {
+                w.metrics.events_dropped += u64::from(deliveries);
+            }
             Fact::Fault(FaultFact::Crashed { node, .. }) => {
                 *w.books.crashes.or_insert(node, 0) += 1;
             }

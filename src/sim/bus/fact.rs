@@ -57,8 +57,16 @@ pub enum BusFact {
         waiting: usize,
         consumer: NodeId,
     },
-    /// At-most-once: the consumer subscribed again, to new messages only.
-    Resubscribed,
+    /// At-most-once: the consumer subscribed again, to new messages only;
+    /// `disconnected`: it was up all along, its subscription had broken (a `disconnect`).
+    Resubscribed { disconnected: bool },
+    /// Durable: an ack or nack from `consumer`, whose subscription broke (a
+    /// `disconnect`): its session is over, so its commit is refused (Kafka's
+    /// `CommitFailedException` after the group rebalanced).
+    NotSubscribed {
+        payload: super::super::msg::Payload,
+        consumer: NodeId,
+    },
     /// Durable: `consumer` reconnected; its group resumes at `offset`, `behind`
     /// events to catch up on.
     Resumed {

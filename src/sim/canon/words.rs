@@ -118,7 +118,14 @@ pub(crate) fn node_word(node: &Node) -> u64 {
             (&db.log, &db.streams, &db.lock_waits, &db.rolled_back),
         )
             .hash(&mut h),
-        Node::Bus(bus) => (bus.durable, &bus.log, &bus.dlq, &bus.groups).hash(&mut h),
+        Node::Bus(bus) => {
+            (bus.durable, &bus.log, &bus.dlq, &bus.groups).hash(&mut h);
+            // Its broken subscriptions: nothing while none, so the fingerprints of
+            // worlds without a disconnect stand.
+            if !bus.cut.is_empty() {
+                bus.cut.hash(&mut h);
+            }
+        }
         // Whether a cycle is under way (bit 0) and whether a commit notified it
         // meanwhile (bit 1).
         Node::Relay(r) => h.word(u64::from(r.working) | u64::from(r.notified) << 1),

@@ -330,11 +330,20 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 ),
             )
         }
-        BusFact::Resubscribed => said(
+        BusFact::Resubscribed { disconnected } => said(
             "subscribed",
             format!(
                 "{cap_consumer} subscribes again. Pub/Sub keeps no history: whatever was published while it was \
-                 down is lost, and it will only see new messages."
+                 {} is lost, and it will only see new messages.",
+                if disconnected { "disconnected" } else { "down" }
+            ),
+        ),
+        BusFact::NotSubscribed { payload, consumer } => said(
+            "commit refused",
+            format!(
+                "{cap_bus} refuses {payload} from {consumer}: its subscription broke, so its session is over and \
+                 its commit does not count (Kafka's CommitFailedException). When it subscribes again it resumes \
+                 from its committed offset, and gets the event again: at-least-once."
             ),
         ),
         BusFact::Resumed {

@@ -141,6 +141,9 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
                  message that was not lost."
             ),
         ),
+        f @ (FaultFact::Evicted { .. } | FaultFact::Disconnected { .. } | FaultFact::Resubscribing { .. }) => {
+            super::pressure::say(w, f)
+        }
         // Said with the crash it follows (`lost`).
         FaultFact::Wiped { .. } => Said::silent(),
         FaultFact::Missed { fault } => said(

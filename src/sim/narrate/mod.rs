@@ -16,6 +16,7 @@ mod invalidator;
 mod names;
 mod near;
 mod negative;
+mod pressure;
 mod region;
 mod replica;
 mod service;

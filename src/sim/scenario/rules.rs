@@ -301,7 +301,7 @@ pub fn invariant(name: &str) -> Option<Invariant> {
 }
 
 pub fn metric(name: &str) -> Option<Metric> {
-    Metric::ALL.into_iter().find(|m| m.name() == name)
+    Metric::NAMED.into_iter().find(|m| m.name() == name)
 }
 
 /// `user:N` as a key.

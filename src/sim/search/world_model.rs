@@ -255,14 +255,15 @@ impl Model for WorldModel {
             .any(|(_, s)| *s == NodeStatus::Paused);
         let end = out.is_empty() && !paused;
         // With every budget spent only a restart or a resume could be placed, and
-        // with every node up there is none: skip listing (and pricing) every fault.
+        // with every node up there is none (nor a resubscribe with no subscription
+        // broken): skip listing (and pricing) every fault.
         let spent = state.extra_used >= self.budget.extra
             && self
                 .story
                 .iter()
                 .zip(state.story_used.iter())
                 .all(|((_, allowed), used)| used >= allowed);
-        if spent && state.world.status.is_empty() {
+        if spent && state.world.status.is_empty() && !state.world.any_unsubscribed() {
             return end;
         }
         // With the extra budget spent, a fault on a message is charged only to a story

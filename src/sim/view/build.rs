@@ -87,9 +87,14 @@ impl View {
                 }
             })
             .collect();
+        // `evictions` where the scenario lists it, and once a key was evicted.
+        let evicted = (world.metrics.evictions > 0
+            && !scenario.metrics.contains(&Metric::Evictions))
+        .then_some(&Metric::Evictions);
         let metrics = scenario
             .metrics
             .iter()
+            .chain(evicted)
             .map(|m: &Metric| MetricView {
                 name: m.name(),
                 value: m.value(&world.metrics),
@@ -127,6 +132,7 @@ impl View {
                     e.fault().map(|f| FaultView {
                         fault: f.name(),
                         target: f.target(),
+                        cache: f.cache_node(),
                         event: e,
                     })
                 })

@@ -38,6 +38,7 @@ pub(super) enum Shape {
     Node(Kind, NodeId),
     Message(Kind, NodeId, NodeId, &'static str),
     Link(Kind, crate::sim::partition::Link),
+    Key(Kind, NodeId, crate::sim::ids::Key),
 }
 
 /// A fault's kind, as `Fault::name` names it, as a number: shapes are compared for
@@ -57,6 +58,9 @@ fn kind(fault: Fault) -> Kind {
         Fault::Abort(_) => 7,
         Fault::Partition(_) | Fault::PartitionLink(_) => 8,
         Fault::Heal(_) | Fault::HealLink(_) => 9,
+        Fault::Evict { .. } => 10,
+        Fault::Disconnect(_) => 11,
+        Fault::Resubscribe(_) => 12,
     })
 }
 
@@ -65,6 +69,7 @@ pub(super) fn shape(world: &World, fault: Fault) -> Option<Shape> {
     match fault.struck() {
         Struck::Node(n) => Some(Shape::Node(k, n)),
         Struck::Link(l) => Some(Shape::Link(k, l)),
+        Struck::Key(n, key) => Some(Shape::Key(k, n, key)),
         Struck::Message(id) => {
             let m = world.net.iter().find(|m| m.id == id)?;
             Some(Shape::Message(k, m.from, m.to, m.payload.kind()))
@@ -75,14 +80,19 @@ pub(super) fn shape(world: &World, fault: Fault) -> Option<Shape> {
 fn is_recovery(fault: Fault) -> bool {
     matches!(
         fault,
-        Fault::Restart(_) | Fault::Resume(_) | Fault::Heal(_) | Fault::HealLink(_)
+        Fault::Restart(_)
+            | Fault::Resume(_)
+            | Fault::Heal(_)
+            | Fault::HealLink(_)
+            | Fault::Resubscribe(_)
     )
 }
 
 /// Whether something in the model would undo the fault that `fault` recovers from, if
 /// the search did not: a crashed node's supervisor restarts it by its own timer
 /// (`TimerKind::Restart`, `restart_after_ms` after the crash). Nothing in the model
-/// resumes a paused node or heals a partition, so those are never undone otherwise.
+/// resumes a paused node, heals a partition or resubscribes a consumer that is up, so
+/// those are never undone otherwise.
 fn undone_otherwise(world: &World, fault: Fault) -> bool {
     match fault {
         Fault::Restart(node) => world

@@ -1,0 +1,102 @@
+//! The sentences of `evict` and of `disconnect` and `resubscribe` (`fault/pressure.rs`,
+//! `fault/subscription.rs`): what the real systems do, read from the fact and the state
+//! after.
+use super::super::describe::count;
+use super::super::fault::FaultFact;
+use super::super::ids::Version;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+
+pub(super) fn say(w: &World, fact: FaultFact) -> Said {
+    match fact {
+        FaultFact::Evicted {
+            node,
+            key,
+            version,
+            tombstone,
+            lease,
+        } => {
+            let what = if version == Version(0) {
+                format!("its cached \"not found\" of {key}")
+            } else {
+                format!("{key} = {version}")
+            };
+            let queued = w
+                .nodes
+                .cache(node)
+                .and_then(|c| c.queued(key))
+                .map_or(String::new(), |v| {
+                    format!(" Its write of {v} is still in the write-behind queue, on its way to the database.")
+                });
+            let guard = match (tombstone, lease) {
+                (Some(t), _) => format!(
+                    " Its tombstone for {key} (at {t}) is not the value and stays: a set older than {t} is \
+                     still refused."
+                ),
+                (None, Some(t)) => format!(" The lease #{t} on {key} is not the value and stays."),
+                (None, None) => String::new(),
+            };
+            said(
+                format!("evicted {key}"),
+                format!(
+                    "Memory pressure: {node} is at its memory limit and evicts {what} to make room, as Redis does \
+                     under maxmemory with an allkeys-lru policy, or memcached's LRU when its slab is full. The next \
+                     read of {key} from {node} misses and goes to the database.{guard}{queued}"
+                ),
+            )
+        }
+        FaultFact::Disconnected {
+            consumer,
+            bus,
+            durable,
+            lost,
+            ..
+        } => {
+            let lost = if lost == 0 {
+                String::new()
+            } else {
+                format!(
+                    " {} on that connection {} lost with it.",
+                    count(u64::from(lost), "message", "messages"),
+                    if lost == 1 { "is" } else { "are" }
+                )
+            };
+            let then = if durable {
+                format!(
+                    "Kafka keeps the log: {bus} delivers {consumer} nothing and refuses its commits until it \
+                     subscribes again, then it resumes from its group's committed offset: it misses nothing, and \
+                     an event it handled without a commit comes again."
+                )
+            } else {
+                format!(
+                    "Redis Pub/Sub keeps no history: whatever {bus} publishes until {consumer} subscribes again is \
+                     not pushed to it, and is lost for it for good."
+                )
+            };
+            said(
+                "disconnected",
+                format!(
+                    "{consumer}'s subscription to {bus} breaks (a network blip closes its connection, or the \
+                     broker drops it): {consumer} keeps running and keeps its memory, but it is no longer \
+                     subscribed.{lost} {then}"
+                ),
+            )
+        }
+        FaultFact::Resubscribing {
+            consumer,
+            bus,
+            durable,
+        } => said(
+            "resubscribe",
+            format!(
+                "{consumer} subscribes to {bus} again{}; {bus} takes it back when the request arrives.",
+                if durable {
+                    ", rejoining its consumer group"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        _ => Said::silent(),
+    }
+}
