@@ -1,0 +1,203 @@
+//! The faults of memory pressure and subscriptions (`fault/pressure.rs`,
+//! `fault/subscription.rs`): `evict` drops one cached key as Redis under `maxmemory`
+//! does, counted by `evictions`; `disconnect` breaks a consumer's subscription to the
+//! bus until `resubscribe` (Redis Pub/Sub: what is published meanwhile is lost for it;
+//! Kafka: it resumes from its committed offset). Their buttons, words and run codes.
+use cachescope::sim::books::Metric;
+use cachescope::sim::codec;
+use cachescope::sim::view::View;
+use cachescope::sim::world::Event;
+use cachescope::sim::{scenarios, Fault, Fixes, Invariant, NodeId, Run};
+
+fn run(id: &str, fixes: &[&str]) -> Run {
+    let s = scenarios::find(id).unwrap();
+    Run::with_default_seed(s, Fixes::parse(s, fixes.iter().copied()).unwrap())
+}
+
+const CONSUMER: NodeId = NodeId::CONSUMER;
+
+/// Steps forward until `pred` holds of the world; false if the run ended first.
+fn until(r: &mut Run, pred: impl Fn(&Run) -> bool) -> bool {
+    while !pred(r) {
+        if !r.forward() {
+            return false;
+        }
+    }
+    true
+}
+
+fn evicts(r: &Run) -> Vec<Fault> {
+    r.world()
+        .faults()
+        .into_iter()
+        .filter_map(|e| e.fault())
+        .filter(|f| matches!(f, Fault::Evict { .. }))
+        .collect()
+}
+
+#[test]
+fn an_eviction_drops_the_key_counts_it_and_says_so() {
+    let mut r = run("cache-aside-read", &[]);
+    assert!(
+        until(&mut r, |r| !evicts(r).is_empty()),
+        "a key gets cached"
+    );
+    let key = r
+        .world()
+        .cache()
+        .entries
+        .iter()
+        .next()
+        .map(|(k, _)| *k)
+        .unwrap();
+    let fault = Fault::Evict {
+        cache: NodeId::CACHE,
+        key,
+    };
+    assert_eq!(evicts(&r), vec![fault]);
+    assert_eq!((fault.name(), fault.target()), ("evict", key.to_string()));
+    assert_eq!(fault.cache_node(), Some(NodeId::CACHE));
+    assert_eq!(fault.to_string(), format!("evict {key} from cache"));
+    let held = r.world().cache().entries.get(&key).unwrap().version;
+    let rec = r.fire(Event::Fault(fault)).unwrap().clone();
+    assert!(r.world().cache().entries.get(&key).is_none());
+    assert_eq!(r.world().metrics.evictions, 1);
+    assert_eq!(rec.outcome, format!("evicted {key}"));
+    assert!(
+        rec.narration
+            .contains(&format!("evicts {key} = {held} to make room"))
+            && rec.narration.contains("Redis")
+            && rec.narration.contains("maxmemory"),
+        "{}",
+        rec.narration
+    );
+    // The metric shows once a key was evicted, though the scenario does not list it.
+    let v = View::of(r.world(), r.scenario);
+    let m = v
+        .metrics
+        .iter()
+        .find(|m| m.name == "evictions")
+        .expect("shown");
+    assert_eq!(m.value, 1);
+    assert!(!r.scenario.metrics.contains(&Metric::Evictions));
+    assert_eq!(
+        cachescope::sim::scenario::rules::metric("evictions"),
+        Some(Metric::Evictions)
+    );
+    // A read of the key now misses and loads it again: the run still ends well.
+    r.run_to_end();
+    assert!(Invariant::CacheMatchesDb.check(r.world()).is_ok());
+}
+
+#[test]
+fn the_eviction_button_carries_the_key_and_the_cache() {
+    let mut r = run("cache-aside-read", &[]);
+    assert!(until(&mut r, |r| !evicts(r).is_empty()));
+    let html = cachescope::ui::lists::faults(&View::of(r.world(), r.scenario), None);
+    let key = r
+        .world()
+        .cache()
+        .entries
+        .iter()
+        .next()
+        .map(|(k, _)| *k)
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "data-fault=\"evict\" data-target=\"{key}\" data-cache=\"cache\""
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(">evict {key} from cache<")),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_eviction_travels_in_the_run_code_and_the_file() {
+    let mut r = run("cache-aside-read", &[]);
+    assert!(until(&mut r, |r| !evicts(r).is_empty()));
+    let fault = evicts(&r)[0];
+    r.fire(Event::Fault(fault)).unwrap();
+    r.run_to_end();
+    let choices = r.choices();
+    let code = codec::encode_run(&r);
+    assert_eq!(codec::decode(&r, &code).unwrap(), choices);
+    let spec = codec::RunSpec::of(&r);
+    let json = codec::to_json(&spec);
+    assert!(json.contains(&format!("\"{fault}\"")), "{json}");
+    let again = codec::from_json(&json).unwrap().to_run().unwrap();
+    assert_eq!(again.trace(), r.trace());
+}
+
+fn disconnect_offered(r: &Run) -> bool {
+    r.world()
+        .faults()
+        .contains(&Event::Fault(Fault::Disconnect(CONSUMER)))
+}
+
+#[test]
+fn a_pub_sub_subscriber_that_disconnects_misses_what_is_published_meanwhile() {
+    let mut r = run("event-invalidation", &[]);
+    assert!(disconnect_offered(&r));
+    let rec = r
+        .fire(Event::Fault(Fault::Disconnect(CONSUMER)))
+        .unwrap()
+        .clone();
+    assert_eq!(rec.outcome, "disconnected");
+    assert!(
+        rec.narration.contains("Redis Pub/Sub keeps no history"),
+        "{}",
+        rec.narration
+    );
+    assert!(cachescope::sim::fault::disconnected(r.world(), CONSUMER));
+    assert!(!disconnect_offered(&r));
+    r.run_to_end();
+    // The write's event was pushed to nobody: the cache keeps the old value.
+    assert!(Invariant::CacheMatchesDb.check(r.world()).is_err());
+    assert!(r.trace().contains("=> dropped e"), "{}", r.trace());
+    // The learner resubscribes: new messages only.
+    let faults = r.world().faults();
+    assert!(faults.contains(&Event::Fault(Fault::Resubscribe(CONSUMER))));
+    r.fire(Event::Fault(Fault::Resubscribe(CONSUMER))).unwrap();
+    assert!(!cachescope::sim::fault::disconnected(r.world(), CONSUMER));
+    assert!(r.forward(), "the subscribe arrives");
+    let last = r.records().last().unwrap();
+    assert!(
+        last.narration.contains("while it was disconnected is lost"),
+        "{}",
+        last.narration
+    );
+    assert!(disconnect_offered(&r));
+    r.run_to_end();
+    assert!(
+        Invariant::CacheMatchesDb.check(r.world()).is_err(),
+        "nothing to catch up on"
+    );
+}
+
+#[test]
+fn a_kafka_consumer_that_disconnects_resumes_from_its_committed_offset() {
+    let mut r = run("event-loss", &["durable-bus"]);
+    r.fire(Event::Fault(Fault::Disconnect(CONSUMER))).unwrap();
+    let rec = r.records().last().unwrap();
+    assert!(
+        rec.narration.contains("Kafka keeps the log"),
+        "{}",
+        rec.narration
+    );
+    r.run_to_end();
+    // Nothing was delivered while it was disconnected; the event waits in the log.
+    assert!(Invariant::CacheMatchesDb.check(r.world()).is_err());
+    assert!(!r.world().bus().log.is_empty());
+    r.fire(Event::Fault(Fault::Resubscribe(CONSUMER))).unwrap();
+    r.run_to_end();
+    assert!(r.trace().contains("resume"), "{}", r.trace());
+    assert!(
+        Invariant::CacheMatchesDb.check(r.world()).is_ok(),
+        "{}",
+        r.trace()
+    );
+    assert!(Invariant::NoLostEvent.check(r.world()).is_ok());
+}
