@@ -201,3 +201,63 @@ fn a_kafka_consumer_that_disconnects_resumes_from_its_committed_offset() {
     );
     assert!(Invariant::NoLostEvent.check(r.world()).is_ok());
 }
+
+/// A scenario file's script can say when a consumer disconnects and resubscribes, and
+/// when a cache evicts a key.
+#[test]
+fn a_script_disconnects_resubscribes_and_evicts() {
+    use cachescope::sim::scenario::file;
+    let text = include_str!("../src/sim/scenarios/event-invalidation.json");
+    let script = r#""script": [
+    { "when": [{ "in-flight": { "kind": "publish", "to": "bus" } }],
+      "then": { "disconnect": "consumer" } },
+    { "when": [{ "stale": "user:1" }],
+      "then": { "resubscribe": "consumer" } }
+  ],
+  "flow":"#;
+    let text = text.replacen("\"flow\":", script, 1);
+    let opened = file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_scenario();
+    let written = file::to_json(opened);
+    assert!(
+        written.contains("\"disconnect\": \"consumer\""),
+        "{written}"
+    );
+    let mut r = Run::new(opened, Fixes::none(), opened.seed);
+    r.run_to_end();
+    let trace = r.trace();
+    assert!(
+        trace.contains("disconnect consumer => disconnected"),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("resubscribe consumer => resubscribe"),
+        "{trace}"
+    );
+    assert!(trace.contains("=> dropped e"), "{trace}");
+    assert!(Invariant::CacheMatchesDb.check(r.world()).is_err());
+
+    let evict = r#""script": [
+    { "when": [{ "in-flight": { "kind": "publish", "to": "bus" } }],
+      "then": { "evict": { "cache": "cache", "key": "user:1" } } }
+  ],
+  "flow":"#;
+    let text = include_str!("../src/sim/scenarios/event-invalidation.json").replacen(
+        "\"flow\":",
+        evict,
+        1,
+    );
+    let opened = file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_scenario();
+    let mut r = Run::new(opened, Fixes::none(), opened.seed);
+    r.run_to_end();
+    assert!(
+        r.trace()
+            .contains("evict user:1 from cache => evicted user:1"),
+        "{}",
+        r.trace()
+    );
+    assert_eq!(r.world().metrics.evictions, 1);
+}

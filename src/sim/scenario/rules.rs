@@ -204,6 +204,16 @@ pub enum Then {
     Drop,
     Delay,
     Duplicate,
+    /// Memory pressure: this cache node evicts this key (`{"evict": {"cache": "cache",
+    /// "key": "user:1"}}`).
+    Evict {
+        cache: NodeName,
+        key: KeyName,
+    },
+    /// This consumer's subscription to its bus breaks.
+    Disconnect(NodeName),
+    /// This consumer subscribes to its bus again.
+    Resubscribe(NodeName),
 }
 
 /// One rule of a script: when every condition holds, inject the fault (if it is
@@ -444,6 +454,12 @@ impl Rule {
             Then::Drop => Fault::Drop(message()?),
             Then::Delay => Fault::Delay(message()?),
             Then::Duplicate => Fault::Duplicate(message()?),
+            Then::Evict { cache, key } => Fault::Evict {
+                cache: cache.0,
+                key: key.0,
+            },
+            Then::Disconnect(n) => Fault::Disconnect(n.0),
+            Then::Resubscribe(n) => Fault::Resubscribe(n.0),
         };
         Some(Event::Fault(fault))
     }

@@ -55,7 +55,7 @@ name_type!(
     MetricName(Metric),
     |m| m.name().to_string(),
     metric,
-    "a metric (db-reads, db-writes, writes-acked, cache-hits, cache-misses, events-published, events-delivered, events-dropped, stale-reads, db-reads-peak)"
+    "a metric (db-reads, db-writes, writes-acked, cache-hits, cache-misses, events-published, events-delivered, events-dropped, stale-reads, db-reads-peak, replica-reads, evictions)"
 );
 name_type!(
     /// An invariant by the contract's name.
