@@ -153,6 +153,11 @@ fn a_pub_sub_subscriber_that_disconnects_misses_what_is_published_meanwhile() {
     );
     assert!(cachescope::sim::fault::disconnected(r.world(), CONSUMER));
     assert!(!disconnect_offered(&r));
+    let v = View::of(r.world(), r.scenario);
+    assert!(v.consumer.as_ref().is_some_and(|c| c.unsubscribed));
+    use cachescope::ui::figure::{self, Marks};
+    let svg = figure::svg(&v, &Marks::none(cachescope::ui::layout::Layout::Wide));
+    assert!(svg.contains("not subscribed"), "the diagram draws it");
     r.run_to_end();
     // The write's event was pushed to nobody: the cache keeps the old value.
     assert!(Invariant::CacheMatchesDb.check(r.world()).is_err());
@@ -162,7 +167,14 @@ fn a_pub_sub_subscriber_that_disconnects_misses_what_is_published_meanwhile() {
     assert!(faults.contains(&Event::Fault(Fault::Resubscribe(CONSUMER))));
     r.fire(Event::Fault(Fault::Resubscribe(CONSUMER))).unwrap();
     assert!(!cachescope::sim::fault::disconnected(r.world(), CONSUMER));
+    let v = View::of(r.world(), r.scenario);
+    assert!(
+        v.consumer.as_ref().is_some_and(|c| c.unsubscribed),
+        "until it arrives"
+    );
     assert!(r.forward(), "the subscribe arrives");
+    let v = View::of(r.world(), r.scenario);
+    assert!(v.consumer.as_ref().is_some_and(|c| !c.unsubscribed));
     let last = r.records().last().unwrap();
     assert!(
         last.narration.contains("while it was disconnected is lost"),

@@ -173,6 +173,9 @@ pub struct ConsumerView {
     pub processed: Vec<String>,
     /// Version-aware consumer: the newest version applied per key, "user:1=v3".
     pub applied: Vec<String>,
+    /// Its subscription to its bus is broken (a `disconnect`), until it subscribes
+    /// again: it runs, but the bus sends it nothing.
+    pub unsubscribed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

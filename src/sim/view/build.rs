@@ -148,7 +148,14 @@ impl View {
                 .config
                 .bus
                 .map(|b| crate::sim::narrate::behaves_like(&b)),
-            consumer: world.config.bus.map(|_| consumer(world.consumer())),
+            consumer: world.config.bus.map(|_| {
+                let c = world.consumer();
+                let cut = world
+                    .nodes
+                    .bus(c.settings.bus)
+                    .is_some_and(|b| b.cut_off(NodeId::CONSUMER));
+                consumer(c, cut)
+            }),
             more: super::more::more(world),
             requests: requests(world),
         }

@@ -44,7 +44,13 @@ pub(super) fn more(world: &World) -> Vec<MoreView> {
                 m.groups = groups(b);
                 m.dlq = dlq(b);
             }
-            Node::Consumer(c) => m.consumer = Some(consumer(c)),
+            Node::Consumer(c) => {
+                let cut = world
+                    .nodes
+                    .bus(c.settings.bus)
+                    .is_some_and(|b| b.cut_off(id));
+                m.consumer = Some(consumer(c, cut));
+            }
             // A replica's rows, as the first replica's (`View::replica`).
             Node::Replica(r) => m.db = super::build::replica_rows(r),
             // A flusher's queue is the one of the cache node it drains.

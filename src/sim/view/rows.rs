@@ -58,8 +58,10 @@ pub(super) fn queue(cache: &Cache) -> Vec<QueueItemView> {
 }
 
 /// A consumer's memory.
-pub(super) fn consumer(c: &Consumer) -> ConsumerView {
+/// `unsubscribed`: its subscription to its bus is broken (`Fault::Disconnect`).
+pub(super) fn consumer(c: &Consumer, unsubscribed: bool) -> ConsumerView {
     ConsumerView {
+        unsubscribed,
         inbox: c.inbox.iter().map(|(ev, _)| ev.id.to_string()).collect(),
         handling: c.busy.map(|(ev, _, _)| ev.id.to_string()),
         // Only the memory the consumer really keeps: an idempotent consumer its

@@ -162,6 +162,12 @@ fn bus_lines(
 /// A consumer's memory: its inbox, what it applied, the ids it remembers.
 fn consumer_lines(out: &mut Vec<Line>, c: Option<&ConsumerView>) {
     let Some(c) = c else { return };
+    if c.unsubscribed {
+        out.push(Line {
+            text: "not subscribed".to_string(),
+            class: "stale",
+        });
+    }
     if !c.inbox.is_empty() {
         out.push(Line::plain(format!("inbox {}", c.inbox.join(" "))));
     }
