@@ -5,6 +5,7 @@
 //!     cargo run --profile search --example fault_kinds [max_states] [id[+fix] …]
 //!
 //! It reports; it does not judge. CPU seconds from `/proc/self/stat` (Linux).
+use cachescope::sim::sandbox::{Pattern, SandboxSpec};
 use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 
@@ -64,17 +65,27 @@ fn main() {
         .to_vec();
     }
     for case in cases {
-        let mut parts = case.split('+');
-        let id = parts.next().unwrap_or_default();
-        let Some(s) = scenarios::find(id) else {
-            eprintln!("no scenario {id}");
-            continue;
+        let run = if let Some(keys) = case.strip_prefix("sandbox-cache-aside-keys") {
+            // The sandbox's cache-aside pattern, one reader, one writer, N keys: the
+            // states evictions add where more than one key is cached.
+            let spec = SandboxSpec {
+                keys: keys.parse().unwrap_or(2),
+                ..SandboxSpec::new(Pattern::CacheAside)
+            };
+            Run::new_sandbox(spec, Fixes::none(), 1)
+        } else {
+            let mut parts = case.split('+');
+            let id = parts.next().unwrap_or_default();
+            let Some(s) = scenarios::find(id) else {
+                eprintln!("no scenario {id}");
+                continue;
+            };
+            let Ok(fixes) = Fixes::parse(s, parts) else {
+                eprintln!("bad fixes in {case}");
+                continue;
+            };
+            Run::with_default_seed(s, fixes)
         };
-        let Ok(fixes) = Fixes::parse(s, parts) else {
-            eprintln!("bad fixes in {case}");
-            continue;
-        };
-        let run = Run::with_default_seed(s, fixes);
         for (label, kinds) in [("before", OLD), ("no evict", NO_EVICT), ("after", &[][..])] {
             let budget = FaultBudget { extra: 1, kinds };
             let model = WorldModel::new(&run, budget).with_time_shift();
