@@ -1,0 +1,57 @@
+//! The faults of session 14 in the page's search (time shift, subsumption, one extra
+//! fault): `disconnect` (with its free `resubscribe`) and `evict` add states where a
+//! consumer runs and where an eviction is not the same world as a crash and restart of
+//! the cache; the verdicts stand. Counts pinned (examples/fault_kinds.rs prints them for
+//! other scenarios; docs/dev-notes/faults-evict-disconnect.md has the table).
+//! Release only (the test-search tier): 43 s in a debug build.
+#![cfg(not(debug_assertions))]
+use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
+use cachescope::sim::{scenarios, Fixes, Run};
+
+const OLD: &[&str] = &[
+    "crash",
+    "restart",
+    "pause",
+    "resume",
+    "drop",
+    "delay",
+    "duplicate",
+    "abort",
+    "partition",
+    "heal",
+];
+const NO_EVICT: &[&str] = &[
+    "crash",
+    "restart",
+    "pause",
+    "resume",
+    "drop",
+    "delay",
+    "duplicate",
+    "abort",
+    "partition",
+    "heal",
+    "disconnect",
+];
+
+#[test]
+fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {
+    let s = scenarios::find("poison-event").unwrap();
+    let run = Run::with_default_seed(s, Fixes::none());
+    let mut seen = Vec::new();
+    for kinds in [OLD, NO_EVICT, &[][..]] {
+        let model = WorldModel::new(&run, FaultBudget { extra: 1, kinds }).with_time_shift();
+        let r = Search::new(model, Bounds::default())
+            .with_subsumption()
+            .run();
+        assert!(r.complete);
+        let verdicts: Vec<(&str, usize)> = r
+            .violations
+            .iter()
+            .map(|v| (v.name, v.path.len()))
+            .collect();
+        assert_eq!(verdicts, [("cache-matches-db", 19), ("no-lost-event", 5)]);
+        seen.push((r.states, r.ends));
+    }
+    assert_eq!(seen, [(464_016, 5_464), (468_351, 5_965), (471_707, 6_015)]);
+}
