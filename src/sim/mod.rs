@@ -3,7 +3,7 @@
 //! (`bus`: at-most-once Pub/Sub or a durable log with offsets, retries and a
 //! dead-letter queue), an invalidation consumer (`consumer`), the outbox relay
 //! (`relay`), and the write-behind flusher (`behind`). The read path's stampede guards
-//! are in `load`; faults (crash, restart, pause, drop, delay, duplicate) in `fault`.
+//! are in `load`; faults (crash, restart, pause, drop, delay, duplicate, evict, disconnect…) in `fault`.
 //!
 //! Architecture Invariant: nothing here knows of the browser, its APIs or the UI
 //! framework (ARCHITECTURE.md lists the crates; tests/architecture.rs checks it).

@@ -1,8 +1,8 @@
 //! The simulation as a `Model`: a run's start world, every enabled event, and faults
 //! placed anywhere within a budget.
 //!
-//! Faults: up to `FaultBudget::extra` crashes, pauses, drops, delays or duplicates,
-//! anywhere. The faults the scenario's own story uses (the crash in
+//! Faults: up to `FaultBudget::extra` crashes, pauses, drops, delays, duplicates,
+//! aborts, partitions, evictions or disconnects, anywhere. The faults the scenario's own story uses (the crash in
 //! `dual-write-crash`, the lost ack in `event-duplicate-reorder`) are allowed anywhere
 //! as often as the story uses them, and are not counted toward `extra`.
 //!
