@@ -273,3 +273,28 @@ fn a_script_disconnects_resubscribes_and_evicts() {
     );
     assert_eq!(r.world().metrics.evictions, 1);
 }
+
+/// A near cache (an instance's bounded in-process map) and the CDN edge evict too.
+#[test]
+fn a_near_cache_and_the_cdn_edge_evict_too() {
+    for (id, kind, words) in [
+        ("near-cache-stale", "service", "Caffeine"),
+        ("cdn-purge-race", "cdn", "goes to the origin"),
+    ] {
+        let mut r = run(id, &[]);
+        let pick = |r: &Run| {
+            evicts(r).into_iter().find(|f| {
+                f.cache_node()
+                    .is_some_and(|n| n.to_string().starts_with(kind))
+            })
+        };
+        assert!(until(&mut r, |r| pick(r).is_some()), "{id}: a copy is kept");
+        let fault = pick(&r).unwrap();
+        let rec = r.fire(Event::Fault(fault)).unwrap().clone();
+        assert!(rec.narration.contains(words), "{id}: {}", rec.narration);
+        assert_eq!(r.world().metrics.evictions, 1);
+        assert!(!evicts(&r).contains(&fault), "{id}: the copy is gone");
+        let html = cachescope::ui::lists::faults(&View::of(r.world(), r.scenario), None);
+        assert!(!html.contains(&format!("data-event=\"{fault}\"")), "{html}");
+    }
+}

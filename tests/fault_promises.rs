@@ -174,15 +174,37 @@ fn check(before: &World, fault: Fault) {
         Fault::Resume(node) => assert!(w.is_up(node)),
         // Memory pressure: that key's entry goes, and nothing else the cache keeps.
         Fault::Evict { cache, key } => {
-            let (a, b) = (
-                before.nodes.cache(cache).unwrap(),
-                w.nodes.cache(cache).unwrap(),
-            );
-            assert!(a.entries.get(&key).is_some() && b.entries.get(&key).is_none());
-            let mut kept = a.entries.clone();
-            kept.remove(&key);
-            assert_eq!(b.entries, kept, "{}", ctx());
-            assert_eq!((&b.tombstones, &b.leases), (&a.tombstones, &a.leases));
+            match cache {
+                NodeId::Cache(_) => {
+                    let (a, b) = (
+                        before.nodes.cache(cache).unwrap(),
+                        w.nodes.cache(cache).unwrap(),
+                    );
+                    assert!(a.entries.get(&key).is_some() && b.entries.get(&key).is_none());
+                    let mut kept = a.entries.clone();
+                    kept.remove(&key);
+                    assert_eq!(b.entries, kept, "{}", ctx());
+                    assert_eq!((&b.tombstones, &b.leases), (&a.tombstones, &a.leases));
+                }
+                NodeId::Service(_) => {
+                    let (a, b) = (
+                        &before.nodes.service(cache).unwrap().near.entries,
+                        &w.nodes.service(cache).unwrap().near.entries,
+                    );
+                    let mut kept = a.clone();
+                    assert!(kept.remove(&key).is_some(), "{}", ctx());
+                    assert_eq!(b, &kept, "{}", ctx());
+                }
+                _ => {
+                    let (a, b) = (
+                        &before.nodes.cdn(cache).unwrap().entries,
+                        &w.nodes.cdn(cache).unwrap().entries,
+                    );
+                    let mut kept = a.clone();
+                    assert!(kept.remove(&key).is_some(), "{}", ctx());
+                    assert_eq!(b, &kept, "{}", ctx());
+                }
+            }
             assert_eq!(w.status, before.status, "{}", ctx());
             assert_eq!(w.metrics.evictions, before.metrics.evictions + 1);
         }

@@ -3,7 +3,7 @@
 //! after.
 use super::super::describe::count;
 use super::super::fault::FaultFact;
-use super::super::ids::Version;
+use super::super::ids::{NodeId, Version};
 use super::super::parts::{said, Said};
 use super::super::world::World;
 
@@ -36,14 +36,23 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                 (None, Some(t)) => format!(" The lease #{t} on {key} is not the value and stays."),
                 (None, None) => String::new(),
             };
-            said(
-                format!("evicted {key}"),
-                format!(
+            let words = match node {
+                NodeId::Service(_) => format!(
+                    "Memory pressure: {node}'s in-process near cache is at its size bound and evicts {what} to \
+                     make room (an LRU, as Caffeine's maximumSize does). {node}'s next read of {key} misses its \
+                     near cache and asks the cache node."
+                ),
+                NodeId::Cdn => format!(
+                    "Storage pressure: {node} evicts its stored response for {what} to make room (an edge's LRU, \
+                     as Varnish's nuking does). The next request for {key} through {node} goes to the origin."
+                ),
+                _ => format!(
                     "Memory pressure: {node} is at its memory limit and evicts {what} to make room, as Redis does \
                      under maxmemory with an allkeys-lru policy, or memcached's LRU when its slab is full. The next \
                      read of {key} from {node} misses and goes to the database.{guard}{queued}"
                 ),
-            )
+            };
+            said(format!("evicted {key}"), words)
         }
         FaultFact::Disconnected {
             consumer,
