@@ -191,7 +191,9 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
             } else {
                 "fault"
             };
-            let text = format!("{} {}", f.name(), f.target());
+            // `crash cache`, `drop m7`; an eviction names its node too (`evict user:1
+            // from cache-2`).
+            let text = f.to_string();
             out.push(Chapter {
                 step,
                 kind,
