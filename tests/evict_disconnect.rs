@@ -298,3 +298,62 @@ fn a_near_cache_and_the_cdn_edge_evict_too() {
         assert!(!html.contains(&format!("data-event=\"{fault}\"")), "{html}");
     }
 }
+
+/// A queue with an ack per event (SQS, RabbitMQ): a disconnected consumer's ack is
+/// refused, its unacknowledged event goes back in the queue (not delivered while it is
+/// away), and comes again once it subscribes.
+#[test]
+fn a_queue_consumer_that_disconnects_gets_its_unacknowledged_event_again() {
+    let mut r = run("event-duplicate-reorder", &[]);
+    assert!(until(&mut r, |r| r.world().consumer().busy.is_some()));
+    let rec = r
+        .fire(Event::Fault(Fault::Disconnect(CONSUMER)))
+        .unwrap()
+        .clone();
+    assert!(
+        rec.narration.contains("like SQS or RabbitMQ"),
+        "{}",
+        rec.narration
+    );
+    r.run_to_end();
+    let said = |r: &Run, outcome: &str| {
+        r.records()
+            .iter()
+            .find(|x| x.outcome == outcome)
+            .map(|x| x.narration.clone())
+    };
+    assert!(
+        said(&r, "ack refused").is_some_and(|n| n.contains("RabbitMQ")),
+        "{}",
+        r.trace()
+    );
+    let requeued = r
+        .records()
+        .iter()
+        .find(|x| x.outcome.starts_with("requeue "))
+        .cloned();
+    let requeued = requeued.unwrap_or_else(|| panic!("{}", r.trace()));
+    assert!(
+        requeued.narration.contains("not connected"),
+        "{}",
+        requeued.narration
+    );
+    assert!(
+        !requeued.narration.contains("It delivers"),
+        "{}",
+        requeued.narration
+    );
+    r.fire(Event::Fault(Fault::Resubscribe(CONSUMER))).unwrap();
+    r.run_to_end();
+    let after: Vec<_> = r
+        .records()
+        .iter()
+        .rev()
+        .take(12)
+        .map(|x| x.outcome.clone())
+        .collect();
+    assert!(
+        after.iter().any(|o| o.starts_with("received e")),
+        "{after:?}"
+    );
+}

@@ -339,12 +339,20 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             ),
         ),
         BusFact::NotSubscribed { payload, consumer } => said(
-            "commit refused",
-            format!(
-                "{cap_bus} refuses {payload} from {consumer}: its subscription broke, so its session is over and \
-                 its commit does not count (Kafka's CommitFailedException). When it subscribes again it resumes \
-                 from its committed offset, and gets the event again: at-least-once."
-            ),
+            "ack refused",
+            if per_ack {
+                format!(
+                    "{cap_bus} refuses {payload} from {consumer}: its subscription broke, and an ack counts only on \
+                     the channel that received the event (RabbitMQ). When it subscribes again the event is \
+                     delivered again: at-least-once."
+                )
+            } else {
+                format!(
+                    "{cap_bus} refuses {payload} from {consumer}: its subscription broke, so its session is over \
+                     and its commit does not count (Kafka's CommitFailedException). When it subscribes again it \
+                     resumes from its committed offset, and gets the event again: at-least-once."
+                )
+            },
         ),
         BusFact::Resumed {
             offset,
@@ -364,13 +372,32 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             "redeliver",
             format!("The backoff of offset {offset} is over: {} tries again.{sent}", n.bus),
         ),
-        BusFact::AckMissed { event: id, .. } => said(
-            format!("redeliver {id}"),
-            format!(
-                "No ack for {id} came back in time. {cap_bus} cannot tell a lost ack from a lost event, so it \
-                 delivers {id} again: at-least-once means {the_consumer} may see an event twice.{sent}"
-            ),
-        ),
+        BusFact::AckMissed { event: id, consumer: c } => {
+            // Its consumer is not connected (down, or its subscription broke): the event
+            // waits in the queue for it.
+            let away = w
+                .nodes
+                .consumer(c)
+                .and_then(|x| w.nodes.bus(x.settings.bus))
+                .is_some_and(|b| b.subscribers.iter().any(|(s, st)| *s == c && *st == NodeStatus::Down));
+            if away {
+                return said(
+                    format!("requeue {id}"),
+                    format!(
+                        "No ack for {id} came back in time. {cap_bus} cannot tell a lost ack from a lost event, so \
+                         {id} goes back in the queue; {the_consumer} is not connected, so it is delivered again \
+                         once {the_consumer} subscribes: at-least-once means it may see an event twice."
+                    ),
+                );
+            }
+            said(
+                format!("redeliver {id}"),
+                format!(
+                    "No ack for {id} came back in time. {cap_bus} cannot tell a lost ack from a lost event, so it \
+                     delivers {id} again: at-least-once means {the_consumer} may see an event twice.{sent}"
+                ),
+            )
+        }
         BusFact::AckInTime => said("nothing", "The ack came in time."),
         BusFact::Nothing => said("nothing", ""),
         BusFact::Stray => said("ignored", ""),

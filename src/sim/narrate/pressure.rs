@@ -70,7 +70,19 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                     if lost == 1 { "is" } else { "are" }
                 )
             };
-            let then = if durable {
+            let per_ack = w
+                .nodes
+                .bus(bus)
+                .and_then(|b| b.settings)
+                .is_some_and(|c| c.ack_timeout_ms.is_some());
+            let then = if durable && per_ack {
+                format!(
+                    "{bus} keeps its queue (like SQS or RabbitMQ): it delivers {consumer} nothing and refuses its \
+                     acks until it subscribes again; then what was delivered and not acknowledged is delivered \
+                     again (RabbitMQ requeues a closed channel's unacknowledged messages): it misses nothing, and \
+                     may see an event twice."
+                )
+            } else if durable {
                 format!(
                     "Kafka keeps the log: {bus} delivers {consumer} nothing and refuses its commits until it \
                      subscribes again, then it resumes from its group's committed offset: it misses nothing, and \
@@ -95,17 +107,24 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
             consumer,
             bus,
             durable,
-        } => said(
-            "resubscribe",
-            format!(
-                "{consumer} subscribes to {bus} again{}; {bus} takes it back when the request arrives.",
-                if durable {
-                    ", rejoining its consumer group"
-                } else {
-                    ""
-                }
-            ),
-        ),
+        } => {
+            let per_ack = w
+                .nodes
+                .bus(bus)
+                .and_then(|b| b.settings)
+                .is_some_and(|c| c.ack_timeout_ms.is_some());
+            said(
+                "resubscribe",
+                format!(
+                    "{consumer} subscribes to {bus} again{}; {bus} takes it back when the request arrives.",
+                    if durable && !per_ack {
+                        ", rejoining its consumer group"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
         _ => Said::silent(),
     }
 }
