@@ -18,7 +18,6 @@ fn check(before: &World, fault: Fault) {
     let mut kept = before.db().clone();
     if let Fault::Abort(client) = fault {
         assert!(kept.abort(client).is_some(), "{}: it was open", ctx());
-        assert!(w.db().txns.iter().all(|t| t.client != client), "{}", ctx());
     }
     // a crash of the database rolls back its open transactions (never committed), and
     // the UPDATEs waiting for their row locks are lost with their connections
@@ -28,9 +27,12 @@ fn check(before: &World, fault: Fault) {
         }
         kept.lock_waits.clear();
     }
-    // An abort frees its row lock: an UPDATE waiting for it opens its transaction
-    // (a new, uncommitted change, on no row yet).
-    if let Fault::Abort(_) = fault {
+    // An abort frees its row lock: the oldest UPDATE waiting for it opens its
+    // transaction (a new, uncommitted change) and is answered `TxUpdated`. That UPDATE
+    // may be the aborted client's own (a duplicated request waiting behind its first
+    // copy): it gets a new transaction, with a version after the rolled-back one.
+    let mut answered = None;
+    if let Fault::Abort(client) = fault {
         let granted: Vec<_> = w
             .db()
             .txns
@@ -40,11 +42,22 @@ fn check(before: &World, fault: Fault) {
             .collect();
         assert!(granted.len() <= 1, "{}", ctx());
         for t in granted {
-            let at = kept.lock_waits.iter().position(|l| l.client == t.client);
+            let at = kept
+                .lock_waits
+                .iter()
+                .position(|l| (l.client, l.key) == (t.client, t.key));
             assert!(at.is_some(), "{}: only a waiting UPDATE opens", ctx());
-            kept.lock_waits.remove(at.unwrap_or(0));
+            let waited = kept.lock_waits.remove(at.unwrap_or(0));
             kept.txns.push(t);
+            answered = Some((waited.from, t.key, t.version));
         }
+        // The aborted client holds no transaction but one its waiting UPDATE got now.
+        let own: Vec<_> = w.db().txns.iter().filter(|t| t.client == client).collect();
+        assert!(
+            own.is_empty() || (own.len() == 1 && answered.is_some()),
+            "{}",
+            ctx()
+        );
     }
     assert_eq!(w.db(), &kept, "{}", ctx());
     match fault {
@@ -230,8 +243,22 @@ fn check(before: &World, fault: Fault) {
                 .iter()
                 .any(|m| (m.from, m.to, m.payload) == (c, bus, Payload::Subscribe)));
         }
-        // Checked above: the transaction is gone and nothing else in the database moved.
-        Fault::Abort(_) => assert_eq!(w.net, before.net, "{}", ctx()),
+        // Checked above: the transaction is gone and nothing else in the database moved;
+        // on the network only the answer to the UPDATE it let through, if one waited.
+        Fault::Abort(_) => match answered {
+            None => assert_eq!(w.net, before.net, "{}", ctx()),
+            Some((to, key, version)) => {
+                assert_eq!(w.net[..before.net.len()], before.net[..], "{}", ctx());
+                let reply = &w.net[before.net.len()..];
+                assert_eq!(reply.len(), 1, "{}", ctx());
+                assert_eq!(
+                    (reply[0].to, reply[0].payload),
+                    (to, Payload::TxUpdated { key, version }),
+                    "{}",
+                    ctx()
+                );
+            }
+        },
         Fault::Drop(m) => {
             assert!(w.net.iter().all(|x| x.id != m));
             assert_eq!(w.net.len() + 1, before.net.len());
@@ -277,19 +304,9 @@ fn explore(mut run: Run, seed: u64, points: usize) -> usize {
         // a few random steps (and now and then a fault), then every offered fault
         for _ in 0..=rng.below(4) {
             let w = run.world();
-            // The walk places the faults it placed before session 14's kinds (evict,
-            // disconnect, resubscribe), so its runs stay the same; those are checked
-            // below, at every point, like every offered fault.
-            let faults: Vec<Event> = w
-                .faults()
-                .into_iter()
-                .filter(|e| {
-                    !matches!(
-                        e.fault(),
-                        Some(Fault::Evict { .. } | Fault::Disconnect(_) | Fault::Resubscribe(_))
-                    )
-                })
-                .collect();
+            // The walk places every kind of fault (evict, disconnect and resubscribe
+            // too), so the faults below are also checked after them.
+            let faults: Vec<Event> = w.faults();
             let en = w.enabled();
             let e = if !faults.is_empty() && rng.below(6) == 0 {
                 faults[rng.below(faults.len() as u64) as usize]
