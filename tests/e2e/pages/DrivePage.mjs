@@ -77,8 +77,10 @@ export class DrivePage extends ScenarioPage {
 
   // ------------------------------------------------------------------ faults
 
-  faultButton(fault, target) {
-    return this.page.locator(`${tid('fault')}${attr('data-fault', fault)}${attr('data-target', target)}`);
+  /** The fault button; `cache` (data-cache) names the node an `evict` strikes. */
+  faultButton(fault, target, cache) {
+    const node = cache === undefined ? '' : attr('data-cache', cache);
+    return this.page.locator(`${tid('fault')}${attr('data-fault', fault)}${attr('data-target', target)}${node}`);
   }
 
   async faults() {
@@ -86,19 +88,26 @@ export class DrivePage extends ScenarioPage {
       els.map((e) => ({
         fault: e.getAttribute('data-fault'),
         target: e.getAttribute('data-target'),
+        cache: e.getAttribute('data-cache'),
         scripted: e.getAttribute('data-scripted') === 'true',
       })),
     );
   }
 
-  async hasFault(fault, target) {
-    return (await this.faultButton(fault, target).count()) > 0;
+  async hasFault(fault, target, cache) {
+    return (await this.faultButton(fault, target, cache).count()) > 0;
   }
 
   /** Inject a fault; returns the step counter after the click. */
-  async injectFault(fault, target) {
-    await this.faultButton(fault, target).click();
+  async injectFault(fault, target, cache) {
+    await this.faultButton(fault, target, cache).click();
     return this.step();
+  }
+
+  /** The diagram's drawing of node `id`, its text with the spaces folded. */
+  async nodeText(id) {
+    const text = await this.page.locator(`figure.diagram ${tid('node')}${attr('data-node', id)}`).textContent();
+    return text.replace(/\s+/g, ' ').trim();
   }
 
   async nodeStatus(id) {
