@@ -345,6 +345,21 @@ fn a_queue_consumer_that_disconnects_gets_its_unacknowledged_event_again() {
     );
     r.fire(Event::Fault(Fault::Resubscribe(CONSUMER))).unwrap();
     r.run_to_end();
+    // A queue has no offset: its words say what it does when the consumer is back.
+    let resumed = r
+        .records()
+        .iter()
+        .find(|x| x.outcome.starts_with("resume at "))
+        .unwrap_or_else(|| panic!("{}", r.trace()));
+    assert!(
+        resumed
+            .narration
+            .contains("every event it holds that was not acknowledged")
+            && resumed.narration.contains("RabbitMQ requeues it")
+            && !resumed.narration.contains("offset"),
+        "{}",
+        resumed.narration
+    );
     let after: Vec<_> = r
         .records()
         .iter()

@@ -360,13 +360,30 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             consumer: c,
         } => said(
             format!("resume at {offset}"),
-            format!(
-                "{cap_consumer} reconnects; {} resumes from {} committed offset {offset}, with {} to catch \
-                 up on (an event handled but not acknowledged comes again: at-least-once).{sent}",
-                n.bus,
-                if many { whose(c) } else { "its".to_string() },
-                super::super::describe::count(u64::from(behind), "event", "events")
-            ),
+            if per_ack {
+                // No offset in a queue: it keeps each event until its ack (`behind` counts
+                // from the first unacknowledged one, acknowledged ones after it included).
+                let what = if behind == 0 {
+                    "holds no event waiting for an ack"
+                } else {
+                    "delivers, oldest first, every event it holds that was not acknowledged"
+                };
+                format!(
+                    "{cap_consumer} reconnects; {} {what}. A queue keeps each event until its ack, and a \
+                     delivery not acknowledged on the closed channel went back to the queue (RabbitMQ requeues \
+                     it; SQS shows it again once its visibility timeout is over): an event handled but not \
+                     acknowledged comes again, at-least-once.{sent}",
+                    n.bus
+                )
+            } else {
+                format!(
+                    "{cap_consumer} reconnects; {} resumes from {} committed offset {offset}, with {} to \
+                     catch up on (an event handled but not acknowledged comes again: at-least-once).{sent}",
+                    n.bus,
+                    if many { whose(c) } else { "its".to_string() },
+                    super::super::describe::count(u64::from(behind), "event", "events")
+                )
+            },
         ),
         BusFact::RetryDue { offset, .. } => said(
             "redeliver",
