@@ -33,7 +33,7 @@ pub fn disconnected(w: &World, consumer: NodeId) -> bool {
     cut && !w
         .net
         .iter()
-        .any(|m| m.from == consumer && m.to == bus && m.payload == Payload::Subscribe)
+        .any(|m| m.from == consumer && m.to == bus && matches!(m.payload, Payload::Subscribe))
 }
 
 impl World {
