@@ -279,7 +279,7 @@ fn a_script_disconnects_resubscribes_and_evicts() {
 fn a_near_cache_and_the_cdn_edge_evict_too() {
     for (id, kind, words) in [
         ("near-cache-stale", "service", "Caffeine"),
-        ("cdn-purge-race", "cdn", "goes to the origin"),
+        ("cdn-purge-race", "cdn", "goes to its origin, service"),
     ] {
         let mut r = run(id, &[]);
         let pick = |r: &Run| {

@@ -42,10 +42,17 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                      make room (an LRU, as Caffeine's maximumSize does). {node}'s next read of {key} misses its \
                      near cache and asks the cache node."
                 ),
-                NodeId::Cdn => format!(
-                    "Storage pressure: {node} evicts its stored response for {what} to make room (an edge's LRU, \
-                     as Varnish's nuking does). The next request for {key} through {node} goes to the origin."
-                ),
+                NodeId::Cdn => {
+                    let origin = w
+                        .nodes
+                        .cdn(node)
+                        .map_or(NodeId::SERVICE, |c| c.settings.origin);
+                    format!(
+                        "Storage pressure: the CDN edge {node} evicts its stored response for {what} to make room \
+                         (an edge's LRU, as Varnish's nuking does). The next request for {key} through {node} goes \
+                         to its origin, {origin}."
+                    )
+                }
                 _ => format!(
                     "Memory pressure: {node} is at its memory limit and evicts {what} to make room, as Redis does \
                      under maxmemory with an allkeys-lru policy, or memcached's LRU when its slab is full. The next \
