@@ -50,7 +50,7 @@ fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {
             .iter()
             .map(|v| (v.name, v.path.len()))
             .collect();
-        assert_eq!(verdicts, [("cache-matches-db", 19), ("no-lost-event", 5)]);
+        assert_eq!(verdicts, [("cache-matches-db", 19), ("no-lost-event", 4)]);
         seen.push((r.states, r.ends));
     }
     assert_eq!(seen, [(464_016, 5_464), (468_351, 5_965), (471_707, 6_015)]);
