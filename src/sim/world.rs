@@ -50,11 +50,13 @@ pub struct World {
     /// Whether the step under way writes its narration. Not state: it compares and
     /// hashes as nothing, and is `Narrated` between steps.
     pub voice: Voice,
-    /// The buffer a node answers into (not state).
-    pub(crate) scratch: Scratch,
+    /// The buffer a node answers into (not state). Boxed, as are the facts: a world
+    /// is moved and copied often (a search, a run's history) and these are 184 bytes
+    /// that are no state.
+    pub(crate) scratch: Box<Scratch>,
     /// What happened in the step under way, or the last one (not state): the
     /// observers read it.
-    pub(crate) facts: Facts,
+    pub(crate) facts: Box<Facts>,
 }
 
 impl World {

@@ -40,7 +40,10 @@ pub use charge::FaultBudget;
 /// A world in the search, with the faults it has used.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Searched {
-    pub world: World,
+    /// Boxed: the search moves a state several times a transition (into the model's
+    /// step and out, into the frontier or back to the model), 32 bytes each time
+    /// instead of the world's 440.
+    pub world: Box<World>,
     /// Faults placed beyond the story's.
     pub extra_used: u8,
     /// Per story fault, how many times it was used (inline: no allocation per copy).
@@ -73,7 +76,7 @@ pub struct WorldModel {
     /// The buffers a step writes into (its nodes' answers, its facts), lent to each
     /// new state for its step and taken back: a world clones them empty, so without
     /// this every step would allocate them anew.
-    spare: RefCell<(Scratch, Facts)>,
+    spare: RefCell<(Box<Scratch>, Box<Facts>)>,
     /// The enabled list's scratch (`World::enabled_into`), kept between states.
     keyed: RefCell<Vec<u128>>,
     /// The run's nodes (`World::nodes`: fixed for a run), for listing faults.
@@ -239,7 +242,7 @@ impl Model for WorldModel {
 
     fn init(&self) -> Searched {
         Searched {
-            world: self.start.clone(),
+            world: Box::new(self.start.clone()),
             extra_used: 0,
             story_used: Uses::zeros(self.story.len()),
         }

@@ -16,11 +16,9 @@ use crate::sim::config::topology::MAX_DBS;
 use crate::sim::config::{Config, LoadGuard, ReadFrom, Shards};
 use crate::sim::consumer::{Consumer, ConsumerSettings};
 use crate::sim::db::{Db, DbLatency};
-use crate::sim::fact::Facts;
 use crate::sim::ids::{Key, NodeId, Version};
 use crate::sim::keymap::KeyMap;
 use crate::sim::near::NearCache;
-use crate::sim::node::Scratch;
 use crate::sim::nodes::{Node, Nodes};
 use crate::sim::parts::{Client, Voice};
 use crate::sim::relay::{Relay, RelaySettings};
@@ -277,8 +275,8 @@ impl World {
             status: KeyMap::new(),
             cuts: Vec::new(),
             voice: Voice::Narrated,
-            scratch: Scratch::default(),
-            facts: Facts::default(),
+            scratch: Box::default(),
+            facts: Box::default(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache()

@@ -1,7 +1,5 @@
 //! Copying a world: what the search does for every state and the page for every step.
 //! Split from `world.rs` along that seam.
-use super::super::fact::Facts;
-use super::super::node::Scratch;
 use super::World;
 
 /// A copy of `v` with room for a few more: a step sends a message or sets a timer,
@@ -33,8 +31,8 @@ impl Clone for World {
             status: self.status.clone(),
             cuts: self.cuts.clone(),
             voice: self.voice,
-            scratch: Scratch::default(),
-            facts: Facts::default(),
+            scratch: Box::default(),
+            facts: Box::default(),
         }
     }
 
