@@ -9,20 +9,9 @@ use cachescope::sim::sandbox::{Pattern, SandboxSpec};
 use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 
-/// Every kind but the new ones: the search as it was before them.
-const OLD: &[&str] = &[
-    "crash",
-    "restart",
-    "pause",
-    "resume",
-    "drop",
-    "delay",
-    "duplicate",
-    "abort",
-    "partition",
-    "heal",
-];
-const NO_EVICT: &[&str] = &[
+/// The kinds of fault the search may place, oldest first: `&KINDS[..10]` is the search
+/// as it was before `disconnect` and `evict`, `&KINDS[..11]` adds `disconnect`.
+const KINDS: [&str; 12] = [
     "crash",
     "restart",
     "pause",
@@ -34,7 +23,10 @@ const NO_EVICT: &[&str] = &[
     "partition",
     "heal",
     "disconnect",
+    "evict",
 ];
+const OLD: &[&str] = KINDS.split_at(10).0;
+const NO_EVICT: &[&str] = KINDS.split_at(11).0;
 
 fn cpu_s() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();

@@ -8,19 +8,9 @@
 use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 
-const OLD: &[&str] = &[
-    "crash",
-    "restart",
-    "pause",
-    "resume",
-    "drop",
-    "delay",
-    "duplicate",
-    "abort",
-    "partition",
-    "heal",
-];
-const NO_EVICT: &[&str] = &[
+/// The kinds of fault the search may place, oldest first: `&KINDS[..10]` is the search
+/// as it was before `disconnect` and `evict`, `&KINDS[..11]` adds `disconnect`.
+const KINDS: [&str; 12] = [
     "crash",
     "restart",
     "pause",
@@ -32,7 +22,10 @@ const NO_EVICT: &[&str] = &[
     "partition",
     "heal",
     "disconnect",
+    "evict",
 ];
+const OLD: &[&str] = KINDS.split_at(10).0;
+const NO_EVICT: &[&str] = KINDS.split_at(11).0;
 
 #[test]
 fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {
