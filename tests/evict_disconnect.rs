@@ -35,6 +35,17 @@ fn evicts(r: &Run) -> Vec<Fault> {
         .collect()
 }
 
+/// The first key the cache node holds (the run has cached one: `evicts` offered it).
+fn first_cached(r: &Run) -> cachescope::sim::Key {
+    r.world()
+        .cache()
+        .entries
+        .iter()
+        .next()
+        .map(|(k, _)| *k)
+        .expect("a cached key")
+}
+
 #[test]
 fn an_eviction_drops_the_key_counts_it_and_says_so() {
     let mut r = run("cache-aside-read", &[]);
@@ -42,14 +53,7 @@ fn an_eviction_drops_the_key_counts_it_and_says_so() {
         until(&mut r, |r| !evicts(r).is_empty()),
         "a key gets cached"
     );
-    let key = r
-        .world()
-        .cache()
-        .entries
-        .iter()
-        .next()
-        .map(|(k, _)| *k)
-        .unwrap();
+    let key = first_cached(&r);
     let fault = Fault::Evict {
         cache: NodeId::CACHE,
         key,
@@ -94,14 +98,7 @@ fn the_eviction_button_carries_the_key_and_the_cache() {
     let mut r = run("cache-aside-read", &[]);
     assert!(until(&mut r, |r| !evicts(r).is_empty()));
     let html = cachescope::ui::lists::faults(&View::of(r.world(), r.scenario), None);
-    let key = r
-        .world()
-        .cache()
-        .entries
-        .iter()
-        .next()
-        .map(|(k, _)| *k)
-        .unwrap();
+    let key = first_cached(&r);
     assert!(
         html.contains(&format!(
             "data-fault=\"evict\" data-target=\"{key}\" data-cache=\"cache\""
