@@ -5,7 +5,7 @@
 //! view. Cancel terminates the worker at once.
 use super::browser;
 use super::session::Actions;
-use super::{placed, verdict};
+use super::{judged, placed, verdict};
 use crate::sim::codec;
 use crate::sim::link;
 use crate::sim::search::msg::{read_faults, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
@@ -186,13 +186,11 @@ pub fn Explorer() -> impl IntoView {
                     "Faults to place "
                     <input data-testid="explore-faults" type="number" min="0" max=MAX_FAULTS.to_string() step="1"
                         prop:value=move || faults.get().to_string()
-                        // Only a number it reads as typed: the value shown stays what was
-                        // typed, for the note when the edit ends.
-                        on:input=move |ev| {
-                            if let (n, None) = read_faults(&event_target_value(&ev), faults.get_untracked()) {
-                                faults.set(n);
-                            }
-                        }
+                        // No `input` handler: setting the signal while the learner types
+                        // rewrote the field under the caret, and Chrome moved the caret,
+                        // so a typed "12" became "21" (review session 15). The number is
+                        // read once, when the edit ends (blur, Enter or the arrows), which
+                        // comes before a click on "Search every interleaving".
                         // When the edit ends, the box shows the number the search will
                         // use (a typed 5, -1 or 2.5 snaps back to it), and the note after
                         // it says so (X12; written in place: a signal and its view cost
@@ -316,17 +314,25 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
             let played = c.clone();
             // The scenario's own faults told apart from the search's (review session
             // 12, V9).
-            let faults_note = a.session.with_untracked(|s| {
-                codec::decode(&s.run, &c.code)
-                    .ok()
-                    .and_then(|events| placed::of(&s.run, &events).note())
+            // And what the run's own states show: a break before the search's
+            // faults, a TTL past the horizon (review session 14, X6 and X7).
+            let (faults_note, judged) = a.session.with_untracked(|s| {
+                codec::decode(&s.run, &c.code).ok().map_or((None, Vec::new()), |events| {
+                    let p = placed::of(&s.run, &events);
+                    (p.note(), judged::notes(&s.run, &events, &c.invariant, &p))
+                })
             });
+            let judged = judged
+                .into_iter()
+                .map(|n| view! { <span data-testid="explore-judged">{" "}{n}</span> })
+                .collect_view();
             view! {
                 <li data-testid="explore-counterexample" data-invariant=c.invariant.clone()
                     data-steps=c.steps.to_string() data-shortest=c.shortest.to_string()>
                     <span>{verdict::counterexample_line(c)}</span>
                     {teaching(c, scenario)}
                     {faults_note}
+                    {judged}
                     " "
                     <button data-testid="explore-play" on:click=move |_| play(a, &played)>
                         "Play it as a branch"

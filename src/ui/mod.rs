@@ -5,10 +5,12 @@
 //! one method of `Run`; the state shown changes synchronously with the control.
 //!
 //! `markup`, `paint` and `figure` write the display-only parts as text, `verdict`
-//! the explorer's result in words and `placed` the faults its runs include; they compile natively (their tests run under
+//! the explorer's result in words, `placed` the faults its runs include and `judged` what its
+//! runs' states show; they compile natively (their tests run under
 //! `cargo test`); the rest is the browser's.
 pub mod chapters;
 pub mod figure;
+pub mod judged;
 pub mod layout;
 pub mod lists;
 pub mod markup;

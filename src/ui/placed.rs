@@ -16,6 +16,9 @@ pub struct Placed {
     pub own: Vec<Fault>,
     /// The faults the search placed.
     pub search: Vec<Fault>,
+    /// The step each of `search` is, as the page numbers steps (the first event is
+    /// step 1), in the same order.
+    pub search_steps: Vec<usize>,
 }
 
 /// A fault as a story uses it, without the ids that differ between runs.
@@ -42,7 +45,7 @@ pub fn of(run: &Run, events: &[Event]) -> Placed {
         .collect();
     let mut replay = run.rebuilt(run.fixes.clone(), run.seed);
     let mut out = Placed::default();
-    for &e in events {
+    for (step, &e) in (1..).zip(events) {
         if let Some(f) = e.fault() {
             let s = shape(replay.world(), f);
             match left.iter().position(|x| *x == s) {
@@ -50,7 +53,10 @@ pub fn of(run: &Run, events: &[Event]) -> Placed {
                     left.remove(i);
                     out.own.push(f);
                 }
-                None => out.search.push(f),
+                None => {
+                    out.search.push(f);
+                    out.search_steps.push(step);
+                }
             }
         }
         if replay.fire_untold(e).is_err() {

@@ -139,15 +139,11 @@ export class ExplorePage {
    * does: the field's value after, and the note beside it (null when hidden).
    */
   async typeFaults(text) {
-    // A number is filled in; text that is no number is typed key by key (a number
-    // field refuses `fill` with it).
-    if (Number.isNaN(Number(text))) {
-      await this.el('explore-faults').focus();
-      await this.page.keyboard.press('Control+A');
-      await this.page.keyboard.type(text);
-    } else {
-      await this.el('explore-faults').fill(text);
-    }
+    // Typed key by key over the selected old value, as a learner types (`fill` would
+    // hide a field that rewrites itself while typed: "12" became "21", review 15).
+    await this.el('explore-faults').focus();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(text);
     await this.page.keyboard.press('Tab');
     const note = this.el('explore-faults-note');
     return {

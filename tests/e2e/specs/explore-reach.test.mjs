@@ -90,6 +90,11 @@ test('the faults field says what it did with what was typed (X12)', async () => 
     const sp = ScreenPage.from(scenarioPage);
     const ex = new ExplorePage(page);
     await sp.goto({ scenario: 'stale-set-race' });
+    // Two digits typed one after the other stay in the order typed.
+    assert.deepEqual(await ex.typeFaults('12'), {
+      value: '3',
+      note: '12 faults: the search places a whole number from 0 to 3, so it uses 3.',
+    });
     assert.deepEqual(await ex.typeFaults('9'), {
       value: '3',
       note: '9 faults: the search places a whole number from 0 to 3, so it uses 3.',
@@ -113,5 +118,29 @@ test('the faults field says what it did with what was typed (X12)', async () => 
     await ex.start();
     const r = await ex.result();
     assert.match(r.text, /up to 1 fault placed anywhere/);
+  });
+});
+
+test('a card says what its run\'s own states show: a drop that only ends the run sooner, a TTL past the horizon (X6, X7)', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    const ex = new ExplorePage(page);
+    // Review session 14: a 17-step "shortest" run whose drop m14 only ends it sooner.
+    await sp.goto({ scenario: 'invalidate-before-commit' });
+    await ex.typeFaults('1');
+    await ex.start();
+    await ex.result();
+    const card = await ex.cardText('cache-matches-db');
+    assert.match(
+      card,
+      /The search's fault drop m14 \(step 17\) is not what breaks cache-matches-db: without it, the same steps, then on to the end, end with it broken too, after \d+ steps\. The fault only ends this run sooner\./,
+    );
+    assert.match(card, /until its TTL ends it at \d+ ms, after this run's horizon \(1000 ms\): the run ends first/);
+    // stale-set-race with lease: the drop loses the delete that would mend the cache.
+    await sp.goto({ scenario: 'stale-set-race', fix: 'lease' });
+    await ex.typeFaults('1');
+    await ex.start();
+    await ex.result();
+    assert.doesNotMatch(await ex.cardText('cache-matches-db'), /not what breaks/);
   });
 });
