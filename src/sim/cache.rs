@@ -214,7 +214,7 @@ impl Cache {
         self.leases.clear();
         self.locks.clear();
         self.queue.clear();
-        self.tracking.crash();
+        self.tracking.readers.clear();
         self.markers.clear();
     }
 

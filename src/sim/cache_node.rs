@@ -383,8 +383,9 @@ impl super::node::Actor for Cache {
     fn on_call(&mut self, ctx: &mut Ctx, from: NodeId, call: super::node::Call) {
         Cache::on_call(self, ctx, from, call)
     }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        self.crash()
+    fn on_crash(&mut self, ctx: &mut Ctx) {
+        self.crash();
+        self.tracking.crash(ctx, self.settings.reply_ms);
     }
     fn on_restart(&mut self, ctx: &mut Ctx) {
         Cache::on_restart(self, ctx)

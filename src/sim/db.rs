@@ -12,6 +12,7 @@ use super::node::{Call, Ctx};
 use serde::{Deserialize, Serialize};
 
 mod fact;
+mod session;
 use super::commit_log::open_stream;
 pub use super::commit_log::LogEntry;
 pub use fact::DbFact;
@@ -72,13 +73,29 @@ impl DbLatency {
 }
 
 /// An open transaction: `client`'s update of `key`, not yet visible to anyone else.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Txn {
     pub client: NodeId,
     pub flow: Option<FlowId>,
     pub key: Key,
     /// The version the row has inside the transaction.
     pub version: Version,
+    /// The service whose connection (session) it is open on: its close rolls it back.
+    #[serde(default = "first_service")]
+    pub from: NodeId,
+}
+
+fn first_service() -> NodeId {
+    NodeId::SERVICE
+}
+
+/// Hashed as before `from` was kept: a client's requests all go through its one
+/// service (the topology's route), so `from` follows from `client`, and the
+/// fingerprints of states with an open transaction stand (`canon/words.rs`).
+impl std::hash::Hash for Txn {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.client, self.flow, self.key, self.version).hash(h);
+    }
 }
 
 /// A transaction's `UPDATE` waiting for the row lock another open transaction holds
@@ -172,6 +189,7 @@ impl Db {
             flow,
             key,
             version,
+            from,
         });
         let reply = Payload::TxUpdated { key, version };
         ctx.send(from, flow, reply, self.latency.write_ms);
@@ -206,7 +224,7 @@ impl Db {
     }
 
     /// Remembers a rolled-back transaction's version, so it is not given again.
-    fn burn(&mut self, t: Txn) {
+    pub(super) fn burn(&mut self, t: Txn) {
         match self.rolled_back.iter_mut().find(|(k, _)| *k == t.key) {
             Some((_, v)) => *v = (*v).max(t.version),
             None => self.rolled_back.push((t.key, t.version)),
@@ -415,6 +433,7 @@ impl Db {
                 self.grant(ctx, key);
                 return;
             }
+            Payload::Closed => return self.session_ended(ctx, msg.from),
             Payload::Replicate { from_lsn, conn } => {
                 let who = msg.from;
                 let delay_ms = lat.stream_ms(who);

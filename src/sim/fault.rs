@@ -364,7 +364,10 @@ impl World {
             }
             push(Fault::Drop(m.id));
             push(Fault::Delay(m.id));
-            push(Fault::Duplicate(m.id));
+            // A connection closes once: TCP does not deliver a FIN twice.
+            if m.payload != Payload::Closed {
+                push(Fault::Duplicate(m.id));
+            }
         }
         // A transaction can be aborted while it is open (and its database is up): the
         // first primary's, then each other's (a second shard's came later, so after).

@@ -249,6 +249,12 @@ pub enum Payload {
     Invalidate {
         key: Key,
     },
+    /// The connection closed: the crashed sender's operating system closed its socket
+    /// (a FIN, or a reset), which the other end reads as the end of the session: a
+    /// database rolls back the session's open transaction (Postgres and InnoDB do on a
+    /// client's disconnect), a Redis client that tracks its reads flushes its near
+    /// cache. It follows everything sent before it on the connection (`timing.rs`).
+    Closed,
 }
 
 impl Payload {
@@ -300,6 +306,7 @@ impl Payload {
             Payload::MarkerSet { .. } => "marker-set",
             Payload::Replicate { .. } => "replicate",
             Payload::Change { .. } => "change",
+            Payload::Closed => "conn-closed",
         }
     }
 
@@ -451,6 +458,7 @@ impl fmt::Display for Payload {
             Payload::Change {
                 lsn, key, version, ..
             } => write!(f, "pos {lsn} {key}={version}"),
+            Payload::Closed => f.write_str("connection closed"),
         }
     }
 }

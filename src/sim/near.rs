@@ -6,8 +6,9 @@
 //!
 //! What removes a copy: its TTL (judged when it is read, as Caffeine does), the
 //! instance's own write of the key, an invalidation from the cache node when the
-//! scenario turns tracking on (`tracking.rs`: Redis's `CLIENT TRACKING`), and a crash
-//! of the instance (the map is in its memory). Another instance's write reaches it
+//! scenario turns tracking on (`tracking.rs`: Redis's `CLIENT TRACKING`), the close of
+//! its connection to that node (it crashed: the whole near cache is flushed), and a
+//! crash of the instance (the map is in its memory). Another instance's write reaches it
 //! only through tracking: without it, a stale copy lives out its TTL.
 use super::config::NearConfig;
 use super::ids::{Key, NodeId, Version};
@@ -51,6 +52,13 @@ pub enum NearFact {
         key: Key,
         held: Option<Version>,
         why: NearDrop,
+    },
+    /// Its connection to `cache`, the node that tracked its reads, closed (the node
+    /// crashed): it flushed its whole near cache, `keys` copies.
+    Flushed {
+        service: NodeId,
+        cache: NodeId,
+        keys: u8,
     },
 }
 

@@ -122,8 +122,25 @@ impl Service {
         self.flows.iter_mut().find(|f| Some(f.id) == id)
     }
 
-    /// It crashes: its open requests and single-flight loads are gone.
-    pub(crate) fn on_crash(&mut self) {
+    /// It crashes: its open requests and single-flight loads are gone. Its operating
+    /// system closes its sockets: a database with which it had a transaction under way
+    /// (`BEGIN` sent, `COMMIT` not answered) sees that connection close
+    /// (`Payload::Closed`), after whatever it had sent on it. Its other connections
+    /// (to the cache, an idle database session) hold nothing that the close changes.
+    pub(crate) fn on_crash(&mut self, ctx: &mut Ctx) {
+        let mut closed: Vec<NodeId> = Vec::new();
+        for f in &self.flows {
+            if matches!(f.stage, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit) {
+                let db = self.db_of(&Payload::TxUpdate {
+                    key: f.key,
+                    client: f.client,
+                });
+                if !closed.contains(&db) {
+                    closed.push(db);
+                    ctx.send(db, None, Payload::Closed, self.settings.db_read_ms);
+                }
+            }
+        }
         self.flows.clear();
         self.loading.clear();
         self.near.crash();
@@ -161,6 +178,19 @@ impl Service {
                 key,
                 held,
                 why: NearDrop::Invalidated,
+            }));
+            return;
+        }
+        if msg.payload == Payload::Closed {
+            // Its connection to the cache node that tracked its reads closed (the node
+            // crashed): invalidations may have been missed, so it flushes its whole
+            // near cache, as Redis's client-side caching clients do (redis/redis#13082).
+            let keys = u8::try_from(self.near.entries.len()).unwrap_or(u8::MAX);
+            self.near.crash();
+            ctx.fact(ServiceFact::Near(NearFact::Flushed {
+                service: ctx.me,
+                cache: msg.from,
+                keys,
             }));
             return;
         }
@@ -439,7 +469,7 @@ impl super::node::Actor for Service {
     fn on_timer(&mut self, ctx: &mut Ctx, timer: TimerKind) {
         Service::on_timer(self, ctx, timer);
     }
-    fn on_crash(&mut self, _ctx: &mut Ctx) {
-        Service::on_crash(self)
+    fn on_crash(&mut self, ctx: &mut Ctx) {
+        Service::on_crash(self, ctx)
     }
 }

@@ -3,7 +3,7 @@
 //! enabled now, earliest first. Split from `world.rs`, which fires them.
 use super::fault::Fault;
 use super::ids::{MsgId, NodeId, TimerId};
-use super::msg::Message;
+use super::msg::{Message, Payload};
 use super::node::NodeStatus;
 use super::parts::TimerKind;
 use super::world::World;
@@ -87,7 +87,9 @@ impl World {
     /// A paused node receives nothing and its timers wait; a down node's timers are
     /// gone (but for its restart). Links to and from the bus are ordered connections
     /// (a producer's, a partition's): on each, only the oldest message is enabled. A
-    /// `delay` fault sends a message to the back of its link.
+    /// connection's close (`Payload::Closed`) comes after what was sent on it and before
+    /// what is sent after it, as TCP delivers a FIN. A `delay` fault sends a message to
+    /// the back of its link.
     /// Faults are not listed here: see `faults`.
     pub fn enabled(&self) -> Vec<Event> {
         let mut keyed = Vec::with_capacity(self.clients.len() + self.net.len() + self.timers.len());
@@ -113,13 +115,22 @@ impl World {
         }
         // Most states have no node paused or down: no lookup per message then.
         let calm = self.status.is_empty();
+        // A closed connection (`Payload::Closed`) is a barrier on its link: it waits
+        // for what was sent before it, and what comes after waits for it.
+        let mut closing = false;
         for (i, m) in self.net.iter().enumerate() {
+            let closed = matches!(m.payload, Payload::Closed);
             let deliverable = m.arrive_ms <= horizon
                 && (calm || self.status_of(m.to) != NodeStatus::Paused)
-                && (!ordered_link(m)
+                && (!(closed || ordered_link(m))
                     || !self.net[..i]
                         .iter()
-                        .any(|o| o.from == m.from && o.to == m.to));
+                        .any(|o| o.from == m.from && o.to == m.to))
+                && (!closing
+                    || !self.net[..i].iter().any(|o| {
+                        o.from == m.from && o.to == m.to && matches!(o.payload, Payload::Closed)
+                    }));
+            closing |= closed;
             if deliverable {
                 keyed.push(order_key(m.arrive_ms, m.to, DELIVER, m.id.0));
             }

@@ -4,8 +4,10 @@
 //! with `NOLOOP`): the server remembers the keys a client read; when one is modified
 //! (set, deleted, expired) it pushes an `invalidate` to each such client but the one
 //! that modified it, and forgets them for that key until they read it again. The table
-//! is in the node's memory: a crash loses it (a Redis client must then flush its
-//! local cache, which this model leaves to the near copies' TTL).
+//! is in the node's memory: a crash loses it, and closes the services' connections
+//! (`Payload::Closed`): each flushes its whole near cache when it sees its connection
+//! close, since invalidations may have been missed (redis/redis#13082; redis-py and
+//! Lettuce do so).
 use super::ids::{Key, NodeId};
 use super::keymap::KeyMap;
 use super::msg::Payload;
@@ -17,6 +19,10 @@ pub struct Tracking {
     pub on: bool,
     /// The services that read each key since it last changed, in id order.
     pub readers: KeyMap<Key, Vec<NodeId>>,
+    /// The services whose connections track their reads here (`CLIENT TRACKING on`):
+    /// a setting, fixed for a run (`World::new`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<NodeId>,
 }
 
 /// What the tracking table did, for the observers.
@@ -60,8 +66,15 @@ impl Tracking {
         }
     }
 
-    /// A crash: the table was in memory.
-    pub fn crash(&mut self) {
+    /// A crash: the table was in memory, and the node's operating system closes its
+    /// connections: each tracking client sees its connection close, over the cache hop
+    /// `reply_ms`.
+    pub fn crash(&mut self, ctx: &mut Ctx, reply_ms: u64) {
         self.readers.clear();
+        if self.on {
+            for c in &self.clients {
+                ctx.send(*c, None, Payload::Closed, reply_ms);
+            }
+        }
     }
 }

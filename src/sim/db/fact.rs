@@ -67,6 +67,17 @@ pub enum DbFact {
     },
     /// `COMMIT` found no open transaction: it was rolled back.
     TxGone { key: Key, committed: Version },
+    /// `from`'s connection closed (its process died): the session ended. `rolled`:
+    /// the first of its open transactions rolled back (the client, the key, the
+    /// version it had), `txns` of them in all; `waits`: its `UPDATE`s that were waiting
+    /// for a row lock, gone with it. A freed row lock's next `UPDATE` follows
+    /// (`TxUpdated`).
+    SessionEnded {
+        from: NodeId,
+        rolled: Option<(NodeId, Key, Version)>,
+        txns: u8,
+        waits: u8,
+    },
     /// A message the database does not handle.
     Ignored { payload: Payload },
 }

@@ -260,6 +260,12 @@ fn db(w: &World, n: &Cast, fact: DbFact) -> Said {
                 ),
             )
         }
+        DbFact::SessionEnded {
+            from,
+            rolled,
+            txns,
+            waits,
+        } => super::closed::session_ended(w, n, from, rolled, txns, waits),
         DbFact::Ignored { payload } => said(
             "ignored",
             format!("{} does not handle {payload}.", the_db.cap()),

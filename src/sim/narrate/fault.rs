@@ -101,9 +101,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
                 Some(at) => format!(" Its supervisor will restart it at {at} ms."),
                 None => String::new(),
             };
+            let closes = super::closed::closes(w, node);
             said(
                 "crashed",
-                format!("{node} crashes: {lost}. Messages sent to it now are lost.{back}"),
+                format!("{node} crashes: {lost}. Messages sent to it now are lost.{closes}{back}"),
             )
         }
         FaultFact::Restarted {
@@ -128,7 +129,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
             payload,
         } => said(
             "dropped",
-            format!("The network loses {id} ({payload} from {from} to {to}): it never arrives."),
+            format!(
+                "The network loses {id} ({payload} from {from} to {to}): it never arrives.{}",
+                super::closed::never_closed(w, from, to, payload)
+            ),
         ),
         FaultFact::Delayed { id, payload, at_ms } => said(
             "delayed",

@@ -10,6 +10,7 @@ mod bus;
 mod cache;
 mod cdn;
 mod client;
+mod closed;
 mod db;
 mod fault;
 mod invalidator;

@@ -28,21 +28,37 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
                     " But {the_db} has {want}: this in-process copy is out of date until {the_cache_node}'s \
                      invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
                 ),
+                (true, true) if closing(w, service) => format!(
+                    " But {the_db} has {want}: this in-process copy is out of date. {cap_cache_node} crashed, and \
+                     its tracking table with it, but the close of {service}'s connection to it is on its way: \
+                     when it arrives, {service} flushes its near cache. Until then, or until its TTL runs out at \
+                     {expires_ms} ms, reads of {key} here get {version}."
+                ),
                 (true, true) => {
                     let node = w.nodes.service(service).map(|s| s.settings.cache);
-                    let lost = match node {
-                        Some(c) if w.books.crashes_of(c) > 0 => format!(
+                    let crashed = node.is_some_and(|c| w.books.crashes_of(c) > 0);
+                    let lost = if crashed {
+                        format!(
                             "{the_cache_node} no longer tracks {service}'s read of {key}: it crashed, and its \
                              tracking table was in its memory"
-                        ),
-                        _ => format!("{the_cache_node} no longer tracks {service}'s read of {key}"),
+                        )
+                    } else {
+                        format!("{the_cache_node} no longer tracks {service}'s read of {key}")
+                    };
+                    // A close that reached it after it kept this copy would have flushed it.
+                    let flush = if crashed {
+                        format!(
+                            " ({service} flushes its near cache when it sees its connection to {the_cache_node} \
+                             close, as Redis's client-side caching clients do, since invalidations may have been \
+                             missed; no close has reached it since it kept this copy.)"
+                        )
+                    } else {
+                        String::new()
                     };
                     format!(
                         " But {the_db} has {want}: this in-process copy is out of date, and no invalidation will \
                          come: {lost}, so nothing will tell {service} that the row changed: the copy lives until \
-                         its TTL runs out at {expires_ms} ms. (For this reason Redis's client-side caching has a \
-                         client flush its local cache when its connection to the server drops; {service} here \
-                         keeps its copy.)"
+                         its TTL runs out at {expires_ms} ms.{flush}"
                     )
                 }
                 (true, false) => format!(
@@ -79,6 +95,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
                 ),
             ),
         },
+        NearFact::Flushed { service, keys, .. } => super::closed::flushed(n, service, keys),
         other => said("near cache", more(n, other)),
     }
 }
@@ -102,6 +119,14 @@ fn invalidation_can_come(w: &World, service: NodeId, key: Key) -> bool {
                 .is_some_and(|r| r.contains(&service))
         });
     on_its_way || tracked
+}
+
+/// Whether the close of `service`'s connection to its cache node is on its way to it.
+fn closing(w: &World, service: NodeId) -> bool {
+    let node = w.nodes.service(service).map(|s| s.settings.cache);
+    w.net
+        .iter()
+        .any(|m| m.to == service && Some(m.from) == node && m.payload == Payload::Closed)
 }
 
 /// A near cache's fact that follows the step's own, as a sentence to append.
@@ -131,8 +156,8 @@ pub(super) fn more(n: &Cast, fact: NearFact) -> String {
                 }
             }
         }
-        // A hit is its step's own fact (`say`), never one that follows.
-        NearFact::Hit { .. } => String::new(),
+        // A hit and a flush are their step's own fact (`say`), never one that follows.
+        NearFact::Hit { .. } | NearFact::Flushed { .. } => String::new(),
     }
 }
 

@@ -592,44 +592,60 @@ static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "open-txns",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "open-txns",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "conn-closed",
+    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
+    None,
+);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K195);
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K191, &K192],
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K193);
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -637,67 +653,67 @@ static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K58, &K90, &K206],
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K58, &K90, &K210],
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K211);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K120, &K89],
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K225);
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -706,36 +722,36 @@ static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K231);
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K89, &K226, &K210, &K228],
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K120, &K89, &K230, &K214, &K232],
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K89, &K226, &K210, &K229, &K227],
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K230, &K214, &K233, &K231],
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K231, &K232],
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K235, &K236],
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -3956,19 +3972,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K191, &K192, &K164],
+                            when: &[&K40, &K191, &K192, &K193],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K191, &K192, &K171],
+                            when: &[&K40, &K191, &K192, &K194, &K195],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K194],
+                            when: &[&K40, &K191, &K192, &K194, &K196],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K40, &K198],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K195, &K192],
+                            when: &[&K56, &K199, &K192, &K193],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K56, &K199, &K192, &K194],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4083,34 +4105,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K196],
+                            when: &[&K158, &K200],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K197, &K198],
+                            when: &[&K158, &K201, &K202],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K197, &K199],
+                            when: &[&K158, &K201, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200],
+                            when: &[&K204],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K201],
+                            when: &[&K204, &K205],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K202, &K28],
+                            when: &[&K204, &K206, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K197, &K204, &K58, &K90, &K206],
+                            when: &[&K204, &K201, &K208, &K58, &K90, &K210],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K197, &K204, &K208],
+                            when: &[&K204, &K201, &K208, &K212],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K197, &K203],
+                            when: &[&K204, &K201, &K207],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K200, &K197],
+                            when: &[&K204, &K201],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4200,7 +4222,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K209, &K210],
+                            when: &[&K213, &K214],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4225,7 +4247,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K56, &K171],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K211],
+                            when: &[&K56, &K215],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K56],
@@ -4377,28 +4399,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K212],
+                            when: &[&K216],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K212, &K64],
+                            when: &[&K216, &K64],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K212, &K213],
+                            when: &[&K216, &K217],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K214, &K215],
+                            when: &[&K218, &K219],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K214, &K216],
+                            when: &[&K218, &K220],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K214, &K217, &K12],
+                            when: &[&K218, &K221, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K217, &K218, &K219, &K12],
+                            when: &[&K221, &K222, &K223, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K217, &K220],
+                            when: &[&K221, &K224],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K68],
@@ -4544,7 +4566,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K2, &K120, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K222],
+                            when: &[&K2, &K226],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2, &K41],
@@ -4553,10 +4575,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K223, &K224],
+                            when: &[&K5, &K227, &K228, &K85],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K225, &K224],
+                            when: &[&K5, &K227, &K87, &K228],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K5, &K229, &K228],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4713,25 +4738,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K120, &K89, &K226, &K210, &K228],
+                            when: &[&K2, &K120, &K89, &K230, &K214, &K232],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K226, &K210, &K229, &K227],
+                            when: &[&K2, &K89, &K230, &K214, &K233, &K231],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K226, &K210, &K229, &K227, &K120],
+                            when: &[&K2, &K89, &K230, &K214, &K233, &K231, &K120],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K226, &K210, &K229, &K227, &K230],
+                            when: &[&K2, &K89, &K230, &K214, &K233, &K231, &K234],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K234],
+                            when: &[&K2, &K238],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K230],
+                            when: &[&K68, &K234],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K235],
+                            when: &[&K68, &K239],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K68, &K120],
@@ -5415,10 +5440,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
-            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The service sent its set from inside the transaction and then crashed, so v2 never committed and no delete will come. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             "{other-path user:1}",
             "{holds user:1}: consistent.",
             " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
+            " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
         ],
     },
     crate::sim::scenarios::Words {
@@ -5550,6 +5577,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             "{holds user:1}, and the reader's last answered read got {answer reader}.",
             " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
+            " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and a later read went to the shared cache and the database.",
             " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
         ],
     },

@@ -210,6 +210,18 @@ impl World {
                     && config.region_of(spec.id) != config.region_of(NodeId::DB);
             }
         }
+        // Client tracking: each cache node knows the services whose connections track
+        // their reads through it (its crash closes them).
+        let tracked: Vec<(NodeId, NodeId)> = nodes
+            .services()
+            .filter(|(_, s)| s.near.is_on())
+            .map(|(id, s)| (s.settings.cache, id))
+            .collect();
+        for (cache, service) in tracked {
+            if let Some(c) = nodes.cache_mut(cache).filter(|c| c.tracking.on) {
+                c.tracking.clients.push(service);
+            }
+        }
         // The event and write-behind pipelines: every node of each kind the topology
         // lists (and the first of each), each holding its peers' ids as settings.
         let p = pipeline::routes(&config);

@@ -84,7 +84,8 @@ impl<'de> Deserialize<'de> for EndingText {
 
 /// A number an ending or a condition reads: a metric by name, `outbox-rows`,
 /// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `markers` (remote markers
-/// set in any cache node), `crashes NODE`, or a number as written.
+/// set in any cache node), `open-txns` (the transactions open in the primaries),
+/// `crashes NODE`, or a number as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity(pub(crate) String);
 
@@ -93,7 +94,13 @@ impl Quantity {
         let known = metric(text).is_some()
             || matches!(
                 text,
-                "outbox-rows" | "outbox-unpublished" | "dlq" | "keys" | "queue" | "markers"
+                "outbox-rows"
+                    | "outbox-unpublished"
+                    | "dlq"
+                    | "keys"
+                    | "queue"
+                    | "markers"
+                    | "open-txns"
             )
             || text.parse::<u64>().is_ok()
             || text
@@ -117,6 +124,7 @@ impl Quantity {
             "keys" => w.config.keys.len() as u64,
             "queue" => w.cache().queue.len() as u64,
             "markers" => w.nodes.caches().map(|(_, c)| c.markers.len() as u64).sum(),
+            "open-txns" => w.nodes.dbs().map(|(_, db)| db.txns.len() as u64).sum(),
             _ => q.parse().unwrap_or(0),
         }
     }
@@ -132,7 +140,7 @@ impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         checked_str(d, |text| {
             Quantity::parse(text).ok_or_else(|| {
-                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, queue, markers, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
+                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, queue, markers, open-txns, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
             })
         })
     }

@@ -1,0 +1,147 @@
+//! The sentences of a closed connection (`Payload::Closed`): a crashed node's
+//! operating system closes its sockets; the database ends the session and rolls back
+//! its open transaction (Postgres, InnoDB); a service that tracked its reads through a
+//! crashed cache node flushes its near cache (Redis client-side caching). And what a
+//! lost close leaves open.
+use super::super::ids::{Key, NodeId, Version};
+use super::super::msg::Payload;
+use super::super::parts::{said, Said};
+use super::super::world::World;
+use super::names::Cast;
+
+/// The database's step on a closed connection (`DbFact::SessionEnded`).
+pub(super) fn session_ended(
+    w: &World,
+    n: &Cast,
+    from: NodeId,
+    rolled: Option<(NodeId, Key, Version)>,
+    txns: u8,
+    waits: u8,
+) -> Said {
+    let the_db = n.db;
+    let waits = match waits {
+        0 => String::new(),
+        1 => format!(" {from}'s UPDATE that was waiting for a row lock goes with the session: it never runs."),
+        k => format!(" {from}'s {k} UPDATEs that were waiting for row locks go with the session: they never run."),
+    };
+    let closed = format!(
+        "{from}'s connection closes: {from} crashed, and its operating system closed the socket."
+    );
+    match rolled {
+        Some((client, key, version)) => {
+            // No reader saw it in the database; a cached copy is another matter.
+            let cached = super::super::books::copies(w)
+                .find(|c| c.key == key && c.entry.version == version && c.entry.expires_ms > w.now_ms)
+                .map_or(String::new(), |c| format!(", but {} already holds it", c.holder_words()));
+            let others = match txns {
+                0 | 1 => String::new(),
+                k => format!(" Its {} other open transactions roll back with it.", k - 1),
+            };
+            said(
+                "rolled back: connection closed",
+                format!(
+                    "{closed} {} ends the session and rolls back its open transaction, as Postgres does \
+                     (\"unexpected EOF on client connection with an open transaction\") and as MySQL's \
+                     InnoDB does when a client disconnects: {client}'s {version} of {key} is discarded; no \
+                     reader saw it in the database{cached}. Its row lock is released.{others}{waits}",
+                    the_db.cap()
+                ),
+            )
+        }
+        None => said(
+            "session ended",
+            format!(
+                "{closed} {} ends the session; no transaction of {from}'s is open in it (it committed, \
+                 rolled back, or never began here), so there is nothing to roll back.{waits}",
+                the_db.cap()
+            ),
+        ),
+    }
+}
+
+/// A service's step on the close of its connection to the cache node it tracks its
+/// reads through (`NearFact::Flushed`).
+pub(super) fn flushed(n: &Cast, service: NodeId, keys: u8) -> Said {
+    let the_cache_node = n.cache_node;
+    let flushed = match keys {
+        0 => format!(" {service}'s near cache is empty: there is nothing to flush."),
+        k => format!(
+            " {service} flushes its whole near cache ({}): its next read of each key asks {the_cache_node} \
+             again.",
+            super::super::describe::count(u64::from(k), "copy", "copies")
+        ),
+    };
+    said(
+        if keys == 0 { "nothing to flush" } else { "near cache flushed" },
+        format!(
+            "{service}'s connection to {the_cache_node} closes: {the_cache_node} crashed, and its operating \
+             system closed the socket. The tracking table that was to tell {service} of changes is gone, \
+             and invalidations may have been missed, so a Redis client-side caching client flushes its \
+             local cache when the connection that carries them drops (redis/redis#13082; redis-py and \
+             Lettuce do so).{flushed}"
+        ),
+    )
+}
+
+/// What a lost close (`Payload::Closed`) leaves open: as when a host vanishes without
+/// a FIN, the other end keeps the session, and this model runs no keepalive.
+pub(super) fn never_closed(w: &World, from: NodeId, to: NodeId, payload: Payload) -> String {
+    if payload != Payload::Closed {
+        return String::new();
+    }
+    let how = format!(
+        " {to} never learns that {from}'s connection closed, as when a host vanishes without a FIN (a power loss, a \
+         cut link)"
+    );
+    if let Some(db) = w.nodes.db(to) {
+        let open = match db.txns.iter().find(|t| t.from == from) {
+            Some(t) => format!(
+                ", and {}'s transaction open in it: {} of {} stays uncommitted and its row lock held",
+                t.client, t.version, t.key
+            ),
+            None => String::new(),
+        };
+        return format!(
+            "{how}: it keeps the session{open}. Nothing in this run ends it; only TCP keepalive (by default after \
+             two hours idle) or a server timeout such as Postgres's idle_in_transaction_session_timeout (off by \
+             default) would."
+        );
+    }
+    match w.nodes.service(to).map_or(0, |s| s.near.entries.len()) {
+        0 => format!("{how}. Its near cache holds nothing now, so there was nothing for it to flush."),
+        k => format!(
+            "{how}, so it keeps its near cache ({}), though the tracking table that would have told it of changes \
+             is gone: nothing will invalidate those copies; their TTLs end them.",
+            super::super::describe::count(k as u64, "copy", "copies")
+        ),
+    }
+}
+
+/// The connections a crash closed (`Payload::Closed` on its way from `node`), as a
+/// sentence: its operating system closes a dead process's sockets.
+pub(super) fn closes(w: &World, node: NodeId) -> String {
+    let to: Vec<String> = w
+        .net
+        .iter()
+        .filter(|m| m.from == node && m.payload == Payload::Closed && m.sent_ms == w.now_ms)
+        .map(|m| m.to.to_string())
+        .collect();
+    if to.is_empty() {
+        return String::new();
+    }
+    let them = to.join(" and ");
+    match node {
+        NodeId::Cache(_) if to.len() == 1 => format!(
+            " Its operating system closes its connections: {them}, which tracks its reads through it (client \
+             tracking), will see its connection close."
+        ),
+        NodeId::Cache(_) => format!(
+            " Its operating system closes its connections: {them}, which track their reads through it (client \
+             tracking), will each see its connection close."
+        ),
+        _ => format!(
+            " Its operating system closes its connections: {them} will see the one with its transaction under way \
+             close, after whatever was sent on it."
+        ),
+    }
+}
