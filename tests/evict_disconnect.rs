@@ -174,7 +174,10 @@ fn a_pub_sub_subscriber_that_disconnects_misses_what_is_published_meanwhile() {
     assert!(v.consumer.as_ref().is_some_and(|c| !c.unsubscribed));
     let last = r.records().last().unwrap();
     assert!(
-        last.narration.contains("while it was disconnected is lost"),
+        last.narration.contains(
+            "whatever was published while it was disconnected, and whatever was on its way to it when the \
+             connection broke, is lost"
+        ),
         "{}",
         last.narration
     );

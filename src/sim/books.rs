@@ -133,6 +133,11 @@ pub enum Happened {
     /// this version, in a write mode whose service publishes the change's event once it
     /// hears of the commit (review session 14, X5).
     CommitUnheard(NodeId, Key, Version),
+    /// Memory pressure evicted a cached copy of the key (`Fault::Evict`).
+    Evicted(Key),
+    /// Memory pressure evicted a copy of the key that differed from its row: the
+    /// eviction, not an invalidation, ended that copy's staleness.
+    EvictedStale(Key),
 }
 
 impl Books {

@@ -74,7 +74,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 }
                 _ => {}
             },
-            Fact::Fault(FaultFact::Evicted { .. }) => w.metrics.evictions += 1,
+            Fact::Fault(FaultFact::Evicted { key, version, .. }) => {
+                w.metrics.evictions += 1;
+                w.books.happened.insert(Happened::Evicted(key));
+                if version != w.db().read(key) {
+                    w.books.happened.insert(Happened::EvictedStale(key));
+                }
+            }
             // The deliveries lost with a broken subscription.
             Fact::Fault(FaultFact::Disconnected { deliveries, .. }) => {
                 w.metrics.events_dropped += u64::from(deliveries);

@@ -16,6 +16,9 @@ use super::names::Cast;
 struct Subscribers {
     /// Each subscriber's id and whether it is connected (not down).
     all: Vec<(NodeId, bool)>,
+    /// The subscribers that run but whose subscription broke (`Fault::Disconnect`):
+    /// "not subscribed", not "down" (review session 15, Y1).
+    cut: Vec<NodeId>,
     /// More than one consumer in the world: name them.
     many: bool,
 }
@@ -23,6 +26,11 @@ struct Subscribers {
 impl Subscribers {
     fn of(w: &World) -> Subscribers {
         let acting = acting_bus(w);
+        let cut = w
+            .nodes
+            .bus(acting)
+            .map(|b| b.cut.iter().copied().filter(|c| w.is_up(*c)).collect())
+            .unwrap_or_default();
         let all = w
             .nodes
             .bus(acting)
@@ -35,6 +43,7 @@ impl Subscribers {
             .unwrap_or_default();
         Subscribers {
             all,
+            cut,
             many: w.nodes.consumers().nth(1).is_some(),
         }
     }
@@ -58,15 +67,37 @@ impl Subscribers {
         }
     }
 
-    /// Why a push reached no one: the one consumer is down, the subscribers are all
-    /// down, or nothing subscribes to this bus.
+    /// Why a push reached no one: the one consumer is down or not subscribed (its
+    /// subscription broke), the subscribers are all so, or nothing subscribes to this
+    /// bus.
     fn none_connected(&self) -> String {
         let down = self.ids(false);
+        let cut = |id: &str| self.cut.iter().any(|c| c.to_string() == id);
+        let all_cut = down.iter().all(|id| cut(id));
+        let none_cut = !down.iter().any(|id| cut(id));
         match down.as_slice() {
             [] => "nothing subscribes to it: no consumer listens on this bus".to_string(),
+            [one] if !self.many && cut(one) => {
+                "the consumer is not one of them: its subscription broke, and it is not subscribed"
+                    .to_string()
+            }
             [_] if !self.many => "the consumer is not one of them: it is down".to_string(),
+            [one] if cut(one) => {
+                format!("{one}, its one subscriber, is not subscribed: its subscription broke")
+            }
             [one] => format!("{one}, its one subscriber, is down"),
-            _ => format!("its subscribers, {}, are all down", down.join(" and ")),
+            _ if all_cut => format!(
+                "its subscribers, {}, are none of them subscribed",
+                down.join(" and ")
+            ),
+            _ if none_cut => format!("its subscribers, {}, are all down", down.join(" and ")),
+            _ => {
+                let each: Vec<String> = down
+                    .iter()
+                    .map(|id| format!("{id} {}", if cut(id) { "not subscribed" } else { "down" }))
+                    .collect();
+                format!("none of its subscribers listens ({})", each.join(", "))
+            }
         }
     }
 }
@@ -162,7 +193,17 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 Some((id, _)) => format!(" It waits its turn behind {id}."),
                 None => {
                     let who = if many { c.to_string() } else { cap_consumer.to_string() };
-                    format!(" {who} is down: the event waits in the log.")
+                    // A consumer that runs but whose subscription broke is not down
+                    // (review session 15, Y1).
+                    let cut = w.is_up(c) && w.nodes.bus(acting_bus(w)).is_some_and(|b| b.cut_off(c));
+                    if cut {
+                        format!(
+                            " {who} is not subscribed (its subscription broke): the event waits in the log until it \
+                             subscribes again."
+                        )
+                    } else {
+                        format!(" {who} is down: the event waits in the log.")
+                    }
                 }
             };
             if many {
@@ -334,8 +375,9 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             "subscribed",
             format!(
                 "{cap_consumer} subscribes again. Pub/Sub keeps no history: whatever was published while it was \
-                 {} is lost, and it will only see new messages.",
-                if disconnected { "disconnected" } else { "down" }
+                 {}, and whatever was on its way to it when {}, is lost, and it will only see new messages.",
+                if disconnected { "disconnected" } else { "down" },
+                if disconnected { "the connection broke" } else { "it went down" }
             ),
         ),
         BusFact::NotSubscribed { payload, consumer } => said(
@@ -385,10 +427,28 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 )
             },
         ),
-        BusFact::RetryDue { offset, .. } => said(
-            "redeliver",
-            format!("The backoff of offset {offset} is over: {} tries again.{sent}", n.bus),
-        ),
+        BusFact::RetryDue { offset, consumer: c } => {
+            // Nothing can go to a consumer whose subscription broke: it waits, with
+            // every event behind it, until the consumer subscribes again (review session
+            // 15, Y7).
+            let cut = sent.is_empty()
+                && w.is_up(c)
+                && w.nodes.bus(acting_bus(w)).is_some_and(|b| b.cut_off(c));
+            let who = if many { c.to_string() } else { the_consumer.to_string() };
+            said(
+                "redeliver",
+                if cut {
+                    format!(
+                        "The backoff of offset {offset} is over, but {who} is not subscribed (its subscription \
+                         broke): {} can deliver it nothing, so offset {offset} and every event behind it wait \
+                         until it subscribes again.",
+                        n.bus
+                    )
+                } else {
+                    format!("The backoff of offset {offset} is over: {} tries again.{sent}", n.bus)
+                },
+            )
+        }
         BusFact::AckMissed { event: id, consumer: c } => {
             // Its consumer is not connected (down, or its subscription broke): the event
             // waits in the queue for it.

@@ -112,7 +112,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
             ..
         } => {
             let ttl = if expires == NO_TTL {
-                "with no TTL: nothing but a write will ever change it".to_string()
+                "with no TTL: it never expires, so only a write, an eviction or a crash will change it".to_string()
             } else {
                 format!("with a TTL until {expires} ms")
             };
@@ -152,7 +152,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                     // Pending, not promised: a fault may still stop it (V17).
                     (Some(what), _) => format!(", until {what}, unless a fault stops it"),
                     (None, true) => {
-                        ", and with no TTL only a later write can replace it".to_string()
+                        ", and with no TTL no expiry ends it: only a later write, an eviction or a crash does".to_string()
                     }
                     (None, false) => format!(
                         ", and nothing in flight removes it before its TTL ends at {expires} ms"

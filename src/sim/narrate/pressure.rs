@@ -2,9 +2,12 @@
 //! `fault/subscription.rs`): what the real systems do, read from the fact and the state
 //! after.
 use super::super::describe::count;
+use super::super::fact::Fact;
 use super::super::fault::FaultFact;
-use super::super::ids::{NodeId, Version};
+use super::super::ids::{Key, NodeId, Version};
+use super::super::msg::Payload;
 use super::super::parts::{said, Said};
+use super::super::tracking::TrackingFact;
 use super::super::world::World;
 
 pub(super) fn say(w: &World, fact: FaultFact) -> Said {
@@ -53,11 +56,35 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
                          to its origin, {origin}."
                     )
                 }
-                _ => format!(
-                    "Memory pressure: {node} is at its memory limit and evicts {what} to make room, as Redis does \
-                     under maxmemory with an allkeys-lru policy, or memcached's LRU when its slab is full. The next \
-                     read of {key} from {node} misses and goes to the database.{guard}{queued}"
-                ),
+                _ => {
+                    // A set of the key already on its way to the node refills it, and a
+                    // read after that hits (review session 15, Y3).
+                    let sets: Vec<String> = w
+                        .net
+                        .iter()
+                        .filter_map(|m| match m.payload {
+                            Payload::Set { key: k, version, .. } if m.to == node && k == key => {
+                                Some(version.to_string())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    let next = if sets.is_empty() {
+                        format!("The next read of {key} from {node} misses and goes to the database.")
+                    } else {
+                        format!(
+                            "A set of {key} = {} is already on its way to {node}: a read before it lands misses and \
+                             goes to the database; one after it lands hits, if {node} takes the set.",
+                            sets.join(" and ")
+                        )
+                    };
+                    format!(
+                        "Memory pressure: {node} is at its memory limit and evicts {what} to make room, as Redis \
+                         does under maxmemory with an allkeys-lru policy, or memcached's LRU when its slab is full. \
+                         {next}{guard}{queued}{}",
+                        tracked(w, key)
+                    )
+                }
             };
             said(format!("evicted {key}"), words)
         }
@@ -134,4 +161,27 @@ pub(super) fn say(w: &World, fact: FaultFact) -> Said {
         }
         _ => Said::silent(),
     }
+}
+
+/// The tracking push the eviction of `key` made, read from the step's facts: Redis
+/// tells the clients that track a key of its eviction as of any change (review session
+/// 15, Y4). Empty where it told no one.
+fn tracked(w: &World, key: Key) -> String {
+    w.facts
+        .0
+        .iter()
+        .find_map(|f| match f {
+            Fact::Tracking(TrackingFact::Told { key: k, first, count }) if *k == key => {
+                let whom = match count {
+                    0 | 1 => first.to_string(),
+                    n => format!("{first} and {} more", n - 1),
+                };
+                Some(format!(
+                    " With client tracking, an eviction is a change like a delete: the cache node pushes an \
+                     invalidation of {key} to {whom}, which read it, and which will drop its near copy."
+                ))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }

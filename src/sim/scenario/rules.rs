@@ -141,6 +141,10 @@ pub enum FactKind {
     /// The CDN edge's copy is a response that left the origin before the key's latest
     /// commit.
     EdgeRaced,
+    /// Memory pressure evicted a cached copy of the key.
+    Evicted,
+    /// Memory pressure evicted a copy of the key that differed from its row.
+    EvictedStale,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -277,6 +281,8 @@ impl FactKind {
             FactKind::GuardWiped => Happened::GuardWiped(key),
             FactKind::NegativeWiped => Happened::NegativeWiped(key),
             FactKind::EdgeRaced => Happened::EdgeRaced(key),
+            FactKind::Evicted => Happened::Evicted(key),
+            FactKind::EvictedStale => Happened::EvictedStale(key),
         }
     }
 }

@@ -88,180 +88,188 @@ static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Eve
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
 static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K25],
-);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-    },
-);
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K25, &K29],
-);
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "outbox-unpublished",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
-);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
-);
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
-);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K35);
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "lease",
-);
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-set",
-);
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "delayed-double-delete",
-);
-static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K43, &K45],
-);
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K40, &K41],
-);
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K57],
-);
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K57],
-);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K46, &K41, &K64],
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K25, &K27],
 );
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K65);
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K25, &K31],
+);
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-unpublished",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
+);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
+);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K37);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K35);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "lease",
+);
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-set",
+);
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
+);
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K45, &K47],
+);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K42, &K43],
+);
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K59],
+);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K46, &K59],
+);
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K48, &K43, &K26],
+);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EvictedStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K43);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K67);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K69);
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K71);
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K74, &K68, &K57],
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K77, &K71, &K59],
 );
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K75);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K78);
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K2, &K41],
-);
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K78);
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K76, &K2, &K41, &K77],
-);
 static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K76, &K79, &K68, &K77],
+    &[&K2, &K43],
 );
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K75, &K80, &K81],
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K81);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K79, &K2, &K43, &K80],
 );
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K79, &K82, &K71, &K80],
+);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K78, &K83, &K84],
+);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -269,106 +277,106 @@ static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K87, &K14, &K88],
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K90, &K14, &K91],
 );
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K87, &K94, &K95, &K96],
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K90, &K97, &K98, &K99],
 );
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K105);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K105, &K106],
-);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "single-flight",
-);
 static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K109, &K106],
+    &[&K108, &K109],
 );
 static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K106],
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "single-flight",
 );
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K112);
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K112, &K109],
+);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K109],
+);
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K114);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K121],
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K124],
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K5, &K6, &K24],
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K124);
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -377,38 +385,38 @@ static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K129, &K130, &K131, &K24, &K68],
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K132, &K133, &K134, &K24, &K71],
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K134, &K135, &K2],
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K137, &K133, &K138, &K2],
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K139);
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -417,92 +425,92 @@ static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K144, &K145],
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K147, &K148],
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K149);
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K148, &K149],
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K151, &K152],
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K152, &K153, &K68],
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K155, &K156, &K71],
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K154);
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K158, &K159],
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K161, &K162],
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K156, &K157, &K160],
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K159, &K160, &K163],
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -511,141 +519,141 @@ static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K168, &K169, &K170, &K171, &K68],
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K171, &K172, &K173, &K174, &K71],
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K168, &K32],
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K171, &K34],
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K180, &K171, &K142],
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K183, &K174, &K145],
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K185);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K195);
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K191, &K192],
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K194, &K195],
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -653,67 +661,67 @@ static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K58, &K90, &K210],
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K60, &K93, &K213],
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K211);
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K222);
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K89],
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K92],
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K225);
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K228);
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -722,36 +730,43 @@ static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Evicted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K231);
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K120, &K89, &K230, &K214, &K232],
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K92, &K235, &K217, &K237],
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K89, &K230, &K214, &K233, &K231],
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K92, &K235, &K217, &K238, &K236],
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K235, &K236],
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K240, &K241],
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -1296,19 +1311,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K26],
+                            when: &[&K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K27],
+                            when: &[&K29],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K27, &K10],
+                            when: &[&K29, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K27, &K9],
+                            when: &[&K29, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K27],
+                            when: &[&K29],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1435,10 +1450,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K30],
+                            when: &[&K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K31],
+                            when: &[&K33],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1530,28 +1545,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K32],
+                            when: &[&K34],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K33, &K34, &K35],
+                            when: &[&K34, &K35, &K36, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K33, &K36, &K35],
+                            when: &[&K34, &K35, &K38, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K33, &K37],
+                            when: &[&K34, &K35, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32, &K38],
+                            when: &[&K34, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K32],
+                            when: &[&K34],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K39, &K8],
+                            when: &[&K41, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K39, &K5, &K6],
+                            when: &[&K41, &K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1665,46 +1680,49 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K43, &K45, &K47],
+                            when: &[&K42, &K43, &K45, &K47, &K49],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K49, &K51, &K53],
+                            when: &[&K42, &K43, &K51, &K53, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K44, &K43, &K52, &K51],
+                            when: &[&K42, &K43, &K46, &K45, &K54, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K50, &K44, &K43],
+                            when: &[&K42, &K43, &K52, &K46, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K50, &K42],
+                            when: &[&K42, &K43, &K52, &K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K46, &K43, &K45],
+                            when: &[&K42, &K43, &K48, &K45, &K47],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K40],
+                            when: &[&K57, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56],
+                            when: &[&K57, &K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K42, &K57, &K58],
+                            when: &[&K57, &K58, &K44, &K59, &K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K42, &K57, &K59],
+                            when: &[&K57, &K58, &K44, &K59, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K61, &K44, &K57],
+                            when: &[&K57, &K58, &K63, &K46, &K59],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K61, &K63, &K46, &K41, &K64],
+                            when: &[&K57, &K58, &K63, &K65, &K48, &K43, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K61, &K63, &K66, &K41],
+                            when: &[&K57, &K58, &K63, &K65, &K67, &K43, &K69],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K55, &K56, &K61, &K63, &K66, &K67],
+                            when: &[&K57, &K58, &K63, &K65, &K67, &K43, &K68],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K57, &K58, &K63, &K65, &K67, &K70],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1802,25 +1820,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K68],
+                            when: &[&K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K69],
+                            when: &[&K71, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K70, &K41],
+                            when: &[&K71, &K73, &K43, &K69],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K70, &K67],
+                            when: &[&K71, &K73, &K43, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K67],
+                            when: &[&K71, &K73, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K72, &K69],
+                            when: &[&K74, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K72, &K73],
+                            when: &[&K74, &K75, &K72],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K74, &K75, &K76],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1908,16 +1929,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K74, &K68, &K57],
+                            when: &[&K77, &K71, &K59],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K76, &K2, &K41, &K77],
+                            when: &[&K79, &K2, &K43, &K80],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K76, &K79, &K68, &K77],
+                            when: &[&K79, &K82, &K71, &K80],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K83],
+                            when: &[&K86],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2016,7 +2037,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K84, &K85, &K86],
+                            when: &[&K87, &K88, &K89],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -2029,31 +2050,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K87, &K14, &K88],
+                            when: &[&K6, &K90, &K14, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K87, &K14, &K88, &K89],
+                            when: &[&K6, &K90, &K14, &K91, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K87, &K14, &K88, &K90, &K91],
+                            when: &[&K6, &K90, &K14, &K91, &K93, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K87, &K14, &K88],
+                            when: &[&K6, &K90, &K14, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K6, &K87, &K94, &K95, &K96],
+                            when: &[&K96, &K6, &K90, &K97, &K98, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K6, &K87, &K94, &K95, &K96, &K89],
+                            when: &[&K96, &K6, &K90, &K97, &K98, &K99, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K6, &K87, &K94, &K95, &K96, &K90, &K91],
+                            when: &[&K96, &K6, &K90, &K97, &K98, &K99, &K93, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K6, &K87, &K94, &K95, &K96],
+                            when: &[&K96, &K6, &K90, &K97, &K98, &K99],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K93, &K98],
+                            when: &[&K96, &K101],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2661,25 +2682,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K99],
+                            when: &[&K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K101],
+                            when: &[&K103, &K104],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K101, &K102],
+                            when: &[&K103, &K104, &K105],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K101, &K103],
+                            when: &[&K103, &K104, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K101],
+                            when: &[&K103, &K104],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K104, &K102],
+                            when: &[&K103, &K107, &K105],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K100, &K104, &K103],
+                            when: &[&K103, &K107, &K106],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2880,40 +2901,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K105, &K106],
+                            when: &[&K108, &K109],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K109, &K106],
+                            when: &[&K111, &K112, &K109],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K42, &K106],
+                            when: &[&K111, &K114, &K44, &K109],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K115],
+                            when: &[&K111, &K114, &K116, &K117, &K118],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K116, &K117],
+                            when: &[&K111, &K114, &K116, &K117, &K119, &K120],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K116, &K117, &K99],
+                            when: &[&K111, &K114, &K116, &K117, &K119, &K120, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K116, &K118],
+                            when: &[&K111, &K114, &K116, &K117, &K119, &K121],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K99],
+                            when: &[&K111, &K114, &K116, &K117, &K102],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K114, &K100],
+                            when: &[&K111, &K114, &K116, &K117, &K103],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K119, &K120, &K121],
+                            when: &[&K111, &K114, &K116, &K122, &K123, &K124],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K111, &K113, &K119, &K123],
+                            when: &[&K111, &K114, &K116, &K122, &K126],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K114],
+                            when: &[&K117],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3012,7 +3033,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K125],
+                            when: &[&K128],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6, &K24],
@@ -3140,7 +3161,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K126, &K127, &K128],
+                            when: &[&K129, &K130, &K131],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3153,13 +3174,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K129, &K130, &K131, &K24, &K68],
+                            when: &[&K132, &K133, &K134, &K24, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K133, &K134, &K135, &K2],
+                            when: &[&K136, &K137, &K133, &K138, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K133, &K137],
+                            when: &[&K136, &K140],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3274,7 +3295,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K138, &K139],
+                            when: &[&K141, &K142],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -3283,31 +3304,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K140, &K141],
+                            when: &[&K143, &K144],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K140, &K142],
+                            when: &[&K143, &K145],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K68],
+                            when: &[&K146, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K68, &K144, &K145],
+                            when: &[&K146, &K71, &K147, &K148],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K68, &K147, &K148, &K149],
+                            when: &[&K146, &K71, &K150, &K151, &K152],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K68, &K147, &K151],
+                            when: &[&K146, &K71, &K150, &K154, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K68],
+                            when: &[&K146, &K71, &K150, &K154, &K43, &K68],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K71, &K41],
+                            when: &[&K146, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K71, &K67],
+                            when: &[&K146, &K74, &K43],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K146, &K74, &K70],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3429,22 +3453,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K153, &K68],
+                            when: &[&K155, &K156, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K153, &K68, &K10],
+                            when: &[&K155, &K156, &K71, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K153, &K68, &K9],
+                            when: &[&K155, &K156, &K71, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K152, &K153, &K68],
+                            when: &[&K155, &K156, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K156, &K157, &K160],
+                            when: &[&K158, &K159, &K160, &K163],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K162],
+                            when: &[&K158, &K165],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3547,7 +3571,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K163, &K164],
+                            when: &[&K166, &K167],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3555,7 +3579,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K165, &K166, &K167],
+                            when: &[&K168, &K169, &K170],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3568,58 +3592,58 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K168, &K169, &K170, &K171, &K68],
+                            when: &[&K171, &K172, &K173, &K174, &K71],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K168,
-                                &K169,
-                                &K170,
                                 &K171,
-                                &K68,
                                 &K172,
                                 &K173,
                                 &K174,
+                                &K71,
+                                &K175,
+                                &K176,
+                                &K177,
                             ],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K168,
-                                &K169,
-                                &K170,
                                 &K171,
-                                &K68,
                                 &K172,
                                 &K173,
+                                &K174,
+                                &K71,
                                 &K175,
+                                &K176,
+                                &K178,
                             ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K168, &K32, &K33, &K34, &K35],
+                            when: &[&K180, &K171, &K34, &K35, &K36, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K168, &K32, &K33, &K36, &K35],
+                            when: &[&K180, &K171, &K34, &K35, &K38, &K37],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K168, &K32, &K33, &K37],
+                            when: &[&K180, &K171, &K34, &K35, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K168, &K32, &K38],
+                            when: &[&K180, &K171, &K34, &K40],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K179, &K180, &K171, &K142, &K40],
+                            when: &[&K180, &K182, &K183, &K174, &K145, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K179, &K180, &K171, &K142, &K56],
+                            when: &[&K180, &K182, &K183, &K174, &K145, &K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K179, &K180, &K171, &K142, &K181],
+                            when: &[&K180, &K182, &K183, &K174, &K145, &K184],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K179, &K180, &K171, &K142],
+                            when: &[&K180, &K182, &K183, &K174, &K145],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K177, &K179, &K183],
+                            when: &[&K180, &K182, &K186],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3739,25 +3763,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K184, &K185],
+                            when: &[&K42, &K187, &K188],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K184, &K42],
+                            when: &[&K42, &K187, &K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K186],
+                            when: &[&K42, &K189],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K186, &K187, &K41, &K51],
+                            when: &[&K42, &K189, &K190, &K43, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56],
+                            when: &[&K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K44, &K57],
+                            when: &[&K58, &K46, &K59],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K187],
+                            when: &[&K58, &K190],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3857,19 +3881,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K188],
+                            when: &[&K42, &K43, &K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41, &K189],
+                            when: &[&K42, &K43, &K192],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K67],
+                            when: &[&K42, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56],
+                            when: &[&K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K189, &K6],
+                            when: &[&K58, &K192, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3959,7 +3983,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K190],
+                            when: &[&K193],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -3972,25 +3996,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K191, &K192, &K193],
+                            when: &[&K42, &K194, &K195, &K196],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K191, &K192, &K194, &K195],
+                            when: &[&K42, &K194, &K195, &K197, &K198],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K191, &K192, &K194, &K196],
+                            when: &[&K42, &K194, &K195, &K197, &K199],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K198],
+                            when: &[&K42, &K201],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56],
+                            when: &[&K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K199, &K192, &K193],
+                            when: &[&K58, &K202, &K195, &K196],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K199, &K192, &K194],
+                            when: &[&K58, &K202, &K195, &K197],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4105,34 +4129,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K200],
+                            when: &[&K161, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K201, &K202],
+                            when: &[&K161, &K204, &K205],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K201, &K203],
+                            when: &[&K161, &K204, &K206],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204],
+                            when: &[&K207],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K205],
+                            when: &[&K207, &K208],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K206, &K28],
+                            when: &[&K207, &K209, &K30],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K201, &K208, &K58, &K90, &K210],
+                            when: &[&K207, &K204, &K211, &K60, &K93, &K213],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K201, &K208, &K212],
+                            when: &[&K207, &K204, &K211, &K215],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K201, &K207],
+                            when: &[&K207, &K204, &K210],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K204, &K201],
+                            when: &[&K207, &K204],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4214,7 +4238,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K163, &K164],
+                            when: &[&K166, &K167],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4222,7 +4246,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K213, &K214],
+                            when: &[&K216, &K217],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4235,22 +4259,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K41],
+                            when: &[&K42, &K43],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K40, &K67],
+                            when: &[&K42, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56],
+                            when: &[&K58],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K171],
+                            when: &[&K58, &K174],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56, &K215],
+                            when: &[&K58, &K218],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K56],
+                            when: &[&K58],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4399,31 +4423,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K216],
+                            when: &[&K219],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K216, &K64],
+                            when: &[&K219, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K216, &K217],
+                            when: &[&K219, &K220],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K218, &K219],
+                            when: &[&K221, &K222],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K218, &K220],
+                            when: &[&K221, &K223],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K218, &K221, &K12],
+                            when: &[&K221, &K224, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K221, &K222, &K223, &K12],
+                            when: &[&K224, &K225, &K226, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K221, &K224],
+                            when: &[&K224, &K227],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68],
+                            when: &[&K71],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2],
@@ -4563,25 +4587,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K120, &K89],
+                            when: &[&K2, &K123, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K226],
+                            when: &[&K2, &K229],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K41],
+                            when: &[&K2, &K43],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K227, &K228, &K85],
+                            when: &[&K5, &K230, &K231, &K88, &K233],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K227, &K87, &K228],
+                            when: &[&K5, &K230, &K90, &K231],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K229, &K228],
+                            when: &[&K5, &K230, &K232],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K5, &K234, &K231],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4738,28 +4765,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K120, &K89, &K230, &K214, &K232],
+                            when: &[&K2, &K123, &K92, &K235, &K217, &K237],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K230, &K214, &K233, &K231],
+                            when: &[&K2, &K92, &K235, &K217, &K238, &K236],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K230, &K214, &K233, &K231, &K120],
+                            when: &[&K2, &K92, &K235, &K217, &K238, &K236, &K123],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K89, &K230, &K214, &K233, &K231, &K234],
+                            when: &[&K2, &K92, &K235, &K217, &K238, &K236, &K239],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K238],
+                            when: &[&K2, &K243],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K234],
+                            when: &[&K71, &K239],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K239],
+                            when: &[&K71, &K244],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K68, &K120],
+                            when: &[&K71, &K123, &K69],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K71, &K123, &K68],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -5025,6 +5055,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
             "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
             "A stale value landed, and something removed it before the end.",
+            "A stale value landed, and memory pressure evicted it before the end.",
             "This interleaving did not produce the race: no stale value reached the cache.",
         ],
     },
@@ -5054,6 +5085,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Done. {holds user:1}: consistent.",
             " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
             " A stale value landed, and something removed it before the end.",
+            " A stale value landed, and memory pressure evicted it before the end.",
             " In this interleaving no reader refilled the old row between the delete and the commit.",
             "{other-path user:1}",
             "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
@@ -5281,6 +5313,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The consumer ignored the redelivered event: it had already applied a newer version.",
             "The consumer recognised the redelivered event by its id and did nothing.",
             "The redelivered event did no harm in this run.",
+            "A stale value landed in the cache in this run, and memory pressure evicted it before the end: the eviction mended it, not the pattern.",
             " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "{other-path user:1}",
@@ -5578,6 +5611,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{holds user:1}, and the reader's last answered read got {answer reader}.",
             " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and a later read went to the shared cache and the database.",
+            " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
         ],
     },
@@ -5623,6 +5657,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{holds user:1}, and the reader's last answered read got {answer reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the reader's last answered read got {answer reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             "{holds user:1}: consistent: in this order no stale response is left at the edge.",
+            "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
         ],
     },
 ];

@@ -230,11 +230,91 @@ fn other_path(w: &World, key: Key) -> String {
         (false, _) => format!("{}.", broken.join("; ")),
     };
     format!(
-        "This run took another path than the scenario's script. {held}.{} {}{verdict}{}",
+        "This run took another path than the scenario's script. {held}.{}{}{} {}{verdict}{}",
         cause(w, key),
+        evicted(w, key),
+        unsubscribed(w),
         unflushed.unwrap_or_default(),
         unpublished(w, key)
     )
+}
+
+/// What memory pressure did to `key`, where the run's books say it evicted a copy
+/// (review session 15, Y4 to Y6: an ending that did not name the eviction told its
+/// effects as the pattern's). Empty otherwise.
+fn evicted(w: &World, key: Key) -> String {
+    use crate::sim::books::Happened;
+    if w.books.saw(Happened::EvictedStale(key)) {
+        format!(
+            " Memory pressure evicted a stale copy of {key} in this run: that eviction ended the copy's staleness."
+        )
+    } else if w.books.saw(Happened::Evicted(key)) {
+        format!(" Memory pressure evicted a cached copy of {key} in this run.")
+    } else {
+        String::new()
+    }
+}
+
+/// Each consumer whose subscription broke and who has not subscribed again, and what
+/// that holds back: the events that wait for it in a durable bus, or, on an
+/// at-most-once bus, that what is published meanwhile is lost for it (review session
+/// 15, Y2 and Y7). Empty where every subscription holds.
+fn unsubscribed(w: &World) -> String {
+    use crate::sim::bus::EntryState;
+    let mut out = String::new();
+    for (bus, b) in w.nodes.buses() {
+        for &c in &b.cut {
+            let who = match (c, bus) {
+                (NodeId::CONSUMER, NodeId::BUS) => {
+                    "The consumer's subscription to the bus".to_string()
+                }
+                _ => format!("{c}'s subscription to {bus}"),
+            };
+            let then = if b.durable {
+                let g = b
+                    .subscribers
+                    .iter()
+                    .position(|(id, _)| *id == c)
+                    .unwrap_or(0);
+                let waiting: Vec<String> = (0..b.log.len())
+                    .filter(|i| {
+                        b.entry(g, *i).is_some_and(|(st, _)| {
+                            !matches!(st, EntryState::Acked | EntryState::Dead)
+                        })
+                    })
+                    .map(|i| b.log[i].ev.id.to_string())
+                    .collect();
+                let per_ack = b.settings.is_some_and(|s| s.ack_timeout_ms.is_some());
+                let store = match (bus, per_ack) {
+                    (NodeId::BUS, true) => "the bus's queue".to_string(),
+                    (NodeId::BUS, false) => "the bus's log".to_string(),
+                    (_, true) => format!("{bus}'s queue"),
+                    (_, false) => format!("{bus}'s log"),
+                };
+                match waiting.as_slice() {
+                    [] => format!("no event waits for it in {store} now, but nothing new reaches it until it subscribes"),
+                    [one] => format!("{one} waits for it in {store}, undelivered until it subscribes again"),
+                    [first @ .., last] => format!(
+                        "{} and {last} wait for it in {store}, undelivered until it subscribes again",
+                        first.join(", ")
+                    ),
+                }
+            } else {
+                let the = match bus {
+                    NodeId::BUS => "the bus".to_string(),
+                    other => other.to_string(),
+                };
+                format!(
+                    "whatever {the} publishes until it subscribes is not pushed to it, and is lost for it for good \
+                     (at-most-once)"
+                )
+            };
+            out.push_str(&format!(
+                " {who} broke and it has not subscribed again: {then}."
+            ));
+        }
+    }
+    out
 }
 
 /// Why a change's event will never be published, where the run's books say: the
