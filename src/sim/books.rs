@@ -34,7 +34,7 @@ pub struct Metrics {
 }
 
 /// What the run has promised, for the invariants to check against.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Books {
     /// The latest version per key that a writer was told succeeded.
     pub acked: KeyMap<Key, Version>,
@@ -70,6 +70,20 @@ pub struct Books {
     /// fingerprint. Bounded: one entry per key.
     pub purged_ms: KeyMap<Key, u64>,
 }
+
+clone_fields!(Books {
+    acked,
+    recent_db_reads_ms,
+    relied,
+    delivered,
+    crashes,
+    read_floor,
+    happened,
+    acked_to,
+    ryw_broken,
+    committed_ms,
+    purged_ms,
+});
 
 /// A client read an older version of a key than it was told it wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -60,7 +60,7 @@ pub struct Lease {
     pub issued_ms: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cache {
     pub guard: SetGuard,
     pub entries: KeyMap<Key, Entry>,
@@ -96,6 +96,23 @@ pub struct Cache {
     #[serde(default)]
     pub markers: super::keymap::KeySet<Key>,
 }
+
+clone_fields!(Cache {
+    guard,
+    entries,
+    tombstones,
+    leases,
+    next_token,
+    locks,
+    queue,
+    log,
+    settings,
+    rng,
+    behind,
+    known,
+    tracking,
+    markers,
+});
 
 /// What a lookup found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

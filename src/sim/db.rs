@@ -110,7 +110,7 @@ pub struct LockWait {
     pub key: Key,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Db {
     /// Its settings, not its data: fixed for a run.
     #[serde(default)]
@@ -141,6 +141,19 @@ pub struct Db {
     #[serde(skip, default = "first_relay")]
     pub relay: Option<NodeId>,
 }
+
+clone_fields!(Db {
+    latency,
+    rows,
+    lsn,
+    outbox,
+    txns,
+    log,
+    streams,
+    lock_waits,
+    rolled_back,
+    relay,
+});
 
 fn first_relay() -> Option<NodeId> {
     Some(NodeId::RELAY)

@@ -13,9 +13,23 @@
 use std::fmt;
 
 /// An ordered map: entries sorted by key, no two with the same key.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq, Hash)]
 pub struct KeyMap<K, V> {
     items: Vec<(K, V)>,
+}
+
+/// `clone_from` copies into the map's own buffer (a node copied into a dropped node's
+/// buffers: `nodes.rs`).
+impl<K: Clone, V: Clone> Clone for KeyMap<K, V> {
+    fn clone(&self) -> Self {
+        Self {
+            items: self.items.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.items.clone_from(&source.items);
+    }
 }
 
 impl<K, V> Default for KeyMap<K, V> {
@@ -133,9 +147,21 @@ impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for KeyMap<K, V> {
 
 /// An ordered set: a `KeyMap` with nothing in the values (`()` hashes to nothing, so
 /// the `Hash` feed is the `BTreeSet`'s).
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq, Hash)]
 pub struct KeySet<K> {
     map: KeyMap<K, ()>,
+}
+
+impl<K: Clone> Clone for KeySet<K> {
+    fn clone(&self) -> Self {
+        Self {
+            map: self.map.clone(),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Self) {
+        self.map.clone_from(&source.map);
+    }
 }
 
 impl<K> Default for KeySet<K> {

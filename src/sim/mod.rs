@@ -9,6 +9,27 @@
 //! framework (ARCHITECTURE.md lists the crates; tests/architecture.rs checks it).
 //! `cargo test` runs all of it natively. State is plain data, so
 //! a run can be snapshotted, stepped back, replayed and searched.
+/// `Clone` for a struct, field by field, with a `clone_from` that copies each field
+/// into its own buffers (`Vec::clone_from`): a node copied on write into a dropped
+/// node's buffers allocates nothing (`nodes.rs`). Every field is named in both, so a
+/// field left out does not compile.
+macro_rules! clone_fields {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl Clone for $ty {
+            fn clone(&self) -> Self {
+                $ty {
+                    $($field: self.$field.clone()),*
+                }
+            }
+
+            fn clone_from(&mut self, source: &Self) {
+                let $ty { $($field),* } = self;
+                $($field.clone_from(&source.$field);)*
+            }
+        }
+    };
+}
+
 mod act;
 mod behind;
 pub mod bench;

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// One node, of any kind but a client (clients are the world's list of users).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Node {
     Service(Service),
     Cache(Cache),
@@ -42,8 +42,57 @@ pub enum Node {
 /// Each node is shared between copies of a world until one of them changes it (copy on
 /// write, `Arc::make_mut`): a step changes one or two nodes, and the search copies the
 /// world for every state, so a copy costs a pointer per node instead of the node.
+///
+/// A node that no other copy shares, when a copy drops it (`clone_from`, drop), goes
+/// to a small pool of the thread's (`SPARE`) with its buffers; the next change to a
+/// shared node with that id copies into one (`Node::clone_from`) instead of allocating
+/// a copy. Not state: which buffers a node lives in changes no value.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Nodes(Vec<(NodeId, Arc<Held>)>);
+
+/// At most this many dropped nodes are kept to copy into.
+const SPARES: usize = 32;
+
+thread_local! {
+    /// Dropped nodes no copy shared, by the rank of their id (`Nodes`).
+    static SPARE: std::cell::RefCell<Vec<(u16, Arc<Held>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Keeps `node` in the pool if no copy shares it and there is room; else drops it.
+fn give(id: NodeId, mut node: Arc<Held>) {
+    if Arc::get_mut(&mut node).is_none() {
+        return;
+    }
+    let _ = SPARE.try_with(|spare| {
+        if let Ok(mut spare) = spare.try_borrow_mut() {
+            if spare.len() < SPARES {
+                spare.push((id.rank(), node));
+            }
+        }
+    });
+}
+
+/// A node of the pool with this id, if any (no other copy shares it).
+fn take(id: NodeId) -> Option<Arc<Held>> {
+    let rank = id.rank();
+    SPARE
+        .try_with(|spare| {
+            let mut spare = spare.try_borrow_mut().ok()?;
+            let at = spare.iter().rposition(|(r, _)| *r == rank)?;
+            Some(spare.swap_remove(at).1)
+        })
+        .ok()
+        .flatten()
+}
+
+impl Drop for Nodes {
+    fn drop(&mut self) {
+        for (id, node) in self.0.drain(..) {
+            give(id, node);
+        }
+    }
+}
 
 /// A node, and its word in the fingerprint (`canon.rs`, `canon::node_word`: for the
 /// kinds whose words name no request nor time) once computed: a step changes one or
@@ -112,9 +161,58 @@ impl Clone for Nodes {
         Nodes(self.0.clone())
     }
 
-    /// Into this table's own buffer.
+    /// Into this table's own buffer; a node of its own that the source's replaces goes
+    /// to the pool (see `Nodes`).
     fn clone_from(&mut self, source: &Nodes) {
-        self.0.clone_from(&source.0);
+        let same_ids =
+            self.0.len() == source.0.len() && self.0.iter().zip(&source.0).all(|(a, b)| a.0 == b.0);
+        if !same_ids {
+            for (id, node) in self.0.drain(..) {
+                give(id, node);
+            }
+            self.0.extend(source.0.iter().cloned());
+            return;
+        }
+        for (slot, (id, node)) in self.0.iter_mut().zip(&source.0) {
+            if !Arc::ptr_eq(&slot.1, node) {
+                give(*id, std::mem::replace(&mut slot.1, Arc::clone(node)));
+            }
+        }
+    }
+}
+
+/// A node's copy, and a copy into a node of the same kind's own buffers (each kind's
+/// `Clone` copies field by field: `clone_fields!`).
+impl Clone for Node {
+    fn clone(&self) -> Node {
+        match self {
+            Node::Service(n) => Node::Service(n.clone()),
+            Node::Cache(n) => Node::Cache(n.clone()),
+            Node::Db(n) => Node::Db(n.clone()),
+            Node::Bus(n) => Node::Bus(n.clone()),
+            Node::Relay(n) => Node::Relay(n.clone()),
+            Node::Consumer(n) => Node::Consumer(n.clone()),
+            Node::Flusher(n) => Node::Flusher(n.clone()),
+            Node::Replica(n) => Node::Replica(n.clone()),
+            Node::Invalidator(n) => Node::Invalidator(n.clone()),
+            Node::Cdn(n) => Node::Cdn(n.clone()),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Node) {
+        match (self, source) {
+            (Node::Service(n), Node::Service(s)) => n.clone_from(s),
+            (Node::Cache(n), Node::Cache(s)) => n.clone_from(s),
+            (Node::Db(n), Node::Db(s)) => n.clone_from(s),
+            (Node::Bus(n), Node::Bus(s)) => n.clone_from(s),
+            (Node::Relay(n), Node::Relay(s)) => n.clone_from(s),
+            (Node::Consumer(n), Node::Consumer(s)) => n.clone_from(s),
+            (Node::Flusher(n), Node::Flusher(s)) => n.clone_from(s),
+            (Node::Replica(n), Node::Replica(s)) => n.clone_from(s),
+            (Node::Invalidator(n), Node::Invalidator(s)) => n.clone_from(s),
+            (Node::Cdn(n), Node::Cdn(s)) => n.clone_from(s),
+            (this, source) => *this = source.clone(),
+        }
     }
 }
 
@@ -139,15 +237,20 @@ impl Nodes {
     /// The node to change: copied first if another world shares it.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
         let rank = id.rank();
-        self.0
-            .iter_mut()
-            .find(|(i, _)| i.rank() == rank)
-            .map(|(_, n)| {
-                // The node is about to change: its word is forgotten.
-                let held = Arc::make_mut(n);
-                *held.word.get_mut() = 0;
-                &mut held.node
-            })
+        let (id, n) = self.0.iter_mut().find(|(i, _)| i.rank() == rank)?;
+        if Arc::get_mut(n).is_none() {
+            // Shared: copied into a dropped node's buffers, when the pool has one.
+            if let Some(mut spare) = take(*id) {
+                if let Some(held) = Arc::get_mut(&mut spare) {
+                    held.node.clone_from(&n.node);
+                    *n = spare;
+                }
+            }
+        }
+        // The node is about to change: its word is forgotten.
+        let held = Arc::make_mut(n);
+        *held.word.get_mut() = 0;
+        Some(&mut held.node)
     }
 
     /// Every node with its id, in id order.

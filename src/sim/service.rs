@@ -88,7 +88,7 @@ pub struct Flow {
 }
 
 /// The service's state: its open requests and what single-flight shares.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 pub struct Service {
     pub flows: Vec<Flow>,
     /// Single-flight: the keys being loaded, and the requests waiting for each load.
@@ -101,6 +101,15 @@ pub struct Service {
     /// Its in-process near cache (`near.rs`), off unless the scenario has one.
     pub near: NearCache,
 }
+
+clone_fields!(Service {
+    flows,
+    loading,
+    loads_done,
+    rng,
+    settings,
+    near,
+});
 
 impl Service {
     pub fn new(settings: ServiceSettings, rng: Rng) -> Service {

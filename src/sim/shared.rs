@@ -7,14 +7,72 @@
 //! world still shares it (`Arc::make_mut`), so code that changes a part is written as
 //! if it owned it. It compares, hashes and prints as the part itself: a world with a
 //! shared part is the same state, with the same fingerprint, as one without.
+//!
+//! A part no other copy shares, when `clone_from` replaces it, goes to a small pool of
+//! the thread's (one per type, `Spare`) with its buffers, and the next part copied on
+//! write is copied into one (`clone_from`) instead of allocated: not state, which
+//! buffers a part lives in changes no value.
+use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
+use std::thread::LocalKey;
 
 /// `T`, shared between copies of a world until one changes it. An `Arc`, not an `Rc`:
 /// the page keeps its run in a Leptos signal, which needs `Send + Sync`.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Default, PartialEq, Eq, Hash)]
 pub struct Shared<T>(Arc<T>);
+
+/// At most this many dropped parts of a type are kept to copy into.
+const SPARES: usize = 16;
+
+/// A part with a pool of dropped copies (see the module).
+pub trait Spare: Clone + 'static {
+    /// The thread's pool of this type's dropped copies.
+    fn spares() -> &'static LocalKey<RefCell<Vec<Arc<Self>>>>;
+}
+
+/// Declares `$ty`'s pool.
+macro_rules! spare {
+    ($ty:ty) => {
+        impl $crate::sim::shared::Spare for $ty {
+            fn spares(
+            ) -> &'static std::thread::LocalKey<std::cell::RefCell<Vec<std::sync::Arc<Self>>>> {
+                thread_local! {
+                    static SPARE: std::cell::RefCell<Vec<std::sync::Arc<$ty>>> =
+                        const { std::cell::RefCell::new(Vec::new()) };
+                }
+                &SPARE
+            }
+        }
+    };
+}
+
+spare!(super::books::Books);
+spare!(Vec<super::client::Client>);
+
+impl<T: Spare> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        Shared(Arc::clone(&self.0))
+    }
+
+    /// Shares the source's part; this one's, if no other copy shares it, goes to the pool.
+    fn clone_from(&mut self, source: &Shared<T>) {
+        if Arc::ptr_eq(&self.0, &source.0) {
+            return;
+        }
+        let mut old = std::mem::replace(&mut self.0, Arc::clone(&source.0));
+        if Arc::get_mut(&mut old).is_some() {
+            let _ = T::spares().try_with(|spares| {
+                if let Ok(mut spares) = spares.try_borrow_mut() {
+                    if spares.len() < SPARES {
+                        spares.push(old);
+                    }
+                }
+            });
+        }
+    }
+}
 
 impl<T> Shared<T> {
     pub fn new(value: T) -> Shared<T> {
@@ -30,9 +88,22 @@ impl<T> Deref for Shared<T> {
     }
 }
 
-impl<T: Clone> DerefMut for Shared<T> {
-    /// The part to change: copied first if another world shares it.
+impl<T: Spare> DerefMut for Shared<T> {
+    /// The part to change: copied first if another world shares it (into a dropped
+    /// copy's buffers when the pool has one).
     fn deref_mut(&mut self) -> &mut T {
+        if Arc::get_mut(&mut self.0).is_none() {
+            let spare = T::spares()
+                .try_with(|spares| spares.try_borrow_mut().ok()?.pop())
+                .ok()
+                .flatten();
+            if let Some(mut spare) = spare {
+                if let Some(part) = Arc::get_mut(&mut spare) {
+                    part.clone_from(&self.0);
+                    self.0 = spare;
+                }
+            }
+        }
         Arc::make_mut(&mut self.0)
     }
 }
@@ -55,6 +126,8 @@ impl<'a, T> IntoIterator for &'a Shared<Vec<T>> {
 #[cfg(test)]
 mod tests {
     use super::Shared;
+
+    spare!(Vec<i32>);
 
     #[test]
     fn a_copy_shares_until_one_side_changes() {

@@ -14,7 +14,7 @@ use super::msg::Payload;
 use super::node::Ctx;
 
 /// The tracking table of one cache node: off unless the scenario turns it on.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Tracking {
     pub on: bool,
     /// The services that read each key since it last changed, in id order.
@@ -24,6 +24,12 @@ pub struct Tracking {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<NodeId>,
 }
+
+clone_fields!(Tracking {
+    on,
+    readers,
+    clients,
+});
 
 /// What the tracking table did, for the observers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -307,6 +307,9 @@ impl<M: Model> Search<M> {
                 None => Vec::new(),
             };
             self.visit(index, depth, state, &asleep);
+            if let Some(sleep) = &mut self.sleep {
+                sleep.give_back(asleep);
+            }
         }
         self.progress()
     }
@@ -333,9 +336,11 @@ impl<M: Model> Search<M> {
                 self.found[i] = Some(index);
             }
         }
-        if depth >= self.bounds.max_depth {
+        if depth >= self.bounds.max_depth || actions.is_empty() {
             self.cut |= !actions.is_empty();
             self.actions = actions;
+            // Its buffers are copied into (`Model::recycle`).
+            self.model.recycle(state);
             return;
         }
         let clock = self.model.now(&state);
@@ -352,6 +357,11 @@ impl<M: Model> Search<M> {
         }
         let last = actions.len().saturating_sub(1);
         let mut state = Some(state);
+        // The sleep sets' scratch, kept between states (`Sleep::gives`).
+        let mut buffer = match &mut self.sleep {
+            Some(sleep) => std::mem::take(&mut sleep.gives),
+            None => Vec::new(),
+        };
         for (choice, action) in actions.iter().enumerate() {
             // The sleep set this transition gives its state (sleep sets on).
             let mut gives = None;
@@ -360,7 +370,9 @@ impl<M: Model> Search<M> {
                     sleep.skipped += 1;
                     continue;
                 }
-                gives = Some(sleep.after(choice).map(|j| j as u64).collect::<Vec<u64>>());
+                buffer.clear();
+                buffer.extend(sleep.after(choice).map(|j| j as u64));
+                gives = Some(&mut buffer);
                 sleep.followed(choice);
             }
             self.transitions += 1;
@@ -399,10 +411,13 @@ impl<M: Model> Search<M> {
                 match self.shifted(index, from, &next, known, false) {
                     Shifted::Failed => {
                         self.actions = actions;
+                        if let Some(sleep) = &mut self.sleep {
+                            sleep.gives = buffer;
+                        }
                         return;
                     }
                     Shifted::Known => {
-                        self.wake(fingerprint, gives.as_deref());
+                        self.wake(fingerprint, gives.as_deref().map(Vec::as_slice));
                         self.model.recycle(next);
                         continue;
                     }
@@ -413,7 +428,7 @@ impl<M: Model> Search<M> {
             // successor is copied into its buffers (`Model::recycle`).
             let slot = match probe {
                 Probe::Found(_) => {
-                    self.wake(fingerprint, gives.as_deref());
+                    self.wake(fingerprint, gives.as_deref().map(Vec::as_slice));
                     self.model.recycle(next);
                     continue;
                 }
@@ -436,6 +451,7 @@ impl<M: Model> Search<M> {
             };
             let new = self.visited.insert_at(slot, node);
             if let (Some(sleep), Some(set)) = (&mut self.sleep, gives) {
+                let set = sleep.copy(set);
                 sleep.next.push(set);
             }
             if let Some(now) = reached {
@@ -455,6 +471,13 @@ impl<M: Model> Search<M> {
             });
         }
         self.actions = actions;
+        if let Some(sleep) = &mut self.sleep {
+            sleep.gives = buffer;
+        }
+        // Not stepped (its last action asleep): its buffers are copied into.
+        if let Some(state) = state {
+            self.model.recycle(state);
+        }
     }
 
     /// What the search has found so far.

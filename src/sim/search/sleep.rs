@@ -38,7 +38,15 @@ pub struct Sleep {
     asleep: Vec<bool>,
     done: Vec<usize>,
     pub independent: Vec<bool>,
+    /// The set a transition gives its state, written here first (`Search::visit`),
+    /// and the sets of states expanded, kept to copy the next kept sets into: a set per
+    /// transition would be an allocation each.
+    pub gives: Vec<u64>,
+    spare: Vec<Vec<u64>>,
 }
+
+/// At most this many sets of expanded states are kept to copy into.
+const SPARE_SETS: usize = 256;
 
 impl Sleep {
     /// Starts a new level: the next level's sets become the level's.
@@ -51,6 +59,25 @@ impl Sleep {
     pub fn clear(&mut self) {
         self.level = vec![Vec::new()];
         self.next.clear();
+    }
+
+    /// `set`, in a kept set's buffer if there is one (nothing allocated for an empty
+    /// set).
+    pub fn copy(&mut self, set: &[u64]) -> Vec<u64> {
+        if set.is_empty() {
+            return Vec::new();
+        }
+        let mut copy = self.spare.pop().unwrap_or_default();
+        copy.clear();
+        copy.extend_from_slice(set);
+        copy
+    }
+
+    /// A set the search is done with: kept to copy into.
+    pub fn give_back(&mut self, set: Vec<u64>) {
+        if set.capacity() > 0 && self.spare.len() < SPARE_SETS {
+            self.spare.push(set);
+        }
     }
 
     /// Prepares the expansion of a state with `n` actions and `set` asleep; `key`

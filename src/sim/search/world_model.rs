@@ -69,7 +69,7 @@ impl Clone for Searched {
 }
 
 /// At most this many successors given back are kept to copy into.
-const RECYCLED: usize = 4;
+const RECYCLED: usize = 256;
 
 pub struct WorldModel {
     start: World,
