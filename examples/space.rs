@@ -2,8 +2,10 @@
 //! (time shift on unless `SEARCH_TIME_SHIFT=0`) that counts, per depth, the new states
 //! and, per kind of event, the transitions that found a new state.
 //!
+//! With `SLICE=1`, the slice for `no-lost-event` (`search::Slice`) instead.
+//!
 //!     cargo run --release --example space -- SCENARIO [FIX] [MAX_STATES]
-use cachescope::sim::search::{Deep, FaultBudget, Model, Searched, WorldModel};
+use cachescope::sim::search::{Deep, FaultBudget, Model, Searched, Slice, WorldModel};
 use cachescope::sim::world::Event;
 use cachescope::sim::{scenarios, Fixes, Run};
 use std::collections::{BTreeMap, HashSet};
@@ -79,6 +81,18 @@ fn main() {
         }
         return;
     }
+    if std::env::var("SLICE").is_ok_and(|v| v == "1") {
+        let mut slice = Slice::new(&run, FaultBudget::any(0)).expect("no-lost-event");
+        if std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0") {
+            slice = slice.with_time_shift();
+        }
+        return explore(&slice, max);
+    }
+    explore(&model, max);
+}
+
+/// The breadth-first count over `model`, at most `max` states.
+fn explore<M: Model<State = Searched, Action = Event>>(model: &M, max: usize) {
     let skip: Vec<String> = std::env::var("SKIP")
         .map(|v| v.split(',').map(String::from).collect())
         .unwrap_or_default();

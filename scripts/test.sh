@@ -5,7 +5,7 @@
 #   clippy       cargo clippy --all-targets -- -D warnings            (native)
 #   clippy-wasm  the same for --target wasm32-unknown-unknown
 #   test         cargo test                                           (native)
-#   test-search  cargo test --release --test search_cdc --test search_outbox_page
+#   test-search  cargo test --release --test search_cdc --test search_outbox_page (and more: below)
 #                --test search_fault_kinds: the
 #                searches too long for an unoptimised build (cdc-invalidation's 305,067
 #                states, the page's million-state search of dual-write-crash with
@@ -145,7 +145,7 @@ tier fmt cargo fmt --check
 tier clippy cargo clippy --all-targets -- -D warnings
 tier clippy-wasm wasm_cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
 tier test cargo test
-tier test-search cargo test --release --test search_cdc --test search_outbox_page --test search_fault_kinds
+tier test-search cargo test --release --test search_cdc --test search_outbox_page --test search_fault_kinds --test search_slice_large
 tier test-wasm wasm_cargo test --target "$WASM_TARGET" --test web
 tier build build_page
 if want e2e; then

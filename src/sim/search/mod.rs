@@ -33,4 +33,6 @@ pub use race::{teaches, STALE_SET};
 pub use sleep::check_independence;
 pub use uses::Uses;
 pub use visited::Visited;
-pub use world_model::{FaultBudget, Searched, WorldModel};
+pub use world_model::{
+    check_slice, check_strict_slice, FaultBudget, Searched, Slice, SliceCheck, WorldModel, SLICED,
+};

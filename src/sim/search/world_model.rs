@@ -35,7 +35,11 @@ use charge::{is_free, shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
 
 mod charge;
+mod slice;
+mod slice_check;
 pub use charge::FaultBudget;
+pub use slice::{Slice, SLICED};
+pub use slice_check::{check_slice, check_strict_slice, SliceCheck};
 
 /// A world in the search, with the faults it has used.
 #[derive(Debug, PartialEq, Eq, Hash)]

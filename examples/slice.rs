@@ -1,0 +1,104 @@
+//! The slice for `no-lost-event` (`search::Slice`: the readers left out, every timer
+//! enabled once set) against the full search, on every catalog scenario and fix that
+//! checks `no-lost-event`: states, end states, depth, completeness and the
+//! invariant's verdict both ways (time shift and subsumption on, as the page; no
+//! extra fault), and the side-by-side check of the slice's soundness
+//! (`search::check_slice`, exact fingerprints, at most CHECK_PAIRS pairs). With
+//! `SLICE_STRICT=1`, the unsound slice whose timers keep the full model's rule;
+//! with `SLICE_ONLY=1`, no full search.
+//!
+//!     cargo run --profile search --example slice -- [scenario filter] [MAX_STATES] [CHECK_PAIRS]
+use cachescope::sim::search::{
+    check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice, WorldModel,
+};
+use cachescope::sim::{scenarios, Fixes, Invariant, Run};
+
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let t = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (t(11) + t(12)) / 100.0
+}
+
+fn line<M: Model>(label: &str, model: M, max: usize, name: &str) {
+    let t0 = cpu_s();
+    let bounds = Bounds {
+        max_states: max,
+        ..Bounds::default()
+    };
+    let r = Search::new(model, bounds).with_subsumption().run();
+    let broken = r
+        .violations
+        .iter()
+        .find(|v| v.name == name)
+        .map_or("-".to_string(), |v| format!("broken@{}", v.path.len()));
+    println!(
+        "  {label}: states {} ends {} depth {} complete {} {name} {broken} cpu {:.2} s",
+        r.states,
+        r.ends,
+        r.depth,
+        r.complete,
+        cpu_s() - t0
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let only = args.get(1).cloned().unwrap_or_default();
+    let max: usize = args
+        .get(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let pairs: usize = args
+        .get(3)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3_000_000);
+    let name = Invariant::NoLostEvent.name();
+    for scenario in scenarios::ALL.iter().filter(|s| s.id.contains(&only)) {
+        if !scenario.invariants.contains(&Invariant::NoLostEvent) {
+            continue;
+        }
+        let mut fix_sets = vec![Fixes::none()];
+        for f in scenario.fixes {
+            fix_sets.extend(Fixes::parse(scenario, [f.id]));
+        }
+        for fixes in fix_sets {
+            let run = Run::new(scenario, fixes.clone(), scenario.seed);
+            println!("{} {}", scenario.id, fixes.ids().join("+"));
+            if std::env::var("SLICE_ONLY").map_or(true, |v| v != "1") {
+                let full = WorldModel::new(&run, FaultBudget::NONE).with_time_shift();
+                line("full ", full, max, name);
+            }
+            let Some(slice) = Slice::new(&run, FaultBudget::NONE) else {
+                continue;
+            };
+            let strict = std::env::var("SLICE_STRICT").is_ok_and(|v| v == "1");
+            let slice = if strict {
+                slice.with_strict_timers()
+            } else {
+                slice
+            };
+            line("slice", slice.with_time_shift(), max, name);
+            if pairs > 0 {
+                let t0 = cpu_s();
+                let check = if strict {
+                    check_strict_slice
+                } else {
+                    check_slice
+                };
+                if let Some(c) = check(&run, FaultBudget::NONE, pairs) {
+                    println!(
+                        "  check: pairs {} transitions {} readers' {} complete {} error {:?} cpu {:.2} s",
+                        c.pairs,
+                        c.transitions,
+                        c.reader_steps,
+                        c.complete,
+                        c.error,
+                        cpu_s() - t0
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! A slice of the search for one invariant, `no-lost-event`: the clients that only
+//! read are left out (they never start), every timer is enabled as soon as it is set
+//! (not only once `now` reaches it or nothing else would happen first), and every
+//! message is due as soon as it is sent.
+//!
+//! Why: `no-lost-event` is about a committed change's event on its way from the
+//! database to the consumer. A reader's requests (its gets, sets and database reads)
+//! commit nothing, so they plausibly never change what the database, the relay, the
+//! bus, the consumer, or the writer's requests do. But they do move `now`: a reader's
+//! message delivered late moves time on, so a timer (the relay's timeout, a
+//! supervisor's restart) can fire before a delivery that a run without the reader
+//! would make first, and what is sent after it is stamped later. The slice keeps
+//! every such order by enabling every timer at once, and with that nothing in it
+//! compares two times but the horizon, so an earlier time is never worse: every
+//! message is due at once (fewer distinct times), and its times are never later than
+//! the full model's, so the horizon never cuts what the full model takes.
+//!
+//! Measured (README, session 16): it does not make `dual-write-crash` with `outbox`
+//! complete: the relay's timeout fired at every point of its cycle, which the full
+//! model allows after a reader's move of `now`, makes it larger than the full search.
+//!
+//! Sound only where a run of the full model has a run of the slice that makes the
+//! same steps of everything but the readers, in the same order, with `no-lost-event`
+//! holding in the one exactly where it holds in the other. That is not assumed:
+//! `slice_check.rs` follows both models side by side over every run of a scenario
+//! and checks it at every step. The slice checks `no-lost-event` in every state it
+//! reaches (the full model judges it at a run's end), which is the stronger claim.
+use super::{Searched, WorldModel};
+use crate::sim::books::Invariant;
+use crate::sim::config::Op;
+use crate::sim::fault::NodeStatus;
+use crate::sim::ids::NodeId;
+use crate::sim::run::Run;
+use crate::sim::search::model::{Model, Property, When};
+use crate::sim::search::FaultBudget;
+use crate::sim::world::{Event, TimerKind};
+
+/// The search of one scenario's `no-lost-event` with its readers left out.
+pub struct Slice {
+    inner: WorldModel,
+    /// The clients left out (every request a read).
+    readers: Vec<NodeId>,
+    /// Timers only by the full model's rule (`with_strict_timers`): not sound.
+    strict: bool,
+}
+
+/// The invariant the slice is for.
+pub const SLICED: Invariant = Invariant::NoLostEvent;
+
+impl Slice {
+    /// `run`'s search (as `WorldModel::new`: the story's faults, `budget` more) with
+    /// its readers left out; `None` when the scenario does not check `no-lost-event`.
+    pub fn new(run: &Run, budget: FaultBudget) -> Option<Slice> {
+        if !run.scenario.invariants.contains(&SLICED) {
+            return None;
+        }
+        let mut inner = WorldModel::new(run, budget);
+        let readers = readers(&inner.start);
+        for c in inner.start.clients.iter_mut() {
+            if readers.contains(&c.id) {
+                c.next = c.requests.len();
+            }
+        }
+        inner.invariants = vec![SLICED];
+        inner.properties = vec![Property {
+            name: SLICED.name(),
+            when: When::Always,
+        }];
+        Some(Slice {
+            inner,
+            readers,
+            strict: false,
+        })
+    }
+
+    /// The same slice, with states shifted in time taken as one
+    /// (`WorldModel::with_time_shift`: every rule of the slice but the horizon
+    /// compares two times, or none).
+    pub fn with_time_shift(mut self) -> Slice {
+        self.inner = self.inner.with_time_shift();
+        self
+    }
+
+    /// The same slice with timers enabled only by the full model's rule (once `now`
+    /// reaches them, or nothing else would happen first). NOT sound: a reader's
+    /// step moves `now` on and lets a timer fire before a delivery due earlier,
+    /// which this slice never does (`check_slice` finds such a step). For the
+    /// measure and the test that shows the check rejects it.
+    pub fn with_strict_timers(mut self) -> Slice {
+        self.strict = true;
+        self
+    }
+
+    /// Whether states shifted in time are taken as one.
+    pub fn time_shift(&self) -> bool {
+        self.inner.time_shift()
+    }
+
+    /// The clients left out.
+    pub fn readers(&self) -> &[NodeId] {
+        &self.readers
+    }
+}
+
+impl Slice {
+    /// Every message due at once (its arrival is its sending): with strict timers,
+    /// nothing.
+    fn early(&self, state: Option<Searched>) -> Option<Searched> {
+        let mut state = state?;
+        if !self.strict && state.world.net.iter().any(|m| m.arrive_ms != m.sent_ms) {
+            for m in state.world.net.iter_mut() {
+                m.arrive_ms = m.sent_ms;
+            }
+        }
+        Some(state)
+    }
+}
+
+/// The clients every request of which is a read.
+pub(super) fn readers(w: &crate::sim::world::World) -> Vec<NodeId> {
+    w.clients
+        .iter()
+        .filter(|c| c.requests.iter().all(|r| r.op == Op::Read))
+        .map(|c| c.id)
+        .collect()
+}
+
+impl Model for Slice {
+    type State = Searched;
+    type Action = Event;
+
+    fn init(&self) -> Searched {
+        self.early(Some(self.inner.init())).expect("a state")
+    }
+
+    /// The full model's list (enabled events, then the faults the budget pays for),
+    /// then every timer not listed that is due by the horizon and whose owner may
+    /// fire it (up or cut off; a down node only its restart), in the timers' order.
+    fn actions(&self, state: &Searched, out: &mut Vec<Event>) -> bool {
+        let end = self.inner.actions(state, out);
+        let w = &state.world;
+        let listed = out.len();
+        if self.strict {
+            return end;
+        }
+        for t in &w.timers {
+            let may = match w.status_of(t.owner) {
+                NodeStatus::Up | NodeStatus::Partitioned => true,
+                NodeStatus::Paused => false,
+                NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
+            };
+            let e = Event::Fire(t.id);
+            if may && t.at_ms <= w.config.horizon_ms && !out[..listed].contains(&e) {
+                out.push(e);
+            }
+        }
+        // With no other event enabled every timer due by the horizon is listed
+        // already, so the slice ends where the full model does.
+        end
+    }
+
+    fn next(&self, state: &Searched, action: Event) -> Option<Searched> {
+        self.early(self.inner.next(state, action))
+    }
+
+    fn next_owned(&self, state: Searched, action: Event) -> Option<Searched> {
+        self.early(self.inner.next_owned(state, action))
+    }
+
+    fn recycle(&self, state: Searched) {
+        self.inner.recycle(state);
+    }
+
+    fn fingerprint(&self, state: &Searched) -> u64 {
+        self.inner.fingerprint(state)
+    }
+
+    fn fingerprint_coarse(&self, state: &Searched) -> u64 {
+        self.inner.fingerprint_coarse(state)
+    }
+
+    fn properties(&self) -> &[Property] {
+        self.inner.properties()
+    }
+
+    fn dominators(&self, state: &Searched, fingerprint: u64, out: &mut Vec<u64>) {
+        self.inner.dominators(state, fingerprint, out);
+    }
+
+    fn now(&self, state: &Searched) -> Option<u64> {
+        self.inner.now(state)
+    }
+
+    fn within(&self, state: &Searched, min_now: u64, max_now: u64) -> bool {
+        self.inner.within(state, min_now, max_now)
+    }
+
+    fn keep_absolute_time(&mut self) {
+        self.inner.keep_absolute_time();
+    }
+
+    fn violates(&self, state: &Searched, i: usize) -> bool {
+        self.inner.violates(state, i)
+    }
+    // No independence (sleep sets): `independence.rs` reads the full model's timer rule.
+}

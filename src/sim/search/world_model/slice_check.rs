@@ -1,0 +1,384 @@
+//! The slice's soundness, checked (`slice.rs`): the full model and the slice followed
+//! side by side over every run of a scenario, breadth first over pairs of states.
+//!
+//! A pair is a state of the full model, a state of the slice, and which messages and
+//! timers of the one are which of the other (the rest of the full state's are the
+//! readers'; the slice has none of the readers'). From each pair, every event the full
+//! model can take:
+//! - a reader's (its start, a message or a timer one of its steps made, a fault on
+//!   such a message): the slice stays where it is. Checked: it took none of the
+//!   others' messages or timers, changed no node's status or link, and
+//!   `no-lost-event` holds after it exactly where it holds in the slice's state;
+//! - any other: the slice takes the same event (the message or timer paired with it,
+//!   the same start or fault). Checked: the slice lists it (`Slice::actions`), steps
+//!   it, the two remove the same paired messages and timers and add as many new ones,
+//!   pairwise alike (sender, receiver, payload's kind; owner, timer's kind), every
+//!   node's status and every link are the same after, and `no-lost-event` holds after
+//!   in the one exactly where it holds in the other.
+//!
+//! When the check completes, every state the full model reaches has a state the slice
+//! reaches where `no-lost-event` holds alike: a slice search that finds no state
+//! breaking it shows the full model has none either, in any run (so none at a run's
+//! end, where the full model judges it).
+use super::slice::{readers, Slice, SLICED};
+use super::{Searched, WorldModel};
+use crate::sim::fault::Fault;
+use crate::sim::ids::{MsgId, NodeId, TimerId};
+use crate::sim::msg::Message;
+use crate::sim::run::Run;
+use crate::sim::search::model::Model;
+use crate::sim::search::FaultBudget;
+use crate::sim::world::{Event, Timer, World};
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+/// What the side-by-side check found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SliceCheck {
+    /// Distinct pairs of states visited.
+    pub pairs: usize,
+    /// The full model's transitions checked.
+    pub transitions: usize,
+    /// Of them, the readers' (the slice stayed).
+    pub reader_steps: usize,
+    /// Every pair was visited (not stopped at the bound).
+    pub complete: bool,
+    /// The first step where the slice does not follow, in words.
+    pub error: Option<String>,
+}
+
+struct Pair {
+    full: Searched,
+    slice: Searched,
+    /// Each message of the full state with its partner in the slice's.
+    msgs: Vec<(MsgId, MsgId)>,
+    timers: Vec<(TimerId, TimerId)>,
+}
+
+/// Follows `run`'s full search (the story's faults and `budget` more) and its slice
+/// side by side, over at most `max_pairs` pairs; `None` when the scenario does not
+/// check `no-lost-event`.
+pub fn check_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
+    check(Slice::new(run, budget)?, run, budget, max_pairs)
+}
+
+/// `check_slice` of the slice with strict timers (`Slice::with_strict_timers`), to
+/// show that the check rejects an unsound slice.
+pub fn check_strict_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
+    check(
+        Slice::new(run, budget)?.with_strict_timers(),
+        run,
+        budget,
+        max_pairs,
+    )
+}
+
+fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
+    let full = WorldModel::new(run, budget);
+    let at = run.scenario.invariants.iter().position(|i| *i == SLICED)?;
+    let mut c = Checker {
+        full,
+        slice,
+        at,
+        readers: Vec::new(),
+        seen: HashSet::new(),
+        buf: Vec::new(),
+    };
+    c.readers = readers(&c.full.start);
+    let mut report = SliceCheck {
+        pairs: 1,
+        transitions: 0,
+        reader_steps: 0,
+        complete: false,
+        error: None,
+    };
+    let (f, s) = (c.full.init(), c.slice.init());
+    let start = match (
+        pair_all(&f.world.net, &s.world.net, msg_sig),
+        pair_all(&f.world.timers, &s.world.timers, timer_sig),
+    ) {
+        (Some(msgs), Some(timers)) => Pair {
+            full: f,
+            slice: s,
+            msgs,
+            timers,
+        },
+        _ => {
+            report.error = Some("the two start states differ".into());
+            return Some(report);
+        }
+    };
+    if let Err(e) = c.same_verdict(&start.full, &start.slice) {
+        report.error = Some(format!("at the start: {e}"));
+        return Some(report);
+    }
+    c.seen.insert(c.key(&start));
+    let mut level = vec![start];
+    while !level.is_empty() {
+        let mut next_level = Vec::new();
+        for p in &level {
+            let mut actions = Vec::new();
+            c.full.actions(&p.full, &mut actions);
+            for e in actions {
+                let Some(after) = c.full.next(&p.full, e) else {
+                    continue;
+                };
+                report.transitions += 1;
+                let stepped = if c.is_readers(p, e) {
+                    report.reader_steps += 1;
+                    c.reader_step(p, after)
+                } else {
+                    c.other_step(p, e, after)
+                };
+                let q = match stepped {
+                    Ok(q) => q,
+                    Err(err) => {
+                        report.error = Some(format!("{e} from a state at {}: {err}", clock(p)));
+                        return Some(report);
+                    }
+                };
+                if c.seen.insert(c.key(&q)) {
+                    report.pairs += 1;
+                    if report.pairs > max_pairs {
+                        return Some(report);
+                    }
+                    next_level.push(q);
+                }
+            }
+        }
+        level = next_level;
+    }
+    report.complete = true;
+    Some(report)
+}
+
+/// How far a pair's full state is into its run (its clock), for the words.
+fn clock(p: &Pair) -> String {
+    format!("{} ms", p.full.world.now_ms)
+}
+
+type MsgSig = (NodeId, NodeId, &'static str, bool);
+
+fn msg_sig(m: &Message) -> MsgSig {
+    (m.from, m.to, m.payload.kind(), m.flow.is_some())
+}
+
+fn timer_sig(t: &Timer) -> (NodeId, std::mem::Discriminant<crate::sim::world::TimerKind>) {
+    (t.owner, std::mem::discriminant(&t.kind))
+}
+
+trait Id {
+    type Of: Copy + PartialEq;
+    fn id(&self) -> Self::Of;
+}
+
+impl Id for Message {
+    type Of = MsgId;
+    fn id(&self) -> MsgId {
+        self.id
+    }
+}
+
+impl Id for Timer {
+    type Of = TimerId;
+    fn id(&self) -> TimerId {
+        self.id
+    }
+}
+
+/// Which of one side's ids is which of the other's.
+type Pairing<T> = Vec<(<T as Id>::Of, <T as Id>::Of)>;
+
+/// Pairs two lists one to one, in order, if they are alike.
+fn pair_all<T: Id, S: PartialEq>(a: &[T], b: &[T], sig: impl Fn(&T) -> S) -> Option<Pairing<T>> {
+    (a.len() == b.len() && a.iter().zip(b).all(|(x, y)| sig(x) == sig(y)))
+        .then(|| a.iter().zip(b).map(|(x, y)| (x.id(), y.id())).collect())
+}
+
+/// `map` after a step of both sides (`before` to `after`, each side): the pairs whose
+/// two ends are both still there, and the new ones paired in order; `Err` if one end
+/// left without the other or the new ones differ.
+fn carry<T: Id, S: PartialEq>(
+    map: &[(T::Of, T::Of)],
+    full: (&[T], &[T]),
+    slice: (&[T], &[T]),
+    sig: impl Fn(&T) -> S,
+    what: &str,
+) -> Result<Pairing<T>, String> {
+    let has = |list: &[T], id: T::Of| list.iter().any(|x| x.id() == id);
+    let mut out = Vec::with_capacity(map.len() + 2);
+    for (f, s) in map {
+        match (has(full.1, *f), has(slice.1, *s)) {
+            (true, true) => out.push((*f, *s)),
+            (false, false) => {}
+            _ => return Err(format!("a paired {what} left one side only")),
+        }
+    }
+    let nf: Vec<&T> = full.1.iter().filter(|x| !has(full.0, x.id())).collect();
+    let ns: Vec<&T> = slice.1.iter().filter(|x| !has(slice.0, x.id())).collect();
+    if nf.len() != ns.len() || nf.iter().zip(&ns).any(|(x, y)| sig(x) != sig(y)) {
+        return Err(format!(
+            "the new {what}s differ ({} against {} in the slice)",
+            nf.len(),
+            ns.len()
+        ));
+    }
+    out.extend(nf.iter().zip(&ns).map(|(x, y)| (x.id(), y.id())));
+    Ok(out)
+}
+
+struct Checker {
+    full: WorldModel,
+    slice: Slice,
+    /// `no-lost-event`'s place among the full model's invariants.
+    at: usize,
+    readers: Vec<NodeId>,
+    seen: HashSet<(u64, u64, u64)>,
+    buf: Vec<Event>,
+}
+
+impl Checker {
+    fn same_verdict(&self, full: &Searched, slice: &Searched) -> Result<(), String> {
+        let (a, b) = (
+            self.full.violates(full, self.at),
+            self.slice.violates(slice, 0),
+        );
+        if a == b {
+            Ok(())
+        } else {
+            Err(format!(
+                "no-lost-event {} in the full model, {} in the slice",
+                word(a),
+                word(b)
+            ))
+        }
+    }
+
+    /// Whether `e` is a reader's: its start, or a message or timer not paired (one of
+    /// the readers' steps made it), or a fault on such a message.
+    fn is_readers(&self, p: &Pair, e: Event) -> bool {
+        let unpaired_msg = |m: MsgId| !p.msgs.iter().any(|(f, _)| *f == m);
+        match e {
+            Event::Start(c) => self.readers.contains(&c),
+            Event::Deliver(m) => unpaired_msg(m),
+            Event::Fire(t) => !p.timers.iter().any(|(f, _)| *f == t),
+            Event::Fault(Fault::Drop(m) | Fault::Delay(m) | Fault::Duplicate(m)) => unpaired_msg(m),
+            Event::Fault(_) => false,
+        }
+    }
+
+    fn reader_step(&self, p: &Pair, after: Searched) -> Result<Pair, String> {
+        let w = &after.world;
+        if !p.msgs.iter().all(|(f, _)| w.net.iter().any(|m| m.id == *f)) {
+            return Err("a reader's step took a message of the others".into());
+        }
+        if !p
+            .timers
+            .iter()
+            .all(|(f, _)| w.timers.iter().any(|t| t.id == *f))
+        {
+            return Err("a reader's step took a timer of the others".into());
+        }
+        if w.status != p.full.world.status || w.cuts != p.full.world.cuts {
+            return Err("a reader's step changed a node's status or a link".into());
+        }
+        self.same_verdict(&after, &p.slice)?;
+        Ok(Pair {
+            full: after,
+            slice: p.slice.clone(),
+            msgs: p.msgs.clone(),
+            timers: p.timers.clone(),
+        })
+    }
+
+    fn other_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
+        let msg = |m: MsgId| p.msgs.iter().find(|(f, _)| *f == m).map(|(_, s)| *s);
+        let theirs = match e {
+            Event::Start(c) => Some(Event::Start(c)),
+            Event::Deliver(m) => msg(m).map(Event::Deliver),
+            Event::Fire(t) => p
+                .timers
+                .iter()
+                .find(|(f, _)| *f == t)
+                .map(|(_, s)| Event::Fire(*s)),
+            Event::Fault(Fault::Drop(m)) => msg(m).map(|s| Event::Fault(Fault::Drop(s))),
+            Event::Fault(Fault::Delay(m)) => msg(m).map(|s| Event::Fault(Fault::Delay(s))),
+            Event::Fault(Fault::Duplicate(m)) => msg(m).map(|s| Event::Fault(Fault::Duplicate(s))),
+            Event::Fault(f) => Some(Event::Fault(f)),
+        };
+        let theirs = theirs.ok_or("no partner in the slice")?;
+        let mut buf = std::mem::take(&mut self.buf);
+        self.slice.actions(&p.slice, &mut buf);
+        let listed = buf.contains(&theirs);
+        self.buf = buf;
+        if !listed {
+            return Err(format!("the slice does not list {theirs}"));
+        }
+        let slice = self
+            .slice
+            .next(&p.slice, theirs)
+            .ok_or("the slice cannot step it")?;
+        let (wf, ws) = (&after.world, &slice.world);
+        let msgs = carry(
+            &p.msgs,
+            (&p.full.world.net, &wf.net),
+            (&p.slice.world.net, &ws.net),
+            msg_sig,
+            "message",
+        )?;
+        let timers = carry(
+            &p.timers,
+            (&p.full.world.timers, &wf.timers),
+            (&p.slice.world.timers, &ws.timers),
+            timer_sig,
+            "timer",
+        )?;
+        if wf.status != ws.status || wf.cuts != ws.cuts {
+            return Err("a node's status or a link differs after it".into());
+        }
+        self.same_verdict(&after, &slice)?;
+        Ok(Pair {
+            full: after,
+            slice,
+            msgs,
+            timers,
+        })
+    }
+
+    /// The pair as the visited set knows it: both exact fingerprints, and which of the
+    /// full state's messages and timers are paired with which of the slice's (by
+    /// place in each list).
+    fn key(&self, p: &Pair) -> (u64, u64, u64) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let place = |w: &World, m: MsgId| w.net.iter().position(|x| x.id == m);
+        for m in &p.full.world.net {
+            let partner = p
+                .msgs
+                .iter()
+                .find(|(f, _)| *f == m.id)
+                .and_then(|(_, s)| place(&p.slice.world, *s));
+            partner.hash(&mut h);
+        }
+        for t in &p.full.world.timers {
+            let partner = p
+                .timers
+                .iter()
+                .find(|(f, _)| *f == t.id)
+                .and_then(|(_, s)| p.slice.world.timers.iter().position(|x| x.id == *s));
+            partner.hash(&mut h);
+        }
+        (
+            self.full.fingerprint(&p.full),
+            self.slice.fingerprint(&p.slice),
+            h.finish(),
+        )
+    }
+}
+
+fn word(broken: bool) -> &'static str {
+    if broken {
+        "broken"
+    } else {
+        "holds"
+    }
+}

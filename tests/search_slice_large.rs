@@ -1,0 +1,43 @@
+//! The slice for `no-lost-event`, checked side by side with the full model
+//! (`search::check_slice`) on the larger event scenarios: every run of `event-loss`
+//! (and with `durable-bus`) and of `outbox` (the relay, the bus and the consumer of
+//! `dual-write-crash` with `outbox`, with a reader), and the first million pairs of
+//! `dual-write-crash` with `outbox`, whose full search does not complete.
+//!
+//! Built only with optimisations (about 40 s of CPU natively at `opt-level = 3`):
+//! the test-search tier.
+#![cfg(not(debug_assertions))]
+use cachescope::sim::search::{check_slice, FaultBudget, SliceCheck};
+use cachescope::sim::{scenarios, Fixes, Run};
+
+fn checked(id: &str, fix: Option<&str>, max_pairs: usize) -> SliceCheck {
+    let s = scenarios::find(id).unwrap();
+    let fixes = fix.map_or_else(Fixes::none, |f| Fixes::parse(s, [f]).unwrap());
+    check_slice(&Run::new(s, fixes, s.seed), FaultBudget::NONE, max_pairs).unwrap()
+}
+
+#[test]
+fn the_slice_follows_every_run_of_the_larger_event_scenarios() {
+    for (id, fix, pairs, transitions, readers) in [
+        ("event-loss", None, 53_130, 120_090, 46_725),
+        ("event-loss", Some("durable-bus"), 124_710, 314_456, 109_402),
+        ("outbox", None, 873_180, 2_654_011, 773_177),
+    ] {
+        let c = checked(id, fix, 5_000_000);
+        assert_eq!(c.error, None, "{id} {fix:?}");
+        assert!(c.complete, "{id} {fix:?}");
+        assert_eq!(
+            (c.pairs, c.transitions, c.reader_steps),
+            (pairs, transitions, readers),
+            "{id} {fix:?}"
+        );
+    }
+}
+
+#[test]
+fn the_slice_follows_the_first_million_pairs_of_the_dual_write_crash_with_outbox() {
+    let c = checked("dual-write-crash", Some("outbox"), 1_000_000);
+    assert_eq!(c.error, None);
+    assert!(!c.complete, "the full model is too large to pair every run");
+    assert_eq!(c.pairs, 1_000_001);
+}
