@@ -333,3 +333,28 @@ fn y8_an_eviction_is_named_where_it_removed_a_value() {
         "{said}"
     );
 }
+
+/// write-behind's shortest counterexample to cache-matches-db (the page's search, no
+/// extra fault): user:1 ends fresh, user:3 stale. The ending named only user:1 and no
+/// cause for user:3.
+#[test]
+fn a_write_behind_ending_names_the_key_that_is_stale_and_its_cause() {
+    let loaded = cachescope::sim::link::load(
+        "scenario=write-behind&run=1.AAAAAAAAAAAAAAAAABBBBBBBBBAAAAAAAAAAAAAAAA&step=42",
+    );
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let run = loaded.run;
+    let w = run.world();
+    assert_eq!(w.cache().entries.get(&Key(3)).map(|e| e.version.0), Some(1));
+    assert_eq!(w.db().read(Key(3)).0, 2);
+    assert!(w.books.saw(Happened::StaleStored(Key(3))));
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "The cache holds user:3 = v1 while the database has v2. A read loaded v1 from the database before v2 \
+             reached it, and set it after the write had put v2 in the cache: the stale-set race, in write-behind."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("cache-matches-db is broken."), "{text}");
+}

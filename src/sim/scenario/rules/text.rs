@@ -207,10 +207,25 @@ fn holds(w: &World, key: Key) -> String {
 /// V14), and each invariant that is broken, its reason only where the first sentence
 /// has not said it.
 fn other_path(w: &World, key: Key) -> String {
-    let held = holds(w, key);
-    // The first sentence already says how a copy of `key` differs from its row (not
-    // from a write still queued in write-behind, which the invariant's reason says).
-    let said = live_copies(w, key).any(|c| c.entry.version != w.db().read(key));
+    // Every other key of which a live copy is older than the newest version it should
+    // read: its sentence and its cause too, not only `key`'s (review session 15: a
+    // write-behind run whose stale key was user:3 told only user:1).
+    let mut others: Vec<Key> = crate::sim::books::copies(w)
+        .filter(|c| {
+            c.key != key && c.entry.expires_ms > w.now_ms && c.entry.version < w.expected(c.key)
+        })
+        .map(|c| c.key)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let mut told = format!("{}.{}", holds(w, key), cause(w, key));
+    for k in &others {
+        told.push_str(&format!(" {}.{}", holds(w, *k), cause(w, *k)));
+    }
+    // The sentences already say how each stale copy differs from its row (not from a
+    // write still queued in write-behind, which the invariant's reason says).
+    let differs = |k: Key| live_copies(w, k).any(|c| c.entry.version != w.db().read(k));
+    let said = (differs(key) || !others.is_empty()) && others.iter().all(|k| differs(*k));
     let broken: Vec<String> = INVARIANTS
         .into_iter()
         .filter_map(|i| {
@@ -230,8 +245,7 @@ fn other_path(w: &World, key: Key) -> String {
         (false, _) => format!("{}.", broken.join("; ")),
     };
     format!(
-        "This run took another path than the scenario's script. {held}.{}{}{} {}{verdict}{}",
-        cause(w, key),
+        "This run took another path than the scenario's script. {told}{}{} {}{verdict}{}",
         evicted(w, key),
         unsubscribed(w),
         unflushed.unwrap_or_default(),
