@@ -59,9 +59,15 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// Whether this build keeps pools of dropped copies: the search's builds do (native,
+/// the worker); the page's own build (the `split` feature, index.html) does not. The
+/// page copies a world per step, not per state, and the pools' code would weigh on its
+/// first download (250 KB budget) for no gain.
+pub(super) const POOLS: bool = !cfg!(feature = "split");
+
 /// Keeps `node` in the pool if no copy shares it and there is room; else drops it.
 fn give(id: NodeId, mut node: Arc<Held>) {
-    if Arc::get_mut(&mut node).is_none() {
+    if !POOLS || Arc::get_mut(&mut node).is_none() {
         return;
     }
     let _ = SPARE.try_with(|spare| {
@@ -75,6 +81,9 @@ fn give(id: NodeId, mut node: Arc<Held>) {
 
 /// A node of the pool with this id, if any (no other copy shares it).
 fn take(id: NodeId) -> Option<Arc<Held>> {
+    if !POOLS {
+        return None;
+    }
     let rank = id.rank();
     SPARE
         .try_with(|spare| {

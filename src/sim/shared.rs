@@ -62,7 +62,7 @@ impl<T: Spare> Clone for Shared<T> {
             return;
         }
         let mut old = std::mem::replace(&mut self.0, Arc::clone(&source.0));
-        if Arc::get_mut(&mut old).is_some() {
+        if super::nodes::POOLS && Arc::get_mut(&mut old).is_some() {
             let _ = T::spares().try_with(|spares| {
                 if let Ok(mut spares) = spares.try_borrow_mut() {
                     if spares.len() < SPARES {
@@ -92,7 +92,7 @@ impl<T: Spare> DerefMut for Shared<T> {
     /// The part to change: copied first if another world shares it (into a dropped
     /// copy's buffers when the pool has one).
     fn deref_mut(&mut self) -> &mut T {
-        if Arc::get_mut(&mut self.0).is_none() {
+        if super::nodes::POOLS && Arc::get_mut(&mut self.0).is_none() {
             let spare = T::spares()
                 .try_with(|spares| spares.try_borrow_mut().ok()?.pop())
                 .ok()
