@@ -220,6 +220,10 @@ pub enum FaultFact {
         key: Key,
         version: Version,
         next: Option<NodeId>,
+        /// No request of its service waits on it any more (the service is down, or
+        /// restarted with an empty memory, and the connection's close was lost): no
+        /// statement or COMMIT will come, and nobody learns of the rollback.
+        orphaned: bool,
     },
     Dropped {
         id: MsgId,
@@ -419,11 +423,18 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
                     db.grant(&mut super::node::Ctx::new(db_id, now_ms, &mut out), t.key)
                 });
                 w.apply(db_id, out);
+                let waited = w.is_up(t.from)
+                    && w.nodes.service(t.from).is_some_and(|s| {
+                        s.flows
+                            .iter()
+                            .any(|f| Some(f.id) == t.flow && f.client == client)
+                    });
                 FaultFact::RolledBack {
                     client,
                     key: t.key,
                     version: t.version,
                     next,
+                    orphaned: !waited,
                 }
             }
             None => FaultFact::Missed { fault },

@@ -1,0 +1,100 @@
+//! Review session 16's findings, each at the reviewer's reproduction
+//! (/work/wt/review-session16.md while it lasts): sentences true of their trace.
+use cachescope::sim::link;
+use cachescope::sim::msg::Payload;
+use cachescope::sim::{Event, Fault, NodeId, Run};
+
+fn at(query: &str) -> Run {
+    let loaded = link::load(query);
+    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
+    loaded.run
+}
+
+fn said(run: &Run) -> String {
+    run.records().last().unwrap().narration.clone()
+}
+
+/// F2: rollback-after-cache-write, the service crashes with its transaction open and
+/// the close is lost; then the abort fault ends the transaction. No statement and no
+/// COMMIT can come from a service that is down (or restarted empty), so the words must
+/// not promise that it learns of the rollback.
+#[test]
+fn an_orphaned_transactions_rollback_promises_no_commit() {
+    let mut run = at("scenario=rollback-after-cache-write&step=4");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(NodeId::SERVICE)))
+        .unwrap();
+    run.forward();
+    let close = run
+        .world()
+        .net
+        .iter()
+        .find(|m| m.payload == Payload::Closed && m.to == NodeId::DB)
+        .map(|m| m.id)
+        .expect("the close on its way");
+    run.fire(Event::Fault(Fault::Drop(close))).unwrap();
+    let writer = NodeId::parse("writer").unwrap();
+    run.fire(Event::Fault(Fault::Abort(writer))).unwrap();
+    let text = said(&run);
+    assert!(
+        !text.contains("will learn it when its COMMIT is refused"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The database ends writer's orphaned transaction")
+            && text.contains("Nobody is told"),
+        "{text}"
+    );
+    // And with the service up and its request waiting, the abort's words are the
+    // usual ones (the scenario's own story).
+    let mut story = at("scenario=rollback-after-cache-write&step=0");
+    story.run_to_end();
+    let told: Vec<&str> = story
+        .records()
+        .iter()
+        .filter(|r| matches!(r.event, Event::Fault(Fault::Abort(_))))
+        .map(|r| r.narration.as_str())
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].contains("will learn it when its COMMIT is refused"),
+        "{}",
+        told[0]
+    );
+}
+
+/// F1: near-cache-stale + client-tracking, the cache node crashes at step 6 (before
+/// service-2 keeps a near copy) and restarts. The flush at the close finds nothing; the
+/// writer's delete later makes the restarted node push an invalidation, which drops
+/// the copy. The ending must not credit the flush.
+#[test]
+fn the_crash_ending_does_not_credit_a_flush_that_found_nothing() {
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=6");
+    run.truncate_future();
+    let cache = NodeId::parse("cache").unwrap();
+    run.fire(Event::Fault(Fault::Crash(cache))).unwrap();
+    run.fire(Event::Fault(Fault::Restart(cache))).unwrap();
+    run.run_to_end();
+    let steps: Vec<&str> = run.records().iter().map(|r| r.narration.as_str()).collect();
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.contains("there is nothing to flush")),
+        "{steps:#?}"
+    );
+    assert!(
+        steps.iter().any(|s| s.contains("drops its near copy")),
+        "{steps:#?}"
+    );
+    let text = run.scenario.epilogue(run.world(), &run.fixes);
+    assert!(
+        !text.contains("and a later read went to the shared cache"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "The steps above tell which of them, if either, dropped a near copy of service-2's"
+        ),
+        "{text}"
+    );
+}
