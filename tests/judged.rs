@@ -1,29 +1,18 @@
 //! The card's sentences from a counterexample's own states (review session 14, X6 and
 //! X7), on real searches as the page reads the worker's result.
+mod common;
 use cachescope::sim::books::Invariant;
-use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{Found, Reply, Request};
-use cachescope::sim::{codec, link, scenarios, Event, Fixes, Run};
+use cachescope::sim::search::msg::Found;
+use cachescope::sim::{codec, Event, Run};
 use cachescope::ui::{judged, placed};
 
 fn run(id: &str, fixes: &[&str]) -> Run {
-    let s = scenarios::find(id).unwrap();
-    Run::with_default_seed(s, Fixes::parse(s, fixes.iter().copied()).unwrap())
+    common::start(id, fixes)
 }
 
-/// A search of `run`'s setup, up to 200,000 states, with up to `faults` placed.
+/// A search of `run`'s setup with up to `faults` placed, as the page asks the worker.
 fn search(run: &Run, faults: u8) -> Found {
-    let request = Request {
-        link: link::setup_query(run),
-        faults,
-        max_states: 200_000,
-    };
-    let mut job = Job::new(&request).expect("the page's own setup");
-    while !job.step(500).done {}
-    match Reply::decode(&job.result_message(1)) {
-        Some(Reply::Result(found)) => found,
-        other => panic!("a result message, not {other:?}"),
-    }
+    common::search(run, faults, 200_000)
 }
 
 /// The shortest counterexample of `invariant`, its events and its card notes.

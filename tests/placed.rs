@@ -1,29 +1,18 @@
 //! The faults a search's run includes, told apart as the scenario's own or placed by
 //! the search (review session 12 V9, session 13 W12), on real searches as the page
 //! reads the worker's result.
-use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{Found, Reply, Request};
-use cachescope::sim::{codec, link, scenarios, Event, Fault, Fixes, NodeId, Run};
+mod common;
+use cachescope::sim::search::msg::Found;
+use cachescope::sim::{codec, Event, Fault, NodeId, Run};
 use cachescope::ui::placed::{self, Placed};
 
 fn run(id: &str, fixes: &[&str]) -> Run {
-    let s = scenarios::find(id).unwrap();
-    Run::with_default_seed(s, Fixes::parse(s, fixes.iter().copied()).unwrap())
+    common::start(id, fixes)
 }
 
-/// A complete search of `run`'s setup with up to `faults` placed.
+/// A search of `run`'s setup with up to `faults` placed, as the page asks the worker.
 fn search(run: &Run, faults: u8) -> Found {
-    let request = Request {
-        link: link::setup_query(run),
-        faults,
-        max_states: 100_000,
-    };
-    let mut job = Job::new(&request).expect("the page's own setup");
-    while !job.step(500).done {}
-    match Reply::decode(&job.result_message(1)) {
-        Some(Reply::Result(found)) => found,
-        other => panic!("a result message, not {other:?}"),
-    }
+    common::search(run, faults, 100_000)
 }
 
 /// The faults of `run`'s first counterexample.

@@ -143,6 +143,25 @@ pub fn fire_where(run: &mut Run, line: &str) {
     panic!("no enabled event reads {line:?}");
 }
 
+/// The page's search of `run`'s setup with up to `faults` placed, as the explorer asks
+/// the worker (at most `max_states` states), read back from the worker's result message.
+pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::search::msg::Found {
+    use cachescope::sim::search::job::Job;
+    use cachescope::sim::search::msg::{Reply, Request};
+    let request = Request {
+        link: cachescope::sim::link::setup_query(run),
+        faults,
+        max_states,
+    };
+    let mut job = Job::new(&request).expect("the page's own setup");
+    // Bounded by `max_states`.
+    while !job.step(10_000).done {}
+    match Reply::decode(&job.result_message(0)) {
+        Some(Reply::Result(found)) => found,
+        other => panic!("a result message, not {other:?}"),
+    }
+}
+
 /// The page's search of `id` with `fixes` and `faults` extra faults (as the explorer
 /// asks the worker, at most `max_states` states), and its shortest counterexample for
 /// `invariant` replayed as a run, the way "Play it as a branch" plays it.
@@ -153,20 +172,8 @@ pub fn counterexample(
     max_states: usize,
     invariant: &str,
 ) -> Run {
-    use cachescope::sim::search::job::Job;
-    use cachescope::sim::search::msg::{Reply, Request};
     let run = start(id, fixes);
-    let request = Request {
-        link: cachescope::sim::link::setup_query(&run),
-        faults,
-        max_states,
-    };
-    let mut job = Job::new(&request).expect("the page's own setup");
-    // Bounded by `max_states`.
-    while !job.step(10_000).done {}
-    let Some(Reply::Result(found)) = Reply::decode(&job.result_message(0)) else {
-        panic!("a result message");
-    };
+    let found = search(&run, faults, max_states);
     let c = found
         .violations
         .iter()
