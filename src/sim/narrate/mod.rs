@@ -11,6 +11,7 @@ mod cache;
 mod cdn;
 mod client;
 mod closed;
+mod consumer;
 mod db;
 mod fault;
 mod invalidator;
@@ -151,7 +152,7 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         Some(Fact::Db(_)) => db::say(w, n, facts),
         Some(Fact::Relay(f)) => db::relay(n, *f),
         Some(Fact::Bus(_)) => bus::say(w, n, facts),
-        Some(Fact::Consumer(_)) => bus::consumer(w, n, facts),
+        Some(Fact::Consumer(_)) => consumer::say(w, n, facts),
         Some(Fact::Client(_)) => client::say(w, n, facts),
         Some(Fact::Replica(_)) => replica::step(w, facts),
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),

@@ -1,0 +1,241 @@
+//! Why a run that left its script ends as it does: the other-path ending, and the
+//! causes it names (a stale copy's, an eviction, a broken subscription, an event never
+//! published, a refused insert), read from the run's books and state (split from
+//! `text.rs`).
+use super::*;
+
+/// An ending for a run that took another path than the scenario's script (a
+/// learner's order, a fault, the search's counterexample): what the state holds, what
+/// the run's books say caused a stale copy and what ends it (review session 12, V3 and
+/// V14), and each invariant that is broken, its reason only where the first sentence
+/// has not said it.
+pub(super) fn other_path(w: &World, key: Key) -> String {
+    // Every other key of which a live copy is older than the newest version it should
+    // read: its sentence and its cause too, not only `key`'s (review session 15: a
+    // write-behind run whose stale key was user:3 told only user:1).
+    let mut others: Vec<Key> = crate::sim::books::copies(w)
+        .filter(|c| {
+            c.key != key && c.entry.expires_ms > w.now_ms && c.entry.version < w.expected(c.key)
+        })
+        .map(|c| c.key)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let mut told = format!("{}.{}", holds(w, key), cause(w, key));
+    for k in &others {
+        told.push_str(&format!(" {}.{}", holds(w, *k), cause(w, *k)));
+    }
+    // The sentences already say how each stale copy differs from its row (not from a
+    // write still queued in write-behind, which the invariant's reason says).
+    let differs = |k: Key| live_copies(w, k).any(|c| c.entry.version != w.db().read(k));
+    let said = (differs(key) || !others.is_empty()) && others.iter().all(|k| differs(*k));
+    let broken: Vec<String> = INVARIANTS
+        .into_iter()
+        .filter_map(|i| {
+            i.check(w).err().map(|why| match i {
+                crate::sim::Invariant::CacheMatchesDb if said => format!("{} is broken", i.name()),
+                _ => format!("{} is broken: {why}", i.name()),
+            })
+        })
+        .collect();
+    let unflushed = unflushed(w);
+    let verdict = match (broken.is_empty(), &unflushed) {
+        (true, None) => "Every invariant holds.".to_string(),
+        (true, Some(_)) => {
+            "No invariant is broken: no-lost-write counts a write still in a queue as kept."
+                .to_string()
+        }
+        (false, _) => format!("{}.", broken.join("; ")),
+    };
+    format!(
+        "This run took another path than the scenario's script. {told}{}{} {}{verdict}{}",
+        evicted(w, key),
+        unsubscribed(w),
+        unflushed.unwrap_or_default(),
+        unpublished(w, key)
+    )
+}
+
+/// What memory pressure did to `key`, where the run's books say it evicted a copy
+/// (review session 15, Y4 to Y6: an ending that did not name the eviction told its
+/// effects as the pattern's). Empty otherwise.
+fn evicted(w: &World, key: Key) -> String {
+    use crate::sim::books::Happened;
+    if w.books.saw(Happened::EvictedStale(key)) {
+        format!(
+            " Memory pressure evicted a stale copy of {key} in this run: that eviction ended the copy's staleness."
+        )
+    } else if w.books.saw(Happened::Evicted(key)) {
+        format!(" Memory pressure evicted a cached copy of {key} in this run.")
+    } else {
+        String::new()
+    }
+}
+
+/// Each consumer whose subscription broke and who has not subscribed again, and what
+/// that holds back: the events that wait for it in a durable bus, or, on an
+/// at-most-once bus, that what is published meanwhile is lost for it (review session
+/// 15, Y2 and Y7). Empty where every subscription holds.
+fn unsubscribed(w: &World) -> String {
+    use crate::sim::bus::EntryState;
+    let mut out = String::new();
+    for (bus, b) in w.nodes.buses() {
+        for &c in &b.cut {
+            let who = match (c, bus) {
+                (NodeId::CONSUMER, NodeId::BUS) => {
+                    "The consumer's subscription to the bus".to_string()
+                }
+                _ => format!("{c}'s subscription to {bus}"),
+            };
+            let then = if b.durable {
+                let g = b
+                    .subscribers
+                    .iter()
+                    .position(|(id, _)| *id == c)
+                    .unwrap_or(0);
+                let waiting: Vec<String> = (0..b.log.len())
+                    .filter(|i| {
+                        b.entry(g, *i).is_some_and(|(st, _)| {
+                            !matches!(st, EntryState::Acked | EntryState::Dead)
+                        })
+                    })
+                    .map(|i| b.log[i].ev.id.to_string())
+                    .collect();
+                let per_ack = b.settings.is_some_and(|s| s.ack_timeout_ms.is_some());
+                let store = match (bus, per_ack) {
+                    (NodeId::BUS, true) => "the bus's queue".to_string(),
+                    (NodeId::BUS, false) => "the bus's log".to_string(),
+                    (_, true) => format!("{bus}'s queue"),
+                    (_, false) => format!("{bus}'s log"),
+                };
+                match waiting.as_slice() {
+                    [] => format!("no event waits for it in {store} now, but nothing new reaches it until it subscribes"),
+                    [one] => format!("{one} waits for it in {store}, undelivered until it subscribes again"),
+                    [first @ .., last] => format!(
+                        "{} and {last} wait for it in {store}, undelivered until it subscribes again",
+                        first.join(", ")
+                    ),
+                }
+            } else {
+                let the = match bus {
+                    NodeId::BUS => "the bus".to_string(),
+                    other => other.to_string(),
+                };
+                format!(
+                    "whatever {the} publishes until it subscribes is not pushed to it, and is lost for it for good \
+                     (at-most-once)"
+                )
+            };
+            out.push_str(&format!(
+                " {who} broke and it has not subscribed again: {then}."
+            ));
+        }
+    }
+    out
+}
+
+/// Why a change's event will never be published, where the run's books say: the
+/// network lost the commit's reply, and the service publishes only once it hears of
+/// the commit (review session 14, X5). Empty otherwise.
+fn unpublished(w: &World, key: Key) -> String {
+    match crate::sim::books::unpublished(w, key) {
+        Some((service, v)) => {
+            let who = match service {
+                NodeId::SERVICE => "the service".to_string(),
+                other => other.to_string(),
+            };
+            format!(
+                " The network lost the database's reply to {who}'s commit of {key} = {v}. {} publishes the \
+                 change's event only once it hears of the commit, so it still waits, and no event of {key} = {v} \
+                 was ever published: nothing will tell the cache.",
+                capital(&who)
+            )
+        }
+        None => String::new(),
+    }
+}
+
+/// Why a cache still holds an old copy of `key` at the end, as far as the run's books
+/// and settings say, and when its TTL ends it; empty where no copy is stale.
+fn cause(w: &World, key: Key) -> String {
+    use crate::sim::books::Happened;
+    use crate::sim::cache::SetGuard;
+    use crate::sim::config::WriteMode;
+    let want = w.expected(key);
+    let Some(stale) = live_copies(w, key).find(|c| c.entry.version < want) else {
+        return String::new();
+    };
+    let v = stale.entry.version;
+    let saw = |h| w.books.saw(h);
+    let crashed = w.nodes.caches().any(|(id, _)| w.books.crashes_of(id) > 0);
+    // An older value stored in the only cache, loaded from the primary (no replica
+    // behind), with no crash between: with one cache, the last thing stored in it.
+    let raced = one_cache(w)
+        && saw(Happened::StaleStored(key))
+        && !saw(Happened::ReplicaBehind(key))
+        && !crashed;
+    let why = match w.config.write_mode {
+        // The write sets the cache itself, and no delete is its to send.
+        WriteMode::Through => String::new(),
+        // The write put `want` in the cache (and acknowledged it) before the flusher
+        // wrote it to the database; the older value stored after it was read there
+        // before `want` reached it (review session 13: not "the write's invalidation").
+        WriteMode::Behind if raced => format!(
+            " A read loaded {v} from the database before {want} reached it, and set it after the write had put \
+             {want} in the cache: the stale-set race, in write-behind."
+        ),
+        WriteMode::Behind => String::new(),
+        _ if saw(Happened::Undeleted(key)) => format!(
+            "{} No delete of {key} reached a cache after its latest commit.",
+            refused(w, key)
+        ),
+        // The write's invalidation reached the only cache after the commit, and an
+        // older value landed after it: a read that loaded it before the write.
+        _ if raced => format!(
+            " A read loaded {v} before the write and set it after the write's invalidation: the stale-set race{}.",
+            match w.config.guard {
+                SetGuard::Plain => ", the hole leases and versioned sets close",
+                _ => "",
+            }
+        ),
+        _ => String::new(),
+    };
+    let ttl = if stale.entry.expires_ms == crate::sim::config::NO_TTL {
+        " It has no TTL: only a later write replaces it.".to_string()
+    } else if stale.entry.expires_ms > w.config.horizon_ms {
+        // The run stops at its horizon: a TTL due later ends the copy after the run,
+        // which is why a search's run can end broken where the story ends mended by
+        // its TTL (review session 14, X7).
+        format!(
+            " Its TTL ends it at {} ms, after this run's horizon ({} ms): the run ends first, with the copy \
+             still stale.",
+            stale.entry.expires_ms, w.config.horizon_ms
+        )
+    } else {
+        format!(" Its TTL ends it at {} ms.", stale.entry.expires_ms)
+    };
+    format!("{why}{ttl}")
+}
+
+/// Why an insert deleted nothing where the settings invalidate on insert: a client's
+/// INSERT answered by a duplicate-key refusal (review session 13, W6: a duplicated
+/// INSERT whose refusal reached the service first). A refusal is taken only while the
+/// request waits for its commit (`Service::handle`), and answers it with nothing sent
+/// to the cache (`negative::refused`). Empty otherwise.
+fn refused(w: &World, key: Key) -> String {
+    use crate::sim::msg::Payload;
+    let deletes = w.config.negative.is_some_and(|n| n.invalidate_on_insert);
+    // (A rolled-back transaction answers `WriteFailed` too.)
+    let told = w
+        .clients
+        .iter()
+        .find(|c| c.last_answer == Some(Payload::WriteFailed { key }));
+    match told {
+        Some(c) if deletes && w.config.txn.is_none() => format!(
+            " The service told {} its INSERT of {key} failed: a duplicate-key refusal reached the request before \
+             any commit's answer did, and a refused INSERT deletes nothing.",
+            c.id
+        ),
+        _ => String::new(),
+    }
+}
