@@ -6,15 +6,10 @@
 //! connection, and a `drop` loses it, and then nothing ends the session.
 mod common;
 use cachescope::sim::ids::{Key, MsgId, Version};
-use cachescope::sim::link;
 use cachescope::sim::msg::Payload;
 use cachescope::sim::{Event, Fault, NodeId, Run};
 
-fn at(query: &str) -> Run {
-    let loaded = link::load(query);
-    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
-    loaded.run
-}
+use common::at;
 
 fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)

@@ -5,14 +5,9 @@
 //! crash at that point breaks it, and the ending names the cause. Each run is read at
 //! the reviewer's own link (`link::load`).
 mod common;
-use cachescope::sim::link;
 use cachescope::sim::{Invariant, Run};
 
-fn at(query: &str) -> Run {
-    let loaded = link::load(query);
-    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
-    loaded.run
-}
+use common::at;
 
 fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)

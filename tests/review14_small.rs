@@ -6,10 +6,9 @@
 //! until the step that drops it (W5).
 mod common;
 use cachescope::sim::codec::{self, CodecError};
-use cachescope::sim::link;
 use cachescope::sim::search::msg::{read_faults, MAX_FAULTS};
 use cachescope::sim::view::View;
-use cachescope::sim::{Event, Fault, NodeId, Run};
+use cachescope::sim::{Event, Fault, NodeId};
 
 /// X12: 9 or 1.5 became 3, -1 or `e` became 0, silently. Now each says what the
 /// search will use; a whole number in range says nothing.
@@ -153,11 +152,7 @@ fn an_ignored_event_says_its_ack_once() {
     }
 }
 
-fn at(query: &str) -> Run {
-    let loaded = link::load(query);
-    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
-    loaded.run
-}
+use common::at;
 
 /// W5: at hybrid's step 52 (t = 408 ms, the set of user:2) user:1's TTL has run out but
 /// its expiry timer fires at step 53, which says the cache drops it: the view keeps it

@@ -7,15 +7,10 @@
 //! a queue with an ack per event drawn with a log offset; W9 a set said to reach the
 //! cache inside a transaction that had already rolled back.
 mod common;
-use cachescope::sim::link;
 use cachescope::sim::view::View;
 use cachescope::sim::{Event, Fault, Key, NodeId, Run, Version};
 
-fn at(query: &str) -> Run {
-    let loaded = link::load(query);
-    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
-    loaded.run
-}
+use common::at;
 
 fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)

@@ -1,14 +1,10 @@
 //! Review session 16's findings, each at the reviewer's reproduction
 //! (/work/wt/review-session16.md while it lasts): sentences true of their trace.
-use cachescope::sim::link;
+mod common;
 use cachescope::sim::msg::Payload;
 use cachescope::sim::{Event, Fault, NodeId, Run};
 
-fn at(query: &str) -> Run {
-    let loaded = link::load(query);
-    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
-    loaded.run
-}
+use common::at;
 
 fn said(run: &Run) -> String {
     run.records().last().unwrap().narration.clone()

@@ -5,6 +5,14 @@ pub use cachescope::sim::scenarios;
 pub use cachescope::sim::{Fixes, Invariant, Metric, Run};
 pub use expect_test::{expect_file, ExpectFile};
 
+/// The run a page link opens (`scenario=…&run=…&step=…`, no leading `?`); panics
+/// with the link's errors if it has any.
+pub fn at(query: &str) -> Run {
+    let loaded = cachescope::sim::link::load(query);
+    assert!(loaded.errors.is_empty(), "{query}: {:?}", loaded.errors);
+    loaded.run
+}
+
 pub fn run(id: &str, fixes: &[&str]) -> Run {
     let scenario = scenarios::find(id).expect("scenario exists");
     let fixes = Fixes::parse(scenario, fixes.iter().copied()).expect("fixes exist");
