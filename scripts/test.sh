@@ -21,7 +21,8 @@
 #
 # Every tier runs even when an earlier one failed (e2e needs build), unless
 # FAIL_FAST=1. TEST_TIERS="fmt clippy ..." runs only those tiers; DIST_DIR=... points
-# e2e at another bundle. Logs go to target/test-logs/<tier>.log. Exits non-zero when
+# e2e at another bundle. LEAN_DISK=1 (set by .ci/run) removes the test tiers' builds
+# before the build tier, for a small disk. Logs go to target/test-logs/<tier>.log. Exits non-zero when
 # any tier failed; the last line is "N passed, N failed" over all checks (each test
 # counts; a lint or build tier counts as one check).
 set -euo pipefail
@@ -110,6 +111,16 @@ run_e2e() {
   DIST_DIR="${DIST_DIR:-$REPO_ROOT/dist}" node --test --test-reporter=spec --test-concurrency=1 specs/
 }
 
+# free_test_artifacts: with LEAN_DISK=1 (.ci/run), removes what the test tiers built
+# (native debug and release, the wasm tests' debug build) before the page is built,
+# since CI's disk cannot hold both (about 5 GB of the 9 GB otherwise).
+free_test_artifacts() {
+  [[ -n "${LEAN_DISK:-}" ]] || return 0
+  rm -rf "$REPO_ROOT/target/debug" "$REPO_ROOT/target/release" \
+    "$WASM_TARGET_DIR/debug" "$WASM_TARGET_DIR/$WASM_TARGET/debug"
+  echo "LEAN_DISK: test artifacts removed; $(df -h "$REPO_ROOT" | awk 'NR == 2 {print $4}') free"
+}
+
 # shellcheck disable=SC2317 # called through tier
 build_page() {
   rm -f "$LOG_DIR/build.ok"
@@ -147,6 +158,7 @@ tier clippy-wasm wasm_cargo clippy --target "$WASM_TARGET" --all-targets -- -D w
 tier test cargo test
 tier test-search cargo test --release --test search_cdc --test search_outbox_page --test search_fault_kinds --test search_slice_large
 tier test-wasm wasm_cargo test --target "$WASM_TARGET" --test web
+if want build; then free_test_artifacts; fi
 tier build build_page
 if want e2e; then
   if [[ "${STATUS[build]:-}" == FAIL && ! -f "$LOG_DIR/build.ok" ]]; then
