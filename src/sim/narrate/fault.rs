@@ -366,7 +366,7 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 gone.push(format!("{}{on}", count(u64::from(held.queued), "queued write", "queued writes")));
             }
             let gone = match gone.len() {
-                0 => "it held nothing yet".to_string(),
+                0 => "it held nothing".to_string(),
                 1 => gone.remove(0),
                 _ => {
                     let last = gone.pop().unwrap_or_default();

@@ -93,14 +93,17 @@ fn unsubscribed(w: &World) -> String {
                     .iter()
                     .position(|(id, _)| *id == c)
                     .unwrap_or(0);
-                let waiting: Vec<String> = (0..b.log.len())
-                    .filter(|i| {
-                        b.entry(g, *i).is_some_and(|(st, _)| {
-                            !matches!(st, EntryState::Acked | EntryState::Dead)
-                        })
-                    })
-                    .map(|i| b.log[i].ev.id.to_string())
-                    .collect();
+                // An event the bus sent it and that it has not acknowledged shows
+                // "delivered" on the bus: it comes again after a resubscribe (review
+                // session 16, F11); the others wait undelivered.
+                let (mut sent, mut waiting) = (Vec::new(), Vec::new());
+                for i in 0..b.log.len() {
+                    match b.entry(g, i).map(|(st, _)| st) {
+                        Some(EntryState::Sent) => sent.push(b.log[i].ev.id.to_string()),
+                        Some(EntryState::Acked | EntryState::Dead) | None => {}
+                        Some(_) => waiting.push(b.log[i].ev.id.to_string()),
+                    }
+                }
                 let per_ack = b.settings.is_some_and(|s| s.ack_timeout_ms.is_some());
                 let store = match (bus, per_ack) {
                     (NodeId::BUS, true) => "the bus's queue".to_string(),
@@ -108,14 +111,41 @@ fn unsubscribed(w: &World) -> String {
                     (_, true) => format!("{bus}'s queue"),
                     (_, false) => format!("{bus}'s log"),
                 };
-                match waiting.as_slice() {
-                    [] => format!("no event waits for it in {store} now, but nothing new reaches it until it subscribes"),
-                    [one] => format!("{one} waits for it in {store}, undelivered until it subscribes again"),
-                    [first @ .., last] => format!(
-                        "{} and {last} wait for it in {store}, undelivered until it subscribes again",
-                        first.join(", ")
-                    ),
+                let and = |ids: &[String]| match ids {
+                    [first @ .., last] if !first.is_empty() => {
+                        format!("{} and {last}", first.join(", "))
+                    }
+                    _ => ids.join(""),
+                };
+                let mut then = Vec::new();
+                match sent.len() {
+                    0 => {}
+                    1 => then.push(format!(
+                        "{} was delivered to it but not acknowledged, so it stays in {store} and comes again once \
+                         it subscribes again",
+                        sent[0]
+                    )),
+                    _ => then.push(format!(
+                        "{} were delivered to it but not acknowledged, so they stay in {store} and come again \
+                         once it subscribes again",
+                        and(&sent)
+                    )),
                 }
+                match waiting.len() {
+                    0 if sent.is_empty() => then.push(format!(
+                        "no event waits for it in {store} now, but nothing new reaches it until it subscribes"
+                    )),
+                    0 => {}
+                    1 => then.push(format!(
+                        "{} waits for it in {store}, undelivered until it subscribes again",
+                        waiting[0]
+                    )),
+                    _ => then.push(format!(
+                        "{} wait for it in {store}, undelivered until it subscribes again",
+                        and(&waiting)
+                    )),
+                }
+                then.join("; ")
             } else {
                 let the = match bus {
                     NodeId::BUS => "the bus".to_string(),
@@ -200,21 +230,63 @@ fn cause(w: &World, key: Key) -> String {
         ),
         _ => String::new(),
     };
-    let ttl = if stale.entry.expires_ms == crate::sim::config::NO_TTL {
-        " It has no TTL: only a later write replaces it.".to_string()
-    } else if stale.entry.expires_ms > w.config.horizon_ms {
+    // Each stale copy's own TTL where there are several (review session 16, F9: "Its
+    // TTL" named the near copy's and not the shared cache's).
+    let all: Vec<CachedCopy> = live_copies(w, key)
+        .filter(|c| c.entry.version < want)
+        .collect();
+    let h = w.config.horizon_ms;
+    let at = |c: &CachedCopy| c.entry.expires_ms;
+    let past = all.iter().filter(|c| at(c) > h).count();
+    let timed = all.iter().all(|c| at(c) != crate::sim::config::NO_TTL);
+    let ttl = if all.len() < 2 {
+        ttl_words(w, &stale, "Its TTL ends it", "It has no TTL", "the copy")
+    } else if timed && (past == 0 || past == all.len()) {
+        let each: Vec<String> = all
+            .iter()
+            .map(|c| format!("{} ms in {}", at(c), c.holder_words()))
+            .collect();
+        let after = match past {
+            0 => String::new(),
+            _ => format!(
+                ", after this run's horizon ({h} ms): the run ends first, with them still stale"
+            ),
+        };
+        format!(" Their TTLs end them at {}{after}.", each.join(" and "))
+    } else {
+        all.iter()
+            .map(|c| {
+                let copy = format!("the copy in {}", c.holder_words());
+                ttl_words(
+                    w,
+                    c,
+                    &format!("The TTL of {copy} ends it"),
+                    &capital(&format!("{copy} has no TTL")),
+                    "it",
+                )
+            })
+            .collect()
+    };
+    format!("{why}{ttl}")
+}
+
+/// When a stale copy's TTL ends it: " {ends} at X ms." (with the horizon's note when
+/// that is after the run), or " {none}: only a later write replaces it."
+fn ttl_words(w: &World, c: &CachedCopy, ends: &str, none: &str, it: &str) -> String {
+    let at = c.entry.expires_ms;
+    if at == crate::sim::config::NO_TTL {
+        format!(" {none}: only a later write replaces it.")
+    } else if at > w.config.horizon_ms {
         // The run stops at its horizon: a TTL due later ends the copy after the run,
         // which is why a search's run can end broken where the story ends mended by
         // its TTL (review session 14, X7).
         format!(
-            " Its TTL ends it at {} ms, after this run's horizon ({} ms): the run ends first, with the copy \
-             still stale.",
-            stale.entry.expires_ms, w.config.horizon_ms
+            " {ends} at {at} ms, after this run's horizon ({} ms): the run ends first, with {it} still stale.",
+            w.config.horizon_ms
         )
     } else {
-        format!(" Its TTL ends it at {} ms.", stale.entry.expires_ms)
-    };
-    format!("{why}{ttl}")
+        format!(" {ends} at {at} ms.")
+    }
 }
 
 /// Why an insert deleted nothing where the settings invalidate on insert: a client's

@@ -1,0 +1,98 @@
+//! Review session 16's findings F5 to F11 (/work/wt/review16-F.md while it lasts), each
+//! at the reviewer's reproduction: the page link, the fault at step N+1, then the run
+//! to its end; each sentence checked against the state it tells of. F3 is in
+//! tests/review16_endings.rs.
+mod common;
+use cachescope::sim::bus::EntryState;
+use cachescope::sim::{Event, Fault, NodeId, Run};
+
+use common::at;
+
+fn node(id: &str) -> NodeId {
+    NodeId::parse(id).unwrap()
+}
+
+/// The run the link opens, its recorded future dropped, `fault` fired as the next step
+/// and the run stepped to its end.
+fn faulted(query: &str, fault: Fault) -> Run {
+    let mut run = at(query);
+    run.truncate_future();
+    run.fire(Event::Fault(fault)).unwrap();
+    run.run_to_end();
+    run
+}
+
+fn ending(run: &Run) -> String {
+    run.scenario.epilogue(run.world(), &run.fixes)
+}
+
+/// Step `n`'s narration (1-based, as the page numbers them).
+fn step(run: &Run, n: usize) -> &str {
+    &run.records()[n - 1].narration
+}
+
+/// F8: the cache crashes right after its delete of user:1: it held nothing then, but
+/// it had held the key ("nothing yet" said it never had).
+#[test]
+fn f8_a_cache_that_just_deleted_its_key_held_nothing_not_nothing_yet() {
+    let run = faulted(
+        "scenario=near-cache-stale&fix=client-tracking&step=14",
+        Fault::Crash(node("cache")),
+    );
+    assert!(step(&run, 14).contains("The cache deletes user:1 (it held v1)"));
+    let crash = step(&run, 15);
+    assert!(
+        crash.contains("its memory is gone: it held nothing."),
+        "{crash}"
+    );
+    assert!(!crash.contains("nothing yet"), "{crash}");
+}
+
+/// F9: the search's run (faults 0) ends with two stale copies, the near copy's TTL at
+/// 10063 ms and the shared cache's at 60062 ms; "Its TTL" named only the first.
+#[test]
+fn f9_two_stale_copies_each_have_their_ttl_named() {
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&run=1.AAAAAABBBBB&step=19");
+    run.run_to_end();
+    assert_eq!(run.cursor(), 19);
+    let w = run.world();
+    let ttls: Vec<(String, u64)> = cachescope::sim::books::copies(w)
+        .filter(|c| c.entry.version < w.expected(c.key) && c.entry.expires_ms > w.now_ms)
+        .map(|c| (c.holder_words(), c.entry.expires_ms))
+        .collect();
+    assert_eq!(ttls.len(), 2, "{ttls:?}");
+    let text = ending(&run);
+    assert!(!text.contains("Its TTL"), "{text}");
+    for (holder, ms) in &ttls {
+        assert!(
+            text.contains(&format!("{ms} ms in {holder}")),
+            "{holder} {ms}: {text}"
+        );
+    }
+    assert!(
+        text.contains("Their TTLs end them at 10063 ms in service-2's near cache and 60062 ms in the cache, after this run's horizon (1000 ms)"),
+        "{text}"
+    );
+}
+
+/// F11: outbox, the consumer's subscription breaks with e2 delivered and not
+/// acknowledged (the bus node shows "delivered"); the ending said "undelivered".
+#[test]
+fn f11_an_event_sent_and_unacknowledged_is_not_called_undelivered() {
+    let run = faulted(
+        "scenario=outbox&step=18",
+        Fault::Disconnect(NodeId::CONSUMER),
+    );
+    let b = run.world().bus();
+    assert_eq!(b.log.len(), 1);
+    assert_eq!(b.log[0].state, EntryState::Sent);
+    let text = ending(&run);
+    assert!(!text.contains("undelivered"), "{text}");
+    assert!(
+        text.contains(
+            "e2 was delivered to it but not acknowledged, so it stays in the bus's log and comes again once it \
+             subscribes again"
+        ),
+        "{text}"
+    );
+}
