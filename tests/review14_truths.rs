@@ -33,7 +33,9 @@ fn a_lost_event_with_nothing_cached_promises_no_ttl() {
         "{text}"
     );
     assert!(
-        text.contains("No cached copy is stale in this run, but a copy of the old row cached before the commit"),
+        text.contains(
+            "No cached copy is stale now, but a copy of the old row cached before the commit"
+        ),
         "{text}"
     );
     // The story, where the cache holds v1 at the end, keeps its sentence.

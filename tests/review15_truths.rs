@@ -252,8 +252,8 @@ fn y6_a_redelivery_that_stored_a_stale_value_is_not_called_harmless() {
     assert!(!text.contains("did no harm"), "{text}");
     assert!(
         text.contains(
-            "A stale value landed in the cache in this run, and memory pressure evicted it before the end: the \
-             eviction mended it, not the pattern."
+            "Memory pressure evicted a stale copy of user:1 in this run: that eviction ended the copy's \
+             staleness. A stale value landed in the cache in this run: memory pressure mended it, not the pattern."
         ),
         "{text}"
     );

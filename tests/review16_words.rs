@@ -3,8 +3,9 @@
 //! to its end; each sentence checked against the state it tells of. F3 is in
 //! tests/review16_endings.rs.
 mod common;
+use cachescope::sim::books::Happened;
 use cachescope::sim::bus::EntryState;
-use cachescope::sim::{Event, Fault, NodeId, Run};
+use cachescope::sim::{Event, Fault, Key, NodeId, Run};
 
 use common::at;
 
@@ -94,5 +95,72 @@ fn f11_an_event_sent_and_unacknowledged_is_not_called_undelivered() {
              subscribes again"
         ),
         "{text}"
+    );
+}
+
+/// F5: stale-set-race, no fix, the search's run with one fault (drop m8, the commit's
+/// reply, at step 13): the set of v1 landed before any delete, and the lost reply is
+/// why no delete came. The ending named the race.
+#[test]
+fn f5_a_lost_reply_that_stopped_the_delete_is_not_told_as_the_race() {
+    let mut run = at("scenario=stale-set-race&run=1.AAAAAAAABBBBH&step=13");
+    run.run_to_end();
+    assert_eq!(run.cursor(), 13);
+    assert!(matches!(
+        run.records()[12].event,
+        Event::Fault(Fault::Drop(_))
+    ));
+    let w = run.world();
+    assert!(w.books.saw(Happened::Undeleted(Key(1))));
+    assert!(w.books.saw(Happened::StaleStored(Key(1))));
+    let text = ending(&run);
+    assert!(!text.contains("The race is complete"), "{text}");
+    assert!(
+        text.contains("in this run a fault stopped the writer's delete: no delete reached the cache after the commit of v2"),
+        "{text}"
+    );
+    // Delivered instead, the reply makes the writer's delete remove v1: consistent.
+    let mut back = at("scenario=stale-set-race&run=1.AAAAAAAABBBBH&step=12");
+    back.truncate_future();
+    back.run_to_end();
+    assert!(back.world().books.saw(Happened::StaleDeleted(Key(1))));
+    assert!(ending(&back).contains("consistent"), "{}", ending(&back));
+    // The story's own race keeps its words.
+    let mut story = at("scenario=stale-set-race&step=0");
+    story.run_to_end();
+    assert!(
+        ending(&story).starts_with("The race is complete"),
+        "{}",
+        ending(&story)
+    );
+}
+
+/// F10: rollback-after-cache-write, the service crashes after the cache step (step 7):
+/// the scripted failure of a later statement never comes, and the COMMIT succeeds. The
+/// ending said only "consistent", as of the script's rollback.
+#[test]
+fn f10_a_run_whose_transaction_committed_says_it_left_the_script() {
+    let mut run = faulted(
+        "scenario=rollback-after-cache-write&step=6",
+        Fault::Crash(NodeId::SERVICE),
+    );
+    run.run_to_end();
+    let w = run.world();
+    assert_eq!(w.db().read(Key(1)).to_string(), "v2");
+    assert!(run.records().iter().any(|r| r
+        .narration
+        .starts_with("COMMIT: user:1 = v2 is now visible")));
+    let text = ending(&run);
+    assert!(
+        text.starts_with("This run took another path than the scenario's script."),
+        "{text}"
+    );
+    // The story (the transaction rolls back) keeps its ending.
+    let mut story = at("scenario=rollback-after-cache-write&step=0");
+    story.run_to_end();
+    assert!(
+        ending(&story).contains("the rollback could not take it back"),
+        "{}",
+        ending(&story)
     );
 }

@@ -107,7 +107,7 @@ static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Hap
 );
 static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
 static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K25, &K31],
+    &[&K2, &K25, &K31, &K27],
 );
 static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
 static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
@@ -149,15 +149,15 @@ static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix
     "delayed-double-delete",
 );
 static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K45, &K47],
-);
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
+);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K45, &K47],
 );
 static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
 static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
@@ -370,7 +370,7 @@ static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
 static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K5, &K6, &K24],
+    &[&K5, &K6, &K24, &K26],
 );
 static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
 static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
@@ -401,7 +401,7 @@ static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K132, &K133, &K134, &K24, &K71],
+    &[&K132, &K133, &K134, &K24, &K71, &K26],
 );
 static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
 static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
@@ -617,43 +617,44 @@ static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::In
 );
 static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
 static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K194, &K195],
+    &[&K194, &K195, &K89],
 );
 static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K211);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -661,67 +662,67 @@ static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K60, &K93, &K213],
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K213);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K60, &K93, &K214],
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K222);
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K223);
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "markers",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
 static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache-2",
+    "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
 static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache-2",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K123, &K92],
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K228);
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -730,43 +731,43 @@ static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K92, &K235, &K217, &K237],
-);
 static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K92, &K235, &K217, &K238, &K236],
+    &[&K123, &K92, &K236, &K218, &K238],
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K240, &K241],
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K92, &K236, &K218, &K239, &K237],
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K241, &K242],
+);
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -1680,19 +1681,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K45, &K47, &K49],
+                            when: &[&K42, &K43, &K45, &K47, &K49, &K51],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K51, &K53, &K55],
+                            when: &[&K42, &K43, &K45, &K47, &K49, &K50],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K46, &K45, &K54, &K53],
+                            when: &[&K42, &K43, &K53, &K51, &K55],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K52, &K46, &K45],
+                            when: &[&K42, &K43, &K46, &K45, &K54, &K51],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K52, &K44],
+                            when: &[&K42, &K43, &K50, &K46, &K45],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K42, &K43, &K50, &K44],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K42, &K43, &K48, &K45, &K47],
@@ -3036,16 +3040,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K128],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K24],
+                            when: &[&K5, &K6, &K24, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K22, &K6, &K24],
+                            when: &[&K5, &K22, &K6, &K24, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K23, &K6, &K24],
+                            when: &[&K5, &K23, &K6, &K24, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K24],
+                            when: &[&K5, &K6, &K24, &K26],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3174,7 +3178,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K132, &K133, &K134, &K24, &K71],
+                            when: &[&K132, &K133, &K134, &K24, &K71, &K26],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K136, &K137, &K133, &K138, &K2],
@@ -3772,7 +3776,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K42, &K189],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K189, &K190, &K43, &K53],
+                            when: &[&K42, &K189, &K190, &K43, &K51],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K58],
@@ -3996,25 +4000,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K196],
+                            when: &[&K42, &K194, &K195, &K196, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K197, &K198],
+                            when: &[&K42, &K194, &K195, &K197, &K198, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K197, &K199],
+                            when: &[&K42, &K194, &K195, &K197, &K199, &K89],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K42, &K201],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58],
+                            when: &[&K58, &K89],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K202, &K195, &K196],
+                            when: &[&K58, &K202],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K202, &K195, &K197],
+                            when: &[&K58, &K203, &K195, &K196, &K89],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K58, &K203, &K195, &K197],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4129,34 +4136,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K203],
+                            when: &[&K161, &K204],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K204, &K205],
+                            when: &[&K161, &K205, &K206],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K204, &K206],
+                            when: &[&K161, &K205, &K207],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207],
+                            when: &[&K208],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K208],
+                            when: &[&K208, &K209],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K209, &K30],
+                            when: &[&K208, &K210, &K30],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K204, &K211, &K60, &K93, &K213],
+                            when: &[&K208, &K205, &K212, &K60, &K93, &K214],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K204, &K211, &K215],
+                            when: &[&K208, &K205, &K212, &K216],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K204, &K210],
+                            when: &[&K208, &K205, &K211],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K207, &K204],
+                            when: &[&K208, &K205],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4246,7 +4253,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K216, &K217],
+                            when: &[&K217, &K218],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4271,7 +4278,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K58, &K174],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K218],
+                            when: &[&K58, &K219, &K26],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K58, &K219, &K27],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K58],
@@ -4423,28 +4433,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K219],
+                            when: &[&K220],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K219, &K26],
+                            when: &[&K220, &K26],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K219, &K220],
+                            when: &[&K220, &K221],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K221, &K222],
+                            when: &[&K222, &K223],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K221, &K223],
+                            when: &[&K222, &K224],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K221, &K224, &K12],
+                            when: &[&K222, &K225, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K224, &K225, &K226, &K12],
+                            when: &[&K225, &K226, &K227, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K224, &K227],
+                            when: &[&K225, &K228],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K71],
@@ -4590,7 +4600,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K2, &K123, &K92],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K229],
+                            when: &[&K2, &K230],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2, &K43],
@@ -4599,16 +4609,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K230, &K231, &K88, &K233],
+                            when: &[&K5, &K231, &K232, &K88, &K234],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K230, &K90, &K231],
+                            when: &[&K5, &K231, &K90, &K232],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K230, &K232],
+                            when: &[&K5, &K231, &K233],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K234, &K231],
+                            when: &[&K5, &K235, &K232],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4765,25 +4775,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K123, &K92, &K235, &K217, &K237],
+                            when: &[&K2, &K123, &K92, &K236, &K218, &K238],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K235, &K217, &K238, &K236],
+                            when: &[&K2, &K92, &K236, &K218, &K239, &K237],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K235, &K217, &K238, &K236, &K123],
+                            when: &[&K2, &K92, &K236, &K218, &K239, &K237, &K123],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K235, &K217, &K238, &K236, &K239],
+                            when: &[&K2, &K92, &K236, &K218, &K239, &K237, &K240],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K243],
+                            when: &[&K2, &K244],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K239],
+                            when: &[&K71, &K240],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K244],
+                            when: &[&K71, &K245],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K71, &K123, &K69],
@@ -5009,7 +5019,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "the relay is down; the row waits in the database until it restarts",
             ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             "{other-path user:1}",
-            "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published. The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
+            "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
         ],
     },
     crate::sim::scenarios::Words {
@@ -5043,6 +5053,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
+            "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
@@ -5309,11 +5320,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
-            "Done. {holds user:1}. ",
+            "Done. {holds user:1}.{evicted user:1} ",
             "The consumer ignored the redelivered event: it had already applied a newer version.",
             "The consumer recognised the redelivered event by its id and did nothing.",
             "The redelivered event did no harm in this run.",
-            "A stale value landed in the cache in this run, and memory pressure evicted it before the end: the eviction mended it, not the pattern.",
+            "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "{other-path user:1}",
@@ -5375,7 +5386,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.",
+            "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
@@ -5383,7 +5394,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
-            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere. No cached copy is stale in this run, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
+            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             " The writer was never even told its write succeeded, yet it did.",
             " Try the outbox.",
             "{other-path user:1}",
@@ -5477,6 +5488,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             "{other-path user:1}",
             "{holds user:1}: consistent.",
+            "{other-path user:1}",
             " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
         ],
@@ -5537,9 +5549,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
             "{other-path user:1}",
-            "{holds user:1}: consistent.",
+            "{holds user:1}: consistent.{evicted user:1}",
             " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
+            " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
         ],
     },

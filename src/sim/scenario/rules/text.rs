@@ -9,7 +9,7 @@ use crate::sim::scenario::Fixes;
 use crate::sim::world::World;
 
 mod why;
-use why::other_path;
+use why::{evicted, other_path};
 
 /// What the endings say about `w`: the parts whose conditions hold, filled in; with
 /// `texts`, the endings' texts given apart, in their order (a catalog scenario's:
@@ -41,6 +41,7 @@ fn say_each<'a>(
 pub const PLACEHOLDERS: &[&str] = &[
     "holds user:N",
     "other-path user:N",
+    "evicted user:N",
     "count QUANTITY one|many",
     "value QUANTITY",
     "acked user:N",
@@ -77,6 +78,10 @@ fn value(name: &str, w: &World) -> Option<String> {
     Some(match head {
         "holds" => holds(w, key(rest)?),
         "other-path" => other_path(w, key(rest)?),
+        // What memory pressure did to the key, as the other-path ending says it (empty
+        // if it evicted no copy): a scripted ending that credits a pattern names an
+        // eviction that ended the staleness (review session 16, F3).
+        "evicted" => evicted(w, key(rest)?),
         "count" => {
             let (q, nouns) = rest.split_once(' ')?;
             let (one, many) = nouns.split_once('|')?;
@@ -279,7 +284,7 @@ fn known(name: &str) -> bool {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
     let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
     match head {
-        "holds" | "other-path" | "cache" | "db" | "replica" | "expires" | "acked" => {
+        "holds" | "other-path" | "evicted" | "cache" | "db" | "replica" | "expires" | "acked" => {
             key(rest).is_some()
         }
         "stale" | "stale-stay" => keys(),

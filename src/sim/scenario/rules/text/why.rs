@@ -49,7 +49,7 @@ pub(super) fn other_path(w: &World, key: Key) -> String {
     };
     format!(
         "This run took another path than the scenario's script. {told}{}{} {}{verdict}{}",
-        evicted(w, key),
+        evictions(w, key),
         unsubscribed(w),
         unflushed.unwrap_or_default(),
         unpublished(w, key)
@@ -59,7 +59,7 @@ pub(super) fn other_path(w: &World, key: Key) -> String {
 /// What memory pressure did to `key`, where the run's books say it evicted a copy
 /// (review session 15, Y4 to Y6: an ending that did not name the eviction told its
 /// effects as the pattern's). Empty otherwise.
-fn evicted(w: &World, key: Key) -> String {
+pub(super) fn evicted(w: &World, key: Key) -> String {
     use crate::sim::books::Happened;
     if w.books.saw(Happened::EvictedStale(key)) {
         format!(
@@ -70,6 +70,29 @@ fn evicted(w: &World, key: Key) -> String {
     } else {
         String::new()
     }
+}
+
+/// `evicted` for `key`, then for every other key memory pressure evicted a copy of
+/// (review session 16, F3: hybrid's other-path ending is about user:2, and an eviction
+/// of user:1 went unsaid).
+fn evictions(w: &World, key: Key) -> String {
+    use crate::sim::books::Happened;
+    let mut others: Vec<Key> = w
+        .books
+        .happened
+        .iter()
+        .filter_map(|h| match *h {
+            Happened::Evicted(k) if k != key => Some(k),
+            _ => None,
+        })
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let mut out = evicted(w, key);
+    for k in others {
+        out.push_str(&evicted(w, k));
+    }
+    out
 }
 
 /// Each consumer whose subscription broke and who has not subscribed again, and what
