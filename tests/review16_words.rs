@@ -164,3 +164,90 @@ fn f10_a_run_whose_transaction_committed_says_it_left_the_script() {
         ending(&story)
     );
 }
+
+/// F6: rollback-after-cache-write, the service crashes at step 5 with the writer's
+/// request open, the close is dropped, and the service restarts empty: the writer
+/// waits for an answer because the crash lost its request, not because the network
+/// lost a message of it.
+#[test]
+fn f6_a_request_lost_to_a_crash_is_not_blamed_on_a_lost_message() {
+    let mut run = at("scenario=rollback-after-cache-write&step=4");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(NodeId::SERVICE)))
+        .unwrap();
+    run.forward();
+    let close = run
+        .world()
+        .net
+        .iter()
+        .find(|m| m.payload == cachescope::sim::msg::Payload::Closed)
+        .map(|m| m.id)
+        .expect("the close on its way");
+    run.fire(Event::Fault(Fault::Drop(close))).unwrap();
+    run.fire(Event::Fault(Fault::Restart(NodeId::SERVICE)))
+        .unwrap();
+    run.run_to_end();
+    assert_eq!(run.cursor(), 14);
+    assert!(step(&run, 8).contains("service restarts with an empty memory"));
+    let w = run.world();
+    assert!(w.net.is_empty());
+    let writer = w.clients.iter().find(|c| c.id == node("writer")).unwrap();
+    assert!(writer.busy.is_some());
+    assert_eq!(
+        run.stuck_note().as_deref(),
+        Some(
+            "The run ends with writer still waiting for an answer: its request was lost to service's crash, \
+             and nothing resends it."
+        )
+    );
+}
+
+/// F7: the searches' runs (faults 1) where the service crashes after the database
+/// committed (step 6) with the COMMIT's answer on its way: the crash's words said "its
+/// transaction under way"; and the transaction-aware cache's ending did not say why the
+/// cache keeps v1 (the crash lost the held cache write, the fix's stated cost).
+#[test]
+fn f7_a_committed_transaction_is_not_under_way_and_its_lost_held_write_is_named() {
+    for query in [
+        "scenario=rollback-after-cache-write&fix=transaction-aware-cache&run=1.AAAABBC&step=10",
+        "scenario=invalidate-before-commit&fix=after-commit-hook&run=1.AAAAABC&step=10",
+    ] {
+        let run = at(query);
+        assert!(
+            step(&run, 6).starts_with("COMMIT: user:1 = v2 is now visible"),
+            "{query}"
+        );
+        let before = run.state(6).unwrap();
+        assert!(before.db().txns.is_empty(), "{query}");
+        let crash = step(&run, 7);
+        assert!(crash.starts_with("service crashes"), "{crash}");
+        assert!(!crash.contains("under way"), "{query}: {crash}");
+        assert!(
+            crash.contains(
+                "db will see the one its transaction used close. That transaction has already committed (only \
+                 the COMMIT's answer is still on its way), so there is nothing to roll back."
+            ),
+            "{query}: {crash}"
+        );
+    }
+    let run =
+        at("scenario=rollback-after-cache-write&fix=transaction-aware-cache&run=1.AAAABBC&step=10");
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "The transaction committed user:1 = v2, but the cache write service held for after COMMIT never \
+             reached the cache, and service crashed in this run"
+        ),
+        "{text}"
+    );
+    // With the transaction still open in the database, the crash's words are as before.
+    let run = faulted(
+        "scenario=rollback-after-cache-write&step=4",
+        Fault::Crash(NodeId::SERVICE),
+    );
+    assert!(
+        step(&run, 5).contains("db will see the one with its transaction under way close"),
+        "{}",
+        step(&run, 5)
+    );
+}

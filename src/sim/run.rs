@@ -1,6 +1,7 @@
 //! A run: a scenario, its fixes and seed, and the states it went through. This is what
 //! the page steps forward and back over; `run_to_end` is a loop over `forward`.
 use super::fault::NodeStatus;
+use super::ids::NodeId;
 use super::sandbox::{self, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
 use super::world::{Event, StepError, StepRecord, TimerKind, World};
@@ -215,11 +216,45 @@ impl Run {
                 }
             })
             .collect();
+        // The service of each waiting client that crashed and holds no open request of
+        // it: the request was lost with the crash (or sent to it while it was down).
+        let lost_to_crash: Vec<Option<NodeId>> = w
+            .clients
+            .iter()
+            .filter(|c| c.busy.is_some())
+            .map(|c| {
+                let s = c.settings.service;
+                (w.books.crashes_of(s) > 0 && w.flow(c.busy).is_none()).then_some(s)
+            })
+            .collect();
         let who = waiting.join(" and ");
         Some(if !stopped.is_empty() {
             format!(
                 "The run ends with {who} still waiting for an answer, while {}.",
                 stopped.join(" and ")
+            )
+        } else if w.net.is_empty() && lost_to_crash.iter().any(|l| l.is_some()) {
+            // A crashed service lost the request itself, not a message of it (review
+            // session 16, F6).
+            let one = waiting.len() == 1;
+            let why: Vec<String> = waiting
+                .iter()
+                .zip(&lost_to_crash)
+                .map(|(c, lost)| {
+                    let whose = if one {
+                        "its".to_string()
+                    } else {
+                        format!("{c}'s")
+                    };
+                    match lost {
+                        Some(s) => format!("{whose} request was lost to {s}'s crash"),
+                        None => format!("a message {whose} request needed was lost"),
+                    }
+                })
+                .collect();
+            format!(
+                "The run ends with {who} still waiting for an answer: {}, and nothing resends it.",
+                why.join("; ")
             )
         } else if w.net.is_empty() {
             format!(

@@ -139,9 +139,40 @@ pub(super) fn closes(w: &World, node: NodeId) -> String {
             " Its operating system closes its connections: {them}, which track their reads through it (client \
              tracking), will each see its connection close."
         ),
+        // A transaction the database has already ended (its COMMIT done, the answer
+        // maybe still on its way) is no longer under way (review session 16, F7).
+        _ if !under_way(w, node) => {
+            let answer = w.net.iter().any(|m| {
+                m.to == node && matches!(m.payload, Payload::DbWriteReply { .. }) && w.nodes.db(m.from).is_some()
+            });
+            format!(
+                " Its operating system closes its connections: {them} will see the one its transaction used close. \
+                 That transaction has already {}, so there is nothing to roll back.",
+                if answer {
+                    "committed (only the COMMIT's answer is still on its way)"
+                } else {
+                    "ended in the database"
+                }
+            )
+        }
         _ => format!(
             " Its operating system closes its connections: {them} will see the one with its transaction under way \
              close, after whatever was sent on it."
         ),
     }
+}
+
+/// Whether a transaction of `node`'s is open in a database, or a statement of it is on
+/// its way to one.
+fn under_way(w: &World, node: NodeId) -> bool {
+    w.nodes
+        .dbs()
+        .any(|(_, db)| db.txns.iter().any(|t| t.from == node))
+        || w.net.iter().any(|m| {
+            m.from == node
+                && matches!(
+                    m.payload,
+                    Payload::TxUpdate { .. } | Payload::TxCommit { .. }
+                )
+        })
 }

@@ -228,6 +228,22 @@ fn cause(w: &World, key: Key) -> String {
         && !saw(Happened::ReplicaBehind(key))
         && !crashed;
     let why = match w.config.write_mode {
+        // A transaction-aware cache's write waits for COMMIT's answer in the service:
+        // a crash of the service between the two loses it (review session 16, F7).
+        WriteMode::Through
+            if w.config.txn.is_some_and(|t| t.cache_aware)
+                && w.committed(key) >= want
+                && w.books.acked.get(&key).is_none_or(|a| *a < want) =>
+        {
+            match w.nodes.services().find(|(id, _)| w.books.crashes_of(*id) > 0) {
+                Some((s, _)) => format!(
+                    " The transaction committed {key} = {want}, but the cache write {s} held for after COMMIT \
+                     never reached the cache, and {s} crashed in this run: a crash between COMMIT and the held \
+                     write loses it, the cost of the transaction-aware cache."
+                ),
+                None => String::new(),
+            }
+        }
         // The write sets the cache itself, and no delete is its to send.
         WriteMode::Through => String::new(),
         // The write put `want` in the cache (and acknowledged it) before the flusher
