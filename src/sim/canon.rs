@@ -46,12 +46,16 @@
 //! bus, the relay, the consumer's queues, the flusher, the replica, the invalidator)
 //! are one word each (`node_word`), kept with the node (`nodes::Held`) and computed
 //! again only for a node a step changed: the others are shared with the state before.
+//! So are the books and the clients (`books_word`, `clients_word`: the clients give the
+//! first names, so their word is a function of them alone), kept with them
+//! (`shared::Shared`). Ids, and a message's and an open request's small fields, are
+//! packed into as few words as keep each field apart.
 use super::cache::Cache;
 use super::config::{LoadGuard, Op};
 use super::consumer::Consumer;
 use super::ids::{FlowId, NodeId};
 use super::msg::Payload;
-use super::nodes::Node;
+use super::nodes::{Held, Node};
 use super::service::Service;
 use super::world::World;
 use std::hash::{Hash, Hasher};
@@ -64,7 +68,7 @@ pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
-use words::{cache_words, consumer_busy, more_words, service_words};
+use words::{books_word, cache_words, clients_word, consumer_busy, more_words, service_words};
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
 /// allocates nothing once they have grown to a state's size.
@@ -164,12 +168,9 @@ impl World {
             h.word(self.now_ms);
         }
         firsts.service.rng.hash(&mut h);
-        for c in &self.clients {
-            c.id.hash(&mut h);
-            c.next.hash(&mut h);
-            names.flow_opt(c.busy, true).hash(&mut h);
-            c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
-        }
+        // The clients, with the first names: one word, kept with them while they are
+        // unchanged (`clients_word`).
+        h.word(clients_word(&self.clients, &mut names));
         consumer_busy(firsts.consumer, &mut names, &mut h);
         cache_words(firsts.cache, clock, &mut names, &mut h);
         // The nodes whose words name no request and read no time (the database, the
@@ -190,7 +191,8 @@ impl World {
         }
         h.word(kept.replica);
         h.word(kept.invalidator);
-        (&self.books.acked, &self.books.relied, &self.books.delivered).hash(&mut h);
+        // The books: one word, kept with them while they are unchanged.
+        h.word(books_word(&self.books));
         self.status.hash(&mut h);
         // Cut links: nothing when there are none.
         if !self.cuts.is_empty() {
@@ -321,8 +323,7 @@ impl World {
     }
 }
 
-/// The first node of each kind, found in one walk of the node table (a look-up by id
-/// walks it each time, and a fingerprint reads these about twenty times).
+/// The words of the first node of each kind that `node_word` reads.
 #[derive(Default)]
 struct Words {
     db: u64,
@@ -346,40 +347,37 @@ struct Firsts<'a> {
 }
 
 impl World {
+    /// The first of each kind and their words: one index each (`Nodes::first`).
     fn firsts(&self) -> Firsts<'_> {
-        let (mut service, mut cache, mut consumer) = (None, None, None);
-        let (mut words, mut others) = (Words::default(), false);
-        for (id, node, held) in self.nodes.held() {
-            // A node's id is of its kind (`World::new`), so the first of its kind is
-            // number 1 (`db` is `Db(1)`); a CDN edge has no number.
-            if !id.is_first() {
-                others = true;
-                continue;
-            }
-            match node {
-                Node::Service(n) => service = Some(n),
-                Node::Cache(n) => cache = Some(n),
-                Node::Db(_) => words.db = held.word(),
-                Node::Bus(_) => words.bus = held.word(),
-                Node::Consumer(n) => {
-                    consumer = Some(n);
-                    words.consumer = held.word();
-                }
-                Node::Relay(_) => words.relay = held.word(),
-                Node::Flusher(_) => words.flusher = held.word(),
-                Node::Replica(_) => words.replica = held.word(),
-                Node::Invalidator(_) => words.invalidator = held.word(),
-                Node::Cdn(_) => others = true,
-            }
-        }
+        let nodes = &self.nodes;
+        let word = |kind| nodes.first(kind).map_or(0, Held::word);
+        let node = |kind| nodes.first(kind).map(Held::node);
+        let words = Words {
+            db: word(Node::DB),
+            bus: word(Node::BUS),
+            consumer: word(Node::CONSUMER),
+            relay: word(Node::RELAY),
+            flusher: word(Node::FLUSHER),
+            replica: word(Node::REPLICA),
+            invalidator: word(Node::INVALIDATOR),
+        };
         // Every world has a service, a cache and a consumer (`World::new`): the
         // look-ups say so if not.
         Firsts {
-            service: service.unwrap_or_else(|| self.service()),
-            cache: cache.unwrap_or_else(|| self.cache()),
-            consumer: consumer.unwrap_or_else(|| self.consumer()),
+            service: match node(Node::SERVICE) {
+                Some(Node::Service(n)) => n,
+                _ => self.service(),
+            },
+            cache: match node(Node::CACHE) {
+                Some(Node::Cache(n)) => n,
+                _ => self.cache(),
+            },
+            consumer: match node(Node::CONSUMER) {
+                Some(Node::Consumer(n)) => n,
+                _ => self.consumer(),
+            },
             words,
-            others,
+            others: nodes.has_others(),
         }
     }
 }

@@ -151,34 +151,12 @@ impl NodeId {
     }
 }
 
-/// Hashed as the derived hash did when `db`, `bus`, `relay`, `consumer` and `flusher`
-/// had no number (the variant's index as an `isize`, then the number of the kinds that
-/// had one), so fingerprints pinned before (`canon.rs`) stand; a second node of those
-/// kinds hashes as one word that no first node's word equals (index + 256 × n).
+/// Hashed as one word, its rank (the variant's index, then its number: one integer per
+/// id), where the derived hash fed two (the fingerprint hashes ids in every message,
+/// request and node: `canon.rs`).
 impl std::hash::Hash for NodeId {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (index, n, numbered_before) = match *self {
-            NodeId::Reader(n) => (0, n, true),
-            NodeId::Writer(n) => (1, n, true),
-            NodeId::Cdn => (2, 1, false),
-            NodeId::Service(n) => (3, n, true),
-            NodeId::Cache(n) => (4, n, true),
-            NodeId::Db(n) => (5, n, false),
-            NodeId::Replica(n) => (6, n, true),
-            NodeId::Bus(n) => (7, n, false),
-            NodeId::Relay(n) => (8, n, false),
-            NodeId::Consumer(n) => (9, n, false),
-            NodeId::Flusher(n) => (10, n, false),
-            NodeId::Invalidator(n) => (11, n, false),
-        };
-        if numbered_before {
-            state.write_isize(index);
-            n.hash(state);
-        } else if n == 1 {
-            state.write_isize(index);
-        } else {
-            state.write_isize(index + 256 * isize::from(n));
-        }
+        state.write_u16(self.rank());
     }
 }
 

@@ -18,8 +18,11 @@ use super::relay::Relay;
 use super::replica::Replica;
 use super::service::Service;
 use super::world::World;
+use layout::Layout;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+mod layout;
 
 /// One node, of any kind but a client (clients are the world's list of users).
 #[derive(Debug, PartialEq, Eq, Hash)]
@@ -48,7 +51,7 @@ pub enum Node {
 /// shared node with that id copies into one (`Node::clone_from`) instead of allocating
 /// a copy. Not state: which buffers a node lives in changes no value.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
-pub struct Nodes(Vec<(NodeId, Arc<Held>)>);
+pub struct Nodes(Vec<(NodeId, Arc<Held>)>, Layout);
 
 /// At most this many dropped nodes are kept to copy into.
 const SPARES: usize = 32;
@@ -122,6 +125,11 @@ impl Held {
         }
     }
 
+    /// The node.
+    pub(crate) fn node(&self) -> &Node {
+        &self.node
+    }
+
     /// `canon::node_word` of the node, computed on first use. (Any thread computes
     /// the same value from the same node, so a relaxed store is enough.)
     pub(crate) fn word(&self) -> u64 {
@@ -167,7 +175,7 @@ impl std::fmt::Debug for Held {
 
 impl Clone for Nodes {
     fn clone(&self) -> Nodes {
-        Nodes(self.0.clone())
+        Nodes(self.0.clone(), self.1)
     }
 
     /// Into this table's own buffer; a node of its own that the source's replaces goes
@@ -180,6 +188,7 @@ impl Clone for Nodes {
                 give(id, node);
             }
             self.0.extend(source.0.iter().cloned());
+            self.1 = source.1;
             return;
         }
         for (slot, (id, node)) in self.0.iter_mut().zip(&source.0) {
@@ -232,6 +241,21 @@ impl Nodes {
             Ok(at) => self.0[at].1 = Arc::new(Held::new(node)),
             Err(at) => self.0.insert(at, (id, Arc::new(Held::new(node)))),
         }
+        self.1 = Layout::of(&self.0);
+    }
+
+    /// The first node of the kind `kind` (`Node::kind`; number 1: `db`, `cache`) with
+    /// its word, if the table has one: one index, no walk (`Layout`).
+    #[inline]
+    pub(crate) fn first(&self, kind: usize) -> Option<&Held> {
+        let at = *self.1.first.get(kind)?;
+        self.0.get(usize::from(at)).map(|(_, n)| &**n)
+    }
+
+    /// Whether the table has a node besides the first of each kind (a second service,
+    /// cache, primary, …, or a CDN edge).
+    pub(crate) fn has_others(&self) -> bool {
+        self.1.others
     }
 
     /// (Ids compare by rank: one integer, where comparing the enums is a call each.)
@@ -322,6 +346,34 @@ kinds! {
 }
 
 impl Node {
+    /// The kind's index (the variant's, in declaration order; below `KINDS`): what
+    /// `Nodes::first` takes (`Node::SERVICE`, …).
+    pub(crate) fn kind(&self) -> usize {
+        match self {
+            Node::Service(_) => Node::SERVICE,
+            Node::Cache(_) => Node::CACHE,
+            Node::Db(_) => Node::DB,
+            Node::Bus(_) => Node::BUS,
+            Node::Relay(_) => Node::RELAY,
+            Node::Consumer(_) => Node::CONSUMER,
+            Node::Flusher(_) => Node::FLUSHER,
+            Node::Replica(_) => Node::REPLICA,
+            Node::Invalidator(_) => Node::INVALIDATOR,
+            Node::Cdn(_) => Node::CDN,
+        }
+    }
+
+    pub(crate) const SERVICE: usize = 0;
+    pub(crate) const CACHE: usize = 1;
+    pub(crate) const DB: usize = 2;
+    pub(crate) const BUS: usize = 3;
+    pub(crate) const RELAY: usize = 4;
+    pub(crate) const CONSUMER: usize = 5;
+    pub(crate) const FLUSHER: usize = 6;
+    pub(crate) const REPLICA: usize = 7;
+    pub(crate) const INVALIDATOR: usize = 8;
+    pub(crate) const CDN: usize = 9;
+
     /// The node as a state machine, to read.
     pub(crate) fn as_actor(&self) -> &dyn Actor {
         match self {

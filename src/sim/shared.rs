@@ -12,16 +12,58 @@
 //! the thread's (one per type, `Spare`) with its buffers, and the next part copied on
 //! write is copied into one (`clone_from`) instead of allocated: not state, which
 //! buffers a part lives in changes no value.
+//!
+//! With the part, its word in the fingerprint once computed (`canon.rs`: the books'
+//! and the clients' words), as `nodes::Held` keeps a node's: a step changes one or two
+//! parts and the others are shared with the state before, so their words are computed
+//! once, not for every state. `DerefMut` forgets the word before the part changes.
 use std::cell::RefCell;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::LocalKey;
 
 /// `T`, shared between copies of a world until one changes it. An `Arc`, not an `Rc`:
 /// the page keeps its run in a Leptos signal, which needs `Send + Sync`.
 #[derive(Default, PartialEq, Eq, Hash)]
-pub struct Shared<T>(Arc<T>);
+pub struct Shared<T>(Arc<Part<T>>);
+
+/// A part and its word (see the module): it compares and hashes as the part.
+#[derive(Default)]
+pub struct Part<T> {
+    value: T,
+    /// 0 while not computed (a kept word is never 0).
+    word: AtomicU64,
+}
+
+impl<T: Clone> Clone for Part<T> {
+    fn clone(&self) -> Part<T> {
+        Part {
+            value: self.value.clone(),
+            word: AtomicU64::new(self.word.load(Ordering::Relaxed)),
+        }
+    }
+
+    fn clone_from(&mut self, source: &Part<T>) {
+        self.value.clone_from(&source.value);
+        *self.word.get_mut() = source.word.load(Ordering::Relaxed);
+    }
+}
+
+impl<T: PartialEq> PartialEq for Part<T> {
+    fn eq(&self, other: &Part<T>) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for Part<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for Part<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
 
 /// At most this many dropped parts of a type are kept to copy into.
 const SPARES: usize = 16;
@@ -29,17 +71,20 @@ const SPARES: usize = 16;
 /// A part with a pool of dropped copies (see the module).
 pub trait Spare: Clone + 'static {
     /// The thread's pool of this type's dropped copies.
-    fn spares() -> &'static LocalKey<RefCell<Vec<Arc<Self>>>>;
+    fn spares() -> &'static LocalKey<RefCell<Vec<Arc<Part<Self>>>>>;
 }
 
 /// Declares `$ty`'s pool.
 macro_rules! spare {
     ($ty:ty) => {
         impl $crate::sim::shared::Spare for $ty {
-            fn spares(
-            ) -> &'static std::thread::LocalKey<std::cell::RefCell<Vec<std::sync::Arc<Self>>>> {
+            fn spares() -> &'static std::thread::LocalKey<
+                std::cell::RefCell<Vec<std::sync::Arc<$crate::sim::shared::Part<Self>>>>,
+            > {
                 thread_local! {
-                    static SPARE: std::cell::RefCell<Vec<std::sync::Arc<$ty>>> =
+                    static SPARE: std::cell::RefCell<
+                        Vec<std::sync::Arc<$crate::sim::shared::Part<$ty>>>,
+                    > =
                         const { std::cell::RefCell::new(Vec::new()) };
                 }
                 &SPARE
@@ -76,7 +121,25 @@ impl<T: Spare> Clone for Shared<T> {
 
 impl<T> Shared<T> {
     pub fn new(value: T) -> Shared<T> {
-        Shared(Arc::new(value))
+        Shared(Arc::new(Part {
+            value,
+            word: AtomicU64::new(0),
+        }))
+    }
+
+    /// The part's word, if kept (`keep_word`) since it last changed.
+    pub(crate) fn kept_word(&self) -> Option<u64> {
+        match self.0.word.load(Ordering::Relaxed) {
+            0 => None,
+            w => Some(w),
+        }
+    }
+
+    /// Keeps the part's word (`canon.rs` computes it, one function per type: any
+    /// thread computes the same value from the same part, so a relaxed store is
+    /// enough). 0 is kept as 1.
+    pub(crate) fn keep_word(&self, word: u64) {
+        self.0.word.store(word.max(1), Ordering::Relaxed);
     }
 }
 
@@ -84,7 +147,7 @@ impl<T> Deref for Shared<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.0
+        &self.0.value
     }
 }
 
@@ -104,13 +167,16 @@ impl<T: Spare> DerefMut for Shared<T> {
                 }
             }
         }
-        Arc::make_mut(&mut self.0)
+        // The part is about to change: its word is forgotten.
+        let part = Arc::make_mut(&mut self.0);
+        *part.word.get_mut() = 0;
+        &mut part.value
     }
 }
 
 impl<T: fmt::Debug> fmt::Debug for Shared<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
+        self.0.value.fmt(f)
     }
 }
 
@@ -119,7 +185,7 @@ impl<'a, T> IntoIterator for &'a Shared<Vec<T>> {
     type IntoIter = std::slice::Iter<'a, T>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+        self.0.value.iter()
     }
 }
 

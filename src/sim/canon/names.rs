@@ -1,7 +1,7 @@
 //! The names and the clock of a fingerprint: request ids and lease tokens renamed in
 //! order of first appearance, and times read as the rules read them (`Clock`).
 use super::hash::WordHasher;
-use crate::sim::ids::{FlowId, MsgId, TimerId};
+use crate::sim::ids::{FlowId, Version};
 use crate::sim::msg::{LeaseReply, Message, Payload};
 use crate::sim::parts::{Flow, Timer, TimerKind};
 use std::hash::{Hash, Hasher};
@@ -200,18 +200,16 @@ impl Names<'_> {
             arrive_ms,
         } = m;
         let mut h = WordHasher::default();
-        MsgId(0).hash(&mut h);
-        from.hash(&mut h);
-        to.hash(&mut h);
-        self.flow_opt(*flow, give).hash(&mut h);
+        // Sender and receiver in one word, the request's name (0 for none) in one.
+        h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
+        h.word(self.flow_opt(*flow, give).map_or(0, |f| u64::from(f.0) + 1));
         match payload {
             Payload::GetReply { .. } | Payload::Set { .. } => {
                 self.payload(*payload, give).hash(&mut h)
             }
             other => other.hash(&mut h),
         }
-        0u64.hash(&mut h);
-        self.clock.at(*arrive_ms).hash(&mut h);
+        h.word(self.clock.at(*arrive_ms));
         h.finish()
     }
 
@@ -225,8 +223,7 @@ impl Names<'_> {
             kind,
         } = t;
         let mut h = WordHasher::default();
-        TimerId(0).hash(&mut h);
-        self.clock.at(*at_ms).hash(&mut h);
+        h.word(self.clock.at(*at_ms));
         owner.hash(&mut h);
         let mut flow = |id: FlowId| {
             if give {
@@ -277,20 +274,33 @@ impl Names<'_> {
         } else {
             self.peek_flow(*id)
         };
-        id.hash(&mut h);
-        (client, op, key, stage).hash(&mut h);
-        token
-            .map(|t| {
-                if give {
-                    self.token(t)
-                } else {
-                    self.peek_token(t)
-                }
-            })
-            .hash(&mut h);
-        (loaded, committed, background).hash(&mut h);
-        load_sent_ms.map(|t| self.clock.xfetch_only(t)).hash(&mut h);
-        (locked, seen_loads, marked).hash(&mut h);
+        // Packed into words, each field in bits of its own: its name, client and key;
+        // its op, stage, flags and loads seen; the versions loaded and committed (0 for
+        // none); its lease by name (0 for none); under XFetch when its load was sent.
+        h.word(u64::from(id.0) | u64::from(client.rank()) << 32 | u64::from(key.0) << 48);
+        h.word(
+            *op as u64
+                | (*stage as u64) << 8
+                | u64::from(*background) << 16
+                | u64::from(*locked) << 17
+                | u64::from(*marked) << 18
+                | u64::from(load_sent_ms.is_some()) << 19
+                | u64::from(*seen_loads) << 32,
+        );
+        let version = |v: &Option<Version>| v.map_or(0, |v| u64::from(v.0) + 1);
+        h.word(version(loaded));
+        h.word(version(committed));
+        let token = token.map_or(0, |t| {
+            1 + if give {
+                self.token(t)
+            } else {
+                self.peek_token(t)
+            }
+        });
+        h.word(token);
+        if self.clock.xfetch {
+            h.word(load_sent_ms.map_or(0, |t| t));
+        }
         h.finish()
     }
 }

@@ -2,10 +2,13 @@
 //! rules read them: deadlines through the clock, requests and lease tokens by name.
 use super::hash::WordHasher;
 use super::names::{Clock, Names, Order};
+use crate::sim::books::Books;
 use crate::sim::cache::{Cache, SetGuard};
+use crate::sim::client::Client;
 use crate::sim::consumer::Consumer;
 use crate::sim::nodes::Node;
 use crate::sim::service::Service;
+use crate::sim::shared::Shared;
 use crate::sim::world::World;
 use std::hash::{Hash, Hasher};
 
@@ -163,4 +166,49 @@ pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
             }
         }
     }
+}
+
+/// The clients' word: each client's id, its next request, its request in progress and
+/// its last answer, requests and leases by name. Names are given here first (nothing
+/// is named before), so the word is a function of the clients alone (and of whether
+/// XFetch reads an answer's times: not kept then), kept with them (`Shared`) while
+/// they are unchanged; from a kept word the same names are given again, unhashed.
+pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> u64 {
+    debug_assert!(names.flows.is_empty() && names.tokens.is_empty());
+    let keep = !names.clock.xfetch;
+    if let Some(w) = clients.kept_word().filter(|_| keep) {
+        for c in clients.iter() {
+            names.flow_opt(c.busy, true);
+            if let Some(p) = c.last_answer {
+                names.payload(p, true);
+            }
+        }
+        return w;
+    }
+    let mut h = WordHasher::default();
+    for c in clients.iter() {
+        c.id.hash(&mut h);
+        c.next.hash(&mut h);
+        names.flow_opt(c.busy, true).hash(&mut h);
+        c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
+    }
+    let w = h.finish().max(1);
+    if keep {
+        clients.keep_word(w);
+    }
+    w
+}
+
+/// The books' word (what the invariants read: the versions acknowledged, the changes
+/// relying on an event, the events handled): no names, no times, so kept with them
+/// (`Shared`) while they are unchanged.
+pub(super) fn books_word(books: &Shared<Books>) -> u64 {
+    if let Some(w) = books.kept_word() {
+        return w;
+    }
+    let mut h = WordHasher::default();
+    (&books.acked, &books.relied, &books.delivered).hash(&mut h);
+    let w = h.finish().max(1);
+    books.keep_word(w);
+    w
 }
