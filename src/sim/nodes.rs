@@ -241,21 +241,35 @@ impl Nodes {
             Ok(at) => self.0[at].1 = Arc::new(Held::new(node)),
             Err(at) => self.0.insert(at, (id, Arc::new(Held::new(node)))),
         }
-        self.1 = Layout::of(&self.0);
+        // Kept in the search's builds only (the page's never fingerprints: `layout`).
+        if POOLS {
+            self.1 = Layout::of(&self.0);
+        }
+    }
+
+    /// The table's layout: kept (`insert`) in the search's builds, found by a walk in
+    /// the page's own, which never fingerprints a world and so carries no code for it
+    /// at each insert (250 KB budget).
+    fn layout(&self) -> Layout {
+        if POOLS {
+            self.1
+        } else {
+            Layout::of(&self.0)
+        }
     }
 
     /// The first node of the kind `kind` (`Node::kind`; number 1: `db`, `cache`) with
     /// its word, if the table has one: one index, no walk (`Layout`).
     #[inline]
     pub(crate) fn first(&self, kind: usize) -> Option<&Held> {
-        let at = *self.1.first.get(kind)?;
+        let at = *self.layout().first.get(kind)?;
         self.0.get(usize::from(at)).map(|(_, n)| &**n)
     }
 
     /// Whether the table has a node besides the first of each kind (a second service,
     /// cache, primary, …, or a CDN edge).
     pub(crate) fn has_others(&self) -> bool {
-        self.1.others
+        self.layout().others
     }
 
     /// (Ids compare by rank: one integer, where comparing the enums is a call each.)

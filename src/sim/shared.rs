@@ -130,6 +130,8 @@ impl<T> Shared<T> {
     /// The part's word, if kept (`keep_word`) since it last changed.
     pub(crate) fn kept_word(&self) -> Option<u64> {
         match self.0.word.load(Ordering::Relaxed) {
+            // (The page's own build never fingerprints: no words there, `nodes::POOLS`.)
+            _ if !super::nodes::POOLS => None,
             0 => None,
             w => Some(w),
         }
@@ -139,7 +141,9 @@ impl<T> Shared<T> {
     /// thread computes the same value from the same part, so a relaxed store is
     /// enough). 0 is kept as 1.
     pub(crate) fn keep_word(&self, word: u64) {
-        self.0.word.store(word.max(1), Ordering::Relaxed);
+        if super::nodes::POOLS {
+            self.0.word.store(word.max(1), Ordering::Relaxed);
+        }
     }
 }
 
@@ -169,7 +173,9 @@ impl<T: Spare> DerefMut for Shared<T> {
         }
         // The part is about to change: its word is forgotten.
         let part = Arc::make_mut(&mut self.0);
-        *part.word.get_mut() = 0;
+        if super::nodes::POOLS {
+            *part.word.get_mut() = 0;
+        }
         &mut part.value
     }
 }
