@@ -5,11 +5,13 @@
 //! extra fault), and the side-by-side check of the slice's soundness
 //! (`search::check_slice`, exact fingerprints, at most CHECK_PAIRS pairs). With
 //! `SLICE_STRICT=1`, the unsound slice whose timers keep the full model's rule;
+//! with `SLICE_GHOST=1`, the slice with ghost readers (`GHOST_SLACK=ms` to set its
+//! slack);
 //! with `SLICE_ONLY=1`, no full search.
 //!
 //!     cargo run --profile search --example slice -- [scenario filter] [MAX_STATES] [CHECK_PAIRS]
 use cachescope::sim::search::{
-    check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice, WorldModel,
+    check_ghost_slice, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice, WorldModel,
 };
 use cachescope::sim::{scenarios, Fixes, Invariant, Run};
 
@@ -74,27 +76,42 @@ fn main() {
                 continue;
             };
             let strict = std::env::var("SLICE_STRICT").is_ok_and(|v| v == "1");
-            let slice = if strict {
+            let ghost = std::env::var("SLICE_GHOST").is_ok_and(|v| v == "1");
+            let slack: Option<u64> = std::env::var("GHOST_SLACK")
+                .ok()
+                .and_then(|v| v.parse().ok());
+            let slice = if ghost {
+                match slack {
+                    Some(ms) => slice.with_ghost_slack(ms),
+                    None => slice.with_ghost_readers(),
+                }
+            } else if strict {
                 slice.with_strict_timers()
             } else {
                 slice
             };
+            if let Some(ms) = slice.ghost_slack() {
+                println!("  ghost readers, slack {ms} ms");
+            }
             line("slice", slice.with_time_shift(), max, name);
             if pairs > 0 {
                 let t0 = cpu_s();
-                let check = if strict {
-                    check_strict_slice
+                let check = if ghost {
+                    check_ghost_slice(&run, FaultBudget::NONE, slack, pairs)
+                } else if strict {
+                    check_strict_slice(&run, FaultBudget::NONE, pairs)
                 } else {
-                    check_slice
+                    check_slice(&run, FaultBudget::NONE, pairs)
                 };
-                if let Some(c) = check(&run, FaultBudget::NONE, pairs) {
+                if let Some(c) = check {
                     println!(
-                        "  check: pairs {} transitions {} readers' {} complete {} error {:?} cpu {:.2} s",
+                        "  check: pairs {} transitions {} readers' {} complete {} error {:?} gap {} ms cpu {:.2} s",
                         c.pairs,
                         c.transitions,
                         c.reader_steps,
                         c.complete,
                         c.error,
+                        c.gap_ms,
                         cpu_s() - t0
                     );
                 }

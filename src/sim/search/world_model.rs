@@ -35,11 +35,12 @@ use charge::{is_free, shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
 
 mod charge;
+mod ghost;
 mod slice;
 mod slice_check;
 pub use charge::FaultBudget;
 pub use slice::{Slice, SLICED};
-pub use slice_check::{check_slice, check_strict_slice, SliceCheck};
+pub use slice_check::{check_ghost_slice, check_slice, check_strict_slice, SliceCheck};
 
 /// A world in the search, with the faults it has used.
 #[derive(Debug, PartialEq, Eq, Hash)]

@@ -25,7 +25,7 @@
 //! `slice_check.rs` follows both models side by side over every run of a scenario
 //! and checks it at every step. The slice checks `no-lost-event` in every state it
 //! reaches (the full model judges it at a run's end), which is the stronger claim.
-use super::{Searched, WorldModel};
+use super::{ghost, Searched, WorldModel};
 use crate::sim::books::Invariant;
 use crate::sim::config::Op;
 use crate::sim::fault::NodeStatus;
@@ -40,8 +40,21 @@ pub struct Slice {
     inner: WorldModel,
     /// The clients left out (every request a read).
     readers: Vec<NodeId>,
-    /// Timers only by the full model's rule (`with_strict_timers`): not sound.
-    strict: bool,
+    /// How the slice's timers and times follow the full model's.
+    timing: Timing,
+}
+
+/// The slice's rule of time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Timing {
+    /// Every timer enabled once set, every message due at once (`Slice::new`).
+    Relaxed,
+    /// The full model's rule (`with_strict_timers`): NOT sound.
+    Strict,
+    /// The readers as ghosts (`with_ghost_readers`, `ghost.rs`): the full model's
+    /// times, the readers' starts as jumps of `now`, and every timer due within
+    /// `slack` ms of the full model's rule.
+    Ghost { slack: u64 },
 }
 
 /// The invariant the slice is for.
@@ -69,7 +82,7 @@ impl Slice {
         Some(Slice {
             inner,
             readers,
-            strict: false,
+            timing: Timing::Relaxed,
         })
     }
 
@@ -87,8 +100,45 @@ impl Slice {
     /// which this slice never does (`check_slice` finds such a step). For the
     /// measure and the test that shows the check rejects it.
     pub fn with_strict_timers(mut self) -> Slice {
-        self.strict = true;
+        self.timing = Timing::Strict;
         self
+    }
+
+    /// The slice with ghost readers (`ghost.rs`): the readers' starts kept as jumps
+    /// of `now` (their requests' start times), the full model's times otherwise, and
+    /// every timer enabled once it is due within a slack of the full model's rule
+    /// (`ghost::slack_ms`: what the readers' messages can move `now` on by).
+    pub fn with_ghost_readers(self) -> Slice {
+        let faults = self
+            .inner
+            .story
+            .iter()
+            .map(|(_, n)| u64::from(*n))
+            .sum::<u64>()
+            + u64::from(self.inner.budget.extra);
+        let slack = ghost::slack_ms(&self.inner.start, &self.readers, faults);
+        self.with_ghost_slack(slack)
+    }
+
+    /// `with_ghost_readers` with the slack given (ms): a slack too small is not
+    /// sound (`check_slice` finds the step it misses).
+    pub fn with_ghost_slack(mut self, slack: u64) -> Slice {
+        for c in self.inner.start.clients.iter_mut() {
+            if self.readers.contains(&c.id) {
+                c.next = 0;
+            }
+        }
+        ghost::skip_past(&mut self.inner.start, &self.readers);
+        self.timing = Timing::Ghost { slack };
+        self
+    }
+
+    /// The slack of `with_ghost_readers`, if this slice has ghost readers.
+    pub fn ghost_slack(&self) -> Option<u64> {
+        match self.timing {
+            Timing::Ghost { slack } => Some(slack),
+            _ => None,
+        }
     }
 
     /// Whether states shifted in time are taken as one.
@@ -107,7 +157,7 @@ impl Slice {
     /// nothing.
     fn early(&self, state: Option<Searched>) -> Option<Searched> {
         let mut state = state?;
-        if !self.strict && state.world.net.iter().any(|m| m.arrive_ms != m.sent_ms) {
+        if self.timing == Timing::Relaxed && state.world.net.iter().any(|m| m.arrive_ms != m.sent_ms) {
             for m in state.world.net.iter_mut() {
                 m.arrive_ms = m.sent_ms;
             }
@@ -140,8 +190,13 @@ impl Model for Slice {
         let end = self.inner.actions(state, out);
         let w = &state.world;
         let listed = out.len();
-        if self.strict {
-            return end;
+        match self.timing {
+            Timing::Strict => return end,
+            Timing::Ghost { slack } => {
+                ghost::timers_within(w, &self.readers, slack, listed, out);
+                return end || ghost::only_ghosts(w, &self.readers, out);
+            }
+            Timing::Relaxed => {}
         }
         for t in &w.timers {
             let may = match w.status_of(t.owner) {
@@ -160,10 +215,16 @@ impl Model for Slice {
     }
 
     fn next(&self, state: &Searched, action: Event) -> Option<Searched> {
+        if let Timing::Ghost { .. } = self.timing {
+            return self.next_owned(state.clone(), action);
+        }
         self.early(self.inner.next(state, action))
     }
 
     fn next_owned(&self, state: Searched, action: Event) -> Option<Searched> {
+        if let Timing::Ghost { .. } = self.timing {
+            return ghost::step(&self.inner, &self.readers, state, action);
+        }
         self.early(self.inner.next_owned(state, action))
     }
 

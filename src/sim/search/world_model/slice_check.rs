@@ -20,6 +20,10 @@
 //! reaches where `no-lost-event` holds alike: a slice search that finds no state
 //! breaking it shows the full model has none either, in any run (so none at a run's
 //! end, where the full model judges it).
+//!
+//! With ghost readers (`check_ghost_slice`, `ghost.rs`) a reader's start is not the
+//! readers' alone: the slice takes the ghost's start with it (its jump of `now`),
+//! listed; and the slice's `now` is checked never to pass the full model's.
 use super::slice::{readers, Slice, SLICED};
 use super::{Searched, WorldModel};
 use crate::sim::fault::Fault;
@@ -45,6 +49,10 @@ pub struct SliceCheck {
     pub complete: bool,
     /// The first step where the slice does not follow, in words.
     pub error: Option<String>,
+    /// The most the full model's `now` was ahead of the slice's in a pair (ms). With
+    /// ghost readers: what their deliveries added, at most the slack
+    /// (`Slice::ghost_slack`) by `ghost.rs`'s argument.
+    pub gap_ms: u64,
 }
 
 struct Pair {
@@ -60,6 +68,23 @@ struct Pair {
 /// check `no-lost-event`.
 pub fn check_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
     check(Slice::new(run, budget)?, run, budget, max_pairs)
+}
+
+/// `check_slice` of the slice with ghost readers (`Slice::with_ghost_readers`; with
+/// `slack`, `Slice::with_ghost_slack`): a reader's start is the slice's too (its
+/// jump of `now`), its other steps leave the slice where it is.
+pub fn check_ghost_slice(
+    run: &Run,
+    budget: FaultBudget,
+    slack: Option<u64>,
+    max_pairs: usize,
+) -> Option<SliceCheck> {
+    let slice = Slice::new(run, budget)?;
+    let slice = match slack {
+        Some(ms) => slice.with_ghost_slack(ms),
+        None => slice.with_ghost_readers(),
+    };
+    check(slice, run, budget, max_pairs)
 }
 
 /// `check_slice` of the slice with strict timers (`Slice::with_strict_timers`), to
@@ -91,6 +116,7 @@ fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Opti
         reader_steps: 0,
         complete: false,
         error: None,
+        gap_ms: 0,
     };
     let (f, s) = (c.full.init(), c.slice.init());
     let start = match (
@@ -126,7 +152,7 @@ fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Opti
                 report.transitions += 1;
                 let stepped = if c.is_readers(p, e) {
                     report.reader_steps += 1;
-                    c.reader_step(p, after)
+                    c.reader_step(p, e, after)
                 } else {
                     c.other_step(p, e, after)
                 };
@@ -137,8 +163,14 @@ fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Opti
                         return Some(report);
                     }
                 };
+                if let Err(err) = c.times(&q) {
+                    report.error = Some(format!("{e} from a state at {}: {err}", clock(p)));
+                    return Some(report);
+                }
                 if c.seen.insert(c.key(&q)) {
                     report.pairs += 1;
+                    let gap = q.full.world.now_ms.saturating_sub(q.slice.world.now_ms);
+                    report.gap_ms = report.gap_ms.max(gap);
                     if report.pairs > max_pairs {
                         return Some(report);
                     }
@@ -267,7 +299,13 @@ impl Checker {
         }
     }
 
-    fn reader_step(&self, p: &Pair, after: Searched) -> Result<Pair, String> {
+    fn reader_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
+        let slice = match e {
+            Event::Start(r) if self.slice.ghost_slack().is_some() => {
+                self.ghost_start(p, r)?
+            }
+            _ => p.slice.clone(),
+        };
         let w = &after.world;
         if !p.msgs.iter().all(|(f, _)| w.net.iter().any(|m| m.id == *f)) {
             return Err("a reader's step took a message of the others".into());
@@ -282,13 +320,53 @@ impl Checker {
         if w.status != p.full.world.status || w.cuts != p.full.world.cuts {
             return Err("a reader's step changed a node's status or a link".into());
         }
-        self.same_verdict(&after, &p.slice)?;
+        self.same_verdict(&after, &slice)?;
         Ok(Pair {
             full: after,
-            slice: p.slice.clone(),
+            slice,
             msgs: p.msgs.clone(),
             timers: p.timers.clone(),
         })
+    }
+
+    /// With ghost readers, half of the lemma of `ghost.rs`'s argument: the slice's
+    /// `now` is never later than the full model's (the other half, by how much it
+    /// may be earlier, is `SliceCheck::gap_ms`, for the caller to compare with the
+    /// slack: a slack too small shows as a step the slice does not follow).
+    fn times(&self, p: &Pair) -> Result<(), String> {
+        if self.slice.ghost_slack().is_none() {
+            return Ok(());
+        }
+        let (f, s) = (p.full.world.now_ms, p.slice.world.now_ms);
+        if s > f {
+            return Err(format!(
+                "the slice's now ({s} ms) is past the full model's ({f} ms)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The ghost slice's steps for the full model's start of reader `r`'s request:
+    /// the ghost's starts up to that request (none if the slice is past it already:
+    /// the start was due there and moved nothing), each listed.
+    fn ghost_start(&mut self, p: &Pair, r: NodeId) -> Result<Searched, String> {
+        let next = |w: &World| w.clients.iter().find(|c| c.id == r).map_or(0, |c| c.next);
+        let k = next(&p.full.world);
+        let mut slice = p.slice.clone();
+        while next(&slice.world) <= k {
+            let mut buf = std::mem::take(&mut self.buf);
+            self.slice.actions(&slice, &mut buf);
+            let listed = buf.contains(&Event::Start(r));
+            self.buf = buf;
+            if !listed {
+                return Err(format!("the slice does not list the ghost's start {r}"));
+            }
+            slice = self
+                .slice
+                .next(&slice, Event::Start(r))
+                .ok_or("the slice cannot step the ghost's start")?;
+        }
+        Ok(slice)
     }
 
     fn other_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
