@@ -11,7 +11,8 @@
 //!
 //!     cargo run --profile search --example slice -- [scenario filter] [MAX_STATES] [CHECK_PAIRS]
 use cachescope::sim::search::{
-    check_ghost_slice, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice, WorldModel,
+    check_ghost_slice, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice,
+    WorldModel,
 };
 use cachescope::sim::{scenarios, Fixes, Invariant, Run};
 

@@ -4,9 +4,7 @@
 //! its soundness (`search::check_ghost_slice`). The larger scenarios, and the proof
 //! of `dual-write-crash` with `outbox`, are in `search_ghost_large.rs` (test-search
 //! tier).
-use cachescope::sim::search::{
-    check_ghost_slice, Bounds, FaultBudget, Search, Slice, SliceCheck,
-};
+use cachescope::sim::search::{check_ghost_slice, Bounds, FaultBudget, Search, Slice, SliceCheck};
 use cachescope::sim::{scenarios, Fixes, Run};
 
 fn run(id: &str, fix: Option<&str>) -> Run {

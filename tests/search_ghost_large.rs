@@ -10,9 +10,7 @@
 //! Built only with optimisations (natively at `opt-level = 3` about 30 s of CPU for
 //! the search, 70 s for `outbox`'s check): the test-search tier.
 #![cfg(not(debug_assertions))]
-use cachescope::sim::search::{
-    check_ghost_slice, Bounds, FaultBudget, Search, Slice, SliceCheck,
-};
+use cachescope::sim::search::{check_ghost_slice, Bounds, FaultBudget, Search, Slice, SliceCheck};
 use cachescope::sim::{scenarios, Fixes, Run};
 
 fn run(id: &str, fix: Option<&str>) -> Run {
@@ -52,14 +50,25 @@ fn the_outbox_keeps_no_lost_event_in_every_run_of_the_dual_write_crash() {
         .run();
     assert!(r.complete);
     assert_eq!((r.states, r.ends, r.depth), (2_891_062, 347, 44));
-    assert!(r.violations.is_empty(), "{:?}", r.violations.first().map(|v| v.name));
+    assert!(
+        r.violations.is_empty(),
+        "{:?}",
+        r.violations.first().map(|v| v.name)
+    );
 }
 
 #[test]
 fn the_ghost_slice_follows_every_run_of_the_larger_event_scenarios() {
     for (id, fix, pairs, transitions, readers, gap) in [
         ("event-loss", None, 59_815, 128_458, 51_502, 10),
-        ("event-loss", Some("durable-bus"), 149_270, 359_938, 126_972, 10),
+        (
+            "event-loss",
+            Some("durable-bus"),
+            149_270,
+            359_938,
+            126_972,
+            10,
+        ),
         ("outbox", None, 2_735_690, 7_839_021, 2_337_792, 10),
     ] {
         let c = checked(id, fix, 5_000_000);

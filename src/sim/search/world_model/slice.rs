@@ -157,7 +157,9 @@ impl Slice {
     /// nothing.
     fn early(&self, state: Option<Searched>) -> Option<Searched> {
         let mut state = state?;
-        if self.timing == Timing::Relaxed && state.world.net.iter().any(|m| m.arrive_ms != m.sent_ms) {
+        if self.timing == Timing::Relaxed
+            && state.world.net.iter().any(|m| m.arrive_ms != m.sent_ms)
+        {
             for m in state.world.net.iter_mut() {
                 m.arrive_ms = m.sent_ms;
             }

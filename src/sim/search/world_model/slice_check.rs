@@ -301,9 +301,7 @@ impl Checker {
 
     fn reader_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
         let slice = match e {
-            Event::Start(r) if self.slice.ghost_slack().is_some() => {
-                self.ghost_start(p, r)?
-            }
+            Event::Start(r) if self.slice.ghost_slack().is_some() => self.ghost_start(p, r)?,
             _ => p.slice.clone(),
         };
         let w = &after.world;
