@@ -19,6 +19,10 @@
 //! complete: the relay's timeout fired at every point of its cycle, which the full
 //! model allows after a reader's move of `now`, makes it larger than the full search.
 //!
+//! `with_ghost_readers` (`ghost.rs`, session 17) keeps the readers' effect on time
+//! instead: their starts as jumps of `now`, the full model's times, and every timer
+//! enabled within a slack of the full model's rule. That slice completes there.
+//!
 //! Sound only where a run of the full model has a run of the slice that makes the
 //! same steps of everything but the readers, in the same order, with `no-lost-event`
 //! holding in the one exactly where it holds in the other. That is not assumed:
