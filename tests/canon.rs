@@ -190,3 +190,33 @@ fn the_fingerprint_value_is_pinned() {
         [18_405_771_296_871_301_446, 10_430_438_006_003_488_394]
     );
 }
+
+/// A cache's remote markers are part of the state: a marked key's miss reads the
+/// primary, an unmarked one the local replica, so two worlds that differ only in a
+/// marker are two states (they were once one, and the search merged them).
+#[test]
+fn a_remote_marker_is_part_of_the_state() {
+    let s = scenarios::find("cross-region-read-your-writes").expect("scenario exists");
+    let fixes = Fixes::parse(s, ["remote-marker"]).expect("fixes exist");
+    let mut run = cachescope::sim::Run::with_default_seed(s, fixes);
+    let marked = loop {
+        let w = run.world();
+        if w.nodes.caches().any(|(_, c)| !c.markers.is_empty()) {
+            break w.clone();
+        }
+        assert!(run.forward(), "the story sets a marker");
+    };
+    let mut unmarked = marked.clone();
+    let id = marked
+        .nodes
+        .caches()
+        .find(|(_, c)| !c.markers.is_empty())
+        .map(|(id, _)| id)
+        .expect("a marked cache");
+    match unmarked.nodes.get_mut(id) {
+        Some(cachescope::sim::nodes::Node::Cache(c)) => c.markers.clear(),
+        _ => panic!("{id} is a cache"),
+    }
+    assert_ne!(marked.fingerprint(), unmarked.fingerprint());
+    assert_ne!(marked.fingerprint_shifted(), unmarked.fingerprint_shifted());
+}

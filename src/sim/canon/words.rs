@@ -56,7 +56,18 @@ pub(super) fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mu
     if !cache.tracking.readers.is_empty() {
         cache.tracking.readers.hash(h);
     }
+    // Its remote markers (`region.rs`): a marked key's miss reads the primary, so two
+    // worlds that differ only in markers are two states. Nothing while empty (the
+    // fingerprints of worlds without markers stand); the tag keeps them apart from the
+    // tracking table's words.
+    if !cache.markers.is_empty() {
+        h.word(MARKERS_TAG);
+        cache.markers.hash(h);
+    }
 }
+
+/// Marks the start of a cache's remote markers in its words ("marks" in ASCII).
+const MARKERS_TAG: u64 = 0x6d_61_72_6b_73;
 
 /// A service's words: its open requests (a set, in content order) and its
 /// single-flight loads.
