@@ -7,7 +7,7 @@
 mod common;
 use cachescope::sim::ids::{Key, MsgId, Version};
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{Event, Fault, NodeId, Run};
+use cachescope::sim::{Event, Fault, Invariant, NodeId, Run};
 
 use common::at;
 
@@ -173,4 +173,155 @@ fn without_tracking_a_cache_crash_closes_nothing_that_flushes() {
     run.fire(Event::Fault(Fault::Crash(NodeId::parse("cache").unwrap())))
         .expect("the cache can crash");
     assert!(!run.world().net.iter().any(|m| m.payload == Payload::Closed));
+}
+
+/// The messages in flight to `node`.
+fn inbound(run: &Run, node: NodeId) -> Vec<MsgId> {
+    run.world()
+        .net
+        .iter()
+        .filter(|m| m.to == node)
+        .map(|m| m.id)
+        .collect()
+}
+
+/// Whether a step after `from` delivered message `id` to its node.
+fn delivered_after(run: &Run, from: usize, id: MsgId) -> bool {
+    run.records()[from..]
+        .iter()
+        .any(|r| r.event == Event::Deliver(id) && !r.outcome.starts_with("lost"))
+}
+
+/// Review session 16, F4, run A: the cache node crashes with service's delete on its
+/// way to it (on a connection the crash closed), and restarts. The delete is lost with
+/// the crashed node's socket: the restarted node never carries it out. The crash says
+/// so, and so does the restart, where it is still in flight.
+#[test]
+fn a_delete_sent_before_the_cache_crashed_is_not_carried_out_after_its_restart() {
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=13");
+    run.truncate_future();
+    let cache = NodeId::parse("cache").unwrap();
+    let before = inbound(&run, cache);
+    assert_eq!(before.len(), 1, "service's delete is on its way");
+    let del = before[0];
+    run.fire(Event::Fault(Fault::Crash(cache))).unwrap();
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains(&format!(
+            "Messages sent to it now are lost. The message on its way to it, {del} (del user:1 from service), \
+             is lost: its socket died with it."
+        )),
+        "{said}"
+    );
+    let closing = close(&run, "cache", "service-2");
+    run.fire(Event::Fault(Fault::Drop(closing))).unwrap();
+    run.fire(Event::Fault(Fault::Restart(cache))).unwrap();
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains(&format!(
+            "The message still on its way to it, {del} (del user:1 from service), is lost: it was sent over a \
+             connection that died with cache, and a restarted process starts with none"
+        )),
+        "{said}"
+    );
+    assert!(
+        inbound(&run, cache).is_empty(),
+        "a restarted node has no old connection"
+    );
+    let restarted = run.cursor();
+    run.run_to_end();
+    assert!(!delivered_after(&run, restarted, del));
+    assert!(
+        run.records()[restarted..]
+            .iter()
+            .all(|r| !r.narration.contains("The cache deletes user:1")),
+        "{}",
+        run.trace()
+    );
+    // The delete is gone: service-2's near copy (its close was lost) stays stale.
+    let text = ending(&run);
+    assert!(
+        text.contains("No delete of user:1 reached a cache after its latest commit"),
+        "{text}"
+    );
+}
+
+/// F4, run B (F1's link): the cache node crashes with service-2's set on its way, and
+/// restarts. The restarted node never stores it, so it never tracks service-2's read:
+/// no step may say that it remembers who read user:1, and no invalidation is pushed.
+#[test]
+fn a_set_sent_before_the_cache_crashed_is_not_stored_after_its_restart() {
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=6");
+    run.truncate_future();
+    let cache = NodeId::parse("cache").unwrap();
+    let set = inbound(&run, cache);
+    assert_eq!(set.len(), 1, "service-2's set is on its way");
+    let set = set[0];
+    run.fire(Event::Fault(Fault::Crash(cache))).unwrap();
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains(&format!(
+            "its memory is gone: it held nothing. Messages sent to it now are lost. The message on its way to \
+             it, {set} (set user:1=v1 from service-2), is lost: its socket died with it."
+        )),
+        "{said}"
+    );
+    run.fire(Event::Fault(Fault::Restart(cache))).unwrap();
+    let restarted = run.cursor();
+    run.run_to_end();
+    assert!(!delivered_after(&run, restarted, set));
+    for r in &run.records()[restarted..] {
+        assert!(
+            !r.narration.contains("remembers who read"),
+            "{r}: {}",
+            r.narration
+        );
+        assert!(!r.to_string().contains("=> stored"), "{r}");
+        assert!(!r.to_string().contains("invalidate"), "{r}");
+    }
+    let w = run.world();
+    assert!(w.cache().entries.is_empty(), "the set was never stored");
+    assert!(
+        w.cache().tracking.readers.is_empty(),
+        "nobody's read is tracked"
+    );
+}
+
+/// A durable bus still redelivers what a crashed consumer lost: the delivery on its way
+/// when the consumer crashed is lost with it (and at its restart), and the consumer's
+/// subscribe after the restart resumes from the committed offset, so the event comes
+/// again and is handled.
+#[test]
+fn a_delivery_lost_with_a_crashed_consumer_comes_again_from_a_durable_log() {
+    let mut run = common::start("event-loss", &["durable-bus"]);
+    let delivery = common::step_until_sent(&mut run, |p| matches!(p, Payload::Deliver { .. }));
+    run.truncate_future();
+    let consumer = NodeId::CONSUMER;
+    run.fire(Event::Fault(Fault::Crash(consumer))).unwrap();
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains(&format!("The message on its way to it, {delivery} (")),
+        "{said}"
+    );
+    run.fire(Event::Fault(Fault::Restart(consumer))).unwrap();
+    assert!(!run.world().net.iter().any(|m| m.id == delivery));
+    let restarted = run.cursor();
+    run.run_to_end();
+    assert!(!delivered_after(&run, restarted, delivery));
+    let resumed = run.records()[restarted..]
+        .iter()
+        .position(|r| r.narration.contains("committed offset"))
+        .expect("the bus resumes the group from its committed offset");
+    assert!(
+        run.records()[restarted + resumed..]
+            .iter()
+            .any(|r| r.to_string().contains("=> received")),
+        "{}",
+        run.trace()
+    );
+    assert!(
+        Invariant::NoLostEvent.check(run.world()).is_ok(),
+        "{}",
+        run.trace()
+    );
 }

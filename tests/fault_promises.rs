@@ -76,6 +76,12 @@ fn check(before: &World, fault: Fault) {
         Fault::HealLink(link) => assert!(!w.cuts.contains(&link), "{}", ctx()),
         Fault::Crash(node) => {
             assert_eq!(w.status_of(node), NodeStatus::Down, "{}", ctx());
+            // What it sent before dying stays in flight (its kernel flushes it before
+            // the FIN), and so does what is on its way to it, to be lost on arrival or
+            // at its restart (review session 16, F4).
+            for m in &before.net {
+                assert!(w.net.contains(m), "{}: {} stays in flight", ctx(), m.id);
+            }
             assert!(
                 w.timers
                     .iter()
@@ -153,6 +159,19 @@ fn check(before: &World, fault: Fault) {
         }
         Fault::Restart(node) => {
             assert!(w.is_up(node), "{}", ctx());
+            // A restarted process starts with no connections: nothing sent to it
+            // before reaches it (review session 16, F4); the rest of the network is
+            // untouched but for what the restart itself sends.
+            assert!(
+                w.net
+                    .iter()
+                    .all(|m| m.to != node || !before.net.iter().any(|b| b.id == m.id)),
+                "{}: nothing sent before the restart reaches it",
+                ctx()
+            );
+            for m in before.net.iter().filter(|m| m.to != node) {
+                assert!(w.net.contains(m), "{}: {} stays in flight", ctx(), m.id);
+            }
             assert!(!w
                 .timers
                 .iter()

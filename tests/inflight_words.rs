@@ -197,8 +197,10 @@ fn a_response_that_left_the_origin_before_the_commit_is_the_stale_set_race_at_th
 
 /// V17: a stale set that lands while the write is waiting for its commit's answer was
 /// told "until the write of user:1 in progress deletes it after its commit"; in the
-/// search's one-fault counterexample that answer is dropped and no delete ever comes.
-/// What is pending is said as pending: a fault may stop it, and here one does.
+/// search's one-fault counterexample a fault stops it and no delete ever comes (the
+/// service crashes with the delete still to send and restarts; before session 17 the
+/// shortest dropped the commit's answer instead: see placed.rs). What is pending is
+/// said as pending: a fault may stop it, and here one does.
 #[test]
 fn a_pending_delete_is_not_promised_where_a_fault_stops_it() {
     for fix in ["lease", "versioned-set"] {
@@ -219,7 +221,7 @@ fn a_pending_delete_is_not_promised_where_a_fault_stops_it() {
             .unwrap();
         assert!(run.records()[at..]
             .iter()
-            .any(|r| matches!(r.event, Event::Fault(Fault::Drop(_)))));
+            .any(|r| matches!(r.event, Event::Fault(Fault::Drop(_) | Fault::Crash(_)))));
         assert!(
             !run.records()[at..]
                 .iter()

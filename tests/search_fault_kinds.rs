@@ -43,8 +43,13 @@ fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {
             .iter()
             .map(|v| (v.name, v.path.len()))
             .collect();
-        assert_eq!(verdicts, [("cache-matches-db", 19), ("no-lost-event", 4)]);
+        // 19 steps before session 17: the shortest run crashes the consumer and
+        // restarts it by hand, and the deliveries on their way to it had then to
+        // arrive, lost, before the run could end; its restart now loses them (review
+        // session 16, F4).
+        assert_eq!(verdicts, [("cache-matches-db", 17), ("no-lost-event", 4)]);
         seen.push((r.states, r.ends));
     }
-    assert_eq!(seen, [(464_016, 5_464), (468_351, 5_965), (471_707, 6_015)]);
+    // Before session 17: (464,016, 5,464), (468,351, 5,965), (471,707, 6,015).
+    assert_eq!(seen, [(457_301, 5_396), (461_636, 5_897), (464_992, 5_947)]);
 }

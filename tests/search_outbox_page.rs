@@ -1,7 +1,8 @@
 //! `dual-write-crash` with `outbox` as the page searches it (the worker's `Job`: the
 //! time shift and subsumption on, no extra fault, the story's crashes of the relay and
 //! of the service allowed anywhere, the page's bound of a million states). Breadth
-//! first it stops at the bound (depth 21) with 80 end states reached and none broken,
+//! first it stops at the bound (depth 21) with 81 end states reached and none broken
+//! (80 before session 17: a restarted node now loses what was on its way to it),
 //! which proves nothing about the runs that end past the bound. So the depth-first
 //! phase runs, its visited set blind to time (`search::deep`): within 95,458 states (its
 //! bound is a tenth of the breadth-first one) it follows a run to the stale-set race,
@@ -48,7 +49,7 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
             found.deep_states,
             found.deep_ends
         ],
-        [1_000_000, 80, 21, 95_458, 71]
+        [1_000_000, 81, 21, 95_458, 71]
     );
     assert_eq!(found.violations.len(), 1, "{:?}", found.violations);
     let c = &found.violations[0];
@@ -68,13 +69,13 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     assert!(
         text.contains(
             "Stopped at a bound (no faults but the scenario's own): 1,000,000 (the state bound) \
-             distinct states searched, 80 end states, to depth 21"
+             distinct states searched, 81 end states, to depth 21"
         ),
         "{text}"
     );
     assert!(
         text.contains(
-            "No violation in the 80 end states reached breadth first, but runs that end past the \
+            "No violation in the 81 end states reached breadth first, but runs that end past the \
              bound were not judged, so a depth-first search, earliest event first, then visited \
              95,458 states (one for all that differ only in times before the horizon), 71 of them \
              end states. It found a run that breaks cache-matches-db (not known to be the shortest)."

@@ -37,7 +37,9 @@ fn sliced(id: &str, fix: Option<&str>) -> (usize, bool, Option<usize>) {
 #[test]
 fn the_slice_follows_every_run_of_the_small_event_scenarios() {
     for (id, fix, pairs, transitions, readers) in [
-        ("dual-write-crash", None, 35_966, 77_907, 26_693),
+        // 35,966, 77,907, 26,693 before session 17: the supervisor's restart of the
+        // service now loses what is still on its way to it (review session 16, F4).
+        ("dual-write-crash", None, 33_141, 72_141, 24_347),
         ("event-invalidation", None, 4_989, 10_869, 4_574),
         ("event-delay", None, 12_636, 27_322, 11_841),
         // No client only reads here: the slice differs by its timers alone.

@@ -613,9 +613,34 @@ fn held(w: &World, node: NodeId) -> Held {
     held
 }
 
-/// The node comes back, empty but for what it kept on disk (`Actor::on_restart`).
+/// The node comes back, empty but for what it kept on disk (`Actor::on_restart`),
+/// and with no connection (review session 16, F4).
+///
+/// Every message of this model travels over a TCP connection, and a crashed process's
+/// sockets die with it: what was on its way to it when it crashed, or was sent to it
+/// while it was down, is lost, never handled by the node, even by its next life. A
+/// message that arrives while it is down is lost then (`route.rs`: a message already
+/// due but not yet taken when it crashed too, the process that would read it is dead);
+/// what is still in flight when it restarts is lost now, each recorded as `Fact::Lost`
+/// (the books count it as such an arrival), since the restarted process starts with no
+/// connections and its peers must connect anew. The crash's words say which messages
+/// are lost so; what the node itself sent before dying stays in flight (its kernel
+/// flushes it before the FIN, `Payload::Closed`).
 pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
     w.set_status(node, NodeStatus::Up);
+    let mut stale = Vec::new();
+    w.net.retain(|m| {
+        let to_it = m.to == node;
+        if to_it {
+            stale.push(Fact::Lost {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                payload: m.payload,
+            });
+        }
+        !to_it
+    });
     w.timers.retain(|t| t.kind != TimerKind::Restart { node });
     let out = w.act(node, |a, ctx| a.on_restart(ctx));
     w.apply(node, out);
@@ -626,4 +651,5 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
         }
         .into(),
     );
+    w.facts.0.extend(stale);
 }

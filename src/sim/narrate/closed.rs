@@ -2,7 +2,8 @@
 //! operating system closes its sockets; the database ends the session and rolls back
 //! its open transaction (Postgres, InnoDB); a service that tracked its reads through a
 //! crashed cache node flushes its near cache (Redis client-side caching). And what a
-//! lost close leaves open.
+//! lost close leaves open, and what a crash lost on its way to the node.
+use super::super::fact::Fact;
 use super::super::ids::{Key, NodeId, Version};
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
@@ -175,4 +176,63 @@ fn under_way(w: &World, node: NodeId) -> bool {
                     Payload::TxUpdate { .. } | Payload::TxCommit { .. }
                 )
         })
+}
+
+/// The messages on their way to `node`, which has just crashed, as a sentence: its
+/// sockets died with it, so none of them will reach it, not even after a restart
+/// (`fault::restart`).
+pub(super) fn lost_inbound(w: &World, node: NodeId) -> String {
+    let lost: Vec<String> = w
+        .net
+        .iter()
+        .filter(|m| m.to == node)
+        .map(|m| format!("{} ({} from {})", m.id, m.payload, m.from))
+        .collect();
+    match lost.as_slice() {
+        [] => String::new(),
+        [one] => format!(" The message on its way to it, {one}, is lost: its socket died with it."),
+        many => format!(
+            " The {} messages on their way to it ({}) are lost: its sockets died with it.",
+            many.len(),
+            many.join(", ")
+        ),
+    }
+}
+
+/// The messages still on their way to `node` when it restarted (`Fact::Lost` facts of
+/// the restart's step, `fault::restart`), as a sentence.
+pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
+    let lost: Vec<String> = w
+        .facts
+        .0
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Lost {
+                id,
+                from,
+                to,
+                payload,
+            } if *to == node => Some(format!("{id} ({payload} from {from})")),
+            _ => None,
+        })
+        .collect();
+    let (what, them) = match lost.as_slice() {
+        [] => return String::new(),
+        [one] => (
+            format!("The message still on its way to it, {one}, is"),
+            "it was",
+        ),
+        many => (
+            format!(
+                "The {} messages still on their way to it ({}) are",
+                many.len(),
+                many.join(", ")
+            ),
+            "they were",
+        ),
+    };
+    format!(
+        " {what} lost: {them} sent over a connection that died with {node}, and a restarted process starts with \
+         none (its peers connect anew)."
+    )
 }

@@ -114,9 +114,10 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
                 None => String::new(),
             };
             let closes = super::closed::closes(w, node);
+            let inbound = super::closed::lost_inbound(w, node);
             said(
                 "crashed",
-                format!("{node} crashes: {lost}. Messages sent to it now are lost.{closes}{back}"),
+                format!("{node} crashes: {lost}. Messages sent to it now are lost.{inbound}{closes}{back}"),
             )
         }
         FaultFact::Restarted {
@@ -515,5 +516,6 @@ fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
         ),
         _ => "with an empty memory".to_string(),
     };
-    said("restarted", format!("{who} {what}."))
+    let lost = super::closed::lost_at_restart(w, node);
+    said("restarted", format!("{who} {what}.{lost}"))
 }
