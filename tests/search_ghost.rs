@@ -38,7 +38,9 @@ fn sliced(id: &str, fix: Option<&str>) -> (u64, usize, bool, Option<usize>) {
 #[test]
 fn the_ghost_slice_follows_every_run_of_the_small_event_scenarios() {
     for (id, fix, pairs, transitions, readers, gap) in [
-        ("dual-write-crash", None, 50_782, 103_524, 35_094, 10),
+        // 50,782, 103,524, 35,094 before F4 (session 17): the supervisor's restart of
+        // the service now loses what is still on its way to it.
+        ("dual-write-crash", None, 47_439, 96_880, 32_328, 10),
         ("event-invalidation", None, 5_667, 12_113, 5_047, 10),
         ("event-delay", None, 15_268, 32_539, 14_032, 19),
         ("event-duplicate-reorder", None, 1_153, 2_323, 0, 0),
@@ -86,7 +88,8 @@ fn the_check_rejects_a_ghost_slice_whose_slack_is_too_small() {
 fn the_ghost_slice_finds_what_the_full_search_finds() {
     // dual-write-crash without the fix: the lost event (the full search: 8 steps at
     // a run's end; the slice judges every state).
-    assert_eq!(sliced("dual-write-crash", None), (21, 250, true, Some(4)));
+    // 250 states before F4 (session 17).
+    assert_eq!(sliced("dual-write-crash", None), (21, 234, true, Some(4)));
     let loss = sliced("event-loss", None);
     assert!(loss.2 && loss.3.is_some(), "{loss:?}");
     assert_eq!(sliced("event-loss", Some("durable-bus")).3, None);
