@@ -49,7 +49,9 @@ fn the_outbox_keeps_no_lost_event_in_every_run_of_the_dual_write_crash() {
         .with_subsumption()
         .run();
     assert!(r.complete);
-    assert_eq!((r.states, r.ends, r.depth), (2_891_062, 347, 44));
+    // (2,891,062, 347, 44) before F4 (session 17): a restart loses what is on its way
+    // to the restarted node.
+    assert_eq!((r.states, r.ends, r.depth), (2_837_228, 345, 44));
     assert!(
         r.violations.is_empty(),
         "{:?}",
@@ -60,13 +62,14 @@ fn the_outbox_keeps_no_lost_event_in_every_run_of_the_dual_write_crash() {
 #[test]
 fn the_ghost_slice_follows_every_run_of_the_larger_event_scenarios() {
     for (id, fix, pairs, transitions, readers, gap) in [
-        ("event-loss", None, 59_815, 128_458, 51_502, 10),
+        // 59,815 and 149,270 pairs before F4 (session 17).
+        ("event-loss", None, 58_551, 125_264, 50_442, 10),
         (
             "event-loss",
             Some("durable-bus"),
-            149_270,
-            359_938,
-            126_972,
+            141_778,
+            338_022,
+            120_468,
             10,
         ),
         ("outbox", None, 2_735_690, 7_839_021, 2_337_792, 10),
