@@ -1,10 +1,8 @@
 //! A run: a scenario, its fixes and seed, and the states it went through. This is what
 //! the page steps forward and back over; `run_to_end` is a loop over `forward`.
-use super::fault::NodeStatus;
-use super::ids::NodeId;
 use super::sandbox::{self, SandboxSpec};
 use super::scenario::{Fixes, Scenario};
-use super::world::{Event, StepError, StepRecord, TimerKind, World};
+use super::world::{Event, StepError, StepRecord, World};
 
 /// A run has at most this many steps (the catalog's limit), so every loop ends.
 pub const MAX_STEPS: usize = 500;
@@ -182,89 +180,10 @@ impl Run {
     /// message the request needed was lost and nothing resends it (review session 11,
     /// R8: a run stopped by a crashed database was told as the story's end).
     pub fn stuck_note(&self) -> Option<String> {
-        let w = self.world();
         if !self.at_end() || self.cursor >= MAX_STEPS {
             return None;
         }
-        let waiting: Vec<String> = w
-            .clients
-            .iter()
-            .filter(|c| c.busy.is_some())
-            .map(|c| c.id.to_string())
-            .collect();
-        if waiting.is_empty() {
-            return None;
-        }
-        let stopped: Vec<String> = w
-            .nodes()
-            .into_iter()
-            .filter(|n| !n.is_client())
-            .filter_map(|n| match w.status_of(n) {
-                NodeStatus::Up => None,
-                NodeStatus::Paused => Some(format!("{n} is paused")),
-                NodeStatus::Partitioned => Some(format!("{n} is cut off")),
-                NodeStatus::Down => {
-                    let coming = w
-                        .timers
-                        .iter()
-                        .any(|t| t.kind == TimerKind::Restart { node: n });
-                    Some(if coming {
-                        format!("{n} is down")
-                    } else {
-                        format!("{n} is down, with no restart coming")
-                    })
-                }
-            })
-            .collect();
-        // The service of each waiting client that crashed and holds no open request of
-        // it: the request was lost with the crash (or sent to it while it was down).
-        let lost_to_crash: Vec<Option<NodeId>> = w
-            .clients
-            .iter()
-            .filter(|c| c.busy.is_some())
-            .map(|c| {
-                let s = c.settings.service;
-                (w.books.crashes_of(s) > 0 && w.flow(c.busy).is_none()).then_some(s)
-            })
-            .collect();
-        let who = waiting.join(" and ");
-        Some(if !stopped.is_empty() {
-            format!(
-                "The run ends with {who} still waiting for an answer, while {}.",
-                stopped.join(" and ")
-            )
-        } else if w.net.is_empty() && lost_to_crash.iter().any(|l| l.is_some()) {
-            // A crashed service lost the request itself, not a message of it (review
-            // session 16, F6).
-            let one = waiting.len() == 1;
-            let why: Vec<String> = waiting
-                .iter()
-                .zip(&lost_to_crash)
-                .map(|(c, lost)| {
-                    let whose = if one {
-                        "its".to_string()
-                    } else {
-                        format!("{c}'s")
-                    };
-                    match lost {
-                        Some(s) => format!("{whose} request was lost to {s}'s crash"),
-                        None => format!("a message {whose} request needed was lost"),
-                    }
-                })
-                .collect();
-            format!(
-                "The run ends with {who} still waiting for an answer: {}, and nothing resends it.",
-                why.join("; ")
-            )
-        } else if w.net.is_empty() {
-            format!(
-                "The run ends with {who} still waiting for an answer: a message {} request needed was \
-                 lost, and nothing resends it.",
-                if waiting.len() == 1 { "its" } else { "their" }
-            )
-        } else {
-            format!("The run ends with {who} still waiting for an answer.")
-        })
+        super::narrate::stuck().and_then(|say| say(self.world()))
     }
 
     /// The step count of the run when it is known to end: the recorded steps once the

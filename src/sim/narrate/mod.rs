@@ -22,6 +22,7 @@ mod pressure;
 mod region;
 mod replica;
 mod service;
+mod stuck;
 mod txn;
 
 use super::cache_node::CacheFact;
@@ -41,6 +42,9 @@ pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) ->
 /// How a scenario says its endings (`scenario::rules::say`, as a value).
 pub(crate) type EndingWords = fn(&[Ending], Option<&[&str]>, &World, &Fixes) -> String;
 
+/// How a run's end says who still waits (`stuck::stuck`, as a value).
+pub(crate) type StuckWords = fn(&World) -> Option<String>;
+
 /// The narration: a step's words and a run's ending. The page's split build loads it
 /// after its first paint, with the catalog's words (`install`), so neither's code is in
 /// its initial download.
@@ -50,6 +54,7 @@ pub(crate) type EndingWords = fn(&[Ending], Option<&[&str]>, &World, &Fixes) -> 
 pub(crate) struct Narrator {
     step: StepWords,
     ending: EndingWords,
+    stuck: StuckWords,
 }
 
 /// What a step's narration says while the page loads the narration (`Run::narrate_pending`
@@ -67,6 +72,7 @@ pub(crate) fn baked() -> Narrator {
     Narrator {
         step,
         ending: crate::sim::scenario::rules::say,
+        stuck: stuck::stuck,
     }
 }
 
@@ -91,6 +97,14 @@ pub(crate) fn ending() -> Option<EndingWords> {
     return INSTALLED.get().map(|n| n.ending);
     #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
     Some(crate::sim::scenario::rules::say)
+}
+
+/// Who still waits at a run's end, in words if they are there (as `narrator`).
+pub(crate) fn stuck() -> Option<StuckWords> {
+    #[cfg(all(target_arch = "wasm32", feature = "split"))]
+    return INSTALLED.get().map(|n| n.stuck);
+    #[cfg(not(all(target_arch = "wasm32", feature = "split")))]
+    Some(stuck::stuck)
 }
 
 /// Whether the narration is there (always, but in the page before it loads it).
