@@ -253,3 +253,30 @@ fn f7_a_committed_transaction_is_not_under_way_and_its_lost_held_write_is_named(
         step(&run, 5)
     );
 }
+
+/// Review session 17, F1: near-cache-stale with client-tracking, the cache crashed at
+/// step 3 and never restarted: the reader's read waits for ever, so its ending must not
+/// say its "last answered read got nothing".
+#[test]
+fn r17_f1_a_reader_with_no_answer_is_not_said_to_have_got_nothing() {
+    let run = faulted(
+        "scenario=near-cache-stale&fix=client-tracking&step=2",
+        Fault::Crash(node("cache")),
+    );
+    let reader = run.world().clients.iter().find(|c| c.id == node("reader"));
+    assert!(reader.is_some_and(|c| c.last_answer.is_none()));
+    let text = ending(&run);
+    assert!(!text.contains("got nothing"), "{text}");
+    assert!(
+        text.contains("the reader has had no answer to a read"),
+        "{text}"
+    );
+    // The story's reader does get its answer, and the ending says which.
+    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
+    story.run_to_end();
+    assert!(
+        ending(&story).contains("the reader's last answered read got v"),
+        "{}",
+        ending(&story)
+    );
+}

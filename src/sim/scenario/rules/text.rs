@@ -46,6 +46,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "value QUANTITY",
     "acked user:N",
     "answer reader",
+    "answered reader",
     "stale-stay user:N …",
     "cache user:N",
     "db user:N",
@@ -90,6 +91,10 @@ fn value(name: &str, w: &World) -> Option<String> {
         "value" => Quantity::parse(rest)?.value(w).to_string(),
         "acked" => w.books.acked.get(&key(rest)?)?.to_string(),
         "answer" => answer(w, NodeId::parse(rest)?).map_or("nothing".into(), |v| v.to_string()),
+        // The client's last answered read as a clause, true also of a client that has
+        // had no answer (review session 17, F1: "got nothing" was said of a read still
+        // waiting).
+        "answered" => answered(w, NodeId::parse(rest)?)?,
         "stale-stay" => {
             let stale = stale_keys(rest)?;
             let verb = if stale.len() == 1 { "stays" } else { "stay" };
@@ -293,7 +298,7 @@ fn known(name: &str) -> bool {
             .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
         "value" => Quantity::parse(rest).is_some(),
         "metric" => metric(rest).is_some(),
-        "answer" => NodeId::parse(rest).is_some(),
+        "answer" | "answered" => NodeId::parse(rest).is_some(),
         "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" => rest.is_empty(),
         "broken" => rest.is_empty() || invariant(rest).is_some(),
         _ => false,
@@ -396,4 +401,18 @@ mod tests {
         );
         assert_eq!(cached(w, Key(1)), "v2");
     }
+}
+
+/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
+/// "not found"), or "the reader has had no answer to a read" when no read of it was
+/// answered.
+fn answered(w: &World, client: NodeId) -> Option<String> {
+    let c = w.clients.iter().find(|c| c.id == client)?;
+    Some(match c.last_answer {
+        Some(crate::sim::msg::Payload::ReadOk { value, .. }) => format!(
+            "{client}'s last answered read got {}",
+            value.map_or("nothing".into(), |v| v.to_string())
+        ),
+        _ => format!("{client} has had no answer to a read"),
+    })
 }
