@@ -209,7 +209,8 @@ fn a_delete_sent_before_the_cache_crashed_is_not_carried_out_after_its_restart()
     assert!(
         said.contains(&format!(
             "Messages sent to it now are lost. The message on its way to it, {del} (del user:1 from service), \
-             is lost: its socket died with it."
+             will never reach it: its socket died with it, so the message is lost when it arrives, or at the \
+             restart if it is still on its way then."
         )),
         "{said}"
     );
@@ -219,8 +220,8 @@ fn a_delete_sent_before_the_cache_crashed_is_not_carried_out_after_its_restart()
     let said = &run.records().last().unwrap().narration;
     assert!(
         said.contains(&format!(
-            "The message still on its way to it, {del} (del user:1 from service), is lost: it was sent over a \
-             connection that died with cache, and a restarted process starts with none"
+            "The message still on its way to it, {del} (del user:1 from service), is lost: cache's sockets \
+             died with its crash, and a restarted process starts with none"
         )),
         "{said}"
     );
@@ -262,7 +263,8 @@ fn a_set_sent_before_the_cache_crashed_is_not_stored_after_its_restart() {
     assert!(
         said.contains(&format!(
             "its memory is gone: it held nothing. Messages sent to it now are lost. The message on its way to \
-             it, {set} (set user:1=v1 from service-2), is lost: its socket died with it."
+             it, {set} (set user:1=v1 from service-2), will never reach it: its socket died with it, so the \
+             message is lost when it arrives, or at the restart if it is still on its way then."
         )),
         "{said}"
     );

@@ -190,9 +190,13 @@ pub(super) fn lost_inbound(w: &World, node: NodeId) -> String {
         .collect();
     match lost.as_slice() {
         [] => String::new(),
-        [one] => format!(" The message on its way to it, {one}, is lost: its socket died with it."),
+        [one] => format!(
+            " The message on its way to it, {one}, will never reach it: its socket died with it, so the \
+             message is lost when it arrives, or at the restart if it is still on its way then."
+        ),
         many => format!(
-            " The {} messages on their way to it ({}) are lost: its sockets died with it.",
+            " The {} messages on their way to it ({}) will never reach it: its sockets died with it, so \
+             each is lost when it arrives, or at the restart if it is still on its way then.",
             many.len(),
             many.join(", ")
         ),
@@ -216,23 +220,19 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
             _ => None,
         })
         .collect();
-    let (what, them) = match lost.as_slice() {
+    let what = match lost.as_slice() {
         [] => return String::new(),
-        [one] => (
-            format!("The message still on its way to it, {one}, is"),
-            "it was",
-        ),
-        many => (
-            format!(
-                "The {} messages still on their way to it ({}) are",
-                many.len(),
-                many.join(", ")
-            ),
-            "they were",
+        [one] => format!("The message still on its way to it, {one}, is"),
+        many => format!(
+            "The {} messages still on their way to it ({}) are",
+            many.len(),
+            many.join(", ")
         ),
     };
+    // Not "sent over a connection that died": some were sent after the crash, to a
+    // process already dead (review session 17, F7).
     format!(
-        " {what} lost: {them} sent over a connection that died with {node}, and a restarted process starts with \
-         none (its peers connect anew)."
+        " {what} lost: {node}'s sockets died with its crash, and a restarted process starts with none \
+         (its peers connect anew)."
     )
 }
