@@ -338,6 +338,20 @@ fn fill(text: &str, w: &World) -> String {
     out
 }
 
+/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
+/// "not found"), or "the reader has had no answer to a read" when no read of it was
+/// answered.
+fn answered(w: &World, client: NodeId) -> Option<String> {
+    let c = w.clients.iter().find(|c| c.id == client)?;
+    Some(match c.last_answer {
+        Some(crate::sim::msg::Payload::ReadOk { value, .. }) => format!(
+            "{client}'s last answered read got {}",
+            value.map_or("nothing".into(), |v| v.to_string())
+        ),
+        _ => format!("{client} has had no answer to a read"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::{Cond, EndingText, KeyName};
@@ -401,18 +415,4 @@ mod tests {
         );
         assert_eq!(cached(w, Key(1)), "v2");
     }
-}
-
-/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
-/// "not found"), or "the reader has had no answer to a read" when no read of it was
-/// answered.
-fn answered(w: &World, client: NodeId) -> Option<String> {
-    let c = w.clients.iter().find(|c| c.id == client)?;
-    Some(match c.last_answer {
-        Some(crate::sim::msg::Payload::ReadOk { value, .. }) => format!(
-            "{client}'s last answered read got {}",
-            value.map_or("nothing".into(), |v| v.to_string())
-        ),
-        _ => format!("{client} has had no answer to a read"),
-    })
 }
