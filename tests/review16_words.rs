@@ -280,3 +280,32 @@ fn r17_f1_a_reader_with_no_answer_is_not_said_to_have_got_nothing() {
         ending(&story)
     );
 }
+
+/// Review session 17, F2: event-loss with durable-bus, the bus crashes at step 17, the
+/// consumer's restart sends a subscribe (18) and the bus's restart (19) loses it; the
+/// bus still delivers e2 to the consumer, because a durable bus keeps its consumer
+/// groups on disk. The restart's words say so, and the loss of the subscribe.
+#[test]
+fn r17_f2_a_durable_bus_serves_its_groups_without_the_lost_subscribe() {
+    let bus = node("bus");
+    let mut run = at("scenario=event-loss&fix=durable-bus&step=16");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(bus))).unwrap();
+    assert!(run.forward());
+    run.fire(Event::Fault(Fault::Restart(bus))).unwrap();
+    let said = run.records().last().unwrap().narration.clone();
+    assert!(
+        said.contains("serves its log again to the consumer groups it keeps on disk"),
+        "{said}"
+    );
+    assert!(said.contains("(subscribe from consumer)"), "{said}");
+    let restarted = run.cursor();
+    run.run_to_end();
+    assert!(
+        run.records()[restarted..]
+            .iter()
+            .any(|r| r.narration.contains("The consumer receives e2")),
+        "{}",
+        run.trace()
+    );
+}

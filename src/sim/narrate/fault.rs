@@ -494,7 +494,13 @@ fn restarted(w: &World, n: &Cast, node: NodeId, by_supervisor: bool) -> Said {
             n.db.id.map(|db| format!(" of {db}")).unwrap_or_default()
         ),
         NodeId::Bus(_) if w.nodes.bus(node).is_some_and(|b| b.durable) => {
-            "and serves its log again".to_string()
+            // Its consumer groups (members and committed offsets) are on disk: it serves
+            // them again without a new subscribe, as a Kafka consumer's client reconnects
+            // and fetches on its own (review session 17, F2: a subscribe lost at this
+            // restart is not what the next delivery rests on).
+            "and serves its log again to the consumer groups it keeps on disk, whose consumers \
+             reconnect on their own"
+                .to_string()
         }
         NodeId::Bus(_) => "and passes on what is published from now on (it kept nothing)".to_string(),
         NodeId::Flusher(_) => "and looks at the queue again".to_string(),
