@@ -309,3 +309,42 @@ fn r17_f2_a_durable_bus_serves_its_groups_without_the_lost_subscribe() {
         run.trace()
     );
 }
+
+/// Review session 17, F4: near-cache-stale with client-tracking, service-2 crashes at
+/// step 13 and restarts at 15 with an empty near cache; the cache node's tracking push
+/// for the writer's delete (step 16) must not promise that service-2 "will drop its near
+/// copy": it holds none.
+#[test]
+fn r17_f4_a_push_to_an_instance_with_no_near_copy_promises_no_drop() {
+    let s2 = node("service-2");
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=12");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(s2))).unwrap();
+    assert!(run.forward());
+    run.fire(Event::Fault(Fault::Restart(s2))).unwrap();
+    let restarted = run.cursor();
+    run.run_to_end();
+    let pushes: Vec<&str> = run.records()[restarted..]
+        .iter()
+        .map(|r| r.narration.as_str())
+        .filter(|t| t.contains("it pushes an invalidation to service-2"))
+        .collect();
+    assert!(!pushes.is_empty(), "{}", run.trace());
+    for t in pushes {
+        assert!(!t.contains("which will drop its near copy"), "{t}");
+        assert!(
+            t.contains("though service-2 holds no near copy of user:1 now"),
+            "{t}"
+        );
+    }
+    // The story's push, to an instance that holds its copy, still says it will drop it.
+    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
+    story.run_to_end();
+    assert!(
+        story.records().iter().any(|r| r
+            .narration
+            .contains("service-2, which will drop its near copy.")),
+        "{}",
+        story.trace()
+    );
+}

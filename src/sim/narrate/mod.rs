@@ -150,7 +150,7 @@ fn by_fact(w: &World, n: &Cast) -> Said {
     // A cache node's tracking table tells the readers of what changed.
     for fact in facts.iter().skip(1) {
         if let Fact::Tracking(t) = fact {
-            s.narration.push_str(&near::tracking(n, *t));
+            s.narration.push_str(&near::tracking(w, n, *t));
         }
     }
     s

@@ -162,7 +162,7 @@ pub(super) fn more(n: &Cast, fact: NearFact) -> String {
 }
 
 /// What a cache node's tracking table did, appended to the cache's step.
-pub(super) fn tracking(n: &Cast, fact: TrackingFact) -> String {
+pub(super) fn tracking(w: &World, n: &Cast, fact: TrackingFact) -> String {
     let cap_cache_node = n.cache_node.cap();
     match fact {
         TrackingFact::Told { key, first, count } => {
@@ -172,8 +172,28 @@ pub(super) fn tracking(n: &Cast, fact: TrackingFact) -> String {
             };
             format!(
                 " {cap_cache_node} remembers who read {key} (Redis client tracking): it pushes an invalidation to \
-                 {whom}, which will drop its near copy."
+                 {whom}{}",
+                will_drop(w, key, first, count)
             )
         }
+    }
+}
+
+/// What the told instances will do with a tracking push of `key`, as the end of the
+/// sentence: drop their near copy, or, for one that holds none now (it restarted since
+/// its read, its memory gone), that it holds none (review session 17, F4).
+pub(super) fn will_drop(w: &World, key: Key, first: NodeId, count: u8) -> String {
+    if count > 1 {
+        return ", each of which drops its near copy if it holds one when the push arrives."
+            .to_string();
+    }
+    let holds = w
+        .nodes
+        .service(first)
+        .is_some_and(|s| s.near.entries.get(&key).is_some());
+    if holds {
+        ", which will drop its near copy.".to_string()
+    } else {
+        format!(", though {first} holds no near copy of {key} now.")
     }
 }

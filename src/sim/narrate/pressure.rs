@@ -178,7 +178,8 @@ fn tracked(w: &World, key: Key) -> String {
                 };
                 Some(format!(
                     " With client tracking, an eviction is a change like a delete: the cache node pushes an \
-                     invalidation of {key} to {whom}, which read it, and which will drop its near copy."
+                     invalidation of {key} to {whom}, which read it{}",
+                    super::near::will_drop(w, key, *first, *count)
                 ))
             }
             _ => None,
