@@ -1,7 +1,6 @@
 //! Review session 16's findings, each at the reviewer's reproduction
 //! (/work/wt/review-session16.md while it lasts): sentences true of their trace.
 mod common;
-use cachescope::sim::msg::Payload;
 use cachescope::sim::{Event, Fault, NodeId, Run};
 
 use common::at;
@@ -16,19 +15,7 @@ fn said(run: &Run) -> String {
 /// not promise that it learns of the rollback.
 #[test]
 fn an_orphaned_transactions_rollback_promises_no_commit() {
-    let mut run = at("scenario=rollback-after-cache-write&step=4");
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(NodeId::SERVICE)))
-        .unwrap();
-    run.forward();
-    let close = run
-        .world()
-        .net
-        .iter()
-        .find(|m| m.payload == Payload::Closed && m.to == NodeId::DB)
-        .map(|m| m.id)
-        .expect("the close on its way");
-    run.fire(Event::Fault(Fault::Drop(close))).unwrap();
+    let mut run = common::orphaned_transaction();
     let writer = NodeId::parse("writer").unwrap();
     run.fire(Event::Fault(Fault::Abort(writer))).unwrap();
     let text = said(&run);

@@ -171,19 +171,7 @@ fn f10_a_run_whose_transaction_committed_says_it_left_the_script() {
 /// lost a message of it.
 #[test]
 fn f6_a_request_lost_to_a_crash_is_not_blamed_on_a_lost_message() {
-    let mut run = at("scenario=rollback-after-cache-write&step=4");
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(NodeId::SERVICE)))
-        .unwrap();
-    run.forward();
-    let close = run
-        .world()
-        .net
-        .iter()
-        .find(|m| m.payload == cachescope::sim::msg::Payload::Closed)
-        .map(|m| m.id)
-        .expect("the close on its way");
-    run.fire(Event::Fault(Fault::Drop(close))).unwrap();
+    let mut run = common::orphaned_transaction();
     run.fire(Event::Fault(Fault::Restart(NodeId::SERVICE)))
         .unwrap();
     run.run_to_end();

@@ -13,6 +13,27 @@ pub fn at(query: &str) -> Run {
     loaded.run
 }
 
+/// rollback-after-cache-write with the service crashed at step 5 while its transaction
+/// is open, one step on, and the close of its connection to the database (on its way)
+/// dropped: the transaction is orphaned (review session 16, F2 and F6).
+pub fn orphaned_transaction() -> Run {
+    use cachescope::sim::{msg::Payload, Event, Fault, NodeId};
+    let mut run = at("scenario=rollback-after-cache-write&step=4");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(NodeId::SERVICE)))
+        .unwrap();
+    run.forward();
+    let close = run
+        .world()
+        .net
+        .iter()
+        .find(|m| m.payload == Payload::Closed && m.to == NodeId::DB)
+        .map(|m| m.id)
+        .expect("the close on its way");
+    run.fire(Event::Fault(Fault::Drop(close))).unwrap();
+    run
+}
+
 pub fn run(id: &str, fixes: &[&str]) -> Run {
     let scenario = scenarios::find(id).expect("scenario exists");
     let fixes = Fixes::parse(scenario, fixes.iter().copied()).expect("fixes exist");

@@ -28,7 +28,7 @@ use crate::sim::config::Op;
 use crate::sim::fault::NodeStatus;
 use crate::sim::ids::NodeId;
 use crate::sim::search::model::Model;
-use crate::sim::world::{Event, TimerKind, World};
+use crate::sim::world::{Event, World};
 
 /// Moves every reader past its requests whose start is due (at or before `now`): a
 /// start that moves no time is no step of the ghost.
@@ -88,13 +88,11 @@ pub(super) fn timers_within(
         .unwrap_or(u64::MAX);
     let reach = w.now_ms.max(first_other).saturating_add(slack);
     for t in &w.timers {
-        let may = match w.status_of(t.owner) {
-            NodeStatus::Up | NodeStatus::Partitioned => true,
-            NodeStatus::Paused => false,
-            NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
-        };
         let e = Event::Fire(t.id);
-        if may && t.at_ms <= w.config.horizon_ms && t.at_ms <= reach && !out[..listed].contains(&e)
+        if super::slice::may_fire(w, t)
+            && t.at_ms <= w.config.horizon_ms
+            && t.at_ms <= reach
+            && !out[..listed].contains(&e)
         {
             out.push(e);
         }

@@ -173,6 +173,16 @@ impl Slice {
 }
 
 /// The clients every request of which is a read.
+/// Whether the owner of timer `t` can take it, whatever its time: an up or cut-off node
+/// can, a paused one cannot, a down one only its restart (the full model's rule).
+pub(super) fn may_fire(w: &crate::sim::world::World, t: &crate::sim::world::Timer) -> bool {
+    match w.status_of(t.owner) {
+        NodeStatus::Up | NodeStatus::Partitioned => true,
+        NodeStatus::Paused => false,
+        NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
+    }
+}
+
 pub(super) fn readers(w: &crate::sim::world::World) -> Vec<NodeId> {
     w.clients
         .iter()
@@ -205,13 +215,8 @@ impl Model for Slice {
             Timing::Relaxed => {}
         }
         for t in &w.timers {
-            let may = match w.status_of(t.owner) {
-                NodeStatus::Up | NodeStatus::Partitioned => true,
-                NodeStatus::Paused => false,
-                NodeStatus::Down => matches!(t.kind, TimerKind::Restart { .. }),
-            };
             let e = Event::Fire(t.id);
-            if may && t.at_ms <= w.config.horizon_ms && !out[..listed].contains(&e) {
+            if may_fire(w, t) && t.at_ms <= w.config.horizon_ms && !out[..listed].contains(&e) {
                 out.push(e);
             }
         }
