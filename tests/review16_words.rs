@@ -336,3 +336,65 @@ fn r17_f4_a_push_to_an_instance_with_no_near_copy_promises_no_drop() {
         story.trace()
     );
 }
+
+/// Review 17b, 1: near-cache-stale with client-tracking, service-2 crashes at step 13
+/// and restarts: its crash, not the push, emptied its near cache, so the ending must
+/// not say the push made it drop its copy.
+#[test]
+fn r17b_a_crashed_instances_ending_does_not_credit_the_push() {
+    let s2 = node("service-2");
+    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=12");
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(s2))).unwrap();
+    assert!(run.forward());
+    run.fire(Event::Fault(Fault::Restart(s2))).unwrap();
+    run.run_to_end();
+    let text = ending(&run);
+    assert!(
+        !text.contains("so service-2 dropped its near copy"),
+        "{text}"
+    );
+    assert!(
+        text.contains("service-2 crashed in this run, and its near cache with it"),
+        "{text}"
+    );
+    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
+    story.run_to_end();
+    assert!(ending(&story).contains("so service-2 dropped its near copy"));
+}
+
+/// Review 17b, 2: cdn-purge-race with invalidate-origin-first or double-purge, the edge
+/// crashes before any write's answer passes it: no purge happened, so the fix's ending
+/// must not tell of one.
+#[test]
+fn r17b_a_fix_ending_tells_of_a_purge_only_if_one_happened() {
+    for (fix, step) in [
+        ("invalidate-origin-first", 1),
+        ("invalidate-origin-first", 3),
+        ("invalidate-origin-first", 9),
+        ("double-purge", 3),
+    ] {
+        let run = faulted(
+            &format!("scenario=cdn-purge-race&fix={fix}&step={step}"),
+            Fault::Crash(node("cdn")),
+        );
+        let purged = run.world().books.saw(Happened::EdgePurged(Key(1)));
+        let text = ending(&run);
+        assert!(!purged, "{fix} {step}: {}", run.trace());
+        assert!(
+            !text.contains("when the edge purged"),
+            "{fix} {step}: {text}"
+        );
+        assert!(!text.contains("The second purge"), "{fix} {step}: {text}");
+        assert!(
+            text.contains("The fix's purge did not happen in this run"),
+            "{fix} {step}: {text}"
+        );
+    }
+    for fix in ["invalidate-origin-first", "double-purge"] {
+        let mut story = at(&format!("scenario=cdn-purge-race&fix={fix}"));
+        story.run_to_end();
+        let text = ending(&story);
+        assert!(!text.contains("did not happen"), "{fix}: {text}");
+    }
+}

@@ -152,6 +152,11 @@ pub enum Happened {
     /// Memory pressure evicted a copy of the key that differed from its row: the
     /// eviction, not an invalidation, ended that copy's staleness.
     EvictedStale(Key),
+    /// The CDN edge purged the key (review session 17b: a fix's ending tells of a
+    /// purge only if one happened).
+    EdgePurged(Key),
+    /// The CDN edge purged the key a second time (`double-purge`).
+    EdgePurgedAgain(Key),
 }
 
 impl Books {

@@ -57,8 +57,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                     w.books.happened.remove(&fact);
                 }
             }
-            Fact::Cdn(CdnFact::Purged { key, .. } | CdnFact::PurgedAgain { key, .. }) => {
+            Fact::Cdn(CdnFact::Purged { key, .. }) => {
                 w.books.purged_ms.insert(key, w.now_ms);
+                w.books.happened.insert(Happened::EdgePurged(key));
+            }
+            Fact::Cdn(CdnFact::PurgedAgain { key, .. }) => {
+                w.books.purged_ms.insert(key, w.now_ms);
+                w.books.happened.insert(Happened::EdgePurgedAgain(key));
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),

@@ -145,6 +145,10 @@ pub enum FactKind {
     Evicted,
     /// Memory pressure evicted a copy of the key that differed from its row.
     EvictedStale,
+    /// The CDN edge purged its copy of the key (a write's success answer passed it).
+    EdgePurged,
+    /// The CDN edge purged the key a second time (`double-purge`'s delayed purge).
+    EdgePurgedAgain,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -283,6 +287,8 @@ impl FactKind {
             FactKind::EdgeRaced => Happened::EdgeRaced(key),
             FactKind::Evicted => Happened::Evicted(key),
             FactKind::EvictedStale => Happened::EvictedStale(key),
+            FactKind::EdgePurged => Happened::EdgePurged(key),
+            FactKind::EdgePurgedAgain => Happened::EdgePurgedAgain(key),
         }
     }
 }

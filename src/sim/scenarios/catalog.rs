@@ -738,38 +738,67 @@ static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
+);
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
+);
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K92, &K236, &K218, &K238],
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K92, &K238, &K218, &K240],
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K92, &K236, &K218, &K239, &K237],
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K92, &K238, &K218, &K241, &K239],
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K241, &K242],
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K243, &K244],
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EdgePurged,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K123);
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K242, &K247],
+);
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K248, &K249],
+);
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K251, &K252],
+);
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K253);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -4609,7 +4638,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K231, &K232, &K88, &K234],
+                            when: &[&K5, &K231, &K232, &K88, &K234, &K235],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K5, &K231, &K236, &K232],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K231, &K90, &K232],
@@ -4618,7 +4650,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5, &K231, &K233],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K235, &K232],
+                            when: &[&K5, &K237, &K232],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4775,25 +4807,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K123, &K92, &K236, &K218, &K238],
+                            when: &[&K2, &K123, &K92, &K238, &K218, &K240],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K236, &K218, &K239, &K237],
+                            when: &[&K2, &K92, &K238, &K218, &K241, &K239],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K236, &K218, &K239, &K237, &K123],
+                            when: &[&K2, &K92, &K238, &K218, &K241, &K239, &K123],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K236, &K218, &K239, &K237, &K240],
+                            when: &[&K2, &K92, &K238, &K218, &K241, &K239, &K242],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K244],
+                            when: &[&K2, &K246],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K240],
+                            when: &[&K71, &K242, &K247],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K245],
+                            when: &[&K71, &K248, &K249],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K71, &K250, &K254],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K71, &K123, &K69],
@@ -5623,6 +5658,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             "{holds user:1}, and the {answered reader}.",
             " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
+            " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. The steps above tell whether the cache node's push or the crash dropped service-2's near copy.",
             " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. The steps above tell which of them, if either, dropped a near copy of service-2's in this run.",
             " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
@@ -5669,6 +5705,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{other-path user:1}",
             "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             "{holds user:1}. The second purge, 100 ms after the first, drops whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: reads between the two purges can still get v1 (the {answered reader}), and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
+            "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
         ],
