@@ -27,6 +27,24 @@ fn ending(run: &Run) -> String {
     run.scenario.epilogue(run.world(), &run.fixes)
 }
 
+/// The run the link opens, stepped to its end as the story goes (no fault).
+fn story(query: &str) -> Run {
+    let mut run = at(query);
+    run.run_to_end();
+    run
+}
+
+/// The run the link opens, its recorded future dropped, `id` crashed as the next step,
+/// one step on, and `id` restarted (review session 17's F2 and F4 runs), not ended.
+fn crash_step_restart(query: &str, id: NodeId) -> Run {
+    let mut run = at(query);
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(id))).unwrap();
+    assert!(run.forward());
+    run.fire(Event::Fault(Fault::Restart(id))).unwrap();
+    run
+}
+
 /// Step `n`'s narration (1-based, as the page numbers them).
 fn step(run: &Run, n: usize) -> &str {
     &run.records()[n - 1].narration
@@ -126,8 +144,7 @@ fn f5_a_lost_reply_that_stopped_the_delete_is_not_told_as_the_race() {
     assert!(back.world().books.saw(Happened::StaleDeleted(Key(1))));
     assert!(ending(&back).contains("consistent"), "{}", ending(&back));
     // The story's own race keeps its words.
-    let mut story = at("scenario=stale-set-race&step=0");
-    story.run_to_end();
+    let story = story("scenario=stale-set-race&step=0");
     assert!(
         ending(&story).starts_with("The race is complete"),
         "{}",
@@ -156,8 +173,7 @@ fn f10_a_run_whose_transaction_committed_says_it_left_the_script() {
         "{text}"
     );
     // The story (the transaction rolls back) keeps its ending.
-    let mut story = at("scenario=rollback-after-cache-write&step=0");
-    story.run_to_end();
+    let story = story("scenario=rollback-after-cache-write&step=0");
     assert!(
         ending(&story).contains("the rollback could not take it back"),
         "{}",
@@ -260,8 +276,7 @@ fn r17_f1_a_reader_with_no_answer_is_not_said_to_have_got_nothing() {
         "{text}"
     );
     // The story's reader does get its answer, and the ending says which.
-    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
-    story.run_to_end();
+    let story = story("scenario=near-cache-stale&fix=client-tracking");
     assert!(
         ending(&story).contains("the reader's last answered read got v"),
         "{}",
@@ -276,11 +291,7 @@ fn r17_f1_a_reader_with_no_answer_is_not_said_to_have_got_nothing() {
 #[test]
 fn r17_f2_a_durable_bus_serves_its_groups_without_the_lost_subscribe() {
     let bus = node("bus");
-    let mut run = at("scenario=event-loss&fix=durable-bus&step=16");
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(bus))).unwrap();
-    assert!(run.forward());
-    run.fire(Event::Fault(Fault::Restart(bus))).unwrap();
+    let mut run = crash_step_restart("scenario=event-loss&fix=durable-bus&step=16", bus);
     let said = run.records().last().unwrap().narration.clone();
     assert!(
         said.contains("serves its log again to the consumer groups it keeps on disk"),
@@ -305,11 +316,7 @@ fn r17_f2_a_durable_bus_serves_its_groups_without_the_lost_subscribe() {
 #[test]
 fn r17_f4_a_push_to_an_instance_with_no_near_copy_promises_no_drop() {
     let s2 = node("service-2");
-    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=12");
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(s2))).unwrap();
-    assert!(run.forward());
-    run.fire(Event::Fault(Fault::Restart(s2))).unwrap();
+    let mut run = crash_step_restart("scenario=near-cache-stale&fix=client-tracking&step=12", s2);
     let restarted = run.cursor();
     run.run_to_end();
     let pushes: Vec<&str> = run.records()[restarted..]
@@ -326,8 +333,7 @@ fn r17_f4_a_push_to_an_instance_with_no_near_copy_promises_no_drop() {
         );
     }
     // The story's push, to an instance that holds its copy, still says it will drop it.
-    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
-    story.run_to_end();
+    let story = story("scenario=near-cache-stale&fix=client-tracking");
     assert!(
         story.records().iter().any(|r| r
             .narration
@@ -343,11 +349,7 @@ fn r17_f4_a_push_to_an_instance_with_no_near_copy_promises_no_drop() {
 #[test]
 fn r17b_a_crashed_instances_ending_does_not_credit_the_push() {
     let s2 = node("service-2");
-    let mut run = at("scenario=near-cache-stale&fix=client-tracking&step=12");
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(s2))).unwrap();
-    assert!(run.forward());
-    run.fire(Event::Fault(Fault::Restart(s2))).unwrap();
+    let mut run = crash_step_restart("scenario=near-cache-stale&fix=client-tracking&step=12", s2);
     run.run_to_end();
     let text = ending(&run);
     assert!(
@@ -358,8 +360,7 @@ fn r17b_a_crashed_instances_ending_does_not_credit_the_push() {
         text.contains("service-2 crashed in this run, and its near cache with it"),
         "{text}"
     );
-    let mut story = at("scenario=near-cache-stale&fix=client-tracking");
-    story.run_to_end();
+    let story = story("scenario=near-cache-stale&fix=client-tracking");
     assert!(ending(&story).contains("so service-2 dropped its near copy"));
 }
 
@@ -392,8 +393,7 @@ fn r17b_a_fix_ending_tells_of_a_purge_only_if_one_happened() {
         );
     }
     for fix in ["invalidate-origin-first", "double-purge"] {
-        let mut story = at(&format!("scenario=cdn-purge-race&fix={fix}"));
-        story.run_to_end();
+        let story = story(&format!("scenario=cdn-purge-race&fix={fix}"));
         let text = ending(&story);
         assert!(!text.contains("did not happen"), "{fix}: {text}");
     }
