@@ -12,14 +12,16 @@ use super::fact::Fact;
 use super::ids::{Key, MsgId, NodeId, Version};
 use super::msg::Payload;
 use super::partition::Link;
-use super::service::Pending;
-use super::world::{Event, TimerKind, World};
+use super::world::{Event, World};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+mod crash;
 mod pressure;
 mod subscription;
 pub use super::node::NodeStatus;
+pub use crash::Held;
+pub(crate) use crash::{crash, restart};
 pub use subscription::disconnected;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -284,36 +286,6 @@ pub enum FaultFact {
     },
 }
 
-/// What a node held in memory when it crashed, read from its state just before: the
-/// counts its kind keeps (zero for what it does not keep).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Held {
-    /// A service's open requests (the CDN edge's: the requests it was forwarding).
-    pub requests: u32,
-    /// What a service's open requests had still to do, by kind.
-    pub work: Pending,
-    /// A service's near cache entries.
-    pub near_keys: u32,
-    /// A cache node's entries (the CDN edge's: its stored responses), its write-behind
-    /// queue and its disk log.
-    pub keys: u32,
-    pub queued: u32,
-    pub logged: u32,
-    /// A cache node's guards: tombstones, leases, locks, remote markers.
-    pub tombstones: u32,
-    pub leases: u32,
-    pub locks: u32,
-    pub markers: u32,
-    /// The events a consumer had received and not finished.
-    pub events: u32,
-    /// The database's open transactions.
-    pub txns: u32,
-    /// A log reader's position (the invalidator's, a replica's) and the changes it
-    /// held in memory.
-    pub position: u32,
-    pub changes: u32,
-}
-
 impl From<FaultFact> for Fact {
     fn from(f: FaultFact) -> Fact {
         Fact::Fault(f)
@@ -505,151 +477,4 @@ fn abort_in(w: &mut World, client: NodeId) -> Option<(NodeId, super::db::Txn)> {
         .map_or(NodeId::DB, |(id, _)| id);
     let t = w.nodes.db_mut(db_id)?.abort(client)?;
     Some((db_id, t))
-}
-
-/// The node dies and loses what it keeps in memory, by its own rule
-/// (`Actor::on_crash`); the world drops its timers (not its supervisor's restart).
-/// What it held is read from its state before.
-pub(crate) fn crash(w: &mut World, node: NodeId) {
-    w.set_status(node, NodeStatus::Down);
-    let scheduled = w
-        .timers
-        .iter()
-        .any(|t| t.owner == node && !matches!(t.kind, TimerKind::Restart { .. }));
-    w.timers
-        .retain(|t| t.owner != node || matches!(t.kind, TimerKind::Restart { .. }));
-    let held = held(w, node);
-    // The guards of each key a cache node's crash wipes (review session 12, R1).
-    let mut wiped: Vec<FaultFact> = Vec::new();
-    if let Some(c) = w.nodes.cache(node) {
-        let negative = |key: Key| c.entries.get(&key).is_some_and(|e| e.version == Version(0));
-        let keys = c
-            .tombstones
-            .iter()
-            .map(|(k, _)| *k)
-            .chain(c.leases.iter().map(|(k, _)| *k))
-            .chain(c.entries.iter().map(|(k, _)| *k).filter(|k| negative(*k)));
-        for key in keys {
-            if wiped
-                .iter()
-                .any(|f| matches!(f, FaultFact::Wiped { key: k, .. } if *k == key))
-            {
-                continue;
-            }
-            wiped.push(FaultFact::Wiped {
-                node,
-                key,
-                tombstone: c.tombstones.get(&key).map(|t| t.version),
-                lease: c.leases.get(&key).map(|l| l.token),
-                negative: negative(key),
-            });
-        }
-    }
-    let out = w.act(node, |a, ctx| a.on_crash(ctx));
-    w.apply(node, out);
-    let restart_at_ms = w.config.restart_after_ms.map(|after| {
-        let at = w.now_ms + after;
-        w.add_timer(node, at, TimerKind::Restart { node });
-        at
-    });
-    w.facts.0.push(
-        FaultFact::Crashed {
-            node,
-            held,
-            scheduled,
-            restart_at_ms,
-        }
-        .into(),
-    );
-    w.facts.0.extend(wiped.into_iter().map(Fact::from));
-}
-
-/// What `node` holds in memory now (`Held`).
-fn held(w: &World, node: NodeId) -> Held {
-    let n = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
-    let mut held = Held::default();
-    match node {
-        NodeId::Service(_) => {
-            if let Some(s) = w.nodes.service(node) {
-                held.requests = n(s.flows.len());
-                held.work = s.pending();
-                held.near_keys = n(s.near.entries.len());
-            }
-        }
-        NodeId::Cache(_) => {
-            if let Some(c) = w.nodes.cache(node) {
-                held.keys = n(c.entries.len());
-                held.queued = n(c.queue.len());
-                held.logged = n(c.log.len());
-                held.tombstones = n(c.tombstones.len());
-                held.leases = n(c.leases.len());
-                held.locks = n(c.locks.len());
-                held.markers = n(c.markers.len());
-            }
-        }
-        NodeId::Consumer(_) => {
-            held.events = w
-                .nodes
-                .consumer(node)
-                .map_or(0, |c| n(c.inbox.len() + usize::from(c.busy.is_some())));
-        }
-        NodeId::Db(_) => held.txns = w.nodes.db(node).map_or(0, |db| n(db.txns.len())),
-        NodeId::Invalidator(_) => {
-            if let Some(i) = w.nodes.invalidator(node) {
-                held.position = i.position;
-                held.changes = n(i.queue.len());
-            }
-        }
-        NodeId::Replica(_) => held.position = w.nodes.replica(node).map_or(0, |r| r.position),
-        // The CDN edge's stored responses and the requests it was forwarding.
-        NodeId::Cdn => {
-            if let Some(c) = w.nodes.cdn(node) {
-                held.keys = n(c.entries.len());
-                held.requests = n(c.forwarded.len());
-            }
-        }
-        _ => {}
-    }
-    held
-}
-
-/// The node comes back, empty but for what it kept on disk (`Actor::on_restart`),
-/// and with no connection (review session 16, F4).
-///
-/// Every message of this model travels over a TCP connection, and a crashed process's
-/// sockets die with it: what was on its way to it when it crashed, or was sent to it
-/// while it was down, is lost, never handled by the node, even by its next life. A
-/// message that arrives while it is down is lost then (`route.rs`: a message already
-/// due but not yet taken when it crashed too, the process that would read it is dead);
-/// what is still in flight when it restarts is lost now, each recorded as `Fact::Lost`
-/// (the books count it as such an arrival), since the restarted process starts with no
-/// connections and its peers must connect anew. The crash's words say which messages
-/// are lost so; what the node itself sent before dying stays in flight (its kernel
-/// flushes it before the FIN, `Payload::Closed`).
-pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
-    w.set_status(node, NodeStatus::Up);
-    let mut stale = Vec::new();
-    w.net.retain(|m| {
-        let to_it = m.to == node;
-        if to_it {
-            stale.push(Fact::Lost {
-                id: m.id,
-                from: m.from,
-                to: m.to,
-                payload: m.payload,
-            });
-        }
-        !to_it
-    });
-    w.timers.retain(|t| t.kind != TimerKind::Restart { node });
-    let out = w.act(node, |a, ctx| a.on_restart(ctx));
-    w.apply(node, out);
-    w.facts.0.push(
-        FaultFact::Restarted {
-            node,
-            by_supervisor,
-        }
-        .into(),
-    );
-    w.facts.0.extend(stale);
 }
