@@ -3,16 +3,18 @@
 //! checks `no-lost-event`: states, end states, depth, completeness and the
 //! invariant's verdict both ways (time shift and subsumption on, as the page; no
 //! extra fault), and the side-by-side check of the slice's soundness
-//! (`search::check_slice`, exact fingerprints, at most CHECK_PAIRS pairs). With
+//! (`search::check_slice`, pairs keyed shifted in time, at most CHECK_PAIRS pairs). With
 //! `SLICE_STRICT=1`, the unsound slice whose timers keep the full model's rule;
 //! with `SLICE_GHOST=1`, the slice with ghost readers (`GHOST_SLACK=ms` to set its
 //! slack);
-//! with `SLICE_ONLY=1`, no full search.
+//! with `SLICE_ONLY=1`, no full search; with `SLICE_WATCH=1`, the ghost check's
+//! progress at each level; with `CHECK_DEPTH=n`, the ghost check follows the full
+//! model's runs of at most `n` steps.
 //!
 //!     cargo run --profile search --example slice -- [scenario filter] [MAX_STATES] [CHECK_PAIRS]
 use cachescope::sim::search::{
-    check_ghost_slice, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search, Slice,
-    WorldModel,
+    check_ghost_slice_watched, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search,
+    Slice, WorldModel,
 };
 use cachescope::sim::{scenarios, Fixes, Invariant, Run};
 
@@ -22,6 +24,27 @@ fn cpu_s() -> f64 {
     let f: Vec<&str> = rest.split_whitespace().collect();
     let t = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     (t(11) + t(12)) / 100.0
+}
+
+/// Resident memory now (MB).
+fn rss_mb() -> u64 {
+    status_mb("VmRSS")
+}
+
+/// Peak resident memory (MB).
+fn peak_mb() -> u64 {
+    status_mb("VmHWM")
+}
+
+fn status_mb(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        / 1024
 }
 
 fn line<M: Model>(label: &str, model: M, max: usize, name: &str) {
@@ -97,8 +120,26 @@ fn main() {
             line("slice", slice.with_time_shift(), max, name);
             if pairs > 0 {
                 let t0 = cpu_s();
+                let watching = std::env::var("SLICE_WATCH").is_ok_and(|v| v == "1");
+                let mut watch = |found: usize, depth: usize| {
+                    if watching {
+                        println!(
+                            "    depth {depth}: {found} pairs, cpu {:.1} s, rss {} MB",
+                            cpu_s() - t0,
+                            rss_mb()
+                        );
+                    }
+                };
                 let check = if ghost {
-                    check_ghost_slice(&run, FaultBudget::NONE, slack, pairs)
+                    let bounds = Bounds {
+                        max_states: pairs,
+                        max_depth: std::env::var("CHECK_DEPTH")
+                            .ok()
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(Bounds::default().max_depth),
+                        ..Bounds::default()
+                    };
+                    check_ghost_slice_watched(&run, FaultBudget::NONE, slack, bounds, &mut watch)
                 } else if strict {
                     check_strict_slice(&run, FaultBudget::NONE, pairs)
                 } else {
@@ -106,14 +147,16 @@ fn main() {
                 };
                 if let Some(c) = check {
                     println!(
-                        "  check: pairs {} transitions {} readers' {} complete {} error {:?} gap {} ms cpu {:.2} s",
+                        "  check: pairs {} transitions {} depth {} complete {} shift {} error {:?} gap {} ms cpu {:.2} s rss {} MB",
                         c.pairs,
                         c.transitions,
-                        c.reader_steps,
+                        c.depth,
                         c.complete,
+                        c.time_shift,
                         c.error,
                         c.gap_ms,
-                        cpu_s() - t0
+                        cpu_s() - t0,
+                        peak_mb()
                     );
                 }
             }

@@ -62,6 +62,46 @@ fn the_same_situation_reached_in_two_orders_is_one_state() {
 }
 
 #[test]
+fn the_items_words_name_each_message_and_timer_up_to_its_ids() {
+    // The side-by-side check names its pairing by these words (`World::item_words`):
+    // two worlds with one fingerprint have the same words, item for item, whatever
+    // order their lists keep them in, and the fingerprint is the same as ever.
+    let mut a = start("stale-set-race", &[]);
+    let mut b = a.clone();
+    fire(&mut a, &[Event::Start(READER), Event::Start(WRITER)]);
+    fire(&mut b, &[Event::Start(WRITER), Event::Start(READER)]);
+    let (mut msgs, mut timers) = (Vec::new(), Vec::new());
+    let words = |w: &World, shifted, msgs: &mut Vec<u64>, timers: &mut Vec<u64>| {
+        let f = w.item_words(shifted, msgs, timers).unwrap();
+        let mut m: Vec<(u64, String)> = msgs
+            .iter()
+            .zip(&w.net)
+            .map(|(x, m)| (*x, format!("{}->{} {}", m.from, m.to, m.payload.kind())))
+            .collect();
+        m.sort();
+        (f, m, timers.len())
+    };
+    for w in [&a, &b] {
+        assert_eq!(
+            w.item_words(false, &mut msgs, &mut timers),
+            Some(w.fingerprint())
+        );
+        assert_eq!(
+            w.item_words(true, &mut msgs, &mut timers),
+            w.fingerprint_shifted()
+        );
+        assert_eq!((msgs.len(), timers.len()), (w.net.len(), w.timers.len()));
+    }
+    assert_ne!(a.net, b.net);
+    let wa = words(&a, true, &mut msgs, &mut timers);
+    let wb = words(&b, true, &mut msgs, &mut timers);
+    assert_eq!(wa, wb);
+    // The two requests' messages are told apart by their words.
+    assert_eq!(wa.1.len(), 2);
+    assert_ne!(wa.1[0].0, wa.1[1].0);
+}
+
+#[test]
 fn different_situations_have_different_fingerprints() {
     let w = start("stale-set-race", &[]);
     let mut reader_first = w.clone();

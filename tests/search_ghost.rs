@@ -37,20 +37,22 @@ fn sliced(id: &str, fix: Option<&str>) -> (u64, usize, bool, Option<usize>) {
 
 #[test]
 fn the_ghost_slice_follows_every_run_of_the_small_event_scenarios() {
-    for (id, fix, pairs, transitions, readers, gap) in [
-        // 50,782, 103,524, 35,094 before F4 (session 17): the supervisor's restart of
-        // the service now loses what is still on its way to it.
-        ("dual-write-crash", None, 47_439, 96_880, 32_328, 10),
-        ("event-invalidation", None, 5_667, 12_113, 5_047, 10),
-        ("event-delay", None, 15_268, 32_539, 14_032, 19),
-        ("event-duplicate-reorder", None, 1_153, 2_323, 0, 0),
+    // Pairs keyed with the time-shifted fingerprints (`slice_check/product.rs`);
+    // (pairs, transitions) with the exact ones, as pinned after F4: dual-write-crash
+    // (47,439, 96,880), event-invalidation (5,667, 12,113), event-delay (15,268,
+    // 32,539), event-duplicate-reorder (1,153, 2,323).
+    for (id, fix, pairs, transitions, depth, gap) in [
+        ("dual-write-crash", None, 28_691, 59_673, 30, 10),
+        ("event-invalidation", None, 3_528, 7_732, 27, 10),
+        ("event-delay", None, 8_420, 18_466, 32, 19),
+        ("event-duplicate-reorder", None, 824, 1_857, 25, 0),
     ] {
         let c = checked(id, fix, None, 1_000_000);
         assert_eq!(c.error, None, "{id} {fix:?}");
-        assert!(c.complete, "{id} {fix:?}");
+        assert!(c.complete && c.time_shift, "{id} {fix:?}");
         assert_eq!(
-            (c.pairs, c.transitions, c.reader_steps, c.gap_ms),
-            (pairs, transitions, readers, gap),
+            (c.pairs, c.transitions, c.depth, c.gap_ms),
+            (pairs, transitions, depth, gap),
             "{id} {fix:?}"
         );
     }

@@ -79,6 +79,8 @@ struct Scratch {
     order: Order,
     words: Vec<u64>,
     finals: Vec<u64>,
+    /// Each timer's word, in the timers' order (`World::item_words`).
+    timer_finals: Vec<u64>,
     links: Vec<(NodeId, NodeId, usize, u64)>,
 }
 
@@ -122,6 +124,43 @@ impl World {
         self.fingerprint_with(Time::Blind)
     }
 
+    /// The fingerprint (shifted in time if `shifted`, as `fingerprint_shifted`, which
+    /// is `None` under XFetch), with each message's word in `msgs` (in the network's
+    /// order) and each timer's in `timers` (in the timers' order): what the
+    /// fingerprint hashes of each, its ids renamed as the whole world's are, so two
+    /// worlds with one fingerprint have the same words, item for item under the
+    /// renaming that makes them one (items with one word are alike but for their ids).
+    /// For the slice's side-by-side check, which names its pairing of two worlds'
+    /// items by their words (`slice_check.rs`).
+    pub fn item_words(
+        &self,
+        shifted: bool,
+        msgs: &mut Vec<u64>,
+        timers: &mut Vec<u64>,
+    ) -> Option<u64> {
+        let xfetch = matches!(self.config.load_guard, LoadGuard::XFetch { .. });
+        if shifted && xfetch {
+            return None;
+        }
+        let time = if shifted {
+            Time::Shifted
+        } else {
+            Time::Absolute
+        };
+        let mut words = |scratch: &mut Scratch| {
+            let fingerprint = self.fingerprint_in(scratch, time);
+            msgs.clear();
+            msgs.extend_from_slice(&scratch.finals);
+            timers.clear();
+            timers.extend_from_slice(&scratch.timer_finals);
+            fingerprint
+        };
+        Some(SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => words(&mut scratch),
+            Err(_) => words(&mut Scratch::default()),
+        }))
+    }
+
     fn fingerprint_with(&self, time: Time) -> u64 {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut scratch) => self.fingerprint_in(&mut scratch, time),
@@ -137,6 +176,7 @@ impl World {
             order,
             words,
             finals,
+            timer_finals,
             links,
         } = scratch;
         flow_names.clear();
@@ -246,22 +286,25 @@ impl World {
             unnamed |= names.missing;
             (k, t.id.0, i, names.missing)
         }));
-        words.clear();
+        timer_finals.clear();
         if unnamed {
             // Names are given in content order (by hash, then id: ids are unique, so
             // the whole tuple sorts the same).
             sort_small(order);
-            words.extend(order.iter().map(|(k, _, i, missing)| {
-                if *missing {
+            timer_finals.resize(self.timers.len(), 0);
+            for (k, _, i, missing) in order.iter() {
+                timer_finals[*i] = if *missing {
                     names.timer(&self.timers[*i], true)
                 } else {
                     *k
-                }
-            }));
+                };
+            }
         } else {
             // Every first hash is the last: no order to give names in.
-            words.extend(order.iter().map(|(k, ..)| *k));
+            timer_finals.extend(order.iter().map(|(k, ..)| *k));
         }
+        words.clear();
+        words.extend_from_slice(timer_finals);
         sort_small(words);
         words.hash(&mut h);
         // Messages: names are given in content order; then a multiset of the unordered

@@ -40,7 +40,9 @@ mod slice;
 mod slice_check;
 pub use charge::FaultBudget;
 pub use slice::{Slice, SLICED};
-pub use slice_check::{check_ghost_slice, check_slice, check_strict_slice, SliceCheck};
+pub use slice_check::{
+    check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice, SliceCheck,
+};
 
 /// A world in the search, with the faults it has used.
 #[derive(Debug, PartialEq, Eq, Hash)]

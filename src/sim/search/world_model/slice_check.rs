@@ -31,10 +31,11 @@ use crate::sim::ids::{MsgId, NodeId, TimerId};
 use crate::sim::msg::Message;
 use crate::sim::run::Run;
 use crate::sim::search::model::Model;
-use crate::sim::search::FaultBudget;
+use crate::sim::search::{Bounds, FaultBudget};
 use crate::sim::world::{Event, Timer, World};
-use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::cell::RefCell;
+
+mod product;
 
 /// What the side-by-side check found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,8 +44,10 @@ pub struct SliceCheck {
     pub pairs: usize,
     /// The full model's transitions checked.
     pub transitions: usize,
-    /// Of them, the readers' (the slice stayed).
-    pub reader_steps: usize,
+    /// The deepest level of pairs visited (the full model's steps from its start):
+    /// every level before it was visited whole, so an incomplete check still follows
+    /// every run of the full model that is shorter.
+    pub depth: usize,
     /// Every pair was visited (not stopped at the bound).
     pub complete: bool,
     /// The first step where the slice does not follow, in words.
@@ -53,8 +56,11 @@ pub struct SliceCheck {
     /// ghost readers: what their deliveries added, at most the slack
     /// (`Slice::ghost_slack`) by `ghost.rs`'s argument.
     pub gap_ms: u64,
+    /// Pairs shifted in time were taken as one (`product.rs`).
+    pub time_shift: bool,
 }
 
+#[derive(Clone)]
 struct Pair {
     full: Searched,
     slice: Searched,
@@ -67,7 +73,13 @@ struct Pair {
 /// side by side, over at most `max_pairs` pairs; `None` when the scenario does not
 /// check `no-lost-event`.
 pub fn check_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
-    check(Slice::new(run, budget)?, run, budget, max_pairs)
+    check(
+        Slice::new(run, budget)?,
+        run,
+        budget,
+        pairs(max_pairs),
+        &mut |_, _| {},
+    )
 }
 
 /// `check_slice` of the slice with ghost readers (`Slice::with_ghost_readers`; with
@@ -79,12 +91,26 @@ pub fn check_ghost_slice(
     slack: Option<u64>,
     max_pairs: usize,
 ) -> Option<SliceCheck> {
+    check_ghost_slice_watched(run, budget, slack, pairs(max_pairs), &mut |_, _| {})
+}
+
+/// `check_ghost_slice` within `bounds` (pairs, and the full model's steps: with
+/// `max_depth`, a check that stops only there has followed every run of the full
+/// model at most that long), telling `watch` the pairs found and the depth each time
+/// a level of pairs is done (for a long check's progress).
+pub fn check_ghost_slice_watched(
+    run: &Run,
+    budget: FaultBudget,
+    slack: Option<u64>,
+    bounds: Bounds,
+    watch: &mut dyn FnMut(usize, usize),
+) -> Option<SliceCheck> {
     let slice = Slice::new(run, budget)?;
     let slice = match slack {
         Some(ms) => slice.with_ghost_slack(ms),
         None => slice.with_ghost_readers(),
     };
-    check(slice, run, budget, max_pairs)
+    check(slice, run, budget, bounds, watch)
 }
 
 /// `check_slice` of the slice with strict timers (`Slice::with_strict_timers`), to
@@ -94,29 +120,44 @@ pub fn check_strict_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> O
         Slice::new(run, budget)?.with_strict_timers(),
         run,
         budget,
-        max_pairs,
+        pairs(max_pairs),
+        &mut |_, _| {},
     )
 }
 
-fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Option<SliceCheck> {
+/// At most `max_pairs` pairs, no bound on depth but the search's own.
+fn pairs(max_pairs: usize) -> Bounds {
+    Bounds {
+        max_states: max_pairs,
+        ..Bounds::default()
+    }
+}
+
+fn check(
+    slice: Slice,
+    run: &Run,
+    budget: FaultBudget,
+    bounds: Bounds,
+    watch: &mut dyn FnMut(usize, usize),
+) -> Option<SliceCheck> {
     let full = WorldModel::new(run, budget);
     let at = run.scenario.invariants.iter().position(|i| *i == SLICED)?;
-    let mut c = Checker {
+    let readers = readers(&full.start);
+    let c = Checker {
         full,
         slice,
         at,
-        readers: Vec::new(),
-        seen: HashSet::new(),
-        buf: Vec::new(),
+        readers,
+        buf: RefCell::new(Vec::new()),
     };
-    c.readers = readers(&c.full.start);
     let mut report = SliceCheck {
         pairs: 1,
         transitions: 0,
-        reader_steps: 0,
+        depth: 0,
         complete: false,
         error: None,
         gap_ms: 0,
+        time_shift: false,
     };
     let (f, s) = (c.full.init(), c.slice.init());
     let start = match (
@@ -138,50 +179,7 @@ fn check(slice: Slice, run: &Run, budget: FaultBudget, max_pairs: usize) -> Opti
         report.error = Some(format!("at the start: {e}"));
         return Some(report);
     }
-    c.seen.insert(c.key(&start));
-    let mut level = vec![start];
-    while !level.is_empty() {
-        let mut next_level = Vec::new();
-        for p in &level {
-            let mut actions = Vec::new();
-            c.full.actions(&p.full, &mut actions);
-            for e in actions {
-                let Some(after) = c.full.next(&p.full, e) else {
-                    continue;
-                };
-                report.transitions += 1;
-                let stepped = if c.is_readers(p, e) {
-                    report.reader_steps += 1;
-                    c.reader_step(p, e, after)
-                } else {
-                    c.other_step(p, e, after)
-                };
-                let q = match stepped {
-                    Ok(q) => q,
-                    Err(err) => {
-                        report.error = Some(format!("{e} from a state at {}: {err}", clock(p)));
-                        return Some(report);
-                    }
-                };
-                if let Err(err) = c.times(&q) {
-                    report.error = Some(format!("{e} from a state at {}: {err}", clock(p)));
-                    return Some(report);
-                }
-                if c.seen.insert(c.key(&q)) {
-                    report.pairs += 1;
-                    let gap = q.full.world.now_ms.saturating_sub(q.slice.world.now_ms);
-                    report.gap_ms = report.gap_ms.max(gap);
-                    if report.pairs > max_pairs {
-                        return Some(report);
-                    }
-                    next_level.push(q);
-                }
-            }
-        }
-        level = next_level;
-    }
-    report.complete = true;
-    Some(report)
+    Some(product::walk(c, start, bounds, watch))
 }
 
 /// How far a pair's full state is into its run (its clock), for the words.
@@ -265,8 +263,7 @@ struct Checker {
     /// `no-lost-event`'s place among the full model's invariants.
     at: usize,
     readers: Vec<NodeId>,
-    seen: HashSet<(u64, u64, u64)>,
-    buf: Vec<Event>,
+    buf: RefCell<Vec<Event>>,
 }
 
 impl Checker {
@@ -299,7 +296,7 @@ impl Checker {
         }
     }
 
-    fn reader_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
+    fn reader_step(&self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
         let slice = match e {
             Event::Start(r) if self.slice.ghost_slack().is_some() => self.ghost_start(p, r)?,
             _ => p.slice.clone(),
@@ -347,15 +344,16 @@ impl Checker {
     /// The ghost slice's steps for the full model's start of reader `r`'s request:
     /// the ghost's starts up to that request (none if the slice is past it already:
     /// the start was due there and moved nothing), each listed.
-    fn ghost_start(&mut self, p: &Pair, r: NodeId) -> Result<Searched, String> {
+    fn ghost_start(&self, p: &Pair, r: NodeId) -> Result<Searched, String> {
         let next = |w: &World| w.clients.iter().find(|c| c.id == r).map_or(0, |c| c.next);
         let k = next(&p.full.world);
         let mut slice = p.slice.clone();
         while next(&slice.world) <= k {
-            let mut buf = std::mem::take(&mut self.buf);
-            self.slice.actions(&slice, &mut buf);
-            let listed = buf.contains(&Event::Start(r));
-            self.buf = buf;
+            let listed = {
+                let mut buf = self.buf.borrow_mut();
+                self.slice.actions(&slice, &mut buf);
+                buf.contains(&Event::Start(r))
+            };
             if !listed {
                 return Err(format!("the slice does not list the ghost's start {r}"));
             }
@@ -367,7 +365,7 @@ impl Checker {
         Ok(slice)
     }
 
-    fn other_step(&mut self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
+    fn other_step(&self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
         let msg = |m: MsgId| p.msgs.iter().find(|(f, _)| *f == m).map(|(_, s)| *s);
         let theirs = match e {
             Event::Start(c) => Some(Event::Start(c)),
@@ -383,10 +381,11 @@ impl Checker {
             Event::Fault(f) => Some(Event::Fault(f)),
         };
         let theirs = theirs.ok_or("no partner in the slice")?;
-        let mut buf = std::mem::take(&mut self.buf);
-        self.slice.actions(&p.slice, &mut buf);
-        let listed = buf.contains(&theirs);
-        self.buf = buf;
+        let listed = {
+            let mut buf = self.buf.borrow_mut();
+            self.slice.actions(&p.slice, &mut buf);
+            buf.contains(&theirs)
+        };
         if !listed {
             return Err(format!("the slice does not list {theirs}"));
         }
@@ -419,35 +418,6 @@ impl Checker {
             msgs,
             timers,
         })
-    }
-
-    /// The pair as the visited set knows it: both exact fingerprints, and which of the
-    /// full state's messages and timers are paired with which of the slice's (by
-    /// place in each list).
-    fn key(&self, p: &Pair) -> (u64, u64, u64) {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        let place = |w: &World, m: MsgId| w.net.iter().position(|x| x.id == m);
-        for m in &p.full.world.net {
-            let partner = p
-                .msgs
-                .iter()
-                .find(|(f, _)| *f == m.id)
-                .and_then(|(_, s)| place(&p.slice.world, *s));
-            partner.hash(&mut h);
-        }
-        for t in &p.full.world.timers {
-            let partner = p
-                .timers
-                .iter()
-                .find(|(f, _)| *f == t.id)
-                .and_then(|(_, s)| p.slice.world.timers.iter().position(|x| x.id == *s));
-            partner.hash(&mut h);
-        }
-        (
-            self.full.fingerprint(&p.full),
-            self.slice.fingerprint(&p.slice),
-            h.finish(),
-        )
     }
 }
 
