@@ -23,6 +23,19 @@
 //! enables (due by `max(now, the first other event)`) is due in the slice by that
 //! plus `slack`. Not assumed: `slice_check.rs` checks it step by step
 //! (`check_ghost_slice`), and the largest gap it saw (`SliceCheck::gap_ms`).
+//!
+//! Where that check completes, the slice is checked sound for every run of the full
+//! model within its bounds: `dual-write-crash`, `event-invalidation`, `event-delay`,
+//! `event-loss` (and with `durable-bus`), `event-duplicate-reorder` and `outbox`
+//! (`tests/search_ghost*.rs`). On `dual-write-crash` with `outbox`, the proof's
+//! target, it cannot complete: every state the full model reaches is in some pair,
+//! so the pairs are at least the full model's own states (shifted in time), and
+//! that search does not complete either (23 million states at depth 33, runs to
+//! depth 59; README). What is checked there instead is every run of the full model
+//! of at most CHECKED_DEPTH steps (`check_ghost_slice_watched` with `max_depth`:
+//! CHECKED_PAIRS pairs, no error, gap 10 ms; `examples/slice.rs`, README), and in
+//! the test-search tier every run of at most 20 steps; longer runs rest on the
+//! argument above.
 use super::{Searched, WorldModel};
 use crate::sim::config::Op;
 use crate::sim::fault::NodeStatus;
