@@ -34,7 +34,7 @@
 //! depth 59; README). What is checked there instead is every run of the full model
 //! of at most 20 steps, to the check's end (`check_ghost_slice_watched` with
 //! `max_depth`, the test-search tier: 1,326,024 pairs, no error, gap 10 ms), and of
-//! at most 30 steps once (`examples/slice.rs`: 40.9 million pairs, no error, stopped
+//! at most 31 steps once (`examples/slice.rs`: 57.6 million pairs, no error, stopped
 //! before the search's end, README); longer runs rest on the argument above.
 use super::{Searched, WorldModel};
 use crate::sim::config::Op;
