@@ -272,6 +272,7 @@ fn the_result_message_names_the_race_and_its_run_code_plays() {
         link: link::setup_query(&run),
         faults: 0,
         max_states: 10_000,
+        slice: false,
     };
     let decoded = Request::decode(&request.encode()).expect("a request reads back");
     let mut job = Job::new(&decoded).expect("the page's own setup");

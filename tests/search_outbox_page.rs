@@ -23,6 +23,7 @@ fn page_search(run: &Run) -> Found {
         link: link::setup_query(run),
         faults: 0,
         max_states: MAX_STATES,
+        slice: false,
     };
     let mut job = Job::new(&request).expect("the page's own setup");
     // A million states breadth first, then at most a hundred thousand depth first,

@@ -5,7 +5,7 @@
 //!
 //! It says `kind=ready` once loaded, then runs each request to its end in slices,
 //! posting progress at most every 100 ms, then the result (`sim::search::msg` has the
-//! messages). It never stops on its own: the page cancels by terminating it.
+//! messages): the full model's search, or the ghost-reader slice's (`model=slice`). It never stops on its own: the page cancels by terminating it.
 //!
 //! It also answers `kind=bench&events=N&mode=quiet|narrated` (`sim::bench`: the native
 //! benchmark's catalog mix, timed with `performance.now()`), so that
@@ -53,7 +53,15 @@ fn main() {
             let p = job.step(SLICE);
             let now = js_sys::Date::now();
             if p.done {
-                post(&me, job.result_message((now - start) as u64));
+                // And the worker's memory (its wasm heap, which only grows: the peak),
+                // for the benchmark (`tests/e2e/specs/explore-slice.test.mjs`).
+                let heap = wasm_bindgen::memory()
+                    .unchecked_into::<js_sys::WebAssembly::Memory>()
+                    .buffer()
+                    .unchecked_into::<js_sys::ArrayBuffer>()
+                    .byte_length();
+                let result = job.result_message((now - start) as u64);
+                post(&me, format!("{result}&memory_bytes={heap}"));
                 break;
             }
             if now - last >= PROGRESS_EVERY_MS {

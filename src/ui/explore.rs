@@ -2,13 +2,17 @@
 //! Web Worker started on first use (so the page's first download does not grow and
 //! the page keeps answering), with its progress, its result and the shortest
 //! counterexample per broken invariant, which plays as a branch of the step-by-step
-//! view. Cancel terminates the worker at once.
+//! view. Cancel terminates the worker at once. Where the full model stops at its bound
+//! with `no-lost-event` unbroken, the result offers that invariant's search on the
+//! ghost-reader slice (`sliced`), run by the same worker, shown below the full result.
 use super::browser;
 use super::session::Actions;
-use super::{judged, placed, verdict};
+use super::{judged, placed, sliced, verdict};
 use crate::sim::codec;
 use crate::sim::link;
-use crate::sim::search::msg::{read_faults, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES};
+use crate::sim::search::msg::{
+    read_faults, slice_fits, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES, SLICE_MAX_STATES,
+};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -30,40 +34,70 @@ struct Explore {
     elapsed_ms: u64,
     result: Option<Found>,
     error: Option<String>,
+    /// The search running (or last run) is the ghost-reader slice's, asked for from
+    /// `result` (the full model's, which stays shown).
+    slicing: bool,
+    slice: Option<Found>,
 }
 
 fn per_second(states: usize, elapsed_ms: u64) -> u64 {
     (states as u64 * 1000).checked_div(elapsed_ms).unwrap_or(0)
 }
 
-#[component]
-pub fn Explorer() -> impl IntoView {
-    let a = expect_context::<Actions>();
-    let state = RwSignal::new(Explore::default());
-    let faults = RwSignal::new(0u8);
-    let worker: StoredValue<Option<Worker>, LocalStorage> = StoredValue::new_local(None);
+/// The panel's handles (all `Copy`), so that the result panel's split chunk starts the
+/// slice's search with the same code as the button of the full one.
+#[derive(Clone, Copy)]
+struct Panel {
+    a: Actions,
+    state: RwSignal<Explore>,
+    faults: RwSignal<u8>,
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+    /// The setup shown (`link::setup_query`).
+    current: Memo<String>,
+    /// Flipped when the full model's result is set or cleared: the result panel is
+    /// drawn again only then (not at each of the slice's progress messages).
+    redraw: RwSignal<bool>,
+}
 
-    let current = Memo::new(move |_| a.session.with(|s| link::setup_query(&s.run)));
-    let stop = move || {
-        if let Some(w) = worker.try_update_value(|w| w.take()).flatten() {
+impl Panel {
+    fn stop(self) {
+        if let Some(w) = self.worker.try_update_value(|w| w.take()).flatten() {
             w.terminate();
         }
-    };
-    let start = move || {
+    }
+
+    /// The full model's search, or (`slicing`) the slice's of the same setup, whose
+    /// result is shown after the full one's.
+    fn start(self, slicing: bool) {
+        let Panel {
+            a,
+            state,
+            faults,
+            worker,
+            current,
+            redraw,
+        } = self;
+        let stop = move || self.stop();
         stop();
         let searched = a.session.with_untracked(|s| link::setup_query(&s.run));
         let request = Request {
             link: searched.clone(),
-            faults: faults.get_untracked(),
-            max_states: MAX_STATES,
+            faults: if slicing { 0 } else { faults.get_untracked() },
+            max_states: if slicing { SLICE_MAX_STATES } else { MAX_STATES },
+            slice: slicing,
         }
         .encode();
         let generation = state.with_untracked(|s| s.generation) + 1;
+        // A slice keeps the full search's result and its faults (0: it is offered
+        // only then).
+        let (result, kept) = state.with_untracked(|s| (s.result.clone(), s.faults));
         state.set(Explore {
             generation,
             running: true,
             searched,
-            faults: faults.get_untracked(),
+            faults: if slicing { kept } else { faults.get_untracked() },
+            result: result.filter(|_| slicing),
+            slicing,
             ..Explore::default()
         });
         let w = match Worker::new(WORKER_URL) {
@@ -111,8 +145,15 @@ pub fn Explorer() -> impl IntoView {
                         s.states = found.states;
                         s.depth = found.depth;
                         s.elapsed_ms = found.elapsed_ms;
-                        s.result = Some(found);
+                        if s.slicing {
+                            s.slice = Some(found);
+                        } else {
+                            s.result = Some(found);
+                        }
                     });
+                    if !state.with_untracked(|s| s.slicing) {
+                        redraw.update(|r| *r = !*r);
+                    }
                     stop();
                 }
                 Some(Reply::Error(e)) => {
@@ -140,7 +181,28 @@ pub fn Explorer() -> impl IntoView {
         on_message.forget();
         on_error.forget();
         worker.set_value(Some(w));
+        if !slicing {
+            redraw.update(|r| *r = !*r);
+        }
+    }
+}
+
+#[component]
+pub fn Explorer() -> impl IntoView {
+    let a = expect_context::<Actions>();
+    let state = RwSignal::new(Explore::default());
+    let faults = RwSignal::new(0u8);
+    let worker: StoredValue<Option<Worker>, LocalStorage> = StoredValue::new_local(None);
+    let current = Memo::new(move |_| a.session.with(|s| link::setup_query(&s.run)));
+    let panel = Panel {
+        a,
+        state,
+        faults,
+        worker,
+        current,
+        redraw: RwSignal::new(false),
     };
+    let stop = move || panel.stop();
     let cancel = move || {
         stop();
         state.update(|s| s.running = false);
@@ -156,16 +218,24 @@ pub fn Explorer() -> impl IntoView {
         });
     }
 
-    // A result belongs to the setup it searched; another setup hides it.
-    let shown = move || state.with(|s| s.result.clone().filter(|_| s.searched == current.get()));
+    // A result belongs to the setup it searched; another setup hides it. Tracked
+    // through `redraw` and the setup only: the slice's progress must not redraw the
+    // full model's result it was asked from.
+    let shown = move || {
+        panel.redraw.track();
+        let current = current.get();
+        state.with_untracked(|s| s.result.clone().filter(|_| s.searched == current))
+    };
     let running = move || state.with(|s| s.running);
     let progress_text = move || {
         state.with(|s| {
             if s.running && s.states == 0 {
                 "Starting the search…".to_string()
             } else {
-                // Stopped with neither a result nor an error: the learner cancelled it.
-                let cancelled = !s.running && s.result.is_none() && s.error.is_none();
+                // Stopped with neither a result nor an error: the learner cancelled it
+                // (the slice's search, with the full one's result kept, likewise).
+                let ended = if s.slicing { &s.slice } else { &s.result };
+                let cancelled = !s.running && ended.is_none() && s.error.is_none();
                 format!(
                     "{}{} distinct states, depth {}, {} states/s",
                     if cancelled { "Cancelled. " } else { "" },
@@ -180,7 +250,7 @@ pub fn Explorer() -> impl IntoView {
     view! {
         <section class="explore" id="explore" aria-labelledby="explore-title">
             <h2 id="explore-title">"Search every interleaving"</h2>
-            <p class="explore-what">{move || verdict::intro(shown().as_ref())}</p>
+            <p class="explore-what">{move || state.with(|s| verdict::intro(s.result.as_ref().filter(|_| s.searched == current.get())))}</p>
             <div class="explore-controls">
                 <label>
                     "Faults to place "
@@ -207,7 +277,7 @@ pub fn Explorer() -> impl IntoView {
                     // Shown only with words in it (`.field-note:empty`).
                     <small class="field-note" role="status" data-testid="explore-faults-note"></small>
                 </label>
-                <button data-testid="explore-start" class="primary" disabled=running on:click=move |_| start()>
+                <button data-testid="explore-start" class="primary" disabled=running on:click=move |_| panel.start(false)>
                     "Search every interleaving"
                 </button>
                 <button data-testid="explore-cancel" disabled=move || !running() on:click=move |_| cancel()>
@@ -216,14 +286,17 @@ pub fn Explorer() -> impl IntoView {
             </div>
             <div data-testid="explore-progress" class="explore-progress" role="status"
                 data-running=move || running().to_string()
+                data-model=move || state.with(|s| if s.slicing { "slice" } else { "full" })
                 data-states=move || state.with(|s| s.states.to_string())
                 data-depth=move || state.with(|s| s.depth.to_string())
                 // Only the search of the setup shown (review session 12, V15).
                 hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.states == 0)>
                 // A complete search fills the bar: its states were all there were.
-                <progress max=MAX_STATES.to_string() value=move || state.with(|s| {
-                    let done = !s.running && s.result.as_ref().is_some_and(|r| r.complete);
-                    if done { MAX_STATES } else { s.states }.to_string()
+                <progress max=move || state.with(|s| if s.slicing { SLICE_MAX_STATES } else { MAX_STATES }.to_string())
+                    value=move || state.with(|s| {
+                    let (r, max) = if s.slicing { (&s.slice, SLICE_MAX_STATES) } else { (&s.result, MAX_STATES) };
+                    let done = !s.running && r.as_ref().is_some_and(|r| r.complete);
+                    if done { max } else { s.states }.to_string()
                 })></progress>
                 <span>{progress_text}</span>
             </div>
@@ -233,7 +306,7 @@ pub fn Explorer() -> impl IntoView {
             {move || shown().map(|found| {
                 let faults = state.with_untracked(|s| s.faults);
                 let scenario = a.session.with_untracked(|s| s.run.scenario.id);
-                Suspend::new(result_view(found, faults, scenario, a))
+                Suspend::new(result_view(found, faults, scenario, panel))
             })}
         </section>
     }
@@ -305,8 +378,41 @@ fn play(a: Actions, c: &Counterexample) {
 /// point (the `split` feature; see scripts/split.sh): a wasm chunk fetched with the
 /// first result.
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Actions) -> AnyView {
+async fn result_view(
+    found: Found,
+    faults: u8,
+    scenario: &'static str,
+    panel: Panel,
+) -> AnyView {
+    let (a, state) = (panel.a, panel.state);
     let text = verdict::summary(&found, faults, MAX_STATES);
+    // The ghost-reader slice, offered where the full model stopped at its bound with
+    // no-lost-event unbroken (`sliced::offer`), and what its search found.
+    let (fits, others) = a.session.with_untracked(|s| {
+        let others: Vec<&str> = s.run.scenario.invariants.iter().map(|i| i.name()).filter(|n| *n != sliced::SLICED).collect();
+        (slice_fits(&s.run), others)
+    });
+    let offer = sliced::offer(&found, faults, fits).map(|words| {
+        view! {
+            <p class="explore-slice-offer">{words}" "
+                <button data-testid="explore-slice-start" disabled=move || state.with(|s| s.running)
+                    on:click=move |_| panel.start(true)>
+                    "Prove no-lost-event on the ghost-reader slice"
+                </button>
+            </p>
+        }
+    });
+    let slice_result = move || {
+        state.with(|s| s.slice.clone()).map(|f| {
+            view! {
+                <p data-testid="explore-slice-result" class="explore-slice"
+                    data-states=f.states.to_string() data-ends=f.ends.to_string()
+                    data-complete=f.complete.to_string() data-violations=f.violations.len().to_string()>
+                    {sliced::summary(&f, &others)}
+                </p>
+            }
+        })
+    };
     let rows = found
         .violations
         .iter()
@@ -350,6 +456,8 @@ async fn result_view(found: Found, faults: u8, scenario: &'static str, a: Action
             <p>{text}</p>
             <ul class="explore-counterexamples">{rows}</ul>
         </div>
+        {offer}
+        {slice_result}
     }
     .into_any()
 }

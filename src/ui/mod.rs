@@ -5,7 +5,7 @@
 //! one method of `Run`; the state shown changes synchronously with the control.
 //!
 //! `markup`, `paint` and `figure` write the display-only parts as text, `verdict`
-//! the explorer's result in words, `placed` the faults its runs include and `judged` what its
+//! the explorer's result in words (`sliced` its ghost-reader slice's), `placed` the faults its runs include and `judged` what its
 //! runs' states show; they compile natively (their tests run under
 //! `cargo test`); the rest is the browser's.
 pub mod chapters;
@@ -17,6 +17,7 @@ pub mod markup;
 pub mod paint;
 pub mod placed;
 pub mod sequence;
+pub mod sliced;
 pub mod verdict;
 
 /// Items that need the browser (Leptos, web-sys): compiled for wasm32 only.

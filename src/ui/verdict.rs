@@ -252,6 +252,7 @@ mod tests {
             link: link::setup_query(run),
             faults,
             max_states,
+            slice: false,
         };
         let mut job = Job::new(&request).expect("the page's own setup");
         // Bounded: max_states / 500 slices of 500 states at most breadth first, then

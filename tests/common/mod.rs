@@ -181,6 +181,7 @@ pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::sear
         link: cachescope::sim::link::setup_query(run),
         faults,
         max_states,
+        slice: false,
     };
     let mut job = Job::new(&request).expect("the page's own setup");
     // Bounded by `max_states`.

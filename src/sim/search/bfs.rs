@@ -455,6 +455,12 @@ impl<M: Model> Search<M> {
                 sleep.next.push(set);
             }
             if let Some(now) = reached {
+                // Grown by an eighth at a time, not doubled: 8 bytes a state, at most
+                // 9 held (the page's slice search keeps within 32 bytes a state).
+                if self.latest_now.len() == self.latest_now.capacity() {
+                    self.latest_now
+                        .reserve_exact(self.latest_now.len() / 8 + 1024);
+                }
                 self.latest_now.push(now);
             }
             let held = if self.next_held.len() < self.bounds.held_states {
@@ -500,7 +506,8 @@ impl<M: Model> Search<M> {
             depth: self.depth,
             complete: self.is_done() && !self.cut,
             violations,
-            visited_bytes: self.visited.bytes() + self.latest_now.capacity() * 4,
+            visited_bytes: self.visited.bytes()
+                + self.latest_now.capacity() * std::mem::size_of::<(u32, u32)>(),
             time_shift: !self.latest_now.is_empty(),
             transitions: self.transitions,
             asleep: self.sleep.as_ref().map_or(0, |s| s.skipped),

@@ -7,7 +7,7 @@ pub use super::msg::{
     error_message, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES,
 };
 use super::race;
-use super::world_model::{FaultBudget, WorldModel};
+use super::world_model::{FaultBudget, Slice, WorldModel};
 use crate::sim::codec;
 use crate::sim::link;
 use crate::sim::run::Run;
@@ -20,6 +20,9 @@ pub struct Job {
     /// The depth-first second phase, once the breadth-first search stopped at its
     /// bound with no end state, or with no violation (`deep.rs`).
     deep: Option<Deep<WorldModel>>,
+    /// The ghost-reader slice's search instead (`Request::slice`): `search` is then
+    /// the full model's, built and never stepped.
+    slice: Option<Search<Slice>>,
 }
 
 /// The depth-first phase's bound on states: a tenth of the breadth-first one, so it
@@ -42,18 +45,37 @@ impl Job {
             max_states: request.max_states,
             ..Bounds::default()
         };
+        let slice = if request.slice {
+            slice_search(&run, request.faults, bounds)?
+        } else {
+            None
+        };
+        // A slice's job steps only the slice: the full model's search stays at its
+        // start (its first state).
+        let full = if slice.is_some() {
+            Bounds {
+                max_states: 1,
+                ..bounds
+            }
+        } else {
+            bounds
+        };
         Ok(Job {
             // Subsumption: a state that differs from one found before only by
             // having placed more of the story's faults is left out.
-            search: Search::new(model, bounds).with_subsumption(),
+            search: Search::new(model, full).with_subsumption(),
             run,
             deep: None,
+            slice,
         })
     }
 
     /// Visits at most `budget` states: breadth first, then (if that stopped at its
     /// bound with no end state, or with no violation) depth first.
     pub fn step(&mut self, budget: usize) -> Progress {
+        if let Some(slice) = &mut self.slice {
+            return slice.step(budget);
+        }
         let mut p = self.search.step(budget);
         if !p.done {
             return p;
@@ -81,12 +103,18 @@ impl Job {
     }
 
     pub fn report(&self) -> Report<Event> {
-        self.search.report()
+        match &self.slice {
+            Some(slice) => slice.report(),
+            None => self.search.report(),
+        }
     }
 
     /// The result message: the report with each counterexample as a run code of
     /// `self`'s run.
     pub fn result_message(&self, elapsed_ms: u64) -> String {
+        if let Some(slice) = &self.slice {
+            return slice_message(slice, elapsed_ms);
+        }
         let r = self.report();
         let mut out = format!(
             "kind=result&states={}&ends={}&depth={}&complete={}&elapsed_ms={elapsed_ms}",
@@ -127,6 +155,44 @@ impl Job {
             escape(&code)
         ));
     }
+}
+
+/// The ghost-reader slice's search of `run` (`Request::slice`), with the page's
+/// settings (time shift, subsumption) and the story's faults only (the slice's
+/// argument, `world_model/ghost.rs`, is made for them).
+fn slice_search(run: &Run, faults: u8, bounds: Bounds) -> Result<Option<Search<Slice>>, String> {
+    super::msg::slice_fits(run).map_err(|e| format!("no slice: {e}"))?;
+    if faults > 0 {
+        return Err("the slice places no fault but the scenario's own".into());
+    }
+    let slice = Slice::new(run, FaultBudget::NONE)
+        .ok_or("no slice: this scenario does not check no-lost-event")?
+        .with_ghost_readers()
+        .with_time_shift();
+    Ok(Some(Search::new(slice, bounds).with_subsumption()))
+}
+
+/// A slice's result: as the full model's, with `model=slice`, its slack and readers,
+/// its visited set's peak bytes, and each violation with no run code (a run of the
+/// slice, whose readers are ghosts, is not one of the full model's to play).
+fn slice_message(slice: &Search<Slice>, elapsed_ms: u64) -> String {
+    let r = slice.report();
+    let model = slice.model();
+    let mut out = format!(
+        "kind=result&model=slice&states={}&ends={}&depth={}&complete={}&elapsed_ms={elapsed_ms}\
+         &slack_ms={}&readers={}&visited_bytes={}",
+        r.states,
+        r.ends,
+        r.depth,
+        u8::from(r.complete),
+        model.ghost_slack().unwrap_or(0),
+        model.readers().len(),
+        r.visited_bytes
+    );
+    for v in &r.violations {
+        out.push_str(&format!("&violation={}:{}:-:", v.name, v.path.len()));
+    }
+    out
 }
 
 pub fn progress_message(p: &Progress, elapsed_ms: u64) -> String {

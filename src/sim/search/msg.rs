@@ -3,7 +3,9 @@
 //! page uses only this module (and not the search itself), so the search's code stays
 //! out of the page's download.
 //!
-//! Page → worker: `link=<setup query, escaped>&faults=N&max_states=M`.
+//! Page → worker: `link=<setup query, escaped>&faults=N&max_states=M`, and
+//! `&model=slice` for the search of `no-lost-event` on the ghost-reader slice
+//! (`world_model::Slice::with_ghost_readers`) instead of the full model.
 //! Worker → page: `kind=ready`; `kind=progress&states=…&depth=…&ends=…&elapsed_ms=…`;
 //! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
@@ -11,12 +13,20 @@
 //! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…` and one
 //! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
 //! known to be the shortest; `kind=error&message=…` for a request it cannot read.
+//! A slice's result also says `&model=slice&slack_ms=…&readers=…` (the timers' slack
+//! and how many readers are ghosts), and its violation has no run code (`…:-:`): a
+//! run of the slice is not one of the full model's, so the page cannot play it.
+use crate::sim::books::Invariant;
 use crate::sim::link;
+use crate::sim::run::Run;
 
 /// The most faults the page offers to place.
 pub const MAX_FAULTS: u8 = 3;
 /// The most states a search in the page may find (about 27 MB of visited set).
 pub const MAX_STATES: usize = 1_000_000;
+/// The most states a search of the ghost-reader slice may find in the page (`dual-write-crash`
+/// with `outbox` needs 2,837,228); at most 32 bytes a state of visited set.
+pub const SLICE_MAX_STATES: usize = 4_000_000;
 
 /// The explorer's "Faults to place" field, typed as `text`, read as the search will
 /// use it: a whole number from 0 to `MAX_FAULTS`, with a note when that is not what was
@@ -55,15 +65,18 @@ pub struct Request {
     pub link: String,
     pub faults: u8,
     pub max_states: usize,
+    /// The ghost-reader slice's search of `no-lost-event`, not the full model's.
+    pub slice: bool,
 }
 
 impl Request {
     pub fn encode(&self) -> String {
         format!(
-            "link={}&faults={}&max_states={}",
+            "link={}&faults={}&max_states={}{}",
             escape(&self.link),
             self.faults,
-            self.max_states
+            self.max_states,
+            if self.slice { "&model=slice" } else { "" }
         )
     }
 
@@ -84,11 +97,34 @@ impl Request {
                 _ => Err(format!("{name}={v}: not a whole number from 0 to {max}")),
             }
         };
+        let slice = get("model").as_deref() == Some("slice");
+        let max = if slice { SLICE_MAX_STATES } else { MAX_STATES };
         Ok(Request {
             link,
             faults: number("faults", usize::from(MAX_FAULTS))? as u8,
-            max_states: number("max_states", MAX_STATES)?,
+            max_states: number("max_states", max)?,
+            slice,
         })
+    }
+}
+
+/// Whether the ghost-reader slice's search of `no-lost-event` fits `run`: the
+/// scenario checks `no-lost-event`, and no cached copy expires within the horizon
+/// (the slice's argument, `world_model/ghost.rs`, assumes the nodes read the clock
+/// only to stamp what they send and set: an expiry reads it otherwise). `Err` says
+/// why not.
+pub fn slice_fits(run: &Run) -> Result<(), &'static str> {
+    let c = &run.world().config;
+    let past = |ms: u64| ms > c.horizon_ms;
+    if !run.scenario.invariants.contains(&Invariant::NoLostEvent) {
+        Err("this scenario does not check no-lost-event")
+    } else if !past(c.ttl_ms)
+        || !c.warm_expires_ms.is_none_or(past)
+        || !c.negative.as_ref().is_none_or(|n| past(n.ttl_ms))
+    {
+        Err("a cached copy can expire within the horizon")
+    } else {
+        Ok(())
     }
 }
 
@@ -140,6 +176,10 @@ pub struct Found {
     /// The depth-first phase's distinct states and end states (0 if it did not run).
     pub deep_states: usize,
     pub deep_ends: usize,
+    /// A search of the ghost-reader slice: the slack its timers were allowed (ms).
+    pub slack_ms: Option<u64>,
+    /// The slice's ghost readers (clients that only read).
+    pub readers: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,6 +245,8 @@ impl Reply {
                     .collect(),
                 deep_states: num("deep_states") as usize,
                 deep_ends: num("deep_ends") as usize,
+                slack_ms: (get("model") == Some("slice")).then(|| num("slack_ms")),
+                readers: num("readers") as usize,
             })),
             "error" => Some(Reply::Error(get("message").unwrap_or("").to_string())),
             _ => None,

@@ -1,6 +1,6 @@
 // Page object for the exhaustive search's panel (docs/ui-contract-additions.md):
 // explore-start, explore-cancel, explore-faults, explore-progress, explore-result,
-// explore-counterexample, explore-play. The search runs in a Web Worker, so its result
+// explore-counterexample, explore-play, explore-slice-start, explore-slice-result. The search runs in a Web Worker, so its result
 // arrives later: the waits here are for attributes the page sets when a message
 // arrives, never sleeps.
 const tid = (id) => `[data-testid="${id}"]`;
@@ -150,6 +150,58 @@ export class ExplorePage {
       value: await this.el('explore-faults').inputValue(),
       note: (await note.isHidden()) ? null : (await note.textContent()).trim(),
     };
+  }
+
+  /** The offer, after a full search stopped at its bound, to search no-lost-event on the ghost-reader slice. */
+  sliceStartButton() {
+    return this.el('explore-slice-start');
+  }
+
+  async startSlice() {
+    await this.sliceStartButton().click();
+  }
+
+  /** Waits for the slice's result (`explore-slice-result`) and reads it. */
+  async sliceResult(timeout = 600_000) {
+    const r = this.el('explore-slice-result');
+    await r.waitFor({ state: 'attached', timeout });
+    return r.evaluate((e) => ({
+      states: Number(e.getAttribute('data-states')),
+      ends: Number(e.getAttribute('data-ends')),
+      complete: e.getAttribute('data-complete') === 'true',
+      violations: Number(e.getAttribute('data-violations')),
+      text: e.textContent,
+    }));
+  }
+
+  /** Which search the progress line counts: `full` or `slice`. */
+  async progressModel() {
+    return this.el('explore-progress').getAttribute('data-model');
+  }
+
+  /**
+   * Before the page loads: keeps the last result message of the search's worker
+   * (`window.__workerResult`), which also says the worker's wasm heap
+   * (`memory_bytes`), for the benchmark's figures.
+   */
+  async keepWorkerResults() {
+    await this.page.addInitScript(() => {
+      const Base = window.Worker;
+      window.Worker = class extends Base {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', (e) => {
+            if (typeof e.data === 'string' && e.data.startsWith('kind=result')) window.__workerResult = e.data;
+          });
+        }
+      };
+    });
+  }
+
+  /** The last result message kept by `keepWorkerResults`, as key/value pairs. */
+  async workerResult() {
+    const text = await this.page.evaluate(() => window.__workerResult ?? '');
+    return Object.fromEntries(new URLSearchParams(text));
   }
 
   async play(invariant) {
