@@ -3,52 +3,14 @@
 //! to its end; each sentence checked against the state it tells of. F3 is in
 //! tests/review16_endings.rs.
 mod common;
+#[path = "common/review.rs"]
+mod review;
 use cachescope::sim::books::Happened;
 use cachescope::sim::bus::EntryState;
-use cachescope::sim::{Event, Fault, Key, NodeId, Run};
+use cachescope::sim::{Event, Fault, Key, NodeId};
 
 use common::at;
-
-fn node(id: &str) -> NodeId {
-    NodeId::parse(id).unwrap()
-}
-
-/// The run the link opens, its recorded future dropped, `fault` fired as the next step
-/// and the run stepped to its end.
-fn faulted(query: &str, fault: Fault) -> Run {
-    let mut run = at(query);
-    run.truncate_future();
-    run.fire(Event::Fault(fault)).unwrap();
-    run.run_to_end();
-    run
-}
-
-fn ending(run: &Run) -> String {
-    run.scenario.epilogue(run.world(), &run.fixes)
-}
-
-/// The run the link opens, stepped to its end as the story goes (no fault).
-fn story(query: &str) -> Run {
-    let mut run = at(query);
-    run.run_to_end();
-    run
-}
-
-/// The run the link opens, its recorded future dropped, `id` crashed as the next step,
-/// one step on, and `id` restarted (review session 17's F2 and F4 runs), not ended.
-fn crash_step_restart(query: &str, id: NodeId) -> Run {
-    let mut run = at(query);
-    run.truncate_future();
-    run.fire(Event::Fault(Fault::Crash(id))).unwrap();
-    assert!(run.forward());
-    run.fire(Event::Fault(Fault::Restart(id))).unwrap();
-    run
-}
-
-/// Step `n`'s narration (1-based, as the page numbers them).
-fn step(run: &Run, n: usize) -> &str {
-    &run.records()[n - 1].narration
-}
+use review::{crash_step_restart, ending, faulted, node, step, story};
 
 /// F8: the cache crashes right after its delete of user:1: it held nothing then, but
 /// it had held the key ("nothing yet" said it never had).

@@ -69,6 +69,11 @@ pub struct Books {
     /// response that reached the edge after a purge the commit made). Not in the
     /// fingerprint. Bounded: one entry per key.
     pub purged_ms: KeyMap<Key, u64>,
+    /// The id of the first message sent from each node's latest crash on (the crash
+    /// step's first): at its restart, what was on its way to it from before died with
+    /// its sockets, what was sent later went to a process already dead (review session
+    /// 17b, 6). For the words; not in the fingerprint. Bounded: one entry per node.
+    pub crashed_msg: KeyMap<NodeId, u32>,
 }
 
 clone_fields!(Books {
@@ -83,6 +88,7 @@ clone_fields!(Books {
     ryw_broken,
     committed_ms,
     purged_ms,
+    crashed_msg,
 });
 
 /// A client read an older version of a key than it was told it wrote.

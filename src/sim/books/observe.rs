@@ -92,6 +92,8 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             }
             Fact::Fault(FaultFact::Crashed { node, .. }) => {
                 *w.books.crashes.or_insert(node, 0) += 1;
+                let first = w.facts.1.first_msg;
+                w.books.crashed_msg.insert(node, first);
             }
             Fact::Fault(FaultFact::Wiped {
                 key,

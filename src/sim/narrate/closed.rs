@@ -204,23 +204,32 @@ pub(super) fn lost_inbound(w: &World, node: NodeId) -> String {
 }
 
 /// The messages still on their way to `node` when it restarted (`Fact::Lost` facts of
-/// the restart's step, `fault::restart`), as a sentence.
+/// the restart's step, `fault::restart`), as a sentence: those sent before its crash
+/// died with its sockets; those sent while it was down went to a process already dead
+/// (review session 17b, 6: "its sockets died" was said of both).
 pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
-    let lost: Vec<String> = w
-        .facts
-        .0
-        .iter()
-        .filter_map(|f| match f {
-            Fact::Lost {
-                id,
-                from,
-                to,
-                payload,
-            } if *to == node => Some(format!("{id} ({payload} from {from})")),
-            _ => None,
-        })
-        .collect();
-    let what = match lost.as_slice() {
+    // The first message sent from its latest crash on (none known: all before).
+    let crashed = w.books.crashed_msg.get(&node).copied().unwrap_or(u32::MAX);
+    let (mut all, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for f in &w.facts.0 {
+        if let Fact::Lost {
+            id,
+            from,
+            to,
+            payload,
+        } = f
+        {
+            if *to == node {
+                all.push(format!("{id} ({payload} from {from})"));
+                if id.0 < crashed {
+                    before.push(id.to_string());
+                } else {
+                    after.push(id.to_string());
+                }
+            }
+        }
+    }
+    let what = match all.as_slice() {
         [] => return String::new(),
         [one] => format!("The message still on its way to it, {one}, is"),
         many => format!(
@@ -229,10 +238,22 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
             many.join(", ")
         ),
     };
-    // Not "sent over a connection that died": some were sent after the crash, to a
-    // process already dead (review session 17, F7).
-    format!(
-        " {what} lost: {node}'s sockets died with its crash, and a restarted process starts with none \
-         (its peers connect anew)."
-    )
+    let was = |v: &[String]| if v.len() == 1 { "was" } else { "were" };
+    let why = match (before.is_empty(), after.is_empty()) {
+        (false, true) => format!("{node}'s sockets died with its crash, and a restarted process starts with none"),
+        (true, false) => format!(
+            "{} sent while {node} was down, to a process already dead, and a restarted process starts \
+             with no connections",
+            if after.len() == 1 { "it was" } else { "they were" }
+        ),
+        _ => format!(
+            "{} {} on the way before the crash, and {node}'s sockets died with it; {} {} sent while it \
+             was down, to a process already dead; a restarted process starts with no connections",
+            before.join(", "),
+            was(&before),
+            after.join(", "),
+            was(&after)
+        ),
+    };
+    format!(" {what} lost: {why} (its peers connect anew).")
 }

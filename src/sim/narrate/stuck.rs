@@ -3,7 +3,7 @@
 //! rest of the narration, so its code is not in the page's first download.
 use crate::sim::fault::NodeStatus;
 use crate::sim::ids::NodeId;
-use crate::sim::world::{TimerKind, World};
+use crate::sim::world::World;
 
 /// Who waits and why, at a run's end (`None` if no client waits); `w`: the world at
 /// the end, which the caller checked is an end before the step limit.
@@ -17,27 +17,35 @@ pub(crate) fn stuck(w: &World) -> Option<String> {
     if waiting.is_empty() {
         return None;
     }
-    let stopped: Vec<String> = w
-        .nodes()
-        .into_iter()
-        .filter(|n| !n.is_client())
-        .filter_map(|n| match w.status_of(n) {
-            NodeStatus::Up => None,
-            NodeStatus::Paused => Some(format!("{n} is paused")),
-            NodeStatus::Partitioned => Some(format!("{n} is cut off")),
-            NodeStatus::Down => {
-                let coming = w
-                    .timers
-                    .iter()
-                    .any(|t| t.kind == TimerKind::Restart { node: n });
-                Some(if coming {
-                    format!("{n} is down")
-                } else {
-                    format!("{n} is down, with no restart coming")
-                })
-            }
-        })
-        .collect();
+    // A paused or cut-off node holds what is on its way to it: the run waits on it. A
+    // down node does not (what reaches it is lost), and the page can still restart
+    // it, so it is said as a fact of the end, "has not restarted", not as what the
+    // clients wait for (review 17b, 7: "no restart coming" while a restart was
+    // offered, and after it a second ending that gave another reason for the same
+    // wait).
+    let mut held: Vec<String> = Vec::new();
+    let mut down: Vec<String> = Vec::new();
+    for n in w.nodes().into_iter().filter(|n| !n.is_client()) {
+        match w.status_of(n) {
+            NodeStatus::Up => {}
+            NodeStatus::Paused => held.push(format!("{n} is paused")),
+            NodeStatus::Partitioned => held.push(format!("{n} is cut off")),
+            NodeStatus::Down => down.push(n.to_string()),
+        }
+    }
+    let who = waiting.join(" and ");
+    if !held.is_empty() {
+        held.extend(down.iter().map(|n| format!("{n} is down")));
+        return Some(format!(
+            "The run ends with {who} still waiting for an answer, while {}.",
+            held.join(" and ")
+        ));
+    }
+    let down = match down.as_slice() {
+        [] => String::new(),
+        [one] => format!(" {one} is down and has not restarted."),
+        many => format!(" {} are down and have not restarted.", many.join(" and ")),
+    };
     // The service of each waiting client that crashed and holds no open request of
     // it: the request was lost with the crash (or sent to it while it was down).
     let lost_to_crash: Vec<Option<NodeId>> = w
@@ -49,42 +57,39 @@ pub(crate) fn stuck(w: &World) -> Option<String> {
             (w.books.crashes_of(s) > 0 && w.flow(c.busy).is_none()).then_some(s)
         })
         .collect();
-    let who = waiting.join(" and ");
-    Some(if !stopped.is_empty() {
-        format!(
-            "The run ends with {who} still waiting for an answer, while {}.",
-            stopped.join(" and ")
-        )
-    } else if w.net.is_empty() && lost_to_crash.iter().any(|l| l.is_some()) {
-        // A crashed service lost the request itself, not a message of it (review
-        // session 16, F6).
-        let one = waiting.len() == 1;
+    let one = waiting.len() == 1;
+    let first = lost_to_crash.first().copied().flatten();
+    let why = if !w.net.is_empty() {
+        return Some(format!(
+            "The run ends with {who} still waiting for an answer.{down}"
+        ));
+    } else if lost_to_crash.iter().all(|l| *l == first) {
+        // One reason for every waiting client.
+        match first {
+            // A crashed service lost the request itself, not a message of it (review
+            // session 16, F6).
+            Some(s) if one => {
+                format!("its request was lost to {s}'s crash, and nothing resends it")
+            }
+            Some(s) => format!("their requests were lost to {s}'s crash, and nothing resends them"),
+            None if one => {
+                "a message its request needed was lost, and nothing resends it".to_string()
+            }
+            None => "a message each of their requests needed was lost, and nothing resends them"
+                .to_string(),
+        }
+    } else {
         let why: Vec<String> = waiting
             .iter()
             .zip(&lost_to_crash)
-            .map(|(c, lost)| {
-                let whose = if one {
-                    "its".to_string()
-                } else {
-                    format!("{c}'s")
-                };
-                match lost {
-                    Some(s) => format!("{whose} request was lost to {s}'s crash"),
-                    None => format!("a message {whose} request needed was lost"),
-                }
+            .map(|(c, lost)| match lost {
+                Some(s) => format!("{c}'s request was lost to {s}'s crash"),
+                None => format!("a message {c}'s request needed was lost"),
             })
             .collect();
-        format!(
-            "The run ends with {who} still waiting for an answer: {}, and nothing resends it.",
-            why.join("; ")
-        )
-    } else if w.net.is_empty() {
-        format!(
-            "The run ends with {who} still waiting for an answer: a message {} request needed was \
-             lost, and nothing resends it.",
-            if waiting.len() == 1 { "its" } else { "their" }
-        )
-    } else {
-        format!("The run ends with {who} still waiting for an answer.")
-    })
+        format!("{}, and nothing resends them", why.join("; "))
+    };
+    Some(format!(
+        "The run ends with {who} still waiting for an answer: {why}.{down}"
+    ))
 }

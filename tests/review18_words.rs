@@ -1,0 +1,173 @@
+//! Review 17b's findings left open at session 17's end (2b-4, 2b-6, 2b-7) and what
+//! session 18's audit of crashes and restarts found (`examples/crash_audit.rs`), each
+//! at its reproduction: the page link, the fault at step N+1, then the run to its end;
+//! each sentence checked against the state it tells of.
+mod common;
+#[path = "common/review.rs"]
+mod review;
+use cachescope::sim::msg::Payload;
+use cachescope::sim::{Event, Fault, NodeStatus, Run};
+
+use review::{crash_steps_restart, ending, faulted, node, step};
+
+/// The message the run's step `n` (1-based) sent whose payload `pick` chooses: it was
+/// not in flight before that step, and was after it.
+fn sent_at(run: &Run, n: usize, pick: impl Fn(&Payload) -> bool) -> cachescope::sim::ids::MsgId {
+    let before = run.state(n - 1).unwrap();
+    let after = run.state(n).unwrap();
+    let m = after
+        .net
+        .iter()
+        .find(|m| pick(&m.payload))
+        .expect("the message in flight after the step");
+    assert!(before.net.iter().all(|b| b.id != m.id));
+    m.id
+}
+
+/// 2b-7: stale-set-race, the service crashes at step 9 with both requests open, and the
+/// run ends at 11 with the service down. The note said "no restart coming" while the
+/// page offered a restart, and after that restart (12) it gave another reason for the
+/// same wait. The reason is the same at both ends now, and the down service is a fact
+/// of the end, not a promise about the run.
+#[test]
+fn r18_2b7_the_wait_has_one_reason_before_and_after_a_restart_past_the_end() {
+    let service = node("service");
+    let mut run = faulted("scenario=stale-set-race&step=8", Fault::Crash(service));
+    assert_eq!(run.cursor(), 11);
+    assert!(run.at_end());
+    assert_eq!(run.world().status_of(service), NodeStatus::Down);
+    let restart = Event::Fault(Fault::Restart(service));
+    assert!(run.world().faults().contains(&restart));
+    let why = "The run ends with reader and writer still waiting for an answer: their requests were lost to \
+               service's crash, and nothing resends them.";
+    let note = run.stuck_note().unwrap();
+    assert_eq!(
+        note,
+        format!("{why} service is down and has not restarted.")
+    );
+    assert!(!note.contains("no restart coming"));
+    let first = ending(&run);
+    run.fire(restart).unwrap();
+    run.run_to_end();
+    assert_eq!(run.cursor(), 12);
+    assert_eq!(run.stuck_note().as_deref(), Some(why));
+    assert_eq!(ending(&run), first);
+}
+
+/// 2b-7, the other side: a node whose restart lets the run go on (a read replica
+/// streams again) is said down and not restarted, not "with no restart coming".
+#[test]
+fn r18_2b7_a_down_replica_is_not_promised_to_stay_down() {
+    let replica = node("replica");
+    let mut run = faulted("scenario=replica-lag-refill&step=4", Fault::Crash(replica));
+    let note = run.stuck_note().unwrap();
+    assert_eq!(
+        note,
+        "The run ends with reader still waiting for an answer: a message its request needed was lost, and \
+         nothing resends it. replica is down and has not restarted."
+    );
+    let end = run.cursor();
+    run.fire(Event::Fault(Fault::Restart(replica))).unwrap();
+    run.run_to_end();
+    assert!(run.cursor() > end + 1, "{}", run.trace());
+    assert!(run.records()[end..]
+        .iter()
+        .any(|r| r.narration.starts_with("replica applies position 2")));
+}
+
+/// 2b-4: cdn-purge-race with double-purge, the service crashes at step 13: the reader's
+/// v1 came before the first purge, so it is no evidence that "reads between the two
+/// purges can still get v1". The ending says what the reader got as a fact of the run.
+#[test]
+fn r18_2b4_the_double_purge_ending_offers_no_read_as_evidence() {
+    let run = faulted(
+        "scenario=cdn-purge-race&fix=double-purge&step=12",
+        Fault::Crash(node("service")),
+    );
+    let text = ending(&run);
+    assert!(
+        text.contains("The second purge, 100 ms after the first"),
+        "{text}"
+    );
+    assert!(!text.contains("(the reader"), "{text}");
+    assert!(
+        text.starts_with("No cache holds user:1; the database has v2, and the reader's last answered read got v1."),
+        "{text}"
+    );
+    let reader = run.world().clients.iter().find(|c| c.id == node("reader"));
+    assert!(matches!(
+        reader.and_then(|c| c.last_answer),
+        Some(Payload::ReadOk { value: Some(v), .. }) if v.to_string() == "v1"
+    ));
+}
+
+/// 2b-6: a message sent to a node while it was down is not lost to "its sockets": they
+/// died before it was sent. rollback-after-cache-write, the cache crashes at step 4 and
+/// the service's set (m4) is sent at 5; dual-write-crash, the service crashes at 3 and
+/// the cache's miss (m3) is sent at 4. Each restart (the step after) loses it.
+#[test]
+fn r18_2b6_a_message_sent_while_its_node_was_down_did_not_die_with_its_sockets() {
+    for (query, id, pick, said) in [
+        (
+            "scenario=rollback-after-cache-write&step=3",
+            "cache",
+            (|p: &Payload| matches!(p, Payload::Set { .. })) as fn(&Payload) -> bool,
+            "The message still on its way to it, m4 (set user:1=v2 from service), is lost: it was sent while \
+             cache was down, to a process already dead, and a restarted process starts with no connections \
+             (its peers connect anew).",
+        ),
+        (
+            "scenario=dual-write-crash&step=2",
+            "service",
+            |p: &Payload| matches!(p, Payload::GetReply { .. }),
+            "The message still on its way to it, m3 (miss from cache), is lost: it was sent while service was \
+             down, to a process already dead, and a restarted process starts with no connections (its peers \
+             connect anew).",
+        ),
+    ] {
+        let run = crash_steps_restart(query, node(id), 1);
+        let crashed = run.cursor() - 2;
+        let m = sent_at(&run, crashed + 1, pick);
+        assert!(run.state(crashed).unwrap().net.iter().all(|x| x.id != m));
+        let restart = step(&run, run.cursor());
+        assert!(restart.contains(said), "{query}: {restart}");
+        assert!(!restart.contains("sockets died"), "{query}: {restart}");
+    }
+}
+
+/// 2b-6, both kinds at one restart: stale-set-race with delayed-double-delete, the
+/// service crashes at step 10 with the database's row (m7) on its way; the cache's
+/// answer to its delete (m10) is sent at 11, while it is down; the restart at 12 tells
+/// each by its own cause.
+#[test]
+fn r18_2b6_a_restart_tells_apart_what_was_sent_before_and_after_the_crash() {
+    let run = crash_steps_restart(
+        "scenario=stale-set-race&fix=delayed-double-delete&step=9",
+        node("service"),
+        1,
+    );
+    assert!(step(&run, 10)
+        .contains("The message on its way to it, m7 (row v1 from db), will never reach it"));
+    let m10 = sent_at(&run, 11, |p| matches!(p, Payload::DelReply { .. }));
+    assert_eq!(m10.to_string(), "m10");
+    let restart = step(&run, 12);
+    assert!(
+        restart.contains(
+            "The 2 messages still on their way to it (m7 (row v1 from db), m10 (deleted from cache)) are lost: m7 \
+             was on the way before the crash, and service's sockets died with it; m10 was sent while it was \
+             down, to a process already dead; a restarted process starts with no connections (its peers \
+             connect anew)."
+        ),
+        "{restart}"
+    );
+    // Only what was on its way at the crash: its sockets, as before.
+    let run = crash_steps_restart("scenario=stale-set-race&step=8", node("service"), 1);
+    assert!(
+        step(&run, 11).contains(
+            "The message still on its way to it, m7 (row v1 from db), is lost: service's sockets died with its \
+             crash, and a restarted process starts with none (its peers connect anew)."
+        ),
+        "{}",
+        step(&run, 11)
+    );
+}
