@@ -5,13 +5,12 @@
 //! crash at that point breaks it, and the ending names the cause. Each run is read at
 //! the reviewer's own link (`link::load`).
 mod common;
-use cachescope::sim::{Invariant, Run};
+#[path = "common/review.rs"]
+mod review;
+use cachescope::sim::Invariant;
 
 use common::at;
-
-fn ending(run: &Run) -> String {
-    run.scenario.epilogue(run.world(), &run.fixes)
-}
+use review::ending;
 
 const LOST_REPLY: &str = "The network lost the database's reply to the service's commit of user:1 = v2. \
      The service publishes the change's event only once it hears of the commit, so it still waits, and no \

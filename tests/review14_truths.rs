@@ -7,14 +7,13 @@
 //! a queue with an ack per event drawn with a log offset; W9 a set said to reach the
 //! cache inside a transaction that had already rolled back.
 mod common;
+#[path = "common/review.rs"]
+mod review;
 use cachescope::sim::view::View;
 use cachescope::sim::{Event, Fault, Key, NodeId, Run, Version};
 
 use common::at;
-
-fn ending(run: &Run) -> String {
-    run.scenario.epilogue(run.world(), &run.fixes)
-}
+use review::ending;
 
 fn cached_anywhere(run: &Run, key: Key) -> bool {
     let w = run.world();

@@ -4,8 +4,11 @@
 //! step N+1), then run to the end; with the state that contradicted the sentence.
 //! The class of Y2, Y4 to Y6 over every scenario: review15_endings.rs.
 mod common;
+#[path = "common/review.rs"]
+mod review;
 use cachescope::sim::books::Happened;
 use cachescope::sim::{Event, Fault, Key, NodeId, Run};
+use review::ending;
 
 /// `id` with `fixes`, stepped `n` times, then the fault offered now that `pick`
 /// chooses, fired as step n+1.
@@ -38,10 +41,6 @@ fn disconnect(f: &Fault) -> bool {
 
 fn evict_from(cache: &'static str) -> impl Fn(&Fault) -> bool {
     move |f| matches!(f, Fault::Evict { cache: c, .. } if c.to_string() == cache)
-}
-
-fn ending(run: &Run) -> String {
-    run.scenario.epilogue(run.world(), &run.fixes)
 }
 
 /// Every step's narration from step `from` (1-based, as the page numbers them) on.

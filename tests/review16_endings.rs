@@ -7,14 +7,13 @@
 //! run's books say it removed a stale copy, and names an eviction that ended a copy's
 //! staleness.
 mod common;
+#[path = "common/review.rs"]
+mod review;
 use cachescope::sim::books::Happened;
 use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, Run};
 
 use common::at;
-
-fn ending(run: &Run) -> String {
-    run.scenario.epilogue(run.world(), &run.fixes)
-}
+use review::ending;
 
 /// The link's run, memory pressure evicting user:1 from the cache as the next step, then
 /// stepped to its end.

@@ -5,8 +5,9 @@
 mod common;
 #[path = "common/review.rs"]
 mod review;
+use cachescope::sim::books::Happened;
 use cachescope::sim::msg::Payload;
-use cachescope::sim::{Event, Fault, NodeStatus, Run};
+use cachescope::sim::{Event, Fault, Key, NodeStatus, Run};
 
 use review::{crash_steps_restart, ending, faulted, node, step};
 
@@ -170,4 +171,125 @@ fn r18_2b6_a_restart_tells_apart_what_was_sent_before_and_after_the_crash() {
         "{}",
         step(&run, 11)
     );
+}
+
+/// Audit (session 18): rollback-after-cache-write with transaction-aware-cache, the
+/// service crashes at step 4 before it holds any set (the UPDATE's answer is on its
+/// way), or the database crashes at 4 and the service's COMMIT is lost: the transaction
+/// rolls back without the service hearing it, so the fix's "the set was dropped" is no
+/// step of the run.
+#[test]
+fn r18_a_held_set_is_said_dropped_only_if_the_service_heard_the_rollback() {
+    for id in ["service", "db"] {
+        let run = faulted(
+            "scenario=rollback-after-cache-write&fix=transaction-aware-cache&step=3",
+            Fault::Crash(node(id)),
+        );
+        let w = run.world();
+        assert!(!w.books.saw(Happened::HeldDropped(Key(1))), "{id}");
+        assert!(w.db().txns.is_empty(), "{id}");
+        let text = ending(&run);
+        assert!(!text.contains("so the set was dropped"), "{id}: {text}");
+        assert!(
+            text.contains(
+                "The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so \
+                 no set reached the cache"
+            ),
+            "{id}: {text}"
+        );
+    }
+    let story = review::story("scenario=rollback-after-cache-write&fix=transaction-aware-cache");
+    assert!(story.world().books.saw(Happened::HeldDropped(Key(1))));
+    assert!(
+        ending(&story).contains("so the set was dropped"),
+        "{}",
+        ending(&story)
+    );
+}
+
+/// Audit: event-duplicate-reorder, the bus crashes at step 13 and restarts at 15: the
+/// redelivered e2 sets v2 after v3 is committed (17), and e3 mends it (24). The ending
+/// said nothing of the stale value between "Done." and the lesson (a double space).
+#[test]
+fn r18_a_stale_value_a_later_event_mended_is_named() {
+    let mut run = crash_steps_restart("scenario=event-duplicate-reorder&step=12", node("bus"), 1);
+    run.run_to_end();
+    assert!(run.world().books.saw(Happened::StaleStored(Key(1))));
+    let text = ending(&run);
+    assert!(!text.contains("  "), "{text}");
+    assert!(
+        text.contains("A stale value landed in the cache in this run, and a later step mended it before the end"),
+        "{text}"
+    );
+}
+
+/// Audit: a crash that dooms the messages on their way to the node does not say
+/// "nothing is lost" in the same words: what it keeps is not lost, those messages are.
+#[test]
+fn r18_a_crash_that_dooms_messages_does_not_say_nothing_is_lost() {
+    let mut checked = 0;
+    for (query, id) in [
+        ("scenario=hybrid&step=27", "db"),
+        ("scenario=stale-set-race&step=4", "db"),
+        ("scenario=outbox&step=9", "bus"),
+        ("scenario=cache-aside-read&step=3", "service"),
+    ] {
+        let run = faulted(query, Fault::Crash(node(id)));
+        let n = query.rsplit('=').next().unwrap().parse::<usize>().unwrap() + 1;
+        let crash = step(&run, n);
+        assert!(
+            crash.starts_with(&format!("{id} crashes")),
+            "{query}: {crash}"
+        );
+        assert!(!crash.contains("nothing is lost"), "{query}: {crash}");
+        checked += usize::from(crash.contains("will never reach it"));
+    }
+    assert!(checked > 0);
+}
+
+/// Audit: write-through, the cache crashes at step 13 and the reader's get is lost:
+/// "every read hit" is not said of a read that never got an answer.
+#[test]
+fn r18_a_read_with_no_answer_is_not_said_to_have_hit() {
+    let run = faulted(
+        "scenario=write-through&step=12",
+        Fault::Crash(node("cache")),
+    );
+    assert!(run.stuck_note().is_some());
+    let text = ending(&run);
+    assert!(!text.contains("every read hit"), "{text}");
+    assert!(
+        text.contains("every read that was answered hit the cache"),
+        "{text}"
+    );
+    let story = review::story("scenario=write-through");
+    assert!(
+        ending(&story).contains("every read hit"),
+        "{}",
+        ending(&story)
+    );
+}
+
+/// Audit: stampede with mutex, the service crashes at step 59 and every reader waits
+/// for ever: "the others waited, retried and hit" is no step of the run; with no fix
+/// and no miss (a crash at 18), "every reader that missed loaded the key itself" is
+/// said of no one.
+#[test]
+fn r18_a_stampede_fix_is_not_credited_with_readers_that_got_no_answer() {
+    let run = faulted(
+        "scenario=stampede&fix=mutex&step=58",
+        Fault::Crash(node("service")),
+    );
+    assert!(run.stuck_note().is_some());
+    let text = ending(&run);
+    assert!(!text.contains("the others waited"), "{text}");
+    let run = faulted("scenario=stampede&step=17", Fault::Crash(node("service")));
+    assert_eq!(
+        cachescope::sim::Metric::CacheMisses.value(&run.world().metrics),
+        0
+    );
+    let text = ending(&run);
+    assert!(!text.contains("Every reader that missed"), "{text}");
+    let story = review::story("scenario=stampede&fix=mutex");
+    assert!(ending(&story).contains("the others waited, retried and hit"));
 }

@@ -8,24 +8,10 @@
 use cachescope::sim::search::{Bounds, FaultBudget, Search, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 
-/// The kinds of fault the search may place, oldest first: `&KINDS[..10]` is the search
-/// as it was before `disconnect` and `evict`, `&KINDS[..11]` adds `disconnect`.
-const KINDS: [&str; 12] = [
-    "crash",
-    "restart",
-    "pause",
-    "resume",
-    "drop",
-    "delay",
-    "duplicate",
-    "abort",
-    "partition",
-    "heal",
-    "disconnect",
-    "evict",
-];
-const OLD: &[&str] = KINDS.split_at(10).0;
-const NO_EVICT: &[&str] = KINDS.split_at(11).0;
+/// The kinds of fault the search may place, oldest first (`FaultBudget::KINDS`): before
+/// `disconnect` and `evict`, and with `disconnect`.
+const OLD: &[&str] = FaultBudget::OLD_KINDS;
+const NO_EVICT: &[&str] = FaultBudget::NO_EVICT;
 
 #[test]
 fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {

@@ -121,6 +121,14 @@ fn early_expiration_endings_state_facts_without_a_because() {
             !text.contains(" so ") && !text.contains(", so"),
             "crash after {at}: {text}"
         );
+        // A read the crash left without an answer waited: "nobody waited" is not said
+        // then (session 18's audit).
+        let waiting = run.world().clients.iter().any(|c| c.busy.is_some());
+        if misses == 0 && waiting {
+            assert!(!text.contains("nobody waited"), "crash after {at}: {text}");
+            checked += 1;
+            continue;
+        }
         let said = if misses == 0 {
             "Nobody missed and nobody waited.".to_string()
         } else {

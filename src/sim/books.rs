@@ -163,6 +163,10 @@ pub enum Happened {
     EdgePurged(Key),
     /// The CDN edge purged the key a second time (`double-purge`).
     EdgePurgedAgain(Key),
+    /// A service heard its transaction on the key roll back and dropped the cache
+    /// write a transaction-aware cache held for after COMMIT (session 18: the fix's
+    /// ending told of it in runs whose service crashed first, or never heard).
+    HeldDropped(Key),
 }
 
 impl Books {

@@ -17,6 +17,8 @@ use super::super::fault::FaultFact;
 use super::super::ids::NodeId;
 use super::super::msg::{Message, Payload};
 use super::super::replica::ReplicaFact;
+use super::super::service::ServiceFact;
+use super::super::txn::{Step, TxnFact};
 use super::super::world::World;
 use super::{newest, Happened, RywBreak};
 
@@ -64,6 +66,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             Fact::Cdn(CdnFact::PurgedAgain { key, .. }) => {
                 w.books.purged_ms.insert(key, w.now_ms);
                 w.books.happened.insert(Happened::EdgePurgedAgain(key));
+            }
+            Fact::Service(ServiceFact::Txn(TxnFact::RolledBack {
+                step: Step::Held, ..
+            })) => {
+                if let Some(Payload::TxRolledBack { key }) = msg.map(|m| m.payload) {
+                    w.books.happened.insert(Happened::HeldDropped(key));
+                }
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),

@@ -267,7 +267,7 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                     "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
                         .to_string()
                 }
-                0 => "it had no open request, so nothing is lost".to_string(),
+                0 => "it had no open request, so nothing in its memory is lost".to_string(),
                 n => format!(
                     "{}: {}{after}",
                     if n == 1 {
@@ -392,7 +392,7 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
             format!("it forgets what it was publishing; the outbox table, in {db}, keeps every row")
         }
         NodeId::Bus(_) if w.nodes.bus(node).is_some_and(|b| b.durable) => {
-            "its log and the committed offsets are on disk: nothing is lost".to_string()
+            "its log and the committed offsets are on disk: none of them is lost".to_string()
         }
         NodeId::Bus(_) => "it keeps nothing: whatever it was passing on is gone".to_string(),
         NodeId::Flusher(_) => format!(
@@ -404,7 +404,7 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
             }
         ),
         NodeId::Db(_) => match held.txns {
-            0 => "what it committed is on disk: nothing is lost".to_string(),
+            0 => "what it committed is on disk: none of it is lost".to_string(),
             n => format!(
                 "what it committed is on disk, but its {} never committed: {} rolled back, as if never \
                  made",
@@ -428,8 +428,8 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
             )
         }
         NodeId::Replica(_) => format!(
-            "its rows and its binlog position ({}) are on disk; only the changes on their way to it are lost, and the \
-             primary will stream them again when it reconnects",
+            "its rows and its binlog position ({}) are on disk: when it reconnects, the primary streams it every \
+             change after that position again",
             held.position
         ),
         // The edge's rule (`Cdn::on_crash`): its stored responses and the requests it

@@ -149,6 +149,9 @@ pub enum FactKind {
     EdgePurged,
     /// The CDN edge purged the key a second time (`double-purge`'s delayed purge).
     EdgePurgedAgain,
+    /// A service heard its transaction on the key roll back and dropped the cache write
+    /// a transaction-aware cache held for after COMMIT.
+    HeldDropped,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -289,6 +292,7 @@ impl FactKind {
             FactKind::EvictedStale => Happened::EvictedStale(key),
             FactKind::EdgePurged => Happened::EdgePurged(key),
             FactKind::EdgePurgedAgain => Happened::EdgePurgedAgain(key),
+            FactKind::HeldDropped => Happened::HeldDropped(key),
         }
     }
 }

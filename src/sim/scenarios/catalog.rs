@@ -42,234 +42,244 @@ static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Com
     "0",
 );
 static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "queue",
     crate::sim::scenario::rules::Op::Other,
     "0",
 );
-static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-writes",
     crate::sim::scenario::rules::Op::AtLeast,
     "writes-acked",
 );
-static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K13, &K14, &K15, &K2],
+static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K15, &K16, &K17, &K2],
 );
-static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K16);
-static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
+static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
-static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K19],
-);
 static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K20);
-static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K21],
+);
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K25, &K27],
-);
 static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K27, &K29],
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K25, &K31, &K27],
-);
 static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K2, &K27, &K33, &K29],
+);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
 );
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
 );
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K37);
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K35);
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K37);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "lease",
-);
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
 static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-set",
+    "lease",
 );
 static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
 static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "delayed-double-delete",
+    "versioned-set",
 );
 static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
+);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K45, &K47],
-);
 static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K47, &K49],
+);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::GuardWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K42, &K43],
-);
 static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K44, &K45],
+);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K59],
-);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
 static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K46, &K59],
+    &[&K46, &K61],
 );
 static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
 static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K48, &K43, &K26],
+    &[&K48, &K61],
 );
 static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K50, &K45, &K28],
+);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EvictedStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K43);
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K45);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K71);
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K73);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K77, &K71, &K59],
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K79, &K73, &K61],
 );
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K78);
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K80);
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K2, &K43],
-);
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K81);
 static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K79, &K2, &K43, &K80],
+    &[&K2, &K45],
 );
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K79, &K82, &K71, &K80],
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K81, &K2, &K45, &K82],
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K78, &K83, &K84],
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K81, &K84, &K73, &K82],
 );
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K80, &K85, &K86],
+);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K87);
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -277,106 +287,106 @@ static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K90, &K14, &K91],
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K94);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K92, &K16, &K93],
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K90, &K97, &K98, &K99],
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K6, &K92, &K99, &K100, &K101],
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K105);
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K108, &K109],
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K110, &K111, &K12],
 );
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K112);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K112, &K109],
-);
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
 static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K109],
+    &[&K114, &K111, &K12],
 );
 static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K46, &K111, &K12],
+);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K119);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K124],
-);
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
 static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K5, &K6, &K24, &K26],
+    &[&K125, &K126, &K105],
 );
 static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K5, &K6, &K26, &K28],
+);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K129);
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -385,38 +395,38 @@ static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K132, &K133, &K134, &K24, &K71, &K26],
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K134, &K135, &K136, &K26, &K73, &K28],
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K137, &K133, &K138, &K2],
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K139, &K135, &K140, &K2],
 );
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K139);
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -425,92 +435,92 @@ static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K147, &K148],
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K149, &K150],
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K149);
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K151, &K152],
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K153, &K154],
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K155, &K156, &K71],
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K157, &K158, &K73],
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K161, &K162],
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K163, &K164],
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K159, &K160, &K163],
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K161, &K162, &K165],
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -519,142 +529,149 @@ static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K171, &K172, &K173, &K174, &K71],
-);
 static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
 static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K171, &K34],
+    &[&K173, &K174, &K175, &K176, &K73],
 );
 static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K173, &K36],
+);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K183, &K174, &K145],
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K185, &K176, &K147],
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K185);
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "commit",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K194, &K195, &K89],
-);
 static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K196, &K197, &K91],
+);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "invalidate-on-insert",
-);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "invalidate-on-insert",
-);
 static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::HeldDropped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "invalidate-on-insert",
+);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "invalidate-on-insert",
+);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K163);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K211);
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -662,67 +679,67 @@ static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K213);
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K60, &K93, &K214],
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K62, &K95, &K218],
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "change",
     Some(
         crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
     ),
     None,
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K223);
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K92],
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K125, &K94],
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -731,74 +748,74 @@ static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K92, &K238, &K218, &K240],
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K125, &K94, &K242, &K222, &K244],
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K92, &K238, &K218, &K241, &K239],
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K94, &K242, &K222, &K245, &K243],
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K243, &K244],
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K247, &K248],
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K249);
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K123);
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K242, &K247],
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K246, &K251],
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K248, &K249],
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K252, &K253],
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K251, &K252],
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K255, &K256],
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K253);
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K257);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -1034,10 +1051,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[&K5, &K6],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K11, &K6],
+                            when: &[&K5, &K11, &K6, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K12, &K6],
+                            when: &[&K5, &K11, &K6, &K13],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K5, &K14, &K6],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5, &K6],
@@ -1149,10 +1169,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K16],
+                            when: &[&K18],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K17],
+                            when: &[&K19],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1235,19 +1255,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K20],
+                            when: &[&K22],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K21],
+                            when: &[&K23],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K21, &K22],
+                            when: &[&K23, &K24],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K21, &K23],
+                            when: &[&K23, &K25],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K21],
+                            when: &[&K23],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1341,19 +1361,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K28],
+                            when: &[&K30],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29],
+                            when: &[&K31],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29, &K10],
+                            when: &[&K31, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29, &K9],
+                            when: &[&K31, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K29],
+                            when: &[&K31],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1480,10 +1500,10 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K32],
+                            when: &[&K34],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K33],
+                            when: &[&K35],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1575,28 +1595,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K34],
+                            when: &[&K36],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K34, &K35, &K36, &K37],
+                            when: &[&K36, &K37, &K38, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K34, &K35, &K38, &K37],
+                            when: &[&K36, &K37, &K40, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K34, &K35, &K39],
+                            when: &[&K36, &K37, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K34, &K40],
+                            when: &[&K36, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K34],
+                            when: &[&K36],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K41, &K8],
+                            when: &[&K43, &K8],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K41, &K5, &K6],
+                            when: &[&K43, &K5, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1710,52 +1730,52 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K45, &K47, &K49, &K51],
+                            when: &[&K44, &K45, &K47, &K49, &K51, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K45, &K47, &K49, &K50],
+                            when: &[&K44, &K45, &K47, &K49, &K51, &K52],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K53, &K51, &K55],
+                            when: &[&K44, &K45, &K55, &K53, &K57],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K46, &K45, &K54, &K51],
+                            when: &[&K44, &K45, &K48, &K47, &K56, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K50, &K46, &K45],
+                            when: &[&K44, &K45, &K52, &K48, &K47],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K50, &K44],
+                            when: &[&K44, &K45, &K52, &K46],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K48, &K45, &K47],
+                            when: &[&K44, &K45, &K50, &K47, &K49],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K42],
+                            when: &[&K59, &K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58],
+                            when: &[&K59, &K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K44, &K59, &K60],
+                            when: &[&K59, &K60, &K46, &K61, &K62],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K44, &K59, &K61],
+                            when: &[&K59, &K60, &K46, &K61, &K63],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K63, &K46, &K59],
+                            when: &[&K59, &K60, &K65, &K48, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K63, &K65, &K48, &K43, &K26],
+                            when: &[&K59, &K60, &K65, &K67, &K50, &K45, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K63, &K65, &K67, &K43, &K69],
+                            when: &[&K59, &K60, &K65, &K67, &K69, &K45, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K63, &K65, &K67, &K43, &K68],
+                            when: &[&K59, &K60, &K65, &K67, &K69, &K45, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K57, &K58, &K63, &K65, &K67, &K70],
+                            when: &[&K59, &K60, &K65, &K67, &K69, &K72],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1853,28 +1873,28 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K71],
+                            when: &[&K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K72],
+                            when: &[&K73, &K74],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K73, &K43, &K69],
+                            when: &[&K73, &K75, &K45, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K73, &K43, &K68],
+                            when: &[&K73, &K75, &K45, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K73, &K70],
+                            when: &[&K73, &K75, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K74, &K70],
+                            when: &[&K76, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K74, &K75, &K72],
+                            when: &[&K76, &K77, &K74],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K74, &K75, &K76],
+                            when: &[&K76, &K77, &K78],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -1962,16 +1982,16 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K77, &K71, &K59],
+                            when: &[&K79, &K73, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K79, &K2, &K43, &K80],
+                            when: &[&K81, &K2, &K45, &K82],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K79, &K82, &K71, &K80],
+                            when: &[&K81, &K84, &K73, &K82],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K86],
+                            when: &[&K88],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2070,7 +2090,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K87, &K88, &K89],
+                            when: &[&K89, &K90, &K91],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -2083,31 +2103,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K90, &K14, &K91],
+                            when: &[&K6, &K92, &K16, &K93],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K90, &K14, &K91, &K92],
+                            when: &[&K6, &K92, &K16, &K93, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K90, &K14, &K91, &K93, &K94],
+                            when: &[&K6, &K92, &K16, &K93, &K95, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K6, &K90, &K14, &K91],
+                            when: &[&K6, &K92, &K16, &K93],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K6, &K90, &K97, &K98, &K99],
+                            when: &[&K98, &K6, &K92, &K99, &K100, &K101],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K6, &K90, &K97, &K98, &K99, &K92],
+                            when: &[&K98, &K6, &K92, &K99, &K100, &K101, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K6, &K90, &K97, &K98, &K99, &K93, &K94],
+                            when: &[&K98, &K6, &K92, &K99, &K100, &K101, &K95, &K96],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K6, &K90, &K97, &K98, &K99],
+                            when: &[&K98, &K6, &K92, &K99, &K100, &K101],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K96, &K101],
+                            when: &[&K98, &K103],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2715,25 +2735,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K102],
+                            when: &[&K104],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K104],
+                            when: &[&K105, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K104, &K105],
+                            when: &[&K105, &K106, &K107],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K104, &K106],
+                            when: &[&K105, &K106, &K108],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K104],
+                            when: &[&K105, &K106],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K107, &K105],
+                            when: &[&K105, &K109, &K107],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K103, &K107, &K106],
+                            when: &[&K105, &K109, &K108],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -2934,40 +2954,40 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             when: &[],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K108, &K109],
+                            when: &[&K110, &K111, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K112, &K109],
+                            when: &[&K113, &K114, &K111, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K44, &K109],
+                            when: &[&K113, &K116, &K46, &K111, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K118],
+                            when: &[&K113, &K116, &K118, &K119, &K120],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K119, &K120],
+                            when: &[&K113, &K116, &K118, &K119, &K121, &K122],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K119, &K120, &K102],
+                            when: &[&K113, &K116, &K118, &K119, &K121, &K122, &K104],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K119, &K121],
+                            when: &[&K113, &K116, &K118, &K119, &K121, &K123],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K102],
+                            when: &[&K113, &K116, &K118, &K119, &K104, &K12],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K117, &K103],
+                            when: &[&K113, &K116, &K118, &K119, &K105],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K122, &K123, &K124],
+                            when: &[&K113, &K116, &K118, &K124, &K125, &K126, &K105],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K111, &K114, &K116, &K122, &K126],
+                            when: &[&K113, &K116, &K118, &K124, &K128],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K117],
+                            when: &[&K119],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3066,19 +3086,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K128],
+                            when: &[&K130],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K24, &K26],
+                            when: &[&K5, &K6, &K26, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K22, &K6, &K24, &K26],
+                            when: &[&K5, &K24, &K6, &K26, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K23, &K6, &K24, &K26],
+                            when: &[&K5, &K25, &K6, &K26, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K24, &K26],
+                            when: &[&K5, &K6, &K26, &K28],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3194,7 +3214,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K129, &K130, &K131],
+                            when: &[&K131, &K132, &K133],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3207,13 +3227,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K132, &K133, &K134, &K24, &K71, &K26],
+                            when: &[&K134, &K135, &K136, &K26, &K73, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K136, &K137, &K133, &K138, &K2],
+                            when: &[&K138, &K139, &K135, &K140, &K2],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K136, &K140],
+                            when: &[&K138, &K142],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3328,7 +3348,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K141, &K142],
+                            when: &[&K143, &K144],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
@@ -3337,34 +3357,37 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K144],
+                            when: &[&K145, &K146],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K143, &K145],
+                            when: &[&K145, &K147],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71],
+                            when: &[&K148, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71, &K147, &K148],
+                            when: &[&K148, &K73, &K149, &K150],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71, &K150, &K151, &K152],
+                            when: &[&K148, &K73, &K152, &K153, &K154],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71, &K150, &K154, &K70],
+                            when: &[&K148, &K73, &K152, &K156, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71, &K150, &K154, &K43, &K68],
+                            when: &[&K148, &K73, &K152, &K156, &K45, &K70],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K71],
+                            when: &[&K148, &K73, &K152, &K156, &K45, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K74, &K43],
+                            when: &[&K148, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K146, &K74, &K70],
+                            when: &[&K148, &K76, &K45],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K148, &K76, &K72],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3486,22 +3509,22 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K156, &K71],
+                            when: &[&K157, &K158, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K156, &K71, &K10],
+                            when: &[&K157, &K158, &K73, &K10],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K156, &K71, &K9],
+                            when: &[&K157, &K158, &K73, &K9],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K155, &K156, &K71],
+                            when: &[&K157, &K158, &K73],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K159, &K160, &K163],
+                            when: &[&K160, &K161, &K162, &K165],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K158, &K165],
+                            when: &[&K160, &K167],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3604,7 +3627,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K166, &K167],
+                            when: &[&K168, &K169],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3612,7 +3635,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K168, &K169, &K170],
+                            when: &[&K170, &K171, &K172],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3625,58 +3648,58 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K171, &K172, &K173, &K174, &K71],
+                            when: &[&K173, &K174, &K175, &K176, &K73],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K171,
-                                &K172,
                                 &K173,
                                 &K174,
-                                &K71,
                                 &K175,
                                 &K176,
+                                &K73,
                                 &K177,
+                                &K178,
+                                &K179,
                             ],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[
-                                &K171,
-                                &K172,
                                 &K173,
                                 &K174,
-                                &K71,
                                 &K175,
                                 &K176,
+                                &K73,
+                                &K177,
                                 &K178,
+                                &K180,
                             ],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K171, &K34, &K35, &K36, &K37],
+                            when: &[&K182, &K173, &K36, &K37, &K38, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K171, &K34, &K35, &K38, &K37],
+                            when: &[&K182, &K173, &K36, &K37, &K40, &K39],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K171, &K34, &K35, &K39],
+                            when: &[&K182, &K173, &K36, &K37, &K41],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K171, &K34, &K40],
+                            when: &[&K182, &K173, &K36, &K42],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K182, &K183, &K174, &K145, &K42],
+                            when: &[&K182, &K184, &K185, &K176, &K147, &K44],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K182, &K183, &K174, &K145, &K58],
+                            when: &[&K182, &K184, &K185, &K176, &K147, &K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K182, &K183, &K174, &K145, &K184],
+                            when: &[&K182, &K184, &K185, &K176, &K147, &K186],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K182, &K183, &K174, &K145],
+                            when: &[&K182, &K184, &K185, &K176, &K147],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K180, &K182, &K186],
+                            when: &[&K182, &K184, &K188],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3796,25 +3819,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K187, &K188],
+                            when: &[&K44, &K189, &K190],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K187, &K44],
+                            when: &[&K44, &K189, &K46],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K189],
+                            when: &[&K44, &K191],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K189, &K190, &K43, &K51],
+                            when: &[&K44, &K191, &K192, &K45, &K53],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58],
+                            when: &[&K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K46, &K59],
+                            when: &[&K60, &K48, &K61],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K190],
+                            when: &[&K60, &K192],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -3914,19 +3937,19 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K191],
+                            when: &[&K44, &K45, &K193],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43, &K192],
+                            when: &[&K44, &K45, &K194],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K70],
+                            when: &[&K44, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58],
+                            when: &[&K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K192, &K6],
+                            when: &[&K60, &K194, &K6],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4016,7 +4039,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K193],
+                            when: &[&K195],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -4029,28 +4052,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K196, &K89],
+                            when: &[&K44, &K196, &K197, &K198, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K197, &K198, &K89],
+                            when: &[&K44, &K196, &K197, &K199, &K200, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K194, &K195, &K197, &K199, &K89],
+                            when: &[&K44, &K196, &K197, &K199, &K201, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K201],
+                            when: &[&K44, &K203],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K89],
+                            when: &[&K60, &K91],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K202],
+                            when: &[&K60, &K204],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K203, &K195, &K196, &K89],
+                            when: &[&K60, &K205, &K197, &K198, &K91, &K206],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K203, &K195, &K197],
+                            when: &[&K60, &K205, &K197, &K198, &K91, &K207],
+                        },
+                        crate::sim::scenarios::data::E {
+                            when: &[&K60, &K205, &K197, &K199],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4165,34 +4191,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K204],
+                            when: &[&K163, &K208],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K205, &K206],
+                            when: &[&K163, &K209, &K210],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K161, &K205, &K207],
+                            when: &[&K163, &K209, &K211],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208],
+                            when: &[&K212],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K209],
+                            when: &[&K212, &K213],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K210, &K30],
+                            when: &[&K212, &K214, &K32],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K205, &K212, &K60, &K93, &K214],
+                            when: &[&K212, &K209, &K216, &K62, &K95, &K218],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K205, &K212, &K216],
+                            when: &[&K212, &K209, &K216, &K220],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K205, &K211],
+                            when: &[&K212, &K209, &K215],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K208, &K205],
+                            when: &[&K212, &K209],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4274,7 +4300,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K166, &K167],
+                            when: &[&K168, &K169],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4282,7 +4308,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K217, &K218],
+                            when: &[&K221, &K222],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4295,25 +4321,25 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K43],
+                            when: &[&K44, &K45],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K42, &K70],
+                            when: &[&K44, &K72],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58],
+                            when: &[&K60],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K174],
+                            when: &[&K60, &K176],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K219, &K26],
+                            when: &[&K60, &K223, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58, &K219, &K27],
+                            when: &[&K60, &K223, &K29],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K58],
+                            when: &[&K60],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4462,31 +4488,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K220],
+                            when: &[&K224],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K220, &K26],
+                            when: &[&K224, &K28],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K220, &K221],
+                            when: &[&K224, &K225],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K222, &K223],
+                            when: &[&K226, &K227],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K222, &K224],
+                            when: &[&K226, &K228],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K222, &K225, &K12],
+                            when: &[&K226, &K229, &K14],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K225, &K226, &K227, &K12],
+                            when: &[&K229, &K230, &K231, &K14],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K225, &K228],
+                            when: &[&K229, &K232],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71],
+                            when: &[&K73],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K2],
@@ -4626,31 +4652,31 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K123, &K92],
+                            when: &[&K2, &K125, &K94],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K230],
+                            when: &[&K2, &K234],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K43],
+                            when: &[&K2, &K45],
                         },
                         crate::sim::scenarios::data::E {
                             when: &[&K5],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K231, &K232, &K88, &K234, &K235],
+                            when: &[&K5, &K235, &K236, &K90, &K238, &K239],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K231, &K236, &K232],
+                            when: &[&K5, &K235, &K240, &K236],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K231, &K90, &K232],
+                            when: &[&K5, &K235, &K92, &K236],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K231, &K233],
+                            when: &[&K5, &K235, &K237],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K5, &K237, &K232],
+                            when: &[&K5, &K241, &K236],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4807,34 +4833,34 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 endings: {
                     static ENDINGS: &[crate::sim::scenarios::data::E] = &[
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K123, &K92, &K238, &K218, &K240],
+                            when: &[&K2, &K125, &K94, &K242, &K222, &K244],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K238, &K218, &K241, &K239],
+                            when: &[&K2, &K94, &K242, &K222, &K245, &K243],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K238, &K218, &K241, &K239, &K123],
+                            when: &[&K2, &K94, &K242, &K222, &K245, &K243, &K125],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K92, &K238, &K218, &K241, &K239, &K242],
+                            when: &[&K2, &K94, &K242, &K222, &K245, &K243, &K246],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K2, &K246],
+                            when: &[&K2, &K250],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K242, &K247],
+                            when: &[&K73, &K246, &K251],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K248, &K249],
+                            when: &[&K73, &K252, &K253],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K250, &K254],
+                            when: &[&K73, &K254, &K258],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K123, &K69],
+                            when: &[&K73, &K125, &K71],
                         },
                         crate::sim::scenarios::data::E {
-                            when: &[&K71, &K123, &K68],
+                            when: &[&K73, &K125, &K70],
                         },
                     ];
                     crate::sim::scenarios::data::endings(ENDINGS)
@@ -4922,6 +4948,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{other-path user:1}",
             "Done. {holds user:1}. ",
             "No read went to the database: every read hit.",
+            "No read went to the database: every read that was answered hit the cache.",
             "{count db-reads read went to the database|reads went to the database} on a miss.",
             " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
         ],
@@ -5360,6 +5387,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "The consumer recognised the redelivered event by its id and did nothing.",
             "The redelivered event did no harm in this run.",
             "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
+            "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             "{other-path user:1}",
@@ -5525,6 +5553,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "{holds user:1}: consistent.",
             "{other-path user:1}",
             " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
+            " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
         ],
     },

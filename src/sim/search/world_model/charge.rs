@@ -21,6 +21,27 @@ impl FaultBudget {
         kinds: &[],
     };
 
+    /// The kinds (`Fault::name`) the search places, oldest first, for the searches that
+    /// compare them (`examples/fault_kinds.rs`, `tests/search_fault_kinds.rs`):
+    /// `OLD_KINDS` is the search as it was before session 14's `disconnect` and `evict`,
+    /// `NO_EVICT` adds `disconnect`.
+    pub const KINDS: [&'static str; 12] = [
+        "crash",
+        "restart",
+        "pause",
+        "resume",
+        "drop",
+        "delay",
+        "duplicate",
+        "abort",
+        "partition",
+        "heal",
+        "disconnect",
+        "evict",
+    ];
+    pub const OLD_KINDS: &'static [&'static str] = Self::KINDS.split_at(10).0;
+    pub const NO_EVICT: &'static [&'static str] = Self::KINDS.split_at(11).0;
+
     /// Up to `extra` faults of any kind.
     pub fn any(extra: u8) -> FaultBudget {
         FaultBudget { extra, kinds: &[] }
