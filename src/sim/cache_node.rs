@@ -390,4 +390,16 @@ impl super::node::Actor for Cache {
     fn on_restart(&mut self, ctx: &mut Ctx) {
         Cache::on_restart(self, ctx)
     }
+    fn watches(&self, peer: NodeId) -> bool {
+        // The connections that track their reads here.
+        self.tracking.on && self.tracking.clients.contains(&peer)
+    }
+    fn on_peer(&mut self, _ctx: &mut Ctx, peer: NodeId, status: super::node::NodeStatus) {
+        // A tracking client crashed: its connection closed, and Redis drops a client's
+        // tracking state when it disconnects (review 17, F4); its next life connects
+        // anew and holds no near copy.
+        if status == super::node::NodeStatus::Down {
+            self.tracking.forget(peer);
+        }
+    }
 }

@@ -106,6 +106,11 @@ impl<K: Ord, V> KeyMap<K, V> {
         self.find(key).ok().map(|i| self.items.remove(i).1)
     }
 
+    /// Keeps the entries `keep` says to, each changed as it likes (`Vec::retain_mut`).
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.items.retain_mut(|(k, v)| keep(k, v));
+    }
+
     /// The value at `key`, inserting `value` first if there is none
     /// (`BTreeMap::entry(key).or_insert(value)`).
     pub fn or_insert(&mut self, key: K, value: V) -> &mut V {

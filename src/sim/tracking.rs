@@ -72,6 +72,15 @@ impl Tracking {
         }
     }
 
+    /// `client`'s connection closed (it crashed): it is told of nothing more, as Redis
+    /// forgets a disconnected client's tracked keys.
+    pub fn forget(&mut self, client: NodeId) {
+        self.readers.retain(|_, readers| {
+            readers.retain(|r| *r != client);
+            !readers.is_empty()
+        });
+    }
+
     /// A crash: the table was in memory, and the node's operating system closes its
     /// connections: each tracking client sees its connection close, over the cache hop
     /// `reply_ms`.

@@ -163,6 +163,25 @@ pub(super) fn closes(w: &World, node: NodeId) -> String {
     }
 }
 
+/// The cache nodes that tracked `node`'s reads (client tracking), which its crash's
+/// closed connection made forget it (`CacheNode::on_peer`), as a sentence.
+pub(super) fn untracked(w: &World, node: NodeId) -> String {
+    let by: Vec<String> = w
+        .nodes
+        .caches()
+        .filter(|(_, c)| c.tracking.on && c.tracking.clients.contains(&node))
+        .map(|(id, _)| id.to_string())
+        .collect();
+    if by.is_empty() {
+        return String::new();
+    }
+    format!(
+        " Its connection to {} closes with it, and Redis drops a disconnected client's tracking state: no \
+         invalidation will be pushed to it; a restarted {node} connects anew, with an empty near cache.",
+        by.join(" and ")
+    )
+}
+
 /// Whether a transaction of `node`'s is open in a database, or a statement of it is on
 /// its way to one.
 fn under_way(w: &World, node: NodeId) -> bool {

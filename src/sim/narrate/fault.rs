@@ -113,7 +113,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
                 Some(at) => format!(" Its supervisor will restart it at {at} ms."),
                 None => String::new(),
             };
-            let closes = super::closed::closes(w, node);
+            let closes = super::closed::closes(w, node) + &super::closed::untracked(w, node);
             let inbound = super::closed::lost_inbound(w, node);
             said(
                 "crashed",
