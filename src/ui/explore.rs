@@ -392,6 +392,7 @@ async fn result_view(
         let others: Vec<&str> = s.run.scenario.invariants.iter().map(|i| i.name()).filter(|n| *n != sliced::SLICED).collect();
         (slice_fits(&s.run), others)
     });
+    let broken_above: Vec<&str> = others.iter().copied().filter(|n| found.violations.iter().any(|v| v.invariant == *n)).collect();
     let offer = sliced::offer(&found, faults, fits).map(|words| {
         view! {
             <p class="explore-slice-offer">{words}" "
@@ -408,7 +409,7 @@ async fn result_view(
                 <p data-testid="explore-slice-result" class="explore-slice"
                     data-states=f.states.to_string() data-ends=f.ends.to_string()
                     data-complete=f.complete.to_string() data-violations=f.violations.len().to_string()>
-                    {sliced::summary(&f, &others)}
+                    {sliced::summary(&f, &others, &broken_above)}
                 </p>
             }
         })
