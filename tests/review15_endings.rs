@@ -23,7 +23,7 @@ fn claims(run: &Run) -> Vec<(&'static str, bool)> {
         ),
         // event-invalidation (Y5): the consumer's delete removed a stale copy.
         (
-            "the cache was stale for a few milliseconds",
+            "the cache was stale: event-driven",
             saw(Happened::StaleDeleted(k)),
         ),
         // near-cache-stale with client tracking (Y4).

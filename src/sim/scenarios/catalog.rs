@@ -5029,7 +5029,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
             "and the next read refilled it",
             "and no read has refilled it yet",
-            ". Between the commit and the delete the cache was stale for a few milliseconds: event-driven invalidation is eventually consistent.",
+            ". Between the commit and the delete the cache was stale: event-driven invalidation is eventually consistent.",
         ],
     },
     crate::sim::scenarios::Words {
