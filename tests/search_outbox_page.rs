@@ -28,12 +28,8 @@ fn page_search(run: &Run) -> Found {
     let mut job = Job::new(&request).expect("the page's own setup");
     // A million states breadth first, then at most a hundred thousand depth first,
     // each with a few transitions: it ends well within this many slices.
-    let done = (0..10_000).any(|_| job.step(1_000).done);
-    assert!(done, "the search ends");
-    match Reply::decode(&job.result_message(1)) {
-        Some(Reply::Result(found)) => found,
-        other => panic!("a result message, not {other:?}"),
-    }
+    job.found_at_end(1_000, 10_000, 1)
+        .expect("the search ends with a result")
 }
 
 #[test]

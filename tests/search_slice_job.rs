@@ -6,7 +6,7 @@
 //! the e2e spec `explore-slice.test.mjs` the page's; here the smaller scenarios that
 //! qualify, with pinned counts.
 use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{slice_fits, Found, Reply, Request, SLICE_MAX_STATES};
+use cachescope::sim::search::msg::{slice_fits, Found, Request, SLICE_MAX_STATES};
 use cachescope::sim::{link, scenarios, Fixes, Run};
 
 fn run(id: &str, fix: Option<&str>) -> Run {
@@ -30,12 +30,9 @@ fn slice_search(run: &Run) -> Found {
     let decoded = Request::decode(&request(run, 0).encode()).expect("a request reads back");
     assert!(decoded.slice);
     let mut job = Job::new(&decoded).expect("the slice fits");
-    // Bounded by the slice's bound on states.
-    while !job.step(2_000).done {}
-    match Reply::decode(&job.result_message(7)) {
-        Some(Reply::Result(found)) => found,
-        other => panic!("a result message, not {other:?}"),
-    }
+    // Bounded by the slice's bound on states (and a tenth more depth first).
+    job.found_at_end(2_000, 10 * (SLICE_MAX_STATES / 2_000 + 1), 7)
+        .expect("the search ends with a result")
 }
 
 #[test]

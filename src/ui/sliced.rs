@@ -115,7 +115,7 @@ fn ends(n: usize) -> String {
 mod tests {
     use super::*;
     use crate::sim::search::job::Job;
-    use crate::sim::search::msg::{slice_fits, Reply, Request, MAX_STATES};
+    use crate::sim::search::msg::{slice_fits, Request, MAX_STATES};
     use crate::sim::{link, scenarios, Fixes, Run};
 
     fn run(id: &str, fix: Option<&str>) -> Run {
@@ -134,11 +134,8 @@ mod tests {
         };
         let mut job = Job::new(&request).expect("the page's own setup");
         // Bounded by `max_states` (and a tenth more depth first).
-        while !job.step(2_000).done {}
-        match Reply::decode(&job.result_message(1_234)) {
-            Some(Reply::Result(found)) => found,
-            other => panic!("a result message, not {other:?}"),
-        }
+        job.found_at_end(2_000, 10 * (max_states / 2_000 + 1), 1_234)
+            .expect("the search ends with a result")
     }
 
     /// event-loss with the durable bus: the full search cut at 2,000 states breaks

@@ -242,7 +242,7 @@ fn deep_words(found: &Found) -> String {
 mod tests {
     use super::*;
     use crate::sim::search::job::Job;
-    use crate::sim::search::msg::{Reply, Request, MAX_STATES};
+    use crate::sim::search::msg::{Request, MAX_STATES};
     use crate::sim::{link, scenarios, Fixes, Run};
 
     /// A real search of `run`'s setup with up to `faults` placed, within
@@ -258,12 +258,8 @@ mod tests {
         // Bounded: max_states / 500 slices of 500 states at most breadth first, then
         // slices of 500 transitions depth first (a tenth of the states, each with a few
         // transitions): it ends well within ten times as many.
-        let done = (0..=10 * (max_states / 500 + 1)).any(|_| job.step(500).done);
-        assert!(done, "the search ends");
-        match Reply::decode(&job.result_message(1)) {
-            Some(Reply::Result(found)) => found,
-            other => panic!("a result message, not {other:?}"),
-        }
+        job.found_at_end(500, 10 * (max_states / 500 + 1) + 1, 1)
+            .expect("the search ends with a result")
     }
 
     /// The same for scenario `id` with no fix and no fault placed.

@@ -176,7 +176,7 @@ pub fn fire_where(run: &mut Run, line: &str) {
 /// the worker (at most `max_states` states), read back from the worker's result message.
 pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::search::msg::Found {
     use cachescope::sim::search::job::Job;
-    use cachescope::sim::search::msg::{Reply, Request};
+    use cachescope::sim::search::msg::Request;
     let request = Request {
         link: cachescope::sim::link::setup_query(run),
         faults,
@@ -184,12 +184,10 @@ pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::sear
         slice: false,
     };
     let mut job = Job::new(&request).expect("the page's own setup");
-    // Bounded by `max_states`.
-    while !job.step(10_000).done {}
-    match Reply::decode(&job.result_message(0)) {
-        Some(Reply::Result(found)) => found,
-        other => panic!("a result message, not {other:?}"),
-    }
+    // Bounded by `max_states`: slices of 10,000 breadth first, then a tenth as many
+    // states depth first, each with a few transitions.
+    job.found_at_end(10_000, 10 * (max_states / 10_000 + 1), 0)
+        .expect("the search ends with a result")
 }
 
 /// The page's search of `id` with `fixes` and `faults` extra faults (as the explorer

@@ -109,6 +109,28 @@ impl Job {
         }
     }
 
+    /// Steps the job to its end, at most `max_slices` slices of `budget` states (or
+    /// transitions, depth first) each, and reads its result message back as the page
+    /// does. For native callers (tests, examples); the worker steps in slices between
+    /// its own messages. Errors: the job did not end within the slices, or its message
+    /// did not read back as a result (a bug in the message's codec).
+    pub fn found_at_end(
+        &mut self,
+        budget: usize,
+        max_slices: usize,
+        elapsed_ms: u64,
+    ) -> Result<Found, String> {
+        if !(0..max_slices).any(|_| self.step(budget).done) {
+            return Err(format!(
+                "the search did not end within {max_slices} slices of {budget}"
+            ));
+        }
+        match Reply::decode(&self.result_message(elapsed_ms)) {
+            Some(Reply::Result(found)) => Ok(found),
+            other => Err(format!("a result message, not {other:?}")),
+        }
+    }
+
     /// The result message: the report with each counterexample as a run code of
     /// `self`'s run.
     pub fn result_message(&self, elapsed_ms: u64) -> String {
