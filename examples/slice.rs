@@ -9,12 +9,14 @@
 //! slack);
 //! with `SLICE_ONLY=1`, no full search; with `SLICE_WATCH=1`, the ghost check's
 //! progress at each level; with `CHECK_DEPTH=n`, the ghost check follows the full
-//! model's runs of at most `n` steps.
+//! model's runs of at most `n` steps; with `SAMPLE_RUNS=n` (and `SLICE_GHOST=1`), the
+//! ghost check along `n` random runs of every length too (`search::sample_ghost_slice`,
+//! seeds from `SAMPLE_SEED`, 0 by default).
 //!
 //!     cargo run --profile search --example slice -- [scenario filter] [MAX_STATES] [CHECK_PAIRS]
 use cachescope::sim::search::{
-    check_ghost_slice_watched, check_slice, check_strict_slice, Bounds, FaultBudget, Model, Search,
-    Slice, WorldModel,
+    check_ghost_slice_watched, check_slice, check_strict_slice, sample_ghost_slice, Bounds,
+    FaultBudget, Model, Search, Slice, WorldModel,
 };
 use cachescope::sim::{scenarios, Fixes, Invariant, Run};
 
@@ -118,6 +120,32 @@ fn main() {
                 println!("  ghost readers, slack {ms} ms");
             }
             line("slice", slice.with_time_shift(), max, name);
+            let sample_runs: usize = std::env::var("SAMPLE_RUNS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            if ghost && sample_runs > 0 {
+                let seed: u64 = std::env::var("SAMPLE_SEED")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let t0 = cpu_s();
+                if let Some(s) =
+                    sample_ghost_slice(&run, FaultBudget::NONE, slack, sample_runs, seed, 500)
+                {
+                    println!(
+                        "  sample: runs {} (seeds {seed}..) steps {} ends {} longest {} gap {} ms error {:?} cpu {:.2} s\n  runs by length: {:?}",
+                        s.runs,
+                        s.steps,
+                        s.ends,
+                        s.longest,
+                        s.gap_ms,
+                        s.error,
+                        cpu_s() - t0,
+                        s.lengths
+                    );
+                }
+            }
             if pairs > 0 {
                 let t0 = cpu_s();
                 let watching = std::env::var("SLICE_WATCH").is_ok_and(|v| v == "1");

@@ -41,7 +41,8 @@ mod slice_check;
 pub use charge::FaultBudget;
 pub use slice::{Slice, SLICED};
 pub use slice_check::{
-    check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice, SliceCheck,
+    check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice,
+    sample_ghost_slice, SliceCheck, SliceSample,
 };
 
 /// A world in the search, with the faults it has used.

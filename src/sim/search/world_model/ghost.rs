@@ -30,12 +30,15 @@
 //! (`tests/search_ghost*.rs`). On `dual-write-crash` with `outbox`, the proof's
 //! target, it cannot complete: every state the full model reaches is in some pair,
 //! so the pairs are at least the full model's own states (shifted in time), and
-//! that search does not complete either (23 million states at depth 33, runs to
-//! depth 59; README). What is checked there instead is every run of the full model
-//! of at most 20 steps, to the check's end (`check_ghost_slice_watched` with
-//! `max_depth`, the test-search tier: 1,326,024 pairs, no error, gap 10 ms), and of
-//! at most 31 steps once (`examples/slice.rs`: 57.6 million pairs, no error, stopped
-//! before the search's end, README); longer runs rest on the argument above.
+//! that search does not complete either (23 million states at depth 33, and runs
+//! of 62 steps and more; README). What is checked there instead is every run of the
+//! full model of at most 20 steps, to the check's end (`check_ghost_slice_watched`
+//! with `max_depth`, the test-search tier: 1,326,024 pairs, no error, gap 10 ms), and
+//! of at most 31 steps once (`examples/slice.rs`: 57.6 million pairs, no error,
+//! stopped before the search's end, README); runs of every length along random runs
+//! drawn to their ends (`sample_ghost_slice`: 20,000 in the test-search tier, a
+//! million and more once, README). The runs neither reaches rest on the argument
+//! above.
 use super::{Searched, WorldModel};
 use crate::sim::config::Op;
 use crate::sim::fault::NodeStatus;

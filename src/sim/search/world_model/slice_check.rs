@@ -36,6 +36,9 @@ use crate::sim::world::{Event, Timer, World};
 use std::cell::RefCell;
 
 mod product;
+mod sample;
+
+pub use sample::SliceSample;
 
 /// What the side-by-side check found.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -125,6 +128,30 @@ pub fn check_strict_slice(run: &Run, budget: FaultBudget, max_pairs: usize) -> O
     )
 }
 
+/// `check_ghost_slice` (with `slack` as there) along `runs` runs of the full model
+/// drawn at random from `seed` (each run's odds of a fault drawn first, then each event
+/// among those enabled, every run followed to its end or to `max_steps` steps), rather than over every run: it reaches runs of any
+/// length, where the exhaustive check stops at a depth (`sample.rs`). `None` when the
+/// scenario does not check `no-lost-event`.
+pub fn sample_ghost_slice(
+    run: &Run,
+    budget: FaultBudget,
+    slack: Option<u64>,
+    runs: usize,
+    seed: u64,
+    max_steps: usize,
+) -> Option<SliceSample> {
+    let slice = Slice::new(run, budget)?;
+    let slice = match slack {
+        Some(ms) => slice.with_ghost_slack(ms),
+        None => slice.with_ghost_readers(),
+    };
+    Some(match paired(slice, run, budget)? {
+        Ok((c, start)) => sample::sample(&c, &start, runs, seed, max_steps),
+        Err(e) => SliceSample::failed(e),
+    })
+}
+
 /// At most `max_pairs` pairs, no bound on depth but the search's own.
 fn pairs(max_pairs: usize) -> Bounds {
     Bounds {
@@ -140,6 +167,27 @@ fn check(
     bounds: Bounds,
     watch: &mut dyn FnMut(usize, usize),
 ) -> Option<SliceCheck> {
+    let mut report = SliceCheck {
+        pairs: 1,
+        transitions: 0,
+        depth: 0,
+        complete: false,
+        error: None,
+        gap_ms: 0,
+        time_shift: false,
+    };
+    match paired(slice, run, budget)? {
+        Ok((c, start)) => Some(product::walk(c, start, bounds, watch)),
+        Err(e) => {
+            report.error = Some(e);
+            Some(report)
+        }
+    }
+}
+
+/// The checker and the two start states paired; `None` when the scenario does not
+/// check `no-lost-event`, `Err` (in words) when the start states differ.
+fn paired(slice: Slice, run: &Run, budget: FaultBudget) -> Option<Result<(Checker, Pair), String>> {
     let full = WorldModel::new(run, budget);
     let at = run.scenario.invariants.iter().position(|i| *i == SLICED)?;
     let readers = readers(&full.start);
@@ -149,15 +197,6 @@ fn check(
         at,
         readers,
         buf: RefCell::new(Vec::new()),
-    };
-    let mut report = SliceCheck {
-        pairs: 1,
-        transitions: 0,
-        depth: 0,
-        complete: false,
-        error: None,
-        gap_ms: 0,
-        time_shift: false,
     };
     let (f, s) = (c.full.init(), c.slice.init());
     let start = match (
@@ -170,16 +209,12 @@ fn check(
             msgs,
             timers,
         },
-        _ => {
-            report.error = Some("the two start states differ".into());
-            return Some(report);
-        }
+        _ => return Some(Err("the two start states differ".into())),
     };
     if let Err(e) = c.same_verdict(&start.full, &start.slice) {
-        report.error = Some(format!("at the start: {e}"));
-        return Some(report);
+        return Some(Err(format!("at the start: {e}")));
     }
-    Some(product::walk(c, start, bounds, watch))
+    Some(Ok((c, start)))
 }
 
 /// How far a pair's full state is into its run (its clock), for the words.
@@ -267,6 +302,19 @@ struct Checker {
 }
 
 impl Checker {
+    /// The pair after the full model's event `e` (which took `p.full` to `after`):
+    /// the slice's answer to it, checked; `Err` (in words) where the slice does not
+    /// follow.
+    fn step(&self, p: &Pair, e: Event, after: Searched) -> Result<Pair, String> {
+        let q = if self.is_readers(p, e) {
+            self.reader_step(p, e, after)
+        } else {
+            self.other_step(p, e, after)
+        }?;
+        self.times(&q)?;
+        Ok(q)
+    }
+
     fn same_verdict(&self, full: &Searched, slice: &Searched) -> Result<(), String> {
         let (a, b) = (
             self.full.violates(full, self.at),

@@ -130,12 +130,7 @@ impl Model for Product {
 
     fn next(&self, p: &Pair, e: Event) -> Option<Pair> {
         let after = self.c.full.next(&p.full, e)?;
-        let stepped = if self.c.is_readers(p, e) {
-            self.c.reader_step(p, e, after)
-        } else {
-            self.c.other_step(p, e, after)
-        };
-        match stepped.and_then(|q| self.c.times(&q).map(|()| q)) {
+        match self.c.step(p, e, after) {
             Ok(q) => Some(q),
             Err(err) => {
                 let mut error = self.error.borrow_mut();
