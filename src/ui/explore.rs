@@ -388,9 +388,10 @@ async fn result_view(
     let text = verdict::summary(&found, faults, MAX_STATES);
     // The ghost-reader slice, offered where the full model stopped at its bound with
     // no-lost-event unbroken (`sliced::offer`), and what its search found.
-    let (fits, others) = a.session.with_untracked(|s| {
+    let (fits, others, checked) = a.session.with_untracked(|s| {
         let others: Vec<&str> = s.run.scenario.invariants.iter().map(|i| i.name()).filter(|n| *n != sliced::SLICED).collect();
-        (slice_fits(&s.run), others)
+        let checked = (s.run.scenario.id, s.run.fixes.ids()) == sliced::CHECKED;
+        (slice_fits(&s.run), others, checked)
     });
     let broken_above: Vec<&str> = others.iter().copied().filter(|n| found.violations.iter().any(|v| v.invariant == *n)).collect();
     let offer = sliced::offer(&found, faults, fits).map(|words| {
@@ -409,7 +410,7 @@ async fn result_view(
                 <p data-testid="explore-slice-result" class="explore-slice"
                     data-states=f.states.to_string() data-ends=f.ends.to_string()
                     data-complete=f.complete.to_string() data-violations=f.violations.len().to_string()>
-                    {sliced::summary(&f, &others, &broken_above)}
+                    {sliced::summary(&f, &others, &broken_above, checked)}
                 </p>
             }
         })
