@@ -34,8 +34,11 @@ fn main() {
         .enumerate()
         .map(|(i, f)| scenario(f, i, &env, &mut conds))
         .collect::<Vec<_>>();
+    let words = read
+        .iter()
+        .map(|f| words(f, &env, &mut conds))
+        .collect::<Vec<_>>();
     let conds = conds.statics();
-    let words = read.iter().map(|f| words(f, &env));
     let stories = read.iter().map(|f| lines(&f.story, &env));
     let names = FILES
         .iter()
@@ -94,7 +97,8 @@ fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv, conds: &mut bake::Con
         settings,
         fixes,
         script,
-        endings,
+        // In `WORDS` (`words`): said only at a run's end.
+        endings: _,
     } = read;
     let (id, title) = (text(&id.value, env), text(title, env));
     let invariants = invariants.iter().map(|i| i.0).collect::<Vec<_>>();
@@ -113,7 +117,6 @@ fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv, conds: &mut bake::Con
         }
     });
     let script = bake::script_data(script, env, conds);
-    let endings = bake::endings_data(endings, env, conds);
     let i = i.bake(env);
     quote! {
         &*alloc::boxed::Box::leak(alloc::boxed::Box::new(crate::sim::scenario::Scenario {
@@ -132,14 +135,14 @@ fn scenario(read: &ScenarioFile, i: usize, env: &CrateEnv, conds: &mut bake::Con
             seed: #seed,
             settings: #settings,
             script: #script,
-            endings: #endings,
+            endings: &[],
             code: std::sync::OnceLock::new(),
         }))
     }
 }
 
 /// A file's words that the page loads apart (`scenarios::Words`), as static data.
-fn words(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
+fn words(read: &ScenarioFile, env: &CrateEnv, conds: &mut bake::Conds) -> TokenStream {
     let summary = text(&read.summary, env);
     let (flow, pros, cons, notes) = (
         lines(&read.flow, env),
@@ -151,12 +154,7 @@ fn words(read: &ScenarioFile, env: &CrateEnv) -> TokenStream {
         let (what, cost) = (text(&f.what, env), text(&f.cost, env));
         quote! { (#what, #cost) }
     });
-    let endings = read
-        .endings
-        .iter()
-        .map(|e| e.text.0.clone())
-        .collect::<Vec<_>>();
-    let endings = lines(&endings, env);
+    let endings = bake::endings_data(&read.endings, env, conds);
     quote! {
         crate::sim::scenarios::Words {
             summary: #summary,

@@ -109,7 +109,9 @@ pub struct Scenario {
     /// The scenario's own choices, where they differ from "earliest first" (a scripted
     /// fault): the first rule whose conditions hold. None: earliest first.
     pub script: &'static [Rule],
-    /// Said once the run has ended: the outcome and what it teaches.
+    /// Said once the run has ended: the outcome and what it teaches. Empty for a
+    /// catalog scenario, whose endings are in its words (`scenarios::Words::endings`),
+    /// loaded after the page's first paint.
     pub endings: &'static [Ending],
     /// Its `s=` code, made the first time a link needs it (`code::encode`).
     pub code: std::sync::OnceLock<String>,
@@ -152,8 +154,8 @@ impl Scenario {
             return super::narrate::PENDING.to_string();
         };
         match self.catalog_words() {
-            None => say(self.endings, None, world, fixes),
-            Some(Ok(w)) => say(self.endings, Some(w.endings), world, fixes),
+            None => say(self.endings, &[], world, fixes),
+            Some(Ok(w)) => say(&[], w.endings, world, fixes),
             Some(Err(())) => super::scenarios::LOADING.to_string(),
         }
     }

@@ -31,6 +31,7 @@ use super::ids::NodeId;
 use super::msg::Payload;
 use super::parts::{said, Said};
 use super::scenario::{Ending, Fixes};
+use super::scenarios::data::E;
 use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
@@ -40,7 +41,7 @@ use names::Cast;
 pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
 
 /// How a scenario says its endings (`scenario::rules::say`, as a value).
-pub(crate) type EndingWords = fn(&[Ending], Option<&[&str]>, &World, &Fixes) -> String;
+pub(crate) type EndingWords = fn(&[Ending], &[E], &World, &Fixes) -> String;
 
 /// How a run's end says who still waits (`stuck::stuck`, as a value).
 pub(crate) type StuckWords = fn(&World) -> Option<String>;

@@ -294,21 +294,20 @@ pub fn script_data(rules: &[Rule], env: &CrateEnv, conds: &mut Conds) -> TokenSt
     }}
 }
 
-/// The endings' conditions as the catalog's static data (`scenarios::data::endings`);
-/// their texts are the catalog's words (`scenarios::Words::endings`), apart.
+/// The endings, conditions and texts, as the catalog's static data
+/// (`scenarios::data::E`), a slice for the catalog's words (`scenarios::Words::endings`),
+/// which the page loads after its first paint.
 pub fn endings_data(endings: &[Ending], env: &CrateEnv, conds: &mut Conds) -> TokenStream {
     let endings = endings
         .iter()
-        .map(|Ending { when, text: _ }| {
+        .map(|Ending { when, text }| {
             let when = when
                 .iter()
                 .map(|c| conds.intern(c, env))
                 .collect::<Vec<_>>();
-            quote! { crate::sim::scenarios::data::E { when: &[#(#when),*] } }
+            let text = text.0.as_str().bake(env);
+            quote! { crate::sim::scenarios::data::E { when: &[#(#when),*], text: #text } }
         })
         .collect::<Vec<_>>();
-    quote! {{
-        static ENDINGS: &[crate::sim::scenarios::data::E] = &[#(#endings),*];
-        crate::sim::scenarios::data::endings(ENDINGS)
-    }}
+    quote! { &[#(#endings),*] }
 }

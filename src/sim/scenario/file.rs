@@ -12,7 +12,7 @@ use crate::sim::books::{Invariant, Metric};
 use crate::sim::codec::file::{self as reader, quote, At, Loose, Text};
 use crate::sim::codec::{CodecError, ErrorKind, MAX_JSON_LEN};
 use crate::sim::config::{Config, ConfigPatch};
-use crate::sim::scenario::rules::{EndingText, InvariantName, MetricName};
+use crate::sim::scenario::rules::{InvariantName, MetricName};
 use crate::sim::scenarios::Words;
 use serde::{Deserialize, Serialize};
 
@@ -200,15 +200,7 @@ impl ScenarioFile {
                 .collect(),
             script: s.script.to_vec(),
             endings: match words {
-                Some(w) => s
-                    .endings
-                    .iter()
-                    .zip(w.endings)
-                    .map(|(e, text)| Ending {
-                        when: e.when.clone(),
-                        text: EndingText((*text).to_string()),
-                    })
-                    .collect(),
+                Some(w) => w.endings.iter().map(|e| e.ending()).collect(),
                 None => s.endings.to_vec(),
             },
         }

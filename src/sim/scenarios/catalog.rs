@@ -5,388 +5,25 @@
 #![allow(clippy::field_reassign_with_default)]
 extern crate alloc;
 
-static K0: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Other,
-    "1",
-);
-static K1: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "cache-hits",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K2: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(
-        crate::sim::books::Invariant::CacheMatchesDb,
-    ),
-);
-static K3: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K0, &K1, &K2],
-);
-static K4: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K3);
-static K5: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
-static K6: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K7: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K5, &K6],
-);
-static K8: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K7);
-static K9: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Uncached(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K10: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K9);
-static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "queue",
-    crate::sim::scenario::rules::Op::Other,
-    "0",
-);
-static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
-);
-static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-writes",
-    crate::sim::scenario::rules::Op::AtLeast,
-    "writes-acked",
-);
-static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K15, &K16, &K17, &K2],
-);
-static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
-static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K20);
-static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K21],
-);
-static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
-static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "stale-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "stale-reads",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K26);
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K27, &K29],
-);
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-    },
-);
-static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K2, &K27, &K33, &K29],
-);
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "outbox-unpublished",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
-);
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
-);
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
-);
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K37);
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "lease",
-);
-static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-set",
-);
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "delayed-double-delete",
-);
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K47, &K49],
-);
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K44, &K45],
-);
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K46, &K61],
-);
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K48, &K61],
-);
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K50, &K45, &K28],
-);
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::EvictedStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K45);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
-    crate::sim::scenario::rules::InvariantName(
-        crate::sim::books::Invariant::CacheMatchesDb,
-    ),
-);
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "update-then-delete",
-);
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "update-then-delete",
-);
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K73);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-write",
-);
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K79, &K73, &K61],
-);
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K80);
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "writes-acked",
-    crate::sim::scenario::rules::Op::Equal,
-    "2",
-);
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K2, &K45],
-);
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K81, &K2, &K45, &K82],
-);
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K81, &K84, &K73, &K82],
-);
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K80, &K85, &K86],
-);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K87);
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
+static K0: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Acked(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 3u32,
     },
 );
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K1: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
+static K2: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbAtMost(
     &crate::sim::scenario::rules::KeyVersion {
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
         version: 1u32,
     },
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "durable-queue",
-);
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
-    &crate::sim::scenario::rules::ClientKey {
-        client: crate::sim::scenario::rules::NodeName(
-            crate::sim::ids::NodeId::Reader(1u8),
-        ),
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
-);
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K94);
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K92, &K16, &K93],
-);
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
-);
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "durable-queue",
-);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K6, &K92, &K99, &K100, &K101],
-);
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "cache-misses",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "cache-misses",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "jitter",
-);
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "cache-misses",
-    crate::sim::scenario::rules::Op::Equal,
-    "keys",
-);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "mutex",
-);
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "1",
-);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K110, &K111, &K12],
-);
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K112);
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "single-flight",
-);
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K114, &K111, &K12],
-);
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K46, &K111, &K12],
-);
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "early-expiration",
-);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K119);
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "cache-misses",
-);
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K125, &K126, &K105],
-);
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K5, &K6, &K26, &K28],
-);
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K129);
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
+static K3: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Up(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K4: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -395,38 +32,10 @@ static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(0u64),
     },
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
+static K5: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NextAtLeastMs(
     30u64,
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "durable-bus",
-);
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
-);
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::EventWaited,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K134, &K135, &K136, &K26, &K73, &K28],
-);
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "durable-bus",
-);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "events-dropped",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K139, &K135, &K140, &K2],
-);
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K6: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsDelivered,
@@ -435,92 +44,25 @@ static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(2u64),
     },
 );
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K7: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "ack",
     None,
     Some(2u32),
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "events-delivered",
-    crate::sim::scenario::rules::Op::AtMost,
-    "events-published",
-);
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
-);
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
-);
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-events",
-);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K149, &K150],
-);
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "idempotent-consumer",
-);
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K153, &K154],
-);
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "retry-dlq",
-);
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "dlq",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K157, &K158, &K73],
-);
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "retry-dlq",
-);
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-);
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
-);
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K163, &K164],
-);
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K162, &K165],
-);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K8: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "db-write-reply",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8))),
     None,
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K9: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K10: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "publish-ack",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8))),
     None,
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K11: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::EventsPublished,
@@ -529,149 +71,617 @@ static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: Some(1u64),
     },
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K12: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K13: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "commit",
+    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
+    None,
+);
+static K14: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+    "change",
+    Some(
+        crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+    ),
+    None,
+);
+static K15: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+);
+static K16: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Other,
+    "1",
+);
+static K17: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-hits",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K18: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::CacheMatchesDb,
+    ),
+);
+static K19: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K16, &K17, &K18],
+);
+static K20: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K19);
+static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
+static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K21, &K22],
+);
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K23);
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Uncached(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "queue",
+    crate::sim::scenario::rules::Op::Other,
+    "0",
+);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-writes",
+    crate::sim::scenario::rules::Op::AtLeast,
+    "writes-acked",
+);
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K31, &K32, &K33, &K18],
+);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K37],
+);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K43, &K45],
+);
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K43, &K49, &K45],
+);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-unpublished",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
+);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
+);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K55);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K53);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "lease",
+);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-set",
+);
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
+);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K63, &K65],
+);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K60, &K61],
+);
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K62, &K77],
+);
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K80);
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K64, &K77],
+);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K66, &K61, &K44],
+);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K84);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EvictedStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::CacheMatchesDb,
+    ),
+);
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "update-then-delete",
+);
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "update-then-delete",
+);
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K88);
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K90);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-write",
+);
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K95, &K89, &K77],
+);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K96);
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "writes-acked",
+    crate::sim::scenario::rules::Op::Equal,
+    "2",
+);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K18, &K61],
+);
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K97, &K18, &K61, &K98],
+);
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K97, &K100, &K89, &K98],
+);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K96, &K101, &K102],
+);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "durable-queue",
+);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+    &crate::sim::scenario::rules::ClientKey {
+        client: crate::sim::scenario::rules::NodeName(
+            crate::sim::ids::NodeId::Reader(1u8),
+        ),
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
+);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K22, &K105, &K32, &K106],
+);
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "durable-queue",
+);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K22, &K105, &K112, &K113, &K114],
+);
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "jitter",
+);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "cache-misses",
+    crate::sim::scenario::rules::Op::Equal,
+    "keys",
+);
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K119);
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "mutex",
+);
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "1",
+);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K123, &K124, &K28],
+);
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "single-flight",
+);
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K127, &K124, &K28],
+);
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K62, &K124, &K28],
+);
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "early-expiration",
+);
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "cache-misses",
+);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K138, &K139, &K118],
+);
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K21, &K22, &K42, &K44],
+);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "durable-bus",
+);
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
+);
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EventWaited,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K144, &K145, &K146, &K42, &K89, &K44],
+);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "durable-bus",
+);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-dropped",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K149, &K145, &K150, &K18],
+);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "events-delivered",
+    crate::sim::scenario::rules::Op::AtMost,
+    "events-published",
+);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
+);
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-events",
+);
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K157, &K158],
+);
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "idempotent-consumer",
+);
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K161, &K162],
+);
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K163);
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "retry-dlq",
+);
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "dlq",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K165, &K166, &K89],
+);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K167);
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "retry-dlq",
+);
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+);
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
+);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K171, &K172],
+);
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K169, &K170, &K173],
+);
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K173, &K174, &K175, &K176, &K73],
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K176, &K177, &K178, &K179, &K89],
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K173, &K36],
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K176, &K52],
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K6);
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K185, &K176, &K147],
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K188, &K179, &K155],
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K192);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "after-commit-hook",
-);
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "after-commit-hook",
-);
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
-    "commit",
-    Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
-    None,
-);
 static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "after-commit-hook",
+);
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "after-commit-hook",
+);
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K196, &K197, &K91],
-);
 static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K198, &K199, &K2],
+);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K163);
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K171);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -679,21 +689,11 @@ static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K62, &K95, &K218],
-);
 static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
-    "change",
-    Some(
-        crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
-    ),
-    None,
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K78, &K108, &K220],
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
-);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
 static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
@@ -733,7 +733,7 @@ static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     "0",
 );
 static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K125, &K94],
+    &[&K138, &K107],
 );
 static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
 static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -781,10 +781,10 @@ static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fi
     "invalidate-origin-first",
 );
 static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K125, &K94, &K242, &K222, &K244],
+    &[&K138, &K107, &K242, &K15, &K244],
 );
 static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K94, &K242, &K222, &K245, &K243],
+    &[&K107, &K242, &K15, &K245, &K243],
 );
 static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
     &[&K247, &K248],
@@ -805,7 +805,7 @@ static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
 static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K246, &K251],
 );
@@ -871,17 +871,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K3],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K4],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -951,26 +941,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K8],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K10, &K6],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K9, &K6],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1042,29 +1013,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K8],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K11, &K6, &K12],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K11, &K6, &K13],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K14, &K6],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1166,17 +1115,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K18],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K19],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1252,26 +1191,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K22],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K23],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K23, &K24],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K23, &K25],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K23],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1358,26 +1278,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K30],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K31],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K31, &K10],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K31, &K9],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K31],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1497,17 +1398,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K34],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K35],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1592,35 +1483,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36, &K37, &K38, &K39],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36, &K37, &K40, &K39],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36, &K37, &K41],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36, &K42],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K36],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K43, &K8],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K43, &K5, &K6],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1727,59 +1590,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K47, &K49, &K51, &K53],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K47, &K49, &K51, &K52],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K55, &K53, &K57],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K48, &K47, &K56, &K53],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K52, &K48, &K47],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K52, &K46],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K50, &K47, &K49],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K44],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K46, &K61, &K62],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K46, &K61, &K63],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K65, &K48, &K61],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K65, &K67, &K50, &K45, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K65, &K67, &K69, &K45, &K71],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K65, &K67, &K69, &K45, &K70],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K59, &K60, &K65, &K67, &K69, &K72],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1870,35 +1681,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K74],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K75, &K45, &K71],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K75, &K45, &K70],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K75, &K72],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K76, &K72],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K76, &K77, &K74],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K76, &K77, &K78],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -1979,23 +1762,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K79, &K73, &K61],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K81, &K2, &K45, &K82],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K81, &K84, &K73, &K82],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K88],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2090,7 +1857,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K89, &K90, &K91],
+                            when: &[&K0, &K1, &K2],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Cache(1u8),
@@ -2100,38 +1867,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K6, &K92, &K16, &K93],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K6, &K92, &K16, &K93, &K94],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K6, &K92, &K16, &K93, &K95, &K96],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K6, &K92, &K16, &K93],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K98, &K6, &K92, &K99, &K100, &K101],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K98, &K6, &K92, &K99, &K100, &K101, &K94],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K98, &K6, &K92, &K99, &K100, &K101, &K95, &K96],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K98, &K6, &K92, &K99, &K100, &K101],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K98, &K103],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2732,32 +2468,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K104],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K106],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K106, &K107],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K106, &K108],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K106],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K109, &K107],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K105, &K109, &K108],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -2948,50 +2659,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K110, &K111, &K12],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K114, &K111, &K12],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K46, &K111, &K12],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K120],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K121, &K122],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K121, &K122, &K104],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K121, &K123],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K104, &K12],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K119, &K105],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K124, &K125, &K126, &K105],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K113, &K116, &K118, &K124, &K128],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K119],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3083,26 +2751,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K130],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K26, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K24, &K6, &K26, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K25, &K6, &K26, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K6, &K26, &K28],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3214,7 +2863,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K131, &K132, &K133],
+                            when: &[&K3, &K4, &K5],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Consumer(1u8),
@@ -3224,20 +2873,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K134, &K135, &K136, &K26, &K73, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K138, &K139, &K135, &K140, &K2],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K138, &K142],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3348,50 +2984,13 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K143, &K144],
+                            when: &[&K6, &K7],
                             then: crate::sim::scenario::rules::Then::Drop,
                         },
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K145, &K146],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K145, &K147],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73, &K149, &K150],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73, &K152, &K153, &K154],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73, &K152, &K156, &K72],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73, &K152, &K156, &K45, &K70],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73, &K152, &K156, &K45, &K71],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K76, &K45],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K148, &K76, &K72],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3506,29 +3105,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K157, &K158, &K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K157, &K158, &K73, &K10],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K157, &K158, &K73, &K9],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K157, &K158, &K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K160, &K161, &K162, &K165],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K160, &K167],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3627,7 +3204,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K168, &K169],
+                            when: &[&K8, &K9],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -3635,7 +3212,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K170, &K171, &K172],
+                            when: &[&K10, &K11, &K12],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Relay(1u8),
@@ -3645,65 +3222,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K173, &K174, &K175, &K176, &K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[
-                                &K173,
-                                &K174,
-                                &K175,
-                                &K176,
-                                &K73,
-                                &K177,
-                                &K178,
-                                &K179,
-                            ],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[
-                                &K173,
-                                &K174,
-                                &K175,
-                                &K176,
-                                &K73,
-                                &K177,
-                                &K178,
-                                &K180,
-                            ],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K173, &K36, &K37, &K38, &K39],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K173, &K36, &K37, &K40, &K39],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K173, &K36, &K37, &K41],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K173, &K36, &K42],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K184, &K185, &K176, &K147, &K44],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K184, &K185, &K176, &K147, &K60],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K184, &K185, &K176, &K147, &K186],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K184, &K185, &K176, &K147],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K182, &K184, &K188],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3816,32 +3335,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K189, &K190],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K189, &K46],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K191],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K191, &K192, &K45, &K53],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K48, &K61],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K192],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -3934,26 +3428,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K193],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45, &K194],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K72],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K194, &K6],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4039,7 +3514,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K195],
+                            when: &[&K13],
                             then: crate::sim::scenario::rules::Then::Abort(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Writer(1u8),
@@ -4049,38 +3524,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K196, &K197, &K198, &K91],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K196, &K197, &K199, &K200, &K91],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K196, &K197, &K199, &K201, &K91],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K203],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K91],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K204],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K205, &K197, &K198, &K91, &K206],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K205, &K197, &K198, &K91, &K207],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K205, &K197, &K199],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4188,41 +3632,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K163, &K208],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K163, &K209, &K210],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K163, &K209, &K211],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K213],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K214, &K32],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K209, &K216, &K62, &K95, &K218],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K209, &K216, &K220],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K209, &K215],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K212, &K209],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4300,7 +3710,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                 script: {
                     static RULES: &[crate::sim::scenarios::data::R] = &[
                         crate::sim::scenarios::data::R {
-                            when: &[&K168, &K169],
+                            when: &[&K8, &K9],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Service(1u8),
@@ -4308,7 +3718,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                             ),
                         },
                         crate::sim::scenarios::data::R {
-                            when: &[&K221, &K222],
+                            when: &[&K14, &K15],
                             then: crate::sim::scenario::rules::Then::Crash(
                                 crate::sim::scenario::rules::NodeName(
                                     crate::sim::ids::NodeId::Invalidator(1u8),
@@ -4318,32 +3728,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     ];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K45],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K44, &K72],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K176],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K223, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60, &K223, &K29],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K60],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4485,41 +3870,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K224],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K224, &K28],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K224, &K225],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K226, &K227],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K226, &K228],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K226, &K229, &K14],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K229, &K230, &K231, &K14],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K229, &K232],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4649,38 +4000,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K125, &K94],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K234],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K45],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K235, &K236, &K90, &K238, &K239],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K235, &K240, &K236],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K235, &K92, &K236],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K235, &K237],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K5, &K241, &K236],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4830,41 +4150,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                     static RULES: &[crate::sim::scenarios::data::R] = &[];
                     crate::sim::scenarios::data::script(RULES)
                 },
-                endings: {
-                    static ENDINGS: &[crate::sim::scenarios::data::E] = &[
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K125, &K94, &K242, &K222, &K244],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K94, &K242, &K222, &K245, &K243],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K94, &K242, &K222, &K245, &K243, &K125],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K94, &K242, &K222, &K245, &K243, &K246],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K2, &K250],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K246, &K251],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K252, &K253],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K254, &K258],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K125, &K71],
-                        },
-                        crate::sim::scenarios::data::E {
-                            when: &[&K73, &K125, &K70],
-                        },
-                    ];
-                    crate::sim::scenarios::data::endings(ENDINGS)
-                },
+                endings: &[],
                 code: std::sync::OnceLock::new(),
             }),
         ),
@@ -4894,8 +4180,14 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
+            crate::sim::scenarios::data::E {
+                when: &[&K19],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K20],
+                text: "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4918,11 +4210,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {holds user:1}: ",
-            "the write deleted the key, and the next read refilled it from the database",
-            "the write deleted the key, and no read has refilled it yet",
-            ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
+            crate::sim::scenarios::data::E {
+                when: &[&K24],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22],
+                text: "Done. {holds user:1}: ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K26, &K22],
+                text: "the write deleted the key, and the next read refilled it from the database",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K25, &K22],
+                text: "the write deleted the key, and no read has refilled it yet",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22],
+                text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4945,12 +4252,30 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {holds user:1}. ",
-            "No read went to the database: every read hit.",
-            "No read went to the database: every read that was answered hit the cache.",
-            "{count db-reads read went to the database|reads went to the database} on a miss.",
-            " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
+            crate::sim::scenarios::data::E {
+                when: &[&K24],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22],
+                text: "Done. {holds user:1}. ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K27, &K22, &K28],
+                text: "No read went to the database: every read hit.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K27, &K22, &K29],
+                text: "No read went to the database: every read that was answered hit the cache.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K30, &K22],
+                text: "{count db-reads read went to the database|reads went to the database} on a miss.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22],
+                text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4972,8 +4297,14 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
+            crate::sim::scenarios::data::E {
+                when: &[&K34],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K35],
+                text: "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4997,11 +4328,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
-            "No read was stale on the way",
-            "{count stale-reads read was stale|reads were stale} on the way",
-            ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
+            crate::sim::scenarios::data::E {
+                when: &[&K38],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K39],
+                text: "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K39, &K40],
+                text: "No read was stale on the way",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K39, &K41],
+                text: "{count stale-reads read was stale|reads were stale} on the way",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K39],
+                text: ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5025,11 +4371,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
-            "and the next read refilled it",
-            "and no read has refilled it yet",
-            ". Between the commit and the delete the cache was stale: event-driven invalidation is eventually consistent.",
+            crate::sim::scenarios::data::E {
+                when: &[&K46],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K47],
+                text: "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K47, &K26],
+                text: "and the next read refilled it",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K47, &K25],
+                text: "and no read has refilled it yet",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K47],
+                text: ". Between the commit and the delete the cache was stale: event-driven invalidation is eventually consistent.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5050,8 +4411,14 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:2}",
-            "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
+            crate::sim::scenarios::data::E {
+                when: &[&K50],
+                text: "{other-path user:2}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K51],
+                text: "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5074,14 +4441,38 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
-            "the relay will publish it when it next polls",
-            "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
-            "the relay cannot reach the database, so its polls go unanswered; it polls again after each timeout and publishes the row once the database answers",
-            "the relay is down; the row waits in the database until it restarts",
-            ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
-            "{other-path user:1}",
-            "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
+            crate::sim::scenarios::data::E {
+                when: &[&K52],
+                text: "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K52, &K53, &K54, &K55],
+                text: "the relay will publish it when it next polls",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K52, &K53, &K56, &K55],
+                text: "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K52, &K53, &K57],
+                text: "the relay cannot reach the database, so its polls go unanswered; it polls again after each timeout and publishes the row once the database answers",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K52, &K58],
+                text: "the relay is down; the row waits in the database until it restarts",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K52],
+                text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K59, &K24],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K59, &K21, &K22],
+                text: "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5114,22 +4505,70 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
-            "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
-            "{other-path user:1}",
-            "{holds user:1}: consistent. ",
-            "The lease was invalidated by the delete, so the late set was refused.",
-            "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
-            "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
-            "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
-            "A stale value landed, and something removed it before the end.",
-            "A stale value landed, and memory pressure evicted it before the end.",
-            "This interleaving did not produce the race: no stale value reached the cache.",
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K63, &K65, &K67, &K69],
+                text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K63, &K65, &K67, &K68],
+                text: "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K71, &K69, &K73],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K64, &K63, &K72, &K69],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K68, &K64, &K63],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K68, &K62],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K66, &K63, &K65],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K60],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76],
+                text: "{holds user:1}: consistent. ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K62, &K77, &K78],
+                text: "The lease was invalidated by the delete, so the late set was refused.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K62, &K77, &K79],
+                text: "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K81, &K64, &K77],
+                text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K81, &K83, &K66, &K61, &K44],
+                text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K81, &K83, &K85, &K61, &K87],
+                text: "A stale value landed, and something removed it before the end.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K81, &K83, &K85, &K61, &K86],
+                text: "A stale value landed, and memory pressure evicted it before the end.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K75, &K76, &K81, &K83, &K85, &K88],
+                text: "This interleaving did not produce the race: no stale value reached the cache.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5155,14 +4594,38 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {holds user:1}: consistent.",
-            " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
-            " A stale value landed, and something removed it before the end.",
-            " A stale value landed, and memory pressure evicted it before the end.",
-            " In this interleaving no reader refilled the old row between the delete and the commit.",
-            "{other-path user:1}",
-            "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
-            "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
+            crate::sim::scenarios::data::E {
+                when: &[&K89],
+                text: "Done. {holds user:1}: consistent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K90],
+                text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K91, &K61, &K87],
+                text: " A stale value landed, and something removed it before the end.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K91, &K61, &K86],
+                text: " A stale value landed, and memory pressure evicted it before the end.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K91, &K88],
+                text: " In this interleaving no reader refilled the old row between the delete and the commit.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K92, &K88],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K92, &K93, &K90],
+                text: "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K92, &K93, &K94],
+                text: "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5187,10 +4650,22 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
-            "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
-            "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
-            "{other-path user:1}",
+            crate::sim::scenarios::data::E {
+                when: &[&K95, &K89, &K77],
+                text: "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K97, &K18, &K61, &K98],
+                text: "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K97, &K100, &K89, &K98],
+                text: "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K104],
+                text: "{other-path user:1}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5214,15 +4689,42 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
-            " The reader got {answer reader} back: a stale read.",
-            " The reader got {answer reader} back.",
-            " Try the durable queue.",
-            "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
-            " The reader got {answer reader} back: a stale read.",
-            " The reader got {answer reader} back.",
-            " Each ack cost a disk write first.",
-            "{other-path user:1}",
+            crate::sim::scenarios::data::E {
+                when: &[&K22, &K105, &K32, &K106],
+                text: "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K22, &K105, &K32, &K106, &K107],
+                text: " The reader got {answer reader} back: a stale read.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K22, &K105, &K32, &K106, &K108, &K109],
+                text: " The reader got {answer reader} back.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K22, &K105, &K32, &K106],
+                text: " Try the durable queue.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K111, &K22, &K105, &K112, &K113, &K114],
+                text: "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K111, &K22, &K105, &K112, &K113, &K114, &K107],
+                text: " The reader got {answer reader} back: a stale read.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K111, &K22, &K105, &K112, &K113, &K114, &K108, &K109],
+                text: " The reader got {answer reader} back.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K111, &K22, &K105, &K112, &K113, &K114],
+                text: " Each ack cost a disk write first.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K111, &K116],
+                text: "{other-path user:1}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5246,13 +4748,34 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
-            "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
-            "The same keys still missed once each; they just did not all miss together.",
-            "The keys missed, just not all together.",
-            " Jitter is probabilistic: another seed can bunch more of them.",
-            "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
-            "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
+            crate::sim::scenarios::data::E {
+                when: &[&K117],
+                text: "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K119],
+                text: "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K119, &K120],
+                text: "The same keys still missed once each; they just did not all miss together.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K119, &K121],
+                text: "The keys missed, just not all together.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K119],
+                text: " Jitter is probabilistic: another seed can bunch more of them.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K122, &K120],
+                text: "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K118, &K122, &K121],
+                text: "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5288,19 +4811,58 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {count db-reads database read|database reads} for one hot key. ",
-            "One reader held the lock and loaded; the others waited, retried and hit.",
-            "The service saw the misses overlap and made them share one load.",
-            "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
-            "XFetch recomputed the key in the background before it expired.",
-            "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
-            " No read came in that gap.",
-            "No early recompute landed in this run.",
-            " Nobody missed and nobody waited.",
-            " {count cache-misses read|reads} missed.",
-            "Every reader that missed loaded the key itself. Try a fix.",
-            "{count cache-misses read|reads} missed.",
-            " It is probabilistic: with another seed two readers can both recompute, or none in time.",
+            crate::sim::scenarios::data::E {
+                when: &[],
+                text: "Done. {count db-reads database read|database reads} for one hot key. ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K123, &K124, &K28],
+                text: "One reader held the lock and loaded; the others waited, retried and hit.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K127, &K124, &K28],
+                text: "The service saw the misses overlap and made them share one load.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K62, &K124, &K28],
+                text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K133],
+                text: "XFetch recomputed the key in the background before it expired.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K134, &K135],
+                text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K134, &K135, &K117],
+                text: " No read came in that gap.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K134, &K136],
+                text: "No early recompute landed in this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K117, &K28],
+                text: " Nobody missed and nobody waited.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K132, &K118],
+                text: " {count cache-misses read|reads} missed.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K137, &K138, &K139, &K118],
+                text: "Every reader that missed loaded the key itself. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K126, &K129, &K131, &K137, &K141],
+                text: "{count cache-misses read|reads} missed.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K132],
+                text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5320,11 +4882,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "{other-path user:1}",
-            "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
-            "no read happened to get the stale value",
-            "{count stale-reads read|reads} got the stale value",
-            ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
+            crate::sim::scenarios::data::E {
+                when: &[&K143],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K42, &K44],
+                text: "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K40, &K22, &K42, &K44],
+                text: "no read happened to get the stale value",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K41, &K22, &K42, &K44],
+                text: "{count stale-reads read|reads} got the stale value",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K42, &K44],
+                text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5349,9 +4926,18 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
-            "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
-            "{other-path user:1}",
+            crate::sim::scenarios::data::E {
+                when: &[&K144, &K145, &K146, &K42, &K89, &K44],
+                text: "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K148, &K149, &K145, &K150, &K18],
+                text: "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K148, &K152],
+                text: "{other-path user:1}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5380,17 +4966,50 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
-            "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
-            "Done. {holds user:1}.{evicted user:1} ",
-            "The consumer ignored the redelivered event: it had already applied a newer version.",
-            "The consumer recognised the redelivered event by its id and did nothing.",
-            "The redelivered event did no harm in this run.",
-            "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
-            "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
-            " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
-            "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
-            "{other-path user:1}",
+            crate::sim::scenarios::data::E {
+                when: &[&K153, &K154],
+                text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K153, &K155],
+                text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89],
+                text: "Done. {holds user:1}.{evicted user:1} ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89, &K157, &K158],
+                text: "The consumer ignored the redelivered event: it had already applied a newer version.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89, &K160, &K161, &K162],
+                text: "The consumer recognised the redelivered event by its id and did nothing.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89, &K160, &K164, &K88],
+                text: "The redelivered event did no harm in this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89, &K160, &K164, &K61, &K86],
+                text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89, &K160, &K164, &K61, &K87],
+                text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K89],
+                text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K92, &K61],
+                text: "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K156, &K92, &K88],
+                text: "{other-path user:1}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5417,12 +5036,30 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
-            "user:1 is still cached with its old value meanwhile",
-            "user:1 is not cached, so nothing is stale meanwhile",
-            ".",
-            "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
-            "{other-path user:2}",
+            crate::sim::scenarios::data::E {
+                when: &[&K165, &K166, &K89],
+                text: "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K165, &K166, &K89, &K26],
+                text: "user:1 is still cached with its old value meanwhile",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K165, &K166, &K89, &K25],
+                text: "user:1 is not cached, so nothing is stale meanwhile",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K165, &K166, &K89],
+                text: ".",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K168, &K169, &K170, &K173],
+                text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K168, &K175],
+                text: "{other-path user:2}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5449,18 +5086,54 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
-            " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
-            " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
-            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
-            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
-            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
-            "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
-            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
-            "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
-            " The writer was never even told its write succeeded, yet it did.",
-            " Try the outbox.",
-            "{other-path user:1}",
+            crate::sim::scenarios::data::E {
+                when: &[&K176, &K177, &K178, &K179, &K89],
+                text: "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K176, &K177, &K178, &K179, &K89, &K180, &K181, &K182],
+                text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K176, &K177, &K178, &K179, &K89, &K180, &K181, &K183],
+                text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K176, &K52, &K53, &K54, &K55],
+                text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K176, &K52, &K53, &K56, &K55],
+                text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K176, &K52, &K53, &K57],
+                text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K176, &K52, &K58],
+                text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K187, &K188, &K179, &K155, &K60],
+                text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K187, &K188, &K179, &K155, &K76],
+                text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K187, &K188, &K179, &K155, &K189],
+                text: " The writer was never even told its write succeeded, yet it did.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K187, &K188, &K179, &K155],
+                text: " Try the outbox.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K185, &K187, &K191],
+                text: "{other-path user:1}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5490,13 +5163,34 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
-            "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
-            "{other-path user:1}",
-            " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
-            "{holds user:1}: consistent.",
-            " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
-            " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K192, &K193],
+                text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K192, &K62],
+                text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K194],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K194, &K195, &K61, &K69],
+                text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76],
+                text: "{holds user:1}: consistent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K64, &K77],
+                text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K195],
+                text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5519,11 +5213,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
-            "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
-            "{other-path user:1}",
-            "{holds user:1}: consistent.",
-            " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K196],
+                text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61, &K197],
+                text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K88],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76],
+                text: "{holds user:1}: consistent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K197, &K22],
+                text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5546,15 +5255,42 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
-            "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
-            "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
-            "{other-path user:1}",
-            "{holds user:1}: consistent.",
-            "{other-path user:1}",
-            " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
-            " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
-            " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K198, &K199, &K200, &K2],
+                text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K198, &K199, &K201, &K202, &K2],
+                text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K198, &K199, &K201, &K203, &K2],
+                text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K205],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K2],
+                text: "{holds user:1}: consistent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K206],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K207, &K199, &K200, &K2, &K208],
+                text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K207, &K199, &K200, &K2, &K209],
+                text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K207, &K199, &K201],
+                text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5580,16 +5316,46 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
-            "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
-            "{other-path user:2}",
-            "{holds user:2}: consistent.",
-            " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
-            " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
-            " The insert deleted the key, so the next read missed and loaded the new row.",
-            " The insert deleted the key.",
-            " The insert's delete never reached the cache, so the fix did nothing in this run.",
-            " A read that straddles the insert can still set absent after the delete: the stale-set race.",
+            crate::sim::scenarios::data::E {
+                when: &[&K171, &K210],
+                text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K171, &K211, &K212],
+                text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K171, &K211, &K213],
+                text: "{other-path user:2}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214],
+                text: "{holds user:2}: consistent.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K215],
+                text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K216, &K48],
+                text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K211, &K218, &K78, &K108, &K220],
+                text: " The insert deleted the key, so the next read missed and loaded the new row.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K211, &K218, &K222],
+                text: " The insert deleted the key.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K211, &K217],
+                text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K214, &K211],
+                text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5611,13 +5377,34 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         notes: &[],
         fixes: &[],
         endings: &[
-            "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
-            "{other-path user:1}",
-            "{holds user:1}: consistent.{evicted user:1}",
-            " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
-            " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
-            " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
-            " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K61],
+                text: "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K60, &K88],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76],
+                text: "{holds user:1}: consistent.{evicted user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K179],
+                text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K223, &K44],
+                text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76, &K223, &K45],
+                text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K76],
+                text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5641,16 +5428,46 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
-            " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
-            " Try the fix.",
-            "The writer read {answer writer} after its write: read-your-writes holds.",
-            "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
-            " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
-            " The invalidator cleared the marker when the write replicated.",
-            " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
-            " Every cached copy matches the primary at the end.",
-            " But the cache does not match the primary ({broken cache-matches-db}).",
+            crate::sim::scenarios::data::E {
+                when: &[&K224],
+                text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K224, &K44],
+                text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K224, &K225],
+                text: " Try the fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K226, &K227],
+                text: "The writer read {answer writer} after its write: read-your-writes holds.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K226, &K228],
+                text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K226, &K229, &K30],
+                text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K229, &K230, &K231, &K30],
+                text: " The invalidator cleared the marker when the write replicated.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K229, &K232],
+                text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89],
+                text: " Every cached copy matches the primary at the end.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18],
+                text: " But the cache does not match the primary ({broken cache-matches-db}).",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5682,15 +5499,42 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
-            "{other-path user:1}",
-            " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
-            "{holds user:1}, and the {answered reader}.",
-            " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
-            " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. The steps above tell whether the cache node's push or the crash dropped service-2's near copy.",
-            " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. The steps above tell which of them, if either, dropped a near copy of service-2's in this run.",
-            " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
-            " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K138, &K107],
+                text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K234],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K61],
+                text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21],
+                text: "{holds user:1}, and the {answered reader}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K235, &K236, &K1, &K238, &K239],
+                text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K235, &K240, &K236],
+                text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. The steps above tell whether the cache node's push or the crash dropped service-2's near copy.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K235, &K105, &K236],
+                text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. The steps above tell which of them, if either, dropped a near copy of service-2's in this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K235, &K237],
+                text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K241, &K236],
+                text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -5727,16 +5571,46 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             ),
         ],
         endings: &[
-            "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
-            "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
-            " Try a fix.",
-            " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
-            "{other-path user:1}",
-            "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
-            "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
-            "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
-            "{holds user:1}: consistent: in this order no stale response is left at the edge.",
-            "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K138, &K107, &K242, &K15, &K244],
+                text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K107, &K242, &K15, &K245, &K243],
+                text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K107, &K242, &K15, &K245, &K243, &K138],
+                text: " Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K107, &K242, &K15, &K245, &K243, &K246],
+                text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K250],
+                text: "{other-path user:1}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K246, &K251],
+                text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K252, &K253],
+                text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K254, &K258],
+                text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K138, &K87],
+                text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K89, &K138, &K86],
+                text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
+            },
         ],
     },
 ];

@@ -1,7 +1,8 @@
 //! The catalog's scripts, endings and clients as static data: `catalog.rs` writes
 //! each scenario's conditions and requests as `static` items of these types (no code: the wasm's data,
-//! a few bytes a condition), and the page makes them the `Rule`s and `Ending`s of
-//! `scenario::rules` once, at start. Code that built each condition field by field,
+//! a few bytes a condition), and the page makes them the `Rule`s of `scenario::rules`
+//! once, at start, and an ending's `Ending` when it says it (the endings are in the
+//! catalog's words, loaded after the first paint: `scenarios::Words::endings`). Code that built each condition field by field,
 //! with a `String` for every name and a `Vec` for every list, was most of the catalog's
 //! share of the page's download.
 //!
@@ -57,10 +58,12 @@ pub struct R {
     pub then: Then,
 }
 
-/// An ending's conditions as static data (its text is in the catalog's words,
-/// `scenarios::Words::endings`, which the page loads apart).
+/// An ending as static data, conditions and text: a catalog scenario's endings are in
+/// its words (`scenarios::Words::endings`), which the page loads after its first paint
+/// (an ending is said only at a run's end), so neither is in its initial download.
 pub struct E {
     pub when: &'static [&'static C],
+    pub text: &'static str,
 }
 
 impl C {
@@ -123,19 +126,14 @@ pub fn script(rules: &[R]) -> &'static [Rule] {
     )
 }
 
-/// A scenario's endings, for the rest of the page's life, their texts empty: a catalog
-/// scenario says its endings' words from `scenarios::Words::endings`
-/// (`Scenario::epilogue`).
-pub fn endings(endings: &[E]) -> &'static [Ending] {
-    super::leak(
-        endings
-            .iter()
-            .map(|e| Ending {
-                when: conds(e.when),
-                text: EndingText(String::new()),
-            })
-            .collect(),
-    )
+impl E {
+    /// The ending as `scenario::rules` reads it.
+    pub fn ending(&self) -> Ending {
+        Ending {
+            when: conds(self.when),
+            text: EndingText(self.text.to_owned()),
+        }
+    }
 }
 
 /// The clients and their requests (`Config::clients`), from static data.

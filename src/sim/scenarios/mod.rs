@@ -102,8 +102,8 @@ pub static ALL: LazyLock<Vec<&'static Scenario>> = LazyLock::new(|| {
 
 /// The words of a catalog scenario that the page shows but does not need to start
 /// (`Scenario::catalog`): its summary, its card (flow, pros, cons, notes), what each
-/// fix does and costs (`(what, cost)`, in the scenario's order of fixes) and what its
-/// endings say. A third of
+/// fix does and costs (`(what, cost)`, in the scenario's order of fixes) and its
+/// endings, conditions and texts (said only at a run's end). A third of
 /// the catalog's bytes; the page loads them on first use (`install_words`), so that
 /// they are not in its initial download.
 pub struct Words {
@@ -113,8 +113,8 @@ pub struct Words {
     pub cons: &'static [&'static str],
     pub notes: &'static [&'static str],
     pub fixes: &'static [(&'static str, &'static str)],
-    /// Its endings' texts, in the order of `Scenario::endings` (whose texts are empty).
-    pub endings: &'static [&'static str],
+    /// Its endings (`Scenario::endings` is empty for a catalog scenario).
+    pub endings: &'static [data::E],
 }
 
 /// What a scenario says, in place of a word of the catalog's, while the page loads them.

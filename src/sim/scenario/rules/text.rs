@@ -6,32 +6,23 @@ use super::{answer, invariant, key, live_copies, metric, Ending, Quantity, INVAR
 use crate::sim::books::CachedCopy;
 use crate::sim::ids::{Key, NodeId};
 use crate::sim::scenario::Fixes;
+use crate::sim::scenarios::data::E;
 use crate::sim::world::World;
 
 mod why;
 use why::{evicted, other_path};
 
-/// What the endings say about `w`: the parts whose conditions hold, filled in; with
-/// `texts`, the endings' texts given apart, in their order (a catalog scenario's:
-/// `scenarios::Words::endings`). In the page this is loaded with the narration, after
-/// the first paint (`narrate::Narrator`): only `narrate::baked` names it there, so this
-/// file's code is in that wasm chunk, not in the initial download.
-pub fn say(endings: &[Ending], texts: Option<&[&str]>, w: &World, fixes: &Fixes) -> String {
-    match texts {
-        None => say_each(endings.iter().map(|e| (e, e.text.0.as_str())), w, fixes),
-        Some(texts) => say_each(endings.iter().zip(texts.iter().copied()), w, fixes),
-    }
-}
-
-fn say_each<'a>(
-    parts: impl Iterator<Item = (&'a Ending, &'a str)>,
-    w: &World,
-    fixes: &Fixes,
-) -> String {
+/// What the endings say about `w`: the parts whose conditions hold, filled in, of
+/// `endings` (a file's or the sandbox's) then of `catalog` (a catalog scenario's, as
+/// static data: `scenarios::Words::endings`). In the page this is loaded with the
+/// narration, after the first paint (`narrate::Narrator`): only `narrate::baked` names
+/// it there, so this file's code is in that wasm chunk, not in the initial download.
+pub fn say(endings: &[Ending], catalog: &[E], w: &World, fixes: &Fixes) -> String {
+    let catalog: Vec<Ending> = catalog.iter().map(E::ending).collect();
     let mut out = String::new();
-    for (e, text) in parts {
+    for e in endings.iter().chain(&catalog) {
         if e.when.iter().all(|c| c.holds(w, fixes)) {
-            out.push_str(&fill(text, w));
+            out.push_str(&fill(&e.text.0, w));
         }
     }
     out
@@ -394,7 +385,7 @@ mod tests {
             text: EndingText("{holds user:1}; {cache user:1} ({stale user:1}).".into()),
         };
         assert_eq!(
-            say(&[ending], None, w, &fixes),
+            say(&[ending], &[], w, &fixes),
             "cache-2 keeps user:1 = v1 while the database has v2; v1 (user:1)."
         );
     }
