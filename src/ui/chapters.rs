@@ -3,29 +3,34 @@
 //! records of the run, never from a per-scenario flag:
 //!
 //! - `race`: a commit overtakes a value on its way (a database read's answer or a
-//!   cache fill carrying an older version of the key than the one just committed);
+//!   cache fill carrying an older version of the key than the one just committed), and
+//!   that older value then reaches a cache (stored, or its set refused by a fix);
+//!   `overtaken` where it never does (lost with a crashed node, say): no race played out;
 //! - `violated` / `restored`: an invariant starts or stops failing; `window` instead of
 //!   `violated` where what is under way then mends it later in the run (`fn window`);
 //! - `stale-read`: a client got a stale value (the `stale-reads` counter grew);
 //! - `crash` and `fault`: an injected fault;
 //! - `fix`: the first step where the run differs from the same choices without its
-//!   fixes (the comparison of side by side), i.e. where a fix acts.
+//!   fixes (the comparison of side by side), i.e. where a fix acts: what the run does
+//!   there and what it does without them.
 //!
 //! Running ahead works on a copy: the page's run, its branches and its cursor are not
 //! touched; stepping follows the same deterministic path.
 //!
 //! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
+use crate::sim::books::{copies, Happened};
 use crate::sim::config::Op;
 use crate::sim::fold::{self, Fold};
 use crate::sim::msg::Payload;
 use crate::sim::world::StepRecord;
-use crate::sim::{compare, Event, Fixes, Invariant, Key, Run, Version, World};
+use crate::sim::{compare, Event, Fixes, Invariant, Key, NodeId, Run, Version, World};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chapter {
     /// Steps taken when the moment is shown (the state after the step that made it).
     pub step: usize,
-    /// `race`, `violated`, `restored`, `stale-read`, `crash`, `fault` or `fix`.
+    /// `race`, `overtaken`, `violated`, `restored`, `stale-read`, `crash`, `fault` or
+    /// `fix`.
     pub kind: &'static str,
     /// A few words for the timeline (`the race`, `✗ cache-matches-db`).
     pub short: String,
@@ -118,6 +123,32 @@ fn overtaken(w: &World) -> Vec<u32> {
         .collect()
 }
 
+/// Whether the older value `(key, version)` that a commit overtook at `step` then
+/// reaches a cache: a copy of it newly stored in some cache (a cache node, a near cache,
+/// the CDN edge) at a later step, or a set of the key refused (a fix stopping it). A
+/// value lost on its way (with a crashed node, a dropped message) never does: then the
+/// race did not play out (review session 18, 8: a crash at step 9 of stale-set-race).
+fn lands(run: &Run, step: usize, (key, version): (Key, Version)) -> bool {
+    let held = |w: &World| -> Vec<NodeId> {
+        copies(w)
+            .filter(|c| c.key == key && c.entry.version == version)
+            .map(|c| c.holder)
+            .collect()
+    };
+    let refused = |w: &World| w.books.saw(Happened::SetRefused(key));
+    let Some(mut before) = run.state(step) else {
+        return false;
+    };
+    for w in (step + 1..=run.recorded()).map_while(|s| run.state(s)) {
+        let was = held(before);
+        if held(w).iter().any(|h| !was.contains(h)) || refused(w) && !refused(before) {
+            return true;
+        }
+        before = w;
+    }
+    false
+}
+
 /// A chapter's sentence from the step's outcome; `None` for a step taken before the
 /// page loaded the narration (then the chapter says its few words only).
 fn told(rec: &StepRecord, text: impl FnOnce(&str) -> String) -> Option<String> {
@@ -207,20 +238,30 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
         // overtaken by anything.
         let before = run.state(i);
         let was_in_flight = |id: &u32| before.is_some_and(|b| b.net.iter().any(|m| m.id.0 == *id));
-        if !raced
-            && now_overtaken
-                .iter()
-                .any(|m| !was_overtaken.contains(m) && was_in_flight(m))
-        {
-            raced = true;
+        let newly: Vec<(Key, Version)> = now_overtaken
+            .iter()
+            .filter(|m| !was_overtaken.contains(m) && was_in_flight(m))
+            .filter_map(|id| w.net.iter().find(|m| m.id.0 == *id))
+            .filter_map(|m| carried(&m.payload))
+            .collect();
+        if !raced && !newly.is_empty() {
+            // The race only where the older value then reaches a cache; else the
+            // moment is told as it is, with no race named.
+            raced = newly.iter().any(|kv| lands(run, step, *kv));
+            let (kind, short) = if raced {
+                ("race", "the race")
+            } else {
+                ("overtaken", "older value on its way")
+            };
             out.push(Chapter {
                 step,
-                kind: "race",
-                short: "the race".to_string(),
+                kind,
+                short: short.to_string(),
                 text: told(rec, |outcome| {
-                    format!("the race: {outcome} while an older value is on its way")
+                    let lead = if raced { "the race: " } else { "" };
+                    format!("{lead}{outcome} while an older value is on its way")
                 })
-                .unwrap_or_else(|| "the race".to_string()),
+                .unwrap_or_else(|| short.to_string()),
             });
         }
         was_overtaken = now_overtaken;
@@ -268,11 +309,20 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
         let plain = compare::side_by_side(run, Fixes::none());
         if let Some(step) = plain.first_difference {
             if let Some(rec) = run.all_records().get(step.saturating_sub(1)) {
+                // What the run does there, and what it does without the fixes: the
+                // difference is the fix acting (review session 18, 11: "acts: commit
+                // sent" named what the fixed run did, not what the fix changed).
+                let ids = run.fixes.ids();
+                let it = if ids.len() == 1 { "it" } else { "them" };
+                let without = match plain.right.all_records().get(step - 1) {
+                    Some(r) => format!("without {it}: {}", r.outcome),
+                    None => format!("without {it} the run ends before this step"),
+                };
                 out.push(Chapter {
                     step,
                     kind: "fix",
                     short: "the fix acts".to_string(),
-                    text: format!("{} acts: {}", run.fixes.ids().join(", "), rec.outcome),
+                    text: format!("{} acts: {}; {without}", ids.join(", "), rec.outcome),
                 });
             }
         }

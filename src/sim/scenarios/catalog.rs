@@ -120,235 +120,7 @@ static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Unc
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
 static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "queue",
-    crate::sim::scenario::rules::Op::Other,
-    "0",
-);
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
-);
-static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-writes",
-    crate::sim::scenario::rules::Op::AtLeast,
-    "writes-acked",
-);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K31, &K32, &K33, &K18],
-);
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K36);
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K37],
-);
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K38);
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "stale-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "stale-reads",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K43, &K45],
-);
-static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
-    },
-);
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K43, &K49, &K45],
-);
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "outbox-unpublished",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
-);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
-);
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
-);
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K55);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K53);
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
-    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-);
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::StaleStored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "lease",
-);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-set",
-);
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "delayed-double-delete",
-);
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K63, &K65],
-);
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K60, &K61],
-);
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::SetRefused,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K62, &K77],
-);
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K80);
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K64, &K77],
-);
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K66, &K61, &K44],
-);
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K84);
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::EvictedStale,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
-    crate::sim::scenario::rules::InvariantName(
-        crate::sim::books::Invariant::CacheMatchesDb,
-    ),
-);
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "update-then-delete",
-);
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "update-then-delete",
-);
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K88);
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K90);
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-write",
-);
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K95, &K89, &K77],
-);
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K96);
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "writes-acked",
-    crate::sim::scenario::rules::Op::Equal,
-    "2",
-);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K18, &K61],
-);
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K97, &K18, &K61, &K98],
-);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K97, &K100, &K89, &K98],
-);
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K96, &K101, &K102],
-);
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "durable-queue",
-);
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -356,12 +128,240 @@ static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleStored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "waiting",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "queue",
+    crate::sim::scenario::rules::Op::Other,
+    "0",
+);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
+);
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-writes",
+    crate::sim::scenario::rules::Op::AtLeast,
+    "writes-acked",
+);
+static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K34, &K35, &K36, &K18],
+);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K37);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K40],
+);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "stale-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K45);
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K47);
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K46, &K48],
+);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K49);
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
+    },
+);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K51);
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K46, &K52, &K48],
+);
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K53);
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "outbox-unpublished",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
+);
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
+);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
+);
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K57);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K55);
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+    crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "lease",
+);
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-set",
+);
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "delayed-double-delete",
+);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K68);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K70);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K65, &K67],
+);
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::GuardWiped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K74);
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K63, &K28],
+);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K76);
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K63);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::SetRefused,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K64, &K79],
+);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K82);
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K66, &K79],
+);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K84);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K68, &K28, &K47],
+);
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EvictedStale,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K88);
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::CacheMatchesDb,
+    ),
+);
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "update-then-delete",
+);
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "update-then-delete",
+);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K90);
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K29);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "versioned-write",
+);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K96, &K90, &K79],
+);
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "writes-acked",
+    crate::sim::scenario::rules::Op::Equal,
+    "2",
+);
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K18, &K28],
+);
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K98, &K18, &K28, &K99],
+);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K98, &K101, &K90, &K99],
+);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K97, &K102, &K103],
+);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "durable-queue",
+);
 static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
 static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K22, &K105, &K32, &K106],
+    &[&K22, &K106, &K35, &K107],
 );
 static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
 static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
@@ -374,7 +374,7 @@ static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fi
     "durable-queue",
 );
 static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K22, &K105, &K112, &K113, &K114],
+    &[&K22, &K106, &K112, &K113, &K114],
 );
 static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
 static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
@@ -406,18 +406,18 @@ static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     "1",
 );
 static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K123, &K124, &K28],
+    &[&K123, &K124, &K31],
 );
 static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
 static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
 static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K127, &K124, &K28],
+    &[&K127, &K124, &K31],
 );
 static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
 static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K62, &K124, &K28],
+    &[&K64, &K124, &K31],
 );
 static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
 static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -449,7 +449,7 @@ static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
 static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K21, &K22, &K42, &K44],
+    &[&K21, &K22, &K45, &K47],
 );
 static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
 static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -465,7 +465,7 @@ static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K144, &K145, &K146, &K42, &K89, &K44],
+    &[&K144, &K145, &K146, &K45, &K90, &K47],
 );
 static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
 static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
@@ -527,7 +527,7 @@ static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     "0",
 );
 static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K165, &K166, &K89],
+    &[&K165, &K166, &K90],
 );
 static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K167);
 static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
@@ -578,11 +578,11 @@ static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
 );
 static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
 static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K176, &K177, &K178, &K179, &K89],
+    &[&K176, &K177, &K178, &K179, &K90],
 );
 static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
 static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K176, &K52],
+    &[&K176, &K55],
 );
 static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
 static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
@@ -691,7 +691,7 @@ static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
 );
 static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
 static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K78, &K108, &K220],
+    &[&K80, &K108, &K220],
 );
 static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
 static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
@@ -733,7 +733,7 @@ static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     "0",
 );
 static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K138, &K107],
+    &[&K138, &K27],
 );
 static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
 static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -781,10 +781,10 @@ static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fi
     "invalidate-origin-first",
 );
 static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K138, &K107, &K242, &K15, &K244],
+    &[&K138, &K27, &K242, &K15, &K244],
 );
 static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K107, &K242, &K15, &K245, &K243],
+    &[&K27, &K242, &K15, &K245, &K243],
 );
 static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
     &[&K247, &K248],
@@ -4230,6 +4230,18 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 when: &[&K21, &K22],
                 text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
             },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K27],
+                text: " But the {answered reader}: a stale read, served from the cache's old copy after the commit",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K27, &K29],
+                text: ", before the write's delete reached the cache",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K27],
+                text: ".",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4261,15 +4273,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Done. {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K27, &K22, &K28],
+                when: &[&K21, &K30, &K22, &K31],
                 text: "No read went to the database: every read hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K27, &K22, &K29],
+                when: &[&K21, &K30, &K22, &K32],
                 text: "No read went to the database: every read that was answered hit the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K30, &K22],
+                when: &[&K21, &K33, &K22],
                 text: "{count db-reads read went to the database|reads went to the database} on a miss.",
             },
             crate::sim::scenarios::data::E {
@@ -4298,11 +4310,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K34],
+                when: &[&K37],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K35],
+                when: &[&K38],
                 text: "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
             },
         ],
@@ -4329,23 +4341,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K38],
+                when: &[&K41],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K39],
+                when: &[&K42],
                 text: "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K39, &K40],
+                when: &[&K42, &K43],
                 text: "No read was stale on the way",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K39, &K41],
+                when: &[&K42, &K44],
                 text: "{count stale-reads read was stale|reads were stale} on the way",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K39],
+                when: &[&K42],
                 text: ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
             },
         ],
@@ -4372,23 +4384,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K46],
+                when: &[&K49],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K47],
+                when: &[&K50],
                 text: "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K47, &K26],
+                when: &[&K50, &K26],
                 text: "and the next read refilled it",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K47, &K25],
+                when: &[&K50, &K25],
                 text: "and no read has refilled it yet",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K47],
+                when: &[&K50],
                 text: ". Between the commit and the delete the cache was stale: event-driven invalidation is eventually consistent.",
             },
         ],
@@ -4412,11 +4424,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K50],
+                when: &[&K53],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K51],
+                when: &[&K54],
                 text: "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
             },
         ],
@@ -4442,35 +4454,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K52],
+                when: &[&K55],
                 text: "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K52, &K53, &K54, &K55],
+                when: &[&K55, &K56, &K57, &K58],
                 text: "the relay will publish it when it next polls",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K52, &K53, &K56, &K55],
+                when: &[&K55, &K56, &K59, &K58],
                 text: "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K52, &K53, &K57],
+                when: &[&K55, &K56, &K60],
                 text: "the relay cannot reach the database, so its polls go unanswered; it polls again after each timeout and publishes the row once the database answers",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K52, &K58],
+                when: &[&K55, &K61],
                 text: "the relay is down; the row waits in the database until it restarts",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K52],
+                when: &[&K55],
                 text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K59, &K24],
+                when: &[&K62, &K24],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K22],
+                when: &[&K62, &K21, &K22],
                 text: "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
             },
         ],
@@ -4506,67 +4518,67 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K63, &K65, &K67, &K69],
+                when: &[&K63, &K28, &K65, &K67, &K69, &K71],
                 text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K63, &K65, &K67, &K68],
+                when: &[&K63, &K28, &K65, &K67, &K69, &K70],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K71, &K69, &K73],
+                when: &[&K63, &K28, &K73, &K71, &K75],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K64, &K63, &K72, &K69],
+                when: &[&K63, &K28, &K66, &K65, &K74, &K71],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K68, &K64, &K63],
+                when: &[&K63, &K28, &K70, &K66, &K65],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K68, &K62],
+                when: &[&K63, &K28, &K70, &K64],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K66, &K63, &K65],
+                when: &[&K63, &K28, &K68, &K65, &K67],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K60],
+                when: &[&K77, &K63],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76],
+                when: &[&K77, &K78],
                 text: "{holds user:1}: consistent. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K62, &K77, &K78],
+                when: &[&K77, &K78, &K64, &K79, &K80],
                 text: "The lease was invalidated by the delete, so the late set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K62, &K77, &K79],
+                when: &[&K77, &K78, &K64, &K79, &K81],
                 text: "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K81, &K64, &K77],
+                when: &[&K77, &K78, &K83, &K66, &K79],
                 text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K81, &K83, &K66, &K61, &K44],
+                when: &[&K77, &K78, &K83, &K85, &K68, &K28, &K47],
                 text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K81, &K83, &K85, &K61, &K87],
+                when: &[&K77, &K78, &K83, &K85, &K87, &K28, &K89],
                 text: "A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K81, &K83, &K85, &K61, &K86],
+                when: &[&K77, &K78, &K83, &K85, &K87, &K28, &K88],
                 text: "A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K75, &K76, &K81, &K83, &K85, &K88],
+                when: &[&K77, &K78, &K83, &K85, &K87, &K29],
                 text: "This interleaving did not produce the race: no stale value reached the cache.",
             },
         ],
@@ -4595,35 +4607,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K89],
+                when: &[&K90],
                 text: "Done. {holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K90],
+                when: &[&K90, &K91],
                 text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K91, &K61, &K87],
+                when: &[&K90, &K92, &K28, &K89],
                 text: " A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K91, &K61, &K86],
+                when: &[&K90, &K92, &K28, &K88],
                 text: " A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K91, &K88],
+                when: &[&K90, &K92, &K29],
                 text: " In this interleaving no reader refilled the old row between the delete and the commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K92, &K88],
+                when: &[&K93, &K29],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K92, &K93, &K90],
+                when: &[&K93, &K94, &K91],
                 text: "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K92, &K93, &K94],
+                when: &[&K93, &K94, &K95],
                 text: "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
         ],
@@ -4651,19 +4663,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K95, &K89, &K77],
+                when: &[&K96, &K90, &K79],
                 text: "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K97, &K18, &K61, &K98],
+                when: &[&K98, &K18, &K28, &K99],
                 text: "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K97, &K100, &K89, &K98],
+                when: &[&K98, &K101, &K90, &K99],
                 text: "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104],
+                when: &[&K105],
                 text: "{other-path user:1}",
             },
         ],
@@ -4690,35 +4702,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K105, &K32, &K106],
+                when: &[&K22, &K106, &K35, &K107],
                 text: "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K105, &K32, &K106, &K107],
+                when: &[&K22, &K106, &K35, &K107, &K27],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K105, &K32, &K106, &K108, &K109],
+                when: &[&K22, &K106, &K35, &K107, &K108, &K109],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K105, &K32, &K106],
+                when: &[&K22, &K106, &K35, &K107],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K22, &K105, &K112, &K113, &K114],
+                when: &[&K111, &K22, &K106, &K112, &K113, &K114],
                 text: "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K22, &K105, &K112, &K113, &K114, &K107],
+                when: &[&K111, &K22, &K106, &K112, &K113, &K114, &K27],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K22, &K105, &K112, &K113, &K114, &K108, &K109],
+                when: &[&K111, &K22, &K106, &K112, &K113, &K114, &K108, &K109],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K22, &K105, &K112, &K113, &K114],
+                when: &[&K111, &K22, &K106, &K112, &K113, &K114],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
@@ -4812,19 +4824,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[],
+                when: &[&K31],
                 text: "Done. {count db-reads database read|database reads} for one hot key. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K124, &K28],
+                when: &[&K32],
+                text: "Not done: {count waiting reader is|readers are} still waiting for an answer, after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K123, &K124, &K31],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K127, &K124, &K28],
+                when: &[&K126, &K127, &K124, &K31],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K129, &K62, &K124, &K28],
+                when: &[&K126, &K129, &K64, &K124, &K31],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
@@ -4844,7 +4860,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K129, &K131, &K132, &K117, &K28],
+                when: &[&K126, &K129, &K131, &K132, &K117, &K31],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
@@ -4887,19 +4903,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K42, &K44],
+                when: &[&K21, &K22, &K45, &K47],
                 text: "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K40, &K22, &K42, &K44],
+                when: &[&K21, &K43, &K22, &K45, &K47],
                 text: "no read happened to get the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K41, &K22, &K42, &K44],
+                when: &[&K21, &K44, &K22, &K45, &K47],
                 text: "{count stale-reads read|reads} got the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K42, &K44],
+                when: &[&K21, &K22, &K45, &K47],
                 text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
             },
         ],
@@ -4927,7 +4943,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K144, &K145, &K146, &K42, &K89, &K44],
+                when: &[&K144, &K145, &K146, &K45, &K90, &K47],
                 text: "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
@@ -4975,39 +4991,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89],
+                when: &[&K156, &K90],
                 text: "Done. {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89, &K157, &K158],
+                when: &[&K156, &K90, &K157, &K158],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89, &K160, &K161, &K162],
+                when: &[&K156, &K90, &K160, &K161, &K162],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89, &K160, &K164, &K88],
+                when: &[&K156, &K90, &K160, &K164, &K29],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89, &K160, &K164, &K61, &K86],
+                when: &[&K156, &K90, &K160, &K164, &K28, &K88],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89, &K160, &K164, &K61, &K87],
+                when: &[&K156, &K90, &K160, &K164, &K28, &K89],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K89],
+                when: &[&K156, &K90],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K92, &K61],
+                when: &[&K156, &K93, &K28],
                 text: "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K156, &K92, &K88],
+                when: &[&K156, &K93, &K29],
                 text: "{other-path user:1}",
             },
         ],
@@ -5037,19 +5053,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K166, &K89],
+                when: &[&K165, &K166, &K90],
                 text: "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K166, &K89, &K26],
+                when: &[&K165, &K166, &K90, &K26],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K166, &K89, &K25],
+                when: &[&K165, &K166, &K90, &K25],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K166, &K89],
+                when: &[&K165, &K166, &K90],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
@@ -5087,39 +5103,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K177, &K178, &K179, &K89],
+                when: &[&K176, &K177, &K178, &K179, &K90],
                 text: "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K177, &K178, &K179, &K89, &K180, &K181, &K182],
+                when: &[&K176, &K177, &K178, &K179, &K90, &K180, &K181, &K182],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K177, &K178, &K179, &K89, &K180, &K181, &K183],
+                when: &[&K176, &K177, &K178, &K179, &K90, &K180, &K181, &K183],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K176, &K52, &K53, &K54, &K55],
+                when: &[&K185, &K176, &K55, &K56, &K57, &K58],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K176, &K52, &K53, &K56, &K55],
+                when: &[&K185, &K176, &K55, &K56, &K59, &K58],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K176, &K52, &K53, &K57],
+                when: &[&K185, &K176, &K55, &K56, &K60],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K176, &K52, &K58],
+                when: &[&K185, &K176, &K55, &K61],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K187, &K188, &K179, &K155, &K60],
+                when: &[&K185, &K187, &K188, &K179, &K155, &K63],
                 text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K187, &K188, &K179, &K155, &K76],
+                when: &[&K185, &K187, &K188, &K179, &K155, &K78],
                 text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
@@ -5164,31 +5180,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K192, &K193],
+                when: &[&K63, &K192, &K193],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K192, &K62],
+                when: &[&K63, &K192, &K64],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K194],
+                when: &[&K63, &K194],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K194, &K195, &K61, &K69],
+                when: &[&K63, &K194, &K195, &K28, &K71],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76],
+                when: &[&K78],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K64, &K77],
+                when: &[&K78, &K66, &K79],
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K195],
+                when: &[&K78, &K195],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5214,23 +5230,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K196],
+                when: &[&K63, &K28, &K196],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61, &K197],
+                when: &[&K63, &K28, &K197],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K88],
+                when: &[&K63, &K29],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76],
+                when: &[&K78],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K197, &K22],
+                when: &[&K78, &K197, &K22],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5256,39 +5272,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K198, &K199, &K200, &K2],
+                when: &[&K63, &K198, &K199, &K200, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K198, &K199, &K201, &K202, &K2],
+                when: &[&K63, &K198, &K199, &K201, &K202, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K198, &K199, &K201, &K203, &K2],
+                when: &[&K63, &K198, &K199, &K201, &K203, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K205],
+                when: &[&K63, &K205],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K2],
+                when: &[&K78, &K2],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K206],
+                when: &[&K78, &K206],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K207, &K199, &K200, &K2, &K208],
+                when: &[&K78, &K207, &K199, &K200, &K2, &K208],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K207, &K199, &K200, &K2, &K209],
+                when: &[&K78, &K207, &K199, &K200, &K2, &K209],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K207, &K199, &K201],
+                when: &[&K78, &K207, &K199, &K201],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5337,11 +5353,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K214, &K216, &K48],
+                when: &[&K214, &K216, &K51],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K214, &K211, &K218, &K78, &K108, &K220],
+                when: &[&K214, &K211, &K218, &K80, &K108, &K220],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
@@ -5378,31 +5394,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K61],
+                when: &[&K63, &K28],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K60, &K88],
+                when: &[&K63, &K29],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76],
+                when: &[&K78],
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K179],
+                when: &[&K78, &K179],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K223, &K44],
+                when: &[&K78, &K223, &K47],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76, &K223, &K45],
+                when: &[&K78, &K223, &K48],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K76],
+                when: &[&K78],
                 text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
             },
         ],
@@ -5433,7 +5449,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K224, &K44],
+                when: &[&K224, &K47],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
@@ -5449,11 +5465,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K226, &K229, &K30],
+                when: &[&K226, &K229, &K33],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K230, &K231, &K30],
+                when: &[&K229, &K230, &K231, &K33],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
@@ -5461,7 +5477,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89],
+                when: &[&K90],
                 text: " Every cached copy matches the primary at the end.",
             },
             crate::sim::scenarios::data::E {
@@ -5500,7 +5516,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K138, &K107],
+                when: &[&K18, &K138, &K27],
                 text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
@@ -5508,7 +5524,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K61],
+                when: &[&K18, &K28],
                 text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             },
             crate::sim::scenarios::data::E {
@@ -5524,7 +5540,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. The steps above tell whether the cache node's push or the crash dropped service-2's near copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K235, &K105, &K236],
+                when: &[&K21, &K235, &K106, &K236],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. The steps above tell which of them, if either, dropped a near copy of service-2's in this run.",
             },
             crate::sim::scenarios::data::E {
@@ -5572,19 +5588,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K138, &K107, &K242, &K15, &K244],
+                when: &[&K18, &K138, &K27, &K242, &K15, &K244],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K107, &K242, &K15, &K245, &K243],
+                when: &[&K18, &K27, &K242, &K15, &K245, &K243],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K107, &K242, &K15, &K245, &K243, &K138],
+                when: &[&K18, &K27, &K242, &K15, &K245, &K243, &K138],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K107, &K242, &K15, &K245, &K243, &K246],
+                when: &[&K18, &K27, &K242, &K15, &K245, &K243, &K246],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
@@ -5592,23 +5608,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K246, &K251],
+                when: &[&K90, &K246, &K251],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K252, &K253],
+                when: &[&K90, &K252, &K253],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K254, &K258],
+                when: &[&K90, &K254, &K258],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K138, &K87],
+                when: &[&K90, &K138, &K89],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K89, &K138, &K86],
+                when: &[&K90, &K138, &K88],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

@@ -38,6 +38,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "acked user:N",
     "answer reader",
     "answered reader",
+    "guard user:N",
     "stale-stay user:N …",
     "cache user:N",
     "db user:N",
@@ -86,6 +87,9 @@ fn value(name: &str, w: &World) -> Option<String> {
         // had no answer (review session 17, F1: "got nothing" was said of a read still
         // waiting).
         "answered" => answered(w, NodeId::parse(rest)?)?,
+        // A lock or a lease a cache node still holds on the key (review session 18, 7:
+        // a crashed holder's lock stayed, and the ending did not say so).
+        "guard" => guard(w, key(rest)?),
         "stale-stay" => {
             let stale = stale_keys(rest)?;
             let verb = if stale.len() == 1 { "stays" } else { "stay" };
@@ -280,9 +284,8 @@ fn known(name: &str) -> bool {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
     let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
     match head {
-        "holds" | "other-path" | "evicted" | "cache" | "db" | "replica" | "expires" | "acked" => {
-            key(rest).is_some()
-        }
+        "holds" | "other-path" | "evicted" | "cache" | "db" | "replica" | "expires" | "acked"
+        | "guard" => key(rest).is_some(),
         "stale" | "stale-stay" => keys(),
         "count" => rest
             .split_once(' ')
@@ -332,6 +335,34 @@ fn fill(text: &str, w: &World) -> String {
 /// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
 /// "not found"), or "the reader has had no answer to a read" when no read of it was
 /// answered.
+/// The guards the cache nodes still hold on `key`, as sentences each with a leading
+/// space (empty if none): a mutex's lock, with its holder and until when (the view's
+/// "locked by reader until 624 ms"), and a lease that no set has filled (a set with
+/// its token, or a delete, removes it).
+fn guard(w: &World, key: Key) -> String {
+    let mut out = String::new();
+    for (id, c) in w.nodes.caches() {
+        let the = match id {
+            NodeId::CACHE => "The cache".to_string(),
+            id => id.to_string(),
+        };
+        if let Some(l) = c.locks.get(&key).filter(|l| l.until_ms > w.now_ms) {
+            out.push_str(&format!(
+                " {the} still holds {}'s lock on {key}, until {} ms: no other reader loads {key} from the \
+                 database before then.",
+                l.holder, l.until_ms
+            ));
+        }
+        if let Some(l) = c.leases.get(&key) {
+            out.push_str(&format!(
+                " {the} still holds lease #{} on {key}, issued at {} ms: no set has filled it.",
+                l.token, l.issued_ms
+            ));
+        }
+    }
+    out
+}
+
 fn answered(w: &World, client: NodeId) -> Option<String> {
     let c = w.clients.iter().find(|c| c.id == client)?;
     Some(match c.last_answer {
