@@ -87,6 +87,9 @@ pub struct WorldModel {
     spare: RefCell<(Box<Scratch>, Box<Facts>)>,
     /// The enabled list's scratch (`World::enabled_into`), kept between states.
     keyed: RefCell<Vec<u128>>,
+    /// The actions' `Info`s of the state being expanded (`Model::independence`), kept
+    /// between states: a list per state expanded would be an allocation each.
+    infos: RefCell<Vec<Info>>,
     /// The run's nodes (`World::nodes`: fixed for a run), for listing faults.
     nodes: Vec<NodeId>,
     /// Successors the search gave back (`Model::recycle`), to copy the next into.
@@ -94,6 +97,8 @@ pub struct WorldModel {
     budget: FaultBudget,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
+    /// Their kinds, a bit each (`charge::kinds_of`).
+    story_kinds: u32,
     invariants: Vec<Invariant>,
     properties: Vec<Property>,
     /// The fingerprint forgets a shift of every time (`World::fingerprint_shifted`).
@@ -154,7 +159,9 @@ impl WorldModel {
             start,
             spare: RefCell::new(Default::default()),
             keyed: RefCell::new(Vec::new()),
+            infos: RefCell::new(Vec::new()),
             budget,
+            story_kinds: charge::kinds_of(&story),
             story,
             invariants,
             properties,
@@ -440,9 +447,11 @@ impl Model for WorldModel {
     }
 
     fn independence(&self, state: &Searched, actions: &[Event], out: &mut Vec<bool>) {
-        let infos: Vec<Info> = actions.iter().map(|e| self.info(state, *e)).collect();
+        let mut infos = self.infos.borrow_mut();
+        infos.clear();
+        infos.extend(actions.iter().map(|e| self.info(state, *e)));
         out.clear();
-        for x in &infos {
+        for x in infos.iter() {
             out.extend(infos.iter().map(|y| self.commute(x, y)));
         }
     }

@@ -67,6 +67,22 @@ pub(super) enum Shape {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Kind(u8);
 
+impl Shape {
+    fn kind(&self) -> Kind {
+        match *self {
+            Shape::Node(k, ..) | Shape::Message(k, ..) | Shape::Link(k, ..) | Shape::Key(k, ..) => {
+                k
+            }
+        }
+    }
+}
+
+/// The kinds of the story's faults, a bit each (`Kind`): a fault of any other kind is
+/// never charged to the story (`WorldModel::charge`).
+pub(super) fn kinds_of(story: &[(Shape, u8)]) -> u32 {
+    story.iter().fold(0, |bits, (s, _)| bits | 1 << s.kind().0)
+}
+
 fn kind(fault: Fault) -> Kind {
     Kind(match fault {
         Fault::Crash(_) => 0,
@@ -137,6 +153,13 @@ impl WorldModel {
     pub(super) fn charge(&self, state: &Searched, fault: Fault) -> Option<Charge> {
         if is_free(&state.world, fault) {
             return Some(Charge::Free);
+        }
+        // A fault of a kind the story never uses can be charged to the extra budget
+        // only: its shape (for a fault on a message, a walk of the network) is looked
+        // up only if that budget can pay. (Most faults listed, in most states.)
+        if self.story_kinds & 1 << kind(fault).0 == 0 {
+            let extra = state.extra_used < self.budget.extra && self.budget.allows(fault);
+            return (extra && shape(&state.world, fault).is_some()).then_some(Charge::Extra);
         }
         let s = shape(&state.world, fault)?;
         if let Some(i) = self.story.iter().position(|(x, _)| *x == s) {
