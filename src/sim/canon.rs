@@ -51,7 +51,7 @@
 //! (`shared::Shared`). Ids, and a message's and an open request's small fields, are
 //! packed into as few words as keep each field apart.
 use super::cache::Cache;
-use super::config::{LoadGuard, Op};
+use super::config::LoadGuard;
 use super::consumer::Consumer;
 use super::ids::{FlowId, NodeId};
 use super::msg::Payload;
@@ -68,7 +68,10 @@ pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
-use words::{books_word, cache_words, clients_word, consumer_busy, more_words, service_words};
+use words::{
+    books_word, cache_words, clients_word, consumer_busy, kept_word, more_words, service_words,
+    MIXED,
+};
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
 /// allocates nothing once they have grown to a state's size.
@@ -182,6 +185,7 @@ impl World {
         flow_names.clear();
         tokens.clear();
         let firsts = self.firsts();
+        let (kept_service, kept_cache) = (firsts.words.service, firsts.words.cache);
         let mut h = WordHasher::default();
         let clock = Clock {
             now_ms: self.now_ms,
@@ -207,12 +211,12 @@ impl World {
         } else {
             h.word(self.now_ms);
         }
-        firsts.service.rng.hash(&mut h);
         // The clients, with the first names: one word, kept with them while they are
         // unchanged (`clients_word`).
-        h.word(clients_word(&self.clients, &mut names));
+        let clients = clients_word(&self.clients, &mut names);
+        h.word(clients);
         consumer_busy(firsts.consumer, &mut names, &mut h);
-        cache_words(firsts.cache, clock, &mut names, &mut h);
+        cache_words(firsts.cache, kept_cache, clock, &mut names, &mut h);
         // The nodes whose words name no request and read no time (the database, the
         // bus, the relay, the consumer's queues, the flusher, the replica and the
         // invalidator): one word each, kept with the node while it is unchanged
@@ -222,11 +226,9 @@ impl World {
         h.word(kept.db);
         // read-your-writes is a property of each client's history: with a client that
         // both writes and reads, what it was told it wrote and whether it broke.
-        let mixed = self.clients.iter().any(|c| {
-            c.requests.iter().any(|r| r.op == Op::Read)
-                && c.requests.iter().any(|r| r.op != Op::Read)
-        });
-        if mixed {
+        // (Whether a client both writes and reads: the clients' word's low bit, kept
+        // with it, `clients_word`.)
+        if clients & MIXED != 0 {
             (&self.books.acked_to, &self.books.ryw_broken).hash(&mut h);
         }
         h.word(kept.replica);
@@ -241,23 +243,29 @@ impl World {
         h.word(kept.bus);
         h.word(kept.consumer);
         h.word(kept.relay);
-        service_words(firsts.service, &mut names, order, &mut h);
+        service_words(firsts.service, kept_service, &mut names, order, &mut h);
         // The nodes of a topology beyond one of each kind, and a CDN edge: none in
         // most worlds, whose walks below `firsts` has already spared.
         if firsts.others {
             // Every other service and cache node (`topology`), in id order: nothing for a
             // world of one of each, so the classic scenarios' fingerprints stand.
-            for (id, service) in self
-                .nodes
-                .services()
-                .filter(|(id, _)| *id != NodeId::SERVICE)
-            {
-                (id, service.rng).hash(&mut h);
-                service_words(service, &mut names, order, &mut h);
+            for (id, node, held) in self.nodes.held() {
+                match node {
+                    Node::Service(service) if id != NodeId::SERVICE => {
+                        id.hash(&mut h);
+                        service_words(service, held.word(), &mut names, order, &mut h);
+                    }
+                    _ => {}
+                }
             }
-            for (id, cache) in self.nodes.caches().filter(|(id, _)| *id != NodeId::CACHE) {
-                id.hash(&mut h);
-                cache_words(cache, clock, &mut names, &mut h);
+            for (id, node, held) in self.nodes.held() {
+                match node {
+                    Node::Cache(cache) if id != NodeId::CACHE => {
+                        id.hash(&mut h);
+                        cache_words(cache, held.word(), clock, &mut names, &mut h);
+                    }
+                    _ => {}
+                }
             }
             // The CDN edge, when the topology has one: its stored responses (when each
             // stops being fresh, as the rules read a time) and the requests it forwards.
@@ -280,81 +288,80 @@ impl World {
         // the same once names are given: its first hash is its last.
         let mut unnamed = false;
         order.clear();
-        order.extend(self.timers.iter().enumerate().map(|(i, t)| {
+        timer_finals.clear();
+        for (i, t) in self.timers.iter().enumerate() {
             names.missing = false;
             let k = names.timer(t, false);
             unnamed |= names.missing;
-            (k, t.id.0, i, names.missing)
-        }));
-        timer_finals.clear();
+            order.push((k, t.id.0, i, names.missing));
+            timer_finals.push(k);
+        }
         if unnamed {
             // Names are given in content order (by hash, then id: ids are unique, so
             // the whole tuple sorts the same).
             sort_small(order);
-            timer_finals.resize(self.timers.len(), 0);
-            for (k, _, i, missing) in order.iter() {
-                timer_finals[*i] = if *missing {
-                    names.timer(&self.timers[*i], true)
-                } else {
-                    *k
-                };
+            for (_, _, i, missing) in order.iter() {
+                if *missing {
+                    timer_finals[*i] = names.timer(&self.timers[*i], true);
+                }
             }
-        } else {
-            // Every first hash is the last: no order to give names in.
-            timer_finals.extend(order.iter().map(|(k, ..)| *k));
         }
+        // (Else every first hash is the last: no order to give names in.)
         words.clear();
         words.extend_from_slice(timer_finals);
         sort_small(words);
-        words.hash(&mut h);
+        hash_words(words, &mut h);
         // Messages: names are given in content order; then a multiset of the unordered
-        // ones and, per ordered connection, a sequence.
+        // ones and, per ordered connection, a sequence. Each message's first hash goes
+        // straight to its side (`words`, `links`); a message that names something not
+        // yet named, or a closed connection in the network, sorts them out again below.
         let mut unnamed = false;
+        let mut closing = false;
         order.clear();
-        order.extend(self.net.iter().enumerate().map(|(i, m)| {
+        finals.clear();
+        words.clear();
+        links.clear();
+        for (i, m) in self.net.iter().enumerate() {
             names.missing = false;
             let k = names.message(m, false);
             unnamed |= names.missing;
-            (k, m.id.0, i, names.missing)
-        }));
-        finals.clear();
-        if unnamed {
-            sort_small(order);
-            finals.resize(self.net.len(), 0);
-            for (k, _, i, missing) in order.iter() {
-                finals[*i] = if *missing {
-                    names.message(&self.net[*i], true)
-                } else {
-                    *k
-                };
-            }
-        } else {
-            // In network order (`order` is, unsorted).
-            finals.extend(order.iter().map(|(k, ..)| *k));
-        }
-        words.clear();
-        links.clear();
-        // A link with a closed connection on it keeps its order (`timing.rs`): nothing
-        // to look for while none is (so the fingerprints of worlds without one stand).
-        let closing = self
-            .net
-            .iter()
-            .any(|m| matches!(m.payload, Payload::Closed));
-        let closes = |m: &super::msg::Message| {
-            closing
-                && self.net.iter().any(|o| {
-                    (o.from, o.to) == (m.from, m.to) && matches!(o.payload, Payload::Closed)
-                })
-        };
-        for (i, m) in self.net.iter().enumerate() {
-            if ordered(m.from, m.to) || closes(m) {
-                links.push((m.from, m.to, i, finals[i]));
+            // A link with a closed connection on it keeps its order (`timing.rs`).
+            closing |= matches!(m.payload, Payload::Closed);
+            order.push((k, m.id.0, i, names.missing));
+            finals.push(k);
+            if ordered(m.from, m.to) {
+                links.push((m.from, m.to, i, k));
             } else {
-                words.push(finals[i]);
+                words.push(k);
+            }
+        }
+        if unnamed || closing {
+            if unnamed {
+                sort_small(order);
+                for (_, _, i, missing) in order.iter() {
+                    if *missing {
+                        finals[*i] = names.message(&self.net[*i], true);
+                    }
+                }
+            }
+            words.clear();
+            links.clear();
+            let closes = |m: &super::msg::Message| {
+                closing
+                    && self.net.iter().any(|o| {
+                        (o.from, o.to) == (m.from, m.to) && matches!(o.payload, Payload::Closed)
+                    })
+            };
+            for (i, m) in self.net.iter().enumerate() {
+                if ordered(m.from, m.to) || closes(m) {
+                    links.push((m.from, m.to, i, finals[i]));
+                } else {
+                    words.push(finals[i]);
+                }
             }
         }
         sort_small(words);
-        words.hash(&mut h);
+        hash_words(words, &mut h);
         // Sorted by connection, and within one by position in the network (send order).
         // (Positions are unique, so the whole tuple sorts the same.)
         sort_small(links);
@@ -364,6 +371,16 @@ impl World {
         }
         h.finish()
     }
+}
+
+/// `words` into `h` as `words.hash(h)` feeds them (its length, each word, its length
+/// in bytes), a word at a time: the same value, without the bytes.
+fn hash_words(words: &[u64], h: &mut WordHasher) {
+    h.word(words.len() as u64);
+    for w in words {
+        h.word(*w);
+    }
+    h.word(8 * words.len() as u64);
 }
 
 /// The words of the first node of each kind that `node_word` reads.
@@ -376,6 +393,10 @@ struct Words {
     flusher: u64,
     replica: u64,
     invalidator: u64,
+    /// The service's and the cache's (their parts that name no request and read no
+    /// time).
+    service: u64,
+    cache: u64,
 }
 
 struct Firsts<'a> {
@@ -394,7 +415,17 @@ impl World {
     fn firsts(&self) -> Firsts<'_> {
         let nodes = &self.nodes;
         let word = |kind| nodes.first(kind).map_or(0, Held::word);
-        let node = |kind| nodes.first(kind).map(Held::node);
+        let node = |kind| nodes.first(kind).map(|held| (held.node(), held.word()));
+        // Every world has a service, a cache and a consumer (`World::new`): the
+        // look-ups say so if not.
+        let (service, service_word) = match node(Node::SERVICE) {
+            Some((Node::Service(n), w)) => (n, w),
+            _ => (self.service(), kept_word(Ok(self.service()))),
+        };
+        let (cache, cache_word) = match node(Node::CACHE) {
+            Some((Node::Cache(n), w)) => (n, w),
+            _ => (self.cache(), kept_word(Err(self.cache()))),
+        };
         let words = Words {
             db: word(Node::DB),
             bus: word(Node::BUS),
@@ -403,19 +434,13 @@ impl World {
             flusher: word(Node::FLUSHER),
             replica: word(Node::REPLICA),
             invalidator: word(Node::INVALIDATOR),
+            service: service_word,
+            cache: cache_word,
         };
-        // Every world has a service, a cache and a consumer (`World::new`): the
-        // look-ups say so if not.
         Firsts {
-            service: match node(Node::SERVICE) {
-                Some(Node::Service(n)) => n,
-                _ => self.service(),
-            },
-            cache: match node(Node::CACHE) {
-                Some(Node::Cache(n)) => n,
-                _ => self.cache(),
-            },
-            consumer: match node(Node::CONSUMER) {
+            service,
+            cache,
+            consumer: match nodes.first(Node::CONSUMER).map(Held::node) {
                 Some(Node::Consumer(n)) => n,
                 _ => self.consumer(),
             },

@@ -26,6 +26,13 @@ fn mix(mut z: u64) -> u64 {
 }
 
 impl WordHasher {
+    /// The hash of one item of a state (a message, a timer, an open request): its
+    /// state and length, not finished, since it is only ever fed on as a word (each
+    /// word scrambled by `word`) or compared, so the finish's mixing would buy nothing.
+    pub(super) fn item(&self) -> u64 {
+        self.state ^ self.words.rotate_left(32)
+    }
+
     pub fn word(&mut self, w: u64) {
         const M: u64 = 0xC6A4_A793_5BD1_E995;
         self.words += 1;

@@ -4,7 +4,7 @@ use super::hash::WordHasher;
 use crate::sim::ids::{FlowId, Version};
 use crate::sim::msg::{LeaseReply, Message, Payload};
 use crate::sim::parts::{Flow, Timer, TimerKind};
-use std::hash::{Hash, Hasher};
+use std::hash::Hash;
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -185,6 +185,21 @@ impl Names<'_> {
         }
     }
 
+    /// Gives the names `payload(p, true)` gives (its lease token's), without building
+    /// the renamed payload.
+    pub(super) fn give_tokens(&mut self, p: Payload) {
+        match p {
+            Payload::GetReply {
+                lease: LeaseReply::Granted(t),
+                ..
+            }
+            | Payload::Set { token: Some(t), .. } => {
+                self.token(t);
+            }
+            _ => {}
+        }
+    }
+
     /// The hash of a message with its names given (`give`) or looked up, its id and
     /// send time left out and its arrival read by the clock: the words of the renamed
     /// `Message`, fed straight into the hasher (no renamed copy). Every field named,
@@ -200,9 +215,12 @@ impl Names<'_> {
             arrive_ms,
         } = m;
         let mut h = WordHasher::default();
-        // Sender and receiver in one word, the request's name (0 for none) in one.
-        h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
-        h.word(self.flow_opt(*flow, give).map_or(0, |f| u64::from(f.0) + 1));
+        // Sender, receiver and the request's name (0 for none; a name not yet given,
+        // `UNNAMED`, as the largest) in one word.
+        let flow = self
+            .flow_opt(*flow, give)
+            .map_or(0, |f| u64::from(f.0.saturating_add(1)));
+        h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16 | flow << 32);
         match payload {
             Payload::GetReply { .. } | Payload::Set { .. } => {
                 self.payload(*payload, give).hash(&mut h)
@@ -210,7 +228,7 @@ impl Names<'_> {
             other => other.hash(&mut h),
         }
         h.word(self.clock.at(*arrive_ms));
-        h.finish()
+        h.item()
     }
 
     /// The hash of a timer with its names given or looked up, its id left out and its
@@ -246,7 +264,7 @@ impl Names<'_> {
             TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) }.hash(&mut h),
             other => other.hash(&mut h),
         }
-        h.finish()
+        h.item()
     }
 
     /// The hash of an open request with its names given or looked up (the words of
@@ -301,6 +319,6 @@ impl Names<'_> {
         if self.clock.xfetch {
             h.word(load_sent_ms.map_or(0, |t| t));
         }
-        h.finish()
+        h.item()
     }
 }

@@ -5,6 +5,7 @@ use super::names::{Clock, Names, Order};
 use crate::sim::books::Books;
 use crate::sim::cache::{Cache, SetGuard};
 use crate::sim::client::Client;
+use crate::sim::config::Op;
 use crate::sim::consumer::Consumer;
 use crate::sim::nodes::Node;
 use crate::sim::service::Service;
@@ -13,8 +14,14 @@ use crate::sim::world::World;
 use std::hash::{Hash, Hasher};
 
 /// A cache node's words: its leases, entries, tombstones and locks as the rules read
-/// them, and the rest as is.
-pub(super) fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mut WordHasher) {
+/// them, and the rest as is: `kept`, its word kept with the node (`node_word`).
+pub(super) fn cache_words(
+    cache: &Cache,
+    kept: u64,
+    clock: Clock,
+    names: &mut Names,
+    h: &mut WordHasher,
+) {
     // A lease is read through its end (issued + period), like every deadline.
     let period_ms = match cache.guard {
         SetGuard::Lease { period_ms } => period_ms,
@@ -43,6 +50,31 @@ pub(super) fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mu
     for (key, l) in cache.locks.iter() {
         (key, l.holder, clock.at(l.until_ms)).hash(h);
     }
+    // The rest (its settings, generator, queue, log, known versions, tracking table
+    // and markers): no names, no times, one word kept with the node (`cache_kept`).
+    h.word(kept);
+}
+
+/// A service's words that name no request and read no time (`service_words`): its
+/// generator and its loads done, its word kept with the node (`node_word`).
+fn service_kept(service: &Service, h: &mut WordHasher) {
+    (service.rng, &service.loads_done).hash(h);
+}
+
+/// `node_word` of a service or a cache found without its `Held` (`World::firsts`'s
+/// fallback), as `Held::word` gives it.
+pub(super) fn kept_word(node: Result<&Service, &Cache>) -> u64 {
+    let mut h = WordHasher::default();
+    match node {
+        Ok(service) => service_kept(service, &mut h),
+        Err(cache) => cache_kept(cache, &mut h),
+    }
+    h.finish().max(1)
+}
+
+/// A cache node's words that name no request and read no time (`cache_words`): its
+/// word kept with the node (`node_word`).
+fn cache_kept(cache: &Cache, h: &mut WordHasher) {
     (
         cache.guard,
         cache.rng,
@@ -51,15 +83,13 @@ pub(super) fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mu
         &cache.known,
     )
         .hash(h);
-    // Its tracking table (`tracking.rs`): nothing while empty, so the fingerprints of
-    // worlds without near caches stand.
+    // Its tracking table (`tracking.rs`): nothing while empty.
     if !cache.tracking.readers.is_empty() {
         cache.tracking.readers.hash(h);
     }
     // Its remote markers (`region.rs`): a marked key's miss reads the primary, so two
-    // worlds that differ only in markers are two states. Nothing while empty (the
-    // fingerprints of worlds without markers stand); the tag keeps them apart from the
-    // tracking table's words.
+    // worlds that differ only in markers are two states. Nothing while empty; the tag
+    // keeps them apart from the tracking table's words.
     if !cache.markers.is_empty() {
         h.word(MARKERS_TAG);
         cache.markers.hash(h);
@@ -70,9 +100,11 @@ pub(super) fn cache_words(cache: &Cache, clock: Clock, names: &mut Names, h: &mu
 const MARKERS_TAG: u64 = 0x6d_61_72_6b_73;
 
 /// A service's words: its open requests (a set, in content order) and its
-/// single-flight loads.
+/// single-flight loads; `kept`, its word kept with the node (`node_word`: its
+/// generator and its loads done).
 pub(super) fn service_words(
     service: &Service,
+    kept: u64,
     names: &mut Names,
     order: &mut Order,
     h: &mut WordHasher,
@@ -106,7 +138,7 @@ pub(super) fn service_words(
             names.flow(*w).hash(h);
         }
     }
-    service.loads_done.hash(h);
+    h.word(kept);
     // Its near cache (`near.rs`): nothing while empty, so the fingerprints of worlds
     // without near caches stand. An expiry as the rules read it.
     if !service.near.entries.is_empty() {
@@ -123,7 +155,8 @@ pub(super) fn service_words(
 /// computed again only once it has changed. A database's: its rows, outbox, open
 /// transactions, commit log and its readers, row locks and retired versions; a
 /// consumer's: its queues (what it is handling names a request: `consumer_busy`).
-/// The other kinds: the empty hash (their words are `cache_words`, `service_words`).
+/// A service's: its generator and its loads done; a cache's: all but its leases,
+/// entries, tombstones and locks (`cache_kept`). A CDN edge: the empty hash.
 pub(crate) fn node_word(node: &Node) -> u64 {
     let mut h = WordHasher::default();
     match node {
@@ -147,7 +180,11 @@ pub(crate) fn node_word(node: &Node) -> u64 {
         Node::Flusher(f) => f.planned.hash(&mut h),
         Node::Replica(r) => r.hash(&mut h),
         Node::Invalidator(i) => i.hash(&mut h),
-        Node::Service(_) | Node::Cache(_) | Node::Cdn(_) => {}
+        // The parts of a service and a cache that name no request and read no time
+        // (`service_words`, `cache_words` read the rest).
+        Node::Service(s) => service_kept(s, &mut h),
+        Node::Cache(c) => cache_kept(c, &mut h),
+        Node::Cdn(_) => {}
     }
     h.finish()
 }
@@ -184,6 +221,8 @@ pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
 /// is named before), so the word is a function of the clients alone (and of whether
 /// XFetch reads an answer's times: not kept then), kept with them (`Shared`) while
 /// they are unchanged; from a kept word the same names are given again, unhashed.
+/// Its low bit (`MIXED`) says whether a client both writes and reads (its requests are
+/// fixed for a run), which the fingerprint reads for every state.
 pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> u64 {
     debug_assert!(names.flows.is_empty() && names.tokens.is_empty());
     let keep = !names.clock.xfetch;
@@ -191,7 +230,7 @@ pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> 
         for c in clients.iter() {
             names.flow_opt(c.busy, true);
             if let Some(p) = c.last_answer {
-                names.payload(p, true);
+                names.give_tokens(p);
             }
         }
         return w;
@@ -203,12 +242,19 @@ pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> 
         names.flow_opt(c.busy, true).hash(&mut h);
         c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
     }
-    let w = h.finish().max(1);
+    let mixed = clients.iter().any(|c| {
+        c.requests.iter().any(|r| r.op == Op::Read) && c.requests.iter().any(|r| r.op != Op::Read)
+    });
+    // Never 0 (the second bit set), the low bit `MIXED`.
+    let w = (h.finish() | 2) & !MIXED | if mixed { MIXED } else { 0 };
     if keep {
         clients.keep_word(w);
     }
     w
 }
+
+/// The clients' word's bit that says a client both writes and reads (`clients_word`).
+pub(super) const MIXED: u64 = 1;
 
 /// The books' word (what the invariants read: the versions acknowledged, the changes
 /// relying on an event, the events handled): no names, no times, so kept with them
