@@ -205,6 +205,11 @@ if [[ -z "${SETUP_SKIP_BROWSER:-}" ]]; then
   # headless Chromium through chromedriver; flags come from webdriver.json.
   export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
   export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}"
+  # The runner gives chromedriver 5 s to bind its port by default (wasm-bindgen-cli
+  # 0.2.130, wasm_bindgen_test_runner.rs), then fails the tier; on a loaded 2-core
+  # machine it took longer (session 19's clean clone: "driver failed to bind port
+  # during startup"). With 60 s the runner restarts a driver stuck for 10 s instead.
+  export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}"
 fi
 
 # ---------------------------------------------------------------- node packages
