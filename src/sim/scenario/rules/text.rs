@@ -332,13 +332,10 @@ fn fill(text: &str, w: &World) -> String {
     out
 }
 
-/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
-/// "not found"), or "the reader has had no answer to a read" when no read of it was
-/// answered.
-/// The guards the cache nodes still hold on `key`, as sentences each with a leading
-/// space (empty if none): a mutex's lock, with its holder and until when (the view's
-/// "locked by reader until 624 ms"), and a lease that no set has filled (a set with
-/// its token, or a delete, removes it).
+/// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
+/// with a leading space (empty if none): a mutex's lock, with its holder and until when
+/// (`Lock::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
+/// no set has filled (a set with its token, or a delete, removes it).
 fn guard(w: &World, key: Key) -> String {
     let mut out = String::new();
     for (id, c) in w.nodes.caches() {
@@ -363,6 +360,9 @@ fn guard(w: &World, key: Key) -> String {
     out
 }
 
+/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
+/// "not found"), or "the reader has had no answer to a read" when no read of it was
+/// answered.
 fn answered(w: &World, client: NodeId) -> Option<String> {
     let c = w.clients.iter().find(|c| c.id == client)?;
     Some(match c.last_answer {
