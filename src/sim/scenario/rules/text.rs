@@ -334,7 +334,7 @@ fn fill(text: &str, w: &World) -> String {
 
 /// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
 /// with a leading space (empty if none): a mutex's lock, with its holder and until when
-/// (`Lock::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
+/// (`LockHold::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
 /// no set has filled (a set with its token, or a delete, removes it).
 fn guard(w: &World, key: Key) -> String {
     let mut out = String::new();
