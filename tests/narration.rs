@@ -343,7 +343,11 @@ fn the_causes_named_in_the_search_s_counterexamples_are_true_of_their_traces() {
         ),
         ("ttl-expiry", "No delete of user:1"),
     ] {
-        let run = counterexample(id, &[], 0, 100_000, "cache-matches-db");
+        let run = if id == "write-behind-crash" {
+            common::write_behind_race()
+        } else {
+            counterexample(id, &[], 0, 100_000, "cache-matches-db")
+        };
         let text = run.scenario.epilogue(run.world(), &run.fixes);
         assert!(text.contains(said), "{id}: {text}");
         let wrong = ending_errors(&run);

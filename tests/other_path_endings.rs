@@ -111,7 +111,7 @@ fn a_write_that_sends_no_delete_is_told_as_no_delete() {
 /// flusher wrote v3, and its set landed after the write had put v3 in the cache.
 #[test]
 fn write_behind_s_race_is_told_without_an_invalidation() {
-    let run = common::counterexample("write-behind-crash", &[], 0, 100_000, "cache-matches-db");
+    let run = common::write_behind_race();
     let w = run.world();
     assert_eq!(
         w.config.write_mode,

@@ -116,6 +116,7 @@ impl Client {
             Payload::ReadOk { .. }
             | Payload::WriteOk { .. }
             | Payload::WriteFailed { .. }
+            | Payload::ReadFailed { .. }
             | Payload::DbWriteReply { .. } => ctx.fact(ClientFact::Answered {
                 client,
                 flow: msg.flow,

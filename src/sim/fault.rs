@@ -21,7 +21,7 @@ mod pressure;
 mod subscription;
 pub use super::node::NodeStatus;
 pub use crash::Held;
-pub(crate) use crash::{crash, restart};
+pub(crate) use crash::{close_to, crash, restart};
 pub use subscription::disconnected;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -188,6 +188,13 @@ pub enum FaultFact {
         scheduled: bool,
         restart_at_ms: Option<u64>,
     },
+    /// `node`'s connection to `peer`, which waits on it, closed this step: a
+    /// `Payload::Closed` is on its way to `peer` (`close_to`; said with the crash, the
+    /// refused message or the restart it follows).
+    Closing {
+        node: NodeId,
+        peer: NodeId,
+    },
     /// `node` came back (its state after says with what).
     Restarted {
         node: NodeId,
@@ -222,10 +229,6 @@ pub enum FaultFact {
         key: Key,
         version: Version,
         next: Option<NodeId>,
-        /// No request of its service waits on it any more (the service is down, or
-        /// restarted with an empty memory, and the connection's close was lost): no
-        /// statement or COMMIT will come, and nobody learns of the rollback.
-        orphaned: bool,
     },
     Dropped {
         id: MsgId,
@@ -330,26 +333,28 @@ impl World {
         }
         for m in self.net.iter().filter(|_| messages) {
             // A replication stream runs over TCP: a change is not lost or doubled on
-            // its own, only delayed (or lost with its node).
+            // its own, only delayed (or lost with its node). So is a connection's close:
+            // a crashed process's kernel sends the FIN and TCP retransmits it, so the
+            // other end does see the close (review 17: a crashed client's open
+            // transaction is rolled back when its session's close arrives).
             if matches!(
                 m.payload,
-                Payload::Change { .. } | Payload::Replicate { .. }
+                Payload::Change { .. } | Payload::Replicate { .. } | Payload::Closed
             ) {
                 push(Fault::Delay(m.id));
                 continue;
             }
             push(Fault::Drop(m.id));
             push(Fault::Delay(m.id));
-            // A connection closes once: TCP does not deliver a FIN twice.
-            if m.payload != Payload::Closed {
-                push(Fault::Duplicate(m.id));
-            }
+            push(Fault::Duplicate(m.id));
         }
         // A transaction can be aborted while it is open (and its database is up): the
         // first primary's, then each other's (a second shard's came later, so after).
+        // Not one whose session died with its service (crashed, or restarted empty):
+        // the close on its way rolls it back (`db/session.rs`).
         for (id, db) in self.nodes.dbs() {
             if self.is_up(id) {
-                for t in &db.txns {
+                for t in db.txns.iter().filter(|t| live_session(self, t)) {
                     push(Fault::Abort(t.client));
                 }
             }
@@ -395,18 +400,11 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
                     db.grant(&mut super::node::Ctx::new(db_id, now_ms, &mut out), t.key)
                 });
                 w.apply(db_id, out);
-                let waited = w.is_up(t.from)
-                    && w.nodes.service(t.from).is_some_and(|s| {
-                        s.flows
-                            .iter()
-                            .any(|f| Some(f.id) == t.flow && f.client == client)
-                    });
                 FaultFact::RolledBack {
                     client,
                     key: t.key,
                     version: t.version,
                     next,
-                    orphaned: !waited,
                 }
             }
             None => FaultFact::Missed { fault },
@@ -465,6 +463,18 @@ pub(crate) fn inject(w: &mut World, fault: Fault) {
         },
     };
     w.facts.0.push(fact.into());
+}
+
+/// Whether the session of transaction `t` lives: its service is not down and its
+/// request still waits on it (a crashed service's close is on its way, and rolls it
+/// back when it arrives).
+fn live_session(w: &World, t: &super::db::Txn) -> bool {
+    w.status_of(t.from) != NodeStatus::Down
+        && w.nodes.service(t.from).is_some_and(|s| {
+            s.flows
+                .iter()
+                .any(|f| Some(f.id) == t.flow && f.client == t.client)
+        })
 }
 
 /// Rolls back `client`'s open transaction in the primary that has it (the first that

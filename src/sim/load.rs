@@ -152,7 +152,7 @@ pub(crate) fn on_miss(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseR
 }
 
 /// Sends the miss's read; returns where it goes.
-fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> ReadSource {
+pub(crate) fn load(s: &mut Service, ctx: &mut Ctx, flow: &Flow, lease: LeaseReply) -> ReadSource {
     let key = flow.key;
     let now = ctx.now_ms;
     if let Some(f) = s.flow_mut(Some(flow.id)) {

@@ -255,6 +255,11 @@ pub enum Payload {
     /// client's disconnect), a Redis client that tracks its reads flushes its near
     /// cache. It follows everything sent before it on the connection (`timing.rs`).
     Closed,
+    /// The service tells the reader its read failed (its database query failed on a
+    /// closed connection: `service/closed.rs`).
+    ReadFailed {
+        key: Key,
+    },
 }
 
 impl Payload {
@@ -302,6 +307,7 @@ impl Payload {
             Payload::TxCommit { .. } => "commit",
             Payload::TxRolledBack { .. } => "rolled-back",
             Payload::WriteFailed { .. } => "write-failed",
+            Payload::ReadFailed { .. } => "read-failed",
             Payload::SetMarker { .. } => "set-marker",
             Payload::MarkerSet { .. } => "marker-set",
             Payload::Replicate { .. } => "replicate",
@@ -367,6 +373,7 @@ impl Payload {
             | Payload::TxCommit { key }
             | Payload::TxRolledBack { key }
             | Payload::WriteFailed { key }
+            | Payload::ReadFailed { key }
             | Payload::Invalidate { key } => key,
             _ => return None,
         })
@@ -452,6 +459,7 @@ impl fmt::Display for Payload {
             Payload::TxCommit { .. } => f.write_str("commit"),
             Payload::TxRolledBack { .. } => f.write_str("rolled back"),
             Payload::WriteFailed { key } => write!(f, "failed {key}"),
+            Payload::ReadFailed { key } => write!(f, "failed read {key}"),
             Payload::SetMarker { key } => write!(f, "set marker {key}"),
             Payload::MarkerSet { .. } => f.write_str("marker set"),
             Payload::Replicate { from_lsn, .. } => write!(f, "replicate from pos {from_lsn}"),

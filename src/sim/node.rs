@@ -135,6 +135,14 @@ pub trait Actor {
         false
     }
 
+    /// Whether it has something pending on its connection to `peer` (a request that
+    /// waits for an answer, a session holding an open transaction), and that
+    /// connection's one-way latency: a crash of `peer` closes it, and it reads the
+    /// close (`Payload::Closed`) that long after (`fault/crash.rs`).
+    fn awaits(&self, _peer: NodeId) -> Option<u64> {
+        None
+    }
+
     /// The connection to `peer` says it went down, paused or is back (`status`): what
     /// a TCP peer learns of the other end. Only a node that `watches` it is told.
     fn on_peer(&mut self, _ctx: &mut Ctx, _peer: NodeId, _status: NodeStatus) {}

@@ -22,7 +22,9 @@ impl World {
         self.is_up(msg.to) && !cut
     }
 
-    /// A message reached a node that is down: it is lost.
+    /// A message reached a node that is down: it is lost. Its host refuses the
+    /// connection (a reset): a sender waiting on it reads the close
+    /// (`fault::close_to`). A partition refuses nothing: its packets vanish.
     pub(super) fn lost(&mut self, msg: &Message) {
         self.facts.0.push(Fact::Lost {
             id: msg.id,
@@ -30,6 +32,15 @@ impl World {
             to: msg.to,
             payload: msg.payload,
         });
+        if self.status_of(msg.to) == super::node::NodeStatus::Down && self.reaches_host(msg) {
+            super::fault::close_to(self, msg.to, &[msg.from]);
+        }
+    }
+
+    /// Whether no partition cuts `msg`'s way (its node may be down).
+    fn reaches_host(&self, msg: &Message) -> bool {
+        self.status_of(msg.from) != super::node::NodeStatus::Partitioned
+            && (self.cuts.is_empty() || !super::partition::is_cut(self, msg.from, msg.to))
     }
 
     /// A client starts its next request.

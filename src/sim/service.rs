@@ -21,11 +21,12 @@ use super::node::Ctx;
 use super::parts::TimerKind;
 use super::rng::Rng;
 
+mod closed;
 mod fact;
 mod pending;
 mod settings;
 mod write;
-pub use fact::{Draw, ReadFact, ReadSource, ServiceFact, XFetch};
+pub use fact::{ConnLoss, Draw, ReadFact, ReadSource, ServiceFact, XFetch};
 pub use pending::Pending;
 pub use settings::ServiceSettings;
 
@@ -61,6 +62,9 @@ pub enum Stage {
     /// Mutex: the per-key lock is taken; it asks the cache again later (a lease that
     /// says wait parks it in `WaitLease`). Last, so the other stages hash as before.
     WaitLock,
+    /// The cache step inside the transaction, whose database session closed under it
+    /// (the database crashed): its COMMIT will fail (`service/closed.rs`).
+    TxSevered,
 }
 
 /// A client request in the service.
@@ -194,13 +198,21 @@ impl Service {
             // Its connection to the cache node that tracked its reads closed (the node
             // crashed): invalidations may have been missed, so it flushes its whole
             // near cache, as Redis's client-side caching clients do (redis/redis#13082).
-            let keys = u8::try_from(self.near.entries.len()).unwrap_or(u8::MAX);
-            self.near.crash();
-            ctx.fact(ServiceFact::Near(NearFact::Flushed {
-                service: ctx.me,
-                cache: msg.from,
-                keys,
-            }));
+            let tracked =
+                msg.from == self.settings.cache && self.near.settings.is_some_and(|c| c.tracking);
+            if tracked {
+                let keys = u8::try_from(self.near.entries.len()).unwrap_or(u8::MAX);
+                self.near.crash();
+                ctx.fact(ServiceFact::Near(NearFact::Flushed {
+                    service: ctx.me,
+                    cache: msg.from,
+                    keys,
+                }));
+            }
+            // What was pending on that connection fails (`service/closed.rs`).
+            if !self.conn_closed(ctx, msg.from) && !tracked {
+                ctx.fact(ServiceFact::ConnIdle { peer: msg.from });
+            }
             return;
         }
         if let Payload::Read { key } | Payload::Write { key } | Payload::Insert { key } =
@@ -283,7 +295,7 @@ impl Service {
             (Payload::TxRolledBack { .. }, Stage::Commit) if flow.op == Op::Insert => {
                 return super::negative::refused(self, ctx, flow)
             }
-            (_, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit) => {
+            (_, Stage::TxUpdate | Stage::TxHook | Stage::TxCommit | Stage::TxSevered) => {
                 return super::txn::on_reply(self, ctx, msg, flow)
             }
             (
@@ -480,5 +492,8 @@ impl super::node::Actor for Service {
     }
     fn on_crash(&mut self, ctx: &mut Ctx) {
         Service::on_crash(self, ctx)
+    }
+    fn awaits(&self, peer: NodeId) -> Option<u64> {
+        Service::awaits(self, peer)
     }
 }

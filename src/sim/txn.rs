@@ -122,6 +122,18 @@ pub(crate) fn on_reply(s: &mut Service, ctx: &mut Ctx, msg: &Message, flow: &Flo
                 set: through,
             }
         }
+        (Payload::SetReply { .. } | Payload::DelReply { .. }, Stage::TxSevered) => {
+            // Its session closed under the cache step (`service/closed.rs`): the
+            // COMMIT fails at once, on the closed connection.
+            s.answer(ctx, flow.id, client, Payload::WriteFailed { key });
+            ctx.fact(ServiceFact::ConnLost {
+                peer: s.db_of(&Payload::TxCommit { key }),
+                key,
+                client,
+                what: super::service::ConnLoss::DeadCommit,
+            });
+            return;
+        }
         (Payload::SetReply { .. } | Payload::DelReply { .. }, Stage::TxHook) => {
             s.set_stage(flow.id, Stage::TxCommit);
             to_db(s, ctx, flow, Payload::TxCommit { key });

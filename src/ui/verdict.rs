@@ -393,19 +393,20 @@ mod tests {
         );
     }
 
-    /// write-behind-crash with the durable queue stopped at 10,000 states breadth
-    /// first (depth 13, 15 end states, none broken; 13 end states before session 17,
-    /// when what was sent to the cache before its supervisor's restart was still
-    /// delivered after it: now the restart loses it, runs end sooner, and two more end
-    /// states fall within the bound): the depth-first phase, its visited
-    /// set blind to time, finds the stale-set race (which the durable queue does not
-    /// claim to close) in 22 steps within 935 states; the page never calls it the
-    /// shortest, links it to the race, and it replays to the same break.
+    /// write-behind-crash with the durable queue stopped at 40,000 states breadth
+    /// first (depth 16, 1 end state, not broken). Session 19 (F6) moved the bound from
+    /// 10,000: a request on its way to the crashed cache fails now and its client goes
+    /// on, where it hung and ended the run, so no run ends within depth 13 any more
+    /// (0 end states at 10,000, and its 1,000 depth-first states found no break). The
+    /// depth-first phase, its visited set blind to time, finds the stale-set race (which
+    /// the durable queue does not claim to close) in 22 steps within 2,480 states; the
+    /// page never calls it the shortest, links it to the race, and it replays to the
+    /// same break.
     #[test]
     fn past_a_bound_with_no_break_a_run_found_depth_first_is_shown() {
         let s = scenarios::find("write-behind-crash").unwrap();
         let run = Run::with_default_seed(s, Fixes::parse(s, ["durable-queue"]).unwrap());
-        let found = search_run(&run, 0, 10_000);
+        let found = search_run(&run, 0, 40_000);
         assert!(!found.complete);
         assert_eq!(
             [
@@ -415,7 +416,7 @@ mod tests {
                 found.deep_states,
                 found.deep_ends
             ],
-            [10_000, 15, 13, 935, 28]
+            [40_000, 1, 16, 2_480, 23]
         );
         assert_eq!(found.violations.len(), 1);
         let c = &found.violations[0];
@@ -428,13 +429,13 @@ mod tests {
             ),
             ("cache-matches-db", 22, false, Some("stale-set-race"))
         );
-        let text = summary(&found, 0, 10_000);
+        let text = summary(&found, 0, 40_000);
         assert!(
             text.contains(
-                "No violation in the 15 end states reached breadth first, but runs that end past \
+                "No violation in the 1 end state reached breadth first, but runs that end past \
                  the bound were not judged, so a depth-first search, earliest event first, then \
-                 visited 935 states (one for all that differ only in times before the horizon), \
-                 28 of them end states. It found a run that breaks cache-matches-db (not known to \
+                 visited 2,480 states (one for all that differ only in times before the horizon), \
+                 23 of them end states. It found a run that breaks cache-matches-db (not known to \
                  be the shortest)."
             ),
             "{text}"

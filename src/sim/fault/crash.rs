@@ -5,6 +5,8 @@ use super::FaultFact;
 use super::NodeStatus;
 use crate::sim::fact::Fact;
 use crate::sim::ids::{Key, NodeId, Version};
+use crate::sim::msg::Payload;
+use crate::sim::node::{Ctx, Out};
 use crate::sim::service::Pending;
 use crate::sim::world::{TimerKind, World};
 
@@ -78,6 +80,15 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
     }
     let out = w.act(node, |a, ctx| a.on_crash(ctx));
     w.apply(node, out);
+    // Its operating system closes its sockets: each peer with something pending on it
+    // reads the close (review 17, F6).
+    let peers: Vec<NodeId> = w
+        .nodes
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|p| *p != node)
+        .collect();
+    close_to(w, node, &peers);
     let restart_at_ms = w.config.restart_after_ms.map(|after| {
         let at = w.now_ms + after;
         w.add_timer(node, at, TimerKind::Restart { node });
@@ -160,9 +171,11 @@ fn held(w: &World, node: NodeId) -> Held {
 pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
     w.set_status(node, NodeStatus::Up);
     let mut stale = Vec::new();
+    let mut senders = Vec::new();
     w.net.retain(|m| {
         let to_it = m.to == node;
         if to_it {
+            senders.push(m.from);
             stale.push(Fact::Lost {
                 id: m.id,
                 from: m.from,
@@ -183,4 +196,45 @@ pub(crate) fn restart(w: &mut World, node: NodeId, by_supervisor: bool) {
         .into(),
     );
     w.facts.0.extend(stale);
+    // Those messages were on connections the crash closed: the new process's host
+    // resets them, and a sender waiting on one reads the close.
+    close_to(w, node, &senders);
+}
+
+/// `node`'s connection to each of `peers` is closed (it crashed, or its host refuses a
+/// connection while it is down, or resets one from before its restart): each peer that
+/// has something pending on it (`Actor::awaits`) reads a `Payload::Closed` from it one
+/// hop later, after what `node` sent it before (a FIN, or a reset), unless a close of
+/// that connection is on its way already. A peer with nothing pending learns nothing
+/// (its idle connection's close changes nothing it holds; a cache node's tracking
+/// clients are told by the node itself, `tracking.rs`).
+///
+/// Why at the crash and not at the arrival of what the peer sends: a process that dies
+/// has its kernel close its sockets at once (Linux sends a FIN, or a RST where unread
+/// data remained), so a peer that waits on it reads the close within a hop, whatever it
+/// sends later.
+pub(crate) fn close_to(w: &mut World, node: NodeId, peers: &[NodeId]) {
+    let mut out = Out::default();
+    let mut ctx = Ctx::new(node, w.now_ms, &mut out);
+    let mut told: Vec<NodeId> = Vec::new();
+    for &peer in peers {
+        if told.contains(&peer)
+            || w.net
+                .iter()
+                .any(|m| m.from == node && m.to == peer && m.payload == Payload::Closed)
+        {
+            continue;
+        }
+        let Some(hop) = w.nodes.get(peer).and_then(|n| n.as_actor().awaits(node)) else {
+            continue;
+        };
+        told.push(peer);
+        ctx.send(peer, None, Payload::Closed, hop);
+    }
+    if !told.is_empty() {
+        w.apply(node, out);
+    }
+    for peer in told {
+        w.facts.0.push(FaultFact::Closing { node, peer }.into());
+    }
 }

@@ -142,6 +142,10 @@ fn answered(
             // whose first copy committed (review session 13, W1).
             format!("{me} is told its write of {key} failed: nothing was acknowledged."),
         ),
+        Payload::ReadFailed { key } => said(
+            "read failed",
+            format!("{me} is told its read of {key} failed (an error, as an HTTP 500): it got no value."),
+        ),
         other => said("ignored", format!("{me} does not expect {other}.")),
     }
 }

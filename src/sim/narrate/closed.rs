@@ -7,6 +7,7 @@ use super::super::fact::Fact;
 use super::super::ids::{Key, NodeId, Version};
 use super::super::msg::Payload;
 use super::super::parts::{said, Said};
+use super::super::service::{ConnLoss, ServiceFact};
 use super::super::world::World;
 use super::names::Cast;
 
@@ -75,8 +76,8 @@ pub(super) fn flushed(n: &Cast, service: NodeId, keys: u8) -> Said {
     said(
         if keys == 0 { "nothing to flush" } else { "near cache flushed" },
         format!(
-            "{service}'s connection to {the_cache_node} closes: {the_cache_node} crashed, and its operating \
-             system closed the socket. The tracking table that was to tell {service} of changes is gone, \
+            "{service}'s connection to {the_cache_node} closes ({the_cache_node} crashed: its operating system \
+             closed the socket, or its host refused a connection while it was down). The tracking table that was to tell {service} of changes is gone, \
              and invalidations may have been missed, so a Redis client-side caching client flushes its \
              local cache when the connection that carries them drops (redis/redis#13082; redis-py and \
              Lettuce do so).{flushed}"
@@ -131,6 +132,11 @@ pub(super) fn closes(w: &World, node: NodeId) -> String {
         return String::new();
     }
     let them = to.join(" and ");
+    if !matches!(node, NodeId::Service(_)) {
+        if let Some(words) = waiting_closes(w, node) {
+            return words;
+        }
+    }
     match node {
         NodeId::Cache(_) if to.len() == 1 => format!(
             " Its operating system closes its connections: {them}, which tracks its reads through it (client \
@@ -180,6 +186,95 @@ pub(super) fn untracked(w: &World, node: NodeId) -> String {
          invalidation will be pushed to it; a restarted {node} connects anew, with an empty near cache.",
         by.join(" and ")
     )
+}
+
+/// The closes `node`'s crash (or its host, refusing a connection while it is down, or
+/// resetting one from before its restart) sends this step to peers with a request
+/// waiting on it (`fault::close_to`), with the tracking clients among them: `None` when
+/// none waits (the tracking clients' own words then).
+fn waiting_closes(w: &World, node: NodeId) -> Option<String> {
+    let to: Vec<NodeId> = w
+        .net
+        .iter()
+        .filter(|m| m.from == node && m.payload == Payload::Closed && m.sent_ms == w.now_ms)
+        .map(|m| m.to)
+        .collect();
+    let waits = |r: &NodeId| {
+        w.nodes
+            .get(*r)
+            .and_then(|n| n.as_actor().awaits(node))
+            .is_some()
+    };
+    let waiting: Vec<String> = to
+        .iter()
+        .filter(|r| waits(r))
+        .map(ToString::to_string)
+        .collect();
+    if waiting.is_empty() {
+        return None;
+    }
+    let tracking: Vec<String> = w
+        .nodes
+        .cache(node)
+        .filter(|c| c.tracking.on)
+        .map(|c| {
+            to.iter()
+                .filter(|r| c.tracking.clients.contains(r))
+                .map(ToString::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let system = if matches!(node, NodeId::Cache(_)) {
+        "a Redis client fails the commands pending on a connection that closes"
+    } else {
+        "a Postgres client's pending query fails with \"server closed the connection unexpectedly\", and an open \
+         transaction's session is gone"
+    };
+    let mut out = format!(
+        " Its operating system closes its connections: {} {} a request waiting on it, and will see {} close ({system}).",
+        waiting.join(" and "),
+        if waiting.len() == 1 { "has" } else { "each have" },
+        if waiting.len() == 1 { "its connection" } else { "theirs" },
+    );
+    if !tracking.is_empty() {
+        out.push_str(&format!(
+            " {} {} its reads through it (client tracking) and will flush {} at the close.",
+            tracking.join(" and "),
+            if tracking.len() == 1 {
+                "tracks"
+            } else {
+                "track"
+            },
+            if tracking.len() == 1 {
+                "its near cache"
+            } else {
+                "their near caches"
+            },
+        ));
+    }
+    Some(out)
+}
+
+/// The close a down node's host sends back to a peer waiting on it when what it sent
+/// arrives (a connection refused or reset, `fault::close_to`), as a sentence.
+pub(super) fn refused(w: &World, node: NodeId, from: NodeId) -> String {
+    if closing(w, node).all(|peer| peer != from) {
+        return String::new();
+    }
+    format!(
+        " {node}'s host refuses the connection (nothing listens there now): {from}, whose request waits on {node}, \
+         will see it close, and that request fails."
+    )
+}
+
+/// The peers `node`'s connection to closed this step (`FaultFact::Closing`).
+fn closing(w: &World, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    w.facts.0.iter().filter_map(move |f| match f {
+        Fact::Fault(super::super::fault::FaultFact::Closing { node: n, peer }) if *n == node => {
+            Some(*peer)
+        }
+        _ => None,
+    })
 }
 
 /// Whether a transaction of `node`'s is open in a database, or a statement of it is on
@@ -257,6 +352,20 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
             many.join(", ")
         ),
     };
+    // The closes the restart's host sent back to their senders (`fault::restart`).
+    let reset: Vec<String> = closing(w, node).map(|p| p.to_string()).collect();
+    let reset = match reset.as_slice() {
+        [] => String::new(),
+        [one] => format!(
+            " Its host resets the connection that message came on: {one}, whose request waits on it, will see it close, \
+             and that request fails."
+        ),
+        many => format!(
+            " Its host resets the connections they came on: {}, whose requests wait on it, will each see theirs \
+             close, and those requests fail.",
+            many.join(" and ")
+        ),
+    };
     let was = |v: &[String]| if v.len() == 1 { "was" } else { "were" };
     let why = match (before.is_empty(), after.is_empty()) {
         (false, true) => format!("{node}'s sockets died with its crash, and a restarted process starts with none"),
@@ -274,5 +383,136 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
             was(&after)
         ),
     };
-    format!(" {what} lost: {why} (its peers connect anew).")
+    format!(" {what} lost: {why} (its peers connect anew).{reset}")
+}
+
+/// A service's request lost its connection to `peer` (`ServiceFact::ConnLost`): what
+/// failed on it, by the real client's rule, and what the request does next.
+pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: ConnLoss) -> Said {
+    let (the_service, cap_service) = (n.service, n.service.cap());
+    let db = n.db_of(key);
+    let closes = format!(
+        "{cap_service}'s connection to {peer} closes under {client}'s request ({peer} crashed: its operating \
+         system closed the socket, or its host refused a connection while it was down)."
+    );
+    let redis =
+        format!("{closes} A Redis client fails the commands pending on a connection that closes");
+    let postgres = format!(
+        "{closes} A Postgres client's pending query fails then (\"server closed the connection unexpectedly\")"
+    );
+    let ignored = "cache-aside ignores a failed cache command, as real code does (Rails' RedisCacheStore and Spring's \
+                   cache error handler log it and go on)";
+    match what {
+        ConnLoss::Get { lock } => said(
+            "failed: read as a miss",
+            format!(
+                "{redis}: its {} fails. Cache-aside reads a failed lookup as a miss, so {the_service} reads {key} \
+                 from the database{}.",
+                if lock { format!("request for the lock on {key}") } else { format!("GET of {key}") },
+                if lock { " without the lock" } else { "" }
+            ),
+        ),
+        ConnLoss::Fill { value, background } => {
+            let v = value.map_or("nothing".into(), |v| v.to_string());
+            let then = if background {
+                "nobody waited for this early recompute.".to_string()
+            } else {
+                format!("{the_service} answers {client} with {v}, the value it read.")
+            };
+            said(
+                format!("set failed: answer {v}"),
+                format!("{redis}: its SET of {key} = {v} fails, and {ignored}: {then}"),
+            )
+        }
+        ConnLoss::PreDelete => said(
+            "del failed: update sent",
+            format!("{redis}: its DEL of {key} fails, and {ignored}: {the_service} updates {key} in {db} now."),
+        ),
+        ConnLoss::AfterCommit { version, set } => said(
+            "failed: ack",
+            format!(
+                "{redis}: its {} of {key} after the commit fails, and {ignored}: {version} is committed, so \
+                 {the_service} tells {client} the write succeeded.",
+                if set { "SET" } else { "DEL" }
+            ),
+        ),
+        ConnLoss::InTransaction { set } => said(
+            "failed: commit sent",
+            format!(
+                "{redis}: the cache step inside the transaction (its {} of {key}) fails, and {ignored}: only now \
+                 does {the_service} send COMMIT.",
+                if set { "SET" } else { "DEL" }
+            ),
+        ),
+        ConnLoss::CacheWrite => said(
+            "failed: write failed",
+            format!(
+                "{redis}: its write of {key}, which the cache was to take, fails. {cap_service} tells {client} the \
+                 write failed."
+            ),
+        ),
+        ConnLoss::Read { shared, background } => {
+            let who = match (background, shared) {
+                (true, _) => "Nobody waited for this early recompute.".to_string(),
+                (false, 0) => format!("{cap_service} tells {client} the read failed."),
+                (false, k) => format!(
+                    "{cap_service} tells {client} the read failed, and the {} that waited for this load.",
+                    super::super::describe::count(u64::from(k), "request", "requests")
+                ),
+            };
+            said("read failed", format!("{postgres}: its read of {key} fails. {who}"))
+        }
+        ConnLoss::Write { commit, insert } => {
+            let what = match (commit, insert) {
+                (true, _) => "COMMIT",
+                (false, true) => "INSERT",
+                (false, false) => "UPDATE",
+            };
+            said(
+                "write failed",
+                format!(
+                    "{postgres}: its {what} of {key} fails, and it cannot tell whether the database committed it \
+                     before it crashed (a transaction still open then is rolled back by the database's crash \
+                     recovery). {cap_service} tells {client} the write failed."
+                ),
+            )
+        }
+        ConnLoss::Session => said(
+            "session closed",
+            format!(
+                "{peer} crashed while {client}'s transaction was open in it, its operating system closing the \
+                 socket: the session is gone, and the UPDATE, never committed, is rolled back by the database's \
+                 crash recovery. {cap_service} is in the cache step of that transaction; a Postgres client reads \
+                 the closed socket at its next statement, the COMMIT."
+            ),
+        ),
+        ConnLoss::DeadCommit => said(
+            "commit failed: write failed",
+            format!(
+                "The cache step is done, but the session of {client}'s transaction closed when {db} crashed: the \
+                 COMMIT fails at once with a connection error (\"server closed the connection unexpectedly\"), not \
+                 \"no open transaction\". The UPDATE was never committed; the database's crash recovery rolled it \
+                 back. {cap_service} tells {client} the write failed."
+            ),
+        ),
+    }
+}
+
+/// The words of a step's further `ConnLost` facts (one connection's close can fail
+/// several requests), after its first fact's.
+pub(super) fn more_lost(n: &Cast, facts: &[Fact]) -> String {
+    let mut out = String::new();
+    for fact in facts {
+        if let Fact::Service(ServiceFact::ConnLost {
+            peer,
+            key,
+            client,
+            what,
+        }) = fact
+        {
+            out.push(' ');
+            out.push_str(&conn_lost(n, *peer, *key, *client, *what).narration);
+        }
+    }
+    out
 }

@@ -73,7 +73,6 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
             key,
             version,
             next,
-            orphaned,
         } => {
             let next = next.map_or(String::new(), |c| {
                 format!(" Its row lock is free, so {c}'s UPDATE, which was waiting for it, runs now.")
@@ -82,24 +81,11 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
             let cached = super::super::books::copies(w)
                 .find(|c| c.key == key && c.entry.version == version && c.entry.expires_ms > w.now_ms)
                 .map_or(String::new(), |c| format!(", but {} already holds it", c.holder_words()));
-            // Review session 16, F2: a transaction whose service is gone (down, or
-            // restarted empty, its connection's close lost) gets no later statement and
-            // no COMMIT: something else ends it, and nobody is told.
-            let text = if orphaned {
-                format!(
-                    "The database ends {client}'s orphaned transaction (no statement of it can come: the request \
-                     that opened it is gone with its service's memory; say an administrator's \
-                     pg_terminate_backend, or a server-side timeout) and rolls it back: its {version} of {key} is \
-                     discarded; no reader saw it in the database{cached}. Nobody is told: no request waits on it.\
-                     {next}"
-                )
-            } else {
-                format!(
-                    "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
-                     rolls the whole transaction back: its {version} of {key} is discarded; no reader saw it in the \
-                     database{cached}. {cap_service} will learn it when its COMMIT is refused.{next}"
-                )
-            };
+            let text = format!(
+                "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
+                 rolls the whole transaction back: its {version} of {key} is discarded; no reader saw it in the \
+                 database{cached}. {cap_service} will learn it when its COMMIT is refused.{next}"
+            );
             said("rolled back", text)
         }
         FaultFact::Crashed {
@@ -163,6 +149,8 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
         }
         // Said with the crash it follows (`lost`).
         FaultFact::Wiped { .. } => Said::silent(),
+        // Said with the crash, refused message or restart it follows (`closed.rs`).
+        FaultFact::Closing { .. } => Said::silent(),
         FaultFact::Missed { fault } => said(
             match fault {
                 Fault::Abort(_) => "no transaction",

@@ -141,7 +141,9 @@ fn by_fact(w: &World, n: &Cast) -> Said {
     let facts = &w.facts.0[..];
     // A fault's own words: what the nodes did because of it (a peer noticing, a
     // restarted cache waking its flusher) is not narrated beside them.
+    // (Not a close a down node's host sent back: it follows the lost message's words.)
     if let Some(f) = facts.iter().find_map(|f| match f {
+        Fact::Fault(super::fault::FaultFact::Closing { .. }) => None,
         Fact::Fault(f) => Some(*f),
         _ => None,
     }) {
@@ -172,7 +174,17 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         Some(Fact::Replica(_)) => replica::step(w, facts),
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
         Some(Fact::Cdn(f)) => cdn::say(w, n, *f),
-        Some(Fact::Service(ServiceFact::Near(f))) => near::say(w, n, *f),
+        Some(Fact::Service(ServiceFact::Near(f))) => {
+            // A flush at a closed connection, then the requests it failed.
+            let mut s = near::say(w, n, *f);
+            s.narration.push_str(&closed::more_lost(n, &facts[1..]));
+            for fact in &facts[1..] {
+                if let Fact::Service(ServiceFact::Near(near)) = fact {
+                    s.narration.push_str(&near::more(n, *near));
+                }
+            }
+            s
+        }
         Some(Fact::Service(_)) => service::say(w, n, facts),
         Some(Fact::Lost {
             id,
@@ -181,6 +193,7 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             payload,
         }) => {
             let mut s = lost(*id, *from, *to, *payload);
+            s.narration.push_str(&closed::refused(w, *to, *from));
             // A partition, not a crash, lost it.
             let cut = [*to, *from]
                 .into_iter()

@@ -18,6 +18,8 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         return Said::silent();
     };
     let mut s = service(w, n, *first);
+    s.narration
+        .push_str(&super::closed::more_lost(n, &facts[1..]));
     for fact in &facts[1..] {
         if let Fact::Service(ServiceFact::Txn(after @ TxnFact::StepAfterCommit)) = fact {
             s.narration
@@ -42,6 +44,20 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         ServiceFact::Stray => said("ignored", ""),
         ServiceFact::Negative(f) => super::negative::say(w, n, f),
         ServiceFact::Region(f) => super::region::say(n, f),
+        ServiceFact::ConnLost {
+            peer,
+            key,
+            client,
+            what,
+        } => super::closed::conn_lost(n, peer, key, client, what),
+        ServiceFact::ConnIdle { peer } => said(
+            "connection closed",
+            format!(
+                "{cap_service}'s connection to {peer} closes ({peer} crashed, and its operating system closed the \
+                 socket). No request of {the_service}'s waits on it any more, so nothing fails; its next command \
+                 opens a new connection."
+            ),
+        ),
         ServiceFact::NoRequest { service, payload } => {
             let why = if w.books.crashes_of(service) > 0 {
                 format!("it was answered already, or lost when {the_service} crashed")

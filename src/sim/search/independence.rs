@@ -11,6 +11,11 @@ pub struct Info {
     /// nothing.
     recovery: bool,
     actor: Option<NodeId>,
+    /// Another node the event reads or changes: a message's sender when it reaches a
+    /// node that is down, whose host may send the close back to it if a request of
+    /// the sender's waits on that node (`route.rs`, `fault::close_to`: whether it does
+    /// reads the sender's requests and the closes already on their way to it).
+    touches: Option<NodeId>,
     /// The instant it fires at: the later of `now` and its nominal time.
     instant: Option<u64>,
     /// A message's request.
@@ -22,6 +27,7 @@ pub struct Info {
 impl WorldModel {
     pub(super) fn info(&self, state: &super::Searched, e: Event) -> Info {
         let w = &state.world;
+        let mut touches = None;
         let (recovery, flow) = match e {
             Event::Fire(id) => (
                 w.timers
@@ -30,10 +36,13 @@ impl WorldModel {
                 None,
             ),
             Event::Fault(_) => (true, None),
-            Event::Deliver(id) => (
-                false,
-                w.net.iter().find(|m| m.id == id).and_then(|m| m.flow),
-            ),
+            Event::Deliver(id) => {
+                let m = w.net.iter().find(|m| m.id == id);
+                touches = m
+                    .filter(|m| w.status_of(m.to) == crate::sim::node::NodeStatus::Down)
+                    .map(|m| m.from);
+                (false, m.and_then(|m| m.flow))
+            }
             Event::Start(_) => (false, None),
         };
         let actor = w.actor(e);
@@ -44,6 +53,7 @@ impl WorldModel {
         Info {
             recovery,
             actor,
+            touches,
             instant: w.nominal_ms(e).map(|t| t.max(w.now_ms)),
             flow,
             busy,
@@ -62,7 +72,8 @@ impl WorldModel {
     /// fingerprint reads as multisets, ids renamed). Exceptions, where a step reads or
     /// changes another node: two nodes on a local connection (`Ctx::call`: the
     /// write-behind flusher and its cache, the database and the outbox relay it
-    /// notifies) are one for this; a fault, or a restart by the supervisor's timer,
+    /// notifies) are one for this; a message that reaches a down node touches its
+    /// sender too (the down node's host may send it a close: `Info::touches`); a fault, or a restart by the supervisor's timer,
     /// reaches every node connected to its node; a request's slow hop is the network's
     /// reading of the client's current request (so an answer to a client and a message
     /// of that request are dependent); and the books keep the first read-your-writes
@@ -73,7 +84,16 @@ impl WorldModel {
         let (Some(x), Some(y)) = (a.actor, b.actor) else {
             return false;
         };
-        if a.recovery || b.recovery || x == y || local(x, y) {
+        if a.recovery || b.recovery {
+            return false;
+        }
+        // Every node either event reads or changes, pairwise.
+        let (xs, ys) = ([Some(x), a.touches], [Some(y), b.touches]);
+        if xs
+            .iter()
+            .flatten()
+            .any(|p| ys.iter().flatten().any(|q| p == q || local(*p, *q)))
+        {
             return false;
         }
         if a.instant.is_none() || a.instant != b.instant {

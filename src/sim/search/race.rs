@@ -16,6 +16,7 @@
 //! this interleaving: a read that straddles the write.
 use crate::sim::ids::{FlowId, Key, NodeId, Version};
 use crate::sim::msg::Payload;
+use crate::sim::service::Stage;
 use crate::sim::world::{Event, World};
 
 /// The catalog scenario that teaches the stale-set race.
@@ -54,6 +55,26 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
                 (Payload::Get { key }, Some(flow)) => {
                     at_miss.retain(|(f, _, _)| *f != flow);
                     at_miss.push((flow, world.expected(key), taken(&invalidated, (m.to, key))));
+                }
+                // A get that failed on the cache node's closed connection is read as a
+                // miss (`service/closed.rs`): the read's miss is then.
+                (Payload::Closed, _) => {
+                    for f in world.nodes.service(m.to).into_iter().flat_map(|s| {
+                        s.flows.iter().filter(|f| {
+                            s.waits_on(f) == Some(m.from)
+                                && matches!(
+                                    f.stage,
+                                    Stage::Lookup | Stage::Recheck | Stage::Locking
+                                )
+                        })
+                    }) {
+                        at_miss.retain(|(id, _, _)| *id != f.id);
+                        at_miss.push((
+                            f.id,
+                            world.expected(f.key),
+                            taken(&invalidated, (m.from, f.key)),
+                        ));
+                    }
                 }
                 (Payload::Del { key, .. } | Payload::WbWrite { key }, _)
                 | (

@@ -91,6 +91,53 @@ pub enum ServiceFact {
     Negative(super::super::negative::NegativeFact),
     /// A remote marker set, or a miss that found one (`region.rs`).
     Region(super::super::region::RegionFact),
+    /// `client`'s request on `key` lost its connection to `peer`, which crashed (or
+    /// whose host refused it while it was down): what was pending on it failed, and
+    /// the request goes on as `what` says (`service/closed.rs`).
+    ConnLost {
+        peer: NodeId,
+        key: Key,
+        client: NodeId,
+        what: ConnLoss,
+    },
+    /// Its connection to `peer` closed with no request waiting on it any more (they
+    /// were answered before the close arrived): nothing fails.
+    ConnIdle { peer: NodeId },
+}
+
+/// What a closed connection failed, and what the request does then (`ConnLost`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnLoss {
+    /// Its GET (or, `lock`, its request for the lock) failed: read as a miss, it
+    /// reads the database.
+    Get { lock: bool },
+    /// Its SET of the value it read failed, ignored: it answers `value` (nobody, for
+    /// a `background` recompute).
+    Fill {
+        value: Option<Version>,
+        background: bool,
+    },
+    /// Its DEL before the update failed, ignored: it updates the database.
+    PreDelete,
+    /// Its DEL (or write-through SET) after the commit failed, ignored: the write of
+    /// `version` succeeded, and the writer is told so.
+    AfterCommit { version: Version, set: bool },
+    /// The cache step inside the transaction failed, ignored: it sends COMMIT.
+    InTransaction { set: bool },
+    /// The cache was to take the write itself (write-behind, a remote marker): the
+    /// write fails.
+    CacheWrite,
+    /// Its database read failed, and the read (and the `shared` requests that waited
+    /// for this load) fails; a `background` recompute had nobody waiting.
+    Read { shared: u8, background: bool },
+    /// Its UPDATE (an INSERT, `BEGIN; UPDATE`, or, `commit`, its COMMIT) failed: the
+    /// write fails.
+    Write { commit: bool, insert: bool },
+    /// Its transaction's session closed while its cache step runs: the COMMIT it
+    /// sends next will fail.
+    Session,
+    /// The cache step done, its COMMIT fails at once on the closed session.
+    DeadCommit,
 }
 
 /// What the read path did (`load.rs`).

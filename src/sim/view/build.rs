@@ -360,6 +360,7 @@ fn requests(world: &World) -> Vec<RequestView> {
                 Stage::Recheck => "looking again",
                 Stage::TxUpdate => "updating in a transaction",
                 Stage::TxHook => "cache step inside the transaction",
+                Stage::TxSevered => "cache step, its session closed",
                 Stage::TxCommit => "committing",
             };
             let mut text = format!("{}: {op} {}, {stage}", f.client, f.key);

@@ -370,6 +370,9 @@ fn answered(w: &World, client: NodeId) -> Option<String> {
             "{client}'s last answered read got {}",
             value.map_or("nothing".into(), |v| v.to_string())
         ),
+        Some(crate::sim::msg::Payload::ReadFailed { .. }) => {
+            format!("{client}'s last read failed: its query's connection closed")
+        }
         _ => format!("{client} has had no answer to a read"),
     })
 }
