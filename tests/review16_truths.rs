@@ -75,10 +75,13 @@ fn the_crash_ending_does_not_credit_a_flush_that_found_nothing() {
         !text.contains("and a later read went to the shared cache"),
         "{text}"
     );
+    // Review 18 (9): the ending says which dropped it, from the books, instead of
+    // "the steps above tell which of them, if either, dropped a near copy".
     assert!(
         text.contains(
-            "The steps above tell which of them, if either, dropped a near copy of service-2's"
+            "In this run an invalidation the cache node pushed dropped service-2's near copy."
         ),
         "{text}"
     );
+    assert!(!text.contains("steps above"), "{text}");
 }

@@ -201,6 +201,16 @@ fn f4_a_crashed_client_is_not_tracked_any_more() {
     assert!(run.forward());
     run.fire(Event::Fault(Fault::Restart(s2))).unwrap();
     run.run_to_end();
+    // Review 18 (9): the ending says what dropped service-2's near copy: its crash,
+    // and no push (it said "the steps above tell whether the cache node's push or the
+    // crash dropped service-2's near copy").
+    let text = run.scenario.epilogue(run.world(), &run.fixes);
+    assert!(
+        text.contains(
+            "In this run service-2's near copy went with its crash; no push or flush dropped one."
+        ),
+        "{text}"
+    );
     assert!(
         run.world().net.is_empty()
             && run

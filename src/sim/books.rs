@@ -167,6 +167,14 @@ pub enum Happened {
     /// write a transaction-aware cache held for after COMMIT (session 18: the fix's
     /// ending told of it in runs whose service crashed first, or never heard).
     HeldDropped(Key),
+    /// A tracking cache node's push dropped a near copy `service` held (`NearFact::Dropped`,
+    /// invalidated).
+    NearPushed(NodeId),
+    /// `service` flushed its near cache, holding a copy, when its connection to the cache
+    /// node that tracked its reads closed (`NearFact::Flushed`).
+    NearFlushed(NodeId),
+    /// `service` crashed holding near copies (`Held::near_keys`).
+    NearCrashed(NodeId),
 }
 
 impl Books {

@@ -16,6 +16,7 @@ use super::super::fact::Fact;
 use super::super::fault::FaultFact;
 use super::super::ids::NodeId;
 use super::super::msg::{Message, Payload};
+use super::super::near::{NearDrop, NearFact};
 use super::super::replica::ReplicaFact;
 use super::super::service::ServiceFact;
 use super::super::txn::{Step, TxnFact};
@@ -74,6 +75,20 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                     w.books.happened.insert(Happened::HeldDropped(key));
                 }
             }
+            // What dropped a service's near copies, for the endings (`{near-dropped}`).
+            Fact::Service(ServiceFact::Near(NearFact::Dropped {
+                service,
+                held: Some(_),
+                why: NearDrop::Invalidated,
+                ..
+            })) => {
+                w.books.happened.insert(Happened::NearPushed(service));
+            }
+            Fact::Service(ServiceFact::Near(NearFact::Flushed { service, keys, .. }))
+                if keys > 0 =>
+            {
+                w.books.happened.insert(Happened::NearFlushed(service));
+            }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),
             Fact::Lost { payload, to, .. }
@@ -99,7 +114,10 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             Fact::Fault(FaultFact::Disconnected { deliveries, .. }) => {
                 w.metrics.events_dropped += u64::from(deliveries);
             }
-            Fact::Fault(FaultFact::Crashed { node, .. }) => {
+            Fact::Fault(FaultFact::Crashed { node, held, .. }) => {
+                if held.near_keys > 0 {
+                    w.books.happened.insert(Happened::NearCrashed(node));
+                }
                 *w.books.crashes.or_insert(node, 0) += 1;
                 let first = w.facts.1.first_msg;
                 w.books.crashed_msg.insert(node, first);

@@ -5557,11 +5557,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K237, &K242, &K238],
-                text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. The steps above tell whether the cache node's push or the crash dropped service-2's near copy.",
+                text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K237, &K34, &K238],
-                text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. The steps above tell which of them, if either, dropped a near copy of service-2's in this run.",
+                text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K237, &K239],

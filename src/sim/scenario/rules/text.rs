@@ -9,6 +9,7 @@ use crate::sim::scenario::Fixes;
 use crate::sim::scenarios::data::E;
 use crate::sim::world::World;
 
+mod near;
 mod why;
 use why::{evicted, other_path};
 
@@ -90,6 +91,8 @@ fn value(name: &str, w: &World) -> Option<String> {
         // A lock or a lease a cache node still holds on the key (review session 18, 7:
         // a crashed holder's lock stayed, and the ending did not say so).
         "guard" => guard(w, key(rest)?),
+        // What dropped the instance's near copies in this run (review session 18, 9).
+        "near-dropped" => near::near_dropped(w, NodeId::parse(rest)?),
         "stale-stay" => {
             let stale = stale_keys(rest)?;
             let verb = if stale.len() == 1 { "stays" } else { "stay" };
@@ -292,7 +295,7 @@ fn known(name: &str) -> bool {
             .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
         "value" => Quantity::parse(rest).is_some(),
         "metric" => metric(rest).is_some(),
-        "answer" | "answered" => NodeId::parse(rest).is_some(),
+        "answer" | "answered" | "near-dropped" => NodeId::parse(rest).is_some(),
         "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" => rest.is_empty(),
         "broken" => rest.is_empty() || invariant(rest).is_some(),
         _ => false,
