@@ -30,8 +30,8 @@ export function useApp() {
     await state.server?.close();
   });
 
-  async function withPage(fn, { viewport = { width: 1280, height: 800 }, allowErrors = [] } = {}) {
-    const context = await state.browser.newContext({ viewport, baseURL: state.server.url });
+  async function withPage(fn, { viewport = { width: 1280, height: 800 }, allowErrors = [], colorScheme = 'light' } = {}) {
+    const context = await state.browser.newContext({ viewport, colorScheme, baseURL: state.server.url });
     context.setDefaultTimeout(15_000);
     context.setDefaultNavigationTimeout(30_000);
     const page = await context.newPage();

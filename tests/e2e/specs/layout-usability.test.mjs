@@ -46,6 +46,17 @@ test('at 390x844 a step leaves its narration above the sticky step bar, and each
   }, { viewport: { width: 390, height: 844 } });
 });
 
+test('at 390x844 a long ending is not cut inside the narration box, in dark mode too (review 19, C4)', async () => {
+  await withPage(async (scenarioPage, page) => {
+    const sp = ScreenPage.from(scenarioPage);
+    await sp.goto({ scenario: 'dual-write-crash', step: 20 });
+    assert.match(await sp.narration(), /Try the outbox\.$/);
+    // The paragraph shows all it holds: no scroll bar inside the box.
+    const hidden = await page.locator('[data-testid="narration"]').first().evaluate((e) => e.scrollHeight - e.clientHeight);
+    assert.ok(hidden <= 1, `the ending hides ${hidden} px inside its box`);
+  }, { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+});
+
 test('at 1280x720 a fault is fired beside the diagram, and the diagram and the narration stay on screen (V16)', async () => {
   await withPage(async (scenarioPage, page) => {
     const sp = ScreenPage.from(scenarioPage);
