@@ -67,18 +67,12 @@ impl Panel {
     }
 
     /// The full model's search, or (`slicing`) the slice's of the same setup, whose
-    /// result is shown after the full one's.
+    /// result is shown after the full one's. The panel says "Starting the search…" at
+    /// once; the worker and what reads its messages are started by `spawn_worker`, a
+    /// split chunk.
     fn start(self, slicing: bool) {
-        let Panel {
-            a,
-            state,
-            faults,
-            worker,
-            current,
-            redraw,
-        } = self;
-        let stop = move || self.stop();
-        stop();
+        let Panel { a, state, faults, .. } = self;
+        self.stop();
         let searched = a.session.with_untracked(|s| link::setup_query(&s.run));
         let request = Request {
             link: searched.clone(),
@@ -100,7 +94,34 @@ impl Panel {
             slicing,
             ..Explore::default()
         });
-        let w = match Worker::new(WORKER_URL) {
+        // The old result is hidden at once (it is drawn again only when `redraw` flips).
+        if !slicing {
+            self.redraw.update(|r| *r = !*r);
+        }
+        leptos::task::spawn_local(spawn_worker(self, request, generation));
+    }
+}
+
+/// Starts the search's worker for the search `generation` and reads its messages into
+/// the panel. A split point (the `split` feature; see scripts/split.sh): the worker's
+/// handling and the reading of its replies (`Reply::decode`, the counterexamples) are a
+/// wasm chunk fetched on the first search, as the worker itself is. A search cancelled
+/// or replaced before the chunk arrived starts no worker.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn spawn_worker(panel: Panel, request: String, generation: u32) {
+    let Panel {
+        state,
+        worker,
+        current,
+        redraw,
+        ..
+    } = panel;
+    let stop = move || panel.stop();
+    let mine = move || state.with_untracked(|s| s.generation == generation && s.running);
+    if !mine() {
+        return;
+    }
+    let w = match Worker::new(WORKER_URL) {
             Ok(w) => w,
             Err(_) => {
                 state.update(|s| {
@@ -110,7 +131,6 @@ impl Panel {
                 return;
             }
         };
-        let mine = move || state.with_untracked(|s| s.generation == generation && s.running);
         let sender = w.clone();
         let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |ev: MessageEvent| {
             if !mine() {
@@ -181,10 +201,6 @@ impl Panel {
         on_message.forget();
         on_error.forget();
         worker.set_value(Some(w));
-        if !slicing {
-            redraw.update(|r| *r = !*r);
-        }
-    }
 }
 
 #[component]
