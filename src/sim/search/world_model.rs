@@ -450,9 +450,16 @@ impl Model for WorldModel {
         let mut infos = self.infos.borrow_mut();
         infos.clear();
         infos.extend(actions.iter().map(|e| self.info(state, *e)));
+        // `commute` is symmetric: each pair is asked once, and written both ways.
+        let n = infos.len();
         out.clear();
-        for x in infos.iter() {
-            out.extend(infos.iter().map(|y| self.commute(x, y)));
+        out.resize(n * n, false);
+        for (i, x) in infos.iter().enumerate() {
+            for (j, y) in infos.iter().enumerate().skip(i) {
+                let c = self.commute(x, y);
+                out[i * n + j] = c;
+                out[j * n + i] = c;
+            }
         }
     }
 
