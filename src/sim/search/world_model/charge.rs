@@ -92,11 +92,7 @@ fn kind(fault: Fault) -> Kind {
 /// budget allows while it has room (`extra`: the allowed ones, `FaultBudget::kinds`),
 /// and the kind of each story fault with uses left. A superset of the kinds `charge`
 /// pays for: the faults of other kinds need not be listed.
-pub(super) fn chargeable(
-    extra: Option<Kinds>,
-    story: &[(Shape, u8)],
-    story_used: &[u8],
-) -> Kinds {
+pub(super) fn chargeable(extra: Option<Kinds>, story: &[(Shape, u8)], story_used: &[u8]) -> Kinds {
     use crate::sim::fault::kind::{HEAL, RESTART, RESUBSCRIBE, RESUME};
     let mut bits = [RESTART, RESUME, HEAL, RESUBSCRIBE]
         .iter()
@@ -130,11 +126,17 @@ impl FaultBudget {
             Fault::Abort(n),
             Fault::Partition(n),
             Fault::Heal(n),
-            Fault::Evict { cache: n, key: Key(0) },
+            Fault::Evict {
+                cache: n,
+                key: Key(0),
+            },
             Fault::Disconnect(n),
             Fault::Resubscribe(n),
         ];
-        debug_assert!(each.iter().enumerate().all(|(i, f)| usize::from(f.kind()) == i));
+        debug_assert!(each
+            .iter()
+            .enumerate()
+            .all(|(i, f)| usize::from(f.kind()) == i));
         debug_assert_eq!(usize::from(kind::RESUBSCRIBE) + 1, each.len());
         Kinds(
             each.iter()
