@@ -133,16 +133,23 @@ impl Held {
     }
 
     /// `canon::node_word` of the node, computed on first use. (Any thread computes
-    /// the same value from the same node, so a relaxed store is enough.)
+    /// the same value from the same node, so a relaxed store is enough.) Inlined: a
+    /// fingerprint asks each node for it (eight calls a state), and most have it.
+    #[inline]
     pub(crate) fn word(&self) -> u64 {
         match self.word.load(Ordering::Relaxed) {
-            0 => {
-                let w = super::canon::node_word(&self.node).max(1);
-                self.word.store(w, Ordering::Relaxed);
-                w
-            }
+            0 => self.compute_word(),
             w => w,
         }
+    }
+
+    /// `word`'s first use: computed and kept.
+    #[cold]
+    #[inline(never)]
+    fn compute_word(&self) -> u64 {
+        let w = super::canon::node_word(&self.node).max(1);
+        self.word.store(w, Ordering::Relaxed);
+        w
     }
 }
 
