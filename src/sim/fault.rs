@@ -68,7 +68,60 @@ pub enum Struck {
     Key(NodeId, Key),
 }
 
+/// The kinds of fault, numbered (`Fault::kind`): the bits of a `Kinds`.
+pub mod kind {
+    pub const CRASH: u8 = 0;
+    pub const RESTART: u8 = 1;
+    pub const PAUSE: u8 = 2;
+    pub const RESUME: u8 = 3;
+    pub const DROP: u8 = 4;
+    pub const DELAY: u8 = 5;
+    pub const DUPLICATE: u8 = 6;
+    pub const ABORT: u8 = 7;
+    /// A node's partition and a link's.
+    pub const PARTITION: u8 = 8;
+    /// A node's heal and a link's.
+    pub const HEAL: u8 = 9;
+    pub const EVICT: u8 = 10;
+    pub const DISCONNECT: u8 = 11;
+    pub const RESUBSCRIBE: u8 = 12;
+}
+
+/// A set of kinds of fault, a bit each (`kind`): the faults `World::faults_into` lists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kinds(pub u16);
+
+impl Kinds {
+    /// Every kind.
+    pub const ALL: Kinds = Kinds(u16::MAX);
+
+    /// Whether the set has the kind numbered `kind` (`fault::kind`).
+    pub fn has(self, kind: u8) -> bool {
+        self.0 & 1 << kind != 0
+    }
+}
+
 impl Fault {
+    /// Its kind's number (`fault::kind`): a partition of a node and of a link are one
+    /// kind, as are their heals.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Fault::Crash(_) => kind::CRASH,
+            Fault::Restart(_) => kind::RESTART,
+            Fault::Pause(_) => kind::PAUSE,
+            Fault::Resume(_) => kind::RESUME,
+            Fault::Drop(_) => kind::DROP,
+            Fault::Delay(_) => kind::DELAY,
+            Fault::Duplicate(_) => kind::DUPLICATE,
+            Fault::Abort(_) => kind::ABORT,
+            Fault::Partition(_) | Fault::PartitionLink(_) => kind::PARTITION,
+            Fault::Heal(_) | Fault::HealLink(_) => kind::HEAL,
+            Fault::Evict { .. } => kind::EVICT,
+            Fault::Disconnect(_) => kind::DISCONNECT,
+            Fault::Resubscribe(_) => kind::RESUBSCRIBE,
+        }
+    }
+
     /// The contract's `data-fault`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -301,17 +354,22 @@ impl World {
     /// flight. Clients are not crashed: they stand for users.
     pub fn faults(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        self.faults_into(&self.nodes(), true, &mut out);
+        self.faults_into(&self.nodes(), Kinds::ALL, &mut out);
         out
     }
 
     /// `faults`, appended to `out` (which keeps what it had): for a caller that lists
     /// them in many states of one run (a search), with `nodes` being this world's
-    /// `nodes()` (fixed for a run, so computed once), and with `messages` false
-    /// leaving out the faults on messages (the list is otherwise the same, in the same
-    /// order). Allocates nothing once `out` has grown.
-    pub fn faults_into(&self, nodes: &[NodeId], messages: bool, out: &mut Vec<Event>) {
-        let mut push = |f: Fault| out.push(Event::Fault(f));
+    /// `nodes()` (fixed for a run, so computed once), and with only the faults of
+    /// `kinds` (the list is otherwise the same, in the same order: a search leaves out
+    /// the kinds no budget can pay for, and skips walking what offers only those).
+    /// Allocates nothing once `out` has grown.
+    pub fn faults_into(&self, nodes: &[NodeId], kinds: Kinds, out: &mut Vec<Event>) {
+        let mut push = |f: Fault| {
+            if kinds.has(f.kind()) {
+                out.push(Event::Fault(f))
+            }
+        };
         for &node in nodes.iter().filter(|n| !n.is_client()) {
             let status = self.status_of(node);
             match status {
@@ -327,10 +385,16 @@ impl World {
             // its place in the list: a run code numbers a choice by its place, so links
             // made before the link partitions came open at the same moment
             // (tests/legacy/session5).
-            if status == NodeStatus::Up && super::partition::isolatable(self, node) {
+            if status == NodeStatus::Up
+                && kinds.has(kind::PARTITION)
+                && super::partition::isolatable(self, node)
+            {
                 push(Fault::Partition(node));
             }
         }
+        let messages = [kind::DROP, kind::DELAY, kind::DUPLICATE]
+            .iter()
+            .any(|k| kinds.has(*k));
         for m in self.net.iter().filter(|_| messages) {
             // A replication stream runs over TCP: a change is not lost or doubled on
             // its own, only delayed (or lost with its node). So is a connection's close:
@@ -352,7 +416,7 @@ impl World {
         // first primary's, then each other's (a second shard's came later, so after).
         // Not one whose session died with its service (crashed, or restarted empty):
         // the close on its way rolls it back (`db/session.rs`).
-        for (id, db) in self.nodes.dbs() {
+        for (id, db) in self.nodes.dbs().filter(|_| kinds.has(kind::ABORT)) {
             if self.is_up(id) {
                 for t in db.txns.iter().filter(|t| live_session(self, t)) {
                     push(Fault::Abort(t.client));
@@ -360,12 +424,20 @@ impl World {
             }
         }
         // The links a learner can cut or heal come after them, for the same reason:
-        // they came after the run codes of session 5.
-        super::partition::offered_into(self, &mut push);
+        // they came after the run codes of session 5. (A heal only of a link cut.)
+        if kinds.has(kind::PARTITION) || (kinds.has(kind::HEAL) && !self.cuts.is_empty()) {
+            super::partition::offered_into(self, &mut push);
+        }
         // Evictions, then disconnects and resubscribes, last of all: they came after
-        // the run codes of session 14, which number every other fault the same.
-        pressure::offered_into(self, &mut push);
-        subscription::offered_into(self, &mut push);
+        // the run codes of session 14, which number every other fault the same. (A
+        // resubscribe only of a subscription broken.)
+        if kinds.has(kind::EVICT) {
+            pressure::offered_into(self, &mut push);
+        }
+        if kinds.has(kind::DISCONNECT) || (kinds.has(kind::RESUBSCRIBE) && self.any_unsubscribed())
+        {
+            subscription::offered_into(self, &mut push);
+        }
     }
 }
 

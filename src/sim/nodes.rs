@@ -48,18 +48,21 @@ pub enum Node {
 ///
 /// A node that no other copy shares, when a copy drops it (`clone_from`, drop), goes
 /// to a small pool of the thread's (`SPARE`) with its buffers; the next change to a
-/// shared node with that id copies into one (`Node::clone_from`) instead of allocating
+/// shared node of its kind copies into one (`Node::clone_from`) instead of allocating
 /// a copy. Not state: which buffers a node lives in changes no value.
 #[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub struct Nodes(Vec<(NodeId, Arc<Held>)>, Layout);
 
-/// At most this many dropped nodes are kept to copy into.
-const SPARES: usize = 32;
+/// At most this many dropped nodes of each kind are kept to copy into.
+const SPARES: usize = 8;
 
 thread_local! {
-    /// Dropped nodes no copy shared, by the rank of their id (`Nodes`).
-    static SPARE: std::cell::RefCell<Vec<(u16, Arc<Held>)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
+    /// Dropped nodes no copy shared, by kind (`Node::kind`; `Nodes`). A pool per kind:
+    /// one pool for all, by id, filled up with the kinds a step gives back more often
+    /// than it changes them, and the others were then copied anew (and dropped), 55,000
+    /// times in the fixed benchmark.
+    static SPARE: std::cell::RefCell<[Vec<Arc<Held>>; layout::KINDS]> =
+        const { std::cell::RefCell::new([const { Vec::new() }; layout::KINDS]) };
 }
 
 /// Whether this build keeps pools of dropped copies: the search's builds do (native,
@@ -68,40 +71,39 @@ thread_local! {
 /// first download (250 KB budget) for no gain.
 pub(super) const POOLS: bool = !cfg!(feature = "split");
 
-/// Keeps `node` in the pool if no copy shares it and there is room; else drops it.
-fn give(id: NodeId, mut node: Arc<Held>) {
+/// Keeps `node` in its kind's pool if no copy shares it and there is room; else drops
+/// it.
+fn give(mut node: Arc<Held>) {
     if !POOLS || Arc::get_mut(&mut node).is_none() {
         return;
     }
     let _ = SPARE.try_with(|spare| {
         if let Ok(mut spare) = spare.try_borrow_mut() {
-            if spare.len() < SPARES {
-                spare.push((id.rank(), node));
+            if let Some(pool) = spare.get_mut(node.node.kind()) {
+                if pool.len() < SPARES {
+                    pool.push(node);
+                }
             }
         }
     });
 }
 
-/// A node of the pool with this id, if any (no other copy shares it).
-fn take(id: NodeId) -> Option<Arc<Held>> {
+/// A node of the pool of the kind `kind` (`Node::kind`), if any (no other copy shares
+/// it).
+fn take(kind: usize) -> Option<Arc<Held>> {
     if !POOLS {
         return None;
     }
-    let rank = id.rank();
     SPARE
-        .try_with(|spare| {
-            let mut spare = spare.try_borrow_mut().ok()?;
-            let at = spare.iter().rposition(|(r, _)| *r == rank)?;
-            Some(spare.swap_remove(at).1)
-        })
+        .try_with(|spare| spare.try_borrow_mut().ok()?.get_mut(kind)?.pop())
         .ok()
         .flatten()
 }
 
 impl Drop for Nodes {
     fn drop(&mut self) {
-        for (id, node) in self.0.drain(..) {
-            give(id, node);
+        for (_, node) in self.0.drain(..) {
+            give(node);
         }
     }
 }
@@ -131,16 +133,23 @@ impl Held {
     }
 
     /// `canon::node_word` of the node, computed on first use. (Any thread computes
-    /// the same value from the same node, so a relaxed store is enough.)
+    /// the same value from the same node, so a relaxed store is enough.) Inlined: a
+    /// fingerprint asks each node for it (eight calls a state), and most have it.
+    #[inline]
     pub(crate) fn word(&self) -> u64 {
         match self.word.load(Ordering::Relaxed) {
-            0 => {
-                let w = super::canon::node_word(&self.node).max(1);
-                self.word.store(w, Ordering::Relaxed);
-                w
-            }
+            0 => self.compute_word(),
             w => w,
         }
+    }
+
+    /// `word`'s first use: computed and kept.
+    #[cold]
+    #[inline(never)]
+    fn compute_word(&self) -> u64 {
+        let w = super::canon::node_word(&self.node).max(1);
+        self.word.store(w, Ordering::Relaxed);
+        w
     }
 }
 
@@ -184,16 +193,16 @@ impl Clone for Nodes {
         let same_ids =
             self.0.len() == source.0.len() && self.0.iter().zip(&source.0).all(|(a, b)| a.0 == b.0);
         if !same_ids {
-            for (id, node) in self.0.drain(..) {
-                give(id, node);
+            for (_, node) in self.0.drain(..) {
+                give(node);
             }
             self.0.extend(source.0.iter().cloned());
             self.1 = source.1;
             return;
         }
-        for (slot, (id, node)) in self.0.iter_mut().zip(&source.0) {
+        for (slot, (_, node)) in self.0.iter_mut().zip(&source.0) {
             if !Arc::ptr_eq(&slot.1, node) {
-                give(*id, std::mem::replace(&mut slot.1, Arc::clone(node)));
+                give(std::mem::replace(&mut slot.1, Arc::clone(node)));
             }
         }
     }
@@ -284,10 +293,11 @@ impl Nodes {
     /// The node to change: copied first if another world shares it.
     pub fn get_mut(&mut self, id: NodeId) -> Option<&mut Node> {
         let rank = id.rank();
-        let (id, n) = self.0.iter_mut().find(|(i, _)| i.rank() == rank)?;
+        let (_, n) = self.0.iter_mut().find(|(i, _)| i.rank() == rank)?;
         if Arc::get_mut(n).is_none() {
-            // Shared: copied into a dropped node's buffers, when the pool has one.
-            if let Some(mut spare) = take(*id) {
+            // Shared: copied into a dropped node's buffers, when its kind's pool has
+            // one.
+            if let Some(mut spare) = take(n.node.kind()) {
                 if let Some(held) = Arc::get_mut(&mut spare) {
                     held.node.clone_from(&n.node);
                     *n = spare;

@@ -81,12 +81,13 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
     let out = w.act(node, |a, ctx| a.on_crash(ctx));
     w.apply(node, out);
     // Its operating system closes its sockets: each peer with something pending on it
-    // reads the close (review 17, F6).
+    // reads the close (review 17, F6). (Only those are passed on, found in one walk of
+    // the nodes: `close_to` tells no other, and would look each up by id.)
     let peers: Vec<NodeId> = w
         .nodes
         .iter()
+        .filter(|(id, n)| *id != node && n.as_actor().awaits(node).is_some())
         .map(|(id, _)| id)
-        .filter(|p| *p != node)
         .collect();
     close_to(w, node, &peers);
     let restart_at_ms = w.config.restart_after_ms.map(|after| {

@@ -15,7 +15,7 @@ pub(super) struct Layout {
 }
 
 /// How many kinds of node there are (`Node`'s variants).
-const KINDS: usize = 10;
+pub(super) const KINDS: usize = 10;
 
 impl Default for Layout {
     fn default() -> Layout {

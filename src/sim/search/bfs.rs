@@ -417,7 +417,7 @@ impl<M: Model> Search<M> {
                         return;
                     }
                     Shifted::Known => {
-                        self.wake(fingerprint, gives.as_deref().map(Vec::as_slice));
+                        self.wake(known, gives.as_deref().map(Vec::as_slice));
                         self.model.recycle(next);
                         continue;
                     }
@@ -427,8 +427,8 @@ impl<M: Model> Search<M> {
             // A successor found before (or left out) goes back to the model, whose next
             // successor is copied into its buffers (`Model::recycle`).
             let slot = match probe {
-                Probe::Found(_) => {
-                    self.wake(fingerprint, gives.as_deref().map(Vec::as_slice));
+                Probe::Found(k) => {
+                    self.wake(Some(k), gives.as_deref().map(Vec::as_slice));
                     self.model.recycle(next);
                     continue;
                 }

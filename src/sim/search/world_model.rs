@@ -26,7 +26,7 @@ use crate::sim::books::Invariant;
 use crate::sim::canon::WordHasher;
 use crate::sim::config::Op;
 use crate::sim::fact::Facts;
-use crate::sim::fault::NodeStatus;
+use crate::sim::fault::{Kinds, NodeStatus};
 use crate::sim::ids::NodeId;
 use crate::sim::node::Scratch;
 use crate::sim::run::Run;
@@ -95,6 +95,8 @@ pub struct WorldModel {
     /// Successors the search gave back (`Model::recycle`), to copy the next into.
     recycled: RefCell<Vec<Searched>>,
     budget: FaultBudget,
+    /// The kinds (`fault::kind`) the extra budget allows (`FaultBudget::kinds`).
+    extra_kinds: Kinds,
     /// The story's faults and how many times the story uses each.
     story: Vec<(Shape, u8)>,
     /// Their kinds, a bit each (`charge::kinds_of`).
@@ -161,6 +163,7 @@ impl WorldModel {
             keyed: RefCell::new(Vec::new()),
             infos: RefCell::new(Vec::new()),
             budget,
+            extra_kinds: budget.allowed_kinds(),
             story_kinds: charge::kinds_of(&story),
             story,
             invariants,
@@ -284,18 +287,15 @@ impl Model for WorldModel {
         if spent && state.world.status.is_empty() && !state.world.any_unsubscribed() {
             return end;
         }
-        // With the extra budget spent, a fault on a message is charged only to a story
-        // fault on a message with uses left: skip pricing each message's faults (which
-        // looks the message up) when there is none.
-        let messages_free = state.extra_used < self.budget.extra
-            || self
-                .story
-                .iter()
-                .zip(state.story_used.iter())
-                .any(|((s, allowed), used)| matches!(s, Shape::Message(..)) && used < allowed);
+        // Only the kinds a budget can pay for (or free) are listed: with the extra
+        // budget spent, a fault on a message is listed only for a story fault on a
+        // message with uses left, whose kind it is (no message is looked up to price
+        // its faults otherwise), and most kinds are not walked at all.
+        let extra = (state.extra_used < self.budget.extra).then_some(self.extra_kinds);
+        let kinds = charge::chargeable(extra, &self.story, &state.story_used);
         // Listed after the enabled events, then the ones no budget pays for taken out.
         let listed = out.len();
-        state.world.faults_into(&self.nodes, messages_free, out);
+        state.world.faults_into(&self.nodes, kinds, out);
         let mut kept = listed;
         for i in listed..out.len() {
             let e = out[i];
@@ -450,9 +450,16 @@ impl Model for WorldModel {
         let mut infos = self.infos.borrow_mut();
         infos.clear();
         infos.extend(actions.iter().map(|e| self.info(state, *e)));
+        // `commute` is symmetric: each pair is asked once, and written both ways.
+        let n = infos.len();
         out.clear();
-        for x in infos.iter() {
-            out.extend(infos.iter().map(|y| self.commute(x, y)));
+        out.resize(n * n, false);
+        for (i, x) in infos.iter().enumerate() {
+            for (j, y) in infos.iter().enumerate().skip(i) {
+                let c = self.commute(x, y);
+                out[i * n + j] = c;
+                out[j * n + i] = c;
+            }
         }
     }
 

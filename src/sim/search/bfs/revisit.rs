@@ -5,13 +5,11 @@ use super::super::sleep::intersect;
 use super::Search;
 
 impl<M: Model> Search<M> {
-    /// A state reached again, with sleep set `gives` from this path: if it waits in
-    /// the frontier, only what both paths say stays asleep.
-    pub(super) fn wake(&mut self, fingerprint: u64, gives: Option<&[u64]>) {
-        let (Some(sleep), Some(gives)) = (&mut self.sleep, gives) else {
-            return;
-        };
-        let Some(known) = self.visited.find(fingerprint) else {
+    /// A state reached again (node `known`, as the visited set's look-up found it),
+    /// with sleep set `gives` from this path: if it waits in the frontier, only what
+    /// both paths say stays asleep.
+    pub(super) fn wake(&mut self, known: Option<u32>, gives: Option<&[u64]>) {
+        let (Some(sleep), Some(gives), Some(known)) = (&mut self.sleep, gives, known) else {
             return;
         };
         if let Some(first) = self.next_level.first() {

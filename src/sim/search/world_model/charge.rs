@@ -2,7 +2,7 @@
 //! story's budget, others from the extra budget (`FaultBudget`), and recoveries free
 //! where nothing in the model would recover otherwise.
 use super::{Searched, WorldModel};
-use crate::sim::fault::{Fault, Struck};
+use crate::sim::fault::{Fault, Kinds, Struck};
 use crate::sim::ids::NodeId;
 use crate::sim::world::{TimerKind, World};
 
@@ -84,21 +84,66 @@ pub(super) fn kinds_of(story: &[(Shape, u8)]) -> u32 {
 }
 
 fn kind(fault: Fault) -> Kind {
-    Kind(match fault {
-        Fault::Crash(_) => 0,
-        Fault::Restart(_) => 1,
-        Fault::Pause(_) => 2,
-        Fault::Resume(_) => 3,
-        Fault::Drop(_) => 4,
-        Fault::Delay(_) => 5,
-        Fault::Duplicate(_) => 6,
-        Fault::Abort(_) => 7,
-        Fault::Partition(_) | Fault::PartitionLink(_) => 8,
-        Fault::Heal(_) | Fault::HealLink(_) => 9,
-        Fault::Evict { .. } => 10,
-        Fault::Disconnect(_) => 11,
-        Fault::Resubscribe(_) => 12,
-    })
+    Kind(fault.kind())
+}
+
+/// The kinds (`fault::kind`) a state's faults can be charged to a budget or be free
+/// as: every recovery (free where nothing else would recover), the kinds the extra
+/// budget allows while it has room (`extra`: the allowed ones, `FaultBudget::kinds`),
+/// and the kind of each story fault with uses left. A superset of the kinds `charge`
+/// pays for: the faults of other kinds need not be listed.
+pub(super) fn chargeable(extra: Option<Kinds>, story: &[(Shape, u8)], story_used: &[u8]) -> Kinds {
+    use crate::sim::fault::kind::{HEAL, RESTART, RESUBSCRIBE, RESUME};
+    let mut bits = [RESTART, RESUME, HEAL, RESUBSCRIBE]
+        .iter()
+        .fold(0, |bits, k| bits | 1 << k);
+    if let Some(extra) = extra {
+        bits |= extra.0;
+    }
+    for ((s, allowed), used) in story.iter().zip(story_used) {
+        if used < allowed {
+            bits |= 1 << s.kind().0;
+        }
+    }
+    Kinds(bits)
+}
+
+impl FaultBudget {
+    /// The kinds (`fault::kind`) the extra faults may be.
+    pub(super) fn allowed_kinds(&self) -> Kinds {
+        use crate::sim::fault::kind;
+        use crate::sim::ids::{Key, MsgId};
+        let (n, m) = (NodeId::SERVICE, MsgId(0));
+        // One fault of each kind, for its name.
+        let each = [
+            Fault::Crash(n),
+            Fault::Restart(n),
+            Fault::Pause(n),
+            Fault::Resume(n),
+            Fault::Drop(m),
+            Fault::Delay(m),
+            Fault::Duplicate(m),
+            Fault::Abort(n),
+            Fault::Partition(n),
+            Fault::Heal(n),
+            Fault::Evict {
+                cache: n,
+                key: Key(0),
+            },
+            Fault::Disconnect(n),
+            Fault::Resubscribe(n),
+        ];
+        debug_assert!(each
+            .iter()
+            .enumerate()
+            .all(|(i, f)| usize::from(f.kind()) == i));
+        debug_assert_eq!(usize::from(kind::RESUBSCRIBE) + 1, each.len());
+        Kinds(
+            each.iter()
+                .filter(|f| self.allows(**f))
+                .fold(0, |bits, f| bits | 1 << f.kind()),
+        )
+    }
 }
 
 pub(super) fn shape(world: &World, fault: Fault) -> Option<Shape> {
