@@ -186,6 +186,26 @@ impl Run {
         super::narrate::stuck().and_then(|say| say(self.world()))
     }
 
+    /// At the run's end, what the narration says after the last step's words: the
+    /// limit note and the stuck note, then the scenario's ending, each said once (an
+    /// ending's `{done}` says the stuck note itself). `None` before the end and at
+    /// step 0.
+    pub fn end_words(&self) -> Option<String> {
+        if self.cursor == 0 || !self.at_end() {
+            return None;
+        }
+        let ending = self.scenario.epilogue(self.world(), &self.fixes);
+        let mut text = String::new();
+        for note in [self.limit_note(), self.stuck_note()].into_iter().flatten() {
+            if !ending.contains(&note) {
+                text.push_str(&note);
+                text.push(' ');
+            }
+        }
+        text.push_str(&ending);
+        Some(text)
+    }
+
     /// The step count of the run when it is known to end: the recorded steps once the
     /// last recorded state is an end.
     pub fn total_if_ended(&self) -> Option<usize> {

@@ -36,6 +36,8 @@ use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 use names::Cast;
+/// Who still waits at a run's end, and why (an ending's `{done}` says it too).
+pub(crate) use stuck::stuck as stuck_words;
 
 /// How the world asks for a step's words (`step`, as a value).
 pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;

@@ -1,0 +1,65 @@
+//! Review 19's findings about endings, chapter titles and crash words (M1 to M5, F6),
+//! each at its reproduction: the page link, the fault as the next step where there is
+//! one, the run to its end; each sentence checked against the state it tells of.
+mod common;
+#[path = "common/review.rs"]
+mod review;
+use cachescope::sim::Run;
+
+use review::{ending, node, story};
+
+/// The clients still waiting for an answer.
+fn waiting(run: &Run) -> Vec<String> {
+    let w = run.world();
+    w.clients
+        .iter()
+        .filter(|c| c.busy.is_some())
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+/// M1: dual-write-crash on its own script ends with the writer waiting (its request
+/// died with the service), and its ending began "Done.". `{done}` says who waits and
+/// why instead, as the stuck note does, and the page says that once; a run where
+/// nobody waits still says "Done.".
+#[test]
+fn m1_an_ending_says_done_only_when_no_client_waits() {
+    let why = "The run ends with writer still waiting for an answer: its request was lost to service's crash, \
+               and nothing resends it.";
+    for (q, then) in [
+        (
+            "scenario=dual-write-crash",
+            " The cache holds user:1 = v1 while the database has v2: the service committed and died before \
+             publishing",
+        ),
+        (
+            "scenario=dual-write-crash&fix=outbox",
+            " The cache and the database both hold user:1 = v2. The service died after its commit",
+        ),
+    ] {
+        let run = story(q);
+        assert!(run.at_end() && run.on_script(), "{q}: its own script to the end");
+        assert_eq!(waiting(&run), ["writer"], "{q}");
+        assert!(run.world().books.crashes_of(node("service")) > 0);
+        assert_eq!(run.stuck_note().as_deref(), Some(why), "{q}");
+        let text = ending(&run);
+        assert!(text.starts_with(&format!("{why}{then}")), "{q}: {text}");
+        assert!(!text.contains("Done"), "{q}: {text}");
+        // The narration's end says the note once: the ending's `{done}` said it.
+        assert_eq!(run.end_words().as_deref(), Some(text.as_str()), "{q}");
+    }
+    // Nobody waits: "Done.", and no stuck note.
+    for q in [
+        "scenario=cache-aside-write",
+        "scenario=write-behind-crash",
+        "scenario=write-behind-crash&fix=durable-queue",
+        "scenario=outbox",
+    ] {
+        let run = story(q);
+        assert!(waiting(&run).is_empty(), "{q}");
+        assert_eq!(run.stuck_note(), None, "{q}");
+        let text = ending(&run);
+        assert!(text.starts_with("Done. "), "{q}: {text}");
+        assert_eq!(run.end_words(), Some(text), "{q}");
+    }
+}
