@@ -4,9 +4,9 @@
 mod common;
 #[path = "common/review.rs"]
 mod review;
-use cachescope::sim::Run;
+use cachescope::sim::{Fault, Run};
 
-use review::{ending, node, story};
+use review::{ending, faulted, node, story};
 
 /// The clients still waiting for an answer.
 fn waiting(run: &Run) -> Vec<String> {
@@ -62,4 +62,20 @@ fn m1_an_ending_says_done_only_when_no_client_waits() {
         assert!(text.starts_with("Done. "), "{q}: {text}");
         assert_eq!(run.end_words(), Some(text), "{q}");
     }
+}
+
+/// M4: stampede's crash endings said "7 reads missed" with 5 readers: the count is of
+/// cache lookups that missed (a reader told to wait looks again), and the words now
+/// say so.
+#[test]
+fn m4_the_misses_counted_are_cache_lookups() {
+    let run = faulted(
+        "scenario=stampede&fix=lease&step=52",
+        Fault::Crash(node("service")),
+    );
+    let w = run.world();
+    assert_eq!((w.clients.len(), w.metrics.cache_misses), (5, 7));
+    let text = ending(&run);
+    assert!(text.ends_with(" 7 cache lookups missed."), "{text}");
+    assert!(!text.contains("reads missed"), "{text}");
 }

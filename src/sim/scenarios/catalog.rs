@@ -4885,7 +4885,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K134, &K120],
-                text: " {count cache-misses read|reads} missed.",
+                text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K139, &K140, &K141, &K120],
@@ -4893,7 +4893,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K139, &K143],
-                text: "{count cache-misses read|reads} missed.",
+                text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K134],
