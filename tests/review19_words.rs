@@ -65,7 +65,8 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
         ending(&run),
         "Not done: 5 readers are still waiting for an answer, after 1 database read for one hot key. The cache \
          holds nothing for user:1; the database has v1. The cache still holds lease #1 on user:1, issued at 122 \
-         ms: no set has filled it. 7 cache lookups missed."
+         ms, until 10122 ms: no set has filled it, and until then another miss of user:1 is told to wait. 7 cache \
+         lookups missed."
     );
     // The key never loaded: no success headline either.
     for q in [

@@ -4,7 +4,8 @@
 mod common;
 #[path = "common/review.rs"]
 mod review;
-use cachescope::sim::{Fault, Run};
+use cachescope::sim::scenario::file;
+use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, Run};
 
 use review::{ending, faulted, node, story};
 
@@ -78,4 +79,50 @@ fn m4_the_misses_counted_are_cache_lookups() {
     let text = ending(&run);
     assert!(text.ends_with(" 7 cache lookups missed."), "{text}");
     assert!(!text.contains("reads missed"), "{text}");
+}
+
+/// M5: the lease sentence says until when the lease bars other loads, and a lease that
+/// lapsed before the run's end is not said to be held. The lapse: stampede as a file
+/// with a 1 ms lease, the service crashed with the lease unfilled.
+#[test]
+fn m5_a_lease_is_told_with_its_end_and_a_lapsed_one_is_not_held() {
+    let run = faulted(
+        "scenario=stampede&fix=lease&step=52",
+        Fault::Crash(node("service")),
+    );
+    let lease = *run.world().cache().leases.get(&Key(1)).unwrap();
+    assert_eq!((lease.token, lease.issued_ms), (1, 122));
+    assert!(run.world().now_ms < 122 + 10_000);
+    assert!(ending(&run).contains(
+        " The cache still holds lease #1 on user:1, issued at 122 ms, until 10122 ms: no set has filled it, and \
+         until then another miss of user:1 is told to wait."
+    ));
+    let s = scenarios::find("stampede").unwrap();
+    let text = file::to_json(s).replace("\"period_ms\": 10000", "\"period_ms\": 1");
+    let s = file::from_json(&text).unwrap().into_scenario();
+    let mut run = Run::new(s, Fixes::parse(s, ["lease"]).unwrap(), s.seed);
+    while run.world().cache().leases.get(&Key(1)).is_none() {
+        assert!(run.forward(), "a miss takes the lease");
+    }
+    run.truncate_future();
+    run.fire(Event::Fault(Fault::Crash(node("service"))))
+        .unwrap();
+    run.run_to_end();
+    let w = run.world();
+    let lease = *w.cache().leases.get(&Key(1)).unwrap();
+    assert!(
+        w.now_ms > lease.issued_ms,
+        "lapsed by the end (a 1 ms lease)"
+    );
+    let text = ending(&run);
+    assert!(
+        text.contains(&format!(
+            " The cache's lease #1 on user:1, issued at {0} ms, lapsed at {1} ms with no set filling it: the \
+             next miss of user:1 gets a new lease.",
+            lease.issued_ms,
+            lease.issued_ms + 1
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("still holds lease"), "{text}");
 }

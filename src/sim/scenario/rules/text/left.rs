@@ -1,14 +1,16 @@
 //! What a run leaves open at its end, for the endings: the clients still waiting for
 //! an answer (`{done}`: review session 19, M1, "Done." was said with a writer waiting)
 //! and the locks and leases a cache node still holds (`{guard KEY}`: review session 18,
-//! 7). Split from `text.rs`.
+//! 7; session 19, M5: a lease's end time, and a lapsed lease not called held). Split
+//! from `text.rs`.
 use crate::sim::ids::{Key, NodeId};
 use crate::sim::world::World;
 
 /// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
 /// with a leading space (empty if none): a mutex's lock, with its holder and until when
 /// (`LockHold::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
-/// no set has filled (a set with its token, or a delete, removes it).
+/// no set has filled (a set with its token, or a delete, removes it), with until when it
+/// bars other loads, or that it lapsed then.
 pub(super) fn guard(w: &World, key: Key) -> String {
     let mut out = String::new();
     for (id, c) in w.nodes.caches() {
@@ -23,11 +25,27 @@ pub(super) fn guard(w: &World, key: Key) -> String {
                 l.holder, l.until_ms
             ));
         }
+        // A lease bars other loads for its period only (`Cache::get`): past it, the
+        // next miss gets a new one (review session 19, M5: "still holds" was said of
+        // a lapsed lease, with no end time).
+        let period = match c.guard {
+            crate::sim::cache::SetGuard::Lease { period_ms } => period_ms,
+            _ => 0,
+        };
         if let Some(l) = c.leases.get(&key) {
-            out.push_str(&format!(
-                " {the} still holds lease #{} on {key}, issued at {} ms: no set has filled it.",
-                l.token, l.issued_ms
-            ));
+            let (token, issued) = (l.token, l.issued_ms);
+            let until = issued.saturating_add(period);
+            out.push_str(&if w.now_ms < until {
+                format!(
+                    " {the} still holds lease #{token} on {key}, issued at {issued} ms, until {until} ms: no set \
+                     has filled it, and until then another miss of {key} is told to wait."
+                )
+            } else {
+                format!(
+                    " {the}'s lease #{token} on {key}, issued at {issued} ms, lapsed at {until} ms with no set filling it: \
+                     the next miss of {key} gets a new lease."
+                )
+            });
         }
     }
     out
