@@ -6,6 +6,7 @@ mod common;
 mod review;
 use cachescope::sim::scenario::file;
 use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, Run};
+use cachescope::ui::chapters::Ahead;
 
 use review::{ending, faulted, node, story};
 
@@ -125,4 +126,39 @@ fn m5_a_lease_is_told_with_its_end_and_a_lapsed_one_is_not_held() {
         "{text}"
     );
     assert!(!text.contains("still holds lease"), "{text}");
+}
+
+/// M2: the outbox's chapter said "outbox acts: committed v2; without it: committed
+/// v2": the outcomes are the same, the events differ. The chapter names the events
+/// where they differ.
+#[test]
+fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
+    let run = story("scenario=dual-write-crash&fix=outbox");
+    let c = Ahead::of(&run)
+        .chapters
+        .into_iter()
+        .find(|c| c.kind == "fix")
+        .unwrap();
+    assert_eq!(
+        c.text,
+        "outbox acts: update user:1 + outbox row (committed v2); without it: update user:1 (committed v2)"
+    );
+    let plain = story("scenario=dual-write-crash");
+    let (with, without) = (&run.records()[c.step - 1], &plain.records()[c.step - 1]);
+    assert_eq!(with.outcome, without.outcome);
+    assert_eq!(
+        (with.label.as_str(), without.label.as_str()),
+        ("update user:1 + outbox row", "update user:1")
+    );
+    // Only the time differs: the durable queue acknowledges after its disk write.
+    let run = story("scenario=write-behind-crash&fix=durable-queue");
+    let c = Ahead::of(&run)
+        .chapters
+        .into_iter()
+        .find(|c| c.kind == "fix")
+        .unwrap();
+    assert_eq!(
+        c.text,
+        "durable-queue acts: ack at 8 ms; without it: ack at 3 ms"
+    );
 }

@@ -196,6 +196,26 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
     })
 }
 
+/// What step `a` did where `b` is the same step of the other run: its outcome, with its
+/// event where the events differ, who acted where that differs, and when where the
+/// times differ (review session 19, M2: "outbox acts: committed v2; without it:
+/// committed v2" hid the difference, which was in the event: "update user:1 + outbox
+/// row").
+fn did(a: &StepRecord, b: &StepRecord) -> String {
+    let mut s = if a.label == b.label {
+        a.outcome.clone()
+    } else {
+        format!("{} ({})", a.label, a.outcome)
+    };
+    if a.who() != b.who() {
+        s = format!("{}: {s}", a.who());
+    }
+    if a.at_ms != b.at_ms {
+        s.push_str(&format!(" at {} ms", a.at_ms));
+    }
+    s
+}
+
 /// The chapters of `run` over every recorded step.
 pub fn chapters(run: &Run) -> Vec<Chapter> {
     let mut out = Vec::new();
@@ -314,15 +334,18 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                 // sent" named what the fixed run did, not what the fix changed).
                 let ids = run.fixes.ids();
                 let it = if ids.len() == 1 { "it" } else { "them" };
-                let without = match plain.right.all_records().get(step - 1) {
-                    Some(r) => format!("without {it}: {}", r.outcome),
-                    None => format!("without {it} the run ends before this step"),
+                let (does, without) = match plain.right.all_records().get(step - 1) {
+                    Some(r) => (did(rec, r), format!("without {it}: {}", did(r, rec))),
+                    None => (
+                        rec.outcome.clone(),
+                        format!("without {it} the run ends before this step"),
+                    ),
                 };
                 out.push(Chapter {
                     step,
                     kind: "fix",
                     short: "the fix acts".to_string(),
-                    text: format!("{} acts: {}; {without}", ids.join(", "), rec.outcome),
+                    text: format!("{} acts: {does}; {without}", ids.join(", ")),
                 });
             }
         }
