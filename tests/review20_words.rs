@@ -4,6 +4,7 @@
 mod common;
 #[path = "common/review.rs"]
 mod review;
+use cachescope::sim::ids::MsgId;
 use cachescope::sim::scenario::file;
 use cachescope::sim::{scenarios, Event, Fault, Fixes, Key, Run};
 use cachescope::ui::chapters::Ahead;
@@ -161,4 +162,34 @@ fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
         c.text,
         "durable-queue acts: ack at 8 ms; without it: ack at 3 ms"
     );
+}
+
+/// M3: cache-aside-write, the write's delete (m12) delayed at step 14: the cache is
+/// stale from step 12 until the delete at 20, and the reader got v1 at 19. The chapter
+/// said "a window, not a break"; it says the stale read.
+#[test]
+fn m3_a_window_with_a_stale_read_in_it_says_so() {
+    let run = faulted(
+        "scenario=cache-aside-write&step=13",
+        Fault::Delay(MsgId(12)),
+    );
+    let chapters = Ahead::of(&run).chapters;
+    let c = chapters.iter().find(|c| c.kind == "window").unwrap();
+    assert_eq!(c.step, 12);
+    assert_eq!(
+        c.text,
+        "cache stale until step 20 (del user:1): reader got a stale read in it, at step 19"
+    );
+    let stale = |s: usize| run.state(s).unwrap().metrics.stale_reads;
+    assert_eq!((stale(18), stale(19)), (0, 1));
+    assert_eq!(run.records()[18].actor, node("reader"));
+    // The story's window has no stale read in it: "not a break".
+    let run = story("scenario=cache-aside-write");
+    let c = Ahead::of(&run)
+        .chapters
+        .into_iter()
+        .find(|c| c.kind == "window")
+        .unwrap();
+    assert!(c.text.ends_with(": a window, not a break"), "{}", c.text);
+    assert_eq!(run.world().metrics.stale_reads, 0);
 }

@@ -188,11 +188,22 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
         Invariant::CacheMatchesDb => "cache stale",
         _ => inv.name(),
     };
+    // A stale read served inside the window: the window let it through (review
+    // session 19, M3: "not a break" beside a stale read at step 19 of 20).
+    let reads = |r: usize| run.state(r).map_or(0, |w| w.metrics.stale_reads);
+    let served = (step..mended).find(|&r| reads(r) > reads(r - 1));
+    let what = match served {
+        Some(r) => format!(
+            "{} got a stale read in it, at step {r}",
+            records[r - 1].actor
+        ),
+        None => "a window, not a break".to_string(),
+    };
     Some(Chapter {
         step,
         kind: "window",
         short: format!("{stale} until step {mended}"),
-        text: format!("{stale} until step {mended} ({by}): a window, not a break"),
+        text: format!("{stale} until step {mended} ({by}): {what}"),
     })
 }
 
