@@ -193,3 +193,38 @@ fn m3_a_window_with_a_stale_read_in_it_says_so() {
     assert!(c.text.ends_with(": a window, not a break"), "{}", c.text);
     assert_eq!(run.world().metrics.stale_reads, 0);
 }
+
+/// F6 (a): write-behind-crash with the durable queue, the search's run: the cache
+/// crashes with v2 acknowledged, and after its restart a read loads v1 from the
+/// database before the flusher writes v2 there, and sets it. The ending said only that
+/// the database has v2; it says what the cache holds, and how.
+#[test]
+fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
+    let mut run =
+        common::at("scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAECEABAAAAAAAAA");
+    run.run_to_end();
+    let w = run.world();
+    assert!(w.books.crashes_of(node("cache")) > 0);
+    assert_eq!(
+        (
+            w.cache().live(Key(1), w.now_ms).map(|e| e.version.0),
+            w.db().read(Key(1)).0
+        ),
+        (Some(1), 2)
+    );
+    assert_eq!(
+        ending(&run),
+        "Done. The database has v2, the last acknowledged write: the cache replayed its disk log after the restart \
+         and the flusher wrote it. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
+         the database before the flusher had written v2 there, and set it in the cache. The reader got v1 back: \
+         a stale read. Each ack cost a disk write first."
+    );
+    // The read's select answered v1 before the flusher's put wrote v2.
+    let labels: Vec<&str> = run.records().iter().map(|r| r.label.as_str()).collect();
+    let select = labels.iter().position(|l| l.starts_with("row v1")).unwrap();
+    let put = labels
+        .iter()
+        .position(|l| l.starts_with("put user:1=v2"))
+        .unwrap();
+    assert!(select < put, "{labels:?}");
+}

@@ -4742,6 +4742,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
             },
             crate::sim::scenarios::data::E {
+                when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K66],
+                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
+            },
+            crate::sim::scenarios::data::E {
                 when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K27],
                 text: " The reader got {answer reader} back: a stale read.",
             },
