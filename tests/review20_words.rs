@@ -228,3 +228,33 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
         .unwrap();
     assert!(select < put, "{labels:?}");
 }
+
+/// F6 (b): a cache crash before the key's commit is no cause of what followed it: the
+/// stale-set race is told though the cache crashed (and restarted) before the race.
+#[test]
+fn f6b_the_race_is_told_after_a_crash_before_it() {
+    let plain = common::start("cache-aside-write", &[]);
+    let found = common::search(&plain, 0, 100_000);
+    let c = found
+        .violations
+        .iter()
+        .find(|c| c.invariant == "cache-matches-db")
+        .unwrap();
+    let events = cachescope::sim::codec::decode(&plain, &c.code).unwrap();
+    let mut run = common::start("cache-aside-write", &[]);
+    for f in [Fault::Crash(node("cache")), Fault::Restart(node("cache"))] {
+        run.fire(Event::Fault(f)).unwrap();
+    }
+    for e in events {
+        run.fire(e).unwrap();
+    }
+    let w = run.world();
+    assert_eq!(w.books.crashes_of(node("cache")), 1);
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "A read loaded v1 before the write and set it after the write's invalidation: the stale-set race"
+        ),
+        "{text}"
+    );
+}

@@ -121,6 +121,7 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 *w.books.crashes.or_insert(node, 0) += 1;
                 let first = w.facts.1.first_msg;
                 w.books.crashed_msg.insert(node, first);
+                w.books.crashed_ms.insert(node, w.now_ms);
             }
             Fact::Fault(FaultFact::Wiped {
                 key,
