@@ -258,3 +258,22 @@ fn f6b_the_race_is_told_after_a_crash_before_it() {
         "{text}"
     );
 }
+
+/// F6 (c): near-cache-stale with client tracking, the cache node crashed at step 3:
+/// at step 10 service-2's connection to it closes, which flushes its (empty) near
+/// cache and fails the SET it had pending. The outcome said "nothing to flush" only.
+#[test]
+fn f6c_a_close_that_flushes_and_fails_a_set_says_both() {
+    let run = faulted(
+        "scenario=near-cache-stale&fix=client-tracking&step=2",
+        Fault::Crash(node("cache")),
+    );
+    let r = &run.records()[9];
+    assert_eq!(r.outcome, "nothing to flush; set failed: answer v1");
+    assert!(
+        r.narration.contains("there is nothing to flush")
+            && r.narration.contains("its SET of user:1 = v1 fails"),
+        "{}",
+        r.narration
+    );
+}
