@@ -188,13 +188,18 @@ impl Run {
 
     /// At the run's end, what the narration says after the last step's words: the
     /// limit note and the stuck note, then the scenario's ending, each said once (an
-    /// ending's `{done}` says the stuck note itself). `None` before the end and at
-    /// step 0.
+    /// ending's `{done}` says the stuck note itself). `None` before the end, at step 0,
+    /// and while the page loads the narration, when the step's words and the ending are
+    /// both "Loading the narration…" (review session 19, C3: it was said twice).
     pub fn end_words(&self) -> Option<String> {
-        if self.cursor == 0 || !self.at_end() {
+        let last = self.records().last()?;
+        if !self.at_end() {
             return None;
         }
         let ending = self.scenario.epilogue(self.world(), &self.fixes);
+        if last.narration == ending {
+            return None;
+        }
         let mut text = String::new();
         for note in [self.limit_note(), self.stuck_note()].into_iter().flatten() {
             if !ending.contains(&note) {
