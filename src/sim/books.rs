@@ -74,10 +74,11 @@ pub struct Books {
     /// its sockets, what was sent later went to a process already dead (review session
     /// 17b, 6). For the words; not in the fingerprint. Bounded: one entry per node.
     pub crashed_msg: KeyMap<NodeId, u32>,
-    /// When each node last crashed, in virtual ms (for the words: a crash before a
-    /// key's latest commit is not a cause of what followed it). Not in the fingerprint.
-    /// Bounded: one entry per node.
-    pub crashed_ms: KeyMap<NodeId, u64>,
+    /// When each node last crashed, in virtual ms, `u32::MAX` past it (for the words: a
+    /// crash before a key's latest commit is not a cause of what followed it; the map's
+    /// type is `crashed_msg`'s, which keeps the page's code smaller). Not in the
+    /// fingerprint. Bounded: one entry per node.
+    pub crashed_ms: KeyMap<NodeId, u32>,
 }
 
 clone_fields!(Books {

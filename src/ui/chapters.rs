@@ -213,16 +213,17 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
 /// committed v2" hid the difference, which was in the event: "update user:1 + outbox
 /// row").
 fn did(a: &StepRecord, b: &StepRecord) -> String {
-    let mut s = if a.label == b.label {
-        a.outcome.clone()
-    } else {
-        format!("{} ({})", a.label, a.outcome)
-    };
+    let mut s = String::new();
     if a.who() != b.who() {
-        s = format!("{}: {s}", a.who());
+        s = a.who() + ": ";
+    }
+    if a.label != b.label {
+        s = s + &a.label + " (" + &a.outcome + ")";
+    } else {
+        s += &a.outcome;
     }
     if a.at_ms != b.at_ms {
-        s.push_str(&format!(" at {} ms", a.at_ms));
+        s = s + " at " + &a.at_ms.to_string() + " ms";
     }
     s
 }

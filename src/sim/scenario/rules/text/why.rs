@@ -229,7 +229,11 @@ fn cause(w: &World, key: Key) -> String {
         _ => w.books.committed_ms.get(&key).copied().unwrap_or(0),
     };
     let crashed = w.nodes.caches().any(|(id, _)| {
-        w.books.crashes_of(id) > 0 && w.books.crashed_ms.get(&id).is_none_or(|ms| *ms >= since)
+        w.books.crashes_of(id) > 0
+            && w.books
+                .crashed_ms
+                .get(&id)
+                .is_none_or(|ms| u64::from(*ms) >= since)
     });
     // An older value stored in the only cache, loaded from the primary (no replica
     // behind), with no crash between: with one cache, the last thing stored in it.
