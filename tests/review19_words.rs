@@ -56,7 +56,7 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
         ending(&run),
         "Not done: 5 readers are still waiting for an answer, after 1 database read for one hot key. The cache \
          holds nothing for user:1; the database has v1. The cache still holds reader's lock on user:1, until 624 \
-         ms: no other reader loads user:1 from the database before then. 5 reads missed."
+         ms: no other reader loads user:1 from the database before then. 5 cache lookups missed."
     );
     let run = crash("scenario=stampede&fix=lease&step=52");
     let lease = run.world().cache().leases.get(&Key(1)).copied().unwrap();
@@ -65,7 +65,8 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
         ending(&run),
         "Not done: 5 readers are still waiting for an answer, after 1 database read for one hot key. The cache \
          holds nothing for user:1; the database has v1. The cache still holds lease #1 on user:1, issued at 122 \
-         ms: no set has filled it. 7 reads missed."
+         ms, until 10122 ms: no set has filled it, and until then another miss of user:1 is told to wait. 7 cache \
+         lookups missed."
     );
     // The key never loaded: no success headline either.
     for q in [
@@ -77,7 +78,7 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
         assert_eq!(
             ending(&run),
             "Not done: 5 readers are still waiting for an answer, after 0 database reads for one hot key. The \
-             cache holds nothing for user:1; the database has v1. 1 read missed.",
+             cache holds nothing for user:1; the database has v1. 1 cache lookup missed.",
             "{q}"
         );
     }

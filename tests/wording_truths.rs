@@ -132,8 +132,10 @@ fn early_expiration_endings_state_facts_without_a_because() {
         let said = if misses == 0 {
             "Nobody missed and nobody waited.".to_string()
         } else {
+            // The count is of cache lookups (review 19, M4: "7 reads missed" with 5
+            // readers, a reader told to wait looking again).
             format!(
-                "{misses} read{} missed.",
+                "{misses} cache lookup{} missed.",
                 if misses == 1 { "" } else { "s" }
             )
         };

@@ -74,6 +74,11 @@ pub struct Books {
     /// its sockets, what was sent later went to a process already dead (review session
     /// 17b, 6). For the words; not in the fingerprint. Bounded: one entry per node.
     pub crashed_msg: KeyMap<NodeId, u32>,
+    /// When each node last crashed, in virtual ms, `u32::MAX` past it (for the words: a
+    /// crash before a key's latest commit is not a cause of what followed it; the map's
+    /// type is `crashed_msg`'s, which keeps the page's code smaller). Not in the
+    /// fingerprint. Bounded: one entry per node.
+    pub crashed_ms: KeyMap<NodeId, u32>,
 }
 
 clone_fields!(Books {
@@ -89,6 +94,7 @@ clone_fields!(Books {
     committed_ms,
     purged_ms,
     crashed_msg,
+    crashed_ms,
 });
 
 /// A client read an older version of a key than it was told it wrote.

@@ -186,6 +186,34 @@ impl Run {
         super::narrate::stuck().and_then(|say| say(self.world()))
     }
 
+    /// At the run's end, what the narration says after the last step's words: the
+    /// limit note and the stuck note, then the scenario's ending, each said once (an
+    /// ending that opens with `{done}` says the stuck note itself). `None` before the
+    /// end, at step 0, and while the page loads the narration, when the step's words and
+    /// the ending are both "Loading the narration…" (review session 19, C3: it was said
+    /// twice).
+    pub fn end_words(&self) -> Option<String> {
+        let last = self.records().last()?;
+        if !self.at_end() {
+            return None;
+        }
+        let ending = self.scenario.epilogue(self.world(), &self.fixes);
+        if last.narration == ending {
+            return None;
+        }
+        let mut text = String::new();
+        for note in [self.limit_note(), self.stuck_note()].into_iter().flatten() {
+            // (`starts_with`, not `contains`: a `{done}` opens its ending's text, and a
+            // substring search would add its code to the page's first download.)
+            if !ending.starts_with(&note) {
+                text.push_str(&note);
+                text.push(' ');
+            }
+        }
+        text.push_str(&ending);
+        Some(text)
+    }
+
     /// The step count of the run when it is known to end: the recorded steps once the
     /// last recorded state is an end.
     pub fn total_if_ended(&self) -> Option<usize> {

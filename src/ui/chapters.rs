@@ -188,12 +188,44 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
         Invariant::CacheMatchesDb => "cache stale",
         _ => inv.name(),
     };
+    // A stale read served inside the window: the window let it through (review
+    // session 19, M3: "not a break" beside a stale read at step 19 of 20).
+    let reads = |r: usize| run.state(r).map_or(0, |w| w.metrics.stale_reads);
+    let served = (step..mended).find(|&r| reads(r) > reads(r - 1));
+    let what = match served {
+        Some(r) => format!(
+            "{} got a stale read in it, at step {r}",
+            records[r - 1].actor
+        ),
+        None => "a window, not a break".to_string(),
+    };
     Some(Chapter {
         step,
         kind: "window",
         short: format!("{stale} until step {mended}"),
-        text: format!("{stale} until step {mended} ({by}): a window, not a break"),
+        text: format!("{stale} until step {mended} ({by}): {what}"),
     })
+}
+
+/// What step `a` did where `b` is the same step of the other run: its outcome, with its
+/// event where the events differ, who acted where that differs, and when where the
+/// times differ (review session 19, M2: "outbox acts: committed v2; without it:
+/// committed v2" hid the difference, which was in the event: "update user:1 + outbox
+/// row").
+fn did(a: &StepRecord, b: &StepRecord) -> String {
+    let mut s = String::new();
+    if a.who() != b.who() {
+        s = a.who() + ": ";
+    }
+    if a.label != b.label {
+        s = s + &a.label + " (" + &a.outcome + ")";
+    } else {
+        s += &a.outcome;
+    }
+    if a.at_ms != b.at_ms {
+        s = s + " at " + &a.at_ms.to_string() + " ms";
+    }
+    s
 }
 
 /// The chapters of `run` over every recorded step.
@@ -314,15 +346,18 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                 // sent" named what the fixed run did, not what the fix changed).
                 let ids = run.fixes.ids();
                 let it = if ids.len() == 1 { "it" } else { "them" };
-                let without = match plain.right.all_records().get(step - 1) {
-                    Some(r) => format!("without {it}: {}", r.outcome),
-                    None => format!("without {it} the run ends before this step"),
+                let (does, without) = match plain.right.all_records().get(step - 1) {
+                    Some(r) => (did(rec, r), format!("without {it}: {}", did(r, rec))),
+                    None => (
+                        rec.outcome.clone(),
+                        format!("without {it} the run ends before this step"),
+                    ),
                 };
                 out.push(Chapter {
                     step,
                     kind: "fix",
                     short: "the fix acts".to_string(),
-                    text: format!("{} acts: {}; {without}", ids.join(", "), rec.outcome),
+                    text: format!("{} acts: {does}; {without}", ids.join(", ")),
                 });
             }
         }

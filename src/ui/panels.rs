@@ -18,13 +18,10 @@ pub fn Narration() -> impl IntoView {
                 Some(r) => format!("{} {}", actor_prefix(r.who()), r.narration),
                 None => run.scenario.opening(&run.fixes),
             };
-            if run.at_end() && run.cursor() > 0 {
+            // At the end: the notes and the ending, each once.
+            if let Some(end) = run.end_words() {
                 text.push_str("\n\n");
-                for note in [run.limit_note(), run.stuck_note()].into_iter().flatten() {
-                    text.push_str(&note);
-                    text.push(' ');
-                }
-                text.push_str(&run.scenario.epilogue(run.world(), &run.fixes));
+                text.push_str(&end);
             }
             text
         })

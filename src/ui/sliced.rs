@@ -53,10 +53,10 @@ pub fn summary(found: &Found, others: &[&str], broken_above: &[&str], checked: b
          messages could move the clock on by; that is sound if a reader's requests change nothing \
          {SLICED} depends on, the nodes read the clock only to stamp what they send and set, and \
          no cached copy expires within the horizon. The full model is too large to pair each of \
-         its runs with one of the slice's, so that is argued (ghost.rs){}",
+         its runs with one of the slice's, so that is argued{}",
         if checked {
-            ", and checked natively on every run of at most 20 steps and along 20,000 runs of \
-             every length drawn at random (not on every run)."
+            ", and checked by the project's tests on every run of at most 20 steps and on 20,000 \
+             random runs of up to 58 steps (not on every run)."
         } else {
             "."
         }
@@ -183,7 +183,7 @@ mod tests {
              could move the clock on by; that is sound if a reader's requests change nothing \
              no-lost-event depends on, the nodes read the clock only to stamp what they send and \
              set, and no cached copy expires within the horizon. The full model is too large to \
-             pair each of its runs with one of the slice's, so that is argued (ghost.rs). It says \
+             pair each of its runs with one of the slice's, so that is argued. It says \
              nothing of cache-matches-db: the \
              slice judges no-lost-event only, and the full model's search above stopped at its \
              bound."
@@ -202,9 +202,9 @@ mod tests {
         let target = summary(&found, &["cache-matches-db"], &[], true);
         assert!(
             target.contains(
-                "so that is argued (ghost.rs), and checked natively on every run of at most 20 \
-                 steps and along 20,000 runs of every length drawn at random (not on every run). \
-                 It says nothing"
+                "so that is argued, and checked by the project's tests on every run of at most 20 \
+                 steps and on 20,000 random runs of up to 58 steps (not on every run). It says \
+                 nothing"
             ),
             "{target}"
         );

@@ -121,6 +121,8 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 *w.books.crashes.or_insert(node, 0) += 1;
                 let first = w.facts.1.first_msg;
                 w.books.crashed_msg.insert(node, first);
+                let ms = u32::try_from(w.now_ms).unwrap_or(u32::MAX);
+                w.books.crashed_ms.insert(node, ms);
             }
             Fact::Fault(FaultFact::Wiped {
                 key,

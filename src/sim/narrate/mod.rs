@@ -36,6 +36,8 @@ use super::service::ServiceFact;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 use names::Cast;
+/// Who still waits at a run's end, and why (an ending's `{done}` says it too).
+pub(crate) use stuck::stuck as stuck_words;
 
 /// How the world asks for a step's words (`step`, as a value).
 pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
@@ -175,9 +177,22 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         Some(Fact::Invalidator(f)) => invalidator::say(w, *f),
         Some(Fact::Cdn(f)) => cdn::say(w, n, *f),
         Some(Fact::Service(ServiceFact::Near(f))) => {
-            // A flush at a closed connection, then the requests it failed.
+            // A flush at a closed connection, then the requests it failed; the outcome
+            // names the first of those too (review session 19, F6: a close that flushed
+            // and failed a pending SET was labelled "nothing to flush" only).
             let mut s = near::say(w, n, *f);
             s.narration.push_str(&closed::more_lost(n, &facts[1..]));
+            if let Some(lost) = facts[1..].iter().find_map(|f| match f {
+                Fact::Service(ServiceFact::ConnLost {
+                    peer,
+                    key,
+                    client,
+                    what,
+                }) => Some(closed::conn_lost(n, *peer, *key, *client, *what).outcome),
+                _ => None,
+            }) {
+                s.outcome = format!("{}; {lost}", s.outcome);
+            }
             for fact in &facts[1..] {
                 if let Fact::Service(ServiceFact::Near(near)) = fact {
                     s.narration.push_str(&near::more(n, *near));

@@ -273,12 +273,12 @@ static ENDINGS: LazyLock<[Ending; 2]> = LazyLock::new(|| {
         Ending {
             when: vec![Cond::AllHold],
             text: EndingText(
-                "Done. Every invariant holds at the end of this run. Try another order, or a fault.".into(),
+                "{done} Every invariant holds at the end of this run. Try another order, or a fault.".into(),
             ),
         },
         Ending {
             when: vec![Cond::AnyBroken],
-            text: EndingText("Done, and something is wrong: {broken}.".into()),
+            text: EndingText("{done} Something is wrong: {broken}.".into()),
         },
     ]
 });

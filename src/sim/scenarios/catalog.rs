@@ -4190,7 +4190,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K20],
-                text: "Done. {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
+                text: "{done} {count db-reads database read|database reads} and {count cache-hits cache hit|cache hits}: the first read paid for the miss, the later ones were served from memory. {holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
             },
         ],
     },
@@ -4220,7 +4220,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K22],
-                text: "Done. {holds user:1}: ",
+                text: "{done} {holds user:1}: ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K26, &K22],
@@ -4274,7 +4274,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K22, &K30],
-                text: "Done. {holds user:1}. ",
+                text: "{done} {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K22, &K31],
@@ -4335,7 +4335,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K41],
-                text: "Done. The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
+                text: "{done} The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
             },
         ],
     },
@@ -4366,7 +4366,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K45],
-                text: "Done. {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
+                text: "{done} {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K45, &K46],
@@ -4409,7 +4409,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K53],
-                text: "Done. {holds user:1}: the event reached the consumer, which deleted the key, ",
+                text: "{done} {holds user:1}: the event reached the consumer, which deleted the key, ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K53, &K26],
@@ -4449,7 +4449,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K57],
-                text: "Done. user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
+                text: "{done} user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
             },
         ],
     },
@@ -4503,7 +4503,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K65, &K21, &K22],
-                text: "Done. {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
+                text: "{done} {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
             },
         ],
     },
@@ -4628,7 +4628,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K93],
-                text: "Done. {holds user:1}: consistent.",
+                text: "{done} {holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K93, &K94],
@@ -4652,11 +4652,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K96, &K97, &K94],
-                text: "Done. {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
+                text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K96, &K97, &K98],
-                text: "Done. {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
+                text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
         ],
     },
@@ -4684,15 +4684,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K99, &K93, &K82],
-                text: "Done. {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
+                text: "{done} {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K101, &K18, &K28, &K102],
-                text: "Done. {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
+                text: "{done} {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K101, &K104, &K93, &K102],
-                text: "Done. {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
+                text: "{done} {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K108],
@@ -4723,7 +4723,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K22, &K34, &K38, &K109],
-                text: "Done. The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
+                text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K22, &K34, &K38, &K109, &K27],
@@ -4739,7 +4739,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K113, &K22, &K34, &K114, &K115, &K116],
-                text: "Done. The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+                text: "{done} The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K66],
+                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K27],
@@ -4782,11 +4786,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K119],
-                text: "Done. No read missed in this run ({count db-reads database read|database reads} in all).",
+                text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K120, &K121],
-                text: "Done. With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
+                text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K120, &K121, &K122],
@@ -4802,11 +4806,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K120, &K124, &K122],
-                text: "Done. All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
+                text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K120, &K124, &K123],
-                text: "Done. All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
+                text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
     },
@@ -4885,7 +4889,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K134, &K120],
-                text: " {count cache-misses read|reads} missed.",
+                text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K139, &K140, &K141, &K120],
@@ -4893,7 +4897,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K128, &K131, &K133, &K139, &K143],
-                text: "{count cache-misses read|reads} missed.",
+                text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K134],
@@ -4924,7 +4928,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K22, &K48, &K50],
-                text: "Done. {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
+                text: "{done} {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K46, &K22, &K48, &K50],
@@ -4964,11 +4968,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K146, &K147, &K148, &K48, &K93, &K50],
-                text: "Done. {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
+                text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K150, &K151, &K147, &K152, &K18],
-                text: "Done. {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
+                text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K150, &K154],
@@ -5012,7 +5016,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K158, &K93],
-                text: "Done. {holds user:1}.{evicted user:1} ",
+                text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K158, &K93, &K159, &K160],
@@ -5040,7 +5044,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K158, &K96, &K28],
-                text: "Done. {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
+                text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K158, &K96, &K29],
@@ -5074,7 +5078,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K167, &K168, &K93],
-                text: "Done. After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
+                text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K167, &K168, &K93, &K26],
@@ -5124,7 +5128,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K178, &K179, &K180, &K181, &K93],
-                text: "Done. {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
+                text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K178, &K179, &K180, &K181, &K93, &K182, &K183, &K184],
@@ -5152,11 +5156,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K187, &K189, &K190, &K181, &K157, &K66],
-                text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
+                text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K187, &K189, &K190, &K181, &K157, &K81],
-                text: "Done. {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
+                text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K187, &K189, &K190, &K181, &K157, &K191],

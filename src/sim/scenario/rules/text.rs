@@ -9,8 +9,10 @@ use crate::sim::scenario::Fixes;
 use crate::sim::scenarios::data::E;
 use crate::sim::world::World;
 
+mod left;
 mod near;
 mod why;
+use left::{done, guard};
 use why::{evicted, other_path};
 
 /// What the endings say about `w`: the parts whose conditions hold, filled in, of
@@ -40,6 +42,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "answer reader",
     "answered reader",
     "guard user:N",
+    "done",
     "stale-stay user:N …",
     "cache user:N",
     "db user:N",
@@ -91,6 +94,9 @@ fn value(name: &str, w: &World) -> Option<String> {
         // A lock or a lease a cache node still holds on the key (review session 18, 7:
         // a crashed holder's lock stayed, and the ending did not say so).
         "guard" => guard(w, key(rest)?),
+        // "Done." only when no client waits for an answer (review session 19, M1:
+        // dual-write-crash's script ended "Done." with its writer waiting).
+        "done" => done(w),
         // What dropped the instance's near copies in this run (review session 18, 9).
         "near-dropped" => near::near_dropped(w, NodeId::parse(rest)?),
         "stale-stay" => {
@@ -296,7 +302,7 @@ fn known(name: &str) -> bool {
         "value" => Quantity::parse(rest).is_some(),
         "metric" => metric(rest).is_some(),
         "answer" | "answered" | "near-dropped" => NodeId::parse(rest).is_some(),
-        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" => rest.is_empty(),
+        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "done" => rest.is_empty(),
         "broken" => rest.is_empty() || invariant(rest).is_some(),
         _ => false,
     }
@@ -332,34 +338,6 @@ fn fill(text: &str, w: &World) -> String {
         }
     }
     out.push_str(rest);
-    out
-}
-
-/// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
-/// with a leading space (empty if none): a mutex's lock, with its holder and until when
-/// (`LockHold::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
-/// no set has filled (a set with its token, or a delete, removes it).
-fn guard(w: &World, key: Key) -> String {
-    let mut out = String::new();
-    for (id, c) in w.nodes.caches() {
-        let the = match id {
-            NodeId::CACHE => "The cache".to_string(),
-            id => id.to_string(),
-        };
-        if let Some(l) = c.locks.get(&key).filter(|l| l.until_ms > w.now_ms) {
-            out.push_str(&format!(
-                " {the} still holds {}'s lock on {key}, until {} ms: no other reader loads {key} from the \
-                 database before then.",
-                l.holder, l.until_ms
-            ));
-        }
-        if let Some(l) = c.leases.get(&key) {
-            out.push_str(&format!(
-                " {the} still holds lease #{} on {key}, issued at {} ms: no set has filled it.",
-                l.token, l.issued_ms
-            ));
-        }
-    }
     out
 }
 

@@ -220,7 +220,21 @@ fn cause(w: &World, key: Key) -> String {
     };
     let v = stale.entry.version;
     let saw = |h| w.books.saw(h);
-    let crashed = w.nodes.caches().any(|(id, _)| w.books.crashes_of(id) > 0);
+    // A cache's crash since the key's latest commit (in write-behind, at any time: the
+    // write was acknowledged before its commit); one before it is no cause of what
+    // followed the commit (review session 19, F6: the race was never told in a run
+    // whose cache had crashed, even before the race).
+    let since = match w.config.write_mode {
+        WriteMode::Behind => 0,
+        _ => w.books.committed_ms.get(&key).copied().unwrap_or(0),
+    };
+    let crashed = w.nodes.caches().any(|(id, _)| {
+        w.books.crashes_of(id) > 0
+            && w.books
+                .crashed_ms
+                .get(&id)
+                .is_none_or(|ms| u64::from(*ms) >= since)
+    });
     // An older value stored in the only cache, loaded from the primary (no replica
     // behind), with no crash between: with one cache, the last thing stored in it.
     let raced = one_cache(w)

@@ -1,0 +1,108 @@
+//! What a run leaves open at its end, for the endings: the clients still waiting for
+//! an answer (`{done}`: review session 19, M1, "Done." was said with a writer waiting)
+//! and the locks and leases a cache node still holds (`{guard KEY}`: review session 18,
+//! 7; session 19, M5: a lease's end time, and a lapsed lease not called held). Split
+//! from `text.rs`.
+use crate::sim::ids::{Key, NodeId};
+use crate::sim::world::World;
+
+/// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
+/// with a leading space (empty if none): a mutex's lock, with its holder and until when
+/// (`LockHold::until_ms`; the view shows only "user:1 locked by reader"), and a lease that
+/// no set has filled (a set with its token, or a delete, removes it), with until when it
+/// bars other loads, or that it lapsed then.
+pub(super) fn guard(w: &World, key: Key) -> String {
+    let mut out = String::new();
+    for (id, c) in w.nodes.caches() {
+        let the = match id {
+            NodeId::CACHE => "The cache".to_string(),
+            id => id.to_string(),
+        };
+        if let Some(l) = c.locks.get(&key).filter(|l| l.until_ms > w.now_ms) {
+            out.push_str(&format!(
+                " {the} still holds {}'s lock on {key}, until {} ms: no other reader loads {key} from the \
+                 database before then.",
+                l.holder, l.until_ms
+            ));
+        }
+        // A lease bars other loads for its period only (`Cache::get`): past it, the
+        // next miss gets a new one (review session 19, M5: "still holds" was said of
+        // a lapsed lease, with no end time).
+        let period = match c.guard {
+            crate::sim::cache::SetGuard::Lease { period_ms } => period_ms,
+            _ => 0,
+        };
+        if let Some(l) = c.leases.get(&key) {
+            let (token, issued) = (l.token, l.issued_ms);
+            let until = issued.saturating_add(period);
+            out.push_str(&if w.now_ms < until {
+                format!(
+                    " {the} still holds lease #{token} on {key}, issued at {issued} ms, until {until} ms: no set \
+                     has filled it, and until then another miss of {key} is told to wait."
+                )
+            } else {
+                format!(
+                    " {the}'s lease #{token} on {key}, issued at {issued} ms, lapsed at {until} ms with no set filling it: \
+                     the next miss of {key} gets a new lease."
+                )
+            });
+        }
+    }
+    out
+}
+
+/// `{done}`: "Done." when no client waits for an answer. Else, at a run's end (no
+/// event left), who waits and why, as the stuck note says it (`narrate::stuck`: "The
+/// run ends with writer still waiting for an answer: its request was lost to
+/// service's crash, and nothing resends it. service is down and has not restarted.");
+/// with events still due (a run cut at its step limit), "Not done: reader is still
+/// waiting for an answer."
+pub(super) fn done(w: &World) -> String {
+    let waiting: Vec<String> = w
+        .clients
+        .iter()
+        .filter(|c| c.busy.is_some())
+        .map(|c| c.id.to_string())
+        .collect();
+    if waiting.is_empty() {
+        return "Done.".into();
+    }
+    let end = w.enabled().is_empty();
+    end.then(|| crate::sim::narrate::stuck_words(w))
+        .flatten()
+        .unwrap_or_else(|| {
+            let are = if waiting.len() == 1 { "is" } else { "are" };
+            format!(
+                "Not done: {} {are} still waiting for an answer.",
+                waiting.join(" and ")
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::scenario::Fixes;
+    use crate::sim::{scenarios, Event, Fault, NodeId, Run};
+
+    /// A run cut at its step limit with readers waiting: stampede with a lease, the
+    /// database crashed at step 30; the readers told to wait retry until the limit.
+    /// No stuck note is said there (the run did not end), so `{done}` names who waits.
+    #[test]
+    fn a_cut_run_with_clients_waiting_is_not_done() {
+        let s = scenarios::find("stampede").unwrap();
+        let mut run = Run::new(s, Fixes::parse(s, ["lease"]).unwrap(), s.seed);
+        for _ in 0..30 {
+            assert!(run.forward());
+        }
+        run.truncate_future();
+        run.fire(Event::Fault(Fault::Crash(NodeId::parse("db").unwrap())))
+            .unwrap();
+        run.run_to_end();
+        assert!(run.limit_note().is_some());
+        assert!(!run.world().enabled().is_empty());
+        assert_eq!(
+            super::done(run.world()),
+            "Not done: reader-2 and reader-3 and reader-4 and reader-5 are still waiting for an answer."
+        );
+    }
+}
