@@ -736,14 +736,18 @@ static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K27],
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
 static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K140, &K27],
+);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K237);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -752,74 +756,74 @@ static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K241);
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K247);
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K27, &K244, &K15, &K246],
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K140, &K27, &K246, &K15, &K248],
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K244, &K15, &K247, &K245],
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K27, &K246, &K15, &K249, &K247],
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K249, &K250],
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K251, &K252],
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K251);
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K253);
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K248, &K253],
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K250, &K255],
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K254, &K255],
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K256, &K257],
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K257, &K258],
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K259, &K260],
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K259);
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K261);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -5541,10 +5545,26 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         endings: &[
             crate::sim::scenarios::data::E {
                 when: &[&K18, &K140, &K27],
-                text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+                text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K236],
+                when: &[&K18, &K140, &K27, &K74],
+                text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K140, &K27, &K73, &K34, &K236],
+                text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K140, &K27, &K73, &K34, &K235],
+                text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K140, &K27, &K73, &K1],
+                text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K238],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5556,23 +5576,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K238, &K1, &K240, &K241],
+                when: &[&K21, &K239, &K240, &K1, &K242, &K243],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K242, &K238],
+                when: &[&K21, &K239, &K244, &K240],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K34, &K238],
+                when: &[&K21, &K239, &K34, &K240],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K239],
+                when: &[&K21, &K239, &K241],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K243, &K238],
+                when: &[&K21, &K245, &K240],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5612,35 +5632,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K140, &K27, &K244, &K15, &K246],
+                when: &[&K18, &K140, &K27, &K246, &K15, &K248],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245],
+                when: &[&K18, &K27, &K246, &K15, &K249, &K247],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245, &K140],
+                when: &[&K18, &K27, &K246, &K15, &K249, &K247, &K140],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245, &K248],
+                when: &[&K18, &K27, &K246, &K15, &K249, &K247, &K250],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K252],
+                when: &[&K18, &K254],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K248, &K253],
+                when: &[&K93, &K250, &K255],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K254, &K255],
+                when: &[&K93, &K256, &K257],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K256, &K260],
+                when: &[&K93, &K258, &K262],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {

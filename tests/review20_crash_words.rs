@@ -1,0 +1,60 @@
+//! Review 20's findings about words in runs with crashes (F1 to F14), each played at
+//! the reviewer's share link (`run=` replays the run the page played) to its end; each
+//! sentence checked against the state it tells of.
+mod common;
+#[path = "common/review.rs"]
+mod review;
+use cachescope::sim::books::Happened;
+use cachescope::sim::{Key, NodeStatus, Run};
+
+use common::at;
+use review::{ending, node};
+
+/// The run a share link replays, to its end.
+fn played(query: &str) -> Run {
+    let mut run = at(query);
+    run.run_to_end();
+    assert!(run.at_end(), "{query}");
+    run
+}
+
+/// The cache node is down at the end, and no delete of user:1 reached it after the
+/// commit.
+fn cache_down_undeleted(run: &Run) {
+    let w = run.world();
+    assert_eq!(w.status_of(node("cache")), NodeStatus::Down);
+    assert!(w.books.crashes_of(node("cache")) > 0);
+    assert!(w.books.saw(Happened::Undeleted(Key(1))));
+}
+
+/// F1: near-cache-stale with the cache crashed (a: while the writer's DEL is in flight;
+/// b: while service-2's SET of v1 is): the ending said "The shared cache was
+/// invalidated"; the DEL never reached it, and it is down.
+#[test]
+fn f1_the_shared_cache_is_not_said_invalidated_when_the_delete_never_reached_it() {
+    for q in [
+        "scenario=near-cache-stale&run=1.AAAAAAAAAAAAAG",
+        "scenario=near-cache-stale&run=1.AAAAAAG",
+    ] {
+        let run = played(q);
+        cache_down_undeleted(&run);
+        assert!(
+            run.records()
+                .iter()
+                .any(|r| r.label == "del user:1" && r.outcome == "lost: node down"),
+            "{q}"
+        );
+        assert_eq!(
+            ending(&run),
+            "service-2's near cache keeps user:1 = v1 while the database has v2. The writer's delete never \
+             reached the shared cache, which crashed and is still down; and nothing told service-2, whose near \
+             copy lives in its own memory: the reader got v1. It stays stale until its TTL, 10 s after it was \
+             kept. Try a fix.",
+            "{q}"
+        );
+    }
+    // The script: the delete reached the shared cache, and the ending says so.
+    let run = played("scenario=near-cache-stale");
+    assert!(!run.world().books.saw(Happened::Undeleted(Key(1))));
+    assert!(ending(&run).contains(" The shared cache was invalidated, but service-2's near copy"));
+}
