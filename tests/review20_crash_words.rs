@@ -58,3 +58,40 @@ fn f1_the_shared_cache_is_not_said_invalidated_when_the_delete_never_reached_it(
     assert!(!run.world().books.saw(Happened::Undeleted(Key(1))));
     assert!(ending(&run).contains(" The shared cache was invalidated, but service-2's near copy"));
 }
+
+/// F2: cache-aside-write with the cache crashed (a: while the first read's SET is in
+/// flight; b: while the write's DEL is): the ending said "the write deleted the key,
+/// and no read has refilled it yet"; the DEL failed, the last read's SET failed, and
+/// the cache is empty because it crashed and is down.
+#[test]
+fn f2_an_empty_cache_is_told_as_the_crash_not_the_write_s_delete() {
+    for q in [
+        "scenario=cache-aside-write&run=1.AAAAAAE",
+        "scenario=cache-aside-write&run=1.AAAAAAAAAAAAAE",
+    ] {
+        let run = played(q);
+        cache_down_undeleted(&run);
+        assert!(
+            run.records().iter().any(|r| r
+                .narration
+                .contains("its DEL of user:1 after the commit fails")),
+            "{q}"
+        );
+        assert!(
+            run.records()
+                .iter()
+                .any(|r| r.narration.contains("its SET of user:1 = v2 fails")),
+            "{q}"
+        );
+        assert_eq!(
+            ending(&run),
+            "Done. The cache holds nothing for user:1; the database has v2: the cache crashed and is still down, \
+             the write's delete never reached it, and no read can refill it until it restarts. Update first, \
+             then delete: if the delete were first, a reader could refill the old value in between (see \
+             delete-before-update-race).",
+            "{q}"
+        );
+    }
+    let run = played("scenario=cache-aside-write");
+    assert!(ending(&run).contains("the write deleted the key"));
+}
