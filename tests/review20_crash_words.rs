@@ -8,7 +8,7 @@ use cachescope::sim::books::Happened;
 use cachescope::sim::{Key, NodeStatus, Run};
 
 use common::at;
-use review::{ending, node};
+use review::{ending, node, step};
 
 /// The run a share link replays, to its end.
 fn played(query: &str) -> Run {
@@ -94,4 +94,56 @@ fn f2_an_empty_cache_is_told_as_the_crash_not_the_write_s_delete() {
     }
     let run = played("scenario=cache-aside-write");
     assert!(ending(&run).contains("the write deleted the key"));
+}
+
+/// F3, F4, F12: write-behind-crash with the durable queue, the search's runs: the put
+/// of v3 left before the crash and wrote v3; the restarted cache replayed v3 into its
+/// queue, and the flusher's second put found v3 there. The flusher's answer said "the
+/// crash emptied the queue" (F3) and "its queue lost in the crash" (F12), and the ending
+/// said the replay's flush wrote v3 (F4).
+#[test]
+fn f3_f4_f12_the_durable_queue_s_replay_is_told_as_it_happened() {
+    let q = "scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAABBBBEENBB";
+    let run = played(q);
+    // F3: at step 25 the replayed queue holds v3, and the flusher sends it again.
+    let at25 = run.state(25).unwrap();
+    assert!(at25
+        .cache()
+        .queue
+        .iter()
+        .any(|e| e.key == Key(1) && e.version.0 == 3));
+    assert_eq!(
+        step(&run, 25),
+        "user:1 = v3 is in the database: its put left before the cache crashed, and after the restart the cache \
+         replayed it from its disk log into the queue: the flusher will send it once more."
+    );
+    assert_eq!(run.records()[25].label, "flush");
+    assert_eq!(run.records()[26].outcome, "skipped");
+    // F4: the ending claims no cause the run did not have.
+    let text = ending(&run);
+    assert!(
+        text.starts_with(
+            "Done. The database has v3, the last acknowledged write: the cache's disk log kept each acknowledged \
+             write through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v3"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("the flusher wrote it"), "{text}");
+    // F12: the cache is down at the answer, and its disk log keeps v3.
+    let q = "scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAABBBEBBBABCAAAAA";
+    let run = played(q);
+    let at19 = run.state(19).unwrap();
+    assert_eq!(at19.status_of(node("cache")), NodeStatus::Down);
+    assert!(at19
+        .cache()
+        .log
+        .iter()
+        .any(|&(k, v)| k == Key(1) && v.0 == 3));
+    assert_eq!(
+        step(&run, 19),
+        "user:1 = v3 is in the database: its put left before the cache crashed, and the cache is still down: its \
+         queue in memory went with the crash, and its disk log keeps the write to replay at a restart."
+    );
+    assert!(step(&run, 21).contains("replays its disk log"));
+    assert!(!ending(&run).contains("the flusher wrote it"));
 }

@@ -214,8 +214,8 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
     );
     assert_eq!(
         ending(&run),
-        "Done. The database has v2, the last acknowledged write: the cache replayed its disk log after the restart \
-         and the flusher wrote it. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
+        "Done. The database has v2, the last acknowledged write: the cache's disk log kept each acknowledged write \
+         through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
          the database before the flusher had written v2 there, and set it in the cache. The reader got v1 back: \
          a stale read. Each ack cost a disk write first."
     );

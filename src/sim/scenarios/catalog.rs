@@ -4759,7 +4759,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K115, &K22, &K29, &K116, &K117, &K118],
-                text: "{done} The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+                text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K115, &K22, &K29, &K116, &K117, &K118, &K70],
