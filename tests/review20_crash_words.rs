@@ -147,3 +147,46 @@ fn f3_f4_f12_the_durable_queue_s_replay_is_told_as_it_happened() {
     assert!(step(&run, 21).contains("replays its disk log"));
     assert!(!ending(&run).contains("the flusher wrote it"));
 }
+
+/// F7, F14: write-through with the cache crashed (a: while the SET of v2 after the
+/// commit is in flight; b: at step 3): the failed SET was told as cache-aside's policy,
+/// its log label read "failed: ack", and the ending claimed a cache round trip the
+/// write never had, and a restart that never came.
+#[test]
+fn f7_f14_write_through_s_failed_set_is_its_own_and_no_round_trip_is_claimed() {
+    for (q, at, reads) in [
+        ("scenario=write-through&run=1.AAAAAAAAAE", 11, "1 read went"),
+        ("scenario=write-through&run=1.AAE", 16, "2 reads went"),
+    ] {
+        let run = played(q);
+        let r = &run.records()[at - 1];
+        assert_eq!(r.outcome, "set failed: ack sent", "{q}");
+        assert!(
+            r.narration.contains(
+                "its SET of user:1 after the commit fails, and write-through here ignores a failed cache command"
+            ),
+            "{q}: {}",
+            r.narration
+        );
+        assert!(!r.narration.contains("cache-aside"), "{q}");
+        let w = run.world();
+        assert_eq!(w.status_of(node("cache")), NodeStatus::Down, "{q}");
+        assert!(w.books.saw(Happened::CacheStepFailed(Key(1))), "{q}");
+        assert_eq!(
+            ending(&run),
+            format!(
+                "Done. The cache holds nothing for user:1; the database has v2. {reads} to the database: a read \
+                 that finds the cache down (its GET fails on the closed connection, which the service reads as a \
+                 miss) loads from the database. The write took the database round trip, and its SET of user:1 \
+                 failed: the cache had crashed, and its connection closed. The writer was told of success without \
+                 it. The cache crashed in this run, and the database served the reads it did not: write-through's \
+                 fast, fresh reads hold only while the cache is up."
+            ),
+            "{q}"
+        );
+    }
+    // The script: the SET reached the cache.
+    let run = played("scenario=write-through");
+    assert!(!run.world().books.saw(Happened::CacheStepFailed(Key(1))));
+    assert!(ending(&run).contains("and then the cache round trip before the writer heard back"));
+}

@@ -18,7 +18,7 @@ use super::super::ids::NodeId;
 use super::super::msg::{Message, Payload};
 use super::super::near::{NearDrop, NearFact};
 use super::super::replica::ReplicaFact;
-use super::super::service::ServiceFact;
+use super::super::service::{ConnLoss, ServiceFact};
 use super::super::txn::{Step, TxnFact};
 use super::super::world::World;
 use super::{newest, Happened, RywBreak};
@@ -74,6 +74,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 if let Some(Payload::TxRolledBack { key }) = msg.map(|m| m.payload) {
                     w.books.happened.insert(Happened::HeldDropped(key));
                 }
+            }
+            Fact::Service(ServiceFact::ConnLost {
+                key,
+                what: ConnLoss::AfterCommit { .. },
+                ..
+            }) => {
+                w.books.happened.insert(Happened::CacheStepFailed(key));
             }
             // What dropped a service's near copies, for the endings (`{near-dropped}`).
             Fact::Service(ServiceFact::Near(NearFact::Dropped {

@@ -152,6 +152,9 @@ pub enum FactKind {
     /// A service heard its transaction on the key roll back and dropped the cache write
     /// a transaction-aware cache held for after COMMIT.
     HeldDropped,
+    /// A write's cache command after its commit failed on a connection a cache's crash
+    /// closed, and the write was acknowledged without it.
+    CacheStepFailed,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -293,6 +296,7 @@ impl FactKind {
             FactKind::EdgePurged => Happened::EdgePurged(key),
             FactKind::EdgePurgedAgain => Happened::EdgePurgedAgain(key),
             FactKind::HeldDropped => Happened::HeldDropped(key),
+            FactKind::CacheStepFailed => Happened::CacheStepFailed(key),
         }
     }
 }
