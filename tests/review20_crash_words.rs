@@ -190,3 +190,48 @@ fn f7_f14_write_through_s_failed_set_is_its_own_and_no_round_trip_is_claimed() {
     assert!(!run.world().books.saw(Happened::CacheStepFailed(Key(1))));
     assert!(ending(&run).contains("and then the cache round trip before the writer heard back"));
 }
+
+/// F9: dual-write-crash with the cache crashed at step 3 (restarted at 19): the
+/// consumer's DEL reached the down cache and was lost without a word on the consumer,
+/// which stayed "handling e2" to the end while the ending said only "Every invariant
+/// holds". The lost DEL says the consumer's wait, and the end says it is stuck.
+#[test]
+fn f9_a_consumer_stuck_on_a_lost_delete_is_said() {
+    let run = played("scenario=dual-write-crash&run=1.AAE");
+    let c = run.world().nodes.consumer(node("consumer")).unwrap();
+    let (ev, _, flow) = c.busy.unwrap();
+    assert_eq!(ev.id.to_string(), "e2");
+    assert!(!run.world().net.iter().any(|m| m.flow == Some(flow)));
+    let r = &run.records()[17];
+    assert_eq!(
+        (r.label.as_str(), r.outcome.as_str()),
+        ("del user:1", "lost: node down")
+    );
+    assert_eq!(
+        r.narration,
+        "cache is down, so the message m15 from consumer (del user:1) is lost. consumer waits for an answer that \
+         will not come: a consumer in this model reads no closed connection and has no timeout, so it stays on \
+         the event it is handling and takes no other."
+    );
+    let note = "The run ends with consumer still handling e2: the cache command it sent was lost, and a consumer \
+                in this model reads no closed connection and has no timeout, so it waits for an answer that will \
+                not come and takes no other event.";
+    assert_eq!(run.stuck_note().as_deref(), Some(note));
+    assert_eq!(
+        run.end_words().unwrap(),
+        format!(
+            "{note} This run took another path than the scenario's script. The cache and the database both hold \
+             user:1 = v2. Every invariant holds."
+        )
+    );
+    // The script: the consumer's delete is answered, and nothing is stuck.
+    let run = played("scenario=event-invalidation");
+    assert!(run
+        .world()
+        .nodes
+        .consumer(node("consumer"))
+        .unwrap()
+        .busy
+        .is_none());
+    assert_eq!(run.stuck_note(), None);
+}
