@@ -235,3 +235,48 @@ fn f9_a_consumer_stuck_on_a_lost_delete_is_said() {
         .is_none());
     assert_eq!(run.stuck_note(), None);
 }
+
+/// F10: near-cache-stale + client-tracking with the cache crashed and never restarted:
+/// the ending told "the restarted node" pushing invalidations again. It says the node
+/// is still down; a run whose cache restarts keeps the restart's sentence.
+#[test]
+fn f10_the_tracking_ending_tells_a_restart_only_where_one_happened() {
+    let head = " The cache node crashed in this run, and its tracking table with it. An instance that tracks its \
+                reads there flushes its whole near cache when it sees its connection to the node close, since it \
+                may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082)";
+    for q in [
+        "scenario=near-cache-stale&fix=client-tracking&run=1.AAAAAAG",
+        "scenario=near-cache-stale&fix=client-tracking&run=1.AAAAAAAAAAAAAAH",
+    ] {
+        let run = played(q);
+        assert_eq!(
+            run.world().status_of(node("cache")),
+            NodeStatus::Down,
+            "{q}"
+        );
+        let text = ending(&run);
+        assert!(
+            text.contains(&format!(
+                "{head}. The node is still down at the end, and a down node tracks no read and pushes no \
+                 invalidation."
+            )),
+            "{q}: {text}"
+        );
+        assert!(!text.contains("restarted"), "{q}: {text}");
+    }
+    // Crashed and restarted: the restarted node's sentence.
+    let mut run = review::crash_steps_restart(
+        "scenario=near-cache-stale&fix=client-tracking&step=14",
+        node("cache"),
+        2,
+    );
+    run.run_to_end();
+    assert_eq!(run.world().status_of(node("cache")), NodeStatus::Up);
+    let text = ending(&run);
+    assert!(
+        text.contains(&format!(
+            "{head}, and the restarted node pushes invalidations again for the reads it tracks after its restart."
+        )),
+        "{text}"
+    );
+}

@@ -5619,8 +5619,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K241, &K29, &K242],
+                when: &[&K21, &K241, &K29, &K242, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K241, &K29, &K242, &K31],
+                text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K241, &K243],
