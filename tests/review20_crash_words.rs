@@ -280,3 +280,33 @@ fn f10_the_tracking_ending_tells_a_restart_only_where_one_happened() {
         "{text}"
     );
 }
+
+/// F11: the fix's chapter said "client-tracking acts: lost: node down" where the
+/// fix's push was lost to a crashed service-2, and "acts: nothing to flush" where the
+/// fix changed nothing there: the chapter names the first step where the runs part,
+/// with and without the fix, and claims no act.
+#[test]
+fn f11_the_fix_chapter_says_where_the_runs_part_not_that_the_fix_acts() {
+    for (q, at, text) in [
+        (
+            "scenario=near-cache-stale&fix=client-tracking&run=1.AAAAAAAAAAAAAAF",
+            17,
+            "with client-tracking: service-2: invalidate user:1 (lost: node down) at 63 ms; without it: writer: ok \
+             user:1=v2 (acked v2) at 64 ms",
+        ),
+        (
+            "scenario=near-cache-stale&fix=client-tracking&run=1.AAAAAAAAAAAAAAH",
+            17,
+            "with client-tracking: nothing to flush; without it: connection closed",
+        ),
+    ] {
+        let run = played(q);
+        let c = cachescope::ui::chapters::Ahead::of(&run)
+            .chapters
+            .into_iter()
+            .find(|c| c.kind == "fix")
+            .unwrap();
+        assert_eq!((c.step, c.text.as_str(), c.short.as_str()), (at, text, "the runs part"), "{q}");
+        assert!(!c.text.contains("acts"), "{q}");
+    }
+}

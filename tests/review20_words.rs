@@ -142,7 +142,7 @@ fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
         .unwrap();
     assert_eq!(
         c.text,
-        "outbox acts: update user:1 + outbox row (committed v2); without it: update user:1 (committed v2)"
+        "with outbox: update user:1 + outbox row (committed v2); without it: update user:1 (committed v2)"
     );
     let plain = story("scenario=dual-write-crash");
     let (with, without) = (&run.records()[c.step - 1], &plain.records()[c.step - 1]);
@@ -160,7 +160,7 @@ fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
         .unwrap();
     assert_eq!(
         c.text,
-        "durable-queue acts: ack at 8 ms; without it: ack at 3 ms"
+        "with durable-queue: ack at 8 ms; without it: ack at 3 ms"
     );
 }
 
