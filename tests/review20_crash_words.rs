@@ -310,3 +310,33 @@ fn f11_the_fix_chapter_says_where_the_runs_part_not_that_the_fix_acts() {
         assert!(!c.text.contains("acts"), "{q}");
     }
 }
+
+/// F5: stale-set-race with the cache crashed (after step 9, and after step 12): the
+/// commit overtook the read's v1, and the set of v1 reached the down cache and was
+/// lost. The ending said "This interleaving did not produce the race", without the
+/// crash that kept v1 out.
+#[test]
+fn f5_a_stale_set_lost_to_a_down_cache_is_told_as_the_crash_s_doing() {
+    for q in [
+        "scenario=stale-set-race&run=1.AAAAAAAAAE",
+        "scenario=stale-set-race&run=1.AAAAAAAAAAAAD",
+    ] {
+        let run = played(q);
+        assert!(
+            run.records()
+                .iter()
+                .any(|r| r.label == "set user:1=v1" && r.outcome == "lost: node down"),
+            "{q}"
+        );
+        assert!(run.world().books.saw(Happened::StaleSetLost(Key(1))), "{q}");
+        let c = cachescope::ui::chapters::Ahead::of(&run).chapters;
+        assert!(c.iter().any(|c| c.kind == "overtaken"), "{q}: {c:?}");
+        assert_eq!(
+            ending(&run),
+            "The cache holds nothing for user:1; the database has v2: consistent. The commit overtook an older \
+             value on its way, but that value never reached the cache: the set carrying it arrived while the \
+             cache was down and was lost. The crash, not cache-aside, kept the stale value out.",
+            "{q}"
+        );
+    }
+}

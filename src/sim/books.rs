@@ -176,6 +176,9 @@ pub enum Happened {
     /// connection a cache's crash closed, and the service acknowledged the write without
     /// it (`ConnLoss::AfterCommit`; review session 20, F7).
     CacheStepFailed(Key),
+    /// A set of the key older than its committed version reached a down cache and was
+    /// lost: a crash, not the pattern, kept that stale value out (review session 20, F5).
+    StaleSetLost(Key),
     /// A tracking cache node's push dropped a near copy `service` held (`NearFact::Dropped`,
     /// invalidated).
     NearPushed(NodeId),

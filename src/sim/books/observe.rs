@@ -98,6 +98,12 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),
+            Fact::Lost {
+                payload: Payload::Set { key, version, .. },
+                ..
+            } if version < w.expected(key) => {
+                w.books.happened.insert(Happened::StaleSetLost(key));
+            }
             Fact::Lost { payload, to, .. }
             | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
                 Payload::Deliver { .. } => w.metrics.events_dropped += 1,

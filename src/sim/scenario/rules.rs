@@ -155,6 +155,9 @@ pub enum FactKind {
     /// A write's cache command after its commit failed on a connection a cache's crash
     /// closed, and the write was acknowledged without it.
     CacheStepFailed,
+    /// A set of the key older than its committed version reached a down cache and was
+    /// lost.
+    StaleSetLost,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -297,6 +300,7 @@ impl FactKind {
             FactKind::EdgePurgedAgain => Happened::EdgePurgedAgain(key),
             FactKind::HeldDropped => Happened::HeldDropped(key),
             FactKind::CacheStepFailed => Happened::CacheStepFailed(key),
+            FactKind::StaleSetLost => Happened::StaleSetLost(key),
         }
     }
 }
