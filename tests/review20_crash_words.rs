@@ -128,6 +128,13 @@ fn f3_f4_f12_the_durable_queue_s_replay_is_told_as_it_happened() {
         ),
         "{text}"
     );
+    assert!(
+        text.contains(
+            " a read loaded v1 from the database before the flusher had written v3 there, and set it in the cache: \
+             cache-matches-db is broken. The reader got v1 back: a stale read."
+        ),
+        "{text}"
+    );
     assert!(!text.contains("the flusher wrote it"), "{text}");
     // F12: the cache is down at the answer, and its disk log keeps v3.
     let q = "scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAABBBEBBBABCAAAAA";

@@ -4792,8 +4792,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K72],
-                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K72, &K18],
+                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache: cache-matches-db is broken.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K32],
