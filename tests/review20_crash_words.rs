@@ -220,9 +220,9 @@ fn f9_a_consumer_stuck_on_a_lost_delete_is_said() {
          will not come: a consumer in this model reads no closed connection and has no timeout, so it stays on \
          the event it is handling and takes no other."
     );
-    let note = "The run ends with consumer still handling e2: the cache command it sent was lost, and a consumer \
-                in this model reads no closed connection and has no timeout, so it waits for an answer that will \
-                not come and takes no other event.";
+    let note = "The run ends with consumer still handling e2: a message its cache command needed was lost, and a \
+                consumer in this model reads no closed connection and has no timeout, so it waits for an answer \
+                that will not come and takes no other event.";
     assert_eq!(run.stuck_note().as_deref(), Some(note));
     assert_eq!(
         run.end_words().unwrap(),

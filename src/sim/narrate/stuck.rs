@@ -25,8 +25,9 @@ pub(crate) fn stuck(w: &World) -> Option<String> {
     // A consumer's cache command lost, with no close and no timeout to end its wait
     // (review session 20, F9: it stayed "handling e2" without a word).
     let stuck = format!(
-        "The run ends with {}: the cache command it sent was lost, and a consumer in this model reads no closed \
-         connection and has no timeout, so it waits for an answer that will not come and takes no other event.",
+        "The run ends with {}: a message its cache command needed was lost, and a consumer in this model reads no \
+         closed connection and has no timeout, so it waits for an answer that will not come and takes no other \
+         event.",
         consumers.join(" and ")
     );
     Some(clients.map_or(stuck.clone(), |c| format!("{c} {stuck}")))
