@@ -130,7 +130,7 @@ fn r19_11_the_fix_chapter_says_what_the_run_does_without_it() {
     assert_eq!(c.step, 4);
     assert_eq!(
         c.text,
-        "transaction-aware-cache acts: commit sent; without it: set sent"
+        "with transaction-aware-cache: commit sent; without it: set sent"
     );
     assert_eq!(run.records()[3].outcome, "commit sent");
     let plain = story("scenario=rollback-after-cache-write");

@@ -142,7 +142,7 @@ fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
         .unwrap();
     assert_eq!(
         c.text,
-        "outbox acts: update user:1 + outbox row (committed v2); without it: update user:1 (committed v2)"
+        "with outbox: update user:1 + outbox row (committed v2); without it: update user:1 (committed v2)"
     );
     let plain = story("scenario=dual-write-crash");
     let (with, without) = (&run.records()[c.step - 1], &plain.records()[c.step - 1]);
@@ -160,7 +160,7 @@ fn m2_the_fix_chapter_names_the_event_where_the_outcomes_match() {
         .unwrap();
     assert_eq!(
         c.text,
-        "durable-queue acts: ack at 8 ms; without it: ack at 3 ms"
+        "with durable-queue: ack at 8 ms; without it: ack at 3 ms"
     );
 }
 
@@ -214,10 +214,10 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
     );
     assert_eq!(
         ending(&run),
-        "Done. The database has v2, the last acknowledged write: the cache replayed its disk log after the restart \
-         and the flusher wrote it. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
-         the database before the flusher had written v2 there, and set it in the cache. The reader got v1 back: \
-         a stale read. Each ack cost a disk write first."
+        "Done. The database has v2, the last acknowledged write: the cache's disk log kept each acknowledged write \
+         through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v2: a read \
+         loaded v1 from the database before the flusher had written v2 there, and set it in the cache: \
+         cache-matches-db is broken. The reader got v1 back: a stale read. Each ack cost a disk write first."
     );
     // The read's select answered v1 before the flusher's put wrote v2.
     let labels: Vec<&str> = run.records().iter().map(|r| r.label.as_str()).collect();

@@ -11,8 +11,10 @@
 //! - `stale-read`: a client got a stale value (the `stale-reads` counter grew);
 //! - `crash` and `fault`: an injected fault;
 //! - `fix`: the first step where the run differs from the same choices without its
-//!   fixes (the comparison of side by side), i.e. where a fix acts: what the run does
-//!   there and what it does without them.
+//!   fixes (the comparison of side by side): what the run does there with them and
+//!   what it does without them. Not "the fix acts": the first difference can be a
+//!   push lost to a down node, or a close that finds nothing to flush (review session
+//!   20, F11).
 //!
 //! Running ahead works on a copy: the page's run, its branches and its cursor are not
 //! touched; stepping follows the same deterministic path.
@@ -335,7 +337,7 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
         }
         stale_reads = w.metrics.stale_reads;
     }
-    // Where a fix acts is the first step whose trace lines differ, outcomes included:
+    // Where the runs part is the first step whose trace lines differ, outcomes included:
     // not known before the page has loaded the narration (`Ahead::told`).
     if !run.fixes.ids().is_empty() && run.all_records().iter().all(|r| r.narrated) {
         let plain = compare::side_by_side(run, Fixes::none());
@@ -356,8 +358,8 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                 out.push(Chapter {
                     step,
                     kind: "fix",
-                    short: "the fix acts".to_string(),
-                    text: format!("{} acts: {does}; {without}", ids.join(", ")),
+                    short: "the runs part".to_string(),
+                    text: format!("with {}: {does}; {without}", ids.join(", ")),
                 });
             }
         }

@@ -18,7 +18,7 @@ use super::super::ids::NodeId;
 use super::super::msg::{Message, Payload};
 use super::super::near::{NearDrop, NearFact};
 use super::super::replica::ReplicaFact;
-use super::super::service::ServiceFact;
+use super::super::service::{ConnLoss, ServiceFact};
 use super::super::txn::{Step, TxnFact};
 use super::super::world::World;
 use super::{newest, Happened, RywBreak};
@@ -75,6 +75,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                     w.books.happened.insert(Happened::HeldDropped(key));
                 }
             }
+            Fact::Service(ServiceFact::ConnLost {
+                key,
+                what: ConnLoss::AfterCommit { .. },
+                ..
+            }) => {
+                w.books.happened.insert(Happened::CacheStepFailed(key));
+            }
             // What dropped a service's near copies, for the endings (`{near-dropped}`).
             Fact::Service(ServiceFact::Near(NearFact::Dropped {
                 service,
@@ -91,6 +98,12 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             }
             Fact::Bus(f) => bus(w, f),
             Fact::Consumer(f) => consumer(w, f),
+            Fact::Lost {
+                payload: Payload::Set { key, version, .. },
+                ..
+            } if version < w.expected(key) => {
+                w.books.happened.insert(Happened::StaleSetLost(key));
+            }
             Fact::Lost { payload, to, .. }
             | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
                 Payload::Deliver { .. } => w.metrics.events_dropped += 1,

@@ -6,6 +6,7 @@ use super::super::cache_node::CacheFact;
 use super::super::fact::Fact;
 use super::super::parts::{said, Said};
 use super::super::world::World;
+use super::super::{Key, NodeId, Version};
 use super::names::Cast;
 
 pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
@@ -115,6 +116,13 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     });
                     let then = match gone {
                         Some((_, true)) => "an earlier answer already removed it from the queue".to_string(),
+                        // A durable queue's replay after the restart queued it anew
+                        // (review session 20, F3): not emptied.
+                        Some((cache, false)) if w.books.crashes_of(cache) > 0 && holds(w, cache, key, version, false) => format!(
+                            "its put left before {} crashed, and after the restart {} replayed it from its disk \
+                             log into the queue: the flusher will send it once more",
+                            n.cache, n.cache
+                        ),
                         Some((cache, false)) if w.books.crashes_of(cache) > 0 => format!(
                             "its put left before {} crashed, and the crash emptied the queue: there is nothing to \
                              remove",
@@ -124,7 +132,14 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                         // The cache is down: the answer reaches no queue, and the crash
                         // emptied it (review session 13, W3).
                         None if !w.is_up(cache) => {
-                            if w.books.crashes_of(cache) > 0 {
+                            if w.books.crashes_of(cache) > 0 && holds(w, cache, key, version, true) {
+                                // Its disk log keeps it (review session 20, F12).
+                                format!(
+                                    "its put left before {} crashed, and {} is still down: its queue in memory went \
+                                     with the crash, and its disk log keeps the write to replay at a restart",
+                                    n.cache, n.cache
+                                )
+                            } else if w.books.crashes_of(cache) > 0 {
                                 format!(
                                     "its put left before {} crashed, and {} is still down, its queue lost in the \
                                      crash: there is nothing to remove",
@@ -151,4 +166,16 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         step = step.and(s);
     }
     step
+}
+
+/// Whether `cache`'s queue (or, `log`, its disk log) holds a write of `key` at
+/// `version` or newer: a durable queue's replay, or its log while the node is down.
+fn holds(w: &World, cache: NodeId, key: Key, version: Version, log: bool) -> bool {
+    w.nodes.cache(cache).is_some_and(|c| {
+        if log {
+            c.log.iter().any(|&(k, v)| k == key && v >= version)
+        } else {
+            c.queue.iter().any(|q| q.key == key && q.version >= version)
+        }
+    })
 }

@@ -400,8 +400,14 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
     let postgres = format!(
         "{closes} A Postgres client's pending query fails then (\"server closed the connection unexpectedly\")"
     );
-    let ignored = "cache-aside ignores a failed cache command, as real code does (Rails' RedisCacheStore and Spring's \
-                   cache error handler log it and go on)";
+    // Write-through's own policy is told as its own (review session 20, F7).
+    let ignored = |through: bool| {
+        format!(
+            "{} ignores a failed cache command, as real code does (Rails' RedisCacheStore and Spring's cache error \
+             handler log it and go on)",
+            if through { "write-through here" } else { "cache-aside" }
+        )
+    };
     match what {
         ConnLoss::Get { lock } => said(
             "failed: read as a miss",
@@ -421,27 +427,34 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
             };
             said(
                 format!("set failed: answer {v}"),
-                format!("{redis}: its SET of {key} = {v} fails, and {ignored}: {then}"),
+                format!("{redis}: its SET of {key} = {v} fails, and {}: {then}", ignored(false)),
             )
         }
         ConnLoss::PreDelete => said(
             "del failed: update sent",
-            format!("{redis}: its DEL of {key} fails, and {ignored}: {the_service} updates {key} in {db} now."),
-        ),
-        ConnLoss::AfterCommit { version, set } => said(
-            "failed: ack",
             format!(
-                "{redis}: its {} of {key} after the commit fails, and {ignored}: {version} is committed, so \
+                "{redis}: its DEL of {key} fails, and {}: {the_service} updates {key} in {db} now.",
+                ignored(false)
+            ),
+        ),
+        // Its cache command failed, and the write is acknowledged: both, in that order
+        // (review session 20, F14: "failed: ack" read as a failed ack).
+        ConnLoss::AfterCommit { version, set } => said(
+            if set { "set failed: ack sent" } else { "del failed: ack sent" },
+            format!(
+                "{redis}: its {} of {key} after the commit fails, and {}: {version} is committed, so \
                  {the_service} tells {client} the write succeeded.",
-                if set { "SET" } else { "DEL" }
+                if set { "SET" } else { "DEL" },
+                ignored(set)
             ),
         ),
         ConnLoss::InTransaction { set } => said(
-            "failed: commit sent",
+            if set { "set failed: commit sent" } else { "del failed: commit sent" },
             format!(
-                "{redis}: the cache step inside the transaction (its {} of {key}) fails, and {ignored}: only now \
+                "{redis}: the cache step inside the transaction (its {} of {key}) fails, and {}: only now \
                  does {the_service} send COMMIT.",
-                if set { "SET" } else { "DEL" }
+                if set { "SET" } else { "DEL" },
+                ignored(set)
             ),
         ),
         ConnLoss::CacheWrite => said(

@@ -268,6 +268,13 @@ fn lost(
     payload: Payload,
 ) -> Said {
     let note = match payload {
+        // A consumer reads no close and has no timeout (review session 20, F9).
+        Payload::Del { .. } | Payload::Set { .. } if matches!(from, super::ids::NodeId::Consumer(_)) => {
+            format!(
+                " {from} waits for an answer that will not come: a consumer in this model reads no closed \
+                 connection and has no timeout, so it stays on the event it is handling and takes no other."
+            )
+        }
         Payload::Deliver { ev, .. } => format!(
             " The event {} is gone from the network; only a durable bus can deliver it again.",
             ev.id

@@ -5,9 +5,36 @@ use crate::sim::fault::NodeStatus;
 use crate::sim::ids::NodeId;
 use crate::sim::world::World;
 
-/// Who waits and why, at a run's end (`None` if no client waits); `w`: the world at
-/// the end, which the caller checked is an end before the step limit.
+/// Who waits and why, at a run's end (`None` if no client waits and no consumer is
+/// stuck on an event); `w`: the world at the end, which the caller checked is an end
+/// before the step limit.
 pub(crate) fn stuck(w: &World) -> Option<String> {
+    let consumers: Vec<String> = w
+        .nodes
+        .consumers()
+        .filter_map(|(id, c)| {
+            let (ev, _, flow) = c.busy?;
+            (!w.net.iter().any(|m| m.flow == Some(flow)))
+                .then(|| format!("{id} still handling {}", ev.id))
+        })
+        .collect();
+    let clients = clients(w);
+    if consumers.is_empty() {
+        return clients;
+    }
+    // A consumer's cache command lost, with no close and no timeout to end its wait
+    // (review session 20, F9: it stayed "handling e2" without a word).
+    let stuck = format!(
+        "The run ends with {}: a message its cache command needed was lost, and a consumer in this model reads no \
+         closed connection and has no timeout, so it waits for an answer that will not come and takes no other \
+         event.",
+        consumers.join(" and ")
+    );
+    Some(clients.map_or(stuck.clone(), |c| format!("{c} {stuck}")))
+}
+
+/// The clients still waiting, and why (`None` if none).
+fn clients(w: &World) -> Option<String> {
     let waiting: Vec<String> = w
         .clients
         .iter()

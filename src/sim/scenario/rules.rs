@@ -152,6 +152,12 @@ pub enum FactKind {
     /// A service heard its transaction on the key roll back and dropped the cache write
     /// a transaction-aware cache held for after COMMIT.
     HeldDropped,
+    /// A write's cache command after its commit failed on a connection a cache's crash
+    /// closed, and the write was acknowledged without it.
+    CacheStepFailed,
+    /// A set of the key older than its committed version reached a down cache and was
+    /// lost.
+    StaleSetLost,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -293,6 +299,8 @@ impl FactKind {
             FactKind::EdgePurged => Happened::EdgePurged(key),
             FactKind::EdgePurgedAgain => Happened::EdgePurgedAgain(key),
             FactKind::HeldDropped => Happened::HeldDropped(key),
+            FactKind::CacheStepFailed => Happened::CacheStepFailed(key),
+            FactKind::StaleSetLost => Happened::StaleSetLost(key),
         }
     }
 }

@@ -120,7 +120,21 @@ static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Unc
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
 static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::Undeleted,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
+static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -128,564 +142,568 @@ static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ans
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
+static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "waiting",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "waiting",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "db-reads",
-    crate::sim::scenario::rules::Op::More,
-    "0",
-);
-static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K34, &K33],
-);
-static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K35);
 static K37: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::More,
+    "0",
+);
+static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K29, &K38],
+);
+static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
+static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::CacheStepFailed,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K41);
+static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "queue",
     crate::sim::scenario::rules::Op::Other,
     "0",
 );
-static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-writes",
     crate::sim::scenario::rules::Op::AtLeast,
     "writes-acked",
 );
-static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K37, &K38, &K39, &K18],
+static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K43, &K44, &K45, &K18],
 );
-static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K40);
-static K42: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K46);
+static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K43: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K42);
-static K44: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K43],
+static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
+static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K49],
 );
-static K45: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K44);
-static K46: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
+static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K47: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "stale-reads",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K48: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
+static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::EventHandled(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K49: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K48);
-static K50: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
+static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleDeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K51: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K50);
-static K52: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K49, &K51],
+static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
+static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K55, &K57],
 );
-static K53: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K52);
-static K54: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
+static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ExpiredStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K55: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K54);
-static K56: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K18, &K49, &K55, &K51],
+static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
+static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K18, &K55, &K61, &K57],
 );
-static K57: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K56);
-static K58: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K62);
+static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K59: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K60: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Bus(1u8)),
 );
-static K61: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8)),
 );
-static K62: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K60);
-static K63: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K61);
-static K64: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K59);
-static K65: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K58);
-static K66: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
+static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K67);
+static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K65);
+static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K64);
+static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K67: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "lease",
 );
-static K68: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K67);
-static K69: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K73);
+static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-set",
 );
-static K70: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K69);
-static K71: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K75);
+static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "delayed-double-delete",
 );
-static K72: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K71);
-static K73: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::Undeleted,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
+static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K77);
+static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K74, &K76],
 );
-static K74: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K73);
-static K75: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K68, &K70],
-);
-static K76: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K75);
-static K77: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K79);
+static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::GuardWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K78: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K77);
-static K79: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K66, &K28],
+static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K81);
+static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K72, &K33],
 );
-static K80: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K79);
-static K81: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K66);
-static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K67, &K82],
-);
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K69, &K82],
-);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K87);
 static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K71, &K28, &K50],
+    &[&K73, &K86],
 );
 static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K89);
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K75, &K86],
+);
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K77, &K33, &K56],
+);
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K93);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EvictedStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::StaleSetLost,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K93);
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K29);
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K94);
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K99, &K93, &K82],
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K105, &K99, &K86],
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K18, &K28],
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K18, &K33],
 );
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K101, &K18, &K28, &K102],
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K109);
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K107, &K18, &K33, &K108],
 );
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K101, &K104, &K93, &K102],
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K107, &K110, &K99, &K108],
 );
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K100, &K105, &K106],
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K106, &K111, &K112],
 );
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K22, &K34, &K38, &K109],
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K22, &K29, &K44, &K115],
 );
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K112);
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K22, &K34, &K114, &K115, &K116],
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K22, &K29, &K120, &K121, &K122],
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K123);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K121);
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K125, &K126, &K30],
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K131, &K132, &K35],
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K129, &K126, &K30],
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K135, &K132, &K35],
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K67, &K126, &K30],
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K132, &K35],
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K141, &K120],
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K146, &K147, &K126],
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K21, &K22, &K48, &K50],
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K21, &K22, &K54, &K56],
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K144);
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K146, &K147, &K148, &K48, &K93, &K50],
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K152, &K153, &K154, &K54, &K99, &K56],
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K149);
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K151, &K147, &K152, &K18],
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K157, &K153, &K158, &K18],
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K159, &K160],
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K165, &K166],
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K167);
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K163, &K164],
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K169, &K170],
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K165);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K171);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K167, &K168, &K93],
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K173, &K174, &K99],
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K169);
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K175);
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K173, &K174],
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K179, &K180],
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K171, &K172, &K175],
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K177, &K178, &K181],
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K178, &K179, &K180, &K181, &K93],
-);
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K178, &K58],
-);
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K188);
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "outbox",
-);
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
 static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K190, &K181, &K157],
+    &[&K184, &K185, &K186, &K187, &K99],
 );
 static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K192);
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K184, &K64],
+);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "outbox",
+);
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K22);
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K196, &K187, &K163],
+);
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K200, &K201, &K2],
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K206, &K207, &K2],
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K216);
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K173);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K179);
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K225);
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -693,57 +711,57 @@ static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K83, &K110, &K222],
-);
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K223);
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
-);
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
-    crate::sim::scenario::rules::InvariantName(
-        crate::sim::books::Invariant::ReadYourWrites,
-    ),
-);
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "remote-marker",
-);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
-    crate::sim::scenario::rules::InvariantName(
-        crate::sim::books::Invariant::ReadYourWrites,
-    ),
-);
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K87, &K116, &K228],
 );
 static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
+);
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::ReadYourWrites,
+    ),
+);
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+    crate::sim::scenario::rules::InvariantName(
+        crate::sim::books::Invariant::ReadYourWrites,
+    ),
+);
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
+);
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "remote-marker",
+);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K27],
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K146, &K32],
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K241);
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -752,74 +770,74 @@ static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K251);
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K27, &K244, &K15, &K246],
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K146, &K32, &K250, &K15, &K252],
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K244, &K15, &K247, &K245],
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K250, &K15, &K253, &K251],
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K249, &K250],
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K255, &K256],
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K251);
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K257);
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K248, &K253],
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K254, &K259],
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K254, &K255],
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K260, &K261],
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K257, &K258],
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K263, &K264],
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K259);
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K265);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -4223,27 +4241,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} {holds user:1}: ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K26, &K22],
+                when: &[&K21, &K26, &K22, &K28],
                 text: "the write deleted the key, and the next read refilled it from the database",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K25, &K22],
+                when: &[&K21, &K26, &K22, &K27],
+                text: "a read filled it from the database after the commit, though the write's delete never reached the cache",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K25, &K22, &K28],
                 text: "the write deleted the key, and no read has refilled it yet",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K25, &K22, &K27, &K29, &K31],
+                text: "the cache crashed and is still down, the write's delete never reached it, and no read can refill it until it restarts",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K25, &K22, &K27, &K29, &K30],
+                text: "the cache crashed and restarted empty, the write's delete never reached it, and no read has refilled it since",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K25, &K22, &K27, &K1],
+                text: "the write's delete never reached the cache, and no read has filled it",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K21, &K22],
                 text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K27],
+                when: &[&K21, &K22, &K32],
                 text: " But the {answered reader}: a stale read, served from the cache's old copy after the commit",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K27, &K29],
+                when: &[&K21, &K22, &K32, &K34],
                 text: ", before the write's delete reached the cache",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K27],
+                when: &[&K21, &K22, &K32],
                 text: ".",
             },
         ],
@@ -4273,40 +4307,52 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K30],
+                when: &[&K21, &K22, &K35],
                 text: "{done} {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K31],
+                when: &[&K21, &K22, &K36],
                 text: "{holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K32, &K22, &K30],
+                when: &[&K21, &K37, &K22, &K35],
                 text: "No read went to the database: every read hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K32, &K22, &K31],
+                when: &[&K21, &K37, &K22, &K36],
                 text: "No read went to the database: every read that was answered hit the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K33, &K22, &K1],
+                when: &[&K21, &K38, &K22, &K1],
                 text: "{count db-reads read went to the database|reads went to the database} on a miss.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K33, &K22, &K34],
-                text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which cache-aside reads as a miss) or empty after its restart loads from the database.",
+                when: &[&K21, &K38, &K22, &K29, &K31],
+                text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) loads from the database.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K30, &K36],
+                when: &[&K21, &K38, &K22, &K29, &K30],
+                text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) or empty after its restart loads from the database.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K35, &K40, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K30, &K35],
-                text: " The write took the database round trip and then the cache round trip before the writer heard back. The cache crashed in this run, and the database served the reads it did not: write-through's fast, fresh reads hold only while the cache is up.",
+                when: &[&K21, &K22, &K35, &K39, &K42],
+                text: " The write took the database round trip and then the cache round trip before the writer heard back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K31],
+                when: &[&K21, &K22, &K36, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K41],
+                text: " The write took the database round trip, and its SET of user:1 failed: the cache had crashed, and its connection closed. The writer was told of success without it.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K22, &K35, &K39],
+                text: " The cache crashed in this run, and the database served the reads it did not: write-through's fast, fresh reads hold only while the cache is up.",
             },
         ],
     },
@@ -4330,11 +4376,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K40],
+                when: &[&K46],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K41],
+                when: &[&K47],
                 text: "{done} The clients made {count writes-acked write|writes}; the database took {count db-writes write|writes}: writes to the same key waiting in the queue were coalesced into one, and the queue was flushed in batches. Every acknowledged write is now in the database. Until the flush, the cache was the only place that had them.",
             },
         ],
@@ -4361,23 +4407,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K44],
+                when: &[&K50],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K45],
+                when: &[&K51],
                 text: "{done} {holds user:1}: consistent again, thanks to the TTL alone, which dropped the stale entry. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K45, &K46],
+                when: &[&K51, &K52],
                 text: "No read was stale on the way",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K45, &K47],
+                when: &[&K51, &K53],
                 text: "{count stale-reads read was stale|reads were stale} on the way",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K45],
+                when: &[&K51],
                 text: ": the TTL is a safety net that bounds staleness, not a way to avoid it.",
             },
         ],
@@ -4404,23 +4450,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K52],
+                when: &[&K58],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K53],
+                when: &[&K59],
                 text: "{done} {holds user:1}: the event reached the consumer, which deleted the key, ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K53, &K26],
+                when: &[&K59, &K26],
                 text: "and the next read refilled it",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K53, &K25],
+                when: &[&K59, &K25],
                 text: "and no read has refilled it yet",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K53],
+                when: &[&K59],
                 text: ". Between the commit and the delete the cache was stale: event-driven invalidation is eventually consistent.",
             },
         ],
@@ -4444,11 +4490,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K56],
+                when: &[&K62],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K57],
+                when: &[&K63],
                 text: "{done} user:1: the event invalidated it within milliseconds of the write. user:2: the batch job published nothing, so the cache kept serving its old value until the TTL expired it ({count stale-reads stale read|stale reads} in this run). {holds user:2}. Events drive invalidation, cache-aside is the base, the TTL is the safety net.",
             },
         ],
@@ -4474,35 +4520,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K58],
+                when: &[&K64],
                 text: "Not done yet: {value outbox-unpublished} of {count outbox-rows outbox row is|outbox rows are} not marked published: ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K58, &K59, &K60, &K61],
+                when: &[&K64, &K65, &K66, &K67],
                 text: "the relay will publish it when it next polls",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K58, &K59, &K62, &K61],
+                when: &[&K64, &K65, &K68, &K67],
                 text: "the bus is down, so the relay's publishes go unanswered; it polls again after each timeout and publishes the row once the bus is back",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K58, &K59, &K63],
+                when: &[&K64, &K65, &K69],
                 text: "the relay cannot reach the database, so its polls go unanswered; it polls again after each timeout and publishes the row once the database answers",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K58, &K64],
+                when: &[&K64, &K70],
                 text: "the relay is down; the row waits in the database until it restarts",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K58],
+                when: &[&K64],
                 text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K65, &K24],
+                when: &[&K71, &K24],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K65, &K21, &K22],
+                when: &[&K71, &K21, &K22],
                 text: "{done} {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
             },
         ],
@@ -4538,68 +4584,72 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K68, &K70, &K72, &K74],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K28],
                 text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K68, &K70, &K72, &K73],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K27],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K76, &K74, &K78],
+                when: &[&K72, &K33, &K80, &K28, &K82],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K69, &K68, &K77, &K74],
+                when: &[&K72, &K33, &K75, &K74, &K81, &K28],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K73, &K69, &K68],
+                when: &[&K72, &K33, &K27, &K75, &K74],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K73, &K67],
+                when: &[&K72, &K33, &K27, &K73],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K71, &K68, &K70],
+                when: &[&K72, &K33, &K77, &K74, &K76],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K66],
+                when: &[&K84, &K72],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81],
+                when: &[&K84, &K85],
                 text: "{holds user:1}: consistent. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K67, &K82, &K83],
+                when: &[&K84, &K85, &K73, &K86, &K87],
                 text: "The lease was invalidated by the delete, so the late set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K67, &K82, &K84],
+                when: &[&K84, &K85, &K73, &K86, &K88],
                 text: "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K86, &K69, &K82],
+                when: &[&K84, &K85, &K90, &K75, &K86],
                 text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K86, &K88, &K71, &K28, &K50],
+                when: &[&K84, &K85, &K90, &K92, &K77, &K33, &K56],
                 text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K86, &K88, &K90, &K28, &K92],
+                when: &[&K84, &K85, &K90, &K92, &K94, &K33, &K96],
                 text: "A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K86, &K88, &K90, &K28, &K91],
+                when: &[&K84, &K85, &K90, &K92, &K94, &K33, &K95],
                 text: "A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K80, &K81, &K86, &K88, &K90, &K29],
+                when: &[&K84, &K85, &K90, &K92, &K94, &K34, &K98],
                 text: "This interleaving did not produce the race: no stale value reached the cache.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K84, &K85, &K90, &K92, &K94, &K34, &K97],
+                text: "The commit overtook an older value on its way, but that value never reached the cache: the set carrying it arrived while the cache was down and was lost. The crash, not cache-aside, kept the stale value out.",
             },
         ],
     },
@@ -4627,35 +4677,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K93],
+                when: &[&K99],
                 text: "{done} {holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K94],
+                when: &[&K99, &K100],
                 text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K95, &K28, &K92],
+                when: &[&K99, &K101, &K33, &K96],
                 text: " A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K95, &K28, &K91],
+                when: &[&K99, &K101, &K33, &K95],
                 text: " A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K95, &K29],
+                when: &[&K99, &K101, &K34],
                 text: " In this interleaving no reader refilled the old row between the delete and the commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K96, &K29],
+                when: &[&K102, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K96, &K97, &K94],
+                when: &[&K102, &K103, &K100],
                 text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K96, &K97, &K98],
+                when: &[&K102, &K103, &K104],
                 text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
         ],
@@ -4683,19 +4733,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K99, &K93, &K82],
+                when: &[&K105, &K99, &K86],
                 text: "{done} {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K18, &K28, &K102],
+                when: &[&K107, &K18, &K33, &K108],
                 text: "{done} {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K104, &K93, &K102],
+                when: &[&K107, &K110, &K99, &K108],
                 text: "{done} {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K108],
+                when: &[&K114],
                 text: "{other-path user:1}",
             },
         ],
@@ -4722,43 +4772,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K34, &K38, &K109],
+                when: &[&K22, &K29, &K44, &K115],
                 text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K34, &K38, &K109, &K27],
+                when: &[&K22, &K29, &K44, &K115, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K34, &K38, &K109, &K110, &K111],
+                when: &[&K22, &K29, &K44, &K115, &K116, &K117],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K22, &K34, &K38, &K109],
+                when: &[&K22, &K29, &K44, &K115],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K22, &K34, &K114, &K115, &K116],
-                text: "{done} The database has {db user:1}, the last acknowledged write: the cache replayed its disk log after the restart and the flusher wrote it.",
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122],
+                text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K66],
-                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K72, &K18],
+                text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache: cache-matches-db is broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K27],
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K22, &K34, &K114, &K115, &K116, &K110, &K111],
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122, &K116, &K117],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K22, &K34, &K114, &K115, &K116],
+                when: &[&K119, &K22, &K29, &K120, &K121, &K122],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K118],
+                when: &[&K119, &K124],
                 text: "{other-path user:1}",
             },
         ],
@@ -4785,31 +4835,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K119],
+                when: &[&K125],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K121],
+                when: &[&K126, &K127],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K121, &K122],
+                when: &[&K126, &K127, &K128],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K121, &K123],
+                when: &[&K126, &K127, &K129],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K121],
+                when: &[&K126, &K127],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K124, &K122],
+                when: &[&K126, &K130, &K128],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K124, &K123],
+                when: &[&K126, &K130, &K129],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -4848,59 +4898,59 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K30],
+                when: &[&K35],
                 text: "Done. {count db-reads database read|database reads} for one hot key. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K31],
+                when: &[&K36],
                 text: "Not done: {count waiting reader is|readers are} still waiting for an answer, after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K125, &K126, &K30],
+                when: &[&K131, &K132, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K129, &K126, &K30],
+                when: &[&K134, &K135, &K132, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K67, &K126, &K30],
+                when: &[&K134, &K137, &K73, &K132, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K135],
+                when: &[&K134, &K137, &K139, &K140, &K141],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K136, &K137],
+                when: &[&K134, &K137, &K139, &K140, &K142, &K143],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K136, &K137, &K119],
+                when: &[&K134, &K137, &K139, &K140, &K142, &K143, &K125],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K136, &K138],
+                when: &[&K134, &K137, &K139, &K140, &K142, &K144],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K119, &K30],
+                when: &[&K134, &K137, &K139, &K140, &K125, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K134, &K120],
+                when: &[&K134, &K137, &K139, &K140, &K126],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K139, &K140, &K141, &K120],
+                when: &[&K134, &K137, &K139, &K145, &K146, &K147, &K126],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K128, &K131, &K133, &K139, &K143],
+                when: &[&K134, &K137, &K139, &K145, &K149],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K134],
+                when: &[&K140],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
         ],
@@ -4923,23 +4973,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K145],
+                when: &[&K151],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K48, &K50],
+                when: &[&K21, &K22, &K54, &K56],
                 text: "{done} {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K46, &K22, &K48, &K50],
+                when: &[&K21, &K52, &K22, &K54, &K56],
                 text: "no read happened to get the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K47, &K22, &K48, &K50],
+                when: &[&K21, &K53, &K22, &K54, &K56],
                 text: "{count stale-reads read|reads} got the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K22, &K48, &K50],
+                when: &[&K21, &K22, &K54, &K56],
                 text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
             },
         ],
@@ -4967,15 +5017,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K146, &K147, &K148, &K48, &K93, &K50],
+                when: &[&K152, &K153, &K154, &K54, &K99, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K150, &K151, &K147, &K152, &K18],
+                when: &[&K156, &K157, &K153, &K158, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K150, &K154],
+                when: &[&K156, &K160],
                 text: "{other-path user:1}",
             },
         ],
@@ -5007,47 +5057,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K155, &K156],
+                when: &[&K161, &K162],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K155, &K157],
+                when: &[&K161, &K163],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93],
+                when: &[&K164, &K99],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93, &K159, &K160],
+                when: &[&K164, &K99, &K165, &K166],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93, &K162, &K163, &K164],
+                when: &[&K164, &K99, &K168, &K169, &K170],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93, &K162, &K166, &K29],
+                when: &[&K164, &K99, &K168, &K172, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93, &K162, &K166, &K28, &K91],
+                when: &[&K164, &K99, &K168, &K172, &K33, &K95],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93, &K162, &K166, &K28, &K92],
+                when: &[&K164, &K99, &K168, &K172, &K33, &K96],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K93],
+                when: &[&K164, &K99],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K96, &K28],
+                when: &[&K164, &K102, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K158, &K96, &K29],
+                when: &[&K164, &K102, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5077,27 +5127,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K93],
+                when: &[&K173, &K174, &K99],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K93, &K26],
+                when: &[&K173, &K174, &K99, &K26],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K93, &K25],
+                when: &[&K173, &K174, &K99, &K25],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K93],
+                when: &[&K173, &K174, &K99],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K170, &K171, &K172, &K175],
+                when: &[&K176, &K177, &K178, &K181],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K170, &K177],
+                when: &[&K176, &K183],
                 text: "{other-path user:2}",
             },
         ],
@@ -5127,51 +5177,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K180, &K181, &K93],
+                when: &[&K184, &K185, &K186, &K187, &K99],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K180, &K181, &K93, &K182, &K183, &K184],
+                when: &[&K184, &K185, &K186, &K187, &K99, &K188, &K189, &K190],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K180, &K181, &K93, &K182, &K183, &K185],
+                when: &[&K184, &K185, &K186, &K187, &K99, &K188, &K189, &K191],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K178, &K58, &K59, &K60, &K61],
+                when: &[&K193, &K184, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K178, &K58, &K59, &K62, &K61],
+                when: &[&K193, &K184, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K178, &K58, &K59, &K63],
+                when: &[&K193, &K184, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K178, &K58, &K64],
+                when: &[&K193, &K184, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K189, &K190, &K181, &K157, &K66],
+                when: &[&K193, &K195, &K196, &K187, &K163, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K189, &K190, &K181, &K157, &K81],
+                when: &[&K193, &K195, &K196, &K187, &K163, &K85],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K189, &K190, &K181, &K157, &K191],
+                when: &[&K193, &K195, &K196, &K187, &K163, &K197],
                 text: " The writer was never even told its write succeeded, yet it did.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K189, &K190, &K181, &K157],
+                when: &[&K193, &K195, &K196, &K187, &K163],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K187, &K189, &K193],
+                when: &[&K193, &K195, &K199],
                 text: "{other-path user:1}",
             },
         ],
@@ -5204,31 +5254,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K194, &K195],
+                when: &[&K72, &K200, &K201],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K194, &K67],
+                when: &[&K72, &K200, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K196],
+                when: &[&K72, &K202],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K196, &K197, &K28, &K74],
+                when: &[&K72, &K202, &K203, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81],
+                when: &[&K85],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K69, &K82],
+                when: &[&K85, &K75, &K86],
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K197],
+                when: &[&K85, &K203],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5254,23 +5304,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K198],
+                when: &[&K72, &K33, &K204],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28, &K199],
+                when: &[&K72, &K33, &K205],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K29],
+                when: &[&K72, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81],
+                when: &[&K85],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K199, &K22],
+                when: &[&K85, &K205, &K22],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5296,39 +5346,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K200, &K201, &K202, &K2],
+                when: &[&K72, &K206, &K207, &K208, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K200, &K201, &K203, &K204, &K2],
+                when: &[&K72, &K206, &K207, &K209, &K210, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K200, &K201, &K203, &K205, &K2],
+                when: &[&K72, &K206, &K207, &K209, &K211, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K207],
+                when: &[&K72, &K213],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K2],
+                when: &[&K85, &K2],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K208],
+                when: &[&K85, &K214],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K209, &K201, &K202, &K2, &K210],
+                when: &[&K85, &K215, &K207, &K208, &K2, &K216],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K209, &K201, &K202, &K2, &K211],
+                when: &[&K85, &K215, &K207, &K208, &K2, &K217],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K209, &K201, &K203],
+                when: &[&K85, &K215, &K207, &K209],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5357,43 +5407,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K212],
+                when: &[&K179, &K218],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K213, &K214],
+                when: &[&K179, &K219, &K220],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K213, &K215],
+                when: &[&K179, &K219, &K221],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216],
+                when: &[&K222],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K217],
+                when: &[&K222, &K223],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K218, &K54],
+                when: &[&K222, &K224, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K213, &K220, &K83, &K110, &K222],
+                when: &[&K222, &K219, &K226, &K87, &K116, &K228],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K213, &K220, &K224],
+                when: &[&K222, &K219, &K226, &K230],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K213, &K219],
+                when: &[&K222, &K219, &K225],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K216, &K213],
+                when: &[&K222, &K219],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5418,31 +5468,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K28],
+                when: &[&K72, &K33],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that missed before the commit set its row after the invalidator's delete. That is the stale-set race, which change data capture does not close: CDC fixes the dual write, not the stale-set race. Facebook pairs McSqueal with leases; versioned sets close it too.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K66, &K29],
+                when: &[&K72, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81],
+                when: &[&K85],
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K181],
+                when: &[&K85, &K187],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K225, &K50],
+                when: &[&K85, &K231, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81, &K225, &K51],
+                when: &[&K85, &K231, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K81],
+                when: &[&K85],
                 text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
             },
         ],
@@ -5469,39 +5519,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K226],
+                when: &[&K232],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K226, &K50],
+                when: &[&K232, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K226, &K227],
+                when: &[&K232, &K233],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K228, &K229],
+                when: &[&K234, &K235],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K228, &K230],
+                when: &[&K234, &K236],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K228, &K231, &K33],
+                when: &[&K234, &K237, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K231, &K232, &K233, &K33],
+                when: &[&K237, &K238, &K239, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K231, &K234],
+                when: &[&K237, &K240],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93],
+                when: &[&K99],
                 text: " Every cached copy matches the primary at the end.",
             },
             crate::sim::scenarios::data::E {
@@ -5540,15 +5590,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K140, &K27],
-                text: "{holds user:1}. The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+                when: &[&K18, &K146, &K32],
+                text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K236],
+                when: &[&K18, &K146, &K32, &K28],
+                text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K146, &K32, &K27, &K29, &K31],
+                text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K146, &K32, &K27, &K29, &K30],
+                text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K146, &K32, &K27, &K1],
+                text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K242],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K28],
+                when: &[&K18, &K33],
                 text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             },
             crate::sim::scenarios::data::E {
@@ -5556,23 +5622,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K238, &K1, &K240, &K241],
+                when: &[&K21, &K243, &K244, &K1, &K246, &K247],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K242, &K238],
+                when: &[&K21, &K243, &K248, &K244],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K34, &K238],
+                when: &[&K21, &K243, &K29, &K244, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K237, &K239],
+                when: &[&K21, &K243, &K29, &K244, &K31],
+                text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K21, &K243, &K245],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K21, &K243, &K238],
+                when: &[&K21, &K249, &K244],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5612,43 +5682,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K140, &K27, &K244, &K15, &K246],
+                when: &[&K18, &K146, &K32, &K250, &K15, &K252],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245],
+                when: &[&K18, &K32, &K250, &K15, &K253, &K251],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245, &K140],
+                when: &[&K18, &K32, &K250, &K15, &K253, &K251, &K146],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K27, &K244, &K15, &K247, &K245, &K248],
+                when: &[&K18, &K32, &K250, &K15, &K253, &K251, &K254],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K252],
+                when: &[&K18, &K258],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K248, &K253],
+                when: &[&K99, &K254, &K259],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K254, &K255],
+                when: &[&K99, &K260, &K261],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K256, &K260],
+                when: &[&K99, &K262, &K266],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K140, &K92],
+                when: &[&K99, &K146, &K96],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K93, &K140, &K91],
+                when: &[&K99, &K146, &K95],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

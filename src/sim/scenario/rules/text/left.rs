@@ -51,12 +51,12 @@ pub(super) fn guard(w: &World, key: Key) -> String {
     out
 }
 
-/// `{done}`: "Done." when no client waits for an answer. Else, at a run's end (no
-/// event left), who waits and why, as the stuck note says it (`narrate::stuck`: "The
-/// run ends with writer still waiting for an answer: its request was lost to
-/// service's crash, and nothing resends it. service is down and has not restarted.");
-/// with events still due (a run cut at its step limit), "Not done: reader is still
-/// waiting for an answer."
+/// `{done}`: "Done." when no client waits for an answer and no consumer is stuck on an
+/// event. Else, at a run's end (no event left), who waits and why, as the stuck note
+/// says it (`narrate::stuck`: "The run ends with writer still waiting for an answer:
+/// its request was lost to service's crash, and nothing resends it. service is down
+/// and has not restarted."); with events still due (a run cut at its step limit),
+/// "Not done: reader is still waiting for an answer."
 pub(super) fn done(w: &World) -> String {
     let waiting: Vec<String> = w
         .clients
@@ -64,10 +64,14 @@ pub(super) fn done(w: &World) -> String {
         .filter(|c| c.busy.is_some())
         .map(|c| c.id.to_string())
         .collect();
-    if waiting.is_empty() {
-        return "Done.".into();
-    }
     let end = w.enabled().is_empty();
+    if waiting.is_empty() {
+        // Not done either with a consumer stuck on an event (review session 20, F9).
+        return end
+            .then(|| crate::sim::narrate::stuck_words(w))
+            .flatten()
+            .unwrap_or_else(|| "Done.".into());
+    }
     end.then(|| crate::sim::narrate::stuck_words(w))
         .flatten()
         .unwrap_or_else(|| {
