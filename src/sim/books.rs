@@ -180,6 +180,16 @@ pub enum Happened {
     /// A set of the key older than its committed version reached a down cache and was
     /// lost: a crash, not the pattern, kept that stale value out (review session 20, F5).
     StaleSetLost(Key),
+    /// A cache's crash wiped a live copy of the key older than the newest version it
+    /// should hold (review 20b, N2: "something removed it" was the crash).
+    StaleWiped(Key),
+    /// The database's latest write of the key came from a write-behind put sent before
+    /// the latest crash of a cache node, and landed after that crash (review 20b, N3).
+    PutSurvived(Key),
+    /// A write-behind put sent after a cache node's latest crash found the database
+    /// already at its version and was skipped: the replay's write of what a put from
+    /// before the crash had written (review 20b, N3).
+    ReplaySkipped(Key),
     /// A tracking cache node's push dropped a near copy `service` held (`NearFact::Dropped`,
     /// invalidated).
     NearPushed(NodeId),

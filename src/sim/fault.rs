@@ -315,6 +315,9 @@ pub enum FaultFact {
         tombstone: Option<Version>,
         lease: Option<u64>,
         negative: bool,
+        /// A live copy older than the newest version the key should read (for the
+        /// books: `Happened::StaleWiped`).
+        stale: bool,
     },
     /// Memory pressure made `node` evict `key`, which held `version`; `tombstone`,
     /// `lease`: the guards of the key the eviction left in place (`fault/pressure.rs`).

@@ -142,8 +142,12 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 tombstone,
                 lease,
                 negative,
+                stale,
                 ..
             }) => {
+                if stale {
+                    w.books.happened.insert(Happened::StaleWiped(key));
+                }
                 if tombstone.is_some() || lease.is_some() {
                     w.books.happened.insert(Happened::GuardWiped(key));
                 }
@@ -269,11 +273,27 @@ fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
                 w.books.relied.push((key, version));
             }
         }
-        DbFact::Put {
-            key, wrote: true, ..
-        } => {
-            w.metrics.db_writes += 1;
-            w.books.committed_ms.insert(key, w.now_ms);
+        DbFact::Put { key, wrote, .. } => {
+            // Whether the put left before a cache node's latest crash (review 20b, N3:
+            // the database's version came from a put sent before the crash, and the
+            // replay's put of it was skipped).
+            let before = msg.is_some_and(|m| {
+                w.nodes
+                    .caches()
+                    .any(|(id, _)| w.books.crashed_msg.get(&id).is_some_and(|c| m.id.0 < *c))
+            });
+            if wrote {
+                w.metrics.db_writes += 1;
+                w.books.committed_ms.insert(key, w.now_ms);
+                let survived = Happened::PutSurvived(key);
+                if before {
+                    w.books.happened.insert(survived);
+                } else {
+                    w.books.happened.remove(&survived);
+                }
+            } else if !before && w.books.saw(Happened::PutSurvived(key)) {
+                w.books.happened.insert(Happened::ReplaySkipped(key));
+            }
         }
         DbFact::TxCommitted { key, .. } => {
             w.metrics.db_writes += 1;

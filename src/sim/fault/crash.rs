@@ -56,12 +56,24 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
     let mut wiped: Vec<FaultFact> = Vec::new();
     if let Some(c) = w.nodes.cache(node) {
         let negative = |key: Key| c.entries.get(&key).is_some_and(|e| e.version == Version(0));
+        // A live copy older than the key should read (review 20b, N2: the crash, not
+        // "something", removed a stale value).
+        let stale = |key: Key| {
+            c.entries
+                .get(&key)
+                .is_some_and(|e| e.expires_ms > w.now_ms && e.version < w.expected(key))
+        };
         let keys = c
             .tombstones
             .iter()
             .map(|(k, _)| *k)
             .chain(c.leases.iter().map(|(k, _)| *k))
-            .chain(c.entries.iter().map(|(k, _)| *k).filter(|k| negative(*k)));
+            .chain(
+                c.entries
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| negative(*k) || stale(*k)),
+            );
         for key in keys {
             if wiped
                 .iter()
@@ -75,6 +87,7 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
                 tombstone: c.tombstones.get(&key).map(|t| t.version),
                 lease: c.leases.get(&key).map(|l| l.token),
                 negative: negative(key),
+                stale: stale(key),
             });
         }
     }

@@ -388,8 +388,28 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
 
 /// A service's request lost its connection to `peer` (`ServiceFact::ConnLost`): what
 /// failed on it, by the real client's rule, and what the request does next.
-pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: ConnLoss) -> Said {
+pub(super) fn conn_lost(
+    w: &World,
+    n: &Cast,
+    peer: NodeId,
+    key: Key,
+    client: NodeId,
+    what: ConnLoss,
+) -> Said {
     let (the_service, cap_service) = (n.service, n.service.cap());
+    // The read path's pattern, by the write mode's (review 20b, N7: write-through's
+    // read was told as cache-aside's); event-driven invalidation reads as cache-aside.
+    let (reads, cap_reads) = match w.config.write_mode {
+        super::super::config::WriteMode::Through => (
+            "write-through's read path here",
+            "Write-through's read path here",
+        ),
+        super::super::config::WriteMode::Behind => (
+            "write-behind's read path here",
+            "Write-behind's read path here",
+        ),
+        _ => ("cache-aside", "Cache-aside"),
+    };
     let db = n.db_of(key);
     let closes = format!(
         "{cap_service}'s connection to {peer} closes under {client}'s request ({peer} crashed: its operating \
@@ -401,18 +421,17 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
         "{closes} A Postgres client's pending query fails then (\"server closed the connection unexpectedly\")"
     );
     // Write-through's own policy is told as its own (review session 20, F7).
-    let ignored = |through: bool| {
+    let ignored = |pattern: &str| {
         format!(
-            "{} ignores a failed cache command, as real code does (Rails' RedisCacheStore and Spring's cache error \
-             handler log it and go on)",
-            if through { "write-through here" } else { "cache-aside" }
+            "{pattern} ignores a failed cache command, as real code does (Rails' RedisCacheStore and Spring's cache \
+             error handler log it and go on)"
         )
     };
     match what {
         ConnLoss::Get { lock } => said(
-            "failed: read as a miss",
+            if lock { "lock failed: read as a miss" } else { "get failed: read as a miss" },
             format!(
-                "{redis}: its {} fails. Cache-aside reads a failed lookup as a miss, so {the_service} reads {key} \
+                "{redis}: its {} fails. {cap_reads} reads a failed lookup as a miss, so {the_service} reads {key} \
                  from the database{}.",
                 if lock { format!("request for the lock on {key}") } else { format!("GET of {key}") },
                 if lock { " without the lock" } else { "" }
@@ -427,14 +446,14 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
             };
             said(
                 format!("set failed: answer {v}"),
-                format!("{redis}: its SET of {key} = {v} fails, and {}: {then}", ignored(false)),
+                format!("{redis}: its SET of {key} = {v} fails, and {}: {then}", ignored(reads)),
             )
         }
         ConnLoss::PreDelete => said(
             "del failed: update sent",
             format!(
                 "{redis}: its DEL of {key} fails, and {}: {the_service} updates {key} in {db} now.",
-                ignored(false)
+                ignored("cache-aside")
             ),
         ),
         // Its cache command failed, and the write is acknowledged: both, in that order
@@ -445,7 +464,7 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
                 "{redis}: its {} of {key} after the commit fails, and {}: {version} is committed, so \
                  {the_service} tells {client} the write succeeded.",
                 if set { "SET" } else { "DEL" },
-                ignored(set)
+                ignored(if set { "write-through here" } else { "cache-aside" })
             ),
         ),
         ConnLoss::InTransaction { set } => said(
@@ -454,7 +473,7 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
                 "{redis}: the cache step inside the transaction (its {} of {key}) fails, and {}: only now \
                  does {the_service} send COMMIT.",
                 if set { "SET" } else { "DEL" },
-                ignored(set)
+                ignored(if set { "write-through here" } else { "cache-aside" })
             ),
         ),
         ConnLoss::CacheWrite => said(
@@ -513,7 +532,7 @@ pub(super) fn conn_lost(n: &Cast, peer: NodeId, key: Key, client: NodeId, what: 
 
 /// The words of a step's further `ConnLost` facts (one connection's close can fail
 /// several requests), after its first fact's.
-pub(super) fn more_lost(n: &Cast, facts: &[Fact]) -> String {
+pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact]) -> String {
     let mut out = String::new();
     for fact in facts {
         if let Fact::Service(ServiceFact::ConnLost {
@@ -524,7 +543,7 @@ pub(super) fn more_lost(n: &Cast, facts: &[Fact]) -> String {
         }) = fact
         {
             out.push(' ');
-            out.push_str(&conn_lost(n, *peer, *key, *client, *what).narration);
+            out.push_str(&conn_lost(w, n, *peer, *key, *client, *what).narration);
         }
     }
     out

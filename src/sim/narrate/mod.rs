@@ -181,14 +181,14 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             // names the first of those too (review session 19, F6: a close that flushed
             // and failed a pending SET was labelled "nothing to flush" only).
             let mut s = near::say(w, n, *f);
-            s.narration.push_str(&closed::more_lost(n, &facts[1..]));
+            s.narration.push_str(&closed::more_lost(w, n, &facts[1..]));
             if let Some(lost) = facts[1..].iter().find_map(|f| match f {
                 Fact::Service(ServiceFact::ConnLost {
                     peer,
                     key,
                     client,
                     what,
-                }) => Some(closed::conn_lost(n, *peer, *key, *client, *what).outcome),
+                }) => Some(closed::conn_lost(w, n, *peer, *key, *client, *what).outcome),
                 _ => None,
             }) {
                 s.outcome = format!("{}; {lost}", s.outcome);

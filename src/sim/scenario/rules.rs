@@ -158,6 +158,14 @@ pub enum FactKind {
     /// A set of the key older than its committed version reached a down cache and was
     /// lost.
     StaleSetLost,
+    /// A cache's crash wiped a live copy of the key older than its committed version.
+    StaleWiped,
+    /// The database's latest write of the key came from a write-behind put sent before
+    /// the latest crash of a cache, and landed after it.
+    PutSurvived,
+    /// A write-behind put sent after a cache's latest crash (from its replayed queue)
+    /// found the database already had its version, and was skipped.
+    ReplaySkipped,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -301,6 +309,9 @@ impl FactKind {
             FactKind::HeldDropped => Happened::HeldDropped(key),
             FactKind::CacheStepFailed => Happened::CacheStepFailed(key),
             FactKind::StaleSetLost => Happened::StaleSetLost(key),
+            FactKind::StaleWiped => Happened::StaleWiped(key),
+            FactKind::PutSurvived => Happened::PutSurvived(key),
+            FactKind::ReplaySkipped => Happened::ReplaySkipped(key),
         }
     }
 }

@@ -28,7 +28,11 @@ pub fn say(endings: &[Ending], catalog: &[E], w: &World, fixes: &Fixes) -> Strin
             out.push_str(&fill(&e.text.0, w));
         }
     }
-    out
+    // (A `{done}` that said nothing leaves the space after it.)
+    match out.strip_prefix(' ') {
+        Some(rest) => rest.to_string(),
+        None => out,
+    }
 }
 
 /// The placeholders an ending's text may hold, in braces.

@@ -51,8 +51,9 @@ pub(super) fn guard(w: &World, key: Key) -> String {
     out
 }
 
-/// `{done}`: "Done." when no client waits for an answer and no consumer is stuck on an
-/// event. Else, at a run's end (no event left), who waits and why, as the stuck note
+/// `{done}`: "Done." when no client waits for an answer, no consumer is stuck on an
+/// event and every invariant holds (nothing, the ending's next words, when one is
+/// broken). Else, at a run's end (no event left), who waits and why, as the stuck note
 /// says it (`narrate::stuck`: "The run ends with writer still waiting for an answer:
 /// its request was lost to service's crash, and nothing resends it. service is down
 /// and has not restarted."); with events still due (a run cut at its step limit),
@@ -66,11 +67,20 @@ pub(super) fn done(w: &World) -> String {
         .collect();
     let end = w.enabled().is_empty();
     if waiting.is_empty() {
-        // Not done either with a consumer stuck on an event (review session 20, F9).
+        // Not done either with a consumer stuck on an event (review session 20, F9);
+        // and no "Done." before a broken invariant, where it reads as all is well
+        // (review 20b, N8: write-behind-crash's durable queue, a stale copy).
+        let broken = super::INVARIANTS.iter().any(|i| i.check(w).is_err());
         return end
             .then(|| crate::sim::narrate::stuck_words(w))
             .flatten()
-            .unwrap_or_else(|| "Done.".into());
+            .unwrap_or_else(|| {
+                if broken {
+                    String::new()
+                } else {
+                    "Done.".into()
+                }
+            });
     }
     end.then(|| crate::sim::narrate::stuck_words(w))
         .flatten()

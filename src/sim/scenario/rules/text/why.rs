@@ -241,6 +241,28 @@ fn cause(w: &World, key: Key) -> String {
         && saw(Happened::StaleStored(key))
         && !saw(Happened::ReplicaBehind(key))
         && !crashed;
+    let hole = match w.config.guard {
+        SetGuard::Plain => ", the hole leases and versioned sets close",
+        _ => "",
+    };
+    // The only cache crashed after the commit and holds the stale copy: the copy was set
+    // after its restart, so after the commit, by a read that loaded it before (review
+    // 20b, N4: the ending named neither the crash nor the race).
+    let restarted = one_cache(w)
+        .then(|| w.books.crashed_ms.get(&NodeId::CACHE).copied())
+        .flatten()
+        .filter(|ms| crashed && u64::from(*ms) >= since)
+        .map(|ms| {
+            let race = if saw(Happened::ReplicaBehind(key)) {
+                String::new()
+            } else {
+                format!(
+                    " A read loaded {v} from the database before the commit of {want} and set it after the \
+                     restart: the stale-set race{hole}."
+                )
+            };
+            format!(" The cache crashed at {ms} ms, after the commit, and restarted empty.{race}")
+        });
     let why = match w.config.write_mode {
         // A transaction-aware cache's write waits for COMMIT's answer in the service:
         // a crash of the service between the two loses it (review session 16, F7).
@@ -269,19 +291,16 @@ fn cause(w: &World, key: Key) -> String {
         ),
         WriteMode::Behind => String::new(),
         _ if saw(Happened::Undeleted(key)) => format!(
-            "{} No delete of {key} reached a cache after its latest commit.",
-            refused(w, key)
+            "{} No delete of {key} reached a cache after its latest commit.{}",
+            refused(w, key),
+            restarted.unwrap_or_default()
         ),
         // The write's invalidation reached the only cache after the commit, and an
         // older value landed after it: a read that loaded it before the write.
         _ if raced => format!(
-            " A read loaded {v} before the write and set it after the write's invalidation: the stale-set race{}.",
-            match w.config.guard {
-                SetGuard::Plain => ", the hole leases and versioned sets close",
-                _ => "",
-            }
+            " A read loaded {v} before the write and set it after the write's invalidation: the stale-set race{hole}."
         ),
-        _ => String::new(),
+        _ => restarted.unwrap_or_default(),
     };
     // Each stale copy's own TTL where there are several (review session 16, F9: "Its
     // TTL" named the near copy's and not the shared cache's).
