@@ -119,12 +119,17 @@ fn f3_f4_f12_the_durable_queue_s_replay_is_told_as_it_happened() {
     );
     assert_eq!(run.records()[25].label, "flush");
     assert_eq!(run.records()[26].outcome, "skipped");
-    // F4: the ending claims no cause the run did not have.
+    // F4: the ending claims no cause the run did not have; review 20b, N3: v3 came from
+    // the put sent before the crash, and the replay's put was skipped; N8: no "Done."
+    // before the broken invariant.
     let text = ending(&run);
     assert!(
         text.starts_with(
-            "Done. The database has v3, the last acknowledged write: the cache's disk log kept each acknowledged \
-             write through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v3"
+            "The database has v3, the last acknowledged write: its put left the flusher before the cache crashed \
+             and landed after the crash. The cache's disk log kept each acknowledged write through the crash as \
+             well, so none could be lost; after the restart the cache replayed v3 from its log into its queue, and \
+             the flusher's put of it found the database already had it and was skipped. The cache holds user:1 = \
+             v1 while the database has v3"
         ),
         "{text}"
     );

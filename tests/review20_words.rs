@@ -51,18 +51,24 @@ fn m1_an_ending_says_done_only_when_no_client_waits() {
         // The narration's end says the note once: the ending's `{done}` said it.
         assert_eq!(run.end_words().as_deref(), Some(text.as_str()), "{q}");
     }
-    // Nobody waits: "Done.", and no stuck note.
-    for q in [
-        "scenario=cache-aside-write",
-        "scenario=write-behind-crash",
-        "scenario=write-behind-crash&fix=durable-queue",
-        "scenario=outbox",
+    // Nobody waits: "Done.", and no stuck note; but no "Done." before a broken
+    // invariant (review 20b, N8: it read as all is well).
+    for (q, done) in [
+        ("scenario=cache-aside-write", true),
+        ("scenario=write-behind-crash", false),
+        ("scenario=write-behind-crash&fix=durable-queue", true),
+        ("scenario=outbox", true),
     ] {
         let run = story(q);
         assert!(waiting(&run).is_empty(), "{q}");
         assert_eq!(run.stuck_note(), None, "{q}");
         let text = ending(&run);
-        assert!(text.starts_with("Done. "), "{q}: {text}");
+        assert_eq!(text.starts_with("Done. "), done, "{q}: {text}");
+        assert_eq!(
+            run.world().books.acked.get(&Key(1)).copied() == Some(run.world().db().read(Key(1))),
+            done,
+            "{q}"
+        );
         assert_eq!(run.end_words(), Some(text), "{q}");
     }
 }
@@ -214,7 +220,7 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
     );
     assert_eq!(
         ending(&run),
-        "Done. The database has v2, the last acknowledged write: the cache's disk log kept each acknowledged write \
+        "The database has v2, the last acknowledged write: the cache's disk log kept each acknowledged write \
          through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v2: a read \
          loaded v1 from the database before the flusher had written v2 there, and set it in the cache: \
          cache-matches-db is broken. The reader got v1 back: a stale read. Each ack cost a disk write first."
