@@ -63,6 +63,28 @@ fn n1_an_empty_cache_after_a_landed_delete_names_the_crash() {
     let run = played("scenario=cache-aside-write");
     assert!(ending(&run)
         .contains("the write deleted the key, and the next read refilled it from the database"));
+    // cache-aside-read: the second read hit (step 12), then the cache crashed: the
+    // ending said the cache holds nothing "and will until a write changes the row or
+    // the TTL runs out".
+    let run = review::faulted(
+        "scenario=cache-aside-read&step=12",
+        Fault::Crash(node("cache")),
+    );
+    assert_eq!(label(&run, 12), ("get user:1", "hit v1"));
+    assert_eq!(label(&run, 13), ("crash cache", "crashed"));
+    assert_eq!(run.world().status_of(node("cache")), NodeStatus::Down);
+    assert_eq!(
+        ending(&run),
+        "Done. 1 database read and 1 cache hit: the first read paid for the miss, the later ones were served from \
+         memory. The cache holds nothing for user:1; the database has v1: the cache crashed after serving the \
+         reads and is still down."
+    );
+    let mut run =
+        review::crash_steps_restart("scenario=cache-aside-read&step=12", node("cache"), 1);
+    run.run_to_end();
+    assert!(ending(&run).ends_with(
+        "The cache holds nothing for user:1; the database has v1: the cache crashed in this run and restarted empty."
+    ));
     // event-invalidation: the consumer's delete landed (step 17), then the cache crashed.
     let run = review::faulted(
         "scenario=event-invalidation&step=17",

@@ -307,8 +307,9 @@ pub enum FaultFact {
     },
     /// A cache node's crash wiped a guard of `key` a set fix relies on: its tombstone
     /// (the version it named) or its lease (the token); or its negative entry (a cached
-    /// "not found"). Recorded after `Crashed`, one per key, for the books
-    /// (`Happened::GuardWiped`, `Happened::NegativeWiped`) and the crash's words.
+    /// "not found"); or a live copy older than the key should read (`stale`). Recorded
+    /// after `Crashed`, one per key, for the books (`Happened::GuardWiped`,
+    /// `Happened::NegativeWiped`, `Happened::StaleWiped`) and the crash's words.
     Wiped {
         node: NodeId,
         key: Key,
