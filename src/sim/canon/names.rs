@@ -221,11 +221,12 @@ impl Names<'_> {
             .flow_opt(*flow, give)
             .map_or(0, |f| u64::from(f.0.saturating_add(1)));
         h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16 | flow << 32);
+        // The payload packed into a word or a few (`pack.rs`), its lease token by name.
         match payload {
             Payload::GetReply { .. } | Payload::Set { .. } => {
-                self.payload(*payload, give).hash(&mut h)
+                super::pack::payload(&self.payload(*payload, give), &mut h)
             }
-            other => other.hash(&mut h),
+            other => super::pack::payload(other, &mut h),
         }
         h.word(self.clock.at(*arrive_ms));
         h.item()
