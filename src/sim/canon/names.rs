@@ -1,10 +1,9 @@
 //! The names and the clock of a fingerprint: request ids and lease tokens renamed in
 //! order of first appearance, and times read as the rules read them (`Clock`).
 use super::hash::WordHasher;
-use crate::sim::ids::{FlowId, Version};
+use crate::sim::ids::{FlowId, NodeId, Version};
 use crate::sim::msg::{LeaseReply, Message, Payload};
 use crate::sim::parts::{Flow, Timer, TimerKind};
-use std::hash::Hash;
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -243,27 +242,50 @@ impl Names<'_> {
         } = t;
         let mut h = WordHasher::default();
         h.word(self.clock.at(*at_ms));
-        owner.hash(&mut h);
         let mut flow = |id: FlowId| {
-            if give {
-                self.flow(id)
-            } else {
-                self.peek_flow(id)
-            }
+            u64::from(
+                if give {
+                    self.flow(id)
+                } else {
+                    self.peek_flow(id)
+                }
+                .0,
+            )
         };
-        match *kind {
+        // Packed by hand as a message's payload is (`pack.rs`): its owner, the kind's
+        // tag, a key or a node and a flag in one word, in bits of their own; a request's
+        // name, a version or an offset in a second word, for the kinds that have one
+        // (which the tag says).
+        let rank = |n: NodeId| u64::from(n.rank());
+        let (tag, slot, flag, more) = match *kind {
+            TimerKind::Expire { key } => (1, u64::from(key.0), 0, None),
             TimerKind::SecondDelete {
                 flow: f,
                 key,
                 version,
-            } => TimerKind::SecondDelete {
-                flow: flow(f),
-                key,
-                version,
+            } => (
+                2,
+                u64::from(key.0),
+                u64::from(version.is_some()),
+                Some(flow(f) | version.map_or(0, |v| u64::from(v.0)) << 32),
+            ),
+            TimerKind::RetryGet { flow: f } => (3, 0, 0, Some(flow(f))),
+            TimerKind::Restart { node } => (4, rank(node), 0, None),
+            TimerKind::Flush => (5, 0, 0, None),
+            TimerKind::RelayPoll => (6, 0, 0, None),
+            TimerKind::RelayTimeout => (7, 0, 0, None),
+            TimerKind::BusRetry { offset, consumer } => {
+                (8, rank(consumer), 0, Some(u64::from(offset)))
             }
-            .hash(&mut h),
-            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) }.hash(&mut h),
-            other => other.hash(&mut h),
+            TimerKind::AckTimeout { offset, consumer } => {
+                (9, rank(consumer), 0, Some(u64::from(offset)))
+            }
+            TimerKind::InvalidateRetry => (10, 0, 0, None),
+            TimerKind::SecondPurge { key } => (11, u64::from(key.0), 0, None),
+        };
+        h.word(rank(*owner) | tag << 16 | slot << 24 | flag << 40);
+        if let Some(w) = more {
+            h.word(w);
         }
         h.item()
     }
