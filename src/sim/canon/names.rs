@@ -203,6 +203,7 @@ impl Names<'_> {
     /// send time left out and its arrival read by the clock: the words of the renamed
     /// `Message`, fed straight into the hasher (no renamed copy). Every field named,
     /// so a new one cannot be forgotten here.
+    #[inline(always)]
     pub(super) fn message(&mut self, m: &Message, give: bool) -> u64 {
         let Message {
             id: _,
@@ -293,6 +294,7 @@ impl Names<'_> {
     /// The hash of an open request with its names given or looked up (the words of
     /// the renamed `Flow`: its id and lease token by name, the time its load was sent
     /// only under XFetch). Every field named, so a new one cannot be forgotten here.
+    #[inline(always)]
     pub(super) fn open_request(&mut self, f: &Flow, give: bool) -> u64 {
         let Flow {
             id,
