@@ -223,7 +223,9 @@ fn distinct_state_counts_are_pinned() {
 /// session 19: a service's generator and loads done and a cache's parts that name no
 /// request and read no time are a word each, kept with the node, and the clients'
 /// word carries whether a client both writes and reads; a message's sender, receiver
-/// and request are one word, and an item's hash is not finished.)
+/// and request are one word, and an item's hash is not finished. Re-pinned in session
+/// 21: the hasher feeds no count of words, and a message's payload, a timer and a
+/// cache's items are packed by hand into fewer words. Every state count stands.)
 #[test]
 fn the_fingerprint_value_is_pinned() {
     let mut w = start("stale-set-race", &[]);
@@ -231,7 +233,7 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [14_968_052_508_134_619_362, 11_514_696_139_686_379_054]
+        [13_094_253_973_801_958_459, 8_057_963_717_680_656_908]
     );
 }
 

@@ -62,6 +62,7 @@ use std::hash::{Hash, Hasher};
 
 mod hash;
 mod names;
+mod pack;
 mod sort;
 mod words;
 pub use hash::WordHasher;
@@ -468,7 +469,7 @@ mod tests {
             Some(7u32),
             vec![1u64, 2],
         );
-        assert_eq!(hash_of(&value), 9_336_267_887_683_160_831);
+        assert_eq!(hash_of(&value), 18_343_907_182_854_267_739);
         assert_ne!(hash_of(&(1u32, 2u32)), hash_of(&(2u32, 1u32)));
     }
 }

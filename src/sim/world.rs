@@ -119,7 +119,18 @@ impl World {
         if self.status.is_empty() {
             return NodeStatus::Up;
         }
-        self.status.get(&node).copied().unwrap_or(NodeStatus::Up)
+        // The page's own build keeps the plain look-up (no code for speed there: its
+        // first download's budget, `nodes::POOLS`).
+        if !super::nodes::POOLS {
+            return self.status.get(&node).copied().unwrap_or(NodeStatus::Up);
+        }
+        // A few entries at most (the nodes down, paused or cut off): a walk comparing
+        // ranks, one integer each, where a binary search compares the enums.
+        let rank = node.rank();
+        self.status
+            .iter()
+            .find(|(id, _)| id.rank() == rank)
+            .map_or(NodeStatus::Up, |(_, s)| *s)
     }
 
     pub fn is_up(&self, node: NodeId) -> bool {

@@ -6,14 +6,12 @@ use std::hash::Hasher;
 #[derive(Clone, Copy, Debug)]
 pub struct WordHasher {
     state: u64,
-    words: u64,
 }
 
 impl Default for WordHasher {
     fn default() -> Self {
         WordHasher {
             state: 0x243F_6A88_85A3_08D3,
-            words: 0,
         }
     }
 }
@@ -27,15 +25,14 @@ fn mix(mut z: u64) -> u64 {
 
 impl WordHasher {
     /// The hash of one item of a state (a message, a timer, an open request): its
-    /// state and length, not finished, since it is only ever fed on as a word (each
-    /// word scrambled by `word`) or compared, so the finish's mixing would buy nothing.
+    /// state, not finished, since it is only ever fed on as a word (each word
+    /// scrambled by `word`) or compared, so the finish's mixing would buy nothing.
     pub(super) fn item(&self) -> u64 {
-        self.state ^ self.words.rotate_left(32)
+        self.state
     }
 
     pub fn word(&mut self, w: u64) {
         const M: u64 = 0xC6A4_A793_5BD1_E995;
-        self.words += 1;
         let mut k = w.wrapping_mul(M);
         k ^= k >> 47;
         k = k.wrapping_mul(M);
@@ -45,7 +42,7 @@ impl WordHasher {
 
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
-        mix(self.state ^ self.words.rotate_left(32))
+        mix(self.state)
     }
     /// Every 8 bytes as a little-endian word (the last ones zero-padded), then the
     /// length. (A slice of integers, `[u64]`, arrives here whole.)

@@ -1,10 +1,9 @@
 //! The names and the clock of a fingerprint: request ids and lease tokens renamed in
 //! order of first appearance, and times read as the rules read them (`Clock`).
 use super::hash::WordHasher;
-use crate::sim::ids::{FlowId, Version};
+use crate::sim::ids::{FlowId, NodeId, Version};
 use crate::sim::msg::{LeaseReply, Message, Payload};
 use crate::sim::parts::{Flow, Timer, TimerKind};
-use std::hash::Hash;
 
 /// A name not yet given: sorts after every given one.
 const UNNAMED: u32 = u32::MAX;
@@ -204,6 +203,7 @@ impl Names<'_> {
     /// send time left out and its arrival read by the clock: the words of the renamed
     /// `Message`, fed straight into the hasher (no renamed copy). Every field named,
     /// so a new one cannot be forgotten here.
+    #[inline(always)]
     pub(super) fn message(&mut self, m: &Message, give: bool) -> u64 {
         let Message {
             id: _,
@@ -221,11 +221,12 @@ impl Names<'_> {
             .flow_opt(*flow, give)
             .map_or(0, |f| u64::from(f.0.saturating_add(1)));
         h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16 | flow << 32);
+        // The payload packed into a word or a few (`pack.rs`), its lease token by name.
         match payload {
             Payload::GetReply { .. } | Payload::Set { .. } => {
-                self.payload(*payload, give).hash(&mut h)
+                super::pack::payload(&self.payload(*payload, give), &mut h)
             }
-            other => other.hash(&mut h),
+            other => super::pack::payload(other, &mut h),
         }
         h.word(self.clock.at(*arrive_ms));
         h.item()
@@ -242,27 +243,50 @@ impl Names<'_> {
         } = t;
         let mut h = WordHasher::default();
         h.word(self.clock.at(*at_ms));
-        owner.hash(&mut h);
         let mut flow = |id: FlowId| {
-            if give {
-                self.flow(id)
-            } else {
-                self.peek_flow(id)
-            }
+            u64::from(
+                if give {
+                    self.flow(id)
+                } else {
+                    self.peek_flow(id)
+                }
+                .0,
+            )
         };
-        match *kind {
+        // Packed by hand as a message's payload is (`pack.rs`): its owner, the kind's
+        // tag, a key or a node and a flag in one word, in bits of their own; a request's
+        // name, a version or an offset in a second word, for the kinds that have one
+        // (which the tag says).
+        let rank = |n: NodeId| u64::from(n.rank());
+        let (tag, slot, flag, more) = match *kind {
+            TimerKind::Expire { key } => (1, u64::from(key.0), 0, None),
             TimerKind::SecondDelete {
                 flow: f,
                 key,
                 version,
-            } => TimerKind::SecondDelete {
-                flow: flow(f),
-                key,
-                version,
+            } => (
+                2,
+                u64::from(key.0),
+                u64::from(version.is_some()),
+                Some(flow(f) | version.map_or(0, |v| u64::from(v.0)) << 32),
+            ),
+            TimerKind::RetryGet { flow: f } => (3, 0, 0, Some(flow(f))),
+            TimerKind::Restart { node } => (4, rank(node), 0, None),
+            TimerKind::Flush => (5, 0, 0, None),
+            TimerKind::RelayPoll => (6, 0, 0, None),
+            TimerKind::RelayTimeout => (7, 0, 0, None),
+            TimerKind::BusRetry { offset, consumer } => {
+                (8, rank(consumer), 0, Some(u64::from(offset)))
             }
-            .hash(&mut h),
-            TimerKind::RetryGet { flow: f } => TimerKind::RetryGet { flow: flow(f) }.hash(&mut h),
-            other => other.hash(&mut h),
+            TimerKind::AckTimeout { offset, consumer } => {
+                (9, rank(consumer), 0, Some(u64::from(offset)))
+            }
+            TimerKind::InvalidateRetry => (10, 0, 0, None),
+            TimerKind::SecondPurge { key } => (11, u64::from(key.0), 0, None),
+        };
+        h.word(rank(*owner) | tag << 16 | slot << 24 | flag << 40);
+        if let Some(w) = more {
+            h.word(w);
         }
         h.item()
     }
@@ -270,6 +294,7 @@ impl Names<'_> {
     /// The hash of an open request with its names given or looked up (the words of
     /// the renamed `Flow`: its id and lease token by name, the time its load was sent
     /// only under XFetch). Every field named, so a new one cannot be forgotten here.
+    #[inline(always)]
     pub(super) fn open_request(&mut self, f: &Flow, give: bool) -> u64 {
         let Flow {
             id,

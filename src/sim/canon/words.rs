@@ -27,28 +27,32 @@ pub(super) fn cache_words(
         SetGuard::Lease { period_ms } => period_ms,
         _ => 0,
     };
+    // Each item's key and its small field packed into one word, each in bits of its
+    // own; a time in a word of its own.
     h.word(cache.leases.len() as u64);
     for (key, lease) in cache.leases.iter() {
         let ends = clock.at(lease.issued_ms.saturating_add(period_ms));
-        (key, names.token(lease.token), ends).hash(h);
+        h.word(u64::from(key.0) | names.token(lease.token) << 16);
+        h.word(ends);
     }
     h.word(cache.entries.len() as u64);
     for (key, e) in cache.entries.iter() {
-        (
-            key,
-            e.version,
-            clock.expiry(e.expires_ms),
-            clock.xfetch_only(e.delta_ms),
-        )
-            .hash(h);
+        h.word(u64::from(key.0) | u64::from(e.version.0) << 16);
+        h.word(clock.expiry(e.expires_ms));
+        // (A compute time only XFetch reads: fixed for a run whether it does.)
+        if clock.xfetch {
+            h.word(e.delta_ms);
+        }
     }
     h.word(cache.tombstones.len() as u64);
     for (key, t) in cache.tombstones.iter() {
-        (key, t.version, clock.at(t.until_ms)).hash(h);
+        h.word(u64::from(key.0) | u64::from(t.version.0) << 16);
+        h.word(clock.at(t.until_ms));
     }
     h.word(cache.locks.len() as u64);
     for (key, l) in cache.locks.iter() {
-        (key, l.holder, clock.at(l.until_ms)).hash(h);
+        h.word(u64::from(key.0) | u64::from(l.holder.rank()) << 16);
+        h.word(clock.at(l.until_ms));
     }
     // The rest (its settings, generator, queue, log, known versions, tracking table
     // and markers): no names, no times, one word kept with the node (`cache_kept`).

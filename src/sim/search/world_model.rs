@@ -450,12 +450,14 @@ impl Model for WorldModel {
         let mut infos = self.infos.borrow_mut();
         infos.clear();
         infos.extend(actions.iter().map(|e| self.info(state, *e)));
-        // `commute` is symmetric: each pair is asked once, and written both ways.
+        // `commute` is symmetric: each pair is asked once, and written both ways. An
+        // action with itself is left `false` (always sound): a sleep set asks only of
+        // two different actions (`Sleep::after`).
         let n = infos.len();
         out.clear();
         out.resize(n * n, false);
         for (i, x) in infos.iter().enumerate() {
-            for (j, y) in infos.iter().enumerate().skip(i) {
+            for (j, y) in infos.iter().enumerate().skip(i + 1) {
                 let c = self.commute(x, y);
                 out[i * n + j] = c;
                 out[j * n + i] = c;
