@@ -54,23 +54,34 @@ pub(super) fn guard(w: &World, key: Key) -> String {
 /// `{done}`: "Done." when no client waits for an answer and no consumer is stuck on an
 /// event. Else, at a run's end (no event left), who waits and why, as the stuck note
 /// says it (`narrate::stuck`: "The run ends with writer still waiting for an answer:
-/// its request was lost to service's crash, and nothing resends it. service is down
-/// and has not restarted."); with events still due (a run cut at its step limit),
+/// a message its request needed was lost, and nothing resends it."); a client whose
+/// request failed (a connection reset) waits no more; with events still due (a run cut at its step limit),
 /// "Not done: reader is still waiting for an answer."
 pub(super) fn done(w: &World) -> String {
-    let waiting: Vec<String> = w
-        .clients
-        .iter()
-        .filter(|c| c.busy.is_some())
-        .map(|c| c.id.to_string())
-        .collect();
+    let waiting = crate::sim::narrate::waiting(w);
     let end = w.enabled().is_empty();
     if waiting.is_empty() {
         // Not done either with a consumer stuck on an event (review session 20, F9).
+        // A request that failed with a connection reset is not waiting, but not served
+        // either (review 20b, F8).
+        let failed: Vec<String> = w
+            .clients
+            .iter()
+            .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
+            .map(|c| c.id.to_string())
+            .collect();
+        let done = match failed.as_slice() {
+            [] => "Done.".to_string(),
+            [one] => format!("Done, but {one}'s request failed with a connection reset."),
+            many => format!(
+                "Done, but the requests of {} failed with a connection reset.",
+                many.join(" and ")
+            ),
+        };
         return end
             .then(|| crate::sim::narrate::stuck_words(w))
             .flatten()
-            .unwrap_or_else(|| "Done.".into());
+            .unwrap_or(done);
     }
     end.then(|| crate::sim::narrate::stuck_words(w))
         .flatten()
