@@ -206,10 +206,32 @@ fn a_pending_delete_is_not_promised_where_a_fault_stops_it() {
     for fix in ["lease", "versioned-set"] {
         let run = common::counterexample("stale-set-race", &[fix], 1, 10_000, "cache-matches-db");
         let stored = common::said_at(&run, "stored v1");
+        // Since review 20b (F8) a crash's run is a step longer (its clients read their
+        // resets), so with a lease the search finds the drop of the delete already on
+        // its way first, and with versioned sets a crash of the cache that wiped the
+        // delete's tombstone before the store: nothing is pending then, and nothing is
+        // promised.
+        if stored.contains("nothing in flight removes it") {
+            let at = run
+                .records()
+                .iter()
+                .position(|r| r.to_string().contains("stored v1"))
+                .unwrap();
+            assert!(
+                !run.records()[at..]
+                    .iter()
+                    .any(|r| r.to_string().contains("=> deleted")),
+                "{fix}"
+            );
+            continue;
+        }
         assert!(
             stored.contains(
                 "the cache now serves a stale value, until the write of user:1 in progress deletes it after its \
                  commit, unless a fault stops it."
+            ) || stored.contains(
+                "the cache now serves a stale value, until the delete of user:1 already on its way removes it, \
+                 unless a fault stops it."
             ),
             "{fix}: {stored}"
         );

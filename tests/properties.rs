@@ -193,11 +193,15 @@ fn expectations(id: &str) -> Vec<Expect> {
             Holds("short-negative-ttl", cache_ok),
         ],
         "cdc-invalidation" => vec![
-            // The scripted crashes of the service and the invalidator lose nothing. The
-            // service's crash at the commit also ends a read that straddles it, so in
-            // the story's orders the stale-set race cannot land; tests/production.rs
-            // plays it with no crash, and the ending names it.
-            Holds("", cache_ok),
+            // The scripted crashes of the service and the invalidator lose nothing of the
+            // change. Until review 20b (F8) the service's crash at the commit left the
+            // reader waiting for ever, so its second read never started and, in these
+            // orders, the stale-set race never landed; now the reader's first read fails
+            // with a connection reset and its second starts, and some orders (seed 494)
+            // land the crashed service's set of v1, sent before it died, after the
+            // invalidator's delete: the stale-set race. tests/production.rs plays it
+            // with no crash, and the ending names it.
+            Breaks("", cache_ok, Vary::Orders),
             Holds("", event_ok),
         ],
         "cross-region-read-your-writes" => vec![

@@ -144,32 +144,40 @@ fn f10_a_run_whose_transaction_committed_says_it_left_the_script() {
 }
 
 /// F6: rollback-after-cache-write, the service crashes at step 5 with the writer's
-/// request open, and restarts empty: the writer waits for an answer because the crash
-/// lost its request, not because the network lost a message of it. (Until session 19
-/// the close to the database was dropped first; it cannot be now, and it rolls the
-/// transaction back, which changes nothing for the writer.)
+/// request open, and restarts empty. Until review 20b (F8) the writer waited for an
+/// answer the crash had lost ("its request was lost to service's crash", not to a lost
+/// message); now it reads its connection reset, its write fails, and nobody waits.
+/// (Until session 19 the close to the database was dropped first; it cannot be now,
+/// and it rolls the transaction back.)
 #[test]
-fn f6_a_request_lost_to_a_crash_is_not_blamed_on_a_lost_message() {
+fn f6_a_request_lost_to_a_crash_fails_with_a_reset_and_nobody_waits() {
     let mut run = common::crashed_in_transaction();
     run.fire(Event::Fault(Fault::Restart(NodeId::SERVICE)))
         .unwrap();
     run.run_to_end();
-    // 14 before F4 (session 17): the restarted service was handed the cache's reply
-    // to its set, sent before the crash; the restart now loses it.
-    assert_eq!(run.cursor(), 13);
-    assert!(step(&run, 7).contains("service restarts with an empty memory"));
-    assert!(step(&run, 8).contains("rolls back its open transaction"));
+    // 13 before F8: the close to the writer is a step, and so is the reader's second
+    // request, which ran on.
+    assert!(
+        step(&run, 7).contains("service restarts with an empty memory"),
+        "{}",
+        run.trace()
+    );
+    assert!(run
+        .records()
+        .iter()
+        .any(|r| r.narration.contains("rolls back its open transaction")));
+    assert!(
+        run.records().iter().any(|r| r.narration.contains(
+            "Its write of user:1 fails with a connection reset, and writer cannot tell whether it committed: \
+             nothing of it committed."
+        )),
+        "{}",
+        run.trace()
+    );
     let w = run.world();
     assert!(w.net.is_empty());
-    let writer = w.clients.iter().find(|c| c.id == node("writer")).unwrap();
-    assert!(writer.busy.is_some());
-    assert_eq!(
-        run.stuck_note().as_deref(),
-        Some(
-            "The run ends with writer still waiting for an answer: its request was lost to service's crash, \
-             and nothing resends it."
-        )
-    );
+    assert!(w.clients.iter().all(|c| c.busy.is_none()));
+    assert_eq!(run.stuck_note(), None);
 }
 
 /// F7: the searches' runs (faults 1) where the service crashes after the database

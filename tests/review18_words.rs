@@ -30,28 +30,27 @@ fn sent_at(run: &Run, n: usize, pick: impl Fn(&Payload) -> bool) -> cachescope::
 /// page offered a restart, and after that restart (12) it gave another reason for the
 /// same wait. The reason is the same at both ends now, and the down service is a fact
 /// of the end, not a promise about the run.
+///
+/// Since review 20b (F8) nobody waits: the reader and the writer read their connections
+/// reset (two steps more), their requests fail, and no note is said, before the restart
+/// or after it; the ending is the same at both ends.
 #[test]
 fn r18_2b7_the_wait_has_one_reason_before_and_after_a_restart_past_the_end() {
     let service = node("service");
     let mut run = faulted("scenario=stale-set-race&step=8", Fault::Crash(service));
-    assert_eq!(run.cursor(), 11);
+    assert_eq!(run.cursor(), 13, "{}", run.trace());
     assert!(run.at_end());
     assert_eq!(run.world().status_of(service), NodeStatus::Down);
     let restart = Event::Fault(Fault::Restart(service));
     assert!(run.world().faults().contains(&restart));
-    let why = "The run ends with reader and writer still waiting for an answer: their requests were lost to \
-               service's crash, and nothing resends them.";
-    let note = run.stuck_note().unwrap();
-    assert_eq!(
-        note,
-        format!("{why} service is down and has not restarted.")
-    );
-    assert!(!note.contains("no restart coming"));
+    assert!(run.world().clients.iter().all(|c| c.busy.is_none()));
+    assert_eq!(run.stuck_note(), None);
     let first = ending(&run);
+    assert!(!first.starts_with("Done."), "{first}");
     run.fire(restart).unwrap();
     run.run_to_end();
-    assert_eq!(run.cursor(), 12);
-    assert_eq!(run.stuck_note().as_deref(), Some(why));
+    assert_eq!(run.cursor(), 14);
+    assert_eq!(run.stuck_note(), None);
     assert_eq!(ending(&run), first);
 }
 
@@ -104,27 +103,33 @@ fn r18_2b4_the_double_purge_ending_offers_no_read_as_evidence() {
         "{text}"
     );
     assert!(!text.contains("(the reader"), "{text}");
+    // Since review 20b (F8) the reader's second read, which the edge was forwarding to
+    // the crashed origin, fails (the edge's 502) instead of waiting for ever.
     assert!(
-        text.starts_with("No cache holds user:1; the database has v2, and the reader's last answered read got v1."),
+        text.starts_with(
+            "No cache holds user:1; the database has v2, and the reader's last read failed"
+        ),
         "{text}"
     );
     let reader = run.world().clients.iter().find(|c| c.id == node("reader"));
     assert!(matches!(
         reader.and_then(|c| c.last_answer),
-        Some(Payload::ReadOk { value: Some(v), .. }) if v.to_string() == "v1"
+        Some(Payload::ReadFailed { .. })
     ));
 }
 
 /// 2b-6: a message sent to a node while it was down is not lost to "its sockets": they
 /// died before it was sent. rollback-after-cache-write, the cache crashes at step 4 and
 /// the service's set (m4) is sent at 5; dual-write-crash, the service crashes at 3 and
-/// the cache's miss (m3) is sent at 4. Each restart (the step after) loses it.
+/// the cache's miss (m4, after the reader's close, m3: review 20b, F8) is sent at 5,
+/// after the close's delivery. Each restart (the step after) loses it.
 #[test]
 fn r18_2b6_a_message_sent_while_its_node_was_down_did_not_die_with_its_sockets() {
-    for (query, id, pick, said) in [
+    for (query, id, k, pick, said) in [
         (
             "scenario=rollback-after-cache-write&step=3",
             "cache",
+            1,
             (|p: &Payload| matches!(p, Payload::Set { .. })) as fn(&Payload) -> bool,
             "The message still on its way to it, m4 (set user:1=v2 from service), is lost: it was sent while \
              cache was down, to a process already dead, and a restarted process starts with no connections \
@@ -133,15 +138,16 @@ fn r18_2b6_a_message_sent_while_its_node_was_down_did_not_die_with_its_sockets()
         (
             "scenario=dual-write-crash&step=2",
             "service",
+            2,
             |p: &Payload| matches!(p, Payload::GetReply { .. }),
-            "The message still on its way to it, m3 (miss from cache), is lost: it was sent while service was \
+            "The message still on its way to it, m4 (miss from cache), is lost: it was sent while service was \
              down, to a process already dead, and a restarted process starts with no connections (its peers \
              connect anew).",
         ),
     ] {
-        let run = crash_steps_restart(query, node(id), 1);
-        let crashed = run.cursor() - 2;
-        let m = sent_at(&run, crashed + 1, pick);
+        let run = crash_steps_restart(query, node(id), k);
+        let crashed = run.cursor() - 1 - k;
+        let m = sent_at(&run, crashed + k, pick);
         assert!(run.state(crashed).unwrap().net.iter().all(|x| x.id != m));
         let restart = step(&run, run.cursor());
         assert!(restart.contains(said), "{query}: {restart}");
@@ -151,24 +157,25 @@ fn r18_2b6_a_message_sent_while_its_node_was_down_did_not_die_with_its_sockets()
 
 /// 2b-6, both kinds at one restart: stale-set-race with delayed-double-delete, the
 /// service crashes at step 10 with the database's row (m7) on its way; the cache's
-/// answer to its delete (m10) is sent at 11, while it is down; the restart at 12 tells
-/// each by its own cause.
+/// answer to its delete (m12) is sent at 13, while it is down, after its clients'
+/// closes (m10, m11: review 20b, F8) are delivered; the restart at 14 tells each by its
+/// own cause.
 #[test]
 fn r18_2b6_a_restart_tells_apart_what_was_sent_before_and_after_the_crash() {
     let run = crash_steps_restart(
         "scenario=stale-set-race&fix=delayed-double-delete&step=9",
         node("service"),
-        1,
+        3,
     );
     assert!(step(&run, 10)
         .contains("The message on its way to it, m7 (row v1 from db), will never reach it"));
-    let m10 = sent_at(&run, 11, |p| matches!(p, Payload::DelReply { .. }));
-    assert_eq!(m10.to_string(), "m10");
-    let restart = step(&run, 12);
+    let m12 = sent_at(&run, 13, |p| matches!(p, Payload::DelReply { .. }));
+    assert_eq!(m12.to_string(), "m12");
+    let restart = step(&run, 14);
     assert!(
         restart.contains(
-            "The 2 messages still on their way to it (m7 (row v1 from db), m10 (deleted from cache)) are lost: m7 \
-             was on the way before the crash, and service's sockets died with it; m10 was sent while it was \
+            "The 2 messages still on their way to it (m7 (row v1 from db), m12 (deleted from cache)) are lost: m7 \
+             was on the way before the crash, and service's sockets died with it; m12 was sent while it was \
              down, to a process already dead; a restarted process starts with no connections (its peers \
              connect anew)."
         ),
@@ -178,8 +185,9 @@ fn r18_2b6_a_restart_tells_apart_what_was_sent_before_and_after_the_crash() {
     let run = crash_steps_restart("scenario=stale-set-race&step=8", node("service"), 1);
     assert!(
         step(&run, 11).contains(
-            "The message still on its way to it, m7 (row v1 from db), is lost: service's sockets died with its \
-             crash, and a restarted process starts with none (its peers connect anew)."
+            "The 2 messages still on their way to it (m7 (row v1 from db), m8 (committed v2 from db)) are lost: \
+             service's sockets died with its crash, and a restarted process starts with none (its peers connect \
+             anew)."
         ),
         "{}",
         step(&run, 11)
@@ -265,8 +273,9 @@ fn r18_a_crash_that_dooms_messages_does_not_say_nothing_is_lost() {
 /// database instead, so the reader is answered; the ending says the database served
 /// that read and gives write-through no credit for it (it said "every read that was
 /// answered hit the cache ... write-through slows writes to keep reads fast and
-/// fresh"). With the service crashed at step 15 the reader waits for ever: no "Done.",
-/// and no credit either.
+/// fresh"). With the service crashed at step 15 the reader's request fails with a
+/// connection reset (it waited for ever before review 20b, F8): no "Done.", and no
+/// credit either.
 #[test]
 fn r18_a_read_the_cache_did_not_serve_gives_write_through_no_credit() {
     let credit = "keep reads fast and fresh";
@@ -289,7 +298,9 @@ fn r18_a_read_the_cache_did_not_serve_gives_write_through_no_credit() {
         "scenario=write-through&step=14",
         Fault::Crash(node("service")),
     );
-    assert!(run.stuck_note().is_some());
+    // Since review 20b (F8) the reader's request fails with a connection reset, and
+    // it waits no more: no note, and "Done," says the failure.
+    assert_eq!(run.stuck_note(), None);
     let text = ending(&run);
     assert!(!text.starts_with("Done."), "{text}");
     assert!(!text.contains(credit), "{text}");

@@ -39,7 +39,9 @@ fn disconnect_and_evict_add_states_to_poison_event_and_keep_its_verdicts() {
     // Before session 17: (464,016, 5,464), (468,351, 5,965), (471,707, 6,015); before
     // session 19 (F6: a crash sends its waiting peers a close, a message to a down node
     // is refused back, and the requests that hung go on): (457,301, 5,396), (461,636,
-    // 5,897), (464,992, 5,947). The kinds add the same states as before (4,335 and
+    // 5,897), (464,992, 5,947); before review 20b (F8: a client waiting on a crashed
+    // service reads its connection reset and goes on): (471,646, 5,545), (475,981,
+    // 6,046), (479,337, 6,096). The kinds add the same states as before (4,335 and
     // 3,356).
-    assert_eq!(seen, [(471_646, 5_545), (475_981, 6_046), (479_337, 6_096)]);
+    assert_eq!(seen, [(506_338, 5_773), (510_673, 6_274), (514_029, 6_324)]);
 }

@@ -42,7 +42,7 @@ fn the_ghost_slice_follows_every_run_of_the_small_event_scenarios() {
     // (47,439, 96,880), event-invalidation (5,667, 12,113), event-delay (15,268,
     // 32,539), event-duplicate-reorder (1,153, 2,323).
     for (id, fix, pairs, transitions, depth, gap) in [
-        ("dual-write-crash", None, 28_691, 59_673, 30, 10),
+        ("dual-write-crash", None, 81_410, 225_278, 30, 10),
         ("event-invalidation", None, 3_528, 7_732, 27, 10),
         ("event-delay", None, 8_420, 18_466, 32, 19),
         ("event-duplicate-reorder", None, 824, 1_857, 25, 0),
@@ -91,7 +91,7 @@ fn the_ghost_slice_finds_what_the_full_search_finds() {
     // dual-write-crash without the fix: the lost event (the full search: 8 steps at
     // a run's end; the slice judges every state).
     // 250 states before F4 (session 17).
-    assert_eq!(sliced("dual-write-crash", None), (21, 234, true, Some(4)));
+    assert_eq!(sliced("dual-write-crash", None), (21, 367, true, Some(4)));
     let loss = sliced("event-loss", None);
     assert!(loss.2 && loss.3.is_some(), "{loss:?}");
     assert_eq!(sliced("event-loss", Some("durable-bus")).3, None);

@@ -43,7 +43,7 @@ fn the_slice_follows_every_run_of_the_small_event_scenarios() {
     // (1,594, 2,170), event-duplicate-reorder (1,339, 2,755). poison-event's horizon
     // cuts a shifted pair, so its check keeps absolute time: the same counts as then.
     for (id, fix, pairs, transitions, depth, shift) in [
-        ("dual-write-crash", None, 29_813, 63_701, 30, true),
+        ("dual-write-crash", None, 83_243, 229_940, 31, true),
         ("event-invalidation", None, 4_466, 9_547, 27, true),
         ("event-delay", None, 11_818, 25_258, 32, true),
         // No client only reads here: the slice differs by its timers alone.
@@ -79,7 +79,7 @@ fn the_check_rejects_a_slice_whose_timers_keep_the_full_rule() {
 fn the_slice_finds_what_the_full_search_finds() {
     // dual-write-crash without the fix: the lost event (the full search: 8 steps,
     // judged at a run's end; the slice judges every state, so it is shorter).
-    assert_eq!(sliced("dual-write-crash", None), (56, true, Some(4)));
+    assert_eq!(sliced("dual-write-crash", None), (84, true, Some(4)));
     // event-loss: the full search breaks no-lost-event in 23 steps; the fix holds.
     assert_eq!(sliced("event-loss", None), (77, true, Some(6)));
     assert_eq!(sliced("event-loss", Some("durable-bus")), (131, true, None));

@@ -44,6 +44,8 @@ fn the_slice_follows_the_first_million_pairs_of_the_dual_write_crash_with_outbox
     assert!(!c.complete, "the full model is too large to pair every run");
     assert_eq!(
         (c.pairs, c.transitions, c.depth),
-        (1_000_000, 3_264_712, 21)
+        // (1,000,000, 3,264,712, 21) before review 20b (F8): a crash's resets of its
+        // clients' connections widen each level, so a million pairs reach depth 18.
+        (1_000_000, 4_285_332, 18)
     );
 }

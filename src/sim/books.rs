@@ -79,6 +79,10 @@ pub struct Books {
     /// type is `crashed_msg`'s, which keeps the page's code smaller). Not in the
     /// fingerprint. Bounded: one entry per node.
     pub crashed_ms: KeyMap<NodeId, u32>,
+    /// The version each request's write committed, and when (for the words: a client
+    /// whose write failed with a connection reset cannot tell that it committed; the
+    /// page can). Not in the fingerprint. Bounded: one entry per write request.
+    pub committed_by: KeyMap<super::ids::FlowId, (Version, u64)>,
 }
 
 clone_fields!(Books {
@@ -95,6 +99,7 @@ clone_fields!(Books {
     purged_ms,
     crashed_msg,
     crashed_ms,
+    committed_by,
 });
 
 /// A client read an older version of a key than it was told it wrote.

@@ -64,6 +64,9 @@ pub struct Forwarded {
     pub flow: FlowId,
     pub client: NodeId,
     pub key: Key,
+    /// A write (its failure is a failed write); fixed by the client's request, which
+    /// `flow` names, so not in the fingerprint.
+    pub write: bool,
 }
 
 /// The edge's state: its stored responses and its forwarded requests.
@@ -140,6 +143,10 @@ pub enum CdnFact {
     Passed { client: NodeId, payload: Payload },
     /// A message for a request it is not forwarding (lost in a crash).
     Stray { payload: Payload },
+    /// Its connection to the origin closed (the origin crashed) under the requests it
+    /// was forwarding: each fails, and its client is answered with the error (`502 Bad
+    /// Gateway`), `failed` of them.
+    OriginClosed { origin: NodeId, failed: u8 },
 }
 
 impl Cdn {
@@ -180,6 +187,7 @@ impl Cdn {
                 flow,
                 client: msg.from,
                 key,
+                write: !matches!(msg.payload, Payload::Read { .. }),
             });
         }
         let s = self.settings;
@@ -202,6 +210,21 @@ impl Cdn {
         let now = ctx.now_ms;
         let origin = self.settings.origin;
         let fact = match msg.payload {
+            // The origin crashed: what it was forwarding fails, as Fastly (503 "backend
+            // read error"), Cloudflare and CloudFront (502) answer then.
+            Payload::Closed => {
+                let failed = u8::try_from(self.forwarded.len()).unwrap_or(u8::MAX);
+                for f in std::mem::take(&mut self.forwarded) {
+                    let key = f.key;
+                    let payload = if f.write {
+                        Payload::WriteFailed { key }
+                    } else {
+                        Payload::ReadFailed { key }
+                    };
+                    ctx.send(f.client, Some(f.flow), payload, self.settings.client_ms);
+                }
+                CdnFact::OriginClosed { origin, failed }
+            }
             Payload::Read { key } => match self.fresh(key, now) {
                 Some(e) => {
                     let payload = Payload::ReadOk {
@@ -323,6 +346,12 @@ impl Actor for Cdn {
                 first_ms,
             });
         }
+    }
+
+    /// What it forwards waits on the origin: a crash of the origin closes it.
+    fn awaits(&self, peer: NodeId) -> Option<u64> {
+        (peer == self.settings.origin && !self.forwarded.is_empty())
+            .then_some(self.settings.origin_ms)
     }
 
     /// Its stored responses and the requests it was forwarding are in its memory.

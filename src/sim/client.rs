@@ -54,6 +54,18 @@ pub enum ClientFact {
         flow: Option<FlowId>,
         payload: Payload,
     },
+    /// The connection its request waits on closed (`Payload::Closed`: `peer` crashed,
+    /// and its kernel reset the socket, or its host refused the connection): the request
+    /// fails with a connection reset, as an HTTP client's does; a write's client cannot
+    /// tell whether it committed. It is no longer busy.
+    Reset {
+        client: NodeId,
+        peer: NodeId,
+        flow: Option<FlowId>,
+        request: Request,
+    },
+    /// A connection closed on which it waits for nothing (its answer came first).
+    IdleClosed { client: NodeId, peer: NodeId },
     /// A message it does not expect.
     Ignored { client: NodeId, payload: Payload },
 }
@@ -70,6 +82,36 @@ impl Client {
         }
     }
 
+    /// The node a request is sent to, and the one-way hop between them.
+    fn target(&self, request: Request) -> (NodeId, u64) {
+        match request.op {
+            Op::DirectWrite => (
+                self.settings.shards.owner(request.key),
+                self.settings.db_write_ms,
+            ),
+            _ => (self.settings.service, self.settings.service_ms),
+        }
+    }
+
+    /// Its latest request, and the node it went to.
+    pub fn latest(&self) -> Option<(Request, NodeId)> {
+        let request = *self.requests.get(self.next.checked_sub(1)?)?;
+        Some((request, self.target(request).0))
+    }
+
+    /// Its request in progress, if it waits for one, and the node it waits on.
+    pub fn waiting(&self) -> Option<(Request, NodeId)> {
+        self.busy?;
+        self.latest()
+    }
+
+    /// Whether its request in progress waits on `peer`, and that connection's hop
+    /// (`Actor::awaits`): a crash of `peer` closes it, and the request fails.
+    pub(crate) fn awaits(&self, peer: NodeId) -> Option<u64> {
+        let (request, on) = self.waiting()?;
+        (on == peer).then(|| self.target(request).1)
+    }
+
     /// Its next request starts.
     pub(crate) fn on_start(&mut self, ctx: &mut Ctx) {
         let client = self.id;
@@ -80,13 +122,7 @@ impl Client {
         let id = ctx.new_request();
         self.next += 1;
         self.busy = Some(id);
-        let (to, lat) = match request.op {
-            Op::DirectWrite => (
-                self.settings.shards.owner(request.key),
-                self.settings.db_write_ms,
-            ),
-            _ => (self.settings.service, self.settings.service_ms),
-        };
+        let (to, lat) = self.target(request);
         let payload = match request.op {
             Op::Read => Payload::Read { key: request.key },
             Op::Write => Payload::Write { key: request.key },
@@ -107,6 +143,24 @@ impl Client {
 
     /// A message reaches the client: an answer ends its request.
     pub(crate) fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
+        if msg.payload == Payload::Closed {
+            let (client, peer) = (self.id, msg.from);
+            match self.waiting().filter(|(_, on)| *on == peer) {
+                // The request waiting on that connection fails: its answer.
+                Some((request, _)) => {
+                    let flow = self.busy.take();
+                    self.last_answer = Some(Payload::Closed);
+                    ctx.fact(ClientFact::Reset {
+                        client,
+                        peer,
+                        flow,
+                        request,
+                    });
+                }
+                None => ctx.fact(ClientFact::IdleClosed { client, peer }),
+            }
+            return;
+        }
         if self.busy == msg.flow {
             self.busy = None;
         }
@@ -134,5 +188,8 @@ impl super::node::Actor for Client {
     }
     fn on_msg(&mut self, ctx: &mut Ctx, msg: &Message) {
         Client::on_msg(self, ctx, msg)
+    }
+    fn awaits(&self, peer: NodeId) -> Option<u64> {
+        Client::awaits(self, peer)
     }
 }

@@ -256,7 +256,7 @@ mod tests {
         };
         let mut job = Job::new(&request).expect("the page's own setup");
         // Bounded: max_states / 500 slices of 500 states at most breadth first, then
-        // slices of 500 transitions depth first (a tenth of the states, each with a few
+        // slices of 500 transitions depth first (a quarter of the states, each with a few
         // transitions): it ends well within ten times as many.
         job.found_at_end(500, 10 * (max_states / 500 + 1) + 1, 1)
             .expect("the search ends with a result")
@@ -268,16 +268,17 @@ mod tests {
         search_run(&run, 0, max_states)
     }
 
-    /// hybrid's runs end past depth 40, so a search stopped at 300 states reaches no
-    /// end state, and its depth-first phase (30 states) none either: it must not call
-    /// the invariants judged at a run's end unbroken.
+    /// hybrid's runs end past depth 40, so a search stopped at 120 states reaches no
+    /// end state, and its depth-first phase (30 states, a quarter: 300 and a tenth before
+    /// review 20b) none either: it must not call the invariants judged at a run's end
+    /// unbroken.
     #[test]
     fn a_search_with_no_end_state_says_the_end_invariants_were_not_judged() {
-        let found = search("hybrid", 300);
+        let found = search("hybrid", 120);
         assert!(!found.complete);
         assert_eq!((found.ends, found.deep_ends), (0, 0));
         assert_eq!(found.deep_states, 30);
-        let text = summary(&found, 0, 300);
+        let text = summary(&found, 0, 120);
         assert!(!text.contains("No violation"), "{text}");
         assert!(text.contains("were never judged"), "{text}");
     }
@@ -343,7 +344,8 @@ mod tests {
     /// judged only those runs (session 9's review: it said "No violation in 1000000
     /// states" for dual-write-crash with outbox, whose runs are 48 steps long). Its
     /// depth-first phase then follows runs past the bound (330 states breadth first, 2
-    /// end states; 33 depth first, 1 end state): with the lease none breaks, and that
+    /// end states; 82 depth first, 2 end states, 33 and 1 when the depth-first phase had a
+    /// tenth of the bound, before review 20b): with the lease none breaks, and that
     /// proves nothing.
     #[test]
     fn a_search_stopped_at_a_bound_judges_only_the_runs_it_ended() {
@@ -368,15 +370,15 @@ mod tests {
         );
         assert_eq!(
             [cut.states, cut.ends, cut.deep_states, cut.deep_ends],
-            [330, 2, 33, 1]
+            [330, 2, 82, 2]
         );
         assert!(cut.violations.is_empty());
         assert!(
             text.contains(
                 "No violation in the 2 end states reached breadth first, but runs that end past \
                  the bound were not judged, so a depth-first search, earliest event first, then \
-                 visited 33 states (one for all that differ only in times before the horizon), \
-                 1 of them an end state. It found no violation in the runs it followed; the runs it \
+                 visited 82 states (one for all that differ only in times before the horizon), \
+                 2 of them end states. It found no violation in the runs it followed; the runs it \
                  did not follow were not judged, so this proves nothing."
             ),
             "{text}"

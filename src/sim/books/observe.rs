@@ -261,6 +261,14 @@ fn client(w: &mut World, fact: ClientFact) {
 /// What the database did: reads (and their peak), writes, and the changes whose
 /// invalidation relies on an event (a service's write in the event or outbox modes).
 fn db(w: &mut World, fact: DbFact, msg: Option<&Message>) {
+    // Which request's write committed (for the words of a write that failed with a
+    // connection reset).
+    if let (DbFact::Committed { version, .. } | DbFact::TxCommitted { version, .. }, Some(flow)) =
+        (fact, msg.and_then(|m| m.flow))
+    {
+        let at = w.now_ms;
+        w.books.committed_by.insert(flow, (version, at));
+    }
     match fact {
         DbFact::Read { .. } => w.books.record_db_read(&mut w.metrics, w.now_ms),
         DbFact::Committed { key, version, .. } => {

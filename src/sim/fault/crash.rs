@@ -96,11 +96,19 @@ pub(crate) fn crash(w: &mut World, node: NodeId) {
     // Its operating system closes its sockets: each peer with something pending on it
     // reads the close (review 17, F6). (Only those are passed on, found in one walk of
     // the nodes: `close_to` tells no other, and would look each up by id.)
+    // A client waiting on it reads the close too: its request fails with a connection
+    // reset (review 20b, F8).
     let peers: Vec<NodeId> = w
         .nodes
         .iter()
         .filter(|(id, n)| *id != node && n.as_actor().awaits(node).is_some())
         .map(|(id, _)| id)
+        .chain(
+            w.clients
+                .iter()
+                .filter(|c| c.awaits(node).is_some())
+                .map(|c| c.id),
+        )
         .collect();
     close_to(w, node, &peers);
     let restart_at_ms = w.config.restart_after_ms.map(|after| {
@@ -239,7 +247,7 @@ pub(crate) fn close_to(w: &mut World, node: NodeId, peers: &[NodeId]) {
         {
             continue;
         }
-        let Some(hop) = w.nodes.get(peer).and_then(|n| n.as_actor().awaits(node)) else {
+        let Some(hop) = w.awaits(peer, node) else {
             continue;
         };
         told.push(peer);
@@ -250,5 +258,17 @@ pub(crate) fn close_to(w: &mut World, node: NodeId, peers: &[NodeId]) {
     }
     for peer in told {
         w.facts.0.push(FaultFact::Closing { node, peer }.into());
+    }
+}
+
+impl World {
+    /// Whether `peer` (a client or a node) has something pending on its connection to
+    /// `node`, and that connection's hop (`Actor::awaits`).
+    pub(crate) fn awaits(&self, peer: NodeId, node: NodeId) -> Option<u64> {
+        if peer.is_client() {
+            self.clients.iter().find(|c| c.id == peer)?.awaits(node)
+        } else {
+            self.nodes.get(peer)?.as_actor().awaits(node)
+        }
     }
 }

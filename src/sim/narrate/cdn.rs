@@ -284,6 +284,23 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
             format!("cdn passes {}", payload.kind()),
             format!("{me} passes the origin's answer ({payload}) on to {client}."),
         ),
+        CdnFact::OriginClosed { origin, failed } => said(
+            if failed == 0 { "closed: nothing waits" } else { "origin closed: 502 sent" },
+            format!(
+                "{me}'s connection to {origin} closes ({origin} crashed: its operating system closed the socket, or \
+                 its host refused a connection while it was down). {}",
+                match failed {
+                    0 => "It forwards no request now, so nothing fails.".to_string(),
+                    k => format!(
+                        "The {} it was forwarding {} with an error, as a CDN answers when its origin's connection \
+                         drops (CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503): a write's client cannot \
+                         tell whether it committed.",
+                        super::super::describe::count(u64::from(k), "request", "requests"),
+                        if k == 1 { "fails: its client is answered" } else { "fail: their clients are answered" }
+                    ),
+                }
+            ),
+        ),
         CdnFact::Stray { payload } => said(
             "ignored",
             format!("{me} is forwarding no request for this {} (its memory was lost in a crash): it drops it.", payload.kind()),

@@ -69,6 +69,19 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             });
             answered(w, me, payload, stale)
         }
+        ClientFact::Reset {
+            client,
+            peer,
+            flow,
+            request,
+        } => reset(w, client, peer, flow, request),
+        ClientFact::IdleClosed { client, peer } => said(
+            "closed: nothing waits",
+            format!(
+                "{client}'s connection to {peer} closes ({peer} crashed). {client} waits for nothing on it (its \
+                 answer came before the close), so nothing fails."
+            ),
+        ),
         ClientFact::Ignored { client, payload } => {
             said("ignored", format!("{client} does not expect {payload}."))
         }
@@ -163,4 +176,56 @@ fn rolled_back(
     let burned = db.rolled_back.iter().any(|(k, b)| *k == key && *b >= v);
     let open = db.txns.iter().any(|t| t.key == key && t.version == v);
     burned && !open
+}
+
+/// A client's request failed with a connection reset (`ClientFact::Reset`): what it
+/// can tell, and what the state shows of its write.
+fn reset(
+    w: &World,
+    me: NodeId,
+    peer: NodeId,
+    flow: Option<super::super::ids::FlowId>,
+    request: super::super::config::Request,
+) -> Said {
+    let key = request.key;
+    let closed = format!(
+        "{me} reads its connection to {peer} close: {peer} crashed, and its kernel reset the socket (or its host \
+         refused a connection while it was down)."
+    );
+    if request.op == Op::Read {
+        return said(
+            "read failed: conn reset",
+            format!("{closed} Its read of {key} fails with a connection reset: it got no value."),
+        );
+    }
+    // What became of the write: the books know which request committed what; a
+    // statement of it may still be on its way to a database.
+    let outcome = match flow.and_then(|f| w.books.committed_by.get(&f).copied()) {
+        Some((v, at)) => format!("it did, {v} committed at {at} ms"),
+        None => match w
+            .net
+            .iter()
+            .find(|m| m.flow == flow && matches!(m.to, NodeId::Db(_)))
+        {
+            Some(m) => format!(
+                "nothing of it has committed yet, and {} ({}) is still on its way to {}{}",
+                m.id,
+                m.payload,
+                m.to,
+                if w.is_up(m.to) {
+                    ""
+                } else {
+                    ", which is down: it will be lost"
+                }
+            ),
+            None => "nothing of it committed".to_string(),
+        },
+    };
+    said(
+        "write failed: conn reset",
+        format!(
+            "{closed} Its write of {key} fails with a connection reset, and {me} cannot tell whether it committed: \
+             {outcome}."
+        ),
+    )
 }

@@ -122,10 +122,94 @@ pub(super) fn never_closed(w: &World, from: NodeId, to: NodeId, payload: Payload
 /// The connections a crash closed (`Payload::Closed` on its way from `node`), as a
 /// sentence: its operating system closes a dead process's sockets.
 pub(super) fn closes(w: &World, node: NodeId) -> String {
+    let nodes = nodes_closes(w, node);
+    let clients = clients_closes(w, node, !nodes.is_empty());
+    nodes + &clients
+}
+
+/// The closes `node`'s crash sent to clients waiting on it (review 20b, F8): each
+/// request fails with a connection reset, unless its answer is on its way already and
+/// arrives before the close (N5).
+fn clients_closes(w: &World, node: NodeId, more: bool) -> String {
+    let (mut fail, mut first) = (Vec::new(), Vec::new());
+    for m in w.net.iter().filter(|m| {
+        m.from == node && m.to.is_client() && m.payload == Payload::Closed && m.sent_ms == w.now_ms
+    }) {
+        if answer_on_way(w, m.to, node) {
+            first.push(m.to.to_string());
+        } else {
+            fail.push(m.to.to_string());
+        }
+    }
+    let opener = if more {
+        "So do its clients' connections"
+    } else {
+        "Its operating system closes its connections"
+    };
+    let mut out = String::new();
+    if !fail.is_empty() {
+        let one = fail.len() == 1;
+        out.push_str(&format!(
+            " {opener}: {}, whose request{} on it, will read {} reset, and \
+             {} fail{} (an HTTP client's request fails with \"connection reset by peer\"; a write's client cannot \
+             tell whether it committed).",
+            fail.join(" and "),
+            if one { " waits" } else { "s wait" },
+            if one { "its connection" } else { "theirs" },
+            if one { "that request" } else { "those requests" },
+            if one { "s" } else { "" },
+        ));
+    }
+    if !first.is_empty() {
+        let lead = if out.is_empty() {
+            format!(" {opener}: the")
+        } else {
+            " The".to_string()
+        };
+        out.push_str(&format!(
+            "{lead} answer {} waited for on its connection is already on its way, sent before the crash, and \
+             arrives before the close.",
+            first.join(" and ")
+        ));
+    }
+    out
+}
+
+/// Whether everything `peer` waits on `node` for has its answer on its way from
+/// `node` already (sent before its crash): that answer arrives before the close, which
+/// then fails nothing of it (N5).
+fn answer_on_way(w: &World, peer: NodeId, node: NodeId) -> bool {
+    let sent = |flow| {
+        w.net
+            .iter()
+            .any(|m| m.from == node && m.to == peer && m.flow == Some(flow))
+    };
+    if let Some(c) = w.clients.iter().find(|c| c.id == peer) {
+        return c.busy.is_some_and(sent);
+    }
+    let Some(s) = w.nodes.service(peer) else {
+        return false;
+    };
+    let mut waiting = s
+        .flows
+        .iter()
+        .filter(|f| s.waits_on(f) == Some(node))
+        .peekable();
+    waiting.peek().is_some() && waiting.all(|f| sent(f.id))
+}
+
+/// The closes of `node`'s crash to the nodes (not clients) with something pending on
+/// it.
+fn nodes_closes(w: &World, node: NodeId) -> String {
     let to: Vec<String> = w
         .net
         .iter()
-        .filter(|m| m.from == node && m.payload == Payload::Closed && m.sent_ms == w.now_ms)
+        .filter(|m| {
+            m.from == node
+                && !m.to.is_client()
+                && m.payload == Payload::Closed
+                && m.sent_ms == w.now_ms
+        })
         .map(|m| m.to.to_string())
         .collect();
     if to.is_empty() {
@@ -196,21 +280,27 @@ fn waiting_closes(w: &World, node: NodeId) -> Option<String> {
     let to: Vec<NodeId> = w
         .net
         .iter()
-        .filter(|m| m.from == node && m.payload == Payload::Closed && m.sent_ms == w.now_ms)
+        .filter(|m| {
+            m.from == node
+                && !m.to.is_client()
+                && m.payload == Payload::Closed
+                && m.sent_ms == w.now_ms
+        })
         .map(|m| m.to)
         .collect();
-    let waits = |r: &NodeId| {
-        w.nodes
-            .get(*r)
-            .and_then(|n| n.as_actor().awaits(node))
-            .is_some()
-    };
-    let waiting: Vec<String> = to
+    let waits = |r: &NodeId| w.awaits(*r, node).is_some();
+    // A peer whose answer is on its way already reads it before the close (N5).
+    let (first, waiting): (Vec<NodeId>, Vec<NodeId>) = to
         .iter()
         .filter(|r| waits(r))
-        .map(ToString::to_string)
-        .collect();
-    if waiting.is_empty() {
+        .partition(|r| answer_on_way(w, **r, node));
+    let names = |v: &[NodeId]| {
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    if waiting.is_empty() && first.is_empty() {
         return None;
     }
     let tracking: Vec<String> = w
@@ -230,12 +320,23 @@ fn waiting_closes(w: &World, node: NodeId) -> Option<String> {
         "a Postgres client's pending query fails with \"server closed the connection unexpectedly\", and an open \
          transaction's session is gone"
     };
-    let mut out = format!(
-        " Its operating system closes its connections: {} {} a request waiting on it, and will see {} close ({system}).",
-        waiting.join(" and "),
-        if waiting.len() == 1 { "has" } else { "each have" },
-        if waiting.len() == 1 { "its connection" } else { "theirs" },
-    );
+    let mut out = String::new();
+    if !waiting.is_empty() {
+        out.push_str(&format!(
+            " Its operating system closes its connections: {} {} a request waiting on it, and will see {} close ({system}).",
+            names(&waiting),
+            if waiting.len() == 1 { "has" } else { "each have" },
+            if waiting.len() == 1 { "its connection" } else { "theirs" },
+        ));
+    }
+    if !first.is_empty() {
+        out.push_str(&format!(
+            "{} answer {} waited for on its connection is already on its way, sent before the crash, and arrives \
+             before the close.",
+            if out.is_empty() { " Its operating system closes its connections: the" } else { " The" },
+            names(&first)
+        ));
+    }
     if !tracking.is_empty() {
         out.push_str(&format!(
             " {} {} its reads through it (client tracking) and will flush {} at the close.",
@@ -388,6 +489,8 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
 
 /// A service's request lost its connection to `peer` (`ServiceFact::ConnLost`): what
 /// failed on it, by the real client's rule, and what the request does next.
+/// `told`: the step has said the close already (a tracking client's flush, N6): only
+/// the request it fails is named.
 pub(super) fn conn_lost(
     w: &World,
     n: &Cast,
@@ -395,6 +498,7 @@ pub(super) fn conn_lost(
     key: Key,
     client: NodeId,
     what: ConnLoss,
+    told: bool,
 ) -> Said {
     let (the_service, cap_service) = (n.service, n.service.cap());
     // The read path's pattern, by the write mode's (review 20b, N7: write-through's
@@ -411,10 +515,14 @@ pub(super) fn conn_lost(
         _ => ("cache-aside", "Cache-aside"),
     };
     let db = n.db_of(key);
-    let closes = format!(
-        "{cap_service}'s connection to {peer} closes under {client}'s request ({peer} crashed: its operating \
-         system closed the socket, or its host refused a connection while it was down)."
-    );
+    let closes = if told {
+        format!("{client}'s request had a command pending on that connection.")
+    } else {
+        format!(
+            "{cap_service}'s connection to {peer} closes under {client}'s request ({peer} crashed: its operating \
+             system closed the socket, or its host refused a connection while it was down)."
+        )
+    };
     let redis =
         format!("{closes} A Redis client fails the commands pending on a connection that closes");
     let postgres = format!(
@@ -532,7 +640,7 @@ pub(super) fn conn_lost(
 
 /// The words of a step's further `ConnLost` facts (one connection's close can fail
 /// several requests), after its first fact's.
-pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact]) -> String {
+pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact], told: bool) -> String {
     let mut out = String::new();
     for fact in facts {
         if let Fact::Service(ServiceFact::ConnLost {
@@ -543,7 +651,7 @@ pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact]) -> String {
         }) = fact
         {
             out.push(' ');
-            out.push_str(&conn_lost(w, n, *peer, *key, *client, *what).narration);
+            out.push_str(&conn_lost(w, n, *peer, *key, *client, *what, told).narration);
         }
     }
     out

@@ -165,31 +165,15 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
 }
 
 /// A crashed service's open requests by kind, and what they had still to send
-/// (`Pending`): "4 reads (their readers get no answer); what they had still to send
-/// never happens: 3 cache fills after their database reads".
+/// (`Pending`): "4 reads; what they had still to send never happens: 3 cache fills
+/// after their database reads" (their clients' closes are said after, `closes`).
 fn unsent(requests: u32, p: Pending) -> String {
     let n = |k: u32| u64::from(k);
     let mut kinds = Vec::new();
-    // Reads and writes whose clients wait for an answer that will not come.
-    for (k, one, many, its, their) in [
-        (
-            p.reads,
-            "read",
-            "reads",
-            "its reader gets",
-            "their readers get",
-        ),
-        (
-            p.writes,
-            "write",
-            "writes",
-            "its writer gets",
-            "their writers get",
-        ),
-    ] {
+    // Reads and writes: their clients read their connections close (`closes`).
+    for (k, one, many) in [(p.reads, "read", "reads"), (p.writes, "write", "writes")] {
         if k > 0 {
-            let who = if k == 1 { its } else { their };
-            kinds.push(format!("{} ({who} no answer)", count(n(k), one, many)));
+            kinds.push(count(n(k), one, many));
         }
     }
     let background = requests.saturating_sub(p.requests());

@@ -38,6 +38,7 @@ pub(crate) use bus::behaves_like;
 use names::Cast;
 /// Who still waits at a run's end, and why (an ending's `{done}` says it too).
 pub(crate) use stuck::stuck as stuck_words;
+pub(crate) use stuck::waiting;
 
 /// How the world asks for a step's words (`step`, as a value).
 pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
@@ -181,14 +182,16 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             // names the first of those too (review session 19, F6: a close that flushed
             // and failed a pending SET was labelled "nothing to flush" only).
             let mut s = near::say(w, n, *f);
-            s.narration.push_str(&closed::more_lost(w, n, &facts[1..]));
+            // The flush said the close: the requests it fails are named once (N6).
+            let told = matches!(f, super::near::NearFact::Flushed { .. });
+            s.narration.push_str(&closed::more_lost(w, n, &facts[1..], told));
             if let Some(lost) = facts[1..].iter().find_map(|f| match f {
                 Fact::Service(ServiceFact::ConnLost {
                     peer,
                     key,
                     client,
                     what,
-                }) => Some(closed::conn_lost(w, n, *peer, *key, *client, *what).outcome),
+                }) => Some(closed::conn_lost(w, n, *peer, *key, *client, *what, told).outcome),
                 _ => None,
             }) {
                 s.outcome = format!("{}; {lost}", s.outcome);

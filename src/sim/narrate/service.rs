@@ -19,7 +19,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
     };
     let mut s = service(w, n, *first);
     s.narration
-        .push_str(&super::closed::more_lost(w, n, &facts[1..]));
+        .push_str(&super::closed::more_lost(w, n, &facts[1..], false));
     for fact in &facts[1..] {
         if let Fact::Service(ServiceFact::Txn(after @ TxnFact::StepAfterCommit)) = fact {
             s.narration
@@ -49,7 +49,7 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             key,
             client,
             what,
-        } => super::closed::conn_lost(w, n, peer, key, client, what),
+        } => super::closed::conn_lost(w, n, peer, key, client, what, false),
         ServiceFact::ConnIdle { peer } => said(
             "connection closed",
             format!(

@@ -2,7 +2,6 @@
 //! (`Run::stuck_note`): who waits, and why, from the state. In the words chunk with the
 //! rest of the narration, so its code is not in the page's first download.
 use crate::sim::fault::NodeStatus;
-use crate::sim::ids::NodeId;
 use crate::sim::world::World;
 
 /// Who waits and why, at a run's end (`None` if no client waits and no consumer is
@@ -33,14 +32,20 @@ pub(crate) fn stuck(w: &World) -> Option<String> {
     Some(clients.map_or(stuck.clone(), |c| format!("{c} {stuck}")))
 }
 
-/// The clients still waiting, and why (`None` if none).
-fn clients(w: &World) -> Option<String> {
-    let waiting: Vec<String> = w
-        .clients
+/// The clients still waiting for an answer, by name: a client whose request failed (a
+/// connection reset, review 20b, F8) waits no more. The stuck note's and `{done}`'s
+/// list (review 20b, D2).
+pub(crate) fn waiting(w: &World) -> Vec<String> {
+    w.clients
         .iter()
         .filter(|c| c.busy.is_some())
         .map(|c| c.id.to_string())
-        .collect();
+        .collect()
+}
+
+/// The clients still waiting, and why (`None` if none).
+fn clients(w: &World) -> Option<String> {
+    let waiting = waiting(w);
     if waiting.is_empty() {
         return None;
     }
@@ -73,48 +78,17 @@ fn clients(w: &World) -> Option<String> {
         [one] => format!(" {one} is down and has not restarted."),
         many => format!(" {} are down and have not restarted.", many.join(" and ")),
     };
-    // The service of each waiting client that crashed and holds no open request of
-    // it: the request was lost with the crash (or sent to it while it was down).
-    let lost_to_crash: Vec<Option<NodeId>> = w
-        .clients
-        .iter()
-        .filter(|c| c.busy.is_some())
-        .map(|c| {
-            let s = c.settings.service;
-            (w.books.crashes_of(s) > 0 && w.flow(c.busy).is_none()).then_some(s)
-        })
-        .collect();
-    let one = waiting.len() == 1;
-    let first = lost_to_crash.first().copied().flatten();
-    let why = if !w.net.is_empty() {
+    if !w.net.is_empty() {
         return Some(format!(
             "The run ends with {who} still waiting for an answer.{down}"
         ));
-    } else if lost_to_crash.iter().all(|l| *l == first) {
-        // One reason for every waiting client.
-        match first {
-            // A crashed service lost the request itself, not a message of it (review
-            // session 16, F6).
-            Some(s) if one => {
-                format!("its request was lost to {s}'s crash, and nothing resends it")
-            }
-            Some(s) => format!("their requests were lost to {s}'s crash, and nothing resends them"),
-            None if one => {
-                "a message its request needed was lost, and nothing resends it".to_string()
-            }
-            None => "a message each of their requests needed was lost, and nothing resends them"
-                .to_string(),
-        }
+    }
+    // A crash no longer leaves a client waiting: its connection's close fails the
+    // request (review 20b, F8). What is left is a lost message.
+    let why = if waiting.len() == 1 {
+        "a message its request needed was lost, and nothing resends it"
     } else {
-        let why: Vec<String> = waiting
-            .iter()
-            .zip(&lost_to_crash)
-            .map(|(c, lost)| match lost {
-                Some(s) => format!("{c}'s request was lost to {s}'s crash"),
-                None => format!("a message {c}'s request needed was lost"),
-            })
-            .collect();
-        format!("{}, and nothing resends them", why.join("; "))
+        "a message each of their requests needed was lost, and nothing resends them"
     };
     Some(format!(
         "The run ends with {who} still waiting for an answer: {why}.{down}"

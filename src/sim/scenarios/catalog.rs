@@ -150,12 +150,12 @@ static K33: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Hap
 );
 static K34: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K33);
 static K35: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
+    "unanswered",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
 static K36: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "waiting",
+    "unanswered",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
@@ -4975,7 +4975,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K36],
-                text: "Not done: {count waiting reader is|readers are} still waiting for an answer, after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
+                text: "Not done: {count unanswered reader has|readers have} no answer (still waiting, or failed with a connection reset), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K136, &K137, &K35],
@@ -5286,7 +5286,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K198, &K200, &K201, &K192, &K168, &K202],
-                text: " The writer was never even told its write succeeded, yet it did.",
+                text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K198, &K200, &K201, &K192, &K168],

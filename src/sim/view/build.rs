@@ -424,6 +424,8 @@ fn note(world: &World, id: NodeId) -> String {
             };
             match (&c.busy, &c.last_answer) {
                 (Some(_), _) => "waiting".to_string(),
+                // Its request failed with a connection reset (review 20b, F8).
+                (None, Some(crate::sim::msg::Payload::Closed)) => "failed: reset".to_string(),
                 (None, Some(answer)) => format!("got {answer}"),
                 (None, None) if c.next < c.requests.len() => "idle".to_string(),
                 (None, None) => "done".to_string(),

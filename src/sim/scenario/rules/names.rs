@@ -85,8 +85,9 @@ impl<'de> Deserialize<'de> for EndingText {
 /// A number an ending or a condition reads: a metric by name, `outbox-rows`,
 /// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `markers` (remote markers
 /// set in any cache node), `open-txns` (the transactions open in the primaries),
-/// `waiting` (the clients still waiting for an answer), `crashes NODE`, or a number as
-/// written.
+/// `waiting` (the clients still waiting for an answer), `unanswered` (those and the
+/// clients whose latest request failed with a connection reset: review 20b, F8),
+/// `crashes NODE`, or a number as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity(pub(crate) String);
 
@@ -103,6 +104,7 @@ impl Quantity {
                     | "markers"
                     | "open-txns"
                     | "waiting"
+                    | "unanswered"
             )
             || text.parse::<u64>().is_ok()
             || text
@@ -128,6 +130,13 @@ impl Quantity {
             "markers" => w.nodes.caches().map(|(_, c)| c.markers.len() as u64).sum(),
             "open-txns" => w.nodes.dbs().map(|(_, db)| db.txns.len() as u64).sum(),
             "waiting" => w.clients.iter().filter(|c| c.busy.is_some()).count() as u64,
+            "unanswered" => w
+                .clients
+                .iter()
+                .filter(|c| {
+                    c.busy.is_some() || c.last_answer == Some(crate::sim::msg::Payload::Closed)
+                })
+                .count() as u64,
             _ => q.parse().unwrap_or(0),
         }
     }
@@ -143,7 +152,7 @@ impl<'de> Deserialize<'de> for Quantity {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         checked_str(d, |text| {
             Quantity::parse(text).ok_or_else(|| {
-                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, queue, markers, open-txns, waiting, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
+                format!("{} is not a quantity (a metric, outbox-rows, outbox-unpublished, dlq, keys, queue, markers, open-txns, waiting, unanswered, crashes NODE, or a number in quotes)", crate::sim::codec::quote::text(text))
             })
         })
     }

@@ -45,6 +45,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "acked user:N",
     "answer reader",
     "answered reader",
+    "reset writer",
     "guard user:N",
     "done",
     "stale-stay user:N …",
@@ -95,6 +96,8 @@ fn value(name: &str, w: &World) -> Option<String> {
         // had no answer (review session 17, F1: "got nothing" was said of a read still
         // waiting).
         "answered" => answered(w, NodeId::parse(rest)?)?,
+        // A request that failed with a connection reset (review 20b, F8).
+        "reset" => reset(w, NodeId::parse(rest)?)?,
         // A lock or a lease a cache node still holds on the key (review session 18, 7:
         // a crashed holder's lock stayed, and the ending did not say so).
         "guard" => guard(w, key(rest)?),
@@ -305,7 +308,7 @@ fn known(name: &str) -> bool {
             .is_some_and(|(q, nouns)| Quantity::parse(q).is_some() && nouns.contains('|')),
         "value" => Quantity::parse(rest).is_some(),
         "metric" => metric(rest).is_some(),
-        "answer" | "answered" | "near-dropped" => NodeId::parse(rest).is_some(),
+        "answer" | "answered" | "near-dropped" | "reset" => NodeId::parse(rest).is_some(),
         "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "done" => rest.is_empty(),
         "broken" => rest.is_empty() || invariant(rest).is_some(),
         _ => false,
@@ -360,6 +363,23 @@ fn answered(w: &World, client: NodeId) -> Option<String> {
         }
         _ => format!("{client} has had no answer to a read"),
     })
+}
+
+/// `{reset CLIENT}`: ": its connection to service was reset, so it cannot tell whether
+/// its write committed" when the client's latest request failed with a connection reset
+/// (a read: "it got no value"), else nothing.
+fn reset(w: &World, client: NodeId) -> Option<String> {
+    let c = w.clients.iter().find(|c| c.id == client)?;
+    let (request, peer) = c.latest()?;
+    if c.busy.is_some() || c.last_answer != Some(crate::sim::msg::Payload::Closed) {
+        return Some(String::new());
+    }
+    let what = if request.op == crate::sim::config::Op::Read {
+        "it got no value"
+    } else {
+        "it cannot tell whether its write committed"
+    };
+    Some(format!(": its connection to {peer} was reset, so {what}"))
 }
 
 #[cfg(test)]

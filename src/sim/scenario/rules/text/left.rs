@@ -55,32 +55,42 @@ pub(super) fn guard(w: &World, key: Key) -> String {
 /// event and every invariant holds (nothing, the ending's next words, when one is
 /// broken). Else, at a run's end (no event left), who waits and why, as the stuck note
 /// says it (`narrate::stuck`: "The run ends with writer still waiting for an answer:
-/// its request was lost to service's crash, and nothing resends it. service is down
-/// and has not restarted."); with events still due (a run cut at its step limit),
+/// a message its request needed was lost, and nothing resends it."); a client whose
+/// request failed (a connection reset) waits no more; with events still due (a run cut at its step limit),
 /// "Not done: reader is still waiting for an answer."
 pub(super) fn done(w: &World) -> String {
-    let waiting: Vec<String> = w
-        .clients
-        .iter()
-        .filter(|c| c.busy.is_some())
-        .map(|c| c.id.to_string())
-        .collect();
+    let waiting = crate::sim::narrate::waiting(w);
     let end = w.enabled().is_empty();
     if waiting.is_empty() {
-        // Not done either with a consumer stuck on an event (review session 20, F9);
-        // and no "Done." before a broken invariant, where it reads as all is well
-        // (review 20b, N8: write-behind-crash's durable queue, a stale copy).
+        // Not done either with a consumer stuck on an event (review session 20, F9).
+        // A request that failed with a connection reset is not waiting, but not served
+        // either (review 20b, F8). And no "Done." before a broken invariant, where it
+        // reads as all is well (review 20b, N8): then only the failed requests, if any.
         let broken = super::INVARIANTS.iter().any(|i| i.check(w).is_err());
+        let failed: Vec<String> = w
+            .clients
+            .iter()
+            .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
+            .map(|c| c.id.to_string())
+            .collect();
+        let done = match (failed.as_slice(), broken) {
+            ([], false) => "Done.".to_string(),
+            ([], true) => String::new(),
+            ([one], false) => format!("Done, but {one}'s request failed with a connection reset."),
+            ([one], true) => format!("{one}'s request failed with a connection reset."),
+            (many, false) => format!(
+                "Done, but the requests of {} failed with a connection reset.",
+                many.join(" and ")
+            ),
+            (many, true) => format!(
+                "The requests of {} failed with a connection reset.",
+                many.join(" and ")
+            ),
+        };
         return end
             .then(|| crate::sim::narrate::stuck_words(w))
             .flatten()
-            .unwrap_or_else(|| {
-                if broken {
-                    String::new()
-                } else {
-                    "Done.".into()
-                }
-            });
+            .unwrap_or(done);
     }
     end.then(|| crate::sim::narrate::stuck_words(w))
         .flatten()
