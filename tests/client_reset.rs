@@ -75,7 +75,7 @@ fn dual_write_crash_fails_the_writers_request_with_a_connection_reset() {
     assert_eq!(run.stuck_note(), None);
     let text = ending(&run);
     assert!(
-        text.starts_with("Done, but writer's request failed with a connection reset. "),
+        text.starts_with("The request of writer failed with a connection reset. "),
         "{text}"
     );
     assert!(

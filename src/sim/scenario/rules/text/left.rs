@@ -77,7 +77,7 @@ pub(super) fn done(w: &World) -> String {
             ([], false) => "Done.".to_string(),
             ([], true) => String::new(),
             ([one], false) => format!("Done, but {one}'s request failed with a connection reset."),
-            ([one], true) => format!("{one}'s request failed with a connection reset."),
+            ([one], true) => format!("The request of {one} failed with a connection reset."),
             (many, false) => format!(
                 "Done, but the requests of {} failed with a connection reset.",
                 many.join(" and ")
