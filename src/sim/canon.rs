@@ -368,20 +368,21 @@ impl World {
         sort_small(links);
         h.word(links.len() as u64);
         for (from, to, _, w) in links.iter() {
-            (from, to, w).hash(&mut h);
+            // The connection's two ranks packed into one word (as `names.rs` does).
+            h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
+            h.word(*w);
         }
         h.finish()
     }
 }
 
-/// `words` into `h` as `words.hash(h)` feeds them (its length, each word, its length
-/// in bytes), a word at a time: the same value, without the bytes.
+/// `words` into `h`: its length, then each word (the length once: a second word
+/// for it, as `words.hash(h)` feeds its length in bytes too, would tell nothing more).
 fn hash_words(words: &[u64], h: &mut WordHasher) {
     h.word(words.len() as u64);
     for w in words {
         h.word(*w);
     }
-    h.word(8 * words.len() as u64);
 }
 
 /// The words of the first node of each kind that `node_word` reads.
