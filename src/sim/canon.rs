@@ -95,8 +95,9 @@ thread_local! {
 /// Whether messages on this connection keep their order (to or from the bus, and a
 /// replication stream): `timing::ordered` as a table, a row per sender's kind (its
 /// rank's index) and a bit per receiver's, one look-up for the chain of tests there
-/// (checked against it for every pair of kinds: the test below).
-fn ordered(from: NodeId, to: NodeId) -> bool {
+/// (checked against it for every pair of kinds: the test below). The search's
+/// `enabled` reads it too (`timing.rs`, not in the page's own build).
+pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
     const BUS: u16 = 1 << 7;
     const DB: u16 = 1 << 5;
     const REPLICA: u16 = 1 << 6;
