@@ -93,9 +93,32 @@ thread_local! {
 }
 
 /// Whether messages on this connection keep their order (to or from the bus, and a
-/// replication stream).
-fn ordered(from: NodeId, to: NodeId) -> bool {
-    super::timing::ordered(from, to)
+/// replication stream): `timing::ordered` as a table, a row per sender's kind (its
+/// rank's index) and a bit per receiver's, one look-up for the chain of tests there
+/// (checked against it for every pair of kinds: the test below). The search's
+/// `enabled` reads it too (`timing.rs`, not in the page's own build).
+pub(crate) fn ordered(from: NodeId, to: NodeId) -> bool {
+    const BUS: u16 = 1 << 7;
+    const DB: u16 = 1 << 5;
+    const REPLICA: u16 = 1 << 6;
+    const INVALIDATOR: u16 = 1 << 11;
+    const ROWS: [u16; 12] = [
+        BUS,
+        BUS,
+        BUS,
+        BUS,
+        BUS,
+        BUS | REPLICA | INVALIDATOR,
+        BUS | DB | INVALIDATOR,
+        0xfff,
+        BUS,
+        BUS,
+        BUS,
+        BUS | DB | REPLICA,
+    ];
+    let (f, t) = (from.rank() >> 8, to.rank() >> 8);
+    ROWS.get(usize::from(f))
+        .is_some_and(|row| row >> t & 1 == 1)
 }
 
 impl World {
@@ -368,20 +391,21 @@ impl World {
         sort_small(links);
         h.word(links.len() as u64);
         for (from, to, _, w) in links.iter() {
-            (from, to, w).hash(&mut h);
+            // The connection's two ranks packed into one word (as `names.rs` does).
+            h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
+            h.word(*w);
         }
         h.finish()
     }
 }
 
-/// `words` into `h` as `words.hash(h)` feeds them (its length, each word, its length
-/// in bytes), a word at a time: the same value, without the bytes.
+/// `words` into `h`: its length, then each word (the length once: a second word
+/// for it, as `words.hash(h)` feeds its length in bytes too, would tell nothing more).
 fn hash_words(words: &[u64], h: &mut WordHasher) {
     h.word(words.len() as u64);
     for w in words {
         h.word(*w);
     }
-    h.word(8 * words.len() as u64);
 }
 
 /// The words of the first node of each kind that `node_word` reads.
@@ -454,6 +478,23 @@ impl World {
 #[cfg(test)]
 mod tests {
     use super::hash::hash_of;
+    use crate::sim::ids::NodeId;
+
+    #[test]
+    fn the_ordered_table_is_timings_rule() {
+        let ids: Vec<NodeId> = (0u16..12)
+            .flat_map(|kind| [1u16, 2].map(|n| NodeId::from_rank(kind << 8 | n)))
+            .collect();
+        for from in &ids {
+            for to in &ids {
+                assert_eq!(
+                    super::ordered(*from, *to),
+                    crate::sim::timing::ordered(*from, *to),
+                    "{from:?} -> {to:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn the_hash_is_pinned_so_native_and_wasm_agree() {

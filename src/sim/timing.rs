@@ -200,9 +200,15 @@ fn event_of(key: u128) -> Event {
     }
 }
 
-/// Whether a message travels on an ordered connection (to or from the bus).
+/// Whether a message travels on an ordered connection (to or from the bus). The
+/// search's build reads the fingerprint's table of the rule (`canon::ordered`, one
+/// look-up); the page's own build the rule (`nodes::POOLS`: no bytes for speed there).
 fn ordered_link(m: &Message) -> bool {
-    ordered(m.from, m.to)
+    if super::nodes::POOLS {
+        super::canon::ordered(m.from, m.to)
+    } else {
+        ordered(m.from, m.to)
+    }
 }
 
 /// The ordered connections: to or from a bus (any of them), and a replication stream
