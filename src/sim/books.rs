@@ -203,6 +203,16 @@ pub enum Happened {
     NearFlushed(NodeId),
     /// `service` crashed holding near copies (`Held::near_keys`).
     NearCrashed(NodeId),
+    /// A cache stored the key after the latest delete of it that reached a cache (or
+    /// ever, if none did): a read refilled it (review 21, U1 to U3: the ending said "no
+    /// read has refilled it" when one had, and a crash or an eviction then removed it).
+    Refilled(Key),
+    /// Memory pressure evicted the key after a cache last stored it: the eviction, not
+    /// a crash, emptied the copy last stored (review 21, U2, U3).
+    EvictedLast(Key),
+    /// The latest delete of the key that reached a cache found no copy to remove
+    /// (review 21, M1: a crash had emptied the cache before the write).
+    DeletedNone(Key),
 }
 
 impl Books {

@@ -112,26 +112,26 @@ static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Unc
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
 static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K21);
-static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K26, &K27],
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K23, &K24],
 );
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
+);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
 static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
 static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
@@ -170,7 +170,7 @@ static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Com
     "0",
 );
 static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K23, &K38],
+    &[&K29, &K38],
 );
 static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
 static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
@@ -390,7 +390,7 @@ static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
 );
 static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
 static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K23, &K44, &K117],
+    &[&K24, &K29, &K44, &K117],
 );
 static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
 static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
@@ -416,7 +416,7 @@ static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K23, &K122, &K123, &K124],
+    &[&K24, &K29, &K122, &K123, &K124],
 );
 static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
 static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
@@ -491,7 +491,7 @@ static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
 static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K26, &K27, &K54, &K56],
+    &[&K23, &K24, &K54, &K56],
 );
 static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
 static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -630,7 +630,7 @@ static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::No
 static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
 static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K201, &K192, &K168],
 );
@@ -4235,16 +4235,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K23, &K25],
-                text: "{holds user:1}: the cache crashed after serving the reads and is still down.",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K23, &K24],
-                text: "{holds user:1}: the cache crashed in this run and restarted empty.",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K1],
-                text: "{holds user:1}.{evicted user:1}",
+                when: &[&K20, &K21],
+                text: "{holds user:1}{emptied user:1}",
             },
         ],
     },
@@ -4269,59 +4261,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K29],
+                when: &[&K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27],
+                when: &[&K23, &K24],
                 text: "{done} {holds user:1}: ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K22, &K27, &K31],
-                text: "the write deleted the key, and the next read refilled it from the database",
+                when: &[&K23, &K24, &K28],
+                text: "{deleted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K22, &K27, &K30],
+                when: &[&K23, &K22, &K24, &K27],
                 text: "a read filled it from the database after the commit, though the write's delete never reached the cache",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K1],
-                text: "the write deleted the key, and no read has refilled it yet",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K23, &K25],
-                text: "the write's delete reached the cache, then the cache crashed and is still down: no read can refill it until it restarts",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K23, &K24],
-                text: "the write deleted the key, and no read has refilled it since; the cache crashed in this run and restarted empty",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K23, &K25],
+                when: &[&K23, &K21, &K24, &K27, &K29, &K31],
                 text: "the cache crashed and is still down, the write's delete never reached it, and no read can refill it until it restarts",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K23, &K24],
+                when: &[&K23, &K21, &K24, &K27, &K29, &K30],
                 text: "the cache crashed and restarted empty, the write's delete never reached it, and no read has refilled it since",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K1],
+                when: &[&K23, &K21, &K24, &K27, &K1],
                 text: "the write's delete never reached the cache, and no read has filled it",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27],
+                when: &[&K23, &K24],
                 text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32],
+                when: &[&K23, &K24, &K32],
                 text: " But the {answered reader}: a stale read, served from the cache's old copy after the commit",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32, &K34],
+                when: &[&K23, &K24, &K32, &K34],
                 text: ", before the write's delete reached the cache",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32],
+                when: &[&K23, &K24, &K32],
                 text: ".",
             },
         ],
@@ -4347,55 +4327,55 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K29],
+                when: &[&K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35],
+                when: &[&K23, &K24, &K35],
                 text: "{done} {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K36],
+                when: &[&K23, &K24, &K36],
                 text: "{holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K37, &K27, &K35],
+                when: &[&K23, &K37, &K24, &K35],
                 text: "No read went to the database: every read hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K37, &K27, &K36],
+                when: &[&K23, &K37, &K24, &K36],
                 text: "No read went to the database: every read that was answered hit the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K1],
+                when: &[&K23, &K38, &K24, &K1],
                 text: "{count db-reads read went to the database|reads went to the database} on a miss.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K23, &K25],
+                when: &[&K23, &K38, &K24, &K29, &K31],
                 text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) loads from the database.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K23, &K24],
+                when: &[&K23, &K38, &K24, &K29, &K30],
                 text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) or empty after its restart loads from the database.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K40, &K42],
+                when: &[&K23, &K24, &K35, &K40, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K39, &K42],
+                when: &[&K23, &K24, &K35, &K39, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K36, &K42],
+                when: &[&K23, &K24, &K36, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K41],
+                when: &[&K23, &K24, &K41],
                 text: " The write took the database round trip, and its SET of user:1 failed: the cache had crashed, and its connection closed. The writer was told of success without it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K39],
+                when: &[&K23, &K24, &K35, &K39],
                 text: " The cache crashed in this run, and the database served the reads it did not: write-through's fast, fresh reads hold only while the cache is up.",
             },
         ],
@@ -4502,20 +4482,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} {holds user:1}: the event reached the consumer, which deleted the key, ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K59, &K22],
-                text: "and the next read refilled it",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K1],
-                text: "and no read has refilled it yet",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K23, &K25],
-                text: "then the cache crashed and is still down: no read can refill it until it restarts",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K23, &K24],
-                text: "and no read has refilled it since; the cache crashed in this run and restarted empty",
+                when: &[&K59],
+                text: "{refill user:1}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K59],
@@ -4596,11 +4564,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K71, &K29],
+                when: &[&K71, &K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K71, &K26, &K27],
+                when: &[&K71, &K23, &K24],
                 text: "{done} {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
             },
         ],
@@ -4636,27 +4604,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K74, &K76, &K78, &K31],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K28],
                 text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K74, &K76, &K78, &K30],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K27],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K80, &K31, &K82],
+                when: &[&K72, &K33, &K80, &K28, &K82],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K75, &K74, &K81, &K31],
+                when: &[&K72, &K33, &K75, &K74, &K81, &K28],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K30, &K75, &K74],
+                when: &[&K72, &K33, &K27, &K75, &K74],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K30, &K73],
+                when: &[&K72, &K33, &K27, &K73],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
@@ -4832,51 +4800,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117],
+                when: &[&K24, &K29, &K44, &K117],
                 text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117, &K32],
+                when: &[&K24, &K29, &K44, &K117, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117, &K118, &K119],
+                when: &[&K24, &K29, &K44, &K117, &K118, &K119],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117],
+                when: &[&K24, &K29, &K44, &K117],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K126],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K126],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K125],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125, &K127],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K125, &K127],
                 text: "; after the restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K125],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K72, &K18],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K72, &K18],
                 text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache: cache-matches-db is broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K32],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K118, &K119],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124, &K118, &K119],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124],
+                when: &[&K121, &K24, &K29, &K122, &K123, &K124],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
@@ -5049,19 +5017,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K54, &K56],
+                when: &[&K23, &K24, &K54, &K56],
                 text: "{done} {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K52, &K27, &K54, &K56],
+                when: &[&K23, &K52, &K24, &K54, &K56],
                 text: "no read happened to get the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K53, &K27, &K54, &K56],
+                when: &[&K23, &K53, &K24, &K54, &K56],
                 text: "{count stale-reads read|reads} got the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K54, &K56],
+                when: &[&K23, &K24, &K54, &K56],
                 text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
             },
         ],
@@ -5338,7 +5306,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K207, &K208, &K33, &K31],
+                when: &[&K72, &K207, &K208, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5392,7 +5360,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K210, &K27],
+                when: &[&K85, &K210, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5666,19 +5634,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K31],
+                when: &[&K18, &K151, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K23, &K25],
+                when: &[&K18, &K151, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K23, &K24],
+                when: &[&K18, &K151, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K1],
+                when: &[&K18, &K151, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
@@ -5690,31 +5658,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26],
+                when: &[&K23],
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K249, &K1, &K251, &K252],
+                when: &[&K23, &K248, &K249, &K1, &K251, &K252],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K253, &K249],
+                when: &[&K23, &K248, &K253, &K249],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K23, &K249, &K24],
+                when: &[&K23, &K248, &K29, &K249, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K23, &K249, &K25],
+                when: &[&K23, &K248, &K29, &K249, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K250],
+                when: &[&K23, &K248, &K250],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K254, &K249],
+                when: &[&K23, &K254, &K249],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
