@@ -156,3 +156,25 @@ fn m2_the_still_down_ending_tells_the_wiped_refill() {
         "{text}"
     );
 }
+
+/// M3: delete-before-update-race, the cache crashed (50 ms) and the writer's DEL was
+/// lost; reader-2 read v1 inside the window (step 18, before the commit at 21) and its
+/// set was lost to the down cache (20). The ending said "no reader refilled the old row
+/// between the delete and the commit", as if the race had not happened.
+#[test]
+fn m3_a_refill_the_down_cache_lost_is_the_race_the_crash_stopped() {
+    let run = played("scenario=delete-before-update-race&run=1.AAAAAAAAAAE&step=25");
+    assert_eq!(label(&run, 11), ("crash cache", "crashed"));
+    assert_eq!(label(&run, 18), ("select user:1", "row v1"));
+    assert_eq!(label(&run, 20), ("set user:1=v1", "lost: node down"));
+    assert_eq!(label(&run, 21), ("update user:1", "committed v2"));
+    assert_eq!(
+        ending(&run),
+        "Done. The cache holds nothing for user:1; the database has v2: consistent. A reader's set of the old \
+         row came between the delete and the commit, but the cache was down and it was lost: the crash, not \
+         this order, kept the old value out."
+    );
+    // The script keeps its words.
+    let run = played("scenario=delete-before-update-race&fix=update-then-delete");
+    assert!(!ending(&run).contains("the crash"));
+}

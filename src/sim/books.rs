@@ -185,6 +185,10 @@ pub enum Happened {
     /// A set of the key older than its committed version reached a down cache and was
     /// lost: a crash, not the pattern, kept that stale value out (review session 20, F5).
     StaleSetLost(Key),
+    /// A set of the key reached a down cache and was lost while a write of the key was
+    /// on its way to the database: between a delete-first write's delete and its
+    /// commit, a refill the crash, not the order, kept out (review 21, M3).
+    SetLostInWindow(Key),
     /// A cache's crash wiped a live copy of the key older than the newest version it
     /// should hold (review 20b, N2: "something removed it" was the crash).
     StaleWiped(Key),

@@ -104,6 +104,16 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             } if version < w.expected(key) => {
                 w.books.happened.insert(Happened::StaleSetLost(key));
             }
+            Fact::Lost {
+                payload: Payload::Set { key, .. },
+                ..
+            } if w
+                .net
+                .iter()
+                .any(|m| matches!(m.payload, Payload::DbWrite { key: k, .. } if k == key)) =>
+            {
+                w.books.happened.insert(Happened::SetLostInWindow(key));
+            }
             Fact::Lost { payload, to, .. }
             | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
                 Payload::Deliver { .. } => w.metrics.events_dropped += 1,
