@@ -28,15 +28,17 @@ fn waiting(run: &Run) -> Vec<String> {
 /// a run where nobody waits and nothing failed still says "Done.".
 #[test]
 fn m1_an_ending_says_done_only_when_no_client_waits() {
-    let why = "Done, but writer's request failed with a connection reset.";
-    for (q, then) in [
+    // With an invariant broken no "Done." at all (review 20b, N8).
+    for (q, why, then) in [
         (
             "scenario=dual-write-crash",
+            "The request of writer failed with a connection reset.",
             " The cache holds user:1 = v1 while the database has v2: the service committed and died before \
              publishing",
         ),
         (
             "scenario=dual-write-crash&fix=outbox",
+            "Done, but writer's request failed with a connection reset.",
             " The cache and the database both hold user:1 = v2. The service died after its commit",
         ),
     ] {
