@@ -185,6 +185,10 @@ pub enum Happened {
     /// A set of the key older than its committed version reached a down cache and was
     /// lost: a crash, not the pattern, kept that stale value out (review session 20, F5).
     StaleSetLost(Key),
+    /// A set of the key reached a down cache and was lost while a write of the key was
+    /// on its way to the database: between a delete-first write's delete and its
+    /// commit, a refill the crash, not the order, kept out (review 21, M3).
+    SetLostInWindow(Key),
     /// A cache's crash wiped a live copy of the key older than the newest version it
     /// should hold (review 20b, N2: "something removed it" was the crash).
     StaleWiped(Key),
@@ -203,6 +207,16 @@ pub enum Happened {
     NearFlushed(NodeId),
     /// `service` crashed holding near copies (`Held::near_keys`).
     NearCrashed(NodeId),
+    /// A cache stored the key after the latest delete of it that reached a cache (or
+    /// ever, if none did): a read refilled it (review 21, U1 to U3: the ending said "no
+    /// read has refilled it" when one had, and a crash or an eviction then removed it).
+    Refilled(Key),
+    /// Memory pressure evicted the key after a cache last stored it: the eviction, not
+    /// a crash, emptied the copy last stored (review 21, U2, U3).
+    EvictedLast(Key),
+    /// The latest delete of the key that reached a cache found no copy to remove
+    /// (review 21, M1: a crash had emptied the cache before the write).
+    DeletedNone(Key),
 }
 
 impl Books {

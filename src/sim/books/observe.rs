@@ -104,6 +104,16 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             } if version < w.expected(key) => {
                 w.books.happened.insert(Happened::StaleSetLost(key));
             }
+            Fact::Lost {
+                payload: Payload::Set { key, .. },
+                ..
+            } if w
+                .net
+                .iter()
+                .any(|m| matches!(m.payload, Payload::DbWrite { key: k, .. } if k == key)) =>
+            {
+                w.books.happened.insert(Happened::SetLostInWindow(key));
+            }
             Fact::Lost { payload, to, .. }
             | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
                 Payload::Deliver { .. } => w.metrics.events_dropped += 1,
@@ -119,6 +129,7 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             Fact::Fault(FaultFact::Evicted { key, version, .. }) => {
                 w.metrics.evictions += 1;
                 w.books.happened.insert(Happened::Evicted(key));
+                w.books.happened.insert(Happened::EvictedLast(key));
                 if version != w.db().read(key) {
                     w.books.happened.insert(Happened::EvictedStale(key));
                 }
@@ -187,6 +198,12 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
             if version < w.expected(key) {
                 w.books.happened.insert(Happened::StaleStored(key));
             }
+            // (Read first: a step that changes nothing leaves the shared books shared.)
+            if !w.books.saw(Happened::Refilled(key)) || w.books.saw(Happened::EvictedLast(key)) {
+                let h = &mut w.books.happened;
+                h.insert(Happened::Refilled(key));
+                h.remove(&Happened::EvictedLast(key));
+            }
         }
         CacheFact::Refused { key, .. } => {
             w.books.happened.insert(Happened::SetRefused(key));
@@ -195,6 +212,12 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
             // A delete arrived after the key's latest commit; it leaves its guard anew.
             w.books.happened.remove(&Happened::Undeleted(key));
             w.books.happened.remove(&Happened::GuardWiped(key));
+            w.books.happened.remove(&Happened::Refilled(key));
+            if held.is_none() {
+                w.books.happened.insert(Happened::DeletedNone(key));
+            } else {
+                w.books.happened.remove(&Happened::DeletedNone(key));
+            }
             if held.is_some_and(|v| v < w.expected(key)) {
                 w.books.happened.insert(Happened::StaleDeleted(key));
             }

@@ -158,6 +158,9 @@ pub enum FactKind {
     /// A set of the key older than its committed version reached a down cache and was
     /// lost.
     StaleSetLost,
+    /// A set of the key reached a down cache and was lost while a write of the key was
+    /// on its way to the database.
+    SetLostInWindow,
     /// A cache's crash wiped a live copy of the key older than its committed version.
     StaleWiped,
     /// The database's latest write of the key came from a write-behind put sent before
@@ -309,6 +312,7 @@ impl FactKind {
             FactKind::HeldDropped => Happened::HeldDropped(key),
             FactKind::CacheStepFailed => Happened::CacheStepFailed(key),
             FactKind::StaleSetLost => Happened::StaleSetLost(key),
+            FactKind::SetLostInWindow => Happened::SetLostInWindow(key),
             FactKind::StaleWiped => Happened::StaleWiped(key),
             FactKind::PutSurvived => Happened::PutSurvived(key),
             FactKind::ReplaySkipped => Happened::ReplaySkipped(key),

@@ -112,26 +112,26 @@ static K21: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Unc
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
 static K22: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K21);
-static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
-    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
-);
-static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
-static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
+static K23: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K18);
+static K24: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AckedAny(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K26, &K27],
+static K25: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K23, &K24],
 );
-static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K28);
-static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K26: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K25);
+static K27: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
+);
+static K28: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
+static K29: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
+);
+static K30: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cache(1u8)),
 );
 static K31: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K30);
 static K32: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
@@ -170,7 +170,7 @@ static K38: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Com
     "0",
 );
 static K39: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K23, &K38],
+    &[&K29, &K38],
 );
 static K40: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K39);
 static K41: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
@@ -353,377 +353,384 @@ static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fi
 static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::SetLostInWindow,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K107, &K101, &K86],
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K109, &K101, &K86],
 );
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K108);
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K18, &K33],
 );
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K109, &K18, &K33, &K110],
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K111, &K18, &K33, &K112],
 );
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K109, &K112, &K101, &K110],
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K111, &K114, &K101, &K112],
 );
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K108, &K113, &K114],
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K110, &K115, &K116],
 );
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K115);
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K23, &K44, &K117],
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K44, &K119],
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::PutSurvived,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplaySkipped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K27, &K23, &K122, &K123, &K124],
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K124, &K125, &K126],
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K132);
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K136, &K137, &K35],
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K138, &K139, &K35],
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K137, &K35],
-);
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
 static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K137, &K35],
+    &[&K142, &K139, &K35],
 );
 static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K139, &K35],
+);
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K151, &K152, &K131],
-);
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
 static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K26, &K27, &K54, &K56],
+    &[&K153, &K154, &K133],
 );
 static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K23, &K24, &K54, &K56],
+);
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K157, &K158, &K159, &K54, &K101, &K56],
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K159, &K160, &K161, &K54, &K101, &K56],
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K160);
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K162, &K158, &K163, &K18],
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K164, &K160, &K165, &K18],
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K170, &K171],
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K172, &K173],
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K172);
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K174, &K175],
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K176, &K177],
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K178, &K179, &K101],
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K180, &K181, &K101],
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K184, &K185],
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K186, &K187],
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K182, &K183, &K186],
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K184, &K185, &K188],
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K195);
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K189, &K190, &K191, &K192, &K101],
-);
 static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
 static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K189, &K64],
+    &[&K191, &K192, &K193, &K194, &K101],
 );
 static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K199);
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K191, &K64],
+);
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K201);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K27);
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K201, &K192, &K168],
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K203, &K194, &K170],
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "after-commit-hook",
-);
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "after-commit-hook",
-);
 static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "after-commit-hook",
+);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "after-commit-hook",
+);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K211, &K212, &K2],
-);
 static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K213, &K214, &K2],
+);
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K223);
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K225);
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K230);
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -731,57 +738,57 @@ static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K87, &K118, &K233],
-);
 static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K234);
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K87, &K120, &K235],
+);
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K240);
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K151, &K32],
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K153, &K32],
 );
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K246);
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -790,74 +797,74 @@ static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K252);
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K256);
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K258);
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K151, &K32, &K255, &K15, &K257],
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K153, &K32, &K257, &K15, &K259],
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K255, &K15, &K258, &K256],
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K257, &K15, &K260, &K258],
 );
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K260, &K261],
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K262, &K263],
 );
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K262);
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K259, &K264],
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K261, &K266],
 );
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K265, &K266],
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K267, &K268],
 );
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K268, &K269],
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K270, &K271],
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K270);
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K272);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -4235,16 +4242,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and will until a write changes the row or the TTL ({ttl_ms} ms) runs out.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K23, &K25],
-                text: "{holds user:1}: the cache crashed after serving the reads and is still down.",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K23, &K24],
-                text: "{holds user:1}: the cache crashed in this run and restarted empty.",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K20, &K21, &K1],
-                text: "{holds user:1}.{evicted user:1}",
+                when: &[&K20, &K21],
+                text: "{holds user:1}{emptied user:1}",
             },
         ],
     },
@@ -4269,59 +4268,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K29],
+                when: &[&K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27],
+                when: &[&K23, &K24],
                 text: "{done} {holds user:1}: ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K22, &K27, &K31],
-                text: "the write deleted the key, and the next read refilled it from the database",
+                when: &[&K23, &K24, &K28],
+                text: "{deleted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K22, &K27, &K30],
+                when: &[&K23, &K22, &K24, &K27],
                 text: "a read filled it from the database after the commit, though the write's delete never reached the cache",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K1],
-                text: "the write deleted the key, and no read has refilled it yet",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K23, &K25],
-                text: "the write's delete reached the cache, then the cache crashed and is still down: no read can refill it until it restarts",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K31, &K23, &K24],
-                text: "the write deleted the key, and no read has refilled it since; the cache crashed in this run and restarted empty",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K23, &K25],
+                when: &[&K23, &K21, &K24, &K27, &K29, &K31],
                 text: "the cache crashed and is still down, the write's delete never reached it, and no read can refill it until it restarts",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K23, &K24],
+                when: &[&K23, &K21, &K24, &K27, &K29, &K30],
                 text: "the cache crashed and restarted empty, the write's delete never reached it, and no read has refilled it since",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K21, &K27, &K30, &K1],
+                when: &[&K23, &K21, &K24, &K27, &K1],
                 text: "the write's delete never reached the cache, and no read has filled it",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27],
+                when: &[&K23, &K24],
                 text: ". Update first, then delete: if the delete were first, a reader could refill the old value in between (see delete-before-update-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32],
+                when: &[&K23, &K24, &K32],
                 text: " But the {answered reader}: a stale read, served from the cache's old copy after the commit",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32, &K34],
+                when: &[&K23, &K24, &K32, &K34],
                 text: ", before the write's delete reached the cache",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K32],
+                when: &[&K23, &K24, &K32],
                 text: ".",
             },
         ],
@@ -4347,55 +4334,55 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K29],
+                when: &[&K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35],
+                when: &[&K23, &K24, &K35],
                 text: "{done} {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K36],
+                when: &[&K23, &K24, &K36],
                 text: "{holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K37, &K27, &K35],
+                when: &[&K23, &K37, &K24, &K35],
                 text: "No read went to the database: every read hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K37, &K27, &K36],
+                when: &[&K23, &K37, &K24, &K36],
                 text: "No read went to the database: every read that was answered hit the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K1],
+                when: &[&K23, &K38, &K24, &K1],
                 text: "{count db-reads read went to the database|reads went to the database} on a miss.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K23, &K25],
+                when: &[&K23, &K38, &K24, &K29, &K31],
                 text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) loads from the database.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K38, &K27, &K23, &K24],
+                when: &[&K23, &K38, &K24, &K29, &K30],
                 text: "{count db-reads read went to the database|reads went to the database}: a read that finds the cache down (its GET fails on the closed connection, which the service reads as a miss) or empty after its restart loads from the database.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K40, &K42],
+                when: &[&K23, &K24, &K35, &K40, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back: write-through slows writes to keep reads fast and fresh.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K39, &K42],
+                when: &[&K23, &K24, &K35, &K39, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K36, &K42],
+                when: &[&K23, &K24, &K36, &K42],
                 text: " The write took the database round trip and then the cache round trip before the writer heard back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K41],
+                when: &[&K23, &K24, &K41],
                 text: " The write took the database round trip, and its SET of user:1 failed: the cache had crashed, and its connection closed. The writer was told of success without it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K35, &K39],
+                when: &[&K23, &K24, &K35, &K39],
                 text: " The cache crashed in this run, and the database served the reads it did not: write-through's fast, fresh reads hold only while the cache is up.",
             },
         ],
@@ -4502,20 +4489,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} {holds user:1}: the event reached the consumer, which deleted the key, ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K59, &K22],
-                text: "and the next read refilled it",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K1],
-                text: "and no read has refilled it yet",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K23, &K25],
-                text: "then the cache crashed and is still down: no read can refill it until it restarts",
-            },
-            crate::sim::scenarios::data::E {
-                when: &[&K59, &K21, &K23, &K24],
-                text: "and no read has refilled it since; the cache crashed in this run and restarted empty",
+                when: &[&K59],
+                text: "{refill user:1}",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K59],
@@ -4596,11 +4571,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: ". {holds user:1}. The event was committed with the change, so it cannot be lost, only late.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K71, &K29],
+                when: &[&K71, &K26],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K71, &K26, &K27],
+                when: &[&K71, &K23, &K24],
                 text: "{done} {holds user:1}; every outbox row ({outbox-rows}) is marked published.{evicted user:1} The event was committed with the change, so no crash between the two could separate them. This is how the outbox makes events reliable.",
             },
         ],
@@ -4636,27 +4611,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K74, &K76, &K78, &K31],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K28],
                 text: "The race is complete: the cache holds {cache user:1} while the database has {db user:1}. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K74, &K76, &K78, &K30],
+                when: &[&K72, &K33, &K74, &K76, &K78, &K27],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}, so nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K80, &K31, &K82],
+                when: &[&K72, &K33, &K80, &K28, &K82],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although a fix that closes the stale-set race is on: in this run the old value got past it and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K75, &K74, &K81, &K31],
+                when: &[&K72, &K33, &K75, &K74, &K81, &K28],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: the delete of user:1 left a tombstone, but the cache crashed after it, and the crash wiped it (tombstones live in the cache's memory). With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K30, &K75, &K74],
+                when: &[&K72, &K33, &K27, &K75, &K74],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the versioned set is on: its tombstone is left by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. With no tombstone to refuse it, the cache took the older set, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K30, &K73],
+                when: &[&K72, &K33, &K27, &K73],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
@@ -4753,19 +4728,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K103, &K34],
+                when: &[&K101, &K103, &K34, &K105],
                 text: " In this interleaving no reader refilled the old row between the delete and the commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K34],
+                when: &[&K101, &K103, &K34, &K104],
+                text: " A reader's set of the old row came between the delete and the commit, but the cache was down and it was lost: the crash, not this order, kept the old value out.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K106, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K105, &K102],
+                when: &[&K106, &K107, &K102],
                 text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K105, &K106],
+                when: &[&K106, &K107, &K108],
                 text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
         ],
@@ -4793,19 +4772,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K107, &K101, &K86],
+                when: &[&K109, &K101, &K86],
                 text: "{done} {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K109, &K18, &K33, &K110],
+                when: &[&K111, &K18, &K33, &K112],
                 text: "{done} {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K109, &K112, &K101, &K110],
+                when: &[&K111, &K114, &K101, &K112],
                 text: "{done} {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K116],
+                when: &[&K118],
                 text: "{other-path user:1}",
             },
         ],
@@ -4832,55 +4811,55 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117],
+                when: &[&K24, &K29, &K44, &K119],
                 text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117, &K32],
+                when: &[&K24, &K29, &K44, &K119, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117, &K118, &K119],
+                when: &[&K24, &K29, &K44, &K119, &K120, &K121],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K27, &K23, &K44, &K117],
+                when: &[&K24, &K29, &K44, &K119],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K126],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K128],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125, &K127],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127, &K129],
                 text: "; after the restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K125],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K72, &K18],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K72, &K18],
                 text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache: cache-matches-db is broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K32],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124, &K118, &K119],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K120, &K121],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K27, &K23, &K122, &K123, &K124],
+                when: &[&K123, &K24, &K29, &K124, &K125, &K126],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K121, &K129],
+                when: &[&K123, &K131],
                 text: "{other-path user:1}",
             },
         ],
@@ -4907,31 +4886,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K130],
+                when: &[&K132],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K132],
+                when: &[&K133, &K134],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K132, &K133],
+                when: &[&K133, &K134, &K135],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K132, &K134],
+                when: &[&K133, &K134, &K136],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K132],
+                when: &[&K133, &K134],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K135, &K133],
+                when: &[&K133, &K137, &K135],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K131, &K135, &K134],
+                when: &[&K133, &K137, &K136],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -4978,51 +4957,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Not done: {count unanswered reader has|readers have} no answer (still waiting, or failed with a connection reset), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K136, &K137, &K35],
+                when: &[&K138, &K139, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K140, &K137, &K35],
+                when: &[&K141, &K142, &K139, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K73, &K137, &K35],
+                when: &[&K141, &K144, &K73, &K139, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K146],
+                when: &[&K141, &K144, &K146, &K147, &K148],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K147, &K148],
+                when: &[&K141, &K144, &K146, &K147, &K149, &K150],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K147, &K148, &K130],
+                when: &[&K141, &K144, &K146, &K147, &K149, &K150, &K132],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K147, &K149],
+                when: &[&K141, &K144, &K146, &K147, &K149, &K151],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K130, &K35],
+                when: &[&K141, &K144, &K146, &K147, &K132, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K145, &K131],
+                when: &[&K141, &K144, &K146, &K147, &K133],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K150, &K151, &K152, &K131],
+                when: &[&K141, &K144, &K146, &K152, &K153, &K154, &K133],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K139, &K142, &K144, &K150, &K154],
+                when: &[&K141, &K144, &K146, &K152, &K156],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K145],
+                when: &[&K147],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
         ],
@@ -5045,23 +5024,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K156],
+                when: &[&K158],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K54, &K56],
+                when: &[&K23, &K24, &K54, &K56],
                 text: "{done} {holds user:1}: consistent again, but the event took about 200 ms to reach the consumer, the cache served the old value meanwhile, and ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K52, &K27, &K54, &K56],
+                when: &[&K23, &K52, &K24, &K54, &K56],
                 text: "no read happened to get the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K53, &K27, &K54, &K56],
+                when: &[&K23, &K53, &K24, &K54, &K56],
                 text: "{count stale-reads read|reads} got the stale value",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K27, &K54, &K56],
+                when: &[&K23, &K24, &K54, &K56],
                 text: ". Event-driven invalidation is eventually consistent: how stale depends on how far the consumer lags.",
             },
         ],
@@ -5089,15 +5068,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K157, &K158, &K159, &K54, &K101, &K56],
+                when: &[&K159, &K160, &K161, &K54, &K101, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K161, &K162, &K158, &K163, &K18],
+                when: &[&K163, &K164, &K160, &K165, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K161, &K165],
+                when: &[&K163, &K167],
                 text: "{other-path user:1}",
             },
         ],
@@ -5129,47 +5108,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K166, &K167],
+                when: &[&K168, &K169],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K166, &K168],
+                when: &[&K168, &K170],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101],
+                when: &[&K171, &K101],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101, &K170, &K171],
+                when: &[&K171, &K101, &K172, &K173],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101, &K173, &K174, &K175],
+                when: &[&K171, &K101, &K175, &K176, &K177],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101, &K173, &K177, &K34],
+                when: &[&K171, &K101, &K175, &K179, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101, &K173, &K177, &K33, &K95],
+                when: &[&K171, &K101, &K175, &K179, &K33, &K95],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101, &K173, &K177, &K33, &K96],
+                when: &[&K171, &K101, &K175, &K179, &K33, &K96],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K101],
+                when: &[&K171, &K101],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K104, &K33],
+                when: &[&K171, &K106, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K169, &K104, &K34],
+                when: &[&K171, &K106, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5199,27 +5178,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K101],
+                when: &[&K180, &K181, &K101],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K101, &K22],
+                when: &[&K180, &K181, &K101, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K101, &K21],
+                when: &[&K180, &K181, &K101, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K178, &K179, &K101],
+                when: &[&K180, &K181, &K101],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K181, &K182, &K183, &K186],
+                when: &[&K183, &K184, &K185, &K188],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K181, &K188],
+                when: &[&K183, &K190],
                 text: "{other-path user:2}",
             },
         ],
@@ -5249,51 +5228,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K191, &K192, &K101],
+                when: &[&K191, &K192, &K193, &K194, &K101],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K191, &K192, &K101, &K193, &K194, &K195],
+                when: &[&K191, &K192, &K193, &K194, &K101, &K195, &K196, &K197],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K191, &K192, &K101, &K193, &K194, &K196],
+                when: &[&K191, &K192, &K193, &K194, &K101, &K195, &K196, &K198],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K189, &K64, &K65, &K66, &K67],
+                when: &[&K200, &K191, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K189, &K64, &K65, &K68, &K67],
+                when: &[&K200, &K191, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K189, &K64, &K65, &K69],
+                when: &[&K200, &K191, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K189, &K64, &K70],
+                when: &[&K200, &K191, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K200, &K201, &K192, &K168, &K72],
+                when: &[&K200, &K202, &K203, &K194, &K170, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K200, &K201, &K192, &K168, &K85],
+                when: &[&K200, &K202, &K203, &K194, &K170, &K85],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K200, &K201, &K192, &K168, &K202],
+                when: &[&K200, &K202, &K203, &K194, &K170, &K204],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K200, &K201, &K192, &K168],
+                when: &[&K200, &K202, &K203, &K194, &K170],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K200, &K204],
+                when: &[&K200, &K202, &K206],
                 text: "{other-path user:1}",
             },
         ],
@@ -5326,19 +5305,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K205, &K206],
+                when: &[&K72, &K207, &K208],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K205, &K73],
+                when: &[&K72, &K207, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K207],
+                when: &[&K72, &K209],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K207, &K208, &K33, &K31],
+                when: &[&K72, &K209, &K210, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5350,7 +5329,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K208],
+                when: &[&K85, &K210],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5376,11 +5355,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K209],
+                when: &[&K72, &K33, &K211],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K210],
+                when: &[&K72, &K33, &K212],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5392,7 +5371,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K210, &K27],
+                when: &[&K85, &K212, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5418,19 +5397,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K211, &K212, &K213, &K2],
+                when: &[&K72, &K213, &K214, &K215, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K211, &K212, &K214, &K215, &K2],
+                when: &[&K72, &K213, &K214, &K216, &K217, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K211, &K212, &K214, &K216, &K2],
+                when: &[&K72, &K213, &K214, &K216, &K218, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218],
+                when: &[&K72, &K220],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5438,19 +5417,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K219],
+                when: &[&K85, &K221],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K220, &K212, &K213, &K2, &K221],
+                when: &[&K85, &K222, &K214, &K215, &K2, &K223],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K220, &K212, &K213, &K2, &K222],
+                when: &[&K85, &K222, &K214, &K215, &K2, &K224],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K220, &K212, &K214],
+                when: &[&K85, &K222, &K214, &K216],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5479,43 +5458,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K184, &K223],
+                when: &[&K186, &K225],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K184, &K224, &K225],
+                when: &[&K186, &K226, &K227],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K184, &K224, &K226],
+                when: &[&K186, &K226, &K228],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227],
+                when: &[&K229],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K228],
+                when: &[&K229, &K230],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K229, &K60],
+                when: &[&K229, &K231, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K224, &K231, &K87, &K118, &K233],
+                when: &[&K229, &K226, &K233, &K87, &K120, &K235],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K224, &K231, &K235],
+                when: &[&K229, &K226, &K233, &K237],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K224, &K230],
+                when: &[&K229, &K226, &K232],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K227, &K224],
+                when: &[&K229, &K226],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5552,15 +5531,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K192],
+                when: &[&K85, &K194],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K236, &K56],
+                when: &[&K85, &K238, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K236, &K57],
+                when: &[&K85, &K238, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
@@ -5591,35 +5570,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K237],
+                when: &[&K239],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K56],
+                when: &[&K239, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K238],
+                when: &[&K239, &K240],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K239, &K240],
+                when: &[&K241, &K242],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K239, &K241],
+                when: &[&K241, &K243],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K239, &K242, &K38],
+                when: &[&K241, &K244, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K242, &K243, &K244, &K38],
+                when: &[&K244, &K245, &K246, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K242, &K245],
+                when: &[&K244, &K247],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
@@ -5662,27 +5641,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32],
+                when: &[&K18, &K153, &K32],
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K31],
+                when: &[&K18, &K153, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K23, &K25],
+                when: &[&K18, &K153, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K23, &K24],
+                when: &[&K18, &K153, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K30, &K1],
+                when: &[&K18, &K153, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K247],
+                when: &[&K18, &K249],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5690,31 +5669,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " Here the reader's load straddled the write: it read v1 before the commit and set it in the shared cache after the delete, the stale-set race. Tracking and a short near TTL deal with near copies; they do not stop a late set into the shared cache (leases or versioned sets do).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26],
+                when: &[&K23],
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K249, &K1, &K251, &K252],
+                when: &[&K23, &K250, &K251, &K1, &K253, &K254],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K253, &K249],
+                when: &[&K23, &K250, &K255, &K251],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K23, &K249, &K24],
+                when: &[&K23, &K250, &K29, &K251, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K23, &K249, &K25],
+                when: &[&K23, &K250, &K29, &K251, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K248, &K250],
+                when: &[&K23, &K250, &K252],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K26, &K254, &K249],
+                when: &[&K23, &K256, &K251],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5754,43 +5733,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K151, &K32, &K255, &K15, &K257],
+                when: &[&K18, &K153, &K32, &K257, &K15, &K259],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K255, &K15, &K258, &K256],
+                when: &[&K18, &K32, &K257, &K15, &K260, &K258],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K255, &K15, &K258, &K256, &K151],
+                when: &[&K18, &K32, &K257, &K15, &K260, &K258, &K153],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K255, &K15, &K258, &K256, &K259],
+                when: &[&K18, &K32, &K257, &K15, &K260, &K258, &K261],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K263],
+                when: &[&K18, &K265],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K259, &K264],
+                when: &[&K101, &K261, &K266],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K265, &K266],
+                when: &[&K101, &K267, &K268],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K267, &K271],
+                when: &[&K101, &K269, &K273],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K151, &K96],
+                when: &[&K101, &K153, &K96],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K151, &K95],
+                when: &[&K101, &K153, &K95],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

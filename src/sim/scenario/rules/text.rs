@@ -9,6 +9,7 @@ use crate::sim::scenario::Fixes;
 use crate::sim::scenarios::data::E;
 use crate::sim::world::World;
 
+mod emptied;
 mod left;
 mod near;
 mod why;
@@ -40,6 +41,9 @@ pub const PLACEHOLDERS: &[&str] = &[
     "holds user:N",
     "other-path user:N",
     "evicted user:N",
+    "deleted user:N",
+    "refill user:N",
+    "emptied user:N",
     "count QUANTITY one|many",
     "value QUANTITY",
     "acked user:N",
@@ -84,6 +88,12 @@ fn value(name: &str, w: &World) -> Option<String> {
         // if it evicted no copy): a scripted ending that credits a pattern names an
         // eviction that ended the staleness (review session 16, F3).
         "evicted" => evicted(w, key(rest)?),
+        // What followed the write's delete of the key, by what emptied it last (review
+        // 21): the clause from the write's delete on, or only what followed it.
+        "deleted" => emptied::after_delete(w, key(rest)?, true, " from the database"),
+        "refill" => emptied::after_delete(w, key(rest)?, false, ""),
+        // Why a key the reads filled is not cached now (review 21, U2).
+        "emptied" => emptied::emptied(w, key(rest)?),
         "count" => {
             let (q, nouns) = rest.split_once(' ')?;
             let (one, many) = nouns.split_once('|')?;
@@ -300,8 +310,8 @@ fn known(name: &str) -> bool {
     let (head, rest) = name.split_once(' ').unwrap_or((name, ""));
     let keys = || !rest.is_empty() && rest.split_whitespace().all(|k| key(k).is_some());
     match head {
-        "holds" | "other-path" | "evicted" | "cache" | "db" | "replica" | "expires" | "acked"
-        | "guard" => key(rest).is_some(),
+        "holds" | "other-path" | "evicted" | "deleted" | "refill" | "emptied" | "cache" | "db"
+        | "replica" | "expires" | "acked" | "guard" => key(rest).is_some(),
         "stale" | "stale-stay" => keys(),
         "count" => rest
             .split_once(' ')
