@@ -66,8 +66,8 @@ impl World {
     /// The service handles `msg` with its own state; the world routes its answer and
     /// adds what the network does (a slow link named by the request).
     fn deliver_to_service(&mut self, msg: &Message) {
-        // What the service sent on the connection that closes, before it read the close.
-        let dead = self.sent_on_closed(msg);
+        // What it sends from now on goes on new connections (`drop_sent_on_closed`).
+        let first_new = self.next_msg;
         self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the service's set of one request slow.
         let mut slowed_ms = None;
@@ -83,39 +83,29 @@ impl World {
         if let Some(total_ms) = slowed_ms {
             self.facts.0.push(Fact::SlowSet { total_ms });
         }
-        self.drop_sent_on_closed(&dead);
+        if msg.payload == Payload::Closed && self.is_up(msg.from) {
+            self.drop_sent_on_closed(msg, first_new);
+        }
     }
 
-    /// The messages still on their way from the service to `msg`'s sender when `msg`
-    /// is the close of their connection and that sender is up again (it restarted after
-    /// its crash, or after its host refused a connection while it was down). The
-    /// service sent them before it read the close, so on the connection to the dead
-    /// process (a Redis client writes a command to the socket it has; it reconnects
-    /// only once it sees that socket close): the restarted process's host has no such
-    /// connection and answers their segments with a reset, as TCP does, so they never
-    /// reach the new process, and the close fails the commands they carried
-    /// (`service/closed.rs`). (What the service sends on reading the close goes on a
-    /// new connection: it is not among them. A sender still down loses them when they
-    /// arrive, `lost`, or at its restart.)
-    fn sent_on_closed(&self, msg: &Message) -> Vec<super::ids::MsgId> {
-        if msg.payload != Payload::Closed || !self.is_up(msg.from) {
-            return Vec::new();
-        }
-        self.net
-            .iter()
-            .filter(|m| m.from == msg.to && m.to == msg.from && m.payload != Payload::Closed)
-            .map(|m| m.id)
-            .collect()
-    }
-
-    /// Those messages (`sent_on_closed`) are lost, each a `Fact::Lost` of this step.
-    fn drop_sent_on_closed(&mut self, dead: &[super::ids::MsgId]) {
-        if dead.is_empty() {
-            return;
-        }
+    /// `msg` is the close of the service's connection to its sender, and that sender is
+    /// up again (it restarted after its crash, or after its host refused a connection
+    /// while it was down): what the service sent it before reading the close (ids below
+    /// `first_new`) is lost, each a `Fact::Lost` of this step. The service sent those
+    /// on the connection to the dead process (a Redis client writes a command to the
+    /// socket it has, and reconnects only once it sees that socket close): the
+    /// restarted process's host has no such connection and answers their segments
+    /// with a reset, as TCP does, so they never reach the new process, and the close
+    /// fails the commands they carried (`service/closed.rs`). What the service sends
+    /// on reading the close goes on a new connection. (A sender still down loses them
+    /// when they arrive, `lost`, or at its restart.)
+    fn drop_sent_on_closed(&mut self, msg: &Message, first_new: u32) {
         let mut lost = Vec::new();
         self.net.retain(|m| {
-            let gone = dead.contains(&m.id);
+            let gone = m.from == msg.to
+                && m.to == msg.from
+                && m.id.0 < first_new
+                && m.payload != Payload::Closed;
             if gone {
                 lost.push(Fact::Lost {
                     id: m.id,

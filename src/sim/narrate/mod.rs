@@ -166,7 +166,7 @@ fn by_fact(w: &World, n: &Cast) -> Said {
 
 /// What the service had sent on a connection whose close it just read, to a node
 /// that restarted since (`Fact::Lost` after the close's own facts, `route.rs`
-/// `sent_on_closed`): it never reaches the new process, as TCP resets it.
+/// `drop_sent_on_closed`): it never reaches the new process, as TCP resets it.
 fn reset_on_close(facts: &[Fact]) -> String {
     let mut to_node = None;
     let lost: Vec<String> = facts

@@ -16,7 +16,7 @@ pub struct Info {
     /// the sender's waits on that node (`route.rs`, `fault::close_to`: whether it does
     /// reads the sender's requests and the closes already on their way to it); and a
     /// close's sender when it is up again: what its reader sent it on that connection
-    /// is lost with the close (`route.rs`, `sent_on_closed`).
+    /// is lost with the close (`route.rs`, `drop_sent_on_closed`).
     touches: Option<NodeId>,
     /// The instant it fires at: the later of `now` and its nominal time.
     instant: Option<u64>,
