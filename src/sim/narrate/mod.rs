@@ -173,23 +173,31 @@ fn reset_on_close(facts: &[Fact]) -> String {
         .iter()
         .filter_map(|f| match f {
             Fact::Lost {
-                id, to, payload, ..
+                id,
+                from,
+                to,
+                payload,
             } => {
-                to_node = Some(*to);
+                to_node = Some((*from, *to));
                 Some(format!("{id} ({payload})"))
             }
             _ => None,
         })
         .collect();
-    let Some(to) = to_node else {
+    let Some((from, to)) = to_node else {
         return String::new();
+    };
+    let service = if from == NodeId::SERVICE {
+        "the service".to_string()
+    } else {
+        from.to_string()
     };
     let (what, it, its) = match lost.as_slice() {
         [one] => (one.clone(), "it", "it carried has"),
         many => (many.join(" and "), "each", "they carried have"),
     };
     format!(
-        " {what}, sent on that connection after {to} restarted and before the service read its close, never \
+        " {what}, sent on that connection after {to} restarted and before {service} read its close, never \
          reaches the restarted process: its host has no such connection and answers with a reset, as TCP does, \
          so {it} is lost, and the command {its} failed with the close."
     )
