@@ -51,8 +51,11 @@ const CASES: &[(&str, &[&str], u8, usize, usize)] = &[
     // dual-write-crash, 17,847/17,824 before): a client waiting on a crashed service
     // reads its connection reset, one more message, and goes on with its script where
     // it hung.
-    ("stale-set-race", &[], 1, 24_532, 24_528),
-    ("write-through-race", &[], 1, 25_711, 25_697),
+    // 24,247/24,243 and 25,533/25,519 since review 21 (U4): what the service sent to a
+    // restarted cache before it read the close of its connection is lost with the
+    // close, not delivered and answered (fewer messages left to interleave).
+    ("stale-set-race", &[], 1, 24_247, 24_243),
+    ("write-through-race", &[], 1, 25_533, 25_519),
     // A story that places no fault, and no extra fault: nothing to leave out.
     ("stale-set-race", &[], 0, 316, 316),
 ];

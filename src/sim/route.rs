@@ -66,6 +66,8 @@ impl World {
     /// The service handles `msg` with its own state; the world routes its answer and
     /// adds what the network does (a slow link named by the request).
     fn deliver_to_service(&mut self, msg: &Message) {
+        // What it sends from now on goes on new connections (`drop_sent_on_closed`).
+        let first_new = self.next_msg;
         self.act_in_scratch(msg.to, |a, ctx| a.on_msg(ctx, msg));
         // The network: a scenario may make the service's set of one request slow.
         let mut slowed_ms = None;
@@ -81,6 +83,40 @@ impl World {
         if let Some(total_ms) = slowed_ms {
             self.facts.0.push(Fact::SlowSet { total_ms });
         }
+        if msg.payload == Payload::Closed && self.is_up(msg.from) {
+            self.drop_sent_on_closed(msg, first_new);
+        }
+    }
+
+    /// `msg` is the close of the service's connection to its sender, and that sender is
+    /// up again (it restarted after its crash, or after its host refused a connection
+    /// while it was down): what the service sent it before reading the close (ids below
+    /// `first_new`) is lost, each a `Fact::Lost` of this step. The service sent those
+    /// on the connection to the dead process (a Redis client writes a command to the
+    /// socket it has, and reconnects only once it sees that socket close): the
+    /// restarted process's host has no such connection and answers their segments
+    /// with a reset, as TCP does, so they never reach the new process, and the close
+    /// fails the commands they carried (`service/closed.rs`). What the service sends
+    /// on reading the close goes on a new connection. (A sender still down loses them
+    /// when they arrive, `lost`, or at its restart.)
+    fn drop_sent_on_closed(&mut self, msg: &Message, first_new: u32) {
+        let mut lost = Vec::new();
+        self.net.retain(|m| {
+            let gone = m.from == msg.to
+                && m.to == msg.from
+                && m.id.0 < first_new
+                && m.payload != Payload::Closed;
+            if gone {
+                lost.push(Fact::Lost {
+                    id: m.id,
+                    from: m.from,
+                    to: m.to,
+                    payload: m.payload,
+                });
+            }
+            !gone
+        });
+        self.facts.0.extend(lost);
     }
 
     /// The database handles `msg` with its own state; the world routes its answer and

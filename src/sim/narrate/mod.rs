@@ -159,7 +159,48 @@ fn by_fact(w: &World, n: &Cast) -> Said {
             s.narration.push_str(&near::tracking(w, n, *t));
         }
     }
+    s.narration
+        .push_str(&reset_on_close(&facts[1.min(facts.len())..]));
     s
+}
+
+/// What the service had sent on a connection whose close it just read, to a node
+/// that restarted since (`Fact::Lost` after the close's own facts, `route.rs`
+/// `drop_sent_on_closed`): it never reaches the new process, as TCP resets it.
+fn reset_on_close(facts: &[Fact]) -> String {
+    let mut to_node = None;
+    let lost: Vec<String> = facts
+        .iter()
+        .filter_map(|f| match f {
+            Fact::Lost {
+                id,
+                from,
+                to,
+                payload,
+            } => {
+                to_node = Some((*from, *to));
+                Some(format!("{id} ({payload})"))
+            }
+            _ => None,
+        })
+        .collect();
+    let Some((from, to)) = to_node else {
+        return String::new();
+    };
+    let service = if from == NodeId::SERVICE {
+        "the service".to_string()
+    } else {
+        from.to_string()
+    };
+    let (what, it, its) = match lost.as_slice() {
+        [one] => (one.clone(), "it", "it carried has"),
+        many => (many.join(" and "), "each", "they carried have"),
+    };
+    format!(
+        " {what}, sent on that connection after {to} restarted and before {service} read its close, never \
+         reaches the restarted process: its host has no such connection and answers with a reset, as TCP does, \
+         so {it} is lost, and the command {its} failed with the close."
+    )
 }
 
 /// The step's outcome and narration, from its first fact on.

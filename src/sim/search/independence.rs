@@ -14,7 +14,9 @@ pub struct Info {
     /// Another node the event reads or changes: a message's sender when it reaches a
     /// node that is down, whose host may send the close back to it if a request of
     /// the sender's waits on that node (`route.rs`, `fault::close_to`: whether it does
-    /// reads the sender's requests and the closes already on their way to it).
+    /// reads the sender's requests and the closes already on their way to it); and a
+    /// close's sender when it is up again: what its reader sent it on that connection
+    /// is lost with the close (`route.rs`, `drop_sent_on_closed`).
     touches: Option<NodeId>,
     /// The instant it fires at: the later of `now` and its nominal time.
     instant: Option<u64>,
@@ -59,8 +61,9 @@ impl WorldModel {
             Event::Deliver(id) => match w.net.iter().find(|m| m.id == id) {
                 Some(m) => Info {
                     actor: Some(m.to),
-                    touches: (w.status_of(m.to) == crate::sim::node::NodeStatus::Down)
-                        .then_some(m.from),
+                    touches: (w.status_of(m.to) == crate::sim::node::NodeStatus::Down
+                        || (m.payload == crate::sim::msg::Payload::Closed && w.is_up(m.from)))
+                    .then_some(m.from),
                     instant: instant(m.arrive_ms),
                     flow: m.flow,
                     busy: busy_of(m.to),
@@ -110,7 +113,9 @@ impl WorldModel {
     /// changes another node: two nodes on a local connection (`Ctx::call`: the
     /// write-behind flusher and its cache, the database and the outbox relay it
     /// notifies) are one for this; a message that reaches a down node touches its
-    /// sender too (the down node's host may send it a close: `Info::touches`); a fault, or a restart by the supervisor's timer,
+    /// sender too (the down node's host may send it a close: `Info::touches`), and so
+    /// does a close from a node that is up again (what was sent to it on that
+    /// connection is lost with the close); a fault, or a restart by the supervisor's timer,
     /// reaches every node connected to its node; a request's slow hop is the network's
     /// reading of the client's current request (so an answer to a client and a message
     /// of that request are dependent); and the books keep the first read-your-writes
