@@ -438,7 +438,7 @@ pub fn svg(seq: &Sequence, notes: &Notes, map: &RowMap, geo: Geometry) -> String
     lane_names(&mut m, seq, geo);
     m.fixed("</svg>");
     // The same names again, in a strip that stays at the top of the scrolled box
-    // (teach.css: `position: sticky`), so a long run keeps its lanes named. It comes
+    // (style.css, the teaching tools: `position: sticky`), so a long run keeps its lanes named. It comes
     // after the drawing, so that the drawing is the box's first `<svg>` (the one a
     // picture is made of), and is hidden from screen readers (the names are above).
     m.tag("svg")

@@ -25,7 +25,7 @@ pub fn SequenceView() -> impl IntoView {
     };
     // The box's inner width, once it is on the page and after each resize: the
     // drawing is laid out to fit it (`Geometry::fit`). In present mode it is laid out
-    // for a narrower box and drawn scaled up to the box (teach.css), for the back of
+    // for a narrower box and drawn scaled up to the box (style.css, the teaching tools), for the back of
     // the room.
     let box_w = RwSignal::new(None::<f64>);
     let measure = move || {
