@@ -26,9 +26,12 @@ pub fn Narration() -> impl IntoView {
             text
         })
     };
+    // Focusable (tabindex 0): a long step scrolls inside its box on a wide screen, and a
+    // region that scrolls must be reachable by keyboard (WCAG 2.1.1; axe's
+    // scrollable-region-focusable, seen on dual-write-crash's reset step).
     view! {
         <section class="narration" aria-label="What just happened">
-            <p data-testid="narration" aria-live="polite">{text}</p>
+            <p data-testid="narration" aria-live="polite" tabindex="0">{text}</p>
         </section>
     }
 }
