@@ -7,16 +7,7 @@ mod review;
 use cachescope::sim::books::Happened;
 use cachescope::sim::{Key, NodeStatus, Run};
 
-use common::at;
-use review::{ending, node, step};
-
-/// The run a share link replays, to its end.
-fn played(query: &str) -> Run {
-    let mut run = at(query);
-    run.run_to_end();
-    assert!(run.at_end(), "{query}");
-    run
-}
+use review::{ending, node, played, step};
 
 /// The cache node is down at the end, and no delete of user:1 reached it after the
 /// commit.

@@ -5,24 +5,9 @@ mod common;
 #[path = "common/review.rs"]
 mod review;
 use cachescope::sim::books::Happened;
-use cachescope::sim::{Fault, Key, NodeStatus, Run};
+use cachescope::sim::{Fault, Key, NodeStatus};
 
-use common::at;
-use review::{ending, node, step};
-
-/// The run a share link replays, to its end.
-fn played(query: &str) -> Run {
-    let mut run = at(query);
-    run.run_to_end();
-    assert!(run.at_end(), "{query}");
-    run
-}
-
-/// Step `n`'s (label, outcome).
-fn label(run: &Run, n: usize) -> (&str, &str) {
-    let r = &run.records()[n - 1];
-    (r.label.as_str(), r.outcome.as_str())
-}
+use review::{ending, label, node, played, step};
 
 /// N1: cache-aside-write, the writer's DEL reached the cache (step 14), then the cache
 /// crashed (15) and stayed down, and the last read's refill was lost to it (25). The

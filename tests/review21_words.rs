@@ -4,24 +4,9 @@
 mod common;
 #[path = "common/review.rs"]
 mod review;
-use cachescope::sim::{NodeStatus, Run};
+use cachescope::sim::NodeStatus;
 
-use common::at;
-use review::{ending, node};
-
-/// The run a share link replays, to its end.
-fn played(query: &str) -> Run {
-    let mut run = at(query);
-    run.run_to_end();
-    assert!(run.at_end(), "{query}");
-    run
-}
-
-/// Step `n`'s (label, outcome).
-fn label(run: &Run, n: usize) -> (&str, &str) {
-    let r = &run.records()[n - 1];
-    (r.label.as_str(), r.outcome.as_str())
-}
+use review::{ending, label, node, played};
 
 const UPDATE_FIRST: &str =
     ". Update first, then delete: if the delete were first, a reader could refill the old \

@@ -54,3 +54,17 @@ pub fn crash_step_restart(query: &str, id: NodeId) -> Run {
 pub fn step(run: &Run, n: usize) -> &str {
     &run.records()[n - 1].narration
 }
+
+/// The run a share link replays, to its end (it must end).
+pub fn played(query: &str) -> Run {
+    let mut run = at(query);
+    run.run_to_end();
+    assert!(run.at_end(), "{query}");
+    run
+}
+
+/// Step `n`'s (label, outcome), 1-based as the page numbers them.
+pub fn label(run: &Run, n: usize) -> (&str, &str) {
+    let r = &run.records()[n - 1];
+    (r.label.as_str(), r.outcome.as_str())
+}
