@@ -11,6 +11,7 @@ mod cache;
 mod cdn;
 mod client;
 mod closed;
+mod conn_lost;
 mod consumer;
 mod db;
 mod fault;
