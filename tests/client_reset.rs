@@ -18,12 +18,7 @@ fn last(run: &Run) -> &str {
 
 /// The close on its way from `from` to `to`.
 fn close(run: &Run, from: NodeId, to: NodeId) -> cachescope::sim::ids::MsgId {
-    run.world()
-        .net
-        .iter()
-        .find(|m| m.from == from && m.to == to && m.payload == Payload::Closed)
-        .map(|m| m.id)
-        .unwrap_or_else(|| panic!("no close on its way from {from} to {to}"))
+    common::close_on_its_way(run, from, to)
 }
 
 /// dual-write-crash's own story: the service crashes after the commit, with the

@@ -18,13 +18,11 @@ fn ending(run: &Run) -> String {
 
 /// The close on its way from `from` to `to`.
 fn close(run: &Run, from: &str, to: &str) -> MsgId {
-    let (from, to) = (NodeId::parse(from).unwrap(), NodeId::parse(to).unwrap());
-    run.world()
-        .net
-        .iter()
-        .find(|m| m.from == from && m.to == to && m.payload == Payload::Closed)
-        .map(|m| m.id)
-        .unwrap_or_else(|| panic!("no close on its way from {from} to {to}"))
+    common::close_on_its_way(
+        run,
+        NodeId::parse(from).unwrap(),
+        NodeId::parse(to).unwrap(),
+    )
 }
 
 /// The reviewer's run (search, faults 1): the service crashes after its set inside the

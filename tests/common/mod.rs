@@ -277,3 +277,20 @@ pub fn insert_refused_first(fixes: &[&str]) -> Run {
     );
     run
 }
+
+/// The id of the close (`Payload::Closed`) on its way from `from` to `to`; panics if
+/// none is in flight.
+pub fn close_on_its_way(
+    run: &Run,
+    from: cachescope::sim::NodeId,
+    to: cachescope::sim::NodeId,
+) -> cachescope::sim::ids::MsgId {
+    run.world()
+        .net
+        .iter()
+        .find(|m| {
+            m.from == from && m.to == to && m.payload == cachescope::sim::msg::Payload::Closed
+        })
+        .map(|m| m.id)
+        .unwrap_or_else(|| panic!("no close on its way from {from} to {to}"))
+}
