@@ -427,310 +427,320 @@ static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
 static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "1",
+);
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "1",
+);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K138, &K139, &K35],
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K140, &K141, &K35],
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K140);
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K142, &K139, &K35],
-);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
 static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K139, &K35],
+    &[&K144, &K141, &K35],
 );
 static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K141, &K35],
+);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K149);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K153, &K154, &K133],
-);
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
 static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K23, &K24, &K54, &K56],
+    &[&K155, &K156, &K135],
 );
 static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K23, &K24, &K54, &K56],
+);
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K159, &K160, &K161, &K54, &K101, &K56],
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K161, &K162, &K163, &K54, &K101, &K56],
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K164, &K160, &K165, &K18],
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K166, &K162, &K167, &K18],
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K172, &K173],
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K174, &K175],
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K176, &K177],
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K178, &K179],
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K180, &K181, &K101],
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K182, &K183, &K101],
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K186, &K187],
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K188, &K189],
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K184, &K185, &K188],
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K186, &K187, &K190],
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K191);
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K191, &K192, &K193, &K194, &K101],
-);
 static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K199);
 static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K191, &K64],
+    &[&K193, &K194, &K195, &K196, &K101],
 );
 static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K201);
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K193, &K64],
+);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K203, &K194, &K170],
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K205, &K196, &K172],
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "after-commit-hook",
-);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "after-commit-hook",
-);
 static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "after-commit-hook",
+);
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "after-commit-hook",
+);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K213, &K214, &K2],
-);
 static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K215, &K216, &K2],
+);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K223);
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K225);
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K188);
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K234);
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -738,57 +748,57 @@ static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K234);
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K87, &K120, &K235],
-);
 static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K87, &K120, &K237],
+);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K238);
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K244);
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K153, &K32],
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K155, &K32],
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -797,74 +807,74 @@ static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K252);
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K254);
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K258);
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K260);
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K153, &K32, &K257, &K15, &K259],
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K155, &K32, &K259, &K15, &K261],
 );
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K257, &K15, &K260, &K258],
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K259, &K15, &K262, &K260],
 );
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K262, &K263],
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K264, &K265],
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K266);
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K261, &K266],
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K263, &K268],
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K267, &K268],
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K269, &K270],
 );
-static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K270, &K271],
+static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K272, &K273],
 );
-static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K272);
+static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K274);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -4862,6 +4872,14 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 when: &[&K123, &K131],
                 text: "{other-path user:1}",
             },
+            crate::sim::scenarios::data::E {
+                when: &[&K119, &K29, &K124, &K125, &K127, &K132],
+                text: " The cache crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after the crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K119, &K29, &K124, &K125, &K127, &K133],
+                text: " The cache last crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after that crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
+            },
         ],
     },
     crate::sim::scenarios::Words {
@@ -4886,31 +4904,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K132],
+                when: &[&K134],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K134],
+                when: &[&K135, &K136],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K134, &K135],
+                when: &[&K135, &K136, &K137],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K134, &K136],
+                when: &[&K135, &K136, &K138],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K134],
+                when: &[&K135, &K136],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K137, &K135],
+                when: &[&K135, &K139, &K137],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K133, &K137, &K136],
+                when: &[&K135, &K139, &K138],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -4957,51 +4975,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Not done: {count unanswered reader has|readers have} no answer (still waiting, or failed with a connection reset), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K138, &K139, &K35],
+                when: &[&K140, &K141, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K142, &K139, &K35],
+                when: &[&K143, &K144, &K141, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K73, &K139, &K35],
+                when: &[&K143, &K146, &K73, &K141, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K148],
+                when: &[&K143, &K146, &K148, &K149, &K150],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K149, &K150],
+                when: &[&K143, &K146, &K148, &K149, &K151, &K152],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K149, &K150, &K132],
+                when: &[&K143, &K146, &K148, &K149, &K151, &K152, &K134],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K149, &K151],
+                when: &[&K143, &K146, &K148, &K149, &K151, &K153],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K132, &K35],
+                when: &[&K143, &K146, &K148, &K149, &K134, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K147, &K133],
+                when: &[&K143, &K146, &K148, &K149, &K135],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K152, &K153, &K154, &K133],
+                when: &[&K143, &K146, &K148, &K154, &K155, &K156, &K135],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K144, &K146, &K152, &K156],
+                when: &[&K143, &K146, &K148, &K154, &K158],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K147],
+                when: &[&K149],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
         ],
@@ -5024,7 +5042,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K158],
+                when: &[&K160],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5068,15 +5086,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K159, &K160, &K161, &K54, &K101, &K56],
+                when: &[&K161, &K162, &K163, &K54, &K101, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K163, &K164, &K160, &K165, &K18],
+                when: &[&K165, &K166, &K162, &K167, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K163, &K167],
+                when: &[&K165, &K169],
                 text: "{other-path user:1}",
             },
         ],
@@ -5108,47 +5126,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K168, &K169],
+                when: &[&K170, &K171],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K168, &K170],
+                when: &[&K170, &K172],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101],
+                when: &[&K173, &K101],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101, &K172, &K173],
+                when: &[&K173, &K101, &K174, &K175],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101, &K175, &K176, &K177],
+                when: &[&K173, &K101, &K177, &K178, &K179],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101, &K175, &K179, &K34],
+                when: &[&K173, &K101, &K177, &K181, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101, &K175, &K179, &K33, &K95],
+                when: &[&K173, &K101, &K177, &K181, &K33, &K95],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101, &K175, &K179, &K33, &K96],
+                when: &[&K173, &K101, &K177, &K181, &K33, &K96],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K101],
+                when: &[&K173, &K101],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K106, &K33],
+                when: &[&K173, &K106, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K106, &K34],
+                when: &[&K173, &K106, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5178,27 +5196,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K181, &K101],
+                when: &[&K182, &K183, &K101],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K181, &K101, &K22],
+                when: &[&K182, &K183, &K101, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K181, &K101, &K21],
+                when: &[&K182, &K183, &K101, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K181, &K101],
+                when: &[&K182, &K183, &K101],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K184, &K185, &K188],
+                when: &[&K185, &K186, &K187, &K190],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K190],
+                when: &[&K185, &K192],
                 text: "{other-path user:2}",
             },
         ],
@@ -5228,51 +5246,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K192, &K193, &K194, &K101],
+                when: &[&K193, &K194, &K195, &K196, &K101],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K192, &K193, &K194, &K101, &K195, &K196, &K197],
+                when: &[&K193, &K194, &K195, &K196, &K101, &K197, &K198, &K199],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K192, &K193, &K194, &K101, &K195, &K196, &K198],
+                when: &[&K193, &K194, &K195, &K196, &K101, &K197, &K198, &K200],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K191, &K64, &K65, &K66, &K67],
+                when: &[&K202, &K193, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K191, &K64, &K65, &K68, &K67],
+                when: &[&K202, &K193, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K191, &K64, &K65, &K69],
+                when: &[&K202, &K193, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K191, &K64, &K70],
+                when: &[&K202, &K193, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K202, &K203, &K194, &K170, &K72],
+                when: &[&K202, &K204, &K205, &K196, &K172, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K202, &K203, &K194, &K170, &K85],
+                when: &[&K202, &K204, &K205, &K196, &K172, &K85],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K202, &K203, &K194, &K170, &K204],
+                when: &[&K202, &K204, &K205, &K196, &K172, &K206],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K202, &K203, &K194, &K170],
+                when: &[&K202, &K204, &K205, &K196, &K172],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K202, &K206],
+                when: &[&K202, &K204, &K208],
                 text: "{other-path user:1}",
             },
         ],
@@ -5305,19 +5323,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K207, &K208],
+                when: &[&K72, &K209, &K210],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K207, &K73],
+                when: &[&K72, &K209, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K209],
+                when: &[&K72, &K211],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K209, &K210, &K33, &K28],
+                when: &[&K72, &K211, &K212, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5329,7 +5347,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K210],
+                when: &[&K85, &K212],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5355,11 +5373,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K211],
+                when: &[&K72, &K33, &K213],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K212],
+                when: &[&K72, &K33, &K214],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5371,7 +5389,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K212, &K24],
+                when: &[&K85, &K214, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5397,19 +5415,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K213, &K214, &K215, &K2],
+                when: &[&K72, &K215, &K216, &K217, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K213, &K214, &K216, &K217, &K2],
+                when: &[&K72, &K215, &K216, &K218, &K219, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K213, &K214, &K216, &K218, &K2],
+                when: &[&K72, &K215, &K216, &K218, &K220, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K220],
+                when: &[&K72, &K222],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5417,19 +5435,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K221],
+                when: &[&K85, &K223],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K222, &K214, &K215, &K2, &K223],
+                when: &[&K85, &K224, &K216, &K217, &K2, &K225],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K222, &K214, &K215, &K2, &K224],
+                when: &[&K85, &K224, &K216, &K217, &K2, &K226],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K222, &K214, &K216],
+                when: &[&K85, &K224, &K216, &K218],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5458,43 +5476,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K186, &K225],
+                when: &[&K188, &K227],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K186, &K226, &K227],
+                when: &[&K188, &K228, &K229],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K186, &K226, &K228],
+                when: &[&K188, &K228, &K230],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229],
+                when: &[&K231],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K230],
+                when: &[&K231, &K232],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K231, &K60],
+                when: &[&K231, &K233, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K226, &K233, &K87, &K120, &K235],
+                when: &[&K231, &K228, &K235, &K87, &K120, &K237],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K226, &K233, &K237],
+                when: &[&K231, &K228, &K235, &K239],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K226, &K232],
+                when: &[&K231, &K228, &K234],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K229, &K226],
+                when: &[&K231, &K228],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5531,15 +5549,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K194],
+                when: &[&K85, &K196],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K238, &K56],
+                when: &[&K85, &K240, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K238, &K57],
+                when: &[&K85, &K240, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
@@ -5570,35 +5588,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K239],
+                when: &[&K241],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K239, &K56],
+                when: &[&K241, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K239, &K240],
+                when: &[&K241, &K242],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K242],
+                when: &[&K243, &K244],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K243],
+                when: &[&K243, &K245],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K244, &K38],
+                when: &[&K243, &K246, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K244, &K245, &K246, &K38],
+                when: &[&K246, &K247, &K248, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K244, &K247],
+                when: &[&K246, &K249],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
@@ -5641,27 +5659,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32],
+                when: &[&K18, &K155, &K32],
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32, &K28],
+                when: &[&K18, &K155, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32, &K27, &K29, &K31],
+                when: &[&K18, &K155, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32, &K27, &K29, &K30],
+                when: &[&K18, &K155, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32, &K27, &K1],
+                when: &[&K18, &K155, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K249],
+                when: &[&K18, &K251],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5673,27 +5691,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K250, &K251, &K1, &K253, &K254],
+                when: &[&K23, &K252, &K253, &K1, &K255, &K256],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K250, &K255, &K251],
+                when: &[&K23, &K252, &K257, &K253],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K250, &K29, &K251, &K30],
+                when: &[&K23, &K252, &K29, &K253, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K250, &K29, &K251, &K31],
+                when: &[&K23, &K252, &K29, &K253, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K250, &K252],
+                when: &[&K23, &K252, &K254],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K251],
+                when: &[&K23, &K258, &K253],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5733,43 +5751,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K153, &K32, &K257, &K15, &K259],
+                when: &[&K18, &K155, &K32, &K259, &K15, &K261],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K257, &K15, &K260, &K258],
+                when: &[&K18, &K32, &K259, &K15, &K262, &K260],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K257, &K15, &K260, &K258, &K153],
+                when: &[&K18, &K32, &K259, &K15, &K262, &K260, &K155],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K257, &K15, &K260, &K258, &K261],
+                when: &[&K18, &K32, &K259, &K15, &K262, &K260, &K263],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K265],
+                when: &[&K18, &K267],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K261, &K266],
+                when: &[&K101, &K263, &K268],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K267, &K268],
+                when: &[&K101, &K269, &K270],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K269, &K273],
+                when: &[&K101, &K271, &K275],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K153, &K96],
+                when: &[&K101, &K155, &K96],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K153, &K95],
+                when: &[&K101, &K155, &K95],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

@@ -1,0 +1,46 @@
+//! Review 21's remaining findings (M4 to M7, C1 to C4 and the label of a failed
+//! write-behind write), each played at the reviewer's share link (or, where a later
+//! model change made the link's code decode to another run, the equivalent run, named
+//! in the test): the sentence the page says now, and not the one the review found.
+mod common;
+#[path = "common/review.rs"]
+mod review;
+use review::{ending, label, played, step};
+
+/// M4: write-behind-crash with no fix; the cache crashed (step 12) with v3 still
+/// queued, but the flusher's put of it (m9, step 11) had left and landed after the
+/// crash (13). The ending said only "another path… Every invariant holds".
+#[test]
+fn m4_a_put_that_left_before_the_crash_is_told() {
+    let run = played("scenario=write-behind-crash&run=1.AAAAAAAAAABE&step=24");
+    assert_eq!(label(&run, 11), ("flush", "flush 1"));
+    assert_eq!(label(&run, 12), ("crash cache", "crashed"));
+    assert_eq!(label(&run, 13), ("put user:1=v3", "wrote v3"));
+    assert_eq!(
+        ending(&run),
+        "This run took another path than the scenario's script. The cache and the database both hold user:1 = \
+         v3. Every invariant holds. The cache crashed with v3 still in its queue in memory, but the flusher's \
+         put of it had already left, and it landed after the crash: only that timing kept the acknowledged \
+         write. A crash before the flush loses every write still queued; try the durable queue."
+    );
+}
+
+/// M6: cache-aside-write, the cache crashed (step 15) with the answer to the service's
+/// DEL already on its way: the crash step promised a failure, and step 17 said nothing
+/// fails. On main the crash step already says the answer arrives before the close.
+#[test]
+fn m6_the_crash_step_promises_no_failure_when_the_answer_is_on_its_way() {
+    let run = played("scenario=cache-aside-write&run=1.AAAAAAAAAAAAAAE&step=15");
+    assert_eq!(label(&run, 15), ("crash cache", "crashed"));
+    let crash = step(&run, 15);
+    assert!(
+        crash.contains(
+            "the answer service waited for on its connection is already on its way, sent before the crash, and \
+             arrives before the close."
+        ),
+        "{crash}"
+    );
+    assert!(!crash.contains("will see its connection close"), "{crash}");
+    assert_eq!(label(&run, 16), ("deleted", "ack"));
+    assert!(step(&run, 17).contains("nothing fails"));
+}
