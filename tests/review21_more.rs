@@ -25,6 +25,25 @@ fn m4_a_put_that_left_before_the_crash_is_told() {
     );
 }
 
+/// M7: delete-before-update-race with the database paused (step 11): nothing
+/// committed, and the ending said "no reader refilled the old row between the delete
+/// and the commit".
+#[test]
+fn m7_no_commit_is_not_told_as_a_commit() {
+    let run = played("scenario=delete-before-update-race&run=1.AAAAAAAAAAHAAD&step=15");
+    assert_eq!(label(&run, 11), ("pause db", "paused"));
+    assert_eq!(run.world().db().read(cachescope::sim::ids::Key(1)).0, 1);
+    let text = ending(&run);
+    assert!(
+        text.ends_with(
+            "The cache holds nothing for user:1; the database has v1: consistent. The writer's update has not \
+             committed in this run: the old row is still the database's, so no refill of it could be stale yet."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("between the delete and the commit"), "{text}");
+}
+
 /// M6: cache-aside-write, the cache crashed (step 15) with the answer to the service's
 /// DEL already on its way: the crash step promised a failure, and step 17 said nothing
 /// fails. On main the crash step already says the answer arrives before the close.

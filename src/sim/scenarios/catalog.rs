@@ -360,346 +360,346 @@ static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K109, &K101, &K86],
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K110, &K101, &K86],
 );
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K110);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K111);
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K18, &K33],
 );
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K111, &K18, &K33, &K112],
-);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K114);
 static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K111, &K114, &K101, &K112],
+    &[&K112, &K18, &K33, &K113],
 );
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K110, &K115, &K116],
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K112, &K115, &K101, &K113],
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
-static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K111, &K116, &K117],
+);
+static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K118);
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K24, &K29, &K44, &K119],
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K44, &K120],
 );
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K122);
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K123);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::PutSurvived,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K127);
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplaySkipped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K24, &K29, &K124, &K125, &K126],
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K125, &K126, &K127],
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::Equal,
-    "1",
-);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K131);
 static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
-    crate::sim::scenario::rules::Op::More,
+    crate::sim::scenario::rules::Op::Equal,
     "1",
 );
 static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "1",
+);
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K136);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K140, &K141, &K35],
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K141, &K142, &K35],
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K144, &K141, &K35],
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K145, &K142, &K35],
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K141, &K35],
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K142, &K35],
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K149);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K155, &K156, &K135],
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K156, &K157, &K136],
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K23, &K24, &K54, &K56],
 );
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K160);
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K162, &K163, &K54, &K101, &K56],
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K162, &K163, &K164, &K54, &K101, &K56],
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K165);
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K166, &K162, &K167, &K18],
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K167, &K163, &K168, &K18],
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K168);
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K169);
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K171);
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K174, &K175],
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K175, &K176],
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K178, &K179],
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K179, &K180],
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K181);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K182, &K183, &K101],
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K183, &K184, &K101],
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K185);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K188, &K189],
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K189, &K190],
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K186, &K187, &K190],
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K187, &K188, &K191],
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K191);
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K192);
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K199);
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K193, &K194, &K195, &K196, &K101],
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K200);
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K194, &K195, &K196, &K197, &K101],
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K201);
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K193, &K64],
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K194, &K64],
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K203);
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K205, &K196, &K172],
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K206, &K197, &K173],
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "writes-acked",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
 static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "open-txns",
+    "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
 static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K219);
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K215, &K216, &K2],
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K216, &K217, &K2],
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K221);
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K222);
 static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
@@ -723,7 +723,7 @@ static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K188);
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K189);
 static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
@@ -750,7 +750,7 @@ static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
 );
 static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
 static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K87, &K120, &K237],
+    &[&K87, &K121, &K237],
 );
 static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K238);
 static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
@@ -792,7 +792,7 @@ static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Co
     "0",
 );
 static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K155, &K32],
+    &[&K156, &K32],
 );
 static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
 static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
@@ -840,7 +840,7 @@ static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fi
     "invalidate-origin-first",
 );
 static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K155, &K32, &K259, &K15, &K261],
+    &[&K156, &K32, &K259, &K15, &K261],
 );
 static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K32, &K259, &K15, &K262, &K260],
@@ -864,7 +864,7 @@ static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K156);
 static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K263, &K268],
 );
@@ -4738,23 +4738,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K103, &K34, &K105],
+                when: &[&K101, &K103, &K34, &K105, &K106],
                 text: " In this interleaving no reader refilled the old row between the delete and the commit.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K101, &K103, &K34, &K105, &K2],
+                text: " The writer's update has not committed in this run: the old row is still the database's, so no refill of it could be stale yet.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K101, &K103, &K34, &K104],
                 text: " A reader's set of the old row came between the delete and the commit, but the cache was down and it was lost: the crash, not this order, kept the old value out.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K106, &K34],
+                when: &[&K107, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K106, &K107, &K102],
+                when: &[&K107, &K108, &K102],
                 text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K106, &K107, &K108],
+                when: &[&K107, &K108, &K109],
                 text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
         ],
@@ -4782,19 +4786,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K109, &K101, &K86],
+                when: &[&K110, &K101, &K86],
                 text: "{done} {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K18, &K33, &K112],
+                when: &[&K112, &K18, &K33, &K113],
                 text: "{done} {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K111, &K114, &K101, &K112],
+                when: &[&K112, &K115, &K101, &K113],
                 text: "{done} {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K118],
+                when: &[&K119],
                 text: "{other-path user:1}",
             },
         ],
@@ -4821,63 +4825,63 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K119],
+                when: &[&K24, &K29, &K44, &K120],
                 text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K119, &K32],
+                when: &[&K24, &K29, &K44, &K120, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K119, &K120, &K121],
+                when: &[&K24, &K29, &K44, &K120, &K121, &K122],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K119],
+                when: &[&K24, &K29, &K44, &K120],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K128],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K129],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127, &K129],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128, &K130],
                 text: "; after the restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K127],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K72, &K18],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K72, &K18],
                 text: " {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache: cache-matches-db is broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K32],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126, &K120, &K121],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K121, &K122],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K24, &K29, &K124, &K125, &K126],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K131],
+                when: &[&K124, &K132],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K119, &K29, &K124, &K125, &K127, &K132],
+                when: &[&K120, &K29, &K125, &K126, &K128, &K133],
                 text: " The cache crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after the crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K119, &K29, &K124, &K125, &K127, &K133],
+                when: &[&K120, &K29, &K125, &K126, &K128, &K134],
                 text: " The cache last crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after that crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
         ],
@@ -4904,31 +4908,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K134],
+                when: &[&K135],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K136],
+                when: &[&K136, &K137],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K136, &K137],
+                when: &[&K136, &K137, &K138],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K136, &K138],
+                when: &[&K136, &K137, &K139],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K136],
+                when: &[&K136, &K137],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K139, &K137],
+                when: &[&K136, &K140, &K138],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K135, &K139, &K138],
+                when: &[&K136, &K140, &K139],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -4975,51 +4979,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Not done: {count unanswered reader has|readers have} no answer (still waiting, or failed with a connection reset), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K141, &K35],
+                when: &[&K141, &K142, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K144, &K141, &K35],
+                when: &[&K144, &K145, &K142, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K73, &K141, &K35],
+                when: &[&K144, &K147, &K73, &K142, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K150],
+                when: &[&K144, &K147, &K149, &K150, &K151],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K151, &K152],
+                when: &[&K144, &K147, &K149, &K150, &K152, &K153],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K151, &K152, &K134],
+                when: &[&K144, &K147, &K149, &K150, &K152, &K153, &K135],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K151, &K153],
+                when: &[&K144, &K147, &K149, &K150, &K152, &K154],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K134, &K35],
+                when: &[&K144, &K147, &K149, &K150, &K135, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K149, &K135],
+                when: &[&K144, &K147, &K149, &K150, &K136],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K154, &K155, &K156, &K135],
+                when: &[&K144, &K147, &K149, &K155, &K156, &K157, &K136],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K143, &K146, &K148, &K154, &K158],
+                when: &[&K144, &K147, &K149, &K155, &K159],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149],
+                when: &[&K150],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
         ],
@@ -5042,7 +5046,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K160],
+                when: &[&K161],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5086,15 +5090,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K161, &K162, &K163, &K54, &K101, &K56],
+                when: &[&K162, &K163, &K164, &K54, &K101, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K166, &K162, &K167, &K18],
+                when: &[&K166, &K167, &K163, &K168, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K165, &K169],
+                when: &[&K166, &K170],
                 text: "{other-path user:1}",
             },
         ],
@@ -5126,47 +5130,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K170, &K171],
+                when: &[&K171, &K172],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K170, &K172],
+                when: &[&K171, &K173],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101],
+                when: &[&K174, &K101],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101, &K174, &K175],
+                when: &[&K174, &K101, &K175, &K176],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101, &K177, &K178, &K179],
+                when: &[&K174, &K101, &K178, &K179, &K180],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101, &K177, &K181, &K34],
+                when: &[&K174, &K101, &K178, &K182, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101, &K177, &K181, &K33, &K95],
+                when: &[&K174, &K101, &K178, &K182, &K33, &K95],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101, &K177, &K181, &K33, &K96],
+                when: &[&K174, &K101, &K178, &K182, &K33, &K96],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K101],
+                when: &[&K174, &K101],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K106, &K33],
+                when: &[&K174, &K107, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K173, &K106, &K34],
+                when: &[&K174, &K107, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5196,27 +5200,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K182, &K183, &K101],
+                when: &[&K183, &K184, &K101],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K182, &K183, &K101, &K22],
+                when: &[&K183, &K184, &K101, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K182, &K183, &K101, &K21],
+                when: &[&K183, &K184, &K101, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K182, &K183, &K101],
+                when: &[&K183, &K184, &K101],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K186, &K187, &K190],
+                when: &[&K186, &K187, &K188, &K191],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K185, &K192],
+                when: &[&K186, &K193],
                 text: "{other-path user:2}",
             },
         ],
@@ -5246,51 +5250,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K193, &K194, &K195, &K196, &K101],
+                when: &[&K194, &K195, &K196, &K197, &K101],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K193, &K194, &K195, &K196, &K101, &K197, &K198, &K199],
+                when: &[&K194, &K195, &K196, &K197, &K101, &K198, &K199, &K200],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K193, &K194, &K195, &K196, &K101, &K197, &K198, &K200],
+                when: &[&K194, &K195, &K196, &K197, &K101, &K198, &K199, &K201],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K193, &K64, &K65, &K66, &K67],
+                when: &[&K203, &K194, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K193, &K64, &K65, &K68, &K67],
+                when: &[&K203, &K194, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K193, &K64, &K65, &K69],
+                when: &[&K203, &K194, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K193, &K64, &K70],
+                when: &[&K203, &K194, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K204, &K205, &K196, &K172, &K72],
+                when: &[&K203, &K205, &K206, &K197, &K173, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K204, &K205, &K196, &K172, &K85],
+                when: &[&K203, &K205, &K206, &K197, &K173, &K85],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K204, &K205, &K196, &K172, &K206],
+                when: &[&K203, &K205, &K206, &K197, &K173, &K207],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K204, &K205, &K196, &K172],
+                when: &[&K203, &K205, &K206, &K197, &K173],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K202, &K204, &K208],
+                when: &[&K203, &K205, &K209],
                 text: "{other-path user:1}",
             },
         ],
@@ -5323,19 +5327,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K209, &K210],
+                when: &[&K72, &K210, &K211],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K209, &K73],
+                when: &[&K72, &K210, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K211],
+                when: &[&K72, &K212],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K211, &K212, &K33, &K28],
+                when: &[&K72, &K212, &K213, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5347,7 +5351,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K212],
+                when: &[&K85, &K213],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5373,11 +5377,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K213],
+                when: &[&K72, &K33, &K214],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K214],
+                when: &[&K72, &K33, &K215],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5389,7 +5393,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K214, &K24],
+                when: &[&K85, &K215, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5415,19 +5419,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K216, &K217, &K2],
+                when: &[&K72, &K216, &K217, &K218, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K216, &K218, &K219, &K2],
+                when: &[&K72, &K216, &K217, &K219, &K220, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K216, &K218, &K220, &K2],
+                when: &[&K72, &K216, &K217, &K219, &K221, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222],
+                when: &[&K72, &K223],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5435,19 +5439,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K223],
+                when: &[&K85, &K106],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K224, &K216, &K217, &K2, &K225],
+                when: &[&K85, &K224, &K217, &K218, &K2, &K225],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K224, &K216, &K217, &K2, &K226],
+                when: &[&K85, &K224, &K217, &K218, &K2, &K226],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K224, &K216, &K218],
+                when: &[&K85, &K224, &K217, &K219],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5476,15 +5480,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K227],
+                when: &[&K189, &K227],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K228, &K229],
+                when: &[&K189, &K228, &K229],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K228, &K230],
+                when: &[&K189, &K228, &K230],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
@@ -5500,7 +5504,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K231, &K228, &K235, &K87, &K120, &K237],
+                when: &[&K231, &K228, &K235, &K87, &K121, &K237],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
@@ -5549,7 +5553,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K85, &K196],
+                when: &[&K85, &K197],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
@@ -5659,23 +5663,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32],
+                when: &[&K18, &K156, &K32],
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32, &K28],
+                when: &[&K18, &K156, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32, &K27, &K29, &K31],
+                when: &[&K18, &K156, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32, &K27, &K29, &K30],
+                when: &[&K18, &K156, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32, &K27, &K1],
+                when: &[&K18, &K156, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
@@ -5751,7 +5755,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K155, &K32, &K259, &K15, &K261],
+                when: &[&K18, &K156, &K32, &K259, &K15, &K261],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
@@ -5759,7 +5763,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K259, &K15, &K262, &K260, &K155],
+                when: &[&K18, &K32, &K259, &K15, &K262, &K260, &K156],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
@@ -5783,11 +5787,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K155, &K96],
+                when: &[&K101, &K156, &K96],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K101, &K155, &K95],
+                when: &[&K101, &K156, &K95],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],
