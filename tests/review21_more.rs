@@ -25,6 +25,34 @@ fn m4_a_put_that_left_before_the_crash_is_told() {
     );
 }
 
+/// M5: delete-before-update-race, the cache crashed (step 11) and restarted (14)
+/// before the writer's DEL arrived; the DEL failed on the close (16), reader-2 read v1
+/// and set it after the commit. The ending said "a reader refilled the old row between
+/// the delete and the commit". Since review 21's U4 fix the link's code
+/// (`1.AAAAAAAAAAEAAE`) plays 24 steps with reader-2's set before the commit; the
+/// equivalent run delivers the commit first at step 19: `1.AAAAAAAAAAEAAEAAAAB`.
+#[test]
+fn m5_a_delete_that_failed_is_not_told_as_the_delete() {
+    let run = played("scenario=delete-before-update-race&run=1.AAAAAAAAAAEAAEAAAAB");
+    assert_eq!(label(&run, 11), ("crash cache", "crashed"));
+    assert_eq!(label(&run, 14), ("restart cache", "restarted"));
+    assert_eq!(label(&run, 16).1, "del failed: update sent");
+    assert_eq!(label(&run, 19), ("update user:1", "committed v2"));
+    assert_eq!(label(&run, 20), ("set user:1=v1", "stored v1"));
+    let text = ending(&run);
+    assert_eq!(
+        text,
+        "The cache holds user:1 = v1 while the database has v2: the writer's delete never reached the cache (it \
+         failed on the connection the cache's crash closed; the crash, not the delete, had emptied the cache), \
+         and a reader read the old row before the commit and set it in the cache; no delete came after. It \
+         stays stale until the TTL. Try update-then-delete, which deletes after the commit."
+    );
+    assert!(!text.contains("between the delete and the commit"), "{text}");
+    // The script's race, with its delete, keeps its words.
+    let run = played("scenario=delete-before-update-race");
+    assert!(ending(&run).contains("a reader refilled the old row between the delete and the commit"));
+}
+
 /// M7: delete-before-update-race with the database paused (step 11): nothing
 /// committed, and the ending said "no reader refilled the old row between the delete
 /// and the commit".

@@ -178,9 +178,10 @@ pub enum Happened {
     /// write a transaction-aware cache held for after COMMIT (session 18: the fix's
     /// ending told of it in runs whose service crashed first, or never heard).
     HeldDropped(Key),
-    /// A write's cache command after its commit (a SET or DEL of the key) failed on a
-    /// connection a cache's crash closed, and the service acknowledged the write without
-    /// it (`ConnLoss::AfterCommit`; review session 20, F7).
+    /// A write's cache command failed on a connection a cache's crash closed: after its
+    /// commit (a SET or DEL of the key; the service acknowledged the write without it,
+    /// `ConnLoss::AfterCommit`; review session 20, F7), or its DEL before the update
+    /// (`ConnLoss::PreDelete`; review 21, M5).
     CacheStepFailed(Key),
     /// A set of the key older than its committed version reached a down cache and was
     /// lost: a crash, not the pattern, kept that stale value out (review session 20, F5).

@@ -77,7 +77,7 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             }
             Fact::Service(ServiceFact::ConnLost {
                 key,
-                what: ConnLoss::AfterCommit { .. },
+                what: ConnLoss::AfterCommit { .. } | ConnLoss::PreDelete,
                 ..
             }) => {
                 w.books.happened.insert(Happened::CacheStepFailed(key));

@@ -152,8 +152,9 @@ pub enum FactKind {
     /// A service heard its transaction on the key roll back and dropped the cache write
     /// a transaction-aware cache held for after COMMIT.
     HeldDropped,
-    /// A write's cache command after its commit failed on a connection a cache's crash
-    /// closed, and the write was acknowledged without it.
+    /// A write's cache command failed on a connection a cache's crash closed: its step
+    /// after the commit (the write was acknowledged without it), or its delete before
+    /// the update (review 21, M5: the crash, not the delete, emptied the cache).
     CacheStepFailed,
     /// A set of the key older than its committed version reached a down cache and was
     /// lost.

@@ -4758,8 +4758,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K107, &K108, &K109],
+                when: &[&K107, &K108, &K109, &K42],
                 text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K107, &K108, &K109, &K41],
+                text: "{done} {holds user:1}: the writer's delete never reached the cache (it failed on the connection the cache's crash closed; the crash, not the delete, had emptied the cache), and a reader read the old row before the commit and set it in the cache; no delete came after. It stays stale until the TTL. Try update-then-delete, which deletes after the commit.",
             },
         ],
     },
