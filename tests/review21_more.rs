@@ -91,3 +91,28 @@ fn m6_the_crash_step_promises_no_failure_when_the_answer_is_on_its_way() {
     assert_eq!(label(&run, 16), ("deleted", "ack"));
     assert!(step(&run, 17).contains("nothing fails"));
 }
+
+/// C1: write-behind-crash with the durable queue; the cache crashed twice (steps 11
+/// and 14), and the put of v3 left between them. The ending said "before the cache
+/// crashed… through the crash", in the singular.
+#[test]
+fn c1_two_crashes_are_not_told_as_one() {
+    let run = played("scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAAAAAE&step=25");
+    assert_eq!(label(&run, 11), ("crash cache", "crashed"));
+    assert_eq!(label(&run, 13), ("flush", "flush 1"));
+    assert_eq!(label(&run, 14), ("crash cache", "crashed"));
+    let text = ending(&run);
+    assert!(
+        text.starts_with(
+            "Done. The database has v3, the last acknowledged write: its put left the flusher before the cache's \
+             last crash and landed after it. The cache's disk log kept each acknowledged write through each of \
+             its crashes as well, so none could be lost; after its last restart the cache replayed v3"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("the crash"), "{text}");
+    // One crash keeps the singular.
+    let run = played("scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAABBBBEENBB&step=28");
+    assert_eq!(run.world().books.crashes_of(cachescope::sim::NodeId::CACHE), 1);
+    assert!(ending(&run).contains("before the cache crashed"));
+}

@@ -417,26 +417,26 @@ static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Ha
     },
 );
 static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K128);
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::Equal,
+    "1",
+);
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "crashes cache",
+    crate::sim::scenario::rules::Op::More,
+    "1",
+);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplaySkipped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K24, &K29, &K125, &K126, &K127],
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K131);
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::Equal,
-    "1",
-);
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "crashes cache",
-    crate::sim::scenario::rules::Op::More,
-    "1",
-);
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
 static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
@@ -4845,16 +4845,28 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K129],
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K129, &K130],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128],
-                text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K129, &K131],
+                text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through each of its crashes, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128, &K130],
+                text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128, &K131],
+                text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache's last crash and landed after it. The cache's disk log kept each acknowledged write through each of its crashes as well, so none could be lost",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128, &K132, &K130],
                 text: "; after the restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128, &K132, &K131],
+                text: "; after its last restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K124, &K24, &K29, &K125, &K126, &K127, &K128],
@@ -4877,15 +4889,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K124, &K132],
+                when: &[&K124, &K134],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K29, &K125, &K126, &K128, &K133],
+                when: &[&K120, &K29, &K125, &K126, &K128, &K130],
                 text: " The cache crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after the crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K120, &K29, &K125, &K126, &K128, &K134],
+                when: &[&K120, &K29, &K125, &K126, &K128, &K131],
                 text: " The cache last crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after that crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
         ],
