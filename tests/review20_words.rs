@@ -220,10 +220,10 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
     );
     assert_eq!(
         ending(&run),
-        "The database has v2, the last acknowledged write: the cache's disk log kept each acknowledged write \
-         through the crash, so none could be lost. The cache holds user:1 = v1 while the database has v2: a read \
-         loaded v1 from the database before the flusher had written v2 there, and set it in the cache: \
-         cache-matches-db is broken. The reader got v1 back: a stale read. Each ack cost a disk write first."
+        "Broken: cache-matches-db. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
+         the database before the flusher had written v2 there, and set it in the cache. The reader got v1 back: a \
+         stale read. No acknowledged write was lost: the database has v2, the last one, and the cache's disk log \
+         kept each through the crash. Each ack cost a disk write first."
     );
     // The read's select answered v1 before the flusher's put wrote v2.
     let labels: Vec<&str> = run.records().iter().map(|r| r.label.as_str()).collect();
