@@ -153,3 +153,33 @@ fn c4_the_broken_invariant_comes_first() {
     );
     assert!(text.len() < 480, "{}", text.len());
 }
+
+/// C3: stampede with the mutex; the cache crashed (step 33) with reader's lock request
+/// and reader-2's GET pending. Step 35 called the lock request "a failed lookup", and
+/// said the whole "The service's connection to cache closes under …" preamble again
+/// for reader-2's request.
+#[test]
+fn c3_a_failed_lock_is_no_lookup_and_the_close_is_said_once() {
+    let run = played("scenario=stampede&fix=mutex&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAH&step=35");
+    assert_eq!(label(&run, 33), ("crash cache", "crashed"));
+    assert_eq!(
+        label(&run, 35),
+        ("connection closed", "lock failed: select sent")
+    );
+    let said = step(&run, 35);
+    assert!(
+        said.contains(
+            "its request for the lock on user:1 fails. The mutex here fails open: the service reads user:1 from the \
+             database without the lock. reader-2's request had a command pending on it too: its GET of user:1 \
+             fails. Cache-aside reads a failed lookup as a miss, so the service reads user:1 from the database."
+        ),
+        "{said}"
+    );
+    assert_eq!(
+        said.matches("connection to cache closes under").count(),
+        1,
+        "{said}"
+    );
+    assert_eq!(said.matches("A Redis client fails").count(), 1, "{said}");
+    assert_eq!(said.matches("failed lookup").count(), 1, "{said}");
+}

@@ -486,4 +486,4 @@ pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
     format!(" {what} lost: {why} (its peers connect anew).{reset}")
 }
 
-pub(super) use super::conn_lost::{conn_lost, more_lost};
+pub(super) use super::conn_lost::{conn_lost, more_lost, Told};

@@ -9,10 +9,20 @@ use super::super::service::{ConnLoss, ServiceFact};
 use super::super::world::World;
 use super::names::Cast;
 
+/// What a step has said of a close before a request's words on it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Told {
+    /// Nothing: the close and the client's rule are said.
+    No,
+    /// The close (a tracking client's flush, N6): the client's rule is said.
+    Close,
+    /// The close and the client's rule, for an earlier request: only this one's.
+    Rule,
+}
+
 /// A service's request lost its connection to `peer` (`ServiceFact::ConnLost`): what
 /// failed on it, by the real client's rule, and what the request does next.
-/// `told`: the step has said the close already (a tracking client's flush, N6): only
-/// the request it fails is named.
+/// `told`: what the step has said already of the close (`Told`).
 pub(super) fn conn_lost(
     w: &World,
     n: &Cast,
@@ -20,7 +30,7 @@ pub(super) fn conn_lost(
     key: Key,
     client: NodeId,
     what: ConnLoss,
-    told: bool,
+    told: Told,
 ) -> Said {
     let (the_service, cap_service) = (n.service, n.service.cap());
     // The read path's pattern, by the write mode's (review 20b, N7: write-through's
@@ -37,19 +47,28 @@ pub(super) fn conn_lost(
         _ => ("cache-aside", "Cache-aside"),
     };
     let db = n.db_of(key);
-    let closes = if told {
-        format!("{client}'s request had a command pending on that connection.")
-    } else {
-        format!(
+    let closes = match told {
+        Told::Close => format!("{client}'s request had a command pending on that connection."),
+        _ => format!(
             "{cap_service}'s connection to {peer} closes under {client}'s request ({peer} crashed: its operating \
              system closed the socket, or its host refused a connection while it was down)."
-        )
+        ),
     };
-    let redis =
-        format!("{closes} A Redis client fails the commands pending on a connection that closes");
-    let postgres = format!(
-        "{closes} A Postgres client's pending query fails then (\"server closed the connection unexpectedly\")"
-    );
+    // A further request on the same close: the close and the client's rule are said
+    // (review 21, C3: the whole preamble was said again for each request).
+    let (redis, postgres) = match told {
+        Told::Rule => (
+            format!("{client}'s request had a command pending on it too"),
+            format!("{client}'s request had a query pending on it too"),
+        ),
+        _ => (
+            format!("{closes} A Redis client fails the commands pending on a connection that closes"),
+            format!(
+                "{closes} A Postgres client's pending query fails then (\"server closed the connection \
+                 unexpectedly\")"
+            ),
+        ),
+    };
     // Write-through's own policy is told as its own (review session 20, F7).
     let ignored = |pattern: &str| {
         format!(
@@ -58,13 +77,19 @@ pub(super) fn conn_lost(
         )
     };
     match what {
-        ConnLoss::Get { lock } => said(
-            if lock { "lock failed: read as a miss" } else { "get failed: read as a miss" },
+        // A lock request is not a lookup (review 21, C3): the mutex fails open.
+        ConnLoss::Get { lock: true } => said(
+            "lock failed: select sent",
             format!(
-                "{redis}: its {} fails. {cap_reads} reads a failed lookup as a miss, so {the_service} reads {key} \
-                 from the database{}.",
-                if lock { format!("request for the lock on {key}") } else { format!("GET of {key}") },
-                if lock { " without the lock" } else { "" }
+                "{redis}: its request for the lock on {key} fails. The mutex here fails open: {the_service} reads \
+                 {key} from the database without the lock."
+            ),
+        ),
+        ConnLoss::Get { lock: false } => said(
+            "get failed: read as a miss",
+            format!(
+                "{redis}: its GET of {key} fails. {cap_reads} reads a failed lookup as a miss, so {the_service} \
+                 reads {key} from the database."
             ),
         ),
         ConnLoss::Fill { value, background } => {
@@ -162,7 +187,9 @@ pub(super) fn conn_lost(
 
 /// The words of a step's further `ConnLost` facts (one connection's close can fail
 /// several requests), after its first fact's.
-pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact], told: bool) -> String {
+/// `told`: what the step has said of the close before the first of them; each after it
+/// names only its request (`Told::Rule`).
+pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact], mut told: Told) -> String {
     let mut out = String::new();
     for fact in facts {
         if let Fact::Service(ServiceFact::ConnLost {
@@ -174,6 +201,7 @@ pub(super) fn more_lost(w: &World, n: &Cast, facts: &[Fact], told: bool) -> Stri
         {
             out.push(' ');
             out.push_str(&conn_lost(w, n, *peer, *key, *client, *what, told).narration);
+            told = Told::Rule;
         }
     }
     out

@@ -225,7 +225,11 @@ fn first(w: &World, n: &Cast, facts: &[Fact]) -> Said {
             // and failed a pending SET was labelled "nothing to flush" only).
             let mut s = near::say(w, n, *f);
             // The flush said the close: the requests it fails are named once (N6).
-            let told = matches!(f, super::near::NearFact::Flushed { .. });
+            let told = if matches!(f, super::near::NearFact::Flushed { .. }) {
+                closed::Told::Close
+            } else {
+                closed::Told::No
+            };
             s.narration.push_str(&closed::more_lost(w, n, &facts[1..], told));
             if let Some(lost) = facts[1..].iter().find_map(|f| match f {
                 Fact::Service(ServiceFact::ConnLost {

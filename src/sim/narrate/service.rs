@@ -18,8 +18,14 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
         return Said::silent();
     };
     let mut s = service(w, n, *first);
+    // A first request failed on a close said the close (review 21, C3).
+    let told = if matches!(first, ServiceFact::ConnLost { .. }) {
+        super::closed::Told::Rule
+    } else {
+        super::closed::Told::No
+    };
     s.narration
-        .push_str(&super::closed::more_lost(w, n, &facts[1..], false));
+        .push_str(&super::closed::more_lost(w, n, &facts[1..], told));
     for fact in &facts[1..] {
         if let Fact::Service(ServiceFact::Txn(after @ TxnFact::StepAfterCommit)) = fact {
             s.narration
@@ -49,7 +55,7 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
             key,
             client,
             what,
-        } => super::closed::conn_lost(w, n, peer, key, client, what, false),
+        } => super::closed::conn_lost(w, n, peer, key, client, what, super::closed::Told::No),
         ServiceFact::ConnIdle { peer } => said(
             "connection closed",
             format!(
