@@ -183,3 +183,37 @@ fn c3_a_failed_lock_is_no_lookup_and_the_close_is_said_once() {
     assert_eq!(said.matches("A Redis client fails").count(), 1, "{said}");
     assert_eq!(said.matches("failed lookup").count(), 1, "{said}");
 }
+
+/// The label "failed: write failed" named no command: a write-behind write the cache
+/// was to take, or the remote marker set before a write, failed on the close of the
+/// cache's crash.
+#[test]
+fn a_failed_cache_write_s_label_names_its_command() {
+    use cachescope::sim::Fault;
+    let run = review::faulted(
+        "scenario=write-behind-crash&step=2",
+        Fault::Crash(review::node("cache")),
+    );
+    assert_eq!(label(&run, 3), ("crash cache", "crashed"));
+    assert_eq!(
+        label(&run, 4),
+        ("connection closed", "cache write failed: write failed")
+    );
+    assert!(step(&run, 4).contains("its write of user:1, which the cache was to take, fails."));
+    let run = review::faulted(
+        "scenario=cross-region-read-your-writes&fix=remote-marker&step=2",
+        Fault::Crash(review::node("cache-2")),
+    );
+    assert_eq!(label(&run, 2).0, "write user:1");
+    assert_eq!(
+        label(&run, 4),
+        ("connection closed", "marker failed: write failed")
+    );
+    assert!(step(&run, 4).contains(
+        "its set of the remote marker for user:1, which must come before the write, fails."
+    ));
+    assert!(run
+        .records()
+        .iter()
+        .all(|r| !r.outcome.starts_with("failed:")));
+}

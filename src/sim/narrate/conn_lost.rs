@@ -131,8 +131,16 @@ pub(super) fn conn_lost(
                 ignored(if set { "write-through here" } else { "cache-aside" })
             ),
         ),
-        ConnLoss::CacheWrite => said(
-            "failed: write failed",
+        // The label names the command that failed (review 21: "failed: write failed").
+        ConnLoss::CacheWrite { marker: true } => said(
+            "marker failed: write failed",
+            format!(
+                "{redis}: its set of the remote marker for {key}, which must come before the write, fails. \
+                 {cap_service} tells {client} the write failed."
+            ),
+        ),
+        ConnLoss::CacheWrite { marker: false } => said(
+            "cache write failed: write failed",
             format!(
                 "{redis}: its write of {key}, which the cache was to take, fails. {cap_service} tells {client} the \
                  write failed."

@@ -118,7 +118,9 @@ impl Service {
             },
             Stage::TxHook => ConnLoss::InTransaction { set: through },
             Stage::TxSevered => ConnLoss::DeadCommit,
-            Stage::Behind | Stage::Marking => ConnLoss::CacheWrite,
+            Stage::Behind | Stage::Marking => ConnLoss::CacheWrite {
+                marker: flow.stage == Stage::Marking,
+            },
             Stage::Load => {
                 let shared = self.loading.get(&flow.key).map_or(0, |waiters| {
                     waiters

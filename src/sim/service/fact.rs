@@ -124,9 +124,9 @@ pub enum ConnLoss {
     AfterCommit { version: Version, set: bool },
     /// The cache step inside the transaction failed, ignored: it sends COMMIT.
     InTransaction { set: bool },
-    /// The cache was to take the write itself (write-behind, a remote marker): the
-    /// write fails.
-    CacheWrite,
+    /// The cache was to take the write itself (write-behind), or, `marker`, the remote
+    /// marker set before it: the write fails.
+    CacheWrite { marker: bool },
     /// Its database read failed, and the read (and the `shared` requests that waited
     /// for this load) fails; a `background` recompute had nobody waiting.
     Read { shared: u8, background: bool },
