@@ -217,3 +217,17 @@ fn a_failed_cache_write_s_label_names_its_command() {
         .iter()
         .all(|r| !r.outcome.starts_with("failed:")));
 }
+
+/// C2: the reply to a put the database skipped was logged as "wrote v3"
+/// (`db->flusher: wrote v3 => flushed v3` right after `put user:1=v3 => skipped`).
+#[test]
+fn c2_a_skipped_put_s_reply_is_not_logged_as_wrote() {
+    let run =
+        played("scenario=write-behind-crash&fix=durable-queue&run=1.AAAAAAAAAABBBBEENBB&step=28");
+    assert_eq!(label(&run, 27), ("put user:1=v3", "skipped"));
+    assert_eq!(label(&run, 28), ("put v3 done", "flushed v3"));
+    assert!(run.records()[27]
+        .to_string()
+        .contains("db->flusher: put v3 done => flushed v3"));
+    assert!(run.records().iter().all(|r| r.label != "wrote v3"));
+}

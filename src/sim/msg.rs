@@ -169,6 +169,8 @@ pub enum Payload {
         key: Key,
         version: Version,
     },
+    /// The database's answer to a put: it has `version` (it wrote it, or skipped it as
+    /// already there or older; shown as "put v3 done", not "wrote", review 21, C2).
     DbPutReply {
         key: Key,
         version: Version,
@@ -446,7 +448,7 @@ impl fmt::Display for Payload {
             Payload::Mark { ev } => write!(f, "mark {} published", ev.id),
             Payload::Marked { ev } => write!(f, "{} marked", ev.id),
             Payload::DbPut { key, version } => write!(f, "put {key}={version}"),
-            Payload::DbPutReply { version, .. } => write!(f, "wrote {version}"),
+            Payload::DbPutReply { version, .. } => write!(f, "put {version} done"),
             Payload::WbWrite { key } => write!(f, "write {key}"),
             Payload::WbAck { key, version } => write!(f, "queued {key}={version}"),
             Payload::Lock { key, .. } => write!(f, "lock {key}"),
