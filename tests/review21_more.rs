@@ -231,3 +231,31 @@ fn c2_a_skipped_put_s_reply_is_not_logged_as_wrote() {
         .contains("db->flusher: put v3 done => flushed v3"));
     assert!(run.records().iter().all(|r| r.label != "wrote v3"));
 }
+
+/// F8's leftover (b): stale-set-race with the service crashed at its third step: the
+/// reader's and the writer's requests fail with a connection reset (steps 6 and 7), and
+/// the ending did not say so.
+#[test]
+fn f8b_stale_set_race_names_the_failed_requests() {
+    use cachescope::sim::Fault;
+    let run = review::faulted(
+        "scenario=stale-set-race&step=3",
+        Fault::Crash(review::node("service")),
+    );
+    assert_eq!(
+        label(&run, 6),
+        ("connection closed", "read failed: conn reset")
+    );
+    assert_eq!(
+        label(&run, 7),
+        ("connection closed", "write failed: conn reset")
+    );
+    assert_eq!(
+        ending(&run),
+        "The cache holds nothing for user:1; the database has v1: consistent. This interleaving did not produce \
+         the race: no stale value reached the cache. The requests of reader and writer failed with a connection \
+         reset."
+    );
+    // With no failure the story keeps its words.
+    assert!(ending(&played("scenario=stale-set-race")).ends_with("Try a fix."));
+}

@@ -4696,6 +4696,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 when: &[&K84, &K85, &K90, &K92, &K94, &K34, &K99],
                 text: "The commit overtook an older value on its way, but that value never reached the cache: the set carrying it arrived while the cache was down and was lost. The crash, not cache-aside, kept the stale value out.",
             },
+            crate::sim::scenarios::data::E {
+                when: &[&K36],
+                text: "{failed}",
+            },
         ],
     },
     crate::sim::scenarios::Words {
