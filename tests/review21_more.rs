@@ -259,3 +259,42 @@ fn f8b_stale_set_race_names_the_failed_requests() {
     // With no failure the story keeps its words.
     assert!(ending(&played("scenario=stale-set-race")).ends_with("Try a fix."));
 }
+
+/// F8's leftover (c): cdn-purge-race with the double purge; the service (the edge's
+/// origin) crashed while the edge forwarded the reader's second read, and the edge
+/// answered it with a 502. `{answered reader}` said "its query's connection closed", and
+/// the client's step "an HTTP 500".
+#[test]
+fn f8c_a_read_the_edge_failed_is_told_as_the_edge_s_502() {
+    let run = played("scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAE&step=24");
+    let crash = run
+        .records()
+        .iter()
+        .position(|r| r.label == "crash service")
+        .unwrap();
+    let closed = run
+        .records()
+        .iter()
+        .position(|r| r.outcome == "origin closed: 502 sent")
+        .unwrap();
+    assert!(crash < closed);
+    let failed = run
+        .records()
+        .iter()
+        .position(|r| r.outcome == "read failed")
+        .unwrap();
+    assert!(closed < failed);
+    assert_eq!(
+        step(&run, failed + 1),
+        "reader is told its read of user:1 failed (the CDN edge's 502 Bad Gateway): it got no value."
+    );
+    let text = ending(&run);
+    assert!(
+        text.starts_with(
+            "No cache holds user:1; the database has v2, and the reader's last read failed: the CDN edge answered it \
+             with an error (a 502), its origin having crashed while it forwarded the read."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("query"), "{text}");
+}

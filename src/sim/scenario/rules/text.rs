@@ -374,6 +374,16 @@ fn answered(w: &World, client: NodeId) -> Option<String> {
             "{client}'s last answered read got {}",
             value.map_or("nothing".into(), |v| v.to_string())
         ),
+        // A CDN edge answers a read its origin's crash failed with an error (review 21,
+        // F8's leftover: it was told as a query's connection).
+        Some(crate::sim::msg::Payload::ReadFailed { .. })
+            if c.latest().is_some_and(|(_, peer)| peer == NodeId::Cdn) =>
+        {
+            format!(
+                "{client}'s last read failed: the CDN edge answered it with an error (a 502), its origin having \
+                 crashed while it forwarded the read"
+            )
+        }
         Some(crate::sim::msg::Payload::ReadFailed { .. }) => {
             format!("{client}'s last read failed: its query's connection closed")
         }
