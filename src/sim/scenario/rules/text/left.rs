@@ -93,6 +93,30 @@ pub(super) fn done(w: &World) -> String {
         })
 }
 
+/// The clients whose latest request failed with a connection reset (review 20b, F8).
+fn reset_clients(w: &World) -> Vec<String> {
+    w.clients
+        .iter()
+        .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
+        .map(|c| c.id.to_string())
+        .collect()
+}
+
+/// `{failed}`: " The request of reader failed with a connection reset." (or "The
+/// requests of reader and writer …"), after a space, where a client's latest request
+/// failed so; else nothing. For an ending that does not say `{done}` (review 21's F8
+/// leftover: stale-set-race after a crash of the service did not name them).
+pub(super) fn failed_requests(w: &World) -> String {
+    match reset_clients(w).as_slice() {
+        [] => String::new(),
+        [one] => format!(" The request of {one} failed with a connection reset."),
+        many => format!(
+            " The requests of {} failed with a connection reset.",
+            many.join(" and ")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::sim::scenario::Fixes;
@@ -118,29 +142,5 @@ mod tests {
             super::done(run.world()),
             "Not done: reader-2 and reader-3 and reader-4 and reader-5 are still waiting for an answer."
         );
-    }
-}
-
-/// The clients whose latest request failed with a connection reset (review 20b, F8).
-fn reset_clients(w: &World) -> Vec<String> {
-    w.clients
-        .iter()
-        .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
-        .map(|c| c.id.to_string())
-        .collect()
-}
-
-/// `{failed}`: " The request of reader failed with a connection reset." (or "The
-/// requests of reader and writer …"), after a space, where a client's latest request
-/// failed so; else nothing. For an ending that does not say `{done}` (review 21's F8
-/// leftover: stale-set-race after a crash of the service did not name them).
-pub(super) fn failed_requests(w: &World) -> String {
-    match reset_clients(w).as_slice() {
-        [] => String::new(),
-        [one] => format!(" The request of {one} failed with a connection reset."),
-        many => format!(
-            " The requests of {} failed with a connection reset.",
-            many.join(" and ")
-        ),
     }
 }
