@@ -49,7 +49,10 @@
 //! So are the books and the clients (`books_word`, `clients_word`: the clients give the
 //! first names, so their word is a function of them alone), kept with them
 //! (`shared::Shared`). Ids, and a message's and an open request's small fields, are
-//! packed into as few words as keep each field apart.
+//! packed into as few words as keep each field apart. A multiset (a service's open
+//! requests, the timers, the messages on unordered connections) is hashed as its count
+//! and the sum of its items' mixed words (`WordHasher::multiset`), the same in any
+//! order: sorted only where names must be given in content order.
 use super::cache::Cache;
 use super::config::LoadGuard;
 use super::consumer::Consumer;
@@ -331,10 +334,7 @@ impl World {
             }
         }
         // (Else every first hash is the last: no order to give names in.)
-        words.clear();
-        words.extend_from_slice(timer_finals);
-        sort_small(words);
-        hash_words(words, &mut h);
+        h.multiset(timer_finals.iter().copied());
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence. Each message's first hash goes
         // straight to its side (`words`, `links`); a message that names something not
@@ -384,8 +384,7 @@ impl World {
                 }
             }
         }
-        sort_small(words);
-        hash_words(words, &mut h);
+        h.multiset(words.iter().copied());
         // Sorted by connection, and within one by position in the network (send order).
         // (Positions are unique, so the whole tuple sorts the same.)
         sort_small(links);
@@ -396,15 +395,6 @@ impl World {
             h.word(*w);
         }
         h.finish()
-    }
-}
-
-/// `words` into `h`: its length, then each word (the length once: a second word
-/// for it, as `words.hash(h)` feeds its length in bytes too, would tell nothing more).
-fn hash_words(words: &[u64], h: &mut WordHasher) {
-    h.word(words.len() as u64);
-    for w in words {
-        h.word(*w);
     }
 }
 

@@ -40,6 +40,17 @@ impl WordHasher {
     }
 }
 
+impl WordHasher {
+    /// A multiset of items' words (`item`): their count, then their sum, each word
+    /// mixed first (SplitMix64's finalizer): the same in any order, so no sort (the
+    /// additive multiset hash, AdHash, over well-mixed words; two multisets collide
+    /// only where two sums of 64-bit mixed words meet).
+    pub(super) fn multiset(&mut self, words: impl ExactSizeIterator<Item = u64>) {
+        self.word(words.len() as u64);
+        self.word(words.fold(0u64, |sum, w| sum.wrapping_add(mix(w))));
+    }
+}
+
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         mix(self.state)

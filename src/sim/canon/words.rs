@@ -121,19 +121,19 @@ pub(super) fn service_words(
         let k = names.open_request(f, false);
         (k, f.id.0, i, names.missing)
     }));
-    // (Ids are unique, so the whole tuple sorts as by hash, then id.)
-    super::sort_small(order);
-    h.word(order.len() as u64);
     // A request that names only what is named already (its client's, most often)
-    // hashes the same once names are given: its first hash is its last.
-    for (k, _, i, missing) in order.iter() {
-        let k = if *missing {
-            names.open_request(&open[*i], true)
-        } else {
-            *k
-        };
-        h.word(k);
+    // hashes the same once names are given: its first hash is its last. The others are
+    // given names in content order. (Ids are unique, so the whole tuple sorts as by
+    // hash, then id.) Then the set's words, a multiset hash: no sort.
+    if order.iter().any(|(_, _, _, missing)| *missing) {
+        super::sort_small(order);
+        for (k, _, i, missing) in order.iter_mut() {
+            if *missing {
+                *k = names.open_request(&open[*i], true);
+            }
+        }
     }
+    h.multiset(order.iter().map(|(k, ..)| *k));
     h.word(service.loading.len() as u64);
     for (key, waiters) in service.loading.iter() {
         key.hash(h);
