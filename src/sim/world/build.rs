@@ -2,7 +2,7 @@
 //! settings and its peers' ids (`pipeline.rs` says who is wired to whom), the clients,
 //! the warm cache, and the production parts (`production.rs`).
 use super::pipeline;
-use super::World;
+use super::{Lazy, World};
 use crate::sim::behind::{Flusher, FlusherSettings};
 use crate::sim::books::Metrics;
 use crate::sim::bus::Bus;
@@ -287,8 +287,8 @@ impl World {
             status: KeyMap::new(),
             cuts: Vec::new(),
             voice: Voice::Narrated,
-            scratch: Box::default(),
-            facts: Box::default(),
+            scratch: Lazy::none(),
+            facts: Lazy::none(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache()
