@@ -68,6 +68,7 @@ mod names;
 mod pack;
 mod sort;
 mod words;
+use hash::Multiset;
 pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
@@ -84,7 +85,6 @@ struct Scratch {
     flows: Vec<FlowId>,
     tokens: Vec<u64>,
     order: Order,
-    words: Vec<u64>,
     finals: Vec<u64>,
     /// Each timer's word, in the timers' order (`World::item_words`).
     timer_finals: Vec<u64>,
@@ -204,7 +204,6 @@ impl World {
             flows: flow_names,
             tokens,
             order,
-            words,
             finals,
             timer_finals,
             links,
@@ -314,18 +313,23 @@ impl World {
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         let mut unnamed = false;
-        order.clear();
         timer_finals.clear();
-        for (i, t) in self.timers.iter().enumerate() {
+        for t in self.timers.iter() {
             names.missing = false;
             let k = names.timer(t, false);
             unnamed |= names.missing;
-            order.push((k, t.id.0, i, names.missing));
             timer_finals.push(k);
         }
         if unnamed {
             // Names are given in content order (by hash, then id: ids are unique, so
-            // the whole tuple sorts the same).
+            // the whole tuple sorts the same). (Which items name something not yet
+            // named: looked up again, which gives no names.)
+            order.clear();
+            for (i, t) in self.timers.iter().enumerate() {
+                names.missing = false;
+                let k = names.timer(t, false);
+                order.push((k, t.id.0, i, names.missing));
+            }
             sort_small(order);
             for (_, _, i, missing) in order.iter() {
                 if *missing {
@@ -337,13 +341,13 @@ impl World {
         h.multiset(timer_finals.iter().copied());
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence. Each message's first hash goes
-        // straight to its side (`words`, `links`); a message that names something not
-        // yet named, or a closed connection in the network, sorts them out again below.
+        // straight to its side (the multiset, `links`); a message that names something
+        // not yet named, or a closed connection in the network, sorts them out again
+        // below.
         let mut unnamed = false;
         let mut closing = false;
-        order.clear();
+        let mut unordered = Multiset::default();
         finals.clear();
-        words.clear();
         links.clear();
         for (i, m) in self.net.iter().enumerate() {
             names.missing = false;
@@ -351,16 +355,22 @@ impl World {
             unnamed |= names.missing;
             // A link with a closed connection on it keeps its order (`timing.rs`).
             closing |= matches!(m.payload, Payload::Closed);
-            order.push((k, m.id.0, i, names.missing));
             finals.push(k);
             if ordered(m.from, m.to) {
                 links.push((m.from, m.to, i, k));
             } else {
-                words.push(k);
+                unordered.add(k);
             }
         }
         if unnamed || closing {
             if unnamed {
+                // (As the timers' above.)
+                order.clear();
+                for (i, m) in self.net.iter().enumerate() {
+                    names.missing = false;
+                    let k = names.message(m, false);
+                    order.push((k, m.id.0, i, names.missing));
+                }
                 sort_small(order);
                 for (_, _, i, missing) in order.iter() {
                     if *missing {
@@ -368,7 +378,7 @@ impl World {
                     }
                 }
             }
-            words.clear();
+            unordered = Multiset::default();
             links.clear();
             let closes = |m: &super::msg::Message| {
                 closing
@@ -380,11 +390,11 @@ impl World {
                 if ordered(m.from, m.to) || closes(m) {
                     links.push((m.from, m.to, i, finals[i]));
                 } else {
-                    words.push(finals[i]);
+                    unordered.add(finals[i]);
                 }
             }
         }
-        h.multiset(words.iter().copied());
+        h.add_multiset(unordered);
         // Sorted by connection, and within one by position in the network (send order).
         // (Positions are unique, so the whole tuple sorts the same.)
         sort_small(links);
