@@ -132,7 +132,7 @@ fn counters_and_numbering_are_not_in_the_state() {
     a.next_msg += 10;
     a.next_timer += 10;
     a.next_flow += 10;
-    a.books.recent_db_reads_ms.push_back(3);
+    a.books.recent_db_reads_ms.push(3);
     assert_eq!(a.fingerprint(), before);
     a.books
         .acked

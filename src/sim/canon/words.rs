@@ -204,6 +204,8 @@ pub(crate) fn node_word(node: &Node) -> u64 {
 }
 
 /// What a consumer is handling: the event, its offset and its request, by name.
+/// (Inlined: a word for every state, most often that it handles nothing.)
+#[inline]
 pub(super) fn consumer_busy(c: &Consumer, names: &mut Names, h: &mut WordHasher) {
     h.word(c.busy.is_some() as u64);
     if let Some((ev, offset, flow)) = c.busy {
