@@ -2,7 +2,7 @@
 //! settings and its peers' ids (`pipeline.rs` says who is wired to whom), the clients,
 //! the warm cache, and the production parts (`production.rs`).
 use super::pipeline;
-use super::{Lazy, World};
+use super::World;
 use crate::sim::behind::{Flusher, FlusherSettings};
 use crate::sim::books::Metrics;
 use crate::sim::bus::Bus;
@@ -287,8 +287,8 @@ impl World {
             status: KeyMap::new(),
             cuts: Vec::new(),
             voice: Voice::Narrated,
-            scratch: Lazy::none(),
-            facts: Lazy::none(),
+            scratch: Default::default(),
+            facts: Default::default(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache()

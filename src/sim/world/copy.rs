@@ -1,6 +1,6 @@
 //! Copying a world: what the search does for every state and the page for every step.
 //! Split from `world.rs` along that seam.
-use super::{Lazy, World};
+use super::{Allocated, World};
 
 /// A copy of `v` with room for a few more: a step sends a message or sets a timer,
 /// and an exact copy would grow (reallocate) at once.
@@ -31,8 +31,8 @@ impl Clone for World {
             status: self.status.clone(),
             cuts: self.cuts.clone(),
             voice: self.voice,
-            scratch: Lazy::none(),
-            facts: Lazy::none(),
+            scratch: Default::default(),
+            facts: Default::default(),
         }
     }
 

@@ -2,8 +2,35 @@
 //! the step's `Facts`), allocated at its first change. A copy of a world starts with
 //! none (`copy.rs`): the search copies a world for every state and steps it in its own
 //! buffers (`WorldModel::stepped` lends them), so the copies it holds never allocate
-//! these. Read before any change, it is the empty buffer.
+//! these. Read before any change, it is the empty buffer. The page's own build keeps
+//! a plain box (`Buffer`): it copies a world per step, not per state, and this code
+//! would weigh on its first download (`nodes::POOLS`).
+#![cfg_attr(feature = "split", allow(dead_code))]
 use std::ops::{Deref, DerefMut};
+
+/// A world's buffer that is no state: `Lazy` in the search's builds, a box in the
+/// page's own (see the module).
+#[cfg(not(feature = "split"))]
+pub type Buffer<T> = Lazy<T>;
+#[cfg(feature = "split")]
+pub type Buffer<T> = Box<T>;
+
+/// The buffer, if allocated (to empty it without allocating one).
+pub trait Allocated<T> {
+    fn allocated(&mut self) -> Option<&mut T>;
+}
+
+impl<T> Allocated<T> for Box<T> {
+    fn allocated(&mut self) -> Option<&mut T> {
+        Some(self)
+    }
+}
+
+impl<T: Empty> Allocated<T> for Lazy<T> {
+    fn allocated(&mut self) -> Option<&mut T> {
+        self.buffer.as_deref_mut()
+    }
+}
 
 /// A buffer allocated at its first change (see the module).
 #[derive(Default)]
@@ -14,18 +41,6 @@ pub struct Lazy<T: Empty> {
 /// A buffer's empty value, what `Lazy` reads as before its first change.
 pub trait Empty: Default + 'static {
     fn empty() -> &'static Self;
-}
-
-impl<T: Empty> Lazy<T> {
-    /// None allocated yet.
-    pub(crate) const fn none() -> Lazy<T> {
-        Lazy { buffer: None }
-    }
-
-    /// The buffer, if allocated (to empty it without allocating one).
-    pub(crate) fn allocated(&mut self) -> Option<&mut T> {
-        self.buffer.as_deref_mut()
-    }
 }
 
 impl<T: Empty> Deref for Lazy<T> {
