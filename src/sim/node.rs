@@ -159,21 +159,6 @@ impl Clone for Scratch {
     }
 }
 
-impl crate::sim::world::Empty for Scratch {
-    fn empty() -> &'static Scratch {
-        static EMPTY: Scratch = Scratch(Out {
-            sends: Vec::new(),
-            timers: Vec::new(),
-            requests: 0,
-            cancels: Vec::new(),
-            cancel_all: false,
-            facts: Vec::new(),
-            calls: Vec::new(),
-        });
-        &EMPTY
-    }
-}
-
 impl PartialEq for Scratch {
     fn eq(&self, _: &Scratch) -> bool {
         true

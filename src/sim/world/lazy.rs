@@ -78,3 +78,20 @@ impl<T: Empty + std::fmt::Debug> std::fmt::Debug for Lazy<T> {
         (**self).fmt(f)
     }
 }
+
+/// (Here, not in `node.rs`: a node module names no world.)
+impl Empty for crate::sim::node::Scratch {
+    fn empty() -> &'static crate::sim::node::Scratch {
+        static EMPTY: crate::sim::node::Scratch =
+            crate::sim::node::Scratch(crate::sim::node::Out {
+                sends: Vec::new(),
+                timers: Vec::new(),
+                requests: 0,
+                cancels: Vec::new(),
+                cancel_all: false,
+                facts: Vec::new(),
+                calls: Vec::new(),
+            });
+        &EMPTY
+    }
+}
