@@ -4,7 +4,6 @@ use super::cache::Entry;
 use super::ids::{Key, NodeId, Version};
 use super::keymap::{KeyMap, KeySet};
 use super::world::World;
-use std::collections::VecDeque;
 
 mod events;
 mod observe;
@@ -38,9 +37,11 @@ pub struct Metrics {
 pub struct Books {
     /// The latest version per key that a writer was told succeeded.
     pub acked: KeyMap<Key, Version>,
-    /// Times of the database reads inside the last `PEAK_WINDOW_MS`. Bounded: older
-    /// ones are dropped as reads come in.
-    pub recent_db_reads_ms: VecDeque<u64>,
+    /// Times of the database reads inside the last `PEAK_WINDOW_MS`, oldest first.
+    /// Bounded: older ones are dropped as reads come in. A `Vec`, not a `VecDeque`: a
+    /// few items, and the books are copied on write for every step that changes them
+    /// (a search's), where a `VecDeque`'s copy went item by item.
+    pub recent_db_reads_ms: Vec<u64>,
     /// Committed changes whose cache invalidation relies on an event (they were made
     /// through a write path that publishes, directly or by the outbox).
     pub relied: Vec<(Key, Version)>,
@@ -261,14 +262,13 @@ impl Books {
 
     pub(crate) fn record_db_read(&mut self, metrics: &mut Metrics, now_ms: u64) {
         metrics.db_reads += 1;
-        self.recent_db_reads_ms.push_back(now_ms);
-        while self
+        self.recent_db_reads_ms.push(now_ms);
+        let old = self
             .recent_db_reads_ms
-            .front()
-            .is_some_and(|t| t + PEAK_WINDOW_MS <= now_ms)
-        {
-            self.recent_db_reads_ms.pop_front();
-        }
+            .iter()
+            .take_while(|t| *t + PEAK_WINDOW_MS <= now_ms)
+            .count();
+        self.recent_db_reads_ms.drain(..old);
         metrics.db_reads_peak = metrics
             .db_reads_peak
             .max(self.recent_db_reads_ms.len() as u64);

@@ -49,7 +49,10 @@
 //! So are the books and the clients (`books_word`, `clients_word`: the clients give the
 //! first names, so their word is a function of them alone), kept with them
 //! (`shared::Shared`). Ids, and a message's and an open request's small fields, are
-//! packed into as few words as keep each field apart.
+//! packed into as few words as keep each field apart. A multiset (a service's open
+//! requests, the timers, the messages on unordered connections) is hashed as its count
+//! and the sum of its items' mixed words (`WordHasher::multiset`), the same in any
+//! order: sorted only where names must be given in content order.
 use super::cache::Cache;
 use super::config::LoadGuard;
 use super::consumer::Consumer;
@@ -65,6 +68,7 @@ mod names;
 mod pack;
 mod sort;
 mod words;
+use hash::Multiset;
 pub use hash::WordHasher;
 use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
@@ -81,7 +85,6 @@ struct Scratch {
     flows: Vec<FlowId>,
     tokens: Vec<u64>,
     order: Order,
-    words: Vec<u64>,
     finals: Vec<u64>,
     /// Each timer's word, in the timers' order (`World::item_words`).
     timer_finals: Vec<u64>,
@@ -201,7 +204,6 @@ impl World {
             flows: flow_names,
             tokens,
             order,
-            words,
             finals,
             timer_finals,
             links,
@@ -244,10 +246,19 @@ impl World {
         // The nodes whose words name no request and read no time (the database, the
         // bus, the relay, the consumer's queues, the flusher, the replica and the
         // invalidator): one word each, kept with the node while it is unchanged
-        // (`node_word`, `nodes::Held`).
+        // (`node_word`, `nodes::Held`); the books likewise (`books_word`). All of them
+        // one word here (`kept_sum`).
         let kept = &firsts.words;
-        h.word(kept.flusher);
-        h.word(kept.db);
+        h.word(kept_sum([
+            kept.flusher,
+            kept.db,
+            kept.replica,
+            kept.invalidator,
+            books_word(&self.books),
+            kept.bus,
+            kept.consumer,
+            kept.relay,
+        ]));
         // read-your-writes is a property of each client's history: with a client that
         // both writes and reads, what it was told it wrote and whether it broke.
         // (Whether a client both writes and reads: the clients' word's low bit, kept
@@ -255,18 +266,11 @@ impl World {
         if clients & MIXED != 0 {
             (&self.books.acked_to, &self.books.ryw_broken).hash(&mut h);
         }
-        h.word(kept.replica);
-        h.word(kept.invalidator);
-        // The books: one word, kept with them while they are unchanged.
-        h.word(books_word(&self.books));
         self.status.hash(&mut h);
         // Cut links: nothing when there are none.
         if !self.cuts.is_empty() {
             self.cuts.hash(&mut h);
         }
-        h.word(kept.bus);
-        h.word(kept.consumer);
-        h.word(kept.relay);
         service_words(firsts.service, kept_service, &mut names, order, &mut h);
         // The nodes of a topology beyond one of each kind, and a CDN edge: none in
         // most worlds, whose walks below `firsts` has already spared.
@@ -311,18 +315,23 @@ impl World {
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         let mut unnamed = false;
-        order.clear();
         timer_finals.clear();
-        for (i, t) in self.timers.iter().enumerate() {
+        for t in self.timers.iter() {
             names.missing = false;
             let k = names.timer(t, false);
             unnamed |= names.missing;
-            order.push((k, t.id.0, i, names.missing));
             timer_finals.push(k);
         }
         if unnamed {
             // Names are given in content order (by hash, then id: ids are unique, so
-            // the whole tuple sorts the same).
+            // the whole tuple sorts the same). (Which items name something not yet
+            // named: looked up again, which gives no names.)
+            order.clear();
+            for (i, t) in self.timers.iter().enumerate() {
+                names.missing = false;
+                let k = names.timer(t, false);
+                order.push((k, t.id.0, i, names.missing));
+            }
             sort_small(order);
             for (_, _, i, missing) in order.iter() {
                 if *missing {
@@ -331,19 +340,16 @@ impl World {
             }
         }
         // (Else every first hash is the last: no order to give names in.)
-        words.clear();
-        words.extend_from_slice(timer_finals);
-        sort_small(words);
-        hash_words(words, &mut h);
+        h.multiset(timer_finals.iter().copied());
         // Messages: names are given in content order; then a multiset of the unordered
         // ones and, per ordered connection, a sequence. Each message's first hash goes
-        // straight to its side (`words`, `links`); a message that names something not
-        // yet named, or a closed connection in the network, sorts them out again below.
+        // straight to its side (the multiset, `links`); a message that names something
+        // not yet named, or a closed connection in the network, sorts them out again
+        // below.
         let mut unnamed = false;
         let mut closing = false;
-        order.clear();
+        let mut unordered = Multiset::default();
         finals.clear();
-        words.clear();
         links.clear();
         for (i, m) in self.net.iter().enumerate() {
             names.missing = false;
@@ -351,16 +357,22 @@ impl World {
             unnamed |= names.missing;
             // A link with a closed connection on it keeps its order (`timing.rs`).
             closing |= matches!(m.payload, Payload::Closed);
-            order.push((k, m.id.0, i, names.missing));
             finals.push(k);
             if ordered(m.from, m.to) {
                 links.push((m.from, m.to, i, k));
             } else {
-                words.push(k);
+                unordered.add(k);
             }
         }
         if unnamed || closing {
             if unnamed {
+                // (As the timers' above.)
+                order.clear();
+                for (i, m) in self.net.iter().enumerate() {
+                    names.missing = false;
+                    let k = names.message(m, false);
+                    order.push((k, m.id.0, i, names.missing));
+                }
                 sort_small(order);
                 for (_, _, i, missing) in order.iter() {
                     if *missing {
@@ -368,7 +380,7 @@ impl World {
                     }
                 }
             }
-            words.clear();
+            unordered = Multiset::default();
             links.clear();
             let closes = |m: &super::msg::Message| {
                 closing
@@ -380,12 +392,11 @@ impl World {
                 if ordered(m.from, m.to) || closes(m) {
                     links.push((m.from, m.to, i, finals[i]));
                 } else {
-                    words.push(finals[i]);
+                    unordered.add(finals[i]);
                 }
             }
         }
-        sort_small(words);
-        hash_words(words, &mut h);
+        h.add_multiset(unordered);
         // Sorted by connection, and within one by position in the network (send order).
         // (Positions are unique, so the whole tuple sorts the same.)
         sort_small(links);
@@ -399,13 +410,27 @@ impl World {
     }
 }
 
-/// `words` into `h`: its length, then each word (the length once: a second word
-/// for it, as `words.hash(h)` feeds its length in bytes too, would tell nothing more).
-fn hash_words(words: &[u64], h: &mut WordHasher) {
-    h.word(words.len() as u64);
-    for w in words {
-        h.word(*w);
-    }
+/// Kept words (each a finished hash, `node_word`, `books_word`; 0 for a kind the world
+/// has none of) as one: their sum, each times an odd number of its own place. A
+/// change in any one word changes the sum (an odd factor is invertible), and two words
+/// cannot trade places unseen; two changes cancel only where two products of
+/// well-mixed words meet. Two multiplications and an addition a word, where feeding
+/// each to the hasher took three multiplications.
+fn kept_sum(words: [u64; 8]) -> u64 {
+    const ODD: [u64; 8] = [
+        0x9E37_79B9_7F4A_7C15,
+        0xBF58_476D_1CE4_E5B9,
+        0x94D0_49BB_1331_11EB,
+        0xC6A4_A793_5BD1_E995,
+        0xD6E8_FEB8_6659_FD93,
+        0xFF51_AFD7_ED55_8CCD,
+        0xC4CE_B9FE_1A85_EC53,
+        0x2545_F491_4F6C_DD1D,
+    ];
+    words
+        .iter()
+        .zip(ODD)
+        .fold(0u64, |sum, (w, odd)| sum.wrapping_add(w.wrapping_mul(odd)))
 }
 
 /// The words of the first node of each kind that `node_word` reads.

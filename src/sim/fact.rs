@@ -197,6 +197,19 @@ impl Clone for Facts {
     }
 }
 
+impl crate::sim::world::Empty for Facts {
+    fn empty() -> &'static Facts {
+        static EMPTY: Facts = Facts(
+            Vec::new(),
+            Acting {
+                spans: Vec::new(),
+                first_msg: 0,
+            },
+        );
+        &EMPTY
+    }
+}
+
 impl PartialEq for Facts {
     fn eq(&self, _: &Facts) -> bool {
         true

@@ -136,11 +136,12 @@ impl World {
         if slow > 0 {
             let db = self.nodes.db(msg.to).unwrap_or_else(|| self.db());
             let normal_ms = db.latency.read_ms;
-            self.facts.0.push(Fact::SlowReply {
+            let fact = Fact::SlowReply {
                 normal_ms,
                 total_ms: normal_ms + slow,
                 version: msg.payload.key_opt().map_or(Version(0), |k| db.read(k)),
-            });
+            };
+            self.facts.0.push(fact);
         }
     }
 

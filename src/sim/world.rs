@@ -17,6 +17,8 @@ use super::nodes::Nodes;
 pub(crate) use super::parts::timer_label;
 mod build;
 mod copy;
+mod lazy;
+pub(crate) use lazy::{Allocated, Buffer, Empty};
 pub(crate) mod pipeline;
 pub use super::parts::{Client, Flow, Stage, Step, StepError, StepRecord, Timer, TimerKind, Voice};
 pub use super::shared::Shared;
@@ -52,11 +54,12 @@ pub struct World {
     pub voice: Voice,
     /// The buffer a node answers into (not state). Boxed, as are the facts: a world
     /// is moved and copied often (a search, a run's history) and these are 184 bytes
-    /// that are no state.
-    pub(crate) scratch: Box<Scratch>,
+    /// that are no state; in the search's builds allocated at their first change
+    /// (`lazy.rs`), so a copy allocates neither.
+    pub(crate) scratch: Buffer<Scratch>,
     /// What happened in the step under way, or the last one (not state): the
     /// observers read it.
-    pub(crate) facts: Box<Facts>,
+    pub(crate) facts: Buffer<Facts>,
 }
 
 impl World {

@@ -40,6 +40,39 @@ impl WordHasher {
     }
 }
 
+impl WordHasher {
+    /// A multiset of items' words (`item`): their count, then their sum, each word
+    /// mixed first (SplitMix64's finalizer): the same in any order, so no sort (the
+    /// additive multiset hash, AdHash, over well-mixed words; two multisets collide
+    /// only where two sums of 64-bit mixed words meet).
+    pub(super) fn multiset(&mut self, words: impl Iterator<Item = u64>) {
+        let mut set = Multiset::default();
+        words.for_each(|w| set.add(w));
+        self.add_multiset(set);
+    }
+
+    /// A multiset gathered item by item (`multiset`).
+    pub(super) fn add_multiset(&mut self, set: Multiset) {
+        self.word(set.count);
+        self.word(set.sum);
+    }
+}
+
+/// A multiset's count and sum of mixed words, gathered item by item
+/// (`WordHasher::multiset`).
+#[derive(Clone, Copy, Default)]
+pub(super) struct Multiset {
+    count: u64,
+    sum: u64,
+}
+
+impl Multiset {
+    pub(super) fn add(&mut self, w: u64) {
+        self.count += 1;
+        self.sum = self.sum.wrapping_add(mix(w));
+    }
+}
+
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {
         mix(self.state)

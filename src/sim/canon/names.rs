@@ -318,8 +318,10 @@ impl Names<'_> {
             self.peek_flow(*id)
         };
         // Packed into words, each field in bits of its own: its name, client and key;
-        // its op, stage, flags and loads seen; the versions loaded and committed (0 for
-        // none); its lease by name (0 for none); under XFetch when its load was sent.
+        // its op, stage, flags, loads seen and which of its versions and lease it has;
+        // the versions loaded and committed, only if it has either; its lease by name,
+        // only if it has one (the second word says which words follow); under XFetch
+        // when its load was sent.
         h.word(u64::from(id.0) | u64::from(client.rank()) << 32 | u64::from(key.0) << 48);
         h.word(
             *op as u64
@@ -328,19 +330,22 @@ impl Names<'_> {
                 | u64::from(*locked) << 17
                 | u64::from(*marked) << 18
                 | u64::from(load_sent_ms.is_some()) << 19
+                | u64::from(loaded.is_some()) << 20
+                | u64::from(committed.is_some()) << 21
+                | u64::from(token.is_some()) << 22
                 | u64::from(*seen_loads) << 32,
         );
-        let version = |v: &Option<Version>| v.map_or(0, |v| u64::from(v.0) + 1);
-        h.word(version(loaded));
-        h.word(version(committed));
-        let token = token.map_or(0, |t| {
-            1 + if give {
-                self.token(t)
+        if loaded.is_some() || committed.is_some() {
+            let version = |v: &Option<Version>| v.map_or(0, |v| u64::from(v.0));
+            h.word(version(loaded) | version(committed) << 32);
+        }
+        if let Some(t) = token {
+            h.word(if give {
+                self.token(*t)
             } else {
-                self.peek_token(t)
-            }
-        });
-        h.word(token);
+                self.peek_token(*t)
+            });
+        }
         if self.clock.xfetch {
             h.word(load_sent_ms.map_or(0, |t| t));
         }

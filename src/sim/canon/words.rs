@@ -1,6 +1,6 @@
 //! The words of the nodes with the most inside them (a cache node, a service), as the
 //! rules read them: deadlines through the clock, requests and lease tokens by name.
-use super::hash::WordHasher;
+use super::hash::{Multiset, WordHasher};
 use super::names::{Clock, Names, Order};
 use crate::sim::books::Books;
 use crate::sim::cache::{Cache, SetGuard};
@@ -113,27 +113,37 @@ pub(super) fn service_words(
     order: &mut Order,
     h: &mut WordHasher,
 ) {
-    // Open requests: a set, in content order (names not yet given sort last).
+    // Open requests: a set. A request that names only what is named already (its
+    // client's, most often) hashes the same once names are given: its first hash is its
+    // last. The others are given names in content order (names not yet given sort
+    // last; ids are unique, so the whole tuple sorts as by hash, then id). Then the
+    // set's words, a multiset hash: no sort.
     let open = &service.flows;
-    order.clear();
-    order.extend(open.iter().enumerate().map(|(i, f)| {
+    let mut set = Multiset::default();
+    let mut unnamed = false;
+    for f in open.iter() {
         names.missing = false;
-        let k = names.open_request(f, false);
-        (k, f.id.0, i, names.missing)
-    }));
-    // (Ids are unique, so the whole tuple sorts as by hash, then id.)
-    super::sort_small(order);
-    h.word(order.len() as u64);
-    // A request that names only what is named already (its client's, most often)
-    // hashes the same once names are given: its first hash is its last.
-    for (k, _, i, missing) in order.iter() {
-        let k = if *missing {
-            names.open_request(&open[*i], true)
-        } else {
-            *k
-        };
-        h.word(k);
+        set.add(names.open_request(f, false));
+        unnamed |= names.missing;
     }
+    if unnamed {
+        order.clear();
+        order.extend(open.iter().enumerate().map(|(i, f)| {
+            names.missing = false;
+            let k = names.open_request(f, false);
+            (k, f.id.0, i, names.missing)
+        }));
+        super::sort_small(order);
+        set = Multiset::default();
+        for (k, _, i, missing) in order.iter() {
+            set.add(if *missing {
+                names.open_request(&open[*i], true)
+            } else {
+                *k
+            });
+        }
+    }
+    h.add_multiset(set);
     h.word(service.loading.len() as u64);
     for (key, waiters) in service.loading.iter() {
         key.hash(h);
@@ -194,6 +204,8 @@ pub(crate) fn node_word(node: &Node) -> u64 {
 }
 
 /// What a consumer is handling: the event, its offset and its request, by name.
+/// (Inlined: a word for every state, most often that it handles nothing.)
+#[inline]
 pub(super) fn consumer_busy(c: &Consumer, names: &mut Names, h: &mut WordHasher) {
     h.word(c.busy.is_some() as u64);
     if let Some((ev, offset, flow)) = c.busy {

@@ -30,6 +30,7 @@ use crate::sim::fault::{Kinds, NodeStatus};
 use crate::sim::ids::NodeId;
 use crate::sim::node::Scratch;
 use crate::sim::run::Run;
+use crate::sim::world::Buffer;
 use crate::sim::world::{Event, World};
 use charge::{is_free, shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
@@ -84,7 +85,7 @@ pub struct WorldModel {
     /// The buffers a step writes into (its nodes' answers, its facts), lent to each
     /// new state for its step and taken back: a world clones them empty, so without
     /// this every step would allocate them anew.
-    spare: RefCell<(Box<Scratch>, Box<Facts>)>,
+    spare: RefCell<(Buffer<Scratch>, Buffer<Facts>)>,
     /// The enabled list's scratch (`World::enabled_into`), kept between states.
     keyed: RefCell<Vec<u128>>,
     /// The actions' `Info`s of the state being expanded (`Model::independence`), kept

@@ -287,8 +287,8 @@ impl World {
             status: KeyMap::new(),
             cuts: Vec::new(),
             voice: Voice::Narrated,
-            scratch: Box::default(),
-            facts: Box::default(),
+            scratch: Default::default(),
+            facts: Default::default(),
         };
         let warm: Vec<(Key, u64)> = world
             .cache()

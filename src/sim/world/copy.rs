@@ -1,6 +1,6 @@
 //! Copying a world: what the search does for every state and the page for every step.
 //! Split from `world.rs` along that seam.
-use super::World;
+use super::{Allocated, World};
 
 /// A copy of `v` with room for a few more: a step sends a message or sets a timer,
 /// and an exact copy would grow (reallocate) at once.
@@ -31,8 +31,8 @@ impl Clone for World {
             status: self.status.clone(),
             cuts: self.cuts.clone(),
             voice: self.voice,
-            scratch: Box::default(),
-            facts: Box::default(),
+            scratch: Default::default(),
+            facts: Default::default(),
         }
     }
 
@@ -71,7 +71,9 @@ impl Clone for World {
         cuts.clone_from(&source.cuts);
         *voice = source.voice;
         // Not state: the scratch is empty between steps; the facts are emptied. Both
-        // keep their buffers.
-        facts.begin(0);
+        // keep their buffers (none allocated: nothing to empty).
+        if let Some(facts) = facts.allocated() {
+            facts.begin(0);
+        }
     }
 }
