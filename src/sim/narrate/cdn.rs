@@ -308,6 +308,68 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
     }
 }
 
+/// The closes a crash of `origin` sent to the CDN edges in `edges` (each forwarding
+/// requests to it), as a sentence: an edge holds no transaction; each request it
+/// forwarded fails with a 502 when it reads the close, unless its answer is on its way
+/// already (review 22, U1).
+pub(super) fn origin_crashed(w: &World, origin: NodeId, edges: &[NodeId]) -> String {
+    let mut out = String::new();
+    for edge in edges {
+        let Some(cdn) = w.nodes.cdn(*edge) else {
+            continue;
+        };
+        let (mut fail, mut first, mut committed) = (Vec::new(), Vec::new(), Vec::new());
+        for f in &cdn.forwarded {
+            let what = format!(
+                "{}'s {} of {}",
+                f.client,
+                if f.write { "write" } else { "read" },
+                f.key
+            );
+            let answered = w
+                .net
+                .iter()
+                .any(|m| m.from == origin && m.to == *edge && m.flow == Some(f.flow));
+            if answered {
+                first.push(what);
+                continue;
+            }
+            if let Some((v, at)) = w.books.committed_by.get(&f.flow) {
+                committed.push(format!(
+                    " {}'s write already committed {v} at {at} ms: the error it gets will not mean that \
+                     nothing committed.",
+                    f.client
+                ));
+            }
+            fail.push(what);
+        }
+        if !fail.is_empty() {
+            let one = fail.len() == 1;
+            out.push_str(&format!(
+                " Its operating system closes its connections: {edge}, the CDN edge, forwarded {} to it and will \
+                 see that connection close; it answers {} with an error, as an edge does when its origin's \
+                 connection drops (a 502 Bad Gateway).{}",
+                fail.join(" and "),
+                if one { "that request" } else { "each" },
+                committed.concat()
+            ));
+        }
+        if !first.is_empty() {
+            out.push_str(&format!(
+                "{} answer to {} is already on its way to {edge}, sent before the crash, and arrives before the \
+                 close.",
+                if fail.is_empty() {
+                    " Its operating system closes its connections: the"
+                } else {
+                    " The"
+                },
+                first.join(" and ")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::secs;

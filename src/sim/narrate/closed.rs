@@ -200,7 +200,9 @@ fn answer_on_way(w: &World, peer: NodeId, node: NodeId) -> bool {
 /// The closes of `node`'s crash to the nodes (not clients) with something pending on
 /// it.
 fn nodes_closes(w: &World, node: NodeId) -> String {
-    let to: Vec<String> = w
+    // A CDN edge in front of a crashed service holds no transaction: what it forwarded
+    // fails (review 22, U1), in its own words.
+    let (edges, to): (Vec<NodeId>, Vec<NodeId>) = w
         .net
         .iter()
         .filter(|m| {
@@ -209,18 +211,24 @@ fn nodes_closes(w: &World, node: NodeId) -> String {
                 && m.payload == Payload::Closed
                 && m.sent_ms == w.now_ms
         })
-        .map(|m| m.to.to_string())
-        .collect();
+        .map(|m| m.to)
+        .partition(|id| w.nodes.cdn(*id).is_some());
+    let edges = super::cdn::origin_crashed(w, node, &edges);
     if to.is_empty() {
-        return String::new();
+        return edges;
     }
-    let them = to.join(" and ");
+    let them = to
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" and ");
     if !matches!(node, NodeId::Service(_)) {
         if let Some(words) = waiting_closes(w, node) {
             return words;
         }
     }
-    match node {
+    edges
+        + &match node {
         NodeId::Cache(_) if to.len() == 1 => format!(
             " Its operating system closes its connections: {them}, which tracks its reads through it (client \
              tracking), will see its connection close."

@@ -1,0 +1,61 @@
+//! Review 22's findings (crash and reset narration after F8), each played at the
+//! reviewer's share link: the step or the ending it quotes, the true sentence asserted
+//! and the wrong one absent.
+mod common;
+#[path = "common/review.rs"]
+mod review;
+
+use review::{ending, label, played, step};
+
+/// U1: a service crash in front of a CDN edge told of "the one its transaction used":
+/// the edge holds no transaction; what it forwarded fails with a 502.
+#[test]
+fn u1_a_service_crash_tells_the_edge_s_forwarded_requests_fail() {
+    let wrong = "transaction";
+    // The crash comes during the edge's forwarded read.
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAAAAAAAAAAAAAE&step=19");
+    assert_eq!(label(&run, 19), ("crash service", "crashed"));
+    assert_eq!(label(&run, 21).1, "origin closed: 502 sent");
+    assert_eq!(label(&run, 22), ("failed read user:1", "read failed"));
+    let said = step(&run, 19);
+    assert!(
+        said.ends_with(
+            "Its operating system closes its connections: cdn, the CDN edge, forwarded reader's read of user:1 to \
+             it and will see that connection close; it answers that request with an error, as an edge does when \
+             its origin's connection drops (a 502 Bad Gateway)."
+        ),
+        "{said}"
+    );
+    assert!(!said.contains(wrong), "{said}");
+    // A read and a write forwarded: both get the error (steps 11 and 12).
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAE&step=7");
+    assert_eq!(label(&run, 7), ("crash service", "crashed"));
+    assert_eq!(label(&run, 11).1, "read failed");
+    assert_eq!(label(&run, 12).1, "write failed");
+    let said = step(&run, 7);
+    assert!(
+        said.contains(
+            "cdn, the CDN edge, forwarded reader's read of user:1 and writer's write of user:1 to it and will see \
+             that connection close; it answers each with an error"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains(wrong), "{said}");
+    // The write committed before the crash: its 502 does not mean nothing committed.
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAAAAAAF&step=12");
+    assert_eq!(label(&run, 11), ("update user:1", "committed v2"));
+    assert_eq!(label(&run, 12), ("crash service", "crashed"));
+    assert_eq!(label(&run, 15).1, "write failed");
+    let said = step(&run, 12);
+    assert!(
+        said.ends_with(
+            "cdn, the CDN edge, forwarded writer's write of user:1 to it and will see that connection close; it \
+             answers that request with an error, as an edge does when its origin's connection drops (a 502 Bad \
+             Gateway). writer's write already committed v2 at 21 ms: the error it gets will not mean that \
+             nothing committed."
+        ),
+        "{said}"
+    );
+    assert!(!said.contains(wrong), "{said}");
+    let _ = ending(&run);
+}
