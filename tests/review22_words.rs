@@ -59,3 +59,32 @@ fn u1_a_service_crash_tells_the_edge_s_forwarded_requests_fail() {
     assert!(!said.contains(wrong), "{said}");
     let _ = ending(&run);
 }
+
+/// U3: the CDN edge forwarded the write (step 4) before its crash (5); the writer's
+/// reset said "nothing of it committed", and the service then committed it (13).
+/// Write-through's equivalent (the update on its way to the database) keeps its words.
+#[test]
+fn u3_a_cdn_crash_tells_the_writer_its_forwarded_write_may_still_commit() {
+    let run = played("scenario=cdn-purge-race&run=1.AAAAC&step=7");
+    assert_eq!(label(&run, 4).1, "cdn forwards write user:1");
+    assert_eq!(label(&run, 5), ("crash cdn", "crashed"));
+    assert_eq!(label(&run, 7).1, "write failed: conn reset");
+    assert_eq!(label(&run, 13), ("update user:1", "committed v2"));
+    let said = step(&run, 7);
+    assert!(
+        said.ends_with(
+            "writer cannot tell whether it committed: nothing of it has committed yet, but the edge forwarded it \
+             before its crash: m4 (write user:1) is still on its way to service, and it may still commit."
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("nothing of it committed."), "{said}");
+    let run = played("scenario=write-through&run=1.AAAAAAAC&step=9");
+    assert!(
+        step(&run, 9).contains(
+            "nothing of it has committed yet, and m6 (update user:1) is still on its way to db."
+        ),
+        "{}",
+        step(&run, 9)
+    );
+}
