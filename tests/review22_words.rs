@@ -88,3 +88,31 @@ fn u3_a_cdn_crash_tells_the_writer_its_forwarded_write_may_still_commit() {
         step(&run, 9)
     );
 }
+
+/// U2: the reader got v1, then its next read failed with a connection reset; the
+/// ending said "the reader has had no answer to a read".
+#[test]
+fn u2_a_reset_read_does_not_erase_an_earlier_answer() {
+    for (query, got, reset) in [
+        ("scenario=near-cache-stale&run=1.AAAAAAAAAAAAAAAAD&step=20", 9, 20),
+        ("scenario=near-cache-stale&run=1.AAAAAAAAE&step=21", 10, 21),
+        (
+            "scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAACAC&step=26",
+            9,
+            19,
+        ),
+    ] {
+        let run = played(query);
+        assert_eq!(label(&run, got).1, "got v1", "{query}");
+        assert_eq!(label(&run, reset).1, "read failed: conn reset", "{query}");
+        let text = ending(&run);
+        assert!(
+            text.starts_with(
+                "No cache holds user:1; the database has v2, and the reader's latest read failed with a \
+                 connection reset."
+            ),
+            "{query}: {text}"
+        );
+        assert!(!text.contains("no answer"), "{query}: {text}");
+    }
+}

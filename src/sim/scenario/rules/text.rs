@@ -371,6 +371,21 @@ fn answered(w: &World, client: NodeId) -> Option<String> {
         Some(crate::sim::msg::Payload::ReadFailed { .. }) => {
             format!("{client}'s last read failed: its query's connection closed")
         }
+        // Its latest read was reset: an earlier read's answer is not erased (review 22,
+        // U2); the client keeps only its last answer, so it is not named.
+        Some(crate::sim::msg::Payload::Closed)
+            if c.latest()
+                .is_some_and(|(r, _)| r.op == crate::sim::config::Op::Read) =>
+        {
+            let earlier = c.requests[..c.next.saturating_sub(1)]
+                .iter()
+                .any(|r| r.op == crate::sim::config::Op::Read);
+            if earlier {
+                format!("{client}'s latest read failed with a connection reset")
+            } else {
+                format!("{client}'s only read failed with a connection reset: it has had no answer to a read")
+            }
+        }
         _ => format!("{client} has had no answer to a read"),
     })
 }
