@@ -94,7 +94,11 @@ fn u3_a_cdn_crash_tells_the_writer_its_forwarded_write_may_still_commit() {
 #[test]
 fn u2_a_reset_read_does_not_erase_an_earlier_answer() {
     for (query, got, reset) in [
-        ("scenario=near-cache-stale&run=1.AAAAAAAAAAAAAAAAD&step=20", 9, 20),
+        (
+            "scenario=near-cache-stale&run=1.AAAAAAAAAAAAAAAAD&step=20",
+            9,
+            20,
+        ),
         ("scenario=near-cache-stale&run=1.AAAAAAAAE&step=21", 10, 21),
         (
             "scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAACAC&step=26",
@@ -114,5 +118,56 @@ fn u2_a_reset_read_does_not_erase_an_earlier_answer() {
             "{query}: {text}"
         );
         assert!(!text.contains("no answer"), "{query}: {text}");
+    }
+}
+
+/// M1: readers told their read failed (the service's database connection closed) were
+/// counted as answered: "Done." was said, and stampede's endings passed them over.
+#[test]
+fn m1_a_read_answered_with_an_error_is_a_failed_request() {
+    let run = played(
+        "scenario=stampede&fix=single-flight&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF&step=54",
+    );
+    assert_eq!(label(&run, 47), ("crash db", "crashed"));
+    for n in 50..=54 {
+        assert_eq!(label(&run, n), ("failed read user:1", "read failed"));
+    }
+    let text = ending(&run);
+    assert!(
+        text.starts_with(
+            "Not done: 5 readers have no value (still waiting, or their read failed: a connection reset, or an \
+             error answered), after 0 database reads for one hot key."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Done."), "{text}");
+    let run =
+        played("scenario=stampede&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ&step=64");
+    for n in 59..=61 {
+        assert_eq!(label(&run, n).1, "read failed");
+    }
+    let text = ending(&run);
+    assert!(
+        text.starts_with("Not done: 3 readers have no value"),
+        "{text}"
+    );
+    assert!(!text.contains("Done."), "{text}");
+    for (query, failed) in [
+        (
+            "scenario=ttl-expiry&run=1.AAAAAAAAAAAAAAAAAAAAAAF&step=26",
+            26,
+        ),
+        ("scenario=ttl-expiry&run=1.AAAAAAAAAAAG&step=27", 27),
+    ] {
+        let run = played(query);
+        assert_eq!(label(&run, failed).1, "read failed", "{query}");
+        let text = ending(&run);
+        assert!(
+            text.starts_with(
+                "Done, but reader's request was answered with an error. The cache holds nothing for user:1"
+            ),
+            "{query}: {text}"
+        );
+        assert!(!text.starts_with("Done. "), "{query}: {text}");
     }
 }

@@ -5101,7 +5101,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K36],
-                text: "Not done: {count unanswered reader has|readers have} no answer (still waiting, or failed with a connection reset), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
+                text: "Not done: {count unanswered reader has|readers have} no value (still waiting, or their read failed: a connection reset, or an error answered), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K143, &K144, &K35],

@@ -4,6 +4,7 @@
 //! 7; session 19, M5: a lease's end time, and a lapsed lease not called held). Split
 //! from `text.rs`.
 use crate::sim::ids::{Key, NodeId};
+use crate::sim::msg::Payload;
 use crate::sim::world::World;
 
 /// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
@@ -67,25 +68,31 @@ pub(super) fn done(w: &World) -> String {
         // either (review 20b, F8). And no "Done." before a broken invariant, where it
         // reads as all is well (review 20b, N8): then only the failed requests, if any.
         let broken = super::INVARIANTS.iter().any(|i| i.check(w).is_err());
-        let failed: Vec<String> = w
-            .clients
-            .iter()
-            .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
-            .map(|c| c.id.to_string())
-            .collect();
-        let done = match (failed.as_slice(), broken) {
-            ([], false) => "Done.".to_string(),
-            ([], true) => String::new(),
-            ([one], false) => format!("Done, but {one}'s request failed with a connection reset."),
-            ([one], true) => format!("The request of {one} failed with a connection reset."),
-            (many, false) => format!(
-                "Done, but the requests of {} failed with a connection reset.",
-                many.join(" and ")
-            ),
-            (many, true) => format!(
-                "The requests of {} failed with a connection reset.",
-                many.join(" and ")
-            ),
+        // A request answered with an error failed too (review 22, M1: a read failed on
+        // the service's closed database connection, and "Done." was said).
+        let (mut reset, mut error) = (Vec::new(), Vec::new());
+        for c in &w.clients {
+            match c.last_answer {
+                Some(Payload::Closed) => reset.push(c.id.to_string()),
+                Some(Payload::ReadFailed { .. } | Payload::WriteFailed { .. }) => {
+                    error.push(c.id.to_string());
+                }
+                _ => {}
+            }
+        }
+        let failed = [
+            failed(&reset, "failed", "failed", " with a connection reset"),
+            failed(&error, "was", "were", " answered with an error"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", and ");
+        let done = match (failed.is_empty(), broken) {
+            (true, false) => "Done.".to_string(),
+            (true, true) => String::new(),
+            (false, false) => format!("Done, but {failed}."),
+            (false, true) => format!("{}.", capital_the(&failed)),
         };
         return end
             .then(|| crate::sim::narrate::stuck_words(w))
@@ -101,6 +108,27 @@ pub(super) fn done(w: &World) -> String {
                 waiting.join(" and ")
             )
         })
+}
+
+/// "reader's request failed …" of one client, "the requests of reader-2 and reader-3
+/// failed …" of several (the verb `one` or `many`, then `how`), `None` of none.
+fn failed(clients: &[String], one: &str, many: &str, how: &str) -> Option<String> {
+    match clients {
+        [] => None,
+        [who] => Some(format!("{who}'s request {one}{how}")),
+        all => Some(format!("the requests of {} {many}{how}", all.join(" and "))),
+    }
+}
+
+/// A clause at the start of a sentence: "reader's request" as "The request of reader".
+fn capital_the(clause: &str) -> String {
+    match clause.strip_prefix("the ") {
+        Some(rest) => format!("The {rest}"),
+        None => match clause.split_once("'s request ") {
+            Some((who, rest)) => format!("The request of {who} {rest}"),
+            None => clause.to_string(),
+        },
+    }
 }
 
 #[cfg(test)]
