@@ -171,3 +171,24 @@ fn m1_a_read_answered_with_an_error_is_a_failed_request() {
         assert!(!text.starts_with("Done. "), "{query}: {text}");
     }
 }
+
+/// M2: write-through, the service crashed (step 15) and the reader's read failed with a
+/// reset (16, or 17): the ending never named it (its `unanswered > 0` ending had no
+/// `{done}`).
+#[test]
+fn m2_write_through_names_a_read_that_failed_with_a_reset() {
+    for (query, reset) in [
+        ("scenario=write-through&run=1.AAAAAAAAAAAAAAB&step=18", 16),
+        ("scenario=write-through&run=1.AAAAAAAAAAAC&step=17", 17),
+    ] {
+        let run = played(query);
+        assert_eq!(label(&run, reset).1, "read failed: conn reset", "{query}");
+        assert_eq!(
+            ending(&run),
+            "Done, but reader's request failed with a connection reset. The cache and the database both hold \
+             user:1 = v2. No read went to the database: every read that was answered hit the cache. The write \
+             took the database round trip and then the cache round trip before the writer heard back.",
+            "{query}"
+        );
+    }
+}

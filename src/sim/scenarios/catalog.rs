@@ -4357,7 +4357,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K23, &K24, &K36],
-                text: "{holds user:1}. ",
+                text: "{done} {holds user:1}. ",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K23, &K37, &K24, &K35],
