@@ -192,3 +192,35 @@ fn m2_write_through_names_a_read_that_failed_with_a_reset() {
         );
     }
 }
+
+/// M4: stale-set-race with the delayed double delete: the first delete landed (step
+/// 10), the late set of v1 landed (14), and the service crashed (15) with the second
+/// delete due at 63 ms. The crash step did not say it died; the ending gave heuristics
+/// that did not apply (a read slower than the delay, a lost first delete).
+#[test]
+fn m4_a_service_crash_cancels_the_second_delete() {
+    let run =
+        played("scenario=stale-set-race&fix=delayed-double-delete&run=1.AAAAAAAAAAAAAAB&step=17");
+    assert_eq!(label(&run, 10).1, "deleted");
+    assert_eq!(label(&run, 14), ("set user:1=v1", "stored v1"));
+    assert!(step(&run, 14).contains("until the second delete due at 63 ms removes it"));
+    assert_eq!(label(&run, 15), ("crash service", "crashed"));
+    assert!(
+        step(&run, 15).starts_with(
+            "service crashes: its 1 open request is gone: 1 read; the delayed second delete it had scheduled \
+             never happens."
+        ),
+        "{}",
+        step(&run, 15)
+    );
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "the old value landed and no later delete removed it. The service crashed in this run, and any second \
+             delete it still had scheduled died with it: the delay is a timer in the service's memory."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("a read slower than the delay"), "{text}");
+    assert!(!text.contains("a first delete that is lost"), "{text}");
+}

@@ -211,6 +211,24 @@ fn unsent(requests: u32, p: Pending) -> String {
     format!("{}{never}", kinds.join(" and "))
 }
 
+/// What a crashed service's timers were, in words: its delayed second delete, where it
+/// sets no other timer (a wait for a lease or a lock sets a retry).
+fn planned(w: &World, node: NodeId) -> &'static str {
+    let Some(s) = w.nodes.service(node).map(|s| s.settings) else {
+        return "what it had scheduled";
+    };
+    let lease = w
+        .nodes
+        .cache(s.cache)
+        .is_some_and(|c| matches!(c.guard, crate::sim::cache::SetGuard::Lease { .. }));
+    let retries = lease || matches!(s.load_guard, crate::sim::config::LoadGuard::Mutex { .. });
+    match (s.second_delete_ms, retries) {
+        (Some(_), false) => "the delayed second delete it had scheduled",
+        (None, true) => "the retry it had scheduled",
+        _ => "what it had scheduled (a second delete, a retry)",
+    }
+}
+
 /// What `node` lost in its crash, in words, from what it held just before.
 fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> String {
     match node {
@@ -234,20 +252,24 @@ fn lost(w: &World, n: &Cast, node: NodeId, held: Held, scheduled: bool) -> Strin
                 }
                 _ => "",
             };
+            // What its timers were (review 22, M4: a second delete died unsaid).
+            let plan = planned(w, node);
             match held.requests {
-                0 if scheduled => {
-                    "it had no open request, but what it had scheduled (a second delete, a retry) never happens"
-                        .to_string()
-                }
+                0 if scheduled => format!("it had no open request, but {plan} never happens"),
                 0 => "it had no open request, so nothing in its memory is lost".to_string(),
                 n => format!(
-                    "{}: {}{after}",
+                    "{}: {}{after}{}",
                     if n == 1 {
                         "its 1 open request is gone".to_string()
                     } else {
                         format!("its {n} open requests are gone")
                     },
-                    unsent(held.requests, held.work)
+                    unsent(held.requests, held.work),
+                    if scheduled {
+                        format!("; {plan} never happens")
+                    } else {
+                        String::new()
+                    }
                 ),
             }
         }
