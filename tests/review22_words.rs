@@ -224,3 +224,33 @@ fn m4_a_service_crash_cancels_the_second_delete() {
     assert!(!text.contains("a read slower than the delay"), "{text}");
     assert!(!text.contains("a first delete that is lost"), "{text}");
 }
+
+/// M5: cdn-purge-race with no fix: the stale v1 answer (step 22) was lost at the
+/// crashed edge (17), or every request got a 502 from the crashed origin; the ending
+/// said "in this order no stale response is left at the edge".
+#[test]
+fn m5_a_crash_not_the_order_is_named() {
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAAAAAAAAAAAC&step=25");
+    assert_eq!(label(&run, 17), ("crash cdn", "crashed"));
+    assert_eq!(label(&run, 22), ("user:1=v1", "lost: node down"));
+    let text = ending(&run);
+    assert_eq!(
+        text,
+        "No cache holds user:1; the database has v2: consistent: no stale response is left at the edge. The CDN \
+         edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a \
+         stale one as any other; a restarted edge starts empty."
+    );
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAE&step=17");
+    assert_eq!(label(&run, 7), ("crash service", "crashed"));
+    let text = ending(&run);
+    assert_eq!(
+        text,
+        "The cache and the database both hold user:1 = v1: consistent: no stale response is left at the edge. \
+         The origin crashed in this run: each request it was still working on then failed (a 502 from the \
+         edge), and an edge stores no error."
+    );
+    assert!(!text.contains("in this order"));
+    // The story keeps its words.
+    let run = review::story("scenario=cdn-purge-race");
+    assert!(!ending(&run).contains("crashed"), "{}", ending(&run));
+}

@@ -883,6 +883,13 @@ static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
     &[&K276, &K277],
 );
 static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K278);
+static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K263, &K9],
+);
+static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K280);
+static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
+);
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
     alloc::vec::Vec::from([
         &*alloc::boxed::Box::leak(
@@ -5920,8 +5927,20 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99],
+                when: &[&K104, &K161, &K99, &K263, &K9],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K104, &K161, &K99, &K281],
+                text: "{holds user:1}: consistent: no stale response is left at the edge.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K104, &K161, &K99, &K281, &K282],
+                text: " The CDN edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a stale one as any other; a restarted edge starts empty.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K104, &K161, &K99, &K281, &K83],
+                text: " The origin crashed in this run: each request it was still working on then failed (a 502 from the edge), and an edge stores no error.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K104, &K161, &K98],
