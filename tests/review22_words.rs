@@ -254,3 +254,24 @@ fn m5_a_crash_not_the_order_is_named() {
     let run = review::story("scenario=cdn-purge-race");
     assert!(!ending(&run).contains("crashed"), "{}", ending(&run));
 }
+
+/// M6: the explorer's counterexample (cdn-purge-race + double-purge, 1 fault): the
+/// edge purged user:1 (steps 13 and 24) and the invalidator crashed (22); the ending
+/// said "No delete of user:1 reached a cache".
+#[test]
+fn m6_no_delete_reached_the_origin_s_cache() {
+    let run =
+        played("scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAAAAAAJ&step=24");
+    assert_eq!(label(&run, 13).1, "cdn purged user:1");
+    assert_eq!(label(&run, 22), ("crash invalidator", "crashed"));
+    assert_eq!(label(&run, 24).1, "cdn purged again user:1");
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "No delete of user:1 reached the origin's cache after its latest commit (a purge at the edge drops \
+             only the edge's copy)."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("reached a cache"), "{text}");
+}
