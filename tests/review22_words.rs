@@ -275,3 +275,20 @@ fn m6_no_delete_reached_the_origin_s_cache() {
     );
     assert!(!text.contains("reached a cache"), "{text}");
 }
+
+/// M7: the explorer's cdc-invalidation run (0 faults): the crash step said "Its
+/// supervisor will restart it at 40 ms", and the run fired the 60 ms reader start
+/// first (step 17) and the restart at 60 ms (18). The restart is an event due then.
+#[test]
+fn m7_a_supervisor_s_restart_is_due_not_promised() {
+    let run = played("scenario=cdc-invalidation&run=1.AAAAAABBBBBABCBBCC&step=14");
+    assert_eq!(label(&run, 14), ("crash service", "crashed"));
+    assert_eq!(label(&run, 18), ("restart service", "restarted"));
+    assert_eq!(run.state(18).unwrap().now_ms, 60);
+    let said = step(&run, 14);
+    assert!(
+        said.ends_with(" Its supervisor's restart of it is due at 40 ms."),
+        "{said}"
+    );
+    assert!(!said.contains("will restart it at"), "{said}");
+}

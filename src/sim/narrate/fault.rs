@@ -96,7 +96,7 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
         } => {
             let lost = lost(w, n, node, held, scheduled);
             let back = match restart_at_ms {
-                Some(at) => format!(" Its supervisor will restart it at {at} ms."),
+                Some(at) => format!(" Its supervisor's restart of it is due at {at} ms."),
                 None => String::new(),
             };
             let closes = super::closed::closes(w, node) + &super::closed::untracked(w, node);
