@@ -292,3 +292,55 @@ fn m7_a_supervisor_s_restart_is_due_not_promised() {
     );
     assert!(!said.contains("will restart it at"), "{said}");
 }
+
+/// M8: replica-lag-refill, the replica crashed (step 14) and its stream message was
+/// lost (18): the ending said "The replica has v1 now", written for a replica that
+/// catches up, of one that is down.
+#[test]
+fn m8_a_down_replica_is_said_down() {
+    let run = played("scenario=replica-lag-refill&run=1.AAAAAAAAAAAAAI&step=18");
+    assert_eq!(label(&run, 14), ("crash replica", "crashed"));
+    assert_eq!(label(&run, 18).1, "lost: node down");
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "The replica is down, with v1 of user:1 on its disk; the cache keeps v1 until its TTL ends it at \
+             60023 ms"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("The replica has"), "{text}");
+    let run = review::story("scenario=replica-lag-refill");
+    assert!(
+        ending(&run).contains("The replica has v2 now"),
+        "{}",
+        ending(&run)
+    );
+}
+
+/// M8: stampede, all 5 rows lost at the down service and every reader reset: the ending
+/// said "Every reader that missed loaded the key itself". And 3 of 5 database reads
+/// came from GETs that failed on the crashed cache: the ending said only "Done. 5
+/// database reads … 2 cache lookups missed".
+#[test]
+fn m8_stampede_s_endings_after_crashes() {
+    let q = "scenario=stampede&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAF&step=62";
+    let run = played(q);
+    let text = ending(&run);
+    assert!(
+        text.ends_with(
+            "Every reader that missed went to the database itself, though not every read was answered. Try a fix."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("loaded the key itself"), "{text}");
+    let run = played("scenario=stampede&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAH&step=69");
+    assert_eq!(label(&run, 36), ("crash cache", "crashed"));
+    assert_eq!(label(&run, 39).1, "get failed: read as a miss");
+    assert_eq!(
+        ending(&run),
+        "Done. 5 database reads for one hot key. 2 cache lookups missed. The cache crashed in this run: a read \
+         whose lookup failed on it (its GET failed on the closed connection, or was refused while the cache was \
+         down) went to the database as on a miss, so the database reads outnumber the misses."
+    );
+}

@@ -519,236 +519,245 @@ static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
     &[&K161, &K162, &K141],
 );
 static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K163);
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "db-reads",
+    crate::sim::scenario::rules::Op::More,
+    "cache-misses",
+);
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K23, &K24, &K54, &K56],
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K165);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K167, &K168, &K169, &K54, &K104, &K56],
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K168, &K169, &K170, &K54, &K104, &K56],
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K171);
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K172, &K168, &K173, &K18],
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K173, &K169, &K174, &K18],
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K175);
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K180, &K181],
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K181, &K182],
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K184, &K185],
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K185, &K186],
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K188, &K189, &K104],
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K189, &K190, &K104],
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K191);
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K194, &K195],
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K195, &K196],
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K192, &K193, &K196],
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K193, &K194, &K197],
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K199, &K200, &K201, &K83, &K104],
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K200, &K201, &K202, &K83, &K104],
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K199, &K64],
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K200, &K64],
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K210, &K83, &K178],
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K211, &K83, &K179],
 );
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K213);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+    crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Replica(1u8)),
+);
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K224);
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K220, &K221, &K2],
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K223, &K224, &K2],
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K233);
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K195);
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K238);
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K241);
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -756,57 +765,57 @@ static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K240);
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K90, &K124, &K241],
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K90, &K124, &K244],
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K251);
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K161, &K32],
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K254);
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K257);
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -815,79 +824,79 @@ static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K258);
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K261);
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K267);
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K32, &K263, &K15, &K265],
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K161, &K32, &K266, &K15, &K268],
 );
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K263, &K15, &K266, &K264],
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K266, &K15, &K269, &K267],
 );
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K268, &K269],
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K271, &K272],
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K270);
-static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K273);
+static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
-static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K267, &K272],
+static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K270, &K275],
 );
-static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K273, &K274],
-);
-static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K276, &K277],
 );
-static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K278);
-static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K263, &K9],
+static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K279, &K280],
 );
-static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K280);
-static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K281);
+static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K266, &K9],
+);
+static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K283);
+static K285: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -5155,8 +5164,12 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K160, &K161, &K162, &K141],
+                when: &[&K149, &K152, &K154, &K160, &K161, &K162, &K141, &K35],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K149, &K152, &K154, &K160, &K161, &K162, &K141, &K36],
+                text: "Every reader that missed went to the database itself, though not every read was answered. Try a fix.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K149, &K152, &K154, &K160, &K164],
@@ -5165,6 +5178,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             crate::sim::scenarios::data::E {
                 when: &[&K155],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K29, &K165, &K160],
+                text: " The cache crashed in this run: a read whose lookup failed on it (its GET failed on the closed connection, or was refused while the cache was down) went to the database as on a miss, so the database reads outnumber the misses.",
             },
         ],
     },
@@ -5186,7 +5203,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K166],
+                when: &[&K167],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5230,15 +5247,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K169, &K54, &K104, &K56],
+                when: &[&K168, &K169, &K170, &K54, &K104, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K172, &K168, &K173, &K18],
+                when: &[&K172, &K173, &K169, &K174, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K175],
+                when: &[&K172, &K176],
                 text: "{other-path user:1}",
             },
         ],
@@ -5270,47 +5287,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K177],
+                when: &[&K177, &K178],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K178],
+                when: &[&K177, &K179],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104],
+                when: &[&K180, &K104],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104, &K180, &K181],
+                when: &[&K180, &K104, &K181, &K182],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104, &K183, &K184, &K185],
+                when: &[&K180, &K104, &K184, &K185, &K186],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104, &K183, &K187, &K34],
+                when: &[&K180, &K104, &K184, &K188, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104, &K183, &K187, &K33, &K98],
+                when: &[&K180, &K104, &K184, &K188, &K33, &K98],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104, &K183, &K187, &K33, &K99],
+                when: &[&K180, &K104, &K184, &K188, &K33, &K99],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K104],
+                when: &[&K180, &K104],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K110, &K33],
+                when: &[&K180, &K110, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K110, &K34],
+                when: &[&K180, &K110, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5340,27 +5357,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K104],
+                when: &[&K189, &K190, &K104],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K104, &K22],
+                when: &[&K189, &K190, &K104, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K104, &K21],
+                when: &[&K189, &K190, &K104, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K104],
+                when: &[&K189, &K190, &K104],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K192, &K193, &K196],
+                when: &[&K192, &K193, &K194, &K197],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K198],
+                when: &[&K192, &K199],
                 text: "{other-path user:2}",
             },
         ],
@@ -5390,51 +5407,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K104],
+                when: &[&K200, &K201, &K202, &K83, &K104],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K104, &K202, &K203, &K204],
+                when: &[&K200, &K201, &K202, &K83, &K104, &K203, &K204, &K205],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K104, &K202, &K203, &K205],
+                when: &[&K200, &K201, &K202, &K83, &K104, &K203, &K204, &K206],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K66, &K67],
+                when: &[&K208, &K200, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K68, &K67],
+                when: &[&K208, &K200, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K69],
+                when: &[&K208, &K200, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K70],
+                when: &[&K208, &K200, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K72],
+                when: &[&K208, &K210, &K211, &K83, &K179, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K88],
+                when: &[&K208, &K210, &K211, &K83, &K179, &K88],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K211],
+                when: &[&K208, &K210, &K211, &K83, &K179, &K212],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178],
+                when: &[&K208, &K210, &K211, &K83, &K179],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K213],
+                when: &[&K208, &K210, &K214],
                 text: "{other-path user:1}",
             },
         ],
@@ -5467,19 +5484,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K214, &K215],
+                when: &[&K72, &K215, &K216, &K217],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K214, &K73],
+                when: &[&K72, &K215, &K216, &K218],
+                text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica is down, with {replica user:1} of user:1 on its disk; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K72, &K215, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K216],
+                when: &[&K72, &K219],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K216, &K217, &K33, &K28],
+                when: &[&K72, &K219, &K220, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5491,7 +5512,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K217],
+                when: &[&K88, &K220],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5517,11 +5538,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K218],
+                when: &[&K72, &K33, &K221],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K219],
+                when: &[&K72, &K33, &K222],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5533,7 +5554,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K219, &K24],
+                when: &[&K88, &K222, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5559,19 +5580,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K220, &K221, &K222, &K2],
+                when: &[&K72, &K223, &K224, &K225, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K220, &K221, &K223, &K224, &K2],
+                when: &[&K72, &K223, &K224, &K226, &K227, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K220, &K221, &K223, &K225, &K2],
+                when: &[&K72, &K223, &K224, &K226, &K228, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K227],
+                when: &[&K72, &K230],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5583,15 +5604,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K228, &K221, &K222, &K2, &K229],
+                when: &[&K88, &K231, &K224, &K225, &K2, &K232],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K228, &K221, &K222, &K2, &K230],
+                when: &[&K88, &K231, &K224, &K225, &K2, &K233],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K228, &K221, &K223],
+                when: &[&K88, &K231, &K224, &K226],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5620,43 +5641,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K231],
+                when: &[&K195, &K234],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K232, &K233],
+                when: &[&K195, &K235, &K236],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K232, &K234],
+                when: &[&K195, &K235, &K237],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235],
+                when: &[&K238],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K236],
+                when: &[&K238, &K239],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K237, &K60],
+                when: &[&K238, &K240, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K232, &K239, &K90, &K124, &K241],
+                when: &[&K238, &K235, &K242, &K90, &K124, &K244],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K232, &K239, &K243],
+                when: &[&K238, &K235, &K242, &K246],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K232, &K238],
+                when: &[&K238, &K235, &K241],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K235, &K232],
+                when: &[&K238, &K235],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5697,11 +5718,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K244, &K56],
+                when: &[&K88, &K247, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K244, &K57],
+                when: &[&K88, &K247, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
@@ -5732,35 +5753,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K245],
+                when: &[&K248],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K245, &K56],
+                when: &[&K248, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K245, &K246],
+                when: &[&K248, &K249],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K247, &K248],
+                when: &[&K250, &K251],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K247, &K249],
+                when: &[&K250, &K252],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K247, &K250, &K38],
+                when: &[&K250, &K253, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K250, &K251, &K252, &K38],
+                when: &[&K253, &K254, &K255, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K250, &K253],
+                when: &[&K253, &K256],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
@@ -5823,7 +5844,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K255],
+                when: &[&K18, &K258],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5835,27 +5856,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K257, &K1, &K259, &K260],
+                when: &[&K23, &K259, &K260, &K1, &K262, &K263],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K261, &K257],
+                when: &[&K23, &K259, &K264, &K260],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K29, &K257, &K30],
+                when: &[&K23, &K259, &K29, &K260, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K29, &K257, &K31],
+                when: &[&K23, &K259, &K29, &K260, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K256, &K258],
+                when: &[&K23, &K259, &K261],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K257],
+                when: &[&K23, &K265, &K260],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5895,51 +5916,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K263, &K15, &K265],
+                when: &[&K18, &K161, &K32, &K266, &K15, &K268],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K263, &K15, &K266, &K264],
+                when: &[&K18, &K32, &K266, &K15, &K269, &K267],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K263, &K15, &K266, &K264, &K161],
+                when: &[&K18, &K32, &K266, &K15, &K269, &K267, &K161],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K263, &K15, &K266, &K264, &K267],
+                when: &[&K18, &K32, &K266, &K15, &K269, &K267, &K270],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K271],
+                when: &[&K18, &K274],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K267, &K272],
+                when: &[&K104, &K270, &K275],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K273, &K274],
+                when: &[&K104, &K276, &K277],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K275, &K279],
+                when: &[&K104, &K278, &K282],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K263, &K9],
+                when: &[&K104, &K161, &K99, &K266, &K9],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K281],
+                when: &[&K104, &K161, &K99, &K284],
                 text: "{holds user:1}: consistent: no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K281, &K282],
+                when: &[&K104, &K161, &K99, &K284, &K285],
                 text: " The CDN edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a stale one as any other; a restarted edge starts empty.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K281, &K83],
+                when: &[&K104, &K161, &K99, &K284, &K83],
                 text: " The origin crashed in this run: each request it was still working on then failed (a 502 from the edge), and an edge stores no error.",
             },
             crate::sim::scenarios::data::E {
