@@ -231,3 +231,70 @@ fn c2_a_skipped_put_s_reply_is_not_logged_as_wrote() {
         .contains("db->flusher: put v3 done => flushed v3"));
     assert!(run.records().iter().all(|r| r.label != "wrote v3"));
 }
+
+/// F8's leftover (b): stale-set-race with the service crashed at its third step: the
+/// reader's and the writer's requests fail with a connection reset (steps 6 and 7), and
+/// the ending did not say so.
+#[test]
+fn f8b_stale_set_race_names_the_failed_requests() {
+    use cachescope::sim::Fault;
+    let run = review::faulted(
+        "scenario=stale-set-race&step=3",
+        Fault::Crash(review::node("service")),
+    );
+    assert_eq!(
+        label(&run, 6),
+        ("connection closed", "read failed: conn reset")
+    );
+    assert_eq!(
+        label(&run, 7),
+        ("connection closed", "write failed: conn reset")
+    );
+    assert_eq!(
+        ending(&run),
+        "The cache holds nothing for user:1; the database has v1: consistent. This interleaving did not produce \
+         the race: no stale value reached the cache. The requests of reader and writer failed with a connection \
+         reset."
+    );
+    // With no failure the story keeps its words.
+    assert!(ending(&played("scenario=stale-set-race")).ends_with("Try a fix."));
+}
+
+/// F8's leftover (c): cdn-purge-race with the double purge; the service (the edge's
+/// origin) crashed while the edge forwarded the reader's second read, and the edge
+/// answered it with a 502. `{answered reader}` said "its query's connection closed", and
+/// the client's step "an HTTP 500".
+#[test]
+fn f8c_a_read_the_edge_failed_is_told_as_the_edge_s_502() {
+    let run = played("scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAE&step=24");
+    let crash = run
+        .records()
+        .iter()
+        .position(|r| r.label == "crash service")
+        .unwrap();
+    let closed = run
+        .records()
+        .iter()
+        .position(|r| r.outcome == "origin closed: 502 sent")
+        .unwrap();
+    assert!(crash < closed);
+    let failed = run
+        .records()
+        .iter()
+        .position(|r| r.outcome == "read failed")
+        .unwrap();
+    assert!(closed < failed);
+    assert_eq!(
+        step(&run, failed + 1),
+        "reader is told its read of user:1 failed (the CDN edge's 502 Bad Gateway): it got no value."
+    );
+    let text = ending(&run);
+    assert!(
+        text.starts_with(
+            "No cache holds user:1; the database has v2, and the reader's last read failed: the CDN edge answered it \
+             with an error (a 502), its origin having crashed while it forwarded the read."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("query"), "{text}");
+}

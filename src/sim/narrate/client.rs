@@ -155,10 +155,24 @@ fn answered(
             // whose first copy committed (review session 13, W1).
             format!("{me} is told its write of {key} failed: nothing was acknowledged."),
         ),
-        Payload::ReadFailed { key } => said(
-            "read failed",
-            format!("{me} is told its read of {key} failed (an error, as an HTTP 500): it got no value."),
-        ),
+        Payload::ReadFailed { key } => {
+            // Through the CDN edge, the edge's own error (review 21, F8's leftover).
+            let edge = w
+                .clients
+                .iter()
+                .find(|c| c.id == me)
+                .and_then(|c| c.latest())
+                .is_some_and(|(_, peer)| peer == NodeId::Cdn);
+            let error = if edge {
+                "the CDN edge's 502 Bad Gateway"
+            } else {
+                "an error, as an HTTP 500"
+            };
+            said(
+                "read failed",
+                format!("{me} is told its read of {key} failed ({error}): it got no value."),
+            )
+        }
         other => said("ignored", format!("{me} does not expect {other}.")),
     }
 }

@@ -4720,6 +4720,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 when: &[&K87, &K88, &K93, &K95, &K97, &K34, &K102],
                 text: "The commit overtook an older value on its way, but that value never reached the cache: the set carrying it arrived while the cache was down and was lost. The crash, not cache-aside, kept the stale value out.",
             },
+            crate::sim::scenarios::data::E {
+                when: &[&K36],
+                text: "{failed}",
+            },
         ],
     },
     crate::sim::scenarios::Words {

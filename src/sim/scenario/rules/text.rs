@@ -13,7 +13,7 @@ mod emptied;
 mod left;
 mod near;
 mod why;
-use left::{done, guard};
+use left::{done, failed_requests, guard};
 use why::{evicted, other_path};
 
 /// What the endings say about `w`: the parts whose conditions hold, filled in, of
@@ -52,6 +52,7 @@ pub const PLACEHOLDERS: &[&str] = &[
     "reset writer",
     "guard user:N",
     "done",
+    "failed",
     "stale-stay user:N …",
     "cache user:N",
     "db user:N",
@@ -114,6 +115,9 @@ fn value(name: &str, w: &World) -> Option<String> {
         // "Done." only when no client waits for an answer (review session 19, M1:
         // dual-write-crash's script ended "Done." with its writer waiting).
         "done" => done(w),
+        // The requests that failed with a connection reset, for an ending without
+        // `{done}` (review 21, F8's leftover).
+        "failed" => failed_requests(w),
         // What dropped the instance's near copies in this run (review session 18, 9).
         "near-dropped" => near::near_dropped(w, NodeId::parse(rest)?),
         "stale-stay" => {
@@ -319,7 +323,9 @@ fn known(name: &str) -> bool {
         "value" => Quantity::parse(rest).is_some(),
         "metric" => metric(rest).is_some(),
         "answer" | "answered" | "near-dropped" | "reset" => NodeId::parse(rest).is_some(),
-        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "done" => rest.is_empty(),
+        "ttl_ms" | "outbox-published" | "outbox-rows" | "dlq" | "done" | "failed" => {
+            rest.is_empty()
+        }
         "broken" => rest.is_empty() || invariant(rest).is_some(),
         _ => false,
     }
@@ -368,6 +374,16 @@ fn answered(w: &World, client: NodeId) -> Option<String> {
             "{client}'s last answered read got {}",
             value.map_or("nothing".into(), |v| v.to_string())
         ),
+        // A CDN edge answers a read its origin's crash failed with an error (review 21,
+        // F8's leftover: it was told as a query's connection).
+        Some(crate::sim::msg::Payload::ReadFailed { .. })
+            if c.latest().is_some_and(|(_, peer)| peer == NodeId::Cdn) =>
+        {
+            format!(
+                "{client}'s last read failed: the CDN edge answered it with an error (a 502), its origin having \
+                 crashed while it forwarded the read"
+            )
+        }
         Some(crate::sim::msg::Payload::ReadFailed { .. }) => {
             format!("{client}'s last read failed: its query's connection closed")
         }
