@@ -344,3 +344,28 @@ fn m8_stampede_s_endings_after_crashes() {
          down) went to the database as on a miss, so the database reads outnumber the misses."
     );
 }
+
+/// C1 and C2: after the edge's step names the 502, the reader's step said "(an error,
+/// as an HTTP 500)" (C1, fixed on main with review 21's F8 leftover: checked here);
+/// the 502 step for a lone forwarded read ended "a write's client cannot tell whether
+/// it committed" (C2), words kept for a step that fails a write.
+#[test]
+fn c1_c2_the_edge_s_502_steps() {
+    let run = played("scenario=cdn-purge-race&run=1.AAAAAAE&step=11");
+    assert_eq!(label(&run, 11), ("failed read user:1", "read failed"));
+    assert!(
+        step(&run, 11).contains("the CDN edge's 502 Bad Gateway"),
+        "{}",
+        step(&run, 11)
+    );
+    assert!(!step(&run, 11).contains("HTTP 500"), "{}", step(&run, 11));
+    let lone_read = step(&run, 16);
+    assert_eq!(label(&run, 16).1, "origin closed: 502 sent");
+    assert!(
+        lone_read.ends_with("(CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503)."),
+        "{lone_read}"
+    );
+    assert!(!lone_read.contains("a write's client"), "{lone_read}");
+    // Step 10 failed the write too.
+    assert!(step(&run, 10).ends_with(": a write's client cannot tell whether it committed."));
+}

@@ -293,10 +293,19 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                     0 => "It forwards no request now, so nothing fails.".to_string(),
                     k => format!(
                         "The {} it was forwarding {} with an error, as a CDN answers when its origin's connection \
-                         drops (CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503): a write's client cannot \
-                         tell whether it committed.",
+                         drops (CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503){}",
                         super::super::describe::count(u64::from(k), "request", "requests"),
-                        if k == 1 { "fails: its client is answered" } else { "fail: their clients are answered" }
+                        if k == 1 { "fails: its client is answered" } else { "fail: their clients are answered" },
+                        // Only of a write it failed (review 22, C2).
+                        if w.net.iter().any(|m| {
+                            m.from == NodeId::Cdn
+                                && m.sent_ms == w.now_ms
+                                && matches!(m.payload, Payload::WriteFailed { .. })
+                        }) {
+                            ": a write's client cannot tell whether it committed."
+                        } else {
+                            "."
+                        }
                     ),
                 }
             ),
