@@ -369,3 +369,18 @@ fn c1_c2_the_edge_s_502_steps() {
     // Step 10 failed the write too.
     assert!(step(&run, 10).ends_with(": a write's client cannot tell whether it committed."));
 }
+
+/// C3: a database crash with 3 selects pending (the answers to 2 more already on their
+/// way) said "service has a request waiting on it"; step 56 then fails 3.
+#[test]
+fn c3_a_crash_counts_the_requests_waiting_on_it() {
+    let run =
+        played("scenario=stampede&run=1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAJ&step=49");
+    assert_eq!(label(&run, 49), ("crash db", "crashed"));
+    let said = step(&run, 49);
+    assert!(
+        said.contains("Its operating system closes its connections: service has 3 requests waiting on it, and will see its connection close"),
+        "{said}"
+    );
+    assert!(step(&run, 56).contains("reader-5's request had a query pending on it too"));
+}

@@ -329,10 +329,34 @@ fn waiting_closes(w: &World, node: NodeId) -> Option<String> {
     };
     let mut out = String::new();
     if !waiting.is_empty() {
+        // How many requests each waits with (review 22, C3: "a request" of three).
+        // (Not those whose answer is on its way already, sent before the crash.)
+        let requests = |r: &NodeId| {
+            w.nodes.service(*r).map_or(1, |s| {
+                s.flows
+                    .iter()
+                    .filter(|f| {
+                        s.waits_on(f) == Some(node)
+                            && !w
+                                .net
+                                .iter()
+                                .any(|m| m.from == node && m.to == *r && m.flow == Some(f.id))
+                    })
+                    .count()
+                    .max(1)
+            })
+        };
+        let has = match waiting.as_slice() {
+            [one] => match requests(one) {
+                1 => "has a request".to_string(),
+                k => format!("has {k} requests"),
+            },
+            all if all.iter().all(|r| requests(r) == 1) => "each have a request".to_string(),
+            _ => "have requests".to_string(),
+        };
         out.push_str(&format!(
-            " Its operating system closes its connections: {} {} a request waiting on it, and will see {} close ({system}).",
+            " Its operating system closes its connections: {} {has} waiting on it, and will see {} close ({system}).",
             names(&waiting),
-            if waiting.len() == 1 { "has" } else { "each have" },
             if waiting.len() == 1 { "its connection" } else { "theirs" },
         ));
     }
