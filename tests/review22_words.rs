@@ -384,3 +384,21 @@ fn c3_a_crash_counts_the_requests_waiting_on_it() {
     );
     assert!(step(&run, 56).contains("reader-5's request had a query pending on it too"));
 }
+
+/// C4: the batch job writes to Postgres directly; the database's crash step gave the
+/// HTTP client's "connection reset by peer".
+#[test]
+fn c4_a_direct_database_client_reads_a_postgres_error() {
+    let run = played("scenario=ttl-expiry&run=1.AAAAAAAAAAG&step=11");
+    assert_eq!(label(&run, 11), ("crash db", "crashed"));
+    let said = step(&run, 11);
+    assert!(
+        said.ends_with(
+            "writer, whose request waits on it, will read its connection reset, and that request fails (a Postgres \
+             client's statement fails with \"server closed the connection unexpectedly\"; a write's client cannot \
+             tell whether it committed)."
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("HTTP"), "{said}");
+}

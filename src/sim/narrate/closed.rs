@@ -146,16 +146,26 @@ fn clients_closes(w: &World, node: NodeId, more: bool) -> String {
         "Its operating system closes its connections"
     };
     let mut out = String::new();
+    // A batch job talks to the database itself, with a Postgres driver, not HTTP
+    // (review 22, C4).
+    let how = if w.nodes.db(node).is_some() {
+        "a Postgres client's statement fails with \"server closed the connection unexpectedly\""
+    } else {
+        "an HTTP client's request fails with \"connection reset by peer\""
+    };
     if !fail.is_empty() {
         let one = fail.len() == 1;
         out.push_str(&format!(
             " {opener}: {}, whose request{} on it, will read {} reset, and \
-             {} fail{} (an HTTP client's request fails with \"connection reset by peer\"; a write's client cannot \
-             tell whether it committed).",
+             {} fail{} ({how}; a write's client cannot tell whether it committed).",
             fail.join(" and "),
             if one { " waits" } else { "s wait" },
             if one { "its connection" } else { "theirs" },
-            if one { "that request" } else { "those requests" },
+            if one {
+                "that request"
+            } else {
+                "those requests"
+            },
             if one { "s" } else { "" },
         ));
     }
