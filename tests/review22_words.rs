@@ -402,3 +402,19 @@ fn c4_a_direct_database_client_reads_a_postgres_error() {
     );
     assert!(!said.contains("HTTP"), "{said}");
 }
+
+/// C5: the restarted edge received the origin's answer sent on the pre-restart
+/// connection (step 23), logged "ignored", where every other node loses such a message.
+#[test]
+fn c5_an_answer_on_the_edge_s_old_connection_is_lost() {
+    let run = played("scenario=cdn-purge-race&fix=double-purge&run=1.AAAAAAAAAAAAAAAAACAC&step=23");
+    assert_eq!(label(&run, 18), ("crash cdn", "crashed"));
+    assert_eq!(label(&run, 20), ("restart cdn", "restarted"));
+    assert_eq!(label(&run, 23), ("user:1=v1", "lost: old connection"));
+    let said = step(&run, 23);
+    assert!(
+        said.starts_with("This read-ok answers a request the CDN edge forwarded before its crash"),
+        "{said}"
+    );
+    assert!(!said.contains("drops it"), "{said}");
+}

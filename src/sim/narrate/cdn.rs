@@ -310,9 +310,22 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                 }
             ),
         ),
+        // An answer to a request forwarded before the edge's crash comes on that
+        // connection, which the restarted edge does not have (review 22, C5: it was
+        // "ignored", where every other node loses it).
+        CdnFact::Stray { payload } if w.books.crashes_of(NodeId::Cdn) > 0 => said(
+            "lost: old connection",
+            format!(
+                "This {} answers a request the CDN edge forwarded before its crash, on the connection it had then: \
+                 the restarted edge's host has no such connection and answers it with a reset, as TCP does, so the \
+                 new process never reads it, as any restarted node loses what comes on a connection from before its \
+                 crash.",
+                payload.kind()
+            ),
+        ),
         CdnFact::Stray { payload } => said(
             "ignored",
-            format!("{me} is forwarding no request for this {} (its memory was lost in a crash): it drops it.", payload.kind()),
+            format!("{me} is forwarding no request for this {}: it drops it.", payload.kind()),
         ),
     }
 }
