@@ -418,3 +418,20 @@ fn c5_an_answer_on_the_edge_s_old_connection_is_lost() {
     );
     assert!(!said.contains("drops it"), "{said}");
 }
+
+/// M8 (cdc-invalidation's story): the service crashed right after the commit (step 13)
+/// and the writer's write failed with a reset (15); the ending left it out.
+#[test]
+fn m8_cdc_s_story_names_the_writer_s_reset() {
+    let run = review::story("scenario=cdc-invalidation");
+    assert_eq!(label(&run, 12), ("update user:1", "committed v2"));
+    assert_eq!(label(&run, 15).1, "write failed: conn reset");
+    let text = ending(&run);
+    assert!(
+        text.contains(
+            "The writer was never told its write succeeded, yet it did: its connection to service was reset, so \
+             it cannot tell whether its write committed."
+        ),
+        "{text}"
+    );
+}

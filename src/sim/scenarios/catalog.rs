@@ -5722,6 +5722,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
+                when: &[&K88, &K83, &K212, &K109],
+                text: " The writer was never told its write succeeded, yet it did{reset writer}.",
+            },
+            crate::sim::scenarios::data::E {
                 when: &[&K88, &K247, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
