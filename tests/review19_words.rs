@@ -54,7 +54,7 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
     assert!(run.world().now_ms < 624);
     assert_eq!(
         ending(&run),
-        "Not done: 5 readers have no answer (still waiting, or failed with a connection reset), after 1 database read for one hot key. The cache \
+        "Not done: 5 readers have no value (still waiting, or their read failed: a connection reset, or an error answered), after 1 database read for one hot key. The cache \
          holds nothing for user:1; the database has v1. The cache still holds reader's lock on user:1, until 624 \
          ms: no other reader loads user:1 from the database before then. 5 cache lookups missed."
     );
@@ -63,7 +63,7 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
     assert_eq!((lease.token, lease.issued_ms), (1, 122));
     assert_eq!(
         ending(&run),
-        "Not done: 5 readers have no answer (still waiting, or failed with a connection reset), after 1 database read for one hot key. The cache \
+        "Not done: 5 readers have no value (still waiting, or their read failed: a connection reset, or an error answered), after 1 database read for one hot key. The cache \
          holds nothing for user:1; the database has v1. The cache still holds lease #1 on user:1, issued at 122 \
          ms, until 10122 ms: no set has filled it, and until then another miss of user:1 is told to wait. 7 cache \
          lookups missed."
@@ -77,7 +77,7 @@ fn r19_7_a_stampede_that_did_not_end_is_not_done() {
         assert_eq!(run.world().metrics.db_reads, 0);
         assert_eq!(
             ending(&run),
-            "Not done: 5 readers have no answer (still waiting, or failed with a connection reset), after 0 database reads for one hot key. The \
+            "Not done: 5 readers have no value (still waiting, or their read failed: a connection reset, or an error answered), after 0 database reads for one hot key. The \
              cache holds nothing for user:1; the database has v1. 1 cache lookup missed.",
             "{q}"
         );

@@ -218,9 +218,11 @@ fn f6a_the_durable_queue_ending_says_what_the_cache_holds() {
         ),
         (Some(1), 2)
     );
+    // Its second write failed on the cache's crash (step 14): said first (review 22, M1).
     assert_eq!(
         ending(&run),
-        "Broken: cache-matches-db. The cache holds user:1 = v1 while the database has v2: a read loaded v1 from \
+        "The request of writer was answered with an error. Broken: cache-matches-db. The cache holds user:1 = v1 \
+         while the database has v2: a read loaded v1 from \
          the database before the flusher had written v2 there, and set it in the cache. The reader got v1 back: a \
          stale read. No acknowledged write was lost: the database has v2, the last one, and the cache's disk log \
          kept each through the crash. Each ack cost a disk write first."

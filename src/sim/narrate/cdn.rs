@@ -293,19 +293,103 @@ pub(super) fn say(w: &World, n: &Cast, fact: CdnFact) -> Said {
                     0 => "It forwards no request now, so nothing fails.".to_string(),
                     k => format!(
                         "The {} it was forwarding {} with an error, as a CDN answers when its origin's connection \
-                         drops (CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503): a write's client cannot \
-                         tell whether it committed.",
+                         drops (CloudFront and Cloudflare send 502 Bad Gateway, Fastly 503){}",
                         super::super::describe::count(u64::from(k), "request", "requests"),
-                        if k == 1 { "fails: its client is answered" } else { "fail: their clients are answered" }
+                        if k == 1 { "fails: its client is answered" } else { "fail: their clients are answered" },
+                        // Only of a write it failed (review 22, C2).
+                        if w.net.iter().any(|m| {
+                            m.from == NodeId::Cdn
+                                && m.sent_ms == w.now_ms
+                                && matches!(m.payload, Payload::WriteFailed { .. })
+                        }) {
+                            ": a write's client cannot tell whether it committed."
+                        } else {
+                            "."
+                        }
                     ),
                 }
             ),
         ),
+        // An answer to a request forwarded before the edge's crash comes on that
+        // connection, which the restarted edge does not have (review 22, C5: it was
+        // "ignored", where every other node loses it).
+        CdnFact::Stray { payload } if w.books.crashes_of(NodeId::Cdn) > 0 => said(
+            "lost: old connection",
+            format!(
+                "This {} answers a request the CDN edge forwarded before its crash, on the connection it had then: \
+                 the restarted edge's host has no such connection and answers it with a reset, as TCP does, so the \
+                 new process never reads it, as any restarted node loses what comes on a connection from before its \
+                 crash.",
+                payload.kind()
+            ),
+        ),
         CdnFact::Stray { payload } => said(
             "ignored",
-            format!("{me} is forwarding no request for this {} (its memory was lost in a crash): it drops it.", payload.kind()),
+            format!("{me} is forwarding no request for this {}: it drops it.", payload.kind()),
         ),
     }
+}
+
+/// The closes a crash of `origin` sent to the CDN edges in `edges` (each forwarding
+/// requests to it), as a sentence: an edge holds no transaction; each request it
+/// forwarded fails with a 502 when it reads the close, unless its answer is on its way
+/// already (review 22, U1).
+pub(super) fn origin_crashed(w: &World, origin: NodeId, edges: &[NodeId]) -> String {
+    let mut out = String::new();
+    for edge in edges {
+        let Some(cdn) = w.nodes.cdn(*edge) else {
+            continue;
+        };
+        let (mut fail, mut first, mut committed) = (Vec::new(), Vec::new(), Vec::new());
+        for f in &cdn.forwarded {
+            let what = format!(
+                "{}'s {} of {}",
+                f.client,
+                if f.write { "write" } else { "read" },
+                f.key
+            );
+            let answered = w
+                .net
+                .iter()
+                .any(|m| m.from == origin && m.to == *edge && m.flow == Some(f.flow));
+            if answered {
+                first.push(what);
+                continue;
+            }
+            if let Some((v, at)) = w.books.committed_by.get(&f.flow) {
+                committed.push(format!(
+                    " {}'s write already committed {v} at {at} ms: the error it gets will not mean that \
+                     nothing committed.",
+                    f.client
+                ));
+            }
+            fail.push(what);
+        }
+        if !fail.is_empty() {
+            let one = fail.len() == 1;
+            out.push_str(&format!(
+                " Its operating system closes its connections: {edge}, the CDN edge, forwarded {} to it and will \
+                 see that connection close; it answers {} with an error, as an edge does when its origin's \
+                 connection drops (a 502 Bad Gateway).{}",
+                fail.join(" and "),
+                if one { "that request" } else { "each" },
+                committed.concat()
+            ));
+        }
+        if !first.is_empty() {
+            out.push_str(&format!(
+                "{} answer to {} is already on its way to {edge}, sent before the crash, and arrives before the \
+                 close.",
+                if fail.is_empty() {
+                    " Its operating system closes its connections: the"
+                } else {
+                    " The"
+                },
+                first.join(" and ")
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

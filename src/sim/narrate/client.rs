@@ -232,7 +232,11 @@ fn reset(
                     ", which is down: it will be lost"
                 }
             ),
-            None => "nothing of it committed".to_string(),
+            // A CDN edge forwarded it before its crash: the origin may still commit
+            // it (review 22, U3).
+            None => {
+                forwarded(w, peer, flow).unwrap_or_else(|| "nothing of it committed".to_string())
+            }
         },
     };
     said(
@@ -242,4 +246,36 @@ fn reset(
              {outcome}."
         ),
     )
+}
+
+/// Where a write `flow` that a CDN edge forwarded before its crash is now, as the
+/// words after "nothing of it has committed yet": on its way to the origin, or open
+/// there (review 22, U3). `None` when no origin has it.
+fn forwarded(w: &World, edge: NodeId, flow: Option<super::super::ids::FlowId>) -> Option<String> {
+    let flow = flow.filter(|_| w.nodes.cdn(edge).is_some())?;
+    let held = w
+        .nodes
+        .services()
+        .find(|(_, s)| s.flows.iter().any(|f| f.id == flow))
+        .map(|(id, _)| id);
+    let on_way = w
+        .net
+        .iter()
+        .find(|m| m.flow == Some(flow) && w.nodes.service(m.to).is_some());
+    let (origin, where_) = match (held, on_way) {
+        (Some(id), _) => (id, format!("{id} is still working on it")),
+        (None, Some(m)) => (
+            m.to,
+            format!("{} ({}) is still on its way to {}", m.id, m.payload, m.to),
+        ),
+        (None, None) => return None,
+    };
+    let may = if w.is_up(origin) {
+        "it may still commit"
+    } else {
+        "but it is down: the write will be lost"
+    };
+    Some(format!(
+        "nothing of it has committed yet, but the edge forwarded it before its crash: {where_}, and {may}"
+    ))
 }

@@ -146,16 +146,26 @@ fn clients_closes(w: &World, node: NodeId, more: bool) -> String {
         "Its operating system closes its connections"
     };
     let mut out = String::new();
+    // A batch job talks to the database itself, with a Postgres driver, not HTTP
+    // (review 22, C4).
+    let how = if w.nodes.db(node).is_some() {
+        "a Postgres client's statement fails with \"server closed the connection unexpectedly\""
+    } else {
+        "an HTTP client's request fails with \"connection reset by peer\""
+    };
     if !fail.is_empty() {
         let one = fail.len() == 1;
         out.push_str(&format!(
             " {opener}: {}, whose request{} on it, will read {} reset, and \
-             {} fail{} (an HTTP client's request fails with \"connection reset by peer\"; a write's client cannot \
-             tell whether it committed).",
+             {} fail{} ({how}; a write's client cannot tell whether it committed).",
             fail.join(" and "),
             if one { " waits" } else { "s wait" },
             if one { "its connection" } else { "theirs" },
-            if one { "that request" } else { "those requests" },
+            if one {
+                "that request"
+            } else {
+                "those requests"
+            },
             if one { "s" } else { "" },
         ));
     }
@@ -200,7 +210,9 @@ fn answer_on_way(w: &World, peer: NodeId, node: NodeId) -> bool {
 /// The closes of `node`'s crash to the nodes (not clients) with something pending on
 /// it.
 fn nodes_closes(w: &World, node: NodeId) -> String {
-    let to: Vec<String> = w
+    // A CDN edge in front of a crashed service holds no transaction: what it forwarded
+    // fails (review 22, U1), in its own words.
+    let (edges, to): (Vec<NodeId>, Vec<NodeId>) = w
         .net
         .iter()
         .filter(|m| {
@@ -209,18 +221,24 @@ fn nodes_closes(w: &World, node: NodeId) -> String {
                 && m.payload == Payload::Closed
                 && m.sent_ms == w.now_ms
         })
-        .map(|m| m.to.to_string())
-        .collect();
+        .map(|m| m.to)
+        .partition(|id| w.nodes.cdn(*id).is_some());
+    let edges = super::cdn::origin_crashed(w, node, &edges);
     if to.is_empty() {
-        return String::new();
+        return edges;
     }
-    let them = to.join(" and ");
+    let them = to
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" and ");
     if !matches!(node, NodeId::Service(_)) {
         if let Some(words) = waiting_closes(w, node) {
             return words;
         }
     }
-    match node {
+    edges
+        + &match node {
         NodeId::Cache(_) if to.len() == 1 => format!(
             " Its operating system closes its connections: {them}, which tracks its reads through it (client \
              tracking), will see its connection close."
@@ -321,10 +339,34 @@ fn waiting_closes(w: &World, node: NodeId) -> Option<String> {
     };
     let mut out = String::new();
     if !waiting.is_empty() {
+        // How many requests each waits with (review 22, C3: "a request" of three).
+        // (Not those whose answer is on its way already, sent before the crash.)
+        let requests = |r: &NodeId| {
+            w.nodes.service(*r).map_or(1, |s| {
+                s.flows
+                    .iter()
+                    .filter(|f| {
+                        s.waits_on(f) == Some(node)
+                            && !w
+                                .net
+                                .iter()
+                                .any(|m| m.from == node && m.to == *r && m.flow == Some(f.id))
+                    })
+                    .count()
+                    .max(1)
+            })
+        };
+        let has = match waiting.as_slice() {
+            [one] => match requests(one) {
+                1 => "has a request".to_string(),
+                k => format!("has {k} requests"),
+            },
+            all if all.iter().all(|r| requests(r) == 1) => "each have a request".to_string(),
+            _ => "have requests".to_string(),
+        };
         out.push_str(&format!(
-            " Its operating system closes its connections: {} {} a request waiting on it, and will see {} close ({system}).",
+            " Its operating system closes its connections: {} {has} waiting on it, and will see {} close ({system}).",
             names(&waiting),
-            if waiting.len() == 1 { "has" } else { "each have" },
             if waiting.len() == 1 { "its connection" } else { "theirs" },
         ));
     }
@@ -368,7 +410,7 @@ pub(super) fn refused(w: &World, node: NodeId, from: NodeId) -> String {
 }
 
 /// The peers `node`'s connection to closed this step (`FaultFact::Closing`).
-fn closing(w: &World, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+pub(super) fn closing(w: &World, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
     w.facts.0.iter().filter_map(move |f| match f {
         Fact::Fault(super::super::fault::FaultFact::Closing { node: n, peer }) if *n == node => {
             Some(*peer)
@@ -392,98 +434,5 @@ fn under_way(w: &World, node: NodeId) -> bool {
         })
 }
 
-/// The messages on their way to `node`, which has just crashed, as a sentence: its
-/// sockets died with it, so none of them will reach it, not even after a restart
-/// (`fault::restart`).
-pub(super) fn lost_inbound(w: &World, node: NodeId) -> String {
-    let lost: Vec<String> = w
-        .net
-        .iter()
-        .filter(|m| m.to == node)
-        .map(|m| format!("{} ({} from {})", m.id, m.payload, m.from))
-        .collect();
-    match lost.as_slice() {
-        [] => String::new(),
-        [one] => format!(
-            " The message on its way to it, {one}, will never reach it: its socket died with it, so the \
-             message is lost when it arrives, or at the restart if it is still on its way then."
-        ),
-        many => format!(
-            " The {} messages on their way to it ({}) will never reach it: its sockets died with it, so \
-             each is lost when it arrives, or at the restart if it is still on its way then.",
-            many.len(),
-            many.join(", ")
-        ),
-    }
-}
-
-/// The messages still on their way to `node` when it restarted (`Fact::Lost` facts of
-/// the restart's step, `fault::restart`), as a sentence: those sent before its crash
-/// died with its sockets; those sent while it was down went to a process already dead
-/// (review session 17b, 6: "its sockets died" was said of both).
-pub(super) fn lost_at_restart(w: &World, node: NodeId) -> String {
-    // The first message sent from its latest crash on (none known: all before).
-    let crashed = w.books.crashed_msg.get(&node).copied().unwrap_or(u32::MAX);
-    let (mut all, mut before, mut after) = (Vec::new(), Vec::new(), Vec::new());
-    for f in &w.facts.0 {
-        if let Fact::Lost {
-            id,
-            from,
-            to,
-            payload,
-        } = f
-        {
-            if *to == node {
-                all.push(format!("{id} ({payload} from {from})"));
-                if id.0 < crashed {
-                    before.push(id.to_string());
-                } else {
-                    after.push(id.to_string());
-                }
-            }
-        }
-    }
-    let what = match all.as_slice() {
-        [] => return String::new(),
-        [one] => format!("The message still on its way to it, {one}, is"),
-        many => format!(
-            "The {} messages still on their way to it ({}) are",
-            many.len(),
-            many.join(", ")
-        ),
-    };
-    // The closes the restart's host sent back to their senders (`fault::restart`).
-    let reset: Vec<String> = closing(w, node).map(|p| p.to_string()).collect();
-    let reset = match reset.as_slice() {
-        [] => String::new(),
-        [one] => format!(
-            " Its host resets the connection that message came on: {one}, whose request waits on it, will see it close, \
-             and that request fails."
-        ),
-        many => format!(
-            " Its host resets the connections they came on: {}, whose requests wait on it, will each see theirs \
-             close, and those requests fail.",
-            many.join(" and ")
-        ),
-    };
-    let was = |v: &[String]| if v.len() == 1 { "was" } else { "were" };
-    let why = match (before.is_empty(), after.is_empty()) {
-        (false, true) => format!("{node}'s sockets died with its crash, and a restarted process starts with none"),
-        (true, false) => format!(
-            "{} sent while {node} was down, to a process already dead, and a restarted process starts \
-             with no connections",
-            if after.len() == 1 { "it was" } else { "they were" }
-        ),
-        _ => format!(
-            "{} {} on the way before the crash, and {node}'s sockets died with it; {} {} sent while it \
-             was down, to a process already dead; a restarted process starts with no connections",
-            before.join(", "),
-            was(&before),
-            after.join(", "),
-            was(&after)
-        ),
-    };
-    format!(" {what} lost: {why} (its peers connect anew).{reset}")
-}
-
 pub(super) use super::conn_lost::{conn_lost, more_lost, Told};
+pub(super) use super::sockets::{lost_at_restart, lost_inbound};

@@ -15,6 +15,7 @@ mod conn_lost;
 mod consumer;
 mod db;
 mod fault;
+mod held;
 mod invalidator;
 mod names;
 mod near;
@@ -23,6 +24,7 @@ mod pressure;
 mod region;
 mod replica;
 mod service;
+mod sockets;
 mod stuck;
 mod txn;
 

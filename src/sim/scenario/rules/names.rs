@@ -86,7 +86,8 @@ impl<'de> Deserialize<'de> for EndingText {
 /// `outbox-unpublished`, `dlq`, `keys`, `queue` (write-behind), `markers` (remote markers
 /// set in any cache node), `open-txns` (the transactions open in the primaries),
 /// `waiting` (the clients still waiting for an answer), `unanswered` (those and the
-/// clients whose latest request failed with a connection reset: review 20b, F8),
+/// clients whose latest request failed: with a connection reset, review 20b, F8, or
+/// answered with an error, review 22, M1),
 /// `crashes NODE`, or a number as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity(pub(crate) String);
@@ -134,7 +135,12 @@ impl Quantity {
                 .clients
                 .iter()
                 .filter(|c| {
-                    c.busy.is_some() || c.last_answer == Some(crate::sim::msg::Payload::Closed)
+                    use crate::sim::msg::Payload::{Closed, ReadFailed, WriteFailed};
+                    c.busy.is_some()
+                        || matches!(
+                            c.last_answer,
+                            Some(Closed | ReadFailed { .. } | WriteFailed { .. })
+                        )
                 })
                 .count() as u64,
             _ => q.parse().unwrap_or(0),

@@ -9,10 +9,12 @@ use crate::sim::scenario::Fixes;
 use crate::sim::scenarios::data::E;
 use crate::sim::world::World;
 
+mod clients;
 mod emptied;
 mod left;
 mod near;
 mod why;
+use clients::{answered, reset};
 use left::{done, failed_requests, guard};
 use why::{evicted, other_path};
 
@@ -362,50 +364,6 @@ fn fill(text: &str, w: &World) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `{answered CLIENT}`: "the reader's last answered read got v1" (or "got nothing", a
-/// "not found"), or "the reader has had no answer to a read" when no read of it was
-/// answered.
-fn answered(w: &World, client: NodeId) -> Option<String> {
-    let c = w.clients.iter().find(|c| c.id == client)?;
-    Some(match c.last_answer {
-        Some(crate::sim::msg::Payload::ReadOk { value, .. }) => format!(
-            "{client}'s last answered read got {}",
-            value.map_or("nothing".into(), |v| v.to_string())
-        ),
-        // A CDN edge answers a read its origin's crash failed with an error (review 21,
-        // F8's leftover: it was told as a query's connection).
-        Some(crate::sim::msg::Payload::ReadFailed { .. })
-            if c.latest().is_some_and(|(_, peer)| peer == NodeId::Cdn) =>
-        {
-            format!(
-                "{client}'s last read failed: the CDN edge answered it with an error (a 502), its origin having \
-                 crashed while it forwarded the read"
-            )
-        }
-        Some(crate::sim::msg::Payload::ReadFailed { .. }) => {
-            format!("{client}'s last read failed: its query's connection closed")
-        }
-        _ => format!("{client} has had no answer to a read"),
-    })
-}
-
-/// `{reset CLIENT}`: ": its connection to service was reset, so it cannot tell whether
-/// its write committed" when the client's latest request failed with a connection reset
-/// (a read: "it got no value"), else nothing.
-fn reset(w: &World, client: NodeId) -> Option<String> {
-    let c = w.clients.iter().find(|c| c.id == client)?;
-    let (request, peer) = c.latest()?;
-    if c.busy.is_some() || c.last_answer != Some(crate::sim::msg::Payload::Closed) {
-        return Some(String::new());
-    }
-    let what = if request.op == crate::sim::config::Op::Read {
-        "it got no value"
-    } else {
-        "it cannot tell whether its write committed"
-    };
-    Some(format!(": its connection to {peer} was reset, so {what}"))
 }
 
 #[cfg(test)]

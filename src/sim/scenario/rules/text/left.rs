@@ -4,6 +4,7 @@
 //! 7; session 19, M5: a lease's end time, and a lapsed lease not called held). Split
 //! from `text.rs`.
 use crate::sim::ids::{Key, NodeId};
+use crate::sim::msg::Payload;
 use crate::sim::world::World;
 
 /// `{guard KEY}`: the guards the cache nodes still hold on `key`, as sentences each
@@ -67,14 +68,10 @@ pub(super) fn done(w: &World) -> String {
         // either (review 20b, F8). And no "Done." before a broken invariant, where it
         // reads as all is well (review 20b, N8): then only the failed requests, if any.
         let broken = super::INVARIANTS.iter().any(|i| i.check(w).is_err());
-        let failed = reset_clients(w);
-        let done = match (failed.as_slice(), broken) {
-            ([], false) => "Done.".to_string(),
-            ([one], false) => format!("Done, but {one}'s request failed with a connection reset."),
-            (many, false) => format!(
-                "Done, but the requests of {} failed with a connection reset.",
-                many.join(" and ")
-            ),
+        let failed = failures(w);
+        let done = match (failed.is_empty(), broken) {
+            (true, false) => "Done.".to_string(),
+            (false, false) => format!("Done, but {failed}."),
             (_, true) => failed_requests(w).trim_start().to_string(),
         };
         return end
@@ -93,28 +90,60 @@ pub(super) fn done(w: &World) -> String {
         })
 }
 
-/// The clients whose latest request failed with a connection reset (review 20b, F8).
-fn reset_clients(w: &World) -> Vec<String> {
-    w.clients
-        .iter()
-        .filter(|c| c.last_answer == Some(crate::sim::msg::Payload::Closed))
-        .map(|c| c.id.to_string())
-        .collect()
+/// The requests that failed, as a clause: "reader's request failed with a connection
+/// reset" (review 20b, F8), "the requests of reader-2 and reader-3 were answered with
+/// an error" (review 22, M1: a read failed on the service's closed database
+/// connection, and "Done." was said), or both joined; empty if none failed.
+fn failures(w: &World) -> String {
+    let (mut reset, mut error) = (Vec::new(), Vec::new());
+    for c in &w.clients {
+        match c.last_answer {
+            Some(Payload::Closed) => reset.push(c.id.to_string()),
+            Some(Payload::ReadFailed { .. } | Payload::WriteFailed { .. }) => {
+                error.push(c.id.to_string());
+            }
+            _ => {}
+        }
+    }
+    [
+        failed(&reset, "failed", "failed", " with a connection reset"),
+        failed(&error, "was", "were", " answered with an error"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", and ")
+}
+
+/// "reader's request failed …" of one client, "the requests of reader-2 and reader-3
+/// failed …" of several (the verb `one` or `many`, then `how`), `None` of none.
+fn failed(clients: &[String], one: &str, many: &str, how: &str) -> Option<String> {
+    match clients {
+        [] => None,
+        [who] => Some(format!("{who}'s request {one}{how}")),
+        all => Some(format!("the requests of {} {many}{how}", all.join(" and "))),
+    }
 }
 
 /// `{failed}`: " The request of reader failed with a connection reset." (or "The
-/// requests of reader and writer …"), after a space, where a client's latest request
-/// failed so; else nothing. For an ending that does not say `{done}` (review 21's F8
-/// leftover: stale-set-race after a crash of the service did not name them).
+/// requests of reader and writer …", or "… was answered with an error"), after a
+/// space, where a client's latest request failed; else nothing. For an ending that does
+/// not say `{done}` (review 21's F8 leftover: stale-set-race after a crash of the
+/// service did not name them).
 pub(super) fn failed_requests(w: &World) -> String {
-    match reset_clients(w).as_slice() {
-        [] => String::new(),
-        [one] => format!(" The request of {one} failed with a connection reset."),
-        many => format!(
-            " The requests of {} failed with a connection reset.",
-            many.join(" and ")
-        ),
+    let clause = failures(w);
+    if clause.is_empty() {
+        return clause;
     }
+    // At the start of a sentence: "reader's request" as "The request of reader".
+    let clause = match clause.strip_prefix("the ") {
+        Some(rest) => format!("The {rest}"),
+        None => match clause.split_once("'s request ") {
+            Some((who, rest)) => format!("The request of {who} {rest}"),
+            None => clause,
+        },
+    };
+    format!(" {clause}.")
 }
 
 #[cfg(test)]

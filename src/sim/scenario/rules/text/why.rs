@@ -290,9 +290,16 @@ fn cause(w: &World, key: Key) -> String {
              {want} in the cache: the stale-set race, in write-behind."
         ),
         WriteMode::Behind => String::new(),
+        // Behind a CDN edge, its purges are not deletes at the origin's cache (review
+        // 22, M6: "reached a cache" was said where the edge had purged the key).
         _ if saw(Happened::Undeleted(key)) => format!(
-            "{} No delete of {key} reached a cache after its latest commit.{}",
+            "{} No delete of {key} reached {}.{}",
             refused(w, key),
+            if w.nodes.cdn(NodeId::Cdn).is_some() {
+                "the origin's cache after its latest commit (a purge at the edge drops only the edge's copy)"
+            } else {
+                "a cache after its latest commit"
+            },
             restarted.unwrap_or_default()
         ),
         // The write's invalidation reached the only cache after the commit, and an
