@@ -187,32 +187,26 @@ fn distinct_state_counts_are_pinned() {
     let cases: &[(&str, &[&str], [usize; 4])] = &[
         // (scenario, fixes, [states, ends, bad ends, depth])
         ("cache-aside-read", &[], [15, 1, 0, 14]),
-        ("stale-set-race", &[], [1292, 54, 12, 16]),
-        ("stale-set-race", &["versioned-set"], [2063, 140, 0, 16]),
-        ("stale-set-race", &["lease"], [1227, 33, 0, 16]),
+        ("stale-set-race", &[], [1242, 41, 12, 16]),
+        ("stale-set-race", &["versioned-set"], [1996, 120, 0, 16]),
+        ("stale-set-race", &["lease"], [1176, 20, 0, 16]),
         (
             "stale-set-race",
             &["delayed-double-delete"],
-            [1868, 41, 0, 19],
+            [1758, 21, 0, 19],
         ),
-        ("write-through-race", &[], [1136, 54, 25, 14]),
-        (
-            "write-through-race",
-            &["versioned-write"],
-            [1011, 31, 0, 14],
-        ),
-        ("cache-aside-write", &[], [2096, 35, 2, 25]),
+        ("write-through-race", &[], [1115, 33, 16, 14]),
+        ("write-through-race", &["versioned-write"], [997, 17, 0, 14]),
+        ("cache-aside-write", &[], [1961, 31, 2, 25]),
     ];
-    for (id, fixes, want) in cases {
+    let mut got = Vec::new();
+    for (id, fixes, _) in cases {
         let s = scenarios::find(id).unwrap();
         let c = bfs::bfs(start(id, fixes), s.invariants, 100_000);
         assert!(c.complete, "{id} {fixes:?}");
-        assert_eq!(
-            [c.states, c.ends, c.bad_ends, c.depth],
-            *want,
-            "{id} {fixes:?}"
-        );
+        got.push((*id, *fixes, [c.states, c.ends, c.bad_ends, c.depth]));
     }
+    assert_eq!(got, cases);
 }
 
 /// The fingerprint is a well-defined function of the state, the same on every
@@ -227,7 +221,9 @@ fn distinct_state_counts_are_pinned() {
 /// 21: the hasher feeds no count of words, and a message's payload, a timer and a
 /// cache's items are packed by hand into fewer words; then the timers' and the
 /// messages' lists hash their length once, not twice, and an ordered connection's two
-/// ends are one word. Every state count stands.)
+/// ends are one word. Every state count stands. Re-pinned in session 22: the clients'
+/// word leaves out each client's last answer, which no step or invariant reads, so
+/// states that differ only there are one (`tests/search_last_answer.rs`).)
 #[test]
 fn the_fingerprint_value_is_pinned() {
     let mut w = start("stale-set-race", &[]);
@@ -235,7 +231,7 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [10_805_282_855_427_939_522, 7_843_775_023_572_427_690]
+        [13_223_483_454_202_692_716, 28_293_714_513_122_449]
     );
 }
 
