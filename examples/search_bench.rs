@@ -21,9 +21,12 @@ fn main() {
     // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction,
     // `SEARCH_SLEEP=0` without sleep sets; `SEARCH_SUBSUME=1` with subsumption (as the
     // page's worker searches: with `SEARCH_SLEEP=0`, since sleep sets turn it off).
+    // `SEARCH_AMPLE=1` explores an overdue close at a client alone, as the page's
+    // worker does (`WorldModel::with_ample`).
     let shift = std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0");
     let sleep = std::env::var("SEARCH_SLEEP").map_or(true, |v| v != "0");
     let subsume = std::env::var("SEARCH_SUBSUME").is_ok_and(|v| v == "1");
+    let ample = std::env::var("SEARCH_AMPLE").is_ok_and(|v| v == "1");
     // `SEARCH_CHECK=N` checks, instead of searching, the independence sleep sets rely
     // on over the first N states of each search (`search::check_independence`).
     // `SEARCH_HELD=N` keeps N frontier states whole (default 16,384; the others are
@@ -56,6 +59,9 @@ fn main() {
         for fixes in fix_sets {
             let run = Run::new(scenario, fixes.clone(), scenario.seed);
             let mut model = WorldModel::new(&run, FaultBudget::any(faults));
+            if ample {
+                model = model.with_ample();
+            }
             if shift {
                 model = model.with_time_shift();
             }

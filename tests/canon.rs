@@ -187,32 +187,26 @@ fn distinct_state_counts_are_pinned() {
     let cases: &[(&str, &[&str], [usize; 4])] = &[
         // (scenario, fixes, [states, ends, bad ends, depth])
         ("cache-aside-read", &[], [15, 1, 0, 14]),
-        ("stale-set-race", &[], [1292, 54, 12, 16]),
-        ("stale-set-race", &["versioned-set"], [2063, 140, 0, 16]),
-        ("stale-set-race", &["lease"], [1227, 33, 0, 16]),
+        ("stale-set-race", &[], [1242, 41, 12, 16]),
+        ("stale-set-race", &["versioned-set"], [1996, 120, 0, 16]),
+        ("stale-set-race", &["lease"], [1176, 20, 0, 16]),
         (
             "stale-set-race",
             &["delayed-double-delete"],
-            [1868, 41, 0, 19],
+            [1758, 21, 0, 19],
         ),
-        ("write-through-race", &[], [1136, 54, 25, 14]),
-        (
-            "write-through-race",
-            &["versioned-write"],
-            [1011, 31, 0, 14],
-        ),
-        ("cache-aside-write", &[], [2096, 35, 2, 25]),
+        ("write-through-race", &[], [1115, 33, 16, 14]),
+        ("write-through-race", &["versioned-write"], [997, 17, 0, 14]),
+        ("cache-aside-write", &[], [1961, 31, 2, 25]),
     ];
-    for (id, fixes, want) in cases {
+    let mut got = Vec::new();
+    for (id, fixes, _) in cases {
         let s = scenarios::find(id).unwrap();
         let c = bfs::bfs(start(id, fixes), s.invariants, 100_000);
         assert!(c.complete, "{id} {fixes:?}");
-        assert_eq!(
-            [c.states, c.ends, c.bad_ends, c.depth],
-            *want,
-            "{id} {fixes:?}"
-        );
+        got.push((*id, *fixes, [c.states, c.ends, c.bad_ends, c.depth]));
     }
+    assert_eq!(got, cases);
 }
 
 /// The fingerprint is a well-defined function of the state, the same on every
@@ -232,7 +226,9 @@ fn distinct_state_counts_are_pinned() {
 /// requests, the timers and the unordered messages are each hashed as a multiset (a
 /// sum of mixed words, no sort); the kept words of the nodes that name no request and
 /// of the books are one word, their sum each times an odd number. Every state count
-/// stands.)
+/// stands. Then the clients' word leaves out each client's last answer, which no step
+/// or invariant reads, so states that differ only there are one
+/// (`tests/search_last_answer.rs`).)
 #[test]
 fn the_fingerprint_value_is_pinned() {
     let mut w = start("stale-set-race", &[]);
@@ -240,7 +236,7 @@ fn the_fingerprint_value_is_pinned() {
     fire(&mut w, &[Event::Start(WRITER), Event::Start(READER)]);
     assert_eq!(
         [at_start, w.fingerprint()],
-        [12_056_970_602_791_797_512, 2_170_681_933_919_289_371]
+        [15_153_345_204_464_606_605, 9_034_966_520_257_876_793]
     );
 }
 

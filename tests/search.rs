@@ -79,7 +79,7 @@ fn cache_aside_read_has_one_interleaving_per_order_of_its_two_reads() {
 fn stale_set_race_without_a_fix_is_found_at_its_shortest() {
     let r = full("stale-set-race", &[]);
     assert!(r.complete);
-    assert_eq!((r.states, r.ends), (1292, 54));
+    assert_eq!((r.states, r.ends), (1242, 41));
     assert_eq!(verdicts(&r), [("cache-matches-db", 16)]);
     assert!(16 <= own_length("stale-set-race", &[]));
     assert_replays("stale-set-race", &[], &r);
@@ -87,12 +87,15 @@ fn stale_set_race_without_a_fix_is_found_at_its_shortest() {
 
 #[test]
 fn stale_set_race_holds_in_every_interleaving_with_lease_or_versioned_set() {
-    for (fix, states, ends) in [("lease", 1227, 33), ("versioned-set", 2063, 140)] {
+    let want = [("lease", 1176, 20), ("versioned-set", 1996, 120)];
+    let mut got = Vec::new();
+    for (fix, ..) in want {
         let r = full("stale-set-race", &[fix]);
         assert!(r.complete, "{fix}");
-        assert_eq!((r.states, r.ends), (states, ends), "{fix}");
         assert!(r.violations.is_empty(), "{fix}: {:?}", verdicts(&r));
+        got.push((fix, r.states, r.ends));
     }
+    assert_eq!(got, want);
 }
 
 #[test]

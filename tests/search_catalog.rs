@@ -438,15 +438,15 @@ fn the_edge_and_near_cache_races_are_found_and_double_purge_proven() {
             "cdn-purge-race",
             &["invalidate-origin-first"],
             vec![(CMD, 22, None)],
-            (15_994, 6),
+            (15_204, 5),
         ),
-        ("cdn-purge-race", &["double-purge"], vec![], (15_718, 2)),
+        ("cdn-purge-race", &["double-purge"], vec![], (15_668, 2)),
         ("near-cache-stale", &[], vec![(CMD, 19, None)], (1_385, 4)),
         (
             "near-cache-stale",
             &["client-tracking"],
             vec![(CMD, 19, STALE)],
-            (1_867, 6),
+            (1_783, 5),
         ),
         (
             "near-cache-stale",

@@ -84,8 +84,10 @@ fn cdc_invalidation_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
     // are the same. (277,583, 324) before review 20b (F8): the story's crash of the
     // service now resets its clients' connections, which fail their requests and go on
     // with their scripts instead of waiting for ever: more states, fewer distinct ends
-    // (a client no longer stops where it hung), the same depth and verdict.
-    assert_eq!((report.states, report.ends), (746_752, 42));
+    // (a client no longer stops where it hung), the same depth and verdict. (746,752,
+    // 42) before session 22: the canonical state leaves out each client's last answer
+    // (`tests/search_last_answer.rs`), the same depth and verdict.
+    assert_eq!((report.states, report.ends), (654_068, 22));
     assert_eq!(report.depth, 33);
     assert_eq!(
         broken(&report),
@@ -102,7 +104,8 @@ fn cdc_invalidation_is_searched_whole_and_only_the_stale_set_race_breaks_it() {
 /// With subsumption, as the page's worker searches (`Search::with_subsumption`,
 /// `tests/search_subsume.rs`): a state whose world was reached before with fewer of the
 /// story's crashes used is left out (a crash and restart of an idle node reach such a
-/// world again), so 746,752 states become 744,637 (277,583 and 275,397 before review
+/// world again), so 654,068 states become 653,383 (746,752 and 744,637 before session
+/// 22 left each client's last answer out of the canonical state; 277,583 and 275,397 before review
 /// 20b's F8, a crash's resets of its clients' connections; 305,067 and 293,452 before
 /// session 17, F4), with the same end states, depth and verdict: the same stale-set
 /// race in 19 steps (17 before F8).
@@ -117,7 +120,29 @@ fn cdc_invalidation_with_subsumption_finds_the_same_race_in_fewer_states() {
     assert!(report.complete && report.time_shift);
     assert_eq!(
         (report.states, report.ends, report.depth),
-        (744_637, 42, 33)
+        (653_383, 22, 33)
+    );
+    assert_eq!(broken(&report), [("cache-matches-db", 19)]);
+    replays_to_the_race(&run, &start, &report, Some(STALE_SET));
+}
+
+/// As the page's worker searches since session 22: with subsumption, and a close due
+/// at a client explored alone (`WorldModel::with_ample`, `tests/search_ample.rs`): the
+/// same end states, depth and race in 446,476 states (653,383 without).
+#[test]
+fn cdc_invalidation_as_the_page_searches_it_explores_a_due_close_alone() {
+    let run = Run::with_default_seed(scenarios::find("cdc-invalidation").unwrap(), Fixes::none());
+    let model = WorldModel::new(&run, FaultBudget::NONE)
+        .with_time_shift()
+        .with_ample();
+    let start = model.start().clone();
+    let report = Search::new(model, Bounds::default())
+        .with_subsumption()
+        .run();
+    assert!(report.complete && report.time_shift);
+    assert_eq!(
+        (report.states, report.ends, report.depth),
+        (446_476, 22, 33)
     );
     assert_eq!(broken(&report), [("cache-matches-db", 19)]);
     replays_to_the_race(&run, &start, &report, Some(STALE_SET));
@@ -144,7 +169,9 @@ fn hybrid_is_searched_whole_and_a_batch_write_racing_a_fill_breaks_it() {
 
     assert!(report.complete, "complete within eight million states");
     assert!(report.time_shift);
-    assert_eq!((report.states, report.ends), (6_798_567, 5));
+    // 6,798,567 before session 22 (the canonical state leaves out each client's last
+    // answer).
+    assert_eq!((report.states, report.ends), (6_672_465, 5));
     assert_eq!(report.depth, 53);
     assert_eq!(broken(&report), [("cache-matches-db", 49)]);
     let replayed = replays_to_the_race(&run, &start, &report, None);

@@ -70,21 +70,23 @@ fn the_ghost_slice_follows_every_run_of_the_larger_event_scenarios() {
     // (pairs, transitions) with the exact ones, as pinned after F4: event-loss
     // (58,551, 125,264), with durable-bus (141,778, 338,022), outbox (2,735,690,
     // 7,839,021, then 3.1 GB resident: whole levels of pairs).
-    for (id, fix, pairs, transitions, depth, gap) in [
-        ("event-loss", None, 35_710, 77_212, 30, 10),
-        ("event-loss", Some("durable-bus"), 58_759, 137_384, 34, 10),
-        ("outbox", None, 1_120_918, 3_258_020, 36, 10),
-    ] {
+    // Since session 22 the canonical state leaves out each client's last answer:
+    // event-loss 35,710 -> 33,401 pairs, with durable-bus 58,759 -> 48,884, outbox
+    // 1,120,918 -> 824,812.
+    let want = [
+        ("event-loss", None, 33_401, 72_424, 30, 10),
+        ("event-loss", Some("durable-bus"), 48_884, 112_294, 34, 10),
+        ("outbox", None, 824_812, 2_385_180, 36, 10),
+    ];
+    let mut got = Vec::new();
+    for (id, fix, ..) in want {
         let c = checked(id, fix, 5_000_000);
         assert_eq!(c.error, None, "{id} {fix:?}");
         assert!(c.complete && c.time_shift, "{id} {fix:?}");
-        assert_eq!(
-            (c.pairs, c.transitions, c.depth, c.gap_ms),
-            (pairs, transitions, depth, gap),
-            "{id} {fix:?}"
-        );
-        assert!(gap <= slack(id, fix), "{id} {fix:?}");
+        assert!(c.gap_ms <= slack(id, fix), "{id} {fix:?}");
+        got.push((id, fix, c.pairs, c.transitions, c.depth, c.gap_ms));
     }
+    assert_eq!(got, want);
 }
 
 #[test]
@@ -105,8 +107,10 @@ fn the_ghost_slice_follows_every_run_of_twenty_steps_of_the_dual_write_crash_wit
     assert_eq!(
         (c.pairs, c.transitions, c.depth, c.gap_ms),
         // (1,326,024, 2,484,320) before review 20b (F8): a crash's resets of its
-        // clients' connections are messages, and the clients go on.
-        (3_310_609, 8_041_047, 20, 10)
+        // clients' connections are messages, and the clients go on. (3,310,609,
+        // 8,041,047) before session 22 left each client's last answer out of the
+        // canonical state.
+        (3_270_599, 7_967_123, 20, 10)
     );
     assert!(c.gap_ms <= slack("dual-write-crash", Some("outbox")));
 }

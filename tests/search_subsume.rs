@@ -38,7 +38,7 @@ const CASES: &[(&str, &[&str], u8, usize, usize)] = &[
     // before session 17: a restart now loses what is still on its way to the service,
     // so the orders that delivered it to the restarted service, or to the down one
     // after the restart was due, are gone.)
-    ("dual-write-crash", &[], 0, 48_229, 48_206),
+    ("dual-write-crash", &[], 0, 43_375, 43_368),
     // 18,923/18,919 and 21,280/21,266 before session 17, and shortest runs of 13 and 7
     // steps, now 12 and 6: a crash of the service and its (free) restart, which now
     // loses what was on its way to it (review session 16, F4), where the older model
@@ -54,10 +54,12 @@ const CASES: &[(&str, &[&str], u8, usize, usize)] = &[
     // 24,247/24,243 and 25,533/25,519 since review 21 (U4): what the service sent to a
     // restarted cache before it read the close of its connection is lost with the
     // close, not delivered and answered (fewer messages left to interleave).
-    ("stale-set-race", &[], 1, 24_247, 24_243),
-    ("write-through-race", &[], 1, 25_533, 25_519),
+    // 43,375/43,368, 23,330/23,326 and 25,042/25,028 since session 22: the canonical
+    // state leaves out each client's last answer (`tests/search_last_answer.rs`).
+    ("stale-set-race", &[], 1, 23_330, 23_326),
+    ("write-through-race", &[], 1, 25_042, 25_028),
     // A story that places no fault, and no extra fault: nothing to leave out.
-    ("stale-set-race", &[], 0, 316, 316),
+    ("stale-set-race", &[], 0, 311, 311),
 ];
 
 #[test]

@@ -204,7 +204,7 @@ fn a_sharded_scenario_is_searched_whole() {
         .iter()
         .map(|v| (v.name, v.path.len()))
         .collect();
-    assert_eq!((report.states, report.ends, report.depth), (6150, 43, 18));
+    assert_eq!((report.states, report.ends, report.depth), (5971, 33, 18));
     // A miss that read v1 at replica-2 before the commit sets it after invalidator-2's
     // delete: the stale-set race, which change data capture does not close (as in
     // cdc-invalidation), on the second shard.

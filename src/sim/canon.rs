@@ -3,14 +3,15 @@
 //!
 //! What is in it: everything a later step or an invariant can read. `now`, the
 //! nodes' state (cache, database, bus, consumer, relay, the service's open requests,
-//! the clients' progress and last answers), node status, the random generator, the
+//! the clients' progress), node status, the random generator, the
 //! books the invariants read (acknowledged versions, the changes relying on an event,
 //! the events handled), the timers and the messages in flight.
 //!
 //! What is not: the `Config` (fixed for a run: compare fingerprints of worlds of one
 //! scenario, fixes and seed only), the counters no invariant reads (`metrics`, the
-//! read-peak window, crash counts, which only scripts read), the id counters, and a
-//! message's `sent_ms` (only the page draws it).
+//! read-peak window, crash counts, which only scripts read), the id counters, a
+//! message's `sent_ms` (only the page draws it) and a client's last answer (only the
+//! words and the view read it, from the run's own states: no step, no invariant).
 //!
 //! Renumbering. Message and timer ids are left out; the ids of requests (flows) and
 //! of memcache lease tokens are renamed in order of first appearance along a fixed

@@ -184,21 +184,6 @@ impl Names<'_> {
         }
     }
 
-    /// Gives the names `payload(p, true)` gives (its lease token's), without building
-    /// the renamed payload.
-    pub(super) fn give_tokens(&mut self, p: Payload) {
-        match p {
-            Payload::GetReply {
-                lease: LeaseReply::Granted(t),
-                ..
-            }
-            | Payload::Set { token: Some(t), .. } => {
-                self.token(t);
-            }
-            _ => {}
-        }
-    }
-
     /// The hash of a message with its names given (`give`) or looked up, its id and
     /// send time left out and its arrival read by the clock: the words of the renamed
     /// `Message`, fed straight into the hasher (no renamed copy). Every field named,

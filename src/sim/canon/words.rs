@@ -232,8 +232,10 @@ pub(super) fn more_words(w: &World, names: &mut Names, h: &mut WordHasher) {
     }
 }
 
-/// The clients' word: each client's id, its next request, its request in progress and
-/// its last answer, requests and leases by name. Names are given here first (nothing
+/// The clients' word: each client's id, its next request and its request in progress,
+/// by name. Not its last answer: no step, invariant or verdict reads it (only the
+/// words and the view of a run, which read the run's own states), so two states that
+/// differ only there have the same futures. Names are given here first (nothing
 /// is named before), so the word is a function of the clients alone (and of whether
 /// XFetch reads an answer's times: not kept then), kept with them (`Shared`) while
 /// they are unchanged; from a kept word the same names are given again, unhashed.
@@ -245,9 +247,6 @@ pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> 
     if let Some(w) = clients.kept_word().filter(|_| keep) {
         for c in clients.iter() {
             names.flow_opt(c.busy, true);
-            if let Some(p) = c.last_answer {
-                names.give_tokens(p);
-            }
         }
         return w;
     }
@@ -256,7 +255,6 @@ pub(super) fn clients_word(clients: &Shared<Vec<Client>>, names: &mut Names) -> 
         c.id.hash(&mut h);
         c.next.hash(&mut h);
         names.flow_opt(c.busy, true).hash(&mut h);
-        c.last_answer.map(|p| names.payload(p, true)).hash(&mut h);
     }
     let mixed = clients.iter().any(|c| {
         c.requests.iter().any(|r| r.op == Op::Read) && c.requests.iter().any(|r| r.op != Op::Read)

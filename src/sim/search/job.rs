@@ -41,8 +41,11 @@ impl Job {
         }
         let run = loaded.run;
         // States shifted in time are one (where the horizon cuts none of them: the
-        // search checks, and else searches with absolute time).
-        let model = WorldModel::new(&run, FaultBudget::any(request.faults)).with_time_shift();
+        // search checks, and else searches with absolute time); a close due at a
+        // client is explored alone (`world_model/ample.rs`).
+        let model = WorldModel::new(&run, FaultBudget::any(request.faults))
+            .with_time_shift()
+            .with_ample();
         let bounds = Bounds {
             max_states: request.max_states,
             ..Bounds::default()

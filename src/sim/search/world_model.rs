@@ -35,6 +35,7 @@ use crate::sim::world::{Event, World};
 use charge::{is_free, shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
 
+mod ample;
 mod charge;
 mod ghost;
 mod slice;
@@ -111,6 +112,8 @@ pub struct WorldModel {
     slow_hops: bool,
     /// A client both writes and reads: the books keep the first read-your-writes break.
     ryw: bool,
+    /// An overdue close at a client is explored alone (`ample.rs`).
+    ample: bool,
 }
 
 impl WorldModel {
@@ -170,6 +173,7 @@ impl WorldModel {
             invariants,
             properties,
             time_shift: false,
+            ample: false,
         }
     }
 
@@ -178,6 +182,13 @@ impl WorldModel {
     /// starts again without). Not under XFetch (`World::fingerprint_shifted`).
     pub fn with_time_shift(mut self) -> WorldModel {
         self.time_shift = self.start.fingerprint_shifted().is_some();
+        self
+    }
+
+    /// The same search, exploring an overdue close at a client alone (`ample.rs`), as
+    /// the page's worker searches.
+    pub fn with_ample(mut self) -> WorldModel {
+        self.ample = true;
         self
     }
 
@@ -269,6 +280,11 @@ impl Model for WorldModel {
 
     fn actions(&self, state: &Searched, out: &mut Vec<Event>) -> bool {
         state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
+        if let Some(close) = self.overdue_close(state, out) {
+            out.clear();
+            out.push(close);
+            return false;
+        }
         // A pause is not a crash: a paused node resumes before the run can end.
         let paused = state
             .world
@@ -313,6 +329,10 @@ impl Model for WorldModel {
     /// choice among the enabled events needs no fault listed (nor priced).
     fn action_at(&self, state: &Searched, choice: usize, out: &mut Vec<Event>) -> Event {
         state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
+        if let Some(close) = self.overdue_close(state, out) {
+            out.clear();
+            out.push(close);
+        }
         if choice >= out.len() {
             self.actions(state, out);
         }
