@@ -20,7 +20,7 @@
 //! so it is built only with optimisations, as `search_cdc.rs`: the test-search tier.
 #![cfg(not(debug_assertions))]
 use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{Found, Reply, Request, MAX_STATES};
+use cachescope::sim::search::msg::{Found, Request, MAX_STATES};
 use cachescope::sim::{codec, link, scenarios, Fixes, Invariant, Run};
 use cachescope::ui::{placed, verdict};
 
