@@ -79,8 +79,8 @@ fn verdicts(report: &Report<Event>) -> Vec<(&'static str, usize)> {
 /// Both searches of `id` with `fix` (`""`: none), compared; the states with and without.
 fn compare(id: &str, fix: &str, faults: u8, subsume: bool) -> (usize, usize) {
     let scenario = scenarios::find(id).expect("scenario exists");
-    let fixes = Fixes::parse(scenario, [fix].into_iter().filter(|f| !f.is_empty()))
-        .expect("fixes exist");
+    let fixes =
+        Fixes::parse(scenario, [fix].into_iter().filter(|f| !f.is_empty())).expect("fixes exist");
     let run = Run::new(scenario, fixes, scenario.seed);
     let all = search(&run, faults, false, subsume);
     let one = search(&run, faults, true, subsume);
