@@ -28,8 +28,9 @@
 //!   a message to it is never lost, and what follows `c` on its connection waits for it.
 //! - Nothing but `c` reads or changes the client, and `c` changes only it (no longer
 //!   waiting; its last answer, which the canonical state leaves out; the versions
-//!   acknowledged, `Books::acked`, a maximum, the same in any order) and the network:
-//!   it stamps no time, sends nothing and reads no `now`. The client starts nothing
+//!   acknowledged, `Books::acked`, a maximum, the same in any order) and the network,
+//!   besides counters and books the fingerprint leaves out (`stale-reads`, a read's
+//!   floor): it stamps no time, sends nothing and reads no `now`. The client starts nothing
 //!   while it waits; an idle client's next start goes elsewhere and leaves the close a
 //!   no-op. A crash, a restart or a loss reads the client only through
 //!   `fault::close_to`: for a close, a close of that connection is on its way (or the
