@@ -21,8 +21,9 @@ fn main() {
     // `SEARCH_TIME_SHIFT=0` searches without the time-shift reduction,
     // `SEARCH_SLEEP=0` without sleep sets; `SEARCH_SUBSUME=1` with subsumption (as the
     // page's worker searches: with `SEARCH_SLEEP=0`, since sleep sets turn it off).
-    // `SEARCH_AMPLE=1` explores an overdue close at a client alone, as the page's
-    // worker does (`WorldModel::with_ample`).
+    // `SEARCH_AMPLE=1` explores a message to a client that nothing else reads alone
+    // (a close, or the answer it waits for), as the page's worker does
+    // (`WorldModel::with_ample`).
     let shift = std::env::var("SEARCH_TIME_SHIFT").map_or(true, |v| v != "0");
     let sleep = std::env::var("SEARCH_SLEEP").map_or(true, |v| v != "0");
     let subsume = std::env::var("SEARCH_SUBSUME").is_ok_and(|v| v == "1");

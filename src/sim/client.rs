@@ -105,6 +105,15 @@ impl Client {
         self.latest()
     }
 
+    /// Whether a request it has still to start goes to `peer` (so that it may wait on
+    /// `peer` again).
+    pub(crate) fn will_send_to(&self, peer: NodeId) -> bool {
+        self.requests
+            .iter()
+            .skip(self.next)
+            .any(|r| self.target(*r).0 == peer)
+    }
+
     /// Whether its request in progress waits on `peer`, and that connection's hop
     /// (`Actor::awaits`): a crash of `peer` closes it, and the request fails.
     pub(crate) fn awaits(&self, peer: NodeId) -> Option<u64> {

@@ -397,13 +397,15 @@ mod tests {
     }
 
     /// write-behind-crash with the durable queue stopped at 40,000 states breadth
-    /// first (depth 16, 1 end state, not broken). Session 19 (F6) moved the bound from
+    /// first (depth 17, 1 end state, not broken; depth 16 before the page's job explored
+    /// the clients' answers alone, `ample.rs`). Session 19 (F6) moved the bound from
     /// 10,000: a request on its way to the crashed cache fails now and its client goes
     /// on, where it hung and ended the run, so no run ends within depth 13 any more
     /// (0 end states at 10,000, and its 1,000 depth-first states found no break). The
     /// depth-first phase, its visited set blind to time, finds the stale-set race (which
-    /// the durable queue does not claim to close) in 22 steps within 2,279 states (2,480
-    /// before session 22 left each client's last answer out of the canonical state); the
+    /// the durable queue does not claim to close) in 22 steps within 1,938 states (2,279
+    /// before the clients' answers were explored alone, 2,480 before session 22 left
+    /// each client's last answer out of the canonical state); the
     /// page never calls it the shortest, links it to the race, and it replays to the
     /// same break.
     #[test]
@@ -420,7 +422,7 @@ mod tests {
                 found.deep_states,
                 found.deep_ends
             ],
-            [40_000, 1, 16, 2_279, 11]
+            [40_000, 1, 17, 1_938, 11]
         );
         assert_eq!(found.violations.len(), 1);
         let c = &found.violations[0];
@@ -438,7 +440,7 @@ mod tests {
             text.contains(
                 "No violation in the 1 end state reached breadth first, but runs that end past \
                  the bound were not judged, so a depth-first search, earliest event first, then \
-                 visited 2,279 states (one for all that differ only in times before the horizon), \
+                 visited 1,938 states (one for all that differ only in times before the horizon), \
                  11 of them end states. It found a run that breaks cache-matches-db (not known to \
                  be the shortest)."
             ),

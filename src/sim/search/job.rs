@@ -41,8 +41,8 @@ impl Job {
         }
         let run = loaded.run;
         // States shifted in time are one (where the horizon cuts none of them: the
-        // search checks, and else searches with absolute time); a close due at a
-        // client is explored alone (`world_model/ample.rs`).
+        // search checks, and else searches with absolute time); a message to a client
+        // that nothing else reads is explored alone (`world_model/ample.rs`).
         let model = WorldModel::new(&run, FaultBudget::any(request.faults))
             .with_time_shift()
             .with_ample();

@@ -112,7 +112,7 @@ pub struct WorldModel {
     slow_hops: bool,
     /// A client both writes and reads: the books keep the first read-your-writes break.
     ryw: bool,
-    /// An overdue close at a client is explored alone (`ample.rs`).
+    /// A message to a client that nothing else reads is explored alone (`ample.rs`).
     ample: bool,
 }
 
@@ -185,8 +185,8 @@ impl WorldModel {
         self
     }
 
-    /// The same search, exploring an overdue close at a client alone (`ample.rs`), as
-    /// the page's worker searches.
+    /// The same search, exploring a message to a client that nothing else reads alone
+    /// (`ample.rs`: a close, or the answer it waits for), as the page's worker searches.
     pub fn with_ample(mut self) -> WorldModel {
         self.ample = true;
         self
@@ -280,10 +280,13 @@ impl Model for WorldModel {
 
     fn actions(&self, state: &Searched, out: &mut Vec<Event>) -> bool {
         state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
-        if let Some(close) = self.overdue_close(state, out) {
+        if let Some(alone) = self.alone(state, out) {
             out.clear();
-            out.push(close);
-            return false;
+            out.push(alone);
+            // Not yet due: with the faults placeable now (`ample.rs`).
+            if state.world.nominal_ms(alone) <= Some(state.world.now_ms) {
+                return false;
+            }
         }
         // A pause is not a crash: a paused node resumes before the run can end.
         let paused = state
@@ -329,9 +332,9 @@ impl Model for WorldModel {
     /// choice among the enabled events needs no fault listed (nor priced).
     fn action_at(&self, state: &Searched, choice: usize, out: &mut Vec<Event>) -> Event {
         state.world.enabled_into(&mut self.keyed.borrow_mut(), out);
-        if let Some(close) = self.overdue_close(state, out) {
+        if let Some(alone) = self.alone(state, out) {
             out.clear();
-            out.push(close);
+            out.push(alone);
         }
         if choice >= out.len() {
             self.actions(state, out);

@@ -1,48 +1,76 @@
-//! A persistent set of one event: a client reading an overdue close.
+//! An ample set of one event (with the faults, for one not yet due): a message to a
+//! client that nothing else reads or changes (`WorldModel::with_ample`, as the page's
+//! worker searches). Every end state, and a shortest run to each, is still found.
 //!
-//! When a node crashes (or its host refuses or resets a connection), each client
-//! waiting on it reads a `Payload::Closed` a hop later, and its request fails
-//! (`client.rs`). Such a close, once due (its nominal time no later than `now`), is
-//! explored alone: every end state, and every shortest run to each, is still found.
+//! The messages (`c`, to a client, from `s`):
+//! - a close (`Payload::Closed`) of the connection the client waits on (its server
+//!   crashed, or its host refused or reset it; `client.rs`: the request fails), the
+//!   only message to the client;
+//! - a close of a connection the client does not wait on, and will not again: no request
+//!   still to start goes to `s` (it reads it as `ClientFact::IdleClosed` and changes
+//!   nothing);
+//! - the answer to the request the client waits on, from `s`, which it waits on, where
+//!   any other message to the client is a close from `s` (sent after it, so delivered
+//!   after it), and either `s` can crash no more (no budget pays for it) or no request
+//!   still to start goes to `s`.
 //!
-//! Why (a persistent set, Godefroid 1996, of one event `c`: on every run from the state
-//! that does not take `c`, each event is independent of `c`, so `c` can be moved to the
-//! front of any such run that ends, keeping its length and its end state; and every
-//! run that ends takes `c`, since a close is never lost and a run does not end while a
-//! message is deliverable). Along such a run, while the story places only crashes and
-//! restarts and the extra budget is spent (no message fault, pause, partition or
-//! disconnect can come), and no node is paused or cut off now:
-//! - `c` stays enabled and fires at the same `now`: a message is enabled whatever the
-//!   time, a close waits only for what its sender sent the client before it (nothing,
-//!   or it would not be enabled now), and it is due, so it leaves `now` as it is.
-//! - Nothing else reads or changes the client: it waits (`busy`), so it starts nothing;
-//!   the close is the only message to it, and nothing new is sent to it (its server
-//!   lost the request with its crash, or never had it; a node's host closes the
-//!   connection again only if no close of it is on its way, `fault::close_to`, and
-//!   once the client has read this one it waits on nothing there); a crash or a
-//!   restart reads the client only through `close_to`, with the same answer before
-//!   and after `c` (a close on its way, or nothing awaited). No request's hop is slow
-//!   (the network would read the client's current request, `World::slow_of`), and no
-//!   client both writes and reads (the books' first read-your-writes break).
-//! - `c` changes only the client (no longer busy; its last answer, which the canonical
-//!   state leaves out) and the network; no books the fingerprint reads. Taking it
-//!   first disables nothing: a timer enabled stays enabled (a due close kept `reach`
-//!   at `now`, and without it `reach` is no earlier), and the client's next start is
-//!   new.
-//!   So both orders of `c` and any such event reach one state.
+//! Such a `c` is explored alone when it is due (its nominal time no later than `now`).
+//! When it is not yet due but no enabled event is due before it, it is explored with
+//! the faults placeable now (a fault happens now, before time moves) and no other event.
 //!
-//! The invariants are judged at a run's end (read-your-writes, judged at any point, is
-//! excluded above), so the verdicts and their shortest lengths are the plain search's;
-//! `tests/search_ample.rs` checks it against the search without it.
+//! Why. The conditions: no read-your-writes (judged at every state, where every other
+//! invariant is judged at a run's end), no slow hop (the network reads a client's
+//! current request, `World::slow_of`), the story places only crashes and restarts, the
+//! extra budget is spent, and no node is paused or cut off (so no fault can drop, delay,
+//! duplicate or cut off `c`, and none can pause anything later). Then, along any run
+//! from the state (Godefroid's persistent sets, 1996):
+//! - `c` stays enabled, and is taken by every run that ends: a client is never down,
+//!   a message to it is never lost, and what follows `c` on its connection waits for it.
+//! - Nothing but `c` reads or changes the client, and `c` changes only it (no longer
+//!   waiting; its last answer, which the canonical state leaves out; the versions
+//!   acknowledged, `Books::acked`, a maximum, the same in any order) and the network,
+//!   besides counters and books the fingerprint leaves out (`stale-reads`, a read's
+//!   floor): it stamps no time, sends nothing and reads no `now`. The client starts nothing
+//!   while it waits; an idle client's next start goes elsewhere and leaves the close a
+//!   no-op. A crash, a restart or a loss reads the client only through
+//!   `fault::close_to`: for a close, a close of that connection is on its way (or the
+//!   client does not wait on `s`) before `c` and after it. Removing `c` disables
+//!   nothing (a timer's reach, `World::enabled`, can only grow).
+//! - So a due `c` commutes with every other event: it leaves `now` as it is wherever it
+//!   fires, and any run that ends can have `c` moved to its front, as long, to the same
+//!   end state. But one: a crash of `s` while an answer is on its way sends the client a
+//!   close behind it (it still waits on `s`), which it reads, once answered, as a no-op
+//!   (no request of it goes to `s` again). Moved to the front, the answer makes that
+//!   crash send nothing (the client waits on nothing there), and the close's delivery
+//!   leaves the run: the same end state, one step sooner.
+//! - A `c` not yet due, due at `a` with no enabled event due before `a`: a run that
+//!   starts with a fault is explored. One that starts with another event `e` fires it
+//!   at its own nominal time `b >= a` (a timer too: `now` reaches only `a` while `c`
+//!   waits), after `c` as before it, and then `c` is due at `b`, where it fires
+//!   without moving `now`: `e` and `c` commute, and the run goes on from a state where
+//!   `c` is due, as above.
+//!
+//! So every end state is reached, and a shortest run to each has the plain search's
+//! length; a run to a violation is a run to a violating end state. `tests/search_ample.rs`
+//! checks it against the search without it on every catalog search that completes.
+//!
+//! Not explored alone, though its effect on the canonical state is the same whenever it
+//! fires: a message to a down node, due, from a node that never waits on another (lost
+//! on arrival, `route.rs`, changing only the network and books the fingerprint leaves
+//! out). The node's restart loses it too (`fault::restart`), as part of the restart's
+//! own step: a run that moves `now` past the supervisor's restart before delivering it
+//! reaches the same end state one step sooner than any run that delivers it first, so
+//! exploring it alone could lengthen a shortest run.
 use super::{Searched, WorldModel};
-use crate::sim::fault::{kind, NodeStatus};
-use crate::sim::msg::Payload;
-use crate::sim::world::Event;
+use crate::sim::fault::{kind, Fault, NodeStatus};
+use crate::sim::msg::{Message, Payload};
+use crate::sim::world::{Event, World};
 
 impl WorldModel {
-    /// The overdue close to explore alone from `state`, among `enabled` (the enabled
-    /// events, faults not listed), if the conditions above hold.
-    pub(super) fn overdue_close(&self, state: &Searched, enabled: &[Event]) -> Option<Event> {
+    /// The message to a client to explore alone from `state`, among `enabled` (the
+    /// enabled events, faults not listed, earliest first), if the conditions above
+    /// hold. Not yet due, it is explored with the faults placeable now.
+    pub(super) fn alone(&self, state: &Searched, enabled: &[Event]) -> Option<Event> {
         const CRASHES: u32 = 1 << kind::CRASH | 1 << kind::RESTART;
         if !self.ample
             || self.ryw()
@@ -56,6 +84,8 @@ impl WorldModel {
         if !w.cuts.is_empty() || w.status.iter().any(|(_, s)| *s != NodeStatus::Down) {
             return None;
         }
+        // The earliest nominal time of an enabled event.
+        let first = enabled.first().and_then(|e| w.nominal_ms(*e));
         enabled.iter().copied().find(|e| {
             let Event::Deliver(id) = *e else {
                 return false;
@@ -63,13 +93,45 @@ impl WorldModel {
             let Some(m) = w.net.iter().find(|m| m.id == id) else {
                 return false;
             };
-            m.payload == Payload::Closed
-                && m.arrive_ms <= w.now_ms
-                && m.to.is_client()
-                && w.clients
-                    .iter()
-                    .any(|c| c.id == m.to && c.awaits(m.from).is_some())
-                && w.net.iter().filter(|o| o.to == m.to).count() == 1
+            m.to.is_client()
+                && (m.arrive_ms <= w.now_ms || first.is_some_and(|t| m.arrive_ms <= t))
+                && (waiting_close(w, m) || idle_close(w, m) || self.answer(state, m))
         })
     }
+
+    /// The answer to the request a client waits on, from the node it waits on, which
+    /// can crash no more, or to which no request of the client still to start goes.
+    /// Any other message to the client is that node's close, behind it.
+    fn answer(&self, state: &Searched, m: &Message) -> bool {
+        let w = &state.world;
+        if m.payload == Payload::Closed || m.flow.is_none() {
+            return false;
+        }
+        let Some(c) = w.clients.iter().find(|c| c.id == m.to) else {
+            return false;
+        };
+        c.busy == m.flow
+            && c.waiting().is_some_and(|(_, on)| on == m.from)
+            && (!c.will_send_to(m.from) || self.charge(state, Fault::Crash(m.from)).is_none())
+            && w.net.iter().all(|o| {
+                o.to != m.to || o.id == m.id || (o.from == m.from && o.payload == Payload::Closed)
+            })
+    }
+}
+
+/// A close at a client that waits on its sender, the only message to it.
+fn waiting_close(w: &World, m: &Message) -> bool {
+    m.payload == Payload::Closed
+        && w.clients
+            .iter()
+            .any(|c| c.id == m.to && c.awaits(m.from).is_some())
+        && w.net.iter().filter(|o| o.to == m.to).count() == 1
+}
+
+/// A close at a client that does not wait on its sender, and never will again.
+fn idle_close(w: &World, m: &Message) -> bool {
+    m.payload == Payload::Closed
+        && w.clients
+            .iter()
+            .any(|c| c.id == m.to && c.awaits(m.from).is_none() && !c.will_send_to(m.from))
 }
