@@ -395,21 +395,23 @@ impl Model for WorldModel {
         }
         let world = without_used(fingerprint, state.extra_used, &state.story_used);
         debug_assert_eq!(world, self.world_fingerprint(state));
-        // Every vector of uses at or below this state's, as a number in mixed radix
-        // (digit j from 0 to its use), but the last, which is this state's own. The
-        // digits are kept inline (no allocation per state).
+        // Every vector of uses at or below this state's, in mixed radix order (digit
+        // j from 0 to its use, the first digit counting fastest), but the last, which
+        // is this state's own. The digits are kept inline (no allocation per state).
         let mut bounds = Uses::zeros(1 + state.story_used.len());
         bounds[0] = state.extra_used;
         bounds[1..].copy_from_slice(&state.story_used);
-        let count: usize = bounds.iter().map(|n| usize::from(*n) + 1).product();
         let mut used = Uses::zeros(bounds.len());
-        for mut code in 0..count - 1 {
-            for (digit, bound) in used.iter_mut().zip(bounds.iter()) {
-                let radix = usize::from(*bound) + 1;
-                *digit = (code % radix) as u8;
-                code /= radix;
-            }
+        let (bounds, used) = (&*bounds, &mut *used);
+        // Bounded: the digits count up to `bounds`, which is not all zeros.
+        while used != bounds {
             out.push(with_used(world, used[0], &used[1..]));
+            // The next vector: the first digit below its bound counts up, the ones
+            // before it start again from 0.
+            if let Some(j) = used.iter().zip(bounds).position(|(u, b)| u < b) {
+                used[..j].fill(0);
+                used[j] += 1;
+            }
         }
     }
 
