@@ -429,28 +429,29 @@ impl Model for WorldModel {
         // nothing is enabled past it, and a deadline compares only with `now`.
         let w = &state.world;
         let horizon = w.config.horizon_ms;
-        let starts = w
-            .clients
-            .iter()
-            .flat_map(|c| c.requests.iter().skip(c.next).map(|r| r.at_ms))
-            // A start already due is due in every shifted state too.
-            .filter(|at| *at > w.now_ms);
-        w.net
-            .iter()
-            .map(|m| m.arrive_ms)
-            .chain(w.timers.iter().map(|t| t.at_ms))
-            .chain(starts)
-            .all(|t| {
-                let ahead = t.saturating_sub(w.now_ms);
-                let (first, last) = (min_now + ahead, max_now + ahead);
-                if t <= w.now_ms {
-                    // Due: due in every shifted state, whose `now` is within it.
-                    max_now <= horizon
-                } else {
-                    (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
-                }
+        // A due event (at or before `now`) is due in every shifted state too, whose
+        // `now` is within the span: that asks only `max_now <= horizon`.
+        if max_now > horizon {
+            return false;
+        }
+        let now = w.now_ms;
+        // An event still to come, `ahead` of `now`: on one side of the horizon in every
+        // shifted state, the side it is on here.
+        let fits = |t: u64| {
+            let ahead = t - now;
+            let (first, last) = (min_now + ahead, max_now + ahead);
+            (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
+        };
+        // Messages, timers and requests still to start.
+        w.net.iter().all(|m| m.arrive_ms <= now || fits(m.arrive_ms))
+            && w.timers.iter().all(|t| t.at_ms <= now || fits(t.at_ms))
+            && w.clients.iter().all(|c| {
+                c.requests
+                    .get(c.next..)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|r| r.at_ms <= now || fits(r.at_ms))
             })
-            && max_now <= horizon
     }
 
     fn keep_absolute_time(&mut self) {
