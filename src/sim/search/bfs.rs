@@ -4,7 +4,7 @@ use super::sleep::Sleep;
 use super::visited::{Node, Probe, Visited};
 use revisit::Shifted;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 mod replay;
 mod revisit;
@@ -144,6 +144,8 @@ pub struct Search<M: Model> {
     /// grow, each to the union of what reaches it, so the order changes no span, and
     /// `within` fails for a span if it fails for a smaller one.)
     stale: BinaryHeap<Reverse<u32>>,
+    /// States marked stale by a refresh, kept as it found them (`refresh`).
+    refreshed: HashMap<u32, M::State>,
     /// A shifted state could pass the limit: start again with absolute time.
     shift_failed: bool,
     /// With sleep sets: the frontier's sets (`sleep.rs`).
@@ -182,6 +184,7 @@ impl<M: Model> Search<M> {
             chain: Vec::new(),
             latest_now: Vec::new(),
             stale: BinaryHeap::new(),
+            refreshed: HashMap::new(),
             shift_failed: false,
             sleep: None,
             transitions: 0,
@@ -208,6 +211,7 @@ impl<M: Model> Search<M> {
         self.shift_failed = now.is_some_and(|n| n > u64::from(u32::MAX));
         self.latest_now = now.map_or_else(Vec::new, |n| vec![(n as u32, n as u32)]);
         self.stale.clear();
+        self.refreshed.clear();
         self.visited = Visited::new();
         self.visited.insert(Node {
             fingerprint: self.model.fingerprint(&init),
@@ -501,6 +505,12 @@ impl<M: Model> Search<M> {
 
     /// What the search has found so far.
     pub fn report(&self) -> Report<M::Action> {
+        if std::env::var("SPANS").is_ok() {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.latest_now.hash(&mut h);
+            eprintln!("SPANS {} {:x}", self.latest_now.len(), h.finish());
+        }
         let violations = self
             .found
             .iter()

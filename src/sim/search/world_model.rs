@@ -443,7 +443,9 @@ impl Model for WorldModel {
             (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
         };
         // Messages, timers and requests still to start.
-        w.net.iter().all(|m| m.arrive_ms <= now || fits(m.arrive_ms))
+        w.net
+            .iter()
+            .all(|m| m.arrive_ms <= now || fits(m.arrive_ms))
             && w.timers.iter().all(|t| t.at_ms <= now || fits(t.at_ms))
             && w.clients.iter().all(|c| {
                 c.requests
