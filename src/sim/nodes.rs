@@ -310,6 +310,11 @@ impl Nodes {
         Some(&mut held.node)
     }
 
+    /// The id of the node at position `at` of `iter`'s order (the run's nodes, fixed).
+    pub(crate) fn id_at(&self, at: usize) -> Option<NodeId> {
+        self.0.get(at).map(|(i, _)| *i)
+    }
+
     /// Every node with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NodeId, &Node)> {
         self.0.iter().map(|(i, n)| (*i, &n.node))

@@ -104,7 +104,27 @@ impl World {
             self.status.insert(node, status);
         }
         // Only the nodes connected to it are lent (a node copied on write is copied
-        // only when it changes).
+        // only when it changes). In the search's builds they are found first as a bit
+        // per position in the node table, of at most 64 (no list allocated per crash);
+        // the page's own build keeps the list (its first download's budget,
+        // `nodes::POOLS`).
+        if super::nodes::POOLS && self.nodes.id_at(64).is_none() {
+            let mut peers = 0u64;
+            for (at, (id, n)) in self.nodes.iter().enumerate() {
+                if id != node && n.as_actor().watches(node) {
+                    peers |= 1 << at;
+                }
+            }
+            while peers != 0 {
+                let at = peers.trailing_zeros() as usize;
+                peers &= peers - 1;
+                if let Some(peer) = self.nodes.id_at(at) {
+                    let out = self.act(peer, |a, ctx| a.on_peer(ctx, node, status));
+                    self.apply(peer, out);
+                }
+            }
+            return;
+        }
         let peers: Vec<NodeId> = self
             .nodes
             .iter()

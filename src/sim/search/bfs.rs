@@ -4,7 +4,7 @@ use super::sleep::Sleep;
 use super::visited::{Node, Probe, Visited};
 use revisit::Shifted;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 mod replay;
 mod revisit;
@@ -88,13 +88,16 @@ pub struct Report<A> {
     pub subsumed: usize,
 }
 
-/// A state waiting in the frontier: 12 bytes, whatever the size of a state.
-struct Entry {
+/// A state waiting in the frontier: a few words, whatever the size of a state.
+struct Entry<A> {
     index: u32,
     depth: u32,
     /// Where the state itself is kept in its level's `held` list, or `NOT_HELD` to
     /// re-derive it by replay.
     held: u32,
+    /// The action that reached it from its parent (`None` for the start): a replay
+    /// through it steps by this without listing its parent's actions.
+    action: Option<A>,
 }
 
 const NOT_HELD: u32 = u32::MAX;
@@ -104,8 +107,11 @@ pub struct Search<M: Model> {
     bounds: Bounds,
     visited: Visited,
     /// The level being visited, and the next one.
-    level: Vec<Entry>,
-    next_level: Vec<Entry>,
+    level: Vec<Entry<M::Action>>,
+    next_level: Vec<Entry<M::Action>>,
+    /// The level visited before `level`: its entries' actions are read by a replay
+    /// through them (`rederive`).
+    prev_level: Vec<Entry<M::Action>>,
     /// The states kept whole for the level being visited, and for the next one (at
     /// most `Bounds::held_states` each).
     level_held: Vec<Option<M::State>>,
@@ -138,6 +144,8 @@ pub struct Search<M: Model> {
     /// grow, each to the union of what reaches it, so the order changes no span, and
     /// `within` fails for a span if it fails for a smaller one.)
     stale: BinaryHeap<Reverse<u32>>,
+    /// States marked stale by a refresh, kept as it found them (`refresh`).
+    refreshed: HashMap<u32, M::State>,
     /// A shifted state could pass the limit: start again with absolute time.
     shift_failed: bool,
     /// With sleep sets: the frontier's sets (`sleep.rs`).
@@ -161,6 +169,7 @@ impl<M: Model> Search<M> {
             visited: Visited::new(),
             level: Vec::new(),
             next_level: Vec::new(),
+            prev_level: Vec::new(),
             level_held: Vec::new(),
             next_held: Vec::new(),
             cursor: 0,
@@ -175,6 +184,7 @@ impl<M: Model> Search<M> {
             chain: Vec::new(),
             latest_now: Vec::new(),
             stale: BinaryHeap::new(),
+            refreshed: HashMap::new(),
             shift_failed: false,
             sleep: None,
             transitions: 0,
@@ -201,6 +211,7 @@ impl<M: Model> Search<M> {
         self.shift_failed = now.is_some_and(|n| n > u64::from(u32::MAX));
         self.latest_now = now.map_or_else(Vec::new, |n| vec![(n as u32, n as u32)]);
         self.stale.clear();
+        self.refreshed.clear();
         self.visited = Visited::new();
         self.visited.insert(Node {
             fingerprint: self.model.fingerprint(&init),
@@ -212,7 +223,9 @@ impl<M: Model> Search<M> {
             index: 0,
             depth: 0,
             held: 0,
+            action: None,
         }];
+        self.prev_level.clear();
         self.level_held = vec![Some(init)];
         self.next_level.clear();
         self.next_held.clear();
@@ -278,8 +291,11 @@ impl<M: Model> Search<M> {
                     }
                     continue;
                 }
-                // The next level's lists become the level's, and the level's (all
-                // taken by now) are kept for the next: their room is not grown again.
+                // The next level's lists become the level's, the level's entries the
+                // previous level's, and the previous level's list (and the level's
+                // held list, all taken by now) are kept for the next: their room is
+                // not grown again.
+                std::mem::swap(&mut self.prev_level, &mut self.level);
                 std::mem::swap(&mut self.level, &mut self.next_level);
                 std::mem::swap(&mut self.level_held, &mut self.next_held);
                 self.next_level.clear();
@@ -474,6 +490,7 @@ impl<M: Model> Search<M> {
                 index: new,
                 depth: depth as u32 + 1,
                 held,
+                action: Some(*action),
             });
         }
         self.actions = actions;
@@ -488,6 +505,12 @@ impl<M: Model> Search<M> {
 
     /// What the search has found so far.
     pub fn report(&self) -> Report<M::Action> {
+        if std::env::var("SPANS").is_ok() {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            self.latest_now.hash(&mut h);
+            eprintln!("SPANS {} {:x}", self.latest_now.len(), h.finish());
+        }
         let violations = self
             .found
             .iter()

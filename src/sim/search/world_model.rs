@@ -398,21 +398,23 @@ impl Model for WorldModel {
         }
         let world = without_used(fingerprint, state.extra_used, &state.story_used);
         debug_assert_eq!(world, self.world_fingerprint(state));
-        // Every vector of uses at or below this state's, as a number in mixed radix
-        // (digit j from 0 to its use), but the last, which is this state's own. The
-        // digits are kept inline (no allocation per state).
+        // Every vector of uses at or below this state's, in mixed radix order (digit
+        // j from 0 to its use, the first digit counting fastest), but the last, which
+        // is this state's own. The digits are kept inline (no allocation per state).
         let mut bounds = Uses::zeros(1 + state.story_used.len());
         bounds[0] = state.extra_used;
         bounds[1..].copy_from_slice(&state.story_used);
-        let count: usize = bounds.iter().map(|n| usize::from(*n) + 1).product();
         let mut used = Uses::zeros(bounds.len());
-        for mut code in 0..count - 1 {
-            for (digit, bound) in used.iter_mut().zip(bounds.iter()) {
-                let radix = usize::from(*bound) + 1;
-                *digit = (code % radix) as u8;
-                code /= radix;
-            }
+        let (bounds, used) = (&*bounds, &mut *used);
+        // Bounded: the digits count up to `bounds`, which is not all zeros.
+        while used != bounds {
             out.push(with_used(world, used[0], &used[1..]));
+            // The next vector: the first digit below its bound counts up, the ones
+            // before it start again from 0.
+            if let Some(j) = used.iter().zip(bounds).position(|(u, b)| u < b) {
+                used[..j].fill(0);
+                used[j] += 1;
+            }
         }
     }
 
@@ -430,28 +432,31 @@ impl Model for WorldModel {
         // nothing is enabled past it, and a deadline compares only with `now`.
         let w = &state.world;
         let horizon = w.config.horizon_ms;
-        let starts = w
-            .clients
-            .iter()
-            .flat_map(|c| c.requests.iter().skip(c.next).map(|r| r.at_ms))
-            // A start already due is due in every shifted state too.
-            .filter(|at| *at > w.now_ms);
+        // A due event (at or before `now`) is due in every shifted state too, whose
+        // `now` is within the span: that asks only `max_now <= horizon`.
+        if max_now > horizon {
+            return false;
+        }
+        let now = w.now_ms;
+        // An event still to come, `ahead` of `now`: on one side of the horizon in every
+        // shifted state, the side it is on here.
+        let fits = |t: u64| {
+            let ahead = t - now;
+            let (first, last) = (min_now + ahead, max_now + ahead);
+            (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
+        };
+        // Messages, timers and requests still to start.
         w.net
             .iter()
-            .map(|m| m.arrive_ms)
-            .chain(w.timers.iter().map(|t| t.at_ms))
-            .chain(starts)
-            .all(|t| {
-                let ahead = t.saturating_sub(w.now_ms);
-                let (first, last) = (min_now + ahead, max_now + ahead);
-                if t <= w.now_ms {
-                    // Due: due in every shifted state, whose `now` is within it.
-                    max_now <= horizon
-                } else {
-                    (last <= horizon) == (first <= horizon) && (t <= horizon) == (last <= horizon)
-                }
+            .all(|m| m.arrive_ms <= now || fits(m.arrive_ms))
+            && w.timers.iter().all(|t| t.at_ms <= now || fits(t.at_ms))
+            && w.clients.iter().all(|c| {
+                c.requests
+                    .get(c.next..)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|r| r.at_ms <= now || fits(r.at_ms))
             })
-            && max_now <= horizon
     }
 
     fn keep_absolute_time(&mut self) {

@@ -17,6 +17,20 @@ impl<M: Model> Search<M> {
         chain.reverse();
     }
 
+    /// The action that reached node `at` from its parent, if its entry is in the
+    /// level being visited, the next one or the one before (each list's entries are
+    /// numbered consecutively).
+    fn entry_action(&self, at: u32) -> Option<M::Action> {
+        [&self.level, &self.prev_level, &self.next_level]
+            .into_iter()
+            .find_map(|list| {
+                let first = list.first()?.index;
+                let entry = list.get(at.checked_sub(first)? as usize)?;
+                debug_assert_eq!(entry.index, at);
+                entry.action
+            })
+    }
+
     /// The state of node `index`, replayed from the longest prefix of its path that
     /// the last replay shares.
     pub(super) fn rederive(&mut self, index: u32) -> M::State {
@@ -52,13 +66,19 @@ impl<M: Model> Search<M> {
             }
             // What is kept is what `action_at` left: a list that starts as `actions`'
             // does, as long as it needed.
-            let choice = self.visited.get(at).choice as usize;
-            let listed = &mut self.path_actions[depth];
-            if listed.0 != *from || choice >= listed.1.len() {
-                self.model.action_at(state, choice, &mut listed.1);
-                listed.0 = *from;
-            }
-            let action = listed.1[choice];
+            // Its entry, while in the frontier's lists, names it: nothing to list.
+            let action = match self.entry_action(at) {
+                Some(action) => action,
+                None => {
+                    let choice = self.visited.get(at).choice as usize;
+                    let listed = &mut self.path_actions[depth];
+                    if listed.0 != *from || choice >= listed.1.len() {
+                        self.model.action_at(state, choice, &mut listed.1);
+                        listed.0 = *from;
+                    }
+                    listed.1[choice]
+                }
+            };
             let next = self
                 .model
                 .next(state, action)

@@ -81,8 +81,18 @@ impl<M: Model> Search<M> {
     }
 
     /// Expands state `index` again to carry its grown `latest_now` to its successors.
+    ///
+    /// A successor it marks stale is kept as reached here (up to `held_states` of
+    /// them: the frontier holds none by now), and refreshed from that state instead of
+    /// one re-derived by replay: it has the node's fingerprint, so it is the node's
+    /// state shifted in time, which the search takes as the node itself (its `now`
+    /// within the node's span, every gain and check the same). Not one that stands for
+    /// it by subsumption, a different state.
     pub(super) fn refresh(&mut self, index: u32) {
-        let state = self.rederive(index);
+        let state = match self.refreshed.remove(&index) {
+            Some(state) => state,
+            None => self.rederive(index),
+        };
         let Some(from) = self.model.now(&state) else {
             return;
         };
@@ -95,15 +105,28 @@ impl<M: Model> Search<M> {
             let fingerprint = self.model.fingerprint(&next);
             // A state left out for one that dominates it: that one stands for it here,
             // and its span grows to cover it (its successors cover the left-out one's).
-            let known = match self.visited.find(fingerprint) {
+            let found = self.visited.find(fingerprint);
+            let known = match found {
                 Some(k) => Some(k),
                 None => self.dominated_by(&next, fingerprint, None),
             };
+            let marked = self.stale.len();
             if let Shifted::Failed = self.shifted(index, from, &next, known, true) {
                 break;
             }
+            match found {
+                Some(k)
+                    if self.stale.len() > marked
+                        && self.refreshed.len() < self.bounds.held_states
+                        && !self.refreshed.contains_key(&k) =>
+                {
+                    self.refreshed.insert(k, next);
+                }
+                _ => self.model.recycle(next),
+            }
         }
         self.actions = actions;
+        self.model.recycle(state);
     }
 }
 
