@@ -8,6 +8,7 @@ use crate::sim::client::Client;
 use crate::sim::config::Op;
 use crate::sim::consumer::Consumer;
 use crate::sim::nodes::Node;
+use crate::sim::relay::Awaiting;
 use crate::sim::service::Service;
 use crate::sim::shared::Shared;
 use crate::sim::world::World;
@@ -187,9 +188,28 @@ pub(crate) fn node_word(node: &Node) -> u64 {
                 bus.cut.hash(&mut h);
             }
         }
-        // Whether a cycle is under way (bit 0) and whether a commit notified it
-        // meanwhile (bit 1).
-        Node::Relay(r) => h.word(u64::from(r.working) | u64::from(r.notified) << 1),
+        // Whether a cycle is under way (bit 0), whether a commit notified it meanwhile
+        // (bit 1), whether its poll timer is set (bit 2), and the answer it awaits:
+        // `on_msg` reads it to tell the answer it expects from a late one (a poll's
+        // answer while it awaits an ack is late, and ignored), so two relays that
+        // await different answers have different futures (session 24: before, two
+        // worlds, one awaiting its poll's answer and one the bus's ack of event 2, one
+        // state; `search::check_shift`). Its settings are fixed for a run.
+        Node::Relay(r) => {
+            let (tag, event) = match r.awaiting {
+                None => (0, 0),
+                Some(Awaiting::Poll) => (1, 0),
+                Some(Awaiting::Ack(e)) => (2, e.0),
+                Some(Awaiting::Mark(e)) => (3, e.0),
+            };
+            h.word(
+                u64::from(r.working)
+                    | u64::from(r.notified) << 1
+                    | u64::from(r.poll_set) << 2
+                    | tag << 3
+                    | u64::from(event) << 8,
+            )
+        }
         Node::Consumer(c) => (&c.inbox, &c.processed, &c.applied).hash(&mut h),
         Node::Flusher(f) => f.planned.hash(&mut h),
         Node::Replica(r) => r.hash(&mut h),
