@@ -6,7 +6,7 @@
 //! `cargo run --release --example shift_check [max_states] [scenario[:fix]]...`
 //! (default: 300,000 states, every scenario and fix of the catalog). `AMPLE=0`: without
 //! ample sets (the full transition relation). One CSV line per search.
-use cachescope::sim::search::{check_shift, FaultBudget, WorldModel};
+use cachescope::sim::search::{check_shift, FaultBudget, Model, WorldModel};
 use cachescope::sim::{scenarios, Fixes, Run};
 
 fn main() {
@@ -21,7 +21,7 @@ fn main() {
         .and_then(|f| f.parse().ok())
         .unwrap_or(0);
     let ample = std::env::var("AMPLE").map_or(true, |a| a != "0");
-    println!("scenario,fix,states,complete,compared,differing,horizon_cut");
+    println!("scenario,fix,time_shift,states,complete,compared,differing,horizon_cut");
     for s in scenarios::ALL.iter() {
         for fix in std::iter::once("").chain(s.fixes.iter().map(|f| f.id)) {
             let name = if fix.is_empty() {
@@ -39,12 +39,20 @@ fn main() {
             if ample {
                 model = model.with_ample();
             }
-            let c = check_shift(&model, max);
-            println!(
-                "{},{fix},{},{},{},{},{}",
-                s.id, c.states, c.complete, c.compared, c.differing, c.horizon_cut
-            );
-            if let Some(d) = &c.first {
+            let mut checks = vec![(true, check_shift(&model, max))];
+            // The horizon falls between states the shift would take as one: the search
+            // starts again with absolute time there, whose fingerprint is checked too.
+            if checks[0].1.horizon_cut > 0 {
+                model.keep_absolute_time();
+                checks.push((false, check_shift(&model, max)));
+            }
+            for (shift, c) in &checks {
+                println!(
+                    "{},{fix},{shift},{},{},{},{},{}",
+                    s.id, c.states, c.complete, c.compared, c.differing, c.horizon_cut
+                );
+            }
+            for d in checks.iter().filter_map(|(_, c)| c.first.as_ref()) {
                 eprintln!("== {name}: first differing pair, now {:?}", d.now);
                 eprintln!("first run:  {:?}", d.first);
                 eprintln!("second run: {:?}", d.second);
@@ -56,6 +64,12 @@ fn main() {
                 }
                 for (a, b) in d.fields.iter().take(80) {
                     eprintln!("  field: {a}  |  {b}");
+                }
+                if let Some((e1, e2, fields)) = &d.next_fields {
+                    eprintln!("  after {e1:?} | {e2:?}:");
+                    for (a, b) in fields.iter().take(80) {
+                        eprintln!("    field: {a}  |  {b}");
+                    }
                 }
             }
         }

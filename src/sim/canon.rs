@@ -75,8 +75,8 @@ use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
 use words::{
-    books_word, cache_words, clients_word, consumer_busy, kept_word, more_words, service_words,
-    MIXED,
+    books_word, cache_words, clients_word, consumer_busy, db_flows, kept_word, more_words,
+    service_words, MIXED,
 };
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
@@ -313,6 +313,9 @@ impl World {
             // order: nothing for a world of one of each, so pinned values stand.
             more_words(self, &mut names, &mut h);
         }
+        // The requests of the databases' open transactions and lock waits, by name
+        // (after the services' open requests have named theirs).
+        db_flows(self, &mut names, &mut h);
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         let mut unnamed = false;
