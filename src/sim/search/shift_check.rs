@@ -254,10 +254,9 @@ fn diff(
     let fields = suspects(a, b);
     // The first event both have (by name) whose successors differ.
     let next_fields = fa.steps.iter().find_map(|(k, to, e)| {
-        let (_, _, e2) = fb
-            .steps
-            .iter()
-            .find(|(k2, t2, _)| k2 == k && t2 != to && !fa.steps.iter().any(|x| x.0 == *k && x.1 == *t2))?;
+        let (_, _, e2) = fb.steps.iter().find(|(k2, t2, _)| {
+            k2 == k && t2 != to && !fa.steps.iter().any(|x| x.0 == *k && x.1 == *t2)
+        })?;
         let (na, nb) = (model.next(a, *e)?, model.next(b, *e2)?);
         Some((*e, *e2, suspects(&na, &nb)))
     });
