@@ -36,6 +36,9 @@ pub struct ShiftCheck {
     pub first: Option<ShiftDiff>,
 }
 
+/// Lines of two worlds' `Debug` that differ: the first's, then the second's.
+pub type Fields = Vec<(String, String)>;
+
 /// Two worlds with one fingerprint and other futures.
 #[derive(Clone, Debug)]
 pub struct ShiftDiff {
@@ -52,11 +55,11 @@ pub struct ShiftDiff {
     /// The lines of the two worlds' `Debug` that differ by something other than the
     /// shift of `now` (the first's line, then the second's): the suspects. Ids the
     /// fingerprint renames differ here too.
-    pub fields: Vec<(String, String)>,
+    pub fields: Fields,
     /// For the first event both worlds have (by name) that reaches two fingerprints:
     /// the event in each, and the lines of the two worlds it reaches that differ
     /// (as `fields`).
-    pub next_fields: Option<(Event, Event, Vec<(String, String)>)>,
+    pub next_fields: Option<(Event, Event, Fields)>,
 }
 
 /// A state's futures, in full: per enabled event, its name and the fingerprint it
@@ -272,7 +275,7 @@ fn diff(
 }
 
 /// The lines of two worlds' `Debug` that differ by more than the shift of `now`.
-fn suspects(a: &Searched, b: &Searched) -> Vec<(String, String)> {
+fn suspects(a: &Searched, b: &Searched) -> Fields {
     let shift = b.world.now_ms as i128 - a.world.now_ms as i128;
     let (da, db) = (format!("{a:#?}"), format!("{b:#?}"));
     hunks(&da, &db)
