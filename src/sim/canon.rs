@@ -10,8 +10,15 @@
 //! What is not: the `Config` (fixed for a run: compare fingerprints of worlds of one
 //! scenario, fixes and seed only), the counters no invariant reads (`metrics`, the
 //! read-peak window, crash counts, which only scripts read), the id counters, a
-//! message's `sent_ms` (only the page draws it) and a client's last answer (only the
-//! words and the view read it, from the run's own states: no step, no invariant).
+//! message's `sent_ms` (only the page draws it and the books' words read it), a
+//! client's last answer (only the words and the view read it, from the run's own
+//! states: no step, no invariant), and the books kept for the words and the endings:
+//! what has happened (`happened`), each key's last commit and purge time, each node's
+//! last crash (its time and first message), each write's commit and each read's floor
+//! (`Books`). Those times are absolute (`committed_ms`, `crashed_ms`), but only the
+//! narration and the endings compare them, never a step, an invariant or the search's
+//! verdict (checked by `search::check_shift`, session 24: every world the page's search
+//! merges has the futures of the first with its fingerprint).
 //!
 //! Renumbering. Message and timer ids are left out; the ids of requests (flows) and
 //! of memcache lease tokens are renamed in order of first appearance along a fixed
@@ -43,9 +50,10 @@
 //! thread between calls), and an item (timer, message) that names only requests and
 //! leases already named is hashed once: its hash before names are given is its hash
 //! after. An item's words go straight into the hasher, renamed as they go
-//! (`names.rs`): no renamed copy is built. The nodes whose words name no request and read no time (the database, the
-//! bus, the relay, the consumer's queues, the flusher, the replica, the invalidator)
-//! are one word each (`node_word`), kept with the node (`nodes::Held`) and computed
+//! (`names.rs`): no renamed copy is built. The nodes whose words name no request and read no time (the database
+//! but the requests of its open transactions and lock waits, `db_flows`, the bus, the
+//! relay, the consumer's queues, the flusher, the replica, the invalidator) are one
+//! word each (`node_word`), kept with the node (`nodes::Held`) and computed
 //! again only for a node a step changed: the others are shared with the state before.
 //! So are the books and the clients (`books_word`, `clients_word`: the clients give the
 //! first names, so their word is a function of them alone), kept with them
@@ -75,8 +83,8 @@ use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
 use words::{
-    books_word, cache_words, clients_word, consumer_busy, kept_word, more_words, service_words,
-    MIXED,
+    books_word, cache_words, clients_word, consumer_busy, db_flows, kept_word, more_words,
+    service_words, MIXED,
 };
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
@@ -244,9 +252,9 @@ impl World {
         h.word(clients);
         consumer_busy(firsts.consumer, &mut names, &mut h);
         cache_words(firsts.cache, kept_cache, clock, &mut names, &mut h);
-        // The nodes whose words name no request and read no time (the database, the
-        // bus, the relay, the consumer's queues, the flusher, the replica and the
-        // invalidator): one word each, kept with the node while it is unchanged
+        // The nodes whose words name no request and read no time (the database but
+        // its transactions' requests, the bus, the relay, the consumer's queues, the
+        // flusher, the replica and the invalidator): one word each, kept with the node while it is unchanged
         // (`node_word`, `nodes::Held`); the books likewise (`books_word`). All of them
         // one word here (`kept_sum`).
         let kept = &firsts.words;
@@ -313,6 +321,9 @@ impl World {
             // order: nothing for a world of one of each, so pinned values stand.
             more_words(self, &mut names, &mut h);
         }
+        // The requests of the databases' open transactions and lock waits, by name
+        // (after the services' open requests have named theirs).
+        db_flows(self, &mut names, &mut h);
         // Timers: a multiset. An item that names only what is named already hashes
         // the same once names are given: its first hash is its last.
         let mut unnamed = false;

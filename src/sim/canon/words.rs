@@ -8,6 +8,7 @@ use crate::sim::client::Client;
 use crate::sim::config::Op;
 use crate::sim::consumer::Consumer;
 use crate::sim::nodes::Node;
+use crate::sim::relay::Awaiting;
 use crate::sim::service::Service;
 use crate::sim::shared::Shared;
 use crate::sim::world::World;
@@ -174,11 +175,21 @@ pub(super) fn service_words(
 pub(crate) fn node_word(node: &Node) -> u64 {
     let mut h = WordHasher::default();
     match node {
-        Node::Db(db) => (
-            (&db.rows, db.lsn, &db.outbox, &db.txns),
-            (&db.log, &db.streams, &db.lock_waits, &db.rolled_back),
-        )
-            .hash(&mut h),
+        // Its open transactions and lock waits without their requests (whether each
+        // names one): those are hashed by name (`db_flows`).
+        Node::Db(db) => {
+            (&db.rows, db.lsn, &db.outbox).hash(&mut h);
+            h.word(db.txns.len() as u64);
+            for t in &db.txns {
+                (t.client, t.flow.is_some(), t.key, t.version).hash(&mut h);
+            }
+            (&db.log, &db.streams).hash(&mut h);
+            h.word(db.lock_waits.len() as u64);
+            for l in &db.lock_waits {
+                (l.from, l.client, l.flow.is_some(), l.key).hash(&mut h);
+            }
+            db.rolled_back.hash(&mut h);
+        }
         Node::Bus(bus) => {
             (bus.durable, &bus.log, &bus.dlq, &bus.groups).hash(&mut h);
             // Its broken subscriptions: nothing while none, so the fingerprints of
@@ -187,9 +198,28 @@ pub(crate) fn node_word(node: &Node) -> u64 {
                 bus.cut.hash(&mut h);
             }
         }
-        // Whether a cycle is under way (bit 0) and whether a commit notified it
-        // meanwhile (bit 1).
-        Node::Relay(r) => h.word(u64::from(r.working) | u64::from(r.notified) << 1),
+        // Whether a cycle is under way (bit 0), whether a commit notified it meanwhile
+        // (bit 1), whether its poll timer is set (bit 2), and the answer it awaits:
+        // `on_msg` reads it to tell the answer it expects from a late one (a poll's
+        // answer while it awaits an ack is late, and ignored), so two relays that
+        // await different answers have different futures (session 24: before, two
+        // worlds, one awaiting its poll's answer and one the bus's ack of event 2, one
+        // state; `search::check_shift`). Its settings are fixed for a run.
+        Node::Relay(r) => {
+            let (tag, event) = match r.awaiting {
+                None => (0, 0),
+                Some(Awaiting::Poll) => (1, 0),
+                Some(Awaiting::Ack(e)) => (2, e.0),
+                Some(Awaiting::Mark(e)) => (3, e.0),
+            };
+            h.word(
+                u64::from(r.working)
+                    | u64::from(r.notified) << 1
+                    | u64::from(r.poll_set) << 2
+                    | tag << 3
+                    | u64::from(event) << 8,
+            )
+        }
         Node::Consumer(c) => (&c.inbox, &c.processed, &c.applied).hash(&mut h),
         Node::Flusher(f) => f.planned.hash(&mut h),
         Node::Replica(r) => r.hash(&mut h),
@@ -201,6 +231,28 @@ pub(crate) fn node_word(node: &Node) -> u64 {
         Node::Cdn(_) => {}
     }
     h.finish()
+}
+
+/// The requests a database's open transactions and lock waits belong to, by name
+/// (its word, `node_word`, keeps the rest): a `COMMIT`, a rollback or a second
+/// `UPDATE` finds its transaction by its request (`db.rs`), so which request each
+/// is matters, and by name, as everywhere (session 24: hashed by id before, so two
+/// worlds one renaming apart reached two states once a transaction opened; and a
+/// transaction whose request is over could take the id of one still under way in a
+/// world otherwise alike). Every primary in id order; nothing for one with none.
+pub(super) fn db_flows(w: &World, names: &mut Names, h: &mut WordHasher) {
+    for (id, db) in w.nodes.dbs() {
+        if db.txns.is_empty() && db.lock_waits.is_empty() {
+            continue;
+        }
+        id.hash(h);
+        for t in &db.txns {
+            names.flow_opt(t.flow, true).hash(h);
+        }
+        for l in &db.lock_waits {
+            names.flow_opt(l.flow, true).hash(h);
+        }
+    }
 }
 
 /// What a consumer is handling: the event, its offset and its request, by name.
