@@ -5,7 +5,8 @@
 //! nodes' state (cache, database, bus, consumer, relay, the service's open requests,
 //! the clients' progress), node status, the random generator, the
 //! books the invariants read (acknowledged versions, the changes relying on an event,
-//! the events handled), the timers and the messages in flight.
+//! the events delivered, the event each consumer's cache request in flight applies),
+//! the timers and the messages in flight.
 //!
 //! What is not: the `Config` (fixed for a run: compare fingerprints of worlds of one
 //! scenario, fixes and seed only), the counters no invariant reads (`metrics`, the
@@ -406,6 +407,18 @@ impl World {
             // The connection's two ranks packed into one word (as `names.rs` does).
             h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
             h.word(*w);
+        }
+        // The consumers' cache requests on the network and the events they apply
+        // (`Books::applying`, which `no-lost-event` reads): their requests are named
+        // now, by the messages above. Nothing when there are none.
+        if !self.books.applying.is_empty() {
+            let mut set = Multiset::default();
+            for (flow, key, version) in &self.books.applying {
+                let mut item = WordHasher::default();
+                (names.peek_flow(*flow), key, version).hash(&mut item);
+                set.add(item.item());
+            }
+            h.add_multiset(set);
         }
         h.finish()
     }
