@@ -56,8 +56,10 @@ fn a_delete_the_cache_applied_delivered_its_event_whatever_became_of_the_reply()
     let mut run = start("hybrid", &[]);
     step_until(&mut run, cache_applied_the_consumers_delete);
     assert!(
-        run.world().net.iter().any(|m| m.to == NodeId::CONSUMER
-            && matches!(m.payload, Payload::DelReply { .. })),
+        run.world()
+            .net
+            .iter()
+            .any(|m| m.to == NodeId::CONSUMER && matches!(m.payload, Payload::DelReply { .. })),
         "the reply is on its way"
     );
     fault(&mut run, Fault::Crash(NodeId::CONSUMER));
@@ -66,7 +68,10 @@ fn a_delete_the_cache_applied_delivered_its_event_whatever_became_of_the_reply()
     // The reply was lost to the crashed consumer: it never handled the event.
     assert!(!text.contains("handled e3"), "{text}");
     assert!(text.contains("cache->consumer: deleted => lost"), "{text}");
-    assert!(Invariant::CacheMatchesDb.check(run.world()).is_ok(), "{text}");
+    assert!(
+        Invariant::CacheMatchesDb.check(run.world()).is_ok(),
+        "{text}"
+    );
     assert!(!text.contains("exists nowhere"), "{text}");
 }
 
@@ -76,9 +81,10 @@ fn a_delete_the_cache_applied_delivered_its_event_whatever_became_of_the_reply()
 fn a_delete_on_its_way_from_a_crashed_consumer_is_on_its_way() {
     let mut run = start("hybrid", &[]);
     step_until(&mut run, |r| {
-        r.world().net.iter().any(|m| {
-            m.from == NodeId::CONSUMER && matches!(m.payload, Payload::Del { .. })
-        })
+        r.world()
+            .net
+            .iter()
+            .any(|m| m.from == NodeId::CONSUMER && matches!(m.payload, Payload::Del { .. }))
     });
     fault(&mut run, Fault::Crash(NodeId::CONSUMER));
     assert!(Invariant::NoLostEvent.check(run.world()).is_ok());
@@ -92,9 +98,10 @@ fn a_delete_on_its_way_from_a_crashed_consumer_is_on_its_way() {
 fn a_dropped_delete_from_a_crashed_consumer_loses_the_event_on_pub_sub() {
     let mut run = start("hybrid", &[]);
     step_until(&mut run, |r| {
-        r.world().net.iter().any(|m| {
-            m.from == NodeId::CONSUMER && matches!(m.payload, Payload::Del { .. })
-        })
+        r.world()
+            .net
+            .iter()
+            .any(|m| m.from == NodeId::CONSUMER && matches!(m.payload, Payload::Del { .. }))
     });
     let del = run
         .world()
@@ -172,7 +179,10 @@ fn an_event_a_crashed_consumer_received_and_never_applied_is_lost_on_pub_sub() {
     let (received, applying) = crash_holding_a_received_event(&mut run);
     // The newer change's event is the one in its inbox (an older event's delete on its
     // way covers no newer change).
-    assert_eq!((received.as_str(), applying.as_str()), ("user:1=v3", "user:1=v2"));
+    assert_eq!(
+        (received.as_str(), applying.as_str()),
+        ("user:1=v3", "user:1=v2")
+    );
     let e = Invariant::NoLostEvent.check(run.world()).unwrap_err();
     assert_eq!(
         e,
@@ -180,7 +190,11 @@ fn an_event_a_crashed_consumer_received_and_never_applied_is_lost_on_pub_sub() {
     );
     // And it stays broken to the end.
     while run.forward() {}
-    assert!(Invariant::NoLostEvent.check(run.world()).is_err(), "{}", story(&run));
+    assert!(
+        Invariant::NoLostEvent.check(run.world()).is_err(),
+        "{}",
+        story(&run)
+    );
 }
 
 /// A durable log keeps the event unacknowledged: it is redelivered after the restart,
@@ -189,7 +203,11 @@ fn an_event_a_crashed_consumer_received_and_never_applied_is_lost_on_pub_sub() {
 fn an_event_a_crashed_consumer_received_comes_again_from_a_durable_log() {
     let mut run = two_events(true);
     crash_holding_a_received_event(&mut run);
-    assert!(Invariant::NoLostEvent.check(run.world()).is_ok(), "{}", story(&run));
+    assert!(
+        Invariant::NoLostEvent.check(run.world()).is_ok(),
+        "{}",
+        story(&run)
+    );
     fault(&mut run, Fault::Restart(NodeId::CONSUMER));
     holds_to_the_end(&mut run);
 }

@@ -199,7 +199,10 @@ fn forget_lost_requests(w: &mut World) {
 /// an event, the event's invalidation took effect, whatever becomes of the reply (a
 /// consumer that crashes before reading it has still delivered the event).
 fn took_effect(w: &mut World, msg: Option<&Message>) {
-    let Some(flow) = msg.filter(|m| matches!(m.from, NodeId::Consumer(_))).and_then(|m| m.flow) else {
+    let Some(flow) = msg
+        .filter(|m| matches!(m.from, NodeId::Consumer(_)))
+        .and_then(|m| m.flow)
+    else {
         return;
     };
     let Some(i) = w.books.applying.iter().position(|(f, _, _)| *f == flow) else {
