@@ -77,7 +77,7 @@ fn the_ghost_slice_follows_every_run_of_the_larger_event_scenarios() {
     // and keep which event each of its deletes on the network applies
     // (`tests/lost_event_delivered.rs`): event-loss 33,401 -> 33,619 pairs (72,424 ->
     // 72,770 transitions), with durable-bus 48,884 -> 49,292 (112,294 -> 113,104);
-    // outbox, whose consumer no crash reaches, and every depth as before.
+    // outbox and every depth as before.
     let want = [
         ("event-loss", None, 33_619, 72_770, 30, 10),
         ("event-loss", Some("durable-bus"), 49_292, 113_104, 34, 10),
