@@ -76,8 +76,8 @@ use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
 use words::{
-    books_word, cache_words, clients_word, consumer_busy, kept_word, more_words, service_words,
-    MIXED,
+    applying_words, books_word, cache_words, clients_word, consumer_busy, kept_word, more_words,
+    service_words, MIXED,
 };
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
@@ -408,18 +408,8 @@ impl World {
             h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
             h.word(*w);
         }
-        // The consumers' cache requests on the network and the events they apply
-        // (`Books::applying`, which `no-lost-event` reads): their requests are named
-        // now, by the messages above. Nothing when there are none.
-        if !self.books.applying.is_empty() {
-            let mut set = Multiset::default();
-            for (flow, key, version) in &self.books.applying {
-                let mut item = WordHasher::default();
-                (names.peek_flow(*flow), key, version).hash(&mut item);
-                set.add(item.item());
-            }
-            h.add_multiset(set);
-        }
+        // The consumers' cache requests on the network and the events they apply.
+        applying_words(&self.books, &mut names, &mut h);
         h.finish()
     }
 }
