@@ -257,9 +257,13 @@ fn the_search_explores_two_consumer_groups() {
         let broken: Vec<&str> = report.violations.iter().map(|v| v.name).collect();
         counts.push((report.states, report.ends, broken));
     }
+    // 5,433 states with a crash before session 24: the books count an event delivered
+    // once the cache applied the consumer's delete (not once the consumer read the
+    // reply) and keep which event each of its deletes on the network applies, so a
+    // crash of a consumer between the two leaves a state of its own; the same verdict.
     assert_eq!(
         counts,
-        vec![(100, 1, vec![]), (5_433, 7, vec!["no-lost-event"])],
+        vec![(100, 1, vec![]), (5_441, 7, vec!["no-lost-event"])],
         "states, ends, broken"
     );
 }

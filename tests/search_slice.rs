@@ -84,8 +84,12 @@ fn the_slice_finds_what_the_full_search_finds() {
     // judged at a run's end; the slice judges every state, so it is shorter).
     assert_eq!(sliced("dual-write-crash", None), (84, true, Some(4)));
     // event-loss: the full search breaks no-lost-event in 23 steps; the fix holds.
-    assert_eq!(sliced("event-loss", None), (77, true, Some(6)));
-    assert_eq!(sliced("event-loss", Some("durable-bus")), (131, true, None));
+    // (77 and 131 states before session 24: the books count an event delivered once
+    // the cache applied the consumer's delete, not once the consumer read the reply,
+    // and keep which event each of its deletes on the network applies, so states that
+    // differ only there are no longer one; the same verdicts.)
+    assert_eq!(sliced("event-loss", None), (83, true, Some(6)));
+    assert_eq!(sliced("event-loss", Some("durable-bus")), (139, true, None));
     assert_eq!(sliced("event-invalidation", None), (14, true, None));
     assert_eq!(sliced("poison-event", Some("retry-dlq")), (343, true, None));
 }

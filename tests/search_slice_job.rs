@@ -58,9 +58,12 @@ fn the_slice_of_event_loss_with_the_durable_bus_keeps_every_event() {
     assert!(found.complete);
     assert!(found.violations.is_empty());
     assert_eq!(found.readers, 1);
+    // 400 states before session 24 (the books count an event delivered once the
+    // cache applied the consumer's delete, and keep which event each of its deletes on
+    // the network applies: `tests/lost_event_delivered.rs`).
     assert_eq!(
         (found.states, found.ends, found.depth, found.slack_ms),
-        (400, 12, 17, Some(21))
+        (414, 12, 17, Some(21))
     );
 }
 

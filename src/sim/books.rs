@@ -45,8 +45,20 @@ pub struct Books {
     /// Committed changes whose cache invalidation relies on an event (they were made
     /// through a write path that publishes, directly or by the outbox).
     pub relied: Vec<(Key, Version)>,
-    /// The newest version per key whose event the consumer has handled.
+    /// The newest version per key whose event has been delivered: its invalidation
+    /// took effect (the cache applied the consumer's delete, or its set, whatever
+    /// became of the reply), or the consumer finished with it without a cache request
+    /// (a duplicate or an outdated event it skips).
     pub delivered: KeyMap<Key, Version>,
+    /// The consumers' cache requests on the network (a delete, or a set), each with
+    /// the event it applies: the request's id, and the event's key and version. An
+    /// entry leaves when the cache applies the request (its event is then delivered) or
+    /// the request is lost, so each names a message in flight: a consumer that
+    /// crashes after sending one forgets it, but the cache will still apply it. It
+    /// ties the cache's applying a request to its event without reading the
+    /// consumer's state. In the fingerprint (`canon.rs`). Bounded: one per request
+    /// on the network.
+    pub applying: Vec<(super::ids::FlowId, Key, Version)>,
     /// How many times each node has crashed.
     pub crashes: KeyMap<NodeId, u32>,
     /// For each read in progress, the oldest value it may return: the newest version
@@ -91,6 +103,7 @@ clone_fields!(Books {
     recent_db_reads_ms,
     relied,
     delivered,
+    applying,
     crashes,
     read_floor,
     happened,
@@ -385,9 +398,10 @@ impl Invariant {
                 "every acknowledged write is in the database, or still in a write-behind queue or durable log that will put it there"
             }
             Invariant::NoLostEvent => {
-                "every change whose invalidation relies on an event had its event handled, or the event is still on \
-                 its way (in the service about to publish it, in the outbox, on the network, in the bus's log or \
-                 dead-letter queue, or in the consumer's hands)"
+                "every change whose invalidation relies on an event had its event delivered (the cache applied the \
+                 consumer's delete or set for it), or the event is still on its way (in the service about to publish \
+                 it, in the outbox, on the network, in the bus's log or dead-letter queue, in the consumer's hands, \
+                 or as the consumer's delete on its way to the cache)"
             }
             Invariant::ReadYourWrites => {
                 "a client that was told its write succeeded never afterwards reads an older version of that key"

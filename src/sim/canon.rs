@@ -5,7 +5,8 @@
 //! nodes' state (cache, database, bus, consumer, relay, the service's open requests,
 //! the clients' progress), node status, the random generator, the
 //! books the invariants read (acknowledged versions, the changes relying on an event,
-//! the events handled), the timers and the messages in flight.
+//! the events delivered, the event each consumer's cache request in flight applies),
+//! the timers and the messages in flight.
 //!
 //! What is not: the `Config` (fixed for a run: compare fingerprints of worlds of one
 //! scenario, fixes and seed only), the counters no invariant reads (`metrics`, the
@@ -83,8 +84,8 @@ use names::{Clock, Names, Order, Time};
 pub(crate) use sort::sort_small;
 pub(crate) use words::node_word;
 use words::{
-    books_word, cache_words, clients_word, consumer_busy, db_flows, kept_word, more_words,
-    service_words, MIXED,
+    applying_words, books_word, cache_words, clients_word, consumer_busy, db_flows, kept_word,
+    more_words, service_words, MIXED,
 };
 
 /// The lists a fingerprint works in, kept between fingerprints so that taking one
@@ -418,6 +419,8 @@ impl World {
             h.word(u64::from(from.rank()) | u64::from(to.rank()) << 16);
             h.word(*w);
         }
+        // The consumers' cache requests on the network and the events they apply.
+        applying_words(&self.books, &mut names, &mut h);
         h.finish()
     }
 }

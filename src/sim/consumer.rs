@@ -83,10 +83,11 @@ pub enum ConsumerFact {
     Duplicate { ev: BusEvent },
     /// A version-aware consumer skips `ev`: `applied` is newer.
     Outdated { ev: BusEvent, applied: Version },
-    /// It applies `ev` to the cache: a set with `update`, else a delete; `again`: it
-    /// has handled `ev` before.
+    /// It applies `ev` to the cache: a set with `update`, else a delete, sent as
+    /// request `flow`; `again`: it has handled `ev` before.
     Applying {
         ev: BusEvent,
+        flow: FlowId,
         update: bool,
         again: bool,
     },
@@ -221,6 +222,7 @@ fn next(c: &mut Consumer, ctx: &mut Ctx) {
         ctx.send(cfg.cache, Some(flow), payload, lat);
         ctx.fact(ConsumerFact::Applying {
             ev,
+            flow,
             update: cfg.update,
             again,
         });

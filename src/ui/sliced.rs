@@ -176,7 +176,7 @@ mod tests {
         let text = summary(&found, &["cache-matches-db"], &[], false);
         assert_eq!(
             text,
-            "no-lost-event: no violation in 400 states of the ghost-reader slice (complete: 12 end \
+            "no-lost-event: no violation in 414 states of the ghost-reader slice (complete: 12 end \
              states, depth 17, in 1.2 s), judged in every state, with no faults but the scenario's \
              own. The slice keeps the reader only as the moments its reads start (a reader commits \
              nothing), and lets every timer fire up to 21 ms early, for what the readers' messages \

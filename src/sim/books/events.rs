@@ -15,9 +15,15 @@ pub(crate) fn event_to_apply(w: &World, key: Key, version: Version) -> bool {
 }
 
 /// Whether an event covering `key` at `version` (or newer) is somewhere it will be
-/// handled from, the dead-letter queue included (an operator replays it).
+/// handled from, the dead-letter queue included (an operator replays it), or a
+/// consumer's delete (or set) for it is on the network to the cache, which applies it
+/// even if the consumer has crashed since it sent it (`Books::applying`).
 pub(super) fn event_on_its_way(w: &World, key: Key, version: Version) -> bool {
     event_in_flight(w, key, version)
+        || w.books
+            .applying
+            .iter()
+            .any(|(_, k, v)| *k == key && *v >= version)
         || w.nodes.buses().any(|(_, bus)| {
             bus.dlq
                 .iter()

@@ -173,6 +173,44 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
         }
         i += 1;
     }
+    forget_lost_requests(w);
+}
+
+/// The consumers' cache requests no longer on the network leave `Books::applying`:
+/// the network or a down cache lost them (one the cache applied has left already,
+/// `took_effect`). So every entry names a request in flight.
+fn forget_lost_requests(w: &mut World) {
+    let on_net = |net: &[Message], flow| {
+        net.iter().any(|m| {
+            m.flow == Some(flow)
+                && matches!(m.from, NodeId::Consumer(_))
+                && matches!(m.payload, Payload::Del { .. } | Payload::Set { .. })
+        })
+    };
+    // (Read first: a step that changes nothing leaves the shared books shared.)
+    if w.books.applying.iter().all(|(f, _, _)| on_net(&w.net, *f)) {
+        return;
+    }
+    let net = &w.net;
+    w.books.applying.retain(|(f, _, _)| on_net(net, *f));
+}
+
+/// The cache applied (or, for a set, judged) `msg`: if it is a consumer's request for
+/// an event, the event's invalidation took effect, whatever becomes of the reply (a
+/// consumer that crashes before reading it has still delivered the event).
+fn took_effect(w: &mut World, msg: Option<&Message>) {
+    let Some(flow) = msg
+        .filter(|m| matches!(m.from, NodeId::Consumer(_)))
+        .and_then(|m| m.flow)
+    else {
+        return;
+    };
+    let Some(i) = w.books.applying.iter().position(|(f, _, _)| *f == flow) else {
+        return;
+    };
+    let (_, key, version) = w.books.applying.remove(i);
+    let delivered = w.books.delivered.or_insert(key, version);
+    *delivered = (*delivered).max(version);
 }
 
 /// What the cache did: hits and misses, and what happened for the endings.
@@ -195,6 +233,7 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
                     Happened::RefreshedLate(key)
                 });
             }
+            took_effect(w, msg);
             if version < w.expected(key) {
                 w.books.happened.insert(Happened::StaleStored(key));
             }
@@ -206,9 +245,11 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
             }
         }
         CacheFact::Refused { key, .. } => {
+            took_effect(w, msg);
             w.books.happened.insert(Happened::SetRefused(key));
         }
         CacheFact::Deleted { key, held, .. } => {
+            took_effect(w, msg);
             // A delete arrived after the key's latest commit; it leaves its guard anew.
             w.books.happened.remove(&Happened::Undeleted(key));
             w.books.happened.remove(&Happened::GuardWiped(key));
@@ -359,6 +400,12 @@ fn consumer(w: &mut World, fact: ConsumerFact) {
         ConsumerFact::Received { .. } | ConsumerFact::Buffered { .. } => {
             w.metrics.events_delivered += 1
         }
+        // Its cache request, on the network now, tied to the event it applies.
+        ConsumerFact::Applying { ev, flow, .. } => {
+            w.books.applying.push((flow, ev.key, ev.version));
+        }
+        // Handled without a cache request (a duplicate, an outdated event), or after
+        // one (delivered already when the cache applied it).
         ConsumerFact::Handled { ev, .. } => {
             let handled = w.books.delivered.or_insert(ev.key, ev.version);
             *handled = (*handled).max(ev.version);

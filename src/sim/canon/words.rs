@@ -335,3 +335,20 @@ pub(super) fn books_word(books: &Shared<Books>) -> u64 {
     books.keep_word(w);
     w
 }
+
+/// The consumers' cache requests on the network and the events they apply
+/// (`Books::applying`, which `no-lost-event` reads), a multiset, each request by the
+/// name its message on the network was given (so after the messages are named).
+/// Nothing when there are none.
+pub(super) fn applying_words(books: &Books, names: &mut Names, h: &mut WordHasher) {
+    if books.applying.is_empty() {
+        return;
+    }
+    let mut set = Multiset::default();
+    for (flow, key, version) in &books.applying {
+        let mut item = WordHasher::default();
+        (names.peek_flow(*flow), key, version).hash(&mut item);
+        set.add(item.item());
+    }
+    h.add_multiset(set);
+}

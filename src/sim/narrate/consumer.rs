@@ -83,6 +83,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 ev,
                 update: true,
                 again,
+                ..
             } => {
                 if again {
                     then.push_str(&format!(
@@ -99,6 +100,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                 ev,
                 update: false,
                 again: true,
+                ..
             } => then.push_str(&format!(
                 "It has handled {} before and deletes {} again: harmless, because a delete is idempotent.",
                 ev.id, ev.key
