@@ -45,14 +45,21 @@ pub fn notes(run: &Run, events: &[Event], invariant: &str, placed: &Placed) -> V
     if !placed.search.is_empty() && inv.check(replay.world()).is_err() {
         // The same events without the faults the search placed, then on to the end
         // in the page's own order (End): does that run end broken too?
+        // A free recovery (`Placed::free`) of a fault left out cannot fire: it goes too,
+        // and is said to (review 23, S2: a free restart is not one of the search's faults).
         let mut without = run.rebuilt(run.fixes.clone(), run.seed);
         let mut skip = placed.search_steps.iter().peekable();
         let mut fired = true;
+        let mut recoveries = Vec::new();
         for (step, &e) in (1..).zip(events) {
             if skip.next_if_eq(&&step).is_some() {
                 continue;
             }
             if without.fire_untold(e).is_err() {
+                if placed.free_steps.contains(&step) {
+                    recoveries.push(format!("{e} (step {step})"));
+                    continue;
+                }
                 fired = false;
                 break;
             }
@@ -68,9 +75,17 @@ pub fn notes(run: &Run, events: &[Event], invariant: &str, placed: &Placed) -> V
                 .map(|(f, s)| format!("{f} (step {s})"))
                 .collect();
             let one = faults.len() == 1;
+            let also = if recoveries.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (nor the free {}, with nothing to recover from)",
+                    recoveries.join(" and ")
+                )
+            };
             out.push(format!(
-                "The search's {} {} {} not what breaks {invariant}: without {}, the same steps, then on to the end, \
-                 end with it broken too, after {} steps. {} only {} this run sooner.",
+                "The search's {} {} {} not what breaks {invariant}: without {}{also}, the same steps, then on to the \
+                 end, end with it broken too, after {} steps. {} only {} this run sooner.",
                 if one { "fault" } else { "faults" },
                 faults.join(" and "),
                 if one { "is" } else { "are" },
