@@ -178,6 +178,43 @@ fn s2_a_free_restart_is_not_called_a_fault_the_search_placed() {
     assert_eq!(p.with(), ", with crash service, restart service (free)");
 }
 
+/// S2, the card's other sentence: a crash that does not make the break, with its free
+/// restart after it: left out together, the restart (with nothing to recover from) is
+/// named as free, not as one of the search's faults.
+#[test]
+fn s2_a_crash_that_is_not_needed_leaves_its_free_restart_out_too() {
+    let mut story = common::run("stale-set-race", &[]);
+    assert!(Invariant::CacheMatchesDb.check(story.world()).is_err());
+    let ended = story.recorded();
+    let crash = Fault::Crash(NodeId::SERVICE);
+    let restart = Fault::Restart(NodeId::SERVICE);
+    story.fire(Event::Fault(crash)).unwrap();
+    assert!(is_free(story.world(), restart));
+    story.fire(Event::Fault(restart)).unwrap();
+    let events = story.choices();
+    let r = common::start("stale-set-race", &[]);
+    let p = placed::of(&r, &events);
+    assert_eq!(
+        (p.search.as_slice(), p.free.as_slice()),
+        (&[crash][..], &[restart][..])
+    );
+    let notes = cachescope::ui::judged::notes(&r, &events, "cache-matches-db", &p);
+    assert_eq!(
+        notes.first().map(String::as_str),
+        Some(
+            format!(
+                "The search's fault crash service (step {}) is not what breaks cache-matches-db: without it and the \
+                 free restart service at step {}, which then has nothing to recover from, the same steps, then on to \
+                 the end, end with it broken too, after {ended} steps. The fault only ends this run sooner.",
+                ended + 1,
+                ended + 2
+            )
+            .as_str()
+        ),
+        "{notes:?}"
+    );
+}
+
 /// S6: stale-set-race with the delayed double delete and one fault: the search drops
 /// the commit's answer (m8), so the service never deletes and never schedules a second
 /// delete. The ending blamed a read slower than the delay and said a lease or a
@@ -237,4 +274,48 @@ fn s3_no_violation_says_runs_are_judged_at_their_end() {
         .any(|w| Invariant::CacheMatchesDb.check(w).is_err());
     assert!(window, "a state part-way through is violated");
     assert!(Invariant::CacheMatchesDb.check(story.world()).is_ok());
+}
+
+/// U1: write-through with two faults: the shortest break drops two messages, and one
+/// of the drops is not needed (the run breaks cache-matches-db without it). The card
+/// says so of each fault exactly where the run without it, replayed, ends broken.
+#[test]
+fn u1_a_fault_the_break_does_not_need_is_named() {
+    let r = common::start("write-through", &[]);
+    let found = common::search(&r, 2, 20_000);
+    let c = found
+        .violations
+        .iter()
+        .find(|c| c.invariant == "cache-matches-db" && c.shortest)
+        .expect("a shortest counterexample");
+    let events = codec::decode(&r, &c.code).expect("its code reads");
+    let p = placed::of(&r, &events);
+    assert_eq!(p.search.len(), 2, "{p:?}");
+    let notes = cachescope::ui::judged::notes(&r, &events, "cache-matches-db", &p);
+    // Not both at once: else the card says that instead.
+    assert!(
+        notes
+            .iter()
+            .all(|n| !n.contains("only end this run sooner")),
+        "{notes:?}"
+    );
+    let mut unneeded = 0;
+    for (f, &step) in p.search.iter().zip(&p.search_steps) {
+        let kept: Vec<Event> = (1..)
+            .zip(&events)
+            .filter(|(s, _)| *s != step)
+            .map(|(_, e)| *e)
+            .collect();
+        let mut without = r.replayed(&kept).expect("the other events still fire");
+        without.run_to_end();
+        let broken = Invariant::CacheMatchesDb.check(without.world()).is_err();
+        let said = format!(
+            "The search's fault {f} (step {step}) is not needed: without it, the same steps, then on to the end, \
+             end with cache-matches-db broken too, after {} steps.",
+            without.cursor()
+        );
+        assert_eq!(notes.contains(&said), broken, "{said} in {notes:?}");
+        unneeded += usize::from(broken);
+    }
+    assert_eq!(unneeded, 1, "{notes:?}");
 }
