@@ -52,9 +52,8 @@ pub fn intro(found: Option<&Found>) -> String {
     // due before it, so later events can go first (it fires late); `World::enabled`. A
     // heuristic that bets on timing (a delayed second delete) can lose here.
     let what =
-        "Every order of this run's events, with any message held back and any due timer late \
-                (and up to the faults you choose, placed anywhere), breadth first, each distinct \
-                state once";
+        "Every order of this run's events, any message or due timer late (and up to the faults \
+                you choose, placed anywhere), breadth first, each distinct state once";
     let tail = match found {
         None => {
             ": for each invariant a run breaks, the shortest such run; if a bound stops it before \
