@@ -33,6 +33,26 @@ fn to_edge(
         .find(|m| m.to == cachescope::sim::NodeId::Cdn && pick(&m.payload))
 }
 
+/// The words a delivery that came after its message was due ends with (review 23,
+/// S4), read from the state before the run's last step; empty if it came on time.
+fn late(run: &cachescope::sim::Run) -> String {
+    let step = run.cursor();
+    let before = run.state(step - 1).unwrap();
+    let cachescope::sim::Event::Deliver(id) = run.records()[step - 1].event else {
+        return String::new();
+    };
+    let due = before.net.iter().find(|m| m.id == id).unwrap().arrive_ms;
+    if due < before.now_ms {
+        format!(
+            " This message was due at {due} ms and arrives {} ms late: it was held back while events due \
+             after it went first.",
+            before.now_ms - due
+        )
+    } else {
+        String::new()
+    }
+}
+
 #[test]
 fn a_put_on_the_wire_when_the_cache_crashes_is_told_as_on_its_way_and_lands_with_nothing_to_remove()
 {
@@ -160,8 +180,9 @@ fn a_response_that_left_the_origin_before_the_commit_is_the_stale_set_race_at_th
     assert!(
         stored.ends_with(&format!(
             "This v1 left the origin at {} ms, before v2 was committed: the stale-set race, at the edge. A purge \
-             cannot stop a response already on its way.",
-            answer.1
+             cannot stop a response already on its way.{}",
+            answer.1,
+            late(&run)
         )),
         "{stored}"
     );
@@ -384,7 +405,8 @@ fn a_response_that_arrives_before_the_purge_is_not_the_race_at_the_edge() {
         stored.ends_with(&format!(
             "This v1 left the origin at {sent} ms, before v2 was committed, and the edge has not purged user:1 \
              since: the write's answer ({ok}) is still on its way here, and when it arrives the edge purges \
-             user:1, this copy with it, unless a fault stops it."
+             user:1, this copy with it, unless a fault stops it.{}",
+            late(&run)
         )),
         "{stored}"
     );

@@ -197,12 +197,20 @@ impl World {
     fn step_told(&mut self, event: Event, told: bool) -> Result<StepRecord, StepError> {
         self.voice = Voice::Narrated;
         let label = self.label(event);
-        let before_ms = self.now_ms;
+        // When the message or the timer was due, read before it is gone (a step that
+        // comes late says so: `narrate::step`).
+        let clock = super::narrate::Clock {
+            before_ms: self.now_ms,
+            due_ms: match event {
+                Event::Deliver(_) | Event::Fire(_) => self.nominal_ms(event),
+                _ => None,
+            },
+        };
         let step = self.transition(event)?;
         // The narration observes the step last, after the books.
         let narrator = super::narrate::narrator().filter(|_| told);
         let s = match narrator {
-            Some(narrate) => narrate(self, step.actor, step.hop, before_ms),
+            Some(narrate) => narrate(self, step.actor, step.hop, clock),
             None => super::parts::said("", super::narrate::PENDING),
         };
         Ok(StepRecord {

@@ -45,46 +45,95 @@ pub fn notes(run: &Run, events: &[Event], invariant: &str, placed: &Placed) -> V
     if !placed.search.is_empty() && inv.check(replay.world()).is_err() {
         // The same events without the faults the search placed, then on to the end
         // in the page's own order (End): does that run end broken too?
-        let mut without = run.rebuilt(run.fixes.clone(), run.seed);
-        let mut skip = placed.search_steps.iter().peekable();
-        let mut fired = true;
-        for (step, &e) in (1..).zip(events) {
-            if skip.next_if_eq(&&step).is_some() {
-                continue;
+        let all = without(run, events, &placed.search_steps, placed);
+        let faults: Vec<String> = placed
+            .search
+            .iter()
+            .zip(&placed.search_steps)
+            .map(|(f, s)| format!("{f} (step {s})"))
+            .collect();
+        match all {
+            Some((w, recoveries)) if inv.check(w.world()).is_err() => {
+                let one = faults.len() == 1;
+                out.push(format!(
+                    "The search's {} {} {} not what breaks {invariant}: without {}{}, the same steps, then on to \
+                     the end, end with it broken too, after {} steps. {} only {} this run sooner.",
+                    if one { "fault" } else { "faults" },
+                    faults.join(" and "),
+                    if one { "is" } else { "are" },
+                    if one { "it" } else { "them" },
+                    free_words(&recoveries),
+                    w.cursor(),
+                    if one { "The fault" } else { "They" },
+                    if one { "ends" } else { "end" },
+                ));
             }
-            if without.fire_untold(e).is_err() {
-                fired = false;
-                break;
+            // Not all of them, but perhaps one (review 23, U1: a shortest run may hold a
+            // fault it does not need): each left out alone.
+            _ if faults.len() > 1 => {
+                for (fault, &step) in faults.iter().zip(&placed.search_steps) {
+                    let Some((w, recoveries)) = without(run, events, &[step], placed) else {
+                        continue;
+                    };
+                    if inv.check(w.world()).is_err() {
+                        out.push(format!(
+                            "The search's fault {fault} is not needed: without it{}, the same steps, then on to \
+                             the end, end with {invariant} broken too, after {} steps.",
+                            free_words(&recoveries),
+                            w.cursor(),
+                        ));
+                    }
+                }
             }
-        }
-        if fired {
-            without.run_to_end();
-        }
-        if fired && inv.check(without.world()).is_err() {
-            let faults: Vec<String> = placed
-                .search
-                .iter()
-                .zip(&placed.search_steps)
-                .map(|(f, s)| format!("{f} (step {s})"))
-                .collect();
-            let one = faults.len() == 1;
-            out.push(format!(
-                "The search's {} {} {} not what breaks {invariant}: without {}, the same steps, then on to the end, \
-                 end with it broken too, after {} steps. {} only {} this run sooner.",
-                if one { "fault" } else { "faults" },
-                faults.join(" and "),
-                if one { "is" } else { "are" },
-                if one { "it" } else { "them" },
-                without.cursor(),
-                if one { "The fault" } else { "They" },
-                if one { "ends" } else { "end" },
-            ));
+            _ => {}
         }
     }
     if inv == Invariant::CacheMatchesDb {
         out.extend(past_horizon(replay.world()));
     }
     out
+}
+
+/// The run of `events` from the start of a run like `run`, without the steps `skip`
+/// (as the page numbers them), then on to the end in the page's own order; with the
+/// free recoveries (`Placed::free`) that could not fire without them, as words
+/// (review 23, S2: a free restart is not one of the search's faults, and with its
+/// fault left out it has nothing to recover from). `None` if another event could not
+/// fire.
+fn without(
+    run: &Run,
+    events: &[Event],
+    skip: &[usize],
+    placed: &Placed,
+) -> Option<(Run, Vec<String>)> {
+    let mut w = run.rebuilt(run.fixes.clone(), run.seed);
+    let mut recoveries = Vec::new();
+    for (step, &e) in (1..).zip(events) {
+        if skip.contains(&step) {
+            continue;
+        }
+        if w.fire_untold(e).is_err() {
+            if !placed.free_steps.contains(&step) {
+                return None;
+            }
+            recoveries.push(format!("{e} at step {step}"));
+        }
+    }
+    w.run_to_end();
+    Some((w, recoveries))
+}
+
+/// " and the free restart service at step 12, which then has nothing to recover
+/// from", or nothing.
+fn free_words(recoveries: &[String]) -> String {
+    match recoveries {
+        [] => String::new(),
+        [one] => format!(" and the free {one}, which then has nothing to recover from"),
+        many => format!(
+            " and the free {}, which then have nothing to recover from",
+            many.join(" and ")
+        ),
+    }
 }
 
 /// A sentence for each stale copy at the end of a run whose TTL would end it only

@@ -5,8 +5,12 @@
 //! A fault is the story's own when the scenario's own run injects one of the same
 //! shape (the fault and its node, or the fault and the kind of message on its
 //! connection: ids differ between runs), as often as the story does; the search counts
-//! them the same way (`sim::search`'s fault budget). Native: `cargo test` checks it.
+//! them the same way (`sim::search`'s fault budget). A recovery the search places free
+//! (`search::is_free`: a restart, resume or heal that nothing in the model would bring
+//! about otherwise) counts toward no budget, and is said so, not called a fault the
+//! search placed (review 23, S2). Native: `cargo test` checks it.
 use crate::sim::fault::Struck;
+use crate::sim::search::is_free;
 use crate::sim::{Event, Fault, Run, World};
 
 /// The faults of a run, in the order it injects them.
@@ -14,11 +18,16 @@ use crate::sim::{Event, Fault, Run, World};
 pub struct Placed {
     /// The scenario's own faults (its story injects them too).
     pub own: Vec<Fault>,
-    /// The faults the search placed.
+    /// The faults the search placed, each counted toward the faults asked for.
     pub search: Vec<Fault>,
     /// The step each of `search` is, as the page numbers steps (the first event is
     /// step 1), in the same order.
     pub search_steps: Vec<usize>,
+    /// The recoveries the search placed free (`search::is_free`), counted toward no
+    /// budget.
+    pub free: Vec<Fault>,
+    /// The step each of `free` is, in the same order.
+    pub free_steps: Vec<usize>,
 }
 
 /// A fault as a story uses it, without the ids that differ between runs.
@@ -53,6 +62,10 @@ pub fn of(run: &Run, events: &[Event]) -> Placed {
                     left.remove(i);
                     out.own.push(f);
                 }
+                None if is_free(replay.world(), f) => {
+                    out.free.push(f);
+                    out.free_steps.push(step);
+                }
                 None => {
                     out.search.push(f);
                     out.search_steps.push(step);
@@ -77,7 +90,8 @@ impl Placed {
     }
 
     /// The card's sentence: "This run includes the scenario's own crash of service."
-    /// / "… a fault the search placed: drop m8."; `None` for a run of timing alone.
+    /// / "… a fault the search placed: drop m8." / "… and a recovery the search placed
+    /// free …: restart service."; `None` for a run of timing alone.
     pub fn note(&self) -> Option<String> {
         let own =
             (!self.own.is_empty()).then(|| format!("the scenario's own {}", self.own_words()));
@@ -89,16 +103,34 @@ impl Placed {
                 listed(&self.search, Fault::to_string)
             )),
         };
-        let parts: Vec<String> = own.into_iter().chain(search).collect();
+        let free =
+            match self.free.len() {
+                0 => None,
+                n => Some(format!(
+                "{} the search placed free, counted toward no fault (nothing else in the model \
+                 would bring {} about): {}",
+                if n == 1 { "a recovery".to_string() } else { format!("{n} recoveries") },
+                if n == 1 { "it" } else { "them" },
+                listed(&self.free, Fault::to_string)
+            )),
+            };
+        let parts: Vec<String> = own.into_iter().chain(search).chain(free).collect();
         (!parts.is_empty()).then(|| format!("This run includes {}.", parts.join(", and ")))
     }
 
     /// The branch label's words for them: "with drop m8", "with the scenario's own
-    /// crash of service"; empty for a run of timing alone.
+    /// crash of service", "with crash service, restart service (free)"; empty for a
+    /// run of timing alone.
     pub fn with(&self) -> String {
         let mut parts = Vec::new();
-        if !self.search.is_empty() {
-            parts.push(listed(&self.search, Fault::to_string));
+        let placed: Vec<String> = self
+            .search
+            .iter()
+            .map(Fault::to_string)
+            .chain(self.free.iter().map(|f| format!("{f} (free)")))
+            .collect();
+        if !placed.is_empty() {
+            parts.push(placed.join(", "));
         }
         if !self.own.is_empty() {
             parts.push(format!("the scenario's own {}", self.own_words()));

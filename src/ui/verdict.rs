@@ -46,10 +46,13 @@ pub fn duration(ms: u64) -> String {
 pub fn intro(found: Option<&Found>) -> String {
     // Short on purpose: the panel sits above the diagram, and one more line pushes the
     // invariants below a 1280x720 projector's fold (tests/e2e topology.test.mjs).
-    // "At their modelled delays": with no fault placed, no message is later than its
-    // delay, so a heuristic that bets on timing holds (review session 14, X9).
+    // Not "at their modelled delays" (review 23, S4): the search delivers any message in
+    // flight whatever its delay, so one can wait while later ones arrive (held back past
+    // its delay, as late as the horizon), and a timer fires once due or once nothing is
+    // due before it, so later events can go first (it fires late); `World::enabled`. A
+    // heuristic that bets on timing (a delayed second delete) can lose here.
     let what =
-        "Every order of this run's events at their modelled delays (and of up to the faults \
+        "Every order of this run's events, any message or due timer late (and up to the faults \
                 you choose, placed anywhere), breadth first, each distinct state once";
     let tail = match found {
         None => {
@@ -171,9 +174,13 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         )
     } else if names.is_empty() && found.complete {
         // The catalog's rule judges a run at its end: a window that closes before the run
-        // ends (a commit before its delete) is not a break (session 12's review, V4).
+        // ends (a commit before its delete) is not a break (session 12's review, V4), and
+        // a state part-way through a run may show one (review 23, S3): said so.
+        // read-your-writes is judged at every step, and stays broken once it is.
         format!(
-            " No violation in {} states: no run ends with an invariant broken ({}).",
+            " No violation in {} states: no run ends with an invariant broken ({} judged). A run is \
+             judged at its end (read-your-writes at every step): a window that closes before the \
+             end, as the one between a commit and its delete, is not a break.",
             grouped(found.states),
             ends(found.ends)
         )
@@ -476,7 +483,10 @@ mod tests {
         );
         assert!(
             text.contains(&format!(
-                "No violation in {} states: no run ends with an invariant broken (1 end state).",
+                "No violation in {} states: no run ends with an invariant broken (1 end state \
+                 judged). A run is judged at its end (read-your-writes at every step): a window \
+                 that closes before the end, as the one between a commit and its delete, is not \
+                 a break.",
                 grouped(found.states)
             )),
             "{text}"

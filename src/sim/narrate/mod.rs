@@ -44,7 +44,16 @@ pub(crate) use stuck::stuck as stuck_words;
 pub(crate) use stuck::waiting;
 
 /// How the world asks for a step's words (`step`, as a value).
-pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, u64) -> Said;
+pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, Clock) -> Said;
+
+/// The clock around a step: `before_ms`, its reading before the step; `due_ms`, when
+/// the message that arrives or the timer that fires was due (its nominal time, read
+/// before the step; `None` for any other event).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Clock {
+    pub before_ms: u64,
+    pub due_ms: Option<u64>,
+}
 
 /// How a scenario says its endings (`scenario::rules::say`, as a value).
 pub(crate) type EndingWords = fn(&[Ending], &[E], &World, &Fixes) -> String;
@@ -121,18 +130,34 @@ pub(crate) fn ready() -> bool {
 }
 
 /// The outcome and the narration of the step the world just took, from its facts;
-/// `actor`: the node that acted, over `hop` if a message arrived; `before_ms`: the
-/// clock before it. Where the topology has more than one service or cache node, the
-/// sentences name the ones the step is about (`names.rs`).
-pub(crate) fn step(
-    w: &World,
-    actor: NodeId,
-    hop: Option<(NodeId, NodeId)>,
-    before_ms: u64,
-) -> Said {
+/// `actor`: the node that acted, over `hop` if a message arrived; `clock`: the clock
+/// before it and when the event was due. Where the topology has more than one service
+/// or cache node, the sentences name the ones the step is about (`names.rs`).
+pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>, clock: Clock) -> Said {
     let mut s = by_fact(w, &names::Cast::of(w, actor, hop));
-    s.narration.push_str(&cache::meanwhile(w, before_ms));
+    s.narration.push_str(&late(clock, hop.is_some()));
+    s.narration.push_str(&cache::meanwhile(w, clock.before_ms));
     s
+}
+
+/// A message that arrives, or a timer that fires, after it was due: the clock had
+/// already passed its time, because events due after it went first (the rules enable
+/// every message in flight whatever its delay, and a timer once due or once nothing is
+/// due before it; an exhaustive search takes such orders: review 23, S4). Empty for an
+/// event on time.
+fn late(clock: Clock, message: bool) -> String {
+    let Some(due) = clock.due_ms.filter(|d| *d < clock.before_ms) else {
+        return String::new();
+    };
+    let by = clock.before_ms - due;
+    if message {
+        format!(
+            " This message was due at {due} ms and arrives {by} ms late: it was held back while \
+             events due after it went first."
+        )
+    } else {
+        format!(" This timer was due at {due} ms and fires {by} ms late: events due after it went first.")
+    }
 }
 
 /// The cache node that recorded the step's first fact (`cache` if none did).

@@ -291,473 +291,470 @@ static K82: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not
 static K83: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(1u8)),
 );
-static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K83, &K28],
-);
-static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K84);
-static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K84: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K83);
+static K85: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K72, &K33],
 );
-static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K86);
-static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
-static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K86: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K85);
+static K87: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K72);
+static K88: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetRefused,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K89: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K90: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K89],
+static K91: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K88],
 );
-static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K92);
-static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K75, &K89],
+static K92: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K91);
+static K93: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K75, &K88],
 );
-static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K94);
-static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K94: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K93);
+static K95: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K77, &K33, &K56],
 );
-static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K96);
-static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K96: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K95);
+static K97: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EvictedStale,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K98);
-static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K98: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K97);
+static K99: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K100);
-static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K100: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K99);
+static K101: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleSetLost,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K102);
-static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K102: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K101);
+static K103: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::CacheMatchesDb,
     ),
 );
-static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K104: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "update-then-delete",
 );
-static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K105: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "update-then-delete",
 );
-static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K106: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::SetLostInWindow,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K107);
-static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
-static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
-static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
-static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K105);
-static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K107: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K106);
+static K108: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K2);
+static K109: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K103);
+static K110: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K34);
+static K111: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K104);
+static K112: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-write",
 );
-static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K113, &K104, &K89],
+static K113: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K112, &K103, &K88],
 );
-static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K114);
-static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K114: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K113);
+static K115: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "2",
 );
-static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K116: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K18, &K33],
 );
-static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K117);
+static K117: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K116);
+static K118: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K114, &K18, &K33, &K115],
+);
 static K119: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K115, &K18, &K33, &K116],
+    &[&K114, &K117, &K103, &K115],
 );
-static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K115, &K118, &K104, &K116],
+static K120: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K113, &K118, &K119],
 );
-static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K114, &K119, &K120],
-);
-static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K121);
-static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K121: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K120);
+static K122: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-queue",
 );
-static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K123: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Reader(1u8)),
 );
-static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
-static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K24, &K29, &K44, &K123],
+static K124: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K32);
+static K125: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K44, &K122],
 );
-static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K126);
-static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K126: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K125);
+static K127: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostWrite),
 );
-static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
+static K128: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::DbHasAcked(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
 );
-static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K129: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-queue",
 );
-static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K130: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::PutSurvived,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K131);
-static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K131: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K130);
+static K132: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K72, &K18],
 );
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K134);
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::More,
     "1",
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplaySkipped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K24, &K29, &K128, &K129, &K130],
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K24, &K29, &K127, &K128, &K129],
 );
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K138);
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K143);
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K146, &K147, &K35],
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K145, &K146, &K35],
 );
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K148);
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K150, &K147, &K35],
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K149, &K146, &K35],
 );
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K147, &K35],
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K146, &K35],
 );
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K153);
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K156);
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K154);
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K162, &K141],
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K160, &K161, &K140],
 );
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K163);
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::More,
     "cache-misses",
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K23, &K24, &K54, &K56],
 );
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K165);
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K168, &K169, &K170, &K54, &K104, &K56],
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K167, &K168, &K169, &K54, &K103, &K56],
 );
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K171);
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K173, &K169, &K174, &K18],
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K172, &K168, &K173, &K18],
 );
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K175);
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "versioned-events",
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K181, &K182],
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K180, &K181],
 );
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K183);
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "idempotent-consumer",
 );
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K185, &K186],
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K184, &K185],
 );
-static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K187);
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
+static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K189, &K190, &K104],
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K188, &K189, &K103],
 );
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K191);
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K195, &K196],
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K194, &K195],
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K193, &K194, &K197],
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K192, &K193, &K196],
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K200, &K201, &K202, &K83, &K104],
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K199, &K200, &K201, &K83, &K103],
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K207);
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K200, &K64],
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K199, &K64],
 );
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K209);
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "outbox",
 );
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
-static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K211, &K83, &K179],
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K210, &K83, &K178],
 );
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K213);
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Replica(1u8)),
 );
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K217);
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K215);
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K216);
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
+    crate::sim::scenario::rules::Op::Equal,
+    "0",
+);
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+    "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
 static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
-    crate::sim::scenario::rules::Op::Equal,
-    "0",
-);
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K227);
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K223, &K224, &K2],
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K222, &K223, &K2],
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K229);
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K228);
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K231);
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K195);
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K241);
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K240);
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -765,57 +762,57 @@ static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K90, &K124, &K244],
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K123, &K243],
 );
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K245);
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K244);
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K251);
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K32],
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K160, &K32],
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K257);
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K256);
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -824,79 +821,79 @@ static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K261);
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K260);
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K267);
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K266);
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K160, &K32, &K265, &K15, &K267],
+);
 static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K161, &K32, &K266, &K15, &K268],
+    &[&K32, &K265, &K15, &K268, &K266],
 );
-static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K266, &K15, &K269, &K267],
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K270, &K271],
 );
-static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K271, &K272],
-);
-static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K273);
-static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K272);
+static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K160);
+static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K269, &K274],
+);
 static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K270, &K275],
+    &[&K275, &K276],
 );
-static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K276, &K277],
+static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K278, &K279],
 );
-static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K279, &K280],
+static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K280);
+static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K265, &K9],
 );
-static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K281);
-static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K266, &K9],
-);
-static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K283);
-static K285: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K282);
+static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -4669,55 +4666,59 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although leases are on: a lease is invalidated by the writer's delete, and in this run a fault stopped it: no delete reached the cache after the commit of {db user:1}. Nothing invalidated the reader's lease, so the cache took its set of the old value, and nothing removed it. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K77, &K74, &K76, &K85],
-                text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and a first delete that is lost schedules no second one. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+                when: &[&K72, &K33, &K77, &K74, &K76, &K84, &K28],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. It is a heuristic: a read slower than the delay sets the old value after the second delete too, and the second delete is scheduled only when the first one's reply comes back. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K72, &K33, &K77, &K74, &K76, &K83, &K28],
                 text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: the old value landed and no later delete removed it. The service crashed in this run, and any second delete it still had scheduled died with it: the delay is a timer in the service's memory. A lease or a versioned set refuses the late set whatever its timing. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K72],
+                when: &[&K72, &K33, &K77, &K74, &K76, &K27],
+                text: "The cache holds {cache user:1} while the database has {db user:1}, although the delayed double delete is on: a read set the old value after the commit, and in this run a fault stopped the writer's delete: no delete reached the cache after the commit of {db user:1}. The second delete is scheduled only when the first one's reply comes back, so none followed, and nothing removed the old value. A lease or a versioned set would not have helped either: each relies on that delete. Every reader will get {cache user:1} until the TTL ends at {expires user:1} ms, long after this run.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K86, &K72],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88],
+                when: &[&K86, &K87],
                 text: "{holds user:1}: consistent. ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K73, &K89, &K90],
+                when: &[&K86, &K87, &K73, &K88, &K89],
                 text: "The lease was invalidated by the delete, so the late set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K73, &K89, &K91],
+                when: &[&K86, &K87, &K73, &K88, &K90],
                 text: "The reader's lease was gone when its late set arrived (a delete invalidates a lease, and a crash of the cache wipes every lease), so the set was refused.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K75, &K89],
+                when: &[&K86, &K87, &K92, &K75, &K88],
                 text: "The tombstone outlived the slow read and refused the older set. Had it expired first, the race would have won.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K77, &K33, &K56],
+                when: &[&K86, &K87, &K92, &K94, &K77, &K33, &K56],
                 text: "The stale value did land, and the second delete removed it. This time: a read slower than the delay would have set it after the second delete too. It is a heuristic, not a guarantee.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K97, &K33, &K99, &K101],
+                when: &[&K86, &K87, &K92, &K94, &K96, &K33, &K98, &K100],
                 text: "A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K97, &K33, &K99, &K100],
+                when: &[&K86, &K87, &K92, &K94, &K96, &K33, &K98, &K99],
                 text: "A stale value landed, and a crash of the cache wiped it from memory before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K97, &K33, &K98],
+                when: &[&K86, &K87, &K92, &K94, &K96, &K33, &K97],
                 text: "A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K97, &K34, &K103],
+                when: &[&K86, &K87, &K92, &K94, &K96, &K34, &K102],
                 text: "This interleaving did not produce the race: no stale value reached the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K88, &K93, &K95, &K97, &K34, &K102],
+                when: &[&K86, &K87, &K92, &K94, &K96, &K34, &K101],
                 text: "The commit overtook an older value on its way, but that value never reached the cache: the set carrying it arrived while the cache was down and was lost. The crash, not cache-aside, kept the stale value out.",
             },
             crate::sim::scenarios::data::E {
@@ -4750,51 +4751,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K104],
+                when: &[&K103],
                 text: "{done} {holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K105],
+                when: &[&K103, &K104],
                 text: " Updating first and deleting after closed this window. But it is not airtight: a read that selects before the commit and sets after the delete still puts the old value back (stale-set-race).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K33, &K99, &K101],
+                when: &[&K103, &K105, &K33, &K98, &K100],
                 text: " A stale value landed, and something removed it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K33, &K99, &K100],
+                when: &[&K103, &K105, &K33, &K98, &K99],
                 text: " A stale value landed, and a crash of the cache wiped it from memory before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K33, &K98],
+                when: &[&K103, &K105, &K33, &K97],
                 text: " A stale value landed, and memory pressure evicted it before the end.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K34, &K108, &K109],
+                when: &[&K103, &K105, &K34, &K107, &K108],
                 text: " In this interleaving no reader refilled the old row between the delete and the commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K34, &K108, &K2],
+                when: &[&K103, &K105, &K34, &K107, &K2],
                 text: " The writer's update has not committed in this run: the old row is still the database's, so no refill of it could be stale yet.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K106, &K34, &K107],
+                when: &[&K103, &K105, &K34, &K106],
                 text: " A reader's set of the old row came between the delete and the commit, but the cache was down and it was lost: the crash, not this order, kept the old value out.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K110, &K34],
+                when: &[&K109, &K34],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K110, &K111, &K105],
+                when: &[&K109, &K110, &K104],
                 text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K110, &K111, &K112, &K42],
+                when: &[&K109, &K110, &K111, &K42],
                 text: "{done} {holds user:1}: a reader refilled the old row between the delete and the commit, and no delete came after. It stays stale until the TTL. Try update-then-delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K110, &K111, &K112, &K41],
+                when: &[&K109, &K110, &K111, &K41],
                 text: "{done} {holds user:1}: the writer's delete never reached the cache (it failed on the connection the cache's crash closed; the crash, not the delete, had emptied the cache), and a reader read the old row before the commit and set it in the cache; no delete came after. It stays stale until the TTL. Try update-then-delete, which deletes after the commit.",
             },
         ],
@@ -4822,19 +4823,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K113, &K104, &K89],
+                when: &[&K112, &K103, &K88],
                 text: "{done} {holds user:1}: the late set of the older version was refused because the cache already held a newer one. The cache only moves forward.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K115, &K18, &K33, &K116],
+                when: &[&K114, &K18, &K33, &K115],
                 text: "{done} {holds user:1}: the sets arrived in the opposite order to the commits, and the last one won. There is no TTL, so nothing will ever mend it; only the next write will.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K115, &K118, &K104, &K116],
+                when: &[&K114, &K117, &K103, &K115],
                 text: "{done} {holds user:1}: consistent. In this interleaving the sets reached the cache in the order of the commits.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K122],
+                when: &[&K121],
                 text: "{other-path user:1}",
             },
         ],
@@ -4861,180 +4862,180 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K123],
+                when: &[&K24, &K29, &K44, &K122],
                 text: "{done} The writer was told {acked user:1} succeeded, but the database has {db user:1}: the queue lived only in the cache's memory and died with it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K123, &K32],
+                when: &[&K24, &K29, &K44, &K122, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K123, &K124, &K125],
+                when: &[&K24, &K29, &K44, &K122, &K123, &K124],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K24, &K29, &K44, &K123],
+                when: &[&K24, &K29, &K44, &K122],
                 text: " Try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K72, &K18],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K72, &K18],
                 text: "{done} Broken: cache-matches-db. {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K132, &K133, &K135],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K131, &K132, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K132, &K136, &K135],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K131, &K135, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through each of its crashes, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K131, &K133, &K135],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K132, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K131, &K136, &K135],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K135, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache's last crash and landed after it. The cache's disk log kept each acknowledged write through each of its crashes as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
                     &K130,
-                    &K131,
-                    &K137,
-                    &K133,
-                    &K135,
+                    &K136,
+                    &K132,
+                    &K134,
                 ],
                 text: "; after the restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
                     &K130,
-                    &K131,
-                    &K137,
                     &K136,
                     &K135,
+                    &K134,
                 ],
                 text: "; after its last restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K131, &K135],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K134],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K32],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K32],
                 text: " The reader got {answer reader} back: a stale read.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K124, &K125],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K123, &K124],
                 text: " The reader got {answer reader} back.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K72, &K18],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K72, &K18],
                 text: " No acknowledged write was lost: the database has {db user:1}, the last one",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
-                    &K130,
                     &K72,
                     &K18,
+                    &K131,
                     &K132,
-                    &K133,
                 ],
                 text: ", and the cache's disk log kept each through the crash.",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
-                    &K130,
                     &K72,
                     &K18,
-                    &K132,
-                    &K136,
+                    &K131,
+                    &K135,
                 ],
                 text: ", and the cache's disk log kept each through each of its crashes.",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
-                    &K130,
                     &K72,
                     &K18,
-                    &K131,
-                    &K133,
+                    &K130,
+                    &K132,
                 ],
                 text: ": its put left the flusher before the cache crashed and landed after it",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
-                    &K130,
                     &K72,
                     &K18,
-                    &K131,
-                    &K136,
+                    &K130,
+                    &K135,
                 ],
                 text: ": its put left the flusher before the cache's last crash and landed after it",
             },
             crate::sim::scenarios::data::E {
                 when: &[
-                    &K127,
+                    &K126,
                     &K24,
                     &K29,
+                    &K127,
                     &K128,
                     &K129,
-                    &K130,
                     &K72,
                     &K18,
-                    &K131,
-                    &K137,
+                    &K130,
+                    &K136,
                 ],
                 text: ", and the replay's put of it from the disk log was skipped",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130, &K72, &K18, &K131],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K72, &K18, &K130],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K24, &K29, &K128, &K129, &K130],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129],
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K127, &K139],
+                when: &[&K126, &K138],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K29, &K128, &K129, &K131, &K133],
+                when: &[&K122, &K29, &K127, &K128, &K130, &K132],
                 text: " The cache crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after the crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K123, &K29, &K128, &K129, &K131, &K136],
+                when: &[&K122, &K29, &K127, &K128, &K130, &K135],
                 text: " The cache last crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after that crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
         ],
@@ -5061,31 +5062,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K140],
+                when: &[&K139],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K142],
+                when: &[&K140, &K141],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K142, &K143],
+                when: &[&K140, &K141, &K142],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K142, &K144],
+                when: &[&K140, &K141, &K143],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K142],
+                when: &[&K140, &K141],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K145, &K143],
+                when: &[&K140, &K144, &K142],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K141, &K145, &K144],
+                when: &[&K140, &K144, &K143],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -5132,59 +5133,59 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Not done: {count unanswered reader has|readers have} no value (still waiting, or their read failed: a connection reset, or an error answered), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K146, &K147, &K35],
+                when: &[&K145, &K146, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K150, &K147, &K35],
+                when: &[&K148, &K149, &K146, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K73, &K147, &K35],
+                when: &[&K148, &K151, &K73, &K146, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K156],
+                when: &[&K148, &K151, &K153, &K154, &K155],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K157, &K158],
+                when: &[&K148, &K151, &K153, &K154, &K156, &K157],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K157, &K158, &K140],
+                when: &[&K148, &K151, &K153, &K154, &K156, &K157, &K139],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K157, &K159],
+                when: &[&K148, &K151, &K153, &K154, &K156, &K158],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K140, &K35],
+                when: &[&K148, &K151, &K153, &K154, &K139, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K155, &K141],
+                when: &[&K148, &K151, &K153, &K154, &K140],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K160, &K161, &K162, &K141, &K35],
+                when: &[&K148, &K151, &K153, &K159, &K160, &K161, &K140, &K35],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K160, &K161, &K162, &K141, &K36],
+                when: &[&K148, &K151, &K153, &K159, &K160, &K161, &K140, &K36],
                 text: "Every reader that missed went to the database itself, though not every read was answered. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K149, &K152, &K154, &K160, &K164],
+                when: &[&K148, &K151, &K153, &K159, &K163],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K155],
+                when: &[&K154],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K29, &K165, &K160],
+                when: &[&K29, &K164, &K159],
                 text: " The cache crashed in this run: a read whose lookup failed on it (its GET failed on the closed connection, or was refused while the cache was down) went to the database as on a miss, so the database reads outnumber the misses.",
             },
         ],
@@ -5207,7 +5208,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K167],
+                when: &[&K166],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5251,15 +5252,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K168, &K169, &K170, &K54, &K104, &K56],
+                when: &[&K167, &K168, &K169, &K54, &K103, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K172, &K173, &K169, &K174, &K18],
+                when: &[&K171, &K172, &K168, &K173, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K172, &K176],
+                when: &[&K171, &K175],
                 text: "{other-path user:1}",
             },
         ],
@@ -5291,47 +5292,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K177, &K178],
+                when: &[&K176, &K177],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K177, &K179],
+                when: &[&K176, &K178],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104],
+                when: &[&K179, &K103],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104, &K181, &K182],
+                when: &[&K179, &K103, &K180, &K181],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104, &K184, &K185, &K186],
+                when: &[&K179, &K103, &K183, &K184, &K185],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104, &K184, &K188, &K34],
+                when: &[&K179, &K103, &K183, &K187, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104, &K184, &K188, &K33, &K98],
+                when: &[&K179, &K103, &K183, &K187, &K33, &K97],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104, &K184, &K188, &K33, &K99],
+                when: &[&K179, &K103, &K183, &K187, &K33, &K98],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K104],
+                when: &[&K179, &K103],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K110, &K33],
+                when: &[&K179, &K109, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K110, &K34],
+                when: &[&K179, &K109, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5361,27 +5362,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K104],
+                when: &[&K188, &K189, &K103],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K104, &K22],
+                when: &[&K188, &K189, &K103, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K104, &K21],
+                when: &[&K188, &K189, &K103, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K189, &K190, &K104],
+                when: &[&K188, &K189, &K103],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K193, &K194, &K197],
+                when: &[&K191, &K192, &K193, &K196],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K199],
+                when: &[&K191, &K198],
                 text: "{other-path user:2}",
             },
         ],
@@ -5411,51 +5412,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K201, &K202, &K83, &K104],
+                when: &[&K199, &K200, &K201, &K83, &K103],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K201, &K202, &K83, &K104, &K203, &K204, &K205],
+                when: &[&K199, &K200, &K201, &K83, &K103, &K202, &K203, &K204],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K200, &K201, &K202, &K83, &K104, &K203, &K204, &K206],
+                when: &[&K199, &K200, &K201, &K83, &K103, &K202, &K203, &K205],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K200, &K64, &K65, &K66, &K67],
+                when: &[&K207, &K199, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K200, &K64, &K65, &K68, &K67],
+                when: &[&K207, &K199, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K200, &K64, &K65, &K69],
+                when: &[&K207, &K199, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K200, &K64, &K70],
+                when: &[&K207, &K199, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K210, &K211, &K83, &K179, &K72],
+                when: &[&K207, &K209, &K210, &K83, &K178, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K210, &K211, &K83, &K179, &K88],
+                when: &[&K207, &K209, &K210, &K83, &K178, &K87],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K210, &K211, &K83, &K179, &K212],
+                when: &[&K207, &K209, &K210, &K83, &K178, &K211],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K210, &K211, &K83, &K179],
+                when: &[&K207, &K209, &K210, &K83, &K178],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K208, &K210, &K214],
+                when: &[&K207, &K209, &K213],
                 text: "{other-path user:1}",
             },
         ],
@@ -5488,35 +5489,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K216, &K217],
+                when: &[&K72, &K214, &K215, &K216],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K216, &K218],
+                when: &[&K72, &K214, &K215, &K217],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica is down, with {replica user:1} of user:1 on its disk; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K215, &K73],
+                when: &[&K72, &K214, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K219],
+                when: &[&K72, &K218],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K219, &K220, &K33, &K28],
+                when: &[&K72, &K218, &K219, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88],
+                when: &[&K87],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K75, &K89],
+                when: &[&K87, &K75, &K88],
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K220],
+                when: &[&K87, &K219],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5542,11 +5543,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K221],
+                when: &[&K72, &K33, &K220],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K222],
+                when: &[&K72, &K33, &K221],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5554,11 +5555,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88],
+                when: &[&K87],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K222, &K24],
+                when: &[&K87, &K221, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5584,39 +5585,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K223, &K224, &K225, &K2],
+                when: &[&K72, &K222, &K223, &K224, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K223, &K224, &K226, &K227, &K2],
+                when: &[&K72, &K222, &K223, &K225, &K226, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K223, &K224, &K226, &K228, &K2],
+                when: &[&K72, &K222, &K223, &K225, &K227, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K230],
+                when: &[&K72, &K229],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K2],
+                when: &[&K87, &K2],
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K109],
+                when: &[&K87, &K108],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K231, &K224, &K225, &K2, &K232],
+                when: &[&K87, &K230, &K223, &K224, &K2, &K231],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K231, &K224, &K225, &K2, &K233],
+                when: &[&K87, &K230, &K223, &K224, &K2, &K232],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K231, &K224, &K226],
+                when: &[&K87, &K230, &K223, &K225],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5645,43 +5646,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K195, &K234],
+                when: &[&K194, &K233],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K195, &K235, &K236],
+                when: &[&K194, &K234, &K235],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K195, &K235, &K237],
+                when: &[&K194, &K234, &K236],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238],
+                when: &[&K237],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K239],
+                when: &[&K237, &K238],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K240, &K60],
+                when: &[&K237, &K239, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K235, &K242, &K90, &K124, &K244],
+                when: &[&K237, &K234, &K241, &K89, &K123, &K243],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K235, &K242, &K246],
+                when: &[&K237, &K234, &K241, &K245],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K235, &K241],
+                when: &[&K237, &K234, &K240],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K238, &K235],
+                when: &[&K237, &K234],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5714,27 +5715,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88],
+                when: &[&K87],
                 text: "{holds user:1}: consistent.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K83],
+                when: &[&K87, &K83],
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K83, &K212, &K109],
+                when: &[&K87, &K83, &K211, &K108],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K247, &K56],
+                when: &[&K87, &K246, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88, &K247, &K57],
+                when: &[&K87, &K246, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K88],
+                when: &[&K87],
                 text: " Change data capture fixes the dual write, not the stale-set race: a read that misses before a commit and sets its row after the delete still leaves the old row. Facebook pairs McSqueal with leases.",
             },
         ],
@@ -5761,39 +5762,39 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K248],
+                when: &[&K247],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K248, &K56],
+                when: &[&K247, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K248, &K249],
+                when: &[&K247, &K248],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K250, &K251],
+                when: &[&K249, &K250],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K250, &K252],
+                when: &[&K249, &K251],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K250, &K253, &K38],
+                when: &[&K249, &K252, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K253, &K254, &K255, &K38],
+                when: &[&K252, &K253, &K254, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K253, &K256],
+                when: &[&K252, &K255],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104],
+                when: &[&K103],
                 text: " Every cached copy matches the primary at the end.",
             },
             crate::sim::scenarios::data::E {
@@ -5832,27 +5833,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32],
+                when: &[&K18, &K160, &K32],
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K28],
+                when: &[&K18, &K160, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K27, &K29, &K31],
+                when: &[&K18, &K160, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K27, &K29, &K30],
+                when: &[&K18, &K160, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K27, &K1],
+                when: &[&K18, &K160, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K258],
+                when: &[&K18, &K257],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5864,27 +5865,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K259, &K260, &K1, &K262, &K263],
+                when: &[&K23, &K258, &K259, &K1, &K261, &K262],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K259, &K264, &K260],
+                when: &[&K23, &K258, &K263, &K259],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K259, &K29, &K260, &K30],
+                when: &[&K23, &K258, &K29, &K259, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K259, &K29, &K260, &K31],
+                when: &[&K23, &K258, &K29, &K259, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K259, &K261],
+                when: &[&K23, &K258, &K260],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K265, &K260],
+                when: &[&K23, &K264, &K259],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5924,55 +5925,55 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K161, &K32, &K266, &K15, &K268],
+                when: &[&K18, &K160, &K32, &K265, &K15, &K267],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K266, &K15, &K269, &K267],
+                when: &[&K18, &K32, &K265, &K15, &K268, &K266],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K266, &K15, &K269, &K267, &K161],
+                when: &[&K18, &K32, &K265, &K15, &K268, &K266, &K160],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K266, &K15, &K269, &K267, &K270],
+                when: &[&K18, &K32, &K265, &K15, &K268, &K266, &K269],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K274],
+                when: &[&K18, &K273],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K270, &K275],
+                when: &[&K103, &K269, &K274],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K276, &K277],
+                when: &[&K103, &K275, &K276],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K278, &K282],
+                when: &[&K103, &K277, &K281],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K266, &K9],
+                when: &[&K103, &K160, &K98, &K265, &K9],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K284],
+                when: &[&K103, &K160, &K98, &K283],
                 text: "{holds user:1}: consistent: no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K284, &K285],
+                when: &[&K103, &K160, &K98, &K283, &K284],
                 text: " The CDN edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a stale one as any other; a restarted edge starts empty.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K99, &K284, &K83],
+                when: &[&K103, &K160, &K98, &K283, &K83],
                 text: " The origin crashed in this run: each request it was still working on then failed (a 502 from the edge), and an edge stores no error.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K104, &K161, &K98],
+                when: &[&K103, &K160, &K97],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

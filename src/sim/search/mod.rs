@@ -36,6 +36,6 @@ pub use sleep::check_independence;
 pub use uses::Uses;
 pub use visited::Visited;
 pub use world_model::{
-    check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice,
+    check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice, is_free,
     sample_ghost_slice, FaultBudget, Searched, Slice, SliceCheck, SliceSample, WorldModel, SLICED,
 };

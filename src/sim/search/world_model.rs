@@ -32,7 +32,7 @@ use crate::sim::node::Scratch;
 use crate::sim::run::Run;
 use crate::sim::world::Buffer;
 use crate::sim::world::{Event, World};
-use charge::{is_free, shape, with_used, without_used, Charge, Shape};
+use charge::{shape, with_used, without_used, Charge, Shape};
 use std::cell::RefCell;
 
 mod ample;
@@ -40,7 +40,7 @@ mod charge;
 mod ghost;
 mod slice;
 mod slice_check;
-pub use charge::FaultBudget;
+pub use charge::{is_free, FaultBudget};
 pub use slice::{Slice, SLICED};
 pub use slice_check::{
     check_ghost_slice, check_ghost_slice_watched, check_slice, check_strict_slice,

@@ -189,7 +189,7 @@ fn undone_otherwise(world: &World, fault: Fault) -> bool {
 /// nothing in the model would bring about otherwise. A hand restart while the
 /// supervisor's restart is pending brings the node back sooner than the model would:
 /// a fault like any other.
-pub(super) fn is_free(world: &World, fault: Fault) -> bool {
+pub fn is_free(world: &World, fault: Fault) -> bool {
     is_recovery(fault) && !undone_otherwise(world, fault)
 }
 
