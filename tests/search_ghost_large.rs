@@ -56,7 +56,10 @@ fn the_outbox_keeps_no_lost_event_in_every_run_of_the_dual_write_crash() {
     // (2,891,062, 347, 44) before F4 (session 17): a restart loses what is on its way
     // to the restarted node; (2,837,228, 345, 44) before review 20b (F8): the story's
     // crash of the service resets its clients' connections, and they go on.
-    assert_eq!((r.states, r.ends, r.depth), (4_874_038, 350, 44));
+    // (4,874,038, 350, 44) before session 24 hashed the outbox relay's whole state (the
+    // answer it awaits and its poll timer's flag: `search::check_shift` found relays
+    // that behave differently merged into one state).
+    assert_eq!((r.states, r.ends, r.depth), (5_351_155, 350, 44));
     assert!(
         r.violations.is_empty(),
         "{:?}",
@@ -114,8 +117,10 @@ fn the_ghost_slice_follows_every_run_of_twenty_steps_of_the_dual_write_crash_wit
         // (1,326,024, 2,484,320) before review 20b (F8): a crash's resets of its
         // clients' connections are messages, and the clients go on. (3,310,609,
         // 8,041,047) before session 22 left each client's last answer out of the
-        // canonical state.
-        (3_270_599, 7_967_123, 20, 10)
+        // canonical state. (3,270,599, 7,967,123) before session 24 hashed the outbox
+        // relay's whole state (the answer it awaits, its poll timer's flag): two relays
+        // that behave differently are no longer one state.
+        (3_279_383, 7_996_523, 20, 10)
     );
     assert!(c.gap_ms <= slack("dual-write-crash", Some("outbox")));
 }

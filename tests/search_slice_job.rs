@@ -1,7 +1,7 @@
 //! The page's search of the ghost-reader slice, as the worker runs it (`Job` with
 //! `Request::slice`: `no-lost-event` on `Slice::with_ghost_readers`, the time shift
 //! and subsumption on, the story's faults only), read back from its result message as
-//! the page reads it. The target, `dual-write-crash` with `outbox` (4,874,038 states),
+//! the page reads it. The target, `dual-write-crash` with `outbox` (5,351,155 states),
 //! is too large for a debug test: `tests/search_ghost_large.rs` pins its search, and
 //! the e2e spec `explore-slice.test.mjs` the page's; here the smaller scenarios that
 //! qualify, with pinned counts.

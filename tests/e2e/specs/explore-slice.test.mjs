@@ -1,7 +1,7 @@
 // Issue 10's last proof in the page: dual-write-crash with the outbox fix. The full
 // model's search stops at its million-state bound (no-lost-event unbroken), so the page
 // offers no-lost-event on the ghost-reader slice; its search, in the worker, is complete
-// at 4,874,038 states with no violation (the count tests/search_ghost_large.rs pins
+// at 5,351,155 states with no violation (the count tests/search_ghost_large.rs pins
 // natively), and the page says what that proves and under which assumption, while the
 // full model's result still says it stopped at its bound. Cancel stops the slice's
 // search within 100 ms. Not a timed test: the slice's time and the worker's heap are
@@ -44,12 +44,12 @@ test('dual-write-crash with outbox: the ghost-reader slice proves no-lost-event 
 
     const s = await ex.sliceResult(1_500_000);
     assert.equal(s.complete, true, 'the slice\'s search is complete');
-    assert.equal(s.states, 4_874_038);
+    assert.equal(s.states, 5_351_155);
     assert.equal(s.ends, 350);
     assert.equal(s.violations, 0);
     assert.match(
       s.text,
-      /^no-lost-event: no violation in 4,874,038 states of the ghost-reader slice \(complete: 350 end states, depth 44, in [0-9.,]+ s\), judged in every state, with no faults but the scenario's own\. The slice keeps the reader only as the moments its reads start \(a reader commits nothing\), and lets every timer fire up to 22 ms early/,
+      /^no-lost-event: no violation in 5,351,155 states of the ghost-reader slice \(complete: 350 end states, depth 44, in [0-9.,]+ s\), judged in every state, with no faults but the scenario's own\. The slice keeps the reader only as the moments its reads start \(a reader commits nothing\), and lets every timer fire up to 22 ms early/,
     );
     // The full model's search found the stale-set race depth first (cache-matches-db
     // broken), and the slice's words name that break rather than "stopped at its
@@ -72,7 +72,7 @@ test('dual-write-crash with outbox: the ghost-reader slice proves no-lost-event 
 
     const w = await ex.workerResult();
     assert.equal(w.model, 'slice');
-    assert.equal(Number(w.states), 4_874_038);
+    assert.equal(Number(w.states), 5_351_155);
     const perState = Number(w.visited_bytes) / Number(w.states);
     assert.ok(perState <= 32, `at most 32 bytes a state of visited set: ${perState.toFixed(1)}`);
     t.diagnostic(
