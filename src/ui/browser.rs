@@ -65,6 +65,23 @@ pub fn reveal(selector: &'static str) {
     });
 }
 
+/// Moves the focus to the element `selector` finds, after the next paint (a button
+/// enabled by the change being drawn), without scrolling: the explorer's Search and
+/// Cancel sit beside the button just pressed, and a result revealed below stays in view.
+pub fn focus(selector: &'static str) {
+    request_animation_frame(move || {
+        let Some(el) = document().query_selector(selector).ok().flatten() else {
+            return;
+        };
+        // `focus({preventScroll: true})`, called by name (as `reveal`).
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"preventScroll".into(), &true.into());
+        if let Ok(f) = js_sys::Reflect::get(&el, &"focus".into()).and_then(|f| f.dyn_into::<js_sys::Function>()) {
+            let _ = f.call1(&el, &options);
+        }
+    });
+}
+
 /// Takes the focus off whatever control has it.
 pub fn blur_focus() {
     if let Some(el) = document()
