@@ -155,9 +155,9 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
             }
             // Another scenario, fix or seed since it started: the search is of a setup
             // no longer shown, so it stops (review session 12, V15; its progress is
-            // hidden at once, below).
-            // It says so, and why: the learner did not cancel it (review 23, S5). Nothing
-            // of the old setup's search stays: its numbers nor its result.
+            // hidden at once, below), and says why: the learner did not cancel it
+            // (review 23, S5). Nothing of the old setup's search stays, neither its
+            // numbers nor its result.
             let now = current.get_untracked();
             if state.with_untracked(|s| s.searched != now) {
                 stop();
