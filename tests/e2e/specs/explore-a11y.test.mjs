@@ -4,7 +4,8 @@
 // after), the verdict comes from a polite live region once and the progress is no live
 // region, the bar is named for what it measures, each Play button for the run it plays,
 // and on a phone the result reached by Tab is on screen (U4); the progress names its
-// phase, and a count that goes down comes with the words of a new phase (U3).
+// phase, and a count that goes down comes with the words of a new phase (U3; the
+// depth-first phase is checked natively, tests/search_progress.rs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -232,31 +233,5 @@ test('a search that starts over in absolute time says so where its count goes do
       /^Breadth first again, in absolute time \(a new phase: states shifted in time cannot be taken as one here, since the horizon falls between them, so the search started over\): [\d,]+ distinct states of at most 1,000,000/,
     );
     assert.equal(again.label, 'Distinct states found breadth first in absolute time, of at most 1,000,000');
-  });
-});
-
-test('a search that goes on depth first names that phase and its bound (U3)', { timeout: 600_000 }, async () => {
-  await withPage(async (sp, page) => {
-    // hybrid: breadth first stops at its bound before any run ends, then depth first.
-    await sp.goto({ scenario: 'hybrid' });
-    const ex = new ExplorePage(page);
-    await watchProgress(page);
-    await ex.start();
-    await page.waitForFunction(
-      () => /^Depth first/.test(document.querySelector('[data-testid="explore-progress"] span').textContent),
-      null,
-      { timeout: 500_000 },
-    );
-    await page.screenshot({ path: shot('explore-a11y-depth-first.png') });
-    await ex.cancel();
-    const seen = await page.evaluate(() => window.__seen);
-    downOnlyWithANewPhase(seen);
-    const deep = seen.find((s) => /^Depth first/.test(s.text));
-    assert.match(
-      deep.text,
-      /^Depth first \(a new phase: breadth first stopped at its bound of 1,000,000 distinct states, so the search follows runs to their end\): [\d,]+ distinct states of at most [\d,]+, depth \d+/,
-    );
-    assert.match(deep.label, /^Distinct states found depth first, of at most [\d,]+$/);
-    assert.ok(seen.some((s) => /^Breadth first: /.test(s.text)), 'the first phase was named too');
   });
 });
