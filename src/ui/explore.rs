@@ -32,19 +32,13 @@ struct Explore {
     faults: u8,
     states: usize,
     depth: usize,
-    /// The progress in words, the bar's value and bound, and what it measures: written
-    /// by the worker's reader (`spawn_worker`, a split chunk, with `searching`'s words).
+    /// The progress in words (after "Cancelled. " when the learner cancelled it; why it
+    /// stopped when the run shown changed under it, review 23, S5), the bar's value and
+    /// bound, and what it measures: written by the worker's reader (`spawn_worker`, a
+    /// split chunk, with `searching`'s words), so the first download holds none of it.
     line: String,
     bar: (usize, usize),
     bar_label: String,
-    /// The phase under way, the bound of the one before it and when it began (ms):
-    /// each phase counts from its own start (review 23, U3).
-    phase: Phase,
-    bound: usize,
-    since_ms: u64,
-    /// Why the search stopped with no result: the learner cancelled it, or the run
-    /// shown changed under it (review 23, S5).
-    stopped: Option<String>,
     result: Option<Found>,
     error: Option<String>,
     /// The search running (or last run) is the ghost-reader slice's, asked for from
@@ -130,6 +124,9 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
     if !mine() {
         return;
     }
+    // The phase under way, the bound of the one before it and when it began (ms): each
+    // phase counts from its own start (review 23, U3). This search's alone.
+    let phase = std::cell::Cell::new((Phase::Shifted, 0usize, 0u64));
     // The button pressed is disabled while the search runs: the focus goes to Cancel
     // (review 23, U4), and the bar says what it measures from the start.
     browser::focus(CANCEL);
@@ -164,7 +161,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                 state.update(|s| {
                     *s = Explore {
                         generation: s.generation,
-                        stopped: Some(searching::stopped(&s.searched, &now)),
+                        line: searching::stopped(&s.searched, &now),
                         searched: now,
                         ..Explore::default()
                     }
@@ -178,7 +175,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                     let _ = sender.post_message(&JsValue::from_str(&request));
                 }
                 Some(Reply::Progress {
-                    phase,
+                    phase: under_way,
                     states,
                     max,
                     depth,
@@ -186,15 +183,17 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                     ..
                 }) => state.update(|s| {
                     // A new phase counts from its start: the line says it began.
-                    if phase != s.phase {
-                        (s.phase, s.bound, s.since_ms) = (phase, s.bar.1, elapsed_ms);
+                    let (was, _, _) = phase.get();
+                    if under_way != was {
+                        phase.set((under_way, s.bar.1, elapsed_ms));
                     }
+                    let (_, bound, since_ms) = phase.get();
                     s.states = states;
                     s.depth = depth;
-                    let ms = elapsed_ms.saturating_sub(s.since_ms);
-                    s.line = searching::line(phase, s.bound, states, max, depth, ms);
+                    let ms = elapsed_ms.saturating_sub(since_ms);
+                    s.line = searching::line(under_way, bound, states, max, depth, ms);
                     s.bar = (states, max);
-                    s.bar_label = searching::bar_label(phase, max);
+                    s.bar_label = searching::bar_label(under_way, max);
                 }),
                 Some(Reply::Result(found)) => {
                     state.update(|s| {
@@ -280,7 +279,7 @@ pub fn Explorer() -> impl IntoView {
         stop();
         state.update(|s| {
             s.running = false;
-            s.stopped = Some("Cancelled. ".into());
+            s.line.insert_str(0, "Cancelled. ");
         });
         // Cancel is disabled now: the focus goes back to Search (review 23, U4).
         browser::focus(START);
@@ -305,13 +304,13 @@ pub fn Explorer() -> impl IntoView {
         state.with_untracked(|s| s.result.clone().filter(|_| s.searched == current))
     };
     let running = move || state.with(|s| s.running);
-    // Written by the worker's reader; "Cancelled." or why the search stopped first.
+    // Written by the worker's reader (and "Cancelled. " before it by `cancel`).
     let progress_text = move || {
         state.with(|s| {
             if s.running && s.line.is_empty() {
                 "Starting the search…".to_string()
             } else {
-                format!("{}{}", s.stopped.as_deref().unwrap_or(""), s.line)
+                s.line.clone()
             }
         })
     };
@@ -360,7 +359,7 @@ pub fn Explorer() -> impl IntoView {
                 data-states=move || state.with(|s| s.states.to_string())
                 data-depth=move || state.with(|s| s.depth.to_string())
                 // Only the search of the setup shown (review session 12, V15).
-                hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.states == 0 && s.stopped.is_none())>
+                hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.line.is_empty())>
                 // The phase's states of its bound (review 23, U3).
                 <progress aria-label=move || state.with(|s| s.bar_label.clone())
                     max=move || state.with(|s| s.bar.1.to_string())
