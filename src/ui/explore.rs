@@ -33,12 +33,12 @@ struct Explore {
     states: usize,
     depth: usize,
     /// The progress in words (after "Cancelled. " when the learner cancelled it; why it
-    /// stopped when the run shown changed under it, review 23, S5), the bar's value and
-    /// bound, and what it measures: written by the worker's reader (`spawn_worker`, a
-    /// split chunk, with `searching`'s words), so the first download holds none of it.
+    /// stopped when the run shown changed under it, review 23, S5) and the bar's value
+    /// and bound: written by the worker's reader (`spawn_worker`, a split chunk, with
+    /// `searching`'s words, and the bar's name: `label_bar`), so the first download
+    /// holds none of them.
     line: String,
     bar: (usize, usize),
-    bar_label: String,
     result: Option<Found>,
     error: Option<String>,
     /// The search running (or last run) is the ghost-reader slice's, asked for from
@@ -133,7 +133,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
     state.update(|s| {
         let max = if s.slicing { SLICE_MAX_STATES } else { MAX_STATES };
         s.bar = (0, max);
-        s.bar_label = searching::bar_label(Phase::Shifted, max);
+        label_bar(Phase::Shifted, max);
     });
     let w = match Worker::new(WORKER_URL) {
             Ok(w) => w,
@@ -166,6 +166,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                         ..Explore::default()
                     }
                 });
+                label_bar(Phase::Shifted, 0);
                 redraw.update(|r| *r = !*r);
                 return;
             }
@@ -193,7 +194,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                     let ms = elapsed_ms.saturating_sub(since_ms);
                     s.line = searching::line(under_way, bound, states, max, depth, ms);
                     s.bar = (states, max);
-                    s.bar_label = searching::bar_label(under_way, max);
+                    label_bar(under_way, max);
                 }),
                 Some(Reply::Result(found)) => {
                     state.update(|s| {
@@ -203,7 +204,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                         // A complete search fills the bar: its states were all there were.
                         let max = if s.slicing { SLICE_MAX_STATES } else { MAX_STATES };
                         s.bar = (if found.complete { max } else { found.states }, max);
-                        s.bar_label = searching::bar_label(Phase::Shifted, max);
+                        label_bar(Phase::Shifted, max);
                         s.line = searching::done_line(found.states, found.depth, found.elapsed_ms);
                         if s.slicing {
                             s.slice = Some(found);
@@ -243,6 +244,26 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
         on_message.forget();
         on_error.forget();
         worker.set_value(Some(w));
+}
+
+/// Names the progress bar by what it measures (`searching::bar_label`; review 23, U4).
+/// Written here, in the worker's reader's chunk, onto the bar the panel drew (which has
+/// no `aria-label` of its own to redraw): the first download holds neither the words
+/// nor a signal of them. `max` 0: the bar measures nothing now (a search stopped by a
+/// change), and its name is empty.
+fn label_bar(phase: Phase, max: usize) {
+    if let Some(bar) = document()
+        .query_selector("[data-testid=explore-progress] progress")
+        .ok()
+        .flatten()
+    {
+        let label = if max == 0 {
+            String::new()
+        } else {
+            searching::bar_label(phase, max)
+        };
+        let _ = bar.set_attribute("aria-label", &label);
+    }
 }
 
 const CANCEL: &str = "[data-testid=explore-cancel]";
@@ -361,7 +382,8 @@ pub fn Explorer() -> impl IntoView {
                 // Only the search of the setup shown (review session 12, V15).
                 hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.line.is_empty())>
                 // The phase's states of its bound (review 23, U3).
-                <progress aria-label=move || state.with(|s| s.bar_label.clone())
+                // Named by the worker's reader (`label_bar`).
+                <progress
                     max=move || state.with(|s| s.bar.1.to_string())
                     value=move || state.with(|s| s.bar.0.to_string())></progress>
                 <span>{progress_text}</span>
