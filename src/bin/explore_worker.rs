@@ -66,7 +66,7 @@ fn main() {
             }
             if now - last >= PROGRESS_EVERY_MS {
                 last = now;
-                post(&me, job::progress_message(&p, (now - start) as u64));
+                post(&me, job.progress_message(&p, (now - start) as u64));
             }
         }
     });

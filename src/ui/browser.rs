@@ -49,15 +49,33 @@ pub fn focus_on_button() -> bool {
 /// the sticky step bar (the page's `scroll-padding`), after the next paint (its new
 /// words). For the narration after an event or a fault fired far down its list.
 pub fn reveal(selector: &'static str) {
+    after_paint(selector, "scrollIntoView", "block", Some("nearest"));
+}
+
+/// Moves the focus to the element `selector` finds, after the next paint (a button
+/// enabled by the change being drawn), without scrolling: the explorer's Search and
+/// Cancel sit beside the button just pressed, and a result revealed below stays in view.
+pub fn focus(selector: &'static str) {
+    after_paint(selector, "focus", "preventScroll", None);
+}
+
+/// After the next paint, calls `method` of the first element matching `selector` with
+/// the options `{key: value}` (`value` None: `true`). Called by name, one closure for
+/// both: web-sys's typed options would be more of it to build, in the first download.
+fn after_paint(
+    selector: &'static str,
+    method: &'static str,
+    key: &'static str,
+    value: Option<&'static str>,
+) {
     request_animation_frame(move || {
-        // `scrollIntoView({block: "nearest"})`, called by name: web-sys's typed options
-        // would be two more features of it to build.
         let Some(el) = document().query_selector(selector).ok().flatten() else {
             return;
         };
         let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
-        if let Ok(f) = js_sys::Reflect::get(&el, &"scrollIntoView".into())
+        let value = value.map_or(wasm_bindgen::JsValue::TRUE, Into::into);
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value);
+        if let Ok(f) = js_sys::Reflect::get(&el, &method.into())
             .and_then(|f| f.dyn_into::<js_sys::Function>())
         {
             let _ = f.call1(&el, &options);

@@ -7,11 +7,12 @@
 //! ghost-reader slice (`sliced`), run by the same worker, shown below the full result.
 use super::browser;
 use super::session::Actions;
-use super::{judged, placed, sliced, verdict};
+use super::{judged, placed, searching, sliced, verdict};
 use crate::sim::codec;
 use crate::sim::link;
 use crate::sim::search::msg::{
-    read_faults, slice_fits, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES, SLICE_MAX_STATES,
+    read_faults, slice_fits, Counterexample, Found, Phase, Reply, Request, MAX_FAULTS, MAX_STATES,
+    SLICE_MAX_STATES,
 };
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -31,17 +32,19 @@ struct Explore {
     faults: u8,
     states: usize,
     depth: usize,
-    elapsed_ms: u64,
+    /// The progress in words (after "Cancelled. " when the learner cancelled it; why it
+    /// stopped when the run shown changed under it, review 23, S5) and the bar's value
+    /// and bound: written by the worker's reader (`spawn_worker`, a split chunk, with
+    /// `searching`'s words, and the bar's name: `label_bar`), so the first download
+    /// holds none of them.
+    line: String,
+    bar: (usize, usize),
     result: Option<Found>,
     error: Option<String>,
     /// The search running (or last run) is the ghost-reader slice's, asked for from
     /// `result` (the full model's, which stays shown).
     slicing: bool,
     slice: Option<Found>,
-}
-
-fn per_second(states: usize, elapsed_ms: u64) -> u64 {
-    (states as u64 * 1000).checked_div(elapsed_ms).unwrap_or(0)
 }
 
 /// The panel's handles (all `Copy`), so that the result panel's split chunk starts the
@@ -121,6 +124,17 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
     if !mine() {
         return;
     }
+    // The phase under way, the bound of the one before it and when it began (ms): each
+    // phase counts from its own start (review 23, U3). This search's alone.
+    let phase = std::cell::Cell::new((Phase::Shifted, 0usize, 0u64));
+    // The button pressed is disabled while the search runs: the focus goes to Cancel
+    // (review 23, U4), and the bar says what it measures from the start.
+    browser::focus(CANCEL);
+    state.update(|s| {
+        let max = if s.slicing { SLICE_MAX_STATES } else { MAX_STATES };
+        s.bar = (0, max);
+        label_bar(Phase::Shifted, max);
+    });
     let w = match Worker::new(WORKER_URL) {
             Ok(w) => w,
             Err(_) => {
@@ -138,10 +152,22 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
             }
             // Another scenario, fix or seed since it started: the search is of a setup
             // no longer shown, so it stops (review session 12, V15; its progress is
-            // hidden at once, below).
-            if state.with_untracked(|s| s.searched != current.get_untracked()) {
+            // hidden at once, below), and says why: the learner did not cancel it
+            // (review 23, S5). Nothing of the old setup's search stays, neither its
+            // numbers nor its result.
+            let now = current.get_untracked();
+            if state.with_untracked(|s| s.searched != now) {
                 stop();
-                state.update(|s| s.running = false);
+                state.update(|s| {
+                    *s = Explore {
+                        generation: s.generation,
+                        line: searching::stopped(&s.searched, &now),
+                        searched: now,
+                        ..Explore::default()
+                    }
+                });
+                label_bar(Phase::Shifted, 0);
+                redraw.update(|r| *r = !*r);
                 return;
             }
             let text = ev.data().as_string().unwrap_or_default();
@@ -150,21 +176,36 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                     let _ = sender.post_message(&JsValue::from_str(&request));
                 }
                 Some(Reply::Progress {
+                    phase: under_way,
                     states,
+                    max,
                     depth,
                     elapsed_ms,
                     ..
                 }) => state.update(|s| {
+                    // A new phase counts from its start: the line says it began.
+                    let (was, _, _) = phase.get();
+                    if under_way != was {
+                        phase.set((under_way, s.bar.1, elapsed_ms));
+                    }
+                    let (_, bound, since_ms) = phase.get();
                     s.states = states;
                     s.depth = depth;
-                    s.elapsed_ms = elapsed_ms;
+                    let ms = elapsed_ms.saturating_sub(since_ms);
+                    s.line = searching::line(under_way, bound, states, max, depth, ms);
+                    s.bar = (states, max);
+                    label_bar(under_way, max);
                 }),
                 Some(Reply::Result(found)) => {
                     state.update(|s| {
                         s.running = false;
                         s.states = found.states;
                         s.depth = found.depth;
-                        s.elapsed_ms = found.elapsed_ms;
+                        // A complete search fills the bar: its states were all there were.
+                        let max = if s.slicing { SLICE_MAX_STATES } else { MAX_STATES };
+                        s.bar = (if found.complete { max } else { found.states }, max);
+                        label_bar(Phase::Shifted, max);
+                        s.line = searching::done_line(found.states, found.depth, found.elapsed_ms);
                         if s.slicing {
                             s.slice = Some(found);
                         } else {
@@ -175,6 +216,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                         redraw.update(|r| *r = !*r);
                     }
                     stop();
+                    focus_back();
                 }
                 Some(Reply::Error(e)) => {
                     state.update(|s| {
@@ -182,6 +224,7 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
                         s.error = Some(format!("The search could not start: {e}."));
                     });
                     stop();
+                    focus_back();
                 }
                 None => {}
             }
@@ -203,6 +246,40 @@ async fn spawn_worker(panel: Panel, request: String, generation: u32) {
         worker.set_value(Some(w));
 }
 
+/// Names the progress bar by what it measures (`searching::bar_label`; review 23, U4).
+/// Written here, in the worker's reader's chunk, onto the bar the panel drew (which has
+/// no `aria-label` of its own to redraw): the first download holds neither the words
+/// nor a signal of them. `max` 0: the bar measures nothing now (a search stopped by a
+/// change), and its name is empty.
+fn label_bar(phase: Phase, max: usize) {
+    if let Some(bar) = document()
+        .query_selector("[data-testid=explore-progress] progress")
+        .ok()
+        .flatten()
+    {
+        let label = if max == 0 {
+            String::new()
+        } else {
+            searching::bar_label(phase, max)
+        };
+        let _ = bar.set_attribute("aria-label", &label);
+    }
+}
+
+const CANCEL: &str = "[data-testid=explore-cancel]";
+const START: &str = "[data-testid=explore-start]";
+
+/// A search ended: the focus on Cancel (now disabled), or lost, goes back to Search.
+/// Focus the learner moved elsewhere stays; the result is announced (its live region).
+fn focus_back() {
+    let lost = document().active_element().is_none_or(|e| {
+        e.tag_name() == "BODY" || e.get_attribute("data-testid").as_deref() == Some("explore-cancel")
+    });
+    if lost {
+        browser::focus(START);
+    }
+}
+
 #[component]
 pub fn Explorer() -> impl IntoView {
     let a = expect_context::<Actions>();
@@ -221,7 +298,12 @@ pub fn Explorer() -> impl IntoView {
     let stop = move || panel.stop();
     let cancel = move || {
         stop();
-        state.update(|s| s.running = false);
+        state.update(|s| {
+            s.running = false;
+            s.line.insert_str(0, "Cancelled. ");
+        });
+        // Cancel is disabled now: the focus goes back to Search (review 23, U4).
+        browser::focus(START);
     };
     on_cleanup(stop);
 
@@ -243,22 +325,13 @@ pub fn Explorer() -> impl IntoView {
         state.with_untracked(|s| s.result.clone().filter(|_| s.searched == current))
     };
     let running = move || state.with(|s| s.running);
+    // Written by the worker's reader (and "Cancelled. " before it by `cancel`).
     let progress_text = move || {
         state.with(|s| {
-            if s.running && s.states == 0 {
+            if s.running && s.line.is_empty() {
                 "Starting the search…".to_string()
             } else {
-                // Stopped with neither a result nor an error: the learner cancelled it
-                // (the slice's search, with the full one's result kept, likewise).
-                let ended = if s.slicing { &s.slice } else { &s.result };
-                let cancelled = !s.running && ended.is_none() && s.error.is_none();
-                format!(
-                    "{}{} distinct states, depth {}, {} states/s",
-                    if cancelled { "Cancelled. " } else { "" },
-                    verdict::grouped(s.states),
-                    s.depth,
-                    verdict::grouped(per_second(s.states, s.elapsed_ms) as usize)
-                )
+                s.line.clone()
             }
         })
     };
@@ -300,30 +373,33 @@ pub fn Explorer() -> impl IntoView {
                     "Cancel"
                 </button>
             </div>
-            <div data-testid="explore-progress" class="explore-progress" role="status"
+            // Not a live region: it changes ten times a second (review 23, U4).
+            <div data-testid="explore-progress" class="explore-progress"
                 data-running=move || running().to_string()
                 data-model=move || state.with(|s| if s.slicing { "slice" } else { "full" })
                 data-states=move || state.with(|s| s.states.to_string())
                 data-depth=move || state.with(|s| s.depth.to_string())
                 // Only the search of the setup shown (review session 12, V15).
-                hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.states == 0)>
-                // A complete search fills the bar: its states were all there were.
-                <progress max=move || state.with(|s| if s.slicing { SLICE_MAX_STATES } else { MAX_STATES }.to_string())
-                    value=move || state.with(|s| {
-                    let (r, max) = if s.slicing { (&s.slice, SLICE_MAX_STATES) } else { (&s.result, MAX_STATES) };
-                    let done = !s.running && r.as_ref().is_some_and(|r| r.complete);
-                    if done { max } else { s.states }.to_string()
-                })></progress>
+                hidden=move || state.with(|s| s.searched != current.get() || !s.running && s.line.is_empty())>
+                // The phase's states of its bound (review 23, U3).
+                // Named by the worker's reader (`label_bar`).
+                <progress
+                    max=move || state.with(|s| s.bar.1.to_string())
+                    value=move || state.with(|s| s.bar.0.to_string())></progress>
                 <span>{progress_text}</span>
             </div>
             <p class="explore-error" role="alert" hidden=move || state.with(|s| s.error.is_none())>
                 {move || state.with(|s| s.error.clone().unwrap_or_default())}
             </p>
-            {move || shown().map(|found| {
-                let faults = state.with_untracked(|s| s.faults);
-                let scenario = a.session.with_untracked(|s| s.run.scenario.id);
-                Suspend::new(result_view(found, faults, scenario, panel))
-            })}
+            // A polite live region, there before the result: the result is announced once,
+            // when it is drawn (review 23, U4).
+            <div class="explore-found" aria-live="polite">
+                {move || shown().map(|found| {
+                    let faults = state.with_untracked(|s| s.faults);
+                    let scenario = a.session.with_untracked(|s| s.run.scenario.id);
+                    Suspend::new(result_view(found, faults, scenario, panel))
+                })}
+            </div>
         </section>
     }
 }
@@ -458,7 +534,8 @@ async fn result_view(
                     {faults_note}
                     {judged}
                     " "
-                    <button data-testid="explore-play" on:click=move |_| play(a, &played)>
+                    <button data-testid="explore-play" aria-label=searching::play_label(c)
+                        on:click=move |_| play(a, &played)>
                         "Play it as a branch"
                     </button>
                 </li>

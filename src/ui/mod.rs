@@ -6,7 +6,7 @@
 //!
 //! `markup`, `paint` and `figure` write the display-only parts as text, `verdict`
 //! the explorer's result in words (`sliced` its ghost-reader slice's), `placed` the faults its runs include and `judged` what its
-//! runs' states show; they compile natively (their tests run under
+//! runs' states show, `searching` its progress and stops; they compile natively (their tests run under
 //! `cargo test`); the rest is the browser's.
 pub mod chapters;
 pub mod figure;
@@ -16,6 +16,7 @@ pub mod lists;
 pub mod markup;
 pub mod paint;
 pub mod placed;
+pub mod searching;
 pub mod sequence;
 pub mod sliced;
 pub mod verdict;

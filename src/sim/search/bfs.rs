@@ -99,6 +99,8 @@ pub struct Search<M: Model> {
     refreshed: HashMap<u32, M::State>,
     /// A shifted state could pass the limit: start again with absolute time.
     shift_failed: bool,
+    /// It started again with absolute time (the page says so: its count starts over).
+    restarted: bool,
     /// With sleep sets: the frontier's sets (`sleep.rs`).
     sleep: Option<Sleep>,
     transitions: usize,
@@ -137,6 +139,7 @@ impl<M: Model> Search<M> {
             stale: BinaryHeap::new(),
             refreshed: HashMap::new(),
             shift_failed: false,
+            restarted: false,
             sleep: None,
             transitions: 0,
             subsume: None,
@@ -199,6 +202,17 @@ impl<M: Model> Search<M> {
         &self.model
     }
 
+    /// Whether it started again from its first state with absolute time (a shifted
+    /// state could pass the limit): its counts started over.
+    pub fn restarted(&self) -> bool {
+        self.restarted
+    }
+
+    /// Its bound on distinct states.
+    pub fn max_states(&self) -> usize {
+        self.bounds.max_states
+    }
+
     pub fn is_done(&self) -> bool {
         self.cursor >= self.level.len()
             && self.next_level.is_empty()
@@ -224,6 +238,7 @@ impl<M: Model> Search<M> {
                 // here, so the search starts again with absolute time.
                 self.model.keep_absolute_time();
                 self.start();
+                self.restarted = true;
                 continue;
             }
             if self.cursor >= self.level.len() {

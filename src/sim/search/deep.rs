@@ -60,6 +60,16 @@ impl<M: Model> Deep<M> {
         self.visited.len()
     }
 
+    /// Its bound on distinct states.
+    pub fn max_states(&self) -> usize {
+        self.max_states
+    }
+
+    /// The length of the path it is on.
+    pub fn depth(&self) -> usize {
+        self.path.len()
+    }
+
     /// Whether it has nothing left to follow, or has found a breaking run: it looks for
     /// a counterexample, and one is what the page can show.
     pub fn is_done(&self) -> bool {

@@ -4,7 +4,7 @@ use super::deep::Deep;
 use super::model::Model;
 use super::msg::escape;
 pub use super::msg::{
-    error_message, Counterexample, Found, Reply, Request, MAX_FAULTS, MAX_STATES,
+    error_message, Counterexample, Found, Phase, Reply, Request, MAX_FAULTS, MAX_STATES,
 };
 use super::race;
 use super::world_model::{FaultBudget, Slice, WorldModel};
@@ -222,9 +222,38 @@ fn slice_message(slice: &Search<Slice>, elapsed_ms: u64) -> String {
     out
 }
 
-pub fn progress_message(p: &Progress, elapsed_ms: u64) -> String {
-    format!(
-        "kind=progress&states={}&depth={}&ends={}&elapsed_ms={elapsed_ms}",
-        p.states, p.depth, p.ends
-    )
+impl Job {
+    /// The progress message after `step` returned `p`: the counts of the phase under
+    /// way (`msg::Phase`), and its bound on states.
+    pub fn progress_message(&self, p: &Progress, elapsed_ms: u64) -> String {
+        let phase = |restarted| {
+            if restarted {
+                Phase::Absolute
+            } else {
+                Phase::Shifted
+            }
+        };
+        let (phase, states, max, depth, ends) = match (&self.slice, &self.deep) {
+            (Some(s), _) => (
+                phase(s.restarted()),
+                p.states,
+                s.max_states(),
+                p.depth,
+                p.ends,
+            ),
+            (None, Some(d)) => (Phase::Deep, d.states(), d.max_states(), d.depth(), d.ends),
+            (None, None) => (
+                phase(self.search.restarted()),
+                p.states,
+                self.search.max_states(),
+                p.depth,
+                p.ends,
+            ),
+        };
+        format!(
+            "kind=progress&phase={}&states={states}&max={max}&depth={depth}&ends={ends}\
+             &elapsed_ms={elapsed_ms}",
+            phase.code()
+        )
+    }
 }

@@ -6,7 +6,9 @@
 //! Page → worker: `link=<setup query, escaped>&faults=N&max_states=M`, and
 //! `&model=slice` for the search of `no-lost-event` on the ghost-reader slice
 //! (`world_model::Slice::with_ghost_readers`) instead of the full model.
-//! Worker → page: `kind=ready`; `kind=progress&states=…&depth=…&ends=…&elapsed_ms=…`;
+//! Worker → page: `kind=ready`;
+//! `kind=progress&phase=shifted|absolute|deep&states=…&max=…&depth=…&ends=…&elapsed_ms=…`
+//! (the counts and the bound on states of the phase under way: `Phase`);
 //! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
@@ -150,12 +152,49 @@ pub fn error_message(message: &str) -> String {
     format!("kind=error&message={}", escape(message))
 }
 
+/// The phase of a search a progress message counts. Each phase counts from its own
+/// start, so the page says when a new one begins (review 23, U3: its count went from
+/// 1,000,000 back to 90,000 with no word why).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Phase {
+    /// Breadth first (with states shifted in time taken as one, where the job asks).
+    #[default]
+    Shifted,
+    /// Breadth first again from the first state, with absolute time: a state shifted
+    /// in time could pass the limit (`Search::restarted`).
+    Absolute,
+    /// Depth first, after the breadth-first search stopped at its bound (`deep.rs`).
+    Deep,
+}
+
+impl Phase {
+    pub fn code(self) -> &'static str {
+        match self {
+            Phase::Shifted => "shifted",
+            Phase::Absolute => "absolute",
+            Phase::Deep => "deep",
+        }
+    }
+
+    fn read(code: &str) -> Phase {
+        match code {
+            "absolute" => Phase::Absolute,
+            "deep" => Phase::Deep,
+            _ => Phase::Shifted,
+        }
+    }
+}
+
 /// A message from the worker, as the page reads it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reply {
     Ready,
+    /// The phase under way: its distinct states so far, its bound on them, the depth
+    /// it is at and its end states.
     Progress {
+        phase: Phase,
         states: usize,
+        max: usize,
         depth: usize,
         ends: usize,
         elapsed_ms: u64,
@@ -226,7 +265,9 @@ impl Reply {
         match get("kind")? {
             "ready" => Some(Reply::Ready),
             "progress" => Some(Reply::Progress {
+                phase: Phase::read(get("phase").unwrap_or("")),
                 states: num("states") as usize,
+                max: num("max") as usize,
                 depth: num("depth") as usize,
                 ends: num("ends") as usize,
                 elapsed_ms: num("elapsed_ms"),
