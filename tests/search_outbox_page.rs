@@ -9,7 +9,9 @@
 //! connections; 80 before session 17: a restarted node now loses what was on its way
 //! to it), which proves nothing about the runs that end past the bound. So the
 //! depth-first phase runs, its visited set blind to time (`search::deep`): within
-//! 159,332 states (173,662 before the clients' answers were explored alone, 230,127
+//! 243,889 states of its 250,000 (159,332 before session 24 hashed the outbox relay's
+//! whole state, which tells more relays apart; 173,662 before the clients' answers were
+//! explored alone, 230,127
 //! before session 22; its bound is a quarter of the breadth-first one; 95,458 within a
 //! tenth before F8) it follows a run to the stale-set race,
 //! 32 steps, which the outbox does not claim to close (`tests/search_outbox_race.rs`
@@ -61,7 +63,10 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
         // [1,000,000, 33, 20, 173,662, 33] before the job explored a client's answer
         // alone too (and a message to a client not yet due with the faults placeable
         // now, `ample.rs`): a million states reach depth 21.
-        [1_000_000, 37, 21, 159_332, 33]
+        // [1,000,000, 37, 21, 159,332, 33] before session 24: the relay's fingerprint
+        // word left out the answer it awaits and its poll flag (unsound: relays that
+        // behave differently were one state), so fewer states were told apart.
+        [1_000_000, 37, 21, 243_889, 33]
     );
     assert_eq!(found.violations.len(), 1, "{:?}", found.violations);
     let c = &found.violations[0];
@@ -89,7 +94,7 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
         text.contains(
             "No violation in the 37 end states reached breadth first, but runs that end past the \
              bound were not judged, so a depth-first search, earliest event first, then visited \
-             159,332 states (one for all that differ only in times before the horizon), 33 of them \
+             243,889 states (one for all that differ only in times before the horizon), 33 of them \
              end states. It found a run that breaks cache-matches-db (not known to be the shortest)."
         ),
         "{text}"
