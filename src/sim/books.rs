@@ -1,6 +1,6 @@
 //! The run's bookkeeping, the counters the page shows, and the invariants, computed
-//! the same general way in every scenario (never a per-scenario flag). The counters are
-//! below, the invariants and the cached copies they check in
+//! the same general way in every scenario (never a per-scenario flag). The books and
+//! the counters are here; the invariants and the cached copies they check are in
 //! `books/invariants.rs`, where a change's event is in `books/events.rs`, and the
 //! observer that keeps the books in `books/observe.rs`.
 use super::ids::{Key, NodeId, Version};
