@@ -17,22 +17,13 @@
 use cachescope::sim::ids::NodeId;
 use cachescope::sim::msg::Payload;
 use cachescope::sim::scenario::file;
-use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{Found, Request, MAX_STATES};
+use cachescope::sim::search::msg::MAX_STATES;
 use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel, STALE_SET};
-use cachescope::sim::{codec, link, scenarios, Event, Fixes, Invariant, Run};
+use cachescope::sim::{codec, scenarios, Event, Fixes, Invariant, Run};
 
-fn page_search(run: &Run, faults: u8) -> Found {
-    let request = Request {
-        link: link::setup_query(run),
-        faults,
-        max_states: MAX_STATES,
-        slice: false,
-    };
-    let mut job = Job::new(&request).expect("the page's own setup");
-    job.found_at_end(1_000, 10_000, 1)
-        .expect("the search ends with a result")
-}
+#[path = "common/page.rs"]
+mod page;
+use page::page_search;
 
 #[test]
 fn hybrid_with_one_fault_breaks_no_lost_event_only_by_an_event_truly_lost() {

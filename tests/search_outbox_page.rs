@@ -21,30 +21,19 @@
 //! About 18 s of CPU at the release profile's `opt-level = "z"` (minutes unoptimised),
 //! so it is built only with optimisations, as `search_cdc.rs`: the test-search tier.
 #![cfg(not(debug_assertions))]
-use cachescope::sim::search::job::Job;
-use cachescope::sim::search::msg::{Found, Request, MAX_STATES};
-use cachescope::sim::{codec, link, scenarios, Fixes, Invariant, Run};
+use cachescope::sim::search::msg::MAX_STATES;
+use cachescope::sim::{codec, scenarios, Fixes, Invariant, Run};
 use cachescope::ui::{placed, verdict};
 
-fn page_search(run: &Run) -> Found {
-    let request = Request {
-        link: link::setup_query(run),
-        faults: 0,
-        max_states: MAX_STATES,
-        slice: false,
-    };
-    let mut job = Job::new(&request).expect("the page's own setup");
-    // A million states breadth first, then at most a hundred thousand depth first,
-    // each with a few transitions: it ends well within this many slices.
-    job.found_at_end(1_000, 10_000, 1)
-        .expect("the search ends with a result")
-}
+#[path = "common/page.rs"]
+mod page;
+use page::page_search;
 
 #[test]
 fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     let s = scenarios::find("dual-write-crash").unwrap();
     let run = Run::new(s, Fixes::parse(s, ["outbox"]).unwrap(), s.seed);
-    let found = page_search(&run);
+    let found = page_search(&run, 0);
     assert!(!found.complete, "stopped at the state bound");
     assert_eq!(
         [
