@@ -47,22 +47,7 @@ fn a_crash_and_its_free_restart_are_named_as_the_searchs() {
     // step longer (the writer reads its connection reset) and the search finds a drop
     // of 13 first, so the run is played here as the search's choices would be.
     let r = run("stale-set-race", &["lease"]);
-    let mut played = r.clone();
-    played.truncate_future();
-    for line in [
-        "reader: start",
-        "writer: start",
-        "reader->service: read",
-        "writer->service: write",
-        "service->cache: get",
-        "cache->service: miss",
-        "service->db: select",
-        "service->db: update",
-        "db->service: row v1",
-        "service->cache: set user:1=v1",
-    ] {
-        common::fire_where(&mut played, line);
-    }
+    let mut played = common::to_the_late_set(&r);
     assert!(played.trace().contains("stored v1"), "{}", played.trace());
     played
         .fire(cachescope::sim::Event::Fault(Fault::Crash(NodeId::SERVICE)))

@@ -136,22 +136,7 @@ fn s4_a_timer_fired_after_later_events_says_it_is_late() {
 #[test]
 fn s2_a_free_restart_is_not_called_a_fault_the_search_placed() {
     let r = common::start("stale-set-race", &["lease"]);
-    let mut played = r.clone();
-    played.truncate_future();
-    for line in [
-        "reader: start",
-        "writer: start",
-        "reader->service: read",
-        "writer->service: write",
-        "service->cache: get",
-        "cache->service: miss",
-        "service->db: select",
-        "service->db: update",
-        "db->service: row v1",
-        "service->cache: set user:1=v1",
-    ] {
-        common::fire_where(&mut played, line);
-    }
+    let mut played = common::to_the_late_set(&r);
     let crash = Fault::Crash(NodeId::SERVICE);
     let restart = Fault::Restart(NodeId::SERVICE);
     played.fire(Event::Fault(crash)).unwrap();

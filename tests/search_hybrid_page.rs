@@ -21,15 +21,13 @@ use cachescope::sim::search::msg::MAX_STATES;
 use cachescope::sim::search::{teaches, Bounds, FaultBudget, Search, WorldModel, STALE_SET};
 use cachescope::sim::{codec, scenarios, Event, Fixes, Invariant, Run};
 
-#[path = "common/page.rs"]
-mod page;
-use page::page_search;
+mod common;
 
 #[test]
 fn hybrid_with_one_fault_breaks_no_lost_event_only_by_an_event_truly_lost() {
     let s = scenarios::find("hybrid").unwrap();
     let run = Run::new(s, Fixes::none(), s.seed);
-    let found = page_search(&run, 1);
+    let found = common::search(&run, 1, MAX_STATES);
     let verdicts: Vec<(&str, usize, bool)> = found
         .violations
         .iter()
@@ -107,7 +105,7 @@ fn hybrid_with_one_fault_breaks_no_lost_event_only_by_an_event_truly_lost() {
 fn hybrid_with_no_fault_shows_the_batch_jobs_race_which_is_not_the_stale_set_race() {
     let s = scenarios::find("hybrid").unwrap();
     let run = Run::new(s, Fixes::none(), s.seed);
-    let found = page_search(&run, 0);
+    let found = common::search(&run, 0, MAX_STATES);
     assert_eq!(
         (
             found.states,

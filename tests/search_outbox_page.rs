@@ -25,15 +25,13 @@ use cachescope::sim::search::msg::MAX_STATES;
 use cachescope::sim::{codec, scenarios, Fixes, Invariant, Run};
 use cachescope::ui::{placed, verdict};
 
-#[path = "common/page.rs"]
-mod page;
-use page::page_search;
+mod common;
 
 #[test]
 fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     let s = scenarios::find("dual-write-crash").unwrap();
     let run = Run::new(s, Fixes::parse(s, ["outbox"]).unwrap(), s.seed);
-    let found = page_search(&run, 0);
+    let found = common::search(&run, 0, MAX_STATES);
     assert!(!found.complete, "stopped at the state bound");
     assert_eq!(
         [

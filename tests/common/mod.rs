@@ -166,6 +166,29 @@ pub fn fire_where(run: &mut Run, line: &str) {
     panic!("no enabled event reads {line:?}");
 }
 
+/// `r` (stale-set-race's setup) played to its race's late set, by the lines its steps
+/// read: both clients start, the reader misses and selects, the writer's update goes
+/// out, the row v1 comes back and the set of v1 is sent. Its recorded future is cut.
+pub fn to_the_late_set(r: &Run) -> Run {
+    let mut played = r.clone();
+    played.truncate_future();
+    for line in [
+        "reader: start",
+        "writer: start",
+        "reader->service: read",
+        "writer->service: write",
+        "service->cache: get",
+        "cache->service: miss",
+        "service->db: select",
+        "service->db: update",
+        "db->service: row v1",
+        "service->cache: set user:1=v1",
+    ] {
+        fire_where(&mut played, line);
+    }
+    played
+}
+
 /// The page's search of `run`'s setup with up to `faults` placed, as the explorer asks
 /// the worker (at most `max_states` states), read back from the worker's result message.
 pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::search::msg::Found {
@@ -178,8 +201,8 @@ pub fn search(run: &Run, faults: u8, max_states: usize) -> cachescope::sim::sear
         slice: false,
     };
     let mut job = Job::new(&request).expect("the page's own setup");
-    // Bounded by `max_states`: slices of 10,000 breadth first, then a tenth as many
-    // states depth first, each with a few transitions.
+    // Bounded by `max_states`: slices of 10,000 breadth first, then a quarter as many
+    // states depth first (`job.rs`, `DEEP_SHARE`), each with a few transitions.
     job.found_at_end(10_000, 10 * (max_states / 10_000 + 1), 0)
         .expect("the search ends with a result")
 }
