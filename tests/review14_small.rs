@@ -8,7 +8,7 @@ mod common;
 use cachescope::sim::codec::{self, CodecError};
 use cachescope::sim::search::msg::{read_faults, MAX_FAULTS};
 use cachescope::sim::view::View;
-use cachescope::sim::{Event, Fault, NodeId};
+use cachescope::sim::{Event, Fault, Fixes, NodeId, Run};
 
 /// X12: 9 or 1.5 became 3, -1 or `e` became 0, silently. Now each says what the
 /// search will use; a whole number in range says nothing.
@@ -154,14 +154,33 @@ fn an_ignored_event_says_its_ack_once() {
 
 use common::at;
 
-/// W5: at hybrid's step 52 (t = 408 ms, the set of user:2) user:1's TTL has run out but
-/// its expiry timer fires at step 53, which says the cache drops it: the view keeps it
-/// until then (a miss already, so not judged stale), in the panel and the node.
+/// `hybrid` as catalogued before session 26: its last read at 400 ms and its horizon at
+/// 500 ms (now 320 and 357 ms, so that the stale-set race's copy outlives the run and
+/// its search shows that race): its story lets user:1's TTL run out.
+fn hybrid_to_500_ms() -> Run {
+    let s = cachescope::sim::scenarios::find("hybrid").unwrap();
+    let text = cachescope::sim::scenario::file::to_json(s)
+        .replace("\"id\": \"hybrid\"", "\"id\": \"hybrid-to-500-ms\"")
+        .replacen("\"at_ms\": 320", "\"at_ms\": 400", 1)
+        .replacen("\"horizon_ms\": 357", "\"horizon_ms\": 500", 1);
+    let s = cachescope::sim::scenario::file::from_json(&text)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+        .into_scenario();
+    assert_eq!(s.config(&Fixes::none()).horizon_ms, 500, "{text}");
+    Run::new(s, Fixes::none(), s.seed)
+}
+
+/// W5: at step 52 of hybrid to 500 ms (t = 408 ms, the set of user:2) user:1's TTL has
+/// run out but its expiry timer fires at step 53, which says the cache drops it: the
+/// view keeps it until then (a miss already, so not judged stale), in the panel and
+/// the node.
 #[test]
 fn hybrid_draws_user_1_until_the_step_that_drops_it() {
+    let mut story = hybrid_to_500_ms();
+    story.run_to_end();
     let keys = |step: usize| {
-        let run = at(&format!("scenario=hybrid&step={step}"));
-        let v = View::of(run.world(), run.scenario);
+        let w = story.state(step).unwrap();
+        let v = View::of(w, story.scenario);
         let note = v
             .nodes
             .iter()
@@ -174,7 +193,7 @@ fn hybrid_draws_user_1_until_the_step_that_drops_it() {
             .iter()
             .map(|e| (e.key.clone(), e.expires_ms, e.stale))
             .collect();
-        (run.world().now_ms, held, note)
+        (w.now_ms, held, note)
     };
     let (now, held, note) = keys(52);
     assert_eq!(now, 408);
@@ -184,8 +203,7 @@ fn hybrid_draws_user_1_until_the_step_that_drops_it() {
         "{held:?}"
     );
     assert!(note.starts_with("2 keys"), "{note}");
-    let run = at("scenario=hybrid&step=53");
-    assert!(run.records()[52].narration.contains("user:1's TTL ran out"));
+    assert!(story.records()[52].narration.contains("user:1's TTL ran out"));
     let (_, held, note) = keys(53);
     assert!(!held.iter().any(|(k, ..)| k == "user:1"), "{held:?}");
     assert!(note.starts_with("1 key"), "{note}");

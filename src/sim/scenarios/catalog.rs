@@ -1402,7 +1402,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                         deliver_ms: 2u64,
                         publish_ms: 2u64,
                     });
-                    c.horizon_ms = 500u64;
+                    c.horizon_ms = 357u64;
                     c.keys = alloc::vec::Vec::from([
                         crate::sim::ids::Key(1u16),
                         crate::sim::ids::Key(2u16),
@@ -1442,7 +1442,7 @@ pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
                                     crate::sim::config::Request {
                                         op: crate::sim::config::Op::Read,
                                         key: crate::sim::ids::Key(2u16),
-                                        at_ms: 400u64,
+                                        at_ms: 320u64,
                                         slow: None,
                                     },
                                 ],

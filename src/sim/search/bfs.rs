@@ -53,6 +53,11 @@ struct Entry<A> {
 
 const NOT_HELD: u32 = u32::MAX;
 
+/// The violating nodes kept per property at the shortest depth, the first included:
+/// 4 bytes each, and each rebuilt by a replay of its run when asked for
+/// (`Search::shortest_runs`). 256: `hybrid`'s complete search has 210 end states.
+pub const MAX_SHORTEST: usize = 256;
+
 pub struct Search<M: Model> {
     model: M,
     bounds: Bounds,
@@ -73,6 +78,10 @@ pub struct Search<M: Model> {
     visited_count: usize,
     /// The first (so shortest) violating node per property.
     found: Vec<Option<u32>>,
+    /// Per property, the depth of `found`'s node and the further violating nodes met
+    /// at that depth, as shortest (at most `MAX_SHORTEST` in all): the page may
+    /// prefer one of them (`Search::shortest_runs`).
+    shortest: Vec<(usize, Vec<u32>)>,
     /// A bound cut the search short.
     cut: bool,
     actions: Vec<M::Action>,
@@ -130,6 +139,7 @@ impl<M: Model> Search<M> {
             ends: 0,
             visited_count: 0,
             found: Vec::new(),
+            shortest: Vec::new(),
             cut: false,
             actions: Vec::new(),
             path: Vec::new(),
@@ -173,6 +183,7 @@ impl<M: Model> Search<M> {
             choice: 0,
         });
         self.found = vec![None; self.model.properties().len()];
+        self.shortest = vec![(0, Vec::new()); self.found.len()];
         self.level = vec![Entry {
             index: 0,
             depth: 0,
@@ -314,8 +325,24 @@ impl<M: Model> Search<M> {
         }
         for (i, p) in self.model.properties().iter().enumerate() {
             let applies = end || p.when == When::Always;
-            if self.found[i].is_none() && applies && self.model.violates(&state, i) {
-                self.found[i] = Some(index);
+            // Past the first violating node, only those as short are looked for, and
+            // only until `MAX_SHORTEST` are known: breadth first meets them at one
+            // level, the first one's.
+            let wanted = match self.found[i] {
+                None => true,
+                Some(_) => {
+                    let (at, more) = &self.shortest[i];
+                    *at == depth && more.len() + 1 < MAX_SHORTEST
+                }
+            };
+            if wanted && applies && self.model.violates(&state, i) {
+                match self.found[i] {
+                    None => {
+                        self.found[i] = Some(index);
+                        self.shortest[i] = (depth, Vec::new());
+                    }
+                    Some(_) => self.shortest[i].1.push(index),
+                }
             }
         }
         if depth >= self.bounds.max_depth || actions.is_empty() {

@@ -54,14 +54,22 @@ pub struct Report<A> {
 }
 
 impl<M: Model> Search<M> {
+    /// The runs that break property `property` (an index into `Model::properties`) in
+    /// the fewest steps found, each from the start: the report's first (the first
+    /// met), then the others met at the same depth, in the order breadth first met
+    /// them, at most `bfs::MAX_SHORTEST` in all. Empty if none was found. Each is
+    /// rebuilt by a replay (a few hundred steps at most).
+    pub fn shortest_runs(&self, property: usize) -> impl Iterator<Item = Vec<M::Action>> + '_ {
+        let first = self.found.get(property).copied().flatten();
+        let more = self.shortest.get(property).map_or(&[][..], |(_, m)| m);
+        first
+            .into_iter()
+            .chain(more.iter().copied())
+            .map(|index| self.replay(index).0)
+    }
+
     /// What the search has found so far.
     pub fn report(&self) -> Report<M::Action> {
-        if std::env::var("SPANS").is_ok() {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            self.latest_now.hash(&mut h);
-            eprintln!("SPANS {} {:x}", self.latest_now.len(), h.finish());
-        }
         let violations = self
             .found
             .iter()
