@@ -299,9 +299,9 @@ fn a_near_copy_no_node_tracks_is_not_promised_an_invalidation() {
 fn a_ttl_past_the_horizon_is_said_to_end_the_copy_after_the_run() {
     for (query, ttl, horizon) in [
         (
-            "scenario=hybrid&run=1.AAAAAAAAAAAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBBBBBBBB&step=55",
-            708,
-            500,
+            "scenario=hybrid&run=1.AAAAAABBBBBBBBBBAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&step=45",
+            366,
+            357,
         ),
         (
             "scenario=ttl-expiry&run=1.AAAAAAAAAABBBBBBCCCCABB&step=26",
