@@ -203,7 +203,9 @@ fn hybrid_draws_user_1_until_the_step_that_drops_it() {
         "{held:?}"
     );
     assert!(note.starts_with("2 keys"), "{note}");
-    assert!(story.records()[52].narration.contains("user:1's TTL ran out"));
+    assert!(story.records()[52]
+        .narration
+        .contains("user:1's TTL ran out"));
     let (_, held, note) = keys(53);
     assert!(!held.iter().any(|(k, ..)| k == "user:1"), "{held:?}");
     assert!(note.starts_with("1 key"), "{note}");
