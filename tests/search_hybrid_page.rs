@@ -129,9 +129,17 @@ fn hybrid_with_no_fault_shows_the_stale_set_race() {
             c.invariant.as_str(),
             c.steps,
             c.shortest,
+            c.tied,
             c.teaches.as_deref()
         ),
-        ("cache-matches-db", 45, true, Some(STALE_SET))
+        ("cache-matches-db", 45, true, true, Some(STALE_SET))
+    );
+    // The card says it is one of several as short, and why this one.
+    let line = cachescope::ui::verdict::counterexample_line(c);
+    assert_eq!(
+        line,
+        "cache-matches-db: the shortest runs that break it have 45 steps. Shown: one of them \
+         that the catalog teaches (the first the search met is another). "
     );
     let events = codec::decode(&run, &c.code).expect("its run code reads");
     let played = run.replayed(&events).expect("it replays");

@@ -72,6 +72,7 @@ fn each_play_button_is_named_for_the_run_it_plays() {
         teaches: None,
         code: String::new(),
         shortest,
+        tied: false,
     };
     let names = [
         play_label(&c("cache-matches-db", true)),
@@ -89,4 +90,22 @@ fn each_play_button_is_named_for_the_run_it_plays() {
     // Each starts with the button's visible words (a voice user says them).
     assert!(names.iter().all(|n| n.starts_with("Play it as a branch")));
     assert!(names[0] != names[1] && names[1] != names[2]);
+    // One shown among runs as short (session 26) is not called the shortest, on its
+    // button or its card.
+    let tied = Counterexample {
+        tied: true,
+        teaches: Some("stale-set-race".into()),
+        ..c("cache-matches-db", true)
+    };
+    assert_eq!(
+        play_label(&tied),
+        "Play it as a branch: a shortest run that breaks cache-matches-db"
+    );
+    let line = cachescope::ui::verdict::counterexample_line(&tied);
+    assert!(
+        line.contains("the shortest runs that break it have 16 steps")
+            && line.contains("the first the search met is another")
+            && !line.contains("the shortest run that"),
+        "{line}"
+    );
 }

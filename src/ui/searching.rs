@@ -107,11 +107,13 @@ pub fn stopped(searched: &str, current: &str) -> String {
 /// then which run it plays (review 23, U4: every one was "Play it as a branch").
 pub fn play_label(c: &Counterexample) -> String {
     format!(
-        "Play it as a branch: the {} that breaks {}",
-        if c.shortest {
-            "shortest run"
+        "Play it as a branch: {} that breaks {}",
+        if c.tied {
+            "a shortest run"
+        } else if c.shortest {
+            "the shortest run"
         } else {
-            "run found depth first"
+            "the run found depth first"
         },
         c.invariant
     )

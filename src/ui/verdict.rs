@@ -79,7 +79,13 @@ pub fn intro(found: Option<&Found>) -> String {
 /// One counterexample's line: the shortest run found breadth first, or a run the
 /// depth-first phase found, which is never called the shortest.
 pub fn counterexample_line(c: &Counterexample) -> String {
-    if c.shortest {
+    if c.tied {
+        format!(
+            "{}: the shortest runs that break it have {} steps. Shown: one of them that the \
+             catalog teaches (the first the search met is another). ",
+            c.invariant, c.steps
+        )
+    } else if c.shortest {
         format!(
             "{}: the shortest run that breaks it has {} steps. ",
             c.invariant, c.steps

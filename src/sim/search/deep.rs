@@ -3,7 +3,8 @@
 //! violation in the runs that ended within it: a depth-first search, the earliest
 //! event first (as the story's forward steps), within its own bound on states. Deep
 //! runs end quickly this way (in `dual-write-crash` with `outbox` a million states
-//! breadth first reach depth 21, and its stale-set race takes 32 steps), so it judges
+//! breadth first reach depth 21, and the run it finds depth first, the stale-set race,
+//! takes 32 steps), so it judges
 //! runs to their end. Its visited set is
 //! blind to time (`Model::fingerprint_coarse`): it follows a state once whatever the
 //! times in it, so it spreads over more situations within its bound (in

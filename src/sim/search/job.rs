@@ -25,8 +25,8 @@ pub struct Job {
     slice: Option<Search<Slice>>,
     /// The scenario's own run (its script) ends with every invariant kept: among the
     /// shortest runs that break one, the result shows one the catalog teaches (the
-    /// stale-set race) if there is one (`Job::shown`). Where the script breaks one,
-    /// the search's first is the scenario's own race, and it stays.
+    /// stale-set race) if there is one (`Job::shown`). Where the script breaks one, the
+    /// scenario teaches its own race, and the search's first run stays.
     own_ends_ok: bool,
 }
 
@@ -166,7 +166,11 @@ impl Job {
         );
         for v in &r.violations {
             let (path, teaches) = self.shown(v.property, &v.path);
-            push_violation(&self.run, &mut out, "violation", v.name, &path, teaches);
+            let key = match path {
+                std::borrow::Cow::Borrowed(_) => "violation",
+                std::borrow::Cow::Owned(_) => "tied_violation",
+            };
+            push_violation(&self.run, &mut out, key, v.name, &path, teaches);
         }
         if let Some(deep) = &self.deep {
             out.push_str(&format!(

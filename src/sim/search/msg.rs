@@ -14,7 +14,8 @@
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
 //! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…` and one
 //! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
-//! known to be the shortest; `kind=error&message=…` for a request it cannot read.
+//! known to be the shortest; `&tied_violation=…` in place of `&violation=…` for a run
+//! as short as the first met, shown for the race it is; `kind=error&message=…` for a request it cannot read.
 //! A slice's result also says `&model=slice&slack_ms=…&readers=…` (the timers' slack
 //! and how many readers are ghosts), and its violation has no run code (`…:-:`): a
 //! run of the slice is not one of the full model's, so the page cannot play it.
@@ -235,10 +236,13 @@ pub struct Counterexample {
     /// Found breadth first, so no run breaks it in fewer steps; false for a run the
     /// depth-first phase found.
     pub shortest: bool,
+    /// One of several runs as short, shown for the race it is (`teaches`): the first
+    /// the search met is another (`job::Job`, where the scenario's own run ends ok).
+    pub tied: bool,
 }
 
 /// Reads `<invariant>:<steps>:<teaching scenario or ->:<run code>`.
-fn counterexample(v: &str, shortest: bool) -> Option<Counterexample> {
+fn counterexample(v: &str, shortest: bool, tied: bool) -> Option<Counterexample> {
     let mut parts = v.splitn(4, ':');
     Some(Counterexample {
         invariant: parts.next()?.to_string(),
@@ -248,6 +252,7 @@ fn counterexample(v: &str, shortest: bool) -> Option<Counterexample> {
             .map(str::to_string),
         code: parts.next()?.to_string(),
         shortest,
+        tied,
     })
 }
 
@@ -281,8 +286,9 @@ impl Reply {
                 violations: pairs
                     .iter()
                     .filter_map(|(k, v)| match k.as_str() {
-                        "violation" => counterexample(v, true),
-                        "deep_violation" => counterexample(v, false),
+                        "violation" => counterexample(v, true, false),
+                        "tied_violation" => counterexample(v, true, true),
+                        "deep_violation" => counterexample(v, false, false),
                         _ => None,
                     })
                     .collect(),

@@ -42,7 +42,9 @@ fn play(a: Actions, c: &Counterexample) {
         };
         // Named with the faults it includes (review session 13, W12: "drop m8").
         let with = placed::of(&s.run, &events).with();
-        let origin = if c.shortest {
+        let origin = if c.tied {
+            format!("search: a shortest break of {}{with}", c.invariant)
+        } else if c.shortest {
             format!("search: the shortest break of {}{with}", c.invariant)
         } else {
             format!("search: a break of {} found depth first{with}", c.invariant)
