@@ -217,6 +217,15 @@ pub enum Happened {
     /// already at its version and was skipped: the replay's write of what a put from
     /// before the crash had written (review 20b, N3).
     ReplaySkipped(Key),
+    /// A cache node crashed with a write of the key in its write-behind log on disk
+    /// (the durable queue): the log, which survives the crash, kept it (review 26: "the
+    /// disk log kept each through the crash" was said of a crash before any write).
+    LogKept(Key),
+    /// A write-behind cache node crashed after a writer had been told a write of the key
+    /// succeeded (with no write of it in the disk log then, each acknowledged write had
+    /// been flushed to the database before the crash: the log drops a write only once
+    /// the database has it, `Cache::flushed`).
+    AckedAtCrash(Key),
     /// A tracking cache node's push dropped a near copy `service` held (`NearFact::Dropped`,
     /// invalidated).
     NearPushed(NodeId),

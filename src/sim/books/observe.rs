@@ -142,6 +142,9 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
                 if held.near_keys > 0 {
                     w.books.happened.insert(Happened::NearCrashed(node));
                 }
+                if w.config.write_mode == WriteMode::Behind {
+                    behind_crash(w, node, held.logged > 0);
+                }
                 *w.books.crashes.or_insert(node, 0) += 1;
                 let first = w.facts.1.first_msg;
                 w.books.crashed_msg.insert(node, first);
@@ -174,6 +177,20 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
         i += 1;
     }
     forget_lost_requests(w);
+}
+
+/// A write-behind cache node crashed: which keys its disk log kept (it survives the
+/// crash, `cache_behind.rs`), and which keys had an acknowledged write then.
+fn behind_crash(w: &mut World, node: NodeId, logged: bool) {
+    let books = &mut *w.books;
+    if let (true, Some(c)) = (logged, w.nodes.cache(node)) {
+        for (key, _) in &c.log {
+            books.happened.insert(Happened::LogKept(*key));
+        }
+    }
+    for key in books.acked.keys() {
+        books.happened.insert(Happened::AckedAtCrash(*key));
+    }
 }
 
 /// The consumers' cache requests no longer on the network leave `Books::applying`:

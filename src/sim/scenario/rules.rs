@@ -170,6 +170,12 @@ pub enum FactKind {
     /// A write-behind put sent after a cache's latest crash (from its replayed queue)
     /// found the database already had its version, and was skipped.
     ReplaySkipped,
+    /// A cache crashed with a write of the key in its write-behind log on disk (the
+    /// durable queue), which kept it through the crash.
+    LogKept,
+    /// A write-behind cache crashed after a writer had been told a write of the key
+    /// succeeded.
+    AckedAtCrash,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]
@@ -317,6 +323,8 @@ impl FactKind {
             FactKind::StaleWiped => Happened::StaleWiped(key),
             FactKind::PutSurvived => Happened::PutSurvived(key),
             FactKind::ReplaySkipped => Happened::ReplaySkipped(key),
+            FactKind::LogKept => Happened::LogKept(key),
+            FactKind::AckedAtCrash => Happened::AckedAtCrash(key),
         }
     }
 }

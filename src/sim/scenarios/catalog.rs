@@ -430,160 +430,161 @@ static K133: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
     &[&K72, &K18],
 );
 static K134: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K133);
-static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K135: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::LogKept,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K135);
+static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::AckedAtCrash,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
+static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache",
     crate::sim::scenario::rules::Op::More,
     "1",
 );
-static K136: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplaySkipped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K137: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K24, &K29, &K127, &K128, &K129],
 );
-static K138: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K137);
-static K139: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
+static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K140: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K141: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "jitter",
 );
-static K142: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "cache-misses",
     crate::sim::scenario::rules::Op::Equal,
     "keys",
 );
-static K143: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K142);
-static K144: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K141);
-static K145: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K146);
+static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K145);
+static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "mutex",
 );
-static K146: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "1",
 );
-static K147: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K145, &K146, &K35],
+static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K149, &K150, &K35],
 );
-static K148: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K147);
-static K149: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K151);
+static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "single-flight",
 );
-static K150: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K149, &K146, &K35],
+static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K153, &K150, &K35],
 );
-static K151: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K150);
-static K152: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K73, &K146, &K35],
+static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K154);
+static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K73, &K150, &K35],
 );
-static K153: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K152);
-static K154: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K156);
+static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "early-expiration",
 );
-static K155: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedInTime,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K156: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K155);
-static K157: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K159);
+static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::RefreshedLate,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K158: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K157);
-static K159: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K154);
-static K160: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
-static K161: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K161);
+static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K158);
+static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFixes;
+static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::Equal,
     "cache-misses",
 );
-static K162: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K160, &K161, &K140],
+static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K164, &K165, &K144],
 );
-static K163: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K162);
-static K164: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K166);
+static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "db-reads",
     crate::sim::scenario::rules::Op::More,
     "cache-misses",
 );
-static K165: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K23, &K24, &K54, &K56],
 );
-static K166: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K165);
-static K167: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K169);
+static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "durable-bus",
 );
-static K168: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Consumer(1u8)),
 );
-static K169: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EventWaited,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K170: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K167, &K168, &K169, &K54, &K103, &K56],
+static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K171, &K172, &K173, &K54, &K103, &K56],
 );
-static K171: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K170);
-static K172: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
+static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K173: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-dropped",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K174: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K172, &K168, &K173, &K18],
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K176, &K172, &K177, &K18],
 );
-static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K174);
-static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K176);
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-events",
-);
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K180, &K181],
-);
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
 static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "idempotent-consumer",
+    "versioned-events",
 );
 static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
@@ -592,169 +593,182 @@ static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
 static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "idempotent-consumer",
+);
+static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K188, &K189],
+);
+static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
+static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K188, &K189, &K103],
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K192, &K193, &K103],
 );
-static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
-static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K194, &K195],
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K198, &K199],
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K192, &K193, &K196],
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K196, &K197, &K200],
 );
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K197);
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K201);
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K204);
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K199, &K200, &K201, &K83, &K103],
-);
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K206);
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K199, &K64],
-);
 static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "outbox",
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K203, &K204, &K205, &K83, &K103],
 );
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
 static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K210, &K83, &K178],
+    &[&K203, &K64],
 );
 static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "outbox",
+);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K214, &K83, &K182],
+);
+static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K216);
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Replica(1u8)),
 );
-static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K216);
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K218);
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K226);
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K222, &K223, &K2],
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K230);
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K226, &K227, &K2],
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K228);
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K231);
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K240);
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K244);
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -762,57 +776,57 @@ static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K242);
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K89, &K123, &K243],
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K246);
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K123, &K247],
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K244);
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K254);
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K160, &K32],
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K164, &K32],
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K256);
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K260);
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -821,79 +835,79 @@ static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K260);
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K266);
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K270);
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K160, &K32, &K265, &K15, &K267],
+static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K164, &K32, &K269, &K15, &K271],
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K265, &K15, &K268, &K266],
+static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K269, &K15, &K272, &K270],
 );
-static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K270, &K271],
+static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K274, &K275],
 );
-static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K272);
-static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K276);
+static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K160);
-static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K269, &K274],
-);
-static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K275, &K276],
-);
-static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K278, &K279],
-);
-static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K280);
+static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
 static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K265, &K9],
+    &[&K273, &K278],
 );
-static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K282);
-static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K279, &K280],
+);
+static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K282, &K283],
+);
+static K285: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K284);
+static K286: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K269, &K9],
+);
+static K287: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K286);
+static K288: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -4882,19 +4896,105 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} Broken: cache-matches-db. {holds user:1}: a read loaded {cache user:1} from the database before the flusher had written {db user:1} there, and set it in the cache.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K131, &K132, &K134],
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K132,
+                    &K134,
+                    &K135,
+                ],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through the crash, so none could be lost.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K131, &K135, &K134],
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K132,
+                    &K134,
+                    &K136,
+                    &K138,
+                ],
+                text: "{done} The database has {db user:1}, the last acknowledged write. The cache crashed before any write of user:1 was acknowledged, so its disk log had none to keep: the writer got every acknowledgement after the crash.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K132,
+                    &K134,
+                    &K136,
+                    &K137,
+                ],
+                text: "{done} The database has {db user:1}, the last acknowledged write. Each write of user:1 acknowledged before the cache crashed was already in the database then, so its disk log had none to keep.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K139,
+                    &K134,
+                    &K135,
+                ],
                 text: "{done} The database has {db user:1}, the last acknowledged write: the cache's disk log kept each acknowledged write through each of its crashes, so none could be lost.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K139,
+                    &K134,
+                    &K136,
+                    &K138,
+                ],
+                text: "{done} The database has {db user:1}, the last acknowledged write. The cache last crashed before any write of user:1 was acknowledged, so its disk log had none to keep at any of its crashes: the writer got every acknowledgement after its last crash.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K131,
+                    &K139,
+                    &K134,
+                    &K136,
+                    &K137,
+                ],
+                text: "{done} The database has {db user:1}, the last acknowledged write. Each write of user:1 acknowledged before one of the cache's crashes was already in the database at that crash, so its disk log had none to keep.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K132, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache crashed and landed after the crash. The cache's disk log kept each acknowledged write through the crash as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K135, &K134],
+                when: &[&K126, &K24, &K29, &K127, &K128, &K129, &K130, &K139, &K134],
                 text: "{done} The database has {db user:1}, the last acknowledged write: its put left the flusher before the cache's last crash and landed after it. The cache's disk log kept each acknowledged write through each of its crashes as well, so none could be lost",
             },
             crate::sim::scenarios::data::E {
@@ -4906,7 +5006,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K128,
                     &K129,
                     &K130,
-                    &K136,
+                    &K140,
                     &K132,
                     &K134,
                 ],
@@ -4921,8 +5021,8 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K128,
                     &K129,
                     &K130,
-                    &K136,
-                    &K135,
+                    &K140,
+                    &K139,
                     &K134,
                 ],
                 text: "; after its last restart the cache replayed {db user:1} from its log into its queue, and the flusher's put of it found the database already had it and was skipped",
@@ -4955,6 +5055,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K18,
                     &K131,
                     &K132,
+                    &K135,
                 ],
                 text: ", and the cache's disk log kept each through the crash.",
             },
@@ -4969,9 +5070,78 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K72,
                     &K18,
                     &K131,
+                    &K132,
+                    &K136,
+                    &K138,
+                ],
+                text: ". The cache crashed before any write of user:1 was acknowledged, so its disk log had none to keep: the writer got every acknowledgement after the crash.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K72,
+                    &K18,
+                    &K131,
+                    &K132,
+                    &K136,
+                    &K137,
+                ],
+                text: ". Each write of user:1 acknowledged before the cache crashed was already in the database then, so its disk log had none to keep.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K72,
+                    &K18,
+                    &K131,
+                    &K139,
                     &K135,
                 ],
                 text: ", and the cache's disk log kept each through each of its crashes.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K72,
+                    &K18,
+                    &K131,
+                    &K139,
+                    &K136,
+                    &K138,
+                ],
+                text: ". The cache last crashed before any write of user:1 was acknowledged, so its disk log had none to keep at any of its crashes: the writer got every acknowledgement after its last crash.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[
+                    &K126,
+                    &K24,
+                    &K29,
+                    &K127,
+                    &K128,
+                    &K129,
+                    &K72,
+                    &K18,
+                    &K131,
+                    &K139,
+                    &K136,
+                    &K137,
+                ],
+                text: ". Each write of user:1 acknowledged before one of the cache's crashes was already in the database at that crash, so its disk log had none to keep.",
             },
             crate::sim::scenarios::data::E {
                 when: &[
@@ -4999,7 +5169,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K72,
                     &K18,
                     &K130,
-                    &K135,
+                    &K139,
                 ],
                 text: ": its put left the flusher before the cache's last crash and landed after it",
             },
@@ -5014,7 +5184,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                     &K72,
                     &K18,
                     &K130,
-                    &K136,
+                    &K140,
                 ],
                 text: ", and the replay's put of it from the disk log was skipped",
             },
@@ -5027,7 +5197,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " Each ack cost a disk write first.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K126, &K138],
+                when: &[&K126, &K142],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5035,7 +5205,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The cache crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after the crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K122, &K29, &K127, &K128, &K130, &K135],
+                when: &[&K122, &K29, &K127, &K128, &K130, &K139],
                 text: " The cache last crashed with {db user:1} still in its queue in memory, but the flusher's put of it had already left, and it landed after that crash: only that timing kept the acknowledged write. A crash before the flush loses every write still queued; try the durable queue.",
             },
         ],
@@ -5062,31 +5232,31 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K139],
+                when: &[&K143],
                 text: "{done} No read missed in this run ({count db-reads database read|database reads} in all).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K141],
+                when: &[&K144, &K145],
                 text: "{done} With jitter the expiries spread over up to 300 ms: at most {count db-reads-peak database read|database reads} fell in any 100 ms ({metric db-reads} in all). ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K141, &K142],
+                when: &[&K144, &K145, &K146],
                 text: "The same keys still missed once each; they just did not all miss together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K141, &K143],
+                when: &[&K144, &K145, &K147],
                 text: "The keys missed, just not all together.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K141],
+                when: &[&K144, &K145],
                 text: " Jitter is probabilistic: another seed can bunch more of them.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K144, &K142],
+                when: &[&K144, &K148, &K146],
                 text: "{done} All {value keys} keys expired at 1,000 ms and the reads right after all missed: {count db-reads-peak database read|database reads} fell within 100 ms. At scale this burst is what takes a database down. Try jitter.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K140, &K144, &K143],
+                when: &[&K144, &K148, &K147],
                 text: "{done} All {value keys} keys expired at 1,000 ms; {count cache-misses read|reads} missed, and at most {count db-reads-peak database read|database reads} fell within 100 ms.",
             },
         ],
@@ -5133,59 +5303,59 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "Not done: {count unanswered reader has|readers have} no value (still waiting, or their read failed: a connection reset, or an error answered), after {count db-reads database read|database reads} for one hot key. {holds user:1}.{guard user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K145, &K146, &K35],
+                when: &[&K149, &K150, &K35],
                 text: "One reader held the lock and loaded; the others waited, retried and hit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K149, &K146, &K35],
+                when: &[&K152, &K153, &K150, &K35],
                 text: "The service saw the misses overlap and made them share one load.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K73, &K146, &K35],
+                when: &[&K152, &K155, &K73, &K150, &K35],
                 text: "The first miss got the lease and loaded; the others were told to wait and retried. Memcache's leases cut Facebook's peak database query rate from 17K/s to 1.3K/s.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K155],
+                when: &[&K152, &K155, &K157, &K158, &K159],
                 text: "XFetch recomputed the key in the background before it expired.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K156, &K157],
+                when: &[&K152, &K155, &K157, &K158, &K160, &K161],
                 text: "XFetch started the recompute in the background ahead of the expiry, but the key expired before the new value landed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K156, &K157, &K139],
+                when: &[&K152, &K155, &K157, &K158, &K160, &K161, &K143],
                 text: " No read came in that gap.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K156, &K158],
+                when: &[&K152, &K155, &K157, &K158, &K160, &K162],
                 text: "No early recompute landed in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K139, &K35],
+                when: &[&K152, &K155, &K157, &K158, &K143, &K35],
                 text: " Nobody missed and nobody waited.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K154, &K140],
+                when: &[&K152, &K155, &K157, &K158, &K144],
                 text: " {count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K159, &K160, &K161, &K140, &K35],
+                when: &[&K152, &K155, &K157, &K163, &K164, &K165, &K144, &K35],
                 text: "Every reader that missed loaded the key itself. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K159, &K160, &K161, &K140, &K36],
+                when: &[&K152, &K155, &K157, &K163, &K164, &K165, &K144, &K36],
                 text: "Every reader that missed went to the database itself, though not every read was answered. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K148, &K151, &K153, &K159, &K163],
+                when: &[&K152, &K155, &K157, &K163, &K167],
                 text: "{count cache-misses cache lookup|cache lookups} missed.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K154],
+                when: &[&K158],
                 text: " It is probabilistic: with another seed two readers can both recompute, or none in time.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K29, &K164, &K159],
+                when: &[&K29, &K168, &K163],
                 text: " The cache crashed in this run: a read whose lookup failed on it (its GET failed on the closed connection, or was refused while the cache was down) went to the database as on a miss, so the database reads outnumber the misses.",
             },
         ],
@@ -5208,7 +5378,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         fixes: &[],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K166],
+                when: &[&K170],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5252,15 +5422,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K167, &K168, &K169, &K54, &K103, &K56],
+                when: &[&K171, &K172, &K173, &K54, &K103, &K56],
                 text: "{done} {holds user:1}. The event waited in the log while the consumer was down; after its restart the consumer resumed from its committed offset and deleted the key. A durable log gives at-least-once delivery (Kafka's default).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K172, &K168, &K173, &K18],
+                when: &[&K175, &K176, &K172, &K177, &K18],
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K171, &K175],
+                when: &[&K175, &K179],
                 text: "{other-path user:1}",
             },
         ],
@@ -5292,47 +5462,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K177],
+                when: &[&K180, &K181],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K176, &K178],
+                when: &[&K180, &K182],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103],
+                when: &[&K183, &K103],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103, &K180, &K181],
+                when: &[&K183, &K103, &K184, &K185],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103, &K183, &K184, &K185],
+                when: &[&K183, &K103, &K187, &K188, &K189],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103, &K183, &K187, &K34],
+                when: &[&K183, &K103, &K187, &K191, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103, &K183, &K187, &K33, &K97],
+                when: &[&K183, &K103, &K187, &K191, &K33, &K97],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103, &K183, &K187, &K33, &K98],
+                when: &[&K183, &K103, &K187, &K191, &K33, &K98],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K103],
+                when: &[&K183, &K103],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K109, &K33],
+                when: &[&K183, &K109, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K179, &K109, &K34],
+                when: &[&K183, &K109, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5362,27 +5532,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K103],
+                when: &[&K192, &K193, &K103],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K103, &K22],
+                when: &[&K192, &K193, &K103, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K103, &K21],
+                when: &[&K192, &K193, &K103, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K188, &K189, &K103],
+                when: &[&K192, &K193, &K103],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K192, &K193, &K196],
+                when: &[&K195, &K196, &K197, &K200],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K191, &K198],
+                when: &[&K195, &K202],
                 text: "{other-path user:2}",
             },
         ],
@@ -5412,51 +5582,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K103],
+                when: &[&K203, &K204, &K205, &K83, &K103],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K103, &K202, &K203, &K204],
+                when: &[&K203, &K204, &K205, &K83, &K103, &K206, &K207, &K208],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K199, &K200, &K201, &K83, &K103, &K202, &K203, &K205],
+                when: &[&K203, &K204, &K205, &K83, &K103, &K206, &K207, &K209],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K66, &K67],
+                when: &[&K211, &K203, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K68, &K67],
+                when: &[&K211, &K203, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K65, &K69],
+                when: &[&K211, &K203, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K199, &K64, &K70],
+                when: &[&K211, &K203, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K72],
+                when: &[&K211, &K213, &K214, &K83, &K182, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K87],
+                when: &[&K211, &K213, &K214, &K83, &K182, &K87],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178, &K211],
+                when: &[&K211, &K213, &K214, &K83, &K182, &K215],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K210, &K83, &K178],
+                when: &[&K211, &K213, &K214, &K83, &K182],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K207, &K209, &K213],
+                when: &[&K211, &K213, &K217],
                 text: "{other-path user:1}",
             },
         ],
@@ -5489,23 +5659,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K214, &K215, &K216],
+                when: &[&K72, &K218, &K219, &K220],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K214, &K215, &K217],
+                when: &[&K72, &K218, &K219, &K221],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica is down, with {replica user:1} of user:1 on its disk; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K214, &K73],
+                when: &[&K72, &K218, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218],
+                when: &[&K72, &K222],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218, &K219, &K33, &K28],
+                when: &[&K72, &K222, &K223, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5517,7 +5687,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K219],
+                when: &[&K87, &K223],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5543,11 +5713,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K220],
+                when: &[&K72, &K33, &K224],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K221],
+                when: &[&K72, &K33, &K225],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5559,7 +5729,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K221, &K24],
+                when: &[&K87, &K225, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5585,19 +5755,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222, &K223, &K224, &K2],
+                when: &[&K72, &K226, &K227, &K228, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222, &K223, &K225, &K226, &K2],
+                when: &[&K72, &K226, &K227, &K229, &K230, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222, &K223, &K225, &K227, &K2],
+                when: &[&K72, &K226, &K227, &K229, &K231, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K229],
+                when: &[&K72, &K233],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5609,15 +5779,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K230, &K223, &K224, &K2, &K231],
+                when: &[&K87, &K234, &K227, &K228, &K2, &K235],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K230, &K223, &K224, &K2, &K232],
+                when: &[&K87, &K234, &K227, &K228, &K2, &K236],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K230, &K223, &K225],
+                when: &[&K87, &K234, &K227, &K229],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5646,43 +5816,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K233],
+                when: &[&K198, &K237],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K234, &K235],
+                when: &[&K198, &K238, &K239],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K194, &K234, &K236],
+                when: &[&K198, &K238, &K240],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237],
+                when: &[&K241],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K238],
+                when: &[&K241, &K242],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K239, &K60],
+                when: &[&K241, &K243, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K234, &K241, &K89, &K123, &K243],
+                when: &[&K241, &K238, &K245, &K89, &K123, &K247],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K234, &K241, &K245],
+                when: &[&K241, &K238, &K245, &K249],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K234, &K240],
+                when: &[&K241, &K238, &K244],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K237, &K234],
+                when: &[&K241, &K238],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5723,15 +5893,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K83, &K211, &K108],
+                when: &[&K87, &K83, &K215, &K108],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K246, &K56],
+                when: &[&K87, &K250, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K246, &K57],
+                when: &[&K87, &K250, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
@@ -5762,35 +5932,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K247],
+                when: &[&K251],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K247, &K56],
+                when: &[&K251, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K247, &K248],
+                when: &[&K251, &K252],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K249, &K250],
+                when: &[&K253, &K254],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K249, &K251],
+                when: &[&K253, &K255],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K249, &K252, &K38],
+                when: &[&K253, &K256, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K252, &K253, &K254, &K38],
+                when: &[&K256, &K257, &K258, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K252, &K255],
+                when: &[&K256, &K259],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
@@ -5833,27 +6003,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32],
+                when: &[&K18, &K164, &K32],
                 text: "{holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32, &K28],
+                when: &[&K18, &K164, &K32, &K28],
                 text: " The shared cache was invalidated, but service-2's near copy lives in its own memory and nothing told it: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32, &K27, &K29, &K31],
+                when: &[&K18, &K164, &K32, &K27, &K29, &K31],
                 text: " The writer's delete never reached the shared cache, which crashed and is still down; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32, &K27, &K29, &K30],
+                when: &[&K18, &K164, &K32, &K27, &K29, &K30],
                 text: " The writer's delete never reached the shared cache, which crashed in this run and has restarted since; and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32, &K27, &K1],
+                when: &[&K18, &K164, &K32, &K27, &K1],
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K257],
+                when: &[&K18, &K261],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5865,27 +6035,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K258, &K259, &K1, &K261, &K262],
+                when: &[&K23, &K262, &K263, &K1, &K265, &K266],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K258, &K263, &K259],
+                when: &[&K23, &K262, &K267, &K263],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K258, &K29, &K259, &K30],
+                when: &[&K23, &K262, &K29, &K263, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K258, &K29, &K259, &K31],
+                when: &[&K23, &K262, &K29, &K263, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K258, &K260],
+                when: &[&K23, &K262, &K264],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K264, &K259],
+                when: &[&K23, &K268, &K263],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
             },
         ],
@@ -5925,55 +6095,55 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K160, &K32, &K265, &K15, &K267],
+                when: &[&K18, &K164, &K32, &K269, &K15, &K271],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K265, &K15, &K268, &K266],
+                when: &[&K18, &K32, &K269, &K15, &K272, &K270],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K265, &K15, &K268, &K266, &K160],
+                when: &[&K18, &K32, &K269, &K15, &K272, &K270, &K164],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K265, &K15, &K268, &K266, &K269],
+                when: &[&K18, &K32, &K269, &K15, &K272, &K270, &K273],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K273],
+                when: &[&K18, &K277],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K269, &K274],
+                when: &[&K103, &K273, &K278],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K275, &K276],
+                when: &[&K103, &K279, &K280],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K277, &K281],
+                when: &[&K103, &K281, &K285],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K160, &K98, &K265, &K9],
+                when: &[&K103, &K164, &K98, &K269, &K9],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K160, &K98, &K283],
+                when: &[&K103, &K164, &K98, &K287],
                 text: "{holds user:1}: consistent: no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K160, &K98, &K283, &K284],
+                when: &[&K103, &K164, &K98, &K287, &K288],
                 text: " The CDN edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a stale one as any other; a restarted edge starts empty.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K160, &K98, &K283, &K83],
+                when: &[&K103, &K164, &K98, &K287, &K83],
                 text: " The origin crashed in this run: each request it was still working on then failed (a 502 from the edge), and an edge stores no error.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K160, &K97],
+                when: &[&K103, &K164, &K97],
                 text: "{holds user:1}: consistent at the end, but a stale copy of user:1 was cached in this run, and an eviction (memory or storage pressure) dropped it. Try a fix.",
             },
         ],

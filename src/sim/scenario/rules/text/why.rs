@@ -318,9 +318,11 @@ fn cause(w: &World, key: Key) -> String {
     let at = |c: &CachedCopy| c.entry.expires_ms;
     let past = all.iter().filter(|c| at(c) > h).count();
     let timed = all.iter().all(|c| at(c) != crate::sim::config::NO_TTL);
+    // A near copy's TTL due within the run ends it only at a read (review 26).
+    let lazy = all.iter().any(|c| c.near && at(c) <= h);
     let ttl = if all.len() < 2 {
-        ttl_words(w, &stale, "Its TTL ends it", "It has no TTL", "the copy")
-    } else if timed && (past == 0 || past == all.len()) {
+        ttl_words(w, &stale, "Its TTL", "It has no TTL", "the copy")
+    } else if timed && !lazy && (past == 0 || past == all.len()) {
         let each: Vec<String> = all
             .iter()
             .map(|c| format!("{} ms in {}", at(c), c.holder_words()))
@@ -339,7 +341,7 @@ fn cause(w: &World, key: Key) -> String {
                 ttl_words(
                     w,
                     c,
-                    &format!("The TTL of {copy} ends it"),
+                    &format!("The TTL of {copy}"),
                     &capital(&format!("{copy} has no TTL")),
                     "it",
                 )
@@ -349,22 +351,27 @@ fn cause(w: &World, key: Key) -> String {
     format!("{why}{ttl}")
 }
 
-/// When a stale copy's TTL ends it: " {ends} at X ms." (with the horizon's note when
-/// that is after the run), or " {none}: only a later write replaces it."
-fn ttl_words(w: &World, c: &CachedCopy, ends: &str, none: &str, it: &str) -> String {
+/// When a stale copy's TTL ends it: " {ttl} ends it at X ms." (with the horizon's note
+/// when that is after the run), or " {none}: only a later write replaces it." A near
+/// cache has no timer: it checks a copy's TTL when a read finds the copy (`near.rs`),
+/// so a near copy's TTL would end it then (review 26: "ends it at 113 ms" was said of
+/// a run that ended at 102 ms, next to a TTL past the horizon, where nothing ends it).
+fn ttl_words(w: &World, c: &CachedCopy, ttl: &str, none: &str, it: &str) -> String {
     let at = c.entry.expires_ms;
     if at == crate::sim::config::NO_TTL {
         format!(" {none}: only a later write replaces it.")
+    } else if c.near && at <= w.config.horizon_ms {
+        format!(" {ttl} would end it at {at} ms: a near cache checks its TTL when the copy is next read.")
     } else if at > w.config.horizon_ms {
         // The run stops at its horizon: a TTL due later ends the copy after the run,
         // which is why a search's run can end broken where the story ends mended by
         // its TTL (review session 14, X7).
         format!(
-            " {ends} at {at} ms, after this run's horizon ({} ms): the run ends first, with {it} still stale.",
+            " {ttl} ends it at {at} ms, after this run's horizon ({} ms): the run ends first, with {it} still stale.",
             w.config.horizon_ms
         )
     } else {
-        format!(" {ends} at {at} ms.")
+        format!(" {ttl} ends it at {at} ms.")
     }
 }
 
