@@ -56,7 +56,7 @@ pub fn intro(found: Option<&Found>) -> String {
                 you choose, placed anywhere), breadth first, each distinct state once";
     let tail = match found {
         None => {
-            ": for each invariant a run breaks, the shortest such run; if a bound stops it before \
+            ": for each invariant a run breaks, a shortest such run; if a bound stops it before \
                  it finds one, a run found depth first, not known to be the shortest."
         }
         Some(f) if f.deep_states > 0 => {
@@ -71,7 +71,7 @@ pub fn intro(found: Option<&Found>) -> String {
                  event first: a run found that way is not known to be the shortest."
             );
         }
-        Some(_) => ": for each invariant a run breaks, the shortest such run.",
+        Some(_) => ": for each invariant a run breaks, a shortest such run.",
     };
     format!("{what}{tail}")
 }
