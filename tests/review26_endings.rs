@@ -186,3 +186,19 @@ fn a_near_copy_s_ttl_is_said_to_end_it_only_at_a_read() {
         assert!(!text.contains("near cache ends it"), "{text}");
     }
 }
+
+/// The page's stale-set race in hybrid (45 steps, the run its search shows): the copy
+/// of user:1 is stale, user:2's is not. The ending is written for user:2 (the batch
+/// job's key, `{other-path user:2}`), but it leads with the stale key: the race, then
+/// the key that kept.
+#[test]
+fn hybrids_race_ending_leads_with_the_stale_key() {
+    let run = played("scenario=hybrid&run=1.AAAAAABBBBBBBBBBAAAAAAAAAAAAAAAAAAAAAAAAAAAAA&step=45");
+    let text = ending(&run);
+    let one = text.find("user:1").expect("user:1 is named");
+    let two = text.find("user:2").expect("user:2 is named");
+    assert!(
+        text.starts_with("This run took another path than the scenario's script.") && one < two,
+        "{text}"
+    );
+}
