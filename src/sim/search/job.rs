@@ -165,12 +165,13 @@ impl Job {
             u8::from(r.complete)
         );
         for v in &r.violations {
-            let (path, teaches) = self.shown(v.property, &v.path);
-            let key = match path {
-                std::borrow::Cow::Borrowed(_) => "violation",
-                std::borrow::Cow::Owned(_) => "tied_violation",
+            let shown = self.shown(v.property, &v.path);
+            let key = if shown.tied {
+                "tied_violation"
+            } else {
+                "violation"
             };
-            push_violation(&self.run, &mut out, key, v.name, &path, teaches);
+            push_violation(&self.run, &mut out, key, v.name, &shown.path, shown.teaches);
         }
         if let Some(deep) = &self.deep {
             out.push_str(&format!(
@@ -196,22 +197,39 @@ impl Job {
     /// teaches it. `first`, unless the scenario's own run ends ok and `first` is no
     /// race the catalog teaches while another run as short is (`own_ends_ok`): hybrid's
     /// stale-set race ties with its batch job's race, met first.
-    fn shown<'a>(
-        &self,
-        property: usize,
-        first: &'a [Event],
-    ) -> (std::borrow::Cow<'a, [Event]>, Option<&'static str>) {
+    fn shown<'a>(&self, property: usize, first: &'a [Event]) -> Shown<'a> {
         let start = self.search.model().start();
         let teaches = race::teaches(start, first);
+        let first_shown = Shown {
+            path: first.into(),
+            teaches,
+            tied: false,
+        };
         if teaches.is_some() || !self.own_ends_ok {
-            return (first.into(), teaches);
+            return first_shown;
         }
         // Bounded: at most `bfs::MAX_SHORTEST` runs, each replayed once or twice.
         self.search
             .shortest_runs(property)
-            .find_map(|path| race::teaches(start, &path).map(|t| (path.into(), Some(t))))
-            .unwrap_or((first.into(), None))
+            .find_map(|path| {
+                race::teaches(start, &path).map(|t| Shown {
+                    path: path.into(),
+                    teaches: Some(t),
+                    tied: true,
+                })
+            })
+            .unwrap_or(first_shown)
     }
+}
+
+/// The run a result shows for one broken invariant (`Job::shown`).
+struct Shown<'a> {
+    path: std::borrow::Cow<'a, [Event]>,
+    /// The catalog's scenario that teaches it (`race::teaches`), if any.
+    teaches: Option<&'static str>,
+    /// Not the first shortest run the search met but another as short, chosen because
+    /// it teaches (the message's `tied_violation`).
+    tied: bool,
 }
 
 /// `&<key>=<invariant>:<steps>:<teaching scenario or ->:<run code>`, the run code of
