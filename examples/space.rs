@@ -60,14 +60,14 @@ fn main() {
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
     {
-        let mut deep = Deep::new(&model, n, 500);
+        let mut deep = Deep::new(&model, n, 500, true);
         while !deep.is_done() {
             deep.step(&model, 100_000);
         }
         println!(
             "deep: {} states, ends {}, cut {}",
             deep.states(),
-            deep.ends,
+            deep.ends(),
             deep.cut
         );
         for (i, f) in deep.found.iter().enumerate() {

@@ -138,7 +138,7 @@ fn hybrid_with_no_fault_shows_the_stale_set_race() {
     let line = cachescope::ui::verdict::counterexample_line(c);
     assert_eq!(
         line,
-        "cache-matches-db: the shortest runs that break it have 45 steps. Shown: one of them \
+        "cache-matches-db: the shortest runs that end with it broken have 45 steps. Shown: one of them \
          that the catalog teaches (the first the search met is another). "
     );
     let events = codec::decode(&run, &c.code).expect("its run code reads");

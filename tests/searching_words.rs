@@ -103,7 +103,7 @@ fn each_play_button_is_named_for_the_run_it_plays() {
     );
     let line = cachescope::ui::verdict::counterexample_line(&tied);
     assert!(
-        line.contains("the shortest runs that break it have 16 steps")
+        line.contains("the shortest runs that end with it broken have 16 steps")
             && line.contains("the first the search met is another")
             && !line.contains("the shortest run that"),
         "{line}"

@@ -197,7 +197,11 @@ impl Scenario {
         let mut text = format!("Without a fix: {summary}");
         for (i, f) in self.fixes.iter().enumerate() {
             if fixes.has(f.id) {
-                text.push_str(&format!(" With {} on: {}", f.title, self.fix_what(i)));
+                text.push_str(&format!(
+                    " With {} on: {}",
+                    mid_sentence(f.title),
+                    self.fix_what(i)
+                ));
             }
         }
         text.push_str(" Press Step (→) to begin.");
@@ -265,5 +269,17 @@ impl Scenario {
             Some(Ok(w)) => w.fixes.get(i).map(of).unwrap_or_default(),
             Some(Err(())) => super::scenarios::LOADING,
         }
+    }
+}
+
+/// A fix's title inside a sentence: its first letter lowercased, unless the title
+/// opens with an acronym ("TTL jitter", "CDN …"): "With a short near-cache TTL on".
+fn mid_sentence(title: &str) -> String {
+    let mut chars = title.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(title.chars().skip(1)).collect()
+        }
+        _ => title.to_string(),
     }
 }

@@ -67,8 +67,9 @@ pub fn intro(found: Option<&Found>) -> String {
                 "with no run it ended broken"
             };
             return format!(
-                "{what}, until the search stopped at its bound {why}; then depth first, the earliest \
-                 event first: a run found that way is not known to be the shortest."
+                "{what}, until the search stopped at its bound {why}; then runs in earliest-first \
+                 order that each hold one event back until no other is enabled, and depth first, the \
+                 earliest event first: a run found that way is not known to be the shortest."
             );
         }
         Some(_) => ": for each invariant a run breaks, a shortest such run.",
@@ -77,22 +78,25 @@ pub fn intro(found: Option<&Found>) -> String {
 }
 
 /// One counterexample's line: the shortest run found breadth first, or a run the
-/// depth-first phase found, which is never called the shortest.
+/// depth-first phase found, which is never called the shortest. "Ends with it broken",
+/// not "breaks it": the run shown may break it part-way and mend it, and only its end
+/// counts (review 27: a learner read hybrid's 45 steps beside a ✗ at step 17).
 pub fn counterexample_line(c: &Counterexample) -> String {
     if c.tied {
         format!(
-            "{}: the shortest runs that break it have {} steps. Shown: one of them that the \
+            "{}: the shortest runs that end with it broken have {} steps. Shown: one of them that the \
              catalog teaches (the first the search met is another). ",
             c.invariant, c.steps
         )
     } else if c.shortest {
         format!(
-            "{}: the shortest run that breaks it has {} steps. ",
+            "{}: the shortest run that ends with it broken has {} steps. ",
             c.invariant, c.steps
         )
     } else {
         format!(
-            "{}: a run found depth first breaks it in {} steps (not known to be the shortest). ",
+            "{}: a run found depth first ends with it broken after {} steps (not known to be the \
+             shortest). ",
             c.invariant, c.steps
         )
     }
@@ -204,7 +208,8 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
 }
 
 /// The depth-first phase's words: it ran because the breadth-first search stopped at
-/// its bound with no end state reached, or with none broken; it takes states that
+/// its bound with no end state reached, or with none broken; first runs that hold one
+/// event back (`search::held`), then depth first; it takes states that
 /// differ only in their times as one (a visited set blind to time, `search::deep`);
 /// what it found is a run, not the shortest, and what it did not find is not proven.
 fn deep_words(found: &Found) -> String {
@@ -225,7 +230,8 @@ fn deep_words(found: &Found) -> String {
         )
     };
     let reached = format!(
-        "{why} a depth-first search, earliest event first, then visited {} states (one for all \
+        "{why} runs in earliest-first order that each hold one event back until no other is \
+         enabled, then a depth-first search, earliest event first, visited {} states (one for all \
          that differ only in times before the horizon), {}.",
         grouped(found.deep_states),
         of_them(found.deep_ends)

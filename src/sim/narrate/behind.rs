@@ -41,10 +41,16 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     " The queue is only in memory: until it is flushed, the write exists nowhere else."
                         .to_string()
                 };
+                // With the log on disk the ack waits for the append (review 27).
+                let when = if durable {
+                    "once it is on disk"
+                } else {
+                    "at once"
+                };
                 said(
                     format!("queued {version}"),
                     format!(
-                        "{cap_cache} stores {key} = {version} and acknowledges the write at once.{queued}{disk}"
+                        "{cap_cache} stores {key} = {version} and acknowledges the write {when}.{queued}{disk}"
                     ),
                 )
             }

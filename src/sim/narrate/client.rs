@@ -51,7 +51,7 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     };
                     format!(
                         "{node}, a batch job, updates {key} straight in {}: it does not go through {through}, so \
-                         nothing deletes the cached key and no event is published.",
+                         no cache is told of the change and no event is published.",
                         n.db_of(key)
                     )
                 }
@@ -136,6 +136,20 @@ fn answered(
                         "{me} receives {key} = {got}. {now} was {made} while this read was in flight, so {got} \
                          was still the newest when the read began: a read that overlaps a write may return \
                          either, and this is not a stale read."
+                    ),
+                )
+            } else if let Some(queued) = value
+                .filter(|v| *v < w.expected(key))
+                .map(|_| w.expected(key))
+            {
+                // A write-behind cache has accepted a newer write, whose writer is not
+                // told yet (review 27: "the current value" beside the cache's "stale").
+                said(
+                    format!("got {got}"),
+                    format!(
+                        "{me} receives {key} = {got}. The cache has accepted {queued} (it waits in the \
+                         write-behind queue), but its writer has not been told yet, so {got} is still a value \
+                         this read may return: not a stale read."
                     ),
                 )
             } else {

@@ -6056,7 +6056,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K23, &K268, &K263],
-                text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read within 50 ms of the write would still have been stale.",
+                text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read at service-2 after the write committed and before that copy expired would still have been stale: a near copy kept just before a write stays stale for up to its whole 50 ms.",
             },
         ],
     },

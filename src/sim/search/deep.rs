@@ -1,7 +1,9 @@
 //! A second phase for a breadth-first search that stopped at its bound before any run
 //! ended (so the invariants judged at a run's end were never judged), or with no
-//! violation in the runs that ended within it: a depth-first search, the earliest
-//! event first (as the story's forward steps), within its own bound on states. Deep
+//! violation in the runs that ended within it. First (`held.rs`) the earliest-first run
+//! with each event it enables held back in turn until no other event is enabled; then a
+//! depth-first search, the earliest event first (as the story's forward steps), within
+//! the phase's bound on states (both parts' together). Deep
 //! runs end quickly this way (in `dual-write-crash` with `outbox` a million states
 //! breadth first reach depth 21, and the run it finds depth first, the stale-set race,
 //! takes 32 steps), so it judges
@@ -14,6 +16,7 @@
 //! What it finds is *a* run that breaks an invariant, never known to be the shortest;
 //! and what it does not find is not proven, bound or no bound. The page says both
 //! (`ui::verdict`).
+use super::held::Held;
 use super::model::{Model, When};
 use super::visited::{Node, Probe, Visited};
 
@@ -25,14 +28,18 @@ struct Frame<S, A> {
 }
 
 pub struct Deep<M: Model> {
+    /// Its first part: the earliest-first runs with one event held back (`held.rs`).
+    held: Held<M>,
+    /// States this part's visited set holds that the first part reached too.
+    overlap: usize,
     visited: Visited,
     stack: Vec<Frame<M::State, M::Action>>,
     /// The actions from the start to the top of the stack.
     path: Vec<M::Action>,
     max_states: usize,
     max_depth: usize,
-    /// Distinct end states reached.
-    pub ends: usize,
+    /// Distinct end states this part reached that the first did not.
+    ends: usize,
     /// Per property, the first breaking run found.
     pub found: Vec<Option<Vec<M::Action>>>,
     /// A bound (states or depth) cut the search short.
@@ -40,26 +47,44 @@ pub struct Deep<M: Model> {
 }
 
 impl<M: Model> Deep<M> {
-    pub fn new(model: &M, max_states: usize, max_depth: usize) -> Deep<M> {
+    /// The phase, at most `max_states` states and `max_depth` steps deep; its first
+    /// part only if `hold` (its runs place no fault: a search asked to place some goes
+    /// depth first from the start, which places them).
+    pub fn new(model: &M, max_states: usize, max_depth: usize, hold: bool) -> Deep<M> {
+        let max_states = max_states.min(Visited::CAPACITY);
+        let mut found = vec![None; model.properties().len()];
+        // The first part: at most half the states, and as many transitions as the
+        // whole bound has states (its runs pass the same states again and again).
+        let held_states = if hold { max_states / 2 } else { 0 };
+        let held = Held::new(model, held_states, max_states, max_depth, &mut found);
         let mut deep = Deep {
+            held,
+            overlap: 0,
             visited: Visited::new(),
             stack: Vec::new(),
             path: Vec::new(),
-            max_states: max_states.min(Visited::CAPACITY),
+            max_states,
             max_depth,
             ends: 0,
-            found: vec![None; model.properties().len()],
+            found,
             cut: false,
         };
         let init = model.init();
-        deep.visited.insert(node(model.fingerprint_coarse(&init)));
-        deep.enter(model, init);
+        let fingerprint = model.fingerprint_coarse(&init);
+        deep.visited.insert(node(fingerprint));
+        deep.overlap += usize::from(deep.held.reached(fingerprint));
+        deep.enter(model, init, fingerprint);
         deep
     }
 
-    /// Distinct states found.
+    /// Distinct end states reached, by both parts.
+    pub fn ends(&self) -> usize {
+        self.held.ends() + self.ends
+    }
+
+    /// Distinct states found, by both parts.
     pub fn states(&self) -> usize {
-        self.visited.len()
+        self.held.states() + self.visited.len() - self.overlap
     }
 
     /// Its bound on distinct states.
@@ -69,6 +94,9 @@ impl<M: Model> Deep<M> {
 
     /// The length of the path it is on.
     pub fn depth(&self) -> usize {
+        if self.stack.len() == 1 && !self.held.is_done() {
+            return self.held.depth();
+        }
         self.path.len()
     }
 
@@ -78,11 +106,11 @@ impl<M: Model> Deep<M> {
         self.stack.is_empty() || self.found.iter().any(Option::is_some)
     }
 
-    /// Judges a newly found state and puts it on the path.
-    fn enter(&mut self, model: &M, state: M::State) {
+    /// Judges a newly found state (`fingerprint`, coarse) and puts it on the path.
+    fn enter(&mut self, model: &M, state: M::State, fingerprint: u64) {
         let mut actions = Vec::new();
         let end = model.actions(&state, &mut actions);
-        self.ends += usize::from(end);
+        self.ends += usize::from(end && !self.held.ended(fingerprint));
         for (i, p) in model.properties().iter().enumerate() {
             let applies = end || p.when == When::Always;
             if self.found[i].is_none() && applies && model.violates(&state, i) {
@@ -100,8 +128,13 @@ impl<M: Model> Deep<M> {
         });
     }
 
-    /// Follows at most `budget` transitions.
+    /// Follows at most `budget` transitions (a held run is followed whole, so the first
+    /// part may take a run's length more).
     pub fn step(&mut self, model: &M, budget: usize) {
+        if !self.held.is_done() && !self.is_done() {
+            self.held.step(model, budget, &mut self.found);
+            return;
+        }
         for _ in 0..budget {
             if self.is_done() {
                 return;
@@ -123,14 +156,15 @@ impl<M: Model> Deep<M> {
                 Probe::Found(_) => continue,
                 Probe::Empty(slot) => slot,
             };
-            if self.visited.len() >= self.max_states {
+            if self.states() >= self.max_states {
                 self.cut = true;
                 self.stack.clear();
                 return;
             }
             self.visited.insert_at(slot, node(fingerprint));
+            self.overlap += usize::from(self.held.reached(fingerprint));
             self.path.push(action);
-            self.enter(model, next);
+            self.enter(model, next, fingerprint);
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Job {
     /// stale-set race) if there is one (`Job::shown`). Where the script breaks one, the
     /// scenario teaches its own race, and the search's first run stays.
     own_ends_ok: bool,
+    /// No extra fault asked for: the depth-first phase starts with runs that hold one
+    /// event back (`search::held`), which place none.
+    hold: bool,
 }
 
 /// The depth-first phase's bound on states: a quarter of the breadth-first one, so it
@@ -80,6 +83,7 @@ impl Job {
             .all(|i| i.check(own.world()).is_ok());
         Ok(Job {
             own_ends_ok,
+            hold: request.faults == 0,
             // Subsumption: a state that differs from one found before only by
             // having placed more of the story's faults is left out.
             search: Search::new(model, full).with_subsumption(),
@@ -110,7 +114,12 @@ impl Job {
         if deepen {
             let max = p.states / DEEP_SHARE;
             let model = self.search.model();
-            self.deep = Some(Deep::new(model, max.max(1), Bounds::default().max_depth));
+            self.deep = Some(Deep::new(
+                model,
+                max.max(1),
+                Bounds::default().max_depth,
+                self.hold,
+            ));
             p.done = false;
             return p;
         }
@@ -177,7 +186,7 @@ impl Job {
             out.push_str(&format!(
                 "&deep_states={}&deep_ends={}",
                 deep.states(),
-                deep.ends
+                deep.ends()
             ));
             let properties = self.search.model().properties();
             for (i, (p, path)) in properties.iter().zip(&deep.found).enumerate() {
@@ -308,7 +317,7 @@ impl Job {
                 p.depth,
                 p.ends,
             ),
-            (None, Some(d)) => (Phase::Deep, d.states(), d.max_states(), d.depth(), d.ends),
+            (None, Some(d)) => (Phase::Deep, d.states(), d.max_states(), d.depth(), d.ends()),
             (None, None) => (
                 phase(self.search.restarted()),
                 p.states,

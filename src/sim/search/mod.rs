@@ -16,6 +16,7 @@
 //! messages between slices and the page can cancel a search at any moment.
 mod bfs;
 mod deep;
+mod held;
 mod independence;
 pub mod job;
 mod model;

@@ -101,6 +101,13 @@ pub trait Model {
     /// From now on the fingerprint keeps absolute time (and `now` is `None`).
     fn keep_absolute_time(&mut self) {}
 
+    /// Whether `action` is a fault placed by choice (a crash, a lost message), which a
+    /// run in the earliest-first order never takes (`search::held`). `false`, the
+    /// default.
+    fn is_fault(&self, _action: Self::Action) -> bool {
+        false
+    }
+
     /// Whether `state` violates the `i`th property.
     fn violates(&self, state: &Self::State, i: usize) -> bool;
 

@@ -463,6 +463,10 @@ impl Model for WorldModel {
         self.time_shift = false;
     }
 
+    fn is_fault(&self, action: Event) -> bool {
+        matches!(action, Event::Fault(_))
+    }
+
     fn violates(&self, state: &Searched, i: usize) -> bool {
         self.invariants
             .get(i)

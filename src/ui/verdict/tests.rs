@@ -129,15 +129,19 @@ fn a_search_stopped_at_a_bound_judges_only_the_runs_it_ended() {
     );
     assert_eq!(
         [cut.states, cut.ends, cut.deep_states, cut.deep_ends],
-        [325, 1, 81, 1]
+        // [325, 1, 81, 1] before session 27: the phase's first part, runs that hold
+        // one event back (`search::held`), reaches an end state its depth-first part
+        // does not.
+        [325, 1, 81, 2]
     );
     assert!(cut.violations.is_empty());
     assert!(
         text.contains(
             "No violation in the 1 end state reached breadth first, but runs that end past \
-             the bound were not judged, so a depth-first search, earliest event first, then \
+             the bound were not judged, so runs in earliest-first order that each hold one event \
+             back until no other is enabled, then a depth-first search, earliest event first, \
              visited 81 states (one for all that differ only in times before the horizon), \
-             1 of them an end state. It found no violation in the runs it followed; the runs it \
+             2 of them end states. It found no violation in the runs it followed; the runs it \
              did not follow were not judged, so this proves nothing."
         ),
         "{text}"
@@ -180,7 +184,10 @@ fn past_a_bound_with_no_break_a_run_found_depth_first_is_shown() {
             found.deep_states,
             found.deep_ends
         ],
-        [40_000, 1, 17, 1_938, 11]
+        // 1,938 before session 27: the phase's runs that hold one event back
+        // (`search::held`) come first, and find no break here; the depth-first part
+        // then finds the same run.
+        [40_000, 1, 17, 1_962, 11]
     );
     assert_eq!(found.violations.len(), 1);
     let c = &found.violations[0];
@@ -197,8 +204,9 @@ fn past_a_bound_with_no_break_a_run_found_depth_first_is_shown() {
     assert!(
         text.contains(
             "No violation in the 1 end state reached breadth first, but runs that end past \
-             the bound were not judged, so a depth-first search, earliest event first, then \
-             visited 1,938 states (one for all that differ only in times before the horizon), \
+             the bound were not judged, so runs in earliest-first order that each hold one event \
+             back until no other is enabled, then a depth-first search, earliest event first, \
+             visited 1,962 states (one for all that differ only in times before the horizon), \
              11 of them end states. It found a run that breaks cache-matches-db (not known to \
              be the shortest)."
         ),

@@ -64,7 +64,7 @@ test('hybrid: a complete search shows the stale-set race among its shortest runs
     // One of several as short, and the card says so (session 26's review).
     assert.match(
       await card.textContent(),
-      /cache-matches-db: the shortest runs that break it have 45 steps\. Shown: one of them that the catalog teaches \(the first the search met is another\)\. It is the stale-set race/,
+      /cache-matches-db: the shortest runs that end with it broken have 45 steps\. Shown: one of them that the catalog teaches \(the first the search met is another\)\. It is the stale-set race/,
     );
     assert.deepEqual(await ex.teaches(), ['stale-set-race']);
 
@@ -91,6 +91,8 @@ test('dual-write-crash with outbox: past the bound a depth-first phase finds a r
     assert.match(await c.textContent(), /not known to be the shortest/);
     assert.doesNotMatch(r.text, /the shortest run/);
     assert.match(r.text, /a depth-first search, earliest event first/);
+    // Found by the phase's first part (session 27): the reader's set held back.
+    assert.match(r.text, /runs in earliest-first order that each hold one event back until no other is enabled, then a depth-first search, earliest event first, visited 185 states/);
     // The bound is named, its numbers grouped, and the bar says it stopped there
     // (review session 12, V7).
     assert.match(r.text, /Stopped at a bound \(no faults but the scenario's own\): 1,000,000 \(the state bound\) distinct states searched/);
