@@ -84,16 +84,19 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     assert!(
         text.contains(
             "No violation in the 37 end states reached breadth first, but runs that end past the \
-             bound were not judged, so runs in earliest-first order that each hold one event back \
-             until no other is enabled, then a depth-first search, earliest event first, visited \
-             185 states (one for all that differ only in times before the horizon), 3 of them end \
-             states. It found a run that breaks cache-matches-db (not known to be the shortest)."
+             bound were not judged, so runs in earliest-first order, each with at most one event held back until no other is enabled, visited 185 states (one for all that differ only in times \
+             before the horizon), 3 of them end states. It found a run that breaks cache-matches-db (not known to be the shortest)."
         ),
         "{text}"
     );
     assert!(!text.contains("proves nothing"), "{text}");
     assert!(!text.contains("Broken in"), "{text}");
     let intro = verdict::intro(Some(&found));
+    // The depth-first search never ran: the held runs found it (review 27).
+    assert!(
+        !text.contains("depth-first search") && !intro.contains("depth first, the"),
+        "{intro}"
+    );
     assert!(
         intro.contains("stopped at its bound with no run it ended broken")
             && intro.contains("not known to be the shortest"),

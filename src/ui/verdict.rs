@@ -66,10 +66,22 @@ pub fn intro(found: Option<&Found>) -> String {
             } else {
                 "with no run it ended broken"
             };
+            // Only the parts that ran (review 27: a run the held part found was said to
+            // be found by a depth-first search that never ran).
+            let how = match (f.deep_held, f.deep_dfs) {
+                (true, true) => {
+                    "runs in earliest-first order, each with at most one event held back until no other is \
+                     enabled, and depth first, the earliest event first"
+                }
+                (true, false) => {
+                    "runs in earliest-first order, each with at most one event held back until no other is \
+                     enabled"
+                }
+                _ => "depth first, the earliest event first",
+            };
             return format!(
-                "{what}, until the search stopped at its bound {why}; then runs in earliest-first \
-                 order that each hold one event back until no other is enabled, and depth first, the \
-                 earliest event first: a run found that way is not known to be the shortest."
+                "{what}, until the search stopped at its bound {why}; then {how}: a run found that \
+                 way is not known to be the shortest."
             );
         }
         Some(_) => ": for each invariant a run breaks, a shortest such run.",
@@ -229,10 +241,20 @@ fn deep_words(found: &Found) -> String {
             ends(found.ends)
         )
     };
+    let how = match (found.deep_held, found.deep_dfs) {
+        (true, true) => {
+            "runs in earliest-first order, each with at most one event held back until no other is \
+             enabled, then a depth-first search, earliest event first,"
+        }
+        (true, false) => {
+            "runs in earliest-first order, each with at most one event held back until no other is \
+             enabled,"
+        }
+        _ => "a depth-first search, earliest event first, then",
+    };
     let reached = format!(
-        "{why} runs in earliest-first order that each hold one event back until no other is \
-         enabled, then a depth-first search, earliest event first, visited {} states (one for all \
-         that differ only in times before the horizon), {}.",
+        "{why} {how} visited {} states (one for all that differ only in times before the \
+         horizon), {}.",
         grouped(found.deep_states),
         of_them(found.deep_ends)
     );

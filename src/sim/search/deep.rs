@@ -44,6 +44,8 @@ pub struct Deep<M: Model> {
     pub found: Vec<Option<Vec<M::Action>>>,
     /// A bound (states or depth) cut the search short.
     pub cut: bool,
+    /// The depth-first part has taken a step (tried a transition).
+    dfs_stepped: bool,
 }
 
 impl<M: Model> Deep<M> {
@@ -68,6 +70,7 @@ impl<M: Model> Deep<M> {
             ends: 0,
             found,
             cut: false,
+            dfs_stepped: false,
         };
         let init = model.init();
         let fingerprint = model.fingerprint_coarse(&init);
@@ -75,6 +78,12 @@ impl<M: Model> Deep<M> {
         deep.overlap += usize::from(deep.held.reached(fingerprint));
         deep.enter(model, init, fingerprint);
         deep
+    }
+
+    /// Whether the first part followed any held run, and whether the depth-first part
+    /// followed any transition (the page's words name only the parts that ran).
+    pub fn parts(&self) -> (bool, bool) {
+        (self.held.ran(), self.dfs_stepped)
     }
 
     /// Distinct end states reached, by both parts.
@@ -142,6 +151,7 @@ impl<M: Model> Deep<M> {
             let Some(top) = self.stack.last_mut() else {
                 return;
             };
+            self.dfs_stepped = true;
             let Some(&action) = top.actions.get(top.next) else {
                 self.stack.pop();
                 self.path.pop();

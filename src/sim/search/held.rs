@@ -11,7 +11,7 @@
 //! first from the start, which places them).
 //!
 //! Measured (the page's settings, no fault placed): `dual-write-crash` with `outbox`'s
-//! stale-set race (32 steps) after 159 distinct states of this part, where the search
+//! stale-set race (32 steps) after 185 distinct states of this part, where the search
 //! earliest event first met it after 243,889 (`tests/search_outbox_page.rs`). Like the
 //! rest of the phase it proves nothing: every run it follows is the model's own, so a
 //! break it finds is real, and what it does not find is not ruled out.
@@ -65,6 +65,8 @@ impl<M: Model> Held<M> {
         };
         let mut state = model.init();
         let mut actions = Vec::new();
+        // Events enabled and not yet taken along the run.
+        let mut pending: Vec<M::Action> = Vec::new();
         loop {
             let fingerprint = model.fingerprint_coarse(&state);
             held.seen.insert(fingerprint);
@@ -75,12 +77,17 @@ impl<M: Model> Held<M> {
             }
             actions.retain(|a| !model.is_fault(*a));
             let i = held.states.len();
+            // An event is held from the first state that enables it; one the run takes
+            // and then enables again (a client's next start, `Event::Start`, names the
+            // client, not the request) is another event to hold.
             for a in &actions {
-                if !held.holds.iter().any(|(_, h)| h == a) {
+                if !pending.contains(a) {
+                    pending.push(*a);
                     held.holds.push((i, *a));
                 }
             }
             let first = actions.first().copied();
+            pending.retain(|p| Some(*p) != first);
             held.states.push(state.clone());
             let bound = held.path.len() >= max_depth || held.seen.len() >= max_states;
             let (Some(a), false) = (first, end || bound) else {
@@ -92,7 +99,14 @@ impl<M: Model> Held<M> {
             held.path.push(a);
             state = next;
         }
+        held.depth = held.path.len();
         held
+    }
+
+    /// Whether it ran: the earliest-first run, then held runs (a search placing extra
+    /// faults skips it: no state to spend).
+    pub fn ran(&self) -> bool {
+        self.max_states > 0
     }
 
     /// Distinct states its runs reached.
@@ -158,14 +172,18 @@ impl<M: Model> Held<M> {
         let mut actions = Vec::new();
         let mut end = model.actions(&state, &mut actions);
         let mut taken = 0;
+        // Held until taken once: an event of the same name later (a client's next
+        // start) is not held.
+        let mut holding = true;
         while !end && path.len() < self.max_depth && self.transitions_left > 0 {
             let mut events = actions.iter().copied().filter(|a| !model.is_fault(*a));
             let Some(a) = events
-                .find(|a| *a != hold)
+                .find(|a| !holding || *a != hold)
                 .or_else(|| actions.iter().copied().find(|a| *a == hold))
             else {
                 break;
             };
+            holding &= a != hold;
             let Some(next) = model.next(&state, a) else {
                 break;
             };
@@ -176,7 +194,8 @@ impl<M: Model> Held<M> {
             let fingerprint = model.fingerprint_coarse(&state);
             let new = self.seen.insert(fingerprint);
             end = model.actions(&state, &mut actions);
-            if end && new {
+            let _ = new;
+            if end {
                 self.end_seen.insert(fingerprint);
             }
             if judge(model, &state, end, &path, found) || self.seen.len() >= self.max_states {

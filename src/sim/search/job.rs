@@ -183,10 +183,13 @@ impl Job {
             push_violation(&self.run, &mut out, key, v.name, &shown.path, shown.teaches);
         }
         if let Some(deep) = &self.deep {
+            let (held, dfs) = deep.parts();
             out.push_str(&format!(
-                "&deep_states={}&deep_ends={}",
+                "&deep_states={}&deep_ends={}&deep_held={}&deep_dfs={}",
                 deep.states(),
-                deep.ends()
+                deep.ends(),
+                u8::from(held),
+                u8::from(dfs)
             ));
             let properties = self.search.model().properties();
             for (i, (p, path)) in properties.iter().zip(&deep.found).enumerate() {

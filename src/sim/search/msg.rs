@@ -12,7 +12,7 @@
 //! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
-//! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…` and one
+//! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…&deep_held=0|1&deep_dfs=0|1` (which parts ran) and one
 //! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
 //! known to be the shortest; `&tied_violation=…` in place of `&violation=…` for a run
 //! as short as the first met, shown for the race it is; `kind=error&message=…` for a request it cannot read.
@@ -218,6 +218,10 @@ pub struct Found {
     /// The depth-first phase's distinct states and end states (0 if it did not run).
     pub deep_states: usize,
     pub deep_ends: usize,
+    /// Which of the depth-first phase's parts ran: the runs holding one event back
+    /// (`search::held`), and the depth-first search (`search::deep`).
+    pub deep_held: bool,
+    pub deep_dfs: bool,
     /// A search of the ghost-reader slice: the slack its timers were allowed (ms).
     pub slack_ms: Option<u64>,
     /// The slice's ghost readers (clients that only read).
@@ -294,6 +298,8 @@ impl Reply {
                     .collect(),
                 deep_states: num("deep_states") as usize,
                 deep_ends: num("deep_ends") as usize,
+                deep_held: get("deep_held") == Some("1"),
+                deep_dfs: get("deep_dfs") == Some("1"),
                 slack_ms: (get("model") == Some("slice")).then(|| num("slack_ms")),
                 readers: num("readers") as usize,
             })),
