@@ -275,11 +275,13 @@ impl Scenario {
 /// A fix's title inside a sentence: its first letter lowercased, unless the title
 /// opens with an acronym ("TTL jitter", "CDN …"): "With a short near-cache TTL on".
 fn mid_sentence(title: &str) -> String {
-    let mut chars = title.chars();
-    match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(title.chars().skip(1)).collect()
+    // ASCII only: `char::to_lowercase` would bring Unicode's case tables into the
+    // page's first download (+2.3 kB gzip); the catalog's titles are ASCII.
+    let mut out = title.to_string();
+    if let [first, second, ..] = title.as_bytes() {
+        if first.is_ascii_uppercase() && !second.is_ascii_uppercase() {
+            out[..1].make_ascii_lowercase();
         }
-        _ => title.to_string(),
     }
+    out
 }
