@@ -170,9 +170,11 @@ test("a link opened cold shows its scenario at once and the catalog's words when
     // With a fix on, step 0 says the story without it and what the fix changes (5d4595b).
     const fix = file.fixes.find((f) => f.id === 'lease');
     const what = fix.what;
+    // The fix's title mid-sentence, its first letter lowercased (review 27).
+    const title = fix.title[0].toLowerCase() + fix.title.slice(1);
     assert.equal(
       await narration.textContent(),
-      `Without a fix: ${file.summary} With ${fix.title} on: ${what} Press Step (→) to begin.`,
+      `Without a fix: ${file.summary} With ${title} on: ${what} Press Step (→) to begin.`,
     );
     assert.equal(await card.textContent(), file.flow[0]);
     assert.equal(await lease.getAttribute('title'), what);
