@@ -5,8 +5,9 @@
 //! depth-first search, the earliest event first (as the story's forward steps), within
 //! the phase's bound on states (both parts' together). Deep
 //! runs end quickly this way (in `dual-write-crash` with `outbox` a million states
-//! breadth first reach depth 21, and the run it finds depth first, the stale-set race,
-//! takes 32 steps), so it judges
+//! breadth first reach depth 21, and the run the phase finds, the stale-set race, takes
+//! 32 steps: since session 27 its first part finds it, holding the reader's set back),
+//! so it judges
 //! runs to their end. Its visited set is
 //! blind to time (`Model::fingerprint_coarse`): it follows a state once whatever the
 //! times in it, so it spreads over more situations within its bound (in
@@ -16,8 +17,8 @@
 //! What it finds is *a* run that breaks an invariant, never known to be the shortest;
 //! and what it does not find is not proven, bound or no bound. The page says both
 //! (`ui::verdict`).
-use super::held::Held;
-use super::model::{Model, When};
+use super::held::{judge, Held};
+use super::model::Model;
 use super::visited::{Node, Probe, Visited};
 
 /// One state on the depth-first path: the state, its enabled actions, the next to try.
@@ -80,8 +81,9 @@ impl<M: Model> Deep<M> {
         deep
     }
 
-    /// Whether the first part followed any held run, and whether the depth-first part
-    /// followed any transition (the page's words name only the parts that ran).
+    /// Whether the first part ran (it does unless the search places extra faults), and
+    /// whether the depth-first part tried any transition (the page's words name only
+    /// the parts that ran).
     pub fn parts(&self) -> (bool, bool) {
         (self.held.ran(), self.dfs_stepped)
     }
@@ -120,12 +122,7 @@ impl<M: Model> Deep<M> {
         let mut actions = Vec::new();
         let end = model.actions(&state, &mut actions);
         self.ends += usize::from(end && !self.held.ended(fingerprint));
-        for (i, p) in model.properties().iter().enumerate() {
-            let applies = end || p.when == When::Always;
-            if self.found[i].is_none() && applies && model.violates(&state, i) {
-                self.found[i] = Some(self.path.clone());
-            }
-        }
+        judge(model, &state, end, &self.path, &mut self.found);
         if self.path.len() >= self.max_depth && !actions.is_empty() {
             self.cut = true;
             actions.clear();

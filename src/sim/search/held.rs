@@ -192,9 +192,8 @@ impl<M: Model> Held<M> {
             path.push(a);
             state = next;
             let fingerprint = model.fingerprint_coarse(&state);
-            let new = self.seen.insert(fingerprint);
+            self.seen.insert(fingerprint);
             end = model.actions(&state, &mut actions);
-            let _ = new;
             if end {
                 self.end_seen.insert(fingerprint);
             }
@@ -210,7 +209,7 @@ impl<M: Model> Held<M> {
 /// Judges `state` (an end if `end`), reached by `path`: each property it breaks
 /// (at a run's end, or at any state for one judged always) gets `path` if it had no
 /// run yet. Whether any did.
-fn judge<M: Model>(
+pub(super) fn judge<M: Model>(
     model: &M,
     state: &M::State,
     end: bool,
