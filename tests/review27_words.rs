@@ -104,3 +104,55 @@ fn a_fix_title_mid_sentence_is_lowercased() {
     let text = j.opening(&cachescope::sim::Fixes::parse(j, ["jitter"]).unwrap());
     assert!(text.contains(" With TTL jitter on: "), "{text}");
 }
+
+/// 5: step 0 of a run that is not the first (a search's counterexample, played as a
+/// branch) showed the scenario's summary, the first run's story, which that run
+/// leaves. It now says which run it is and where it departs, from the tree itself.
+#[test]
+fn step_zero_of_a_branch_says_where_it_leaves_the_story() {
+    use cachescope::sim::tree::Tree;
+    use cachescope::ui::lists::branch_opening;
+    let run = common::start("stale-set-race", &[]);
+    let mut tree = Tree::new(run);
+    tree.run_to_end();
+    tree.seek(0);
+    // A branch from the start: an event other than the one run 0 takes first.
+    let taken = tree.choices()[0];
+    let second = *tree
+        .world()
+        .enabled()
+        .iter()
+        .find(|e| **e != taken)
+        .expect("another event");
+    tree.fire(second).expect("a branch from the start");
+    let b = tree.branches().into_iter().find(|b| b.current).unwrap();
+    assert_eq!((b.parent, b.fork), (Some(0), 0));
+    let text = branch_opening(&b, Some("search: the shortest break of cache-matches-db"));
+    assert_eq!(
+        text,
+        format!(
+            "Run 1 (search: the shortest break of cache-matches-db) is not the scenario's own run \
+             (run 0): its first step is {second}, and its own steps from there. Press Step (→) to \
+             follow it."
+        )
+    );
+    // A branch three steps in: it shares run 0's first three steps.
+    tree.switch(0).unwrap();
+    tree.seek(3);
+    let enabled = tree.world().enabled();
+    let recorded = tree.choices()[3];
+    let other = *enabled
+        .iter()
+        .find(|e| **e != recorded)
+        .expect("another event");
+    tree.fire(other).unwrap();
+    let b = tree.branches().into_iter().find(|b| b.current).unwrap();
+    assert_eq!((b.parent, b.fork), (Some(0), 3));
+    assert_eq!(
+        branch_opening(&b, None),
+        format!(
+            "Run 2 is not the scenario's own run (run 0): it takes run 0's first 3 steps, then \
+             {other}, and its own steps from there. Press Step (→) to follow it."
+        )
+    );
+}

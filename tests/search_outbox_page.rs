@@ -24,7 +24,7 @@
 //! About 18 s of CPU at the release profile's `opt-level = "z"` (minutes unoptimised),
 //! so it is built only with optimisations, as `search_cdc.rs`: the test-search tier.
 #![cfg(not(debug_assertions))]
-use cachescope::sim::search::msg::MAX_STATES;
+use cachescope::sim::search::msg::{DeepPart, MAX_STATES};
 use cachescope::sim::{codec, scenarios, Fixes, Invariant, Run};
 use cachescope::ui::{placed, verdict};
 
@@ -105,9 +105,12 @@ fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
     let line = verdict::counterexample_line(c);
     assert_eq!(
         line,
-        "cache-matches-db: a run found depth first ends with it broken after 32 steps (not known \
-         to be the shortest). "
+        "cache-matches-db: a run with one event held back ends with it broken after 32 steps \
+         (not known to be the shortest). "
     );
+    // The held runs found it, and the line names them (review 27: it said "found depth
+    // first", a search that never ran).
+    assert_eq!(c.part, DeepPart::HeldBack);
 
     // It plays: the run ends with the cache and the database apart, and no event lost.
     let events = codec::decode(&run, &c.code).expect("its run code reads");

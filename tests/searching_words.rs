@@ -1,6 +1,6 @@
 //! The explorer's words while a search runs and when one stops (review 23: S5, U3,
 //! U4), from `ui::searching`, against the setups and messages the page has.
-use cachescope::sim::search::msg::{Counterexample, Phase};
+use cachescope::sim::search::msg::{Counterexample, DeepPart, Phase};
 use cachescope::sim::{link, scenarios, Fixes, Run};
 use cachescope::ui::searching::{bar_label, done_line, line, play_label, stopped};
 
@@ -73,6 +73,7 @@ fn each_play_button_is_named_for_the_run_it_plays() {
         code: String::new(),
         shortest,
         tied: false,
+        part: DeepPart::DepthFirst,
     };
     let names = [
         play_label(&c("cache-matches-db", true)),
@@ -85,7 +86,24 @@ fn each_play_button_is_named_for_the_run_it_plays() {
     );
     assert_eq!(
         names[2],
-        "Play it as a branch: the run found depth first that breaks no-lost-event"
+        "Play it as a branch: a run found depth first that breaks no-lost-event"
+    );
+    // Named for the part of the depth-first phase that found it (review 27).
+    let held = Counterexample {
+        part: DeepPart::HeldBack,
+        ..c("cache-matches-db", false)
+    };
+    assert_eq!(
+        play_label(&held),
+        "Play it as a branch: a run with one event held back that breaks cache-matches-db"
+    );
+    let earliest = Counterexample {
+        part: DeepPart::EarliestFirst,
+        ..c("cache-matches-db", false)
+    };
+    assert_eq!(
+        play_label(&earliest),
+        "Play it as a branch: the earliest-first run that breaks cache-matches-db"
     );
     // Each starts with the button's visible words (a voice user says them).
     assert!(names.iter().all(|n| n.starts_with("Play it as a branch")));

@@ -192,6 +192,24 @@ pub fn ticks(chapters: &[Chapter], total: usize) -> String {
     m.finish()
 }
 
+/// What the narration says before the first step of a run that is not the first
+/// (a learner's choice or a search's counterexample, `origin`): the scenario's summary
+/// tells the first run's story, which this one leaves, so it says where it departs.
+pub fn branch_opening(b: &crate::sim::tree::BranchInfo, origin: Option<&str>) -> String {
+    let named = origin.map_or(String::new(), |o| format!(" ({o})"));
+    let (parent, first) = (b.parent.unwrap_or(0), &b.label);
+    let how = match b.fork {
+        0 => format!("its first step is {first}"),
+        1 => format!("it takes run {parent}'s first step, then {first}"),
+        n => format!("it takes run {parent}'s first {n} steps, then {first}"),
+    };
+    format!(
+        "Run {}{named} is not the scenario's own run (run 0): {how}, and its own steps from \
+         there. Press Step (→) to follow it.",
+        b.id
+    )
+}
+
 /// The runs (branches), a button each that shows it (`data-branch`), and beside every
 /// run but the one shown a button that deletes it (`data-delete`): the list's one
 /// click handler reads which. `origins` names the branches the learner did not make by

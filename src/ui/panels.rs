@@ -16,7 +16,11 @@ pub fn Narration() -> impl IntoView {
             let run = &s.run;
             let mut text = match run.records().last() {
                 Some(r) => format!("{} {}", actor_prefix(r.who()), r.narration),
-                None => run.scenario.opening(&run.fixes),
+                None => match run.branches().into_iter().find(|b| b.current && b.parent.is_some()) {
+                    // Not the script's story: this run departs from it (review 27).
+                    Some(b) => lists::branch_opening(&b, s.origins.iter().find(|(i, _)| *i == b.id).map(|(_, o)| o.as_str())),
+                    None => run.scenario.opening(&run.fixes),
+                },
             };
             // At the end: the notes and the ending, each once.
             if let Some(end) = run.end_words() {

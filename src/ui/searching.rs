@@ -113,7 +113,7 @@ pub fn play_label(c: &Counterexample) -> String {
         } else if c.shortest {
             "the shortest run"
         } else {
-            "the run found depth first"
+            super::verdict::deep_run(c.part)
         },
         c.invariant
     )

@@ -1,7 +1,7 @@
 //! What a finished exhaustive search found, in words derived from its counts (the
 //! explorer's result panel, `explore-result`). Native, so `cargo test` checks the
 //! words against real searches.
-use crate::sim::search::msg::{Counterexample, Found};
+use crate::sim::search::msg::{Counterexample, DeepPart, Found};
 
 /// `n` with its digits grouped by thousands: `1,000,000` (a projector's reader counts
 /// no zeros).
@@ -51,13 +51,16 @@ pub fn intro(found: Option<&Found>) -> String {
     // its delay, as late as the horizon), and a timer fires once due or once nothing is
     // due before it, so later events can go first (it fires late); `World::enabled`. A
     // heuristic that bets on timing (a delayed second delete) can lose here.
-    let what =
-        "Every order of this run's events, any message or due timer late (and up to the faults \
-                you choose, placed anywhere), breadth first, each distinct state once";
+    // Plain words (review 27: "any message or due timer late" read as jargon).
+    let what = "Every order this run's events can take, with any message arriving late and any \
+                timer firing late (and up to the faults you choose, placed anywhere), searched \
+                breadth first, each distinct state once";
     let tail = match found {
+        // Not "depth first": the phase after a bound starts with held runs (review 27).
         None => {
-            ": for each invariant a run breaks, a shortest such run; if a bound stops it before \
-                 it finds one, a run found depth first, not known to be the shortest."
+            ": for each invariant a run breaks, a shortest such run. If a bound stops it first, \
+                 it follows some runs further, and a break found that way is not known to be \
+                 the shortest."
         }
         Some(f) if f.deep_states > 0 => {
             // Why the depth-first phase ran: one sentence for both cases.
@@ -107,10 +110,21 @@ pub fn counterexample_line(c: &Counterexample) -> String {
         )
     } else {
         format!(
-            "{}: a run found depth first ends with it broken after {} steps (not known to be the \
-             shortest). ",
-            c.invariant, c.steps
+            "{}: {} ends with it broken after {} steps (not known to be the shortest). ",
+            c.invariant,
+            deep_run(c.part),
+            c.steps
         )
+    }
+}
+
+/// A run the depth-first phase found, named for the part that found it (review 27: the
+/// held runs' race was said to be "found depth first", by a search that never ran).
+pub fn deep_run(part: DeepPart) -> &'static str {
+    match part {
+        DeepPart::DepthFirst => "a run found depth first",
+        DeepPart::EarliestFirst => "the earliest-first run",
+        DeepPart::HeldBack => "a run with one event held back",
     }
 }
 

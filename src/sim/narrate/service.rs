@@ -290,10 +290,11 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         ServiceFact::Published { ev, client } => said(
             format!("publish {}", ev.id),
             format!(
-                "{} is committed. {cap_service} publishes {ev} to {} and tells {client} the write succeeded. Two \
+                "{} is committed. {cap_service} publishes {ev} to {}{} and tells {client} the write succeeded. Two \
                  writes, to {} and to {}, with nothing tying them together: a dual write.",
                 ev.version,
                 n.bus,
+                lsn_note(&ev),
                 n.db_of(ev.key),
                 n.bus
             ),
@@ -523,6 +524,16 @@ fn fixed(value: f64, places: u32) -> String {
         abs % scale,
         width = places as usize
     )
+}
+
+/// Why an event's number differs from its version's (review 27: hybrid's only event is
+/// `e3`, for `v2`): an event is numbered by its change's log sequence number
+/// (`EventId`), and the seed rows take the first numbers.
+fn lsn_note(ev: &crate::sim::msg::BusEvent) -> String {
+    if ev.id.0 == ev.version.0 {
+        return String::new();
+    }
+    format!(" (numbered {}, its change's log sequence number)", ev.id.0)
 }
 
 #[cfg(test)]

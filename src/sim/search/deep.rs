@@ -19,6 +19,7 @@
 //! (`ui::verdict`).
 use super::held::{judge, Held};
 use super::model::Model;
+use super::msg::DeepPart;
 use super::visited::{Node, Probe, Visited};
 
 /// One state on the depth-first path: the state, its enabled actions, the next to try.
@@ -86,6 +87,19 @@ impl<M: Model> Deep<M> {
     /// the parts that ran).
     pub fn parts(&self) -> (bool, bool) {
         (self.held.ran(), self.dfs_stepped)
+    }
+
+    /// Which part found the breaking runs in `found`: it stops at the first, so they
+    /// come from one part (the held part ran first, and the depth-first part takes no
+    /// transition once one is found).
+    pub fn found_by(&self) -> DeepPart {
+        if !self.held.ran() || self.dfs_stepped {
+            DeepPart::DepthFirst
+        } else if self.held.earliest_broke {
+            DeepPart::EarliestFirst
+        } else {
+            DeepPart::HeldBack
+        }
     }
 
     /// Distinct end states reached, by both parts.

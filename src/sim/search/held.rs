@@ -37,6 +37,9 @@ pub struct Held<M: Model> {
     /// Transitions it may still take (`Held::new`'s bound): a long run times its
     /// events makes many.
     transitions_left: usize,
+    /// Whether the earliest-first run itself broke a property (`Held::new`): a break
+    /// found there has no event held back.
+    pub earliest_broke: bool,
 }
 
 impl<M: Model> Held<M> {
@@ -62,6 +65,7 @@ impl<M: Model> Held<M> {
             max_states,
             max_depth,
             transitions_left: max_transitions,
+            earliest_broke: false,
         };
         let mut state = model.init();
         let mut actions = Vec::new();
@@ -71,7 +75,7 @@ impl<M: Model> Held<M> {
             let fingerprint = model.fingerprint_coarse(&state);
             held.seen.insert(fingerprint);
             let end = model.actions(&state, &mut actions);
-            judge(model, &state, end, &held.path, found);
+            held.earliest_broke |= judge(model, &state, end, &held.path, found);
             if end {
                 held.end_seen.insert(fingerprint);
             }

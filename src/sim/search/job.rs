@@ -197,7 +197,8 @@ impl Job {
                 let known = r.violations.iter().any(|v| v.property == i);
                 if let (Some(path), false) = (path, known) {
                     let teaches = race::teaches(self.search.model().start(), path);
-                    push_violation(&self.run, &mut out, "deep_violation", p.name, path, teaches);
+                    let key = deep.found_by().key();
+                    push_violation(&self.run, &mut out, key, p.name, path, teaches);
                 }
             }
         }

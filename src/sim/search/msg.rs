@@ -14,7 +14,9 @@
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
 //! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…&deep_held=0|1&deep_dfs=0|1` (which parts ran) and one
 //! `&deep_violation=…` (the same form) per invariant it found broken, by a run not
-//! known to be the shortest; `&tied_violation=…` in place of `&violation=…` for a run
+//! known to be the shortest (`&earliest_violation=…` where the earliest-first run found
+//! it, `&held_violation=…` where a run with one event held back did: `DeepPart`);
+//! `&tied_violation=…` in place of `&violation=…` for a run
 //! as short as the first met, shown for the race it is; `kind=error&message=…` for a request it cannot read.
 //! A slice's result also says `&model=slice&slack_ms=…&readers=…` (the timers' slack
 //! and how many readers are ghosts), and its violation has no run code (`…:-:`): a
@@ -243,10 +245,35 @@ pub struct Counterexample {
     /// One of several runs as short, shown for the race it is (`teaches`): the first
     /// the search met is another (`job::Job`, where the scenario's own run ends ok).
     pub tied: bool,
+    /// For a run not known to be the shortest: which part of the depth-first phase
+    /// found it (the page names that part, and no other).
+    pub part: DeepPart,
+}
+
+/// The part of the depth-first phase (`search::Deep`) that found a run: the
+/// earliest-first run, a run with one event held back (both `search::held`), or the
+/// depth-first search.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DeepPart {
+    #[default]
+    DepthFirst,
+    EarliestFirst,
+    HeldBack,
+}
+
+impl DeepPart {
+    /// Its key in the result message (`&<key>=…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DeepPart::DepthFirst => "deep_violation",
+            DeepPart::EarliestFirst => "earliest_violation",
+            DeepPart::HeldBack => "held_violation",
+        }
+    }
 }
 
 /// Reads `<invariant>:<steps>:<teaching scenario or ->:<run code>`.
-fn counterexample(v: &str, shortest: bool, tied: bool) -> Option<Counterexample> {
+fn counterexample(v: &str, shortest: bool, tied: bool, part: DeepPart) -> Option<Counterexample> {
     let mut parts = v.splitn(4, ':');
     Some(Counterexample {
         invariant: parts.next()?.to_string(),
@@ -257,6 +284,7 @@ fn counterexample(v: &str, shortest: bool, tied: bool) -> Option<Counterexample>
         code: parts.next()?.to_string(),
         shortest,
         tied,
+        part,
     })
 }
 
@@ -290,9 +318,13 @@ impl Reply {
                 violations: pairs
                     .iter()
                     .filter_map(|(k, v)| match k.as_str() {
-                        "violation" => counterexample(v, true, false),
-                        "tied_violation" => counterexample(v, true, true),
-                        "deep_violation" => counterexample(v, false, false),
+                        "violation" => counterexample(v, true, false, DeepPart::DepthFirst),
+                        "tied_violation" => counterexample(v, true, true, DeepPart::DepthFirst),
+                        "deep_violation" => counterexample(v, false, false, DeepPart::DepthFirst),
+                        "earliest_violation" => {
+                            counterexample(v, false, false, DeepPart::EarliestFirst)
+                        }
+                        "held_violation" => counterexample(v, false, false, DeepPart::HeldBack),
                         _ => None,
                     })
                     .collect(),

@@ -47,7 +47,7 @@ fn play(a: Actions, c: &Counterexample) {
         } else if c.shortest {
             format!("search: the shortest break of {}{with}", c.invariant)
         } else {
-            format!("search: a break of {} found depth first{with}", c.invariant)
+            format!("search: a break of {}, {}{with}", c.invariant, verdict::deep_run(c.part))
         };
         if let Some(root) = s.run.branches().iter().find(|b| b.parent.is_none()) {
             let _ = s.run.switch(root.id);

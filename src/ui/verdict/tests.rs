@@ -61,6 +61,12 @@ fn a_run_found_depth_first_is_never_called_the_shortest_and_replays() {
     let line = counterexample_line(c);
     assert!(line.contains("not known to be the shortest"), "{line}");
     assert!(!line.contains("the shortest run"), "{line}");
+    // The held runs found it: the line says so, not "found depth first" (review 27).
+    assert_eq!(c.part, crate::sim::search::msg::DeepPart::HeldBack);
+    assert!(
+        line.contains(": a run with one event held back ends with it broken"),
+        "{line}"
+    );
     let text = summary(&found, 0, 20_000);
     // Since session 27 the phase's held runs find it (164 states) and the depth-first
     // search never runs: the words name only the part that ran.
