@@ -31,7 +31,7 @@ use cachescope::ui::{placed, verdict};
 mod common;
 
 #[test]
-fn the_pages_search_shows_the_stale_set_race_found_depth_first() {
+fn the_pages_search_shows_the_stale_set_race_found_by_a_held_run() {
     let s = scenarios::find("dual-write-crash").unwrap();
     let run = Run::new(s, Fixes::parse(s, ["outbox"]).unwrap(), s.seed);
     let found = common::search(&run, 0, MAX_STATES);
