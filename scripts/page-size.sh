@@ -49,7 +49,7 @@ while IFS= read -r -d '' f; do
     printf '  %-56s %11s %11s\n' "$name" "$(kb "$raw")" "$(kb "$gz")"
   fi
 done < <(find "$DIST" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) -print0 | sort -z)
-printf '  %-56s %11s %11s\n' 'total (without the worker and the split chunks)' "$(kb "$page_raw")" "$(kb "$page_gz")"
+printf '  %-56s %11s %11s\n' 'total (without the worker and the split chunks)' "$(kb "$page_raw")" "$(kb "$page_gz")"; echo "  ($page_gz bytes)"
 ((chunks_gz == 0)) || echo "  (split chunks: $(kb "$chunks_gz") gzipped in all, each fetched on its first use)"
 
 if ((page_gz <= BUDGET_BYTES)); then

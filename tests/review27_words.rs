@@ -131,9 +131,8 @@ fn step_zero_of_a_branch_says_where_it_leaves_the_story() {
     assert_eq!(
         text,
         format!(
-            "Run 1 (search: the shortest break of cache-matches-db) is not the scenario's own run \
-             (run 0): its first step is {second}, and its own steps from there. Press Step (→) to \
-             follow it."
+            "Run 1 (search: the shortest break of cache-matches-db) is not the scenario's own run: \
+             it leaves run 0 after step 0, with {second}. Press Step (→) to follow it."
         )
     );
     // A branch three steps in: it shares run 0's first three steps.
@@ -151,8 +150,8 @@ fn step_zero_of_a_branch_says_where_it_leaves_the_story() {
     assert_eq!(
         branch_opening(&b, None),
         format!(
-            "Run 2 is not the scenario's own run (run 0): it takes run 0's first 3 steps, then \
-             {other}, and its own steps from there. Press Step (→) to follow it."
+            "Run 2 is not the scenario's own run: it leaves run 0 after step 3, with {other}. Press \
+             Step (→) to follow it."
         )
     );
 }

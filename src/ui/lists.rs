@@ -197,16 +197,13 @@ pub fn ticks(chapters: &[Chapter], total: usize) -> String {
 /// tells the first run's story, which this one leaves, so it says where it departs.
 pub fn branch_opening(b: &crate::sim::tree::BranchInfo, origin: Option<&str>) -> String {
     let named = origin.map_or(String::new(), |o| format!(" ({o})"));
-    let (parent, first) = (b.parent.unwrap_or(0), &b.label);
-    let how = match b.fork {
-        0 => format!("its first step is {first}"),
-        1 => format!("it takes run {parent}'s first step, then {first}"),
-        n => format!("it takes run {parent}'s first {n} steps, then {first}"),
-    };
     format!(
-        "Run {}{named} is not the scenario's own run (run 0): {how}, and its own steps from \
-         there. Press Step (→) to follow it.",
-        b.id
+        "Run {}{named} is not the scenario's own run: it leaves run {} after step {}, with {}. \
+         Press Step (→) to follow it.",
+        b.id,
+        b.parent.unwrap_or(0),
+        b.fork,
+        b.label
     )
 }
 

@@ -52,15 +52,13 @@ pub fn intro(found: Option<&Found>) -> String {
     // due before it, so later events can go first (it fires late); `World::enabled`. A
     // heuristic that bets on timing (a delayed second delete) can lose here.
     // Plain words (review 27: "any message or due timer late" read as jargon).
-    let what = "Every order this run's events can take, with any message arriving late and any \
-                timer firing late (and up to the faults you choose, placed anywhere), searched \
-                breadth first, each distinct state once";
+    let what = "Every order of this run's events, any message arriving or timer firing late (and up \
+                to the faults you choose, placed anywhere), breadth first, each distinct state once";
     let tail = match found {
-        // Not "depth first": the phase after a bound starts with held runs (review 27).
+        // Not "depth first": past a bound, held runs go first (review 27).
         None => {
-            ": for each invariant a run breaks, a shortest such run. If a bound stops it first, \
-                 it follows some runs further, and a break found that way is not known to be \
-                 the shortest."
+            ": for each invariant a run breaks, a shortest such run; if a bound stops it first, a \
+                 run found past the bound, not known to be the shortest."
         }
         Some(f) if f.deep_states > 0 => {
             // Why the depth-first phase ran: one sentence for both cases.
@@ -71,16 +69,13 @@ pub fn intro(found: Option<&Found>) -> String {
             };
             // Only the parts that ran (review 27: a run the held part found was said to
             // be found by a depth-first search that never ran).
+            let held = "runs in earliest-first order, each with at most one event held back until \
+                        no other is enabled";
+            let dfs = "depth first, the earliest event first";
             let how = match (f.deep_held, f.deep_dfs) {
-                (true, true) => {
-                    "runs in earliest-first order, each with at most one event held back until no other is \
-                     enabled, and depth first, the earliest event first"
-                }
-                (true, false) => {
-                    "runs in earliest-first order, each with at most one event held back until no other is \
-                     enabled"
-                }
-                _ => "depth first, the earliest event first",
+                (true, true) => format!("{held}, and {dfs}"),
+                (true, false) => held.to_string(),
+                _ => dfs.to_string(),
             };
             return format!(
                 "{what}, until the search stopped at its bound {why}; then {how}: a run found that \

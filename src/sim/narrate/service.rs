@@ -529,11 +529,12 @@ fn fixed(value: f64, places: u32) -> String {
 /// Why an event's number differs from its version's (review 27: hybrid's only event is
 /// `e3`, for `v2`): an event is numbered by its change's log sequence number
 /// (`EventId`), and the seed rows take the first numbers.
-fn lsn_note(ev: &crate::sim::msg::BusEvent) -> String {
+fn lsn_note(ev: &crate::sim::msg::BusEvent) -> &'static str {
     if ev.id.0 == ev.version.0 {
-        return String::new();
+        ""
+    } else {
+        " (numbered by its change's log sequence number)"
     }
-    format!(" (numbered {}, its change's log sequence number)", ev.id.0)
 }
 
 #[cfg(test)]
