@@ -60,7 +60,7 @@ fn main() {
         .ok()
         .and_then(|v| v.parse::<usize>().ok())
     {
-        let mut deep = Deep::new(&model, n, 500, true);
+        let mut deep = Deep::new(&model, n, 500, true, &[]);
         while !deep.is_done() {
             deep.step(&model, 100_000);
         }

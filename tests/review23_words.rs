@@ -29,8 +29,8 @@ fn s4_the_search_holds_messages_back_and_the_late_step_says_so() {
     let intro = verdict::intro(None);
     assert!(
         intro.starts_with(
-            "Every order of this run's events, any message arriving or timer firing late (and up to \
-             the faults you choose, placed anywhere), breadth first, each distinct state once"
+            "Every order of this run's events, any message or timer overtaken by later ones (and up \
+             to the faults you choose, placed anywhere), breadth first, each distinct state once"
         ),
         "{intro}"
     );

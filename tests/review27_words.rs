@@ -107,15 +107,23 @@ fn a_fix_title_mid_sentence_is_lowercased() {
 
 /// 5: step 0 of a run that is not the first (a search's counterexample, played as a
 /// branch) showed the scenario's summary, the first run's story, which that run
-/// leaves. It now says which run it is and where it departs, from the tree itself.
+/// leaves. It now says where the recording leaves the scenario's own order, read from
+/// the run's own record of which steps followed it; a run that follows it (a branch
+/// too) still opens with the summary.
 #[test]
-fn step_zero_of_a_branch_says_where_it_leaves_the_story() {
+fn step_zero_says_where_a_run_leaves_the_story() {
     use cachescope::sim::tree::Tree;
-    use cachescope::ui::lists::branch_opening;
+    use cachescope::ui::lists::step_zero;
     let run = common::start("stale-set-race", &[]);
+    let opening = run.scenario.opening(&run.fixes);
     let mut tree = Tree::new(run);
     tree.run_to_end();
     tree.seek(0);
+    assert_eq!(
+        step_zero(&tree, 0, None),
+        opening,
+        "run 0 follows the script"
+    );
     // A branch from the start: an event other than the one run 0 takes first.
     let taken = tree.choices()[0];
     let second = *tree
@@ -125,33 +133,57 @@ fn step_zero_of_a_branch_says_where_it_leaves_the_story() {
         .find(|e| **e != taken)
         .expect("another event");
     tree.fire(second).expect("a branch from the start");
-    let b = tree.branches().into_iter().find(|b| b.current).unwrap();
-    assert_eq!((b.parent, b.fork), (Some(0), 0));
-    let text = branch_opening(&b, Some("search: the shortest break of cache-matches-db"));
+    tree.seek(0);
+    assert_eq!(tree.current_id(), 1);
     assert_eq!(
-        text,
+        step_zero(
+            &tree,
+            1,
+            Some("search: the shortest break of cache-matches-db")
+        ),
         format!(
-            "Run 1 (search: the shortest break of cache-matches-db) is not the scenario's own run: \
-             it leaves run 0 after step 0, with {second}. Press Step (→) to follow it."
+            "Run 1 (search: the shortest break of cache-matches-db) leaves the scenario's own \
+             order at step 1, with {second}. Press Step (→) to follow it."
         )
     );
-    // A branch three steps in: it shares run 0's first three steps.
+    // A branch three steps in: it follows the scenario's order for three steps.
     tree.switch(0).unwrap();
     tree.seek(3);
-    let enabled = tree.world().enabled();
     let recorded = tree.choices()[3];
-    let other = *enabled
+    let other = *tree
+        .world()
+        .enabled()
         .iter()
         .find(|e| **e != recorded)
         .expect("another event");
     tree.fire(other).unwrap();
-    let b = tree.branches().into_iter().find(|b| b.current).unwrap();
-    assert_eq!((b.parent, b.fork), (Some(0), 3));
+    tree.seek(0);
     assert_eq!(
-        branch_opening(&b, None),
+        step_zero(&tree, 2, None),
         format!(
-            "Run 2 is not the scenario's own run: it leaves run 0 after step 3, with {other}. Press \
-             Step (→) to follow it."
+            "Run 2 leaves the scenario's own order at step 4, with {other}. Press Step (→) to \
+             follow it."
         )
     );
+    // A branch that takes the scenario's own step where run 0 did not: it follows the
+    // scenario's order, and opens with the summary.
+    let run = common::start("stale-set-race", &[]);
+    let mut tree = Tree::new(run);
+    let scripted = tree.rule_choice().expect("a first step");
+    let off = *tree
+        .world()
+        .enabled()
+        .iter()
+        .find(|e| **e != scripted)
+        .expect("another event");
+    tree.fire(off).unwrap(); // extends run 0, off the script
+    tree.seek(0);
+    assert_eq!(
+        step_zero(&tree, 0, None),
+        format!("Run 0 leaves the scenario's own order at step 1, with {off}. Press Step (→) to follow it.")
+    );
+    tree.fire(scripted).unwrap();
+    assert_eq!(tree.current_id(), 1);
+    tree.seek(0);
+    assert_eq!(step_zero(&tree, 1, None), opening);
 }

@@ -18,7 +18,7 @@ fn holding_one_event_back_finds_the_stale_set_race() {
         "the script ends ok"
     );
     let model = WorldModel::new(&run, FaultBudget::NONE).with_ample();
-    let mut deep = Deep::new(&model, 10_000, 500, true);
+    let mut deep = Deep::new(&model, 10_000, 500, true, &[]);
     while !deep.is_done() {
         deep.step(&model, 1_000);
     }
@@ -42,7 +42,7 @@ fn without_holds_only_the_depth_first_search_runs() {
     let s = scenarios::find("stale-set-race").unwrap();
     let run = Run::new(s, Fixes::none(), s.seed);
     let model = WorldModel::new(&run, FaultBudget::NONE).with_ample();
-    let mut deep = Deep::new(&model, 10_000, 500, false);
+    let mut deep = Deep::new(&model, 10_000, 500, false, &[]);
     while !deep.is_done() {
         deep.step(&model, 1_000);
     }

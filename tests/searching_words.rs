@@ -103,7 +103,7 @@ fn each_play_button_is_named_for_the_run_it_plays() {
     };
     assert_eq!(
         play_label(&earliest),
-        "Play it as a branch: the earliest-first run that breaks cache-matches-db"
+        "Play it as a branch: a run in earliest-first order that breaks cache-matches-db"
     );
     // Each starts with the button's visible words (a voice user says them).
     assert!(names.iter().all(|n| n.starts_with("Play it as a branch")));

@@ -192,18 +192,21 @@ pub fn ticks(chapters: &[Chapter], total: usize) -> String {
     m.finish()
 }
 
-/// What the narration says before the first step of a run that is not the first
-/// (a learner's choice or a search's counterexample, `origin`): the scenario's summary
-/// tells the first run's story, which this one leaves, so it says where it departs.
-pub fn branch_opening(b: &crate::sim::tree::BranchInfo, origin: Option<&str>) -> String {
+/// What the narration says before the first step of run `id` (`origin`: a search's
+/// name for it): the scenario's opening (its summary, which tells the scenario's own
+/// run) while the recording follows the scenario's own order; else where it leaves
+/// that order (review 27: a search's run showed the summary of a story it leaves).
+pub fn step_zero(run: &crate::sim::Run, id: u32, origin: Option<&str>) -> String {
+    let choices = run.choices();
+    let Some(k) = (0..choices.len()).find(|i| !run.step_on_script(*i)) else {
+        return run.scenario.opening(&run.fixes);
+    };
     let named = origin.map_or(String::new(), |o| format!(" ({o})"));
     format!(
-        "Run {}{named} is not the scenario's own run: it leaves run {} after step {}, with {}. \
-         Press Step (→) to follow it.",
-        b.id,
-        b.parent.unwrap_or(0),
-        b.fork,
-        b.label
+        "Run {id}{named} leaves the scenario's own order at step {}, with {}. Press Step (→) to \
+         follow it.",
+        k + 1,
+        choices[k]
     )
 }
 

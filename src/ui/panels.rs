@@ -2,8 +2,8 @@
 //! is `paint.rs`), the narration and the event log (its entries too, with one click
 //! handler for the list).
 use super::browser;
-use super::{lists, paint};
 use super::session::Actions;
+use super::{lists, paint};
 use crate::sim::view::View as SimView;
 use leptos::prelude::*;
 
@@ -16,11 +16,11 @@ pub fn Narration() -> impl IntoView {
             let run = &s.run;
             let mut text = match run.records().last() {
                 Some(r) => format!("{} {}", actor_prefix(r.who()), r.narration),
-                None => match run.branches().into_iter().find(|b| b.current && b.parent.is_some()) {
-                    // Not the script's story: this run departs from it (review 27).
-                    Some(b) => lists::branch_opening(&b, s.origins.iter().find(|(i, _)| *i == b.id).map(|(_, o)| o.as_str())),
-                    None => run.scenario.opening(&run.fixes),
-                },
+                None => {
+                    let id = run.current_id();
+                    let origin = s.origins.iter().find(|(i, _)| *i == id);
+                    lists::step_zero(run, id, origin.map(|(_, o)| o.as_str()))
+                }
             };
             // At the end: the notes and the ending, each once.
             if let Some(end) = run.end_words() {

@@ -48,11 +48,24 @@ const _: () = assert!(USED.len() == PATTERNS.len(), "one USED per pattern");
 thread_local! {
     /// `USED`, once the page has loaded it (`install_used`).
     static LOADED_USED: std::cell::Cell<Option<&'static [&'static str]>> = const { std::cell::Cell::new(None) };
+    /// `body`, once the page has loaded it (`install_used`).
+    static LOADED_BODY: std::cell::Cell<Option<fn() -> String>> = const { std::cell::Cell::new(None) };
 }
 
-/// Gives the learning path `USED` (from `session::load_words`).
-pub fn install_used(used: &'static [&'static str]) {
+/// Gives the learning path `USED` and `body` (from `session::load_words`: their code
+/// and words are in that chunk, out of the page's first download).
+pub fn install_used(used: &'static [&'static str], body: fn() -> String) {
     LOADED_USED.set(Some(used));
+    LOADED_BODY.set(Some(body));
+}
+
+/// The path's cards and mental model (`body`); empty until they have loaded.
+fn loaded_body() -> String {
+    #[cfg(not(feature = "split"))]
+    let loaded: Option<fn() -> String> = Some(body);
+    #[cfg(feature = "split")]
+    let loaded = LOADED_BODY.get();
+    loaded.map(|f| f()).unwrap_or_default()
 }
 
 /// Where the `i`-th pattern is used; `scenarios::LOADING` until it has loaded.
@@ -120,8 +133,7 @@ const PATTERNS: &[Pattern] = &[
 
 /// The cards of the patterns, as markup (display only; the links carry
 /// `data-scenario` for the section's one click handler).
-fn cards() -> String {
-    let mut m = Markup::new();
+fn cards(m: &mut Markup) {
     for (i, p) in PATTERNS.iter().enumerate() {
         let Some(lead) = scenarios::find(p.lead) else {
             continue;
@@ -156,6 +168,38 @@ fn cards() -> String {
         }
         m.fixed("</ul></div></div></article>");
     }
+}
+
+/// The path under its heading: the cards, then the mental model that ties them
+/// together, as markup (display only; the links carry `data-scenario` for the
+/// section's one click handler).
+pub fn body() -> String {
+    let mut m = Markup::new();
+    m.leaf(
+        "p",
+        "sub",
+        "The patterns in the order they build on each other. Each card links to the scenarios \
+         that show it working and failing.",
+    )
+    .fixed("<div class=\"path-cards\">");
+    cards(&mut m);
+    m.fixed("</div><article class=\"pattern model\"><h3>The mental model</h3><ol class=\"flow-chain\">");
+    for step in [
+        "Cache-aside is the base: reads fill the cache from the database.",
+        "Events drive invalidation: every committed change deletes its key.",
+        "The outbox makes the events reliable: they commit with the change.",
+        "TTL is the safety net: whatever slips through expires.",
+    ] {
+        m.leaf("li", "flow-step", step);
+    }
+    m.fixed("</ol>")
+        .leaf(
+            "p",
+            "",
+            "Versions (or leases) guard the races in between: a set or an event older than \
+             what the cache already knows is refused.",
+        )
+        .fixed("</article>");
     m.finish()
 }
 
@@ -169,30 +213,15 @@ pub fn LearningPath() -> impl IntoView {
             super::browser::scroll_to_top();
         }
     };
+    // The cards and the model load with the catalog's words, after the first paint
+    // (below the simulation, they are not on the first screen).
     view! {
         <section class="panel path" id="path" aria-labelledby="path-h" on:click=go>
             <h2 id="path-h">"The learning path"</h2>
-            <p class="sub">
-                "The patterns in the order they build on each other. Each card links to the scenarios that show it \
-                 working and failing."
-            </p>
-            <div class="path-cards" inner_html=move || {
+            <div inner_html=move || {
                 a.words.track();
-                cards()
+                loaded_body()
             }></div>
-            <article class="pattern model">
-                <h3>"The mental model"</h3>
-                <ol class="flow-chain">
-                    <li class="flow-step">"Cache-aside is the base: reads fill the cache from the database."</li>
-                    <li class="flow-step">"Events drive invalidation: every committed change deletes its key."</li>
-                    <li class="flow-step">"The outbox makes the events reliable: they commit with the change."</li>
-                    <li class="flow-step">"TTL is the safety net: whatever slips through expires."</li>
-                </ol>
-                <p>
-                    "Versions (or leases) guard the races in between: a set or an event older than what the cache \
-                     already knows is refused."
-                </p>
-            </article>
         </section>
     }
 }

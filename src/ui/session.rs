@@ -65,17 +65,23 @@ async fn read_sandbox_code(code: String) -> Result<SandboxSpec, SpecError> {
 /// `scenarios::LOADING` in their place until then (and `narrate::PENDING` for a step
 /// taken before: `Run::narrate_pending` tells it then).
 #[cfg_attr(feature = "split", leptos::lazy)]
-async fn load_words() -> (&'static [scenarios::Words], &'static [&'static str], narrate::Narrator) {
-    (scenarios::baked_words(), &super::path::USED[..], narrate::baked())
+async fn load_words() -> (Words, narrate::Narrator) {
+    (
+        (scenarios::baked_words(), &super::path::USED[..], super::path::body as fn() -> String),
+        narrate::baked(),
+    )
 }
+
+/// The catalog's words, the learning path's and the path's markup (`path::body`).
+type Words = (&'static [scenarios::Words], &'static [&'static str], fn() -> String);
 
 /// The catalog's words and the narration, loaded if they are not there yet (what
 /// writes a catalog scenario's file waits for them: `ScenarioFile::of`).
 pub async fn words_ready() {
     if !scenarios::words_loaded() || !narrate::ready() {
-        let (catalog, used, narrator) = load_words().await;
+        let ((catalog, used, body), narrator) = load_words().await;
         scenarios::install_words(catalog);
-        super::path::install_used(used);
+        super::path::install_used(used, body);
         narrate::install(narrator);
     }
 }

@@ -51,14 +51,19 @@ pub fn intro(found: Option<&Found>) -> String {
     // its delay, as late as the horizon), and a timer fires once due or once nothing is
     // due before it, so later events can go first (it fires late); `World::enabled`. A
     // heuristic that bets on timing (a delayed second delete) can lose here.
-    // Plain words (review 27: "any message or due timer late" read as jargon).
-    let what = "Every order of this run's events, any message arriving or timer firing late (and up \
-                to the faults you choose, placed anywhere), breadth first, each distinct state once";
+    // Plain words (review 27: "any message or due timer late" read as jargon). Not
+    // "any message late": a timer is enabled only once the clock can reach it, so a
+    // message is held past a later timer only when another event moves the clock.
+    let what = "Every order of this run's events, any message or timer overtaken by later ones \
+                (and up to the faults you choose, placed anywhere), breadth first, each distinct \
+                state once";
     let tail = match found {
-        // Not "depth first": past a bound, held runs go first (review 27).
+        // Not "depth first": past a bound, held runs go first (review 27); and only where
+        // no run ended, or none ended broken (`search::job`).
         None => {
-            ": for each invariant a run breaks, a shortest such run; if a bound stops it first, a \
-                 run found past the bound, not known to be the shortest."
+            ": for each invariant a run breaks, a shortest such run. If a bound stops it before \
+                 any run ends, or ends broken, it follows some runs past the bound: a break \
+                 found there is not known to be the shortest."
         }
         Some(f) if f.deep_states > 0 => {
             // Why the depth-first phase ran: one sentence for both cases.
@@ -118,7 +123,9 @@ pub fn counterexample_line(c: &Counterexample) -> String {
 pub fn deep_run(part: DeepPart) -> &'static str {
     match part {
         DeepPart::DepthFirst => "a run found depth first",
-        DeepPart::EarliestFirst => "the earliest-first run",
+        // "A run", not "the earliest-first run": for read-your-writes, judged at every
+        // step, the run shown is that run's first steps (review of session 28).
+        DeepPart::EarliestFirst => "a run in earliest-first order",
         DeepPart::HeldBack => "a run with one event held back",
     }
 }
@@ -281,9 +288,17 @@ fn deep_words(found: &Found) -> String {
          about them."
             .to_string()
     } else {
-        " It found no violation in the runs it followed; the runs it did not follow were \
-         not judged, so this proves nothing."
-            .to_string()
+        // Not "no violation" where breadth first found some: the phase does not look
+        // for those again, and its runs may break them too.
+        let other = if found.violations.is_empty() {
+            ""
+        } else {
+            " of another invariant"
+        };
+        format!(
+            " It found no violation{other} in the runs it followed; the runs it did not follow \
+             were not judged, so this proves nothing."
+        )
     };
     reached + &what
 }

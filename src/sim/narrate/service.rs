@@ -290,11 +290,11 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         ServiceFact::Published { ev, client } => said(
             format!("publish {}", ev.id),
             format!(
-                "{} is committed. {cap_service} publishes {ev} to {}{} and tells {client} the write succeeded. Two \
+                "{} is committed. {cap_service} publishes {ev}{} to {} and tells {client} the write succeeded. Two \
                  writes, to {} and to {}, with nothing tying them together: a dual write.",
                 ev.version,
+                lsn_note(ev.id.0, ev.version.0),
                 n.bus,
-                lsn_note(&ev),
                 n.db_of(ev.key),
                 n.bus
             ),
@@ -306,8 +306,9 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
         } => said(
             "ack",
             format!(
-                "{version} and its outbox row {event} are committed together{}. {cap_service} tells {client} the \
+                "{version} and its outbox row {event}{} are committed together{}. {cap_service} tells {client} the \
                  write succeeded; {} will publish the event.",
+                lsn_note(event.0, version.0),
                 n.db.id.map(|db| format!(" in {db}")).unwrap_or_default(),
                 n.relay
             ),
@@ -526,11 +527,11 @@ fn fixed(value: f64, places: u32) -> String {
     )
 }
 
-/// Why an event's number differs from its version's (review 27: hybrid's only event is
-/// `e3`, for `v2`): an event is numbered by its change's log sequence number
+/// Why an event's number (`event`) differs from its version's (`version`) (review 27:
+/// hybrid's only event is `e3`, for `v2`): an event is numbered by its change's log sequence number
 /// (`EventId`), and the seed rows take the first numbers.
-fn lsn_note(ev: &crate::sim::msg::BusEvent) -> &'static str {
-    if ev.id.0 == ev.version.0 {
+fn lsn_note(event: u32, version: u32) -> &'static str {
+    if event == version {
         ""
     } else {
         " (numbered by its change's log sequence number)"

@@ -42,8 +42,11 @@ pub struct Deep<M: Model> {
     max_depth: usize,
     /// Distinct end states this part reached that the first did not.
     ends: usize,
-    /// Per property, the first breaking run found.
+    /// Per property, the first breaking run found (an empty run for a property it
+    /// was told was known broken: `known`).
     pub found: Vec<Option<Vec<M::Action>>>,
+    /// Per property, whether it was known broken before the phase began.
+    known: Vec<bool>,
     /// A bound (states or depth) cut the search short.
     pub cut: bool,
     /// The depth-first part has taken a step (tried a transition).
@@ -54,11 +57,26 @@ impl<M: Model> Deep<M> {
     /// The phase, at most `max_states` states and `max_depth` steps deep; its first
     /// part only if `hold` (its runs place no fault: a search asked to place some goes
     /// depth first from the start, which places them).
-    pub fn new(model: &M, max_states: usize, max_depth: usize, hold: bool) -> Deep<M> {
+    pub fn new(
+        model: &M,
+        max_states: usize,
+        max_depth: usize,
+        hold: bool,
+        known: &[usize],
+    ) -> Deep<M> {
         let max_states = max_states.min(Visited::CAPACITY);
-        let mut found = vec![None; model.properties().len()];
+        // A property already known broken (by the breadth-first search, with a
+        // shortest run) is not looked for: breaking it again would end the phase with
+        // nothing new to show, and the page would say it found no violation.
+        let mut found: Vec<Option<Vec<M::Action>>> = vec![None; model.properties().len()];
+        for &i in known {
+            if let Some(f) = found.get_mut(i) {
+                *f = Some(Vec::new());
+            }
+        }
         // The first part: at most half the states, and as many transitions as the
         // whole bound has states (its runs pass the same states again and again).
+        let known: Vec<bool> = found.iter().map(Option::is_some).collect();
         let held_states = if hold { max_states / 2 } else { 0 };
         let held = Held::new(model, held_states, max_states, max_depth, &mut found);
         let mut deep = Deep {
@@ -70,6 +88,7 @@ impl<M: Model> Deep<M> {
             max_states,
             max_depth,
             ends: 0,
+            known,
             found,
             cut: false,
             dfs_stepped: false,
@@ -128,7 +147,23 @@ impl<M: Model> Deep<M> {
     /// Whether it has nothing left to follow, or has found a breaking run: it looks for
     /// a counterexample, and one is what the page can show.
     pub fn is_done(&self) -> bool {
-        self.stack.is_empty() || self.found.iter().any(Option::is_some)
+        self.stack.is_empty() || self.broke()
+    }
+
+    /// Whether it found a property broken that was not known broken.
+    fn broke(&self) -> bool {
+        self.found
+            .iter()
+            .zip(&self.known)
+            .any(|(f, known)| f.is_some() && !known)
+    }
+
+    /// The breaking run it found for property `i`, if it was not known broken.
+    pub fn found_new(&self, i: usize) -> Option<&[M::Action]> {
+        match (self.found.get(i), self.known.get(i)) {
+            (Some(Some(path)), Some(false)) => Some(path),
+            _ => None,
+        }
     }
 
     /// Judges a newly found state (`fingerprint`, coarse) and puts it on the path.

@@ -40,6 +40,8 @@ pub struct Held<M: Model> {
     /// Whether the earliest-first run itself broke a property (`Held::new`): a break
     /// found there has no event held back.
     pub earliest_broke: bool,
+    /// Whether any of its runs broke a property not broken before (`judge`).
+    broke: bool,
 }
 
 impl<M: Model> Held<M> {
@@ -66,6 +68,7 @@ impl<M: Model> Held<M> {
             max_depth,
             transitions_left: max_transitions,
             earliest_broke: false,
+            broke: false,
         };
         let mut state = model.init();
         let mut actions = Vec::new();
@@ -104,6 +107,7 @@ impl<M: Model> Held<M> {
             state = next;
         }
         held.depth = held.path.len();
+        held.broke = held.earliest_broke;
         held
     }
 
@@ -146,7 +150,9 @@ impl<M: Model> Held<M> {
     }
 
     /// Follows held runs, whole, until `budget` transitions are taken or one breaks a
-    /// property (written to `found`). Returns the transitions taken.
+    /// property not broken before (written to `found`; one already there, as a
+    /// property the breadth-first search found broken, is not judged again). Returns
+    /// the transitions taken.
     pub fn step(
         &mut self,
         model: &M,
@@ -154,7 +160,7 @@ impl<M: Model> Held<M> {
         found: &mut [Option<Vec<M::Action>>],
     ) -> usize {
         let mut taken = 0;
-        while taken < budget && !self.is_done() && found.iter().all(Option::is_none) {
+        while taken < budget && !self.is_done() && !self.broke {
             let (from, hold) = self.holds[self.next];
             self.next += 1;
             taken += self.follow(model, from, hold, found);
@@ -201,7 +207,11 @@ impl<M: Model> Held<M> {
             if end {
                 self.end_seen.insert(fingerprint);
             }
-            if judge(model, &state, end, &path, found) || self.seen.len() >= self.max_states {
+            if judge(model, &state, end, &path, found) {
+                self.broke = true;
+                break;
+            }
+            if self.seen.len() >= self.max_states {
                 break;
             }
         }

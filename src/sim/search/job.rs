@@ -114,11 +114,19 @@ impl Job {
         if deepen {
             let max = p.states / DEEP_SHARE;
             let model = self.search.model();
+            let known: Vec<usize> = self
+                .search
+                .report()
+                .violations
+                .iter()
+                .map(|v| v.property)
+                .collect();
             self.deep = Some(Deep::new(
                 model,
                 max.max(1),
                 Bounds::default().max_depth,
                 self.hold,
+                &known,
             ));
             p.done = false;
             return p;
@@ -192,10 +200,10 @@ impl Job {
                 u8::from(dfs)
             ));
             let properties = self.search.model().properties();
-            for (i, (p, path)) in properties.iter().zip(&deep.found).enumerate() {
-                // One line per invariant: a shortest run found breadth first stands.
-                let known = r.violations.iter().any(|v| v.property == i);
-                if let (Some(path), false) = (path, known) {
+            for (i, p) in properties.iter().enumerate() {
+                // One line per invariant: a shortest run found breadth first stands
+                // (the phase was told of it, and did not look for it).
+                if let Some(path) = deep.found_new(i) {
                     let teaches = race::teaches(self.search.model().start(), path);
                     let key = deep.found_by().key();
                     push_violation(&self.run, &mut out, key, p.name, path, teaches);
