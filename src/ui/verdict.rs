@@ -61,8 +61,8 @@ pub fn intro(found: Option<&Found>) -> String {
         // Not "depth first": past a bound, held runs go first (review 27); and only where
         // no run ended, or none ended broken (`search::job`).
         None => {
-            ": for each invariant a run breaks, a shortest such run. If a bound stops it before \
-                 any run ends, or ends broken, it follows some runs past the bound: a break \
+            ": for each invariant a run breaks, a shortest such run. If a bound stops it with no \
+                 run ended, or none ended broken, it follows some runs past the bound: a break \
                  found there is not known to be the shortest."
         }
         Some(f) if f.deep_states > 0 => {

@@ -262,6 +262,12 @@ pub enum DeepPart {
 }
 
 impl DeepPart {
+    pub const ALL: [DeepPart; 3] = [
+        DeepPart::DepthFirst,
+        DeepPart::EarliestFirst,
+        DeepPart::HeldBack,
+    ];
+
     /// Its key in the result message (`&<key>=…`).
     pub fn key(self) -> &'static str {
         match self {
@@ -320,12 +326,10 @@ impl Reply {
                     .filter_map(|(k, v)| match k.as_str() {
                         "violation" => counterexample(v, true, false, DeepPart::DepthFirst),
                         "tied_violation" => counterexample(v, true, true, DeepPart::DepthFirst),
-                        "deep_violation" => counterexample(v, false, false, DeepPart::DepthFirst),
-                        "earliest_violation" => {
-                            counterexample(v, false, false, DeepPart::EarliestFirst)
-                        }
-                        "held_violation" => counterexample(v, false, false, DeepPart::HeldBack),
-                        _ => None,
+                        key => DeepPart::ALL
+                            .into_iter()
+                            .find(|p| p.key() == key)
+                            .and_then(|p| counterexample(v, false, false, p)),
                     })
                     .collect(),
                 deep_states: num("deep_states") as usize,
