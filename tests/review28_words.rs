@@ -82,3 +82,95 @@ fn the_phase_past_the_bound_does_not_stop_at_a_known_break() {
         "{text}"
     );
 }
+
+/// The narration of step `k` (1-based) of `run`, recorded to its end.
+fn said(mut run: cachescope::sim::Run, k: usize) -> String {
+    run.run_to_end();
+    run.records()[k - 1].narration.clone()
+}
+
+/// Review 28 (a new user), 1: in replica-lag-refill with `versioned-set` the service
+/// answers v1, read from the lagging replica after v2 committed (at 6 ms; the read
+/// began at 15 ms), and the page said "The value it read is still a correct answer for
+/// this read": the next step calls it a stale read. Where the read overlapped the write
+/// (stale-set-race with `versioned-set`) that sentence stays, true there.
+#[test]
+fn a_refused_fill_of_a_stale_value_is_not_called_a_correct_answer() {
+    let text = said(common::start("replica-lag-refill", &["versioned-set"]), 15);
+    assert!(
+        text.contains(
+            "Caching it was refused, but the answer is stale too: v2 was already the newest when \
+             this read began."
+        ) && !text.contains("correct answer"),
+        "{text}"
+    );
+    let text = said(
+        common::at("scenario=replica-lag-refill&fix=versioned-set"),
+        16,
+    );
+    assert!(text.contains("a stale read"), "{text}");
+    let mut run = common::start("stale-set-race", &["versioned-set"]);
+    run.run_to_end();
+    let refused: Vec<&str> = run
+        .records()
+        .iter()
+        .map(|r| r.narration.as_str())
+        .filter(|t| t.contains("caching it was refused") || t.contains("Caching it was refused"))
+        .collect();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].contains("still a correct answer for this read"),
+        "{}",
+        refused[0]
+    );
+}
+
+/// Review 28, 2: near-cache-stale with `client-tracking`, the search's counterexample:
+/// service-2 answers from a stale near copy while the cache node's only delete came
+/// before that copy was kept. The page said "out of date until the cache node's
+/// invalidation reaches service-2", with none on its way. Now it says none is, and
+/// that the next change to the key would send one (its read is tracked).
+#[test]
+fn a_stale_near_copy_is_not_promised_an_invalidation_that_is_not_coming() {
+    let run = common::counterexample(
+        "near-cache-stale",
+        &["client-tracking"],
+        0,
+        200_000,
+        "cache-matches-db",
+    );
+    let mut checked = 0;
+    for (i, r) in run.records().iter().enumerate() {
+        let after = run.state(i + 1).unwrap();
+        let text = &r.narration;
+        if text.contains("invalidation reaches")
+            && text.contains("this in-process copy is out of date")
+        {
+            // Only with one on its way.
+            assert!(
+                after
+                    .net
+                    .iter()
+                    .any(|m| matches!(m.payload, cachescope::sim::msg::Payload::Invalidate { .. })),
+                "step {}: {text}",
+                i + 1
+            );
+        }
+        if text.contains("no invalidation is on its way") {
+            assert!(
+                !after
+                    .net
+                    .iter()
+                    .any(|m| matches!(m.payload, cachescope::sim::msg::Payload::Invalidate { .. })),
+                "step {}: {text}",
+                i + 1
+            );
+            assert!(
+                text.contains("so the next change to user:1 will send one"),
+                "{text}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "{}", run.trace());
+}

@@ -24,9 +24,17 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
             let tracking = w.config.near.is_some_and(|n| n.tracking);
             let behind = match (version < want, tracking) {
                 (false, _) => String::new(),
-                (true, true) if invalidation_can_come(w, service, key) => format!(
+                (true, true) if invalidation_on_its_way(w, service, key) => format!(
                     " But {the_db} has {want}: this in-process copy is out of date until {the_cache_node}'s \
                      invalidation reaches {service}, or its TTL runs out at {expires_ms} ms."
+                ),
+                // Tracked, with nothing on its way (review 28: the only delete came before
+                // this copy, yet the page said "until the invalidation reaches" it).
+                (true, true) if tracked(w, service, key) => format!(
+                    " But {the_db} has {want}: this in-process copy is out of date, and no invalidation is on \
+                     its way to {service}. {cap_cache_node} tracks its read of {key}, so the next change to {key} \
+                     will send one; until then, or until its TTL runs out at {expires_ms} ms, reads of {key} here \
+                     get {version}."
                 ),
                 (true, true) if closing(w, service) => format!(
                     " But {the_db} has {want}: this in-process copy is out of date. {cap_cache_node} crashed, and \
@@ -100,16 +108,18 @@ pub(super) fn say(w: &World, n: &Cast, fact: NearFact) -> Said {
     }
 }
 
-/// Whether an invalidation of `key` can still reach `service`: one is on its way to
-/// it, or its cache node's tracking table still holds its read of `key` (it is told
-/// when the key next changes there). A crash of the node empties the table (review
-/// session 14, X15).
-fn invalidation_can_come(w: &World, service: NodeId, key: Key) -> bool {
-    let on_its_way = w.net.iter().any(|m| {
-        m.to == service && matches!(m.payload, Payload::Invalidate { key: k } if k == key)
-    });
-    let tracked = w
-        .nodes
+/// Whether an invalidation of `key` is on its way to `service`.
+fn invalidation_on_its_way(w: &World, service: NodeId, key: Key) -> bool {
+    w.net
+        .iter()
+        .any(|m| m.to == service && matches!(m.payload, Payload::Invalidate { key: k } if k == key))
+}
+
+/// Whether `service`'s cache node's tracking table holds its read of `key` (it is
+/// told when the key next changes there). A crash of the node empties the table
+/// (review session 14, X15).
+fn tracked(w: &World, service: NodeId, key: Key) -> bool {
+    w.nodes
         .service(service)
         .and_then(|s| w.nodes.cache(s.settings.cache))
         .is_some_and(|c| {
@@ -117,8 +127,7 @@ fn invalidation_can_come(w: &World, service: NodeId, key: Key) -> bool {
                 .readers
                 .get(&key)
                 .is_some_and(|r| r.contains(&service))
-        });
-    on_its_way || tracked
+        })
 }
 
 /// Whether the close of `service`'s connection to its cache node is on its way to it.

@@ -479,9 +479,24 @@ fn read(w: &World, n: &Cast, fact: ReadFact) -> Said {
                 notes.push_str(&format!(" {who}: one database read for all."));
             }
             if refused {
-                notes.push_str(
-                    " The value it read is still a correct answer for this read; only caching it was refused.",
-                );
+                // The read's floor (`Books::read_started`): the newest version when the
+                // client's read began. Review 28: a replica's lagging v1, read after v2
+                // committed, was called "a correct answer for this read".
+                let floor = w
+                    .clients
+                    .iter()
+                    .find(|c| c.id == client)
+                    .and_then(|c| c.busy)
+                    .and_then(|f| w.books.read_floor.get(&f).copied());
+                match (floor, value) {
+                    (Some(floor), Some(v)) if v < floor => notes.push_str(&format!(
+                        " Caching it was refused, but the answer is stale too: {floor} was already the newest \
+                         when this read began."
+                    )),
+                    _ => notes.push_str(
+                        " The value it read is still a correct answer for this read; only caching it was refused.",
+                    ),
+                }
             }
             said(
                 format!("answer {v}"),
