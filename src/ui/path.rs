@@ -59,13 +59,21 @@ pub fn install_used(used: &'static [&'static str], body: fn() -> String) {
     LOADED_BODY.set(Some(body));
 }
 
-/// The path's cards and mental model (`body`); empty until they have loaded.
+/// The path's cards and mental model (`body`); until they have loaded, a paragraph
+/// that says so (`scenarios::LOADING`).
 fn loaded_body() -> String {
     #[cfg(not(feature = "split"))]
     let loaded: Option<fn() -> String> = Some(body);
     #[cfg(feature = "split")]
     let loaded = LOADED_BODY.get();
-    loaded.map(|f| f()).unwrap_or_default()
+    loaded.map_or_else(
+        || {
+            let mut m = Markup::new();
+            m.leaf("p", "sub", scenarios::LOADING);
+            m.finish()
+        },
+        |f| f(),
+    )
 }
 
 /// Where the `i`-th pattern is used; `scenarios::LOADING` until it has loaded.
