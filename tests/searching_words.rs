@@ -46,9 +46,9 @@ fn each_phase_names_itself_and_a_later_one_says_why_its_count_starts_over() {
     let deep = line(Phase::Deep, 1_000_000, 3_000, 250_000, 41, 0);
     assert_eq!(
         deep,
-        "Depth first (a new phase: breadth first stopped at its bound of 1,000,000 distinct \
+        "Past the bound (a new phase: breadth first stopped at its bound of 1,000,000 distinct \
          states, so the search follows runs to their end): 3,000 distinct states of at most \
-         250,000, depth 41, 0 states/s"
+         250,000, depth 41"
     );
     assert_eq!(
         bar_label(Phase::Shifted, 1_000_000),
@@ -56,12 +56,14 @@ fn each_phase_names_itself_and_a_later_one_says_why_its_count_starts_over() {
     );
     assert_eq!(
         bar_label(Phase::Deep, 250_000),
-        "Distinct states found depth first, of at most 250,000"
+        "Distinct states found past the bound, of at most 250,000"
     );
     assert_eq!(
         done_line(30_000, 16, 1_500),
         "30,000 distinct states, depth 16, 20,000 states/s"
     );
+    // No rate from a millisecond or a few (review 28: "311,000 states/s").
+    assert_eq!(done_line(311, 9, 1), "311 distinct states, depth 9");
 }
 
 #[test]
