@@ -313,8 +313,15 @@ pub(super) fn say(w: &World, n: &Cast, facts: &[Fact]) -> Said {
                     whose(c)
                 )
             };
+            // Per-event acks (SQS, RabbitMQ) have no committed offset to name (review 28:
+            // "ack e3 => committed 0" beside words of per-event acks).
+            let outcome = if per_ack {
+                format!("{} done", ev.id)
+            } else {
+                format!("committed {now}")
+            };
             said(
-                format!("committed {now}"),
+                outcome,
                 format!("{cap_consumer} acknowledged {}: {what}{sent}", ev.id),
             )
         }
