@@ -74,9 +74,9 @@ impl<M: Model> Deep<M> {
                 *f = Some(Vec::new());
             }
         }
+        let known: Vec<bool> = found.iter().map(Option::is_some).collect();
         // The first part: at most half the states, and as many transitions as the
         // whole bound has states (its runs pass the same states again and again).
-        let known: Vec<bool> = found.iter().map(Option::is_some).collect();
         let held_states = if hold { max_states / 2 } else { 0 };
         let held = Held::new(model, held_states, max_states, max_depth, &mut found);
         let mut deep = Deep {
