@@ -308,7 +308,7 @@ fn f11_the_fix_chapter_says_where_the_runs_part_not_that_the_fix_acts() {
             .into_iter()
             .find(|c| c.kind == "fix")
             .unwrap();
-        assert_eq!((c.step, c.text.as_str(), c.short.as_str()), (at, text, "the runs part"), "{q}");
+        assert_eq!((c.step, c.text.as_str(), c.short.as_str()), (at, text, "client-tracking changes the run"), "{q}");
         assert!(!c.text.contains("acts"), "{q}");
     }
 }

@@ -192,6 +192,9 @@ pub struct InvariantView {
     pub ok: bool,
     /// The violation in words, when violated.
     pub why: Option<String>,
+    /// Violated here, but judged at the run's end and events are still to happen: this
+    /// may be a window that closes, not yet a break (the timeline says which).
+    pub for_now: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

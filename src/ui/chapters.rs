@@ -355,10 +355,13 @@ pub fn chapters(run: &Run) -> Vec<Chapter> {
                         format!("without {it} the run ends before this step"),
                     ),
                 };
+                // The chip names the fix (review session 28: "the runs part" named
+                // nothing a learner had chosen).
+                let verb = if ids.len() == 1 { "changes" } else { "change" };
                 out.push(Chapter {
                     step,
                     kind: "fix",
-                    short: "the runs part".to_string(),
+                    short: format!("{} {verb} the run", ids.join(" and ")),
                     text: format!("with {}: {does}; {without}", ids.join(", ")),
                 });
             }

@@ -240,7 +240,14 @@ pub fn branches(branches: &[crate::sim::tree::BranchInfo], origins: &[(u32, Stri
             (false, None, None) if b.ended => "ok".to_string(),
             (false, None, None) => "ok so far".to_string(),
         };
-        let steps = format!("{} step{}", b.len, if b.len == 1 { "" } else { "s" });
+        // A recording short of the run's end (a link's `step=18` of a run of 21) counts
+        // only what it holds (review session 28: "18 steps" beside "step 18 of 21").
+        let steps = format!(
+            "{} step{}{}",
+            b.len,
+            if b.len == 1 { "" } else { "s" },
+            if b.ended { "" } else { " so far" }
+        );
         let class = if b.current {
             format!("branch-item {} current", b.status())
         } else {

@@ -139,13 +139,26 @@ pub fn invariants(v: &View) -> String {
             .attr("data-status", status)
             .attr("class", if i.ok { "inv ok" } else { "inv violated" })
             .body()
-            .leaf("span", "badge", if i.ok { "✓ ok" } else { "✗ violated" })
+            .leaf("span", "badge", badge(i))
             .leaf("code", "", i.name)
-            .leaf("span", "why", i.why.as_deref().unwrap_or(i.describe))
-            .end("li");
+            .leaf("span", "why", i.why.as_deref().unwrap_or(i.describe));
+        if i.for_now {
+            // A window may close before the end, and only the end counts (the
+            // timeline's "not a break"; review session 28).
+            m.leaf("span", "why", "A run is judged at its end.");
+        }
+        m.end("li");
     }
     m.fixed("</ul>");
     m.finish()
+}
+
+fn badge(i: &crate::sim::view::InvariantView) -> &'static str {
+    match (i.ok, i.for_now) {
+        (true, _) => "✓ ok",
+        (false, true) => "✗ violated now",
+        (false, false) => "✗ violated",
+    }
 }
 
 /// What changed in the invariants from `before` to `now` (at step `step`), in words,

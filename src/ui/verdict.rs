@@ -175,18 +175,30 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         .filter(|v| v.shortest)
         .map(|v| v.invariant.as_str())
         .collect();
-    // How many end states break it is not in the result; what is (review session 12,
-    // V8): a complete search with one end state has every run end there.
-    // How many end states break each is not in the result; what is (review session
-    // 12, V8): a complete search with one end state has every run end there, and an
-    // invariant judged at the end (all but read-your-writes) broken there is broken in
-    // every interleaving.
-    let every = found.complete && found.ends == 1 && !names.contains(&"read-your-writes");
+    // How many end states break each (`Found::broken_ends`). A complete search has every
+    // run end in one of its end states, so an invariant every end state breaks is
+    // broken in every interleaving; with one end state, said as before (review session
+    // 12, V8). read-your-writes, judged at every step, is broken at an end state when
+    // the run to it broke it.
+    let count = |name: &str| {
+        found
+            .broken_ends
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, c)| *c)
+    };
+    let every = found.complete && found.ends > 0 && names.iter().all(|n| count(n) == found.ends);
     let broken = if names.is_empty() {
         String::new()
-    } else if every {
+    } else if every && found.ends == 1 && !names.contains(&"read-your-writes") {
         format!(
             " Broken in every interleaving: every run ends in that one end state, which breaks {}.",
+            names.join(", ")
+        )
+    } else if every {
+        format!(
+            " Broken in every interleaving: every run ends in one of the {}, and each breaks {}.",
+            ends(found.ends),
             names.join(", ")
         )
     } else if found.ends == 1 {
@@ -196,9 +208,9 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         )
     } else {
         format!(
-            " Broken in at least 1 of the {}: {}.",
+            " Of the {}, {}.",
             ends(found.ends),
-            names.join(", ")
+            how_many_break(&names, count)
         )
     };
     if found.deep_states > 0 {
@@ -232,6 +244,31 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         broken
     };
     scope + &verdict
+}
+
+/// How many end states break each of `names` ("12 break cache-matches-db, 3
+/// read-your-writes"); an invariant broken part-way in a run that ended past the
+/// bound (read-your-writes) breaks none of them.
+fn how_many_break(names: &[&str], count: impl Fn(&str) -> usize) -> String {
+    let each: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let n = count(name);
+            let verb = match (i, n) {
+                (0, 1) => " breaks ",
+                (0, _) => " break ",
+                _ => " ",
+            };
+            let n = if n == 0 {
+                "none".to_string()
+            } else {
+                grouped(n)
+            };
+            format!("{n}{verb}{name}")
+        })
+        .collect();
+    each.join(", ")
 }
 
 /// The depth-first phase's words: it ran because the breadth-first search stopped at
@@ -269,7 +306,7 @@ fn deep_words(found: &Found) -> String {
     };
     let reached = format!(
         "{why} {how} visited {} states (one for all that differ only in times before the \
-         horizon), {}.",
+         horizon, the time by which every run ends), {}.",
         grouped(found.deep_states),
         of_them(found.deep_ends)
     );

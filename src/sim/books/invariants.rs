@@ -45,6 +45,12 @@ impl Invariant {
         }
     }
 
+    /// Whether a run breaks it by being violated at any point (a history property),
+    /// not only at its end (the catalog's rule, `scenarios.md`, "Invariants").
+    pub fn at_any_point(self) -> bool {
+        self == Invariant::ReadYourWrites
+    }
+
     /// `Ok` if the invariant holds in `world`, else the first violation in words.
     pub fn check(self, world: &World) -> Result<(), String> {
         match self {

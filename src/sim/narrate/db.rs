@@ -284,7 +284,10 @@ pub(super) fn relay(n: &Cast, fact: RelayFact) -> Said {
         ),
         RelayFact::Polled => said(
             "poll sent",
-            format!("{cap_relay} asks {the_db} for the oldest outbox row not yet marked published."),
+            format!(
+                "{cap_relay} asks {the_db} for the oldest outbox row not yet marked published, and sets its relay \
+                 timeout: with no answer in {TIMEOUT_MS} ms, it starts its cycle again from the poll."
+            ),
         ),
         RelayFact::Publishing {
             event,
@@ -292,7 +295,11 @@ pub(super) fn relay(n: &Cast, fact: RelayFact) -> Said {
             version,
         } => said(
             format!("publish {event}"),
-            format!("{cap_relay} got outbox row {event} ({key} = {version}) and publishes it to {the_bus}."),
+            format!(
+                "{cap_relay} got outbox row {event} ({key} = {version}) and publishes it to {the_bus}, waiting at \
+                 most {TIMEOUT_MS} ms for its acknowledgement (its relay timeout, as a Kafka producer's \
+                 request.timeout.ms)."
+            ),
         ),
         RelayFact::Marking { event } => said(
             format!("mark {event}"),

@@ -75,6 +75,8 @@ pub struct Search<M: Model> {
     cursor: usize,
     depth: usize,
     ends: usize,
+    /// Per property, the end states visited that break it.
+    broken_ends: Vec<usize>,
     visited_count: usize,
     /// The first (so shortest) violating node per property.
     found: Vec<Option<u32>>,
@@ -137,6 +139,7 @@ impl<M: Model> Search<M> {
             cursor: 0,
             depth: 0,
             ends: 0,
+            broken_ends: Vec::new(),
             visited_count: 0,
             found: Vec::new(),
             shortest: Vec::new(),
@@ -184,6 +187,7 @@ impl<M: Model> Search<M> {
         });
         self.found = vec![None; self.model.properties().len()];
         self.shortest = vec![(0, Vec::new()); self.found.len()];
+        self.broken_ends = vec![0; self.found.len()];
         self.level = vec![Entry {
             index: 0,
             depth: 0,
@@ -335,7 +339,12 @@ impl<M: Model> Search<M> {
                     *at == depth && more.len() + 1 < MAX_SHORTEST
                 }
             };
-            if wanted && applies && self.model.violates(&state, i) {
+            // Every end state is judged, for the count of those that break it.
+            if !applies || !(wanted || end) || !self.model.violates(&state, i) {
+                continue;
+            }
+            self.broken_ends[i] += usize::from(end);
+            if wanted {
                 match self.found[i] {
                     None => {
                         self.found[i] = Some(index);

@@ -181,6 +181,12 @@ impl Job {
             r.depth,
             u8::from(r.complete)
         );
+        let properties = self.search.model().properties();
+        for (p, n) in properties.iter().zip(&r.broken_ends) {
+            if *n > 0 {
+                out.push_str(&format!("&broken_ends={}:{n}", p.name));
+            }
+        }
         for v in &r.violations {
             let shown = self.shown(v.property, &v.path);
             let key = if shown.tied {
@@ -199,7 +205,6 @@ impl Job {
                 u8::from(held),
                 u8::from(dfs)
             ));
-            let properties = self.search.model().properties();
             for (i, p) in properties.iter().enumerate() {
                 // One line per invariant: a shortest run found breadth first stands
                 // (the phase was told of it, and did not look for it).

@@ -9,7 +9,9 @@
 //! Worker → page: `kind=ready`;
 //! `kind=progress&phase=shifted|absolute|deep&states=…&max=…&depth=…&ends=…&elapsed_ms=…`
 //! (the counts and the bound on states of the phase under way: `Phase`);
-//! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…` followed by one
+//! `kind=result&states=…&ends=…&depth=…&complete=0|1&elapsed_ms=…`, one
+//! `&broken_ends=<invariant>:<count>` per invariant some end states break (how many of
+//! the `ends`), and one
 //! `&violation=<invariant>:<steps>:<teaching scenario or ->:<run code>` per broken
 //! invariant; then, if a depth-first phase ran (the breadth-first search stopped at its
 //! bound with no end state, or with no violation), `&deep_states=…&deep_ends=…&deep_held=0|1&deep_dfs=0|1` (which parts ran) and one
@@ -211,6 +213,9 @@ pub enum Reply {
 pub struct Found {
     pub states: usize,
     pub ends: usize,
+    /// Per invariant some end states break, how many of `ends` do (in the model's
+    /// order; an invariant none breaks is absent).
+    pub broken_ends: Vec<(String, usize)>,
     pub depth: usize,
     pub complete: bool,
     pub elapsed_ms: u64,
@@ -318,6 +323,14 @@ impl Reply {
             "result" => Some(Reply::Result(Found {
                 states: num("states") as usize,
                 ends: num("ends") as usize,
+                broken_ends: pairs
+                    .iter()
+                    .filter(|(k, _)| k == "broken_ends")
+                    .filter_map(|(_, v)| {
+                        let (name, n) = v.split_once(':')?;
+                        Some((name.to_string(), n.parse().ok()?))
+                    })
+                    .collect(),
                 depth: num("depth") as usize,
                 complete: get("complete") == Some("1"),
                 elapsed_ms: num("elapsed_ms"),

@@ -74,6 +74,8 @@ impl View {
                 label: crate::sim::world::timer_label(&t.kind),
             })
             .collect();
+        let enabled = world.enabled();
+        let more = !enabled.is_empty();
         let invariants = scenario
             .invariants
             .iter()
@@ -83,6 +85,7 @@ impl View {
                     name: inv.name(),
                     describe: inv.describe(),
                     ok: result.is_ok(),
+                    for_now: result.is_err() && !inv.at_any_point() && more,
                     why: result.err(),
                 }
             })
@@ -120,7 +123,7 @@ impl View {
             timers,
             invariants,
             metrics,
-            enabled: world.enabled(),
+            enabled,
             outbox: outbox(world.db()),
             bus: bus(world.bus()),
             dlq: dlq(world.bus()),

@@ -31,6 +31,8 @@ pub struct Violation<A> {
 pub struct Report<A> {
     pub states: usize,
     pub ends: usize,
+    /// Per property (in the model's order), the end states that break it: of `ends`.
+    pub broken_ends: Vec<usize>,
     /// The deepest level visited.
     pub depth: usize,
     /// Whether every state reachable within `max_depth` was visited. False when a
@@ -85,6 +87,7 @@ impl<M: Model> Search<M> {
         Report {
             states: self.visited.len(),
             ends: self.ends,
+            broken_ends: self.broken_ends.clone(),
             depth: self.depth,
             complete: self.is_done() && !self.cut,
             violations,
