@@ -74,16 +74,16 @@ fn a_stale_set_in_write_behind_names_the_queue_not_the_database() {
     assert!(!text.contains("database already has v2"), "{text}");
     assert!(
         text.contains(
-            "But the latest acknowledged write, v2, is still in the write-behind queue (the database has v1): \
-             the cache now serves a stale value"
+            "But the latest write the cache has acknowledged, v2, is still in the write-behind queue (the \
+             database has v1): the cache now holds a copy older than that write"
         ),
         "{text}"
     );
     let why = Invariant::CacheMatchesDb.check(w).unwrap_err();
     assert_eq!(
         why,
-        "the cache holds user:1=v1 but the latest acknowledged write, v2, is still in the write-behind queue \
-         (the database has v1)"
+        "the cache holds user:1=v1 but the latest write the cache has acknowledged, v2, is still in the \
+         write-behind queue (the database has v1)"
     );
 }
 

@@ -78,3 +78,103 @@ fn a_recording_short_of_the_end_counts_its_steps_so_far() {
         "{html}"
     );
 }
+
+mod common;
+
+/// Review 29, A: event-loss's searched run loses the push on its way to a consumer
+/// that crashes after the bus pushed it (the consumer was up when it was published);
+/// the ending said "the event was published while the consumer was down". The scripted
+/// run's event is published while the consumer is down, and keeps that ending.
+#[test]
+fn event_loss_says_how_the_event_was_lost() {
+    let searched = common::counterexample("event-loss", &[], 0, 1_000_000, "cache-matches-db");
+    let end = searched.end_words().expect("the run ends");
+    let pushed = searched.records().iter().any(|r| {
+        r.narration.contains("pushes") && r.narration.contains("to the connected consumer")
+    });
+    assert!(
+        pushed,
+        "the search's shortest run pushes the event to a live consumer"
+    );
+    assert!(
+        end.contains("the bus pushed the event to the consumer, but the consumer crashed before the push reached it"),
+        "{end}"
+    );
+    assert!(
+        !end.contains("published while the consumer was down"),
+        "{end}"
+    );
+    let scripted = run_to_end("event-loss");
+    let end = scripted.end_words().expect("the run ends");
+    assert!(
+        end.contains("the event was published while the consumer was down"),
+        "{end}"
+    );
+}
+
+/// Review 29, D: ttl-expiry's searched run stores v1 again after its TTL ran out (the
+/// expired entry still in memory under lazy expiry); the chapter at the commit said
+/// "older value on its way" (`overtaken`: it never lands), and it lands two steps on.
+#[test]
+fn an_older_value_stored_again_after_its_ttl_is_the_race() {
+    let run = common::counterexample("ttl-expiry", &[], 0, 1_000_000, "cache-matches-db");
+    let chapters = cachescope::ui::chapters::Ahead::of(&run).chapters;
+    assert!(chapters.iter().any(|c| c.kind == "race"), "{chapters:?}");
+    assert!(
+        !chapters.iter().any(|c| c.kind == "overtaken"),
+        "{chapters:?}"
+    );
+}
+
+/// Review 29, E: cross-region-read-your-writes's cache-matches-db run is a refill from
+/// a lagging read replica (its read missed after the commit and loaded v1 from the
+/// replica); the result named no race. The run that breaks read-your-writes stops at
+/// the stale read, before the end the race's words speak of: no race named there.
+/// replica-lag-refill's own race is named, and its lease does not stop it.
+#[test]
+fn a_refill_from_a_lagging_replica_is_named_and_linked() {
+    for (id, fixes) in [
+        ("cross-region-read-your-writes", &[][..]),
+        ("replica-lag-refill", &[]),
+        ("replica-lag-refill", &["lease"]),
+    ] {
+        let s = scenarios::find(id).expect("scenario exists");
+        let fx = Fixes::parse(s, fixes.iter().copied()).expect("fixes exist");
+        let found = common::search(&Run::new(s, fx, s.seed), 0, 1_000_000);
+        let teaches = |inv: &str| {
+            found
+                .violations
+                .iter()
+                .find(|c| c.invariant == inv)
+                .map(|c| c.teaches.clone())
+        };
+        assert_eq!(
+            teaches("cache-matches-db"),
+            Some(Some("replica-lag-refill".to_string())),
+            "{id} {fixes:?}"
+        );
+        if id == "cross-region-read-your-writes" {
+            assert_eq!(teaches("read-your-writes"), Some(None));
+        }
+    }
+}
+
+/// Review 29, H: in event-loss's searched run the consumer crashes with the bus's push
+/// on its way to it; that step said the push "will never reach it" while no-lost-event
+/// still counted it as on its way (until the restart). A push to a node that is down is
+/// on its way nowhere: the invariant breaks at the crash.
+#[test]
+fn a_push_to_a_crashed_consumer_is_not_on_its_way() {
+    let run = common::counterexample("event-loss", &[], 0, 1_000_000, "cache-matches-db");
+    let crash = run
+        .records()
+        .iter()
+        .position(|r| r.narration.contains("will never reach it"))
+        .expect("the crash with the push on its way")
+        + 1;
+    let w = run.state(crash).unwrap();
+    assert!(Invariant::NoLostEvent.check(w).is_err(), "step {crash}");
+    assert!(Invariant::NoLostEvent
+        .check(run.state(crash - 1).unwrap())
+        .is_ok());
+}

@@ -226,6 +226,12 @@ pub enum Happened {
     /// been flushed to the database before the crash: the log drops a write only once
     /// the database has it, `Cache::flushed`).
     AckedAtCrash(Key),
+    /// A bus with no subscriber connected dropped an event about the key as it was
+    /// published (Redis Pub/Sub keeps nothing).
+    EventDropped(Key),
+    /// A bus's push of an event about the key was lost on its way to a consumer that
+    /// was down when it arrived (crashed, or restarted since it was sent).
+    PushLost(Key),
     /// A tracking cache node's push dropped a near copy `service` held (`NearFact::Dropped`,
     /// invalidated).
     NearPushed(NodeId),

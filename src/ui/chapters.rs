@@ -131,9 +131,12 @@ fn overtaken(w: &World) -> Vec<u32> {
 /// value lost on its way (with a crashed node, a dropped message) never does: then the
 /// race did not play out (review session 18, 8: a crash at step 9 of stale-set-race).
 fn lands(run: &Run, step: usize, (key, version): (Key, Version)) -> bool {
+    // Live copies only: an entry whose TTL ran out stays in memory under lazy expiry,
+    // and the same version stored again is a new copy (review 29, D: ttl-expiry's
+    // searched run stored v1 again after its TTL, and the chapter said "overtaken").
     let held = |w: &World| -> Vec<NodeId> {
         copies(w)
-            .filter(|c| c.key == key && c.entry.version == version)
+            .filter(|c| c.key == key && c.entry.version == version && c.entry.expires_ms > w.now_ms)
             .map(|c| c.holder)
             .collect()
     };

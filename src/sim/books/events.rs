@@ -55,8 +55,13 @@ fn event_in_flight_with(w: &World, key: Key, version: Version, busy: bool) -> bo
         .nodes
         .services()
         .any(|(sid, s)| s.flows.iter().any(|f| committing(w, sid, f, key, true)));
+    // Not to a node that is down: it is lost on arrival, or when the node restarts
+    // first (`fault::restart`), so it is on its way nowhere (review 29, H: the crash's
+    // step said the push "will never reach it" while this still counted it).
     let in_net = w.net.iter().any(|m| match m.payload {
-        Payload::Publish { ev } | Payload::Deliver { ev, .. } => covers(&ev),
+        Payload::Publish { ev } | Payload::Deliver { ev, .. } => {
+            covers(&ev) && w.status_of(m.to) != super::super::node::NodeStatus::Down
+        }
         _ => false,
     });
     // A row whose publish the bus has acknowledged, and which the relay waits to mark,

@@ -83,8 +83,8 @@ impl Invariant {
                             format!("{held} but {db} has {want}")
                         } else {
                             format!(
-                                "{held} but the latest acknowledged write, {want}, is still in the write-behind \
-                                 queue ({db} has {has})"
+                                "{held} but the latest write the cache has acknowledged, {want}, is still in \
+                                 the write-behind queue ({db} has {has})"
                             )
                         });
                     }

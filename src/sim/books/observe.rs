@@ -114,6 +114,13 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             {
                 w.books.happened.insert(Happened::SetLostInWindow(key));
             }
+            Fact::Lost {
+                payload: Payload::Deliver { ev, .. },
+                ..
+            } => {
+                w.metrics.events_dropped += 1;
+                w.books.happened.insert(Happened::PushLost(ev.key));
+            }
             Fact::Lost { payload, to, .. }
             | Fact::Fault(FaultFact::Dropped { payload, to, .. }) => match payload {
                 Payload::Deliver { .. } => w.metrics.events_dropped += 1,
@@ -403,9 +410,10 @@ fn bus(w: &mut World, fact: BusFact) {
             }
         }
         BusFact::Pushed { .. } => w.metrics.events_published += 1,
-        BusFact::Dropped { .. } => {
+        BusFact::Dropped { ev } => {
             w.metrics.events_published += 1;
             w.metrics.events_dropped += 1;
+            w.books.happened.insert(Happened::EventDropped(ev.key));
         }
         _ => {}
     }

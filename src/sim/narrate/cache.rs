@@ -19,7 +19,8 @@ fn newest(w: &World, n: &Cast, key: Key, verb: &str) -> String {
         format!("{the_db} {verb} {want}")
     } else {
         format!(
-            "the latest acknowledged write, {want}, is still in the write-behind queue ({the_db} has {committed})"
+            "the latest write the cache has acknowledged, {want}, is still in the write-behind queue ({the_db} has \
+             {committed})"
         )
     }
 }
@@ -158,7 +159,15 @@ pub(super) fn say(w: &World, n: &Cast, fact: CacheFact) -> Said {
                         ", and nothing in flight removes it before its TTL ends at {expires} ms"
                     ),
                 };
-                format!(" But {newest}: {the_cache} now serves a stale value{until}.")
+                // In write-behind, older than the write still queued: whether a read of
+                // it is stale is the read's to say, by what its client was told (review
+                // 29, B: "serves a stale value" two steps before "not a stale read").
+                let what = if want == w.committed(key) {
+                    "now serves a stale value"
+                } else {
+                    "now holds a copy older than that write"
+                };
+                format!(" But {newest}: {the_cache} {what}{until}.")
             } else {
                 String::new()
             };

@@ -4,6 +4,7 @@
 use super::super::describe::count;
 use super::super::fault::{Fault, FaultFact};
 use super::super::ids::NodeId;
+use super::super::msg::Payload;
 use super::super::partition::Link;
 use super::super::parts::{said, Said};
 use super::super::world::World;
@@ -79,10 +80,24 @@ pub(super) fn say(w: &World, n: &Cast, fact: FaultFact) -> Said {
             let cached = super::super::books::copies(w)
                 .find(|c| c.key == key && c.entry.version == version && c.entry.expires_ms > w.now_ms)
                 .map_or(String::new(), |c| format!(", but {} already holds it", c.holder_words()));
+            // Why, as far as the trace tells (review 29, F: "a later statement fails (a
+            // constraint, a deadlock)" where the service had sent its COMMIT, and waited
+            // on no lock): with the COMMIT on its way, a check run at COMMIT fails it;
+            // before, the session ends.
+            let committing = w
+                .net
+                .iter()
+                .any(|m| matches!(m.payload, Payload::TxCommit { key: k } if k == key));
+            let why = if committing {
+                "as when a check run at COMMIT fails (a deferred constraint, or a serializable transaction's \
+                 conflict)"
+            } else {
+                "as when its session is killed (an operator's pg_terminate_backend, or Postgres's \
+                 idle_in_transaction_session_timeout)"
+            };
             let text = format!(
-                "A later statement of {client}'s transaction fails (a constraint, a deadlock), and the database \
-                 rolls the whole transaction back: its {version} of {key} is discarded; no reader saw it in the \
-                 database{cached}. {cap_service} will learn it when its COMMIT is refused.{next}"
+                "The database aborts {client}'s transaction, {why}, and rolls it back whole: its {version} of \
+                 {key} is discarded; no reader saw it in the database{cached}. {cap_service} will learn it when its COMMIT is refused.{next}"
             );
             said("rolled back", text)
         }

@@ -148,6 +148,13 @@ fn service(w: &World, n: &Cast, fact: ServiceFact) -> Said {
                 .and_then(|c| c.live(key, w.now_ms))
                 .map(|e| e.version);
             let landed = match (refused, held) {
+                // "too" only where the database has it as well: a later write's commit
+                // may have passed it (review 29, C: "has user:1 = v2 too" beside v3).
+                (None, Some(v)) if v == version && w.committed(key) > version => format!(
+                    "{cap_cache} has {key} = {version}, though {} has committed {} since",
+                    n.db_of(key),
+                    w.committed(key)
+                ),
                 (None, Some(v)) if v == version => format!("{cap_cache} has {key} = {version} too"),
                 (None, Some(v)) => format!("{cap_cache} took {version}, though by now it holds {v}"),
                 (None, None) => {

@@ -177,6 +177,12 @@ pub enum FactKind {
     /// A write-behind cache crashed after a writer had been told a write of the key
     /// succeeded.
     AckedAtCrash,
+    /// A bus with no subscriber connected dropped an event about the key as it was
+    /// published (Redis Pub/Sub keeps nothing).
+    EventDropped,
+    /// A bus's push of an event about the key was lost on its way to a consumer that
+    /// was down when it arrived.
+    PushLost,
 }
 
 #[cfg_attr(feature = "bake", derive(databake::Bake), databake(path = crate::sim::scenario::rules))]

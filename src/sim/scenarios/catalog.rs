@@ -558,46 +558,45 @@ static K175: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::No
 static K176: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "durable-bus",
 );
-static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
-    "events-dropped",
-    crate::sim::scenario::rules::Op::More,
-    "0",
+static K177: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::EventDropped,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
 );
-static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K178: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K177);
+static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::PushLost,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K176, &K172, &K177, &K18],
 );
-static K179: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K178);
-static K180: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
+static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K176, &K172, &K178, &K179, &K18],
+);
+static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K182);
+static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::AtMost,
     "events-published",
 );
-static K181: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K182: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(crate::sim::books::Invariant::NoLostEvent),
 );
-static K183: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K180);
-static K184: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "versioned-events",
-);
-static K185: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
-    &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
-        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
-    },
-);
-static K186: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K184, &K185],
-);
-static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K186);
+static K187: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K184);
 static K188: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
-    "idempotent-consumer",
+    "versioned-events",
 );
 static K189: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
-        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        fact: crate::sim::scenario::rules::FactKind::OldEventIgnored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
@@ -606,169 +605,182 @@ static K190: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Al
 );
 static K191: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K190);
 static K192: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+    "idempotent-consumer",
+);
+static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+    &crate::sim::scenario::rules::Fact {
+        fact: crate::sim::scenario::rules::FactKind::DuplicateIgnored,
+        key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
+    },
+);
+static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K192, &K193],
+);
+static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
+static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "retry-dlq",
 );
-static K193: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "dlq",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K194: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K192, &K193, &K103],
+static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K196, &K197, &K103],
 );
-static K195: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K194);
-static K196: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
+static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "retry-dlq",
 );
-static K197: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
-static K198: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Retrying;
+static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
 );
-static K199: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
+static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Stale(
     crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(3u16)),
 );
-static K200: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K198, &K199],
+static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K202, &K203],
 );
-static K201: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K196, &K197, &K200],
+static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K200, &K201, &K204],
 );
-static K202: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K201);
-static K203: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K205);
+static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "outbox",
 );
-static K204: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-rows",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K205: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "outbox-unpublished",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K206: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Relay(1u8)),
 );
-static K207: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-published",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K208: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "events-delivered",
     crate::sim::scenario::rules::Op::More,
     "outbox-rows",
 );
-static K209: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K208);
-static K210: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K203, &K204, &K205, &K83, &K103],
-);
-static K211: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K210);
-static K212: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K203, &K64],
-);
 static K213: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K212);
-static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
-    "outbox",
+static K214: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K207, &K208, &K209, &K83, &K103],
 );
-static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K215: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K214);
 static K216: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K214, &K83, &K182],
+    &[&K207, &K64],
 );
 static K217: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K216);
-static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K218: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+    "outbox",
+);
+static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K24);
+static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K218, &K83, &K186],
+);
+static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
+static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::ReplicaBehind,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K219: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "lease",
 );
-static K220: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
+static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NodeUp(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Replica(1u8)),
 );
-static K221: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K220);
-static K222: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K218);
-static K223: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K224);
+static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K222);
+static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "fill-from-primary",
 );
-static K224: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "after-commit-hook",
 );
-static K225: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "after-commit-hook",
 );
-static K226: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "transaction-aware-cache",
 );
-static K227: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "writes-acked",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K228: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K229: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "open-txns",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K230: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
+static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::InFlight(
     "conn-closed",
     Some(crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Db(1u8))),
     None,
 );
-static K231: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K230);
-static K232: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K226, &K227, &K2],
+static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K234);
+static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K230, &K231, &K2],
 );
-static K233: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K232);
-static K234: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K236);
+static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "transaction-aware-cache",
 );
-static K235: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::HeldDropped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K236: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K235);
-static K237: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
+static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "invalidate-on-insert",
 );
-static K238: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-on-insert",
 );
-static K239: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::StaleStored,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K240: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K239);
-static K241: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K198);
-static K242: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K243);
+static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K202);
+static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::NegativeWiped,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K243: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-negative-ttl",
 );
-static K244: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Undeleted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K245: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K244);
-static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
+static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
+static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::AnsweredStale(
     &crate::sim::scenario::rules::ClientKey {
         client: crate::sim::scenario::rules::NodeName(
             crate::sim::ids::NodeId::Reader(1u8),
@@ -776,57 +788,57 @@ static K246: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::An
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(2u16)),
     },
 );
-static K247: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K246);
-static K248: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K89, &K123, &K247],
+static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K250);
+static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K89, &K123, &K251],
 );
-static K249: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K248);
-static K250: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K252);
+static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Invalidator(1u8)),
 );
-static K251: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
+static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Broken(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K252: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "remote-marker",
 );
-static K253: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
+static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Holds(
     crate::sim::scenario::rules::InvariantName(
         crate::sim::books::Invariant::ReadYourWrites,
     ),
 );
-static K254: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
+static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Answered(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Writer(1u8)),
 );
-static K255: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K254);
-static K256: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K258);
+static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "remote-marker",
 );
-static K257: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K258: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "crashes cache-2",
     crate::sim::scenario::rules::Op::Equal,
     "0",
 );
-static K259: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
+static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Compare(
     "markers",
     crate::sim::scenario::rules::Op::More,
     "0",
 );
-static K260: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
     &[&K164, &K32],
 );
-static K261: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K260);
-static K262: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
+static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "client-tracking",
 );
-static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
+static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Metric(
     &crate::sim::scenario::rules::MetricCond {
         name: crate::sim::scenario::rules::MetricName(
             crate::sim::books::Metric::DbReads,
@@ -835,79 +847,79 @@ static K263: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Me
         at_most: None,
     },
 );
-static K264: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::Evicted,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K265: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K264);
-static K266: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K268);
+static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K267: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Service(2u8)),
 );
-static K268: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "short-near-ttl",
 );
-static K269: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
+static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NeverCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
-static K270: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgeRaced,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K271: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K270);
-static K272: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
+static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K274);
+static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::NoFix(
     "double-purge",
 );
-static K273: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "invalidate-origin-first",
 );
-static K274: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K164, &K32, &K269, &K15, &K271],
+static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K164, &K32, &K273, &K15, &K275],
 );
-static K275: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K32, &K269, &K15, &K272, &K270],
+static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K32, &K273, &K15, &K276, &K274],
 );
-static K276: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K274, &K275],
+static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K278, &K279],
 );
-static K277: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K276);
-static K278: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K280);
+static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurged,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K279: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
+static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Fix(
     "double-purge",
 );
-static K280: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
+static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Happened(
     &crate::sim::scenario::rules::Fact {
         fact: crate::sim::scenario::rules::FactKind::EdgePurgedAgain,
         key: crate::sim::scenario::rules::KeyName(crate::sim::ids::Key(1u16)),
     },
 );
-static K281: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
-static K282: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K273, &K278],
-);
-static K283: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K279, &K280],
-);
-static K284: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
-    &[&K282, &K283],
-);
-static K285: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K284);
+static K285: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K164);
 static K286: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
-    &[&K269, &K9],
+    &[&K277, &K282],
 );
-static K287: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K286);
-static K288: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
+static K287: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K283, &K284],
+);
+static K288: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Any(
+    &[&K286, &K287],
+);
+static K289: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K288);
+static K290: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::All(
+    &[&K273, &K9],
+);
+static K291: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::Not(&K290);
+static K292: crate::sim::scenarios::data::C = crate::sim::scenarios::data::C::HasCrashed(
     crate::sim::scenario::rules::NodeName(crate::sim::ids::NodeId::Cdn),
 );
 pub fn all() -> alloc::vec::Vec<&'static crate::sim::scenario::Scenario> {
@@ -5361,7 +5373,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
     },
     crate::sim::scenarios::Words {
-        summary: "A write commits v2 and publishes its event, but the event takes 200 ms to reach the consumer. A read in that window hits the cached v1: stale. Watch cache-matches-db turn red while the event is in flight, and green again once it is delivered.",
+        summary: "A write commits v2 and publishes its event, but the event takes 200 ms to reach the consumer. A read in that window hits the cached v1: stale. Watch cache-matches-db turn red at the commit, stay red while the event is in flight, and turn green again once the consumer's delete reaches the cache.",
         flow: &[
             "writer: commit v2, publish e2",
             "bus → consumer: e2 … 200 ms in flight …",
@@ -5430,7 +5442,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{done} {holds user:1}: the event was published while the consumer was down, and Redis Pub/Sub is at-most-once, so it was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K175, &K179],
+                when: &[&K175, &K176, &K172, &K178, &K179, &K18],
+                text: "{done} {holds user:1}: the bus pushed the event to the consumer, but the consumer crashed before the push reached it, and Redis Pub/Sub is at-most-once: it keeps no copy to push again, so the event was simply gone. Only the TTL (at 60 s, long after this run) would end the staleness. Try the durable bus.",
+            },
+            crate::sim::scenarios::data::E {
+                when: &[&K175, &K181, &K183],
                 text: "{other-path user:1}",
             },
         ],
@@ -5462,47 +5478,47 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K181],
+                when: &[&K184, &K185],
                 text: "{other-path user:1} No event was delivered twice in this run. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K180, &K182],
+                when: &[&K184, &K186],
                 text: "{other-path user:1} Dedup by event id and versioning act on the events that reach the consumer; they cannot stand in for an event that never does.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103],
+                when: &[&K187, &K103],
                 text: "{done} {holds user:1}.{evicted user:1} ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103, &K184, &K185],
+                when: &[&K187, &K103, &K188, &K189],
                 text: "The consumer ignored the redelivered event: it had already applied a newer version.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103, &K187, &K188, &K189],
+                when: &[&K187, &K103, &K191, &K192, &K193],
                 text: "The consumer recognised the redelivered event by its id and did nothing.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103, &K187, &K191, &K34],
+                when: &[&K187, &K103, &K191, &K195, &K34],
                 text: "The redelivered event did no harm in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103, &K187, &K191, &K33, &K97],
+                when: &[&K187, &K103, &K191, &K195, &K33, &K97],
                 text: "A stale value landed in the cache in this run: memory pressure mended it, not the pattern.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103, &K187, &K191, &K33, &K98],
+                when: &[&K187, &K103, &K191, &K195, &K33, &K98],
                 text: "A stale value landed in the cache in this run, and a later step mended it before the end (the steps above tell which).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K103],
+                when: &[&K187, &K103],
                 text: " Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K109, &K33],
+                when: &[&K187, &K109, &K33],
                 text: "{done} {holds user:1}: the redelivered event overwrote the newer value. Nothing will mend it before the TTL. Dedup by event id covers redelivery only; versioning also covers reordering. And a plain delete would have been harmless: deletes are idempotent, as the memcache paper notes.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K183, &K109, &K34],
+                when: &[&K187, &K109, &K34],
                 text: "{other-path user:1}",
             },
         ],
@@ -5532,27 +5548,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K193, &K103],
+                when: &[&K196, &K197, &K103],
                 text: "{done} After its last retry the poison event went to the dead-letter queue ({count dlq event|events} there) and the events behind it were applied: the cache matches the database. user:1's own change waits for an operator to fix the consumer and replay it; ",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K193, &K103, &K22],
+                when: &[&K196, &K197, &K103, &K22],
                 text: "user:1 is still cached with its old value meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K193, &K103, &K21],
+                when: &[&K196, &K197, &K103, &K21],
                 text: "user:1 is not cached, so nothing is stale meanwhile",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K192, &K193, &K103],
+                when: &[&K196, &K197, &K103],
                 text: ".",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K195, &K196, &K197, &K200],
+                when: &[&K199, &K200, &K201, &K204],
                 text: "The horizon is reached and the bus is still retrying the poison event. The events behind it never got through: {stale-stay user:2 user:3} stale until the TTL runs out. One bad event blocked the whole partition.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K195, &K202],
+                when: &[&K199, &K206],
                 text: "{other-path user:2}",
             },
         ],
@@ -5582,51 +5598,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K203, &K204, &K205, &K83, &K103],
+                when: &[&K207, &K208, &K209, &K83, &K103],
                 text: "{done} {holds user:1}. The service died after its commit, but the event was an outbox row in that very commit, so the relay published it.{evicted user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K203, &K204, &K205, &K83, &K103, &K206, &K207, &K208],
+                when: &[&K207, &K208, &K209, &K83, &K103, &K210, &K211, &K212],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}, {count events-delivered delivery|deliveries}); the second delete was harmless, because a delete is idempotent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K203, &K204, &K205, &K83, &K103, &K206, &K207, &K209],
+                when: &[&K207, &K208, &K209, &K83, &K103, &K210, &K211, &K213],
                 text: " The relay's own crash before the mark made it publish the row again ({count events-published publish|publishes}), but only {count events-delivered delivery|deliveries} reached the consumer.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K203, &K64, &K65, &K66, &K67],
+                when: &[&K215, &K207, &K64, &K65, &K66, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay publishes it when it next polls). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K203, &K64, &K65, &K68, &K67],
+                when: &[&K215, &K207, &K64, &K65, &K68, &K67],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the bus is down: the relay polls again after each timeout and publishes it once the bus is back). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K203, &K64, &K65, &K69],
+                when: &[&K215, &K207, &K64, &K65, &K69],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay cannot reach the database: it polls again after each timeout and publishes the row once the database answers). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K203, &K64, &K70],
+                when: &[&K215, &K207, &K64, &K70],
                 text: "Not done yet: {count outbox-unpublished outbox row is|outbox rows are} not marked published (the relay is down; the row waits in the outbox until it restarts). {holds user:1}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K213, &K214, &K83, &K182, &K72],
+                when: &[&K215, &K217, &K218, &K83, &K186, &K72],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere, and nothing will ever invalidate the key before its TTL (60 s, long after this run).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K213, &K214, &K83, &K182, &K87],
+                when: &[&K215, &K217, &K218, &K83, &K186, &K87],
                 text: "{done} {holds user:1}: the service committed and died before publishing, so no event exists anywhere.{evicted user:1} No cached copy is stale now, but a copy of the old row cached before the commit would never be invalidated before its TTL ({ttl_ms} ms).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K213, &K214, &K83, &K182, &K215],
+                when: &[&K215, &K217, &K218, &K83, &K186, &K219],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K213, &K214, &K83, &K182],
+                when: &[&K215, &K217, &K218, &K83, &K186],
                 text: " Try the outbox.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K211, &K213, &K217],
+                when: &[&K215, &K217, &K221],
                 text: "{other-path user:1}",
             },
         ],
@@ -5659,23 +5675,23 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218, &K219, &K220],
+                when: &[&K72, &K222, &K223, &K224],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica has {replica user:1} now; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218, &K219, &K221],
+                when: &[&K72, &K222, &K223, &K225],
                 text: "The cache holds {cache user:1} while the primary has {db user:1}: a miss read the replica before it had applied the change, and the old row went into the cache with nothing to delete it after. Deleting on write cannot help when the refill comes from a copy that is behind. The replica is down, with {replica user:1} of user:1 on its disk; the cache keeps {cache user:1} until its TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K218, &K73],
+                when: &[&K72, &K222, &K73],
                 text: "Leases did not help: the set carried a lease that no delete had invalidated, so the cache took {cache user:1} while the primary has {db user:1}. A lease stops a set whose read began before a delete; it cannot tell that a read which began after it went to a replica that had not applied the change. Leases stop sets that began before a delete, not reads of a stale copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222],
+                when: &[&K72, &K226],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K222, &K223, &K33, &K28],
+                when: &[&K72, &K226, &K227, &K33, &K28],
                 text: " Reading the primary does not close the stale-set race: a read that straddles a write can still set the old row after the delete. Leases or versioned sets close it.",
             },
             crate::sim::scenarios::data::E {
@@ -5687,7 +5703,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The delete left a tombstone with the committed version, and the cache refused an older row. The tombstone must outlive the replica's lag: a refill that arrives after it expires is stored.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K223],
+                when: &[&K87, &K227],
                 text: " Misses read the primary, which has every commit: {count db-reads read of the primary|reads of the primary} and {count replica-reads replica read|replica reads}. The cost: all miss traffic lands on the primary, which the replica was there to take. A read of the primary that straddles a write is still the stale-set race.",
             },
         ],
@@ -5713,11 +5729,11 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K224],
+                when: &[&K72, &K33, &K228],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: the delete ran inside the transaction, a reader missed before COMMIT and cached the committed row, which was still the old one. Nothing deletes the key after COMMIT; the TTL ends it at {expires user:1} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K33, &K225],
+                when: &[&K72, &K33, &K229],
                 text: "The cache holds {cache user:1} while the database has {db user:1}: a read that straddled the commit set the old row after the delete. That is the stale-set race, which an after-commit hook does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
@@ -5729,7 +5745,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K225, &K24],
+                when: &[&K87, &K229, &K24],
                 text: " The delete ran after COMMIT, so a miss that followed it could only read the committed row. A read that straddles the commit is still the stale-set race, which needs leases or versioned sets.",
             },
         ],
@@ -5739,7 +5755,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         flow: &[
             "writer: BEGIN; UPDATE user:1 (v2, uncommitted)",
             "set user:1 = v2 in the cache, inside the transaction",
-            "a later statement fails: ROLLBACK",
+            "COMMIT fails a deferred constraint: ROLLBACK",
             "reader: hit v2, which never committed",
         ],
         pros: &["Write-through keeps reads hitting after a write."],
@@ -5755,19 +5771,19 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K226, &K227, &K228, &K2],
+                when: &[&K72, &K230, &K231, &K232, &K2],
                 text: "The cache holds {cache user:1}, a version the database never committed: it has {db user:1}. The set was sent inside the transaction, and the rollback could not take it back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K226, &K227, &K229, &K230, &K2],
+                when: &[&K72, &K230, &K231, &K233, &K234, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open: the crashed service's connection close is on its way to the database, which rolls the transaction back when it arrives, and a rollback cannot take the set back. Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K226, &K227, &K229, &K231, &K2],
+                when: &[&K72, &K230, &K231, &K233, &K235, &K2],
                 text: "The cache holds {cache user:1}, a version the database has not committed: it has {db user:1}. The set was sent inside the transaction, which is still open, and nothing in this run ends it: no COMMIT or ROLLBACK reaches the database, and it has not seen the connection close (only TCP keepalive, or a server timeout such as Postgres's idle_in_transaction_session_timeout, off by default, ends a session whose client vanished). Readers get {cache user:1} until the TTL ends it at {expires user:1} ms.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K72, &K233],
+                when: &[&K72, &K237],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -5779,15 +5795,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K234, &K227, &K228, &K2, &K235],
+                when: &[&K87, &K238, &K231, &K232, &K2, &K239],
                 text: " The transaction-aware cache held the set until COMMIT; the transaction rolled back, so the set was dropped and the cache never saw a version that did not commit.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K234, &K227, &K228, &K2, &K236],
+                when: &[&K87, &K238, &K231, &K232, &K2, &K240],
                 text: " The transaction-aware cache writes only after COMMIT, and the write did not commit in this run, so no set reached the cache: it never saw a version that did not commit. The service never heard its transaction roll back (the steps above tell why), so this run does not show the fix dropping a held set.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K234, &K227, &K229],
+                when: &[&K87, &K238, &K231, &K233],
                 text: " The transaction-aware cache writes only after COMMIT, and the transaction has not committed: it is still open, so the cache never saw a version that did not commit.",
             },
         ],
@@ -5816,43 +5832,43 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K237],
+                when: &[&K202, &K241],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: the service cached the \"not found\", and the insert deleted nothing. Readers are told user:2 does not exist until the negative entry's TTL ends it at {expires user:2} ms, long after this run. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K238, &K239],
+                when: &[&K202, &K242, &K243],
                 text: "The cache holds {cache user:2} for user:2 while the database has {db user:2}: a read that found no row set absent after the insert's delete. That is the stale-set race, which invalidating on insert does not close; leases or versioned sets do.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K198, &K238, &K240],
+                when: &[&K202, &K242, &K244],
                 text: "{other-path user:2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241],
+                when: &[&K245],
                 text: "{holds user:2}: consistent.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K242],
+                when: &[&K245, &K246],
                 text: " A crash of the cache wiped its negative entry for user:2 (a cached \"not found\" lives only in its memory).",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K243, &K60],
+                when: &[&K245, &K247, &K60],
                 text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K238, &K245, &K89, &K123, &K247],
+                when: &[&K245, &K242, &K249, &K89, &K123, &K251],
                 text: " The insert deleted the key, so the next read missed and loaded the new row.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K238, &K245, &K249],
+                when: &[&K245, &K242, &K249, &K253],
                 text: " The insert deleted the key.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K238, &K244],
+                when: &[&K245, &K242, &K248],
                 text: " The insert's delete never reached the cache, so the fix did nothing in this run.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K241, &K238],
+                when: &[&K245, &K242],
                 text: " A read that straddles the insert can still set absent after the delete: the stale-set race.",
             },
         ],
@@ -5893,15 +5909,15 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The service crashed right after its commit, where dual-write-crash lost its event; here nothing depended on it: the change was in the commit log.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K83, &K215, &K108],
+                when: &[&K87, &K83, &K219, &K108],
                 text: " The writer was never told its write succeeded, yet it did{reset writer}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K250, &K56],
+                when: &[&K87, &K254, &K56],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and deleted the key: it misses no change.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K87, &K250, &K57],
+                when: &[&K87, &K254, &K57],
                 text: " The invalidator crashed too, with the change on its way; after its restart it read the log again from its position on disk and sent the key's delete: it misses no change.",
             },
             crate::sim::scenarios::data::E {
@@ -5932,35 +5948,35 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K251],
+                when: &[&K255],
                 text: "{broken read-your-writes}. The writer's miss read the replica in its region, which had not yet applied the write: replication from the master region takes the lag plus the cross-region hop.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K251, &K56],
+                when: &[&K255, &K56],
                 text: " A later delete removed the stale copy, but read-your-writes is a property of what the writer saw, and it stays broken.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K251, &K252],
+                when: &[&K255, &K256],
                 text: " Try the fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K253, &K254],
+                when: &[&K257, &K258],
                 text: "The writer read {answer writer} after its write: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K253, &K255],
+                when: &[&K257, &K259],
                 text: "The writer got no value back from a read, so it never read an older version than it wrote: read-your-writes holds.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K253, &K256, &K38],
+                when: &[&K257, &K260, &K38],
                 text: " Its miss found the remote marker and read the primary across regions ({count db-reads read|reads} of the primary): the cost is cross-region latency on those reads.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K256, &K257, &K258, &K38],
+                when: &[&K260, &K261, &K262, &K38],
                 text: " The invalidator cleared the marker when the write replicated.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K256, &K259],
+                when: &[&K260, &K263],
                 text: " The marker is still set: nothing has cleared it, so a miss on the key in this region still reads the primary.",
             },
             crate::sim::scenarios::data::E {
@@ -6023,7 +6039,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: " The writer's delete never reached the shared cache, and nothing told service-2, whose near copy lives in its own memory: the reader got {answer reader}. It stays stale until its TTL, 10 s after it was kept. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K261],
+                when: &[&K18, &K265],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
@@ -6035,27 +6051,27 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 text: "{holds user:1}, and the {answered reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K263, &K1, &K265, &K266],
+                when: &[&K23, &K266, &K267, &K1, &K269, &K270],
                 text: " The cache node pushed an invalidation to service-2 when the writer's delete reached it, so service-2 dropped its near copy and a later read went to the shared cache and the database. The push is a message like any other: a read in the window before it arrives still gets the old copy.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K267, &K263],
+                when: &[&K23, &K266, &K271, &K267],
                 text: " service-2 crashed in this run, and its near cache with it: a restarted instance starts with an empty near cache, so a later read goes to the shared cache and the database. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K29, &K263, &K30],
+                when: &[&K23, &K266, &K29, &K267, &K30],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082), and the restarted node pushes invalidations again for the reads it tracks after its restart. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K29, &K263, &K31],
+                when: &[&K23, &K266, &K29, &K267, &K31],
                 text: " The cache node crashed in this run, and its tracking table with it. An instance that tracks its reads there flushes its whole near cache when it sees its connection to the node close, since it may have missed invalidations (as Redis's client-side caching clients do, redis/redis#13082). The node is still down at the end, and a down node tracks no read and pushes no invalidation. {near-dropped service-2}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K262, &K264],
+                when: &[&K23, &K266, &K268],
                 text: " Memory pressure also evicted a copy of user:1 in this run ({count evictions eviction|evictions}). With client tracking the cache node pushes an invalidation when it evicts a key, as when a delete reaches it, and an evicted near copy needs no push: the steps above tell which of them dropped service-2's near copy, the eviction or the writer's delete.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K23, &K268, &K263],
+                when: &[&K23, &K272, &K267],
                 text: " service-2's near copy expired 50 ms after it was kept, so a later read went to the shared cache and the database: staleness bounded by 50 ms, not prevented. A read at service-2 after the write committed and before that copy expired would still have been stale: a near copy kept just before a write stays stale for up to its whole 50 ms.",
             },
         ],
@@ -6095,51 +6111,51 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
         ],
         endings: &[
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K164, &K32, &K269, &K15, &K271],
+                when: &[&K18, &K164, &K32, &K273, &K15, &K275],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet a v1 response from the origin reached it after that purge, and the edge stored it for its full s-maxage: the origin's own cache held v1 until the invalidator's delete, which comes through the commit log 50 ms after the commit. A purge helps only once the origin is fresh. The reader got {answer reader}. Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K269, &K15, &K272, &K270],
+                when: &[&K18, &K32, &K273, &K15, &K276, &K274],
                 text: "{holds user:1}. The edge purged user:1 when the write's answer passed it, yet an older response reached it after that purge, and the edge stored it for its full s-maxage. That response left the origin before the commit: the origin was right when it answered. It is the stale-set race, at the edge: a purge cannot stop a response already on its way; a second, delayed purge can. The reader got {answer reader}.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K269, &K15, &K272, &K270, &K164],
+                when: &[&K18, &K32, &K273, &K15, &K276, &K274, &K164],
                 text: " Try a fix.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K32, &K269, &K15, &K272, &K270, &K273],
+                when: &[&K18, &K32, &K273, &K15, &K276, &K274, &K277],
                 text: " Invalidating the origin first cannot close it: this response left the origin before the commit, so it was not stale there.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K18, &K277],
+                when: &[&K18, &K281],
                 text: "{other-path user:1}",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K273, &K278],
+                when: &[&K103, &K277, &K282],
                 text: "{holds user:1}, and the {answered reader}. The service deleted user:1 from its cache before it answered the write, so when the edge purged on that answer the origin was already fresh, and a miss at the edge after the purge loads v2. The cost is a longer write, and the dual write again: a crash between the commit and the delete would leave the origin's cache and the edge unpurged, until the commit log's delete fixes only the origin.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K279, &K280],
+                when: &[&K103, &K283, &K284],
                 text: "{holds user:1}, and the {answered reader}. The second purge, 100 ms after the first, is there to drop whatever the edge stored in between, a stale v1 from the not-yet-invalidated origin included. It is a heuristic: a read between the two purges can still get v1, and an origin slower to invalidate than the delay would leave a stale response at the edge for its full s-maxage.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K281, &K285],
+                when: &[&K103, &K285, &K289],
                 text: "{holds user:1}, and the {answered reader}. The fix's purge did not happen in this run (the edge purges when a write's success answer passes it, and the double purge 100 ms later), so this run does not show the fix at work: the steps above tell what happened instead.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K164, &K98, &K269, &K9],
+                when: &[&K103, &K164, &K98, &K273, &K9],
                 text: "{holds user:1}: consistent: in this order no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K164, &K98, &K287],
+                when: &[&K103, &K164, &K98, &K291],
                 text: "{holds user:1}: consistent: no stale response is left at the edge.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K164, &K98, &K287, &K288],
+                when: &[&K103, &K164, &K98, &K291, &K292],
                 text: " The CDN edge crashed in this run: a crashed edge stores nothing, and every response on its way to it is lost, a stale one as any other; a restarted edge starts empty.",
             },
             crate::sim::scenarios::data::E {
-                when: &[&K103, &K164, &K98, &K287, &K83],
+                when: &[&K103, &K164, &K98, &K291, &K83],
                 text: " The origin crashed in this run: each request it was still working on then failed (a 502 from the edge), and an edge stores no error.",
             },
             crate::sim::scenarios::data::E {
@@ -6249,7 +6265,7 @@ pub static STORIES: &[&[&str]] = &[
         "- `after-commit-hook`: the delete runs after `COMMIT` (Rails' `after_commit`), so a miss that follows it reads `v2`. A read that straddles the commit is still the stale-set race: leases or versioned sets close that.",
     ],
     &[
-        "`user:1` is cached at `v1` and the reader only hits. The writer's write-through runs in a transaction: it updates the row to `v2` and sets `v2` in the cache from inside the transaction. Then a later statement fails and the database rolls the transaction back.",
+        "`user:1` is cached at `v1` and the reader only hits. The writer's write-through runs in a transaction: it updates the row to `v2` and sets `v2` in the cache from inside the transaction. Then its `COMMIT` fails (a deferred constraint, checked at commit) and the database rolls the transaction back.",
         "The database still has `v1`; the cache has `v2`, a version that never committed, and the reader gets it. No delete will come: the write failed.",
         "Fix:",
         "- `transaction-aware-cache`: the cache writes of a transaction wait for its `COMMIT` and are dropped on rollback, as Spring's `TransactionAwareCacheDecorator` does.",

@@ -2,6 +2,7 @@
 use super::bfs::{Bounds, Progress, Report, Search};
 use super::deep::Deep;
 use super::model::Model;
+use super::model::When;
 use super::msg::escape;
 pub use super::msg::{
     error_message, Counterexample, Found, Phase, Reply, Request, MAX_FAULTS, MAX_STATES,
@@ -209,7 +210,7 @@ impl Job {
                 // One line per invariant: a shortest run found breadth first stands
                 // (the phase was told of it, and did not look for it).
                 if let Some(path) = deep.found_new(i) {
-                    let teaches = race::teaches(self.search.model().start(), path);
+                    let teaches = self.teaches(i, path);
                     let key = deep.found_by().key();
                     push_violation(&self.run, &mut out, key, p.name, path, teaches);
                 }
@@ -218,14 +219,22 @@ impl Job {
         out
     }
 
+    /// The race the catalog teaches that `path` plays, for a property judged at the
+    /// run's end: a run that breaks read-your-writes stops at the stale read, before the
+    /// run's end the race's words speak of (a copy nothing deletes again).
+    fn teaches(&self, property: usize, path: &[Event]) -> Option<&'static str> {
+        let model = self.search.model();
+        let at_end = model.properties()[property].when != When::Always;
+        at_end.then(|| race::teaches(model.start(), path)).flatten()
+    }
+
     /// The run the result shows for property `property` (an index into the model's
     /// properties), whose first shortest run found is `first`, and the scenario that
     /// teaches it. `first`, unless the scenario's own run ends ok and `first` is no
     /// race the catalog teaches while another run as short is (`own_ends_ok`): hybrid's
     /// stale-set race ties with its batch job's race, met first.
     fn shown<'a>(&self, property: usize, first: &'a [Event]) -> Shown<'a> {
-        let start = self.search.model().start();
-        let teaches = race::teaches(start, first);
+        let teaches = self.teaches(property, first);
         let first_shown = Shown {
             path: first.into(),
             teaches,
@@ -238,7 +247,7 @@ impl Job {
         self.search
             .shortest_runs(property)
             .find_map(|path| {
-                race::teaches(start, &path).map(|t| Shown {
+                self.teaches(property, &path).map(|t| Shown {
                     path: path.into(),
                     teaches: Some(t),
                     tied: true,

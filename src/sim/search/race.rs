@@ -14,6 +14,13 @@
 //! `event-invalidation`, `hybrid`) and fixes that close only their scenario's own
 //! window (`update-then-delete`, `durable-queue`, `durable-bus`, `outbox`) still have
 //! this interleaving: a read that straddles the write.
+//!
+//! The refill from a lagging read replica (`replica-lag-refill`): a read misses when
+//! the value it will load is already old (the write committed on the primary), loads
+//! it from a read replica that has not applied the write yet, and its set stores it;
+//! nothing replaces it before the run ends (the write's delete, or change data
+//! capture's, came first or missed it). A lease does not stop it: the set carries a
+//! valid token (review 29, E: `cross-region-read-your-writes`'s run was named no race).
 use crate::sim::ids::{FlowId, Key, NodeId, Version};
 use crate::sim::msg::Payload;
 use crate::sim::service::Stage;
@@ -21,6 +28,8 @@ use crate::sim::world::{Event, World};
 
 /// The catalog scenario that teaches the stale-set race.
 pub const STALE_SET: &str = "stale-set-race";
+/// The catalog scenario that teaches the refill from a lagging read replica.
+pub const REPLICA_REFILL: &str = "replica-lag-refill";
 
 /// The catalog scenario that teaches the race the run from `start` through `path`
 /// ends in, if it is one the search recognises; `None` for any other run (or a path
@@ -30,7 +39,9 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
     // Per cache node and key, whether the node's current entry was stored by a late
     // set of a loaded value (older than the version expected when it landed): every
     // cache node's copies, not only the first's.
-    let mut late: Vec<(NodeId, Key)> = Vec::new();
+    let mut late: Vec<((NodeId, Key), &'static str)> = Vec::new();
+    // The requests whose database read a read replica answered.
+    let mut from_replica: Vec<FlowId> = Vec::new();
     // Per request, the version expected of its key when its last get reached the cache,
     // and how many invalidations of that key the node had taken by then.
     let mut at_miss: Vec<(FlowId, Version, u32)> = Vec::new();
@@ -52,6 +63,11 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
         let mut stale_set = None;
         if let Some(m) = message {
             match (m.payload, m.flow) {
+                (Payload::DbReadReply { .. }, Some(flow))
+                    if matches!(m.from, NodeId::Replica(_)) =>
+                {
+                    from_replica.push(flow);
+                }
                 (Payload::Get { key }, Some(flow)) => {
                     at_miss.retain(|(f, _, _)| *f != flow);
                     at_miss.push((flow, world.expected(key), taken(&invalidated, (m.to, key))));
@@ -104,36 +120,58 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
                     let straddles = at_miss.iter().any(|(f, latest, before)| {
                         *f == flow && version >= *latest && now_taken > *before
                     });
-                    if straddles && version < world.expected(key) {
-                        stale_set = Some(((m.to, key), version));
+                    // Or it was already old when the read missed, read from a replica.
+                    let lagged = from_replica.contains(&flow)
+                        && at_miss
+                            .iter()
+                            .any(|(f, latest, _)| *f == flow && version < *latest);
+                    if version < world.expected(key) {
+                        if straddles {
+                            stale_set = Some(((m.to, key), version, STALE_SET));
+                        } else if lagged {
+                            stale_set = Some(((m.to, key), version, REPLICA_REFILL));
+                        }
                     }
                 }
                 _ => {}
             }
         }
-        let before: Vec<_> = late.iter().map(|k| (*k, version_of(&world, k))).collect();
+        let before: Vec<_> = late
+            .iter()
+            .map(|(k, race)| (*k, *race, version_of(&world, k)))
+            .collect();
         world.step_quiet(event).ok()?;
         // An entry that changed (or went) is no longer the late set's.
         late = before
             .into_iter()
-            .filter(|(k, v)| version_of(&world, k) == *v)
-            .map(|(k, _)| k)
+            .filter(|(k, _, v)| version_of(&world, k) == *v)
+            .map(|(k, race, _)| (k, race))
             .collect();
-        if let Some((copy, version)) = stale_set {
+        if let Some((copy, version, race)) = stale_set {
             let stored = version_of(&world, &copy) == Some(version);
-            if stored && !late.contains(&copy) {
-                late.push(copy);
+            if stored && !late.iter().any(|(c, _)| *c == copy) {
+                late.push((copy, race));
             }
         }
     }
-    let stale_at_end = late.iter().any(|(node, k)| {
+    let stale_at_end = |(node, k): &(NodeId, Key)| {
         world
             .nodes
             .cache(*node)
             .and_then(|c| c.entries.get(k))
             .is_some_and(|e| e.expires_ms > world.now_ms && e.version < world.expected(*k))
-    });
-    stale_at_end.then_some(STALE_SET)
+    };
+    // The stale-set race first, where a run has both.
+    let mut races = late
+        .iter()
+        .filter(|(copy, _)| stale_at_end(copy))
+        .map(|(_, r)| *r);
+    let first = races.next()?;
+    Some(if first == STALE_SET {
+        first
+    } else {
+        races.find(|r| *r == STALE_SET).unwrap_or(first)
+    })
 }
 
 #[cfg(test)]

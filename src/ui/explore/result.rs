@@ -13,8 +13,14 @@ use leptos::prelude::*;
 /// scenario that teaches it unless it is the one loaded.
 fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView> {
     let id = c.teaches.clone()?;
-    let what = "It is the stale-set race: a read loaded an older value, and its set reached the cache after \
-                a newer version was written, so the cache keeps the older one. ";
+    let what = if id == "replica-lag-refill" {
+        "It is a refill from a lagging read replica: a read missed after a newer version was committed, \
+         loaded the older value from a replica that had not applied it yet, and set it in the cache, where \
+         nothing deletes it again. "
+    } else {
+        "It is the stale-set race: a read loaded an older value, and its set reached the cache after a newer \
+         version was written, so the cache keeps the older one. "
+    };
     // Named by its title, as everywhere else on the page (review session 12, V10).
     let title = crate::sim::scenarios::find(&id).map_or_else(|| id.clone(), |s| s.title.to_string());
     let link = (id != scenario).then(|| {

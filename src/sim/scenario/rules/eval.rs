@@ -34,6 +34,8 @@ impl FactKind {
             FactKind::ReplaySkipped => Happened::ReplaySkipped(key),
             FactKind::LogKept => Happened::LogKept(key),
             FactKind::AckedAtCrash => Happened::AckedAtCrash(key),
+            FactKind::EventDropped => Happened::EventDropped(key),
+            FactKind::PushLost => Happened::PushLost(key),
         }
     }
 }
