@@ -178,3 +178,33 @@ fn a_push_to_a_crashed_consumer_is_not_on_its_way() {
         .check(run.state(crash - 1).unwrap())
         .is_ok());
 }
+
+/// Review 29, I and J: in cdn-purge-race with invalidate-origin-first the cache node is
+/// emptied first and the CDN edge stays stale until its purge: the window's chapter
+/// names the edge. While both differ, the invariant names both.
+#[test]
+fn a_window_names_the_copy_left_stale_and_the_invariant_every_stale_copy() {
+    let s = scenarios::find("cdn-purge-race").expect("scenario exists");
+    let fx = Fixes::parse(s, ["invalidate-origin-first"]).expect("fix exists");
+    let mut run = Run::new(s, fx, s.seed);
+    run.run_to_end();
+    let chapters = cachescope::ui::chapters::Ahead::of(&run).chapters;
+    let window = chapters
+        .iter()
+        .find(|c| c.kind == "window")
+        .unwrap_or_else(|| panic!("{chapters:?}"));
+    assert!(
+        window.short.starts_with("CDN edge stale until step"),
+        "{window:?}"
+    );
+    let mut none = Run::new(s, Fixes::none(), s.seed);
+    none.run_to_end();
+    let both = (0..=none.cursor())
+        .filter_map(|i| none.state(i))
+        .filter_map(|w| Invariant::CacheMatchesDb.check(w).err())
+        .find(|why| why.contains("the CDN edge holds") && why.contains("the cache holds"));
+    assert_eq!(
+        both.as_deref(),
+        Some("the CDN edge holds user:1=v1 and the cache holds user:1=v1 but the database has v2")
+    );
+}

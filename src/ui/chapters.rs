@@ -189,9 +189,32 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
     }
     // What mended it, in the trace's words (`del user:1`, `ttl user:1`).
     let by = &records[mended - 1].label;
+    // Who stayed stale to the end of the window (review 29, I: "cache stale until step
+    // 15" where the cache node was emptied at 13 and the CDN edge was the copy left).
     let stale = match inv {
-        Invariant::CacheMatchesDb => "cache stale",
-        _ => inv.name(),
+        Invariant::CacheMatchesDb => {
+            let last = run.state(mended - 1);
+            let mut who: Vec<String> = last
+                .into_iter()
+                .flat_map(|w| {
+                    copies(w).filter(move |c| {
+                        c.entry.expires_ms > w.now_ms && c.entry.version != w.expected(c.key)
+                    })
+                })
+                .map(|c| {
+                    let words = c.holder_words();
+                    words
+                        .strip_prefix("the ")
+                        .map_or(words.clone(), str::to_string)
+                })
+                .collect();
+            who.dedup();
+            match who.len() {
+                0 => "cache stale".to_string(),
+                _ => who.join(" and ") + " stale",
+            }
+        }
+        _ => inv.name().to_string(),
     };
     // A stale read served inside the window: the window let it through (review
     // session 19, M3: "not a break" beside a stale read at step 19 of 20).

@@ -62,34 +62,51 @@ impl Invariant {
                 )),
             },
             Invariant::CacheMatchesDb => {
-                for copy in copies(world) {
-                    if copy.entry.expires_ms <= world.now_ms {
-                        continue;
+                // Every live copy that differs, not only the first (review 29, J: the
+                // CDN edge named while the cache node differed too).
+                let mut stale: Vec<CachedCopy> = copies(world)
+                    .filter(|c| {
+                        c.entry.expires_ms > world.now_ms
+                            && c.entry.version != world.expected(c.key)
+                    })
+                    .collect();
+                // By key, each key's copies in `copies`' order (a stable sort).
+                stale.sort_by_key(|c| c.key);
+                let mut stale = stale.into_iter();
+                let Some(first) = stale.next() else {
+                    return Ok(());
+                };
+                let held = |c: &CachedCopy| {
+                    format!("{} holds {}={}", c.holder_words(), c.key, c.entry.version)
+                };
+                // What the copies of `key` should be: the database's, or in write-behind
+                // the newest acknowledged write, still in a queue: name where it is, and
+                // what the database has (review session 12, R7: "the database has v2" of
+                // a database at v1).
+                let should = |key: Key| {
+                    let (want, has) = (world.expected(key), world.committed(key));
+                    let db = primary_words(world, key);
+                    if want == has {
+                        format!("{db} has {want}")
+                    } else {
+                        format!(
+                            "the latest write the cache has acknowledged, {want}, is still in the \
+                             write-behind queue ({db} has {has})"
+                        )
                     }
-                    let want = world.expected(copy.key);
-                    if copy.entry.version != want {
-                        let held = format!(
-                            "{} holds {}={}",
-                            copy.holder_words(),
-                            copy.key,
-                            copy.entry.version
-                        );
-                        let db = primary_words(world, copy.key);
-                        let has = world.committed(copy.key);
-                        // In write-behind the newest acknowledged write may be only in a
-                        // queue: name where it is, and what the database has (review
-                        // session 12, R7: "the database has v2" of a database at v1).
-                        return Err(if want == has {
-                            format!("{held} but {db} has {want}")
-                        } else {
-                            format!(
-                                "{held} but the latest write the cache has acknowledged, {want}, is still in \
-                                 the write-behind queue ({db} has {has})"
-                            )
-                        });
+                };
+                // Copies of one key are told together; each other key on its own.
+                let mut out = held(&first);
+                let mut key = first.key;
+                for c in stale {
+                    if c.key == key {
+                        out = out + " and " + &held(&c);
+                    } else {
+                        out = out + " but " + &should(key) + "; " + &held(&c);
+                        key = c.key;
                     }
                 }
-                Ok(())
+                Err(out + " but " + &should(key))
             }
             Invariant::NoLostWrite => {
                 for (key, version) in &world.books.acked {
