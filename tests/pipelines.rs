@@ -447,7 +447,7 @@ fn the_view_shows_every_primary_bus_and_consumer_state() {
     r.seek(handles);
     let v = View::of(r.world(), s);
     assert_eq!(note(&v, id("consumer-2")), "handling e1002");
-    assert_eq!(note(&v, id("relay-2")), "publishing");
+    assert_eq!(note(&v, id("relay-2")), "marking e1002");
     assert_eq!(note(&v, NodeId::RELAY), "idle");
     // A second durable bus shows its log, as the first does.
     let durable = text

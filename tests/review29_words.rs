@@ -208,3 +208,34 @@ fn a_window_names_the_copy_left_stale_and_the_invariant_every_stale_copy() {
         Some("the CDN edge holds user:1=v1 and the cache holds user:1=v1 but the database has v2")
     );
 }
+
+/// Review 29, K: event-delay's searched run starts the reader's second read, planned
+/// for 100 ms, at 246 ms, when its first read's late answer came; the step says so. A
+/// start held back while its client was free (stale-set-race's writer, after the
+/// reader's whole read) says that events due after it went first.
+#[test]
+fn a_start_later_than_planned_says_why() {
+    let run = common::counterexample("event-delay", &[], 0, 1_000_000, "cache-matches-db");
+    assert!(
+        run.records().iter().any(|r| r
+            .narration
+            .contains("(Planned for 100 ms: reader's previous request ended at 246 ms.)")),
+        "the reader's second read"
+    );
+    let s = scenarios::find("stale-set-race").expect("scenario exists");
+    let mut run = Run::new(s, Fixes::none(), s.seed);
+    let writer = cachescope::sim::Event::Start(cachescope::sim::NodeId::Writer(1));
+    // Bounded: the reader's read has a few steps.
+    for _ in 0..50 {
+        let Some(e) = run.world().enabled().into_iter().find(|e| *e != writer) else {
+            break;
+        };
+        run.fire(e).expect("enabled");
+    }
+    run.fire(writer).expect("the writer starts");
+    let said = &run.records().last().unwrap().narration;
+    assert!(
+        said.contains("ms late: writer was free, and events due after it went first."),
+        "{said}"
+    );
+}

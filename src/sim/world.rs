@@ -202,9 +202,10 @@ impl World {
         let clock = super::narrate::Clock {
             before_ms: self.now_ms,
             due_ms: match event {
-                Event::Deliver(_) | Event::Fire(_) => self.nominal_ms(event),
+                Event::Deliver(_) | Event::Fire(_) | Event::Start(_) => self.nominal_ms(event),
                 _ => None,
             },
+            start: matches!(event, Event::Start(_)),
         };
         let step = self.transition(event)?;
         // The narration observes the step last, after the books.

@@ -474,12 +474,16 @@ fn note(world: &World, id: NodeId) -> String {
             Some((ev, _, _)) => format!("handling {}", ev.id),
             None => "idle".to_string(),
         },
-        NodeId::Relay(_) => if world.nodes.relay(id).is_some_and(|r| r.working) {
-            "publishing"
-        } else {
-            "idle"
-        }
-        .to_string(),
+        // What its cycle waits on (review 29: "publishing" while it polled).
+        NodeId::Relay(_) => match world.nodes.relay(id) {
+            Some(r) if r.working => match r.awaiting {
+                Some(crate::sim::relay::Awaiting::Poll) => "polling".to_string(),
+                Some(crate::sim::relay::Awaiting::Ack(e)) => format!("publishing {e}"),
+                Some(crate::sim::relay::Awaiting::Mark(e)) => format!("marking {e}"),
+                None => "working".to_string(),
+            },
+            _ => "idle".to_string(),
+        },
         NodeId::Replica(_) => world.nodes.replica(id).map_or(String::new(), |r| {
             format!("{}, at pos {}", plural(r.rows.len(), "row"), r.position)
         }),
@@ -496,7 +500,20 @@ fn note(world: &World, id: NodeId) -> String {
                 .timers
                 .iter()
                 .find(|t| t.kind == crate::sim::world::TimerKind::Flush && t.owner == id);
-            planned.map_or("idle".to_string(), |t| format!("flush at {} ms", t.at_ms))
+            // A put on its way to the database is the flusher's work under way (review
+            // 29: "idle" beside "user:1 = v2 (writing)").
+            let writing = world
+                .nodes
+                .caches()
+                .flat_map(|(_, c)| c.queue.iter())
+                .filter(|q| q.in_flight)
+                .count();
+            match (planned, writing) {
+                (Some(t), 0) => format!("flush at {} ms", t.at_ms),
+                (Some(t), n) => format!("writing {}, flush at {} ms", plural(n, "key"), t.at_ms),
+                (None, 0) => "idle".to_string(),
+                (None, n) => format!("writing {}", plural(n, "key")),
+            }
         }
     }
 }
