@@ -508,11 +508,11 @@ fn note(world: &World, id: NodeId) -> String {
                 .flat_map(|(_, c)| c.queue.iter())
                 .filter(|q| q.in_flight)
                 .count();
+            // Short enough for its box: the work under way first.
             match (planned, writing) {
-                (Some(t), 0) => format!("flush at {} ms", t.at_ms),
-                (Some(t), n) => format!("writing {}, flush at {} ms", plural(n, "key"), t.at_ms),
-                (None, 0) => "idle".to_string(),
-                (None, n) => format!("writing {}", plural(n, "key")),
+                (_, n @ 1..) => format!("writing {}", plural(n, "key")),
+                (Some(t), _) => format!("flush at {} ms", t.at_ms),
+                (None, _) => "idle".to_string(),
             }
         }
     }
