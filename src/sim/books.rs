@@ -11,7 +11,7 @@ mod events;
 mod invariants;
 mod observe;
 pub(crate) use events::{event_to_apply, unpublished};
-pub use invariants::{copies, CachedCopy, Invariant};
+pub use invariants::{copies, stale_copies, CachedCopy, Invariant};
 pub(crate) use observe::observe;
 
 /// The window of `db-reads-peak`.

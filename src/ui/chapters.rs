@@ -20,7 +20,7 @@
 //! touched; stepping follows the same deterministic path.
 //!
 //! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
-use crate::sim::books::{copies, Happened};
+use crate::sim::books::{copies, stale_copies, Happened};
 use crate::sim::config::Op;
 use crate::sim::fold::{self, Fold};
 use crate::sim::msg::Payload;
@@ -193,26 +193,21 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
     // 15" where the cache node was emptied at 13 and the CDN edge was the copy left).
     let stale = match inv {
         Invariant::CacheMatchesDb => {
-            let last = run.state(mended - 1);
-            let mut who: Vec<String> = last
-                .into_iter()
-                .flat_map(|w| {
-                    copies(w).filter(move |c| {
-                        c.entry.expires_ms > w.now_ms && c.entry.version != w.expected(c.key)
-                    })
-                })
-                .map(|c| {
-                    let words = c.holder_words();
-                    words
-                        .strip_prefix("the ")
-                        .map_or(words.clone(), str::to_string)
-                })
-                .collect();
-            who.dedup();
-            match who.len() {
-                0 => "cache stale".to_string(),
-                _ => who.join(" and ") + " stale",
+            let mut who = String::new();
+            for c in run.state(mended - 1).map(stale_copies).unwrap_or_default() {
+                let words = c.holder_words();
+                let words = words.strip_prefix("the ").unwrap_or(&words);
+                if !who.contains(words) {
+                    if !who.is_empty() {
+                        who.push_str(" and ");
+                    }
+                    who.push_str(words);
+                }
             }
+            if who.is_empty() {
+                who.push_str("cache");
+            }
+            who + " stale"
         }
         _ => inv.name().to_string(),
     };

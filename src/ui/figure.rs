@@ -294,7 +294,7 @@ fn svg_markup(v: &View, marks: &Marks) -> Markup {
         node(&mut m, n, v, marks);
     }
     m.fixed("</g><g class=\"messages\">");
-    flight::messages(&mut m, v, &nodes, marks);
+    flight::messages(&mut m, v, &nodes, marks, (width, height));
     m.fixed("</g></svg>");
     m
 }

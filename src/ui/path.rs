@@ -46,15 +46,15 @@ pub const USED: [&str; 8] = [
 const _: () = assert!(USED.len() == PATTERNS.len(), "one USED per pattern");
 
 thread_local! {
-    /// `USED`, once the page has loaded it (`install_used`).
+    /// `USED`, once the page has loaded it (`install_words`).
     static LOADED_USED: std::cell::Cell<Option<&'static [&'static str]>> = const { std::cell::Cell::new(None) };
-    /// `body`, once the page has loaded it (`install_used`).
+    /// `body`, once the page has loaded it (`install_words`).
     static LOADED_BODY: std::cell::Cell<Option<fn() -> String>> = const { std::cell::Cell::new(None) };
 }
 
 /// Gives the learning path `USED` and `body` (from `session::load_words`: their code
 /// and words are in that chunk, out of the page's first download).
-pub fn install_used(used: &'static [&'static str], body: fn() -> String) {
+pub fn install_words(used: &'static [&'static str], body: fn() -> String) {
     LOADED_USED.set(Some(used));
     LOADED_BODY.set(Some(body));
 }

@@ -81,7 +81,7 @@ pub async fn words_ready() {
     if !scenarios::words_loaded() || !narrate::ready() {
         let ((catalog, used, body), narrator) = load_words().await;
         scenarios::install_words(catalog);
-        super::path::install_used(used, body);
+        super::path::install_words(used, body);
         narrate::install(narrator);
     }
 }

@@ -234,6 +234,20 @@ fn labels_never_overlap_each_other_or_a_node_and_every_message_shows_its_id() {
                         );
                     }
                 }
+                // Inside the drawing: none cut off at its right or bottom edge (review
+                // 28: labels clipped at the diagram's right edge).
+                let (w, h) = {
+                    let vb = attr(&svg, "viewBox").unwrap();
+                    let mut it = vb.split(' ').skip(2).map(|n| n.parse::<f64>().unwrap());
+                    (it.next().unwrap(), it.next().unwrap())
+                };
+                for l in &labels {
+                    assert!(
+                        l.0 >= -1.0 && l.2 <= w + 1.0 && l.3 <= h + 1.0,
+                        "{} step {step} {layout:?}: a label {l:?} past the drawing's {w}x{h}",
+                        s.id
+                    );
+                }
                 for (i, l) in labels.iter().enumerate() {
                     for other in labels[i + 1..].iter().chain(&nodes) {
                         assert!(

@@ -64,12 +64,7 @@ impl Invariant {
             Invariant::CacheMatchesDb => {
                 // Every live copy that differs, not only the first (review 29, J: the
                 // CDN edge named while the cache node differed too).
-                let stale: Vec<CachedCopy> = copies(world)
-                    .filter(|c| {
-                        c.entry.expires_ms > world.now_ms
-                            && c.entry.version != world.expected(c.key)
-                    })
-                    .collect();
+                let stale = stale_copies(world);
                 if stale.is_empty() {
                     return Ok(());
                 }
@@ -173,6 +168,18 @@ impl CachedCopy {
             self.holder.to_string()
         }
     }
+}
+
+/// The live cached copies in `world` that differ from what their key should hold
+/// (`World::expected`), in `copies`' order: what `cache-matches-db` names.
+pub fn stale_copies(world: &World) -> Vec<CachedCopy> {
+    let mut out = Vec::new();
+    for c in copies(world) {
+        if c.entry.expires_ms > world.now_ms && c.entry.version != world.expected(c.key) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Every cached copy in `world`, live or not: the CDN edge's stored responses, the

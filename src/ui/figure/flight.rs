@@ -80,7 +80,14 @@ fn lanes(v: &View) -> Vec<usize> {
         .collect()
 }
 
-pub(super) fn messages(m: &mut Markup, v: &View, nodes: &[Placed], marks: &Marks) {
+/// `size`: the drawing's width and height (a label past them is cut off).
+pub(super) fn messages(
+    m: &mut Markup,
+    v: &View,
+    nodes: &[Placed],
+    marks: &Marks,
+    size: (f64, f64),
+) {
     let lanes = lanes(v);
     let spots: Vec<Option<(f64, f64)>> = v
         .in_flight
@@ -100,6 +107,11 @@ pub(super) fn messages(m: &mut Markup, v: &View, nodes: &[Placed], marks: &Marks
             )
         })
         .collect();
+    // Past the right and the bottom edge counts as taken: a label there would be cut
+    // off (review 28: labels clipped at the diagram's right edge).
+    let (width, height) = size;
+    taken.push((width, f64::MIN, f64::MAX, f64::MAX));
+    taken.push((f64::MIN, height, f64::MAX, f64::MAX));
     for (f, s) in v.in_flight.iter().zip(&spots) {
         if let Some((x, y)) = s {
             let w = pill_w(&f.id);
