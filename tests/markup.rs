@@ -352,12 +352,12 @@ fn a_window_that_a_delete_on_its_way_closes_is_not_called_broken() {
     assert_eq!(by.outcome, "deleted");
     assert_eq!(
         window.short,
-        format!("cache stale until step {}", restored.step)
+        format!("a copy stale until step {}", restored.step)
     );
     assert_eq!(
         window.text,
         format!(
-            "cache stale until step {} ({}): a window, not a break",
+            "a copy stale until step {} ({}): a window, not a break",
             restored.step, by.label
         )
     );

@@ -184,7 +184,7 @@ fn m3_a_window_with_a_stale_read_in_it_says_so() {
     assert_eq!(c.step, 12);
     assert_eq!(
         c.text,
-        "cache stale until step 20 (del user:1): reader got a stale read in it, at step 19"
+        "a copy stale until step 20 (del user:1): reader got a stale read in it, at step 19"
     );
     let stale = |s: usize| run.state(s).unwrap().metrics.stale_reads;
     assert_eq!((stale(18), stale(19)), (0, 1));

@@ -38,8 +38,8 @@ fn each_phase_names_itself_and_a_later_one_says_why_its_count_starts_over() {
     assert!(
         again.starts_with(
             "Breadth first again, in absolute time (a new phase: states shifted in time cannot \
-             be taken as one here, since the scenario's horizon, the time by which every run \
-             ends, falls between them, so the search started over): 90,000 distinct states of at most 1,000,000, depth 9"
+             be taken as one here, since the horizon falls between them, so the search started \
+             over): 90,000 distinct states of at most 1,000,000, depth 9"
         ),
         "{again}"
     );

@@ -11,7 +11,7 @@ mod events;
 mod invariants;
 mod observe;
 pub(crate) use events::{event_to_apply, unpublished};
-pub use invariants::{copies, stale_copies, CachedCopy, Invariant};
+pub use invariants::{copies, CachedCopy, Invariant};
 pub(crate) use observe::observe;
 
 /// The window of `db-reads-peak`.
@@ -95,11 +95,6 @@ pub struct Books {
     /// type is `crashed_msg`'s, which keeps the page's code smaller). Not in the
     /// fingerprint. Bounded: one entry per node.
     pub crashed_ms: KeyMap<NodeId, u32>,
-    /// When each client's latest request ended (answered, or failed), in virtual ms,
-    /// `u32::MAX` past it (for the words: a start later than planned while its client
-    /// was free was held back by other events, `narrate::late`). Not in the
-    /// fingerprint. Bounded: one entry per client.
-    pub free_ms: KeyMap<NodeId, u32>,
     /// The version each request's write committed, and when (for the words: a client
     /// whose write failed with a connection reset cannot tell that it committed; the
     /// page can). Not in the fingerprint. Bounded: one entry per write request.
@@ -121,7 +116,6 @@ clone_fields!(Books {
     purged_ms,
     crashed_msg,
     crashed_ms,
-    free_ms,
     committed_by,
 });
 

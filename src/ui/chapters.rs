@@ -20,7 +20,7 @@
 //! touched; stepping follows the same deterministic path.
 //!
 //! Architecture Invariant: no Leptos here, so `cargo test` checks it natively.
-use crate::sim::books::{copies, stale_copies, Happened};
+use crate::sim::books::{copies, Happened};
 use crate::sim::config::Op;
 use crate::sim::fold::{self, Fold};
 use crate::sim::msg::Payload;
@@ -189,26 +189,11 @@ fn window(run: &Run, inv: Invariant, step: usize) -> Option<Chapter> {
     }
     // What mended it, in the trace's words (`del user:1`, `ttl user:1`).
     let by = &records[mended - 1].label;
-    // Who stayed stale to the end of the window (review 29, I: "cache stale until step
-    // 15" where the cache node was emptied at 13 and the CDN edge was the copy left).
     let stale = match inv {
-        Invariant::CacheMatchesDb => {
-            let mut who = String::new();
-            for c in run.state(mended - 1).map(stale_copies).unwrap_or_default() {
-                let words = c.holder_words();
-                let words = words.strip_prefix("the ").unwrap_or(&words);
-                if !who.contains(words) {
-                    if !who.is_empty() {
-                        who.push_str(" and ");
-                    }
-                    who.push_str(words);
-                }
-            }
-            if who.is_empty() {
-                who.push_str("cache");
-            }
-            who + " stale"
-        }
+        // "a copy", not "cache": the copy left stale may be another holder's (review 29,
+        // I: "cache stale until step 15" where the cache node was emptied at 13 and the
+        // CDN edge's copy stayed; the invariants panel names every holder).
+        Invariant::CacheMatchesDb => "a copy stale".to_string(),
         _ => inv.name().to_string(),
     };
     // A stale read served inside the window: the window let it through (review

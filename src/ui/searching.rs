@@ -37,8 +37,7 @@ fn why(phase: Phase, bound: usize) -> String {
     match phase {
         Phase::Shifted => String::new(),
         Phase::Absolute => " (a new phase: states shifted in time cannot be taken as one here, \
-                             since the scenario's horizon, the time by which every run ends, falls between \
-                             them, so the search started over)"
+                             since the horizon falls between them, so the search started over)"
             .to_string(),
         Phase::Deep => format!(
             " (a new phase: breadth first stopped at its bound of {} distinct states, so the \

@@ -305,10 +305,6 @@ fn cache(w: &mut World, fact: CacheFact, msg: Option<&Message>) {
 /// answer: a read judged current or stale (the verdict joins the step's facts), a
 /// write acknowledged.
 fn client(w: &mut World, fact: ClientFact) {
-    if let ClientFact::Answered { client, .. } | ClientFact::Reset { client, .. } = fact {
-        let now = u32::try_from(w.now_ms).unwrap_or(u32::MAX);
-        w.books.free_ms.insert(client, now);
-    }
     match fact {
         ClientFact::Started { id, request, .. } if request.op == Op::Read => {
             let floor = newest(w, request.key);

@@ -137,10 +137,7 @@ pub(crate) fn ready() -> bool {
 /// or cache node, the sentences name the ones the step is about (`names.rs`).
 pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>, clock: Clock) -> Said {
     let mut s = by_fact(w, &names::Cast::of(w, actor, hop));
-    // A start's client was free from the end of its previous request (0: never busy).
-    let free_ms = w.books.free_ms.get(&actor).map_or(0, |t| u64::from(*t));
-    s.narration
-        .push_str(&late(clock, hop.is_some(), (actor, free_ms)));
+    s.narration.push_str(&late(clock, hop.is_some()));
     s.narration.push_str(&cache::meanwhile(w, clock.before_ms));
     s
 }
@@ -150,24 +147,16 @@ pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>, cloc
 /// every message in flight whatever its delay, and a timer once due or once nothing is
 /// due before it; an exhaustive search takes such orders: review 23, S4). Empty for an
 /// event on time.
-fn late(clock: Clock, message: bool, (client, free_ms): (NodeId, u64)) -> String {
+fn late(clock: Clock, message: bool) -> String {
     let Some(due) = clock.due_ms.filter(|d| *d < clock.before_ms) else {
         return String::new();
     };
     let by = clock.before_ms - due;
     // A start later than planned (review 29, K: a read planned for 100 ms started at
-    // 246 ms, and nothing said so): its client was still waiting for its previous
-    // answer then, or it was free and events due later went first.
+    // 246 ms, and nothing said so): the fact only, since why (its client's previous
+    // request still open, or later events first) is not in the state.
     if clock.start {
-        if free_ms > due {
-            return format!(
-                " (Planned for {due} ms: {client}'s previous request ended at {free_ms} ms.)"
-            );
-        }
-        return format!(
-            " This request was planned for {due} ms and starts {by} ms late: {client} was free, and \
-             events due after it went first."
-        );
+        return format!(" (Planned for {due} ms.)");
     }
     if message {
         format!(

@@ -230,7 +230,7 @@ test('a search that starts over in absolute time says so where its count goes do
     const again = seen.find((s) => /^Breadth first again/.test(s.text));
     assert.match(
       again.text,
-      /^Breadth first again, in absolute time \(a new phase: states shifted in time cannot be taken as one here, since the scenario's horizon, the time by which every run ends, falls between them, so the search started over\): [\d,]+ distinct states of at most 1,000,000/,
+      /^Breadth first again, in absolute time \(a new phase: states shifted in time cannot be taken as one here, since the horizon falls between them, so the search started over\): [\d,]+ distinct states of at most 1,000,000/,
     );
     assert.equal(again.label, 'Distinct states found breadth first in absolute time, of at most 1,000,000');
   });
