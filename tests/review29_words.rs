@@ -72,6 +72,17 @@ fn a_recording_short_of_the_end_counts_its_steps_so_far() {
     }
     let html = lists::branches(&Tree::new(run).branches(), &[]);
     assert!(html.contains("· 5 steps so far<"), "{html}");
+    // cache-aside-write's recording cut inside its window: violated now, not at the end.
+    let s = scenarios::find("cache-aside-write").expect("scenario exists");
+    let mut cut = Run::new(s, Fixes::none(), s.seed);
+    while Invariant::CacheMatchesDb.check(cut.world()).is_ok() {
+        assert!(cut.forward(), "the window comes");
+    }
+    let html = lists::branches(&Tree::new(cut).branches(), &[]);
+    assert!(
+        html.contains(">violated now<") && !html.contains("at the end"),
+        "{html}"
+    );
     let html = lists::branches(&Tree::new(run_to_end("stale-set-race")).branches(), &[]);
     assert!(
         html.contains(" steps<") && !html.contains("so far<"),

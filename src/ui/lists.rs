@@ -232,6 +232,9 @@ pub fn branches(branches: &[crate::sim::tree::BranchInfo], origins: &[(u32, Stri
         // badge wraps and pushes the invariants off a 1280x720 screen.
         let end = "at the end";
         let verdict = match (b.lasting, b.ryw_at, b.first_violation) {
+            // A recording short of the run's end: its last state, not the end
+            // (review 29: "violated at the end" beside "12 steps so far").
+            (true, _, _) if !b.ended => "violated now".to_string(),
             (true, _, _) => format!("violated {end}"),
             (false, Some(at), _) => format!("read-your-writes broken at step {at}"),
             (false, None, Some(at)) => format!("ok {end} (violated at step {at})"),
