@@ -150,6 +150,7 @@ fn own(id: &str, fixes: &[&str], invariant: Invariant) -> (usize, bool) {
 
 const CMD: &str = "cache-matches-db";
 const STALE: Option<&str> = Some(STALE_SET);
+const REFILL: &str = "replica-lag-refill";
 
 /// Every catalog problem (no fix) whose search completes: its own race is found, no
 /// longer than the scenario's own run, and not mistaken for the stale-set race
@@ -317,8 +318,10 @@ fn the_result_message_names_the_race_and_its_run_code_plays() {
 #[test]
 fn replica_lag_refill_breaks_with_a_lease_and_is_not_the_stale_set_race() {
     let cases: [(&[&str], Verdicts); 4] = [
-        (&[], vec![(CMD, 17, None)]),
-        (&["lease"], vec![(CMD, 17, None)]),
+        // Recognised as the refill from a lagging replica (session 29), not the
+        // stale-set race.
+        (&[], vec![(CMD, 17, Some(REFILL))]),
+        (&["lease"], vec![(CMD, 17, Some(REFILL))]),
         (&["versioned-set"], vec![]),
         (&["fill-from-primary"], vec![]),
     ];
@@ -363,7 +366,7 @@ fn the_production_chapters_races_are_found_and_its_fixes_proven() {
         (
             "cross-region-read-your-writes",
             &[],
-            vec![(RYW, 16, None), (CMD, 20, None)],
+            vec![(RYW, 16, Some(REFILL)), (CMD, 20, Some(REFILL))],
         ),
         ("cross-region-read-your-writes", &["remote-marker"], vec![]),
         // The purge before the origin's cache is fresh: the edge refills with v1.

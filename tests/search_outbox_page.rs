@@ -85,7 +85,7 @@ fn the_pages_search_shows_the_stale_set_race_found_by_a_held_run() {
         text.contains(
             "No violation in the 37 end states reached breadth first, but runs that end past the \
              bound were not judged, so runs in earliest-first order, each with at most one event held back until no other is enabled, visited 185 states (one for all that differ only in times \
-             before the horizon), 3 of them end states. It found a run that breaks cache-matches-db (not known to be the shortest)."
+             before the horizon, the time by which every run ends), 3 of them end states. It found a run that breaks cache-matches-db (not known to be the shortest)."
         ),
         "{text}"
     );
