@@ -5987,6 +5987,10 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
                 when: &[&K18],
                 text: " But the cache does not match the primary ({broken cache-matches-db}).",
             },
+            crate::sim::scenarios::data::E {
+                when: &[&K18, &K222, &K33, &K28],
+                text: " The replica's old row went into cache-2 after a delete that followed the commit, so nothing removed it: a refill from a lagging replica, the race replica-lag-refill teaches.",
+            },
         ],
     },
     crate::sim::scenarios::Words {

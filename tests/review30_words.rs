@@ -1,0 +1,43 @@
+//! Review 29's leftovers and review 30's findings (session 30): words checked against
+//! the trace they describe.
+mod common;
+
+/// Review 29, E: the search's cache-matches-db run of cross-region-read-your-writes
+/// ended explaining only read-your-writes. The run's set of the replica's v1 reaches
+/// cache-2 after the deletes (service-2's at 72 ms, the invalidator's at 89 ms): the
+/// ending now says so and names the race that teaches it.
+#[test]
+fn cross_region_refill_ending_says_why_the_copy_stays() {
+    let run = common::counterexample(
+        "cross-region-read-your-writes",
+        &[],
+        0,
+        1_000_000,
+        "cache-matches-db",
+    );
+    let end = run.scenario.epilogue(run.world(), &run.fixes);
+    assert!(
+        end.contains("cache-2 holds user:1=v1 but the database has v2"),
+        "{end}"
+    );
+    assert!(
+        end.contains(
+            "The replica's old row went into cache-2 after a delete that followed the commit"
+        ),
+        "{end}"
+    );
+    assert!(end.contains("the race replica-lag-refill teaches"), "{end}");
+    // The trace: a delete of user:1 reached cache-2 before the stale set was stored.
+    let story = common::story(&run);
+    let deleted = story
+        .find("cache-2: del user:1 => deleted")
+        .expect("a delete");
+    let stored = story
+        .find("set user:1=v1 => stored v1")
+        .expect("the stale set");
+    assert!(deleted < stored, "{story}");
+    // The scenario's own run ends with every copy right: no such sentence there.
+    let own = common::run("cross-region-read-your-writes", &[]);
+    let end = own.scenario.epilogue(own.world(), &own.fixes);
+    assert!(!end.contains("replica-lag-refill"), "{end}");
+}
