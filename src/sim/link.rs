@@ -410,7 +410,8 @@ pub fn query_with_notes(run: &Run, notes: &Notes) -> String {
 }
 
 /// The query string for the run's setup alone (scenario, sandbox, fixes, seed), with
-/// no choices and no cursor: what the address bar keeps while a learner explores.
+/// no choices and no cursor: the history entry a scenario's load pushes (the page then
+/// replaces it with `query_with_notes` as the moment shown moves).
 pub fn setup_query(run: &Run) -> String {
     let mut q = format!("scenario={}", run.scenario.id);
     if run.sandbox.is_none() && !run.scenario.is_catalog() {

@@ -16,10 +16,17 @@ pub fn origin_and_path() -> String {
     )
 }
 
-pub fn push_query(query: &str) {
+/// Writes `query` into the address bar: as a new history entry (a scenario loaded), or
+/// in place of the current one (`replace`: the moment shown moved, which is no entry).
+pub fn set_query(query: &str, replace: bool) {
     if let Ok(history) = window().history() {
         let url = format!("?{query}");
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+        let (null, url) = (&wasm_bindgen::JsValue::NULL, Some(url.as_str()));
+        let _ = if replace {
+            history.replace_state_with_url(null, "", url)
+        } else {
+            history.push_state_with_url(null, "", url)
+        };
     }
 }
 

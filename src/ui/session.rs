@@ -343,7 +343,7 @@ impl Actions {
 
     fn push_url(self) {
         let query = self.session.with_untracked(|s| link::setup_query(&s.run));
-        browser::push_query(&query);
+        browser::set_query(&query, false);
     }
 
     /// → ← space r e Home End, only when no control has the focus: a focused button
@@ -396,7 +396,12 @@ impl Actions {
         on_cleanup(move || handle.remove());
     }
 
-    /// The browser's back button returns to the scenario of the previous entry.
+    /// The browser's back button returns to the scenario of the previous entry, at the
+    /// moment it was left: the address follows the moment shown, as the share link
+    /// does (a reload keeps it), replaced in place (a step makes no history entry), and
+    /// not while playing (a browser limits how often a page may change its address:
+    /// Safari throws after 100 changes in 30 s).
+    /// (The share link's `href` writes it: `controls::Controls`.)
     pub fn install_history(self) {
         let handle = window_event_listener(leptos::ev::popstate, move |_| {
             self.playing.set(false);

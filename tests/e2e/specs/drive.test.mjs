@@ -265,6 +265,48 @@ test('a shared link opens on the same state in a fresh page', async () => {
   });
 });
 
+/** The address bar's query, once it has become the share link's (the page writes it
+ *  after the step is drawn). */
+async function addressFollows(sp) {
+  const want = new URL(await sp.shareHref()).search;
+  await sp.page.waitForFunction((q) => location.search === q, want);
+  return want;
+}
+
+test('the address bar follows the moment shown: a reload keeps it, Back returns to it', async () => {
+  await withPage(async (scenarioPage) => {
+    const sp = DrivePage.from(scenarioPage);
+    await sp.goto({ scenario: 'stale-set-race' });
+    await sp.stepForwardTimes(2);
+    const other = (await sp.nextEvents()).find((e) => !e.scripted);
+    await sp.fireNextEvent(other.index);
+    await sp.stepForwardTimes(2);
+    assert.equal(await sp.step(), 5);
+    const here = await addressFollows(sp);
+    assert.match(here, /[?&]step=5(&|$)/, here);
+    assert.match(here, /[?&]run=/, `the choice off the script is in the address: ${here}`);
+    const snap = withoutSteps(await sp.snapshot());
+
+    // A reload opens the same moment: stepping made no history entries.
+    const entries = await sp.page.evaluate(() => history.length);
+    await sp.page.reload();
+    await sp.waitReady();
+    assert.equal(await sp.step(), 5);
+    assert.deepEqual(withoutSteps(await sp.snapshot()), snap, 'the same state after a reload');
+    assert.equal(await sp.page.evaluate(() => history.length), entries, 'no entry per step');
+
+    // Another scenario is a new entry; Back returns to this moment.
+    await sp.openScenario('outbox');
+    await sp.stepForwardTimes(3);
+    assert.match(await addressFollows(sp), /scenario=outbox.*step=3/);
+    await sp.page.goBack();
+    await sp.page.locator('[data-testid="scenario-title"][data-scenario="stale-set-race"]').waitFor({ state: 'attached' });
+    await sp.waitReady();
+    assert.equal(await sp.step(), 5, 'Back returns to the moment the scenario was left at');
+    assert.equal(await addressFollows(sp), here);
+  });
+});
+
 // ---------------------------------------------------------------- export / import
 
 /** A run off the script, with a fix on, at a middle step: a non-trivial moment. */
