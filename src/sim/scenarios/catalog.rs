@@ -4814,7 +4814,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K109, &K110, &K104],
-                text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set-race, which this order cannot prevent; it takes versioned sets or leases.",
+                text: "{done} {holds user:1}, even with update-then-delete: a read selected the old row before the commit and set it after the delete. That is the stale-set race, which this order cannot prevent; it takes versioned sets or leases.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K109, &K110, &K111, &K42],
@@ -5853,7 +5853,7 @@ pub static WORDS: &[crate::sim::scenarios::Words] = &[
             },
             crate::sim::scenarios::data::E {
                 when: &[&K245, &K247, &K60],
-                text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist: a short TTL bounds the staleness, it does not prevent it.",
+                text: " The negative entry expired after 50 ms, but before that {count stale-reads read was|reads were} told user:2 does not exist after it had been inserted: a short TTL bounds the staleness, it does not prevent it.",
             },
             crate::sim::scenarios::data::E {
                 when: &[&K245, &K242, &K249, &K89, &K123, &K251],
