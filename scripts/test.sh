@@ -156,7 +156,7 @@ tier fmt cargo fmt --check
 tier clippy cargo clippy --all-targets -- -D warnings
 tier clippy-wasm wasm_cargo clippy --target "$WASM_TARGET" --all-targets -- -D warnings
 tier test cargo test
-tier test-search cargo test --release --test search_cdc --test search_outbox_page --test search_ample_catalog --test search_fault_kinds --test search_slice_large --test search_ghost_large --test search_shift_sound --test search_hybrid_page --test search_shown
+tier test-search cargo test --release --test search_cdc --test search_outbox_page --test search_ample_catalog --test search_fault_kinds --test search_slice_large --test search_ghost_large --test search_shift_sound --test search_hybrid_page --test search_shown --test search_timed_fix
 tier test-wasm wasm_cargo test --target "$WASM_TARGET" --test web
 if want build; then free_test_artifacts; fi
 tier build build_page

@@ -44,8 +44,8 @@ fn late(run: &cachescope::sim::Run) -> String {
     let due = before.net.iter().find(|m| m.id == id).unwrap().arrive_ms;
     if due < before.now_ms {
         format!(
-            " This message was due at {due} ms and arrives {} ms late: it was held back while events due \
-             after it went first.",
+            " This message ({id}) was due at {due} ms and arrives {} ms late: it was held back while \
+             events due after it went first.",
             before.now_ms - due
         )
     } else {

@@ -54,10 +54,10 @@ fn s4_the_search_holds_messages_back_and_the_late_step_says_so() {
         };
         if due < before.now_ms {
             late.push((i + 1, due, before.now_ms - due));
-            let what = if matches!(e, Event::Deliver(_)) {
+            let what = if let Event::Deliver(id) = e {
                 format!(
-                    "This message was due at {due} ms and arrives {} ms late: it was held back while \
-                     events due after it went first.",
+                    "This message ({id}) was due at {due} ms and arrives {} ms late: it was held back \
+                     while events due after it went first.",
                     before.now_ms - due
                 )
             } else {
@@ -241,12 +241,12 @@ fn s3_no_violation_says_runs_are_judged_at_their_end() {
     let r = common::start("invalidate-before-commit", &["after-commit-hook"]);
     let found = common::search(&r, 0, 200_000);
     assert!(found.complete && found.violations.is_empty());
-    let text = verdict::summary(&found, 0, 200_000);
+    let text = verdict::summary(&found, 0, 200_000, false);
     assert!(
         text.ends_with(&format!(
             "No violation in {} states: no run ends with an invariant broken ({} end states judged). A run is \
-             judged at its end (read-your-writes at every step): a window that closes before the end, as the \
-             one between a commit and its delete, is not a break.",
+             judged at its end: a window that closes before the end (a copy stale for a while, then put \
+             right) is not a break.",
             verdict::grouped(found.states),
             found.ends
         )),

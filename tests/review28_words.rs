@@ -75,7 +75,7 @@ fn the_phase_past_the_bound_does_not_stop_at_a_known_break() {
             ("cache-matches-db", 20, false)
         ]
     );
-    let text = verdict::summary(&found, 0, 250);
+    let text = verdict::summary(&found, 0, 250, true);
     assert!(!text.contains("found no violation"), "{text}");
     assert!(
         text.contains("It found a run that breaks cache-matches-db (not known to be the shortest)"),

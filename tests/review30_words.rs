@@ -41,3 +41,26 @@ fn cross_region_refill_ending_says_why_the_copy_stays() {
     let end = own.scenario.epilogue(own.world(), &own.fixes);
     assert!(!end.contains("replica-lag-refill"), "{end}");
 }
+
+/// Review 30, H: cdn-purge-race's searched runs end with a response stored at the CDN
+/// edge after the purge meant for it, which the run's words call "the stale-set race,
+/// at the edge"; the result named no race. It names it now, and links nothing where
+/// the loaded scenario is the one that teaches it.
+#[test]
+fn the_edge_race_is_named_by_the_search() {
+    use cachescope::sim::{scenarios, Fixes, Run};
+    for fixes in [&[][..], &["invalidate-origin-first"]] {
+        let s = scenarios::find("cdn-purge-race").expect("scenario exists");
+        let fx = Fixes::parse(s, fixes.iter().copied()).expect("fixes exist");
+        let found = common::search(&Run::new(s, fx, s.seed), 0, 1_000_000);
+        let c = found
+            .violations
+            .iter()
+            .find(|c| c.invariant == "cache-matches-db")
+            .expect("a break");
+        assert_eq!(c.teaches.as_deref(), Some("cdn-purge-race"), "{fixes:?}");
+        let run = common::counterexample("cdn-purge-race", fixes, 0, 1_000_000, "cache-matches-db");
+        let story = common::story(&run);
+        assert!(story.contains("the stale-set race, at the edge"), "{story}");
+    }
+}

@@ -151,6 +151,8 @@ fn own(id: &str, fixes: &[&str], invariant: Invariant) -> (usize, bool) {
 const CMD: &str = "cache-matches-db";
 const STALE: Option<&str> = Some(STALE_SET);
 const REFILL: &str = "replica-lag-refill";
+/// The stale-set race at a CDN edge (review 30, H).
+const EDGE: Option<&str> = Some("cdn-purge-race");
 
 /// Every catalog problem (no fix) whose search completes: its own race is found, no
 /// longer than the scenario's own run, and not mistaken for the stale-set race
@@ -370,7 +372,7 @@ fn the_production_chapters_races_are_found_and_its_fixes_proven() {
         ),
         ("cross-region-read-your-writes", &["remote-marker"], vec![]),
         // The purge before the origin's cache is fresh: the edge refills with v1.
-        ("cdn-purge-race", &[], vec![(CMD, 20, None)]),
+        ("cdn-purge-race", &[], vec![(CMD, 20, EDGE)]),
     ];
     for (id, fixes, want) in cases {
         let got = verdicts(id, fixes);
@@ -440,7 +442,7 @@ fn the_edge_and_near_cache_races_are_found_and_double_purge_proven() {
         (
             "cdn-purge-race",
             &["invalidate-origin-first"],
-            vec![(CMD, 22, None)],
+            vec![(CMD, 22, EDGE)],
             (15_204, 5),
         ),
         ("cdn-purge-race", &["double-purge"], vec![], (15_668, 2)),

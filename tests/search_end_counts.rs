@@ -83,7 +83,7 @@ fn the_result_says_how_many_end_states_break_each_invariant() {
     let s = scenarios::find("cross-region-read-your-writes").expect("scenario exists");
     let run = Run::new(s, Fixes::none(), s.seed);
     let found = common::search(&run, 0, 1_000_000);
-    let text = cachescope::ui::verdict::summary(&found, 0, 1_000_000);
+    let text = cachescope::ui::verdict::summary(&found, 0, 1_000_000, true);
     assert!(
         text.contains("Of the 4 end states, 2 break read-your-writes, 1 cache-matches-db."),
         "{text}"

@@ -73,7 +73,7 @@ fn the_pages_search_shows_the_stale_set_race_found_by_a_held_run() {
 
     // Its words: what breadth first judged, why the depth-first phase ran, what it
     // found, never called the shortest.
-    let text = verdict::summary(&found, 0, MAX_STATES);
+    let text = verdict::summary(&found, 0, MAX_STATES, false);
     assert!(
         text.contains(
             "Stopped at a bound (no faults but the scenario's own): 1,000,000 (the state bound) \

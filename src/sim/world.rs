@@ -205,7 +205,7 @@ impl World {
                 Event::Deliver(_) | Event::Fire(_) | Event::Start(_) => self.nominal_ms(event),
                 _ => None,
             },
-            start: matches!(event, Event::Start(_)),
+            event,
         };
         let step = self.transition(event)?;
         // The narration observes the step last, after the books.

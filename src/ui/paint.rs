@@ -151,7 +151,8 @@ pub fn invariants(v: &View) -> String {
 fn badge(i: &crate::sim::view::InvariantView) -> &'static str {
     match (i.ok, i.for_now) {
         (true, _) => "✓ ok",
-        (false, true) => "✗ violated now",
+        // "so far", not "now" (review 30, G: read as "just became"): the run is not over.
+        (false, true) => "✗ violated so far",
         (false, false) => "✗ violated",
     }
 }

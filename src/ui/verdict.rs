@@ -91,6 +91,22 @@ pub fn intro(found: Option<&Found>) -> String {
     format!("{what}{tail}")
 }
 
+/// Said after "no violation" where a fix bets on timing, a second delete or purge
+/// `wait_ms` after the first (review 30, A: the search keeps every hop at the delay
+/// the scenario sets, and a timer waits for what is due before it unless other events
+/// move the clock, so the fix's hole, a response slower than the wait, is not in the
+/// runs searched); `delay_ms`: what a `delay` fault adds (`Config::fault_delay_ms`).
+/// One delay lets the old value land after the second delete or purge
+/// (`tests/review30_words.rs`, both catalog fixes of this kind).
+pub fn timed_fix(what: &str, wait_ms: u64, delay_ms: u64) -> String {
+    format!(
+        " The {what}, {wait_ms} ms after the first, bets on timing: here each hop takes the delay the \
+         scenario sets, and a message waits only while other events go first, so a network slower \
+         than that wait was not searched. One delay fault (a message held {delay_ms} ms longer) lets \
+         the old value land after the {what}."
+    )
+}
+
 /// One counterexample's line: the shortest run found breadth first, or a run the
 /// depth-first phase found, which is never called the shortest. "Ends with it broken",
 /// not "breaks it": the run shown may break it part-way and mend it, and only its end
@@ -130,7 +146,9 @@ pub fn deep_run(part: DeepPart) -> &'static str {
 }
 
 /// What a finished search found, in words derived from its counts.
-pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
+/// `ryw`: whether the scenario checks read-your-writes (the one invariant judged at every
+/// step: named only where it is checked, review 30, C).
+pub fn summary(found: &Found, faults: u8, max_states: usize, ryw: bool) -> String {
     let placed = match faults {
         0 => "no faults but the scenario's own".to_string(),
         1 => "up to 1 fault placed anywhere".to_string(),
@@ -217,19 +235,28 @@ pub fn summary(found: &Found, faults: u8, max_states: usize) -> String {
         return scope + &broken + &deep_words(found);
     }
     let verdict = if found.ends == 0 {
-        format!(
-            "{broken} No end state was reached, so the invariants judged at a run's end (every one but \
-             read-your-writes) were never judged: the search says nothing of them."
-        )
+        let which = if ryw {
+            "the invariants judged at a run's end (every one but read-your-writes)"
+        } else {
+            "the invariants, judged at a run's end,"
+        };
+        format!("{broken} No end state was reached, so {which} were never judged: the search says nothing of them.")
     } else if names.is_empty() && found.complete {
         // The catalog's rule judges a run at its end: a window that closes before the run
         // ends (a commit before its delete) is not a break (session 12's review, V4), and
         // a state part-way through a run may show one (review 23, S3): said so.
         // read-your-writes is judged at every step, and stays broken once it is.
+        // Not "as the one between a commit and its delete" (review 30, C: said where no
+        // delete exists, a consumer that sets values).
+        let ryw = if ryw {
+            " (read-your-writes at every step)"
+        } else {
+            ""
+        };
         format!(
             " No violation in {} states: no run ends with an invariant broken ({} judged). A run is \
-             judged at its end (read-your-writes at every step): a window that closes before the \
-             end, as the one between a commit and its delete, is not a break.",
+             judged at its end{ryw}: a window that closes before the end (a copy stale for a while, \
+             then put right) is not a break.",
             grouped(found.states),
             ends(found.ends)
         )

@@ -36,6 +36,7 @@ use super::parts::{said, Said};
 use super::scenario::{Ending, Fixes};
 use super::scenarios::data::E;
 use super::service::ServiceFact;
+use super::timing::Event;
 use super::world::World;
 pub(crate) use bus::behaves_like;
 use names::Cast;
@@ -53,8 +54,10 @@ pub(crate) type StepWords = fn(&World, NodeId, Option<(NodeId, NodeId)>, Clock) 
 pub(crate) struct Clock {
     pub before_ms: u64,
     pub due_ms: Option<u64>,
-    /// The event is a client's start (its request's planned time is `due_ms`).
-    pub start: bool,
+    /// The event: a client's start (its request's planned time is `due_ms`), or a
+    /// message named when it comes late (review 30, D: "this message" after a sentence
+    /// about another one read as that one).
+    pub event: Event,
 }
 
 /// How a scenario says its endings (`scenario::rules::say`, as a value).
@@ -137,7 +140,7 @@ pub(crate) fn ready() -> bool {
 /// or cache node, the sentences name the ones the step is about (`names.rs`).
 pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>, clock: Clock) -> Said {
     let mut s = by_fact(w, &names::Cast::of(w, actor, hop));
-    s.narration.push_str(&late(clock, hop.is_some()));
+    s.narration.push_str(&late(clock));
     s.narration.push_str(&cache::meanwhile(w, clock.before_ms));
     s
 }
@@ -147,7 +150,7 @@ pub(crate) fn step(w: &World, actor: NodeId, hop: Option<(NodeId, NodeId)>, cloc
 /// every message in flight whatever its delay, and a timer once due or once nothing is
 /// due before it; an exhaustive search takes such orders: review 23, S4). Empty for an
 /// event on time.
-fn late(clock: Clock, message: bool) -> String {
+fn late(clock: Clock) -> String {
     let Some(due) = clock.due_ms.filter(|d| *d < clock.before_ms) else {
         return String::new();
     };
@@ -155,16 +158,13 @@ fn late(clock: Clock, message: bool) -> String {
     // A start later than planned (review 29, K: a read planned for 100 ms started at
     // 246 ms, and nothing said so): the fact only, since why (its client's previous
     // request still open, or later events first) is not in the state.
-    if clock.start {
-        return format!(" (Planned for {due} ms.)");
-    }
-    if message {
-        format!(
-            " This message was due at {due} ms and arrives {by} ms late: it was held back while \
-             events due after it went first."
-        )
-    } else {
-        format!(" This timer was due at {due} ms and fires {by} ms late: events due after it went first.")
+    match clock.event {
+        Event::Start(_) => format!(" (Planned for {due} ms.)"),
+        Event::Deliver(id) => format!(
+            " This message ({id}) was due at {due} ms and arrives {by} ms late: it was held back \
+             while events due after it went first."
+        ),
+        _ => format!(" This timer was due at {due} ms and fires {by} ms late: events due after it went first."),
     }
 }
 

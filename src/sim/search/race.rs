@@ -21,6 +21,11 @@
 //! nothing replaces it before the run ends (the write's delete, or change data
 //! capture's, came first or missed it). A lease does not stop it: the set carries a
 //! valid token (review 29, E: `cross-region-read-your-writes`'s run was named no race).
+//!
+//! At a CDN edge the stale-set race is a response that left the origin before the
+//! key's latest commit and was stored after the edge purged the key for it
+//! (`cdn-purge-race`'s, whose narration calls it "the stale-set race, at the edge").
+use crate::sim::books::Happened;
 use crate::sim::ids::{FlowId, Key, NodeId, Version};
 use crate::sim::msg::Payload;
 use crate::sim::service::Stage;
@@ -28,6 +33,9 @@ use crate::sim::world::{Event, World};
 
 /// The catalog scenario that teaches the stale-set race.
 pub const STALE_SET: &str = "stale-set-race";
+/// The catalog scenario that teaches the stale-set race at a CDN edge (a response
+/// stored after the purge meant for it).
+pub const EDGE_PURGE: &str = "cdn-purge-race";
 /// The catalog scenario that teaches the refill from a lagging read replica.
 pub const REPLICA_REFILL: &str = "replica-lag-refill";
 
@@ -161,17 +169,30 @@ pub fn teaches(start: &World, path: &[Event]) -> Option<&'static str> {
             .and_then(|c| c.entries.get(k))
             .is_some_and(|e| e.expires_ms > world.now_ms && e.version < world.expected(*k))
     };
+    // The stale-set race at a CDN edge (review 30, H: the run's ending named it, the
+    // result did not): the books' `EdgeRaced`, a stored response that left the origin
+    // before the key's latest commit and arrived after the edge purged the key for it,
+    // its copy still stale at the end.
+    let edge_raced = world.nodes.cdns().any(|(_, cdn)| {
+        cdn.entries.iter().any(|(k, e)| {
+            e.expires_ms > world.now_ms
+                && e.version < world.expected(*k)
+                && world.books.happened.contains(&Happened::EdgeRaced(*k))
+        })
+    });
     // The stale-set race first, where a run has both.
     let mut races = late
         .iter()
         .filter(|(copy, _)| stale_at_end(copy))
         .map(|(_, r)| *r);
-    let first = races.next()?;
-    Some(if first == STALE_SET {
-        first
+    let first = races.next();
+    if first == Some(STALE_SET) || races.any(|r| r == STALE_SET) {
+        Some(STALE_SET)
+    } else if edge_raced {
+        Some(EDGE_PURGE)
     } else {
-        races.find(|r| *r == STALE_SET).unwrap_or(first)
-    })
+        first
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::super::session::Actions;
 use super::super::{browser, judged, placed, searching, sliced, verdict};
 use super::Panel;
+use crate::sim::books::Invariant;
 use crate::sim::codec;
 use crate::sim::search::msg::{slice_fits, Counterexample, Found, MAX_STATES};
 use leptos::prelude::*;
@@ -13,7 +14,12 @@ use leptos::prelude::*;
 /// scenario that teaches it unless it is the one loaded.
 fn teaching(c: &Counterexample, scenario: &'static str) -> Option<impl IntoView> {
     let id = c.teaches.clone()?;
-    let what = if id == "replica-lag-refill" {
+    let what = if id == "cdn-purge-race" {
+        // Review 30, H: the run's ending called it the stale-set race at the edge, and
+        // the result named no race.
+        "It is the stale-set race at a CDN edge: a response left the origin before a newer version was \
+         committed and reached the edge after its purge, so the edge keeps the older one. "
+    } else if id == "replica-lag-refill" {
         "It is a refill from a lagging read replica: a read missed after a newer version was committed, \
          loaded the older value from a replica that had not applied it yet, and set it in the cache, where \
          nothing deletes it again. "
@@ -90,7 +96,20 @@ pub(super) async fn result_view(
     panel: Panel,
 ) -> AnyView {
     let (a, state) = (panel.a, panel.state);
-    let text = verdict::summary(&found, faults, MAX_STATES);
+    // Whether the scenario checks read-your-writes, and a fix that bets on timing (a
+    // second delete or purge a fixed wait after the first: review 30, A).
+    let (ryw, timed) = a.session.with_untracked(|s| {
+        let ryw = s.run.scenario.invariants.contains(&Invariant::ReadYourWrites);
+        let c = &s.run.world().config;
+        let timed = c.second_delete_ms.map(|w| ("second delete", w)).or_else(|| {
+            c.cdn.as_ref().and_then(|d| d.second_purge_ms).map(|w| ("second purge", w))
+        });
+        (ryw, timed.map(|(what, wait)| (what, wait, c.fault_delay_ms)))
+    });
+    let mut text = verdict::summary(&found, faults, MAX_STATES, ryw);
+    if let (Some((what, wait, delay)), true) = (timed, found.violations.is_empty()) {
+        text.push_str(&verdict::timed_fix(what, wait, delay));
+    }
     // The ghost-reader slice, offered where the full model stopped at its bound with
     // no-lost-event unbroken (`sliced::offer`), and what its search found.
     let (fits, others, checked) = a.session.with_untracked(|s| {

@@ -36,7 +36,7 @@ fn a_search_with_no_end_state_says_the_end_invariants_were_not_judged() {
     assert!(!found.complete);
     assert_eq!((found.ends, found.deep_ends), (0, 0));
     assert_eq!(found.deep_states, 30);
-    let text = summary(&found, 0, 120);
+    let text = summary(&found, 0, 120, true);
     assert!(!text.contains("No violation"), "{text}");
     assert!(text.contains("were never judged"), "{text}");
 }
@@ -67,7 +67,7 @@ fn a_run_found_depth_first_is_never_called_the_shortest_and_replays() {
         line.contains(": a run with one event held back ends with it broken"),
         "{line}"
     );
-    let text = summary(&found, 0, 20_000);
+    let text = summary(&found, 0, 20_000, true);
     // Since session 27 the phase's held runs find it (164 states) and the depth-first
     // search never runs: the words name only the part that ran.
     assert!(
@@ -127,7 +127,7 @@ fn a_search_stopped_at_a_bound_judges_only_the_runs_it_ended() {
     let cut = search_run(&run, 0, whole.states - 1);
     assert!(!cut.complete);
     assert!(cut.ends > 0, "some runs ended within the bound");
-    let text = summary(&cut, 0, whole.states - 1);
+    let text = summary(&cut, 0, whole.states - 1, true);
     assert!(
         !text.contains(&format!("No violation in {} states", grouped(cut.states))),
         "{text}"
@@ -212,7 +212,7 @@ fn past_a_bound_with_no_break_a_run_found_depth_first_is_shown() {
         ),
         ("cache-matches-db", 22, false, Some("stale-set-race"))
     );
-    let text = summary(&found, 0, 40_000);
+    let text = summary(&found, 0, 40_000, true);
     assert!(
         text.contains(
             "No violation in the 1 end state reached breadth first, but runs that end past \
@@ -244,7 +244,7 @@ fn a_complete_search_with_no_violation_gives_its_state_count() {
     assert!(found.complete && found.violations.is_empty());
     // One end state, said in the singular (review session 14: "(1 end states)").
     assert_eq!(found.ends, 1);
-    let text = summary(&found, 0, MAX_STATES);
+    let text = summary(&found, 0, MAX_STATES, true);
     assert!(
         text.contains(&format!(
             "{} distinct states, 1 of them an end state, in ",
@@ -256,8 +256,8 @@ fn a_complete_search_with_no_violation_gives_its_state_count() {
         text.contains(&format!(
             "No violation in {} states: no run ends with an invariant broken (1 end state \
              judged). A run is judged at its end (read-your-writes at every step): a window \
-             that closes before the end, as the one between a commit and its delete, is not \
-             a break.",
+             that closes before the end (a copy stale for a while, then put right) is not a \
+             break.",
             grouped(found.states)
         )),
         "{text}"
@@ -314,13 +314,13 @@ fn a_search_stopped_by_the_state_bound_names_it() {
     let cut = search_run(&run, 0, 200);
     assert!(!cut.complete);
     assert_eq!(cut.states, 200);
-    let text = summary(&cut, 0, 200);
+    let text = summary(&cut, 0, 200, true);
     assert!(
         text.contains("200 (the state bound) distinct states searched"),
         "{text}"
     );
     let whole = search_run(&run, 0, 100_000);
-    let text = summary(&whole, 0, 100_000);
+    let text = summary(&whole, 0, 100_000, true);
     assert!(!text.contains("the state bound"), "{text}");
 }
 
@@ -334,7 +334,7 @@ fn a_break_says_how_many_end_states_it_is_known_in() {
     assert!(found.complete);
     assert_eq!(found.ends, 1);
     assert_eq!(found.violations.len(), 1);
-    let text = summary(&found, 0, MAX_STATES);
+    let text = summary(&found, 0, MAX_STATES, true);
     assert!(text.contains("1 of them an end state"), "{text}");
     assert!(
         text.contains("Broken in every interleaving: every run ends in that one end state, which breaks cache-matches-db."),
@@ -342,7 +342,7 @@ fn a_break_says_how_many_end_states_it_is_known_in() {
     );
     let race = search("stale-set-race", 100_000);
     assert!(race.complete && race.ends > 1);
-    let text = summary(&race, 0, MAX_STATES);
+    let text = summary(&race, 0, MAX_STATES, true);
     // Counted (`Found::broken_ends`; `tests/search_end_counts.rs` checks the count
     // against a plain enumeration): the race breaks one of its three end states.
     assert!(
