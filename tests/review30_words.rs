@@ -64,3 +64,28 @@ fn the_edge_race_is_named_by_the_search() {
         assert!(story.contains("the stale-set race, at the edge"), "{story}");
     }
 }
+
+/// Review 30, I: write-behind-crash's searched no-lost-write run: at 304 ms the flusher
+/// read "flush at 202 ms", a time already past (its timer waits while events due after
+/// it go first). It says the flush is late.
+#[test]
+fn a_flush_past_its_time_says_late() {
+    use cachescope::sim::view::View;
+    use cachescope::sim::NodeId;
+    let run = common::at("scenario=write-behind-crash&run=1.AAAAAAAAAACBBBBDB&step=16");
+    let w = run.world();
+    let flush = w
+        .timers
+        .iter()
+        .find(|t| t.owner == NodeId::Flusher(1))
+        .expect("a flush planned");
+    assert!(flush.at_ms < w.now_ms, "{} {}", flush.at_ms, w.now_ms);
+    let view = View::of(w, run.scenario);
+    let note = &view
+        .nodes
+        .iter()
+        .find(|n| n.id == NodeId::Flusher(1))
+        .expect("the flusher")
+        .note;
+    assert_eq!(note, &format!("flush late, due {} ms", flush.at_ms));
+}
