@@ -125,7 +125,7 @@ fn expectations(id: &str) -> Vec<Expect> {
                 "update-then-delete",
                 cache_ok,
                 Vary::Orders,
-                "stale-set-race",
+                "stale-set race",
             ),
         ],
         "write-through-race" => vec![
