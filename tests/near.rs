@@ -45,9 +45,11 @@ fn without_tracking_another_instance_s_near_copy_stays_stale() {
         Err("service-2's near cache holds user:1=v1 but the database has v2".to_string())
     );
     // The second read was answered from the near copy, in-process: stale, and the
-    // cache node never saw it.
+    // cache node never saw it. It is a cache hit all the same, the near cache's (review
+    // 30, F: "cache-hits 0" beside a read answered from a cache).
     assert_eq!(Metric::StaleReads.value(&w.metrics), 1);
-    assert_eq!(Metric::CacheHits.value(&w.metrics), 0);
+    assert_eq!(Metric::CacheHits.value(&w.metrics), 1);
+    assert_eq!(Metric::CacheMisses.value(&w.metrics), 1);
     let story: Vec<String> = run
         .records()
         .iter()

@@ -91,6 +91,9 @@ pub(crate) fn observe(w: &mut World, msg: Option<&Message>) {
             })) => {
                 w.books.happened.insert(Happened::NearPushed(service));
             }
+            // A read answered from a service's near cache is a cache hit too (review
+            // 30, F: two reads, one a miss, one answered in-process, showed no hit).
+            Fact::Service(ServiceFact::Near(NearFact::Hit { .. })) => w.metrics.cache_hits += 1,
             Fact::Service(ServiceFact::Near(NearFact::Flushed { service, keys, .. }))
                 if keys > 0 =>
             {
