@@ -1,5 +1,5 @@
 //! Review 28's "confusing, true" items, made plain (session 29): the invariants panel
-//! says "violated so far" (was "violated now") where a run judged at its end may still mend it (the timeline
+//! says "violated now" where a run judged at its end may still mend it (the timeline
 //! calls such a window "not a break"), and the Runs panel counts a recording short of
 //! the run's end as "so far" (a link's `step=18` of a run of 21).
 use cachescope::sim::tree::Tree;
@@ -29,14 +29,14 @@ fn a_window_mid_run_is_violated_now_and_the_end_is_violated() {
     assert!(Invariant::CacheMatchesDb.check(run.world()).is_ok());
     run.seek(window);
     let html = paint::invariants(&View::of(run.world(), run.scenario));
-    assert!(html.contains("✗ violated so far"), "{html}");
+    assert!(html.contains("✗ violated now"), "{html}");
     // stale-set-race ends broken: at its end, plainly violated.
     let race = run_to_end("stale-set-race");
     assert!(Invariant::CacheMatchesDb.check(race.world()).is_err());
     let html = paint::invariants(&View::of(race.world(), race.scenario));
     assert!(html.contains("✗ violated<"), "{html}");
     assert!(
-        !html.contains("violated so far") && !html.contains("judged at its end"),
+        !html.contains("violated now") && !html.contains("judged at its end"),
         "{html}"
     );
 }
