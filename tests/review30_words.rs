@@ -67,11 +67,13 @@ fn the_edge_race_is_named_by_the_search() {
 
 /// Review 30, I: write-behind-crash's searched no-lost-write run: at 304 ms the flusher
 /// read "flush at 202 ms", a time already past (its timer waits while events due after
-/// it go first). It says the flush is late.
+/// it go first). It says how late the flush is.
 #[test]
 fn a_flush_past_its_time_says_late() {
     use cachescope::sim::view::View;
     use cachescope::sim::NodeId;
+    use cachescope::ui::figure::{self, Marks};
+    use cachescope::ui::layout::Layout;
     let run = common::at("scenario=write-behind-crash&run=1.AAAAAAAAAACBBBBDB&step=16");
     let w = run.world();
     let flush = w
@@ -87,5 +89,11 @@ fn a_flush_past_its_time_says_late() {
         .find(|n| n.id == NodeId::Flusher(1))
         .expect("the flusher")
         .note;
-    assert_eq!(note, &format!("flush late, due {} ms", flush.at_ms));
+    assert_eq!(note, &format!("flush {} ms late", w.now_ms - flush.at_ms));
+    // Drawn whole in its box (a note a little too long is drawn narrower, not cut).
+    for layout in [Layout::Wide, Layout::Narrow] {
+        let svg = figure::svg(&view, &Marks::none(layout));
+        let late = format!(">flush {} ms late<", w.now_ms - flush.at_ms);
+        assert!(svg.contains(&late), "{svg}");
+    }
 }

@@ -512,8 +512,11 @@ fn note(world: &World, id: NodeId) -> String {
             match (planned, writing) {
                 (_, n @ 1..) => format!("writing {}", plural(n, "key")),
                 // A flush whose time has passed waits while events due after it go
-                // first (review 30, I: "flush at 202 ms" at 304 ms).
-                (Some(t), _) if t.at_ms < world.now_ms => format!("flush late, due {} ms", t.at_ms),
+                // first (review 30, I: "flush at 202 ms" at 304 ms). Short enough for
+                // its box ("flush late, due 202 ms" was cut before its number).
+                (Some(t), _) if t.at_ms < world.now_ms => {
+                    format!("flush {} ms late", world.now_ms - t.at_ms)
+                }
                 (Some(t), _) => format!("flush at {} ms", t.at_ms),
                 (None, _) => "idle".to_string(),
             }
