@@ -133,9 +133,17 @@ export function fit_svg(holder, pad) {
   const w = b.width + 2 * pad, h = b.height + 2 * pad;
   svg.setAttribute("viewBox", `${b.x - pad} ${b.y - pad} ${w} ${h}`);
   // A drawing much wider than tall is drawn larger across the window, the narration
-  // under it, than beside it (review session 12, V21; teach.css).
-  holder.closest(".present")?.classList.toggle("stacked", w > 2.6 * h);
+  // under it, than beside it (review session 12, V21; teach.css). How much wider
+  // depends on the window: 2.5 times at 16:9 (1280x720, 1920x1080), 1.87 at a 4:3
+  // projector's 1024x768, where beside the narration every catalog drawing was a fifth
+  // smaller than across (its state lines 11 px high; review session 30, L). The rule
+  // reads only the drawing's nodes and the window, so the layout holds from step to step.
+  const p = holder.closest(".present");
+  p?.classList.toggle("stacked", w * p.clientHeight > 1.4 * h * p.clientWidth);
 }
+// The window's shape changes (full screen granted, a projector plugged in): choose again.
+// 28: the padding `teach::fit_diagram` gives.
+addEventListener("resize", () => fit_svg(document.querySelector(".present-stage"), 28));
 
 // After a step, a step back, a fault or a chosen event (a click on a `step-…`, `fault`
 // or `next-event`), the narration that says what happened is brought on screen when

@@ -131,3 +131,41 @@ test('present mode at 1280x720 draws a wide topology across the window, its stat
     assert.equal(title, true, 'the title is not cut');
   }, { viewport: { width: 1280, height: 720 } });
 });
+
+test('present mode at a 4:3 projector\'s 1024x768 draws the topology across the window; a 16:9 window puts the narration beside it again (review 30, L)', async () => {
+  await withPage(async (sp, page) => {
+    const tp = new TeachPage(sp);
+    const stateLines = () => tp.presentView().locator('[data-testid="node"] text.state').evaluateAll((els) =>
+      els.map((e) => e.getBoundingClientRect().height));
+    const side = async () => {
+      const drawing = await tp.presentView().locator('.present-stage').boundingBox();
+      const said = await tp.presentView().getByTestId('narration').boundingBox();
+      return said.x >= drawing.x + drawing.width ? 'beside' : said.y >= drawing.y + drawing.height ? 'under' : 'overlapping';
+    };
+    for (const scenario of ['stale-set-race', 'stampede', 'cross-region-read-your-writes']) {
+      await sp.goto({ scenario, step: 6 });
+      await tp.openPresent();
+      await frames(page);
+      const lines = await stateLines();
+      assert.ok(lines.length > 0);
+      // Beside the narration they were 11 px high (a state line's box; its font about 9 px).
+      assert.ok(Math.min(...lines) >= 14, `${scenario}: state lines are at least 14 px high: ${lines.join(', ')}`);
+      assert.equal(await side(), 'under', `${scenario}: the narration is under the drawing`);
+      for (const node of await tp.presentView().locator('[data-testid="node"]').all()) {
+        const b = await node.boundingBox();
+        assert.ok(b && b.y >= 0 && b.y + b.height <= 768 && b.x >= 0 && b.x + b.width <= 1024, `${scenario}: each node is on screen`);
+      }
+      const said = await tp.presentView().getByTestId('narration').boundingBox();
+      assert.ok(said.y + said.height <= 768, `${scenario}: the narration is on screen`);
+      await page.keyboard.press('Escape');
+    }
+    // The window's shape changes while presenting (a projector unplugged): chosen again.
+    await sp.goto({ scenario: 'stale-set-race', step: 6 });
+    await tp.openPresent();
+    await frames(page);
+    assert.equal(await side(), 'under');
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await frames(page);
+    assert.equal(await side(), 'beside', 'at 16:9 the stale-set race is drawn beside the narration');
+  }, { viewport: { width: 1024, height: 768 } });
+});
