@@ -16,7 +16,8 @@
 # Listed apart and not counted, because the page fetches them only on first use: the
 # Web Worker's files (names containing `worker`: the explorer's search), and the wasm
 # chunks that scripts/split.sh cuts at the page's #[lazy] functions (`split_*.wasm`,
-# one per split point, and `chunk_*.wasm`, code two split points share); the loader
+# one per split point, and `chunk_*.wasm`, code two split points share; `picture.js`,
+# the pictures' code, which teach.js imports on the first ⤓ SVG or ⤓ PNG); the loader
 # `__wasm_split.js` is imported at start and counted. tests/e2e/specs/split.test.mjs
 # checks in Chromium that no chunk is fetched before first use.
 set -euo pipefail
@@ -37,7 +38,7 @@ while IFS= read -r -d '' f; do
   raw=$(wc -c <"$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   name="${f#"$DIST"/}"
-  if [[ "$name" == split_*.wasm || "$name" == chunk_*.wasm ]]; then
+  if [[ "$name" == split_*.wasm || "$name" == chunk_*.wasm || "$name" == picture.js ]]; then
     chunks_gz=$((chunks_gz + gz))
     printf '  %-56s %11s %11s  (split chunk, loaded on first use)\n' "$name" "$(kb "$raw")" "$(kb "$gz")"
   elif [[ "$name" == *worker* ]]; then

@@ -28,10 +28,18 @@ pub fn SequenceView() -> impl IntoView {
     // for a narrower box and drawn scaled up to the box (style.css, the teaching tools), for the back of
     // the room.
     let box_w = RwSignal::new(None::<f64>);
+    // How many pixels a unit of the drawing takes: present mode lays it out for a box
+    // PRESENT_ZOOM times narrower than its own and draws it to the box's width.
+    let zoom = |el: &web_sys::HtmlDivElement| {
+        if el.closest(".present-stage").ok().flatten().is_some() {
+            PRESENT_ZOOM
+        } else {
+            1.0
+        }
+    };
     let measure = move || {
         if let Some(el) = holder.get_untracked() {
-            let presenting = el.closest(".present-stage").ok().flatten().is_some();
-            let zoom = if presenting { PRESENT_ZOOM } else { 1.0 };
+            let zoom = zoom(&el);
             let w = (f64::from(el.client_width()) / zoom).floor();
             if w > 0.0 && box_w.get_untracked() != Some(w) {
                 box_w.set(Some(w));
@@ -58,10 +66,12 @@ pub fn SequenceView() -> impl IntoView {
     // Keep the current row in the middle of the scrolled box (not the page).
     Effect::new(move |_| {
         let now = cursor();
-        let y = map().y(now) as i32;
+        let y = map().y(now);
         let Some(el) = holder.get() else { return };
         request_animation_frame(move || {
-            let top = (y - el.client_height() / 2).max(0);
+            // In pixels: in present mode the row was drawn 1.5 times lower than its
+            // units say, and the current step was scrolled out of the box (review 31).
+            let top = ((y * zoom(&el)) as i32 - el.client_height() / 2).max(0);
             el.set_scroll_top(top);
         });
     });

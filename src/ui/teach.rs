@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(module = "/src/ui/teach.js")]
 extern "C" {
     fn copy_text(text: &str) -> js_sys::Promise;
-    fn export_svg(holder: &web_sys::Element, name: &str) -> String;
+    fn export_svg(holder: &web_sys::Element, name: &str) -> js_sys::Promise;
     fn export_png(holder: &web_sys::Element, name: &str, scale: f64) -> js_sys::Promise;
     fn fit_svg(holder: &web_sys::Element, pad: f64);
 }
@@ -101,36 +101,24 @@ fn picture_name(actions: Actions, scene: Scene, ext: &str) -> String {
 /// wasm chunk fetched on the first ⤓ SVG or ⤓ PNG.
 #[cfg_attr(feature = "split", leptos::lazy)]
 async fn save_picture(svg: bool, t: Teach, actions: Actions) {
-    if svg {
-        save_svg(t, actions);
-    } else {
-        save_png(t, actions);
-    }
+    save_as(t, actions, svg);
 }
 
-fn save_svg(t: Teach, actions: Actions) {
+/// Saves the drawing shown (named by `picture_name`) through `picture.js` (fetched on
+/// first use by `teach.js`), then says "Saved …" or "Not saved: <why>." in the status line.
+fn save_as(t: Teach, actions: Actions, svg: bool) {
     let scene = t.scene.get_untracked();
-    let name = picture_name(actions, scene, "svg");
-    let result = match drawing_holder(scene) {
-        Some(holder) => export_svg(&holder, &name),
-        None => "there is no drawing to export".into(),
-    };
-    t.status.set(if result.is_empty() {
-        format!("Saved {name}")
-    } else {
-        format!("Not saved: {result}.")
-    });
-}
-
-fn save_png(t: Teach, actions: Actions) {
-    let scene = t.scene.get_untracked();
-    let name = picture_name(actions, scene, "png");
+    let name = picture_name(actions, scene, if svg { "svg" } else { "png" });
     let Some(holder) = drawing_holder(scene) else {
         t.status
             .set("Not saved: there is no drawing to export.".into());
         return;
     };
-    let promise = export_png(&holder, &name, 2.0);
+    let promise = if svg {
+        export_svg(&holder, &name)
+    } else {
+        export_png(&holder, &name, 2.0)
+    };
     leptos::task::spawn_local(async move {
         let result = wasm_bindgen_futures::JsFuture::from(promise).await;
         let reason = result.ok().and_then(|v| v.as_string()).unwrap_or_default();

@@ -169,3 +169,54 @@ test('present mode at a 4:3 projector\'s 1024x768 draws the topology across the 
     assert.equal(await side(), 'beside', 'at 16:9 the stale-set race is drawn beside the narration');
   }, { viewport: { width: 1024, height: 768 } });
 });
+
+test('present mode\'s sequence diagram keeps the current step in its box as it steps (review 31)', async () => {
+  await withPage(async (sp, page) => {
+    const tp = new TeachPage(sp);
+    await sp.goto({ scenario: 'hybrid', step: 30 });
+    await tp.openPresent();
+    await page.keyboard.press('s');
+    const view = tp.presentView();
+    await view.locator('[data-testid=sequence]').waitFor({ state: 'visible' });
+    for (const step of [30, 31, 32]) {
+      if (step > 30) await page.keyboard.press('ArrowRight');
+      await frames(page);
+      await frames(page);
+      const [row, box] = await Promise.all([
+        view.locator('[data-testid=seq-step][data-current=true]').boundingBox(),
+        view.locator('[data-testid=sequence]').boundingBox(),
+      ]);
+      // Drawn 1.5 times its units, the row was scrolled from as if it were not: at
+      // step 30 it lay at y 731-770 below a box ending at 588.
+      assert.ok(row.y >= box.y && row.y + row.height <= box.y + box.height,
+        `step ${step}: the current row ${JSON.stringify(row)} is inside the box ${JSON.stringify(box)}`);
+    }
+  }, { viewport: { width: 1280, height: 720 } });
+});
+
+test('a key that steps brings the narration on screen as a click does, at 1024x768 (review 31)', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'stale-set-race', step: 8 });
+    await page.keyboard.press('ArrowRight');
+    await frames(page);
+    assert.equal(await sp.step(), 9);
+    const said = await box(page, 'narration', true);
+    assert.ok(said.top >= 0 && said.bottom <= 768, `the narration ${JSON.stringify(said)} is on screen`);
+  }, { viewport: { width: 1024, height: 768 } });
+});
+
+test('on a phone the run\'s last step leaves its violated invariant above the sticky step bar (review 31)', async () => {
+  await withPage(async (sp, page) => {
+    await sp.goto({ scenario: 'stale-set-race', step: 15 });
+    await sp.stepForward();
+    await frames(page);
+    const said = await box(page, 'narration', true);
+    const bar = await box(page, 'step-forward');
+    const bad = await page.locator('[data-testid=invariant][data-status=violated]').first().evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom };
+    });
+    assert.ok(said.top >= 0, 'the narration\'s top is on screen');
+    assert.ok(bad.bottom <= bar.top, `the violated invariant ${JSON.stringify(bad)} is above the bar ${JSON.stringify(bar)}`);
+  }, { viewport: { width: 390, height: 844 } });
+});

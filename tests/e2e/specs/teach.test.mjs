@@ -183,13 +183,19 @@ test('a bad note in a link is reported under `note` and the page works', async (
 test('the drawing and the sequence diagram export as valid SVG and PNG pictures', async () => {
   await withPage(async (sp, page) => {
     const tp = new TeachPage(sp);
+    // The pictures' code (picture.js) is not part of the first download: fetched on
+    // the first save, once.
+    const fetched = [];
+    page.on('request', (req) => req.url().endsWith('/picture.js') && fetched.push(req.url()));
     await sp.goto({ scenario: 'stale-set-race', step: 8 });
+    assert.deepEqual(fetched, [], 'picture.js is not fetched at start');
     for (const scene of ['topology', 'sequence']) {
       // The sequence diagram's code is fetched on its first use (a split chunk):
       // export once it is drawn.
       if (scene === 'sequence') await tp.showSequence();
       else await tp.el('show-topology').click();
       const svg = await tp.download('export-svg');
+      assert.equal(fetched.length, 1, 'picture.js is fetched on the first save, and once');
       assert.match(svg.name, new RegExp(`^cachescope-stale-set-race-step-8-${scene === 'topology' ? 'diagram' : 'sequence'}\\.svg$`));
       const text = svg.bytes.toString('utf8');
       assert.match(text, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
