@@ -319,13 +319,15 @@ pub fn caption(v: &View) -> String {
     m.finish()
 }
 
-/// The legend: what the colours and marks of the diagram mean.
+/// The legend: what the colours and marks of the diagram mean. Each mark and its words
+/// are one item of the wrapping row, so a narrow screen never puts a mark at the end of
+/// one line and its meaning on the next (review 31, at 360 px).
 pub fn legend() -> &'static str {
-    "<span class=\"key cat-req\">m1</span> request \
-     <span class=\"key cat-reply\">m2</span> answer \
-     <span class=\"key cat-inval\">m3</span> delete or event \
-     <span class=\"key stale\">≠</span> differs from what follows it (the database, or an acked write) \
-     <span class=\"key actor\"></span> acted last · a message's id is what a fault names"
+    "<span><span class=\"key cat-req\">m1</span> request</span> \
+     <span><span class=\"key cat-reply\">m2</span> answer</span> \
+     <span><span class=\"key cat-inval\">m3</span> delete or event</span> \
+     <span><span class=\"key stale\">≠</span> differs from what follows it (the database, or an acked write)</span> \
+     <span><span class=\"key actor\"></span> acted last · a message's id is what a fault names</span>"
 }
 
 /// The nodes whose drawn state (status, note or lines) differs between two views.
