@@ -120,8 +120,11 @@ fn save_as(t: Teach, actions: Actions, svg: bool) {
         export_png(&holder, &name, 2.0)
     };
     leptos::task::spawn_local(async move {
-        let result = wasm_bindgen_futures::JsFuture::from(promise).await;
-        let reason = result.ok().and_then(|v| v.as_string()).unwrap_or_default();
+        // A rejection (an exception in picture.js) is no "Saved".
+        let reason = match wasm_bindgen_futures::JsFuture::from(promise).await {
+            Ok(v) => v.as_string().unwrap_or_default(),
+            Err(_) => "the browser stopped it with an error".into(),
+        };
         t.status.set(if reason.is_empty() {
             format!("Saved {name}")
         } else {
